@@ -1,0 +1,108 @@
+/* byok-application.c — the AdwApplication: app-wide actions and the window */
+#define G_LOG_DOMAIN "byok-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "byok-application.h"
+#include "byok-window.h"
+
+struct _ByokApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (ByokApplication, byok_application, ADW_TYPE_APPLICATION)
+
+ByokApplication *
+byok_application_new (void)
+{
+  return g_object_new (BYOK_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}
+
+static void
+byok_application_activate (GApplication *app)
+{
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    window = GTK_WINDOW (byok_window_new (BYOK_APPLICATION (app)));
+
+  gtk_window_present (window);
+}
+
+static void
+byok_application_about_action (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  static const char *developers[] = { "The Byok developers", NULL };
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GtkWindow *window = gtk_application_get_active_window (app);
+
+  adw_show_about_window (window,
+                         "application-name", _("Byok"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("The Byok developers"),
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Chat with the LLM providers you bring your own keys for, and see what every answer costs."),
+                         "website", "https://github.com/byok/byok",
+                         "issue-url", "https://github.com/byok/byok/issues",
+                         "developers", developers,
+                         "copyright", "© 2026 The Byok developers",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+byok_application_quit_action (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", byok_application_about_action, NULL, NULL, NULL, { 0 } },
+  { "quit", byok_application_quit_action, NULL, NULL, NULL, { 0 } },
+};
+
+static void
+byok_application_startup (GApplication *app)
+{
+  static const char *quit_accels[] = { "<primary>q", NULL };
+  static const char *help_accels[] = { "<primary>question", NULL };
+  static const char *chat_accels[] = { "<alt>1", NULL };
+  static const char *providers_accels[] = { "<alt>2", NULL };
+  static const char *usage_accels[] = { "<alt>3", NULL };
+
+  G_APPLICATION_CLASS (byok_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
+                                   G_N_ELEMENTS (app_actions), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-page::chat", chat_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-page::providers", providers_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-page::usage", usage_accels);
+}
+
+static void
+byok_application_class_init (ByokApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = byok_application_activate;
+  app_class->startup = byok_application_startup;
+}
+
+static void
+byok_application_init (ByokApplication *self)
+{
+}
