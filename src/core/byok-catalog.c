@@ -1,0 +1,1250 @@
+/* byok-catalog.c — the providers and models Byok knows */
+#define G_LOG_DOMAIN "byok-catalog"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
+#include "byok-catalog.h"
+#include "byok-catalog-private.h"
+#include "byok-error.h"
+
+#define CATALOG_VERSION 1
+
+struct _ByokCatalog
+{
+  GObject       parent_instance;
+
+  GPtrArray    *providers;  /* ByokProvider, in catalog order */
+  GHashTable   *by_id;      /* id → ByokProvider (borrowed from providers) */
+  GHashTable   *models;     /* provider id → GPtrArray of ByokModel */
+  ByokProvider *custom_template;
+};
+
+G_DEFINE_FINAL_TYPE (ByokCatalog, byok_catalog, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Strict JSON readers (byok-catalog-private.h) ------------------------------ */
+
+void
+byok_catalog_set_malformed (GError     **error,
+                            const char  *where,
+                            const char  *format,
+                            ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED, "%s: %s", where, what);
+}
+
+/* Members whose name starts with "_" are comments and always allowed. */
+gboolean
+byok_catalog_check_members (JsonObject          *object,
+                            const char * const  *allowed,
+                            const char          *where,
+                            GError             **error)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+
+      if (name[0] == '_' || g_strv_contains (allowed, name))
+        continue;
+      byok_catalog_set_malformed (error, where, _("unknown member “%s”"), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonNode *
+get_member (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && !JSON_NODE_HOLDS_NULL (node) ? node : NULL;
+}
+
+gboolean
+byok_catalog_read_string (JsonObject  *object,
+                          const char  *member,
+                          gboolean     required,
+                          const char  *where,
+                          char       **out,
+                          GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+
+  g_clear_pointer (out, g_free);
+  if (node == NULL)
+    {
+      if (!required)
+        return TRUE;
+      byok_catalog_set_malformed (error, where, _("“%s” is missing"), member);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      byok_catalog_set_malformed (error, where, _("“%s” must be a string"), member);
+      return FALSE;
+    }
+  if (required && *json_node_get_string (node) == '\0')
+    {
+      byok_catalog_set_malformed (error, where, _("“%s” is empty"), member);
+      return FALSE;
+    }
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+gboolean
+byok_catalog_read_int (JsonObject  *object,
+                       const char  *member,
+                       gboolean     required,
+                       gint64       min,
+                       const char  *where,
+                       gint64      *out,
+                       GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+
+  if (node == NULL)
+    {
+      if (!required)
+        return TRUE;
+      byok_catalog_set_malformed (error, where, _("“%s” is missing"), member);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+      json_node_get_int (node) < min)
+    {
+      byok_catalog_set_malformed (error, where,
+                                  _("“%s” must be a whole number of at least %" PRId64),
+                                  member, min);
+      return FALSE;
+    }
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+gboolean
+byok_catalog_read_bool (JsonObject  *object,
+                        const char  *member,
+                        const char  *where,
+                        gboolean    *out,
+                        GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+
+  *out = FALSE;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      byok_catalog_set_malformed (error, where, _("“%s” must be true or false"), member);
+      return FALSE;
+    }
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+gboolean
+byok_catalog_read_rate (JsonObject  *object,
+                        const char  *member,
+                        const char  *where,
+                        double      *out,
+                        GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+  GType type;
+  double value;
+
+  *out = BYOK_PRICE_UNKNOWN;
+  if (node == NULL)
+    return TRUE;
+
+  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (type == G_TYPE_DOUBLE)
+    value = json_node_get_double (node);
+  else if (type == G_TYPE_INT64)
+    value = (double) json_node_get_int (node);
+  else
+    value = -1.0;
+
+  if (!isfinite (value) || value < 0.0)
+    {
+      byok_catalog_set_malformed (error, where,
+                                  _("“%s” must be a number of US dollars per million tokens, 0 or more"),
+                                  member);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
+gboolean
+byok_catalog_read_strv (JsonObject  *object,
+                        const char  *member,
+                        const char  *where,
+                        GStrv       *out,
+                        GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+  JsonArray *array;
+  g_autoptr(GPtrArray) strv = NULL;
+
+  g_clear_pointer (out, g_strfreev);
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      byok_catalog_set_malformed (error, where, _("“%s” must be a list of strings"), member);
+      return FALSE;
+    }
+
+  array = json_node_get_array (node);
+  strv = g_ptr_array_new_null_terminated (json_array_get_length (array), g_free, TRUE);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) ||
+          json_node_get_value_type (element) != G_TYPE_STRING ||
+          *json_node_get_string (element) == '\0')
+        {
+          byok_catalog_set_malformed (error, where,
+                                      _("“%s” must be a list of non-empty strings"), member);
+          return FALSE;
+        }
+      g_ptr_array_add (strv, g_strdup (json_node_get_string (element)));
+    }
+
+  *out = (GStrv) g_ptr_array_free (g_steal_pointer (&strv), FALSE);
+  return TRUE;
+}
+
+gboolean
+byok_catalog_read_object (JsonObject   *object,
+                          const char   *member,
+                          gboolean      required,
+                          const char   *where,
+                          JsonObject  **out,
+                          GError      **error)
+{
+  JsonNode *node = get_member (object, member);
+
+  *out = NULL;
+  if (node == NULL)
+    {
+      if (!required)
+        return TRUE;
+      byok_catalog_set_malformed (error, where, _("“%s” is missing"), member);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      byok_catalog_set_malformed (error, where, _("“%s” must be an object"), member);
+      return FALSE;
+    }
+  *out = json_node_get_object (node);
+  return TRUE;
+}
+
+gboolean
+byok_catalog_read_array (JsonObject  *object,
+                         const char  *member,
+                         const char  *where,
+                         JsonArray  **out,
+                         GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+
+  *out = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      byok_catalog_set_malformed (error, where, _("“%s” must be a list"), member);
+      return FALSE;
+    }
+  *out = json_node_get_array (node);
+  return TRUE;
+}
+
+/* GObject ------------------------------------------------------------------ */
+
+static void
+byok_catalog_dispose (GObject *object)
+{
+  ByokCatalog *self = BYOK_CATALOG (object);
+
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->models, g_hash_table_unref);
+  g_clear_pointer (&self->providers, g_ptr_array_unref);
+  g_clear_object (&self->custom_template);
+
+  G_OBJECT_CLASS (byok_catalog_parent_class)->dispose (object);
+}
+
+static void
+byok_catalog_class_init (ByokCatalogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = byok_catalog_dispose;
+
+  /**
+   * ByokCatalog::changed:
+   *
+   * Emitted when a custom provider is added or removed, or a model listing
+   * was merged.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+byok_catalog_init (ByokCatalog *self)
+{
+  self->providers = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* Loading ------------------------------------------------------------------ */
+
+static GPtrArray *
+models_of (ByokCatalog *self,
+           const char  *provider_id)
+{
+  return provider_id != NULL ? g_hash_table_lookup (self->models, provider_id) : NULL;
+}
+
+static ByokModel *
+find_in (GPtrArray  *models,
+         const char *model_id)
+{
+  for (guint i = 0; models != NULL && i < models->len; i++)
+    {
+      ByokModel *model = g_ptr_array_index (models, i);
+
+      if (byok_model_matches (model, model_id))
+        return model;
+    }
+  return NULL;
+}
+
+static gboolean
+load_models (ByokCatalog   *self,
+             ByokProvider  *provider,
+             JsonObject    *object,
+             GPtrArray     *models,
+             GError       **error)
+{
+  const char *provider_id = byok_provider_get_id (provider);
+  g_autofree char *where = g_strdup_printf ("provider “%s”", provider_id);
+  JsonArray *array = NULL;
+
+  if (!byok_catalog_read_array (object, "models", where, &array, error))
+    return FALSE;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      g_autoptr(ByokModel) model = NULL;
+      const char * const *aliases;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          byok_catalog_set_malformed (error, where, _("model %u must be an object"), i + 1);
+          return FALSE;
+        }
+
+      model = byok_model_new_from_json (provider_id, json_node_get_object (node), error);
+      if (model == NULL)
+        return FALSE;
+
+      if (find_in (models, byok_model_get_id (model)) != NULL)
+        {
+          byok_catalog_set_malformed (error, where, _("model “%s” is there twice"),
+                                      byok_model_get_id (model));
+          return FALSE;
+        }
+      aliases = byok_model_get_aliases (model);
+      for (guint j = 0; aliases[j] != NULL; j++)
+        {
+          if (find_in (models, aliases[j]) != NULL)
+            {
+              byok_catalog_set_malformed (error, where,
+                                          _("alias “%s” of model “%s” names another model"),
+                                          aliases[j], byok_model_get_id (model));
+              return FALSE;
+            }
+        }
+
+      g_ptr_array_add (models, g_steal_pointer (&model));
+    }
+
+  return TRUE;
+}
+
+static gboolean
+load_root (ByokCatalog  *self,
+           JsonNode     *root,
+           GError      **error)
+{
+  static const char * const members[] = { "version", "providers", NULL };
+  JsonObject *object;
+  JsonArray *array = NULL;
+  gint64 version = 0;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      byok_catalog_set_malformed (error, "catalog", _("the top level must be an object"));
+      return FALSE;
+    }
+  object = json_node_get_object (root);
+
+  if (!byok_catalog_check_members (object, members, "catalog", error) ||
+      !byok_catalog_read_int (object, "version", TRUE, 1, "catalog", &version, error))
+    return FALSE;
+  if (version != CATALOG_VERSION)
+    {
+      byok_catalog_set_malformed (error, "catalog",
+                                  _("version %" PRId64 " is not supported (this Byok reads version %d)"),
+                                  version, CATALOG_VERSION);
+      return FALSE;
+    }
+
+  if (!byok_catalog_read_array (object, "providers", "catalog", &array, error))
+    return FALSE;
+  if (array == NULL || json_array_get_length (array) == 0)
+    {
+      byok_catalog_set_malformed (error, "catalog", _("“providers” is missing or empty"));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      g_autoptr(ByokProvider) provider = NULL;
+      g_autoptr(GPtrArray) models = NULL;
+      JsonObject *provider_object;
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          byok_catalog_set_malformed (error, "catalog", _("provider %u must be an object"), i + 1);
+          return FALSE;
+        }
+      provider_object = json_node_get_object (node);
+
+      provider = byok_provider_new_from_json (provider_object, error);
+      if (provider == NULL)
+        return FALSE;
+      id = byok_provider_get_id (provider);
+
+      if (g_hash_table_contains (self->by_id, id) ||
+          (self->custom_template != NULL &&
+           g_str_equal (byok_provider_get_id (self->custom_template), id)))
+        {
+          byok_catalog_set_malformed (error, "catalog", _("provider “%s” is there twice"), id);
+          return FALSE;
+        }
+
+      models = g_ptr_array_new_with_free_func (g_object_unref);
+      if (!load_models (self, provider, provider_object, models, error))
+        return FALSE;
+
+      if (byok_provider_is_custom (provider))
+        {
+          g_autofree char *where = g_strdup_printf ("provider “%s”", id);
+
+          if (self->custom_template != NULL)
+            {
+              byok_catalog_set_malformed (error, "catalog",
+                                          _("only one provider may be the custom template"));
+              return FALSE;
+            }
+          if (models->len > 0)
+            {
+              byok_catalog_set_malformed (error, where,
+                                          _("the custom template cannot have models"));
+              return FALSE;
+            }
+          self->custom_template = g_steal_pointer (&provider);
+          continue;
+        }
+
+      g_hash_table_insert (self->by_id, (gpointer) id, provider);
+      g_hash_table_insert (self->models, g_strdup (id), g_steal_pointer (&models));
+      g_ptr_array_add (self->providers, g_steal_pointer (&provider));
+    }
+
+  return TRUE;
+}
+
+static gboolean
+load_data (ByokCatalog  *self,
+           const char   *data,
+           gssize        length,
+           GError      **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+
+  if (!json_parser_load_from_data (parser, data, length, &local_error) ||
+      !load_root (self, json_parser_get_root (parser), &local_error))
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
+                   _("The provider catalog is not valid (%s). Reinstall Byok, or correct the catalog."),
+                   local_error->message);
+      return FALSE;
+    }
+
+  g_debug ("catalog: %u providers", self->providers->len);
+  return TRUE;
+}
+
+/**
+ * byok_catalog_new_from_data:
+ * @data: catalog JSON
+ * @length: its length, or -1 if it is NUL-terminated
+ *
+ * Returns: (transfer full) (nullable): the catalog, or NULL with
+ *   BYOK_ERROR_MALFORMED naming what is wrong
+ */
+ByokCatalog *
+byok_catalog_new_from_data (const char  *data,
+                            gssize       length,
+                            GError     **error)
+{
+  g_autoptr(ByokCatalog) self = NULL;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  self = g_object_new (BYOK_TYPE_CATALOG, NULL);
+  if (!load_data (self, data, length, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/**
+ * byok_catalog_new_from_file:
+ *
+ * Returns: (transfer full) (nullable): the catalog, or NULL with
+ *   BYOK_ERROR_STORAGE if the file cannot be read, BYOK_ERROR_MALFORMED if
+ *   it is not a valid catalog
+ */
+ByokCatalog *
+byok_catalog_new_from_file (const char  *path,
+                            GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE,
+                   _("The provider catalog could not be read (%s). Check that the file exists and is readable."),
+                   local_error->message);
+      return NULL;
+    }
+  return byok_catalog_new_from_data (contents, (gssize) length, error);
+}
+
+/**
+ * byok_catalog_new_default:
+ *
+ * The catalog shipped with Byok. It is part of the program, so it cannot be
+ * missing or broken in a correct build: if it is, a critical warning is
+ * logged and the catalog is empty.
+ *
+ * Returns: (transfer full): the shipped catalog
+ */
+ByokCatalog *
+byok_catalog_new_default (void)
+{
+  ByokCatalog *self = g_object_new (BYOK_TYPE_CATALOG, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size = 0;
+  const char *data;
+
+  bytes = g_resources_lookup_data (BYOK_CATALOG_RESOURCE_PATH,
+                                   G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  if (bytes == NULL)
+    {
+      g_critical ("The shipped provider catalog is missing: %s", error->message);
+      return self;
+    }
+
+  data = g_bytes_get_data (bytes, &size);
+  if (!load_data (self, data, (gssize) size, &error))
+    {
+      g_critical ("%s", error->message);
+      g_clear_object (&self);
+      self = g_object_new (BYOK_TYPE_CATALOG, NULL);
+    }
+
+  return self;
+}
+
+/* Providers ---------------------------------------------------------------- */
+
+/**
+ * byok_catalog_get_providers:
+ * Returns: (transfer full) (element-type ByokProvider): the providers in
+ *   catalog order, custom providers last; the template is not among them
+ */
+GPtrArray *
+byok_catalog_get_providers (ByokCatalog *self)
+{
+  GPtrArray *providers;
+
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), NULL);
+
+  providers = g_ptr_array_new_full (self->providers->len, g_object_unref);
+  for (guint i = 0; i < self->providers->len; i++)
+    g_ptr_array_add (providers, g_object_ref (g_ptr_array_index (self->providers, i)));
+  return providers;
+}
+
+/**
+ * byok_catalog_lookup_provider:
+ * Returns: (transfer none) (nullable): the provider with this id (the
+ *   custom template for "custom"), or NULL
+ */
+ByokProvider *
+byok_catalog_lookup_provider (ByokCatalog *self,
+                              const char  *provider_id)
+{
+  ByokProvider *provider;
+
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), NULL);
+
+  if (provider_id == NULL)
+    return NULL;
+  provider = g_hash_table_lookup (self->by_id, provider_id);
+  if (provider == NULL && self->custom_template != NULL &&
+      g_str_equal (provider_id, byok_provider_get_id (self->custom_template)))
+    provider = self->custom_template;
+  return provider;
+}
+
+/**
+ * byok_catalog_get_custom_template:
+ * Returns: (transfer none) (nullable): the "custom" template of the catalog
+ */
+ByokProvider *
+byok_catalog_get_custom_template (ByokCatalog *self)
+{
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), NULL);
+
+  return self->custom_template;
+}
+
+static gboolean
+custom_url_is_valid (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+
+  if (url == NULL)
+    return FALSE;
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    return FALSE;
+  scheme = g_uri_get_scheme (uri);
+  return (g_ascii_strcasecmp (scheme, "http") == 0 ||
+          g_ascii_strcasecmp (scheme, "https") == 0) &&
+         g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
+}
+
+static gboolean
+custom_id_is_valid (const char *id)
+{
+  if (id == NULL || !g_ascii_isalnum (*id) || strlen (id) > 64)
+    return FALSE;
+  for (const char *p = id; *p != '\0'; p++)
+    {
+      if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) &&
+          *p != '-' && *p != '_' && *p != '.')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * byok_catalog_add_custom_provider:
+ * @id: a new id: lowercase letters, digits, "-", "_", "."; at most 64
+ * @name: (nullable): the display name; the id when NULL or empty
+ * @base_url: the http(s) base URL of its OpenAI-compatible API
+ * @needs_key: whether it takes a bearer key
+ *
+ * Returns: (transfer none) (nullable): the new provider, or NULL with
+ *   BYOK_ERROR_INVALID saying what to change
+ */
+ByokProvider *
+byok_catalog_add_custom_provider (ByokCatalog  *self,
+                                  const char   *id,
+                                  const char   *name,
+                                  const char   *base_url,
+                                  gboolean      needs_key,
+                                  GError      **error)
+{
+  g_autofree char *url = NULL;
+  ByokProvider *provider;
+
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), NULL);
+
+  if (!custom_id_is_valid (id))
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                   _("“%s” cannot be a provider id. Use lowercase letters, digits, “-”, “_” and “.”, starting with a letter or digit."),
+                   id != NULL ? id : "");
+      return NULL;
+    }
+  if (byok_catalog_lookup_provider (self, id) != NULL)
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                   _("A provider with the id “%s” exists already. Choose another id."), id);
+      return NULL;
+    }
+
+  url = base_url != NULL ? g_strstrip (g_strdup (base_url)) : NULL;
+  if (!custom_url_is_valid (url))
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                   _("“%s” is not an http or https address. Enter the base URL of the OpenAI-compatible API, such as http://localhost:8080/v1."),
+                   url != NULL ? url : "");
+      return NULL;
+    }
+
+  provider = byok_provider_new_custom (id, name, url, needs_key);
+  g_ptr_array_add (self->providers, provider);
+  g_hash_table_insert (self->by_id, (gpointer) byok_provider_get_id (provider), provider);
+  g_hash_table_insert (self->models, g_strdup (id),
+                       g_ptr_array_new_with_free_func (g_object_unref));
+
+  g_debug ("custom provider %s added", id);
+  g_signal_emit (self, signals[CHANGED], 0);
+  return provider;
+}
+
+/**
+ * byok_catalog_remove_custom_provider:
+ *
+ * Returns: FALSE with BYOK_ERROR_NOT_FOUND for an unknown id, or
+ *   BYOK_ERROR_INVALID for a provider of the catalog
+ */
+gboolean
+byok_catalog_remove_custom_provider (ByokCatalog  *self,
+                                     const char   *id,
+                                     GError      **error)
+{
+  ByokProvider *provider;
+
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), FALSE);
+
+  provider = id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
+  if (provider == NULL)
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_NOT_FOUND,
+                   _("There is no provider “%s”."), id != NULL ? id : "");
+      return FALSE;
+    }
+  if (!byok_provider_is_custom (provider))
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                   _("“%s” is built into Byok and cannot be removed. Turn it off instead."),
+                   byok_provider_get_name (provider));
+      return FALSE;
+    }
+
+  g_hash_table_remove (self->models, id);
+  g_hash_table_remove (self->by_id, id);
+  g_debug ("custom provider %s removed", id);
+  g_ptr_array_remove (self->providers, provider);  /* drops the last ref */
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
+/* Models ------------------------------------------------------------------- */
+
+/**
+ * byok_catalog_get_models:
+ * Returns: (transfer full) (element-type ByokModel): the models of the
+ *   provider, catalog models first in catalog order, then those only its
+ *   listing named; empty for an unknown provider
+ */
+GPtrArray *
+byok_catalog_get_models (ByokCatalog *self,
+                         const char  *provider_id)
+{
+  GPtrArray *models;
+  GPtrArray *result;
+
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), NULL);
+
+  models = models_of (self, provider_id);
+  result = g_ptr_array_new_full (models != NULL ? models->len : 0, g_object_unref);
+  for (guint i = 0; models != NULL && i < models->len; i++)
+    g_ptr_array_add (result, g_object_ref (g_ptr_array_index (models, i)));
+  return result;
+}
+
+/* Ids a listing or a user may give for a catalog model: Gemini lists
+ * "models/ID"; Ollama adds ":latest". */
+static ByokModel *
+lookup_in (ByokCatalog *self,
+           const char  *provider_id,
+           const char  *model_id)
+{
+  GPtrArray *models = models_of (self, provider_id);
+  ByokModel *model;
+
+  if (models == NULL || model_id == NULL || *model_id == '\0')
+    return NULL;
+
+  model = find_in (models, model_id);
+  if (model == NULL && g_str_has_prefix (model_id, "models/"))
+    model = find_in (models, model_id + strlen ("models/"));
+  if (model == NULL && g_str_has_suffix (model_id, ":latest"))
+    {
+      g_autofree char *bare = g_strndup (model_id, strlen (model_id) - strlen (":latest"));
+
+      model = find_in (models, bare);
+    }
+  return model;
+}
+
+/**
+ * byok_catalog_lookup_model:
+ *
+ * Finds a model of the provider by id or alias (also "models/ID" and
+ * "ID:latest").
+ *
+ * Returns: (transfer none) (nullable): the model, or NULL
+ */
+ByokModel *
+byok_catalog_lookup_model (ByokCatalog *self,
+                           const char  *provider_id,
+                           const char  *model_id)
+{
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), NULL);
+
+  return lookup_in (self, provider_id, model_id);
+}
+
+/**
+ * byok_catalog_find_model:
+ * @model_id: "MODEL" or "PROVIDER/MODEL"
+ *
+ * Finds a model in any provider. "PROVIDER/MODEL" is tried first as a
+ * provider id and a model of it (so "openrouter/openai/gpt-4o" is
+ * OpenRouter's "openai/gpt-4o"); otherwise the first provider in catalog
+ * order that has the id wins.
+ *
+ * Returns: (transfer none) (nullable): the model, or NULL
+ */
+ByokModel *
+byok_catalog_find_model (ByokCatalog *self,
+                         const char  *model_id)
+{
+  const char *slash;
+
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), NULL);
+
+  if (model_id == NULL || *model_id == '\0')
+    return NULL;
+
+  slash = strchr (model_id, '/');
+  if (slash != NULL && slash != model_id)
+    {
+      g_autofree char *provider_id = g_strndup (model_id, slash - model_id);
+      ByokModel *model = lookup_in (self, provider_id, slash + 1);
+
+      if (model != NULL)
+        return model;
+    }
+
+  for (guint i = 0; i < self->providers->len; i++)
+    {
+      ByokProvider *provider = g_ptr_array_index (self->providers, i);
+      ByokModel *model = lookup_in (self, byok_provider_get_id (provider), model_id);
+
+      if (model != NULL)
+        return model;
+    }
+
+  return NULL;
+}
+
+static int
+compare_model_ids (gconstpointer a,
+                   gconstpointer b)
+{
+  return g_strcmp0 (byok_model_get_id (*(ByokModel * const *) a),
+                    byok_model_get_id (*(ByokModel * const *) b));
+}
+
+/**
+ * byok_catalog_merge_models:
+ * @model_ids: (array zero-terminated=1): the ids a provider's model listing
+ *   returned
+ *
+ * Marks the provider's catalog models as listed or not, and adds listed
+ * models the catalog does not know, with unknown context window and
+ * prices — except for a local provider (Ollama), whose models cost nothing.
+ * Catalog models keep their metadata; models added by an earlier listing
+ * stay, marked as not listed.
+ *
+ * Returns: how many models were added
+ */
+guint
+byok_catalog_merge_models (ByokCatalog        *self,
+                           const char         *provider_id,
+                           const char * const *model_ids)
+{
+  ByokProvider *provider;
+  GPtrArray *models;
+  g_autoptr(GPtrArray) added = NULL;
+
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), 0);
+
+  provider = provider_id != NULL ? g_hash_table_lookup (self->by_id, provider_id) : NULL;
+  models = models_of (self, provider_id);
+  if (provider == NULL || models == NULL)
+    {
+      g_debug ("model listing for unknown provider %s ignored", provider_id);
+      return 0;
+    }
+
+  for (guint i = 0; i < models->len; i++)
+    byok_model_set_listed (g_ptr_array_index (models, i), FALSE);
+
+  added = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; model_ids != NULL && model_ids[i] != NULL; i++)
+    {
+      const char *id = model_ids[i];
+      ByokModel *model;
+
+      if (g_str_has_prefix (id, "models/"))
+        id += strlen ("models/");
+      if (*id == '\0')
+        continue;
+
+      model = lookup_in (self, provider_id, id);
+      if (model == NULL)
+        model = find_in (added, id);
+      if (model == NULL)
+        {
+          model = byok_model_new (provider_id, id);
+          if (byok_provider_is_local (provider))
+            {
+              ByokPrice free_price;
+
+              byok_price_init_flat (&free_price, 0.0, 0.0, 0.0, 0.0);
+              byok_model_set_price (model, &free_price,
+                                    "local model on your computer: no charge", NULL);
+            }
+          g_ptr_array_add (added, model);
+        }
+      byok_model_set_listed (model, TRUE);
+    }
+
+  g_ptr_array_sort (added, compare_model_ids);
+  for (guint i = 0; i < added->len; i++)
+    g_ptr_array_add (models, g_object_ref (g_ptr_array_index (added, i)));
+
+  g_debug ("merged the listing of %s: %u new models", provider_id, added->len);
+  g_signal_emit (self, signals[CHANGED], 0);
+  return added->len;
+}
+
+/* Recommendations ---------------------------------------------------------- */
+
+/* A 3:1 input:output blend, the usual shape of a chat; unknown is +inf. */
+static double
+blended_price (ByokModel *model)
+{
+  const ByokPrice *price = byok_model_get_price (model);
+
+  if (!byok_price_is_known (price))
+    return INFINITY;
+  return (3.0 * price->input + price->output) / 4.0;
+}
+
+static int
+compare_recommended (gconstpointer a,
+                     gconstpointer b)
+{
+  ByokModel *x = *(ByokModel * const *) a;
+  ByokModel *y = *(ByokModel * const *) b;
+  int rx = byok_model_get_rank (x);
+  int ry = byok_model_get_rank (y);
+  double px, py;
+
+  if (rx != ry)
+    return rx < ry ? -1 : 1;
+  px = blended_price (x);
+  py = blended_price (y);
+  if (px != py)
+    return px < py ? -1 : 1;
+  return g_strcmp0 (byok_model_get_id (x), byok_model_get_id (y));
+}
+
+/**
+ * byok_catalog_recommend:
+ * @use_case: one of BYOK_USE_CASE_* ("coding", "chinese", …)
+ * @n: the most models to return; 0 for all
+ *
+ * Models of enabled providers the catalog recommends for @use_case, best
+ * first: by the catalog's rank, then by price (a 3:1 input:output blend;
+ * unknown prices last).
+ *
+ * Returns: (transfer full) (element-type ByokModel): the models; empty for
+ *   an unknown use case
+ */
+GPtrArray *
+byok_catalog_recommend (ByokCatalog *self,
+                        const char  *use_case,
+                        guint        n)
+{
+  GPtrArray *result;
+
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), NULL);
+
+  result = g_ptr_array_new_with_free_func (g_object_unref);
+  if (!byok_use_case_is_valid (use_case))
+    return result;
+
+  for (guint i = 0; i < self->providers->len; i++)
+    {
+      ByokProvider *provider = g_ptr_array_index (self->providers, i);
+      GPtrArray *models;
+
+      if (!byok_provider_get_enabled (provider))
+        continue;
+      models = models_of (self, byok_provider_get_id (provider));
+      for (guint j = 0; models != NULL && j < models->len; j++)
+        {
+          ByokModel *model = g_ptr_array_index (models, j);
+
+          if (byok_model_is_recommended_for (model, use_case))
+            g_ptr_array_add (result, g_object_ref (model));
+        }
+    }
+
+  g_ptr_array_sort (result, compare_recommended);
+  if (n > 0 && result->len > n)
+    g_ptr_array_set_size (result, n);
+  return result;
+}
+
+/* Did you mean ------------------------------------------------------------- */
+
+static guint
+edit_distance (const char *a,
+               const char *b)
+{
+  gsize la = MIN (strlen (a), 256);
+  gsize lb = MIN (strlen (b), 256);
+  g_autofree guint *prev = g_new (guint, lb + 1);
+  g_autofree guint *cur = g_new (guint, lb + 1);
+
+  for (gsize j = 0; j <= lb; j++)
+    prev[j] = (guint) j;
+
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint *swap;
+
+      cur[0] = (guint) i;
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
+
+          cur[j] = MIN (MIN (prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
+        }
+      swap = prev;
+      prev = cur;
+      cur = swap;
+    }
+
+  return prev[lb];
+}
+
+static gboolean
+has_prefix_ci (const char *str,
+               const char *prefix)
+{
+  return g_ascii_strncasecmp (str, prefix, strlen (prefix)) == 0;
+}
+
+static gboolean
+contains_ci (const char *haystack,
+             const char *needle)
+{
+  g_autofree char *h = g_ascii_strdown (haystack, -1);
+  g_autofree char *n = g_ascii_strdown (needle, -1);
+
+  return strstr (h, n) != NULL;
+}
+
+typedef enum {
+  MATCH_NONE,
+  MATCH_EXACT,
+  MATCH_PREFIX,
+  MATCH_CONTAINS,
+  MATCH_REVERSE_PREFIX,
+  MATCH_DISTANCE,
+} MatchKind;
+
+/* Lower is better: the kind first, then a score within the kind. */
+static MatchKind
+match (ByokModel  *model,
+       const char *bad_id,
+       gint64     *score)
+{
+  const char *id = byok_model_get_id (model);
+  const char * const *aliases = byok_model_get_aliases (model);
+  guint limit = MAX (2, (guint) strlen (bad_id) / 3);
+  guint distance;
+
+  if (g_ascii_strcasecmp (id, bad_id) == 0)
+    {
+      *score = 0;
+      return MATCH_EXACT;
+    }
+  for (guint i = 0; aliases[i] != NULL; i++)
+    {
+      if (g_ascii_strcasecmp (aliases[i], bad_id) == 0)
+        {
+          *score = 0;
+          return MATCH_EXACT;
+        }
+    }
+
+  if (has_prefix_ci (id, bad_id))
+    {
+      *score = byok_model_get_rank (model);
+      return MATCH_PREFIX;
+    }
+  for (guint i = 0; aliases[i] != NULL; i++)
+    {
+      if (has_prefix_ci (aliases[i], bad_id))
+        {
+          *score = byok_model_get_rank (model);
+          return MATCH_PREFIX;
+        }
+    }
+
+  if (strlen (bad_id) >= 3 && contains_ci (id, bad_id))
+    {
+      *score = byok_model_get_rank (model);
+      return MATCH_CONTAINS;
+    }
+
+  if (strlen (id) >= 3 && has_prefix_ci (bad_id, id) &&
+      bad_id[strlen (id)] != '\0' && strchr ("-:@", bad_id[strlen (id)]) != NULL)
+    {
+      /* the longest catalog id that starts the bad one before a suffix
+       * ("gpt-4o-2024-08-06", "llama3.2:1b"); "glm-4.7" is not "glm-4" */
+      *score = -(gint64) strlen (id);
+      return MATCH_REVERSE_PREFIX;
+    }
+
+  distance = edit_distance (id, bad_id);
+  for (guint i = 0; aliases[i] != NULL; i++)
+    distance = MIN (distance, edit_distance (aliases[i], bad_id));
+  if (distance <= limit)
+    {
+      *score = (gint64) distance * ((gint64) G_MAXINT + 1) + byok_model_get_rank (model);
+      return MATCH_DISTANCE;
+    }
+
+  return MATCH_NONE;
+}
+
+/**
+ * byok_catalog_suggest_model:
+ * @provider_id: (nullable): the provider; NULL searches every provider
+ * @bad_id: a model id that was not found
+ *
+ * Did you mean: a model whose id starts with @bad_id (the best ranked),
+ * then one that contains it, then the longest id @bad_id starts with
+ * followed by "-", ":" or "@" (a dated or tagged variant), then the closest
+ * by edit distance (at most a third of the length, or 2).
+ *
+ * Returns: (transfer full) (nullable): the suggested model id
+ *   ("PROVIDER/MODEL" when @provider_id is NULL), or NULL
+ */
+char *
+byok_catalog_suggest_model (ByokCatalog *self,
+                            const char  *provider_id,
+                            const char  *bad_id)
+{
+  ByokModel *best = NULL;
+  MatchKind best_kind = MATCH_NONE;
+  gint64 best_score = 0;
+
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), NULL);
+
+  if (bad_id == NULL || *bad_id == '\0')
+    return NULL;
+
+  for (guint i = 0; i < self->providers->len; i++)
+    {
+      ByokProvider *provider = g_ptr_array_index (self->providers, i);
+      const char *id = byok_provider_get_id (provider);
+      GPtrArray *models;
+
+      if (provider_id != NULL && !g_str_equal (provider_id, id))
+        continue;
+
+      models = models_of (self, id);
+      for (guint j = 0; models != NULL && j < models->len; j++)
+        {
+          ByokModel *model = g_ptr_array_index (models, j);
+          gint64 score = 0;
+          MatchKind kind = match (model, bad_id, &score);
+
+          if (kind == MATCH_NONE)
+            continue;
+          if (best == NULL || kind < best_kind ||
+              (kind == best_kind && score < best_score))
+            {
+              best = model;
+              best_kind = kind;
+              best_score = score;
+            }
+        }
+    }
+
+  if (best == NULL)
+    return NULL;
+  if (provider_id == NULL)
+    return g_strconcat (byok_model_get_provider_id (best), "/", byok_model_get_id (best), NULL);
+  return g_strdup (byok_model_get_id (best));
+}

@@ -1,0 +1,68 @@
+/* byok-catalog.h — the providers and models Byok knows
+ *
+ * The shipped catalog is data/catalog.json, compiled into the core as the
+ * GResource BYOK_CATALOG_RESOURCE_PATH. At run time the catalog also holds
+ * the user's custom OpenAI-compatible providers and the models providers'
+ * listings returned. Price overrides are ByokPricing's.
+ *
+ * Every provider of the catalog is listed by byok_catalog_get_providers();
+ * the "custom" template (the defaults of a custom provider) is not, but
+ * byok_catalog_lookup_provider ("custom") finds it.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "byok-model.h"
+#include "byok-provider.h"
+
+G_BEGIN_DECLS
+
+#define BYOK_CATALOG_RESOURCE_PATH "/io/github/byok/Byok/core/catalog.json"
+#define BYOK_CATALOG_CUSTOM_TEMPLATE_ID "custom"
+
+#define BYOK_TYPE_CATALOG (byok_catalog_get_type ())
+G_DECLARE_FINAL_TYPE (ByokCatalog, byok_catalog, BYOK, CATALOG, GObject)
+
+ByokCatalog  *byok_catalog_new_default            (void);
+ByokCatalog  *byok_catalog_new_from_file          (const char         *path,
+                                                   GError            **error);
+ByokCatalog  *byok_catalog_new_from_data          (const char         *data,
+                                                   gssize              length,
+                                                   GError            **error);
+
+GPtrArray    *byok_catalog_get_providers          (ByokCatalog        *self);
+ByokProvider *byok_catalog_lookup_provider        (ByokCatalog        *self,
+                                                   const char         *provider_id);
+ByokProvider *byok_catalog_get_custom_template    (ByokCatalog        *self);
+
+GPtrArray    *byok_catalog_get_models             (ByokCatalog        *self,
+                                                   const char         *provider_id);
+ByokModel    *byok_catalog_lookup_model           (ByokCatalog        *self,
+                                                   const char         *provider_id,
+                                                   const char         *model_id);
+ByokModel    *byok_catalog_find_model             (ByokCatalog        *self,
+                                                   const char         *model_id);
+
+ByokProvider *byok_catalog_add_custom_provider    (ByokCatalog        *self,
+                                                   const char         *id,
+                                                   const char         *name,
+                                                   const char         *base_url,
+                                                   gboolean            needs_key,
+                                                   GError            **error);
+gboolean      byok_catalog_remove_custom_provider (ByokCatalog        *self,
+                                                   const char         *id,
+                                                   GError            **error);
+
+guint         byok_catalog_merge_models           (ByokCatalog        *self,
+                                                   const char         *provider_id,
+                                                   const char * const *model_ids);
+
+GPtrArray    *byok_catalog_recommend              (ByokCatalog        *self,
+                                                   const char         *use_case,
+                                                   guint               n);
+char         *byok_catalog_suggest_model          (ByokCatalog        *self,
+                                                   const char         *provider_id,
+                                                   const char         *bad_id);
+
+G_END_DECLS

@@ -1,0 +1,217 @@
+/* byok-chat-request.c — what is asked of a model */
+#define G_LOG_DOMAIN "byok-chat"
+
+#include "config.h"
+
+#include "byok-chat-request.h"
+
+G_DEFINE_BOXED_TYPE (ByokChatRequest, byok_chat_request,
+                     byok_chat_request_ref, byok_chat_request_unref)
+
+static const char * const role_names[] = {
+  [BYOK_CHAT_ROLE_SYSTEM] = "system",
+  [BYOK_CHAT_ROLE_USER] = "user",
+  [BYOK_CHAT_ROLE_ASSISTANT] = "assistant",
+};
+
+/**
+ * byok_chat_role_to_string:
+ * Returns: "system", "user" or "assistant"; "user" for an unknown value.
+ */
+const char *
+byok_chat_role_to_string (ByokChatRole role)
+{
+  if ((guint) role >= G_N_ELEMENTS (role_names))
+    return "user";
+  return role_names[role];
+}
+
+gboolean
+byok_chat_role_from_string (const char   *str,
+                            ByokChatRole *role)
+{
+  g_return_val_if_fail (role != NULL, FALSE);
+
+  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (role_names); i++)
+    {
+      if (g_str_equal (str, role_names[i]))
+        {
+          *role = (ByokChatRole) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+chat_message_free (gpointer data)
+{
+  ByokChatMessage *message = data;
+
+  g_free (message->content);
+  g_free (message);
+}
+
+/**
+ * byok_chat_request_new:
+ * @model: (nullable): the model id
+ *
+ * Returns: (transfer full): an empty request: no messages, temperature and
+ *   max tokens unset, no reasoning, streamed.
+ */
+ByokChatRequest *
+byok_chat_request_new (const char *model)
+{
+  ByokChatRequest *self = g_new0 (ByokChatRequest, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->model = g_strdup (model);
+  self->messages = g_ptr_array_new_with_free_func (chat_message_free);
+  self->temperature = -1.0;
+  self->stream = TRUE;
+  return self;
+}
+
+/**
+ * byok_chat_request_new_simple:
+ * @model: the model id
+ * @system_prompt: (nullable): a system prompt
+ * @user_message: (nullable): one user message
+ *
+ * Returns: (transfer full): a request for one question.
+ */
+ByokChatRequest *
+byok_chat_request_new_simple (const char *model,
+                              const char *system_prompt,
+                              const char *user_message)
+{
+  ByokChatRequest *self = byok_chat_request_new (model);
+
+  byok_chat_request_set_system_prompt (self, system_prompt);
+  if (user_message != NULL)
+    byok_chat_request_add_message (self, BYOK_CHAT_ROLE_USER, user_message);
+  return self;
+}
+
+/**
+ * byok_chat_request_copy:
+ * Returns: (transfer full): a deep copy of @self, with its own refcount.
+ */
+ByokChatRequest *
+byok_chat_request_copy (const ByokChatRequest *self)
+{
+  ByokChatRequest *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = byok_chat_request_new (self->model);
+  copy->system_prompt = g_strdup (self->system_prompt);
+  copy->temperature = self->temperature;
+  copy->max_output_tokens = self->max_output_tokens;
+  copy->reasoning = self->reasoning;
+  copy->reasoning_budget_tokens = self->reasoning_budget_tokens;
+  copy->stream = self->stream;
+  for (guint i = 0; i < self->messages->len; i++)
+    {
+      const ByokChatMessage *message = g_ptr_array_index (self->messages, i);
+
+      byok_chat_request_add_message (copy, message->role, message->content);
+    }
+  return copy;
+}
+
+ByokChatRequest *
+byok_chat_request_ref (ByokChatRequest *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+byok_chat_request_unref (ByokChatRequest *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  g_free (self->model);
+  g_free (self->system_prompt);
+  g_ptr_array_unref (self->messages);
+  g_free (self);
+}
+
+void
+byok_chat_request_set_model (ByokChatRequest *self,
+                             const char      *model)
+{
+  g_return_if_fail (self != NULL);
+
+  if (model != self->model)
+    {
+      g_free (self->model);
+      self->model = g_strdup (model);
+    }
+}
+
+/**
+ * byok_chat_request_set_system_prompt:
+ * @system_prompt: (nullable): the prompt; NULL or "" for none
+ */
+void
+byok_chat_request_set_system_prompt (ByokChatRequest *self,
+                                     const char      *system_prompt)
+{
+  g_return_if_fail (self != NULL);
+
+  if (system_prompt == self->system_prompt)
+    return;
+  g_free (self->system_prompt);
+  self->system_prompt = (system_prompt != NULL && *system_prompt != '\0')
+                          ? g_strdup (system_prompt) : NULL;
+}
+
+/**
+ * byok_chat_request_add_message:
+ * @content: (nullable): the text; NULL is stored as ""
+ *
+ * Appends a message to the conversation.
+ */
+void
+byok_chat_request_add_message (ByokChatRequest *self,
+                               ByokChatRole     role,
+                               const char      *content)
+{
+  ByokChatMessage *message;
+
+  g_return_if_fail (self != NULL);
+
+  message = g_new0 (ByokChatMessage, 1);
+  message->role = role;
+  message->content = g_strdup (content != NULL ? content : "");
+  g_ptr_array_add (self->messages, message);
+}
+
+guint
+byok_chat_request_get_n_messages (const ByokChatRequest *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->messages->len;
+}
+
+/**
+ * byok_chat_request_get_message:
+ * Returns: (transfer none) (nullable): message @index, or NULL past the end.
+ */
+const ByokChatMessage *
+byok_chat_request_get_message (const ByokChatRequest *self,
+                               guint                  index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (index >= self->messages->len)
+    return NULL;
+  return g_ptr_array_index (self->messages, index);
+}

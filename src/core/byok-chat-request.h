@@ -1,0 +1,67 @@
+/* byok-chat-request.h — what is asked of a model
+ *
+ * A refcounted boxed struct with public fields, GLib style. The request owns
+ * everything it points to; set strings with the setters (or g_free() the old
+ * value yourself). A request is not changed once handed to a client.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  BYOK_CHAT_ROLE_SYSTEM,
+  BYOK_CHAT_ROLE_USER,
+  BYOK_CHAT_ROLE_ASSISTANT,
+} ByokChatRole;
+
+const char *byok_chat_role_to_string   (ByokChatRole  role);
+gboolean    byok_chat_role_from_string (const char   *str,
+                                        ByokChatRole *role);
+
+typedef struct {
+  ByokChatRole  role;
+  char         *content;   /* owned, UTF-8, never NULL */
+} ByokChatMessage;
+
+#define BYOK_TYPE_CHAT_REQUEST (byok_chat_request_get_type ())
+
+typedef struct {
+  char      *model;             /* owned; the model id as the provider knows it */
+  GPtrArray *messages;          /* owned; of ByokChatMessage*, oldest first */
+  char      *system_prompt;     /* owned, nullable */
+  double     temperature;       /* < 0: unset (the provider's default) */
+  gint64     max_output_tokens; /* 0: unset */
+  gboolean   reasoning;         /* ask for thinking where the model needs a switch */
+  gint64     reasoning_budget_tokens; /* 0: the dialect's default (Anthropic) */
+  gboolean   stream;            /* the caller wants the answer streamed */
+
+  /*< private >*/
+  gatomicrefcount ref_count;
+} ByokChatRequest;
+
+GType            byok_chat_request_get_type          (void) G_GNUC_CONST;
+ByokChatRequest *byok_chat_request_new               (const char      *model);
+ByokChatRequest *byok_chat_request_new_simple        (const char      *model,
+                                                      const char      *system_prompt,
+                                                      const char      *user_message);
+ByokChatRequest *byok_chat_request_copy              (const ByokChatRequest *self);
+ByokChatRequest *byok_chat_request_ref               (ByokChatRequest *self);
+void             byok_chat_request_unref             (ByokChatRequest *self);
+
+void             byok_chat_request_set_model         (ByokChatRequest *self,
+                                                      const char      *model);
+void             byok_chat_request_set_system_prompt (ByokChatRequest *self,
+                                                      const char      *system_prompt);
+void             byok_chat_request_add_message       (ByokChatRequest *self,
+                                                      ByokChatRole     role,
+                                                      const char      *content);
+guint            byok_chat_request_get_n_messages    (const ByokChatRequest *self);
+const ByokChatMessage *
+                 byok_chat_request_get_message       (const ByokChatRequest *self,
+                                                      guint            index);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokChatRequest, byok_chat_request_unref)
+
+G_END_DECLS

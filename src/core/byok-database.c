@@ -1,0 +1,681 @@
+/* byok-database.c — the one SQLite database of Byok */
+#define G_LOG_DOMAIN "byok-database"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "byok-database.h"
+#include "byok-error.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+/*
+ * Migrations. Entry i (0-based) brings a database from user_version i to
+ * i + 1; each runs in its own transaction together with the new
+ * user_version, so a crash leaves either the old or the new schema. Never
+ * edit a shipped entry: append a new one and bump
+ * BYOK_DATABASE_SCHEMA_VERSION.
+ *
+ * Times are unix microseconds (UTC); money is USD as REAL; booleans are
+ * INTEGER 0/1; token counts are INTEGER.
+ */
+static const char * const migrations[] = {
+  /* 1: every table the app needs. */
+  "CREATE TABLE conversations ("
+  "  id            INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  title         TEXT NOT NULL DEFAULT '',"
+  "  created       INTEGER NOT NULL,"
+  "  updated       INTEGER NOT NULL,"
+  "  system_prompt TEXT,"
+  "  model         TEXT,"
+  "  provider      TEXT,"
+  "  temperature   REAL,"
+  "  max_tokens    INTEGER"
+  ");"
+  "CREATE INDEX conversations_updated ON conversations (updated);"
+
+  "CREATE TABLE messages ("
+  "  id                  INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  conversation_id     INTEGER NOT NULL"
+  "                      REFERENCES conversations (id) ON DELETE CASCADE,"
+  "  position            INTEGER NOT NULL,"
+  "  role                TEXT NOT NULL,"
+  "  content             TEXT NOT NULL DEFAULT '',"
+  "  reasoning           TEXT,"
+  "  provider            TEXT,"
+  "  model               TEXT,"
+  "  status              TEXT NOT NULL DEFAULT 'complete'"
+  "                      CHECK (status IN ('complete', 'partial', 'error')),"
+  "  error_class         TEXT,"
+  "  error_message       TEXT,"
+  "  input_tokens        INTEGER,"
+  "  output_tokens       INTEGER,"
+  "  cached_input_tokens INTEGER,"
+  "  cache_write_tokens  INTEGER,"
+  "  reasoning_tokens    INTEGER,"
+  "  cost_usd            REAL,"
+  "  latency_us          INTEGER,"
+  "  ttft_us             INTEGER,"
+  "  created             INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX messages_conversation_position"
+  "  ON messages (conversation_id, position);"
+
+  /* One row per call attempt, failures included. A deleted conversation
+   * keeps its spending: the link is cleared, the row stays. */
+  "CREATE TABLE usage ("
+  "  id                  INTEGER PRIMARY KEY,"
+  "  time                INTEGER NOT NULL,"
+  "  provider            TEXT NOT NULL,"
+  "  model               TEXT NOT NULL,"
+  "  conversation_id     INTEGER"
+  "                      REFERENCES conversations (id) ON DELETE SET NULL,"
+  "  input_tokens        INTEGER NOT NULL DEFAULT 0,"
+  "  output_tokens       INTEGER NOT NULL DEFAULT 0,"
+  "  cached_input_tokens INTEGER NOT NULL DEFAULT 0,"
+  "  cache_write_tokens  INTEGER NOT NULL DEFAULT 0,"
+  "  reasoning_tokens    INTEGER NOT NULL DEFAULT 0,"
+  "  cost_usd            REAL,"                      /* NULL: price unknown */
+  "  price_known         INTEGER NOT NULL DEFAULT 0,"
+  "  latency_us          INTEGER NOT NULL DEFAULT 0,"
+  "  ttft_us             INTEGER,"
+  "  status              TEXT NOT NULL DEFAULT 'ok',"  /* 'ok' or AUTH, QUOTA, … */
+  "  http_status         INTEGER,"                   /* NULL: no HTTP reply */
+  "  is_retry            INTEGER NOT NULL DEFAULT 0,"
+  "  is_fallback         INTEGER NOT NULL DEFAULT 0,"
+  "  attempt             INTEGER NOT NULL DEFAULT 1"
+  ");"
+  /* (time, provider, cost_usd) covers the month-spend sums of budgets. */
+  "CREATE INDEX usage_time ON usage (time, provider, cost_usd);"
+  "CREATE INDEX usage_provider_model ON usage (provider, model);"
+  "CREATE INDEX usage_conversation ON usage (conversation_id)"
+  "  WHERE conversation_id IS NOT NULL;"
+
+  /* Prices per million tokens in USD; NULL: unknown. tiers: the prices
+   * that apply above some prompt size, as JSON the pricing module writes
+   * and reads (NULL: a flat price). */
+  "CREATE TABLE price_overrides ("
+  "  provider     TEXT NOT NULL,"
+  "  model        TEXT NOT NULL,"
+  "  input        REAL,"
+  "  cached_input REAL,"
+  "  cache_write  REAL,"
+  "  output       REAL,"
+  "  tiers        TEXT,"
+  "  updated      INTEGER NOT NULL,"
+  "  PRIMARY KEY (provider, model)"
+  ");"
+
+  /* What happened to a key; never the key itself. */
+  "CREATE TABLE key_events ("
+  "  id       INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  time     INTEGER NOT NULL,"
+  "  provider TEXT NOT NULL,"
+  "  account  TEXT,"
+  "  event    TEXT NOT NULL"
+  "           CHECK (event IN ('added', 'replaced', 'tested', 'deleted')),"
+  "  result   TEXT,"
+  "  detail   TEXT"
+  ");"
+  "CREATE INDEX key_events_provider_time ON key_events (provider, time);"
+
+  "CREATE TABLE provider_settings ("
+  "  provider TEXT NOT NULL,"
+  "  key      TEXT NOT NULL,"
+  "  value    TEXT,"
+  "  PRIMARY KEY (provider, key)"
+  ");"
+
+  "CREATE TABLE custom_providers ("
+  "  id        TEXT PRIMARY KEY,"
+  "  name      TEXT NOT NULL,"
+  "  base_url  TEXT NOT NULL,"
+  "  dialect   TEXT NOT NULL DEFAULT 'openai',"
+  "  needs_key INTEGER NOT NULL DEFAULT 1,"
+  "  created   INTEGER NOT NULL"
+  ");"
+
+  /* scope: 'all' or a provider id. alert_month: 'YYYY-MM' (local) of
+   * last_alert_percent, so each alert fires once a month. */
+  "CREATE TABLE budgets ("
+  "  scope              TEXT PRIMARY KEY,"
+  "  monthly_usd        REAL NOT NULL,"
+  "  hard_stop          INTEGER NOT NULL DEFAULT 0,"
+  "  last_alert_percent INTEGER NOT NULL DEFAULT 0,"
+  "  alert_month        TEXT"
+  ");",
+
+  /* 2: what the cache saved on a call, computed with the prices in force
+   * when it was recorded (0 when unknown or no cache was read). */
+  "ALTER TABLE usage ADD COLUMN cache_savings_usd REAL NOT NULL DEFAULT 0;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BYOK_DATABASE_SCHEMA_VERSION);
+
+struct _ByokDatabase
+{
+  GObject     parent_instance;
+
+  char       *path;
+  sqlite3    *db;
+  int         version;
+  GHashTable *cached;   /* SQL text → sqlite3_stmt */
+};
+
+G_DEFINE_FINAL_TYPE (ByokDatabase, byok_database, G_TYPE_OBJECT)
+
+/**
+ * byok_database_set_error:
+ * @error: (nullable): where to put the error
+ * @db: (nullable): the connection, for its message
+ * @rc: the SQLite result code
+ * @what: a translated sentence fragment saying what failed
+ *   ("Could not record the call")
+ *
+ * Sets a BYOK_ERROR_STORAGE error: what failed, SQLite's message, and what
+ * the user can do about it.
+ */
+void
+byok_database_set_error (GError     **error,
+                         sqlite3     *db,
+                         int          rc,
+                         const char  *what)
+{
+  const char *detail;
+  const char *advice;
+
+  if (db != NULL && sqlite3_errcode (db) == rc)
+    detail = sqlite3_errmsg (db);
+  else
+    detail = sqlite3_errstr (rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+      advice = _("Free some disk space and try again.");
+      break;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+    case SQLITE_AUTH:
+      advice = _("Check that the data folder exists and that you can write to it.");
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      advice = _("The database file is damaged: restore it from a backup, or move it away and Byok will start a new one.");
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      advice = _("Another program is holding the database; close it and try again.");
+      break;
+    case SQLITE_IOERR:
+      advice = _("The disk reported an error; check it and try again.");
+      break;
+    case SQLITE_CONSTRAINT:
+    case SQLITE_MISMATCH:
+    case SQLITE_RANGE:
+      advice = _("This is a bug in Byok; please report it.");
+      break;
+    default:
+      advice = _("Try again; if it keeps failing, check the disk and report the problem.");
+      break;
+    }
+
+  g_set_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE,
+               /* Translators: "<what failed>: <SQLite message>. <advice>" */
+               _("%s: %s. %s"), what, detail, advice);
+}
+
+char *
+byok_database_get_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "byok", "byok.db", NULL);
+}
+
+static gboolean
+exec_sql (sqlite3     *db,
+          const char  *sql,
+          const char  *what,
+          GError     **error)
+{
+  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      byok_database_set_error (error, db, rc, what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+query_int (sqlite3     *db,
+           const char  *sql,
+           int         *value,
+           GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      byok_database_set_error (error, db, rc, _("Could not read the database"));
+      return FALSE;
+    }
+  *value = sqlite3_column_int (stmt, 0);
+  return TRUE;
+}
+
+/* Settings every connection needs: the busy timeout, foreign keys on. */
+static gboolean
+configure_connection (sqlite3     *db,
+                      gboolean     read_only,
+                      GError     **error)
+{
+  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+  sqlite3_extended_result_codes (db, 1);
+  if (!exec_sql (db, "PRAGMA foreign_keys = ON;", _("Could not configure the database"), error))
+    return FALSE;
+  if (read_only &&
+      !exec_sql (db, "PRAGMA query_only = ON;", _("Could not configure the database"), error))
+    return FALSE;
+  return TRUE;
+}
+
+static sqlite3 *
+connect_with_flags (const char  *path,
+                    int          flags,
+                    gboolean     read_only,
+                    GError     **error)
+{
+  g_autoptr(sqlite3) db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (path, &db, flags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *what = g_strdup_printf (_("Could not open the database %s"), path);
+      byok_database_set_error (error, db, rc, what);
+      return NULL;
+    }
+  if (!configure_connection (db, read_only, error))
+    return NULL;
+  return g_steal_pointer (&db);
+}
+
+/**
+ * byok_database_connect:
+ * @path: an existing database file
+ * @read_only: refuse writes on this connection (`PRAGMA query_only`)
+ *
+ * Opens another connection to an existing, migrated database, configured
+ * like the main one (busy timeout, foreign keys). Meant for worker threads:
+ * use it in one thread only and close it with sqlite3_close_v2() (or
+ * g_autoptr(sqlite3)).
+ *
+ * Returns: (transfer full): a connection, or %NULL with @error set
+ */
+sqlite3 *
+byok_database_connect (const char  *path,
+                       gboolean     read_only,
+                       GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* Read-write even for readers: a WAL reader must be able to use the
+   * shared-memory index; query_only keeps it from writing. */
+  return connect_with_flags (path,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                             read_only, error);
+}
+
+/**
+ * byok_database_open_connection:
+ *
+ * byok_database_connect() on the file @self has open: a second connection
+ * for a worker thread. Not possible for an in-memory database.
+ *
+ * Returns: (transfer full): a connection, or %NULL with @error set
+ */
+sqlite3 *
+byok_database_open_connection (ByokDatabase  *self,
+                               gboolean       read_only,
+                               GError       **error)
+{
+  g_return_val_if_fail (BYOK_IS_DATABASE (self), NULL);
+
+  return byok_database_connect (self->path, read_only, error);
+}
+
+static gboolean
+migrate (ByokDatabase  *self,
+         GError       **error)
+{
+  int version;
+
+  if (!query_int (self->db, "PRAGMA user_version;", &version, error))
+    return FALSE;
+
+  if (version > BYOK_DATABASE_SCHEMA_VERSION)
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE,
+                   _("The database %s was written by a newer version of Byok "
+                     "(schema %d; this version knows up to %d). Update Byok "
+                     "to use it, or move the file away to start a new one."),
+                   self->path, version, BYOK_DATABASE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (version < 0)
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE,
+                   _("The database %s has an invalid schema version (%d). "
+                     "Move the file away to start a new one."),
+                   self->path, version);
+      return FALSE;
+    }
+
+  for (; version < BYOK_DATABASE_SCHEMA_VERSION; version++)
+    {
+      g_autofree char *set_version = NULL;
+      g_autofree char *what = NULL;
+
+      g_debug ("Migrating %s from schema %d to %d", self->path, version, version + 1);
+      what = g_strdup_printf (_("Could not upgrade the database to schema %d"), version + 1);
+      set_version = g_strdup_printf ("PRAGMA user_version = %d;", version + 1);
+
+      if (!exec_sql (self->db, "BEGIN IMMEDIATE;", what, error))
+        return FALSE;
+      if (!exec_sql (self->db, migrations[version], what, error) ||
+          !exec_sql (self->db, set_version, what, error) ||
+          !exec_sql (self->db, "COMMIT;", what, error))
+        {
+          sqlite3_exec (self->db, "ROLLBACK;", NULL, NULL, NULL);
+          return FALSE;
+        }
+    }
+
+  self->version = version;
+  return TRUE;
+}
+
+/* WAL cannot be switched on inside a transaction: before migrations. */
+static gboolean
+enable_wal (ByokDatabase  *self,
+            GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *mode = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL;", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      g_autofree char *what = g_strdup_printf (_("Could not open the database %s"), self->path);
+
+      byok_database_set_error (error, self->db, rc, what);
+      return FALSE;
+    }
+  mode = g_ascii_strdown ((const char *) sqlite3_column_text (stmt, 0), -1);
+  if (g_strcmp0 (mode, "wal") != 0 && g_strcmp0 (mode, "memory") != 0)
+    g_warning ("Database %s is in journal mode %s, not WAL", self->path, mode);
+  return TRUE;
+}
+
+static gboolean
+open_main (ByokDatabase  *self,
+           GError       **error)
+{
+  if (g_strcmp0 (self->path, ":memory:") != 0)
+    {
+      g_autofree char *dir = g_path_get_dirname (self->path);
+
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE,
+                       _("Could not create the folder %s for the database: %s. "
+                         "Check that you can write to it."),
+                       dir, g_strerror (saved));
+          return FALSE;
+        }
+    }
+
+  /* One thread per connection: no SQLite mutex on every call. */
+  self->db = connect_with_flags (self->path,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 FALSE, error);
+  if (self->db == NULL)
+    return FALSE;
+
+  return enable_wal (self, error) &&
+         exec_sql (self->db, "PRAGMA synchronous = NORMAL;",
+                   _("Could not configure the database"), error) &&
+         migrate (self, error);
+}
+
+/**
+ * byok_database_open:
+ * @path: (nullable): the database file; %NULL for the default,
+ *   `$XDG_DATA_HOME/byok/byok.db`; ":memory:" for a private in-memory one
+ *
+ * Opens (creating it and its folder if needed) and migrates the database.
+ * A file written by a newer Byok is refused.
+ *
+ * Returns: (transfer full): the database, or %NULL with a
+ *   BYOK_ERROR_STORAGE error
+ */
+ByokDatabase *
+byok_database_open (const char  *path,
+                    GError     **error)
+{
+  g_autoptr(ByokDatabase) self = g_object_new (BYOK_TYPE_DATABASE, NULL);
+
+  self->path = path != NULL ? g_strdup (path) : byok_database_get_default_path ();
+  if (!open_main (self, error))
+    return NULL;
+
+  g_debug ("Opened %s at schema %d", self->path, self->version);
+  return g_steal_pointer (&self);
+}
+
+const char *
+byok_database_get_path (ByokDatabase *self)
+{
+  g_return_val_if_fail (BYOK_IS_DATABASE (self), NULL);
+  return self->path;
+}
+
+/**
+ * byok_database_get_handle:
+ *
+ * Returns: (transfer none): the main connection, for the stores. Use it in
+ *   the thread that opened @self only.
+ */
+sqlite3 *
+byok_database_get_handle (ByokDatabase *self)
+{
+  g_return_val_if_fail (BYOK_IS_DATABASE (self), NULL);
+  return self->db;
+}
+
+/**
+ * byok_database_get_version:
+ *
+ * Returns: the schema version of the open database
+ *   (BYOK_DATABASE_SCHEMA_VERSION once opened)
+ */
+int
+byok_database_get_version (ByokDatabase *self)
+{
+  g_return_val_if_fail (BYOK_IS_DATABASE (self), 0);
+  return self->version;
+}
+
+/**
+ * byok_database_exec:
+ * @sql: one or more statements, no parameters
+ */
+gboolean
+byok_database_exec (ByokDatabase  *self,
+                    const char    *sql,
+                    GError       **error)
+{
+  g_return_val_if_fail (BYOK_IS_DATABASE (self), FALSE);
+  g_return_val_if_fail (sql != NULL, FALSE);
+
+  return exec_sql (self->db, sql, _("Could not update the database"), error);
+}
+
+/**
+ * byok_database_prepare:
+ *
+ * Returns: (transfer full): a new statement to bind, step and
+ *   sqlite3_finalize() (or g_autoptr(sqlite3_stmt)), or %NULL with @error
+ */
+sqlite3_stmt *
+byok_database_prepare (ByokDatabase  *self,
+                       const char    *sql,
+                       GError       **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (BYOK_IS_DATABASE (self), NULL);
+  g_return_val_if_fail (sql != NULL, NULL);
+
+  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      byok_database_set_error (error, self->db, rc, _("Could not read the database"));
+      return NULL;
+    }
+  return stmt;
+}
+
+/**
+ * byok_database_prepare_cached:
+ * @sql: a statement; the text is the cache key, so pass a constant
+ *
+ * Like byok_database_prepare(), but the statement is prepared once and
+ * kept for the life of @self. It comes back reset with its bindings
+ * cleared. Do not finalize it; do not hold it across another call that
+ * may use the same SQL.
+ *
+ * Returns: (transfer none): the statement, or %NULL with @error set
+ */
+sqlite3_stmt *
+byok_database_prepare_cached (ByokDatabase  *self,
+                              const char    *sql,
+                              GError       **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BYOK_IS_DATABASE (self), NULL);
+  g_return_val_if_fail (sql != NULL, NULL);
+
+  stmt = g_hash_table_lookup (self->cached, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      byok_database_set_error (error, self->db, rc, _("Could not read the database"));
+      return NULL;
+    }
+  g_hash_table_insert (self->cached, g_strdup (sql), stmt);
+  return stmt;
+}
+
+/**
+ * byok_database_begin:
+ *
+ * Starts a write transaction (BEGIN IMMEDIATE, so a busy database is
+ * waited for here, not at the first write). Transactions do not nest.
+ */
+gboolean
+byok_database_begin (ByokDatabase  *self,
+                     GError       **error)
+{
+  g_return_val_if_fail (BYOK_IS_DATABASE (self), FALSE);
+
+  return exec_sql (self->db, "BEGIN IMMEDIATE;", _("Could not start writing to the database"), error);
+}
+
+gboolean
+byok_database_commit (ByokDatabase  *self,
+                      GError       **error)
+{
+  g_return_val_if_fail (BYOK_IS_DATABASE (self), FALSE);
+
+  return exec_sql (self->db, "COMMIT;", _("Could not save to the database"), error);
+}
+
+/**
+ * byok_database_rollback:
+ *
+ * Abandons the open transaction, if any (safe to call after a failed
+ * statement that already ended it).
+ */
+void
+byok_database_rollback (ByokDatabase *self)
+{
+  g_return_if_fail (BYOK_IS_DATABASE (self));
+
+  if (sqlite3_get_autocommit (self->db))
+    return;
+  if (sqlite3_exec (self->db, "ROLLBACK;", NULL, NULL, NULL) != SQLITE_OK)
+    g_warning ("Could not roll back: %s", sqlite3_errmsg (self->db));
+}
+
+static void
+byok_database_finalize (GObject *object)
+{
+  ByokDatabase *self = BYOK_DATABASE (object);
+
+  g_clear_pointer (&self->cached, g_hash_table_unref);
+  if (self->db != NULL)
+    {
+      int rc = sqlite3_close (self->db);
+
+      if (rc != SQLITE_OK)
+        {
+          g_warning ("Closing %s: %s (a statement was not finalized)",
+                     self->path, sqlite3_errstr (rc));
+          sqlite3_close_v2 (self->db);
+        }
+      self->db = NULL;
+    }
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (byok_database_parent_class)->finalize (object);
+}
+
+static void
+byok_database_class_init (ByokDatabaseClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = byok_database_finalize;
+}
+
+static void
+byok_database_init (ByokDatabase *self)
+{
+  self->cached = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) (void (*) (void)) sqlite3_finalize);
+}

@@ -1,0 +1,73 @@
+/* byok-database.h — the one SQLite database of Byok
+ *
+ * `$XDG_DATA_HOME/byok/byok.db` holds usage records, conversations, key
+ * events, budgets, price overrides and custom providers. ByokDatabase opens
+ * it (creating the folder), switches it to WAL with synchronous=NORMAL,
+ * turns foreign keys on, sets a busy timeout and brings the schema up to
+ * date through numbered migrations kept in `PRAGMA user_version`.
+ *
+ * Threads: a ByokDatabase and its handle belong to the thread that opened
+ * it (the main thread in the app). Work in another thread opens its own
+ * connection with byok_database_open_connection(): WAL lets readers run
+ * while the main connection writes.
+ *
+ * Durability: a committed transaction survives a crash of the process
+ * (SIGKILL included). With synchronous=NORMAL a power cut may lose the last
+ * few commits, never the integrity of the file.
+ *
+ * Every error is BYOK_ERROR_STORAGE, with SQLite's message and what to do.
+ */
+#pragma once
+
+#include <glib-object.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+/* The schema version this build writes: the number of migrations. */
+#define BYOK_DATABASE_SCHEMA_VERSION 2
+
+#define BYOK_TYPE_DATABASE (byok_database_get_type ())
+G_DECLARE_FINAL_TYPE (ByokDatabase, byok_database, BYOK, DATABASE, GObject)
+
+char          *byok_database_get_default_path (void);
+
+ByokDatabase  *byok_database_open             (const char    *path,
+                                               GError       **error);
+
+const char    *byok_database_get_path         (ByokDatabase  *self);
+sqlite3       *byok_database_get_handle       (ByokDatabase  *self);
+int            byok_database_get_version      (ByokDatabase  *self);
+
+sqlite3       *byok_database_open_connection  (ByokDatabase  *self,
+                                               gboolean       read_only,
+                                               GError       **error);
+sqlite3       *byok_database_connect          (const char    *path,
+                                               gboolean       read_only,
+                                               GError       **error);
+
+gboolean       byok_database_exec             (ByokDatabase  *self,
+                                               const char    *sql,
+                                               GError       **error);
+sqlite3_stmt  *byok_database_prepare          (ByokDatabase  *self,
+                                               const char    *sql,
+                                               GError       **error);
+sqlite3_stmt  *byok_database_prepare_cached   (ByokDatabase  *self,
+                                               const char    *sql,
+                                               GError       **error);
+
+gboolean       byok_database_begin            (ByokDatabase  *self,
+                                               GError       **error);
+gboolean       byok_database_commit           (ByokDatabase  *self,
+                                               GError       **error);
+void           byok_database_rollback         (ByokDatabase  *self);
+
+void           byok_database_set_error        (GError       **error,
+                                               sqlite3       *db,
+                                               int            rc,
+                                               const char    *what);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close_v2)
+
+G_END_DECLS

@@ -1,0 +1,272 @@
+/* byok-dialect-gemini.c — the Google Gemini generateContent API */
+#define G_LOG_DOMAIN "byok-dialect"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "byok-dialect-gemini.h"
+#include "byok-dialect-private.h"
+#include "byok-json.h"
+
+static char *
+gemini_get_chat_path (const char *model,
+                      gboolean    stream)
+{
+  g_autofree char *escaped = NULL;
+
+  if (model == NULL)
+    model = "";
+  if (g_str_has_prefix (model, "models/"))
+    model += strlen ("models/");
+  escaped = g_uri_escape_string (model, NULL, FALSE);
+
+  if (stream)
+    return g_strdup_printf ("/models/%s:streamGenerateContent?alt=sse", escaped);
+  return g_strdup_printf ("/models/%s:generateContent", escaped);
+}
+
+static void
+add_text_parts (JsonBuilder *builder,
+                const char  *text)
+{
+  json_builder_set_member_name (builder, "parts");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, text);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+}
+
+static GBytes *
+gemini_build_body (const ByokChatRequest *request,
+                   gboolean               stream,
+                   ByokDialectFlags       flags)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GString) system = g_string_new (request->system_prompt);
+
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "contents");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < request->messages->len; i++)
+    {
+      const ByokChatMessage *message = g_ptr_array_index (request->messages, i);
+
+      if (message->role == BYOK_CHAT_ROLE_SYSTEM)
+        {
+          if (system->len > 0)
+            g_string_append (system, "\n\n");
+          g_string_append (system, message->content);
+          continue;
+        }
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder,
+                                     message->role == BYOK_CHAT_ROLE_ASSISTANT ? "model" : "user");
+      add_text_parts (builder, message->content);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  if (system->len > 0)
+    {
+      json_builder_set_member_name (builder, "systemInstruction");
+      json_builder_begin_object (builder);
+      add_text_parts (builder, system->str);
+      json_builder_end_object (builder);
+    }
+
+  if (request->temperature >= 0 || request->max_output_tokens > 0 || request->reasoning)
+    {
+      json_builder_set_member_name (builder, "generationConfig");
+      json_builder_begin_object (builder);
+      if (request->temperature >= 0)
+        {
+          json_builder_set_member_name (builder, "temperature");
+          json_builder_add_double_value (builder, request->temperature);
+        }
+      if (request->max_output_tokens > 0)
+        {
+          json_builder_set_member_name (builder, "maxOutputTokens");
+          json_builder_add_int_value (builder, request->max_output_tokens);
+        }
+      if (request->reasoning)
+        {
+          json_builder_set_member_name (builder, "thinkingConfig");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "includeThoughts");
+          json_builder_add_boolean_value (builder, TRUE);
+          if (request->reasoning_budget_tokens > 0)
+            {
+              json_builder_set_member_name (builder, "thinkingBudget");
+              json_builder_add_int_value (builder, request->reasoning_budget_tokens);
+            }
+          json_builder_end_object (builder);
+        }
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_object (builder);
+  return byok_json_builder_to_bytes (builder);
+}
+
+static ByokFinishReason
+map_finish_reason (const char *reason)
+{
+  static const char * const filtered[] = {
+    "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", NULL
+  };
+
+  if (reason == NULL || g_str_equal (reason, "FINISH_REASON_UNSPECIFIED"))
+    return BYOK_FINISH_NONE;
+  if (g_str_equal (reason, "MAX_TOKENS"))
+    return BYOK_FINISH_LENGTH;
+  if (g_strv_contains (filtered, reason))
+    return BYOK_FINISH_CONTENT_FILTER;
+  if (g_str_equal (reason, "MALFORMED_FUNCTION_CALL"))
+    return BYOK_FINISH_TOOL_CALLS;
+  /* STOP, OTHER, LANGUAGE and anything new */
+  return BYOK_FINISH_STOP;
+}
+
+/* usageMetadata is cumulative per chunk: each one replaces the last. */
+static void
+take_usage (JsonObject     *metadata,
+            ByokChatResult *result)
+{
+  ByokUsage usage = { 0, };
+  gint64 candidates = 0;
+  gint64 thoughts = 0;
+  gboolean any = FALSE;
+
+  if (metadata == NULL)
+    return;
+
+  any |= byok_json_get_int (metadata, "promptTokenCount", &usage.input_tokens);
+  any |= byok_json_get_int (metadata, "candidatesTokenCount", &candidates);
+  any |= byok_json_get_int (metadata, "thoughtsTokenCount", &thoughts);
+  byok_json_get_int (metadata, "cachedContentTokenCount", &usage.cached_input_tokens);
+  if (!any)
+    return;
+
+  /* candidatesTokenCount excludes the thoughts. */
+  usage.output_tokens = candidates + thoughts;
+  usage.reasoning_tokens = thoughts;
+  byok_dialect_set_usage (result, &usage);
+}
+
+/* One GenerateContentResponse, whole or a chunk of a stream. Returns
+ * FALSE with a CONTENT_FILTER error when the prompt itself was blocked. */
+static gboolean
+take_response (const ByokErrorContext  *ctx,
+               JsonObject              *root,
+               ByokChatResult          *result,
+               gboolean                *finished,
+               GError                 **error)
+{
+  JsonArray *candidates = byok_json_get_array (root, "candidates");
+  JsonObject *candidate = byok_json_array_get_object (candidates, 0);
+  JsonArray *parts = byok_json_get_array (byok_json_get_object (candidate, "content"), "parts");
+  const char *block_reason;
+  const char *model = byok_json_get_string (root, "modelVersion");
+  const char *id = byok_json_get_string (root, "responseId");
+  ByokFinishReason finish;
+
+  if (model != NULL && *model != '\0' && g_strcmp0 (model, result->response_model) != 0)
+    byok_chat_result_set_response_model (result, model);
+  if (id != NULL && *id != '\0' && g_strcmp0 (id, result->response_id) != 0)
+    byok_chat_result_set_response_id (result, id);
+
+  take_usage (byok_json_get_object (root, "usageMetadata"), result);
+
+  block_reason = byok_json_get_string (byok_json_get_object (root, "promptFeedback"),
+                                       "blockReason");
+  if (candidate == NULL && block_reason != NULL)
+    {
+      result->finish_reason = BYOK_FINISH_CONTENT_FILTER;
+      g_propagate_error (error, byok_dialect_make_error (ctx, BYOK_ERROR_CONTENT_FILTER,
+                                                         block_reason));
+      return FALSE;
+    }
+
+  for (guint i = 0; parts != NULL && i < json_array_get_length (parts); i++)
+    {
+      JsonObject *part = byok_json_array_get_object (parts, i);
+      const char *text = byok_json_get_string (part, "text");
+      gboolean thought = FALSE;
+
+      if (text == NULL)
+        continue;
+      byok_json_get_bool (part, "thought", &thought);
+      g_string_append (thought ? result->reasoning : result->text, text);
+    }
+
+  finish = map_finish_reason (byok_json_get_string (candidate, "finishReason"));
+  if (finish != BYOK_FINISH_NONE)
+    {
+      result->finish_reason = finish;
+      *finished = TRUE;
+    }
+  return TRUE;
+}
+
+static gboolean
+gemini_parse_response (const ByokErrorContext  *ctx,
+                       JsonObject              *root,
+                       ByokChatResult          *result,
+                       GError                 **error)
+{
+  gboolean finished = FALSE;
+
+  return take_response (ctx, root, result, &finished, error);
+}
+
+static gboolean
+gemini_parse_event (ByokDialectStream  *stream,
+                    const char         *event_name,
+                    const char         *data,
+                    ByokChatResult     *result,
+                    gboolean           *done,
+                    GError            **error)
+{
+  g_autoptr(JsonNode) root_node = NULL;
+  JsonObject *root;
+  GError *envelope_error;
+
+  root = byok_dialect_parse_object (&stream->ctx, data, strlen (data), &root_node, error);
+  if (root == NULL)
+    return FALSE;
+
+  envelope_error = byok_dialect_error_from_json (&stream->ctx, 0, root);
+  if (envelope_error != NULL)
+    {
+      g_propagate_error (error, envelope_error);
+      return FALSE;
+    }
+
+  /* No terminator: a chunk with a finishReason may be the last, and EOF
+   * after it is a normal end (byok_dialect_stream_is_complete()). */
+  return take_response (&stream->ctx, root, result, &stream->finished, error);
+}
+
+static const ByokDialect gemini_dialect = {
+  .name = "gemini",
+  .get_chat_path = gemini_get_chat_path,
+  .build_body = gemini_build_body,
+  .parse_response = gemini_parse_response,
+  .parse_event = gemini_parse_event,
+  .ends_at_finish = TRUE,
+};
+
+/**
+ * byok_dialect_gemini_get:
+ * Returns: (transfer none): the "gemini" dialect.
+ */
+const ByokDialect *
+byok_dialect_gemini_get (void)
+{
+  return &gemini_dialect;
+}

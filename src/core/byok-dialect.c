@@ -1,0 +1,456 @@
+/* byok-dialect.c — looking up a dialect, and what every dialect shares */
+#define G_LOG_DOMAIN "byok-dialect"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "byok-dialect-anthropic.h"
+#include "byok-dialect-gemini.h"
+#include "byok-dialect-openai.h"
+#include "byok-dialect-private.h"
+#include "byok-error.h"
+#include "byok-json.h"
+
+/**
+ * byok_dialect_get:
+ * @name: "openai", "anthropic" or "gemini" (a provider's `dialect`)
+ *
+ * Returns: (transfer none) (nullable): the dialect, static, or NULL for an
+ *   unknown name.
+ */
+const ByokDialect *
+byok_dialect_get (const char *name)
+{
+  const ByokDialect *dialects[] = {
+    byok_dialect_openai_get (),
+    byok_dialect_anthropic_get (),
+    byok_dialect_gemini_get (),
+  };
+
+  if (name == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (dialects); i++)
+    {
+      if (g_str_equal (dialects[i]->name, name))
+        return dialects[i];
+    }
+  return NULL;
+}
+
+/**
+ * byok_dialect_get_name:
+ * Returns: "openai", "anthropic" or "gemini".
+ */
+const char *
+byok_dialect_get_name (const ByokDialect *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->name;
+}
+
+/**
+ * byok_dialect_get_chat_path:
+ * @model: the model id (Gemini puts it in the path; "models/" is stripped)
+ * @stream: whether the answer is streamed (Gemini: another method)
+ *
+ * Returns: (transfer full): the chat endpoint path, starting with "/", to
+ *   append to the provider's base URL (with one trailing "/" stripped):
+ *   "/chat/completions", "/v1/messages",
+ *   "/models/MODEL:streamGenerateContent?alt=sse" or
+ *   "/models/MODEL:generateContent". Azure's deployment path is the
+ *   caller's business.
+ */
+char *
+byok_dialect_get_chat_path (const ByokDialect *self,
+                            const char        *model,
+                            gboolean           stream)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->get_chat_path (model, stream);
+}
+
+/**
+ * byok_dialect_build_body:
+ * @request: what to ask
+ * @stream: whether to ask for a stream (normally @request->stream)
+ * @flags: what the catalog knows about the provider and model
+ * @error: %BYOK_ERROR_INVALID when @request has no model or no message
+ *
+ * Returns: (transfer full): the JSON request body, UTF-8, or NULL.
+ */
+GBytes *
+byok_dialect_build_body (const ByokDialect      *self,
+                         const ByokChatRequest  *request,
+                         gboolean                stream,
+                         ByokDialectFlags        flags,
+                         GError                **error)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (request != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (request->model == NULL || *request->model == '\0')
+    {
+      g_set_error_literal (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                           _("No model was chosen. Pick a model and send again."));
+      return NULL;
+    }
+  if (request->messages->len == 0)
+    {
+      g_set_error_literal (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                           _("There is no message to send. Write one and send again."));
+      return NULL;
+    }
+
+  return self->build_body (request, stream, flags);
+}
+
+const char *
+byok_dialect_ctx_provider_name (const ByokErrorContext *ctx)
+{
+  if (ctx != NULL && ctx->provider_name != NULL && *ctx->provider_name != '\0')
+    return ctx->provider_name;
+  if (ctx != NULL && ctx->provider_id != NULL && *ctx->provider_id != '\0')
+    return ctx->provider_id;
+  return _("The provider");
+}
+
+static gboolean
+looks_like_html (const char *data,
+                 gsize       len)
+{
+  gsize i = 0;
+
+  while (i < len && g_ascii_isspace (data[i]))
+    i++;
+  return i < len && data[i] == '<';
+}
+
+/**
+ * byok_dialect_parse_json:
+ * Parses a response body or event, with MALFORMED errors that name the
+ * provider and say what was wrong: empty, not UTF-8, a web page, or JSON
+ * that is invalid or cut short.
+ */
+JsonNode *
+byok_dialect_parse_json (const ByokErrorContext  *ctx,
+                         const char              *data,
+                         gsize                    len,
+                         GError                 **error)
+{
+  const char *name = byok_dialect_ctx_provider_name (ctx);
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (data == NULL || len == 0)
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
+                   _("%s sent an empty response. Try again."), name);
+      return NULL;
+    }
+  if (!g_utf8_validate_len (data, len, NULL))
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
+                   _("%s sent a response that is not valid UTF-8. Try again; if it "
+                     "keeps happening, check the provider’s base URL and your proxy."),
+                   name);
+      return NULL;
+    }
+  if (looks_like_html (data, len))
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
+                   _("%s answered with a web page instead of JSON. A proxy or a "
+                     "captive portal (a hotel or airport login page) may be in the "
+                     "way: check your network and the provider’s base URL."),
+                   name);
+      return NULL;
+    }
+
+  root = byok_json_parse (data, len, &local_error);
+  if (root == NULL)
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
+                   _("%s sent JSON that is invalid or cut short. Try again; if it "
+                     "keeps happening, check your network and proxy."),
+                   name);
+      return NULL;
+    }
+  return root;
+}
+
+/**
+ * byok_dialect_parse_object:
+ * Like byok_dialect_parse_json(), and the root must be an object (Gemini's
+ * array form is unwrapped to its first element).
+ *
+ * Returns: (transfer none): the root object, owned by *@root_out.
+ */
+JsonObject *
+byok_dialect_parse_object (const ByokErrorContext  *ctx,
+                           const char              *data,
+                           gsize                    len,
+                           JsonNode               **root_out,
+                           GError                 **error)
+{
+  g_autoptr(JsonNode) root = byok_dialect_parse_json (ctx, data, len, error);
+  JsonObject *object = NULL;
+
+  if (root == NULL)
+    return NULL;
+
+  if (JSON_NODE_HOLDS_OBJECT (root))
+    object = json_node_get_object (root);
+  else if (JSON_NODE_HOLDS_ARRAY (root))
+    object = byok_json_array_get_object (json_node_get_array (root), 0);
+
+  if (object == NULL)
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
+                   _("%s sent JSON of an unexpected shape. Check the provider’s "
+                     "base URL."),
+                   byok_dialect_ctx_provider_name (ctx));
+      return NULL;
+    }
+
+  *root_out = g_steal_pointer (&root);
+  return object;
+}
+
+/**
+ * byok_dialect_set_usage:
+ * Replaces the result's usage with a new report: the last report wins,
+ * reports are never summed.
+ */
+void
+byok_dialect_set_usage (ByokChatResult  *result,
+                        const ByokUsage *usage)
+{
+  result->usage = *usage;
+  result->usage.reported = TRUE;
+}
+
+/**
+ * byok_dialect_parse_response:
+ * @ctx: (nullable): who was asked, for messages
+ * @body: (array length=body_len): a whole, non-streamed 2xx response body
+ * @result: where the text, reasoning, finish reason, usage and response
+ *   model go
+ *
+ * Returns: FALSE with %BYOK_ERROR_MALFORMED if the body is not JSON (HTML,
+ *   invalid UTF-8, cut short), or with the classified error if the body is
+ *   an error envelope sent with a 2xx status.
+ */
+gboolean
+byok_dialect_parse_response (const ByokDialect       *self,
+                             const ByokErrorContext  *ctx,
+                             const char              *body,
+                             gsize                    body_len,
+                             ByokChatResult          *result,
+                             GError                 **error)
+{
+  g_autoptr(JsonNode) root_node = NULL;
+  JsonObject *root;
+  GError *envelope_error;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  root = byok_dialect_parse_object (ctx, body, body_len, &root_node, error);
+  if (root == NULL)
+    return FALSE;
+
+  envelope_error = byok_dialect_error_from_json (ctx, 0, root);
+  if (envelope_error != NULL)
+    {
+      g_propagate_error (error, envelope_error);
+      return FALSE;
+    }
+
+  if (!self->parse_response (ctx, root, result, error))
+    return FALSE;
+
+  if (result->finish_reason == BYOK_FINISH_NONE)
+    result->finish_reason = BYOK_FINISH_STOP;
+  return TRUE;
+}
+
+/**
+ * byok_dialect_stream_new:
+ * @ctx: (nullable): who was asked, for messages; copied
+ *
+ * Returns: (transfer full): the state of one streamed response. Use a new
+ *   one for each attempt.
+ */
+ByokDialectStream *
+byok_dialect_stream_new (const ByokDialect      *self,
+                         const ByokErrorContext *ctx)
+{
+  ByokDialectStream *stream;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  stream = g_new0 (ByokDialectStream, 1);
+  stream->dialect = self;
+  if (ctx != NULL)
+    {
+      stream->provider_id = g_strdup (ctx->provider_id);
+      stream->provider_name = g_strdup (ctx->provider_name);
+      stream->model = g_strdup (ctx->model);
+      stream->known_models = g_strdupv ((char **) ctx->known_models);
+    }
+  stream->ctx.provider_id = stream->provider_id;
+  stream->ctx.provider_name = stream->provider_name;
+  stream->ctx.model = stream->model;
+  stream->ctx.known_models = (const char * const *) stream->known_models;
+  return stream;
+}
+
+void
+byok_dialect_stream_free (ByokDialectStream *stream)
+{
+  if (stream == NULL)
+    return;
+  g_free (stream->provider_id);
+  g_free (stream->provider_name);
+  g_free (stream->model);
+  g_strfreev (stream->known_models);
+  g_free (stream);
+}
+
+/**
+ * byok_dialect_stream_parse_event:
+ * @stream: the stream's state
+ * @event_name: (nullable): the SSE event name (NULL for "message")
+ * @data: the event's data
+ * @result: where deltas go: text is appended to @result->text, reasoning to
+ *   @result->reasoning (compare their lengths before and after to get the
+ *   delta); the finish reason, usage (last report wins), response model
+ *   and id are set as they arrive
+ * @done: (out): set to TRUE when this event ends the stream (`[DONE]`,
+ *   `message_stop`); the caller stops reading
+ * @error: a failure reported inside the stream (an `{"error": …}` event,
+ *   Anthropic's `error` event), classified; or MALFORMED data
+ *
+ * Events after the end or after a failure are ignored.
+ *
+ * Returns: FALSE with @error on a failure; text that arrived is kept.
+ */
+gboolean
+byok_dialect_stream_parse_event (ByokDialectStream  *stream,
+                                 const char         *event_name,
+                                 const char         *data,
+                                 ByokChatResult     *result,
+                                 gboolean           *done,
+                                 GError            **error)
+{
+  gboolean local_done = FALSE;
+
+  g_return_val_if_fail (stream != NULL, FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (stream->done || stream->failed)
+    {
+      if (done != NULL)
+        *done = stream->done;
+      return TRUE;
+    }
+
+  if (!stream->dialect->parse_event (stream, event_name, data, result, &local_done, error))
+    {
+      stream->failed = TRUE;
+      if (done != NULL)
+        *done = FALSE;
+      return FALSE;
+    }
+
+  if (local_done)
+    {
+      stream->done = TRUE;
+      if (result->finish_reason == BYOK_FINISH_NONE)
+        result->finish_reason = BYOK_FINISH_STOP;
+    }
+  if (done != NULL)
+    *done = local_done;
+  return TRUE;
+}
+
+/**
+ * byok_dialect_stream_is_complete:
+ * Returns: whether the end of the stream, now, would be a normal end: the
+ *   terminator came (`[DONE]`, `message_stop`), or — Gemini, which has no
+ *   terminator — a chunk with a finish reason came.
+ */
+gboolean
+byok_dialect_stream_is_complete (ByokDialectStream *stream)
+{
+  g_return_val_if_fail (stream != NULL, FALSE);
+
+  if (stream->failed)
+    return FALSE;
+  return stream->done || (stream->dialect->ends_at_finish && stream->finished);
+}
+
+/**
+ * byok_dialect_stream_finish:
+ * @result: the result, whose finish reason becomes "stop" if the provider
+ *   gave none on a normal end
+ *
+ * Call at the end of the stream (EOF).
+ *
+ * Returns: TRUE if the stream ended normally, or had already failed (that
+ *   error was reported by byok_dialect_stream_parse_event()); FALSE with
+ *   %BYOK_ERROR_MALFORMED if it was cut short. Text that arrived is kept.
+ */
+gboolean
+byok_dialect_stream_finish (ByokDialectStream  *stream,
+                            ByokChatResult     *result,
+                            GError            **error)
+{
+  g_return_val_if_fail (stream != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (stream->failed)
+    return TRUE;
+
+  if (!byok_dialect_stream_is_complete (stream))
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
+                   _("The answer from %s stopped before it was complete: the "
+                     "connection ended early. What arrived is kept; try again."),
+                   byok_dialect_ctx_provider_name (&stream->ctx));
+      return FALSE;
+    }
+
+  if (result->finish_reason == BYOK_FINISH_NONE)
+    result->finish_reason = BYOK_FINISH_STOP;
+  return TRUE;
+}
+
+/**
+ * byok_dialect_check_body_is_json:
+ * @ctx: (nullable): who answered, for the message
+ *
+ * Checks that a 2xx body is what an API sends: valid UTF-8 holding valid,
+ * complete JSON. A captive portal's HTML, a body cut short before its
+ * Content-Length, or invalid UTF-8 is %BYOK_ERROR_MALFORMED.
+ */
+gboolean
+byok_dialect_check_body_is_json (const ByokErrorContext  *ctx,
+                                 const char              *body,
+                                 gsize                    body_len,
+                                 GError                 **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  root = byok_dialect_parse_json (ctx, body, body_len, error);
+  return root != NULL;
+}

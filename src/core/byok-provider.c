@@ -1,0 +1,1377 @@
+/* byok-provider.c — one LLM API provider */
+#define G_LOG_DOMAIN "byok-catalog"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "byok-catalog-private.h"
+#include "byok-error.h"
+#include "byok-provider.h"
+
+struct _ByokProvider
+{
+  GObject              parent_instance;
+
+  char                *id;
+  char                *name;
+  ByokProviderDialect  dialect;
+  char                *default_base_url;
+  char                *base_url_override;
+  GStrv                alt_base_urls;
+  GStrv                alt_base_url_labels;
+  ByokAuthStyle        auth_style;
+  GStrv                extra_header_names;
+  GStrv                extra_header_values;
+  GStrv                env_vars;
+  char                *key_prefix;
+  char                *key_description;
+  char                *key_format;
+  ByokModelsList       models_list;
+  char                *key_check_method;
+  char                *key_check_path;
+  char                *key_check_model;
+  char                *docs_url;
+  char                *console_url;
+  char                *pricing_url;
+  char                *azure_deployment;
+  char                *azure_api_version;
+
+  guint                needs_key : 1;
+  guint                base_url_is_template : 1;
+  guint                rejects_stream_options : 1;
+  guint                thinking_switch : 1;
+  guint                local : 1;
+  guint                custom : 1;
+  guint                azure : 1;
+  guint                enabled : 1;
+};
+
+G_DEFINE_FINAL_TYPE (ByokProvider, byok_provider, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_NAME,
+  PROP_BASE_URL,
+  PROP_ENABLED,
+  PROP_AZURE_DEPLOYMENT,
+  PROP_AZURE_API_VERSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char * const empty_strv[] = { NULL };
+
+static const char * const dialect_names[] = {
+  [BYOK_PROVIDER_DIALECT_OPENAI] = "openai",
+  [BYOK_PROVIDER_DIALECT_ANTHROPIC] = "anthropic",
+  [BYOK_PROVIDER_DIALECT_GEMINI] = "gemini",
+};
+
+static const char * const auth_names[] = {
+  [BYOK_AUTH_BEARER] = "bearer",
+  [BYOK_AUTH_X_API_KEY] = "x-api-key",
+  [BYOK_AUTH_X_GOOG_API_KEY] = "x-goog-api-key",
+  [BYOK_AUTH_API_KEY] = "api-key",
+  [BYOK_AUTH_NONE] = "none",
+};
+
+static const char * const models_list_names[] = {
+  [BYOK_MODELS_LIST_NONE] = "none",
+  [BYOK_MODELS_LIST_OPENAI] = "openai",
+  [BYOK_MODELS_LIST_ANTHROPIC] = "anthropic",
+  [BYOK_MODELS_LIST_GEMINI] = "gemini",
+};
+
+static void
+byok_provider_finalize (GObject *object)
+{
+  ByokProvider *self = BYOK_PROVIDER (object);
+
+  g_free (self->id);
+  g_free (self->name);
+  g_free (self->default_base_url);
+  g_free (self->base_url_override);
+  g_strfreev (self->alt_base_urls);
+  g_strfreev (self->alt_base_url_labels);
+  g_strfreev (self->extra_header_names);
+  g_strfreev (self->extra_header_values);
+  g_strfreev (self->env_vars);
+  g_free (self->key_prefix);
+  g_free (self->key_description);
+  g_free (self->key_format);
+  g_free (self->key_check_method);
+  g_free (self->key_check_path);
+  g_free (self->key_check_model);
+  g_free (self->docs_url);
+  g_free (self->console_url);
+  g_free (self->pricing_url);
+  g_free (self->azure_deployment);
+  g_free (self->azure_api_version);
+
+  G_OBJECT_CLASS (byok_provider_parent_class)->finalize (object);
+}
+
+static void
+byok_provider_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  ByokProvider *self = BYOK_PROVIDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_BASE_URL:
+      g_value_set_string (value, byok_provider_get_base_url (self));
+      break;
+    case PROP_ENABLED:
+      g_value_set_boolean (value, self->enabled);
+      break;
+    case PROP_AZURE_DEPLOYMENT:
+      g_value_set_string (value, self->azure_deployment);
+      break;
+    case PROP_AZURE_API_VERSION:
+      g_value_set_string (value, byok_provider_get_azure_api_version (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+byok_provider_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  ByokProvider *self = BYOK_PROVIDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      byok_provider_set_base_url (self, g_value_get_string (value));
+      break;
+    case PROP_ENABLED:
+      byok_provider_set_enabled (self, g_value_get_boolean (value));
+      break;
+    case PROP_AZURE_DEPLOYMENT:
+      byok_provider_set_azure_deployment (self, g_value_get_string (value));
+      break;
+    case PROP_AZURE_API_VERSION:
+      byok_provider_set_azure_api_version (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+byok_provider_class_init (ByokProviderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = byok_provider_finalize;
+  object_class->get_property = byok_provider_get_property;
+  object_class->set_property = byok_provider_set_property;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENABLED] =
+    g_param_spec_boolean ("enabled", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AZURE_DEPLOYMENT] =
+    g_param_spec_string ("azure-deployment", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AZURE_API_VERSION] =
+    g_param_spec_string ("azure-api-version", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+byok_provider_init (ByokProvider *self)
+{
+  self->enabled = TRUE;
+  self->needs_key = TRUE;
+  self->dialect = BYOK_PROVIDER_DIALECT_OPENAI;
+  self->auth_style = BYOK_AUTH_BEARER;
+  self->models_list = BYOK_MODELS_LIST_OPENAI;
+}
+
+/* Construction -------------------------------------------------------------- */
+
+static gboolean
+id_is_valid (const char *id)
+{
+  if (id == NULL || !g_ascii_isalnum (*id))
+    return FALSE;
+  for (const char *p = id; *p != '\0'; p++)
+    {
+      if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) &&
+          *p != '-' && *p != '_' && *p != '.')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+lookup_name (const char * const *names,
+             guint               n_names,
+             const char         *name,
+             int                *out)
+{
+  for (guint i = 0; i < n_names; i++)
+    {
+      if (g_strcmp0 (names[i], name) == 0)
+        {
+          *out = (int) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+read_enum (JsonObject         *object,
+           const char         *member,
+           const char * const *names,
+           guint               n_names,
+           const char         *where,
+           int                *out,
+           GError            **error)
+{
+  g_autofree char *value = NULL;
+  g_autoptr(GString) known = NULL;
+
+  if (!byok_catalog_read_string (object, member, TRUE, where, &value, error))
+    return FALSE;
+  if (lookup_name (names, n_names, value, out))
+    return TRUE;
+
+  known = g_string_new (NULL);
+  for (guint i = 0; i < n_names; i++)
+    g_string_append_printf (known, "%s%s", i > 0 ? ", " : "", names[i]);
+  byok_catalog_set_malformed (error, where, _("“%s” is “%s”; it must be one of: %s"),
+                              member, value, known->str);
+  return FALSE;
+}
+
+static gboolean
+read_alt_base_urls (ByokProvider  *self,
+                    JsonObject    *object,
+                    const char    *where,
+                    GError       **error)
+{
+  static const char * const members[] = { "url", "label", NULL };
+  JsonArray *array = NULL;
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+
+  if (!byok_catalog_read_array (object, "alt_base_urls", where, &array, error))
+    return FALSE;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      g_autofree char *alt_where = g_strdup_printf ("%s, alternative base URL %u", where, i + 1);
+      JsonObject *alt;
+      char *url = NULL;
+      char *label = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          byok_catalog_set_malformed (error, alt_where, _("must be an object with “url” and “label”"));
+          return FALSE;
+        }
+      alt = json_node_get_object (node);
+      if (!byok_catalog_check_members (alt, members, alt_where, error) ||
+          !byok_catalog_read_string (alt, "url", TRUE, alt_where, &url, error))
+        return FALSE;
+      g_ptr_array_add (urls, url);
+      if (!byok_catalog_read_string (alt, "label", TRUE, alt_where, &label, error))
+        return FALSE;
+      g_ptr_array_add (labels, label);
+    }
+
+  self->alt_base_urls = (GStrv) g_ptr_array_free (g_steal_pointer (&urls), FALSE);
+  self->alt_base_url_labels = (GStrv) g_ptr_array_free (g_steal_pointer (&labels), FALSE);
+  return TRUE;
+}
+
+static gboolean
+read_headers (ByokProvider  *self,
+              JsonObject    *object,
+              const char    *where,
+              GError       **error)
+{
+  JsonObject *headers = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_null_terminated (2, g_free, TRUE);
+  g_autoptr(GPtrArray) values = g_ptr_array_new_null_terminated (2, g_free, TRUE);
+  g_autoptr(GList) members = NULL;
+
+  if (!byok_catalog_read_object (object, "headers", FALSE, where, &headers, error))
+    return FALSE;
+
+  if (headers != NULL)
+    members = json_object_get_members (headers);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      char *value = NULL;
+
+      if (!byok_catalog_read_string (headers, l->data, TRUE, where, &value, error))
+        return FALSE;
+      g_ptr_array_add (names, g_strdup (l->data));
+      g_ptr_array_add (values, value);
+    }
+
+  self->extra_header_names = (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+  self->extra_header_values = (GStrv) g_ptr_array_free (g_steal_pointer (&values), FALSE);
+  return TRUE;
+}
+
+static gboolean
+read_key_hint (ByokProvider  *self,
+               JsonObject    *object,
+               const char    *where,
+               GError       **error)
+{
+  static const char * const members[] = { "prefix", "description", "format", NULL };
+  JsonObject *hint = NULL;
+  g_autofree char *hint_where = g_strdup_printf ("%s, key_hint", where);
+
+  if (!byok_catalog_read_object (object, "key_hint", TRUE, where, &hint, error) ||
+      !byok_catalog_check_members (hint, members, hint_where, error) ||
+      !byok_catalog_read_string (hint, "prefix", FALSE, hint_where, &self->key_prefix, error) ||
+      !byok_catalog_read_string (hint, "description", TRUE, hint_where,
+                                 &self->key_description, error) ||
+      !byok_catalog_read_string (hint, "format", FALSE, hint_where, &self->key_format, error))
+    return FALSE;
+
+  if (self->key_format != NULL && !g_str_equal (self->key_format, "id.secret"))
+    {
+      byok_catalog_set_malformed (error, hint_where,
+                                  _("unknown key format “%s” (known: id.secret)"),
+                                  self->key_format);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_key_check (ByokProvider  *self,
+                JsonObject    *object,
+                const char    *where,
+                GError       **error)
+{
+  static const char * const members[] = { "method", "path", "model", NULL };
+  JsonObject *check = NULL;
+  g_autofree char *check_where = g_strdup_printf ("%s, key_check", where);
+
+  if (!byok_catalog_read_object (object, "key_check", TRUE, where, &check, error) ||
+      !byok_catalog_check_members (check, members, check_where, error) ||
+      !byok_catalog_read_string (check, "method", TRUE, check_where,
+                                 &self->key_check_method, error) ||
+      !byok_catalog_read_string (check, "path", TRUE, check_where,
+                                 &self->key_check_path, error) ||
+      !byok_catalog_read_string (check, "model", FALSE, check_where,
+                                 &self->key_check_model, error))
+    return FALSE;
+
+  if (!g_str_equal (self->key_check_method, "GET") &&
+      !g_str_equal (self->key_check_method, "POST"))
+    {
+      byok_catalog_set_malformed (error, check_where,
+                                  _("“method” must be GET or POST"));
+      return FALSE;
+    }
+  if (g_str_equal (self->key_check_method, "POST") && self->key_check_model == NULL)
+    {
+      byok_catalog_set_malformed (error, check_where,
+                                  _("a POST check needs the “model” to call"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_azure (ByokProvider  *self,
+            JsonObject    *object,
+            const char    *where,
+            GError       **error)
+{
+  static const char * const members[] = { "api_version", NULL };
+  JsonObject *azure = NULL;
+  g_autofree char *azure_where = g_strdup_printf ("%s, azure", where);
+
+  if (!byok_catalog_read_object (object, "azure", FALSE, where, &azure, error))
+    return FALSE;
+  if (azure == NULL)
+    return TRUE;
+
+  self->azure = TRUE;
+  return byok_catalog_check_members (azure, members, azure_where, error) &&
+         byok_catalog_read_string (azure, "api_version", TRUE, azure_where,
+                                   &self->azure_api_version, error);
+}
+
+static gboolean
+url_is_http (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+
+  if (url == NULL || *url == '\0')
+    return FALSE;
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    return FALSE;
+  scheme = g_uri_get_scheme (uri);
+  return (g_ascii_strcasecmp (scheme, "http") == 0 ||
+          g_ascii_strcasecmp (scheme, "https") == 0) &&
+         g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
+}
+
+ByokProvider *
+byok_provider_new_from_json (JsonObject  *object,
+                             GError     **error)
+{
+  static const char * const members[] = {
+    "id", "name", "dialect", "base_url", "base_url_is_template", "alt_base_urls",
+    "auth", "headers", "env", "key_hint", "needs_key", "models_list",
+    "rejects_stream_options", "thinking_switch", "local", "azure", "key_check",
+    "docs_url", "console_url", "pricing_url", "template", "models", NULL
+  };
+  g_autoptr(ByokProvider) self = NULL;
+  g_autofree char *where = NULL;
+  gboolean needs_key = TRUE;
+  gboolean is_template = FALSE;
+  gboolean flag = FALSE;
+  int value = 0;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  self = g_object_new (BYOK_TYPE_PROVIDER, NULL);
+  if (!byok_catalog_read_string (object, "id", TRUE, "a provider", &self->id, error))
+    return NULL;
+  where = g_strdup_printf ("provider “%s”", self->id);
+  if (!id_is_valid (self->id))
+    {
+      byok_catalog_set_malformed (error, where,
+                                  _("an id may only hold lowercase letters, digits, “-”, “_” and “.”"));
+      return NULL;
+    }
+
+  if (!byok_catalog_check_members (object, members, where, error) ||
+      !byok_catalog_read_string (object, "name", TRUE, where, &self->name, error) ||
+      !read_enum (object, "dialect", dialect_names, G_N_ELEMENTS (dialect_names),
+                  where, &value, error))
+    return NULL;
+  self->dialect = (ByokProviderDialect) value;
+
+  if (!byok_catalog_read_bool (object, "base_url_is_template", where, &flag, error))
+    return NULL;
+  self->base_url_is_template = flag;
+  if (!byok_catalog_read_string (object, "base_url", !flag, where,
+                                 &self->default_base_url, error))
+    return NULL;
+  if (self->default_base_url == NULL)
+    self->default_base_url = g_strdup ("");
+  if (!self->base_url_is_template && !url_is_http (self->default_base_url))
+    {
+      byok_catalog_set_malformed (error, where,
+                                  _("“base_url” must be an http or https URL"));
+      return NULL;
+    }
+
+  if (!read_alt_base_urls (self, object, where, error) ||
+      !read_enum (object, "auth", auth_names, G_N_ELEMENTS (auth_names), where, &value, error))
+    return NULL;
+  self->auth_style = (ByokAuthStyle) value;
+
+  if (!read_headers (self, object, where, error) ||
+      !byok_catalog_read_strv (object, "env", where, &self->env_vars, error) ||
+      !read_key_hint (self, object, where, error))
+    return NULL;
+
+  if (json_object_has_member (object, "needs_key") &&
+      !byok_catalog_read_bool (object, "needs_key", where, &needs_key, error))
+    return NULL;
+  self->needs_key = needs_key;
+  if (self->needs_key == (self->auth_style == BYOK_AUTH_NONE))
+    {
+      byok_catalog_set_malformed (error, where,
+                                  _("“auth” is “none” exactly when “needs_key” is false"));
+      return NULL;
+    }
+
+  if (!read_enum (object, "models_list", models_list_names,
+                  G_N_ELEMENTS (models_list_names), where, &value, error))
+    return NULL;
+  self->models_list = (ByokModelsList) value;
+
+  if (!byok_catalog_read_bool (object, "rejects_stream_options", where, &flag, error))
+    return NULL;
+  self->rejects_stream_options = flag;
+  if (!byok_catalog_read_bool (object, "thinking_switch", where, &flag, error))
+    return NULL;
+  self->thinking_switch = flag;
+  if (!byok_catalog_read_bool (object, "local", where, &flag, error))
+    return NULL;
+  self->local = flag;
+  if (!byok_catalog_read_bool (object, "template", where, &is_template, error))
+    return NULL;
+  self->custom = is_template;
+
+  if (!read_azure (self, object, where, error) ||
+      !read_key_check (self, object, where, error) ||
+      !byok_catalog_read_string (object, "docs_url", FALSE, where, &self->docs_url, error) ||
+      !byok_catalog_read_string (object, "console_url", FALSE, where, &self->console_url, error) ||
+      !byok_catalog_read_string (object, "pricing_url", FALSE, where, &self->pricing_url, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * byok_provider_new_custom:
+ * @id: a short id: lowercase letters, digits, "-", "_", "."
+ * @name: the display name
+ * @base_url: (nullable): the OpenAI-compatible base URL, e.g.
+ *   "http://127.0.0.1:8080/v1"
+ * @needs_key: whether calls send `Authorization: Bearer KEY`
+ *
+ * A custom OpenAI-compatible provider. Its models come from its `/models`
+ * listing (byok_catalog_merge_models()) and have unknown prices. The
+ * catalog's byok_catalog_add_custom_provider() validates the arguments.
+ *
+ * Returns: (transfer full): a new provider
+ */
+ByokProvider *
+byok_provider_new_custom (const char *id,
+                          const char *name,
+                          const char *base_url,
+                          gboolean    needs_key)
+{
+  ByokProvider *self;
+
+  g_return_val_if_fail (id != NULL, NULL);
+
+  self = g_object_new (BYOK_TYPE_PROVIDER, NULL);
+  self->id = g_strdup (id);
+  self->name = g_strdup (name != NULL && *name != '\0' ? name : id);
+  self->dialect = BYOK_PROVIDER_DIALECT_OPENAI;
+  self->default_base_url = g_strdup ("");
+  self->base_url_is_template = TRUE;
+  self->alt_base_urls = g_new0 (char *, 1);
+  self->alt_base_url_labels = g_new0 (char *, 1);
+  self->auth_style = needs_key ? BYOK_AUTH_BEARER : BYOK_AUTH_NONE;
+  self->extra_header_names = g_new0 (char *, 1);
+  self->extra_header_values = g_new0 (char *, 1);
+  self->env_vars = g_new0 (char *, 1);
+  self->needs_key = !!needs_key;
+  self->key_description = g_strdup (needs_key ? _("The API key the service gave you")
+                                              : _("No key needed"));
+  self->models_list = BYOK_MODELS_LIST_OPENAI;
+  self->key_check_method = g_strdup ("GET");
+  self->key_check_path = g_strdup ("/models");
+  self->custom = TRUE;
+  byok_provider_set_base_url (self, base_url);
+  return self;
+}
+
+/* Getters ------------------------------------------------------------------ */
+
+const char *
+byok_provider_get_id (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->id;
+}
+
+const char *
+byok_provider_get_name (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->name;
+}
+
+ByokProviderDialect
+byok_provider_get_dialect (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), BYOK_PROVIDER_DIALECT_OPENAI);
+
+  return self->dialect;
+}
+
+/**
+ * byok_provider_get_dialect_name:
+ * Returns: "openai", "anthropic" or "gemini"
+ */
+const char *
+byok_provider_get_dialect_name (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return dialect_names[self->dialect];
+}
+
+/**
+ * byok_provider_get_base_url:
+ * Returns: (nullable): the base URL in force: the user's, else the
+ *   catalog's; NULL when the provider has none yet (Azure without an
+ *   endpoint, a custom provider without a URL)
+ */
+const char *
+byok_provider_get_base_url (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  if (self->base_url_override != NULL)
+    return self->base_url_override;
+  if (self->base_url_is_template)
+    return NULL;
+  return self->default_base_url;
+}
+
+/**
+ * byok_provider_get_default_base_url:
+ * Returns: the catalog's base URL; for Azure a template
+ *   ("https://RESOURCE.openai.azure.com"), for custom providers ""
+ */
+const char *
+byok_provider_get_default_base_url (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->default_base_url;
+}
+
+/**
+ * byok_provider_set_base_url:
+ * @base_url: (nullable): the user's base URL, e.g. an alternative endpoint,
+ *   a proxy, or `--base-url`; NULL or "" goes back to the catalog's
+ *
+ * For Azure this is the resource endpoint (see
+ * byok_provider_set_azure_endpoint()). Surrounding spaces are dropped.
+ */
+void
+byok_provider_set_base_url (ByokProvider *self,
+                            const char   *base_url)
+{
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (BYOK_IS_PROVIDER (self));
+
+  if (base_url != NULL)
+    {
+      url = g_strstrip (g_strdup (base_url));
+      if (*url == '\0')
+        g_clear_pointer (&url, g_free);
+    }
+
+  if (g_strcmp0 (url, self->base_url_override) == 0)
+    return;
+
+  g_free (self->base_url_override);
+  self->base_url_override = g_steal_pointer (&url);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+}
+
+gboolean
+byok_provider_has_base_url_override (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), FALSE);
+
+  return self->base_url_override != NULL;
+}
+
+/**
+ * byok_provider_get_alt_base_urls:
+ * Returns: (transfer none): other official base URLs (Moonshot China, Zhipu
+ *   international); never NULL
+ */
+const char * const *
+byok_provider_get_alt_base_urls (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->alt_base_urls != NULL ? (const char * const *) self->alt_base_urls : empty_strv;
+}
+
+/**
+ * byok_provider_get_alt_base_url_label:
+ * Returns: (nullable): what the alternative base URL is for (e.g. "China"),
+ *   or NULL if @base_url is not one of them
+ */
+const char *
+byok_provider_get_alt_base_url_label (ByokProvider *self,
+                                      const char   *base_url)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  for (guint i = 0; self->alt_base_urls != NULL && self->alt_base_urls[i] != NULL; i++)
+    {
+      if (g_strcmp0 (self->alt_base_urls[i], base_url) == 0)
+        return self->alt_base_url_labels[i];
+    }
+  return NULL;
+}
+
+ByokAuthStyle
+byok_provider_get_auth_style (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), BYOK_AUTH_NONE);
+
+  return self->auth_style;
+}
+
+/**
+ * byok_provider_get_auth_header:
+ * Returns: (nullable): the header that carries the key ("Authorization",
+ *   "x-api-key", "x-goog-api-key", "api-key"), or NULL when none is sent
+ */
+const char *
+byok_provider_get_auth_header (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  switch (self->auth_style)
+    {
+    case BYOK_AUTH_BEARER:
+      return "Authorization";
+    case BYOK_AUTH_X_API_KEY:
+      return "x-api-key";
+    case BYOK_AUTH_X_GOOG_API_KEY:
+      return "x-goog-api-key";
+    case BYOK_AUTH_API_KEY:
+      return "api-key";
+    case BYOK_AUTH_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/**
+ * byok_provider_get_extra_header_names:
+ * Returns: (transfer none): headers every request carries besides the key
+ *   (e.g. "anthropic-version"); never NULL
+ */
+const char * const *
+byok_provider_get_extra_header_names (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->extra_header_names != NULL ?
+         (const char * const *) self->extra_header_names : empty_strv;
+}
+
+/**
+ * byok_provider_get_extra_header:
+ * Returns: (nullable): the value of the extra header @name
+ */
+const char *
+byok_provider_get_extra_header (ByokProvider *self,
+                                const char   *name)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  for (guint i = 0; self->extra_header_names != NULL && self->extra_header_names[i] != NULL; i++)
+    {
+      if (g_ascii_strcasecmp (self->extra_header_names[i], name) == 0)
+        return self->extra_header_values[i];
+    }
+  return NULL;
+}
+
+/**
+ * byok_provider_apply_headers:
+ * @headers: a request's headers
+ * @key: (nullable): the API key; not sent when NULL or when the provider
+ *   takes no key
+ *
+ * Sets the key header in the provider's auth style ("Bearer KEY" for
+ * Authorization, the key alone otherwise) and the provider's extra headers.
+ */
+void
+byok_provider_apply_headers (ByokProvider       *self,
+                             SoupMessageHeaders *headers,
+                             const char         *key)
+{
+  const char *auth_header;
+
+  g_return_if_fail (BYOK_IS_PROVIDER (self));
+  g_return_if_fail (headers != NULL);
+
+  auth_header = byok_provider_get_auth_header (self);
+  if (auth_header != NULL && key != NULL && *key != '\0')
+    {
+      if (self->auth_style == BYOK_AUTH_BEARER)
+        {
+          g_autofree char *value = g_strconcat ("Bearer ", key, NULL);
+
+          soup_message_headers_replace (headers, auth_header, value);
+          memset (value, 0, strlen (value));
+        }
+      else
+        {
+          soup_message_headers_replace (headers, auth_header, key);
+        }
+    }
+
+  for (guint i = 0; self->extra_header_names != NULL && self->extra_header_names[i] != NULL; i++)
+    soup_message_headers_replace (headers, self->extra_header_names[i],
+                                  self->extra_header_values[i]);
+}
+
+/**
+ * byok_provider_get_env_vars:
+ * Returns: (transfer none): environment variables that may hold the key, in
+ *   order of preference; never NULL
+ */
+const char * const *
+byok_provider_get_env_vars (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->env_vars != NULL ? (const char * const *) self->env_vars : empty_strv;
+}
+
+gboolean
+byok_provider_get_needs_key (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), TRUE);
+
+  return self->needs_key;
+}
+
+/**
+ * byok_provider_get_key_prefix:
+ * Returns: (nullable): how the provider's keys start ("sk-ant-"), or NULL
+ *   when they have no fixed prefix
+ */
+const char *
+byok_provider_get_key_prefix (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->key_prefix != NULL && *self->key_prefix != '\0' ? self->key_prefix : NULL;
+}
+
+/**
+ * byok_provider_get_key_description:
+ * Returns: a short description of what a key looks like (English; it
+ *   comes from the catalog)
+ */
+const char *
+byok_provider_get_key_description (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->key_description;
+}
+
+/**
+ * byok_provider_key_looks_valid:
+ * @key: (nullable): a key the user typed or pasted
+ *
+ * A format check only (prefix, Zhipu's "id.secret", no spaces), to warn
+ * about a key pasted for the wrong provider. It proves nothing about the
+ * key; only the provider can say it works.
+ *
+ * Returns: TRUE if @key has the shape of this provider's keys
+ */
+gboolean
+byok_provider_key_looks_valid (ByokProvider *self,
+                               const char   *key)
+{
+  const char *prefix;
+
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), FALSE);
+
+  if (key == NULL || *key == '\0')
+    return !self->needs_key;
+
+  for (const char *p = key; *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+        return FALSE;
+    }
+
+  prefix = byok_provider_get_key_prefix (self);
+  if (prefix != NULL && (!g_str_has_prefix (key, prefix) || strlen (key) <= strlen (prefix)))
+    return FALSE;
+
+  if (g_strcmp0 (self->key_format, "id.secret") == 0)
+    {
+      const char *dot = strchr (key, '.');
+
+      if (dot == NULL || dot == key || dot[1] == '\0' || strchr (dot + 1, '.') != NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+ByokModelsList
+byok_provider_get_models_list (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), BYOK_MODELS_LIST_NONE);
+
+  return self->models_list;
+}
+
+/**
+ * byok_provider_get_rejects_stream_options:
+ * Returns: TRUE if a streaming request must not carry `stream_options`
+ */
+gboolean
+byok_provider_get_rejects_stream_options (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), FALSE);
+
+  return self->rejects_stream_options;
+}
+
+/**
+ * byok_provider_get_thinking_switch:
+ * Returns: TRUE if reasoning must be switched on in the request
+ *   (`"thinking": {"type": "enabled"}`, Zhipu GLM-4.5+) for models with
+ *   the reasoning capability
+ */
+gboolean
+byok_provider_get_thinking_switch (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), FALSE);
+
+  return self->thinking_switch;
+}
+
+/**
+ * byok_provider_is_local:
+ * Returns: TRUE for a provider that runs on the user's machine (Ollama): its
+ *   models cost nothing
+ */
+gboolean
+byok_provider_is_local (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), FALSE);
+
+  return self->local;
+}
+
+gboolean
+byok_provider_is_custom (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), FALSE);
+
+  return self->custom;
+}
+
+gboolean
+byok_provider_get_enabled (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), FALSE);
+
+  return self->enabled;
+}
+
+void
+byok_provider_set_enabled (ByokProvider *self,
+                           gboolean      enabled)
+{
+  g_return_if_fail (BYOK_IS_PROVIDER (self));
+
+  enabled = !!enabled;
+  if (self->enabled == (guint) enabled)
+    return;
+  self->enabled = enabled;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENABLED]);
+}
+
+/**
+ * byok_provider_get_azure_endpoint:
+ * Returns: (nullable): the Azure resource endpoint
+ *   ("https://NAME.openai.azure.com"); the same as the base URL override
+ */
+const char *
+byok_provider_get_azure_endpoint (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->base_url_override;
+}
+
+void
+byok_provider_set_azure_endpoint (ByokProvider *self,
+                                  const char   *endpoint)
+{
+  byok_provider_set_base_url (self, endpoint);
+}
+
+/**
+ * byok_provider_get_azure_deployment:
+ * Returns: (nullable): the default Azure deployment, used when a chat names
+ *   no model
+ */
+const char *
+byok_provider_get_azure_deployment (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->azure_deployment;
+}
+
+void
+byok_provider_set_azure_deployment (ByokProvider *self,
+                                    const char   *deployment)
+{
+  g_autofree char *value = NULL;
+
+  g_return_if_fail (BYOK_IS_PROVIDER (self));
+
+  if (deployment != NULL && *deployment != '\0')
+    value = g_strstrip (g_strdup (deployment));
+  if (value != NULL && *value == '\0')
+    g_clear_pointer (&value, g_free);
+  if (g_strcmp0 (value, self->azure_deployment) == 0)
+    return;
+  g_free (self->azure_deployment);
+  self->azure_deployment = g_steal_pointer (&value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AZURE_DEPLOYMENT]);
+}
+
+/**
+ * byok_provider_get_azure_api_version:
+ * Returns: (nullable): the api-version query parameter (default
+ *   BYOK_AZURE_DEFAULT_API_VERSION); NULL for providers other than Azure
+ */
+const char *
+byok_provider_get_azure_api_version (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  if (!self->azure)
+    return NULL;
+  return self->azure_api_version != NULL ? self->azure_api_version
+                                         : BYOK_AZURE_DEFAULT_API_VERSION;
+}
+
+/**
+ * byok_provider_set_azure_api_version:
+ * @api_version: (nullable): NULL or "" goes back to the default
+ */
+void
+byok_provider_set_azure_api_version (ByokProvider *self,
+                                     const char   *api_version)
+{
+  g_autofree char *value = NULL;
+
+  g_return_if_fail (BYOK_IS_PROVIDER (self));
+
+  if (!self->azure)
+    return;
+  if (api_version != NULL && *api_version != '\0')
+    value = g_strstrip (g_strdup (api_version));
+  if (value == NULL || *value == '\0')
+    {
+      g_free (value);
+      value = g_strdup (BYOK_AZURE_DEFAULT_API_VERSION);
+    }
+  if (g_strcmp0 (value, self->azure_api_version) == 0)
+    return;
+  g_free (self->azure_api_version);
+  self->azure_api_version = g_steal_pointer (&value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AZURE_API_VERSION]);
+}
+
+/**
+ * byok_provider_get_key_check_method:
+ * Returns: "GET" or "POST": the cheapest request that proves a key works
+ */
+const char *
+byok_provider_get_key_check_method (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->key_check_method;
+}
+
+/**
+ * byok_provider_get_key_check_path:
+ * Returns: the endpoint path of the key check (e.g. "/models"), for
+ *   byok_provider_build_url()
+ */
+const char *
+byok_provider_get_key_check_path (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->key_check_path;
+}
+
+/**
+ * byok_provider_get_key_check_model:
+ * Returns: (nullable): for a POST check, the model of a one-token chat
+ */
+const char *
+byok_provider_get_key_check_model (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->key_check_model;
+}
+
+const char *
+byok_provider_get_docs_url (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->docs_url;
+}
+
+/**
+ * byok_provider_get_console_url:
+ * Returns: (nullable): where the user creates keys
+ */
+const char *
+byok_provider_get_console_url (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->console_url;
+}
+
+const char *
+byok_provider_get_pricing_url (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->pricing_url;
+}
+
+/* URLs --------------------------------------------------------------------- */
+
+/**
+ * byok_provider_check_config:
+ * Returns: FALSE with BYOK_ERROR_INVALID if the provider cannot be called
+ *   yet: no base URL (Azure endpoint, custom provider) or one that is not
+ *   an http(s) URL
+ */
+gboolean
+byok_provider_check_config (ByokProvider  *self,
+                            GError       **error)
+{
+  const char *base;
+
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), FALSE);
+
+  base = byok_provider_get_base_url (self);
+  if (base == NULL)
+    {
+      if (self->azure)
+        g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                     _("Azure OpenAI needs the endpoint of your resource, such as https://NAME.openai.azure.com. Copy it from “Keys and Endpoint” in the Azure portal."));
+      else
+        g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                     _("“%s” has no base URL. Enter the address of its OpenAI-compatible API, such as http://localhost:8080/v1."),
+                     self->name);
+      return FALSE;
+    }
+  if (!url_is_http (base))
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                   _("The base URL of “%s” is not an http or https address. Enter one such as https://api.example.com/v1."),
+                   self->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+escape_segment (const char *segment)
+{
+  return g_uri_escape_string (segment, NULL, FALSE);
+}
+
+static char *
+build_url (ByokProvider *self,
+           const char   *path,
+           const char   *deployment)
+{
+  const char *base = byok_provider_get_base_url (self);
+  g_autofree char *root = NULL;
+  g_autofree char *rel = NULL;
+  gsize len;
+
+  if (base == NULL || *base == '\0')
+    return NULL;
+
+  root = g_strdup (base);
+  len = strlen (root);
+  if (len > 0 && root[len - 1] == '/')
+    root[len - 1] = '\0';
+
+  if (path == NULL || *path == '\0')
+    rel = g_strdup ("");
+  else if (*path == '/')
+    rel = g_strdup (path);
+  else
+    rel = g_strconcat ("/", path, NULL);
+
+  if (self->azure)
+    {
+      g_autofree char *azure_path = NULL;
+      const char *version = byok_provider_get_azure_api_version (self);
+
+      if (g_str_has_prefix (rel, "/chat/completions"))
+        {
+          g_autofree char *escaped = NULL;
+
+          if (deployment == NULL || *deployment == '\0')
+            return NULL;
+          escaped = escape_segment (deployment);
+          azure_path = g_strconcat ("/openai/deployments/", escaped, rel, NULL);
+        }
+      else if (*rel != '\0' && !g_str_has_prefix (rel, "/openai/"))
+        {
+          azure_path = g_strconcat ("/openai", rel, NULL);
+        }
+      else
+        {
+          azure_path = g_strdup (rel);
+        }
+
+      return g_strconcat (root, azure_path,
+                          strchr (azure_path, '?') != NULL ? "&" : "?",
+                          "api-version=", version, NULL);
+    }
+
+  return g_strconcat (root, rel, NULL);
+}
+
+/**
+ * byok_provider_build_url:
+ * @path: (nullable): an endpoint path such as "/chat/completions"
+ *
+ * Joins the base URL in force and @path, stripping one trailing "/" of the
+ * base. For Azure, "/chat/completions" becomes
+ * "ENDPOINT/openai/deployments/DEPLOYMENT/chat/completions?api-version=V"
+ * with the configured deployment, and any other path P becomes
+ * "ENDPOINT/openai/P?api-version=V".
+ *
+ * Returns: (transfer full) (nullable): the URL, or NULL when the provider
+ *   has no base URL yet (or, for an Azure chat, no deployment)
+ */
+char *
+byok_provider_build_url (ByokProvider *self,
+                         const char   *path)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return build_url (self, path, self->azure_deployment);
+}
+
+/**
+ * byok_provider_build_chat_url:
+ * @model_id: (nullable): the model; for Azure the deployment (NULL uses the
+ *   configured one); required for Gemini
+ * @stream: whether the answer streams (Gemini has a streaming endpoint)
+ *
+ * Returns: (transfer full) (nullable): the chat endpoint of the dialect, or
+ *   NULL when it cannot be built
+ */
+char *
+byok_provider_build_chat_url (ByokProvider *self,
+                              const char   *model_id,
+                              gboolean      stream)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  switch (self->dialect)
+    {
+    case BYOK_PROVIDER_DIALECT_ANTHROPIC:
+      return build_url (self, "/v1/messages", NULL);
+
+    case BYOK_PROVIDER_DIALECT_GEMINI:
+      {
+        g_autofree char *escaped = NULL;
+        g_autofree char *path = NULL;
+
+        if (model_id == NULL || *model_id == '\0')
+          return NULL;
+        if (g_str_has_prefix (model_id, "models/"))
+          model_id += strlen ("models/");
+        escaped = escape_segment (model_id);
+        path = g_strconcat ("/models/", escaped,
+                            stream ? ":streamGenerateContent?alt=sse" : ":generateContent",
+                            NULL);
+        return build_url (self, path, NULL);
+      }
+
+    case BYOK_PROVIDER_DIALECT_OPENAI:
+    default:
+      return build_url (self, "/chat/completions",
+                        model_id != NULL && *model_id != '\0' ? model_id
+                                                              : self->azure_deployment);
+    }
+}
+
+/**
+ * byok_provider_build_models_url:
+ * Returns: (transfer full) (nullable): the first page of the model listing,
+ *   or NULL when the provider lists none (see byok_provider_get_models_list()
+ *   for paging)
+ */
+char *
+byok_provider_build_models_url (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  switch (self->models_list)
+    {
+    case BYOK_MODELS_LIST_OPENAI:
+    case BYOK_MODELS_LIST_GEMINI:
+      return build_url (self, "/models", NULL);
+    case BYOK_MODELS_LIST_ANTHROPIC:
+      return build_url (self, "/v1/models", NULL);
+    case BYOK_MODELS_LIST_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/**
+ * byok_provider_build_key_check_url:
+ * Returns: (transfer full) (nullable): the URL of the key check (see
+ *   byok_provider_get_key_check_method())
+ */
+char *
+byok_provider_build_key_check_url (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  if (self->key_check_path == NULL)
+    return NULL;
+  return build_url (self, self->key_check_path,
+                    self->key_check_model != NULL ? self->key_check_model
+                                                  : self->azure_deployment);
+}

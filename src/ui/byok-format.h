@@ -1,0 +1,21 @@
+/* byok-format.h — how the UI writes money, token counts and durations
+ *
+ * Every function returns a newly allocated string (free it with g_free())
+ * and never fails. Digit grouping and the decimal mark follow LC_NUMERIC,
+ * with "," and "." when the locale has no grouping separator (the C locale).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char *byok_format_usd          (double usd);
+char *byok_format_usd_unknown  (void);
+char *byok_format_usd_compact  (double usd,
+                                double resolution);
+char *byok_format_count        (gint64 n);
+char *byok_format_tokens       (gint64 tokens);
+char *byok_format_duration_us  (gint64 us);
+
+G_END_DECLS

@@ -1,0 +1,806 @@
+/* test-catalog.c — the shipped catalog, providers, URLs, custom providers,
+ * model listings, recommendations and did-you-mean */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "byok-catalog.h"
+#include "byok-error.h"
+
+typedef struct {
+  const char    *id;
+  const char    *base_url;
+  ByokAuthStyle  auth;
+} ExpectedProvider;
+
+/* PROVIDERS.md, "Base URLs and endpoints" */
+static const ExpectedProvider expected_providers[] = {
+  { "openai", "https://api.openai.com/v1", BYOK_AUTH_BEARER },
+  { "anthropic", "https://api.anthropic.com", BYOK_AUTH_X_API_KEY },
+  { "gemini", "https://generativelanguage.googleapis.com/v1beta", BYOK_AUTH_X_GOOG_API_KEY },
+  { "azure", NULL, BYOK_AUTH_API_KEY },
+  { "deepseek", "https://api.deepseek.com", BYOK_AUTH_BEARER },
+  { "moonshot", "https://api.moonshot.ai/v1", BYOK_AUTH_BEARER },
+  { "zhipu", "https://open.bigmodel.cn/api/paas/v4", BYOK_AUTH_BEARER },
+  { "openrouter", "https://openrouter.ai/api/v1", BYOK_AUTH_BEARER },
+  { "groq", "https://api.groq.com/openai/v1", BYOK_AUTH_BEARER },
+  { "mistral", "https://api.mistral.ai/v1", BYOK_AUTH_BEARER },
+  { "xai", "https://api.x.ai/v1", BYOK_AUTH_BEARER },
+  { "ollama", "http://localhost:11434/v1", BYOK_AUTH_NONE },
+};
+
+static void
+test_shipped_providers (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  g_autoptr(GPtrArray) providers = byok_catalog_get_providers (catalog);
+  ByokProvider *provider;
+  ByokProvider *template;
+
+  g_assert_cmpuint (providers->len, ==, G_N_ELEMENTS (expected_providers));
+  for (guint i = 0; i < G_N_ELEMENTS (expected_providers); i++)
+    {
+      const ExpectedProvider *e = &expected_providers[i];
+
+      provider = byok_catalog_lookup_provider (catalog, e->id);
+      g_assert_nonnull (provider);
+      g_assert_true (g_ptr_array_index (providers, i) == provider);
+      g_assert_cmpstr (byok_provider_get_id (provider), ==, e->id);
+      g_assert_cmpstr (byok_provider_get_base_url (provider), ==, e->base_url);
+      g_assert_cmpint (byok_provider_get_auth_style (provider), ==, e->auth);
+      g_assert_false (byok_provider_is_custom (provider));
+      g_assert_true (byok_provider_get_enabled (provider));
+      g_assert_nonnull (byok_provider_get_name (provider));
+      g_assert_nonnull (byok_provider_get_key_description (provider));
+      g_assert_nonnull (byok_provider_get_key_check_path (provider));
+      g_assert_cmpint (byok_provider_get_needs_key (provider), ==, e->auth != BYOK_AUTH_NONE);
+    }
+
+  /* dialects */
+  g_assert_cmpint (byok_provider_get_dialect (byok_catalog_lookup_provider (catalog, "anthropic")),
+                   ==, BYOK_PROVIDER_DIALECT_ANTHROPIC);
+  g_assert_cmpint (byok_provider_get_dialect (byok_catalog_lookup_provider (catalog, "gemini")),
+                   ==, BYOK_PROVIDER_DIALECT_GEMINI);
+  g_assert_cmpstr (byok_provider_get_dialect_name (byok_catalog_lookup_provider (catalog, "zhipu")),
+                   ==, "openai");
+
+  /* Anthropic's extra header */
+  provider = byok_catalog_lookup_provider (catalog, "anthropic");
+  g_assert_cmpstr (byok_provider_get_extra_header (provider, "anthropic-version"), ==, "2023-06-01");
+  g_assert_cmpstrv (byok_provider_get_extra_header_names (provider),
+                    ((const char * const[]) { "anthropic-version", NULL }));
+  g_assert_cmpint (byok_provider_get_models_list (provider), ==, BYOK_MODELS_LIST_ANTHROPIC);
+  g_assert_cmpstr (byok_provider_get_key_prefix (provider), ==, "sk-ant-");
+
+  /* environment variables (DESIGN.md) */
+  g_assert_cmpstrv (byok_provider_get_env_vars (byok_catalog_lookup_provider (catalog, "gemini")),
+                    ((const char * const[]) { "GEMINI_API_KEY", "GOOGLE_API_KEY", NULL }));
+  g_assert_cmpstrv (byok_provider_get_env_vars (byok_catalog_lookup_provider (catalog, "moonshot")),
+                    ((const char * const[]) { "MOONSHOT_API_KEY", "KIMI_API_KEY", NULL }));
+  g_assert_cmpstrv (byok_provider_get_env_vars (byok_catalog_lookup_provider (catalog, "zhipu")),
+                    ((const char * const[]) { "ZHIPUAI_API_KEY", NULL }));
+  g_assert_cmpstrv (byok_provider_get_env_vars (byok_catalog_lookup_provider (catalog, "azure")),
+                    ((const char * const[]) { "AZURE_OPENAI_API_KEY", NULL }));
+  g_assert_cmpstrv (byok_provider_get_env_vars (byok_catalog_lookup_provider (catalog, "ollama")),
+                    ((const char * const[]) { NULL }));
+  g_assert_cmpstr (byok_provider_get_env_vars (byok_catalog_lookup_provider (catalog, "xai"))[0],
+                   ==, "XAI_API_KEY");
+
+  /* alternative endpoints */
+  provider = byok_catalog_lookup_provider (catalog, "moonshot");
+  g_assert_cmpstrv (byok_provider_get_alt_base_urls (provider),
+                    ((const char * const[]) { "https://api.moonshot.cn/v1", NULL }));
+  g_assert_nonnull (byok_provider_get_alt_base_url_label (provider, "https://api.moonshot.cn/v1"));
+  g_assert_null (byok_provider_get_alt_base_url_label (provider, "https://example.com"));
+  provider = byok_catalog_lookup_provider (catalog, "zhipu");
+  g_assert_cmpstrv (byok_provider_get_alt_base_urls (provider),
+                    ((const char * const[]) { "https://api.z.ai/api/paas/v4", NULL }));
+  g_assert_true (byok_provider_get_thinking_switch (provider));
+  g_assert_true (byok_provider_get_rejects_stream_options (provider));
+  g_assert_cmpint (byok_provider_get_models_list (provider), ==, BYOK_MODELS_LIST_NONE);
+  g_assert_cmpstr (byok_provider_get_key_check_method (provider), ==, "POST");
+  g_assert_nonnull (byok_catalog_lookup_model (catalog, "zhipu",
+                                               byok_provider_get_key_check_model (provider)));
+  g_assert_false (byok_provider_get_thinking_switch (byok_catalog_lookup_provider (catalog, "openai")));
+  g_assert_false (byok_provider_get_rejects_stream_options (byok_catalog_lookup_provider (catalog, "openai")));
+  g_assert_cmpint (byok_provider_get_models_list (byok_catalog_lookup_provider (catalog, "gemini")),
+                   ==, BYOK_MODELS_LIST_GEMINI);
+
+  /* Ollama is local and keyless */
+  provider = byok_catalog_lookup_provider (catalog, "ollama");
+  g_assert_false (byok_provider_get_needs_key (provider));
+  g_assert_true (byok_provider_is_local (provider));
+  g_assert_null (byok_provider_get_auth_header (provider));
+
+  /* Azure's settings */
+  provider = byok_catalog_lookup_provider (catalog, "azure");
+  g_assert_cmpstr (byok_provider_get_azure_api_version (provider), ==, "2024-10-21");
+  g_assert_null (byok_provider_get_azure_endpoint (provider));
+  g_assert_null (byok_provider_get_azure_api_version (byok_catalog_lookup_provider (catalog, "openai")));
+
+  /* the custom template is not a provider, but can be looked up */
+  template = byok_catalog_get_custom_template (catalog);
+  g_assert_nonnull (template);
+  g_assert_true (byok_catalog_lookup_provider (catalog, "custom") == template);
+  g_assert_true (byok_provider_is_custom (template));
+  g_assert_null (byok_provider_get_base_url (template));
+  for (guint i = 0; i < providers->len; i++)
+    g_assert_true (g_ptr_array_index (providers, i) != template);
+  g_assert_null (byok_catalog_lookup_provider (catalog, "nope"));
+}
+
+static void
+test_shipped_models (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  g_autoptr(GPtrArray) providers = byok_catalog_get_providers (catalog);
+  guint total = 0;
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      ByokProvider *provider = g_ptr_array_index (providers, i);
+      const char *provider_id = byok_provider_get_id (provider);
+      g_autoptr(GPtrArray) models = byok_catalog_get_models (catalog, provider_id);
+
+      if (!g_str_equal (provider_id, "azure"))
+        g_assert_cmpuint (models->len, >, 0);
+
+      for (guint j = 0; j < models->len; j++)
+        {
+          ByokModel *model = g_ptr_array_index (models, j);
+          const ByokPrice *price = byok_model_get_price (model);
+
+          g_test_message ("%s/%s", provider_id, byok_model_get_id (model));
+          g_assert_cmpstr (byok_model_get_provider_id (model), ==, provider_id);
+          g_assert_cmpint (byok_model_get_context_window (model), >, 0);
+          g_assert_nonnull (byok_model_get_name (model));
+          g_assert_true (byok_model_is_from_catalog (model));
+          g_assert_true (byok_model_has_capability (model, BYOK_MODEL_CAP_STREAMING));
+          g_assert_nonnull (byok_model_get_price_source (model));
+          if (byok_price_rate_is_known (price->input))
+            {
+              g_assert_true (byok_price_is_known (price));
+              if (!byok_provider_is_local (provider))
+                g_assert_nonnull (byok_model_get_price_date (model));
+            }
+          for (const char * const *u = byok_model_get_recommended_for (model); *u != NULL; u++)
+            g_assert_true (byok_use_case_is_valid (*u));
+          total++;
+        }
+    }
+  g_assert_cmpuint (total, >=, 40);
+
+  /* Moonshot: the Kimi K2 family and moonshot-v1 */
+  {
+    const char *ids[] = { "kimi-k2-0711-preview", "kimi-k2-0905-preview", "kimi-k2-thinking",
+                          "moonshot-v1-8k", "moonshot-v1-32k", "moonshot-v1-128k" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+      g_assert_nonnull (byok_catalog_lookup_model (catalog, "moonshot", ids[i]));
+    g_assert_true (byok_model_has_capability (byok_catalog_lookup_model (catalog, "moonshot", "kimi-k2-thinking"),
+                                              BYOK_MODEL_CAP_REASONING));
+    g_assert_cmpint (byok_model_get_context_window (byok_catalog_lookup_model (catalog, "moonshot", "moonshot-v1-8k")),
+                     ==, 8192);
+  }
+
+  /* Zhipu: glm-4 and glm-4-air have no USD price: unknown, never 0 */
+  {
+    const char *ids[] = { "glm-4.6", "glm-4.5", "glm-4", "glm-4-air" };
+    ByokModel *model;
+
+    for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+      g_assert_nonnull (byok_catalog_lookup_model (catalog, "zhipu", ids[i]));
+    for (guint i = 2; i < G_N_ELEMENTS (ids); i++)
+      {
+        const ByokPrice *price = byok_model_get_price (byok_catalog_lookup_model (catalog, "zhipu", ids[i]));
+
+        g_assert_false (byok_price_is_known (price));
+        g_assert_true (isnan (price->input));
+        g_assert_true (isnan (price->output));
+      }
+    model = byok_catalog_lookup_model (catalog, "zhipu", "glm-4.6");
+    g_assert_true (byok_model_has_capability (model, BYOK_MODEL_CAP_REASONING));
+    g_assert_false (byok_model_has_capability (byok_catalog_lookup_model (catalog, "zhipu", "glm-4"),
+                                               BYOK_MODEL_CAP_REASONING));
+  }
+
+  /* Ollama's models are local: price 0, and known */
+  {
+    ByokModel *model = byok_catalog_lookup_model (catalog, "ollama", "llama3.2");
+    double cost = -1;
+
+    g_assert_nonnull (model);
+    g_assert_true (byok_price_cost (byok_model_get_price (model), 1000, 0, 0, 1000, &cost));
+    g_assert_cmpfloat (cost, ==, 0.0);
+    g_assert_nonnull (strstr (byok_model_get_price_source (model), "local"));
+  }
+
+  /* aliases */
+  {
+    ByokModel *model = byok_catalog_lookup_model (catalog, "anthropic", "claude-sonnet-4-5");
+
+    g_assert_nonnull (model);
+    g_assert_cmpstr (byok_model_get_id (model), ==, "claude-sonnet-4-5-20250929");
+    g_assert_true (byok_model_matches (model, "claude-sonnet-4-5"));
+    g_assert_true (byok_catalog_lookup_model (catalog, "gemini", "models/gemini-2.5-pro") ==
+                   byok_catalog_lookup_model (catalog, "gemini", "gemini-2.5-pro"));
+    g_assert_true (byok_catalog_lookup_model (catalog, "ollama", "llama3.2:latest") ==
+                   byok_catalog_lookup_model (catalog, "ollama", "llama3.2"));
+    g_assert_null (byok_catalog_lookup_model (catalog, "openai", "claude-sonnet-4-5"));
+    g_assert_null (byok_catalog_lookup_model (catalog, "nope", "gpt-4o"));
+  }
+}
+
+static void
+test_find_model (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  ByokModel *model;
+
+  model = byok_catalog_find_model (catalog, "gpt-4o");
+  g_assert_cmpstr (byok_model_get_provider_id (model), ==, "openai");
+  model = byok_catalog_find_model (catalog, "openai/gpt-4o");
+  g_assert_cmpstr (byok_model_get_provider_id (model), ==, "openai");
+  g_assert_cmpstr (byok_model_get_id (model), ==, "gpt-4o");
+  model = byok_catalog_find_model (catalog, "openrouter/openai/gpt-4o");
+  g_assert_cmpstr (byok_model_get_provider_id (model), ==, "openrouter");
+  g_assert_cmpstr (byok_model_get_id (model), ==, "openai/gpt-4o");
+  model = byok_catalog_find_model (catalog, "anthropic/claude-sonnet-4.5");
+  g_assert_cmpstr (byok_model_get_provider_id (model), ==, "openrouter");
+  model = byok_catalog_find_model (catalog, "kimi-k2-thinking");
+  g_assert_cmpstr (byok_model_get_provider_id (model), ==, "moonshot");
+  model = byok_catalog_find_model (catalog, "meta-llama/llama-4-scout-17b-16e-instruct");
+  g_assert_cmpstr (byok_model_get_provider_id (model), ==, "groq");
+  model = byok_catalog_find_model (catalog, "claude-haiku-4-5");
+  g_assert_cmpstr (byok_model_get_id (model), ==, "claude-haiku-4-5-20251001");
+  g_assert_null (byok_catalog_find_model (catalog, "no-such-model"));
+  g_assert_null (byok_catalog_find_model (catalog, "openai/no-such-model"));
+  g_assert_null (byok_catalog_find_model (catalog, ""));
+}
+
+static void
+test_urls (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  ByokProvider *openai = byok_catalog_lookup_provider (catalog, "openai");
+  ByokProvider *azure = byok_catalog_lookup_provider (catalog, "azure");
+  ByokProvider *gemini = byok_catalog_lookup_provider (catalog, "gemini");
+  ByokProvider *anthropic = byok_catalog_lookup_provider (catalog, "anthropic");
+  ByokProvider *zhipu = byok_catalog_lookup_provider (catalog, "zhipu");
+  g_autoptr(GError) error = NULL;
+  char *url;
+
+#define CHECK_URL(expr, expected) \
+  G_STMT_START { url = (expr); g_assert_cmpstr (url, ==, (expected)); g_free (url); } G_STMT_END
+
+  CHECK_URL (byok_provider_build_url (openai, "/chat/completions"),
+             "https://api.openai.com/v1/chat/completions");
+  CHECK_URL (byok_provider_build_url (openai, "models"), "https://api.openai.com/v1/models");
+  CHECK_URL (byok_provider_build_chat_url (openai, "gpt-4o", TRUE),
+             "https://api.openai.com/v1/chat/completions");
+  CHECK_URL (byok_provider_build_models_url (openai), "https://api.openai.com/v1/models");
+
+  /* a user base URL with one trailing slash: exactly one is stripped */
+  byok_provider_set_base_url (openai, " http://127.0.0.1:8080/v1/ ");
+  g_assert_true (byok_provider_has_base_url_override (openai));
+  CHECK_URL (byok_provider_build_url (openai, "/chat/completions"),
+             "http://127.0.0.1:8080/v1/chat/completions");
+  byok_provider_set_base_url (openai, "http://127.0.0.1:8080/v1//");
+  CHECK_URL (byok_provider_build_url (openai, "/models"), "http://127.0.0.1:8080/v1//models");
+  byok_provider_set_base_url (openai, NULL);
+  g_assert_false (byok_provider_has_base_url_override (openai));
+  g_assert_cmpstr (byok_provider_get_base_url (openai), ==, "https://api.openai.com/v1");
+
+  /* alternative endpoint */
+  byok_provider_set_base_url (zhipu, byok_provider_get_alt_base_urls (zhipu)[0]);
+  CHECK_URL (byok_provider_build_url (zhipu, "/chat/completions"),
+             "https://api.z.ai/api/paas/v4/chat/completions");
+  CHECK_URL (byok_provider_build_key_check_url (zhipu),
+             "https://api.z.ai/api/paas/v4/chat/completions");
+  g_assert_null (byok_provider_build_models_url (zhipu));
+
+  /* Anthropic and Gemini */
+  CHECK_URL (byok_provider_build_chat_url (anthropic, "claude-sonnet-4-5", TRUE),
+             "https://api.anthropic.com/v1/messages");
+  CHECK_URL (byok_provider_build_models_url (anthropic), "https://api.anthropic.com/v1/models");
+  CHECK_URL (byok_provider_build_chat_url (gemini, "gemini-2.5-pro", TRUE),
+             "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse");
+  CHECK_URL (byok_provider_build_chat_url (gemini, "models/gemini-2.5-flash", FALSE),
+             "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent");
+  g_assert_null (byok_provider_build_chat_url (gemini, NULL, TRUE));
+
+  /* Azure: nothing until the endpoint is set */
+  g_assert_null (byok_provider_get_base_url (azure));
+  g_assert_null (byok_provider_build_url (azure, "/chat/completions"));
+  g_assert_false (byok_provider_check_config (azure, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_clear_error (&error);
+
+  byok_provider_set_azure_endpoint (azure, "https://contoso.openai.azure.com/");
+  g_assert_true (byok_provider_check_config (azure, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (byok_provider_get_azure_endpoint (azure), ==, "https://contoso.openai.azure.com/");
+  /* no deployment yet */
+  g_assert_null (byok_provider_build_url (azure, "/chat/completions"));
+  byok_provider_set_azure_deployment (azure, "gpt4o-prod");
+  CHECK_URL (byok_provider_build_url (azure, "/chat/completions"),
+             "https://contoso.openai.azure.com/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21");
+  CHECK_URL (byok_provider_build_chat_url (azure, "other-deployment", TRUE),
+             "https://contoso.openai.azure.com/openai/deployments/other-deployment/chat/completions?api-version=2024-10-21");
+  CHECK_URL (byok_provider_build_key_check_url (azure),
+             "https://contoso.openai.azure.com/openai/models?api-version=2024-10-21");
+  byok_provider_set_azure_api_version (azure, "2025-01-01-preview");
+  CHECK_URL (byok_provider_build_chat_url (azure, NULL, TRUE),
+             "https://contoso.openai.azure.com/openai/deployments/gpt4o-prod/chat/completions?api-version=2025-01-01-preview");
+  byok_provider_set_azure_api_version (azure, NULL);
+  g_assert_cmpstr (byok_provider_get_azure_api_version (azure), ==, "2024-10-21");
+
+  /* a base URL that is not http(s) */
+  byok_provider_set_base_url (openai, "ftp://example.com/v1");
+  g_assert_false (byok_provider_check_config (openai, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_clear_error (&error);
+
+#undef CHECK_URL
+}
+
+static void
+test_headers_and_key_hints (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  SoupMessageHeaders *headers;
+  const char *fake = "sk-test-fake-0123456789";
+
+  headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  byok_provider_apply_headers (byok_catalog_lookup_provider (catalog, "openai"), headers, fake);
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "Authorization"), ==,
+                   "Bearer sk-test-fake-0123456789");
+  soup_message_headers_unref (headers);
+
+  headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  byok_provider_apply_headers (byok_catalog_lookup_provider (catalog, "anthropic"), headers,
+                               "sk-ant-test-fake");
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "x-api-key"), ==, "sk-ant-test-fake");
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "anthropic-version"), ==, "2023-06-01");
+  g_assert_null (soup_message_headers_get_one (headers, "Authorization"));
+  soup_message_headers_unref (headers);
+
+  headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  byok_provider_apply_headers (byok_catalog_lookup_provider (catalog, "gemini"), headers, "AIza-test-fake");
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "x-goog-api-key"), ==, "AIza-test-fake");
+  soup_message_headers_unref (headers);
+
+  headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  byok_provider_apply_headers (byok_catalog_lookup_provider (catalog, "azure"), headers, "test-fake-azure");
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "api-key"), ==, "test-fake-azure");
+  soup_message_headers_unref (headers);
+
+  headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  byok_provider_apply_headers (byok_catalog_lookup_provider (catalog, "ollama"), headers, fake);
+  g_assert_null (soup_message_headers_get_one (headers, "Authorization"));
+  soup_message_headers_unref (headers);
+
+  /* key shapes */
+  g_assert_true (byok_provider_key_looks_valid (byok_catalog_lookup_provider (catalog, "openai"), fake));
+  g_assert_false (byok_provider_key_looks_valid (byok_catalog_lookup_provider (catalog, "anthropic"), fake));
+  g_assert_true (byok_provider_key_looks_valid (byok_catalog_lookup_provider (catalog, "anthropic"),
+                                                "sk-ant-api03-test-fake"));
+  g_assert_true (byok_provider_key_looks_valid (byok_catalog_lookup_provider (catalog, "groq"), "gsk_testfake"));
+  g_assert_true (byok_provider_key_looks_valid (byok_catalog_lookup_provider (catalog, "openrouter"),
+                                                "sk-or-v1-testfake"));
+  g_assert_true (byok_provider_key_looks_valid (byok_catalog_lookup_provider (catalog, "xai"), "xai-testfake"));
+  g_assert_true (byok_provider_key_looks_valid (byok_catalog_lookup_provider (catalog, "zhipu"),
+                                                "testfakeid.testfakesecret"));
+  g_assert_false (byok_provider_key_looks_valid (byok_catalog_lookup_provider (catalog, "zhipu"),
+                                                 "testfakenodot"));
+  g_assert_false (byok_provider_key_looks_valid (byok_catalog_lookup_provider (catalog, "openai"),
+                                                 "sk-test fake"));
+  g_assert_false (byok_provider_key_looks_valid (byok_catalog_lookup_provider (catalog, "openai"), "sk-"));
+  g_assert_false (byok_provider_key_looks_valid (byok_catalog_lookup_provider (catalog, "openai"), NULL));
+  g_assert_true (byok_provider_key_looks_valid (byok_catalog_lookup_provider (catalog, "ollama"), NULL));
+  g_assert_cmpstr (byok_provider_get_key_prefix (byok_catalog_lookup_provider (catalog, "gemini")), ==, "AIza");
+  g_assert_null (byok_provider_get_key_prefix (byok_catalog_lookup_provider (catalog, "mistral")));
+}
+
+static void
+count_signal (gpointer  instance,
+              guint    *count)
+{
+  (*count)++;
+}
+
+static void
+test_custom_providers (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) providers = NULL;
+  ByokProvider *provider;
+  guint changed = 0;
+  char *url;
+
+  g_signal_connect (catalog, "changed", G_CALLBACK (count_signal), &changed);
+
+  provider = byok_catalog_add_custom_provider (catalog, "local-llm", "My llama.cpp",
+                                               "http://127.0.0.1:8080/v1/", FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (provider);
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_true (byok_catalog_lookup_provider (catalog, "local-llm") == provider);
+  g_assert_true (byok_provider_is_custom (provider));
+  g_assert_false (byok_provider_get_needs_key (provider));
+  g_assert_cmpint (byok_provider_get_auth_style (provider), ==, BYOK_AUTH_NONE);
+  g_assert_cmpint (byok_provider_get_dialect (provider), ==, BYOK_PROVIDER_DIALECT_OPENAI);
+  g_assert_cmpstr (byok_provider_get_name (provider), ==, "My llama.cpp");
+  url = byok_provider_build_chat_url (provider, "whatever", TRUE);
+  g_assert_cmpstr (url, ==, "http://127.0.0.1:8080/v1/chat/completions");
+  g_free (url);
+  providers = byok_catalog_get_providers (catalog);
+  g_assert_true (g_ptr_array_index (providers, providers->len - 1) == provider);
+
+  provider = byok_catalog_add_custom_provider (catalog, "keyed", NULL, "https://llm.example.com/v1",
+                                               TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (byok_provider_get_name (provider), ==, "keyed");
+  g_assert_cmpint (byok_provider_get_auth_style (provider), ==, BYOK_AUTH_BEARER);
+
+  /* refused */
+  g_assert_null (byok_catalog_add_custom_provider (catalog, "openai", "x", "https://a.example", TRUE, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (byok_catalog_add_custom_provider (catalog, "custom", "x", "https://a.example", TRUE, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (byok_catalog_add_custom_provider (catalog, "Bad Id", "x", "https://a.example", TRUE, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (byok_catalog_add_custom_provider (catalog, "nourl", "x", "localhost:8080", TRUE, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (byok_catalog_add_custom_provider (catalog, "nourl", "x", NULL, TRUE, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (changed, ==, 2);
+
+  /* a listing fills its models */
+  g_assert_cmpuint (byok_catalog_merge_models (catalog, "local-llm",
+                                               (const char * const[]) { "qwen", "llama", NULL }), ==, 2);
+  g_assert_nonnull (byok_catalog_lookup_model (catalog, "local-llm", "qwen"));
+
+  /* removal */
+  g_assert_false (byok_catalog_remove_custom_provider (catalog, "anthropic", &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (byok_catalog_remove_custom_provider (catalog, "nope", &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  changed = 0;
+  g_assert_true (byok_catalog_remove_custom_provider (catalog, "local-llm", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_null (byok_catalog_lookup_provider (catalog, "local-llm"));
+  g_assert_null (byok_catalog_lookup_model (catalog, "local-llm", "qwen"));
+  g_clear_pointer (&providers, g_ptr_array_unref);
+  providers = byok_catalog_get_providers (catalog);
+  g_assert_cmpuint (providers->len, ==, G_N_ELEMENTS (expected_providers) + 1);
+  g_assert_true (byok_catalog_remove_custom_provider (catalog, "keyed", NULL));
+}
+
+static void
+test_merge_models (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  g_autoptr(GPtrArray) before = byok_catalog_get_models (catalog, "openai");
+  g_autoptr(GPtrArray) after = NULL;
+  ByokModel *model;
+  double cost;
+
+  g_assert_cmpuint (byok_catalog_merge_models (catalog, "openai",
+                                               (const char * const[]) {
+                                                 "gpt-4o", "o3", "gpt-4o-2024-08-06",
+                                                 "gpt-4o-2024-08-06", "ft:gpt-4o:acme", NULL
+                                               }), ==, 2);
+  after = byok_catalog_get_models (catalog, "openai");
+  g_assert_cmpuint (after->len, ==, before->len + 2);
+
+  /* catalog models keep their metadata */
+  model = byok_catalog_lookup_model (catalog, "openai", "gpt-4o");
+  g_assert_true (byok_model_is_from_catalog (model));
+  g_assert_true (byok_model_is_listed (model));
+  g_assert_cmpint (byok_model_get_context_window (model), ==, 128000);
+  g_assert_cmpfloat (byok_model_get_price (model)->input, ==, 2.5);
+  g_assert_false (byok_model_is_listed (byok_catalog_lookup_model (catalog, "openai", "gpt-4.1")));
+
+  /* new ones: unknown prices, not 0 */
+  model = byok_catalog_lookup_model (catalog, "openai", "gpt-4o-2024-08-06");
+  g_assert_nonnull (model);
+  g_assert_false (byok_model_is_from_catalog (model));
+  g_assert_true (byok_model_is_listed (model));
+  g_assert_cmpint (byok_model_get_context_window (model), ==, 0);
+  g_assert_cmpstr (byok_model_get_name (model), ==, "gpt-4o-2024-08-06");
+  g_assert_false (byok_price_is_known (byok_model_get_price (model)));
+  g_assert_false (byok_price_cost (byok_model_get_price (model), 1000, 0, 0, 1000, &cost));
+  g_assert_true (isnan (cost));
+  /* sorted after the catalog models */
+  g_assert_cmpstr (byok_model_get_id (g_ptr_array_index (after, before->len)), ==, "ft:gpt-4o:acme");
+
+  /* a second listing adds nothing twice */
+  g_assert_cmpuint (byok_catalog_merge_models (catalog, "openai",
+                                               (const char * const[]) { "gpt-4o-2024-08-06", NULL }), ==, 0);
+  g_assert_false (byok_model_is_listed (byok_catalog_lookup_model (catalog, "openai", "gpt-4o")));
+
+  /* Gemini lists "models/ID" */
+  g_assert_cmpuint (byok_catalog_merge_models (catalog, "gemini",
+                                               (const char * const[]) {
+                                                 "models/gemini-2.5-pro", "models/gemini-exp-1206", NULL
+                                               }), ==, 1);
+  g_assert_true (byok_model_is_listed (byok_catalog_lookup_model (catalog, "gemini", "gemini-2.5-pro")));
+  g_assert_nonnull (byok_catalog_lookup_model (catalog, "gemini", "gemini-exp-1206"));
+
+  /* Ollama: ":latest" is the catalog model; other local models cost nothing */
+  g_assert_cmpuint (byok_catalog_merge_models (catalog, "ollama",
+                                               (const char * const[]) {
+                                                 "llama3.2:latest", "mistral:7b", NULL
+                                               }), ==, 1);
+  g_assert_true (byok_model_is_listed (byok_catalog_lookup_model (catalog, "ollama", "llama3.2")));
+  model = byok_catalog_lookup_model (catalog, "ollama", "mistral:7b");
+  g_assert_true (byok_price_cost (byok_model_get_price (model), 5000, 0, 0, 5000, &cost));
+  g_assert_cmpfloat (cost, ==, 0.0);
+
+  /* unknown provider: ignored */
+  g_assert_cmpuint (byok_catalog_merge_models (catalog, "nope",
+                                               (const char * const[]) { "x", NULL }), ==, 0);
+}
+
+static void
+assert_sorted_for (GPtrArray  *models,
+                   const char *use_case)
+{
+  int last = G_MININT;
+
+  for (guint i = 0; i < models->len; i++)
+    {
+      ByokModel *model = g_ptr_array_index (models, i);
+
+      g_assert_true (byok_model_is_recommended_for (model, use_case));
+      g_assert_cmpint (byok_model_get_rank (model), >=, last);
+      last = byok_model_get_rank (model);
+    }
+}
+
+static gboolean
+contains_model (GPtrArray  *models,
+                const char *provider_id,
+                const char *model_id)
+{
+  for (guint i = 0; i < models->len; i++)
+    {
+      ByokModel *model = g_ptr_array_index (models, i);
+
+      if (g_str_equal (byok_model_get_provider_id (model), provider_id) &&
+          g_str_equal (byok_model_get_id (model), model_id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_recommend (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  g_autoptr(GPtrArray) coding = byok_catalog_recommend (catalog, BYOK_USE_CASE_CODING, 0);
+  g_autoptr(GPtrArray) chinese = byok_catalog_recommend (catalog, BYOK_USE_CASE_CHINESE, 0);
+  g_autoptr(GPtrArray) top3 = byok_catalog_recommend (catalog, BYOK_USE_CASE_CODING, 3);
+  g_autoptr(GPtrArray) bad = byok_catalog_recommend (catalog, "poetry", 5);
+  g_autoptr(GPtrArray) without_anthropic = NULL;
+
+  g_assert_cmpuint (coding->len, >=, 5);
+  assert_sorted_for (coding, BYOK_USE_CASE_CODING);
+  g_assert_cmpstr (byok_model_get_id (g_ptr_array_index (coding, 0)), ==, "claude-sonnet-4-5-20250929");
+  g_assert_true (contains_model (coding, "openai", "gpt-5"));
+  g_assert_true (contains_model (coding, "moonshot", "kimi-k2-0905-preview"));
+
+  g_assert_cmpuint (chinese->len, >=, 4);
+  assert_sorted_for (chinese, BYOK_USE_CASE_CHINESE);
+  g_assert_cmpstr (byok_model_get_provider_id (g_ptr_array_index (chinese, 0)), ==, "moonshot");
+  g_assert_true (contains_model (chinese, "zhipu", "glm-4.6"));
+  g_assert_true (contains_model (chinese, "deepseek", "deepseek-chat"));
+  for (guint i = 0; i < chinese->len; i++)
+    {
+      const char *provider = byok_model_get_provider_id (g_ptr_array_index (chinese, i));
+
+      g_assert_true (g_str_equal (provider, "moonshot") || g_str_equal (provider, "zhipu") ||
+                     g_str_equal (provider, "deepseek") || g_str_equal (provider, "ollama"));
+    }
+
+  g_assert_cmpuint (top3->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (g_ptr_array_index (top3, i) == g_ptr_array_index (coding, i));
+
+  g_assert_cmpuint (bad->len, ==, 0);
+
+  for (const char * const *u = byok_use_case_get_all (); *u != NULL; u++)
+    {
+      g_autoptr(GPtrArray) models = byok_catalog_recommend (catalog, *u, 0);
+
+      g_assert_cmpuint (models->len, >, 0);
+      assert_sorted_for (models, *u);
+      g_assert_nonnull (byok_use_case_get_label (*u));
+    }
+  g_assert_null (byok_use_case_get_label ("poetry"));
+
+  /* a disabled provider is not recommended */
+  byok_provider_set_enabled (byok_catalog_lookup_provider (catalog, "anthropic"), FALSE);
+  without_anthropic = byok_catalog_recommend (catalog, BYOK_USE_CASE_CODING, 0);
+  g_assert_cmpuint (without_anthropic->len, <, coding->len);
+  g_assert_cmpstr (byok_model_get_id (g_ptr_array_index (without_anthropic, 0)), ==, "gpt-5");
+}
+
+static void
+assert_suggestion (ByokCatalog *catalog,
+                   const char  *provider_id,
+                   const char  *bad_id,
+                   const char  *expected)
+{
+  g_autofree char *suggestion = byok_catalog_suggest_model (catalog, provider_id, bad_id);
+
+  g_assert_cmpstr (suggestion, ==, expected);
+}
+
+static void
+test_suggest_model (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+
+  assert_suggestion (catalog, "moonshot", "kimi-k2", "kimi-k2-0905-preview");
+  assert_suggestion (catalog, "moonshot", "KIMI-K2", "kimi-k2-0905-preview");
+  assert_suggestion (catalog, "moonshot", "kimi-k2-thinkin", "kimi-k2-thinking");
+  assert_suggestion (catalog, "openai", "gpt4o", "gpt-4o");
+  assert_suggestion (catalog, "openai", "gpt-4o-2024-08-06", "gpt-4o");
+  assert_suggestion (catalog, "anthropic", "claude-sonnet-4-5", "claude-sonnet-4-5-20250929");
+  assert_suggestion (catalog, "anthropic", "sonnet-4-5", "claude-sonnet-4-5-20250929");
+  assert_suggestion (catalog, "zhipu", "glm-4.7", "glm-4.6");
+  assert_suggestion (catalog, "deepseek", "deepseek-chatt", "deepseek-chat");
+  assert_suggestion (catalog, NULL, "kimi-k2", "moonshot/kimi-k2-0905-preview");
+  assert_suggestion (catalog, "openai", "zzzzzzzzzz", NULL);
+  assert_suggestion (catalog, "openai", "", NULL);
+  assert_suggestion (catalog, "nope", "gpt-4o", NULL);
+}
+
+typedef struct {
+  const char *json;
+  const char *mentions;
+} BrokenCatalog;
+
+#define PROVIDER_HEAD \
+  "{\"id\":\"p\",\"name\":\"P\",\"dialect\":\"openai\",\"base_url\":\"https://p.example/v1\"," \
+  "\"auth\":\"bearer\",\"env\":[],\"key_hint\":{\"description\":\"d\"},\"models_list\":\"openai\"," \
+  "\"key_check\":{\"method\":\"GET\",\"path\":\"/models\"}"
+
+static void
+test_malformed (void)
+{
+  static const BrokenCatalog broken[] = {
+    { "{ not json", NULL },
+    { "", NULL },
+    { "[]", "object" },
+    { "{\"version\":1}", "providers" },
+    { "{\"version\":2,\"providers\":[" PROVIDER_HEAD "}]}", "version" },
+    { "{\"version\":1,\"providers\":[]}", "providers" },
+    { "{\"version\":1,\"providers\":[{\"name\":\"P\"}]}", "id" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"colour\":\"red\"}]}", "colour" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD "}," PROVIDER_HEAD "}]}", "twice" },
+    { "{\"version\":1,\"providers\":[{\"id\":\"p\",\"name\":\"P\",\"dialect\":\"cobol\",\"base_url\":\"https://p\"}]}",
+      "cobol" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"capabilities\":[\"streaming\"]}]}]}", "context_window" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":\"big\",\"capabilities\":[\"streaming\"]}]}]}", "context_window" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":1000,\"capabilities\":[\"streaming\"],\"price\":{\"input\":-1,\"output\":2},"
+      "\"price_source\":\"s\"}]}]}", "input" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":1000,\"capabilities\":[\"streaming\"],\"price\":{\"input\":1,\"output\":2,"
+      "\"tiers\":[{\"above_input_tokens\":200,\"input\":2,\"output\":4},{\"above_input_tokens\":100,\"input\":3,\"output\":5}]},"
+      "\"price_source\":\"s\"}]}]}", "tier 2" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":1000,\"capabilities\":[\"streaming\"],\"price\":{\"input\":1,\"output\":2}}]}]}",
+      "price_source" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":1000,\"capabilities\":[\"telepathy\"]}]}]}", "telepathy" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":1000,\"capabilities\":[\"streaming\"],\"recommended_for\":[\"poetry\"]}]}]}",
+      "poetry" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":1000,\"capabilities\":[\"streaming\"]},{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":1000,\"capabilities\":[\"streaming\"]}]}]}", "twice" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"needs_key\":false}]}", "needs_key" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ByokCatalog) catalog = NULL;
+
+      g_test_message ("broken catalog %u: %s", i, broken[i].json);
+      catalog = byok_catalog_new_from_data (broken[i].json, -1, &error);
+      g_assert_null (catalog);
+      g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+      g_test_message ("→ %s", error->message);
+      if (broken[i].mentions != NULL)
+        g_assert_nonnull (strstr (error->message, broken[i].mentions));
+    }
+
+  /* the same head makes a valid catalog */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ByokCatalog) catalog =
+      byok_catalog_new_from_data ("{\"version\":1,\"_note\":\"comments are fine\",\"providers\":["
+                                  PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+                                  "\"context_window\":1000,\"capabilities\":[\"streaming\",\"tools\"]}]}]}",
+                                  -1, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (byok_catalog_lookup_model (catalog, "p", "m"));
+    g_assert_true (byok_model_has_capability (byok_catalog_lookup_model (catalog, "p", "m"),
+                                              BYOK_MODEL_CAP_TOOLS));
+    g_assert_null (byok_catalog_get_custom_template (catalog));
+  }
+}
+
+static void
+test_from_file (void)
+{
+  const char *source_dir = g_getenv ("BYOK_SOURCE_DIR");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokCatalog) from_file = NULL;
+  g_autoptr(ByokCatalog) shipped = byok_catalog_new_default ();
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+
+  g_assert_null (byok_catalog_new_from_file ("/nonexistent/byok/catalog.json", &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE);
+  g_clear_error (&error);
+
+  if (source_dir == NULL)
+    {
+      g_test_skip ("BYOK_SOURCE_DIR is not set");
+      return;
+    }
+
+  /* the file in data/ is the one compiled in */
+  path = g_build_filename (source_dir, "data", "catalog.json", NULL);
+  from_file = byok_catalog_new_from_file (path, &error);
+  g_assert_no_error (error);
+  a = byok_catalog_get_providers (from_file);
+  b = byok_catalog_get_providers (shipped);
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      const char *id = byok_provider_get_id (g_ptr_array_index (a, i));
+      g_autoptr(GPtrArray) ma = byok_catalog_get_models (from_file, id);
+      g_autoptr(GPtrArray) mb = byok_catalog_get_models (shipped, id);
+
+      g_assert_cmpstr (id, ==, byok_provider_get_id (g_ptr_array_index (b, i)));
+      g_assert_cmpuint (ma->len, ==, mb->len);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/catalog/shipped/providers", test_shipped_providers);
+  g_test_add_func ("/catalog/shipped/models", test_shipped_models);
+  g_test_add_func ("/catalog/find-model", test_find_model);
+  g_test_add_func ("/catalog/urls", test_urls);
+  g_test_add_func ("/catalog/headers-and-key-hints", test_headers_and_key_hints);
+  g_test_add_func ("/catalog/custom-providers", test_custom_providers);
+  g_test_add_func ("/catalog/merge-models", test_merge_models);
+  g_test_add_func ("/catalog/recommend", test_recommend);
+  g_test_add_func ("/catalog/suggest-model", test_suggest_model);
+  g_test_add_func ("/catalog/malformed", test_malformed);
+  g_test_add_func ("/catalog/from-file", test_from_file);
+  return g_test_run ();
+}

@@ -1,0 +1,518 @@
+/* test-database.c — opening, migrating and configuring the SQLite database */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+
+#include "byok-database.h"
+#include "byok-error.h"
+
+/* Schema 1 exactly as Byok 0.1 shipped it, written out by hand: an upgrade
+ * from it must give the same schema as a fresh database. */
+static const char v1_schema[] =
+  "CREATE TABLE conversations (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  " title TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL,"
+  " updated INTEGER NOT NULL, system_prompt TEXT, model TEXT, provider TEXT,"
+  " temperature REAL, max_tokens INTEGER);"
+  "CREATE INDEX conversations_updated ON conversations (updated);"
+  "CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  " conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,"
+  " position INTEGER NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL DEFAULT '',"
+  " reasoning TEXT, provider TEXT, model TEXT,"
+  " status TEXT NOT NULL DEFAULT 'complete' CHECK (status IN ('complete', 'partial', 'error')),"
+  " error_class TEXT, error_message TEXT, input_tokens INTEGER, output_tokens INTEGER,"
+  " cached_input_tokens INTEGER, cache_write_tokens INTEGER, reasoning_tokens INTEGER,"
+  " cost_usd REAL, latency_us INTEGER, ttft_us INTEGER, created INTEGER NOT NULL);"
+  "CREATE INDEX messages_conversation_position ON messages (conversation_id, position);"
+  "CREATE TABLE usage (id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+  " provider TEXT NOT NULL, model TEXT NOT NULL,"
+  " conversation_id INTEGER REFERENCES conversations (id) ON DELETE SET NULL,"
+  " input_tokens INTEGER NOT NULL DEFAULT 0, output_tokens INTEGER NOT NULL DEFAULT 0,"
+  " cached_input_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0,"
+  " reasoning_tokens INTEGER NOT NULL DEFAULT 0, cost_usd REAL,"
+  " price_known INTEGER NOT NULL DEFAULT 0, latency_us INTEGER NOT NULL DEFAULT 0,"
+  " ttft_us INTEGER, status TEXT NOT NULL DEFAULT 'ok', http_status INTEGER,"
+  " is_retry INTEGER NOT NULL DEFAULT 0, is_fallback INTEGER NOT NULL DEFAULT 0,"
+  " attempt INTEGER NOT NULL DEFAULT 1);"
+  "CREATE INDEX usage_time ON usage (time, provider, cost_usd);"
+  "CREATE INDEX usage_provider_model ON usage (provider, model);"
+  "CREATE INDEX usage_conversation ON usage (conversation_id) WHERE conversation_id IS NOT NULL;"
+  "CREATE TABLE price_overrides (provider TEXT NOT NULL, model TEXT NOT NULL,"
+  " input REAL, cached_input REAL, cache_write REAL, output REAL, tiers TEXT,"
+  " updated INTEGER NOT NULL, PRIMARY KEY (provider, model));"
+  "CREATE TABLE key_events (id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL,"
+  " provider TEXT NOT NULL, account TEXT,"
+  " event TEXT NOT NULL CHECK (event IN ('added', 'replaced', 'tested', 'deleted')),"
+  " result TEXT, detail TEXT);"
+  "CREATE INDEX key_events_provider_time ON key_events (provider, time);"
+  "CREATE TABLE provider_settings (provider TEXT NOT NULL, key TEXT NOT NULL,"
+  " value TEXT, PRIMARY KEY (provider, key));"
+  "CREATE TABLE custom_providers (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+  " base_url TEXT NOT NULL, dialect TEXT NOT NULL DEFAULT 'openai',"
+  " needs_key INTEGER NOT NULL DEFAULT 1, created INTEGER NOT NULL);"
+  "CREATE TABLE budgets (scope TEXT PRIMARY KEY, monthly_usd REAL NOT NULL,"
+  " hard_stop INTEGER NOT NULL DEFAULT 0, last_alert_percent INTEGER NOT NULL DEFAULT 0,"
+  " alert_month TEXT);"
+  "PRAGMA user_version = 1;";
+
+static const char * const all_tables[] = {
+  "usage", "price_overrides", "key_events", "provider_settings",
+  "custom_providers", "budgets", "conversations", "messages",
+};
+
+typedef struct {
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("byok-test-db-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "nested", "folder", "byok.db", NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+/* A raw connection, as if another program (or an older Byok) wrote the file. */
+static sqlite3 *
+raw_open (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  return db;
+}
+
+static void
+raw_exec (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+static gint64
+query_int (sqlite3    *db,
+           const char *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static char *
+query_text (sqlite3    *db,
+            const char *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+/* Columns (name, type, not null, default, pk) of every table, and every
+ * index, as one comparable text. */
+static char *
+describe_schema (sqlite3 *db)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(sqlite3_stmt) tables = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT type, name, tbl_name FROM sqlite_master "
+                                       "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+                                       -1, &tables, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (tables) == SQLITE_ROW)
+    {
+      const char *type = (const char *) sqlite3_column_text (tables, 0);
+      const char *name = (const char *) sqlite3_column_text (tables, 1);
+      g_autofree char *sql = NULL;
+      g_autoptr(sqlite3_stmt) info = NULL;
+
+      g_string_append_printf (out, "%s %s on %s\n", type, name,
+                              (const char *) sqlite3_column_text (tables, 2));
+      if (g_str_equal (type, "table"))
+        sql = g_strdup_printf ("SELECT name, type, \"notnull\", dflt_value, pk "
+                               "FROM pragma_table_info ('%s')", name);
+      else
+        sql = g_strdup_printf ("SELECT name, '', 0, '', seqno FROM pragma_index_info ('%s')", name);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &info, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (info) == SQLITE_ROW)
+        g_string_append_printf (out, "  %s %s %d %s %d\n",
+                                (const char *) sqlite3_column_text (info, 0),
+                                (const char *) sqlite3_column_text (info, 1),
+                                sqlite3_column_int (info, 2),
+                                sqlite3_column_text (info, 3) != NULL
+                                ? (const char *) sqlite3_column_text (info, 3) : "NULL",
+                                sqlite3_column_int (info, 4));
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+has_table (sqlite3    *db,
+           const char *name)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+static void
+test_database_fresh (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) database = NULL;
+  g_autofree char *mode = NULL;
+  sqlite3 *db;
+
+  database = byok_database_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (database);
+  g_assert_true (g_file_test (fixture->path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpstr (byok_database_get_path (database), ==, fixture->path);
+
+  db = byok_database_get_handle (database);
+  g_assert_cmpint (byok_database_get_version (database), ==, BYOK_DATABASE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, BYOK_DATABASE_SCHEMA_VERSION);
+
+  mode = query_text (db, "PRAGMA journal_mode");
+  g_assert_cmpstr (mode, ==, "wal");
+  g_assert_cmpint (query_int (db, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (query_int (db, "PRAGMA synchronous"), ==, 1);  /* NORMAL */
+  g_assert_cmpint (query_int (db, "PRAGMA busy_timeout"), >, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (all_tables); i++)
+    g_assert_true (has_table (db, all_tables[i]));
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM pragma_table_info ('usage') "
+                                  "WHERE name = 'cache_savings_usd'"), ==, 1);
+
+  /* Opening again changes nothing. */
+  g_clear_object (&database);
+  database = byok_database_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (byok_database_get_version (database), ==, BYOK_DATABASE_SCHEMA_VERSION);
+}
+
+static void
+test_database_default_path (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) database = NULL;
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "byok", "byok.db", NULL);
+  g_autofree char *path = byok_database_get_default_path ();
+
+  g_assert_cmpstr (path, ==, expected);
+
+  /* Only in the throwaway data dir of build-aux/test-session. */
+  if (g_getenv ("BYOK_TEST_SESSION_INNER") == NULL)
+    {
+      g_test_skip ("not inside build-aux/test-session");
+      return;
+    }
+  database = byok_database_open (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (byok_database_get_path (database), ==, expected);
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_database_upgrade_from_v1 (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) database = NULL;
+  g_autoptr(ByokDatabase) fresh = NULL;
+  g_autofree char *fresh_path = g_build_filename (fixture->dir, "fresh.db", NULL);
+  g_autofree char *upgraded_schema = NULL;
+  g_autofree char *fresh_schema = NULL;
+  g_autofree char *model = NULL;
+  sqlite3 *raw = raw_open (fixture->path);
+  sqlite3 *db;
+
+  raw_exec (raw, v1_schema);
+  raw_exec (raw,
+            "INSERT INTO conversations (id, title, created, updated) VALUES (7, 'old', 1, 2);"
+            "INSERT INTO messages (conversation_id, position, role, content, created)"
+            "  VALUES (7, 0, 'user', 'hello', 1);"
+            "INSERT INTO usage (time, provider, model, conversation_id, input_tokens,"
+            "  output_tokens, cost_usd, price_known, latency_us, status)"
+            "  VALUES (1700000000000000, 'openai', 'gpt-4o-mini', 7, 100, 20, 0.25, 1, 800000, 'ok');");
+  g_assert_cmpint (query_int (raw, "PRAGMA user_version"), ==, 1);
+  sqlite3_close (raw);
+
+  database = byok_database_open (fixture->path, &error);
+  g_assert_no_error (error);
+  db = byok_database_get_handle (database);
+  g_assert_cmpint (byok_database_get_version (database), ==, 2);
+  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, 2);
+
+  /* Old rows kept; the new column is there, 0 for them. */
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM usage"), ==, 1);
+  g_assert_cmpint (query_int (db, "SELECT input_tokens FROM usage"), ==, 100);
+  g_assert_cmpint (query_int (db, "SELECT cache_savings_usd = 0 FROM usage"), ==, 1);
+  model = query_text (db, "SELECT model FROM usage");
+  g_assert_cmpstr (model, ==, "gpt-4o-mini");
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM messages WHERE conversation_id = 7"), ==, 1);
+
+  /* Same schema as a database created by this version. */
+  fresh = byok_database_open (fresh_path, &error);
+  g_assert_no_error (error);
+  upgraded_schema = describe_schema (db);
+  fresh_schema = describe_schema (byok_database_get_handle (fresh));
+  g_assert_cmpstr (upgraded_schema, ==, fresh_schema);
+}
+
+static void
+test_database_failed_migration (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) database = NULL;
+  sqlite3 *raw = raw_open (fixture->path);
+
+  /* A v1 file that migration 2 cannot apply to: the column exists. */
+  raw_exec (raw, v1_schema);
+  raw_exec (raw, "ALTER TABLE usage ADD COLUMN cache_savings_usd REAL;"
+                 "INSERT INTO usage (time, provider, model) VALUES (1, 'a', 'b');");
+  sqlite3_close (raw);
+
+  database = byok_database_open (fixture->path, &error);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE);
+  g_assert_null (database);
+  g_assert_nonnull (strstr (error->message, "duplicate column"));
+  g_test_message ("%s", error->message);
+
+  /* Rolled back: still version 1, data intact. */
+  raw = raw_open (fixture->path);
+  g_assert_cmpint (query_int (raw, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (query_int (raw, "SELECT count(*) FROM usage"), ==, 1);
+  sqlite3_close (raw);
+}
+
+static void
+test_database_too_new (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) database = NULL;
+  g_autofree char *version = g_strdup_printf ("schema %d", BYOK_DATABASE_SCHEMA_VERSION + 1);
+  g_autofree char *sql = g_strdup_printf ("CREATE TABLE usage (id INTEGER PRIMARY KEY, future_column TEXT);"
+                                          "PRAGMA user_version = %d;", BYOK_DATABASE_SCHEMA_VERSION + 1);
+  sqlite3 *raw = raw_open (fixture->path);
+
+  raw_exec (raw, sql);
+  sqlite3_close (raw);
+
+  database = byok_database_open (fixture->path, &error);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE);
+  g_assert_null (database);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "newer version of Byok"));
+  g_assert_nonnull (strstr (error->message, fixture->path));
+  g_assert_nonnull (strstr (error->message, version));
+
+  /* Untouched. */
+  raw = raw_open (fixture->path);
+  g_assert_cmpint (query_int (raw, "PRAGMA user_version"), ==, BYOK_DATABASE_SCHEMA_VERSION + 1);
+  g_assert_cmpint (query_int (raw, "SELECT count(*) FROM sqlite_master WHERE name = 'budgets'"), ==, 0);
+  sqlite3_close (raw);
+}
+
+static void
+test_database_not_a_database (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) database = NULL;
+  g_autofree char *dir = g_path_get_dirname (fixture->path);
+  g_autofree char *blocker = g_build_filename (fixture->dir, "file", NULL);
+  g_autofree char *under_file = g_build_filename (blocker, "byok.db", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (fixture->path,
+                                      "This is not an SQLite database, it is a text file "
+                                      "that happens to sit where the database should be.\n",
+                                      -1, NULL));
+  database = byok_database_open (fixture->path, &error);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "damaged"));
+  g_clear_error (&error);
+
+  /* The folder cannot be created: a file is in the way. */
+  g_assert_true (g_file_set_contents (blocker, "x", -1, NULL));
+  database = byok_database_open (under_file, &error);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, blocker));
+}
+
+static void
+test_database_foreign_keys (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) database = byok_database_open (fixture->path, &error);
+  sqlite3 *db;
+
+  g_assert_no_error (error);
+  db = byok_database_get_handle (database);
+
+  g_assert_true (byok_database_exec (database,
+                                     "INSERT INTO conversations (id, title, created, updated) VALUES (1, 'a', 1, 1);"
+                                     "INSERT INTO conversations (id, title, created, updated) VALUES (2, 'b', 1, 1);"
+                                     "INSERT INTO messages (conversation_id, position, role, created) VALUES (1, 0, 'user', 1);"
+                                     "INSERT INTO messages (conversation_id, position, role, created) VALUES (1, 1, 'assistant', 1);"
+                                     "INSERT INTO messages (conversation_id, position, role, created) VALUES (2, 0, 'user', 1);"
+                                     "INSERT INTO usage (time, provider, model, conversation_id) VALUES (1, 'openai', 'm', 1);",
+                                     &error));
+  g_assert_no_error (error);
+
+  g_assert_true (byok_database_exec (database, "DELETE FROM conversations WHERE id = 1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM messages"), ==, 1);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM messages WHERE conversation_id = 1"), ==, 0);
+  /* The spending stays; only the link goes. */
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM usage WHERE conversation_id IS NULL"), ==, 1);
+
+  /* A message for a missing conversation is refused. */
+  g_assert_false (byok_database_exec (database,
+                                      "INSERT INTO messages (conversation_id, position, role, created) "
+                                      "VALUES (99, 0, 'user', 1)", &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE);
+  g_assert_nonnull (strstr (error->message, "FOREIGN KEY"));
+}
+
+static void
+test_database_helpers (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) database = byok_database_open (fixture->path, &error);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3) second = NULL;
+  sqlite3_stmt *cached, *again;
+  sqlite3 *db;
+
+  g_assert_no_error (error);
+  db = byok_database_get_handle (database);
+
+  /* Rolled back: nothing. */
+  g_assert_true (byok_database_begin (database, &error));
+  g_assert_true (byok_database_exec (database,
+                                     "INSERT INTO provider_settings VALUES ('openai', 'k', 'v')", &error));
+  byok_database_rollback (database);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM provider_settings"), ==, 0);
+  byok_database_rollback (database);  /* harmless outside a transaction */
+
+  /* Committed: there. */
+  g_assert_true (byok_database_begin (database, &error));
+  g_assert_true (byok_database_exec (database,
+                                     "INSERT INTO provider_settings VALUES ('openai', 'k', 'v')", &error));
+  g_assert_true (byok_database_commit (database, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM provider_settings"), ==, 1);
+
+  stmt = byok_database_prepare (database, "SELECT value FROM provider_settings WHERE key = ?1", &error);
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, "k", -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "v");
+
+  cached = byok_database_prepare_cached (database, "SELECT count(*) FROM provider_settings WHERE key = ?1", &error);
+  g_assert_no_error (error);
+  sqlite3_bind_text (cached, 1, "k", -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (cached), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (cached, 0), ==, 1);
+  /* Same statement, reset, bindings cleared. */
+  again = byok_database_prepare_cached (database, "SELECT count(*) FROM provider_settings WHERE key = ?1", &error);
+  g_assert_true (again == cached);
+  g_assert_cmpint (sqlite3_step (again), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (again, 0), ==, 0);
+
+  /* Errors are STORAGE with SQLite's words. */
+  g_assert_null (byok_database_prepare (database, "SELECT nope FROM nowhere", &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE);
+  g_assert_nonnull (strstr (error->message, "no such table: nowhere"));
+  g_clear_error (&error);
+  g_assert_false (byok_database_exec (database, "INSERT INTO key_events (time, provider, event) "
+                                                "VALUES (1, 'x', 'stolen')", &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE);
+  g_clear_error (&error);
+
+  /* A second connection sees committed data and, read-only, cannot write. */
+  second = byok_database_open_connection (database, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (second, "SELECT count(*) FROM provider_settings"), ==, 1);
+  g_assert_cmpint (query_int (second, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (sqlite3_exec (second, "DELETE FROM provider_settings", NULL, NULL, NULL), !=, SQLITE_OK);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM provider_settings"), ==, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ((path), Fixture, NULL, fixture_set_up, (func), fixture_tear_down)
+
+  ADD ("/database/fresh", test_database_fresh);
+  g_test_add_func ("/database/default-path", test_database_default_path);
+  ADD ("/database/upgrade-from-v1", test_database_upgrade_from_v1);
+  ADD ("/database/failed-migration", test_database_failed_migration);
+  ADD ("/database/too-new", test_database_too_new);
+  ADD ("/database/not-a-database", test_database_not_a_database);
+  ADD ("/database/foreign-keys", test_database_foreign_keys);
+  ADD ("/database/helpers", test_database_helpers);
+
+#undef ADD
+  return g_test_run ();
+}

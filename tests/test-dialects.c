@@ -1,0 +1,1318 @@
+/* test-dialects.c — request bodies, responses, streams and errors of the
+ * OpenAI, Anthropic and Gemini dialects, from recorded-style fixtures in
+ * tests/fixtures/<dialect>/.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "byok-chat-request.h"
+#include "byok-chat-result.h"
+#include "byok-dialect.h"
+#include "byok-error.h"
+#include "byok-sse.h"
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                              */
+
+static GBytes *
+load_fixture (const char *dialect,
+              const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", dialect, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, &error))
+    g_error ("fixture %s: %s", path, error->message);
+  return g_bytes_new_take (contents, len);
+}
+
+static JsonObject *
+parse_body (GBytes    *body,
+            JsonNode **root_out)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (body, &len);
+
+  g_assert_true (g_utf8_validate_len (data, len, NULL));
+  json_parser_load_from_data (parser, data, len, &error);
+  g_assert_no_error (error);
+  *root_out = json_node_ref (json_parser_get_root (parser));
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (*root_out));
+  return json_node_get_object (*root_out);
+}
+
+/* A tiny path walker: "$.a.b[0].c". Returns a copy of the node, or NULL
+ * when any step is missing (JsonPath asserts on an index past the end). */
+static JsonNode *
+path (JsonObject *root,
+      const char *expr)
+{
+  g_auto(GStrv) steps = NULL;
+  JsonNode *node = NULL;
+  g_autoptr(JsonNode) top = json_node_new (JSON_NODE_OBJECT);
+
+  g_assert_true (g_str_has_prefix (expr, "$."));
+  json_node_set_object (top, root);
+  node = top;
+  steps = g_strsplit (expr + 2, ".", -1);
+  for (guint i = 0; steps[i] != NULL; i++)
+    {
+      char *bracket = strchr (steps[i], '[');
+      gint64 index = -1;
+
+      if (bracket != NULL)
+        {
+          index = g_ascii_strtoll (bracket + 1, NULL, 10);
+          *bracket = '\0';
+        }
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          (node = json_object_get_member (json_node_get_object (node), steps[i])) == NULL)
+        return NULL;
+      if (index >= 0)
+        {
+          JsonArray *array;
+
+          if (!JSON_NODE_HOLDS_ARRAY (node))
+            return NULL;
+          array = json_node_get_array (node);
+          if ((guint) index >= json_array_get_length (array))
+            return NULL;
+          node = json_array_get_element (array, index);
+        }
+    }
+  return json_node_copy (node);
+}
+
+static void
+assert_path_string (JsonObject *root,
+                    const char *expr,
+                    const char *expected)
+{
+  g_autoptr(JsonNode) node = path (root, expr);
+
+  if (expected == NULL)
+    {
+      g_assert_null (node);
+      return;
+    }
+  g_assert_nonnull (node);
+  g_assert_cmpstr (json_node_get_string (node), ==, expected);
+}
+
+static void
+assert_path_int (JsonObject *root,
+                 const char *expr,
+                 gint64      expected)
+{
+  g_autoptr(JsonNode) node = path (root, expr);
+
+  g_assert_nonnull (node);
+  g_assert_cmpint (json_node_get_int (node), ==, expected);
+}
+
+static void
+assert_path_bool (JsonObject *root,
+                  const char *expr,
+                  gboolean    expected)
+{
+  g_autoptr(JsonNode) node = path (root, expr);
+
+  g_assert_nonnull (node);
+  g_assert_cmpint (json_node_get_boolean (node), ==, expected);
+}
+
+static void
+assert_path_double (JsonObject *root,
+                    const char *expr,
+                    double      expected)
+{
+  g_autoptr(JsonNode) node = path (root, expr);
+
+  g_assert_nonnull (node);
+  g_assert_cmpfloat_with_epsilon (json_node_get_double (node), expected, 1e-9);
+}
+
+static void
+assert_no_path (JsonObject *root,
+                const char *expr)
+{
+  g_autoptr(JsonNode) node = path (root, expr);
+
+  g_assert_null (node);
+}
+
+static void
+assert_usage (const ByokUsage *usage,
+              gint64           input,
+              gint64           cached,
+              gint64           cache_write,
+              gint64           output,
+              gint64           reasoning)
+{
+  g_assert_true (usage->reported);
+  g_assert_cmpint (usage->input_tokens, ==, input);
+  g_assert_cmpint (usage->cached_input_tokens, ==, cached);
+  g_assert_cmpint (usage->cache_write_tokens, ==, cache_write);
+  g_assert_cmpint (usage->output_tokens, ==, output);
+  g_assert_cmpint (usage->reasoning_tokens, ==, reasoning);
+}
+
+static ByokChatRequest *
+sample_request (const char *model)
+{
+  ByokChatRequest *request = byok_chat_request_new (model);
+
+  byok_chat_request_set_system_prompt (request, "Be brief.");
+  byok_chat_request_add_message (request, BYOK_CHAT_ROLE_USER, "Hi “there”");
+  byok_chat_request_add_message (request, BYOK_CHAT_ROLE_ASSISTANT, "Hello!");
+  byok_chat_request_add_message (request, BYOK_CHAT_ROLE_USER, "2+2?");
+  return request;
+}
+
+/* Streams ---------------------------------------------------------- */
+
+typedef struct {
+  ByokDialectStream *stream;
+  ByokChatResult    *result;
+  GString           *deltas;   /* every text delta, as a client emits it */
+  gboolean           done;
+} StreamRun;
+
+static gboolean
+stream_event_cb (const char  *event_name,
+                 const char  *data,
+                 gpointer     user_data,
+                 GError     **error)
+{
+  StreamRun *run = user_data;
+  gsize before = run->result->text->len;
+  gboolean done = FALSE;
+
+  if (!byok_dialect_stream_parse_event (run->stream, event_name, data, run->result, &done, error))
+    return FALSE;
+  g_string_append (run->deltas, run->result->text->str + before);
+  if (done)
+    {
+      run->done = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Plays a fixture through ByokSse and the dialect, in pieces of @piece
+ * bytes (0: whole), as the client will; returns the result with its
+ * error set the way the client sets it. */
+static ByokChatResult *
+play_stream (const char             *dialect_name,
+             const ByokErrorContext *ctx,
+             const char             *fixture,
+             gsize                   piece,
+             gboolean               *done_out)
+{
+  const ByokDialect *dialect = byok_dialect_get (dialect_name);
+  g_autoptr(GBytes) bytes = load_fixture (dialect_name, fixture);
+  g_autoptr(ByokSse) sse = byok_sse_new ();
+  g_autoptr(GString) deltas = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  StreamRun run = { 0, };
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  ByokChatResult *result;
+  gsize at = 0;
+
+  g_assert_nonnull (dialect);
+  result = byok_chat_result_new (ctx ? ctx->provider_id : NULL, ctx ? ctx->model : NULL);
+  run.stream = byok_dialect_stream_new (dialect, ctx);
+  run.result = result;
+  run.deltas = deltas;
+
+  while (at < len && error == NULL && !byok_sse_is_stopped (sse))
+    {
+      gsize n = piece == 0 ? len : MIN (piece, len - at);
+
+      byok_sse_feed (sse, data + at, n, stream_event_cb, &run, &error);
+      at += n;
+    }
+  byok_sse_finish (sse);
+  if (error == NULL)
+    byok_dialect_stream_finish (run.stream, result, &error);
+  if (error != NULL)
+    byok_chat_result_take_error (result, g_steal_pointer (&error));
+
+  /* The deltas a client would emit add up to the text. */
+  g_assert_cmpstr (deltas->str, ==, result->text->str);
+
+  if (done_out != NULL)
+    *done_out = run.done;
+  byok_dialect_stream_free (run.stream);
+  return result;
+}
+
+/* Plays @fixture whole, byte by byte and in 7-byte pieces; all three give
+ * the same result, which is returned. */
+static ByokChatResult *
+play_stream_every_way (const char             *dialect_name,
+                       const ByokErrorContext *ctx,
+                       const char             *fixture)
+{
+  ByokChatResult *whole = play_stream (dialect_name, ctx, fixture, 0, NULL);
+  gsize pieces[] = { 1, 7 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pieces); i++)
+    {
+      g_autoptr(ByokChatResult) other = play_stream (dialect_name, ctx, fixture, pieces[i], NULL);
+
+      g_assert_cmpstr (other->text->str, ==, whole->text->str);
+      g_assert_cmpstr (other->reasoning->str, ==, whole->reasoning->str);
+      g_assert_cmpint (other->finish_reason, ==, whole->finish_reason);
+      g_assert_true (byok_usage_equal (&other->usage, &whole->usage));
+      g_assert_cmpstr (other->response_model, ==, whole->response_model);
+      if (whole->error == NULL)
+        g_assert_no_error (other->error);
+      else
+        g_assert_error (other->error, whole->error->domain, whole->error->code);
+    }
+  return whole;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lookup and paths                                                     */
+
+static void
+test_lookup (void)
+{
+  const char *names[] = { "openai", "anthropic", "gemini" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const ByokDialect *dialect = byok_dialect_get (names[i]);
+
+      g_assert_nonnull (dialect);
+      g_assert_cmpstr (byok_dialect_get_name (dialect), ==, names[i]);
+    }
+  g_assert_null (byok_dialect_get ("cohere"));
+  g_assert_null (byok_dialect_get (NULL));
+}
+
+static void
+test_chat_paths (void)
+{
+  struct {
+    const char *dialect;
+    const char *model;
+    gboolean stream;
+    const char *expected;
+  } cases[] = {
+    { "openai", "gpt-4o", TRUE, "/chat/completions" },
+    { "openai", "gpt-4o", FALSE, "/chat/completions" },
+    { "anthropic", "claude-sonnet-4-20250514", TRUE, "/v1/messages" },
+    { "gemini", "gemini-2.5-flash", TRUE, "/models/gemini-2.5-flash:streamGenerateContent?alt=sse" },
+    { "gemini", "models/gemini-2.5-pro", FALSE, "/models/gemini-2.5-pro:generateContent" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = byok_dialect_get_chat_path (byok_dialect_get (cases[i].dialect),
+                                                         cases[i].model, cases[i].stream);
+
+      g_assert_cmpstr (got, ==, cases[i].expected);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Request bodies                                                       */
+
+static void
+test_openai_body (void)
+{
+  const ByokDialect *dialect = byok_dialect_get ("openai");
+  g_autoptr(ByokChatRequest) request = sample_request ("gpt-4o");
+  g_autoptr(GError) error = NULL;
+
+  request->temperature = 0.5;
+  request->max_output_tokens = 100;
+
+  {
+    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, request, TRUE, 0, &error);
+    g_autoptr(JsonNode) node = NULL;
+    JsonObject *root;
+
+    g_assert_no_error (error);
+    root = parse_body (body, &node);
+    assert_path_string (root, "$.model", "gpt-4o");
+    assert_path_string (root, "$.messages[0].role", "system");
+    assert_path_string (root, "$.messages[0].content", "Be brief.");
+    assert_path_string (root, "$.messages[1].role", "user");
+    assert_path_string (root, "$.messages[1].content", "Hi “there”");
+    assert_path_string (root, "$.messages[2].role", "assistant");
+    assert_path_string (root, "$.messages[3].content", "2+2?");
+    assert_no_path (root, "$.messages[4]");
+    assert_path_bool (root, "$.stream", TRUE);
+    assert_path_bool (root, "$.stream_options.include_usage", TRUE);
+    assert_path_double (root, "$.temperature", 0.5);
+    assert_path_int (root, "$.max_tokens", 100);
+    assert_no_path (root, "$.thinking");
+    assert_no_path (root, "$.max_completion_tokens");
+  }
+
+  /* Providers that reject stream_options; Zhipu's thinking switch;
+   * max_completion_tokens. */
+  {
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(JsonNode) node = NULL;
+    JsonObject *root;
+
+    request->reasoning = TRUE;
+    body = byok_dialect_build_body (dialect, request, TRUE,
+                                    BYOK_DIALECT_FLAG_NO_STREAM_OPTIONS |
+                                    BYOK_DIALECT_FLAG_THINKING_TYPE |
+                                    BYOK_DIALECT_FLAG_MAX_COMPLETION_TOKENS, &error);
+    g_assert_no_error (error);
+    root = parse_body (body, &node);
+    assert_path_bool (root, "$.stream", TRUE);
+    assert_no_path (root, "$.stream_options");
+    assert_path_string (root, "$.thinking.type", "enabled");
+    assert_path_int (root, "$.max_completion_tokens", 100);
+    assert_no_path (root, "$.max_tokens");
+  }
+
+  /* Not streamed, nothing optional set. */
+  {
+    g_autoptr(ByokChatRequest) plain = byok_chat_request_new_simple ("deepseek-chat", NULL, "Hi");
+    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, plain, FALSE,
+                                                      BYOK_DIALECT_FLAG_THINKING_TYPE, &error);
+    g_autoptr(JsonNode) node = NULL;
+    JsonObject *root;
+
+    g_assert_no_error (error);
+    root = parse_body (body, &node);
+    assert_path_string (root, "$.messages[0].role", "user");
+    assert_no_path (root, "$.stream");
+    assert_no_path (root, "$.stream_options");
+    assert_no_path (root, "$.temperature");
+    assert_no_path (root, "$.max_tokens");
+    assert_path_string (root, "$.thinking.type", "disabled");
+  }
+
+  /* Nothing to send. */
+  {
+    g_autoptr(ByokChatRequest) empty = byok_chat_request_new ("gpt-4o");
+    g_autoptr(ByokChatRequest) no_model = byok_chat_request_new_simple (NULL, NULL, "Hi");
+    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, empty, TRUE, 0, &error);
+    g_autoptr(GBytes) body2 = NULL;
+
+    g_assert_null (body);
+    g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+    g_clear_error (&error);
+    body2 = byok_dialect_build_body (dialect, no_model, TRUE, 0, &error);
+    g_assert_null (body2);
+    g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  }
+}
+
+static void
+test_anthropic_body (void)
+{
+  const ByokDialect *dialect = byok_dialect_get ("anthropic");
+  g_autoptr(ByokChatRequest) request = sample_request ("claude-sonnet-4-20250514");
+  g_autoptr(GError) error = NULL;
+
+  byok_chat_request_add_message (request, BYOK_CHAT_ROLE_SYSTEM, "Answer in French.");
+  request->temperature = 0.2;
+
+  {
+    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, request, TRUE, 0, &error);
+    g_autoptr(JsonNode) node = NULL;
+    JsonObject *root;
+
+    g_assert_no_error (error);
+    root = parse_body (body, &node);
+    assert_path_string (root, "$.model", "claude-sonnet-4-20250514");
+    assert_path_int (root, "$.max_tokens", 4096);
+    assert_path_string (root, "$.system", "Be brief.\n\nAnswer in French.");
+    assert_path_string (root, "$.messages[0].role", "user");
+    assert_path_string (root, "$.messages[0].content", "Hi “there”");
+    assert_path_string (root, "$.messages[1].role", "assistant");
+    assert_path_string (root, "$.messages[2].content", "2+2?");
+    assert_no_path (root, "$.messages[3]");
+    assert_path_bool (root, "$.stream", TRUE);
+    assert_path_double (root, "$.temperature", 0.2);
+    assert_no_path (root, "$.thinking");
+  }
+
+  /* Thinking: a budget below max_tokens, no temperature. */
+  {
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(JsonNode) node = NULL;
+    JsonObject *root;
+
+    request->reasoning = TRUE;
+    body = byok_dialect_build_body (dialect, request, FALSE, 0, &error);
+    g_assert_no_error (error);
+    root = parse_body (body, &node);
+    assert_path_string (root, "$.thinking.type", "enabled");
+    assert_path_int (root, "$.thinking.budget_tokens", 2048);
+    assert_path_int (root, "$.max_tokens", 4096);
+    assert_no_path (root, "$.temperature");
+    assert_no_path (root, "$.stream");
+  }
+
+  /* A small max_tokens still leaves the minimum budget and room to answer. */
+  {
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(JsonNode) node = NULL;
+    JsonObject *root;
+
+    request->max_output_tokens = 500;
+    body = byok_dialect_build_body (dialect, request, TRUE, 0, &error);
+    g_assert_no_error (error);
+    root = parse_body (body, &node);
+    assert_path_int (root, "$.thinking.budget_tokens", 1024);
+    assert_path_int (root, "$.max_tokens", 1524);
+  }
+}
+
+static void
+test_gemini_body (void)
+{
+  const ByokDialect *dialect = byok_dialect_get ("gemini");
+  g_autoptr(ByokChatRequest) request = sample_request ("gemini-2.5-flash");
+  g_autoptr(GError) error = NULL;
+
+  request->temperature = 1.0;
+  request->max_output_tokens = 800;
+  request->reasoning = TRUE;
+
+  {
+    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, request, TRUE, 0, &error);
+    g_autoptr(JsonNode) node = NULL;
+    JsonObject *root;
+
+    g_assert_no_error (error);
+    root = parse_body (body, &node);
+    assert_path_string (root, "$.contents[0].role", "user");
+    assert_path_string (root, "$.contents[0].parts[0].text", "Hi “there”");
+    assert_path_string (root, "$.contents[1].role", "model");
+    assert_path_string (root, "$.contents[1].parts[0].text", "Hello!");
+    assert_path_string (root, "$.contents[2].role", "user");
+    assert_no_path (root, "$.contents[3]");
+    assert_path_string (root, "$.systemInstruction.parts[0].text", "Be brief.");
+    assert_path_double (root, "$.generationConfig.temperature", 1.0);
+    assert_path_int (root, "$.generationConfig.maxOutputTokens", 800);
+    assert_path_bool (root, "$.generationConfig.thinkingConfig.includeThoughts", TRUE);
+    /* Gemini streams by the endpoint, not the body. */
+    assert_no_path (root, "$.stream");
+  }
+
+  {
+    g_autoptr(ByokChatRequest) plain = byok_chat_request_new_simple ("gemini-2.0-flash", NULL, "Hi");
+    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, plain, TRUE, 0, &error);
+    g_autoptr(JsonNode) node = NULL;
+    JsonObject *root;
+
+    g_assert_no_error (error);
+    root = parse_body (body, &node);
+    assert_no_path (root, "$.systemInstruction");
+    assert_no_path (root, "$.generationConfig");
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Whole responses                                                      */
+
+static ByokChatResult *
+parse_fixture_response (const char  *dialect_name,
+                        const char  *fixture,
+                        GError     **error)
+{
+  g_autoptr(GBytes) bytes = load_fixture (dialect_name, fixture);
+  ByokErrorContext ctx = { "test", "Test", "m", NULL };
+  ByokChatResult *result = byok_chat_result_new ("test", "m");
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  byok_dialect_parse_response (byok_dialect_get (dialect_name), &ctx, data, len, result, error);
+  return result;
+}
+
+static void
+test_openai_response (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokChatResult) result = parse_fixture_response ("openai", "openai-response.json", &error);
+  g_autoptr(ByokChatResult) deepseek = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (result->text->str, ==, "Hello! How can I help you today?");
+  g_assert_cmpstr (result->reasoning->str, ==, "");
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_LENGTH);
+  g_assert_cmpstr (result->response_model, ==, "gpt-4o-mini-2024-07-18");
+  g_assert_cmpstr (result->response_id, ==, "chatcmpl-fake0010");
+  assert_usage (&result->usage, 19, 0, 0, 10, 0);
+
+  deepseek = parse_fixture_response ("openai", "deepseek-response.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (deepseek->text->str, ==, "42.");
+  g_assert_cmpstr (deepseek->reasoning->str, ==, "Six times seven.");
+  g_assert_cmpint (deepseek->finish_reason, ==, BYOK_FINISH_STOP);
+  assert_usage (&deepseek->usage, 64, 64, 0, 30, 20);
+}
+
+static void
+test_anthropic_response (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokChatResult) result = parse_fixture_response ("anthropic", "response.json", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (result->text->str, ==, "Bonjour !");
+  g_assert_cmpstr (result->reasoning->str, ==, "Short question, short answer.");
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  g_assert_cmpstr (result->response_model, ==, "claude-sonnet-4-20250514");
+  /* input = 100 + 300 cache reads + 20 cache writes */
+  assert_usage (&result->usage, 420, 300, 20, 50, 0);
+}
+
+static void
+test_gemini_response (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokChatResult) result = parse_fixture_response ("gemini", "response.json", &error);
+  g_autoptr(ByokChatResult) blocked = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (result->text->str, ==, "Hallo Welt!");
+  g_assert_cmpstr (result->reasoning->str, ==, "Thinking about greetings.");
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_LENGTH);
+  g_assert_cmpstr (result->response_model, ==, "gemini-2.5-pro");
+  /* output = candidates 3 + thoughts 20 */
+  assert_usage (&result->usage, 7, 0, 0, 23, 20);
+
+  /* The prompt itself blocked: no candidates. */
+  blocked = parse_fixture_response ("gemini", "prompt-blocked.json", &error);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_CONTENT_FILTER);
+  g_assert_cmpint (blocked->finish_reason, ==, BYOK_FINISH_CONTENT_FILTER);
+  g_assert_true (blocked->usage.reported);
+  g_assert_cmpint (blocked->usage.input_tokens, ==, 12);
+}
+
+static void
+test_response_malformed (void)
+{
+  const ByokDialect *dialect = byok_dialect_get ("openai");
+  ByokErrorContext ctx = { "openai", "OpenAI", "gpt-4o", NULL };
+  g_autoptr(GBytes) portal = load_fixture ("openai", "captive-portal.html");
+  g_autoptr(GBytes) whole = load_fixture ("openai", "openai-response.json");
+  struct {
+    const char *body;
+    gsize len;
+    const char *says;
+  } cases[] = {
+    { g_bytes_get_data (portal, NULL), g_bytes_get_size (portal), "web page" },
+    { g_bytes_get_data (whole, NULL), g_bytes_get_size (whole) - 40, "cut short" },
+    { "{\"choices\": [{\"message\": {\"content\": \"caf\xe9\"}}]}", 0, "UTF-8" },
+    { "", 0, "empty" },
+    { "[1, 2]", 0, "unexpected" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(ByokChatResult) result = byok_chat_result_new ("openai", "gpt-4o");
+      g_autoptr(GError) error = NULL;
+      gsize len = cases[i].len ? cases[i].len : strlen (cases[i].body);
+
+      g_assert_false (byok_dialect_parse_response (dialect, &ctx, cases[i].body, len, result, &error));
+      g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+      g_assert_nonnull (strstr (error->message, "OpenAI"));
+      g_assert_nonnull (strstr (error->message, cases[i].says));
+
+      g_clear_error (&error);
+      if (i < 4)
+        {
+          g_assert_false (byok_dialect_check_body_is_json (&ctx, cases[i].body, len, &error));
+          g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+        }
+    }
+
+  /* An error envelope with a 200 (OpenRouter does this): classified. */
+  {
+    const char *body = "{\"error\":{\"message\":\"Insufficient credits\",\"code\":402}}";
+    g_autoptr(ByokChatResult) result = byok_chat_result_new ("openrouter", "x");
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (byok_dialect_parse_response (dialect, &ctx, body, strlen (body), result, &error));
+    g_assert_error (error, BYOK_ERROR, BYOK_ERROR_QUOTA);
+  }
+
+  g_assert_true (byok_dialect_check_body_is_json (&ctx, "  {\"a\": null}  ", 15, NULL));
+}
+
+/* ------------------------------------------------------------------ */
+/* Streams                                                              */
+
+static void
+test_stream_openai (void)
+{
+  ByokErrorContext ctx = { "openai", "OpenAI", "o4-mini", NULL };
+  g_autoptr(ByokChatResult) result = play_stream_every_way ("openai", &ctx, "openai-stream.sse");
+  gboolean done = FALSE;
+  g_autoptr(ByokChatResult) again = play_stream ("openai", &ctx, "openai-stream.sse", 3, &done);
+
+  g_assert_no_error (result->error);
+  g_assert_true (done);
+  g_assert_cmpstr (result->text->str, ==, "The capital of France is Paris — ça va.");
+  g_assert_cmpstr (result->reasoning->str, ==, "");
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  g_assert_cmpstr (result->response_model, ==, "o4-mini-2025-04-16");
+  g_assert_cmpstr (result->response_id, ==, "chatcmpl-BqQ1fake0001");
+  /* The include_usage chunk, after the finish chunk. */
+  assert_usage (&result->usage, 1234, 1024, 0, 89, 64);
+}
+
+static void
+test_stream_deepseek (void)
+{
+  ByokErrorContext ctx = { "deepseek", "DeepSeek", "deepseek-reasoner", NULL };
+  g_autoptr(ByokChatResult) result = play_stream_every_way ("openai", &ctx, "deepseek-stream.sse");
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->reasoning->str, ==, "9.11 and 9.8: compare 0.80 with 0.11.");
+  g_assert_cmpstr (result->text->str, ==, "9.8 is larger.");
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  /* Usage on the finish chunk; cache hits as prompt_cache_hit_tokens. */
+  assert_usage (&result->usage, 20, 16, 0, 120, 95);
+}
+
+static void
+test_stream_moonshot (void)
+{
+  ByokErrorContext ctx = { "moonshot", "Moonshot", "kimi-k2-0905-preview", NULL };
+  g_autoptr(ByokChatResult) result = play_stream_every_way ("openai", &ctx, "moonshot-stream.sse");
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "你好！我是 Kimi。");
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  /* choices[0].usage with cached_tokens */
+  assert_usage (&result->usage, 19, 10, 0, 13, 0);
+}
+
+static void
+test_stream_groq (void)
+{
+  ByokErrorContext ctx = { "groq", "Groq", "llama-3.3-70b-versatile", NULL };
+  g_autoptr(ByokChatResult) result = play_stream_every_way ("openai", &ctx, "groq-stream.sse");
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "Fast answer.");
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  /* x_groq.usage, then the same report again as usage: not summed. */
+  assert_usage (&result->usage, 40, 0, 0, 12, 0);
+}
+
+static void
+test_stream_zhipu (void)
+{
+  ByokErrorContext ctx = { "zhipu", "Zhipu", "glm-4.5", NULL };
+  g_autoptr(ByokChatResult) result = play_stream_every_way ("openai", &ctx, "zhipu-stream.sse");
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->reasoning->str, ==, "用户在打招呼。");
+  g_assert_cmpstr (result->text->str, ==, "你好！有什么可以帮你？");
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  assert_usage (&result->usage, 8, 2, 0, 30, 0);
+}
+
+static void
+test_stream_openrouter (void)
+{
+  ByokErrorContext ctx = { "openrouter", "OpenRouter", "anthropic/claude-sonnet-4", NULL };
+  g_autoptr(ByokChatResult) result = play_stream_every_way ("openai", &ctx, "openrouter-stream.sse");
+  g_autoptr(ByokChatResult) failed = NULL;
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->reasoning->str, ==, "Let me think briefly.");
+  g_assert_cmpstr (result->text->str, ==, "Paris.");
+  /* The usage chunk's finish_reason null does not undo "stop". */
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  g_assert_cmpstr (result->response_model, ==, "anthropic/claude-sonnet-4");
+  assert_usage (&result->usage, 2100, 0, 2048, 60, 40);
+
+  /* An error chunk after text: a failure (code 502 → SERVER), text kept. */
+  failed = play_stream_every_way ("openai", &ctx, "openrouter-error.sse");
+  g_assert_error (failed->error, BYOK_ERROR, BYOK_ERROR_SERVER);
+  g_assert_nonnull (strstr (failed->error->message, "Provider returned error"));
+  g_assert_cmpstr (failed->text->str, ==, "Half an ans");
+  g_assert_cmpint (failed->finish_reason, ==, BYOK_FINISH_ERROR);
+}
+
+static void
+test_stream_azure (void)
+{
+  ByokErrorContext ctx = { "azure", "Azure OpenAI", "gpt-4o", NULL };
+  g_autoptr(ByokChatResult) result = play_stream_every_way ("openai", &ctx, "azure-stream.sse");
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "Here is how");
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_CONTENT_FILTER);
+  /* The first chunk's empty model is not taken. */
+  g_assert_cmpstr (result->response_model, ==, "gpt-4o-2024-11-20");
+  assert_usage (&result->usage, 25, 0, 0, 3, 0);
+}
+
+static void
+test_stream_openai_failures (void)
+{
+  ByokErrorContext ctx = { "openai", "OpenAI", "gpt-4o-mini", NULL };
+  g_autoptr(ByokChatResult) midstream = play_stream_every_way ("openai", &ctx, "openai-midstream-error.sse");
+  g_autoptr(ByokChatResult) truncated = play_stream_every_way ("openai", &ctx, "openai-truncated.sse");
+
+  g_assert_error (midstream->error, BYOK_ERROR, BYOK_ERROR_SERVER);
+  g_assert_cmpstr (midstream->text->str, ==, "Once upon a time");
+  g_assert_cmpint (midstream->finish_reason, ==, BYOK_FINISH_ERROR);
+  g_assert_false (midstream->usage.reported);
+
+  /* EOF before [DONE]: cut short, text kept. */
+  g_assert_error (truncated->error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_cmpstr (truncated->text->str, ==, "Cut short");
+}
+
+static void
+test_stream_anthropic (void)
+{
+  ByokErrorContext ctx = { "anthropic", "Anthropic", "claude-sonnet-4-20250514", NULL };
+  g_autoptr(ByokChatResult) result = play_stream_every_way ("anthropic", &ctx, "stream-thinking.sse");
+  g_autoptr(ByokChatResult) overloaded = NULL;
+  g_autoptr(ByokChatResult) cut = NULL;
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->reasoning->str, ==, "The user asks for 2+2. That is 4.");
+  g_assert_cmpstr (result->text->str, ==, "2 + 2 = 4 — «easy».");
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  g_assert_cmpstr (result->response_model, ==, "claude-sonnet-4-20250514");
+  g_assert_cmpstr (result->response_id, ==, "msg_01FakeFakeFake0001");
+  /* input = 12 + 3000 cache reads + 1500 cache writes; output from message_delta */
+  assert_usage (&result->usage, 4512, 3000, 1500, 42, 0);
+
+  overloaded = play_stream_every_way ("anthropic", &ctx, "stream-overloaded.sse");
+  g_assert_error (overloaded->error, BYOK_ERROR, BYOK_ERROR_OVERLOADED);
+  g_assert_nonnull (strstr (overloaded->error->message, "Anthropic"));
+  g_assert_cmpstr (overloaded->text->str, ==, "Hello, I was");
+  /* What message_start reported is kept for the record. */
+  assert_usage (&overloaded->usage, 25, 0, 0, 1, 0);
+
+  /* Cumulative message_delta usage (3, then 5): the last wins, not 8;
+   * null cache counts; initial block text; an unknown event type. */
+  cut = play_stream_every_way ("anthropic", &ctx, "stream-max-tokens.sse");
+  g_assert_no_error (cut->error);
+  g_assert_cmpstr (cut->text->str, ==, "AB");
+  g_assert_cmpint (cut->finish_reason, ==, BYOK_FINISH_LENGTH);
+  assert_usage (&cut->usage, 10, 0, 0, 5, 0);
+}
+
+static void
+test_stream_gemini (void)
+{
+  ByokErrorContext ctx = { "gemini", "Google Gemini", "gemini-2.5-flash", NULL };
+  g_autoptr(ByokChatResult) result = play_stream_every_way ("gemini", &ctx, "stream-thoughts.sse");
+  g_autoptr(ByokChatResult) safety = NULL;
+  g_autoptr(ByokChatResult) truncated = NULL;
+  g_autoptr(ByokChatResult) failed = NULL;
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->reasoning->str, ==,
+                   "**Recalling capitals**\n\nThe user wants the capital of France.");
+  g_assert_cmpstr (result->text->str, ==, "Paris is the capital of France. 🇫🇷");
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  g_assert_cmpstr (result->response_model, ==, "gemini-2.5-flash");
+  /* Cumulative usageMetadata: the last chunk's; output = 9 + 50 thoughts */
+  assert_usage (&result->usage, 10, 4, 0, 59, 50);
+
+  /* SAFETY with no content: a normal end with a content_filter finish. */
+  safety = play_stream_every_way ("gemini", &ctx, "stream-safety.sse");
+  g_assert_no_error (safety->error);
+  g_assert_cmpstr (safety->text->str, ==, "I");
+  g_assert_cmpint (safety->finish_reason, ==, BYOK_FINISH_CONTENT_FILTER);
+  assert_usage (&safety->usage, 8, 0, 0, 1, 0);
+
+  /* No terminator, and no finishReason before EOF: cut short. */
+  truncated = play_stream_every_way ("gemini", &ctx, "stream-truncated.sse");
+  g_assert_error (truncated->error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_cmpstr (truncated->text->str, ==, "Paris is the capital");
+
+  failed = play_stream_every_way ("gemini", &ctx, "stream-error.sse");
+  g_assert_error (failed->error, BYOK_ERROR, BYOK_ERROR_OVERLOADED);
+  g_assert_cmpstr (failed->text->str, ==, "Paris is the capital");
+}
+
+static void
+test_stream_is_complete (void)
+{
+  ByokErrorContext ctx = { "gemini", "Google Gemini", "gemini-2.5-flash", NULL };
+  g_autoptr(ByokChatResult) result = byok_chat_result_new ("gemini", "gemini-2.5-flash");
+  g_autoptr(ByokDialectStream) gemini = byok_dialect_stream_new (byok_dialect_get ("gemini"), &ctx);
+  g_autoptr(ByokDialectStream) openai = byok_dialect_stream_new (byok_dialect_get ("openai"), NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean done = TRUE;
+
+  g_assert_false (byok_dialect_stream_is_complete (gemini));
+  g_assert_true (byok_dialect_stream_parse_event (gemini, NULL,
+                                                  "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}}]}",
+                                                  result, &done, &error));
+  g_assert_false (done);
+  g_assert_false (byok_dialect_stream_is_complete (gemini));
+  g_assert_true (byok_dialect_stream_parse_event (gemini, NULL,
+                                                  "{\"candidates\":[{\"finishReason\":\"STOP\"}]}",
+                                                  result, &done, &error));
+  g_assert_false (done);
+  g_assert_true (byok_dialect_stream_is_complete (gemini));
+
+  /* OpenAI: a finish reason is not the end; [DONE] is, padded or not. */
+  g_assert_true (byok_dialect_stream_parse_event (openai, NULL,
+                                                  "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
+                                                  result, &done, &error));
+  g_assert_false (byok_dialect_stream_is_complete (openai));
+  g_assert_true (byok_dialect_stream_parse_event (openai, NULL, " [DONE] ", result, &done, &error));
+  g_assert_true (done);
+  g_assert_true (byok_dialect_stream_is_complete (openai));
+  /* After the end, events are ignored. */
+  g_assert_true (byok_dialect_stream_parse_event (openai, NULL, "not json", result, &done, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_stream_tolerance (void)
+{
+  /* null where strings are expected, unknown members, padded JSON, a
+   * repeated and then corrected usage report, a bad event. */
+  const char *events[] = {
+    "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"reasoning_content\":null,\"tool_calls\":null}}],\"model\":null,\"id\":null,\"usage\":null}",
+    "  {\"weird\": {\"nested\": [1, {\"x\": null}]}, \"choices\": [ {\"index\": 0, \"delta\": {\"content\": \"ok\"}, \"finish_reason\": null} ] }  ",
+    "{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"second choice is ignored\"}}]}",
+    "{\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":1}}",
+    "{\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":7,\"completion_tokens_details\":null,\"prompt_tokens_details\":null}}",
+    "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}],\"usage\":{\"total_tokens\":17}}",
+  };
+  g_autoptr(ByokChatResult) result = byok_chat_result_new ("x", "y");
+  g_autoptr(ByokDialectStream) stream = byok_dialect_stream_new (byok_dialect_get ("openai"), NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    {
+      g_assert_true (byok_dialect_stream_parse_event (stream, NULL, events[i], result, &done, &error));
+      g_assert_no_error (error);
+      g_assert_false (done);
+    }
+  g_assert_cmpstr (result->text->str, ==, "ok");
+  g_assert_null (result->response_model);
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_TOOL_CALLS);
+  /* The last report; a usage object without token counts is no report. */
+  assert_usage (&result->usage, 10, 0, 0, 7, 0);
+
+  g_assert_false (byok_dialect_stream_parse_event (stream, NULL, "{\"choices\": [", result, &done, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_cmpstr (result->text->str, ==, "ok");
+}
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                               */
+
+typedef struct {
+  const char *dialect;
+  const char *provider_id;
+  const char *provider_name;
+  guint status;
+  const char *fixture;      /* "dialect/file", or NULL to use body */
+  const char *body;
+  ByokErrorCode code;
+  const char *says;         /* a substring the message must hold, or NULL */
+} ErrorCase;
+
+static void
+test_errors_classified (void)
+{
+  const ErrorCase cases[] = {
+    /* 401/403 */
+    { "openai", "moonshot", "Moonshot", 401, "openai/moonshot-error-auth.json", NULL, BYOK_ERROR_AUTH,
+      "Moonshot rejected the key (401). Check it in Providers, or run `byok-cli keys test moonshot`." },
+    { "anthropic", "anthropic", "Anthropic", 401, "anthropic/error-auth.json", NULL, BYOK_ERROR_AUTH, "invalid x-api-key" },
+    { "openai", "openai", "OpenAI", 403, NULL, "{\"error\":{\"message\":\"Country, region, or territory not supported\",\"type\":\"request_forbidden\",\"code\":\"unsupported_country_region_territory\"}}", BYOK_ERROR_AUTH, NULL },
+    /* Gemini's bad key is a 400 */
+    { "gemini", "gemini", "Google Gemini", 400, "gemini/error-api-key-invalid.json", NULL, BYOK_ERROR_AUTH, "rejected the key (400)" },
+    /* 429s that are billing */
+    { "openai", "openai", "OpenAI", 429, "openai/error-insufficient-quota.json", NULL, BYOK_ERROR_QUOTA, "credit" },
+    { "openai", "moonshot", "Moonshot", 429, "openai/moonshot-error-quota.json", NULL, BYOK_ERROR_QUOTA, NULL },
+    { "openai", "zhipu", "Zhipu", 429, "openai/zhipu-error-1113.json", NULL, BYOK_ERROR_QUOTA, "您的账户已欠费" },
+    { "openai", "deepseek", "DeepSeek", 402, "openai/deepseek-error-balance.json", NULL, BYOK_ERROR_QUOTA, "Insufficient Balance" },
+    /* Anthropic's low credit balance is a 400 */
+    { "anthropic", "anthropic", "Anthropic", 400, "anthropic/error-credit.json", NULL, BYOK_ERROR_QUOTA, "credit balance is too low" },
+    /* 429s that waiting fixes */
+    { "openai", "openai", "OpenAI", 429, "openai/error-rate-limit.json", NULL, BYOK_ERROR_RATE_LIMIT, NULL },
+    { "openai", "zhipu", "Zhipu", 429, "openai/zhipu-error-1302.json", NULL, BYOK_ERROR_RATE_LIMIT, NULL },
+    { "anthropic", "anthropic", "Anthropic", 429, "anthropic/error-rate-limit.json", NULL, BYOK_ERROR_RATE_LIMIT, NULL },
+    { "gemini", "gemini", "Google Gemini", 429, "gemini/error-rate-limit.json", NULL, BYOK_ERROR_RATE_LIMIT, "Try again in 33 seconds." },
+    /* context */
+    { "openai", "openai", "OpenAI", 400, "openai/error-context-length.json", NULL, BYOK_ERROR_CONTEXT_LENGTH, "too long" },
+    { "anthropic", "anthropic", "Anthropic", 400, "anthropic/error-prompt-too-long.json", NULL, BYOK_ERROR_CONTEXT_LENGTH, "prompt is too long" },
+    { "gemini", "gemini", "Google Gemini", 400, "gemini/error-context-length.json", NULL, BYOK_ERROR_CONTEXT_LENGTH, NULL },
+    /* not found */
+    { "openai", "openai", "OpenAI", 404, "openai/error-model-not-found.json", NULL, BYOK_ERROR_NOT_FOUND, "was not found at OpenAI" },
+    { "anthropic", "anthropic", "Anthropic", 404, "anthropic/error-not-found.json", NULL, BYOK_ERROR_NOT_FOUND, NULL },
+    { "gemini", "gemini", "Google Gemini", 404, "gemini/error-not-found.json", NULL, BYOK_ERROR_NOT_FOUND, NULL },
+    { "openai", "ollama", "Ollama", 404, NULL, "{\"error\":\"model 'llama9' not found\"}", BYOK_ERROR_NOT_FOUND, "llama9" },
+    /* content filter */
+    { "openai", "azure", "Azure OpenAI", 400, "openai/azure-error-content-filter.json", NULL, BYOK_ERROR_CONTENT_FILTER, "content filter" },
+    /* overloaded, server */
+    { "anthropic", "anthropic", "Anthropic", 529, "anthropic/error-overloaded.json", NULL, BYOK_ERROR_OVERLOADED, "overloaded" },
+    { "gemini", "gemini", "Google Gemini", 503, "gemini/error-overloaded.json", NULL, BYOK_ERROR_OVERLOADED, NULL },
+    { "openai", "openai", "OpenAI", 500, NULL, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}", BYOK_ERROR_SERVER, "(500)" },
+    { "openai", "deepseek", "DeepSeek", 502, "openai/nginx-502.html", NULL, BYOK_ERROR_SERVER, "502 Bad Gateway" },
+    { "openai", "deepseek", "DeepSeek", 503, NULL, "<html><body>Service Unavailable</body></html>", BYOK_ERROR_OVERLOADED, "web page" },
+    /* other 4xx */
+    { "openai", "openai", "OpenAI", 400, NULL, "{\"error\":{\"message\":\"Unsupported value: 'temperature' does not support 0.2 with this model.\",\"type\":\"invalid_request_error\",\"param\":\"temperature\",\"code\":\"unsupported_value\"}}", BYOK_ERROR_BAD_REQUEST, "temperature" },
+    { "openai", "mistral", "Mistral", 422, NULL, "{\"object\":\"error\",\"message\":\"Input should be a valid string\",\"type\":\"invalid_request_message_not_string\",\"param\":null,\"code\":null}", BYOK_ERROR_BAD_REQUEST, "valid string" },
+    { "openai", "openai", "OpenAI", 408, NULL, "", BYOK_ERROR_TIMEOUT, NULL },
+    /* a 200 that is not JSON */
+    { "openai", "openai", "OpenAI", 200, "openai/captive-portal.html", NULL, BYOK_ERROR_MALFORMED, "web page" },
+    { "openai", "openai", "OpenAI", 200, NULL, "{\"id\": \"chatcmpl-1\", \"choices\": [{\"mess", BYOK_ERROR_MALFORMED, "cut short" },
+    { "openai", "openai", "OpenAI", 200, NULL, "\xff\xfe{}", BYOK_ERROR_MALFORMED, "UTF-8" },
+    /* a 200 that is an error envelope (OpenRouter) */
+    { "openai", "openrouter", "OpenRouter", 200, NULL, "{\"error\":{\"message\":\"Rate limit exceeded\",\"code\":429}}", BYOK_ERROR_RATE_LIMIT, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const ErrorCase *c = &cases[i];
+      ByokErrorContext ctx = { c->provider_id, c->provider_name, "some-model", NULL };
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      const char *body = c->body;
+      gsize len = body ? strlen (body) : 0;
+      gint64 retry_us = 0;
+
+      if (c->fixture != NULL)
+        {
+          g_auto(GStrv) parts = g_strsplit (c->fixture, "/", 2);
+
+          bytes = load_fixture (parts[0], parts[1]);
+          body = g_bytes_get_data (bytes, &len);
+        }
+
+      error = byok_dialect_classify_error (byok_dialect_get (c->dialect), &ctx, c->status,
+                                           NULL, NULL, NULL, body, len, &retry_us);
+      g_assert_nonnull (error);
+      if (error->domain != BYOK_ERROR || error->code != (int) c->code)
+        g_error ("case %u (%s %u): %s, expected %s: %s", i, c->provider_id, c->status,
+                 byok_error_get_class (error), byok_error_code_to_string (c->code), error->message);
+      g_assert_nonnull (strstr (error->message, c->provider_name));
+      if (c->says != NULL && strstr (error->message, c->says) == NULL)
+        g_error ("case %u: “%s” does not say “%s”", i, error->message, c->says);
+      g_test_message ("%s %u → %s: %s", c->provider_id, c->status,
+                      byok_error_get_class (error), error->message);
+    }
+}
+
+static void
+test_errors_retry_after (void)
+{
+  const ByokDialect *dialect = byok_dialect_get ("openai");
+  ByokErrorContext ctx = { "openai", "OpenAI", "gpt-4o", NULL };
+  const char *body = "{\"error\":{\"message\":\"Slow down\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}";
+  struct {
+    const char *retry_after;
+    const char *retry_after_ms;
+    const char *date;
+    gint64 expected_us;
+  } cases[] = {
+    { "7", NULL, NULL, 7 * G_USEC_PER_SEC },
+    { " 0 ", NULL, NULL, 0 },
+    { "Wed, 21 Oct 2015 07:28:30 GMT", NULL, "Wed, 21 Oct 2015 07:28:00 GMT", 30 * G_USEC_PER_SEC },
+    { "Wed, 21 Oct 2015 07:27:00 GMT", NULL, "Wed, 21 Oct 2015 07:28:00 GMT", 0 },   /* past */
+    { "20", "1500", NULL, 1500 * 1000 },                                               /* ms wins */
+    { NULL, "250.5", NULL, 250500 },
+    { "soon", NULL, NULL, -1 },
+    { NULL, NULL, NULL, -1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gint64 retry_us = 12345;
+      g_autoptr(GError) error = byok_dialect_classify_error (dialect, &ctx, 429,
+                                                             cases[i].retry_after,
+                                                             cases[i].retry_after_ms,
+                                                             cases[i].date,
+                                                             body, strlen (body), &retry_us);
+
+      g_assert_error (error, BYOK_ERROR, BYOK_ERROR_RATE_LIMIT);
+      g_assert_cmpint (retry_us, ==, cases[i].expected_us);
+      g_assert_cmpint (byok_dialect_parse_retry_after (cases[i].retry_after, cases[i].retry_after_ms,
+                                                       cases[i].date), ==, cases[i].expected_us);
+    }
+
+  /* A date relative to now when there is no Date header. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 3600);
+    g_autofree char *http = g_date_time_format (later, "%a, %d %b %Y %H:%M:%S GMT");
+    gint64 us = byok_dialect_parse_retry_after (http, NULL, NULL);
+
+    g_assert_cmpint (us, >, (gint64) 3500 * G_USEC_PER_SEC);
+    g_assert_cmpint (us, <=, (gint64) 3600 * G_USEC_PER_SEC);
+  }
+
+  /* Gemini: only in the body's RetryInfo; a header would win. */
+  {
+    g_autoptr(GBytes) bytes = load_fixture ("gemini", "error-rate-limit.json");
+    gsize len;
+    const char *data = g_bytes_get_data (bytes, &len);
+    gint64 retry_us = 0;
+    g_autoptr(GError) error = byok_dialect_classify_error (byok_dialect_get ("gemini"), &ctx, 429,
+                                                           NULL, NULL, NULL, data, len, &retry_us);
+    g_autoptr(GError) error2 = NULL;
+
+    g_assert_error (error, BYOK_ERROR, BYOK_ERROR_RATE_LIMIT);
+    g_assert_cmpint (retry_us, ==, 33 * G_USEC_PER_SEC);
+    error2 = byok_dialect_classify_error (byok_dialect_get ("gemini"), &ctx, 429,
+                                          "5", NULL, NULL, data, len, &retry_us);
+    g_assert_cmpint (retry_us, ==, 5 * G_USEC_PER_SEC);
+  }
+
+  /* A 503 with Retry-After: waiting is the advice. */
+  {
+    gint64 retry_us = 0;
+    g_autoptr(GError) error = byok_dialect_classify_error (dialect, &ctx, 503, "120", NULL, NULL,
+                                                           NULL, 0, &retry_us);
+
+    g_assert_error (error, BYOK_ERROR, BYOK_ERROR_OVERLOADED);
+    g_assert_cmpint (retry_us, ==, 120 * G_USEC_PER_SEC);
+    g_assert_nonnull (strstr (error->message, "2 minutes"));
+  }
+}
+
+static void
+test_errors_scrub_keys (void)
+{
+  struct {
+    const char *text;
+    const char *secret;   /* must be gone */
+    const char *kept;     /* must stay */
+  } cases[] = {
+    { "Incorrect API key provided: sk-test-fake-0123456789abcdefABCDEF.", "0123456789abcdef", "Incorrect API key provided: sk-t…CDEF." },
+    { "Incorrect API key provided: sk-proj-********************abcd.", "********", "sk-p…abcd" },
+    { "API key AIzaSyFAKE-fake_0123456789abcdefghijklm is invalid", "SyFAKE-fake_0123", "AIza…jklm is invalid" },
+    { "bad key gsk_FAKEfake0123456789abcdefghij for Groq", "FAKEfake0123", "for Groq" },
+    { "Authorization: Bearer xai-FAKEfake0123456789abcdef", "FAKEfake0123", "Authorization: Bearer" },
+    { "zhipu key 0123456789abcdef0123456789abcdef.FAKEfakeSECRET12 rejected", "FAKEfakeSECRET", "rejected" },
+    { "mistral key aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW was refused", "aB3dE5fG7hI9jK1l", "was refused" },
+    /* Not keys: model names, words, numbers stay. */
+    { "Model claude-3-5-sonnet-20241022 and gemini-2.5-flash-preview-05-20 on task-force", NULL,
+      "Model claude-3-5-sonnet-20241022 and gemini-2.5-flash-preview-05-20 on task-force" },
+    { "Limit 30000000000000000000000 tokens; internationalisation_considerations", NULL,
+      "Limit 30000000000000000000000 tokens; internationalisation_considerations" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *scrubbed = byok_dialect_scrub_secrets (cases[i].text);
+
+      if (cases[i].secret != NULL && strstr (scrubbed, cases[i].secret) != NULL)
+        g_error ("“%s” still holds “%s”", scrubbed, cases[i].secret);
+      if (strstr (scrubbed, cases[i].kept) == NULL)
+        g_error ("“%s” lost “%s”", scrubbed, cases[i].kept);
+    }
+  g_assert_null (byok_dialect_scrub_secrets (NULL));
+
+  /* The key echoed in an error body never reaches the message. */
+  {
+    g_autoptr(GBytes) bytes = load_fixture ("openai", "error-invalid-key.json");
+    ByokErrorContext ctx = { "openai", "OpenAI", "gpt-4o", NULL };
+    gsize len;
+    const char *data = g_bytes_get_data (bytes, &len);
+    g_autoptr(GError) error = byok_dialect_classify_error (byok_dialect_get ("openai"), &ctx, 401,
+                                                           NULL, NULL, NULL, data, len, NULL);
+
+    g_assert_error (error, BYOK_ERROR, BYOK_ERROR_AUTH);
+    g_assert_null (strstr (error->message, "sk-test-fake-0123456789abcdefABCDEF"));
+    g_assert_null (strstr (error->message, "0123456789abcdef"));
+    g_assert_nonnull (strstr (error->message, "sk-t…CDEF"));
+  }
+
+  /* Inside a stream too. */
+  {
+    g_autoptr(ByokDialectStream) stream = byok_dialect_stream_new (byok_dialect_get ("openai"), NULL);
+    g_autoptr(ByokChatResult) result = byok_chat_result_new (NULL, NULL);
+    g_autoptr(GError) error = NULL;
+    gboolean done;
+
+    g_assert_false (byok_dialect_stream_parse_event (stream, NULL,
+        "{\"error\":{\"message\":\"key sk-or-v1-0123456789abcdef0123456789abcdef revoked\",\"code\":401}}",
+        result, &done, &error));
+    g_assert_error (error, BYOK_ERROR, BYOK_ERROR_AUTH);
+    g_assert_null (strstr (error->message, "0123456789abcdef"));
+  }
+}
+
+static void
+test_errors_long_message (void)
+{
+  g_autoptr(GString) body = g_string_new ("{\"error\":{\"message\":\"");
+  ByokErrorContext ctx = { "openai", "OpenAI", "gpt-4o", NULL };
+  g_autoptr(GError) error = NULL;
+  const char *said;
+
+  for (guint i = 0; i < 100; i++)
+    g_string_append (body, "ünïcödé\\n  ");
+  g_string_append (body, "\",\"type\":\"invalid_request_error\"}}");
+
+  error = byok_dialect_classify_error (byok_dialect_get ("openai"), &ctx, 400, NULL, NULL, NULL,
+                                       body->str, body->len, NULL);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_BAD_REQUEST);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  said = strstr (error->message, "OpenAI said: “");
+  g_assert_nonnull (said);
+  /* At most 200 characters of the provider's message, on one line. */
+  g_assert_cmpint (g_utf8_strlen (said, -1), <=, strlen ("OpenAI said: “”") + 200);
+  g_assert_null (strchr (error->message, '\n'));
+  g_assert_true (g_str_has_suffix (error->message, "…”"));
+}
+
+static void
+test_errors_suggest_model (void)
+{
+  const char * const known[] = {
+    "moonshot-v1-8k", "moonshot-v1-32k", "kimi-k2-turbo-preview", "kimi-k2-0905-preview",
+    "kimi-latest", NULL
+  };
+  ByokErrorContext ctx = { "moonshot", "Moonshot", "kimi-k2", known };
+  g_autoptr(GBytes) bytes = load_fixture ("openai", "moonshot-error-not-found.json");
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_autoptr(GError) error = byok_dialect_classify_error (byok_dialect_get ("openai"), &ctx, 404,
+                                                         NULL, NULL, NULL, data, len, NULL);
+  g_autofree char *typo = byok_dialect_suggest_model ("moonshot-v1-8", known);
+  g_autofree char *longer = byok_dialect_suggest_model ("kimi-latest-2099", known);
+  g_autofree char *close = byok_dialect_suggest_model ("moonshot-v1-33k", known);
+  g_autofree char *far = byok_dialect_suggest_model ("gpt-4o", known);
+  g_autofree char *exact = byok_dialect_suggest_model ("kimi-latest", known);
+  g_autofree char *none = byok_dialect_suggest_model ("kimi-k2", NULL);
+
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==,
+                   "Model “kimi-k2” was not found at Moonshot; did you mean kimi-k2-0905-preview?");
+  /* A prefix first (the shortest), then one the id starts with, then the
+   * closest by edit distance; nothing when nothing is close or it is known. */
+  g_assert_cmpstr (typo, ==, "moonshot-v1-8k");
+  g_assert_cmpstr (longer, ==, "kimi-latest");
+  g_assert_cmpstr (close, ==, "moonshot-v1-32k");
+  g_assert_null (far);
+  g_assert_null (exact);
+  g_assert_null (none);
+
+  /* Without known models: the model and what to do. */
+  {
+    ByokErrorContext bare = { "moonshot", "Moonshot", "kimi-k2", NULL };
+    g_autoptr(GError) plain = byok_dialect_classify_error (byok_dialect_get ("openai"), &bare, 404,
+                                                           NULL, NULL, NULL, data, len, NULL);
+
+    g_assert_error (plain, BYOK_ERROR, BYOK_ERROR_NOT_FOUND);
+    g_assert_true (g_str_has_prefix (plain->message, "Model “kimi-k2” was not found at Moonshot (404)."));
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Results and requests                                                 */
+
+static void
+test_result_basics (void)
+{
+  g_autoptr(ByokChatResult) result = byok_chat_result_new ("openai", "gpt-4o");
+  g_autoptr(ByokChatRequest) request = sample_request ("gpt-4o");
+  g_autoptr(ByokChatRequest) copy = byok_chat_request_copy (request);
+  ByokAttempt *attempt = byok_attempt_new ("openai", "gpt-4o");
+  ByokFinishReason reason = BYOK_FINISH_STOP;
+  ByokChatRole role;
+
+  for (guint i = BYOK_FINISH_STOP; i <= BYOK_FINISH_CANCELLED; i++)
+    {
+      g_assert_true (byok_finish_reason_from_string (byok_finish_reason_to_string (i), &reason));
+      g_assert_cmpint (reason, ==, i);
+    }
+  g_assert_null (byok_finish_reason_to_string (BYOK_FINISH_NONE));
+  g_assert_cmpstr (byok_finish_reason_to_string (BYOK_FINISH_CONTENT_FILTER), ==, "content_filter");
+  g_assert_false (byok_finish_reason_from_string ("nope", &reason));
+
+  g_assert_true (byok_chat_role_from_string ("assistant", &role));
+  g_assert_cmpint (role, ==, BYOK_CHAT_ROLE_ASSISTANT);
+  g_assert_cmpstr (byok_chat_role_to_string (BYOK_CHAT_ROLE_SYSTEM), ==, "system");
+
+  g_assert_cmpuint (byok_chat_request_get_n_messages (copy), ==, 3);
+  g_assert_cmpstr (byok_chat_request_get_message (copy, 2)->content, ==, "2+2?");
+  g_assert_null (byok_chat_request_get_message (copy, 3));
+  g_assert_cmpstr (copy->system_prompt, ==, "Be brief.");
+  g_assert_cmpfloat (copy->temperature, <, 0);
+  g_assert_true (copy->stream);
+
+  g_assert_cmpint (result->ttft_us, ==, -1);
+  g_assert_true (byok_chat_result_is_success (result));
+  g_string_append (result->text, "partial");
+  attempt->http_status = 529;
+  attempt->error = g_error_new_literal (BYOK_ERROR, BYOK_ERROR_OVERLOADED, "busy");
+  byok_chat_result_add_attempt (result, attempt);
+  byok_chat_result_take_error (result, g_error_new_literal (BYOK_ERROR, BYOK_ERROR_OVERLOADED, "busy"));
+  g_assert_false (byok_chat_result_is_success (result));
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_ERROR);
+  g_assert_cmpstr (result->text->str, ==, "partial");
+  byok_chat_result_take_error (result, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "stop"));
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_CANCELLED);
+
+  byok_chat_result_clear_output (result);
+  g_assert_cmpstr (result->text->str, ==, "");
+  g_assert_null (result->error);
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+
+  g_assert_true (G_TYPE_IS_BOXED (BYOK_TYPE_CHAT_RESULT));
+  g_assert_true (G_TYPE_IS_BOXED (BYOK_TYPE_CHAT_REQUEST));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/dialects/lookup", test_lookup);
+  g_test_add_func ("/dialects/chat-paths", test_chat_paths);
+  g_test_add_func ("/dialects/body/openai", test_openai_body);
+  g_test_add_func ("/dialects/body/anthropic", test_anthropic_body);
+  g_test_add_func ("/dialects/body/gemini", test_gemini_body);
+  g_test_add_func ("/dialects/response/openai", test_openai_response);
+  g_test_add_func ("/dialects/response/anthropic", test_anthropic_response);
+  g_test_add_func ("/dialects/response/gemini", test_gemini_response);
+  g_test_add_func ("/dialects/response/malformed", test_response_malformed);
+  g_test_add_func ("/dialects/stream/openai", test_stream_openai);
+  g_test_add_func ("/dialects/stream/deepseek", test_stream_deepseek);
+  g_test_add_func ("/dialects/stream/moonshot", test_stream_moonshot);
+  g_test_add_func ("/dialects/stream/groq", test_stream_groq);
+  g_test_add_func ("/dialects/stream/zhipu", test_stream_zhipu);
+  g_test_add_func ("/dialects/stream/openrouter", test_stream_openrouter);
+  g_test_add_func ("/dialects/stream/azure", test_stream_azure);
+  g_test_add_func ("/dialects/stream/openai-failures", test_stream_openai_failures);
+  g_test_add_func ("/dialects/stream/anthropic", test_stream_anthropic);
+  g_test_add_func ("/dialects/stream/gemini", test_stream_gemini);
+  g_test_add_func ("/dialects/stream/is-complete", test_stream_is_complete);
+  g_test_add_func ("/dialects/stream/tolerance", test_stream_tolerance);
+  g_test_add_func ("/dialects/errors/classified", test_errors_classified);
+  g_test_add_func ("/dialects/errors/retry-after", test_errors_retry_after);
+  g_test_add_func ("/dialects/errors/scrub-keys", test_errors_scrub_keys);
+  g_test_add_func ("/dialects/errors/long-message", test_errors_long_message);
+  g_test_add_func ("/dialects/errors/suggest-model", test_errors_suggest_model);
+  g_test_add_func ("/dialects/result-basics", test_result_basics);
+
+  return g_test_run ();
+}

@@ -1,0 +1,900 @@
+/* test-key-store.c — ByokKeyStore against the real gnome-keyring of the test
+ * session (build-aux/test-session): store, lookup, list, replace, delete,
+ * named accounts and the default, the environment as a second source, key
+ * events, and that a key reaches no file, no log line and no error.
+ *
+ * Each test uses its own provider ids: other test programs share the
+ * session's keyring and run at the same time.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsecret/secret.h>
+#include <string.h>
+
+#include "byok-error.h"
+#include "byok-key-format.h"
+#include "byok-key-store.h"
+
+/* Obviously fake keys. */
+#define KEY_A "sk-test-fake-AAAA-0123456789abcdefghijklmnop"
+#define KEY_B "sk-test-fake-BBBB-0123456789abcdefghijklmnop"
+#define KEY_C "sk-test-fake-CCCC-0123456789abcdefghijklmnop"
+#define KEY_ENV1 "sk-test-fake-ENV1-0123456789abcdefghijklmnop"
+#define KEY_ENV2 "sk-test-fake-ENV2-0123456789abcdefghijklmnop"
+#define KEY_DEBUG "sk-test-fake-DEBUGLOG-7f3a9c2e5b1d4a6c8e0f1357"
+#define KEY_NOBUS "sk-test-fake-NOBUS-9d8c7b6a5f4e3d2c1b0a"
+
+/* ── a recording event sink ────────────────────────────────────────────── */
+
+typedef struct {
+  char *provider_id;
+  char *account;
+  ByokKeyEvent event;
+  char *result;
+  char *detail;
+} Event;
+
+static void
+event_free (gpointer data)
+{
+  Event *e = data;
+
+  g_free (e->provider_id);
+  g_free (e->account);
+  g_free (e->result);
+  g_free (e->detail);
+  g_free (e);
+}
+
+static void
+record_event (const char   *provider_id,
+              const char   *account,
+              ByokKeyEvent  event,
+              const char   *result,
+              const char   *detail,
+              gpointer      user_data)
+{
+  GPtrArray *events = user_data;
+  Event *e = g_new0 (Event, 1);
+
+  e->provider_id = g_strdup (provider_id);
+  e->account = g_strdup (account);
+  e->event = event;
+  e->result = g_strdup (result);
+  e->detail = g_strdup (detail);
+  g_ptr_array_add (events, e);
+}
+
+static ByokKeyStore *
+new_store (GPtrArray **events)
+{
+  ByokKeyStore *store = byok_key_store_new ();
+
+  *events = g_ptr_array_new_with_free_func (event_free);
+  byok_key_store_set_event_sink (store, record_event, g_ptr_array_ref (*events),
+                                 (GDestroyNotify) g_ptr_array_unref);
+  /* Keys come from an environment of the test's, not the process's. */
+  {
+    const char * const empty[] = { NULL };
+    byok_key_store_set_environment (store, empty);
+  }
+  return store;
+}
+
+static void
+assert_event (GPtrArray    *events,
+              guint         index,
+              const char   *provider_id,
+              const char   *account,
+              ByokKeyEvent  event,
+              const char   *result)
+{
+  Event *e;
+
+  g_assert_cmpuint (index, <, events->len);
+  e = g_ptr_array_index (events, index);
+  g_assert_cmpstr (e->provider_id, ==, provider_id);
+  g_assert_cmpstr (e->account, ==, account);
+  g_assert_cmpstr (byok_key_event_to_string (e->event), ==, byok_key_event_to_string (event));
+  g_assert_cmpstr (e->result, ==, result);
+  if (g_strcmp0 (result, "OK") == 0)
+    g_assert_null (e->detail);
+}
+
+/* No part of @key longer than the masked form shows: every 6-byte piece of
+ * its middle is absent from @text. */
+static void
+assert_no_key_bytes (const char *text,
+                     const char *key)
+{
+  gsize n = strlen (key);
+
+  if (text == NULL)
+    return;
+  g_assert_null (strstr (text, key));
+  for (gsize i = 4; i + 6 <= n - 4; i++)
+    {
+      g_autofree char *piece = g_strndup (key + i, 6);
+
+      g_assert_null (strstr (text, piece));
+    }
+}
+
+static void
+assert_events_have_no_key (GPtrArray  *events,
+                           const char *key)
+{
+  for (guint i = 0; i < events->len; i++)
+    {
+      Event *e = g_ptr_array_index (events, i);
+
+      assert_no_key_bytes (e->provider_id, key);
+      assert_no_key_bytes (e->account, key);
+      assert_no_key_bytes (e->result, key);
+      assert_no_key_bytes (e->detail, key);
+    }
+}
+
+static ByokKey *
+find_key (GPtrArray  *keys,
+          const char *provider_id,
+          const char *account_or_var)
+{
+  for (guint i = 0; i < keys->len; i++)
+    {
+      ByokKey *key = g_ptr_array_index (keys, i);
+      const char *name = byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING
+                         ? byok_key_get_account (key) : byok_key_get_env_var (key);
+
+      if (g_strcmp0 (byok_key_get_provider (key), provider_id) == 0 &&
+          g_strcmp0 (name, account_or_var) == 0)
+        return key;
+    }
+  return NULL;
+}
+
+/* The keyring label, read with libsecret itself. */
+static const SecretSchema probe_schema = {
+  .name = BYOK_KEY_SCHEMA_NAME,
+  .flags = SECRET_SCHEMA_NONE,
+  .attributes = {
+    { "provider", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "account", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
+};
+
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static char *
+keyring_label (const char *provider_id,
+               const char *account)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *items;
+  char *label;
+
+  secret_password_search (&probe_schema, SECRET_SEARCH_ALL, NULL, result_cb, &result,
+                          "provider", provider_id, "account", account, NULL);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  items = secret_password_search_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  label = secret_retrievable_get_label (items->data);
+  g_list_free_full (items, g_object_unref);
+  return label;
+}
+
+/* ── tests ─────────────────────────────────────────────────────────────── */
+
+static void
+test_round_trip (void)
+{
+  const char *p = "test-roundtrip";
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(ByokKeyStore) store = new_store (&events);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokKey) key = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autofree char *label = NULL;
+  gboolean replaced = TRUE;
+
+  byok_key_store_add_provider (store, p, "Round Trip", NULL);
+
+  /* Store: added. */
+  g_assert_true (byok_key_store_store_wait (store, p, "work", KEY_A, &replaced, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (replaced);
+  assert_event (events, 0, p, "work", BYOK_KEY_EVENT_ADDED, "OK");
+
+  label = keyring_label (p, "work");
+  g_assert_cmpstr (label, ==, "Byok: Round Trip key (work)");
+
+  /* Lookup by account. */
+  key = byok_key_store_lookup_wait (store, p, "work", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (byok_key_get_provider (key), ==, p);
+  g_assert_cmpstr (byok_key_get_account (key), ==, "work");
+  g_assert_cmpint (byok_key_get_source (key), ==, BYOK_KEY_SOURCE_KEYRING);
+  g_assert_null (byok_key_get_env_var (key));
+  g_assert_cmpstr (byok_key_get_secret (key), ==, KEY_A);
+  g_assert_true (g_str_has_prefix (byok_key_get_masked (key), "sk-t"));
+  g_assert_true (g_str_has_suffix (byok_key_get_masked (key), "mnop"));
+  assert_no_key_bytes (byok_key_get_masked (key), KEY_A);
+  g_assert_true (byok_key_get_is_default (key));   /* the only one */
+  g_assert_true (byok_key_get_is_active (key));
+  g_clear_object (&key);
+
+  /* List. */
+  keys = byok_key_store_list_wait (store, p, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 1);
+  g_assert_cmpstr (byok_key_get_secret (g_ptr_array_index (keys, 0)), ==, KEY_A);
+  g_clear_pointer (&keys, g_ptr_array_unref);
+
+  /* Replace: same provider and account. */
+  g_assert_true (byok_key_store_store_wait (store, p, "work", KEY_B, &replaced, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (replaced);
+  assert_event (events, 1, p, "work", BYOK_KEY_EVENT_REPLACED, "OK");
+  keys = byok_key_store_list_wait (store, p, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 1);
+  g_assert_cmpstr (byok_key_get_secret (g_ptr_array_index (keys, 0)), ==, KEY_B);
+  g_clear_pointer (&keys, g_ptr_array_unref);
+
+  /* The list of every provider has it too. */
+  keys = byok_key_store_list_wait (store, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (find_key (keys, p, "work"));
+  g_clear_pointer (&keys, g_ptr_array_unref);
+
+  /* Delete. */
+  g_assert_true (byok_key_store_delete_wait (store, p, "work", NULL, &error));
+  g_assert_no_error (error);
+  assert_event (events, 2, p, "work", BYOK_KEY_EVENT_DELETED, "OK");
+
+  key = byok_key_store_lookup_wait (store, p, "work", NULL, &error);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_NO_KEY);
+  g_assert_null (key);
+  g_clear_error (&error);
+  key = byok_key_store_lookup_wait (store, p, NULL, NULL, &error);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_NO_KEY);
+  g_assert_nonnull (strstr (error->message, "Round Trip"));
+  g_clear_error (&error);
+
+  /* Deleting what is not there says so, and the sink hears it. */
+  g_assert_false (byok_key_store_delete_wait (store, p, "work", NULL, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_NO_KEY);
+  g_clear_error (&error);
+  assert_event (events, 3, p, "work", BYOK_KEY_EVENT_DELETED, "NO_KEY");
+
+  /* A test result goes through the same sink. */
+  byok_key_store_record_event (store, p, "work", BYOK_KEY_EVENT_TESTED, "AUTH", "The key was rejected.");
+  assert_event (events, 4, p, "work", BYOK_KEY_EVENT_TESTED, "AUTH");
+  g_assert_cmpuint (events->len, ==, 5);
+
+  assert_events_have_no_key (events, KEY_A);
+  assert_events_have_no_key (events, KEY_B);
+}
+
+/* The async API as the Providers page uses it, on a main loop. */
+typedef struct {
+  GMainLoop *loop;
+  ByokKeyStore *store;
+  ByokKey *key;
+  GError *error;
+  gboolean ok;
+} AsyncState;
+
+static void
+async_stored (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  AsyncState *st = user_data;
+
+  st->ok = byok_key_store_store_finish (BYOK_KEY_STORE (source), result, NULL, &st->error);
+  g_main_loop_quit (st->loop);
+}
+
+static void
+async_looked_up (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AsyncState *st = user_data;
+
+  st->key = byok_key_store_lookup_finish (BYOK_KEY_STORE (source), result, &st->error);
+  g_main_loop_quit (st->loop);
+}
+
+static void
+async_deleted (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AsyncState *st = user_data;
+
+  st->ok = byok_key_store_delete_finish (BYOK_KEY_STORE (source), result, &st->error);
+  g_main_loop_quit (st->loop);
+}
+
+static void
+test_async_main_loop (void)
+{
+  const char *p = "test-async";
+  g_autoptr(GPtrArray) events = NULL;
+  AsyncState st = { 0 };
+
+  st.loop = g_main_loop_new (NULL, FALSE);
+  st.store = new_store (&events);
+
+  byok_key_store_store_async (st.store, p, NULL, KEY_C, NULL, async_stored, &st);
+  g_main_loop_run (st.loop);
+  g_assert_no_error (st.error);
+  g_assert_true (st.ok);
+  assert_event (events, 0, p, BYOK_KEY_DEFAULT_ACCOUNT, BYOK_KEY_EVENT_ADDED, "OK");
+
+  byok_key_store_lookup_async (st.store, p, NULL, NULL, async_looked_up, &st);
+  g_main_loop_run (st.loop);
+  g_assert_no_error (st.error);
+  g_assert_cmpstr (byok_key_get_account (st.key), ==, BYOK_KEY_DEFAULT_ACCOUNT);
+  g_assert_cmpstr (byok_key_get_secret (st.key), ==, KEY_C);
+  /* Wiping drops the secret now and keeps the masked form. */
+  byok_key_wipe (st.key);
+  g_assert_null (byok_key_get_secret (st.key));
+  g_assert_true (g_str_has_prefix (byok_key_get_masked (st.key), "sk-t"));
+  g_clear_object (&st.key);
+
+  byok_key_store_delete_async (st.store, p, NULL, NULL, async_deleted, &st);
+  g_main_loop_run (st.loop);
+  g_assert_no_error (st.error);
+  g_assert_true (st.ok);
+
+  g_object_unref (st.store);
+  g_main_loop_unref (st.loop);
+}
+
+static void
+test_accounts_and_default (void)
+{
+  const char *p = "test-accounts";
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(ByokKeyStore) store = new_store (&events);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(ByokKey) key = NULL;
+
+  byok_key_store_add_provider (store, p, "Accounts", NULL);
+  g_assert_true (byok_key_store_store_wait (store, p, "work", KEY_A, NULL, NULL, &error));
+  g_assert_true (byok_key_store_store_wait (store, p, "personal", KEY_B, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* No "default" account and no marker: the first by name. */
+  keys = byok_key_store_list_wait (store, p, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 2);
+  g_assert_cmpstr (byok_key_get_account (g_ptr_array_index (keys, 0)), ==, "personal");
+  g_assert_cmpstr (byok_key_get_account (g_ptr_array_index (keys, 1)), ==, "work");
+  g_assert_true (byok_key_get_is_default (find_key (keys, p, "personal")));
+  g_assert_false (byok_key_get_is_default (find_key (keys, p, "work")));
+  g_assert_cmpstr (byok_key_get_secret (find_key (keys, p, "work")), ==, KEY_A);
+  g_assert_cmpstr (byok_key_get_secret (find_key (keys, p, "personal")), ==, KEY_B);
+  g_clear_pointer (&keys, g_ptr_array_unref);
+
+  /* An account named "default" is the default. */
+  g_assert_true (byok_key_store_store_wait (store, p, NULL, KEY_C, NULL, NULL, &error));
+  g_assert_no_error (error);
+  key = byok_key_store_lookup_wait (store, p, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (byok_key_get_account (key), ==, "default");
+  g_assert_cmpstr (byok_key_get_secret (key), ==, KEY_C);
+  g_clear_object (&key);
+
+  /* Unless another is marked default. */
+  g_assert_true (byok_key_store_set_default_wait (store, p, "work", NULL, &error));
+  g_assert_no_error (error);
+  assert_event (events, 3, p, "work", BYOK_KEY_EVENT_DEFAULT_CHANGED, "OK");
+  key = byok_key_store_lookup_wait (store, p, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (byok_key_get_account (key), ==, "work");
+  g_assert_cmpstr (byok_key_get_secret (key), ==, KEY_A);
+  g_assert_true (byok_key_get_is_default (key));
+  g_assert_true (byok_key_get_is_active (key));
+  g_clear_object (&key);
+
+  keys = byok_key_store_list_wait (store, p, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 3);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      ByokKey *k = g_ptr_array_index (keys, i);
+      gboolean is_work = g_strcmp0 (byok_key_get_account (k), "work") == 0;
+
+      g_assert_cmpint (byok_key_get_is_default (k), ==, is_work);
+      g_assert_cmpint (byok_key_get_is_active (k), ==, is_work);
+    }
+  g_clear_pointer (&keys, g_ptr_array_unref);
+
+  /* Moving the mark replaces it. */
+  g_assert_true (byok_key_store_set_default_wait (store, p, "personal", NULL, &error));
+  g_assert_no_error (error);
+  key = byok_key_store_lookup_wait (store, p, NULL, NULL, &error);
+  g_assert_cmpstr (byok_key_get_account (key), ==, "personal");
+  g_clear_object (&key);
+
+  /* Only an existing account can be the default. */
+  g_assert_false (byok_key_store_set_default_wait (store, p, "nope", NULL, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_NO_KEY);
+  g_clear_error (&error);
+
+  /* Deleting the marked account: the rules pick "default" again. */
+  g_assert_true (byok_key_store_delete_wait (store, p, "personal", NULL, &error));
+  g_assert_no_error (error);
+  key = byok_key_store_lookup_wait (store, p, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (byok_key_get_account (key), ==, "default");
+  g_clear_object (&key);
+
+  g_assert_true (byok_key_store_delete_wait (store, p, "work", NULL, &error));
+  g_assert_true (byok_key_store_delete_wait (store, p, "default", NULL, &error));
+  g_assert_no_error (error);
+  keys = byok_key_store_list_wait (store, p, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 0);
+
+  assert_events_have_no_key (events, KEY_A);
+  assert_events_have_no_key (events, KEY_B);
+  assert_events_have_no_key (events, KEY_C);
+}
+
+static void
+test_environment (void)
+{
+  const char *p = "test-env";
+  const char *vars[] = { "MOONSHOT_API_KEY", "KIMI_API_KEY", NULL };
+  const char *only_kimi[] = { "HOME=/nowhere", "KIMI_API_KEY= " KEY_ENV2 "\n", NULL };
+  const char *both[] = { "KIMI_API_KEY=" KEY_ENV2, "MOONSHOT_API_KEY=" KEY_ENV1, NULL };
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(ByokKeyStore) store = new_store (&events);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokKey) key = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autofree char *source = NULL;
+
+  byok_key_store_add_provider (store, p, "Moonshot Test", vars);
+
+  /* Environment only: source ENVIRONMENT and the variable's name. */
+  byok_key_store_set_environment (store, only_kimi);
+  key = byok_key_store_lookup_wait (store, p, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (byok_key_get_source (key), ==, BYOK_KEY_SOURCE_ENVIRONMENT);
+  g_assert_cmpstr (byok_key_get_env_var (key), ==, "KIMI_API_KEY");
+  g_assert_null (byok_key_get_account (key));
+  g_assert_cmpstr (byok_key_get_secret (key), ==, KEY_ENV2);   /* trimmed */
+  g_assert_true (byok_key_get_is_active (key));
+  source = byok_key_dup_source_label (key);
+  g_assert_cmpstr (source, ==, "from environment (KIMI_API_KEY)");
+  g_clear_object (&key);
+
+  /* The keyring wins over the environment. */
+  g_assert_true (byok_key_store_store_wait (store, p, "work", KEY_A, NULL, NULL, &error));
+  g_assert_no_error (error);
+  byok_key_store_set_environment (store, both);
+  key = byok_key_store_lookup_wait (store, p, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (byok_key_get_source (key), ==, BYOK_KEY_SOURCE_KEYRING);
+  g_assert_cmpstr (byok_key_get_secret (key), ==, KEY_A);
+  g_clear_object (&key);
+
+  keys = byok_key_store_list_wait (store, p, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 3);
+  /* Keyring first, then the variables in the provider's order. */
+  g_assert_cmpstr (byok_key_get_account (g_ptr_array_index (keys, 0)), ==, "work");
+  g_assert_cmpstr (byok_key_get_env_var (g_ptr_array_index (keys, 1)), ==, "MOONSHOT_API_KEY");
+  g_assert_cmpstr (byok_key_get_env_var (g_ptr_array_index (keys, 2)), ==, "KIMI_API_KEY");
+  g_assert_true (byok_key_get_is_active (g_ptr_array_index (keys, 0)));
+  g_assert_false (byok_key_get_is_active (g_ptr_array_index (keys, 1)));
+  g_clear_pointer (&keys, g_ptr_array_unref);
+
+  /* The person prefers the environment: the first set variable wins. */
+  byok_key_store_set_prefer_environment (store, p, TRUE);
+  g_assert_true (byok_key_store_get_prefer_environment (store, p));
+  key = byok_key_store_lookup_wait (store, p, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (byok_key_get_source (key), ==, BYOK_KEY_SOURCE_ENVIRONMENT);
+  g_assert_cmpstr (byok_key_get_env_var (key), ==, "MOONSHOT_API_KEY");
+  g_assert_cmpstr (byok_key_get_secret (key), ==, KEY_ENV1);
+  g_clear_object (&key);
+
+  keys = byok_key_store_list_wait (store, p, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (byok_key_get_is_default (find_key (keys, p, "work")));
+  g_assert_false (byok_key_get_is_active (find_key (keys, p, "work")));
+  g_assert_true (byok_key_get_is_active (find_key (keys, p, "MOONSHOT_API_KEY")));
+  g_clear_pointer (&keys, g_ptr_array_unref);
+
+  /* Naming an account still means the keyring. */
+  key = byok_key_store_lookup_wait (store, p, "work", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (byok_key_get_source (key), ==, BYOK_KEY_SOURCE_KEYRING);
+  g_clear_object (&key);
+
+  /* Environment keys without any I/O. */
+  keys = byok_key_store_list_environment (store, p);
+  g_assert_cmpuint (keys->len, ==, 2);
+  g_clear_pointer (&keys, g_ptr_array_unref);
+  keys = byok_key_store_list_environment (store, NULL);
+  g_assert_nonnull (find_key (keys, p, "KIMI_API_KEY"));
+  g_clear_pointer (&keys, g_ptr_array_unref);
+
+  /* Back to the keyring first. */
+  byok_key_store_set_prefer_environment (store, p, FALSE);
+  key = byok_key_store_lookup_wait (store, p, NULL, NULL, &error);
+  g_assert_cmpint (byok_key_get_source (key), ==, BYOK_KEY_SOURCE_KEYRING);
+  g_clear_object (&key);
+
+  g_assert_true (byok_key_store_delete_wait (store, p, "work", NULL, &error));
+  g_assert_no_error (error);
+  /* Environment keys are never stored, so nothing was recorded for them. */
+  for (guint i = 0; i < events->len; i++)
+    g_assert_nonnull (((Event *) g_ptr_array_index (events, i))->account);
+  g_assert_cmpuint (events->len, ==, 2);
+}
+
+static void
+test_invalid_input (void)
+{
+  const char *p = "test-invalid";
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(ByokKeyStore) store = new_store (&events);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *long_name = g_strnfill (BYOK_KEY_ACCOUNT_MAX_LENGTH + 1, 'x');
+
+  g_assert_false (byok_key_store_store_wait (store, p, "work", "", NULL, NULL, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (byok_key_store_store_wait (store, p, "work", "sk-test-fake-with\nnewline-0123456789", NULL, NULL, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_assert_null (strstr (error->message, "newline-0123456789"));
+  g_clear_error (&error);
+  g_assert_false (byok_key_store_store_wait (store, p, "two\nlines", KEY_A, NULL, NULL, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (byok_key_store_store_wait (store, p, long_name, KEY_A, NULL, NULL, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (byok_key_store_store_wait (store, "", "work", KEY_A, NULL, NULL, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_clear_error (&error);
+  /* Bad input never reached the keyring: no events. */
+  g_assert_cmpuint (events->len, ==, 0);
+}
+
+static void
+test_cancelled (void)
+{
+  const char *p = "test-cancel";
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(ByokKeyStore) store = new_store (&events);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokKey) key = NULL;
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (byok_key_store_store_wait (store, p, "work", KEY_A, NULL, cancellable, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_CANCELLED);
+  g_clear_error (&error);
+  assert_event (events, 0, p, "work", BYOK_KEY_EVENT_ADDED, "CANCELLED");
+
+  key = byok_key_store_lookup_wait (store, p, "work", cancellable, &error);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* Nothing was stored. */
+  key = byok_key_store_lookup_wait (store, p, "work", NULL, &error);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_NO_KEY);
+}
+
+/* ── the key reaches no file ───────────────────────────────────────────── */
+
+static gboolean
+contains_bytes (const char *haystack,
+                gsize       length,
+                const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; i + n <= length; i++)
+    if (haystack[i] == needle[0] && memcmp (haystack + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+assert_in_no_file (const char *dir,
+                   const char *needle,
+                   guint      *n_files,
+                   guint       depth)
+{
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  if (depth > 16 || (d = g_dir_open (dir, 0, NULL)) == NULL)
+    return;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      GStatBuf st;
+      gsize length;
+
+      if (g_lstat (path, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
+        assert_in_no_file (path, needle, n_files, depth + 1);
+      else if (S_ISREG (st.st_mode) && st.st_size < 64 * 1024 * 1024 &&
+               g_file_get_contents (path, &contents, &length, NULL))
+        {
+          (*n_files)++;
+          if (contains_bytes (contents, length, needle))
+            g_error ("the key is in %s", path);
+        }
+    }
+}
+
+static void
+test_key_in_no_file (void)
+{
+  const char *p = "test-files";
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(ByokKeyStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokKey) key = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *secret = NULL;
+  g_autofree char *middle = NULL;
+  const char *dirs[6];
+  guint n_files = 0;
+
+  if (g_strcmp0 (g_getenv ("BYOK_TEST_SESSION_INNER"), "1") != 0)
+    {
+      g_test_skip ("walks HOME and the XDG dirs: run it inside build-aux/test-session");
+      return;
+    }
+
+  /* A key no earlier run can have left anywhere. */
+  g_strdelimit (uuid, "-", 'x');
+  secret = g_strconcat ("sk-test-fake-files-", uuid, NULL);
+  middle = g_strndup (secret + 8, 16);
+
+  store = new_store (&events);
+  g_assert_true (byok_key_store_store_wait (store, p, "work", secret, NULL, NULL, &error));
+  g_assert_no_error (error);
+  key = byok_key_store_lookup_wait (store, p, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (byok_key_get_secret (key), ==, secret);
+
+  dirs[0] = g_get_home_dir ();
+  dirs[1] = g_get_user_data_dir ();
+  dirs[2] = g_get_user_config_dir ();
+  dirs[3] = g_get_user_cache_dir ();
+  dirs[4] = g_get_user_state_dir ();
+  dirs[5] = g_get_user_runtime_dir ();
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      assert_in_no_file (dirs[i], secret, &n_files, 0);
+      assert_in_no_file (dirs[i], middle, &n_files, 0);
+    }
+  /* The keyring's own (encrypted) files were among those read. */
+  g_assert_cmpuint (n_files, >, 0);
+
+  g_assert_true (byok_key_store_delete_wait (store, p, "work", NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* ── the key reaches no log line, no error, no output ──────────────────── */
+
+static void
+test_key_in_no_output (void)
+{
+  const char *p = "test-debug";
+
+  if (g_test_subprocess ())
+    {
+      const char *vars[] = { "BYOK_TEST_DEBUG_KEY", NULL };
+      const char *envp[] = { "BYOK_TEST_DEBUG_KEY=" KEY_DEBUG, NULL };
+      g_autoptr(GPtrArray) events = NULL;
+      g_autoptr(ByokKeyStore) store = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ByokKey) key = NULL;
+      g_autoptr(GPtrArray) keys = NULL;
+      g_auto(GStrv) warnings = NULL;
+      char *cleaned = NULL;
+
+      g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+      g_log_writer_default_set_use_stderr (TRUE);
+      g_debug ("debug output is on");
+
+      store = new_store (&events);
+      byok_key_store_add_provider (store, p, "Debug Test", vars);
+      g_assert_true (byok_key_store_store_wait (store, p, "work", KEY_DEBUG, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (byok_key_store_store_wait (store, p, "work", KEY_DEBUG, NULL, NULL, &error));
+      g_assert_true (byok_key_store_set_default_wait (store, p, "work", NULL, &error));
+      key = byok_key_store_lookup_wait (store, p, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_print ("found %s\n", byok_key_get_masked (key));
+      g_clear_object (&key);
+      keys = byok_key_store_list_wait (store, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_clear_pointer (&keys, g_ptr_array_unref);
+
+      /* The environment copy. */
+      byok_key_store_set_environment (store, envp);
+      byok_key_store_set_prefer_environment (store, p, TRUE);
+      key = byok_key_store_lookup_wait (store, p, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_print ("found %s\n", byok_key_get_masked (key));
+      g_clear_object (&key);
+
+      /* Checks and errors print their messages. */
+      byok_key_format_check ("anthropic", "sk-ant-", "  \"" KEY_DEBUG "\"\n", &cleaned, &warnings);
+      for (guint i = 0; warnings[i] != NULL; i++)
+        g_print ("%s\n", warnings[i]);
+      byok_secret_free (cleaned);
+      g_assert_false (byok_key_store_store_wait (store, p, "two\nlines", KEY_DEBUG, NULL, NULL, &error));
+      g_print ("%s\n", error->message);
+      g_clear_error (&error);
+      g_assert_false (byok_key_store_delete_wait (store, p, "nope", NULL, &error));
+      g_print ("%s\n", error->message);
+      g_clear_error (&error);
+
+      g_assert_true (byok_key_store_delete_wait (store, p, "work", NULL, &error));
+      g_assert_no_error (error);
+      for (guint i = 0; i < events->len; i++)
+        {
+          Event *e = g_ptr_array_index (events, i);
+          g_print ("event %s %s %s\n", byok_key_event_to_string (e->event), e->result,
+                   e->detail ? e->detail : "");
+        }
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  /* The output is there … */
+  g_test_trap_assert_stderr ("*byok-keys-DEBUG*storing key for test-debug/work*");
+  g_test_trap_assert_stdout ("*found sk-t*found sk-t*Keys for this provider start with*");
+  /* … and the key is not, whole or in part. */
+  g_test_trap_assert_stdout_unmatched ("*" KEY_DEBUG "*");
+  g_test_trap_assert_stderr_unmatched ("*" KEY_DEBUG "*");
+  g_test_trap_assert_stdout_unmatched ("*DEBUGLOG*");
+  g_test_trap_assert_stderr_unmatched ("*DEBUGLOG*");
+  g_test_trap_assert_stdout_unmatched ("*7f3a9c2e*");
+  g_test_trap_assert_stderr_unmatched ("*7f3a9c2e*");
+}
+
+/* ── no keyring ────────────────────────────────────────────────────────── */
+
+static void
+test_no_keyring (void)
+{
+  const char *p = "test-nokeyring";
+
+  if (g_test_subprocess ())
+    {
+      const char *vars[] = { "NOKEYRING_API_KEY", NULL };
+      const char *envp[] = { "NOKEYRING_API_KEY=" KEY_NOBUS, NULL };
+      g_autoptr(GPtrArray) events = NULL;
+      g_autoptr(ByokKeyStore) store = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ByokKey) key = NULL;
+      g_autoptr(GPtrArray) keys = NULL;
+      Event *e;
+
+      /* A session bus with no keyring on it: none at all. */
+      g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/byok-test-bus", TRUE);
+
+      store = new_store (&events);
+      byok_key_store_add_provider (store, p, "No Keyring", vars);
+      byok_key_store_set_environment (store, envp);
+
+      g_assert_false (byok_key_store_store_wait (store, p, "work", KEY_NOBUS, NULL, NULL, &error));
+      g_assert_error (error, BYOK_ERROR, BYOK_ERROR_KEYRING);
+      g_assert_nonnull (strstr (error->message, "No keyring is running"));
+      g_assert_nonnull (strstr (error->message, "gnome-keyring-daemon"));
+      assert_no_key_bytes (error->message, KEY_NOBUS);
+      g_print ("%s\n", error->message);
+      g_assert_cmpuint (events->len, ==, 1);
+      e = g_ptr_array_index (events, 0);
+      g_assert_cmpint (e->event, ==, BYOK_KEY_EVENT_ADDED);
+      g_assert_cmpstr (e->result, ==, "KEYRING");
+      g_assert_cmpstr (e->detail, ==, error->message);
+      g_clear_error (&error);
+
+      keys = byok_key_store_list_wait (store, p, NULL, &error);
+      g_assert_error (error, BYOK_ERROR, BYOK_ERROR_KEYRING);
+      g_assert_null (keys);
+      g_clear_error (&error);
+
+      key = byok_key_store_lookup_wait (store, p, "work", NULL, &error);
+      g_assert_error (error, BYOK_ERROR, BYOK_ERROR_KEYRING);
+      g_clear_error (&error);
+
+      g_assert_false (byok_key_store_delete_wait (store, p, "work", NULL, &error));
+      g_assert_error (error, BYOK_ERROR, BYOK_ERROR_KEYRING);
+      g_clear_error (&error);
+      g_assert_false (byok_key_store_set_default_wait (store, p, "work", NULL, &error));
+      g_assert_error (error, BYOK_ERROR, BYOK_ERROR_KEYRING);
+      g_clear_error (&error);
+
+      /* The environment still works without a keyring … */
+      key = byok_key_store_lookup_wait (store, p, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (byok_key_get_source (key), ==, BYOK_KEY_SOURCE_ENVIRONMENT);
+      g_assert_cmpstr (byok_key_get_secret (key), ==, KEY_NOBUS);
+      g_clear_object (&key);
+      keys = byok_key_store_list_environment (store, p);
+      g_assert_cmpuint (keys->len, ==, 1);
+      g_clear_pointer (&keys, g_ptr_array_unref);
+
+      /* … and without it, the keyring's error is the answer. */
+      {
+        const char *none[] = { NULL };
+        byok_key_store_set_environment (store, none);
+      }
+      key = byok_key_store_lookup_wait (store, p, NULL, NULL, &error);
+      g_assert_error (error, BYOK_ERROR, BYOK_ERROR_KEYRING);
+      g_assert_null (key);
+      g_clear_error (&error);
+
+      assert_events_have_no_key (events, KEY_NOBUS);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*No keyring is running*");
+  g_test_trap_assert_stdout_unmatched ("*NOBUS-9d8c*");
+  g_test_trap_assert_stderr_unmatched ("*NOBUS-9d8c*");
+}
+
+static void
+test_event_names (void)
+{
+  g_assert_cmpstr (byok_key_event_to_string (BYOK_KEY_EVENT_ADDED), ==, "added");
+  g_assert_cmpstr (byok_key_event_to_string (BYOK_KEY_EVENT_REPLACED), ==, "replaced");
+  g_assert_cmpstr (byok_key_event_to_string (BYOK_KEY_EVENT_DELETED), ==, "deleted");
+  g_assert_cmpstr (byok_key_event_to_string (BYOK_KEY_EVENT_DEFAULT_CHANGED), ==, "default-changed");
+  g_assert_cmpstr (byok_key_event_to_string (BYOK_KEY_EVENT_TESTED), ==, "tested");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/key-store/event-names", test_event_names);
+  g_test_add_func ("/key-store/round-trip", test_round_trip);
+  g_test_add_func ("/key-store/async-main-loop", test_async_main_loop);
+  g_test_add_func ("/key-store/accounts-and-default", test_accounts_and_default);
+  g_test_add_func ("/key-store/environment", test_environment);
+  g_test_add_func ("/key-store/invalid-input", test_invalid_input);
+  g_test_add_func ("/key-store/cancelled", test_cancelled);
+  g_test_add_func ("/key-store/key-in-no-file", test_key_in_no_file);
+  g_test_add_func ("/key-store/key-in-no-output", test_key_in_no_output);
+  g_test_add_func ("/key-store/no-keyring", test_no_keyring);
+  return g_test_run ();
+}
