@@ -795,7 +795,7 @@ test_usage_key_events (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GPtrArray) all = NULL;
-  ByokKeyEvent *e;
+  ByokKeyEventRecord *e;
 
   g_assert_cmpint (byok_usage_store_add_key_event (fixture->store, "openai", NULL, "added", NULL, NULL, &error), >, 0);
   g_assert_cmpint (byok_usage_store_add_key_event (fixture->store, "openai", NULL, "tested", "AUTH",
@@ -820,7 +820,7 @@ test_usage_key_events (Fixture       *fixture,
 
   all = byok_usage_store_list_key_events (fixture->store, NULL, 2, &error);
   g_assert_cmpuint (all->len, ==, 2);
-  g_assert_cmpstr (((ByokKeyEvent *) all->pdata[1])->account, ==, "work");
+  g_assert_cmpstr (((ByokKeyEventRecord *) all->pdata[1])->account, ==, "work");
 
   g_assert_cmpint (byok_usage_store_add_key_event (fixture->store, "openai", NULL, "leaked", NULL, NULL, &error), ==, 0);
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);

@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "byok-cli.h"
+#include "byok-cli-commands.h"
+#include "byok-cli-keys.h"
+#include "byok-cli-usage.h"
 
 typedef struct {
   const char *name;
@@ -26,12 +29,12 @@ cli_not_built (const char  *name,
 }
 
 static const ByokCliCommand commands[] = {
-  { "providers", NULL, N_("List providers, their dialect, base URL and key source") },
-  { "models",    NULL, N_("List the models of a provider") },
-  { "chat",      NULL, N_("Send a prompt and stream the answer") },
-  { "keys",      NULL, N_("Manage API keys in the desktop keyring") },
-  { "usage",     NULL, N_("Show what calls cost, by day, provider or model") },
-  { "pricing",   NULL, N_("Show, set and reset model prices") },
+  { "providers", byok_cli_providers, N_("List providers, their dialect, base URL and key source") },
+  { "models",    byok_cli_models, N_("List the models of a provider") },
+  { "chat",      byok_cli_chat, N_("Send a prompt and stream the answer") },
+  { "keys",      byok_cli_keys, N_("Manage API keys in the desktop keyring") },
+  { "usage",     byok_cli_usage, N_("Show what calls cost, by day, provider or model") },
+  { "pricing",   byok_cli_pricing, N_("Show, set and reset model prices") },
 };
 
 static void
@@ -53,6 +56,10 @@ main (int    argc,
       char **argv)
 {
   const char *name;
+
+  /* Output is for people and scripts (--json): log lines, debug ones too,
+   * go to stderr. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -167,7 +167,7 @@ byok_price_override_free (ByokPriceOverride *price)
 }
 
 void
-byok_key_event_free (ByokKeyEvent *event)
+byok_key_event_record_free (ByokKeyEventRecord *event)
 {
   if (event == NULL)
     return;
@@ -1885,7 +1885,7 @@ byok_usage_store_add_key_event (ByokUsageStore  *self,
  * @provider: (nullable): one provider, or %NULL for all
  * @limit: at most this many; 0 for all
  *
- * Returns: (transfer container) (element-type ByokKeyEvent): the events,
+ * Returns: (transfer container) (element-type ByokKeyEventRecord): the events,
  *   newest first; %NULL with @error set
  */
 GPtrArray *
@@ -1910,10 +1910,10 @@ byok_usage_store_list_key_events (ByokUsageStore  *self,
   bind_text_or_null (stmt, 1, provider);
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
 
-  events = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_key_event_free);
+  events = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_key_event_record_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      ByokKeyEvent *event = g_new0 (ByokKeyEvent, 1);
+      ByokKeyEventRecord *event = g_new0 (ByokKeyEventRecord, 1);
 
       event->id = sqlite3_column_int64 (stmt, 0);
       event->time_us = sqlite3_column_int64 (stmt, 1);

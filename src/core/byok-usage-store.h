@@ -156,10 +156,10 @@ typedef struct {
   char   *event;                  /* "added", "replaced", "tested", "deleted" */
   char   *result;                 /* nullable: "ok" or an error class */
   char   *detail;                 /* nullable, never a key */
-} ByokKeyEvent;
+} ByokKeyEventRecord;
 
-void byok_key_event_free (ByokKeyEvent *event);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokKeyEvent, byok_key_event_free)
+void byok_key_event_record_free (ByokKeyEventRecord *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokKeyEventRecord, byok_key_event_record_free)
 
 typedef enum {
   BYOK_USAGE_EXPORT_CSV,          /* RFC 4180, CRLF, a header row */

@@ -6,11 +6,15 @@
 #include <glib/gi18n.h>
 
 #include "byok-application.h"
+#include "byok-engine.h"
 #include "byok-window.h"
 
 struct _ByokApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  ByokEngine     *engine;
+  GError         *engine_error;
 };
 
 G_DEFINE_FINAL_TYPE (ByokApplication, byok_application, ADW_TYPE_APPLICATION)
@@ -24,16 +28,40 @@ byok_application_new (void)
                        NULL);
 }
 
+/**
+ * byok_application_get_engine:
+ * Returns: (nullable) (transfer none): the core the windows work with, or
+ *   %NULL when it could not be started (its error was shown).
+ */
+ByokEngine *
+byok_application_get_engine (ByokApplication *self)
+{
+  g_return_val_if_fail (BYOK_IS_APPLICATION (self), NULL);
+
+  return self->engine;
+}
+
 static void
 byok_application_activate (GApplication *app)
 {
+  ByokApplication *self = BYOK_APPLICATION (app);
   GtkWindow *window;
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (byok_window_new (BYOK_APPLICATION (app)));
+    window = GTK_WINDOW (byok_window_new (self));
 
   gtk_window_present (window);
+
+  if (self->engine_error != NULL)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (window, _("Byok Could Not Open Its Data"),
+                                                  self->engine_error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      g_clear_error (&self->engine_error);
+    }
 }
 
 static void
@@ -82,7 +110,16 @@ byok_application_startup (GApplication *app)
   static const char *providers_accels[] = { "<alt>2", NULL };
   static const char *usage_accels[] = { "<alt>3", NULL };
 
+  ByokApplication *self = BYOK_APPLICATION (app);
+
   G_APPLICATION_CLASS (byok_application_parent_class)->startup (app);
+
+  /* The database, catalog, keyring and HTTP session every window shares.
+   * Opening SQLite is a few milliseconds; a failure (an unreadable or newer
+   * database) is shown once the window is up. */
+  self->engine = byok_engine_new (NULL, &self->engine_error);
+  if (self->engine == NULL)
+    g_warning ("Could not start the Byok engine: %s", self->engine_error->message);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
@@ -94,9 +131,23 @@ byok_application_startup (GApplication *app)
 }
 
 static void
+byok_application_finalize (GObject *object)
+{
+  ByokApplication *self = BYOK_APPLICATION (object);
+
+  g_clear_object (&self->engine);
+  g_clear_error (&self->engine_error);
+
+  G_OBJECT_CLASS (byok_application_parent_class)->finalize (object);
+}
+
+static void
 byok_application_class_init (ByokApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = byok_application_finalize;
 
   app_class->activate = byok_application_activate;
   app_class->startup = byok_application_startup;

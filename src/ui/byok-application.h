@@ -8,6 +8,9 @@ G_BEGIN_DECLS
 #define BYOK_TYPE_APPLICATION (byok_application_get_type ())
 G_DECLARE_FINAL_TYPE (ByokApplication, byok_application, BYOK, APPLICATION, AdwApplication)
 
-ByokApplication *byok_application_new (void);
+typedef struct _ByokEngine ByokEngine;
+
+ByokApplication *byok_application_new        (void);
+ByokEngine      *byok_application_get_engine (ByokApplication *self);
 
 G_END_DECLS

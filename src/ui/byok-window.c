@@ -9,12 +9,14 @@
 #include "byok-chat-page.h"
 #include "byok-providers-page.h"
 #include "byok-usage-page.h"
+#include "byok-engine.h"
 
 struct _ByokWindow
 {
   AdwApplicationWindow parent_instance;
 
   GSettings           *settings;
+  ByokEngine          *engine;
 
   AdwViewStack        *stack;
   AdwViewSwitcherTitle *switcher_title;
@@ -23,10 +25,96 @@ struct _ByokWindow
 
 G_DEFINE_FINAL_TYPE (ByokWindow, byok_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum {
+  PROP_0,
+  PROP_ENGINE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 ByokWindow *
 byok_window_new (ByokApplication *application)
 {
-  return g_object_new (BYOK_TYPE_WINDOW, "application", application, NULL);
+  return g_object_new (BYOK_TYPE_WINDOW,
+                       "application", application,
+                       "engine", byok_application_get_engine (application),
+                       NULL);
+}
+
+ByokEngine *
+byok_window_get_engine (ByokWindow *self)
+{
+  g_return_val_if_fail (BYOK_IS_WINDOW (self), NULL);
+
+  return self->engine;
+}
+
+/* Hands the engine to every page that takes one (an "engine" property). */
+static void
+byok_window_share_engine (ByokWindow *self)
+{
+  GListModel *pages = G_LIST_MODEL (adw_view_stack_get_pages (self->stack));
+  guint n = g_list_model_get_n_items (pages);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
+      GtkWidget *child = adw_view_stack_page_get_child (page);
+
+      if (g_object_class_find_property (G_OBJECT_GET_CLASS (child), "engine") != NULL)
+        g_object_set (child, "engine", self->engine, NULL);
+    }
+  g_object_unref (pages);
+}
+
+void
+byok_window_set_engine (ByokWindow *self,
+                        ByokEngine *engine)
+{
+  g_return_if_fail (BYOK_IS_WINDOW (self));
+  g_return_if_fail (engine == NULL || BYOK_IS_ENGINE (engine));
+
+  if (!g_set_object (&self->engine, engine))
+    return;
+  byok_window_share_engine (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);
+}
+
+static void
+byok_window_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  ByokWindow *self = BYOK_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENGINE:
+      g_value_set_object (value, self->engine);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+byok_window_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  ByokWindow *self = BYOK_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENGINE:
+      byok_window_set_engine (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 void
@@ -53,6 +141,18 @@ show_page_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   byok_window_show_page (BYOK_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* win.show-toast("text"): a short message at the bottom of the window. */
+static void
+show_toast_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  ByokWindow *self = BYOK_WINDOW (widget);
+
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (g_variant_get_string (parameter, NULL)));
 }
 
 static void
@@ -83,6 +183,7 @@ byok_window_dispose (GObject *object)
   ByokWindow *self = BYOK_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->engine);
 
   G_OBJECT_CLASS (byok_window_parent_class)->dispose (object);
 }
@@ -95,11 +196,25 @@ byok_window_class_init (ByokWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = byok_window_dispose;
+  object_class->get_property = byok_window_get_property;
+  object_class->set_property = byok_window_set_property;
   window_class->close_request = byok_window_close_request;
 
   g_type_ensure (BYOK_TYPE_CHAT_PAGE);
   g_type_ensure (BYOK_TYPE_PROVIDERS_PAGE);
   g_type_ensure (BYOK_TYPE_USAGE_PAGE);
+
+  /**
+   * ByokWindow:engine:
+   *
+   * The core the pages work with: catalog, keys, client, usage. Pages with
+   * an "engine" property get it too.
+   */
+  properties[PROP_ENGINE] =
+    g_param_spec_object ("engine", NULL, NULL,
+                         BYOK_TYPE_ENGINE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ByokWindow, stack);
@@ -107,6 +222,7 @@ byok_window_class_init (ByokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokWindow, toast_overlay);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
 }
 
 static void

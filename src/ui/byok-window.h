@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "byok-application.h"
+#include "byok-engine.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,8 @@ ByokWindow *byok_window_new          (ByokApplication *application);
 void        byok_window_show_page    (ByokWindow      *self,
                                       const char      *name);
 const char *byok_window_get_page     (ByokWindow      *self);
+ByokEngine *byok_window_get_engine   (ByokWindow      *self);
+void        byok_window_set_engine   (ByokWindow      *self,
+                                      ByokEngine      *engine);
 
 G_END_DECLS

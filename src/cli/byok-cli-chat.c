@@ -1,0 +1,564 @@
+/* byok-cli-chat.c — `byok-cli chat`: one prompt, the answer streamed to
+ * stdout, a one-line summary (tokens, cost, timings, fallbacks) on stderr.
+ * Every call is recorded through the engine. */
+#define G_LOG_DOMAIN "byok-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "byok-cli-commands.h"
+#include "byok-cli-util.h"
+#include "byok-engine.h"
+#include "byok-error.h"
+
+#define EXIT_INTERRUPTED 130
+#define BASE_URL_ENV_PREFIX "BYOK_BASE_URL_"
+
+/* ---- the engine ----------------------------------------------------------- */
+
+/* "moonshot" → "BYOK_BASE_URL_MOONSHOT"; "my-proxy" → "BYOK_BASE_URL_MY_PROXY" */
+static char *
+base_url_env_name (const char *provider_id)
+{
+  GString *name = g_string_new (BASE_URL_ENV_PREFIX);
+
+  for (const char *p = provider_id; *p != '\0'; p++)
+    g_string_append_c (name, g_ascii_isalnum (*p) ? g_ascii_toupper (*p) : '_');
+  return g_string_free (name, FALSE);
+}
+
+ByokEngine *
+byok_cli_open_engine (GError **error)
+{
+  ByokEngine *engine = byok_engine_new (NULL, error);
+  GPtrArray *providers;
+
+  if (engine == NULL)
+    return NULL;
+
+  providers = byok_catalog_get_providers (byok_engine_get_catalog (engine));
+  for (guint i = 0; i < providers->len; i++)
+    {
+      ByokProvider *provider = g_ptr_array_index (providers, i);
+      g_autofree char *name = base_url_env_name (byok_provider_get_id (provider));
+      const char *url = g_getenv (name);
+
+      if (url != NULL && *url != '\0')
+        {
+          g_debug ("%s overrides the base URL of %s", name, byok_provider_get_id (provider));
+          byok_provider_set_base_url (provider, url);
+        }
+    }
+  return engine;
+}
+
+/* ---- output --------------------------------------------------------------- */
+
+typedef struct {
+  ByokChatRequest *request;
+  gboolean         json;
+  gboolean         show_reasoning;
+  gboolean         dim;            /* stderr is a terminal */
+  gboolean         in_reasoning;   /* the last thing printed was reasoning */
+  gboolean         printed_text;
+  gboolean         text_ends_in_newline;
+} Output;
+
+static void
+on_delta (ByokEngine      *engine,
+          ByokChatRequest *request,
+          const char      *text,
+          Output          *out)
+{
+  gsize len = strlen (text);
+
+  if (out->json || request != out->request || len == 0)
+    return;
+  if (out->in_reasoning)
+    {
+      fputs ("\n", stderr);
+      fflush (stderr);
+      out->in_reasoning = FALSE;
+    }
+  fwrite (text, 1, len, stdout);
+  fflush (stdout);
+  out->printed_text = TRUE;
+  out->text_ends_in_newline = text[len - 1] == '\n';
+}
+
+static void
+on_reasoning_delta (ByokEngine      *engine,
+                    ByokChatRequest *request,
+                    const char      *text,
+                    Output          *out)
+{
+  if (out->json || !out->show_reasoning || request != out->request)
+    return;
+  if (out->dim)
+    fprintf (stderr, "\033[2m%s\033[0m", text);
+  else
+    fputs (text, stderr);
+  fflush (stderr);
+  out->in_reasoning = TRUE;
+}
+
+static gboolean
+on_sigint (gpointer data)
+{
+  GCancellable *cancellable = data;
+
+  g_cancellable_cancel (cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static char *
+format_cost (double cost,
+             gboolean known)
+{
+  if (!known)
+    return g_strdup (_("cost unknown"));
+  if (cost == 0)
+    return g_strdup ("$0");
+  if (cost < 0.01)
+    return g_strdup_printf ("$%.6f", cost);
+  return g_strdup_printf ("$%.4f", cost);
+}
+
+static char *
+format_seconds (gint64 us)
+{
+  return g_strdup_printf (_("%.2f s"), us / (double) G_USEC_PER_SEC);
+}
+
+static const char *
+provider_name (ByokEngine *engine,
+               const char *provider_id)
+{
+  ByokProvider *provider = byok_catalog_lookup_provider (byok_engine_get_catalog (engine), provider_id);
+
+  return provider != NULL ? byok_provider_get_name (provider) : provider_id;
+}
+
+/* "OpenAI 429 → answered by Moonshot AI (Kimi)", "OpenAI 503 ×2 → retried",
+ * or NULL when the first attempt answered. */
+static char *
+describe_attempts (ByokEngine     *engine,
+                   ByokChatResult *result)
+{
+  GString *out;
+  ByokAttempt *first;
+  guint n_failed = 0;
+
+  if (result->attempts->len < 2)
+    return NULL;
+
+  out = g_string_new (NULL);
+  for (guint i = 0; i < result->attempts->len; i++)
+    {
+      ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
+      ByokAttempt *next = i + 1 < result->attempts->len ? g_ptr_array_index (result->attempts, i + 1) : NULL;
+      g_autofree char *what = NULL;
+      guint repeats = 1;
+
+      if (attempt->error == NULL)
+        continue;
+      /* Fold retries that failed the same way. */
+      while (next != NULL && next->error != NULL && next->is_retry &&
+             g_strcmp0 (next->provider_id, attempt->provider_id) == 0 &&
+             next->http_status == attempt->http_status &&
+             g_strcmp0 (byok_error_get_class (next->error), byok_error_get_class (attempt->error)) == 0)
+        {
+          repeats++;
+          i++;
+          next = i + 1 < result->attempts->len ? g_ptr_array_index (result->attempts, i + 1) : NULL;
+        }
+      if (attempt->http_status != 0)
+        what = g_strdup_printf ("%u", attempt->http_status);
+      else
+        what = g_strdup (byok_error_get_class (attempt->error));
+      if (n_failed++ > 0)
+        g_string_append (out, ", ");
+      g_string_append_printf (out, "%s %s", provider_name (engine, attempt->provider_id), what);
+      if (repeats > 1)
+        g_string_append_printf (out, " ×%u", repeats);
+    }
+
+  first = g_ptr_array_index (result->attempts, 0);
+  if (result->error == NULL)
+    {
+      if (g_strcmp0 (first->provider_id, result->provider_id) != 0)
+        /* Translators: %s is a provider's name */
+        g_string_append_printf (out, _(" → answered by %s"), provider_name (engine, result->provider_id));
+      else if (g_strcmp0 (first->model, result->model) != 0)
+        /* Translators: %s is a model */
+        g_string_append_printf (out, _(" → answered by %s"), result->model);
+      else
+        g_string_append (out, _(" → answered on retry"));
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+print_summary (ByokEngine     *engine,
+               ByokChatResult *result)
+{
+  GString *line = g_string_new (NULL);
+  g_autofree char *cost = NULL;
+  g_autofree char *attempts = describe_attempts (engine, result);
+  gboolean known = FALSE;
+  double total = byok_engine_cost_of_result (engine, result, &known);
+  gboolean got_answer = FALSE;
+  gboolean reached = FALSE;
+
+  for (guint i = 0; i < result->attempts->len; i++)
+    {
+      ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
+
+      reached |= attempt->http_status != 0;
+      got_answer |= attempt->http_status >= 200 && attempt->http_status < 300;
+    }
+  /* Nothing was asked of any provider (no key, a bad argument): the error
+   * says it all. */
+  if (!reached && result->attempts->len <= 1)
+    {
+      g_string_free (line, TRUE);
+      return;
+    }
+
+  g_string_append_printf (line, "%s/%s", result->provider_id, result->model);
+  if (result->usage.reported)
+    {
+      g_string_append (line, " · ");
+      if (result->usage.cached_input_tokens > 0)
+        /* Translators: token counts: prompt tokens, the cached part of them, generated tokens */
+        g_string_append_printf (line, _("%lld in (%lld cached) / %lld out"),
+                                (long long) result->usage.input_tokens,
+                                (long long) result->usage.cached_input_tokens,
+                                (long long) result->usage.output_tokens);
+      else
+        /* Translators: token counts: prompt tokens, generated tokens */
+        g_string_append_printf (line, _("%lld in / %lld out"),
+                                (long long) result->usage.input_tokens,
+                                (long long) result->usage.output_tokens);
+    }
+  else if (got_answer)
+    g_string_append_printf (line, " · %s", _("tokens not reported"));
+
+  cost = format_cost (total, known);
+  g_string_append_printf (line, " · %s", cost);
+  if (result->ttft_us >= 0)
+    {
+      g_autofree char *ttft = format_seconds (result->ttft_us);
+
+      /* Translators: the time to the first token of the answer */
+      g_string_append_printf (line, _(" · first token %s"), ttft);
+    }
+  if (result->latency_us >= 0)
+    {
+      g_autofree char *latency = format_seconds (result->latency_us);
+
+      g_string_append_printf (line, " · %s", latency);
+    }
+  if (attempts != NULL)
+    g_string_append_printf (line, " · %s", attempts);
+
+  g_printerr ("%s\n", line->str);
+  g_string_free (line, TRUE);
+}
+
+static void
+add_ms_member (JsonBuilder *builder,
+               const char  *name,
+               gint64       us)
+{
+  json_builder_set_member_name (builder, name);
+  if (us >= 0)
+    json_builder_add_int_value (builder, (us + 500) / 1000);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_cost_member (JsonBuilder *builder,
+                 double       cost,
+                 gboolean     known)
+{
+  json_builder_set_member_name (builder, "cost_usd");
+  if (known && !isnan (cost))
+    json_builder_add_double_value (builder, cost);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_usage_member (JsonBuilder     *builder,
+                  const ByokUsage *usage)
+{
+  json_builder_set_member_name (builder, "usage");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "input_tokens");
+  json_builder_add_int_value (builder, usage->input_tokens);
+  json_builder_set_member_name (builder, "cached_input_tokens");
+  json_builder_add_int_value (builder, usage->cached_input_tokens);
+  json_builder_set_member_name (builder, "cache_write_tokens");
+  json_builder_add_int_value (builder, usage->cache_write_tokens);
+  json_builder_set_member_name (builder, "output_tokens");
+  json_builder_add_int_value (builder, usage->output_tokens);
+  json_builder_set_member_name (builder, "reasoning_tokens");
+  json_builder_add_int_value (builder, usage->reasoning_tokens);
+  json_builder_set_member_name (builder, "reported");
+  json_builder_add_boolean_value (builder, usage->reported);
+  json_builder_end_object (builder);
+}
+
+static void
+add_error_member (JsonBuilder  *builder,
+                  const GError *error)
+{
+  json_builder_set_member_name (builder, "error");
+  if (error == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "class");
+  json_builder_add_string_value (builder, byok_error_get_class (error));
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, error->message);
+  json_builder_end_object (builder);
+}
+
+static void
+print_json (ByokEngine     *engine,
+            ByokChatResult *result)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean known = FALSE;
+  double total = byok_engine_cost_of_result (engine, result, &known);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "provider");
+  json_builder_add_string_value (builder, result->provider_id);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, result->model);
+  json_builder_set_member_name (builder, "response_model");
+  if (result->response_model != NULL)
+    json_builder_add_string_value (builder, result->response_model);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, result->text->str);
+  json_builder_set_member_name (builder, "reasoning");
+  json_builder_add_string_value (builder, result->reasoning->str);
+  json_builder_set_member_name (builder, "finish_reason");
+  json_builder_add_string_value (builder, byok_finish_reason_to_string (result->finish_reason));
+  add_usage_member (builder, &result->usage);
+  add_cost_member (builder, total, known);
+  add_ms_member (builder, "ttft_ms", result->ttft_us);
+  add_ms_member (builder, "latency_ms", result->latency_us);
+
+  json_builder_set_member_name (builder, "attempts");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < result->attempts->len; i++)
+    {
+      ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
+      gboolean attempt_known = FALSE;
+      double cost = byok_engine_cost_of_attempt (engine, attempt, &attempt_known);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "provider");
+      json_builder_add_string_value (builder, attempt->provider_id);
+      json_builder_set_member_name (builder, "model");
+      json_builder_add_string_value (builder, attempt->model);
+      json_builder_set_member_name (builder, "http_status");
+      if (attempt->http_status != 0)
+        json_builder_add_int_value (builder, attempt->http_status);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, attempt->error != NULL ? byok_error_get_class (attempt->error) : "ok");
+      json_builder_set_member_name (builder, "is_retry");
+      json_builder_add_boolean_value (builder, attempt->is_retry);
+      json_builder_set_member_name (builder, "is_fallback");
+      json_builder_add_boolean_value (builder, attempt->is_fallback);
+      add_ms_member (builder, "ttft_ms", attempt->ttft_us);
+      add_ms_member (builder, "latency_ms", attempt->latency_us);
+      add_usage_member (builder, &attempt->usage);
+      add_cost_member (builder, cost, attempt_known);
+      add_error_member (builder, attempt->error);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  add_error_member (builder, result->error);
+  json_builder_end_object (builder);
+  byok_cli_print_builder (builder);
+}
+
+/* ---- the command ---------------------------------------------------------- */
+
+static char *
+read_stdin (void)
+{
+  GString *text = g_string_new (NULL);
+  char buffer[4096];
+  size_t n;
+
+  if (isatty (STDIN_FILENO))
+    g_printerr (_("Type the prompt, then press Ctrl+D.\n"));
+  while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
+    g_string_append_len (text, buffer, n);
+  return g_string_free (text, FALSE);
+}
+
+static GStrv
+split_fallbacks (char **values)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (values[i], ",", -1);
+
+      for (guint j = 0; parts[j] != NULL; j++)
+        {
+          g_strstrip (parts[j]);
+          if (*parts[j] != '\0')
+            g_strv_builder_add (builder, parts[j]);
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+int
+byok_cli_chat (int    argc,
+               char **argv)
+{
+  g_autofree char *model_arg = NULL;
+  g_autofree char *system = NULL;
+  g_autofree char *base_url = NULL;
+  g_auto(GStrv) fallback_args = NULL;
+  double temperature = -1;
+  gint64 max_tokens = 0;
+  gboolean no_stream = FALSE;
+  gboolean reasoning = FALSE;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_arg,
+      N_("The model, as PROVIDER/MODEL or a model the catalog knows"), N_("[PROVIDER/]MODEL") },
+    { "system", 0, 0, G_OPTION_ARG_STRING, &system, N_("A system prompt"), N_("TEXT") },
+    { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &temperature, N_("Sampling temperature"), N_("T") },
+    { "max-tokens", 0, 0, G_OPTION_ARG_INT64, &max_tokens, N_("The most tokens to generate"), N_("N") },
+    { "fallback", 0, 0, G_OPTION_ARG_STRING_ARRAY, &fallback_args,
+      N_("Models to try in order when the call fails, comma-separated"), N_("P/M,P/M") },
+    { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url,
+      N_("Use this base URL for the provider, for this call only"), N_("URL") },
+    { "no-stream", 0, 0, G_OPTION_ARG_NONE, &no_stream, N_("Wait for the whole answer"), NULL },
+    { "reasoning", 0, 0, G_OPTION_ARG_NONE, &reasoning,
+      N_("Ask the model to think, and show its reasoning on stderr"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object at the end"), NULL },
+    { NULL }
+  };
+  g_autoptr(ByokEngine) engine = NULL;
+  g_autoptr(ByokChatRequest) request = NULL;
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(GAsyncResult) async = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *provider_id = NULL;
+  g_autofree char *model = NULL;
+  g_autofree char *prompt = NULL;
+  g_auto(GStrv) fallbacks = NULL;
+  ByokModel *catalog_model;
+  Output out = { 0, };
+  guint sigint_id;
+  int status;
+
+  if (!byok_cli_parse_options (&argc, &argv, N_("[PROMPT…]"),
+                               _("Send a prompt and stream the answer to stdout; a summary of tokens, "
+                                 "cost and timings goes to stderr. Without PROMPT, the prompt is read "
+                                 "from stdin."),
+                               entries, &status))
+    return status;
+  if (model_arg == NULL || *model_arg == '\0')
+    return byok_cli_usage_error ("chat", _("choose a model with -m PROVIDER/MODEL"));
+  if (max_tokens < 0)
+    return byok_cli_usage_error ("chat", _("--max-tokens must be a positive number"));
+  if (temperature != -1 && (temperature < 0 || temperature > 2))
+    return byok_cli_usage_error ("chat", _("--temperature must be between 0 and 2"));
+
+  if (argc > 1)
+    prompt = g_strjoinv (" ", argv + 1);
+  else
+    prompt = read_stdin ();
+  if (prompt == NULL || *g_strstrip (prompt) == '\0')
+    return byok_cli_usage_error ("chat", _("there is no prompt: give it as arguments or on stdin"));
+
+  engine = byok_cli_open_engine (&error);
+  if (engine == NULL)
+    return byok_cli_fail (error);
+
+  if (!byok_client_parse_target (byok_engine_get_client (engine), model_arg, &provider_id, &model, &error))
+    return byok_cli_fail (error);
+  if (base_url != NULL)
+    {
+      ByokProvider *provider = byok_catalog_lookup_provider (byok_engine_get_catalog (engine), provider_id);
+
+      byok_provider_set_base_url (provider, base_url);
+    }
+  fallbacks = split_fallbacks (fallback_args);
+
+  request = byok_chat_request_new_simple (model, system, prompt);
+  request->stream = !no_stream;
+  request->reasoning = reasoning;
+  request->max_output_tokens = max_tokens;
+  if (temperature >= 0)
+    request->temperature = temperature;
+
+  catalog_model = byok_catalog_lookup_model (byok_engine_get_catalog (engine), provider_id, model);
+  out.request = request;
+  out.json = json;
+  out.show_reasoning = reasoning ||
+                       (catalog_model != NULL && byok_model_has_capability (catalog_model, BYOK_MODEL_CAP_REASONING));
+  out.dim = isatty (STDERR_FILENO);
+  g_signal_connect (engine, "delta", G_CALLBACK (on_delta), &out);
+  g_signal_connect (engine, "reasoning-delta", G_CALLBACK (on_reasoning_delta), &out);
+
+  cancellable = g_cancellable_new ();
+  sigint_id = g_unix_signal_add (SIGINT, on_sigint, cancellable);
+
+  byok_engine_chat_async (engine, request, provider_id, model, (const char * const *) fallbacks, 0,
+                          cancellable, byok_cli_store_result, &async);
+  result = byok_engine_chat_finish (engine, byok_cli_wait (&async));
+  g_source_remove (sigint_id);
+  g_signal_handlers_disconnect_by_data (engine, &out);
+
+  if (json)
+    print_json (engine, result);
+  else
+    {
+      if (out.in_reasoning)
+        fputs ("\n", stderr);
+      if (out.printed_text && !out.text_ends_in_newline)
+        fputs ("\n", stdout);
+      fflush (stdout);
+      print_summary (engine, result);
+    }
+
+  if (result->error != NULL)
+    {
+      byok_cli_fail (result->error);
+      if (g_error_matches (result->error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
+        return EXIT_INTERRUPTED;
+      return BYOK_CLI_EXIT_FAILED;
+    }
+  return BYOK_CLI_EXIT_OK;
+}

@@ -1,0 +1,32 @@
+/* byok-cli-commands.h — byok-cli's subcommands on the client: providers,
+ * models, chat and keys test, and the engine they open */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* byok-engine.h; not included, so that byok-cli.c needs no core header */
+typedef struct _ByokEngine ByokEngine;
+
+/* `byok-cli providers [--json]` */
+int         byok_cli_providers   (int     argc,
+                                  char  **argv);
+
+/* `byok-cli models [PROVIDER] [--refresh] [--json] [--for USE_CASE]` */
+int         byok_cli_models      (int     argc,
+                                  char  **argv);
+
+/* `byok-cli chat -m [PROVIDER/]MODEL [OPTIONS…] [PROMPT…]` */
+int         byok_cli_chat        (int     argc,
+                                  char  **argv);
+
+/* `byok-cli keys test PROVIDER [--account NAME]`: argv[0] is "test" */
+int         byok_cli_keys_test   (int     argc,
+                                  char  **argv);
+
+/* The engine on the user's database, with BYOK_BASE_URL_<PROVIDER>
+ * environment variables applied over the providers' base URLs. */
+ByokEngine *byok_cli_open_engine (GError **error);
+
+G_END_DECLS

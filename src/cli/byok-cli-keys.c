@@ -1,0 +1,754 @@
+/* byok-cli-keys.c — `byok-cli keys`: list, set and delete API keys in the
+ * desktop keyring (`keys test` lives with the client's commands)
+ *
+ * A key never comes from argv: command lines are visible to every user of
+ * the machine and end up in shell history. `keys set` reads it from stdin,
+ * or from a prompt that does not echo when stdin is a terminal.
+ */
+#define G_LOG_DOMAIN "byok-cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "byok-cli.h"
+#include "byok-cli-commands.h"
+#include "byok-cli-keys.h"
+#include "byok-cli-util.h"
+#include "byok-engine.h"
+#include "byok-error.h"
+#include "byok-key-format.h"
+
+/* The longest input taken as a key (real keys are under 200 bytes). */
+#define MAX_KEY_INPUT 8192
+
+/* ── shared ────────────────────────────────────────────────────────────── */
+
+static ByokProvider *
+lookup_provider (ByokEngine  *engine,
+                 const char  *provider_id,
+                 GError     **error)
+{
+  ByokProvider *provider = byok_catalog_lookup_provider (byok_engine_get_catalog (engine),
+                                                         provider_id);
+
+  if (provider == NULL || g_str_equal (provider_id, BYOK_CATALOG_CUSTOM_TEMPLATE_ID))
+    {
+      /* A long unknown name may be a key given by mistake: not echoed. */
+      if (strlen (provider_id) >= 20)
+        g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                     _("There is no such provider. Run “byok-cli keys list” to see them."));
+      else
+        g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                     _("There is no provider “%s”. Run “byok-cli keys list” to see them."),
+                     provider_id);
+      return NULL;
+    }
+  return provider;
+}
+
+/* What looks like a key rather than a provider id or an account name: a
+ * known key prefix, or a long run of letters and digits that could not be
+ * a provider id (ids are lowercase). Never printed. */
+static gboolean
+looks_like_key (const char *arg)
+{
+  static const char * const prefixes[] = { "sk-", "AIza", "gsk_", "xai-", NULL };
+  gsize len = strlen (arg);
+  gboolean has_digit = FALSE, has_alpha = FALSE, not_an_id = FALSE;
+
+  for (guint i = 0; prefixes[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (arg, prefixes[i]) && len >= strlen (prefixes[i]) + 8)
+        return TRUE;
+    }
+  if (len < 20)
+    return FALSE;
+  for (const char *p = arg; *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p))
+        return FALSE;
+      has_digit |= g_ascii_isdigit (*p);
+      has_alpha |= g_ascii_isalpha (*p);
+      not_an_id |= g_ascii_isupper (*p) || !(g_ascii_isalnum (*p) || strchr ("-_.", *p) != NULL);
+    }
+  return has_digit && has_alpha && not_an_id;
+}
+
+static int
+refuse_key_argument (const char *command)
+{
+  g_printerr (_("byok-cli %s: a key is never taken from the command line: "
+                "command lines are visible to other users and are saved in your shell history.\n"),
+              command);
+  g_printerr (_("Pipe the key in, e.g. “byok-cli keys set openai < key.txt”, "
+                "or run the command without it and type the key at the hidden prompt.\n"));
+  return BYOK_CLI_EXIT_USAGE;
+}
+
+/* Refuses argv with a key in it before anything parses (and might echo)
+ * it: a key-looking positional argument, or an option such as --key.
+ * @value_options: options that take a separate value, which is skipped. */
+static gboolean
+argv_has_key (int                 argc,
+              char              **argv,
+              const char * const *value_options)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+
+      if (g_strv_contains (value_options, arg))
+        {
+          i++;
+          continue;
+        }
+      if (g_str_has_prefix (arg, "--key") || g_str_has_prefix (arg, "--api-key") ||
+          g_str_has_prefix (arg, "--secret") || g_str_has_prefix (arg, "--token"))
+        return TRUE;
+      if (arg[0] == '-' && strchr (arg, '=') != NULL)
+        {
+          if (looks_like_key (strchr (arg, '=') + 1))
+            return TRUE;
+          continue;
+        }
+      if (arg[0] != '-' && looks_like_key (arg))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static char *
+format_time (gint64 time_us)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (time_us / G_USEC_PER_SEC);
+
+  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%d %H:%M") : g_strdup ("");
+}
+
+static char *
+format_iso (gint64 time_us)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (time_us / G_USEC_PER_SEC);
+
+  return dt != NULL ? g_date_time_format_iso8601 (dt) : g_strdup ("");
+}
+
+/* The newest "tested" event of the provider and account, or NULL. */
+static const ByokKeyEventRecord *
+find_last_check (GPtrArray  *events,
+                 const char *account)
+{
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    {
+      const ByokKeyEventRecord *e = g_ptr_array_index (events, i);
+
+      if (g_strcmp0 (e->event, "tested") == 0 && g_strcmp0 (e->account, account) == 0)
+        return e;
+    }
+  return NULL;
+}
+
+static char *
+describe_check (const ByokKeyEventRecord *e)
+{
+  g_autofree char *when = NULL;
+
+  if (e == NULL)
+    return g_strdup (_("never checked"));
+  when = format_time (e->time_us);
+  if (g_strcmp0 (e->result, "OK") == 0 || g_strcmp0 (e->result, "ok") == 0)
+    /* Translators: %s is a date and time */
+    return g_strdup_printf (_("valid, %s"), when);
+  /* Translators: %s is an error class (AUTH, QUOTA, …), then a date and time */
+  return g_strdup_printf (_("failed (%s), %s"), e->result != NULL ? e->result : "?", when);
+}
+
+/* ── keys list ─────────────────────────────────────────────────────────── */
+
+static void
+add_key_json (JsonBuilder *builder,
+              ByokKey     *key,
+              GPtrArray   *events)
+{
+  const ByokKeyEventRecord *check = find_last_check (events, byok_key_get_account (key));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING
+                                          ? "keyring" : "environment");
+  json_builder_set_member_name (builder, "account");
+  if (byok_key_get_account (key) != NULL)
+    json_builder_add_string_value (builder, byok_key_get_account (key));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "env_var");
+  if (byok_key_get_env_var (key) != NULL)
+    json_builder_add_string_value (builder, byok_key_get_env_var (key));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "masked");
+  json_builder_add_string_value (builder, byok_key_get_masked (key));
+  json_builder_set_member_name (builder, "default");
+  json_builder_add_boolean_value (builder, byok_key_get_is_default (key));
+  json_builder_set_member_name (builder, "active");
+  json_builder_add_boolean_value (builder, byok_key_get_is_active (key));
+  json_builder_set_member_name (builder, "last_check");
+  if (check != NULL)
+    {
+      g_autofree char *iso = format_iso (check->time_us);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "time");
+      json_builder_add_string_value (builder, iso);
+      json_builder_set_member_name (builder, "result");
+      json_builder_add_string_value (builder, check->result != NULL ? check->result : "");
+      json_builder_set_member_name (builder, "detail");
+      if (check->detail != NULL)
+        json_builder_add_string_value (builder, check->detail);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  else
+    {
+      json_builder_add_null_value (builder);
+    }
+  json_builder_end_object (builder);
+}
+
+static int
+keys_list (int    argc,
+           char **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) keyring_error = NULL;
+  g_autoptr(ByokEngine) engine = NULL;
+  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr(GPtrArray) keyring_keys = NULL;
+  g_autoptr(ByokCliTable) table = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  ByokKeyStore *store;
+  const char *only = NULL;
+  gboolean any_key = FALSE;
+  int status;
+
+  if (argv_has_key (argc, argv, (const char * const[]) { NULL }))
+    return refuse_key_argument ("keys list");
+  if (!byok_cli_parse_options (&argc, &argv, _("[PROVIDER]"),
+                               _("List the API keys of every provider: where each comes from, "
+                                 "masked, and when it was last checked."),
+                               entries, &status))
+    return status;
+  if (argc > 2)
+    return byok_cli_usage_error ("keys list", _("Too many arguments."));
+  if (argc == 2)
+    only = argv[1];
+
+  engine = byok_cli_open_engine (&error);
+  if (engine == NULL)
+    return byok_cli_fail (error);
+  if (only != NULL && lookup_provider (engine, only, &error) == NULL)
+    return byok_cli_fail (error);
+
+  store = byok_engine_get_key_store (engine);
+  keyring_keys = byok_key_store_list_wait (store, only, NULL, &keyring_error);
+
+  providers = byok_catalog_get_providers (byok_engine_get_catalog (engine));
+  if (json)
+    {
+      builder = json_builder_new ();
+      json_builder_begin_array (builder);
+    }
+  else
+    {
+      table = byok_cli_table_new (5, _("PROVIDER"), _("ACCOUNT"), _("SOURCE"), _("KEY"),
+                                  _("LAST CHECK"));
+    }
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      ByokProvider *provider = g_ptr_array_index (providers, i);
+      const char *id = byok_provider_get_id (provider);
+      g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GPtrArray) events = NULL;
+      g_autoptr(GError) events_error = NULL;
+
+      if (only != NULL && !g_str_equal (only, id))
+        continue;
+
+      /* The keyring's (when it answered), else the environment's. */
+      if (keyring_keys != NULL)
+        {
+          for (guint k = 0; k < keyring_keys->len; k++)
+            {
+              ByokKey *key = g_ptr_array_index (keyring_keys, k);
+
+              if (g_str_equal (byok_key_get_provider (key), id))
+                g_ptr_array_add (keys, g_object_ref (key));
+            }
+        }
+      else
+        {
+          g_autoptr(GPtrArray) env = byok_key_store_list_environment (store, id);
+
+          for (guint k = 0; env != NULL && k < env->len; k++)
+            g_ptr_array_add (keys, g_object_ref (g_ptr_array_index (env, k)));
+        }
+
+      events = byok_usage_store_list_key_events (byok_engine_get_usage_store (engine), id, 50,
+                                                 &events_error);
+      if (events == NULL)
+        g_debug ("no key events for %s: %s", id, events_error->message);
+
+      if (json)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "provider");
+          json_builder_add_string_value (builder, id);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, byok_provider_get_name (provider));
+          json_builder_set_member_name (builder, "needs_key");
+          json_builder_add_boolean_value (builder, byok_provider_get_needs_key (provider));
+          json_builder_set_member_name (builder, "enabled");
+          json_builder_add_boolean_value (builder, byok_provider_get_enabled (provider));
+          json_builder_set_member_name (builder, "keys");
+          json_builder_begin_array (builder);
+          for (guint k = 0; k < keys->len; k++)
+            add_key_json (builder, g_ptr_array_index (keys, k), events);
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+          continue;
+        }
+
+      any_key |= keys->len > 0;
+      if (keys->len == 0)
+        {
+          byok_cli_table_add_row (table, id, "", byok_provider_get_needs_key (provider)
+                                                 ? _("not set") : _("no key needed"),
+                                  "", "");
+          continue;
+        }
+      for (guint k = 0; k < keys->len; k++)
+        {
+          ByokKey *key = g_ptr_array_index (keys, k);
+          const char *account = byok_key_get_account (key);
+          g_autofree char *account_cell = NULL;
+          g_autofree char *source = NULL;
+          g_autofree char *check = describe_check (find_last_check (events, account));
+
+          if (byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING)
+            source = g_strdup (_("keyring"));
+          else
+            source = g_strdup_printf ("$%s", byok_key_get_env_var (key));
+          account_cell = g_strdup_printf ("%s%s", account != NULL ? account : "",
+                                          byok_key_get_is_active (key) ? " *" : "");
+          byok_cli_table_add_row (table, id, account_cell, source, byok_key_get_masked (key),
+                                  byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING ? check : "");
+        }
+    }
+
+  if (json)
+    {
+      json_builder_end_array (builder);
+      byok_cli_print_builder (builder);
+    }
+  else
+    {
+      byok_cli_table_print (table, stdout);
+      if (any_key)
+        printf ("\n%s\n", _("* the key calls use when they name no account"));
+    }
+
+  if (keyring_error != NULL)
+    {
+      g_printerr (_("byok-cli: the keyring could not be read, so only keys from the environment are shown.\n"));
+      return byok_cli_fail (keyring_error);
+    }
+  return BYOK_CLI_EXIT_OK;
+}
+
+/* ── reading a key ─────────────────────────────────────────────────────── */
+
+static struct termios saved_termios;
+static volatile sig_atomic_t termios_saved;
+
+static void
+restore_terminal (void)
+{
+  if (termios_saved)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved_termios);
+      termios_saved = 0;
+    }
+}
+
+static void
+restore_and_reraise (int signum)
+{
+  restore_terminal ();
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
+static const int prompt_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP };
+
+static void
+set_prompt_signals (gboolean install,
+                    struct sigaction *old)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (prompt_signals); i++)
+    {
+      if (install)
+        {
+          struct sigaction sa;
+
+          memset (&sa, 0, sizeof sa);
+          sa.sa_handler = restore_and_reraise;
+          sigemptyset (&sa.sa_mask);
+          sigaction (prompt_signals[i], &sa, &old[i]);
+        }
+      else
+        {
+          sigaction (prompt_signals[i], &old[i], NULL);
+        }
+    }
+}
+
+/* Reads up to MAX_KEY_INPUT bytes (a line from a terminal, all of a pipe)
+ * into non-pageable memory. */
+static char *
+read_input (int       fd,
+            gboolean  one_line,
+            GError  **error)
+{
+  char buffer[MAX_KEY_INPUT + 1];
+  gsize len = 0;
+  char *result;
+
+  for (;;)
+    {
+      ssize_t n = read (fd, buffer + len, one_line ? 1 : MAX_KEY_INPUT + 1 - len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          explicit_bzero (buffer, sizeof buffer);
+          g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                       _("Could not read the key: %s."), g_strerror (saved_errno));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      len += n;
+      if (one_line && buffer[len - 1] == '\n')
+        break;
+      if (len > MAX_KEY_INPUT)
+        {
+          explicit_bzero (buffer, sizeof buffer);
+          g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                       _("That is far longer than any API key (more than %d bytes). "
+                         "Give the key alone."), MAX_KEY_INPUT);
+          return NULL;
+        }
+    }
+
+  /* The line break that ends what was typed or echoed is not part of it. */
+  if (len > 0 && buffer[len - 1] == '\n')
+    len--;
+  if (len > 0 && buffer[len - 1] == '\r')
+    len--;
+
+  result = byok_secret_dup (buffer, len);
+  explicit_bzero (buffer, sizeof buffer);
+  return result;
+}
+
+static char *
+prompt_for_key (ByokProvider  *provider,
+                GError       **error)
+{
+  struct sigaction old[G_N_ELEMENTS (prompt_signals)];
+  struct termios noecho;
+  char *input;
+
+  g_printerr (_("Paste or type the %s key (it is not shown), then press Enter: "),
+              byok_provider_get_name (provider));
+
+  if (tcgetattr (STDIN_FILENO, &saved_termios) == 0)
+    {
+      set_prompt_signals (TRUE, old);
+      termios_saved = 1;
+      noecho = saved_termios;
+      noecho.c_lflag &= ~(ECHO | ECHONL);
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &noecho);
+    }
+
+  input = read_input (STDIN_FILENO, TRUE, error);
+
+  if (termios_saved)
+    {
+      restore_terminal ();
+      set_prompt_signals (FALSE, old);
+    }
+  g_printerr ("\n");
+  return input;
+}
+
+static gboolean
+confirm (const char *question)
+{
+  char answer[16] = { 0 };
+
+  g_printerr ("%s ", question);
+  if (fgets (answer, sizeof answer, stdin) == NULL)
+    return FALSE;
+  /* Translators: the first letter of "yes" that the user types */
+  return answer[0] == 'y' || answer[0] == 'Y' || g_str_has_prefix (answer, C_("answer", "y"));
+}
+
+/* ── keys set ──────────────────────────────────────────────────────────── */
+
+static int
+keys_set (int    argc,
+          char **argv)
+{
+  static const char * const value_options[] = { "--account", "-a", NULL };
+  g_autofree char *account = NULL;
+  gboolean make_default = FALSE;
+  const GOptionEntry entries[] = {
+    { "account", 'a', 0, G_OPTION_ARG_STRING, &account,
+      N_("The key’s name, when a provider has several (default: “default”)"), N_("NAME") },
+    { "default", 0, 0, G_OPTION_ARG_NONE, &make_default,
+      N_("Make this the key calls use when they name no account"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokEngine) engine = NULL;
+  g_auto(GStrv) warnings = NULL;
+  g_autofree char *masked = NULL;
+  ByokProvider *provider;
+  ByokKeyFormatFlags flags;
+  gboolean interactive;
+  gboolean replaced = FALSE;
+  char *input = NULL;
+  char *cleaned = NULL;
+  gboolean ok;
+  int status;
+
+  if (argv_has_key (argc, argv, value_options))
+    return refuse_key_argument ("keys set");
+  if (!byok_cli_parse_options (&argc, &argv, _("PROVIDER"),
+                               _("Store an API key in the desktop keyring. The key is read from "
+                                 "standard input, or asked for without echo on a terminal; "
+                                 "never give it as an argument."),
+                               entries, &status))
+    return status;
+  if (argc < 2)
+    return byok_cli_usage_error ("keys set", _("Name the provider, e.g. “byok-cli keys set openai”."));
+  if (argc > 2)  /* key-looking arguments were refused above */
+    return byok_cli_usage_error ("keys set", _("Too many arguments: name one provider."));
+
+  engine = byok_cli_open_engine (&error);
+  if (engine == NULL)
+    return byok_cli_fail (error);
+  provider = lookup_provider (engine, argv[1], &error);
+  if (provider == NULL)
+    return byok_cli_fail (error);
+  if (!byok_provider_get_needs_key (provider))
+    {
+      g_printerr (_("byok-cli: %s needs no key.\n"), byok_provider_get_name (provider));
+      return BYOK_CLI_EXIT_FAILED;
+    }
+
+  interactive = isatty (STDIN_FILENO);
+  input = interactive ? prompt_for_key (provider, &error) : read_input (STDIN_FILENO, FALSE, &error);
+  if (input == NULL)
+    return byok_cli_fail (error);
+
+  flags = byok_key_format_check (byok_provider_get_id (provider),
+                                 byok_provider_get_key_prefix (provider),
+                                 input, &cleaned, &warnings);
+  byok_secret_free (input);
+  for (guint i = 0; warnings[i] != NULL; i++)
+    g_printerr ("%s\n", warnings[i]);
+
+  if (flags & BYOK_KEY_FORMAT_EMPTY)
+    {
+      byok_secret_free (cleaned);
+      g_printerr (_("byok-cli: no key was given; nothing was saved.\n"));
+      return BYOK_CLI_EXIT_FAILED;
+    }
+  if (byok_key_format_is_suspicious (flags) && interactive &&
+      !confirm (_("Save it anyway? [y/N]")))
+    {
+      byok_secret_free (cleaned);
+      g_printerr (_("Nothing was saved.\n"));
+      return BYOK_CLI_EXIT_FAILED;
+    }
+
+  masked = byok_key_format_mask (cleaned);
+  ok = byok_key_store_store_wait (byok_engine_get_key_store (engine), byok_provider_get_id (provider),
+                                  account, cleaned, &replaced, NULL, &error);
+  byok_secret_free (cleaned);
+  if (!ok)
+    return byok_cli_fail (error);
+
+  if (replaced)
+    /* Translators: provider name, account name, masked key */
+    printf (_("Replaced the %s key “%s” in the keyring: %s\n"), byok_provider_get_name (provider),
+            account != NULL ? account : BYOK_KEY_DEFAULT_ACCOUNT, masked);
+  else
+    printf (_("Saved the %s key “%s” in the keyring: %s\n"), byok_provider_get_name (provider),
+            account != NULL ? account : BYOK_KEY_DEFAULT_ACCOUNT, masked);
+
+  if (make_default)
+    {
+      if (!byok_key_store_set_default_wait (byok_engine_get_key_store (engine),
+                                            byok_provider_get_id (provider), account, NULL, &error))
+        return byok_cli_fail (error);
+      printf (_("It is now the key %s calls use.\n"), byok_provider_get_name (provider));
+    }
+  printf (_("Check that it works with “byok-cli keys test %s”.\n"), byok_provider_get_id (provider));
+  return BYOK_CLI_EXIT_OK;
+}
+
+/* ── keys delete ───────────────────────────────────────────────────────── */
+
+static int
+keys_delete (int    argc,
+             char **argv)
+{
+  static const char * const value_options[] = { "--account", "-a", NULL };
+  g_autofree char *account = NULL;
+  const GOptionEntry entries[] = {
+    { "account", 'a', 0, G_OPTION_ARG_STRING, &account,
+      N_("The key’s name (default: “default”)"), N_("NAME") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokEngine) engine = NULL;
+  ByokProvider *provider;
+  int status;
+
+  if (argv_has_key (argc, argv, value_options))
+    return refuse_key_argument ("keys delete");
+  if (!byok_cli_parse_options (&argc, &argv, _("PROVIDER"),
+                               _("Delete an API key from the desktop keyring."),
+                               entries, &status))
+    return status;
+  if (argc != 2)
+    return byok_cli_usage_error ("keys delete", _("Name one provider, e.g. “byok-cli keys delete openai”."));
+
+  engine = byok_cli_open_engine (&error);
+  if (engine == NULL)
+    return byok_cli_fail (error);
+  provider = lookup_provider (engine, argv[1], &error);
+  if (provider == NULL)
+    return byok_cli_fail (error);
+
+  if (!byok_key_store_delete_wait (byok_engine_get_key_store (engine), byok_provider_get_id (provider),
+                                   account, NULL, &error))
+    {
+      if (g_error_matches (error, BYOK_ERROR, BYOK_ERROR_NO_KEY))
+        {
+          g_autoptr(GPtrArray) env = byok_key_store_list_environment (byok_engine_get_key_store (engine),
+                                                                      byok_provider_get_id (provider));
+
+          if (env != NULL && env->len > 0)
+            g_printerr (_("byok-cli: the %s key in use comes from $%s; Byok cannot delete it. "
+                          "Remove the variable from your environment.\n"),
+                        byok_provider_get_name (provider),
+                        byok_key_get_env_var (g_ptr_array_index (env, 0)));
+        }
+      return byok_cli_fail (error);
+    }
+
+  printf (_("Deleted the %s key “%s” from the keyring.\n"), byok_provider_get_name (provider),
+          account != NULL ? account : BYOK_KEY_DEFAULT_ACCOUNT);
+  return BYOK_CLI_EXIT_OK;
+}
+
+/* ── dispatch ──────────────────────────────────────────────────────────── */
+
+/* Runs a subcommand with argv[0] "keys SUB", so that its --help and its
+ * errors name it in full. */
+static int
+run_sub (int          (*func) (int, char **),
+         const char    *name,
+         int            argc,
+         char         **argv)
+{
+  g_autofree char **args = g_new0 (char *, argc + 1);
+
+  for (int i = 0; i < argc; i++)
+    args[i] = argv[i];
+  args[0] = (char *) name;
+  return func (argc, args);
+}
+
+static void
+print_keys_help (FILE *out)
+{
+  fprintf (out, "%s\n\n", _("Usage: byok-cli keys COMMAND [OPTIONS…]"));
+  fprintf (out, "%s\n", _("Commands:"));
+  fprintf (out, "  %-8s %s\n", "list", _("List keys: provider, source, masked key, last check"));
+  fprintf (out, "  %-8s %s\n", "set", _("Store a key read from stdin or a hidden prompt"));
+  fprintf (out, "  %-8s %s\n", "delete", _("Delete a key from the keyring"));
+  fprintf (out, "  %-8s %s\n", "test", _("Check that a key works with the cheapest call"));
+  fprintf (out, "\n%s\n", _("Run “byok-cli keys COMMAND --help” for the options of a command."));
+}
+
+/**
+ * byok_cli_keys:
+ *
+ * `byok-cli keys SUBCOMMAND …`; argv[0] is "keys".
+ */
+int
+byok_cli_keys (int    argc,
+               char **argv)
+{
+  const char *sub;
+
+  /* Log lines (G_MESSAGES_DEBUG) must not mix with what scripts read. */
+  g_log_writer_default_set_use_stderr (TRUE);
+
+  if (argc < 2)
+    {
+      print_keys_help (stderr);
+      return BYOK_CLI_EXIT_USAGE;
+    }
+
+  sub = argv[1];
+  if (g_str_equal (sub, "--help") || g_str_equal (sub, "-h") || g_str_equal (sub, "help"))
+    {
+      print_keys_help (stdout);
+      return BYOK_CLI_EXIT_OK;
+    }
+  if (g_str_equal (sub, "list"))
+    return run_sub (keys_list, "keys list", argc - 1, argv + 1);
+  if (g_str_equal (sub, "set") || g_str_equal (sub, "add"))
+    return run_sub (keys_set, "keys set", argc - 1, argv + 1);
+  if (g_str_equal (sub, "delete") || g_str_equal (sub, "remove"))
+    return run_sub (keys_delete, "keys delete", argc - 1, argv + 1);
+  if (g_str_equal (sub, "test"))
+    return byok_cli_keys_test (argc - 1, argv + 1);
+
+  if (looks_like_key (sub))
+    return refuse_key_argument ("keys");
+  return byok_cli_usage_error ("keys", _("Unknown command “%s”."), sub);
+}

@@ -1,0 +1,232 @@
+/* byok-cli-providers.c — `byok-cli providers`: every provider, its dialect,
+ * base URL and where its key comes from (never any part of the key) */
+#define G_LOG_DOMAIN "byok-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "byok-cli-commands.h"
+#include "byok-cli-util.h"
+#include "byok-engine.h"
+#include "byok-error.h"
+
+typedef enum {
+  SOURCE_NONE,
+  SOURCE_NOT_NEEDED,
+  SOURCE_KEYRING,
+  SOURCE_ENVIRONMENT,
+} KeySource;
+
+typedef struct {
+  KeySource   source;
+  const char *env_var;   /* borrowed from the key */
+  const char *account;   /* borrowed from the key */
+} KeyInfo;
+
+/* The key a call would use: the active one. */
+static void
+find_key (ByokProvider *provider,
+          GPtrArray    *keys,
+          KeyInfo      *info)
+{
+  const char *id = byok_provider_get_id (provider);
+
+  info->source = byok_provider_get_needs_key (provider) ? SOURCE_NONE : SOURCE_NOT_NEEDED;
+  info->env_var = NULL;
+  info->account = NULL;
+  if (info->source == SOURCE_NOT_NEEDED || keys == NULL)
+    return;
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      ByokKey *key = g_ptr_array_index (keys, i);
+
+      if (g_strcmp0 (byok_key_get_provider (key), id) != 0 || !byok_key_get_is_active (key))
+        continue;
+      if (byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING)
+        {
+          info->source = SOURCE_KEYRING;
+          info->account = byok_key_get_account (key);
+        }
+      else
+        {
+          info->source = SOURCE_ENVIRONMENT;
+          info->env_var = byok_key_get_env_var (key);
+        }
+      return;
+    }
+}
+
+static char *
+describe_source (const KeyInfo *info)
+{
+  switch (info->source)
+    {
+    case SOURCE_KEYRING:
+      if (info->account != NULL && g_strcmp0 (info->account, "default") != 0)
+        /* Translators: %s is the name of a key in the keyring, e.g. "work" */
+        return g_strdup_printf (_("keyring (%s)"), info->account);
+      return g_strdup (_("keyring"));
+    case SOURCE_ENVIRONMENT:
+      /* Translators: %s is an environment variable, e.g. OPENAI_API_KEY */
+      return g_strdup_printf (_("environment %s"), info->env_var);
+    case SOURCE_NOT_NEEDED:
+      return g_strdup (_("not needed"));
+    case SOURCE_NONE:
+    default:
+      return g_strdup (_("none"));
+    }
+}
+
+static const char *
+source_id (KeySource source)
+{
+  switch (source)
+    {
+    case SOURCE_KEYRING:
+      return "keyring";
+    case SOURCE_ENVIRONMENT:
+      return "environment";
+    case SOURCE_NOT_NEEDED:
+      return "not-needed";
+    case SOURCE_NONE:
+    default:
+      return "none";
+    }
+}
+
+/* Keyring and environment keys of every provider; environment keys alone
+ * (with a note) when the keyring cannot be reached. */
+static GPtrArray *
+list_keys (ByokEngine *engine)
+{
+  ByokKeyStore *store = byok_engine_get_key_store (engine);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *keys = byok_key_store_list_wait (store, NULL, NULL, &error);
+  GPtrArray *providers;
+
+  if (keys != NULL)
+    return keys;
+
+  g_printerr (_("byok-cli: the keyring cannot be reached (%s); showing keys from the environment only.\n"),
+              error->message);
+  keys = g_ptr_array_new_with_free_func (g_object_unref);
+  providers = byok_catalog_get_providers (byok_engine_get_catalog (engine));
+  for (guint i = 0; i < providers->len; i++)
+    {
+      g_autoptr(GPtrArray) env = byok_key_store_list_environment (store,
+                                                                  byok_provider_get_id (g_ptr_array_index (providers, i)));
+
+      for (guint j = 0; j < env->len; j++)
+        {
+          ByokKey *key = g_ptr_array_index (env, j);
+
+          /* The first variable set is the one calls use. */
+          byok_key_set_is_active (key, j == 0);
+          g_ptr_array_add (keys, g_object_ref (key));
+        }
+    }
+  return keys;
+}
+
+int
+byok_cli_providers (int    argc,
+                    char **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(ByokEngine) engine = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *providers;
+  int status;
+
+  if (!byok_cli_parse_options (&argc, &argv, NULL,
+                               _("List the providers Byok knows: dialect, base URL and where the key comes from."),
+                               entries, &status))
+    return status;
+  if (argc > 1)
+    return byok_cli_usage_error ("providers", _("unexpected argument “%s”"), argv[1]);
+
+  engine = byok_cli_open_engine (&error);
+  if (engine == NULL)
+    return byok_cli_fail (error);
+
+  keys = list_keys (engine);
+  providers = byok_catalog_get_providers (byok_engine_get_catalog (engine));
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < providers->len; i++)
+        {
+          ByokProvider *provider = g_ptr_array_index (providers, i);
+          KeyInfo info;
+
+          find_key (provider, keys, &info);
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_string_value (builder, byok_provider_get_id (provider));
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, byok_provider_get_name (provider));
+          json_builder_set_member_name (builder, "dialect");
+          json_builder_add_string_value (builder, byok_provider_get_dialect_name (provider));
+          json_builder_set_member_name (builder, "base_url");
+          if (byok_provider_get_base_url (provider) != NULL)
+            json_builder_add_string_value (builder, byok_provider_get_base_url (provider));
+          else
+            json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "needs_key");
+          json_builder_add_boolean_value (builder, byok_provider_get_needs_key (provider));
+          json_builder_set_member_name (builder, "key_source");
+          json_builder_add_string_value (builder, source_id (info.source));
+          json_builder_set_member_name (builder, "key_env_var");
+          if (info.env_var != NULL)
+            json_builder_add_string_value (builder, info.env_var);
+          else
+            json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "key_account");
+          if (info.account != NULL)
+            json_builder_add_string_value (builder, info.account);
+          else
+            json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "lists_models");
+          json_builder_add_boolean_value (builder,
+                                          byok_provider_get_models_list (provider) != BYOK_MODELS_LIST_NONE);
+          json_builder_set_member_name (builder, "custom");
+          json_builder_add_boolean_value (builder, byok_provider_is_custom (provider));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      byok_cli_print_builder (builder);
+      return BYOK_CLI_EXIT_OK;
+    }
+  else
+    {
+      g_autoptr(ByokCliTable) table = byok_cli_table_new (5, _("ID"), _("NAME"), _("DIALECT"),
+                                                          _("BASE URL"), _("KEY"));
+
+      for (guint i = 0; i < providers->len; i++)
+        {
+          ByokProvider *provider = g_ptr_array_index (providers, i);
+          const char *base = byok_provider_get_base_url (provider);
+          g_autofree char *source = NULL;
+          KeyInfo info;
+
+          find_key (provider, keys, &info);
+          source = describe_source (&info);
+          byok_cli_table_add_row (table, byok_provider_get_id (provider), byok_provider_get_name (provider),
+                                  byok_provider_get_dialect_name (provider),
+                                  base != NULL ? base : _("(not set)"), source);
+        }
+      byok_cli_table_print (table, stdout);
+    }
+  return BYOK_CLI_EXIT_OK;
+}

@@ -1,0 +1,25 @@
+/* byok-cli-usage.h — `byok-cli usage` and `byok-cli pricing`, and what they
+ * share: the database, the usage store and the prices in force. */
+#pragma once
+
+#include "byok-catalog.h"
+#include "byok-pricing.h"
+#include "byok-usage-store.h"
+
+G_BEGIN_DECLS
+
+int byok_cli_usage   (int argc, char **argv);
+int byok_cli_pricing (int argc, char **argv);
+
+typedef struct _ByokCliUsageContext ByokCliUsageContext;
+
+ByokCliUsageContext *byok_cli_usage_context_open        (GError              **error);
+void                 byok_cli_usage_context_free        (ByokCliUsageContext  *context);
+ByokUsageStore      *byok_cli_usage_context_get_store   (ByokCliUsageContext  *context);
+ByokPricing         *byok_cli_usage_context_get_pricing (ByokCliUsageContext  *context);
+ByokCatalog         *byok_cli_usage_context_get_catalog (ByokCliUsageContext  *context);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokCliUsageContext, byok_cli_usage_context_free)
+
+char                *byok_cli_format_usd                (double                usd);
+
+G_END_DECLS

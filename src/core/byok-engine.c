@@ -1,0 +1,616 @@
+/* byok-engine.c — the core as the app and byok-cli use it */
+#define G_LOG_DOMAIN "byok-engine"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "byok-engine.h"
+#include "byok-error.h"
+#include "byok-price-overrides.h"
+
+struct _ByokEngine
+{
+  GObject               parent_instance;
+
+  ByokCatalog          *catalog;
+  ByokKeyStore         *key_store;
+  ByokDatabase         *database;
+  ByokUsageStore       *usage_store;
+  ByokPricing          *pricing;
+  ByokProviderSettings *settings;
+  ByokClient           *client;
+};
+
+G_DEFINE_FINAL_TYPE (ByokEngine, byok_engine, G_TYPE_OBJECT)
+
+enum {
+  DELTA,
+  REASONING_DELTA,
+  BUDGET_ALERT,
+  USAGE_RECORDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* ---- wiring -------------------------------------------------------------- */
+
+static void
+forward_delta (ByokClient      *client,
+               ByokChatRequest *request,
+               const char      *text,
+               ByokEngine      *self)
+{
+  g_signal_emit (self, signals[DELTA], 0, request, text);
+}
+
+static void
+forward_reasoning_delta (ByokClient      *client,
+                         ByokChatRequest *request,
+                         const char      *text,
+                         ByokEngine      *self)
+{
+  g_signal_emit (self, signals[REASONING_DELTA], 0, request, text);
+}
+
+/* Key events from the key store go to the database's key_events table. */
+static void
+record_key_event (const char   *provider_id,
+                  const char   *account,
+                  ByokKeyEvent  event,
+                  const char   *result,
+                  const char   *detail,
+                  gpointer      user_data)
+{
+  ByokEngine *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The history shows what happened to keys (added, replaced, tested,
+   * deleted); which account is the default is the keyring's own state. */
+  if (event == BYOK_KEY_EVENT_DEFAULT_CHANGED)
+    return;
+
+  if (g_strcmp0 (result, "OK") == 0)
+    result = "ok";
+  if (byok_usage_store_add_key_event (self->usage_store, provider_id, account,
+                                      byok_key_event_to_string (event), result, detail,
+                                      &error) <= 0)
+    g_warning ("Could not record a key event: %s", error->message);
+}
+
+/* ---- costs --------------------------------------------------------------- */
+
+typedef struct {
+  gboolean price_known;   /* what the usage row says */
+  gboolean cost_known;    /* whether @cost is a real figure */
+  double   cost;
+  double   savings;
+} AttemptCost;
+
+static void
+price_attempt (ByokEngine        *self,
+               const ByokAttempt *attempt,
+               AttemptCost       *out)
+{
+  const ByokUsage *usage = &attempt->usage;
+  gboolean answered = attempt->http_status >= 200 && attempt->http_status < 300;
+  ByokPrice price;
+  gboolean known;
+
+  known = byok_pricing_lookup (self->pricing, attempt->provider_id, attempt->model, &price, NULL);
+
+  out->price_known = known;
+  out->cost_known = TRUE;
+  out->cost = 0;
+  out->savings = 0;
+
+  if (!usage->reported && !answered)
+    {
+      /* No answer, nothing billed: an HTTP error, a refused connection, no key. */
+      return;
+    }
+  if (!usage->reported || !known)
+    {
+      /* Tokens were (or may have been) billed that Byok cannot price. */
+      out->price_known = FALSE;
+      out->cost_known = FALSE;
+      out->cost = NAN;
+      return;
+    }
+
+  if (!byok_price_cost (&price, usage->input_tokens, usage->cached_input_tokens,
+                        usage->cache_write_tokens, usage->output_tokens, &out->cost))
+    {
+      out->price_known = FALSE;
+      out->cost_known = FALSE;
+      out->cost = NAN;
+      return;
+    }
+
+  if (usage->cached_input_tokens > 0)
+    {
+      const ByokPriceTier *tier = byok_price_get_tier (&price, usage->input_tokens);
+      double input = tier != NULL ? tier->input : price.input;
+      double cached = tier != NULL ? tier->cached_input : price.cached_input;
+
+      if (byok_price_rate_is_known (input) && byok_price_rate_is_known (cached) && input > cached)
+        out->savings = (double) usage->cached_input_tokens * (input - cached) / 1e6;
+    }
+}
+
+/**
+ * byok_engine_cost_of:
+ * @known: (out) (optional): whether the price is known
+ *
+ * Returns: the cost in USD of @usage on @model at the price in force (the
+ *   user's override, else the catalog's), or NAN when the price is unknown
+ */
+double
+byok_engine_cost_of (ByokEngine      *self,
+                     const char      *provider_id,
+                     const char      *model,
+                     const ByokUsage *usage,
+                     gboolean        *known)
+{
+  double cost = NAN;
+  gboolean ok;
+
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), NAN);
+  g_return_val_if_fail (usage != NULL, NAN);
+
+  ok = byok_pricing_cost (self->pricing, provider_id, model, usage->input_tokens,
+                          usage->cached_input_tokens, usage->cache_write_tokens,
+                          usage->output_tokens, &cost);
+  if (known != NULL)
+    *known = ok;
+  return ok ? cost : NAN;
+}
+
+/**
+ * byok_engine_cost_of_attempt:
+ * @known: (out) (optional): whether the cost is known
+ *
+ * Returns: what one attempt cost: 0 when it got no answer (nothing was
+ *   billed), NAN when tokens were billed that cannot be priced (unknown
+ *   price, or usage the provider did not report)
+ */
+double
+byok_engine_cost_of_attempt (ByokEngine        *self,
+                             const ByokAttempt *attempt,
+                             gboolean          *known)
+{
+  AttemptCost cost;
+
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), NAN);
+  g_return_val_if_fail (attempt != NULL, NAN);
+
+  price_attempt (self, attempt, &cost);
+  if (known != NULL)
+    *known = cost.cost_known;
+  return cost.cost;
+}
+
+/**
+ * byok_engine_cost_of_result:
+ * @known: (out) (optional): whether every attempt's cost is known
+ *
+ * Returns: what a call cost, all its attempts together; NAN when any
+ *   attempt's cost is unknown
+ */
+double
+byok_engine_cost_of_result (ByokEngine           *self,
+                            const ByokChatResult *result,
+                            gboolean             *known)
+{
+  double total = 0;
+  gboolean all_known = TRUE;
+
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), NAN);
+  g_return_val_if_fail (result != NULL, NAN);
+
+  for (guint i = 0; i < result->attempts->len; i++)
+    {
+      gboolean attempt_known;
+      double cost = byok_engine_cost_of_attempt (self, g_ptr_array_index (result->attempts, i),
+                                                 &attempt_known);
+
+      if (attempt_known)
+        total += cost;
+      else
+        all_known = FALSE;
+    }
+  if (known != NULL)
+    *known = all_known;
+  return all_known ? total : NAN;
+}
+
+/* ---- chat ---------------------------------------------------------------- */
+
+typedef struct {
+  ByokChatRequest *request;
+  char            *provider_id;
+  char            *model;
+  gint64           conversation_id;
+} EngineChat;
+
+static void
+engine_chat_free (EngineChat *chat)
+{
+  g_clear_pointer (&chat->request, byok_chat_request_unref);
+  g_free (chat->provider_id);
+  g_free (chat->model);
+  g_free (chat);
+}
+
+/* Checks the budgets of @provider_id and the overall one; emits
+ * "budget-alert" for a threshold crossed. Returns FALSE with BYOK_ERROR_BUDGET
+ * on a hard stop. A database failure is logged, not fatal: a broken budget
+ * table must not stop the user from working. */
+static gboolean
+check_budget (ByokEngine  *self,
+              const char  *provider_id,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *scope = NULL;
+  guint percent = 0;
+  gboolean ok;
+
+  ok = byok_usage_store_check_budget (self->usage_store, provider_id, &percent, &scope, &local_error);
+  if (percent > 0 && scope != NULL)
+    {
+      g_debug ("budget %s crossed %u%%", scope, percent);
+      g_signal_emit (self, signals[BUDGET_ALERT], 0, scope, percent);
+    }
+  if (ok)
+    return TRUE;
+  if (g_error_matches (local_error, BYOK_ERROR, BYOK_ERROR_BUDGET))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_warning ("Could not check the budgets: %s", local_error->message);
+  return TRUE;
+}
+
+static void
+record_attempts (ByokEngine     *self,
+                 EngineChat     *chat,
+                 ByokChatResult *result)
+{
+  for (guint i = 0; i < result->attempts->len; i++)
+    {
+      ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
+      ByokUsageRecord record = { 0, };
+      g_autoptr(GError) error = NULL;
+      AttemptCost cost;
+      gint64 id;
+
+      price_attempt (self, attempt, &cost);
+      record.provider = attempt->provider_id;
+      record.model = attempt->model;
+      record.conversation_id = chat->conversation_id;
+      record.input_tokens = attempt->usage.input_tokens;
+      record.output_tokens = attempt->usage.output_tokens;
+      record.cached_input_tokens = attempt->usage.cached_input_tokens;
+      record.cache_write_tokens = attempt->usage.cache_write_tokens;
+      record.reasoning_tokens = attempt->usage.reasoning_tokens;
+      record.price_known = cost.price_known && cost.cost_known;
+      record.cost_usd = record.price_known ? cost.cost : 0;
+      record.cache_savings_usd = cost.savings;
+      record.latency_us = MAX (attempt->latency_us, 0);
+      record.ttft_us = attempt->ttft_us;
+      record.status = (char *) (attempt->error != NULL ? byok_error_get_class (attempt->error) : "ok");
+      record.http_status = (int) attempt->http_status;
+      record.is_retry = attempt->is_retry;
+      record.is_fallback = attempt->is_fallback;
+      record.attempt = (int) i + 1;
+
+      id = byok_usage_store_record (self->usage_store, &record, &error);
+      if (id <= 0)
+        {
+          g_warning ("Could not record the usage of a call to %s: %s", attempt->provider_id,
+                     error != NULL ? error->message : "?");
+          continue;
+        }
+      record.id = id;
+      g_signal_emit (self, signals[USAGE_RECORDED], 0, &record);
+    }
+}
+
+static void
+engine_chat_done (GObject      *source,
+                  GAsyncResult *async,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ByokEngine *self = g_task_get_source_object (task);
+  EngineChat *chat = g_task_get_task_data (task);
+  ByokChatResult *result = byok_client_chat_finish (BYOK_CLIENT (source), async);
+
+  record_attempts (self, chat, result);
+  /* After the spending: tell of a threshold this call crossed. */
+  check_budget (self, result->provider_id, NULL);
+  g_task_return_pointer (task, result, (GDestroyNotify) byok_chat_result_unref);
+}
+
+/**
+ * byok_engine_chat_async:
+ * @request: what to ask; the engine's "delta" signals carry it
+ * @provider_id: the provider to ask first
+ * @model: (nullable): its model; %NULL for @request->model
+ * @fallbacks: (nullable) (array zero-terminated=1): "PROVIDER/MODEL" pairs
+ * @conversation_id: the conversation the usage rows belong to; 0 for none
+ *
+ * See byok_client_chat_async(); this adds budgets and usage records.
+ */
+void
+byok_engine_chat_async (ByokEngine          *self,
+                        ByokChatRequest     *request,
+                        const char          *provider_id,
+                        const char          *model,
+                        const char * const  *fallbacks,
+                        gint64               conversation_id,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) allowed = NULL;
+  EngineChat *chat;
+
+  g_return_if_fail (BYOK_IS_ENGINE (self));
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (provider_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, byok_engine_chat_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  chat = g_new0 (EngineChat, 1);
+  chat->request = byok_chat_request_ref (request);
+  chat->provider_id = g_strdup (provider_id);
+  chat->model = g_strdup (model != NULL ? model : request->model);
+  chat->conversation_id = conversation_id;
+  g_task_set_task_data (task, chat, (GDestroyNotify) engine_chat_free);
+
+  if (!check_budget (self, provider_id, &error))
+    {
+      ByokChatResult *result = byok_chat_result_new (provider_id, chat->model);
+
+      byok_chat_result_take_error (result, g_steal_pointer (&error));
+      g_task_return_pointer (task, result, (GDestroyNotify) byok_chat_result_unref);
+      return;
+    }
+
+  /* Fallbacks to a provider whose budget is stopped are left out. */
+  allowed = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; fallbacks != NULL && fallbacks[i] != NULL; i++)
+    {
+      g_autofree char *fallback_provider = NULL;
+      g_autofree char *fallback_model = NULL;
+      g_autoptr(GError) fallback_error = NULL;
+
+      if (byok_client_parse_target (self->client, fallbacks[i], &fallback_provider, &fallback_model, NULL) &&
+          g_strcmp0 (fallback_provider, provider_id) != 0 &&
+          !check_budget (self, fallback_provider, &fallback_error))
+        {
+          g_debug ("leaving %s out of the fallbacks: %s", fallbacks[i], fallback_error->message);
+          continue;
+        }
+      g_ptr_array_add (allowed, g_strdup (fallbacks[i]));
+    }
+  g_ptr_array_add (allowed, NULL);
+
+  byok_client_chat_async (self->client, request, provider_id, chat->model,
+                          (const char * const *) allowed->pdata, cancellable,
+                          engine_chat_done, g_steal_pointer (&task));
+}
+
+/**
+ * byok_engine_chat_finish:
+ *
+ * Returns: (transfer full): the result, never %NULL; see
+ *   byok_client_chat_finish(). A budget stop is a result with
+ *   BYOK_ERROR_BUDGET and no attempts.
+ */
+ByokChatResult *
+byok_engine_chat_finish (ByokEngine   *self,
+                         GAsyncResult *result)
+{
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), NULL);
+}
+
+/* ---- object -------------------------------------------------------------- */
+
+/**
+ * byok_engine_reload_prices:
+ *
+ * Reads the user's price overrides from the database into the pricing
+ * again (byok_price_overrides_load()).
+ */
+gboolean
+byok_engine_reload_prices (ByokEngine  *self,
+                           GError     **error)
+{
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), FALSE);
+
+  return byok_price_overrides_load (self->usage_store, self->pricing, error);
+}
+
+static void
+byok_engine_dispose (GObject *object)
+{
+  ByokEngine *self = BYOK_ENGINE (object);
+
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  if (self->key_store != NULL)
+    byok_key_store_set_event_sink (self->key_store, NULL, NULL, NULL);
+  g_clear_object (&self->client);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->pricing);
+  g_clear_object (&self->usage_store);
+  g_clear_object (&self->database);
+  g_clear_object (&self->key_store);
+  g_clear_object (&self->catalog);
+
+  G_OBJECT_CLASS (byok_engine_parent_class)->dispose (object);
+}
+
+static void
+byok_engine_class_init (ByokEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = byok_engine_dispose;
+
+  /**
+   * ByokEngine::delta:
+   * @request: the request of the call
+   * @text: the text that just arrived
+   */
+  signals[DELTA] =
+    g_signal_new ("delta", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  BYOK_TYPE_CHAT_REQUEST | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /**
+   * ByokEngine::reasoning-delta:
+   * @request: the request of the call
+   * @text: the reasoning text that just arrived
+   */
+  signals[REASONING_DELTA] =
+    g_signal_new ("reasoning-delta", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  BYOK_TYPE_CHAT_REQUEST | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /**
+   * ByokEngine::budget-alert:
+   * @scope: "all" or a provider id
+   * @percent: 50, 80 or 100
+   *
+   * Spending this month reached @percent of the budget of @scope; emitted
+   * once per threshold and month.
+   */
+  signals[BUDGET_ALERT] =
+    g_signal_new ("budget-alert", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
+  /**
+   * ByokEngine::usage-recorded:
+   * @record: the usage row just written (with its id)
+   *
+   * One attempt of a chat was recorded: the dashboard may refresh.
+   */
+  signals[USAGE_RECORDED] =
+    g_signal_new ("usage-recorded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, BYOK_TYPE_USAGE_RECORD | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+byok_engine_init (ByokEngine *self)
+{
+}
+
+/**
+ * byok_engine_new:
+ * @db_path: (nullable): the database file; %NULL for the user's
+ *   (`$XDG_DATA_HOME/byok/byok.db`)
+ *
+ * Returns: (transfer full): the engine, or %NULL with BYOK_ERROR_STORAGE
+ *   when the database cannot be opened
+ */
+ByokEngine *
+byok_engine_new (const char  *db_path,
+                 GError     **error)
+{
+  g_autoptr(ByokEngine) self = g_object_new (BYOK_TYPE_ENGINE, NULL);
+  g_autofree char *default_path = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (db_path == NULL)
+    db_path = default_path = byok_database_get_default_path ();
+
+  self->database = byok_database_open (db_path, error);
+  if (self->database == NULL)
+    return NULL;
+  self->usage_store = byok_usage_store_new (self->database);
+
+  self->catalog = byok_catalog_new_default ();
+  self->key_store = byok_key_store_new ();
+  /* Registers every catalog provider, with its environment variables. */
+  self->client = byok_client_new (self->catalog, self->key_store);
+  byok_key_store_set_event_sink (self->key_store, record_key_event, self, NULL);
+  g_signal_connect (self->client, "delta", G_CALLBACK (forward_delta), self);
+  g_signal_connect (self->client, "reasoning-delta", G_CALLBACK (forward_reasoning_delta), self);
+
+  self->pricing = byok_pricing_new (self->catalog);
+  if (!byok_price_overrides_load (self->usage_store, self->pricing, &local_error))
+    {
+      g_warning ("Could not load your prices: %s", local_error->message);
+      g_clear_error (&local_error);
+    }
+
+  self->settings = byok_provider_settings_new (self->database);
+  if (!byok_provider_settings_apply (self->settings, self->catalog, self->key_store, &local_error))
+    {
+      g_warning ("Could not apply the provider settings: %s", local_error->message);
+      g_clear_error (&local_error);
+    }
+
+  return g_steal_pointer (&self);
+}
+
+ByokCatalog *
+byok_engine_get_catalog (ByokEngine *self)
+{
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), NULL);
+  return self->catalog;
+}
+
+ByokKeyStore *
+byok_engine_get_key_store (ByokEngine *self)
+{
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), NULL);
+  return self->key_store;
+}
+
+ByokDatabase *
+byok_engine_get_database (ByokEngine *self)
+{
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), NULL);
+  return self->database;
+}
+
+ByokUsageStore *
+byok_engine_get_usage_store (ByokEngine *self)
+{
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), NULL);
+  return self->usage_store;
+}
+
+ByokPricing *
+byok_engine_get_pricing (ByokEngine *self)
+{
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), NULL);
+  return self->pricing;
+}
+
+ByokProviderSettings *
+byok_engine_get_provider_settings (ByokEngine *self)
+{
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), NULL);
+  return self->settings;
+}
+
+ByokClient *
+byok_engine_get_client (ByokEngine *self)
+{
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), NULL);
+  return self->client;
+}

@@ -1,0 +1,79 @@
+/* byok-engine.h — the core as the app and byok-cli use it
+ *
+ * One object that owns the pieces and wires them together: the catalog, the
+ * key store (every provider registered, its key events written to the
+ * database), the database with its usage store, the pricing (the user's
+ * price overrides loaded), the provider settings (applied at start) and the
+ * client.
+ *
+ * A chat through the engine honours budgets and records every attempt:
+ *   1. the budgets of the provider (and the overall one) are checked: a hard
+ *      stop fails the call with BYOK_ERROR_BUDGET before anything is sent;
+ *      fallbacks whose provider is stopped are left out of the chain;
+ *   2. the client makes the call; its "delta" and "reasoning-delta" signals
+ *      are re-emitted by the engine, so a view connects once;
+ *   3. every attempt — successes and failures, retries and fallbacks — is
+ *      one usage row, priced at the price in force (an unknown price is
+ *      recorded as unknown, never as $0), with its cache savings;
+ *   4. the budgets are checked again; a crossed 50/80/100 % threshold is
+ *      reported once through "budget-alert".
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "byok-usage-store.h"
+
+#include "byok-catalog.h"
+#include "byok-chat-request.h"
+#include "byok-chat-result.h"
+#include "byok-client.h"
+#include "byok-database.h"
+#include "byok-key-store.h"
+#include "byok-pricing.h"
+#include "byok-provider-settings.h"
+
+G_BEGIN_DECLS
+
+#define BYOK_TYPE_ENGINE (byok_engine_get_type ())
+G_DECLARE_FINAL_TYPE (ByokEngine, byok_engine, BYOK, ENGINE, GObject)
+
+ByokEngine           *byok_engine_new                  (const char          *db_path,
+                                                        GError             **error);
+
+ByokCatalog          *byok_engine_get_catalog          (ByokEngine          *self);
+ByokKeyStore         *byok_engine_get_key_store        (ByokEngine          *self);
+ByokDatabase         *byok_engine_get_database         (ByokEngine          *self);
+ByokUsageStore       *byok_engine_get_usage_store      (ByokEngine          *self);
+ByokPricing          *byok_engine_get_pricing          (ByokEngine          *self);
+ByokProviderSettings *byok_engine_get_provider_settings (ByokEngine         *self);
+ByokClient           *byok_engine_get_client           (ByokEngine          *self);
+
+gboolean              byok_engine_reload_prices        (ByokEngine          *self,
+                                                        GError             **error);
+
+void                  byok_engine_chat_async           (ByokEngine          *self,
+                                                        ByokChatRequest     *request,
+                                                        const char          *provider_id,
+                                                        const char          *model,
+                                                        const char * const  *fallbacks,
+                                                        gint64               conversation_id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+ByokChatResult       *byok_engine_chat_finish          (ByokEngine          *self,
+                                                        GAsyncResult        *result);
+
+double                byok_engine_cost_of              (ByokEngine          *self,
+                                                        const char          *provider_id,
+                                                        const char          *model,
+                                                        const ByokUsage     *usage,
+                                                        gboolean            *known);
+double                byok_engine_cost_of_attempt      (ByokEngine          *self,
+                                                        const ByokAttempt   *attempt,
+                                                        gboolean            *known);
+double                byok_engine_cost_of_result       (ByokEngine          *self,
+                                                        const ByokChatResult *result,
+                                                        gboolean            *known);
+
+G_END_DECLS

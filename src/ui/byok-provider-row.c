@@ -1,0 +1,1569 @@
+/* byok-provider-row.c — one provider on the Providers page
+ *
+ * The header shows the provider's name and where the key it uses comes
+ * from, masked, with the result of its last check. Expanded, the row adds or
+ * replaces the key (stored in the keyring and checked at once), lists every
+ * key with a check and a delete button, and holds the provider's settings:
+ * endpoint, base URL (Azure: endpoint, deployment, API version), default
+ * model, on/off, environment preference, the recent key history, and for a
+ * custom provider a remove button.
+ *
+ * A key is never shown: keys are wiped from memory as soon as the keyring
+ * lists them, and only their masked form is kept.
+ */
+#define G_LOG_DOMAIN "byok-providers-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "byok-error.h"
+#include "byok-key-format.h"
+#include "byok-provider-row.h"
+
+#define HISTORY_LENGTH 5
+
+G_DEFINE_ENUM_TYPE (ByokProviderStatus, byok_provider_status,
+  G_DEFINE_ENUM_VALUE (BYOK_PROVIDER_STATUS_LOADING, "loading"),
+  G_DEFINE_ENUM_VALUE (BYOK_PROVIDER_STATUS_NOT_SET, "not-set"),
+  G_DEFINE_ENUM_VALUE (BYOK_PROVIDER_STATUS_NO_KEY_NEEDED, "no-key-needed"),
+  G_DEFINE_ENUM_VALUE (BYOK_PROVIDER_STATUS_ENVIRONMENT, "environment"),
+  G_DEFINE_ENUM_VALUE (BYOK_PROVIDER_STATUS_KEYRING, "keyring"),
+  G_DEFINE_ENUM_VALUE (BYOK_PROVIDER_STATUS_CHECKING, "checking"),
+  G_DEFINE_ENUM_VALUE (BYOK_PROVIDER_STATUS_VALID, "valid"),
+  G_DEFINE_ENUM_VALUE (BYOK_PROVIDER_STATUS_REJECTED, "rejected"),
+  G_DEFINE_ENUM_VALUE (BYOK_PROVIDER_STATUS_CHECK_FAILED, "check-failed"),
+  G_DEFINE_ENUM_VALUE (BYOK_PROVIDER_STATUS_KEYRING_ERROR, "keyring-error"))
+
+/* The result of the last check of one key. */
+typedef struct {
+  gint64         time_us;
+  gboolean       ok;
+  ByokErrorCode  code;          /* when !ok */
+  char          *error_class;   /* when !ok: "AUTH", … */
+  char          *message;       /* when !ok; never a key */
+} Check;
+
+static void
+check_free (gpointer data)
+{
+  Check *check = data;
+
+  g_free (check->error_class);
+  g_free (check->message);
+  g_free (check);
+}
+
+struct _ByokProviderRow
+{
+  AdwExpanderRow       parent_instance;
+
+  GtkStack            *status_stack;
+  GtkImage            *status_icon;
+  GtkSpinner          *spinner;
+  AdwPasswordEntryRow *key_entry;
+  AdwActionRow        *warning_row;
+  AdwComboRow         *endpoint_row;
+  AdwEntryRow         *base_url_row;
+  AdwEntryRow         *deployment_row;
+  AdwEntryRow         *api_version_row;
+  AdwComboRow         *model_row;
+  GtkButton           *refresh_models_button;
+  AdwActionRow        *enabled_row;
+  GtkSwitch           *enabled_switch;
+  AdwActionRow        *prefer_env_row;
+  GtkSwitch           *prefer_env_switch;
+  AdwActionRow        *history_row;
+  AdwActionRow        *remove_row;
+  GtkButton           *remove_button;
+
+  ByokEngine          *engine;
+  ByokProvider        *provider;
+  GCancellable        *cancellable;
+
+  GPtrArray           *keys;          /* ByokKey, secrets wiped */
+  GPtrArray           *key_rows;      /* AdwActionRow, in the expander */
+  char                *keyring_error;
+  GHashTable          *checks;        /* account ("" for the environment) → Check */
+  GPtrArray           *model_ids;     /* the ids behind model_row's items 1… */
+  guint                n_checking;
+  guint                tick_id;
+  ByokProviderStatus   status;
+
+  guint                loaded : 1;
+  guint                updating : 1;
+  guint                disposed : 1;
+  guint                refreshing_models : 1;
+};
+
+G_DEFINE_FINAL_TYPE (ByokProviderRow, byok_provider_row, ADW_TYPE_EXPANDER_ROW)
+
+enum {
+  PROP_0,
+  PROP_STATUS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void update_status (ByokProviderRow *self);
+static void run_check (ByokProviderRow *self, const char *account);
+
+/* ── async operations that outlive nothing ─────────────────────────────── */
+
+/* What an async callback gets: a weak reference, so a row that went away
+ * (its operations are cancelled in dispose) is never touched. */
+typedef struct {
+  GWeakRef  row;
+  char     *account;
+  guint     pending;   /* remove: key deletions still running */
+} RowOp;
+
+static RowOp *
+row_op_new (ByokProviderRow *self,
+            const char      *account)
+{
+  RowOp *op = g_new0 (RowOp, 1);
+
+  g_weak_ref_init (&op->row, self);
+  op->account = g_strdup (account);
+  return op;
+}
+
+static void
+row_op_free (RowOp *op)
+{
+  g_weak_ref_clear (&op->row);
+  g_free (op->account);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RowOp, row_op_free)
+
+static void
+row_op_closure_free (gpointer  data,
+                     GClosure *closure)
+{
+  row_op_free (data);
+}
+
+static ByokProviderRow *
+row_op_get (RowOp *op)
+{
+  ByokProviderRow *self = g_weak_ref_get (&op->row);
+
+  if (self != NULL && self->disposed)
+    g_clear_object (&self);
+  return self;
+}
+
+/* ── helpers ───────────────────────────────────────────────────────────── */
+
+static void
+toast (ByokProviderRow *self,
+       const char      *text)
+{
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", text))
+    g_debug ("no window to show a toast in");
+}
+
+static const char *
+provider_id (ByokProviderRow *self)
+{
+  return byok_provider_get_id (self->provider);
+}
+
+static const char *
+provider_name (ByokProviderRow *self)
+{
+  return byok_provider_get_name (self->provider);
+}
+
+static gboolean
+is_azure (ByokProviderRow *self)
+{
+  return byok_provider_get_azure_api_version (self->provider) != NULL;
+}
+
+static const char *
+account_key (const char *account)
+{
+  return account != NULL ? account : "";
+}
+
+/* "just now", "5 min ago", "3 h ago", "yesterday", "12 Mar", "12 Mar 2024" */
+static char *
+format_ago (gint64 time_us)
+{
+  gint64 seconds = (g_get_real_time () - time_us) / G_USEC_PER_SEC;
+  g_autoptr(GDateTime) then = NULL;
+  g_autoptr(GDateTime) now = NULL;
+
+  if (seconds < 60)
+    return g_strdup (_("just now"));
+  if (seconds < 3600)
+    return g_strdup_printf (ngettext ("%d min ago", "%d min ago", (int) (seconds / 60)),
+                            (int) (seconds / 60));
+  if (seconds < 24 * 3600)
+    return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", (int) (seconds / 3600)),
+                            (int) (seconds / 3600));
+  if (seconds < 48 * 3600)
+    return g_strdup (_("yesterday"));
+
+  then = g_date_time_new_from_unix_local (time_us / G_USEC_PER_SEC);
+  now = g_date_time_new_now_local ();
+  if (then == NULL || now == NULL)
+    return g_strdup ("");
+  if (g_date_time_get_year (then) == g_date_time_get_year (now))
+    /* Translators: a date in this year, see the GDateTime format codes */
+    return g_date_time_format (then, _("%-d %b"));
+  /* Translators: a date in another year, see the GDateTime format codes */
+  return g_date_time_format (then, _("%-d %b %Y"));
+}
+
+static char *
+join_parts (GPtrArray *parts)
+{
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
+}
+
+static ByokKey *
+active_key (ByokProviderRow *self)
+{
+  for (guint i = 0; self->keys != NULL && i < self->keys->len; i++)
+    {
+      ByokKey *key = g_ptr_array_index (self->keys, i);
+
+      if (byok_key_get_is_active (key))
+        return key;
+    }
+  return NULL;
+}
+
+/* The keyring account a new key replaces: the default keyring key's, or
+ * NULL ("default") when there is none. */
+static const char *
+replace_account (ByokProviderRow *self)
+{
+  for (guint i = 0; self->keys != NULL && i < self->keys->len; i++)
+    {
+      ByokKey *key = g_ptr_array_index (self->keys, i);
+
+      if (byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING && byok_key_get_is_default (key))
+        return byok_key_get_account (key);
+    }
+  return NULL;
+}
+
+static Check *
+lookup_check (ByokProviderRow *self,
+              ByokKey         *key)
+{
+  return g_hash_table_lookup (self->checks, account_key (byok_key_get_account (key)));
+}
+
+static void
+remember_check (ByokProviderRow *self,
+                const char      *account,
+                gint64           time_us,
+                gboolean         ok,
+                ByokErrorCode    code,
+                const char      *error_class,
+                const char      *message)
+{
+  Check *old = g_hash_table_lookup (self->checks, account_key (account));
+  Check *check;
+
+  if (old != NULL && old->time_us > time_us)
+    return;
+
+  check = g_new0 (Check, 1);
+  check->time_us = time_us;
+  check->ok = ok;
+  check->code = code;
+  check->error_class = g_strdup (error_class);
+  check->message = g_strdup (message);
+  g_hash_table_replace (self->checks, g_strdup (account_key (account)), check);
+}
+
+/* What a check said, short: "valid, checked 2 min ago". */
+static char *
+describe_check (const Check *check)
+{
+  g_autofree char *ago = format_ago (check->time_us);
+
+  if (check->ok)
+    /* Translators: %s is a time such as "2 min ago" */
+    return g_strdup_printf (_("valid, checked %s"), ago);
+  if (check->code == BYOK_ERROR_AUTH)
+    /* Translators: %s is a time such as "2 min ago" */
+    return g_strdup_printf (_("rejected, checked %s"), ago);
+  /* Translators: the first %s is an error class (QUOTA, NETWORK…), the second a time */
+  return g_strdup_printf (_("check failed (%s), %s"), check->error_class, ago);
+}
+
+/* ── key events from the database ──────────────────────────────────────── */
+
+static char *
+describe_event (const ByokKeyEventRecord *event)
+{
+  g_autofree char *ago = format_ago (event->time_us);
+  g_autofree char *what = NULL;
+
+  if (g_strcmp0 (event->event, "added") == 0)
+    what = g_strdup (_("Added"));
+  else if (g_strcmp0 (event->event, "replaced") == 0)
+    what = g_strdup (_("Replaced"));
+  else if (g_strcmp0 (event->event, "deleted") == 0)
+    what = g_strdup (_("Deleted"));
+  else if (g_strcmp0 (event->result, "ok") == 0 || g_strcmp0 (event->result, "OK") == 0)
+    what = g_strdup (_("Checked: valid"));
+  else if (g_strcmp0 (event->result, "AUTH") == 0)
+    what = g_strdup (_("Checked: rejected"));
+  else
+    /* Translators: %s is an error class (QUOTA, NETWORK…) */
+    what = g_strdup_printf (_("Checked: failed (%s)"), event->result != NULL ? event->result : "?");
+
+  if (event->account != NULL && g_strcmp0 (event->account, BYOK_KEY_DEFAULT_ACCOUNT) != 0)
+    /* Translators: an event, the key's name, a time: "Added (work) · 2 min ago" */
+    return g_strdup_printf (_("%s (%s) · %s"), what, event->account, ago);
+  /* Translators: an event and a time: "Added · 2 min ago" */
+  return g_strdup_printf (_("%s · %s"), what, ago);
+}
+
+static void
+load_events (ByokProviderRow *self)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) history = g_string_new (NULL);
+
+  events = byok_usage_store_list_key_events (byok_engine_get_usage_store (self->engine),
+                                             provider_id (self), 50, &error);
+  if (events == NULL)
+    {
+      g_debug ("key events of %s: %s", provider_id (self), error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->history_row), FALSE);
+      return;
+    }
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const ByokKeyEventRecord *event = g_ptr_array_index (events, i);
+
+      if (i < HISTORY_LENGTH)
+        {
+          g_autofree char *line = describe_event (event);
+
+          if (history->len > 0)
+            g_string_append_c (history, '\n');
+          g_string_append (history, line);
+        }
+      if (g_strcmp0 (event->event, "tested") == 0)
+        {
+          gboolean ok = g_strcmp0 (event->result, "ok") == 0 || g_strcmp0 (event->result, "OK") == 0;
+          ByokErrorCode code = BYOK_ERROR_SERVER;
+
+          if (!ok && event->result != NULL)
+            byok_error_code_from_string (event->result, &code);
+          remember_check (self, event->account, event->time_us, ok, code, event->result,
+                          event->detail);
+        }
+    }
+
+  adw_action_row_set_subtitle (self->history_row, history->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->history_row), history->len > 0);
+}
+
+/* ── key rows ──────────────────────────────────────────────────────────── */
+
+static void delete_clicked (GtkButton *button, ByokProviderRow *self);
+
+static void
+check_clicked (GtkButton       *button,
+               ByokProviderRow *self)
+{
+  run_check (self, g_object_get_data (G_OBJECT (button), "byok-account"));
+}
+
+static GtkWidget *
+new_key_row (ByokProviderRow *self,
+             ByokKey         *key)
+{
+  gboolean keyring = byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING;
+  const char *account = byok_key_get_account (key);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *check_button;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *check_label = NULL;
+  Check *check = lookup_check (self, key);
+
+  if (keyring && g_strcmp0 (account, BYOK_KEY_DEFAULT_ACCOUNT) == 0)
+    title = g_strdup (_("Key in the Keyring"));
+  else if (keyring)
+    /* Translators: %s is the key's name, e.g. "work" */
+    title = g_strdup_printf (_("Key “%s” in the Keyring"), account);
+  else
+    /* Translators: %s is an environment variable, e.g. OPENAI_API_KEY */
+    title = g_strdup_printf (_("Key from $%s"), byok_key_get_env_var (key));
+
+  g_ptr_array_add (parts, g_strdup (byok_key_get_masked (key)));
+  if (byok_key_get_is_active (key))
+    g_ptr_array_add (parts, g_strdup (_("in use")));
+  if (check != NULL)
+    g_ptr_array_add (parts, describe_check (check));
+  if (check != NULL && !check->ok && check->message != NULL)
+    g_ptr_array_add (parts, g_strdup (check->message));
+  subtitle = join_parts (parts);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  g_object_set_data_full (G_OBJECT (row), "byok-account", g_strdup (account), g_free);
+
+  /* Only the key in use can be checked: a check sends the key calls use. */
+  if (keyring || byok_key_get_is_active (key))
+    {
+      check_button = gtk_button_new_with_mnemonic (_("_Check"));
+      gtk_widget_set_valign (check_button, GTK_ALIGN_CENTER);
+      gtk_widget_set_sensitive (check_button, self->n_checking == 0);
+      /* Translators: the accessible name of the Check button: "Check the key in the keyring" */
+      check_label = g_strdup_printf (_("Check: %s"), title);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, check_label, -1);
+      gtk_widget_set_tooltip_text (check_button, _("Check that the provider accepts this key"));
+      g_object_set_data_full (G_OBJECT (check_button), "byok-account", g_strdup (account), g_free);
+      g_signal_connect (check_button, "clicked", G_CALLBACK (check_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), check_button);
+    }
+
+  if (keyring)
+    {
+      g_autofree char *delete_label = NULL;
+      GtkWidget *delete_button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+      gtk_widget_set_valign (delete_button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (delete_button, "flat");
+      gtk_widget_set_tooltip_text (delete_button, _("Delete Key…"));
+      /* Translators: the accessible name of the delete button: "Delete: Key in the Keyring" */
+      delete_label = g_strdup_printf (_("Delete: %s"), title);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (delete_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, delete_label, -1);
+      g_object_set_data_full (G_OBJECT (delete_button), "byok-account", g_strdup (account), g_free);
+      g_signal_connect (delete_button, "clicked", G_CALLBACK (delete_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), delete_button);
+    }
+
+  return row;
+}
+
+static void
+rebuild_key_rows (ByokProviderRow *self)
+{
+  GtkWidget *list = gtk_widget_get_parent (GTK_WIDGET (self->key_entry));
+  int position;
+
+  for (guint i = 0; i < self->key_rows->len; i++)
+    adw_expander_row_remove (ADW_EXPANDER_ROW (self), g_ptr_array_index (self->key_rows, i));
+  g_ptr_array_set_size (self->key_rows, 0);
+
+  if (!GTK_IS_LIST_BOX (list))
+    return;
+  position = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (self->warning_row)) + 1;
+  for (guint i = 0; self->keys != NULL && i < self->keys->len; i++)
+    {
+      GtkWidget *row = new_key_row (self, g_ptr_array_index (self->keys, i));
+
+      gtk_list_box_insert (GTK_LIST_BOX (list), row, position + (int) i);
+      g_ptr_array_add (self->key_rows, row);
+    }
+}
+
+/* ── status ────────────────────────────────────────────────────────────── */
+
+static ByokProviderStatus
+compute_status (ByokProviderRow *self,
+                ByokKey         *key)
+{
+  Check *check;
+
+  if (!byok_provider_get_needs_key (self->provider))
+    return BYOK_PROVIDER_STATUS_NO_KEY_NEEDED;
+  if (self->n_checking > 0)
+    return BYOK_PROVIDER_STATUS_CHECKING;
+  if (!self->loaded)
+    return BYOK_PROVIDER_STATUS_LOADING;
+  if (key == NULL)
+    return self->keyring_error != NULL ? BYOK_PROVIDER_STATUS_KEYRING_ERROR
+                                       : BYOK_PROVIDER_STATUS_NOT_SET;
+  check = lookup_check (self, key);
+  if (check != NULL && check->ok)
+    return BYOK_PROVIDER_STATUS_VALID;
+  if (check != NULL && check->code == BYOK_ERROR_AUTH)
+    return BYOK_PROVIDER_STATUS_REJECTED;
+  if (check != NULL)
+    return BYOK_PROVIDER_STATUS_CHECK_FAILED;
+  return byok_key_get_source (key) == BYOK_KEY_SOURCE_ENVIRONMENT ? BYOK_PROVIDER_STATUS_ENVIRONMENT
+                                                                  : BYOK_PROVIDER_STATUS_KEYRING;
+}
+
+static void
+set_icon (ByokProviderRow *self,
+          const char      *icon_name,
+          const char      *css_class)
+{
+  static const char * const classes[] = { "success", "error", "warning", "dim-label", NULL };
+
+  gtk_image_set_from_icon_name (self->status_icon, icon_name);
+  for (guint i = 0; classes[i] != NULL; i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), classes[i]);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), css_class);
+}
+
+static void
+update_status (ByokProviderRow *self)
+{
+  ByokKey *key = active_key (self);
+  ByokProviderStatus status = compute_status (self, key);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *subtitle = NULL;
+  Check *check = key != NULL ? lookup_check (self, key) : NULL;
+
+  if (!byok_provider_get_enabled (self->provider))
+    g_ptr_array_add (parts, g_strdup (_("Off")));
+
+  switch (status)
+    {
+    case BYOK_PROVIDER_STATUS_LOADING:
+      g_ptr_array_add (parts, g_strdup (_("Looking for keys…")));
+      set_icon (self, "byok-key-symbolic", "dim-label");
+      break;
+    case BYOK_PROVIDER_STATUS_NO_KEY_NEEDED:
+      g_ptr_array_add (parts, g_strdup (_("No key needed")));
+      set_icon (self, "computer-symbolic", "dim-label");
+      break;
+    case BYOK_PROVIDER_STATUS_NOT_SET:
+      g_ptr_array_add (parts, g_strdup (_("Not set")));
+      set_icon (self, "byok-key-symbolic", "dim-label");
+      break;
+    case BYOK_PROVIDER_STATUS_KEYRING_ERROR:
+      g_ptr_array_add (parts, g_strdup (_("Keyring unavailable")));
+      set_icon (self, "dialog-warning-symbolic", "warning");
+      break;
+    case BYOK_PROVIDER_STATUS_CHECKING:
+      g_ptr_array_add (parts, g_strdup (_("Checking the key…")));
+      break;
+    case BYOK_PROVIDER_STATUS_ENVIRONMENT:
+    case BYOK_PROVIDER_STATUS_KEYRING:
+    case BYOK_PROVIDER_STATUS_VALID:
+    case BYOK_PROVIDER_STATUS_REJECTED:
+    case BYOK_PROVIDER_STATUS_CHECK_FAILED:
+    default:
+      if (byok_key_get_source (key) == BYOK_KEY_SOURCE_ENVIRONMENT)
+        /* Translators: %s is an environment variable, e.g. OPENAI_API_KEY */
+        g_ptr_array_add (parts, g_strdup_printf (_("From environment ($%s)"),
+                                                 byok_key_get_env_var (key)));
+      else
+        g_ptr_array_add (parts, g_strdup (_("In keyring")));
+      g_ptr_array_add (parts, g_strdup (byok_key_get_masked (key)));
+      if (check != NULL)
+        g_ptr_array_add (parts, describe_check (check));
+      if (status == BYOK_PROVIDER_STATUS_VALID)
+        set_icon (self, "emblem-ok-symbolic", "success");
+      else if (status == BYOK_PROVIDER_STATUS_REJECTED)
+        set_icon (self, "dialog-error-symbolic", "error");
+      else if (status == BYOK_PROVIDER_STATUS_CHECK_FAILED)
+        set_icon (self, "dialog-warning-symbolic", "warning");
+      else
+        set_icon (self, "byok-key-symbolic", NULL);
+      break;
+    }
+
+  subtitle = join_parts (parts);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, subtitle, -1);
+
+  gtk_stack_set_visible_child_name (self->status_stack,
+                                    status == BYOK_PROVIDER_STATUS_CHECKING ? "spinner" : "icon");
+  gtk_spinner_set_spinning (self->spinner, status == BYOK_PROVIDER_STATUS_CHECKING);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_entry),
+                                 replace_account (self) != NULL ? _("Replace Key") : _("Add Key"));
+
+  if (status != self->status)
+    {
+      self->status = status;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+    }
+}
+
+static void
+update_all (ByokProviderRow *self)
+{
+  load_events (self);
+  rebuild_key_rows (self);
+  update_status (self);
+}
+
+static gboolean
+tick (gpointer data)
+{
+  ByokProviderRow *self = data;
+
+  /* "2 min ago" becomes "3 min ago". */
+  if (self->loaded && self->n_checking == 0)
+    update_all (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ── listing keys ──────────────────────────────────────────────────────── */
+
+/**
+ * byok_provider_row_set_keys:
+ * @keys: (nullable) (element-type ByokKey): every key of every provider,
+ *   as byok_key_store_list_finish() gave them; those of this provider are
+ *   kept (with their secrets wiped)
+ * @keyring_error: (nullable): why the keyring could not be listed; then
+ *   the environment's keys are shown
+ */
+void
+byok_provider_row_set_keys (ByokProviderRow *self,
+                            GPtrArray       *keys,
+                            const GError    *keyring_error)
+{
+  g_return_if_fail (BYOK_IS_PROVIDER_ROW (self));
+
+  g_ptr_array_set_size (self->keys, 0);
+  g_clear_pointer (&self->keyring_error, g_free);
+
+  if (keyring_error != NULL)
+    {
+      g_autoptr(GPtrArray) env = byok_key_store_list_environment (byok_engine_get_key_store (self->engine),
+                                                                  provider_id (self));
+
+      self->keyring_error = g_strdup (keyring_error->message);
+      keys = env;
+      for (guint i = 0; keys != NULL && i < keys->len; i++)
+        {
+          ByokKey *key = g_ptr_array_index (keys, i);
+
+          byok_key_wipe (key);
+          g_ptr_array_add (self->keys, g_object_ref (key));
+        }
+    }
+  else
+    {
+      for (guint i = 0; keys != NULL && i < keys->len; i++)
+        {
+          ByokKey *key = g_ptr_array_index (keys, i);
+
+          if (g_strcmp0 (byok_key_get_provider (key), provider_id (self)) != 0)
+            continue;
+          byok_key_wipe (key);
+          g_ptr_array_add (self->keys, g_object_ref (key));
+        }
+    }
+
+  self->loaded = TRUE;
+  update_all (self);
+}
+
+static void
+list_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(RowOp) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) keys = byok_key_store_list_finish (BYOK_KEY_STORE (source), result, &error);
+  g_autoptr(ByokProviderRow) self = row_op_get (op);
+
+  if (self == NULL || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
+    return;
+  byok_provider_row_set_keys (self, keys, error);
+}
+
+/**
+ * byok_provider_row_refresh:
+ *
+ * Lists the provider's keys again (keyring and environment) and the key
+ * history.
+ */
+void
+byok_provider_row_refresh (ByokProviderRow *self)
+{
+  g_return_if_fail (BYOK_IS_PROVIDER_ROW (self));
+
+  byok_key_store_list_async (byok_engine_get_key_store (self->engine), provider_id (self),
+                             self->cancellable, list_cb, row_op_new (self, NULL));
+}
+
+/* ── checking a key ────────────────────────────────────────────────────── */
+
+static char *
+check_toast (ByokProviderRow *self,
+             const GError    *error,
+             int              n_models)
+{
+  g_autofree char *works = NULL;
+
+  if (error == NULL)
+    {
+      works = byok_client_describe_key_check (n_models);
+      /* Translators: a provider name and the result of a key check, "OpenAI: Key works — 42 models" */
+      return g_strdup_printf (_("%s: %s"), provider_name (self), works);
+    }
+  if (error->domain == BYOK_ERROR && error->code == BYOK_ERROR_AUTH)
+    /* Translators: %s is a provider name */
+    return g_strdup_printf (_("%s rejected the key"), provider_name (self));
+  if (error->domain == BYOK_ERROR && error->code == BYOK_ERROR_QUOTA)
+    /* Translators: %s is a provider name */
+    return g_strdup_printf (_("%s: the key works, but the account is out of credit"), provider_name (self));
+  if (error->domain == BYOK_ERROR &&
+      (error->code == BYOK_ERROR_NETWORK || error->code == BYOK_ERROR_TIMEOUT))
+    /* Translators: %s is a provider name */
+    return g_strdup_printf (_("Could not reach %s to check the key"), provider_name (self));
+  /* Translators: a provider name and an error message */
+  return g_strdup_printf (_("%s: the check failed: %s"), provider_name (self), error->message);
+}
+
+static void
+check_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(RowOp) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokProviderRow) self = NULL;
+  g_autofree char *text = NULL;
+  int n_models = -1;
+
+  byok_client_check_key_finish (BYOK_CLIENT (source), result, &n_models, &error);
+  self = row_op_get (op);
+  if (self == NULL || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
+    return;
+
+  self->n_checking--;
+  remember_check (self, op->account, g_get_real_time (), error == NULL,
+                  error != NULL && error->domain == BYOK_ERROR ? error->code : BYOK_ERROR_SERVER,
+                  error != NULL ? byok_error_get_class (error) : NULL,
+                  error != NULL ? error->message : NULL);
+  text = check_toast (self, error, n_models);
+  toast (self, text);
+  byok_provider_row_refresh (self);
+  update_status (self);
+}
+
+static void
+run_check (ByokProviderRow *self,
+           const char      *account)
+{
+  self->n_checking++;
+  update_status (self);
+  for (guint i = 0; i < self->key_rows->len; i++)
+    gtk_widget_set_sensitive (g_ptr_array_index (self->key_rows, i), FALSE);
+  byok_client_check_key_async (byok_engine_get_client (self->engine), provider_id (self), account,
+                               NULL, self->cancellable, check_cb, row_op_new (self, account));
+}
+
+/* ── adding or replacing a key ─────────────────────────────────────────── */
+
+static void
+store_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(RowOp) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokProviderRow) self = NULL;
+  gboolean replaced = FALSE;
+  gboolean ok;
+
+  ok = byok_key_store_store_finish (BYOK_KEY_STORE (source), result, &replaced, &error);
+  self = row_op_get (op);
+  if (self == NULL || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
+    return;
+
+  self->n_checking--;
+  if (!ok)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: a provider name and why its key was not saved */
+      text = g_strdup_printf (_("The %s key was not saved: %s"), provider_name (self), error->message);
+      toast (self, text);
+      byok_provider_row_refresh (self);
+      update_status (self);
+      return;
+    }
+
+  /* The old check said nothing about the new key. */
+  g_hash_table_remove (self->checks, account_key (op->account));
+  run_check (self, op->account);
+}
+
+/**
+ * byok_provider_row_save_key:
+ * @input: what the person typed or pasted
+ *
+ * Cleans @input (spaces, quotes, `NAME=`), stores it in the keyring as the
+ * provider's default key (replacing the one there) and checks it with the
+ * provider at once. The outcome is shown in a toast and in the row.
+ */
+void
+byok_provider_row_save_key (ByokProviderRow *self,
+                            const char      *input)
+{
+  g_auto(GStrv) warnings = NULL;
+  char *cleaned = NULL;
+  const char *account;
+  ByokKeyFormatFlags flags;
+
+  g_return_if_fail (BYOK_IS_PROVIDER_ROW (self));
+
+  flags = byok_key_format_check (provider_id (self), byok_provider_get_key_prefix (self->provider),
+                                 input, &cleaned, &warnings);
+  if (flags & BYOK_KEY_FORMAT_EMPTY)
+    {
+      byok_secret_free (cleaned);
+      toast (self, _("Type or paste a key first"));
+      return;
+    }
+  if (byok_key_format_is_suspicious (flags) && warnings[0] != NULL)
+    {
+      /* The last sentence is the warning; notices come first. */
+      g_autofree char *text = NULL;
+
+      /* Translators: a provider name and a warning about the key's format */
+      text = g_strdup_printf (_("%s: saved, but %s"), provider_name (self),
+                              warnings[g_strv_length (warnings) - 1]);
+      toast (self, text);
+    }
+
+  account = replace_account (self);
+  self->n_checking++;
+  update_status (self);
+  byok_key_store_store_async (byok_engine_get_key_store (self->engine), provider_id (self),
+                              account, cleaned, self->cancellable, store_cb,
+                              row_op_new (self, account != NULL ? account : BYOK_KEY_DEFAULT_ACCOUNT));
+  byok_secret_free (cleaned);
+}
+
+static void
+on_key_apply (ByokProviderRow *self)
+{
+  char *input = byok_secret_dup (gtk_editable_get_text (GTK_EDITABLE (self->key_entry)), -1);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->key_entry), "");
+  gtk_widget_set_visible (GTK_WIDGET (self->warning_row), FALSE);
+  byok_provider_row_save_key (self, input);
+  byok_secret_free (input);
+}
+
+/* Format warnings while typing: never the key, at most its masked form. */
+static void
+on_key_changed (ByokProviderRow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->key_entry));
+  g_auto(GStrv) warnings = NULL;
+  g_autofree char *joined = NULL;
+  ByokKeyFormatFlags flags;
+
+  if (text == NULL || *text == '\0')
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->warning_row), FALSE);
+      return;
+    }
+
+  flags = byok_key_format_check (provider_id (self), byok_provider_get_key_prefix (self->provider),
+                                 text, NULL, &warnings);
+  if (!byok_key_format_is_suspicious (flags) || warnings[0] == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->warning_row), FALSE);
+      return;
+    }
+  joined = g_strjoinv ("\n", warnings);
+  adw_action_row_set_subtitle (self->warning_row, joined);
+  gtk_widget_set_visible (GTK_WIDGET (self->warning_row), TRUE);
+}
+
+/* ── deleting a key ────────────────────────────────────────────────────── */
+
+static void
+delete_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(RowOp) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokProviderRow) self = NULL;
+  g_autofree char *text = NULL;
+  gboolean ok;
+
+  ok = byok_key_store_delete_finish (BYOK_KEY_STORE (source), result, &error);
+  self = row_op_get (op);
+  if (self == NULL || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
+    return;
+
+  if (ok)
+    {
+      g_hash_table_remove (self->checks, account_key (op->account));
+      /* Translators: %s is a provider name */
+      text = g_strdup_printf (_("%s key deleted"), provider_name (self));
+    }
+  else
+    {
+      /* Translators: a provider name and why its key was not deleted */
+      text = g_strdup_printf (_("The %s key was not deleted: %s"), provider_name (self), error->message);
+    }
+  toast (self, text);
+  byok_provider_row_refresh (self);
+}
+
+static void
+delete_response (AdwMessageDialog *dialog,
+                 const char       *response,
+                 gpointer          user_data)
+{
+  RowOp *op = user_data;  /* the signal's, freed with the dialog */
+  g_autoptr(ByokProviderRow) self = row_op_get (op);
+
+  if (self == NULL || g_strcmp0 (response, "delete") != 0)
+    return;
+  byok_key_store_delete_async (byok_engine_get_key_store (self->engine), provider_id (self),
+                               op->account, self->cancellable, delete_cb,
+                               row_op_new (self, op->account));
+}
+
+static void
+delete_clicked (GtkButton       *button,
+                ByokProviderRow *self)
+{
+  const char *account = g_object_get_data (G_OBJECT (button), "byok-account");
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  const char *masked = "";
+  GtkWidget *dialog;
+
+  for (guint i = 0; i < self->keys->len; i++)
+    {
+      ByokKey *key = g_ptr_array_index (self->keys, i);
+
+      if (byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING &&
+          g_strcmp0 (byok_key_get_account (key), account) == 0)
+        masked = byok_key_get_masked (key);
+    }
+
+  /* Translators: %s is a provider name */
+  heading = g_strdup_printf (_("Delete the %s Key?"), provider_name (self));
+  if (g_strcmp0 (account, BYOK_KEY_DEFAULT_ACCOUNT) == 0)
+    /* Translators: the key's masked form, and the provider's name */
+    body = g_strdup_printf (_("The key %s will be removed from your keyring. Calls to %s "
+                              "will use another key, or fail until you add one."),
+                            masked, provider_name (self));
+  else
+    /* Translators: the key's name, its masked form, and the provider's name */
+    body = g_strdup_printf (_("The key “%s” (%s) will be removed from your keyring. Calls to %s "
+                              "will use another key, or fail until you add one."),
+                            account, masked, provider_name (self));
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (delete_response),
+                         row_op_new (self, account), row_op_closure_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ── removing a custom provider ────────────────────────────────────────── */
+
+static void
+remove_provider_now (ByokProviderRow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *name = g_strdup (provider_name (self));
+
+  if (!byok_provider_settings_remove_custom (byok_engine_get_provider_settings (self->engine),
+                                             byok_engine_get_catalog (self->engine),
+                                             provider_id (self), &error))
+    {
+      /* Translators: a provider name and why it was not removed */
+      text = g_strdup_printf (_("%s was not removed: %s"), name, error->message);
+      toast (self, text);
+      return;
+    }
+  /* Translators: %s is a provider name */
+  text = g_strdup_printf (_("Removed %s"), name);
+  toast (self, text);
+}
+
+static void
+remove_key_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  RowOp *op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokProviderRow) self = NULL;
+
+  byok_key_store_delete_finish (BYOK_KEY_STORE (source), result, &error);
+  if (error != NULL && !g_error_matches (error, BYOK_ERROR, BYOK_ERROR_NO_KEY))
+    g_debug ("a key of a removed provider stayed: %s", error->message);
+  if (--op->pending > 0)
+    return;
+
+  self = row_op_get (op);
+  row_op_free (op);
+  if (self != NULL)
+    remove_provider_now (self);
+}
+
+static void
+remove_response (AdwMessageDialog *dialog,
+                 const char       *response,
+                 gpointer          user_data)
+{
+  RowOp *op = user_data;  /* the signal's, freed with the dialog */
+  g_autoptr(ByokProviderRow) self = row_op_get (op);
+  RowOp *deletions;
+
+  if (self == NULL || g_strcmp0 (response, "remove") != 0)
+    return;
+
+  deletions = row_op_new (self, NULL);
+  deletions->pending = 1;
+  for (guint i = 0; i < self->keys->len; i++)
+    {
+      ByokKey *key = g_ptr_array_index (self->keys, i);
+
+      if (byok_key_get_source (key) != BYOK_KEY_SOURCE_KEYRING)
+        continue;
+      deletions->pending++;
+      byok_key_store_delete_async (byok_engine_get_key_store (self->engine), provider_id (self),
+                                   byok_key_get_account (key), self->cancellable,
+                                   remove_key_cb, deletions);
+    }
+  if (--deletions->pending == 0)
+    {
+      row_op_free (deletions);
+      remove_provider_now (self);
+    }
+}
+
+static void
+on_remove_clicked (ByokProviderRow *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  /* Translators: %s is a custom provider's name */
+  heading = g_strdup_printf (_("Remove %s?"), provider_name (self));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                   _("Its settings are removed, and its keys are deleted from your keyring."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (remove_response),
+                         row_op_new (self, NULL), row_op_closure_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ── settings ──────────────────────────────────────────────────────────── */
+
+static void
+show_setting_error (ByokProviderRow *self,
+                    const GError    *error)
+{
+  g_autofree char *text = NULL;
+
+  /* Translators: a provider name and why a setting was not saved */
+  text = g_strdup_printf (_("%s: %s"), provider_name (self), error->message);
+  toast (self, text);
+}
+
+static void
+fill_base_url (ByokProviderRow *self)
+{
+  const char *url;
+
+  if (is_azure (self))
+    url = byok_provider_get_azure_endpoint (self->provider);
+  else
+    url = byok_provider_get_base_url (self->provider);
+  gtk_editable_set_text (GTK_EDITABLE (self->base_url_row), url != NULL ? url : "");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->base_url_row), "error");
+}
+
+static void
+on_base_url_apply (ByokProviderRow *self)
+{
+  ByokProviderSettings *settings = byok_engine_get_provider_settings (self->engine);
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->base_url_row))));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *current = NULL;
+  gboolean ok;
+
+  if (is_azure (self))
+    {
+      ok = byok_provider_settings_set_azure (settings, self->provider, text,
+                                             byok_provider_get_azure_deployment (self->provider),
+                                             byok_provider_get_azure_api_version (self->provider),
+                                             &error);
+    }
+  else
+    {
+      g_autofree char *endpoint = byok_provider_settings_dup_endpoint (settings, self->provider);
+      const char *fallback = endpoint != NULL ? endpoint : byok_provider_get_default_base_url (self->provider);
+
+      /* The URL the provider would use anyway is no override. */
+      if (!byok_provider_is_custom (self->provider) && g_strcmp0 (text, fallback) == 0)
+        g_clear_pointer (&text, g_free);
+      ok = byok_provider_settings_set_base_url (settings, self->provider, text, &error);
+    }
+
+  if (!ok)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->base_url_row), "error");
+      show_setting_error (self, error);
+      return;
+    }
+  fill_base_url (self);
+  current = g_strdup_printf (_("%s uses %s"), provider_name (self),
+                             is_azure (self) ? byok_provider_get_azure_endpoint (self->provider)
+                                             : byok_provider_get_base_url (self->provider));
+  toast (self, current);
+}
+
+static void
+on_azure_apply (ByokProviderRow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!byok_provider_settings_set_azure (byok_engine_get_provider_settings (self->engine), self->provider,
+                                         gtk_editable_get_text (GTK_EDITABLE (self->base_url_row)),
+                                         gtk_editable_get_text (GTK_EDITABLE (self->deployment_row)),
+                                         gtk_editable_get_text (GTK_EDITABLE (self->api_version_row)),
+                                         &error))
+    {
+      show_setting_error (self, error);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->api_version_row),
+                         byok_provider_get_azure_api_version (self->provider));
+  toast (self, _("Azure OpenAI settings saved"));
+}
+
+static void
+fill_endpoints (ByokProviderRow *self)
+{
+  const char * const *alts = byok_provider_get_alt_base_urls (self->provider);
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  g_autofree char *chosen = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *main_label = NULL;
+  guint selected = 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->endpoint_row), alts[0] != NULL && !is_azure (self));
+  if (alts[0] == NULL)
+    return;
+
+  uri = g_uri_parse (byok_provider_get_default_base_url (self->provider), G_URI_FLAGS_NONE, NULL);
+  /* Translators: %s is a host name, e.g. api.moonshot.ai */
+  main_label = g_strdup_printf (_("Main (%s)"), uri != NULL ? g_uri_get_host (uri) : "");
+  gtk_string_list_append (list, main_label);
+  chosen = byok_provider_settings_dup_endpoint (byok_engine_get_provider_settings (self->engine),
+                                                self->provider);
+  for (guint i = 0; alts[i] != NULL; i++)
+    {
+      const char *label = byok_provider_get_alt_base_url_label (self->provider, alts[i]);
+
+      gtk_string_list_append (list, label != NULL ? label : alts[i]);
+      if (g_strcmp0 (chosen, alts[i]) == 0)
+        selected = i + 1;
+    }
+
+  self->updating = TRUE;
+  adw_combo_row_set_model (self->endpoint_row, G_LIST_MODEL (list));
+  adw_combo_row_set_selected (self->endpoint_row, selected);
+  self->updating = FALSE;
+}
+
+static void
+on_endpoint_selected (ByokProviderRow *self)
+{
+  const char * const *alts = byok_provider_get_alt_base_urls (self->provider);
+  guint selected = adw_combo_row_get_selected (self->endpoint_row);
+  g_autoptr(GError) error = NULL;
+
+  if (self->updating || selected == GTK_INVALID_LIST_POSITION)
+    return;
+  if (!byok_provider_settings_set_endpoint (byok_engine_get_provider_settings (self->engine), self->provider,
+                                            selected == 0 ? NULL : alts[selected - 1], &error))
+    {
+      show_setting_error (self, error);
+      return;
+    }
+  fill_base_url (self);
+}
+
+static void
+fill_models (ByokProviderRow *self)
+{
+  g_autoptr(GPtrArray) models = byok_catalog_get_models (byok_engine_get_catalog (self->engine),
+                                                         provider_id (self));
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  g_autofree char *current = byok_provider_settings_dup_default_model (byok_engine_get_provider_settings (self->engine),
+                                                                       provider_id (self));
+  guint selected = 0;
+
+  g_ptr_array_set_size (self->model_ids, 0);
+  gtk_string_list_append (list, _("Automatic"));
+  for (guint i = 0; i < models->len; i++)
+    {
+      ByokModel *model = g_ptr_array_index (models, i);
+
+      g_ptr_array_add (self->model_ids, g_strdup (byok_model_get_id (model)));
+      gtk_string_list_append (list, byok_model_get_id (model));
+      if (g_strcmp0 (current, byok_model_get_id (model)) == 0)
+        selected = self->model_ids->len;
+    }
+  if (current != NULL && selected == 0)
+    {
+      g_ptr_array_add (self->model_ids, g_strdup (current));
+      gtk_string_list_append (list, current);
+      selected = self->model_ids->len;
+    }
+
+  self->updating = TRUE;
+  adw_combo_row_set_model (self->model_row, G_LIST_MODEL (list));
+  adw_combo_row_set_selected (self->model_row, selected);
+  self->updating = FALSE;
+}
+
+static void
+on_model_selected (ByokProviderRow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->model_row);
+  g_autoptr(GError) error = NULL;
+  const char *model = NULL;
+
+  if (self->updating || selected == GTK_INVALID_LIST_POSITION)
+    return;
+  if (selected > 0 && selected <= self->model_ids->len)
+    model = g_ptr_array_index (self->model_ids, selected - 1);
+  if (!byok_provider_settings_set_default_model (byok_engine_get_provider_settings (self->engine),
+                                                 provider_id (self), model, &error))
+    show_setting_error (self, error);
+}
+
+static void
+list_models_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(RowOp) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) models = NULL;
+  g_autoptr(ByokProviderRow) self = NULL;
+  g_autofree char *text = NULL;
+
+  models = byok_client_list_models_finish (BYOK_CLIENT (source), result, &error);
+  self = row_op_get (op);
+  if (self == NULL || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
+    return;
+
+  self->refreshing_models = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_models_button), TRUE);
+  if (models == NULL)
+    {
+      /* Translators: a provider name and why its models could not be listed */
+      text = g_strdup_printf (_("%s: the model list could not be loaded: %s"),
+                              provider_name (self), error->message);
+      toast (self, text);
+      return;
+    }
+  fill_models (self);
+  /* Translators: a provider name and how many models it has */
+  text = g_strdup_printf (ngettext ("%s: %u model", "%s: %u models", models->len),
+                          provider_name (self), models->len);
+  toast (self, text);
+}
+
+static void
+on_refresh_models_clicked (ByokProviderRow *self)
+{
+  if (self->refreshing_models)
+    return;
+  self->refreshing_models = TRUE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_models_button), FALSE);
+  byok_client_list_models_async (byok_engine_get_client (self->engine), provider_id (self),
+                                 self->cancellable, list_models_cb, row_op_new (self, NULL));
+}
+
+static void
+on_enabled_toggled (ByokProviderRow *self)
+{
+  gboolean active = gtk_switch_get_active (self->enabled_switch);
+  g_autoptr(GError) error = NULL;
+
+  if (self->updating)
+    return;
+  if (!byok_provider_settings_set_enabled (byok_engine_get_provider_settings (self->engine),
+                                           self->provider, active, &error))
+    {
+      show_setting_error (self, error);
+      self->updating = TRUE;
+      gtk_switch_set_active (self->enabled_switch, !active);
+      self->updating = FALSE;
+    }
+  update_status (self);
+}
+
+static void
+on_prefer_env_toggled (ByokProviderRow *self)
+{
+  gboolean active = gtk_switch_get_active (self->prefer_env_switch);
+  g_autoptr(GError) error = NULL;
+
+  if (self->updating)
+    return;
+  if (!byok_provider_settings_set_prefer_environment (byok_engine_get_provider_settings (self->engine),
+                                                      byok_engine_get_key_store (self->engine),
+                                                      provider_id (self), active, &error))
+    {
+      show_setting_error (self, error);
+      self->updating = TRUE;
+      gtk_switch_set_active (self->prefer_env_switch, !active);
+      self->updating = FALSE;
+      return;
+    }
+  byok_provider_row_refresh (self);
+}
+
+static void
+fill_settings (ByokProviderRow *self)
+{
+  gboolean needs_key = byok_provider_get_needs_key (self->provider);
+  gboolean azure = is_azure (self);
+  const char * const *env_vars = byok_provider_get_env_vars (self->provider);
+
+  self->updating = TRUE;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), provider_name (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->key_entry), needs_key);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->base_url_row),
+                                 azure ? _("Resource Endpoint, e.g. https://NAME.openai.azure.com")
+                                       : _("Base URL"));
+  fill_base_url (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->deployment_row), azure);
+  gtk_widget_set_visible (GTK_WIDGET (self->api_version_row), azure);
+  if (azure)
+    {
+      const char *deployment = byok_provider_get_azure_deployment (self->provider);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->deployment_row), deployment != NULL ? deployment : "");
+      gtk_editable_set_text (GTK_EDITABLE (self->api_version_row),
+                             byok_provider_get_azure_api_version (self->provider));
+    }
+
+  gtk_switch_set_active (self->enabled_switch, byok_provider_get_enabled (self->provider));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->prefer_env_row), needs_key && env_vars[0] != NULL);
+  if (env_vars[0] != NULL)
+    {
+      g_autofree char *subtitle = NULL;
+
+      /* Translators: %s is an environment variable, e.g. OPENAI_API_KEY */
+      subtitle = g_strdup_printf (_("Use $%s rather than the keyring’s key when both are set"),
+                                  env_vars[0]);
+      adw_action_row_set_subtitle (self->prefer_env_row, subtitle);
+      gtk_switch_set_active (self->prefer_env_switch,
+                             byok_provider_settings_get_prefer_environment (byok_engine_get_provider_settings (self->engine),
+                                                                            provider_id (self)));
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->refresh_models_button),
+                          byok_provider_get_models_list (self->provider) != BYOK_MODELS_LIST_NONE);
+  /* Azure's models are the user's deployments: the Deployment row. */
+  gtk_widget_set_visible (GTK_WIDGET (self->model_row), !azure);
+  gtk_widget_set_visible (GTK_WIDGET (self->remove_row), byok_provider_is_custom (self->provider));
+
+  self->updating = FALSE;
+
+  fill_endpoints (self);
+  fill_models (self);
+}
+
+/* ── object ────────────────────────────────────────────────────────────── */
+
+static void
+byok_provider_row_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  ByokProviderRow *self = BYOK_PROVIDER_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATUS:
+      g_value_set_enum (value, self->status);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+byok_provider_row_dispose (GObject *object)
+{
+  ByokProviderRow *self = BYOK_PROVIDER_ROW (object);
+
+  if (!self->disposed)
+    {
+      self->disposed = TRUE;
+      g_cancellable_cancel (self->cancellable);
+      g_clear_handle_id (&self->tick_id, g_source_remove);
+      /* Do not leave a typed key in the entry's buffer. */
+      gtk_editable_set_text (GTK_EDITABLE (self->key_entry), "");
+    }
+
+
+  G_OBJECT_CLASS (byok_provider_row_parent_class)->dispose (object);
+}
+
+static void
+byok_provider_row_finalize (GObject *object)
+{
+  ByokProviderRow *self = BYOK_PROVIDER_ROW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->provider);
+  g_clear_pointer (&self->keys, g_ptr_array_unref);
+  g_clear_pointer (&self->key_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->checks, g_hash_table_unref);
+  g_clear_pointer (&self->model_ids, g_ptr_array_unref);
+  g_free (self->keyring_error);
+
+  G_OBJECT_CLASS (byok_provider_row_parent_class)->finalize (object);
+}
+
+static void
+byok_provider_row_class_init (ByokProviderRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = byok_provider_row_get_property;
+  object_class->dispose = byok_provider_row_dispose;
+  object_class->finalize = byok_provider_row_finalize;
+
+  properties[PROP_STATUS] =
+    g_param_spec_enum ("status", NULL, NULL,
+                       BYOK_TYPE_PROVIDER_STATUS, BYOK_PROVIDER_STATUS_LOADING,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-provider-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, status_stack);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, key_entry);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, warning_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, endpoint_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, base_url_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, deployment_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, api_version_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, model_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, refresh_models_button);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, enabled_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, enabled_switch);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, prefer_env_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, prefer_env_switch);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, history_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, remove_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, remove_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_key_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_key_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_endpoint_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_base_url_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_azure_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_model_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_refresh_models_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_enabled_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_prefer_env_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked);
+}
+
+static void
+byok_provider_row_init (ByokProviderRow *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->keys = g_ptr_array_new_with_free_func (g_object_unref);
+  self->key_rows = g_ptr_array_new ();
+  self->checks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, check_free);
+  self->model_ids = g_ptr_array_new_with_free_func (g_free);
+  self->status = BYOK_PROVIDER_STATUS_LOADING;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * byok_provider_row_new:
+ *
+ * Returns: (transfer floating): a row for @provider; its keys show once
+ *   byok_provider_row_set_keys() or byok_provider_row_refresh() ran
+ */
+ByokProviderRow *
+byok_provider_row_new (ByokEngine   *engine,
+                       ByokProvider *provider)
+{
+  ByokProviderRow *self;
+
+  g_return_val_if_fail (BYOK_IS_ENGINE (engine), NULL);
+  g_return_val_if_fail (BYOK_IS_PROVIDER (provider), NULL);
+
+  self = g_object_new (BYOK_TYPE_PROVIDER_ROW, NULL);
+  self->engine = g_object_ref (engine);
+  self->provider = g_object_ref (provider);
+  fill_settings (self);
+  update_status (self);
+  self->tick_id = g_timeout_add_seconds (60, tick, self);
+  return self;
+}
+
+ByokProvider *
+byok_provider_row_get_provider (ByokProviderRow *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER_ROW (self), NULL);
+
+  return self->provider;
+}
+
+ByokProviderStatus
+byok_provider_row_get_status (ByokProviderRow *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER_ROW (self), BYOK_PROVIDER_STATUS_LOADING);
+
+  return self->status;
+}

@@ -1,0 +1,482 @@
+/* test-cli-keys.c — `byok-cli keys` against the session's real keyring and
+ * an in-process test server playing OpenAI: set (key on stdin), list
+ * (masked, never whole), test (the check shows in list), delete; a key given
+ * as an argument is refused; format warnings are printed masked; and the
+ * key reaches no output (with G_MESSAGES_DEBUG=all) and no file under HOME
+ * and the XDG dirs.
+ *
+ * Runs inside build-aux/test-session. Each run has its own XDG_DATA_HOME
+ * (inside the session's, so the file walk covers it). */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "byok-key-format.h"
+#include "byok-test-server.h"
+
+typedef struct {
+  ByokTestServer *server;
+  char           *data_home;
+  char          **env;
+  char           *key;      /* unique to the run */
+  char           *masked;
+} Fixture;
+
+typedef struct {
+  gboolean  done;
+  int       status;
+  char     *out;
+  char     *err;
+  GError   *error;
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  g_clear_error (&run->error);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *template = g_build_filename (g_get_user_data_dir (), "byok-cli-keys-XXXXXX", NULL);
+  g_autofree char *base = NULL;
+  ByokTestReply *reply;
+
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  f->data_home = g_mkdtemp (g_steal_pointer (&template));
+  g_assert_nonnull (f->data_home);
+
+  /* A fake key no earlier run can have left anywhere. */
+  g_strdelimit (uuid, "-", 'x');
+  f->key = g_strconcat ("sk-test-fake-cli-", uuid, NULL);
+  f->masked = byok_key_format_mask (f->key);
+
+  f->server = byok_test_server_new ();
+  {
+    g_autofree char *bearer = g_strconcat ("Bearer ", f->key, NULL);
+
+    byok_test_server_require_key (f->server, "Authorization", bearer);
+  }
+  reply = byok_test_reply_new_json (200, "{\"object\": \"list\", \"data\": ["
+                                         "{\"id\": \"gpt-4o\", \"object\": \"model\"},"
+                                         "{\"id\": \"gpt-4o-mini\", \"object\": \"model\"},"
+                                         "{\"id\": \"o4-mini\", \"object\": \"model\"}]}");
+  byok_test_reply_set_repeat (reply, TRUE);
+  byok_test_server_add_reply (f->server, "/v1/models", reply);
+  base = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
+
+  f->env = g_get_environ ();
+  f->env = g_environ_setenv (f->env, "XDG_DATA_HOME", f->data_home, TRUE);
+  f->env = g_environ_setenv (f->env, "LC_ALL", "C.UTF-8", TRUE);
+  f->env = g_environ_setenv (f->env, "LANGUAGE", "", TRUE);
+  f->env = g_environ_setenv (f->env, "G_MESSAGES_DEBUG", "all", TRUE);
+  f->env = g_environ_setenv (f->env, "BYOK_BASE_URL_OPENAI", base, TRUE);
+  f->env = g_environ_setenv (f->env, "BYOK_BASE_URL_ANTHROPIC", "http://127.0.0.1:9", TRUE);
+  f->env = g_environ_unsetenv (f->env, "OPENAI_API_KEY");
+  f->env = g_environ_unsetenv (f->env, "ANTHROPIC_API_KEY");
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->server);
+  remove_tree (f->data_home);
+  g_free (f->data_home);
+  g_strfreev (f->env);
+  g_free (f->key);
+  g_free (f->masked);
+}
+
+static void
+communicated (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Run *run = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err, &run->error);
+  run->done = TRUE;
+}
+
+/* No part of the key longer than its masked ends: the whole key, and every
+ * 8-byte piece of its middle. */
+static void
+assert_no_key_in (Fixture    *f,
+                  const char *text)
+{
+  gsize n = strlen (f->key);
+
+  g_assert_null (strstr (text, f->key));
+  for (gsize i = 4; i + 8 <= n - 4; i++)
+    {
+      g_autofree char *piece = g_strndup (f->key + i, 8);
+
+      if (strstr (text, piece) != NULL)
+        g_error ("a piece of the key (at %" G_GSIZE_FORMAT ") was printed:\n%s", i, text);
+    }
+}
+
+/* Runs byok-cli with @input on stdin (not a terminal), serving the test
+ * server meanwhile; checks that nothing it printed holds the key. */
+static Run *
+cli (Fixture    *f,
+     const char *input,
+     ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  Run *run = g_new0 (Run, 1);
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) g_getenv ("BYOK_CLI"));
+  va_start (ap, input);
+  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  g_subprocess_launcher_set_environ (launcher, f->env);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, input != NULL ? input : "", NULL, communicated, run);
+  while (!run->done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (run->error);
+  g_subprocess_wait (process, NULL, NULL);
+  run->status = g_subprocess_get_exit_status (process);
+
+  g_test_message ("byok-cli %s → %d\nstdout:\n%s\nstderr:\n%s",
+                  (const char *) args->pdata[1], run->status, run->out, run->err);
+  assert_no_key_in (f, run->out);
+  assert_no_key_in (f, run->err);
+  return run;
+}
+
+static JsonObject *
+json_provider (JsonNode   *root,
+               const char *id)
+{
+  JsonArray *array = json_node_get_array (root);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *p = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (p, "provider"), id) == 0)
+        return p;
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* set → list → test → list → delete → list, the key never printed. */
+static void
+test_set_list_test_delete (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *input = g_strconcat ("  ", f->key, "\n", NULL);
+  g_autoptr(Run) run = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *openai;
+  JsonObject *key;
+  JsonArray *keys;
+
+  /* Whatever an earlier run may have left. */
+  run_free (cli (f, NULL, "keys", "delete", "openai", NULL));
+
+  run = cli (f, input, "keys", "set", "openai", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, f->masked));
+  g_assert_nonnull (strstr (run->err, "Removed spaces"));   /* a notice, masked or none */
+  /* The debug output (on stderr) is on: the key store said what it did, without the key. */
+  g_assert_nonnull (strstr (run->err, "storing key for openai/default"));
+  g_clear_pointer (&run, run_free);
+
+  run = cli (f, NULL, "keys", "list", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, f->masked));
+  g_assert_nonnull (strstr (run->out, "never checked"));
+  g_assert_nonnull (strstr (run->out, "anthropic"));
+  g_clear_pointer (&run, run_free);
+
+  /* `keys test` (the client's) proves it against the test server … */
+  run = cli (f, NULL, "keys", "test", "openai", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpuint (byok_test_server_count_path (f->server, "/v1/models"), >=, 1);
+  g_clear_pointer (&run, run_free);
+
+  /* … and `keys list` shows that check. */
+  run = cli (f, NULL, "keys", "list", "openai", "--json", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  root = json_from_string (run->out, &error);
+  g_assert_no_error (error);
+  openai = json_provider (root, "openai");
+  keys = json_object_get_array_member (openai, "keys");
+  g_assert_cmpuint (json_array_get_length (keys), ==, 1);
+  key = json_array_get_object_element (keys, 0);
+  g_assert_cmpstr (json_object_get_string_member (key, "source"), ==, "keyring");
+  g_assert_cmpstr (json_object_get_string_member (key, "account"), ==, "default");
+  g_assert_cmpstr (json_object_get_string_member (key, "masked"), ==, f->masked);
+  g_assert_true (json_object_get_boolean_member (key, "active"));
+  g_assert_false (json_object_get_null_member (key, "last_check"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (key, "last_check"),
+                                                  "result"), ==, "ok");
+  g_clear_pointer (&run, run_free);
+
+  run = cli (f, NULL, "keys", "list", NULL);
+  g_assert_nonnull (strstr (run->out, "valid, "));
+  g_clear_pointer (&run, run_free);
+
+  run = cli (f, NULL, "keys", "delete", "openai", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "Deleted"));
+  g_clear_pointer (&run, run_free);
+
+  run = cli (f, NULL, "keys", "list", "openai", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_null (strstr (run->out, f->masked));
+  g_assert_nonnull (strstr (run->out, "not set"));
+  g_clear_pointer (&run, run_free);
+
+  run = cli (f, NULL, "keys", "delete", "openai", NULL);
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_nonnull (strstr (run->err, "NO_KEY"));
+}
+
+/* A key given on the command line is refused, before anything stores or
+ * echoes it. */
+static void
+test_key_argument_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *option = g_strconcat ("--key=", f->key, NULL);
+  g_autofree char *account = g_strconcat ("--account=", f->key, NULL);
+  const char * const *cases[] = {
+    (const char * const[]) { "keys", "set", "anthropic", f->key, NULL },
+    (const char * const[]) { "keys", "set", f->key, NULL, NULL },
+    (const char * const[]) { "keys", "set", "anthropic", option, NULL },
+    (const char * const[]) { "keys", "set", account, "anthropic", NULL },
+    (const char * const[]) { "keys", "delete", f->key, NULL, NULL },
+    (const char * const[]) { "keys", f->key, NULL, NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char * const *a = cases[i];
+      g_autoptr(Run) run = cli (f, NULL, a[0], a[1], a[2], a[3], a[4], NULL);
+
+      g_assert_cmpint (run->status, ==, 2);
+      g_assert_nonnull (strstr (run->err, "never taken from the command line"));
+    }
+
+  /* A key without a known prefix (Mistral's are 32 letters and digits). */
+  {
+    g_autoptr(Run) run = cli (f, NULL, "keys", "set", "mistral", "AbCdEf0123456789GhIjKl0123456789", NULL);
+
+    g_assert_cmpint (run->status, ==, 2);
+    g_assert_nonnull (strstr (run->err, "never taken from the command line"));
+    g_assert_null (strstr (run->err, "AbCdEf0123456789"));
+  }
+  /* A long provider id is not taken for a key. */
+  {
+    g_autoptr(Run) run = cli (f, NULL, "keys", "delete", "my-long-gateway-2024-eu", NULL);
+
+    g_assert_cmpint (run->status, ==, 1);
+    g_assert_nonnull (strstr (run->err, "no such provider"));
+  }
+
+  /* Nothing was stored. */
+  {
+    g_autoptr(Run) run = cli (f, NULL, "keys", "list", "anthropic", NULL);
+
+    g_assert_null (strstr (run->out, f->masked));
+  }
+
+  /* Other bad usage is named as such. */
+  {
+    g_autoptr(Run) run = cli (f, NULL, "keys", "set", NULL);
+
+    g_assert_cmpint (run->status, ==, 2);
+  }
+  {
+    g_autoptr(Run) run = cli (f, NULL, "keys", "set", "nope", NULL);
+
+    g_assert_cmpint (run->status, ==, 1);
+    g_assert_nonnull (strstr (run->err, "no provider “nope”"));
+  }
+  {
+    g_autoptr(Run) run = cli (f, NULL, "keys", "frobnicate", NULL);
+
+    g_assert_cmpint (run->status, ==, 2);
+  }
+}
+
+/* An OpenAI key given to Anthropic, quoted: the quotes are removed, the
+ * warning names the problem (masked), the key is saved all the same. */
+static void
+test_format_warnings (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *input = g_strconcat ("\"", f->key, "\"", NULL);
+  g_autoptr(Run) run = NULL;
+
+  run = cli (f, input, "keys", "set", "anthropic", "--account", "work", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->err, "quotes"));
+  g_assert_nonnull (strstr (run->err, "sk-ant-"));
+  g_assert_nonnull (strstr (run->out, f->masked));
+  g_clear_pointer (&run, run_free);
+
+  run = cli (f, NULL, "keys", "list", "anthropic", NULL);
+  g_assert_nonnull (strstr (run->out, "work"));
+  g_assert_nonnull (strstr (run->out, f->masked));
+  g_clear_pointer (&run, run_free);
+
+  /* An empty input stores nothing. */
+  run = cli (f, "   \n", "keys", "set", "anthropic", NULL);
+  g_assert_cmpint (run->status, ==, 1);
+  g_clear_pointer (&run, run_free);
+
+  run = cli (f, NULL, "keys", "delete", "anthropic", "--account", "work", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+}
+
+static gboolean
+contains_bytes (const char *haystack,
+                gsize       length,
+                const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; n <= length && i <= length - n; i++)
+    {
+      if (memcmp (haystack + i, needle, n) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+assert_in_no_file (const char *dir,
+                   const char *needle,
+                   guint      *n_files,
+                   guint       depth)
+{
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  if (depth > 16 || (d = g_dir_open (dir, 0, NULL)) == NULL)
+    return;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      GStatBuf st;
+      gsize length;
+
+      if (g_lstat (path, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
+        assert_in_no_file (path, needle, n_files, depth + 1);
+      else if (S_ISREG (st.st_mode) && st.st_size < 64 * 1024 * 1024 &&
+               g_file_get_contents (path, &contents, &length, NULL))
+        {
+          (*n_files)++;
+          if (contains_bytes (contents, length, needle))
+            g_error ("the key is in %s", path);
+        }
+    }
+}
+
+/* With a key stored and tested through the CLI, no file under HOME and the
+ * XDG dirs holds it (the database, its WAL, settings, caches). */
+static void
+test_key_in_no_file (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *middle = g_strndup (f->key + 8, 16);
+  g_autoptr(Run) run = NULL;
+  const char *dirs[6];
+  guint n_files = 0;
+
+  if (g_strcmp0 (g_getenv ("BYOK_TEST_SESSION_INNER"), "1") != 0)
+    {
+      g_test_skip ("walks HOME and the XDG dirs: run it inside build-aux/test-session");
+      return;
+    }
+
+  run = cli (f, f->key, "keys", "set", "openai", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_clear_pointer (&run, run_free);
+  run = cli (f, NULL, "keys", "test", "openai", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_clear_pointer (&run, run_free);
+
+  dirs[0] = g_get_home_dir ();
+  dirs[1] = g_get_user_data_dir ();
+  dirs[2] = g_get_user_config_dir ();
+  dirs[3] = g_get_user_cache_dir ();
+  dirs[4] = g_get_user_state_dir ();
+  dirs[5] = g_get_user_runtime_dir ();
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      assert_in_no_file (dirs[i], f->key, &n_files, 0);
+      assert_in_no_file (dirs[i], middle, &n_files, 0);
+    }
+  /* The run's database was among the files read. */
+  g_assert_cmpuint (n_files, >, 0);
+
+  run = cli (f, NULL, "keys", "delete", "openai", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/cli-keys/set-list-test-delete", test_set_list_test_delete);
+  ADD ("/cli-keys/key-argument-refused", test_key_argument_refused);
+  ADD ("/cli-keys/format-warnings", test_format_warnings);
+  ADD ("/cli-keys/key-in-no-file", test_key_in_no_file);
+#undef ADD
+
+  return g_test_run ();
+}

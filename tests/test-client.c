@@ -1,0 +1,1192 @@
+/* test-client.c — ByokClient against the provider test server: streaming in
+ * every dialect, split byte by byte; retries, fallbacks, cancel, timeouts,
+ * network failures, missing keys, bad bodies; model listings with pages;
+ * key checks. No key ever shows in a message. */
+#include "config.h"
+
+#include <string.h>
+
+#include "byok-client.h"
+#include "byok-error.h"
+#include "byok-test-server.h"
+
+#define OPENAI_KEY    "sk-test-fake-openai-000000000001"
+#define ANTHROPIC_KEY "sk-ant-test-fake-000000000002"
+#define GEMINI_KEY    "AIzaTestFakeGeminiKey000000000000003"
+#define MOONSHOT_KEY  "sk-test-fake-moonshot-00000000004"
+#define ZHIPU_KEY     "testfakeid0005.testfakesecret0005"
+#define DEEPSEEK_KEY  "sk-test-fake-deepseek-00000000006"
+
+static const char * const all_keys[] = {
+  OPENAI_KEY, ANTHROPIC_KEY, GEMINI_KEY, MOONSHOT_KEY, ZHIPU_KEY, DEEPSEEK_KEY, NULL
+};
+
+typedef struct {
+  ByokTestServer *server;
+  ByokCatalog    *catalog;
+  ByokKeyStore   *keys;
+  ByokClient     *client;
+  GString        *text;       /* every "delta" joined */
+  GString        *reasoning;  /* every "reasoning-delta" joined */
+  guint           n_deltas;
+  guint           n_reasoning_deltas;
+  gboolean        reasoning_after_text;
+  GCancellable   *cancel_on_delta;
+  GPtrArray      *events;     /* "provider event result" of key events */
+} Fixture;
+
+/* Every log line of the run, debug ones included: no key may be in it. */
+static GString *log_text;
+
+static GLogWriterOutput
+capture_log (GLogLevelFlags   level,
+             const GLogField *fields,
+             gsize            n_fields,
+             gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0)
+        {
+          g_string_append (log_text, fields[i].value);
+          g_string_append_c (log_text, '\n');
+        }
+    }
+  if (level & G_LOG_LEVEL_DEBUG)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static char *
+fixture_path (const char *dialect,
+              const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "fixtures", dialect, name, NULL);
+}
+
+static char *
+read_fixture (const char *dialect,
+              const char *name)
+{
+  g_autofree char *path = fixture_path (dialect, name);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* A 200 event stream of the fixture's bytes, cut into @split-byte pieces. */
+static ByokTestReply *
+sse_fixture_reply (const char *dialect,
+                   const char *name,
+                   gsize       split)
+{
+  g_autofree char *body = read_fixture (dialect, name);
+  ByokTestReply *reply = byok_test_reply_new (200);
+
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  byok_test_reply_add_chunk (reply, body);
+  byok_test_reply_set_split (reply, split);
+  return reply;
+}
+
+static ByokTestReply *
+json_fixture_reply (guint       status,
+                    const char *dialect,
+                    const char *name)
+{
+  g_autofree char *body = read_fixture (dialect, name);
+
+  return byok_test_reply_new_json (status, body);
+}
+
+static void
+on_delta (ByokClient      *client,
+          ByokChatRequest *request,
+          const char      *text,
+          Fixture         *f)
+{
+  g_assert_nonnull (request);
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  g_string_append (f->text, text);
+  f->n_deltas++;
+  if (f->cancel_on_delta != NULL)
+    g_cancellable_cancel (f->cancel_on_delta);
+}
+
+static void
+on_reasoning_delta (ByokClient      *client,
+                    ByokChatRequest *request,
+                    const char      *text,
+                    Fixture         *f)
+{
+  g_string_append (f->reasoning, text);
+  f->n_reasoning_deltas++;
+  if (f->n_deltas > 0)
+    f->reasoning_after_text = TRUE;
+}
+
+static void
+on_key_event (const char   *provider_id,
+              const char   *account,
+              ByokKeyEvent  event,
+              const char   *result,
+              const char   *detail,
+              gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  g_ptr_array_add (f->events, g_strdup_printf ("%s %s %s", provider_id,
+                                               byok_key_event_to_string (event), result));
+}
+
+static void
+set_base (Fixture    *f,
+          const char *provider_id,
+          const char *suffix)
+{
+  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), suffix, NULL);
+
+  byok_provider_set_base_url (byok_catalog_lookup_provider (f->catalog, provider_id), url);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *env[] = {
+    "OPENAI_API_KEY=" OPENAI_KEY,
+    "ANTHROPIC_API_KEY=" ANTHROPIC_KEY,
+    "GEMINI_API_KEY=" GEMINI_KEY,
+    "MOONSHOT_API_KEY=" MOONSHOT_KEY,
+    "ZHIPUAI_API_KEY=" ZHIPU_KEY,
+    "DEEPSEEK_API_KEY=" DEEPSEEK_KEY,
+    NULL
+  };
+  const char *providers[] = { "openai", "anthropic", "gemini", "moonshot", "zhipu", "deepseek", "xai" };
+
+  f->server = byok_test_server_new ();
+  f->catalog = byok_catalog_new_default ();
+  f->keys = byok_key_store_new ();
+  byok_key_store_set_environment (f->keys, env);
+  f->events = g_ptr_array_new_with_free_func (g_free);
+  byok_key_store_set_event_sink (f->keys, on_key_event, f, NULL);
+  f->client = byok_client_new (f->catalog, f->keys);
+  /* The environment's fake keys win over anything another test left in
+   * the session's keyring. */
+  for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
+    byok_key_store_set_prefer_environment (f->keys, providers[i], TRUE);
+
+  byok_client_set_backoff_base_ms (f->client, 5);
+  byok_client_set_max_retry_wait_ms (f->client, 5000);
+  byok_client_set_connect_timeout_ms (f->client, 5000);
+  byok_client_set_idle_timeout_ms (f->client, 5000);
+  byok_client_set_response_timeout_ms (f->client, 5000);
+
+  set_base (f, "openai", "/v1");
+  set_base (f, "anthropic", "");
+  set_base (f, "gemini", "/v1beta");
+  set_base (f, "moonshot", "/moonshot/v1");
+  set_base (f, "zhipu", "/zhipu/v4");
+  set_base (f, "deepseek", "/deepseek");
+  set_base (f, "xai", "/xai/v1");
+
+  f->text = g_string_new (NULL);
+  f->reasoning = g_string_new (NULL);
+  g_signal_connect (f->client, "delta", G_CALLBACK (on_delta), f);
+  g_signal_connect (f->client, "reasoning-delta", G_CALLBACK (on_reasoning_delta), f);
+}
+
+static void assert_no_key_in (const char *message);
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  assert_no_key_in (log_text->str);
+  g_string_truncate (log_text, 0);
+  g_clear_object (&f->client);
+  g_clear_object (&f->keys);
+  g_clear_object (&f->catalog);
+  g_clear_object (&f->server);
+  g_clear_object (&f->cancel_on_delta);
+  g_string_free (f->text, TRUE);
+  g_string_free (f->reasoning, TRUE);
+  g_ptr_array_unref (f->events);
+}
+
+static void
+assert_no_key_in (const char *message)
+{
+  if (message == NULL)
+    return;
+  for (guint i = 0; all_keys[i] != NULL; i++)
+    g_assert_null (strstr (message, all_keys[i]));
+  /* Nor the part of a key a provider echoes back. */
+  g_assert_null (strstr (message, "0123456789abcdef"));
+}
+
+static void
+assert_no_key_in_result (ByokChatResult *result)
+{
+  if (result->error != NULL)
+    assert_no_key_in (result->error->message);
+  for (guint i = 0; i < result->attempts->len; i++)
+    {
+      ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
+
+      if (attempt->error != NULL)
+        assert_no_key_in (attempt->error->message);
+    }
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static ByokChatResult *
+run_chat_full (Fixture            *f,
+               ByokChatRequest    *request,
+               const char         *provider_id,
+               const char * const *fallbacks,
+               GCancellable       *cancellable)
+{
+  g_autoptr(GAsyncResult) async = NULL;
+  ByokChatResult *result;
+
+  byok_client_chat_async (f->client, request, provider_id, NULL, fallbacks, cancellable,
+                          store_result, &async);
+  result = byok_client_chat_finish (f->client, wait_for (&async));
+  g_assert_nonnull (result);
+  assert_no_key_in_result (result);
+  return result;
+}
+
+static ByokChatResult *
+run_chat (Fixture    *f,
+          const char *provider_id,
+          const char *model,
+          gboolean    stream)
+{
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (model, "Be brief.", "Hello");
+
+  request->stream = stream;
+  return run_chat_full (f, request, provider_id, NULL, NULL);
+}
+
+static ByokAttempt *
+attempt_at (ByokChatResult *result,
+            guint           i)
+{
+  g_assert_cmpuint (i, <, result->attempts->len);
+  return g_ptr_array_index (result->attempts, i);
+}
+
+static void
+spin_until_closed (ByokTestServer *server,
+                   guint           n)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (byok_test_server_get_n_closed (server) < n && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (byok_test_server_get_n_closed (server), >=, n);
+}
+
+/* ---- streaming, per dialect --------------------------------------------- */
+
+static void
+test_openai_stream_bytewise (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+  ByokTestRequest *req;
+  const char *body;
+
+  byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              sse_fixture_reply ("openai", "openai-stream.sse", 1));
+  result = run_chat (f, "openai", "o4-mini", TRUE);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "The capital of France is Paris — ça va.");
+  g_assert_cmpstr (f->text->str, ==, result->text->str);
+  g_assert_cmpuint (f->n_deltas, ==, 2);
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  g_assert_true (result->usage.reported);
+  g_assert_cmpint (result->usage.input_tokens, ==, 1234);
+  g_assert_cmpint (result->usage.cached_input_tokens, ==, 1024);
+  g_assert_cmpint (result->usage.output_tokens, ==, 89);
+  g_assert_cmpint (result->usage.reasoning_tokens, ==, 64);
+  g_assert_cmpstr (result->provider_id, ==, "openai");
+  g_assert_cmpstr (result->model, ==, "o4-mini");
+  g_assert_cmpint (result->ttft_us, >=, 0);
+  g_assert_cmpint (result->latency_us, >=, result->ttft_us);
+
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  g_assert_cmpuint (attempt_at (result, 0)->http_status, ==, 200);
+  g_assert_cmpint (attempt_at (result, 0)->ttft_us, >=, 0);
+  g_assert_cmpint (attempt_at (result, 0)->latency_us, >=, attempt_at (result, 0)->ttft_us);
+  g_assert_true (byok_usage_equal (&attempt_at (result, 0)->usage, &result->usage));
+
+  /* Debug lines are captured (and checked for keys at teardown). */
+  g_assert_nonnull (strstr (log_text->str, "POST http://127.0.0.1"));
+
+  req = byok_test_server_get_last_request (f->server);
+  g_assert_cmpstr (req->method, ==, "POST");
+  g_assert_cmpstr (soup_message_headers_get_one (req->headers, "Accept"), ==, "text/event-stream");
+  body = g_bytes_get_data (req->body, NULL);
+  g_assert_nonnull (strstr (body, "\"stream\""));
+  g_assert_nonnull (strstr (body, "\"o4-mini\""));
+}
+
+static void
+test_anthropic_stream_thinking (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+  ByokTestRequest *req;
+
+  byok_test_server_require_key (f->server, "x-api-key", ANTHROPIC_KEY);
+  byok_test_server_add_reply (f->server, "/v1/messages",
+                              sse_fixture_reply ("anthropic", "stream-thinking.sse", 1));
+  result = run_chat (f, "anthropic", "claude-sonnet-4-20250514", TRUE);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (f->reasoning->str, ==, "The user asks for 2+2. That is 4.");
+  g_assert_cmpstr (result->reasoning->str, ==, f->reasoning->str);
+  g_assert_cmpstr (f->text->str, ==, "2 + 2 = 4 — «easy».");
+  g_assert_cmpstr (result->text->str, ==, f->text->str);
+  g_assert_cmpuint (f->n_reasoning_deltas, ==, 2);
+  g_assert_cmpuint (f->n_deltas, ==, 2);
+  g_assert_false (f->reasoning_after_text);
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  g_assert_cmpint (result->usage.input_tokens, ==, 12 + 1500 + 3000);
+  g_assert_cmpint (result->usage.cached_input_tokens, ==, 3000);
+  g_assert_cmpint (result->usage.cache_write_tokens, ==, 1500);
+  g_assert_cmpint (result->usage.output_tokens, ==, 42);
+
+  req = byok_test_server_get_last_request (f->server);
+  g_assert_cmpstr (soup_message_headers_get_one (req->headers, "anthropic-version"), ==, "2023-06-01");
+  g_assert_null (soup_message_headers_get_one (req->headers, "Authorization"));
+}
+
+static void
+test_gemini_stream_thoughts (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+  ByokTestRequest *req;
+
+  byok_test_server_require_key (f->server, "x-goog-api-key", GEMINI_KEY);
+  byok_test_server_add_reply (f->server, "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+                              sse_fixture_reply ("gemini", "stream-thoughts.sse", 1));
+  result = run_chat (f, "gemini", "gemini-2.5-flash", TRUE);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (f->reasoning->str, ==, "**Recalling capitals**\n\nThe user wants the capital of France.");
+  g_assert_cmpstr (f->text->str, ==, "Paris is the capital of France. 🇫🇷");
+  g_assert_cmpstr (result->text->str, ==, f->text->str);
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  g_assert_cmpint (result->usage.input_tokens, ==, 10);
+  g_assert_cmpint (result->usage.output_tokens, ==, 59);
+  g_assert_cmpint (result->usage.reasoning_tokens, ==, 50);
+
+  req = byok_test_server_get_last_request (f->server);
+  g_assert_cmpstr (req->query, ==, "alt=sse");
+}
+
+static void
+test_gemini_stream_truncated (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+
+  /* No finishReason before EOF: cut short. */
+  byok_test_server_add_reply (f->server, "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+                              sse_fixture_reply ("gemini", "stream-truncated.sse", 7));
+  result = run_chat (f, "gemini", "gemini-2.5-flash", TRUE);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_cmpuint (result->text->len, >, 0);
+  g_assert_cmpstr (result->text->str, ==, f->text->str);
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+}
+
+static void
+test_deepseek_reasoning (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+
+  byok_test_server_require_key (f->server, "Authorization", "Bearer " DEEPSEEK_KEY);
+  byok_test_server_add_reply (f->server, "/deepseek/chat/completions",
+                              sse_fixture_reply ("openai", "deepseek-stream.sse", 3));
+  result = run_chat (f, "deepseek", "deepseek-reasoner", TRUE);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (f->reasoning->str, ==, "9.11 and 9.8: compare 0.80 with 0.11.");
+  g_assert_cmpstr (f->text->str, ==, "9.8 is larger.");
+  g_assert_false (f->reasoning_after_text);
+  g_assert_cmpint (result->usage.cached_input_tokens, ==, 16);
+  g_assert_cmpint (result->usage.reasoning_tokens, ==, 95);
+}
+
+/* ---- whole responses ---------------------------------------------------- */
+
+static void
+test_non_streamed (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) openai = NULL;
+  g_autoptr(ByokChatResult) anthropic = NULL;
+  g_autoptr(ByokChatResult) gemini = NULL;
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              json_fixture_reply (200, "openai", "openai-response.json"));
+  openai = run_chat (f, "openai", "gpt-4o-mini", FALSE);
+  g_assert_no_error (openai->error);
+  g_assert_cmpstr (openai->text->str, ==, "Hello! How can I help you today?");
+  g_assert_cmpstr (f->text->str, ==, openai->text->str);
+  g_assert_cmpint (openai->finish_reason, ==, BYOK_FINISH_LENGTH);
+  g_assert_cmpint (openai->usage.input_tokens, ==, 19);
+  g_assert_cmpint (openai->usage.output_tokens, ==, 10);
+  g_assert_null (strstr (g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL),
+                         "\"stream\":true"));
+
+  byok_test_server_add_reply (f->server, "/v1/messages",
+                              json_fixture_reply (200, "anthropic", "response.json"));
+  anthropic = run_chat (f, "anthropic", "claude-sonnet-4-20250514", FALSE);
+  g_assert_no_error (anthropic->error);
+  g_assert_cmpstr (anthropic->text->str, ==, "Bonjour !");
+  g_assert_cmpstr (anthropic->reasoning->str, ==, "Short question, short answer.");
+  g_assert_cmpint (anthropic->usage.input_tokens, ==, 420);
+  g_assert_cmpint (anthropic->finish_reason, ==, BYOK_FINISH_STOP);
+
+  byok_test_server_add_reply (f->server, "/v1beta/models/gemini-2.5-pro:generateContent",
+                              json_fixture_reply (200, "gemini", "response.json"));
+  gemini = run_chat (f, "gemini", "gemini-2.5-pro", FALSE);
+  g_assert_no_error (gemini->error);
+  g_assert_cmpstr (gemini->text->str, ==, "Hallo Welt!");
+  g_assert_cmpstr (gemini->reasoning->str, ==, "Thinking about greetings.");
+  g_assert_cmpint (gemini->finish_reason, ==, BYOK_FINISH_LENGTH);
+  g_assert_cmpint (gemini->usage.output_tokens, ==, 23);
+}
+
+static void
+test_html_200 (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *html = read_fixture ("openai", "captive-portal.html");
+  ByokTestReply *reply = byok_test_reply_new (200);
+  g_autoptr(ByokChatResult) result = NULL;
+
+  byok_test_reply_add_header (reply, "Content-Type", "text/html; charset=utf-8");
+  byok_test_reply_add_chunk (reply, html);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
+  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_ERROR);
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+}
+
+/* ---- retries ------------------------------------------------------------ */
+
+static void
+test_retry_503_then_200 (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              byok_test_reply_new_json (503, "{\"error\": {\"message\": \"The server is overloaded.\", \"type\": \"server_error\"}}"));
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              sse_fixture_reply ("openai", "openai-stream.sse", 64));
+  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "The capital of France is Paris — ça va.");
+  g_assert_cmpuint (result->attempts->len, ==, 2);
+  g_assert_cmpuint (attempt_at (result, 0)->http_status, ==, 503);
+  g_assert_error (attempt_at (result, 0)->error, BYOK_ERROR, BYOK_ERROR_OVERLOADED);
+  g_assert_false (attempt_at (result, 0)->is_retry);
+  g_assert_true (attempt_at (result, 1)->is_retry);
+  g_assert_false (attempt_at (result, 1)->is_fallback);
+  g_assert_no_error (attempt_at (result, 1)->error);
+  g_assert_cmpuint (attempt_at (result, 1)->http_status, ==, 200);
+  g_assert_cmpuint (byok_test_server_count_path (f->server, "/v1/chat/completions"), ==, 2);
+}
+
+static void
+test_retry_gives_up (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+  ByokTestReply *reply = byok_test_reply_new_json (500, "{\"error\": {\"message\": \"Internal error\", \"type\": \"server_error\"}}");
+
+  byok_test_reply_set_repeat (reply, TRUE);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
+  byok_client_set_max_attempts (f->client, 3);
+  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_SERVER);
+  g_assert_cmpuint (result->attempts->len, ==, 3);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 3);
+}
+
+static void
+test_retry_after_honoured (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *body = read_fixture ("openai", "error-rate-limit.json");
+  ByokTestReply *limited = byok_test_reply_new_json (429, body);
+  g_autoptr(ByokChatResult) result = NULL;
+
+  byok_test_reply_add_header (limited, "Retry-After", "1");
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", limited);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              sse_fixture_reply ("openai", "openai-stream.sse", 0));
+  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpuint (result->attempts->len, ==, 2);
+  g_assert_error (attempt_at (result, 0)->error, BYOK_ERROR, BYOK_ERROR_RATE_LIMIT);
+  g_assert_cmpuint (attempt_at (result, 0)->http_status, ==, 429);
+  g_assert_true (attempt_at (result, 1)->is_retry);
+}
+
+static void
+test_retry_after_ms (Fixture       *f,
+                     gconstpointer  data)
+{
+  ByokTestReply *limited = byok_test_reply_new_json (429, "{\"error\": {\"message\": \"Rate limit reached\", \"type\": \"requests\", \"code\": \"rate_limit_exceeded\"}}");
+  g_autoptr(ByokChatResult) result = NULL;
+
+  /* retry-after-ms wins over a Retry-After longer than the cap. */
+  byok_test_reply_add_header (limited, "retry-after-ms", "20");
+  byok_test_reply_add_header (limited, "Retry-After", "3600");
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", limited);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              sse_fixture_reply ("openai", "openai-stream.sse", 0));
+  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpuint (result->attempts->len, ==, 2);
+}
+
+static void
+test_retry_after_too_long (Fixture       *f,
+                           gconstpointer  data)
+{
+  ByokTestReply *limited = byok_test_reply_new_json (429, "{\"error\": {\"message\": \"Rate limit reached\", \"type\": \"requests\", \"code\": \"rate_limit_exceeded\"}}");
+  g_autoptr(ByokChatResult) result = NULL;
+
+  byok_test_reply_add_header (limited, "Retry-After", "120");
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", limited);
+  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_RATE_LIMIT);
+  g_assert_nonnull (strstr (result->error->message, "2 min"));
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+}
+
+static void
+test_gemini_retry_delay (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+
+  /* Gemini's wait is only in the body: 33 s, beyond this test's 5 s cap. */
+  byok_test_server_add_reply (f->server, "/v1beta/models/gemini-2.5-pro:streamGenerateContent",
+                              json_fixture_reply (429, "gemini", "error-rate-limit.json"));
+  result = run_chat (f, "gemini", "gemini-2.5-pro", TRUE);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_RATE_LIMIT);
+  g_assert_nonnull (strstr (result->error->message, "33 s"));
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+}
+
+static void
+test_quota_not_retried (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              json_fixture_reply (429, "openai", "error-insufficient-quota.json"));
+  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_QUOTA);
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+}
+
+static void
+test_auth_not_retried (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+
+  /* The provider echoes part of the key; the message must not. */
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              json_fixture_reply (401, "openai", "error-invalid-key.json"));
+  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_AUTH);
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  g_assert_null (strstr (result->error->message, "sk-test-fake-0123456789abcdefABCDEF"));
+}
+
+static ByokTestReply *
+partial_stream_reply (void)
+{
+  return byok_test_reply_new_sse (
+    "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}",
+    "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Once upon\"},\"finish_reason\":null}]}",
+    "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\" a time\"},\"finish_reason\":null}]}",
+    "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\" there was\"},\"finish_reason\":null}]}",
+    "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\" a key.\"},\"finish_reason\":\"stop\"}]}",
+    "[DONE]",
+    NULL);
+}
+
+static void
+test_no_retry_after_output (Fixture       *f,
+                            gconstpointer  data)
+{
+  ByokTestReply *reply = partial_stream_reply ();
+  g_autoptr(ByokChatResult) result = NULL;
+
+  byok_test_reply_set_drop_after (reply, 3);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
+  /* Would answer a retry: it must not be asked. */
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", partial_stream_reply ());
+  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_cmpstr (result->text->str, ==, "Once upon a time");
+  g_assert_cmpstr (f->text->str, ==, "Once upon a time");
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_ERROR);
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+}
+
+static void
+test_midstream_error_keeps_text (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+
+  byok_test_server_add_reply (f->server, "/v1/messages",
+                              sse_fixture_reply ("anthropic", "stream-overloaded.sse", 5));
+  result = run_chat (f, "anthropic", "claude-sonnet-4-20250514", TRUE);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_OVERLOADED);
+  g_assert_cmpuint (result->text->len, >, 0);
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+}
+
+/* ---- fallback ----------------------------------------------------------- */
+
+static void
+test_fallback_chain (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *fallbacks[] = { "moonshot/kimi-k2-0905-preview", NULL };
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple ("gpt-4o-mini", NULL, "Hi");
+  g_autoptr(ByokChatResult) result = NULL;
+  ByokTestRequest *req;
+
+  request->stream = TRUE;
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              json_fixture_reply (401, "openai", "error-invalid-key.json"));
+  byok_test_server_add_reply (f->server, "/moonshot/v1/chat/completions",
+                              sse_fixture_reply ("openai", "moonshot-stream.sse", 2));
+  result = run_chat_full (f, request, "openai", fallbacks, NULL);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->provider_id, ==, "moonshot");
+  g_assert_cmpstr (result->model, ==, "kimi-k2-0905-preview");
+  g_assert_cmpuint (result->text->len, >, 0);
+  g_assert_cmpuint (result->attempts->len, ==, 2);
+  g_assert_cmpstr (attempt_at (result, 0)->provider_id, ==, "openai");
+  g_assert_error (attempt_at (result, 0)->error, BYOK_ERROR, BYOK_ERROR_AUTH);
+  g_assert_cmpuint (attempt_at (result, 0)->http_status, ==, 401);
+  g_assert_false (attempt_at (result, 0)->is_fallback);
+  g_assert_cmpstr (attempt_at (result, 1)->provider_id, ==, "moonshot");
+  g_assert_cmpstr (attempt_at (result, 1)->model, ==, "kimi-k2-0905-preview");
+  g_assert_true (attempt_at (result, 1)->is_fallback);
+  g_assert_false (attempt_at (result, 1)->is_retry);
+
+  /* Each provider got its own key, and the fallback its own model. */
+  req = byok_test_server_get_last_request (f->server);
+  g_assert_cmpstr (soup_message_headers_get_one (req->headers, "Authorization"), ==, "Bearer " MOONSHOT_KEY);
+  g_assert_nonnull (strstr (g_bytes_get_data (req->body, NULL), "kimi-k2-0905-preview"));
+  g_assert_cmpstr (soup_message_headers_get_one (byok_test_server_get_request (f->server, 0)->headers,
+                                                 "Authorization"), ==, "Bearer " OPENAI_KEY);
+}
+
+static void
+test_fallback_not_for_bad_request (Fixture       *f,
+                                   gconstpointer  data)
+{
+  const char *fallbacks[] = { "moonshot/kimi-k2-0905-preview", NULL };
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple ("gpt-4o-mini", NULL, "Hi");
+  g_autoptr(ByokChatResult) result = NULL;
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              byok_test_reply_new_json (400, "{\"error\": {\"message\": \"Invalid value for 'temperature'.\", \"type\": \"invalid_request_error\", \"param\": \"temperature\"}}"));
+  result = run_chat_full (f, request, "openai", fallbacks, NULL);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_BAD_REQUEST);
+  g_assert_cmpstr (result->provider_id, ==, "openai");
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  g_assert_cmpuint (byok_test_server_count_path (f->server, "/moonshot/v1/chat/completions"), ==, 0);
+}
+
+/* ---- cancel, timeouts, network, keys ------------------------------------ */
+
+static void
+test_cancel_mid_stream (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple ("gpt-4o-mini", NULL, "Tell a story");
+  g_autoptr(ByokChatResult) result = NULL;
+  ByokTestReply *reply = partial_stream_reply ();
+
+  request->stream = TRUE;
+  byok_test_reply_set_delay_ms (reply, 0, 100);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
+  f->cancel_on_delta = g_object_ref (cancellable);
+  result = run_chat_full (f, request, "openai", NULL, cancellable);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_CANCELLED);
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_CANCELLED);
+  g_assert_cmpstr (result->text->str, ==, "Once upon");
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  g_assert_error (attempt_at (result, 0)->error, BYOK_ERROR, BYOK_ERROR_CANCELLED);
+  /* The server sees the connection closed before the answer was done. */
+  spin_until_closed (f->server, 1);
+}
+
+static void
+test_cancel_before_start (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple ("gpt-4o-mini", NULL, "Hi");
+  g_autoptr(ByokChatResult) result = NULL;
+
+  g_cancellable_cancel (cancellable);
+  result = run_chat_full (f, request, "openai", NULL, cancellable);
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_CANCELLED);
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_CANCELLED);
+}
+
+static void
+test_idle_timeout (Fixture       *f,
+                   gconstpointer  data)
+{
+  ByokTestReply *reply = byok_test_reply_new_sse (
+    "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Thinking hard\"},\"finish_reason\":null}]}",
+    NULL);
+  g_autoptr(ByokChatResult) result = NULL;
+
+  byok_test_reply_set_hold (reply, TRUE);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
+  byok_client_set_idle_timeout_ms (f->client, 300);
+  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_TIMEOUT);
+  g_assert_cmpstr (result->text->str, ==, "Thinking hard");
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  byok_test_server_release_held (f->server);
+}
+
+static void
+test_idle_timeout_retried_before_output (Fixture       *f,
+                                         gconstpointer  data)
+{
+  ByokTestReply *held = byok_test_reply_new_sse (
+    "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"},\"finish_reason\":null}]}",
+    NULL);
+  g_autoptr(ByokChatResult) result = NULL;
+
+  /* A stall before any text is retried; the retry answers. */
+  byok_test_reply_set_hold (held, TRUE);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", held);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              sse_fixture_reply ("openai", "openai-stream.sse", 0));
+  byok_client_set_idle_timeout_ms (f->client, 300);
+  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpuint (result->attempts->len, ==, 2);
+  g_assert_error (attempt_at (result, 0)->error, BYOK_ERROR, BYOK_ERROR_TIMEOUT);
+  g_assert_true (attempt_at (result, 1)->is_retry);
+  byok_test_server_release_held (f->server);
+}
+
+static char *
+closed_port_url (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return g_strdup_printf ("http://127.0.0.1:%u/v1", port);
+}
+
+static void
+test_connection_refused (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *url = closed_port_url ();
+  g_autoptr(ByokChatResult) result = NULL;
+
+  byok_provider_set_base_url (byok_catalog_lookup_provider (f->catalog, "openai"), url);
+  byok_client_set_max_attempts (f->client, 2);
+  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_NETWORK);
+  g_assert_nonnull (strstr (result->error->message, "127.0.0.1"));
+  /* Network failures are retried. */
+  g_assert_cmpuint (result->attempts->len, ==, 2);
+  g_assert_cmpuint (attempt_at (result, 0)->http_status, ==, 0);
+  g_assert_true (attempt_at (result, 1)->is_retry);
+}
+
+static void
+test_no_key (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+  ByokProvider *xai = byok_catalog_lookup_provider (f->catalog, "xai");
+
+  result = run_chat (f, "xai", "grok-4-0709", TRUE);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_NO_KEY);
+  g_assert_nonnull (strstr (result->error->message, byok_provider_get_name (xai)));
+  g_assert_nonnull (strstr (result->error->message, "byok-cli keys set xai"));
+  g_assert_nonnull (strstr (result->error->message, "XAI_API_KEY"));
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  g_assert_cmpuint (attempt_at (result, 0)->http_status, ==, 0);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+}
+
+static void
+test_no_key_falls_back (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *fallbacks[] = { "openai/gpt-4o-mini", NULL };
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple ("grok-4-0709", NULL, "Hi");
+  g_autoptr(ByokChatResult) result = NULL;
+
+  request->stream = TRUE;
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              sse_fixture_reply ("openai", "openai-stream.sse", 0));
+  result = run_chat_full (f, request, "xai", fallbacks, NULL);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->provider_id, ==, "openai");
+  g_assert_cmpuint (result->attempts->len, ==, 2);
+  g_assert_error (attempt_at (result, 0)->error, BYOK_ERROR, BYOK_ERROR_NO_KEY);
+  g_assert_true (attempt_at (result, 1)->is_fallback);
+}
+
+static void
+test_parse_target (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *provider = NULL;
+  g_autofree char *model = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (byok_client_parse_target (f->client, "openrouter/openai/gpt-4o", &provider, &model, NULL));
+  g_assert_cmpstr (provider, ==, "openrouter");
+  g_assert_cmpstr (model, ==, "openai/gpt-4o");
+  g_clear_pointer (&provider, g_free);
+  g_clear_pointer (&model, g_free);
+
+  g_assert_true (byok_client_parse_target (f->client, "kimi-k2-0905-preview", &provider, &model, NULL));
+  g_assert_cmpstr (provider, ==, "moonshot");
+  g_assert_cmpstr (model, ==, "kimi-k2-0905-preview");
+  g_clear_pointer (&provider, g_free);
+  g_clear_pointer (&model, g_free);
+
+  g_assert_false (byok_client_parse_target (f->client, "no-such-model-anywhere", &provider, &model, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+}
+
+/* ---- models ------------------------------------------------------------- */
+
+static GPtrArray *
+run_list_models (Fixture     *f,
+                 const char  *provider_id,
+                 GError     **error)
+{
+  g_autoptr(GAsyncResult) async = NULL;
+
+  byok_client_list_models_async (f->client, provider_id, NULL, store_result, &async);
+  return byok_client_list_models_finish (f->client, wait_for (&async), error);
+}
+
+static gboolean
+models_have (GPtrArray  *models,
+             const char *id)
+{
+  for (guint i = 0; i < models->len; i++)
+    if (g_strcmp0 (byok_model_get_id (g_ptr_array_index (models, i)), id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_models_anthropic_pages (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) models = NULL;
+  g_autoptr(GError) error = NULL;
+  ByokTestRequest *second;
+
+  byok_test_server_require_key (f->server, "x-api-key", ANTHROPIC_KEY);
+  byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (200,
+    "{\"data\": [{\"type\": \"model\", \"id\": \"claude-sonnet-4-5-20250929\", \"display_name\": \"Claude Sonnet 4.5\"},"
+    " {\"type\": \"model\", \"id\": \"claude-test-new-1\"}], \"has_more\": true,"
+    " \"first_id\": \"claude-sonnet-4-5-20250929\", \"last_id\": \"claude-test-new-1\"}"));
+  byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (200,
+    "{\"data\": [{\"type\": \"model\", \"id\": \"claude-test-new-2\"}], \"has_more\": false,"
+    " \"first_id\": \"claude-test-new-2\", \"last_id\": \"claude-test-new-2\"}"));
+  models = run_list_models (f, "anthropic", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (models_have (models, "claude-test-new-1"));
+  g_assert_true (models_have (models, "claude-test-new-2"));
+  g_assert_true (models_have (models, "claude-sonnet-4-5-20250929"));
+  g_assert_true (byok_model_is_listed (byok_catalog_lookup_model (f->catalog, "anthropic", "claude-test-new-2")));
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+  second = byok_test_server_get_request (f->server, 1);
+  g_assert_nonnull (strstr (second->query, "after_id=claude-test-new-1"));
+  g_assert_cmpstr (soup_message_headers_get_one (second->headers, "anthropic-version"), ==, "2023-06-01");
+}
+
+static void
+test_models_gemini_pages (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) models = NULL;
+  g_autoptr(GError) error = NULL;
+  ByokTestRequest *second;
+
+  byok_test_server_require_key (f->server, "x-goog-api-key", GEMINI_KEY);
+  byok_test_server_add_reply (f->server, "/v1beta/models", byok_test_reply_new_json (200,
+    "{\"models\": [{\"name\": \"models/gemini-2.5-flash\", \"supportedGenerationMethods\": [\"generateContent\", \"countTokens\"]},"
+    " {\"name\": \"models/text-embedding-004\", \"supportedGenerationMethods\": [\"embedContent\"]}],"
+    " \"nextPageToken\": \"page+2/x\"}"));
+  byok_test_server_add_reply (f->server, "/v1beta/models", byok_test_reply_new_json (200,
+    "{\"models\": [{\"name\": \"models/gemini-test-new\", \"supportedGenerationMethods\": [\"generateContent\"]}]}"));
+  models = run_list_models (f, "gemini", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (models_have (models, "gemini-test-new"));
+  g_assert_false (models_have (models, "text-embedding-004"));
+  g_assert_false (models_have (models, "models/gemini-test-new"));
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+  second = byok_test_server_get_request (f->server, 1);
+  g_assert_nonnull (strstr (second->query, "pageToken=page%2B2%2Fx"));
+}
+
+static void
+test_models_openai_and_catalog_only (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) models = NULL;
+  g_autoptr(GPtrArray) zhipu = NULL;
+  g_autoptr(GError) error = NULL;
+
+  byok_test_server_add_reply (f->server, "/moonshot/v1/models", byok_test_reply_new_json (200,
+    "{\"object\": \"list\", \"data\": [{\"id\": \"kimi-k2-0905-preview\", \"object\": \"model\"},"
+    " {\"id\": \"kimi-test-new\", \"object\": \"model\"}]}"));
+  models = run_list_models (f, "moonshot", &error);
+  g_assert_no_error (error);
+  g_assert_true (models_have (models, "kimi-test-new"));
+  g_assert_true (models_have (models, "kimi-k2-0905-preview"));
+
+  /* Zhipu has no listing: the catalog's models, and no request. */
+  zhipu = run_list_models (f, "zhipu", &error);
+  g_assert_no_error (error);
+  g_assert_true (models_have (zhipu, "glm-4.5-air"));
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+}
+
+static void
+test_models_rejected (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) models = NULL;
+  g_autoptr(GError) error = NULL;
+
+  byok_test_server_require_key (f->server, "Authorization", "Bearer sk-test-fake-another-key-000");
+  models = run_list_models (f, "openai", &error);
+  g_assert_null (models);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_AUTH);
+  assert_no_key_in (error->message);
+}
+
+/* ---- key checks --------------------------------------------------------- */
+
+static gboolean
+run_check_key (Fixture     *f,
+               const char  *provider_id,
+               const char  *key,
+               int         *n_models,
+               GError     **error)
+{
+  g_autoptr(GAsyncResult) async = NULL;
+
+  byok_client_check_key_async (f->client, provider_id, NULL, key, NULL, store_result, &async);
+  return byok_client_check_key_finish (f->client, wait_for (&async), n_models, error);
+}
+
+static void
+test_check_key_ok (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GString) list = g_string_new ("{\"object\": \"list\", \"data\": [");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  int n_models = 0;
+
+  for (int i = 0; i < 42; i++)
+    g_string_append_printf (list, "%s{\"id\": \"test-model-%d\", \"object\": \"model\"}", i ? ", " : "", i);
+  g_string_append (list, "]}");
+  byok_test_server_require_key (f->server, "Authorization", "Bearer sk-test-fake-explicit-0007");
+  byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (200, list->str));
+
+  g_assert_true (run_check_key (f, "openai", "sk-test-fake-explicit-0007", &n_models, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n_models, ==, 42);
+  text = byok_client_describe_key_check (n_models);
+  g_assert_cmpstr (text, ==, "Key works — 42 models");
+  g_assert_cmpuint (f->events->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->events, 0), ==, "openai tested OK");
+}
+
+static void
+test_check_key_rejected (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  int n_models = 0;
+
+  byok_test_server_require_key (f->server, "Authorization", "Bearer sk-test-fake-the-right-one");
+  g_assert_false (run_check_key (f, "moonshot", NULL, &n_models, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_AUTH);
+  g_assert_cmpint (n_models, ==, -1);
+  assert_no_key_in (error->message);
+  g_assert_cmpstr (soup_message_headers_get_one (byok_test_server_get_last_request (f->server)->headers,
+                                                 "Authorization"), ==, "Bearer " MOONSHOT_KEY);
+  g_assert_cmpuint (f->events->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->events, 0), ==, "moonshot tested AUTH");
+}
+
+static void
+test_check_key_one_token_chat (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  ByokTestRequest *req;
+  int n_models = 0;
+
+  byok_test_server_add_reply (f->server, "/zhipu/v4/chat/completions",
+                              json_fixture_reply (200, "openai", "openai-response.json"));
+  g_assert_true (run_check_key (f, "zhipu", NULL, &n_models, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n_models, ==, -1);
+  req = byok_test_server_get_last_request (f->server);
+  g_assert_cmpstr (req->method, ==, "POST");
+  g_assert_nonnull (strstr (g_bytes_get_data (req->body, NULL), "glm-4.5-air"));
+  g_assert_cmpstr (soup_message_headers_get_one (req->headers, "Authorization"), ==, "Bearer " ZHIPU_KEY);
+}
+
+static void
+test_check_key_no_key (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (run_check_key (f, "xai", NULL, NULL, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_NO_KEY);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  log_text = g_string_new (NULL);
+  g_log_set_debug_enabled (TRUE);
+  g_log_set_writer_func (capture_log, NULL, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/client/stream/openai-bytewise", test_openai_stream_bytewise);
+  ADD ("/client/stream/anthropic-thinking", test_anthropic_stream_thinking);
+  ADD ("/client/stream/gemini-thoughts", test_gemini_stream_thoughts);
+  ADD ("/client/stream/gemini-truncated", test_gemini_stream_truncated);
+  ADD ("/client/stream/deepseek-reasoning", test_deepseek_reasoning);
+  ADD ("/client/whole/per-dialect", test_non_streamed);
+  ADD ("/client/whole/html-200", test_html_200);
+  ADD ("/client/retry/503-then-200", test_retry_503_then_200);
+  ADD ("/client/retry/gives-up", test_retry_gives_up);
+  ADD ("/client/retry/retry-after", test_retry_after_honoured);
+  ADD ("/client/retry/retry-after-ms", test_retry_after_ms);
+  ADD ("/client/retry/retry-after-too-long", test_retry_after_too_long);
+  ADD ("/client/retry/gemini-retry-delay", test_gemini_retry_delay);
+  ADD ("/client/retry/quota", test_quota_not_retried);
+  ADD ("/client/retry/auth", test_auth_not_retried);
+  ADD ("/client/retry/not-after-output", test_no_retry_after_output);
+  ADD ("/client/retry/midstream-error", test_midstream_error_keeps_text);
+  ADD ("/client/fallback/chain", test_fallback_chain);
+  ADD ("/client/fallback/not-for-bad-request", test_fallback_not_for_bad_request);
+  ADD ("/client/fallback/no-key", test_no_key_falls_back);
+  ADD ("/client/cancel/mid-stream", test_cancel_mid_stream);
+  ADD ("/client/cancel/before-start", test_cancel_before_start);
+  ADD ("/client/timeout/idle", test_idle_timeout);
+  ADD ("/client/timeout/idle-before-output", test_idle_timeout_retried_before_output);
+  ADD ("/client/network/refused", test_connection_refused);
+  ADD ("/client/keys/none", test_no_key);
+  ADD ("/client/target/parse", test_parse_target);
+  ADD ("/client/models/anthropic-pages", test_models_anthropic_pages);
+  ADD ("/client/models/gemini-pages", test_models_gemini_pages);
+  ADD ("/client/models/openai-and-catalog", test_models_openai_and_catalog_only);
+  ADD ("/client/models/rejected", test_models_rejected);
+  ADD ("/client/check-key/ok", test_check_key_ok);
+  ADD ("/client/check-key/rejected", test_check_key_rejected);
+  ADD ("/client/check-key/one-token-chat", test_check_key_one_token_chat);
+  ADD ("/client/check-key/no-key", test_check_key_no_key);
+
+  return g_test_run ();
+}

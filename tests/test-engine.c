@@ -1,0 +1,451 @@
+/* test-engine.c — ByokEngine: every attempt of a chat is a usage row with
+ * its cost at the price in force; unknown prices stay unknown; budgets stop
+ * calls before anything is sent and alert at 50/80/100 %. Real SQLite in a
+ * temporary folder, the provider test server on 127.0.0.1. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "byok-engine.h"
+#include "byok-error.h"
+#include "byok-test-server.h"
+
+#define OPENAI_KEY   "sk-test-fake-engine-openai-0001"
+#define MOONSHOT_KEY "sk-test-fake-engine-moonshot-0002"
+
+typedef struct {
+  char           *dir;
+  ByokTestServer *server;
+  ByokEngine     *engine;
+  GString        *text;
+  GPtrArray      *alerts;   /* "scope percent" */
+  guint           n_recorded;
+} Fixture;
+
+static char *
+read_fixture (const char *dialect,
+              const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", dialect, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static ByokTestReply *
+openai_stream_reply (void)
+{
+  g_autofree char *body = read_fixture ("openai", "openai-stream.sse");
+  ByokTestReply *reply = byok_test_reply_new (200);
+
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  byok_test_reply_add_chunk (reply, body);
+  byok_test_reply_set_split (reply, 50);
+  return reply;
+}
+
+static void
+on_delta (ByokEngine      *engine,
+          ByokChatRequest *request,
+          const char      *text,
+          Fixture         *f)
+{
+  g_string_append (f->text, text);
+}
+
+static void
+on_budget_alert (ByokEngine *engine,
+                 const char *scope,
+                 guint       percent,
+                 Fixture    *f)
+{
+  g_ptr_array_add (f->alerts, g_strdup_printf ("%s %u", scope, percent));
+}
+
+static void
+on_usage_recorded (ByokEngine      *engine,
+                   ByokUsageRecord *record,
+                   Fixture         *f)
+{
+  g_assert_cmpint (record->id, >, 0);
+  f->n_recorded++;
+}
+
+static void
+set_base (Fixture    *f,
+          const char *provider_id,
+          const char *suffix)
+{
+  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), suffix, NULL);
+  ByokCatalog *catalog = byok_engine_get_catalog (f->engine);
+
+  byok_provider_set_base_url (byok_catalog_lookup_provider (catalog, provider_id), url);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, "MOONSHOT_API_KEY=" MOONSHOT_KEY, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  ByokKeyStore *keys;
+
+  f->dir = g_dir_make_tmp ("byok-test-engine-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "byok.db", NULL);
+  f->engine = byok_engine_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->engine);
+
+  keys = byok_engine_get_key_store (f->engine);
+  byok_key_store_set_environment (keys, env);
+  byok_key_store_set_prefer_environment (keys, "openai", TRUE);
+  byok_key_store_set_prefer_environment (keys, "moonshot", TRUE);
+  byok_client_set_backoff_base_ms (byok_engine_get_client (f->engine), 5);
+
+  f->server = byok_test_server_new ();
+  set_base (f, "openai", "/v1");
+  set_base (f, "moonshot", "/moonshot/v1");
+
+  f->text = g_string_new (NULL);
+  f->alerts = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (f->engine, "delta", G_CALLBACK (on_delta), f);
+  g_signal_connect (f->engine, "budget-alert", G_CALLBACK (on_budget_alert), f);
+  g_signal_connect (f->engine, "usage-recorded", G_CALLBACK (on_usage_recorded), f);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->engine);
+  g_clear_object (&f->server);
+  remove_dir (f->dir);
+  g_free (f->dir);
+  g_string_free (f->text, TRUE);
+  g_ptr_array_unref (f->alerts);
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static ByokChatResult *
+run_chat (Fixture            *f,
+          const char         *provider_id,
+          const char         *model,
+          const char * const *fallbacks)
+{
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (model, NULL, "Hello");
+  g_autoptr(GAsyncResult) async = NULL;
+
+  request->stream = TRUE;
+  byok_engine_chat_async (f->engine, request, provider_id, NULL, fallbacks, 0, NULL, store_result, &async);
+  while (async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return byok_engine_chat_finish (f->engine, async);
+}
+
+static gint
+compare_by_id (gconstpointer a,
+               gconstpointer b)
+{
+  const ByokUsageRecord *x = *(ByokUsageRecord * const *) a;
+  const ByokUsageRecord *y = *(ByokUsageRecord * const *) b;
+
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Usage rows, oldest first. */
+static GPtrArray *
+list_rows (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows = byok_usage_store_list_recent (byok_engine_get_usage_store (f->engine), 100, &error);
+
+  g_assert_no_error (error);
+  g_ptr_array_sort (rows, compare_by_id);
+  return rows;
+}
+
+static ByokUsageRecord *
+row_at (GPtrArray *rows,
+        guint      i)
+{
+  g_assert_cmpuint (i, <, rows->len);
+  return g_ptr_array_index (rows, i);
+}
+
+static void
+test_records_priced_call (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  ByokUsageRecord *row;
+  ByokPrice price;
+  double expected, cost;
+  gboolean known = FALSE;
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", openai_stream_reply ());
+  result = run_chat (f, "openai", "gpt-4o-mini", NULL);
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (f->text->str, ==, result->text->str);
+
+  g_assert_true (byok_pricing_lookup (byok_engine_get_pricing (f->engine), "openai", "gpt-4o-mini", &price, NULL));
+  /* 1234 prompt tokens, 1024 of them cached, 89 out (openai-stream.sse). */
+  expected = (1234 - 1024) * price.input / 1e6 + 1024 * price.cached_input / 1e6 + 89 * price.output / 1e6;
+  g_assert_cmpfloat (expected, >, 0);
+
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpuint (f->n_recorded, ==, 1);
+  row = row_at (rows, 0);
+  g_assert_cmpstr (row->provider, ==, "openai");
+  g_assert_cmpstr (row->model, ==, "gpt-4o-mini");
+  g_assert_cmpstr (row->status, ==, "ok");
+  g_assert_cmpint (row->http_status, ==, 200);
+  g_assert_cmpint (row->input_tokens, ==, 1234);
+  g_assert_cmpint (row->cached_input_tokens, ==, 1024);
+  g_assert_cmpint (row->output_tokens, ==, 89);
+  g_assert_cmpint (row->reasoning_tokens, ==, 64);
+  g_assert_true (row->price_known);
+  g_assert_cmpfloat_with_epsilon (row->cost_usd, expected, 1e-12);
+  g_assert_cmpfloat_with_epsilon (row->cache_savings_usd, 1024 * (price.input - price.cached_input) / 1e6, 1e-12);
+  g_assert_cmpint (row->ttft_us, >=, 0);
+  g_assert_false (row->is_retry);
+  g_assert_false (row->is_fallback);
+  g_assert_cmpint (row->attempt, ==, 1);
+
+  cost = byok_engine_cost_of_result (f->engine, result, &known);
+  g_assert_true (known);
+  g_assert_cmpfloat_with_epsilon (cost, expected, 1e-12);
+  cost = byok_engine_cost_of (f->engine, "openai", "gpt-4o-mini", &result->usage, &known);
+  g_assert_true (known);
+  g_assert_cmpfloat_with_epsilon (cost, expected, 1e-12);
+}
+
+static void
+test_records_every_attempt (Fixture       *f,
+                            gconstpointer  data)
+{
+  const char *fallbacks[] = { "moonshot/kimi-k2-0905-preview", NULL };
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *moonshot = read_fixture ("openai", "moonshot-stream.sse");
+  ByokTestReply *reply;
+
+  /* 503, a retry that gets 401, then the fallback answers. */
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              byok_test_reply_new_json (503, "{\"error\": {\"message\": \"Overloaded\", \"type\": \"server_error\"}}"));
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", \"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"));
+  reply = byok_test_reply_new (200);
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  byok_test_reply_add_chunk (reply, moonshot);
+  byok_test_server_add_reply (f->server, "/moonshot/v1/chat/completions", reply);
+  result = run_chat (f, "openai", "gpt-4o-mini", fallbacks);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->provider_id, ==, "moonshot");
+  g_assert_cmpuint (result->attempts->len, ==, 3);
+
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_cmpuint (f->n_recorded, ==, 3);
+
+  g_assert_cmpstr (row_at (rows, 0)->status, ==, "OVERLOADED");
+  g_assert_cmpint (row_at (rows, 0)->http_status, ==, 503);
+  g_assert_true (row_at (rows, 0)->price_known);
+  g_assert_cmpfloat (row_at (rows, 0)->cost_usd, ==, 0);
+  g_assert_cmpint (row_at (rows, 0)->attempt, ==, 1);
+
+  g_assert_cmpstr (row_at (rows, 1)->status, ==, "AUTH");
+  g_assert_true (row_at (rows, 1)->is_retry);
+  g_assert_cmpint (row_at (rows, 1)->attempt, ==, 2);
+
+  g_assert_cmpstr (row_at (rows, 2)->status, ==, "ok");
+  g_assert_cmpstr (row_at (rows, 2)->provider, ==, "moonshot");
+  g_assert_cmpstr (row_at (rows, 2)->model, ==, "kimi-k2-0905-preview");
+  g_assert_true (row_at (rows, 2)->is_fallback);
+  g_assert_cmpint (row_at (rows, 2)->attempt, ==, 3);
+}
+
+static void
+test_unknown_price (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  gboolean known = TRUE;
+  double cost;
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", openai_stream_reply ());
+  result = run_chat (f, "openai", "gpt-test-not-in-catalog", NULL);
+  g_assert_no_error (result->error);
+
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_false (row_at (rows, 0)->price_known);
+  g_assert_cmpint (row_at (rows, 0)->input_tokens, ==, 1234);
+
+  cost = byok_engine_cost_of_result (f->engine, result, &known);
+  g_assert_false (known);
+  g_assert_true (isnan (cost));
+}
+
+static void
+record_spend (Fixture    *f,
+              const char *provider,
+              double      cost)
+{
+  ByokUsageRecord record = { 0, };
+  g_autoptr(GError) error = NULL;
+
+  record.provider = (char *) provider;
+  record.model = (char *) "gpt-4o-mini";
+  record.price_known = TRUE;
+  record.cost_usd = cost;
+  record.status = (char *) "ok";
+  g_assert_cmpint (byok_usage_store_record (byok_engine_get_usage_store (f->engine), &record, &error), >, 0);
+  g_assert_no_error (error);
+}
+
+static void
+test_budget_hard_stop (Fixture       *f,
+                       gconstpointer  data)
+{
+  ByokUsageStore *store = byok_engine_get_usage_store (f->engine);
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (byok_usage_store_set_budget (store, BYOK_BUDGET_SCOPE_ALL, 1.0, TRUE, &error));
+  g_assert_no_error (error);
+  record_spend (f, "openai", 1.25);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", openai_stream_reply ());
+
+  result = run_chat (f, "openai", "gpt-4o-mini", NULL);
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_BUDGET);
+  g_assert_cmpuint (result->attempts->len, ==, 0);
+  g_assert_cmpuint (result->text->len, ==, 0);
+  /* Nothing reached the server, nothing more was recorded. */
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpuint (f->n_recorded, ==, 0);
+  /* The stop is also the 100 % alert. */
+  g_assert_cmpuint (f->alerts->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->alerts, 0), ==, "all 100");
+}
+
+static void
+test_budget_stops_fallback_only (Fixture       *f,
+                                 gconstpointer  data)
+{
+  const char *fallbacks[] = { "moonshot/kimi-k2-0905-preview", NULL };
+  ByokUsageStore *store = byok_engine_get_usage_store (f->engine);
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Moonshot's budget is used up: the fallback is left out. */
+  g_assert_true (byok_usage_store_set_budget (store, "moonshot", 1.0, TRUE, &error));
+  record_spend (f, "moonshot", 2.0);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", \"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"));
+  result = run_chat (f, "openai", "gpt-4o-mini", fallbacks);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_AUTH);
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  g_assert_cmpuint (byok_test_server_count_path (f->server, "/moonshot/v1/chat/completions"), ==, 0);
+}
+
+static void
+test_budget_alerts (Fixture       *f,
+                    gconstpointer  data)
+{
+  ByokUsageStore *store = byok_engine_get_usage_store (f->engine);
+  g_autoptr(GError) error = NULL;
+  const double spends[] = { 0.55, 0.30, 0.20 };
+  const char *expected[] = { "openai 50", "openai 80", "openai 100" };
+
+  /* No hard stop: calls go on, the alerts come once each. */
+  g_assert_true (byok_usage_store_set_budget (store, "openai", 1.0, FALSE, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (spends); i++)
+    {
+      g_autoptr(ByokChatResult) result = NULL;
+
+      record_spend (f, "openai", spends[i]);
+      byok_test_server_add_reply (f->server, "/v1/chat/completions", openai_stream_reply ());
+      result = run_chat (f, "openai", "gpt-4o-mini", NULL);
+      g_assert_no_error (result->error);
+      g_assert_cmpuint (f->alerts->len, ==, i + 1);
+      g_assert_cmpstr (g_ptr_array_index (f->alerts, i), ==, expected[i]);
+    }
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 3);
+}
+
+static void
+test_key_events_recorded (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  ByokKeyEventRecord *event;
+
+  byok_key_store_record_event (byok_engine_get_key_store (f->engine), "openai", NULL,
+                               BYOK_KEY_EVENT_TESTED, "AUTH", "OpenAI rejected the key (401).");
+  events = byok_usage_store_list_key_events (byok_engine_get_usage_store (f->engine), "openai", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+  event = g_ptr_array_index (events, 0);
+  g_assert_cmpstr (event->event, ==, "tested");
+  g_assert_cmpstr (event->result, ==, "AUTH");
+  g_assert_cmpstr (event->detail, ==, "OpenAI rejected the key (401).");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/engine/records/priced", test_records_priced_call);
+  ADD ("/engine/records/every-attempt", test_records_every_attempt);
+  ADD ("/engine/records/unknown-price", test_unknown_price);
+  ADD ("/engine/budget/hard-stop", test_budget_hard_stop);
+  ADD ("/engine/budget/stopped-fallback", test_budget_stops_fallback_only);
+  ADD ("/engine/budget/alerts", test_budget_alerts);
+  ADD ("/engine/key-events", test_key_events_recorded);
+
+  return g_test_run ();
+}

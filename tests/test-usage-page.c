@@ -1,0 +1,740 @@
+/* test-usage-page.c — the Usage page under Xvfb, on a real engine with a
+ * throwaway database: the empty state; calls recorded through the usage
+ * store (as the chat path records them) reach the cards, the breakdown
+ * table (sortable) and the what-if list after the coalesced refresh; an
+ * edited price is refused when it is not a price, otherwise saved, marked
+ * "Edited" and used by the what-if at once, and reset; a budget set in the
+ * page at 80% spend takes the alert path to a toast (and a notification);
+ * the page fits a 360 px window.
+ *
+ * With BYOK_USAGE_PAGE_DEMO=SECONDS it instead shows the page with a month
+ * of realistic calls for that long, for screenshots. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "byok-engine.h"
+#include "byok-error.h"
+
+#include "byok-budget-group.h"
+#include "byok-format.h"
+#include "byok-price-item.h"
+#include "byok-price-table.h"
+#include "byok-summary-card.h"
+#include "byok-usage-breakdown.h"
+#include "byok-usage-group-item.h"
+#include "byok-usage-page.h"
+#include "byok-what-if-list.h"
+
+/* A stand-in desktop notification server on the test session's bus: it
+ * keeps the summary and body of the last notification. */
+static char *notified_summary;
+static char *notified_body;
+
+static const char notifications_xml[] =
+  "<node><interface name='org.freedesktop.Notifications'>"
+  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "<arg type='u' direction='out'/></method>"
+  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "<method name='GetServerInformation'><arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "<arg type='s' direction='out'/><arg type='s' direction='out'/></method>"
+  "</interface></node>";
+
+static void
+notifications_method_call (GDBusConnection       *connection,
+                           const char            *sender,
+                           const char            *object_path,
+                           const char            *interface_name,
+                           const char            *method_name,
+                           GVariant              *parameters,
+                           GDBusMethodInvocation *invocation,
+                           gpointer               user_data)
+{
+  if (g_str_equal (method_name, "Notify"))
+    {
+      const char *summary, *body;
+
+      g_variant_get_child (parameters, 3, "&s", &summary);
+      g_variant_get_child (parameters, 4, "&s", &body);
+      g_free (notified_summary);
+      g_free (notified_body);
+      notified_summary = g_strdup (summary);
+      notified_body = g_strdup (body);
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", 1));
+    }
+  else if (g_str_equal (method_name, "GetCapabilities"))
+    g_dbus_method_invocation_return_value (invocation, g_variant_new_parsed ("(@as ['body'],)"));
+  else if (g_str_equal (method_name, "GetServerInformation"))
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "test", "byok", "1", "1.2"));
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+start_notification_server (void)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_method_call, NULL, NULL, { 0 } };
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (bus);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
+                                     &vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+typedef struct {
+  char          *dir;
+  ByokEngine    *engine;
+  GtkWidget     *window;
+  ByokUsagePage *page;
+} Fixture;
+
+static void
+iterate (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until the page has read everything again. */
+static void
+wait_idle (ByokUsagePage *page)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+  while (!timed_out && byok_usage_page_is_busy (page))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  iterate ();
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_descendant (c, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect (c, type, out);
+}
+
+static gboolean
+has_visible_label (GtkWidget  *widget,
+                   const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect (widget, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (labels, i);
+
+      if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), text) == 0 &&
+          gtk_widget_is_visible (label))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static ByokSummaryCard *
+card (ByokUsagePage *page,
+      const char    *title)
+{
+  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (page), BYOK_TYPE_SUMMARY_CARD, cards);
+  for (guint i = 0; i < cards->len; i++)
+    if (g_str_equal (byok_summary_card_get_title (g_ptr_array_index (cards, i)), title))
+      return g_ptr_array_index (cards, i);
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* One call as the engine records it: priced at the price in force. */
+static void
+record (Fixture    *fixture,
+        gint64      time_us,
+        const char *provider,
+        const char *model,
+        gint64      input,
+        gint64      cached,
+        gint64      output,
+        gint64      latency_ms,
+        const char *status)
+{
+  ByokPricing *pricing = byok_engine_get_pricing (fixture->engine);
+  g_autoptr(GError) error = NULL;
+  ByokUsageRecord r = { 0, };
+  ByokPrice price;
+
+  r.time_us = time_us;
+  r.provider = (char *) provider;
+  r.model = (char *) model;
+  r.input_tokens = input;
+  r.cached_input_tokens = cached;
+  r.output_tokens = output;
+  r.price_known = byok_pricing_cost (pricing, provider, model, input, cached, 0, output, &r.cost_usd);
+  if (byok_pricing_lookup (pricing, provider, model, &price, NULL) && !isnan (price.cached_input))
+    r.cache_savings_usd = cached * (price.input - price.cached_input) / 1e6;
+  r.latency_us = latency_ms * 1000;
+  r.ttft_us = -1;
+  r.status = (char *) status;
+  r.http_status = status == NULL ? 200 : 429;
+  g_assert_cmpint (byok_usage_store_record (byok_engine_get_usage_store (fixture->engine), &r, &error), >, 0);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("byok-usage-page-XXXXXX", NULL);
+  path = g_build_filename (fixture->dir, "byok.db", NULL);
+  fixture->engine = byok_engine_new (path, &error);
+  g_assert_no_error (error);
+
+  /* The page in a window with a toast overlay, as ByokWindow holds it. */
+  fixture->window = adw_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 800);
+  fixture->page = g_object_new (BYOK_TYPE_USAGE_PAGE, NULL);
+  {
+    GtkWidget *overlay = adw_toast_overlay_new ();
+
+    adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (fixture->page));
+    adw_window_set_content (ADW_WINDOW (fixture->window), overlay);
+  }
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  iterate ();
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  iterate ();
+  g_clear_object (&fixture->engine);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* Today: two gpt-4o calls ($0.0325 with 2,000 cached tokens saving
+ * $0.0025, and $0.0175), a haiku call ($0.03) and a failed one, a glm-4
+ * call of unknown price. */
+static void
+record_today (Fixture *fixture)
+{
+  record (fixture, 0, "openai", "gpt-4o", 10000, 2000, 1000, 800, NULL);
+  record (fixture, 0, "openai", "gpt-4o", 5000, 0, 500, 1200, NULL);
+  record (fixture, 0, "anthropic", "claude-haiku-4-5-20251001", 20000, 0, 2000, 900, NULL);
+  record (fixture, 0, "anthropic", "claude-haiku-4-5-20251001", 0, 0, 0, 100, "RATE_LIMIT");
+  record (fixture, 0, "zhipu", "glm-4", 1000, 0, 100, 700, NULL);
+}
+
+static void
+test_totals (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkStack *stack;
+  AdwStatusPage *status;
+  ByokUsageBreakdown *breakdown;
+  GListModel *rows;
+  GtkColumnView *view;
+  g_autoptr(ByokUsageGroupItem) first = NULL;
+  g_autoptr(GListModel) columns = NULL;
+  g_autoptr(GtkColumnViewColumn) calls_column = NULL;
+
+  /* A new database: the empty state. */
+  byok_usage_page_set_engine (fixture->page, fixture->engine);
+  wait_idle (fixture->page);
+  stack = GTK_STACK (find_descendant (GTK_WIDGET (fixture->page), GTK_TYPE_STACK));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+  status = ADW_STATUS_PAGE (find_descendant (GTK_WIDGET (fixture->page), ADW_TYPE_STATUS_PAGE));
+  g_assert_cmpstr (adw_status_page_get_title (status), ==, "No Usage Yet");
+
+  /* Calls recorded: the store's "changed" refreshes the page. */
+  record_today (fixture);
+  g_assert_true (byok_usage_page_is_busy (fixture->page));
+  wait_idle (fixture->page);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "usage");
+
+  g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Today")), ==, "$0.08");
+  g_assert_cmpstr (byok_summary_card_get_detail (card (fixture->page, "Today")), ==,
+                   "5 calls · 1 failed\n1 call with unknown price");
+  g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "This Month")), ==, "$0.08");
+  g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Last 30 Days")), ==, "$0.08");
+  g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Cache Savings")), ==, "$0.0025");
+  g_assert_cmpstr (byok_summary_card_get_detail (card (fixture->page, "Cache Savings")), ==,
+                   "2,000 cached tokens\nin the last 30 days");
+
+  /* The breakdown: most expensive first */
+  breakdown = BYOK_USAGE_BREAKDOWN (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_USAGE_BREAKDOWN));
+  rows = byok_usage_breakdown_get_model (breakdown);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 3);
+  first = g_list_model_get_item (rows, 0);
+  g_assert_cmpstr (byok_usage_group_item_get_group (first)->model, ==, "gpt-4o");
+  g_assert_cmpstr (byok_usage_group_item_get_provider_name (first), ==, "OpenAI");
+  g_assert_cmpuint (byok_usage_group_item_get_group (first)->totals.calls, ==, 2);
+  g_assert_cmpfloat_with_epsilon (byok_usage_group_item_get_group (first)->totals.cost_usd, 0.05, 1e-9);
+  g_assert_true (has_visible_label (GTK_WIDGET (breakdown), "$0.05"));
+  g_assert_true (has_visible_label (GTK_WIDGET (breakdown), "GPT-4o"));
+  g_assert_true (has_visible_label (GTK_WIDGET (breakdown), "50%"));     /* haiku's error rate */
+  g_assert_true (has_visible_label (GTK_WIDGET (breakdown), "unknown")); /* glm-4's cost */
+
+  /* Sorting by calls, fewest first: glm-4's one call */
+  view = GTK_COLUMN_VIEW (find_descendant (GTK_WIDGET (breakdown), GTK_TYPE_COLUMN_VIEW));
+  columns = g_object_ref (gtk_column_view_get_columns (view));
+  calls_column = g_list_model_get_item (columns, 2);
+  g_assert_cmpstr (gtk_column_view_column_get_title (calls_column), ==, "Calls");
+  gtk_column_view_sort_by_column (view, calls_column, GTK_SORT_ASCENDING);
+  iterate ();
+  {
+    g_autoptr(ByokUsageGroupItem) fewest = g_list_model_get_item (rows, 0);
+    g_assert_cmpstr (byok_usage_group_item_get_group (fewest)->model, ==, "glm-4");
+  }
+
+  /* The chart has the day's bars; 7 days changes the period of it all. */
+  byok_usage_page_set_period (fixture->page, BYOK_USAGE_PAGE_PERIOD_7_DAYS);
+  g_assert_true (byok_usage_page_is_busy (fixture->page));
+  wait_idle (fixture->page);
+  g_assert_cmpint (byok_usage_page_get_period (fixture->page), ==, BYOK_USAGE_PAGE_PERIOD_7_DAYS);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 3);
+}
+
+/* The what-if row of @model: its cost label's text. */
+static const char *
+what_if_cost (ByokUsagePage *page,
+              const char    *model)
+{
+  ByokWhatIfList *list = BYOK_WHAT_IF_LIST (find_descendant (GTK_WIDGET (page), BYOK_TYPE_WHAT_IF_LIST));
+  GtkListBox *box = byok_what_if_list_get_list (list);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (box)); row; row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "byok-model"), model) == 0)
+      {
+        g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+        collect (row, GTK_TYPE_LABEL, labels);
+        for (guint i = 0; i < labels->len; i++)
+          if (gtk_widget_has_css_class (g_ptr_array_index (labels, i), "heading") &&
+              gtk_widget_has_css_class (g_ptr_array_index (labels, i), "numeric"))
+            return gtk_label_get_label (g_ptr_array_index (labels, i));
+      }
+  return NULL;
+}
+
+static GtkEditableLabel *
+price_cell (ByokPriceTable *table,
+            const char     *model,
+            int             column)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (table), GTK_TYPE_EDITABLE_LABEL, cells);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      ByokPriceItem *item = g_object_get_data (g_ptr_array_index (cells, i), "byok-item");
+
+      if (item != NULL && g_str_equal (byok_price_item_get_row (item)->model_id, model) &&
+          GPOINTER_TO_INT (g_object_get_data (g_ptr_array_index (cells, i), "byok-column")) == column)
+        return g_ptr_array_index (cells, i);
+    }
+  return NULL;
+}
+
+static void
+edit (GtkEditableLabel *label,
+      const char       *text)
+{
+  gtk_editable_label_start_editing (label);
+  gtk_editable_set_text (GTK_EDITABLE (label), text);
+  gtk_editable_label_stop_editing (label, TRUE);
+  iterate ();
+  /* GtkEditableLabel (GTK 4.8) stops editing 100 ms after a focus-out, from
+   * a timeout holding no reference to the label: move the focus away and
+   * let that timeout run while the label is alive (closing the window with
+   * the focus in it would leave the timeout behind). */
+  gtk_window_set_focus (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (label))), NULL);
+  {
+    gboolean done = FALSE;
+
+    g_timeout_add (150, timeout_cb, &done);
+    while (!done)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  iterate ();
+}
+
+static void
+test_edit_price (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  ByokPricing *pricing = byok_engine_get_pricing (fixture->engine);
+  ByokPriceTable *table;
+  ByokWhatIfList *list;
+  GtkEditableLabel *cell;
+  GtkToggleButton *show_all;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  ByokPrice price;
+  gboolean is_override;
+
+  byok_usage_page_set_engine (fixture->page, fixture->engine);
+  record_today (fixture);
+  wait_idle (fixture->page);
+
+  /* Every model, so gpt-4o is among the rows */
+  list = BYOK_WHAT_IF_LIST (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_WHAT_IF_LIST));
+  show_all = GTK_TOGGLE_BUTTON (find_descendant (GTK_WIDGET (list), GTK_TYPE_TOGGLE_BUTTON));
+  gtk_toggle_button_set_active (show_all, TRUE);
+  iterate ();
+  /* The period's priced usage (glm-4 left out): 35,000 in (2,000 cached),
+   * 3,500 out. On gpt-4o: 33,000 × 2.5 + 2,000 × 1.25 + 3,500 × 10 = $0.12 */
+  g_assert_cmpstr (what_if_cost (fixture->page, "openai/gpt-4o"), ==, "$0.12");
+
+  table = BYOK_PRICE_TABLE (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_PRICE_TABLE));
+  g_assert_cmpuint (g_list_model_get_n_items (byok_price_table_get_model (table)), >, 40);
+
+  /* Scroll the row into view: show only gpt-4o's row */
+  gtk_editable_set_text (GTK_EDITABLE (find_descendant (GTK_WIDGET (table), GTK_TYPE_SEARCH_ENTRY)), "openai/gpt-4o");
+  {
+    gboolean timed_out = FALSE;
+    guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+
+    while (!timed_out && price_cell (table, "gpt-4o", 2) == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (timed_out);
+    g_source_remove (id);
+  }
+  cell = price_cell (table, "gpt-4o", 2);   /* input */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (cell)), ==, "$2.50");
+
+  /* Not a price: refused with a message, nothing saved */
+  edit (cell, "abc");
+  g_assert_nonnull (byok_price_table_get_error (table));
+  g_assert_nonnull (strstr (byok_price_table_get_error (table), "not a price"));
+  g_assert_true (has_visible_label (GTK_WIDGET (table), byok_price_table_get_error (table)));
+  g_assert_false (byok_pricing_has_override (pricing, "openai", "gpt-4o"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (cell)), ==, "$2.50");
+  edit (price_cell (table, "gpt-4o", 5), "-3");   /* output */
+  g_assert_nonnull (strstr (byok_price_table_get_error (table), "negative"));
+  g_assert_false (byok_pricing_has_override (pricing, "openai", "gpt-4o"));
+
+  /* A price: saved, in force, marked, repriced */
+  edit (price_cell (table, "gpt-4o", 2), "1");
+  g_assert_null (byok_price_table_get_error (table));
+  g_assert_true (byok_pricing_lookup (pricing, "openai", "gpt-4o", &price, &is_override));
+  g_assert_true (is_override);
+  g_assert_cmpfloat (price.input, ==, 1);
+  g_assert_cmpfloat (price.output, ==, 10);
+  {
+    g_autoptr(GPtrArray) stored = byok_usage_store_load_price_overrides (byok_engine_get_usage_store (fixture->engine), NULL);
+    g_assert_cmpuint (stored->len, ==, 1);
+  }
+  iterate ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (price_cell (table, "gpt-4o", 2))), ==, "$1.00");
+  g_assert_true (has_visible_label (GTK_WIDGET (table), "Edited"));
+  /* 33,000 × 1 + 2,000 × 1.25 + 3,500 × 10 = $0.0705 */
+  g_assert_cmpstr (what_if_cost (fixture->page, "openai/gpt-4o"), ==, "$0.07");
+
+  /* Reset */
+  g_assert_true (byok_price_table_reset (table, "openai", "gpt-4o"));
+  iterate ();
+  g_assert_false (byok_pricing_has_override (pricing, "openai", "gpt-4o"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (price_cell (table, "gpt-4o", 2))), ==, "$2.50");
+  g_assert_false (has_visible_label (GTK_WIDGET (table), "Edited"));
+  g_assert_cmpstr (what_if_cost (fixture->page, "openai/gpt-4o"), ==, "$0.12");
+}
+
+static void
+test_budget_alert (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  ByokUsageStore *store = byok_engine_get_usage_store (fixture->engine);
+  ByokBudgetGroup *group;
+  g_autoptr(ByokBudget) budget = NULL;
+  g_autofree char *scope = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *overlay;
+  guint percent = 0;
+
+  byok_usage_page_set_engine (fixture->page, fixture->engine);
+  record_today (fixture);
+  wait_idle (fixture->page);
+
+  /* $0.08 spent; a $0.10 budget set in the page is 80% used */
+  group = BYOK_BUDGET_GROUP (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_BUDGET_GROUP));
+  gtk_spin_button_set_value (byok_budget_group_get_spin_button (group, "all"), 0.10);
+  budget = byok_usage_store_get_budget (store, "all", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (budget);
+  g_assert_cmpfloat_with_epsilon (budget->monthly_usd, 0.10, 1e-9);
+  g_assert_false (budget->hard_stop);
+  g_assert_nonnull (byok_budget_group_get_spin_button (group, "openai"));
+  g_assert_null (byok_budget_group_get_spin_button (group, "ollama"));
+
+  /* What the engine does after a call: check, and alert once. */
+  g_assert_true (byok_usage_store_check_budget (store, "openai", &percent, &scope, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (percent, ==, 80);
+  g_assert_cmpstr (scope, ==, "all");
+  g_signal_emit_by_name (fixture->engine, "budget-alert", scope, percent);
+  iterate ();
+
+  overlay = find_descendant (fixture->window, ADW_TYPE_TOAST_OVERLAY);
+  g_assert_true (has_visible_label (overlay, "80% of the monthly budget for all providers used"));
+
+  /* …and a desktop notification, through the default application */
+  {
+    gboolean timed_out = FALSE;
+    guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+
+    while (!timed_out && notified_summary == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (timed_out);
+    g_source_remove (id);
+  }
+  g_assert_cmpstr (notified_summary, ==, "80% of the monthly budget for all providers used");
+  g_assert_cmpstr (notified_body, ==, "$0.08 of $0.10 spent this month.");
+  g_clear_pointer (&notified_summary, g_free);
+
+  /* A provider's budget, used up, with the hard stop on */
+  {
+    g_autoptr(GPtrArray) switches = g_ptr_array_new ();
+    GtkWidget *hard_stop = NULL;
+
+    /* The visible one: an expander row has a hidden switch of its own. */
+    collect (GTK_WIDGET (group), GTK_TYPE_SWITCH, switches);
+    for (guint i = 0; i < switches->len; i++)
+      if (gtk_widget_is_visible (g_ptr_array_index (switches, i)))
+        hard_stop = g_ptr_array_index (switches, i);
+    g_assert_nonnull (hard_stop);
+    gtk_switch_set_active (GTK_SWITCH (hard_stop), TRUE);
+  }
+  gtk_spin_button_set_value (byok_budget_group_get_spin_button (group, "openai"), 0.05);
+  {
+    g_autoptr(ByokBudget) all = byok_usage_store_get_budget (store, "all", NULL);
+    g_autoptr(ByokBudget) openai = byok_usage_store_get_budget (store, "openai", NULL);
+    g_autoptr(GError) blocked = NULL;
+    g_autofree char *crossed = NULL;
+
+    g_assert_true (all->hard_stop);
+    g_assert_true (openai->hard_stop);
+    g_assert_false (byok_usage_store_check_budget (store, "openai", &percent, &crossed, &blocked));
+    g_assert_error (blocked, BYOK_ERROR, BYOK_ERROR_BUDGET);
+    g_assert_cmpuint (percent, ==, 100);
+    g_signal_emit_by_name (fixture->engine, "budget-alert", crossed, percent);
+    iterate ();
+    g_assert_true (has_visible_label (overlay, "Monthly budget for OpenAI used up"));
+    while (notified_summary == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpstr (notified_summary, ==, "Monthly budget for OpenAI used up");
+    g_assert_true (g_str_has_prefix (notified_body, "$0.05 of $0.05 spent this month. New calls are stopped"));
+  }
+
+  /* 0 removes a budget */
+  gtk_spin_button_set_value (byok_budget_group_get_spin_button (group, "openai"), 0);
+  g_assert_null (byok_usage_store_get_budget (store, "openai", NULL));
+}
+
+static void
+test_narrow (Fixture       *fixture,
+             gconstpointer  data)
+{
+  int min_width = 0;
+
+  byok_usage_page_set_engine (fixture->page, fixture->engine);
+  record_today (fixture);
+  wait_idle (fixture->page);
+
+  gtk_widget_measure (GTK_WIDGET (fixture->page), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+}
+
+/* A month of realistic calls, for screenshots. */
+static void
+demo (void)
+{
+  Fixture fixture = { 0, };
+  static const struct {
+    const char *provider;
+    const char *model;
+    gint64 input;
+    gint64 cached;
+    gint64 output;
+    int per_day;
+  } mix[] = {
+    { "anthropic", "claude-sonnet-4-5-20250929", 18000, 12000, 1200, 9 },
+    { "openai", "gpt-5-mini", 6000, 2000, 900, 14 },
+    { "openai", "gpt-4.1", 12000, 0, 700, 3 },
+    { "gemini", "gemini-2.5-flash", 25000, 0, 1500, 6 },
+    { "deepseek", "deepseek-chat", 9000, 6000, 1100, 8 },
+    { "moonshot", "kimi-k2-0905-preview", 15000, 5000, 1800, 4 },
+    { "zhipu", "glm-4", 3000, 0, 400, 1 },
+  };
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  gboolean done = FALSE;
+
+  fixture_setup (&fixture, NULL);
+  /* A header bar above the page, as in the app's window */
+  {
+    GtkWidget *overlay = find_descendant (fixture.window, ADW_TYPE_TOAST_OVERLAY);
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+    GtkWidget *header = adw_header_bar_new ();
+
+    g_object_ref (overlay);
+    adw_window_set_content (ADW_WINDOW (fixture.window), NULL);
+    adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new ("Usage", NULL));
+    gtk_widget_set_vexpand (overlay, TRUE);
+    gtk_box_append (GTK_BOX (box), header);
+    gtk_box_append (GTK_BOX (box), overlay);
+    g_object_unref (overlay);
+    adw_window_set_content (ADW_WINDOW (fixture.window), box);
+  }
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window),
+                               g_getenv ("BYOK_DEMO_WIDTH") ? atoi (g_getenv ("BYOK_DEMO_WIDTH")) : 1280,
+                               g_getenv ("BYOK_DEMO_HEIGHT") ? atoi (g_getenv ("BYOK_DEMO_HEIGHT")) : 900);
+  for (int day = 29; day >= 0; day--)
+    {
+      g_autoptr(GDateTime) when = g_date_time_add_days (now, -day);
+
+      for (guint m = 0; m < G_N_ELEMENTS (mix); m++)
+        {
+          int n = g_rand_int_range (rand, 0, mix[m].per_day + 1);
+
+          for (int i = 0; i < n; i++)
+            {
+              double f = g_rand_double_range (rand, 0.4, 1.8);
+
+              record (&fixture, g_date_time_to_unix (when) * G_USEC_PER_SEC - g_rand_int_range (rand, 0, 3600) * G_USEC_PER_SEC,
+                      mix[m].provider, mix[m].model, (gint64) (mix[m].input * f), (gint64) (mix[m].cached * f),
+                      (gint64) (mix[m].output * f), g_rand_int_range (rand, 600, 4000),
+                      g_rand_int_range (rand, 0, 40) == 0 ? "SERVER" : NULL);
+            }
+        }
+    }
+  byok_usage_store_set_budget (byok_engine_get_usage_store (fixture.engine), "all", 40, FALSE, NULL);
+  byok_usage_page_set_engine (fixture.page, fixture.engine);
+  wait_idle (fixture.page);
+  if (g_getenv ("BYOK_DEMO_SCROLL") != NULL)
+    {
+      g_autoptr(GPtrArray) all = g_ptr_array_new ();
+      GtkScrolledWindow *scrolled = NULL;
+      GtkAdjustment *adjustment;
+      gboolean laid_out = FALSE;
+
+      /* The page's own: mapped, never scrolling sideways */
+      collect (GTK_WIDGET (fixture.page), GTK_TYPE_SCROLLED_WINDOW, all);
+      for (guint i = 0; i < all->len; i++)
+        {
+          GtkPolicyType h;
+
+          gtk_scrolled_window_get_policy (g_ptr_array_index (all, i), &h, NULL);
+          if (h == GTK_POLICY_NEVER && gtk_widget_get_mapped (g_ptr_array_index (all, i)))
+            scrolled = g_ptr_array_index (all, i);
+        }
+      g_assert_nonnull (scrolled);
+      adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+
+      g_timeout_add (500, timeout_cb, &laid_out);
+      while (!laid_out)
+        g_main_context_iteration (NULL, TRUE);
+      gtk_adjustment_set_value (adjustment, g_ascii_strtod (g_getenv ("BYOK_DEMO_SCROLL"), NULL) *
+                                (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment)));
+    }
+  g_timeout_add_seconds (atoi (g_getenv ("BYOK_USAGE_PAGE_DEMO")), timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  fixture_teardown (&fixture, NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(AdwApplication) app = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  start_notification_server ();
+
+  /* The page sends notifications through the default application. */
+  app = adw_application_new ("io.github.byok.Byok.TestUsagePage", G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_application_set_default (G_APPLICATION (app));
+
+  if (g_getenv ("BYOK_USAGE_PAGE_DEMO") != NULL)
+    {
+      demo ();
+      return 0;
+    }
+
+  g_test_add ("/usage-page/totals", Fixture, NULL, fixture_setup, test_totals, fixture_teardown);
+  g_test_add ("/usage-page/edit-price", Fixture, NULL, fixture_setup, test_edit_price, fixture_teardown);
+  g_test_add ("/usage-page/budget-alert", Fixture, NULL, fixture_setup, test_budget_alert, fixture_teardown);
+  g_test_add ("/usage-page/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
+  return g_test_run ();
+}
