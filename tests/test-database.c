@@ -290,8 +290,8 @@ test_database_upgrade_from_v1 (Fixture       *fixture,
   database = byok_database_open (fixture->path, &error);
   g_assert_no_error (error);
   db = byok_database_get_handle (database);
-  g_assert_cmpint (byok_database_get_version (database), ==, 2);
-  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (byok_database_get_version (database), ==, BYOK_DATABASE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, BYOK_DATABASE_SCHEMA_VERSION);
 
   /* Old rows kept; the new column is there, 0 for them. */
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM usage"), ==, 1);

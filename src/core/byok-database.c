@@ -151,6 +151,52 @@ static const char * const migrations[] = {
   /* 2: what the cache saved on a call, computed with the prices in force
    * when it was recorded (0 when unknown or no cache was read). */
   "ALTER TABLE usage ADD COLUMN cache_savings_usd REAL NOT NULL DEFAULT 0;",
+
+  /* 3: messages can be 'streaming' (an answer still arriving; a message
+   * left so by a quit becomes 'partial' when the conversation store
+   * opens), say whether their cost is known, and keep a short summary of
+   * the attempts behind an answer ("openai/gpt-4o: RATE_LIMIT →
+   * moonshot/kimi-k2: ok"). A CHECK constraint cannot be altered: the
+   * table is rebuilt with the same ids. */
+  "CREATE TABLE messages_new ("
+  "  id                  INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  conversation_id     INTEGER NOT NULL"
+  "                      REFERENCES conversations (id) ON DELETE CASCADE,"
+  "  position            INTEGER NOT NULL,"
+  "  role                TEXT NOT NULL,"
+  "  content             TEXT NOT NULL DEFAULT '',"
+  "  reasoning           TEXT,"
+  "  provider            TEXT,"
+  "  model               TEXT,"
+  "  status              TEXT NOT NULL DEFAULT 'complete'"
+  "                      CHECK (status IN ('complete', 'streaming', 'partial', 'error')),"
+  "  error_class         TEXT,"
+  "  error_message       TEXT,"
+  "  input_tokens        INTEGER,"
+  "  output_tokens       INTEGER,"
+  "  cached_input_tokens INTEGER,"
+  "  cache_write_tokens  INTEGER,"
+  "  reasoning_tokens    INTEGER,"
+  "  cost_usd            REAL,"                      /* NULL: price unknown */
+  "  price_known         INTEGER NOT NULL DEFAULT 0,"
+  "  latency_us          INTEGER,"
+  "  ttft_us             INTEGER,"
+  "  attempts            TEXT,"
+  "  created             INTEGER NOT NULL"
+  ");"
+  "INSERT INTO messages_new (id, conversation_id, position, role, content,"
+  "  reasoning, provider, model, status, error_class, error_message,"
+  "  input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
+  "  reasoning_tokens, cost_usd, price_known, latency_us, ttft_us, created)"
+  "  SELECT id, conversation_id, position, role, content,"
+  "  reasoning, provider, model, status, error_class, error_message,"
+  "  input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
+  "  reasoning_tokens, cost_usd, cost_usd IS NOT NULL, latency_us, ttft_us, created"
+  "  FROM messages;"
+  "DROP TABLE messages;"
+  "ALTER TABLE messages_new RENAME TO messages;"
+  "CREATE INDEX messages_conversation_position"
+  "  ON messages (conversation_id, position);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BYOK_DATABASE_SCHEMA_VERSION);

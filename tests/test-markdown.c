@@ -1,0 +1,939 @@
+/* test-markdown.c — the Markdown view under Xvfb: what every construct puts
+ * in the buffer and which tags it carries, code blocks as GtkSourceViews
+ * with a working copy button, streaming in any pieces giving exactly what
+ * one set_text gives, and the splitter that makes streaming cheap. */
+#include "config.h"
+
+#include <string.h>
+#include <adwaita.h>
+#include <gtksourceview/gtksource.h>
+
+#include "byok-markdown.h"
+#include "byok-markdown-view.h"
+
+#define ANCHOR "\xef\xbf\xbc"
+
+static const char every_construct[] =
+  "# Title\n"
+  "\n"
+  "Some **bold**, *italic*, ~~gone~~ and `code` with a [link](https://example.com/a).\n"
+  "\n"
+  "- one\n"
+  "- two\n"
+  "  1. nested\n"
+  "\n"
+  "> quoted\n"
+  "\n"
+  "| Name | Price |\n"
+  "|:-----|------:|\n"
+  "| Tea  | 3     |\n"
+  "\n"
+  "```python\n"
+  "print(\"hi\")\n"
+  "```\n"
+  "\n"
+  "## Second\n";
+
+static const char every_construct_text[] =
+  "Title\n"
+  "\n"
+  "Some bold, italic, gone and code with a link.\n"
+  "\n"
+  "• one\n"
+  "• two\n"
+  "1. nested\n"
+  "\n"
+  "quoted\n"
+  "\n"
+  "Name │ Price\n"
+  "─────┼──────\n"
+  "Tea  │     3\n"
+  "\n"
+  ANCHOR "\n"
+  "\n"
+  "Second";
+
+/* A long answer with everything a model writes, for the streaming tests. */
+static const char long_answer_part[] =
+  "## Step %d: set up\n"
+  "\n"
+  "First, *install* the **tools** — see <https://example.org/docs> or www.example.com.\n"
+  "Soft break here,  \n"
+  "and a hard one. Entities: &amp; &copy; &#x1F600; &#233; and ünïcödé 中文字符 emoji 🎉.\n"
+  "\n"
+  "1. Clone the repo\n"
+  "2. Run `make`\n"
+  "   - nested *item*\n"
+  "   - [x] done task\n"
+  "   - [ ] open task\n"
+  "\n"
+  "> A quote with a [link](https://example.com/q?a=1&b=2 \"title\")\n"
+  "> > and a nested quote\n"
+  "\n"
+  "| Column | Wide 列 | Right |\n"
+  "|--------|:-------:|------:|\n"
+  "| a      | b       | 1.5   |\n"
+  "| longer cell | x | 22 |\n"
+  "\n"
+  "```python\n"
+  "def main():\n"
+  "    print(\"step %d\")  # ~~not strike~~\n"
+  "\n"
+  "    return 0\n"
+  "```\n"
+  "\n"
+  "~~~\n"
+  "plain fence\n"
+  "~~~\n"
+  "\n"
+  "    indented code\n"
+  "\n"
+  "***\n"
+  "\n"
+  "Paragraph with ~~strike~~, `inline ` + \"`\" code` and an odd \xef\xbf\xbc char.\n"
+  "\n";
+
+static void
+iterate (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static ByokMarkdownView *
+new_view (void)
+{
+  ByokMarkdownView *view = BYOK_MARKDOWN_VIEW (byok_markdown_view_new ());
+
+  return g_object_ref_sink (view);
+}
+
+static char *
+buffer_slice (ByokMarkdownView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_slice (buffer, &start, &end, TRUE);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint
+count_descendants (GtkWidget *widget,
+                   GType      type)
+{
+  guint count = G_TYPE_CHECK_INSTANCE_TYPE (widget, type) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count += count_descendants (child, type);
+  return count;
+}
+
+/* The code block widget at the @n-th anchor of the buffer. */
+static GtkWidget *
+code_block_widget (ByokMarkdownView *view,
+                   guint             n)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter iter;
+  guint seen = 0;
+
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  do
+    {
+      GtkTextChildAnchor *anchor = gtk_text_iter_get_child_anchor (&iter);
+
+      if (anchor != NULL && seen++ == n)
+        {
+          guint n_widgets = 0;
+          GtkWidget **widgets = gtk_text_child_anchor_get_widgets (anchor, &n_widgets);
+          GtkWidget *widget;
+
+          g_assert_cmpuint (n_widgets, ==, 1);
+          widget = widgets[0];
+          g_free (widgets);
+          return widget;
+        }
+    }
+  while (gtk_text_iter_forward_char (&iter));
+  return NULL;
+}
+
+static GtkSourceBuffer *
+code_block_buffer (ByokMarkdownView *view,
+                   guint             n)
+{
+  GtkWidget *widget = code_block_widget (view, n);
+  GtkWidget *source_view;
+
+  g_assert_nonnull (widget);
+  source_view = find_descendant (widget, GTK_SOURCE_TYPE_VIEW);
+  g_assert_nonnull (source_view);
+  return GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (source_view)));
+}
+
+static char *
+source_text (GtkSourceBuffer *buffer)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (buffer), &start, &end);
+  return gtk_text_buffer_get_text (GTK_TEXT_BUFFER (buffer), &start, &end, TRUE);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The tags at @iter as "name,name,link:URL", sorted. */
+static char *
+tags_at (ByokMarkdownView  *view,
+         const GtkTextIter *iter)
+{
+  g_autoptr(GSList) tags = gtk_text_iter_get_tags (iter);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  for (GSList *l = tags; l != NULL; l = l->next)
+    {
+      g_autofree char *name = NULL;
+      const char *url = g_object_get_data (l->data, "byok-markdown-url");
+
+      g_object_get (l->data, "name", &name, NULL);
+      if (url != NULL)
+        g_ptr_array_add (names, g_strconcat ("link:", url, NULL));
+      else
+        g_ptr_array_add (names, g_strdup (name != NULL ? name : "?"));
+    }
+  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (",", (char **) names->pdata);
+}
+
+/* Everything a person sees: the text, where the tags change and to what,
+ * and each code block's language and code. */
+static char *
+signature (ByokMarkdownView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *slice = buffer_slice (view);
+  GtkTextIter iter;
+  guint n_code = 0;
+
+  g_string_append_printf (out, "%s\n--- tags\n", slice);
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  do
+    {
+      g_autofree char *tags = tags_at (view, &iter);
+
+      g_string_append_printf (out, "%d:%s\n", gtk_text_iter_get_offset (&iter), tags);
+    }
+  while (gtk_text_iter_forward_to_tag_toggle (&iter, NULL) && !gtk_text_iter_is_end (&iter));
+
+  g_string_append (out, "--- code\n");
+  for (const char *p = strstr (slice, ANCHOR); p != NULL; p = strstr (p + 1, ANCHOR))
+    {
+      GtkSourceBuffer *code = code_block_buffer (view, n_code++);
+      GtkSourceLanguage *language = gtk_source_buffer_get_language (code);
+      g_autofree char *text = source_text (code);
+
+      g_string_append_printf (out, "[%s]\n%s\n", language != NULL ? gtk_source_language_get_id (language) : "-", text);
+    }
+  /* No widget outlives its anchor. */
+  g_assert_cmpuint (count_descendants (GTK_WIDGET (view), GTK_SOURCE_TYPE_VIEW), ==, n_code);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Asserts that @tag covers exactly the first occurrence of @text. */
+static void
+assert_tagged (ByokMarkdownView *view,
+               const char       *tag_name,
+               const char       *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
+  g_autofree char *slice = buffer_slice (view);
+  const char *found = strstr (slice, text);
+  int start, end;
+  GtkTextIter iter;
+
+  g_test_message ("%s on '%s'", tag_name, text);
+  g_assert_nonnull (tag);
+  g_assert_nonnull (found);
+  start = g_utf8_pointer_to_offset (slice, found);
+  end = start + g_utf8_strlen (text, -1);
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, start);
+  g_assert_true (gtk_text_iter_starts_tag (&iter, tag));
+  for (int i = start; i < end; i++)
+    {
+      gtk_text_buffer_get_iter_at_offset (buffer, &iter, i);
+      g_assert_true (gtk_text_iter_has_tag (&iter, tag));
+    }
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, end);
+  g_assert_true (gtk_text_iter_ends_tag (&iter, tag));
+}
+
+static void
+assert_not_tagged (ByokMarkdownView *view,
+                   const char       *tag_name,
+                   const char       *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
+  g_autofree char *slice = buffer_slice (view);
+  const char *found = strstr (slice, text);
+  GtkTextIter iter;
+
+  g_assert_nonnull (found);
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, g_utf8_pointer_to_offset (slice, found));
+  g_assert_true (tag == NULL || !gtk_text_iter_has_tag (&iter, tag));
+}
+
+static void
+test_render_constructs (void)
+{
+  g_autoptr(ByokMarkdownView) view = new_view ();
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  g_autofree char *slice = NULL;
+  g_autofree char *text_without_anchors = NULL;
+  GtkTextIter iter;
+  GtkTextIter start, end;
+
+  byok_markdown_view_set_text (view, every_construct);
+  g_assert_cmpstr (byok_markdown_view_get_text (view), ==, every_construct);
+  slice = buffer_slice (view);
+  g_assert_cmpstr (slice, ==, every_construct_text);
+  /* The code block is a child anchor, not text. */
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text_without_anchors = gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+  g_assert_null (strstr (text_without_anchors, "print"));
+
+  /* Selectable, not editable. */
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (view)));
+  g_assert_false (gtk_text_view_get_cursor_visible (GTK_TEXT_VIEW (view)));
+
+  assert_tagged (view, "h1", "Title");
+  assert_tagged (view, "h2", "Second");
+  assert_tagged (view, "strong", "bold");
+  assert_tagged (view, "emphasis", "italic");
+  assert_tagged (view, "strikethrough", "gone");
+  assert_tagged (view, "code", "code");
+  assert_not_tagged (view, "strong", "Some");
+  assert_not_tagged (view, "h1", "Some");
+  assert_tagged (view, "indent-1", "• one");
+  assert_tagged (view, "indent-2", "1. nested");
+  assert_tagged (view, "quote", "quoted");
+  assert_tagged (view, "indent-1", "quoted");
+  assert_tagged (view, "table-header", "Name │ Price");
+  assert_tagged (view, "table", "Name │ Price\n─────┼──────\nTea  │     3");
+  assert_not_tagged (view, "table", "quoted");
+
+  /* The gap lines between top-level blocks, and not inside a list. */
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, strlen ("Title\n"));
+  g_assert_true (gtk_text_iter_has_tag (&iter, gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "gap")));
+
+  /* The link: its text carries a tag with its URL, and nothing else does. */
+  {
+    const char *found = strstr (slice, "link.");
+    int offset = g_utf8_pointer_to_offset (slice, found);
+
+    for (int i = 0; i < 4; i++)
+      {
+        gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset + i);
+        g_assert_cmpstr (byok_markdown_view_get_url_at (view, &iter), ==, "https://example.com/a");
+      }
+    gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset + 4);
+    g_assert_null (byok_markdown_view_get_url_at (view, &iter));
+    gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset - 2);
+    g_assert_null (byok_markdown_view_get_url_at (view, &iter));
+  }
+
+  /* Entities, autolinks, task items, rules. */
+  byok_markdown_view_set_text (view,
+                               "A &amp; B &copy; &#x41; &bogus; <https://a.example/x> www.b.example\n"
+                               "\n"
+                               "- [x] done\n"
+                               "- [ ] todo\n"
+                               "\n"
+                               "---\n"
+                               "\n"
+                               "end");
+  g_clear_pointer (&slice, g_free);
+  slice = buffer_slice (view);
+  g_assert_cmpstr (slice, ==,
+                   "A & B © A &bogus; https://a.example/x www.b.example\n"
+                   "\n"
+                   "• ☑ done\n"
+                   "• ☐ todo\n"
+                   "\n"
+                   "———\n"
+                   "\n"
+                   "end");
+  assert_tagged (view, "rule", "———");
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, g_utf8_pointer_to_offset (slice, strstr (slice, "a.example")));
+  g_assert_cmpstr (byok_markdown_view_get_url_at (view, &iter), ==, "https://a.example/x");
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, g_utf8_pointer_to_offset (slice, strstr (slice, "b.example")));
+  g_assert_cmpstr (byok_markdown_view_get_url_at (view, &iter), ==, "http://www.b.example");
+
+  /* Clearing. */
+  byok_markdown_view_set_text (view, NULL);
+  g_clear_pointer (&slice, g_free);
+  slice = buffer_slice (view);
+  g_assert_cmpstr (slice, ==, "");
+  g_assert_cmpstr (byok_markdown_view_get_text (view), ==, "");
+}
+
+static void
+test_code_block (void)
+{
+  g_autoptr(ByokMarkdownView) view = new_view ();
+  GtkSourceBuffer *code;
+  GtkSourceLanguage *language;
+  GtkWidget *widget;
+  GtkWidget *source_view;
+  g_autofree char *text = NULL;
+
+  byok_markdown_view_set_text (view, every_construct);
+  widget = code_block_widget (view, 0);
+  g_assert_nonnull (widget);
+  g_assert_true (gtk_widget_get_parent (widget) == GTK_WIDGET (view));
+  source_view = find_descendant (widget, GTK_SOURCE_TYPE_VIEW);
+  g_assert_nonnull (source_view);
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (source_view)));
+  g_assert_true (gtk_text_view_get_monospace (GTK_TEXT_VIEW (source_view)));
+
+  code = code_block_buffer (view, 0);
+  text = source_text (code);
+  g_assert_cmpstr (text, ==, "print(\"hi\")");
+  language = gtk_source_buffer_get_language (code);
+  g_assert_nonnull (language);
+  g_assert_cmpstr (gtk_source_language_get_id (language), ==, "python3");
+  g_assert_cmpstr (gtk_source_language_get_name (language), ==, "Python");
+  g_assert_nonnull (gtk_source_buffer_get_style_scheme (code));
+
+  /* Other names of languages; none; an unknown one. */
+  {
+    const char *cases[][2] = {
+      { "```rs\nfn main() {}\n```", "rust" },
+      { "```JavaScript\nlet a;\n```", "js" },
+      { "```bash\nls\n```", "sh" },
+      { "```c\nint x;\n```", "c" },
+      { "```\nno language\n```", NULL },
+      { "```nosuchlanguage\nx\n```", NULL },
+      { "~~~yaml\na: 1\n~~~", "yaml" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        byok_markdown_view_set_text (view, cases[i][0]);
+        language = gtk_source_buffer_get_language (code_block_buffer (view, 0));
+        g_test_message ("%s", cases[i][0]);
+        if (cases[i][1] == NULL)
+          g_assert_null (language);
+        else
+          g_assert_cmpstr (gtk_source_language_get_id (language), ==, cases[i][1]);
+      }
+  }
+
+  /* A fence not closed yet is a code block already. */
+  byok_markdown_view_set_text (view, "Look:\n\n```rust\nfn main() {\n    let x = 1;");
+  g_clear_pointer (&text, g_free);
+  text = source_text (code_block_buffer (view, 0));
+  g_assert_cmpstr (text, ==, "fn main() {\n    let x = 1;");
+  g_assert_cmpstr (gtk_source_language_get_id (gtk_source_buffer_get_language (code_block_buffer (view, 0))), ==, "rust");
+
+  /* Two blocks, one inside a list. */
+  byok_markdown_view_set_text (view, "```sh\nmake\n```\n\n- item\n\n  ```c\n  int x;\n  ```\n");
+  g_clear_pointer (&text, g_free);
+  text = source_text (code_block_buffer (view, 1));
+  g_assert_cmpstr (text, ==, "int x;");
+  g_assert_cmpuint (count_descendants (GTK_WIDGET (view), GTK_SOURCE_TYPE_VIEW), ==, 2);
+}
+
+static void
+read_text_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **text = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_copy_button (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  ByokMarkdownView *view = BYOK_MARKDOWN_VIEW (byok_markdown_view_new ());
+  GtkWidget *button;
+  GdkClipboard *clipboard;
+  char *copied = NULL;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  byok_markdown_view_set_text (view, "Code:\n\n```python\nimport sys\nprint(sys.argv)\n```\n");
+  gtk_window_present (GTK_WINDOW (window));
+  iterate ();
+
+  button = find_descendant (code_block_widget (view, 0), GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "Copy Code");
+
+  clipboard = gtk_widget_get_clipboard (button);
+  gdk_clipboard_set_text (clipboard, "something else");
+  g_signal_emit_by_name (button, "clicked");
+
+  gdk_clipboard_read_text_async (clipboard, NULL, read_text_cb, &copied);
+  while (copied == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (copied, ==, "import sys\nprint(sys.argv)");
+  g_free (copied);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+}
+
+/* Feeds @text in pieces of @size bytes (even inside a UTF-8 character). */
+static void
+stream (ByokMarkdownView *view,
+        const char       *text,
+        gsize             size)
+{
+  gsize length = strlen (text);
+
+  byok_markdown_view_set_text (view, NULL);
+  for (gsize i = 0; i < length; i += size)
+    {
+      g_autofree char *piece = g_strndup (text + i, MIN (size, length - i));
+
+      byok_markdown_view_append (view, piece);
+    }
+  g_assert_cmpstr (byok_markdown_view_get_text (view), ==, text);
+}
+
+static void
+assert_stream_equals_set_text (const char *text,
+                               const gsize *sizes,
+                               guint        n_sizes)
+{
+  g_autoptr(ByokMarkdownView) whole = new_view ();
+  g_autoptr(ByokMarkdownView) streamed = new_view ();
+  g_autofree char *expected = NULL;
+
+  byok_markdown_view_set_text (whole, text);
+  expected = signature (whole);
+
+  for (guint i = 0; i < n_sizes; i++)
+    {
+      g_autofree char *got = NULL;
+
+      stream (streamed, text, sizes[i]);
+      got = signature (streamed);
+      if (g_strcmp0 (got, expected) != 0)
+        {
+          g_test_message ("pieces of %" G_GSIZE_FORMAT " bytes:\n%s\n=== expected:\n%s", sizes[i], got, expected);
+          g_assert_cmpstr (got, ==, expected);
+        }
+    }
+}
+
+static char *
+long_answer (int parts)
+{
+  GString *out = g_string_new (NULL);
+
+  for (int i = 1; i <= parts; i++)
+    {
+      g_autoptr(GString) part = g_string_new (long_answer_part);
+      g_autofree char *number = g_strdup_printf ("%d", i);
+
+      g_string_replace (part, "%d", number, 0);
+      g_string_append_len (out, part->str, part->len);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_append_pieces (void)
+{
+  static const gsize sizes[] = { 1, 2, 3, 5, 7, 16, 61, 1000 };
+  g_autofree char *answer = long_answer (2);
+  const char *documents[] = {
+    every_construct,
+    answer,
+    /* Ends inside an open fence, then inside a list. */
+    "Intro\n\n```c\nint main (void)\n{\n\n  return 0;\n",
+    "- a\n- b\n\n- c after a blank line\n\ntext\n\n1. one\n\n2. two\n",
+    /* A paragraph that becomes a heading when its underline arrives. */
+    "Para\n\nHeading\n=======\n\nmore\n",
+    /* A fence closed with an unindented fence inside a list. */
+    "1. Install:\n   ```bash\n   pip install x\n```\n\nAfter\n\nEnd\n",
+    /* Code right after a paragraph, closed, then text right after it. */
+    "Here:\n```js\nlet a = 1;\r\nlet b = 2;\n```\nThen **this**.\n```\nopen at the end\n\n",
+    /* A link definition at the end changes an earlier paragraph. */
+    "See [the docs][d] for more.\n\nMore text\n\n[d]: https://example.com/docs\n\nAfter\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
+    {
+      g_test_message ("document %u", i);
+      assert_stream_equals_set_text (documents[i], sizes, G_N_ELEMENTS (sizes));
+    }
+}
+
+static void
+test_stream_many_deltas (void)
+{
+  g_autoptr(ByokMarkdownView) whole = new_view ();
+  g_autoptr(ByokMarkdownView) streamed = new_view ();
+  g_autofree char *answer = long_answer (60);
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+  gsize length = strlen (answer);
+  gsize size = MAX (length / 20000, 1);
+  gint64 started;
+  guint deltas = 0;
+
+  started = g_get_monotonic_time ();
+  for (gsize i = 0; i < length; i += size, deltas++)
+    {
+      g_autofree char *piece = g_strndup (answer + i, MIN (size, length - i));
+
+      byok_markdown_view_append (streamed, piece);
+    }
+  g_test_message ("%u deltas, %" G_GSIZE_FORMAT " bytes streamed in %.2f s",
+                  deltas, length, (g_get_monotonic_time () - started) / 1e6);
+  g_assert_cmpuint (deltas, >=, 20000);
+
+  started = g_get_monotonic_time ();
+  byok_markdown_view_set_text (whole, answer);
+  g_test_message ("set_text of the same: %.2f s", (g_get_monotonic_time () - started) / 1e6);
+
+  expected = signature (whole);
+  got = signature (streamed);
+  g_assert_cmpstr (got, ==, expected);
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_set_text_extends (void)
+{
+  g_autoptr(ByokMarkdownView) view = new_view ();
+  g_autoptr(ByokMarkdownView) fresh = new_view ();
+  g_autofree char *got = NULL;
+  g_autofree char *expected = NULL;
+  guint notifies = 0;
+
+  g_signal_connect (view, "notify::text", G_CALLBACK (count_notify), &notifies);
+  byok_markdown_view_set_text (view, "Hello **wor");
+  byok_markdown_view_set_text (view, "Hello **world**");
+  byok_markdown_view_set_text (view, "Hello **world**\n\n- a");
+  g_assert_cmpuint (notifies, ==, 3);
+  /* Not an extension: rendered afresh. */
+  byok_markdown_view_set_text (view, "Bye *now*");
+  g_object_set (fresh, "text", "Bye *now*", NULL);
+  got = signature (view);
+  expected = signature (fresh);
+  g_assert_cmpstr (got, ==, expected);
+  assert_tagged (view, "emphasis", "now");
+}
+
+static void
+test_dark_style (void)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  g_autoptr(ByokMarkdownView) view = new_view ();
+  GtkSourceStyleScheme *scheme;
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  byok_markdown_view_set_text (view, "```c\nint x;\n```");
+  scheme = gtk_source_buffer_get_style_scheme (code_block_buffer (view, 0));
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (scheme), ==, "Adwaita");
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  scheme = gtk_source_buffer_get_style_scheme (code_block_buffer (view, 0));
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (scheme), ==, "Adwaita-dark");
+
+  /* New blocks too. */
+  byok_markdown_view_append (view, "\n\n```c\nint y;\n```");
+  scheme = gtk_source_buffer_get_style_scheme (code_block_buffer (view, 1));
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (scheme), ==, "Adwaita-dark");
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  scheme = gtk_source_buffer_get_style_scheme (code_block_buffer (view, 1));
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (scheme), ==, "Adwaita");
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static gboolean
+activate_link_cb (ByokMarkdownView  *view,
+                  const char        *url,
+                  char             **out)
+{
+  *out = g_strdup (url);
+  return TRUE;
+}
+
+static void
+test_activate_link_signal (void)
+{
+  g_autoptr(ByokMarkdownView) view = new_view ();
+  g_autofree char *url = NULL;
+  gboolean handled = FALSE;
+
+  /* The click handler emits this; a handler can take it over. */
+  g_signal_connect (view, "activate-link", G_CALLBACK (activate_link_cb), &url);
+  g_signal_emit_by_name (view, "activate-link", "https://example.com/", &handled);
+  g_assert_true (handled);
+  g_assert_cmpstr (url, ==, "https://example.com/");
+}
+
+static GArray *
+split (const char *text)
+{
+  ByokMarkdownSplitter splitter;
+  GArray *splits = g_array_new (FALSE, FALSE, sizeof (gsize));
+
+  byok_markdown_splitter_init (&splitter);
+  byok_markdown_splitter_scan (&splitter, text, strlen (text), splits);
+  if (splitter.saw_definition)
+    g_array_set_size (splits, 0);
+  return splits;
+}
+
+static void
+assert_splits (const char *text,
+               const char *expected)
+{
+  g_autoptr(GArray) splits = split (text);
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  for (guint i = 0; i < splits->len; i++)
+    {
+      gsize at = g_array_index (splits, gsize, i);
+      const char *eol = strchr (text + at, '\n');
+      g_autofree char *line = g_strndup (text + at, eol != NULL ? (gsize) (eol - text - at) : 0);
+
+      g_string_append_printf (got, "%s|", line);
+    }
+  g_test_message ("%s", text);
+  g_assert_cmpstr (got->str, ==, expected);
+}
+
+static void
+test_splitter (void)
+{
+  assert_splits ("a\n\nb\n\n# c\n", "b|# c|");
+  /* Only complete lines. */
+  assert_splits ("a\n\nb", "");
+  /* Not inside a fence, not at an indented line, not at a list item. */
+  assert_splits ("```\nx\n\ny\n```\n\nz\n", "z|");
+  assert_splits ("~~~~\n\n~~~\nstill\n~~~~\n\nout\n", "out|");
+  assert_splits ("p\n\n    code\n\n- item\n\n1. item\n\n2) item\n\n* item\n\n> quote\n", "> quote|");
+  assert_splits ("- a\n\nnot a list\n\n***\n\n-not a marker\n", "not a list|***|-not a marker|");
+  /* A backtick fence's info cannot hold a backtick: not a fence. */
+  assert_splits ("``` a`b\n\nc\n", "c|");
+  /* A fence at column 0 and the line after a closing fence start blocks. */
+  assert_splits ("para\n```c\nx\n\n```\nafter\n- list\n", "```c|after|");
+  assert_splits ("- a\n  ```\n  x\n  ```\nnext\n", "");
+  /* A link definition anywhere: no splits at all. */
+  assert_splits ("a\n\nb\n\n[x]: http://example.com\n\nc\n", "");
+}
+
+/* The shortcut for a fence still open gives what md4c gives. */
+static void
+test_open_fence (void)
+{
+  const char *documents[] = {
+    "```python\n",
+    "```python\nprint(1)",
+    "```python\nprint(1)\n",
+    "```python\nprint(1)\n\n\n",
+    "~~~ yaml  extra words\na: 1\n  b: [2]\n",
+    "```\n    indented\n\ttab\n",
+    "````md\n```\nnot the end\n```\n",
+    "```c\r\nint x;\r\nint y;\r\n",
+    "```c\nemoji 🎉 and \xef\xbf\xbc anchor\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
+    {
+      for (int after = 0; after <= 1; after++)
+        {
+          g_autoptr(ByokMarkdownRender) parsed = byok_markdown_render_new ();
+          g_autoptr(ByokMarkdownRender) quick = byok_markdown_render_new ();
+          const char *doc = documents[i];
+          gsize content = strchr (doc, '\n') + 1 - doc;
+          const ByokMarkdownCodeBlock *a, *b;
+
+          g_test_message ("%s", doc);
+          byok_markdown_render_append (parsed, doc, strlen (doc), after);
+          byok_markdown_render_open_fence (quick, doc, strlen (doc), content, after);
+          g_assert_cmpstr (quick->text->str, ==, parsed->text->str);
+          g_assert_cmpint (quick->n_chars, ==, parsed->n_chars);
+          g_assert_cmpuint (quick->spans->len, ==, parsed->spans->len);
+          g_assert_cmpuint (quick->code_blocks->len, ==, 1);
+          g_assert_cmpuint (parsed->code_blocks->len, ==, 1);
+          a = &g_array_index (quick->code_blocks, ByokMarkdownCodeBlock, 0);
+          b = &g_array_index (parsed->code_blocks, ByokMarkdownCodeBlock, 0);
+          g_assert_cmpint (a->offset, ==, b->offset);
+          g_assert_cmpstr (a->language, ==, b->language);
+          g_assert_cmpstr (a->code, ==, b->code);
+        }
+    }
+}
+
+/* Renders @widget's window into a PNG at @path. */
+static void
+save_screenshot (GtkWidget  *window,
+                 const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static void
+wait_for_paint (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean painted = FALSE;
+  gulong handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+}
+
+/* Shows a rendered document in a window; with BYOK_TEST_SCREENSHOT set,
+ * saves it there as a PNG to look at. */
+static void
+test_window (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *view = byok_markdown_view_new ();
+  const char *path = g_getenv ("BYOK_TEST_SCREENSHOT");
+  GtkWidget *frame;
+  int width = 0;
+
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 18);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 18);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 12);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 860);
+  byok_markdown_view_set_text (BYOK_MARKDOWN_VIEW (view),
+                               "# Boiling pasta\n\n"
+                               "Use **plenty** of water, *salt* it, and ~~never~~ add oil. "
+                               "Times are on the [packet](https://example.com/pasta); `al dente` is a minute less.\n\n"
+                               "1. Bring the water to a boil\n"
+                               "2. Add the pasta\n"
+                               "   - stir in the first minute\n"
+                               "   - [x] taste before draining\n\n"
+                               "> Pasta water is the secret to a good sauce.\n\n"
+                               "| Shape | Minutes | Sauce |\n"
+                               "|:------|--------:|:-----:|\n"
+                               "| Spaghetti | 9 | tomato |\n"
+                               "| Penne | 11 | arrabbiata |\n\n"
+                               "```python\n"
+                               "def cook(pasta: str, minutes: int = 9) -> str:\n"
+                               "    \"\"\"Boil, then drain.\"\"\"\n"
+                               "    for minute in range(minutes):\n"
+                               "        stir(pasta)\n"
+                               "    return f\"{pasta} is ready\"\n"
+                               "```\n\n"
+                               "---\n\n"
+                               "Enjoy!");
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_paint (window);
+  wait_for_paint (window);
+
+  /* The code block spans the text width. */
+  frame = code_block_widget (BYOK_MARKDOWN_VIEW (view), 0);
+  gtk_widget_get_size_request (frame, &width, NULL);
+  g_assert_cmpint (width, >, 500);
+  g_assert_cmpint (width, <=, gtk_widget_get_width (view));
+  g_assert_true (gtk_widget_get_mapped (frame));
+
+  if (path != NULL)
+    {
+      save_screenshot (window, path);
+      g_test_message ("screenshot: %s", path);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  gtk_source_init ();
+  /* A drawing warning is a failure too. */
+  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
+
+  g_test_add_func ("/markdown/render/constructs", test_render_constructs);
+  g_test_add_func ("/markdown/code-block", test_code_block);
+  g_test_add_func ("/markdown/copy-button", test_copy_button);
+  g_test_add_func ("/markdown/stream/pieces", test_append_pieces);
+  g_test_add_func ("/markdown/stream/many-deltas", test_stream_many_deltas);
+  g_test_add_func ("/markdown/stream/set-text-extends", test_set_text_extends);
+  g_test_add_func ("/markdown/dark-style", test_dark_style);
+  g_test_add_func ("/markdown/activate-link", test_activate_link_signal);
+  g_test_add_func ("/markdown/splitter", test_splitter);
+  g_test_add_func ("/markdown/open-fence", test_open_fence);
+  g_test_add_func ("/markdown/window", test_window);
+  return g_test_run ();
+}
