@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <json-glib/json-glib.h>
 
 #include "byok-test-server.h"
 
@@ -42,7 +43,7 @@ struct _ByokTestServer
 
   SoupServer *server;
   char       *url;
-  GHashTable *routes;      /* path → GQueue of ByokTestReply */
+  GHashTable *routes;      /* path (or path#model) → GQueue of ByokTestReply */
   GPtrArray  *requests;    /* ByokTestRequest */
   GPtrArray  *streams;     /* Stream, live ones */
   char       *key_header;
@@ -372,13 +373,48 @@ cut_pieces (ByokTestReply *reply)
 
 /* ---- the handler -------------------------------------------------------- */
 
+static char *
+model_route (const char *path,
+             const char *model)
+{
+  return g_strconcat (path, "#model=", model, NULL);
+}
+
+/* The "model" member of a JSON request body, or NULL. */
+static char *
+body_model (GBytes *body)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+  gsize len = 0;
+  const char *data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
+
+  if (data == NULL || len == 0)
+    return NULL;
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root), "model", NULL));
+}
+
 static ByokTestReply *
 take_reply (ByokTestServer *self,
-            const char     *path)
+            const char     *path,
+            const char     *model)
 {
-  GQueue *queue = g_hash_table_lookup (self->routes, path);
+  GQueue *queue = NULL;
   ByokTestReply *head;
 
+  if (model != NULL)
+    {
+      g_autofree char *route = model_route (path, model);
+      queue = g_hash_table_lookup (self->routes, route);
+    }
+  if (queue == NULL || g_queue_is_empty (queue))
+    queue = g_hash_table_lookup (self->routes, path);
   if (queue == NULL || g_queue_is_empty (queue))
     queue = g_hash_table_lookup (self->routes, "*");
   if (queue == NULL || g_queue_is_empty (queue))
@@ -403,8 +439,10 @@ server_callback (SoupServer        *server,
   SoupMessageHeadersIter iter;
   const char *name, *value;
   Stream *stream;
+  ByokTestRequest *request = request_record (msg);
+  g_autofree char *model = body_model (request->body);
 
-  g_ptr_array_add (self->requests, request_record (msg));
+  g_ptr_array_add (self->requests, request);
 
   if (self->key_header != NULL &&
       g_strcmp0 (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
@@ -418,7 +456,7 @@ server_callback (SoupServer        *server,
       return;
     }
 
-  reply = take_reply (self, path);
+  reply = take_reply (self, path, model);
   if (reply == NULL)
     {
       g_autofree char *body = g_strdup_printf ("{\"error\": {\"message\": \"no reply scripted for %s\", "
@@ -545,6 +583,20 @@ byok_test_server_add_reply (ByokTestServer *self,
       g_hash_table_insert (self->routes, g_strdup (path), queue);
     }
   g_queue_push_tail (queue, reply);
+}
+
+/* Queue @reply (taking it) for requests to @path whose JSON body names
+ * @model ({"model": "…"}): they take these replies, in order, before the
+ * replies queued for @path alone. */
+void
+byok_test_server_add_reply_for_model (ByokTestServer *self,
+                                      const char     *path,
+                                      const char     *model,
+                                      ByokTestReply  *reply)
+{
+  g_autofree char *route = model_route (path, model);
+
+  byok_test_server_add_reply (self, route, reply);
 }
 
 /* Requests whose @header is not exactly @value get an OpenAI-style 401. */

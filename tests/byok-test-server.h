@@ -1,7 +1,8 @@
 /* byok-test-server.h — an in-process SoupServer on 127.0.0.1 that plays a
- * provider for tests: scripted replies per path, streamed in chunks (split
- * into pieces of any size, with delays), connections dropped on purpose,
- * required keys, and every request recorded for assertions. */
+ * provider for tests: scripted replies per path (or per path and the
+ * request body's model), streamed in chunks (split into pieces of any size,
+ * with delays), connections dropped on purpose, required keys, and every
+ * request recorded for assertions. */
 #pragma once
 
 #include <libsoup/soup.h>
@@ -51,6 +52,10 @@ ByokTestServer *byok_test_server_new            (void);
 const char     *byok_test_server_get_url        (ByokTestServer *self);
 void            byok_test_server_add_reply      (ByokTestServer *self,
                                                  const char     *path,
+                                                 ByokTestReply  *reply);
+void            byok_test_server_add_reply_for_model (ByokTestServer *self,
+                                                 const char     *path,
+                                                 const char     *model,
                                                  ByokTestReply  *reply);
 void            byok_test_server_require_key    (ByokTestServer *self,
                                                  const char     *header,

@@ -332,7 +332,7 @@ test_chat_auth_error (Fixture       *f,
   json_run = run_cli (f, NULL, "chat", "--json", "-m", "openai/gpt-4o-mini", "--base-url", base, "hello", NULL);
   g_assert_cmpint (json_run->status, ==, 1);
   root = parse_object (json_run->out, &parser);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "error"), "class"), ==, "AUTH");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "error"), "class"), ==, "auth");
   /* A rejected call costs nothing. */
   g_assert_cmpfloat (json_object_get_double_member (root, "cost_usd"), ==, 0);
 }
@@ -461,16 +461,297 @@ test_chat_usage_errors (Fixture       *f,
   g_autoptr(Run) no_model = run_cli (f, NULL, "chat", "hello", NULL);
   g_autoptr(Run) unknown = run_cli (f, NULL, "chat", "-m", "no-such-model-anywhere", "hello", NULL);
   g_autoptr(Run) no_key = NULL;
+  /* Each is bad usage (2), and nothing reaches a provider. */
+  const char * const bad[][8] = {
+    { "chat", "-p", "openai", "hello", NULL },                              /* no -m */
+    { "chat", "-p", "nosuchprovider", "-m", "gpt-4o", "hello", NULL },     /* unknown provider */
+    { "chat", "-m", "nosuchprovider:some-model", "hello", NULL },          /* unknown provider */
+    { "chat", "-m", "openai/gpt-4o-mini", "--temperature", "abc", "hello", NULL },
+    { "chat", "-m", "openai/gpt-4o-mini", "--temperature", "2.5", "hello", NULL },
+    { "chat", "-m", "openai/gpt-4o-mini", "--temperature", "nan", "hello", NULL },
+    { "chat", "-m", "openai/gpt-4o-mini", "--temperature", "-1", "hello", NULL },
+    { "chat", "-m", "openai/gpt-4o-mini", "--max-tokens", "0", "hello", NULL },
+    { "chat", "-m", "openai/gpt-4o-mini", "--max-tokens", "many", "hello", NULL },
+    { "chat", "-m", "openai/gpt-4o-mini", "--retries", "-1", "hello", NULL },
+    { "chat", "-m", "openai/gpt-4o-mini", "--base-url", "ftp://example.com", "hello", NULL },
+    { "chat", "-m", "openai/gpt-4o-mini", "--fallback", "nosuch:model,also-unknown", "hello", NULL },
+    { "chat", "-m", "openai/gpt-4o-mini", "--no-such-option", "hello", NULL },
+    { "chat", "-m", "openai/gpt-4o-mini", "-", "hello", NULL },            /* "-" not alone */
+    { "chat", "-m", "openai/gpt-4o-mini", NULL },                           /* empty stdin */
+  };
 
   g_assert_cmpint (no_model->status, ==, 2);
-  g_assert_cmpint (unknown->status, ==, 1);
-  g_assert_nonnull (strstr (unknown->err, "[INVALID]"));
+  g_assert_cmpint (unknown->status, ==, 2);
+  g_assert_nonnull (strstr (unknown->err, "no-such-model-anywhere"));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GSubprocess) process = spawn (f, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                 G_SUBPROCESS_FLAGS_STDERR_PIPE, bad[i]);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_subprocess_communicate_utf8 (process, "", NULL, &out, &err, &error);
+      g_assert_no_error (error);
+      if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 2)
+        g_error ("case %u: exit %d, expected 2; stderr: %s", i, g_subprocess_get_exit_status (process), err);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_cmpuint (strlen (err), >, 0);
+    }
 
   /* No environment key, and no keyring to look in (see fixture_setup). */
   no_key = run_cli (f, NULL, "chat", "-m", "xai/grok-4-0709", "hello", NULL);
   g_assert_cmpint (no_key->status, ==, 1);
   g_assert_nonnull (strstr (no_key->err, "[KEYRING]"));
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+}
+
+static void
+test_chat_provider_flag (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *base = server_url (f, "/v1");
+  g_autofree char *whole = read_fixture ("openai", "openai-response.json");
+  g_autoptr(Run) run = NULL;
+  ByokTestRequest *req;
+
+  byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              byok_test_reply_new_json (200, whole));
+  run = run_cli (f, NULL, "chat", "-p", "openai", "-m", "gpt-4o-mini", "--base-url", base,
+                 "--no-stream", "--system", "Be terse.", "--max-tokens", "64", "--temperature", "0.25",
+                 "hello", NULL);
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpstr (run->out, ==, "Hello! How can I help you today?\n");
+  req = byok_test_server_get_last_request (f->server);
+  g_assert_nonnull (strstr (g_bytes_get_data (req->body, NULL), "\"model\":\"gpt-4o-mini\""));
+  g_assert_nonnull (strstr (g_bytes_get_data (req->body, NULL), "Be terse."));
+  g_assert_nonnull (strstr (g_bytes_get_data (req->body, NULL), "\"max_completion_tokens\":64"));
+  g_assert_nonnull (strstr (g_bytes_get_data (req->body, NULL), "\"temperature\":0.25"));
+  g_assert_null (strstr (g_bytes_get_data (req->body, NULL), "\"stream\":true"));
+}
+
+static void
+test_chat_fallback_colon (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *openai = server_url (f, "/v1");
+  g_autofree char *moonshot = server_url (f, "/moonshot/v1");
+  g_autofree char *body = read_fixture ("openai", "error-invalid-key.json");
+  g_autoptr(Run) run = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *root;
+  JsonArray *attempts;
+
+  set_env (f, "BYOK_BASE_URL_MOONSHOT", moonshot);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_json (401, body));
+  byok_test_server_add_reply (f->server, "/moonshot/v1/chat/completions", sse_reply ("openai", "moonshot-stream.sse"));
+  run = run_cli (f, NULL, "chat", "--json", "-p", "openai", "-m", "gpt-4o-mini", "--base-url", openai,
+                 "--fallback", "nosuch-but-unused:x", "hello", NULL);
+  /* A fallback naming no provider is bad usage, found before anything is sent. */
+  g_assert_cmpint (run->status, ==, 2);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+  g_clear_pointer (&run, run_free);
+
+  run = run_cli (f, NULL, "chat", "--json", "-p", "openai", "-m", "gpt-4o-mini", "--base-url", openai,
+                 "--fallback", "moonshot:kimi-k2-0905-preview,openai/gpt-4o", "hello", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  root = parse_object (run->out, &parser);
+  g_assert_cmpstr (json_object_get_string_member (root, "provider"), ==, "moonshot");
+  g_assert_cmpstr (json_object_get_string_member (root, "model"), ==, "kimi-k2-0905-preview");
+  attempts = json_object_get_array_member (root, "attempts");
+  g_assert_cmpuint (json_array_get_length (attempts), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (attempts, 0), "provider"), ==, "openai");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (attempts, 0), "http_status"), ==, 401);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (attempts, 1), "provider"), ==, "moonshot");
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (json_array_get_object_element (attempts, 1), "error")));
+}
+
+static Run *
+run_503 (Fixture    *f,
+         const char *retries)
+{
+  g_autofree char *base = server_url (f, "/v1");
+  ByokTestReply *reply = byok_test_reply_new_json (503, "{\"error\": {\"message\": \"The engine is currently overloaded\", \"type\": \"server_error\"}}");
+
+  /* No wait between tries: Retry-After: 0. */
+  byok_test_reply_add_header (reply, "Retry-After", "0");
+  byok_test_reply_set_repeat (reply, TRUE);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
+  if (retries == NULL)
+    return run_cli (f, NULL, "chat", "--json", "-m", "openai/gpt-4o-mini", "--base-url", base, "hello", NULL);
+  return run_cli (f, NULL, "chat", "--json", "-m", "openai/gpt-4o-mini", "--base-url", base,
+                  "--retries", retries, "hello", NULL);
+}
+
+static void
+test_chat_retries (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(Run) none = run_503 (f, "0");
+  g_autoptr(Run) one = NULL;
+  g_autoptr(Run) deflt = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *root;
+  JsonObject *error;
+
+  /* --retries 0: the 503 is not retried; one request reaches the server. */
+  g_assert_cmpint (none->status, ==, 1);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+  root = parse_object (none->out, &parser);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "attempts")), ==, 1);
+  error = json_object_get_object_member (root, "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "class"), ==, "overloaded");
+  g_assert_cmpint (json_object_get_int_member (error, "http_status"), ==, 503);
+  g_assert_cmpint (json_object_get_int_member (error, "retry_after_s"), ==, 0);
+
+  g_clear_object (&f->server);
+  f->server = byok_test_server_new ();
+  one = run_503 (f, "1");
+  g_assert_cmpint (one->status, ==, 1);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+
+  /* The default is 2 retries: 3 requests. */
+  g_clear_object (&f->server);
+  f->server = byok_test_server_new ();
+  deflt = run_503 (f, NULL);
+  g_assert_cmpint (deflt->status, ==, 1);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 3);
+}
+
+static void
+test_chat_stdin_dash (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *base = server_url (f, "/v1");
+  g_autoptr(Run) run = NULL;
+  ByokTestRequest *req;
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+  run = run_cli (f, "Der Prompt aus stdin, “zitiert”\n", "chat", "-p", "openai", "-m", "gpt-4o-mini",
+                 "--base-url", base, "-", NULL);
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpstr (run->out, ==, "The capital of France is Paris — ça va.\n");
+  req = byok_test_server_get_last_request (f->server);
+  g_assert_nonnull (strstr (g_bytes_get_data (req->body, NULL), "Der Prompt aus stdin, “zitiert”"));
+  /* "-" itself is not the prompt. */
+  g_assert_null (strstr (g_bytes_get_data (req->body, NULL), "\"content\":\"-\""));
+}
+
+static void
+assert_members (JsonObject         *object,
+                const char * const *names)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    if (!json_object_has_member (object, names[i]))
+      g_error ("the JSON object has no member “%s”", names[i]);
+}
+
+static void
+test_chat_json_members (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char * const top[] = {
+    "provider", "model", "text", "reasoning", "finish_reason", "usage", "cost_usd", "latency_ms",
+    "ttft_ms", "attempts", "error", NULL
+  };
+  static const char * const usage_members[] = {
+    "input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens", "reasoning_tokens", NULL
+  };
+  static const char * const attempt_members[] = { "provider", "model", "http_status", "error", NULL };
+  static const char * const error_members[] = { "class", "message", "http_status", "retry_after_s", NULL };
+  g_autofree char *base = server_url (f, "/deepseek");
+  g_autofree char *openai = server_url (f, "/v1");
+  g_autofree char *limit = read_fixture ("openai", "error-rate-limit.json");
+  ByokTestReply *limited = byok_test_reply_new_json (429, limit);
+  g_autoptr(Run) ok = NULL;
+  g_autoptr(Run) failed = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonParser) failed_parser = NULL;
+  JsonObject *root, *usage, *attempt, *error;
+
+  /* Success, with reasoning: everything is in the one object on stdout. */
+  set_env (f, "DEEPSEEK_API_KEY", "sk-test-fake-cli-deepseek-0123456789");
+  byok_test_server_add_reply (f->server, "/deepseek/chat/completions", sse_reply ("openai", "deepseek-stream.sse"));
+  ok = run_cli (f, NULL, "chat", "--json", "-p", "deepseek", "-m", "deepseek-reasoner", "--base-url", base,
+                "Which is larger, 9.11 or 9.8?", NULL);
+  g_assert_cmpint (ok->status, ==, 0);
+  g_assert_null (strstr (ok->out, "sk-test-fake-cli-deepseek"));
+  root = parse_object (ok->out, &parser);
+  assert_members (root, top);
+  g_assert_cmpstr (json_object_get_string_member (root, "provider"), ==, "deepseek");
+  g_assert_cmpstr (json_object_get_string_member (root, "model"), ==, "deepseek-reasoner");
+  g_assert_cmpstr (json_object_get_string_member (root, "text"), ==, "9.8 is larger.");
+  g_assert_cmpstr (json_object_get_string_member (root, "reasoning"), ==, "9.11 and 9.8: compare 0.80 with 0.11.");
+  g_assert_cmpstr (json_object_get_string_member (root, "finish_reason"), ==, "stop");
+  usage = json_object_get_object_member (root, "usage");
+  assert_members (usage, usage_members);
+  g_assert_cmpint (json_object_get_int_member (usage, "input_tokens"), ==, 20);
+  g_assert_cmpint (json_object_get_int_member (usage, "cached_input_tokens"), ==, 16);
+  g_assert_cmpint (json_object_get_int_member (usage, "cache_write_tokens"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (usage, "output_tokens"), ==, 120);
+  g_assert_cmpint (json_object_get_int_member (usage, "reasoning_tokens"), ==, 95);
+  g_assert_true (JSON_NODE_HOLDS_VALUE (json_object_get_member (root, "cost_usd")) ||
+                 JSON_NODE_HOLDS_NULL (json_object_get_member (root, "cost_usd")));
+  g_assert_cmpint (json_object_get_int_member (root, "latency_ms"), >=, json_object_get_int_member (root, "ttft_ms"));
+  attempt = json_array_get_object_element (json_object_get_array_member (root, "attempts"), 0);
+  assert_members (attempt, attempt_members);
+  g_assert_cmpstr (json_object_get_string_member (attempt, "provider"), ==, "deepseek");
+  g_assert_cmpstr (json_object_get_string_member (attempt, "model"), ==, "deepseek-reasoner");
+  g_assert_cmpint (json_object_get_int_member (attempt, "http_status"), ==, 200);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (attempt, "error")));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (root, "error")));
+
+  /* A rate limit whose wait is longer than Byok waits: not retried; the
+   * error object has the lower-case class, the status and the wait. */
+  byok_test_reply_add_header (limited, "Retry-After", "3600");
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", limited);
+  failed = run_cli (f, NULL, "chat", "--json", "-m", "openai:gpt-4o-mini", "--base-url", openai, "hello", NULL);
+  g_assert_cmpint (failed->status, ==, 1);
+  root = parse_object (failed->out, &failed_parser);
+  assert_members (root, top);
+  g_assert_cmpstr (json_object_get_string_member (root, "text"), ==, "");
+  g_assert_cmpstr (json_object_get_string_member (root, "finish_reason"), ==, "error");
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (root, "ttft_ms")));
+  error = json_object_get_object_member (root, "error");
+  assert_members (error, error_members);
+  g_assert_cmpstr (json_object_get_string_member (error, "class"), ==, "rate_limit");
+  g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), "OpenAI"));
+  g_assert_cmpint (json_object_get_int_member (error, "http_status"), ==, 429);
+  g_assert_cmpint (json_object_get_int_member (error, "retry_after_s"), ==, 3600);
+  attempt = json_array_get_object_element (json_object_get_array_member (root, "attempts"), 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "attempts")), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (attempt, "http_status"), ==, 429);
+  error = json_object_get_object_member (attempt, "error");
+  assert_members (error, error_members);
+  g_assert_cmpstr (json_object_get_string_member (error, "class"), ==, "rate_limit");
+  g_assert_cmpint (json_object_get_int_member (error, "retry_after_s"), ==, 3600);
+  g_assert_cmpuint (byok_test_server_count_path (f->server, "/v1/chat/completions"), ==, 1);
+}
+
+static void
+test_chat_json_not_found (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *base = server_url (f, "/moonshot/v1");
+  g_autofree char *body = read_fixture ("openai", "moonshot-error-not-found.json");
+  g_autoptr(Run) run = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *error;
+
+  /* A model only the provider could know: sent, and its 404 classified
+   * with a suggestion from the catalog. */
+  byok_test_server_add_reply (f->server, "/moonshot/v1/chat/completions", byok_test_reply_new_json (404, body));
+  run = run_cli (f, NULL, "chat", "--json", "-p", "moonshot", "-m", "kimi-k2", "--base-url", base, "hello", NULL);
+  g_assert_cmpint (run->status, ==, 1);
+  error = json_object_get_object_member (parse_object (run->out, &parser), "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "class"), ==, "not_found");
+  g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), "did you mean kimi-k2"));
+  g_assert_cmpint (json_object_get_int_member (error, "http_status"), ==, 404);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (error, "retry_after_s")));
+  g_assert_nonnull (strstr (run->err, "[NOT_FOUND]"));
 }
 
 /* ---- providers and models ------------------------------------------------- */
@@ -525,7 +806,7 @@ test_models (Fixture       *f,
   g_assert_nonnull (strstr (coding->out, "PROVIDER"));
   g_assert_nonnull (strstr (coding->out, "coding"));
   g_assert_cmpint (bad->status, ==, 2);
-  g_assert_cmpint (unknown->status, ==, 1);
+  g_assert_cmpint (unknown->status, ==, 2);
 }
 
 static void
@@ -545,6 +826,72 @@ test_models_refresh (Fixture       *f,
   g_assert_nonnull (strstr (run->out, "gpt-4o-mini"));
 }
 
+static void
+test_models_remote (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *base = server_url (f, "/v1");
+  g_autofree char *anthropic = server_url (f, "/anthropic");
+  g_autoptr(Run) run = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(Run) none = NULL;
+  g_autoptr(Run) bad = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+
+  byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
+  byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (200,
+    "{\"object\": \"list\", \"data\": [{\"id\": \"gpt-4o-mini\"}, {\"id\": \"gpt-test-live-only\"}]}"));
+  run = run_cli (f, NULL, "models", "openai", "--remote", "--base-url", base, NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "gpt-test-live-only"));
+  g_assert_nonnull (strstr (run->out, "gpt-4o-mini"));
+  /* Only what the provider listed: not a catalog model it left out. */
+  g_assert_null (strstr (run->out, "o4-mini"));
+
+  byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (200,
+    "{\"object\": \"list\", \"data\": [{\"id\": \"gpt-test-live-only\"}]}"));
+  json = run_cli (f, NULL, "models", "openai", "--remote", "--json", "--base-url", base, NULL);
+  g_assert_cmpint (json->status, ==, 0);
+  json_parser_load_from_data (parser, json->out, -1, &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "id"), ==,
+                   "gpt-test-live-only");
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (array, 0), "listed"));
+
+  /* No key: a provider error (1); a bad URL: bad usage (2). */
+  none = run_cli (f, NULL, "models", "anthropic", "--remote", "--base-url", anthropic, NULL);
+  g_assert_cmpint (none->status, ==, 1);
+  bad = run_cli (f, NULL, "models", "openai", "--remote", "--base-url", "not a url", NULL);
+  g_assert_cmpint (bad->status, ==, 2);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+}
+
+static void
+test_models_remote_pages (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *base = server_url (f, "/v1beta");
+  g_autoptr(Run) run = NULL;
+
+  /* Every page of Gemini's list. */
+  set_env (f, "GEMINI_API_KEY", "AIzaTestFakeCliGeminiKey0000000000");
+  byok_test_server_add_reply (f->server, "/v1beta/models", byok_test_reply_new_json (200,
+    "{\"models\": [{\"name\": \"models/gemini-test-page-1\", \"supportedGenerationMethods\": [\"generateContent\"]}],"
+    " \"nextPageToken\": \"p2\"}"));
+  byok_test_server_add_reply (f->server, "/v1beta/models", byok_test_reply_new_json (200,
+    "{\"models\": [{\"name\": \"models/gemini-test-page-2\", \"supportedGenerationMethods\": [\"generateContent\"]}]}"));
+  run = run_cli (f, NULL, "models", "gemini", "--remote", "--base-url", base, NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "gemini-test-page-1"));
+  g_assert_nonnull (strstr (run->out, "gemini-test-page-2"));
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+  g_assert_nonnull (strstr (byok_test_server_get_request (f->server, 1)->query, "pageToken=p2"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -561,9 +908,17 @@ main (int    argc,
   ADD ("/cli/chat/fallback", test_chat_fallback);
   ADD ("/cli/chat/ctrl-c", test_chat_ctrl_c);
   ADD ("/cli/chat/usage-errors", test_chat_usage_errors);
+  ADD ("/cli/chat/provider-flag", test_chat_provider_flag);
+  ADD ("/cli/chat/fallback-colon", test_chat_fallback_colon);
+  ADD ("/cli/chat/retries", test_chat_retries);
+  ADD ("/cli/chat/stdin-dash", test_chat_stdin_dash);
+  ADD ("/cli/chat/json-members", test_chat_json_members);
+  ADD ("/cli/chat/json-not-found", test_chat_json_not_found);
   ADD ("/cli/providers", test_providers);
   ADD ("/cli/models/catalog", test_models);
   ADD ("/cli/models/refresh", test_models_refresh);
+  ADD ("/cli/models/remote", test_models_remote);
+  ADD ("/cli/models/remote-pages", test_models_remote_pages);
 
   return g_test_run ();
 }

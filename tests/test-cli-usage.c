@@ -2,7 +2,8 @@
  * seeded through the usage store, as the chat path records calls: totals,
  * groups by provider and model, JSON and CSV, the what-if table, the cost
  * of a usage (known and unknown price), price set/reset round trips, and
- * the exit status of bad input. Each run has its own XDG_DATA_HOME. */
+ * the exit status of bad input; `byok-cli chat --over-budget` against the
+ * provider test server. Each run has its own XDG_DATA_HOME. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -10,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "byok-test-server.h"
 #include "byok-usage-store.h"
 
 #define EPS 1e-9
@@ -463,6 +465,142 @@ test_pricing_refused (void)
   }
 }
 
+#define OPENAI_KEY "sk-test-fake-cli-usage-openai-0001"
+
+static void
+chat_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_if_exited (G_SUBPROCESS (source))
+                ? g_subprocess_get_exit_status (G_SUBPROCESS (source)) : -1;
+}
+
+/* `byok-cli chat` with its own data folder, the key from the environment
+ * only (no keyring), while this process serves the test server. */
+static void
+chat (Run        *run,
+      const char *home,
+      ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) g_getenv ("BYOK_CLI"));
+  g_ptr_array_add (args, (char *) "chat");
+  va_start (ap, home);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "OPENAI_API_KEY", OPENAI_KEY, TRUE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/byok-test-bus", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+
+  run->status = G_MININT;
+  g_subprocess_communicate_utf8_async (process, "", NULL, chat_done, run);
+  while (run->status == G_MININT)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (strstr (run->out, OPENAI_KEY));
+  g_assert_null (strstr (run->err, OPENAI_KEY));
+}
+
+static ByokTestReply *
+openai_stream_reply (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "openai", "openai-stream.sse", NULL);
+  g_autofree char *body = NULL;
+  ByokTestReply *reply = byok_test_reply_new (200);
+
+  g_assert_true (g_file_get_contents (path, &body, NULL, NULL));
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  byok_test_reply_add_chunk (reply, body);
+  return reply;
+}
+
+static void remove_tree (const char *path);
+
+/* A hard stop blocks a call; --over-budget sends that one call. */
+static void
+test_chat_over_budget (void)
+{
+  g_autofree char *home = g_dir_make_tmp ("byok-cli-over-budget-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (home, "byok", "byok.db", NULL);
+  g_autoptr(ByokTestServer) server = byok_test_server_new ();
+  g_autofree char *base = g_strconcat (byok_test_server_get_url (server), "/v1", NULL);
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ByokDatabase) database = byok_database_open (path, &error);
+    g_autoptr(ByokUsageStore) store = NULL;
+
+    g_assert_no_error (error);
+    store = byok_usage_store_new (database);
+    g_assert_true (byok_usage_store_set_budget (store, BYOK_BUDGET_SCOPE_ALL, 0.01, TRUE, &error));
+    g_assert_no_error (error);
+    record (store, 0, "openai", "gpt-4o", 1000, 0, 1000, TRUE, 0.02, 500, NULL);
+  }
+
+  {
+    g_auto(Run) run = { 0, };
+
+    chat (&run, home, "-m", "openai/gpt-4o-mini", "--base-url", base, "hello", NULL);
+    g_assert_cmpint (run.status, !=, 0);
+    g_assert_nonnull (strstr (run.err, "budget"));
+    g_assert_cmpuint (byok_test_server_get_n_requests (server), ==, 0);
+  }
+  {
+    g_auto(Run) run = { 0, };
+
+    byok_test_server_add_reply (server, "/v1/chat/completions", openai_stream_reply ());
+    chat (&run, home, "--over-budget", "-m", "openai/gpt-4o-mini", "--base-url", base, "hello", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpuint (byok_test_server_get_n_requests (server), ==, 1);
+    g_assert_cmpuint (strlen (run.out), >, 0);
+  }
+  {
+    g_auto(Run) run = { 0, };
+
+    /* Confirmed once: the next call without it is stopped again. */
+    chat (&run, home, "-m", "openai/gpt-4o-mini", "--base-url", base, "hello", NULL);
+    g_assert_cmpint (run.status, !=, 0);
+    g_assert_cmpuint (byok_test_server_get_n_requests (server), ==, 1);
+  }
+  {
+    g_auto(Run) run = { 0, };
+
+    chat (&run, home, "--help", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "--over-budget"));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ByokDatabase) database = byok_database_open (path, &error);
+    g_autoptr(ByokUsageStore) store = byok_usage_store_new (database);
+    g_autoptr(GPtrArray) rows = byok_usage_store_list_recent (store, 10, &error);
+
+    /* The seeded spend and the one call that went out. */
+    g_assert_no_error (error);
+    g_assert_cmpuint (rows->len, ==, 2);
+  }
+  remove_tree (home);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -502,6 +640,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/pricing/cost", test_pricing_cost);
   g_test_add_func ("/cli/pricing/set-reset", test_pricing_set_reset);
   g_test_add_func ("/cli/pricing/refused", test_pricing_refused);
+  g_test_add_func ("/cli/chat/over-budget", test_chat_over_budget);
   status = g_test_run ();
 
   remove_tree (data_home);

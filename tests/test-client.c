@@ -16,9 +16,11 @@
 #define MOONSHOT_KEY  "sk-test-fake-moonshot-00000000004"
 #define ZHIPU_KEY     "testfakeid0005.testfakesecret0005"
 #define DEEPSEEK_KEY  "sk-test-fake-deepseek-00000000006"
+#define GROQ_KEY      "gsk_testfake000000000000000007"
+#define OPENROUTER_KEY "sk-or-v1-test-fake-00000000008"
 
 static const char * const all_keys[] = {
-  OPENAI_KEY, ANTHROPIC_KEY, GEMINI_KEY, MOONSHOT_KEY, ZHIPU_KEY, DEEPSEEK_KEY, NULL
+  OPENAI_KEY, ANTHROPIC_KEY, GEMINI_KEY, MOONSHOT_KEY, ZHIPU_KEY, DEEPSEEK_KEY, GROQ_KEY, OPENROUTER_KEY, NULL
 };
 
 typedef struct {
@@ -163,9 +165,12 @@ fixture_setup (Fixture       *f,
     "MOONSHOT_API_KEY=" MOONSHOT_KEY,
     "ZHIPUAI_API_KEY=" ZHIPU_KEY,
     "DEEPSEEK_API_KEY=" DEEPSEEK_KEY,
+    "GROQ_API_KEY=" GROQ_KEY,
+    "OPENROUTER_API_KEY=" OPENROUTER_KEY,
     NULL
   };
-  const char *providers[] = { "openai", "anthropic", "gemini", "moonshot", "zhipu", "deepseek", "xai" };
+  const char *providers[] = { "openai", "anthropic", "gemini", "moonshot", "zhipu", "deepseek", "xai",
+                              "groq", "openrouter" };
 
   f->server = byok_test_server_new ();
   f->catalog = byok_catalog_new_default ();
@@ -192,6 +197,8 @@ fixture_setup (Fixture       *f,
   set_base (f, "zhipu", "/zhipu/v4");
   set_base (f, "deepseek", "/deepseek");
   set_base (f, "xai", "/xai/v1");
+  set_base (f, "groq", "/groq/openai/v1");
+  set_base (f, "openrouter", "/openrouter/api/v1");
 
   f->text = g_string_new (NULL);
   f->reasoning = g_string_new (NULL);
@@ -938,6 +945,667 @@ test_parse_target (Fixture       *f,
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
 }
 
+/* ---- every dialect: errors, retries, fallbacks, size ------------------- */
+
+typedef struct {
+  const char *dialect;
+  const char *provider_id;
+  const char *model;
+} DialectCase;
+
+static const DialectCase dialect_cases[] = {
+  { "openai", "openai", "gpt-4o-mini" },
+  { "anthropic", "anthropic", "claude-sonnet-4-20250514" },
+  { "gemini", "gemini", "gemini-2.5-flash" },
+};
+
+/* One text delta as the dialect streams it; @text must need no JSON escape. */
+static char *
+dialect_text_event (const char *dialect,
+                    const char *text)
+{
+  if (g_str_equal (dialect, "anthropic"))
+    return g_strdup_printf ("event: content_block_delta\n"
+                            "data: {\"type\":\"content_block_delta\",\"index\":0,"
+                            "\"delta\":{\"type\":\"text_delta\",\"text\":\"%s\"}}\n\n", text);
+  if (g_str_equal (dialect, "gemini"))
+    return g_strdup_printf ("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"%s\"}],"
+                            "\"role\":\"model\"},\"index\":0}]}\n\n", text);
+  return g_strdup_printf ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"},"
+                          "\"finish_reason\":null}]}\n\n", text);
+}
+
+/* What comes before the first text delta. */
+static const char *
+dialect_stream_head (const char *dialect)
+{
+  if (g_str_equal (dialect, "anthropic"))
+    return "event: message_start\n"
+           "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_fake_matrix\",\"type\":\"message\","
+           "\"role\":\"assistant\",\"model\":\"claude-sonnet-4-20250514\",\"content\":[],"
+           "\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}\n\n"
+           "event: content_block_start\n"
+           "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n";
+  if (g_str_equal (dialect, "gemini"))
+    return "";
+  return "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+         "\"finish_reason\":null}]}\n\n";
+}
+
+/* The normal end of a stream, with usage: 5 in, 7 out. */
+static const char *
+dialect_stream_tail (const char *dialect)
+{
+  if (g_str_equal (dialect, "anthropic"))
+    return "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+           "event: message_delta\n"
+           "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":7}}\n\n"
+           "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+  if (g_str_equal (dialect, "gemini"))
+    return "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"\"}],\"role\":\"model\"},"
+           "\"finishReason\":\"STOP\",\"index\":0}],"
+           "\"usageMetadata\":{\"promptTokenCount\":5,\"candidatesTokenCount\":7,\"totalTokenCount\":12}}\n\n";
+  return "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+         "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}\n\n"
+         "data: [DONE]\n\n";
+}
+
+/* A whole (non-streamed) answer of @text, with usage: 5 in, 7 out. */
+static char *
+dialect_whole_body (const char *dialect,
+                    const char *text)
+{
+  if (g_str_equal (dialect, "anthropic"))
+    return g_strdup_printf ("{\"id\":\"msg_fake_matrix\",\"type\":\"message\",\"role\":\"assistant\","
+                            "\"model\":\"claude-sonnet-4-20250514\",\"content\":[{\"type\":\"text\",\"text\":\"%s\"}],"
+                            "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":5,\"output_tokens\":7}}", text);
+  if (g_str_equal (dialect, "gemini"))
+    return g_strdup_printf ("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"%s\"}],\"role\":\"model\"},"
+                            "\"finishReason\":\"STOP\",\"index\":0}],"
+                            "\"usageMetadata\":{\"promptTokenCount\":5,\"candidatesTokenCount\":7}}", text);
+  return g_strdup_printf ("{\"id\":\"chatcmpl-fake-matrix\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\","
+                          "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"%s\"},"
+                          "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7}}", text);
+}
+
+/* A stream of @texts, one delta each (one piece each, sent apart), then the
+ * normal end unless @cut. */
+static ByokTestReply *
+dialect_stream_reply (const char         *dialect,
+                      const char * const *texts,
+                      gboolean            cut)
+{
+  ByokTestReply *reply = byok_test_reply_new (200);
+
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  if (*dialect_stream_head (dialect) != '\0')
+    byok_test_reply_add_chunk (reply, dialect_stream_head (dialect));
+  for (guint i = 0; texts[i] != NULL; i++)
+    {
+      g_autofree char *event = dialect_text_event (dialect, texts[i]);
+
+      byok_test_reply_add_chunk (reply, event);
+    }
+  if (!cut)
+    byok_test_reply_add_chunk (reply, dialect_stream_tail (dialect));
+  /* Streamed even with a single piece. */
+  byok_test_reply_set_delay_ms (reply, 0, 0);
+  return reply;
+}
+
+static ByokTestReply *
+raw_reply (guint       status,
+           const char *content_type,
+           const char *body)
+{
+  ByokTestReply *reply = byok_test_reply_new (status);
+
+  byok_test_reply_add_header (reply, "Content-Type", content_type);
+  byok_test_reply_add_chunk (reply, body);
+  return reply;
+}
+
+static ByokChatResult *
+run_dialect_chat (Fixture           *f,
+                  const DialectCase *dc,
+                  const char        *model,
+                  gboolean           stream,
+                  GCancellable      *cancellable)
+{
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (model != NULL ? model : dc->model,
+                                                                     "Be brief.", "Hello");
+
+  request->stream = stream;
+  g_string_truncate (f->text, 0);
+  g_string_truncate (f->reasoning, 0);
+  f->n_deltas = 0;
+  return run_chat_full (f, request, dc->provider_id, NULL, cancellable);
+}
+
+/* An HTTP failure the dialect's provider sends, and what it must become. */
+typedef struct {
+  const char    *dialect;
+  ByokErrorCode  code;
+  guint          status;
+  const char    *fixture;        /* "dialect/file", or NULL for body */
+  const char    *body;
+  const char    *model;          /* NULL: the dialect case's */
+  const char    *retry_after;    /* a Retry-After header, or NULL */
+  gint64         retry_after_s;  /* what the result must say; -1: nothing */
+  const char    *says;           /* in the message, or NULL */
+} HttpErrorCase;
+
+static const HttpErrorCase http_error_cases[] = {
+  /* OpenAI and its copies */
+  { "openai", BYOK_ERROR_AUTH, 401, "openai/error-invalid-key.json", NULL, NULL, NULL, -1, "byok-cli keys test openai" },
+  { "openai", BYOK_ERROR_QUOTA, 429, "openai/error-insufficient-quota.json", NULL, NULL, NULL, -1, "credit" },
+  { "openai", BYOK_ERROR_RATE_LIMIT, 429, "openai/error-rate-limit.json", NULL, NULL, "7", 7, "7 seconds" },
+  { "openai", BYOK_ERROR_NOT_FOUND, 404, "openai/error-model-not-found.json", NULL, "gpt-4o-mini-typo", NULL, -1,
+    "did you mean gpt-4o-mini?" },
+  { "openai", BYOK_ERROR_CONTEXT_LENGTH, 400, "openai/error-context-length.json", NULL, NULL, NULL, -1, "too long" },
+  { "openai", BYOK_ERROR_BAD_REQUEST, 400, NULL,
+    "{\"error\":{\"message\":\"Invalid value for 'temperature'.\",\"type\":\"invalid_request_error\",\"param\":\"temperature\",\"code\":null}}",
+    NULL, NULL, -1, "temperature" },
+  { "openai", BYOK_ERROR_CONTENT_FILTER, 400, "openai/azure-error-content-filter.json", NULL, NULL, NULL, -1, "content filter" },
+  { "openai", BYOK_ERROR_OVERLOADED, 503, NULL,
+    "{\"error\":{\"message\":\"The engine is currently overloaded, please try again later\",\"type\":\"server_error\"}}",
+    NULL, "3", 3, NULL },
+  { "openai", BYOK_ERROR_SERVER, 500, NULL,
+    "{\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\"}}",
+    NULL, NULL, -1, "(500)" },
+  /* Anthropic */
+  { "anthropic", BYOK_ERROR_AUTH, 401, "anthropic/error-auth.json", NULL, NULL, NULL, -1, "byok-cli keys test anthropic" },
+  { "anthropic", BYOK_ERROR_QUOTA, 400, "anthropic/error-credit.json", NULL, NULL, NULL, -1, "credit balance" },
+  { "anthropic", BYOK_ERROR_RATE_LIMIT, 429, "anthropic/error-rate-limit.json", NULL, NULL, "12", 12, "12 seconds" },
+  { "anthropic", BYOK_ERROR_NOT_FOUND, 404, "anthropic/error-not-found.json", NULL, "claude-sonnet-4-5", NULL, -1,
+    "did you mean claude-sonnet-4-5-20250929?" },
+  { "anthropic", BYOK_ERROR_CONTEXT_LENGTH, 400, "anthropic/error-prompt-too-long.json", NULL, NULL, NULL, -1, "prompt is too long" },
+  { "anthropic", BYOK_ERROR_BAD_REQUEST, 400, NULL,
+    "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"temperature: range: 0..1\"}}",
+    NULL, NULL, -1, "temperature" },
+  { "anthropic", BYOK_ERROR_CONTENT_FILTER, 400, NULL,
+    "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Output blocked by content filtering policy\"}}",
+    NULL, NULL, -1, "content filter" },
+  { "anthropic", BYOK_ERROR_OVERLOADED, 529, "anthropic/error-overloaded.json", NULL, NULL, NULL, -1, "overloaded" },
+  { "anthropic", BYOK_ERROR_SERVER, 500, NULL,
+    "{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"Internal server error\"}}", NULL, NULL, -1, NULL },
+  /* Gemini */
+  { "gemini", BYOK_ERROR_AUTH, 400, "gemini/error-api-key-invalid.json", NULL, NULL, NULL, -1, "rejected the key (400)" },
+  { "gemini", BYOK_ERROR_QUOTA, 403, NULL,
+    "{\"error\":{\"code\":403,\"message\":\"This API method requires billing to be enabled.\",\"status\":\"PERMISSION_DENIED\","
+    "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"BILLING_DISABLED\","
+    "\"domain\":\"googleapis.com\"}]}}", NULL, NULL, -1, "billing" },
+  { "gemini", BYOK_ERROR_RATE_LIMIT, 429, "gemini/error-rate-limit.json", NULL, NULL, NULL, 33, "33 seconds" },
+  { "gemini", BYOK_ERROR_NOT_FOUND, 404, "gemini/error-not-found.json", NULL, "gemini-2.5-flsh", NULL, -1,
+    "did you mean gemini-2.5-flash?" },
+  { "gemini", BYOK_ERROR_CONTEXT_LENGTH, 400, "gemini/error-context-length.json", NULL, NULL, NULL, -1, NULL },
+  { "gemini", BYOK_ERROR_BAD_REQUEST, 400, NULL,
+    "{\"error\":{\"code\":400,\"message\":\"Invalid value at 'generation_config.temperature' (TYPE_FLOAT), \\\"hot\\\"\","
+    "\"status\":\"INVALID_ARGUMENT\"}}", NULL, NULL, -1, "generation_config.temperature" },
+  { "gemini", BYOK_ERROR_CONTENT_FILTER, 200, "gemini/prompt-blocked.json", NULL, NULL, NULL, -1, "PROHIBITED_CONTENT" },
+  { "gemini", BYOK_ERROR_OVERLOADED, 503, "gemini/error-overloaded.json", NULL, NULL, NULL, -1, "overloaded" },
+  { "gemini", BYOK_ERROR_SERVER, 500, NULL,
+    "{\"error\":{\"code\":500,\"message\":\"An internal error has occurred.\",\"status\":\"INTERNAL\"}}", NULL, NULL, -1, NULL },
+};
+
+/* A catalog of one keyless-in-this-test provider per dialect: no
+ * environment variable is set for them and no keyring item has their id. */
+static ByokCatalog *
+no_key_catalog (const char *base_url)
+{
+  g_autoptr(GString) json = g_string_new ("{\"version\":1,\"providers\":[");
+  g_autoptr(GError) error = NULL;
+  ByokCatalog *catalog;
+
+  for (guint i = 0; i < G_N_ELEMENTS (dialect_cases); i++)
+    g_string_append_printf (json,
+                            "%s{\"id\":\"byok-test-nokey-%s\",\"name\":\"No Key %s\",\"dialect\":\"%s\","
+                            "\"base_url\":\"%s\",\"auth\":\"bearer\",\"env\":[\"BYOK_TEST_NO_SUCH_KEY_%u\"],"
+                            "\"key_hint\":{\"description\":\"d\"},\"models_list\":\"openai\","
+                            "\"key_check\":{\"method\":\"GET\",\"path\":\"/models\"},"
+                            "\"models\":[{\"id\":\"m\",\"name\":\"M\",\"context_window\":1000,"
+                            "\"capabilities\":[\"streaming\"]}]}",
+                            i > 0 ? "," : "", dialect_cases[i].dialect, dialect_cases[i].dialect,
+                            dialect_cases[i].dialect, base_url, i);
+  g_string_append (json, "]}");
+  catalog = byok_catalog_new_from_data (json->str, -1, &error);
+  g_assert_no_error (error);
+  return catalog;
+}
+
+static void
+check_failure (ByokChatResult *result,
+               ByokErrorCode   code,
+               const char     *text_kept,
+               guint32        *seen,
+               const char     *what)
+{
+  if (result->error == NULL || result->error->domain != BYOK_ERROR || result->error->code != (int) code)
+    g_error ("%s: %s (%s), expected %s", what,
+             result->error != NULL ? byok_error_get_class (result->error) : "success",
+             result->error != NULL ? result->error->message : "", byok_error_code_to_string (code));
+  g_assert_cmpstr (result->text->str, ==, text_kept != NULL ? text_kept : "");
+  g_assert_cmpint (result->finish_reason, ==,
+                   code == BYOK_ERROR_CANCELLED ? BYOK_FINISH_CANCELLED : BYOK_FINISH_ERROR);
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  g_test_message ("%s → %s: %s", what, byok_error_get_class (result->error), result->error->message);
+  *seen |= 1u << code;
+}
+
+/* Every error class the issue lists, through the real client, for one
+ * dialect: HTTP errors as its provider sends them, HTML from a proxy,
+ * invalid UTF-8 and truncated JSON, truncated streams, network failures,
+ * timeouts, a cancel and a missing key. No retries: each case is one
+ * attempt. */
+static void
+test_dialect_error_classes (Fixture       *f,
+                            gconstpointer  data)
+{
+  const DialectCase *dc = data;
+  const ByokErrorCode expected[] = {
+    BYOK_ERROR_NO_KEY, BYOK_ERROR_AUTH, BYOK_ERROR_QUOTA, BYOK_ERROR_RATE_LIMIT, BYOK_ERROR_NOT_FOUND,
+    BYOK_ERROR_CONTEXT_LENGTH, BYOK_ERROR_BAD_REQUEST, BYOK_ERROR_CONTENT_FILTER, BYOK_ERROR_OVERLOADED,
+    BYOK_ERROR_SERVER, BYOK_ERROR_NETWORK, BYOK_ERROR_TIMEOUT, BYOK_ERROR_MALFORMED, BYOK_ERROR_CANCELLED,
+  };
+  ByokProvider *provider = byok_catalog_lookup_provider (f->catalog, dc->provider_id);
+  g_autofree char *base = g_strdup (byok_provider_get_base_url (provider));
+  guint32 seen = 0;
+
+  byok_client_set_max_attempts (f->client, 1);
+
+  /* HTTP errors, whole and streamed requests alike */
+  for (guint i = 0; i < G_N_ELEMENTS (http_error_cases); i++)
+    {
+      const HttpErrorCase *c = &http_error_cases[i];
+      g_autoptr(ByokChatResult) result = NULL;
+      g_autofree char *what = NULL;
+      g_autofree char *body = NULL;
+      ByokTestReply *reply;
+
+      if (!g_str_equal (c->dialect, dc->dialect))
+        continue;
+      if (c->fixture != NULL)
+        {
+          g_auto(GStrv) parts = g_strsplit (c->fixture, "/", 2);
+
+          body = read_fixture (parts[0], parts[1]);
+        }
+      reply = byok_test_reply_new_json (c->status, body != NULL ? body : c->body);
+      if (c->retry_after != NULL)
+        byok_test_reply_add_header (reply, "Retry-After", c->retry_after);
+      byok_test_server_add_reply (f->server, "*", reply);
+      result = run_dialect_chat (f, dc, c->model, i % 2 == 0, NULL);
+
+      what = g_strdup_printf ("%s %u%s", dc->provider_id, c->status, c->fixture ? c->fixture : "");
+      check_failure (result, c->code, NULL, &seen, what);
+      g_assert_nonnull (strstr (result->error->message, byok_provider_get_name (provider)));
+      if (c->says != NULL && strstr (result->error->message, c->says) == NULL)
+        g_error ("%s: “%s” does not say “%s”", what, result->error->message, c->says);
+      if (c->retry_after_s >= 0)
+        {
+          g_assert_cmpint (result->retry_after_us, ==, c->retry_after_s * G_USEC_PER_SEC);
+          g_assert_cmpint (attempt_at (result, 0)->retry_after_us, ==, c->retry_after_s * G_USEC_PER_SEC);
+        }
+      else
+        g_assert_cmpint (result->retry_after_us, ==, -1);
+      g_assert_cmpuint (attempt_at (result, 0)->http_status, ==, c->status);
+    }
+
+  /* HTML from a proxy: a 200 captive portal (MALFORMED), a 502 from nginx
+   * (SERVER); streamed or not. */
+  for (guint stream = 0; stream < 2; stream++)
+    {
+      g_autofree char *portal = read_fixture ("openai", "captive-portal.html");
+      g_autofree char *nginx = read_fixture ("openai", "nginx-502.html");
+      g_autoptr(ByokChatResult) as_200 = NULL;
+      g_autoptr(ByokChatResult) as_502 = NULL;
+
+      byok_test_server_add_reply (f->server, "*", raw_reply (200, "text/html; charset=utf-8", portal));
+      as_200 = run_dialect_chat (f, dc, NULL, stream, NULL);
+      check_failure (as_200, BYOK_ERROR_MALFORMED, NULL, &seen, "HTML 200");
+      g_assert_nonnull (strstr (as_200->error->message, "web page"));
+
+      byok_test_server_add_reply (f->server, "*", raw_reply (502, "text/html", nginx));
+      as_502 = run_dialect_chat (f, dc, NULL, stream, NULL);
+      check_failure (as_502, BYOK_ERROR_SERVER, NULL, &seen, "HTML 502");
+      g_assert_nonnull (strstr (as_502->error->message, "502 Bad Gateway"));
+    }
+
+  /* Whole answers: invalid UTF-8, JSON cut short */
+  {
+    g_autofree char *latin1 = dialect_whole_body (dc->dialect, "caf\xe9 cr\xe8me");
+    g_autofree char *whole = dialect_whole_body (dc->dialect, "cut short");
+    g_autoptr(ByokChatResult) bad_utf8 = NULL;
+    g_autoptr(ByokChatResult) cut = NULL;
+
+    byok_test_server_add_reply (f->server, "*", byok_test_reply_new_json (200, latin1));
+    bad_utf8 = run_dialect_chat (f, dc, NULL, FALSE, NULL);
+    check_failure (bad_utf8, BYOK_ERROR_MALFORMED, NULL, &seen, "whole, invalid UTF-8");
+    g_assert_nonnull (strstr (bad_utf8->error->message, "UTF-8"));
+
+    whole[strlen (whole) - 12] = '\0';
+    byok_test_server_add_reply (f->server, "*", byok_test_reply_new_json (200, whole));
+    cut = run_dialect_chat (f, dc, NULL, FALSE, NULL);
+    check_failure (cut, BYOK_ERROR_MALFORMED, NULL, &seen, "whole, cut short");
+    g_assert_nonnull (strstr (cut->error->message, "cut short"));
+  }
+
+  /* Streams: invalid UTF-8 after some text, a stream that stops early;
+   * the text that arrived is kept. */
+  {
+    const char * const latin1[] = { "Hello", ", caf\xe9", NULL };
+    const char * const half[] = { "Half an", " answer", NULL };
+    g_autoptr(ByokChatResult) bad_utf8 = NULL;
+    g_autoptr(ByokChatResult) truncated = NULL;
+
+    byok_test_server_add_reply (f->server, "*", dialect_stream_reply (dc->dialect, latin1, FALSE));
+    bad_utf8 = run_dialect_chat (f, dc, NULL, TRUE, NULL);
+    check_failure (bad_utf8, BYOK_ERROR_MALFORMED, "Hello", &seen, "stream, invalid UTF-8");
+    g_assert_cmpstr (f->text->str, ==, "Hello");
+
+    byok_test_server_add_reply (f->server, "*", dialect_stream_reply (dc->dialect, half, TRUE));
+    truncated = run_dialect_chat (f, dc, NULL, TRUE, NULL);
+    check_failure (truncated, BYOK_ERROR_MALFORMED, "Half an answer", &seen, "stream, truncated");
+    g_assert_nonnull (strstr (truncated->error->message, "stopped before it was complete"));
+  }
+
+  /* The network: nobody listens */
+  {
+    g_autofree char *url = closed_port_url ();
+    g_autoptr(ByokChatResult) result = NULL;
+
+    byok_provider_set_base_url (provider, url);
+    result = run_dialect_chat (f, dc, NULL, TRUE, NULL);
+    byok_provider_set_base_url (provider, base);
+    check_failure (result, BYOK_ERROR_NETWORK, NULL, &seen, "refused");
+    g_assert_cmpuint (attempt_at (result, 0)->http_status, ==, 0);
+  }
+
+  /* A stream that stalls after some text: TIMEOUT, text kept */
+  {
+    const char * const thinking[] = { "Thinking hard", NULL };
+    ByokTestReply *held = dialect_stream_reply (dc->dialect, thinking, TRUE);
+    g_autoptr(ByokChatResult) result = NULL;
+
+    byok_test_reply_set_hold (held, TRUE);
+    byok_test_server_add_reply (f->server, "*", held);
+    byok_client_set_idle_timeout_ms (f->client, 300);
+    result = run_dialect_chat (f, dc, NULL, TRUE, NULL);
+    byok_client_set_idle_timeout_ms (f->client, 5000);
+    check_failure (result, BYOK_ERROR_TIMEOUT, "Thinking hard", &seen, "stalled");
+    byok_test_server_release_held (f->server);
+  }
+
+  /* Cancelled at the first text: what arrived is kept */
+  {
+    const char * const story[] = { "Once", " upon", " a time", NULL };
+    ByokTestReply *slow = dialect_stream_reply (dc->dialect, story, FALSE);
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(ByokChatResult) result = NULL;
+
+    byok_test_reply_set_delay_ms (slow, 0, 100);
+    byok_test_server_add_reply (f->server, "*", slow);
+    f->cancel_on_delta = g_object_ref (cancellable);
+    result = run_dialect_chat (f, dc, NULL, TRUE, cancellable);
+    g_clear_object (&f->cancel_on_delta);
+    check_failure (result, BYOK_ERROR_CANCELLED, "Once", &seen, "cancelled");
+    g_assert_cmpstr (f->text->str, ==, "Once");
+  }
+
+  /* No key anywhere */
+  {
+    g_autoptr(ByokCatalog) catalog = no_key_catalog (byok_test_server_get_url (f->server));
+    g_autoptr(ByokClient) client = byok_client_new (catalog, f->keys);
+    g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple ("m", NULL, "Hi");
+    g_autoptr(GAsyncResult) async = NULL;
+    g_autoptr(ByokChatResult) result = NULL;
+    g_autofree char *id = g_strdup_printf ("byok-test-nokey-%s", dc->dialect);
+    guint n_requests = byok_test_server_get_n_requests (f->server);
+
+    byok_client_chat_async (client, request, id, NULL, NULL, NULL, store_result, &async);
+    result = byok_client_chat_finish (client, wait_for (&async));
+    check_failure (result, BYOK_ERROR_NO_KEY, NULL, &seen, "no key");
+    g_assert_nonnull (strstr (result->error->message, "BYOK_TEST_NO_SUCH_KEY_"));
+    g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, n_requests);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (!(seen & (1u << expected[i])))
+      g_error ("%s: no case gave %s", dc->dialect, byok_error_code_to_string (expected[i]));
+}
+
+/* A 429 (or 529) that asks for a wait: the retry comes after it, and
+ * answers. */
+static void
+test_dialect_retry_after (Fixture       *f,
+                          gconstpointer  data)
+{
+  const DialectCase *dc = data;
+  const char * const texts[] = { "Waited, ", "then answered.", NULL };
+  g_autoptr(ByokChatResult) result = NULL;
+  ByokTestReply *limited;
+  gint64 start;
+
+  if (g_str_equal (dc->dialect, "gemini"))
+    /* Gemini puts the wait in the body only. */
+    limited = byok_test_reply_new_json (429,
+      "{\"error\":{\"code\":429,\"message\":\"Resource has been exhausted (e.g. check quota).\","
+      "\"status\":\"RESOURCE_EXHAUSTED\",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\","
+      "\"retryDelay\":\"1s\"}]}}");
+  else if (g_str_equal (dc->dialect, "anthropic"))
+    {
+      g_autofree char *body = read_fixture ("anthropic", "error-overloaded.json");
+
+      limited = byok_test_reply_new_json (529, body);
+      byok_test_reply_add_header (limited, "retry-after", "1");
+    }
+  else
+    {
+      /* An HTTP date, relative to now (no Date header): 1 to 2 s away. */
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 2);
+      g_autofree char *when = g_date_time_format (later, "%a, %d %b %Y %H:%M:%S GMT");
+      g_autofree char *body = read_fixture ("openai", "error-rate-limit.json");
+
+      limited = byok_test_reply_new_json (429, body);
+      byok_test_reply_add_header (limited, "Retry-After", when);
+    }
+  byok_test_server_add_reply (f->server, "*", limited);
+  byok_test_server_add_reply (f->server, "*", dialect_stream_reply (dc->dialect, texts, FALSE));
+
+  start = g_get_monotonic_time ();
+  result = run_dialect_chat (f, dc, NULL, TRUE, NULL);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "Waited, then answered.");
+  g_assert_cmpuint (result->attempts->len, ==, 2);
+  g_assert_true (attempt_at (result, 1)->is_retry);
+  g_assert_cmpint (attempt_at (result, 0)->retry_after_us, >, 0);
+  /* The backoff of this fixture is 5 ms: only the provider's wait explains
+   * a second's pause. */
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 900 * 1000);
+  g_assert_cmpint (result->retry_after_us, ==, -1);
+}
+
+/* The chain moves on: this dialect's provider is overloaded, the next one
+ * rejects its key, the third answers. */
+static void
+test_dialect_fallback (Fixture       *f,
+                       gconstpointer  data)
+{
+  const DialectCase *dc = data;
+  guint first = (guint) (dc - dialect_cases);
+  const DialectCase *second = &dialect_cases[(first + 1) % G_N_ELEMENTS (dialect_cases)];
+  const DialectCase *third = &dialect_cases[(first + 2) % G_N_ELEMENTS (dialect_cases)];
+  const char * const texts[] = { "Answered ", "by the third.", NULL };
+  g_autofree char *second_pair = g_strdup_printf ("%s/%s", second->provider_id, second->model);
+  g_autofree char *third_slash = g_strdup_printf ("%s/%s", third->provider_id, third->model);
+  const char *fallbacks[] = { second_pair, third_slash, NULL };
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (dc->model, NULL, "Hi");
+  g_autoptr(ByokChatResult) result = NULL;
+
+  byok_client_set_max_attempts (f->client, 1);
+  byok_test_server_add_reply (f->server, "*", byok_test_reply_new_json (503,
+    "{\"error\":{\"code\":503,\"message\":\"overloaded\",\"status\":\"UNAVAILABLE\",\"type\":\"overloaded_error\"}}"));
+  byok_test_server_add_reply (f->server, "*", byok_test_reply_new_json (401,
+    "{\"error\":{\"code\":401,\"message\":\"bad key\",\"type\":\"authentication_error\",\"status\":\"UNAUTHENTICATED\"}}"));
+  byok_test_server_add_reply (f->server, "*", dialect_stream_reply (third->dialect, texts, FALSE));
+  result = run_chat_full (f, request, dc->provider_id, fallbacks, NULL);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->provider_id, ==, third->provider_id);
+  g_assert_cmpstr (result->model, ==, third->model);
+  g_assert_cmpstr (result->text->str, ==, "Answered by the third.");
+  g_assert_cmpuint (result->attempts->len, ==, 3);
+  g_assert_cmpstr (attempt_at (result, 0)->provider_id, ==, dc->provider_id);
+  g_assert_error (attempt_at (result, 0)->error, BYOK_ERROR, BYOK_ERROR_OVERLOADED);
+  g_assert_false (attempt_at (result, 0)->is_fallback);
+  g_assert_cmpstr (attempt_at (result, 1)->provider_id, ==, second->provider_id);
+  g_assert_error (attempt_at (result, 1)->error, BYOK_ERROR, BYOK_ERROR_AUTH);
+  g_assert_true (attempt_at (result, 1)->is_fallback);
+  g_assert_cmpstr (attempt_at (result, 2)->provider_id, ==, third->provider_id);
+  g_assert_true (attempt_at (result, 2)->is_fallback);
+  g_assert_no_error (attempt_at (result, 2)->error);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 3);
+}
+
+#define TEN_MB (10 * 1024 * 1024)
+
+/* About @size bytes of text without JSON escapes, in pieces of whole
+ * characters (ASCII, accents, CJK, an emoji). */
+static GPtrArray *
+big_text_pieces (gsize    size,
+                 GString *all)
+{
+  static const char pattern[] = "Byok streams ça, 漢字 and 🇫🇷 — piece %06u of a very long answer. ";
+  GPtrArray *pieces = g_ptr_array_new_with_free_func (g_free);
+  guint n = 0;
+
+  while (all->len < size)
+    {
+      GString *piece = g_string_new (NULL);
+
+      while (piece->len < 1000)
+        g_string_append_printf (piece, pattern, n++);
+      g_string_append (all, piece->str);
+      g_ptr_array_add (pieces, g_string_free (piece, FALSE));
+    }
+  return pieces;
+}
+
+/* A 10 MB answer, whole (one JSON string of 10 MB) and streamed (10,000
+ * events of 1 kB): the text is exactly right. */
+static void
+test_dialect_ten_mb (Fixture       *f,
+                     gconstpointer  data)
+{
+  const DialectCase *dc = data;
+  g_autoptr(GString) all = g_string_new (NULL);
+  g_autoptr(GPtrArray) pieces = big_text_pieces (TEN_MB, all);
+  g_autofree char *whole = dialect_whole_body (dc->dialect, all->str);
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(ByokChatResult) streamed = NULL;
+  ByokTestReply *reply;
+
+  byok_test_server_add_reply (f->server, "*", byok_test_reply_new_json (200, whole));
+  result = run_dialect_chat (f, dc, NULL, FALSE, NULL);
+  g_assert_no_error (result->error);
+  g_assert_cmpuint (result->text->len, ==, all->len);
+  g_assert_true (g_str_equal (result->text->str, all->str));
+  g_assert_true (g_str_equal (f->text->str, all->str));
+  g_assert_cmpint (result->usage.output_tokens, ==, 7);
+
+  g_ptr_array_add (pieces, NULL);
+  reply = dialect_stream_reply (dc->dialect, (const char * const *) pieces->pdata, FALSE);
+  byok_test_server_add_reply (f->server, "*", reply);
+  streamed = run_dialect_chat (f, dc, NULL, TRUE, NULL);
+  g_assert_no_error (streamed->error);
+  g_assert_cmpuint (streamed->text->len, ==, all->len);
+  g_assert_true (g_str_equal (streamed->text->str, all->str));
+  g_assert_true (g_str_equal (f->text->str, all->str));
+  g_assert_cmpuint (f->n_deltas, ==, pieces->len - 1);
+  g_assert_cmpint (streamed->finish_reason, ==, BYOK_FINISH_STOP);
+  g_assert_cmpint (streamed->usage.input_tokens, ==, 5);
+  g_assert_cmpint (streamed->usage.output_tokens, ==, 7);
+}
+
+/* ---- usage in every shape, through the client --------------------------- */
+
+typedef struct {
+  const char *provider_id;
+  const char *model;
+  const char *fixture;      /* "dialect/file" */
+  gboolean    stream;
+  gint64      input, cached, cache_write, output, reasoning;
+  const char *reasoning_text;  /* NULL: not checked */
+} UsageCase;
+
+static void
+test_usage_shapes (Fixture       *f,
+                   gconstpointer  data)
+{
+  const UsageCase cases[] = {
+    /* OpenAI: the include_usage chunk after the finish chunk */
+    { "openai", "o4-mini", "openai/openai-stream.sse", TRUE, 1234, 1024, 0, 89, 64, NULL },
+    /* DeepSeek: on the finish chunk, cache hits as prompt_cache_hit_tokens */
+    { "deepseek", "deepseek-reasoner", "openai/deepseek-stream.sse", TRUE, 20, 16, 0, 120, 95,
+      "9.11 and 9.8: compare 0.80 with 0.11." },
+    /* Moonshot: inside choices[0].usage */
+    { "moonshot", "kimi-k2-0905-preview", "openai/moonshot-stream.sse", TRUE, 19, 10, 0, 13, 0, NULL },
+    /* Groq: x_groq.usage, then the same report again: not summed */
+    { "groq", "llama-3.3-70b-versatile", "openai/groq-stream.sse", TRUE, 40, 0, 0, 12, 0, NULL },
+    /* Zhipu: on the finish chunk, reasoning_content */
+    { "zhipu", "glm-4.5", "openai/zhipu-stream.sse", TRUE, 8, 2, 0, 30, 0, "用户在打招呼。" },
+    /* OpenRouter: cache writes, reasoning */
+    { "openrouter", "anthropic/claude-sonnet-4", "openai/openrouter-stream.sse", TRUE, 2100, 0, 2048, 60, 40,
+      "Let me think briefly." },
+    /* Whole answers */
+    { "openai", "gpt-4o-mini", "openai/openai-response.json", FALSE, 19, 0, 0, 10, 0, "" },
+    { "deepseek", "deepseek-reasoner", "openai/deepseek-response.json", FALSE, 64, 64, 0, 30, 20, "Six times seven." },
+    /* Anthropic: message_start + cumulative message_delta; the cache
+     * counts added to input */
+    { "anthropic", "claude-sonnet-4-20250514", "anthropic/stream-thinking.sse", TRUE, 4512, 3000, 1500, 42, 0,
+      "The user asks for 2+2. That is 4." },
+    { "anthropic", "claude-sonnet-4-20250514", "anthropic/stream-max-tokens.sse", TRUE, 10, 0, 0, 5, 0, NULL },
+    { "anthropic", "claude-sonnet-4-20250514", "anthropic/response.json", FALSE, 420, 300, 20, 50, 0,
+      "Short question, short answer." },
+    /* Gemini: cumulative usageMetadata, thoughts added to output, cached */
+    { "gemini", "gemini-2.5-flash", "gemini/stream-thoughts.sse", TRUE, 10, 4, 0, 59, 50,
+      "**Recalling capitals**\n\nThe user wants the capital of France." },
+    { "gemini", "gemini-2.5-flash", "gemini/stream-safety.sse", TRUE, 8, 0, 0, 1, 0, NULL },
+    { "gemini", "gemini-2.5-pro", "gemini/response.json", FALSE, 7, 0, 0, 23, 20, "Thinking about greetings." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const UsageCase *c = &cases[i];
+      g_auto(GStrv) parts = g_strsplit (c->fixture, "/", 2);
+      g_autoptr(ByokChatResult) result = NULL;
+
+      if (c->stream)
+        byok_test_server_add_reply (f->server, "*", sse_fixture_reply (parts[0], parts[1], 5));
+      else
+        byok_test_server_add_reply (f->server, "*", json_fixture_reply (200, parts[0], parts[1]));
+      g_string_truncate (f->reasoning, 0);
+      result = run_chat (f, c->provider_id, c->model, c->stream);
+
+      g_test_message ("%s %s", c->provider_id, c->fixture);
+      g_assert_no_error (result->error);
+      g_assert_true (result->usage.reported);
+      g_assert_cmpint (result->usage.input_tokens, ==, c->input);
+      g_assert_cmpint (result->usage.cached_input_tokens, ==, c->cached);
+      g_assert_cmpint (result->usage.cache_write_tokens, ==, c->cache_write);
+      g_assert_cmpint (result->usage.output_tokens, ==, c->output);
+      g_assert_cmpint (result->usage.reasoning_tokens, ==, c->reasoning);
+      g_assert_true (byok_usage_equal (&attempt_at (result, 0)->usage, &result->usage));
+      if (c->reasoning_text != NULL)
+        {
+          g_assert_cmpstr (result->reasoning->str, ==, c->reasoning_text);
+          g_assert_cmpstr (f->reasoning->str, ==, c->reasoning_text);
+        }
+    }
+}
+
 /* ---- models ------------------------------------------------------------- */
 
 static GPtrArray *
@@ -1187,6 +1855,28 @@ main (int    argc,
   ADD ("/client/check-key/rejected", test_check_key_rejected);
   ADD ("/client/check-key/one-token-chat", test_check_key_one_token_chat);
   ADD ("/client/check-key/no-key", test_check_key_no_key);
+  ADD ("/client/usage/shapes", test_usage_shapes);
+
+  for (guint i = 0; i < G_N_ELEMENTS (dialect_cases); i++)
+    {
+      static const struct {
+        const char *name;
+        void (*func) (Fixture *, gconstpointer);
+      } per_dialect[] = {
+        { "error-classes", test_dialect_error_classes },
+        { "retry-after", test_dialect_retry_after },
+        { "fallback", test_dialect_fallback },
+        { "ten-mb", test_dialect_ten_mb },
+      };
+
+      for (guint j = 0; j < G_N_ELEMENTS (per_dialect); j++)
+        {
+          g_autofree char *path = g_strdup_printf ("/client/dialect/%s/%s", dialect_cases[i].dialect,
+                                                   per_dialect[j].name);
+
+          g_test_add (path, Fixture, &dialect_cases[i], fixture_setup, per_dialect[j].func, fixture_teardown);
+        }
+    }
 
   return g_test_run ();
 }

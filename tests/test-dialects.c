@@ -11,6 +11,7 @@
 #include "byok-chat-request.h"
 #include "byok-chat-result.h"
 #include "byok-dialect.h"
+#include "byok-dialect-private.h"
 #include "byok-error.h"
 #include "byok-sse.h"
 
@@ -676,6 +677,130 @@ test_stream_openai (void)
   assert_usage (&result->usage, 1234, 1024, 0, 89, 64);
 }
 
+static gboolean
+collect_event_data (const char  *event_name,
+                    const char  *data,
+                    gpointer     user_data,
+                    GError     **error)
+{
+  g_ptr_array_add (user_data, g_strdup (data));
+  return TRUE;
+}
+
+/* The OpenAI dialect reads most stream chunks with a scanner of its own
+ * and the rest with json-glib: for any event, both must leave the result
+ * the same (and fail the same way). */
+static void
+assert_same_result (ByokChatResult *a,
+                    ByokChatResult *b,
+                    const char     *what)
+{
+  if (!g_str_equal (a->text->str, b->text->str) || !g_str_equal (a->reasoning->str, b->reasoning->str) ||
+      a->finish_reason != b->finish_reason || !byok_usage_equal (&a->usage, &b->usage) ||
+      g_strcmp0 (a->response_model, b->response_model) != 0 || g_strcmp0 (a->response_id, b->response_id) != 0)
+    g_error ("%s: the fast path read “%s”/“%s”, json-glib “%s”/“%s”", what,
+             a->text->str, a->reasoning->str, b->text->str, b->reasoning->str);
+}
+
+static void
+play_both_ways (const char * const *events,
+                const char         *what)
+{
+  g_autoptr(ByokDialectStream) fast = byok_dialect_stream_new (byok_dialect_get ("openai"), NULL);
+  g_autoptr(ByokDialectStream) slow = byok_dialect_stream_new (byok_dialect_get ("openai"), NULL);
+  g_autoptr(ByokChatResult) fast_result = byok_chat_result_new ("x", "m");
+  g_autoptr(ByokChatResult) slow_result = byok_chat_result_new ("x", "m");
+
+  slow->no_fast_path = TRUE;
+  for (guint i = 0; events[i] != NULL; i++)
+    {
+      g_autoptr(GError) fast_error = NULL;
+      g_autoptr(GError) slow_error = NULL;
+      gboolean fast_done = FALSE;
+      gboolean slow_done = FALSE;
+      gboolean fast_ok = byok_dialect_stream_parse_event (fast, NULL, events[i], fast_result, &fast_done, &fast_error);
+      gboolean slow_ok = byok_dialect_stream_parse_event (slow, NULL, events[i], slow_result, &slow_done, &slow_error);
+
+      g_assert_cmpint (fast_ok, ==, slow_ok);
+      g_assert_cmpint (fast_done, ==, slow_done);
+      if (slow_error != NULL)
+        g_assert_error (fast_error, slow_error->domain, slow_error->code);
+      assert_same_result (fast_result, slow_result, what);
+    }
+  g_assert_cmpint (byok_dialect_stream_is_complete (fast), ==, byok_dialect_stream_is_complete (slow));
+}
+
+static void
+test_stream_openai_fast_path (void)
+{
+  const char * const fixtures[] = {
+    "openai-stream.sse", "deepseek-stream.sse", "moonshot-stream.sse", "groq-stream.sse", "zhipu-stream.sse",
+    "openrouter-stream.sse", "openrouter-error.sse", "azure-stream.sse", "openai-midstream-error.sse",
+    "openai-truncated.sse",
+  };
+  const char * const tricky[] = {
+    "{\"id\":\"c1\",\"model\":\"m1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}",
+    /* escapes of every kind, a surrogate pair, raw UTF-8 */
+    "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\u20AC\\ud83d\\ude00 ça 漢\"}}]}",
+    /* another choice first; index null; the second index 0 is not read */
+    "{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"no\"}},{\"index\":null,\"delta\":{\"content\":\" yes\"}},"
+    "{\"index\":0,\"delta\":{\"content\":\"no\"}}]}",
+    /* unknown members of every type, deeply nested, numbers of every form */
+    "{\"weird\":{\"a\":[1,-0,0.5,-1.5e-3,2E+10,true,false,null,\"s\",{\"b\":[[[]]]}]},\"created\":1751970000,"
+    "\"choices\":[{\"logprobs\":{\"content\":[{\"token\":\"x\",\"logprob\":-0.1}]},\"index\":0,"
+    "\"delta\":{\"tool_calls\":[{\"id\":\"t\"}],\"content\":\"!\"},\"finish_reason\":null}],\"usage\":null,\"error\":null}",
+    /* reasoning: reasoning_content wins unless empty */
+    "{\"choices\":[{\"delta\":{\"reasoning_content\":\"\",\"reasoning\":\"r1\"}}]}",
+    "{\"choices\":[{\"delta\":{\"reasoning_content\":\"r2\",\"reasoning\":\"ignored\"}}]}",
+    "{\"choices\":[{\"delta\":{\"reasoning\":null,\"content\":null}}]}",
+    /* what the scanner leaves to json-glib: usage, parts, duplicates, errors */
+    "{\"choices\":[{\"delta\":{\"content\":\"dup\",\"content\":\"licate\"}}]}",
+    "{\"choices\":[{\"delta\":{\"content\":[{\"type\":\"thinking\",\"thinking\":\"t\"},{\"type\":\"text\",\"text\":\"p\"}]}}]}",
+    "{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}",
+    "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\",\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":6}}]}",
+    "{\"x_groq\":{\"id\":\"g\"},\"choices\":[{\"delta\":{\"content\":\"g\"}}]}",
+    "{\"choices\":[{\"delta\":{\"content\":\"z\\u0000z\"}}]}",
+    "{\"choices\":[{\"delta\":{\"content\":\"lone \\ud83d\"}}]}",
+    "{\"choices\":[{\"delta\":{\"content\":\"bad \\x escape\"}}]}",
+    "{\"choices\":[{\"delta\":{\"con\\u0074ent\":\"escaped key\"}}]}",
+    "{\"choices\":[{\"index\":0.0,\"delta\":{\"content\":\"double index\"}}]}",
+    "{\"choices\":[{\"delta\":{\"content\":\"trailing\"}}]} x",
+    "{\"choices\":[{\"delta\":{\"content\":\"cut",
+    "[{\"choices\":[{\"delta\":{\"content\":\"array root\"}}]}]",
+    "{\"type\":\"error\",\"message\":\"typed\"}",
+    "{\"id\":\"c2\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"network_error\"}]}",
+    NULL
+  };
+  const char * const finishes[] = {
+    "{\"choices\":[{\"delta\":{\"content\":\"x\"},\"finish_reason\":\"\"}]}",
+    "{\"choices\":[{\"delta\":{},\"finish_reason\":\"content_filter\"}]}",
+    "[DONE]",
+    NULL
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
+    {
+      g_autoptr(GBytes) bytes = load_fixture ("openai", fixtures[i]);
+      g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(ByokSse) sse = byok_sse_new ();
+      gsize len;
+      const char *data = g_bytes_get_data (bytes, &len);
+
+      byok_sse_feed (sse, data, len, collect_event_data, events, NULL);
+      g_ptr_array_add (events, NULL);
+      play_both_ways ((const char * const *) events->pdata, fixtures[i]);
+    }
+  /* Each tricky event alone, after a normal one, then all in a row. */
+  for (guint i = 0; tricky[i] != NULL; i++)
+    {
+      const char *pair[] = { tricky[0], tricky[i], NULL };
+
+      play_both_ways (pair, tricky[i]);
+    }
+  play_both_ways (tricky, "all in a row");
+  play_both_ways (finishes, "finishes");
+}
+
 static void
 test_stream_deepseek (void)
 {
@@ -1159,6 +1284,32 @@ test_errors_scrub_keys (void)
   }
 }
 
+/* What follows "Bearer " can be any text: it is masked by characters, so
+ * the result stays UTF-8 (found by fuzz-dialect-openai; the input is in
+ * its corpus). */
+static void
+test_errors_scrub_keys_utf8 (void)
+{
+  const char *texts[] = {
+    "Bearer \x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b试。\"}",
+    "Bearer 试试试试试试试试试试试试试试试试试试",
+    "Authorization: Bearer ключ-ключ-ключ-ключ-ключ rejected",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *scrubbed = byok_dialect_scrub_secrets (texts[i]);
+
+      g_assert_true (g_utf8_validate (scrubbed, -1, NULL));
+      g_assert_true (g_str_has_prefix (scrubbed, texts[i][0] == 'B' ? "Bearer " : "Authorization: Bearer "));
+    }
+  {
+    g_autofree char *scrubbed = byok_dialect_scrub_secrets (texts[1]);
+
+    g_assert_cmpstr (scrubbed, ==, "Bearer 试试试试…试试试试");
+  }
+}
+
 static void
 test_errors_long_message (void)
 {
@@ -1224,6 +1375,126 @@ test_errors_suggest_model (void)
     g_assert_error (plain, BYOK_ERROR, BYOK_ERROR_NOT_FOUND);
     g_assert_true (g_str_has_prefix (plain->message, "Model “kimi-k2” was not found at Moonshot (404)."));
   }
+}
+
+/* Numbers no provider sends, but a broken one (or a proxy) might: token
+ * counts that overflow when added, doubles out of a gint64's range. Found
+ * with the fuzz targets in tests/fuzz (their corpora hold these inputs). */
+static void
+test_usage_huge_numbers (void)
+{
+  ByokErrorContext ctx = { "x", "X", "m", NULL };
+  const char *gemini = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]},\"finishReason\":\"STOP\"}],"
+                       "\"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":9223372036854775807,"
+                       "\"thoughtsTokenCount\":1}}";
+  const char *anthropic = "{\"type\":\"message\",\"content\":[],\"usage\":{\"input_tokens\":9223372036854775807,"
+                          "\"cache_read_input_tokens\":1,\"cache_creation_input_tokens\":-5,\"output_tokens\":2}}";
+  const char *huge_double = "{\"candidates\":[],\"usageMetadata\":{\"promptTokenCount\":1e300}}";
+  const char *openai = "{\"choices\":[{\"index\":0,\"message\":{\"content\":\"a\"},\"finish_reason\":\"stop\"}],"
+                       "\"usage\":{\"prompt_tokens\":-1e300,\"completion_tokens\":4.0e1}}";
+  g_autoptr(ByokChatResult) g = byok_chat_result_new ("x", "m");
+  g_autoptr(ByokChatResult) a = byok_chat_result_new ("x", "m");
+  g_autoptr(ByokChatResult) d = byok_chat_result_new ("x", "m");
+  g_autoptr(ByokChatResult) o = byok_chat_result_new ("x", "m");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (byok_dialect_parse_response (byok_dialect_get ("gemini"), &ctx, gemini, strlen (gemini), g, &error));
+  g_assert_no_error (error);
+  /* The sum stops at the largest count rather than overflow. */
+  assert_usage (&g->usage, 3, 0, 0, G_MAXINT64, 1);
+
+  g_assert_true (byok_dialect_parse_response (byok_dialect_get ("anthropic"), &ctx, anthropic, strlen (anthropic), a, &error));
+  g_assert_no_error (error);
+  /* A negative count adds nothing. */
+  g_assert_cmpint (a->usage.input_tokens, ==, G_MAXINT64);
+  g_assert_cmpint (a->usage.output_tokens, ==, 2);
+
+  /* 1e300 is no token count: no usage was reported. */
+  g_assert_true (byok_dialect_parse_response (byok_dialect_get ("gemini"), &ctx, huge_double, strlen (huge_double), d, &error));
+  g_assert_no_error (error);
+  g_assert_false (d->usage.reported);
+
+  /* A count written as a double is read; one out of range is not. */
+  g_assert_true (byok_dialect_parse_response (byok_dialect_get ("openai"), &ctx, openai, strlen (openai), o, &error));
+  g_assert_no_error (error);
+  g_assert_true (o->usage.reported);
+  g_assert_cmpint (o->usage.input_tokens, ==, 0);
+  g_assert_cmpint (o->usage.output_tokens, ==, 40);
+
+  /* An error code written as a double: still the status it means. */
+  {
+    const char *body = "{\"error\":{\"message\":\"Rate limit\",\"code\":4.29e2}}";
+    g_autoptr(GError) classified = byok_dialect_classify_error (byok_dialect_get ("openai"), &ctx, 200, NULL, NULL,
+                                                                NULL, body, strlen (body), NULL);
+    const char *weird = "{\"error\":{\"message\":\"Odd\",\"code\":1e300}}";
+    g_autoptr(GError) odd = byok_dialect_classify_error (byok_dialect_get ("openai"), &ctx, 200, NULL, NULL,
+                                                         NULL, weird, strlen (weird), NULL);
+
+    g_assert_error (classified, BYOK_ERROR, BYOK_ERROR_RATE_LIMIT);
+    g_assert_error (odd, BYOK_ERROR, BYOK_ERROR_SERVER);
+  }
+}
+
+/* json-glib decodes a lone surrogate escape into bytes that are not UTF-8:
+ * such a document is MALFORMED, never text (found by fuzz-dialect-openai
+ * and fuzz-dialect-gemini; the inputs are in their corpora). */
+static void
+test_lone_surrogates (void)
+{
+  ByokErrorContext ctx = { "x", "X", "m", NULL };
+  const char *openai = "{\"choices\":[{\"index\":0,\"message\":{\"content\":\"a \\ud83d b\"},\"finish_reason\":\"stop\"}]}";
+  const char *gemini = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"ok\"}]},\"finishReason\":\"STOP\"}],"
+                       "\"responseId\":\"f\\ud83dp0001\"}";
+  const char *event = "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\\ud8%3d\\ude00\"}}]}";
+  const char *error_body = "{\"error\":{\"message\":\"bad \\udc00 key\",\"type\":\"invalid_request_error\"}}";
+  g_autoptr(ByokChatResult) o = byok_chat_result_new ("x", "m");
+  g_autoptr(ByokChatResult) g = byok_chat_result_new ("x", "m");
+  g_autoptr(ByokChatResult) s = byok_chat_result_new ("x", "m");
+  g_autoptr(ByokDialectStream) stream = byok_dialect_stream_new (byok_dialect_get ("openai"), &ctx);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) classified = NULL;
+  gboolean done = FALSE;
+
+  g_assert_false (byok_dialect_parse_response (byok_dialect_get ("openai"), &ctx, openai, strlen (openai), o, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_cmpstr (o->text->str, ==, "");
+  g_clear_error (&error);
+
+  g_assert_false (byok_dialect_parse_response (byok_dialect_get ("gemini"), &ctx, gemini, strlen (gemini), g, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_null (g->response_id);
+  g_clear_error (&error);
+
+  g_assert_false (byok_dialect_stream_parse_event (stream, NULL, event, s, &done, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_true (g_utf8_validate (s->text->str, -1, NULL));
+
+  classified = byok_dialect_classify_error (byok_dialect_get ("openai"), &ctx, 400, NULL, NULL, NULL,
+                                            error_body, strlen (error_body), NULL);
+  g_assert_error (classified, BYOK_ERROR, BYOK_ERROR_BAD_REQUEST);
+  g_assert_true (g_utf8_validate (classified->message, -1, NULL));
+}
+
+/* A long error page that is not JSON, cut where the message is quoted:
+ * the cut falls between characters, so the provider's words are kept. */
+static void
+test_errors_long_text_body (void)
+{
+  ByokErrorContext ctx = { "x", "X", "m", NULL };
+  g_autoptr(GString) body = g_string_new ("x");
+  g_autoptr(GError) error = NULL;
+
+  /* 799 bytes, then a 3-byte character across the 800-byte cut. */
+  while (body->len < 799)
+    g_string_append_c (body, 'y');
+  for (guint i = 0; i < 100; i++)
+    g_string_append (body, "€");
+
+  error = byok_dialect_classify_error (byok_dialect_get ("openai"), &ctx, 500, NULL, NULL, NULL,
+                                       body->str, body->len, NULL);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_SERVER);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_nonnull (strstr (error->message, "X said: “xyyy"));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1296,6 +1567,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dialects/response/gemini", test_gemini_response);
   g_test_add_func ("/dialects/response/malformed", test_response_malformed);
   g_test_add_func ("/dialects/stream/openai", test_stream_openai);
+  g_test_add_func ("/dialects/stream/openai-fast-path", test_stream_openai_fast_path);
   g_test_add_func ("/dialects/stream/deepseek", test_stream_deepseek);
   g_test_add_func ("/dialects/stream/moonshot", test_stream_moonshot);
   g_test_add_func ("/dialects/stream/groq", test_stream_groq);
@@ -1310,8 +1582,12 @@ main (int argc, char **argv)
   g_test_add_func ("/dialects/errors/classified", test_errors_classified);
   g_test_add_func ("/dialects/errors/retry-after", test_errors_retry_after);
   g_test_add_func ("/dialects/errors/scrub-keys", test_errors_scrub_keys);
+  g_test_add_func ("/dialects/errors/scrub-keys-utf8", test_errors_scrub_keys_utf8);
   g_test_add_func ("/dialects/errors/long-message", test_errors_long_message);
   g_test_add_func ("/dialects/errors/suggest-model", test_errors_suggest_model);
+  g_test_add_func ("/dialects/errors/long-text-body", test_errors_long_text_body);
+  g_test_add_func ("/dialects/usage/huge-numbers", test_usage_huge_numbers);
+  g_test_add_func ("/dialects/lone-surrogates", test_lone_surrogates);
   g_test_add_func ("/dialects/result-basics", test_result_basics);
 
   return g_test_run ();

@@ -363,6 +363,99 @@ test_budget_hard_stop (Fixture       *f,
   g_assert_cmpstr (g_ptr_array_index (f->alerts, 0), ==, "all 100");
 }
 
+static ByokTestReply *
+moonshot_stream_reply (void)
+{
+  g_autofree char *body = read_fixture ("openai", "moonshot-stream.sse");
+  ByokTestReply *reply = byok_test_reply_new (200);
+
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  byok_test_reply_add_chunk (reply, body);
+  return reply;
+}
+
+/* A hard stop confirmed once: that one call goes through, the next is
+ * stopped again. */
+static void
+test_budget_over_once (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *fallbacks[] = { "moonshot/kimi-k2-0905-preview", NULL };
+  ByokUsageStore *store = byok_engine_get_usage_store (f->engine);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  ByokChatResult *result;
+
+  g_assert_true (byok_usage_store_set_budget (store, BYOK_BUDGET_SCOPE_ALL, 1.0, TRUE, &error));
+  g_assert_no_error (error);
+  record_spend (f, "openai", 1.25);
+
+  /* Stopped. */
+  result = run_chat (f, "openai", "gpt-4o-mini", NULL);
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_BUDGET);
+  byok_chat_result_unref (result);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+
+  /* Confirmed for OpenAI: sent, recorded. */
+  byok_engine_allow_over_budget_once (f->engine, "openai");
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", openai_stream_reply ());
+  result = run_chat (f, "openai", "gpt-4o-mini", NULL);
+  g_assert_no_error (result->error);
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  byok_chat_result_unref (result);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+  g_assert_cmpuint (f->n_recorded, ==, 1);
+
+  /* Once only: the next call is stopped again. */
+  result = run_chat (f, "openai", "gpt-4o-mini", NULL);
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_BUDGET);
+  byok_chat_result_unref (result);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+
+  /* A confirmation for Moonshot does not let an OpenAI call through, and
+   * waits for the Moonshot call. */
+  byok_engine_allow_over_budget_once (f->engine, "moonshot");
+  result = run_chat (f, "openai", "gpt-4o-mini", NULL);
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_BUDGET);
+  byok_chat_result_unref (result);
+  byok_test_server_add_reply (f->server, "/moonshot/v1/chat/completions", moonshot_stream_reply ());
+  result = run_chat (f, "moonshot", "kimi-k2-0905-preview", NULL);
+  g_assert_no_error (result->error);
+  byok_chat_result_unref (result);
+  g_assert_cmpuint (byok_test_server_count_path (f->server, "/moonshot/v1/chat/completions"), ==, 1);
+
+  /* For all providers (NULL): the call and its fallbacks go through. */
+  byok_engine_allow_over_budget_once (f->engine, NULL);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", \"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"));
+  byok_test_server_add_reply (f->server, "/moonshot/v1/chat/completions", moonshot_stream_reply ());
+  result = run_chat (f, "openai", "gpt-4o-mini", fallbacks);
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->provider_id, ==, "moonshot");
+  g_assert_cmpuint (result->attempts->len, ==, 2);
+  byok_chat_result_unref (result);
+  result = run_chat (f, "moonshot", "kimi-k2-0905-preview", NULL);
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_BUDGET);
+  byok_chat_result_unref (result);
+
+  /* A confirmation is used up by the next call even when no budget
+   * stopped it. */
+  g_assert_true (byok_usage_store_set_budget (store, BYOK_BUDGET_SCOPE_ALL, 100.0, TRUE, &error));
+  byok_engine_allow_over_budget_once (f->engine, "openai");
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", openai_stream_reply ());
+  result = run_chat (f, "openai", "gpt-4o-mini", NULL);
+  g_assert_no_error (result->error);
+  byok_chat_result_unref (result);
+  g_assert_true (byok_usage_store_set_budget (store, BYOK_BUDGET_SCOPE_ALL, 1.0, TRUE, &error));
+  result = run_chat (f, "openai", "gpt-4o-mini", NULL);
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_BUDGET);
+  byok_chat_result_unref (result);
+
+  /* Every call that went out is a row: 1 spend + 1 + 1 + 2 + 1. */
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 6);
+}
+
 static void
 test_budget_stops_fallback_only (Fixture       *f,
                                  gconstpointer  data)
@@ -444,6 +537,7 @@ main (int    argc,
   ADD ("/engine/records/unknown-price", test_unknown_price);
   ADD ("/engine/budget/hard-stop", test_budget_hard_stop);
   ADD ("/engine/budget/stopped-fallback", test_budget_stops_fallback_only);
+  ADD ("/engine/budget/over-once", test_budget_over_once);
   ADD ("/engine/budget/alerts", test_budget_alerts);
   ADD ("/engine/key-events", test_key_events_recorded);
 

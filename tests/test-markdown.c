@@ -896,8 +896,8 @@ test_window (void)
                                "---\n\n"
                                "Enjoy!");
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_paint (window);
-  wait_for_paint (window);
+  for (int i = 0; i < 6; i++)
+    wait_for_paint (window);
 
   /* The code block spans the text width. */
   frame = code_block_widget (BYOK_MARKDOWN_VIEW (view), 0);
@@ -906,11 +906,209 @@ test_window (void)
   g_assert_cmpint (width, <=, gtk_widget_get_width (view));
   g_assert_true (gtk_widget_get_mapped (frame));
 
+  /* Once the code's lines are laid out, the block shows all of them. */
+  {
+    int natural = 0;
+
+    for (int i = 0; i < 20; i++)
+      {
+        gtk_widget_measure (frame, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (frame), NULL, &natural, NULL, NULL);
+        if (gtk_widget_get_height (frame) >= natural)
+          break;
+        wait_for_paint (window);
+      }
+    g_assert_cmpint (gtk_widget_get_height (frame), >=, natural);
+  }
+
   if (path != NULL)
     {
       save_screenshot (window, path);
       g_test_message ("screenshot: %s", path);
     }
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+}
+
+/* The height of the view's laid-out text, margins included. */
+static int
+text_layout_height (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter end;
+  int y = 0;
+  int height = 0;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_view_get_line_yrange (view, &end, &y, &height);
+  return y + height + gtk_text_view_get_top_margin (view) + gtk_text_view_get_bottom_margin (view);
+}
+
+static const char code_answer[] =
+  "Here is the loop:\n\n"
+  "```c\n"
+  "for (int i = 0; i < 10; i++)\n"
+  "  printf (\"%d\\n\", i);\n"
+  "```\n\n"
+  "It prints the numbers from zero to nine, one a line, and then the text "
+  "goes on after the code block so that it must not be clipped.\n";
+
+/* GtkTextView counts an anchored child's height on top of the line that
+ * already holds it; the view asks for its laid-out height only. */
+static void
+test_code_block_height (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *view = byok_markdown_view_new ();
+  GtkWidget *frame;
+  int minimum = 0;
+  int natural = 0;
+  int laid_out;
+
+  gtk_box_append (GTK_BOX (box), view);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 500, 700);
+  byok_markdown_view_set_text (BYOK_MARKDOWN_VIEW (view), code_answer);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_paint (window);
+  wait_for_paint (window);
+
+  /* Lines are validated in an idle after the first frames: the view
+   * follows within a few frames. */
+  for (int i = 0; i < 20 && ABS (gtk_widget_get_height (view) - text_layout_height (GTK_TEXT_VIEW (view))) > 4; i++)
+    wait_for_paint (window);
+
+  frame = code_block_widget (BYOK_MARKDOWN_VIEW (view), 0);
+  g_assert_true (gtk_widget_get_mapped (frame));
+  g_assert_cmpint (gtk_widget_get_height (frame), >, 30);
+
+  gtk_widget_measure (view, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (view),
+                      &minimum, &natural, NULL, NULL);
+  laid_out = text_layout_height (GTK_TEXT_VIEW (view));
+  g_test_message ("natural %d, laid out %d, code block %d", natural, laid_out, gtk_widget_get_height (frame));
+  g_assert_cmpint (laid_out, >, gtk_widget_get_height (frame));
+  g_assert_cmpint (ABS (natural - laid_out), <=, 4);
+  g_assert_cmpint (ABS (gtk_widget_get_height (view) - laid_out), <=, 4);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+}
+
+/* A code block follows the view's width, narrower as well as wider. */
+static void
+test_code_block_width (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *view = byok_markdown_view_new ();
+  GtkWidget *frame;
+  int wide;
+  int narrow;
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 500);
+  byok_markdown_view_set_text (BYOK_MARKDOWN_VIEW (view), code_answer);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_paint (window);
+  wait_for_paint (window);
+
+  frame = code_block_widget (BYOK_MARKDOWN_VIEW (view), 0);
+  wide = gtk_widget_get_width (frame);
+  g_assert_cmpint (wide, >, 500);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 500);
+  for (int i = 0; i < 20 && gtk_widget_get_width (window) > 400; i++)
+    wait_for_paint (window);
+  wait_for_paint (window);
+  wait_for_paint (window);
+  narrow = gtk_widget_get_width (frame);
+  g_test_message ("wide %d, narrow %d, view %d", wide, narrow, gtk_widget_get_width (view));
+  g_assert_cmpint (gtk_widget_get_width (view), <=, 400);
+  g_assert_cmpint (narrow, <, wide);
+  g_assert_cmpint (narrow, <=, gtk_widget_get_width (view));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 500);
+  for (int i = 0; i < 20 && gtk_widget_get_width (window) < 800; i++)
+    wait_for_paint (window);
+  wait_for_paint (window);
+  wait_for_paint (window);
+  g_assert_cmpint (gtk_widget_get_width (frame), >, wide);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+}
+
+/* The wheel over a code block scrolls the conversation, not the code. */
+static void
+test_code_block_scroll (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *view = byok_markdown_view_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkAdjustment *outer;
+  GtkAdjustment *inner;
+  GtkWidget *code_scrolled;
+  GtkEventController *controller = NULL;
+  g_autoptr(GListModel) controllers = NULL;
+  gboolean handled = FALSE;
+  double before;
+
+  for (int i = 0; i < 40; i++)
+    g_string_append (text, "A line of text above the code.\n\n");
+  g_string_append (text, "```c\nint a_very_long_line_of_code_that_does_not_fit = 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 + 10 + 11 + 12 + 13;\n```\n\n");
+  for (int i = 0; i < 40; i++)
+    g_string_append (text, "A line of text below the code.\n\n");
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 300);
+  byok_markdown_view_set_text (BYOK_MARKDOWN_VIEW (view), text->str);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_paint (window);
+  wait_for_paint (window);
+
+  code_scrolled = find_descendant (code_block_widget (BYOK_MARKDOWN_VIEW (view), 0), GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (code_scrolled);
+  {
+    GtkPolicyType hpolicy, vpolicy;
+
+    gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (code_scrolled), &hpolicy, &vpolicy);
+    g_assert_cmpint (vpolicy, ==, GTK_POLICY_NEVER);
+  }
+  controllers = gtk_widget_observe_controllers (code_scrolled);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (c), "byok-code-scroll") == 0)
+        controller = c;
+    }
+  g_assert_nonnull (controller);
+
+  outer = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  inner = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (code_scrolled));
+  gtk_adjustment_set_value (outer, 100);
+  before = gtk_adjustment_get_value (outer);
+
+  /* Down: the conversation moves, the code stays. */
+  g_signal_emit_by_name (controller, "scroll", 0.0, 2.0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpfloat (gtk_adjustment_get_value (outer), >, before);
+  g_assert_cmpfloat (gtk_adjustment_get_value (inner), ==, 0);
+
+  /* Up again. */
+  before = gtk_adjustment_get_value (outer);
+  g_signal_emit_by_name (controller, "scroll", 0.0, -1.0, &handled);
+  g_assert_cmpfloat (gtk_adjustment_get_value (outer), <, before);
+
+  /* Sideways stays with the code. */
+  handled = TRUE;
+  g_signal_emit_by_name (controller, "scroll", 3.0, 0.0, &handled);
+  g_assert_false (handled);
+
   gtk_window_destroy (GTK_WINDOW (window));
   iterate ();
 }
@@ -935,5 +1133,8 @@ main (int argc, char **argv)
   g_test_add_func ("/markdown/splitter", test_splitter);
   g_test_add_func ("/markdown/open-fence", test_open_fence);
   g_test_add_func ("/markdown/window", test_window);
+  g_test_add_func ("/markdown/code-block/height", test_code_block_height);
+  g_test_add_func ("/markdown/code-block/width", test_code_block_width);
+  g_test_add_func ("/markdown/code-block/scroll", test_code_block_scroll);
   return g_test_run ();
 }

@@ -5,7 +5,9 @@
  * edited price is refused when it is not a price, otherwise saved, marked
  * "Edited" and used by the what-if at once, and reset; a budget set in the
  * page at 80% spend takes the alert path to a toast (and a notification);
- * the page fits a 360 px window.
+ * the page fits a 360 px window. And end to end: real chat calls through
+ * the engine against the provider test server (keys from the environment),
+ * a failure among them, reach the cards and the breakdown rows exactly.
  *
  * With BYOK_USAGE_PAGE_DEMO=SECONDS it instead shows the page with a month
  * of realistic calls for that long, for screenshots. */
@@ -29,6 +31,10 @@
 #include "byok-usage-group-item.h"
 #include "byok-usage-page.h"
 #include "byok-what-if-list.h"
+#include "byok-test-server.h"
+
+#define OPENAI_KEY    "sk-test-fake-usage-page-openai-0001"
+#define ANTHROPIC_KEY "sk-test-fake-usage-page-anthropic-0002"
 
 /* A stand-in desktop notification server on the test session's bus: it
  * keeps the summary and body of the last notification. */
@@ -613,6 +619,307 @@ test_narrow (Fixture       *fixture,
   g_assert_cmpint (min_width, <=, 360);
 }
 
+/* ---- real calls ----------------------------------------------------------- */
+
+static ByokTestReply *
+stream_reply (const char *dialect,
+              const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", dialect, name, NULL);
+  g_autofree char *body = NULL;
+  ByokTestReply *reply = byok_test_reply_new (200);
+
+  g_assert_true (g_file_get_contents (path, &body, NULL, NULL));
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  byok_test_reply_add_chunk (reply, body);
+  byok_test_reply_set_split (reply, 64);
+  return reply;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* One chat through the engine, as the Chat page sends it. */
+static ByokChatResult *
+chat (Fixture    *fixture,
+      const char *provider,
+      const char *model)
+{
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (model, NULL, "Hello");
+  g_autoptr(GAsyncResult) async = NULL;
+
+  request->stream = TRUE;
+  byok_engine_chat_async (fixture->engine, request, provider, NULL, NULL, 0, NULL, store_result, &async);
+  while (async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return byok_engine_chat_finish (fixture->engine, async);
+}
+
+/* What a breakdown row must show, from the calls' own results. */
+typedef struct {
+  const char *provider;
+  const char *model;
+  guint64     calls;
+  guint64     errors;
+  guint64     input;
+  guint64     output;
+  guint64     cached;
+  double      cost;
+  double      savings;
+  GArray     *latencies;   /* of the successful attempts */
+} Row;
+
+static void
+row_add (Fixture              *fixture,
+         Row                  *row,
+         const ByokChatResult *result)
+{
+  ByokPricing *pricing = byok_engine_get_pricing (fixture->engine);
+
+  for (guint i = 0; i < result->attempts->len; i++)
+    {
+      const ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
+      gboolean known = FALSE;
+      double cost = byok_engine_cost_of_attempt (fixture->engine, attempt, &known);
+      ByokPrice price;
+
+      g_assert_true (known);
+      row->calls++;
+      row->input += attempt->usage.input_tokens;
+      row->output += attempt->usage.output_tokens;
+      row->cached += attempt->usage.cached_input_tokens;
+      row->cost += cost;
+      if (attempt->error != NULL)
+        row->errors++;
+      else
+        g_array_append_val (row->latencies, attempt->latency_us);
+      if (attempt->usage.cached_input_tokens > 0 &&
+          byok_pricing_lookup (pricing, row->provider, row->model, &price, NULL))
+        row->savings += attempt->usage.cached_input_tokens * (price.input - price.cached_input) / 1e6;
+    }
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The row's cells as the breakdown writes them. */
+static char *
+row_text (Fixture   *fixture,
+          const Row *row)
+{
+  ByokCatalog *catalog = byok_engine_get_catalog (fixture->engine);
+  ByokModel *model = byok_catalog_lookup_model (catalog, row->provider, row->model);
+  g_autofree char *calls = byok_format_count ((gint64) row->calls);
+  g_autofree char *input = byok_format_tokens ((gint64) row->input);
+  g_autofree char *output = byok_format_tokens ((gint64) row->output);
+  g_autofree char *cached = byok_format_tokens ((gint64) row->cached);
+  g_autofree char *cost = byok_format_usd (row->cost);
+  g_autofree char *latency = NULL;
+  g_autofree char *errors = NULL;
+
+  if (row->latencies->len > 0)
+    {
+      /* Nearest rank: the median of two is the smaller. */
+      g_array_sort (row->latencies, compare_gint64);
+      latency = byok_format_duration_us (g_array_index (row->latencies, gint64, (row->latencies->len + 1) / 2 - 1));
+    }
+  else
+    latency = g_strdup ("—");
+  errors = row->errors == 0 ? g_strdup ("0%")
+                            : g_strdup_printf ("%.0f%%", 100.0 * (double) row->errors / (double) row->calls);
+
+  return g_strjoin (" | ",
+                    byok_provider_get_name (byok_catalog_lookup_provider (catalog, row->provider)),
+                    byok_model_get_name (model), calls, input, output, cached, cost, latency, errors, NULL);
+}
+
+/* The visible labels of each row the column view shows, joined like
+ * row_text(). */
+static GPtrArray *
+shown_rows (ByokUsageBreakdown *breakdown)
+{
+  GtkWidget *list = find_descendant (GTK_WIDGET (breakdown), GTK_TYPE_LIST_VIEW);
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_nonnull (list);
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child; child = gtk_widget_get_next_sibling (child))
+    {
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+      g_autoptr(GStrvBuilder) texts = g_strv_builder_new ();
+      g_auto(GStrv) strv = NULL;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      collect (child, GTK_TYPE_LABEL, labels);
+      for (guint i = 0; i < labels->len; i++)
+        if (gtk_widget_get_visible (g_ptr_array_index (labels, i)))
+          g_strv_builder_add (texts, gtk_label_get_label (g_ptr_array_index (labels, i)));
+      strv = g_strv_builder_end (texts);
+      if (strv[0] != NULL)
+        g_ptr_array_add (rows, g_strjoinv (" | ", strv));
+    }
+  return rows;
+}
+
+static void
+test_real_calls (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(ByokTestServer) server = byok_test_server_new ();
+  g_autofree char *openai_base = g_strconcat (byok_test_server_get_url (server), "/v1", NULL);
+  ByokCatalog *catalog = byok_engine_get_catalog (fixture->engine);
+  Row rows[] = {
+    { .provider = "openai", .model = "gpt-4o-mini" },
+    { .provider = "anthropic", .model = "claude-sonnet-4-20250514" },
+    { .provider = "openai", .model = "gpt-4o" },
+  };
+  ByokUsageBreakdown *breakdown;
+  GListModel *items;
+  g_autoptr(GPtrArray) shown = NULL;
+  double cost = 0, savings = 0;
+  guint64 cached = 0;
+  ByokChatResult *result;
+
+  byok_provider_set_base_url (byok_catalog_lookup_provider (catalog, "openai"), openai_base);
+  byok_provider_set_base_url (byok_catalog_lookup_provider (catalog, "anthropic"), byok_test_server_get_url (server));
+  byok_client_set_backoff_base_ms (byok_engine_get_client (fixture->engine), 5);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    rows[i].latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  byok_usage_page_set_engine (fixture->page, fixture->engine);
+  wait_idle (fixture->page);
+
+  /* Two gpt-4o-mini answers (1,234 in, 1,024 of them cached, 89 out
+   * each), a Claude answer with cache reads and writes, and a gpt-4o call
+   * refused with 401. */
+  byok_test_server_add_reply (server, "/v1/chat/completions", stream_reply ("openai", "openai-stream.sse"));
+  byok_test_server_add_reply (server, "/v1/chat/completions", stream_reply ("openai", "openai-stream.sse"));
+  byok_test_server_add_reply (server, "/v1/chat/completions",
+                              byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", "
+                                                             "\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"));
+  byok_test_server_add_reply (server, "/v1/messages", stream_reply ("anthropic", "stream-thinking.sse"));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      result = chat (fixture, "openai", "gpt-4o-mini");
+      g_assert_no_error (result->error);
+      g_assert_cmpint (result->usage.input_tokens, ==, 1234);
+      g_assert_cmpint (result->usage.cached_input_tokens, ==, 1024);
+      g_assert_cmpint (result->usage.output_tokens, ==, 89);
+      row_add (fixture, &rows[0], result);
+      byok_chat_result_unref (result);
+    }
+  result = chat (fixture, "anthropic", "claude-sonnet-4-20250514");
+  g_assert_no_error (result->error);
+  g_assert_cmpint (result->usage.cached_input_tokens, ==, 3000);
+  g_assert_cmpint (result->usage.output_tokens, ==, 42);
+  row_add (fixture, &rows[1], result);
+  byok_chat_result_unref (result);
+  result = chat (fixture, "openai", "gpt-4o");
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_AUTH);
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  row_add (fixture, &rows[2], result);
+  byok_chat_result_unref (result);
+
+  /* The keys came from the environment. */
+  g_assert_cmpuint (byok_test_server_get_n_requests (server), ==, 4);
+  g_assert_cmpstr (soup_message_headers_get_one (byok_test_server_get_request (server, 0)->headers, "Authorization"),
+                   ==, "Bearer " OPENAI_KEY);
+  g_assert_cmpstr (soup_message_headers_get_one (byok_test_server_get_request (server, 2)->headers, "x-api-key"),
+                   ==, ANTHROPIC_KEY);
+
+  /* The calls refreshed the page. */
+  wait_idle (fixture->page);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      cost += rows[i].cost;
+      savings += rows[i].savings;
+      cached += rows[i].cached;
+    }
+  g_assert_cmpfloat (cost, >, 0);
+  g_assert_cmpfloat (savings, >, 0);
+  g_assert_cmpfloat (rows[2].cost, ==, 0);
+  {
+    g_autofree char *value = byok_format_usd (cost);
+    g_autofree char *savings_value = byok_format_usd (savings);
+    g_autofree char *tokens = byok_format_tokens ((gint64) cached);
+    g_autofree char *savings_detail = g_strdup_printf ("%s cached tokens\nin the last 30 days", tokens);
+
+    g_test_message ("cost %s, savings %s", value, savings_value);
+    g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Today")), ==, value);
+    g_assert_cmpstr (byok_summary_card_get_detail (card (fixture->page, "Today")), ==, "4 calls · 1 failed");
+    g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "This Month")), ==, value);
+    g_assert_cmpstr (byok_summary_card_get_detail (card (fixture->page, "This Month")), ==, "4 calls · 1 failed");
+    g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Last 30 Days")), ==, value);
+    g_assert_cmpstr (byok_summary_card_get_detail (card (fixture->page, "Last 30 Days")), ==, "4 calls · 1 failed");
+    g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Cache Savings")), ==, savings_value);
+    g_assert_cmpstr (byok_summary_card_get_detail (card (fixture->page, "Cache Savings")), ==, savings_detail);
+  }
+
+  /* The breakdown: one row per model, exactly the calls' figures. */
+  breakdown = BYOK_USAGE_BREAKDOWN (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_USAGE_BREAKDOWN));
+  items = byok_usage_breakdown_get_model (breakdown);
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==, G_N_ELEMENTS (rows));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      const ByokUsageGroup *group = NULL;
+
+      for (guint j = 0; j < g_list_model_get_n_items (items) && group == NULL; j++)
+        {
+          g_autoptr(ByokUsageGroupItem) item = g_list_model_get_item (items, j);
+          const ByokUsageGroup *g = byok_usage_group_item_get_group (item);
+
+          if (g_str_equal (g->provider, rows[i].provider) && g_str_equal (g->model, rows[i].model))
+            group = g;
+        }
+      g_assert_nonnull (group);
+      g_assert_cmpuint (group->totals.calls, ==, rows[i].calls);
+      g_assert_cmpuint (group->totals.errors, ==, rows[i].errors);
+      g_assert_cmpuint (group->totals.input_tokens, ==, rows[i].input);
+      g_assert_cmpuint (group->totals.output_tokens, ==, rows[i].output);
+      g_assert_cmpuint (group->totals.cached_input_tokens, ==, rows[i].cached);
+      g_assert_cmpuint (group->totals.unknown_price_calls, ==, 0);
+      g_assert_cmpfloat_with_epsilon (group->totals.cost_usd, rows[i].cost, 1e-12);
+      g_assert_cmpfloat_with_epsilon (group->totals.cache_savings_usd, rows[i].savings, 1e-12);
+      g_assert_cmpfloat (group->totals.error_rate, ==, (double) rows[i].errors / (double) rows[i].calls);
+    }
+  g_assert_cmpuint (rows[0].calls, ==, 2);
+  g_assert_cmpuint (rows[0].input, ==, 2468);
+  g_assert_cmpuint (rows[0].cached, ==, 2048);
+  g_assert_cmpuint (rows[0].output, ==, 178);
+  g_assert_cmpuint (rows[2].errors, ==, 1);
+
+  /* …and on screen, cell by cell. */
+  shown = shown_rows (breakdown);
+  for (guint i = 0; i < shown->len; i++)
+    g_test_message ("shown: %s", (const char *) g_ptr_array_index (shown, i));
+  g_assert_cmpuint (shown->len, ==, G_N_ELEMENTS (rows));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *expected = row_text (fixture, &rows[i]);
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < shown->len && !found; j++)
+        found = g_str_equal (g_ptr_array_index (shown, j), expected);
+      if (!found)
+        g_error ("no row shows “%s”", expected);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_array_unref (rows[i].latencies);
+}
+
 /* A month of realistic calls, for screenshots. */
 static void
 demo (void)
@@ -716,6 +1023,11 @@ main (int argc, char **argv)
 {
   g_autoptr(AdwApplication) app = NULL;
 
+  /* Keys for the real calls, from the environment as a user's would be;
+   * set before any thread starts. */
+  g_setenv ("OPENAI_API_KEY", OPENAI_KEY, TRUE);
+  g_setenv ("ANTHROPIC_API_KEY", ANTHROPIC_KEY, TRUE);
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -736,5 +1048,6 @@ main (int argc, char **argv)
   g_test_add ("/usage-page/edit-price", Fixture, NULL, fixture_setup, test_edit_price, fixture_teardown);
   g_test_add ("/usage-page/budget-alert", Fixture, NULL, fixture_setup, test_budget_alert, fixture_teardown);
   g_test_add ("/usage-page/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
+  g_test_add ("/usage-page/real-calls", Fixture, NULL, fixture_setup, test_real_calls, fixture_teardown);
   return g_test_run ();
 }

@@ -318,22 +318,74 @@ add_usage_member (JsonBuilder     *builder,
   json_builder_end_object (builder);
 }
 
+/* "rate_limit", "auth", … or "ok": the error code in lower case */
+static char *
+dup_error_class (const GError *error)
+{
+  return g_ascii_strdown (byok_error_get_class (error), -1);
+}
+
+static void
+add_status_member (JsonBuilder *builder,
+                   guint        http_status)
+{
+  json_builder_set_member_name (builder, "http_status");
+  if (http_status != 0)
+    json_builder_add_int_value (builder, http_status);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* Seconds, whole when they are whole (Retry-After: 30), or null. */
+static void
+add_retry_after_member (JsonBuilder *builder,
+                        gint64       retry_after_us)
+{
+  json_builder_set_member_name (builder, "retry_after_s");
+  if (retry_after_us < 0)
+    json_builder_add_null_value (builder);
+  else if (retry_after_us % G_USEC_PER_SEC == 0)
+    json_builder_add_int_value (builder, retry_after_us / G_USEC_PER_SEC);
+  else
+    json_builder_add_double_value (builder, retry_after_us / (double) G_USEC_PER_SEC);
+}
+
+/* "error": null, or {"class", "message", "http_status", "retry_after_s"} */
 static void
 add_error_member (JsonBuilder  *builder,
-                  const GError *error)
+                  const GError *error,
+                  guint         http_status,
+                  gint64        retry_after_us)
 {
+  g_autofree char *class = NULL;
+
   json_builder_set_member_name (builder, "error");
   if (error == NULL)
     {
       json_builder_add_null_value (builder);
       return;
     }
+  class = dup_error_class (error);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "class");
-  json_builder_add_string_value (builder, byok_error_get_class (error));
+  json_builder_add_string_value (builder, class);
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, error->message);
+  add_status_member (builder, http_status);
+  add_retry_after_member (builder, retry_after_us);
   json_builder_end_object (builder);
+}
+
+static void
+add_string_or_null_member (JsonBuilder *builder,
+                           const char  *name,
+                           const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
 }
 
 static void
@@ -344,26 +396,24 @@ print_json (ByokEngine     *engine,
   gboolean known = FALSE;
   double total = byok_engine_cost_of_result (engine, result, &known);
 
+  ByokAttempt *last = NULL;
+
+  if (result->attempts->len > 0)
+    last = g_ptr_array_index (result->attempts, result->attempts->len - 1);
+
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "provider");
-  json_builder_add_string_value (builder, result->provider_id);
-  json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, result->model);
-  json_builder_set_member_name (builder, "response_model");
-  if (result->response_model != NULL)
-    json_builder_add_string_value (builder, result->response_model);
-  else
-    json_builder_add_null_value (builder);
+  add_string_or_null_member (builder, "provider", result->provider_id);
+  add_string_or_null_member (builder, "model", result->model);
+  add_string_or_null_member (builder, "response_model", result->response_model);
   json_builder_set_member_name (builder, "text");
   json_builder_add_string_value (builder, result->text->str);
   json_builder_set_member_name (builder, "reasoning");
   json_builder_add_string_value (builder, result->reasoning->str);
-  json_builder_set_member_name (builder, "finish_reason");
-  json_builder_add_string_value (builder, byok_finish_reason_to_string (result->finish_reason));
+  add_string_or_null_member (builder, "finish_reason", byok_finish_reason_to_string (result->finish_reason));
   add_usage_member (builder, &result->usage);
   add_cost_member (builder, total, known);
-  add_ms_member (builder, "ttft_ms", result->ttft_us);
   add_ms_member (builder, "latency_ms", result->latency_us);
+  add_ms_member (builder, "ttft_ms", result->ttft_us);
 
   json_builder_set_member_name (builder, "attempts");
   json_builder_begin_array (builder);
@@ -372,19 +422,14 @@ print_json (ByokEngine     *engine,
       ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
       gboolean attempt_known = FALSE;
       double cost = byok_engine_cost_of_attempt (engine, attempt, &attempt_known);
+      g_autofree char *status = dup_error_class (attempt->error);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "provider");
-      json_builder_add_string_value (builder, attempt->provider_id);
-      json_builder_set_member_name (builder, "model");
-      json_builder_add_string_value (builder, attempt->model);
-      json_builder_set_member_name (builder, "http_status");
-      if (attempt->http_status != 0)
-        json_builder_add_int_value (builder, attempt->http_status);
-      else
-        json_builder_add_null_value (builder);
+      add_string_or_null_member (builder, "provider", attempt->provider_id);
+      add_string_or_null_member (builder, "model", attempt->model);
+      add_status_member (builder, attempt->http_status);
       json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, attempt->error != NULL ? byok_error_get_class (attempt->error) : "ok");
+      json_builder_add_string_value (builder, status);
       json_builder_set_member_name (builder, "is_retry");
       json_builder_add_boolean_value (builder, attempt->is_retry);
       json_builder_set_member_name (builder, "is_fallback");
@@ -393,12 +438,17 @@ print_json (ByokEngine     *engine,
       add_ms_member (builder, "latency_ms", attempt->latency_us);
       add_usage_member (builder, &attempt->usage);
       add_cost_member (builder, cost, attempt_known);
-      add_error_member (builder, attempt->error);
+      add_error_member (builder, attempt->error, attempt->http_status, attempt->retry_after_us);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
 
-  add_error_member (builder, result->error);
+  /* The call's error is its last attempt's (or a cancel, a budget stop). */
+  add_error_member (builder, result->error,
+                    last != NULL && last->error != NULL && result->error != NULL &&
+                    g_error_matches (result->error, last->error->domain, last->error->code)
+                      ? last->http_status : 0,
+                    result->retry_after_us);
   json_builder_end_object (builder);
   byok_cli_print_builder (builder);
 }
@@ -419,8 +469,47 @@ read_stdin (void)
   return g_string_free (text, FALSE);
 }
 
+static gboolean
+is_provider (ByokEngine *engine,
+             const char *provider_id)
+{
+  return byok_catalog_lookup_provider (byok_engine_get_catalog (engine), provider_id) != NULL &&
+         !g_str_equal (provider_id, BYOK_CATALOG_CUSTOM_TEMPLATE_ID);
+}
+
+/* A (provider, model) pair from "PROVIDER:MODEL", "PROVIDER/MODEL" or a model
+ * the catalog knows. The model keeps any ":" or "/" of its own
+ * ("ollama:llama3:8b", "openrouter/openai/gpt-4o"). */
+static gboolean
+parse_pair (ByokEngine  *engine,
+            const char  *text,
+            char       **provider_id,
+            char       **model,
+            GError     **error)
+{
+  const char *colon = strchr (text, ':');
+  const char *slash = strchr (text, '/');
+
+  if (colon != NULL && colon != text && colon[1] != '\0' && (slash == NULL || colon < slash))
+    {
+      g_autofree char *prefix = g_strndup (text, colon - text);
+
+      if (is_provider (engine, prefix))
+        {
+          *provider_id = g_steal_pointer (&prefix);
+          *model = g_strdup (colon + 1);
+          return TRUE;
+        }
+    }
+  return byok_client_parse_target (byok_engine_get_client (engine), text, provider_id, model, error);
+}
+
+/* The --fallback values (each comma-separated) as "PROVIDER/MODEL" strings
+ * for the engine; NULL with @error when one names no known provider. */
 static GStrv
-split_fallbacks (char **values)
+parse_fallbacks (ByokEngine  *engine,
+                 char       **values,
+                 GError     **error)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
@@ -430,41 +519,77 @@ split_fallbacks (char **values)
 
       for (guint j = 0; parts[j] != NULL; j++)
         {
+          g_autofree char *provider_id = NULL;
+          g_autofree char *model = NULL;
+          g_autofree char *pair = NULL;
+
           g_strstrip (parts[j]);
-          if (*parts[j] != '\0')
-            g_strv_builder_add (builder, parts[j]);
+          if (*parts[j] == '\0')
+            continue;
+          if (!parse_pair (engine, parts[j], &provider_id, &model, error))
+            return NULL;
+          pair = g_strdup_printf ("%s/%s", provider_id, model);
+          g_strv_builder_add (builder, pair);
         }
     }
   return g_strv_builder_end (builder);
+}
+
+/* A number in [min, max] from an option's text, or FALSE. */
+static gboolean
+parse_double_option (const char *text,
+                     double      min,
+                     double      max,
+                     double     *value)
+{
+  char *end = NULL;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  *value = g_ascii_strtod (text, &end);
+  while (end != NULL && g_ascii_isspace (*end))
+    end++;
+  return end != NULL && *end == '\0' && isfinite (*value) && *value >= min && *value <= max;
 }
 
 int
 byok_cli_chat (int    argc,
                char **argv)
 {
+  g_autofree char *provider_arg = NULL;
   g_autofree char *model_arg = NULL;
   g_autofree char *system = NULL;
   g_autofree char *base_url = NULL;
+  g_autofree char *temperature_arg = NULL;
   g_auto(GStrv) fallback_args = NULL;
   double temperature = -1;
-  gint64 max_tokens = 0;
+  gint64 max_tokens = G_MININT64;
+  int retries = G_MININT;
   gboolean no_stream = FALSE;
   gboolean reasoning = FALSE;
   gboolean json = FALSE;
+  gboolean over_budget = FALSE;
   const GOptionEntry entries[] = {
+    { "provider", 'p', 0, G_OPTION_ARG_STRING, &provider_arg,
+      N_("The provider (see “byok-cli providers”)"), N_("PROVIDER") },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_arg,
-      N_("The model, as PROVIDER/MODEL or a model the catalog knows"), N_("[PROVIDER/]MODEL") },
+      N_("The model; without -p, as PROVIDER/MODEL or a model the catalog knows"), N_("MODEL") },
     { "system", 0, 0, G_OPTION_ARG_STRING, &system, N_("A system prompt"), N_("TEXT") },
-    { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &temperature, N_("Sampling temperature"), N_("T") },
+    { "temperature", 0, 0, G_OPTION_ARG_STRING, &temperature_arg, N_("Sampling temperature, 0 to 2"), N_("T") },
     { "max-tokens", 0, 0, G_OPTION_ARG_INT64, &max_tokens, N_("The most tokens to generate"), N_("N") },
     { "fallback", 0, 0, G_OPTION_ARG_STRING_ARRAY, &fallback_args,
-      N_("Models to try in order when the call fails, comma-separated"), N_("P/M,P/M") },
+      N_("Provider and model pairs to try in order when the call fails, comma-separated"), N_("P:M,P:M") },
+    { "retries", 0, 0, G_OPTION_ARG_INT, &retries,
+      N_("How many times a failing call may be retried (default 2; 0 for none)"), N_("N") },
     { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url,
       N_("Use this base URL for the provider, for this call only"), N_("URL") },
     { "no-stream", 0, 0, G_OPTION_ARG_NONE, &no_stream, N_("Wait for the whole answer"), NULL },
     { "reasoning", 0, 0, G_OPTION_ARG_NONE, &reasoning,
       N_("Ask the model to think, and show its reasoning on stderr"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object at the end"), NULL },
+    { "over-budget", 0, 0, G_OPTION_ARG_NONE, &over_budget,
+      N_("Send this one call even if a monthly budget with a hard stop is used up "
+         "(confirms once, for this call and its fallbacks; the budget stays as it is)"), NULL },
     { NULL }
   };
   g_autoptr(ByokEngine) engine = NULL;
@@ -482,39 +607,78 @@ byok_cli_chat (int    argc,
   guint sigint_id;
   int status;
 
-  if (!byok_cli_parse_options (&argc, &argv, N_("[PROMPT…]"),
+  if (!byok_cli_parse_options (&argc, &argv, N_("[PROMPT…|-]"),
                                _("Send a prompt and stream the answer to stdout; a summary of tokens, "
-                                 "cost and timings goes to stderr. Without PROMPT, the prompt is read "
-                                 "from stdin."),
+                                 "cost and timings goes to stderr. Without PROMPT, or with “-”, the "
+                                 "prompt is read from stdin. Exit status: 0 on success, 1 when the "
+                                 "provider or the network failed, 2 on bad usage."),
                                entries, &status))
     return status;
   if (model_arg == NULL || *model_arg == '\0')
-    return byok_cli_usage_error ("chat", _("choose a model with -m PROVIDER/MODEL"));
-  if (max_tokens < 0)
+    return byok_cli_usage_error ("chat", _("choose a model with -p PROVIDER -m MODEL, or -m PROVIDER/MODEL"));
+  if (provider_arg != NULL && *provider_arg == '\0')
+    return byok_cli_usage_error ("chat", _("-p needs a provider"));
+  if (max_tokens != G_MININT64 && max_tokens <= 0)
     return byok_cli_usage_error ("chat", _("--max-tokens must be a positive number"));
-  if (temperature != -1 && (temperature < 0 || temperature > 2))
-    return byok_cli_usage_error ("chat", _("--temperature must be between 0 and 2"));
+  if (max_tokens == G_MININT64)
+    max_tokens = 0;
+  if (temperature_arg != NULL && !parse_double_option (temperature_arg, 0, 2, &temperature))
+    return byok_cli_usage_error ("chat", _("--temperature must be a number between 0 and 2"));
+  if (retries != G_MININT && (retries < 0 || retries > 99))
+    return byok_cli_usage_error ("chat", _("--retries must be a number from 0 to 99"));
+  if (retries == G_MININT)
+    retries = 2;
+  if (base_url != NULL && !byok_cli_base_url_is_valid (base_url))
+    return byok_cli_usage_error ("chat", _("--base-url must be an http:// or https:// URL"));
 
-  if (argc > 1)
-    prompt = g_strjoinv (" ", argv + 1);
+  /* "--" ends the options; the prompt follows. */
+  if (argc > 1 && g_str_equal (argv[1], "--"))
+    {
+      argv++;
+      argc--;
+    }
+  if (argc == 2 && g_str_equal (argv[1], "-"))
+    prompt = read_stdin ();
+  else if (argc > 1)
+    {
+      for (int i = 1; i < argc; i++)
+        if (g_str_equal (argv[i], "-"))
+          return byok_cli_usage_error ("chat", _("“-” reads the prompt from stdin: give it alone"));
+      prompt = g_strjoinv (" ", argv + 1);
+    }
   else
     prompt = read_stdin ();
   if (prompt == NULL || *g_strstrip (prompt) == '\0')
     return byok_cli_usage_error ("chat", _("there is no prompt: give it as arguments or on stdin"));
+  if (!g_utf8_validate (prompt, -1, NULL))
+    return byok_cli_usage_error ("chat", _("the prompt is not valid UTF-8"));
 
   engine = byok_cli_open_engine (&error);
   if (engine == NULL)
     return byok_cli_fail (error);
 
-  if (!byok_client_parse_target (byok_engine_get_client (engine), model_arg, &provider_id, &model, &error))
-    return byok_cli_fail (error);
+  /* Unknown providers and models are usage errors: nothing was sent. */
+  if (provider_arg != NULL)
+    {
+      if (!is_provider (engine, provider_arg))
+        return byok_cli_usage_error ("chat", _("there is no provider “%s”; run “byok-cli providers” for the list"),
+                                     provider_arg);
+      provider_id = g_strdup (provider_arg);
+      model = g_strdup (model_arg);
+    }
+  else if (!parse_pair (engine, model_arg, &provider_id, &model, &error))
+    return byok_cli_usage_error ("chat", "%s", error->message);
+  fallbacks = parse_fallbacks (engine, fallback_args, &error);
+  if (fallbacks == NULL)
+    return byok_cli_usage_error ("chat", "%s", error->message);
   if (base_url != NULL)
     {
       ByokProvider *provider = byok_catalog_lookup_provider (byok_engine_get_catalog (engine), provider_id);
 
       byok_provider_set_base_url (provider, base_url);
     }
-  fallbacks = split_fallbacks (fallback_args);
+  /* --retries N: N more attempts after the first, on each provider. */
+  byok_client_set_max_attempts (byok_engine_get_client (engine), (guint) retries + 1);
 
   request = byok_chat_request_new_simple (model, system, prompt);
   request->stream = !no_stream;
@@ -535,6 +699,8 @@ byok_cli_chat (int    argc,
   cancellable = g_cancellable_new ();
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, cancellable);
 
+  if (over_budget)
+    byok_engine_allow_over_budget_once (engine, BYOK_BUDGET_SCOPE_ALL);
   byok_engine_chat_async (engine, request, provider_id, model, (const char * const *) fallbacks, 0,
                           cancellable, byok_cli_store_result, &async);
   result = byok_engine_chat_finish (engine, byok_cli_wait (&async));

@@ -1,6 +1,6 @@
 /* byok-cli-models.c — `byok-cli models`: a provider's models with their
- * context window, prices, capabilities and use cases; the live list with
- * --refresh; "which model for coding?" with --for */
+ * context window, prices, capabilities and use cases; the provider's own
+ * list with --remote (or --refresh); "which model for coding?" with --for */
 #define G_LOG_DOMAIN "byok-cli"
 
 #include "config.h"
@@ -228,10 +228,16 @@ byok_cli_models (int    argc,
                  char **argv)
 {
   gboolean json = FALSE;
+  gboolean remote = FALSE;
   gboolean refresh = FALSE;
   g_autofree char *use_case = NULL;
+  g_autofree char *base_url = NULL;
   const GOptionEntry entries[] = {
-    { "refresh", 0, 0, G_OPTION_ARG_NONE, &refresh, N_("Ask the provider for its current models"), NULL },
+    { "remote", 0, 0, G_OPTION_ARG_NONE, &remote,
+      N_("List the models the provider itself lists now (all pages)"), NULL },
+    { "refresh", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &refresh, N_("The same as --remote"), NULL },
+    { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url,
+      N_("Use this base URL for the provider, for this call only"), N_("URL") },
     { "for", 0, 0, G_OPTION_ARG_STRING, &use_case,
       N_("Recommend models for a use case: general, coding, reasoning, long-documents, chinese, cheap-bulk"),
       N_("USE_CASE") },
@@ -258,8 +264,13 @@ byok_cli_models (int    argc,
     return byok_cli_usage_error ("models", _("name a provider, or a use case with --for"));
   if (use_case != NULL && !byok_use_case_is_valid (use_case))
     return usage_error_use_case (use_case);
-  if (refresh && provider_id == NULL)
-    return byok_cli_usage_error ("models", _("--refresh needs a provider"));
+  remote |= refresh;
+  if (remote && provider_id == NULL)
+    return byok_cli_usage_error ("models", _("--remote needs a provider"));
+  if (base_url != NULL && provider_id == NULL)
+    return byok_cli_usage_error ("models", _("--base-url needs a provider"));
+  if (base_url != NULL && !byok_cli_base_url_is_valid (base_url))
+    return byok_cli_usage_error ("models", _("--base-url must be an http:// or https:// URL"));
 
   engine = byok_cli_open_engine (&error);
   if (engine == NULL)
@@ -269,22 +280,37 @@ byok_cli_models (int    argc,
   if (provider_id != NULL &&
       (byok_catalog_lookup_provider (catalog, provider_id) == NULL ||
        g_str_equal (provider_id, BYOK_CATALOG_CUSTOM_TEMPLATE_ID)))
-    {
-      g_set_error (&error, BYOK_ERROR, BYOK_ERROR_INVALID,
-                   _("There is no provider “%s”. Run “byok-cli providers” for the list."), provider_id);
-      return byok_cli_fail (error);
-    }
+    return byok_cli_usage_error ("models", _("there is no provider “%s”; run “byok-cli providers” for the list"),
+                                 provider_id);
+  if (base_url != NULL)
+    byok_provider_set_base_url (byok_catalog_lookup_provider (catalog, provider_id), base_url);
 
-  if (refresh)
+  if (remote)
     {
+      ByokProvider *provider = byok_catalog_lookup_provider (catalog, provider_id);
       g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) all = NULL;
 
-      byok_client_list_models_async (byok_engine_get_client (engine), provider_id, NULL,
-                                     byok_cli_store_result, &result);
-      models = byok_client_list_models_finish (byok_engine_get_client (engine), byok_cli_wait (&result),
-                                               &error);
-      if (models == NULL)
-        return byok_cli_fail (error);
+      if (byok_provider_get_models_list (provider) == BYOK_MODELS_LIST_NONE)
+        {
+          g_printerr (_("%s publishes no model list; these are the models Byok knows.\n"),
+                      byok_provider_get_name (provider));
+          models = byok_catalog_get_models (catalog, provider_id);
+        }
+      else
+        {
+          byok_client_list_models_async (byok_engine_get_client (engine), provider_id, NULL,
+                                         byok_cli_store_result, &result);
+          all = byok_client_list_models_finish (byok_engine_get_client (engine), byok_cli_wait (&result),
+                                                &error);
+          if (all == NULL)
+            return byok_cli_fail (error);
+          /* The provider's own list: what it listed, not what only the catalog knows. */
+          models = g_ptr_array_new_with_free_func (g_object_unref);
+          for (guint i = 0; i < all->len; i++)
+            if (byok_model_is_listed (g_ptr_array_index (all, i)))
+              g_ptr_array_add (models, g_object_ref (g_ptr_array_index (all, i)));
+        }
     }
 
   if (use_case != NULL)
@@ -316,7 +342,10 @@ byok_cli_models (int    argc,
     models = byok_catalog_get_models (catalog, provider_id);
   if (models->len == 0 && !json)
     {
-      g_printerr (_("Byok knows no model of %s. Try “byok-cli models %s --refresh”.\n"), provider_id, provider_id);
+      if (remote)
+        g_printerr (_("%s lists no model.\n"), provider_id);
+      else
+        g_printerr (_("Byok knows no model of %s. Try “byok-cli models %s --remote”.\n"), provider_id, provider_id);
       return BYOK_CLI_EXIT_OK;
     }
   print_models (models, byok_engine_get_pricing (engine), FALSE, json);

@@ -205,6 +205,20 @@ byok_cli_print_builder (JsonBuilder *builder)
   byok_cli_print_json (root);
 }
 
+/* Whether @url can be a provider's base URL (--base-url): http or https,
+ * with a host. */
+gboolean
+byok_cli_base_url_is_valid (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  return scheme != NULL &&
+         (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0) &&
+         host != NULL && *host != '\0';
+}
+
 /* Prints a failed operation's message, with its class, and returns the exit
  * status of a failure. */
 int

@@ -40,6 +40,8 @@ gboolean      byok_cli_parse_options    (int           *argc,
 void          byok_cli_print_json       (JsonNode      *node);
 void          byok_cli_print_builder    (JsonBuilder   *builder);
 
+gboolean      byok_cli_base_url_is_valid (const char   *url);
+
 int           byok_cli_fail             (const GError  *error);
 int           byok_cli_usage_error      (const char    *command,
                                          const char    *format,

@@ -88,7 +88,7 @@ byok_finish_reason_from_string (const char       *str,
 /**
  * byok_attempt_new:
  * Returns: (transfer full): an attempt with no status, error or timings
- *   (latency and TTFT -1).
+ *   (latency, TTFT and retry-after -1).
  */
 ByokAttempt *
 byok_attempt_new (const char *provider_id,
@@ -100,6 +100,7 @@ byok_attempt_new (const char *provider_id,
   attempt->model = g_strdup (model);
   attempt->latency_us = -1;
   attempt->ttft_us = -1;
+  attempt->retry_after_us = -1;
   return attempt;
 }
 
@@ -131,7 +132,7 @@ byok_attempt_free (ByokAttempt *attempt)
 /**
  * byok_chat_result_new:
  * Returns: (transfer full): an empty result: no text, no usage, finish
- *   reason NONE, timings -1, no error, no attempts.
+ *   reason NONE, timings and retry-after -1, no error, no attempts.
  */
 ByokChatResult *
 byok_chat_result_new (const char *provider_id,
@@ -146,6 +147,7 @@ byok_chat_result_new (const char *provider_id,
   self->reasoning = g_string_new (NULL);
   self->ttft_us = -1;
   self->latency_us = -1;
+  self->retry_after_us = -1;
   self->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attempt_free);
   return self;
 }
@@ -271,7 +273,8 @@ byok_chat_result_add_attempt (ByokChatResult *self,
 /**
  * byok_chat_result_clear_output:
  * Forgets what a failed attempt produced — text, reasoning, finish reason,
- * usage, response model and id, error — before another attempt starts.
+ * usage, response model and id, error and its retry-after — before another
+ * attempt starts.
  * Timings and attempts are kept.
  */
 void
@@ -286,6 +289,7 @@ byok_chat_result_clear_output (ByokChatResult *self)
   g_clear_pointer (&self->response_model, g_free);
   g_clear_pointer (&self->response_id, g_free);
   g_clear_error (&self->error);
+  self->retry_after_us = -1;
 }
 
 /**

@@ -66,6 +66,7 @@ typedef struct {
   gboolean   is_retry;     /* same provider and model again after a failure */
   gboolean   is_fallback;  /* another provider or model after a failure */
   ByokUsage  usage;
+  gint64     retry_after_us; /* the wait the provider asked for, or -1 */
 } ByokAttempt;
 
 ByokAttempt *byok_attempt_new  (const char  *provider_id,
@@ -91,6 +92,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokAttempt, byok_attempt_free)
  * @latency_us: total time, or -1
  * @error: (owned) (nullable): the final error; NULL on success
  * @attempts: (owned): of ByokAttempt*, every attempt in order
+ * @retry_after_us: how long the provider asked to wait before trying again
+ *   (Retry-After, retry-after-ms, Gemini's retryDelay) when @error is the
+ *   failure of the last attempt, in microseconds; -1 when it did not say
  */
 typedef struct {
   char             *provider_id;
@@ -105,6 +109,7 @@ typedef struct {
   gint64            latency_us;
   GError           *error;
   GPtrArray        *attempts;
+  gint64            retry_after_us;
 
   /*< private >*/
   gatomicrefcount   ref_count;

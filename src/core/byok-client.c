@@ -552,8 +552,10 @@ static void
 exchange_complete (Exchange *ex,
                    GError   *error)
 {
+  /* Held until the end: on_done may drop the caller's reference. */
   g_autoptr(Exchange) hold = exchange_ref (ex);
 
+  (void) hold;
   if (ex->completed)
     {
       g_clear_error (&error);
@@ -821,6 +823,15 @@ chat_complete (GTask  *task,
 
   byok_chat_result_set_provider (call->result, target->provider_id, target->model);
   call->result->latency_us = g_get_monotonic_time () - call->call_start_us;
+  call->result->retry_after_us = -1;
+  if (error != NULL && call->result->attempts->len > 0)
+    {
+      ByokAttempt *last = g_ptr_array_index (call->result->attempts, call->result->attempts->len - 1);
+
+      /* The wait the provider asked for, when its failure is the call's. */
+      if (last->error != NULL && g_error_matches (error, last->error->domain, last->error->code))
+        call->result->retry_after_us = last->retry_after_us;
+    }
   byok_chat_result_take_error (call->result, error);
   if (error != NULL)
     g_debug ("%s/%s: failed: %s", target->provider_id, target->model, byok_error_get_class (error));
@@ -963,6 +974,8 @@ chat_end_attempt (GTask  *task,
       attempt->http_status = call->ex->status;
       attempt->latency_us = (call->ex->end_us > 0 ? call->ex->end_us : g_get_monotonic_time ()) -
                             call->ex->sent_us;
+      if (error != NULL)
+        attempt->retry_after_us = call->ex->retry_after_us;
     }
   attempt->usage = call->result->usage;
   attempt->error = error != NULL ? g_error_copy (error) : NULL;

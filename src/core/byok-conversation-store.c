@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "byok-attachment.h"
 #include "byok-conversation-private.h"
 #include "byok-conversation-store.h"
 #include "byok-error.h"
@@ -287,7 +288,7 @@ load_messages (sqlite3  *db,
   return g_steal_pointer (&messages);
 }
 
-/* Binds BYOK_MESSAGE_COLUMNS as ?1…?22 in their order. Strings are
+/* Binds BYOK_MESSAGE_COLUMNS as ?1…?23 in their order. Strings are
  * borrowed: step before @message changes. */
 static void
 bind_message (sqlite3_stmt *stmt,
@@ -337,12 +338,13 @@ bind_message (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, 20);
   bind_text_or_null (stmt, 21, byok_message_get_attempts (message));
   sqlite3_bind_int64 (stmt, 22, byok_message_get_created (message));
+  bind_text_or_null (stmt, 23, byok_message_get_attachments_json (message));
 }
 
 #define INSERT_MESSAGE_SQL \
   "INSERT INTO messages (" BYOK_MESSAGE_COLUMNS ") VALUES (" \
   "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, " \
-  "?16, ?17, ?18, ?19, ?20, ?21, ?22)"
+  "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
 
 #define UPDATE_MESSAGE_SQL \
   "UPDATE messages SET conversation_id = ?2, position = ?3, role = ?4, " \
@@ -350,7 +352,8 @@ bind_message (sqlite3_stmt *stmt,
   "error_class = ?10, error_message = ?11, input_tokens = ?12, " \
   "output_tokens = ?13, cached_input_tokens = ?14, cache_write_tokens = ?15, " \
   "reasoning_tokens = ?16, cost_usd = ?17, price_known = ?18, " \
-  "latency_us = ?19, ttft_us = ?20, attempts = ?21, created = ?22 " \
+  "latency_us = ?19, ttft_us = ?20, attempts = ?21, created = ?22, " \
+  "attachments = ?23 " \
   "WHERE id = ?1"
 
 /* ---------------------------------------------------------------------- */
@@ -1387,11 +1390,11 @@ byok_conversation_store_build_request (ByokConversationStore  *self,
 
   db = byok_database_get_handle (self->database);
   stmt = byok_database_prepare_cached (self->database,
-                                       "SELECT role, content FROM messages "
+                                       "SELECT role, content, attachments FROM messages "
                                        "WHERE conversation_id = ?1 "
                                        "  AND (?2 < 0 OR position <= ?2) "
                                        "  AND status NOT IN ('error', 'streaming') "
-                                       "  AND content != '' "
+                                       "  AND (content != '' OR attachments IS NOT NULL) "
                                        "ORDER BY position, id",
                                        error);
   if (stmt == NULL)
@@ -1409,9 +1412,19 @@ byok_conversation_store_build_request (ByokConversationStore  *self,
     {
       ByokChatRole role;
 
+      const char *attachments_json = (const char *) sqlite3_column_text (stmt, 2);
+
       if (!byok_chat_role_from_string ((const char *) sqlite3_column_text (stmt, 0), &role))
         continue;
-      byok_chat_request_add_message (request, role, (const char *) sqlite3_column_text (stmt, 1));
+      if (attachments_json != NULL)
+        {
+          g_autoptr(GPtrArray) attachments = byok_attachments_from_json (attachments_json, NULL);
+          g_autofree char *prompt = byok_attachments_compose (attachments, (const char *) sqlite3_column_text (stmt, 1));
+
+          byok_chat_request_add_message (request, role, prompt);
+        }
+      else
+        byok_chat_request_add_message (request, role, (const char *) sqlite3_column_text (stmt, 1));
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -1531,6 +1544,39 @@ append_quoted (GString    *out,
     }
 }
 
+
+/* Each attached file under a bold name, in a fence longer than any run of
+ * backticks inside it. */
+static void
+append_attachments (GString   *out,
+                    GPtrArray *attachments)
+{
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    {
+      ByokAttachment *attachment = g_ptr_array_index (attachments, i);
+      guint longest = 0, run = 0;
+      g_autofree char *fence = NULL;
+      g_autofree char *count = NULL;
+
+      for (const char *p = attachment->text; *p != '\0'; p++)
+        {
+          run = *p == '`' ? run + 1 : 0;
+          longest = MAX (longest, run);
+        }
+      fence = g_strnfill (MAX (3, longest + 1), '`');
+      count = g_strdup_printf ("%" G_GINT64_FORMAT, attachment->tokens);
+      g_string_append_printf (out, "**%s** (", attachment->name);
+      g_string_append_printf (out,
+                              /* Translators: the estimated size of an attached file in an
+                               * exported conversation; %s is a number */
+                              g_dngettext (GETTEXT_PACKAGE, "about %s token", "about %s tokens",
+                                           (gulong) MIN (attachment->tokens, G_MAXINT)),
+                              count);
+      g_string_append_printf (out, ")\n\n%s\n%s", fence, attachment->text);
+      g_string_append_printf (out, "%s%s\n\n", g_str_has_suffix (attachment->text, "\n") ? "" : "\n", fence);
+    }
+}
+
 static void
 append_markdown_message (GString     *out,
                          ByokMessage *message)
@@ -1556,6 +1602,8 @@ append_markdown_message (GString     *out,
         g_string_append_c (out, '\n');
       g_string_append_c (out, '\n');
     }
+
+  append_attachments (out, byok_message_get_attachments (message));
 
   if (g_str_equal (status, BYOK_MESSAGE_STATUS_ERROR))
     g_string_append_printf (out, "_%s (%s): %s_\n\n", _("Error"),
@@ -1710,6 +1758,24 @@ add_json_message (JsonBuilder *builder,
   add_int_or_null (builder, "ttft_us", byok_message_get_ttft_us (message) >= 0,
                    byok_message_get_ttft_us (message));
   add_string_or_null (builder, "attempts", byok_message_get_attempts (message));
+  if (byok_message_get_attachments (message) != NULL)
+    {
+      GPtrArray *attachments = byok_message_get_attachments (message);
+
+      json_builder_set_member_name (builder, "attachments");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < attachments->len; i++)
+        {
+          ByokAttachment *attachment = g_ptr_array_index (attachments, i);
+
+          json_builder_begin_object (builder);
+          add_string_or_null (builder, "name", attachment->name);
+          add_string_or_null (builder, "text", attachment->text);
+          add_int (builder, "tokens", attachment->tokens);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
   json_builder_end_object (builder);
 }
 

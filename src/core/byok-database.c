@@ -9,6 +9,7 @@
 
 #include "byok-database.h"
 #include "byok-error.h"
+#include "byok-usage-rollup.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -197,9 +198,139 @@ static const char * const migrations[] = {
   "ALTER TABLE messages_new RENAME TO messages;"
   "CREATE INDEX messages_conversation_position"
   "  ON messages (conversation_id, position);",
+
+  /* 4: per-day sums of usage, so the dashboard reads a year in a few
+   * thousand rows (byok-usage-rollup.h). One row per local day (YYYYMMDD,
+   * the day a call was filed under when it was written), provider and
+   * model. cost_usd sums the calls with a known price; latencies is the
+   * histogram of the latencies of the "ok" calls (NULL: none);
+   * first_time/last_time bound the times of the calls; dirty: a call of
+   * the day was changed or deleted, the sums are no longer trusted.
+   * Triggers keep it in the same transaction as every write to usage;
+   * the SQL functions are byok_usage_rollup_register()'s. */
+  "CREATE TABLE usage_daily ("
+  "  day                 INTEGER NOT NULL,"
+  "  provider            TEXT NOT NULL,"
+  "  model               TEXT NOT NULL,"
+  "  calls               INTEGER NOT NULL DEFAULT 0,"
+  "  errors              INTEGER NOT NULL DEFAULT 0,"
+  "  input_tokens        INTEGER NOT NULL DEFAULT 0,"
+  "  output_tokens       INTEGER NOT NULL DEFAULT 0,"
+  "  cached_input_tokens INTEGER NOT NULL DEFAULT 0,"
+  "  cache_write_tokens  INTEGER NOT NULL DEFAULT 0,"
+  "  reasoning_tokens    INTEGER NOT NULL DEFAULT 0,"
+  "  cost_usd            REAL NOT NULL DEFAULT 0,"
+  "  unknown_price_calls INTEGER NOT NULL DEFAULT 0,"
+  "  cache_savings_usd   REAL NOT NULL DEFAULT 0,"
+  "  max_input_tokens    INTEGER NOT NULL DEFAULT 0,"
+  "  latencies           BLOB,"
+  "  first_time          INTEGER NOT NULL,"
+  "  last_time           INTEGER NOT NULL,"
+  "  dirty               INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE UNIQUE INDEX usage_daily_key ON usage_daily (day, provider, model);"
+
+  "INSERT INTO usage_daily (day, provider, model, calls, errors, input_tokens,"
+  "  output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,"
+  "  cost_usd, unknown_price_calls, cache_savings_usd, max_input_tokens,"
+  "  latencies, first_time, last_time)"
+  "  SELECT byok_local_day (time) AS d, provider, model, count(*),"
+  "  sum (status <> 'ok'), sum (input_tokens), sum (output_tokens),"
+  "  sum (cached_input_tokens), sum (cache_write_tokens), sum (reasoning_tokens),"
+  "  total (cost_usd), sum (cost_usd IS NULL), total (cache_savings_usd),"
+  "  max (input_tokens),"
+  "  byok_latency_histogram (CASE WHEN status = 'ok' THEN latency_us END),"
+  "  min (time), max (time)"
+  "  FROM usage GROUP BY d, provider, model;"
+
+  "CREATE TRIGGER usage_daily_insert AFTER INSERT ON usage BEGIN"
+  "  INSERT INTO usage_daily (day, provider, model, calls, errors, input_tokens,"
+  "    output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,"
+  "    cost_usd, unknown_price_calls, cache_savings_usd, max_input_tokens,"
+  "    latencies, first_time, last_time)"
+  "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1,"
+  "    NEW.status <> 'ok', NEW.input_tokens, NEW.output_tokens,"
+  "    NEW.cached_input_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens,"
+  "    coalesce (NEW.cost_usd, 0.0), NEW.cost_usd IS NULL, NEW.cache_savings_usd,"
+  "    NEW.input_tokens,"
+  "    byok_latency_add (NULL, CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
+  "    NEW.time, NEW.time)"
+  "  ON CONFLICT (day, provider, model) DO UPDATE SET"
+  "    calls = calls + 1,"
+  "    errors = errors + excluded.errors,"
+  "    input_tokens = input_tokens + excluded.input_tokens,"
+  "    output_tokens = output_tokens + excluded.output_tokens,"
+  "    cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens,"
+  "    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,"
+  "    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,"
+  "    cost_usd = cost_usd + excluded.cost_usd,"
+  "    unknown_price_calls = unknown_price_calls + excluded.unknown_price_calls,"
+  "    cache_savings_usd = cache_savings_usd + excluded.cache_savings_usd,"
+  "    max_input_tokens = max (max_input_tokens, excluded.max_input_tokens),"
+  "    latencies = byok_latency_add (latencies,"
+  "      CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
+  "    first_time = min (first_time, excluded.first_time),"
+  "    last_time = max (last_time, excluded.last_time);"
+  "END;"
+
+  /* A changed or deleted call: its day is read from the rows from then
+   * on (the cell that holds it is found by its provider, model and time,
+   * a few days around). A changed call is also filed again, like a new
+   * one. conversation_id is not in the sums: changing it changes nothing. */
+  "CREATE TRIGGER usage_daily_delete AFTER DELETE ON usage BEGIN"
+  "  UPDATE usage_daily SET dirty = 1"
+  "  WHERE day BETWEEN byok_local_day (OLD.time - 259200000000)"
+  "                AND byok_local_day (OLD.time + 259200000000)"
+  "    AND provider = OLD.provider AND model = OLD.model"
+  "    AND first_time <= OLD.time AND last_time >= OLD.time;"
+  "END;"
+
+  "CREATE TRIGGER usage_daily_update AFTER UPDATE OF time, provider, model,"
+  "  input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
+  "  reasoning_tokens, cost_usd, cache_savings_usd, latency_us, status ON usage BEGIN"
+  "  UPDATE usage_daily SET dirty = 1"
+  "  WHERE day BETWEEN byok_local_day (OLD.time - 259200000000)"
+  "                AND byok_local_day (OLD.time + 259200000000)"
+  "    AND provider = OLD.provider AND model = OLD.model"
+  "    AND first_time <= OLD.time AND last_time >= OLD.time;"
+  "  INSERT INTO usage_daily (day, provider, model, calls, errors, input_tokens,"
+  "    output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,"
+  "    cost_usd, unknown_price_calls, cache_savings_usd, max_input_tokens,"
+  "    latencies, first_time, last_time)"
+  "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1,"
+  "    NEW.status <> 'ok', NEW.input_tokens, NEW.output_tokens,"
+  "    NEW.cached_input_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens,"
+  "    coalesce (NEW.cost_usd, 0.0), NEW.cost_usd IS NULL, NEW.cache_savings_usd,"
+  "    NEW.input_tokens,"
+  "    byok_latency_add (NULL, CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
+  "    NEW.time, NEW.time)"
+  "  ON CONFLICT (day, provider, model) DO UPDATE SET"
+  "    calls = calls + 1,"
+  "    errors = errors + excluded.errors,"
+  "    input_tokens = input_tokens + excluded.input_tokens,"
+  "    output_tokens = output_tokens + excluded.output_tokens,"
+  "    cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens,"
+  "    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,"
+  "    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,"
+  "    cost_usd = cost_usd + excluded.cost_usd,"
+  "    unknown_price_calls = unknown_price_calls + excluded.unknown_price_calls,"
+  "    cache_savings_usd = cache_savings_usd + excluded.cache_savings_usd,"
+  "    max_input_tokens = max (max_input_tokens, excluded.max_input_tokens),"
+  "    latencies = byok_latency_add (latencies,"
+  "      CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
+  "    first_time = min (first_time, excluded.first_time),"
+  "    last_time = max (last_time, excluded.last_time);"
+  "END;",
+
+  /* 5: the text files attached to a user message, as a JSON array of
+   * {"name", "text", "tokens"}; NULL when there are none. */
+  "ALTER TABLE messages ADD COLUMN attachments TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BYOK_DATABASE_SCHEMA_VERSION);
+
+/* SQLite's own auto-checkpoint threshold, in WAL pages. */
+#define CHECKPOINT_PAGES 1000
 
 struct _ByokDatabase
 {
@@ -209,6 +340,12 @@ struct _ByokDatabase
   sqlite3    *db;
   int         version;
   GHashTable *cached;   /* SQL text → sqlite3_stmt */
+
+  /* Checkpoints of the main connection's WAL run in this thread, so a
+   * commit never waits for the copy into the database and its fsync. */
+  GThread    *checkpoint_thread;
+  gint        checkpointing;      /* atomic: the thread is at work */
+  int         checkpoint_at;      /* WAL pages that start the next one */
 };
 
 G_DEFINE_FINAL_TYPE (ByokDatabase, byok_database, G_TYPE_OBJECT)
@@ -324,8 +461,17 @@ configure_connection (sqlite3     *db,
                       gboolean     read_only,
                       GError     **error)
 {
+  int rc;
+
   sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (db, 1);
+  /* The usage rollup's triggers call these on every write to usage. */
+  rc = byok_usage_rollup_register (db);
+  if (rc != SQLITE_OK)
+    {
+      byok_database_set_error (error, db, rc, _("Could not configure the database"));
+      return FALSE;
+    }
   if (!exec_sql (db, "PRAGMA foreign_keys = ON;", _("Could not configure the database"), error))
     return FALSE;
   if (read_only &&
@@ -450,6 +596,60 @@ migrate (ByokDatabase  *self,
   return TRUE;
 }
 
+static gpointer
+checkpoint_thread_func (gpointer data)
+{
+  ByokDatabase *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3) db = NULL;
+  int rc;
+
+  /* The path never changes, and finalize joins this thread first. */
+  db = byok_database_connect (self->path, FALSE, &error);
+  if (db == NULL)
+    g_debug ("No checkpoint: %s", error->message);
+  else if ((rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL)) != SQLITE_OK)
+    g_debug ("Checkpoint of %s: %s", self->path, sqlite3_errstr (rc));
+  g_clear_pointer (&db, sqlite3_close_v2);
+  g_atomic_int_set (&self->checkpointing, 0);
+  return NULL;
+}
+
+/* After every commit on the main connection (it replaces SQLite's
+ * auto-checkpoint): once the WAL has grown by CHECKPOINT_PAGES, a passive
+ * checkpoint on a connection of its own in a worker thread. */
+static int
+wal_hook (void       *data,
+          sqlite3    *db,
+          const char *name,
+          int         n_pages)
+{
+  ByokDatabase *self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (n_pages < CHECKPOINT_PAGES)
+    {
+      /* The WAL was reset: start counting again. */
+      self->checkpoint_at = CHECKPOINT_PAGES;
+      return SQLITE_OK;
+    }
+  if (n_pages < self->checkpoint_at || g_atomic_int_get (&self->checkpointing))
+    return SQLITE_OK;
+
+  if (self->checkpoint_thread != NULL)
+    g_thread_join (g_steal_pointer (&self->checkpoint_thread));
+  self->checkpoint_at = n_pages + CHECKPOINT_PAGES;
+  g_atomic_int_set (&self->checkpointing, 1);
+  self->checkpoint_thread = g_thread_try_new ("byok-checkpoint", checkpoint_thread_func, self, &error);
+  if (self->checkpoint_thread == NULL)
+    {
+      g_atomic_int_set (&self->checkpointing, 0);
+      g_debug ("Checkpointing in this thread: %s", error->message);
+      sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    }
+  return SQLITE_OK;
+}
+
 /* WAL cannot be switched on inside a transaction: before migrations. */
 static gboolean
 enable_wal (ByokDatabase  *self,
@@ -501,6 +701,12 @@ open_main (ByokDatabase  *self,
                                  FALSE, error);
   if (self->db == NULL)
     return FALSE;
+
+  if (g_strcmp0 (self->path, ":memory:") != 0)
+    {
+      self->checkpoint_at = CHECKPOINT_PAGES;
+      sqlite3_wal_hook (self->db, wal_hook, self);
+    }
 
   return enable_wal (self, error) &&
          exec_sql (self->db, "PRAGMA synchronous = NORMAL;",
@@ -693,6 +899,9 @@ byok_database_finalize (GObject *object)
 {
   ByokDatabase *self = BYOK_DATABASE (object);
 
+  /* Before closing, so ours is the last connection and the WAL goes. */
+  if (self->checkpoint_thread != NULL)
+    g_thread_join (g_steal_pointer (&self->checkpoint_thread));
   g_clear_pointer (&self->cached, g_hash_table_unref);
   if (self->db != NULL)
     {

@@ -13,7 +13,9 @@
  *
  * Durability: a committed transaction survives a crash of the process
  * (SIGKILL included). With synchronous=NORMAL a power cut may lose the last
- * few commits, never the integrity of the file.
+ * few commits, never the integrity of the file. The main connection's WAL
+ * is checkpointed (every 1,000 pages, like SQLite's auto-checkpoint) in a
+ * worker thread on a connection of its own, so no commit waits for it.
  *
  * Every error is BYOK_ERROR_STORAGE, with SQLite's message and what to do.
  */
@@ -25,7 +27,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes: the number of migrations. */
-#define BYOK_DATABASE_SCHEMA_VERSION 3
+#define BYOK_DATABASE_SCHEMA_VERSION 5
 
 #define BYOK_TYPE_DATABASE (byok_database_get_type ())
 G_DECLARE_FINAL_TYPE (ByokDatabase, byok_database, BYOK, DATABASE, GObject)

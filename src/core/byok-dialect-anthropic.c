@@ -136,7 +136,9 @@ report_usage (ByokDialectStream *parts,
 {
   ByokUsage usage = { 0, };
 
-  usage.input_tokens = parts->input_tokens + parts->cache_read_tokens + parts->cache_write_tokens;
+  usage.input_tokens = byok_dialect_add_tokens (byok_dialect_add_tokens (parts->input_tokens,
+                                                                         parts->cache_read_tokens),
+                                                parts->cache_write_tokens);
   usage.cached_input_tokens = parts->cache_read_tokens;
   usage.cache_write_tokens = parts->cache_write_tokens;
   usage.output_tokens = parts->output_tokens;

@@ -77,6 +77,7 @@ mask_secret_cb (const GMatchInfo *match_info,
 {
   g_autofree char *token = g_match_info_fetch (match_info, 0);
   gsize len = strlen (token);
+  glong n_chars;
   gboolean has_digit = FALSE;
   gboolean has_alpha = FALSE;
   gboolean generic;
@@ -101,11 +102,16 @@ mask_secret_cb (const GMatchInfo *match_info,
       return FALSE;
     }
 
-  if (len >= 16)
+  /* First and last four characters — characters, not bytes: what follows
+   * "Bearer " may be any text, and a cut inside a character is not UTF-8. */
+  n_chars = g_utf8_strlen (token, -1);
+  if (n_chars >= 16)
     {
-      g_string_append_len (out, token, 4);
+      const char *head_end = g_utf8_offset_to_pointer (token, 4);
+
+      g_string_append_len (out, token, head_end - token);
       g_string_append (out, "…");
-      g_string_append_len (out, token + len - 4, 4);
+      g_string_append (out, g_utf8_offset_to_pointer (token, n_chars - 4));
     }
   else
     g_string_append (out, "****");
@@ -532,8 +538,9 @@ classify (guint            status,
       (status == 400 && contains_nocase (message, "api key not valid")))
     return BYOK_ERROR_AUTH;
 
-  /* Billing, whatever the status: never retried. */
-  if (type_or_code_is (info, quota) || status == 402 ||
+  /* Billing, whatever the status: never retried. Google says it with a 403
+   * PERMISSION_DENIED whose ErrorInfo reason is BILLING_DISABLED. */
+  if (type_or_code_is (info, quota) || status == 402 || has_reason (info, "BILLING_DISABLED") ||
       (client_side && contains_nocase (message, "credit balance")))
     return BYOK_ERROR_QUOTA;
 
@@ -549,7 +556,10 @@ classify (guint            status,
         contains_nocase (message, "exceeded model token limit"))))
     return BYOK_ERROR_CONTEXT_LENGTH;
 
-  if (type_or_code_is (info, filter))
+  /* Anthropic: a 400 invalid_request_error "Output blocked by content
+   * filtering policy". */
+  if (type_or_code_is (info, filter) ||
+      (client_side && contains_nocase (message, "content filtering policy")))
     return BYOK_ERROR_CONTENT_FILTER;
 
   if (status == 404 || type_or_code_is (info, not_found) ||
@@ -889,7 +899,14 @@ byok_dialect_classify_error (const ByokDialect      *self,
         {
           root = byok_json_parse (body, body_len, NULL);
           if (root == NULL)
-            raw_message = g_strndup (body, MIN (body_len, 4 * MAX_PROVIDER_MESSAGE_CHARS));
+            {
+              const char *end = NULL;
+
+              /* Cut at a character, not inside one: the body is valid UTF-8. */
+              raw_message = g_strndup (body, MIN (body_len, 4 * MAX_PROVIDER_MESSAGE_CHARS));
+              g_utf8_validate (raw_message, -1, &end);
+              raw_message[end - raw_message] = '\0';
+            }
         }
     }
 

@@ -153,7 +153,7 @@ take_usage (JsonObject     *metadata,
     return;
 
   /* candidatesTokenCount excludes the thoughts. */
-  usage.output_tokens = candidates + thoughts;
+  usage.output_tokens = byok_dialect_add_tokens (candidates, thoughts);
   usage.reasoning_tokens = thoughts;
   byok_dialect_set_usage (result, &usage);
 }

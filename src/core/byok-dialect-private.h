@@ -45,6 +45,10 @@ struct _ByokDialectStream
   gboolean           finished;       /* a finish reason came */
   gboolean           failed;         /* an error came */
 
+  /* OpenAI dialect: read every event with json-glib, never the scanner of
+   * byok-dialect-openai.c (tests and fuzzing compare the two). */
+  gboolean           no_fast_path;
+
   /* Anthropic: usage arrives in parts, in message_start and message_delta. */
   gint64             input_tokens;
   gint64             cache_read_tokens;
@@ -71,5 +75,7 @@ GError     *byok_dialect_make_error        (const ByokErrorContext *ctx,
                                             const char             *provider_message);
 void        byok_dialect_set_usage         (ByokChatResult         *result,
                                             const ByokUsage        *usage);
+gint64      byok_dialect_add_tokens        (gint64                  a,
+                                            gint64                  b);
 
 G_END_DECLS

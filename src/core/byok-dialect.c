@@ -233,6 +233,22 @@ byok_dialect_set_usage (ByokChatResult  *result,
 }
 
 /**
+ * byok_dialect_add_tokens:
+ * Adds two token counts from a provider: a negative count is none, and the
+ * sum stops at G_MAXINT64 rather than overflow, whatever the provider sent.
+ */
+gint64
+byok_dialect_add_tokens (gint64 a,
+                         gint64 b)
+{
+  a = MAX (a, 0);
+  b = MAX (b, 0);
+  if (a > G_MAXINT64 - b)
+    return G_MAXINT64;
+  return a + b;
+}
+
+/**
  * byok_dialect_parse_response:
  * @ctx: (nullable): who was asked, for messages
  * @body: (array length=body_len): a whole, non-streamed 2xx response body

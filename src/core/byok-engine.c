@@ -20,6 +20,8 @@ struct _ByokEngine
   ByokPricing          *pricing;
   ByokProviderSettings *settings;
   ByokClient           *client;
+
+  GHashTable           *over_budget_once;   /* scopes confirmed for one call */
 };
 
 G_DEFINE_FINAL_TYPE (ByokEngine, byok_engine, G_TYPE_OBJECT)
@@ -336,6 +338,45 @@ engine_chat_done (GObject      *source,
 }
 
 /**
+ * byok_engine_allow_over_budget_once:
+ * @scope_or_provider: (nullable): a provider id; %NULL or
+ *   BYOK_BUDGET_SCOPE_ALL for whichever provider is called next
+ *
+ * The user confirmed sending once despite a budget's hard stop (the
+ * BYOK_ERROR_BUDGET of a call). The next byok_engine_chat_async() to that
+ * provider — with "all", the next one to any provider, its fallbacks
+ * included — is not stopped by any budget, the provider's own or the
+ * overall one; the call after it is stopped again. The next such call uses
+ * the confirmation up whether or not a budget would have stopped it. It is
+ * kept in this engine only, never saved. Budget alerts fire as usual.
+ */
+void
+byok_engine_allow_over_budget_once (ByokEngine *self,
+                                    const char *scope_or_provider)
+{
+  g_return_if_fail (BYOK_IS_ENGINE (self));
+
+  if (scope_or_provider == NULL || *scope_or_provider == '\0')
+    scope_or_provider = BYOK_BUDGET_SCOPE_ALL;
+  g_debug ("the next call to %s may go over budget", scope_or_provider);
+  g_hash_table_add (self->over_budget_once, g_strdup (scope_or_provider));
+}
+
+/* The confirmation the call to @provider_id uses up: the provider's own,
+ * else one for all providers; NULL when there is none. */
+static char *
+take_over_budget_once (ByokEngine *self,
+                       const char *provider_id)
+{
+  const char *scopes[] = { provider_id, BYOK_BUDGET_SCOPE_ALL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (scopes); i++)
+    if (g_hash_table_remove (self->over_budget_once, scopes[i]))
+      return g_strdup (scopes[i]);
+  return NULL;
+}
+
+/**
  * byok_engine_chat_async:
  * @request: what to ask; the engine's "delta" signals carry it
  * @provider_id: the provider to ask first
@@ -359,6 +400,7 @@ byok_engine_chat_async (ByokEngine          *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) allowed = NULL;
+  g_autofree char *confirmed = NULL;
   EngineChat *chat;
 
   g_return_if_fail (BYOK_IS_ENGINE (self));
@@ -376,16 +418,24 @@ byok_engine_chat_async (ByokEngine          *self,
   chat->conversation_id = conversation_id;
   g_task_set_task_data (task, chat, (GDestroyNotify) engine_chat_free);
 
+  confirmed = take_over_budget_once (self, provider_id);
   if (!check_budget (self, provider_id, &error))
     {
-      ByokChatResult *result = byok_chat_result_new (provider_id, chat->model);
+      ByokChatResult *result;
 
-      byok_chat_result_take_error (result, g_steal_pointer (&error));
-      g_task_return_pointer (task, result, (GDestroyNotify) byok_chat_result_unref);
-      return;
+      if (confirmed == NULL)
+        {
+          result = byok_chat_result_new (provider_id, chat->model);
+          byok_chat_result_take_error (result, g_steal_pointer (&error));
+          g_task_return_pointer (task, result, (GDestroyNotify) byok_chat_result_unref);
+          return;
+        }
+      g_debug ("over budget, confirmed once for %s: %s", confirmed, error->message);
+      g_clear_error (&error);
     }
 
-  /* Fallbacks to a provider whose budget is stopped are left out. */
+  /* Fallbacks to a provider whose budget is stopped are left out, unless
+   * the user confirmed this call for every provider. */
   allowed = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; fallbacks != NULL && fallbacks[i] != NULL; i++)
     {
@@ -395,6 +445,7 @@ byok_engine_chat_async (ByokEngine          *self,
 
       if (byok_client_parse_target (self->client, fallbacks[i], &fallback_provider, &fallback_model, NULL) &&
           g_strcmp0 (fallback_provider, provider_id) != 0 &&
+          g_strcmp0 (confirmed, BYOK_BUDGET_SCOPE_ALL) != 0 &&
           !check_budget (self, fallback_provider, &fallback_error))
         {
           g_debug ("leaving %s out of the fallbacks: %s", fallbacks[i], fallback_error->message);
@@ -464,11 +515,22 @@ byok_engine_dispose (GObject *object)
 }
 
 static void
+byok_engine_finalize (GObject *object)
+{
+  ByokEngine *self = BYOK_ENGINE (object);
+
+  g_clear_pointer (&self->over_budget_once, g_hash_table_unref);
+
+  G_OBJECT_CLASS (byok_engine_parent_class)->finalize (object);
+}
+
+static void
 byok_engine_class_init (ByokEngineClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = byok_engine_dispose;
+  object_class->finalize = byok_engine_finalize;
 
   /**
    * ByokEngine::delta:
@@ -515,6 +577,7 @@ byok_engine_class_init (ByokEngineClass *klass)
 static void
 byok_engine_init (ByokEngine *self)
 {
+  self->over_budget_once = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**

@@ -8,7 +8,9 @@
  *
  * A chat through the engine honours budgets and records every attempt:
  *   1. the budgets of the provider (and the overall one) are checked: a hard
- *      stop fails the call with BYOK_ERROR_BUDGET before anything is sent;
+ *      stop fails the call with BYOK_ERROR_BUDGET before anything is sent
+ *      (unless the user confirmed this one call with
+ *      byok_engine_allow_over_budget_once());
  *      fallbacks whose provider is stopped are left out of the chain;
  *   2. the client makes the call; its "delta" and "reasoning-delta" signals
  *      are re-emitted by the engine, so a view connects once;
@@ -51,6 +53,9 @@ ByokClient           *byok_engine_get_client           (ByokEngine          *sel
 
 gboolean              byok_engine_reload_prices        (ByokEngine          *self,
                                                         GError             **error);
+
+void                  byok_engine_allow_over_budget_once (ByokEngine        *self,
+                                                          const char        *scope_or_provider);
 
 void                  byok_engine_chat_async           (ByokEngine          *self,
                                                         ByokChatRequest     *request,

@@ -3,11 +3,55 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "byok-error.h"
 #include "byok-json.h"
+
+/* json-glib decodes a lone surrogate escape ("\ud83d") into bytes that are
+ * not UTF-8; nothing built from such a document may reach a GString or a
+ * signal. Returns whether every string and member name of @node is UTF-8. */
+static gboolean
+node_is_utf8 (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          {
+            if (!g_utf8_validate (name, -1, NULL) || !node_is_utf8 (member))
+              return FALSE;
+          }
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            if (!node_is_utf8 (json_array_get_element (array, i)))
+              return FALSE;
+          }
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        return g_utf8_validate (json_node_get_string (node), -1, NULL);
+      return TRUE;
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+}
 
 /**
  * byok_json_parse:
@@ -15,7 +59,8 @@
  * @len: their length
  *
  * Parses @data, which must be valid UTF-8 holding one JSON value; leading
- * and trailing whitespace is allowed.
+ * and trailing whitespace is allowed. Every string in it must be UTF-8 once
+ * its escapes are decoded: a lone surrogate ("\ud83d") is refused.
  *
  * Returns: (transfer full): the root node, or NULL with a
  *   %BYOK_ERROR_MALFORMED error (invalid UTF-8, empty, truncated or not JSON).
@@ -57,6 +102,13 @@ byok_json_parse (const char  *data,
     {
       g_set_error_literal (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
                            _("The response was empty."));
+      return NULL;
+    }
+  if (!node_is_utf8 (root))
+    {
+      g_debug ("Invalid JSON: an escape that is not a character");
+      g_set_error_literal (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
+                           _("The response is not valid JSON, or it was cut short."));
       return NULL;
     }
 
@@ -124,9 +176,25 @@ byok_json_get_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
+/* A JSON number written as a double (1e3, 42.0): its integer part, when it
+ * has one a gint64 can hold (1e300, a cast of which is undefined, has not). */
+static gboolean
+double_to_int64 (double  value,
+                 gint64 *out)
+{
+  /* 2^63, exactly representable; every double below it fits. */
+  const double limit = 9223372036854775808.0;
+
+  if (!isfinite (value) || value >= limit || value < -limit)
+    return FALSE;
+  *out = (gint64) value;
+  return TRUE;
+}
+
 /**
  * byok_json_get_int:
- * Reads @member as an integer. Doubles are truncated; a string of digits
+ * Reads @member as an integer. Doubles are truncated (those out of a
+ * gint64's range, or not finite, are not numbers here); a string of digits
  * (some providers quote numbers) is accepted too.
  *
  * Returns: whether @member held a number; @out is untouched otherwise.
@@ -146,7 +214,13 @@ byok_json_get_int (JsonObject *object,
   if (type == G_TYPE_INT64)
     *out = json_node_get_int (node);
   else if (type == G_TYPE_DOUBLE)
-    *out = (gint64) json_node_get_double (node);
+    {
+      gint64 value;
+
+      if (!double_to_int64 (json_node_get_double (node), &value))
+        return FALSE;
+      *out = value;
+    }
   else if (type == G_TYPE_STRING)
     {
       const char *str = json_node_get_string (node);
@@ -202,7 +276,14 @@ byok_json_dup_scalar (JsonObject *object,
   if (type == G_TYPE_INT64)
     return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
   if (type == G_TYPE_DOUBLE)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) json_node_get_double (node));
+    {
+      gint64 value;
+      char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (double_to_int64 (json_node_get_double (node), &value))
+        return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+      return g_strdup (g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (node)));
+    }
   if (type == G_TYPE_BOOLEAN)
     return g_strdup (json_node_get_boolean (node) ? "true" : "false");
   return NULL;

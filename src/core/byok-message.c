@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "byok-attachment.h"
 #include "byok-error.h"
 #include "byok-message-private.h"
 
@@ -28,6 +29,10 @@ struct _ByokMessage
   GString     *reasoning;
   char        *error_message;
   char        *attempts;
+  /* The attached files: as stored (JSON) until someone asks for them. */
+  char        *attachments_json;
+  GPtrArray   *attachments;
+  gboolean     attachments_parsed;
 
   gboolean     has_usage;
   ByokUsage    usage;
@@ -179,6 +184,8 @@ byok_message_finalize (GObject *object)
   g_string_free (self->reasoning, TRUE);
   g_free (self->error_message);
   g_free (self->attempts);
+  g_free (self->attachments_json);
+  g_clear_pointer (&self->attachments, g_ptr_array_unref);
 
   G_OBJECT_CLASS (byok_message_parent_class)->finalize (object);
 }
@@ -400,6 +407,7 @@ byok_message_new_from_row (sqlite3_stmt *stmt,
                   ? sqlite3_column_int64 (stmt, c + 19) : -1;
   self->attempts = g_strdup (column_text (stmt, c + 20));
   self->created = sqlite3_column_int64 (stmt, c + 21);
+  self->attachments_json = g_strdup (column_text (stmt, c + 22));
   return self;
 }
 
@@ -803,6 +811,67 @@ byok_message_set_attempts (ByokMessage *self,
 {
   g_return_if_fail (BYOK_IS_MESSAGE (self));
   set_owned (self, &self->attempts, attempts, PROP_ATTEMPTS);
+}
+
+/**
+ * byok_message_get_attachments:
+ *
+ * Returns: (transfer none) (nullable) (element-type ByokAttachment): the
+ *   files attached to the message, %NULL if none
+ */
+GPtrArray *
+byok_message_get_attachments (ByokMessage *self)
+{
+  g_return_val_if_fail (BYOK_IS_MESSAGE (self), NULL);
+
+  if (!self->attachments_parsed)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->attachments_parsed = TRUE;
+      self->attachments = byok_attachments_from_json (self->attachments_json, &error);
+      if (error != NULL)
+        g_warning ("Message %" G_GINT64_FORMAT ": %s", self->id, error->message);
+    }
+  return self->attachments;
+}
+
+/**
+ * byok_message_set_attachments:
+ * @attachments: (nullable) (element-type ByokAttachment): copied
+ */
+void
+byok_message_set_attachments (ByokMessage *self,
+                              GPtrArray   *attachments)
+{
+  g_return_if_fail (BYOK_IS_MESSAGE (self));
+
+  g_clear_pointer (&self->attachments, g_ptr_array_unref);
+  g_free (self->attachments_json);
+  self->attachments = byok_attachments_copy (attachments);
+  self->attachments_json = byok_attachments_to_json (self->attachments);
+  self->attachments_parsed = TRUE;
+}
+
+/* The stored form, for the store. */
+const char *
+byok_message_get_attachments_json (ByokMessage *self)
+{
+  g_return_val_if_fail (BYOK_IS_MESSAGE (self), NULL);
+  return self->attachments_json;
+}
+
+/**
+ * byok_message_dup_prompt:
+ *
+ * Returns: (transfer full): what the model reads of this message: its
+ *   attachments, then its text
+ */
+char *
+byok_message_dup_prompt (ByokMessage *self)
+{
+  g_return_val_if_fail (BYOK_IS_MESSAGE (self), NULL);
+  return byok_attachments_compose (byok_message_get_attachments (self), self->content->str);
 }
 
 /**

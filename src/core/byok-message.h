@@ -102,6 +102,11 @@ const char  *byok_message_get_attempts        (ByokMessage       *self);
 void         byok_message_set_attempts        (ByokMessage       *self,
                                                const char        *attempts);
 
+GPtrArray   *byok_message_get_attachments     (ByokMessage       *self);
+void         byok_message_set_attachments     (ByokMessage       *self,
+                                               GPtrArray         *attachments);
+char        *byok_message_dup_prompt          (ByokMessage       *self);
+
 char        *byok_message_format_attempts     (const ByokChatResult *result);
 void         byok_message_set_from_result     (ByokMessage       *self,
                                                const ByokChatResult *result);

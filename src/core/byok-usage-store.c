@@ -10,6 +10,7 @@
 
 #include "byok-error.h"
 #include "byok-usage-store.h"
+#include "byok-usage-rollup.h"
 
 /* What each provider spent in one month, kept so the budget check before
  * every call costs microseconds. It is valid while nothing else wrote:
@@ -220,21 +221,14 @@ local_from_us (gint64 us)
   return g_date_time_add (local, rest);
 }
 
-static gint64
-us_from_datetime (GDateTime *dt)
-{
-  return g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
-}
-
 /* Local midnight (or the 1st of the month) of a date, in unix µs. */
 static gint64
 local_start_us (int year,
                 int month,
                 int day)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_local (year, month, day, 0, 0, 0);
-
-  return dt != NULL ? us_from_datetime (dt) : G_MAXINT64;
+  /* The same days as the rollup's. */
+  return byok_usage_local_midnight_us (year, month, day);
 }
 
 static void
@@ -429,8 +423,9 @@ bind_record (sqlite3_stmt          *stmt,
  * @record: the call; its strings are copied
  *
  * Inserts one row in its own transaction, committed before this returns
- * (so it survives a crash of the process), then emits "changed". Tens of
- * microseconds: fine on the main loop. Not for use inside another
+ * (so it survives a crash of the process), then emits "changed". The
+ * rollup's trigger adds the call to its day in the same transaction. Tens
+ * of microseconds: fine on the main loop. Not for use inside another
  * transaction on the same database.
  *
  * Returns: the id of the new row, or 0 with @error set
@@ -563,8 +558,9 @@ byok_usage_store_list_recent (ByokUsageStore  *self,
 /* Reports                                                                */
 
 typedef struct {
-  ByokUsageGroup *group;
-  GArray         *latencies;     /* gint64 of ok rows; NULL: not tracked */
+  ByokUsageGroup       *group;
+  GArray               *latencies;   /* gint64 of ok rows; NULL: not tracked */
+  ByokLatencyHistogram *histogram;   /* of rollup cells, when any was added */
 } Acc;
 
 typedef struct {
@@ -574,11 +570,12 @@ typedef struct {
 } ProviderAcc;
 
 typedef struct {
-  guint       n_buckets;
-  gint64     *starts;            /* n_buckets + 1: the last is to_us */
-  Acc         totals;
-  Acc        *buckets;           /* n_buckets */
-  GHashTable *providers;         /* provider → ProviderAcc */
+  guint             n_buckets;
+  gint64           *starts;      /* n_buckets + 1: the last is to_us */
+  Acc               totals;
+  Acc              *buckets;     /* n_buckets */
+  GHashTable       *providers;   /* provider → ProviderAcc */
+  ByokLatencyEntry *entries;     /* room to decode a cell's histogram */
 } ReportBuilder;
 
 static ByokUsageGroup *
@@ -614,6 +611,7 @@ acc_clear (Acc *acc)
 {
   g_clear_pointer (&acc->group, byok_usage_group_free);
   g_clear_pointer (&acc->latencies, g_array_unref);
+  g_clear_pointer (&acc->histogram, g_free);
 }
 
 static Acc *
@@ -694,12 +692,21 @@ acc_finish (Acc *acc)
   ByokUsageTotals *t = &acc->group->totals;
 
   t->error_rate = t->calls > 0 ? (double) t->errors / (double) t->calls : 0.0;
-  if (acc->latencies != NULL && acc->latencies->len > 0)
+  if (acc->histogram != NULL)
+    {
+      /* Rows and whole days together: the rows join the histogram. */
+      for (guint i = 0; acc->latencies != NULL && i < acc->latencies->len; i++)
+        byok_latency_histogram_add (acc->histogram, g_array_index (acc->latencies, gint64, i));
+      t->latency_p50_us = byok_latency_histogram_percentile (acc->histogram, 50);
+      t->latency_p95_us = byok_latency_histogram_percentile (acc->histogram, 95);
+    }
+  else if (acc->latencies != NULL && acc->latencies->len > 0)
     {
       t->latency_p50_us = percentile (acc->latencies, 50);
       t->latency_p95_us = percentile (acc->latencies, 95);
     }
   g_clear_pointer (&acc->latencies, g_array_unref);
+  g_clear_pointer (&acc->histogram, g_free);
   return g_steal_pointer (&acc->group);
 }
 
@@ -739,6 +746,35 @@ acc_add (Acc       *acc,
     g_array_append_val (acc->latencies, row->latency_us);
 }
 
+/* A whole day of one model from the rollup, with its latency histogram
+ * decoded into @entries. */
+static void
+acc_add_cell (Acc                    *acc,
+              const ByokUsageCell    *cell,
+              const ByokLatencyEntry *entries,
+              gsize                   n_entries)
+{
+  ByokUsageTotals *t = &acc->group->totals;
+  const ByokUsageTotals *c = &cell->totals;
+
+  t->calls += c->calls;
+  t->errors += c->errors;
+  t->input_tokens += c->input_tokens;
+  t->output_tokens += c->output_tokens;
+  t->cached_input_tokens += c->cached_input_tokens;
+  t->cache_write_tokens += c->cache_write_tokens;
+  t->reasoning_tokens += c->reasoning_tokens;
+  t->cost_usd += c->cost_usd;
+  t->unknown_price_calls += c->unknown_price_calls;
+  t->cache_savings_usd += c->cache_savings_usd;
+  if (n_entries > 0 && acc->latencies != NULL)
+    {
+      if (acc->histogram == NULL)
+        acc->histogram = g_new0 (ByokLatencyHistogram, 1);
+      byok_latency_histogram_add_entries (acc->histogram, entries, n_entries);
+    }
+}
+
 static void
 provider_acc_free (gpointer data)
 {
@@ -772,6 +808,7 @@ builder_clear (ReportBuilder *b)
     acc_clear (&b->buckets[i]);
   g_clear_pointer (&b->buckets, g_free);
   g_clear_pointer (&b->starts, g_free);
+  g_clear_pointer (&b->entries, g_free);
   acc_clear (&b->totals);
 }
 
@@ -872,25 +909,26 @@ builder_find_bucket (ReportBuilder *b,
   return lo;
 }
 
-static void
-builder_add (ReportBuilder *b,
-             gint64         time_us,
-             const char    *provider,
-             const char    *model,
-             const Row     *row,
-             guint         *bucket_hint)
+/* The accumulators a call at @time_us of (@provider, @model) adds to,
+ * besides the totals: its bucket, provider, model and provider×bucket. */
+static guint
+builder_accs (ReportBuilder *b,
+              gint64         time_us,
+              const char    *provider,
+              const char    *model,
+              guint         *bucket_hint,
+              Acc          **accs)
 {
   ProviderAcc *pacc;
   Acc *macc;
   guint i;
 
-  acc_add (&b->totals, row);
   if (b->n_buckets == 0)
-    return;
+    return 0;
 
   i = builder_find_bucket (b, time_us, *bucket_hint);
   *bucket_hint = i;
-  acc_add (&b->buckets[i], row);
+  accs[0] = &b->buckets[i];
 
   pacc = g_hash_table_lookup (b->providers, provider);
   if (pacc == NULL)
@@ -903,7 +941,7 @@ builder_add (ReportBuilder *b,
       pacc->per_bucket = g_new0 (Acc *, b->n_buckets);
       g_hash_table_insert (b->providers, g_strdup (provider), pacc);
     }
-  acc_add (&pacc->acc, row);
+  accs[1] = &pacc->acc;
 
   macc = g_hash_table_lookup (pacc->models, model);
   if (macc == NULL)
@@ -912,12 +950,59 @@ builder_add (ReportBuilder *b,
                                  b->starts[b->n_buckets]), TRUE);
       g_hash_table_insert (pacc->models, g_strdup (model), macc);
     }
-  acc_add (macc, row);
+  accs[2] = macc;
 
   if (pacc->per_bucket[i] == NULL)
     pacc->per_bucket[i] = acc_new (group_new (provider, NULL, b->buckets[i].group->bucket,
                                               b->starts[i], b->starts[i + 1]), FALSE);
-  acc_add (pacc->per_bucket[i], row);
+  accs[3] = pacc->per_bucket[i];
+  return 4;
+}
+
+static void
+builder_add (ReportBuilder *b,
+             gint64         time_us,
+             const char    *provider,
+             const char    *model,
+             const Row     *row,
+             guint         *bucket_hint)
+{
+  Acc *accs[4];
+  guint n;
+
+  acc_add (&b->totals, row);
+  n = builder_accs (b, time_us, provider, model, bucket_hint, accs);
+  for (guint k = 0; k < n; k++)
+    acc_add (accs[k], row);
+}
+
+/* A cell is a whole local day inside the period: it falls in one bucket. */
+static void
+builder_add_cell (ReportBuilder       *b,
+                  const ByokUsageCell *cell,
+                  guint               *bucket_hint)
+{
+  Acc *accs[4];
+  gssize n_entries = 0;
+  guint n;
+
+  if (cell->latencies != NULL)
+    {
+      if (b->entries == NULL)
+        b->entries = g_new (ByokLatencyEntry, BYOK_LATENCY_N_BINS);
+      n_entries = byok_latency_decode (cell->latencies, cell->latencies_len, b->entries);
+      if (n_entries < 0)
+        {
+          g_warning ("The latency histogram of %s/%s on a day is damaged; its percentiles are left out",
+                     cell->provider, cell->model);
+          n_entries = 0;
+        }
+    }
+
+  acc_add_cell (&b->totals, cell, b->entries, n_entries);
+  n = builder_accs (b, cell->day_start_us, cell->provider, cell->model, bucket_hint, accs);
+  for (guint k = 0; k < n; k++)
+    acc_add_cell (accs[k], cell, b->entries, n_entries);
 }
 
 static int
@@ -1005,35 +1090,21 @@ builder_finish (ReportBuilder   *b,
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReportBuilder, builder_clear)
 
-/* One pass over the rows of the period, on any connection. */
-static ByokUsageReport *
-compute_report (sqlite3          *db,
-                gint64            from_us,
-                gint64            to_us,
-                ByokUsageBucket   bucket,
-                GCancellable     *cancellable,
-                GError          **error)
+/* The rows of [from_us, to_us) into @builder. */
+static gboolean
+add_rows (sqlite3        *db,
+          sqlite3_stmt   *stmt,
+          ReportBuilder  *builder,
+          gint64          from_us,
+          gint64          to_us,
+          guint          *hint,
+          guint64        *n,
+          GCancellable   *cancellable,
+          GError        **error)
 {
-  g_auto(ReportBuilder) builder = { 0, };
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  guint hint = 0;
-  guint64 n = 0;
   int rc;
 
-  if (!builder_init (&builder, from_us, to_us, bucket, error))
-    return NULL;
-
-  rc = sqlite3_prepare_v2 (db,
-                           "SELECT time, provider, model, status, input_tokens, "
-                           "output_tokens, cached_input_tokens, cache_write_tokens, "
-                           "reasoning_tokens, cost_usd, cache_savings_usd, latency_us "
-                           "FROM usage WHERE time >= ?1 AND time < ?2",
-                           -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      byok_database_set_error (error, db, rc, _("Could not read the usage history"));
-      return NULL;
-    }
+  sqlite3_reset (stmt);
   sqlite3_bind_int64 (stmt, 1, from_us);
   sqlite3_bind_int64 (stmt, 2, to_us);
 
@@ -1053,19 +1124,70 @@ compute_report (sqlite3          *db,
       row.cache_savings_usd = sqlite3_column_double (stmt, 10);
       row.latency_us = sqlite3_column_int64 (stmt, 11);
 
-      builder_add (&builder,
+      builder_add (builder,
                    sqlite3_column_int64 (stmt, 0),
                    (const char *) sqlite3_column_text (stmt, 1),
                    (const char *) sqlite3_column_text (stmt, 2),
-                   &row, &hint);
+                   &row, hint);
 
-      if ((++n & 0xffff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
+      if ((++*n & 0xffff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
     }
   if (rc != SQLITE_DONE)
     {
       byok_database_set_error (error, db, rc, _("Could not read the usage history"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The period from the rollup's whole past days and the rows of the rest
+ * (byok_usage_plan_init()), on any connection. */
+static ByokUsageReport *
+compute_report (sqlite3          *db,
+                gint64            from_us,
+                gint64            to_us,
+                ByokUsageBucket   bucket,
+                GCancellable     *cancellable,
+                GError          **error)
+{
+  g_auto(ReportBuilder) builder = { 0, };
+  g_auto(ByokUsagePlan) plan = { 0, };
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  guint hint = 0;
+  guint64 n = 0;
+  int rc;
+
+  if (!builder_init (&builder, from_us, to_us, bucket, error))
+    return NULL;
+  if (!byok_usage_plan_init (&plan, db, from_us, to_us, g_get_real_time (), TRUE, error))
+    return NULL;
+
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT time, provider, model, status, input_tokens, "
+                           "output_tokens, cached_input_tokens, cache_write_tokens, "
+                           "reasoning_tokens, cost_usd, cache_savings_usd, latency_us "
+                           "FROM usage WHERE time >= ?1 AND time < ?2",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      byok_database_set_error (error, db, rc, _("Could not read the usage history"));
       return NULL;
+    }
+
+  for (guint i = 0; i < plan.spans->len; i++)
+    {
+      const ByokUsageSpan *span = &g_array_index (plan.spans, ByokUsageSpan, i);
+
+      if (!add_rows (db, stmt, &builder, span->from_us, span->to_us, &hint, &n, cancellable, error))
+        return NULL;
+    }
+
+  for (guint i = 0; i < plan.cells->len; i++)
+    {
+      builder_add_cell (&builder, &g_array_index (plan.cells, ByokUsageCell, i), &hint);
+      if ((i & 0xfff) == 0xfff && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -1079,9 +1201,10 @@ compute_report (sqlite3          *db,
  * @to_us: end of the period (excluded)
  * @bucket: days or months for by_bucket and by_provider_bucket
  *
- * Computes everything the dashboard shows for a period in one pass, on the
- * main connection. Blocks for as long as the period is big: in the app use
- * byok_usage_store_report_async().
+ * Computes everything the dashboard shows for a period, on the main
+ * connection: whole past days from the rollup, the rest from the rows (see
+ * byok_usage_plan_init()). A year is a few thousand rollup rows, tens of
+ * milliseconds; still, in the app use byok_usage_store_report_async().
  *
  * Returns: (transfer full): the report, or %NULL with @error set
  */

@@ -14,6 +14,12 @@
  *
  * Periods are [from_us, to_us) in unix microseconds; days and months are
  * local time.
+ *
+ * Reports read whole local days before today from the per-day rollup the
+ * database keeps beside the rows (byok-usage-rollup.h), and everything
+ * else — today, partial days, a day the rollup cannot vouch for — from the
+ * rows: counts and token sums are exact either way; sums of money are the
+ * same figures added in another order (equal to within 1e-12 or so).
  */
 #pragma once
 
@@ -57,7 +63,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokUsageRecord, byok_usage_record_free)
 
 /* Sums over a set of rows. Latency percentiles are nearest-rank over the
  * latency_us of "ok" rows; -1 when there are none (and in
- * by_provider_bucket groups, which carry no percentiles). */
+ * by_provider_bucket groups, which carry no percentiles). Exact when the
+ * group's rows were all read as rows (today, partial days); when whole past
+ * days came from the rollup, a latency within the histogram bin that holds
+ * the true percentile — within 1/16 (6.25 %) of it, and exact when that bin
+ * holds a single value or the rank falls on its smallest or largest. */
 typedef struct {
   guint64 calls;                  /* every attempt */
   guint64 errors;                 /* status ≠ "ok" */

@@ -9,6 +9,7 @@
 
 #include "byok-catalog.h"
 #include "byok-error.h"
+#include "byok-usage-rollup.h"
 #include "byok-usage-store.h"
 #include "byok-what-if.h"
 
@@ -243,15 +244,24 @@ byok_what_if_find (ByokWhatIf *what_if,
   return NULL;
 }
 
+/* Whole past days from the usage rollup, the rest from the rows. */
 static gint64
 query_largest_prompt (sqlite3  *db,
                       gint64    from_us,
                       gint64    to_us,
                       GError  **error)
 {
+  g_auto(ByokUsagePlan) plan = { 0, };
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 largest = 0;
   int rc;
+
+  if (!byok_usage_plan_init (&plan, db, from_us, to_us, g_get_real_time (), FALSE, error))
+    return -1;
+  for (guint i = 0; i < plan.cells->len; i++)
+    largest = MAX (largest, g_array_index (plan.cells, ByokUsageCell, i).max_input_tokens);
+  if (plan.spans->len == 0)
+    return largest;
 
   rc = sqlite3_prepare_v2 (db,
                            "SELECT MAX(input_tokens) FROM usage WHERE time >= ?1 AND time < ?2",
@@ -261,15 +271,21 @@ query_largest_prompt (sqlite3  *db,
       byok_database_set_error (error, db, rc, _("Could not read the usage history"));
       return -1;
     }
-  sqlite3_bind_int64 (stmt, 1, from_us);
-  sqlite3_bind_int64 (stmt, 2, to_us);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    largest = sqlite3_column_int64 (stmt, 0);
-  else if (rc != SQLITE_DONE)
+  for (guint i = 0; i < plan.spans->len; i++)
     {
-      byok_database_set_error (error, db, rc, _("Could not read the usage history"));
-      return -1;
+      const ByokUsageSpan *span = &g_array_index (plan.spans, ByokUsageSpan, i);
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, span->from_us);
+      sqlite3_bind_int64 (stmt, 2, span->to_us);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        largest = MAX (largest, sqlite3_column_int64 (stmt, 0));
+      else if (rc != SQLITE_DONE)
+        {
+          byok_database_set_error (error, db, rc, _("Could not read the usage history"));
+          return -1;
+        }
     }
   return largest;
 }

@@ -1,32 +1,1518 @@
-/* byok-chat-page.c — the Chat page */
+/* byok-chat-page.c — the Chat page: sidebar, open conversation, actions
+ *
+ * Sending and streaming live in byok-chat-page-stream.c.
+ */
 #define G_LOG_DOMAIN "byok-chat-page"
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
-#include "byok-chat-page.h"
-
-struct _ByokChatPage
-{
-  AdwBin          parent_instance;
-
-  AdwStatusPage  *empty_page;
-};
+#include "byok-chat-page-private.h"
+#include "byok-conversation-row.h"
+#include "byok-error.h"
+#include "byok-format.h"
+#include "byok-message-row.h"
 
 G_DEFINE_FINAL_TYPE (ByokChatPage, byok_chat_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_ENGINE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Within this many pixels of the end, the list follows new text. */
+#define STICK_DISTANCE 32.0
+
+static void open_selected (ByokChatPage *self);
+
+/* ---- helpers ------------------------------------------------------------- */
+
+void
+byok_chat_page_toast (ByokChatPage *self,
+                      const char   *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+ByokMessage *
+byok_chat_page_find_message (ByokChatPage *self,
+                             gint64        id)
+{
+  guint n;
+
+  if (self->messages == NULL || id <= 0)
+    return NULL;
+
+  /* Newest first: the messages acted on are mostly the last ones. */
+  n = g_list_model_get_n_items (self->messages);
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(ByokMessage) message = g_list_model_get_item (self->messages, i - 1);
+
+      if (byok_message_get_id (message) == id)
+        return message;
+    }
+  return NULL;
+}
+
+static ByokMessage *
+last_message (ByokChatPage *self,
+              const char   *role)
+{
+  guint n;
+
+  if (self->messages == NULL)
+    return NULL;
+
+  n = g_list_model_get_n_items (self->messages);
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(ByokMessage) message = g_list_model_get_item (self->messages, i - 1);
+
+      if (role == NULL || g_strcmp0 (byok_message_get_role (message), role) == 0)
+        return message;
+    }
+  return NULL;
+}
+
+static GtkWindow *
+parent_window (ByokChatPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+/* ---- which providers can be used ----------------------------------------- */
+
+static void
+apply_keys (ByokChatPage *self,
+            GHashTable   *with_key)
+{
+  ByokCatalog *catalog = byok_engine_get_catalog (self->engine);
+  ByokModelPicker *picker = byok_composer_get_picker (self->composer);
+  g_autoptr(GPtrArray) providers = byok_catalog_get_providers (catalog);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) keyed = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) local = g_strv_builder_new ();
+
+  self->has_key = FALSE;
+  self->has_local = FALSE;
+  for (guint i = 0; i < providers->len; i++)
+    {
+      ByokProvider *provider = g_ptr_array_index (providers, i);
+      const char *id = byok_provider_get_id (provider);
+
+      if (!byok_provider_get_enabled (provider))
+        continue;
+      if (!byok_provider_get_needs_key (provider))
+        {
+          self->has_local = TRUE;
+          g_strv_builder_add (builder, id);
+          g_strv_builder_add (local, id);
+        }
+      else if (g_hash_table_contains (with_key, id))
+        {
+          self->has_key = TRUE;
+          g_strv_builder_add (builder, id);
+          g_strv_builder_add (keyed, id);
+        }
+    }
+
+  g_strfreev (self->available);
+  self->available = g_strv_builder_end (builder);
+  /* Auto picks among the providers the user has keys for: a local server
+   * may not be running. Without any key, among the local ones. */
+  g_strfreev (self->routable);
+  self->routable = self->has_key ? g_strv_builder_end (keyed) : g_strv_builder_end (local);
+  self->keys_known = TRUE;
+
+  byok_model_picker_set_available (picker, (const char * const *) self->available);
+  byok_compare_view_set_available (self->compare_view, (const char * const *) self->available);
+  if (self->conversation == NULL || byok_conversation_get_model (self->conversation) == NULL)
+    byok_model_picker_select_default (picker, byok_engine_get_provider_settings (self->engine));
+  byok_chat_page_update_state (self);
+}
+
+static void
+keys_listed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(ByokChatPage) self = user_data;
+  ByokKeyStore *key_store = BYOK_KEY_STORE (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) keys = byok_key_store_list_finish (key_store, result, &error);
+  g_autoptr(GHashTable) with_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) providers = NULL;
+
+  if (g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED) || self->engine == NULL ||
+      byok_engine_get_key_store (self->engine) != key_store)
+    return;
+  if (error != NULL)
+    g_debug ("Could not list the keyring's keys: %s", error->message);
+
+  for (guint i = 0; keys != NULL && i < keys->len; i++)
+    g_hash_table_add (with_key, g_strdup (byok_key_get_provider (g_ptr_array_index (keys, i))));
+
+  /* Without a keyring, environment keys still count. */
+  providers = byok_catalog_get_providers (byok_engine_get_catalog (self->engine));
+  for (guint i = 0; i < providers->len; i++)
+    {
+      const char *id = byok_provider_get_id (g_ptr_array_index (providers, i));
+      g_autoptr(GPtrArray) env = byok_key_store_list_environment (key_store, id);
+
+      if (env != NULL && env->len > 0)
+        g_hash_table_add (with_key, g_strdup (id));
+    }
+
+  apply_keys (self, with_key);
+}
+
+static void
+refresh_keys (ByokChatPage *self)
+{
+  if (self->engine == NULL)
+    return;
+
+  byok_key_store_list_async (byok_engine_get_key_store (self->engine), NULL, self->cancellable,
+                             keys_listed_cb, g_object_ref (self));
+}
+
+/* ---- state --------------------------------------------------------------- */
+
+static GListModel *
+sidebar_model (ByokChatPage *self)
+{
+  return gtk_single_selection_get_model (self->conversation_selection);
+}
+
+void
+byok_chat_page_update_cost (ByokChatPage *self)
+{
+  double total = 0;
+  gboolean any = FALSE;
+  gboolean unknown = FALSE;
+  guint n;
+
+  n = self->messages != NULL ? g_list_model_get_n_items (self->messages) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ByokMessage) message = g_list_model_get_item (self->messages, i);
+
+      if (g_strcmp0 (byok_message_get_role (message), BYOK_MESSAGE_ROLE_ASSISTANT) != 0 ||
+          g_strcmp0 (byok_message_get_status (message), BYOK_MESSAGE_STATUS_STREAMING) == 0)
+        continue;
+      if (byok_message_get_price_known (message))
+        {
+          total += byok_message_get_cost_usd (message);
+          any = TRUE;
+        }
+      else if (byok_message_get_has_usage (message))
+        unknown = TRUE;
+    }
+
+  if (!any && !unknown)
+    gtk_label_set_label (self->cost_label, "");
+  else
+    {
+      g_autofree char *usd = byok_format_usd (total);
+      g_autofree char *text = unknown
+        /* Translators: a conversation's cost when some answers have no known price ("at least $0.42") */
+        ? g_strdup_printf (_("at least %s"), usd)
+        : g_steal_pointer (&usd);
+
+      gtk_label_set_label (self->cost_label, text);
+    }
+}
+
+void
+byok_chat_page_update_state (ByokChatPage *self)
+{
+  GListModel *conversations = self->store != NULL ? byok_conversation_store_get_conversations (self->store) : NULL;
+  gboolean any_conversation = conversations != NULL && g_list_model_get_n_items (conversations) > 0;
+  gboolean show_chat;
+  gboolean comparing;
+  gboolean has_messages = self->messages != NULL && g_list_model_get_n_items (self->messages) > 0;
+  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  GListModel *model = sidebar_model (self);
+  g_autofree char *title = byok_conversation_dup_display_title (self->conversation);
+
+  /* Conversations show at once; "no key" waits until the keyring said so. */
+  show_chat = self->store != NULL &&
+              (any_conversation || self->local_mode || (self->keys_known && self->has_key));
+  gtk_stack_set_visible_child_name (self->main_stack, show_chat ? "chat" : "empty");
+  gtk_widget_set_visible (GTK_WIDGET (self->local_button), self->has_local);
+
+  comparing = gtk_toggle_button_get_active (self->compare_button);
+  gtk_stack_set_visible_child_name (self->content_stack,
+                                    comparing ? "compare" : has_messages ? "messages" : "start");
+  gtk_widget_set_visible (GTK_WIDGET (self->composer), !comparing);
+  gtk_widget_set_visible (GTK_WIDGET (self->cost_label), !comparing);
+  gtk_widget_set_visible (GTK_WIDGET (self->conversation_menu_button), !comparing);
+  if (self->keys_known && !self->has_key && !self->has_local)
+    adw_status_page_set_description (self->start_page,
+                                     _("No provider has a key: add one in Providers to send a message."));
+  else
+    adw_status_page_set_description (self->start_page,
+                                     _("Pick a model below and write your message. Each answer shows its cost."));
+
+  if (model != NULL && g_list_model_get_n_items (model) > 0)
+    gtk_stack_set_visible_child_name (self->sidebar_stack, "list");
+  else
+    gtk_stack_set_visible_child_name (self->sidebar_stack,
+                                      query != NULL && *query != '\0' ? "no-results" : "no-conversations");
+
+  gtk_label_set_label (self->title_label, comparing ? _("Compare Models") : title);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->conversation_menu_button), self->conversation != NULL);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.rename", self->conversation != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.export", self->conversation != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.delete", self->conversation != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.copy-last", has_messages);
+  byok_chat_page_update_busy (self);
+}
+
+/* ---- sidebar ------------------------------------------------------------- */
+
+/* Selects the open conversation in the sidebar, without opening anything. */
+static void
+sync_selection (ByokChatPage *self)
+{
+  GListModel *model = sidebar_model (self);
+  guint position = GTK_INVALID_LIST_POSITION;
+  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+
+  for (guint i = 0; self->conversation != NULL && i < n; i++)
+    {
+      g_autoptr(ByokConversation) conversation = g_list_model_get_item (model, i);
+
+      if (conversation == self->conversation)
+        {
+          position = i;
+          break;
+        }
+    }
+
+  self->syncing_selection = TRUE;
+  if (gtk_single_selection_get_selected (self->conversation_selection) != position)
+    gtk_single_selection_set_selected (self->conversation_selection, position);
+  self->syncing_selection = FALSE;
+}
+
+static void
+set_sidebar_model (ByokChatPage *self,
+                   GListModel   *model)
+{
+  self->syncing_selection = TRUE;
+  gtk_single_selection_set_model (self->conversation_selection, model);
+  self->syncing_selection = FALSE;
+  sync_selection (self);
+  byok_chat_page_update_state (self);
+}
+
+static void
+run_search (ByokChatPage *self)
+{
+  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (query != NULL ? query : ""));
+
+  if (self->store == NULL)
+    return;
+
+  g_clear_object (&self->search_results);
+  if (*stripped == '\0')
+    {
+      set_sidebar_model (self, byok_conversation_store_get_conversations (self->store));
+      return;
+    }
+
+  self->search_results = byok_conversation_store_search (self->store, stripped, &error);
+  if (self->search_results == NULL)
+    {
+      byok_chat_page_toast (self, error->message);
+      set_sidebar_model (self, byok_conversation_store_get_conversations (self->store));
+      return;
+    }
+  set_sidebar_model (self, self->search_results);
+}
+
+static void
+search_changed_cb (ByokChatPage *self)
+{
+  run_search (self);
+}
+
+static void
+search_stop_cb (ByokChatPage *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  byok_composer_focus (self->composer);
+}
+
+/* Search results are a snapshot: run the search again when the store
+ * changes. */
+static void
+store_changed_cb (ByokChatPage *self)
+{
+  if (self->search_results != NULL)
+    run_search (self);
+  else
+    byok_chat_page_update_state (self);
+}
+
+static void
+conversation_removed_cb (ByokChatPage          *self,
+                         ByokConversation      *conversation,
+                         ByokConversationStore *store)
+{
+  if (conversation == self->conversation)
+    byok_chat_page_open_conversation (self, NULL);
+  store_changed_cb (self);
+}
+
+static void
+selection_items_changed_cb (ByokChatPage *self)
+{
+  sync_selection (self);
+}
+
+static void
+selected_cb (ByokChatPage *self)
+{
+  if (self->syncing_selection)
+    return;
+  open_selected (self);
+}
+
+static void
+open_selected (ByokChatPage *self)
+{
+  ByokConversation *conversation = gtk_single_selection_get_selected_item (self->conversation_selection);
+
+  /* A conversation that moved or left the list is no choice of the user's. */
+  if (conversation == NULL)
+    return;
+
+  if (conversation != self->conversation)
+    byok_chat_page_open_conversation (self, conversation);
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static void
+conversation_row_clicked_cb (GtkGestureClick *gesture,
+                             int              n_press,
+                             double           x,
+                             double           y,
+                             ByokChatPage    *self)
+{
+  /* Clicking the open conversation again, in a folded leaflet, shows it. */
+  if (adw_leaflet_get_folded (self->leaflet) && self->conversation != NULL)
+    {
+      GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+      if (byok_conversation_row_get_conversation (BYOK_CONVERSATION_ROW (row)) == self->conversation)
+        adw_leaflet_set_visible_child (self->leaflet, self->content);
+    }
+}
+
+static void
+conversation_setup_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item,
+                       ByokChatPage             *self)
+{
+  GtkWidget *row = byok_conversation_row_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  g_signal_connect_object (click, "released", G_CALLBACK (conversation_row_clicked_cb), self, 0);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (click));
+  gtk_list_item_set_child (item, row);
+}
+
+static void
+conversation_bind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      ByokChatPage             *self)
+{
+  byok_conversation_row_set_conversation (BYOK_CONVERSATION_ROW (gtk_list_item_get_child (item)),
+                                          gtk_list_item_get_item (item));
+}
+
+static void
+conversation_unbind_cb (GtkSignalListItemFactory *factory,
+                        GtkListItem              *item,
+                        ByokChatPage             *self)
+{
+  byok_conversation_row_set_conversation (BYOK_CONVERSATION_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+folded_cb (ByokChatPage *self)
+{
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet,
+                                   self->conversation != NULL ? self->content : self->sidebar);
+}
+
+/* ---- the message list ---------------------------------------------------- */
+
+void
+byok_chat_page_scroll_to_end (ByokChatPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->messages_scroller);
+  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  if (gtk_adjustment_get_value (adjustment) >= end)
+    return;
+  self->scrolling = TRUE;
+  gtk_adjustment_set_value (adjustment, end);
+  self->scrolling = FALSE;
+}
+
+/* The list follows the end unless the person scrolled up; scrolling back
+ * to the end follows again. */
+static void
+scroll_value_cb (GtkAdjustment *adjustment,
+                 ByokChatPage  *self)
+{
+  double value = gtk_adjustment_get_value (adjustment);
+  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  if (!self->scrolling)
+    {
+      if (value >= end - STICK_DISTANCE)
+        self->stick_to_bottom = TRUE;
+      else if (value < self->last_scroll_value - 0.5)
+        self->stick_to_bottom = FALSE;
+    }
+  self->last_scroll_value = value;
+}
+
+static gboolean
+scroll_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+
+  self->scroll_tick_id = 0;
+  if (self->stick_to_bottom)
+    byok_chat_page_scroll_to_end (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The list grew or shrank. Scrolling now, inside the list's allocation,
+ * would be lost: scroll on the next frame, before its layout. */
+static void
+scroll_changed_cb (GtkAdjustment *adjustment,
+                   ByokChatPage  *self)
+{
+  if (self->stick_to_bottom && self->scroll_tick_id == 0)
+    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick_cb, NULL, NULL);
+}
+
+static void
+message_setup_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  ByokChatPage             *self)
+{
+  GtkWidget *row = byok_message_row_new ();
+
+  if (self->engine != NULL)
+    byok_message_row_set_catalog (BYOK_MESSAGE_ROW (row), byok_engine_get_catalog (self->engine));
+  gtk_list_item_set_activatable (item, FALSE);
+  gtk_list_item_set_selectable (item, FALSE);
+  gtk_list_item_set_child (item, row);
+}
+
+static void
+message_bind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 ByokChatPage             *self)
+{
+  byok_message_row_set_message (BYOK_MESSAGE_ROW (gtk_list_item_get_child (item)),
+                                gtk_list_item_get_item (item));
+}
+
+static void
+message_unbind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   ByokChatPage             *self)
+{
+  byok_message_row_set_message (BYOK_MESSAGE_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+messages_changed_cb (ByokChatPage *self)
+{
+  byok_chat_page_update_state (self);
+  byok_chat_page_update_cost (self);
+  byok_chat_page_invalidate_history (self);
+}
+
+/* ---- opening a conversation ---------------------------------------------- */
+
+/**
+ * byok_chat_page_open_conversation:
+ * @conversation: (nullable): a stored conversation, or %NULL for a new one
+ *
+ * Shows @conversation: its messages, its model in the picker and its
+ * settings. %NULL starts a new conversation, stored when its first message
+ * is sent.
+ */
+void
+byok_chat_page_open_conversation (ByokChatPage     *self,
+                                  ByokConversation *conversation)
+{
+  ByokModelPicker *picker = byok_composer_get_picker (self->composer);
+  ByokChatSettings *settings = byok_composer_get_settings (self->composer);
+  g_autoptr(GtkNoSelection) selection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (BYOK_IS_CHAT_PAGE (self));
+  g_return_if_fail (conversation == NULL || BYOK_IS_CONVERSATION (conversation));
+
+  if (self->messages != NULL)
+    g_signal_handlers_disconnect_by_func (self->messages, messages_changed_cb, self);
+  g_clear_object (&self->messages);
+  g_set_object (&self->conversation, conversation);
+  /* A conversation shows in place of a comparison. */
+  gtk_toggle_button_set_active (self->compare_button, FALSE);
+
+  if (conversation != NULL && self->store != NULL)
+    {
+      self->messages = byok_conversation_store_get_messages (self->store, conversation, &error);
+      if (self->messages == NULL)
+        byok_chat_page_toast (self, error->message);
+    }
+  if (self->messages != NULL)
+    g_signal_connect_swapped (self->messages, "items-changed", G_CALLBACK (messages_changed_cb), self);
+
+  selection = gtk_no_selection_new (self->messages != NULL ? g_object_ref (self->messages) : NULL);
+  gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (selection));
+  self->stick_to_bottom = TRUE;
+  self->last_scroll_value = 0;
+
+  if (conversation != NULL)
+    {
+      if (byok_conversation_get_model (conversation) != NULL)
+        byok_model_picker_set_selection (picker, byok_conversation_get_provider (conversation),
+                                         byok_conversation_get_model (conversation));
+      byok_chat_settings_set_conversation (settings, conversation);
+    }
+  else
+    {
+      /* A new conversation's settings live in a draft until it is stored. */
+      g_autoptr(ByokConversation) draft = byok_conversation_new ();
+
+      byok_chat_settings_set_conversation (settings, draft);
+      if (self->engine != NULL)
+        byok_model_picker_select_default (picker, byok_engine_get_provider_settings (self->engine));
+    }
+
+  sync_selection (self);
+  byok_chat_page_update_state (self);
+  byok_chat_page_update_cost (self);
+  byok_chat_page_invalidate_history (self);
+}
+
+ByokConversation *
+byok_chat_page_get_conversation (ByokChatPage *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_PAGE (self), NULL);
+
+  return self->conversation;
+}
+
+/**
+ * byok_chat_page_get_visible_conversations:
+ *
+ * Returns: (transfer none): what the sidebar lists: every conversation, or
+ *   those the search found
+ */
+GListModel *
+byok_chat_page_get_visible_conversations (ByokChatPage *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_PAGE (self), NULL);
+
+  return sidebar_model (self);
+}
+
+/**
+ * byok_chat_page_get_busy:
+ *
+ * Returns: whether an answer is streaming into the open conversation
+ */
+gboolean
+byok_chat_page_get_busy (ByokChatPage *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_PAGE (self), FALSE);
+
+  return byok_chat_page_is_streaming (self, self->conversation);
+}
+
+/**
+ * byok_chat_page_get_keys_known:
+ *
+ * Returns: whether the page knows which providers have a key (the keyring
+ *   answers asynchronously)
+ */
+gboolean
+byok_chat_page_get_keys_known (ByokChatPage *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_PAGE (self), FALSE);
+
+  return self->keys_known;
+}
+
+/* ---- engine -------------------------------------------------------------- */
+
+ByokEngine *
+byok_chat_page_get_engine (ByokChatPage *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_PAGE (self), NULL);
+
+  return self->engine;
+}
+
+ByokConversationStore *
+byok_chat_page_get_store (ByokChatPage *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_PAGE (self), NULL);
+
+  return self->store;
+}
+
+static void
+catalog_changed_cb (ByokChatPage *self)
+{
+  refresh_keys (self);
+}
+
+static void
+detach_engine (ByokChatPage *self)
+{
+  byok_chat_page_streams_detach (self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  byok_chat_page_open_conversation (self, NULL);
+  set_sidebar_model (self, NULL);
+  g_clear_object (&self->search_results);
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  if (self->engine != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->engine, self);
+      g_signal_handlers_disconnect_by_data (byok_engine_get_catalog (self->engine), self);
+    }
+  g_clear_object (&self->store);
+  g_clear_object (&self->engine);
+  g_clear_pointer (&self->available, g_strfreev);
+  g_clear_pointer (&self->routable, g_strfreev);
+  self->keys_known = FALSE;
+  self->has_key = FALSE;
+  self->has_local = FALSE;
+}
+
+/**
+ * byok_chat_page_set_engine:
+ * @engine: (nullable): the core to work with
+ *
+ * Opens the conversation store on the engine's database (a quit while an
+ * answer streamed left it "partial"), lists which providers have a key,
+ * and opens the newest conversation.
+ */
+void
+byok_chat_page_set_engine (ByokChatPage *self,
+                           ByokEngine   *engine)
+{
+  g_autoptr(GError) error = NULL;
+  ByokModelPicker *picker;
+  GListModel *conversations;
+
+  g_return_if_fail (BYOK_IS_CHAT_PAGE (self));
+  g_return_if_fail (engine == NULL || BYOK_IS_ENGINE (engine));
+
+  if (self->engine == engine)
+    return;
+
+  detach_engine (self);
+  picker = byok_composer_get_picker (self->composer);
+
+  if (engine != NULL)
+    {
+      self->engine = g_object_ref (engine);
+      self->cancellable = g_cancellable_new ();
+      self->store = byok_conversation_store_new (byok_engine_get_database (engine), &error);
+      if (self->store == NULL)
+        g_warning ("Could not open the conversations: %s", error->message);
+
+      byok_model_picker_set_catalog (picker, byok_engine_get_catalog (engine), byok_engine_get_pricing (engine));
+      byok_compare_view_set_engine (self->compare_view, engine);
+      g_signal_connect_object (engine, "delta", G_CALLBACK (byok_chat_page_on_delta), self, 0);
+      g_signal_connect_object (engine, "reasoning-delta", G_CALLBACK (byok_chat_page_on_reasoning_delta), self, 0);
+      g_signal_connect_object (byok_engine_get_catalog (engine), "changed",
+                               G_CALLBACK (catalog_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+  else
+    {
+      byok_model_picker_set_catalog (picker, NULL, NULL);
+      byok_compare_view_set_engine (self->compare_view, NULL);
+    }
+
+  if (self->store != NULL)
+    {
+      g_signal_connect_object (self->store, "conversation-added", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->store, "conversation-changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->store, "messages-changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->store, "conversation-removed", G_CALLBACK (conversation_removed_cb), self, G_CONNECT_SWAPPED);
+
+      conversations = byok_conversation_store_get_conversations (self->store);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      set_sidebar_model (self, conversations);
+      if (g_list_model_get_n_items (conversations) > 0)
+        {
+          g_autoptr(ByokConversation) newest = g_list_model_get_item (conversations, 0);
+          byok_chat_page_open_conversation (self, newest);
+        }
+      else
+        byok_chat_page_open_conversation (self, NULL);
+    }
+
+  refresh_keys (self);
+  byok_chat_page_update_state (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);
+}
+
+/* ---- actions ------------------------------------------------------------- */
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+
+  if (self->store == NULL)
+    return;
+  byok_chat_page_open_conversation (self, NULL);
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->content);
+  byok_composer_focus (self->composer);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+focus_composer_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->content);
+  byok_composer_focus (self->composer);
+}
+
+static void
+show_sidebar_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+}
+
+static void
+use_local_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+
+  self->local_mode = TRUE;
+  byok_chat_page_update_state (self);
+  byok_composer_focus (self->composer);
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+
+  byok_chat_page_stop (self, self->conversation);
+}
+
+static void
+regenerate_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+  ByokMessage *last = last_message (self, NULL);
+
+  if (last == NULL)
+    return;
+  /* After a user's message (its answer deleted), just ask. */
+  byok_chat_page_regenerate (self, g_strcmp0 (byok_message_get_role (last), BYOK_MESSAGE_ROLE_ASSISTANT) == 0
+                                   ? last : NULL);
+}
+
+static void
+copy_last_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+  ByokMessage *answer = last_message (self, BYOK_MESSAGE_ROLE_ASSISTANT);
+
+  if (answer == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), byok_message_get_content (answer));
+  byok_chat_page_toast (self, _("Answer copied"));
+}
+
+static void
+regenerate_message_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+  ByokMessage *message = byok_chat_page_find_message (self, g_variant_get_int64 (parameter));
+
+  if (message != NULL)
+    byok_chat_page_regenerate (self, message);
+}
+
+/* Regenerate with another model: the composer's picker pops up; picking a
+ * model there regenerates (see picker_selected_cb). */
+static void
+regenerate_message_with_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+
+  if (byok_chat_page_find_message (self, g_variant_get_int64 (parameter)) == NULL)
+    return;
+  self->pending_regenerate_id = g_variant_get_int64 (parameter);
+  byok_model_picker_popup (byok_composer_get_picker (self->composer));
+}
+
+static void
+delete_message_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+  ByokMessage *message = byok_chat_page_find_message (self, g_variant_get_int64 (parameter));
+  g_autoptr(GError) error = NULL;
+
+  if (message == NULL)
+    return;
+  if (!byok_conversation_store_delete_message (self->store, message, &error))
+    byok_chat_page_toast (self, error->message);
+}
+
+static void
+resend_message_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+  gint64 id;
+  const char *text;
+  ByokMessage *message;
+
+  g_variant_get (parameter, "(x&s)", &id, &text);
+  message = byok_chat_page_find_message (self, id);
+  if (message != NULL)
+    byok_chat_page_resend (self, message, text);
+}
+
+/* Rename ------------------------------------------------------------------- */
+
+static void
+rename_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    ByokChatPage     *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  ByokConversation *conversation = g_object_get_data (G_OBJECT (dialog), "conversation");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+
+  if (!g_str_equal (response, "rename") || self->store == NULL)
+    return;
+
+  title = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  if (!byok_conversation_store_rename (self->store, conversation, title, &error))
+    byok_chat_page_toast (self, error->message);
+  byok_chat_page_update_state (self);
+}
+
+static void
+rename_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  if (self->conversation == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (parent_window (self), _("Rename Conversation"), NULL);
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), byok_conversation_get_title (self->conversation));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Title"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "rename", _("_Rename"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rename", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "rename");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "conversation", g_object_ref (self->conversation), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (rename_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+/* Export ------------------------------------------------------------------- */
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(ByokChatPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!byok_conversation_store_export_finish (BYOK_CONVERSATION_STORE (source), result, &error))
+    {
+      /* Translators: the export failed; %s says why */
+      g_autofree char *text = g_strdup_printf (_("Could not export the conversation: %s"), error->message);
+      byok_chat_page_toast (self, text);
+      return;
+    }
+  byok_chat_page_toast (self, _("Conversation exported"));
+}
+
+static void
+export_response_cb (GtkNativeDialog *chooser,
+                    int              response,
+                    ByokChatPage    *self)
+{
+  ByokConversation *conversation = g_object_get_data (G_OBJECT (chooser), "conversation");
+  ByokConversationExportFormat format = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "format"));
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->store != NULL)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      byok_conversation_store_export_async (self->store, conversation, format, file, self->cancellable,
+                                            export_done_cb, g_object_ref (self));
+    }
+  g_object_unref (chooser);
+}
+
+/* A file name from a title: no slashes, not hidden, not empty. */
+static char *
+export_file_name (ByokConversation *conversation,
+                  const char       *extension)
+{
+  g_autofree char *title = byok_conversation_dup_display_title (conversation);
+
+  g_strdelimit (title, "/\\:", '-');
+  g_strstrip (title);
+  while (title[0] == '.')
+    title[0] = '_';
+  return g_strconcat (*title != '\0' ? title : _("Conversation"), extension, NULL);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+  gboolean json = g_str_equal (g_variant_get_string (parameter, NULL), "json");
+  g_autofree char *name = NULL;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  if (self->conversation == NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (json ? _("Export as JSON") : _("Export as Markdown"),
+                                         parent_window (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  name = export_file_name (self->conversation, json ? ".json" : ".md");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_file_filter_set_name (filter, json ? _("JSON") : _("Markdown"));
+  if (json)
+    gtk_file_filter_add_mime_type (filter, "application/json");
+  else
+    {
+      gtk_file_filter_add_mime_type (filter, "text/markdown");
+      gtk_file_filter_add_suffix (filter, "md");
+    }
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+
+  g_object_set_data_full (G_OBJECT (chooser), "conversation", g_object_ref (self->conversation), g_object_unref);
+  g_object_set_data (G_OBJECT (chooser), "format",
+                     GINT_TO_POINTER (json ? BYOK_CONVERSATION_EXPORT_JSON : BYOK_CONVERSATION_EXPORT_MARKDOWN));
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* Delete, with undo ---------------------------------------------------------- */
+
+static void
+undo_delete_cb (AdwToast     *toast,
+                ByokChatPage *self)
+{
+  ByokConversationSnapshot *snapshot = g_object_get_data (G_OBJECT (toast), "snapshot");
+  g_autoptr(GError) error = NULL;
+  ByokConversation *conversation;
+
+  if (snapshot == NULL || self->store == NULL)
+    return;
+
+  conversation = byok_conversation_store_restore (self->store, snapshot, &error);
+  if (conversation == NULL)
+    {
+      byok_chat_page_toast (self, error->message);
+      return;
+    }
+  byok_chat_page_open_conversation (self, conversation);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+  g_autoptr(ByokConversation) conversation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *text = NULL;
+  ByokConversationSnapshot *snapshot;
+  AdwToast *toast;
+
+  if (self->conversation == NULL || self->store == NULL)
+    return;
+
+  conversation = g_object_ref (self->conversation);
+  byok_chat_page_stop (self, conversation);
+  snapshot = byok_conversation_store_delete_conversation (self->store, conversation, &error);
+  if (snapshot == NULL)
+    {
+      byok_chat_page_toast (self, error->message);
+      return;
+    }
+
+  title = byok_conversation_dup_display_title (conversation);
+  /* Translators: a toast after deleting a conversation; %s is its title */
+  text = g_strdup_printf (_("“%s” deleted"), title);
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  /* The snapshot lives while the undo is offered. */
+  g_object_set_data_full (G_OBJECT (toast), "snapshot", snapshot,
+                          (GDestroyNotify) byok_conversation_snapshot_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+
+  if (self->conversation == conversation)
+    byok_chat_page_open_conversation (self, NULL);
+}
+
+/* ---- composer ------------------------------------------------------------ */
+
+static void
+composer_send_cb (ByokChatPage *self,
+                  const char   *text)
+{
+  byok_chat_page_send (self, text);
+}
+
+static void
+composer_stop_cb (ByokChatPage *self)
+{
+  byok_chat_page_stop (self, self->conversation);
+}
+
+static void
+picker_selected_cb (ByokChatPage *self)
+{
+  ByokModelPicker *picker = byok_composer_get_picker (self->composer);
+  gint64 regenerate_id = self->pending_regenerate_id;
+  g_autoptr(GError) error = NULL;
+
+  self->pending_regenerate_id = 0;
+  if (self->conversation == NULL || self->store == NULL)
+    return;
+
+  byok_conversation_set_provider (self->conversation, byok_model_picker_get_provider_id (picker));
+  byok_conversation_set_model (self->conversation, byok_model_picker_get_model_id (picker));
+  if (!byok_conversation_store_save_conversation (self->store, self->conversation, &error))
+    {
+      byok_chat_page_toast (self, error->message);
+      return;
+    }
+
+  if (regenerate_id != 0)
+    {
+      ByokMessage *message = byok_chat_page_find_message (self, regenerate_id);
+
+      if (message != NULL)
+        byok_chat_page_regenerate (self, message);
+    }
+}
+
+static void
+picker_closed_cb (ByokChatPage *self)
+{
+  self->pending_regenerate_id = 0;
+}
+
+static void
+settings_changed_cb (ByokChatPage     *self,
+                     ByokConversation *conversation)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A draft is saved with the conversation's first message. */
+  if (self->store == NULL || byok_conversation_get_id (conversation) == 0)
+    return;
+  if (!byok_conversation_store_save_conversation (self->store, conversation, &error))
+    byok_chat_page_toast (self, error->message);
+}
+
+/* ---- compare ------------------------------------------------------------- */
+
+static void
+compare_toggled_cb (ByokChatPage *self)
+{
+  byok_chat_page_update_state (self);
+  if (gtk_toggle_button_get_active (self->compare_button))
+    {
+      g_autofree char *draft = byok_composer_dup_text (self->composer);
+      g_autofree char *prompt = byok_compare_view_dup_prompt (self->compare_view);
+
+      /* What was being written is the question to compare on. */
+      if (*g_strstrip (draft) != '\0' && *prompt == '\0')
+        {
+          byok_compare_view_set_prompt (self->compare_view, draft);
+          byok_composer_set_text (self->composer, "");
+        }
+      byok_compare_view_focus_prompt (self->compare_view);
+    }
+  else
+    byok_composer_focus (self->composer);
+}
+
+static void
+compare_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+
+  gtk_toggle_button_set_active (self->compare_button, !gtk_toggle_button_get_active (self->compare_button));
+}
+
+/* "Continue in Chat" on a column: a new conversation with that question
+ * and that answer, on that model. */
+static void
+compare_continue_cb (ByokChatPage *self,
+                     const char   *provider_id,
+                     const char   *model_id,
+                     const char   *prompt,
+                     const char   *answer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokConversation) conversation = NULL;
+  g_autoptr(ByokMessage) question = NULL;
+  g_autoptr(ByokMessage) reply = NULL;
+  g_autofree char *line = NULL;
+  const char *end;
+
+  if (self->store == NULL)
+    return;
+
+  end = strchr (prompt, '\n');
+  line = end != NULL ? g_strndup (prompt, end - prompt) : g_strdup (prompt);
+  if (g_utf8_strlen (line, -1) > 60)
+    {
+      g_autofree char *cut = g_utf8_substring (line, 0, 59);
+      g_free (line);
+      line = g_strconcat (g_strchomp (cut), "…", NULL);
+    }
+  conversation = byok_conversation_store_create (self->store, line, provider_id, model_id, &error);
+  if (conversation == NULL)
+    {
+      byok_chat_page_toast (self, error->message);
+      return;
+    }
+  question = byok_message_new (BYOK_MESSAGE_ROLE_USER, prompt);
+  reply = byok_message_new (BYOK_MESSAGE_ROLE_ASSISTANT, answer);
+  byok_message_set_provider (reply, provider_id);
+  byok_message_set_model (reply, model_id);
+  if (!byok_conversation_store_append_message (self->store, conversation, question, &error) ||
+      !byok_conversation_store_append_message (self->store, conversation, reply, &error))
+    {
+      byok_chat_page_toast (self, error->message);
+      return;
+    }
+  byok_chat_page_open_conversation (self, conversation);
+  byok_composer_focus (self->composer);
+}
+
+/* ---- object -------------------------------------------------------------- */
+
+static void
+byok_chat_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (byok_chat_page_parent_class)->map (widget);
+
+  /* Back from Providers: a key may have been added or deleted. */
+  refresh_keys (BYOK_CHAT_PAGE (widget));
+}
+
+static void
+byok_chat_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENGINE:
+      g_value_set_object (value, self->engine);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+byok_chat_page_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENGINE:
+      byok_chat_page_set_engine (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+byok_chat_page_dispose (GObject *object)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (object);
+
+  if (self->streams != NULL)
+    detach_engine (self);
+  if (self->scroll_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick_id);
+      self->scroll_tick_id = 0;
+    }
+  g_clear_pointer (&self->streams, g_hash_table_unref);
+  g_clear_object (&self->conversation_selection);
+  g_clear_handle_id (&self->estimate_id, g_source_remove);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->suggested_provider, g_free);
+  g_clear_pointer (&self->suggested_model, g_free);
+
+  G_OBJECT_CLASS (byok_chat_page_parent_class)->dispose (object);
+}
+
+static void
+add_shortcut (GtkShortcutController *controller,
+              const char            *accelerator,
+              const char            *action)
+{
+  gtk_shortcut_controller_add_shortcut (controller,
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (accelerator),
+                                                          gtk_named_action_new (action)));
+}
 
 static void
 byok_chat_page_class_init (ByokChatPageClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->get_property = byok_chat_page_get_property;
+  object_class->set_property = byok_chat_page_set_property;
+  object_class->dispose = byok_chat_page_dispose;
+  widget_class->map = byok_chat_page_map;
+
+  properties[PROP_ENGINE] =
+    g_param_spec_object ("engine", NULL, NULL, BYOK_TYPE_ENGINE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (BYOK_TYPE_COMPOSER);
+  g_type_ensure (BYOK_TYPE_COMPARE_VIEW);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-chat-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, main_stack);
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, local_button);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, conversation_list);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, content);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, cost_label);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, conversation_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, start_page);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, messages_scroller);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, message_list);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, composer);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, compare_button);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, compare_view);
+  gtk_widget_class_install_action (widget_class, "chat.compare", NULL, compare_action);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_stop_cb);
+  gtk_widget_class_bind_template_callback (widget_class, folded_cb);
+  gtk_widget_class_bind_template_callback (widget_class, composer_send_cb);
+  gtk_widget_class_bind_template_callback (widget_class, composer_stop_cb);
+
+  gtk_widget_class_install_action (widget_class, "chat.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "chat.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "chat.focus-composer", NULL, focus_composer_action);
+  gtk_widget_class_install_action (widget_class, "chat.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "chat.use-local", NULL, use_local_action);
+  gtk_widget_class_install_action (widget_class, "chat.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "chat.regenerate", NULL, regenerate_action);
+  gtk_widget_class_install_action (widget_class, "chat.copy-last", NULL, copy_last_action);
+  gtk_widget_class_install_action (widget_class, "chat.rename", NULL, rename_action);
+  gtk_widget_class_install_action (widget_class, "chat.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "chat.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "chat.regenerate-message", "x", regenerate_message_action);
+  gtk_widget_class_install_action (widget_class, "chat.regenerate-message-with", "x", regenerate_message_with_action);
+  gtk_widget_class_install_action (widget_class, "chat.delete-message", "x", delete_message_action);
+  gtk_widget_class_install_action (widget_class, "chat.resend-message", "(xs)", resend_message_action);
 }
 
 static void
 byok_chat_page_init (ByokChatPage *self)
 {
+  GtkListItemFactory *factory;
+  GtkEventController *shortcuts;
+  GtkAdjustment *adjustment;
+  ByokModelPicker *picker;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  byok_chat_page_streams_init (self);
+  self->stick_to_bottom = TRUE;
+
+  /* Sidebar */
+  self->conversation_selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->conversation_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->conversation_selection, TRUE);
+  g_signal_connect_swapped (self->conversation_selection, "notify::selected", G_CALLBACK (selected_cb), self);
+  g_signal_connect_swapped (self->conversation_selection, "items-changed", G_CALLBACK (selection_items_changed_cb), self);
+  gtk_list_view_set_model (self->conversation_list, GTK_SELECTION_MODEL (g_object_ref (self->conversation_selection)));
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (conversation_setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (conversation_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (conversation_unbind_cb), self);
+  gtk_list_view_set_factory (self->conversation_list, factory);
+  g_object_unref (factory);
+
+  /* Messages */
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (message_setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (message_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (message_unbind_cb), self);
+  gtk_list_view_set_factory (self->message_list, factory);
+  g_object_unref (factory);
+
+  adjustment = gtk_scrolled_window_get_vadjustment (self->messages_scroller);
+  g_signal_connect (adjustment, "value-changed", G_CALLBACK (scroll_value_cb), self);
+  g_signal_connect (adjustment, "changed", G_CALLBACK (scroll_changed_cb), self);
+
+  /* Composer */
+  picker = byok_composer_get_picker (self->composer);
+  g_signal_connect_swapped (picker, "selected", G_CALLBACK (picker_selected_cb), self);
+  g_signal_connect_swapped (picker, "closed", G_CALLBACK (picker_closed_cb), self);
+  g_signal_connect_swapped (byok_composer_get_settings (self->composer), "changed",
+                            G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect_swapped (byok_composer_get_settings (self->composer), "changed",
+                            G_CALLBACK (byok_chat_page_schedule_estimate), self);
+  g_signal_connect_swapped (picker, "notify::model-id", G_CALLBACK (byok_chat_page_schedule_estimate), self);
+  g_signal_connect_swapped (picker, "notify::provider-id", G_CALLBACK (byok_chat_page_schedule_estimate), self);
+  g_signal_connect_swapped (self->composer, "changed", G_CALLBACK (byok_chat_page_schedule_estimate), self);
+  g_signal_connect_swapped (self->composer, "use-suggestion", G_CALLBACK (byok_chat_page_use_suggestion), self);
+  g_signal_connect_swapped (self->composer, "attach-failed", G_CALLBACK (byok_chat_page_toast), self);
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_swapped (self->compare_button, "toggled", G_CALLBACK (compare_toggled_cb), self);
+  g_signal_connect_swapped (self->compare_view, "continue-in-chat", G_CALLBACK (compare_continue_cb), self);
+
+  /* Shortcuts: wherever the focus is while the page shows. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>n", "chat.new");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>f", "chat.search");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>l", "chat.focus-composer");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "Escape", "chat.stop");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>r", "chat.regenerate");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control><Shift>c", "chat.copy-last");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>m", "chat.compare");
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+
+  byok_chat_page_open_conversation (self, NULL);
+  byok_chat_page_update_state (self);
 }

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -43,6 +44,13 @@ struct _ByokMarkdownView
   GPtrArray            *code_blocks;        /* of CodeBlock*, in buffer order */
   GHashTable           *link_tags;          /* URL → GtkTextTag */
   gboolean              dark;
+
+  int                   measured_height;    /* the last height asked for */
+  int                   allocated_for;      /* the height asked for when allocated */
+  GtkAdjustment        *vadjustment;        /* watched for the layout's height */
+  int                   resized_for;        /* the layout height last resized for */
+  int                   resized_from;       /* and the height asked for then */
+  guint                 resize_idle;
 };
 
 enum {
@@ -328,6 +336,45 @@ anchor_margin (ByokMarkdownView *self,
   return margin;
 }
 
+/* A code block scrolls sideways only. A GtkScrolledWindow that cannot
+ * scroll vertically turns the wheel into sideways scrolling and keeps
+ * the event, so the conversation would stop scrolling under the pointer:
+ * vertical deltas are taken here, before it sees them, and given to the
+ * scrolled window around the view (the conversation's). */
+static gboolean
+code_scroll_cb (GtkEventControllerScroll *controller,
+                double                    dx,
+                double                    dy,
+                gpointer                  user_data)
+{
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkWidget *view = gtk_widget_get_ancestor (widget, BYOK_TYPE_MARKDOWN_VIEW);
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  GtkWidget *outer;
+  GtkAdjustment *adjustment;
+  double page;
+  double step;
+  double value;
+
+  /* Shift+wheel and sideways swipes stay with the code. */
+  if ((state & GDK_SHIFT_MASK) != 0 || dy == 0 || fabs (dx) > fabs (dy))
+    return FALSE;
+
+  outer = view != NULL ? gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW) : NULL;
+  if (outer == NULL)
+    return TRUE;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (outer));
+  page = gtk_adjustment_get_page_size (adjustment);
+  /* The step GtkScrolledWindow takes for one wheel click. */
+  step = gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL
+         ? pow (page, 2.0 / 3.0) : 1.0;
+  value = gtk_adjustment_get_value (adjustment) + dy * step;
+  value = CLAMP (value, gtk_adjustment_get_lower (adjustment),
+                 gtk_adjustment_get_upper (adjustment) - page);
+  gtk_adjustment_set_value (adjustment, value);
+  return TRUE;
+}
+
 static void
 update_code_width (ByokMarkdownView *self,
                    CodeBlock        *block,
@@ -357,6 +404,7 @@ insert_code_block (ByokMarkdownView            *self,
   GtkWidget *view;
   GtkWidget *scrolled;
   GtkWidget *button;
+  GtkEventController *scroll;
 
   block->language = g_strdup (source->language);
   block->anchor = g_object_ref (gtk_text_buffer_create_child_anchor (buffer, iter));
@@ -382,6 +430,11 @@ insert_code_block (ByokMarkdownView            *self,
                                   GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  gtk_event_controller_set_name (scroll, "byok-code-scroll");
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (code_scroll_cb), NULL);
+  gtk_widget_add_controller (scrolled, scroll);
 
   button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
   gtk_widget_set_tooltip_text (button, _("Copy Code"));
@@ -843,6 +896,130 @@ real_activate_link (ByokMarkdownView *self,
 /* ---------------------------------------------------------------------- */
 /* Object                                                                 */
 
+/* The height of the laid-out text, margins included, as the layout
+ * knows it now. */
+static int
+layout_height (ByokMarkdownView *self)
+{
+  GtkTextView *text_view = GTK_TEXT_VIEW (self);
+  GtkTextIter end;
+  int y = 0;
+  int height = 0;
+
+  gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (text_view), &end);
+  gtk_text_view_get_line_yrange (text_view, &end, &y, &height);
+  return y + height + gtk_text_view_get_top_margin (text_view) + gtk_text_view_get_bottom_margin (text_view);
+}
+
+/* GtkTextView 4.8 adds the size of every anchored child to its request,
+ * though the child's line in the layout already holds it: a code block
+ * counted twice in height (an empty gap under every answer with code),
+ * and its width became a floor the view could never shrink below.
+ * Height: the laid-out text, read from the layout (the text view's own
+ * figure can lag behind it while lines are validated; check_height()
+ * asks again when the layout changes). Width: the code blocks' share
+ * comes out again; they follow the view's width (update_code_width()). */
+static void
+byok_markdown_view_measure (GtkWidget      *widget,
+                            GtkOrientation  orientation,
+                            int             for_size,
+                            int            *minimum,
+                            int            *natural,
+                            int            *minimum_baseline,
+                            int            *natural_baseline)
+{
+  ByokMarkdownView *self = BYOK_MARKDOWN_VIEW (widget);
+  GtkTextView *text_view = GTK_TEXT_VIEW (widget);
+  int children_minimum = 0;
+  int children_natural = 0;
+  int floor;
+
+  GTK_WIDGET_CLASS (byok_markdown_view_parent_class)->measure (widget, orientation, for_size,
+                                                              minimum, natural,
+                                                              minimum_baseline, natural_baseline);
+  if (self->code_blocks->len == 0)
+    return;
+
+  if (orientation == GTK_ORIENTATION_VERTICAL)
+    {
+      floor = gtk_text_view_get_top_margin (text_view) + gtk_text_view_get_bottom_margin (text_view);
+      *minimum = *natural = MAX (layout_height (self), floor);
+      self->measured_height = *natural;
+      return;
+    }
+
+  for (guint i = 0; i < self->code_blocks->len; i++)
+    {
+      CodeBlock *block = g_ptr_array_index (self->code_blocks, i);
+      int child_minimum = 0;
+      int child_natural = 0;
+
+      if (gtk_widget_get_parent (block->frame) != widget || !gtk_widget_get_visible (block->frame))
+        continue;
+      gtk_widget_measure (block->frame, orientation, for_size, &child_minimum, &child_natural, NULL, NULL);
+      children_minimum += child_minimum;
+      children_natural += child_natural;
+    }
+  floor = gtk_text_view_get_left_margin (text_view) + gtk_text_view_get_right_margin (text_view);
+  *minimum = MAX (*minimum - children_minimum, floor);
+  *natural = MAX (*natural - children_natural, *minimum);
+}
+
+static gboolean
+resize_idle_cb (gpointer user_data)
+{
+  ByokMarkdownView *self = user_data;
+
+  self->resize_idle = 0;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Validating lines (when allocating, and in the text view's own idle)
+ * can change the layout's height, a code block's line taking the block's
+ * height: then the view asks for its size again. */
+static void
+check_height (ByokMarkdownView *self)
+{
+  int height;
+
+  if (self->code_blocks->len == 0 || self->resize_idle != 0)
+    return;
+  height = layout_height (self);
+  /* Once for each pair of heights, so a text view whose figure lags
+   * can never make this a loop. */
+  if (height != self->allocated_for &&
+      (height != self->resized_for || self->allocated_for != self->resized_from))
+    {
+      self->resized_for = height;
+      self->resized_from = self->allocated_for;
+      self->resize_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, resize_idle_cb, self, NULL);
+    }
+}
+
+/* The text view sets its adjustment's upper bound from its layout's
+ * height whenever that changes, validation included. */
+static void
+adjustment_changed_cb (GtkAdjustment    *adjustment,
+                       ByokMarkdownView *self)
+{
+  check_height (self);
+}
+
+static void
+vadjustment_notify_cb (ByokMarkdownView *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self));
+
+  if (self->vadjustment == adjustment)
+    return;
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->vadjustment, adjustment_changed_cb, self);
+  g_set_object (&self->vadjustment, adjustment);
+  if (adjustment != NULL)
+    g_signal_connect (adjustment, "changed", G_CALLBACK (adjustment_changed_cb), self);
+}
+
 static void
 byok_markdown_view_size_allocate (GtkWidget *widget,
                                   int        width,
@@ -851,10 +1028,23 @@ byok_markdown_view_size_allocate (GtkWidget *widget,
 {
   ByokMarkdownView *self = BYOK_MARKDOWN_VIEW (widget);
 
-  GTK_WIDGET_CLASS (byok_markdown_view_parent_class)->size_allocate (widget, width, height, baseline);
-
+  /* Before chaining up, so the text view allocates the code blocks at
+   * their new width in this same pass: resizing them afterwards left
+   * them without an allocation when the frame was drawn. */
   for (guint i = 0; i < self->code_blocks->len; i++)
     update_code_width (self, g_ptr_array_index (self->code_blocks, i), width);
+
+  self->allocated_for = self->measured_height;
+  GTK_WIDGET_CLASS (byok_markdown_view_parent_class)->size_allocate (widget, width, height, baseline);
+  check_height (self);
+}
+
+static void
+byok_markdown_view_snapshot (GtkWidget   *widget,
+                             GtkSnapshot *snapshot)
+{
+  check_height (BYOK_MARKDOWN_VIEW (widget));
+  GTK_WIDGET_CLASS (byok_markdown_view_parent_class)->snapshot (widget, snapshot);
 }
 
 static void
@@ -863,6 +1053,10 @@ byok_markdown_view_dispose (GObject *object)
   ByokMarkdownView *self = BYOK_MARKDOWN_VIEW (object);
 
   g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
+  g_clear_handle_id (&self->resize_idle, g_source_remove);
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->vadjustment, adjustment_changed_cb, self);
+  g_clear_object (&self->vadjustment);
   if (self->code_blocks != NULL)
     g_ptr_array_set_size (self->code_blocks, 0);
 
@@ -929,7 +1123,9 @@ byok_markdown_view_class_init (ByokMarkdownViewClass *klass)
   object_class->finalize = byok_markdown_view_finalize;
   object_class->get_property = byok_markdown_view_get_property;
   object_class->set_property = byok_markdown_view_set_property;
+  widget_class->measure = byok_markdown_view_measure;
   widget_class->size_allocate = byok_markdown_view_size_allocate;
+  widget_class->snapshot = byok_markdown_view_snapshot;
 
   /* The Markdown shown. */
   properties[PROP_TEXT] =
@@ -979,6 +1175,8 @@ byok_markdown_view_init (ByokMarkdownView *self)
   update_colors (self);
 
   g_signal_connect (self, "notify::left-margin", G_CALLBACK (left_margin_changed_cb), NULL);
+  g_signal_connect (self, "notify::vadjustment", G_CALLBACK (vadjustment_notify_cb), NULL);
+  vadjustment_notify_cb (self);
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);

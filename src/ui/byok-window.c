@@ -7,6 +7,7 @@
 
 #include "byok-window.h"
 #include "byok-chat-page.h"
+#include "byok-preferences-window.h"
 #include "byok-providers-page.h"
 #include "byok-usage-page.h"
 #include "byok-engine.h"
@@ -189,6 +190,17 @@ byok_window_dispose (GObject *object)
 }
 
 static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  ByokWindow *self = BYOK_WINDOW (widget);
+  GtkWidget *preferences = byok_preferences_window_new (GTK_WINDOW (self), self->engine);
+
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
 byok_window_class_init (ByokWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -223,6 +235,8 @@ byok_window_class_init (ByokWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
 }
 
 static void

@@ -1,0 +1,1025 @@
+/* bench-long-conversation.c — the Chat page with a very long conversation
+ *
+ * Fills a throwaway database with a conversation of 10,000 messages
+ * (questions and Markdown answers: paragraphs, lists, some code blocks),
+ * builds the real window (1000×700) and measures, with the frame clock:
+ *
+ *   - opening that conversation: from byok_chat_page_open_conversation()
+ *     to the first frame painted after it, and to the frame that shows the
+ *     conversation's end (the last message's row mapped, the list scrolled
+ *     to the end); five times, with a short conversation opened in between;
+ *   - streaming a 100,000-token answer into it (about 400,000 characters
+ *     of Markdown, in 25,000 OpenAI chat.completion.chunk events of four
+ *     tokens, ten events per write, a write every 2 ms) from the provider
+ *     test server in this process, sent through the composer: every frame
+ *     while it streams. A tick callback keeps the frame clock running, so
+ *     each interval between two painted frames is one frame: over 16.7 ms
+ *     it missed a refresh of a 60 Hz screen, over 32 ms it dropped one.
+ *
+ * The goals: the conversation shows its end in under 300 ms; no frame
+ * over 32 ms while the answer streams. It prints figures; it asserts
+ * nothing.
+ *
+ * It needs a display: without DISPLAY or WAYLAND_DISPLAY it runs itself
+ * again under xvfb-run (software rendering, slower than a desktop's GPU),
+ * or says why not and exits. The key is a fake one from the environment;
+ * no keyring, no settings and no session bus of the person's desktop are
+ * touched.
+ *
+ *   bench-long-conversation [MESSAGES [TOKENS]]
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "byok-chat-page.h"
+#include "byok-composer.h"
+#include "byok-message-row.h"
+#include "byok-test-server.h"
+#include "byok-window.h"
+
+#define DEFAULT_MESSAGES   10000
+#define DEFAULT_TOKENS     100000
+#define CHARS_PER_TOKEN    4
+#define TOKENS_PER_EVENT   4
+#define EVENTS_PER_WRITE   10
+#define WRITE_DELAY_MS     2
+#define OPEN_RUNS          5
+#define OPEN_GOAL_MS       300.0
+#define FRAME_60HZ_MS      16.7
+#define DROPPED_MS         32.0
+#define GIVE_UP_US         (120 * G_USEC_PER_SEC)
+
+#define FAKE_KEY    "sk-bench-fake-not-a-real-key-0000"
+#define CHAT_PATH   "/v1/chat/completions"
+#define PROVIDER    "openai"
+#define MODEL       "gpt-4o-mini"
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static double
+ms_between (gint64 from,
+            gint64 to)
+{
+  return (to - from) / 1000.0;
+}
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The value at @q (0…1) of sorted @values. */
+static double
+quantile (const double *values,
+          guint         n,
+          double        q)
+{
+  if (n == 0)
+    return 0;
+  return values[MIN ((guint) (q * (n - 1) + 0.5), n - 1)];
+}
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Runs the main loop until @condition holds; FALSE if it gave up. */
+static gboolean
+iterate_until (Condition  condition,
+               gpointer   data,
+               gint64     give_up_us)
+{
+  guint wake = g_timeout_add (5, wake_up, NULL);
+  gint64 until = g_get_monotonic_time () + give_up_us;
+  gboolean ok;
+
+  while (!(ok = condition (data)) && g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  return ok;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_descendant (c, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_row_of (GtkWidget   *widget,
+             ByokMessage *message)
+{
+  if (BYOK_IS_MESSAGE_ROW (widget) && byok_message_row_get_message (BYOK_MESSAGE_ROW (widget)) == message)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_row_of (c, message);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* ---- a display ----------------------------------------------------------- */
+
+/* Without a display, runs again under xvfb-run; returns only when there
+ * is a display (FALSE: none to be had, said why). */
+static gboolean
+ensure_display (int    argc,
+                char **argv)
+{
+  g_autofree char *xvfb_run = NULL;
+  g_autofree char *self = NULL;
+  g_autoptr(GPtrArray) args = NULL;
+
+  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
+    return TRUE;
+
+  xvfb_run = g_find_program_in_path ("xvfb-run");
+  if (xvfb_run == NULL || g_getenv ("BYOK_BENCH_UNDER_XVFB") != NULL)
+    {
+      printf ("bench-long-conversation: no display (neither DISPLAY nor WAYLAND_DISPLAY is set) "
+              "and no xvfb-run to make one (apt install xvfb); skipped\n");
+      return FALSE;
+    }
+
+  self = g_file_read_link ("/proc/self/exe", NULL);
+  args = g_ptr_array_new ();
+  g_ptr_array_add (args, xvfb_run);
+  g_ptr_array_add (args, (char *) "-a");
+  g_ptr_array_add (args, (char *) "-s");
+  g_ptr_array_add (args, (char *) "-screen 0 1280x900x24");
+  g_ptr_array_add (args, self != NULL ? self : argv[0]);
+  for (int i = 1; i < argc; i++)
+    g_ptr_array_add (args, argv[i]);
+  g_ptr_array_add (args, NULL);
+
+  g_setenv ("BYOK_BENCH_UNDER_XVFB", "1", TRUE);
+  fflush (stdout);
+  execv (xvfb_run, (char **) args->pdata);
+  printf ("bench-long-conversation: could not run xvfb-run (%s); skipped\n", g_strerror (errno));
+  return FALSE;
+}
+
+/* Nothing of the person's desktop: settings in memory, no keyring (a
+ * session bus that is not there), no accessibility bus. */
+static void
+isolate_environment (void)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)
+    g_setenv ("GSETTINGS_SCHEMA_DIR", BYOK_SCHEMA_DIR, TRUE);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/byok-bench-no-bus", TRUE);
+  g_setenv ("NO_AT_BRIDGE", "1", TRUE);
+  g_setenv ("GTK_A11Y", "none", FALSE);
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+static const char * const sentences[] = {
+  "The short answer is that it depends on how often the data changes.",
+  "A cache in front of the database takes most of the reads away.",
+  "Measure first: the slow part is rarely where it seems to be.",
+  "Each request carries the whole history, so long conversations cost more.",
+  "The parser reads the stream incrementally and never holds a whole response.",
+  "Keep the transaction short, and do the slow work before it starts.",
+  "This is the same trade-off as in any queue: latency against throughput.",
+  "If the file is large, map it instead of reading it into memory.",
+  "An index on the foreign key turns that scan into a lookup.",
+  "The error comes from the proxy, not from the provider itself.",
+  "Retries need a backoff, or they make an outage worse.",
+  "Tests should assert behaviour, never timings, or they will be flaky.",
+  "Unicode normalisation matters when you compare user input with stored names.",
+  "The frame clock paints at most once per refresh of the screen.",
+  "A list view only creates widgets for the rows that are visible.",
+  "Markdown is parsed again only from the start of the last block.",
+};
+
+static const char * const words[] = {
+  "**latency**", "`g_main_context_iteration()`", "*throughput*", "the [docs](https://example.org/docs)",
+  "`SELECT`", "**WAL mode**", "a `GtkListView`", "*backpressure*", "`fsync()`", "the `--verbose` flag",
+};
+
+static const char * const questions[] = {
+  "How do I make this faster?",
+  "Why does the second call take longer than the first?",
+  "Can you show me an example in Python?",
+  "What is the difference between these two approaches?",
+  "Is there a way to do this without a lock?",
+  "Could you explain that last part again, more slowly?",
+  "What would you change in this function?",
+  "Does this scale to a million rows?",
+};
+
+static const char * const code_blocks[] = {
+  "```python\nimport sqlite3\n\ndef load(path, conversation_id):\n    db = sqlite3.connect(path)\n"
+  "    rows = db.execute(\n        \"SELECT role, content FROM messages WHERE conversation_id = ? ORDER BY position\",\n"
+  "        (conversation_id,),\n    )\n    return [dict(role=r, content=c) for r, c in rows]\n```\n",
+  "```c\nstatic gboolean\non_tick (GtkWidget     *widget,\n         GdkFrameClock *clock,\n         gpointer       data)\n{\n"
+  "  Stream *stream = data;\n\n  flush_pending (stream);\n  return G_SOURCE_CONTINUE;\n}\n```\n",
+  "```sh\nmeson setup build -Dbuildtype=release\nmeson compile -C build\nmeson test -C build --print-errorlogs\n```\n",
+  "```javascript\nconst response = await fetch(url, { method: \"POST\", body: JSON.stringify(request) });\n"
+  "for await (const chunk of response.body) {\n  parser.feed(decoder.decode(chunk));\n}\n```\n",
+  "```rust\nfn median(values: &mut [f64]) -> f64 {\n    values.sort_by(|a, b| a.partial_cmp(b).unwrap());\n"
+  "    values[values.len() / 2]\n}\n```\n",
+};
+
+static void
+append_paragraph (GString *out,
+                  GRand   *rand)
+{
+  guint n = g_rand_int_range (rand, 2, 6);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, sentences[g_rand_int_range (rand, 0, G_N_ELEMENTS (sentences))]);
+      if (g_rand_int_range (rand, 0, 3) == 0)
+        g_string_append_printf (out, " Look at %s here.", words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+    }
+  g_string_append (out, "\n\n");
+}
+
+static void
+append_list (GString *out,
+             GRand   *rand)
+{
+  gboolean numbered = g_rand_boolean (rand);
+  guint n = g_rand_int_range (rand, 3, 7);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (numbered)
+        g_string_append_printf (out, "%u. ", i + 1);
+      else
+        g_string_append (out, "- ");
+      g_string_append_printf (out, "%s %s\n", words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))],
+                              sentences[g_rand_int_range (rand, 0, G_N_ELEMENTS (sentences))]);
+    }
+  g_string_append_c (out, '\n');
+}
+
+static void
+append_code (GString *out,
+             GRand   *rand)
+{
+  g_string_append (out, code_blocks[g_rand_int_range (rand, 0, G_N_ELEMENTS (code_blocks))]);
+  g_string_append_c (out, '\n');
+}
+
+/* An answer of a conversation: two to six blocks, a code block in one of
+ * four answers. */
+static char *
+make_answer (GRand *rand)
+{
+  GString *out = g_string_new (NULL);
+  guint n = g_rand_int_range (rand, 2, 7);
+  gboolean code = g_rand_int_range (rand, 0, 4) == 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (code && i == n / 2)
+        append_code (out, rand);
+      else if (g_rand_int_range (rand, 0, 3) == 0)
+        append_list (out, rand);
+      else
+        append_paragraph (out, rand);
+    }
+  g_string_truncate (out, out->len - 1);   /* one final newline */
+  return g_string_free (out, FALSE);
+}
+
+static char *
+make_question (GRand *rand)
+{
+  GString *out = g_string_new (questions[g_rand_int_range (rand, 0, G_N_ELEMENTS (questions))]);
+
+  if (g_rand_boolean (rand))
+    g_string_append_printf (out, " %s", sentences[g_rand_int_range (rand, 0, G_N_ELEMENTS (sentences))]);
+  return g_string_free (out, FALSE);
+}
+
+/* The long answer: about @chars characters of sections with headings,
+ * paragraphs and lists, and a code block every 60 blocks. */
+static char *
+make_long_answer (gsize  chars,
+                  GRand *rand)
+{
+  GString *out = g_string_new (NULL);
+  guint block = 0;
+
+  while (out->len < chars)
+    {
+      if (block % 20 == 0)
+        g_string_append_printf (out, "## Part %u\n\n", block / 20 + 1);
+      if (block % 60 == 30)
+        append_code (out, rand);
+      else if (block % 4 == 3)
+        append_list (out, rand);
+      else
+        append_paragraph (out, rand);
+      block++;
+    }
+  g_string_truncate (out, chars);
+  return g_string_free (out, FALSE);
+}
+
+/* JSON string contents for ASCII text. */
+static void
+append_json_escaped (GString    *out,
+                     const char *text,
+                     gsize       length)
+{
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default: g_string_append_c (out, c); break;
+        }
+    }
+}
+
+/* An OpenAI stream of @text in events of @event_chars characters, several
+ * events per write, then the finish, the usage and [DONE]. */
+static ByokTestReply *
+make_stream_reply (const char *text,
+                   gsize       event_chars,
+                   guint       tokens,
+                   guint      *n_events,
+                   guint      *n_writes)
+{
+  ByokTestReply *reply = byok_test_reply_new (200);
+  gsize length = strlen (text);
+  GString *write = g_string_new (NULL);
+  guint in_write = 0;
+
+  *n_events = 0;
+  *n_writes = 0;
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  g_string_append (write,
+                   "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"model\":\"" MODEL "\","
+                   "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
+  for (gsize at = 0; at < length; at += event_chars)
+    {
+      g_string_append (write,
+                       "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"model\":\"" MODEL "\","
+                       "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"");
+      append_json_escaped (write, text + at, MIN (event_chars, length - at));
+      g_string_append (write, "\"},\"finish_reason\":null}]}\n\n");
+      (*n_events)++;
+      if (++in_write == EVENTS_PER_WRITE)
+        {
+          byok_test_reply_add_chunk (reply, write->str);
+          (*n_writes)++;
+          g_string_truncate (write, 0);
+          in_write = 0;
+        }
+    }
+  g_string_append (write,
+                   "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"model\":\"" MODEL "\","
+                   "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+  g_string_append_printf (write,
+                          "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
+                          "\"usage\":{\"prompt_tokens\":2400000,\"completion_tokens\":%u,\"total_tokens\":%u}}\n\n"
+                          "data: [DONE]\n\n",
+                          tokens, 2400000 + tokens);
+  byok_test_reply_add_chunk (reply, write->str);
+  (*n_writes)++;
+  g_string_free (write, TRUE);
+  byok_test_reply_set_delay_ms (reply, 0, WRITE_DELAY_MS);
+  return reply;
+}
+
+/* ---- the database -------------------------------------------------------- */
+
+static void
+append_or_die (ByokConversationStore *store,
+               ByokConversation      *conversation,
+               ByokMessage           *message)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!byok_conversation_store_append_message (store, conversation, message, &error))
+    g_error ("%s", error->message);
+}
+
+/* The long conversation first, then a short one (the newest, which the
+ * page opens when it starts). Not timed as the app's work. */
+static gint64
+fill (ByokEngine *engine,
+      guint       n_messages,
+      gint64     *short_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokConversationStore) store = NULL;
+  g_autoptr(ByokConversation) conversation = NULL;
+  g_autoptr(ByokConversation) other = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1234);
+  gint64 start = g_get_monotonic_time ();
+  gsize bytes = 0;
+  guint n_code = 0;
+
+  store = byok_conversation_store_new (byok_engine_get_database (engine), &error);
+  if (store == NULL)
+    g_error ("%s", error->message);
+  conversation = byok_conversation_store_create (store, "A very long conversation", PROVIDER, MODEL, &error);
+  if (conversation == NULL)
+    g_error ("%s", error->message);
+
+  for (guint i = 0; i < n_messages; i++)
+    {
+      g_autoptr(ByokMessage) message = NULL;
+      g_autofree char *text = NULL;
+
+      if (i % 2 == 0)
+        {
+          text = make_question (rand);
+          message = byok_message_new (BYOK_MESSAGE_ROLE_USER, text);
+        }
+      else
+        {
+          ByokUsage usage = { 0 };
+
+          text = make_answer (rand);
+          if (strstr (text, "```") != NULL)
+            n_code++;
+          message = byok_message_new (BYOK_MESSAGE_ROLE_ASSISTANT, text);
+          byok_message_set_provider (message, PROVIDER);
+          byok_message_set_model (message, MODEL);
+          usage.input_tokens = 200 + i * 120;
+          usage.output_tokens = strlen (text) / CHARS_PER_TOKEN;
+          usage.reported = TRUE;
+          byok_message_set_usage (message, &usage);
+          byok_message_set_cost (message, TRUE, usage.input_tokens * 0.15e-6 + usage.output_tokens * 0.6e-6);
+          byok_message_set_ttft_us (message, 400000 + g_rand_int_range (rand, 0, 400000));
+          byok_message_set_latency_us (message, 2000000 + g_rand_int_range (rand, 0, 8000000));
+        }
+      bytes += strlen (text);
+      append_or_die (store, conversation, message);
+    }
+
+  other = byok_conversation_store_create (store, "A short conversation", PROVIDER, MODEL, &error);
+  if (other == NULL)
+    g_error ("%s", error->message);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *text = i % 2 == 0 ? make_question (rand) : make_answer (rand);
+      g_autoptr(ByokMessage) message = byok_message_new (i % 2 == 0 ? BYOK_MESSAGE_ROLE_USER
+                                                                    : BYOK_MESSAGE_ROLE_ASSISTANT, text);
+
+      append_or_die (store, other, message);
+    }
+
+  printf ("filled a conversation of %u messages (%.1f MB of text, %u answers with code) in %.1f s "
+          "(one transaction each, not timed as the app's work)\n",
+          n_messages, bytes / 1e6, n_code, ms_between (start, g_get_monotonic_time ()) / 1000.0);
+  *short_id = byok_conversation_get_id (other);
+  byok_database_exec (byok_engine_get_database (engine), "PRAGMA wal_checkpoint(TRUNCATE);", NULL);
+  return byok_conversation_get_id (conversation);
+}
+
+/* ---- the window ---------------------------------------------------------- */
+
+typedef struct {
+  ByokEngine     *engine;
+  ByokTestServer *server;
+  GtkWidget      *window;
+  ByokChatPage   *page;
+  GdkFrameClock  *clock;
+} Bench;
+
+static gboolean
+keys_known (gpointer data)
+{
+  Bench *b = data;
+
+  return byok_chat_page_get_keys_known (b->page);
+}
+
+static void
+open_engine (Bench      *b,
+             const char *db_path)
+{
+  const char *env[] = { "OPENAI_API_KEY=" FAKE_KEY, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strconcat (byok_test_server_get_url (b->server), "/v1", NULL);
+  ByokKeyStore *keys;
+
+  b->engine = byok_engine_new (db_path, &error);
+  if (b->engine == NULL)
+    g_error ("%s", error->message);
+  keys = byok_engine_get_key_store (b->engine);
+  byok_key_store_set_environment (keys, env);
+  byok_key_store_set_prefer_environment (keys, PROVIDER, TRUE);
+  byok_client_set_max_attempts (byok_engine_get_client (b->engine), 1);
+  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (b->engine), PROVIDER), url);
+}
+
+static ByokComposer *
+composer_of (Bench *b)
+{
+  return BYOK_COMPOSER (find_descendant (GTK_WIDGET (b->page), BYOK_TYPE_COMPOSER));
+}
+
+static void
+open_window (Bench *b)
+{
+  b->window = g_object_new (BYOK_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (b->window), 1000, 700);
+  b->page = BYOK_CHAT_PAGE (find_descendant (b->window, BYOK_TYPE_CHAT_PAGE));
+  byok_chat_page_set_engine (b->page, b->engine);
+  gtk_window_present (GTK_WINDOW (b->window));
+  if (!iterate_until (keys_known, b, GIVE_UP_US))
+    g_error ("the page never learnt which keys there are");
+  byok_model_picker_set_selection (byok_composer_get_picker (composer_of (b)), PROVIDER, MODEL);
+  b->clock = gtk_widget_get_frame_clock (b->window);
+}
+
+/* ---- frames -------------------------------------------------------------- */
+
+static void
+count_paint_cb (GdkFrameClock *clock,
+                guint         *painted)
+{
+  (*painted)++;
+}
+
+static gboolean
+painted_enough (gpointer data)
+{
+  guint *painted = data;
+
+  return *painted >= 2;
+}
+
+/* Two frames painted from now: whatever was pending is on screen. */
+static void
+settle (Bench *b)
+{
+  guint painted = 0;
+  gulong handler = g_signal_connect (b->clock, "after-paint", G_CALLBACK (count_paint_cb), &painted);
+
+  gtk_widget_queue_draw (b->window);
+  iterate_until (painted_enough, &painted, GIVE_UP_US);
+  g_signal_handler_disconnect (b->clock, handler);
+}
+
+/* The last message of the open conversation. */
+static ByokMessage *
+last_message (Bench *b)
+{
+  ByokConversation *conversation = byok_chat_page_get_conversation (b->page);
+  g_autoptr(GListModel) messages = NULL;
+  guint n;
+
+  if (conversation == NULL)
+    return NULL;
+  /* The store returns the live list the page holds. */
+  messages = byok_conversation_store_get_messages (byok_chat_page_get_store (b->page), conversation, NULL);
+  n = messages != NULL ? g_list_model_get_n_items (messages) : 0;
+  if (n == 0)
+    return NULL;
+  {
+    g_autoptr(ByokMessage) message = g_list_model_get_item (messages, n - 1);
+    return message;   /* the list keeps it */
+  }
+}
+
+/* Is @message's row on screen, the list scrolled to its end? */
+static gboolean
+end_shown (Bench       *b,
+           ByokMessage *message)
+{
+  GtkWidget *row = find_row_of (GTK_WIDGET (b->page), message);
+  GtkWidget *scroller;
+  GtkAdjustment *adjustment;
+
+  if (row == NULL || !gtk_widget_get_mapped (row))
+    return FALSE;
+  scroller = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  return gtk_adjustment_get_value (adjustment) >=
+         gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 1;
+}
+
+/* ---- opening ------------------------------------------------------------- */
+
+typedef struct {
+  Bench       *b;
+  ByokMessage *last;
+  gint64       first_paint;
+  gint64       end_paint;
+  guint        frames;
+} OpenWatch;
+
+static void
+open_after_paint_cb (GdkFrameClock *clock,
+                     OpenWatch     *watch)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (watch->end_paint != 0)
+    return;
+  watch->frames++;
+  if (watch->first_paint == 0)
+    watch->first_paint = now;
+  if (watch->last != NULL && end_shown (watch->b, watch->last))
+    watch->end_paint = now;
+}
+
+static gboolean
+open_done (gpointer data)
+{
+  OpenWatch *watch = data;
+
+  return watch->end_paint != 0;
+}
+
+static void
+bench_open (Bench            *b,
+            ByokConversation *conversation,
+            ByokConversation *other)
+{
+  double call[OPEN_RUNS], first[OPEN_RUNS], end[OPEN_RUNS];
+  guint frames_max = 0;
+  guint n = 0;
+
+  for (guint run = 0; run < OPEN_RUNS; run++)
+    {
+      OpenWatch watch = { b, NULL, 0, 0, 0 };
+      gulong handler;
+      gint64 start, returned;
+
+      /* Another conversation first: the long one's messages are loaded
+       * again from the database, its rows made again. */
+      byok_chat_page_open_conversation (b->page, run % 2 == 0 ? other : NULL);
+      settle (b);
+
+      handler = g_signal_connect (b->clock, "after-paint", G_CALLBACK (open_after_paint_cb), &watch);
+      start = g_get_monotonic_time ();
+      byok_chat_page_open_conversation (b->page, conversation);
+      returned = g_get_monotonic_time ();
+      watch.last = last_message (b);
+      if (!iterate_until (open_done, &watch, 30 * G_USEC_PER_SEC))
+        printf ("open #%u: the conversation's end was not shown within 30 s (%u frames)\n", run + 1, watch.frames);
+      g_signal_handler_disconnect (b->clock, handler);
+      if (watch.end_paint == 0)
+        continue;
+
+      call[n] = ms_between (start, returned);
+      first[n] = ms_between (start, watch.first_paint);
+      end[n] = ms_between (start, watch.end_paint);
+      frames_max = MAX (frames_max, watch.frames);
+      n++;
+      settle (b);
+    }
+
+  if (n == 0)
+    return;
+  qsort (call, n, sizeof call[0], compare_double);
+  qsort (first, n, sizeof first[0], compare_double);
+  qsort (end, n, sizeof end[0], compare_double);
+  printf ("open the conversation, %u times (another one opened in between):\n", n);
+  printf ("  byok_chat_page_open_conversation() returns  min %7.1f  median %7.1f  max %7.1f ms\n",
+          call[0], call[n / 2], call[n - 1]);
+  printf ("  first frame painted                          min %7.1f  median %7.1f  max %7.1f ms\n",
+          first[0], first[n / 2], first[n - 1]);
+  printf ("  frame showing its end (last row mapped)      min %7.1f  median %7.1f  max %7.1f ms"
+          " (up to %u frames)\n",
+          end[0], end[n / 2], end[n - 1], frames_max);
+  printf ("  goal: under %.0f ms → %s (median %.1f ms, max %.1f ms)\n",
+          OPEN_GOAL_MS, end[n - 1] < OPEN_GOAL_MS ? "met" : "NOT met", end[n / 2], end[n - 1]);
+}
+
+/* ---- streaming ----------------------------------------------------------- */
+
+typedef struct {
+  gint64 start;      /* before-paint */
+  gint64 end;        /* after-paint */
+  gsize  length;     /* of the answer when painted */
+} Frame;
+
+typedef struct {
+  Bench       *b;
+  ByokMessage *answer;
+  GArray      *frames;        /* Frame */
+  gint64       frame_start;
+} StreamWatch;
+
+static void
+stream_before_paint_cb (GdkFrameClock *clock,
+                        StreamWatch   *watch)
+{
+  watch->frame_start = g_get_monotonic_time ();
+}
+
+static void
+stream_after_paint_cb (GdkFrameClock *clock,
+                       StreamWatch   *watch)
+{
+  Frame frame;
+
+  frame.end = g_get_monotonic_time ();
+  frame.start = watch->frame_start != 0 ? watch->frame_start : frame.end;
+  frame.length = watch->answer != NULL ? strlen (byok_message_get_content (watch->answer)) : 0;
+  watch->frame_start = 0;
+  g_array_append_val (watch->frames, frame);
+}
+
+/* Keeps the frame clock running: every refresh is a frame. */
+static gboolean
+keep_ticking (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  Bench *b = data;
+
+  return !byok_chat_page_get_busy (b->page);
+}
+
+static void
+print_frames (const char *label,
+              GArray     *frames,
+              guint       from,
+              guint       to)
+{
+  g_autofree double *intervals = NULL;
+  g_autofree double *work = NULL;
+  guint n = 0;
+  guint over_frame = 0, over_dropped = 0, work_over = 0, with_text = 0;
+  guint buckets[6] = { 0 };
+  static const double edges[] = { 17.5, 25, 33.4, 50, 100 };
+  double longest_at = 0;
+
+  if (to <= from + 1)
+    {
+      printf ("%s: not enough frames (%u)\n", label, to - from);
+      return;
+    }
+  intervals = g_new (double, to - from);
+  work = g_new (double, to - from);
+  for (guint i = from + 1; i < to; i++)
+    {
+      const Frame *prev = &g_array_index (frames, Frame, i - 1);
+      const Frame *frame = &g_array_index (frames, Frame, i);
+      double interval = ms_between (prev->end, frame->end);
+      guint bucket = 0;
+
+      intervals[n] = interval;
+      work[n] = ms_between (frame->start, frame->end);
+      if (interval > FRAME_60HZ_MS)
+        over_frame++;
+      if (interval > DROPPED_MS)
+        over_dropped++;
+      if (work[n] > FRAME_60HZ_MS)
+        work_over++;
+      if (frame->length != prev->length)
+        with_text++;
+      while (bucket < G_N_ELEMENTS (edges) && interval > edges[bucket])
+        bucket++;
+      buckets[bucket]++;
+      if (interval >= longest_at)
+        longest_at = interval;
+      n++;
+    }
+  qsort (intervals, n, sizeof intervals[0], compare_double);
+  qsort (work, n, sizeof work[0], compare_double);
+
+  printf ("%s: %u frames, %u of them with new text\n", label, n, with_text);
+  printf ("  interval between painted frames: median %.1f ms, p95 %.1f ms, p99 %.1f ms, longest %.1f ms\n",
+          quantile (intervals, n, 0.5), quantile (intervals, n, 0.95), quantile (intervals, n, 0.99),
+          intervals[n - 1]);
+  printf ("  frames over %.1f ms: %u (%.1f %%); over %.0f ms (dropped): %u (%.1f %%)\n",
+          FRAME_60HZ_MS, over_frame, 100.0 * over_frame / n, DROPPED_MS, over_dropped, 100.0 * over_dropped / n);
+  printf ("  intervals: ≤17.5 ms %u · ≤25 ms %u · ≤33.4 ms %u · ≤50 ms %u · ≤100 ms %u · >100 ms %u\n",
+          buckets[0], buckets[1], buckets[2], buckets[3], buckets[4], buckets[5]);
+  printf ("  work in a frame (before-paint → after-paint): median %.1f ms, p95 %.1f ms, longest %.1f ms; "
+          "%u frames over %.1f ms\n",
+          quantile (work, n, 0.5), quantile (work, n, 0.95), work[n - 1], work_over, FRAME_60HZ_MS);
+}
+
+/* Longest interval between painted frames in the stream's @part (0…1). */
+static void
+print_progression (GArray *frames,
+                   guint   from,
+                   guint   to)
+{
+  guint parts = 5;
+
+  printf ("  longest / median interval by fifth of the stream:");
+  for (guint p = 0; p < parts; p++)
+    {
+      guint a = from + (to - from) * p / parts;
+      guint z = from + (to - from) * (p + 1) / parts;
+      g_autofree double *intervals = g_new (double, MAX (z - a, 1));
+      guint n = 0;
+
+      for (guint i = MAX (a, from + 1); i < z; i++)
+        intervals[n++] = ms_between (g_array_index (frames, Frame, i - 1).end, g_array_index (frames, Frame, i).end);
+      qsort (intervals, n, sizeof intervals[0], compare_double);
+      printf ("%s %.0f/%.1f", p > 0 ? " ·" : "", n > 0 ? intervals[n - 1] : 0.0, quantile (intervals, n, 0.5));
+    }
+  printf (" ms\n");
+}
+
+static void
+bench_stream (Bench *b,
+              guint  tokens)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (99);
+  g_autofree char *text = make_long_answer ((gsize) tokens * CHARS_PER_TOKEN, rand);
+  StreamWatch watch = { b, NULL, g_array_new (FALSE, FALSE, sizeof (Frame)), 0 };
+  ByokComposer *composer = composer_of (b);
+  guint n_events, n_writes;
+  gulong before, after;
+  guint tick;
+  gint64 sent, send_returned, done;
+  guint first_text = G_MAXUINT, last_frame;
+  gboolean finished;
+
+  byok_test_server_add_reply (b->server, CHAT_PATH,
+                              make_stream_reply (text, (gsize) TOKENS_PER_EVENT * CHARS_PER_TOKEN, tokens,
+                                                 &n_events, &n_writes));
+  printf ("streaming %u tokens (%zu characters of Markdown) in %u events, %u writes %u ms apart\n",
+          tokens, strlen (text), n_events, n_writes, WRITE_DELAY_MS);
+
+  settle (b);
+  before = g_signal_connect (b->clock, "before-paint", G_CALLBACK (stream_before_paint_cb), &watch);
+  after = g_signal_connect (b->clock, "after-paint", G_CALLBACK (stream_after_paint_cb), &watch);
+  tick = gtk_widget_add_tick_callback (b->window, keep_ticking, NULL, NULL);
+
+  byok_composer_set_text (composer, "Now write it all down: every part, in detail.");
+  sent = g_get_monotonic_time ();
+  if (!byok_composer_send (composer))
+    {
+      printf ("the composer did not send; no stream measured\n");
+      goto out;
+    }
+  send_returned = g_get_monotonic_time ();
+  watch.answer = g_object_ref (last_message (b));
+  finished = iterate_until (not_busy, b, GIVE_UP_US);
+  done = g_get_monotonic_time ();
+  last_frame = watch.frames->len;
+  settle (b);
+
+  for (guint i = 0; i < watch.frames->len; i++)
+    if (g_array_index (watch.frames, Frame, i).length > 0)
+      {
+        first_text = i;
+        break;
+      }
+
+  printf ("  send (store the prompt and the answer, build a request of %" G_GINT64_FORMAT " messages): %.1f ms\n",
+          byok_message_get_position (watch.answer), ms_between (sent, send_returned));
+  if (!finished || first_text == G_MAXUINT)
+    {
+      printf ("  the answer did not %s within %.0f s\n", first_text == G_MAXUINT ? "start" : "finish",
+              GIVE_UP_US / 1e6);
+      goto out;
+    }
+  {
+    const Frame *first = &g_array_index (watch.frames, Frame, first_text);
+    double seconds = ms_between (first->end, done) / 1000.0;
+    double longest_before = 0;
+
+    for (guint i = 1; i <= first_text; i++)
+      longest_before = MAX (longest_before, ms_between (g_array_index (watch.frames, Frame, i - 1).end,
+                                                        g_array_index (watch.frames, Frame, i).end));
+    printf ("  send → first text painted: %.1f ms (longest interval between frames before it: %.1f ms)\n",
+            ms_between (sent, first->end), longest_before);
+    printf ("  first text → answer complete: %.2f s (%.0f tokens/s); %s, %zu characters shown\n",
+            seconds, tokens / seconds, byok_message_get_status (watch.answer),
+            strlen (byok_message_get_content (watch.answer)));
+  }
+  print_frames ("while streaming", watch.frames, first_text, last_frame);
+  print_progression (watch.frames, first_text, last_frame);
+  {
+    double longest = 0;
+
+    for (guint i = first_text + 1; i < last_frame; i++)
+      longest = MAX (longest, ms_between (g_array_index (watch.frames, Frame, i - 1).end,
+                                          g_array_index (watch.frames, Frame, i).end));
+    printf ("  goal: no frame over %.0f ms while streaming → %s (longest %.1f ms)\n",
+            DROPPED_MS, longest <= DROPPED_MS ? "met" : "NOT met", longest);
+  }
+
+out:
+  gtk_widget_remove_tick_callback (b->window, tick);
+  g_signal_handler_disconnect (b->clock, before);
+  g_signal_handler_disconnect (b->clock, after);
+  g_clear_object (&watch.answer);
+  g_array_unref (watch.frames);
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *db_path = NULL;
+  ByokConversation *conversation;
+  ByokConversation *other;
+  guint n_messages = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : DEFAULT_MESSAGES;
+  guint tokens = argc > 2 ? (guint) g_ascii_strtoull (argv[2], NULL, 10) : DEFAULT_TOKENS;
+  gint64 long_id, short_id;
+  Bench b = { 0 };
+
+  if (!ensure_display (argc, argv))
+    return 0;
+  isolate_environment ();
+  setvbuf (stdout, NULL, _IOLBF, 0);
+
+  gtk_init ();
+  adw_init ();
+
+  dir = g_dir_make_tmp ("byok-bench-long-XXXXXX", &error);
+  if (dir == NULL)
+    g_error ("%s", error->message);
+  db_path = g_build_filename (dir, "byok.db", NULL);
+
+  printf ("GTK %u.%u.%u, libadwaita %u.%u.%u, renderer %s, display %s; database in %s\n",
+          gtk_get_major_version (), gtk_get_minor_version (), gtk_get_micro_version (),
+          adw_get_major_version (), adw_get_minor_version (), adw_get_micro_version (),
+          g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "default",
+          g_getenv ("WAYLAND_DISPLAY") != NULL ? "Wayland" :
+          g_getenv ("BYOK_BENCH_UNDER_XVFB") != NULL ? "Xvfb (software)" : "X11", dir);
+
+  b.server = byok_test_server_new ();
+  open_engine (&b, db_path);
+  long_id = fill (b.engine, n_messages, &short_id);
+
+  open_window (&b);
+  /* The page's own objects for the two conversations. */
+  conversation = byok_conversation_store_lookup (byok_chat_page_get_store (b.page), long_id);
+  other = byok_conversation_store_lookup (byok_chat_page_get_store (b.page), short_id);
+  {
+    GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (b.window));
+
+    printf ("window 1000×700, GSK renderer %s\n", renderer != NULL ? G_OBJECT_TYPE_NAME (renderer) : "none");
+  }
+  settle (&b);
+
+  bench_open (&b, conversation, other);
+  bench_stream (&b, tokens);
+
+  gtk_window_destroy (GTK_WINDOW (b.window));
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_clear_object (&b.engine);
+  g_clear_object (&b.server);
+  remove_dir (dir);
+  return 0;
+}

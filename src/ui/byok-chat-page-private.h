@@ -1,0 +1,129 @@
+/* byok-chat-page-private.h — what byok-chat-page.c (the page, its sidebar
+ * and actions) and byok-chat-page-stream.c (sending and streaming answers)
+ * share */
+#pragma once
+
+#include "byok-chat-page.h"
+#include "byok-compare-view.h"
+#include "byok-composer.h"
+
+G_BEGIN_DECLS
+
+/* How often a streaming answer is written to the database. */
+#define BYOK_CHAT_PAGE_SAVE_INTERVAL_MS 1000
+
+struct _ByokChatPage
+{
+  AdwBin                 parent_instance;
+
+  ByokEngine            *engine;
+  ByokConversationStore *store;
+  GCancellable          *cancellable;
+
+  /* The open conversation, NULL for a new one not stored yet. */
+  ByokConversation      *conversation;
+  GListModel            *messages;
+
+  /* Sidebar */
+  GListModel            *search_results;
+  GtkSingleSelection    *conversation_selection;
+  gboolean               syncing_selection;
+
+  /* Streaming answers: ByokChatRequest* → ChatStream*. */
+  GHashTable            *streams;
+  guint                  tick_id;
+
+  /* Following the end of the message list. */
+  gboolean               stick_to_bottom;
+  guint                  scroll_tick_id;
+  gboolean               scrolling;
+  double                 last_scroll_value;
+
+  /* Which providers can be used now. */
+  GStrv                  available;
+  GStrv                  routable;      /* where Auto may send */
+  gboolean               keys_known;
+  gboolean               has_key;
+  gboolean               has_local;
+  gboolean               local_mode;
+
+  gint64                 pending_regenerate_id;
+
+  /* The estimate beside the model picker (byok-chat-page-estimate.c). */
+  GSettings             *settings;
+  gint64                 history_tokens;
+  gboolean               history_valid;
+  gint64                 estimated_tokens;
+  guint                  estimate_id;
+  char                  *suggested_provider;
+  char                  *suggested_model;
+
+  /* Template */
+  AdwToastOverlay       *toast_overlay;
+  GtkStack              *main_stack;
+  AdwStatusPage         *empty_page;
+  GtkButton             *local_button;
+  AdwLeaflet            *leaflet;
+  GtkWidget             *sidebar;
+  GtkSearchEntry        *search_entry;
+  GtkStack              *sidebar_stack;
+  GtkListView           *conversation_list;
+  GtkWidget             *content;
+  GtkLabel              *title_label;
+  GtkLabel              *cost_label;
+  GtkMenuButton         *conversation_menu_button;
+  GtkStack              *content_stack;
+  AdwStatusPage         *start_page;
+  GtkScrolledWindow     *messages_scroller;
+  GtkListView           *message_list;
+  ByokComposer          *composer;
+  GtkToggleButton       *compare_button;
+  ByokCompareView       *compare_view;
+};
+
+/* byok-chat-page.c */
+void         byok_chat_page_toast              (ByokChatPage     *self,
+                                                const char       *text);
+void         byok_chat_page_update_state       (ByokChatPage     *self);
+void         byok_chat_page_update_cost        (ByokChatPage     *self);
+ByokMessage *byok_chat_page_find_message       (ByokChatPage     *self,
+                                                gint64            id);
+void         byok_chat_page_scroll_to_end      (ByokChatPage     *self);
+
+/* byok-chat-page-estimate.c */
+void         byok_chat_page_invalidate_history (ByokChatPage     *self);
+void         byok_chat_page_schedule_estimate  (ByokChatPage     *self);
+void         byok_chat_page_use_suggestion     (ByokChatPage     *self);
+gboolean     byok_chat_page_route              (ByokChatPage     *self,
+                                                ByokConversation *conversation,
+                                                ByokChatRequest  *request,
+                                                char            **provider_id,
+                                                char            **model_id,
+                                                GStrv            *fallbacks,
+                                                GError          **error);
+
+/* byok-chat-page-stream.c */
+void         byok_chat_page_streams_init       (ByokChatPage     *self);
+void         byok_chat_page_streams_detach     (ByokChatPage     *self);
+gboolean     byok_chat_page_is_streaming       (ByokChatPage     *self,
+                                                ByokConversation *conversation);
+void         byok_chat_page_update_busy        (ByokChatPage     *self);
+void         byok_chat_page_on_delta           (ByokEngine       *engine,
+                                                ByokChatRequest  *request,
+                                                const char       *text,
+                                                ByokChatPage     *self);
+void         byok_chat_page_on_reasoning_delta (ByokEngine       *engine,
+                                                ByokChatRequest  *request,
+                                                const char       *text,
+                                                ByokChatPage     *self);
+void         byok_chat_page_send               (ByokChatPage     *self,
+                                                const char       *text);
+void         byok_chat_page_stop               (ByokChatPage     *self,
+                                                ByokConversation *conversation);
+void         byok_chat_page_regenerate         (ByokChatPage     *self,
+                                                ByokMessage      *answer);
+void         byok_chat_page_resend             (ByokChatPage     *self,
+                                                ByokMessage      *message,
+                                                const char       *text);
+
+G_END_DECLS

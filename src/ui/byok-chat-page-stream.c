@@ -1,0 +1,481 @@
+/* byok-chat-page-stream.c — sending a message and streaming the answer
+ *
+ * One ChatStream per answer being written. The engine's "delta" signals
+ * are collected into the stream's pending text and handed to the message
+ * at most once per frame (a tick callback on the page), so a fast stream
+ * costs one Markdown append per frame, not one per token. The message is
+ * saved to the store about once a second while it streams and once more at
+ * the end. Stop cancels the call at once: the text already shown stays,
+ * marked partial.
+ *
+ * A stream holds the engine, the store and the message, and outlives the
+ * page if it must: a page disposed mid-answer cancels the call, and the
+ * callback still saves what arrived.
+ */
+#define G_LOG_DOMAIN "byok-chat-page"
+
+#include "config.h"
+
+#include <math.h>
+#include <glib/gi18n.h>
+
+#include "byok-chat-page-private.h"
+#include "byok-error.h"
+#include "byok-message-row.h"
+
+typedef struct {
+  ByokChatPage          *page;          /* NULL once the page is gone */
+  ByokEngine            *engine;
+  ByokConversationStore *store;
+  ByokConversation      *conversation;
+  ByokMessage           *message;
+  ByokChatRequest       *request;
+  GCancellable          *cancellable;
+  GString               *pending_text;
+  GString               *pending_reasoning;
+  guint                  save_id;
+  gboolean               stopped;
+  char                  *stopped_text;
+  char                  *stopped_reasoning;
+} ChatStream;
+
+static void
+chat_stream_free (ChatStream *stream)
+{
+  g_clear_handle_id (&stream->save_id, g_source_remove);
+  g_clear_object (&stream->engine);
+  g_clear_object (&stream->store);
+  g_clear_object (&stream->conversation);
+  g_clear_object (&stream->message);
+  g_clear_pointer (&stream->request, byok_chat_request_unref);
+  g_clear_object (&stream->cancellable);
+  g_string_free (stream->pending_text, TRUE);
+  g_string_free (stream->pending_reasoning, TRUE);
+  g_free (stream->stopped_text);
+  g_free (stream->stopped_reasoning);
+  g_free (stream);
+}
+
+/* Pending text → the message (whose rows append it to their views). */
+static void
+chat_stream_flush (ChatStream *stream)
+{
+  if (stream->pending_reasoning->len > 0)
+    {
+      byok_message_append_reasoning (stream->message, stream->pending_reasoning->str);
+      g_string_truncate (stream->pending_reasoning, 0);
+    }
+  if (stream->pending_text->len > 0)
+    {
+      byok_message_append_content (stream->message, stream->pending_text->str);
+      g_string_truncate (stream->pending_text, 0);
+    }
+}
+
+static void
+chat_stream_save (ChatStream *stream)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (byok_message_get_id (stream->message) == 0)
+    return;
+  if (!byok_conversation_store_save_message (stream->store, stream->message, &error) &&
+      !g_error_matches (error, BYOK_ERROR, BYOK_ERROR_INVALID))
+    g_warning ("Could not save the answer: %s", error->message);
+}
+
+static gboolean
+chat_stream_save_cb (gpointer data)
+{
+  ChatStream *stream = data;
+
+  chat_stream_flush (stream);
+  chat_stream_save (stream);
+  return G_SOURCE_CONTINUE;
+}
+
+static ChatStream *
+find_stream (ByokChatPage     *self,
+             ByokConversation *conversation)
+{
+  GHashTableIter iter;
+  ChatStream *stream;
+
+  if (conversation == NULL)
+    return NULL;
+
+  g_hash_table_iter_init (&iter, self->streams);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &stream))
+    if (stream->conversation == conversation && !stream->stopped)
+      return stream;
+  return NULL;
+}
+
+gboolean
+byok_chat_page_is_streaming (ByokChatPage     *self,
+                             ByokConversation *conversation)
+{
+  return find_stream (self, conversation) != NULL;
+}
+
+/* What can be done depends on whether the open conversation streams. */
+void
+byok_chat_page_update_busy (ByokChatPage *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean busy = byok_chat_page_is_streaming (self, self->conversation);
+  gboolean has_store = self->store != NULL;
+
+  byok_composer_set_streaming (self->composer, busy);
+  gtk_widget_action_set_enabled (widget, "chat.stop", busy);
+  gtk_widget_action_set_enabled (widget, "chat.regenerate", has_store && !busy && self->conversation != NULL);
+  gtk_widget_action_set_enabled (widget, "chat.regenerate-message", has_store && !busy);
+  gtk_widget_action_set_enabled (widget, "chat.regenerate-message-with", has_store && !busy);
+  gtk_widget_action_set_enabled (widget, "chat.resend-message", has_store && !busy);
+  gtk_widget_action_set_enabled (widget, "chat.delete-message", has_store && !busy);
+}
+
+/* ---- deltas and frames --------------------------------------------------- */
+
+static gboolean
+flush_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *frame_clock,
+               gpointer       user_data)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+  GHashTableIter iter;
+  ChatStream *stream;
+
+  self->tick_id = 0;
+  g_hash_table_iter_init (&iter, self->streams);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &stream))
+    if (!stream->stopped)
+      chat_stream_flush (stream);
+  return G_SOURCE_REMOVE;
+}
+
+/* A mapped page shows new text on the next frame; a hidden one (another
+ * page is shown) lets the save timer hand it over once a second. */
+static void
+schedule_flush (ByokChatPage *self)
+{
+  if (self->tick_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), flush_tick_cb, NULL, NULL);
+}
+
+void
+byok_chat_page_on_delta (ByokEngine      *engine,
+                         ByokChatRequest *request,
+                         const char      *text,
+                         ByokChatPage    *self)
+{
+  ChatStream *stream = g_hash_table_lookup (self->streams, request);
+
+  if (stream == NULL || stream->stopped)
+    return;
+  g_string_append (stream->pending_text, text);
+  schedule_flush (self);
+}
+
+void
+byok_chat_page_on_reasoning_delta (ByokEngine      *engine,
+                                   ByokChatRequest *request,
+                                   const char      *text,
+                                   ByokChatPage    *self)
+{
+  ChatStream *stream = g_hash_table_lookup (self->streams, request);
+
+  if (stream == NULL || stream->stopped)
+    return;
+  g_string_append (stream->pending_reasoning, text);
+  schedule_flush (self);
+}
+
+/* ---- the end of an answer ------------------------------------------------ */
+
+static void
+chat_done_cb (GObject      *source,
+              GAsyncResult *async,
+              gpointer      user_data)
+{
+  ChatStream *stream = user_data;
+  ByokChatPage *self = stream->page;
+  g_autoptr(ByokChatResult) result = byok_engine_chat_finish (BYOK_ENGINE (source), async);
+  gboolean cancelled;
+  gboolean known = FALSE;
+  double cost;
+
+  g_clear_handle_id (&stream->save_id, g_source_remove);
+  if (!stream->stopped)
+    chat_stream_flush (stream);
+
+  cancelled = result->error != NULL && g_str_equal (byok_error_get_class (result->error), "CANCELLED");
+  g_debug ("answer finished: %s", byok_error_get_class (result->error));
+
+  if (g_error_matches (result->error, BYOK_ERROR, BYOK_ERROR_RATE_LIMIT) && result->retry_after_us >= 0)
+    byok_message_row_note_retry_at (stream->message, g_get_real_time () + result->retry_after_us);
+  byok_message_set_from_result (stream->message, result);
+  if (stream->stopped && cancelled)
+    {
+      /* Keep exactly what the person saw when they pressed Stop. */
+      byok_message_set_content (stream->message, stream->stopped_text);
+      byok_message_set_reasoning (stream->message, stream->stopped_reasoning);
+    }
+  cost = byok_engine_cost_of_result (stream->engine, result, &known);
+  byok_message_set_cost (stream->message, known && isfinite (cost), known && isfinite (cost) ? cost : 0);
+  chat_stream_save (stream);
+
+  if (self != NULL)
+    {
+      g_hash_table_remove (self->streams, stream->request);
+      byok_chat_page_update_busy (self);
+      byok_chat_page_update_cost (self);
+    }
+  chat_stream_free (stream);
+}
+
+/* ---- asking -------------------------------------------------------------- */
+
+/* Asks @conversation's model to answer its stored messages: appends a
+ * streaming answer and starts the call. */
+static void
+start_answer (ByokChatPage     *self,
+              ByokConversation *conversation)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokChatRequest) request = NULL;
+  g_autoptr(ByokMessage) answer = NULL;
+  g_autofree char *provider = NULL;
+  g_autofree char *model = NULL;
+  g_auto(GStrv) fallbacks = NULL;
+  ChatStream *stream;
+
+  request = byok_conversation_store_build_request (self->store, conversation, -1, &error);
+  if (request == NULL)
+    {
+      byok_chat_page_toast (self, error->message);
+      return;
+    }
+  request->stream = TRUE;
+  /* "Auto" and the fallback chain become a model and a list to try. */
+  if (!byok_chat_page_route (self, conversation, request, &provider, &model, &fallbacks, &error))
+    {
+      byok_chat_page_toast (self, error->message);
+      return;
+    }
+
+  answer = byok_message_new (BYOK_MESSAGE_ROLE_ASSISTANT, "");
+  byok_message_set_status (answer, BYOK_MESSAGE_STATUS_STREAMING);
+  byok_message_set_provider (answer, provider);
+  byok_message_set_model (answer, model);
+  if (!byok_conversation_store_append_message (self->store, conversation, answer, &error))
+    {
+      byok_chat_page_toast (self, error->message);
+      return;
+    }
+
+  stream = g_new0 (ChatStream, 1);
+  stream->page = self;
+  stream->engine = g_object_ref (self->engine);
+  stream->store = g_object_ref (self->store);
+  stream->conversation = g_object_ref (conversation);
+  stream->message = g_object_ref (answer);
+  stream->request = byok_chat_request_ref (request);
+  stream->cancellable = g_cancellable_new ();
+  stream->pending_text = g_string_new (NULL);
+  stream->pending_reasoning = g_string_new (NULL);
+  stream->save_id = g_timeout_add (BYOK_CHAT_PAGE_SAVE_INTERVAL_MS, chat_stream_save_cb, stream);
+  g_hash_table_insert (self->streams, stream->request, stream);
+
+  self->stick_to_bottom = TRUE;
+  byok_chat_page_update_busy (self);
+  byok_chat_page_update_state (self);
+
+  byok_engine_chat_async (self->engine, request, provider, model, (const char * const *) fallbacks,
+                          byok_conversation_get_id (conversation),
+                          stream->cancellable, chat_done_cb, stream);
+}
+
+/* The first line of the first message, short enough for the sidebar. */
+static char *
+make_title (const char *text)
+{
+  const char *end = strchr (text, '\n');
+  g_autofree char *line = end != NULL ? g_strndup (text, end - text) : g_strdup (text);
+  glong length;
+
+  g_strstrip (line);
+  length = g_utf8_strlen (line, -1);
+  if (length <= 60)
+    return g_steal_pointer (&line);
+  {
+    g_autofree char *cut = g_utf8_substring (line, 0, 59);
+    return g_strconcat (g_strchomp (cut), "…", NULL);
+  }
+}
+
+/* Sends @text in the open conversation, creating it if it is new. */
+void
+byok_chat_page_send (ByokChatPage *self,
+                     const char   *text)
+{
+  ByokModelPicker *picker = byok_composer_get_picker (self->composer);
+  const char *provider = byok_model_picker_get_provider_id (picker);
+  const char *model = byok_model_picker_get_model_id (picker);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokMessage) message = NULL;
+  ByokConversation *conversation = self->conversation;
+
+  if (self->store == NULL || self->engine == NULL || provider == NULL || model == NULL)
+    return;
+  if (byok_chat_page_is_streaming (self, conversation))
+    return;
+
+  if (conversation == NULL)
+    {
+      g_autofree char *title = make_title (text);
+      g_autoptr(ByokConversation) created = NULL;
+      ByokChatSettings *settings = byok_composer_get_settings (self->composer);
+      ByokConversation *draft = byok_chat_settings_get_conversation (settings);
+
+      created = byok_conversation_store_create (self->store, title, provider, model, &error);
+      if (created == NULL)
+        {
+          byok_chat_page_toast (self, error->message);
+          return;
+        }
+      /* Settings chosen before the first message belong to it. */
+      if (draft != NULL)
+        {
+          byok_conversation_set_system_prompt (created, byok_conversation_get_system_prompt (draft));
+          byok_conversation_set_temperature (created, byok_conversation_get_temperature (draft));
+          byok_conversation_set_max_tokens (created, byok_conversation_get_max_tokens (draft));
+          if (!byok_conversation_store_save_conversation (self->store, created, &error))
+            {
+              g_warning ("Could not save the conversation's settings: %s", error->message);
+              g_clear_error (&error);
+            }
+        }
+      byok_chat_page_open_conversation (self, created);
+      conversation = created;
+    }
+  else if (g_strcmp0 (byok_conversation_get_provider (conversation), provider) != 0 ||
+           g_strcmp0 (byok_conversation_get_model (conversation), model) != 0)
+    {
+      byok_conversation_set_provider (conversation, provider);
+      byok_conversation_set_model (conversation, model);
+      if (!byok_conversation_store_save_conversation (self->store, conversation, &error))
+        {
+          byok_chat_page_toast (self, error->message);
+          return;
+        }
+    }
+
+  message = byok_message_new (BYOK_MESSAGE_ROLE_USER, text);
+  byok_message_set_attachments (message, byok_composer_get_attachments (self->composer));
+  if (!byok_conversation_store_append_message (self->store, conversation, message, &error))
+    {
+      byok_chat_page_toast (self, error->message);
+      return;
+    }
+  start_answer (self, conversation);
+}
+
+/* Stop: cancel the call, keep the text shown, mark it partial — now, not
+ * when the cancelled call has wound down. */
+void
+byok_chat_page_stop (ByokChatPage     *self,
+                     ByokConversation *conversation)
+{
+  ChatStream *stream = find_stream (self, conversation);
+
+  if (stream == NULL)
+    return;
+
+  chat_stream_flush (stream);
+  stream->stopped = TRUE;
+  stream->stopped_text = g_strdup (byok_message_get_content (stream->message));
+  stream->stopped_reasoning = g_strdup (byok_message_get_reasoning (stream->message));
+  byok_message_set_status (stream->message, BYOK_MESSAGE_STATUS_PARTIAL);
+  g_cancellable_cancel (stream->cancellable);
+  chat_stream_save (stream);
+  byok_chat_page_update_busy (self);
+}
+
+/* Asks again for @answer: it and everything after it are replaced. */
+void
+byok_chat_page_regenerate (ByokChatPage *self,
+                           ByokMessage  *answer)
+{
+  g_autoptr(GError) error = NULL;
+  ByokConversation *conversation = self->conversation;
+
+  if (conversation == NULL || byok_chat_page_is_streaming (self, conversation))
+    return;
+
+  if (answer != NULL &&
+      !byok_conversation_store_delete_messages_after (self->store, conversation,
+                                                      byok_message_get_position (answer) - 1, &error))
+    {
+      byok_chat_page_toast (self, error->message);
+      return;
+    }
+  start_answer (self, conversation);
+}
+
+/* Edit and resend: @message gets @text, what came after it goes, and the
+ * model is asked again. */
+void
+byok_chat_page_resend (ByokChatPage *self,
+                       ByokMessage  *message,
+                       const char   *text)
+{
+  g_autoptr(GError) error = NULL;
+  ByokConversation *conversation = self->conversation;
+
+  if (conversation == NULL || byok_chat_page_is_streaming (self, conversation))
+    return;
+
+  byok_message_set_content (message, text);
+  if (!byok_conversation_store_save_message (self->store, message, &error) ||
+      !byok_conversation_store_delete_messages_after (self->store, conversation,
+                                                      byok_message_get_position (message), &error))
+    {
+      byok_chat_page_toast (self, error->message);
+      return;
+    }
+  start_answer (self, conversation);
+}
+
+/* ---- life ---------------------------------------------------------------- */
+
+void
+byok_chat_page_streams_init (ByokChatPage *self)
+{
+  self->streams = g_hash_table_new (NULL, NULL);
+}
+
+/* The page goes (or changes engine): cancel every call; their callbacks
+ * still save what arrived. */
+void
+byok_chat_page_streams_detach (ByokChatPage *self)
+{
+  GHashTableIter iter;
+  ChatStream *stream;
+
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
+
+  g_hash_table_iter_init (&iter, self->streams);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &stream))
+    {
+      chat_stream_flush (stream);
+      chat_stream_save (stream);
+      stream->page = NULL;
+      g_cancellable_cancel (stream->cancellable);
+      g_hash_table_iter_remove (&iter);
+    }
+}

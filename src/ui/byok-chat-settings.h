@@ -1,0 +1,24 @@
+/* byok-chat-settings.h — a conversation's system prompt, temperature and
+ * output limit, in a popover
+ *
+ * The popover edits the ByokConversation it is given (its "system-prompt",
+ * "temperature" and "max-tokens" properties) and emits "changed" when it
+ * closes after an edit, for the caller to save the conversation.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "byok-conversation.h"
+
+G_BEGIN_DECLS
+
+#define BYOK_TYPE_CHAT_SETTINGS (byok_chat_settings_get_type ())
+G_DECLARE_FINAL_TYPE (ByokChatSettings, byok_chat_settings, BYOK, CHAT_SETTINGS, GtkPopover)
+
+GtkWidget        *byok_chat_settings_new              (void);
+ByokConversation *byok_chat_settings_get_conversation (ByokChatSettings *self);
+void              byok_chat_settings_set_conversation (ByokChatSettings *self,
+                                                       ByokConversation *conversation);
+
+G_END_DECLS

@@ -1,0 +1,964 @@
+/* byok-message-row.c — one message of the chat's list view */
+#define G_LOG_DOMAIN "byok-message-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "byok-attachment.h"
+#include "byok-error.h"
+#include "byok-format.h"
+#include "byok-markdown-view.h"
+#include "byok-message-row.h"
+
+struct _ByokMessageRow
+{
+  AdwBin           parent_instance;
+
+  ByokMessage     *message;
+  ByokCatalog     *catalog;
+  gboolean         editing;
+  guint            retry_timeout_id;
+  gint64           retry_at_us;    /* when "Retry" of a rate limit is offered */
+
+  GtkWidget       *markdown;       /* ByokMarkdownView */
+
+  GtkBox          *box;
+  GtkFlowBox      *attachments_box;
+  GtkStack        *user_stack;
+  GtkLabel        *user_label;
+  GtkTextView     *edit_view;
+  GtkExpander     *reasoning_expander;
+  GtkLabel        *reasoning_label;
+  GtkBox          *content_box;
+  GtkBox          *waiting_box;
+  GtkSpinner      *spinner;
+  GtkLabel        *waiting_label;
+  GtkBox          *partial_box;
+  GtkBox          *error_box;
+  GtkLabel        *error_title;
+  GtkLabel        *error_label;
+  GtkButton       *error_button;
+  GtkLabel        *caption_label;
+  GtkLabel        *fallback_label;
+  GtkBox          *actions_box;
+  GtkButton       *edit_button;
+  GtkButton       *regenerate_button;
+  GtkMenuButton   *more_button;
+  GMenuModel      *more_menu;
+};
+
+G_DEFINE_FINAL_TYPE (ByokMessageRow, byok_message_row, ADW_TYPE_BIN)
+
+#define RETRY_AT_KEY "byok-message-row-retry-at"
+
+/**
+ * byok_message_row_note_retry_at:
+ * @message: a rate-limited answer
+ * @real_time_us: when the provider said a retry may succeed
+ *   (g_get_real_time() plus its Retry-After)
+ *
+ * Tells the rows showing @message when to offer "Retry". Without it they
+ * wait BYOK_MESSAGE_ROW_RATE_LIMIT_WAIT_US after the answer ended. The
+ * note lives with the message object, not in the database.
+ */
+void
+byok_message_row_note_retry_at (ByokMessage *message,
+                                gint64       real_time_us)
+{
+  gint64 *at = g_new (gint64, 1);
+
+  g_return_if_fail (BYOK_IS_MESSAGE (message));
+
+  *at = real_time_us;
+  g_object_set_data_full (G_OBJECT (message), RETRY_AT_KEY, at, g_free);
+}
+
+GtkWidget *
+byok_message_row_new (void)
+{
+  return g_object_new (BYOK_TYPE_MESSAGE_ROW, NULL);
+}
+
+static gboolean
+is_user (ByokMessageRow *self)
+{
+  return self->message != NULL &&
+         g_strcmp0 (byok_message_get_role (self->message), BYOK_MESSAGE_ROLE_USER) == 0;
+}
+
+static gboolean
+has_status (ByokMessage *message,
+            const char  *status)
+{
+  return g_strcmp0 (byok_message_get_status (message), status) == 0;
+}
+
+/* ---- captions ------------------------------------------------------------ */
+
+static const char *
+provider_name (ByokCatalog *catalog,
+               const char  *provider_id)
+{
+  ByokProvider *provider = NULL;
+
+  if (provider_id == NULL)
+    return NULL;
+  if (catalog != NULL)
+    provider = byok_catalog_lookup_provider (catalog, provider_id);
+  return provider != NULL ? byok_provider_get_name (provider) : provider_id;
+}
+
+/**
+ * byok_message_row_format_caption:
+ * @catalog: (nullable): for the provider's name
+ *
+ * The line under an answer: "OpenAI · gpt-4o · 1,234 in · 567 out · 1,000
+ * cached · $0.0042 · first token 850 ms · 2.4 s total".
+ *
+ * Returns: (transfer full) (nullable): the caption, or %NULL for a message
+ *   that has none (a user's message, an answer still streaming)
+ */
+char *
+byok_message_row_format_caption (ByokMessage *message,
+                                 ByokCatalog *catalog)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  ByokUsage usage;
+
+  g_return_val_if_fail (BYOK_IS_MESSAGE (message), NULL);
+
+  if (g_strcmp0 (byok_message_get_role (message), BYOK_MESSAGE_ROLE_ASSISTANT) != 0 ||
+      has_status (message, BYOK_MESSAGE_STATUS_STREAMING))
+    return NULL;
+
+  if (byok_message_get_provider (message) != NULL)
+    g_ptr_array_add (parts, g_strdup (provider_name (catalog, byok_message_get_provider (message))));
+  if (byok_message_get_model (message) != NULL)
+    g_ptr_array_add (parts, g_strdup (byok_message_get_model (message)));
+
+  byok_message_get_usage (message, &usage);
+  if (byok_message_get_has_usage (message))
+    {
+      g_autofree char *in = byok_format_tokens (usage.input_tokens);
+      g_autofree char *out = byok_format_tokens (usage.output_tokens);
+
+      /* Translators: prompt tokens of an answer ("1,234 in") */
+      g_ptr_array_add (parts, g_strdup_printf (_("%s in"), in));
+      /* Translators: generated tokens of an answer ("567 out") */
+      g_ptr_array_add (parts, g_strdup_printf (_("%s out"), out));
+      if (usage.cached_input_tokens > 0)
+        {
+          g_autofree char *cached = byok_format_tokens (usage.cached_input_tokens);
+          /* Translators: prompt tokens read from the provider's cache ("1,000 cached") */
+          g_ptr_array_add (parts, g_strdup_printf (_("%s cached"), cached));
+        }
+    }
+
+  if (byok_message_get_price_known (message))
+    g_ptr_array_add (parts, byok_format_usd (byok_message_get_cost_usd (message)));
+  else if (byok_message_get_has_usage (message) || !has_status (message, BYOK_MESSAGE_STATUS_ERROR))
+    g_ptr_array_add (parts, g_strdup (_("cost unknown")));
+
+  if (byok_message_get_ttft_us (message) >= 0)
+    {
+      g_autofree char *ttft = byok_format_duration_us (byok_message_get_ttft_us (message));
+      /* Translators: time to the first token of an answer ("first token 850 ms") */
+      g_ptr_array_add (parts, g_strdup_printf (_("first token %s"), ttft));
+    }
+  if (byok_message_get_latency_us (message) >= 0)
+    {
+      g_autofree char *total = byok_format_duration_us (byok_message_get_latency_us (message));
+      /* Translators: the whole time of an answer ("2.4 s total") */
+      g_ptr_array_add (parts, g_strdup_printf (_("%s total"), total));
+    }
+
+  if (parts->len == 0)
+    return NULL;
+  g_ptr_array_add (parts, NULL);
+  /* Translators: what separates the parts of an answer's caption */
+  return g_strjoinv (_(" · "), (char **) parts->pdata);
+}
+
+/* A short name for an error class, where there was no HTTP status. */
+static const char *
+describe_class (const char *error_class)
+{
+  ByokErrorCode code;
+
+  if (!byok_error_code_from_string (error_class, &code))
+    return error_class;
+
+  switch (code)
+    {
+    case BYOK_ERROR_NO_KEY: return _("no key");
+    case BYOK_ERROR_AUTH: return _("key rejected");
+    case BYOK_ERROR_QUOTA: return _("out of credit");
+    case BYOK_ERROR_RATE_LIMIT: return _("rate limited");
+    case BYOK_ERROR_NOT_FOUND: return _("model not found");
+    case BYOK_ERROR_CONTEXT_LENGTH: return _("too long");
+    case BYOK_ERROR_BAD_REQUEST: return _("bad request");
+    case BYOK_ERROR_CONTENT_FILTER: return _("filtered");
+    case BYOK_ERROR_OVERLOADED: return _("overloaded");
+    case BYOK_ERROR_SERVER: return _("server error");
+    case BYOK_ERROR_NETWORK: return _("network error");
+    case BYOK_ERROR_TIMEOUT: return _("timed out");
+    case BYOK_ERROR_MALFORMED: return _("bad response");
+    case BYOK_ERROR_CANCELLED: return _("stopped");
+    case BYOK_ERROR_BUDGET: return _("over budget");
+    case BYOK_ERROR_KEYRING: return _("keyring unavailable");
+    case BYOK_ERROR_STORAGE: return _("storage error");
+    case BYOK_ERROR_INVALID: return _("invalid");
+    default: return error_class;
+    }
+}
+
+/**
+ * byok_message_row_format_fallback:
+ * @attempts: (nullable): a message's attempts summary
+ *   (byok_message_format_attempts(): "openai/gpt-4o: RATE_LIMIT (HTTP 429)
+ *   → moonshot/kimi-k2: ok")
+ * @catalog: (nullable): for the providers' names
+ *
+ * Says which attempts failed and who answered: "OpenAI 429 → answered by
+ * Moonshot (Kimi)".
+ *
+ * Returns: (transfer full) (nullable): the line, or %NULL when there was
+ *   at most one attempt
+ */
+char *
+byok_message_row_format_fallback (const char  *attempts,
+                                  ByokCatalog *catalog)
+{
+  g_auto(GStrv) steps = NULL;
+  g_autoptr(GString) out = NULL;
+  guint n;
+
+  if (attempts == NULL || *attempts == '\0')
+    return NULL;
+
+  steps = g_strsplit (attempts, " → ", -1);
+  n = g_strv_length (steps);
+  if (n < 2)
+    return NULL;
+
+  out = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      /* "provider/model: CLASS (HTTP 429)" or "provider/model: ok" */
+      const char *step = steps[i];
+      const char *slash = strchr (step, '/');
+      const char *colon = g_strrstr (step, ": ");
+      g_autofree char *provider_id = slash != NULL ? g_strndup (step, slash - step) : g_strdup (step);
+      const char *name = provider_name (catalog, provider_id);
+      g_autofree char *outcome = colon != NULL ? g_strdup (colon + 2) : g_strdup ("");
+      const char *http = strstr (outcome, "(HTTP ");
+
+      if (i > 0)
+        /* Translators: between two attempts of one answer ("OpenAI 429 → …") */
+        g_string_append (out, _(" → "));
+
+      if (g_str_equal (outcome, "ok"))
+        {
+          /* Translators: the provider that answered after a fallback */
+          g_string_append_printf (out, _("answered by %s"), name);
+          continue;
+        }
+      if (http != NULL)
+        {
+          guint status = (guint) g_ascii_strtoull (http + strlen ("(HTTP "), NULL, 10);
+          /* Translators: a failed attempt: provider and HTTP status ("OpenAI 429") */
+          g_string_append_printf (out, _("%s %u"), name, status);
+        }
+      else
+        {
+          char *space = strchr (outcome, ' ');
+
+          if (space != NULL)
+            *space = '\0';
+          /* Translators: a failed attempt: provider and what went wrong ("OpenAI timed out") */
+          g_string_append_printf (out, _("%s %s"), name, describe_class (outcome));
+        }
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* ---- the parts of the row ------------------------------------------------ */
+
+static GtkWidget *
+create_attachment_chip (ByokAttachment *attachment)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("text-x-generic-symbolic");
+  GtkWidget *name = gtk_label_new (attachment->name);
+  g_autofree char *tokens = byok_format_tokens (attachment->tokens);
+  /* Translators: the estimated size of an attached file ("≈12.3k tokens") */
+  g_autofree char *size_text = g_strdup_printf (_("≈%s tokens"), tokens);
+  GtkWidget *size = gtk_label_new (size_text);
+
+  gtk_widget_add_css_class (box, "attachment-chip");
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (name), 28);
+  gtk_label_set_width_chars (GTK_LABEL (name), MIN ((int) g_utf8_strlen (attachment->name, -1), 12));
+  gtk_label_set_selectable (GTK_LABEL (name), TRUE);
+  gtk_widget_add_css_class (size, "caption");
+  gtk_widget_add_css_class (size, "dim-label");
+  gtk_widget_add_css_class (size, "numeric");
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), size);
+  return box;
+}
+
+static void
+update_attachments (ByokMessageRow *self)
+{
+  GPtrArray *attachments = self->message != NULL && is_user (self)
+                           ? byok_message_get_attachments (self->message) : NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->attachments_box))) != NULL)
+    gtk_flow_box_remove (self->attachments_box, child);
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    gtk_flow_box_append (self->attachments_box, create_attachment_chip (g_ptr_array_index (attachments, i)));
+  gtk_widget_set_visible (GTK_WIDGET (self->attachments_box), attachments != NULL && attachments->len > 0);
+}
+
+static void
+update_user (ByokMessageRow *self)
+{
+  const char *content = byok_message_get_content (self->message);
+
+  gtk_label_set_label (self->user_label, content);
+  /* A message of files alone has no bubble. */
+  gtk_widget_set_visible (GTK_WIDGET (self->user_label), *content != '\0');
+  update_attachments (self);
+}
+
+/* The view appends a text that extends what it shows (a streaming answer)
+ * and renders anything else again. */
+static void
+update_content (ByokMessageRow *self)
+{
+  const char *content;
+
+  if (is_user (self))
+    {
+      update_user (self);
+      return;
+    }
+
+  content = self->message != NULL ? byok_message_get_content (self->message) : "";
+  byok_markdown_view_set_text (BYOK_MARKDOWN_VIEW (self->markdown), content);
+  gtk_widget_set_visible (GTK_WIDGET (self->content_box), *content != '\0');
+}
+
+static void
+update_reasoning (ByokMessageRow *self)
+{
+  const char *reasoning = self->message != NULL ? byok_message_get_reasoning (self->message) : "";
+  gboolean streaming = self->message != NULL && has_status (self->message, BYOK_MESSAGE_STATUS_STREAMING);
+  gboolean thinking = streaming && *byok_message_get_content (self->message) == '\0';
+
+  gtk_widget_set_visible (GTK_WIDGET (self->reasoning_expander), !is_user (self) && *reasoning != '\0');
+  gtk_expander_set_label (self->reasoning_expander, thinking ? _("Thinking…") : _("Reasoning"));
+  /* Only an open expander shows it: a closed one needs no layout. */
+  if (gtk_expander_get_expanded (self->reasoning_expander) ||
+      g_strcmp0 (gtk_label_get_label (self->reasoning_label), "") != 0)
+    gtk_label_set_label (self->reasoning_label, reasoning);
+}
+
+static void
+update_caption (ByokMessageRow *self)
+{
+  g_autofree char *caption = NULL;
+  g_autofree char *fallback = NULL;
+
+  if (self->message != NULL)
+    {
+      caption = byok_message_row_format_caption (self->message, self->catalog);
+      if (!is_user (self))
+        fallback = byok_message_row_format_fallback (byok_message_get_attempts (self->message), self->catalog);
+    }
+
+  gtk_label_set_label (self->caption_label, caption != NULL ? caption : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->caption_label), caption != NULL);
+  gtk_label_set_label (self->fallback_label, fallback != NULL ? fallback : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->fallback_label), fallback != NULL);
+}
+
+static void
+clear_retry_timeout (ByokMessageRow *self)
+{
+  if (self->retry_timeout_id != 0)
+    {
+      g_source_remove (self->retry_timeout_id);
+      self->retry_timeout_id = 0;
+    }
+}
+
+static gboolean
+retry_tick_cb (gpointer data);
+
+static void
+set_error_action (ByokMessageRow *self,
+                  const char     *action,
+                  GVariant       *target)
+{
+  /* Name last: the target's type must match the action's when it is set. */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->error_button), NULL);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->error_button), target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->error_button), action);
+}
+
+/* "Retry" of a rate limit counts down the wait, then is offered. While it
+ * waits the button has no action (the action would make it sensitive). */
+static void
+update_retry_countdown (ByokMessageRow *self)
+{
+  gint64 left = self->retry_at_us - g_get_real_time ();
+
+  if (left <= 0)
+    {
+      clear_retry_timeout (self);
+      gtk_button_set_label (self->error_button, _("_Retry"));
+      set_error_action (self, "chat.regenerate-message", g_variant_new_int64 (byok_message_get_id (self->message)));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->error_button), TRUE);
+      return;
+    }
+
+  {
+    g_autofree char *label = NULL;
+    int seconds = (int) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+
+    /* Translators: a button that becomes "Retry" after a rate limit's wait */
+    label = g_strdup_printf (ngettext ("Retry in %d second", "Retry in %d seconds", seconds), seconds);
+    gtk_button_set_label (self->error_button, label);
+    set_error_action (self, NULL, NULL);
+    gtk_widget_set_sensitive (GTK_WIDGET (self->error_button), FALSE);
+    if (self->retry_timeout_id == 0)
+      self->retry_timeout_id = g_timeout_add_seconds (1, retry_tick_cb, self);
+  }
+}
+
+static gboolean
+retry_tick_cb (gpointer data)
+{
+  ByokMessageRow *self = data;
+
+  update_retry_countdown (self);
+  return self->retry_timeout_id != 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* The fix a person can apply for each class of failure. */
+static void
+update_error (ByokMessageRow *self)
+{
+  const char *error_class = NULL;
+  const char *title = NULL;
+  const char *button = NULL;
+  const char *action = NULL;
+  GVariant *target = NULL;
+  ByokErrorCode code;
+  gint64 id = 0;
+
+  clear_retry_timeout (self);
+
+  if (self->message != NULL && has_status (self->message, BYOK_MESSAGE_STATUS_ERROR))
+    {
+      error_class = byok_message_get_error_class (self->message);
+      id = byok_message_get_id (self->message);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->error_box), error_class != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->error_button), TRUE);
+  if (error_class == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->error_button), FALSE);
+      return;
+    }
+
+  if (!byok_error_code_from_string (error_class, &code))
+    code = BYOK_ERROR_INVALID;
+
+  switch (code)
+    {
+    case BYOK_ERROR_NO_KEY:
+      title = _("No Key for This Provider");
+      button = _("Open _Providers");
+      action = "win.show-page";
+      target = g_variant_new_string ("providers");
+      break;
+    case BYOK_ERROR_AUTH:
+      title = _("The Key Was Rejected");
+      button = _("Open _Providers");
+      action = "win.show-page";
+      target = g_variant_new_string ("providers");
+      break;
+    case BYOK_ERROR_KEYRING:
+      title = _("The Keyring Is Not Available");
+      button = _("Open _Providers");
+      action = "win.show-page";
+      target = g_variant_new_string ("providers");
+      break;
+    case BYOK_ERROR_BUDGET:
+      title = _("Over Your Budget");
+      button = _("_Raise Budget");
+      action = "win.show-page";
+      target = g_variant_new_string ("usage");
+      break;
+    case BYOK_ERROR_RATE_LIMIT:
+      /* Its action is set once the wait is over (update_retry_countdown). */
+      title = _("Rate Limited");
+      button = _("_Retry");
+      break;
+    case BYOK_ERROR_QUOTA:
+      title = _("Out of Credit or Quota");
+      break;
+    case BYOK_ERROR_NOT_FOUND:
+      title = _("Model Not Found");
+      button = _("Use _Another Model");
+      action = "chat.regenerate-message-with";
+      target = g_variant_new_int64 (id);
+      break;
+    case BYOK_ERROR_CONTEXT_LENGTH:
+      title = _("Too Long for This Model");
+      button = _("Use _Another Model");
+      action = "chat.regenerate-message-with";
+      target = g_variant_new_int64 (id);
+      break;
+    case BYOK_ERROR_CONTENT_FILTER:
+      title = _("Blocked by the Provider’s Filter");
+      break;
+    case BYOK_ERROR_BAD_REQUEST:
+      title = _("The Provider Refused the Request");
+      break;
+    case BYOK_ERROR_OVERLOADED:
+      title = _("The Provider Is Overloaded");
+      button = _("_Retry");
+      action = "chat.regenerate-message";
+      target = g_variant_new_int64 (id);
+      break;
+    case BYOK_ERROR_SERVER:
+    case BYOK_ERROR_MALFORMED:
+      title = _("The Provider Failed");
+      button = _("_Retry");
+      action = "chat.regenerate-message";
+      target = g_variant_new_int64 (id);
+      break;
+    case BYOK_ERROR_NETWORK:
+    case BYOK_ERROR_TIMEOUT:
+      title = _("Could Not Reach the Provider");
+      button = _("_Retry");
+      action = "chat.regenerate-message";
+      target = g_variant_new_int64 (id);
+      break;
+    case BYOK_ERROR_CANCELLED:
+    case BYOK_ERROR_STORAGE:
+    case BYOK_ERROR_INVALID:
+    default:
+      title = _("The Answer Failed");
+      break;
+    }
+
+  gtk_label_set_label (self->error_title, title);
+  gtk_label_set_label (self->error_label, byok_message_get_error_message (self->message) != NULL
+                                          ? byok_message_get_error_message (self->message) : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_button), button != NULL);
+  if (button == NULL)
+    return;
+
+  gtk_button_set_use_underline (self->error_button, TRUE);
+  gtk_button_set_label (self->error_button, button);
+
+  if (code != BYOK_ERROR_RATE_LIMIT)
+    set_error_action (self, action, target);
+  else
+    {
+      gint64 *noted = g_object_get_data (G_OBJECT (self->message), RETRY_AT_KEY);
+
+      if (noted != NULL)
+        self->retry_at_us = *noted;
+      else
+        self->retry_at_us = byok_message_get_created (self->message) +
+                            MAX (byok_message_get_latency_us (self->message), 0) +
+                            BYOK_MESSAGE_ROW_RATE_LIMIT_WAIT_US;
+      update_retry_countdown (self);
+    }
+}
+
+/* The "more" menu is made when it first opens, not for every row: rows are
+ * many and the menu rarely used. Its items are the row's actions, which
+ * follow whatever message the row shows. */
+static void
+create_menu_cb (GtkMenuButton *button,
+                gpointer       user_data)
+{
+  ByokMessageRow *self = user_data;
+
+  gtk_menu_button_set_menu_model (button, self->more_menu);
+}
+
+static void
+update_status (ByokMessageRow *self)
+{
+  gboolean user = is_user (self);
+  gboolean streaming = self->message != NULL && has_status (self->message, BYOK_MESSAGE_STATUS_STREAMING);
+  gboolean partial = self->message != NULL && has_status (self->message, BYOK_MESSAGE_STATUS_PARTIAL);
+  gboolean waiting = streaming && *byok_message_get_content (self->message) == '\0';
+
+  gtk_widget_set_visible (GTK_WIDGET (self->waiting_box), !user && waiting);
+  gtk_spinner_set_spinning (self->spinner, !user && waiting);
+  gtk_label_set_label (self->waiting_label,
+                       *byok_message_get_reasoning (self->message) != '\0'
+                       ? _("Thinking…") : _("Waiting for the answer…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->partial_box), !user && partial);
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_box), !streaming);
+  if (streaming)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "streaming");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "streaming");
+
+  update_reasoning (self);
+  update_error (self);
+  update_caption (self);
+}
+
+static void
+update_role (ByokMessageRow *self)
+{
+  gboolean user = is_user (self);
+  gint64 id = self->message != NULL ? byok_message_get_id (self->message) : 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->user_stack), user);
+  if (!user)
+    gtk_widget_set_visible (GTK_WIDGET (self->attachments_box), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_button), user);
+  gtk_widget_set_visible (GTK_WIDGET (self->regenerate_button), !user);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->regenerate_button), g_variant_new_int64 (id));
+  if (!user)
+    gtk_widget_set_visible (GTK_WIDGET (self->content_box), FALSE);
+
+  /* A question starts an exchange: a little more room above it. */
+  gtk_widget_set_margin_top (GTK_WIDGET (self->box), user ? 18 : 6);
+
+  if (user)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "user");
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "assistant");
+      gtk_widget_set_halign (GTK_WIDGET (self->actions_box), GTK_ALIGN_END);
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "assistant");
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "user");
+      gtk_widget_set_halign (GTK_WIDGET (self->actions_box), GTK_ALIGN_START);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.regenerate-with", !user);
+}
+
+static void
+update_a11y (ByokMessageRow *self)
+{
+  const char *label;
+
+  if (self->message == NULL)
+    return;
+  if (is_user (self))
+    label = _("Your message");
+  else if (has_status (self->message, BYOK_MESSAGE_STATUS_STREAMING))
+    label = _("Answer, arriving");
+  else
+    label = _("Answer");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+static void
+message_notify_cb (ByokMessage    *message,
+                   GParamSpec     *pspec,
+                   ByokMessageRow *self)
+{
+  const char *name = pspec->name;
+
+  if (g_str_equal (name, "content"))
+    {
+      update_content (self);
+      if (has_status (message, BYOK_MESSAGE_STATUS_STREAMING))
+        update_status (self);
+    }
+  else if (g_str_equal (name, "reasoning"))
+    {
+      update_reasoning (self);
+      if (has_status (message, BYOK_MESSAGE_STATUS_STREAMING))
+        update_status (self);
+    }
+  else if (g_str_equal (name, "status"))
+    {
+      update_status (self);
+      update_a11y (self);
+    }
+  else if (g_str_equal (name, "role"))
+    {
+      update_role (self);
+      update_content (self);
+      update_status (self);
+    }
+  else if (g_str_equal (name, "id"))
+    {
+      update_role (self);
+      update_error (self);
+    }
+  else if (g_str_equal (name, "error-class") || g_str_equal (name, "error-message"))
+    update_error (self);
+  else
+    update_caption (self);
+}
+
+static void
+stop_editing (ByokMessageRow *self)
+{
+  self->editing = FALSE;
+  gtk_stack_set_visible_child_name (self->user_stack, "view");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.cancel-edit", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.send-edit", FALSE);
+}
+
+void
+byok_message_row_set_message (ByokMessageRow *self,
+                              ByokMessage    *message)
+{
+  g_return_if_fail (BYOK_IS_MESSAGE_ROW (self));
+  g_return_if_fail (message == NULL || BYOK_IS_MESSAGE (message));
+
+  if (self->message == message)
+    return;
+
+  if (self->message != NULL)
+    g_signal_handlers_disconnect_by_func (self->message, message_notify_cb, self);
+  g_set_object (&self->message, message);
+  stop_editing (self);
+  gtk_expander_set_expanded (self->reasoning_expander, FALSE);
+  gtk_label_set_label (self->reasoning_label, "");
+
+  if (message == NULL)
+    {
+      clear_retry_timeout (self);
+      return;
+    }
+
+  g_signal_connect (message, "notify", G_CALLBACK (message_notify_cb), self);
+  update_role (self);
+  update_content (self);
+  update_status (self);
+  update_a11y (self);
+}
+
+ByokMessage *
+byok_message_row_get_message (ByokMessageRow *self)
+{
+  g_return_val_if_fail (BYOK_IS_MESSAGE_ROW (self), NULL);
+
+  return self->message;
+}
+
+void
+byok_message_row_set_catalog (ByokMessageRow *self,
+                              ByokCatalog    *catalog)
+{
+  g_return_if_fail (BYOK_IS_MESSAGE_ROW (self));
+
+  if (g_set_object (&self->catalog, catalog))
+    update_caption (self);
+}
+
+gboolean
+byok_message_row_get_editing (ByokMessageRow *self)
+{
+  g_return_val_if_fail (BYOK_IS_MESSAGE_ROW (self), FALSE);
+
+  return self->editing;
+}
+
+void
+byok_message_row_start_editing (ByokMessageRow *self)
+{
+  g_return_if_fail (BYOK_IS_MESSAGE_ROW (self));
+
+  if (!is_user (self))
+    return;
+
+  self->editing = TRUE;
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->edit_view),
+                            byok_message_get_content (self->message), -1);
+  gtk_stack_set_visible_child_name (self->user_stack, "edit");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.cancel-edit", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.send-edit", TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->edit_view));
+}
+
+/* ---- actions ------------------------------------------------------------- */
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ByokMessageRow *self = BYOK_MESSAGE_ROW (widget);
+
+  if (self->message == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), byok_message_get_content (self->message));
+  gtk_widget_activate_action (widget, "win.show-toast", "s", _("Copied to the clipboard"));
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  byok_message_row_start_editing (BYOK_MESSAGE_ROW (widget));
+}
+
+static void
+cancel_edit_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  stop_editing (BYOK_MESSAGE_ROW (widget));
+}
+
+static void
+send_edit_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ByokMessageRow *self = BYOK_MESSAGE_ROW (widget);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->edit_view);
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  if (self->message == NULL || !self->editing)
+    return;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+  if (*text == '\0')
+    return;
+
+  stop_editing (self);
+  gtk_widget_activate_action (widget, "chat.resend-message", "(xs)",
+                              byok_message_get_id (self->message), text);
+}
+
+/* The page's actions, for the message the row shows. */
+static void
+regenerate_with_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  ByokMessageRow *self = BYOK_MESSAGE_ROW (widget);
+
+  if (self->message != NULL)
+    gtk_widget_activate_action (widget, "chat.regenerate-message-with", "x", byok_message_get_id (self->message));
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ByokMessageRow *self = BYOK_MESSAGE_ROW (widget);
+
+  if (self->message != NULL)
+    gtk_widget_activate_action (widget, "chat.delete-message", "x", byok_message_get_id (self->message));
+}
+
+/* ---- object -------------------------------------------------------------- */
+
+static void
+byok_message_row_dispose (GObject *object)
+{
+  ByokMessageRow *self = BYOK_MESSAGE_ROW (object);
+
+  clear_retry_timeout (self);
+  if (self->message != NULL)
+    g_signal_handlers_disconnect_by_func (self->message, message_notify_cb, self);
+  g_clear_object (&self->message);
+  g_clear_object (&self->catalog);
+
+  G_OBJECT_CLASS (byok_message_row_parent_class)->dispose (object);
+}
+
+static void
+expanded_cb (ByokMessageRow *self)
+{
+  update_reasoning (self);
+}
+
+static void
+byok_message_row_class_init (ByokMessageRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = byok_message_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-message-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, box);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, attachments_box);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, user_stack);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, user_label);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, edit_view);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, reasoning_expander);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, reasoning_label);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, content_box);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, waiting_box);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, waiting_label);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, partial_box);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, error_box);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, error_title);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, error_button);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, caption_label);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, fallback_label);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, actions_box);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, edit_button);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, regenerate_button);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, more_button);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, more_menu);
+
+  gtk_widget_class_install_action (widget_class, "message.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "message.edit", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "message.cancel-edit", NULL, cancel_edit_action);
+  gtk_widget_class_install_action (widget_class, "message.send-edit", NULL, send_edit_action);
+  gtk_widget_class_install_action (widget_class, "message.regenerate-with", NULL, regenerate_with_action);
+  gtk_widget_class_install_action (widget_class, "message.delete", NULL, delete_action);
+
+  /* While editing: Escape cancels, Ctrl+Enter sends. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "message.cancel-edit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "message.send-edit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "message.send-edit", NULL);
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+byok_message_row_init (ByokMessageRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->markdown = byok_markdown_view_new ();
+  gtk_widget_set_hexpand (self->markdown, TRUE);
+  gtk_box_append (self->content_box, self->markdown);
+
+  /* The target is the message's id, set on each bind. */
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->regenerate_button), g_variant_new_int64 (0));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->regenerate_button), "chat.regenerate-message");
+
+  gtk_menu_button_set_create_popup_func (self->more_button, create_menu_cb, self, NULL);
+  g_signal_connect_object (self->reasoning_expander, "notify::expanded",
+                           G_CALLBACK (expanded_cb), self, G_CONNECT_SWAPPED);
+  stop_editing (self);
+}

@@ -1,0 +1,1233 @@
+/* test-chat-page.c — the Chat page under Xvfb against the provider test
+ * server, with a throwaway database: a prompt streams into the last row
+ * with its cost caption; Stop keeps the partial text and marks it;
+ * regenerate replaces the answer; edit-and-resend drops what came after;
+ * a 401 shows the inline error whose "Open Providers" switches the page;
+ * a 429's "Retry" counts down the provider's wait and asks again;
+ * a restart finds the conversation again (an answer cut off by the quit as
+ * partial); search finds a conversation by its content; a deleted
+ * conversation comes back with the toast's Undo; the fallback line says
+ * which attempt failed and who answered; an answer with a code block
+ * streams and draws without a warning.
+ *
+ * No timing assertions: the main loop runs until a condition holds, with a
+ * generous cap on iterations. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "byok-chat-page.h"
+#include "byok-compare-column.h"
+#include "byok-compare-view.h"
+#include "byok-composer.h"
+#include "byok-markdown-view.h"
+#include "byok-message-row.h"
+#include "byok-router.h"
+#include "byok-test-server.h"
+#include "byok-window.h"
+
+#define OPENAI_KEY  "sk-test-fake-chat-page-0001"
+#define CHAT_PATH   "/v1/chat/completions"
+#define MAX_ITERATIONS 50000
+
+typedef struct {
+  char           *dir;
+  char           *db_path;
+  ByokTestServer *server;
+  ByokEngine     *engine;
+  GtkWidget      *window;
+  ByokChatPage   *page;
+} Fixture;
+
+/* ---- main loop ----------------------------------------------------------- */
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+iterate_until (Condition    condition,
+               gpointer     data,
+               const char  *what)
+{
+  guint wake = g_timeout_add (5, wake_up, NULL);
+  guint i;
+
+  for (i = 0; i < MAX_ITERATIONS && !condition (data); i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  if (i == MAX_ITERATIONS)
+    g_error ("gave up waiting for %s", what);
+}
+
+static void
+iterate_pending (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* ---- widgets ------------------------------------------------------------- */
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_descendant (c, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_row_of (GtkWidget   *widget,
+             ByokMessage *message)
+{
+  if (BYOK_IS_MESSAGE_ROW (widget) && byok_message_row_get_message (BYOK_MESSAGE_ROW (widget)) == message)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_row_of (c, message);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* A label or button shown (visible up to @top) with this text. */
+static gboolean
+is_shown (GtkWidget *widget,
+          GtkWidget *top)
+{
+  for (GtkWidget *w = widget; w != NULL && w != top; w = gtk_widget_get_parent (w))
+    if (!gtk_widget_get_visible (w))
+      return FALSE;
+  return TRUE;
+}
+
+static GtkWidget *
+find_shown_label (GtkWidget  *widget,
+                  GtkWidget  *top,
+                  const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0 &&
+      is_shown (widget, top))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_shown_label (c, top, text);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_shown_button (GtkWidget  *widget,
+                   GtkWidget  *top,
+                   const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+      is_shown (widget, top))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_shown_button (c, top, label);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The editor of a user's message: the row's text view that is not Markdown. */
+static GtkTextView *
+find_editor (GtkWidget *widget)
+{
+  if (GTK_IS_TEXT_VIEW (widget) && !BYOK_IS_MARKDOWN_VIEW (widget))
+    return GTK_TEXT_VIEW (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkTextView *found = find_editor (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* ---- the page's data ----------------------------------------------------- */
+
+static GListModel *
+messages_of (Fixture *f)
+{
+  ByokConversation *conversation = byok_chat_page_get_conversation (f->page);
+  g_autoptr(GError) error = NULL;
+  GListModel *messages;
+
+  g_assert_nonnull (conversation);
+  messages = byok_conversation_store_get_messages (byok_chat_page_get_store (f->page), conversation, &error);
+  g_assert_no_error (error);
+  /* The store keeps returning this live list while someone holds it: the page does. */
+  g_object_unref (messages);
+  return messages;
+}
+
+static ByokMessage *
+message_at (Fixture *f,
+            int      index)
+{
+  GListModel *messages = messages_of (f);
+  guint n = g_list_model_get_n_items (messages);
+  g_autoptr(ByokMessage) message = NULL;
+
+  if (index < 0)
+    index += (int) n;
+  g_assert_cmpint (index, >=, 0);
+  g_assert_cmpint (index, <, (int) n);
+  message = g_list_model_get_item (messages, (guint) index);
+  return message;
+}
+
+static gboolean
+keys_known (gpointer data)
+{
+  Fixture *f = data;
+
+  return byok_chat_page_get_keys_known (f->page);
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  Fixture *f = data;
+
+  return !byok_chat_page_get_busy (f->page);
+}
+
+/* ---- replies ------------------------------------------------------------- */
+
+static char *
+chunk_json (const char *field,
+            const char *text)
+{
+  g_autofree char *escaped = g_strescape (text, NULL);
+
+  return g_strdup_printf ("{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
+                          "\"choices\":[{\"index\":0,\"delta\":{\"%s\":\"%s\"},\"finish_reason\":null}]}",
+                          field, escaped);
+}
+
+/* An OpenAI-style stream: reasoning (optional), the text in pieces, the
+ * finish and the usage. */
+static ByokTestReply *
+answer_reply (const char *reasoning,
+              const char *text,
+              gboolean    hold_before_end)
+{
+  ByokTestReply *reply = byok_test_reply_new_sse (
+    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
+    "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}",
+    NULL);
+  g_auto(GStrv) words = g_strsplit (text, " ", -1);
+
+  if (reasoning != NULL)
+    {
+      g_autofree char *chunk = chunk_json ("reasoning_content", reasoning);
+      byok_test_reply_add_sse_event (reply, NULL, chunk);
+    }
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      g_autofree char *piece = g_strconcat (i > 0 ? " " : "", words[i], NULL);
+      g_autofree char *chunk = chunk_json ("content", piece);
+      byok_test_reply_add_sse_event (reply, NULL, chunk);
+    }
+  if (hold_before_end)
+    {
+      byok_test_reply_set_hold (reply, TRUE);
+      return reply;
+    }
+  byok_test_reply_add_sse_event (reply, NULL,
+    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
+    "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
+  byok_test_reply_add_sse_event (reply, NULL,
+    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
+    "\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":300,\"total_tokens\":1500,"
+    "\"prompt_tokens_details\":{\"cached_tokens\":1000}}}");
+  byok_test_reply_add_sse_event (reply, NULL, "[DONE]");
+  return reply;
+}
+
+/* ---- fixture ------------------------------------------------------------- */
+
+static void
+open_engine (Fixture *f)
+{
+  const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
+  ByokKeyStore *keys;
+
+  f->engine = byok_engine_new (f->db_path, &error);
+  g_assert_no_error (error);
+  keys = byok_engine_get_key_store (f->engine);
+  byok_key_store_set_environment (keys, env);
+  byok_key_store_set_prefer_environment (keys, "openai", TRUE);
+  byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
+  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), "openai"), url);
+}
+
+static void
+open_window (Fixture *f)
+{
+  f->window = g_object_new (BYOK_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
+  f->page = BYOK_CHAT_PAGE (find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
+  g_assert_nonnull (f->page);
+  byok_chat_page_set_engine (f->page, f->engine);
+  gtk_window_present (GTK_WINDOW (f->window));
+  iterate_until (keys_known, f, "the keys");
+  byok_model_picker_set_selection (byok_composer_get_picker (BYOK_COMPOSER (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER))),
+                                   "openai", "gpt-4o-mini");
+}
+
+static void
+close_window (Fixture *f)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  f->window = NULL;
+  f->page = NULL;
+  iterate_pending ();
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("byok-test-chat-page-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db_path = g_build_filename (f->dir, "byok.db", NULL);
+  f->server = byok_test_server_new ();
+  open_engine (f);
+  open_window (f);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->window != NULL)
+    close_window (f);
+  byok_test_server_release_held (f->server);
+  iterate_pending ();
+  g_clear_object (&f->engine);
+  g_clear_object (&f->server);
+  remove_dir (f->dir);
+  g_free (f->db_path);
+  g_free (f->dir);
+}
+
+static ByokComposer *
+composer_of (Fixture *f)
+{
+  return BYOK_COMPOSER (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER));
+}
+
+static void
+send (Fixture    *f,
+      const char *text)
+{
+  ByokComposer *composer = composer_of (f);
+
+  byok_composer_set_text (composer, text);
+  g_assert_true (byok_composer_send (composer));
+}
+
+static void
+send_and_wait (Fixture    *f,
+               const char *text)
+{
+  send (f, text);
+  g_assert_true (byok_chat_page_get_busy (f->page));
+  iterate_until (not_busy, f, "the answer");
+}
+
+/* The row bound to @message, once the list view has one for it. */
+typedef struct {
+  Fixture     *f;
+  ByokMessage *message;
+  GtkWidget   *row;
+} RowWait;
+
+static gboolean
+row_shown (gpointer data)
+{
+  RowWait *wait = data;
+
+  wait->row = find_row_of (GTK_WIDGET (wait->f->page), wait->message);
+  return wait->row != NULL && gtk_widget_get_mapped (wait->row);
+}
+
+static GtkWidget *
+row_of (Fixture     *f,
+        ByokMessage *message)
+{
+  RowWait wait = { f, message, NULL };
+
+  iterate_until (row_shown, &wait, "the message's row");
+  return wait.row;
+}
+
+/* ---- tests --------------------------------------------------------------- */
+
+static void
+test_send (Fixture       *f,
+           gconstpointer  data)
+{
+  ByokMessage *answer;
+  GtkWidget *row;
+  GtkWidget *view;
+  GtkWidget *expander;
+  g_autofree char *caption = NULL;
+  ByokTestRequest *request;
+
+  byok_test_server_add_reply (f->server, CHAT_PATH,
+                              answer_reply ("Think first.", "Hello **world**, here is `code`.", FALSE));
+  send_and_wait (f, "Say hello");
+
+  g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
+  g_assert_cmpstr (byok_message_get_content (message_at (f, 0)), ==, "Say hello");
+  answer = message_at (f, -1);
+  g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_COMPLETE);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "Hello **world**, here is `code`.");
+  g_assert_cmpstr (byok_message_get_reasoning (answer), ==, "Think first.");
+  g_assert_true (byok_message_get_price_known (answer));
+  g_assert_cmpfloat (byok_message_get_cost_usd (answer), >, 0);
+
+  /* The request went to the model chosen, with the prompt. */
+  request = byok_test_server_get_last_request (f->server);
+  g_assert_nonnull (strstr (g_bytes_get_data (request->body, NULL), "Say hello"));
+  g_assert_nonnull (strstr (g_bytes_get_data (request->body, NULL), "gpt-4o-mini"));
+
+  /* The last row shows the streamed text as Markdown, the reasoning in a
+   * closed expander, and the caption with tokens and cost. */
+  row = row_of (f, answer);
+  view = find_descendant (row, BYOK_TYPE_MARKDOWN_VIEW);
+  g_assert_nonnull (view);
+  g_assert_cmpstr (byok_markdown_view_get_text (BYOK_MARKDOWN_VIEW (view)), ==, "Hello **world**, here is `code`.");
+  expander = find_descendant (row, GTK_TYPE_EXPANDER);
+  g_assert_true (gtk_widget_get_visible (expander));
+  g_assert_false (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
+
+  caption = byok_message_row_format_caption (answer, byok_engine_get_catalog (f->engine));
+  g_assert_nonnull (caption);
+  g_assert_nonnull (strstr (caption, "OpenAI"));
+  g_assert_nonnull (strstr (caption, "gpt-4o-mini"));
+  g_assert_nonnull (strstr (caption, "1,200 in"));
+  g_assert_nonnull (strstr (caption, "300 out"));
+  g_assert_nonnull (strstr (caption, "1,000 cached"));
+  g_assert_nonnull (strstr (caption, "$"));
+  g_assert_nonnull (strstr (caption, "total"));
+  g_assert_nonnull (find_shown_label (row, row, caption));
+
+  /* The conversation is titled after the prompt and listed. */
+  g_assert_cmpstr (byok_conversation_get_title (byok_chat_page_get_conversation (f->page)), ==, "Say hello");
+  g_assert_cmpuint (g_list_model_get_n_items (byok_chat_page_get_visible_conversations (f->page)), ==, 1);
+}
+
+static gboolean
+has_text (gpointer data)
+{
+  ByokMessage *message = data;
+
+  return g_str_has_suffix (byok_message_get_content (message), "answer");
+}
+
+static gboolean
+cancel_finished (gpointer data)
+{
+  ByokMessage *message = data;
+
+  return g_strcmp0 (byok_message_get_error_class (message), "CANCELLED") == 0;
+}
+
+static void
+test_stop (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(ByokMessage) answer = NULL;
+  GtkWidget *row;
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "A partial answer", TRUE));
+  send (f, "Tell me a long story");
+  answer = g_object_ref (message_at (f, -1));
+  g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_STREAMING);
+  iterate_until (has_text, answer, "the first words");
+
+  /* Stop keeps the text and marks it, at once. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.stop", NULL));
+  g_assert_false (byok_chat_page_get_busy (f->page));
+  g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_PARTIAL);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "A partial answer");
+  row = row_of (f, answer);
+  g_assert_nonnull (find_shown_label (row, row, "Stopped: this answer is incomplete"));
+
+  /* The cancelled call winds down and keeps what was shown. */
+  iterate_until (cancel_finished, answer, "the cancelled call");
+  g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_PARTIAL);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "A partial answer");
+  g_assert_nonnull (find_shown_label (row, row, "Stopped: this answer is incomplete"));
+
+  /* The composer can send again. */
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Next.", FALSE));
+  send_and_wait (f, "Shorter, please");
+  g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 4);
+  /* The partial answer is part of the next request: the user saw it. */
+  g_assert_nonnull (strstr (g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL),
+                            "A partial answer"));
+}
+
+static void
+test_regenerate (Fixture       *f,
+                 gconstpointer  data)
+{
+  ByokMessage *answer;
+  const char *body;
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "First answer.", FALSE));
+  send_and_wait (f, "Question");
+  answer = message_at (f, -1);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "First answer.");
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Second answer.", FALSE));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.regenerate-message", "x",
+                                             byok_message_get_id (answer)));
+  g_assert_true (byok_chat_page_get_busy (f->page));
+  iterate_until (not_busy, f, "the new answer");
+
+  g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
+  g_assert_cmpstr (byok_message_get_content (message_at (f, 0)), ==, "Question");
+  g_assert_cmpstr (byok_message_get_content (message_at (f, -1)), ==, "Second answer.");
+  g_assert_cmpuint (byok_test_server_count_path (f->server, CHAT_PATH), ==, 2);
+  /* The old answer was not sent again. */
+  body = g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL);
+  g_assert_null (strstr (body, "First answer."));
+
+  /* Ctrl+R's action regenerates the last answer. */
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Third answer.", FALSE));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.regenerate", NULL));
+  iterate_until (not_busy, f, "the third answer");
+  g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
+  g_assert_cmpstr (byok_message_get_content (message_at (f, -1)), ==, "Third answer.");
+}
+
+static void
+test_edit_resend (Fixture       *f,
+                  gconstpointer  data)
+{
+  ByokMessage *first;
+  GtkWidget *row;
+  GtkTextView *editor;
+  const char *body;
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Answer one.", FALSE));
+  send_and_wait (f, "Question one");
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Answer two.", FALSE));
+  send_and_wait (f, "Question two");
+  g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 4);
+
+  /* Edit the first question in its row and send it again. */
+  first = message_at (f, 0);
+  row = row_of (f, first);
+  g_assert_true (gtk_widget_activate_action (row, "message.edit", NULL));
+  g_assert_true (byok_message_row_get_editing (BYOK_MESSAGE_ROW (row)));
+  editor = find_editor (row);
+  g_assert_nonnull (editor);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (editor), "Question one, edited", -1);
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Edited answer.", FALSE));
+  g_assert_true (gtk_widget_activate_action (row, "message.send-edit", NULL));
+  g_assert_true (byok_chat_page_get_busy (f->page));
+  iterate_until (not_busy, f, "the answer to the edit");
+
+  g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
+  g_assert_cmpstr (byok_message_get_content (message_at (f, 0)), ==, "Question one, edited");
+  g_assert_cmpstr (byok_message_get_content (message_at (f, -1)), ==, "Edited answer.");
+  body = g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL);
+  g_assert_nonnull (strstr (body, "Question one, edited"));
+  g_assert_null (strstr (body, "Question two"));
+  g_assert_null (strstr (body, "Answer one."));
+}
+
+static void
+test_auth_error (Fixture       *f,
+                 gconstpointer  data)
+{
+  ByokMessage *answer;
+  GtkWidget *row;
+  GtkWidget *button;
+  AdwViewStack *stack;
+
+  byok_test_server_add_reply (f->server, CHAT_PATH,
+    byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", "
+                                   "\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"));
+  send_and_wait (f, "Hello?");
+
+  answer = message_at (f, -1);
+  g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_ERROR);
+  g_assert_cmpstr (byok_message_get_error_class (answer), ==, "AUTH");
+
+  row = row_of (f, answer);
+  g_assert_nonnull (find_shown_label (row, row, "The Key Was Rejected"));
+  g_assert_nonnull (find_shown_label (row, row, byok_message_get_error_message (answer)));
+  button = find_shown_button (row, row, "Open _Providers");
+  g_assert_nonnull (button);
+
+  stack = ADW_VIEW_STACK (find_descendant (f->window, ADW_TYPE_VIEW_STACK));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "chat");
+  g_signal_emit_by_name (button, "clicked");
+  iterate_pending ();
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "providers");
+}
+
+static GtkWidget *
+find_retry_button (GtkWidget *widget,
+                   GtkWidget *top)
+{
+  if (GTK_IS_BUTTON (widget) && g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (widget)) ?: "", "Retry in ") &&
+      is_shown (widget, top))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_retry_button (c, top);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_rate_limit (Fixture       *f,
+                 gconstpointer  data)
+{
+  ByokTestReply *reply = byok_test_reply_new_json (429,
+    "{\"error\": {\"message\": \"Rate limit reached for requests\", "
+    "\"type\": \"requests\", \"code\": \"rate_limit_exceeded\"}}");
+  ByokMessage *answer;
+  GtkWidget *row;
+  GtkWidget *button;
+
+  byok_test_reply_add_header (reply, "Retry-After", "600");
+  byok_test_server_add_reply (f->server, CHAT_PATH, reply);
+  send_and_wait (f, "Quick question");
+
+  answer = message_at (f, -1);
+  g_assert_cmpstr (byok_message_get_error_class (answer), ==, "RATE_LIMIT");
+  row = row_of (f, answer);
+  g_assert_nonnull (find_shown_label (row, row, "Rate Limited"));
+
+  /* "Retry" counts down the provider's wait (ten minutes here) before it
+   * is offered; then it regenerates the answer, as the action does now. */
+  button = find_retry_button (row, row);
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_null (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)));
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Now it works.", FALSE));
+  g_assert_true (gtk_widget_activate_action (row, "chat.regenerate-message", "x", byok_message_get_id (answer)));
+  g_assert_true (byok_chat_page_get_busy (f->page));
+  iterate_until (not_busy, f, "the retried answer");
+  g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
+  g_assert_cmpstr (byok_message_get_content (message_at (f, -1)), ==, "Now it works.");
+}
+
+static void
+reopen (Fixture *f)
+{
+  close_window (f);
+  byok_test_server_release_held (f->server);
+  iterate_pending ();
+  g_clear_object (&f->engine);
+  open_engine (f);
+  open_window (f);
+}
+
+static void
+test_restart (Fixture       *f,
+              gconstpointer  data)
+{
+  gint64 id;
+  ByokMessage *answer;
+  GtkWidget *row;
+  GtkWidget *view;
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Kept across restarts.", FALSE));
+  send_and_wait (f, "Remember this");
+  id = byok_conversation_get_id (byok_chat_page_get_conversation (f->page));
+
+  /* An answer that streams when the app quits. */
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Cut off answer", TRUE));
+  send (f, "And this");
+  answer = message_at (f, -1);
+  iterate_until (has_text, answer, "the first words");
+
+  reopen (f);
+
+  /* The newest conversation opens again, with all four messages. */
+  g_assert_nonnull (byok_chat_page_get_conversation (f->page));
+  g_assert_cmpint (byok_conversation_get_id (byok_chat_page_get_conversation (f->page)), ==, id);
+  g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 4);
+  g_assert_cmpstr (byok_message_get_content (message_at (f, 1)), ==, "Kept across restarts.");
+  g_assert_cmpstr (byok_message_get_status (message_at (f, 1)), ==, BYOK_MESSAGE_STATUS_COMPLETE);
+  g_assert_true (byok_message_get_price_known (message_at (f, 1)));
+
+  answer = message_at (f, -1);
+  g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_PARTIAL);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "Cut off answer");
+  row = row_of (f, answer);
+  view = find_descendant (row, BYOK_TYPE_MARKDOWN_VIEW);
+  g_assert_cmpstr (byok_markdown_view_get_text (BYOK_MARKDOWN_VIEW (view)), ==, "Cut off answer");
+  g_assert_nonnull (find_shown_label (row, row, "Stopped: this answer is incomplete"));
+}
+
+typedef struct {
+  Fixture *f;
+  guint    n;
+} CountWait;
+
+static gboolean
+n_visible_conversations (gpointer data)
+{
+  CountWait *wait = data;
+
+  return g_list_model_get_n_items (byok_chat_page_get_visible_conversations (wait->f->page)) == wait->n;
+}
+
+static void
+test_search (Fixture       *f,
+             gconstpointer  data)
+{
+  GtkWidget *entry;
+  GListModel *found;
+  g_autoptr(ByokConversation) match = NULL;
+  CountWait wait = { f, 1 };
+  ByokConversation *bananas;
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Apples are red.", FALSE));
+  send_and_wait (f, "Fruit one");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.new", NULL));
+  g_assert_null (byok_chat_page_get_conversation (f->page));
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Bananas are yellow.", FALSE));
+  send_and_wait (f, "Fruit two");
+  bananas = byok_chat_page_get_conversation (f->page);
+  g_assert_cmpuint (g_list_model_get_n_items (byok_chat_page_get_visible_conversations (f->page)), ==, 2);
+
+  /* Ctrl+F's action focuses the search of the sidebar; it matches an
+   * answer's text, not only titles. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.search", NULL));
+  entry = gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "bananas");
+  iterate_until (n_visible_conversations, &wait, "the search");
+  found = byok_chat_page_get_visible_conversations (f->page);
+  match = g_list_model_get_item (found, 0);
+  g_assert_true (match == bananas);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  wait.n = 2;
+  iterate_until (n_visible_conversations, &wait, "the whole list");
+}
+
+typedef struct {
+  Fixture    *f;
+  GtkWidget  *button;
+} ButtonWait;
+
+static gboolean
+undo_shown (gpointer data)
+{
+  ButtonWait *wait = data;
+
+  wait->button = find_shown_button (GTK_WIDGET (wait->f->page), GTK_WIDGET (wait->f->page), "_Undo");
+  return wait->button != NULL && gtk_widget_get_mapped (wait->button);
+}
+
+static void
+test_delete_undo (Fixture       *f,
+                  gconstpointer  data)
+{
+  ByokConversation *conversation;
+  gint64 id;
+  ButtonWait wait = { f, NULL };
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Worth keeping.", FALSE));
+  send_and_wait (f, "Keep me");
+  conversation = byok_chat_page_get_conversation (f->page);
+  id = byok_conversation_get_id (conversation);
+
+  /* Delete: the conversation leaves the list, a toast offers to undo. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.delete", NULL));
+  g_assert_null (byok_chat_page_get_conversation (f->page));
+  g_assert_cmpuint (g_list_model_get_n_items (byok_chat_page_get_visible_conversations (f->page)), ==, 0);
+  iterate_until (undo_shown, &wait, "the undo toast");
+
+  /* Undo brings it back, open, with its messages. */
+  g_signal_emit_by_name (wait.button, "clicked");
+  iterate_pending ();
+  g_assert_nonnull (byok_chat_page_get_conversation (f->page));
+  g_assert_cmpint (byok_conversation_get_id (byok_chat_page_get_conversation (f->page)), ==, id);
+  g_assert_cmpuint (g_list_model_get_n_items (byok_chat_page_get_visible_conversations (f->page)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
+  g_assert_cmpstr (byok_message_get_content (message_at (f, -1)), ==, "Worth keeping.");
+}
+
+static void
+test_fallback_caption (Fixture       *f,
+                       gconstpointer  data)
+{
+  ByokCatalog *catalog = byok_engine_get_catalog (f->engine);
+  g_autofree char *one = NULL;
+  g_autofree char *failed = NULL;
+  g_autofree char *none = NULL;
+
+  /* Which attempt failed and why, and who answered. */
+  one = byok_message_row_format_fallback ("openai/gpt-4o: RATE_LIMIT (HTTP 429) → "
+                                          "openrouter/openai/gpt-4o-mini: ok", catalog);
+  g_assert_cmpstr (one, ==, "OpenAI 429 → answered by OpenRouter");
+  failed = byok_message_row_format_fallback ("openai/gpt-4o: TIMEOUT → anthropic/claude: SERVER (HTTP 500)",
+                                             catalog);
+  g_assert_cmpstr (failed, ==, "OpenAI timed out → Anthropic 500");
+  none = byok_message_row_format_fallback ("openai/gpt-4o: ok", catalog);
+  g_assert_null (none);
+  g_assert_null (byok_message_row_format_fallback (NULL, catalog));
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Waits until @widget's window has drawn a frame. */
+static void
+wait_for_paint (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean painted = FALSE;
+  gulong handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  iterate_until (is_true, &painted, "a frame");
+  g_signal_handler_disconnect (clock, handler);
+}
+
+/* An answer with a code block streams in word by word and draws without
+ * a warning (a code block used to be drawn before it had an allocation),
+ * the text after the block included. */
+static void
+test_code_block_stream (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *text = "Here it is:\n\n```python\nfor i in range(3):\n    print(i)\n```\n\nAnd that prints three lines.";
+  GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  ByokMessage *answer;
+  GtkWidget *row;
+  GtkWidget *view;
+  GtkWidget *code;
+  GtkTextIter end;
+  int y = 0;
+  int height = 0;
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, text, FALSE));
+  send (f, "Show me a loop");
+  while (byok_chat_page_get_busy (f->page))
+    wait_for_paint (f->window);
+  wait_for_paint (f->window);
+  wait_for_paint (f->window);
+
+  answer = message_at (f, -1);
+  g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_COMPLETE);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, text);
+  row = row_of (f, answer);
+  view = find_descendant (row, BYOK_TYPE_MARKDOWN_VIEW);
+  g_assert_cmpstr (byok_markdown_view_get_text (BYOK_MARKDOWN_VIEW (view)), ==, text);
+  code = find_descendant (view, GTK_TYPE_OVERLAY);
+  g_assert_nonnull (code);
+  g_assert_true (gtk_widget_get_mapped (code));
+  g_assert_cmpint (gtk_widget_get_width (code), >, 0);
+  g_assert_cmpint (gtk_widget_get_height (code), >, 0);
+
+  /* The view is as tall as its text, the line after the code included. */
+  gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), &end);
+  gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (view), &end, &y, &height);
+  g_assert_cmpint (gtk_widget_get_height (view), >=, y + height);
+  g_assert_cmpint (gtk_widget_get_height (view), <=, y + height + 60);
+
+  g_log_set_always_fatal (fatal);
+}
+
+
+/* With BYOK_TEST_SCREENSHOT_DIR set, saves the window as NAME.png there:
+ * how the developers look at what a test drove the page to. */
+static void
+maybe_screenshot (Fixture    *f,
+                  const char *name)
+{
+  const char *dir = g_getenv ("BYOK_TEST_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  iterate_pending ();
+  wait_for_paint (f->window);
+  width = gtk_widget_get_width (f->window);
+  height = gtk_widget_get_height (f->window);
+  paintable = gtk_widget_paintable_new (f->window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  renderer = gtk_native_get_renderer (GTK_NATIVE (f->window));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  gdk_texture_save_to_png (texture, path);
+}
+
+/* ---- attachments, estimates, Auto, the fallback chain --------------------- */
+
+typedef struct {
+  ByokComposer *composer;
+  guint         n;
+} AttachWait;
+
+static gboolean
+attached (gpointer data)
+{
+  AttachWait *wait = data;
+
+  return !byok_composer_get_loading (wait->composer) &&
+         byok_composer_get_attachments (wait->composer)->len == wait->n;
+}
+
+static void
+attach_text (Fixture    *f,
+             const char *name,
+             const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  ByokComposer *composer = composer_of (f);
+  AttachWait wait = { composer, byok_composer_get_attachments (composer)->len + 1 };
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+  byok_composer_attach_file (composer, file);
+  iterate_until (attached, &wait, "the attached file");
+}
+
+static void
+test_attach (Fixture       *f,
+             gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  ByokTestRequest *request;
+  const char *body;
+  const char *estimate;
+  GPtrArray *attachments;
+  g_autoptr(GFile) binary = NULL;
+  g_autofree char *binary_path = g_build_filename (f->dir, "image.png", NULL);
+
+  attach_text (f, "notes.txt", "The meeting is on Tuesday at 10.\n");
+  g_assert_cmpuint (byok_composer_get_attachments (composer)->len, ==, 1);
+
+  /* The file shows as a chip with its size, and the estimate counts it. */
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (composer), GTK_WIDGET (composer), "notes.txt"));
+  byok_composer_set_text (composer, "When is the meeting?");
+  byok_chat_page_update_estimate (f->page);
+  estimate = byok_composer_get_estimate (composer);
+  g_assert_nonnull (estimate);
+  g_assert_nonnull (strstr (estimate, "tokens"));
+  g_assert_nonnull (strstr (estimate, "$"));
+  g_assert_false (byok_composer_get_blocked (composer));
+  maybe_screenshot (f, "attach");
+
+  /* A file that is not text is refused with a toast, not attached. */
+  g_assert_true (g_file_set_contents (binary_path, "\x89PNG\r\n\x1a\n\0\0\0", 11, NULL));
+  binary = g_file_new_for_path (binary_path);
+  byok_composer_attach_file (composer, binary);
+  {
+    AttachWait wait = { composer, 1 };
+    iterate_until (attached, &wait, "the refused file");
+  }
+  g_assert_cmpuint (byok_composer_get_attachments (composer)->len, ==, 1);
+
+  /* Sent: the model reads the file, then the question; the chips go. */
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "On Tuesday.", FALSE));
+  g_assert_true (byok_composer_send (composer));
+  iterate_until (not_busy, f, "the answer");
+  g_assert_cmpuint (byok_composer_get_attachments (composer)->len, ==, 0);
+  request = byok_test_server_get_last_request (f->server);
+  body = g_bytes_get_data (request->body, NULL);
+  g_assert_nonnull (strstr (body, "<file name=\\\"notes.txt\\\">\\nThe meeting is on Tuesday at 10.\\n</file>\\n\\nWhen is the meeting?"));
+
+  /* The message keeps its file, and shows it. */
+  attachments = byok_message_get_attachments (message_at (f, 0));
+  g_assert_nonnull (attachments);
+  g_assert_cmpuint (attachments->len, ==, 1);
+  g_assert_cmpstr (byok_message_get_content (message_at (f, 0)), ==, "When is the meeting?");
+  g_assert_nonnull (find_shown_label (row_of (f, message_at (f, 0)), row_of (f, message_at (f, 0)), "notes.txt"));
+  maybe_screenshot (f, "attach-sent");
+
+  /* After a restart too. */
+  reopen (f);
+  attachments = byok_message_get_attachments (message_at (f, 0));
+  g_assert_nonnull (attachments);
+  g_assert_cmpstr (((ByokAttachment *) g_ptr_array_index (attachments, 0))->name, ==, "notes.txt");
+}
+
+static void
+test_too_long (Fixture       *f,
+               gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  ByokModelPicker *picker = byok_composer_get_picker (composer);
+  GString *big = g_string_new (NULL);
+  const char *estimate;
+
+  /* About 150k tokens: more than GPT-4o mini's 128k window. */
+  for (guint i = 0; i < 120000; i++)
+    g_string_append (big, "word ");
+  attach_text (f, "book.txt", big->str);
+  g_string_free (big, TRUE);
+  byok_composer_set_text (composer, "Summarise this book.");
+  byok_chat_page_update_estimate (f->page);
+
+  /* Refused, said why, with a model that fits. */
+  estimate = byok_composer_get_estimate (composer);
+  g_assert_nonnull (estimate);
+  g_assert_nonnull (strstr (estimate, "too long for GPT-4o mini"));
+  g_assert_true (byok_composer_get_blocked (composer));
+  g_assert_false (byok_composer_send (composer));
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+  g_assert_nonnull (byok_composer_get_suggestion (composer));
+  g_assert_true (g_str_has_prefix (byok_composer_get_suggestion (composer), "Use "));
+  maybe_screenshot (f, "too-long");
+
+  /* The suggestion switches the model; now it can be sent. */
+  g_signal_emit_by_name (composer, "use-suggestion");
+  g_assert_cmpstr (byok_model_picker_get_model_id (picker), !=, "gpt-4o-mini");
+  g_assert_false (byok_composer_get_blocked (composer));
+  g_assert_null (byok_composer_get_suggestion (composer));
+  {
+    ByokModel *model = byok_catalog_lookup_model (byok_engine_get_catalog (f->engine),
+                                                  byok_model_picker_get_provider_id (picker),
+                                                  byok_model_picker_get_model_id (picker));
+    g_assert_nonnull (model);
+    g_assert_cmpint (byok_model_get_context_window (model), >, 150000);
+  }
+}
+
+static void
+test_auto (Fixture       *f,
+           gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  ByokModelPicker *picker = byok_composer_get_picker (composer);
+  const char *openai[] = { "openai", NULL };
+  g_autoptr(GPtrArray) routes = NULL;
+  g_autofree char *quoted = NULL;
+  ByokRoute *cheapest;
+  ByokTestRequest *request;
+
+  /* The cheapest OpenAI model (the only provider with a key here). */
+  routes = byok_router_rank (byok_engine_get_catalog (f->engine), byok_engine_get_pricing (f->engine),
+                             openai, 20, 0, BYOK_MODEL_CAP_STREAMING);
+  g_assert_cmpuint (routes->len, >, 0);
+  cheapest = g_ptr_array_index (routes, 0);
+
+  byok_model_picker_set_selection (picker, BYOK_ROUTER_AUTO, BYOK_ROUTER_AUTO);
+  byok_composer_set_text (composer, "Hi");
+  byok_chat_page_update_estimate (f->page);
+  g_assert_nonnull (strstr (byok_composer_get_estimate (composer), " on "));
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Hello.", FALSE));
+  g_assert_true (byok_composer_send (composer));
+  iterate_until (not_busy, f, "the answer");
+
+  request = byok_test_server_get_last_request (f->server);
+  quoted = g_strdup_printf ("\"%s\"", cheapest->model_id);
+  g_assert_nonnull (strstr (g_bytes_get_data (request->body, NULL), quoted));
+  g_assert_cmpstr (byok_message_get_model (message_at (f, -1)), ==, cheapest->model_id);
+  /* The conversation stays on Auto. */
+  g_assert_cmpstr (byok_conversation_get_provider (byok_chat_page_get_conversation (f->page)), ==, BYOK_ROUTER_AUTO);
+}
+
+static void
+test_fallback_chain (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.byok.Byok");
+  const char *chain[] = { "openai/gpt-4o", NULL };
+  ByokMessage *answer;
+  ByokTestRequest *request;
+
+  g_settings_set_strv (settings, "fallback-chain", chain);
+  byok_test_server_add_reply (f->server, CHAT_PATH,
+    byok_test_reply_new_json (429, "{\"error\": {\"message\": \"Rate limit reached\", \"type\": \"rate_limit_exceeded\"}}"));
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Answered by the fallback.", FALSE));
+  send_and_wait (f, "Hello");
+
+  /* GPT-4o mini was rate limited; GPT-4o from the chain answered. */
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+  request = byok_test_server_get_request (f->server, 0);
+  g_assert_nonnull (strstr (g_bytes_get_data (request->body, NULL), "\"gpt-4o-mini\""));
+  request = byok_test_server_get_request (f->server, 1);
+  g_assert_nonnull (strstr (g_bytes_get_data (request->body, NULL), "\"gpt-4o\""));
+  answer = message_at (f, -1);
+  g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_COMPLETE);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "Answered by the fallback.");
+  g_assert_cmpstr (byok_message_get_model (answer), ==, "gpt-4o");
+  g_assert_nonnull (strstr (byok_message_get_attempts (answer), "RATE_LIMIT"));
+
+  g_settings_reset (settings, "fallback-chain");
+}
+
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static gboolean
+compare_done (gpointer data)
+{
+  ByokCompareView *view = data;
+
+  return !byok_compare_view_get_busy (view);
+}
+
+static void
+test_compare (Fixture       *f,
+              gconstpointer  data)
+{
+  ByokCompareView *view = BYOK_COMPARE_VIEW (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokComposer *composer = composer_of (f);
+  ByokCompareColumn *mini, *big;
+
+  g_assert_nonnull (view);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (view)));
+
+  /* Ctrl+M's action shows the comparison in place of the conversation,
+   * with what was being written as its question. */
+  byok_composer_set_text (composer, "Which is faster?");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
+  iterate_until (widget_mapped, view, "the comparison");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (composer)));
+  {
+    g_autofree char *prompt = byok_compare_view_dup_prompt (view);
+    g_assert_cmpstr (prompt, ==, "Which is faster?");
+  }
+
+  byok_compare_view_set_n_columns (view, 2);
+  mini = byok_compare_view_get_column (view, 0);
+  big = byok_compare_view_get_column (view, 1);
+  byok_model_picker_set_selection (byok_compare_column_get_picker (mini), "openai", "gpt-4o-mini");
+  byok_model_picker_set_selection (byok_compare_column_get_picker (big), "openai", "gpt-4o");
+  byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini", answer_reply (NULL, "Mini is faster.", FALSE));
+  byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o", answer_reply (NULL, "It depends.", FALSE));
+  g_assert_true (byok_compare_view_send (view));
+  iterate_until (compare_done, view, "both columns");
+
+  /* Each column answered on its own model and says what it cost. */
+  g_assert_cmpstr (byok_compare_column_get_text (mini), ==, "Mini is faster.");
+  g_assert_cmpstr (byok_compare_column_get_text (big), ==, "It depends.");
+  g_assert_nonnull (strstr (byok_compare_column_get_caption (mini), "$"));
+  g_assert_nonnull (strstr (byok_compare_column_get_caption (big), "$"));
+  maybe_screenshot (f, "compare");
+
+  /* Continue in Chat: a conversation with that question and answer. */
+  g_signal_emit_by_name (view, "continue-in-chat", "openai", "gpt-4o", "Which is faster?", "It depends.");
+  iterate_pending ();
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (composer)));
+  g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
+  g_assert_cmpstr (byok_message_get_content (message_at (f, 0)), ==, "Which is faster?");
+  g_assert_cmpstr (byok_message_get_content (message_at (f, 1)), ==, "It depends.");
+  g_assert_cmpstr (byok_conversation_get_model (byok_chat_page_get_conversation (f->page)), ==, "gpt-4o");
+  g_assert_cmpstr (byok_model_picker_get_model_id (byok_composer_get_picker (composer)), ==, "gpt-4o");
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  /* Xvfb renders in software, slowly: an animation (the spinner of an
+   * answer on its way) keeps the frame clock always due, and the test
+   * server's idle sources would wait behind it. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/chat-page/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("send", test_send);
+  ADD ("stop", test_stop);
+  ADD ("regenerate", test_regenerate);
+  ADD ("edit-resend", test_edit_resend);
+  ADD ("auth-error", test_auth_error);
+  ADD ("rate-limit", test_rate_limit);
+  ADD ("restart", test_restart);
+  ADD ("search", test_search);
+  ADD ("delete-undo", test_delete_undo);
+  ADD ("fallback-caption", test_fallback_caption);
+  ADD ("code-block-stream", test_code_block_stream);
+  ADD ("attach", test_attach);
+  ADD ("too-long", test_too_long);
+  ADD ("auto", test_auto);
+  ADD ("fallback-chain", test_fallback_chain);
+  ADD ("compare", test_compare);
+#undef ADD
+  return g_test_run ();
+}
