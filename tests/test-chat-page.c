@@ -24,6 +24,7 @@
 #include "byok-composer.h"
 #include "byok-markdown-view.h"
 #include "byok-message-row.h"
+#include "byok-preferences-window.h"
 #include "byok-router.h"
 #include "byok-test-server.h"
 #include "byok-window.h"
@@ -905,8 +906,8 @@ test_code_block_stream (Fixture       *f,
 /* With BYOK_TEST_SCREENSHOT_DIR set, saves the window as NAME.png there:
  * how the developers look at what a test drove the page to. */
 static void
-maybe_screenshot (Fixture    *f,
-                  const char *name)
+maybe_screenshot_widget (GtkWidget  *window,
+                         const char *name)
 {
   const char *dir = g_getenv ("BYOK_TEST_SCREENSHOT_DIR");
   g_autoptr(GdkPaintable) paintable = NULL;
@@ -921,18 +922,65 @@ maybe_screenshot (Fixture    *f,
   if (dir == NULL)
     return;
   iterate_pending ();
-  wait_for_paint (f->window);
-  width = gtk_widget_get_width (f->window);
-  height = gtk_widget_get_height (f->window);
-  paintable = gtk_widget_paintable_new (f->window);
+  wait_for_paint (window);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  renderer = gtk_native_get_renderer (GTK_NATIVE (f->window));
+  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   file = g_strconcat (name, ".png", NULL);
   path = g_build_filename (dir, file, NULL);
   gdk_texture_save_to_png (texture, path);
+}
+
+static void
+maybe_screenshot (Fixture    *f,
+                  const char *name)
+{
+  maybe_screenshot_widget (f->window, name);
+}
+
+/* The @n-th button (0-based, in widget order) of the action row titled
+ * @title under @widget. */
+static void
+collect_buttons (GtkWidget *widget,
+                 GPtrArray *buttons)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child))
+        g_ptr_array_add (buttons, child);
+      collect_buttons (child, buttons);
+    }
+}
+
+static GtkWidget *
+row_button (GtkWidget  *widget,
+            const char *title,
+            guint       n)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_ACTION_ROW (child) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
+        {
+          g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+          collect_buttons (child, buttons);
+          return n < buttons->len ? g_ptr_array_index (buttons, n) : NULL;
+        }
+      found = row_button (child, title, n);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 /* ---- attachments, estimates, Auto, the fallback chain --------------------- */
@@ -1200,6 +1248,69 @@ test_compare (Fixture       *f,
   g_assert_cmpstr (byok_model_picker_get_model_id (byok_composer_get_picker (composer)), ==, "gpt-4o");
 }
 
+static void
+test_preferences (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.byok.Byok");
+  g_auto(GStrv) chain = NULL;
+  GtkWidget *preferences;
+  ByokModelPicker *picker;
+  GtkWidget *button;
+
+  g_settings_reset (settings, "fallback-chain");
+  /* The window hands its engine to the preferences (the app sets it). */
+  g_object_set (f->window, "engine", f->engine, NULL);
+  g_assert_true (gtk_widget_activate_action (f->window, "win.preferences", NULL));
+  iterate_pending ();
+  preferences = NULL;
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+        if (BYOK_IS_PREFERENCES_WINDOW (window))
+          preferences = window;
+      }
+  }
+  g_assert_nonnull (preferences);
+  picker = BYOK_MODEL_PICKER (find_descendant (preferences, BYOK_TYPE_MODEL_PICKER));
+
+  /* Picking models adds them to the chain, in order, once each. */
+  byok_model_picker_set_selection (picker, "openai", "gpt-4o");
+  g_signal_emit_by_name (picker, "selected");
+  byok_model_picker_set_selection (picker, "deepseek", "deepseek-chat");
+  g_signal_emit_by_name (picker, "selected");
+  byok_model_picker_set_selection (picker, "openai", "gpt-4o");
+  g_signal_emit_by_name (picker, "selected");
+  chain = g_settings_get_strv (settings, "fallback-chain");
+  g_assert_cmpuint (g_strv_length (chain), ==, 2);
+  g_assert_cmpstr (chain[0], ==, "openai/gpt-4o");
+  g_assert_cmpstr (chain[1], ==, "deepseek/deepseek-chat");
+  g_clear_pointer (&chain, g_strfreev);
+  iterate_pending ();
+  maybe_screenshot_widget (preferences, "preferences");
+
+  /* Move the second up, then remove the (new) second. */
+  /* Each row: up, down, remove. */
+  button = row_button (preferences, "DeepSeek Chat", 0);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  chain = g_settings_get_strv (settings, "fallback-chain");
+  g_assert_cmpstr (chain[0], ==, "deepseek/deepseek-chat");
+  g_assert_cmpstr (chain[1], ==, "openai/gpt-4o");
+  g_clear_pointer (&chain, g_strfreev);
+  button = row_button (preferences, "GPT-4o", 2);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  chain = g_settings_get_strv (settings, "fallback-chain");
+  g_assert_cmpuint (g_strv_length (chain), ==, 1);
+  g_assert_cmpstr (chain[0], ==, "deepseek/deepseek-chat");
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_settings_reset (settings, "fallback-chain");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1228,6 +1339,7 @@ main (int argc, char **argv)
   ADD ("auto", test_auto);
   ADD ("fallback-chain", test_fallback_chain);
   ADD ("compare", test_compare);
+  ADD ("preferences", test_preferences);
 #undef ADD
   return g_test_run ();
 }

@@ -2228,10 +2228,14 @@ byok_client_init (ByokClient *self)
   self->max_attempts = BYOK_CLIENT_DEFAULT_MAX_ATTEMPTS;
   self->backoff_base_ms = BYOK_CLIENT_DEFAULT_BACKOFF_BASE_MS;
   self->max_retry_wait_ms = BYOK_CLIENT_DEFAULT_MAX_RETRY_WAIT_MS;
-  /* Timeouts are ours (per phase); libsoup's would cut long streams. */
+  /* Timeouts are ours (per phase); libsoup's would cut long streams.
+   * libsoup allows two connections per host by default: a comparison of
+   * four models on one HTTP/1.1 host (a local server, a gateway) would
+   * queue the third and fourth behind the first two. */
   self->session = soup_session_new_with_options ("user-agent", user_agent,
                                                  "timeout", 0,
                                                  "idle-timeout", 60,
+                                                 "max-conns-per-host", 8,
                                                  NULL);
 }
 

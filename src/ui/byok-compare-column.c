@@ -70,6 +70,7 @@ struct _ByokCompareColumn
   GtkBox          *card;
   ByokModelPicker *picker;
   GtkButton       *remove_button;
+  GtkLabel        *streaming_label;
   GtkScrolledWindow *scroller;
   GtkLabel        *empty_label;
   GtkBox          *waiting_box;
@@ -86,6 +87,8 @@ struct _ByokCompareColumn
   GtkRevealer     *footer_revealer;
   GtkLabel        *answered_label;
   GtkGrid         *stats;
+  GtkBox          *actions_box;
+  GtkButton       *copy_button;
   GtkButton       *continue_button;
 };
 
@@ -239,12 +242,16 @@ update_actions (ByokCompareColumn *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean busy = self->state == STATE_STREAMING;
+  gboolean can_copy = !busy && self->text->len > 0;
+  gboolean can_continue = self->state == STATE_DONE && self->text->len > 0;
 
   gtk_widget_action_set_enabled (widget, "column.remove", self->removable && !busy);
-  gtk_widget_action_set_enabled (widget, "column.copy", !busy && self->text->len > 0);
-  gtk_widget_action_set_enabled (widget, "column.continue-in-chat",
-                                 self->state == STATE_DONE && self->text->len > 0);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->picker), !busy);
+  gtk_widget_action_set_enabled (widget, "column.copy", can_copy);
+  gtk_widget_action_set_enabled (widget, "column.continue-in-chat", can_continue);
+  /* Only what can be done with this answer is offered. */
+  gtk_widget_set_visible (GTK_WIDGET (self->copy_button), can_copy);
+  gtk_widget_set_visible (GTK_WIDGET (self->continue_button), can_continue);
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_box), can_copy || can_continue);
 }
 
 /* "Answered by …" when the picker now names another model than the one
@@ -275,8 +282,15 @@ update_waiting (ByokCompareColumn *self)
   gboolean waiting = self->state == STATE_STREAMING && self->text->len == 0;
 
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label), self->state == STATE_EMPTY);
+  gtk_label_set_label (self->empty_label,
+                       byok_model_picker_get_model_id (self->picker) != NULL
+                       ? _("The answer appears here") : _("Choose a model for this column"));
   gtk_widget_set_visible (GTK_WIDGET (self->waiting_box), waiting);
   gtk_spinner_set_spinning (self->spinner, waiting);
+  /* Once text arrives, the header says the answer is not complete yet
+   * (no animation: a spinner for the whole answer would redraw the
+   * window on every frame). */
+  gtk_widget_set_visible (GTK_WIDGET (self->streaming_label), self->state == STATE_STREAMING && !waiting);
   gtk_label_set_label (self->waiting_label,
                        self->reasoning->len > 0 ? _("Thinking…") : _("Waiting for the answer…"));
   gtk_widget_set_visible (GTK_WIDGET (self->content_box), self->text->len > 0);
@@ -458,6 +472,7 @@ add_stat (ByokCompareColumn *self,
   GtkWidget *val = gtk_label_new (value);
 
   gtk_label_set_xalign (GTK_LABEL (key), 0);
+  gtk_widget_set_valign (key, GTK_ALIGN_START);
   gtk_widget_add_css_class (key, "dim-label");
   gtk_label_set_xalign (GTK_LABEL (val), 1);
   gtk_label_set_selectable (GTK_LABEL (val), TRUE);
@@ -952,6 +967,7 @@ picker_changed_cb (ByokCompareColumn *self)
 {
   update_a11y (self);
   update_answered (self);
+  update_waiting (self);
 }
 
 static void
@@ -1056,6 +1072,7 @@ byok_compare_column_class_init (ByokCompareColumnClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokCompareColumn, card);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareColumn, picker);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareColumn, remove_button);
+  gtk_widget_class_bind_template_child (widget_class, ByokCompareColumn, streaming_label);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareColumn, scroller);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareColumn, empty_label);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareColumn, waiting_box);
@@ -1072,6 +1089,8 @@ byok_compare_column_class_init (ByokCompareColumnClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokCompareColumn, footer_revealer);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareColumn, answered_label);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareColumn, stats);
+  gtk_widget_class_bind_template_child (widget_class, ByokCompareColumn, actions_box);
+  gtk_widget_class_bind_template_child (widget_class, ByokCompareColumn, copy_button);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareColumn, continue_button);
 
   gtk_widget_class_install_action (widget_class, "column.remove", NULL, remove_action);
