@@ -639,10 +639,29 @@ end_shown (Bench       *b,
   GtkWidget *scroller;
   GtkAdjustment *adjustment;
 
+  if (g_getenv ("BYOK_BENCH_DEBUG") != NULL)
+    {
+      GtkWidget *list = row != NULL ? gtk_widget_get_ancestor (row, GTK_TYPE_LIST_VIEW) : NULL;
+      GtkAdjustment *a = list != NULL ? gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list)) : NULL;
+      guint n_rows = 0;
+      int total = 0, tallest = 0;
+
+      for (GtkWidget *c = list != NULL ? gtk_widget_get_first_child (list) : NULL; c; c = gtk_widget_get_next_sibling (c))
+        {
+          n_rows++;
+          total += gtk_widget_get_height (c);
+          tallest = MAX (tallest, gtk_widget_get_height (c));
+        }
+      if (a != NULL)
+        fprintf (stderr, "row mapped %d height %d; list value %.0f upper %.0f page %.0f; %u children, %d px, tallest %d\n",
+                 gtk_widget_get_mapped (row), gtk_widget_get_height (row), gtk_adjustment_get_value (a),
+                 gtk_adjustment_get_upper (a), gtk_adjustment_get_page_size (a), n_rows, total, tallest);
+    }
   if (row == NULL || !gtk_widget_get_mapped (row))
     return FALSE;
   scroller = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
   return gtk_adjustment_get_value (adjustment) >=
          gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 1;
 }

@@ -1311,6 +1311,49 @@ test_preferences (Fixture       *f,
   g_settings_reset (settings, "fallback-chain");
 }
 
+static void
+test_budget (Fixture       *f,
+             gconstpointer  data)
+{
+  ByokUsageStore *usage = byok_engine_get_usage_store (f->engine);
+  g_autoptr(GError) error = NULL;
+  ByokMessage *answer;
+  GtkWidget *row;
+  GtkWidget *button;
+
+  /* A tiny monthly budget with a hard stop: the first answer uses it up. */
+  g_assert_true (byok_usage_store_set_budget (usage, BYOK_BUDGET_SCOPE_ALL, 0.0001, TRUE, &error));
+  g_assert_no_error (error);
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "First.", FALSE));
+  send_and_wait (f, "One");
+  g_assert_cmpstr (byok_message_get_status (message_at (f, -1)), ==, BYOK_MESSAGE_STATUS_COMPLETE);
+
+  /* The next is stopped before anything is sent, with both ways out. */
+  send_and_wait (f, "Two");
+  answer = message_at (f, -1);
+  g_assert_cmpstr (byok_message_get_error_class (answer), ==, "BUDGET");
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+  row = row_of (f, answer);
+  g_assert_nonnull (find_shown_label (row, row, "Over Your Budget"));
+  g_assert_nonnull (find_shown_button (row, row, "_Raise Budget"));
+  button = find_shown_button (row, row, "Send _Anyway");
+  g_assert_nonnull (button);
+
+  /* Send Anyway asks again, this once. */
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Second, over budget.", FALSE));
+  g_signal_emit_by_name (button, "clicked");
+  iterate_until (not_busy, f, "the answer sent anyway");
+  answer = message_at (f, -1);
+  g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_COMPLETE);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "Second, over budget.");
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+
+  /* The one after is stopped again. */
+  send_and_wait (f, "Three");
+  g_assert_cmpstr (byok_message_get_error_class (message_at (f, -1)), ==, "BUDGET");
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1340,6 +1383,7 @@ main (int argc, char **argv)
   ADD ("fallback-chain", test_fallback_chain);
   ADD ("compare", test_compare);
   ADD ("preferences", test_preferences);
+  ADD ("budget", test_budget);
 #undef ADD
   return g_test_run ();
 }

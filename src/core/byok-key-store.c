@@ -805,7 +805,16 @@ list_secret_cb (GObject      *source,
   if (value == NULL && error == NULL)
     g_set_error_literal (&error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "locked");
 
-  if (error != NULL)
+  if (error != NULL &&
+      (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
+       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT)) &&
+      strstr (error->message, "does not exist") != NULL)
+    {
+      /* Deleted (or replaced) between the search and the read: libsecret's
+       * cached item list can lag behind the keyring. It is not a key now. */
+      g_debug ("skipping %s/%s: it went away while listing", r->provider_id, r->account);
+    }
+  else if (error != NULL)
     {
       if (ld->error == NULL)
         ld->error = g_steal_pointer (&error);

@@ -130,6 +130,7 @@ byok_chat_page_update_busy (ByokChatPage *self)
   gtk_widget_action_set_enabled (widget, "chat.stop", busy);
   gtk_widget_action_set_enabled (widget, "chat.regenerate", has_store && !busy && self->conversation != NULL);
   gtk_widget_action_set_enabled (widget, "chat.regenerate-message", has_store && !busy);
+  gtk_widget_action_set_enabled (widget, "chat.send-anyway", has_store && !busy);
   gtk_widget_action_set_enabled (widget, "chat.regenerate-message-with", has_store && !busy);
   gtk_widget_action_set_enabled (widget, "chat.resend-message", has_store && !busy);
   gtk_widget_action_set_enabled (widget, "chat.delete-message", has_store && !busy);

@@ -899,6 +899,22 @@ copy_last_action (GtkWidget  *widget,
   byok_chat_page_toast (self, _("Answer copied"));
 }
 
+/* "Send Anyway" under a BUDGET error: the user confirms this one call. */
+static void
+send_anyway_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+  ByokMessage *message = byok_chat_page_find_message (self, g_variant_get_int64 (parameter));
+
+  if (message == NULL || self->engine == NULL)
+    return;
+  /* The provider the stopped call went to; all of them if unknown. */
+  byok_engine_allow_over_budget_once (self->engine, byok_message_get_provider (message));
+  byok_chat_page_regenerate (self, message);
+}
+
 static void
 regenerate_message_action (GtkWidget  *widget,
                            const char *action_name,
@@ -1441,6 +1457,7 @@ byok_chat_page_class_init (ByokChatPageClass *klass)
   gtk_widget_class_install_action (widget_class, "chat.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "chat.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "chat.regenerate-message", "x", regenerate_message_action);
+  gtk_widget_class_install_action (widget_class, "chat.send-anyway", "x", send_anyway_action);
   gtk_widget_class_install_action (widget_class, "chat.regenerate-message-with", "x", regenerate_message_with_action);
   gtk_widget_class_install_action (widget_class, "chat.delete-message", "x", delete_message_action);
   gtk_widget_class_install_action (widget_class, "chat.resend-message", "(xs)", resend_message_action);

@@ -39,6 +39,7 @@ struct _ByokMessageRow
   GtkLabel        *error_title;
   GtkLabel        *error_label;
   GtkButton       *error_button;
+  GtkButton       *error_secondary_button;
   GtkLabel        *caption_label;
   GtkLabel        *fallback_label;
   GtkBox          *actions_box;
@@ -471,6 +472,7 @@ update_error (ByokMessageRow *self)
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->error_box), error_class != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_secondary_button), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->error_button), TRUE);
   if (error_class == NULL)
     {
@@ -506,6 +508,13 @@ update_error (ByokMessageRow *self)
       button = _("_Raise Budget");
       action = "win.show-page";
       target = g_variant_new_string ("usage");
+      /* Or confirm this one answer; the budget stays as it is. */
+      gtk_button_set_label (self->error_secondary_button, _("Send _Anyway"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->error_secondary_button),
+                                   _("Ask again this once despite the budget’s hard stop; the budget stays as it is"));
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->error_secondary_button), g_variant_new_int64 (id));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->error_secondary_button), "chat.send-anyway");
+      gtk_widget_set_visible (GTK_WIDGET (self->error_secondary_button), TRUE);
       break;
     case BYOK_ERROR_RATE_LIMIT:
       /* Its action is set once the wait is over (update_retry_countdown). */
@@ -921,6 +930,7 @@ byok_message_row_class_init (ByokMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, error_title);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, error_label);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, error_button);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, error_secondary_button);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, caption_label);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, fallback_label);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, actions_box);
