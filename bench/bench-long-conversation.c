@@ -26,7 +26,9 @@
  * no keyring, no settings and no session bus of the person's desktop are
  * touched.
  *
- *   bench-long-conversation [MESSAGES [TOKENS]]
+ *   bench-long-conversation [MESSAGES [TOKENS [open|stream]]]
+ *
+ * (the third argument runs one part only, for profiling).
  */
 #include "config.h"
 
@@ -993,6 +995,7 @@ main (int argc, char **argv)
   ByokConversation *other;
   guint n_messages = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : DEFAULT_MESSAGES;
   guint tokens = argc > 2 ? (guint) g_ascii_strtoull (argv[2], NULL, 10) : DEFAULT_TOKENS;
+  const char *part = argc > 3 ? argv[3] : NULL;
   gint64 long_id, short_id;
   Bench b = { 0 };
 
@@ -1031,8 +1034,17 @@ main (int argc, char **argv)
   }
   settle (&b);
 
-  bench_open (&b, conversation, other);
-  bench_stream (&b, tokens);
+  if (part == NULL || g_str_equal (part, "open"))
+    bench_open (&b, conversation, other);
+  if (part == NULL || g_str_equal (part, "stream"))
+    {
+      if (part != NULL)
+        {
+          byok_chat_page_open_conversation (b.page, conversation);
+          settle (&b);
+        }
+      bench_stream (&b, tokens);
+    }
 
   gtk_window_destroy (GTK_WINDOW (b.window));
   while (g_main_context_pending (NULL))

@@ -1354,6 +1354,85 @@ test_budget (Fixture       *f,
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
 }
 
+static guint
+shown_count (Fixture *f)
+{
+  GtkListView *list;
+  GtkSelectionModel *model;
+
+  /* The list view of the last message's row. */
+  list = GTK_LIST_VIEW (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (
+           gtk_widget_get_ancestor (find_row_of (GTK_WIDGET (f->page), message_at (f, -1)), GTK_TYPE_SCROLLED_WINDOW))));
+  model = gtk_list_view_get_model (list);
+  return g_list_model_get_n_items (G_LIST_MODEL (model));
+}
+
+typedef struct {
+  Fixture *f;
+  guint    more_than;
+} ShownWait;
+
+static gboolean
+shown_more (gpointer data)
+{
+  ShownWait *wait = data;
+
+  return shown_count (wait->f) > wait->more_than;
+}
+
+static void
+test_long_conversation (Fixture       *f,
+                        gconstpointer  data)
+{
+  ByokConversationStore *store = byok_chat_page_get_store (f->page);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokConversation) conversation = NULL;
+  GtkScrolledWindow *scroller;
+  GtkAdjustment *adjustment;
+  guint shown;
+
+  conversation = byok_conversation_store_create (store, "Long", "openai", "gpt-4o-mini", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Message number %u.", i);
+      g_autoptr(ByokMessage) message = byok_message_new (i % 2 == 0 ? BYOK_MESSAGE_ROLE_USER
+                                                                    : BYOK_MESSAGE_ROLE_ASSISTANT, text);
+      g_assert_true (byok_conversation_store_append_message (store, conversation, message, &error));
+    }
+  byok_chat_page_open_conversation (f->page, conversation);
+
+  /* It opens at its end, with only the newest messages in the list. */
+  row_of (f, message_at (f, -1));
+  shown = shown_count (f);
+  g_assert_cmpuint (shown, <, 200);
+  g_assert_cmpuint (shown, >, 0);
+
+  /* Scrolling up to the top shows older ones, until the first. */
+  scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (row_of (f, message_at (f, -1)), GTK_TYPE_SCROLLED_WINDOW));
+  adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  while (shown < 200)
+    {
+      ShownWait wait = { f, shown };
+
+      /* As a person would: from further down, up to the top, a frame
+       * apart (the list lays out the rows it gained in between). */
+      wait_for_paint (f->window);
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_page_size (adjustment));
+      wait_for_paint (f->window);
+      gtk_adjustment_set_value (adjustment, 0);
+      iterate_until (shown_more, &wait, "older messages");
+      shown = shown_count (f);
+    }
+  g_assert_cmpuint (shown, ==, 200);
+  row_of (f, message_at (f, 0));
+
+  /* A new message still arrives at the end. */
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "The newest.", FALSE));
+  send_and_wait (f, "One more");
+  g_assert_cmpuint (shown_count (f), ==, 202);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1384,6 +1463,7 @@ main (int argc, char **argv)
   ADD ("compare", test_compare);
   ADD ("preferences", test_preferences);
   ADD ("budget", test_budget);
+  ADD ("long-conversation", test_long_conversation);
 #undef ADD
   return g_test_run ();
 }

@@ -23,6 +23,8 @@ struct _ByokChatPage
   /* The open conversation, NULL for a new one not stored yet. */
   ByokConversation      *conversation;
   GListModel            *messages;
+  GtkSliceListModel     *shown_messages;  /* the newest of them */
+  guint                  show_older_id;
 
   /* Sidebar */
   GListModel            *search_results;

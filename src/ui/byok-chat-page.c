@@ -16,6 +16,11 @@
 #include "byok-format.h"
 #include "byok-message-row.h"
 
+/* How many of the newest messages the list holds when a conversation
+ * opens, and how many more it takes each time the user nears its top. */
+#define SHOWN_AT_OPEN 12
+#define SHOWN_STEP    30
+
 G_DEFINE_FINAL_TYPE (ByokChatPage, byok_chat_page, ADW_TYPE_BIN)
 
 enum {
@@ -482,6 +487,21 @@ byok_chat_page_scroll_to_end (ByokChatPage *self)
 
 /* The list follows the end unless the person scrolled up; scrolling back
  * to the end follows again. */
+static gboolean
+show_older_cb (gpointer data)
+{
+  ByokChatPage *self = data;
+  guint offset;
+
+  self->show_older_id = 0;
+  if (self->shown_messages == NULL)
+    return G_SOURCE_REMOVE;
+  offset = gtk_slice_list_model_get_offset (self->shown_messages);
+  if (offset > 0)
+    gtk_slice_list_model_set_offset (self->shown_messages, offset > SHOWN_STEP ? offset - SHOWN_STEP : 0);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 scroll_value_cb (GtkAdjustment *adjustment,
                  ByokChatPage  *self)
@@ -497,6 +517,14 @@ scroll_value_cb (GtkAdjustment *adjustment,
         self->stick_to_bottom = FALSE;
     }
   self->last_scroll_value = value;
+
+  /* Near the top of what is shown: show older messages above — from an
+   * idle, not while the list view is busy scrolling or laying out. */
+  if (self->shown_messages != NULL && self->show_older_id == 0 &&
+      !self->scrolling && !self->stick_to_bottom &&
+      gtk_slice_list_model_get_offset (self->shown_messages) > 0 &&
+      value < gtk_adjustment_get_page_size (adjustment))
+    self->show_older_id = g_idle_add (show_older_cb, self);
 }
 
 static gboolean
@@ -520,6 +548,14 @@ scroll_changed_cb (GtkAdjustment *adjustment,
 {
   if (self->stick_to_bottom && self->scroll_tick_id == 0)
     self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick_cb, NULL, NULL);
+
+  /* Less than two screens shown (a tall window, short messages): show
+   * older ones too, so there is always something to scroll up to. */
+  if (self->shown_messages != NULL && self->show_older_id == 0 &&
+      gtk_slice_list_model_get_offset (self->shown_messages) > 0 &&
+      gtk_adjustment_get_page_size (adjustment) > 0 &&
+      gtk_adjustment_get_upper (adjustment) < 2 * gtk_adjustment_get_page_size (adjustment))
+    self->show_older_id = g_idle_add (show_older_cb, self);
 }
 
 static void
@@ -556,6 +592,13 @@ message_unbind_cb (GtkSignalListItemFactory *factory,
 static void
 messages_changed_cb (ByokChatPage *self)
 {
+  guint n = g_list_model_get_n_items (self->messages);
+
+  /* Messages after an earlier one went (edit and resend): keep the end in
+   * the slice. */
+  if (self->shown_messages != NULL && gtk_slice_list_model_get_offset (self->shown_messages) >= n && n > 0)
+    gtk_slice_list_model_set_offset (self->shown_messages, n > SHOWN_AT_OPEN ? n - SHOWN_AT_OPEN : 0);
+
   byok_chat_page_update_state (self);
   byok_chat_page_update_cost (self);
   byok_chat_page_invalidate_history (self);
@@ -599,7 +642,21 @@ byok_chat_page_open_conversation (ByokChatPage     *self,
   if (self->messages != NULL)
     g_signal_connect_swapped (self->messages, "items-changed", G_CALLBACK (messages_changed_cb), self);
 
-  selection = gtk_no_selection_new (self->messages != NULL ? g_object_ref (self->messages) : NULL);
+  /* The list shows the newest messages and grows upwards as the user
+   * scrolls there (scroll_value_cb): GTK 4.8's list view builds a row for
+   * up to 200 items around the one it shows, and a row with its Markdown
+   * laid out costs a few milliseconds. */
+  g_clear_handle_id (&self->show_older_id, g_source_remove);
+  g_clear_object (&self->shown_messages);
+  if (self->messages != NULL)
+    {
+      guint n = g_list_model_get_n_items (self->messages);
+
+      self->shown_messages = gtk_slice_list_model_new (g_object_ref (self->messages),
+                                                       n > SHOWN_AT_OPEN ? n - SHOWN_AT_OPEN : 0,
+                                                       G_MAXINT /* no end: offset + size must not overflow */);
+    }
+  selection = gtk_no_selection_new (self->shown_messages != NULL ? g_object_ref (G_LIST_MODEL (self->shown_messages)) : NULL);
   gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (selection));
   self->stick_to_bottom = TRUE;
   self->last_scroll_value = 0;
@@ -1382,6 +1439,8 @@ byok_chat_page_dispose (GObject *object)
   g_clear_object (&self->conversation_selection);
   g_clear_handle_id (&self->estimate_id, g_source_remove);
   g_clear_object (&self->settings);
+  g_clear_handle_id (&self->show_older_id, g_source_remove);
+  g_clear_object (&self->shown_messages);
   g_clear_pointer (&self->suggested_provider, g_free);
   g_clear_pointer (&self->suggested_model, g_free);
 
