@@ -280,8 +280,10 @@ static void
 stream_schedule (Stream *stream,
                  guint   delay_ms)
 {
+  /* At the priority of network I/O, as a real server's bytes arrive: an
+   * idle would wait behind every frame of a window that keeps drawing. */
   if (delay_ms == 0)
-    stream->source_id = g_idle_add (stream_send_next, stream);
+    stream->source_id = g_idle_add_full (G_PRIORITY_DEFAULT, stream_send_next, stream, NULL);
   else
     stream->source_id = g_timeout_add (delay_ms, stream_send_next, stream);
 }

@@ -361,6 +361,38 @@ test_openai_stream_bytewise (Fixture       *f,
   g_assert_nonnull (strstr (body, "\"o4-mini\""));
 }
 
+/* A long conversation is a large request: 8 MB of prompt goes out whole
+ * and the answer streams back. */
+static void
+test_large_request (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new ("gpt-4o-mini");
+  g_autoptr(ByokChatResult) result = NULL;
+  GString *text = g_string_new (NULL);
+  ByokTestRequest *req;
+  gsize length = 0;
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_string_truncate (text, 0);
+      for (guint j = 0; j < 100; j++)
+        g_string_append (text, "lorem ipsum dolor sit amet, ");
+      byok_chat_request_add_message (request, i % 2 == 0 ? BYOK_CHAT_ROLE_USER : BYOK_CHAT_ROLE_ASSISTANT, text->str);
+    }
+  g_string_free (text, TRUE);
+  request->stream = TRUE;
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              sse_fixture_reply ("openai", "openai-stream.sse", 0));
+  result = run_chat_full (f, request, "openai", NULL, NULL);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "The capital of France is Paris — ça va.");
+  req = byok_test_server_get_last_request (f->server);
+  g_bytes_get_data (req->body, &length);
+  g_assert_cmpuint (length, >, 5 * 1000 * 1000);
+}
+
 static void
 test_anthropic_stream_thinking (Fixture       *f,
                                 gconstpointer  data)
@@ -1821,6 +1853,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("/client/stream/openai-bytewise", test_openai_stream_bytewise);
+  ADD ("/client/stream/large-request", test_large_request);
   ADD ("/client/stream/anthropic-thinking", test_anthropic_stream_thinking);
   ADD ("/client/stream/gemini-thoughts", test_gemini_stream_thoughts);
   ADD ("/client/stream/gemini-truncated", test_gemini_stream_truncated);
