@@ -25,10 +25,10 @@
  * again under xvfb-run, or says why not and exits. Under Xvfb it renders
  * with GTK's cairo renderer unless GSK_RENDERER says otherwise: Xvfb's
  * OpenGL is Mesa's llvmpipe, which rasterises in software on every core
- * and would measure Mesa, not Byok (frames of a second). Either way a
- * desktop with a GPU draws much faster. The key is a fake one from the environment;
- * no keyring, no settings and no session bus of the person's desktop are
- * touched.
+ * and would measure Mesa, not Byok (a frame took most of a second).
+ * A desktop with a GPU draws much faster either way. The key is a fake
+ * one from the environment; no keyring, no settings and no session bus
+ * of the person's desktop are touched.
  *
  *   bench-long-conversation [MESSAGES [TOKENS [open|stream]]]
  *
@@ -183,8 +183,8 @@ ensure_display (int    argc,
   xvfb_run = g_find_program_in_path ("xvfb-run");
   if (xvfb_run == NULL || g_getenv ("BYOK_BENCH_UNDER_XVFB") != NULL)
     {
-      printf ("bench-long-conversation: no display (neither DISPLAY nor WAYLAND_DISPLAY is set) "
-              "and no xvfb-run to make one (apt install xvfb); skipped\n");
+      printf ("bench-long-conversation: no display (neither DISPLAY nor WAYLAND_DISPLAY is set) and %s; skipped\n",
+              xvfb_run == NULL ? "no xvfb-run to make one (apt install xvfb)" : "xvfb-run did not make one");
       return FALSE;
     }
 
@@ -830,6 +830,7 @@ typedef struct {
   gint64 paint_end;
   gint64 end;
   gsize  length;     /* of the answer when painted */
+  gboolean at_end;   /* the list scrolled to its end */
 } Frame;
 
 typedef struct {
@@ -876,6 +877,13 @@ stream_after_paint_cb (GdkFrameClock *clock,
   if (frame.paint_end == 0)
     frame.paint_end = frame.layout_end;
   frame.length = watch->answer != NULL ? strlen (byok_message_get_content (watch->answer)) : 0;
+  {
+    GtkAdjustment *adjustment = list_adjustment (watch->b);
+
+    frame.at_end = adjustment != NULL &&
+                   gtk_adjustment_get_value (adjustment) >=
+                   gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 1;
+  }
   g_array_append_val (watch->frames, frame);
   memset (&watch->current, 0, sizeof watch->current);
 }
@@ -950,19 +958,44 @@ print_frames (GArray *frames,
     }
 
   printf ("  frames while streaming: %u, %u of them with new text\n", n, with_text);
+  {
+    guint at_end = 0, left_at = 0;
 
-  /* How it changes as the answer grows, before sorting. */
-  printf ("  by fifth of the stream, median interval / median work / longest interval:");
+    for (guint i = from + 1; i < to; i++)
+      {
+        const Frame *frame = &g_array_index (frames, Frame, i);
+
+        at_end += frame->at_end;
+        if (!frame->at_end && left_at == 0)
+          left_at = i;
+      }
+    printf ("  the list followed the answer (scrolled to its end) in %u of %u frames", at_end, n);
+    if (left_at != 0)
+      printf ("; first left the end at %.1f s, %zu characters in",
+              ms_between (g_array_index (frames, Frame, from).end, g_array_index (frames, Frame, left_at).end) / 1000.0,
+              g_array_index (frames, Frame, left_at).length);
+    printf ("\n");
+  }
+
+  /* How it changes as the answer grows. */
+  printf ("  by fifth of the stream, medians of interval / work / its paint&render, and the longest interval:\n   ");
   for (guint p = 0; p < parts; p++)
     {
       guint a = n * p / parts, z = n * (p + 1) / parts;
       g_autofree double *iv = g_memdup2 (intervals + a, (z - a) * sizeof (double));
       g_autofree double *wk = g_memdup2 (work + a, (z - a) * sizeof (double));
+      g_autofree double *pt = g_new (double, MAX (z - a, 1));
 
+      for (guint k = a; k < z; k++)
+        {
+          const Frame *frame = &g_array_index (frames, Frame, from + 1 + k);
+          pt[k - a] = ms_between (frame->layout_end, frame->paint_end);
+        }
       qsort (iv, z - a, sizeof (double), compare_double);
       qsort (wk, z - a, sizeof (double), compare_double);
-      printf ("%s %.1f/%.1f/%.0f", p > 0 ? " ·" : "", quantile (iv, z - a, 0.5), quantile (wk, z - a, 0.5),
-              z > a ? iv[z - a - 1] : 0.0);
+      qsort (pt, z - a, sizeof (double), compare_double);
+      printf ("%s %.1f/%.1f/%.1f, %.0f", p > 0 ? " ·" : "", quantile (iv, z - a, 0.5), quantile (wk, z - a, 0.5),
+              quantile (pt, z - a, 0.5), z > a ? iv[z - a - 1] : 0.0);
     }
   printf (" ms\n");
 
@@ -1068,6 +1101,14 @@ bench_stream (Bench *b,
     printf ("  first text → answer complete: %.2f s (%.0f tokens/s); status %s, %zu characters shown\n",
             seconds, tokens / seconds, byok_message_get_status (watch.answer),
             strlen (byok_message_get_content (watch.answer)));
+    {
+      GtkWidget *row = find_row_of (GTK_WIDGET (b->page), watch.answer);
+
+      printf ("  at the end, the answer's row is %s;\n",
+              row == NULL ? "not made (not near what the list shows)" :
+              gtk_widget_get_mapped (row) ? "on screen" : "made but not on screen");
+      print_list_state (b);
+    }
     print_frames (watch.frames, first_text, last_frame);
     for (guint i = first_text + 1; i < last_frame; i++)
       longest = MAX (longest, interval_before (watch.frames, i));

@@ -1,7 +1,9 @@
 /* test-markdown.c — the Markdown view under Xvfb: what every construct puts
  * in the buffer and which tags it carries, code blocks as GtkSourceViews
  * with a working copy button, streaming in any pieces giving exactly what
- * one set_text gives, and the splitter that makes streaming cheap. */
+ * one set_text gives, and the splitter that makes streaming cheap; the
+ * pane that shows a long text as several views, each exactly what one
+ * view would show of its part. */
 #include "config.h"
 
 #include <string.h>
@@ -9,6 +11,7 @@
 #include <gtksourceview/gtksource.h>
 
 #include "byok-markdown.h"
+#include "byok-markdown-pane.h"
 #include "byok-markdown-view.h"
 
 #define ANCHOR "\xef\xbf\xbc"
@@ -637,6 +640,191 @@ test_stream_many_deltas (void)
   g_assert_cmpstr (got, ==, expected);
 }
 
+/* Taking the unsettled end off a view leaves what one view shows of the
+ * settled part, and the view goes on from there. */
+static void
+test_take_unsettled (void)
+{
+  g_autoptr(ByokMarkdownView) view = new_view ();
+  g_autoptr(ByokMarkdownView) fresh = new_view ();
+  g_autofree char *answer = long_answer (3);
+  g_autofree char *more = NULL;
+  g_autofree char *rest = NULL;
+  g_autofree char *got = NULL;
+  g_autofree char *expected = NULL;
+  gsize settled;
+
+  /* Ends inside a code block, and inside a character. */
+  more = g_strconcat (answer, "Last:\n\n```c\nint x = 1; /* \xe4\xb8", NULL);
+  byok_markdown_view_set_text (view, more);
+  settled = byok_markdown_view_get_settled_length (view);
+  g_assert_cmpuint (settled, >, 0);
+  g_assert_cmpuint (settled, ==, strlen (answer) + strlen ("Last:\n\n"));   /* the open fence */
+
+  rest = byok_markdown_view_take_unsettled (view);
+  g_assert_cmpstr (rest, ==, more + settled);
+  g_assert_cmpuint (strlen (byok_markdown_view_get_text (view)), ==, settled);
+  g_assert_cmpint (strncmp (byok_markdown_view_get_text (view), more, settled), ==, 0);
+  byok_markdown_view_set_text (fresh, byok_markdown_view_get_text (view));
+  got = signature (view);
+  expected = signature (fresh);
+  g_assert_cmpstr (got, ==, expected);
+
+  /* Appending goes on as if nothing had been taken. */
+  g_clear_pointer (&got, g_free);
+  g_clear_pointer (&expected, g_free);
+  byok_markdown_view_append (view, rest);
+  byok_markdown_view_append (view, "\xad */\n```\n\nDone *now*.\n");
+  byok_markdown_view_append (view, answer);
+  g_clear_pointer (&more, g_free);
+  more = g_strconcat (answer, "Last:\n\n```c\nint x = 1; /* \xe4\xb8\xad */\n```\n\nDone *now*.\n", answer, NULL);
+  byok_markdown_view_set_text (fresh, more);
+  g_assert_cmpstr (byok_markdown_view_get_text (view), ==, more);
+  got = signature (view);
+  expected = signature (fresh);
+  g_assert_cmpstr (got, ==, expected);
+}
+
+/* The pane's views, their texts and buffers. */
+static GPtrArray *
+pane_views (ByokMarkdownPane *pane)
+{
+  GPtrArray *views = g_ptr_array_new ();
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (pane)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    g_ptr_array_add (views, child);
+  g_assert_cmpuint (views->len, ==, byok_markdown_pane_get_n_views (pane));
+  return views;
+}
+
+/* What a pane shows of @markdown is what one view shows of it, cut
+ * between top-level blocks: each view looks exactly like a view given
+ * its part alone; the parts make up the text; their buffers joined by a
+ * top-level block's gap line are one view's buffer. Returns the number
+ * of views. */
+static guint
+assert_pane_shows (ByokMarkdownPane *pane,
+                   const char       *markdown)
+{
+  g_autoptr(ByokMarkdownView) whole = new_view ();
+  g_autoptr(GPtrArray) views = pane_views (pane);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) joined = g_string_new (NULL);
+  g_autofree char *whole_slice = NULL;
+
+  g_assert_cmpstr (byok_markdown_pane_get_text (pane), ==, markdown);
+  for (guint i = 0; i < views->len; i++)
+    {
+      ByokMarkdownView *view = g_ptr_array_index (views, i);
+      g_autoptr(ByokMarkdownView) alone = new_view ();
+      const char *part = byok_markdown_view_get_text (view);
+      g_autofree char *got = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *slice = buffer_slice (view);
+
+      /* Every view but the last holds a segment's worth, in whole blocks. */
+      if (i + 1 < views->len)
+        {
+          g_assert_cmpuint (strlen (part), >=, BYOK_MARKDOWN_PANE_SEGMENT);
+          g_assert_true (g_str_has_suffix (part, "\n"));
+        }
+      g_string_append (text, part);
+      byok_markdown_view_set_text (alone, part);
+      got = signature (view);
+      expected = signature (alone);
+      g_assert_cmpstr (got, ==, expected);
+
+      if (i > 0)
+        g_string_append (joined, "\n\n");
+      g_string_append (joined, slice);
+    }
+  g_assert_cmpstr (text->str, ==, markdown);
+
+  byok_markdown_view_set_text (whole, markdown);
+  whole_slice = buffer_slice (whole);
+  g_assert_cmpstr (joined->str, ==, whole_slice);
+  return views->len;
+}
+
+static void
+test_pane_stream (void)
+{
+  g_autoptr(ByokMarkdownPane) streamed = g_object_ref_sink (BYOK_MARKDOWN_PANE (byok_markdown_pane_new ()));
+  g_autoptr(ByokMarkdownPane) whole = g_object_ref_sink (BYOK_MARKDOWN_PANE (byok_markdown_pane_new ()));
+  g_autofree char *answer = long_answer (150);
+  gsize length = strlen (answer);
+  guint n_views;
+
+  g_assert_cmpuint (length, >, 6 * BYOK_MARKDOWN_PANE_SEGMENT);
+
+  /* Deltas of 1 to 3,000 bytes, cut anywhere, even inside a character;
+   * one larger than a segment. */
+  for (gsize i = 0, size = 1; i < length; i += size, size = size * 7 % 3001 + 1)
+    {
+      g_autofree char *piece = NULL;
+
+      if (i > length / 2 && i < length / 2 + 3001)
+        size = 3 * BYOK_MARKDOWN_PANE_SEGMENT;
+      piece = g_strndup (answer + i, MIN (size, length - i));
+      byok_markdown_pane_append (streamed, piece);
+    }
+  n_views = assert_pane_shows (streamed, answer);
+  g_test_message ("%" G_GSIZE_FORMAT " bytes streamed into %u views", length, n_views);
+  g_assert_cmpuint (n_views, >=, 4);
+
+  /* All at once. */
+  byok_markdown_pane_set_text (whole, answer);
+  g_assert_cmpuint (assert_pane_shows (whole, answer), >=, 4);
+
+  /* A short text again: one view. */
+  byok_markdown_pane_set_text (whole, "Just **this**.");
+  g_assert_cmpuint (assert_pane_shows (whole, "Just **this**."), ==, 1);
+  byok_markdown_pane_set_text (whole, NULL);
+  g_assert_cmpuint (assert_pane_shows (whole, ""), ==, 1);
+}
+
+/* set_text() growing a text (how a message row follows a streaming
+ * answer) gives what appending gives; a text that differs after the
+ * first views keeps them and renders the rest again. */
+static void
+test_pane_set_text (void)
+{
+  g_autoptr(ByokMarkdownPane) pane = g_object_ref_sink (BYOK_MARKDOWN_PANE (byok_markdown_pane_new ()));
+  g_autofree char *answer = long_answer (100);
+  g_autofree char *changed = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  gsize length = strlen (answer);
+
+  for (gsize end = 0; end < length; end = MIN (end + 997, length))
+    {
+      g_autofree char *prefix = g_strndup (answer, end);
+
+      byok_markdown_pane_set_text (pane, prefix);
+    }
+  byok_markdown_pane_set_text (pane, answer);
+  g_assert_cmpuint (assert_pane_shows (pane, answer), >=, 3);
+
+  /* Change the text near its end: the first view stays as it is. */
+  before = pane_views (pane);
+  changed = g_strdup (answer);
+  changed[length - 100] = 'Z';
+  byok_markdown_pane_set_text (pane, changed);
+  after = pane_views (pane);
+  g_assert_true (g_ptr_array_index (after, 0) == g_ptr_array_index (before, 0));
+  assert_pane_shows (pane, changed);
+
+  /* Change its start: everything again, the same as a new pane. */
+  changed[0] = '#';
+  byok_markdown_pane_set_text (pane, changed);
+  assert_pane_shows (pane, changed);
+
+  /* Invalid UTF-8 shows as replacement characters, like in one view. */
+  byok_markdown_pane_set_text (pane, "caf\xc3 ok");
+  g_assert_cmpstr (byok_markdown_pane_get_text (pane), ==, "caf\xef\xbf\xbd ok");
+}
+
 static void
 count_notify (GObject    *object,
               GParamSpec *pspec,
@@ -857,6 +1045,94 @@ wait_for_paint (GtkWidget *widget)
 
 /* Shows a rendered document in a window; with BYOK_TEST_SCREENSHOT set,
  * saves it there as a PNG to look at. */
+/* The share of the window's pixels, as drawn now, that are dark: text. */
+static double
+dark_share (GtkWidget *window)
+{
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  gsize stride = (gsize) width * 4;
+  guint dark = 0;
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  pixels = g_malloc (stride * height);
+  gdk_texture_download (texture, pixels, stride);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guchar *p = pixels + y * stride + x * 4;
+
+        if (p[0] + p[1] + p[2] < 3 * 160)
+          dark++;
+      }
+  return (double) dark / ((double) width * height);
+}
+
+/* In a scrolled window, a pane draws only the views in sight; scrolled to
+ * any of them, the window shows its text, with no view left undrawn. */
+static void
+test_pane_scrolled (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *pane = byok_markdown_pane_new ();
+  g_autofree char *answer = long_answer (150);
+  g_autoptr(GPtrArray) views = NULL;
+  GtkAdjustment *adjustment;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), pane);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_set_default_size (GTK_WINDOW (window), 500, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  byok_markdown_pane_set_text (BYOK_MARKDOWN_PANE (pane), answer);
+  for (int i = 0; i < 4; i++)
+    wait_for_paint (window);
+
+  views = pane_views (BYOK_MARKDOWN_PANE (pane));
+  g_assert_cmpuint (views->len, >=, 4);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, 10 * gtk_adjustment_get_page_size (adjustment));
+
+  for (guint i = 0; i < views->len; i++)
+    {
+      graphene_rect_t bounds;
+      double share;
+
+      g_assert_true (gtk_widget_compute_bounds (g_ptr_array_index (views, i), pane, &bounds));
+      /* A little into the view, and the middle of the view. */
+      for (int at = 0; at < 2; at++)
+        {
+          double y = at == 0 ? bounds.origin.y + 40 : bounds.origin.y + bounds.size.height / 2;
+
+          gtk_adjustment_set_value (adjustment, y);
+          wait_for_paint (window);
+          wait_for_paint (window);
+          share = dark_share (window);
+          g_test_message ("view %u at %.0f px: %.1f %% dark", i, y, 100 * share);
+          g_assert_cmpfloat (share, >, 0.01);
+        }
+    }
+
+  /* And back to the top. */
+  gtk_adjustment_set_value (adjustment, 0);
+  wait_for_paint (window);
+  wait_for_paint (window);
+  g_assert_cmpfloat (dark_share (window), >, 0.01);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
 static void
 test_window (void)
 {
@@ -1128,6 +1404,10 @@ main (int argc, char **argv)
   g_test_add_func ("/markdown/stream/pieces", test_append_pieces);
   g_test_add_func ("/markdown/stream/many-deltas", test_stream_many_deltas);
   g_test_add_func ("/markdown/stream/set-text-extends", test_set_text_extends);
+  g_test_add_func ("/markdown/stream/take-unsettled", test_take_unsettled);
+  g_test_add_func ("/markdown/pane/stream", test_pane_stream);
+  g_test_add_func ("/markdown/pane/set-text", test_pane_set_text);
+  g_test_add_func ("/markdown/pane/scrolled", test_pane_scrolled);
   g_test_add_func ("/markdown/dark-style", test_dark_style);
   g_test_add_func ("/markdown/activate-link", test_activate_link_signal);
   g_test_add_func ("/markdown/splitter", test_splitter);

@@ -40,6 +40,7 @@ struct _ByokChatPage
   guint                  scroll_tick_id;
   gboolean               scrolling;
   double                 last_scroll_value;
+  double                 last_scroll_upper;
 
   /* Which providers can be used now. */
   GStrv                  available;
@@ -50,6 +51,7 @@ struct _ByokChatPage
   gboolean               local_mode;
 
   gint64                 pending_regenerate_id;
+  int                    busy_state;    /* what update_busy last set, -1 */
 
   /* The estimate beside the model picker (byok-chat-page-estimate.c). */
   GSettings             *settings;

@@ -125,6 +125,14 @@ byok_chat_page_update_busy (ByokChatPage *self)
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean busy = byok_chat_page_is_streaming (self, self->conversation);
   gboolean has_store = self->store != NULL;
+  int state = (busy ? 1 : 0) | (has_store ? 2 : 0) | (self->conversation != NULL ? 4 : 0);
+
+  /* Called on every change of the message list — once a second while an
+   * answer is saved: changing actions is not free (each one notifies the
+   * window's action muxer and the buttons that use it). */
+  if (state == self->busy_state)
+    return;
+  self->busy_state = state;
 
   byok_composer_set_streaming (self->composer, busy);
   gtk_widget_action_set_enabled (widget, "chat.stop", busy);
@@ -454,6 +462,7 @@ void
 byok_chat_page_streams_init (ByokChatPage *self)
 {
   self->streams = g_hash_table_new (NULL, NULL);
+  self->busy_state = -1;
 }
 
 /* The page goes (or changes engine): cancel every call; their callbacks

@@ -507,16 +507,22 @@ scroll_value_cb (GtkAdjustment *adjustment,
                  ByokChatPage  *self)
 {
   double value = gtk_adjustment_get_value (adjustment);
-  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+  double upper = gtk_adjustment_get_upper (adjustment);
+  double end = upper - gtk_adjustment_get_page_size (adjustment);
 
+  /* A move up with the same height is the person scrolling; a move that
+   * comes with a new height is the list placing rows it has measured
+   * (their estimated heights replaced by real ones), and must not stop
+   * following the end. */
   if (!self->scrolling)
     {
       if (value >= end - STICK_DISTANCE)
         self->stick_to_bottom = TRUE;
-      else if (value < self->last_scroll_value - 0.5)
+      else if (value < self->last_scroll_value - 0.5 && upper == self->last_scroll_upper)
         self->stick_to_bottom = FALSE;
     }
   self->last_scroll_value = value;
+  self->last_scroll_upper = upper;
 
   /* Near the top of what is shown: show older messages above — from an
    * idle, not while the list view is busy scrolling or laying out. */
@@ -660,6 +666,7 @@ byok_chat_page_open_conversation (ByokChatPage     *self,
   gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (selection));
   self->stick_to_bottom = TRUE;
   self->last_scroll_value = 0;
+  self->last_scroll_upper = 0;
 
   if (conversation != NULL)
     {

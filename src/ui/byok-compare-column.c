@@ -18,7 +18,7 @@
 #include "byok-compare-column.h"
 #include "byok-error.h"
 #include "byok-format.h"
-#include "byok-markdown-view.h"
+#include "byok-markdown-pane.h"
 #include "byok-message-row.h"
 
 typedef enum {
@@ -65,7 +65,7 @@ struct _ByokCompareColumn
   double           figures[BYOK_COMPARE_N_FIGURES];
   GtkWidget       *figure_labels[BYOK_COMPARE_N_FIGURES];
 
-  GtkWidget       *markdown;       /* ByokMarkdownView */
+  GtkWidget       *markdown;       /* ByokMarkdownPane */
 
   GtkBox          *card;
   ByokModelPicker *picker;
@@ -368,7 +368,7 @@ flush (ByokCompareColumn *self)
     }
   if (self->pending_text->len > 0)
     {
-      byok_markdown_view_append (BYOK_MARKDOWN_VIEW (self->markdown), self->pending_text->str);
+      byok_markdown_pane_append (BYOK_MARKDOWN_PANE (self->markdown), self->pending_text->str);
       g_string_append_len (self->text, self->pending_text->str, self->pending_text->len);
       g_string_truncate (self->pending_text, 0);
       changed = TRUE;
@@ -686,7 +686,7 @@ chat_done_cb (GObject      *source,
        * that was not streamed after all). */
       if (!g_str_equal (self->text->str, result->text->str))
         {
-          byok_markdown_view_set_text (BYOK_MARKDOWN_VIEW (self->markdown), result->text->str);
+          byok_markdown_pane_set_text (BYOK_MARKDOWN_PANE (self->markdown), result->text->str);
           g_string_assign (self->text, result->text->str);
         }
       if (!g_str_equal (self->reasoning->str, result->reasoning->str))
@@ -726,7 +726,7 @@ reset (ByokCompareColumn *self)
   g_string_truncate (self->reasoning, 0);
   g_string_truncate (self->pending_text, 0);
   g_string_truncate (self->pending_reasoning, 0);
-  byok_markdown_view_set_text (BYOK_MARKDOWN_VIEW (self->markdown), "");
+  byok_markdown_pane_set_text (BYOK_MARKDOWN_PANE (self->markdown), "");
   gtk_expander_set_expanded (self->reasoning_expander, FALSE);
   gtk_label_set_label (self->reasoning_label, "");
   update_reasoning (self);
@@ -1115,7 +1115,7 @@ byok_compare_column_init (ByokCompareColumn *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->markdown = byok_markdown_view_new ();
+  self->markdown = byok_markdown_pane_new ();
   gtk_widget_set_hexpand (self->markdown, TRUE);
   gtk_widget_add_css_class (self->markdown, "compare-answer");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->markdown), GTK_ACCESSIBLE_PROPERTY_LABEL,

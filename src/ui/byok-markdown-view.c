@@ -44,6 +44,7 @@ struct _ByokMarkdownView
   GPtrArray            *code_blocks;        /* of CodeBlock*, in buffer order */
   GHashTable           *link_tags;          /* URL → GtkTextTag */
   gboolean              dark;
+  gboolean              wraps;              /* had a width: lines wrap */
 
   int                   measured_height;    /* the last height asked for */
   int                   allocated_for;      /* the height asked for when allocated */
@@ -297,6 +298,62 @@ find_language (const char *info)
   return gtk_source_language_manager_guess_language (manager, filename, NULL);
 }
 
+/* GtkSourceView parses a language's definition when the first buffer
+ * with it is made, and forgets it when the last one goes: 5 ms (C) to
+ * 30 ms (JavaScript, JSON) each time a code block in that language
+ * appears again. A buffer kept for each language used means once. */
+static GHashTable *held_languages;   /* id → GtkSourceBuffer */
+
+static void
+hold_language (GtkSourceLanguage *language)
+{
+  const char *id;
+
+  if (language == NULL)
+    return;
+  if (held_languages == NULL)
+    held_languages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  id = gtk_source_language_get_id (language);
+  if (!g_hash_table_contains (held_languages, id))
+    g_hash_table_insert (held_languages, g_strdup (id), gtk_source_buffer_new_with_language (language));
+}
+
+static gboolean
+preload_cb (gpointer data)
+{
+  /* What models write most, as fence info strings. */
+  static const char * const common[] = {
+    "python", "javascript", "typescript", "bash", "json", "c", "cpp", "rust",
+    "go", "java", "html", "css", "sql", "yaml", "csharp", "diff", "kotlin",
+    "ruby", "php", "swift", "xml", "toml", "dockerfile", "makefile", "markdown",
+  };
+  guint *next = data;
+
+  if (*next >= G_N_ELEMENTS (common))
+    return G_SOURCE_REMOVE;
+  hold_language (find_language (common[(*next)++]));
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * byok_markdown_view_preload_languages:
+ *
+ * Loads, one per idle moment at low priority, the highlighting of the
+ * languages answers use most, so the first code block in each does not
+ * cost a frame later, when an answer streams. Once per process.
+ */
+void
+byok_markdown_view_preload_languages (void)
+{
+  static guint next;
+  static gboolean started;
+
+  if (started)
+    return;
+  started = TRUE;
+  g_idle_add_full (G_PRIORITY_LOW, preload_cb, &next, NULL);
+}
+
 static void
 copy_clicked_cb (GtkButton *button,
                  CodeBlock *block)
@@ -405,12 +462,15 @@ insert_code_block (ByokMarkdownView            *self,
   GtkWidget *scrolled;
   GtkWidget *button;
   GtkEventController *scroll;
+  GtkSourceLanguage *language;
 
   block->language = g_strdup (source->language);
   block->anchor = g_object_ref (gtk_text_buffer_create_child_anchor (buffer, iter));
 
   block->buffer = gtk_source_buffer_new (NULL);
-  gtk_source_buffer_set_language (block->buffer, find_language (source->language));
+  language = find_language (source->language);
+  gtk_source_buffer_set_language (block->buffer, language);
+  hold_language (language);
   gtk_source_buffer_set_style_scheme (block->buffer, get_scheme (self->dark));
   gtk_source_buffer_set_highlight_matching_brackets (block->buffer, FALSE);
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (block->buffer), source->code, -1);
@@ -797,6 +857,65 @@ byok_markdown_view_set_text (ByokMarkdownView *self,
 }
 
 /**
+ * byok_markdown_view_get_settled_length:
+ *
+ * Returns: how many bytes at the start of the text are rendered for good:
+ *   whole top-level blocks that text appended later cannot change
+ */
+gsize
+byok_markdown_view_get_settled_length (ByokMarkdownView *self)
+{
+  g_return_val_if_fail (BYOK_IS_MARKDOWN_VIEW (self), 0);
+  return self->live_start;
+}
+
+/**
+ * byok_markdown_view_take_unsettled:
+ *
+ * Removes the text after the settled part (see
+ * byok_markdown_view_get_settled_length()) — the last top-level block,
+ * which is still rendered again as text arrives — and returns it. The
+ * view keeps showing the settled part exactly as it did; text appended
+ * later starts a new top-level block.
+ *
+ * Returns: (transfer full): the Markdown removed, maybe ending inside a
+ *   UTF-8 character
+ */
+char *
+byok_markdown_view_take_unsettled (ByokMarkdownView *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  g_autoptr(GArray) splits = NULL;
+  GString *rest;
+
+  g_return_val_if_fail (BYOK_IS_MARKDOWN_VIEW (self), NULL);
+
+  rest = g_string_new_len (self->source->str + self->live_start, self->source->len - self->live_start);
+  g_string_append_len (rest, self->pending->str, self->pending->len);
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, self->live_buffer_start);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_delete (buffer, &start, &end);
+  g_ptr_array_set_size (self->code_blocks, self->code_blocks->len - self->live->code_blocks->len);
+  g_clear_pointer (&self->live, byok_markdown_render_free);
+  self->live = byok_markdown_render_new ();
+
+  g_string_truncate (self->source, self->live_start);
+  g_string_truncate (self->pending, 0);
+
+  /* The settled part ends where a top-level block starts: the splitter,
+   * having seen it all, is where it must be for the next block. */
+  splits = g_array_new (FALSE, FALSE, sizeof (gsize));
+  byok_markdown_splitter_init (&self->splitter);
+  byok_markdown_splitter_scan (&self->splitter, self->source->str, self->source->len, splits);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
+  return g_string_free (rest, FALSE);
+}
+
+/**
  * byok_markdown_view_get_text:
  * Returns: the Markdown shown
  */
@@ -1034,6 +1153,13 @@ byok_markdown_view_size_allocate (GtkWidget *widget,
   for (guint i = 0; i < self->code_blocks->len; i++)
     update_code_width (self, g_ptr_array_index (self->code_blocks, i), width);
 
+  /* The first width: now lines can wrap (see byok_markdown_view_init()). */
+  if (!self->wraps && width > 0)
+    {
+      self->wraps = TRUE;
+      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (widget), GTK_WRAP_WORD_CHAR);
+    }
+
   self->allocated_for = self->measured_height;
   GTK_WIDGET_CLASS (byok_markdown_view_parent_class)->size_allocate (widget, width, height, baseline);
   check_height (self);
@@ -1166,7 +1292,14 @@ byok_markdown_view_init (ByokMarkdownView *self)
 
   gtk_text_view_set_editable (text_view, FALSE);
   gtk_text_view_set_cursor_visible (text_view, FALSE);
-  gtk_text_view_set_wrap_mode (text_view, GTK_WRAP_WORD_CHAR);
+  /* No wrapping until the view is first allocated a width. Before that
+   * its layout is 1 pixel wide: wrapped, every character would be a line
+   * of its own, laid out in the text view's idle and reported as the
+   * view's height (a few hundred characters made thousands of pixels),
+   * and a list view that measures rows it has not shown yet (GTK 4.8
+   * makes up to 200) would place its end, and scroll, by those heights.
+   * Unwrapped, a row not shown yet measures a line per paragraph. */
+  gtk_text_view_set_wrap_mode (text_view, GTK_WRAP_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self), "byok-markdown");
   create_tags (self);
 

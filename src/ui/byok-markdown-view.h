@@ -35,4 +35,9 @@ void        byok_markdown_view_append      (ByokMarkdownView  *self,
 const char *byok_markdown_view_get_url_at  (ByokMarkdownView  *self,
                                             const GtkTextIter *iter);
 
+void        byok_markdown_view_preload_languages  (void);
+
+gsize       byok_markdown_view_get_settled_length (ByokMarkdownView *self);
+char       *byok_markdown_view_take_unsettled     (ByokMarkdownView *self);
+
 G_END_DECLS

@@ -8,7 +8,7 @@
 #include "byok-attachment.h"
 #include "byok-error.h"
 #include "byok-format.h"
-#include "byok-markdown-view.h"
+#include "byok-markdown-pane.h"
 #include "byok-message-row.h"
 
 struct _ByokMessageRow
@@ -21,7 +21,7 @@ struct _ByokMessageRow
   guint            retry_timeout_id;
   gint64           retry_at_us;    /* when "Retry" of a rate limit is offered */
 
-  GtkWidget       *markdown;       /* ByokMarkdownView */
+  GtkWidget       *markdown;       /* ByokMarkdownPane */
 
   GtkBox          *box;
   GtkFlowBox      *attachments_box;
@@ -350,7 +350,7 @@ update_content (ByokMessageRow *self)
     }
 
   content = self->message != NULL ? byok_message_get_content (self->message) : "";
-  byok_markdown_view_set_text (BYOK_MARKDOWN_VIEW (self->markdown), content);
+  byok_markdown_pane_set_text (BYOK_MARKDOWN_PANE (self->markdown), content);
   gtk_widget_set_visible (GTK_WIDGET (self->content_box), *content != '\0');
 }
 
@@ -959,7 +959,7 @@ byok_message_row_init (ByokMessageRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->markdown = byok_markdown_view_new ();
+  self->markdown = byok_markdown_pane_new ();
   gtk_widget_set_hexpand (self->markdown, TRUE);
   gtk_box_append (self->content_box, self->markdown);
 

@@ -1,7 +1,7 @@
 /* byok-message-row.h — one message of the chat's list view
  *
  * A user's message is a bubble that can be edited and sent again; an
- * answer is Markdown (ByokMarkdownView), with the reasoning in a collapsed
+ * answer is Markdown (ByokMarkdownPane), with the reasoning in a collapsed
  * expander above it, a caption under it (provider and model, tokens, cost,
  * time to first token and total time, and the fallback if one happened),
  * and, when the call failed, the classified error with the action that

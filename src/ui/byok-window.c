@@ -7,6 +7,7 @@
 
 #include "byok-window.h"
 #include "byok-chat-page.h"
+#include "byok-markdown-view.h"
 #include "byok-preferences-window.h"
 #include "byok-providers-page.h"
 #include "byok-usage-page.h"
@@ -201,6 +202,15 @@ preferences_action (GtkWidget  *widget,
 }
 
 static void
+byok_window_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (byok_window_parent_class)->map (widget);
+
+  /* After the first frames, while the window waits for the person. */
+  byok_markdown_view_preload_languages ();
+}
+
+static void
 byok_window_class_init (ByokWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -210,6 +220,7 @@ byok_window_class_init (ByokWindowClass *klass)
   object_class->dispose = byok_window_dispose;
   object_class->get_property = byok_window_get_property;
   object_class->set_property = byok_window_set_property;
+  widget_class->map = byok_window_map;
   window_class->close_request = byok_window_close_request;
 
   g_type_ensure (BYOK_TYPE_CHAT_PAGE);
