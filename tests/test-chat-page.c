@@ -22,6 +22,7 @@
 #include "byok-compare-column.h"
 #include "byok-compare-view.h"
 #include "byok-composer.h"
+#include "byok-markdown-pane.h"
 #include "byok-markdown-view.h"
 #include "byok-message-row.h"
 #include "byok-preferences-window.h"
@@ -943,6 +944,70 @@ maybe_screenshot (Fixture    *f,
   maybe_screenshot_widget (f->window, name);
 }
 
+static gboolean
+list_at_end (gpointer data)
+{
+  GtkAdjustment *adjustment = data;
+
+  return gtk_adjustment_get_upper (adjustment) > 5000 &&
+         gtk_adjustment_get_value (adjustment) >=
+           gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 2;
+}
+
+/* A long answer streams into a column of text views (ByokMarkdownPane):
+ * all of the text, each view laid out, the last one where the list ends. */
+static void
+test_long_answer (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  ByokMessage *answer;
+  GtkWidget *pane;
+  GtkAdjustment *adjustment;
+
+  for (guint i = 1; i <= 400; i++)
+    {
+      g_string_append_printf (text, "Paragraph %u of a long answer, with *some* words in it to read.\n\n", i);
+      if (i % 50 == 0)
+        g_string_append_printf (text, "```python\nprint(%u)\n```\n\n", i);
+    }
+  g_string_append (text, "The end.");
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, text->str, FALSE));
+  send (f, "Write a lot");
+  while (byok_chat_page_get_busy (f->page))
+    wait_for_paint (f->window);
+  wait_for_paint (f->window);
+  wait_for_paint (f->window);
+
+  answer = message_at (f, -1);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, text->str);
+  pane = find_descendant (row_of (f, answer), BYOK_TYPE_MARKDOWN_PANE);
+  g_assert_nonnull (pane);
+  g_assert_cmpstr (byok_markdown_pane_get_text (BYOK_MARKDOWN_PANE (pane)), ==, text->str);
+  g_assert_cmpuint (byok_markdown_pane_get_n_views (BYOK_MARKDOWN_PANE (pane)), >=, 2);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (pane); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      g_assert_true (BYOK_IS_MARKDOWN_VIEW (child));
+      g_test_message ("a view of %" G_GSIZE_FORMAT " bytes, %d px",
+                      strlen (byok_markdown_view_get_text (BYOK_MARKDOWN_VIEW (child))),
+                      gtk_widget_get_height (child));
+      g_assert_true (gtk_widget_get_mapped (child));
+      g_assert_cmpint (gtk_widget_get_height (child), >, 0);
+    }
+
+  /* The list follows the answer to its end, as the text views lay out
+   * their lines (in idle time, after the last text arrived). */
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (gtk_widget_get_ancestor (pane, GTK_TYPE_LIST_VIEW)));
+  iterate_until (list_at_end, adjustment, "the list at the end of the answer");
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, 5000);
+  wait_for_paint (f->window);
+  g_assert_true (list_at_end (adjustment));
+  maybe_screenshot (f, "long-answer");
+}
+
 /* The @n-th button (0-based, in widget order) of the action row titled
  * @title under @widget. */
 static void
@@ -1456,6 +1521,7 @@ main (int argc, char **argv)
   ADD ("delete-undo", test_delete_undo);
   ADD ("fallback-caption", test_fallback_caption);
   ADD ("code-block-stream", test_code_block_stream);
+  ADD ("long-answer", test_long_answer);
   ADD ("attach", test_attach);
   ADD ("too-long", test_too_long);
   ADD ("auto", test_auto);

@@ -22,6 +22,10 @@ struct _ByokMarkdownPane
   guint      drawn_last;  /* inclusive */
 };
 
+/* Bytes given to a view at a time once it holds a segment's worth, so
+ * that it closes soon after (set_text()). */
+#define STEP 4096
+
 /* Views further than this from the scrolled window's edge are not drawn. */
 #define DRAW_MARGIN 256
 
@@ -158,15 +162,17 @@ byok_markdown_pane_set_text (ByokMarkdownPane *self,
   if (length < self->closed->len || memcmp (text, self->closed->str, self->closed->len) != 0)
     reset (self);
 
-  /* The last view gets what follows the closed ones, a segment at a
-   * time (an append when it extends what it shows); each time it fills
-   * up, the rest goes to a new view. */
+  /* The last view gets what follows the closed ones, up to a segment
+   * and then a step at a time (an append when it extends what it
+   * shows), until it has settled a segment's worth; then the rest goes
+   * to a new view. */
   rest = text + self->closed->len;
   length -= self->closed->len;
   for (;;)
     {
       ByokMarkdownView *view = last_view (self);
-      gsize limit = strlen (byok_markdown_view_get_text (view)) + BYOK_MARKDOWN_PANE_SEGMENT;
+      gsize shown = strlen (byok_markdown_view_get_text (view));
+      gsize limit = MAX (shown, BYOK_MARKDOWN_PANE_SEGMENT) + STEP;
       gsize kept;
 
       if (limit >= length)
