@@ -22,8 +22,8 @@ struct _ByokMarkdownPane
   guint      drawn_last;  /* inclusive */
 };
 
-/* Bytes given to a view at a time once it holds a segment's worth, so
- * that it closes soon after (set_text()). */
+/* Bytes given to a view at a time (once it holds a segment's worth,
+ * in set_text()), so that it closes soon after a segment. */
 #define STEP 4096
 
 /* Views further than this from the scrolled window's edge are not drawn. */
@@ -107,10 +107,11 @@ byok_markdown_pane_append (ByokMarkdownPane *self,
     return;
   length = strlen (delta);
 
-  /* A long delta goes in segments, so views close where they should. */
+  /* A long delta goes a step at a time, so views close where they
+   * should. */
   while (done < length)
     {
-      gsize n = MIN (length - done, BYOK_MARKDOWN_PANE_SEGMENT);
+      gsize n = MIN (length - done, STEP);
       char *rest;
 
       if (done + n == length)
@@ -136,8 +137,8 @@ byok_markdown_pane_append (ByokMarkdownPane *self,
  * @text: (nullable): Markdown; %NULL for none
  *
  * Shows @text. When it starts with the current text, only the rest is
- * appended; otherwise only the views from the first difference on are
- * rendered again.
+ * appended; when it differs only in what the last view shows, that view
+ * is rendered again; otherwise all of it.
  */
 void
 byok_markdown_pane_set_text (ByokMarkdownPane *self,
