@@ -546,6 +546,16 @@ scroll_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
+static void
+cancel_scroll (ByokChatPage *self)
+{
+  if (self->scroll_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick_id);
+      self->scroll_tick_id = 0;
+    }
+}
+
 /* The list grew or shrank. Scrolling now, inside the list's allocation,
  * would be lost: scroll on the next frame, before its layout. */
 static void
@@ -662,6 +672,10 @@ byok_chat_page_open_conversation (ByokChatPage     *self,
                                                        n > SHOWN_AT_OPEN ? n - SHOWN_AT_OPEN : 0,
                                                        G_MAXINT /* no end: offset + size must not overflow */);
     }
+  /* A scroll still due was measured on the list before: the list of
+   * this conversation asks for its own when it is laid out (GTK warns
+   * of a value past its end, and ignores it). */
+  cancel_scroll (self);
   selection = gtk_no_selection_new (self->shown_messages != NULL ? g_object_ref (G_LIST_MODEL (self->shown_messages)) : NULL);
   gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (selection));
   self->stick_to_bottom = TRUE;
@@ -1437,11 +1451,7 @@ byok_chat_page_dispose (GObject *object)
 
   if (self->streams != NULL)
     detach_engine (self);
-  if (self->scroll_tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick_id);
-      self->scroll_tick_id = 0;
-    }
+  cancel_scroll (self);
   g_clear_pointer (&self->streams, g_hash_table_unref);
   g_clear_object (&self->conversation_selection);
   g_clear_handle_id (&self->estimate_id, g_source_remove);
