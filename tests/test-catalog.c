@@ -2,6 +2,8 @@
  * model listings, recommendations and did-you-mean */
 #include "config.h"
 
+#include <locale.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "byok-catalog.h"
@@ -787,6 +789,62 @@ test_from_file (void)
     }
 }
 
+/* The catalog's words for people come translated: a key hint and an
+ * endpoint label in German and Chinese, from the .mo files of the build
+ * (in a child process: it changes the locale). */
+static void
+test_translated (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(ByokCatalog) catalog = NULL;
+      ByokProvider *openai;
+      ByokProvider *moonshot;
+      const char * const *alts;
+
+      g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("BYOK_TEST_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      catalog = byok_catalog_new_default ();
+      openai = byok_catalog_lookup_provider (catalog, "openai");
+      moonshot = byok_catalog_lookup_provider (catalog, "moonshot");
+      alts = byok_provider_get_alt_base_urls (moonshot);
+      g_assert_nonnull (alts[0]);
+      g_print ("%s|%s\n", byok_provider_get_key_description (openai),
+               byok_provider_get_alt_base_url_label (moonshot, alts[0]));
+      return;
+    }
+
+  {
+    static const char * const cases[][3] = {
+      { "de", "Beginnt mit sk- (Projektschlüssel: sk-proj-)", "China (platform.moonshot.cn)" },
+      { "zh_CN", "以 sk- 开头（项目密钥：sk-proj-）", "中国（platform.moonshot.cn）" },
+      { "", "Starts with sk- (project keys: sk-proj-)", "China (platform.moonshot.cn)" },
+    };
+    const char *localedir = g_getenv ("BYOK_TEST_LOCALEDIR");
+    g_autofree char *mo = g_build_filename (localedir != NULL ? localedir : "", "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+
+    g_assert_nonnull (localedir);
+    g_assert_true (g_file_test (mo, G_FILE_TEST_EXISTS));
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *expected = g_strdup_printf ("%s|%s\n", cases[i][1], cases[i][2]);
+        g_autofree char *saved = g_strdup (g_getenv ("LANGUAGE"));
+
+        /* The child inherits the environment (GLib 2.74 has no envp). */
+        g_setenv ("LANGUAGE", cases[i][0], TRUE);
+        g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+        if (saved != NULL)
+          g_setenv ("LANGUAGE", saved, TRUE);
+        else
+          g_unsetenv ("LANGUAGE");
+        g_test_trap_assert_passed ();
+        g_test_trap_assert_stdout (expected);
+        g_test_message ("LANGUAGE=%s: %s", cases[i][0], cases[i][1]);
+      }
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -802,5 +860,6 @@ main (int argc, char **argv)
   g_test_add_func ("/catalog/suggest-model", test_suggest_model);
   g_test_add_func ("/catalog/malformed", test_malformed);
   g_test_add_func ("/catalog/from-file", test_from_file);
+  g_test_add_func ("/catalog/translated", test_translated);
   return g_test_run ();
 }

@@ -469,6 +469,8 @@ test_format_warning (Fixture       *f,
     }
   g_assert_nonnull (warning);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (warning)));
+  /* The catalog's hint of what a key looks like is on the entry. */
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (entry), ==, "Starts with sk- (project keys: sk-proj-)");
 
   gtk_editable_set_text (GTK_EDITABLE (entry), other);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (warning)));

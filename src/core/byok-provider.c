@@ -273,6 +273,24 @@ read_enum (JsonObject         *object,
   return FALSE;
 }
 
+/* The catalog's words for people (key hints, endpoint labels) are
+ * translated like the sources' (data/catalog-strings.h lists them for
+ * xgettext): @text, replaced by its translation, if there is one. */
+static void
+translate (char **text)
+{
+  const char *translation;
+
+  if (*text == NULL || **text == '\0')
+    return;   /* g_dgettext() of "" is the catalog's header */
+  translation = g_dgettext (GETTEXT_PACKAGE, *text);
+  if (translation != *text)
+    {
+      g_free (*text);
+      *text = g_strdup (translation);
+    }
+}
+
 static gboolean
 read_alt_base_urls (ByokProvider  *self,
                     JsonObject    *object,
@@ -307,6 +325,7 @@ read_alt_base_urls (ByokProvider  *self,
       g_ptr_array_add (urls, url);
       if (!byok_catalog_read_string (alt, "label", TRUE, alt_where, &label, error))
         return FALSE;
+      translate (&label);
       g_ptr_array_add (labels, label);
     }
 
@@ -364,6 +383,7 @@ read_key_hint (ByokProvider  *self,
       !byok_catalog_read_string (hint, "format", FALSE, hint_where, &self->key_format, error))
     return FALSE;
 
+  translate (&self->key_description);
   if (self->key_format != NULL && !g_str_equal (self->key_format, "id.secret"))
     {
       byok_catalog_set_malformed (error, hint_where,

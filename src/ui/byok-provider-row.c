@@ -1539,6 +1539,7 @@ byok_provider_row_new (ByokEngine   *engine,
                        ByokProvider *provider)
 {
   ByokProviderRow *self;
+  const char *hint;
 
   g_return_val_if_fail (BYOK_IS_ENGINE (engine), NULL);
   g_return_val_if_fail (BYOK_IS_PROVIDER (provider), NULL);
@@ -1547,6 +1548,16 @@ byok_provider_row_new (ByokEngine   *engine,
   self->engine = g_object_ref (engine);
   self->provider = g_object_ref (provider);
   fill_settings (self);
+
+  /* What a key of this provider looks like, or where to find it. */
+  hint = byok_provider_get_key_description (provider);
+  if (hint != NULL && *hint != '\0')
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->key_entry), hint);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->key_entry),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, hint,
+                                      -1);
+    }
   update_status (self);
   self->tick_id = g_timeout_add_seconds (60, tick, self);
   return self;
