@@ -354,6 +354,101 @@ test_chart_tooltip (void)
   g_object_unref (c);
 }
 
+/* Sends @keyval to @widget's key controllers, as a key press would. */
+static gboolean
+press_key (GtkWidget *widget,
+           guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, (GdkModifierType) 0, &handled);
+    }
+  return handled;
+}
+
+static const char *
+popover_text (GtkWidget *chart)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (chart); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      return gtk_widget_get_visible (child)
+             ? gtk_label_get_text (GTK_LABEL (gtk_popover_get_child (GTK_POPOVER (child))))
+             : NULL;
+  return NULL;
+}
+
+/* The chart takes the focus; the arrow keys go from day to day, each
+ * day's figures in a popover beside its bar; Escape closes it, leaving
+ * the chart closes it too. */
+static void
+test_chart_keyboard (void)
+{
+  GtkWidget *chart;
+  GtkWidget *window = chart_window (&chart);
+  ByokCostChart *c = BYOK_COST_CHART (chart);
+  const char *text;
+
+  byok_cost_chart_set_data (c, G_N_ELEMENTS (bar_labels), bar_labels,
+                            G_N_ELEMENTS (series_names), series_names, values);
+  g_assert_true (gtk_widget_get_focusable (chart));
+  g_assert_true (gtk_widget_grab_focus (chart));
+  g_assert_cmpint (byok_cost_chart_get_selected_bar (c), ==, -1);
+  g_assert_null (popover_text (chart));
+
+  /* The first arrow chooses the last day. */
+  g_assert_true (press_key (chart, GDK_KEY_Left));
+  g_assert_cmpint (byok_cost_chart_get_selected_bar (c), ==, 6);
+  wait_for_frame (chart);
+  text = popover_text (chart);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "Nov 7"));
+  g_assert_nonnull (strstr (text, "OpenAI: $0.10"));
+  g_assert_nonnull (strstr (text, "Total: $0.15"));
+
+  g_assert_true (press_key (chart, GDK_KEY_Left));
+  g_assert_true (press_key (chart, GDK_KEY_Left));
+  g_assert_cmpint (byok_cost_chart_get_selected_bar (c), ==, 4);
+  g_assert_nonnull (strstr (popover_text (chart), "No spending"));
+  g_assert_true (press_key (chart, GDK_KEY_Home));
+  g_assert_true (press_key (chart, GDK_KEY_Left));
+  g_assert_cmpint (byok_cost_chart_get_selected_bar (c), ==, 0);
+  g_assert_true (press_key (chart, GDK_KEY_Right));
+  g_assert_cmpint (byok_cost_chart_get_selected_bar (c), ==, 1);
+  g_assert_nonnull (strstr (popover_text (chart), "Nov 2"));
+  g_assert_true (press_key (chart, GDK_KEY_End));
+  g_assert_true (press_key (chart, GDK_KEY_Right));
+  g_assert_cmpint (byok_cost_chart_get_selected_bar (c), ==, 6);
+  wait_for_frame (chart);
+
+  /* Escape closes; another Escape is not the chart's. */
+  g_assert_true (press_key (chart, GDK_KEY_Escape));
+  g_assert_cmpint (byok_cost_chart_get_selected_bar (c), ==, -1);
+  g_assert_null (popover_text (chart));
+  g_assert_false (press_key (chart, GDK_KEY_Escape));
+  g_assert_false (press_key (chart, GDK_KEY_a));
+
+  /* Leaving the chart closes the figures; new data does too. */
+  g_assert_true (press_key (chart, GDK_KEY_Right));
+  g_assert_nonnull (popover_text (chart));
+  byok_cost_chart_set_data (c, G_N_ELEMENTS (bar_labels), bar_labels,
+                            G_N_ELEMENTS (series_names), series_names, values);
+  g_assert_null (popover_text (chart));
+  g_assert_true (press_key (chart, GDK_KEY_Right));
+  g_assert_nonnull (popover_text (chart));
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  g_assert_cmpint (byok_cost_chart_get_selected_bar (c), ==, -1);
+  g_assert_null (popover_text (chart));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_chart_accessible (void)
 {
@@ -717,6 +812,7 @@ main (int argc, char **argv)
   g_test_add_func ("/usage-widgets/chart/bars", test_chart_bars);
   g_test_add_func ("/usage-widgets/chart/tooltip", test_chart_tooltip);
   g_test_add_func ("/usage-widgets/chart/accessible", test_chart_accessible);
+  g_test_add_func ("/usage-widgets/chart/keyboard", test_chart_keyboard);
   g_test_add_func ("/usage-widgets/chart/empty", test_chart_empty);
   g_test_add_func ("/usage-widgets/chart/narrow", test_chart_narrow);
   g_test_add_func ("/usage-widgets/summary-card", test_summary_card);

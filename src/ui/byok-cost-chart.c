@@ -99,10 +99,19 @@ struct _ByokCostChart
 
   int            hover_bar;
 
+  /* Keyboard: the bar chosen with the arrow keys, its figures in a
+   * popover (GTK shows no tooltip for the keyboard). */
+  int            selected_bar;
+  GtkWidget     *popover;
+  GtkLabel      *popover_label;
+
   ChartGeometry  geometry;
 };
 
 G_DEFINE_FINAL_TYPE (ByokCostChart, byok_cost_chart, GTK_TYPE_WIDGET)
+
+static void byok_cost_chart_update_accessible (ByokCostChart *self);
+static void place_popover                     (ByokCostChart *self);
 
 enum {
   PROP_0,
@@ -691,7 +700,14 @@ byok_cost_chart_size_allocate (GtkWidget *widget,
                                int        height,
                                int        baseline)
 {
-  byok_cost_chart_invalidate (BYOK_COST_CHART (widget));
+  ByokCostChart *self = BYOK_COST_CHART (widget);
+
+  byok_cost_chart_invalidate (self);
+  if (self->popover != NULL)
+    {
+      place_popover (self);
+      gtk_popover_present (GTK_POPOVER (self->popover));
+    }
 }
 
 static void
@@ -855,6 +871,136 @@ byok_cost_chart_query_tooltip (GtkWidget  *widget,
   return TRUE;
 }
 
+/* ---- the keyboard -------------------------------------------------------- */
+
+static void
+place_popover (ByokCostChart *self)
+{
+  ChartGeometry *g;
+  graphene_rect_t column;
+
+  if (self->popover == NULL || !gtk_widget_get_visible (self->popover) || self->selected_bar < 0)
+    return;
+  g = byok_cost_chart_get_geometry (self);
+  bar_column (g, self->selected_bar, &column);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->popover),
+                               &(GdkRectangle) {
+                                 (int) floor (column.origin.x), (int) floor (value_to_y (g, self->totals[self->selected_bar])),
+                                 MAX ((int) ceil (column.size.width), 1), 1
+                               });
+}
+
+/* Chooses @bar (-1: none): highlighted like a hovered one, its figures
+ * in the popover and in the accessible description. */
+static void
+select_bar (ByokCostChart *self,
+            int            bar)
+{
+  g_autofree char *markup = NULL;
+  g_autofree char *text = NULL;
+
+  if (bar >= (int) self->n_bars)
+    bar = -1;
+  self->selected_bar = bar;
+  set_hover_bar (self, bar);
+
+  if (bar < 0)
+    {
+      if (self->popover != NULL)
+        gtk_popover_popdown (GTK_POPOVER (self->popover));
+      byok_cost_chart_update_accessible (self);
+      return;
+    }
+
+  if (self->popover == NULL)
+    {
+      self->popover = gtk_popover_new ();
+      self->popover_label = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_xalign (self->popover_label, 0);
+      gtk_popover_set_child (GTK_POPOVER (self->popover), GTK_WIDGET (self->popover_label));
+      /* It shows figures, it does not take the focus from the chart. */
+      gtk_popover_set_autohide (GTK_POPOVER (self->popover), FALSE);
+      gtk_widget_set_can_focus (self->popover, FALSE);
+      gtk_popover_set_position (GTK_POPOVER (self->popover), GTK_POS_TOP);
+      gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
+    }
+  markup = format_tooltip (self, bar, TRUE);
+  gtk_label_set_markup (self->popover_label, markup);
+  gtk_widget_set_visible (self->popover, TRUE);
+  place_popover (self);
+
+  text = format_tooltip (self, bar, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                  -1);
+}
+
+/* Left and Right go from bar to bar (Home, End: the first, the last);
+ * Escape closes the figures. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                ByokCostChart         *self)
+{
+  int last = (int) self->n_bars - 1;
+  int bar = self->selected_bar;
+
+  if (self->n_bars == 0 || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      bar = bar < 0 ? last : MAX (bar - 1, 0);
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      bar = bar < 0 ? last : MIN (bar + 1, last);
+      break;
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      bar = 0;
+      break;
+    case GDK_KEY_End:
+    case GDK_KEY_KP_End:
+      bar = last;
+      break;
+    case GDK_KEY_Escape:
+      if (bar < 0)
+        return FALSE;
+      bar = -1;
+      break;
+    default:
+      return FALSE;
+    }
+  select_bar (self, bar);
+  return TRUE;
+}
+
+static void
+on_focus_leave (GtkEventControllerFocus *controller,
+                ByokCostChart           *self)
+{
+  select_bar (self, -1);
+}
+
+/**
+ * byok_cost_chart_get_selected_bar:
+ * @self: a #ByokCostChart
+ *
+ * Returns: the bar chosen with the keyboard, or -1
+ */
+int
+byok_cost_chart_get_selected_bar (ByokCostChart *self)
+{
+  g_return_val_if_fail (BYOK_IS_COST_CHART (self), -1);
+
+  return self->selected_bar;
+}
+
 static void
 byok_cost_chart_update_accessible (ByokCostChart *self)
 {
@@ -912,6 +1058,7 @@ byok_cost_chart_dispose (GObject *object)
   ByokCostChart *self = BYOK_COST_CHART (object);
 
   geometry_clear (&self->geometry);
+  g_clear_pointer (&self->popover, gtk_widget_unparent);
 
   G_OBJECT_CLASS (byok_cost_chart_parent_class)->dispose (object);
 }
@@ -1007,8 +1154,11 @@ static void
 byok_cost_chart_init (ByokCostChart *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkEventController *key = gtk_event_controller_key_new ();
+  GtkEventController *focus = gtk_event_controller_focus_new ();
 
   self->hover_bar = -1;
+  self->selected_bar = -1;
   self->bar_labels = g_new0 (char *, 1);
   self->series_names = g_new0 (char *, 1);
 
@@ -1016,6 +1166,12 @@ byok_cost_chart_init (ByokCostChart *self)
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+  g_signal_connect (focus, "leave", G_CALLBACK (on_focus_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
 
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   byok_cost_chart_update_accessible (self);
@@ -1093,6 +1249,8 @@ byok_cost_chart_set_data (ByokCostChart      *self,
 
   if (self->hover_bar >= (int) n_bars)
     self->hover_bar = -1;
+  if (self->selected_bar >= 0)
+    select_bar (self, -1);
 
   byok_cost_chart_invalidate (self);
   byok_cost_chart_update_accessible (self);

@@ -33,4 +33,6 @@ void        byok_cost_chart_get_series_color (ByokCostChart      *self,
                                               guint               series_index,
                                               GdkRGBA            *color);
 
+int          byok_cost_chart_get_selected_bar (ByokCostChart *self);
+
 G_END_DECLS
