@@ -384,6 +384,13 @@ test_send (Fixture       *f,
   g_assert_nonnull (byok_model_picker_get_model_id (second));
   g_assert_cmpstr (byok_model_picker_get_model_id (first), !=, byok_model_picker_get_model_id (second));
 
+  /* A narrow column names the model, its provider small beneath it. */
+  choose (f, 0, "openai", "gpt-4o-mini");
+  g_assert_true (byok_model_picker_get_compact (first));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (first), GTK_WIDGET (first), "GPT-4o mini"));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (first), GTK_WIDGET (first), "OpenAI"));
+  g_assert_null (find_shown_label (GTK_WIDGET (first), GTK_WIDGET (first), "OpenAI · GPT-4o mini"));
+
   /* Nothing to send without a prompt. */
   g_assert_false (byok_compare_view_send (f->view));
   byok_compare_view_set_prompt (f->view, "   \n ");

@@ -17,12 +17,14 @@ struct _ByokModelPicker
   ByokPricing  *pricing;
   GStrv         available;
   gboolean      show_auto;
+  gboolean      compact;
   char         *empty_label;
   char         *provider_id;
   char         *model_id;
 
   GtkMenuButton *button;
   GtkLabel     *button_label;
+  GtkLabel     *button_detail;  /* compact: the provider, under the model */
   GtkPopover   *popover;
   GtkSearchEntry *search_entry;
   GtkStack     *list_stack;
@@ -36,6 +38,7 @@ enum {
   PROP_PROVIDER_ID,
   PROP_MODEL_ID,
   PROP_SHOW_AUTO,
+  PROP_COMPACT,
   N_PROPS
 };
 
@@ -269,8 +272,31 @@ static void
 update_button (ByokModelPicker *self)
 {
   g_autofree char *label = byok_model_picker_dup_label (self, self->provider_id, self->model_id);
+  ByokProvider *provider = NULL;
+  ByokModel *model = NULL;
 
-  gtk_label_set_label (self->button_label, label);
+  if (self->catalog != NULL && self->provider_id != NULL && self->model_id != NULL)
+    {
+      provider = byok_catalog_lookup_provider (self->catalog, self->provider_id);
+      model = byok_catalog_lookup_model (self->catalog, self->provider_id, self->model_id);
+    }
+
+  /* Compact (a narrow column): the model's name, its provider beneath;
+   * the whole label stays the tooltip. */
+  if (self->compact && self->model_id != NULL && g_strcmp0 (self->provider_id, BYOK_ROUTER_AUTO) != 0)
+    {
+      gtk_label_set_label (self->button_label, model != NULL ? byok_model_get_name (model) : self->model_id);
+      gtk_label_set_label (self->button_detail, provider != NULL ? byok_provider_get_name (provider) : self->provider_id);
+      gtk_widget_set_visible (GTK_WIDGET (self->button_detail), TRUE);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), label);
+    }
+  else
+    {
+      gtk_label_set_label (self->button_label, label);
+      gtk_widget_set_visible (GTK_WIDGET (self->button_detail), FALSE);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), _("Choose the Model"));
+    }
+  gtk_label_set_xalign (self->button_label, self->compact ? 0 : 0.5);
   update_checks (self);
 }
 
@@ -584,6 +610,9 @@ byok_model_picker_get_property (GObject    *object,
     case PROP_SHOW_AUTO:
       g_value_set_boolean (value, self->show_auto);
       break;
+    case PROP_COMPACT:
+      g_value_set_boolean (value, self->compact);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -601,6 +630,9 @@ byok_model_picker_set_property (GObject      *object,
     {
     case PROP_SHOW_AUTO:
       byok_model_picker_set_show_auto (self, g_value_get_boolean (value));
+      break;
+    case PROP_COMPACT:
+      byok_model_picker_set_compact (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -625,6 +657,33 @@ byok_model_picker_set_show_auto (ByokModelPicker *self,
   self->show_auto = show_auto;
   rebuild (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_AUTO]);
+}
+
+/**
+ * byok_model_picker_set_compact:
+ *
+ * Whether the button names the model on one line and its provider, small,
+ * on a second (for narrow places), instead of "Provider · Model".
+ */
+void
+byok_model_picker_set_compact (ByokModelPicker *self,
+                               gboolean         compact)
+{
+  g_return_if_fail (BYOK_IS_MODEL_PICKER (self));
+
+  compact = !!compact;
+  if (self->compact == compact)
+    return;
+  self->compact = compact;
+  update_button (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPACT]);
+}
+
+gboolean
+byok_model_picker_get_compact (ByokModelPicker *self)
+{
+  g_return_val_if_fail (BYOK_IS_MODEL_PICKER (self), FALSE);
+  return self->compact;
 }
 
 /**
@@ -697,6 +756,9 @@ byok_model_picker_class_init (ByokModelPickerClass *klass)
   properties[PROP_SHOW_AUTO] =
     g_param_spec_boolean ("show-auto", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMPACT] =
+    g_param_spec_boolean ("compact", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -717,6 +779,7 @@ byok_model_picker_class_init (ByokModelPickerClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-model-picker.ui");
   gtk_widget_class_bind_template_child (widget_class, ByokModelPicker, button);
   gtk_widget_class_bind_template_child (widget_class, ByokModelPicker, button_label);
+  gtk_widget_class_bind_template_child (widget_class, ByokModelPicker, button_detail);
   gtk_widget_class_bind_template_child (widget_class, ByokModelPicker, popover);
   gtk_widget_class_bind_template_child (widget_class, ByokModelPicker, search_entry);
   gtk_widget_class_bind_template_child (widget_class, ByokModelPicker, list_stack);

@@ -44,6 +44,9 @@ char       *byok_model_picker_dup_label       (ByokModelPicker    *self,
 void        byok_model_picker_popup           (ByokModelPicker    *self);
 void        byok_model_picker_set_show_auto   (ByokModelPicker    *self,
                                                gboolean            show_auto);
+void        byok_model_picker_set_compact     (ByokModelPicker    *self,
+                                               gboolean            compact);
+gboolean    byok_model_picker_get_compact     (ByokModelPicker    *self);
 void        byok_model_picker_set_empty_label (ByokModelPicker    *self,
                                                const char         *label);
 gboolean    byok_model_picker_is_auto         (ByokModelPicker    *self);
