@@ -46,6 +46,7 @@
 
 #include "byok-chat-page.h"
 #include "byok-composer.h"
+#include "byok-markdown-view.h"
 #include "byok-message-row.h"
 #include "byok-test-server.h"
 #include "byok-window.h"
@@ -616,6 +617,14 @@ painted_enough (gpointer data)
 }
 
 /* Two frames painted from now: whatever was pending is on screen. */
+static gboolean
+languages_loaded (gpointer data)
+{
+  guint total = 0;
+
+  return byok_markdown_view_get_n_preloaded (&total) == total;
+}
+
 static void
 settle (Bench *b)
 {
@@ -1053,6 +1062,19 @@ bench_stream (Bench *b,
           tokens, strlen (text), n_events, n_writes, WRITE_DELAY_MS);
 
   settle (b);
+  /* A person reads and types before sending: the window is quiet, and
+   * Byok loads the common languages' highlighting then. */
+  {
+    gint64 quiet = g_get_monotonic_time ();
+    guint total = 0;
+    gboolean loaded = iterate_until (languages_loaded, NULL, 20 * G_USEC_PER_SEC);
+
+    byok_markdown_view_get_n_preloaded (&total);
+    printf ("  while the window is quiet (the person types): highlighting for %u of %u languages "
+            "loaded in %.1f s%s\n",
+            byok_markdown_view_get_n_preloaded (NULL), total,
+            (g_get_monotonic_time () - quiet) / 1e6, loaded ? "" : " (gave up waiting)");
+  }
   handlers[0] = g_signal_connect (b->clock, "before-paint", G_CALLBACK (stream_before_paint_cb), &watch);
   handlers[1] = g_signal_connect_after (b->clock, "layout", G_CALLBACK (stream_layout_cb), &watch);
   handlers[2] = g_signal_connect_after (b->clock, "paint", G_CALLBACK (stream_paint_cb), &watch);

@@ -945,14 +945,77 @@ maybe_screenshot (Fixture    *f,
 }
 
 static gboolean
+scrolled_to_end (gpointer data)
+{
+  GtkAdjustment *adjustment = data;
+
+  return gtk_adjustment_get_value (adjustment) >=
+         gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 2;
+}
+
+static gboolean
 list_at_end (gpointer data)
 {
   GtkAdjustment *adjustment = data;
 
-  return gtk_adjustment_get_upper (adjustment) > 5000 &&
-         gtk_adjustment_get_value (adjustment) >=
-           gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 2;
+  return gtk_adjustment_get_upper (adjustment) > 5000 && scrolled_to_end (adjustment);
 }
+
+typedef struct {
+  Fixture       *f;
+  GtkAdjustment *adjustment;
+} ScrollWait;
+
+static gboolean
+tall_and_streaming (gpointer data)
+{
+  ScrollWait *wait = data;
+
+  return byok_chat_page_get_busy (wait->f->page) &&
+         gtk_adjustment_get_upper (wait->adjustment) > 3 * gtk_adjustment_get_page_size (wait->adjustment);
+}
+
+/* Scrolling up while an answer streams stops following it, though the
+ * answer goes on growing under it; back at the end, it follows again. */
+static void
+test_scroll_up_while_streaming (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  ByokTestReply *reply;
+  GtkAdjustment *adjustment;
+  ScrollWait wait = { f, NULL };
+  double upper_when_scrolled;
+
+  for (guint i = 1; i <= 150; i++)
+    g_string_append_printf (text, "Line %u of an answer that keeps growing.\n\n", i);
+  reply = answer_reply (NULL, text->str, FALSE);
+  byok_test_reply_set_delay_ms (reply, 0, 3);
+  byok_test_server_add_reply (f->server, CHAT_PATH, reply);
+  send (f, "Write a long list");
+
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (gtk_widget_get_ancestor (row_of (f, message_at (f, -1)),
+                                                                                       GTK_TYPE_LIST_VIEW)));
+  wait.adjustment = adjustment;
+  iterate_until (tall_and_streaming, &wait, "a tall answer, still streaming");
+  wait_for_paint (f->window);
+
+  /* The person scrolls to the top, between frames as GTK handles input. */
+  gtk_adjustment_set_value (adjustment, 0);
+  upper_when_scrolled = gtk_adjustment_get_upper (adjustment);
+  iterate_until (not_busy, f, "the end of the answer");
+  wait_for_paint (f->window);
+  wait_for_paint (f->window);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, upper_when_scrolled);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), <, gtk_adjustment_get_page_size (adjustment));
+
+  /* Back at the end, the next answer is followed. */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "A short one.", FALSE));
+  send_and_wait (f, "And now?");
+  iterate_until (scrolled_to_end, adjustment, "the list at its end");
+}
+
 
 /* A long answer streams into a column of text views (ByokMarkdownPane):
  * all of the text, each view laid out, the last one where the list ends. */
@@ -1522,6 +1585,7 @@ main (int argc, char **argv)
   ADD ("fallback-caption", test_fallback_caption);
   ADD ("code-block-stream", test_code_block_stream);
   ADD ("long-answer", test_long_answer);
+  ADD ("scroll-up-while-streaming", test_scroll_up_while_streaming);
   ADD ("attach", test_attach);
   ADD ("too-long", test_too_long);
   ADD ("auto", test_auto);

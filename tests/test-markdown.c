@@ -1043,6 +1043,65 @@ wait_for_paint (GtkWidget *widget)
   g_signal_handler_disconnect (clock, handler);
 }
 
+static gboolean
+redraw_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+set_true (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+all_preloaded (void)
+{
+  guint total = 0;
+
+  return byok_markdown_view_get_n_preloaded (&total) == total;
+}
+
+/* The common languages' highlighting is loaded while the window draws
+ * nothing, never while it draws frames (an answer streaming); in a child
+ * process, as it loads once per process. */
+static void
+test_preload (void)
+{
+  if (g_test_subprocess ())
+    {
+      GtkWidget *window = gtk_window_new ();
+      gboolean done = FALSE;
+      guint tick;
+
+      gtk_window_present (GTK_WINDOW (window));
+      wait_for_paint (window);
+      tick = gtk_widget_add_tick_callback (window, redraw_tick, NULL, NULL);
+      byok_markdown_view_preload_languages (window);
+
+      /* A second of frames: nothing loads. */
+      g_timeout_add (1000, set_true, &done);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (byok_markdown_view_get_n_preloaded (NULL), ==, 0);
+
+      /* Quiet: everything loads, and code in those languages needs no more. */
+      gtk_widget_remove_tick_callback (window, tick);
+      while (!all_preloaded ())
+        g_main_context_iteration (NULL, TRUE);
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 /* Shows a rendered document in a window; with BYOK_TEST_SCREENSHOT set,
  * saves it there as a PNG to look at. */
 /* The share of the window's pixels, as drawn now, that are dark: text. */
@@ -1408,6 +1467,7 @@ main (int argc, char **argv)
   g_test_add_func ("/markdown/pane/stream", test_pane_stream);
   g_test_add_func ("/markdown/pane/set-text", test_pane_set_text);
   g_test_add_func ("/markdown/pane/scrolled", test_pane_scrolled);
+  g_test_add_func ("/markdown/preload", test_preload);
   g_test_add_func ("/markdown/dark-style", test_dark_style);
   g_test_add_func ("/markdown/activate-link", test_activate_link_signal);
   g_test_add_func ("/markdown/splitter", test_splitter);

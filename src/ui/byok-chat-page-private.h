@@ -40,7 +40,8 @@ struct _ByokChatPage
   guint                  scroll_tick_id;
   gboolean               scrolling;
   double                 last_scroll_value;
-  double                 last_scroll_upper;
+  GdkFrameClock         *frame_clock;
+  gboolean               in_frame;       /* between before- and after-paint */
 
   /* Which providers can be used now. */
   GStrv                  available;

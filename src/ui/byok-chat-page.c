@@ -485,8 +485,6 @@ byok_chat_page_scroll_to_end (ByokChatPage *self)
   self->scrolling = FALSE;
 }
 
-/* The list follows the end unless the person scrolled up; scrolling back
- * to the end follows again. */
 static gboolean
 show_older_cb (gpointer data)
 {
@@ -502,27 +500,27 @@ show_older_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The list follows the end unless the person scrolled up; scrolling back
+ * to the end follows again. A move up is the person's when it comes
+ * between frames (wheel, scrollbar, keys are handled there); inside a
+ * frame it is the list placing rows it has just measured (their
+ * estimated heights replaced by real ones), which must not stop
+ * following the end. */
 static void
 scroll_value_cb (GtkAdjustment *adjustment,
                  ByokChatPage  *self)
 {
   double value = gtk_adjustment_get_value (adjustment);
-  double upper = gtk_adjustment_get_upper (adjustment);
-  double end = upper - gtk_adjustment_get_page_size (adjustment);
+  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
 
-  /* A move up with the same height is the person scrolling; a move that
-   * comes with a new height is the list placing rows it has measured
-   * (their estimated heights replaced by real ones), and must not stop
-   * following the end. */
   if (!self->scrolling)
     {
       if (value >= end - STICK_DISTANCE)
         self->stick_to_bottom = TRUE;
-      else if (value < self->last_scroll_value - 0.5 && upper == self->last_scroll_upper)
+      else if (value < self->last_scroll_value - 0.5 && !self->in_frame)
         self->stick_to_bottom = FALSE;
     }
   self->last_scroll_value = value;
-  self->last_scroll_upper = upper;
 
   /* Near the top of what is shown: show older messages above — from an
    * idle, not while the list view is busy scrolling or laying out. */
@@ -680,7 +678,6 @@ byok_chat_page_open_conversation (ByokChatPage     *self,
   gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (selection));
   self->stick_to_bottom = TRUE;
   self->last_scroll_value = 0;
-  self->last_scroll_upper = 0;
 
   if (conversation != NULL)
     {
@@ -1400,6 +1397,48 @@ compare_continue_cb (ByokChatPage *self,
 /* ---- object -------------------------------------------------------------- */
 
 static void
+frame_begins_cb (ByokChatPage *self)
+{
+  self->in_frame = TRUE;
+}
+
+static void
+frame_ends_cb (ByokChatPage *self)
+{
+  self->in_frame = FALSE;
+}
+
+static void
+byok_chat_page_realize (GtkWidget *widget)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+
+  GTK_WIDGET_CLASS (byok_chat_page_parent_class)->realize (widget);
+
+  /* Whether GTK is drawing a frame now (see scroll_value_cb()). */
+  self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
+  g_signal_connect_swapped (self->frame_clock, "before-paint", G_CALLBACK (frame_begins_cb), self);
+  g_signal_connect_swapped (self->frame_clock, "after-paint", G_CALLBACK (frame_ends_cb), self);
+}
+
+static void
+byok_chat_page_unrealize (GtkWidget *widget)
+{
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+
+  /* By function: GTK's own tick handler on the clock has the page as data. */
+  if (self->frame_clock != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->frame_clock, frame_begins_cb, self);
+      g_signal_handlers_disconnect_by_func (self->frame_clock, frame_ends_cb, self);
+    }
+  g_clear_object (&self->frame_clock);
+  self->in_frame = FALSE;
+
+  GTK_WIDGET_CLASS (byok_chat_page_parent_class)->unrealize (widget);
+}
+
+static void
 byok_chat_page_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (byok_chat_page_parent_class)->map (widget);
@@ -1484,6 +1523,8 @@ byok_chat_page_class_init (ByokChatPageClass *klass)
   object_class->set_property = byok_chat_page_set_property;
   object_class->dispose = byok_chat_page_dispose;
   widget_class->map = byok_chat_page_map;
+  widget_class->realize = byok_chat_page_realize;
+  widget_class->unrealize = byok_chat_page_unrealize;
 
   properties[PROP_ENGINE] =
     g_param_spec_object ("engine", NULL, NULL, BYOK_TYPE_ENGINE,

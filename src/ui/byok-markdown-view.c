@@ -318,40 +318,98 @@ hold_language (GtkSourceLanguage *language)
     g_hash_table_insert (held_languages, g_strdup (id), gtk_source_buffer_new_with_language (language));
 }
 
+/* What models write most, as fence info strings. */
+static const char * const common_languages[] = {
+  "python", "javascript", "typescript", "bash", "json", "c", "cpp", "rust",
+  "go", "java", "html", "css", "sql", "yaml", "csharp", "diff", "kotlin",
+  "ruby", "php", "swift", "xml", "toml", "dockerfile", "makefile", "markdown",
+};
+
+/* A language takes up to 80 ms to load (TypeScript, PHP, Markdown): one
+ * at a time, only after the window has drawn no frame for this long, so
+ * that loading does not delay what the person is watching (an answer
+ * streaming, their typing). */
+#define PRELOAD_QUIET_MS 100
+
+typedef struct {
+  GWeakRef widget;
+  gint64   frame_counter;   /* the window's at the last look */
+  guint    next;
+} Preload;
+
+static guint n_preloaded;
+
+static void
+preload_free (gpointer data)
+{
+  Preload *preload = data;
+
+  g_weak_ref_clear (&preload->widget);
+  g_free (preload);
+}
+
 static gboolean
 preload_cb (gpointer data)
 {
-  /* What models write most, as fence info strings. */
-  static const char * const common[] = {
-    "python", "javascript", "typescript", "bash", "json", "c", "cpp", "rust",
-    "go", "java", "html", "css", "sql", "yaml", "csharp", "diff", "kotlin",
-    "ruby", "php", "swift", "xml", "toml", "dockerfile", "makefile", "markdown",
-  };
-  guint *next = data;
+  Preload *preload = data;
+  g_autoptr(GtkWidget) widget = g_weak_ref_get (&preload->widget);
+  GdkFrameClock *clock;
+  gint64 counter;
 
-  if (*next >= G_N_ELEMENTS (common))
+  if (widget == NULL || preload->next >= G_N_ELEMENTS (common_languages))
     return G_SOURCE_REMOVE;
-  hold_language (find_language (common[(*next)++]));
+  /* Frames drawn since the last look: not now. */
+  clock = gtk_widget_get_frame_clock (widget);
+  counter = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : 0;
+  if (counter != preload->frame_counter)
+    {
+      preload->frame_counter = counter;
+      return G_SOURCE_CONTINUE;
+    }
+  hold_language (find_language (common_languages[preload->next++]));
+  n_preloaded = preload->next;
   return G_SOURCE_CONTINUE;
 }
 
 /**
  * byok_markdown_view_preload_languages:
+ * @widget: a widget of the window that will show code (the main window)
  *
- * Loads, one per idle moment at low priority, the highlighting of the
- * languages answers use most, so the first code block in each does not
- * cost a frame later, when an answer streams. Once per process.
+ * Loads the highlighting of the languages answers use most, one at a
+ * time while @widget's window is quiet, so that the first code block in
+ * each does not cost a frame later, when an answer streams. Once per
+ * process; it stops when @widget goes.
  */
 void
-byok_markdown_view_preload_languages (void)
+byok_markdown_view_preload_languages (GtkWidget *widget)
 {
-  static guint next;
   static gboolean started;
+  Preload *preload;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
 
   if (started)
     return;
   started = TRUE;
-  g_idle_add_full (G_PRIORITY_LOW, preload_cb, &next, NULL);
+  preload = g_new0 (Preload, 1);
+  g_weak_ref_init (&preload->widget, widget);
+  preload->frame_counter = -1;
+  g_timeout_add_full (G_PRIORITY_LOW, PRELOAD_QUIET_MS, preload_cb, preload, preload_free);
+}
+
+/**
+ * byok_markdown_view_get_n_preloaded:
+ * @n_total: (out) (optional): how many byok_markdown_view_preload_languages()
+ *   loads in all
+ *
+ * Returns: how many it has loaded so far
+ */
+guint
+byok_markdown_view_get_n_preloaded (guint *n_total)
+{
+  if (n_total != NULL)
+    *n_total = G_N_ELEMENTS (common_languages);
+  return n_preloaded;
 }
 
 static void

@@ -35,7 +35,8 @@ void        byok_markdown_view_append      (ByokMarkdownView  *self,
 const char *byok_markdown_view_get_url_at  (ByokMarkdownView  *self,
                                             const GtkTextIter *iter);
 
-void        byok_markdown_view_preload_languages  (void);
+void        byok_markdown_view_preload_languages  (GtkWidget        *widget);
+guint       byok_markdown_view_get_n_preloaded    (guint            *n_total);
 
 gsize       byok_markdown_view_get_settled_length (ByokMarkdownView *self);
 char       *byok_markdown_view_take_unsettled     (ByokMarkdownView *self);

@@ -206,8 +206,8 @@ byok_window_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (byok_window_parent_class)->map (widget);
 
-  /* After the first frames, while the window waits for the person. */
-  byok_markdown_view_preload_languages ();
+  /* While the window waits for the person. */
+  byok_markdown_view_preload_languages (widget);
 }
 
 static void
