@@ -926,7 +926,7 @@ select_bar (ByokCostChart *self,
     }
   markup = format_tooltip (self, bar, TRUE);
   gtk_label_set_markup (self->popover_label, markup);
-  gtk_widget_set_visible (self->popover, TRUE);
+  gtk_popover_popup (GTK_POPOVER (self->popover));
   place_popover (self);
 
   text = format_tooltip (self, bar, FALSE);

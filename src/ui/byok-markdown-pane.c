@@ -233,48 +233,47 @@ byok_markdown_pane_get_n_views (ByokMarkdownPane *self)
 
 /* ---- drawing ------------------------------------------------------------- */
 
-/* The views that can be seen: those that meet the scrolled window the
- * pane is in, with a margin. A long answer in a message list is a row of
- * tens of thousands of pixels; drawing every view of it (GtkTextView
- * draws all its lines) made each frame of a streaming answer slower than
- * the one before. Returns FALSE when every view is to be drawn. */
-static gboolean
+/* The views that can be seen, @first to @last (none when @first > @last):
+ * those that meet the scrolled window the pane is in, with a margin; all
+ * of them outside a scrolled window. A long answer in a message list is
+ * a row of tens of thousands of pixels; drawing every view of it
+ * (GtkTextView draws all its lines) made each frame of a streaming answer
+ * slower than the one before. */
+static void
 visible_range (ByokMarkdownPane *self,
                guint            *first,
                guint            *last)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  GtkWidget *scrolled;
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
   graphene_rect_t window;
-  gboolean any = FALSE;
 
   *first = 0;
   *last = self->views->len - 1;
-  if (self->views->len < 2)
-    return FALSE;
-  scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
-  if (scrolled == NULL || !gtk_widget_compute_bounds (scrolled, widget, &window))
-    return FALSE;
+  if (self->views->len < 2 || scrolled == NULL || !gtk_widget_compute_bounds (scrolled, widget, &window))
+    return;
   graphene_rect_inset (&window, 0, -DRAW_MARGIN);
 
+  *first = 1;
+  *last = 0;
   for (guint i = 0; i < self->views->len; i++)
     {
       graphene_rect_t bounds;
 
       if (!gtk_widget_compute_bounds (g_ptr_array_index (self->views, i), widget, &bounds))
-        return FALSE;
+        {
+          *first = 0;
+          *last = self->views->len - 1;
+          return;
+        }
       if (bounds.origin.y + bounds.size.height < window.origin.y)
         continue;
       if (bounds.origin.y > window.origin.y + window.size.height)
         break;
-      if (!any)
+      if (*first > *last)
         *first = i;
       *last = i;
-      any = TRUE;
     }
-  if (!any)
-    *first = *last = 0;
-  return TRUE;
 }
 
 static void

@@ -300,8 +300,8 @@ find_language (const char *info)
 
 /* GtkSourceView parses a language's definition when the first buffer
  * with it is made, and forgets it when the last one goes: 5 ms (C) to
- * 30 ms (JavaScript, JSON) each time a code block in that language
- * appears again. A buffer kept for each language used means once. */
+ * 80 ms (TypeScript) each time a code block in that language appears
+ * again. A buffer kept for each language used means once. */
 static GHashTable *held_languages;   /* id → GtkSourceBuffer */
 
 static void
