@@ -548,6 +548,41 @@ exchange_map_error (Exchange *ex,
   return mapped;
 }
 
+/* A redirect is never followed (new_message()): libsoup would send the
+ * provider's key headers (x-api-key, api-key, x-goog-api-key) to wherever
+ * it points, and only Authorization is dropped on the way. */
+static GError *
+exchange_redirect_error (Exchange *ex)
+{
+  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (ex->msg),
+                                                       "Location");
+  g_autoptr(GUri) target = NULL;
+
+  if (location != NULL)
+    target = g_uri_parse_relative (soup_message_get_uri (ex->msg), location, SOUP_HTTP_URI_FLAGS, NULL);
+  if (target != NULL && g_uri_get_host (target) != NULL && *g_uri_get_host (target) != '\0')
+    {
+      g_autofree char *host = g_uri_get_port (target) > 0
+                              ? g_strdup_printf ("%s:%d", g_uri_get_host (target), g_uri_get_port (target))
+                              : g_strdup (g_uri_get_host (target));
+
+      /* Translators: %1$s is a provider, %2$u an HTTP status (302), %3$s a host name */
+      return g_error_new (BYOK_ERROR, BYOK_ERROR_MALFORMED,
+                          _("%1$s answered with a redirect (HTTP %2$u) to %3$s. Byok does not follow "
+                            "redirects, so that your key goes only to the address you set. Check the "
+                            "provider’s base URL, and whether a proxy or a network sign-in page is in "
+                            "the way."),
+                          ex->context.provider_name, ex->status, host);
+    }
+  /* Translators: %1$s is a provider, %2$u an HTTP status (302) */
+  return g_error_new (BYOK_ERROR, BYOK_ERROR_MALFORMED,
+                      _("%1$s answered with a redirect (HTTP %2$u) that names no valid address. "
+                        "Byok does not follow redirects, so that your key goes only to the address "
+                        "you set. Check the provider’s base URL, and whether a proxy or a network "
+                        "sign-in page is in the way."),
+                      ex->context.provider_name, ex->status);
+}
+
 static void
 exchange_complete (Exchange *ex,
                    GError   *error)
@@ -573,6 +608,8 @@ exchange_complete (Exchange *ex,
 
   if (error != NULL)
     error = exchange_map_error (ex, error);
+  else if (SOUP_STATUS_IS_REDIRECTION (ex->status))
+    error = exchange_redirect_error (ex);
   else if (!SOUP_STATUS_IS_SUCCESSFUL (ex->status))
     {
       SoupMessageHeaders *headers = soup_message_get_response_headers (ex->msg);
@@ -737,6 +774,8 @@ new_message (ByokProvider  *provider,
       return NULL;
     }
   msg = soup_message_new_from_uri (method, uri);
+  /* Never to another address: see exchange_redirect_error(). */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   headers = soup_message_get_request_headers (msg);
   byok_provider_apply_headers (provider, headers, key);
   soup_message_headers_replace (headers, "Accept", stream ? "text/event-stream" : "application/json");

@@ -1,0 +1,460 @@
+/* test-key-safety.c — a key goes only to its provider: redirects are not
+ * followed (a second server, on another port, must receive nothing), a key
+ * a server repeats in its error never reaches a message, a log line or the
+ * database, and a key is not sent over plain HTTP except to this computer.
+ * Every dialect, Azure included; the engine on a real SQLite file; the
+ * provider test server on 127.0.0.1. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "byok-engine.h"
+#include "byok-error.h"
+#include "byok-test-server.h"
+
+/* Fake keys shaped like no provider's: only the exact key can mask them. */
+#define OPENAI_KEY    "k1Qz7w-test-fake-Rb4x-x8Kp2"
+#define ANTHROPIC_KEY "k2Hn5d-test-fake-Vc9m-t3Lq7"
+#define GEMINI_KEY    "k3Pw8s-test-fake-Jd2f-n6Zr4"
+#define AZURE_KEY     "k4Xc1v-test-fake-Mg7h-y5Bt9"
+
+typedef struct {
+  const char *provider_id;
+  const char *model;
+  const char *key;
+  const char *header;       /* where the key goes */
+  const char *header_value; /* what that header holds */
+  const char *chat_path;    /* on the test server */
+  const char *check_path;
+} Dialect;
+
+static const Dialect dialects[] = {
+  { "openai", "gpt-4o-mini", OPENAI_KEY, "Authorization", "Bearer " OPENAI_KEY,
+    "/v1/chat/completions", "/v1/models" },
+  { "anthropic", "claude-sonnet-4-20250514", ANTHROPIC_KEY, "x-api-key", ANTHROPIC_KEY,
+    "/v1/messages", "/v1/models" },
+  { "gemini", "gemini-2.5-flash", GEMINI_KEY, "x-goog-api-key", GEMINI_KEY,
+    "/v1beta/models/gemini-2.5-flash:generateContent", "/v1beta/models" },
+  { "azure", "test-deployment", AZURE_KEY, "api-key", AZURE_KEY,
+    "/openai/deployments/test-deployment/chat/completions", "/openai/models" },
+};
+
+typedef struct {
+  char           *dir;
+  char           *db_path;
+  ByokTestServer *server;   /* plays the provider */
+  ByokTestServer *other;    /* another origin: must receive nothing */
+  ByokEngine     *engine;
+  ByokClient     *client;
+} Fixture;
+
+/* Every log line of the run, debug ones included. */
+static GString *log_text;
+
+static GLogWriterOutput
+capture_log (GLogLevelFlags   level,
+             const GLogField *fields,
+             gsize            n_fields,
+             gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0)
+        {
+          g_string_append (log_text, fields[i].value);
+          g_string_append_c (log_text, '\n');
+        }
+    }
+  if (level & G_LOG_LEVEL_DEBUG)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static gboolean
+holds_bytes (const char *data,
+             gsize       len,
+             const char *needle,
+             gsize       needle_len)
+{
+  for (gsize i = 0; data != NULL && i + needle_len <= len; i++)
+    if (memcmp (data + i, needle, needle_len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* No key, and no six characters in a row of one, in @data. */
+static void
+assert_no_key_in_data (const char *what,
+                       const char *data,
+                       gsize       len)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (dialects); i++)
+    {
+      const char *key = dialects[i].key;
+      gsize key_len = strlen (key);
+
+      for (gsize start = 0; start + 6 <= key_len; start++)
+        {
+          if (holds_bytes (data, len, key + start, 6))
+            g_error ("%s holds part of the key %s (“%.6s”): %.*s", what, key, key + start,
+                     (int) MIN (len, 2000), data);
+        }
+    }
+}
+
+static void
+assert_no_key_in (const char *what,
+                  const char *text)
+{
+  if (text != NULL)
+    assert_no_key_in_data (what, text, strlen (text));
+}
+
+static const Dialect *
+find_dialect (const char *provider_id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (dialects); i++)
+    if (g_str_equal (dialects[i].provider_id, provider_id))
+      return &dialects[i];
+  g_assert_not_reached ();
+}
+
+static ByokProvider *
+lookup_provider (Fixture    *f,
+                 const char *provider_id)
+{
+  return byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), provider_id);
+}
+
+static void
+point_at (Fixture    *f,
+          const char *provider_id,
+          const char *url)
+{
+  ByokProvider *provider = lookup_provider (f, provider_id);
+
+  if (g_str_equal (provider_id, "azure"))
+    {
+      byok_provider_set_azure_endpoint (provider, url);
+      byok_provider_set_azure_deployment (provider, "test-deployment");
+    }
+  else
+    {
+      const char *suffix = g_str_equal (provider_id, "openai") ? "/v1"
+                           : g_str_equal (provider_id, "gemini") ? "/v1beta" : "";
+      g_autofree char *base = g_strconcat (url, suffix, NULL);
+
+      byok_provider_set_base_url (provider, base);
+    }
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *env[] = {
+    "OPENAI_API_KEY=" OPENAI_KEY,
+    "ANTHROPIC_API_KEY=" ANTHROPIC_KEY,
+    "GEMINI_API_KEY=" GEMINI_KEY,
+    "AZURE_OPENAI_API_KEY=" AZURE_KEY,
+    NULL
+  };
+  g_autoptr(GError) error = NULL;
+  ByokKeyStore *keys;
+
+  f->dir = g_dir_make_tmp ("byok-keysafety-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db_path = g_build_filename (f->dir, "byok.db", NULL);
+  f->engine = byok_engine_new (f->db_path, &error);
+  g_assert_no_error (error);
+
+  keys = byok_engine_get_key_store (f->engine);
+  byok_key_store_set_environment (keys, env);
+  for (guint i = 0; i < G_N_ELEMENTS (dialects); i++)
+    byok_key_store_set_prefer_environment (keys, dialects[i].provider_id, TRUE);
+
+  f->client = byok_engine_get_client (f->engine);
+  byok_client_set_backoff_base_ms (f->client, 5);
+  byok_client_set_max_retry_wait_ms (f->client, 5000);
+
+  f->server = byok_test_server_new ();
+  f->other = byok_test_server_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (dialects); i++)
+    point_at (f, dialects[i].provider_id, byok_test_server_get_url (f->server));
+
+  /* Whatever reaches the other origin is answered, as a real one would. */
+  {
+    ByokTestReply *reply = byok_test_reply_new_json (200, "{\"data\": [], \"models\": []}");
+
+    byok_test_reply_set_repeat (reply, TRUE);
+    byok_test_server_add_reply (f->other, "*", reply);
+  }
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* The database and its WAL, byte for byte: no key anywhere. */
+static void
+assert_no_key_on_disk (Fixture *f)
+{
+  const char *suffixes[] = { "", "-wal", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (f->db_path, suffixes[i], NULL);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      if (g_file_get_contents (path, &contents, &len, NULL))
+        assert_no_key_in_data (path, contents, len);
+    }
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->engine);
+  assert_no_key_on_disk (f);
+  assert_no_key_in ("the log", log_text->str);
+  g_string_truncate (log_text, 0);
+  g_clear_object (&f->server);
+  g_clear_object (&f->other);
+  remove_dir (f->dir);
+  g_free (f->dir);
+  g_free (f->db_path);
+}
+
+/* ---- running calls ------------------------------------------------------- */
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+typedef enum {
+  OP_CHAT,
+  OP_STREAM,
+  OP_MODELS,
+  OP_CHECK,
+  N_OPS
+} Op;
+
+static const char * const op_names[] = { "chat", "stream", "models", "check" };
+
+/* Whether @op sends a request for @d (Azure has no model listing). */
+static gboolean
+op_applies (const Dialect *d,
+            Op             op)
+{
+  return !(op == OP_MODELS && g_str_equal (d->provider_id, "azure"));
+}
+
+/* Runs @op against @d's provider; returns its error (NULL on success).
+ * Chats go through the engine, so every attempt is a usage row; checks
+ * write a key event. */
+static GError *
+run_op (Fixture       *f,
+        const Dialect *d,
+        Op             op)
+{
+  g_autoptr(GAsyncResult) async = NULL;
+  GError *error = NULL;
+
+  switch (op)
+    {
+    case OP_CHAT:
+    case OP_STREAM:
+      {
+        g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (d->model, NULL, "Hello");
+        g_autoptr(ByokChatResult) result = NULL;
+
+        request->stream = op == OP_STREAM;
+        byok_engine_chat_async (f->engine, request, d->provider_id, d->model, NULL, 0, NULL,
+                                store_result, &async);
+        result = byok_engine_chat_finish (f->engine, wait_for (&async));
+        for (guint i = 0; i < result->attempts->len; i++)
+          {
+            ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
+
+            if (attempt->error != NULL)
+              assert_no_key_in ("an attempt's error", attempt->error->message);
+          }
+        if (result->error != NULL)
+          error = g_error_copy (result->error);
+        break;
+      }
+    case OP_MODELS:
+      {
+        g_autoptr(GPtrArray) models = NULL;
+
+        byok_client_list_models_async (f->client, d->provider_id, NULL, store_result, &async);
+        models = byok_client_list_models_finish (f->client, wait_for (&async), &error);
+        break;
+      }
+    case OP_CHECK:
+      byok_client_check_key_async (f->client, d->provider_id, NULL, NULL, NULL, store_result, &async);
+      byok_client_check_key_finish (f->client, wait_for (&async), NULL, &error);
+      break;
+    case N_OPS:
+    default:
+      g_assert_not_reached ();
+    }
+  if (error != NULL)
+    assert_no_key_in ("an error", error->message);
+  return error;
+}
+
+/* The key events of the run: none holds any part of a key. */
+static void
+assert_no_key_in_key_events (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = byok_usage_store_list_key_events (byok_engine_get_usage_store (f->engine),
+                                                                  NULL, 0, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      ByokKeyEventRecord *event = g_ptr_array_index (events, i);
+
+      assert_no_key_in ("a key event's detail", event->detail);
+      assert_no_key_in ("a key event's result", event->result);
+      assert_no_key_in ("a key event's account", event->account);
+    }
+}
+
+/* ---- 1. redirects --------------------------------------------------------- */
+
+/* The provider answers every request with @status to the same path on
+ * another origin: the call fails, naming that origin, and the other origin
+ * receives nothing — with or without a key. */
+static void
+check_redirect (Fixture       *f,
+                const Dialect *d,
+                Op             op,
+                guint          status)
+{
+  g_autofree char *other_host = NULL;
+  g_autofree char *location = NULL;
+  g_autoptr(GError) error = NULL;
+  ByokTestReply *reply;
+  guint n_before = byok_test_server_get_n_requests (f->server);
+  ByokTestRequest *request;
+
+  other_host = g_strdup (byok_test_server_get_url (f->other) + strlen ("http://"));
+  location = g_strconcat (byok_test_server_get_url (f->other), "/stolen", NULL);
+  reply = byok_test_reply_new_json (status, "{}");
+  byok_test_reply_add_header (reply, "Location", location);
+  byok_test_server_add_reply (f->server, "*", reply);
+
+  error = run_op (f, d, op);
+
+  if (byok_test_server_get_n_requests (f->other) != 0)
+    {
+      request = byok_test_server_get_request (f->other, 0);
+      g_error ("%s %s after HTTP %u: the other origin received %s %s (%s: %s)", d->provider_id,
+               op_names[op], status, request->method, request->path, d->header,
+               soup_message_headers_get_one (request->headers, d->header) != NULL ? "with the key" : "no key");
+    }
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  if (strstr (error->message, other_host) == NULL)
+    g_error ("%s %s after HTTP %u: the message does not name %s: %s", d->provider_id, op_names[op],
+             status, other_host, error->message);
+
+  /* One request to the provider, with its key: not retried. */
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, n_before + 1);
+  request = byok_test_server_get_last_request (f->server);
+  g_assert_cmpstr (soup_message_headers_get_one (request->headers, d->header), ==, d->header_value);
+}
+
+static void
+test_redirect_every_dialect (Fixture       *f,
+                             gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (dialects); i++)
+    for (Op op = 0; op < N_OPS; op++)
+      if (op_applies (&dialects[i], op))
+        check_redirect (f, &dialects[i], op, 302);
+  assert_no_key_in_key_events (f);
+}
+
+static void
+test_redirect_every_status (Fixture       *f,
+                            gconstpointer  data)
+{
+  const guint statuses[] = { 301, 302, 303, 307, 308 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      check_redirect (f, find_dialect ("anthropic"), OP_CHAT, statuses[i]);
+      check_redirect (f, find_dialect ("azure"), OP_CHECK, statuses[i]);
+    }
+}
+
+/* A redirect to another path of the same server is not followed either
+ * (the key goes to the address the user set, and nowhere else), nor one
+ * without a Location. */
+static void
+test_redirect_same_origin (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) bare_error = NULL;
+  ByokTestReply *reply = byok_test_reply_new_json (307, "{}");
+
+  byok_test_reply_add_header (reply, "Location", "/v1beta/elsewhere");
+  byok_test_server_add_reply (f->server, "*", reply);
+  error = run_op (f, find_dialect ("gemini"), OP_STREAM);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, byok_test_server_get_url (f->server) + strlen ("http://")));
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+
+  byok_test_server_add_reply (f->server, "*", byok_test_reply_new_json (302, "{}"));
+  bare_error = run_op (f, find_dialect ("gemini"), OP_CHAT);
+  g_assert_error (bare_error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (bare_error->message, "302"));
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  log_text = g_string_new (NULL);
+  g_log_set_writer_func (capture_log, NULL, NULL);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/key-safety/redirect/every-dialect", test_redirect_every_dialect);
+  ADD ("/key-safety/redirect/every-status", test_redirect_every_status);
+  ADD ("/key-safety/redirect/same-origin", test_redirect_same_origin);
+
+  return g_test_run ();
+}
