@@ -19,44 +19,14 @@
 #include "byok-error.h"
 
 #define EXIT_INTERRUPTED 130
-#define BASE_URL_ENV_PREFIX "BYOK_BASE_URL_"
 
 /* ---- the engine ----------------------------------------------------------- */
 
-/* "moonshot" → "BYOK_BASE_URL_MOONSHOT"; "my-proxy" → "BYOK_BASE_URL_MY_PROXY" */
-static char *
-base_url_env_name (const char *provider_id)
-{
-  GString *name = g_string_new (BASE_URL_ENV_PREFIX);
-
-  for (const char *p = provider_id; *p != '\0'; p++)
-    g_string_append_c (name, g_ascii_isalnum (*p) ? g_ascii_toupper (*p) : '_');
-  return g_string_free (name, FALSE);
-}
-
+/* The engine reads BYOK_BASE_URL_<PROVIDER> itself, as the app's does. */
 ByokEngine *
 byok_cli_open_engine (GError **error)
 {
-  ByokEngine *engine = byok_engine_new (NULL, error);
-  GPtrArray *providers;
-
-  if (engine == NULL)
-    return NULL;
-
-  providers = byok_catalog_get_providers (byok_engine_get_catalog (engine));
-  for (guint i = 0; i < providers->len; i++)
-    {
-      ByokProvider *provider = g_ptr_array_index (providers, i);
-      g_autofree char *name = base_url_env_name (byok_provider_get_id (provider));
-      const char *url = g_getenv (name);
-
-      if (url != NULL && *url != '\0')
-        {
-          g_debug ("%s overrides the base URL of %s", name, byok_provider_get_id (provider));
-          byok_provider_set_base_url (provider, url);
-        }
-    }
-  return engine;
+  return byok_engine_new (NULL, error);
 }
 
 /* ---- output --------------------------------------------------------------- */
@@ -675,7 +645,7 @@ byok_cli_chat (int    argc,
     {
       ByokProvider *provider = byok_catalog_lookup_provider (byok_engine_get_catalog (engine), provider_id);
 
-      byok_provider_set_base_url (provider, base_url);
+      byok_provider_set_environment_base_url (provider, base_url);
     }
   /* --retries N: N more attempts after the first, on each provider. */
   byok_client_set_max_attempts (byok_engine_get_client (engine), (guint) retries + 1);

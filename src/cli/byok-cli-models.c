@@ -283,7 +283,7 @@ byok_cli_models (int    argc,
     return byok_cli_usage_error ("models", _("there is no provider “%s”; run “byok-cli providers” for the list"),
                                  provider_id);
   if (base_url != NULL)
-    byok_provider_set_base_url (byok_catalog_lookup_provider (catalog, provider_id), base_url);
+    byok_provider_set_environment_base_url (byok_catalog_lookup_provider (catalog, provider_id), base_url);
 
   if (remote)
     {

@@ -81,6 +81,26 @@ record_key_event (const char   *provider_id,
     g_warning ("Could not record a key event: %s", error->message);
 }
 
+/* BYOK_BASE_URL_<PROVIDER> replaces a provider's base URL for the whole
+ * process, in byok-cli and the app alike; custom providers added later
+ * get theirs when the catalog changes. */
+static void
+apply_base_url_environment (ByokEngine *self)
+{
+  g_autoptr(GPtrArray) providers = byok_catalog_get_providers (self->catalog);
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      ByokProvider *provider = g_ptr_array_index (providers, i);
+      g_autofree char *name = byok_provider_dup_base_url_variable (byok_provider_get_id (provider));
+      const char *url = g_getenv (name);
+
+      if (url != NULL && *url != '\0' && g_strcmp0 (url, byok_provider_get_environment_base_url (provider)) != 0)
+        g_debug ("%s replaces the base URL of %s", name, byok_provider_get_id (provider));
+      byok_provider_set_environment_base_url (provider, url);
+    }
+}
+
 /* ---- costs --------------------------------------------------------------- */
 
 typedef struct {
@@ -501,6 +521,8 @@ byok_engine_dispose (GObject *object)
 
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
+  if (self->catalog != NULL)
+    g_signal_handlers_disconnect_by_data (self->catalog, self);
   if (self->key_store != NULL)
     byok_key_store_set_event_sink (self->key_store, NULL, NULL, NULL);
   g_clear_object (&self->client);
@@ -625,6 +647,8 @@ byok_engine_new (const char  *db_path,
       g_warning ("Could not apply the provider settings: %s", local_error->message);
       g_clear_error (&local_error);
     }
+  apply_base_url_environment (self);
+  g_signal_connect_swapped (self->catalog, "changed", G_CALLBACK (apply_base_url_environment), self);
 
   return g_steal_pointer (&self);
 }

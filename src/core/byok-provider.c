@@ -18,6 +18,7 @@ struct _ByokProvider
   ByokProviderDialect  dialect;
   char                *default_base_url;
   char                *base_url_override;
+  char                *environment_base_url;
   GStrv                alt_base_urls;
   GStrv                alt_base_url_labels;
   ByokAuthStyle        auth_style;
@@ -94,6 +95,7 @@ byok_provider_finalize (GObject *object)
   g_free (self->name);
   g_free (self->default_base_url);
   g_free (self->base_url_override);
+  g_free (self->environment_base_url);
   g_strfreev (self->alt_base_urls);
   g_strfreev (self->alt_base_url_labels);
   g_strfreev (self->extra_header_names);
@@ -656,15 +658,18 @@ byok_provider_get_dialect_name (ByokProvider *self)
 
 /**
  * byok_provider_get_base_url:
- * Returns: (nullable): the base URL in force: the user's, else the
- *   catalog's; NULL when the provider has none yet (Azure without an
- *   endpoint, a custom provider without a URL)
+ * Returns: (nullable): the base URL in force: the environment's
+ *   (BYOK_BASE_URL_<PROVIDER>), else the user's, else the catalog's; NULL
+ *   when the provider has none yet (Azure without an endpoint, a custom
+ *   provider without a URL)
  */
 const char *
 byok_provider_get_base_url (ByokProvider *self)
 {
   g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
 
+  if (self->environment_base_url != NULL)
+    return self->environment_base_url;
   if (self->base_url_override != NULL)
     return self->base_url_override;
   if (self->base_url_is_template)
@@ -714,6 +719,69 @@ byok_provider_set_base_url (ByokProvider *self,
   g_free (self->base_url_override);
   self->base_url_override = g_steal_pointer (&url);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+}
+
+/**
+ * byok_provider_dup_base_url_variable:
+ * @provider_id: a provider id
+ *
+ * Returns: (transfer full): the environment variable that replaces the
+ *   provider's base URL: "moonshot" → "BYOK_BASE_URL_MOONSHOT", "my-proxy"
+ *   → "BYOK_BASE_URL_MY_PROXY"
+ */
+char *
+byok_provider_dup_base_url_variable (const char *provider_id)
+{
+  GString *name = g_string_new ("BYOK_BASE_URL_");
+
+  g_return_val_if_fail (provider_id != NULL, NULL);
+
+  for (const char *p = provider_id; *p != '\0'; p++)
+    g_string_append_c (name, g_ascii_isalnum (*p) ? g_ascii_toupper (*p) : '_');
+  return g_string_free (name, FALSE);
+}
+
+/**
+ * byok_provider_set_environment_base_url:
+ * @base_url: (nullable): the value of byok_provider_dup_base_url_variable()
+ *   in the environment; %NULL or "" when it is not set
+ *
+ * A base URL set from outside for the whole process: it wins over the
+ * user's setting and the catalog's (byok-cli and the app alike, so the
+ * same environment means the same thing to both).
+ */
+void
+byok_provider_set_environment_base_url (ByokProvider *self,
+                                        const char   *base_url)
+{
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (BYOK_IS_PROVIDER (self));
+
+  if (base_url != NULL)
+    {
+      url = g_strstrip (g_strdup (base_url));
+      if (*url == '\0')
+        g_clear_pointer (&url, g_free);
+    }
+  if (g_strcmp0 (url, self->environment_base_url) == 0)
+    return;
+
+  g_free (self->environment_base_url);
+  self->environment_base_url = g_steal_pointer (&url);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+}
+
+/**
+ * byok_provider_get_environment_base_url:
+ * Returns: (nullable): the base URL the environment sets, which is in force
+ */
+const char *
+byok_provider_get_environment_base_url (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return self->environment_base_url;
 }
 
 gboolean
@@ -1030,13 +1098,16 @@ byok_provider_set_enabled (ByokProvider *self,
 /**
  * byok_provider_get_azure_endpoint:
  * Returns: (nullable): the Azure resource endpoint
- *   ("https://NAME.openai.azure.com"); the same as the base URL override
+ *   ("https://NAME.openai.azure.com"); the same as the base URL override,
+ *   unless the environment sets one
  */
 const char *
 byok_provider_get_azure_endpoint (ByokProvider *self)
 {
   g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
 
+  if (self->environment_base_url != NULL)
+    return self->environment_base_url;
   return self->base_url_override;
 }
 

@@ -59,6 +59,10 @@ const char          *byok_provider_get_default_base_url  (ByokProvider   *self);
 void                 byok_provider_set_base_url          (ByokProvider   *self,
                                                           const char     *base_url);
 gboolean             byok_provider_has_base_url_override (ByokProvider   *self);
+char                *byok_provider_dup_base_url_variable (const char     *provider_id);
+void                 byok_provider_set_environment_base_url (ByokProvider *self,
+                                                          const char     *base_url);
+const char          *byok_provider_get_environment_base_url (ByokProvider *self);
 const char * const  *byok_provider_get_alt_base_urls     (ByokProvider   *self);
 const char          *byok_provider_get_alt_base_url_label (ByokProvider  *self,
                                                           const char     *base_url);

@@ -199,34 +199,6 @@ taken (ByokCompareView   *self,
   return FALSE;
 }
 
-/* The model the chat would pick for @provider: the user's default for it,
- * else its best-ranked model. */
-static char *
-provider_default (ByokCompareView *self,
-                  ByokProvider    *provider)
-{
-  ByokCatalog *catalog = byok_engine_get_catalog (self->engine);
-  ByokProviderSettings *settings = byok_engine_get_provider_settings (self->engine);
-  g_autofree char *model_id = NULL;
-  g_autoptr(GPtrArray) models = NULL;
-  ByokModel *best = NULL;
-
-  if (settings != NULL)
-    model_id = byok_provider_settings_dup_default_model (settings, byok_provider_get_id (provider));
-  if (model_id != NULL)
-    return g_steal_pointer (&model_id);
-
-  models = byok_catalog_get_models (catalog, byok_provider_get_id (provider));
-  for (guint i = 0; i < models->len; i++)
-    {
-      ByokModel *model = g_ptr_array_index (models, i);
-
-      if (best == NULL || byok_model_get_rank (model) < byok_model_get_rank (best))
-        best = model;
-    }
-  return best != NULL ? g_strdup (byok_model_get_id (best)) : NULL;
-}
-
 static gint
 compare_rank (gconstpointer a,
               gconstpointer b)
@@ -237,94 +209,86 @@ compare_rank (gconstpointer a,
   return byok_model_get_rank (ma) - byok_model_get_rank (mb);
 }
 
-/* Gives @column a model when it has none it can use, one the other columns
- * do not ask where possible: the chat's default; else the default of a
- * provider no other column asks (providers with a key before local ones);
- * else another model, best-ranked first; else the chat's default again. */
+/* Gives @column a model when it has none it can use (or only one chosen
+ * by default), one the other columns do not ask where possible. Providers
+ * with a key come before local ones (a local server may not even run);
+ * among them: the default model of a provider no other column asks; else
+ * another of their models, best-ranked first. Else the chat's default
+ * again: the same model twice is still a comparison (of two runs). */
 static void
 choose_model (ByokCompareView   *self,
               ByokCompareColumn *column)
 {
   ByokModelPicker *picker = byok_compare_column_get_picker (column);
+  ByokCatalog *catalog;
   ByokProviderSettings *settings;
   g_autoptr(GPtrArray) providers = NULL;
 
   if (self->engine == NULL)
     return;
   if (byok_model_picker_get_model_id (picker) != NULL &&
+      !byok_model_picker_get_chosen_by_default (picker) &&
       byok_model_picker_is_available (picker, byok_model_picker_get_provider_id (picker)))
     return;
 
+  catalog = byok_engine_get_catalog (self->engine);
   settings = byok_engine_get_provider_settings (self->engine);
-  providers = byok_catalog_get_providers (byok_engine_get_catalog (self->engine));
+  providers = byok_catalog_get_providers (catalog);
 
-  /* 1. The chat's default: a model of the first available provider. */
-  for (guint i = 0; i < providers->len; i++)
-    {
-      ByokProvider *provider = g_ptr_array_index (providers, i);
-      const char *id = byok_provider_get_id (provider);
-      g_autofree char *model_id = NULL;
-
-      if (!byok_model_picker_is_available (picker, id))
-        continue;
-      model_id = provider_default (self, provider);
-      if (model_id != NULL && !taken (self, column, id, model_id))
-        {
-          byok_model_picker_set_selection (picker, id, model_id);
-          return;
-        }
-      break;
-    }
-
-  /* 2. The default of a provider no other column asks. */
   for (int local = 0; local <= 1; local++)
-    for (guint i = 0; i < providers->len; i++)
-      {
-        ByokProvider *provider = g_ptr_array_index (providers, i);
-        const char *id = byok_provider_get_id (provider);
-        g_autofree char *model_id = NULL;
-
-        if ((gboolean) local == byok_provider_get_needs_key (provider) ||
-            !byok_model_picker_is_available (picker, id) || taken (self, column, id, NULL))
-          continue;
-        model_id = provider_default (self, provider);
-        if (model_id != NULL)
-          {
-            byok_model_picker_set_selection (picker, id, model_id);
-            return;
-          }
-      }
-
-  /* 3. Any model no other column asks, best-ranked first. */
-  for (guint i = 0; i < providers->len; i++)
     {
-      ByokProvider *provider = g_ptr_array_index (providers, i);
-      const char *id = byok_provider_get_id (provider);
-      g_autoptr(GPtrArray) models = NULL;
-
-      if (!byok_model_picker_is_available (picker, id))
-        continue;
-      models = byok_catalog_get_models (byok_engine_get_catalog (self->engine), id);
-      g_ptr_array_sort (models, compare_rank);
-      for (guint j = 0; j < models->len; j++)
+      for (guint i = 0; i < providers->len; i++)
         {
-          const char *model_id = byok_model_get_id (g_ptr_array_index (models, j));
+          ByokProvider *provider = g_ptr_array_index (providers, i);
+          const char *id = byok_provider_get_id (provider);
+          g_autofree char *model_id = NULL;
 
-          if (!taken (self, column, id, model_id))
+          if (byok_provider_get_needs_key (provider) == (gboolean) local ||
+              !byok_model_picker_is_available (picker, id) || taken (self, column, id, NULL))
+            continue;
+          model_id = byok_model_picker_dup_provider_default (catalog, settings, provider);
+          if (model_id != NULL)
             {
-              byok_model_picker_set_selection (picker, id, model_id);
+              byok_model_picker_choose_default (picker, id, model_id);
               return;
+            }
+        }
+
+      for (guint i = 0; i < providers->len; i++)
+        {
+          ByokProvider *provider = g_ptr_array_index (providers, i);
+          const char *id = byok_provider_get_id (provider);
+          g_autoptr(GPtrArray) models = NULL;
+
+          if (byok_provider_get_needs_key (provider) == (gboolean) local ||
+              !byok_model_picker_is_available (picker, id))
+            continue;
+          models = byok_catalog_get_models (catalog, id);
+          g_ptr_array_sort (models, compare_rank);
+          for (guint j = 0; j < models->len; j++)
+            {
+              const char *model_id = byok_model_get_id (g_ptr_array_index (models, j));
+
+              if (!taken (self, column, id, model_id))
+                {
+                  byok_model_picker_choose_default (picker, id, model_id);
+                  return;
+                }
             }
         }
     }
 
-  /* 4. The same model twice is still a comparison (of two runs). */
   byok_model_picker_select_default (picker, settings);
 }
 
 static void
 choose_models (ByokCompareView *self)
 {
+  /* Defaults are chosen again, in order, as if afresh: the providers
+   * available may have changed (a key was added). */
+  for (guint i = 0; i < self->columns->len; i++)
+    if (byok_model_picker_get_chosen_by_default (picker_of (self, i)))
+      byok_model_picker_choose_default (picker_of (self, i), NULL, NULL);
   for (guint i = 0; i < self->columns->len; i++)
     choose_model (self, g_ptr_array_index (self->columns, i));
   update_actions (self);

@@ -21,6 +21,7 @@ struct _ByokModelPicker
   char         *empty_label;
   char         *provider_id;
   char         *model_id;
+  gboolean      chosen_by_default;  /* not by the user, nor for a conversation */
 
   GtkMenuButton *button;
   GtkLabel     *button_label;
@@ -516,14 +517,14 @@ byok_model_picker_get_model_id (ByokModelPicker *self)
   return self->model_id;
 }
 
-void
-byok_model_picker_set_selection (ByokModelPicker *self,
-                                 const char      *provider_id,
-                                 const char      *model_id)
+static void
+set_selection (ByokModelPicker *self,
+               const char      *provider_id,
+               const char      *model_id,
+               gboolean         by_default)
 {
-  g_return_if_fail (BYOK_IS_MODEL_PICKER (self));
-
   g_object_freeze_notify (G_OBJECT (self));
+  self->chosen_by_default = by_default;
   if (set_str (&self->provider_id, provider_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROVIDER_ID]);
   if (set_str (&self->model_id, model_id))
@@ -532,14 +533,90 @@ byok_model_picker_set_selection (ByokModelPicker *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+void
+byok_model_picker_set_selection (ByokModelPicker *self,
+                                 const char      *provider_id,
+                                 const char      *model_id)
+{
+  g_return_if_fail (BYOK_IS_MODEL_PICKER (self));
+
+  set_selection (self, provider_id, model_id, FALSE);
+}
+
+/**
+ * byok_model_picker_choose_default:
+ *
+ * Sets the selection as a default the program chose, which
+ * byok_model_picker_select_default() may change again when other
+ * providers become available (a key was added): unlike a model the user
+ * picked or a conversation's.
+ */
+void
+byok_model_picker_choose_default (ByokModelPicker *self,
+                                  const char      *provider_id,
+                                  const char      *model_id)
+{
+  g_return_if_fail (BYOK_IS_MODEL_PICKER (self));
+
+  set_selection (self, provider_id, model_id, TRUE);
+}
+
+/**
+ * byok_model_picker_get_chosen_by_default:
+ *
+ * Returns: whether the selection is a default the program chose (see
+ *   byok_model_picker_choose_default())
+ */
+gboolean
+byok_model_picker_get_chosen_by_default (ByokModelPicker *self)
+{
+  g_return_val_if_fail (BYOK_IS_MODEL_PICKER (self), FALSE);
+
+  return self->chosen_by_default;
+}
+
+/**
+ * byok_model_picker_dup_provider_default:
+ * @settings: (nullable): where the user's default model of each provider is
+ *
+ * Returns: (transfer full) (nullable): the model a chat starts on with
+ *   @provider: the user's default for it, else its best-ranked model
+ */
+char *
+byok_model_picker_dup_provider_default (ByokCatalog          *catalog,
+                                        ByokProviderSettings *settings,
+                                        ByokProvider         *provider)
+{
+  g_autofree char *model_id = NULL;
+  g_autoptr(GPtrArray) models = NULL;
+  ByokModel *best = NULL;
+
+  if (settings != NULL)
+    model_id = byok_provider_settings_dup_default_model (settings, byok_provider_get_id (provider));
+  if (model_id != NULL)
+    return g_steal_pointer (&model_id);
+
+  models = byok_catalog_get_models (catalog, byok_provider_get_id (provider));
+  for (guint i = 0; i < models->len; i++)
+    {
+      ByokModel *model = g_ptr_array_index (models, i);
+
+      if (best == NULL || byok_model_get_rank (model) < byok_model_get_rank (best))
+        best = model;
+    }
+  return best != NULL ? g_strdup (byok_model_get_id (best)) : NULL;
+}
+
 /**
  * byok_model_picker_select_default:
  *
  * @settings: (nullable): where the user's default model of each provider is
  *
- * Chooses a model of the first available provider, unless the current
- * choice is available: the provider's default model if the user set one,
- * else its best-ranked model.
+ * Chooses the default model (byok_model_picker_dup_provider_default()) of
+ * the first available provider that needs a key — the user brought one
+ * for it — else of the first local one (a local server may not even
+ * run); unless the current choice is available and was not itself such a
+ * default.
  *
  * Returns: whether a model is chosen now
  */
@@ -551,44 +628,30 @@ byok_model_picker_select_default (ByokModelPicker      *self,
 
   g_return_val_if_fail (BYOK_IS_MODEL_PICKER (self), FALSE);
 
-  if (self->model_id != NULL && byok_model_picker_is_available (self, self->provider_id))
+  if (self->model_id != NULL && !self->chosen_by_default &&
+      byok_model_picker_is_available (self, self->provider_id))
     return TRUE;
   if (self->catalog == NULL)
     return FALSE;
 
   providers = byok_catalog_get_providers (self->catalog);
-  for (guint i = 0; i < providers->len; i++)
-    {
-      ByokProvider *provider = g_ptr_array_index (providers, i);
-      g_autoptr(GPtrArray) models = NULL;
-      ByokModel *best = NULL;
+  for (int local = 0; local <= 1; local++)
+    for (guint i = 0; i < providers->len; i++)
+      {
+        ByokProvider *provider = g_ptr_array_index (providers, i);
+        g_autofree char *model_id = NULL;
 
-      if (!byok_model_picker_is_available (self, byok_provider_get_id (provider)))
-        continue;
-      if (settings != NULL)
-        {
-          g_autofree char *model_id = byok_provider_settings_dup_default_model (settings, byok_provider_get_id (provider));
-
-          if (model_id != NULL)
-            {
-              byok_model_picker_set_selection (self, byok_provider_get_id (provider), model_id);
-              return TRUE;
-            }
-        }
-      models = byok_catalog_get_models (self->catalog, byok_provider_get_id (provider));
-      for (guint j = 0; j < models->len; j++)
-        {
-          ByokModel *model = g_ptr_array_index (models, j);
-          if (best == NULL || byok_model_get_rank (model) < byok_model_get_rank (best))
-            best = model;
-        }
-      if (best != NULL)
-        {
-          byok_model_picker_set_selection (self, byok_provider_get_id (provider), byok_model_get_id (best));
-          return TRUE;
-        }
-    }
-  return FALSE;
+        if (byok_provider_get_needs_key (provider) == (gboolean) local ||
+            !byok_model_picker_is_available (self, byok_provider_get_id (provider)))
+          continue;
+        model_id = byok_model_picker_dup_provider_default (self->catalog, settings, provider);
+        if (model_id != NULL)
+          {
+            byok_model_picker_choose_default (self, byok_provider_get_id (provider), model_id);
+            return TRUE;
+          }
+      }
+  return self->model_id != NULL && byok_model_picker_is_available (self, self->provider_id);
 }
 
 static void

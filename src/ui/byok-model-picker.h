@@ -36,6 +36,13 @@ const char *byok_model_picker_get_model_id    (ByokModelPicker    *self);
 void        byok_model_picker_set_selection   (ByokModelPicker    *self,
                                                const char         *provider_id,
                                                const char         *model_id);
+void        byok_model_picker_choose_default  (ByokModelPicker    *self,
+                                               const char         *provider_id,
+                                               const char         *model_id);
+gboolean    byok_model_picker_get_chosen_by_default (ByokModelPicker *self);
+char       *byok_model_picker_dup_provider_default (ByokCatalog   *catalog,
+                                               ByokProviderSettings *settings,
+                                               ByokProvider       *provider);
 gboolean    byok_model_picker_select_default  (ByokModelPicker    *self,
                                                ByokProviderSettings *settings);
 char       *byok_model_picker_dup_label       (ByokModelPicker    *self,

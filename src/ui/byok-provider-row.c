@@ -1102,6 +1102,7 @@ show_setting_error (ByokProviderRow *self,
 static void
 fill_base_url (ByokProviderRow *self)
 {
+  const char *from_environment = byok_provider_get_environment_base_url (self->provider);
   const char *url;
 
   if (is_azure (self))
@@ -1110,6 +1111,18 @@ fill_base_url (ByokProviderRow *self)
     url = byok_provider_get_base_url (self->provider);
   gtk_editable_set_text (GTK_EDITABLE (self->base_url_row), url != NULL ? url : "");
   gtk_widget_remove_css_class (GTK_WIDGET (self->base_url_row), "error");
+
+  /* BYOK_BASE_URL_<PROVIDER> wins over the setting: say so, and do not
+   * offer to change what would not be used. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->base_url_row), from_environment == NULL);
+  if (from_environment != NULL)
+    {
+      g_autofree char *variable = byok_provider_dup_base_url_variable (provider_id (self));
+      /* Translators: %s is an environment variable, e.g. BYOK_BASE_URL_OPENAI */
+      g_autofree char *title = g_strdup_printf (_("Base URL, from $%s"), variable);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->base_url_row), title);
+    }
 }
 
 static void

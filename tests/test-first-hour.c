@@ -1,0 +1,416 @@
+/* test-first-hour.c — what a new user met in their first hour, under Xvfb
+ * against the provider test server, with a throwaway database: the window
+ * honours BYOK_BASE_URL_<PROVIDER> as byok-cli does; with only an OpenAI
+ * key Chat and Compare start on OpenAI models, not on a local server.
+ *
+ * Every test runs with a log writer that fails it on any warning or
+ * critical, GTK's included. No timing assertions: the main loop runs until
+ * a condition holds, with a generous cap on iterations. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "byok-chat-page.h"
+#include "byok-compare-column.h"
+#include "byok-compare-view.h"
+#include "byok-composer.h"
+#include "byok-provider-row.h"
+#include "byok-providers-page.h"
+#include "byok-test-server.h"
+#include "byok-window.h"
+
+#define OPENAI_KEY     "sk-test-fake-first-hour-0001"
+#define CHAT_PATH      "/v1/chat/completions"
+#define MAX_ITERATIONS 50000
+
+typedef struct {
+  char           *dir;
+  char           *db_path;
+  ByokTestServer *server;
+  ByokEngine     *engine;
+  GtkWidget      *window;
+  ByokChatPage   *page;
+} Fixture;
+
+/* ---- warnings fail the test ---------------------------------------------- */
+
+static guint n_warnings;
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  if (level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR))
+    n_warnings++;
+  return g_log_writer_standard_streams (level, fields, n_fields, user_data);
+}
+
+/* ---- main loop ----------------------------------------------------------- */
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+iterate_until (Condition    condition,
+               gpointer     data,
+               const char  *what)
+{
+  guint wake = g_timeout_add (5, wake_up, NULL);
+  guint i;
+
+  for (i = 0; i < MAX_ITERATIONS && !condition (data); i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  if (i == MAX_ITERATIONS)
+    g_error ("gave up waiting for %s", what);
+}
+
+static void
+iterate_pending (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* ---- widgets ------------------------------------------------------------- */
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_descendant (c, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static ByokComposer *
+composer_of (Fixture *f)
+{
+  return BYOK_COMPOSER (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER));
+}
+
+static ByokModelPicker *
+picker_of (Fixture *f)
+{
+  return byok_composer_get_picker (composer_of (f));
+}
+
+static gboolean
+keys_known (gpointer data)
+{
+  Fixture *f = data;
+
+  return byok_chat_page_get_keys_known (f->page);
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  Fixture *f = data;
+
+  return !byok_chat_page_get_busy (f->page);
+}
+
+/* ---- replies ------------------------------------------------------------- */
+
+static char *
+chunk_json (const char *text)
+{
+  g_autofree char *escaped = g_strescape (text, NULL);
+
+  return g_strdup_printf ("{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
+                          "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"},\"finish_reason\":null}]}",
+                          escaped);
+}
+
+/* An OpenAI-style stream of @text, its finish and 12 in / 30 out tokens. */
+static ByokTestReply *
+answer_reply (const char *text)
+{
+  g_autofree char *chunk = chunk_json (text);
+  ByokTestReply *reply = byok_test_reply_new_sse (chunk, NULL);
+
+  byok_test_reply_add_sse_event (reply, NULL,
+    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
+    "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
+  byok_test_reply_add_sse_event (reply, NULL,
+    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
+    "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":30,\"total_tokens\":42}}");
+  byok_test_reply_add_sse_event (reply, NULL, "[DONE]");
+  return reply;
+}
+
+/* ---- fixture ------------------------------------------------------------- */
+
+static char *
+openai_base_url (Fixture *f)
+{
+  return g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
+}
+
+/* The engine as the app opens it, with an OpenAI key in the environment
+ * and BYOK_BASE_URL_OPENAI pointing at the test server. */
+static void
+open_engine (Fixture *f)
+{
+  const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, NULL };
+  g_autofree char *url = openai_base_url (f);
+  g_autoptr(GError) error = NULL;
+  ByokKeyStore *keys;
+
+  g_setenv ("BYOK_BASE_URL_OPENAI", url, TRUE);
+  f->engine = byok_engine_new (f->db_path, &error);
+  g_assert_no_error (error);
+  keys = byok_engine_get_key_store (f->engine);
+  byok_key_store_set_environment (keys, env);
+  byok_key_store_set_prefer_environment (keys, "openai", TRUE);
+  byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
+}
+
+static void
+open_window (Fixture *f)
+{
+  f->window = g_object_new (BYOK_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
+  byok_window_set_engine (BYOK_WINDOW (f->window), f->engine);
+  f->page = BYOK_CHAT_PAGE (find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
+  g_assert_nonnull (f->page);
+  gtk_window_present (GTK_WINDOW (f->window));
+  iterate_until (keys_known, f, "the keys");
+}
+
+static void
+close_window (Fixture *f)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  f->window = NULL;
+  f->page = NULL;
+  iterate_pending ();
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  n_warnings = 0;
+  f->dir = g_dir_make_tmp ("byok-test-first-hour-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db_path = g_build_filename (f->dir, "byok.db", NULL);
+  f->server = byok_test_server_new ();
+  open_engine (f);
+  open_window (f);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->window != NULL)
+    close_window (f);
+  byok_test_server_release_held (f->server);
+  iterate_pending ();
+  g_clear_object (&f->engine);
+  g_clear_object (&f->server);
+  g_unsetenv ("BYOK_BASE_URL_OPENAI");
+  remove_dir (f->dir);
+  g_free (f->db_path);
+  g_free (f->dir);
+  g_assert_cmpuint (n_warnings, ==, 0);
+}
+
+static void
+send_and_wait (Fixture    *f,
+               const char *text)
+{
+  ByokComposer *composer = composer_of (f);
+
+  byok_composer_set_text (composer, text);
+  g_assert_true (byok_composer_send (composer));
+  g_assert_true (byok_chat_page_get_busy (f->page));
+  iterate_until (not_busy, f, "the answer");
+}
+
+/* ---- BYOK_BASE_URL_<PROVIDER> -------------------------------------------- */
+
+static void
+test_base_url_environment (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *url = openai_base_url (f);
+  ByokProvider *openai = byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), "openai");
+  ByokProvidersPage *providers;
+  GtkWidget *row;
+  g_autoptr(GError) error = NULL;
+
+  /* The app's engine uses the environment's URL, over a setting too. */
+  g_assert_cmpstr (byok_provider_get_base_url (openai), ==, url);
+  g_assert_true (byok_provider_settings_set_base_url (byok_engine_get_provider_settings (f->engine), openai,
+                                                      "https://proxy.example.invalid/v1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (byok_provider_get_base_url (openai), ==, url);
+
+  /* A chat from the window goes there. */
+  byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Here."));
+  send_and_wait (f, "Where do you live?");
+  g_assert_cmpuint (byok_test_server_count_path (f->server, CHAT_PATH), ==, 1);
+
+  /* The Providers page says where the URL comes from, and offers no
+   * edit that would not be used. */
+  providers = BYOK_PROVIDERS_PAGE (find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
+  row = byok_providers_page_get_row (providers, "openai");
+  g_assert_nonnull (row);
+  {
+    AdwPreferencesRow *base_url_row = NULL;
+
+    for (GtkWidget *w = find_descendant (row, ADW_TYPE_ENTRY_ROW); w != NULL; w = gtk_widget_get_next_sibling (w))
+      if (ADW_IS_ENTRY_ROW (w) && g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), "Base URL"))
+        base_url_row = ADW_PREFERENCES_ROW (w);
+    g_assert_nonnull (base_url_row);
+    g_assert_cmpstr (adw_preferences_row_get_title (base_url_row), ==, "Base URL, from $BYOK_BASE_URL_OPENAI");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (base_url_row)), ==, url);
+    g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (base_url_row)));
+  }
+}
+
+/* ---- the model a new user starts on -------------------------------------- */
+
+static gboolean
+is_keyed (Fixture    *f,
+          const char *provider_id)
+{
+  ByokProvider *provider = byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), provider_id);
+
+  return provider != NULL && byok_provider_get_needs_key (provider);
+}
+
+static void
+show_page (Fixture    *f,
+           const char *name)
+{
+  byok_window_show_page (BYOK_WINDOW (f->window), name);
+  iterate_pending ();
+}
+
+static gboolean
+picker_on_local (gpointer data)
+{
+  Fixture *f = data;
+  const char *id = byok_model_picker_get_provider_id (picker_of (f));
+
+  return id != NULL && !is_keyed (f, id);
+}
+
+static gboolean
+picker_on_keyed (gpointer data)
+{
+  Fixture *f = data;
+  const char *id = byok_model_picker_get_provider_id (picker_of (f));
+
+  return id != NULL && is_keyed (f, id);
+}
+
+static void
+test_default_model (Fixture       *f,
+                    gconstpointer  data)
+{
+  ByokCompareView *view = BYOK_COMPARE_VIEW (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokModelPicker *picker = picker_of (f);
+  const char *provider_id = byok_model_picker_get_provider_id (picker);
+
+  /* Local servers (Ollama) need no key and are in the catalog, but the
+   * user has an OpenAI key: Chat starts there. */
+  g_assert_nonnull (provider_id);
+  g_assert_true (is_keyed (f, provider_id));
+  g_assert_nonnull (byok_model_picker_get_model_id (picker));
+
+  /* Without the key, only the local server is left; with it again, Chat
+   * goes back to the key's provider: a default the program chose is no
+   * choice of the user's. Coming back to Chat lists the keys again. */
+  {
+    const char *none[] = { NULL };
+    const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, NULL };
+    ByokKeyStore *keys = byok_engine_get_key_store (f->engine);
+
+    byok_key_store_set_environment (keys, none);
+    show_page (f, "providers");
+    show_page (f, "chat");
+    iterate_until (picker_on_local, f, "the local model");
+
+    byok_key_store_set_environment (keys, env);
+    show_page (f, "providers");
+    show_page (f, "chat");
+    iterate_until (picker_on_keyed, f, "the key's model");
+  }
+
+  /* Compare starts on distinct models the key can use. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
+  iterate_pending ();
+  for (guint n = 2; n <= 4; n++)
+    {
+      byok_compare_view_set_n_columns (view, n);
+      for (guint i = 0; i < n; i++)
+        {
+          ByokModelPicker *a = byok_compare_column_get_picker (byok_compare_view_get_column (view, i));
+
+          g_assert_nonnull (byok_model_picker_get_model_id (a));
+          g_assert_true (is_keyed (f, byok_model_picker_get_provider_id (a)));
+          for (guint j = 0; j < i; j++)
+            {
+              ByokModelPicker *b = byok_compare_column_get_picker (byok_compare_view_get_column (view, j));
+
+              g_assert_false (g_strcmp0 (byok_model_picker_get_provider_id (a), byok_model_picker_get_provider_id (b)) == 0 &&
+                              g_strcmp0 (byok_model_picker_get_model_id (a), byok_model_picker_get_model_id (b)) == 0);
+            }
+        }
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_log_set_writer_func (log_writer, NULL, NULL);
+  /* Xvfb renders in software, slowly: without animations the frame clock
+   * is not always due. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/first-hour/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("base-url-environment", test_base_url_environment);
+  ADD ("default-model", test_default_model);
+#undef ADD
+  return g_test_run ();
+}
