@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -586,6 +588,239 @@ contains_model (GPtrArray  *models,
   return FALSE;
 }
 
+typedef struct {
+  const char *provider;
+  const char *model;
+  double      input;
+  double      cached_input;   /* NAN: none listed */
+  double      cache_write;    /* NAN: none listed */
+  double      output;
+  gint64      context_window;
+} Flagship;
+
+/* The models issue 20 names, with the prices their providers publish
+ * (data/catalog-sources.md), as of 2026-12-07. */
+static const Flagship flagships[] = {
+  { "openai", "gpt-5.2", 1.75, 0.175, NAN, 14, 272000 },
+  { "openai", "gpt-5.4", 2.5, 0.25, NAN, 15, 1050000 },
+  { "openai", "gpt-5.4-mini", 0.75, 0.075, NAN, 4.5, 272000 },
+  { "openai", "gpt-5.4-nano", 0.2, 0.02, NAN, 1.25, 272000 },
+  { "openai", "gpt-5.6-sol", 4, 0.4, 5, 20, 1050000 },
+  { "openai", "gpt-5.6-terra", 2, 0.2, 2.5, 12, 1050000 },
+  { "openai", "gpt-5.6-luna", 0.2, 0.02, 0.25, 1.2, 1050000 },
+  { "anthropic", "claude-sonnet-4-6", 3, 0.3, 3.75, 15, 1000000 },
+  { "anthropic", "claude-opus-4-6", 5, 0.5, 6.25, 25, 1000000 },
+  { "anthropic", "claude-opus-4-7", 5, 0.5, 6.25, 25, 1000000 },
+  { "anthropic", "claude-opus-4-8", 5, 0.5, 6.25, 25, 1000000 },
+  { "anthropic", "claude-sonnet-5", 2, 0.2, 2.5, 10, 1000000 },
+  { "anthropic", "claude-opus-5", 5, 0.5, 6.25, 25, 1000000 },
+  { "anthropic", "claude-opus-5-5", 4, 0.2, 5, 20, 1000000 },
+  { "anthropic", "claude-haiku-5-5", 0.1, 0.01, 0.125, 0.5, 1000000 },
+  { "gemini", "gemini-3.1-pro-preview", 2, 0.2, NAN, 12, 1048576 },
+  { "gemini", "gemini-3.5-flash", 1.5, 0.15, NAN, 9, 1000000 },
+  { "gemini", "gemini-3.8-flash", 0.75, 0.075, NAN, 3.75, 1000000 },
+  { "deepseek", "deepseek-v4-flash", 0.22, 0.007, NAN, 0.66, 1000000 },
+  { "deepseek", "deepseek-v4-pro", 0.66, 0.022, NAN, 1.98, 1000000 },
+  { "moonshot", "kimi-k2.5", 0.6, 0.1, NAN, 3, 262144 },
+  { "moonshot", "kimi-k2.6", 0.95, 0.16, NAN, 4, 262144 },
+  { "moonshot", "kimi-k3", 3, 0.3, NAN, 15, 1048576 },
+  { "xai", "grok-4.6", 2, 0.5, NAN, 6, 500000 },
+  { "mistral", "mistral-medium-latest", 1.5, 0.15, NAN, 7.5, 262144 },
+  { "zhipu", "glm-5.3", 1.4, 0.26, NAN, 4.4, 1000000 },
+};
+
+static void
+assert_rate_is (double rate,
+                double expected)
+{
+  if (isnan (expected))
+    g_assert_true (isnan (rate));
+  else
+    g_assert_cmpfloat_with_epsilon (rate, expected, 1e-9);
+}
+
+static void
+test_todays_models (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  ByokModel *model;
+  const ByokPrice *price;
+  const ByokPriceTier *tier;
+
+  for (guint i = 0; i < G_N_ELEMENTS (flagships); i++)
+    {
+      const Flagship *f = &flagships[i];
+
+      g_test_message ("%s/%s", f->provider, f->model);
+      model = byok_catalog_lookup_model (catalog, f->provider, f->model);
+      g_assert_nonnull (model);
+      g_assert_false (byok_model_is_retired (model));
+      price = byok_model_get_price (model);
+      g_assert_true (byok_price_is_known (price));
+      assert_rate_is (price->input, f->input);
+      assert_rate_is (price->cached_input, f->cached_input);
+      assert_rate_is (price->cache_write, f->cache_write);
+      assert_rate_is (price->output, f->output);
+      g_assert_cmpint (byok_model_get_context_window (model), ==, f->context_window);
+      /* every price says where it comes from and when that was */
+      g_assert_nonnull (byok_model_get_price_source (model));
+      g_assert_nonnull (byok_model_get_price_date (model));
+    }
+
+  /* tiers: OpenAI from 272K tokens, Haiku 5.5 above 100K, Grok from 200K */
+  price = byok_model_get_price (byok_catalog_lookup_model (catalog, "openai", "gpt-5.6-sol"));
+  g_assert_null (byok_price_get_tier (price, 271999));
+  tier = byok_price_get_tier (price, 272000);
+  g_assert_nonnull (tier);
+  g_assert_cmpfloat (tier->input, ==, 8);
+  g_assert_cmpfloat (tier->output, ==, 30);
+  price = byok_model_get_price (byok_catalog_lookup_model (catalog, "anthropic", "claude-haiku-5-5"));
+  tier = byok_price_get_tier (price, 100001);
+  g_assert_nonnull (tier);
+  g_assert_cmpfloat (tier->input, ==, 0.5);
+  g_assert_cmpfloat (tier->cached_input, ==, 0.05);
+  g_assert_cmpfloat (tier->output, ==, 2.5);
+  g_assert_nonnull (byok_price_get_tier (byok_model_get_price (byok_catalog_lookup_model (catalog, "xai", "grok-4.6")),
+                                         200000));
+
+  /* models whose price nobody publishes yet say so, and cost "unknown" */
+  model = byok_catalog_lookup_model (catalog, "openai", "gpt-6.2-sol");
+  g_assert_nonnull (model);
+  g_assert_false (byok_price_is_known (byok_model_get_price (model)));
+  g_assert_true (g_str_has_prefix (byok_model_get_price_source (model), "price unknown"));
+
+  /* retired: DeepSeek's old names, Claude Sonnet 4.5; Opus 4.5 is retiring */
+  g_assert_true (byok_model_is_retired (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-chat")));
+  g_assert_true (byok_model_is_retired (byok_catalog_lookup_model (catalog, "anthropic", "claude-sonnet-4-5")));
+  model = byok_catalog_lookup_model (catalog, "anthropic", "claude-opus-4-5");
+  g_assert_false (byok_model_is_retired (model));
+  g_assert_cmpstr (byok_model_get_deprecation_date (model), ==, "2027-01-22");
+
+  /* PDF input is a capability of its own */
+  g_assert_true (byok_model_has_capability (byok_catalog_lookup_model (catalog, "anthropic", "claude-opus-5-5"),
+                                            BYOK_MODEL_CAP_PDF));
+  g_assert_false (byok_model_has_capability (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-pro"),
+                                             BYOK_MODEL_CAP_PDF));
+}
+
+static void
+test_params (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  ByokModelParams params;
+
+  /* a model the catalog does not know: the dialect's range, no effort */
+  byok_model_get_params (NULL, "openai", &params);
+  g_assert_false (params.from_catalog);
+  g_assert_cmpint (params.temperature, ==, BYOK_TEMPERATURE_ANY);
+  g_assert_cmpfloat (params.temperature_max, ==, 2.0);
+  g_assert_cmpint (params.effort_via, ==, BYOK_EFFORT_VIA_NONE);
+  byok_model_get_params (NULL, "anthropic", &params);
+  g_assert_cmpfloat (params.temperature_max, ==, 1.0);
+  byok_model_get_params (byok_catalog_lookup_model (catalog, "openai", "gpt-4o"), "openai", &params);
+  g_assert_cmpint (params.temperature, ==, BYOK_TEMPERATURE_ANY);
+  g_assert_cmpfloat (params.temperature_max, ==, 2.0);
+
+  /* OpenAI reasoning models: no temperature; reasoning_effort */
+  for (const char * const *id = (const char * const[]) { "gpt-5", "gpt-5-mini", "o3", "o4-mini", "gpt-5.6-sol", NULL };
+       *id != NULL; id++)
+    {
+      byok_model_get_params (byok_catalog_lookup_model (catalog, "openai", *id), "openai", &params);
+      g_assert_true (params.from_catalog);
+      g_assert_cmpint (params.temperature, ==, BYOK_TEMPERATURE_FIXED);
+      g_assert_cmpint (params.effort_via, ==, BYOK_EFFORT_VIA_REASONING_EFFORT);
+      g_assert_true (params.effort_levels & BYOK_EFFORT_LEVEL_LOW);
+      g_assert_true (params.effort_levels & BYOK_EFFORT_LEVEL_HIGH);
+    }
+  /* GPT-5.1 and later take a temperature while they do not reason */
+  byok_model_get_params (byok_catalog_lookup_model (catalog, "openai", "gpt-5.4"), "openai", &params);
+  g_assert_cmpint (params.temperature, ==, BYOK_TEMPERATURE_WITHOUT_EFFORT);
+  g_assert_true (params.effort_levels & BYOK_EFFORT_LEVEL_NONE);
+
+  /* Anthropic: 0 to 1 up to Opus 4.6, none after; adaptive thinking or budgets */
+  byok_model_get_params (byok_catalog_lookup_model (catalog, "anthropic", "claude-opus-4-6"), "anthropic", &params);
+  g_assert_cmpint (params.temperature, ==, BYOK_TEMPERATURE_ANY);
+  g_assert_cmpfloat (params.temperature_max, ==, 1.0);
+  g_assert_cmpint (params.effort_via, ==, BYOK_EFFORT_VIA_ADAPTIVE);
+  byok_model_get_params (byok_catalog_lookup_model (catalog, "anthropic", "claude-opus-4-7"), "anthropic", &params);
+  g_assert_cmpint (params.temperature, ==, BYOK_TEMPERATURE_FIXED);
+  byok_model_get_params (byok_catalog_lookup_model (catalog, "anthropic", "claude-haiku-4-5"), "anthropic", &params);
+  g_assert_cmpfloat (params.temperature_max, ==, 1.0);
+  g_assert_cmpint (params.effort_via, ==, BYOK_EFFORT_VIA_BUDGET);
+
+  /* Gemini 3: thinking levels; 3.1 Pro has no "minimal"; 2.5: budgets */
+  byok_model_get_params (byok_catalog_lookup_model (catalog, "gemini", "gemini-3.1-pro-preview"), "gemini", &params);
+  g_assert_cmpint (params.effort_via, ==, BYOK_EFFORT_VIA_LEVEL);
+  g_assert_false (params.effort_levels & BYOK_EFFORT_LEVEL_MINIMAL);
+  g_assert_cmpstr (params.effort_default, ==, "high");
+  byok_model_get_params (byok_catalog_lookup_model (catalog, "gemini", "gemini-2.5-flash"), "gemini", &params);
+  g_assert_cmpint (params.effort_via, ==, BYOK_EFFORT_VIA_BUDGET);
+}
+
+static void
+test_pick_effort (void)
+{
+  ByokModelParams params = { 0, };
+
+  params.effort_via = BYOK_EFFORT_VIA_NONE;
+  g_assert_cmpint (byok_model_params_pick_effort (&params, BYOK_EFFORT_HIGH), ==, 0);
+
+  params.effort_via = BYOK_EFFORT_VIA_REASONING_EFFORT;
+  params.effort_levels = BYOK_EFFORT_LEVEL_MINIMAL | BYOK_EFFORT_LEVEL_LOW | BYOK_EFFORT_LEVEL_MEDIUM |
+                         BYOK_EFFORT_LEVEL_HIGH;
+  g_assert_cmpint (byok_model_params_pick_effort (&params, BYOK_EFFORT_DEFAULT), ==, 0);
+  g_assert_cmpint (byok_model_params_pick_effort (&params, BYOK_EFFORT_LOW), ==, BYOK_EFFORT_LEVEL_LOW);
+  g_assert_cmpint (byok_model_params_pick_effort (&params, BYOK_EFFORT_MEDIUM), ==, BYOK_EFFORT_LEVEL_MEDIUM);
+  g_assert_cmpint (byok_model_params_pick_effort (&params, BYOK_EFFORT_HIGH), ==, BYOK_EFFORT_LEVEL_HIGH);
+
+  /* Gemini 3 Pro takes low and high: medium goes up, never to "none" */
+  params.effort_via = BYOK_EFFORT_VIA_LEVEL;
+  params.effort_levels = BYOK_EFFORT_LEVEL_NONE | BYOK_EFFORT_LEVEL_LOW | BYOK_EFFORT_LEVEL_HIGH;
+  g_assert_cmpint (byok_model_params_pick_effort (&params, BYOK_EFFORT_MEDIUM), ==, BYOK_EFFORT_LEVEL_HIGH);
+  params.effort_levels = BYOK_EFFORT_LEVEL_NONE | BYOK_EFFORT_LEVEL_HIGH | BYOK_EFFORT_LEVEL_MAX;
+  g_assert_cmpint (byok_model_params_pick_effort (&params, BYOK_EFFORT_LOW), ==, BYOK_EFFORT_LEVEL_HIGH);
+  params.effort_levels = BYOK_EFFORT_LEVEL_MINIMAL;
+  g_assert_cmpint (byok_model_params_pick_effort (&params, BYOK_EFFORT_LOW), ==, BYOK_EFFORT_LEVEL_MINIMAL);
+
+  g_assert_cmpstr (byok_effort_level_to_string (BYOK_EFFORT_LEVEL_XHIGH), ==, "xhigh");
+  for (ByokEffort e = BYOK_EFFORT_DEFAULT; e <= BYOK_EFFORT_HIGH; e++)
+    {
+      ByokEffort back = -1;
+
+      g_assert_true (byok_effort_from_string (byok_effort_to_string (e), &back));
+      g_assert_cmpint (back, ==, e);
+      g_assert_nonnull (byok_effort_get_label (e));
+    }
+  {
+    ByokEffort effort;
+
+    g_assert_false (byok_effort_from_string ("extreme", &effort));
+  }
+}
+
+static void
+test_price_changes (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  ByokModel *model = byok_catalog_lookup_model (catalog, "gemini", "gemini-3.8-flash");
+  ByokPrice next;
+
+  /* introductory rates through 2026-12-31; the announced ones from 2027-01-01 */
+  g_assert_cmpfloat (byok_model_get_price (model)->input, ==, 0.75);
+  g_assert_cmpstr (byok_model_get_next_price_change (model, &next), ==, "2027-01-01");
+  g_assert_cmpfloat (next.input, ==, 1.5);
+  g_assert_cmpfloat (next.output, ==, 7.5);
+  g_assert_cmpfloat (byok_model_get_price_at (model, "2026-12-31")->output, ==, 3.75);
+  g_assert_cmpfloat (byok_model_get_price_at (model, "2027-01-01")->output, ==, 7.5);
+
+  g_setenv ("BYOK_TODAY", "2027-01-02", TRUE);
+  g_assert_cmpfloat (byok_model_get_price (model)->input, ==, 1.5);
+  g_assert_cmpstr (byok_model_get_price_date (model), ==, "2027-01-01");
+  g_assert_true (strstr (byok_model_get_price_source (model), "2027-01-01") != NULL);
+  g_assert_null (byok_model_get_next_price_change (model, NULL));
+  g_setenv ("BYOK_TODAY", "2026-12-07", TRUE);
+}
+
 static void
 test_recommend (void)
 {
@@ -598,15 +833,19 @@ test_recommend (void)
 
   g_assert_cmpuint (coding->len, >=, 5);
   assert_sorted_for (coding, BYOK_USE_CASE_CODING);
-  g_assert_cmpstr (byok_model_get_id (g_ptr_array_index (coding, 0)), ==, "claude-sonnet-4-5-20250929");
+  g_assert_cmpstr (byok_model_get_id (g_ptr_array_index (coding, 0)), ==, "claude-opus-5-5");
   g_assert_true (contains_model (coding, "openai", "gpt-5"));
-  g_assert_true (contains_model (coding, "moonshot", "kimi-k2-0905-preview"));
+  g_assert_true (contains_model (coding, "moonshot", "kimi-k3"));
+  /* retired models are not recommended (Sonnet 4.5 on 2026-11-30, Kimi K2 previews) */
+  g_assert_false (contains_model (coding, "anthropic", "claude-sonnet-4-5-20250929"));
+  g_assert_false (contains_model (coding, "moonshot", "kimi-k2-0905-preview"));
 
   g_assert_cmpuint (chinese->len, >=, 4);
   assert_sorted_for (chinese, BYOK_USE_CASE_CHINESE);
   g_assert_cmpstr (byok_model_get_provider_id (g_ptr_array_index (chinese, 0)), ==, "moonshot");
   g_assert_true (contains_model (chinese, "zhipu", "glm-4.6"));
-  g_assert_true (contains_model (chinese, "deepseek", "deepseek-chat"));
+  g_assert_true (contains_model (chinese, "deepseek", "deepseek-v4-flash"));
+  g_assert_false (contains_model (chinese, "deepseek", "deepseek-chat"));
   for (guint i = 0; i < chinese->len; i++)
     {
       const char *provider = byok_model_get_provider_id (g_ptr_array_index (chinese, i));
@@ -635,7 +874,7 @@ test_recommend (void)
   byok_provider_set_enabled (byok_catalog_lookup_provider (catalog, "anthropic"), FALSE);
   without_anthropic = byok_catalog_recommend (catalog, BYOK_USE_CASE_CODING, 0);
   g_assert_cmpuint (without_anthropic->len, <, coding->len);
-  g_assert_cmpstr (byok_model_get_id (g_ptr_array_index (without_anthropic, 0)), ==, "gpt-5");
+  g_assert_cmpstr (byok_model_get_id (g_ptr_array_index (without_anthropic, 0)), ==, "gpt-6-astra");
 }
 
 static void
@@ -717,6 +956,28 @@ test_malformed (void)
       "\"context_window\":1000,\"capabilities\":[\"streaming\"]},{\"id\":\"m\",\"name\":\"M\","
       "\"context_window\":1000,\"capabilities\":[\"streaming\"]}]}]}", "twice" },
     { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"needs_key\":false}]}", "needs_key" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":1000,\"capabilities\":[\"streaming\"],\"temperature\":true}]}]}", "temperature" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":1000,\"capabilities\":[\"streaming\"],\"temperature\":{\"min\":1,\"max\":0.5}}]}]}",
+      "temperature" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":1000,\"capabilities\":[\"streaming\"],\"effort\":{\"via\":\"vibes\",\"levels\":[\"low\"]}}]}]}",
+      "vibes" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":1000,\"capabilities\":[\"streaming\"],\"effort\":{\"via\":\"level\",\"levels\":[\"extreme\"]}}]}]}",
+      "extreme" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":1000,\"capabilities\":[\"streaming\"],\"effort\":{\"via\":\"level\",\"levels\":[\"low\"],"
+      "\"default\":\"high\"}}]}]}", "default" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":1000,\"capabilities\":[\"streaming\"],\"price\":{\"input\":1,\"output\":2},"
+      "\"price_source\":\"s\",\"price_date\":\"2026-01-01\",\"price_changes\":[{\"from\":\"2025-12-31\","
+      "\"price\":{\"input\":2,\"output\":4},\"price_source\":\"t\"}]}]}]}", "from" },
+    { "{\"version\":1,\"providers\":[" PROVIDER_HEAD ",\"models\":[{\"id\":\"m\",\"name\":\"M\","
+      "\"context_window\":1000,\"capabilities\":[\"streaming\"],\"price\":{\"input\":1,\"output\":2},"
+      "\"price_source\":\"s\",\"price_changes\":[{\"from\":\"soon\",\"price\":{\"input\":2,\"output\":4},"
+      "\"price_source\":\"t\"}]}]}]}", "from" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
@@ -849,6 +1110,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* The catalog's dates (retirements, announced prices) are read as of this day. */
+  g_setenv ("BYOK_TODAY", "2026-12-07", TRUE);
   g_test_add_func ("/catalog/shipped/providers", test_shipped_providers);
   g_test_add_func ("/catalog/shipped/models", test_shipped_models);
   g_test_add_func ("/catalog/find-model", test_find_model);
@@ -857,6 +1120,10 @@ main (int argc, char **argv)
   g_test_add_func ("/catalog/custom-providers", test_custom_providers);
   g_test_add_func ("/catalog/merge-models", test_merge_models);
   g_test_add_func ("/catalog/recommend", test_recommend);
+  g_test_add_func ("/catalog/todays-models", test_todays_models);
+  g_test_add_func ("/catalog/params", test_params);
+  g_test_add_func ("/catalog/pick-effort", test_pick_effort);
+  g_test_add_func ("/catalog/price-changes", test_price_changes);
   g_test_add_func ("/catalog/suggest-model", test_suggest_model);
   g_test_add_func ("/catalog/malformed", test_malformed);
   g_test_add_func ("/catalog/from-file", test_from_file);

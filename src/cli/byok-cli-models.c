@@ -22,7 +22,7 @@ format_tokens (gint64 n)
   if (n >= 1000000 && n % 1000000 == 0)
     return g_strdup_printf ("%" G_GINT64_FORMAT "M", n / 1000000);
   if (n >= 1000000)
-    return g_strdup_printf ("%.2gM", n / 1e6);
+    return g_strdup_printf ("%.3gM", n / 1e6);
   if (n >= 1000)
     return g_strdup_printf ("%" G_GINT64_FORMAT "k", (n + 500) / 1000);
   return g_strdup_printf ("%" G_GINT64_FORMAT, n);
@@ -47,6 +47,7 @@ format_capabilities (ByokModel *model)
     { BYOK_MODEL_CAP_REASONING, N_("reasoning") },
     { BYOK_MODEL_CAP_VISION, N_("vision") },
     { BYOK_MODEL_CAP_TOOLS, N_("tools") },
+    { BYOK_MODEL_CAP_PDF, N_("PDF") },
   };
   GString *out = g_string_new (NULL);
 
@@ -83,10 +84,65 @@ add_rate_member (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
+/* "temperature": false, or {"min", "max", "without_effort"}; "effort":
+ * null, or {"via", "levels", "default"}. */
+static void
+add_params_json (JsonBuilder *builder,
+                 ByokModel   *model,
+                 const char  *dialect)
+{
+  static const char * const vias[] = {
+    [BYOK_EFFORT_VIA_REASONING_EFFORT] = "reasoning_effort",
+    [BYOK_EFFORT_VIA_ADAPTIVE] = "adaptive",
+    [BYOK_EFFORT_VIA_BUDGET] = "budget",
+    [BYOK_EFFORT_VIA_LEVEL] = "level",
+    [BYOK_EFFORT_VIA_OPENROUTER] = "openrouter",
+  };
+  ByokModelParams params;
+
+  byok_model_get_params (model, dialect, &params);
+  json_builder_set_member_name (builder, "temperature");
+  if (params.temperature == BYOK_TEMPERATURE_FIXED)
+    json_builder_add_boolean_value (builder, FALSE);
+  else
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "min");
+      json_builder_add_double_value (builder, params.temperature_min);
+      json_builder_set_member_name (builder, "max");
+      json_builder_add_double_value (builder, params.temperature_max);
+      json_builder_set_member_name (builder, "without_effort");
+      json_builder_add_boolean_value (builder, params.temperature == BYOK_TEMPERATURE_WITHOUT_EFFORT);
+      json_builder_end_object (builder);
+    }
+  json_builder_set_member_name (builder, "effort");
+  if (params.effort_via == BYOK_EFFORT_VIA_NONE)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "via");
+  json_builder_add_string_value (builder, vias[params.effort_via]);
+  json_builder_set_member_name (builder, "levels");
+  json_builder_begin_array (builder);
+  for (guint bit = 1; bit <= BYOK_EFFORT_LEVEL_MAX; bit <<= 1)
+    if (params.effort_levels & bit)
+      json_builder_add_string_value (builder, byok_effort_level_to_string (bit));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "default");
+  if (params.effort_default != NULL)
+    json_builder_add_string_value (builder, params.effort_default);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+}
+
 static void
 add_model_json (JsonBuilder *builder,
                 ByokPricing *pricing,
-                ByokModel   *model)
+                ByokModel   *model,
+                const char  *dialect)
 {
   const char * const *cases = byok_model_get_recommended_for (model);
   static const struct {
@@ -97,6 +153,7 @@ add_model_json (JsonBuilder *builder,
     { BYOK_MODEL_CAP_REASONING, "reasoning" },
     { BYOK_MODEL_CAP_VISION, "vision" },
     { BYOK_MODEL_CAP_TOOLS, "tools" },
+    { BYOK_MODEL_CAP_PDF, "pdf" },
   };
   ByokPrice price;
   gboolean is_override = FALSE;
@@ -148,6 +205,7 @@ add_model_json (JsonBuilder *builder,
     json_builder_add_string_value (builder, byok_model_get_deprecation_date (model));
   else
     json_builder_add_null_value (builder);
+  add_params_json (builder, model, dialect);
   json_builder_end_object (builder);
 }
 
@@ -166,7 +224,14 @@ print_models (GPtrArray   *models,
 
       json_builder_begin_array (builder);
       for (guint i = 0; i < models->len; i++)
-        add_model_json (builder, pricing, g_ptr_array_index (models, i));
+        {
+          ByokModel *model = g_ptr_array_index (models, i);
+          ByokProvider *provider = byok_catalog_lookup_provider (byok_pricing_get_catalog (pricing),
+                                                                 byok_model_get_provider_id (model));
+
+          add_model_json (builder, pricing, model,
+                          provider != NULL ? byok_provider_get_dialect_name (provider) : NULL);
+        }
       json_builder_end_array (builder);
       byok_cli_print_builder (builder);
       return;

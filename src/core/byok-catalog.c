@@ -1019,8 +1019,8 @@ compare_recommended (gconstpointer a,
  * @use_case: one of BYOK_USE_CASE_* ("coding", "chinese", …)
  * @n: the most models to return; 0 for all
  *
- * Models of enabled providers the catalog recommends for @use_case, best
- * first: by the catalog's rank, then by price (a 3:1 input:output blend;
+ * Models of enabled providers the catalog recommends for @use_case, not
+ * retired, best first: by the catalog's rank, then by price (a 3:1 input:output blend;
  * unknown prices last).
  *
  * Returns: (transfer full) (element-type ByokModel): the models; empty for
@@ -1051,7 +1051,7 @@ byok_catalog_recommend (ByokCatalog *self,
         {
           ByokModel *model = g_ptr_array_index (models, j);
 
-          if (byok_model_is_recommended_for (model, use_case))
+          if (byok_model_is_recommended_for (model, use_case) && !byok_model_is_retired (model))
             g_ptr_array_add (result, g_object_ref (model));
         }
     }

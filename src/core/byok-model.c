@@ -27,12 +27,30 @@ struct _ByokModel
   ByokPrice              price;
   char                  *price_source;
   char                  *price_date;
+  GArray                *price_changes;  /* of PriceChange, by date */
+
+  gboolean               params_set;
+  ByokTemperatureRule    temperature;
+  double                 temperature_min;
+  double                 temperature_max;
+  ByokEffortVia          effort_via;
+  guint                  effort_levels;
+  char                  *effort_default;
 
   guint                  from_catalog : 1;
   guint                  listed : 1;
 };
 
+/* A price the provider announced from a date on ("price_changes"). */
+typedef struct {
+  char      from[11];  /* YYYY-MM-DD, UTC */
+  ByokPrice price;
+  char     *source;
+} PriceChange;
+
 G_DEFINE_FINAL_TYPE (ByokModel, byok_model, G_TYPE_OBJECT)
+
+static void today_utc (char out[11]);
 
 enum {
   PROP_0,
@@ -70,6 +88,8 @@ byok_model_finalize (GObject *object)
   g_free (self->deprecation_date);
   g_free (self->price_source);
   g_free (self->price_date);
+  g_clear_pointer (&self->price_changes, g_array_unref);
+  g_free (self->effort_default);
 
   G_OBJECT_CLASS (byok_model_parent_class)->finalize (object);
 }
@@ -170,6 +190,7 @@ read_capabilities (JsonObject             *object,
     { "reasoning", BYOK_MODEL_CAP_REASONING },
     { "vision", BYOK_MODEL_CAP_VISION },
     { "tools", BYOK_MODEL_CAP_TOOLS },
+    { "pdf", BYOK_MODEL_CAP_PDF },
   };
   g_auto(GStrv) caps = NULL;
 
@@ -197,10 +218,259 @@ read_capabilities (JsonObject             *object,
       if (!found)
         {
           byok_catalog_set_malformed (error, where,
-                                      _("unknown capability “%s” (known: streaming, reasoning, vision, tools)"),
+                                      _("unknown capability “%s” (known: streaming, reasoning, vision, tools, pdf)"),
                                       caps[i]);
           return FALSE;
         }
+    }
+  return TRUE;
+}
+
+static void
+price_change_clear (gpointer data)
+{
+  PriceChange *change = data;
+
+  g_free (change->source);
+}
+
+static gboolean
+is_iso_date (const char *text)
+{
+  g_autoptr(GDateTime) parsed = NULL;
+  g_autofree char *midnight = NULL;
+
+  if (text == NULL || strlen (text) != 10)
+    return FALSE;
+  midnight = g_strdup_printf ("%sT00:00:00Z", text);
+  parsed = g_date_time_new_from_iso8601 (midnight, NULL);
+  return parsed != NULL;
+}
+
+static double
+read_number (JsonNode *node,
+             gboolean *ok)
+{
+  GType type = node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node)
+                                                           : G_TYPE_INVALID;
+
+  *ok = type == G_TYPE_DOUBLE || type == G_TYPE_INT64;
+  if (type == G_TYPE_DOUBLE)
+    return json_node_get_double (node);
+  if (type == G_TYPE_INT64)
+    return (double) json_node_get_int (node);
+  return NAN;
+}
+
+/* "temperature": false (the model takes none), or {"min", "max",
+ * "without_effort"}; absent: the dialect's range. */
+static gboolean
+read_temperature (ByokModel   *self,
+                  JsonObject  *object,
+                  const char  *where,
+                  GError     **error)
+{
+  static const char * const members[] = { "min", "max", "without_effort", NULL };
+  JsonNode *node = json_object_get_member (object, "temperature");
+  JsonObject *range;
+  gboolean ok_min, ok_max, without_effort = FALSE;
+
+  if (node == NULL)
+    return TRUE;
+  self->params_set = TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
+      !json_node_get_boolean (node))
+    {
+      self->temperature = BYOK_TEMPERATURE_FIXED;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      byok_catalog_set_malformed (error, where,
+                                  _("“temperature” must be false or an object with “min” and “max”"));
+      return FALSE;
+    }
+  range = json_node_get_object (node);
+  if (!byok_catalog_check_members (range, members, where, error) ||
+      !byok_catalog_read_bool (range, "without_effort", where, &without_effort, error))
+    return FALSE;
+  self->temperature_min = read_number (json_object_get_member (range, "min"), &ok_min);
+  self->temperature_max = read_number (json_object_get_member (range, "max"), &ok_max);
+  if (!ok_min || !ok_max || !isfinite (self->temperature_min) || !isfinite (self->temperature_max) ||
+      self->temperature_min < 0 || self->temperature_max < self->temperature_min ||
+      self->temperature_max > 10)
+    {
+      byok_catalog_set_malformed (error, where,
+                                  _("“temperature” needs a “min” and a “max” from 0 to 10, min ≤ max"));
+      return FALSE;
+    }
+  self->temperature = without_effort ? BYOK_TEMPERATURE_WITHOUT_EFFORT : BYOK_TEMPERATURE_ANY;
+  return TRUE;
+}
+
+static const struct {
+  const char       *name;
+  ByokEffortLevels  level;
+} effort_levels[] = {
+  { "none", BYOK_EFFORT_LEVEL_NONE },
+  { "minimal", BYOK_EFFORT_LEVEL_MINIMAL },
+  { "low", BYOK_EFFORT_LEVEL_LOW },
+  { "medium", BYOK_EFFORT_LEVEL_MEDIUM },
+  { "high", BYOK_EFFORT_LEVEL_HIGH },
+  { "xhigh", BYOK_EFFORT_LEVEL_XHIGH },
+  { "max", BYOK_EFFORT_LEVEL_MAX },
+};
+
+static const struct {
+  const char    *name;
+  ByokEffortVia  via;
+} effort_vias[] = {
+  { "reasoning_effort", BYOK_EFFORT_VIA_REASONING_EFFORT },
+  { "adaptive", BYOK_EFFORT_VIA_ADAPTIVE },
+  { "budget", BYOK_EFFORT_VIA_BUDGET },
+  { "level", BYOK_EFFORT_VIA_LEVEL },
+  { "openrouter", BYOK_EFFORT_VIA_OPENROUTER },
+};
+
+static ByokEffortLevels
+effort_level_from_string (const char *name)
+{
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (effort_levels); i++)
+    if (g_str_equal (name, effort_levels[i].name))
+      return effort_levels[i].level;
+  return 0;
+}
+
+/* "effort": {"via", "levels", "default"}. */
+static gboolean
+read_effort (ByokModel   *self,
+             JsonObject  *object,
+             const char  *where,
+             GError     **error)
+{
+  static const char * const members[] = { "via", "levels", "default", NULL };
+  JsonObject *effort = NULL;
+  g_autofree char *via = NULL;
+  g_auto(GStrv) levels = NULL;
+  gboolean found = FALSE;
+
+  if (!byok_catalog_read_object (object, "effort", FALSE, where, &effort, error))
+    return FALSE;
+  if (effort == NULL)
+    return TRUE;
+  self->params_set = TRUE;
+  if (!byok_catalog_check_members (effort, members, where, error) ||
+      !byok_catalog_read_string (effort, "via", TRUE, where, &via, error) ||
+      !byok_catalog_read_strv (effort, "levels", where, &levels, error) ||
+      !byok_catalog_read_string (effort, "default", FALSE, where, &self->effort_default, error))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (effort_vias); i++)
+    {
+      if (g_str_equal (via, effort_vias[i].name))
+        {
+          self->effort_via = effort_vias[i].via;
+          found = TRUE;
+        }
+    }
+  if (!found)
+    {
+      byok_catalog_set_malformed (error, where,
+                                  _("unknown effort “via” “%s” (known: reasoning_effort, adaptive, budget, level, openrouter)"),
+                                  via);
+      return FALSE;
+    }
+
+  if (levels == NULL || levels[0] == NULL)
+    {
+      byok_catalog_set_malformed (error, where, _("“effort” needs its “levels”"));
+      return FALSE;
+    }
+  for (guint i = 0; levels[i] != NULL; i++)
+    {
+      ByokEffortLevels level = effort_level_from_string (levels[i]);
+
+      if (level == 0)
+        {
+          byok_catalog_set_malformed (error, where,
+                                      _("unknown effort level “%s” (known: none, minimal, low, medium, high, xhigh, max)"),
+                                      levels[i]);
+          return FALSE;
+        }
+      self->effort_levels |= level;
+    }
+  if (self->effort_default != NULL &&
+      (effort_level_from_string (self->effort_default) & self->effort_levels) == 0)
+    {
+      byok_catalog_set_malformed (error, where,
+                                  _("the effort “default” must be one of its “levels”"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* "price_changes": [{"from": "YYYY-MM-DD", "price": {…}, "price_source"}],
+ * in date order, each after the catalog's "price_date". */
+static gboolean
+read_price_changes (ByokModel   *self,
+                    JsonObject  *object,
+                    const char  *where,
+                    GError     **error)
+{
+  static const char * const members[] = { "from", "price", "price_source", NULL };
+  JsonArray *array = NULL;
+  const char *last = self->price_date;
+
+  if (!byok_catalog_read_array (object, "price_changes", where, &array, error))
+    return FALSE;
+  if (array == NULL)
+    return TRUE;
+  if (!byok_price_is_known (&self->price))
+    {
+      byok_catalog_set_malformed (error, where, _("“price_changes” need a “price” first"));
+      return FALSE;
+    }
+
+  self->price_changes = g_array_new (FALSE, TRUE, sizeof (PriceChange));
+  g_array_set_clear_func (self->price_changes, price_change_clear);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      g_autofree char *change_where = g_strdup_printf ("%s, price change %u", where, i + 1);
+      g_autofree char *from = NULL;
+      PriceChange change = { { 0, }, };
+      JsonObject *change_object;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          byok_catalog_set_malformed (error, change_where, _("a price change must be an object"));
+          return FALSE;
+        }
+      change_object = json_node_get_object (node);
+      if (!byok_catalog_check_members (change_object, members, change_where, error) ||
+          !byok_catalog_read_string (change_object, "from", TRUE, change_where, &from, error) ||
+          !byok_catalog_read_string (change_object, "price_source", TRUE, change_where,
+                                     &change.source, error))
+        {
+          g_free (change.source);
+          return FALSE;
+        }
+      if (!is_iso_date (from) || (last != NULL && g_strcmp0 (from, last) <= 0))
+        {
+          g_free (change.source);
+          byok_catalog_set_malformed (error, change_where,
+                                      _("“from” must be a date (YYYY-MM-DD) after the one before"));
+          return FALSE;
+        }
+      if (!byok_price_read_json (json_object_get_member (change_object, "price"),
+                                 change_where, &change.price, error))
+        {
+          g_free (change.source);
+          return FALSE;
+        }
+      g_strlcpy (change.from, from, sizeof change.from);
+      g_array_append_val (self->price_changes, change);
+      last = g_array_index (self->price_changes, PriceChange, self->price_changes->len - 1).from;
     }
   return TRUE;
 }
@@ -213,7 +483,7 @@ byok_model_new_from_json (const char  *provider_id,
   static const char * const members[] = {
     "id", "name", "aliases", "context_window", "max_output", "capabilities",
     "recommended_for", "rank", "price", "price_source", "price_date",
-    "deprecation_date", NULL
+    "deprecation_date", "temperature", "effort", "price_changes", NULL
   };
   g_autoptr(ByokModel) self = NULL;
   g_autofree char *id = NULL;
@@ -248,7 +518,9 @@ byok_model_new_from_json (const char  *provider_id,
       !byok_catalog_read_string (object, "price_date", FALSE, where,
                                  &self->price_date, error) ||
       !byok_catalog_read_string (object, "deprecation_date", FALSE, where,
-                                 &self->deprecation_date, error))
+                                 &self->deprecation_date, error) ||
+      !read_temperature (self, object, where, error) ||
+      !read_effort (self, object, where, error))
     return NULL;
 
   if (rank > G_MAXINT)
@@ -280,6 +552,8 @@ byok_model_new_from_json (const char  *provider_id,
           return NULL;
         }
     }
+  if (!read_price_changes (self, object, where, error))
+    return NULL;
 
   return g_steal_pointer (&self);
 }
@@ -432,41 +706,312 @@ byok_model_get_deprecation_date (ByokModel *self)
   return self->deprecation_date;
 }
 
+/* Today (UTC) as YYYY-MM-DD; BYOK_TODAY replaces it in tests. */
+static void
+today_utc (char out[11])
+{
+  const char *fixed = g_getenv ("BYOK_TODAY");
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *text = NULL;
+
+  if (fixed != NULL && is_iso_date (fixed))
+    {
+      g_strlcpy (out, fixed, 11);
+      return;
+    }
+  now = g_date_time_new_now_utc ();
+  text = g_date_time_format (now, "%Y-%m-%d");
+  g_strlcpy (out, text, 11);
+}
+
+/* The announced change in force on @date, or NULL for the catalog's price. */
+static const PriceChange *
+change_in_force (ByokModel  *self,
+                 const char *date)
+{
+  char today[11];
+  const PriceChange *found = NULL;
+
+  if (self->price_changes == NULL)
+    return NULL;
+  if (date == NULL)
+    {
+      today_utc (today);
+      date = today;
+    }
+  for (guint i = 0; i < self->price_changes->len; i++)
+    {
+      const PriceChange *change = &g_array_index (self->price_changes, PriceChange, i);
+
+      if (strncmp (change->from, date, 10) <= 0)
+        found = change;
+    }
+  return found;
+}
+
+/**
+ * byok_model_is_retired:
+ * Returns: TRUE if the model's deprecation date (the day the provider
+ *   retires it) has come (UTC)
+ */
+gboolean
+byok_model_is_retired (ByokModel *self)
+{
+  char today[11];
+
+  g_return_val_if_fail (BYOK_IS_MODEL (self), FALSE);
+
+  if (self->deprecation_date == NULL || *self->deprecation_date == '\0')
+    return FALSE;
+  today_utc (today);
+  return strcmp (self->deprecation_date, today) <= 0;
+}
+
 /**
  * byok_model_get_price:
- * Returns: (transfer none): the catalog's price; rates may be unknown (NAN).
- *   The price in force, with the user's overrides, comes from ByokPricing.
+ * Returns: (transfer none): the catalog's price in force today (a change
+ *   the provider announced takes over on its date); rates may be unknown
+ *   (NAN). The price in force, with the user's overrides, comes from
+ *   ByokPricing.
  */
 const ByokPrice *
 byok_model_get_price (ByokModel *self)
 {
   g_return_val_if_fail (BYOK_IS_MODEL (self), NULL);
 
-  return &self->price;
+  return byok_model_get_price_at (self, NULL);
+}
+
+/**
+ * byok_model_get_price_at:
+ * @date: (nullable): a day, YYYY-MM-DD (UTC); NULL for today
+ *
+ * Returns: (transfer none): the catalog's price on @date
+ */
+const ByokPrice *
+byok_model_get_price_at (ByokModel  *self,
+                         const char *date)
+{
+  const PriceChange *change;
+
+  g_return_val_if_fail (BYOK_IS_MODEL (self), NULL);
+
+  change = change_in_force (self, date);
+  return change != NULL ? &change->price : &self->price;
 }
 
 /**
  * byok_model_get_price_source:
- * Returns: (nullable): where the catalog's price comes from
+ * Returns: (nullable): where the catalog's price in force today comes from
  */
 const char *
 byok_model_get_price_source (ByokModel *self)
 {
+  const PriceChange *change;
+
   g_return_val_if_fail (BYOK_IS_MODEL (self), NULL);
 
-  return self->price_source;
+  change = change_in_force (self, NULL);
+  return change != NULL ? change->source : self->price_source;
 }
 
 /**
  * byok_model_get_price_date:
- * Returns: (nullable): the date (YYYY-MM-DD) of the price's source
+ * Returns: (nullable): the date (YYYY-MM-DD) of the price's source, or the
+ *   day an announced change took effect
  */
 const char *
 byok_model_get_price_date (ByokModel *self)
 {
+  const PriceChange *change;
+
   g_return_val_if_fail (BYOK_IS_MODEL (self), NULL);
 
-  return self->price_date;
+  change = change_in_force (self, NULL);
+  return change != NULL ? change->from : self->price_date;
+}
+
+/**
+ * byok_model_get_next_price_change:
+ * @price: (out) (optional): the price from then on
+ *
+ * Returns: (nullable): the date (YYYY-MM-DD) of the next change the
+ *   provider announced, after today
+ */
+const char *
+byok_model_get_next_price_change (ByokModel *self,
+                                  ByokPrice *price)
+{
+  char today[11];
+
+  g_return_val_if_fail (BYOK_IS_MODEL (self), NULL);
+
+  today_utc (today);
+  for (guint i = 0; self->price_changes != NULL && i < self->price_changes->len; i++)
+    {
+      const PriceChange *change = &g_array_index (self->price_changes, PriceChange, i);
+
+      if (strncmp (change->from, today, 10) > 0)
+        {
+          if (price != NULL)
+            *price = change->price;
+          return change->from;
+        }
+    }
+  return NULL;
+}
+
+/* Parameters ---------------------------------------------------------------- */
+
+/**
+ * byok_model_get_params:
+ * @self: (nullable): the model; NULL for one the catalog does not know
+ * @dialect: (nullable): the provider's dialect, for its defaults
+ * @params: (out): what the model accepts
+ *
+ * What the catalog says the model accepts; where it says nothing, the
+ * dialect's defaults: a temperature from 0 to 2 (OpenAI, Gemini) or 0 to 1
+ * (Anthropic), and no effort control.
+ */
+void
+byok_model_get_params (ByokModel       *self,
+                       const char      *dialect,
+                       ByokModelParams *params)
+{
+  g_return_if_fail (self == NULL || BYOK_IS_MODEL (self));
+  g_return_if_fail (params != NULL);
+
+  memset (params, 0, sizeof *params);
+  params->temperature = BYOK_TEMPERATURE_ANY;
+  params->temperature_min = 0.0;
+  params->temperature_max = g_strcmp0 (dialect, "anthropic") == 0 ? 1.0 : 2.0;
+  params->effort_via = BYOK_EFFORT_VIA_NONE;
+
+  if (self == NULL || !self->params_set)
+    return;
+
+  params->from_catalog = TRUE;
+  params->temperature = self->temperature;
+  if (self->temperature != BYOK_TEMPERATURE_FIXED && self->temperature_max > 0)
+    {
+      params->temperature_min = self->temperature_min;
+      params->temperature_max = self->temperature_max;
+    }
+  params->effort_via = self->effort_via;
+  params->effort_levels = self->effort_levels;
+  params->effort_default = self->effort_default;
+}
+
+/**
+ * byok_model_params_pick_effort:
+ *
+ * The wire level for @effort: the same level when the model takes it,
+ * else the nearest it takes (the stronger one first). Never "none".
+ *
+ * Returns: one ByokEffortLevels bit, or 0 when @effort is the default or
+ *   the model has no effort control
+ */
+ByokEffortLevels
+byok_model_params_pick_effort (const ByokModelParams *params,
+                               ByokEffort             effort)
+{
+  /* Indexes into effort_levels[]: none 0, minimal 1, low 2, medium 3, high 4, … */
+  int wanted;
+  guint accepted;
+
+  g_return_val_if_fail (params != NULL, 0);
+
+  if (effort == BYOK_EFFORT_DEFAULT || params->effort_via == BYOK_EFFORT_VIA_NONE)
+    return 0;
+  wanted = effort == BYOK_EFFORT_LOW ? 2 : effort == BYOK_EFFORT_MEDIUM ? 3 : 4;
+  accepted = params->effort_levels & ~BYOK_EFFORT_LEVEL_NONE;
+  for (int distance = 0; accepted != 0 && distance < (int) G_N_ELEMENTS (effort_levels); distance++)
+    {
+      int up = wanted + distance, down = wanted - distance;
+
+      if (up < (int) G_N_ELEMENTS (effort_levels) && (accepted & effort_levels[up].level))
+        return effort_levels[up].level;
+      if (down >= 0 && (accepted & effort_levels[down].level))
+        return effort_levels[down].level;
+    }
+  return 0;
+}
+
+/**
+ * byok_effort_level_to_string:
+ * Returns: (nullable): the wire name of one level ("low"), or NULL
+ */
+const char *
+byok_effort_level_to_string (ByokEffortLevels level)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (effort_levels); i++)
+    if (effort_levels[i].level == level)
+      return effort_levels[i].name;
+  return NULL;
+}
+
+/**
+ * byok_effort_to_string:
+ * Returns: "default", "low", "medium" or "high"
+ */
+const char *
+byok_effort_to_string (ByokEffort effort)
+{
+  switch (effort)
+    {
+    case BYOK_EFFORT_LOW: return "low";
+    case BYOK_EFFORT_MEDIUM: return "medium";
+    case BYOK_EFFORT_HIGH: return "high";
+    case BYOK_EFFORT_DEFAULT:
+    default: return "default";
+    }
+}
+
+/**
+ * byok_effort_from_string:
+ * @str: (nullable): "low", "medium", "high", or "default" (also NULL or "")
+ *
+ * Returns: FALSE if @str is none of them
+ */
+gboolean
+byok_effort_from_string (const char *str,
+                         ByokEffort *effort)
+{
+  g_return_val_if_fail (effort != NULL, FALSE);
+
+  if (str == NULL || *str == '\0' || g_str_equal (str, "default"))
+    *effort = BYOK_EFFORT_DEFAULT;
+  else if (g_str_equal (str, "low"))
+    *effort = BYOK_EFFORT_LOW;
+  else if (g_str_equal (str, "medium"))
+    *effort = BYOK_EFFORT_MEDIUM;
+  else if (g_str_equal (str, "high"))
+    *effort = BYOK_EFFORT_HIGH;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/**
+ * byok_effort_get_label:
+ * Returns: the translated name of @effort ("Medium")
+ */
+const char *
+byok_effort_get_label (ByokEffort effort)
+{
+  switch (effort)
+    {
+    /* Translators: a reasoning effort: how much a model thinks */
+    case BYOK_EFFORT_LOW: return C_("effort", "Low");
+    /* Translators: a reasoning effort: how much a model thinks */
+    case BYOK_EFFORT_MEDIUM: return C_("effort", "Medium");
+    /* Translators: a reasoning effort: how much a model thinks */
+    case BYOK_EFFORT_HIGH: return C_("effort", "High");
+    case BYOK_EFFORT_DEFAULT:
+    default:
+      /* Translators: a reasoning effort: the model's own default */
+      return C_("effort", "Model’s Default");
+    }
 }
 
 /**
@@ -490,6 +1035,7 @@ byok_model_set_price (ByokModel       *self,
     self->price = *price;
   else
     byok_price_init (&self->price);
+  g_clear_pointer (&self->price_changes, g_array_unref);
   g_free (self->price_source);
   self->price_source = g_strdup (source);
   g_free (self->price_date);

@@ -195,21 +195,6 @@ byok_router_prompt_cost (ByokPricing *pricing,
   return TRUE;
 }
 
-/* A deprecation date (YYYY-MM-DD) that has passed. */
-static gboolean
-is_retired (ByokModel *model)
-{
-  const char *date = byok_model_get_deprecation_date (model);
-  g_autoptr(GDateTime) now = NULL;
-  g_autofree char *today = NULL;
-
-  if (date == NULL || *date == '\0')
-    return FALSE;
-  now = g_date_time_new_now_utc ();
-  today = g_date_time_format (now, "%Y-%m-%d");
-  return strcmp (date, today) <= 0;
-}
-
 static int
 compare_routes (gconstpointer a,
                 gconstpointer b)
@@ -266,7 +251,7 @@ byok_router_rank (ByokCatalog           *catalog,
           if (byok_model_get_context_window (model) <= 0 ||
               !byok_router_fits (model, prompt_tokens, max_output_tokens) ||
               (byok_model_get_capabilities (model) & needed) != needed ||
-              is_retired (model) ||
+              byok_model_is_retired (model) ||
               !byok_router_prompt_cost (pricing, provider_ids[i], byok_model_get_id (model),
                                         prompt_tokens, answer, &cost) ||
               !byok_router_prompt_cost (pricing, provider_ids[i], byok_model_get_id (model),
