@@ -175,27 +175,18 @@ assert_no_key_in (const char *text)
   g_assert_null (strstr (text, "0123456789abcdef"));
 }
 
-/* Runs byok-cli with @args (NULL-terminated) and @input on stdin, serving
- * the test server meanwhile. */
+/* Runs byok-cli with @args and @input on stdin, serving the test server
+ * meanwhile. */
 static Run *
-run_cli (Fixture    *f,
-         const char *input,
-         ...)
+run_cli_argv (Fixture            *f,
+              const char         *input,
+              const char * const *args)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   Run *run = g_new0 (Run, 1);
-  va_list ap;
-
-  va_start (ap, input);
-  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
 
   process = spawn (f, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                      G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                   (const char * const *) args->pdata);
+                      G_SUBPROCESS_FLAGS_STDERR_PIPE, args);
   g_subprocess_communicate_utf8_async (process, input != NULL ? input : "", NULL, communicated, run);
   while (!run->done)
     g_main_context_iteration (NULL, TRUE);
@@ -207,6 +198,23 @@ run_cli (Fixture    *f,
   assert_no_key_in (run->out);
   assert_no_key_in (run->err);
   return run;
+}
+
+/* run_cli_argv() with the arguments after @input, up to NULL. */
+static Run *
+run_cli (Fixture    *f,
+         const char *input,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, input);
+  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return run_cli_argv (f, input, (const char * const *) args->pdata);
 }
 
 static void
@@ -335,6 +343,61 @@ test_chat_auth_error (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "error"), "class"), ==, "auth");
   /* A rejected call costs nothing. */
   g_assert_cmpfloat (json_object_get_double_member (root, "cost_usd"), ==, 0);
+}
+
+/* A key of no known shape, repeated whole by the server in every answer:
+ * neither stdout nor stderr — debug lines included — holds any of it, for
+ * a chat (plain and --json), a model listing and a key check. */
+#define ECHOED_KEY "k5Tr2qTestFake-Hy6u-c9Nw1"
+
+static void
+assert_no_echoed_key (const Run *run)
+{
+  for (gsize i = 0; i + 6 <= strlen (ECHOED_KEY); i++)
+    {
+      g_autofree char *part = g_strndup (ECHOED_KEY + i, 6);
+
+      if (strstr (run->out, part) != NULL || strstr (run->err, part) != NULL)
+        g_error ("byok-cli printed “%s” of the key:\n%s\n%s", part, run->out, run->err);
+    }
+}
+
+static void
+test_echoed_key (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *commands[][8] = {
+    { "chat", "-m", "openai/gpt-4o-mini", "--retries", "0", "hello", NULL },
+    { "chat", "--json", "-m", "openai/gpt-4o-mini", "--retries", "0", "hello", NULL },
+    { "models", "openai", "--remote", NULL },
+    { "keys", "test", "openai", NULL },
+  };
+  g_autofree char *base = server_url (f, "/v1");
+  ByokTestReply *reply;
+
+  set_env (f, "OPENAI_API_KEY", ECHOED_KEY);
+  set_env (f, "BYOK_BASE_URL_OPENAI", base);
+  set_env (f, "G_MESSAGES_DEBUG", "all");
+  reply = byok_test_reply_new_json (401,
+    "{\"error\": {\"message\": \"Incorrect API key provided: " ECHOED_KEY " (Bearer " ECHOED_KEY ")\", "
+    "\"type\": \"" ECHOED_KEY "\", \"code\": \"invalid_api_key\"}}");
+  byok_test_reply_set_repeat (reply, TRUE);
+  byok_test_server_add_reply (f->server, "*", reply);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_autoptr(Run) run = NULL;
+
+      for (guint j = 0; commands[i][j] != NULL; j++)
+        g_ptr_array_add (args, (char *) commands[i][j]);
+      g_ptr_array_add (args, NULL);
+      run = run_cli_argv (f, NULL, (const char * const *) args->pdata);
+      g_assert_cmpint (run->status, ==, 1);
+      g_assert_nonnull (strstr (run->out[0] != '\0' ? run->out : run->err, "Incorrect API key provided"));
+      assert_no_echoed_key (run);
+    }
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, G_N_ELEMENTS (commands));
 }
 
 static void
@@ -904,6 +967,7 @@ main (int    argc,
   ADD ("/cli/chat/streams", test_chat_streams);
   ADD ("/cli/chat/json-records-usage", test_chat_json_records_usage);
   ADD ("/cli/chat/auth-error", test_chat_auth_error);
+  ADD ("/cli/echoed-key", test_echoed_key);
   ADD ("/cli/chat/env-base-url-and-stdin", test_chat_env_base_url_and_stdin);
   ADD ("/cli/chat/fallback", test_chat_fallback);
   ADD ("/cli/chat/ctrl-c", test_chat_ctrl_c);

@@ -283,7 +283,14 @@ test_database_upgrade_from_v1 (Fixture       *fixture,
             "  VALUES (7, 0, 'user', 'hello', 1);"
             "INSERT INTO usage (time, provider, model, conversation_id, input_tokens,"
             "  output_tokens, cost_usd, price_known, latency_us, status)"
-            "  VALUES (1700000000000000, 'openai', 'gpt-4o-mini', 7, 100, 20, 0.25, 1, 800000, 'ok');");
+            "  VALUES (1700000000000000, 'openai', 'gpt-4o-mini', 7, 100, 20, 0.25, 1, 800000, 'ok');"
+            /* Details as they were written before schema 6: part of a key
+             * shaped like one, all of a key shaped like none. */
+            "INSERT INTO key_events (time, provider, account, event, result, detail)"
+            "  VALUES (1, 'openai', 'default', 'tested', 'AUTH',"
+            "  'OpenAI rejected the key (401). OpenAI said: “Incorrect API key provided: sk-t…CDEF.”'),"
+            "  (2, 'azure', 'default', 'tested', 'AUTH', 'Azure said: “Access denied: my-test-fake-key-0042”'),"
+            "  (3, 'openai', 'default', 'added', NULL, NULL);");
   g_assert_cmpint (query_int (raw, "PRAGMA user_version"), ==, 1);
   sqlite3_close (raw);
 
@@ -300,6 +307,11 @@ test_database_upgrade_from_v1 (Fixture       *fixture,
   model = query_text (db, "SELECT model FROM usage");
   g_assert_cmpstr (model, ==, "gpt-4o-mini");
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM messages WHERE conversation_id = 7"), ==, 1);
+
+  /* Key events stay, with no detail: nothing of a key is left. */
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM key_events"), ==, 3);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM key_events WHERE result = 'AUTH'"), ==, 2);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM key_events WHERE detail IS NOT NULL"), ==, 0);
 
   /* Same schema as a database created by this version. */
   fresh = byok_database_open (fresh_path, &error);

@@ -1229,11 +1229,12 @@ test_errors_scrub_keys (void)
     const char *secret;   /* must be gone */
     const char *kept;     /* must stay */
   } cases[] = {
-    { "Incorrect API key provided: sk-test-fake-0123456789abcdefABCDEF.", "0123456789abcdef", "Incorrect API key provided: sk-t…CDEF." },
-    { "Incorrect API key provided: sk-proj-********************abcd.", "********", "sk-p…abcd" },
-    { "API key AIzaSyFAKE-fake_0123456789abcdefghijklm is invalid", "SyFAKE-fake_0123", "AIza…jklm is invalid" },
-    { "bad key gsk_FAKEfake0123456789abcdefghij for Groq", "FAKEfake0123", "for Groq" },
-    { "Authorization: Bearer xai-FAKEfake0123456789abcdef", "FAKEfake0123", "Authorization: Bearer" },
+    /* No part of a key is kept: neither its first nor its last characters. */
+    { "Incorrect API key provided: sk-test-fake-0123456789abcdefABCDEF.", "CDEF", "Incorrect API key provided: ••••." },
+    { "Incorrect API key provided: sk-proj-********************abcd.", "abcd", "provided: ••••." },
+    { "API key AIzaSyFAKE-fake_0123456789abcdefghijklm is invalid", "AIza", "API key •••• is invalid" },
+    { "bad key gsk_FAKEfake0123456789abcdefghij for Groq", "FAKEfake0123", "bad key •••• for Groq" },
+    { "Authorization: Bearer xai-FAKEfake0123456789abcdef", "cdef", "Authorization: Bearer ••••" },
     { "zhipu key 0123456789abcdef0123456789abcdef.FAKEfakeSECRET12 rejected", "FAKEfakeSECRET", "rejected" },
     { "mistral key aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW was refused", "aB3dE5fG7hI9jK1l", "was refused" },
     /* Not keys: model names, words, numbers stay. */
@@ -1266,7 +1267,8 @@ test_errors_scrub_keys (void)
     g_assert_error (error, BYOK_ERROR, BYOK_ERROR_AUTH);
     g_assert_null (strstr (error->message, "sk-test-fake-0123456789abcdefABCDEF"));
     g_assert_null (strstr (error->message, "0123456789abcdef"));
-    g_assert_nonnull (strstr (error->message, "sk-t…CDEF"));
+    g_assert_null (strstr (error->message, "CDEF"));
+    g_assert_nonnull (strstr (error->message, "provided: ••••"));
   }
 
   /* Inside a stream too. */
@@ -1284,9 +1286,9 @@ test_errors_scrub_keys (void)
   }
 }
 
-/* What follows "Bearer " can be any text: it is masked by characters, so
- * the result stays UTF-8 (found by fuzz-dialect-openai; the input is in
- * its corpus). */
+/* What follows "Bearer " can be any text: it is masked whole, so the
+ * result stays UTF-8 (a cut inside a character was found by
+ * fuzz-dialect-openai; the input is in its corpus). */
 static void
 test_errors_scrub_keys_utf8 (void)
 {
@@ -1306,7 +1308,104 @@ test_errors_scrub_keys_utf8 (void)
   {
     g_autofree char *scrubbed = byok_dialect_scrub_secrets (texts[1]);
 
-    g_assert_cmpstr (scrubbed, ==, "Bearer 试试试试…试试试试");
+    g_assert_cmpstr (scrubbed, ==, "Bearer ••••");
+  }
+}
+
+/* The key that was sent (ByokErrorContext.secret) is masked whatever its
+ * shape — here one no pattern knows — wherever the provider repeats it,
+ * also where the message is cut: before the cut, not after. */
+#define SENT_KEY "k9Wd-test-fake-Zq2w-Lm4x"
+
+static void
+assert_no_sent_key (const GError *error)
+{
+  g_assert_nonnull (error);
+  for (gsize i = 0; i + 6 <= strlen (SENT_KEY); i++)
+    {
+      g_autofree char *part = g_strndup (SENT_KEY + i, 6);
+
+      if (strstr (error->message, part) != NULL)
+        g_error ("“%s” holds “%s” of the key", error->message, part);
+    }
+}
+
+static void
+test_errors_redact_sent_key (void)
+{
+  ByokErrorContext ctx = { "openai", "OpenAI", "gpt-4o", NULL, SENT_KEY };
+  g_autoptr(GString) padded = g_string_new (NULL);
+  g_autoptr(GString) spaced = g_string_new (NULL);
+  const char *bodies[] = {
+    "{\"error\": {\"message\": \"Incorrect API key provided: " SENT_KEY ".\", \"code\": \"invalid_api_key\"}}",
+    "{\"type\": \"error\", \"error\": {\"type\": \"authentication_error\", \"message\": \"invalid x-api-key " SENT_KEY "\"}}",
+    "{\"error\": {\"code\": 400, \"message\": \"API key not valid: " SENT_KEY "\", \"status\": \"INVALID_ARGUMENT\"}}",
+    "{\"error\": {\"message\": \"Authorization: Bearer " SENT_KEY " is invalid\"}}",
+    "{\"error\": {\"message\": \"see https://example.invalid/keys?k=" SENT_KEY "\"}}",
+    "<html><head><title>Denied " SENT_KEY "</title></head></html>",
+    "Unauthorized: " SENT_KEY,
+    NULL, /* padded: the key across the 200-character cut */
+    NULL, /* spaced: the key across the cut of a plain-text body */
+  };
+
+  g_string_append (padded, "{\"error\": {\"message\": \"");
+  for (guint i = 0; i < 190; i++)
+    g_string_append_c (padded, 'x');
+  g_string_append (padded, " " SENT_KEY "\"}}");
+  bodies[7] = padded->str;
+
+  /* 790 bytes that collapse to a few characters, then the key: a cut of
+   * the raw body at 800 bytes would leave its head. */
+  g_string_append (spaced, "Denied");
+  for (guint i = 0; i < 790; i++)
+    g_string_append_c (spaced, ' ');
+  g_string_append (spaced, SENT_KEY);
+  bodies[8] = spaced->str;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(GError) error = byok_dialect_classify_error (byok_dialect_get ("openai"), &ctx, 401, NULL,
+                                                             NULL, NULL, bodies[i], strlen (bodies[i]), NULL);
+
+      g_assert_error (error, BYOK_ERROR, BYOK_ERROR_AUTH);
+      assert_no_sent_key (error);
+    }
+
+  /* The same body without the secret: the key shows, so the mask above is
+   * the secret's doing. */
+  {
+    ByokErrorContext bare = { "openai", "OpenAI", "gpt-4o", NULL, NULL };
+    g_autoptr(GError) error = byok_dialect_classify_error (byok_dialect_get ("openai"), &bare, 401, NULL,
+                                                           NULL, NULL, bodies[0], strlen (bodies[0]), NULL);
+
+    g_assert_nonnull (strstr (error->message, SENT_KEY));
+  }
+
+  /* Inside a 200 stream, in each dialect, and in a 200 body. */
+  {
+    const char *dialect_names[] = { "openai", "anthropic", "gemini" };
+    const char *events[] = {
+      "{\"error\": {\"message\": \"key " SENT_KEY " revoked\", \"code\": 401}}",
+      "{\"type\": \"error\", \"error\": {\"type\": \"authentication_error\", \"message\": \"key " SENT_KEY " revoked\"}}",
+      "{\"error\": {\"code\": 401, \"message\": \"key " SENT_KEY " revoked\", \"status\": \"UNAUTHENTICATED\"}}",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (dialect_names); i++)
+      {
+        g_autoptr(ByokDialectStream) stream = byok_dialect_stream_new (byok_dialect_get (dialect_names[i]), &ctx);
+        g_autoptr(ByokChatResult) result = byok_chat_result_new (NULL, NULL);
+        g_autoptr(ByokChatResult) whole = byok_chat_result_new (NULL, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GError) body_error = NULL;
+        gboolean done;
+
+        g_assert_false (byok_dialect_stream_parse_event (stream, i == 1 ? "error" : NULL, events[i],
+                                                         result, &done, &error));
+        assert_no_sent_key (error);
+        g_assert_false (byok_dialect_parse_response (byok_dialect_get (dialect_names[i]), &ctx, events[i],
+                                                     strlen (events[i]), whole, &body_error));
+        assert_no_sent_key (body_error);
+      }
   }
 }
 
@@ -1583,6 +1682,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dialects/errors/retry-after", test_errors_retry_after);
   g_test_add_func ("/dialects/errors/scrub-keys", test_errors_scrub_keys);
   g_test_add_func ("/dialects/errors/scrub-keys-utf8", test_errors_scrub_keys_utf8);
+  g_test_add_func ("/dialects/errors/redact-sent-key", test_errors_redact_sent_key);
   g_test_add_func ("/dialects/errors/long-message", test_errors_long_message);
   g_test_add_func ("/dialects/errors/suggest-model", test_errors_suggest_model);
   g_test_add_func ("/dialects/errors/long-text-body", test_errors_long_text_body);

@@ -279,6 +279,51 @@ test_check_accepts_right_keys (void)
                    ==, BYOK_KEY_FORMAT_OK);
 }
 
+/* Every copy of the key a server sends back goes, whatever form it takes;
+ * nothing else changes. */
+static void
+test_redact (void)
+{
+  struct {
+    const char *text;
+    const char *expected;
+  } cases[] = {
+    { "Incorrect API key provided: my/test+fake=key.", "Incorrect API key provided: ••••." },
+    { "Bearer my/test+fake=key and again my/test+fake=key", "Bearer •••• and again ••••" },
+    { "{\"message\": \"bad key my\\/test+fake=key\"}", "{\"message\": \"bad key ••••\"}" },
+    { "https://example.invalid/?key=my%2Ftest%2Bfake%3Dkey&x=1", "https://example.invalid/?key=••••&x=1" },
+    { "my/test+fake=ke", "my/test+fake=ke" },
+    { "", "" },
+  };
+  gsize len;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *redacted = byok_key_format_redact (cases[i].text, -1, "my/test+fake=key", &len);
+
+      g_assert_cmpstr (redacted, ==, cases[i].expected);
+      g_assert_cmpuint (len, ==, strlen (cases[i].expected));
+    }
+
+  /* A body that is not NUL-terminated, with a NUL inside. */
+  {
+    const char body[] = { 'k', 'e', 'y', '\0', 't', 'e', 's', 't', 'k', 'e', 'y', '!' };
+    g_autofree char *redacted = byok_key_format_redact (body, sizeof body - 1, "testkey", &len);
+
+    g_assert_cmpuint (len, ==, 4 + strlen (BYOK_KEY_FORMAT_REDACTED));
+    g_assert_cmpmem (redacted, len, "key\0" BYOK_KEY_FORMAT_REDACTED, len);
+  }
+
+  {
+    g_autofree char *no_key = byok_key_format_redact ("same text", -1, NULL, NULL);
+    g_autofree char *empty_key = byok_key_format_redact ("same text", -1, "", NULL);
+
+    g_assert_cmpstr (no_key, ==, "same text");
+    g_assert_cmpstr (empty_key, ==, "same text");
+    g_assert_null (byok_key_format_redact (NULL, -1, "testkey", NULL));
+  }
+}
+
 static void
 test_secret_memory (void)
 {
@@ -303,6 +348,7 @@ main (int argc, char **argv)
   g_test_add_func ("/key-format/check/trims", test_check_trims);
   g_test_add_func ("/key-format/check/warnings", test_check_warnings);
   g_test_add_func ("/key-format/check/accepts", test_check_accepts_right_keys);
+  g_test_add_func ("/key-format/redact", test_redact);
   g_test_add_func ("/key-format/secret-memory", test_secret_memory);
   return g_test_run ();
 }

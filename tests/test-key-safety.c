@@ -441,6 +441,129 @@ test_redirect_same_origin (Fixture       *f,
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
 }
 
+/* ---- 2. keys a server repeats ------------------------------------------- */
+
+/* How each provider says a key is wrong, repeating it (%s). */
+static char *
+echo_body (const Dialect *d,
+           guint          variant,
+           guint         *status)
+{
+  *status = g_str_equal (d->provider_id, "gemini") ? 400 : 401;
+  switch (variant)
+    {
+    case 0:   /* the provider's own envelope */
+      if (g_str_equal (d->provider_id, "anthropic"))
+        return g_strdup_printf ("{\"type\": \"error\", \"error\": {\"type\": \"authentication_error\", "
+                                "\"message\": \"invalid x-api-key: %s\"}}", d->key);
+      if (g_str_equal (d->provider_id, "gemini"))
+        return g_strdup_printf ("{\"error\": {\"code\": 400, \"message\": \"API key not valid: %s. Please "
+                                "pass a valid API key.\", \"status\": \"INVALID_ARGUMENT\", \"details\": "
+                                "[{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": "
+                                "\"API_KEY_INVALID\", \"domain\": \"googleapis.com\"}]}}", d->key);
+      if (g_str_equal (d->provider_id, "azure"))
+        return g_strdup_printf ("{\"error\": {\"code\": \"401\", \"message\": \"Access denied due to "
+                                "invalid subscription key %s or wrong API endpoint.\"}}", d->key);
+      return g_strdup_printf ("{\"error\": {\"message\": \"Incorrect API key provided: %s. You can find "
+                              "your API key in your account.\", \"type\": \"invalid_request_error\", "
+                              "\"code\": \"invalid_api_key\"}}", d->key);
+    case 1:   /* the header it got, quoted, and the key in the type a debug line shows */
+      return g_strdup_printf ("{\"error\": {\"message\": \"Header %s: %s is not valid\", "
+                              "\"type\": \"%s\"}}", d->header, d->header_value, d->key);
+    case 2:   /* the key across the cut of a long message */
+      {
+        g_autofree char *pad = g_strnfill (190, 'x');
+
+        return g_strdup_printf ("{\"error\": {\"message\": \"%s %s rejected\"}}", pad, d->key);
+      }
+    case 3:   /* a proxy's plain text */
+    default:
+      return g_strdup_printf ("401 Unauthorized\n\nThe credential %s was refused.\n", d->key);
+    }
+}
+
+#define N_ECHO_VARIANTS 4
+
+/* Whatever a server says about a key — in each dialect, for each kind of
+ * call — the key reaches no message, log line, key event or database
+ * page. (Checked by run_op() and at teardown.) */
+static void
+test_echo_every_dialect (Fixture       *f,
+                         gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (dialects); i++)
+    for (Op op = 0; op < N_OPS; op++)
+      for (guint variant = 0; variant < N_ECHO_VARIANTS; variant++)
+        {
+          const Dialect *d = &dialects[i];
+          g_autoptr(GError) error = NULL;
+          g_autofree char *body = NULL;
+          ByokTestReply *reply;
+          guint status;
+
+          if (!op_applies (d, op))
+            continue;
+          body = echo_body (d, variant, &status);
+          reply = byok_test_reply_new_json (status, body);
+          if (variant == 3)
+            byok_test_reply_add_header (reply, "Content-Type", "text/plain");
+          byok_test_server_add_reply (f->server, "*", reply);
+
+          error = run_op (f, d, op);
+          if (error == NULL)
+            g_error ("%s %s, echo %u: no error", d->provider_id, op_names[op], variant);
+          if (variant == 0)
+            g_assert_error (error, BYOK_ERROR, BYOK_ERROR_AUTH);
+        }
+  assert_no_key_in_key_events (f);
+}
+
+/* An error inside a streamed answer repeats the key. */
+static void
+test_echo_in_stream (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  ByokTestReply *reply = byok_test_reply_new_sse (
+    "{\"id\": \"c1\", \"choices\": [{\"index\": 0, \"delta\": {\"content\": \"Hel\"}}]}",
+    "{\"error\": {\"message\": \"key " OPENAI_KEY " was revoked\", \"code\": 401}}",
+    NULL);
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
+  error = run_op (f, find_dialect ("openai"), OP_STREAM);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_AUTH);
+}
+
+/* A key of a known shape, and the provider's own half-starred echo of it:
+ * the key event keeps neither its first nor its last characters. */
+static void
+test_echo_key_event_keeps_no_part (Fixture       *f,
+                                   gconstpointer  data)
+{
+  const char *env[] = { "OPENAI_API_KEY=sk-test-fake-Wq8rT5yU3iO1pA6sD9fG", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  ByokKeyEventRecord *event;
+
+  byok_key_store_set_environment (byok_engine_get_key_store (f->engine), env);
+  byok_test_server_add_reply (f->server, "*", byok_test_reply_new_json (401,
+    "{\"error\": {\"message\": \"Incorrect API key provided: sk-test-************D9fG. "
+    "(sk-test-fake-Wq8rT5yU3iO1pA6sD9fG)\", \"code\": \"invalid_api_key\"}}"));
+  error = run_op (f, find_dialect ("openai"), OP_CHECK);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_AUTH);
+  g_assert_null (strstr (error->message, "D9fG"));
+
+  events = byok_usage_store_list_key_events (byok_engine_get_usage_store (f->engine), "openai", 0, NULL);
+  g_assert_cmpuint (events->len, ==, 1);
+  event = g_ptr_array_index (events, 0);
+  g_assert_cmpstr (event->event, ==, "tested");
+  g_assert_cmpstr (event->result, ==, "AUTH");
+  g_assert_nonnull (event->detail);
+  if (strstr (event->detail, "D9fG") != NULL || strstr (event->detail, "sk-t") != NULL ||
+      strstr (event->detail, "Wq8r") != NULL)
+    g_error ("the key event keeps part of the key: %s", event->detail);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -455,6 +578,9 @@ main (int    argc,
   ADD ("/key-safety/redirect/every-dialect", test_redirect_every_dialect);
   ADD ("/key-safety/redirect/every-status", test_redirect_every_status);
   ADD ("/key-safety/redirect/same-origin", test_redirect_same_origin);
+  ADD ("/key-safety/echo/every-dialect", test_echo_every_dialect);
+  ADD ("/key-safety/echo/in-stream", test_echo_in_stream);
+  ADD ("/key-safety/echo/key-event-keeps-no-part", test_echo_key_event_keeps_no_part);
 
   return g_test_run ();
 }

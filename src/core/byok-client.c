@@ -10,6 +10,7 @@
 #include "byok-dialect.h"
 #include "byok-error.h"
 #include "byok-json.h"
+#include "byok-key-format.h"
 #include "byok-sse.h"
 
 /* The most a whole (non-streamed) body may weigh. */
@@ -194,13 +195,15 @@ typedef struct {
   char              *provider_name;
   char              *model;
   char             **known_models;
+  char              *secret;         /* the key sent, masked out of what comes back */
 } Context;
 
 static void
 context_init (Context      *c,
               ByokCatalog  *catalog,
               ByokProvider *provider,
-              const char   *model)
+              const char   *model,
+              const char   *key)
 {
   g_autoptr(GPtrArray) models = byok_catalog_get_models (catalog, byok_provider_get_id (provider));
   GStrvBuilder *builder = g_strv_builder_new ();
@@ -211,11 +214,13 @@ context_init (Context      *c,
   c->provider_name = g_strdup (byok_provider_get_name (provider));
   c->model = g_strdup (model);
   c->known_models = g_strv_builder_end (builder);
+  c->secret = byok_secret_dup (key, -1);
   g_strv_builder_unref (builder);
   c->ctx.provider_id = c->provider_id;
   c->ctx.provider_name = c->provider_name;
   c->ctx.model = c->model;
   c->ctx.known_models = (const char * const *) c->known_models;
+  c->ctx.secret = c->secret;
 }
 
 static void
@@ -225,6 +230,7 @@ context_clear (Context *c)
   g_clear_pointer (&c->provider_name, g_free);
   g_clear_pointer (&c->model, g_free);
   g_clear_pointer (&c->known_models, g_strfreev);
+  g_clear_pointer (&c->secret, byok_secret_free);
 }
 
 /* ---- draining a finished response --------------------------------------- */
@@ -444,6 +450,7 @@ static Exchange *
 exchange_new (ByokClient       *client,
               ByokProvider     *provider,
               const char       *model,
+              const char       *key,
               SoupMessage      *msg,
               gboolean          want_stream,
               GCancellable     *user_cancellable,
@@ -456,7 +463,7 @@ exchange_new (ByokClient       *client,
   g_atomic_ref_count_init (&ex->ref_count);
   ex->client = g_object_ref (client);
   ex->dialect = provider_dialect (provider);
-  context_init (&ex->context, client->catalog, provider, model);
+  context_init (&ex->context, client->catalog, provider, model, key);
   ex->msg = g_object_ref (msg);
   ex->cancellable = g_cancellable_new ();
   ex->user_cancellable = user_cancellable != NULL ? g_object_ref (user_cancellable) : NULL;
@@ -624,6 +631,16 @@ exchange_complete (Exchange *ex,
 
   if (ex->in != NULL && !ex->eof)
     finish_stream (ex->in, error != NULL);
+
+  /* What the provider says is masked where it is read (the context's
+   * secret); this catches the rest: a redirect's host, a system message. */
+  if (error != NULL && ex->context.secret != NULL)
+    {
+      char *message = byok_key_format_redact (error->message, -1, ex->context.secret, NULL);
+
+      g_free (error->message);
+      error->message = message;
+    }
 
   ex->on_done (ex, error, ex->user_data);
 }
@@ -1228,14 +1245,17 @@ chat_send_attempt (GTask *task)
     {
       Context context = { 0, };
 
-      context_init (&context, client->catalog, call->provider, target->model);
+      context_init (&context, client->catalog, call->provider, target->model,
+                    call->key != NULL ? byok_key_get_secret (call->key) : NULL);
       call->dstream = byok_dialect_stream_new (provider_dialect (call->provider), &context.ctx);
       call->sse = byok_sse_new ();
       context_clear (&context);
     }
 
   g_clear_pointer (&call->ex, exchange_unref);
-  call->ex = exchange_new (client, call->provider, target->model, msg, stream, call->cancellable,
+  call->ex = exchange_new (client, call->provider, target->model,
+                           call->key != NULL ? byok_key_get_secret (call->key) : NULL,
+                           msg, stream, call->cancellable,
                            chat_on_data, chat_on_done, task);
   g_object_ref (task);  /* released by chat_on_done */
   exchange_start (call->ex);
@@ -1641,7 +1661,7 @@ list_fetch_page (GTask *task)
     }
   call->pages++;
   g_clear_pointer (&call->ex, exchange_unref);
-  call->ex = exchange_new (self, call->provider, NULL, msg, FALSE, g_task_get_cancellable (task),
+  call->ex = exchange_new (self, call->provider, NULL, call->key, msg, FALSE, g_task_get_cancellable (task),
                            NULL, list_page_done, task);
   exchange_start (call->ex);
 }
@@ -1912,7 +1932,7 @@ check_run (GTask *task)
       return;
     }
   g_clear_pointer (&call->ex, exchange_unref);
-  call->ex = exchange_new (self, provider, model, msg, FALSE, g_task_get_cancellable (task),
+  call->ex = exchange_new (self, provider, model, call->key, msg, FALSE, g_task_get_cancellable (task),
                            NULL, check_fetch_done, task);
   exchange_start (call->ex);
 }

@@ -325,6 +325,12 @@ static const char * const migrations[] = {
   /* 5: the text files attached to a user message, as a JSON array of
    * {"name", "text", "tokens"}; NULL when there are none. */
   "ALTER TABLE messages ADD COLUMN attachments TEXT;",
+
+  /* 6: key events keep no part of a key. Their detail (the message of a
+   * failed check) used to keep the first and last four characters of
+   * anything shaped like a key, and all of a key of no known shape that a
+   * provider repeated: old details go. Safe to run again. */
+  "UPDATE key_events SET detail = NULL WHERE detail IS NOT NULL;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BYOK_DATABASE_SCHEMA_VERSION);

@@ -17,6 +17,7 @@
 #include "byok-dialect-private.h"
 #include "byok-error.h"
 #include "byok-json.h"
+#include "byok-key-format.h"
 
 #define MAX_PROVIDER_MESSAGE_CHARS 200
 
@@ -77,7 +78,6 @@ mask_secret_cb (const GMatchInfo *match_info,
 {
   g_autofree char *token = g_match_info_fetch (match_info, 0);
   gsize len = strlen (token);
-  glong n_chars;
   gboolean has_digit = FALSE;
   gboolean has_alpha = FALSE;
   gboolean generic;
@@ -102,20 +102,10 @@ mask_secret_cb (const GMatchInfo *match_info,
       return FALSE;
     }
 
-  /* First and last four characters — characters, not bytes: what follows
-   * "Bearer " may be any text, and a cut inside a character is not UTF-8. */
-  n_chars = g_utf8_strlen (token, -1);
-  if (n_chars >= 16)
-    {
-      const char *head_end = g_utf8_offset_to_pointer (token, 4);
-
-      g_string_append_len (out, token, head_end - token);
-      g_string_append (out, "…");
-      g_string_append (out, g_utf8_offset_to_pointer (token, n_chars - 4));
-    }
-  else
-    g_string_append (out, "****");
-
+  /* No part of it: not even the first and last characters, which a
+   * provider's own half-starred echo ("sk-proj-****abcd") would keep. */
+  memset (token, 0, len);
+  g_string_append (out, BYOK_KEY_FORMAT_REDACTED);
   return FALSE;
 }
 
@@ -124,7 +114,9 @@ mask_secret_cb (const GMatchInfo *match_info,
  * @text: (nullable): text from a provider
  *
  * Masks anything in @text that looks like an API key — providers echo part
- * of a bad key in their messages — to its first and last four characters.
+ * of a bad key in their messages — leaving no part of it
+ * (%BYOK_KEY_FORMAT_REDACTED). The key that was sent is masked whatever its
+ * shape by byok_key_format_redact(), through ByokErrorContext.secret.
  *
  * Returns: (transfer full) (nullable): the scrubbed text.
  */
@@ -137,20 +129,24 @@ byok_dialect_scrub_secrets (const char *text)
                                mask_secret_cb, NULL, NULL);
 }
 
-/* Whitespace collapsed, control characters dropped, secrets masked, at
- * most MAX_PROVIDER_MESSAGE_CHARS characters. */
+/* Whitespace collapsed, control characters dropped, the key that was sent
+ * and anything else that looks like a key masked — before the text is cut —,
+ * at most MAX_PROVIDER_MESSAGE_CHARS characters. */
 static char *
-clean_provider_message (const char *message)
+clean_provider_message (const ByokErrorContext *ctx,
+                        const char             *message)
 {
   g_autoptr(GString) flat = NULL;
   g_autofree char *scrubbed = NULL;
+  g_autofree char *redacted = NULL;
   gboolean space = FALSE;
 
   if (message == NULL || !g_utf8_validate (message, -1, NULL))
     return NULL;
 
+  redacted = byok_key_format_redact (message, -1, ctx != NULL ? ctx->secret : NULL, NULL);
   flat = g_string_new (NULL);
-  for (const char *p = message; *p != '\0'; p = g_utf8_next_char (p))
+  for (const char *p = redacted; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
@@ -781,13 +777,20 @@ classify_info (const ByokErrorContext *ctx,
     status = (guint) code_status;
 
   code = classify (status, info);
-  provider_message = clean_provider_message (info->message != NULL ? info->message : raw_message);
+  provider_message = clean_provider_message (ctx, info->message != NULL ? info->message : raw_message);
   text = build_message (code, ctx, status == http_status ? http_status : 0,
                         provider_message, info->envelope, html, retry_after_us);
 
-  g_debug ("HTTP %u, type %s, code %s, status %s → %s", http_status,
-           info->type ? info->type : "-", info->code ? info->code : "-",
-           info->status ? info->status : "-", byok_error_code_to_string (code));
+  {
+    /* The provider's words, as every other text from it: without the key. */
+    g_autofree char *type = clean_provider_message (ctx, info->type);
+    g_autofree char *error_code = clean_provider_message (ctx, info->code);
+    g_autofree char *error_status = clean_provider_message (ctx, info->status);
+
+    g_debug ("HTTP %u, type %s, code %s, status %s → %s", http_status,
+             type ? type : "-", error_code ? error_code : "-",
+             error_status ? error_status : "-", byok_error_code_to_string (code));
+  }
 
   return g_error_new_literal (BYOK_ERROR, code, text);
 }
@@ -805,7 +808,7 @@ byok_dialect_make_error (const ByokErrorContext *ctx,
                          ByokErrorCode           code,
                          const char             *provider_message)
 {
-  g_autofree char *cleaned = clean_provider_message (provider_message);
+  g_autofree char *cleaned = clean_provider_message (ctx, provider_message);
   g_autofree char *text = build_message (code, ctx, 0, cleaned, TRUE, FALSE, -1);
 
   return g_error_new_literal (BYOK_ERROR, code, text);
@@ -882,12 +885,21 @@ byok_dialect_classify_error (const ByokDialect      *self,
   g_auto(ErrorInfo) info = { 0, };
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *raw_message = NULL;
+  g_autofree char *redacted = NULL;
   gboolean is_2xx = http_status >= 200 && http_status < 300;
   gboolean html = FALSE;
   gint64 retry_after_us;
 
   if (body == NULL)
     body_len = 0;
+
+  /* The key out of the whole body first, so that no cut below can keep a
+   * piece of it. */
+  if (ctx != NULL && ctx->secret != NULL && body_len > 0)
+    {
+      redacted = byok_key_format_redact (body, body_len, ctx->secret, &body_len);
+      body = redacted;
+    }
 
   info.retry_delay_us = -1;
   if (body_len > 0 && g_utf8_validate_len (body, body_len, NULL))

@@ -40,6 +40,7 @@ struct _ByokDialectStream
   char              *provider_name;
   char              *model;
   char             **known_models;
+  char              *secret;         /* byok_secret_dup() */
 
   gboolean           done;           /* the terminator came */
   gboolean           finished;       /* a finish reason came */

@@ -12,6 +12,7 @@
 #include "byok-dialect-private.h"
 #include "byok-error.h"
 #include "byok-json.h"
+#include "byok-key-format.h"
 
 /**
  * byok_dialect_get:
@@ -317,11 +318,13 @@ byok_dialect_stream_new (const ByokDialect      *self,
       stream->provider_name = g_strdup (ctx->provider_name);
       stream->model = g_strdup (ctx->model);
       stream->known_models = g_strdupv ((char **) ctx->known_models);
+      stream->secret = byok_secret_dup (ctx->secret, -1);
     }
   stream->ctx.provider_id = stream->provider_id;
   stream->ctx.provider_name = stream->provider_name;
   stream->ctx.model = stream->model;
   stream->ctx.known_models = (const char * const *) stream->known_models;
+  stream->ctx.secret = stream->secret;
   return stream;
 }
 
@@ -334,6 +337,7 @@ byok_dialect_stream_free (ByokDialectStream *stream)
   g_free (stream->provider_name);
   g_free (stream->model);
   g_strfreev (stream->known_models);
+  byok_secret_free (stream->secret);
   g_free (stream);
 }
 

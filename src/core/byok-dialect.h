@@ -58,6 +58,9 @@ typedef enum {
  * @model: (nullable): the model asked for
  * @known_models: (nullable) (array zero-terminated=1): the provider's model
  *   ids, for "did you mean …?"
+ * @secret: (nullable): the key sent with the request: every copy of it in
+ *   what the provider says is masked (byok_key_format_redact()) before it
+ *   reaches a message
  *
  * Who was asked, so error messages can say it. Nothing here is freed.
  */
@@ -66,6 +69,7 @@ typedef struct {
   const char         *provider_name;
   const char         *model;
   const char * const *known_models;
+  const char         *secret;
 } ByokErrorContext;
 
 /* Looking up */

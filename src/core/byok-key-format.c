@@ -98,6 +98,99 @@ byok_key_format_mask (const char *key)
   return g_string_free (out, FALSE);
 }
 
+/* A copy of @key a server may send back: as it is, percent-encoded (a URL
+ * in an error), or with "/" escaped as some JSON encoders do. */
+static GPtrArray *
+key_forms (const char *key)
+{
+  GPtrArray *forms = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_secret_free);
+  g_autofree char *escaped = g_uri_escape_string (key, NULL, FALSE);
+
+  g_ptr_array_add (forms, byok_secret_dup (key, -1));
+  if (strcmp (escaped, key) != 0)
+    g_ptr_array_add (forms, byok_secret_dup (escaped, -1));
+  if (strchr (key, '/') != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (key, "/", -1);
+      g_autofree char *json = g_strjoinv ("\\/", parts);
+
+      g_ptr_array_add (forms, byok_secret_dup (json, -1));
+      for (guint i = 0; parts[i] != NULL; i++)
+        memset (parts[i], 0, strlen (parts[i]));
+      memset (json, 0, strlen (json));
+    }
+  memset (escaped, 0, strlen (escaped));
+  return forms;
+}
+
+/**
+ * byok_key_format_redact:
+ * @text: (nullable) (array length=length): text from a server: an error
+ *   message, a response body
+ * @length: its length in bytes, or -1 when NUL-terminated
+ * @key: (nullable): the key that was sent with the request
+ * @out_length: (out) (optional): the length of the result in bytes
+ *
+ * Replaces every copy of @key in @text — as it is, percent-encoded, or with
+ * its slashes escaped as JSON may — by %BYOK_KEY_FORMAT_REDACTED, so that
+ * a server that repeats the key ("Incorrect API key provided: …",
+ * "Bearer …") cannot get it into a message, a log or the database. Unlike
+ * masking by shape, this finds a key of any form, and leaves no part of it.
+ *
+ * Returns: (transfer full) (nullable): the text without the key,
+ *   NUL-terminated (%NULL when @text is %NULL)
+ */
+char *
+byok_key_format_redact (const char *text,
+                        gssize      length,
+                        const char *key,
+                        gsize      *out_length)
+{
+  g_autoptr(GPtrArray) forms = NULL;
+  GString *out;
+  gsize len;
+  gsize i = 0;
+
+  if (text == NULL)
+    {
+      if (out_length != NULL)
+        *out_length = 0;
+      return NULL;
+    }
+  len = length < 0 ? strlen (text) : (gsize) length;
+  if (key == NULL || *key == '\0')
+    {
+      if (out_length != NULL)
+        *out_length = len;
+      return g_strndup (text, len);
+    }
+
+  forms = key_forms (key);
+  out = g_string_sized_new (len);
+  while (i < len)
+    {
+      gboolean found = FALSE;
+
+      for (guint f = 0; f < forms->len && !found; f++)
+        {
+          const char *form = g_ptr_array_index (forms, f);
+          gsize form_len = strlen (form);
+
+          if (form_len <= len - i && memcmp (text + i, form, form_len) == 0)
+            {
+              g_string_append (out, BYOK_KEY_FORMAT_REDACTED);
+              i += form_len;
+              found = TRUE;
+            }
+        }
+      if (!found)
+        g_string_append_c (out, text[i++]);
+    }
+  if (out_length != NULL)
+    *out_length = out->len;
+  return g_string_free (out, FALSE);
+}
+
 /* Characters a paste can carry around a key: whitespace, and the invisible
  * ones word processors and web pages add. */
 static gboolean

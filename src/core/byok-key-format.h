@@ -63,7 +63,14 @@ typedef enum {
 /* The shortest key that is not flagged BYOK_KEY_FORMAT_TOO_SHORT. */
 #define BYOK_KEY_FORMAT_MIN_LENGTH 20
 
+/* What a key a server repeated becomes in a text: no part of it. */
+#define BYOK_KEY_FORMAT_REDACTED "\u2022\u2022\u2022\u2022"
+
 char              *byok_key_format_mask           (const char          *key);
+char              *byok_key_format_redact         (const char          *text,
+                                                   gssize               length,
+                                                   const char          *key,
+                                                   gsize               *out_length);
 
 ByokKeyFormatFlags byok_key_format_check          (const char          *provider_id,
                                                    const char          *hint_prefix,
