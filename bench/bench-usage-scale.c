@@ -2,7 +2,7 @@
  *
  * Builds a throwaway database of 1,000,000 calls over 13 months and 12
  * providers, written as schema 3 (no rollup) and then upgraded, then
- * measures what the app does with it: the upgrade to schema 4 (filling the
+ * measures what the app does with it: the upgrade to the current schema (filling the
  * per-day rollup), recording one call, the budget check before each call,
  * refreshing the whole Usage page for 30 days and for 12 months, single
  * reports, and export. It prints figures; it asserts nothing.
@@ -498,11 +498,13 @@ main (int argc, char **argv)
 
   printf ("SQLite %s, database in %s\n", sqlite3_libversion (), dir);
 
-  /* Written as schema 3 (no rollup, no triggers), as a user of the
-   * previous version has it, then upgraded the way Byok opens it. */
+  /* Written as schema 3 (no rollup, no triggers, no attachments), as a
+   * user of that version has it, then upgraded the way Byok opens it:
+   * what schemas 4 and 5 added is taken away first. */
   if (!byok_database_exec (database,
                            "DROP TRIGGER usage_daily_insert; DROP TRIGGER usage_daily_update; "
                            "DROP TRIGGER usage_daily_delete; DROP TABLE usage_daily; "
+                           "ALTER TABLE messages DROP COLUMN attachments; "
                            "PRAGMA user_version = 3;", &error))
     g_error ("%s", error->message);
   bulk_insert (database, rows, g_date_time_to_unix (thirteen_ago) * G_USEC_PER_SEC,

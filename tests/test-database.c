@@ -1,6 +1,7 @@
 /* test-database.c — opening, migrating and configuring the SQLite database */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -329,22 +330,26 @@ test_database_failed_migration (Fixture       *fixture,
   g_autoptr(ByokDatabase) database = NULL;
   sqlite3 *raw = raw_open (fixture->path);
 
-  /* A v1 file that migration 2 cannot apply to: the column exists. */
+  /* A v1 file that migration 3 cannot apply to: a message whose
+   * conversation is gone (written with foreign keys off) cannot be copied
+   * into the rebuilt table. */
   raw_exec (raw, v1_schema);
-  raw_exec (raw, "ALTER TABLE usage ADD COLUMN cache_savings_usd REAL;"
-                 "INSERT INTO usage (time, provider, model) VALUES (1, 'a', 'b');");
+  raw_exec (raw, "INSERT INTO usage (time, provider, model) VALUES (1, 'a', 'b');"
+                 "INSERT INTO messages (conversation_id, position, role, created) VALUES (99, 0, 'user', 1);");
   sqlite3_close (raw);
 
   database = byok_database_open (fixture->path, &error);
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE);
   g_assert_null (database);
-  g_assert_nonnull (strstr (error->message, "duplicate column"));
+  g_assert_nonnull (strstr (error->message, "FOREIGN KEY"));
   g_test_message ("%s", error->message);
 
-  /* Rolled back: still version 1, data intact. */
+  /* All of it rolled back, migration 2 too: still version 1, data intact. */
   raw = raw_open (fixture->path);
   g_assert_cmpint (query_int (raw, "PRAGMA user_version"), ==, 1);
   g_assert_cmpint (query_int (raw, "SELECT count(*) FROM usage"), ==, 1);
+  g_assert_cmpint (query_int (raw, "SELECT count(*) FROM pragma_table_info ('usage') "
+                                   "WHERE name = 'cache_savings_usd'"), ==, 0);
   sqlite3_close (raw);
 }
 
@@ -508,6 +513,175 @@ test_database_helpers (Fixture       *fixture,
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM provider_settings"), ==, 1);
 }
 
+/* Starts @n byok-test-open-db processes on @path, releases them at once
+ * and returns how many failed (their errors are logged). */
+static guint
+race_open (const char *path,
+           guint       n)
+{
+  const char *helper = g_getenv ("BYOK_TEST_OPEN_DB");
+  g_autoptr(GPtrArray) procs = g_ptr_array_new_with_free_func (g_object_unref);
+  guint failed = 0;
+
+  g_assert_nonnull (helper);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      GSubprocess *proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                            G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                            G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                            &error, helper, path, NULL);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (procs, proc);
+    }
+  /* Every process is up and waiting on stdin: go. */
+  for (guint i = 0; i < n; i++)
+    g_output_stream_close (g_subprocess_get_stdin_pipe (g_ptr_array_index (procs, i)), NULL, NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      GSubprocess *proc = g_ptr_array_index (procs, i);
+      g_autoptr(GError) error = NULL;
+      char out[64] = { 0, }, err[4096] = { 0, };
+
+      /* A few lines each: they fit the pipes, so waiting first is safe. */
+      g_subprocess_wait (proc, NULL, &error);
+      g_assert_no_error (error);
+      g_input_stream_read_all (g_subprocess_get_stdout_pipe (proc), out, sizeof out - 1, NULL, NULL, NULL);
+      g_input_stream_read_all (g_subprocess_get_stderr_pipe (proc), err, sizeof err - 1, NULL, NULL, NULL);
+      if (!g_subprocess_get_if_exited (proc) || g_subprocess_get_exit_status (proc) != 0)
+        {
+          g_test_message ("process %u failed: %s", i, err);
+          failed++;
+        }
+      else
+        g_assert_cmpint (atoi (out), ==, BYOK_DATABASE_SCHEMA_VERSION);
+    }
+  return failed;
+}
+
+static void
+assert_consistent (const char *path,
+                   const char *fresh_schema,
+                   gint64      usage_rows)
+{
+  sqlite3 *raw = raw_open (path);
+  g_autofree char *check = query_text (raw, "PRAGMA integrity_check");
+  g_autofree char *schema = describe_schema (raw);
+
+  g_assert_cmpstr (check, ==, "ok");
+  g_assert_cmpint (query_int (raw, "PRAGMA user_version"), ==, BYOK_DATABASE_SCHEMA_VERSION);
+  g_assert_cmpstr (schema, ==, fresh_schema);
+  g_assert_cmpint (query_int (raw, "SELECT count(*) FROM usage"), ==, usage_rows);
+  g_assert_cmpint (query_int (raw, "SELECT count(*) FROM messages"), ==, usage_rows);
+  /* The rollup counted each old call once. */
+  g_assert_cmpint (query_int (raw, "SELECT coalesce (sum (calls), 0) FROM usage_daily"), ==, usage_rows);
+  sqlite3_close (raw);
+}
+
+/* Eight processes (the app, byok-cli, …) opening a new database, and an
+ * old one, at the same moment, twenty times: every one opens it, and the
+ * database comes out whole at the current schema. Before migrations ran in
+ * one transaction that read the version inside it, a step could run twice:
+ * "table usage_daily already exists", or user_version set back. */
+static void
+test_database_concurrent_upgrade (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autofree char *fresh_path = g_build_filename (fixture->dir, "reference.db", NULL);
+  g_autofree char *fresh_schema = NULL;
+  guint failed = 0;
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ByokDatabase) fresh = byok_database_open (fresh_path, &error);
+
+    g_assert_no_error (error);
+    fresh_schema = describe_schema (byok_database_get_handle (fresh));
+  }
+
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autofree char *new_path = g_strdup_printf ("%s/new-%u/byok.db", fixture->dir, round);
+      g_autofree char *old_path = g_strdup_printf ("%s/old-%u/byok.db", fixture->dir, round);
+      sqlite3 *raw;
+
+      failed += race_open (new_path, 8);
+      assert_consistent (new_path, fresh_schema, 0);
+
+      raw = raw_open (old_path);
+      raw_exec (raw, v1_schema);
+      raw_exec (raw,
+                "PRAGMA journal_mode = WAL;"
+                "INSERT INTO conversations (id, title, created, updated) VALUES (7, 'old', 1, 2);"
+                "INSERT INTO messages (conversation_id, position, role, content, created)"
+                "  VALUES (7, 0, 'user', 'hello', 1);"
+                "INSERT INTO usage (time, provider, model, conversation_id, input_tokens,"
+                "  output_tokens, cost_usd, price_known, latency_us, status)"
+                "  VALUES (1700000000000000, 'openai', 'gpt-4o-mini', 7, 100, 20, 0.25, 1, 800000, 'ok');");
+      sqlite3_close (raw);
+      failed += race_open (old_path, 8);
+      assert_consistent (old_path, fresh_schema, 1);
+    }
+  g_assert_cmpuint (failed, ==, 0);
+}
+
+/* A database an older Byok left with user_version behind its schema (a
+ * step that ran twice set it back): it opens, and comes out whole. */
+static void
+test_database_version_behind_schema (Fixture       *fixture,
+                                     gconstpointer  user_data)
+{
+  g_autofree char *fresh_path = g_build_filename (fixture->dir, "reference.db", NULL);
+  g_autofree char *fresh_schema = NULL;
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ByokDatabase) fresh = byok_database_open (fresh_path, &error);
+
+    g_assert_no_error (error);
+    fresh_schema = describe_schema (byok_database_get_handle (fresh));
+  }
+
+  for (int behind = 0; behind < BYOK_DATABASE_SCHEMA_VERSION; behind++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ByokDatabase) database = NULL;
+      g_autofree char *path = g_strdup_printf ("%s/behind-%d/byok.db", fixture->dir, behind);
+      g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d;", behind);
+      sqlite3 *raw;
+
+      database = byok_database_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (byok_database_exec (database,
+                                         "INSERT INTO conversations (id, title, created, updated) VALUES (7, 'old', 1, 2);"
+                                         "INSERT INTO messages (conversation_id, position, role, content, created, attachments)"
+                                         "  VALUES (7, 0, 'user', 'hello', 1, '[]');"
+                                         "INSERT INTO usage (time, provider, model, conversation_id, input_tokens)"
+                                         "  VALUES (1700000000000000, 'openai', 'gpt-4o-mini', 7, 100);",
+                                         &error));
+      g_assert_no_error (error);
+      g_clear_object (&database);
+
+      raw = raw_open (path);
+      raw_exec (raw, sql);
+      sqlite3_close (raw);
+
+      database = byok_database_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (byok_database_get_version (database), ==, BYOK_DATABASE_SCHEMA_VERSION);
+      g_clear_object (&database);
+      assert_consistent (path, fresh_schema, 1);
+
+      raw = raw_open (path);
+      /* Nothing was copied or filled twice. */
+      g_assert_cmpint (query_int (raw, "SELECT count(*) FROM messages WHERE attachments = '[]'"), ==, 1);
+      g_assert_cmpint (query_int (raw, "SELECT sum (input_tokens) FROM usage_daily"), ==, 100);
+      sqlite3_close (raw);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -524,6 +698,8 @@ main (int argc, char **argv)
   ADD ("/database/not-a-database", test_database_not_a_database);
   ADD ("/database/foreign-keys", test_database_foreign_keys);
   ADD ("/database/helpers", test_database_helpers);
+  ADD ("/database/concurrent-upgrade", test_database_concurrent_upgrade);
+  ADD ("/database/version-behind-schema", test_database_version_behind_schema);
 
 #undef ADD
   return g_test_run ();

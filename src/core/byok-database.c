@@ -12,325 +12,381 @@
 #include "byok-usage-rollup.h"
 
 #define BUSY_TIMEOUT_MS 5000
+/* An upgrade another process is running may take a while. */
+#define MIGRATION_BUSY_TIMEOUT_MS 120000
 
 /*
- * Migrations. Entry i (0-based) brings a database from user_version i to
- * i + 1; each runs in its own transaction together with the new
- * user_version, so a crash leaves either the old or the new schema. Never
- * edit a shipped entry: append a new one and bump
- * BYOK_DATABASE_SCHEMA_VERSION.
+ * Migrations. Step i (0-based) brings a database from user_version i to
+ * i + 1. All the steps a database needs run in one transaction, together
+ * with the new user_version, taken with BEGIN IMMEDIATE and the version
+ * read again inside it: of several processes opening an old database at
+ * once (the app and byok-cli), one upgrades it and the others find it done.
+ * A crash leaves either the old or the new schema.
+ *
+ * Every operation is safe to run on a database that already has it
+ * (CREATE … IF NOT EXISTS, a column added only when it is missing, a table
+ * rebuilt or filled only when it is not yet as the step leaves it): older
+ * versions ran each step in a transaction of its own after reading the
+ * version outside it, so two processes could run a step twice and set
+ * user_version back below the schema the file has. Such a file is brought
+ * up to date by running the steps again.
+ *
+ * Add a step for a new schema and bump BYOK_DATABASE_SCHEMA_VERSION;
+ * change a shipped step only to make it safer to run again.
  *
  * Times are unix microseconds (UTC); money is USD as REAL; booleans are
  * INTEGER 0/1; token counts are INTEGER.
  */
-static const char * const migrations[] = {
-  /* 1: every table the app needs. */
-  "CREATE TABLE conversations ("
-  "  id            INTEGER PRIMARY KEY AUTOINCREMENT,"
-  "  title         TEXT NOT NULL DEFAULT '',"
-  "  created       INTEGER NOT NULL,"
-  "  updated       INTEGER NOT NULL,"
-  "  system_prompt TEXT,"
-  "  model         TEXT,"
-  "  provider      TEXT,"
-  "  temperature   REAL,"
-  "  max_tokens    INTEGER"
-  ");"
-  "CREATE INDEX conversations_updated ON conversations (updated);"
 
-  "CREATE TABLE messages ("
-  "  id                  INTEGER PRIMARY KEY AUTOINCREMENT,"
-  "  conversation_id     INTEGER NOT NULL"
-  "                      REFERENCES conversations (id) ON DELETE CASCADE,"
-  "  position            INTEGER NOT NULL,"
-  "  role                TEXT NOT NULL,"
-  "  content             TEXT NOT NULL DEFAULT '',"
-  "  reasoning           TEXT,"
-  "  provider            TEXT,"
-  "  model               TEXT,"
-  "  status              TEXT NOT NULL DEFAULT 'complete'"
-  "                      CHECK (status IN ('complete', 'partial', 'error')),"
-  "  error_class         TEXT,"
-  "  error_message       TEXT,"
-  "  input_tokens        INTEGER,"
-  "  output_tokens       INTEGER,"
-  "  cached_input_tokens INTEGER,"
-  "  cache_write_tokens  INTEGER,"
-  "  reasoning_tokens    INTEGER,"
-  "  cost_usd            REAL,"
-  "  latency_us          INTEGER,"
-  "  ttft_us             INTEGER,"
-  "  created             INTEGER NOT NULL"
-  ");"
-  "CREATE INDEX messages_conversation_position"
-  "  ON messages (conversation_id, position);"
+/* One operation of a step: @sql runs unless @table has @column (both
+ * set), or unless @table exists (@column NULL), or always (@table NULL). */
+typedef struct {
+  const char *table;
+  const char *column;
+  const char *sql;
+} MigrationOp;
 
-  /* One row per call attempt, failures included. A deleted conversation
-   * keeps its spending: the link is cleared, the row stays. */
-  "CREATE TABLE usage ("
-  "  id                  INTEGER PRIMARY KEY,"
-  "  time                INTEGER NOT NULL,"
-  "  provider            TEXT NOT NULL,"
-  "  model               TEXT NOT NULL,"
-  "  conversation_id     INTEGER"
-  "                      REFERENCES conversations (id) ON DELETE SET NULL,"
-  "  input_tokens        INTEGER NOT NULL DEFAULT 0,"
-  "  output_tokens       INTEGER NOT NULL DEFAULT 0,"
-  "  cached_input_tokens INTEGER NOT NULL DEFAULT 0,"
-  "  cache_write_tokens  INTEGER NOT NULL DEFAULT 0,"
-  "  reasoning_tokens    INTEGER NOT NULL DEFAULT 0,"
-  "  cost_usd            REAL,"                      /* NULL: price unknown */
-  "  price_known         INTEGER NOT NULL DEFAULT 0,"
-  "  latency_us          INTEGER NOT NULL DEFAULT 0,"
-  "  ttft_us             INTEGER,"
-  "  status              TEXT NOT NULL DEFAULT 'ok',"  /* 'ok' or AUTH, QUOTA, … */
-  "  http_status         INTEGER,"                   /* NULL: no HTTP reply */
-  "  is_retry            INTEGER NOT NULL DEFAULT 0,"
-  "  is_fallback         INTEGER NOT NULL DEFAULT 0,"
-  "  attempt             INTEGER NOT NULL DEFAULT 1"
-  ");"
-  /* (time, provider, cost_usd) covers the month-spend sums of budgets. */
-  "CREATE INDEX usage_time ON usage (time, provider, cost_usd);"
-  "CREATE INDEX usage_provider_model ON usage (provider, model);"
-  "CREATE INDEX usage_conversation ON usage (conversation_id)"
-  "  WHERE conversation_id IS NOT NULL;"
+/* 1: every table the app needs. */
+static const MigrationOp migration_1[] = {
+  { NULL, NULL,
+    "CREATE TABLE IF NOT EXISTS conversations ("
+    "  id            INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  title         TEXT NOT NULL DEFAULT '',"
+    "  created       INTEGER NOT NULL,"
+    "  updated       INTEGER NOT NULL,"
+    "  system_prompt TEXT,"
+    "  model         TEXT,"
+    "  provider      TEXT,"
+    "  temperature   REAL,"
+    "  max_tokens    INTEGER"
+    ");"
+    "CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (updated);"
 
-  /* Prices per million tokens in USD; NULL: unknown. tiers: the prices
-   * that apply above some prompt size, as JSON the pricing module writes
-   * and reads (NULL: a flat price). */
-  "CREATE TABLE price_overrides ("
-  "  provider     TEXT NOT NULL,"
-  "  model        TEXT NOT NULL,"
-  "  input        REAL,"
-  "  cached_input REAL,"
-  "  cache_write  REAL,"
-  "  output       REAL,"
-  "  tiers        TEXT,"
-  "  updated      INTEGER NOT NULL,"
-  "  PRIMARY KEY (provider, model)"
-  ");"
+    "CREATE TABLE IF NOT EXISTS messages ("
+    "  id                  INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  conversation_id     INTEGER NOT NULL"
+    "                      REFERENCES conversations (id) ON DELETE CASCADE,"
+    "  position            INTEGER NOT NULL,"
+    "  role                TEXT NOT NULL,"
+    "  content             TEXT NOT NULL DEFAULT '',"
+    "  reasoning           TEXT,"
+    "  provider            TEXT,"
+    "  model               TEXT,"
+    "  status              TEXT NOT NULL DEFAULT 'complete'"
+    "                      CHECK (status IN ('complete', 'partial', 'error')),"
+    "  error_class         TEXT,"
+    "  error_message       TEXT,"
+    "  input_tokens        INTEGER,"
+    "  output_tokens       INTEGER,"
+    "  cached_input_tokens INTEGER,"
+    "  cache_write_tokens  INTEGER,"
+    "  reasoning_tokens    INTEGER,"
+    "  cost_usd            REAL,"
+    "  latency_us          INTEGER,"
+    "  ttft_us             INTEGER,"
+    "  created             INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX IF NOT EXISTS messages_conversation_position"
+    "  ON messages (conversation_id, position);"
 
-  /* What happened to a key; never the key itself. */
-  "CREATE TABLE key_events ("
-  "  id       INTEGER PRIMARY KEY AUTOINCREMENT,"
-  "  time     INTEGER NOT NULL,"
-  "  provider TEXT NOT NULL,"
-  "  account  TEXT,"
-  "  event    TEXT NOT NULL"
-  "           CHECK (event IN ('added', 'replaced', 'tested', 'deleted')),"
-  "  result   TEXT,"
-  "  detail   TEXT"
-  ");"
-  "CREATE INDEX key_events_provider_time ON key_events (provider, time);"
+    /* One row per call attempt, failures included. A deleted conversation
+     * keeps its spending: the link is cleared, the row stays. */
+    "CREATE TABLE IF NOT EXISTS usage ("
+    "  id                  INTEGER PRIMARY KEY,"
+    "  time                INTEGER NOT NULL,"
+    "  provider            TEXT NOT NULL,"
+    "  model               TEXT NOT NULL,"
+    "  conversation_id     INTEGER"
+    "                      REFERENCES conversations (id) ON DELETE SET NULL,"
+    "  input_tokens        INTEGER NOT NULL DEFAULT 0,"
+    "  output_tokens       INTEGER NOT NULL DEFAULT 0,"
+    "  cached_input_tokens INTEGER NOT NULL DEFAULT 0,"
+    "  cache_write_tokens  INTEGER NOT NULL DEFAULT 0,"
+    "  reasoning_tokens    INTEGER NOT NULL DEFAULT 0,"
+    "  cost_usd            REAL,"                      /* NULL: price unknown */
+    "  price_known         INTEGER NOT NULL DEFAULT 0,"
+    "  latency_us          INTEGER NOT NULL DEFAULT 0,"
+    "  ttft_us             INTEGER,"
+    "  status              TEXT NOT NULL DEFAULT 'ok',"  /* 'ok' or AUTH, QUOTA, … */
+    "  http_status         INTEGER,"                   /* NULL: no HTTP reply */
+    "  is_retry            INTEGER NOT NULL DEFAULT 0,"
+    "  is_fallback         INTEGER NOT NULL DEFAULT 0,"
+    "  attempt             INTEGER NOT NULL DEFAULT 1"
+    ");"
+    /* (time, provider, cost_usd) covers the month-spend sums of budgets. */
+    "CREATE INDEX IF NOT EXISTS usage_time ON usage (time, provider, cost_usd);"
+    "CREATE INDEX IF NOT EXISTS usage_provider_model ON usage (provider, model);"
+    "CREATE INDEX IF NOT EXISTS usage_conversation ON usage (conversation_id)"
+    "  WHERE conversation_id IS NOT NULL;"
 
-  "CREATE TABLE provider_settings ("
-  "  provider TEXT NOT NULL,"
-  "  key      TEXT NOT NULL,"
-  "  value    TEXT,"
-  "  PRIMARY KEY (provider, key)"
-  ");"
+    /* Prices per million tokens in USD; NULL: unknown. tiers: the prices
+     * that apply above some prompt size, as JSON the pricing module writes
+     * and reads (NULL: a flat price). */
+    "CREATE TABLE IF NOT EXISTS price_overrides ("
+    "  provider     TEXT NOT NULL,"
+    "  model        TEXT NOT NULL,"
+    "  input        REAL,"
+    "  cached_input REAL,"
+    "  cache_write  REAL,"
+    "  output       REAL,"
+    "  tiers        TEXT,"
+    "  updated      INTEGER NOT NULL,"
+    "  PRIMARY KEY (provider, model)"
+    ");"
 
-  "CREATE TABLE custom_providers ("
-  "  id        TEXT PRIMARY KEY,"
-  "  name      TEXT NOT NULL,"
-  "  base_url  TEXT NOT NULL,"
-  "  dialect   TEXT NOT NULL DEFAULT 'openai',"
-  "  needs_key INTEGER NOT NULL DEFAULT 1,"
-  "  created   INTEGER NOT NULL"
-  ");"
+    /* What happened to a key; never the key itself. */
+    "CREATE TABLE IF NOT EXISTS key_events ("
+    "  id       INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  time     INTEGER NOT NULL,"
+    "  provider TEXT NOT NULL,"
+    "  account  TEXT,"
+    "  event    TEXT NOT NULL"
+    "           CHECK (event IN ('added', 'replaced', 'tested', 'deleted')),"
+    "  result   TEXT,"
+    "  detail   TEXT"
+    ");"
+    "CREATE INDEX IF NOT EXISTS key_events_provider_time ON key_events (provider, time);"
 
-  /* scope: 'all' or a provider id. alert_month: 'YYYY-MM' (local) of
-   * last_alert_percent, so each alert fires once a month. */
-  "CREATE TABLE budgets ("
-  "  scope              TEXT PRIMARY KEY,"
-  "  monthly_usd        REAL NOT NULL,"
-  "  hard_stop          INTEGER NOT NULL DEFAULT 0,"
-  "  last_alert_percent INTEGER NOT NULL DEFAULT 0,"
-  "  alert_month        TEXT"
-  ");",
+    "CREATE TABLE IF NOT EXISTS provider_settings ("
+    "  provider TEXT NOT NULL,"
+    "  key      TEXT NOT NULL,"
+    "  value    TEXT,"
+    "  PRIMARY KEY (provider, key)"
+    ");"
 
-  /* 2: what the cache saved on a call, computed with the prices in force
-   * when it was recorded (0 when unknown or no cache was read). */
-  "ALTER TABLE usage ADD COLUMN cache_savings_usd REAL NOT NULL DEFAULT 0;",
+    "CREATE TABLE IF NOT EXISTS custom_providers ("
+    "  id        TEXT PRIMARY KEY,"
+    "  name      TEXT NOT NULL,"
+    "  base_url  TEXT NOT NULL,"
+    "  dialect   TEXT NOT NULL DEFAULT 'openai',"
+    "  needs_key INTEGER NOT NULL DEFAULT 1,"
+    "  created   INTEGER NOT NULL"
+    ");"
 
-  /* 3: messages can be 'streaming' (an answer still arriving; a message
-   * left so by a quit becomes 'partial' when the conversation store
-   * opens), say whether their cost is known, and keep a short summary of
-   * the attempts behind an answer ("openai/gpt-4o: RATE_LIMIT →
-   * moonshot/kimi-k2: ok"). A CHECK constraint cannot be altered: the
-   * table is rebuilt with the same ids. */
-  "CREATE TABLE messages_new ("
-  "  id                  INTEGER PRIMARY KEY AUTOINCREMENT,"
-  "  conversation_id     INTEGER NOT NULL"
-  "                      REFERENCES conversations (id) ON DELETE CASCADE,"
-  "  position            INTEGER NOT NULL,"
-  "  role                TEXT NOT NULL,"
-  "  content             TEXT NOT NULL DEFAULT '',"
-  "  reasoning           TEXT,"
-  "  provider            TEXT,"
-  "  model               TEXT,"
-  "  status              TEXT NOT NULL DEFAULT 'complete'"
-  "                      CHECK (status IN ('complete', 'streaming', 'partial', 'error')),"
-  "  error_class         TEXT,"
-  "  error_message       TEXT,"
-  "  input_tokens        INTEGER,"
-  "  output_tokens       INTEGER,"
-  "  cached_input_tokens INTEGER,"
-  "  cache_write_tokens  INTEGER,"
-  "  reasoning_tokens    INTEGER,"
-  "  cost_usd            REAL,"                      /* NULL: price unknown */
-  "  price_known         INTEGER NOT NULL DEFAULT 0,"
-  "  latency_us          INTEGER,"
-  "  ttft_us             INTEGER,"
-  "  attempts            TEXT,"
-  "  created             INTEGER NOT NULL"
-  ");"
-  "INSERT INTO messages_new (id, conversation_id, position, role, content,"
-  "  reasoning, provider, model, status, error_class, error_message,"
-  "  input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
-  "  reasoning_tokens, cost_usd, price_known, latency_us, ttft_us, created)"
-  "  SELECT id, conversation_id, position, role, content,"
-  "  reasoning, provider, model, status, error_class, error_message,"
-  "  input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
-  "  reasoning_tokens, cost_usd, cost_usd IS NOT NULL, latency_us, ttft_us, created"
-  "  FROM messages;"
-  "DROP TABLE messages;"
-  "ALTER TABLE messages_new RENAME TO messages;"
-  "CREATE INDEX messages_conversation_position"
-  "  ON messages (conversation_id, position);",
+    /* scope: 'all' or a provider id. alert_month: 'YYYY-MM' (local) of
+     * last_alert_percent, so each alert fires once a month. */
+    "CREATE TABLE IF NOT EXISTS budgets ("
+    "  scope              TEXT PRIMARY KEY,"
+    "  monthly_usd        REAL NOT NULL,"
+    "  hard_stop          INTEGER NOT NULL DEFAULT 0,"
+    "  last_alert_percent INTEGER NOT NULL DEFAULT 0,"
+    "  alert_month        TEXT"
+    ");" },
+  { NULL, },
+};
 
-  /* 4: per-day sums of usage, so the dashboard reads a year in a few
-   * thousand rows (byok-usage-rollup.h). One row per local day (YYYYMMDD,
-   * the day a call was filed under when it was written), provider and
-   * model. cost_usd sums the calls with a known price; latencies is the
-   * histogram of the latencies of the "ok" calls (NULL: none);
-   * first_time/last_time bound the times of the calls; dirty: a call of
-   * the day was changed or deleted, the sums are no longer trusted.
-   * Triggers keep it in the same transaction as every write to usage;
-   * the SQL functions are byok_usage_rollup_register()'s. */
-  "CREATE TABLE usage_daily ("
-  "  day                 INTEGER NOT NULL,"
-  "  provider            TEXT NOT NULL,"
-  "  model               TEXT NOT NULL,"
-  "  calls               INTEGER NOT NULL DEFAULT 0,"
-  "  errors              INTEGER NOT NULL DEFAULT 0,"
-  "  input_tokens        INTEGER NOT NULL DEFAULT 0,"
-  "  output_tokens       INTEGER NOT NULL DEFAULT 0,"
-  "  cached_input_tokens INTEGER NOT NULL DEFAULT 0,"
-  "  cache_write_tokens  INTEGER NOT NULL DEFAULT 0,"
-  "  reasoning_tokens    INTEGER NOT NULL DEFAULT 0,"
-  "  cost_usd            REAL NOT NULL DEFAULT 0,"
-  "  unknown_price_calls INTEGER NOT NULL DEFAULT 0,"
-  "  cache_savings_usd   REAL NOT NULL DEFAULT 0,"
-  "  max_input_tokens    INTEGER NOT NULL DEFAULT 0,"
-  "  latencies           BLOB,"
-  "  first_time          INTEGER NOT NULL,"
-  "  last_time           INTEGER NOT NULL,"
-  "  dirty               INTEGER NOT NULL DEFAULT 0"
-  ");"
-  "CREATE UNIQUE INDEX usage_daily_key ON usage_daily (day, provider, model);"
+/* 2: what the cache saved on a call, computed with the prices in force
+ * when it was recorded (0 when unknown or no cache was read). */
+static const MigrationOp migration_2[] = {
+  { "usage", "cache_savings_usd",
+    "ALTER TABLE usage ADD COLUMN cache_savings_usd REAL NOT NULL DEFAULT 0;" },
+  { NULL, },
+};
 
-  "INSERT INTO usage_daily (day, provider, model, calls, errors, input_tokens,"
-  "  output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,"
-  "  cost_usd, unknown_price_calls, cache_savings_usd, max_input_tokens,"
-  "  latencies, first_time, last_time)"
-  "  SELECT byok_local_day (time) AS d, provider, model, count(*),"
-  "  sum (status <> 'ok'), sum (input_tokens), sum (output_tokens),"
-  "  sum (cached_input_tokens), sum (cache_write_tokens), sum (reasoning_tokens),"
-  "  total (cost_usd), sum (cost_usd IS NULL), total (cache_savings_usd),"
-  "  max (input_tokens),"
-  "  byok_latency_histogram (CASE WHEN status = 'ok' THEN latency_us END),"
-  "  min (time), max (time)"
-  "  FROM usage GROUP BY d, provider, model;"
+/* 3: messages can be 'streaming' (an answer still arriving; a message
+ * left so by a quit becomes 'partial' when the conversation store
+ * opens), say whether their cost is known, and keep a short summary of
+ * the attempts behind an answer ("openai/gpt-4o: RATE_LIMIT →
+ * moonshot/kimi-k2: ok"). A CHECK constraint cannot be altered: the
+ * table is rebuilt with the same ids, once (a table with `attempts` has
+ * been). */
+static const MigrationOp migration_3[] = {
+  { "messages", "attempts",
+    "CREATE TABLE messages_new ("
+    "  id                  INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  conversation_id     INTEGER NOT NULL"
+    "                      REFERENCES conversations (id) ON DELETE CASCADE,"
+    "  position            INTEGER NOT NULL,"
+    "  role                TEXT NOT NULL,"
+    "  content             TEXT NOT NULL DEFAULT '',"
+    "  reasoning           TEXT,"
+    "  provider            TEXT,"
+    "  model               TEXT,"
+    "  status              TEXT NOT NULL DEFAULT 'complete'"
+    "                      CHECK (status IN ('complete', 'streaming', 'partial', 'error')),"
+    "  error_class         TEXT,"
+    "  error_message       TEXT,"
+    "  input_tokens        INTEGER,"
+    "  output_tokens       INTEGER,"
+    "  cached_input_tokens INTEGER,"
+    "  cache_write_tokens  INTEGER,"
+    "  reasoning_tokens    INTEGER,"
+    "  cost_usd            REAL,"                      /* NULL: price unknown */
+    "  price_known         INTEGER NOT NULL DEFAULT 0,"
+    "  latency_us          INTEGER,"
+    "  ttft_us             INTEGER,"
+    "  attempts            TEXT,"
+    "  created             INTEGER NOT NULL"
+    ");"
+    "INSERT INTO messages_new (id, conversation_id, position, role, content,"
+    "  reasoning, provider, model, status, error_class, error_message,"
+    "  input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
+    "  reasoning_tokens, cost_usd, price_known, latency_us, ttft_us, created)"
+    "  SELECT id, conversation_id, position, role, content,"
+    "  reasoning, provider, model, status, error_class, error_message,"
+    "  input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
+    "  reasoning_tokens, cost_usd, cost_usd IS NOT NULL, latency_us, ttft_us, created"
+    "  FROM messages;"
+    "DROP TABLE messages;"
+    "ALTER TABLE messages_new RENAME TO messages;"
+    "CREATE INDEX messages_conversation_position"
+    "  ON messages (conversation_id, position);" },
+  { NULL, },
+};
 
-  "CREATE TRIGGER usage_daily_insert AFTER INSERT ON usage BEGIN"
-  "  INSERT INTO usage_daily (day, provider, model, calls, errors, input_tokens,"
-  "    output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,"
-  "    cost_usd, unknown_price_calls, cache_savings_usd, max_input_tokens,"
-  "    latencies, first_time, last_time)"
-  "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1,"
-  "    NEW.status <> 'ok', NEW.input_tokens, NEW.output_tokens,"
-  "    NEW.cached_input_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens,"
-  "    coalesce (NEW.cost_usd, 0.0), NEW.cost_usd IS NULL, NEW.cache_savings_usd,"
-  "    NEW.input_tokens,"
-  "    byok_latency_add (NULL, CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
-  "    NEW.time, NEW.time)"
-  "  ON CONFLICT (day, provider, model) DO UPDATE SET"
-  "    calls = calls + 1,"
-  "    errors = errors + excluded.errors,"
-  "    input_tokens = input_tokens + excluded.input_tokens,"
-  "    output_tokens = output_tokens + excluded.output_tokens,"
-  "    cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens,"
-  "    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,"
-  "    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,"
-  "    cost_usd = cost_usd + excluded.cost_usd,"
-  "    unknown_price_calls = unknown_price_calls + excluded.unknown_price_calls,"
-  "    cache_savings_usd = cache_savings_usd + excluded.cache_savings_usd,"
-  "    max_input_tokens = max (max_input_tokens, excluded.max_input_tokens),"
-  "    latencies = byok_latency_add (latencies,"
-  "      CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
-  "    first_time = min (first_time, excluded.first_time),"
-  "    last_time = max (last_time, excluded.last_time);"
-  "END;"
+/* 4: per-day sums of usage, so the dashboard reads a year in a few
+ * thousand rows (byok-usage-rollup.h). One row per local day (YYYYMMDD,
+ * the day a call was filed under when it was written), provider and
+ * model. cost_usd sums the calls with a known price; latencies is the
+ * histogram of the latencies of the "ok" calls (NULL: none);
+ * first_time/last_time bound the times of the calls; dirty: a call of
+ * the day was changed or deleted, the sums are no longer trusted.
+ * Triggers keep it in the same transaction as every write to usage;
+ * the SQL functions are byok_usage_rollup_register()'s. The table is
+ * created and filled together, once. */
+static const MigrationOp migration_4[] = {
+  { "usage_daily", NULL,
+    "CREATE TABLE usage_daily ("
+    "  day                 INTEGER NOT NULL,"
+    "  provider            TEXT NOT NULL,"
+    "  model               TEXT NOT NULL,"
+    "  calls               INTEGER NOT NULL DEFAULT 0,"
+    "  errors              INTEGER NOT NULL DEFAULT 0,"
+    "  input_tokens        INTEGER NOT NULL DEFAULT 0,"
+    "  output_tokens       INTEGER NOT NULL DEFAULT 0,"
+    "  cached_input_tokens INTEGER NOT NULL DEFAULT 0,"
+    "  cache_write_tokens  INTEGER NOT NULL DEFAULT 0,"
+    "  reasoning_tokens    INTEGER NOT NULL DEFAULT 0,"
+    "  cost_usd            REAL NOT NULL DEFAULT 0,"
+    "  unknown_price_calls INTEGER NOT NULL DEFAULT 0,"
+    "  cache_savings_usd   REAL NOT NULL DEFAULT 0,"
+    "  max_input_tokens    INTEGER NOT NULL DEFAULT 0,"
+    "  latencies           BLOB,"
+    "  first_time          INTEGER NOT NULL,"
+    "  last_time           INTEGER NOT NULL,"
+    "  dirty               INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE UNIQUE INDEX usage_daily_key ON usage_daily (day, provider, model);"
 
-  /* A changed or deleted call: its day is read from the rows from then
-   * on (the cell that holds it is found by its provider, model and time,
-   * a few days around). A changed call is also filed again, like a new
-   * one. conversation_id is not in the sums: changing it changes nothing. */
-  "CREATE TRIGGER usage_daily_delete AFTER DELETE ON usage BEGIN"
-  "  UPDATE usage_daily SET dirty = 1"
-  "  WHERE day BETWEEN byok_local_day (OLD.time - 259200000000)"
-  "                AND byok_local_day (OLD.time + 259200000000)"
-  "    AND provider = OLD.provider AND model = OLD.model"
-  "    AND first_time <= OLD.time AND last_time >= OLD.time;"
-  "END;"
+    "INSERT INTO usage_daily (day, provider, model, calls, errors, input_tokens,"
+    "  output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,"
+    "  cost_usd, unknown_price_calls, cache_savings_usd, max_input_tokens,"
+    "  latencies, first_time, last_time)"
+    "  SELECT byok_local_day (time) AS d, provider, model, count(*),"
+    "  sum (status <> 'ok'), sum (input_tokens), sum (output_tokens),"
+    "  sum (cached_input_tokens), sum (cache_write_tokens), sum (reasoning_tokens),"
+    "  total (cost_usd), sum (cost_usd IS NULL), total (cache_savings_usd),"
+    "  max (input_tokens),"
+    "  byok_latency_histogram (CASE WHEN status = 'ok' THEN latency_us END),"
+    "  min (time), max (time)"
+    "  FROM usage GROUP BY d, provider, model;" },
+  { NULL, NULL,
+    "CREATE TRIGGER IF NOT EXISTS usage_daily_insert AFTER INSERT ON usage BEGIN"
+    "  INSERT INTO usage_daily (day, provider, model, calls, errors, input_tokens,"
+    "    output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,"
+    "    cost_usd, unknown_price_calls, cache_savings_usd, max_input_tokens,"
+    "    latencies, first_time, last_time)"
+    "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1,"
+    "    NEW.status <> 'ok', NEW.input_tokens, NEW.output_tokens,"
+    "    NEW.cached_input_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens,"
+    "    coalesce (NEW.cost_usd, 0.0), NEW.cost_usd IS NULL, NEW.cache_savings_usd,"
+    "    NEW.input_tokens,"
+    "    byok_latency_add (NULL, CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
+    "    NEW.time, NEW.time)"
+    "  ON CONFLICT (day, provider, model) DO UPDATE SET"
+    "    calls = calls + 1,"
+    "    errors = errors + excluded.errors,"
+    "    input_tokens = input_tokens + excluded.input_tokens,"
+    "    output_tokens = output_tokens + excluded.output_tokens,"
+    "    cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens,"
+    "    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,"
+    "    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,"
+    "    cost_usd = cost_usd + excluded.cost_usd,"
+    "    unknown_price_calls = unknown_price_calls + excluded.unknown_price_calls,"
+    "    cache_savings_usd = cache_savings_usd + excluded.cache_savings_usd,"
+    "    max_input_tokens = max (max_input_tokens, excluded.max_input_tokens),"
+    "    latencies = byok_latency_add (latencies,"
+    "      CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
+    "    first_time = min (first_time, excluded.first_time),"
+    "    last_time = max (last_time, excluded.last_time);"
+    "END;"
 
-  "CREATE TRIGGER usage_daily_update AFTER UPDATE OF time, provider, model,"
-  "  input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
-  "  reasoning_tokens, cost_usd, cache_savings_usd, latency_us, status ON usage BEGIN"
-  "  UPDATE usage_daily SET dirty = 1"
-  "  WHERE day BETWEEN byok_local_day (OLD.time - 259200000000)"
-  "                AND byok_local_day (OLD.time + 259200000000)"
-  "    AND provider = OLD.provider AND model = OLD.model"
-  "    AND first_time <= OLD.time AND last_time >= OLD.time;"
-  "  INSERT INTO usage_daily (day, provider, model, calls, errors, input_tokens,"
-  "    output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,"
-  "    cost_usd, unknown_price_calls, cache_savings_usd, max_input_tokens,"
-  "    latencies, first_time, last_time)"
-  "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1,"
-  "    NEW.status <> 'ok', NEW.input_tokens, NEW.output_tokens,"
-  "    NEW.cached_input_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens,"
-  "    coalesce (NEW.cost_usd, 0.0), NEW.cost_usd IS NULL, NEW.cache_savings_usd,"
-  "    NEW.input_tokens,"
-  "    byok_latency_add (NULL, CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
-  "    NEW.time, NEW.time)"
-  "  ON CONFLICT (day, provider, model) DO UPDATE SET"
-  "    calls = calls + 1,"
-  "    errors = errors + excluded.errors,"
-  "    input_tokens = input_tokens + excluded.input_tokens,"
-  "    output_tokens = output_tokens + excluded.output_tokens,"
-  "    cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens,"
-  "    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,"
-  "    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,"
-  "    cost_usd = cost_usd + excluded.cost_usd,"
-  "    unknown_price_calls = unknown_price_calls + excluded.unknown_price_calls,"
-  "    cache_savings_usd = cache_savings_usd + excluded.cache_savings_usd,"
-  "    max_input_tokens = max (max_input_tokens, excluded.max_input_tokens),"
-  "    latencies = byok_latency_add (latencies,"
-  "      CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
-  "    first_time = min (first_time, excluded.first_time),"
-  "    last_time = max (last_time, excluded.last_time);"
-  "END;",
+    /* A changed or deleted call: its day is read from the rows from then
+     * on (the cell that holds it is found by its provider, model and time,
+     * a few days around). A changed call is also filed again, like a new
+     * one. conversation_id is not in the sums: changing it changes nothing. */
+    "CREATE TRIGGER IF NOT EXISTS usage_daily_delete AFTER DELETE ON usage BEGIN"
+    "  UPDATE usage_daily SET dirty = 1"
+    "  WHERE day BETWEEN byok_local_day (OLD.time - 259200000000)"
+    "                AND byok_local_day (OLD.time + 259200000000)"
+    "    AND provider = OLD.provider AND model = OLD.model"
+    "    AND first_time <= OLD.time AND last_time >= OLD.time;"
+    "END;"
 
-  /* 5: the text files attached to a user message, as a JSON array of
-   * {"name", "text", "tokens"}; NULL when there are none. */
-  "ALTER TABLE messages ADD COLUMN attachments TEXT;",
+    "CREATE TRIGGER IF NOT EXISTS usage_daily_update AFTER UPDATE OF time, provider, model,"
+    "  input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
+    "  reasoning_tokens, cost_usd, cache_savings_usd, latency_us, status ON usage BEGIN"
+    "  UPDATE usage_daily SET dirty = 1"
+    "  WHERE day BETWEEN byok_local_day (OLD.time - 259200000000)"
+    "                AND byok_local_day (OLD.time + 259200000000)"
+    "    AND provider = OLD.provider AND model = OLD.model"
+    "    AND first_time <= OLD.time AND last_time >= OLD.time;"
+    "  INSERT INTO usage_daily (day, provider, model, calls, errors, input_tokens,"
+    "    output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,"
+    "    cost_usd, unknown_price_calls, cache_savings_usd, max_input_tokens,"
+    "    latencies, first_time, last_time)"
+    "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1,"
+    "    NEW.status <> 'ok', NEW.input_tokens, NEW.output_tokens,"
+    "    NEW.cached_input_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens,"
+    "    coalesce (NEW.cost_usd, 0.0), NEW.cost_usd IS NULL, NEW.cache_savings_usd,"
+    "    NEW.input_tokens,"
+    "    byok_latency_add (NULL, CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
+    "    NEW.time, NEW.time)"
+    "  ON CONFLICT (day, provider, model) DO UPDATE SET"
+    "    calls = calls + 1,"
+    "    errors = errors + excluded.errors,"
+    "    input_tokens = input_tokens + excluded.input_tokens,"
+    "    output_tokens = output_tokens + excluded.output_tokens,"
+    "    cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens,"
+    "    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,"
+    "    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,"
+    "    cost_usd = cost_usd + excluded.cost_usd,"
+    "    unknown_price_calls = unknown_price_calls + excluded.unknown_price_calls,"
+    "    cache_savings_usd = cache_savings_usd + excluded.cache_savings_usd,"
+    "    max_input_tokens = max (max_input_tokens, excluded.max_input_tokens),"
+    "    latencies = byok_latency_add (latencies,"
+    "      CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
+    "    first_time = min (first_time, excluded.first_time),"
+    "    last_time = max (last_time, excluded.last_time);"
+    "END;" },
+  { NULL, },
+};
 
-  /* 6: key events keep no part of a key. Their detail (the message of a
-   * failed check) used to keep the first and last four characters of
-   * anything shaped like a key, and all of a key of no known shape that a
-   * provider repeated: old details go. Safe to run again. */
-  "UPDATE key_events SET detail = NULL WHERE detail IS NOT NULL;",
+/* 5: the text files attached to a user message, as a JSON array of
+ * {"name", "text", "tokens"}; NULL when there are none. */
+static const MigrationOp migration_5[] = {
+  { "messages", "attachments",
+    "ALTER TABLE messages ADD COLUMN attachments TEXT;" },
+  { NULL, },
+};
+
+/* 6: key events keep no part of a key. Their detail (the message of a
+ * failed check) used to keep the first and last four characters of
+ * anything shaped like a key, and all of a key of no known shape that a
+ * provider repeated: old details go. Safe to run again. */
+static const MigrationOp migration_6[] = {
+  { NULL, NULL,
+    "UPDATE key_events SET detail = NULL WHERE detail IS NOT NULL;" },
+  { NULL, },
+};
+
+static const MigrationOp * const migrations[] = {
+  migration_1,
+  migration_2,
+  migration_3,
+  migration_4,
+  migration_5,
+  migration_6,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BYOK_DATABASE_SCHEMA_VERSION);
@@ -551,15 +607,69 @@ byok_database_open_connection (ByokDatabase  *self,
   return byok_database_connect (self->path, read_only, error);
 }
 
+/* Whether @table exists, or has @column when it is not NULL. */
 static gboolean
-migrate (ByokDatabase  *self,
-         GError       **error)
+schema_has (sqlite3     *db,
+            const char  *table,
+            const char  *column,
+            gboolean    *has,
+            GError     **error)
 {
-  int version;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
 
-  if (!query_int (self->db, "PRAGMA user_version;", &version, error))
-    return FALSE;
+  rc = sqlite3_prepare_v2 (db,
+                           column != NULL
+                           ? "SELECT count(*) FROM pragma_table_info (?1) WHERE name = ?2"
+                           : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+      if (column != NULL)
+        sqlite3_bind_text (stmt, 2, column, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+    }
+  if (rc != SQLITE_ROW)
+    {
+      byok_database_set_error (error, db, rc, _("Could not read the database"));
+      return FALSE;
+    }
+  *has = sqlite3_column_int (stmt, 0) > 0;
+  return TRUE;
+}
 
+/* Step @step (0-based) inside the migration's transaction. */
+static gboolean
+run_step (sqlite3     *db,
+          int          step,
+          GError     **error)
+{
+  g_autofree char *what = g_strdup_printf (_("Could not upgrade the database to schema %d"), step + 1);
+
+  for (const MigrationOp *op = migrations[step]; op->sql != NULL; op++)
+    {
+      gboolean done = FALSE;
+
+      if (op->table != NULL && !schema_has (db, op->table, op->column, &done, error))
+        return FALSE;
+      if (done)
+        {
+          g_debug ("Schema %d: %s%s%s is already there", step + 1, op->table,
+                   op->column != NULL ? "." : "", op->column != NULL ? op->column : "");
+          continue;
+        }
+      if (!exec_sql (db, op->sql, what, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_version (ByokDatabase  *self,
+               int            version,
+               GError       **error)
+{
   if (version > BYOK_DATABASE_SCHEMA_VERSION)
     {
       g_set_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE,
@@ -577,29 +687,65 @@ migrate (ByokDatabase  *self,
                    self->path, version);
       return FALSE;
     }
+  return TRUE;
+}
 
-  for (; version < BYOK_DATABASE_SCHEMA_VERSION; version++)
+/* Brings the schema up to date in one write transaction (see the comment
+ * on the migrations): another process may be doing the same. */
+static gboolean
+migrate (ByokDatabase  *self,
+         GError       **error)
+{
+  g_autofree char *set_version = NULL;
+  g_autofree char *what = NULL;
+  int version, from;
+
+  /* The usual case, with no write lock: up to date. */
+  if (!query_int (self->db, "PRAGMA user_version;", &version, error) ||
+      !check_version (self, version, error))
+    return FALSE;
+  if (version == BYOK_DATABASE_SCHEMA_VERSION)
     {
-      g_autofree char *set_version = NULL;
-      g_autofree char *what = NULL;
-
-      g_debug ("Migrating %s from schema %d to %d", self->path, version, version + 1);
-      what = g_strdup_printf (_("Could not upgrade the database to schema %d"), version + 1);
-      set_version = g_strdup_printf ("PRAGMA user_version = %d;", version + 1);
-
-      if (!exec_sql (self->db, "BEGIN IMMEDIATE;", what, error))
-        return FALSE;
-      if (!exec_sql (self->db, migrations[version], what, error) ||
-          !exec_sql (self->db, set_version, what, error) ||
-          !exec_sql (self->db, "COMMIT;", what, error))
-        {
-          sqlite3_exec (self->db, "ROLLBACK;", NULL, NULL, NULL);
-          return FALSE;
-        }
+      self->version = version;
+      return TRUE;
     }
 
+  what = g_strdup_printf (_("Could not upgrade the database to schema %d"), BYOK_DATABASE_SCHEMA_VERSION);
+  /* Another process may hold the lock for the whole of a long upgrade
+   * (a year of usage rolled up takes seconds): wait longer than usual. */
+  sqlite3_busy_timeout (self->db, MIGRATION_BUSY_TIMEOUT_MS);
+  if (!exec_sql (self->db, "BEGIN IMMEDIATE;", what, error))
+    goto failed;
+
+  /* Again, under the lock: another process may have upgraded it. */
+  if (!query_int (self->db, "PRAGMA user_version;", &version, error) ||
+      !check_version (self, version, error))
+    goto rollback;
+
+  for (from = version; version < BYOK_DATABASE_SCHEMA_VERSION; version++)
+    {
+      g_debug ("Migrating %s from schema %d to %d", self->path, version, version + 1);
+      if (!run_step (self->db, version, error))
+        goto rollback;
+    }
+
+  set_version = g_strdup_printf ("PRAGMA user_version = %d;", version);
+  if (!exec_sql (self->db, set_version, what, error) ||
+      !exec_sql (self->db, "COMMIT;", what, error))
+    goto rollback;
+  if (from != version)
+    g_debug ("Upgraded %s from schema %d to %d", self->path, from, version);
+
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
   self->version = version;
   return TRUE;
+
+rollback:
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK;", NULL, NULL, NULL);
+failed:
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  return FALSE;
 }
 
 static gpointer
@@ -665,9 +811,20 @@ enable_wal (ByokDatabase  *self,
   g_autofree char *mode = NULL;
   int rc;
 
+  gint64 deadline = g_get_monotonic_time () + BUSY_TIMEOUT_MS * (gint64) 1000;
+
   rc = sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL;", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
+    {
+      /* Switching a new file to WAL while another process opens it too
+       * can answer SQLITE_BUSY at once, without the busy handler: wait
+       * here. */
+      while ((rc = sqlite3_step (stmt)) == SQLITE_BUSY && g_get_monotonic_time () < deadline)
+        {
+          sqlite3_reset (stmt);
+          g_usleep (g_random_int_range (1000, 5000));
+        }
+    }
   if (rc != SQLITE_ROW)
     {
       g_autofree char *what = g_strdup_printf (_("Could not open the database %s"), self->path);
