@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -1163,6 +1164,47 @@ test_export_async (Fixture       *fixture,
   }
 }
 
+/* An export holds the conversation: only its owner may read it, whatever
+ * the umask, and also when it replaces a file others could read. */
+static void
+test_export_modes (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(ByokConversation) conversation = export_fixture (fixture);
+  const mode_t umasks[] = { 022, 000 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (umasks); i++)
+    {
+      g_autofree char *fresh = g_strdup_printf ("%s/new-%u.md", fixture->dir, i);
+      g_autofree char *existing = g_strdup_printf ("%s/old-%u.json", fixture->dir, i);
+      const char *paths[] = { fresh, existing };
+      mode_t saved = umask (umasks[i]);
+
+      g_assert_true (g_file_set_contents (existing, "old", -1, NULL));
+      g_assert_cmpint (g_chmod (existing, 0644), ==, 0);
+      for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GAsyncResult) result = NULL;
+          g_autoptr(GFile) file = g_file_new_for_path (paths[j]);
+          GStatBuf st;
+
+          byok_conversation_store_export_async (fixture->store, conversation,
+                                                j == 0 ? BYOK_CONVERSATION_EXPORT_MARKDOWN
+                                                       : BYOK_CONVERSATION_EXPORT_JSON,
+                                                file, NULL, export_done, &result);
+          while (result == NULL)
+            g_main_context_iteration (NULL, TRUE);
+          g_assert_true (byok_conversation_store_export_finish (fixture->store, result, &error));
+          g_assert_no_error (error);
+          g_assert_cmpint (g_stat (paths[j], &st), ==, 0);
+          g_assert_cmpint (st.st_size, >, 3);
+          g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+        }
+      umask (saved);
+    }
+}
+
 #define add_test(path, func) \
   g_test_add ((path), Fixture, NULL, fixture_set_up, (func), fixture_tear_down)
 
@@ -1172,6 +1214,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   add_test ("/conversation-store/conversations/order", test_conversations_order);
+  add_test ("/conversation-store/export/modes", test_export_modes);
   add_test ("/conversation-store/conversations/rename-and-settings", test_conversations_rename_and_settings);
   add_test ("/conversation-store/conversations/delete-undo", test_conversations_delete_undo);
   add_test ("/conversation-store/conversations/search", test_conversations_search);

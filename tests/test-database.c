@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
@@ -682,6 +683,96 @@ test_database_version_behind_schema (Fixture       *fixture,
     }
 }
 
+static mode_t
+mode_of (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 0777;
+}
+
+/* The database and the files SQLite keeps beside it are the owner's
+ * alone, whatever the umask and the folder's mode; an older database
+ * readable by others is made so too. */
+static void
+test_database_file_modes (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  const mode_t umasks[] = { 022, 000 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (umasks); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ByokDatabase) database = NULL;
+      g_autofree char *dir = g_strdup_printf ("%s/open-%u", fixture->dir, i);
+      g_autofree char *new_dir = g_strdup_printf ("%s/created-%u/byok", fixture->dir, i);
+      g_autofree char *path = g_build_filename (dir, "byok.db", NULL);
+      g_autofree char *new_path = g_build_filename (new_dir, "byok.db", NULL);
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+      mode_t saved = umask (umasks[i]);
+
+      g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+      g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+      database = byok_database_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (byok_database_exec (database, "INSERT INTO provider_settings VALUES ('a', 'b', 'c')", &error));
+      g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+      g_assert_true (g_file_test (shm, G_FILE_TEST_EXISTS));
+      g_assert_cmpint (mode_of (path), ==, 0600);
+      g_assert_cmpint (mode_of (wal), ==, 0600);
+      g_assert_cmpint (mode_of (shm), ==, 0600);
+      /* A folder the user chose is theirs to set. */
+      g_assert_cmpint (mode_of (dir), ==, 0755);
+      g_clear_object (&database);
+
+      /* Left readable by others (by an older Byok): made private. */
+      g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+      database = byok_database_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (byok_database_exec (database, "INSERT INTO provider_settings VALUES ('a', 'c', 'd')", &error));
+      g_assert_cmpint (mode_of (path), ==, 0600);
+      g_assert_cmpint (mode_of (wal), ==, 0600);
+      g_assert_cmpint (mode_of (shm), ==, 0600);
+      g_clear_object (&database);
+
+      /* A folder Byok creates is 0700. */
+      database = byok_database_open (new_path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (mode_of (new_dir), ==, 0700);
+      g_assert_cmpint (mode_of (new_path), ==, 0600);
+      g_clear_object (&database);
+      umask (saved);
+    }
+}
+
+/* The default data folder is made 0700 even when it existed (0755 from
+ * an older Byok, or made by hand). */
+static void
+test_database_default_folder_mode (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) database = NULL;
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "byok", NULL);
+  g_autofree char *path = byok_database_get_default_path ();
+  mode_t saved;
+
+  if (g_getenv ("BYOK_TEST_SESSION_INNER") == NULL)
+    {
+      g_test_skip ("not inside build-aux/test-session");
+      return;
+    }
+  saved = umask (000);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  database = byok_database_open (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mode_of (dir), ==, 0700);
+  g_assert_cmpint (mode_of (path), ==, 0600);
+  umask (saved);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -699,6 +790,8 @@ main (int argc, char **argv)
   ADD ("/database/foreign-keys", test_database_foreign_keys);
   ADD ("/database/helpers", test_database_helpers);
   ADD ("/database/concurrent-upgrade", test_database_concurrent_upgrade);
+  ADD ("/database/file-modes", test_database_file_modes);
+  g_test_add_func ("/database/default-folder-mode", test_database_default_folder_mode);
   ADD ("/database/version-behind-schema", test_database_version_behind_schema);
 
 #undef ADD

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1017,6 +1018,46 @@ test_usage_async (Fixture       *fixture,
   g_assert_nonnull (strstr (written, "deepseek-chat"));
 }
 
+/* An export holds what every call cost: only its owner may read it,
+ * whatever the umask, and also when it replaces a file others could read. */
+static void
+test_usage_export_modes (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  const mode_t umasks[] = { 022, 000 };
+
+  add_export_calls (fixture->store);
+  for (guint i = 0; i < G_N_ELEMENTS (umasks); i++)
+    {
+      g_autofree char *fresh = g_strdup_printf ("%s/new-%u.csv", fixture->dir, i);
+      g_autofree char *existing = g_strdup_printf ("%s/old-%u.json", fixture->dir, i);
+      const char *paths[] = { fresh, existing };
+      mode_t saved = umask (umasks[i]);
+
+      g_assert_true (g_file_set_contents (existing, "old", -1, NULL));
+      g_assert_cmpint (g_chmod (existing, 0644), ==, 0);
+      for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GAsyncResult) result = NULL;
+          g_autoptr(GFile) file = g_file_new_for_path (paths[j]);
+          GStatBuf st;
+
+          byok_usage_store_export_async (fixture->store, 0, G_MAXINT64,
+                                         j == 0 ? BYOK_USAGE_EXPORT_CSV : BYOK_USAGE_EXPORT_JSON,
+                                         file, NULL, on_async_done, &result);
+          while (result == NULL)
+            g_main_context_iteration (NULL, TRUE);
+          g_assert_true (byok_usage_store_export_finish (fixture->store, result, &error));
+          g_assert_no_error (error);
+          g_assert_cmpint (g_stat (paths[j], &st), ==, 0);
+          g_assert_cmpint (st.st_size, >, 3);
+          g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+        }
+      umask (saved);
+    }
+}
+
 /* ---------------------------------------------------------------------- */
 /* A reader on its own connection while the main connection writes.       */
 
@@ -1221,6 +1262,7 @@ main (int argc, char **argv)
   g_test_add ((path), Fixture, NULL, fixture_set_up, (func), fixture_tear_down)
 
   ADD ("/usage/record", test_usage_record);
+  ADD ("/usage/export-modes", test_usage_export_modes);
   ADD ("/usage/report", test_usage_report);
   ADD ("/usage/percentiles", test_usage_percentiles);
   ADD ("/usage/periods", test_usage_periods);

@@ -12,6 +12,7 @@
 #include "byok-conversation-private.h"
 #include "byok-conversation-store.h"
 #include "byok-error.h"
+#include "byok-file.h"
 #include "byok-message-private.h"
 
 #define CONVERSATION_COLUMNS \
@@ -1894,7 +1895,7 @@ export_thread (GTask        *task,
   g_autoptr(GFileOutputStream) stream = NULL;
   GError *error = NULL;
 
-  stream = g_file_replace (data->file, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, &error);
+  stream = byok_file_replace_private (data->file, cancellable, &error);
   if (stream == NULL)
     {
       g_task_return_error (task, error);

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -838,25 +840,71 @@ enable_wal (ByokDatabase  *self,
   return TRUE;
 }
 
+/* @path to @mode when it is ours and others may read or write it. */
+static void
+make_private (const char *path,
+              mode_t      mode)
+{
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0 || st.st_uid != getuid () || (st.st_mode & 0777) == mode)
+    return;
+  if (g_chmod (path, mode) != 0)
+    g_debug ("Could not make %s private: %s", path, g_strerror (errno));
+}
+
+/* The folder and the files before SQLite opens them (byok-file.h): the
+ * database is created 0600, which SQLite gives its WAL, shared-memory and
+ * journal files too (it creates them with the database's mode, and a new
+ * database 0644, whatever the umask). Files an older Byok left readable
+ * by others are made 0600, and the default data folder 0700 even when it
+ * existed; another folder the user chose is created 0700 but otherwise
+ * left as it is. */
+static gboolean
+prepare_files (ByokDatabase  *self,
+               GError       **error)
+{
+  static const char * const companions[] = { "-wal", "-shm", "-journal" };
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  g_autofree char *data_dir = g_build_filename (g_get_user_data_dir (), "byok", NULL);
+  g_autofree char *canonical_dir = g_canonicalize_filename (dir, NULL);
+  g_autofree char *canonical_data_dir = g_canonicalize_filename (data_dir, NULL);
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE,
+                   _("Could not create the folder %s for the database: %s. "
+                     "Check that you can write to it."),
+                   dir, g_strerror (saved));
+      return FALSE;
+    }
+  if (g_str_equal (canonical_dir, canonical_data_dir))
+    make_private (dir, 0700);
+
+  /* Anything else (a folder where the file should be) is SQLite's to
+   * report. */
+  fd = g_open (self->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    g_close (fd, NULL);
+  make_private (self->path, 0600);
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *path = g_strconcat (self->path, companions[i], NULL);
+
+      make_private (path, 0600);
+    }
+  return TRUE;
+}
+
 static gboolean
 open_main (ByokDatabase  *self,
            GError       **error)
 {
-  if (g_strcmp0 (self->path, ":memory:") != 0)
-    {
-      g_autofree char *dir = g_path_get_dirname (self->path);
-
-      if (g_mkdir_with_parents (dir, 0700) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE,
-                       _("Could not create the folder %s for the database: %s. "
-                         "Check that you can write to it."),
-                       dir, g_strerror (saved));
-          return FALSE;
-        }
-    }
+  if (g_strcmp0 (self->path, ":memory:") != 0 && !prepare_files (self, error))
+    return FALSE;
 
   /* One thread per connection: no SQLite mutex on every call. */
   self->db = connect_with_flags (self->path,

@@ -17,6 +17,15 @@
  * is checkpointed (every 1,000 pages, like SQLite's auto-checkpoint) in a
  * worker thread on a connection of its own, so no commit waits for it.
  *
+ * Files: the database, its WAL and shared-memory files are 0600 whatever
+ * the umask (byok-file.h), and the default data folder is 0700.
+ *
+ * Upgrades: all the migrations a file needs run in one write transaction
+ * that reads user_version again under the lock, so any number of
+ * processes may open an old or new file at once; each step is safe to
+ * run again, which also repairs a file an older Byok left with a
+ * user_version behind its schema.
+ *
  * Every error is BYOK_ERROR_STORAGE, with SQLite's message and what to do.
  */
 #pragma once

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "byok-error.h"
+#include "byok-file.h"
 #include "byok-usage-store.h"
 #include "byok-usage-rollup.h"
 
@@ -2312,7 +2313,7 @@ export_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  stream = g_file_replace (data->file, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, &error);
+  stream = byok_file_replace_private (data->file, cancellable, &error);
   if (stream == NULL)
     {
       g_task_return_error (task, error);
