@@ -12,6 +12,7 @@
 #include "byok-catalog.h"
 #include "byok-database.h"
 #include "byok-test-server.h"
+#include "byok-test-util.h"
 #include "byok-usage-store.h"
 
 #define OPENAI_KEY   "sk-test-fake-cli-openai-0123456789"
@@ -398,6 +399,50 @@ test_echoed_key (Fixture       *f,
       assert_no_echoed_key (run);
     }
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, G_N_ELEMENTS (commands));
+}
+
+/* JSON nested 100,000 deep used to kill byok-cli with SIGSEGV inside
+ * json-glib: in a streamed event, a whole answer, an error body, a model
+ * list. Each is now a classified error (exit 1), the text so far kept. */
+static void
+test_chat_hostile_nesting (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *base = server_url (f, "/v1");
+  g_autofree char *deep = byok_test_deep_json (100000);
+  g_autofree char *deep_event = g_strdup_printf ("data: %s\n\n", deep);
+  g_autoptr(Run) streamed = NULL;
+  g_autoptr(Run) whole = NULL;
+  g_autoptr(Run) error_body = NULL;
+  g_autoptr(Run) models = NULL;
+  ByokTestReply *reply = byok_test_reply_new (200);
+
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  byok_test_reply_add_chunk (reply, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Kept so far.\"}}]}\n\n");
+  byok_test_reply_add_chunk (reply, deep_event);
+  byok_test_reply_add_chunk (reply, "data: [DONE]\n\n");
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
+  streamed = run_cli (f, NULL, "chat", "--retries", "0", "-m", "openai/gpt-4o-mini", "--base-url", base, "hi", NULL);
+  g_assert_cmpint (streamed->status, ==, 1);
+  g_assert_true (g_str_has_prefix (streamed->out, "Kept so far."));
+  g_assert_nonnull (strstr (streamed->err, "nested more than 256 levels"));
+  g_assert_nonnull (strstr (streamed->err, "[MALFORMED]"));
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_json (200, deep));
+  whole = run_cli (f, NULL, "chat", "--retries", "0", "--no-stream", "-m", "openai/gpt-4o-mini", "--base-url", base,
+                   "hi", NULL);
+  g_assert_cmpint (whole->status, ==, 1);
+  g_assert_nonnull (strstr (whole->err, "[MALFORMED]"));
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_json (500, deep));
+  error_body = run_cli (f, NULL, "chat", "--retries", "0", "-m", "openai/gpt-4o-mini", "--base-url", base, "hi", NULL);
+  g_assert_cmpint (error_body->status, ==, 1);
+  g_assert_nonnull (strstr (error_body->err, "[SERVER]"));
+
+  byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (200, deep));
+  models = run_cli (f, NULL, "models", "openai", "--remote", "--base-url", base, NULL);
+  g_assert_cmpint (models->status, ==, 1);
+  g_assert_nonnull (strstr (models->err, "nested more than 256 levels"));
 }
 
 static void
@@ -978,6 +1023,7 @@ main (int    argc,
   ADD ("/cli/chat/stdin-dash", test_chat_stdin_dash);
   ADD ("/cli/chat/json-members", test_chat_json_members);
   ADD ("/cli/chat/json-not-found", test_chat_json_not_found);
+  ADD ("/cli/chat/hostile-nesting", test_chat_hostile_nesting);
   ADD ("/cli/providers", test_providers);
   ADD ("/cli/models/catalog", test_models);
   ADD ("/cli/models/refresh", test_models_refresh);

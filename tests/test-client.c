@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "byok-client.h"
+#include "byok-dialect.h"
 #include "byok-error.h"
 #include "byok-test-server.h"
+#include "byok-test-util.h"
 
 #define OPENAI_KEY    "sk-test-fake-openai-000000000001"
 #define ANTHROPIC_KEY "sk-ant-test-fake-000000000002"
@@ -1561,6 +1563,184 @@ test_dialect_ten_mb (Fixture       *f,
   g_assert_cmpint (streamed->usage.output_tokens, ==, 7);
 }
 
+/* ---- hostile answers, per dialect --------------------------------------- */
+
+/* The dialect's stream head, @before (raw SSE), the text deltas, @after
+ * (raw SSE), then the normal end unless @cut; cut into @split-byte pieces
+ * (0: as written). */
+static ByokTestReply *
+hostile_stream_reply (const char         *dialect,
+                      const char         *before,
+                      const char * const *texts,
+                      const char         *after,
+                      gboolean            cut,
+                      gsize               split)
+{
+  ByokTestReply *reply = byok_test_reply_new (200);
+
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  if (*dialect_stream_head (dialect) != '\0')
+    byok_test_reply_add_chunk (reply, dialect_stream_head (dialect));
+  if (before != NULL)
+    byok_test_reply_add_chunk (reply, before);
+  for (guint i = 0; texts[i] != NULL; i++)
+    {
+      g_autofree char *event = dialect_text_event (dialect, texts[i]);
+
+      byok_test_reply_add_chunk (reply, event);
+    }
+  if (after != NULL)
+    byok_test_reply_add_chunk (reply, after);
+  if (!cut)
+    byok_test_reply_add_chunk (reply, dialect_stream_tail (dialect));
+  if (split > 0)
+    byok_test_reply_set_split (reply, split);
+  byok_test_reply_set_delay_ms (reply, 0, 0);
+  return reply;
+}
+
+static void
+assert_malformed_saying (ByokChatResult *result,
+                         const char     *text_kept,
+                         const char     *says)
+{
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  if (strstr (result->error->message, says) == NULL)
+    g_error ("“%s” does not say “%s”", result->error->message, says);
+  g_assert_cmpstr (result->text->str, ==, text_kept);
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_ERROR);
+}
+
+/* JSON nested 100,000 deep — one event of a stream, a whole answer, an
+ * error body — used to overflow the stack inside json-glib. Each is
+ * refused before json-glib reads it: MALFORMED, the text so far kept, or
+ * the HTTP status classified. */
+static void
+test_dialect_nesting (Fixture       *f,
+                      gconstpointer  data)
+{
+  const DialectCase *dc = data;
+  const char * const texts[] = { "Before ", "the deep event.", NULL };
+  const char * const none[] = { NULL };
+  g_autofree char *deep = byok_test_deep_json (100000);
+  g_autofree char *deep_event = g_strdup_printf ("data: %s\n\n", deep);
+  g_autofree char *deep_error = g_strdup_printf ("{\"error\":{\"message\":\"deep\",\"type\":\"server_error\","
+                                                 "\"code\":500,\"status\":\"INTERNAL\",\"details\":%s}}", deep);
+  g_autoptr(ByokChatResult) midway = NULL;
+  g_autoptr(ByokChatResult) first = NULL;
+  g_autoptr(ByokChatResult) whole = NULL;
+
+  byok_client_set_max_attempts (f->client, 1);
+
+  /* After text: the text is kept. */
+  byok_test_server_add_reply (f->server, "*", hostile_stream_reply (dc->dialect, NULL, texts, deep_event, FALSE, 0));
+  midway = run_dialect_chat (f, dc, NULL, TRUE, NULL);
+  assert_malformed_saying (midway, "Before the deep event.", "nested more than 256 levels");
+  g_assert_cmpstr (f->text->str, ==, "Before the deep event.");
+
+  /* The first event. */
+  byok_test_server_add_reply (f->server, "*", hostile_stream_reply (dc->dialect, deep_event, none, NULL, FALSE, 0));
+  first = run_dialect_chat (f, dc, NULL, TRUE, NULL);
+  assert_malformed_saying (first, "", "nested more than 256 levels");
+
+  /* A whole answer. */
+  byok_test_server_add_reply (f->server, "*", byok_test_reply_new_json (200, deep));
+  whole = run_dialect_chat (f, dc, NULL, FALSE, NULL);
+  assert_malformed_saying (whole, "", "nested more than 256 levels");
+
+  /* Error bodies, whole and streamed requests: the status decides. */
+  for (guint stream = 0; stream < 2; stream++)
+    {
+      g_autoptr(ByokChatResult) bad_request = NULL;
+      g_autoptr(ByokChatResult) server = NULL;
+
+      byok_test_server_add_reply (f->server, "*", byok_test_reply_new_json (400, deep));
+      bad_request = run_dialect_chat (f, dc, NULL, stream, NULL);
+      g_assert_error (bad_request->error, BYOK_ERROR, BYOK_ERROR_BAD_REQUEST);
+
+      byok_test_server_add_reply (f->server, "*", byok_test_reply_new_json (500, deep_error));
+      server = run_dialect_chat (f, dc, NULL, stream, NULL);
+      g_assert_error (server->error, BYOK_ERROR, BYOK_ERROR_SERVER);
+    }
+}
+
+/* Events whose data is empty — a bare "data" line, "data:", "data: " —
+ * are no messages: the answer streams on around them, even cut into
+ * single bytes. */
+static void
+test_dialect_empty_events (Fixture       *f,
+                           gconstpointer  data)
+{
+  const DialectCase *dc = data;
+  const char *empties = "data\n\ndata:\n\ndata: \n\nevent: ping\ndata:\n\ndata:\ndata:\n\n";
+  const char * const texts[] = { "Keep-alives ", "are not ", "answers.", NULL };
+  g_autoptr(ByokChatResult) result = NULL;
+  ByokTestReply *reply = byok_test_reply_new (200);
+
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  byok_test_reply_add_chunk (reply, empties);
+  if (*dialect_stream_head (dc->dialect) != '\0')
+    byok_test_reply_add_chunk (reply, dialect_stream_head (dc->dialect));
+  for (guint i = 0; texts[i] != NULL; i++)
+    {
+      g_autofree char *event = dialect_text_event (dc->dialect, texts[i]);
+
+      byok_test_reply_add_chunk (reply, empties);
+      byok_test_reply_add_chunk (reply, event);
+    }
+  byok_test_reply_add_chunk (reply, empties);
+  byok_test_reply_add_chunk (reply, dialect_stream_tail (dc->dialect));
+  byok_test_reply_add_chunk (reply, empties);
+  byok_test_reply_set_split (reply, 1);
+  byok_test_server_add_reply (f->server, "*", reply);
+
+  byok_client_set_max_attempts (f->client, 1);
+  result = run_dialect_chat (f, dc, NULL, TRUE, NULL);
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "Keep-alives are not answers.");
+  g_assert_cmpstr (f->text->str, ==, "Keep-alives are not answers.");
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  g_assert_cmpint (result->usage.output_tokens, ==, 7);
+}
+
+/* A server that streams without end: past BYOK_DIALECT_MAX_ANSWER_BYTES
+ * (the real 64 MiB) of text the answer fails as MALFORMED, and what
+ * arrived is kept. */
+static void
+test_dialect_answer_cap (Fixture       *f,
+                         gconstpointer  data)
+{
+  const DialectCase *dc = data;
+  const gsize piece_len = 1024 * 1024;
+  const guint n_pieces = BYOK_DIALECT_MAX_ANSWER_BYTES / piece_len + 4;
+  g_autofree char *piece = g_malloc (piece_len + 1);
+  g_autofree char *event = NULL;
+  g_autoptr(ByokChatResult) result = NULL;
+  ByokTestReply *reply = byok_test_reply_new (200);
+
+  memset (piece, 'a', piece_len);
+  piece[piece_len] = '\0';
+  event = dialect_text_event (dc->dialect, piece);
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  if (*dialect_stream_head (dc->dialect) != '\0')
+    byok_test_reply_add_chunk (reply, dialect_stream_head (dc->dialect));
+  for (guint i = 0; i < n_pieces; i++)
+    byok_test_reply_add_chunk (reply, event);
+  byok_test_reply_add_chunk (reply, dialect_stream_tail (dc->dialect));
+  byok_test_reply_set_delay_ms (reply, 0, 0);
+  byok_test_server_add_reply (f->server, "*", reply);
+
+  byok_client_set_max_attempts (f->client, 1);
+  result = run_dialect_chat (f, dc, NULL, TRUE, NULL);
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (result->error->message, "exceeded 64 MiB"));
+  g_assert_nonnull (strstr (result->error->message, "What arrived is kept"));
+  /* Every piece up to the one that crossed the cap, and no more. */
+  g_assert_cmpuint (result->text->len, ==, (BYOK_DIALECT_MAX_ANSWER_BYTES / piece_len + 1) * piece_len);
+  g_assert_cmpuint (f->text->len, ==, result->text->len);
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_ERROR);
+}
+
 /* ---- usage in every shape, through the client --------------------------- */
 
 typedef struct {
@@ -1753,6 +1933,22 @@ test_models_rejected (Fixture       *f,
   assert_no_key_in (error->message);
 }
 
+/* A listing nested 100,000 deep is refused before json-glib reads it. */
+static void
+test_models_nested (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *deep = byok_test_deep_json (100000);
+  g_autoptr(GPtrArray) models = NULL;
+  g_autoptr(GError) error = NULL;
+
+  byok_test_server_add_reply (f->server, "/moonshot/v1/models", byok_test_reply_new_json (200, deep));
+  models = run_list_models (f, "moonshot", &error);
+  g_assert_null (models);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "nested more than 256 levels"));
+}
+
 /* ---- key checks --------------------------------------------------------- */
 
 static gboolean
@@ -1884,6 +2080,7 @@ main (int    argc,
   ADD ("/client/models/gemini-pages", test_models_gemini_pages);
   ADD ("/client/models/openai-and-catalog", test_models_openai_and_catalog_only);
   ADD ("/client/models/rejected", test_models_rejected);
+  ADD ("/client/models/nested", test_models_nested);
   ADD ("/client/check-key/ok", test_check_key_ok);
   ADD ("/client/check-key/rejected", test_check_key_rejected);
   ADD ("/client/check-key/one-token-chat", test_check_key_one_token_chat);
@@ -1900,6 +2097,9 @@ main (int    argc,
         { "retry-after", test_dialect_retry_after },
         { "fallback", test_dialect_fallback },
         { "ten-mb", test_dialect_ten_mb },
+        { "nesting", test_dialect_nesting },
+        { "empty-events", test_dialect_empty_events },
+        { "answer-cap", test_dialect_answer_cap },
       };
 
       for (guint j = 0; j < G_N_ELEMENTS (per_dialect); j++)

@@ -8,12 +8,17 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "byok-attachment.h"
+#include "byok-catalog.h"
 #include "byok-chat-request.h"
 #include "byok-chat-result.h"
 #include "byok-dialect.h"
 #include "byok-dialect-private.h"
 #include "byok-error.h"
+#include "byok-json.h"
+#include "byok-pricing.h"
 #include "byok-sse.h"
+#include "byok-test-util.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                              */
@@ -207,18 +212,17 @@ stream_event_cb (const char  *event_name,
   return TRUE;
 }
 
-/* Plays a fixture through ByokSse and the dialect, in pieces of @piece
- * bytes (0: whole), as the client will; returns the result with its
- * error set the way the client sets it. */
+/* Plays @bytes through ByokSse and the dialect, in pieces of @piece bytes
+ * (0: whole), as the client will; returns the result with its error set
+ * the way the client sets it. */
 static ByokChatResult *
-play_stream (const char             *dialect_name,
-             const ByokErrorContext *ctx,
-             const char             *fixture,
-             gsize                   piece,
-             gboolean               *done_out)
+play_stream_bytes (const char             *dialect_name,
+                   const ByokErrorContext *ctx,
+                   GBytes                 *bytes,
+                   gsize                   piece,
+                   gboolean               *done_out)
 {
   const ByokDialect *dialect = byok_dialect_get (dialect_name);
-  g_autoptr(GBytes) bytes = load_fixture (dialect_name, fixture);
   g_autoptr(ByokSse) sse = byok_sse_new ();
   g_autoptr(GString) deltas = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
@@ -256,19 +260,32 @@ play_stream (const char             *dialect_name,
   return result;
 }
 
-/* Plays @fixture whole, byte by byte and in 7-byte pieces; all three give
+/* Plays a fixture, as play_stream_bytes(). */
+static ByokChatResult *
+play_stream (const char             *dialect_name,
+             const ByokErrorContext *ctx,
+             const char             *fixture,
+             gsize                   piece,
+             gboolean               *done_out)
+{
+  g_autoptr(GBytes) bytes = load_fixture (dialect_name, fixture);
+
+  return play_stream_bytes (dialect_name, ctx, bytes, piece, done_out);
+}
+
+/* Plays @bytes whole, byte by byte and in 7-byte pieces; all three give
  * the same result, which is returned. */
 static ByokChatResult *
-play_stream_every_way (const char             *dialect_name,
-                       const ByokErrorContext *ctx,
-                       const char             *fixture)
+play_bytes_every_way (const char             *dialect_name,
+                      const ByokErrorContext *ctx,
+                      GBytes                 *bytes)
 {
-  ByokChatResult *whole = play_stream (dialect_name, ctx, fixture, 0, NULL);
+  ByokChatResult *whole = play_stream_bytes (dialect_name, ctx, bytes, 0, NULL);
   gsize pieces[] = { 1, 7 };
 
   for (guint i = 0; i < G_N_ELEMENTS (pieces); i++)
     {
-      g_autoptr(ByokChatResult) other = play_stream (dialect_name, ctx, fixture, pieces[i], NULL);
+      g_autoptr(ByokChatResult) other = play_stream_bytes (dialect_name, ctx, bytes, pieces[i], NULL);
 
       g_assert_cmpstr (other->text->str, ==, whole->text->str);
       g_assert_cmpstr (other->reasoning->str, ==, whole->reasoning->str);
@@ -281,6 +298,17 @@ play_stream_every_way (const char             *dialect_name,
         g_assert_error (other->error, whole->error->domain, whole->error->code);
     }
   return whole;
+}
+
+/* Plays @fixture every way, as play_bytes_every_way(). */
+static ByokChatResult *
+play_stream_every_way (const char             *dialect_name,
+                       const ByokErrorContext *ctx,
+                       const char             *fixture)
+{
+  g_autoptr(GBytes) bytes = load_fixture (dialect_name, fixture);
+
+  return play_bytes_every_way (dialect_name, ctx, bytes);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1597,6 +1625,241 @@ test_errors_long_text_body (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Hostile answers                                                      */
+
+/* @n times @open, then @n times @close. */
+static char *
+nested (guint       n,
+        const char *open,
+        const char *close)
+{
+  GString *json = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (json, open);
+  for (guint i = 0; i < n; i++)
+    g_string_append (json, close);
+  return g_string_free (json, FALSE);
+}
+
+/* The depth gate: 256 levels pass, 257 do not; brackets in strings, after
+ * escaped quotes, do not count. */
+static void
+test_json_nesting_gate (void)
+{
+  g_autofree char *arrays_256 = nested (256, "[", "]");
+  g_autofree char *arrays_257 = nested (257, "[", "]");
+  g_autofree char *objects_257 = nested (257, "{\"a\":", "}");
+  g_autofree char *mixed_256 = nested (128, "{\"a\":[", "]}");
+  g_autofree char *brackets = nested (1000, "[", "");
+  g_autofree char *in_string = g_strdup_printf ("{\"a\":\"%s\",\"b\":\"\\\"%s\\\\\"}", brackets, brackets);
+  g_autofree char *deep = byok_test_deep_json (100000);
+  g_autoptr(JsonNode) ok = NULL;
+  g_autoptr(JsonNode) ok_strings = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (byok_json_nesting_ok (arrays_256, -1));
+  g_assert_false (byok_json_nesting_ok (arrays_257, -1));
+  g_assert_false (byok_json_nesting_ok (objects_257, -1));
+  g_assert_true (byok_json_nesting_ok (mixed_256, -1));
+  g_assert_true (byok_json_nesting_ok (in_string, -1));
+  g_assert_false (byok_json_nesting_ok (brackets, -1));
+  /* Only the first @len bytes count; unbalanced or cut text is json-glib's
+   * to refuse. */
+  g_assert_true (byok_json_nesting_ok (arrays_257, 256));
+  g_assert_true (byok_json_nesting_ok ("]]]}}}[[[", -1));
+  g_assert_true (byok_json_nesting_ok ("\"open string \\", -1));
+  g_assert_true (byok_json_nesting_ok ("", 0));
+
+  ok = byok_json_parse (mixed_256, strlen (mixed_256), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ok);
+  ok_strings = byok_json_parse (in_string, strlen (in_string), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ok_strings);
+
+  refused = byok_json_parse (deep, strlen (deep), &error);
+  g_assert_null (refused);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "256"));
+}
+
+/* Every other place that hands text to json-glib goes through the gate:
+ * a catalog file, prices and attached files read back from the database. */
+static void
+test_json_nesting_everywhere (void)
+{
+  g_autofree char *deep = byok_test_deep_json (100000);
+  g_autofree char *deep_array = nested (100000, "[", "]");
+  g_autoptr(ByokCatalog) catalog = NULL;
+  g_autoptr(GPtrArray) attachments = NULL;
+  g_autoptr(GError) error = NULL;
+  ByokPrice price;
+
+  catalog = byok_catalog_new_from_data (deep, -1, &error);
+  g_assert_null (catalog);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  g_assert_false (byok_price_from_json_string (deep, &price, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  byok_price_init_flat (&price, 1.0, 0.5, 1.25, 2.0);
+  g_assert_false (byok_price_set_tiers_from_json (&price, deep_array, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  attachments = byok_attachments_from_json (deep_array, &error);
+  g_assert_null (attachments);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE);
+}
+
+/* The event stream @bytes with one more event, of @data, before the
+ * line that starts with @before. */
+static GBytes *
+insert_event (GBytes     *bytes,
+              const char *before,
+              const char *data)
+{
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  const char *at = strstr (text, before);
+  GString *out = g_string_new (NULL);
+
+  g_assert_nonnull (at);
+  g_string_append_len (out, text, at - text);
+  g_string_append_printf (out, "data: %s\n\n", data);
+  g_string_append (out, at);
+  return g_string_free_to_bytes (out);
+}
+
+typedef struct {
+  const char *dialect;
+  const char *fixture;
+  const char *before;      /* the deep event goes before this line */
+  const char *text_kept;
+} NestingCase;
+
+/* JSON nested 100,000 deep in one event of a stream, in a whole answer or
+ * in an error body, in each dialect: refused as MALFORMED before json-glib
+ * reads it (it used to overflow the stack), the text before it kept, an
+ * error body classified by its status. Streams are cut every way. */
+static void
+test_nesting_per_dialect (void)
+{
+  const NestingCase cases[] = {
+    { "openai", "openai-stream.sse", "data:   {  \"obfuscation\"", "The capital" },
+    { "anthropic", "stream-thinking.sse", "event: ping\ndata: {\"type\": \"ping\"}\n\nevent: content_block_delta\n"
+      "data: {\"type\":\"content_block_delta\",\"index\":1", "2 + 2 = 4" },
+    { "gemini", "stream-thoughts.sse", "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \" of", "Paris is the capital" },
+  };
+  g_autofree char *deep = byok_test_deep_json (100000);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const NestingCase *c = &cases[i];
+      const ByokDialect *dialect = byok_dialect_get (c->dialect);
+      ByokErrorContext ctx = { c->dialect, "Hostile", "m", NULL };
+      g_autoptr(GBytes) fixture = load_fixture (c->dialect, c->fixture);
+      g_autoptr(GBytes) stream = insert_event (fixture, c->before, deep);
+      g_autoptr(ByokChatResult) streamed = play_bytes_every_way (c->dialect, &ctx, stream);
+      g_autoptr(ByokChatResult) whole = byok_chat_result_new ("x", "m");
+      g_autoptr(GError) error = NULL;
+      const guint statuses[] = { 200, 400, 500 };
+      const int codes[] = { BYOK_ERROR_MALFORMED, BYOK_ERROR_BAD_REQUEST, BYOK_ERROR_SERVER };
+
+      g_assert_error (streamed->error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+      g_assert_nonnull (strstr (streamed->error->message, "Hostile sent JSON nested more than 256 levels"));
+      g_assert_cmpstr (streamed->text->str, ==, c->text_kept);
+      g_assert_cmpint (streamed->finish_reason, ==, BYOK_FINISH_ERROR);
+
+      g_assert_false (byok_dialect_parse_response (dialect, &ctx, deep, strlen (deep), whole, &error));
+      g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+      g_assert_nonnull (strstr (error->message, "nested more than 256 levels"));
+
+      for (guint j = 0; j < G_N_ELEMENTS (statuses); j++)
+        {
+          g_autoptr(GError) classified = byok_dialect_classify_error (dialect, &ctx, statuses[j], NULL, NULL, NULL,
+                                                                      deep, strlen (deep), NULL);
+
+          g_assert_error (classified, BYOK_ERROR, codes[j]);
+        }
+    }
+}
+
+/* An event with empty data — a bare "data" line, "data:", "data: ",
+ * between every two events and after the last — is no message: each
+ * dialect reads the stream as if it were not there, cut every way. */
+static void
+test_stream_empty_data (void)
+{
+  const struct {
+    const char *dialect;
+    const char *plain;
+    const char *with_empty;
+  } cases[] = {
+    { "openai", "openai-stream.sse", "openai-empty-data.sse" },
+    { "anthropic", "stream-thinking.sse", "stream-empty-data.sse" },
+    { "gemini", "stream-thoughts.sse", "stream-empty-data.sse" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      ByokErrorContext ctx = { cases[i].dialect, "X", "m", NULL };
+      g_autoptr(ByokChatResult) plain = play_stream_every_way (cases[i].dialect, &ctx, cases[i].plain);
+      g_autoptr(ByokChatResult) empty = play_stream_every_way (cases[i].dialect, &ctx, cases[i].with_empty);
+
+      g_assert_no_error (plain->error);
+      g_assert_no_error (empty->error);
+      g_assert_cmpstr (empty->text->str, ==, plain->text->str);
+      g_assert_cmpstr (empty->reasoning->str, ==, plain->reasoning->str);
+      g_assert_cmpint (empty->finish_reason, ==, plain->finish_reason);
+      g_assert_true (byok_usage_equal (&empty->usage, &plain->usage));
+      g_assert_cmpuint (plain->text->len, >, 0);
+    }
+}
+
+/* The cap counts text and reasoning together; crossing it fails the
+ * stream as MALFORMED, keeping what arrived; events after are ignored.
+ * (The real 64 MiB is streamed by test-client's answer-cap tests.) */
+static void
+test_stream_answer_cap (void)
+{
+  g_autoptr(GBytes) bytes = load_fixture ("openai", "deepseek-stream.sse");
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(ByokSse) sse = byok_sse_new ();
+  g_autoptr(ByokDialectStream) stream = byok_dialect_stream_new (byok_dialect_get ("openai"), NULL);
+  g_autoptr(ByokChatResult) result = byok_chat_result_new ("deepseek", "deepseek-reasoner");
+  g_autoptr(GError) error = NULL;
+  const char *reasoning = "9.11 and 9.8: compare 0.80 with 0.11.";
+  gboolean done = FALSE;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  guint i;
+
+  g_assert_cmpuint (stream->max_answer_bytes, ==, 64 * 1024 * 1024);
+  /* All the reasoning fits; the first text beyond it does not. */
+  stream->max_answer_bytes = strlen (reasoning) + 1;
+  byok_sse_feed (sse, data, len, collect_event_data, events, NULL);
+  for (i = 0; i < events->len; i++)
+    if (!byok_dialect_stream_parse_event (stream, NULL, g_ptr_array_index (events, i), result, &done, &error))
+      break;
+
+  g_assert_cmpuint (i, <, events->len);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "exceeded"));
+  g_assert_nonnull (strstr (error->message, "What arrived is kept"));
+  g_assert_cmpstr (result->reasoning->str, ==, reasoning);
+  g_assert_cmpuint (result->text->len, >, 0);
+  g_assert_false (byok_dialect_stream_is_complete (stream));
+  g_clear_error (&error);
+  g_assert_true (byok_dialect_stream_parse_event (stream, NULL, g_ptr_array_index (events, events->len - 1),
+                                                  result, &done, &error));
+  g_assert_no_error (error);
+}
+
+/* ------------------------------------------------------------------ */
 /* Results and requests                                                 */
 
 static void
@@ -1657,6 +1920,11 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/dialects/lookup", test_lookup);
+  g_test_add_func ("/dialects/hostile/json-nesting-gate", test_json_nesting_gate);
+  g_test_add_func ("/dialects/hostile/json-nesting-everywhere", test_json_nesting_everywhere);
+  g_test_add_func ("/dialects/hostile/nesting-per-dialect", test_nesting_per_dialect);
+  g_test_add_func ("/dialects/hostile/empty-data", test_stream_empty_data);
+  g_test_add_func ("/dialects/hostile/answer-cap", test_stream_answer_cap);
   g_test_add_func ("/dialects/chat-paths", test_chat_paths);
   g_test_add_func ("/dialects/body/openai", test_openai_body);
   g_test_add_func ("/dialects/body/anthropic", test_anthropic_body);

@@ -284,7 +284,7 @@ byok_attachments_from_json (const char  *json,
     return NULL;
 
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, json, -1, &parse_error) ||
+  if (!byok_json_load (parser, json, -1, &parse_error) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_ARRAY (root))
     {
       g_set_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE,

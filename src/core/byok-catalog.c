@@ -9,6 +9,7 @@
 #include "byok-catalog.h"
 #include "byok-catalog-private.h"
 #include "byok-error.h"
+#include "byok-json.h"
 
 #define CATALOG_VERSION 1
 
@@ -509,7 +510,7 @@ load_data (ByokCatalog  *self,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error) ||
+  if (!byok_json_load (parser, data, length, &local_error) ||
       !load_root (self, json_parser_get_root (parser), &local_error))
     {
       g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,

@@ -50,6 +50,10 @@ struct _ByokDialectStream
    * byok-dialect-openai.c (tests and fuzzing compare the two). */
   gboolean           no_fast_path;
 
+  /* The cap on text plus reasoning: BYOK_DIALECT_MAX_ANSWER_BYTES, which
+   * tests may lower. */
+  gsize              max_answer_bytes;
+
   /* Anthropic: usage arrives in parts, in message_start and message_delta. */
   gint64             input_tokens;
   gint64             cache_read_tokens;

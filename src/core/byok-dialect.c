@@ -134,7 +134,7 @@ looks_like_html (const char *data,
  * byok_dialect_parse_json:
  * Parses a response body or event, with MALFORMED errors that name the
  * provider and say what was wrong: empty, not UTF-8, a web page, or JSON
- * that is invalid or cut short.
+ * that is invalid, cut short or nested too deep.
  */
 JsonNode *
 byok_dialect_parse_json (const ByokErrorContext  *ctx,
@@ -171,6 +171,14 @@ byok_dialect_parse_json (const ByokErrorContext  *ctx,
     }
 
   root = byok_json_parse (data, len, &local_error);
+  if (root == NULL && !byok_json_nesting_ok (data, (gssize) len))
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
+                   _("%s sent JSON nested more than %u levels deep, which is no "
+                     "answer: Byok stopped reading it. What arrived before it is kept."),
+                   name, BYOK_JSON_MAX_DEPTH);
+      return NULL;
+    }
   if (root == NULL)
     {
       g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
@@ -325,6 +333,7 @@ byok_dialect_stream_new (const ByokDialect      *self,
   stream->ctx.model = stream->model;
   stream->ctx.known_models = (const char * const *) stream->known_models;
   stream->ctx.secret = stream->secret;
+  stream->max_answer_bytes = BYOK_DIALECT_MAX_ANSWER_BYTES;
   return stream;
 }
 
@@ -341,6 +350,14 @@ byok_dialect_stream_free (ByokDialectStream *stream)
   g_free (stream);
 }
 
+static gboolean
+is_blank (const char *data)
+{
+  while (g_ascii_isspace (*data))
+    data++;
+  return *data == '\0';
+}
+
 /**
  * byok_dialect_stream_parse_event:
  * @stream: the stream's state
@@ -355,7 +372,10 @@ byok_dialect_stream_free (ByokDialectStream *stream)
  * @error: a failure reported inside the stream (an `{"error": …}` event,
  *   Anthropic's `error` event), classified; or MALFORMED data
  *
- * Events after the end or after a failure are ignored.
+ * Events after the end or after a failure are ignored, and so are events
+ * whose data is empty or only white space. An answer whose text and
+ * reasoning grow past %BYOK_DIALECT_MAX_ANSWER_BYTES fails as
+ * %BYOK_ERROR_MALFORMED.
  *
  * Returns: FALSE with @error on a failure; text that arrived is kept.
  */
@@ -381,11 +401,37 @@ byok_dialect_stream_parse_event (ByokDialectStream  *stream,
       return TRUE;
     }
 
+  /* An event with empty data (a bare "data" line, or "data:") is no
+   * message of the provider's: a keep-alive at most. The event-stream
+   * rules dispatch it; every API's stream is JSON events, so it is
+   * skipped here, where "no JSON" would otherwise end the answer. */
+  if (is_blank (data))
+    {
+      if (done != NULL)
+        *done = FALSE;
+      return TRUE;
+    }
+
   if (!stream->dialect->parse_event (stream, event_name, data, result, &local_done, error))
     {
       stream->failed = TRUE;
       if (done != NULL)
         *done = FALSE;
+      return FALSE;
+    }
+
+  /* One event is at most 16 MiB (byok-sse.c); the answer as a whole is
+   * capped here, so that a server cannot stream without end into memory. */
+  if (result->text->len + result->reasoning->len > stream->max_answer_bytes)
+    {
+      stream->failed = TRUE;
+      if (done != NULL)
+        *done = FALSE;
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
+                   _("The answer from %s exceeded %u MiB of text, far more than any "
+                     "answer: Byok stopped reading it. What arrived is kept."),
+                   byok_dialect_ctx_provider_name (&stream->ctx),
+                   (guint) (stream->max_answer_bytes / (1024 * 1024)));
       return FALSE;
     }
 

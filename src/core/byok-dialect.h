@@ -28,6 +28,10 @@
 
 G_BEGIN_DECLS
 
+/* The most text plus reasoning one answer may stream: far beyond any
+ * model's output, far below what would exhaust memory. */
+#define BYOK_DIALECT_MAX_ANSWER_BYTES ((gsize) 64 * 1024 * 1024)
+
 typedef struct _ByokDialect       ByokDialect;
 typedef struct _ByokDialectStream ByokDialectStream;
 

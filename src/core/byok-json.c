@@ -54,6 +54,90 @@ node_is_utf8 (JsonNode *node)
 }
 
 /**
+ * byok_json_nesting_ok:
+ * @data: JSON text, not necessarily valid, nor nul-terminated
+ * @len: its length, or -1 if it is nul-terminated
+ *
+ * json-glib reads nested arrays and objects by recursion: a document
+ * nested 100,000 deep overflows the stack inside it. This scanner, which
+ * knows strings and their escapes and nothing else, runs before it and
+ * says whether any array or object lies deeper than %BYOK_JSON_MAX_DEPTH.
+ * It does not check that @data is JSON: json-glib does that next.
+ *
+ * Returns: whether @data may be given to json-glib.
+ */
+gboolean
+byok_json_nesting_ok (const char *data,
+                      gssize      len)
+{
+  const char *p = data;
+  const char *end;
+  guint depth = 0;
+
+  if (data == NULL)
+    return TRUE;
+  end = data + (len < 0 ? strlen (data) : (gsize) len);
+
+  while (p < end)
+    {
+      switch (*p++)
+        {
+        case '[':
+        case '{':
+          if (++depth > BYOK_JSON_MAX_DEPTH)
+            return FALSE;
+          break;
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+        case '"':
+          /* To the closing quote; a backslash escapes the byte after it. */
+          while (p < end && *p != '"')
+            p += (*p == '\\' && end - p >= 2) ? 2 : 1;
+          if (p < end)
+            p++;
+          break;
+        default:
+          break;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * byok_json_load:
+ * @parser: a parser
+ * @data: JSON text from outside: a provider, a file, a database column
+ * @len: its length, or -1 if it is nul-terminated
+ *
+ * The one way Byok hands text to json-glib: json_parser_load_from_data()
+ * behind byok_json_nesting_ok(). Every parse in Byok goes through here.
+ *
+ * Returns: FALSE with %BYOK_ERROR_MALFORMED (nested too deep) or json-glib's
+ *   own error (not JSON)
+ */
+gboolean
+byok_json_load (JsonParser  *parser,
+                const char  *data,
+                gssize       len,
+                GError     **error)
+{
+  g_return_val_if_fail (JSON_IS_PARSER (parser), FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+
+  if (!byok_json_nesting_ok (data, len))
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
+                   _("The JSON is nested more than %u levels deep; Byok does not read it."),
+                   BYOK_JSON_MAX_DEPTH);
+      return FALSE;
+    }
+  return json_parser_load_from_data (parser, data, len, error);
+}
+
+/**
  * byok_json_parse:
  * @data: the bytes of one JSON document, not necessarily nul-terminated
  * @len: their length
@@ -63,7 +147,8 @@ node_is_utf8 (JsonNode *node)
  * its escapes are decoded: a lone surrogate ("\ud83d") is refused.
  *
  * Returns: (transfer full): the root node, or NULL with a
- *   %BYOK_ERROR_MALFORMED error (invalid UTF-8, empty, truncated or not JSON).
+ *   %BYOK_ERROR_MALFORMED error (invalid UTF-8, empty, truncated, not JSON,
+ *   or nested deeper than %BYOK_JSON_MAX_DEPTH).
  */
 JsonNode *
 byok_json_parse (const char  *data,
@@ -89,8 +174,13 @@ byok_json_parse (const char  *data,
     }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
+  if (!byok_json_load (parser, data, (gssize) len, &local_error))
     {
+      if (local_error->domain == BYOK_ERROR)   /* nested too deep */
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
       g_debug ("Invalid JSON: %s", local_error->message);
       g_set_error_literal (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
                            _("The response is not valid JSON, or it was cut short."));

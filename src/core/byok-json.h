@@ -10,6 +10,16 @@
 
 G_BEGIN_DECLS
 
+/* How deep arrays and objects may nest in JSON Byok reads: far more than
+ * any API sends, far less than what overflows json-glib's recursion. */
+#define BYOK_JSON_MAX_DEPTH 256
+
+gboolean     byok_json_nesting_ok         (const char  *data,
+                                           gssize       len);
+gboolean     byok_json_load               (JsonParser  *parser,
+                                           const char  *data,
+                                           gssize       len,
+                                           GError     **error);
 JsonNode    *byok_json_parse              (const char  *data,
                                            gsize        len,
                                            GError     **error);

@@ -8,6 +8,7 @@
 #include "byok-catalog.h"
 #include "byok-catalog-private.h"
 #include "byok-error.h"
+#include "byok-json.h"
 #include "byok-pricing.h"
 
 /* ByokPrice ---------------------------------------------------------------- */
@@ -539,7 +540,7 @@ byok_price_from_json_string (const char  *json,
   g_return_val_if_fail (price != NULL, FALSE);
 
   byok_price_init (price);
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, &local_error))
+  if (json == NULL || !byok_json_load (parser, json, -1, &local_error))
     {
       g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
                    _("A stored price is not valid JSON (%s). Set the price again."),
@@ -616,7 +617,7 @@ byok_price_set_tiers_from_json (ByokPrice   *price,
       price->n_tiers = 0;
       return TRUE;
     }
-  if (!json_parser_load_from_data (parser, json, -1, &local_error))
+  if (!byok_json_load (parser, json, -1, &local_error))
     {
       g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
                    _("Stored price tiers are not valid JSON (%s). Set the price again."),
