@@ -1192,6 +1192,150 @@ test_pane_scrolled (void)
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
 
+/* The controller of @type on @widget. */
+static GtkEventController *
+controller_of (GtkWidget *widget,
+               GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;
+    }
+  return NULL;
+}
+
+/* Where the middle of the first character of @text is, in the view's
+ * widget coordinates. */
+static void
+point_at (ByokMarkdownView *view,
+          const char       *text,
+          double           *x,
+          double           *y)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  g_autofree char *slice = buffer_slice (view);
+  const char *found = strstr (slice, text);
+  GtkTextIter iter;
+  GdkRectangle rect;
+  int wx, wy;
+
+  g_assert_nonnull (found);
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, g_utf8_pointer_to_offset (slice, found));
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (view), &iter, &rect);
+  gtk_text_view_buffer_to_window_coords (GTK_TEXT_VIEW (view), GTK_TEXT_WINDOW_WIDGET,
+                                         rect.x + MAX (rect.width / 2, 1), rect.y + rect.height / 2, &wx, &wy);
+  *x = wx;
+  *y = wy;
+}
+
+/* Links in a model's answer: only http, https and mailto are links —
+ * tagged, clickable, their target the tooltip; file:, smb:, javascript:
+ * and an application's own scheme stay plain text, which a click does not
+ * open. */
+static void
+test_link_schemes (void)
+{
+  static const struct {
+    const char *text;
+    const char *url;     /* NULL: not a link */
+  } links[] = {
+    { "webpage", "https://example.com/a" },
+    { "plainweb", "http://example.com/b" },
+    { "upper", "HTTPS://EXAMPLE.COM/C" },
+    { "mailme", "mailto:someone@example.com" },
+    { "someone@example.org", "mailto:someone@example.org" },
+    { "www.example.net", "http://www.example.net" },
+    { "passwords", NULL },
+    { "share", NULL },
+    { "script", NULL },
+    { "handler", NULL },
+    { "nowhere", NULL },
+    { "file:///etc/hosts", NULL },
+    { "picture", NULL },
+    { "bold-file", NULL },
+  };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *widget = byok_markdown_view_new ();
+  ByokMarkdownView *view = BYOK_MARKDOWN_VIEW (widget);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkEventController *click;
+  GtkEventController *motion;
+  g_autofree char *slice = NULL;
+  g_autofree char *clicked = NULL;
+
+  gtk_window_set_child (GTK_WINDOW (window), widget);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 400);
+  byok_markdown_view_set_text (view,
+                               "[webpage](https://example.com/a) [plainweb](http://example.com/b) "
+                               "[upper](HTTPS://EXAMPLE.COM/C) [mailme](mailto:someone@example.com) "
+                               "someone@example.org www.example.net\n\n"
+                               "[passwords](file:///etc/passwd) [share](smb://server/share) "
+                               "[script](javascript:alert(1)) [handler](custom-scheme:run?x=1) "
+                               "[nowhere](relative/path) <file:///etc/hosts> ![picture](file:///tmp/x.png) "
+                               "**[bold-file](file:///etc/shadow)**");
+  gtk_window_present (GTK_WINDOW (window));
+  for (int i = 0; i < 4; i++)
+    wait_for_paint (window);
+
+  /* The text is there, the Markdown gone, whatever the scheme. */
+  slice = buffer_slice (view);
+  g_assert_cmpstr (slice, ==,
+                   "webpage plainweb upper mailme someone@example.org www.example.net\n\n"
+                   "passwords share script handler nowhere file:///etc/hosts picture bold-file");
+
+  click = controller_of (widget, GTK_TYPE_GESTURE_CLICK);
+  motion = controller_of (widget, GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  g_assert_nonnull (click);
+  g_assert_nonnull (motion);
+  g_signal_connect (view, "activate-link", G_CALLBACK (activate_link_cb), &clicked);
+
+  for (guint i = 0; i < G_N_ELEMENTS (links); i++)
+    {
+      GtkTextIter iter;
+      g_autofree char *tags = NULL;
+      double x, y;
+
+      g_test_message ("%s", links[i].text);
+      gtk_text_buffer_get_iter_at_offset (buffer, &iter,
+                                          g_utf8_pointer_to_offset (slice, strstr (slice, links[i].text)) + 1);
+
+      /* Tagged as a link (coloured, underlined, with its URL), or not at all. */
+      g_assert_cmpstr (byok_markdown_view_get_url_at (view, &iter), ==, links[i].url);
+      tags = tags_at (view, &iter);
+      if (links[i].url == NULL)
+        g_assert_null (strstr (tags, "link:"));
+
+      /* A click opens it, or nothing. */
+      point_at (view, links[i].text, &x, &y);
+      g_clear_pointer (&clicked, g_free);
+      g_signal_emit_by_name (click, "released", 1, x, y);
+      g_assert_cmpstr (clicked, ==, links[i].url);
+
+      /* Hovering shows where it goes, and the hand; or neither. */
+      g_signal_emit_by_name (motion, "motion", x, y);
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (widget), ==, links[i].url);
+      g_assert_cmpstr (gtk_widget_get_cursor (widget) != NULL ? gdk_cursor_get_name (gtk_widget_get_cursor (widget)) : NULL,
+                       ==, links[i].url != NULL ? "pointer" : "text");
+    }
+  g_signal_emit_by_name (motion, "leave");
+  g_assert_null (gtk_widget_get_tooltip_text (widget));
+
+  g_assert_true (byok_markdown_url_is_openable ("https://example.com"));
+  g_assert_true (byok_markdown_url_is_openable ("MailTo:x@example.com"));
+  g_assert_false (byok_markdown_url_is_openable ("file:///etc/passwd"));
+  g_assert_false (byok_markdown_url_is_openable ("ftp://example.com"));
+  g_assert_false (byok_markdown_url_is_openable ("https"));
+  g_assert_false (byok_markdown_url_is_openable (""));
+  g_assert_false (byok_markdown_url_is_openable (NULL));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_window (void)
 {
@@ -1470,6 +1614,7 @@ main (int argc, char **argv)
   g_test_add_func ("/markdown/preload", test_preload);
   g_test_add_func ("/markdown/dark-style", test_dark_style);
   g_test_add_func ("/markdown/activate-link", test_activate_link_signal);
+  g_test_add_func ("/markdown/link-schemes", test_link_schemes);
   g_test_add_func ("/markdown/splitter", test_splitter);
   g_test_add_func ("/markdown/open-fence", test_open_fence);
   g_test_add_func ("/markdown/window", test_window);

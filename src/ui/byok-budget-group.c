@@ -15,6 +15,7 @@
 
 #include "byok-budget-group.h"
 #include "byok-format.h"
+#include "byok-plain-text.h"
 
 struct _ByokBudgetGroup
 {
@@ -43,7 +44,7 @@ show_toast (ByokBudgetGroup *self,
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
   if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), byok_toast_new_plain (message));
   else
     g_warning ("%s", message);
 }
@@ -184,6 +185,8 @@ add_provider_row (ByokBudgetGroup *self,
   GtkWidget *spin = gtk_spin_button_new_with_range (0, 1000000, 5);
   g_autofree char *label = NULL;
 
+  /* A custom provider's name is the person's words, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), byok_provider_get_name (provider));
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 2);
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);

@@ -15,6 +15,7 @@
 #include "byok-error.h"
 #include "byok-format.h"
 #include "byok-message-row.h"
+#include "byok-plain-text.h"
 
 /* How many of the newest messages the list holds when a conversation
  * opens, and how many more it takes each time the user nears its top. */
@@ -42,7 +43,7 @@ void
 byok_chat_page_toast (ByokChatPage *self,
                       const char   *text)
 {
-  AdwToast *toast = adw_toast_new (text);
+  AdwToast *toast = byok_toast_new_plain (text);
 
   adw_toast_set_timeout (toast, 5);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -1239,7 +1240,7 @@ delete_action (GtkWidget  *widget,
   title = byok_conversation_dup_display_title (conversation);
   /* Translators: a toast after deleting a conversation; %s is its title */
   text = g_strdup_printf (_("“%s” deleted"), title);
-  toast = adw_toast_new (text);
+  toast = byok_toast_new_plain (text);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   /* The snapshot lives while the undo is offered. */

@@ -1048,14 +1048,26 @@ click_released_cb (GtkGestureClick  *gesture,
     g_signal_emit (self, signals[ACTIVATE_LINK], 0, url, &handled);
 }
 
+/* Over a link: the hand, and where it goes as the tooltip, so that the
+ * target is seen before the click. */
 static void
 motion_cb (GtkEventControllerMotion *controller,
            double                    x,
            double                    y,
            ByokMarkdownView         *self)
 {
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self),
-                                   url_at_point (self, x, y) != NULL ? "pointer" : "text");
+  const char *url = url_at_point (self, x, y);
+
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), url != NULL ? "pointer" : "text");
+  if (g_strcmp0 (url, gtk_widget_get_tooltip_text (GTK_WIDGET (self))) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), url);
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller,
+          ByokMarkdownView         *self)
+{
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
 }
 
 static gboolean
@@ -1064,6 +1076,13 @@ real_activate_link (ByokMarkdownView *self,
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
+  /* Only web pages and mail: the buffer has no other links, and nothing
+   * else may open one. */
+  if (!byok_markdown_url_is_openable (url))
+    {
+      g_debug ("not opening a link of another scheme");
+      return TRUE;
+    }
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, url, GDK_CURRENT_TIME);
   G_GNUC_END_IGNORE_DEPRECATIONS
@@ -1321,8 +1340,10 @@ byok_markdown_view_class_init (ByokMarkdownViewClass *klass)
    * ByokMarkdownView::activate-link:
    * @url: the link's URL
    *
-   * A link was clicked. The default handler opens it with gtk_show_uri();
-   * return %TRUE from a handler to do something else.
+   * A link was clicked. The default handler opens it with gtk_show_uri()
+   * if its scheme is http, https or mailto (no other link is in the
+   * buffer), and ignores it otherwise; return %TRUE from a handler to do
+   * something else.
    *
    * Returns: %TRUE if the link was handled
    */
@@ -1376,6 +1397,7 @@ byok_markdown_view_init (ByokMarkdownView *self)
 
   motion = gtk_event_controller_motion_new ();
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 }
 

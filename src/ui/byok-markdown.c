@@ -691,6 +691,29 @@ leave_block (MD_BLOCKTYPE  type,
   return 0;
 }
 
+/**
+ * byok_markdown_url_is_openable:
+ * @url: a link's target, as the Markdown wrote it
+ *
+ * Text from a model is not trusted: a click may open only a web page or
+ * a new mail (http, https, mailto; the scheme in any case), never a file,
+ * a network share, a script or whatever else a scheme handler does.
+ *
+ * Returns: whether a link to @url may be shown and opened
+ */
+gboolean
+byok_markdown_url_is_openable (const char *url)
+{
+  static const char * const allowed[] = { "http", "https", "mailto", NULL };
+  g_autofree char *scheme = url != NULL ? g_uri_parse_scheme (url) : NULL;
+
+  if (scheme == NULL)
+    return FALSE;
+  for (char *c = scheme; *c != '\0'; c++)
+    *c = g_ascii_tolower (*c);
+  return g_strv_contains (allowed, scheme);
+}
+
 static int
 enter_span (MD_SPANTYPE  type,
             void        *detail,
@@ -734,6 +757,13 @@ enter_span (MD_SPANTYPE  type,
 
       g_free (span.url);
       span.url = full;
+    }
+  /* A link the model wrote to a file, a share, a script or an app's own
+   * scheme is no link: its text stays plain. */
+  if (span.url != NULL && !byok_markdown_url_is_openable (span.url))
+    {
+      g_clear_pointer (&span.url, g_free);
+      span.tag = "";
     }
   g_array_append_val (r->open_spans, span);
   return 0;

@@ -17,7 +17,9 @@
  * Tag names (ByokMarkdownSpan.tag): "h1"…"h6", "strong", "emphasis",
  * "strikethrough", "code" (inline), "quote" (the text of block quotes),
  * "indent-N" (N ≥ 1: lines inside N levels of lists and quotes), "table",
- * "table-header", "rule", "gap". Links have tag NULL and their URL.
+ * "table-header", "rule", "gap". Links have tag NULL and their URL; only
+ * http, https and mailto links are links (byok_markdown_url_is_openable()),
+ * the text of any other is plain.
  *
  * Streaming: ByokMarkdownSplitter finds where a top-level block starts
  * for sure (a line at column 0 after a blank line, outside a code fence,
@@ -67,6 +69,7 @@ ByokMarkdownRender *byok_markdown_render_copy_tail   (const ByokMarkdownRender *
                                                       int                       char_offset,
                                                       guint                     first_span,
                                                       guint                     first_code_block);
+gboolean            byok_markdown_url_is_openable    (const char               *url);
 gboolean            byok_markdown_span_equal         (const ByokMarkdownSpan   *a,
                                                       const ByokMarkdownSpan   *b);
 

@@ -131,8 +131,9 @@ rebuild (ByokPreferencesWindow *self)
       g_autofree char *down = g_strdup_printf (_("Move %s down"), name);
       g_autofree char *remove = g_strdup_printf (_("Remove %s"), name);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      /* Markup off first: a title read as markup even once warns. */
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                    provider != NULL ? byok_provider_get_name (provider) : provider_id);
       gtk_widget_add_css_class (number, "dim-label");

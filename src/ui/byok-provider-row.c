@@ -419,6 +419,9 @@ new_key_row (ByokProviderRow *self,
     g_ptr_array_add (parts, g_strdup (check->message));
   subtitle = join_parts (parts);
 
+  /* The key's name is the person's, the check's message the server's:
+   * neither is markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);

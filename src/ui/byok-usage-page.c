@@ -25,6 +25,7 @@
 #include "byok-cost-chart.h"
 #include "byok-format.h"
 #include "byok-price-table.h"
+#include "byok-plain-text.h"
 #include "byok-summary-card.h"
 #include "byok-usage-breakdown.h"
 #include "byok-what-if-list.h"
@@ -113,7 +114,7 @@ static void
 show_toast_text (ByokUsagePage *self,
                  const char    *text)
 {
-  show_toast (self, adw_toast_new (text));
+  show_toast (self, byok_toast_new_plain (text));
 }
 
 /* Periods --------------------------------------------------------------- */
@@ -686,7 +687,7 @@ budget_alert_cb (ByokEngine    *engine,
     g_application_send_notification (app, id, notification);
   g_debug ("budget alert for %s at %u%%", scope, percent);
 
-  toast = adw_toast_new (title);
+  toast = byok_toast_new_plain (title);
   adw_toast_set_priority (toast, percent >= 100 ? ADW_TOAST_PRIORITY_HIGH : ADW_TOAST_PRIORITY_NORMAL);
   adw_toast_set_timeout (toast, percent >= 100 ? 0 : 8);
   adw_toast_set_button_label (toast, _("Show Usage"));

@@ -91,8 +91,9 @@ make_row (ByokWhatIfList      *self,
       g_string_append_printf (subtitle, _("context of %s is too small for your largest prompt"), window);
     }
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (action_row), row->name);
+  /* Markup off first: a title read as markup even once warns. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (action_row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (action_row), row->name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (action_row), subtitle->str);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (action_row), 2);
 

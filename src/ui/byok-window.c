@@ -9,6 +9,7 @@
 #include "byok-chat-page.h"
 #include "byok-markdown-view.h"
 #include "byok-preferences-window.h"
+#include "byok-plain-text.h"
 #include "byok-providers-page.h"
 #include "byok-usage-page.h"
 #include "byok-engine.h"
@@ -154,7 +155,7 @@ show_toast_action (GtkWidget  *widget,
   ByokWindow *self = BYOK_WINDOW (widget);
 
   adw_toast_overlay_add_toast (self->toast_overlay,
-                               adw_toast_new (g_variant_get_string (parameter, NULL)));
+                               byok_toast_new_plain (g_variant_get_string (parameter, NULL)));
 }
 
 static void

@@ -1,0 +1,420 @@
+/* test-hostile-text.c — text from servers and from people is shown as it
+ * is written, under Xvfb, in the real window with a real engine, keyring
+ * and provider test server. "<b>&<a href=…>" in an error message from the
+ * server, a key's name, a conversation title, a model name and a file name
+ * reads back from the labels exactly as it was sent, and no label anywhere
+ * holds a link: nothing of it is read as Pango markup. Every row of the
+ * window has markup off.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "byok-chat-page.h"
+#include "byok-composer.h"
+#include "byok-model-picker.h"
+#include "byok-preferences-window.h"
+#include "byok-provider-row.h"
+#include "byok-providers-page.h"
+#include "byok-test-server.h"
+#include "byok-window.h"
+
+/* What a hostile server or a careless person writes. */
+#define HOSTILE      "<b>&<a href=\"file:///etc/passwd\">open me</a>"
+#define HOSTILE_LINK "See <a href=\"file:///etc/passwd\">the docs</a> & retry"
+/* A file's name cannot hold "/". */
+#define HOSTILE_FILE "<b>&<a href=smb:x>.png"
+
+#define KEY "sk-test-fake-hostile-0123456789abcdefghij"
+
+typedef struct {
+  char           *dir;
+  ByokTestServer *server;
+  ByokEngine     *engine;
+  GtkWidget      *window;
+} Fixture;
+
+/* ---- main loop and widgets ----------------------------------------------- */
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+timed_out_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (30, timed_out_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("timed out waiting for %s", what);
+  g_source_remove (id);
+}
+
+static void
+iterate (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_descendant (c, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* A label under @widget whose visible text — what a person reads, after
+ * any markup — holds @text (is @text, when @whole). */
+static GtkLabel *
+find_text (GtkWidget  *widget,
+           const char *text,
+           gboolean    whole)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      const char *shown = gtk_label_get_text (GTK_LABEL (widget));
+
+      if (shown != NULL && (whole ? g_str_equal (shown, text) : strstr (shown, text) != NULL))
+        return GTK_LABEL (widget);
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkLabel *found = find_text (c, text, whole);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct {
+  GtkWidget  *root;
+  const char *text;
+  gboolean    whole;
+} TextWait;
+
+static gboolean
+text_shown (gpointer data)
+{
+  TextWait *w = data;
+
+  return find_text (w->root, w->text, w->whole) != NULL;
+}
+
+static void
+wait_for_text (GtkWidget  *root,
+               const char *text,
+               gboolean    whole)
+{
+  TextWait w = { root, text, whole };
+  g_autofree char *what = g_strdup_printf ("a label reading “%s”", text);
+
+  wait_until (text_shown, &w, what);
+}
+
+/* No label under @widget is a link, or makes one of markup. */
+static void
+assert_no_link (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_markup (GTK_LABEL (widget)))
+    {
+      const char *markup = gtk_label_get_label (GTK_LABEL (widget));
+
+      if (markup != NULL && strstr (markup, "<a ") != NULL)
+        g_error ("a label makes a link of “%s”", markup);
+      g_assert_null (gtk_label_get_current_uri (GTK_LABEL (widget)));
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    assert_no_link (c);
+}
+
+/* Every row under @widget shows its title and subtitle as plain text. */
+static guint
+assert_rows_plain (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    {
+      if (adw_preferences_row_get_use_markup (ADW_PREFERENCES_ROW (widget)))
+        g_error ("the row “%s” (%s) reads markup", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)),
+                 G_OBJECT_TYPE_NAME (widget));
+      n++;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    n += assert_rows_plain (c);
+  return n;
+}
+
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+  return NULL;
+}
+
+/* ---- fixture ------------------------------------------------------------- */
+
+static void
+forget_keys (ByokEngine *engine)
+{
+  ByokKeyStore *store = byok_engine_get_key_store (engine);
+  g_autoptr(GPtrArray) keys = byok_key_store_list_wait (store, "openai", NULL, NULL);
+
+  for (guint i = 0; keys != NULL && i < keys->len; i++)
+    byok_key_store_delete_wait (store, "openai", byok_key_get_account (g_ptr_array_index (keys, i)), NULL, NULL);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const char * const no_env[] = { NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *url = NULL;
+
+  f->dir = g_dir_make_tmp ("byok-test-hostile-text-XXXXXX", &error);
+  g_assert_no_error (error);
+  db_path = g_build_filename (f->dir, "byok.db", NULL);
+  f->server = byok_test_server_new ();
+  url = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
+
+  f->engine = byok_engine_new (db_path, &error);
+  g_assert_no_error (error);
+  byok_key_store_set_environment (byok_engine_get_key_store (f->engine), no_env);
+  byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
+  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), "openai"), url);
+  forget_keys (f->engine);
+
+  f->window = g_object_new (BYOK_TYPE_WINDOW, "engine", f->engine, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  iterate ();
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  iterate ();
+  forget_keys (f->engine);
+  g_clear_object (&f->engine);
+  g_clear_object (&f->server);
+  remove_dir (f->dir);
+  g_free (f->dir);
+}
+
+/* ---- Providers: the server's words and a key's name ---------------------- */
+
+static gboolean
+row_settled (gpointer data)
+{
+  ByokProviderStatus status = byok_provider_row_get_status (data);
+
+  return status != BYOK_PROVIDER_STATUS_LOADING && status != BYOK_PROVIDER_STATUS_CHECKING;
+}
+
+typedef struct {
+  ByokProviderRow    *row;
+  ByokProviderStatus  status;
+} StatusWait;
+
+static gboolean
+status_is (gpointer data)
+{
+  StatusWait *w = data;
+
+  return byok_provider_row_get_status (w->row) == w->status;
+}
+
+static void
+wait_for_status (ByokProviderRow    *row,
+                 ByokProviderStatus  status)
+{
+  StatusWait w = { row, status };
+
+  wait_until (status_is, &w, "the key check");
+}
+
+static GtkWidget *
+find_button_labelled (GtkWidget  *widget,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button_labelled (c, label);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_providers (Fixture       *f,
+                gconstpointer  data)
+{
+  ByokProvidersPage *page = BYOK_PROVIDERS_PAGE (find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
+  ByokProviderRow *row;
+  GtkWidget *entry;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_title = g_strdup_printf ("Key “%s” in the Keyring", HOSTILE);
+
+  byok_window_show_page (BYOK_WINDOW (f->window), "providers");
+  row = BYOK_PROVIDER_ROW (byok_providers_page_get_row (page, "openai"));
+  wait_until (row_settled, row, "the keyring listing");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+
+  /* A 401 whose message is a link: the row says it, link and all, as text. */
+  byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (401,
+    "{\"error\":{\"message\":\"" "See <a href=\\\"file:///etc/passwd\\\">the docs</a> & retry" "\","
+    "\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"));
+  entry = find_descendant (GTK_WIDGET (row), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  gtk_editable_set_text (GTK_EDITABLE (entry), KEY);
+  iterate ();
+  g_signal_emit_by_name (entry, "apply");
+  wait_for_status (row, BYOK_PROVIDER_STATUS_REJECTED);
+  wait_for_text (GTK_WIDGET (row), HOSTILE_LINK, FALSE);
+
+  /* A 500 with markup: the toast says it as it came. */
+  byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (500,
+    "{\"error\":{\"message\":\"" "<b>&<a href=\\\"file:///etc/passwd\\\">open me</a>" "\",\"type\":\"server_error\"}}"));
+  g_signal_emit_by_name (find_button_labelled (GTK_WIDGET (row), "_Check"), "clicked");
+  wait_for_status (row, BYOK_PROVIDER_STATUS_CHECK_FAILED);
+  wait_for_text (f->window, HOSTILE, FALSE);
+
+  /* A key named in markup, with an "&" that used to blank the title. */
+  g_assert_true (byok_key_store_store_wait (byok_engine_get_key_store (f->engine), "openai", HOSTILE,
+                                            KEY, NULL, NULL, &error));
+  g_assert_no_error (error);
+  byok_provider_row_refresh (row);
+  wait_for_text (GTK_WIDGET (row), key_title, TRUE);
+
+  iterate ();
+  assert_no_link (f->window);
+  g_assert_cmpuint (assert_rows_plain (f->window), >, 20);
+}
+
+/* ---- Chat: a conversation's title, a model's name, a file's name --------- */
+
+static gboolean
+picker_says (gpointer data)
+{
+  return find_text (data, HOSTILE, FALSE) != NULL;
+}
+
+static void
+test_chat (Fixture       *f,
+           gconstpointer  data)
+{
+  ByokChatPage *page = BYOK_CHAT_PAGE (find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
+  ByokComposer *composer = BYOK_COMPOSER (find_descendant (GTK_WIDGET (page), BYOK_TYPE_COMPOSER));
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.byok.Byok");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokConversation) conversation = NULL;
+  g_autofree char *deleted = g_strdup_printf ("“%s” deleted", HOSTILE);
+  g_autofree char *file_path = g_build_filename (f->dir, HOSTILE_FILE, NULL);
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *chain_entry = g_strdup_printf ("openai/%s", HOSTILE);
+  const char *chain[] = { chain_entry, NULL };
+  GtkWidget *preferences;
+
+  byok_window_show_page (BYOK_WINDOW (f->window), "chat");
+
+  /* A conversation's title: in the list, the header, and the toast of its
+   * deletion. */
+  conversation = byok_conversation_store_create (byok_chat_page_get_store (page), HOSTILE, "openai",
+                                                 "gpt-4o-mini", &error);
+  g_assert_no_error (error);
+  byok_chat_page_open_conversation (page, conversation);
+  wait_for_text (GTK_WIDGET (page), HOSTILE, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "chat.delete", NULL));
+  wait_for_text (f->window, deleted, TRUE);
+
+  /* A model's name: the picker's button and a fallback row. */
+  byok_model_picker_set_selection (byok_composer_get_picker (composer), "openai", HOSTILE);
+  wait_until (picker_says, byok_composer_get_picker (composer), "the model's name");
+  g_settings_set_strv (settings, "fallback-chain", chain);
+  g_assert_true (gtk_widget_activate_action (f->window, "win.preferences", NULL));
+  iterate ();
+  preferences = find_toplevel (BYOK_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  wait_for_text (preferences, HOSTILE, TRUE);
+  assert_no_link (preferences);
+  assert_rows_plain (preferences);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_settings_reset (settings, "fallback-chain");
+
+  /* A file's name, in the toast that refuses it. */
+  g_assert_true (g_file_set_contents (file_path, "\x89PNG\r\n\x1a\n\0\0\0", 11, &error));
+  g_assert_no_error (error);
+  file = g_file_new_for_path (file_path);
+  byok_composer_attach_file (composer, file);
+  wait_for_text (f->window, HOSTILE_FILE, FALSE);
+
+  iterate ();
+  assert_no_link (f->window);
+  assert_rows_plain (f->window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/hostile-text/providers", Fixture, NULL, fixture_setup, test_providers, fixture_teardown);
+  g_test_add ("/hostile-text/chat", Fixture, NULL, fixture_setup, test_chat, fixture_teardown);
+
+  return g_test_run ();
+}
