@@ -70,7 +70,7 @@ test_shipped_providers (void)
 
   /* Anthropic's extra header */
   provider = byok_catalog_lookup_provider (catalog, "anthropic");
-  g_assert_cmpstr (byok_provider_get_extra_header (provider, "anthropic-version"), ==, "2023-06-01");
+  g_assert_cmpstr (byok_provider_get_extra_header (provider, "anthropic-version"), ==, "2026-10-21");
   g_assert_cmpstrv (byok_provider_get_extra_header_names (provider),
                     ((const char * const[]) { "anthropic-version", NULL }));
   g_assert_cmpint (byok_provider_get_models_list (provider), ==, BYOK_MODELS_LIST_ANTHROPIC);
@@ -365,7 +365,7 @@ test_headers_and_key_hints (void)
   byok_provider_apply_headers (byok_catalog_lookup_provider (catalog, "anthropic"), headers,
                                "sk-ant-test-fake");
   g_assert_cmpstr (soup_message_headers_get_one (headers, "x-api-key"), ==, "sk-ant-test-fake");
-  g_assert_cmpstr (soup_message_headers_get_one (headers, "anthropic-version"), ==, "2023-06-01");
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "anthropic-version"), ==, "2026-10-21");
   g_assert_null (soup_message_headers_get_one (headers, "Authorization"));
   soup_message_headers_unref (headers);
 

@@ -19,6 +19,7 @@
 #include <adwaita.h>
 
 #include "byok-chat-page.h"
+#include "byok-chat-settings.h"
 #include "byok-compare-column.h"
 #include "byok-compare-view.h"
 #include "byok-composer.h"
@@ -1376,6 +1377,118 @@ test_compare (Fixture       *f,
   g_assert_cmpstr (byok_model_picker_get_model_id (byok_composer_get_picker (composer)), ==, "gpt-4o");
 }
 
+/* The first AdwActionRow (AdwComboRow too) under @widget titled @title. */
+static AdwActionRow *
+row_titled (GtkWidget  *widget,
+            const char *title)
+{
+  if (ADW_IS_ACTION_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return ADW_ACTION_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwActionRow *row = row_titled (child, title);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+/* Issue 12, item 10: the settings say, for the model chosen, why a control
+ * is off; what goes out is only what the model takes, and the effort is
+ * kept with the conversation. */
+static void
+test_reasoning_settings (Fixture       *f,
+                         gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  ByokModelPicker *picker = byok_composer_get_picker (composer);
+  GtkWidget *settings = GTK_WIDGET (byok_composer_get_settings (composer));
+  AdwActionRow *temperature_row;
+  AdwActionRow *effort_row;
+  GtkWidget *temperature_switch;
+  GtkSpinButton *spin;
+  const char *body;
+
+  gtk_popover_popup (GTK_POPOVER (settings));
+  iterate_pending ();
+  temperature_row = row_titled (settings, "Temperature");
+  effort_row = row_titled (settings, "Reasoning Effort");
+  g_assert_nonnull (temperature_row);
+  g_assert_nonnull (effort_row);
+  g_assert_true (ADW_IS_COMBO_ROW (effort_row));
+  temperature_switch = find_descendant (GTK_WIDGET (temperature_row), GTK_TYPE_SWITCH);
+  spin = GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (temperature_row), GTK_TYPE_SPIN_BUTTON));
+
+  /* A chat model: a temperature, no effort to set. */
+  g_assert_cmpstr (byok_model_picker_get_model_id (picker), ==, "gpt-4o-mini");
+  gtk_switch_set_active (GTK_SWITCH (temperature_switch), TRUE);
+  gtk_spin_button_set_value (spin, 0.7);
+  g_assert_true (gtk_widget_get_sensitive (temperature_switch));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (spin)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (effort_row)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (effort_row), "Not sent to GPT-4o mini"));
+  g_assert_nonnull (find_shown_label (settings, settings, "GPT-4o mini does not reason."));
+
+  /* GPT-5: no temperature, an effort. */
+  byok_model_picker_set_selection (picker, "openai", "gpt-5");
+  iterate_pending ();
+  g_assert_false (gtk_widget_get_sensitive (temperature_switch));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (spin)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (temperature_row), "Not sent to GPT-5"));
+  g_assert_nonnull (find_shown_label (settings, settings, "GPT-5 takes no temperature."));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (effort_row)));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (effort_row), BYOK_EFFORT_HIGH);
+  iterate_pending ();
+  maybe_screenshot_widget (settings, "chat-settings-gpt-5");
+  /* the person's temperature stays, for a model that takes one */
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin), 0.7, 1e-9);
+
+  /* GPT-5.4 takes one, but not while it reasons. */
+  byok_model_picker_set_selection (picker, "openai", "gpt-5.4");
+  iterate_pending ();
+  g_assert_false (gtk_widget_get_sensitive (temperature_switch));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (temperature_row), "while it reasons"));
+  g_assert_nonnull (find_shown_label (settings, settings,
+                                      "GPT-5.4 takes a temperature only when it does not reason: set the "
+                                      "reasoning effort to the model’s default to use one."));
+  maybe_screenshot_widget (settings, "chat-settings-gpt-5.4");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (effort_row), BYOK_EFFORT_DEFAULT);
+  iterate_pending ();
+  g_assert_true (gtk_widget_get_sensitive (temperature_switch));
+
+  /* Sent to GPT-5 with effort high: no temperature, reasoning_effort. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (effort_row), BYOK_EFFORT_HIGH);
+  byok_model_picker_set_selection (picker, "openai", "gpt-5");
+  gtk_popover_popdown (GTK_POPOVER (settings));
+  iterate_pending ();
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Because of Rayleigh scattering.", FALSE));
+  send_and_wait (f, "Why is the sky blue?");
+  body = g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL);
+  g_assert_nonnull (strstr (body, "\"gpt-5\""));
+  g_assert_null (strstr (body, "\"temperature\""));
+  g_assert_nonnull (strstr (body, "\"reasoning_effort\":\"high\""));
+  g_assert_cmpint (byok_conversation_get_effort (byok_chat_page_get_conversation (f->page)), ==, BYOK_EFFORT_HIGH);
+  g_assert_cmpfloat_with_epsilon (byok_conversation_get_temperature (byok_chat_page_get_conversation (f->page)),
+                                  0.7, 1e-9);
+
+  /* …and kept with the conversation, after a restart. */
+  {
+    gint64 id = byok_conversation_get_id (byok_chat_page_get_conversation (f->page));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ByokConversationStore) store = byok_conversation_store_new (byok_engine_get_database (f->engine),
+                                                                          &error);
+    ByokConversation *again;
+
+    g_assert_no_error (error);
+    again = byok_conversation_store_lookup (store, id);
+    g_assert_nonnull (again);
+    g_assert_cmpint (byok_conversation_get_effort (again), ==, BYOK_EFFORT_HIGH);
+  }
+}
+
 static void
 test_preferences (Fixture       *f,
                   gconstpointer  data)
@@ -1592,6 +1705,7 @@ main (int argc, char **argv)
   ADD ("fallback-chain", test_fallback_chain);
   ADD ("compare", test_compare);
   ADD ("preferences", test_preferences);
+  ADD ("reasoning-settings", test_reasoning_settings);
   ADD ("budget", test_budget);
   ADD ("long-conversation", test_long_conversation);
 #undef ADD

@@ -581,6 +581,8 @@ test_chat_usage_errors (Fixture       *f,
     { "chat", "-m", "openai/gpt-4o-mini", "--max-tokens", "0", "hello", NULL },
     { "chat", "-m", "openai/gpt-4o-mini", "--max-tokens", "many", "hello", NULL },
     { "chat", "-m", "openai/gpt-4o-mini", "--retries", "-1", "hello", NULL },
+    { "chat", "-m", "openai/gpt-5", "--effort", "extreme", "hello", NULL },
+    { "chat", "-m", "openai/gpt-5", "--effort", "", "hello", NULL },
     { "chat", "-m", "openai/gpt-4o-mini", "--base-url", "ftp://example.com", "hello", NULL },
     { "chat", "-m", "openai/gpt-4o-mini", "--fallback", "nosuch:model,also-unknown", "hello", NULL },
     { "chat", "-m", "openai/gpt-4o-mini", "--no-such-option", "hello", NULL },
@@ -612,6 +614,38 @@ test_chat_usage_errors (Fixture       *f,
   g_assert_cmpint (no_key->status, ==, 1);
   g_assert_nonnull (strstr (no_key->err, "[KEYRING]"));
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+}
+
+/* --effort and --temperature go out as the model takes them, and stderr
+ * says what was left out (issue 12, item 10). */
+static void
+test_chat_effort (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *base = server_url (f, "/v1");
+  g_autoptr(Run) reasoning = NULL;
+  g_autoptr(Run) chat_model = NULL;
+  const char *body;
+
+  byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+  reasoning = run_cli (f, NULL, "chat", "-m", "openai/gpt-5", "--base-url", base,
+                       "--temperature", "0.7", "--effort", "high", "hello", NULL);
+  g_assert_cmpint (reasoning->status, ==, 0);
+  body = g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL);
+  g_assert_null (strstr (body, "\"temperature\""));
+  g_assert_nonnull (strstr (body, "\"reasoning_effort\":\"high\""));
+  g_assert_nonnull (strstr (reasoning->err, "gpt-5 takes no temperature"));
+
+  /* a chat model: its temperature, and the effort is said to be left out */
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+  chat_model = run_cli (f, NULL, "chat", "-m", "openai/gpt-4o-mini", "--base-url", base,
+                        "--temperature", "0.5", "--effort", "low", "hello", NULL);
+  g_assert_cmpint (chat_model->status, ==, 0);
+  body = g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL);
+  g_assert_nonnull (strstr (body, "\"temperature\":0.5"));
+  g_assert_null (strstr (body, "reasoning_effort"));
+  g_assert_nonnull (strstr (chat_model->err, "--effort is left out"));
 }
 
 static void
@@ -1017,6 +1051,7 @@ main (int    argc,
   ADD ("/cli/chat/fallback", test_chat_fallback);
   ADD ("/cli/chat/ctrl-c", test_chat_ctrl_c);
   ADD ("/cli/chat/usage-errors", test_chat_usage_errors);
+  ADD ("/cli/chat/effort", test_chat_effort);
   ADD ("/cli/chat/provider-flag", test_chat_provider_flag);
   ADD ("/cli/chat/fallback-colon", test_chat_fallback_colon);
   ADD ("/cli/chat/retries", test_chat_retries);

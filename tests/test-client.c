@@ -422,8 +422,85 @@ test_anthropic_stream_thinking (Fixture       *f,
   g_assert_cmpint (result->usage.output_tokens, ==, 42);
 
   req = byok_test_server_get_last_request (f->server);
-  g_assert_cmpstr (soup_message_headers_get_one (req->headers, "anthropic-version"), ==, "2023-06-01");
+  g_assert_cmpstr (soup_message_headers_get_one (req->headers, "anthropic-version"), ==, "2026-10-21");
   g_assert_null (soup_message_headers_get_one (req->headers, "Authorization"));
+}
+
+/* The API version goes with what the request carries: 2026-10-21 (the
+ * catalog's) unless a temperature goes to a model that takes one, which
+ * only 2023-06-01 accepts; the body carries only what the model takes. */
+static void
+test_anthropic_version_per_request (Fixture       *f,
+                                    gconstpointer  data)
+{
+  static const struct {
+    const char *model;
+    double      temperature;
+    ByokEffort  effort;
+    const char *version;
+    const char *in_body;
+    const char *not_in_body;
+  } cases[] = {
+    { "claude-haiku-4-5", -1, BYOK_EFFORT_DEFAULT, "2026-10-21", NULL, "\"temperature\"" },
+    { "claude-haiku-4-5", 0.4, BYOK_EFFORT_DEFAULT, "2023-06-01", "\"temperature\":0.4", NULL },
+    { "claude-haiku-4-5", 2.0, BYOK_EFFORT_DEFAULT, "2023-06-01", "\"temperature\":1", NULL },
+    { "claude-opus-4-7", 0.4, BYOK_EFFORT_DEFAULT, "2026-10-21", NULL, "\"temperature\"" },
+    { "claude-opus-5-5", 0.4, BYOK_EFFORT_LOW, "2026-10-21", "\"effort\":\"low\"", "\"temperature\"" },
+  };
+
+  byok_test_server_require_key (f->server, "x-api-key", ANTHROPIC_KEY);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (cases[i].model, NULL, "Hello");
+      g_autoptr(ByokChatResult) result = NULL;
+      ByokTestRequest *req;
+      const char *body;
+
+      g_test_message ("%s, temperature %g", cases[i].model, cases[i].temperature);
+      byok_test_server_add_reply (f->server, "/v1/messages",
+                                  sse_fixture_reply ("anthropic", "stream-adaptive.sse", 1));
+      request->temperature = cases[i].temperature;
+      request->effort = cases[i].effort;
+      result = run_chat_full (f, request, "anthropic", NULL, NULL);
+      g_assert_no_error (result->error);
+
+      req = byok_test_server_get_last_request (f->server);
+      g_assert_cmpstr (soup_message_headers_get_one (req->headers, "anthropic-version"), ==, cases[i].version);
+      body = g_bytes_get_data (req->body, NULL);
+      if (cases[i].in_body != NULL)
+        g_assert_nonnull (strstr (body, cases[i].in_body));
+      if (cases[i].not_in_body != NULL)
+        g_assert_null (strstr (body, cases[i].not_in_body));
+      /* the thinking part of the output counts as reasoning */
+      g_assert_cmpint (result->usage.reasoning_tokens, ==, 151);
+    }
+}
+
+/* Issue 12, item 10: a temperature set in the chat settings never reaches
+ * OpenAI's reasoning models, which answer 400 to one; the effort does. */
+static void
+test_openai_reasoning_model_params (Fixture       *f,
+                                    gconstpointer  data)
+{
+  static const char * const models[] = { "gpt-5", "gpt-5-mini", "o3", "o4-mini" };
+
+  byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (models[i], NULL, "Hello");
+      g_autoptr(ByokChatResult) result = NULL;
+      const char *body;
+
+      byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                                  sse_fixture_reply ("openai", "openai-stream.sse", 1));
+      request->temperature = 0.7;
+      request->effort = BYOK_EFFORT_LOW;
+      result = run_chat_full (f, request, "openai", NULL, NULL);
+      g_assert_no_error (result->error);
+      body = g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL);
+      g_assert_null (strstr (body, "\"temperature\""));
+      g_assert_nonnull (strstr (body, "\"reasoning_effort\":\"low\""));
+    }
 }
 
 static void
@@ -1867,7 +1944,7 @@ test_models_anthropic_pages (Fixture       *f,
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
   second = byok_test_server_get_request (f->server, 1);
   g_assert_nonnull (strstr (second->query, "after_id=claude-test-new-1"));
-  g_assert_cmpstr (soup_message_headers_get_one (second->headers, "anthropic-version"), ==, "2023-06-01");
+  g_assert_cmpstr (soup_message_headers_get_one (second->headers, "anthropic-version"), ==, "2026-10-21");
 }
 
 static void
@@ -2051,6 +2128,8 @@ main (int    argc,
   ADD ("/client/stream/openai-bytewise", test_openai_stream_bytewise);
   ADD ("/client/stream/large-request", test_large_request);
   ADD ("/client/stream/anthropic-thinking", test_anthropic_stream_thinking);
+  ADD ("/client/params/anthropic-version", test_anthropic_version_per_request);
+  ADD ("/client/params/openai-reasoning", test_openai_reasoning_model_params);
   ADD ("/client/stream/gemini-thoughts", test_gemini_stream_thoughts);
   ADD ("/client/stream/gemini-truncated", test_gemini_stream_truncated);
   ADD ("/client/stream/deepseek-reasoning", test_deepseek_reasoning);

@@ -369,7 +369,7 @@ test_openai_body (void)
   request->max_output_tokens = 100;
 
   {
-    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, request, TRUE, 0, &error);
+    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, request, NULL, TRUE, 0, &error);
     g_autoptr(JsonNode) node = NULL;
     JsonObject *root;
 
@@ -399,7 +399,7 @@ test_openai_body (void)
     JsonObject *root;
 
     request->reasoning = TRUE;
-    body = byok_dialect_build_body (dialect, request, TRUE,
+    body = byok_dialect_build_body (dialect, request, NULL, TRUE,
                                     BYOK_DIALECT_FLAG_NO_STREAM_OPTIONS |
                                     BYOK_DIALECT_FLAG_THINKING_TYPE |
                                     BYOK_DIALECT_FLAG_MAX_COMPLETION_TOKENS, &error);
@@ -415,7 +415,7 @@ test_openai_body (void)
   /* Not streamed, nothing optional set. */
   {
     g_autoptr(ByokChatRequest) plain = byok_chat_request_new_simple ("deepseek-chat", NULL, "Hi");
-    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, plain, FALSE,
+    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, plain, NULL, FALSE,
                                                       BYOK_DIALECT_FLAG_THINKING_TYPE, &error);
     g_autoptr(JsonNode) node = NULL;
     JsonObject *root;
@@ -434,13 +434,13 @@ test_openai_body (void)
   {
     g_autoptr(ByokChatRequest) empty = byok_chat_request_new ("gpt-4o");
     g_autoptr(ByokChatRequest) no_model = byok_chat_request_new_simple (NULL, NULL, "Hi");
-    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, empty, TRUE, 0, &error);
+    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, empty, NULL, TRUE, 0, &error);
     g_autoptr(GBytes) body2 = NULL;
 
     g_assert_null (body);
     g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
     g_clear_error (&error);
-    body2 = byok_dialect_build_body (dialect, no_model, TRUE, 0, &error);
+    body2 = byok_dialect_build_body (dialect, no_model, NULL, TRUE, 0, &error);
     g_assert_null (body2);
     g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
   }
@@ -457,7 +457,7 @@ test_anthropic_body (void)
   request->temperature = 0.2;
 
   {
-    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, request, TRUE, 0, &error);
+    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, request, NULL, TRUE, 0, &error);
     g_autoptr(JsonNode) node = NULL;
     JsonObject *root;
 
@@ -483,7 +483,7 @@ test_anthropic_body (void)
     JsonObject *root;
 
     request->reasoning = TRUE;
-    body = byok_dialect_build_body (dialect, request, FALSE, 0, &error);
+    body = byok_dialect_build_body (dialect, request, NULL, FALSE, 0, &error);
     g_assert_no_error (error);
     root = parse_body (body, &node);
     assert_path_string (root, "$.thinking.type", "enabled");
@@ -500,7 +500,7 @@ test_anthropic_body (void)
     JsonObject *root;
 
     request->max_output_tokens = 500;
-    body = byok_dialect_build_body (dialect, request, TRUE, 0, &error);
+    body = byok_dialect_build_body (dialect, request, NULL, TRUE, 0, &error);
     g_assert_no_error (error);
     root = parse_body (body, &node);
     assert_path_int (root, "$.thinking.budget_tokens", 1024);
@@ -520,7 +520,7 @@ test_gemini_body (void)
   request->reasoning = TRUE;
 
   {
-    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, request, TRUE, 0, &error);
+    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, request, NULL, TRUE, 0, &error);
     g_autoptr(JsonNode) node = NULL;
     JsonObject *root;
 
@@ -542,7 +542,7 @@ test_gemini_body (void)
 
   {
     g_autoptr(ByokChatRequest) plain = byok_chat_request_new_simple ("gemini-2.0-flash", NULL, "Hi");
-    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, plain, TRUE, 0, &error);
+    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, plain, NULL, TRUE, 0, &error);
     g_autoptr(JsonNode) node = NULL;
     JsonObject *root;
 
@@ -551,6 +551,157 @@ test_gemini_body (void)
     assert_no_path (root, "$.systemInstruction");
     assert_no_path (root, "$.generationConfig");
   }
+}
+
+/* ------------------------------------------------------------------ */
+/* Request bodies per model, against fixtures                           */
+
+typedef struct {
+  const char       *dialect;
+  const char       *provider;
+  const char       *model;
+  double            temperature;
+  ByokEffort        effort;
+  ByokDialectFlags  flags;
+  const char       *fixture;
+  const char       *version;   /* the Anthropic version header, NULL: the provider's */
+} BodyCase;
+
+static const BodyCase body_cases[] = {
+  /* OpenAI's reasoning models take no temperature: 0.7 is left out, the
+   * effort goes as reasoning_effort (issue 12, item 10). */
+  { "openai", "openai", "gpt-5", 0.7, BYOK_EFFORT_HIGH, BYOK_DIALECT_FLAG_MAX_COMPLETION_TOKENS,
+    "request-gpt-5-effort.json", NULL },
+  /* GPT-5.1 and later: a temperature with reasoning_effort "none"… */
+  { "openai", "openai", "gpt-5.4", 0.7, BYOK_EFFORT_DEFAULT, BYOK_DIALECT_FLAG_MAX_COMPLETION_TOKENS,
+    "request-gpt-5.4-temperature.json", NULL },
+  /* …or an effort and no temperature. */
+  { "openai", "openai", "gpt-5.4", 0.7, BYOK_EFFORT_LOW, BYOK_DIALECT_FLAG_MAX_COMPLETION_TOKENS,
+    "request-gpt-5.4-effort.json", NULL },
+  /* A chat model: its range (0 to 2), no effort to send. */
+  { "openai", "openai", "gpt-4o", 2.5, BYOK_EFFORT_HIGH, BYOK_DIALECT_FLAG_MAX_COMPLETION_TOKENS,
+    "request-gpt-4o-temperature.json", NULL },
+  { "openai", "openrouter", "anthropic/claude-sonnet-5", 0.7, BYOK_EFFORT_MEDIUM, 0,
+    "request-openrouter-effort.json", NULL },
+  /* Anthropic's range is 0 to 1, and only 2023-06-01 takes it. */
+  { "anthropic", "anthropic", "claude-haiku-4-5", 1.4, BYOK_EFFORT_DEFAULT, 0,
+    "request-haiku-4-5-temperature.json", "2023-06-01" },
+  { "anthropic", "anthropic", "claude-sonnet-4-6", 0.3, BYOK_EFFORT_DEFAULT, 0,
+    "request-sonnet-4-6-temperature.json", "2023-06-01" },
+  /* A thinking budget for the effort; with thinking no temperature. */
+  { "anthropic", "anthropic", "claude-haiku-4-5", 0.5, BYOK_EFFORT_MEDIUM, 0,
+    "request-haiku-4-5-effort.json", NULL },
+  /* After Opus 4.6: no temperature ever; adaptive thinking and an effort. */
+  { "anthropic", "anthropic", "claude-opus-4-7", 0.5, BYOK_EFFORT_HIGH, 0,
+    "request-opus-4-7-effort.json", NULL },
+  /* Gemini 3 takes a thinking level, 2.5 a budget. */
+  { "gemini", "gemini", "gemini-3.1-pro-preview", 0.4, BYOK_EFFORT_MEDIUM, 0,
+    "request-3.1-pro-effort.json", NULL },
+  { "gemini", "gemini", "gemini-2.5-flash", 0.4, BYOK_EFFORT_LOW, 0,
+    "request-2.5-flash-effort.json", NULL },
+};
+
+static void
+assert_json_equal (GBytes     *got,
+                   GBytes     *expected,
+                   const char *what)
+{
+  g_autoptr(JsonNode) got_node = NULL;
+  g_autoptr(JsonNode) expected_node = NULL;
+
+  parse_body (got, &got_node);
+  parse_body (expected, &expected_node);
+  if (!json_node_equal (got_node, expected_node))
+    {
+      g_autofree char *got_text = json_to_string (got_node, TRUE);
+      g_autofree char *expected_text = json_to_string (expected_node, TRUE);
+
+      g_error ("%s: the body\n%s\nis not the fixture's\n%s", what, got_text, expected_text);
+    }
+}
+
+static void
+test_bodies_per_model (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (body_cases); i++)
+    {
+      const BodyCase *c = &body_cases[i];
+      const ByokDialect *dialect = byok_dialect_get (c->dialect);
+      ByokModel *model = byok_catalog_lookup_model (catalog, c->provider, c->model);
+      g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (c->model, "Be brief.",
+                                                                         "Why is the sky blue?");
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GBytes) expected = load_fixture (c->dialect, c->fixture);
+      g_autoptr(GError) error = NULL;
+      const char *name = NULL, *value = NULL;
+      gboolean has_header;
+
+      g_test_message ("%s/%s → %s", c->provider, c->model, c->fixture);
+      g_assert_nonnull (model);
+      request->temperature = c->temperature;
+      request->effort = c->effort;
+      request->max_output_tokens = 1000;
+      body = byok_dialect_build_body (dialect, request, model, TRUE, c->flags, &error);
+      g_assert_no_error (error);
+      assert_json_equal (body, expected, c->fixture);
+
+      has_header = byok_dialect_get_request_header (dialect, request, model, &name, &value);
+      g_assert_cmpint (has_header, ==, c->version != NULL);
+      if (c->version != NULL)
+        {
+          g_assert_cmpstr (name, ==, "anthropic-version");
+          g_assert_cmpstr (value, ==, c->version);
+        }
+    }
+}
+
+static void
+test_request_fit (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple ("m", NULL, "Hi");
+  ByokRequestFit fit;
+
+  /* unset stays unset */
+  byok_request_fit (request, byok_catalog_lookup_model (catalog, "openai", "gpt-5"), "openai", &fit);
+  g_assert_cmpint (fit.temperature_fate, ==, BYOK_TEMPERATURE_UNSET);
+  g_assert_false (byok_request_fit_sends_temperature (&fit));
+  g_assert_cmpuint (fit.effort, ==, 0);
+
+  request->temperature = 0.7;
+  byok_request_fit (request, byok_catalog_lookup_model (catalog, "openai", "o3"), "openai", &fit);
+  g_assert_cmpint (fit.temperature_fate, ==, BYOK_TEMPERATURE_NOT_TAKEN);
+  byok_request_fit (request, byok_catalog_lookup_model (catalog, "anthropic", "claude-opus-4-6"), "anthropic", &fit);
+  g_assert_cmpint (fit.temperature_fate, ==, BYOK_TEMPERATURE_SENT);
+  request->temperature = 1.5;
+  byok_request_fit (request, byok_catalog_lookup_model (catalog, "anthropic", "claude-opus-4-6"), "anthropic", &fit);
+  g_assert_cmpint (fit.temperature_fate, ==, BYOK_TEMPERATURE_CLAMPED);
+  g_assert_cmpfloat (fit.temperature, ==, 1.0);
+  /* a model the catalog does not know: the dialect's range */
+  byok_request_fit (request, NULL, "anthropic", &fit);
+  g_assert_cmpfloat (fit.temperature, ==, 1.0);
+  byok_request_fit (request, NULL, "openai", &fit);
+  g_assert_cmpint (fit.temperature_fate, ==, BYOK_TEMPERATURE_SENT);
+  g_assert_cmpfloat (fit.temperature, ==, 1.5);
+
+  /* thinking on Anthropic: no temperature */
+  request->reasoning = TRUE;
+  byok_request_fit (request, byok_catalog_lookup_model (catalog, "anthropic", "claude-opus-4-6"), "anthropic", &fit);
+  g_assert_cmpint (fit.temperature_fate, ==, BYOK_TEMPERATURE_NOT_WHILE_REASONING);
+  g_assert_true (fit.thinking);
+  request->reasoning = FALSE;
+
+  /* GPT-5.4 with an effort: no temperature */
+  request->effort = BYOK_EFFORT_HIGH;
+  byok_request_fit (request, byok_catalog_lookup_model (catalog, "openai", "gpt-5.4"), "openai", &fit);
+  g_assert_cmpint (fit.temperature_fate, ==, BYOK_TEMPERATURE_NOT_WHILE_REASONING);
+  g_assert_cmpuint (fit.effort, ==, BYOK_EFFORT_LEVEL_HIGH);
+  /* a model without effort control: nothing to send, no thinking */
+  byok_request_fit (request, byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-pro"), "openai", &fit);
+  g_assert_cmpuint (fit.effort, ==, 0);
+  g_assert_false (fit.thinking);
 }
 
 /* ------------------------------------------------------------------ */
@@ -967,6 +1118,17 @@ test_stream_anthropic (void)
   g_assert_cmpstr (cut->text->str, ==, "AB");
   g_assert_cmpint (cut->finish_reason, ==, BYOK_FINISH_LENGTH);
   assert_usage (&cut->usage, 10, 0, 0, 5, 0);
+
+  /* Adaptive thinking: the thinking part of the output, as Anthropic
+   * counts it (output_tokens_details.thinking_tokens), is reasoning. */
+  {
+    g_autoptr(ByokChatResult) adaptive = play_stream_every_way ("anthropic", &ctx, "stream-adaptive.sse");
+
+    g_assert_no_error (adaptive->error);
+    g_assert_cmpstr (adaptive->reasoning->str, ==, "Rayleigh scattering: shorter wavelengths scatter more.");
+    g_assert_cmpstr (adaptive->text->str, ==, "Air scatters blue light most.");
+    assert_usage (&adaptive->usage, 21, 0, 0, 180, 151);
+  }
 }
 
 static void
@@ -1929,6 +2091,8 @@ main (int argc, char **argv)
   g_test_add_func ("/dialects/body/openai", test_openai_body);
   g_test_add_func ("/dialects/body/anthropic", test_anthropic_body);
   g_test_add_func ("/dialects/body/gemini", test_gemini_body);
+  g_test_add_func ("/dialects/body/per-model", test_bodies_per_model);
+  g_test_add_func ("/dialects/request-fit", test_request_fit);
   g_test_add_func ("/dialects/response/openai", test_openai_response);
   g_test_add_func ("/dialects/response/anthropic", test_anthropic_response);
   g_test_add_func ("/dialects/response/gemini", test_gemini_response);

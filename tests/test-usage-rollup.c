@@ -707,7 +707,8 @@ test_rollup_migration (Fixture       *fixture,
   add_random_history (fixture, 3, 2000);
 
   /* Back to schema 3 as an older Byok left it: no rollup, no triggers,
-   * no attachments column (schema 5). */
+   * no attachments column (schema 5), no reasoning effort nor price
+   * history (schema 6). */
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->database);
   g_assert_cmpint (sqlite3_open (fixture->path, &raw), ==, SQLITE_OK);
@@ -717,6 +718,10 @@ test_rollup_migration (Fixture       *fixture,
                                  "DROP TRIGGER usage_daily_delete;"
                                  "DROP TABLE usage_daily;"
                                  "ALTER TABLE messages DROP COLUMN attachments;"
+                                 "ALTER TABLE conversations DROP COLUMN reasoning_effort;"
+                                 "DROP TABLE price_history;"
+                                 "DROP TABLE price_data;"
+                                 "DROP TABLE price_updates;"
                                  "PRAGMA user_version = 3;",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   /* More calls written by the older Byok. */

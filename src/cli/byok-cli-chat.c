@@ -522,6 +522,50 @@ parse_double_option (const char *text,
   return end != NULL && *end == '\0' && isfinite (*value) && *value >= min && *value <= max;
 }
 
+/* Says on stderr what of --temperature and --effort the model does not
+ * take as asked; the call goes out without it (byok_request_fit()). */
+static void
+warn_about_params (ByokEngine      *engine,
+                   ByokChatRequest *request,
+                   const char      *provider_id,
+                   ByokModel       *model)
+{
+  ByokProvider *provider = byok_catalog_lookup_provider (byok_engine_get_catalog (engine), provider_id);
+  const char *dialect = provider != NULL ? byok_provider_get_dialect_name (provider) : NULL;
+  const char *name = request->model;
+  ByokModelParams params;
+  ByokRequestFit fit;
+
+  byok_model_get_params (model, dialect, &params);
+  byok_request_fit (request, model, dialect, &fit);
+  switch (fit.temperature_fate)
+    {
+    case BYOK_TEMPERATURE_NOT_TAKEN:
+      g_printerr (_("byok-cli: %s takes no temperature; it is sent without one\n"), name);
+      break;
+    case BYOK_TEMPERATURE_NOT_WHILE_REASONING:
+      g_printerr (_("byok-cli: %s takes no temperature while it reasons; it is sent without one\n"), name);
+      break;
+    case BYOK_TEMPERATURE_CLAMPED:
+      g_printerr (_("byok-cli: %s takes a temperature from %g to %g; %g is sent\n"),
+                  name, params.temperature_min, params.temperature_max, fit.temperature);
+      break;
+    case BYOK_TEMPERATURE_UNSET:
+    case BYOK_TEMPERATURE_SENT:
+    default:
+      break;
+    }
+
+  if (request->effort == BYOK_EFFORT_DEFAULT)
+    return;
+  if (fit.effort == 0)
+    g_printerr (_("byok-cli: %s has no reasoning effort to set; --effort is left out\n"), name);
+  else if (g_strcmp0 (byok_effort_level_to_string (fit.effort), byok_effort_to_string (request->effort)) != 0)
+    /* Translators: the second and third %s are effort levels as the API names them ("medium", "high") */
+    g_printerr (_("byok-cli: %s has no “%s” effort; “%s” is sent\n"), name,
+                byok_effort_to_string (request->effort), byok_effort_level_to_string (fit.effort));
+}
+
 int
 byok_cli_chat (int    argc,
                char **argv)
@@ -531,6 +575,8 @@ byok_cli_chat (int    argc,
   g_autofree char *system = NULL;
   g_autofree char *base_url = NULL;
   g_autofree char *temperature_arg = NULL;
+  g_autofree char *effort_arg = NULL;
+  ByokEffort effort = BYOK_EFFORT_DEFAULT;
   g_auto(GStrv) fallback_args = NULL;
   double temperature = -1;
   gint64 max_tokens = G_MININT64;
@@ -545,7 +591,11 @@ byok_cli_chat (int    argc,
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_arg,
       N_("The model; without -p, as PROVIDER/MODEL or a model the catalog knows"), N_("MODEL") },
     { "system", 0, 0, G_OPTION_ARG_STRING, &system, N_("A system prompt"), N_("TEXT") },
-    { "temperature", 0, 0, G_OPTION_ARG_STRING, &temperature_arg, N_("Sampling temperature, 0 to 2"), N_("T") },
+    { "temperature", 0, 0, G_OPTION_ARG_STRING, &temperature_arg,
+      N_("Sampling temperature, 0 to 2; sent only to a model that takes one, in its range (Anthropic: 0 to 1)"),
+      N_("T") },
+    { "effort", 0, 0, G_OPTION_ARG_STRING, &effort_arg,
+      N_("How much a reasoning model thinks: low, medium or high"), N_("EFFORT") },
     { "max-tokens", 0, 0, G_OPTION_ARG_INT64, &max_tokens, N_("The most tokens to generate"), N_("N") },
     { "fallback", 0, 0, G_OPTION_ARG_STRING_ARRAY, &fallback_args,
       N_("Provider and model pairs to try in order when the call fails, comma-separated"), N_("P:M,P:M") },
@@ -594,6 +644,9 @@ byok_cli_chat (int    argc,
     max_tokens = 0;
   if (temperature_arg != NULL && !parse_double_option (temperature_arg, 0, 2, &temperature))
     return byok_cli_usage_error ("chat", _("--temperature must be a number between 0 and 2"));
+  if (effort_arg != NULL &&
+      (!byok_effort_from_string (effort_arg, &effort) || effort == BYOK_EFFORT_DEFAULT))
+    return byok_cli_usage_error ("chat", _("--effort must be low, medium or high"));
   if (retries != G_MININT && (retries < 0 || retries > 99))
     return byok_cli_usage_error ("chat", _("--retries must be a number from 0 to 99"));
   if (retries == G_MININT)
@@ -656,11 +709,13 @@ byok_cli_chat (int    argc,
   request->max_output_tokens = max_tokens;
   if (temperature >= 0)
     request->temperature = temperature;
+  request->effort = effort;
 
   catalog_model = byok_catalog_lookup_model (byok_engine_get_catalog (engine), provider_id, model);
+  warn_about_params (engine, request, provider_id, catalog_model);
   out.request = request;
   out.json = json;
-  out.show_reasoning = reasoning ||
+  out.show_reasoning = reasoning || effort != BYOK_EFFORT_DEFAULT ||
                        (catalog_model != NULL && byok_model_has_capability (catalog_model, BYOK_MODEL_CAP_REASONING));
   out.dim = isatty (STDERR_FILENO);
   g_signal_connect (engine, "delta", G_CALLBACK (on_delta), &out);

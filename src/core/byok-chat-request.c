@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "byok-chat-request.h"
 
 G_DEFINE_BOXED_TYPE (ByokChatRequest, byok_chat_request,
@@ -56,8 +58,8 @@ chat_message_free (gpointer data)
  * byok_chat_request_new:
  * @model: (nullable): the model id
  *
- * Returns: (transfer full): an empty request: no messages, temperature and
- *   max tokens unset, no reasoning, streamed.
+ * Returns: (transfer full): an empty request: no messages, temperature,
+ *   max tokens and effort unset, no reasoning, streamed.
  */
 ByokChatRequest *
 byok_chat_request_new (const char *model)
@@ -110,6 +112,7 @@ byok_chat_request_copy (const ByokChatRequest *self)
   copy->max_output_tokens = self->max_output_tokens;
   copy->reasoning = self->reasoning;
   copy->reasoning_budget_tokens = self->reasoning_budget_tokens;
+  copy->effort = self->effort;
   copy->stream = self->stream;
   for (guint i = 0; i < self->messages->len; i++)
     {
@@ -214,4 +217,80 @@ byok_chat_request_get_message (const ByokChatRequest *self,
   if (index >= self->messages->len)
     return NULL;
   return g_ptr_array_index (self->messages, index);
+}
+
+/* Thinking budgets (tokens) for the efforts of a model that takes a budget:
+ * Anthropic's extended thinking, Gemini 2.5. */
+#define BUDGET_LOW    2048
+#define BUDGET_MEDIUM 8192
+#define BUDGET_HIGH   24576
+
+/**
+ * byok_request_fit:
+ * @model: (nullable): the model as the catalog knows it
+ * @dialect: (nullable): the provider's dialect ("openai", "anthropic",
+ *   "gemini"), for its defaults
+ * @fit: (out): what to send
+ *
+ * Decides what of @request the model takes (byok_model_get_params()): a
+ * temperature only where the model takes one, brought into its range
+ * (Anthropic 0 to 1, OpenAI 0 to 2), never to a model that takes none
+ * (OpenAI's reasoning models, Claude after Opus 4.6) nor while it reasons
+ * where it cannot do both; the effort as the model takes it: OpenAI's
+ * `reasoning_effort`, Anthropic's adaptive thinking and effort or a
+ * thinking budget, Gemini's thinking level or budget.
+ */
+void
+byok_request_fit (const ByokChatRequest *request,
+                  ByokModel             *model,
+                  const char            *dialect,
+                  ByokRequestFit        *fit)
+{
+  ByokModelParams params;
+  gboolean anthropic = g_strcmp0 (dialect, "anthropic") == 0;
+
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (fit != NULL);
+
+  memset (fit, 0, sizeof *fit);
+  byok_model_get_params (model, dialect, &params);
+
+  fit->effort_via = params.effort_via;
+  fit->effort = byok_model_params_pick_effort (&params, request->effort);
+  fit->thinking = request->reasoning || fit->effort != 0;
+  fit->thinking_budget = request->reasoning_budget_tokens;
+  if (params.effort_via == BYOK_EFFORT_VIA_BUDGET && request->effort != BYOK_EFFORT_DEFAULT)
+    fit->thinking_budget = request->effort == BYOK_EFFORT_LOW ? BUDGET_LOW
+                           : request->effort == BYOK_EFFORT_MEDIUM ? BUDGET_MEDIUM : BUDGET_HIGH;
+
+  if (request->temperature < 0)
+    fit->temperature_fate = BYOK_TEMPERATURE_UNSET;
+  else if (params.temperature == BYOK_TEMPERATURE_FIXED)
+    fit->temperature_fate = BYOK_TEMPERATURE_NOT_TAKEN;
+  else if ((params.temperature == BYOK_TEMPERATURE_WITHOUT_EFFORT && fit->effort != 0) ||
+           /* With thinking Anthropic refuses a temperature other than 1. */
+           (anthropic && fit->thinking))
+    fit->temperature_fate = BYOK_TEMPERATURE_NOT_WHILE_REASONING;
+  else
+    {
+      fit->temperature = CLAMP (request->temperature, params.temperature_min, params.temperature_max);
+      fit->temperature_fate = fit->temperature != request->temperature ? BYOK_TEMPERATURE_CLAMPED
+                                                                       : BYOK_TEMPERATURE_SENT;
+      /* GPT-5.1 and later take a temperature only with no reasoning. */
+      fit->effort_none = params.temperature == BYOK_TEMPERATURE_WITHOUT_EFFORT &&
+                         (params.effort_levels & BYOK_EFFORT_LEVEL_NONE) != 0;
+    }
+}
+
+/**
+ * byok_request_fit_sends_temperature:
+ * Returns: whether a temperature goes out
+ */
+gboolean
+byok_request_fit_sends_temperature (const ByokRequestFit *fit)
+{
+  g_return_val_if_fail (fit != NULL, FALSE);
+
+  return fit->temperature_fate == BYOK_TEMPERATURE_SENT ||
+         fit->temperature_fate == BYOK_TEMPERATURE_CLAMPED;
 }

@@ -8,6 +8,8 @@
 
 #include <glib-object.h>
 
+#include "byok-model.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -35,6 +37,7 @@ typedef struct {
   gint64     max_output_tokens; /* 0: unset */
   gboolean   reasoning;         /* ask for thinking where the model needs a switch */
   gint64     reasoning_budget_tokens; /* 0: the dialect's default (Anthropic) */
+  ByokEffort effort;            /* how much a reasoning model should think */
   gboolean   stream;            /* the caller wants the answer streamed */
 
   /*< private >*/
@@ -61,6 +64,57 @@ guint            byok_chat_request_get_n_messages    (const ByokChatRequest *sel
 const ByokChatMessage *
                  byok_chat_request_get_message       (const ByokChatRequest *self,
                                                       guint            index);
+
+/**
+ * ByokTemperatureFate:
+ * @BYOK_TEMPERATURE_UNSET: none was asked for
+ * @BYOK_TEMPERATURE_SENT: sent as asked
+ * @BYOK_TEMPERATURE_CLAMPED: sent, brought into the model's range
+ * @BYOK_TEMPERATURE_NOT_TAKEN: left out: the model takes none
+ * @BYOK_TEMPERATURE_NOT_WHILE_REASONING: left out: the model takes none
+ *   while it reasons (an effort or thinking was asked for)
+ *
+ * What became of the temperature a request asked for.
+ */
+typedef enum {
+  BYOK_TEMPERATURE_UNSET,
+  BYOK_TEMPERATURE_SENT,
+  BYOK_TEMPERATURE_CLAMPED,
+  BYOK_TEMPERATURE_NOT_TAKEN,
+  BYOK_TEMPERATURE_NOT_WHILE_REASONING,
+} ByokTemperatureFate;
+
+/**
+ * ByokRequestFit:
+ * @temperature_fate: what became of the request's temperature
+ * @temperature: the temperature to send, when it is sent
+ * @effort_via: how the model's effort is set
+ * @effort: the effort level to send (one ByokEffortLevels bit), 0 for none
+ * @effort_none: send the model's "none" effort, so it takes the
+ *   temperature (OpenAI GPT-5.1 and later)
+ * @thinking: ask the model to reason and show it (Anthropic thinking,
+ *   Gemini thoughts)
+ * @thinking_budget: the budget in tokens where the effort is one, 0 for
+ *   the dialect's default
+ *
+ * A request as the model takes it: only what it accepts
+ * (byok_request_fit()).
+ */
+typedef struct {
+  ByokTemperatureFate temperature_fate;
+  double              temperature;
+  ByokEffortVia       effort_via;
+  guint               effort;
+  gboolean            effort_none;
+  gboolean            thinking;
+  gint64              thinking_budget;
+} ByokRequestFit;
+
+void             byok_request_fit                    (const ByokChatRequest *request,
+                                                      ByokModel       *model,
+                                                      const char      *dialect,
+                                                      ByokRequestFit  *fit);
+gboolean         byok_request_fit_sends_temperature  (const ByokRequestFit *fit);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokChatRequest, byok_chat_request_unref)
 

@@ -1207,7 +1207,7 @@ chat_send_attempt (GTask *task)
   model = byok_catalog_lookup_model (client->catalog, target->provider_id, target->model);
   request = byok_chat_request_copy (call->request);
   byok_chat_request_set_model (request, target->model);
-  body = byok_dialect_build_body (provider_dialect (call->provider), request, stream,
+  body = byok_dialect_build_body (provider_dialect (call->provider), request, model, stream,
                                   dialect_flags (call->provider, model), &error);
   if (body == NULL)
     {
@@ -1231,6 +1231,13 @@ chat_send_attempt (GTask *task)
       chat_fail_early (task, error);
       return;
     }
+  {
+    const char *name, *value;
+
+    /* Anthropic's API version for a request with a temperature. */
+    if (byok_dialect_get_request_header (provider_dialect (call->provider), request, model, &name, &value))
+      soup_message_headers_replace (soup_message_get_request_headers (msg), name, value);
+  }
 
   call->n_tries++;
   call->attempt = byok_attempt_new (target->provider_id, target->model);
@@ -1903,16 +1910,16 @@ check_run (GTask *task)
   if (method != NULL && g_ascii_strcasecmp (method, "POST") == 0)
     {
       g_autoptr(ByokChatRequest) request = NULL;
+      ByokModel *check_model;
 
       /* The cheapest call that proves a key: one token of the cheapest model. */
       model = byok_provider_get_key_check_model (provider);
       request = byok_chat_request_new_simple (model, NULL, "Hi");
       request->max_output_tokens = 1;
-      body = byok_dialect_build_body (provider_dialect (provider), request, FALSE,
-                                      dialect_flags (provider, byok_catalog_lookup_model (self->catalog,
-                                                                                           byok_provider_get_id (provider),
-                                                                                           model)),
-                                      &error);
+      check_model = byok_catalog_lookup_model (self->catalog, byok_provider_get_id (provider), model);
+
+      body = byok_dialect_build_body (provider_dialect (provider), request, check_model, FALSE,
+                                      dialect_flags (provider, check_model), &error);
       if (body == NULL)
         {
           g_task_return_error (task, error);

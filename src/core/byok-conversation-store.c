@@ -16,7 +16,8 @@
 #include "byok-message-private.h"
 
 #define CONVERSATION_COLUMNS \
-  "id, title, created, updated, system_prompt, model, provider, temperature, max_tokens"
+  "id, title, created, updated, system_prompt, model, provider, temperature, max_tokens, " \
+  "reasoning_effort"
 
 #define EXPORT_FLUSH_SIZE (64 * 1024)
 
@@ -223,6 +224,18 @@ set_message_gone (GError **error)
                          "deleted with its conversation. Reload the conversation."));
 }
 
+/* NULL for the model's default, else "low", "medium", "high". */
+static void
+bind_effort (sqlite3_stmt *stmt,
+             int           column,
+             ByokEffort    effort)
+{
+  if (effort == BYOK_EFFORT_DEFAULT)
+    sqlite3_bind_null (stmt, column);
+  else
+    sqlite3_bind_text (stmt, column, byok_effort_to_string (effort), -1, SQLITE_STATIC);
+}
+
 static ByokConversation *
 conversation_from_row (sqlite3_stmt *stmt)
 {
@@ -235,6 +248,12 @@ conversation_from_row (sqlite3_stmt *stmt)
   if (sqlite3_column_type (stmt, 7) != SQLITE_NULL)
     byok_conversation_set_temperature (conversation, sqlite3_column_double (stmt, 7));
   byok_conversation_set_max_tokens (conversation, sqlite3_column_int64 (stmt, 8));
+  {
+    ByokEffort effort;
+
+    if (byok_effort_from_string ((const char *) sqlite3_column_text (stmt, 9), &effort))
+      byok_conversation_set_effort (conversation, effort);
+  }
   byok_conversation_set_stored (conversation,
                                 sqlite3_column_int64 (stmt, 0),
                                 sqlite3_column_int64 (stmt, 2),
@@ -254,6 +273,7 @@ copy_conversation (ByokConversation *conversation)
   byok_conversation_set_provider (copy, byok_conversation_get_provider (conversation));
   byok_conversation_set_temperature (copy, byok_conversation_get_temperature (conversation));
   byok_conversation_set_max_tokens (copy, byok_conversation_get_max_tokens (conversation));
+  byok_conversation_set_effort (copy, byok_conversation_get_effort (conversation));
   byok_conversation_set_stored (copy,
                                 byok_conversation_get_id (conversation),
                                 byok_conversation_get_created (conversation),
@@ -643,8 +663,8 @@ byok_conversation_store_create (ByokConversationStore  *self,
 /**
  * byok_conversation_store_save_conversation:
  *
- * Writes the title, provider, model, system prompt, temperature and max
- * tokens of @conversation. Its place in the list does not change: that
+ * Writes the title, provider, model, system prompt, temperature, max
+ * tokens and reasoning effort of @conversation. Its place in the list does not change: that
  * follows the messages.
  */
 gboolean
@@ -665,8 +685,8 @@ byok_conversation_store_save_conversation (ByokConversationStore  *self,
   db = byok_database_get_handle (self->database);
   stmt = byok_database_prepare_cached (self->database,
                                        "UPDATE conversations SET title = ?2, system_prompt = ?3, "
-                                       "model = ?4, provider = ?5, temperature = ?6, max_tokens = ?7 "
-                                       "WHERE id = ?1",
+                                       "model = ?4, provider = ?5, temperature = ?6, max_tokens = ?7, "
+                                       "reasoning_effort = ?8 WHERE id = ?1",
                                        error);
   if (stmt == NULL)
     return FALSE;
@@ -685,6 +705,7 @@ byok_conversation_store_save_conversation (ByokConversationStore  *self,
     sqlite3_bind_int64 (stmt, 7, byok_conversation_get_max_tokens (conversation));
   else
     sqlite3_bind_null (stmt, 7);
+  bind_effort (stmt, 8, byok_conversation_get_effort (conversation));
   if (!step_done (stmt, db, _("Could not save the conversation"), error))
     return FALSE;
 
@@ -838,7 +859,7 @@ restore_rows (ByokConversationStore     *self,
 
   insert_conversation = byok_database_prepare (self->database,
                                                "INSERT INTO conversations (" CONVERSATION_COLUMNS ") "
-                                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                                                error);
   if (insert_conversation == NULL)
     return FALSE;
@@ -857,6 +878,7 @@ restore_rows (ByokConversationStore     *self,
     sqlite3_bind_int64 (insert_conversation, 9, byok_conversation_get_max_tokens (conversation));
   else
     sqlite3_bind_null (insert_conversation, 9);
+  bind_effort (insert_conversation, 10, byok_conversation_get_effort (conversation));
   if (!step_done (insert_conversation, db, what, error))
     return FALSE;
 
@@ -1405,6 +1427,7 @@ byok_conversation_store_build_request (ByokConversationStore  *self,
   byok_chat_request_set_system_prompt (request, byok_conversation_get_system_prompt (conversation));
   request->temperature = byok_conversation_get_temperature (conversation);
   request->max_output_tokens = byok_conversation_get_max_tokens (conversation);
+  request->effort = byok_conversation_get_effort (conversation);
   request->stream = TRUE;
 
   sqlite3_bind_int64 (stmt, 1, byok_conversation_get_id (conversation));
@@ -1807,6 +1830,9 @@ write_json (ByokConversation  *conversation,
     json_builder_add_null_value (builder);
   add_int_or_null (builder, "max_tokens", byok_conversation_get_max_tokens (conversation) > 0,
                    byok_conversation_get_max_tokens (conversation));
+  add_string_or_null (builder, "reasoning_effort",
+                      byok_conversation_get_effort (conversation) != BYOK_EFFORT_DEFAULT
+                      ? byok_effort_to_string (byok_conversation_get_effort (conversation)) : NULL);
   json_builder_set_member_name (builder, "messages");
   json_builder_begin_array (builder);
   for (guint i = 0; i < messages->len; i++)

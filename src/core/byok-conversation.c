@@ -18,6 +18,7 @@ struct _ByokConversation
   char    *system_prompt;
   double   temperature;
   gint64   max_tokens;
+  ByokEffort effort;
 };
 
 G_DEFINE_FINAL_TYPE (ByokConversation, byok_conversation, G_TYPE_OBJECT)
@@ -33,6 +34,7 @@ enum {
   PROP_SYSTEM_PROMPT,
   PROP_TEMPERATURE,
   PROP_MAX_TOKENS,
+  PROP_EFFORT,
   N_PROPS
 };
 
@@ -95,6 +97,7 @@ byok_conversation_get_property (GObject    *object,
     case PROP_SYSTEM_PROMPT: g_value_set_string (value, self->system_prompt); break;
     case PROP_TEMPERATURE: g_value_set_double (value, self->temperature); break;
     case PROP_MAX_TOKENS: g_value_set_int64 (value, self->max_tokens); break;
+    case PROP_EFFORT: g_value_set_int (value, self->effort); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -116,6 +119,7 @@ byok_conversation_set_property (GObject      *object,
     case PROP_SYSTEM_PROMPT: byok_conversation_set_system_prompt (self, g_value_get_string (value)); break;
     case PROP_TEMPERATURE: byok_conversation_set_temperature (self, g_value_get_double (value)); break;
     case PROP_MAX_TOKENS: byok_conversation_set_max_tokens (self, g_value_get_int64 (value)); break;
+    case PROP_EFFORT: byok_conversation_set_effort (self, g_value_get_int (value)); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -148,6 +152,10 @@ byok_conversation_class_init (ByokConversationClass *klass)
   /* 0: unset. */
   properties[PROP_MAX_TOKENS] = g_param_spec_int64 ("max-tokens", NULL, NULL,
                                                     0, G_MAXINT64, 0, rw);
+  /* A ByokEffort; BYOK_EFFORT_DEFAULT: the model's own. */
+  properties[PROP_EFFORT] = g_param_spec_int ("effort", NULL, NULL,
+                                              BYOK_EFFORT_DEFAULT, BYOK_EFFORT_HIGH,
+                                              BYOK_EFFORT_DEFAULT, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -344,4 +352,29 @@ byok_conversation_set_max_tokens (ByokConversation *self,
 {
   g_return_if_fail (BYOK_IS_CONVERSATION (self));
   set_int64 (self, &self->max_tokens, MAX (max_tokens, 0), PROP_MAX_TOKENS);
+}
+
+/**
+ * byok_conversation_get_effort:
+ * Returns: how much a reasoning model should think in this conversation
+ */
+ByokEffort
+byok_conversation_get_effort (ByokConversation *self)
+{
+  g_return_val_if_fail (BYOK_IS_CONVERSATION (self), BYOK_EFFORT_DEFAULT);
+  return self->effort;
+}
+
+void
+byok_conversation_set_effort (ByokConversation *self,
+                              ByokEffort        effort)
+{
+  g_return_if_fail (BYOK_IS_CONVERSATION (self));
+
+  if (effort < BYOK_EFFORT_DEFAULT || effort > BYOK_EFFORT_HIGH)
+    effort = BYOK_EFFORT_DEFAULT;
+  if (self->effort == effort)
+    return;
+  self->effort = effort;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EFFORT]);
 }

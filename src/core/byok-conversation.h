@@ -10,6 +10,8 @@
 
 #include <glib-object.h>
 
+#include "byok-model.h"
+
 G_BEGIN_DECLS
 
 #define BYOK_TYPE_CONVERSATION (byok_conversation_get_type ())
@@ -39,5 +41,8 @@ void              byok_conversation_set_temperature   (ByokConversation *self,
 gint64            byok_conversation_get_max_tokens    (ByokConversation *self);
 void              byok_conversation_set_max_tokens    (ByokConversation *self,
                                                        gint64            max_tokens);
+ByokEffort        byok_conversation_get_effort        (ByokConversation *self);
+void              byok_conversation_set_effort        (ByokConversation *self,
+                                                       ByokEffort        effort);
 
 G_END_DECLS

@@ -382,6 +382,63 @@ static const MigrationOp migration_6[] = {
   { NULL, },
 };
 
+/* 7: a conversation's reasoning effort ('low', 'medium', 'high'; NULL:
+ * the model's default). Prices keep their history: every price a model
+ * had in Byok with the time it took effect and where it came from
+ * ('catalog': the shipped catalog, 'update': a price update, 'user': the
+ * person's own price, 'user-reset': the person's price removed), so the
+ * table in force on any day can be shown again. price_updates: each price
+ * update applied; price_data: the models of the last one, which stay in
+ * force until the next (prices per million tokens, NULL: unknown; tiers
+ * and aliases as JSON). */
+static const MigrationOp migration_7[] = {
+  { "conversations", "reasoning_effort",
+    "ALTER TABLE conversations ADD COLUMN reasoning_effort TEXT;" },
+  { NULL, NULL,
+    "CREATE TABLE IF NOT EXISTS price_updates ("
+    "  id          INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  time        INTEGER NOT NULL,"
+    "  source      TEXT NOT NULL,"
+    "  sha256      TEXT NOT NULL,"
+    "  new_models  INTEGER NOT NULL DEFAULT 0,"
+    "  changed     INTEGER NOT NULL DEFAULT 0,"
+    "  removed     INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE TABLE IF NOT EXISTS price_history ("
+    "  id           INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  provider     TEXT NOT NULL,"
+    "  model        TEXT NOT NULL,"
+    "  effective    INTEGER NOT NULL,"
+    "  origin       TEXT NOT NULL"
+    "               CHECK (origin IN ('catalog', 'update', 'user', 'user-reset')),"
+    "  input        REAL,"
+    "  cached_input REAL,"
+    "  cache_write  REAL,"
+    "  output       REAL,"
+    "  tiers        TEXT,"
+    "  source       TEXT,"
+    "  update_id    INTEGER REFERENCES price_updates (id)"
+    ");"
+    "CREATE INDEX IF NOT EXISTS price_history_model"
+    "  ON price_history (provider, model, effective);"
+    "CREATE TABLE IF NOT EXISTS price_data ("
+    "  provider       TEXT NOT NULL,"
+    "  model          TEXT NOT NULL,"
+    "  name           TEXT,"
+    "  aliases        TEXT,"
+    "  context_window INTEGER,"
+    "  deprecated     INTEGER NOT NULL DEFAULT 0,"
+    "  chat           INTEGER NOT NULL DEFAULT 0,"
+    "  input          REAL,"
+    "  cached_input   REAL,"
+    "  cache_write    REAL,"
+    "  output         REAL,"
+    "  tiers          TEXT,"
+    "  PRIMARY KEY (provider, model)"
+    ");" },
+  { NULL, },
+};
+
 static const MigrationOp * const migrations[] = {
   migration_1,
   migration_2,
@@ -389,6 +446,7 @@ static const MigrationOp * const migrations[] = {
   migration_4,
   migration_5,
   migration_6,
+  migration_7,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BYOK_DATABASE_SCHEMA_VERSION);

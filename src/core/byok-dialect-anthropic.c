@@ -22,8 +22,26 @@ anthropic_get_chat_path (const char *model,
   return g_strdup ("/v1/messages");
 }
 
+/* Version 2026-10-21 takes no temperature (nor top_p, top_k): a request
+ * with one, to a model that takes it, goes out as 2023-06-01. The
+ * provider's header (the catalog) is the newer one. */
+#define API_VERSION_WITH_TEMPERATURE "2023-06-01"
+
+static gboolean
+anthropic_request_header (const ByokRequestFit  *fit,
+                          const char           **name,
+                          const char           **value)
+{
+  if (!byok_request_fit_sends_temperature (fit))
+    return FALSE;
+  *name = "anthropic-version";
+  *value = API_VERSION_WITH_TEMPERATURE;
+  return TRUE;
+}
+
 static GBytes *
 anthropic_build_body (const ByokChatRequest *request,
+                      const ByokRequestFit  *fit,
                       gboolean               stream,
                       ByokDialectFlags       flags)
 {
@@ -31,12 +49,14 @@ anthropic_build_body (const ByokChatRequest *request,
   g_autoptr(GString) system = g_string_new (request->system_prompt);
   gint64 max_tokens = request->max_output_tokens > 0 ? request->max_output_tokens
                                                      : DEFAULT_MAX_TOKENS;
+  gboolean adaptive = fit->effort_via == BYOK_EFFORT_VIA_ADAPTIVE;
   gint64 budget = 0;
 
-  if (request->reasoning)
+  /* Adaptive thinking (Opus 4.6 and later) decides its own budget; the
+   * effort steers it. Earlier models think within a budget. */
+  if (fit->thinking && !adaptive)
     {
-      budget = request->reasoning_budget_tokens > 0 ? request->reasoning_budget_tokens
-                                                    : max_tokens / 2;
+      budget = fit->thinking_budget > 0 ? fit->thinking_budget : max_tokens / 2;
       budget = MAX (budget, MIN_THINKING_BUDGET);
       /* The budget counts against max_tokens: keep room for the answer. */
       if (budget >= max_tokens)
@@ -91,14 +111,33 @@ anthropic_build_body (const ByokChatRequest *request,
       json_builder_add_boolean_value (builder, TRUE);
     }
 
-  /* With extended thinking Anthropic refuses a temperature other than 1. */
-  if (request->temperature >= 0 && !request->reasoning)
+  /* Only to a model that takes one, never with thinking, 0 to 1. */
+  if (byok_request_fit_sends_temperature (fit))
     {
       json_builder_set_member_name (builder, "temperature");
-      json_builder_add_double_value (builder, request->temperature);
+      json_builder_add_double_value (builder, fit->temperature);
     }
 
-  if (request->reasoning)
+  if (fit->thinking && adaptive)
+    {
+      json_builder_set_member_name (builder, "thinking");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "adaptive");
+      /* Newer models omit the thinking text unless asked for it. */
+      json_builder_set_member_name (builder, "display");
+      json_builder_add_string_value (builder, "summarized");
+      json_builder_end_object (builder);
+      if (fit->effort != 0)
+        {
+          json_builder_set_member_name (builder, "output_config");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "effort");
+          json_builder_add_string_value (builder, byok_effort_level_to_string (fit->effort));
+          json_builder_end_object (builder);
+        }
+    }
+  else if (fit->thinking)
     {
       json_builder_set_member_name (builder, "thinking");
       json_builder_begin_object (builder);
@@ -142,6 +181,7 @@ report_usage (ByokDialectStream *parts,
   usage.cached_input_tokens = parts->cache_read_tokens;
   usage.cache_write_tokens = parts->cache_write_tokens;
   usage.output_tokens = parts->output_tokens;
+  usage.reasoning_tokens = parts->reasoning_tokens;
   byok_dialect_set_usage (result, &usage);
 }
 
@@ -159,6 +199,9 @@ read_usage (JsonObject        *usage,
   any |= byok_json_get_int (usage, "cache_read_input_tokens", &parts->cache_read_tokens);
   any |= byok_json_get_int (usage, "cache_creation_input_tokens", &parts->cache_write_tokens);
   any |= byok_json_get_int (usage, "output_tokens", &parts->output_tokens);
+  /* The thinking part of output_tokens (reasoning tokens, as Byok counts them). */
+  any |= byok_json_get_int (byok_json_get_object (usage, "output_tokens_details"), "thinking_tokens",
+                            &parts->reasoning_tokens);
   return any;
 }
 
@@ -296,6 +339,7 @@ static const ByokDialect anthropic_dialect = {
   .name = "anthropic",
   .get_chat_path = anthropic_get_chat_path,
   .build_body = anthropic_build_body,
+  .request_header = anthropic_request_header,
   .parse_response = anthropic_parse_response,
   .parse_event = anthropic_parse_event,
   .ends_at_finish = FALSE,

@@ -41,6 +41,7 @@ add_text_parts (JsonBuilder *builder,
 
 static GBytes *
 gemini_build_body (const ByokChatRequest *request,
+                   const ByokRequestFit  *fit,
                    gboolean               stream,
                    ByokDialectFlags       flags)
 {
@@ -79,30 +80,36 @@ gemini_build_body (const ByokChatRequest *request,
       json_builder_end_object (builder);
     }
 
-  if (request->temperature >= 0 || request->max_output_tokens > 0 || request->reasoning)
+  if (byok_request_fit_sends_temperature (fit) || request->max_output_tokens > 0 || fit->thinking)
     {
       json_builder_set_member_name (builder, "generationConfig");
       json_builder_begin_object (builder);
-      if (request->temperature >= 0)
+      if (byok_request_fit_sends_temperature (fit))
         {
           json_builder_set_member_name (builder, "temperature");
-          json_builder_add_double_value (builder, request->temperature);
+          json_builder_add_double_value (builder, fit->temperature);
         }
       if (request->max_output_tokens > 0)
         {
           json_builder_set_member_name (builder, "maxOutputTokens");
           json_builder_add_int_value (builder, request->max_output_tokens);
         }
-      if (request->reasoning)
+      if (fit->thinking)
         {
           json_builder_set_member_name (builder, "thinkingConfig");
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "includeThoughts");
           json_builder_add_boolean_value (builder, TRUE);
-          if (request->reasoning_budget_tokens > 0)
+          /* Gemini 3 takes a level, 2.5 a budget: never both (400). */
+          if (fit->effort_via == BYOK_EFFORT_VIA_LEVEL && fit->effort != 0)
+            {
+              json_builder_set_member_name (builder, "thinkingLevel");
+              json_builder_add_string_value (builder, byok_effort_level_to_string (fit->effort));
+            }
+          else if (fit->effort_via != BYOK_EFFORT_VIA_LEVEL && fit->thinking_budget > 0)
             {
               json_builder_set_member_name (builder, "thinkingBudget");
-              json_builder_add_int_value (builder, request->reasoning_budget_tokens);
+              json_builder_add_int_value (builder, fit->thinking_budget);
             }
           json_builder_end_object (builder);
         }

@@ -36,6 +36,7 @@ add_message (JsonBuilder *builder,
 
 static GBytes *
 openai_build_body (const ByokChatRequest *request,
+                   const ByokRequestFit  *fit,
                    gboolean               stream,
                    ByokDialectFlags       flags)
 {
@@ -72,10 +73,25 @@ openai_build_body (const ByokChatRequest *request,
         }
     }
 
-  if (request->temperature >= 0)
+  if (byok_request_fit_sends_temperature (fit))
     {
       json_builder_set_member_name (builder, "temperature");
-      json_builder_add_double_value (builder, request->temperature);
+      json_builder_add_double_value (builder, fit->temperature);
+    }
+
+  if (fit->effort_via == BYOK_EFFORT_VIA_REASONING_EFFORT && (fit->effort != 0 || fit->effort_none))
+    {
+      json_builder_set_member_name (builder, "reasoning_effort");
+      json_builder_add_string_value (builder, fit->effort != 0 ? byok_effort_level_to_string (fit->effort)
+                                                               : "none");
+    }
+  else if (fit->effort_via == BYOK_EFFORT_VIA_OPENROUTER && fit->effort != 0)
+    {
+      json_builder_set_member_name (builder, "reasoning");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "effort");
+      json_builder_add_string_value (builder, byok_effort_level_to_string (fit->effort));
+      json_builder_end_object (builder);
     }
 
   if (request->max_output_tokens > 0)

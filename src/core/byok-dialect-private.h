@@ -15,8 +15,13 @@ struct _ByokDialect
   char     *(*get_chat_path)  (const char              *model,
                                gboolean                 stream);
   GBytes   *(*build_body)     (const ByokChatRequest   *request,
+                               const ByokRequestFit    *fit,
                                gboolean                 stream,
                                ByokDialectFlags         flags);
+  /* nullable: a header the request needs beside the provider's */
+  gboolean  (*request_header) (const ByokRequestFit    *fit,
+                               const char             **name,
+                               const char             **value);
   /* @root is a parsed JSON object that carries no error envelope. */
   gboolean  (*parse_response) (const ByokErrorContext  *ctx,
                                JsonObject              *root,
@@ -59,6 +64,7 @@ struct _ByokDialectStream
   gint64             cache_read_tokens;
   gint64             cache_write_tokens;
   gint64             output_tokens;
+  gint64             reasoning_tokens;
 };
 
 const char *byok_dialect_ctx_provider_name (const ByokErrorContext *ctx);

@@ -76,6 +76,8 @@ byok_dialect_get_chat_path (const ByokDialect *self,
 /**
  * byok_dialect_build_body:
  * @request: what to ask
+ * @model: (nullable): the model as the catalog knows it: only what it
+ *   takes is sent (byok_request_fit())
  * @stream: whether to ask for a stream (normally @request->stream)
  * @flags: what the catalog knows about the provider and model
  * @error: %BYOK_ERROR_INVALID when @request has no model or no message
@@ -85,13 +87,17 @@ byok_dialect_get_chat_path (const ByokDialect *self,
 GBytes *
 byok_dialect_build_body (const ByokDialect      *self,
                          const ByokChatRequest  *request,
+                         ByokModel              *model,
                          gboolean                stream,
                          ByokDialectFlags        flags,
                          GError                **error)
 {
+  ByokRequestFit fit;
+
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (request != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_return_val_if_fail (model == NULL || BYOK_IS_MODEL (model), NULL);
 
   if (request->model == NULL || *request->model == '\0')
     {
@@ -106,7 +112,39 @@ byok_dialect_build_body (const ByokDialect      *self,
       return NULL;
     }
 
-  return self->build_body (request, stream, flags);
+  byok_request_fit (request, model, self->name, &fit);
+  return self->build_body (request, &fit, stream, flags);
+}
+
+/**
+ * byok_dialect_get_request_header:
+ * @model: (nullable): the model as the catalog knows it
+ * @name: (out): the header's name
+ * @value: (out): its value
+ *
+ * A header the request needs beside the provider's, which replaces the
+ * provider's of that name: Anthropic's API version 2023-06-01 for a
+ * request with a temperature, which 2026-10-21 no longer takes.
+ *
+ * Returns: FALSE when the provider's headers are all it needs
+ */
+gboolean
+byok_dialect_get_request_header (const ByokDialect      *self,
+                                 const ByokChatRequest  *request,
+                                 ByokModel              *model,
+                                 const char            **name,
+                                 const char            **value)
+{
+  ByokRequestFit fit;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (request != NULL, FALSE);
+  g_return_val_if_fail (name != NULL && value != NULL, FALSE);
+
+  if (self->request_header == NULL)
+    return FALSE;
+  byok_request_fit (request, model, self->name, &fit);
+  return self->request_header (&fit, name, value);
 }
 
 const char *

@@ -9,7 +9,9 @@
  *
  *   dialect = byok_dialect_get (provider->dialect);
  *   path = byok_dialect_get_chat_path (dialect, request->model, TRUE);
- *   body = byok_dialect_build_body (dialect, request, TRUE, flags, &error);
+ *   body = byok_dialect_build_body (dialect, request, model, TRUE, flags, &error);
+ *   if (byok_dialect_get_request_header (dialect, request, model, &name, &value))
+ *     … set it beside the provider's headers (Anthropic's API version);
  *   … send; on a non-2xx status read the whole body, then
  *   error = byok_dialect_classify_error (dialect, &ctx, status, …);
  *   … on 2xx:
@@ -86,9 +88,16 @@ char              *byok_dialect_get_chat_path    (const ByokDialect       *self,
                                                   gboolean                 stream);
 GBytes            *byok_dialect_build_body       (const ByokDialect       *self,
                                                   const ByokChatRequest   *request,
+                                                  ByokModel               *model,
                                                   gboolean                 stream,
                                                   ByokDialectFlags         flags,
                                                   GError                 **error);
+
+gboolean           byok_dialect_get_request_header (const ByokDialect     *self,
+                                                  const ByokChatRequest   *request,
+                                                  ByokModel               *model,
+                                                  const char             **name,
+                                                  const char             **value);
 
 /* Whole responses */
 gboolean           byok_dialect_parse_response   (const ByokDialect       *self,

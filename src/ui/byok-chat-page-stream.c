@@ -359,6 +359,7 @@ byok_chat_page_send (ByokChatPage *self,
           byok_conversation_set_system_prompt (created, byok_conversation_get_system_prompt (draft));
           byok_conversation_set_temperature (created, byok_conversation_get_temperature (draft));
           byok_conversation_set_max_tokens (created, byok_conversation_get_max_tokens (draft));
+          byok_conversation_set_effort (created, byok_conversation_get_effort (draft));
           if (!byok_conversation_store_save_conversation (self->store, created, &error))
             {
               g_warning ("Could not save the conversation's settings: %s", error->message);

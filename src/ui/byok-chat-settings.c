@@ -1,5 +1,5 @@
-/* byok-chat-settings.c — a conversation's system prompt, temperature and
- * output limit, in a popover */
+/* byok-chat-settings.c — a conversation's system prompt, temperature,
+ * reasoning effort and output limit, in a popover */
 #define G_LOG_DOMAIN "byok-chat-settings"
 
 #include "config.h"
@@ -16,9 +16,18 @@ struct _ByokChatSettings
   gboolean          loading;
   gboolean          dirty;
 
+  /* The model the conversation talks to, to say what it takes. */
+  gboolean          has_model;
+  char             *model_name;
+  gboolean          model_reasons;
+  ByokModelParams   params;
+
   GtkTextView      *system_prompt_view;
+  AdwActionRow     *temperature_row;
   GtkSpinButton    *temperature_spin;
   GtkSwitch        *temperature_switch;
+  AdwComboRow      *effort_row;
+  GtkLabel         *params_note;
   GtkSpinButton    *max_tokens_spin;
   GtkSwitch        *max_tokens_switch;
 };
@@ -55,6 +64,102 @@ flush_changes (ByokChatSettings *self)
   g_signal_emit (self, signals[CHANGED], 0, self->conversation);
 }
 
+static ByokEffort
+selected_effort (ByokChatSettings *self)
+{
+  guint selected = adw_combo_row_get_selected (self->effort_row);
+
+  return selected <= BYOK_EFFORT_HIGH ? (ByokEffort) selected : BYOK_EFFORT_DEFAULT;
+}
+
+/* Beside each control, what the chosen model does with it; below them,
+ * why. */
+static void
+update_explanations (ByokChatSettings *self)
+{
+  const char *name = self->model_name;
+  ByokEffort effort = selected_effort (self);
+  ByokEffortLevels level = byok_model_params_pick_effort (&self->params, effort);
+  g_autofree char *temperature_subtitle = NULL;
+  g_autofree char *effort_subtitle = NULL;
+  g_autoptr(GString) note = g_string_new (NULL);
+  gboolean temperature_taken = TRUE;
+  gboolean effort_taken = TRUE;
+
+  if (!self->has_model)
+    ;
+  else if (self->params.temperature == BYOK_TEMPERATURE_FIXED)
+    {
+      temperature_taken = FALSE;
+      /* Translators: %s is a model ("GPT-5") */
+      temperature_subtitle = g_strdup_printf (_("Not sent to %s"), name);
+      /* Translators: %s is a model ("GPT-5") */
+      g_string_append_printf (note, _("%s takes no temperature."), name);
+    }
+  else if (self->params.temperature == BYOK_TEMPERATURE_WITHOUT_EFFORT && level != 0)
+    {
+      temperature_taken = FALSE;
+      /* Translators: %s is a model ("GPT-5.4") */
+      temperature_subtitle = g_strdup_printf (_("Not sent to %s while it reasons"), name);
+      /* Translators: %s is a model ("GPT-5.4") */
+      g_string_append_printf (note, _("%s takes a temperature only when it does not reason: set the reasoning effort to the model’s default to use one."),
+                              name);
+    }
+  else if (self->params.temperature_max < 2.0)
+    {
+      char max[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (max, sizeof max, "%g", self->params.temperature_max);
+      /* Translators: a range of temperatures for a model: "0 to 1 for Claude Haiku 4.5" */
+      temperature_subtitle = g_strdup_printf (_("0 to %s for %s"), max, name);
+      if (gtk_switch_get_active (self->temperature_switch) &&
+          gtk_spin_button_get_value (self->temperature_spin) > self->params.temperature_max)
+        /* Translators: %s is a model ("Claude Haiku 4.5"), then a number ("1") */
+        g_string_append_printf (note, _("%s takes a temperature up to %s: %s is sent."), name, max, max);
+    }
+
+  if (!self->has_model)
+    ;
+  else if (self->params.effort_via == BYOK_EFFORT_VIA_NONE)
+    {
+      effort_taken = FALSE;
+      /* Translators: %s is a model ("GPT-4o") */
+      effort_subtitle = g_strdup_printf (_("Not sent to %s"), name);
+      if (note->len > 0)
+        g_string_append_c (note, ' ');
+      if (self->model_reasons)
+        /* Translators: %s is a model ("DeepSeek V4 Pro") */
+        g_string_append_printf (note, _("%s decides for itself how long it thinks."), name);
+      else
+        /* Translators: %s is a model ("GPT-4o") */
+        g_string_append_printf (note, _("%s does not reason."), name);
+    }
+  else if (level != 0 &&
+           g_strcmp0 (byok_effort_level_to_string (level), byok_effort_to_string (effort)) != 0)
+    {
+      /* Translators: %s is the effort Byok sends ("high") */
+      effort_subtitle = g_strdup_printf (_("Sent as “%s”"), byok_effort_level_to_string (level));
+      if (note->len > 0)
+        g_string_append_c (note, ' ');
+      /* Translators: %s is a model ("Gemini 3 Pro"), then the effort Byok sends ("high") */
+      g_string_append_printf (note, _("%s has no such level: the nearest it has, “%s”, is sent."),
+                              name, byok_effort_level_to_string (level));
+    }
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->temperature_switch), temperature_taken);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->temperature_spin),
+                            temperature_taken && gtk_switch_get_active (self->temperature_switch));
+  adw_action_row_set_subtitle (self->temperature_row,
+                               temperature_subtitle != NULL ? temperature_subtitle
+                                                            : _("Off: the provider’s default"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->effort_row), effort_taken);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->effort_row),
+                               effort_subtitle != NULL ? effort_subtitle
+                                                       : _("How long a reasoning model thinks"));
+  gtk_label_set_label (self->params_note, note->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->params_note), note->len > 0);
+}
+
 static void
 load (ByokChatSettings *self)
 {
@@ -62,12 +167,14 @@ load (ByokChatSettings *self)
   const char *prompt = NULL;
   double temperature = -1;
   gint64 max_tokens = 0;
+  ByokEffort effort = BYOK_EFFORT_DEFAULT;
 
   if (self->conversation != NULL)
     {
       prompt = byok_conversation_get_system_prompt (self->conversation);
       temperature = byok_conversation_get_temperature (self->conversation);
       max_tokens = byok_conversation_get_max_tokens (self->conversation);
+      effort = byok_conversation_get_effort (self->conversation);
     }
 
   self->loading = TRUE;
@@ -76,7 +183,9 @@ load (ByokChatSettings *self)
   gtk_spin_button_set_value (self->temperature_spin, temperature >= 0 ? temperature : 1.0);
   gtk_switch_set_active (self->max_tokens_switch, max_tokens > 0);
   gtk_spin_button_set_value (self->max_tokens_spin, max_tokens > 0 ? (double) max_tokens : 4096);
+  adw_combo_row_set_selected (self->effort_row, effort);
   self->loading = FALSE;
+  update_explanations (self);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self), self->conversation != NULL);
 }
@@ -105,6 +214,7 @@ store (ByokChatSettings *self)
   byok_conversation_set_max_tokens (self->conversation,
                                     gtk_switch_get_active (self->max_tokens_switch)
                                     ? (gint64) gtk_spin_button_get_value (self->max_tokens_spin) : 0);
+  byok_conversation_set_effort (self->conversation, selected_effort (self));
   g_object_thaw_notify (G_OBJECT (self->conversation));
   self->dirty = TRUE;
 }
@@ -129,6 +239,33 @@ static void
 edited_cb (ByokChatSettings *self)
 {
   store (self);
+  update_explanations (self);
+}
+
+/**
+ * byok_chat_settings_set_model:
+ * @model: (nullable): the model chosen, as the catalog knows it; NULL for
+ *   Auto or a model it does not know
+ * @provider: (nullable): its provider
+ *
+ * Says, beside each control, what the model takes: a control it ignores
+ * is off, with the reason (Byok sends only what a model takes).
+ */
+void
+byok_chat_settings_set_model (ByokChatSettings *self,
+                              ByokModel        *model,
+                              ByokProvider     *provider)
+{
+  g_return_if_fail (BYOK_IS_CHAT_SETTINGS (self));
+  g_return_if_fail (model == NULL || BYOK_IS_MODEL (model));
+
+  g_clear_pointer (&self->model_name, g_free);
+  self->has_model = model != NULL;
+  self->model_name = model != NULL ? g_strdup (byok_model_get_name (model)) : NULL;
+  self->model_reasons = model != NULL && byok_model_has_capability (model, BYOK_MODEL_CAP_REASONING);
+  byok_model_get_params (model, provider != NULL ? byok_provider_get_dialect_name (provider) : NULL,
+                         &self->params);
+  update_explanations (self);
 }
 
 static void
@@ -144,6 +281,7 @@ byok_chat_settings_dispose (GObject *object)
 
   flush_changes (self);
   g_clear_object (&self->conversation);
+  g_clear_pointer (&self->model_name, g_free);
 
   G_OBJECT_CLASS (byok_chat_settings_parent_class)->dispose (object);
 }
@@ -168,7 +306,10 @@ byok_chat_settings_class_init (ByokChatSettingsClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-chat-settings.ui");
   gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, system_prompt_view);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, temperature_row);
   gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, temperature_spin);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, effort_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, params_note);
   gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, temperature_switch);
   gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, max_tokens_spin);
   gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, max_tokens_switch);
@@ -186,5 +327,7 @@ byok_chat_settings_init (ByokChatSettings *self)
   g_signal_connect_object (self->temperature_switch, "notify::active", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->max_tokens_spin, "value-changed", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->max_tokens_switch, "notify::active", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->effort_row, "notify::selected", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
+  byok_model_get_params (NULL, NULL, &self->params);
   load (self);
 }

@@ -2,13 +2,16 @@
  * output limit, in a popover
  *
  * The popover edits the ByokConversation it is given (its "system-prompt",
- * "temperature" and "max-tokens" properties) and emits "changed" when it
- * closes after an edit, for the caller to save the conversation.
+ * "temperature", "effort" and "max-tokens" properties) and emits "changed"
+ * when it closes after an edit, for the caller to save the conversation.
+ * Given the model chosen, it says beside each control what that model
+ * takes, and turns off what it ignores.
  */
 #pragma once
 
 #include <adwaita.h>
 
+#include "byok-catalog.h"
 #include "byok-conversation.h"
 
 G_BEGIN_DECLS
@@ -20,5 +23,8 @@ GtkWidget        *byok_chat_settings_new              (void);
 ByokConversation *byok_chat_settings_get_conversation (ByokChatSettings *self);
 void              byok_chat_settings_set_conversation (ByokChatSettings *self,
                                                        ByokConversation *conversation);
+void              byok_chat_settings_set_model        (ByokChatSettings *self,
+                                                       ByokModel        *model,
+                                                       ByokProvider     *provider);
 
 G_END_DECLS

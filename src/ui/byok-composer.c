@@ -675,6 +675,16 @@ byok_composer_class_init (ByokComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokComposer, suggestion_button);
 }
 
+/* The settings say what the chosen model takes. */
+static void
+model_changed_cb (ByokComposer *self)
+{
+  ByokProvider *provider = NULL;
+  ByokModel *model = byok_model_picker_get_model (self->picker, &provider);
+
+  byok_chat_settings_set_model (self->settings, model, provider);
+}
+
 static void
 byok_composer_init (ByokComposer *self)
 {
@@ -701,5 +711,9 @@ byok_composer_init (ByokComposer *self)
                            G_CALLBACK (text_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->picker, "notify::model-id",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->picker, "notify::model-id",
+                           G_CALLBACK (model_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->picker, "notify::provider-id",
+                           G_CALLBACK (model_changed_cb), self, G_CONNECT_SWAPPED);
   update_actions (self);
 }

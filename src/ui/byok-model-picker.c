@@ -517,6 +517,27 @@ byok_model_picker_get_model_id (ByokModelPicker *self)
   return self->model_id;
 }
 
+/**
+ * byok_model_picker_get_model:
+ * @provider: (out) (optional) (transfer none): its provider
+ *
+ * Returns: (transfer none) (nullable): the chosen model as the catalog
+ *   knows it; NULL for Auto, nothing chosen, or a model it does not know
+ */
+ByokModel *
+byok_model_picker_get_model (ByokModelPicker  *self,
+                             ByokProvider    **provider)
+{
+  g_return_val_if_fail (BYOK_IS_MODEL_PICKER (self), NULL);
+
+  if (provider != NULL)
+    *provider = self->catalog != NULL ? byok_catalog_lookup_provider (self->catalog, self->provider_id)
+                                      : NULL;
+  if (self->catalog == NULL || self->provider_id == NULL || self->model_id == NULL)
+    return NULL;
+  return byok_catalog_lookup_model (self->catalog, self->provider_id, self->model_id);
+}
+
 static void
 set_selection (ByokModelPicker *self,
                const char      *provider_id,

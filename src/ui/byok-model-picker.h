@@ -33,6 +33,8 @@ gboolean    byok_model_picker_is_available    (ByokModelPicker    *self,
  * user picks a model (not when the program sets one). */
 const char *byok_model_picker_get_provider_id (ByokModelPicker    *self);
 const char *byok_model_picker_get_model_id    (ByokModelPicker    *self);
+ByokModel  *byok_model_picker_get_model       (ByokModelPicker    *self,
+                                               ByokProvider      **provider);
 void        byok_model_picker_set_selection   (ByokModelPicker    *self,
                                                const char         *provider_id,
                                                const char         *model_id);
