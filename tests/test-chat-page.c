@@ -29,6 +29,7 @@
 #include "byok-preferences-window.h"
 #include "byok-router.h"
 #include "byok-test-server.h"
+#include "byok-test-ui.h"
 #include "byok-window.h"
 
 #define OPENAI_KEY  "sk-test-fake-chat-page-0001"
@@ -831,32 +832,11 @@ test_fallback_caption (Fixture       *f,
   g_assert_null (byok_message_row_format_fallback (NULL, catalog));
 }
 
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 /* Waits until @widget's window has drawn a frame. */
 static void
 wait_for_paint (GtkWidget *widget)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gboolean painted = FALSE;
-  gulong handler;
-
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  iterate_until (is_true, &painted, "a frame");
-  g_signal_handler_disconnect (clock, handler);
+  byok_test_ui_wait_for_paint (widget);
 }
 
 /* An answer with a code block streams in word by word and draws without
@@ -905,37 +885,11 @@ test_code_block_stream (Fixture       *f,
 }
 
 
-/* With BYOK_TEST_SCREENSHOT_DIR set, saves the window as NAME.png there:
- * how the developers look at what a test drove the page to. */
 static void
 maybe_screenshot_widget (GtkWidget  *window,
                          const char *name)
 {
-  const char *dir = g_getenv ("BYOK_TEST_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  iterate_pending ();
-  wait_for_paint (window);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  gdk_texture_save_to_png (texture, path);
+  byok_test_ui_screenshot (window, name);
 }
 
 static void

@@ -445,6 +445,52 @@ test_chat_hostile_nesting (Fixture       *f,
   g_assert_nonnull (strstr (models->err, "nested more than 256 levels"));
 }
 
+/* A key is not sent over plain HTTP to another computer unless
+ * --allow-http says so. The other computer here is 0.0.0.0: not a
+ * loopback address as written, so Byok refuses it; once allowed, Linux
+ * connects to it on this computer, where the test server listens. */
+static void
+test_allow_http (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *commands[][8] = {
+    { "chat", "-m", "openai/gpt-4o-mini", "--retries", "0", "hello", NULL },
+    { "models", "openai", "--remote", NULL },
+    { "keys", "test", "openai", NULL },
+  };
+  g_autofree char *base = g_strdup_printf ("http://0.0.0.0:%s/v1",
+                                           strrchr (byok_test_server_get_url (f->server), ':') + 1);
+  ByokTestReply *models = byok_test_reply_new_json (200, "{\"object\": \"list\", \"data\": [{\"id\": \"gpt-4o-mini\"}]}");
+
+  set_env (f, "BYOK_BASE_URL_OPENAI", base);
+  byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
+  byok_test_reply_set_repeat (models, TRUE);
+  byok_test_server_add_reply (f->server, "/v1/models", models);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_autoptr(Run) refused = NULL;
+      g_autoptr(Run) allowed = NULL;
+
+      for (guint j = 0; commands[i][j] != NULL; j++)
+        g_ptr_array_add (args, (char *) commands[i][j]);
+      g_ptr_array_add (args, NULL);
+      refused = run_cli_argv (f, NULL, (const char * const *) args->pdata);
+      g_assert_cmpint (refused->status, ==, 1);
+      g_assert_nonnull (strstr (refused->err, "[INSECURE]"));
+      g_assert_nonnull (strstr (refused->err, "0.0.0.0"));
+      g_assert_nonnull (strstr (refused->err, "--allow-http"));
+      g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, i);
+
+      g_ptr_array_insert (args, args->len - 1, (char *) "--allow-http");
+      allowed = run_cli_argv (f, NULL, (const char * const *) args->pdata);
+      g_assert_cmpint (allowed->status, ==, 0);
+      g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, i + 1);
+    }
+}
+
 static void
 test_chat_env_base_url_and_stdin (Fixture       *f,
                                   gconstpointer  data)
@@ -1047,6 +1093,7 @@ main (int    argc,
   ADD ("/cli/chat/json-records-usage", test_chat_json_records_usage);
   ADD ("/cli/chat/auth-error", test_chat_auth_error);
   ADD ("/cli/echoed-key", test_echoed_key);
+  ADD ("/cli/allow-http", test_allow_http);
   ADD ("/cli/chat/env-base-url-and-stdin", test_chat_env_base_url_and_stdin);
   ADD ("/cli/chat/fallback", test_chat_fallback);
   ADD ("/cli/chat/ctrl-c", test_chat_ctrl_c);

@@ -564,6 +564,179 @@ test_echo_key_event_keeps_no_part (Fixture       *f,
     g_error ("the key event keeps part of the key: %s", event->detail);
 }
 
+/* ---- 3. plain HTTP --------------------------------------------------------- */
+
+/* Every request of the client goes through the provider test server as an
+ * HTTP proxy: whatever address a provider has, what would be sent to it
+ * arrives there instead, and nothing leaves 127.0.0.1. */
+static void
+use_test_server_as_proxy (Fixture *f)
+{
+  g_autoptr(GProxyResolver) resolver = g_simple_proxy_resolver_new (byok_test_server_get_url (f->server), NULL);
+
+  g_object_set (byok_client_get_session (f->client), "proxy-resolver", resolver, NULL);
+}
+
+/* A key is not sent over plain HTTP to another computer: every kind of call
+ * of every dialect fails before sending, saying why and how to allow it. */
+static void
+test_http_refused (Fixture       *f,
+                   gconstpointer  data)
+{
+  ByokTestReply *reply = byok_test_reply_new_json (200, "{\"data\": [], \"models\": []}");
+
+  byok_test_reply_set_repeat (reply, TRUE);
+  byok_test_server_add_reply (f->server, "*", reply);
+  use_test_server_as_proxy (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (dialects); i++)
+    {
+      point_at (f, dialects[i].provider_id, "http://192.0.2.10:8080");
+      for (Op op = 0; op < N_OPS; op++)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (!op_applies (&dialects[i], op))
+            continue;
+          error = run_op (f, &dialects[i], op);
+          if (byok_test_server_get_n_requests (f->server) != 0)
+            g_error ("%s %s: a key went over plain HTTP to 192.0.2.10", dialects[i].provider_id, op_names[op]);
+          g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INSECURE);
+          g_assert_nonnull (strstr (error->message, "192.0.2.10:8080"));
+          g_assert_nonnull (strstr (error->message, "Allow Unencrypted Connection"));
+          g_assert_nonnull (strstr (error->message, "--allow-http"));
+        }
+    }
+  /* Each refused chat is a usage row of its own class that cost nothing;
+   * a refused key check tested nothing, so it is no key event. */
+  {
+    sqlite3 *db = byok_database_get_handle (byok_engine_get_database (f->engine));
+    g_autoptr(GPtrArray) events = byok_usage_store_list_key_events (byok_engine_get_usage_store (f->engine),
+                                                                    NULL, 0, NULL);
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*), total(cost_usd), count(http_status) FROM usage "
+                                             "WHERE status = 'INSECURE'", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2 * G_N_ELEMENTS (dialects));
+    g_assert_cmpfloat (sqlite3_column_double (stmt, 1), ==, 0);
+    g_assert_cmpint (sqlite3_column_int (stmt, 2), ==, 0);
+    sqlite3_finalize (stmt);
+    g_assert_cmpuint (events->len, ==, 0);
+  }
+}
+
+/* With the switch on, the same calls go out, key and all. */
+static void
+test_http_allowed (Fixture       *f,
+                   gconstpointer  data)
+{
+  ByokTestReply *reply = byok_test_reply_new_json (200, "{\"data\": [], \"models\": []}");
+
+  byok_test_reply_set_repeat (reply, TRUE);
+  byok_test_server_add_reply (f->server, "*", reply);
+  use_test_server_as_proxy (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (dialects); i++)
+    {
+      const Dialect *d = &dialects[i];
+      ByokProvider *provider = lookup_provider (f, d->provider_id);
+      g_autoptr(GError) error = NULL;
+      ByokTestRequest *request;
+
+      point_at (f, d->provider_id, "http://192.0.2.10:8080");
+      byok_provider_set_allow_http (provider, TRUE);
+      g_assert_true (byok_provider_get_allow_http (provider));
+      error = run_op (f, d, OP_CHECK);
+      g_assert_no_error (error);
+      request = byok_test_server_get_last_request (f->server);
+      g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Host"), ==, "192.0.2.10:8080");
+      g_assert_cmpstr (soup_message_headers_get_one (request->headers, d->header), ==, d->header_value);
+    }
+}
+
+/* This computer is not the network: loopback addresses take a key over
+ * HTTP, and a provider without a key (a local or LAN Ollama) is never
+ * refused. */
+static void
+test_http_loopback_and_keyless (Fixture       *f,
+                                gconstpointer  data)
+{
+  const char *loopbacks[] = { "http://localhost:11434", "http://LOCALHOST.:8080", "http://127.0.0.1:9",
+                              "http://127.3.2.1:9", "http://[::1]:8080" };
+  const char *remotes[] = { "http://0.0.0.0:9", "http://10.0.0.2:9", "http://localhost.example.net:9",
+                            "http://[::ffff:10.0.0.2]:9", "http://192.0.2.10" };
+  ByokTestReply *reply = byok_test_reply_new_json (200, "{\"data\": [], \"models\": []}");
+  ByokProvider *ollama = lookup_provider (f, "ollama");
+  guint n_requests = 0;
+
+  byok_test_reply_set_repeat (reply, TRUE);
+  byok_test_server_add_reply (f->server, "*", reply);
+  use_test_server_as_proxy (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (loopbacks); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      point_at (f, "anthropic", loopbacks[i]);
+      g_assert_false (byok_provider_is_remote_http (lookup_provider (f, "anthropic")));
+      error = run_op (f, find_dialect ("anthropic"), OP_CHECK);
+      g_assert_no_error (error);
+      g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, ++n_requests);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (remotes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      point_at (f, "anthropic", remotes[i]);
+      g_assert_true (byok_provider_is_remote_http (lookup_provider (f, "anthropic")));
+      error = run_op (f, find_dialect ("anthropic"), OP_CHECK);
+      g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INSECURE);
+      g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, n_requests);
+    }
+
+  /* Ollama on another computer of the LAN: no key, nothing to protect. */
+  byok_provider_set_base_url (ollama, "http://192.168.1.20:11434/v1");
+  g_assert_false (byok_provider_get_needs_key (ollama));
+  {
+    g_autoptr(GAsyncResult) async = NULL;
+    g_autoptr(GPtrArray) models = NULL;
+    g_autoptr(GError) error = NULL;
+    ByokTestRequest *request;
+
+    byok_client_list_models_async (f->client, "ollama", NULL, store_result, &async);
+    models = byok_client_list_models_finish (f->client, wait_for (&async), &error);
+    g_assert_no_error (error);
+    request = byok_test_server_get_last_request (f->server);
+    g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Host"), ==, "192.168.1.20:11434");
+    g_assert_null (soup_message_headers_get_one (request->headers, "Authorization"));
+  }
+}
+
+/* The switch is a provider setting: kept in the database, applied at the
+ * next start. */
+static void
+test_http_setting_kept (Fixture       *f,
+                        gconstpointer  data)
+{
+  ByokProviderSettings *settings = byok_engine_get_provider_settings (f->engine);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokEngine) again = NULL;
+
+  g_assert_false (byok_provider_get_allow_http (lookup_provider (f, "azure")));
+  g_assert_true (byok_provider_settings_set_allow_http (settings, lookup_provider (f, "azure"), TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (byok_provider_get_allow_http (lookup_provider (f, "azure")));
+
+  again = byok_engine_new (f->db_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (byok_provider_get_allow_http (byok_catalog_lookup_provider (byok_engine_get_catalog (again), "azure")));
+  g_assert_false (byok_provider_get_allow_http (byok_catalog_lookup_provider (byok_engine_get_catalog (again), "openai")));
+
+  g_assert_true (byok_provider_settings_set_allow_http (settings, lookup_provider (f, "azure"), FALSE, &error));
+  g_assert_false (byok_provider_get_allow_http (lookup_provider (f, "azure")));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -581,6 +754,10 @@ main (int    argc,
   ADD ("/key-safety/echo/every-dialect", test_echo_every_dialect);
   ADD ("/key-safety/echo/in-stream", test_echo_in_stream);
   ADD ("/key-safety/echo/key-event-keeps-no-part", test_echo_key_event_keeps_no_part);
+  ADD ("/key-safety/http/refused", test_http_refused);
+  ADD ("/key-safety/http/allowed", test_http_allowed);
+  ADD ("/key-safety/http/loopback-and-keyless", test_http_loopback_and_keyless);
+  ADD ("/key-safety/http/setting-kept", test_http_setting_kept);
 
   return g_test_run ();
 }

@@ -27,6 +27,7 @@
 #include "byok-provider-row.h"
 #include "byok-providers-page.h"
 #include "byok-test-server.h"
+#include "byok-test-ui.h"
 #include "byok-window.h"
 
 #define KEY_GOOD "sk-test-fake-GOOD-0123456789abcdefghijklmn"
@@ -560,6 +561,93 @@ test_settings (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (row_titled (GTK_WIDGET (row_of (f, "azure")), ADW_TYPE_COMBO_ROW, "Default Model")));
 }
 
+/* A key is not sent over plain HTTP to another computer: the check says
+ * why, and the "Allow Unencrypted Connection" switch — shown for such an
+ * address, kept with the provider's settings — lets it through. Every
+ * request goes to the test server as a proxy, so nothing leaves
+ * 127.0.0.1 whatever the address. */
+static void
+test_allow_http (Fixture       *f,
+                 gconstpointer  data)
+{
+  ByokCatalog *catalog = byok_engine_get_catalog (f->engine);
+  ByokProviderSettings *settings = byok_engine_get_provider_settings (f->engine);
+  ByokProvider *openai = byok_catalog_lookup_provider (catalog, "openai");
+  ByokProviderRow *row = row_of (f, "openai");
+  GtkWidget *base_url = row_titled (GTK_WIDGET (row), ADW_TYPE_ENTRY_ROW, "Base URL");
+  GtkWidget *allow_row = row_titled (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, "Allow Unencrypted Connection");
+  GtkWidget *allow = find_descendant (allow_row, GTK_TYPE_SWITCH);
+  ByokProviderRow *ollama = row_of (f, "ollama");
+  g_autoptr(GProxyResolver) proxy = g_simple_proxy_resolver_new (byok_test_server_get_url (f->server), NULL);
+  g_autofree char *local = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
+  g_autofree char *stored = NULL;
+  guint n_requests;
+
+  g_object_set (byok_client_get_session (byok_engine_get_client (f->engine)), "proxy-resolver", proxy, NULL);
+
+  /* On this computer, over HTTP: nothing to allow. */
+  g_assert_false (gtk_widget_get_visible (allow_row));
+
+  /* Another computer of the network: the switch shows, off. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (base_url), "http://192.168.1.20:8080/v1");
+  g_signal_emit_by_name (base_url, "apply");
+  g_assert_true (gtk_widget_get_visible (allow_row));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (allow)));
+
+  /* A key typed now is kept, and its check sends nothing, saying why. */
+  n_requests = byok_test_server_get_n_requests (f->server);
+  type_key (row, KEY_GOOD);
+  wait_for_status (row, BYOK_PROVIDER_STATUS_CHECK_FAILED);
+  wait_for_toast (f, "OpenAI: the key was not sent over an unencrypted connection");
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, n_requests);
+  {
+    g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+    gboolean reason_shown = FALSE;
+
+    iterate ();
+    collect (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, rows);
+    for (guint i = 0; i < rows->len; i++)
+      {
+        const char *subtitle = adw_action_row_get_subtitle (g_ptr_array_index (rows, i));
+
+        reason_shown |= subtitle != NULL &&
+                        strstr (subtitle, "Byok did not send your OpenAI key: 192.168.1.20:8080 is a plain "
+                                          "http:// address") != NULL;
+      }
+    g_assert_true (reason_shown);
+  }
+  gtk_widget_grab_focus (allow);
+  byok_test_ui_screenshot (f->window, "providers-allow-http");
+
+  /* Turned on: kept, and the key goes. */
+  gtk_switch_set_active (GTK_SWITCH (allow), TRUE);
+  g_assert_true (byok_provider_get_allow_http (openai));
+  stored = byok_provider_settings_dup_value (settings, "openai", BYOK_PROVIDER_SETTING_ALLOW_HTTP);
+  g_assert_cmpstr (stored, ==, "1");
+  type_key (row, KEY_GOOD);
+  wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
+  g_assert_cmpstr (soup_message_headers_get_one (byok_test_server_get_last_request (f->server)->headers, "Host"),
+                   ==, "192.168.1.20:8080");
+  byok_test_ui_screenshot (f->window, "providers-allow-http-on");
+
+  /* Back on this computer, the switch stays in sight while it is on. */
+  gtk_editable_set_text (GTK_EDITABLE (base_url), local);
+  g_signal_emit_by_name (base_url, "apply");
+  g_assert_true (gtk_widget_get_visible (allow_row));
+  gtk_switch_set_active (GTK_SWITCH (allow), FALSE);
+  g_assert_false (byok_provider_get_allow_http (openai));
+  g_assert_false (gtk_widget_get_visible (allow_row));
+
+  /* A provider without a key has nothing to protect: no switch. */
+  byok_provider_settings_set_base_url (settings, byok_catalog_lookup_provider (catalog, "ollama"),
+                                       "http://192.168.1.20:11434/v1", NULL);
+  byok_provider_row_refresh (ollama);
+  iterate ();
+  g_assert_false (gtk_widget_get_visible (row_titled (GTK_WIDGET (ollama), ADW_TYPE_ACTION_ROW,
+                                                      "Allow Unencrypted Connection")));
+}
+
 /* A key the provider refuses shows as rejected, with the provider's reason
  * in the key's own row. */
 static void
@@ -995,6 +1083,7 @@ main (int argc, char **argv)
   ADD ("/providers-page/save-rejected", test_save_rejected);
   ADD ("/providers-page/format-warning", test_format_warning);
   ADD ("/providers-page/settings", test_settings);
+  ADD ("/providers-page/allow-http", test_allow_http);
   ADD ("/providers-page/delete", test_delete);
   ADD ("/providers-page/custom-provider", test_custom_provider);
   ADD ("/providers-page/accessible-names", test_accessible_names);

@@ -585,6 +585,7 @@ byok_cli_chat (int    argc,
   gboolean reasoning = FALSE;
   gboolean json = FALSE;
   gboolean over_budget = FALSE;
+  gboolean allow_http = FALSE;
   const GOptionEntry entries[] = {
     { "provider", 'p', 0, G_OPTION_ARG_STRING, &provider_arg,
       N_("The provider (see “byok-cli providers”)"), N_("PROVIDER") },
@@ -607,6 +608,7 @@ byok_cli_chat (int    argc,
     { "reasoning", 0, 0, G_OPTION_ARG_NONE, &reasoning,
       N_("Ask the model to think, and show its reasoning on stderr"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object at the end"), NULL },
+    BYOK_CLI_ALLOW_HTTP_ENTRY (&allow_http),
     { "over-budget", 0, 0, G_OPTION_ARG_NONE, &over_budget,
       N_("Send this one call even if a monthly budget with a hard stop is used up "
          "(confirms once, for this call and its fallbacks; the budget stays as it is)"), NULL },
@@ -700,6 +702,8 @@ byok_cli_chat (int    argc,
 
       byok_provider_set_environment_base_url (provider, base_url);
     }
+  if (allow_http)
+    byok_cli_allow_http (engine);
   /* --retries N: N more attempts after the first, on each provider. */
   byok_client_set_max_attempts (byok_engine_get_client (engine), (guint) retries + 1);
 

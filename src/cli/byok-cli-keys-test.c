@@ -17,9 +17,11 @@ byok_cli_keys_test (int    argc,
                     char **argv)
 {
   g_autofree char *account = NULL;
+  gboolean allow_http = FALSE;
   const GOptionEntry entries[] = {
     { "account", 0, 0, G_OPTION_ARG_STRING, &account,
       N_("Test this keyring key rather than the one calls use"), N_("NAME") },
+    BYOK_CLI_ALLOW_HTTP_ENTRY (&allow_http),
     { NULL }
   };
   g_autoptr(ByokEngine) engine = NULL;
@@ -62,6 +64,8 @@ byok_cli_keys_test (int    argc,
       return byok_cli_fail (error);
     }
 
+  if (allow_http)
+    byok_cli_allow_http (engine);
   byok_client_check_key_async (byok_engine_get_client (engine), provider_id, account, NULL, NULL,
                                byok_cli_store_result, &result);
   if (!byok_client_check_key_finish (byok_engine_get_client (engine), byok_cli_wait (&result),

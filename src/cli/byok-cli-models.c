@@ -293,6 +293,7 @@ byok_cli_models (int    argc,
                  char **argv)
 {
   gboolean json = FALSE;
+  gboolean allow_http = FALSE;
   gboolean remote = FALSE;
   gboolean refresh = FALSE;
   g_autofree char *use_case = NULL;
@@ -307,6 +308,7 @@ byok_cli_models (int    argc,
       N_("Recommend models for a use case: general, coding, reasoning, long-documents, chinese, cheap-bulk"),
       N_("USE_CASE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    BYOK_CLI_ALLOW_HTTP_ENTRY (&allow_http),
     { NULL }
   };
   g_autoptr(ByokEngine) engine = NULL;
@@ -349,6 +351,8 @@ byok_cli_models (int    argc,
                                  provider_id);
   if (base_url != NULL)
     byok_provider_set_environment_base_url (byok_catalog_lookup_provider (catalog, provider_id), base_url);
+  if (allow_http)
+    byok_cli_allow_http (engine);
 
   if (remote)
     {

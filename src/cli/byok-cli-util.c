@@ -219,6 +219,17 @@ byok_cli_base_url_is_valid (const char *url)
          host != NULL && *host != '\0';
 }
 
+/* --allow-http: every provider may take its key over plain HTTP, for this
+ * process only (the Providers page's switch is the lasting setting). */
+void
+byok_cli_allow_http (ByokEngine *engine)
+{
+  g_autoptr(GPtrArray) providers = byok_catalog_get_providers (byok_engine_get_catalog (engine));
+
+  for (guint i = 0; i < providers->len; i++)
+    byok_provider_set_allow_http (g_ptr_array_index (providers, i), TRUE);
+}
+
 /* Prints a failed operation's message, with its class, and returns the exit
  * status of a failure. */
 int

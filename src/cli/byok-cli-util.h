@@ -5,6 +5,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "byok-engine.h"
+
 G_BEGIN_DECLS
 
 /* Exit statuses */
@@ -43,6 +45,13 @@ void          byok_cli_print_builder    (JsonBuilder   *builder);
 gboolean      byok_cli_base_url_is_valid (const char   *url);
 
 int           byok_cli_fail             (const GError  *error);
+
+/* --allow-http, the same in every command that sends a key */
+#define BYOK_CLI_ALLOW_HTTP_ENTRY(flag) \
+  { "allow-http", 0, 0, G_OPTION_ARG_NONE, (flag), \
+    N_("Send keys over plain HTTP (http://) to another computer, for this command: anyone on the " \
+       "network can read them"), NULL }
+void          byok_cli_allow_http       (ByokEngine    *engine);
 int           byok_cli_usage_error      (const char    *command,
                                          const char    *format,
                                          ...) G_GNUC_PRINTF (2, 3);

@@ -790,6 +790,10 @@ new_message (ByokProvider  *provider,
                    byok_provider_get_name (provider));
       return NULL;
     }
+  /* Not over the network unencrypted (unless the user allowed it). */
+  if (key != NULL && *key != '\0' && byok_provider_get_auth_header (provider) != NULL &&
+      !byok_provider_check_key_transport (provider, uri, error))
+    return NULL;
   msg = soup_message_new_from_uri (method, uri);
   /* Never to another address: see exchange_redirect_error(). */
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
@@ -1964,9 +1968,11 @@ check_key_done (GObject      *source,
       g_ptr_array_set_size (call->ids, call->ids->len - 1);
     }
 
+  /* A check that sent nothing tested nothing. */
   if (self->key_store != NULL &&
       !g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED) &&
-      !g_error_matches (error, BYOK_ERROR, BYOK_ERROR_NO_KEY))
+      !g_error_matches (error, BYOK_ERROR, BYOK_ERROR_NO_KEY) &&
+      !g_error_matches (error, BYOK_ERROR, BYOK_ERROR_INSECURE))
     byok_key_store_record_event (self->key_store, provider_id, call->account, BYOK_KEY_EVENT_TESTED,
                                  error != NULL ? byok_error_get_class (error) : "OK",
                                  error != NULL ? error->message : NULL);

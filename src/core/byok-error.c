@@ -28,6 +28,7 @@ static const char * const code_names[BYOK_ERROR_N_CODES] = {
   [BYOK_ERROR_KEYRING] = "KEYRING",
   [BYOK_ERROR_STORAGE] = "STORAGE",
   [BYOK_ERROR_INVALID] = "INVALID",
+  [BYOK_ERROR_INSECURE] = "INSECURE",
 };
 
 /**
@@ -136,6 +137,7 @@ byok_error_allows_fallback (const GError *error)
     case BYOK_ERROR_NETWORK:
     case BYOK_ERROR_TIMEOUT:
     case BYOK_ERROR_MALFORMED:
+    case BYOK_ERROR_INSECURE:
       return TRUE;
     default:
       return FALSE;

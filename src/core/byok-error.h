@@ -31,9 +31,10 @@ typedef enum {
   BYOK_ERROR_KEYRING,         /* no Secret Service, or a locked collection */
   BYOK_ERROR_STORAGE,         /* the database could not be read or written */
   BYOK_ERROR_INVALID,         /* bad input from the user (an argument, a price) */
+  BYOK_ERROR_INSECURE,        /* not sent: the key would cross the network unencrypted */
 } ByokErrorCode;
 
-#define BYOK_ERROR_N_CODES (BYOK_ERROR_INVALID + 1)
+#define BYOK_ERROR_N_CODES (BYOK_ERROR_INSECURE + 1)
 
 GQuark       byok_error_quark            (void);
 const char  *byok_error_code_to_string   (ByokErrorCode code);

@@ -34,6 +34,7 @@ static const char * const known_keys[] = {
   BYOK_PROVIDER_SETTING_ENABLED,
   BYOK_PROVIDER_SETTING_DEFAULT_MODEL,
   BYOK_PROVIDER_SETTING_PREFER_ENVIRONMENT,
+  BYOK_PROVIDER_SETTING_ALLOW_HTTP,
   NULL
 };
 
@@ -562,6 +563,29 @@ byok_provider_settings_set_enabled (ByokProviderSettings  *self,
 }
 
 /**
+ * byok_provider_settings_set_allow_http:
+ * @allow: whether the provider's key may go over plain HTTP to another
+ *   computer than this one
+ */
+gboolean
+byok_provider_settings_set_allow_http (ByokProviderSettings  *self,
+                                       ByokProvider          *provider,
+                                       gboolean               allow,
+                                       GError               **error)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER_SETTINGS (self), FALSE);
+  g_return_val_if_fail (BYOK_IS_PROVIDER (provider), FALSE);
+
+  if (!write_value (self, byok_provider_get_id (provider), BYOK_PROVIDER_SETTING_ALLOW_HTTP,
+                    allow ? "1" : "0", error))
+    return FALSE;
+  byok_provider_set_allow_http (provider, allow);
+  g_signal_emit (self, signals[CHANGED], 0, byok_provider_get_id (provider),
+                 BYOK_PROVIDER_SETTING_ALLOW_HTTP);
+  return TRUE;
+}
+
+/**
  * byok_provider_settings_set_default_model:
  * @model_id: (nullable): a model id; %NULL or "" unsets
  */
@@ -931,6 +955,7 @@ apply_to_provider (ByokProvider *provider,
 #define VALUE(key) (values != NULL ? (const char *) g_hash_table_lookup (values, key) : NULL)
 
   byok_provider_set_enabled (provider, parse_bool (enabled, TRUE));
+  byok_provider_set_allow_http (provider, parse_bool (VALUE (BYOK_PROVIDER_SETTING_ALLOW_HTTP), FALSE));
   if (key_store != NULL)
     byok_key_store_set_prefer_environment (key_store, id, parse_bool (prefer, FALSE));
 

@@ -13,6 +13,8 @@
  *   enabled             "1" or "0"
  *   default_model       the model a new chat with this provider uses
  *   prefer_environment  "1": an environment key wins over the keyring's
+ *   allow_http          "1": the key may go over plain HTTP to another
+ *                       computer (ByokProvider:allow-http)
  *
  * Which base URL a provider uses: its base_url setting, else its endpoint
  * setting (if it is still one of the provider's alternatives), else the
@@ -42,6 +44,7 @@ G_BEGIN_DECLS
 #define BYOK_PROVIDER_SETTING_ENABLED            "enabled"
 #define BYOK_PROVIDER_SETTING_DEFAULT_MODEL      "default_model"
 #define BYOK_PROVIDER_SETTING_PREFER_ENVIRONMENT "prefer_environment"
+#define BYOK_PROVIDER_SETTING_ALLOW_HTTP         "allow_http"
 
 #define BYOK_TYPE_PROVIDER_SETTINGS (byok_provider_settings_get_type ())
 G_DECLARE_FINAL_TYPE (ByokProviderSettings, byok_provider_settings, BYOK, PROVIDER_SETTINGS, GObject)
@@ -79,6 +82,10 @@ gboolean      byok_provider_settings_set_azure             (ByokProviderSettings
 gboolean      byok_provider_settings_set_enabled           (ByokProviderSettings  *self,
                                                             ByokProvider          *provider,
                                                             gboolean               enabled,
+                                                            GError               **error);
+gboolean      byok_provider_settings_set_allow_http        (ByokProviderSettings  *self,
+                                                            ByokProvider          *provider,
+                                                            gboolean               allow,
                                                             GError               **error);
 gboolean      byok_provider_settings_set_default_model     (ByokProviderSettings  *self,
                                                             const char            *provider_id,

@@ -46,6 +46,7 @@ struct _ByokProvider
   guint                custom : 1;
   guint                azure : 1;
   guint                enabled : 1;
+  guint                allow_http : 1;
 };
 
 G_DEFINE_FINAL_TYPE (ByokProvider, byok_provider, G_TYPE_OBJECT)
@@ -56,6 +57,7 @@ enum {
   PROP_NAME,
   PROP_BASE_URL,
   PROP_ENABLED,
+  PROP_ALLOW_HTTP,
   PROP_AZURE_DEPLOYMENT,
   PROP_AZURE_API_VERSION,
   N_PROPS
@@ -138,6 +140,9 @@ byok_provider_get_property (GObject    *object,
     case PROP_ENABLED:
       g_value_set_boolean (value, self->enabled);
       break;
+    case PROP_ALLOW_HTTP:
+      g_value_set_boolean (value, self->allow_http);
+      break;
     case PROP_AZURE_DEPLOYMENT:
       g_value_set_string (value, self->azure_deployment);
       break;
@@ -164,6 +169,9 @@ byok_provider_set_property (GObject      *object,
       break;
     case PROP_ENABLED:
       byok_provider_set_enabled (self, g_value_get_boolean (value));
+      break;
+    case PROP_ALLOW_HTTP:
+      byok_provider_set_allow_http (self, g_value_get_boolean (value));
       break;
     case PROP_AZURE_DEPLOYMENT:
       byok_provider_set_azure_deployment (self, g_value_get_string (value));
@@ -196,6 +204,14 @@ byok_provider_class_init (ByokProviderClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ENABLED] =
     g_param_spec_boolean ("enabled", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * ByokProvider:allow-http:
+   * Whether the key may go over plain HTTP to another computer than this
+   * one (see byok_provider_check_key_transport()). Off by default.
+   */
+  properties[PROP_ALLOW_HTTP] =
+    g_param_spec_boolean ("allow-http", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_AZURE_DEPLOYMENT] =
     g_param_spec_string ("azure-deployment", NULL, NULL, NULL,
@@ -1093,6 +1109,106 @@ byok_provider_set_enabled (ByokProvider *self,
     return;
   self->enabled = enabled;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENABLED]);
+}
+
+gboolean
+byok_provider_get_allow_http (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), FALSE);
+
+  return self->allow_http;
+}
+
+void
+byok_provider_set_allow_http (ByokProvider *self,
+                              gboolean      allow)
+{
+  g_return_if_fail (BYOK_IS_PROVIDER (self));
+
+  allow = !!allow;
+  if (self->allow_http == (guint) allow)
+    return;
+  self->allow_http = allow;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOW_HTTP]);
+}
+
+/* Whether @uri is plain HTTP to another computer: not https, and its host
+ * is not this computer's loopback (localhost, 127.0.0.0/8, ::1). Names are
+ * taken as written, never resolved: "localhost.example.net" is a remote
+ * host, whatever its address. */
+static gboolean
+uri_is_remote_http (GUri *uri)
+{
+  const char *host = g_uri_get_host (uri);
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0)
+    return FALSE;
+  if (host == NULL || *host == '\0')
+    return TRUE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0 || g_ascii_strcasecmp (host, "localhost.") == 0)
+    return FALSE;
+  address = g_inet_address_new_from_string (host);
+  return address == NULL || !g_inet_address_get_is_loopback (address);
+}
+
+/**
+ * byok_provider_is_remote_http:
+ *
+ * Whether the provider's address (its base URL, or the Azure endpoint) is
+ * plain HTTP to another computer than this one: a key sent there crosses
+ * the network unencrypted.
+ */
+gboolean
+byok_provider_is_remote_http (ByokProvider *self)
+{
+  const char *base = NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), FALSE);
+
+  base = byok_provider_get_base_url (self);
+  if (base != NULL)
+    uri = g_uri_parse (base, SOUP_HTTP_URI_FLAGS, NULL);
+  return uri != NULL && uri_is_remote_http (uri);
+}
+
+/**
+ * byok_provider_check_key_transport:
+ * @uri: where a request with the provider's key is about to go
+ *
+ * A key goes over plain HTTP only to this computer, unless the provider
+ * allows it (ByokProvider:allow-http). Call it before sending a key; a
+ * provider that takes no key needs no check.
+ *
+ * Returns: %FALSE with %BYOK_ERROR_INSECURE when the key must not be sent
+ *   to @uri: the message says why, and how to allow it.
+ */
+gboolean
+byok_provider_check_key_transport (ByokProvider  *self,
+                                   GUri          *uri,
+                                   GError       **error)
+{
+  g_autofree char *host = NULL;
+
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), FALSE);
+  g_return_val_if_fail (uri != NULL, FALSE);
+
+  if (self->allow_http || !uri_is_remote_http (uri))
+    return TRUE;
+
+  host = g_uri_get_port (uri) > 0 ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri))
+                                  : g_strdup (g_uri_get_host (uri));
+  /* Translators: %1$s is a provider, %2$s a host ("192.168.1.20:8080").
+   * “Allow Unencrypted Connection” is the switch in Providers; keep
+   * --allow-http as it is: it is an option of byok-cli. */
+  g_set_error (error, BYOK_ERROR, BYOK_ERROR_INSECURE,
+               _("Byok did not send your %1$s key: %2$s is a plain http:// address on another "
+                 "computer, so anyone on the network could read the key. Use an https:// address, "
+                 "or, on a network you trust, turn on “Allow Unencrypted Connection” for %1$s in "
+                 "Providers (byok-cli: --allow-http)."),
+               byok_provider_get_name (self), host != NULL ? host : "");
+  return FALSE;
 }
 
 /**

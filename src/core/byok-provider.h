@@ -90,6 +90,13 @@ gboolean             byok_provider_is_local              (ByokProvider   *self);
 gboolean             byok_provider_is_custom             (ByokProvider   *self);
 
 gboolean             byok_provider_get_enabled           (ByokProvider   *self);
+gboolean             byok_provider_get_allow_http        (ByokProvider   *self);
+void                 byok_provider_set_allow_http        (ByokProvider   *self,
+                                                          gboolean        allow);
+gboolean             byok_provider_is_remote_http        (ByokProvider   *self);
+gboolean             byok_provider_check_key_transport   (ByokProvider   *self,
+                                                          GUri           *uri,
+                                                          GError        **error);
 void                 byok_provider_set_enabled           (ByokProvider   *self,
                                                           gboolean        enabled);
 

@@ -596,6 +596,11 @@ show_error (ByokCompareColumn *self,
       button = _("Open _Providers");
       page = "providers";
       break;
+    case BYOK_ERROR_INSECURE:
+      title = _("Not Sent Over an Unencrypted Connection");
+      button = _("Open _Providers");
+      page = "providers";
+      break;
     case BYOK_ERROR_BUDGET:
       title = _("Over Your Budget");
       button = _("_Raise Budget");

@@ -210,6 +210,7 @@ describe_class (const char *error_class)
     case BYOK_ERROR_KEYRING: return _("keyring unavailable");
     case BYOK_ERROR_STORAGE: return _("storage error");
     case BYOK_ERROR_INVALID: return _("invalid");
+    case BYOK_ERROR_INSECURE: return _("not sent (unencrypted)");
     default: return error_class;
     }
 }
@@ -499,6 +500,12 @@ update_error (ByokMessageRow *self)
       break;
     case BYOK_ERROR_KEYRING:
       title = _("The Keyring Is Not Available");
+      button = _("Open _Providers");
+      action = "win.show-page";
+      target = g_variant_new_string ("providers");
+      break;
+    case BYOK_ERROR_INSECURE:
+      title = _("Not Sent Over an Unencrypted Connection");
       button = _("Open _Providers");
       action = "win.show-page";
       target = g_variant_new_string ("providers");

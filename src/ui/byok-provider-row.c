@@ -67,6 +67,8 @@ struct _ByokProviderRow
   AdwEntryRow         *base_url_row;
   AdwEntryRow         *deployment_row;
   AdwEntryRow         *api_version_row;
+  AdwActionRow        *allow_http_row;
+  GtkSwitch           *allow_http_switch;
   AdwComboRow         *model_row;
   GtkButton           *refresh_models_button;
   AdwActionRow        *enabled_row;
@@ -730,6 +732,9 @@ check_toast (ByokProviderRow *self,
       (error->code == BYOK_ERROR_NETWORK || error->code == BYOK_ERROR_TIMEOUT))
     /* Translators: %s is a provider name */
     return g_strdup_printf (_("Could not reach %s to check the key"), provider_name (self));
+  if (error->domain == BYOK_ERROR && error->code == BYOK_ERROR_INSECURE)
+    /* Translators: %s is a provider name; why is said in the key's row */
+    return g_strdup_printf (_("%s: the key was not sent over an unencrypted connection"), provider_name (self));
   /* Translators: a provider name and an error message */
   return g_strdup_printf (_("%s: the check failed: %s"), provider_name (self), error->message);
 }
@@ -1102,6 +1107,21 @@ show_setting_error (ByokProviderRow *self,
   toast (self, text);
 }
 
+/* The switch matters where a key would go over plain HTTP to another
+ * computer; it stays in sight while it is on, so it can be turned off. */
+static void
+fill_allow_http (ByokProviderRow *self)
+{
+  gboolean allowed = byok_provider_get_allow_http (self->provider);
+
+  self->updating = TRUE;
+  gtk_switch_set_active (self->allow_http_switch, allowed);
+  self->updating = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->allow_http_row),
+                          byok_provider_get_needs_key (self->provider) &&
+                          (allowed || byok_provider_is_remote_http (self->provider)));
+}
+
 static void
 fill_base_url (ByokProviderRow *self)
 {
@@ -1126,6 +1146,7 @@ fill_base_url (ByokProviderRow *self)
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->base_url_row), title);
     }
+  fill_allow_http (self);
 }
 
 static void
@@ -1354,6 +1375,27 @@ on_enabled_toggled (ByokProviderRow *self)
 }
 
 static void
+on_allow_http_toggled (ByokProviderRow *self)
+{
+  gboolean active = gtk_switch_get_active (self->allow_http_switch);
+  g_autoptr(GError) error = NULL;
+
+  if (self->updating)
+    return;
+  if (!byok_provider_settings_set_allow_http (byok_engine_get_provider_settings (self->engine),
+                                              self->provider, active, &error))
+    {
+      show_setting_error (self, error);
+      self->updating = TRUE;
+      gtk_switch_set_active (self->allow_http_switch, !active);
+      self->updating = FALSE;
+      return;
+    }
+  /* Off, at a safe address: nothing more to say. */
+  fill_allow_http (self);
+}
+
+static void
 on_prefer_env_toggled (ByokProviderRow *self)
 {
   gboolean active = gtk_switch_get_active (self->prefer_env_switch);
@@ -1510,6 +1552,8 @@ byok_provider_row_class_init (ByokProviderRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, base_url_row);
   gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, deployment_row);
   gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, api_version_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, allow_http_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, allow_http_switch);
   gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, model_row);
   gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, refresh_models_button);
   gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, enabled_row);
@@ -1528,6 +1572,7 @@ byok_provider_row_class_init (ByokProviderRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_refresh_models_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_enabled_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_prefer_env_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_allow_http_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked);
 }
 
