@@ -12,6 +12,7 @@
 #include "byok-cli-commands.h"
 #include "byok-cli-keys.h"
 #include "byok-cli-usage.h"
+#include "byok-process.h"
 
 typedef struct {
   const char *name;
@@ -60,6 +61,9 @@ main (int    argc,
   /* Output is for people and scripts (--json): log lines, debug ones too,
    * go to stderr. */
   g_log_writer_default_set_use_stderr (TRUE);
+
+  /* Keys pass through this process: its memory never goes to a core file. */
+  byok_process_disable_core_dumps ();
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -5,12 +5,16 @@
 #include <locale.h>
 
 #include "byok-application.h"
+#include "byok-process.h"
 
 int
 main (int    argc,
       char **argv)
 {
   g_autoptr(ByokApplication) app = NULL;
+
+  /* Keys pass through this process: its memory never goes to a core file. */
+  byok_process_disable_core_dumps ();
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
