@@ -397,6 +397,135 @@ test_default_model (Fixture       *f,
     }
 }
 
+/* ---- the key's status follows chats and the keyring ---------------------- */
+
+typedef struct {
+  Fixture            *f;
+  const char         *provider_id;
+  ByokProviderStatus  status;
+} StatusWait;
+
+static ByokProviderRow *
+provider_row (Fixture    *f,
+              const char *provider_id)
+{
+  ByokProvidersPage *providers = BYOK_PROVIDERS_PAGE (find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
+
+  return BYOK_PROVIDER_ROW (byok_providers_page_get_row (providers, provider_id));
+}
+
+static gboolean
+row_has_status (gpointer data)
+{
+  StatusWait *wait = data;
+
+  return byok_provider_row_get_status (provider_row (wait->f, wait->provider_id)) == wait->status;
+}
+
+static void
+wait_for_status (Fixture            *f,
+                 const char         *provider_id,
+                 ByokProviderStatus  status)
+{
+  StatusWait wait = { f, provider_id, status };
+
+  iterate_until (row_has_status, &wait, "the key's status");
+}
+
+typedef struct {
+  gboolean  done;
+  char     *err;
+  GError   *error;
+} Run;
+
+static void
+communicated (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Run *run = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, NULL, &run->err, &run->error);
+  run->done = TRUE;
+}
+
+static gboolean
+run_done (gpointer data)
+{
+  return ((Run *) data)->done;
+}
+
+/* byok-cli, in a process of its own, with @input on its stdin; the main
+ * loop runs meanwhile (the window follows the keyring). */
+static void
+run_cli (const char * const *args,
+         const char         *input)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  Run run = { 0, };
+
+  g_ptr_array_add (argv, (char *) g_getenv ("BYOK_CLI"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, input, NULL, communicated, &run);
+  iterate_until (run_done, &run, "byok-cli");
+  g_assert_no_error (run.error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  if (g_subprocess_get_exit_status (process) != 0)
+    g_error ("byok-cli %s failed: %s", args[0], run.err);
+  g_free (run.err);
+}
+
+static void
+test_key_status (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const char * const set_args[] = { "keys", "set", "anthropic", NULL };
+  static const char * const delete_args[] = { "keys", "delete", "anthropic", NULL };
+
+  byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
+  show_page (f, "providers");
+  wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_ENVIRONMENT);
+  show_page (f, "chat");
+
+  /* A chat refused with 401: the Providers page says the key was rejected. */
+  byok_test_server_add_reply (f->server, CHAT_PATH,
+    byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", "
+                                   "\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"));
+  send_and_wait (f, "Hello?");
+  wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_REJECTED);
+
+  /* The key works again (the provider's side was fixed): one answer says so. */
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Hello."));
+  send_and_wait (f, "Hello again?");
+  wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_VALID);
+
+  /* After a restart it is still known. */
+  close_window (f);
+  g_clear_object (&f->engine);
+  open_engine (f);
+  open_window (f);
+  show_page (f, "providers");
+  wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_VALID);
+
+  /* A key stored by byok-cli, while the window is open, shows without a
+   * restart (the keyring's signals); so does its deletion. */
+  wait_for_status (f, "anthropic", BYOK_PROVIDER_STATUS_NOT_SET);
+  run_cli (set_args, "sk-ant-test-fake-first-hour-0002\n");
+  wait_for_status (f, "anthropic", BYOK_PROVIDER_STATUS_KEYRING);
+  run_cli (delete_args, NULL);
+  wait_for_status (f, "anthropic", BYOK_PROVIDER_STATUS_NOT_SET);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -411,6 +540,7 @@ main (int argc, char **argv)
   g_test_add ("/first-hour/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("base-url-environment", test_base_url_environment);
   ADD ("default-model", test_default_model);
+  ADD ("key-status", test_key_status);
 #undef ADD
   return g_test_run ();
 }

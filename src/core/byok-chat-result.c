@@ -101,6 +101,7 @@ byok_attempt_new (const char *provider_id,
   attempt->latency_us = -1;
   attempt->ttft_us = -1;
   attempt->retry_after_us = -1;
+  attempt->started_us = g_get_real_time ();
   return attempt;
 }
 
@@ -114,6 +115,7 @@ byok_attempt_copy (const ByokAttempt *attempt)
   copy = g_memdup2 (attempt, sizeof *attempt);
   copy->provider_id = g_strdup (attempt->provider_id);
   copy->model = g_strdup (attempt->model);
+  copy->key_account = g_strdup (attempt->key_account);
   copy->error = attempt->error != NULL ? g_error_copy (attempt->error) : NULL;
   return copy;
 }
@@ -125,6 +127,7 @@ byok_attempt_free (ByokAttempt *attempt)
     return;
   g_free (attempt->provider_id);
   g_free (attempt->model);
+  g_free (attempt->key_account);
   g_clear_error (&attempt->error);
   g_free (attempt);
 }

@@ -67,6 +67,10 @@ typedef struct {
   gboolean   is_fallback;  /* another provider or model after a failure */
   ByokUsage  usage;
   gint64     retry_after_us; /* the wait the provider asked for, or -1 */
+  gint64     started_us;   /* unix µs when the request was sent (or the attempt failed before) */
+  gboolean   key_used;     /* a key went with the request */
+  char      *key_account;  /* its keyring account; NULL for an environment key */
+  gint64     usage_id;     /* the usage row the engine recorded it as, or 0 */
 } ByokAttempt;
 
 ByokAttempt *byok_attempt_new  (const char  *provider_id,

@@ -1249,6 +1249,12 @@ chat_send_attempt (GTask *task)
   call->attempt->is_fallback = call->next_is_fallback;
   call->next_is_fallback = FALSE;
   call->attempt_start_us = g_get_monotonic_time ();
+  if (call->key != NULL)
+    {
+      call->attempt->key_used = TRUE;
+      if (byok_key_get_source (call->key) == BYOK_KEY_SOURCE_KEYRING)
+        call->attempt->key_account = g_strdup (byok_key_get_account (call->key));
+    }
   byok_chat_result_clear_output (call->result);
   byok_chat_result_set_provider (call->result, target->provider_id, target->model);
 

@@ -31,6 +31,7 @@ enum {
   REASONING_DELTA,
   BUDGET_ALERT,
   USAGE_RECORDED,
+  KEY_STATUS_CHANGED,
   N_SIGNALS
 };
 
@@ -310,6 +311,7 @@ record_attempts (ByokEngine     *self,
       gint64 id;
 
       price_attempt (self, attempt, &cost);
+      record.time_us = attempt->started_us;
       record.provider = attempt->provider_id;
       record.model = attempt->model;
       record.conversation_id = chat->conversation_id;
@@ -337,7 +339,72 @@ record_attempts (ByokEngine     *self,
           continue;
         }
       record.id = id;
+      attempt->usage_id = id;
       g_signal_emit (self, signals[USAGE_RECORDED], 0, &record);
+    }
+}
+
+/* What is known of a key from its history: the result of its last check
+ * ("ok", "AUTH", …), or NULL when it was never checked since it was set. */
+static char *
+dup_last_check (ByokEngine *self,
+                const char *provider_id,
+                const char *account)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+
+  events = byok_usage_store_list_key_events (self->usage_store, provider_id, 50, &error);
+  if (events == NULL)
+    {
+      g_debug ("key history of %s: %s", provider_id, error->message);
+      return NULL;
+    }
+  for (guint i = 0; i < events->len; i++)
+    {
+      const ByokKeyEventRecord *event = g_ptr_array_index (events, i);
+
+      if (g_strcmp0 (event->account, account) != 0)
+        continue;
+      if (g_strcmp0 (event->event, "tested") == 0)
+        return g_strdup (event->result != NULL ? event->result : "");
+      return NULL;  /* added, replaced or deleted since */
+    }
+  return NULL;
+}
+
+/* A chat says something of the key it used: an answer means the provider
+ * takes it, AUTH that it refused it. When that differs from what its
+ * history last said, it is recorded as a check of the key, and
+ * "key-status-changed" tells whoever shows it. */
+static void
+note_key_outcomes (ByokEngine     *self,
+                   ByokChatResult *result)
+{
+  for (guint i = 0; i < result->attempts->len; i++)
+    {
+      ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
+      gboolean ok = attempt->error == NULL && attempt->http_status >= 200 && attempt->http_status < 300;
+      const char *outcome;
+      g_autofree char *last = NULL;
+
+      if (!attempt->key_used)
+        continue;
+      if (ok)
+        outcome = "ok";
+      else if (g_error_matches (attempt->error, BYOK_ERROR, BYOK_ERROR_AUTH))
+        outcome = byok_error_get_class (attempt->error);
+      else
+        continue;
+
+      last = dup_last_check (self, attempt->provider_id, attempt->key_account);
+      if (last != NULL && g_ascii_strcasecmp (last, outcome) == 0)
+        continue;
+      g_debug ("a chat says the key of %s is %s", attempt->provider_id, outcome);
+      byok_key_store_record_event (self->key_store, attempt->provider_id, attempt->key_account,
+                                   BYOK_KEY_EVENT_TESTED, outcome,
+                                   ok ? NULL : attempt->error->message);
+      g_signal_emit (self, signals[KEY_STATUS_CHANGED], 0, attempt->provider_id);
     }
 }
 
@@ -352,6 +419,7 @@ engine_chat_done (GObject      *source,
   ByokChatResult *result = byok_client_chat_finish (BYOK_CLIENT (source), async);
 
   record_attempts (self, chat, result);
+  note_key_outcomes (self, result);
   /* After the spending: tell of a threshold this call crossed. */
   check_budget (self, result->provider_id, NULL);
   g_task_return_pointer (task, result, (GDestroyNotify) byok_chat_result_unref);
@@ -594,6 +662,16 @@ byok_engine_class_init (ByokEngineClass *klass)
   signals[USAGE_RECORDED] =
     g_signal_new ("usage-recorded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, BYOK_TYPE_USAGE_RECORD | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /**
+   * ByokEngine::key-status-changed:
+   * @provider_id: the provider whose key a chat found working or refused
+   *
+   * A chat's answer (or its AUTH error) said something new of a key and
+   * was recorded in the key's history as a check.
+   */
+  signals[KEY_STATUS_CHANGED] =
+    g_signal_new ("key-status-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

@@ -18,7 +18,10 @@
  *      one usage row, priced at the price in force (an unknown price is
  *      recorded as unknown, never as $0), with its cache savings;
  *   4. the budgets are checked again; a crossed 50/80/100 % threshold is
- *      reported once through "budget-alert".
+ *      reported once through "budget-alert";
+ *   5. what the call said of the key it used (answered: it works; AUTH:
+ *      refused) goes to the key's history as a check when it differs from
+ *      the last one, and "key-status-changed" tells the Providers page.
  */
 #pragma once
 

@@ -194,6 +194,20 @@ refresh_keys (ByokChatPage *self)
                              keys_listed_cb, g_object_ref (self));
 }
 
+/**
+ * byok_chat_page_reload_keys:
+ *
+ * Lists the keys again: a key may have been stored or deleted from
+ * elsewhere, and which providers can be asked follows.
+ */
+void
+byok_chat_page_reload_keys (ByokChatPage *self)
+{
+  g_return_if_fail (BYOK_IS_CHAT_PAGE (self));
+
+  refresh_keys (self);
+}
+
 /* ---- state --------------------------------------------------------------- */
 
 static GListModel *

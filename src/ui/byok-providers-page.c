@@ -1,8 +1,11 @@
 /* byok-providers-page.c — the Providers page
  *
  * One ByokProviderRow per provider of the catalog, custom providers in a
- * group of their own with an Add button. The keyring is listed once when the
- * engine arrives; each row lists again after its own changes. Rows follow
+ * group of their own with an Add button. The keyring is listed when the
+ * engine arrives and whenever the window says it may have changed (an item
+ * signal of the Secret Service, the window back in focus); each row lists
+ * again after its own changes, and when a chat found its key working or
+ * refused. Rows follow
  * the catalog: a custom provider added or removed adds or removes its row.
  */
 #define G_LOG_DOMAIN "byok-providers-page"
@@ -34,6 +37,7 @@ struct _ByokProvidersPage
   GCancellable        *cancellable;
   GHashTable          *rows;        /* provider id → ByokProviderRow (borrowed) */
   gulong               catalog_changed_id;
+  gulong               key_status_id;
 };
 
 G_DEFINE_FINAL_TYPE (ByokProvidersPage, byok_providers_page, ADW_TYPE_BIN)
@@ -212,6 +216,33 @@ on_retry_clicked (ByokProvidersPage *self)
     list_keys (self);
 }
 
+/**
+ * byok_providers_page_reload_keys:
+ *
+ * Lists the keyring again: a key may have been stored or deleted from
+ * elsewhere (`byok-cli keys set`, Seahorse).
+ */
+void
+byok_providers_page_reload_keys (ByokProvidersPage *self)
+{
+  g_return_if_fail (BYOK_IS_PROVIDERS_PAGE (self));
+
+  if (self->engine != NULL)
+    list_keys (self);
+}
+
+/* A chat found a key working or refused: its row reads the history again. */
+static void
+on_key_status_changed (ByokEngine        *engine,
+                       const char        *provider_id,
+                       ByokProvidersPage *self)
+{
+  ByokProviderRow *row = g_hash_table_lookup (self->rows, provider_id);
+
+  if (row != NULL)
+    byok_provider_row_refresh (row);
+}
+
 /* ── custom providers ──────────────────────────────────────────────────── */
 
 static void
@@ -293,7 +324,10 @@ drop_engine (ByokProvidersPage *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->engine != NULL)
-    g_clear_signal_handler (&self->catalog_changed_id, byok_engine_get_catalog (self->engine));
+    {
+      g_clear_signal_handler (&self->catalog_changed_id, byok_engine_get_catalog (self->engine));
+      g_clear_signal_handler (&self->key_status_id, self->engine);
+    }
   if (self->rows != NULL)
     remove_all_rows (self);
   g_clear_object (&self->engine);
@@ -329,6 +363,8 @@ byok_providers_page_set_engine (ByokProvidersPage *self,
   self->cancellable = g_cancellable_new ();
   self->catalog_changed_id = g_signal_connect (byok_engine_get_catalog (engine), "changed",
                                                G_CALLBACK (on_catalog_changed), self);
+  self->key_status_id = g_signal_connect (engine, "key-status-changed",
+                                          G_CALLBACK (on_key_status_changed), self);
   added = sync_rows (self);
   list_keys (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);

@@ -17,5 +17,6 @@ ByokEngine *byok_providers_page_get_engine     (ByokProvidersPage *self);
 GtkWidget  *byok_providers_page_get_row        (ByokProvidersPage *self,
                                                 const char        *provider_id);
 void        byok_providers_page_add_custom     (ByokProvidersPage *self);
+void        byok_providers_page_reload_keys    (ByokProvidersPage *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "byok-providers-page.h"
 #include "byok-usage-page.h"
 #include "byok-engine.h"
+#include "byok-keyring-watch.h"
 
 struct _ByokWindow
 {
@@ -20,6 +21,7 @@ struct _ByokWindow
 
   GSettings           *settings;
   ByokEngine          *engine;
+  ByokKeyringWatch    *keyring_watch;
 
   AdwViewStack        *stack;
   AdwViewSwitcherTitle *switcher_title;
@@ -158,6 +160,33 @@ show_toast_action (GtkWidget  *widget,
                                byok_toast_new_plain (g_variant_get_string (parameter, NULL)));
 }
 
+/* A key stored or deleted from elsewhere (`byok-cli keys set`, Seahorse):
+ * the pages that show keys list them again. */
+static void
+keys_may_have_changed (ByokWindow *self)
+{
+  GtkWidget *chat = adw_view_stack_get_child_by_name (self->stack, "chat");
+  GtkWidget *providers = adw_view_stack_get_child_by_name (self->stack, "providers");
+
+  if (self->engine == NULL)
+    return;
+  if (BYOK_IS_CHAT_PAGE (chat))
+    byok_chat_page_reload_keys (BYOK_CHAT_PAGE (chat));
+  if (BYOK_IS_PROVIDERS_PAGE (providers))
+    byok_providers_page_reload_keys (BYOK_PROVIDERS_PAGE (providers));
+}
+
+/* Back in focus: the keyring's signals do not reach a sandboxed app (the
+ * secret portal sends none), so look again. */
+static void
+is_active_cb (ByokWindow *self,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  if (gtk_window_is_active (GTK_WINDOW (self)))
+    keys_may_have_changed (self);
+}
+
 static void
 byok_window_save_state (ByokWindow *self)
 {
@@ -185,6 +214,9 @@ byok_window_dispose (GObject *object)
 {
   ByokWindow *self = BYOK_WINDOW (object);
 
+  if (self->keyring_watch != NULL)
+    g_signal_handlers_disconnect_by_data (self->keyring_watch, self);
+  g_clear_object (&self->keyring_watch);
   g_clear_object (&self->settings);
   g_clear_object (&self->engine);
 
@@ -262,6 +294,10 @@ byok_window_init (ByokWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  self->keyring_watch = byok_keyring_watch_new ();
+  g_signal_connect_swapped (self->keyring_watch, "changed", G_CALLBACK (keys_may_have_changed), self);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (is_active_cb), NULL);
 
 #ifdef DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
