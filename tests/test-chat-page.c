@@ -1320,7 +1320,7 @@ test_compare (Fixture       *f,
   maybe_screenshot (f, "compare");
 
   /* Continue in Chat: a conversation with that question and answer. */
-  g_signal_emit_by_name (view, "continue-in-chat", "openai", "gpt-4o", "Which is faster?", "It depends.");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (big), "column.continue-in-chat", NULL));
   iterate_pending ();
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (view)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (composer)));

@@ -348,17 +348,16 @@ typedef struct {
 } Continued;
 
 static void
-continue_cb (ByokCompareView *view,
-             const char      *provider_id,
-             const char      *model_id,
-             const char      *prompt,
-             const char      *answer,
-             Continued       *continued)
+continue_cb (ByokCompareView   *view,
+             ByokCompareColumn *column,
+             Continued         *continued)
 {
-  continued->provider_id = g_strdup (provider_id);
-  continued->model_id = g_strdup (model_id);
-  continued->prompt = g_strdup (prompt);
-  continued->answer = g_strdup (answer);
+  ByokMessage *answer = byok_compare_column_get_answer (column);
+
+  continued->provider_id = g_strdup (byok_compare_column_get_provider_id (column));
+  continued->model_id = g_strdup (byok_compare_column_get_model_id (column));
+  continued->prompt = g_strdup (byok_compare_column_get_prompt (column));
+  continued->answer = answer != NULL ? g_strdup (byok_message_get_content (answer)) : NULL;
 }
 
 static void

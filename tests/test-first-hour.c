@@ -16,6 +16,7 @@
 #include "byok-compare-column.h"
 #include "byok-compare-view.h"
 #include "byok-composer.h"
+#include "byok-message-row.h"
 #include "byok-provider-row.h"
 #include "byok-providers-page.h"
 #include "byok-test-server.h"
@@ -526,6 +527,114 @@ test_key_status (Fixture       *f,
   wait_for_status (f, "anthropic", BYOK_PROVIDER_STATUS_NOT_SET);
 }
 
+/* ---- Continue in Chat keeps the numbers ---------------------------------- */
+
+static gboolean
+compare_done (gpointer data)
+{
+  ByokCompareView *view = data;
+
+  return !byok_compare_view_get_busy (view) &&
+         byok_compare_column_get_caption (byok_compare_view_get_column (view, 0)) != NULL &&
+         byok_compare_column_get_caption (byok_compare_view_get_column (view, 1)) != NULL;
+}
+
+static ByokMessage *
+last_message (Fixture *f)
+{
+  ByokConversation *conversation = byok_chat_page_get_conversation (f->page);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) messages = NULL;
+  guint n;
+
+  g_assert_nonnull (conversation);
+  messages = byok_conversation_store_get_messages (byok_chat_page_get_store (f->page), conversation, &error);
+  g_assert_no_error (error);
+  n = g_list_model_get_n_items (messages);
+  g_assert_cmpuint (n, >, 0);
+  return g_list_model_get_item (messages, n - 1);
+}
+
+static void
+assert_numbers_kept (ByokMessage *answer,
+                     double       cost)
+{
+  ByokUsage usage;
+
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "Big is better.");
+  g_assert_true (byok_message_get_has_usage (answer));
+  byok_message_get_usage (answer, &usage);
+  g_assert_cmpint (usage.input_tokens, ==, 12);
+  g_assert_cmpint (usage.output_tokens, ==, 30);
+  g_assert_true (byok_message_get_price_known (answer));
+  g_assert_cmpfloat_with_epsilon (byok_message_get_cost_usd (answer), cost, 1e-12);
+  g_assert_cmpint (byok_message_get_ttft_us (answer), >=, 0);
+  g_assert_cmpint (byok_message_get_latency_us (answer), >=, byok_message_get_ttft_us (answer));
+}
+
+static void
+test_continue_in_chat (Fixture       *f,
+                       gconstpointer  data)
+{
+  ByokCompareView *view = BYOK_COMPARE_VIEW (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareColumn *big;
+  g_autoptr(ByokMessage) answer = NULL;
+  g_autoptr(ByokMessage) reopened = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *caption = NULL;
+  gint64 conversation_id;
+  double cost;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
+  byok_compare_view_set_n_columns (view, 2);
+  byok_model_picker_set_selection (byok_compare_column_get_picker (byok_compare_view_get_column (view, 0)),
+                                   "openai", "gpt-4o-mini");
+  big = byok_compare_view_get_column (view, 1);
+  byok_model_picker_set_selection (byok_compare_column_get_picker (big), "openai", "gpt-4o");
+  byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini", answer_reply ("Small is fine."));
+  byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o", answer_reply ("Big is better."));
+  byok_compare_view_set_prompt (view, "Which one?");
+  g_assert_true (byok_compare_view_send (view));
+  iterate_until (compare_done, view, "both columns");
+  g_assert_nonnull (strstr (byok_compare_column_get_caption (big), "$"));
+
+  /* Continue in Chat: the answer keeps its tokens, cost and times … */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (big), "column.continue-in-chat", NULL));
+  iterate_pending ();
+  answer = last_message (f);
+  cost = byok_message_get_cost_usd (answer);
+  g_assert_cmpfloat (cost, >, 0);
+  assert_numbers_kept (answer, cost);
+  caption = byok_message_row_format_caption (answer, byok_engine_get_catalog (f->engine));
+  g_assert_null (strstr (caption, "cost unknown"));
+  g_assert_nonnull (strstr (caption, "12 in"));
+
+  /* … and its call is filed under the conversation. */
+  conversation_id = byok_conversation_get_id (byok_chat_page_get_conversation (f->page));
+  rows = byok_usage_store_list_recent (byok_engine_get_usage_store (f->engine), 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ByokUsageRecord *row = g_ptr_array_index (rows, i);
+
+      if (g_strcmp0 (row->model, "gpt-4o") == 0)
+        g_assert_cmpint (row->conversation_id, ==, conversation_id);
+      else
+        g_assert_cmpint (row->conversation_id, ==, 0);
+    }
+
+  /* Still so after a restart. */
+  close_window (f);
+  g_clear_object (&f->engine);
+  open_engine (f);
+  open_window (f);
+  g_assert_cmpint (byok_conversation_get_id (byok_chat_page_get_conversation (f->page)), ==, conversation_id);
+  reopened = last_message (f);
+  assert_numbers_kept (reopened, cost);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -541,6 +650,7 @@ main (int argc, char **argv)
   ADD ("base-url-environment", test_base_url_environment);
   ADD ("default-model", test_default_model);
   ADD ("key-status", test_key_status);
+  ADD ("continue-in-chat", test_continue_in_chat);
 #undef ADD
   return g_test_run ();
 }

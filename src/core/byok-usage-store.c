@@ -485,6 +485,62 @@ byok_usage_store_record (ByokUsageStore         *self,
   return id;
 }
 
+/**
+ * byok_usage_store_set_conversation:
+ * @ids: (array length=n_ids): usage rows
+ * @conversation_id: the conversation they belong to now
+ *
+ * Files calls made outside a conversation (a column of Compare) under the
+ * conversation that goes on from their answer, in one transaction. The
+ * sums of the days do not change.
+ *
+ * Returns: %FALSE with @error set (nothing changed)
+ */
+gboolean
+byok_usage_store_set_conversation (ByokUsageStore  *self,
+                                   const gint64    *ids,
+                                   guint            n_ids,
+                                   gint64           conversation_id,
+                                   GError         **error)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BYOK_IS_USAGE_STORE (self), FALSE);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, FALSE);
+  g_return_val_if_fail (conversation_id > 0, FALSE);
+
+  if (n_ids == 0)
+    return TRUE;
+  db = byok_database_get_handle (self->database);
+  stmt = byok_database_prepare_cached (self->database,
+                                       "UPDATE usage SET conversation_id = ?2 WHERE id = ?1", error);
+  if (stmt == NULL || !byok_database_begin (self->database, error))
+    return FALSE;
+  for (guint i = 0; i < n_ids; i++)
+    {
+      int rc;
+
+      sqlite3_bind_int64 (stmt, 1, ids[i]);
+      sqlite3_bind_int64 (stmt, 2, conversation_id);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          byok_database_set_error (error, db, rc, _("Could not file the calls under the conversation"));
+          byok_database_rollback (self->database);
+          return FALSE;
+        }
+    }
+  if (!byok_database_commit (self->database, error))
+    {
+      byok_database_rollback (self->database);
+      return FALSE;
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
 static ByokUsageRecord *
 record_from_stmt (sqlite3_stmt *stmt)
 {

@@ -185,6 +185,11 @@ ByokDatabase    *byok_usage_store_get_database      (ByokUsageStore         *sel
 gint64           byok_usage_store_record            (ByokUsageStore         *self,
                                                      const ByokUsageRecord  *record,
                                                      GError                **error);
+gboolean         byok_usage_store_set_conversation  (ByokUsageStore         *self,
+                                                     const gint64           *ids,
+                                                     guint                   n_ids,
+                                                     gint64                  conversation_id,
+                                                     GError                **error);
 GPtrArray       *byok_usage_store_list_recent       (ByokUsageStore         *self,
                                                      guint                   limit,
                                                      GError                **error);

@@ -1363,22 +1363,27 @@ compare_action (GtkWidget  *widget,
 }
 
 /* "Continue in Chat" on a column: a new conversation with that question
- * and that answer, on that model. */
+ * and that answer, on that model; the answer keeps its tokens, cost and
+ * times, and the calls behind it are filed under the conversation. */
 static void
-compare_continue_cb (ByokChatPage *self,
-                     const char   *provider_id,
-                     const char   *model_id,
-                     const char   *prompt,
-                     const char   *answer)
+compare_continue_cb (ByokChatPage      *self,
+                     ByokCompareColumn *column)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ByokConversation) conversation = NULL;
   g_autoptr(ByokMessage) question = NULL;
   g_autoptr(ByokMessage) reply = NULL;
+  ByokMessage *answer = byok_compare_column_get_answer (column);
+  const char *prompt = byok_compare_column_get_prompt (column);
+  const char *provider_id = byok_compare_column_get_provider_id (column);
+  const char *model_id = byok_compare_column_get_model_id (column);
   g_autofree char *line = NULL;
+  const gint64 *usage_ids;
+  guint n_usage_ids;
+  ByokUsage usage;
   const char *end;
 
-  if (self->store == NULL)
+  if (self->store == NULL || answer == NULL || prompt == NULL)
     return;
 
   end = strchr (prompt, '\n');
@@ -1395,16 +1400,36 @@ compare_continue_cb (ByokChatPage *self,
       byok_chat_page_toast (self, error->message);
       return;
     }
+
   question = byok_message_new (BYOK_MESSAGE_ROLE_USER, prompt);
-  reply = byok_message_new (BYOK_MESSAGE_ROLE_ASSISTANT, answer);
-  byok_message_set_provider (reply, provider_id);
-  byok_message_set_model (reply, model_id);
+  reply = byok_message_new (BYOK_MESSAGE_ROLE_ASSISTANT, byok_message_get_content (answer));
+  byok_message_set_reasoning (reply, byok_message_get_reasoning (answer));
+  byok_message_set_provider (reply, byok_message_get_provider (answer));
+  byok_message_set_model (reply, byok_message_get_model (answer));
+  if (byok_message_get_has_usage (answer))
+    {
+      byok_message_get_usage (answer, &usage);
+      byok_message_set_usage (reply, &usage);
+    }
+  byok_message_set_cost (reply, byok_message_get_price_known (answer), byok_message_get_cost_usd (answer));
+  byok_message_set_ttft_us (reply, byok_message_get_ttft_us (answer));
+  byok_message_set_latency_us (reply, byok_message_get_latency_us (answer));
+  byok_message_set_attempts (reply, byok_message_get_attempts (answer));
   if (!byok_conversation_store_append_message (self->store, conversation, question, &error) ||
       !byok_conversation_store_append_message (self->store, conversation, reply, &error))
     {
       byok_chat_page_toast (self, error->message);
       return;
     }
+
+  usage_ids = byok_compare_column_get_usage_ids (column, &n_usage_ids);
+  if (!byok_usage_store_set_conversation (byok_engine_get_usage_store (self->engine), usage_ids, n_usage_ids,
+                                          byok_conversation_get_id (conversation), &error))
+    {
+      g_warning ("Could not file the compared calls under their conversation: %s", error->message);
+      g_clear_error (&error);
+    }
+
   byok_chat_page_open_conversation (self, conversation);
   byok_composer_focus (self->composer);
 }

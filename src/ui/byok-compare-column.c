@@ -61,6 +61,8 @@ struct _ByokCompareColumn
   char            *caption;
   char            *error_class;
   char            *error_message;
+  ByokMessage     *answer;         /* of a finished call: its figures too */
+  GArray          *usage_ids;      /* gint64: the usage rows of that call */
   /* The figures of a finished answer, NAN when unknown, and their labels */
   double           figures[BYOK_COMPARE_N_FIGURES];
   GtkWidget       *figure_labels[BYOK_COMPARE_N_FIGURES];
@@ -207,6 +209,66 @@ byok_compare_column_get_prompt (ByokCompareColumn *self)
   g_return_val_if_fail (BYOK_IS_COMPARE_COLUMN (self), NULL);
 
   return self->prompt;
+}
+
+/**
+ * byok_compare_column_get_provider_id:
+ *
+ * Returns: (nullable): the provider the last call asked
+ */
+const char *
+byok_compare_column_get_provider_id (ByokCompareColumn *self)
+{
+  g_return_val_if_fail (BYOK_IS_COMPARE_COLUMN (self), NULL);
+
+  return self->provider_id;
+}
+
+/**
+ * byok_compare_column_get_model_id:
+ *
+ * Returns: (nullable): the model the last call asked
+ */
+const char *
+byok_compare_column_get_model_id (ByokCompareColumn *self)
+{
+  g_return_val_if_fail (BYOK_IS_COMPARE_COLUMN (self), NULL);
+
+  return self->model_id;
+}
+
+/**
+ * byok_compare_column_get_answer:
+ *
+ * Returns: (transfer none) (nullable): the answer of the last call once it
+ *   finished, as a message not stored anywhere: its text, reasoning,
+ *   tokens, cost, times and attempts
+ */
+ByokMessage *
+byok_compare_column_get_answer (ByokCompareColumn *self)
+{
+  g_return_val_if_fail (BYOK_IS_COMPARE_COLUMN (self), NULL);
+
+  return self->answer;
+}
+
+/**
+ * byok_compare_column_get_usage_ids:
+ * @n_ids: (out): how many
+ *
+ * Returns: (array length=n_ids) (nullable): the usage rows the engine
+ *   recorded for the last call (every attempt), for the conversation that
+ *   continues from it
+ */
+const gint64 *
+byok_compare_column_get_usage_ids (ByokCompareColumn *self,
+                                   guint             *n_ids)
+{
+  g_return_val_if_fail (BYOK_IS_COMPARE_COLUMN (self), NULL);
+  g_return_val_if_fail (n_ids != NULL, NULL);
+
+  *n_ids = self->usage_ids->len;
+  return self->usage_ids->len > 0 ? (const gint64 *) (void *) self->usage_ids->data : NULL;
 }
 
 /* ---- how the column looks ------------------------------------------------ */
@@ -707,6 +769,15 @@ chat_done_cb (GObject      *source,
   self->error_message = result->error != NULL ? g_strdup (result->error->message) : NULL;
   g_free (self->caption);
   self->caption = byok_message_row_format_caption (answer, self->catalog);
+  g_set_object (&self->answer, answer);
+  g_array_set_size (self->usage_ids, 0);
+  for (guint i = 0; i < result->attempts->len; i++)
+    {
+      const ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
+
+      if (attempt->usage_id > 0)
+        g_array_append_val (self->usage_ids, attempt->usage_id);
+    }
 
   show_error (self, self->error_class, self->error_message);
   fill_stats (self, answer);
@@ -738,6 +809,8 @@ reset (ByokCompareColumn *self)
   g_clear_pointer (&self->caption, g_free);
   g_clear_pointer (&self->error_class, g_free);
   g_clear_pointer (&self->error_message, g_free);
+  g_clear_object (&self->answer);
+  g_array_set_size (self->usage_ids, 0);
   show_error (self, NULL, NULL);
   clear_stats (self);
   gtk_revealer_set_reveal_child (self->footer_revealer, FALSE);
@@ -959,10 +1032,10 @@ continue_action (GtkWidget  *widget,
 {
   ByokCompareColumn *self = BYOK_COMPARE_COLUMN (widget);
 
-  if (self->state != STATE_DONE || self->provider_id == NULL || self->model_id == NULL)
+  if (self->state != STATE_DONE || self->provider_id == NULL || self->model_id == NULL ||
+      self->answer == NULL)
     return;
-  g_signal_emit (self, signals[CONTINUE_IN_CHAT], 0,
-                 self->provider_id, self->model_id, self->prompt, self->text->str);
+  g_signal_emit (self, signals[CONTINUE_IN_CHAT], 0);
 }
 
 /* ---- object -------------------------------------------------------------- */
@@ -1014,6 +1087,7 @@ byok_compare_column_dispose (GObject *object)
   cancel_flush (self);
   detach_run (self);
   g_clear_object (&self->catalog);
+  g_clear_object (&self->answer);
 
   G_OBJECT_CLASS (byok_compare_column_parent_class)->dispose (object);
 }
@@ -1033,6 +1107,7 @@ byok_compare_column_finalize (GObject *object)
   g_free (self->caption);
   g_free (self->error_class);
   g_free (self->error_message);
+  g_array_unref (self->usage_ids);
 
   G_OBJECT_CLASS (byok_compare_column_parent_class)->finalize (object);
 }
@@ -1061,15 +1136,13 @@ byok_compare_column_class_init (ByokCompareColumnClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /**
    * ByokCompareColumn::continue-in-chat:
-   * @provider_id: the provider that answered
-   * @model_id: its model
-   * @prompt: the prompt
-   * @answer: the answer
+   *
+   * The person wants a conversation that goes on from this answer: its
+   * provider, model, prompt, answer and usage rows are the column's.
    */
   signals[CONTINUE_IN_CHAT] =
     g_signal_new ("continue-in-chat", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 4,
-                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (BYOK_TYPE_MODEL_PICKER);
 
@@ -1114,6 +1187,7 @@ byok_compare_column_init (ByokCompareColumn *self)
   self->reasoning = g_string_new (NULL);
   self->pending_text = g_string_new (NULL);
   self->pending_reasoning = g_string_new (NULL);
+  self->usage_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->follow_end = TRUE;
   for (guint i = 0; i < BYOK_COMPARE_N_FIGURES; i++)
     self->figures[i] = NAN;

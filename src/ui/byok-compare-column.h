@@ -15,6 +15,7 @@
 #include <adwaita.h>
 
 #include "byok-engine.h"
+#include "byok-message.h"
 #include "byok-model-picker.h"
 
 G_BEGIN_DECLS
@@ -49,6 +50,11 @@ const char      *byok_compare_column_get_caption     (ByokCompareColumn *self);
 const char      *byok_compare_column_get_error_class (ByokCompareColumn *self);
 const char      *byok_compare_column_get_error_message (ByokCompareColumn *self);
 const char      *byok_compare_column_get_prompt      (ByokCompareColumn *self);
+const char      *byok_compare_column_get_provider_id (ByokCompareColumn *self);
+const char      *byok_compare_column_get_model_id    (ByokCompareColumn *self);
+ByokMessage     *byok_compare_column_get_answer      (ByokCompareColumn *self);
+const gint64    *byok_compare_column_get_usage_ids   (ByokCompareColumn *self,
+                                                      guint             *n_ids);
 
 gboolean         byok_compare_column_get_figure      (ByokCompareColumn *self,
                                                       ByokCompareFigure  figure,

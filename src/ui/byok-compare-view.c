@@ -315,13 +315,9 @@ column_remove_requested_cb (ByokCompareColumn *column,
 
 static void
 column_continue_cb (ByokCompareColumn *column,
-                    const char        *provider_id,
-                    const char        *model_id,
-                    const char        *prompt,
-                    const char        *answer,
                     ByokCompareView   *self)
 {
-  g_signal_emit (self, signals[CONTINUE_IN_CHAT], 0, provider_id, model_id, prompt, answer);
+  g_signal_emit (self, signals[CONTINUE_IN_CHAT], 0, column);
 }
 
 static void
@@ -687,17 +683,14 @@ byok_compare_view_class_init (ByokCompareViewClass *klass)
 
   /**
    * ByokCompareView::continue-in-chat:
-   * @provider_id: the provider of the column
-   * @model_id: its model
-   * @prompt: the prompt it answered
-   * @answer: its answer
+   * @column: the column whose answer to go on from (its provider, model,
+   *   prompt, answer with its figures, and usage rows)
    *
    * The person wants a conversation that goes on from this answer.
    */
   signals[CONTINUE_IN_CHAT] =
     g_signal_new ("continue-in-chat", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 4,
-                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, BYOK_TYPE_COMPARE_COLUMN);
 
   g_type_ensure (BYOK_TYPE_COMPARE_COLUMN);
 

@@ -6,8 +6,8 @@
  * ends with its tokens, cost and times, so a person can pick a model on
  * their own question. Stop (or Escape) stops them all and keeps their text.
  *
- * Signal "continue-in-chat" (provider_id, model_id, prompt, answer): the
- * person wants to go on with the answer of one column in a conversation.
+ * Signal "continue-in-chat" (column): the person wants to go on with the
+ * answer of one column in a conversation.
  */
 #pragma once
 

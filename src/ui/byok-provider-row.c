@@ -89,6 +89,7 @@ struct _ByokProviderRow
   GHashTable          *checks;        /* account ("" for the environment) → Check */
   GPtrArray           *model_ids;     /* the ids behind model_row's items 1… */
   guint                n_checking;
+  char                *shown_keys;    /* what the key rows show, in short */
   guint                tick_id;
   ByokProviderStatus   status;
 
@@ -606,12 +607,51 @@ update_status (ByokProviderRow *self)
     }
 }
 
+/* What the key rows would show, in short: when a listing finds the same
+ * (the keyring changed elsewhere, the window came back into focus), the
+ * rows stay — a button under the pointer must not be replaced. */
+static char *
+describe_key_rows (ByokProviderRow *self)
+{
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, "%u|", self->n_checking > 0);
+  for (guint i = 0; self->keys != NULL && i < self->keys->len; i++)
+    {
+      ByokKey *key = g_ptr_array_index (self->keys, i);
+      Check *check = lookup_check (self, key);
+
+      g_string_append_printf (out, "%s|%d|%s|%s|%d|",
+                              account_key (byok_key_get_account (key)), byok_key_get_source (key),
+                              byok_key_get_env_var (key) != NULL ? byok_key_get_env_var (key) : "",
+                              byok_key_get_masked (key), byok_key_get_is_active (key));
+      if (check != NULL)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT ":%d:%d|", check->time_us, check->ok, check->code);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+update_rows (ByokProviderRow *self,
+             gboolean         always)
+{
+  g_autofree char *shown = NULL;
+
+  load_events (self);
+  shown = describe_key_rows (self);
+  if (always || g_strcmp0 (shown, self->shown_keys) != 0)
+    {
+      rebuild_key_rows (self);
+      g_free (self->shown_keys);
+      self->shown_keys = g_steal_pointer (&shown);
+    }
+  update_status (self);
+}
+
 static void
 update_all (ByokProviderRow *self)
 {
-  load_events (self);
-  rebuild_key_rows (self);
-  update_status (self);
+  update_rows (self, FALSE);
 }
 
 static gboolean
@@ -621,7 +661,7 @@ tick (gpointer data)
 
   /* "2 min ago" becomes "3 min ago". */
   if (self->loaded && self->n_checking == 0)
-    update_all (self);
+    update_rows (self, TRUE);
   return G_SOURCE_CONTINUE;
 }
 
@@ -762,8 +802,8 @@ check_cb (GObject      *source,
                   error != NULL ? error->message : NULL);
   text = check_toast (self, error, n_models);
   toast (self, text);
+  update_all (self);
   byok_provider_row_refresh (self);
-  update_status (self);
 }
 
 static void
@@ -1522,6 +1562,7 @@ byok_provider_row_finalize (GObject *object)
   g_clear_pointer (&self->checks, g_hash_table_unref);
   g_clear_pointer (&self->model_ids, g_ptr_array_unref);
   g_free (self->keyring_error);
+  g_free (self->shown_keys);
 
   G_OBJECT_CLASS (byok_provider_row_parent_class)->finalize (object);
 }
