@@ -808,6 +808,34 @@ test_chat_retries (Fixture       *f,
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 3);
 }
 
+/* While it waits to try again, byok-cli says so on stderr: what failed,
+ * in how long, and which attempt of how many. */
+static void
+test_chat_retry_said (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *base = server_url (f, "/v1");
+  ByokTestReply *limited = byok_test_reply_new_json (429, "{\"error\": {\"message\": \"Rate limit reached\", "
+                                                          "\"type\": \"requests\", \"code\": \"rate_limit_exceeded\"}}");
+  g_autoptr(Run) run = NULL;
+  g_autoptr(Run) overloaded = NULL;
+
+  byok_test_reply_add_header (limited, "Retry-After", "1");
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", limited);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+  run = run_cli (f, NULL, "chat", "-m", "openai/gpt-4o-mini", "--base-url", base, "hello", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpstr (run->out, ==, "The capital of France is Paris — ça va.\n");
+  g_assert_nonnull (strstr (run->err, "byok-cli: Rate limited by OpenAI — trying again in 1 s, attempt 2 of 3\n"));
+
+  /* With --json too (messages go to stderr), and for a wait of nothing. */
+  g_clear_object (&f->server);
+  f->server = byok_test_server_new ();
+  overloaded = run_503 (f, "1");
+  g_assert_cmpint (overloaded->status, ==, 1);
+  g_assert_nonnull (strstr (overloaded->err, "byok-cli: OpenAI is overloaded — trying again now, attempt 2 of 2\n"));
+}
+
 static void
 test_chat_stdin_dash (Fixture       *f,
                       gconstpointer  data)
@@ -1102,6 +1130,7 @@ main (int    argc,
   ADD ("/cli/chat/provider-flag", test_chat_provider_flag);
   ADD ("/cli/chat/fallback-colon", test_chat_fallback_colon);
   ADD ("/cli/chat/retries", test_chat_retries);
+  ADD ("/cli/chat/retry-said", test_chat_retry_said);
   ADD ("/cli/chat/stdin-dash", test_chat_stdin_dash);
   ADD ("/cli/chat/json-members", test_chat_json_members);
   ADD ("/cli/chat/json-not-found", test_chat_json_not_found);

@@ -127,6 +127,53 @@ not_busy (gpointer data)
   return !byok_chat_page_get_busy (f->page);
 }
 
+/* Shown: visible up to @top. */
+static gboolean
+is_shown (GtkWidget *widget,
+          GtkWidget *top)
+{
+  for (GtkWidget *w = widget; w != NULL && w != top; w = gtk_widget_get_parent (w))
+    if (!gtk_widget_get_visible (w))
+      return FALSE;
+  return TRUE;
+}
+
+/* A shown label whose text starts with @prefix. */
+static GtkLabel *
+find_label_prefix (GtkWidget  *widget,
+                   GtkWidget  *top,
+                   const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix) &&
+      is_shown (widget, top))
+    return GTK_LABEL (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkLabel *found = find_label_prefix (c, top, prefix);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* A shown button with this action. */
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    GtkWidget  *top,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0 &&
+      is_shown (widget, top))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_action_button (c, top, action);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 /* ---- replies ------------------------------------------------------------- */
 
 static char *
@@ -635,6 +682,90 @@ test_continue_in_chat (Fixture       *f,
   assert_numbers_kept (reopened, cost);
 }
 
+/* ---- retries say what happens -------------------------------------------- */
+
+static ByokTestReply *
+rate_limited (const char *retry_after)
+{
+  ByokTestReply *reply = byok_test_reply_new_json (429,
+    "{\"error\": {\"message\": \"Rate limit reached for requests\", "
+    "\"type\": \"requests\", \"code\": \"rate_limit_exceeded\"}}");
+
+  byok_test_reply_add_header (reply, "Retry-After", retry_after);
+  return reply;
+}
+
+typedef struct {
+  Fixture    *f;
+  const char *prefix;
+  GtkLabel   *label;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  wait->label = find_label_prefix (GTK_WIDGET (wait->f->page), GTK_WIDGET (wait->f->page), wait->prefix);
+  return wait->label != NULL;
+}
+
+static GtkLabel *
+wait_for_label (Fixture    *f,
+                const char *prefix)
+{
+  LabelWait wait = { f, prefix, NULL };
+
+  iterate_until (label_shown, &wait, prefix);
+  return wait.label;
+}
+
+static void
+test_retry_said (Fixture       *f,
+                 gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  GtkLabel *label;
+  GtkWidget *row;
+  GtkWidget *stop;
+  ByokMessage *answer;
+
+  byok_client_set_max_attempts (byok_engine_get_client (f->engine), 3);
+  byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
+
+  /* Under a 429 with Retry-After the answer says what happens, counting
+   * down, and then the retry answers. */
+  byok_test_server_add_reply (f->server, CHAT_PATH, rate_limited ("1"));
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Now it works."));
+  byok_composer_set_text (composer, "Quick question");
+  g_assert_true (byok_composer_send (composer));
+  label = wait_for_label (f, "Rate limited by OpenAI — trying again");
+  g_assert_true (g_str_has_suffix (gtk_label_get_label (label), ", attempt 2 of 3"));
+  row = gtk_widget_get_ancestor (GTK_WIDGET (label), BYOK_TYPE_MESSAGE_ROW);
+  g_assert_nonnull (find_action_button (row, row, "chat.stop"));
+  iterate_until (not_busy, f, "the retried answer");
+  answer = last_message (f);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "Now it works.");
+  g_object_unref (answer);
+
+  /* A long wait can be stopped from there: no retry is sent. */
+  byok_test_server_add_reply (f->server, CHAT_PATH, rate_limited ("40"));
+  byok_composer_set_text (composer, "Another one");
+  g_assert_true (byok_composer_send (composer));
+  label = wait_for_label (f, "Rate limited by OpenAI — trying again in 40 s, attempt 2 of 3");
+  row = gtk_widget_get_ancestor (GTK_WIDGET (label), BYOK_TYPE_MESSAGE_ROW);
+  stop = find_action_button (row, row, "chat.stop");
+  g_assert_nonnull (stop);
+  g_signal_emit_by_name (stop, "clicked");
+  g_assert_false (byok_chat_page_get_busy (f->page));
+  answer = last_message (f);
+  g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_PARTIAL);
+  g_object_unref (answer);
+  iterate_pending ();
+  g_assert_cmpuint (byok_test_server_count_path (f->server, CHAT_PATH), ==, 3);
+  g_assert_null (find_label_prefix (GTK_WIDGET (f->page), GTK_WIDGET (f->page), "Rate limited by"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -651,6 +782,7 @@ main (int argc, char **argv)
   ADD ("default-model", test_default_model);
   ADD ("key-status", test_key_status);
   ADD ("continue-in-chat", test_continue_in_chat);
+  ADD ("retry-said", test_retry_said);
 #undef ADD
   return g_test_run ();
 }

@@ -39,7 +39,80 @@ typedef struct {
   gboolean         in_reasoning;   /* the last thing printed was reasoning */
   gboolean         printed_text;
   gboolean         text_ends_in_newline;
+
+  /* A wait before a retry, counted down on a terminal. */
+  ByokRetryNotice *retry;
+  gint64           retry_deadline_us;  /* monotonic */
+  guint            countdown_id;
+  gboolean         in_countdown;       /* the last line on stderr is the countdown's */
 } Output;
+
+/* The countdown line ends (the retry started, text came, the call ended). */
+static void
+end_countdown (Output *out)
+{
+  g_clear_handle_id (&out->countdown_id, g_source_remove);
+  if (out->in_countdown)
+    {
+      fputs ("\n", stderr);
+      fflush (stderr);
+      out->in_countdown = FALSE;
+    }
+}
+
+static void
+print_retry (Output *out)
+{
+  gint64 left = out->retry_deadline_us - g_get_monotonic_time ();
+  g_autofree char *line = byok_retry_notice_describe (out->retry, left);
+
+  if (out->dim)
+    {
+      /* The same line, rewritten each second. */
+      fprintf (stderr, "\r\033[Kbyok-cli: %s", line);
+      out->in_countdown = TRUE;
+    }
+  else
+    fprintf (stderr, "byok-cli: %s\n", line);
+  fflush (stderr);
+}
+
+static gboolean
+countdown_tick (gpointer data)
+{
+  Output *out = data;
+
+  print_retry (out);
+  if (out->retry_deadline_us - g_get_monotonic_time () > 0)
+    return G_SOURCE_CONTINUE;
+  out->countdown_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Says what is happening while the client waits to try again: "Rate
+ * limited by OpenAI — trying again in 18 s, attempt 2 of 3"; on a terminal
+ * it counts down. */
+static void
+on_retrying (ByokEngine            *engine,
+             ByokChatRequest       *request,
+             const ByokRetryNotice *notice,
+             Output                *out)
+{
+  if (request != out->request)
+    return;
+  end_countdown (out);
+  if (out->in_reasoning)
+    {
+      fputs ("\n", stderr);
+      out->in_reasoning = FALSE;
+    }
+  byok_retry_notice_free (out->retry);
+  out->retry = byok_retry_notice_copy (notice);
+  out->retry_deadline_us = g_get_monotonic_time () + notice->wait_us;
+  print_retry (out);
+  if (out->dim)
+    out->countdown_id = g_timeout_add_seconds (1, countdown_tick, out);
+}
 
 static void
 on_delta (ByokEngine      *engine,
@@ -49,6 +122,8 @@ on_delta (ByokEngine      *engine,
 {
   gsize len = strlen (text);
 
+  if (request == out->request)
+    end_countdown (out);
   if (out->json || request != out->request || len == 0)
     return;
   if (out->in_reasoning)
@@ -69,6 +144,8 @@ on_reasoning_delta (ByokEngine      *engine,
                     const char      *text,
                     Output          *out)
 {
+  if (request == out->request)
+    end_countdown (out);
   if (out->json || !out->show_reasoning || request != out->request)
     return;
   if (out->dim)
@@ -724,6 +801,7 @@ byok_cli_chat (int    argc,
   out.dim = isatty (STDERR_FILENO);
   g_signal_connect (engine, "delta", G_CALLBACK (on_delta), &out);
   g_signal_connect (engine, "reasoning-delta", G_CALLBACK (on_reasoning_delta), &out);
+  g_signal_connect (engine, "retrying", G_CALLBACK (on_retrying), &out);
 
   cancellable = g_cancellable_new ();
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, cancellable);
@@ -735,6 +813,8 @@ byok_cli_chat (int    argc,
   result = byok_engine_chat_finish (engine, byok_cli_wait (&async));
   g_source_remove (sigint_id);
   g_signal_handlers_disconnect_by_data (engine, &out);
+  end_countdown (&out);
+  g_clear_pointer (&out.retry, byok_retry_notice_free);
 
   if (json)
     print_json (engine, result);

@@ -58,6 +58,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   DELTA,
   REASONING_DELTA,
+  RETRYING,
   N_SIGNALS
 };
 
@@ -82,6 +83,92 @@ format_wait (gint64 us)
     return g_strdup_printf (_("%d min"), (int) (s / 60));
   /* Translators: minutes and seconds */
   return g_strdup_printf (_("%d min %d s"), (int) (s / 60), (int) (s % 60));
+}
+
+/**
+ * byok_retry_notice_copy:
+ * Returns: (transfer full): a copy that owns its strings
+ */
+ByokRetryNotice *
+byok_retry_notice_copy (const ByokRetryNotice *notice)
+{
+  ByokRetryNotice *copy;
+
+  g_return_val_if_fail (notice != NULL, NULL);
+
+  copy = g_memdup2 (notice, sizeof *notice);
+  copy->provider_id = g_strdup (notice->provider_id);
+  copy->provider_name = g_strdup (notice->provider_name);
+  copy->model = g_strdup (notice->model);
+  return copy;
+}
+
+void
+byok_retry_notice_free (ByokRetryNotice *notice)
+{
+  if (notice == NULL)
+    return;
+  g_free ((char *) notice->provider_id);
+  g_free ((char *) notice->provider_name);
+  g_free ((char *) notice->model);
+  g_free (notice);
+}
+
+/**
+ * byok_retry_notice_describe:
+ * @left_us: how much of the wait is left
+ *
+ * Returns: (transfer full): what is happening, for people: "Rate limited
+ *   by OpenAI — trying again in 18 s, attempt 2 of 3"
+ */
+char *
+byok_retry_notice_describe (const ByokRetryNotice *notice,
+                            gint64                 left_us)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *when = NULL;
+  const char *name;
+
+  g_return_val_if_fail (notice != NULL, NULL);
+
+  name = notice->provider_name != NULL ? notice->provider_name : notice->provider_id;
+  switch (notice->code)
+    {
+    case BYOK_ERROR_RATE_LIMIT:
+      /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
+      what = g_strdup_printf (_("Rate limited by %s"), name);
+      break;
+    case BYOK_ERROR_OVERLOADED:
+      /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
+      what = g_strdup_printf (_("%s is overloaded"), name);
+      break;
+    case BYOK_ERROR_NETWORK:
+      /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
+      what = g_strdup_printf (_("Could not reach %s"), name);
+      break;
+    case BYOK_ERROR_TIMEOUT:
+      /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
+      what = g_strdup_printf (_("%s did not answer in time"), name);
+      break;
+    default:
+      if (notice->http_status > 0)
+        /* Translators: a provider and an HTTP status; the start of "… — trying again in 18 s, attempt 2 of 3" */
+        what = g_strdup_printf (_("%s failed (HTTP %u)"), name, notice->http_status);
+      else
+        /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
+        what = g_strdup_printf (_("%s failed"), name);
+      break;
+    }
+
+  if (left_us <= 0)
+    /* Translators: what failed, the attempt that starts now and how many there are at most */
+    return g_strdup_printf (_("%s — trying again now, attempt %u of %u"), what,
+                            notice->attempt, notice->max_attempts);
+  /* Whole seconds, rounded up, so the count ends on 1 s, not 0 s. */
+  when = g_strdup_printf (_("%d s"), (int) MIN ((left_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, G_MAXINT));
+  /* Translators: what failed, a wait ("18 s"), the next attempt and how many there are at most */
+  return g_strdup_printf (_("%s — trying again in %s, attempt %u of %u"), what, when,
+                          notice->attempt, notice->max_attempts);
 }
 
 static GSource *
@@ -972,8 +1059,19 @@ chat_after_failure (GTask  *task,
 
       if (wait_us <= (gint64) client->max_retry_wait_ms * 1000)
         {
+          ByokRetryNotice notice = { 0, };
+          Target *target = chat_current_target (call);
+
           g_debug ("%s: retrying in %" G_GINT64_FORMAT " ms (%s)", byok_provider_get_id (call->provider),
                    wait_us / 1000, byok_error_get_class (error));
+          notice.provider_id = target->provider_id;
+          notice.provider_name = byok_provider_get_name (call->provider);
+          notice.model = target->model;
+          notice.code = error->domain == BYOK_ERROR ? (ByokErrorCode) error->code : BYOK_ERROR_SERVER;
+          notice.http_status = call->ex != NULL ? call->ex->status : 0;
+          notice.wait_us = wait_us;
+          notice.attempt = call->n_tries + 1;
+          notice.max_attempts = client->max_attempts;
           g_error_free (error);
           call->wait_timer = g_timeout_source_new ((guint) (wait_us / 1000));
           g_source_set_callback (call->wait_timer, chat_wait_done, g_object_ref (task), g_object_unref);
@@ -985,6 +1083,7 @@ chat_after_failure (GTask  *task,
                                      g_object_ref (task), g_object_unref);
               g_source_attach (call->wait_cancel, g_main_context_get_thread_default ());
             }
+          g_signal_emit (client, signals[RETRYING], 0, call->request, &notice);
           return;
         }
       else
@@ -2293,6 +2392,20 @@ byok_client_class_init (ByokClientClass *klass)
                   G_TYPE_NONE, 2,
                   BYOK_TYPE_CHAT_REQUEST | G_SIGNAL_TYPE_STATIC_SCOPE,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /**
+   * ByokClient::retrying:
+   * @request: the request of the call
+   * @notice: (type gpointer): the ByokRetryNotice: what failed, how long
+   *   the client waits, which attempt comes next
+   *
+   * A failed attempt will be tried again after a wait; the call can still
+   * be stopped with its cancellable meanwhile.
+   */
+  signals[RETRYING] =
+    g_signal_new ("retrying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  BYOK_TYPE_CHAT_REQUEST | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_POINTER);
 }
 
 static void

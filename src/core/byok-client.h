@@ -6,7 +6,8 @@
  * network failures, timeouts) with exponential backoff and jitter, honours
  * the wait a provider asks for (Retry-After, retry-after-ms, Gemini's
  * retryDelay) up to a cap, and falls back along a chain of (provider, model)
- * pairs when the failure is one another provider can fix.
+ * pairs when the failure is one another provider can fix. While it waits
+ * to try again, the "retrying" signal says so (ByokRetryNotice).
  *
  * Rules every call keeps:
  * - Nothing is retried or falls back once output (text or reasoning) has
@@ -32,6 +33,7 @@
 #include "byok-catalog.h"
 #include "byok-chat-request.h"
 #include "byok-chat-result.h"
+#include "byok-error.h"
 #include "byok-key-store.h"
 
 G_BEGIN_DECLS
@@ -42,6 +44,38 @@ G_BEGIN_DECLS
 #define BYOK_CLIENT_DEFAULT_MAX_ATTEMPTS        3
 #define BYOK_CLIENT_DEFAULT_BACKOFF_BASE_MS     1000
 #define BYOK_CLIENT_DEFAULT_MAX_RETRY_WAIT_MS   60000
+
+/**
+ * ByokRetryNotice:
+ * @provider_id: the provider that failed
+ * @provider_name: its name, for people
+ * @model: the model asked
+ * @code: why the last attempt failed (RATE_LIMIT, OVERLOADED, SERVER, …)
+ * @http_status: of its response, 0 when none came
+ * @wait_us: how long the client waits before the next attempt
+ * @attempt: the attempt that comes after the wait, from 1
+ * @max_attempts: how many it makes at most on this provider and model
+ *
+ * What the client is doing while it waits to try a failed call again;
+ * the "retrying" signal carries it when the wait starts. Strings are
+ * borrowed for the signal's emission; byok_retry_notice_copy() keeps them.
+ */
+typedef struct {
+  const char    *provider_id;
+  const char    *provider_name;
+  const char    *model;
+  ByokErrorCode  code;
+  guint          http_status;
+  gint64         wait_us;
+  guint          attempt;
+  guint          max_attempts;
+} ByokRetryNotice;
+
+ByokRetryNotice *byok_retry_notice_copy          (const ByokRetryNotice *notice);
+void            byok_retry_notice_free            (ByokRetryNotice     *notice);
+char           *byok_retry_notice_describe        (const ByokRetryNotice *notice,
+                                                   gint64               left_us);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokRetryNotice, byok_retry_notice_free)
 
 #define BYOK_TYPE_CLIENT (byok_client_get_type ())
 G_DECLARE_FINAL_TYPE (ByokClient, byok_client, BYOK, CLIENT, GObject)

@@ -29,6 +29,7 @@ G_DEFINE_FINAL_TYPE (ByokEngine, byok_engine, G_TYPE_OBJECT)
 enum {
   DELTA,
   REASONING_DELTA,
+  RETRYING,
   BUDGET_ALERT,
   USAGE_RECORDED,
   KEY_STATUS_CHANGED,
@@ -55,6 +56,15 @@ forward_reasoning_delta (ByokClient      *client,
                          ByokEngine      *self)
 {
   g_signal_emit (self, signals[REASONING_DELTA], 0, request, text);
+}
+
+static void
+forward_retrying (ByokClient            *client,
+                  ByokChatRequest       *request,
+                  const ByokRetryNotice *notice,
+                  ByokEngine            *self)
+{
+  g_signal_emit (self, signals[RETRYING], 0, request, notice);
 }
 
 /* Key events from the key store go to the database's key_events table. */
@@ -643,6 +653,16 @@ byok_engine_class_init (ByokEngineClass *klass)
                   BYOK_TYPE_CHAT_REQUEST | G_SIGNAL_TYPE_STATIC_SCOPE,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
   /**
+   * ByokEngine::retrying:
+   * @request: the request of the call
+   * @notice: (type gpointer): the client's ByokRetryNotice
+   */
+  signals[RETRYING] =
+    g_signal_new ("retrying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  BYOK_TYPE_CHAT_REQUEST | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_POINTER);
+  /**
    * ByokEngine::budget-alert:
    * @scope: "all" or a provider id
    * @percent: 50, 80 or 100
@@ -711,6 +731,7 @@ byok_engine_new (const char  *db_path,
   byok_key_store_set_event_sink (self->key_store, record_key_event, self, NULL);
   g_signal_connect (self->client, "delta", G_CALLBACK (forward_delta), self);
   g_signal_connect (self->client, "reasoning-delta", G_CALLBACK (forward_reasoning_delta), self);
+  g_signal_connect (self->client, "retrying", G_CALLBACK (forward_retrying), self);
 
   self->pricing = byok_pricing_new (self->catalog);
   if (!byok_price_overrides_load (self->usage_store, self->pricing, &local_error))

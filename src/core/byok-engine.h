@@ -12,8 +12,9 @@
  *      (unless the user confirmed this one call with
  *      byok_engine_allow_over_budget_once());
  *      fallbacks whose provider is stopped are left out of the chain;
- *   2. the client makes the call; its "delta" and "reasoning-delta" signals
- *      are re-emitted by the engine, so a view connects once;
+ *   2. the client makes the call; its "delta", "reasoning-delta" and
+ *      "retrying" signals are re-emitted by the engine, so a view connects
+ *      once;
  *   3. every attempt — successes and failures, retries and fallbacks — is
  *      one usage row, priced at the price in force (an unknown price is
  *      recorded as unknown, never as $0), with its cache savings;

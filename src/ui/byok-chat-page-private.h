@@ -121,6 +121,10 @@ void         byok_chat_page_on_reasoning_delta (ByokEngine       *engine,
                                                 ByokChatRequest  *request,
                                                 const char       *text,
                                                 ByokChatPage     *self);
+void         byok_chat_page_on_retrying        (ByokEngine            *engine,
+                                                ByokChatRequest       *request,
+                                                const ByokRetryNotice *notice,
+                                                ByokChatPage          *self);
 void         byok_chat_page_send               (ByokChatPage     *self,
                                                 const char       *text);
 void         byok_chat_page_stop               (ByokChatPage     *self,

@@ -200,6 +200,20 @@ byok_chat_page_on_reasoning_delta (ByokEngine      *engine,
   schedule_flush (self);
 }
 
+/* The call waits to try again: the answer's row says so, counting down. */
+void
+byok_chat_page_on_retrying (ByokEngine            *engine,
+                            ByokChatRequest       *request,
+                            const ByokRetryNotice *notice,
+                            ByokChatPage          *self)
+{
+  ChatStream *stream = g_hash_table_lookup (self->streams, request);
+
+  if (stream == NULL || stream->stopped)
+    return;
+  byok_message_row_note_retrying (stream->message, notice);
+}
+
 /* ---- the end of an answer ------------------------------------------------ */
 
 static void
@@ -221,6 +235,7 @@ chat_done_cb (GObject      *source,
   cancelled = result->error != NULL && g_str_equal (byok_error_get_class (result->error), "CANCELLED");
   g_debug ("answer finished: %s", byok_error_get_class (result->error));
 
+  byok_message_row_note_retrying (stream->message, NULL);
   if (g_error_matches (result->error, BYOK_ERROR, BYOK_ERROR_RATE_LIMIT) && result->retry_after_us >= 0)
     byok_message_row_note_retry_at (stream->message, g_get_real_time () + result->retry_after_us);
   byok_message_set_from_result (stream->message, result);
@@ -406,6 +421,7 @@ byok_chat_page_stop (ByokChatPage     *self,
   stream->stopped = TRUE;
   stream->stopped_text = g_strdup (byok_message_get_content (stream->message));
   stream->stopped_reasoning = g_strdup (byok_message_get_reasoning (stream->message));
+  byok_message_row_note_retrying (stream->message, NULL);
   byok_message_set_status (stream->message, BYOK_MESSAGE_STATUS_PARTIAL);
   g_cancellable_cancel (stream->cancellable);
   chat_stream_save (stream);

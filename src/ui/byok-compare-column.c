@@ -36,6 +36,7 @@ typedef struct {
   GCancellable      *cancellable;
   gulong             delta_id;
   gulong             reasoning_id;
+  gulong             retrying_id;
 } Run;
 
 struct _ByokCompareColumn
@@ -52,6 +53,9 @@ struct _ByokCompareColumn
   GString         *pending_text;
   GString         *pending_reasoning;
   guint            tick_id;
+  ByokRetryNotice *retry;          /* while a failed attempt waits to be tried again */
+  gint64           retry_deadline_us;
+  guint            retry_tick_id;
   gboolean         follow_end;
 
   ByokCatalog     *catalog;        /* of the engine last used, for names */
@@ -353,8 +357,15 @@ update_waiting (ByokCompareColumn *self)
    * (no animation: a spinner for the whole answer would redraw the
    * window on every frame). */
   gtk_widget_set_visible (GTK_WIDGET (self->streaming_label), self->state == STATE_STREAMING && !waiting);
-  gtk_label_set_label (self->waiting_label,
-                       self->reasoning->len > 0 ? _("Thinking…") : _("Waiting for the answer…"));
+  if (waiting && self->retry != NULL)
+    {
+      g_autofree char *text = byok_retry_notice_describe (self->retry, self->retry_deadline_us - g_get_monotonic_time ());
+
+      gtk_label_set_label (self->waiting_label, text);
+    }
+  else
+    gtk_label_set_label (self->waiting_label,
+                         self->reasoning->len > 0 ? _("Thinking…") : _("Waiting for the answer…"));
   gtk_widget_set_visible (GTK_WIDGET (self->content_box), self->text->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->partial_box), self->state == STATE_STOPPED);
 }
@@ -498,11 +509,49 @@ reasoning_delta_cb (ByokEngine      *engine,
   schedule_flush (self);
 }
 
+/* A wait before a retry: counted down in the waiting line. */
+static void
+clear_retry (ByokCompareColumn *self)
+{
+  g_clear_handle_id (&self->retry_tick_id, g_source_remove);
+  g_clear_pointer (&self->retry, byok_retry_notice_free);
+}
+
+static gboolean
+retry_tick_cb (gpointer data)
+{
+  ByokCompareColumn *self = data;
+
+  update_waiting (self);
+  if (self->retry != NULL && self->retry_deadline_us > g_get_monotonic_time ())
+    return G_SOURCE_CONTINUE;
+  self->retry_tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+retrying_cb (ByokEngine            *engine,
+             ByokChatRequest       *request,
+             const ByokRetryNotice *notice,
+             Run                   *run)
+{
+  ByokCompareColumn *self = run->column;
+
+  if (request != run->request || self == NULL || self->run != run || self->state != STATE_STREAMING)
+    return;
+  clear_retry (self);
+  self->retry = byok_retry_notice_copy (notice);
+  self->retry_deadline_us = g_get_monotonic_time () + notice->wait_us;
+  self->retry_tick_id = g_timeout_add_seconds (1, retry_tick_cb, self);
+  update_waiting (self);
+}
+
 static void
 run_free (Run *run)
 {
   g_clear_signal_handler (&run->delta_id, run->engine);
   g_clear_signal_handler (&run->reasoning_id, run->engine);
+  g_clear_signal_handler (&run->retrying_id, run->engine);
   g_clear_object (&run->engine);
   g_clear_pointer (&run->request, byok_chat_request_unref);
   g_clear_object (&run->cancellable);
@@ -731,6 +780,7 @@ chat_done_cb (GObject      *source,
 
   g_clear_signal_handler (&run->delta_id, run->engine);
   g_clear_signal_handler (&run->reasoning_id, run->engine);
+  g_clear_signal_handler (&run->retrying_id, run->engine);
 
   if (self == NULL || self->run != run)
     {
@@ -738,6 +788,7 @@ chat_done_cb (GObject      *source,
       return;
     }
   self->run = NULL;
+  clear_retry (self);
   g_debug ("column %u finished: %s", self->number, byok_error_get_class (result->error));
 
   answer = byok_message_new (BYOK_MESSAGE_ROLE_ASSISTANT, "");
@@ -811,6 +862,7 @@ reset (ByokCompareColumn *self)
   g_clear_pointer (&self->error_message, g_free);
   g_clear_object (&self->answer);
   g_array_set_size (self->usage_ids, 0);
+  clear_retry (self);
   show_error (self, NULL, NULL);
   clear_stats (self);
   gtk_revealer_set_reveal_child (self->footer_revealer, FALSE);
@@ -869,6 +921,7 @@ byok_compare_column_start (ByokCompareColumn *self,
   run->cancellable = g_cancellable_new ();
   run->delta_id = g_signal_connect (engine, "delta", G_CALLBACK (delta_cb), run);
   run->reasoning_id = g_signal_connect (engine, "reasoning-delta", G_CALLBACK (reasoning_delta_cb), run);
+  run->retrying_id = g_signal_connect (engine, "retrying", G_CALLBACK (retrying_cb), run);
   self->run = run;
 
   set_busy_state (self, STATE_STREAMING);
@@ -896,6 +949,7 @@ byok_compare_column_stop (ByokCompareColumn *self)
 
   cancel_flush (self);
   flush (self);
+  clear_retry (self);
   set_busy_state (self, STATE_STOPPED);
   if (self->run != NULL)
     g_cancellable_cancel (self->run->cancellable);
@@ -1086,6 +1140,7 @@ byok_compare_column_dispose (GObject *object)
 
   cancel_flush (self);
   detach_run (self);
+  clear_retry (self);
   g_clear_object (&self->catalog);
   g_clear_object (&self->answer);
 

@@ -20,6 +20,7 @@ struct _ByokMessageRow
   gboolean         editing;
   guint            retry_timeout_id;
   gint64           retry_at_us;    /* when "Retry" of a rate limit is offered */
+  guint            waiting_timeout_id;  /* counts down a wait before a retry */
 
   GtkWidget       *markdown;       /* ByokMarkdownPane */
 
@@ -34,6 +35,7 @@ struct _ByokMessageRow
   GtkBox          *waiting_box;
   GtkSpinner      *spinner;
   GtkLabel        *waiting_label;
+  GtkButton       *waiting_stop_button;
   GtkBox          *partial_box;
   GtkBox          *error_box;
   GtkLabel        *error_title;
@@ -73,6 +75,54 @@ byok_message_row_note_retry_at (ByokMessage *message,
 
   *at = real_time_us;
   g_object_set_data_full (G_OBJECT (message), RETRY_AT_KEY, at, g_free);
+}
+
+#define RETRYING_KEY "byok-message-row-retrying"
+
+typedef struct {
+  ByokRetryNotice *notice;
+  gint64           deadline_us;     /* monotonic */
+} Retrying;
+
+static void
+retrying_free (gpointer data)
+{
+  Retrying *retrying = data;
+
+  byok_retry_notice_free (retrying->notice);
+  g_free (retrying);
+}
+
+/**
+ * byok_message_row_note_retrying:
+ * @message: an answer on its way
+ * @notice: (nullable): what the client waits for before trying again;
+ *   %NULL when it no longer waits (the answer ended)
+ *
+ * Tells the rows showing @message to say what is happening while the call
+ * waits to be tried again ("Rate limited by OpenAI — trying again in 18 s,
+ * attempt 2 of 3"), counting down, with a Stop button. The note lives
+ * with the message object, not in the database.
+ */
+void
+byok_message_row_note_retrying (ByokMessage           *message,
+                                const ByokRetryNotice *notice)
+{
+  Retrying *retrying = NULL;
+
+  g_return_if_fail (BYOK_IS_MESSAGE (message));
+
+  if (notice == NULL && g_object_get_data (G_OBJECT (message), RETRYING_KEY) == NULL)
+    return;
+  if (notice != NULL)
+    {
+      retrying = g_new0 (Retrying, 1);
+      retrying->notice = byok_retry_notice_copy (notice);
+      retrying->deadline_us = g_get_monotonic_time () + notice->wait_us;
+    }
+  g_object_set_data_full (G_OBJECT (message), RETRYING_KEY, retrying, retrying_free);
+  /* The status is still "streaming": the rows look again at what it means. */
+  g_object_notify (G_OBJECT (message), "status");
 }
 
 GtkWidget *
@@ -615,6 +665,49 @@ create_menu_cb (GtkMenuButton *button,
   gtk_menu_button_set_menu_model (button, self->more_menu);
 }
 
+static gboolean waiting_tick_cb (gpointer data);
+
+/* What the row says while the answer has not begun: a retry's wait
+ * counted down, the model thinking, or waiting. */
+static void
+update_waiting (ByokMessageRow *self,
+                gboolean        waiting)
+{
+  Retrying *retrying = waiting ? g_object_get_data (G_OBJECT (self->message), RETRYING_KEY) : NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->waiting_stop_button), retrying != NULL);
+  if (retrying != NULL)
+    {
+      gint64 left = retrying->deadline_us - g_get_monotonic_time ();
+      g_autofree char *text = byok_retry_notice_describe (retrying->notice, left);
+
+      gtk_label_set_label (self->waiting_label, text);
+      if (left > 0 && self->waiting_timeout_id == 0)
+        self->waiting_timeout_id = g_timeout_add_seconds (1, waiting_tick_cb, self);
+      return;
+    }
+  g_clear_handle_id (&self->waiting_timeout_id, g_source_remove);
+  if (waiting)
+    gtk_label_set_label (self->waiting_label,
+                         *byok_message_get_reasoning (self->message) != '\0'
+                         ? _("Thinking…") : _("Waiting for the answer…"));
+}
+
+static gboolean
+waiting_tick_cb (gpointer data)
+{
+  ByokMessageRow *self = data;
+  gboolean waiting = self->message != NULL && has_status (self->message, BYOK_MESSAGE_STATUS_STREAMING) &&
+                     *byok_message_get_content (self->message) == '\0';
+  Retrying *retrying = waiting ? g_object_get_data (G_OBJECT (self->message), RETRYING_KEY) : NULL;
+
+  update_waiting (self, waiting);
+  if (retrying != NULL && retrying->deadline_us > g_get_monotonic_time ())
+    return G_SOURCE_CONTINUE;
+  self->waiting_timeout_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 update_status (ByokMessageRow *self)
 {
@@ -625,9 +718,7 @@ update_status (ByokMessageRow *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->waiting_box), !user && waiting);
   gtk_spinner_set_spinning (self->spinner, !user && waiting);
-  gtk_label_set_label (self->waiting_label,
-                       *byok_message_get_reasoning (self->message) != '\0'
-                       ? _("Thinking…") : _("Waiting for the answer…"));
+  update_waiting (self, !user && waiting);
   gtk_widget_set_visible (GTK_WIDGET (self->partial_box), !user && partial);
   gtk_widget_set_visible (GTK_WIDGET (self->actions_box), !streaming);
   if (streaming)
@@ -759,6 +850,7 @@ byok_message_row_set_message (ByokMessageRow *self,
   if (message == NULL)
     {
       clear_retry_timeout (self);
+      g_clear_handle_id (&self->waiting_timeout_id, g_source_remove);
       return;
     }
 
@@ -898,6 +990,7 @@ byok_message_row_dispose (GObject *object)
   ByokMessageRow *self = BYOK_MESSAGE_ROW (object);
 
   clear_retry_timeout (self);
+  g_clear_handle_id (&self->waiting_timeout_id, g_source_remove);
   if (self->message != NULL)
     g_signal_handlers_disconnect_by_func (self->message, message_notify_cb, self);
   g_clear_object (&self->message);
@@ -932,6 +1025,7 @@ byok_message_row_class_init (ByokMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, waiting_box);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, waiting_label);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, waiting_stop_button);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, partial_box);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, error_box);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, error_title);

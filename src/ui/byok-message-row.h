@@ -18,6 +18,7 @@
 #include <adwaita.h>
 
 #include "byok-catalog.h"
+#include "byok-client.h"
 #include "byok-message.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,8 @@ void         byok_message_row_start_editing (ByokMessageRow *self);
 
 void         byok_message_row_note_retry_at   (ByokMessage  *message,
                                                gint64        real_time_us);
+void         byok_message_row_note_retrying   (ByokMessage           *message,
+                                               const ByokRetryNotice *notice);
 
 char        *byok_message_row_format_caption  (ByokMessage  *message,
                                                ByokCatalog  *catalog);
