@@ -20,6 +20,7 @@
 #include "byok-provider-row.h"
 #include "byok-providers-page.h"
 #include "byok-test-server.h"
+#include "byok-test-ui.h"
 #include "byok-window.h"
 
 #define OPENAI_KEY     "sk-test-fake-first-hour-0001"
@@ -586,6 +587,20 @@ compare_done (gpointer data)
          byok_compare_column_get_caption (byok_compare_view_get_column (view, 1)) != NULL;
 }
 
+static gboolean
+all_columns_done (gpointer data)
+{
+  ByokCompareView *view = data;
+  guint n = byok_compare_view_get_n_columns (view);
+
+  if (byok_compare_view_get_busy (view))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (byok_compare_column_get_caption (byok_compare_view_get_column (view, i)) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
 static ByokMessage *
 last_message (Fixture *f)
 {
@@ -766,6 +781,289 @@ test_retry_said (Fixture       *f,
   g_assert_null (find_label_prefix (GTK_WIDGET (f->page), GTK_WIDGET (f->page), "Rate limited by"));
 }
 
+/* ---- the Retry button ----------------------------------------------------- */
+
+static GtkWidget *
+find_button_prefix (GtkWidget  *widget,
+                    const char *prefix)
+{
+  if (GTK_IS_BUTTON (widget) && g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (widget)) ?: "", prefix))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button_prefix (c, prefix);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_sensitive (gpointer data)
+{
+  return gtk_widget_get_sensitive (data);
+}
+
+/* Any label of the window with text selected. */
+static GtkLabel *
+find_selection (GtkWidget *widget)
+{
+  int start, end;
+
+  if (GTK_IS_LABEL (widget) && gtk_label_get_selection_bounds (GTK_LABEL (widget), &start, &end))
+    return GTK_LABEL (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkLabel *found = find_selection (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+draw_a_frame (Fixture *f)
+{
+  /* A layout happens before the next paint. */
+  gtk_widget_queue_draw (f->window);
+  iterate_pending ();
+  gtk_widget_measure (f->window, GTK_ORIENTATION_HORIZONTAL, -1, NULL, NULL, NULL, NULL);
+  iterate_pending ();
+}
+
+static gboolean
+asked_again (gpointer data)
+{
+  Fixture *f = data;
+
+  return byok_test_server_count_path (f->server, CHAT_PATH) >= 2;
+}
+
+static void
+test_retry_button (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWidget *button;
+  GtkWidget *focus;
+  graphene_rect_t counting, ready;
+  ByokMessage *answer;
+
+  byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
+  byok_test_server_add_reply (f->server, CHAT_PATH, rate_limited ("2"));
+  send_and_wait (f, "Quick question");
+
+  /* "Retry in 2 seconds", then "Retry": the same size, in the same place. */
+  wait_for_label (f, "Rate Limited");
+  button = find_button_prefix (GTK_WIDGET (f->page), "Retry in ");
+  g_assert_nonnull (button);
+  draw_a_frame (f);
+  g_assert_true (gtk_widget_compute_bounds (button, f->window, &counting));
+  iterate_until (is_sensitive, button, "Retry");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Retry");
+  draw_a_frame (f);
+  g_assert_true (gtk_widget_compute_bounds (button, f->window, &ready));
+  g_assert_cmpfloat (ready.size.width, ==, counting.size.width);
+  g_assert_cmpfloat (ready.origin.x, ==, counting.origin.x);
+
+  /* Clicked (it has the focus, as after a click): the answer is asked
+   * again, the message box has the focus and no text is selected. */
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Now it works."));
+  gtk_widget_grab_focus (button);
+  g_assert_true (gtk_widget_has_focus (button));
+  gtk_widget_activate (button);
+  iterate_until (asked_again, f, "the click");
+  iterate_until (not_busy, f, "the retried answer");
+  iterate_pending ();
+  answer = last_message (f);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "Now it works.");
+  g_object_unref (answer);
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (composer_of (f))));
+  g_assert_null (find_selection (f->window));
+}
+
+/* ---- the window's minimum size -------------------------------------------- */
+
+/* A widget laid out narrower or lower than it needs: what newer GTK warns
+ * of ("Trying to measure … for width of 100, but it needs at least
+ * 243"); GTK 4.8 says nothing and draws it cut. */
+static void
+collect_squeezed (GtkWidget *widget,
+                  GString   *out)
+{
+  int min_width, min_height;
+  graphene_rect_t bounds;
+  int width, height;
+
+  if (!gtk_widget_get_mapped (widget) || !gtk_widget_compute_bounds (widget, widget, &bounds))
+    return;
+  /* The border box and the margins, the widget's and its style's: what
+   * a measure counts. */
+  {
+    GtkBorder css = { 0, };
+
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    gtk_style_context_get_margin (gtk_widget_get_style_context (widget), &css);
+    G_GNUC_END_IGNORE_DEPRECATIONS
+    width = (int) bounds.size.width + gtk_widget_get_margin_start (widget) + gtk_widget_get_margin_end (widget) +
+            css.left + css.right;
+    height = (int) bounds.size.height + gtk_widget_get_margin_top (widget) + gtk_widget_get_margin_bottom (widget) +
+             css.top + css.bottom;
+  }
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, MAX (width, min_width), &min_height, NULL, NULL, NULL);
+  /* A scrollable (a viewport, a list, a text view) shows part of itself. */
+  if (!GTK_IS_SCROLLABLE (widget) && (width < min_width || height < min_height))
+    g_string_append_printf (out, "%s%s (%s) is %d×%d, needs %d×%d",
+                            out->len > 0 ? "; " : "", G_OBJECT_TYPE_NAME (widget),
+                            gtk_widget_get_name (widget), width, height, min_width, min_height);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_squeezed (c, out);
+}
+
+static void
+lay_out (Fixture *f)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (f->window);
+
+  /* Let any layout due happen, and a paint. */
+  for (guint i = 0; i < 3; i++)
+    {
+      gtk_widget_queue_resize (f->window);
+      if (clock != NULL)
+        gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
+      iterate_pending ();
+      g_usleep (20000);
+      iterate_pending ();
+    }
+}
+
+/* With BYOK_TEST_SCREENSHOT_DIR set, the window as drawn, in NAME.png. */
+static void
+maybe_screenshot (Fixture    *f,
+                  const char *name)
+{
+  byok_test_ui_screenshot (f->window, name);
+}
+
+static GString *size_failures;
+
+static void
+dump_big (GtkWidget *widget, int depth)
+{
+  int mw, mh;
+  if (!gtk_widget_get_visible (widget))
+    return;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &mw, NULL, NULL, NULL);
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, 360, &mh, NULL, NULL, NULL);
+  if (mw > 340 || mh > 120)
+    g_test_message ("%*s%s %s: %d×%d", depth * 2, "", G_OBJECT_TYPE_NAME (widget),
+                    gtk_widget_get_css_classes (widget)[0] ? gtk_widget_get_css_classes (widget)[0] : "", mw, mh);
+  else
+    return;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (depth < 30)
+      dump_big (c, depth + 1);
+}
+
+/* The window's minimum size in @state is within GNOME's narrow target,
+ * 360 wide and 600 high, and nothing is laid out smaller than it needs. */
+static void
+check_window_size (Fixture    *f,
+                   const char *state)
+{
+  GtkWidget *content = gtk_window_get_child (GTK_WINDOW (f->window));
+  g_autoptr(GString) squeezed = g_string_new (NULL);
+  int min_width, min_height, min_height_narrow;
+
+  lay_out (f);
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  gtk_widget_measure (content, GTK_ORIENTATION_VERTICAL, -1, &min_height, NULL, NULL, NULL);
+  gtk_widget_measure (content, GTK_ORIENTATION_VERTICAL, 360, &min_height_narrow, NULL, NULL, NULL);
+  g_test_message ("%s: minimum %d×%d (%d high at 360 wide), window %d×%d", state,
+                  min_width, min_height, min_height_narrow,
+                  gtk_widget_get_width (f->window), gtk_widget_get_height (f->window));
+  collect_squeezed (content, squeezed);
+  if (squeezed->len > 0)
+    g_string_append_printf (size_failures, "%s: %s\n", state, squeezed->str);
+  if (min_width > 360 || min_height > 600 || min_height_narrow > 600)
+    {
+      dump_big (content, 0);
+      g_string_append_printf (size_failures, "%s: the window needs at least %d×%d (%d high at 360 wide)\n", state,
+                              min_width, min_height, min_height_narrow);
+    }
+}
+
+static const char *long_answer =
+  "Here is a table and some code:\n\n"
+  "| Model | Input | Output | Context |\n|---|---|---|---|\n| gpt-4o-mini | $0.15 | $0.60 | 128k |\n\n"
+  "```python\ndef a_rather_long_function_name_that_does_not_wrap(argument_one, argument_two, argument_three):\n"
+  "    return argument_one + argument_two + argument_three\n```\n\n"
+  "A_very_long_word_without_any_space_that_cannot_be_broken_anywhere_at_all_really and more text.";
+
+static void
+test_window_size (Fixture       *f,
+                  gconstpointer  data)
+{
+  ByokCompareView *view = BYOK_COMPARE_VIEW (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+
+  size_failures = g_string_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1400, 900);
+  byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
+  check_window_size (f, "chat, new");
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (long_answer));
+  send_and_wait (f, "Show me a table and some code, please, with a long line that goes on and on");
+  check_window_size (f, "chat, an answer");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
+  check_window_size (f, "compare, 2 columns");
+  byok_compare_view_set_n_columns (view, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      ByokModelPicker *picker = byok_compare_column_get_picker (byok_compare_view_get_column (view, i));
+      byok_test_server_add_reply_for_model (f->server, CHAT_PATH, byok_model_picker_get_model_id (picker),
+                                            answer_reply (long_answer));
+    }
+  byok_compare_view_set_prompt (view, "Which one?");
+  g_assert_true (byok_compare_view_send (view));
+  iterate_until (all_columns_done, view, "the columns");
+  check_window_size (f, "compare, 4 columns answered");
+  maybe_screenshot (f, "compare-4-wide");
+  byok_compare_view_set_n_columns (view, 3);
+  check_window_size (f, "compare, 3 columns");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (byok_compare_view_get_column (view, 0)),
+                                             "column.continue-in-chat", NULL));
+  check_window_size (f, "after Continue in Chat");
+  maybe_screenshot (f, "continued-wide");
+
+  show_page (f, "usage");
+  check_window_size (f, "usage");
+  show_page (f, "providers");
+  check_window_size (f, "providers");
+
+  /* Narrow: every page again. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 640);
+  show_page (f, "chat");
+  check_window_size (f, "narrow chat");
+  maybe_screenshot (f, "chat-narrow");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
+  check_window_size (f, "narrow compare");
+  maybe_screenshot (f, "compare-narrow");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
+  show_page (f, "usage");
+  check_window_size (f, "narrow usage");
+  maybe_screenshot (f, "usage-narrow");
+  show_page (f, "providers");
+  check_window_size (f, "narrow providers");
+  maybe_screenshot (f, "providers-narrow");
+  if (size_failures->len > 0)
+    g_error ("%s", size_failures->str);
+  g_string_free (size_failures, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -783,6 +1081,8 @@ main (int argc, char **argv)
   ADD ("key-status", test_key_status);
   ADD ("continue-in-chat", test_continue_in_chat);
   ADD ("retry-said", test_retry_said);
+  ADD ("retry-button", test_retry_button);
+  ADD ("window-size", test_window_size);
 #undef ADD
   return g_test_run ();
 }

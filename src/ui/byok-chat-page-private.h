@@ -94,6 +94,7 @@ void         byok_chat_page_update_cost        (ByokChatPage     *self);
 ByokMessage *byok_chat_page_find_message       (ByokChatPage     *self,
                                                 gint64            id);
 void         byok_chat_page_scroll_to_end      (ByokChatPage     *self);
+void         byok_chat_page_focus_away_from_messages (ByokChatPage *self);
 
 /* byok-chat-page-estimate.c */
 void         byok_chat_page_invalidate_history (ByokChatPage     *self);

@@ -439,6 +439,7 @@ byok_chat_page_regenerate (ByokChatPage *self,
   if (conversation == NULL || byok_chat_page_is_streaming (self, conversation))
     return;
 
+  byok_chat_page_focus_away_from_messages (self);
   if (answer != NULL &&
       !byok_conversation_store_delete_messages_after (self->store, conversation,
                                                       byok_message_get_position (answer) - 1, &error))
@@ -462,6 +463,7 @@ byok_chat_page_resend (ByokChatPage *self,
   if (conversation == NULL || byok_chat_page_is_streaming (self, conversation))
     return;
 
+  byok_chat_page_focus_away_from_messages (self);
   byok_message_set_content (message, text);
   if (!byok_conversation_store_save_message (self->store, message, &error) ||
       !byok_conversation_store_delete_messages_after (self->store, conversation,

@@ -98,6 +98,24 @@ parent_window (ByokChatPage *self)
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 }
 
+/**
+ * byok_chat_page_focus_away_from_messages:
+ *
+ * Before messages are removed (regenerate, resend, delete): a button
+ * clicked in a row that goes away would leave the focus to whatever GTK
+ * finds next — the question's selectable text, all of it selected — so
+ * the message box takes it first.
+ */
+void
+byok_chat_page_focus_away_from_messages (ByokChatPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->message_list)))
+    byok_composer_focus (self->composer);
+}
+
 /* ---- which providers can be used ----------------------------------------- */
 
 static void
@@ -1044,6 +1062,7 @@ delete_message_action (GtkWidget  *widget,
 
   if (message == NULL)
     return;
+  byok_chat_page_focus_away_from_messages (self);
   if (!byok_conversation_store_delete_message (self->store, message, &error))
     byok_chat_page_toast (self, error->message);
 }

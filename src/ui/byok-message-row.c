@@ -482,10 +482,16 @@ update_retry_countdown (ByokMessageRow *self)
   {
     g_autofree char *label = NULL;
     int seconds = (int) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+    GtkWidget *child;
 
     /* Translators: a button that becomes "Retry" after a rate limit's wait */
     label = g_strdup_printf (ngettext ("Retry in %d second", "Retry in %d seconds", seconds), seconds);
     gtk_button_set_label (self->error_button, label);
+    /* As wide as the countdown's first text, until "Retry": the button
+     * under the pointer neither shrinks nor moves as the seconds go by. */
+    child = gtk_button_get_child (self->error_button);
+    if (GTK_IS_LABEL (child) && gtk_label_get_width_chars (GTK_LABEL (child)) < 0)
+      gtk_label_set_width_chars (GTK_LABEL (child), (int) g_utf8_strlen (label, -1) + 1);
     set_error_action (self, NULL, NULL);
     gtk_widget_set_sensitive (GTK_WIDGET (self->error_button), FALSE);
     if (self->retry_timeout_id == 0)
@@ -524,6 +530,8 @@ update_error (ByokMessageRow *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->error_box), error_class != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->error_secondary_button), FALSE);
+  if (GTK_IS_LABEL (gtk_button_get_child (self->error_button)))
+    gtk_label_set_width_chars (GTK_LABEL (gtk_button_get_child (self->error_button)), -1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->error_button), TRUE);
   if (error_class == NULL)
     {

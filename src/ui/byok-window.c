@@ -25,7 +25,9 @@ struct _ByokWindow
 
   AdwViewStack        *stack;
   AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar  *switcher_bar;
   AdwToastOverlay     *toast_overlay;
+  guint                reveal_bar_id;
 };
 
 G_DEFINE_FINAL_TYPE (ByokWindow, byok_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -187,6 +189,28 @@ is_active_cb (ByokWindow *self,
     keys_may_have_changed (self);
 }
 
+/* The header's switcher gives way to the title while the window is laid
+ * out (the squeezer chooses during its allocation): revealing the bottom
+ * bar then, in the middle of the layout, would allocate it before it was
+ * measured (GTK warns of a height of -1). The next main loop turn does it. */
+static gboolean
+reveal_bar_cb (gpointer data)
+{
+  ByokWindow *self = data;
+
+  self->reveal_bar_id = 0;
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    adw_view_switcher_title_get_title_visible (self->switcher_title));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+title_visible_cb (ByokWindow *self)
+{
+  if (self->reveal_bar_id == 0)
+    self->reveal_bar_id = g_idle_add (reveal_bar_cb, self);
+}
+
 static void
 byok_window_save_state (ByokWindow *self)
 {
@@ -214,6 +238,7 @@ byok_window_dispose (GObject *object)
 {
   ByokWindow *self = BYOK_WINDOW (object);
 
+  g_clear_handle_id (&self->reveal_bar_id, g_source_remove);
   if (self->keyring_watch != NULL)
     g_signal_handlers_disconnect_by_data (self->keyring_watch, self);
   g_clear_object (&self->keyring_watch);
@@ -275,6 +300,7 @@ byok_window_class_init (ByokWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ByokWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ByokWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, ByokWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, ByokWindow, toast_overlay);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
@@ -294,6 +320,10 @@ byok_window_init (ByokWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  g_signal_connect_swapped (self->switcher_title, "notify::title-visible", G_CALLBACK (title_visible_cb), self);
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    adw_view_switcher_title_get_title_visible (self->switcher_title));
 
   self->keyring_watch = byok_keyring_watch_new ();
   g_signal_connect_swapped (self->keyring_watch, "changed", G_CALLBACK (keys_may_have_changed), self);
