@@ -7,7 +7,7 @@
 BUILDDIR ?= build
 MESON_OPTS ?= -Dwerror=true
 
-.PHONY: all deps build run test asan bench fuzz clean
+.PHONY: all deps build run test test-distro asan bench fuzz clean
 
 all: build
 
@@ -24,7 +24,13 @@ run: build
 	@./build-aux/run-uninstalled $(BUILDDIR) byok
 
 test: build
-	@./build-aux/run-tests $(BUILDDIR)
+	@./build-aux/run-tests $(BUILDDIR) $(MESON_TEST_OPTS)
+
+# The whole suite inside a Debian chroot (debootstrap, cached under
+# $XDG_CACHE_HOME/byok/chroot): DISTRO=bookworm|trixie|forky. Needs root.
+DISTRO ?= trixie
+test-distro:
+	@MESON_OPTS="$(MESON_OPTS)" ./build-aux/test-distro $(DISTRO) $(MESON_TEST_OPTS)
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build and test run.
 asan: deps

@@ -1460,12 +1460,12 @@ test_preferences (Fixture       *f,
   iterate_pending ();
   preferences = NULL;
   {
+    /* A window of its own, or a dialog inside the main window. */
     GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && preferences == NULL; i++)
       {
         g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-        if (BYOK_IS_PREFERENCES_WINDOW (window))
-          preferences = window;
+        preferences = find_descendant (window, BYOK_TYPE_PREFERENCES_WINDOW);
       }
   }
   g_assert_nonnull (preferences);
@@ -1502,7 +1502,7 @@ test_preferences (Fixture       *f,
   g_assert_cmpuint (g_strv_length (chain), ==, 1);
   g_assert_cmpstr (chain[0], ==, "deepseek/deepseek-chat");
 
-  gtk_window_destroy (GTK_WINDOW (preferences));
+  byok_dialog_close (preferences);
   g_settings_reset (settings, "fallback-chain");
 }
 

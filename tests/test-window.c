@@ -55,10 +55,9 @@ test_window_pages (void)
 
   stack = window_stack (window);
   g_assert_nonnull (stack);
-  switcher = find_descendant (window, ADW_TYPE_VIEW_SWITCHER_TITLE);
+  switcher = find_descendant (window, ADW_TYPE_VIEW_SWITCHER_BAR);
   g_assert_nonnull (switcher);
-  g_assert_true (adw_view_switcher_title_get_stack (ADW_VIEW_SWITCHER_TITLE (switcher)) == stack);
-  g_assert_nonnull (find_descendant (window, ADW_TYPE_VIEW_SWITCHER_BAR));
+  g_assert_true (adw_view_switcher_bar_get_stack (ADW_VIEW_SWITCHER_BAR (switcher)) == stack);
 
   /* The app opens on Chat. */
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "chat");
@@ -147,6 +146,65 @@ test_window_size_persists (void)
   iterate ();
 }
 
+/* Waits, up to ten seconds, for the window to be laid out at its size and
+ * @done to hold. */
+static gboolean
+wait_for (GtkWidget *window,
+          gboolean (*done) (GtkWidget *window))
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (gtk_widget_get_mapped (window) && done (window))
+        return TRUE;
+      g_usleep (1000);
+    }
+  return FALSE;
+}
+
+static gboolean
+bar_revealed (GtkWidget *window)
+{
+  return adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (find_descendant (window,
+                                                                                   ADW_TYPE_VIEW_SWITCHER_BAR)));
+}
+
+static gboolean
+bar_hidden (GtkWidget *window)
+{
+  return gtk_widget_get_width (window) >= 900 && !bar_revealed (window);
+}
+
+static gboolean
+narrow (GtkWidget *window)
+{
+  return gtk_widget_get_width (window) <= 400 && bar_revealed (window);
+}
+
+/* Wide, the pages are switched in the header bar; at a phone's 360 pixels
+ * the switcher moves to the bottom of the window. */
+static void
+test_window_narrow (void)
+{
+  GtkWidget *window;
+
+  window = g_object_new (BYOK_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (window, bar_hidden));
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+
+  window = g_object_new (BYOK_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (window, narrow));
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -155,5 +213,6 @@ main (int argc, char **argv)
 
   g_test_add_func ("/window/pages", test_window_pages);
   g_test_add_func ("/window/size-persists", test_window_size_persists);
+  g_test_add_func ("/window/narrow", test_window_narrow);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "byok-application.h"
 #include "byok-engine.h"
+#include "byok-compat.h"
 #include "byok-window.h"
 
 struct _ByokApplication
@@ -55,11 +56,10 @@ byok_application_activate (GApplication *app)
 
   if (self->engine_error != NULL)
     {
-      GtkWidget *dialog = adw_message_dialog_new (window, _("Byok Could Not Open Its Data"),
-                                                  self->engine_error->message);
+      GtkWidget *dialog = byok_alert_new (_("Byok Could Not Open Its Data"), self->engine_error->message);
 
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
+      byok_alert_add_response (dialog, "close", _("_Close"));
+      byok_alert_present (dialog, GTK_WIDGET (window));
       g_clear_error (&self->engine_error);
     }
 }
@@ -73,7 +73,7 @@ byok_application_about_action (GSimpleAction *action,
   GtkApplication *app = GTK_APPLICATION (user_data);
   GtkWindow *window = gtk_application_get_active_window (app);
 
-  adw_show_about_window (window,
+  byok_show_about (window != NULL ? GTK_WIDGET (window) : NULL,
                          "application-name", _("Byok"),
                          "application-icon", APP_ID,
                          "developer-name", _("The Byok developers"),

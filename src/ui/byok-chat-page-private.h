@@ -6,6 +6,7 @@
 #include "byok-chat-page.h"
 #include "byok-compare-view.h"
 #include "byok-composer.h"
+#include "byok-split-view.h"
 
 G_BEGIN_DECLS
 
@@ -68,7 +69,7 @@ struct _ByokChatPage
   GtkStack              *main_stack;
   AdwStatusPage         *empty_page;
   GtkButton             *local_button;
-  AdwLeaflet            *leaflet;
+  ByokSplitView         *split_view;
   GtkWidget             *sidebar;
   GtkSearchEntry        *search_entry;
   GtkStack              *sidebar_stack;

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "byok-chat-page-private.h"
+#include "byok-compat.h"
 #include "byok-conversation-row.h"
 #include "byok-error.h"
 #include "byok-format.h"
@@ -88,14 +89,6 @@ last_message (ByokChatPage *self,
         return message;
     }
   return NULL;
-}
-
-static GtkWindow *
-parent_window (ByokChatPage *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 }
 
 /**
@@ -444,8 +437,8 @@ open_selected (ByokChatPage *self)
 
   if (conversation != self->conversation)
     byok_chat_page_open_conversation (self, conversation);
-  if (adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_set_visible_child (self->leaflet, self->content);
+  if (byok_split_view_get_folded (self->split_view))
+    byok_split_view_set_show_content (self->split_view, TRUE);
 }
 
 static void
@@ -455,13 +448,13 @@ conversation_row_clicked_cb (GtkGestureClick *gesture,
                              double           y,
                              ByokChatPage    *self)
 {
-  /* Clicking the open conversation again, in a folded leaflet, shows it. */
-  if (adw_leaflet_get_folded (self->leaflet) && self->conversation != NULL)
+  /* Clicking the open conversation again, in a folded view, shows it. */
+  if (byok_split_view_get_folded (self->split_view) && self->conversation != NULL)
     {
       GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
 
       if (byok_conversation_row_get_conversation (BYOK_CONVERSATION_ROW (row)) == self->conversation)
-        adw_leaflet_set_visible_child (self->leaflet, self->content);
+        byok_split_view_set_show_content (self->split_view, TRUE);
     }
 }
 
@@ -498,9 +491,8 @@ conversation_unbind_cb (GtkSignalListItemFactory *factory,
 static void
 folded_cb (ByokChatPage *self)
 {
-  if (adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_set_visible_child (self->leaflet,
-                                   self->conversation != NULL ? self->content : self->sidebar);
+  if (byok_split_view_get_folded (self->split_view))
+    byok_split_view_set_show_content (self->split_view, self->conversation != NULL);
 }
 
 /* ---- the message list ---------------------------------------------------- */
@@ -918,8 +910,8 @@ new_action (GtkWidget  *widget,
   if (self->store == NULL)
     return;
   byok_chat_page_open_conversation (self, NULL);
-  if (adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_set_visible_child (self->leaflet, self->content);
+  if (byok_split_view_get_folded (self->split_view))
+    byok_split_view_set_show_content (self->split_view, TRUE);
   byok_composer_focus (self->composer);
 }
 
@@ -930,8 +922,8 @@ search_action (GtkWidget  *widget,
 {
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
 
-  if (adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  if (byok_split_view_get_folded (self->split_view))
+    byok_split_view_set_show_content (self->split_view, FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
@@ -942,8 +934,8 @@ focus_composer_action (GtkWidget  *widget,
 {
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
 
-  if (adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_set_visible_child (self->leaflet, self->content);
+  if (byok_split_view_get_folded (self->split_view))
+    byok_split_view_set_show_content (self->split_view, TRUE);
   byok_composer_focus (self->composer);
 }
 
@@ -954,7 +946,7 @@ show_sidebar_action (GtkWidget  *widget,
 {
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
 
-  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  byok_split_view_set_show_content (self->split_view, FALSE);
 }
 
 static void
@@ -1086,11 +1078,11 @@ resend_message_action (GtkWidget  *widget,
 /* Rename ------------------------------------------------------------------- */
 
 static void
-rename_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    ByokChatPage     *self)
+rename_response_cb (GtkWidget    *dialog,
+                    const char   *response,
+                    ByokChatPage *self)
 {
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  GtkEditable *entry = GTK_EDITABLE (byok_alert_get_extra_child (dialog));
   ByokConversation *conversation = g_object_get_data (G_OBJECT (dialog), "conversation");
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
@@ -1116,22 +1108,20 @@ rename_action (GtkWidget  *widget,
   if (self->conversation == NULL)
     return;
 
-  dialog = adw_message_dialog_new (parent_window (self), _("Rename Conversation"), NULL);
+  dialog = byok_alert_new (_("Rename Conversation"), NULL);
   entry = gtk_entry_new ();
   gtk_editable_set_text (GTK_EDITABLE (entry), byok_conversation_get_title (self->conversation));
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Title"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "rename", _("_Rename"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rename", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "rename");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  byok_alert_set_extra_child (dialog, entry);
+  byok_alert_add_response (dialog, "cancel", _("_Cancel"));
+  byok_alert_add_response (dialog, "rename", _("_Rename"));
+  byok_alert_set_response_appearance (dialog, "rename", ADW_RESPONSE_SUGGESTED);
+  byok_alert_set_default_response (dialog, "rename");
+  byok_alert_set_close_response (dialog, "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "conversation", g_object_ref (self->conversation), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (rename_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  byok_alert_present (dialog, GTK_WIDGET (self));
   gtk_widget_grab_focus (entry);
 }
 
@@ -1155,22 +1145,36 @@ export_done_cb (GObject      *source,
   byok_chat_page_toast (self, _("Conversation exported"));
 }
 
-static void
-export_response_cb (GtkNativeDialog *chooser,
-                    int              response,
-                    ByokChatPage    *self)
-{
-  ByokConversation *conversation = g_object_get_data (G_OBJECT (chooser), "conversation");
-  ByokConversationExportFormat format = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "format"));
-  g_autoptr(GFile) file = NULL;
+typedef struct {
+  ByokChatPage                 *self;
+  ByokConversation             *conversation;
+  ByokConversationExportFormat  format;
+} ExportData;
 
-  if (response == GTK_RESPONSE_ACCEPT && self->store != NULL)
-    {
-      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      byok_conversation_store_export_async (self->store, conversation, format, file, self->cancellable,
-                                            export_done_cb, g_object_ref (self));
-    }
-  g_object_unref (chooser);
+static void
+export_data_free (ExportData *data)
+{
+  g_object_unref (data->self);
+  g_object_unref (data->conversation);
+  g_free (data);
+}
+
+static void
+export_file_chosen_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  ExportData *data = user_data;
+  ByokChatPage *self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = byok_file_save_finish (result, &error);
+
+  if (file != NULL && self->store != NULL)
+    byok_conversation_store_export_async (self->store, data->conversation, data->format, file,
+                                          self->cancellable, export_done_cb, g_object_ref (self));
+  else if (file == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    byok_chat_page_toast (self, error->message);
+  export_data_free (data);
 }
 
 /* A file name from a title: no slashes, not hidden, not empty. */
@@ -1196,17 +1200,13 @@ export_action (GtkWidget  *widget,
   gboolean json = g_str_equal (g_variant_get_string (parameter, NULL), "json");
   g_autofree char *name = NULL;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  GtkFileChooserNative *chooser;
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+  ExportData *data;
 
   if (self->conversation == NULL)
     return;
 
-  chooser = gtk_file_chooser_native_new (json ? _("Export as JSON") : _("Export as Markdown"),
-                                         parent_window (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   name = export_file_name (self->conversation, json ? ".json" : ".md");
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   gtk_file_filter_set_name (filter, json ? _("JSON") : _("Markdown"));
   if (json)
     gtk_file_filter_add_mime_type (filter, "application/json");
@@ -1215,13 +1215,15 @@ export_action (GtkWidget  *widget,
       gtk_file_filter_add_mime_type (filter, "text/markdown");
       gtk_file_filter_add_suffix (filter, "md");
     }
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_list_store_append (filters, filter);
 
-  g_object_set_data_full (G_OBJECT (chooser), "conversation", g_object_ref (self->conversation), g_object_unref);
-  g_object_set_data (G_OBJECT (chooser), "format",
-                     GINT_TO_POINTER (json ? BYOK_CONVERSATION_EXPORT_JSON : BYOK_CONVERSATION_EXPORT_MARKDOWN));
-  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  data = g_new0 (ExportData, 1);
+  data->self = g_object_ref (self);
+  data->conversation = g_object_ref (self->conversation);
+  data->format = json ? BYOK_CONVERSATION_EXPORT_JSON : BYOK_CONVERSATION_EXPORT_MARKDOWN;
+  byok_file_save_async (GTK_WIDGET (self), json ? _("Export as JSON") : _("Export as Markdown"),
+                        _("_Export"), name, G_LIST_MODEL (filters), self->cancellable,
+                        export_file_chosen_cb, data);
 }
 
 /* Delete, with undo ---------------------------------------------------------- */
@@ -1592,6 +1594,7 @@ byok_chat_page_class_init (ByokChatPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (BYOK_TYPE_COMPOSER);
+  g_type_ensure (BYOK_TYPE_SPLIT_VIEW);
   g_type_ensure (BYOK_TYPE_COMPARE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-chat-page.ui");
@@ -1599,7 +1602,7 @@ byok_chat_page_class_init (ByokChatPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, main_stack);
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, local_button);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, split_view);
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, sidebar);
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, sidebar_stack);

@@ -7,6 +7,7 @@
 
 #include "byok-attachment.h"
 #include "byok-error.h"
+#include "byok-compat.h"
 #include "byok-composer.h"
 #include "byok-format.h"
 
@@ -22,7 +23,7 @@ struct _ByokComposer
   GPtrArray        *attachments;
   GCancellable     *cancellable;
   guint             loading;
-  GtkFileChooserNative *chooser;
+  gboolean          choosing;
 
   GtkTextView      *text_view;
   GtkWidget        *placeholder;
@@ -334,22 +335,22 @@ byok_composer_attach_file (ByokComposer *self,
 }
 
 static void
-chooser_response_cb (GtkNativeDialog *chooser,
-                     int              response,
-                     ByokComposer    *self)
+files_chosen_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+  g_autoptr(ByokComposer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) files = byok_file_open_finish (result, &error);
 
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        {
-          g_autoptr(GFile) file = g_list_model_get_item (files, i);
-          byok_composer_attach_file (self, file);
-        }
+  self->choosing = FALSE;
+  if (files == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+    {
+      g_autoptr(GFile) file = g_list_model_get_item (files, i);
+      byok_composer_attach_file (self, file);
     }
-  gtk_native_dialog_destroy (chooser);
-  g_clear_object (&self->chooser);
 }
 
 static void
@@ -358,18 +359,13 @@ attach_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   ByokComposer *self = BYOK_COMPOSER (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   g_autoptr(GtkFileFilter) text_filter = gtk_file_filter_new ();
   g_autoptr(GtkFileFilter) all_filter = gtk_file_filter_new ();
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
 
-  if (self->chooser != NULL)
+  if (self->choosing)
     return;
 
-  self->chooser = gtk_file_chooser_native_new (_("Attach Text Files"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               _("_Attach"), _("_Cancel"));
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
   gtk_file_filter_set_name (text_filter, _("Text Files"));
   gtk_file_filter_add_mime_type (text_filter, "text/*");
   gtk_file_filter_add_mime_type (text_filter, "application/json");
@@ -377,11 +373,11 @@ attach_action (GtkWidget  *widget,
   gtk_file_filter_add_mime_type (text_filter, "application/x-yaml");
   gtk_file_filter_set_name (all_filter, _("All Files"));
   gtk_file_filter_add_pattern (all_filter, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), text_filter);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all_filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  g_list_store_append (filters, text_filter);
+  g_list_store_append (filters, all_filter);
+  self->choosing = TRUE;
+  byok_file_open_async (widget, _("Attach Text Files"), _("_Attach"), G_LIST_MODEL (filters), TRUE,
+                        self->cancellable, files_chosen_cb, g_object_ref (self));
 }
 
 /* Files dropped on the composer are attached. */
@@ -581,12 +577,6 @@ byok_composer_dispose (GObject *object)
   ByokComposer *self = BYOK_COMPOSER (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-      g_clear_object (&self->chooser);
-    }
 
   G_OBJECT_CLASS (byok_composer_parent_class)->dispose (object);
 }

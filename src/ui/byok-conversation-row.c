@@ -73,6 +73,7 @@ byok_format_when (gint64 time_us)
   if (since_midnight >= -6 * G_TIME_SPAN_DAY)
     return g_date_time_format (when, "%A");
   /* Translators: the date of something older than a week (strftime format) */
+  /* xgettext:no-c-format */
   return g_date_time_format (when, _("%-d %b %Y"));
 }
 

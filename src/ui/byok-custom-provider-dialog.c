@@ -10,7 +10,7 @@
 
 struct _ByokCustomProviderDialog
 {
-  AdwMessageDialog     parent_instance;
+  ByokAlertParent      parent_instance;
 
   AdwEntryRow         *name_row;
   AdwEntryRow         *url_row;
@@ -19,7 +19,7 @@ struct _ByokCustomProviderDialog
   AdwPasswordEntryRow *key_row;
 };
 
-G_DEFINE_FINAL_TYPE (ByokCustomProviderDialog, byok_custom_provider_dialog, ADW_TYPE_MESSAGE_DIALOG)
+G_DEFINE_FINAL_TYPE (ByokCustomProviderDialog, byok_custom_provider_dialog, BYOK_TYPE_ALERT_PARENT)
 
 static gboolean
 text_is_blank (const char *text)
@@ -65,16 +65,15 @@ on_input_changed (ByokCustomProviderDialog *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->url_row), "error");
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), gtk_switch_get_active (self->needs_key_switch));
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self),
-                                           BYOK_CUSTOM_PROVIDER_DIALOG_RESPONSE_ADD,
-                                           input_is_complete (self));
+  byok_alert_set_response_enabled (GTK_WIDGET (self), BYOK_CUSTOM_PROVIDER_DIALOG_RESPONSE_ADD,
+                                   input_is_complete (self));
 }
 
 static void
 on_entry_activated (ByokCustomProviderDialog *self)
 {
   if (input_is_complete (self))
-    adw_message_dialog_response (ADW_MESSAGE_DIALOG (self), BYOK_CUSTOM_PROVIDER_DIALOG_RESPONSE_ADD);
+    byok_alert_response (GTK_WIDGET (self), BYOK_CUSTOM_PROVIDER_DIALOG_RESPONSE_ADD);
 }
 
 static void
@@ -119,11 +118,9 @@ byok_custom_provider_dialog_init (ByokCustomProviderDialog *self)
 }
 
 ByokCustomProviderDialog *
-byok_custom_provider_dialog_new (GtkWindow *parent)
+byok_custom_provider_dialog_new (void)
 {
-  return g_object_new (BYOK_TYPE_CUSTOM_PROVIDER_DIALOG,
-                       "transient-for", parent,
-                       NULL);
+  return g_object_new (BYOK_TYPE_CUSTOM_PROVIDER_DIALOG, NULL);
 }
 
 const char *

@@ -2,16 +2,16 @@
  * provider: its name, base URL, whether it needs a key, and the key */
 #pragma once
 
-#include <adwaita.h>
+#include "byok-compat.h"
 
 G_BEGIN_DECLS
 
 #define BYOK_CUSTOM_PROVIDER_DIALOG_RESPONSE_ADD "add"
 
 #define BYOK_TYPE_CUSTOM_PROVIDER_DIALOG (byok_custom_provider_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (ByokCustomProviderDialog, byok_custom_provider_dialog, BYOK, CUSTOM_PROVIDER_DIALOG, AdwMessageDialog)
+G_DECLARE_FINAL_TYPE (ByokCustomProviderDialog, byok_custom_provider_dialog, BYOK, CUSTOM_PROVIDER_DIALOG, ByokAlertParent)
 
-ByokCustomProviderDialog *byok_custom_provider_dialog_new           (GtkWindow                *parent);
+ByokCustomProviderDialog *byok_custom_provider_dialog_new           (void);
 
 const char               *byok_custom_provider_dialog_get_name      (ByokCustomProviderDialog *self);
 const char               *byok_custom_provider_dialog_get_base_url  (ByokCustomProviderDialog *self);

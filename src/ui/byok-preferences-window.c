@@ -11,7 +11,7 @@
 
 struct _ByokPreferencesWindow
 {
-  AdwPreferencesWindow parent_instance;
+  ByokPreferencesParent parent_instance;
 
   ByokEngine          *engine;
   GSettings           *settings;
@@ -20,7 +20,7 @@ struct _ByokPreferencesWindow
   GtkListBox          *list_box;
 };
 
-G_DEFINE_FINAL_TYPE (ByokPreferencesWindow, byok_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+G_DEFINE_FINAL_TYPE (ByokPreferencesWindow, byok_preferences_window, BYOK_TYPE_PREFERENCES_PARENT)
 
 #define ROW_INDEX "byok-index"
 
@@ -176,11 +176,9 @@ picker_selected_cb (ByokPreferencesWindow *self)
  * @engine: (nullable): for the catalog and prices
  */
 GtkWidget *
-byok_preferences_window_new (GtkWindow  *parent,
-                             ByokEngine *engine)
+byok_preferences_window_new (ByokEngine *engine)
 {
-  ByokPreferencesWindow *self = g_object_new (BYOK_TYPE_PREFERENCES_WINDOW,
-                                              "transient-for", parent, NULL);
+  ByokPreferencesWindow *self = g_object_new (BYOK_TYPE_PREFERENCES_WINDOW, NULL);
 
   if (engine != NULL)
     {
@@ -245,4 +243,19 @@ byok_preferences_window_init (ByokPreferencesWindow *self)
 
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed::fallback-chain", G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
+}
+
+/**
+ * byok_preferences_window_present:
+ * @parent: the widget it is for: a window, or any widget in it
+ *
+ * Shows the preferences over @parent's window.
+ */
+void
+byok_preferences_window_present (GtkWidget *self,
+                                 GtkWidget *parent)
+{
+  g_return_if_fail (BYOK_IS_PREFERENCES_WINDOW (self));
+
+  byok_preferences_present (self, parent, 560, 560);
 }

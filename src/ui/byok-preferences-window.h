@@ -7,16 +7,17 @@
  */
 #pragma once
 
-#include <adwaita.h>
+#include "byok-compat.h"
 
 #include "byok-engine.h"
 
 G_BEGIN_DECLS
 
 #define BYOK_TYPE_PREFERENCES_WINDOW (byok_preferences_window_get_type ())
-G_DECLARE_FINAL_TYPE (ByokPreferencesWindow, byok_preferences_window, BYOK, PREFERENCES_WINDOW, AdwPreferencesWindow)
+G_DECLARE_FINAL_TYPE (ByokPreferencesWindow, byok_preferences_window, BYOK, PREFERENCES_WINDOW, ByokPreferencesParent)
 
-GtkWidget *byok_preferences_window_new (GtkWindow  *parent,
-                                        ByokEngine *engine);
+GtkWidget *byok_preferences_window_new     (ByokEngine *engine);
+void       byok_preferences_window_present (GtkWidget  *self,
+                                            GtkWidget  *parent);
 
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include "byok-error.h"
 #include "byok-key-format.h"
 #include "byok-provider-row.h"
+#include "byok-compat.h"
 
 #define HISTORY_LENGTH 5
 
@@ -219,8 +220,10 @@ format_ago (gint64 time_us)
     return g_strdup ("");
   if (g_date_time_get_year (then) == g_date_time_get_year (now))
     /* Translators: a date in this year, see the GDateTime format codes */
+    /* xgettext:no-c-format */
     return g_date_time_format (then, _("%-d %b"));
   /* Translators: a date in another year, see the GDateTime format codes */
+  /* xgettext:no-c-format */
   return g_date_time_format (then, _("%-d %b %Y"));
 }
 
@@ -973,7 +976,7 @@ delete_cb (GObject      *source,
 }
 
 static void
-delete_response (AdwMessageDialog *dialog,
+delete_response (GtkWidget        *dialog,
                  const char       *response,
                  gpointer          user_data)
 {
@@ -992,7 +995,6 @@ delete_clicked (GtkButton       *button,
                 ByokProviderRow *self)
 {
   const char *account = g_object_get_data (G_OBJECT (button), "byok-account");
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
   const char *masked = "";
@@ -1020,18 +1022,10 @@ delete_clicked (GtkButton       *button,
                               "will use another key, or fail until you add one."),
                             account, masked, provider_name (self));
 
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = byok_alert_new_confirm (heading, body, "delete", _("_Delete"));
   g_signal_connect_data (dialog, "response", G_CALLBACK (delete_response),
                          row_op_new (self, account), row_op_closure_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  byok_alert_present (dialog, GTK_WIDGET (self));
 }
 
 /* ── removing a custom provider ────────────────────────────────────────── */
@@ -1079,7 +1073,7 @@ remove_key_cb (GObject      *source,
 }
 
 static void
-remove_response (AdwMessageDialog *dialog,
+remove_response (GtkWidget        *dialog,
                  const char       *response,
                  gpointer          user_data)
 {
@@ -1113,25 +1107,16 @@ remove_response (AdwMessageDialog *dialog,
 static void
 on_remove_clicked (ByokProviderRow *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *heading = NULL;
   GtkWidget *dialog;
 
   /* Translators: %s is a custom provider's name */
   heading = g_strdup_printf (_("Remove %s?"), provider_name (self));
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
-                                   _("Its settings are removed, and its keys are deleted from your keyring."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "remove", _("_Remove"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = byok_alert_new_confirm (heading, _("Its settings are removed, and its keys are deleted from your keyring."),
+                                   "remove", _("_Remove"));
   g_signal_connect_data (dialog, "response", G_CALLBACK (remove_response),
                          row_op_new (self, NULL), row_op_closure_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  byok_alert_present (dialog, GTK_WIDGET (self));
 }
 
 /* ── settings ──────────────────────────────────────────────────────────── */

@@ -299,15 +299,13 @@ custom_dialog_response (ByokCustomProviderDialog *dialog,
 void
 byok_providers_page_add_custom (ByokProvidersPage *self)
 {
-  GtkRoot *root;
   ByokCustomProviderDialog *dialog;
 
   g_return_if_fail (BYOK_IS_PROVIDERS_PAGE (self));
 
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  dialog = byok_custom_provider_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
+  dialog = byok_custom_provider_dialog_new ();
   g_signal_connect_object (dialog, "response", G_CALLBACK (custom_dialog_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  byok_alert_present (GTK_WIDGET (dialog), GTK_WIDGET (self));
 }
 
 static void

@@ -22,6 +22,7 @@
 #include "byok-usage-page.h"
 
 #include "byok-budget-group.h"
+#include "byok-compat.h"
 #include "byok-cost-chart.h"
 #include "byok-format.h"
 #include "byok-price-table.h"
@@ -71,7 +72,7 @@ struct _ByokUsagePage
   ByokUsageReport    *period_report;
   gint64              largest_prompt;
 
-  GtkFileChooserNative *export_dialog;
+  GCancellable       *export_cancellable; /* the export file dialog, while open */
   ByokUsageExportFormat export_format;
 };
 
@@ -228,9 +229,13 @@ bucket_label (const ByokUsageGroup *bucket,
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (bucket->start_us / G_USEC_PER_SEC);
   g_autoptr(GDateTime) local = g_date_time_to_local (utc);
 
-  /* Translators: strftime formats of the chart's bars: a day ("Nov 3") and
-   * a month ("Nov") */
-  return g_date_time_format (local, kind == BYOK_USAGE_BUCKET_MONTH ? C_("chart", "%b") : C_("chart", "%b %-d"));
+  if (kind == BYOK_USAGE_BUCKET_MONTH)
+    /* Translators: GDateTime format of a month's bar in the chart ("Nov") */
+    /* xgettext:no-c-format */
+    return g_date_time_format (local, C_("chart", "%b"));
+  /* Translators: GDateTime format of a day's bar in the chart ("Nov 3") */
+  /* xgettext:no-c-format */
+  return g_date_time_format (local, C_("chart", "%b %-d"));
 }
 
 static void
@@ -578,23 +583,29 @@ export_done (GObject      *source,
 }
 
 static void
-export_response_cb (GtkNativeDialog *dialog,
-                    int              response,
-                    ByokUsagePage   *self)
+export_file_chosen_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(ByokUsagePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = byok_file_save_finish (result, &error);
   g_autoptr(GDateTime) now = NULL;
   gint64 from_us, to_us;
 
-  if (response == GTK_RESPONSE_ACCEPT && get_store (self) != NULL)
+  g_clear_object (&self->export_cancellable);
+  if (file == NULL)
     {
-      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      now = g_date_time_new_now_local ();
-      byok_usage_period_get_range (store_period (self->period), now, &from_us, &to_us);
-      byok_usage_store_export_async (get_store (self), from_us, to_us, self->export_format, file,
-                                     NULL, export_done, g_object_ref (self));
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_toast_text (self, error->message);
+      return;
     }
-  g_clear_object (&self->export_dialog);
+  if (get_store (self) == NULL)
+    return;
+  now = g_date_time_new_now_local ();
+  byok_usage_period_get_range (store_period (self->period), now, &from_us, &to_us);
+  byok_usage_store_export_async (get_store (self), from_us, to_us, self->export_format, file,
+                                 NULL, export_done, g_object_ref (self));
 }
 
 static void
@@ -605,27 +616,23 @@ export_action (GtkWidget  *widget,
   ByokUsagePage *self = BYOK_USAGE_PAGE (widget);
   const char *format = g_variant_get_string (parameter, NULL);
   gboolean json = g_str_equal (format, "json");
-  GtkRoot *root = gtk_widget_get_root (widget);
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
   g_autofree char *name = NULL;
   static const char * const period_names[] = { "7-days", "30-days", "12-months" };
 
-  if (self->export_dialog != NULL)
+  if (self->export_cancellable != NULL)
     return;
 
   self->export_format = json ? BYOK_USAGE_EXPORT_JSON : BYOK_USAGE_EXPORT_CSV;
-  self->export_dialog = gtk_file_chooser_native_new (json ? _("Export Usage as JSON") : _("Export Usage as CSV"),
-                                                     GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                     GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                     _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->export_dialog), TRUE);
   gtk_file_filter_set_name (filter, json ? _("JSON files") : _("CSV files"));
   gtk_file_filter_add_mime_type (filter, json ? "application/json" : "text/csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->export_dialog), filter);
+  g_list_store_append (filters, filter);
   name = g_strdup_printf ("byok-usage-%s.%s", period_names[self->period], json ? "json" : "csv");
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->export_dialog), name);
-  g_signal_connect (self->export_dialog, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->export_dialog));
+  self->export_cancellable = g_cancellable_new ();
+  byok_file_save_async (widget, json ? _("Export Usage as JSON") : _("Export Usage as CSV"),
+                        _("_Export"), name, G_LIST_MODEL (filters), self->export_cancellable,
+                        export_file_chosen_cb, g_object_ref (self));
 }
 
 /* Budget alerts --------------------------------------------------------- */
@@ -807,11 +814,8 @@ byok_usage_page_dispose (GObject *object)
   g_clear_handle_id (&self->refresh_source, g_source_remove);
   cancel_refresh (self);
   disconnect_engine (self);
-  if (self->export_dialog != NULL)
-    {
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->export_dialog));
-      g_clear_object (&self->export_dialog);
-    }
+  if (self->export_cancellable != NULL)
+    g_cancellable_cancel (self->export_cancellable);
   g_clear_pointer (&self->period_report, byok_usage_report_free);
   /* The stack is the bin's child and a template child: let go of it once. */
   adw_bin_set_child (ADW_BIN (self), NULL);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "byok-window.h"
+#include "byok-compat.h"
 #include "byok-chat-page.h"
 #include "byok-markdown-view.h"
 #include "byok-preferences-window.h"
@@ -24,10 +25,9 @@ struct _ByokWindow
   ByokKeyringWatch    *keyring_watch;
 
   AdwViewStack        *stack;
-  AdwViewSwitcherTitle *switcher_title;
+  AdwHeaderBar        *header_bar;
   AdwViewSwitcherBar  *switcher_bar;
   AdwToastOverlay     *toast_overlay;
-  guint                reveal_bar_id;
 };
 
 G_DEFINE_FINAL_TYPE (ByokWindow, byok_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -189,28 +189,6 @@ is_active_cb (ByokWindow *self,
     keys_may_have_changed (self);
 }
 
-/* The header's switcher gives way to the title while the window is laid
- * out (the squeezer chooses during its allocation): revealing the bottom
- * bar then, in the middle of the layout, would allocate it before it was
- * measured (GTK warns of a height of -1). The next main loop turn does it. */
-static gboolean
-reveal_bar_cb (gpointer data)
-{
-  ByokWindow *self = data;
-
-  self->reveal_bar_id = 0;
-  adw_view_switcher_bar_set_reveal (self->switcher_bar,
-                                    adw_view_switcher_title_get_title_visible (self->switcher_title));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-title_visible_cb (ByokWindow *self)
-{
-  if (self->reveal_bar_id == 0)
-    self->reveal_bar_id = g_idle_add (reveal_bar_cb, self);
-}
-
 static void
 byok_window_save_state (ByokWindow *self)
 {
@@ -238,7 +216,6 @@ byok_window_dispose (GObject *object)
 {
   ByokWindow *self = BYOK_WINDOW (object);
 
-  g_clear_handle_id (&self->reveal_bar_id, g_source_remove);
   if (self->keyring_watch != NULL)
     g_signal_handlers_disconnect_by_data (self->keyring_watch, self);
   g_clear_object (&self->keyring_watch);
@@ -254,9 +231,9 @@ preferences_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   ByokWindow *self = BYOK_WINDOW (widget);
-  GtkWidget *preferences = byok_preferences_window_new (GTK_WINDOW (self), self->engine);
+  GtkWidget *preferences = byok_preferences_window_new (self->engine);
 
-  gtk_window_present (GTK_WINDOW (preferences));
+  byok_preferences_window_present (preferences, GTK_WIDGET (self));
 }
 
 static void
@@ -299,7 +276,7 @@ byok_window_class_init (ByokWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ByokWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, ByokWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, ByokWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, ByokWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, ByokWindow, toast_overlay);
 
@@ -313,6 +290,8 @@ static void
 byok_window_init (ByokWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  byok_window_set_up_view_switcher (ADW_APPLICATION_WINDOW (self), self->header_bar, self->stack,
+                                    self->switcher_bar, _("Byok"));
 
   self->settings = g_settings_new (APP_ID);
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -321,9 +300,6 @@ byok_window_init (ByokWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  g_signal_connect_swapped (self->switcher_title, "notify::title-visible", G_CALLBACK (title_visible_cb), self);
-  adw_view_switcher_bar_set_reveal (self->switcher_bar,
-                                    adw_view_switcher_title_get_title_visible (self->switcher_title));
 
   self->keyring_watch = byok_keyring_watch_new ();
   g_signal_connect_swapped (self->keyring_watch, "changed", G_CALLBACK (keys_may_have_changed), self);
