@@ -5,6 +5,7 @@
 
 G_BEGIN_DECLS
 
-char *byok_test_deep_json (guint depth);
+char *byok_test_deep_json             (guint depth);
+void  byok_test_tolerate_toolkit_bugs (void);
 
 G_END_DECLS

@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "byok-test-util.h"
 #include "byok-chat-page.h"
 #include "byok-chat-settings.h"
 #include "byok-compare-column.h"
@@ -1632,6 +1633,7 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  byok_test_tolerate_toolkit_bugs ();
   adw_init ();
   /* Xvfb renders in software, slowly: an animation (the spinner of an
    * answer on its way) keeps the frame clock always due, and the test

@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "byok-test-util.h"
 #include "byok-compare-view.h"
 #include "byok-markdown-view.h"
 #include "byok-test-server.h"
@@ -793,6 +794,7 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  byok_test_tolerate_toolkit_bugs ();
   adw_init ();
 
   if (g_getenv ("BYOK_COMPARE_DEMO") != NULL)

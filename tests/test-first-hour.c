@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "byok-test-util.h"
 #include "byok-chat-page.h"
 #include "byok-compare-column.h"
 #include "byok-compare-view.h"
@@ -1068,6 +1069,7 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  byok_test_tolerate_toolkit_bugs ();
   adw_init ();
   g_log_set_writer_func (log_writer, NULL, NULL);
   /* Xvfb renders in software, slowly: without animations the frame clock

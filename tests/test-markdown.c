@@ -10,6 +10,7 @@
 #include <adwaita.h>
 #include <gtksourceview/gtksource.h>
 
+#include "byok-test-util.h"
 #include "byok-markdown.h"
 #include "byok-markdown-pane.h"
 #include "byok-markdown-view.h"
@@ -1596,6 +1597,7 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  byok_test_tolerate_toolkit_bugs ();
   adw_init ();
   gtk_source_init ();
   /* A drawing warning is a failure too. */

@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "byok-test-util.h"
 #include "byok-custom-provider-dialog.h"
 #include "byok-error.h"
 #include "byok-key-format.h"
@@ -1101,6 +1102,7 @@ main (int argc, char **argv)
    * backend only. */
   g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
+  byok_test_tolerate_toolkit_bugs ();
   adw_init ();
 
 #define ADD(path, func) \

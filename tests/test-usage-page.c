@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byok-test-util.h"
 #include "byok-engine.h"
 #include "byok-error.h"
 
@@ -1029,6 +1030,7 @@ main (int argc, char **argv)
   g_setenv ("ANTHROPIC_API_KEY", ANTHROPIC_KEY, TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
+  byok_test_tolerate_toolkit_bugs ();
   adw_init ();
 
   start_notification_server ();

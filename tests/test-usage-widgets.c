@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <math.h>
 
+#include "byok-test-util.h"
 #include "byok-cost-chart.h"
 #include "byok-format.h"
 #include "byok-summary-card.h"
@@ -805,6 +806,7 @@ main (int argc, char **argv)
    * test environment sets, keeps none. */
   g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
+  byok_test_tolerate_toolkit_bugs ();
   adw_init ();
   /* A drawing warning is a failure too. */
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "byok-test-util.h"
 #include "byok-window.h"
 
 static void
@@ -209,6 +210,7 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  byok_test_tolerate_toolkit_bugs ();
   adw_init ();
 
   g_test_add_func ("/window/pages", test_window_pages);

@@ -583,6 +583,11 @@ build_attributes (const SecretSchema *schema,
 {
   GHashTable *attrs = secret_attributes_build (schema, NULL);
 
+  /* The schema's name as an attribute of its own. The Secret Service
+   * matches it by itself; libsecret's file backend (what it uses inside
+   * Flatpak, through the Secret portal) matches attributes only, and would
+   * take a default-key marker for a key, or clear keys with a marker. */
+  g_hash_table_insert (attrs, g_strdup ("xdg:schema"), g_strdup (schema->name));
   if (provider_id != NULL)
     g_hash_table_insert (attrs, g_strdup ("provider"), g_strdup (provider_id));
   if (account != NULL)

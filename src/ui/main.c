@@ -17,7 +17,9 @@ main (int    argc,
   byok_process_disable_core_dumps ();
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* Run from the build tree (build-aux/run-uninstalled), the catalogs are
+   * the ones just built in build/po. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("BYOK_LOCALEDIR") != NULL ? g_getenv ("BYOK_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
