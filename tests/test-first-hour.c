@@ -18,6 +18,8 @@
 #include "byok-compare-view.h"
 #include "byok-composer.h"
 #include "byok-message-row.h"
+#include "byok-preferences-window.h"
+#include "byok-price-overrides.h"
 #include "byok-provider-row.h"
 #include "byok-providers-page.h"
 #include "byok-test-server.h"
@@ -1065,6 +1067,371 @@ test_window_size (Fixture       *f,
   g_string_free (size_failures, TRUE);
 }
 
+/* ---- small things --------------------------------------------------------- */
+
+static GtkWidget *
+find_css (GtkWidget  *widget,
+          const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_css (c, css_class);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_type_name (GtkWidget  *widget,
+                const char *type_name)
+{
+  if (g_strcmp0 (G_OBJECT_TYPE_NAME (widget), type_name) == 0 && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_type_name (c, type_name);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static graphene_rect_t
+bounds_in_window (Fixture   *f,
+                  GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, f->window, &bounds));
+  return bounds;
+}
+
+/* The code block's Copy sits in a header above the code, and says
+ * "Copied" once it copied. */
+static void
+check_code_copy (Fixture   *f,
+                 GtkWidget *where)
+{
+  GtkWidget *block = find_css (where, "byok-code-block");
+  GtkWidget *copy;
+  GtkWidget *code;
+  graphene_rect_t copy_bounds, code_bounds;
+
+  g_assert_nonnull (block);
+  copy = find_css (block, "byok-code-copy");
+  code = find_descendant (block, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (copy);
+  g_assert_nonnull (code);
+  copy_bounds = bounds_in_window (f, copy);
+  code_bounds = bounds_in_window (f, code);
+  g_assert_false (graphene_rect_intersection (&copy_bounds, &code_bounds, NULL));
+  g_assert_nonnull (find_label_prefix (copy, copy, "Copy"));
+  g_signal_emit_by_name (copy, "clicked");
+  g_assert_nonnull (find_label_prefix (copy, copy, "Copied"));
+}
+
+static void
+assert_apart (Fixture    *f,
+              GtkWidget  *a,
+              GtkWidget  *b,
+              const char *what)
+{
+  graphene_rect_t ba = bounds_in_window (f, a);
+  graphene_rect_t bb = bounds_in_window (f, b);
+
+  if (graphene_rect_intersection (&ba, &bb, NULL))
+    g_error ("%s: %g,%g %g×%g covers %g,%g %g×%g", what, ba.origin.x, ba.origin.y, ba.size.width,
+             ba.size.height, bb.origin.x, bb.origin.y, bb.size.width, bb.size.height);
+}
+
+static gboolean
+toast_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return find_type_name (f->window, "AdwToastWidget") != NULL;
+}
+
+static void
+test_small_things (Fixture       *f,
+                   gconstpointer  data)
+{
+  ByokCompareView *view = BYOK_COMPARE_VIEW (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokComposer *composer = composer_of (f);
+  GtkWidget *toast;
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1400, 900);
+  byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (long_answer));
+  send_and_wait (f, "Some code, please");
+  lay_out (f);
+  check_code_copy (f, GTK_WIDGET (f->page));
+
+  /* A toast (from Copy under an answer) keeps clear of the model picker
+   * and the attach button. */
+  g_assert_true (gtk_widget_activate_action (f->window, "win.show-toast", "s", "Copied to the clipboard"));
+  iterate_until (toast_shown, f, "the toast");
+  lay_out (f);
+  toast = find_type_name (f->window, "AdwToastWidget");
+  assert_apart (f, toast, GTK_WIDGET (picker_of (f)), "the toast over the model picker");
+  assert_apart (f, toast, find_action_button (GTK_WIDGET (composer), GTK_WIDGET (composer), "composer.attach"),
+                "the toast over the attach button");
+  maybe_screenshot (f, "toast-wide");
+
+  /* In a narrow Compare column the copy button leaves the code alone. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 640);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
+  for (guint i = 0; i < 2; i++)
+    byok_test_server_add_reply_for_model (f->server, CHAT_PATH,
+      byok_model_picker_get_model_id (byok_compare_column_get_picker (byok_compare_view_get_column (view, i))),
+      answer_reply (long_answer));
+  byok_compare_view_set_prompt (view, "Some code, please");
+  g_assert_true (byok_compare_view_send (view));
+  iterate_until (all_columns_done, view, "the columns");
+  lay_out (f);
+  check_code_copy (f, GTK_WIDGET (byok_compare_view_get_column (view, 0)));
+  maybe_screenshot (f, "compare-code-narrow");
+}
+
+static GtkWidget *
+open_preferences (Fixture *f)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  g_assert_true (gtk_widget_activate_action (f->window, "win.preferences", NULL));
+  iterate_pending ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (BYOK_IS_PREFERENCES_WINDOW (window))
+        return window;
+    }
+  g_assert_not_reached ();
+}
+
+/* With no fallback models the list says so, in a row of its own: no
+ * empty row. */
+static void
+test_fallback_empty (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *preferences;
+  GtkListBox *list;
+  GtkWidget *row;
+
+  g_settings_reset (settings, "fallback-chain");
+  preferences = open_preferences (f);
+  gtk_window_set_default_size (GTK_WINDOW (preferences), 560, 560);
+  lay_out (f);
+  byok_test_ui_screenshot (preferences, "preferences-empty");
+  list = GTK_LIST_BOX (find_css (preferences, "boxed-list"));
+  g_assert_nonnull (list);
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0));
+  g_assert_nonnull (row);
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "No Fallback Models");
+  g_assert_null (gtk_list_box_get_row_at_index (list, 1));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
+static void
+collect_css (GtkWidget  *widget,
+             const char *css_class,
+             GPtrArray  *out)
+{
+  if (gtk_widget_has_css_class (widget, css_class) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_css (c, css_class, out);
+}
+
+static GtkEventController *
+find_controller (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), name) == 0)
+        return controller;
+    }
+  return NULL;
+}
+
+/* An edited price is drawn in the table's own font; the wheel over a
+ * table that has nothing to scroll scrolls the page. */
+static void
+test_prices (Fixture       *f,
+             gconstpointer  data)
+{
+  GtkWidget *usage;
+  GtkWidget *table;
+  GtkWidget *search;
+  GtkWidget *scroller;
+  GtkAdjustment *page;
+  GtkEventController *chain;
+  g_autoptr(GPtrArray) edited = g_ptr_array_new ();
+  g_autoptr(GPtrArray) headings = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  ByokPrice price;
+  gboolean handled = FALSE;
+  int edited_height, other_height;
+  GtkWidget *other;
+
+  byok_price_init_flat (&price, 0.2, 0.1, BYOK_PRICE_UNKNOWN, 0.8);
+  g_assert_true (byok_price_overrides_set (byok_engine_get_usage_store (f->engine), byok_engine_get_pricing (f->engine),
+                                           "openai", "gpt-4o-mini", &price, &error));
+  g_assert_no_error (error);
+
+  /* Usage shows its dashboard once there was a call. */
+  byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Counted."));
+  send_and_wait (f, "Count me");
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 640);
+  show_page (f, "usage");
+  usage = adw_view_stack_get_visible_child (ADW_VIEW_STACK (find_descendant (f->window, ADW_TYPE_VIEW_STACK)));
+  table = find_descendant (usage, g_type_from_name ("ByokPriceTable"));
+  g_assert_nonnull (table);
+  iterate_until ((Condition) gtk_widget_get_mapped, table, "the price table");
+  search = find_descendant (table, GTK_TYPE_SEARCH_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (search), "gpt-4o-mini");
+  lay_out (f);
+  maybe_screenshot (f, "prices-narrow");
+
+  collect_css (table, "price-edited", edited);
+  collect_css (table, "heading", headings);
+  g_assert_cmpuint (edited->len, >, 0);
+  g_assert_cmpuint (headings->len, ==, 0);
+  /* As tall as a price nobody edited. */
+  other = NULL;
+  for (GtkWidget *w = gtk_widget_get_parent (gtk_widget_get_parent (g_ptr_array_index (edited, 0)));
+       w != NULL && other == NULL; w = gtk_widget_get_parent (w))
+    if (GTK_IS_COLUMN_VIEW (w))
+      {
+        g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+        collect_css (w, "numeric", labels);
+        for (guint i = 0; i < labels->len && other == NULL; i++)
+          if (!gtk_widget_has_css_class (g_ptr_array_index (labels, i), "price-edited"))
+            other = g_ptr_array_index (labels, i);
+      }
+  if (other != NULL)
+    {
+      gtk_widget_measure (g_ptr_array_index (edited, 0), GTK_ORIENTATION_VERTICAL, -1, NULL, &edited_height, NULL, NULL);
+      gtk_widget_measure (other, GTK_ORIENTATION_VERTICAL, -1, NULL, &other_height, NULL, NULL);
+      g_assert_cmpint (edited_height, ==, other_height);
+    }
+
+  /* The table shows all it has: the wheel over it moves the page. */
+  scroller = gtk_widget_get_ancestor (GTK_WIDGET (g_ptr_array_index (edited, 0)), GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scroller);
+  page = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (gtk_widget_get_parent (scroller),
+                                                                                            GTK_TYPE_SCROLLED_WINDOW)));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (page), >, gtk_adjustment_get_page_size (page));
+  gtk_adjustment_set_value (page, 0);
+  chain = find_controller (scroller, "byok-scroll-chain");
+  g_assert_nonnull (chain);
+  g_signal_emit_by_name (chain, "scroll", 0.0, 1.0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpfloat (gtk_adjustment_get_value (page), >, 0);
+
+  /* How an edited row looks beside the others. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "gpt-4o");
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1400, 900);
+  lay_out (f);
+  {
+    graphene_rect_t bounds;
+    GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (gtk_widget_get_parent (scroller),
+                                                                                                     GTK_TYPE_SCROLLED_WINDOW)));
+
+    g_assert_true (gtk_widget_compute_bounds (table, content, &bounds));
+    gtk_adjustment_set_value (page, bounds.origin.y - 12);
+  }
+  lay_out (f);
+  maybe_screenshot (f, "prices-wide");
+}
+
+/* On the Providers page a refused key's message does not send the person
+ * to the Providers page. */
+static void
+test_providers_error (Fixture       *f,
+                      gconstpointer  data)
+{
+  ByokKeyStore *keys = byok_engine_get_key_store (f->engine);
+  ByokProviderRow *row;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  gboolean said = FALSE;
+
+  byok_key_store_set_prefer_environment (keys, "openai", FALSE);
+  byok_test_server_add_reply (f->server, "/v1/models",
+    byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", "
+                                   "\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"));
+  show_page (f, "providers");
+  row = provider_row (f, "openai");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  byok_provider_row_save_key (row, "sk-test-fake-first-hour-refused-0003");
+  wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_REJECTED);
+  lay_out (f);
+  maybe_screenshot (f, "providers-rejected");
+
+  collect_css (GTK_WIDGET (row), "subtitle", rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *text = gtk_label_get_label (g_ptr_array_index (rows, i));
+
+      g_assert_null (strstr (text, "in Providers"));
+      said = said || strstr (text, "rejected the key") != NULL;
+    }
+  g_assert_true (said);
+
+  byok_key_store_delete_wait (keys, "openai", NULL, NULL, NULL);
+}
+
+/* An old "over budget" error offers Send Anyway and Raise Budget only while
+ * the budget stops calls; once raised, Retry. */
+static void
+test_budget_raised (Fixture       *f,
+                    gconstpointer  data)
+{
+  ByokUsageStore *usage = byok_engine_get_usage_store (f->engine);
+  g_autoptr(GError) error = NULL;
+  GtkLabel *title;
+  GtkWidget *row;
+
+  byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Spent."));
+  send_and_wait (f, "Spend a little");
+  g_assert_true (byok_usage_store_set_budget (usage, BYOK_BUDGET_SCOPE_ALL, 0.000001, TRUE, &error));
+  g_assert_no_error (error);
+
+  send_and_wait (f, "And more");
+  title = wait_for_label (f, "Over Your Budget");
+  row = gtk_widget_get_ancestor (GTK_WIDGET (title), BYOK_TYPE_MESSAGE_ROW);
+  g_assert_nonnull (find_action_button (row, row, "chat.send-anyway"));
+  g_assert_nonnull (find_action_button (row, row, "win.show-page"));
+
+  /* Raised in Usage; back in Chat. */
+  show_page (f, "usage");
+  g_assert_true (byok_usage_store_set_budget (usage, BYOK_BUDGET_SCOPE_ALL, 100, TRUE, &error));
+  g_assert_no_error (error);
+  show_page (f, "chat");
+  lay_out (f);
+  title = wait_for_label (f, "Over Your Budget");
+  row = gtk_widget_get_ancestor (GTK_WIDGET (title), BYOK_TYPE_MESSAGE_ROW);
+  g_assert_null (find_action_button (row, row, "chat.send-anyway"));
+  g_assert_null (find_action_button (row, row, "win.show-page"));
+  g_assert_nonnull (find_action_button (row, row, "chat.regenerate-message"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1075,6 +1442,14 @@ main (int argc, char **argv)
   /* Xvfb renders in software, slowly: without animations the frame clock
    * is not always due. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* The app's own styles, as AdwApplication loads them. */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/byok/Byok/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
 #define ADD(path, func) \
   g_test_add ("/first-hour/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -1085,6 +1460,11 @@ main (int argc, char **argv)
   ADD ("retry-said", test_retry_said);
   ADD ("retry-button", test_retry_button);
   ADD ("window-size", test_window_size);
+  ADD ("small-things", test_small_things);
+  ADD ("fallback-empty", test_fallback_empty);
+  ADD ("prices", test_prices);
+  ADD ("providers-error", test_providers_error);
+  ADD ("budget-raised", test_budget_raised);
 #undef ADD
   return g_test_run ();
 }

@@ -1592,6 +1592,7 @@ typedef struct {
   char         *page_token;
   guint         pages;
   int           n_models;     /* key checks: -1 unknown */
+  gboolean      checking_key; /* a key check, not a listing */
   Exchange     *ex;
 } FetchCall;
 
@@ -1779,6 +1780,7 @@ list_fetch_page (GTask *task)
   g_clear_pointer (&call->ex, exchange_unref);
   call->ex = exchange_new (self, call->provider, NULL, call->key, msg, FALSE, g_task_get_cancellable (task),
                            NULL, list_page_done, task);
+  call->ex->context.ctx.checking_key = call->checking_key;
   exchange_start (call->ex);
 }
 
@@ -1998,6 +2000,7 @@ check_run (GTask *task)
   const char *model = NULL;
   GError *error = NULL;
 
+  call->checking_key = TRUE;
   if (check_uses_listing (provider))
     {
       list_fetch_page (task);
@@ -2050,6 +2053,7 @@ check_run (GTask *task)
   g_clear_pointer (&call->ex, exchange_unref);
   call->ex = exchange_new (self, provider, model, call->key, msg, FALSE, g_task_get_cancellable (task),
                            NULL, check_fetch_done, task);
+  call->ex->context.ctx.checking_key = TRUE;
   exchange_start (call->ex);
 }
 

@@ -639,7 +639,10 @@ build_message (ByokErrorCode           code,
     case BYOK_ERROR_AUTH:
       /* Translators: the second %s is " (HTTP status)", e.g. " (401)", or empty */
       headline = g_strdup_printf (_("%s rejected the key%s."), name, suffix);
-      if (provider_id != NULL)
+      if (ctx != NULL && ctx->checking_key)
+        /* Where the key is being checked: what may be wrong with it. */
+        advice = g_strdup (_("Check that it was copied whole and has not been revoked or expired."));
+      else if (provider_id != NULL)
         /* Translators: keep `byok-cli keys test %s` as it is: it is a command */
         advice = g_strdup_printf (_("Check it in Providers, or run `byok-cli keys test %s`."),
                                   provider_id);

@@ -67,6 +67,8 @@ typedef enum {
  * @secret: (nullable): the key sent with the request: every copy of it in
  *   what the provider says is masked (byok_key_format_redact()) before it
  *   reaches a message
+ * @checking_key: the request checks the key (the Providers page, `byok-cli
+ *   keys test`): a refused key is not sent back to where it is checked
  *
  * Who was asked, so error messages can say it. Nothing here is freed.
  */
@@ -76,6 +78,7 @@ typedef struct {
   const char         *model;
   const char * const *known_models;
   const char         *secret;
+  gboolean            checking_key;
 } ByokErrorContext;
 
 /* Looking up */

@@ -1862,6 +1862,51 @@ out:
   return TRUE;
 }
 
+/**
+ * byok_usage_store_get_budget_stops:
+ * @provider: (nullable): a provider id; %NULL for the overall budget only
+ *
+ * Whether a budget with a hard stop — the provider's or the overall one —
+ * is used up this month, so a call to @provider would be refused. Unlike
+ * byok_usage_store_check_budget() it records no alert: for whoever only
+ * shows the state (an old "over budget" error after the budget was
+ * raised).
+ *
+ * Returns: %TRUE when a call would be stopped; %FALSE also when the
+ *   budgets cannot be read (@error set)
+ */
+gboolean
+byok_usage_store_get_budget_stops (ByokUsageStore  *self,
+                                   const char      *provider,
+                                   GError         **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(ByokBudget) all = NULL;
+  g_autoptr(ByokBudget) own = NULL;
+  GError *local_error = NULL;
+  double spend_all = 0, spend_own = 0;
+  gint64 from_us, to_us;
+
+  g_return_val_if_fail (BYOK_IS_USAGE_STORE (self), FALSE);
+
+  all = byok_usage_store_get_budget (self, BYOK_BUDGET_SCOPE_ALL, &local_error);
+  if (local_error == NULL && provider != NULL && g_strcmp0 (provider, BYOK_BUDGET_SCOPE_ALL) != 0)
+    own = byok_usage_store_get_budget (self, provider, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if ((all == NULL || !all->hard_stop) && (own == NULL || !own->hard_stop))
+    return FALSE;
+
+  byok_usage_period_get_range (BYOK_USAGE_PERIOD_THIS_MONTH, now, &from_us, &to_us);
+  if (!month_spends (self, own != NULL ? provider : NULL, from_us, to_us, &spend_all, &spend_own, error))
+    return FALSE;
+  return (all != NULL && all->hard_stop && all->monthly_usd > 0 && spend_all >= all->monthly_usd) ||
+         (own != NULL && own->hard_stop && own->monthly_usd > 0 && spend_own >= own->monthly_usd);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Price overrides                                                        */
 

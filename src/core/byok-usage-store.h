@@ -230,6 +230,9 @@ gboolean         byok_usage_store_set_budget        (ByokUsageStore         *sel
 gboolean         byok_usage_store_clear_budget      (ByokUsageStore         *self,
                                                      const char             *scope,
                                                      GError                **error);
+gboolean         byok_usage_store_get_budget_stops  (ByokUsageStore         *self,
+                                                     const char             *provider,
+                                                     GError                **error);
 gboolean         byok_usage_store_check_budget      (ByokUsageStore         *self,
                                                      const char             *provider,
                                                      guint                  *percent_crossed,

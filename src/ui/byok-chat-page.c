@@ -37,8 +37,34 @@ static GParamSpec *properties[N_PROPS];
 #define STICK_DISTANCE 32.0
 
 static void open_selected (ByokChatPage *self);
+static void check_budget_errors (ByokChatPage *self);
 
 /* ---- helpers ------------------------------------------------------------- */
+
+/**
+ * byok_chat_page_add_toast:
+ * @toast: (transfer full): the toast
+ *
+ * Shows @toast above the message box (or over Compare's columns), where it
+ * covers neither the model picker nor the attach button.
+ *
+ * Returns: %FALSE when the page shows no conversation now (no key yet, or
+ *   another page is shown): then @toast was not taken
+ */
+gboolean
+byok_chat_page_add_toast (ByokChatPage *self,
+                          AdwToast     *toast)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_PAGE (self), FALSE);
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->toast_overlay)))
+    return FALSE;
+  if (gtk_toggle_button_get_active (self->compare_button))
+    byok_compare_view_add_toast (self->compare_view, toast);
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  return TRUE;
+}
 
 void
 byok_chat_page_toast (ByokChatPage *self,
@@ -47,7 +73,11 @@ byok_chat_page_toast (ByokChatPage *self,
   AdwToast *toast = byok_toast_new_plain (text);
 
   adw_toast_set_timeout (toast, 5);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  if (!byok_chat_page_add_toast (self, toast))
+    {
+      g_object_unref (toast);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", text);
+    }
 }
 
 ByokMessage *
@@ -725,6 +755,7 @@ byok_chat_page_open_conversation (ByokChatPage     *self,
   byok_chat_page_update_state (self);
   byok_chat_page_update_cost (self);
   byok_chat_page_invalidate_history (self);
+  check_budget_errors (self);
 }
 
 ByokConversation *
@@ -1500,13 +1531,39 @@ byok_chat_page_unrealize (GtkWidget *widget)
   GTK_WIDGET_CLASS (byok_chat_page_parent_class)->unrealize (widget);
 }
 
+/* An answer a budget stopped offers to raise it only while it still
+ * stops calls: back from Usage, the budget may have been raised. */
+static void
+check_budget_errors (ByokChatPage *self)
+{
+  ByokUsageStore *usage = self->engine != NULL ? byok_engine_get_usage_store (self->engine) : NULL;
+  guint n = self->messages != NULL ? g_list_model_get_n_items (self->messages) : 0;
+
+  for (guint i = 0; usage != NULL && i < n; i++)
+    {
+      g_autoptr(ByokMessage) message = g_list_model_get_item (self->messages, i);
+      g_autoptr(GError) error = NULL;
+      gboolean stops;
+
+      if (g_strcmp0 (byok_message_get_error_class (message), "BUDGET") != 0)
+        continue;
+      stops = byok_usage_store_get_budget_stops (usage, byok_message_get_provider (message), &error);
+      if (error != NULL)
+        g_debug ("Could not read the budgets: %s", error->message);
+      else
+        byok_message_row_note_budget_lifted (message, !stops);
+    }
+}
+
 static void
 byok_chat_page_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (byok_chat_page_parent_class)->map (widget);
 
-  /* Back from Providers: a key may have been added or deleted. */
+  /* Back from Providers: a key may have been added or deleted; back from
+   * Usage, a budget may have been raised. */
   refresh_keys (BYOK_CHAT_PAGE (widget));
+  check_budget_errors (BYOK_CHAT_PAGE (widget));
 }
 
 static void

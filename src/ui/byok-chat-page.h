@@ -34,5 +34,7 @@ void                   byok_chat_page_update_estimate          (ByokChatPage    
 gboolean               byok_chat_page_get_busy                 (ByokChatPage     *self);
 gboolean               byok_chat_page_get_keys_known           (ByokChatPage     *self);
 void                   byok_chat_page_reload_keys              (ByokChatPage     *self);
+gboolean               byok_chat_page_add_toast                (ByokChatPage     *self,
+                                                                AdwToast         *toast);
 
 G_END_DECLS

@@ -19,6 +19,7 @@ struct _ByokCompareView
   gboolean        preediting;
 
   GtkBox         *columns_box;
+  AdwToastOverlay *toast_overlay;
   GtkTextView    *text_view;
   GtkWidget      *placeholder;
   GtkStack       *button_stack;
@@ -464,6 +465,22 @@ byok_compare_view_set_available (ByokCompareView    *self,
   choose_models (self);
 }
 
+/**
+ * byok_compare_view_add_toast:
+ * @toast: (transfer full): the toast
+ *
+ * Shows @toast over the columns, where it covers neither the prompt nor
+ * the Compare button.
+ */
+void
+byok_compare_view_add_toast (ByokCompareView *self,
+                             AdwToast        *toast)
+{
+  g_return_if_fail (BYOK_IS_COMPARE_VIEW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 /* ---- prompt, send, stop -------------------------------------------------- */
 
 void
@@ -696,6 +713,7 @@ byok_compare_view_class_init (ByokCompareViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-compare-view.ui");
   gtk_widget_class_bind_template_child (widget_class, ByokCompareView, columns_box);
+  gtk_widget_class_bind_template_child (widget_class, ByokCompareView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareView, text_view);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareView, placeholder);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareView, button_stack);

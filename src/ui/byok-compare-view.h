@@ -47,4 +47,7 @@ void               byok_compare_view_stop           (ByokCompareView    *self);
 gboolean           byok_compare_view_get_busy       (ByokCompareView    *self);
 void               byok_compare_view_focus_prompt   (ByokCompareView    *self);
 
+void               byok_compare_view_add_toast      (ByokCompareView    *self,
+                                                     AdwToast           *toast);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 
 #include "byok-markdown.h"
 #include "byok-markdown-view.h"
+#include "byok-scroll.h"
 
 #define URL_KEY          "byok-markdown-url"
 #define INDENT_KEY       "byok-markdown-indent"
@@ -24,6 +25,8 @@ typedef struct {
   GtkWidget          *frame;
   GtkSourceBuffer    *buffer;
   char               *language;
+  GtkWidget          *copy_button;
+  guint               copied_id;     /* "Copied" shows until it fires */
 } CodeBlock;
 
 struct _ByokMarkdownView
@@ -75,6 +78,7 @@ code_block_free (gpointer data)
 {
   CodeBlock *block = data;
 
+  g_clear_handle_id (&block->copied_id, g_source_remove);
   g_clear_object (&block->anchor);
   g_clear_object (&block->frame);
   g_clear_object (&block->buffer);
@@ -412,6 +416,30 @@ byok_markdown_view_get_n_preloaded (guint *n_total)
   return n_preloaded;
 }
 
+#define COPIED_SHOWN_MS 2000
+
+static void
+show_copy_state (CodeBlock *block,
+                 gboolean   copied)
+{
+  AdwButtonContent *content = ADW_BUTTON_CONTENT (gtk_button_get_child (GTK_BUTTON (block->copy_button)));
+
+  adw_button_content_set_icon_name (content, copied ? "object-select-symbolic" : "edit-copy-symbolic");
+  /* Translators: the button of a code block, and what it says once it copied the code */
+  adw_button_content_set_label (content, copied ? _("Copied") : _("Copy"));
+}
+
+static gboolean
+copied_done_cb (gpointer data)
+{
+  CodeBlock *block = data;
+
+  block->copied_id = 0;
+  show_copy_state (block, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Copies the code; the button says "Copied" for a moment. */
 static void
 copy_clicked_cb (GtkButton *button,
                  CodeBlock *block)
@@ -422,6 +450,10 @@ copy_clicked_cb (GtkButton *button,
   gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (block->buffer), &start, &end);
   code = gtk_text_buffer_get_text (GTK_TEXT_BUFFER (block->buffer), &start, &end, FALSE);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), code);
+
+  show_copy_state (block, TRUE);
+  g_clear_handle_id (&block->copied_id, g_source_remove);
+  block->copied_id = g_timeout_add (COPIED_SHOWN_MS, copied_done_cb, block);
 }
 
 /* The left margin of the line the anchor sits on. */
@@ -465,28 +497,12 @@ code_scroll_cb (GtkEventControllerScroll *controller,
   GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
   GtkWidget *view = gtk_widget_get_ancestor (widget, BYOK_TYPE_MARKDOWN_VIEW);
   GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
-  GtkWidget *outer;
-  GtkAdjustment *adjustment;
-  double page;
-  double step;
-  double value;
 
   /* Shift+wheel and sideways swipes stay with the code. */
   if ((state & GDK_SHIFT_MASK) != 0 || dy == 0 || fabs (dx) > fabs (dy))
     return FALSE;
 
-  outer = view != NULL ? gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW) : NULL;
-  if (outer == NULL)
-    return TRUE;
-  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (outer));
-  page = gtk_adjustment_get_page_size (adjustment);
-  /* The step GtkScrolledWindow takes for one wheel click. */
-  step = gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL
-         ? pow (page, 2.0 / 3.0) : 1.0;
-  value = gtk_adjustment_get_value (adjustment) + dy * step;
-  value = CLAMP (value, gtk_adjustment_get_lower (adjustment),
-                 gtk_adjustment_get_upper (adjustment) - page);
-  gtk_adjustment_set_value (adjustment, value);
+  byok_scroll_outer (controller, view, dy);
   return TRUE;
 }
 
@@ -518,7 +534,10 @@ insert_code_block (ByokMarkdownView            *self,
   CodeBlock *block = g_new0 (CodeBlock, 1);
   GtkWidget *view;
   GtkWidget *scrolled;
+  GtkWidget *header;
+  GtkWidget *language_label;
   GtkWidget *button;
+  GtkWidget *box;
   GtkEventController *scroll;
   GtkSourceLanguage *language;
 
@@ -541,7 +560,7 @@ insert_code_block (ByokMarkdownView            *self,
   gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 10);
   gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 10);
   gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 12);
-  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 40);   /* room for the button */
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 12);
 
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled),
@@ -554,24 +573,41 @@ insert_code_block (ByokMarkdownView            *self,
   g_signal_connect (scroll, "scroll", G_CALLBACK (code_scroll_cb), NULL);
   gtk_widget_add_controller (scrolled, scroll);
 
-  button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  /* A header above the code, never over it (a narrow column scrolls the
+   * code under anything laid on top): the language and Copy. */
+  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_add_css_class (header, "byok-code-header");
+  language_label = gtk_label_new (source->language != NULL ? source->language : "");
+  gtk_label_set_xalign (GTK_LABEL (language_label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (language_label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (language_label, TRUE);
+  gtk_widget_set_margin_start (language_label, 12);
+  gtk_widget_add_css_class (language_label, "caption");
+  gtk_widget_add_css_class (language_label, "dim-label");
+  gtk_box_append (GTK_BOX (header), language_label);
+
+  button = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (button), adw_button_content_new ());
   gtk_widget_set_tooltip_text (button, _("Copy Code"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy Code"),
                                   -1);
   gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_halign (button, GTK_ALIGN_END);
-  gtk_widget_set_valign (button, GTK_ALIGN_START);
-  gtk_widget_set_margin_top (button, 4);
-  gtk_widget_set_margin_end (button, 4);
+  gtk_widget_add_css_class (button, "byok-code-copy");
   g_signal_connect (button, "clicked", G_CALLBACK (copy_clicked_cb), block);
+  gtk_box_append (GTK_BOX (header), button);
+  block->copy_button = button;
+  show_copy_state (block, FALSE);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), scrolled);
 
   block->frame = g_object_ref_sink (gtk_overlay_new ());
   gtk_widget_add_css_class (block->frame, "card");
   gtk_widget_add_css_class (block->frame, "byok-code-block");
   gtk_widget_set_overflow (block->frame, GTK_OVERFLOW_HIDDEN);
-  gtk_overlay_set_child (GTK_OVERLAY (block->frame), scrolled);
-  gtk_overlay_add_overlay (GTK_OVERLAY (block->frame), button);
+  gtk_overlay_set_child (GTK_OVERLAY (block->frame), box);
 
   gtk_text_view_add_child_at_anchor (GTK_TEXT_VIEW (self), block->frame, block->anchor);
   return block;

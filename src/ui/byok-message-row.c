@@ -125,6 +125,30 @@ byok_message_row_note_retrying (ByokMessage           *message,
   g_object_notify (G_OBJECT (message), "status");
 }
 
+#define BUDGET_LIFTED_KEY "byok-message-row-budget-lifted"
+
+/**
+ * byok_message_row_note_budget_lifted:
+ * @message: an answer stopped by a budget (BUDGET)
+ * @lifted: whether the budget no longer stops a call
+ *
+ * An old "over budget" error offers to raise the budget or send anyway
+ * only while the budget still stops calls; after, it offers Retry. The
+ * note lives with the message object, not in the database.
+ */
+void
+byok_message_row_note_budget_lifted (ByokMessage *message,
+                                     gboolean     lifted)
+{
+  g_return_if_fail (BYOK_IS_MESSAGE (message));
+
+  if (!!lifted == (g_object_get_data (G_OBJECT (message), BUDGET_LIFTED_KEY) != NULL))
+    return;
+  g_object_set_data (G_OBJECT (message), BUDGET_LIFTED_KEY, lifted ? GINT_TO_POINTER (1) : NULL);
+  /* The error is the same: the rows look again at what it offers. */
+  g_object_notify (G_OBJECT (message), "error-class");
+}
+
 GtkWidget *
 byok_message_row_new (void)
 {
@@ -570,6 +594,14 @@ update_error (ByokMessageRow *self)
       break;
     case BYOK_ERROR_BUDGET:
       title = _("Over Your Budget");
+      if (g_object_get_data (G_OBJECT (self->message), BUDGET_LIFTED_KEY) != NULL)
+        {
+          /* The budget was raised (or its stop turned off) since. */
+          button = _("_Retry");
+          action = "chat.regenerate-message";
+          target = g_variant_new_int64 (id);
+          break;
+        }
       button = _("_Raise Budget");
       action = "win.show-page";
       target = g_variant_new_string ("usage");

@@ -45,6 +45,8 @@ void         byok_message_row_note_retry_at   (ByokMessage  *message,
                                                gint64        real_time_us);
 void         byok_message_row_note_retrying   (ByokMessage           *message,
                                                const ByokRetryNotice *notice);
+void         byok_message_row_note_budget_lifted (ByokMessage  *message,
+                                                  gboolean      lifted);
 
 char        *byok_message_row_format_caption  (ByokMessage  *message,
                                                ByokCatalog  *catalog);

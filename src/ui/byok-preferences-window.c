@@ -114,6 +114,18 @@ rebuild (ByokPreferencesWindow *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
     gtk_list_box_remove (self->list_box, child);
 
+  /* An empty boxed list draws as an empty row: say what no list means. */
+  if (entries->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No Fallback Models"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("A failed call shows its error; Add Model adds one here."));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_append (self->list_box, row);
+    }
+
   for (guint i = 0; i < entries->len; i++)
     {
       const char *entry = g_ptr_array_index (entries, i);
@@ -225,18 +237,7 @@ byok_preferences_window_class_init (ByokPreferencesWindowClass *klass)
 static void
 byok_preferences_window_init (ByokPreferencesWindow *self)
 {
-  GtkWidget *placeholder;
-
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  placeholder = gtk_label_new (_("No fallback models: a failed call shows its error"));
-  gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
-  gtk_widget_set_margin_top (placeholder, 18);
-  gtk_widget_set_margin_bottom (placeholder, 18);
-  gtk_widget_set_margin_start (placeholder, 12);
-  gtk_widget_set_margin_end (placeholder, 12);
-  gtk_widget_add_css_class (placeholder, "dim-label");
-  gtk_list_box_set_placeholder (self->list_box, placeholder);
 
   byok_model_picker_set_empty_label (self->picker, _("Add Model"));
   g_signal_connect_swapped (self->picker, "selected", G_CALLBACK (picker_selected_cb), self);

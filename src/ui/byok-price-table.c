@@ -22,6 +22,7 @@
 #include "byok-price-item.h"
 #include "byok-price-overrides.h"
 #include "byok-price-table.h"
+#include "byok-scroll.h"
 
 typedef enum {
   COLUMN_PROVIDER,
@@ -42,6 +43,7 @@ struct _ByokPriceTable
   GtkRevealer    *error_revealer;
   GtkLabel       *error_label;
   GtkColumnView  *view;
+  GtkScrolledWindow *scroller;
 
   GListStore     *store;
   GtkFilter      *filter;
@@ -387,6 +389,7 @@ setup_cell (GtkSignalListItemFactory *factory,
       gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (reset, "flat");
       gtk_widget_add_css_class (reset, "circular");
+      gtk_widget_add_css_class (reset, "price-reset");
       gtk_widget_set_tooltip_text (reset, _("Reset to the Catalog Price"));
       g_signal_connect (reset, "clicked", G_CALLBACK (reset_clicked_cb), self);
       gtk_box_append (GTK_BOX (child), tag);
@@ -419,10 +422,6 @@ update_cell (GtkWidget     *child,
 
     case COLUMN_MODEL:
       gtk_label_set_label (GTK_LABEL (child), row->model_id);
-      if (row->is_override)
-        gtk_widget_add_css_class (child, "heading");
-      else
-        gtk_widget_remove_css_class (child, "heading");
       break;
 
     case COLUMN_STATUS:
@@ -457,10 +456,12 @@ update_cell (GtkWidget     *child,
           gtk_widget_add_css_class (child, "dim-label");
         else
           gtk_widget_remove_css_class (child, "dim-label");
+        /* An edited price is marked by the "Edited" tag and its colour,
+         * in the table's own font: a heading's would make the row taller. */
         if (row->is_override)
-          gtk_widget_add_css_class (child, "heading");
+          gtk_widget_add_css_class (child, "price-edited");
         else
-          gtk_widget_remove_css_class (child, "heading");
+          gtk_widget_remove_css_class (child, "price-edited");
       }
       break;
     }
@@ -583,6 +584,7 @@ byok_price_table_class_init (ByokPriceTableClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokPriceTable, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, ByokPriceTable, error_label);
   gtk_widget_class_bind_template_child (widget_class, ByokPriceTable, view);
+  gtk_widget_class_bind_template_child (widget_class, ByokPriceTable, scroller);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
 }
 
@@ -593,6 +595,9 @@ byok_price_table_init (ByokPriceTable *self)
   GtkNoSelection *selection;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The table is part of the Usage page: at its ends, or when it all
+   * shows, the wheel scrolls the page. */
+  byok_scroll_chain_to_outer (self->scroller);
 
   for (Column c = 0; c < N_COLUMNS; c++)
     {

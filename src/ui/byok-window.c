@@ -150,16 +150,22 @@ show_page_action (GtkWidget  *widget,
   byok_window_show_page (BYOK_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
-/* win.show-toast("text"): a short message at the bottom of the window. */
+/* win.show-toast("text"): a short message at the bottom of the window, or
+ * of the chat's messages. */
 static void
 show_toast_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
   ByokWindow *self = BYOK_WINDOW (widget);
+  AdwToast *toast = byok_toast_new_plain (g_variant_get_string (parameter, NULL));
+  GtkWidget *chat = adw_view_stack_get_child_by_name (self->stack, "chat");
 
-  adw_toast_overlay_add_toast (self->toast_overlay,
-                               byok_toast_new_plain (g_variant_get_string (parameter, NULL)));
+  /* On Chat, above the message box: the window's overlay would cover the
+   * model picker and the attach button. */
+  if (BYOK_IS_CHAT_PAGE (chat) && byok_chat_page_add_toast (BYOK_CHAT_PAGE (chat), toast))
+    return;
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /* A key stored or deleted from elsewhere (`byok-cli keys set`, Seahorse):
