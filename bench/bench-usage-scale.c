@@ -498,13 +498,20 @@ main (int argc, char **argv)
 
   printf ("SQLite %s, database in %s\n", sqlite3_libversion (), dir);
 
-  /* Written as schema 3 (no rollup, no triggers, no attachments), as a
-   * user of that version has it, then upgraded the way Byok opens it:
-   * what schemas 4 and 5 added is taken away first. */
+  /* Written as schema 3 (no rollup, no triggers, no attachments, no
+   * reasoning effort nor price history, no calls in flight), as a user of
+   * that version has it, then upgraded the way Byok opens it: what
+   * schemas 4 to 8 added is taken away first. */
   if (!byok_database_exec (database,
                            "DROP TRIGGER usage_daily_insert; DROP TRIGGER usage_daily_update; "
-                           "DROP TRIGGER usage_daily_delete; DROP TABLE usage_daily; "
+                           "DROP TRIGGER usage_daily_delete; DROP TRIGGER usage_daily_finish; "
+                           "DROP TABLE usage_daily; "
                            "ALTER TABLE messages DROP COLUMN attachments; "
+                           "ALTER TABLE conversations DROP COLUMN reasoning_effort; "
+                           "DROP TABLE price_history; DROP TABLE price_data; DROP TABLE price_updates; "
+                           "DROP INDEX usage_in_flight; "
+                           "ALTER TABLE usage DROP COLUMN owner; "
+                           "ALTER TABLE usage DROP COLUMN estimated; "
                            "PRAGMA user_version = 3;", &error))
     g_error ("%s", error->message);
   bulk_insert (database, rows, g_date_time_to_unix (thirteen_ago) * G_USEC_PER_SEC,

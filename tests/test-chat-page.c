@@ -19,6 +19,7 @@
 #include <adwaita.h>
 
 #include "byok-test-util.h"
+#include "byok-application.h"
 #include "byok-chat-page.h"
 #include "byok-chat-settings.h"
 #include "byok-compare-column.h"
@@ -893,6 +894,49 @@ maybe_screenshot_widget (GtkWidget  *window,
   byok_test_ui_screenshot (window, name);
 }
 
+/* A call that cannot be recorded is not sent: the answer says so, what
+ * failed and what to do, with Retry; the provider got nothing. */
+static void
+test_unrecorded (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  ByokMessage *answer;
+  GtkWidget *row;
+
+  /* Writes of calls fail, as on a full disk. */
+  g_assert_true (byok_database_exec (byok_engine_get_database (f->engine),
+                                     "CREATE TRIGGER full BEFORE INSERT ON usage BEGIN"
+                                     "  SELECT RAISE (ABORT, 'database or disk is full');"
+                                     "END;", &error));
+  g_assert_no_error (error);
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Never sent.", FALSE));
+  send_and_wait (f, "Hello?");
+
+  answer = message_at (f, -1);
+  g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_ERROR);
+  g_assert_cmpstr (byok_message_get_error_class (answer), ==, "STORAGE");
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "");
+  g_assert_nonnull (strstr (byok_message_get_error_message (answer), "Not sent"));
+  g_assert_nonnull (strstr (byok_message_get_error_message (answer), "disk is full"));
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+
+  row = row_of (f, answer);
+  g_assert_nonnull (find_shown_label (row, row, "Not Sent: Byok Could Not Record the Call"));
+  g_assert_nonnull (find_shown_label (row, row, byok_message_get_error_message (answer)));
+  g_assert_nonnull (find_shown_button (row, row, "_Retry"));
+  maybe_screenshot_widget (f->window, "chat-not-recorded");
+
+  /* Fixed: Retry sends it, and it is recorded. */
+  g_assert_true (byok_database_exec (byok_engine_get_database (f->engine), "DROP TRIGGER full", &error));
+  g_signal_emit_by_name (find_shown_button (row, row, "_Retry"), "clicked");
+  iterate_until (not_busy, f, "the answer");
+  answer = message_at (f, -1);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "Never sent.");
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+}
+
+
 static void
 maybe_screenshot (Fixture    *f,
                   const char *name)
@@ -1629,6 +1673,133 @@ test_long_conversation (Fixture       *f,
   g_assert_cmpuint (shown_count (f), ==, 202);
 }
 
+/* ---- quitting mid-answer -------------------------------------------------- */
+
+typedef struct {
+  ByokApplication *app;
+  ByokTestServer  *server;
+  ByokChatPage    *page;
+  guint            step;
+  char            *shown;
+  gint64           conversation_id;
+} Quit;
+
+static gboolean
+quit_step (gpointer data)
+{
+  Quit *q = data;
+
+  if (q->step == 0)
+    {
+      GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (q->app));
+      ByokComposer *composer;
+
+      if (window == NULL)
+        return G_SOURCE_CONTINUE;
+      q->page = BYOK_CHAT_PAGE (find_descendant (GTK_WIDGET (window), BYOK_TYPE_CHAT_PAGE));
+      if (!byok_chat_page_get_keys_known (q->page))
+        return G_SOURCE_CONTINUE;
+      composer = BYOK_COMPOSER (find_descendant (GTK_WIDGET (q->page), BYOK_TYPE_COMPOSER));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (q->page), "chat.new", NULL));
+      byok_model_picker_set_selection (byok_composer_get_picker (composer), "openai", "gpt-4o-mini");
+      byok_composer_set_text (composer, "The lighthouse keeper's story, please");
+      g_assert_true (byok_composer_send (composer));
+      q->step = 1;
+      return G_SOURCE_CONTINUE;
+    }
+  else
+    {
+      ByokConversation *conversation = byok_chat_page_get_conversation (q->page);
+      g_autoptr(GListModel) messages = NULL;
+      g_autoptr(ByokMessage) answer = NULL;
+      GtkWidget *row, *view;
+
+      messages = byok_conversation_store_get_messages (byok_chat_page_get_store (q->page), conversation, NULL);
+      answer = g_list_model_get_item (messages, g_list_model_get_n_items (messages) - 1);
+      row = find_row_of (GTK_WIDGET (q->page), answer);
+      view = row != NULL ? find_descendant (row, BYOK_TYPE_MARKDOWN_VIEW) : NULL;
+      if (view == NULL || !gtk_widget_get_mapped (view) ||
+          strstr (byok_markdown_view_get_text (BYOK_MARKDOWN_VIEW (view)), "keeper") == NULL)
+        return G_SOURCE_CONTINUE;
+
+      /* Shown on screen, well within the second between the page's
+       * saves: quit now (Ctrl+Q). */
+      q->shown = g_strdup (byok_markdown_view_get_text (BYOK_MARKDOWN_VIEW (view)));
+      q->conversation_id = byok_conversation_get_id (conversation);
+      g_action_group_activate_action (G_ACTION_GROUP (q->app), "quit", NULL);
+      return G_SOURCE_REMOVE;
+    }
+}
+
+static void
+quit_activated (GApplication *app,
+                Quit         *q)
+{
+  const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, NULL };
+  g_autofree char *url = g_strconcat (byok_test_server_get_url (q->server), "/v1", NULL);
+  ByokEngine *engine = byok_application_get_engine (q->app);
+  ByokKeyStore *keys;
+
+  g_assert_nonnull (engine);
+  keys = byok_engine_get_key_store (engine);
+  byok_key_store_set_environment (keys, env);
+  byok_key_store_set_prefer_environment (keys, "openai", TRUE);
+  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (engine), "openai"), url);
+  g_timeout_add (10, quit_step, q);
+}
+
+/* Quitting the app while an answer streams keeps every character shown
+ * (the page saved only once a second) and records the call: the provider
+ * bills it. Its row is interrupted, with Byok's estimate of the prompt and
+ * of the text that arrived. */
+static void
+test_quit_mid_answer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) database = NULL;
+  g_autoptr(sqlite3_stmt) message = NULL;
+  g_autoptr(sqlite3_stmt) usage = NULL;
+  char *argv[] = { (char *) "byok", NULL };
+  Quit q = { 0, };
+
+  q.server = byok_test_server_new ();
+  byok_test_server_add_reply (q.server, CHAT_PATH,
+                              answer_reply (NULL, "Once upon a time a lighthouse keeper kept a very long watch", TRUE));
+  q.app = byok_application_new ();
+  g_signal_connect_after (q.app, "activate", G_CALLBACK (quit_activated), &q);
+  g_assert_cmpint (g_application_run (G_APPLICATION (q.app), 1, argv), ==, 0);
+  g_clear_object (&q.app);
+  g_assert_nonnull (q.shown);
+  g_test_message ("shown when quitting: %s", q.shown);
+
+  database = byok_database_open (NULL, &error);
+  g_assert_no_error (error);
+  message = byok_database_prepare (database,
+                                   "SELECT content FROM messages WHERE conversation_id = ?1 "
+                                   "AND role = 'assistant' ORDER BY position DESC LIMIT 1", &error);
+  g_assert_no_error (error);
+  sqlite3_bind_int64 (message, 1, q.conversation_id);
+  g_assert_cmpint (sqlite3_step (message), ==, SQLITE_ROW);
+  g_assert_true (g_str_has_prefix ((const char *) sqlite3_column_text (message, 0), q.shown));
+
+  usage = byok_database_prepare (database,
+                                 "SELECT status, estimated, input_tokens, output_tokens, price_known "
+                                 "FROM usage WHERE conversation_id = ?1", &error);
+  g_assert_no_error (error);
+  sqlite3_bind_int64 (usage, 1, q.conversation_id);
+  g_assert_cmpint (sqlite3_step (usage), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (usage, 0), ==, BYOK_USAGE_STATUS_INTERRUPTED);
+  g_assert_cmpint (sqlite3_column_int (usage, 1), ==, 1);
+  g_assert_cmpint (sqlite3_column_int64 (usage, 2), >, 0);
+  g_assert_cmpint (sqlite3_column_int64 (usage, 3), >, 0);
+  g_assert_cmpint (sqlite3_column_int (usage, 4), ==, 1);
+  g_assert_cmpint (sqlite3_step (usage), ==, SQLITE_DONE);
+
+  byok_test_server_release_held (q.server);
+  g_clear_object (&q.server);
+  g_free (q.shown);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1664,6 +1835,8 @@ main (int argc, char **argv)
   ADD ("reasoning-settings", test_reasoning_settings);
   ADD ("budget", test_budget);
   ADD ("long-conversation", test_long_conversation);
+  ADD ("unrecorded", test_unrecorded);
 #undef ADD
+  g_test_add_func ("/chat-page/quit-mid-answer", test_quit_mid_answer);
   return g_test_run ();
 }

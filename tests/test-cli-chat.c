@@ -6,6 +6,8 @@
 
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -538,6 +540,7 @@ test_chat_fallback (Fixture       *f,
 typedef struct {
   GSubprocess *process;
   GString     *out;
+  int          signal;       /* sent once text arrives; 0: none */
   gboolean     signalled;
   gboolean     eof;
 } Interrupt;
@@ -558,10 +561,10 @@ read_some_done (GObject      *source,
       return;
     }
   g_string_append_len (it->out, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  if (!it->signalled)
+  if (!it->signalled && it->signal != 0)
     {
       it->signalled = TRUE;
-      g_subprocess_send_signal (it->process, SIGINT);
+      g_subprocess_send_signal (it->process, it->signal);
     }
   read_some (G_INPUT_STREAM (source), it);
 }
@@ -591,6 +594,7 @@ test_chat_ctrl_c (Fixture       *f,
   args[4] = base;
   byok_test_reply_set_delay_ms (reply, 0, 1500);
   byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
+  it.signal = SIGINT;
   it.out = g_string_new (NULL);
   it.process = spawn (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, args);
   read_some (g_subprocess_get_stdout_pipe (it.process), &it);
@@ -1108,6 +1112,250 @@ test_models_remote_pages (Fixture       *f,
   g_assert_nonnull (strstr (byok_test_server_get_request (f->server, 1)->query, "pageToken=p2"));
 }
 
+/* ---- calls that never end, calls that cannot be recorded ----------------- */
+
+/* byok-cli chat streaming a story the server holds open: returns once the
+ * text has arrived. */
+static GSubprocess *
+start_story (Fixture   *f,
+             Interrupt *reader)
+{
+  g_autofree char *base = server_url (f, "/v1");
+  const char *args[] = { "chat", "-m", "openai/gpt-4o-mini", "--base-url", base,
+                         "Tell me a long story about a lighthouse", NULL };
+  ByokTestReply *reply = byok_test_reply_new_sse (
+    "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Once upon a time\"},\"finish_reason\":null}]}",
+    "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\" there was a very long story\"},\"finish_reason\":null}]}",
+    NULL);
+
+  byok_test_reply_set_hold (reply, TRUE);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
+  reader->out = g_string_new (NULL);
+  reader->process = spawn (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, args);
+  read_some (g_subprocess_get_stdout_pipe (reader->process), reader);
+  while (strstr (reader->out->str, "long story") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return reader->process;
+}
+
+static GPtrArray *
+cli_rows (Fixture *f)
+{
+  g_autofree char *db_path = g_build_filename (f->dir, "data", "byok", "byok.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) db = byok_database_open (db_path, &error);
+  g_autoptr(ByokUsageStore) store = NULL;
+  GPtrArray *rows;
+
+  g_assert_no_error (error);
+  store = byok_usage_store_new (db);
+  rows = byok_usage_store_list_recent (store, 10, &error);
+  g_assert_no_error (error);
+  return rows;
+}
+
+/* byok-cli killed mid-answer (kill -9): the provider bills the call, so
+ * its row is there; the next byok-cli marks it interrupted, with the
+ * estimate of the prompt, and Usage shows and counts it so. A byok-cli
+ * that starts while another streams leaves that one's call alone. */
+static void
+test_chat_killed (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Run) during = NULL;
+  g_autoptr(Run) after = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(Run) csv = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  ByokUsageRecord *row;
+  JsonObject *totals;
+  Interrupt reader = { 0, };
+
+  start_story (f, &reader);
+
+  /* Another byok-cli meanwhile: the call is alive, in flight, in no report. */
+  during = run_cli (f, NULL, "usage", "--since", "today", NULL);
+  g_assert_cmpint (during->status, ==, 0);
+  g_assert_null (strstr (during->out, "interrupted"));
+  rows = cli_rows (f);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (((ByokUsageRecord *) g_ptr_array_index (rows, 0))->status, ==, "in_flight");
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  g_subprocess_force_exit (reader.process);   /* SIGKILL */
+  g_subprocess_wait (reader.process, NULL, NULL);
+  g_assert_false (g_subprocess_get_if_exited (reader.process));
+  while (!reader.eof)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* The next start finds it. */
+  after = run_cli (f, NULL, "usage", "--since", "today", NULL);
+  g_assert_cmpint (after->status, ==, 0);
+  g_test_message ("%s", after->out);
+  g_assert_nonnull (strstr (after->out, "1 call"));
+  g_assert_nonnull (strstr (after->out, "1 interrupted"));
+  g_assert_nonnull (strstr (after->out, "≈"));
+
+  rows = cli_rows (f);
+  g_assert_cmpuint (rows->len, ==, 1);
+  row = g_ptr_array_index (rows, 0);
+  g_assert_cmpstr (row->status, ==, "interrupted");
+  g_assert_true (row->estimated);
+  g_assert_cmpint (row->input_tokens, >, 5);
+  g_assert_cmpstr (row->provider, ==, "openai");
+  g_assert_true (row->price_known);
+
+  json = run_cli (f, NULL, "usage", "--since", "today", "--json", NULL);
+  g_assert_cmpint (json->status, ==, 0);
+  totals = json_object_get_object_member (parse_object (json->out, &parser), "totals");
+  g_assert_cmpint (json_object_get_int_member (totals, "calls"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (totals, "interrupted"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (totals, "errors"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (totals, "input_tokens"), ==, row->input_tokens);
+
+  csv = run_cli (f, NULL, "usage", "--since", "today", "--csv", NULL);
+  g_assert_cmpint (csv->status, ==, 0);
+  g_assert_nonnull (strstr (csv->out, ",interrupted\r\n"));
+  g_assert_nonnull (strstr (csv->out, ",1\r\n"));
+
+  byok_test_server_release_held (f->server);
+  g_object_unref (reader.process);
+  g_string_free (reader.out, TRUE);
+}
+
+/* For a database that cannot take the call's row: byok-cli sends nothing
+ * and says why ([STORAGE], exit 1); with --no-record it sends. */
+typedef enum {
+  BROKEN_FOLDER,      /* a folder where the database should be */
+  BROKEN_GARBAGE,     /* not a database */
+  BROKEN_FULL,        /* the disk is full (a file size limit of 0) */
+  BROKEN_READ_ONLY,   /* chmod 0400 (not as root) */
+  BROKEN_REFUSES,     /* writes to usage fail (a trigger) */
+} Broken;
+
+static void
+limit_file_size (gpointer data)
+{
+  struct rlimit limit = { 0, 0 };
+
+  signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+static Run *
+run_cli_broken (Fixture    *f,
+                Broken      broken,
+                gboolean    no_record)
+{
+  g_autofree char *base = server_url (f, "/v1");
+  const char *args[] = { "chat", "-m", "openai/gpt-4o-mini", "--base-url", base, "hello",
+                         no_record ? "--no-record" : NULL, NULL };
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  Run *run = g_new0 (Run, 1);
+
+  g_ptr_array_add (argv, (char *) g_getenv ("BYOK_CLI"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_set_environ (launcher, f->env);
+  if (broken == BROKEN_FULL)
+    g_subprocess_launcher_set_child_setup (launcher, limit_file_size, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, "", NULL, communicated, run);
+  while (!run->done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (run->error);
+  g_subprocess_wait (process, NULL, NULL);
+  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+  g_test_message ("exit %d: %s", run->status, run->err);
+  return run;
+}
+
+static void
+test_chat_unrecorded (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *folder = g_build_filename (f->dir, "data", "byok", NULL);
+  g_autofree char *db_path = g_build_filename (folder, "byok.db", NULL);
+  const Broken cases[] = { BROKEN_FOLDER, BROKEN_GARBAGE, BROKEN_FULL, BROKEN_READ_ONLY, BROKEN_REFUSES };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(Run) refused = NULL;
+      g_autoptr(Run) sent = NULL;
+      guint before;
+
+      remove_tree (folder);
+      g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+      switch (cases[i])
+        {
+        case BROKEN_FOLDER:
+          g_assert_cmpint (g_mkdir (db_path, 0700), ==, 0);
+          break;
+        case BROKEN_GARBAGE:
+          g_assert_true (g_file_set_contents (db_path, "not a database, not even close, a plain text file\n", -1, NULL));
+          break;
+        case BROKEN_FULL:
+          {
+            g_autoptr(GError) error = NULL;
+            g_autoptr(ByokDatabase) db = byok_database_open (db_path, &error);
+
+            g_assert_no_error (error);
+          }
+          break;
+        case BROKEN_READ_ONLY:
+          if (geteuid () == 0)
+            {
+              g_test_message ("root writes to read-only files: case skipped");
+              continue;
+            }
+          {
+            g_autoptr(GError) error = NULL;
+            g_autoptr(ByokDatabase) db = byok_database_open (db_path, &error);
+
+            g_assert_no_error (error);
+          }
+          g_assert_cmpint (g_chmod (db_path, 0400), ==, 0);
+          break;
+        case BROKEN_REFUSES:
+          {
+            g_autoptr(GError) error = NULL;
+            g_autoptr(ByokDatabase) db = byok_database_open (db_path, &error);
+
+            g_assert_no_error (error);
+            g_assert_true (byok_database_exec (db, "CREATE TRIGGER full BEFORE INSERT ON usage BEGIN"
+                                                   "  SELECT RAISE (ABORT, 'database or disk is full');"
+                                                   "END;", &error));
+          }
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+
+      before = byok_test_server_get_n_requests (f->server);
+      byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+      refused = run_cli_broken (f, cases[i], FALSE);
+      g_assert_cmpint (refused->status, ==, 1);
+      g_assert_nonnull (strstr (refused->err, "[STORAGE]"));
+      g_assert_nonnull (strstr (refused->err, "--no-record"));
+      g_assert_cmpstr (refused->out, ==, "");
+      g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, before);
+
+      sent = run_cli_broken (f, cases[i], TRUE);
+      g_assert_cmpint (sent->status, ==, 0);
+      g_assert_cmpstr (sent->out, ==, "The capital of France is Paris — ça va.\n");
+      g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, before + 1);
+      g_chmod (db_path, 0600);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1140,6 +1388,8 @@ main (int    argc,
   ADD ("/cli/models/refresh", test_models_refresh);
   ADD ("/cli/models/remote", test_models_remote);
   ADD ("/cli/models/remote-pages", test_models_remote_pages);
+  ADD ("/cli/chat/killed", test_chat_killed);
+  ADD ("/cli/chat/unrecorded", test_chat_unrecorded);
 
   return g_test_run ();
 }

@@ -10,6 +10,8 @@
 
 #include "byok-engine.h"
 #include "byok-error.h"
+#include "byok-process-lock.h"
+#include "byok-router.h"
 #include "byok-test-server.h"
 
 #define OPENAI_KEY   "sk-test-fake-engine-openai-0001"
@@ -523,6 +525,251 @@ test_key_events_recorded (Fixture       *f,
   g_assert_cmpstr (event->detail, ==, "OpenAI rejected the key (401).");
 }
 
+/* ---- calls in flight ----------------------------------------------------- */
+
+/* A stream that sends @n_words words, then holds the connection open
+ * until byok_test_server_release_held(). */
+static ByokTestReply *
+held_reply (void)
+{
+  ByokTestReply *reply = byok_test_reply_new_sse (
+    "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Once upon a time\"},\"finish_reason\":null}]}",
+    "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\" there was a very long story\"},\"finish_reason\":null}]}",
+    NULL);
+
+  byok_test_reply_set_hold (reply, TRUE);
+  return reply;
+}
+
+typedef struct {
+  Fixture         *f;
+  ByokChatRequest *request;
+  GAsyncResult    *async;
+} Held;
+
+static void
+start_held (Fixture *f,
+            Held    *held)
+{
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", held_reply ());
+  held->f = f;
+  held->request = byok_chat_request_new_simple ("gpt-4o-mini", "Be brief.", "Tell me a long story about a lighthouse");
+  held->request->stream = TRUE;
+  held->async = NULL;
+  byok_engine_chat_async (f->engine, held->request, "openai", NULL, NULL, 0, NULL, store_result, &held->async);
+  while (strstr (f->text->str, "long story") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static ByokChatResult *
+finish_held (Held *held)
+{
+  byok_test_server_release_held (held->f->server);
+  while (held->async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_pointer (&held->request, byok_chat_request_unref);
+  return byok_engine_chat_finish (held->f->engine, g_steal_pointer (&held->async));
+}
+
+static ByokUsageTotals
+today_totals (ByokEngine *engine)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokUsageReport) report = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  gint64 from, to;
+
+  byok_usage_period_get_range (BYOK_USAGE_PERIOD_TODAY, now, &from, &to);
+  report = byok_usage_store_report (byok_engine_get_usage_store (engine), from, to,
+                                    BYOK_USAGE_BUCKET_DAY, NULL, &error);
+  g_assert_no_error (error);
+  return report->totals;
+}
+
+/* The row of a call is written when the request goes out, in flight, with
+ * Byok's estimate of the prompt; another Byok starting meanwhile (another
+ * engine on the database) leaves a live call alone; at its end the row
+ * says how it ended. */
+static void
+test_in_flight_row (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(ByokEngine) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "byok.db", NULL);
+  ByokUsageRecord *row;
+  ByokUsageTotals totals;
+  Held held;
+  gint64 estimate;
+
+  start_held (f, &held);
+  estimate = byok_estimate_request_tokens (held.request);
+  g_assert_cmpint (estimate, >, 0);
+
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 1);
+  row = row_at (rows, 0);
+  g_assert_cmpstr (row->status, ==, BYOK_USAGE_STATUS_IN_FLIGHT);
+  g_assert_true (row->estimated);
+  g_assert_cmpint (row->input_tokens, ==, estimate);
+  g_assert_cmpstr (row->provider, ==, "openai");
+  g_assert_cmpint (row->attempt, ==, 1);
+  /* In flight: in no report yet. */
+  totals = today_totals (f->engine);
+  g_assert_cmpuint (totals.calls, ==, 0);
+
+  /* Another Byok starts: this process is alive, its call stays in flight. */
+  other = byok_engine_new (path, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = list_rows (f);
+  g_assert_cmpstr (row_at (rows, 0)->status, ==, BYOK_USAGE_STATUS_IN_FLIGHT);
+  g_clear_object (&other);
+
+  /* The server ends the stream without its last event: the call ends
+   * (as a broken answer), and its row says so. */
+  result = finish_held (&held);
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 1);
+  row = row_at (rows, 0);
+  g_assert_cmpstr (row->status, ==, "MALFORMED");
+  g_assert_false (row->estimated);
+  g_assert_cmpint (row->http_status, ==, 200);
+  totals = today_totals (f->engine);
+  g_assert_cmpuint (totals.calls, ==, 1);
+  g_assert_cmpuint (totals.errors, ==, 1);
+  g_assert_cmpuint (totals.interrupted, ==, 0);
+  g_assert_cmpuint (f->n_recorded, ==, 1);
+}
+
+/* The app quits mid-answer: the call is recorded at once as interrupted,
+ * with Byok's estimate of the prompt and of the text that arrived; the
+ * rest of the stream changes nothing. */
+static void
+test_shutdown_interrupts (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(ByokChatResult) result = NULL;
+  ByokUsageRecord *row;
+  ByokUsageTotals totals;
+  Held held;
+  gint64 estimate;
+
+  start_held (f, &held);
+  estimate = byok_estimate_request_tokens (held.request);
+  byok_engine_shutdown (f->engine);
+
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 1);
+  row = row_at (rows, 0);
+  g_assert_cmpstr (row->status, ==, BYOK_USAGE_STATUS_INTERRUPTED);
+  g_assert_true (row->estimated);
+  g_assert_cmpint (row->input_tokens, ==, estimate);
+  g_assert_cmpint (row->output_tokens, >=, byok_estimate_tokens ("Once upon a time there was a very long story", -1));
+  g_assert_true (row->price_known);
+  g_assert_cmpfloat (row->cost_usd, >, 0);
+  totals = today_totals (f->engine);
+  g_assert_cmpuint (totals.calls, ==, 1);
+  g_assert_cmpuint (totals.interrupted, ==, 1);
+  g_assert_cmpuint (totals.errors, ==, 0);
+  g_assert_cmpint (totals.input_tokens, ==, estimate);
+
+  result = finish_held (&held);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (row_at (rows, 0)->status, ==, BYOK_USAGE_STATUS_INTERRUPTED);
+}
+
+/* Rows left in flight by a process that is gone become interrupted when
+ * an engine starts; those of a live process (its lock held) stay. */
+static void
+test_dead_calls_interrupted (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "byok.db", NULL);
+  g_autofree char *locks = g_build_filename (f->dir, "running", NULL);
+  g_autoptr(ByokProcessLock) live = byok_process_lock_acquire (locks, &error);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(ByokEngine) engine = NULL;
+  ByokUsageStore *store = byok_engine_get_usage_store (f->engine);
+  ByokUsageRecord record = { 0, };
+  gint64 dead_id, live_id;
+
+  g_assert_no_error (error);
+  record.provider = (char *) "openai";
+  record.model = (char *) "gpt-4o-mini";
+  record.input_tokens = 1500;
+  record.estimated = TRUE;
+  record.price_known = TRUE;
+  record.cost_usd = 0.000225;
+  dead_id = byok_usage_store_begin_call (store, &record, "0a6c7b7e-1111-4222-8333-444455556666", &error);
+  g_assert_no_error (error);
+  live_id = byok_usage_store_begin_call (store, &record, byok_process_lock_get_id (live), &error);
+  g_assert_no_error (error);
+
+  engine = byok_engine_new (path, &error);
+  g_assert_no_error (error);
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ByokUsageRecord *row = row_at (rows, i);
+
+      if (row->id == dead_id)
+        g_assert_cmpstr (row->status, ==, BYOK_USAGE_STATUS_INTERRUPTED);
+      else
+        {
+          g_assert_cmpint (row->id, ==, live_id);
+          g_assert_cmpstr (row->status, ==, BYOK_USAGE_STATUS_IN_FLIGHT);
+        }
+      g_assert_true (row->estimated);
+      g_assert_cmpint (row->input_tokens, ==, 1500);
+    }
+}
+
+/* A call that cannot be recorded is not sent: STORAGE, nothing reaches
+ * the provider. With recording off it is sent, and nothing is written. */
+static void
+test_unrecorded_not_sent (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokChatResult) refused = NULL;
+  g_autoptr(ByokChatResult) sent = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  /* Writes to usage fail as on a full disk. */
+  g_assert_true (byok_database_exec (byok_engine_get_database (f->engine),
+                                     "CREATE TRIGGER full BEFORE INSERT ON usage BEGIN"
+                                     "  SELECT RAISE (ABORT, 'database or disk is full');"
+                                     "END;", &error));
+  g_assert_no_error (error);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", openai_stream_reply ());
+
+  refused = run_chat (f, "openai", "gpt-4o-mini", NULL);
+  g_assert_error (refused->error, BYOK_ERROR, BYOK_ERROR_STORAGE);
+  g_test_message ("%s", refused->error->message);
+  g_assert_nonnull (strstr (refused->error->message, "Not sent"));
+  g_assert_nonnull (strstr (refused->error->message, "disk is full"));
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+  g_assert_cmpuint (refused->attempts->len, ==, 1);
+  g_assert_cmpstr (f->text->str, ==, "");
+
+  byok_engine_set_record_calls (f->engine, FALSE);
+  sent = run_chat (f, "openai", "gpt-4o-mini", NULL);
+  g_assert_no_error (sent->error);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -540,6 +787,10 @@ main (int    argc,
   ADD ("/engine/budget/over-once", test_budget_over_once);
   ADD ("/engine/budget/alerts", test_budget_alerts);
   ADD ("/engine/key-events", test_key_events_recorded);
+  ADD ("/engine/calls/in-flight", test_in_flight_row);
+  ADD ("/engine/calls/shutdown", test_shutdown_interrupts);
+  ADD ("/engine/calls/dead-process", test_dead_calls_interrupted);
+  ADD ("/engine/calls/unrecorded-not-sent", test_unrecorded_not_sent);
 
   return g_test_run ();
 }

@@ -369,6 +369,41 @@ test_totals (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 3);
 }
 
+/* A call cut off when its process died (kill -9, a crash, quitting
+ * mid-answer) is counted as interrupted, and the figures that hold Byok's
+ * estimate of it are marked "≈". */
+static void
+test_interrupted (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  ByokUsageStore *store = byok_engine_get_usage_store (fixture->engine);
+  g_autoptr(GError) error = NULL;
+  ByokUsageRecord sent = {
+    .provider = (char *) "openai", .model = (char *) "gpt-4o", .input_tokens = 4000,
+    .price_known = TRUE, .cost_usd = 0.01, .ttft_us = -1, .attempt = 1, .estimated = TRUE,
+  };
+  ByokUsageBreakdown *breakdown;
+
+  byok_usage_page_set_engine (fixture->page, fixture->engine);
+  record_today (fixture);
+  g_assert_cmpint (byok_usage_store_begin_call (store, &sent, "gone-process", &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (byok_usage_store_interrupt_calls (store, "gone-process", &error), ==, 1);
+  g_assert_no_error (error);
+  wait_idle (fixture->page);
+
+  g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Today")), ==, "≈$0.09");
+  g_assert_cmpstr (byok_summary_card_get_detail (card (fixture->page, "Today")), ==,
+                   "6 calls · 1 failed · 1 interrupted\n1 call with unknown price");
+
+  breakdown = BYOK_USAGE_BREAKDOWN (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_USAGE_BREAKDOWN));
+  /* gpt-4o: its two calls and the interrupted one. */
+  g_assert_true (has_visible_label (GTK_WIDGET (breakdown), "≈$0.06"));
+  g_assert_true (has_visible_label (GTK_WIDGET (breakdown), "≈19k"));
+  /* Haiku had none: no mark. */
+  g_assert_true (has_visible_label (GTK_WIDGET (breakdown), "$0.03"));
+}
+
 /* The what-if row of @model: its cost label's text. */
 static const char *
 what_if_cost (ByokUsagePage *page,
@@ -984,6 +1019,17 @@ demo (void)
             }
         }
     }
+  /* And one call cut off today when byok-cli was killed mid-answer. */
+  {
+    ByokUsageStore *store = byok_engine_get_usage_store (fixture.engine);
+    ByokUsageRecord sent = {
+      .provider = (char *) "anthropic", .model = (char *) "claude-sonnet-4-5-20250929", .input_tokens = 12000,
+      .price_known = TRUE, .cost_usd = 0.036, .ttft_us = -1, .attempt = 1, .estimated = TRUE,
+    };
+
+    byok_usage_store_begin_call (store, &sent, "killed-demo-process", NULL);
+    byok_usage_store_interrupt_calls (store, "killed-demo-process", NULL);
+  }
   byok_usage_store_set_budget (byok_engine_get_usage_store (fixture.engine), "all", 40, FALSE, NULL);
   byok_usage_page_set_engine (fixture.page, fixture.engine);
   wait_idle (fixture.page);
@@ -1047,6 +1093,7 @@ main (int argc, char **argv)
     }
 
   g_test_add ("/usage-page/totals", Fixture, NULL, fixture_setup, test_totals, fixture_teardown);
+  g_test_add ("/usage-page/interrupted", Fixture, NULL, fixture_setup, test_interrupted, fixture_teardown);
   g_test_add ("/usage-page/edit-price", Fixture, NULL, fixture_setup, test_edit_price, fixture_teardown);
   g_test_add ("/usage-page/budget-alert", Fixture, NULL, fixture_setup, test_budget_alert, fixture_teardown);
   g_test_add ("/usage-page/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);

@@ -133,6 +133,41 @@ random_call (Fixture *fixture,
   r.ttft_us = -1;
   r.attempt = 1;
 
+  /* Now and then the way the engine writes a call: in flight when it is
+   * sent, then ended, interrupted (its process died), or still in flight
+   * (in no sum). */
+  if (g_rand_int_range (rand, 0, 12) == 0)
+    {
+      static guint n_owners;
+      g_autofree char *owner = g_strdup_printf ("owner-%u", n_owners++);
+      ByokUsageRecord sent = r;
+      int fate = g_rand_int_range (rand, 0, 3);
+      gint64 id;
+
+      sent.output_tokens = 0;
+      sent.cached_input_tokens = sent.cache_write_tokens = sent.reasoning_tokens = 0;
+      sent.cache_savings_usd = 0;
+      sent.latency_us = 0;
+      sent.estimated = TRUE;
+      id = byok_usage_store_begin_call (fixture->store, &sent, owner, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (id, >, 0);
+      if (fate == 0)
+        {
+          g_assert_true (byok_usage_store_finish_call (fixture->store, id, &r, &error));
+          g_assert_no_error (error);
+          g_ptr_array_add (fixture->calls, byok_usage_record_copy (&r));
+        }
+      else if (fate == 1)
+        {
+          g_assert_cmpuint (byok_usage_store_interrupt_calls (fixture->store, owner, &error), ==, 1);
+          g_assert_no_error (error);
+          sent.status = (char *) BYOK_USAGE_STATUS_INTERRUPTED;
+          g_ptr_array_add (fixture->calls, byok_usage_record_copy (&sent));
+        }
+      return;
+    }
+
   g_assert_cmpint (byok_usage_store_record (fixture->store, &r, &error), >, 0);
   g_assert_no_error (error);
   g_ptr_array_add (fixture->calls, byok_usage_record_copy (&r));
@@ -186,6 +221,24 @@ random_calls (Fixture *fixture,
     }
 }
 
+/* The calls as the table has them now, those in flight left out (they
+ * are in no report). */
+static void
+remember_rows (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = byok_usage_store_list_recent (fixture->store, G_MAXINT, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    {
+      ByokUsageRecord *row = g_ptr_array_index (all, i);
+
+      if (g_strcmp0 (row->status, BYOK_USAGE_STATUS_IN_FLIGHT) != 0)
+        g_ptr_array_add (fixture->calls, byok_usage_record_copy (row));
+    }
+}
+
 /* ---------------------------------------------------------------------- */
 /* What a report must say, computed from the calls made                   */
 
@@ -216,9 +269,11 @@ expected_add (Expected              *e,
 {
   ByokUsageTotals *t = &e->totals;
   gboolean ok = g_strcmp0 (r->status, "ok") == 0;
+  gboolean interrupted = g_strcmp0 (r->status, BYOK_USAGE_STATUS_INTERRUPTED) == 0;
 
   t->calls++;
-  t->errors += ok ? 0 : 1;
+  t->errors += ok || interrupted ? 0 : 1;
+  t->interrupted += interrupted ? 1 : 0;
   t->input_tokens += r->input_tokens;
   t->output_tokens += r->output_tokens;
   t->cached_input_tokens += r->cached_input_tokens;
@@ -300,6 +355,7 @@ check_totals (const ByokUsageTotals *t,
   g_test_message ("checking %s", what);
   g_assert_cmpuint (t->calls, ==, e->totals.calls);
   g_assert_cmpuint (t->errors, ==, e->totals.errors);
+  g_assert_cmpuint (t->interrupted, ==, e->totals.interrupted);
   g_assert_cmpuint (t->input_tokens, ==, e->totals.input_tokens);
   g_assert_cmpuint (t->output_tokens, ==, e->totals.output_tokens);
   g_assert_cmpuint (t->cached_input_tokens, ==, e->totals.cached_input_tokens);
@@ -435,16 +491,19 @@ static const char rollup_sql[] =
   "SELECT day, provider, model, calls, errors, input_tokens, output_tokens, "
   "cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_usd, "
   "unknown_price_calls, cache_savings_usd, max_input_tokens, first_time, last_time, "
-  "latencies FROM usage_daily ORDER BY day, provider, model";
+  "latencies, interrupted FROM usage_daily ORDER BY day, provider, model";
 
 static const char rows_sql[] =
-  "SELECT byok_local_day (time) AS d, provider, model, count(*), sum (status <> 'ok'), "
+  "SELECT byok_local_day (time) AS d, provider, model, count(*), "
+  "sum (status NOT IN ('ok', 'interrupted')), "
   "sum (input_tokens), sum (output_tokens), sum (cached_input_tokens), "
   "sum (cache_write_tokens), sum (reasoning_tokens), total (cost_usd), "
   "sum (cost_usd IS NULL), total (cache_savings_usd), max (input_tokens), "
   "min (time), max (time), "
-  "byok_latency_histogram (CASE WHEN status = 'ok' THEN latency_us END) "
-  "FROM usage GROUP BY d, provider, model ORDER BY d, provider, model";
+  "byok_latency_histogram (CASE WHEN status = 'ok' THEN latency_us END), "
+  "sum (status = 'interrupted') "
+  "FROM usage WHERE status <> 'in_flight' GROUP BY d, provider, model "
+  "ORDER BY d, provider, model";
 
 /* Returns the number of cells. */
 static guint
@@ -466,7 +525,7 @@ check_table (ByokDatabase *database)
   while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
     {
       g_assert_cmpint (sqlite3_step (cells), ==, SQLITE_ROW);
-      for (int col = 0; col < 17; col++)
+      for (int col = 0; col < 18; col++)
         {
           if (col == 10 || col == 12)
             check_double (sqlite3_column_double (cells, col), sqlite3_column_double (rows, col),
@@ -635,13 +694,7 @@ test_rollup_changed_rows (Fixture       *fixture,
 
   /* The calls as they are now. */
   g_ptr_array_set_size (fixture->calls, 0);
-  {
-    g_autoptr(GPtrArray) all = byok_usage_store_list_recent (fixture->store, G_MAXINT, &error);
-
-    g_assert_no_error (error);
-    for (guint i = 0; i < all->len; i++)
-      g_ptr_array_add (fixture->calls, byok_usage_record_copy (g_ptr_array_index (all, i)));
-  }
+  remember_rows (fixture);
 
   cells = check_report (fixture, from, to, BYOK_USAGE_BUCKET_DAY);
   g_assert_cmpuint (cells, <, all_cells);
@@ -708,7 +761,7 @@ test_rollup_migration (Fixture       *fixture,
 
   /* Back to schema 3 as an older Byok left it: no rollup, no triggers,
    * no attachments column (schema 5), no reasoning effort nor price
-   * history (schema 6). */
+   * history (schema 7), no calls in flight (schema 8). */
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->database);
   g_assert_cmpint (sqlite3_open (fixture->path, &raw), ==, SQLITE_OK);
@@ -716,12 +769,16 @@ test_rollup_migration (Fixture       *fixture,
                                  "DROP TRIGGER usage_daily_insert;"
                                  "DROP TRIGGER usage_daily_update;"
                                  "DROP TRIGGER usage_daily_delete;"
+                                 "DROP TRIGGER usage_daily_finish;"
                                  "DROP TABLE usage_daily;"
                                  "ALTER TABLE messages DROP COLUMN attachments;"
                                  "ALTER TABLE conversations DROP COLUMN reasoning_effort;"
                                  "DROP TABLE price_history;"
                                  "DROP TABLE price_data;"
                                  "DROP TABLE price_updates;"
+                                 "DROP INDEX usage_in_flight;"
+                                 "ALTER TABLE usage DROP COLUMN owner;"
+                                 "ALTER TABLE usage DROP COLUMN estimated;"
                                  "PRAGMA user_version = 3;",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   /* More calls written by the older Byok. */
@@ -885,12 +942,7 @@ test_rollup_sigkill (Fixture       *fixture,
   g_assert_cmpuint (check_table (fixture->database), >, 100);
 
   /* The reports agree with the rows. */
-  {
-    g_autoptr(GPtrArray) all = byok_usage_store_list_recent (fixture->store, G_MAXINT, NULL);
-
-    for (guint i = 0; i < all->len; i++)
-      g_ptr_array_add (fixture->calls, byok_usage_record_copy (g_ptr_array_index (all, i)));
-  }
+  remember_rows (fixture);
   g_assert_cmpuint (check_report (fixture, local_us (2024, 3, 1, 0, 0, 0), local_us (2024, 5, 1, 0, 0, 0),
                                   BYOK_USAGE_BUCKET_DAY), >, 0);
 }

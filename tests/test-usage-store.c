@@ -882,12 +882,13 @@ test_usage_export_csv (Fixture       *fixture,
   const char *header =
     "id,time,time_utc,provider,model,conversation_id,input_tokens,output_tokens,"
     "cached_input_tokens,cache_write_tokens,reasoning_tokens,cost_usd,price_known,"
-    "cache_savings_usd,latency_us,ttft_us,status,http_status,is_retry,is_fallback,attempt\r\n";
+    "cache_savings_usd,latency_us,ttft_us,status,http_status,is_retry,is_fallback,attempt,"
+    "estimated\r\n";
   const char *row_a =
     "1,1709294400000000,2024-03-01T12:00:00Z,openai,\"odd,\"\"model\"\"\nx\",,10,2,0,0,0,"
-    "0.5,1,0,1500,700,ok,200,0,0,1\r\n";
+    "0.5,1,0,1500,700,ok,200,0,0,1,0\r\n";
   const char *row_b =
-    "2,1709294401000000,2024-03-01T12:00:01Z,anthropic,claude,,0,0,0,0,0,,0,0,3000,,AUTH,401,1,1,2\r\n";
+    "2,1709294401000000,2024-03-01T12:00:01Z,anthropic,claude,,0,0,0,0,0,,0,0,3000,,AUTH,401,1,1,2,0\r\n";
   g_autofree char *expected = g_strconcat (header, row_a, row_b, NULL);
   g_autofree char *expected_first = g_strconcat (header, row_a, NULL);
 
@@ -923,7 +924,7 @@ test_usage_export_json (Fixture       *fixture,
   g_assert_cmpuint (json_array_get_length (array), ==, 2);
 
   a = json_array_get_object_element (array, 0);
-  g_assert_cmpuint (json_object_get_size (a), ==, 21);
+  g_assert_cmpuint (json_object_get_size (a), ==, 22);
   g_assert_cmpint (json_object_get_int_member (a, "id"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (a, "time"), ==, 1709294400000000);
   g_assert_cmpstr (json_object_get_string_member (a, "time_utc"), ==, "2024-03-01T12:00:00Z");
@@ -941,9 +942,10 @@ test_usage_export_json (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (a, "http_status"), ==, 200);
   g_assert_false (json_object_get_boolean_member (a, "is_retry"));
   g_assert_cmpint (json_object_get_int_member (a, "attempt"), ==, 1);
+  g_assert_false (json_object_get_boolean_member (a, "estimated"));
 
   b = json_array_get_object_element (array, 1);
-  g_assert_cmpuint (json_object_get_size (b), ==, 21);
+  g_assert_cmpuint (json_object_get_size (b), ==, 22);
   g_assert_true (json_object_get_null_member (b, "cost_usd"));
   g_assert_false (json_object_get_boolean_member (b, "price_known"));
   g_assert_true (json_object_get_null_member (b, "ttft_us"));
@@ -1016,6 +1018,94 @@ test_usage_async (Fixture       *fixture,
   expected = export_to_string (fixture->store, 0, G_MAXINT64, BYOK_USAGE_EXPORT_CSV);
   g_assert_cmpstr (written, ==, expected);
   g_assert_nonnull (strstr (written, "deepseek-chat"));
+}
+
+/* A call is written when it is sent, in flight: in no report, spend or
+ * export until it ends; one whose process died becomes interrupted, counted
+ * apart from errors, its estimate marked in the export. */
+static void
+test_usage_calls_in_flight (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokUsageReport) before = NULL;
+  g_autoptr(ByokUsageReport) after = NULL;
+  g_auto(GStrv) owners = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *json = NULL;
+  gint64 now = g_get_real_time ();
+  gint64 from = now - (gint64) 3600 * SEC, to = now + (gint64) 3600 * SEC;
+  g_autoptr(GDateTime) local = g_date_time_new_now_local ();
+  ByokUsageRecord sent = {
+    .time_us = now, .provider = (char *) "openai", .model = (char *) "gpt-4o-mini",
+    .input_tokens = 1500, .price_known = TRUE, .cost_usd = 0.000225, .ttft_us = -1,
+    .attempt = 1, .estimated = TRUE,
+  };
+  ByokUsageRecord ended = {
+    .time_us = now, .provider = (char *) "openai", .model = (char *) "gpt-4o-mini",
+    .input_tokens = 1432, .output_tokens = 80, .price_known = TRUE, .cost_usd = 0.000263,
+    .latency_us = 900 * MS, .ttft_us = 200 * MS, .status = (char *) "ok", .http_status = 200,
+    .attempt = 1,
+  };
+  gint64 first, second;
+  guint changed = 0;
+
+  g_signal_connect (fixture->store, "changed", G_CALLBACK (count_signal), &changed);
+  first = byok_usage_store_begin_call (fixture->store, &sent, "process-a", &error);
+  g_assert_no_error (error);
+  second = byok_usage_store_begin_call (fixture->store, &sent, "process-b", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (second, >, first);
+  g_assert_cmpuint (changed, ==, 0);
+
+  /* In flight: nowhere yet. */
+  before = byok_usage_store_report (fixture->store, from, to, BYOK_USAGE_BUCKET_DAY, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (before->totals.calls, ==, 0);
+  g_assert_cmpfloat (byok_usage_store_month_spend (fixture->store, NULL, g_date_time_get_year (local),
+                                                   g_date_time_get_month (local), &error), ==, 0);
+  csv = export_to_string (fixture->store, from, to, BYOK_USAGE_EXPORT_CSV);
+  g_assert_null (strstr (csv, "in_flight"));
+  g_clear_pointer (&csv, g_free);
+  owners = byok_usage_store_list_call_owners (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (owners), ==, 2);
+  g_assert_true (g_strv_contains ((const char * const *) owners, "process-a"));
+
+  /* One ends; the other's process is gone. */
+  g_assert_true (byok_usage_store_finish_call (fixture->store, first, &ended, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (byok_usage_store_interrupt_calls (fixture->store, "process-b", &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpuint (byok_usage_store_interrupt_calls (fixture->store, "process-b", &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed, ==, 2);
+
+  after = byok_usage_store_report (fixture->store, from, to, BYOK_USAGE_BUCKET_DAY, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->totals.calls, ==, 2);
+  g_assert_cmpuint (after->totals.errors, ==, 0);
+  g_assert_cmpuint (after->totals.interrupted, ==, 1);
+  g_assert_cmpuint (after->totals.input_tokens, ==, 1432 + 1500);
+  g_assert_cmpfloat_with_epsilon (after->totals.cost_usd, 0.000263 + 0.000225, 1e-12);
+  /* The interrupted call has no latency: percentiles are of "ok" calls. */
+  g_assert_cmpint (after->totals.latency_p50_us, ==, 900 * MS);
+  g_assert_cmpfloat_with_epsilon (byok_usage_store_month_spend (fixture->store, NULL,
+                                                                g_date_time_get_year (local),
+                                                                g_date_time_get_month (local), &error),
+                                  0.000263 + 0.000225, 1e-12);
+
+  csv = export_to_string (fixture->store, from, to, BYOK_USAGE_EXPORT_CSV);
+  g_test_message ("%s", csv);
+  g_assert_nonnull (strstr (csv, ",ok,200,0,0,1,0\r\n"));
+  g_assert_nonnull (strstr (csv, ",interrupted,,0,0,1,1\r\n"));
+  json = export_to_string (fixture->store, from, to, BYOK_USAGE_EXPORT_JSON);
+  g_assert_nonnull (strstr (json, "\"status\":\"interrupted\""));
+  g_assert_nonnull (strstr (json, "\"estimated\":true"));
+
+  g_clear_pointer (&owners, g_strfreev);
+  owners = byok_usage_store_list_call_owners (fixture->store, &error);
+  g_assert_cmpuint (g_strv_length (owners), ==, 0);
 }
 
 /* An export holds what every call cost: only its owner may read it,
@@ -1263,6 +1353,7 @@ main (int argc, char **argv)
 
   ADD ("/usage/record", test_usage_record);
   ADD ("/usage/export-modes", test_usage_export_modes);
+  ADD ("/usage/calls-in-flight", test_usage_calls_in_flight);
   ADD ("/usage/report", test_usage_report);
   ADD ("/usage/percentiles", test_usage_percentiles);
   ADD ("/usage/periods", test_usage_periods);

@@ -502,6 +502,13 @@ print_json (ByokEngine     *engine,
 
 /* ---- the command ---------------------------------------------------------- */
 
+/* After a STORAGE error: nothing was sent; how to send anyway. */
+static void
+print_no_record_hint (void)
+{
+  g_printerr (_("byok-cli: nothing was sent. To send it without recording it, pass --no-record.\n"));
+}
+
 static char *
 read_stdin (void)
 {
@@ -663,6 +670,7 @@ byok_cli_chat (int    argc,
   gboolean json = FALSE;
   gboolean over_budget = FALSE;
   gboolean allow_http = FALSE;
+  gboolean no_record = FALSE;
   const GOptionEntry entries[] = {
     { "provider", 'p', 0, G_OPTION_ARG_STRING, &provider_arg,
       N_("The provider (see “byok-cli providers”)"), N_("PROVIDER") },
@@ -689,6 +697,9 @@ byok_cli_chat (int    argc,
     { "over-budget", 0, 0, G_OPTION_ARG_NONE, &over_budget,
       N_("Send this one call even if a monthly budget with a hard stop is used up "
          "(confirms once, for this call and its fallbacks; the budget stays as it is)"), NULL },
+    { "no-record", 0, 0, G_OPTION_ARG_NONE, &no_record,
+      N_("Send the call without writing it to the usage database (it will be in no report "
+         "or budget); also when the database cannot be written"), NULL },
     { NULL }
   };
   g_autoptr(ByokEngine) engine = NULL;
@@ -756,8 +767,21 @@ byok_cli_chat (int    argc,
     return byok_cli_usage_error ("chat", _("the prompt is not valid UTF-8"));
 
   engine = byok_cli_open_engine (&error);
+  if (engine == NULL && no_record && g_error_matches (error, BYOK_ERROR, BYOK_ERROR_STORAGE))
+    {
+      g_printerr (_("byok-cli: %s\nbyok-cli: --no-record: sending without the database, so without "
+                    "your prices, budgets, custom providers and provider settings.\n"), error->message);
+      g_clear_error (&error);
+      engine = byok_engine_new (":memory:", &error);
+    }
   if (engine == NULL)
-    return byok_cli_fail (error);
+    {
+      byok_cli_fail (error);
+      if (g_error_matches (error, BYOK_ERROR, BYOK_ERROR_STORAGE))
+        print_no_record_hint ();
+      return BYOK_CLI_EXIT_FAILED;
+    }
+  byok_engine_set_record_calls (engine, !no_record);
 
   /* Unknown providers and models are usage errors: nothing was sent. */
   if (provider_arg != NULL)
@@ -831,6 +855,8 @@ byok_cli_chat (int    argc,
   if (result->error != NULL)
     {
       byok_cli_fail (result->error);
+      if (g_error_matches (result->error, BYOK_ERROR, BYOK_ERROR_STORAGE))
+        print_no_record_hint ();
       if (g_error_matches (result->error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
         return EXIT_INTERRUPTED;
       return BYOK_CLI_EXIT_FAILED;

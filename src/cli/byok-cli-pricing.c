@@ -44,6 +44,13 @@ byok_cli_usage_context_open (GError **error)
   if (context->database == NULL)
     return NULL;
   context->store = byok_usage_store_new (context->database);
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    /* A byok-cli that was killed mid-answer left its call in flight. */
+    if (byok_usage_store_interrupt_dead_calls (context->store, &local_error) == 0 && local_error != NULL)
+      g_warning ("Could not look for interrupted calls: %s", local_error->message);
+  }
   context->catalog = byok_catalog_new_default ();
   context->pricing = byok_pricing_new (context->catalog);
   if (!byok_price_overrides_load (context->store, context->pricing, error))

@@ -59,6 +59,21 @@ format_percent (double ratio)
   return g_strdup_printf ("%s%%", buf);
 }
 
+/* "≈1,200" when @t holds interrupted calls, whose tokens and cost are
+ * Byok's estimate; takes @text. */
+static char *
+mark_estimate (const ByokUsageTotals *t,
+               char                  *text)
+{
+  char *marked;
+
+  if (t->interrupted == 0)
+    return text;
+  marked = g_strconcat ("≈", text, NULL);
+  g_free (text);
+  return marked;
+}
+
 /* A group's cost: "unknown" when no call of it had a price. */
 static char *
 format_group_cost (const ByokUsageTotals *totals)
@@ -85,6 +100,8 @@ add_totals_members (JsonBuilder           *builder,
   json_builder_add_int_value (builder, (gint64) t->calls);
   json_builder_set_member_name (builder, "errors");
   json_builder_add_int_value (builder, (gint64) t->errors);
+  json_builder_set_member_name (builder, "interrupted");
+  json_builder_add_int_value (builder, (gint64) t->interrupted);
   json_builder_set_member_name (builder, "input_tokens");
   json_builder_add_int_value (builder, (gint64) t->input_tokens);
   json_builder_set_member_name (builder, "output_tokens");
@@ -235,7 +252,7 @@ print_csv (ByokUsageReport *report,
     g_string_append (out, "provider");
   g_string_append (out, ",calls,errors,input_tokens,output_tokens,cached_input_tokens,"
                         "cache_write_tokens,reasoning_tokens,cost_usd,unknown_price_calls,"
-                        "cache_savings_usd,error_rate,latency_p50_ms\r\n");
+                        "cache_savings_usd,error_rate,latency_p50_ms,interrupted\r\n");
 
   for (guint i = 0; i < groups->len; i++)
     {
@@ -267,7 +284,7 @@ print_csv (ByokUsageReport *report,
       g_string_append_c (out, ',');
       if (t->latency_p50_us >= 0)
         csv_double (out, t->latency_p50_us / 1000.0, "%.1f");
-      g_string_append (out, "\r\n");
+      g_string_append_printf (out, ",%" G_GUINT64_FORMAT "\r\n", t->interrupted);
     }
 
   fwrite (out->str, 1, out->len, stdout);
@@ -286,7 +303,11 @@ print_totals_line (ByokUsageReport *report,
   g_autofree char *unknown = format_count (t->unknown_price_calls);
   GString *line = g_string_new (NULL);
 
-  g_string_append_printf (line, "%s: %s", label, cost);
+  if (t->interrupted > 0)
+    /* Translators: an amount that includes Byok's estimates ("≈$0.0012") */
+    g_string_append_printf (line, _("%s: ≈%s"), label, cost);
+  else
+    g_string_append_printf (line, "%s: %s", label, cost);
   g_string_append (line, " · ");
   g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%s call", "%s calls",
                                              (gulong) t->calls), calls);
@@ -294,6 +315,16 @@ print_totals_line (ByokUsageReport *report,
     {
       g_string_append (line, " · ");
       g_string_append_printf (line, _("%s failed"), errors);
+    }
+  if (t->interrupted > 0)
+    {
+      g_autofree char *interrupted = format_count (t->interrupted);
+
+      g_string_append (line, " · ");
+      /* Translators: calls whose process was killed or quit mid-answer
+       * ("1 interrupted, estimated"): their tokens and cost are Byok's
+       * estimate */
+      g_string_append_printf (line, _("%s interrupted, estimated"), interrupted);
     }
   if (t->unknown_price_calls > 0)
     {
@@ -341,10 +372,10 @@ print_table (ByokUsageReport *report,
       ByokUsageGroup *group = g_ptr_array_index (groups, i);
       const ByokUsageTotals *t = &group->totals;
       g_autofree char *calls = format_count (t->calls);
-      g_autofree char *input = format_count (t->input_tokens);
-      g_autofree char *output = format_count (t->output_tokens);
+      g_autofree char *input = mark_estimate (t, format_count (t->input_tokens));
+      g_autofree char *output = mark_estimate (t, format_count (t->output_tokens));
       g_autofree char *cached = format_count (t->cached_input_tokens);
-      g_autofree char *cost = format_group_cost (t);
+      g_autofree char *cost = mark_estimate (t, format_group_cost (t));
       g_autofree char *latency = format_latency (t->latency_p50_us);
       g_autofree char *errors = format_percent (t->error_rate);
       g_autofree char *unpriced = format_count (t->unknown_price_calls);
@@ -361,6 +392,9 @@ print_table (ByokUsageReport *report,
     {
       printf ("\n");
       byok_cli_table_print (table, stdout);
+      if (report->totals.interrupted > 0)
+        printf ("%s\n", _("≈ includes Byok's estimate of interrupted calls: their process was killed "
+                          "or quit before they ended, and the provider may bill them."));
     }
 }
 

@@ -931,6 +931,10 @@ typedef struct {
 
   GSource           *wait_timer;
   GSource           *wait_cancel;
+
+  const ByokChatHooks *hooks;        /* nullable; the caller's */
+  gpointer           hooks_data;
+  gboolean           attempt_sent;   /* the current attempt's request went out */
 } ChatCall;
 
 static void
@@ -1139,6 +1143,10 @@ chat_end_attempt (GTask  *task,
   attempt->usage = call->result->usage;
   attempt->error = error != NULL ? g_error_copy (error) : NULL;
   byok_chat_result_add_attempt (call->result, attempt);
+  if (call->hooks != NULL && call->hooks->attempt_ended != NULL)
+    call->hooks->attempt_ended (attempt, call->result->attempts->len - 1, call->attempt_sent,
+                                call->hooks_data);
+  call->attempt_sent = FALSE;
 
   g_clear_pointer (&call->dstream, byok_dialect_stream_free);
   g_clear_pointer (&call->sse, byok_sse_free);
@@ -1357,6 +1365,17 @@ chat_send_attempt (GTask *task)
   byok_chat_result_clear_output (call->result);
   byok_chat_result_set_provider (call->result, target->provider_id, target->model);
 
+  /* The last word before anything goes out (the engine records the call
+   * here, and refuses to send one it cannot record). */
+  if (call->hooks != NULL && call->hooks->attempt_started != NULL &&
+      !call->hooks->attempt_started (call->attempt, call->result->attempts->len, call->hooks_data, &error))
+    {
+      g_clear_pointer (&call->ex, exchange_unref);
+      chat_end_attempt (task, error);
+      return;
+    }
+  call->attempt_sent = TRUE;
+
   if (stream)
     {
       Context context = { 0, };
@@ -1507,6 +1526,30 @@ byok_client_chat_async (ByokClient          *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
+  byok_client_chat_with_hooks_async (self, request, provider_id, model, fallbacks, NULL, NULL,
+                                     cancellable, callback, user_data);
+}
+
+/**
+ * byok_client_chat_with_hooks_async:
+ * @hooks: (nullable): called at the start and end of every attempt; must
+ *   stay valid, with @hooks_data, until the call has ended
+ *
+ * byok_client_chat_async() that tells @hooks of each attempt (see
+ * #ByokChatHooks). byok_client_chat_finish() ends it.
+ */
+void
+byok_client_chat_with_hooks_async (ByokClient          *self,
+                                   ByokChatRequest     *request,
+                                   const char          *provider_id,
+                                   const char          *model,
+                                   const char * const  *fallbacks,
+                                   const ByokChatHooks *hooks,
+                                   gpointer             hooks_data,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   ChatCall *call;
   Target *target;
@@ -1520,6 +1563,8 @@ byok_client_chat_async (ByokClient          *self,
   g_task_set_check_cancellable (task, FALSE);
 
   call = g_new0 (ChatCall, 1);
+  call->hooks = hooks;
+  call->hooks_data = hooks_data;
   call->client = g_object_ref (self);
   call->request = byok_chat_request_ref (request);
   call->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;

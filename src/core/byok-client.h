@@ -107,6 +107,32 @@ guint           byok_client_get_max_retry_wait_ms (ByokClient          *self);
 void            byok_client_set_max_retry_wait_ms (ByokClient          *self,
                                                    guint                wait_ms);
 
+/**
+ * ByokChatHooks:
+ * @attempt_started: called just before an attempt's request is sent, with
+ *   the attempt (provider, model, is_retry, is_fallback) and its 0-based
+ *   index among the call's attempts. Returning %FALSE with @error set
+ *   sends nothing: the attempt fails with @error, which ends the call
+ *   unless byok_error_is_retryable() or byok_error_allows_fallback() says
+ *   otherwise.
+ * @attempt_ended: called when an attempt has ended, with everything known
+ *   of it, before the next one starts and before the call's callback;
+ *   @sent: whether its request went out (@attempt_started accepted it).
+ *   It may note the usage row it recorded in @attempt->usage_id.
+ *   Attempts that failed before anything was sent (no key, a bad
+ *   configuration) end without starting.
+ */
+typedef struct {
+  gboolean (*attempt_started) (const ByokAttempt  *attempt,
+                               guint               index,
+                               gpointer            data,
+                               GError            **error);
+  void     (*attempt_ended)   (ByokAttempt        *attempt,
+                               guint               index,
+                               gboolean            sent,
+                               gpointer            data);
+} ByokChatHooks;
+
 /* Chat */
 gboolean        byok_client_parse_target          (ByokClient          *self,
                                                    const char          *target,
@@ -118,6 +144,16 @@ void            byok_client_chat_async            (ByokClient          *self,
                                                    const char          *provider_id,
                                                    const char          *model,
                                                    const char * const  *fallbacks,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+void            byok_client_chat_with_hooks_async (ByokClient        *self,
+                                                   ByokChatRequest     *request,
+                                                   const char          *provider_id,
+                                                   const char          *model,
+                                                   const char * const  *fallbacks,
+                                                   const ByokChatHooks *hooks,
+                                                   gpointer             hooks_data,
                                                    GCancellable        *cancellable,
                                                    GAsyncReadyCallback  callback,
                                                    gpointer             user_data);

@@ -245,7 +245,8 @@ static const MigrationOp migration_3[] = {
  * the day was changed or deleted, the sums are no longer trusted.
  * Triggers keep it in the same transaction as every write to usage;
  * the SQL functions are byok_usage_rollup_register()'s. The table is
- * created and filled together, once. */
+ * created and filled together, once (as schema 8 counts: calls in flight
+ * left out, interrupted ones not errors; a schema 3 file has neither). */
 static const MigrationOp migration_4[] = {
   { "usage_daily", NULL,
     "CREATE TABLE usage_daily ("
@@ -275,13 +276,13 @@ static const MigrationOp migration_4[] = {
     "  cost_usd, unknown_price_calls, cache_savings_usd, max_input_tokens,"
     "  latencies, first_time, last_time)"
     "  SELECT byok_local_day (time) AS d, provider, model, count(*),"
-    "  sum (status <> 'ok'), sum (input_tokens), sum (output_tokens),"
+    "  sum (status NOT IN ('ok', 'interrupted')), sum (input_tokens), sum (output_tokens),"
     "  sum (cached_input_tokens), sum (cache_write_tokens), sum (reasoning_tokens),"
     "  total (cost_usd), sum (cost_usd IS NULL), total (cache_savings_usd),"
     "  max (input_tokens),"
     "  byok_latency_histogram (CASE WHEN status = 'ok' THEN latency_us END),"
     "  min (time), max (time)"
-    "  FROM usage GROUP BY d, provider, model;" },
+    "  FROM usage WHERE status <> 'in_flight' GROUP BY d, provider, model;" },
   { NULL, NULL,
     "CREATE TRIGGER IF NOT EXISTS usage_daily_insert AFTER INSERT ON usage BEGIN"
     "  INSERT INTO usage_daily (day, provider, model, calls, errors, input_tokens,"
@@ -439,6 +440,104 @@ static const MigrationOp migration_7[] = {
   { NULL, },
 };
 
+/* The rollup takes a call as one more of its day (schema 8 and later). */
+#define ROLLUP_ADD_NEW \
+  "  INSERT INTO usage_daily (day, provider, model, calls, errors, interrupted," \
+  "    input_tokens, output_tokens, cached_input_tokens, cache_write_tokens," \
+  "    reasoning_tokens, cost_usd, unknown_price_calls, cache_savings_usd," \
+  "    max_input_tokens, latencies, first_time, last_time)" \
+  "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1," \
+  "    NEW.status NOT IN ('ok', 'interrupted'), NEW.status = 'interrupted'," \
+  "    NEW.input_tokens, NEW.output_tokens," \
+  "    NEW.cached_input_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens," \
+  "    coalesce (NEW.cost_usd, 0.0), NEW.cost_usd IS NULL, NEW.cache_savings_usd," \
+  "    NEW.input_tokens," \
+  "    byok_latency_add (NULL, CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END)," \
+  "    NEW.time, NEW.time)" \
+  "  ON CONFLICT (day, provider, model) DO UPDATE SET" \
+  "    calls = calls + 1," \
+  "    errors = errors + excluded.errors," \
+  "    interrupted = interrupted + excluded.interrupted," \
+  "    input_tokens = input_tokens + excluded.input_tokens," \
+  "    output_tokens = output_tokens + excluded.output_tokens," \
+  "    cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens," \
+  "    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens," \
+  "    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens," \
+  "    cost_usd = cost_usd + excluded.cost_usd," \
+  "    unknown_price_calls = unknown_price_calls + excluded.unknown_price_calls," \
+  "    cache_savings_usd = cache_savings_usd + excluded.cache_savings_usd," \
+  "    max_input_tokens = max (max_input_tokens, excluded.max_input_tokens)," \
+  "    latencies = byok_latency_add (latencies," \
+  "      CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END)," \
+  "    first_time = min (first_time, excluded.first_time)," \
+  "    last_time = max (last_time, excluded.last_time);"
+
+/* The cell that held a call changed or deleted is no longer trusted (as
+ * in schema 4). */
+#define ROLLUP_DIRTY_OLD \
+  "  UPDATE usage_daily SET dirty = 1" \
+  "  WHERE day BETWEEN byok_local_day (OLD.time - 259200000000)" \
+  "                AND byok_local_day (OLD.time + 259200000000)" \
+  "    AND provider = OLD.provider AND model = OLD.model" \
+  "    AND first_time <= OLD.time AND last_time >= OLD.time;"
+
+/* 8: a call is written when its request is sent, status 'in_flight',
+ * with Byok's estimate of its prompt (estimated = 1), marked with the
+ * lock id of the process that sends it (owner; byok-process-lock.h), and
+ * completed when it ends. A row still in flight whose process is gone
+ * becomes 'interrupted' and keeps its estimate. Rows in flight are in no
+ * sum: the rollup takes a call when it ends (usage_daily_finish), and
+ * counts interrupted calls apart from errors (interrupted). */
+static const MigrationOp migration_8[] = {
+  { "usage", "estimated",
+    "ALTER TABLE usage ADD COLUMN estimated INTEGER NOT NULL DEFAULT 0;" },
+  { "usage", "owner",
+    "ALTER TABLE usage ADD COLUMN owner TEXT;" },
+  /* Interrupted calls exist before this column only in a file whose
+   * rollup was filled again (steps run again): count them. */
+  { "usage_daily", "interrupted",
+    "ALTER TABLE usage_daily ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE usage_daily SET interrupted = i.n"
+    "  FROM (SELECT byok_local_day (time) AS d, provider, model, count(*) AS n"
+    "        FROM usage WHERE status = 'interrupted' GROUP BY d, provider, model) AS i"
+    "  WHERE usage_daily.day = i.d AND usage_daily.provider = i.provider"
+    "    AND usage_daily.model = i.model;" },
+  { NULL, NULL,
+    "CREATE INDEX IF NOT EXISTS usage_in_flight ON usage (owner)"
+    "  WHERE status = 'in_flight';"
+
+    "DROP TRIGGER IF EXISTS usage_daily_insert;"
+    "DROP TRIGGER IF EXISTS usage_daily_delete;"
+    "DROP TRIGGER IF EXISTS usage_daily_update;"
+    "DROP TRIGGER IF EXISTS usage_daily_finish;"
+
+    "CREATE TRIGGER usage_daily_insert AFTER INSERT ON usage"
+    "  WHEN NEW.status <> 'in_flight' BEGIN"
+    ROLLUP_ADD_NEW
+    "END;"
+
+    "CREATE TRIGGER usage_daily_delete AFTER DELETE ON usage"
+    "  WHEN OLD.status <> 'in_flight' BEGIN"
+    ROLLUP_DIRTY_OLD
+    "END;"
+
+    /* A call that was counted changes: as in schema 4. */
+    "CREATE TRIGGER usage_daily_update AFTER UPDATE OF time, provider, model,"
+    "  input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
+    "  reasoning_tokens, cost_usd, cache_savings_usd, latency_us, status ON usage"
+    "  WHEN OLD.status <> 'in_flight' BEGIN"
+    ROLLUP_DIRTY_OLD
+    ROLLUP_ADD_NEW
+    "END;"
+
+    /* A call in flight ends (or is found interrupted): it counts now. */
+    "CREATE TRIGGER usage_daily_finish AFTER UPDATE OF status ON usage"
+    "  WHEN OLD.status = 'in_flight' AND NEW.status <> 'in_flight' BEGIN"
+    ROLLUP_ADD_NEW
+    "END;" },
+  { NULL, },
+};
+
 static const MigrationOp * const migrations[] = {
   migration_1,
   migration_2,
@@ -447,6 +546,7 @@ static const MigrationOp * const migrations[] = {
   migration_5,
   migration_6,
   migration_7,
+  migration_8,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BYOK_DATABASE_SCHEMA_VERSION);
@@ -1006,6 +1106,28 @@ byok_database_open (const char  *path,
 
   g_debug ("Opened %s at schema %d", self->path, self->version);
   return g_steal_pointer (&self);
+}
+
+/**
+ * byok_database_dup_lock_dir:
+ *
+ * Where the processes that use this database keep their locks
+ * (byok-process-lock.h): `running/` beside the file.
+ *
+ * Returns: (transfer full) (nullable): the folder; %NULL for an in-memory
+ *   database, which no other process shares
+ */
+char *
+byok_database_dup_lock_dir (ByokDatabase *self)
+{
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (BYOK_IS_DATABASE (self), NULL);
+
+  if (g_strcmp0 (self->path, ":memory:") == 0)
+    return NULL;
+  dir = g_path_get_dirname (self->path);
+  return g_build_filename (dir, "running", NULL);
 }
 
 const char *

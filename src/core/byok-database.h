@@ -36,7 +36,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes: the number of migrations. */
-#define BYOK_DATABASE_SCHEMA_VERSION 7
+#define BYOK_DATABASE_SCHEMA_VERSION 8
 
 #define BYOK_TYPE_DATABASE (byok_database_get_type ())
 G_DECLARE_FINAL_TYPE (ByokDatabase, byok_database, BYOK, DATABASE, GObject)
@@ -47,6 +47,7 @@ ByokDatabase  *byok_database_open             (const char    *path,
                                                GError       **error);
 
 const char    *byok_database_get_path         (ByokDatabase  *self);
+char          *byok_database_dup_lock_dir     (ByokDatabase  *self);
 sqlite3       *byok_database_get_handle       (ByokDatabase  *self);
 int            byok_database_get_version      (ByokDatabase  *self);
 

@@ -4,10 +4,14 @@
 #include "config.h"
 
 #include <math.h>
+#include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "byok-engine.h"
 #include "byok-error.h"
 #include "byok-price-overrides.h"
+#include "byok-process-lock.h"
+#include "byok-router.h"
 
 struct _ByokEngine
 {
@@ -22,6 +26,13 @@ struct _ByokEngine
   ByokClient           *client;
 
   GHashTable           *over_budget_once;   /* scopes confirmed for one call */
+
+  /* Calls in flight: the usage row of each attempt is written when it is
+   * sent, marked with this process's lock (taken at the first call). */
+  gboolean              record_calls;
+  char                 *lock_dir;           /* NULL: an in-memory database */
+  ByokProcessLock      *lock;
+  GHashTable           *live;               /* ByokChatRequest* → EngineChat* */
 };
 
 G_DEFINE_FINAL_TYPE (ByokEngine, byok_engine, G_TYPE_OBJECT)
@@ -40,12 +51,19 @@ static guint signals[N_SIGNALS];
 
 /* ---- wiring -------------------------------------------------------------- */
 
+typedef struct _EngineChat EngineChat;
+
+static void count_output (ByokEngine      *self,
+                          ByokChatRequest *request,
+                          const char      *text);
+
 static void
 forward_delta (ByokClient      *client,
                ByokChatRequest *request,
                const char      *text,
                ByokEngine      *self)
 {
+  count_output (self, request, text);
   g_signal_emit (self, signals[DELTA], 0, request, text);
 }
 
@@ -55,6 +73,7 @@ forward_reasoning_delta (ByokClient      *client,
                          const char      *text,
                          ByokEngine      *self)
 {
+  count_output (self, request, text);
   g_signal_emit (self, signals[REASONING_DELTA], 0, request, text);
 }
 
@@ -260,17 +279,29 @@ byok_engine_cost_of_result (ByokEngine           *self,
 
 /* ---- chat ---------------------------------------------------------------- */
 
-typedef struct {
+struct _EngineChat {
+  ByokEngine      *engine;            /* unowned: the task holds it */
   ByokChatRequest *request;
   char            *provider_id;
   char            *model;
   gint64           conversation_id;
-} EngineChat;
+  gint64           prompt_estimate;   /* tokens, Byok's count */
+
+  /* The attempt being sent, while it is. */
+  ByokAttempt     *attempt;
+  guint            attempt_index;
+  gint64           attempt_start_us;  /* monotonic */
+  gint64           row_id;            /* its usage row, 0: none */
+  gint64           row_time_us;
+  gint64           output_estimate;   /* tokens of what arrived so far */
+  gboolean         closed;            /* byok_engine_shutdown() ended it */
+};
 
 static void
 engine_chat_free (EngineChat *chat)
 {
   g_clear_pointer (&chat->request, byok_chat_request_unref);
+  g_clear_pointer (&chat->attempt, byok_attempt_free);
   g_free (chat->provider_id);
   g_free (chat->model);
   g_free (chat);
@@ -308,51 +339,177 @@ check_budget (ByokEngine  *self,
 }
 
 static void
-record_attempts (ByokEngine     *self,
-                 EngineChat     *chat,
-                 ByokChatResult *result)
+count_output (ByokEngine      *self,
+              ByokChatRequest *request,
+              const char      *text)
 {
-  for (guint i = 0; i < result->attempts->len; i++)
-    {
-      ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
-      ByokUsageRecord record = { 0, };
-      g_autoptr(GError) error = NULL;
-      AttemptCost cost;
-      gint64 id;
+  EngineChat *chat = g_hash_table_lookup (self->live, request);
 
-      price_attempt (self, attempt, &cost);
-      record.time_us = attempt->started_us;
-      record.provider = attempt->provider_id;
-      record.model = attempt->model;
-      record.conversation_id = chat->conversation_id;
-      record.input_tokens = attempt->usage.input_tokens;
-      record.output_tokens = attempt->usage.output_tokens;
-      record.cached_input_tokens = attempt->usage.cached_input_tokens;
-      record.cache_write_tokens = attempt->usage.cache_write_tokens;
-      record.reasoning_tokens = attempt->usage.reasoning_tokens;
-      record.price_known = cost.price_known && cost.cost_known;
-      record.cost_usd = record.price_known ? cost.cost : 0;
-      record.cache_savings_usd = cost.savings;
-      record.latency_us = MAX (attempt->latency_us, 0);
-      record.ttft_us = attempt->ttft_us;
-      record.status = (char *) (attempt->error != NULL ? byok_error_get_class (attempt->error) : "ok");
-      record.http_status = (int) attempt->http_status;
-      record.is_retry = attempt->is_retry;
-      record.is_fallback = attempt->is_fallback;
-      record.attempt = (int) i + 1;
-
-      id = byok_usage_store_record (self->usage_store, &record, &error);
-      if (id <= 0)
-        {
-          g_warning ("Could not record the usage of a call to %s: %s", attempt->provider_id,
-                     error != NULL ? error->message : "?");
-          continue;
-        }
-      record.id = id;
-      attempt->usage_id = id;
-      g_signal_emit (self, signals[USAGE_RECORDED], 0, &record);
-    }
+  /* Per slice: a slice is about a token, so rounding each up errs little. */
+  if (chat != NULL && chat->row_id != 0)
+    chat->output_estimate += byok_estimate_tokens (text, -1);
 }
+
+/* The usage row of the attempt being sent, from Byok's own counts: the
+ * prompt's tokens, @output_tokens, their price (input and output rates;
+ * no cache), marked estimated. */
+static void
+estimate_record (ByokEngine      *self,
+                 EngineChat      *chat,
+                 const char      *status,
+                 gint64           output_tokens,
+                 ByokUsageRecord *record)
+{
+  double cost = 0;
+
+  memset (record, 0, sizeof *record);
+  record->time_us = chat->row_time_us;
+  record->provider = chat->attempt->provider_id;
+  record->model = chat->attempt->model;
+  record->conversation_id = chat->conversation_id;
+  record->input_tokens = chat->prompt_estimate;
+  record->output_tokens = output_tokens;
+  record->price_known = byok_pricing_cost (self->pricing, record->provider, record->model,
+                                           record->input_tokens, 0, 0, output_tokens, &cost) &&
+                        isfinite (cost);
+  record->cost_usd = record->price_known ? cost : 0;
+  record->ttft_us = -1;
+  record->status = (char *) status;
+  record->is_retry = chat->attempt->is_retry;
+  record->is_fallback = chat->attempt->is_fallback;
+  record->attempt = (int) chat->attempt_index + 1;
+  record->estimated = TRUE;
+}
+
+/* This process's lock, taken at its first call. */
+static const char *
+lock_id (ByokEngine  *self,
+         GError     **error)
+{
+  if (self->lock_dir == NULL)
+    return "memory";
+  if (self->lock == NULL)
+    self->lock = byok_process_lock_acquire (self->lock_dir, error);
+  return self->lock != NULL ? byok_process_lock_get_id (self->lock) : NULL;
+}
+
+/* ByokChatHooks: an attempt is about to be sent. Its row is written
+ * first; a call that cannot be recorded is not sent. */
+static gboolean
+engine_attempt_started (const ByokAttempt  *attempt,
+                        guint               index,
+                        gpointer            data,
+                        GError            **error)
+{
+  EngineChat *chat = data;
+  ByokEngine *self = chat->engine;
+  g_autoptr(GError) local_error = NULL;
+  ByokUsageRecord record;
+  const char *owner;
+
+  if (chat->closed)
+    {
+      g_set_error_literal (error, BYOK_ERROR, BYOK_ERROR_CANCELLED, _("Byok is closing."));
+      return FALSE;
+    }
+
+  g_clear_pointer (&chat->attempt, byok_attempt_free);
+  chat->attempt = byok_attempt_copy (attempt);
+  chat->attempt_index = index;
+  chat->attempt_start_us = g_get_monotonic_time ();
+  chat->row_id = 0;
+  chat->row_time_us = attempt->started_us;
+  chat->output_estimate = 0;
+  if (!self->record_calls)
+    return TRUE;
+
+  estimate_record (self, chat, BYOK_USAGE_STATUS_IN_FLIGHT, 0, &record);
+  owner = lock_id (self, &local_error);
+  if (owner != NULL)
+    chat->row_id = byok_usage_store_begin_call (self->usage_store, &record, owner, &local_error);
+  if (chat->row_id <= 0)
+    {
+      chat->row_id = 0;
+      if (owner == NULL)
+        /* Translators: %s says what failed and what to do */
+        g_set_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE,
+                     _("Not sent: Byok could not record the call. %s"), local_error->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ByokChatHooks: an attempt ended; its row is completed (or written, for
+ * one that failed before anything was sent). */
+static void
+engine_attempt_ended (ByokAttempt       *attempt,
+                      guint              index,
+                      gboolean           sent,
+                      gpointer           data)
+{
+  EngineChat *chat = data;
+  ByokEngine *self = chat->engine;
+  ByokUsageRecord record = { 0, };
+  g_autoptr(GError) error = NULL;
+  AttemptCost cost;
+  gint64 row_id = chat->row_id;
+  gboolean ok;
+
+  chat->row_id = 0;
+  g_clear_pointer (&chat->attempt, byok_attempt_free);
+  /* Closed: its row was completed then. Not sent for want of a row:
+   * there is nothing to write it to. */
+  if (chat->closed || !self->record_calls ||
+      (!sent && g_error_matches (attempt->error, BYOK_ERROR, BYOK_ERROR_STORAGE)))
+    return;
+
+  price_attempt (self, attempt, &cost);
+  record.time_us = row_id != 0 ? chat->row_time_us : attempt->started_us;
+  record.provider = attempt->provider_id;
+  record.model = attempt->model;
+  record.conversation_id = chat->conversation_id;
+  record.input_tokens = attempt->usage.input_tokens;
+  record.output_tokens = attempt->usage.output_tokens;
+  record.cached_input_tokens = attempt->usage.cached_input_tokens;
+  record.cache_write_tokens = attempt->usage.cache_write_tokens;
+  record.reasoning_tokens = attempt->usage.reasoning_tokens;
+  record.price_known = cost.price_known && cost.cost_known;
+  record.cost_usd = record.price_known ? cost.cost : 0;
+  record.cache_savings_usd = cost.savings;
+  record.latency_us = MAX (attempt->latency_us, 0);
+  record.ttft_us = attempt->ttft_us;
+  record.status = (char *) (attempt->error != NULL ? byok_error_get_class (attempt->error) : "ok");
+  record.http_status = (int) attempt->http_status;
+  record.is_retry = attempt->is_retry;
+  record.is_fallback = attempt->is_fallback;
+  record.attempt = (int) index + 1;
+
+  if (row_id != 0)
+    {
+      ok = byok_usage_store_finish_call (self->usage_store, row_id, &record, &error);
+      record.id = row_id;
+    }
+  else
+    {
+      record.id = byok_usage_store_record (self->usage_store, &record, &error);
+      ok = record.id > 0;
+    }
+  if (!ok)
+    {
+      g_warning ("Could not record the usage of a call to %s: %s", attempt->provider_id,
+                 error != NULL ? error->message : "?");
+      return;
+    }
+  attempt->usage_id = record.id;
+  g_signal_emit (self, signals[USAGE_RECORDED], 0, &record);
+}
+
+static const ByokChatHooks engine_hooks = {
+  engine_attempt_started,
+  engine_attempt_ended,
+};
 
 /* What is known of a key from its history: the result of its last check
  * ("ok", "AUTH", …), or NULL when it was never checked since it was set. */
@@ -428,12 +585,75 @@ engine_chat_done (GObject      *source,
   EngineChat *chat = g_task_get_task_data (task);
   ByokChatResult *result = byok_client_chat_finish (BYOK_CLIENT (source), async);
 
-  record_attempts (self, chat, result);
+  /* Before the task returns: the engine may go with it. */
+  if (g_hash_table_lookup (self->live, chat->request) == chat)
+    g_hash_table_remove (self->live, chat->request);
+  /* Every attempt was recorded as it ended. */
   note_key_outcomes (self, result);
   /* After the spending: tell of a threshold this call crossed. */
   check_budget (self, result->provider_id, NULL);
   g_task_return_pointer (task, result, (GDestroyNotify) byok_chat_result_unref);
 }
+
+/**
+ * byok_engine_shutdown:
+ *
+ * The process is about to end (the app quits) with calls perhaps still
+ * in flight: each one's usage row is completed now as interrupted, with
+ * Byok's estimates — the prompt, and the text that arrived — since the
+ * provider may bill it, and nothing more is recorded for them (their
+ * callers still cancel them). Releases this process's lock. Calls made
+ * afterwards work as before.
+ */
+void
+byok_engine_shutdown (ByokEngine *self)
+{
+  GHashTableIter iter;
+  EngineChat *chat;
+
+  g_return_if_fail (BYOK_IS_ENGINE (self));
+
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &chat))
+    {
+      g_autoptr(GError) error = NULL;
+      ByokUsageRecord record;
+
+      if (chat->closed)
+        continue;
+      chat->closed = TRUE;
+      if (chat->row_id == 0)
+        continue;
+      estimate_record (self, chat, BYOK_USAGE_STATUS_INTERRUPTED, chat->output_estimate, &record);
+      record.latency_us = g_get_monotonic_time () - chat->attempt_start_us;
+      if (!byok_usage_store_finish_call (self->usage_store, chat->row_id, &record, &error))
+        g_warning ("Could not record a call cut off by closing Byok: %s", error->message);
+      else
+        {
+          record.id = chat->row_id;
+          g_signal_emit (self, signals[USAGE_RECORDED], 0, &record);
+        }
+      chat->row_id = 0;
+    }
+  g_clear_pointer (&self->lock, byok_process_lock_release);
+}
+
+/**
+ * byok_engine_set_record_calls:
+ * @record: %FALSE to send calls without writing them to the usage
+ *   database (`byok-cli chat --no-record`)
+ *
+ * By default every attempt is written when it is sent, and one that
+ * cannot be written is not sent (BYOK_ERROR_STORAGE).
+ */
+void
+byok_engine_set_record_calls (ByokEngine *self,
+                              gboolean    record)
+{
+  g_return_if_fail (BYOK_IS_ENGINE (self));
+  self->record_calls = record;
+}
+
 
 /**
  * byok_engine_allow_over_budget_once:
@@ -510,10 +730,12 @@ byok_engine_chat_async (ByokEngine          *self,
   g_task_set_check_cancellable (task, FALSE);
 
   chat = g_new0 (EngineChat, 1);
+  chat->engine = self;
   chat->request = byok_chat_request_ref (request);
   chat->provider_id = g_strdup (provider_id);
   chat->model = g_strdup (model != NULL ? model : request->model);
   chat->conversation_id = conversation_id;
+  chat->prompt_estimate = byok_estimate_request_tokens (request);
   g_task_set_task_data (task, chat, (GDestroyNotify) engine_chat_free);
 
   confirmed = take_over_budget_once (self, provider_id);
@@ -553,9 +775,10 @@ byok_engine_chat_async (ByokEngine          *self,
     }
   g_ptr_array_add (allowed, NULL);
 
-  byok_client_chat_async (self->client, request, provider_id, chat->model,
-                          (const char * const *) allowed->pdata, cancellable,
-                          engine_chat_done, g_steal_pointer (&task));
+  g_hash_table_replace (self->live, chat->request, chat);
+  byok_client_chat_with_hooks_async (self->client, request, provider_id, chat->model,
+                                     (const char * const *) allowed->pdata, &engine_hooks, chat,
+                                     cancellable, engine_chat_done, g_steal_pointer (&task));
 }
 
 /**
@@ -597,6 +820,8 @@ byok_engine_dispose (GObject *object)
 {
   ByokEngine *self = BYOK_ENGINE (object);
 
+  if (self->live != NULL)
+    byok_engine_shutdown (self);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   if (self->catalog != NULL)
@@ -620,6 +845,8 @@ byok_engine_finalize (GObject *object)
   ByokEngine *self = BYOK_ENGINE (object);
 
   g_clear_pointer (&self->over_budget_once, g_hash_table_unref);
+  g_clear_pointer (&self->live, g_hash_table_unref);
+  g_clear_pointer (&self->lock_dir, g_free);
 
   G_OBJECT_CLASS (byok_engine_parent_class)->finalize (object);
 }
@@ -698,6 +925,8 @@ static void
 byok_engine_init (ByokEngine *self)
 {
   self->over_budget_once = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->live = g_hash_table_new (NULL, NULL);
+  self->record_calls = TRUE;
 }
 
 /**
@@ -723,6 +952,7 @@ byok_engine_new (const char  *db_path,
   if (self->database == NULL)
     return NULL;
   self->usage_store = byok_usage_store_new (self->database);
+  self->lock_dir = byok_database_dup_lock_dir (self->database);
 
   self->catalog = byok_catalog_new_default ();
   self->key_store = byok_key_store_new ();
@@ -737,6 +967,11 @@ byok_engine_new (const char  *db_path,
   if (!byok_price_overrides_load (self->usage_store, self->pricing, &local_error))
     {
       g_warning ("Could not load your prices: %s", local_error->message);
+      g_clear_error (&local_error);
+    }
+  if (byok_usage_store_interrupt_dead_calls (self->usage_store, &local_error) == 0 && local_error != NULL)
+    {
+      g_warning ("Could not look for interrupted calls: %s", local_error->message);
       g_clear_error (&local_error);
     }
 

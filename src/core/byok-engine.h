@@ -16,8 +16,15 @@
  *      "retrying" signals are re-emitted by the engine, so a view connects
  *      once;
  *   3. every attempt — successes and failures, retries and fallbacks — is
- *      one usage row, priced at the price in force (an unknown price is
- *      recorded as unknown, never as $0), with its cache savings;
+ *      one usage row, written when its request is sent (status in_flight,
+ *      with Byok's estimate of the prompt) and completed when it ends,
+ *      priced at the price in force (an unknown price is recorded as
+ *      unknown, never as $0), with its cache savings; an attempt whose row
+ *      cannot be written is not sent (BYOK_ERROR_STORAGE), unless
+ *      byok_engine_set_record_calls() turned recording off. Rows left in
+ *      flight by a Byok that died become interrupted when an engine
+ *      starts (byok-process-lock.h tells a dead process from a live one);
+ *      byok_engine_shutdown() ends this process's calls that way;
  *   4. the budgets are checked again; a crossed 50/80/100 % threshold is
  *      reported once through "budget-alert";
  *   5. what the call said of the key it used (answered: it works; AUTH:
@@ -57,6 +64,10 @@ ByokClient           *byok_engine_get_client           (ByokEngine          *sel
 
 gboolean              byok_engine_reload_prices        (ByokEngine          *self,
                                                         GError             **error);
+
+void                  byok_engine_set_record_calls     (ByokEngine          *self,
+                                                        gboolean             record);
+void                  byok_engine_shutdown             (ByokEngine          *self);
 
 void                  byok_engine_allow_over_budget_once (ByokEngine        *self,
                                                           const char        *scope_or_provider);

@@ -10,6 +10,7 @@
 
 #include "byok-error.h"
 #include "byok-file.h"
+#include "byok-process-lock.h"
 #include "byok-usage-store.h"
 #include "byok-usage-rollup.h"
 
@@ -49,7 +50,7 @@ G_DEFINE_FINAL_TYPE (ByokUsageStore, byok_usage_store, G_TYPE_OBJECT)
   "id, time, provider, model, conversation_id, input_tokens, output_tokens, " \
   "cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_usd, " \
   "price_known, cache_savings_usd, latency_us, ttft_us, status, http_status, " \
-  "is_retry, is_fallback, attempt"
+  "is_retry, is_fallback, attempt, estimated"
 
 enum {
   COL_ID,
@@ -72,6 +73,7 @@ enum {
   COL_IS_RETRY,
   COL_IS_FALLBACK,
   COL_ATTEMPT,
+  COL_ESTIMATED,
   N_COLS
 };
 
@@ -80,7 +82,7 @@ static const char * const column_names[N_COLS] = {
   "output_tokens", "cached_input_tokens", "cache_write_tokens",
   "reasoning_tokens", "cost_usd", "price_known", "cache_savings_usd",
   "latency_us", "ttft_us", "status", "http_status", "is_retry",
-  "is_fallback", "attempt",
+  "is_fallback", "attempt", "estimated",
 };
 
 /* ---------------------------------------------------------------------- */
@@ -355,9 +357,19 @@ static const char insert_sql[] =
   "INSERT INTO usage (time, provider, model, conversation_id, input_tokens, "
   "output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, "
   "cost_usd, price_known, cache_savings_usd, latency_us, ttft_us, status, "
-  "http_status, is_retry, is_fallback, attempt) "
+  "http_status, is_retry, is_fallback, attempt, estimated, owner) "
   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-  "?16, ?17, ?18, ?19)";
+  "?16, ?17, ?18, ?19, ?20, ?21)";
+
+/* A call in flight ends: every column as the insert binds them. */
+static const char finish_sql[] =
+  "UPDATE usage SET time = ?1, provider = ?2, model = ?3, conversation_id = ?4, "
+  "input_tokens = ?5, output_tokens = ?6, cached_input_tokens = ?7, "
+  "cache_write_tokens = ?8, reasoning_tokens = ?9, cost_usd = ?10, "
+  "price_known = ?11, cache_savings_usd = ?12, latency_us = ?13, ttft_us = ?14, "
+  "status = ?15, http_status = ?16, is_retry = ?17, is_fallback = ?18, "
+  "attempt = ?19, estimated = ?20, owner = NULL "
+  "WHERE id = ?22 AND (?23 = 0 OR status = 'in_flight')";
 
 static gboolean
 valid_record (const ByokUsageRecord  *record,
@@ -380,7 +392,8 @@ valid_record (const ByokUsageRecord  *record,
   return TRUE;
 }
 
-/* Binds @record to the statement of insert_sql. */
+/* Binds @record to the statement of insert_sql or finish_sql (all but
+ * the owner). */
 static void
 bind_record (sqlite3_stmt          *stmt,
              const ByokUsageRecord *record,
@@ -417,6 +430,80 @@ bind_record (sqlite3_stmt          *stmt,
   sqlite3_bind_int (stmt, 17, record->is_retry ? 1 : 0);
   sqlite3_bind_int (stmt, 18, record->is_fallback ? 1 : 0);
   sqlite3_bind_int (stmt, 19, MAX (record->attempt, 1));
+  sqlite3_bind_int (stmt, 20, record->estimated ? 1 : 0);
+}
+
+/**
+ * byok_usage_store_record:
+ * @record: the call; its strings are copied
+ *
+ * Inserts one row in its own transaction, committed before this returns
+ * (so it survives a crash of the process), then emits "changed". The
+ * rollup's trigger adds the call to its day in the same transaction. Tens
+ * of microseconds: fine on the main loop. Not for use inside another
+ * transaction on the same database.
+ *
+ * Returns: the id of the new row, or 0 with @error set
+ */
+/* Inserts @record in its own transaction; @status and @owner, when set,
+ * replace the record's. */
+static gint64
+insert_row (ByokUsageStore         *self,
+            const ByokUsageRecord  *record,
+            gint64                  time_us,
+            const char             *status,
+            const char             *owner,
+            const char             *what,
+            GError                **error)
+{
+  sqlite3 *db = byok_database_get_handle (self->database);
+  sqlite3_stmt *stmt;
+  gint64 id;
+  int rc;
+
+  stmt = byok_database_prepare_cached (self->database, insert_sql, error);
+  if (stmt == NULL)
+    return 0;
+  if (!byok_database_begin (self->database, error))
+    return 0;
+
+  bind_record (stmt, record, time_us);
+  if (status != NULL)
+    sqlite3_bind_text (stmt, 15, status, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 21, owner);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      byok_database_set_error (error, db, rc, what);
+      sqlite3_reset (stmt);
+      byok_database_rollback (self->database);
+      return 0;
+    }
+  id = sqlite3_last_insert_rowid (db);
+  sqlite3_reset (stmt);
+
+  if (!byok_database_commit (self->database, error))
+    {
+      byok_database_rollback (self->database);
+      return 0;
+    }
+  return id;
+}
+
+/* After our own write of a finished call at @time_us: the cache of this
+ * month's spending takes its cost. */
+static void
+spend_cache_take (ByokUsageStore        *self,
+                  const ByokUsageRecord *record,
+                  gint64                 time_us,
+                  gint64                 changes_before)
+{
+  if (self->spend.valid && self->spend.total_changes == changes_before)
+    {
+      if (record->price_known && time_us >= self->spend.from_us && time_us < self->spend.to_us)
+        spend_cache_add (&self->spend, record->provider, record->cost_usd);
+      spend_cache_advance (self, changes_before);
+    }
 }
 
 /**
@@ -437,9 +524,7 @@ byok_usage_store_record (ByokUsageStore         *self,
                          GError                **error)
 {
   sqlite3 *db;
-  sqlite3_stmt *stmt;
   gint64 id, time_us, changes_before;
-  int rc;
 
   g_return_val_if_fail (BYOK_IS_USAGE_STORE (self), 0);
   g_return_val_if_fail (record != NULL, 0);
@@ -450,39 +535,211 @@ byok_usage_store_record (ByokUsageStore         *self,
   db = byok_database_get_handle (self->database);
   changes_before = sqlite3_total_changes64 (db);
   time_us = record->time_us != 0 ? record->time_us : g_get_real_time ();
-  stmt = byok_database_prepare_cached (self->database, insert_sql, error);
-  if (stmt == NULL)
-    return 0;
-  if (!byok_database_begin (self->database, error))
+  id = insert_row (self, record, time_us, NULL, NULL, _("Could not record the call"), error);
+  if (id <= 0)
     return 0;
 
-  bind_record (stmt, record, time_us);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
+  spend_cache_take (self, record, time_us, changes_before);
+  g_signal_emit (self, signals[CHANGED], 0);
+  return id;
+}
+
+/**
+ * byok_usage_store_begin_call:
+ * @record: the attempt as it is sent: its provider, model, conversation
+ *   and attempt number, Byok's estimate of its tokens and cost (set
+ *   @record->estimated); its status is ignored
+ * @owner: the id of this process's lock (byok-process-lock.h), so that a
+ *   later Byok can tell whether the call's process is still alive
+ *
+ * Writes the row of a call whose request is about to be sent, status
+ * "in_flight", committed before this returns. It is in no report until
+ * byok_usage_store_finish_call() completes it, or, if this process dies
+ * first, until the next start marks it interrupted. Byok sends no call
+ * it could not write this way.
+ *
+ * Returns: the id of the row, or 0 with a BYOK_ERROR_STORAGE error that
+ *   says the call was not sent
+ */
+gint64
+byok_usage_store_begin_call (ByokUsageStore         *self,
+                             const ByokUsageRecord  *record,
+                             const char             *owner,
+                             GError                **error)
+{
+  sqlite3 *db;
+  gint64 id, changes_before;
+
+  g_return_val_if_fail (BYOK_IS_USAGE_STORE (self), 0);
+  g_return_val_if_fail (record != NULL, 0);
+  g_return_val_if_fail (owner != NULL, 0);
+
+  if (!valid_record (record, error))
+    return 0;
+
+  db = byok_database_get_handle (self->database);
+  changes_before = sqlite3_total_changes64 (db);
+  id = insert_row (self, record, record->time_us != 0 ? record->time_us : g_get_real_time (),
+                   BYOK_USAGE_STATUS_IN_FLIGHT, owner,
+                   _("Not sent: Byok could not record the call in its database"), error);
+  if (id > 0)
+    spend_cache_advance (self, changes_before);  /* nothing spent yet */
+  return id;
+}
+
+/**
+ * byok_usage_store_finish_call:
+ * @id: the row byok_usage_store_begin_call() wrote
+ * @record: the call as it ended (keep the time it was begun with);
+ *   BYOK_USAGE_STATUS_INTERRUPTED with estimates for a call this process
+ *   gives up on
+ *
+ * Completes the row of a call in flight, in its own transaction, and
+ * emits "changed": from now on it counts. A row that is gone is written
+ * anew.
+ *
+ * Returns: FALSE with @error set when nothing could be written
+ */
+gboolean
+byok_usage_store_finish_call (ByokUsageStore         *self,
+                              gint64                  id,
+                              const ByokUsageRecord  *record,
+                              GError                **error)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+  gint64 time_us, changes_before;
+  gboolean in_flight = TRUE;
+  gboolean found = FALSE;
+  int rc;
+
+  g_return_val_if_fail (BYOK_IS_USAGE_STORE (self), FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+
+  if (!valid_record (record, error))
+    return FALSE;
+
+  db = byok_database_get_handle (self->database);
+  changes_before = sqlite3_total_changes64 (db);
+  time_us = record->time_us != 0 ? record->time_us : g_get_real_time ();
+  stmt = byok_database_prepare_cached (self->database, finish_sql, error);
+  if (stmt == NULL || !byok_database_begin (self->database, error))
+    return FALSE;
+
+  /* Normally the row is in flight. If another Byok took this process for
+   * dead and marked it interrupted, the call's end is still the truth. */
+  for (int pass = 0; pass < 2; pass++)
     {
-      byok_database_set_error (error, db, rc, _("Could not record the call"));
+      bind_record (stmt, record, time_us);
+      sqlite3_bind_int64 (stmt, 22, id);
+      sqlite3_bind_int (stmt, 23, pass == 0);
+      rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
-      byok_database_rollback (self->database);
-      return 0;
+      if (rc != SQLITE_DONE)
+        {
+          byok_database_set_error (error, db, rc, _("Could not record the call"));
+          byok_database_rollback (self->database);
+          return FALSE;
+        }
+      found = sqlite3_changes (db) > 0;
+      if (found)
+        break;
+      in_flight = FALSE;
     }
-  id = sqlite3_last_insert_rowid (db);
-  sqlite3_reset (stmt);
-
   if (!byok_database_commit (self->database, error))
     {
       byok_database_rollback (self->database);
+      return FALSE;
+    }
+
+  if (!found &&
+      insert_row (self, record, time_us, NULL, NULL, _("Could not record the call"), error) <= 0)
+    return FALSE;
+  if (in_flight)
+    spend_cache_take (self, record, time_us, changes_before);
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
+/**
+ * byok_usage_store_list_call_owners:
+ *
+ * Returns: (transfer full): the owners (process lock ids) of the calls in
+ *   flight, each once; "" for rows without one; %NULL with @error set
+ */
+GStrv
+byok_usage_store_list_call_owners (ByokUsageStore  *self,
+                                   GError         **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BYOK_IS_USAGE_STORE (self), NULL);
+
+  stmt = byok_database_prepare_cached (self->database,
+                                       "SELECT DISTINCT coalesce (owner, '') FROM usage "
+                                       "WHERE status = 'in_flight'",
+                                       error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      byok_database_set_error (error, byok_database_get_handle (self->database), rc,
+                               _("Could not read the usage history"));
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * byok_usage_store_interrupt_calls:
+ * @owner: a process lock id; "" for rows without one
+ *
+ * The process @owner is gone with calls in flight: they never ended, and
+ * are marked interrupted, keeping the estimates they were begun with.
+ * Emits "changed" when there were any.
+ *
+ * Returns: how many calls were marked; 0 with @error set on failure
+ */
+guint
+byok_usage_store_interrupt_calls (ByokUsageStore  *self,
+                                  const char      *owner,
+                                  GError         **error)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+  guint n;
+  int rc;
+
+  g_return_val_if_fail (BYOK_IS_USAGE_STORE (self), 0);
+  g_return_val_if_fail (owner != NULL, 0);
+
+  db = byok_database_get_handle (self->database);
+  stmt = byok_database_prepare_cached (self->database,
+                                       "UPDATE usage SET status = 'interrupted', owner = NULL "
+                                       "WHERE status = 'in_flight' AND coalesce (owner, '') = ?1",
+                                       error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, owner, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      byok_database_set_error (error, db, rc, _("Could not mark the calls of a closed Byok as interrupted"));
       return 0;
     }
-
-  if (self->spend.valid && self->spend.total_changes == changes_before)
+  n = sqlite3_changes (db);
+  if (n > 0)
     {
-      if (record->price_known && time_us >= self->spend.from_us && time_us < self->spend.to_us)
-        spend_cache_add (&self->spend, record->provider, record->cost_usd);
-      spend_cache_advance (self, changes_before);
+      g_debug ("%u calls of %s were interrupted", n, *owner != '\0' ? owner : "(no owner)");
+      g_signal_emit (self, signals[CHANGED], 0);
     }
-
-  g_signal_emit (self, signals[CHANGED], 0);
-  return id;
+  return n;
 }
 
 /**
@@ -568,6 +825,7 @@ record_from_stmt (sqlite3_stmt *stmt)
   record->is_retry = sqlite3_column_int (stmt, COL_IS_RETRY) != 0;
   record->is_fallback = sqlite3_column_int (stmt, COL_IS_FALLBACK) != 0;
   record->attempt = sqlite3_column_int (stmt, COL_ATTEMPT);
+  record->estimated = sqlite3_column_int (stmt, COL_ESTIMATED) != 0;
   return record;
 }
 
@@ -578,6 +836,55 @@ record_from_stmt (sqlite3_stmt *stmt)
  * Returns: (transfer container) (element-type ByokUsageRecord): the
  *   latest calls, newest first, or %NULL with @error set
  */
+/**
+ * byok_usage_store_interrupt_dead_calls:
+ *
+ * At the start of a Byok (the app, byok-cli): calls left in flight by a
+ * process that is gone (killed, crashed, the power cut) never ended; they
+ * become interrupted. Those of a process still running — its lock held,
+ * byok-process-lock.h — are left alone. Lock files of processes that
+ * ended are removed.
+ *
+ * Returns: how many calls were marked; 0 with @error set on failure
+ */
+guint
+byok_usage_store_interrupt_dead_calls (ByokUsageStore  *self,
+                                       GError         **error)
+{
+  g_autofree char *dir = NULL;
+  g_auto(GStrv) owners = NULL;
+  g_auto(GStrv) dead = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (BYOK_IS_USAGE_STORE (self), 0);
+
+  dir = byok_database_dup_lock_dir (self->database);
+  if (dir == NULL)
+    return 0;
+  owners = byok_usage_store_list_call_owners (self, error);
+  if (owners == NULL)
+    return 0;
+  for (guint i = 0; owners[i] != NULL; i++)
+    {
+      GError *local_error = NULL;
+
+      if (*owners[i] != '\0' && byok_process_lock_is_alive (dir, owners[i]))
+        continue;
+      n += byok_usage_store_interrupt_calls (self, owners[i], &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return 0;
+        }
+      if (*owners[i] != '\0')
+        byok_process_lock_remove (dir, owners[i]);
+    }
+  dead = byok_process_lock_list_dead (dir);
+  for (guint i = 0; dead[i] != NULL; i++)
+    byok_process_lock_remove (dir, dead[i]);
+  return n;
+}
+
 GPtrArray *
 byok_usage_store_list_recent (ByokUsageStore  *self,
                               guint            limit,
@@ -769,6 +1076,7 @@ acc_finish (Acc *acc)
 
 typedef struct {
   gboolean  ok;
+  gboolean  interrupted;
   gboolean  price_known;
   gint64    input_tokens;
   gint64    output_tokens;
@@ -787,7 +1095,9 @@ acc_add (Acc       *acc,
   ByokUsageTotals *t = &acc->group->totals;
 
   t->calls++;
-  if (!row->ok)
+  if (row->interrupted)
+    t->interrupted++;
+  else if (!row->ok)
     t->errors++;
   t->input_tokens += row->input_tokens;
   t->output_tokens += row->output_tokens;
@@ -816,6 +1126,7 @@ acc_add_cell (Acc                    *acc,
 
   t->calls += c->calls;
   t->errors += c->errors;
+  t->interrupted += c->interrupted;
   t->input_tokens += c->input_tokens;
   t->output_tokens += c->output_tokens;
   t->cached_input_tokens += c->cached_input_tokens;
@@ -1170,7 +1481,8 @@ add_rows (sqlite3        *db,
       const char *status = (const char *) sqlite3_column_text (stmt, 3);
       Row row;
 
-      row.ok = status != NULL && strcmp (status, "ok") == 0;
+      row.ok = status != NULL && strcmp (status, BYOK_USAGE_STATUS_OK) == 0;
+      row.interrupted = status != NULL && strcmp (status, BYOK_USAGE_STATUS_INTERRUPTED) == 0;
       row.input_tokens = sqlite3_column_int64 (stmt, 4);
       row.output_tokens = sqlite3_column_int64 (stmt, 5);
       row.cached_input_tokens = sqlite3_column_int64 (stmt, 6);
@@ -1224,7 +1536,8 @@ compute_report (sqlite3          *db,
                            "SELECT time, provider, model, status, input_tokens, "
                            "output_tokens, cached_input_tokens, cache_write_tokens, "
                            "reasoning_tokens, cost_usd, cache_savings_usd, latency_us "
-                           "FROM usage WHERE time >= ?1 AND time < ?2",
+                           "FROM usage WHERE time >= ?1 AND time < ?2 "
+                           "AND status <> 'in_flight'",
                            -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
@@ -1395,7 +1708,8 @@ spend_between (ByokUsageStore  *self,
   stmt = byok_database_prepare_cached (self->database,
                                        "SELECT total (cost_usd) FROM usage "
                                        "WHERE time >= ?1 AND time < ?2 "
-                                       "AND (?3 IS NULL OR provider = ?3)",
+                                       "AND (?3 IS NULL OR provider = ?3) "
+                                       "AND status <> 'in_flight'",
                                        error);
   if (stmt == NULL)
     return FALSE;
@@ -1470,7 +1784,8 @@ month_spends (ByokUsageStore  *self,
 
       stmt = byok_database_prepare_cached (self->database,
                                            "SELECT provider, total (cost_usd) FROM usage "
-                                           "WHERE time >= ?1 AND time < ?2 GROUP BY provider",
+                                           "WHERE time >= ?1 AND time < ?2 "
+                                           "AND status <> 'in_flight' GROUP BY provider",
                                            error);
       if (stmt == NULL)
         return FALSE;
@@ -2273,7 +2588,8 @@ append_json_row (GString       *out,
 
       if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
         json_object_set_null_member (object, name);
-      else if (col == COL_PRICE_KNOWN || col == COL_IS_RETRY || col == COL_IS_FALLBACK)
+      else if (col == COL_PRICE_KNOWN || col == COL_IS_RETRY || col == COL_IS_FALLBACK ||
+               col == COL_ESTIMATED)
         json_object_set_boolean_member (object, name, sqlite3_column_int (stmt, col) != 0);
       else if (col == COL_COST_USD || col == COL_CACHE_SAVINGS_USD)
         json_object_set_double_member (object, name, sqlite3_column_double (stmt, col));
@@ -2327,7 +2643,8 @@ export_rows (sqlite3                *db,
 
   rc = sqlite3_prepare_v2 (db,
                            "SELECT " USAGE_COLUMNS " FROM usage "
-                           "WHERE time >= ?1 AND time < ?2 ORDER BY time, id",
+                           "WHERE time >= ?1 AND time < ?2 AND status <> 'in_flight' "
+                           "ORDER BY time, id",
                            -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {

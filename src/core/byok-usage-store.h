@@ -5,6 +5,13 @@
  * saving of a call is computed then as well and stored with it
  * (cache_savings_usd), so the dashboard never re-prices history.
  *
+ * A call is written when its request is sent — begin_call(), status
+ * "in_flight", with Byok's estimate of its prompt — and completed when it
+ * ends (finish_call()), so one that never ends (the process killed,
+ * crashed, the power cut) still has its row: the next Byok to start marks
+ * it "interrupted" (interrupt_calls()). Rows in flight are in no report,
+ * total, budget or export until they end.
+ *
  * Threads and blocking: record(), budgets, price overrides and key events
  * are single-row statements on the main connection (tens of microseconds in
  * WAL), synchronous, for the thread that owns the ByokDatabase. The heavy
@@ -29,6 +36,16 @@
 
 G_BEGIN_DECLS
 
+/* A call's status: "ok", an error class ("AUTH", "RATE_LIMIT", …), or: */
+#define BYOK_USAGE_STATUS_OK          "ok"
+/* Its request was sent and it has not ended yet (or its process died:
+ * see byok_usage_store_interrupt_calls()). Left out of every report. */
+#define BYOK_USAGE_STATUS_IN_FLIGHT   "in_flight"
+/* It never ended: its process was killed, crashed or quit mid-answer.
+ * The provider may still bill it: its tokens and cost are Byok's
+ * estimate (`estimated`). Counted apart from successes and errors. */
+#define BYOK_USAGE_STATUS_INTERRUPTED "interrupted"
+
 /* One call attempt: the columns of the `usage` table. Strings are borrowed
  * by byok_usage_store_record() and owned by records the store returns. */
 typedef struct {
@@ -47,11 +64,14 @@ typedef struct {
   double    cache_savings_usd;    /* cached × (input price − cached price) */
   gint64    latency_us;
   gint64    ttft_us;              /* < 0: no first token (stored NULL) */
-  char     *status;               /* "ok" or an error class ("AUTH", …); NULL: "ok" */
+  char     *status;               /* "ok", an error class ("AUTH", …) or a
+                                   * BYOK_USAGE_STATUS_*; NULL: "ok" */
   int       http_status;          /* 0: no HTTP reply (stored NULL) */
   gboolean  is_retry;
   gboolean  is_fallback;
   int       attempt;              /* 1-based; 0 is taken as 1 */
+  gboolean  estimated;            /* tokens and cost are Byok's estimate, not
+                                   * the provider's count */
 } ByokUsageRecord;
 
 #define BYOK_TYPE_USAGE_RECORD (byok_usage_record_get_type ())
@@ -69,8 +89,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokUsageRecord, byok_usage_record_free)
  * the true percentile — within 1/16 (6.25 %) of it, and exact when that bin
  * holds a single value or the rank falls on its smallest or largest. */
 typedef struct {
-  guint64 calls;                  /* every attempt */
-  guint64 errors;                 /* status ≠ "ok" */
+  guint64 calls;                  /* every attempt (none in flight) */
+  guint64 errors;                 /* status neither "ok" nor "interrupted" */
+  guint64 interrupted;            /* status "interrupted": tokens and cost estimated */
   guint64 input_tokens;
   guint64 output_tokens;
   guint64 cached_input_tokens;
@@ -190,6 +211,21 @@ gboolean         byok_usage_store_set_conversation  (ByokUsageStore         *sel
                                                      guint                   n_ids,
                                                      gint64                  conversation_id,
                                                      GError                **error);
+gint64           byok_usage_store_begin_call        (ByokUsageStore         *self,
+                                                     const ByokUsageRecord  *record,
+                                                     const char             *owner,
+                                                     GError                **error);
+gboolean         byok_usage_store_finish_call       (ByokUsageStore         *self,
+                                                     gint64                  id,
+                                                     const ByokUsageRecord  *record,
+                                                     GError                **error);
+GStrv            byok_usage_store_list_call_owners  (ByokUsageStore         *self,
+                                                     GError                **error);
+guint            byok_usage_store_interrupt_calls   (ByokUsageStore         *self,
+                                                     const char             *owner,
+                                                     GError                **error);
+guint            byok_usage_store_interrupt_dead_calls (ByokUsageStore      *self,
+                                                        GError             **error);
 GPtrArray       *byok_usage_store_list_recent       (ByokUsageStore         *self,
                                                      guint                   limit,
                                                      GError                **error);

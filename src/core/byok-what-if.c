@@ -264,7 +264,8 @@ query_largest_prompt (sqlite3  *db,
     return largest;
 
   rc = sqlite3_prepare_v2 (db,
-                           "SELECT MAX(input_tokens) FROM usage WHERE time >= ?1 AND time < ?2",
+                           "SELECT MAX(input_tokens) FROM usage WHERE time >= ?1 AND time < ?2 "
+                           "AND status <> 'in_flight'",
                            -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {

@@ -130,6 +130,27 @@ byok_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-page::usage", usage_accels);
 }
 
+/* Quitting (Ctrl+Q, the last window closed, the session ending) with an
+ * answer still streaming: its call is recorded as interrupted, with
+ * Byok's estimate, since the provider may bill it; then the windows go,
+ * so each page saves everything it showed (a window that is not closed
+ * is never disposed on its own). */
+static void
+byok_application_shutdown (GApplication *app)
+{
+  ByokApplication *self = BYOK_APPLICATION (app);
+  GList *windows = g_list_copy_deep (gtk_application_get_windows (GTK_APPLICATION (app)),
+                                     (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+
+  if (self->engine != NULL)
+    byok_engine_shutdown (self->engine);
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (GTK_WINDOW (l->data));
+  g_list_free_full (windows, g_object_unref);
+
+  G_APPLICATION_CLASS (byok_application_parent_class)->shutdown (app);
+}
+
 static void
 byok_application_finalize (GObject *object)
 {
@@ -151,6 +172,7 @@ byok_application_class_init (ByokApplicationClass *klass)
 
   app_class->activate = byok_application_activate;
   app_class->startup = byok_application_startup;
+  app_class->shutdown = byok_application_shutdown;
 }
 
 static void

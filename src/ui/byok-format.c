@@ -211,6 +211,25 @@ byok_format_usd (double usd)
 }
 
 /**
+ * byok_format_estimated:
+ * @figure: (transfer full): a figure written by one of these functions
+ *
+ * Marks a figure that holds Byok's estimate rather than the provider's
+ * count: the tokens and cost of interrupted calls (their process was
+ * killed or quit before they ended).
+ *
+ * Returns: (transfer full): "≈$0.42"
+ */
+char *
+byok_format_estimated (char *figure)
+{
+  g_autofree char *owned = figure;
+
+  /* Translators: a figure that is an estimate ("≈$0.42", "≈1.2k") */
+  return g_strdup_printf (_("≈%s"), owned);
+}
+
+/**
  * byok_format_usd_unknown:
  *
  * What to show where a cost cannot be known (a model without a price).

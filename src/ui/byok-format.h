@@ -17,5 +17,6 @@ char *byok_format_usd_compact  (double usd,
 char *byok_format_count        (gint64 n);
 char *byok_format_tokens       (gint64 tokens);
 char *byok_format_duration_us  (gint64 us);
+char *byok_format_estimated    (char  *figure);
 
 G_END_DECLS

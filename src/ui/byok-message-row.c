@@ -659,8 +659,15 @@ update_error (ByokMessageRow *self)
       action = "chat.regenerate-message";
       target = g_variant_new_int64 (id);
       break;
-    case BYOK_ERROR_CANCELLED:
     case BYOK_ERROR_STORAGE:
+      /* Byok sends no call it cannot record: the message says what failed
+       * and what to do; once it is fixed, ask again. */
+      title = _("Not Sent: Byok Could Not Record the Call");
+      button = _("_Retry");
+      action = "chat.regenerate-message";
+      target = g_variant_new_int64 (id);
+      break;
+    case BYOK_ERROR_CANCELLED:
     case BYOK_ERROR_INVALID:
     default:
       title = _("The Answer Failed");

@@ -60,6 +60,14 @@ column_title (Column column)
     }
 }
 
+/* Interrupted calls count with Byok's estimate of their tokens and cost. */
+static char *
+mark_estimate (const ByokUsageTotals *t,
+               char                  *figure)
+{
+  return t->interrupted > 0 ? byok_format_estimated (figure) : figure;
+}
+
 static char *
 cell_text (ByokUsageGroupItem *item,
            Column              column)
@@ -75,15 +83,15 @@ cell_text (ByokUsageGroupItem *item,
     case COLUMN_CALLS:
       return byok_format_count ((gint64) t->calls);
     case COLUMN_INPUT:
-      return byok_format_tokens ((gint64) t->input_tokens);
+      return mark_estimate (t, byok_format_tokens ((gint64) t->input_tokens));
     case COLUMN_OUTPUT:
-      return byok_format_tokens ((gint64) t->output_tokens);
+      return mark_estimate (t, byok_format_tokens ((gint64) t->output_tokens));
     case COLUMN_CACHED:
       return byok_format_tokens ((gint64) t->cached_input_tokens);
     case COLUMN_COST:
       if (t->calls > 0 && t->unknown_price_calls == t->calls)
         return byok_format_usd_unknown ();
-      return byok_format_usd (t->cost_usd);
+      return mark_estimate (t, byok_format_usd (t->cost_usd));
     case COLUMN_LATENCY:
       if (t->latency_p50_us < 0)
         return g_strdup ("—");
@@ -187,6 +195,23 @@ bind_cell (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (label), text);
   if (column == COLUMN_MODEL)
     gtk_widget_set_tooltip_text (label, byok_usage_group_item_get_group (item)->model);
+  else if (column == COLUMN_CALLS || column == COLUMN_INPUT || column == COLUMN_OUTPUT ||
+           column == COLUMN_COST)
+    {
+      guint64 interrupted = byok_usage_group_item_get_group (item)->totals.interrupted;
+      g_autofree char *tip = NULL;
+
+      /* Labels are reused from row to row: clear what another row set. */
+      if (interrupted > 0)
+        tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%lu interrupted call (its process was killed or quit "
+                                            "before it ended): its tokens and cost are Byok’s estimate",
+                                            "%lu interrupted calls (their process was killed or quit "
+                                            "before they ended): their tokens and cost are Byok’s estimate",
+                                            (gulong) interrupted),
+                               (gulong) interrupted);
+      gtk_widget_set_tooltip_text (label, tip);
+    }
   if (column == COLUMN_ERRORS)
     {
       if (byok_usage_group_item_get_group (item)->totals.errors > 0)

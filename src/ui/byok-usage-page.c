@@ -162,7 +162,7 @@ slot_period (ByokUsagePage *self,
 
 /* Cards ----------------------------------------------------------------- */
 
-/* "38 calls · 2 failed · 3 calls with unknown price" */
+/* "38 calls · 2 failed · 1 interrupted\n3 calls with unknown price" */
 static char *
 calls_detail (const ByokUsageTotals *t)
 {
@@ -178,6 +178,15 @@ calls_detail (const ByokUsageTotals *t)
       g_string_append (detail, " · ");
       /* Translators: failed calls ("2 failed") */
       g_string_append_printf (detail, _("%s failed"), errors);
+    }
+  if (t->interrupted > 0)
+    {
+      g_autofree char *interrupted = byok_format_count ((gint64) t->interrupted);
+
+      g_string_append (detail, " · ");
+      /* Translators: calls whose process was killed or quit mid-answer
+       * ("1 interrupted"); their tokens and cost are estimated (≈) */
+      g_string_append_printf (detail, _("%s interrupted"), interrupted);
     }
   if (t->unknown_price_calls > 0)
     {
@@ -202,6 +211,9 @@ set_card (ByokSummaryCard       *card,
   g_autofree char *value = byok_format_usd (totals->cost_usd);
   g_autofree char *detail = calls_detail (totals);
 
+  /* Interrupted calls count with Byok's estimate of what they cost. */
+  if (totals->interrupted > 0)
+    value = byok_format_estimated (g_steal_pointer (&value));
   byok_summary_card_set_value (card, value);
   byok_summary_card_set_detail (card, detail);
 }
