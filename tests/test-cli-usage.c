@@ -33,6 +33,14 @@ run_clear (Run *run)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 static void
+store_async_result (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
 cli (Run *run, ...)
 {
   g_autoptr(GSubprocessLauncher) launcher =
@@ -54,7 +62,15 @@ cli (Run *run, ...)
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  /* The main loop runs meanwhile: a test server may be answering it. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    g_subprocess_communicate_utf8_async (process, NULL, NULL, store_async_result, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_subprocess_communicate_utf8_finish (process, result, &run->out, &run->err, &error);
+  }
   g_assert_no_error (error);
   run->status = g_subprocess_get_exit_status (process);
 }
@@ -619,6 +635,131 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static JsonObject *
+at_row (JsonArray  *rows,
+        const char *provider,
+        const char *model)
+{
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+
+      if (g_str_equal (json_object_get_string_member (row, "provider"), provider) &&
+          g_str_equal (json_object_get_string_member (row, "model"), model))
+        return row;
+    }
+  return NULL;
+}
+
+static char *
+day_from_today (int days)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
+
+  return g_date_time_format (then, "%Y-%m-%d");
+}
+
+/* `pricing update` shows what a price list changes and applies it; `pricing
+ * list --at` shows the table of a past day from the price history; a bad
+ * list is refused whole and the last good one stays. */
+static void
+test_pricing_update_and_history (void)
+{
+  g_autofree char *saved_home = g_steal_pointer (&data_home);
+  g_autoptr(ByokTestServer) server = byok_test_server_new ();
+  g_autofree char *fixture_path = g_test_build_filename (G_TEST_DIST, "fixtures", "prices", "data-new-prices.json", NULL);
+  g_autofree char *hostile_path = g_test_build_filename (G_TEST_DIST, "fixtures", "prices", "data-hostile.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *yesterday = day_from_today (-1);
+  g_autofree char *today = day_from_today (0);
+  g_auto(Run) own = { 0, };
+  g_auto(Run) dry = { 0, };
+  g_auto(Run) apply = { 0, };
+  g_auto(Run) before = { 0, };
+  g_auto(Run) after = { 0, };
+  g_auto(Run) hostile = { 0, };
+  g_auto(Run) http = { 0, };
+  g_auto(Run) still = { 0, };
+  g_autoptr(JsonNode) dry_root = NULL;
+  g_autoptr(JsonNode) apply_root = NULL;
+  g_autoptr(JsonNode) before_root = NULL;
+  g_autoptr(JsonNode) after_root = NULL;
+  g_autoptr(JsonNode) still_root = NULL;
+  JsonObject *object;
+  JsonObject *row;
+
+  data_home = g_dir_make_tmp ("byok-cli-pricing-update-XXXXXX", NULL);
+  g_assert_true (g_file_get_contents (fixture_path, &contents, NULL, NULL));
+  byok_test_server_add_reply (server, "/prices.json", byok_test_reply_new_json (200, contents));
+  byok_test_server_add_reply (server, "/prices.json", byok_test_reply_new_json (200, contents));
+  url = g_strconcat (byok_test_server_get_url (server), "/prices.json", NULL);
+
+  cli (&own, "pricing", "set", "openai/gpt-5.5", "--input", "1", "--output", "2", NULL);
+  g_assert_cmpint (own.status, ==, 0);
+
+  /* --dry-run: the changes, nothing applied */
+  cli (&dry, "pricing", "update", "--from", url, "--dry-run", "--json", NULL);
+  g_assert_cmpint (dry.status, ==, 0);
+  dry_root = parse (dry.out);
+  object = json_node_get_object (dry_root);
+  g_assert_false (json_object_get_boolean_member (object, "applied"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "new")), ==, 2);
+  row = at_row (json_object_get_array_member (object, "changed"), "openai", "gpt-5.5");
+  g_assert_nonnull (row);
+  g_assert_true (json_object_get_boolean_member (row, "override"));
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (row, "old"), "input"), ==, 5);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (row, "new"), "input"), ==, 4);
+
+  cli (&apply, "pricing", "update", "--from", url, "--json", NULL);
+  g_assert_cmpint (apply.status, ==, 0);
+  apply_root = parse (apply.out);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (apply_root), "applied"));
+
+  /* the table of yesterday, and of today */
+  cli (&before, "pricing", "list", "--at", yesterday, "--provider", "deepseek", "--json", NULL);
+  g_assert_cmpint (before.status, ==, 0);
+  before_root = parse (before.out);
+  row = at_row (json_node_get_array (before_root), "deepseek", "deepseek-v4-flash");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (row, "input"), 0.22, EPS);
+  g_assert_cmpstr (json_object_get_string_member (row, "origin"), ==, "catalog");
+  g_assert_null (at_row (json_node_get_array (before_root), "deepseek", "deepseek-v5-test"));
+  cli (&after, "pricing", "list", "--at", today, "--json", NULL);
+  g_assert_cmpint (after.status, ==, 0);
+  after_root = parse (after.out);
+  row = at_row (json_node_get_array (after_root), "deepseek", "deepseek-v4-flash");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (row, "input"), 0.2, EPS);
+  g_assert_cmpstr (json_object_get_string_member (row, "origin"), ==, "update");
+  row = at_row (json_node_get_array (after_root), "openai", "gpt-5.5");
+  g_assert_cmpstr (json_object_get_string_member (row, "origin"), ==, "user");
+  g_assert_cmpfloat (json_object_get_double_member (row, "input"), ==, 1);
+
+  /* refused whole, with the reason; the last good list stays */
+  cli (&hostile, "pricing", "update", "--from", hostile_path, NULL);
+  g_assert_cmpint (hostile.status, ==, 1);
+  g_assert_nonnull (strstr (hostile.err, "refused"));
+  g_assert_nonnull (strstr (hostile.err, "[MALFORMED]"));
+  cli (&http, "pricing", "update", "--from", "http://prices.example.com/data.json", NULL);
+  g_assert_cmpint (http.status, ==, 2);
+  cli (&still, "pricing", "list", "--provider", "deepseek", "--json", NULL);
+  still_root = parse (still.out);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (list_row (still_root, "deepseek",
+                                                                           "deepseek-v4-flash"), "input"),
+                                  0.2, EPS);
+  /* --at needs a date */
+  {
+    g_auto(Run) bad = { 0, };
+
+    cli (&bad, "pricing", "list", "--at", "yesterday", NULL);
+    g_assert_cmpint (bad.status, ==, 2);
+  }
+
+  remove_tree (data_home);
+  g_free (data_home);
+  data_home = g_steal_pointer (&saved_home);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -640,6 +781,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/pricing/cost", test_pricing_cost);
   g_test_add_func ("/cli/pricing/set-reset", test_pricing_set_reset);
   g_test_add_func ("/cli/pricing/refused", test_pricing_refused);
+  g_test_add_func ("/cli/pricing/update-and-history", test_pricing_update_and_history);
   g_test_add_func ("/cli/chat/over-budget", test_chat_over_budget);
   status = g_test_run ();
 

@@ -23,9 +23,11 @@
 #include "byok-engine.h"
 #include "byok-error.h"
 
+#include "byok-compat.h"
 #include "byok-budget-group.h"
 #include "byok-format.h"
 #include "byok-price-item.h"
+#include "byok-price-checker.h"
 #include "byok-price-table.h"
 #include "byok-summary-card.h"
 #include "byok-usage-breakdown.h"
@@ -1065,6 +1067,208 @@ demo (void)
   fixture_teardown (&fixture, NULL);
 }
 
+/* With BYOK_TEST_SCREENSHOT_DIR set, saves @window (a toplevel, a
+ * dialog, or a widget in one) as NAME.png there. */
+static void
+maybe_screenshot (GtkWidget  *window,
+                  const char *name)
+{
+  const char *dir = g_getenv ("BYOK_TEST_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  for (guint i = 0; i < 20; i++)
+    {
+      iterate ();
+      g_usleep (10000);
+    }
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  gdk_texture_save_to_png (texture, path);
+}
+
+static gboolean
+has_dialog (gpointer data)
+{
+  return byok_price_checker_get_dialog (data) != NULL;
+}
+
+static void
+iterate_until (GSourceFunc  condition,
+               gpointer     data)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+  while (!timed_out && !condition (data))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  iterate ();
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+      gtk_widget_is_visible (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+toast_shown (gpointer data)
+{
+  return find_button (data, "_Review") != NULL;
+}
+
+static gboolean
+not_busy_checker (gpointer data)
+{
+  return !byok_price_checker_get_busy (data);
+}
+
+/* Closes @dialog if answering it did not already. */
+static void
+close_dialog (GtkWidget *dialog)
+{
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  iterate ();
+  if (dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+      byok_dialog_close (dialog);
+      iterate ();
+    }
+}
+
+static gboolean
+list_has_model (GListModel *model,
+                const char *provider,
+                const char *id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ByokPriceItem) item = g_list_model_get_item (model, i);
+      const ByokPriceRow *row = byok_price_item_get_row (item);
+
+      if (g_str_equal (row->provider_id, provider) && g_str_equal (row->model_id, id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* "Check for Updates" beside the price table: the changes in a dialog
+ * before anything applies; applied, the table and catalog follow. With
+ * "keep prices current" on, a daily check offers a review in a toast. */
+static void
+test_price_update (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(ByokTestServer) server = byok_test_server_new ();
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.byok.Byok");
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "prices", "data-new-prices.json", NULL);
+  g_autofree char *next_path = g_test_build_filename (G_TEST_DIST, "fixtures", "prices", "data-next.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *next_contents = NULL;
+  g_autofree char *url = NULL;
+  ByokCatalog *catalog = byok_engine_get_catalog (fixture->engine);
+  ByokPriceChecker *checker;
+  GtkWidget *dialog;
+  GtkWidget *button;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_true (g_file_get_contents (next_path, &next_contents, NULL, NULL));
+  byok_test_server_add_reply (server, "/prices.json", byok_test_reply_new_json (200, contents));
+  byok_test_server_add_reply (server, "/prices.json", byok_test_reply_new_json (200, next_contents));
+  url = g_strconcat (byok_test_server_get_url (server), "/prices.json", NULL);
+  g_settings_set_string (settings, "price-list-url", url);
+  g_settings_set_boolean (settings, "keep-prices-current", FALSE);
+  g_settings_set_int64 (settings, "prices-checked", 0);
+
+  byok_usage_page_set_engine (fixture->page, fixture->engine);
+  wait_idle (fixture->page);
+  checker = BYOK_PRICE_CHECKER (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_PRICE_CHECKER));
+  g_assert_nonnull (checker);
+  /* off by default: nothing was fetched */
+  g_assert_cmpuint (byok_test_server_get_n_requests (server), ==, 0);
+
+  button = find_button (GTK_WIDGET (checker), "Check for Updates");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  iterate_until (has_dialog, checker);
+  dialog = byok_price_checker_get_dialog (checker);
+  g_assert_true (gtk_widget_get_visible (dialog));
+  g_assert_true (has_visible_label (dialog, "2 Prices Change"));
+  g_assert_true (has_visible_label (dialog, "2 New Models"));
+  g_assert_true (has_visible_label (dialog, "GPT-7 Test · OpenAI"));
+  g_assert_true (has_visible_label (dialog, "Input $0.22 → $0.20 · Cached $0.007 → $0.005 · Output $0.66 → $0.60"));
+  g_assert_true (has_visible_label (dialog, "$3.00 in · $18.00 out · 2M tokens"));
+  maybe_screenshot (dialog, "price-update-dialog");
+  /* nothing applies until the person says so */
+  g_assert_cmpfloat_with_epsilon (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
+                                  0.22, 1e-9);
+
+  byok_alert_response (dialog, "apply");
+  iterate ();
+  g_assert_cmpfloat_with_epsilon (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
+                                  0.2, 1e-9);
+  g_assert_true (list_has_model (byok_price_table_get_model (BYOK_PRICE_TABLE (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_PRICE_TABLE))), "openai", "gpt-7-test"));
+  close_dialog (dialog);
+  iterate ();
+  record_today (fixture);
+  wait_idle (fixture->page);
+  maybe_screenshot (gtk_widget_get_ancestor (GTK_WIDGET (checker), ADW_TYPE_PREFERENCES_GROUP), "price-update-group");
+
+  /* A check asked for counts as the day's check. */
+  g_assert_cmpint (g_settings_get_int64 (settings, "prices-checked"), >, 0);
+  /* The daily check: on, and due. It says what it found in a toast. */
+  g_settings_set_int64 (settings, "prices-checked", 0);
+  g_settings_set_boolean (settings, "keep-prices-current", TRUE);
+  iterate_until (not_busy_checker, checker);
+  g_assert_cmpuint (byok_test_server_get_n_requests (server), ==, 2);
+  g_assert_cmpint (g_settings_get_int64 (settings, "prices-checked"), >, 0);
+  iterate_until (toast_shown, fixture->window);
+  maybe_screenshot (fixture->window, "price-update-toast");
+  g_signal_emit_by_name (find_button (fixture->window, "_Review"), "clicked");
+  iterate_until (has_dialog, checker);
+  dialog = byok_price_checker_get_dialog (checker);
+  g_assert_true (has_visible_label (dialog, "2 Models Go"));
+  byok_alert_response (dialog, "cancel");
+  iterate ();
+  /* not applied */
+  g_assert_nonnull (byok_catalog_lookup_model (catalog, "openai", "gpt-7-test"));
+  close_dialog (dialog);
+
+  g_settings_reset (settings, "keep-prices-current");
+  g_settings_reset (settings, "price-list-url");
+  g_settings_reset (settings, "prices-checked");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1098,5 +1302,6 @@ main (int argc, char **argv)
   g_test_add ("/usage-page/budget-alert", Fixture, NULL, fixture_setup, test_budget_alert, fixture_teardown);
   g_test_add ("/usage-page/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
   g_test_add ("/usage-page/real-calls", Fixture, NULL, fixture_setup, test_real_calls, fixture_teardown);
+  g_test_add ("/usage-page/price-update", Fixture, NULL, fixture_setup, test_price_update, fixture_teardown);
   return g_test_run ();
 }

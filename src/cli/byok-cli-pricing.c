@@ -14,7 +14,9 @@
 #include "byok-cli-usage.h"
 #include "byok-cli-util.h"
 #include "byok-error.h"
+#include "byok-price-history.h"
 #include "byok-price-overrides.h"
+#include "byok-price-update.h"
 #include "byok-usage-store.h"
 
 struct _ByokCliUsageContext
@@ -52,6 +54,8 @@ byok_cli_usage_context_open (GError **error)
       g_warning ("Could not look for interrupted calls: %s", local_error->message);
   }
   context->catalog = byok_catalog_new_default ();
+  if (!byok_price_history_load (context->database, context->catalog, error))
+    return NULL;
   context->pricing = byok_pricing_new (context->catalog);
   if (!byok_price_overrides_load (context->store, context->pricing, error))
     return NULL;
@@ -201,18 +205,168 @@ resolve_model (ByokCatalog  *catalog,
   return FALSE;
 }
 
+/* The end of the local day @text (YYYY-MM-DD). */
+static gboolean
+parse_day_end (const char *text,
+               gint64     *end_us)
+{
+  int year, month, day;
+  char rest;
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) next = NULL;
+
+  if (sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &rest) != 3 || strlen (text) != 10)
+    return FALSE;
+  start = g_date_time_new_local (year, month, day, 0, 0, 0);
+  if (start == NULL)
+    return FALSE;
+  next = g_date_time_add_days (start, 1);
+  *end_us = g_date_time_to_unix (next) * G_USEC_PER_SEC - 1;
+  return TRUE;
+}
+
+static const char *
+origin_name (ByokPriceOrigin origin)
+{
+  switch (origin)
+    {
+    case BYOK_PRICE_ORIGIN_UPDATE: return "update";
+    case BYOK_PRICE_ORIGIN_USER: return "user";
+    case BYOK_PRICE_ORIGIN_CATALOG:
+    default: return "catalog";
+    }
+}
+
+static void
+add_price_members (JsonBuilder     *builder,
+                   const ByokPrice *price)
+{
+  add_rate (builder, "input", price->input);
+  add_rate (builder, "cached_input", price->cached_input);
+  add_rate (builder, "cache_write", price->cache_write);
+  add_rate (builder, "output", price->output);
+  json_builder_set_member_name (builder, "tiers");
+  json_builder_begin_array (builder);
+  for (guint t = 0; t < price->n_tiers; t++)
+    {
+      const ByokPriceTier *tier = &price->tiers[t];
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "above_input_tokens");
+      json_builder_add_int_value (builder, tier->above_input_tokens);
+      add_rate (builder, "input", tier->input);
+      add_rate (builder, "cached_input", tier->cached_input);
+      add_rate (builder, "cache_write", tier->cache_write);
+      add_rate (builder, "output", tier->output);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+/* `pricing list --at DATE`: the table the price history says was in force. */
+static int
+pricing_list_at (ByokCliUsageContext *context,
+                 const char          *provider,
+                 const char          *at,
+                 gint64               at_us,
+                 gboolean             json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = byok_price_history_list_at (context->database, context->catalog, at_us, &error);
+
+  if (rows == NULL)
+    return byok_cli_fail (error);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          ByokPriceHistoryRow *row = g_ptr_array_index (rows, i);
+          g_autoptr(GDateTime) since = NULL;
+          g_autofree char *since_text = NULL;
+
+          if (provider != NULL && g_strcmp0 (row->provider, provider) != 0)
+            continue;
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "provider");
+          json_builder_add_string_value (builder, row->provider);
+          json_builder_set_member_name (builder, "model");
+          json_builder_add_string_value (builder, row->model);
+          add_price_members (builder, &row->price);
+          json_builder_set_member_name (builder, "origin");
+          json_builder_add_string_value (builder, origin_name (row->origin));
+          json_builder_set_member_name (builder, "since");
+          since = row->since_us > 0 ? g_date_time_new_from_unix_utc (row->since_us / G_USEC_PER_SEC) : NULL;
+          since_text = since != NULL ? g_date_time_format_iso8601 (since) : NULL;
+          if (since_text != NULL)
+            json_builder_add_string_value (builder, since_text);
+          else
+            json_builder_add_null_value (builder);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      byok_cli_print_builder (builder);
+      return BYOK_CLI_EXIT_OK;
+    }
+
+  {
+    g_autoptr(ByokCliTable) table =
+      byok_cli_table_new (8, _("PROVIDER"), _("MODEL"), _("INPUT"), _("CACHED"),
+                          _("CACHE WRITE"), _("OUTPUT"), _("FROM"), _("SINCE"));
+
+    for (guint c = 2; c <= 5; c++)
+      byok_cli_table_set_align_right (table, c);
+    for (guint i = 0; i < rows->len; i++)
+      {
+        ByokPriceHistoryRow *row = g_ptr_array_index (rows, i);
+        g_autofree char *input = NULL, *cached = NULL, *write = NULL, *output = NULL;
+        g_autoptr(GDateTime) since = NULL;
+        g_autofree char *since_text = NULL;
+        const char *from;
+
+        if (provider != NULL && g_strcmp0 (row->provider, provider) != 0)
+          continue;
+        input = format_rate (row->price.input);
+        cached = format_rate (row->price.cached_input);
+        write = format_rate (row->price.cache_write);
+        output = format_rate (row->price.output);
+        from = row->origin == BYOK_PRICE_ORIGIN_USER ? _("yours")
+               /* Translators: a price that came from a price update */
+               : row->origin == BYOK_PRICE_ORIGIN_UPDATE ? _("update")
+               /* Translators: a price that came with Byok's catalog */
+               : _("catalog");
+        since = row->since_us > 0 ? g_date_time_new_from_unix_local (row->since_us / G_USEC_PER_SEC) : NULL;
+        since_text = since != NULL ? g_date_time_format (since, "%Y-%m-%d %H:%M") : g_strdup ("—");
+        byok_cli_table_add_row (table, row->provider, row->model, input, cached, write, output, from,
+                                since_text);
+      }
+    /* Translators: %s is a date (YYYY-MM-DD) */
+    printf (_("Prices in force at the end of %s:\n\n"), at);
+    byok_cli_table_print (table, stdout);
+    printf ("\n%s\n", _("USD per million tokens. Calls keep the cost they were recorded with."));
+  }
+  return BYOK_CLI_EXIT_OK;
+}
+
 /* pricing list --------------------------------------------------------- */
 
 static int
 pricing_list (int argc, char **argv)
 {
   g_autofree char *provider = NULL;
+  g_autofree char *at = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "provider", 'p', 0, G_OPTION_ARG_STRING, &provider, N_("Only the models of PROVIDER"), N_("PROVIDER") },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at,
+      N_("The prices in force at the end of DATE (YYYY-MM-DD), from the price history"), N_("DATE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
+  gint64 at_us = 0;
   g_autoptr(ByokCliUsageContext) context = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
@@ -225,6 +379,8 @@ pricing_list (int argc, char **argv)
     return status;
   if (argc > 1)
     return byok_cli_usage_error ("pricing list", _("Unexpected argument “%s”."), argv[1]);
+  if (at != NULL && !parse_day_end (at, &at_us))
+    return byok_cli_usage_error ("pricing list", _("--at needs a date as YYYY-MM-DD, such as 2026-12-01."));
 
   context = byok_cli_usage_context_open (&error);
   if (context == NULL)
@@ -234,6 +390,8 @@ pricing_list (int argc, char **argv)
                                  _("Unknown provider “%s”. Run “byok-cli providers” for the list."),
                                  provider);
 
+  if (at != NULL)
+    return pricing_list_at (context, provider, at, at_us, json);
   rows = byok_pricing_list (context->pricing);
 
   if (json)
@@ -523,6 +681,234 @@ pricing_cost (int argc, char **argv)
   return BYOK_CLI_EXIT_OK;
 }
 
+/* pricing update ------------------------------------------------------- */
+
+static char *
+format_price_short (const ByokPrice *price)
+{
+  g_autofree char *input = format_rate (price->input);
+  g_autofree char *output = format_rate (price->output);
+
+  /* Translators: a price per million tokens, input and output: "in $3.00, out $18.00" */
+  return g_strdup_printf (_("in %s, out %s"), input, output);
+}
+
+/* "input $0.22 → $0.20, output $0.66 → $0.60": the rates that changed. */
+static char *
+format_price_change (const ByokPrice *old_price,
+                     const ByokPrice *new_price)
+{
+  const struct {
+    const char *name;
+    double      old_rate;
+    double      new_rate;
+  } rates[] = {
+    { N_("input"), old_price->input, new_price->input },
+    { N_("cached"), old_price->cached_input, new_price->cached_input },
+    { N_("cache write"), old_price->cache_write, new_price->cache_write },
+    { N_("output"), old_price->output, new_price->output },
+  };
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
+    {
+      g_autofree char *from = NULL, *to = NULL;
+
+      if (rates[i].old_rate == rates[i].new_rate || (isnan (rates[i].old_rate) && isnan (rates[i].new_rate)))
+        continue;
+      from = format_rate (rates[i].old_rate);
+      to = format_rate (rates[i].new_rate);
+      if (out->len > 0)
+        g_string_append (out, ", ");
+      g_string_append_printf (out, "%s %s → %s", _(rates[i].name), from, to);
+    }
+  if (out->len == 0)
+    /* Translators: only the prices above some prompt size changed */
+    g_string_append (out, _("the prices for long prompts"));
+  return g_string_free (out, FALSE);
+}
+
+static void
+add_change_json (JsonBuilder           *builder,
+                 const ByokPriceChange *change)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "provider");
+  json_builder_add_string_value (builder, change->provider);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, change->model);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, change->name);
+  if (change->kind != BYOK_PRICE_CHANGE_NEW)
+    {
+      json_builder_set_member_name (builder, "old");
+      json_builder_begin_object (builder);
+      add_price_members (builder, &change->old_price);
+      json_builder_end_object (builder);
+    }
+  if (change->kind != BYOK_PRICE_CHANGE_REMOVED)
+    {
+      json_builder_set_member_name (builder, "new");
+      json_builder_begin_object (builder);
+      add_price_members (builder, &change->new_price);
+      json_builder_end_object (builder);
+    }
+  if (change->kind == BYOK_PRICE_CHANGE_NEW)
+    {
+      json_builder_set_member_name (builder, "context_window");
+      if (change->context_window > 0)
+        json_builder_add_int_value (builder, change->context_window);
+      else
+        json_builder_add_null_value (builder);
+    }
+  json_builder_set_member_name (builder, "override");
+  json_builder_add_boolean_value (builder, change->has_override);
+  json_builder_end_object (builder);
+}
+
+static void
+print_update_json (ByokPriceUpdate *update,
+                   gboolean         applied)
+{
+  static const struct {
+    const char          *member;
+    ByokPriceChangeKind  kind;
+  } groups[] = {
+    { "new", BYOK_PRICE_CHANGE_NEW },
+    { "changed", BYOK_PRICE_CHANGE_CHANGED },
+    { "removed", BYOK_PRICE_CHANGE_REMOVED },
+  };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, byok_price_update_get_source (update));
+  json_builder_set_member_name (builder, "sha256");
+  json_builder_add_string_value (builder, byok_price_data_get_sha256 (byok_price_update_get_data (update)));
+  for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+    {
+      json_builder_set_member_name (builder, groups[g].member);
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < byok_price_update_get_n_changes (update); i++)
+        {
+          const ByokPriceChange *change = byok_price_update_get_change (update, i);
+
+          if (change->kind == groups[g].kind)
+            add_change_json (builder, change);
+        }
+      json_builder_end_array (builder);
+    }
+  json_builder_set_member_name (builder, "applied");
+  json_builder_add_boolean_value (builder, applied);
+  json_builder_end_object (builder);
+  byok_cli_print_builder (builder);
+}
+
+static void
+print_update (ByokPriceUpdate *update)
+{
+  static const ByokPriceChangeKind kinds[] = {
+    BYOK_PRICE_CHANGE_NEW, BYOK_PRICE_CHANGE_CHANGED, BYOK_PRICE_CHANGE_REMOVED
+  };
+
+  /* Translators: %s is where the price list comes from (an address or a file) */
+  printf (_("Price list %s\n"), byok_price_update_get_source (update));
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      guint n = byok_price_update_count (update, kinds[k]);
+
+      if (n == 0)
+        continue;
+      printf ("\n");
+      if (kinds[k] == BYOK_PRICE_CHANGE_NEW)
+        printf (g_dngettext (GETTEXT_PACKAGE, "%u new model:\n", "%u new models:\n", n), n);
+      else if (kinds[k] == BYOK_PRICE_CHANGE_CHANGED)
+        printf (g_dngettext (GETTEXT_PACKAGE, "%u price changes:\n", "%u prices change:\n", n), n);
+      else
+        printf (g_dngettext (GETTEXT_PACKAGE, "%u model goes:\n", "%u models go:\n", n), n);
+      for (guint i = 0; i < byok_price_update_get_n_changes (update); i++)
+        {
+          const ByokPriceChange *change = byok_price_update_get_change (update, i);
+          g_autofree char *what = NULL;
+
+          if (change->kind != kinds[k])
+            continue;
+          what = change->kind == BYOK_PRICE_CHANGE_NEW ? format_price_short (&change->new_price)
+                 : change->kind == BYOK_PRICE_CHANGE_CHANGED ? format_price_change (&change->old_price,
+                                                                                    &change->new_price)
+                 : format_price_short (&change->old_price);
+          printf ("  %s/%s (%s): %s%s\n", change->provider, change->model, change->name, what,
+                  change->has_override ? _(" — your own price stays") : "");
+        }
+    }
+  if (byok_price_update_is_empty (update))
+    printf ("%s\n", _("No price or model changes."));
+}
+
+static int
+pricing_update (int argc, char **argv)
+{
+  g_autofree char *from = NULL;
+  gboolean dry_run = FALSE;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from,
+      N_("Read the price list from FILE, or fetch it from an https URL (by default genai-prices’ list)"),
+      N_("FILE|URL") },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Show what would change, change nothing"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(ByokCliUsageContext) context = NULL;
+  g_autoptr(ByokPriceData) data = NULL;
+  g_autoptr(ByokPriceUpdate) update = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *source;
+  gboolean applied = FALSE;
+  int status;
+
+  if (!byok_cli_parse_options (&argc, &argv, NULL,
+                               _("Fetches a maintained list of prices and models, shows what it "
+                                 "changes (new models, prices old → new, models that go) and applies "
+                                 "it. Your own prices stay; calls already recorded keep their cost. A "
+                                 "list that is not valid, too large, or has a price that is negative, "
+                                 "not a number or beyond reason is refused whole."),
+                               entries, &status))
+    return status;
+  if (argc > 1)
+    return byok_cli_usage_error ("pricing update", _("Unexpected argument “%s”."), argv[1]);
+  source = from != NULL ? from : BYOK_PRICE_DATA_DEFAULT_URL;
+  if (!byok_price_data_source_is_allowed (source, NULL, &error))
+    return byok_cli_usage_error ("pricing update", "%s", error->message);
+
+  context = byok_cli_usage_context_open (&error);
+  if (context == NULL)
+    return byok_cli_fail (error);
+
+  byok_price_data_fetch_async (source, NULL, byok_cli_store_result, &result);
+  data = byok_price_data_fetch_finish (byok_cli_wait (&result), &error);
+  if (data == NULL)
+    return byok_cli_fail (error);
+
+  update = byok_price_update_new (context->catalog, context->pricing, data, source);
+  if (!json)
+    print_update (update);
+  if (!dry_run && !byok_price_update_is_empty (update))
+    {
+      if (!byok_price_history_apply (context->database, context->catalog, context->pricing, update, &error))
+        return byok_cli_fail (error);
+      applied = TRUE;
+    }
+  if (json)
+    print_update_json (update, applied);
+  else if (dry_run && !byok_price_update_is_empty (update))
+    printf ("\n%s\n", _("Dry run: nothing was changed."));
+  else if (applied)
+    printf ("\n%s\n", _("Applied. Your own prices stay; calls already recorded keep their cost."));
+  return BYOK_CLI_EXIT_OK;
+}
+
 /* dispatch ------------------------------------------------------------- */
 
 static void
@@ -534,13 +920,14 @@ pricing_help (FILE *out)
   fprintf (out, "  %-7s %s\n", "set", _("Set your price for PROVIDER/MODEL"));
   fprintf (out, "  %-7s %s\n", "reset", _("Remove your price for PROVIDER/MODEL, or --all"));
   fprintf (out, "  %-7s %s\n", "cost", _("Print the cost of a usage on a model"));
+  fprintf (out, "  %-7s %s\n", "update", _("Fetch the current prices and models, show the changes, apply them"));
   fprintf (out, "\n%s\n", _("Run “byok-cli pricing SUBCOMMAND --help” for its options."));
 }
 
 /**
  * byok_cli_pricing:
  *
- * `byok-cli pricing list|set|reset|cost …`
+ * `byok-cli pricing list|set|reset|cost|update …`
  */
 int
 byok_cli_pricing (int argc, char **argv)
@@ -553,6 +940,7 @@ byok_cli_pricing (int argc, char **argv)
     { "set", pricing_set },
     { "reset", pricing_reset },
     { "cost", pricing_cost },
+    { "update", pricing_update },
   };
 
   if (argc < 2)

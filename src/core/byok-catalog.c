@@ -21,6 +21,11 @@ struct _ByokCatalog
   GHashTable   *by_id;      /* id → ByokProvider (borrowed from providers) */
   GHashTable   *models;     /* provider id → GPtrArray of ByokModel */
   ByokProvider *custom_template;
+
+  /* The price list in force (a price update), and how to name it. */
+  ByokPriceData *price_data;
+  char          *price_data_source;
+  char          *price_data_date;
 };
 
 G_DEFINE_FINAL_TYPE (ByokCatalog, byok_catalog, G_TYPE_OBJECT)
@@ -31,6 +36,9 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static void apply_listed (ByokCatalog *self,
+                          ByokModel   *model);
 
 /* Strict JSON readers (byok-catalog-private.h) ------------------------------ */
 
@@ -297,6 +305,9 @@ byok_catalog_dispose (GObject *object)
   g_clear_pointer (&self->models, g_hash_table_unref);
   g_clear_pointer (&self->providers, g_ptr_array_unref);
   g_clear_object (&self->custom_template);
+  g_clear_object (&self->price_data);
+  g_clear_pointer (&self->price_data_source, g_free);
+  g_clear_pointer (&self->price_data_date, g_free);
 
   G_OBJECT_CLASS (byok_catalog_parent_class)->dispose (object);
 }
@@ -915,8 +926,10 @@ compare_model_ids (gconstpointer a,
  *   returned
  *
  * Marks the provider's catalog models as listed or not, and adds listed
- * models the catalog does not know, with unknown context window and
- * prices — except for a local provider (Ollama), whose models cost nothing.
+ * models the catalog does not know, with the context window and prices
+ * the price list in force gives them (byok_catalog_set_price_data()), or
+ * unknown ones — except for a local provider (Ollama), whose models cost
+ * nothing.
  * Catalog models keep their metadata; models added by an earlier listing
  * stay, marked as not listed.
  *
@@ -969,6 +982,8 @@ byok_catalog_merge_models (ByokCatalog        *self,
               byok_model_set_price (model, &free_price,
                                     "local model on your computer: no charge", NULL);
             }
+          else
+            apply_listed (self, model);
           g_ptr_array_add (added, model);
         }
       byok_model_set_listed (model, TRUE);
@@ -981,6 +996,199 @@ byok_catalog_merge_models (ByokCatalog        *self,
   g_debug ("merged the listing of %s: %u new models", provider_id, added->len);
   g_signal_emit (self, signals[CHANGED], 0);
   return added->len;
+}
+
+/* Price lists -------------------------------------------------------------- */
+
+/* A model the catalog does not describe takes what the price list knows. */
+static void
+apply_listed (ByokCatalog *self,
+              ByokModel   *model)
+{
+  const ByokPriceDataModel *known;
+
+  if (self->price_data == NULL)
+    return;
+  known = byok_price_data_find (self->price_data, byok_model_get_provider_id (model),
+                                byok_model_get_id (model));
+  if (known == NULL)
+    return;
+  if (byok_model_get_context_window (model) == 0)
+    byok_model_set_context_window (model, known->context_window);
+  if (byok_price_is_known (&known->price))
+    byok_model_set_update_price (model, &known->price, self->price_data_source, self->price_data_date);
+}
+
+/**
+ * byok_catalog_find_price_data_model:
+ * @model: a model of the catalog
+ *
+ * Returns: (transfer none) (nullable): the model of @data that @model is:
+ *   the first whose rule matches its id, or one of its aliases
+ */
+const ByokPriceDataModel *
+byok_catalog_find_price_data_model (ByokPriceData *data,
+                                    ByokModel     *model)
+{
+  const ByokPriceDataModel *found;
+  const char * const *aliases;
+
+  g_return_val_if_fail (BYOK_IS_PRICE_DATA (data), NULL);
+  g_return_val_if_fail (BYOK_IS_MODEL (model), NULL);
+
+  found = byok_price_data_find (data, byok_model_get_provider_id (model), byok_model_get_id (model));
+  aliases = byok_model_get_aliases (model);
+  for (guint i = 0; found == NULL && aliases[i] != NULL; i++)
+    found = byok_price_data_find (data, byok_model_get_provider_id (model), aliases[i]);
+  return found;
+}
+
+/**
+ * byok_catalog_price_data_takes:
+ * @known: the price list's model of @model
+ *
+ * Returns: whether the price list's price replaces the catalog's: it is
+ *   known, and not the one the catalog was checked against and differs
+ *   from on purpose (byok_model_get_data_price())
+ */
+gboolean
+byok_catalog_price_data_takes (ByokModel                *model,
+                               const ByokPriceDataModel *known)
+{
+  const ByokPrice *checked;
+
+  g_return_val_if_fail (BYOK_IS_MODEL (model), FALSE);
+  g_return_val_if_fail (known != NULL, FALSE);
+
+  if (!byok_price_is_known (&known->price))
+    return FALSE;
+  checked = byok_model_get_data_price (model);
+  return checked == NULL || !byok_price_equal (checked, &known->price);
+}
+
+/**
+ * byok_catalog_price_data_is_new:
+ *
+ * Returns: whether @known is a model to chat with that no model of the
+ *   catalog is (OpenRouter's hundreds are looked up, never added)
+ */
+gboolean
+byok_catalog_price_data_is_new (ByokCatalog              *self,
+                                const ByokPriceDataModel *known)
+{
+  GPtrArray *models;
+
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), FALSE);
+  g_return_val_if_fail (known != NULL, FALSE);
+
+  if (!known->chat || g_str_equal (known->provider, "openrouter"))
+    return FALSE;
+  models = models_of (self, known->provider);
+  for (guint i = 0; models != NULL && i < models->len; i++)
+    {
+      ByokModel *model = g_ptr_array_index (models, i);
+      const char * const *aliases = byok_model_get_aliases (model);
+
+      if (byok_model_is_from_price_data (model))
+        continue;
+      if (byok_price_data_model_matches (known, byok_model_get_id (model)))
+        return FALSE;
+      for (guint j = 0; aliases[j] != NULL; j++)
+        if (byok_price_data_model_matches (known, aliases[j]))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * byok_catalog_set_price_data:
+ * @data: (nullable): the price list in force; NULL for the catalog alone
+ * @source: (nullable): how to name it, as a model's price source
+ * @date: (nullable): the day it was applied (YYYY-MM-DD)
+ *
+ * Puts a price update in force: the catalog's models take the list's
+ * prices (byok_catalog_price_data_takes()), models to chat with the
+ * catalog lacks are added, and models a provider listed take the list's
+ * price and context window. The last list's additions go. The person's
+ * own prices are ByokPricing's and stay over all of it.
+ */
+void
+byok_catalog_set_price_data (ByokCatalog   *self,
+                             ByokPriceData *data,
+                             const char    *source,
+                             const char    *date)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_if_fail (BYOK_IS_CATALOG (self));
+  g_return_if_fail (data == NULL || BYOK_IS_PRICE_DATA (data));
+
+  g_set_object (&self->price_data, data);
+  g_free (self->price_data_source);
+  self->price_data_source = g_strdup (source);
+  g_free (self->price_data_date);
+  self->price_data_date = g_strdup (date);
+
+  g_hash_table_iter_init (&iter, self->models);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GPtrArray *models = value;
+
+      for (guint i = models->len; i > 0; i--)
+        {
+          ByokModel *model = g_ptr_array_index (models, i - 1);
+          const ByokPriceDataModel *known;
+
+          /* What the last list added goes, unless a listing named it. */
+          if (byok_model_is_from_price_data (model) && !byok_model_is_listed (model))
+            {
+              g_ptr_array_remove_index (models, i - 1);
+              continue;
+            }
+          byok_model_set_update_price (model, NULL, NULL, NULL);
+          if (data == NULL)
+            continue;
+          if (!byok_model_is_from_catalog (model))
+            {
+              apply_listed (self, model);
+              continue;
+            }
+          known = byok_catalog_find_price_data_model (data, model);
+          if (known != NULL && byok_catalog_price_data_takes (model, known))
+            byok_model_set_update_price (model, &known->price, source, date);
+        }
+    }
+
+  for (guint i = 0; data != NULL && i < byok_price_data_get_n_models (data); i++)
+    {
+      const ByokPriceDataModel *known = byok_price_data_get_model (data, i);
+      GPtrArray *models = models_of (self, known->provider);
+      ByokModel *model;
+
+      if (models == NULL || find_in (models, known->id) != NULL ||
+          !byok_catalog_price_data_is_new (self, known))
+        continue;
+      model = byok_model_new_from_price_data (known->provider, known->id, known->name,
+                                              known->context_window);
+      byok_model_set_update_price (model, &known->price, source, date);
+      g_ptr_array_add (models, model);
+    }
+
+  g_debug ("price list %s in force", data != NULL ? byok_price_data_get_sha256 (data) : "(none)");
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/**
+ * byok_catalog_get_price_data:
+ * Returns: (transfer none) (nullable): the price list in force
+ */
+ByokPriceData *
+byok_catalog_get_price_data (ByokCatalog *self)
+{
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), NULL);
+
+  return self->price_data;
 }
 
 /* Recommendations ---------------------------------------------------------- */

@@ -14,6 +14,7 @@
 #include <glib-object.h>
 
 #include "byok-model.h"
+#include "byok-price-data.h"
 #include "byok-provider.h"
 
 G_BEGIN_DECLS
@@ -57,6 +58,19 @@ gboolean      byok_catalog_remove_custom_provider (ByokCatalog        *self,
 guint         byok_catalog_merge_models           (ByokCatalog        *self,
                                                    const char         *provider_id,
                                                    const char * const *model_ids);
+
+void          byok_catalog_set_price_data         (ByokCatalog        *self,
+                                                   ByokPriceData      *data,
+                                                   const char         *source,
+                                                   const char         *date);
+ByokPriceData *byok_catalog_get_price_data        (ByokCatalog        *self);
+const ByokPriceDataModel *
+              byok_catalog_find_price_data_model  (ByokPriceData      *data,
+                                                   ByokModel          *model);
+gboolean      byok_catalog_price_data_takes       (ByokModel          *model,
+                                                   const ByokPriceDataModel *known);
+gboolean      byok_catalog_price_data_is_new      (ByokCatalog        *self,
+                                                   const ByokPriceDataModel *known);
 
 GPtrArray    *byok_catalog_recommend              (ByokCatalog        *self,
                                                    const char         *use_case,

@@ -538,6 +538,14 @@ static const MigrationOp migration_8[] = {
   { NULL, },
 };
 
+/* 9: price_data keeps each model's rule for the ids it goes by, as the
+ * list gave it (JSON). */
+static const MigrationOp migration_9[] = {
+  { "price_data", "match",
+    "ALTER TABLE price_data ADD COLUMN match TEXT;" },
+  { NULL, },
+};
+
 static const MigrationOp * const migrations[] = {
   migration_1,
   migration_2,
@@ -547,6 +555,7 @@ static const MigrationOp * const migrations[] = {
   migration_6,
   migration_7,
   migration_8,
+  migration_9,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BYOK_DATABASE_SCHEMA_VERSION);

@@ -9,6 +9,7 @@
 
 #include "byok-engine.h"
 #include "byok-error.h"
+#include "byok-price-history.h"
 #include "byok-price-overrides.h"
 #include "byok-process-lock.h"
 #include "byok-router.h"
@@ -798,6 +799,55 @@ byok_engine_chat_finish (ByokEngine   *self,
   return g_task_propagate_pointer (G_TASK (result), NULL);
 }
 
+/* The catalog's prices go in the history (a new Byok may change them), and
+ * the last price update applied is in force again. */
+static void
+load_prices (ByokEngine *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!byok_price_history_load (self->database, self->catalog, &error))
+    g_warning ("Could not load the price history: %s", error->message);
+}
+
+/**
+ * byok_engine_compare_prices:
+ * @data: a price list
+ * @source: where it comes from
+ *
+ * Returns: (transfer full): what applying @data would change
+ */
+ByokPriceUpdate *
+byok_engine_compare_prices (ByokEngine    *self,
+                            ByokPriceData *data,
+                            const char    *source)
+{
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (BYOK_IS_PRICE_DATA (data), NULL);
+
+  return byok_price_update_new (self->catalog, self->pricing, data, source);
+}
+
+/**
+ * byok_engine_apply_price_update:
+ *
+ * Puts @update in force: kept in the database (history included), the
+ * catalog's prices and models follow it, the person's own prices stay
+ * over it. Calls already recorded keep their cost.
+ *
+ * Returns: FALSE with BYOK_ERROR_STORAGE when nothing was applied
+ */
+gboolean
+byok_engine_apply_price_update (ByokEngine       *self,
+                                ByokPriceUpdate  *update,
+                                GError          **error)
+{
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (BYOK_IS_PRICE_UPDATE (update), FALSE);
+
+  return byok_price_history_apply (self->database, self->catalog, self->pricing, update, error);
+}
+
 /* ---- object -------------------------------------------------------------- */
 
 /**
@@ -955,6 +1005,7 @@ byok_engine_new (const char  *db_path,
   self->lock_dir = byok_database_dup_lock_dir (self->database);
 
   self->catalog = byok_catalog_new_default ();
+  load_prices (self);
   self->key_store = byok_key_store_new ();
   /* Registers every catalog provider, with its environment variables. */
   self->client = byok_client_new (self->catalog, self->key_store);

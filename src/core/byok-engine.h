@@ -43,6 +43,7 @@
 #include "byok-client.h"
 #include "byok-database.h"
 #include "byok-key-store.h"
+#include "byok-price-update.h"
 #include "byok-pricing.h"
 #include "byok-provider-settings.h"
 
@@ -62,6 +63,12 @@ ByokPricing          *byok_engine_get_pricing          (ByokEngine          *sel
 ByokProviderSettings *byok_engine_get_provider_settings (ByokEngine         *self);
 ByokClient           *byok_engine_get_client           (ByokEngine          *self);
 
+ByokPriceUpdate      *byok_engine_compare_prices       (ByokEngine          *self,
+                                                        ByokPriceData       *data,
+                                                        const char          *source);
+gboolean              byok_engine_apply_price_update   (ByokEngine          *self,
+                                                        ByokPriceUpdate     *update,
+                                                        GError             **error);
 gboolean              byok_engine_reload_prices        (ByokEngine          *self,
                                                         GError             **error);
 

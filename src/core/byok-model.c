@@ -29,6 +29,16 @@ struct _ByokModel
   char                  *price_date;
   GArray                *price_changes;  /* of PriceChange, by date */
 
+  /* What a price list gave, where the catalog differs on purpose. */
+  gboolean               has_data_price;
+  ByokPrice              data_price;
+
+  /* A price update's price, over the catalog's. */
+  gboolean               has_update_price;
+  ByokPrice              update_price;
+  char                  *update_source;
+  char                  *update_date;
+
   gboolean               params_set;
   ByokTemperatureRule    temperature;
   double                 temperature_min;
@@ -38,6 +48,7 @@ struct _ByokModel
   char                  *effort_default;
 
   guint                  from_catalog : 1;
+  guint                  from_price_data : 1;
   guint                  listed : 1;
 };
 
@@ -50,7 +61,6 @@ typedef struct {
 
 G_DEFINE_FINAL_TYPE (ByokModel, byok_model, G_TYPE_OBJECT)
 
-static void today_utc (char out[11]);
 
 enum {
   PROP_0,
@@ -90,6 +100,8 @@ byok_model_finalize (GObject *object)
   g_free (self->price_date);
   g_clear_pointer (&self->price_changes, g_array_unref);
   g_free (self->effort_default);
+  g_free (self->update_source);
+  g_free (self->update_date);
 
   G_OBJECT_CLASS (byok_model_parent_class)->finalize (object);
 }
@@ -483,7 +495,7 @@ byok_model_new_from_json (const char  *provider_id,
   static const char * const members[] = {
     "id", "name", "aliases", "context_window", "max_output", "capabilities",
     "recommended_for", "rank", "price", "price_source", "price_date",
-    "deprecation_date", "temperature", "effort", "price_changes", NULL
+    "deprecation_date", "temperature", "effort", "price_changes", "data_price", NULL
   };
   g_autoptr(ByokModel) self = NULL;
   g_autofree char *id = NULL;
@@ -554,6 +566,15 @@ byok_model_new_from_json (const char  *provider_id,
     }
   if (!read_price_changes (self, object, where, error))
     return NULL;
+  if (json_object_has_member (object, "data_price"))
+    {
+      g_autofree char *data_where = g_strdup_printf ("%s, data_price", where);
+
+      if (!byok_price_read_json (json_object_get_member (object, "data_price"),
+                                 data_where, &self->data_price, error))
+        return NULL;
+      self->has_data_price = TRUE;
+    }
 
   return g_steal_pointer (&self);
 }
@@ -706,9 +727,15 @@ byok_model_get_deprecation_date (ByokModel *self)
   return self->deprecation_date;
 }
 
-/* Today (UTC) as YYYY-MM-DD; BYOK_TODAY replaces it in tests. */
-static void
-today_utc (char out[11])
+/**
+ * byok_today_utc:
+ * @out: (out caller-allocates): 11 bytes
+ *
+ * Today (UTC) as YYYY-MM-DD, the day the catalog's dates are read
+ * against; the environment variable BYOK_TODAY replaces it in tests.
+ */
+void
+byok_today_utc (char out[11])
 {
   const char *fixed = g_getenv ("BYOK_TODAY");
   g_autoptr(GDateTime) now = NULL;
@@ -736,7 +763,7 @@ change_in_force (ByokModel  *self,
     return NULL;
   if (date == NULL)
     {
-      today_utc (today);
+      byok_today_utc (today);
       date = today;
     }
   for (guint i = 0; i < self->price_changes->len; i++)
@@ -763,7 +790,7 @@ byok_model_is_retired (ByokModel *self)
 
   if (self->deprecation_date == NULL || *self->deprecation_date == '\0')
     return FALSE;
-  today_utc (today);
+  byok_today_utc (today);
   return strcmp (self->deprecation_date, today) <= 0;
 }
 
@@ -796,8 +823,82 @@ byok_model_get_price_at (ByokModel  *self,
 
   g_return_val_if_fail (BYOK_IS_MODEL (self), NULL);
 
+  if (self->has_update_price)
+    return &self->update_price;
   change = change_in_force (self, date);
   return change != NULL ? &change->price : &self->price;
+}
+
+/**
+ * byok_model_get_catalog_price:
+ * @date: (nullable): a day, YYYY-MM-DD (UTC); NULL for today
+ *
+ * Returns: (transfer none): the shipped catalog's price on @date, whatever
+ *   a price update says
+ */
+const ByokPrice *
+byok_model_get_catalog_price (ByokModel  *self,
+                              const char *date)
+{
+  const PriceChange *change;
+
+  g_return_val_if_fail (BYOK_IS_MODEL (self), NULL);
+
+  change = change_in_force (self, date);
+  return change != NULL ? &change->price : &self->price;
+}
+
+/**
+ * byok_model_get_data_price:
+ *
+ * Returns: (transfer none) (nullable): the price the maintained price list
+ *   gave when the catalog was checked against it, for a model whose
+ *   catalog price differs from it on purpose (the provider's page said
+ *   otherwise): an update changes such a model only when the list's price
+ *   moves
+ */
+const ByokPrice *
+byok_model_get_data_price (ByokModel *self)
+{
+  g_return_val_if_fail (BYOK_IS_MODEL (self), NULL);
+
+  return self->has_data_price ? &self->data_price : NULL;
+}
+
+/**
+ * byok_model_set_update_price:
+ * @price: (nullable): the price a price update gives; NULL to go back to
+ *   the catalog's
+ * @source: (nullable): where it comes from
+ * @date: (nullable): the day it was applied (YYYY-MM-DD)
+ */
+void
+byok_model_set_update_price (ByokModel       *self,
+                             const ByokPrice *price,
+                             const char      *source,
+                             const char      *date)
+{
+  g_return_if_fail (BYOK_IS_MODEL (self));
+
+  self->has_update_price = price != NULL;
+  if (price != NULL)
+    self->update_price = *price;
+  g_free (self->update_source);
+  self->update_source = price != NULL ? g_strdup (source) : NULL;
+  g_free (self->update_date);
+  self->update_date = price != NULL ? g_strdup (date) : NULL;
+}
+
+/**
+ * byok_model_has_update_price:
+ * Returns: whether a price update's price is in force
+ */
+gboolean
+byok_model_has_update_price (ByokModel *self)
+{
+  g_return_val_if_fail (BYOK_IS_MODEL (self), FALSE);
+
+  return self->has_update_price;
 }
 
 /**
@@ -811,6 +912,8 @@ byok_model_get_price_source (ByokModel *self)
 
   g_return_val_if_fail (BYOK_IS_MODEL (self), NULL);
 
+  if (self->has_update_price)
+    return self->update_source;
   change = change_in_force (self, NULL);
   return change != NULL ? change->source : self->price_source;
 }
@@ -827,6 +930,8 @@ byok_model_get_price_date (ByokModel *self)
 
   g_return_val_if_fail (BYOK_IS_MODEL (self), NULL);
 
+  if (self->has_update_price)
+    return self->update_date;
   change = change_in_force (self, NULL);
   return change != NULL ? change->from : self->price_date;
 }
@@ -846,7 +951,9 @@ byok_model_get_next_price_change (ByokModel *self,
 
   g_return_val_if_fail (BYOK_IS_MODEL (self), NULL);
 
-  today_utc (today);
+  if (self->has_update_price)
+    return NULL;
+  byok_today_utc (today);
   for (guint i = 0; self->price_changes != NULL && i < self->price_changes->len; i++)
     {
       const PriceChange *change = &g_array_index (self->price_changes, PriceChange, i);
@@ -1053,6 +1160,56 @@ byok_model_is_from_catalog (ByokModel *self)
   g_return_val_if_fail (BYOK_IS_MODEL (self), FALSE);
 
   return self->from_catalog;
+}
+
+/**
+ * byok_model_is_from_price_data:
+ * Returns: TRUE if a price update added the model: the shipped catalog
+ *   does not describe it
+ */
+gboolean
+byok_model_is_from_price_data (ByokModel *self)
+{
+  g_return_val_if_fail (BYOK_IS_MODEL (self), FALSE);
+
+  return self->from_price_data;
+}
+
+/**
+ * byok_model_new_from_price_data:
+ * @name: (nullable): its display name
+ * @context_window: its context window, 0 when unknown
+ *
+ * A model a price update adds: the catalog does not know it.
+ *
+ * Returns: (transfer full): the model
+ */
+ByokModel *
+byok_model_new_from_price_data (const char *provider_id,
+                                const char *id,
+                                const char *name,
+                                gint64      context_window)
+{
+  ByokModel *self = byok_model_new (provider_id, id);
+
+  self->from_price_data = TRUE;
+  self->name = g_strdup (name);
+  self->context_window = MAX (context_window, 0);
+  return self;
+}
+
+/**
+ * byok_model_set_context_window:
+ * Sets the context window of a model the catalog does not describe (a
+ * price update knows it).
+ */
+void
+byok_model_set_context_window (ByokModel *self,
+                               gint64     context_window)
+{
+  g_return_if_fail (BYOK_IS_MODEL (self));
+
+  self->context_window = MAX (context_window, 0);
 }
 
 /**

@@ -156,6 +156,14 @@ ByokEffortLevels       byok_model_params_pick_effort   (const ByokModelParams *p
 const ByokPrice       *byok_model_get_price            (ByokModel        *self);
 const ByokPrice       *byok_model_get_price_at         (ByokModel        *self,
                                                         const char       *date);
+const ByokPrice       *byok_model_get_catalog_price    (ByokModel        *self,
+                                                        const char       *date);
+const ByokPrice       *byok_model_get_data_price       (ByokModel        *self);
+void                   byok_model_set_update_price     (ByokModel        *self,
+                                                        const ByokPrice  *price,
+                                                        const char       *source,
+                                                        const char       *date);
+gboolean               byok_model_has_update_price     (ByokModel        *self);
 const char            *byok_model_get_price_source     (ByokModel        *self);
 const char            *byok_model_get_price_date       (ByokModel        *self);
 const char            *byok_model_get_next_price_change (ByokModel       *self,
@@ -166,9 +174,18 @@ void                   byok_model_set_price            (ByokModel        *self,
                                                         const char       *date);
 
 gboolean               byok_model_is_from_catalog      (ByokModel        *self);
+gboolean               byok_model_is_from_price_data   (ByokModel        *self);
+ByokModel             *byok_model_new_from_price_data  (const char       *provider_id,
+                                                        const char       *id,
+                                                        const char       *name,
+                                                        gint64            context_window);
+void                   byok_model_set_context_window   (ByokModel        *self,
+                                                        gint64            context_window);
 gboolean               byok_model_is_listed            (ByokModel        *self);
 void                   byok_model_set_listed           (ByokModel        *self,
                                                         gboolean          listed);
+
+void                   byok_today_utc                  (char              out[11]);
 
 gboolean               byok_use_case_is_valid          (const char       *use_case);
 const char * const    *byok_use_case_get_all           (void);

@@ -9,6 +9,7 @@
 
 #include "byok-catalog.h"
 #include "byok-error.h"
+#include "byok-price-history.h"
 #include "byok-price-overrides.h"
 
 /**
@@ -137,7 +138,9 @@ byok_price_overrides_set (ByokUsageStore   *store,
   stored.cache_write = price->cache_write;
   stored.output = price->output;
   stored.tiers_json = tiers;
-  if (!byok_usage_store_set_price_override (store, &stored, error))
+  if (!byok_usage_store_set_price_override (store, &stored, error) ||
+      !byok_price_history_record_user (byok_usage_store_get_database (store), provider, stored.model,
+                                       price, g_get_real_time (), error))
     return FALSE;
 
   return byok_pricing_set_override (pricing, provider, model, price, error);
@@ -164,7 +167,10 @@ byok_price_overrides_reset (ByokUsageStore  *store,
 
   if (!byok_usage_store_clear_price_override (store, provider,
                                               canonical_model_id (pricing, provider, model),
-                                              error))
+                                              error) ||
+      !byok_price_history_record_user (byok_usage_store_get_database (store), provider,
+                                       canonical_model_id (pricing, provider, model), NULL,
+                                       g_get_real_time (), error))
     return FALSE;
   byok_pricing_clear_override (pricing, provider, model);
   return TRUE;
@@ -197,7 +203,9 @@ byok_price_overrides_reset_all (ByokUsageStore  *store,
     {
       const ByokPriceOverride *price = g_ptr_array_index (stored, i);
 
-      if (!byok_usage_store_clear_price_override (store, price->provider, price->model, error))
+      if (!byok_usage_store_clear_price_override (store, price->provider, price->model, error) ||
+          !byok_price_history_record_user (byok_usage_store_get_database (store), price->provider,
+                                           price->model, NULL, g_get_real_time (), error))
         return FALSE;
       byok_pricing_clear_override (pricing, price->provider, price->model);
       if (n_reset != NULL)

@@ -18,6 +18,7 @@ struct _ByokPreferencesWindow
 
   ByokModelPicker     *picker;
   GtkListBox          *list_box;
+  GtkSwitch           *keep_prices_switch;
 };
 
 G_DEFINE_FINAL_TYPE (ByokPreferencesWindow, byok_preferences_window, BYOK_TYPE_PREFERENCES_PARENT)
@@ -232,6 +233,7 @@ byok_preferences_window_class_init (ByokPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ByokPreferencesWindow, picker);
   gtk_widget_class_bind_template_child (widget_class, ByokPreferencesWindow, list_box);
+  gtk_widget_class_bind_template_child (widget_class, ByokPreferencesWindow, keep_prices_switch);
 }
 
 static void
@@ -243,6 +245,8 @@ byok_preferences_window_init (ByokPreferencesWindow *self)
   g_signal_connect_swapped (self->picker, "selected", G_CALLBACK (picker_selected_cb), self);
 
   self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "keep-prices-current", self->keep_prices_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (self->settings, "changed::fallback-chain", G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
 }
 

@@ -25,6 +25,7 @@
 #include "byok-compat.h"
 #include "byok-cost-chart.h"
 #include "byok-format.h"
+#include "byok-price-checker.h"
 #include "byok-price-table.h"
 #include "byok-plain-text.h"
 #include "byok-summary-card.h"
@@ -59,6 +60,7 @@ struct _ByokUsagePage
   ByokWhatIfList     *what_if_list;
   ByokBudgetGroup    *budget_group;
   ByokPriceTable     *price_table;
+  ByokPriceChecker   *price_checker;
 
   ByokEngine         *engine;
   gulong              store_changed_id;
@@ -759,12 +761,14 @@ byok_usage_page_set_engine (ByokUsagePage *self,
       self->budget_alert_id = g_signal_connect (engine, "budget-alert", G_CALLBACK (budget_alert_cb), self);
       byok_price_table_set_pricing (self->price_table, byok_engine_get_pricing (engine),
                                     byok_engine_get_usage_store (engine));
+      byok_price_checker_set_engine (self->price_checker, engine);
       byok_budget_group_set_store (self->budget_group, byok_engine_get_usage_store (engine),
                                    byok_engine_get_catalog (engine));
     }
   else
     {
       byok_price_table_set_pricing (self->price_table, NULL, NULL);
+      byok_price_checker_set_engine (self->price_checker, NULL);
       byok_budget_group_set_store (self->budget_group, NULL, NULL);
     }
 
@@ -864,6 +868,7 @@ byok_usage_page_class_init (ByokUsagePageClass *klass)
   g_type_ensure (BYOK_TYPE_USAGE_BREAKDOWN);
   g_type_ensure (BYOK_TYPE_WHAT_IF_LIST);
   g_type_ensure (BYOK_TYPE_BUDGET_GROUP);
+  g_type_ensure (BYOK_TYPE_PRICE_CHECKER);
   g_type_ensure (BYOK_TYPE_PRICE_TABLE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-usage-page.ui");
@@ -881,6 +886,7 @@ byok_usage_page_class_init (ByokUsagePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, what_if_list);
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, budget_group);
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, price_table);
+  gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, price_checker);
   gtk_widget_class_bind_template_callback (widget_class, period_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "usage.export", "s", export_action);
