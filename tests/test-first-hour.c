@@ -1,11 +1,17 @@
-/* test-first-hour.c — what a new user met in their first hour, under Xvfb
- * against the provider test server, with a throwaway database: the window
- * honours BYOK_BASE_URL_<PROVIDER> as byok-cli does; with only an OpenAI
- * key Chat and Compare start on OpenAI models, not on a local server.
+/* test-first-hour.c — what a new user met in their first hour (issue 12),
+ * under Xvfb against the provider test server, with a throwaway database:
+ * the window honours BYOK_BASE_URL_<PROVIDER> as byok-cli does; with only
+ * an OpenAI key Chat and Compare start on OpenAI models; the key's status
+ * follows chats and keys set by byok-cli; Continue in Chat keeps the
+ * numbers; retries say what happens and can be stopped; the Retry button
+ * stays put and leaves nothing selected; the window's minimum size stays
+ * within 360×600 in every state; the small things (code copy, prices,
+ * toasts, the wheel, error texts, budgets, the fallback list); and the
+ * whole hour in one go.
  *
- * Every test runs with a log writer that fails it on any warning or
- * critical, GTK's included. No timing assertions: the main loop runs until
- * a condition holds, with a generous cap on iterations. */
+ * Every test runs with a log writer that counts warnings and criticals,
+ * GTK's included, and fails on any. No timing assertions: the main loop
+ * runs until a condition holds, with a generous cap on iterations. */
 #include "config.h"
 
 #include <string.h>
@@ -978,6 +984,8 @@ check_window_size (Fixture    *f,
 {
   GtkWidget *content = gtk_window_get_child (GTK_WINDOW (f->window));
   g_autoptr(GString) squeezed = g_string_new (NULL);
+  g_autoptr(GString) own = g_string_new (NULL);
+  GString *failures = size_failures != NULL ? size_failures : own;
   int min_width, min_height, min_height_narrow;
 
   lay_out (f);
@@ -989,13 +997,16 @@ check_window_size (Fixture    *f,
                   gtk_widget_get_width (f->window), gtk_widget_get_height (f->window));
   collect_squeezed (content, squeezed);
   if (squeezed->len > 0)
-    g_string_append_printf (size_failures, "%s: %s\n", state, squeezed->str);
+    g_string_append_printf (failures, "%s: %s\n", state, squeezed->str);
   if (min_width > 360 || min_height > 600 || min_height_narrow > 600)
     {
       dump_big (content, 0);
-      g_string_append_printf (size_failures, "%s: the window needs at least %d×%d (%d high at 360 wide)\n", state,
+      g_string_append_printf (failures, "%s: the window needs at least %d×%d (%d high at 360 wide)\n", state,
                               min_width, min_height, min_height_narrow);
     }
+  /* Outside the window-size test, at once. */
+  if (size_failures == NULL && failures->len > 0)
+    g_error ("%s", failures->str);
 }
 
 static const char *long_answer =
@@ -1065,6 +1076,7 @@ test_window_size (Fixture       *f,
   if (size_failures->len > 0)
     g_error ("%s", size_failures->str);
   g_string_free (size_failures, TRUE);
+  size_failures = NULL;
 }
 
 /* ---- small things --------------------------------------------------------- */
@@ -1432,6 +1444,161 @@ test_budget_raised (Fixture       *f,
   g_assert_nonnull (find_action_button (row, row, "chat.regenerate-message"));
 }
 
+/* ---- the whole first hour, in one go -------------------------------------- */
+
+static gboolean
+page_is_empty (gpointer data)
+{
+  Fixture *f = data;
+  GtkWidget *status = find_type_name (GTK_WIDGET (f->page), "AdwStatusPage");
+
+  return status != NULL && g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (status)), "No Conversations Yet") == 0;
+}
+
+static gboolean
+has_some_text (gpointer data)
+{
+  return *byok_message_get_content (BYOK_MESSAGE (data)) != '\0';
+}
+
+static ByokTestReply *
+held_reply (const char *text)
+{
+  g_autofree char *chunk = chunk_json (text);
+  ByokTestReply *reply = byok_test_reply_new_sse (chunk, NULL);
+
+  byok_test_reply_set_hold (reply, TRUE);
+  return reply;
+}
+
+/* Add a key, chat, stop, regenerate, 401, 429, budgets, Usage, Compare, a
+ * narrow window, quit and restart: not one warning or critical on the way
+ * (the log writer counts them; the teardown asserts none). */
+static void
+test_whole_flow (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *no_env[] = { NULL };
+  ByokKeyStore *keys = byok_engine_get_key_store (f->engine);
+  ByokUsageStore *usage = byok_engine_get_usage_store (f->engine);
+  ByokCompareView *view = BYOK_COMPARE_VIEW (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokMessage) answer = NULL;
+  ByokTestReply *models;
+  gint64 conversation_id;
+
+  /* A new user: no key anywhere. */
+  byok_key_store_set_environment (keys, no_env);
+  byok_key_store_set_prefer_environment (keys, "openai", FALSE);
+  byok_key_store_delete_wait (keys, "openai", NULL, NULL, NULL);
+  show_page (f, "providers");
+  show_page (f, "chat");
+  iterate_until (page_is_empty, f, "the empty Chat page");
+
+  /* Add a key on the Providers page; it is checked at once. */
+  models = byok_test_reply_new_json (200, "{\"object\": \"list\", \"data\": [{\"id\": \"gpt-4o-mini\", \"object\": \"model\"}]}");
+  byok_test_reply_set_repeat (models, TRUE);
+  byok_test_server_add_reply (f->server, "/v1/models", models);
+  show_page (f, "providers");
+  byok_provider_row_save_key (provider_row (f, "openai"), "sk-test-fake-first-hour-flow-0004");
+  wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_VALID);
+
+  /* Chat starts on the key's provider. */
+  show_page (f, "chat");
+  iterate_until (picker_on_keyed, f, "the key's model");
+  byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
+
+  /* A chat; then a long answer stopped half-way, and asked again. */
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Hello there."));
+  send_and_wait (f, "Hello");
+  byok_test_server_add_reply (f->server, CHAT_PATH, held_reply ("Once upon a time"));
+  byok_composer_set_text (composer_of (f), "Tell me a long story");
+  g_assert_true (byok_composer_send (composer_of (f)));
+  answer = last_message (f);
+  iterate_until (has_some_text, answer, "the first words");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.stop", NULL));
+  g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_PARTIAL);
+  byok_test_server_release_held (f->server);
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("A short one."));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.regenerate", NULL));
+  iterate_until (not_busy, f, "the regenerated answer");
+  g_clear_object (&answer);
+  answer = last_message (f);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "A short one.");
+  g_clear_object (&answer);
+
+  /* 401: the key shows as rejected; it works again, valid. */
+  byok_test_server_add_reply (f->server, CHAT_PATH,
+    byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", "
+                                   "\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"));
+  send_and_wait (f, "Still there?");
+  wait_for_label (f, "The Key Was Rejected");
+  wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_REJECTED);
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Yes."));
+  send_and_wait (f, "And now?");
+  wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_VALID);
+
+  /* 429 with Retry-After: said, then answered. */
+  byok_client_set_max_attempts (byok_engine_get_client (f->engine), 2);
+  byok_test_server_add_reply (f->server, CHAT_PATH, rate_limited ("1"));
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("After the wait."));
+  byok_composer_set_text (composer_of (f), "Busy?");
+  g_assert_true (byok_composer_send (composer_of (f)));
+  wait_for_label (f, "Rate limited by OpenAI — trying again");
+  iterate_until (not_busy, f, "the answer after the wait");
+
+  /* A budget stops the next call; raised, Retry answers. */
+  g_assert_true (byok_usage_store_set_budget (usage, BYOK_BUDGET_SCOPE_ALL, 0.000001, TRUE, &error));
+  g_assert_no_error (error);
+  send_and_wait (f, "Over?");
+  wait_for_label (f, "Over Your Budget");
+  show_page (f, "usage");
+  lay_out (f);
+  g_assert_true (byok_usage_store_set_budget (usage, BYOK_BUDGET_SCOPE_ALL, 100, TRUE, &error));
+  g_assert_no_error (error);
+  show_page (f, "chat");
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Within budget."));
+  answer = last_message (f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.regenerate-message", "x",
+                                             byok_message_get_id (answer)));
+  g_clear_object (&answer);
+  iterate_until (not_busy, f, "the answer within budget");
+
+  /* Compare two models, and go on with one. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
+  byok_compare_view_set_n_columns (view, 2);
+  for (guint i = 0; i < 2; i++)
+    byok_test_server_add_reply_for_model (f->server, CHAT_PATH,
+      byok_model_picker_get_model_id (byok_compare_column_get_picker (byok_compare_view_get_column (view, i))),
+      answer_reply ("Compared."));
+  byok_compare_view_set_prompt (view, "Which one?");
+  g_assert_true (byok_compare_view_send (view));
+  iterate_until (all_columns_done, view, "the columns");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (byok_compare_view_get_column (view, 1)),
+                                             "column.continue-in-chat", NULL));
+  conversation_id = byok_conversation_get_id (byok_chat_page_get_conversation (f->page));
+
+  /* A narrow window, every page. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 640);
+  check_window_size (f, "flow: narrow chat");
+  show_page (f, "usage");
+  check_window_size (f, "flow: narrow usage");
+  show_page (f, "providers");
+  check_window_size (f, "flow: narrow providers");
+  show_page (f, "chat");
+
+  /* Quit and start again: the conversation is there. */
+  close_window (f);
+  g_clear_object (&f->engine);
+  open_engine (f);
+  open_window (f);
+  g_assert_cmpint (byok_conversation_get_id (byok_chat_page_get_conversation (f->page)), ==, conversation_id);
+  answer = last_message (f);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "Compared.");
+
+  byok_key_store_delete_wait (byok_engine_get_key_store (f->engine), "openai", NULL, NULL, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1465,6 +1632,7 @@ main (int argc, char **argv)
   ADD ("prices", test_prices);
   ADD ("providers-error", test_providers_error);
   ADD ("budget-raised", test_budget_raised);
+  ADD ("whole-flow", test_whole_flow);
 #undef ADD
   return g_test_run ();
 }
