@@ -770,6 +770,28 @@ test_retry_said (Fixture       *f,
   iterate_until (not_busy, f, "the retried answer");
   answer = last_message (f);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "Now it works.");
+
+  /* One time to first token: the one under the answer is the one recorded
+   * (and exported) for the attempt that answered, not counting the wait;
+   * each attempt has its own time. */
+  {
+    g_autoptr(GPtrArray) rows = byok_usage_store_list_recent (byok_engine_get_usage_store (f->engine), 10, NULL);
+    ByokUsageRecord *first, *second;
+
+    g_assert_cmpuint (rows->len, ==, 2);
+    first = g_ptr_array_index (rows, 0);
+    second = g_ptr_array_index (rows, 1);
+    if (first->time_us > second->time_us)
+      {
+        ByokUsageRecord *t = first;
+        first = second;
+        second = t;
+      }
+    g_assert_cmpint (second->attempt, ==, 2);
+    g_assert_cmpint (byok_message_get_ttft_us (answer), ==, second->ttft_us);
+    g_assert_cmpint (byok_message_get_latency_us (answer), >=, G_USEC_PER_SEC);
+    g_assert_cmpint (second->time_us - first->time_us, >=, G_USEC_PER_SEC);
+  }
   g_object_unref (answer);
 
   /* A long wait can be stopped from there: no retry is sent. */

@@ -92,8 +92,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokAttempt, byok_attempt_free)
  * @reasoning: (owned): the reasoning ("thinking") text so far
  * @finish_reason: why the answer stopped
  * @usage: the last usage report (never a sum of reports)
- * @ttft_us: time to first token (text or reasoning), or -1
- * @latency_us: total time, or -1
+ * @ttft_us: time to first token: from sending the request that answered
+ *   (the attempt's) to its first text or reasoning, or -1 — the same as
+ *   that attempt's @ttft_us
+ * @latency_us: total time of the call, every attempt and wait included,
+ *   or -1
  * @error: (owned) (nullable): the final error; NULL on success
  * @attempts: (owned): of ByokAttempt*, every attempt in order
  * @retry_after_us: how long the provider asked to wait before trying again

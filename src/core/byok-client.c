@@ -1193,8 +1193,12 @@ chat_emit_deltas (ChatCall *call,
     {
       gint64 now = g_get_monotonic_time ();
 
+      /* Time to first token, one definition everywhere (under the answer,
+       * in Usage, the export and byok-cli): from sending the request that
+       * answers to its first text or reasoning. The keyring, earlier
+       * attempts and waits before a retry are in the total time only. */
       call->output_started = TRUE;
-      result->ttft_us = now - call->call_start_us;
+      result->ttft_us = now - (call->attempt != NULL ? call->attempt_start_us : call->call_start_us);
       if (call->attempt != NULL)
         call->attempt->ttft_us = now - call->attempt_start_us;
     }
