@@ -233,7 +233,7 @@ test_usage_csv_and_text (void)
   cli (&text, "usage", "--since", "7d", "--by", "model", NULL);
   g_assert_cmpint (text.status, ==, 0);
   g_assert_true (g_str_has_prefix (text.out,
-                                   "Last 7 days: $3.18 · 6 calls · 1 failed · 1 call with unknown price\n"));
+                                   "Last 7 days: $3.18 · 6 calls · 1 failed · 1 call with an unknown price\n"));
   g_assert_nonnull (strstr (text.out, "claude-haiku-4-5-20251001"));
   g_assert_nonnull (strstr (text.out, "$0.05 "));
   g_assert_nonnull (strstr (text.out, "unknown"));     /* glm-4's cost */
@@ -303,10 +303,10 @@ test_usage_what_if (void)
 
   cli (&text, "usage", "--what-if", "--since", "7d", NULL);
   g_assert_cmpint (text.status, ==, 0);
-  g_assert_true (g_str_has_prefix (text.out, "What 5 calls would have cost on other models (you paid $3.18):\n"));
+  g_assert_true (g_str_has_prefix (text.out, "What your 5 calls with a known price would have cost on other models (you paid $3.18):\n"));
   g_assert_nonnull (strstr (text.out, "moonshot/kimi-k2-0905-preview"));
   g_assert_nonnull (strstr (text.out, "context too small"));
-  g_assert_nonnull (strstr (text.out, "1 call with unknown price left out."));
+  g_assert_nonnull (strstr (text.out, "1 call with an unknown price is left out."));
 }
 
 static double

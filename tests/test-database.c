@@ -285,7 +285,10 @@ test_database_upgrade_from_v1 (Fixture       *fixture,
             "  VALUES (7, 0, 'user', 'hello', 1);"
             "INSERT INTO usage (time, provider, model, conversation_id, input_tokens,"
             "  output_tokens, cost_usd, price_known, latency_us, status)"
-            "  VALUES (1700000000000000, 'openai', 'gpt-4o-mini', 7, 100, 20, 0.25, 1, 800000, 'ok');"
+            "  VALUES (1700000000000000, 'openai', 'gpt-4o-mini', 7, 100, 20, 0.25, 1, 800000, 'ok'),"
+            /* Statuses as they were written before schema 9. */
+            "  (1700000001000000, 'openai', 'gpt-4o-mini', 7, 0, 0, NULL, 0, 1000, 'RATE_LIMIT'),"
+            "  (1700000002000000, 'openai', 'gpt-4o-mini', 7, 100, 3, 0.01, 1, 2000, 'CANCELLED');"
             /* Details as they were written before schema 6: part of a key
              * shaped like one, all of a key shaped like none. */
             "INSERT INTO key_events (time, provider, account, event, result, detail)"
@@ -303,16 +306,23 @@ test_database_upgrade_from_v1 (Fixture       *fixture,
   g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, BYOK_DATABASE_SCHEMA_VERSION);
 
   /* Old rows kept; the new column is there, 0 for them. */
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM usage"), ==, 1);
-  g_assert_cmpint (query_int (db, "SELECT input_tokens FROM usage"), ==, 100);
-  g_assert_cmpint (query_int (db, "SELECT cache_savings_usd = 0 FROM usage"), ==, 1);
-  model = query_text (db, "SELECT model FROM usage");
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM usage"), ==, 3);
+  g_assert_cmpint (query_int (db, "SELECT input_tokens FROM usage WHERE status = 'ok'"), ==, 100);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM usage WHERE cache_savings_usd = 0"), ==, 3);
+  /* Statuses in one lower-case form; a stopped call is no error. */
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM usage WHERE status <> lower (status)"), ==, 0);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM usage WHERE status = 'rate_limit'"), ==, 1);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM usage WHERE status = 'cancelled'"), ==, 1);
+  g_assert_cmpint (query_int (db, "SELECT sum (errors) FROM usage_daily"), ==, 1);
+  g_assert_cmpint (query_int (db, "SELECT sum (cancelled) FROM usage_daily"), ==, 1);
+  g_assert_cmpint (query_int (db, "SELECT sum (calls) FROM usage_daily"), ==, 3);
+  model = query_text (db, "SELECT DISTINCT model FROM usage");
   g_assert_cmpstr (model, ==, "gpt-4o-mini");
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM messages WHERE conversation_id = 7"), ==, 1);
 
   /* Key events stay, with no detail: nothing of a key is left. */
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM key_events"), ==, 3);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM key_events WHERE result = 'AUTH'"), ==, 2);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM key_events WHERE result = 'auth'"), ==, 2);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM key_events WHERE detail IS NOT NULL"), ==, 0);
 
   /* Same schema as a database created by this version. */

@@ -280,13 +280,13 @@ test_records_every_attempt (Fixture       *f,
   g_assert_cmpuint (rows->len, ==, 3);
   g_assert_cmpuint (f->n_recorded, ==, 3);
 
-  g_assert_cmpstr (row_at (rows, 0)->status, ==, "OVERLOADED");
+  g_assert_cmpstr (row_at (rows, 0)->status, ==, "overloaded");
   g_assert_cmpint (row_at (rows, 0)->http_status, ==, 503);
   g_assert_true (row_at (rows, 0)->price_known);
   g_assert_cmpfloat (row_at (rows, 0)->cost_usd, ==, 0);
   g_assert_cmpint (row_at (rows, 0)->attempt, ==, 1);
 
-  g_assert_cmpstr (row_at (rows, 1)->status, ==, "AUTH");
+  g_assert_cmpstr (row_at (rows, 1)->status, ==, "auth");
   g_assert_true (row_at (rows, 1)->is_retry);
   g_assert_cmpint (row_at (rows, 1)->attempt, ==, 2);
 
@@ -521,7 +521,7 @@ test_key_events_recorded (Fixture       *f,
   g_assert_cmpuint (events->len, ==, 1);
   event = g_ptr_array_index (events, 0);
   g_assert_cmpstr (event->event, ==, "tested");
-  g_assert_cmpstr (event->result, ==, "AUTH");
+  g_assert_cmpstr (event->result, ==, "auth");
   g_assert_cmpstr (event->detail, ==, "OpenAI rejected the key (401).");
 }
 
@@ -636,7 +636,7 @@ test_in_flight_row (Fixture       *f,
   rows = list_rows (f);
   g_assert_cmpuint (rows->len, ==, 1);
   row = row_at (rows, 0);
-  g_assert_cmpstr (row->status, ==, "MALFORMED");
+  g_assert_cmpstr (row->status, ==, "malformed");
   g_assert_false (row->estimated);
   g_assert_cmpint (row->http_status, ==, 200);
   totals = today_totals (f->engine);

@@ -1466,17 +1466,6 @@ test_budget_raised (Fixture       *f,
   g_assert_nonnull (find_action_button (row, row, "chat.regenerate-message"));
 }
 
-/* ---- the whole first hour, in one go -------------------------------------- */
-
-static gboolean
-page_is_empty (gpointer data)
-{
-  Fixture *f = data;
-  GtkWidget *status = find_type_name (GTK_WIDGET (f->page), "AdwStatusPage");
-
-  return status != NULL && g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (status)), "No Conversations Yet") == 0;
-}
-
 static gboolean
 has_some_text (gpointer data)
 {
@@ -1491,6 +1480,90 @@ held_reply (const char *text)
 
   byok_test_reply_set_hold (reply, TRUE);
   return reply;
+}
+
+/* ---- Usage: stopped apart, one vocabulary, lower-case statuses ------------- */
+
+static gboolean
+cancel_finished (gpointer data)
+{
+  return g_strcmp0 (byok_message_get_error_class (BYOK_MESSAGE (data)), "CANCELLED") == 0;
+}
+
+static void
+test_usage_wording (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(ByokMessage) answer = NULL;
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_auto(GStrv) lines = NULL;
+  GtkWidget *usage;
+  GtkLabel *label;
+
+  byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
+
+  /* An answer; one stopped half-way; one refused. */
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Fine."));
+  send_and_wait (f, "Hello");
+  byok_test_server_add_reply (f->server, CHAT_PATH, held_reply ("Once upon"));
+  byok_composer_set_text (composer_of (f), "A long story");
+  g_assert_true (byok_composer_send (composer_of (f)));
+  answer = last_message (f);
+  iterate_until (has_some_text, answer, "the first words");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.stop", NULL));
+  iterate_until (cancel_finished, answer, "the stopped call");
+  byok_test_server_release_held (f->server);
+  byok_test_server_add_reply (f->server, CHAT_PATH,
+    byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", "
+                                   "\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"));
+  send_and_wait (f, "Still there?");
+
+  /* The cards count the stopped call apart from the failed one, and say
+   * "with a known price" as What-if does. */
+  show_page (f, "usage");
+  usage = adw_view_stack_get_visible_child (ADW_VIEW_STACK (find_descendant (f->window, ADW_TYPE_VIEW_STACK)));
+  iterate_until ((Condition) gtk_widget_get_mapped, find_descendant (usage, g_type_from_name ("ByokPriceTable")),
+                 "the dashboard");
+  lay_out (f);
+  label = find_label_prefix (usage, usage, "3 calls · 1 failed · 1 stopped");
+  g_assert_nonnull (label);
+  label = find_label_prefix (usage, usage, "Your ");
+  g_assert_nonnull (label);
+  g_assert_nonnull (strstr (gtk_label_get_label (label), "with a known price"));
+  maybe_screenshot (f, "usage-stopped");
+
+  /* The export: statuses in one lower-case form, as byok-cli chat --json. */
+  g_assert_true (byok_usage_store_export (byok_engine_get_usage_store (f->engine), 0, G_MAXINT64,
+                                          BYOK_USAGE_EXPORT_CSV, out, NULL, &error));
+  g_assert_no_error (error);
+  g_output_stream_write (out, "", 1, NULL, NULL);
+  csv = g_strdup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)));
+  g_assert_nonnull (strstr (csv, ",ok,"));
+  g_assert_nonnull (strstr (csv, ",cancelled,"));
+  g_assert_nonnull (strstr (csv, ",auth,401,"));
+  lines = g_strsplit (csv, "\r\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_autofree char *lower = g_ascii_strdown (lines[i], -1);
+
+      /* Nothing in capitals but the ISO dates' T and Z. */
+      for (char *p = lower, *q = lines[i]; *q != '\0'; p++, q++)
+        if (*q != *p && *q != 'T' && *q != 'Z')
+          g_error ("a capital in the export: %s", lines[i]);
+    }
+}
+
+/* ---- the whole first hour, in one go -------------------------------------- */
+
+static gboolean
+page_is_empty (gpointer data)
+{
+  Fixture *f = data;
+  GtkWidget *status = find_type_name (GTK_WIDGET (f->page), "AdwStatusPage");
+
+  return status != NULL && g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (status)), "No Conversations Yet") == 0;
 }
 
 /* Add a key, chat, stop, regenerate, 401, 429, budgets, Usage, Compare, a
@@ -1654,6 +1727,7 @@ main (int argc, char **argv)
   ADD ("prices", test_prices);
   ADD ("providers-error", test_providers_error);
   ADD ("budget-raised", test_budget_raised);
+  ADD ("usage-wording", test_usage_wording);
   ADD ("whole-flow", test_whole_flow);
 #undef ADD
   return g_test_run ();

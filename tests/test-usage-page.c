@@ -330,7 +330,7 @@ test_totals (Fixture       *fixture,
 
   g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Today")), ==, "$0.08");
   g_assert_cmpstr (byok_summary_card_get_detail (card (fixture->page, "Today")), ==,
-                   "5 calls · 1 failed\n1 call with unknown price");
+                   "5 calls · 1 failed\n1 call with an unknown price");
   g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "This Month")), ==, "$0.08");
   g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Last 30 Days")), ==, "$0.08");
   g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Cache Savings")), ==, "$0.0025");
@@ -396,7 +396,7 @@ test_interrupted (Fixture       *fixture,
 
   g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Today")), ==, "≈$0.09");
   g_assert_cmpstr (byok_summary_card_get_detail (card (fixture->page, "Today")), ==,
-                   "6 calls · 1 failed · 1 interrupted\n1 call with unknown price");
+                   "6 calls · 1 failed · 1 interrupted\n1 call with an unknown price");
 
   breakdown = BYOK_USAGE_BREAKDOWN (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_USAGE_BREAKDOWN));
   /* gpt-4o: its two calls and the interrupted one. */

@@ -177,7 +177,7 @@ test_usage_record (Fixture       *fixture,
   g_assert_cmpint (r->time_us, >=, before);
   g_assert_cmpint (r->time_us, <=, g_get_real_time ());
   g_assert_cmpstr (r->provider, ==, "anthropic");
-  g_assert_cmpstr (r->status, ==, "AUTH");
+  g_assert_cmpstr (r->status, ==, "auth");
   g_assert_false (r->price_known);
   g_assert_cmpint (r->ttft_us, ==, -1);
   g_assert_cmpint (r->http_status, ==, 401);
@@ -812,7 +812,7 @@ test_usage_key_events (Fixture       *fixture,
   g_assert_cmpstr (e->event, ==, "replaced");
   e = events->pdata[1];
   g_assert_cmpstr (e->event, ==, "tested");
-  g_assert_cmpstr (e->result, ==, "AUTH");
+  g_assert_cmpstr (e->result, ==, "auth");
   g_assert_cmpstr (e->detail, ==, "HTTP 401");
   g_assert_null (e->account);
   e = events->pdata[2];
@@ -888,7 +888,7 @@ test_usage_export_csv (Fixture       *fixture,
     "1,1709294400000000,2024-03-01T12:00:00Z,openai,\"odd,\"\"model\"\"\nx\",,10,2,0,0,0,"
     "0.5,1,0,1500,700,ok,200,0,0,1,0\r\n";
   const char *row_b =
-    "2,1709294401000000,2024-03-01T12:00:01Z,anthropic,claude,,0,0,0,0,0,,0,0,3000,,AUTH,401,1,1,2,0\r\n";
+    "2,1709294401000000,2024-03-01T12:00:01Z,anthropic,claude,,0,0,0,0,0,,0,0,3000,,auth,401,1,1,2,0\r\n";
   g_autofree char *expected = g_strconcat (header, row_a, row_b, NULL);
   g_autofree char *expected_first = g_strconcat (header, row_a, NULL);
 
@@ -949,7 +949,7 @@ test_usage_export_json (Fixture       *fixture,
   g_assert_true (json_object_get_null_member (b, "cost_usd"));
   g_assert_false (json_object_get_boolean_member (b, "price_known"));
   g_assert_true (json_object_get_null_member (b, "ttft_us"));
-  g_assert_cmpstr (json_object_get_string_member (b, "status"), ==, "AUTH");
+  g_assert_cmpstr (json_object_get_string_member (b, "status"), ==, "auth");
   g_assert_cmpint (json_object_get_int_member (b, "http_status"), ==, 401);
   g_assert_true (json_object_get_boolean_member (b, "is_retry"));
   g_assert_true (json_object_get_boolean_member (b, "is_fallback"));

@@ -365,13 +365,6 @@ add_usage_member (JsonBuilder     *builder,
   json_builder_end_object (builder);
 }
 
-/* "rate_limit", "auth", … or "ok": the error code in lower case */
-static char *
-dup_error_class (const GError *error)
-{
-  return g_ascii_strdown (byok_error_get_class (error), -1);
-}
-
 static void
 add_status_member (JsonBuilder *builder,
                    guint        http_status)
@@ -404,7 +397,7 @@ add_error_member (JsonBuilder  *builder,
                   guint         http_status,
                   gint64        retry_after_us)
 {
-  g_autofree char *class = NULL;
+  const char *class;
 
   json_builder_set_member_name (builder, "error");
   if (error == NULL)
@@ -412,7 +405,7 @@ add_error_member (JsonBuilder  *builder,
       json_builder_add_null_value (builder);
       return;
     }
-  class = dup_error_class (error);
+  class = byok_error_get_status (error);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "class");
   json_builder_add_string_value (builder, class);
@@ -469,7 +462,7 @@ print_json (ByokEngine     *engine,
       ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
       gboolean attempt_known = FALSE;
       double cost = byok_engine_cost_of_attempt (engine, attempt, &attempt_known);
-      g_autofree char *status = dup_error_class (attempt->error);
+      const char *status = byok_error_get_status (attempt->error);
 
       json_builder_begin_object (builder);
       add_string_or_null_member (builder, "provider", attempt->provider_id);

@@ -163,7 +163,7 @@ describe_check (const ByokKeyEventRecord *e)
   if (e == NULL)
     return g_strdup (_("never checked"));
   when = format_time (e->time_us);
-  if (g_strcmp0 (e->result, "OK") == 0 || g_strcmp0 (e->result, "ok") == 0)
+  if (e->result != NULL && g_ascii_strcasecmp (e->result, "ok") == 0)
     /* Translators: %s is a date and time */
     return g_strdup_printf (_("valid, %s"), when);
   /* Translators: %s is an error class (AUTH, QUOTA, …), then a date and time */

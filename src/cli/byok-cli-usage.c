@@ -102,6 +102,8 @@ add_totals_members (JsonBuilder           *builder,
   json_builder_add_int_value (builder, (gint64) t->errors);
   json_builder_set_member_name (builder, "interrupted");
   json_builder_add_int_value (builder, (gint64) t->interrupted);
+  json_builder_set_member_name (builder, "stopped");
+  json_builder_add_int_value (builder, (gint64) t->cancelled);
   json_builder_set_member_name (builder, "input_tokens");
   json_builder_add_int_value (builder, (gint64) t->input_tokens);
   json_builder_set_member_name (builder, "output_tokens");
@@ -252,7 +254,7 @@ print_csv (ByokUsageReport *report,
     g_string_append (out, "provider");
   g_string_append (out, ",calls,errors,input_tokens,output_tokens,cached_input_tokens,"
                         "cache_write_tokens,reasoning_tokens,cost_usd,unknown_price_calls,"
-                        "cache_savings_usd,error_rate,latency_p50_ms,interrupted\r\n");
+                        "cache_savings_usd,error_rate,latency_p50_ms,interrupted,stopped\r\n");
 
   for (guint i = 0; i < groups->len; i++)
     {
@@ -284,14 +286,15 @@ print_csv (ByokUsageReport *report,
       g_string_append_c (out, ',');
       if (t->latency_p50_us >= 0)
         csv_double (out, t->latency_p50_us / 1000.0, "%.1f");
-      g_string_append_printf (out, ",%" G_GUINT64_FORMAT "\r\n", t->interrupted);
+      g_string_append_printf (out, ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT "\r\n",
+                              t->interrupted, t->cancelled);
     }
 
   fwrite (out->str, 1, out->len, stdout);
   g_string_free (out, TRUE);
 }
 
-/* "Last 30 days: $12.85 · 40 calls · 2 failed · 3 calls with unknown price · cache saved $1.20" */
+/* "Last 30 days: $12.85 · 40 calls · 2 failed · 1 stopped · 3 calls with an unknown price · cache saved $1.20" */
 static void
 print_totals_line (ByokUsageReport *report,
                    const char      *label)
@@ -326,12 +329,20 @@ print_totals_line (ByokUsageReport *report,
        * estimate */
       g_string_append_printf (line, _("%s interrupted, estimated"), interrupted);
     }
+  if (t->cancelled > 0)
+    {
+      g_autofree char *cancelled = format_count (t->cancelled);
+
+      g_string_append (line, " · ");
+      /* Translators: calls the person stopped (Stop, Escape, Ctrl+C): "1 stopped" */
+      g_string_append_printf (line, _("%s stopped"), cancelled);
+    }
   if (t->unknown_price_calls > 0)
     {
       g_string_append (line, " · ");
       g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE,
-                                                 "%s call with unknown price",
-                                                 "%s calls with unknown price",
+                                                 "%s call with an unknown price",
+                                                 "%s calls with an unknown price",
                                                  (gulong) t->unknown_price_calls),
                               unknown);
     }
@@ -509,12 +520,12 @@ print_what_if (ByokCliUsageContext *context,
 
     if (what_if->calls == 0)
       {
-        printf ("%s\n", _("No priced calls in this period: nothing to compare."));
+        printf ("%s\n", _("No calls with a known price in this period: nothing to compare."));
         return BYOK_CLI_EXIT_OK;
       }
     printf (g_dngettext (GETTEXT_PACKAGE,
-                         "What %s call would have cost on other models (you paid %s):\n",
-                         "What %s calls would have cost on other models (you paid %s):\n",
+                         "What your %s call with a known price would have cost on other models (you paid %s):\n",
+                         "What your %s calls with a known price would have cost on other models (you paid %s):\n",
                          (gulong) what_if->calls),
             calls, actual);
     table = byok_cli_table_new (4, _("MODEL"), _("COST"), _("DIFFERENCE"), "");
@@ -540,8 +551,8 @@ print_what_if (ByokCliUsageContext *context,
     byok_cli_table_print (table, stdout);
     if (what_if->unpriced_calls > 0)
       printf (g_dngettext (GETTEXT_PACKAGE,
-                           "%s call with unknown price left out.\n",
-                           "%s calls with unknown price left out.\n",
+                           "%s call with an unknown price is left out.\n",
+                           "%s calls with an unknown price are left out.\n",
                            (gulong) what_if->unpriced_calls),
               unpriced);
   }

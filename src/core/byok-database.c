@@ -546,6 +546,89 @@ static const MigrationOp migration_9[] = {
   { NULL, },
 };
 
+/* The rollup takes a call as one more of its day (schema 10 and later):
+ * as ROLLUP_ADD_NEW, with calls the person stopped apart from errors. */
+#define ROLLUP_ADD_NEW_10 \
+  "  INSERT INTO usage_daily (day, provider, model, calls, errors, interrupted," \
+  "    cancelled, input_tokens, output_tokens, cached_input_tokens," \
+  "    cache_write_tokens, reasoning_tokens, cost_usd, unknown_price_calls," \
+  "    cache_savings_usd, max_input_tokens, latencies, first_time, last_time)" \
+  "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1," \
+  "    NEW.status NOT IN ('ok', 'interrupted', 'cancelled')," \
+  "    NEW.status = 'interrupted', NEW.status = 'cancelled'," \
+  "    NEW.input_tokens, NEW.output_tokens," \
+  "    NEW.cached_input_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens," \
+  "    coalesce (NEW.cost_usd, 0.0), NEW.cost_usd IS NULL, NEW.cache_savings_usd," \
+  "    NEW.input_tokens," \
+  "    byok_latency_add (NULL, CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END)," \
+  "    NEW.time, NEW.time)" \
+  "  ON CONFLICT (day, provider, model) DO UPDATE SET" \
+  "    calls = calls + 1," \
+  "    errors = errors + excluded.errors," \
+  "    interrupted = interrupted + excluded.interrupted," \
+  "    cancelled = cancelled + excluded.cancelled," \
+  "    input_tokens = input_tokens + excluded.input_tokens," \
+  "    output_tokens = output_tokens + excluded.output_tokens," \
+  "    cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens," \
+  "    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens," \
+  "    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens," \
+  "    cost_usd = cost_usd + excluded.cost_usd," \
+  "    unknown_price_calls = unknown_price_calls + excluded.unknown_price_calls," \
+  "    cache_savings_usd = cache_savings_usd + excluded.cache_savings_usd," \
+  "    max_input_tokens = max (max_input_tokens, excluded.max_input_tokens)," \
+  "    latencies = byok_latency_add (latencies," \
+  "      CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END)," \
+  "    first_time = min (first_time, excluded.first_time)," \
+  "    last_time = max (last_time, excluded.last_time);"
+
+/* 10: one lower-case form of a call's status, as `byok-cli chat --json`
+ * writes it ('ok', 'auth', 'rate_limit', 'cancelled', …; it mixed 'ok'
+ * with 'AUTH'), in the usage rows and the key history; a call the person
+ * stopped ('cancelled') is counted apart from errors (usage_daily
+ * .cancelled). The triggers are dropped while the statuses change (a
+ * change of case is no change of a call) and made again counting them. */
+static const MigrationOp migration_10[] = {
+  { "usage_daily", "cancelled",
+    "ALTER TABLE usage_daily ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;" },
+  { NULL, NULL,
+    "DROP TRIGGER IF EXISTS usage_daily_insert;"
+    "DROP TRIGGER IF EXISTS usage_daily_delete;"
+    "DROP TRIGGER IF EXISTS usage_daily_update;"
+    "DROP TRIGGER IF EXISTS usage_daily_finish;"
+
+    "UPDATE usage SET status = lower (status) WHERE status <> lower (status);"
+    "UPDATE key_events SET result = lower (result) WHERE result <> lower (result);"
+    "UPDATE usage_daily SET cancelled = c.n, errors = max (errors - c.n, 0)"
+    "  FROM (SELECT byok_local_day (time) AS d, provider, model, count(*) AS n"
+    "        FROM usage WHERE status = 'cancelled' GROUP BY d, provider, model) AS c"
+    "  WHERE usage_daily.day = c.d AND usage_daily.provider = c.provider"
+    "    AND usage_daily.model = c.model AND usage_daily.cancelled = 0;"
+
+    "CREATE TRIGGER usage_daily_insert AFTER INSERT ON usage"
+    "  WHEN NEW.status <> 'in_flight' BEGIN"
+    ROLLUP_ADD_NEW_10
+    "END;"
+
+    "CREATE TRIGGER usage_daily_delete AFTER DELETE ON usage"
+    "  WHEN OLD.status <> 'in_flight' BEGIN"
+    ROLLUP_DIRTY_OLD
+    "END;"
+
+    "CREATE TRIGGER usage_daily_update AFTER UPDATE OF time, provider, model,"
+    "  input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
+    "  reasoning_tokens, cost_usd, cache_savings_usd, latency_us, status ON usage"
+    "  WHEN OLD.status <> 'in_flight' BEGIN"
+    ROLLUP_DIRTY_OLD
+    ROLLUP_ADD_NEW_10
+    "END;"
+
+    "CREATE TRIGGER usage_daily_finish AFTER UPDATE OF status ON usage"
+    "  WHEN OLD.status = 'in_flight' AND NEW.status <> 'in_flight' BEGIN"
+    ROLLUP_ADD_NEW_10
+    "END;" },
+  { NULL, },
+};
+
 static const MigrationOp * const migrations[] = {
   migration_1,
   migration_2,
@@ -556,6 +639,7 @@ static const MigrationOp * const migrations[] = {
   migration_7,
   migration_8,
   migration_9,
+  migration_10,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BYOK_DATABASE_SCHEMA_VERSION);

@@ -100,12 +100,11 @@ record_key_event (const char   *provider_id,
   g_autoptr(GError) error = NULL;
 
   /* The history shows what happened to keys (added, replaced, tested,
-   * deleted); which account is the default is the keyring's own state. */
+   * deleted); which account is the default is the keyring's own state.
+   * The store writes the result in lower case ("ok", "auth"). */
   if (event == BYOK_KEY_EVENT_DEFAULT_CHANGED)
     return;
 
-  if (g_strcmp0 (result, "OK") == 0)
-    result = "ok";
   if (byok_usage_store_add_key_event (self->usage_store, provider_id, account,
                                       byok_key_event_to_string (event), result, detail,
                                       &error) <= 0)
@@ -481,7 +480,7 @@ engine_attempt_ended (ByokAttempt       *attempt,
   record.cache_savings_usd = cost.savings;
   record.latency_us = MAX (attempt->latency_us, 0);
   record.ttft_us = attempt->ttft_us;
-  record.status = (char *) (attempt->error != NULL ? byok_error_get_class (attempt->error) : "ok");
+  record.status = (char *) byok_error_get_status (attempt->error);
   record.http_status = (int) attempt->http_status;
   record.is_retry = attempt->is_retry;
   record.is_fallback = attempt->is_fallback;
@@ -513,7 +512,7 @@ static const ByokChatHooks engine_hooks = {
 };
 
 /* What is known of a key from its history: the result of its last check
- * ("ok", "AUTH", …), or NULL when it was never checked since it was set. */
+ * ("ok", "auth", …), or NULL when it was never checked since it was set. */
 static char *
 dup_last_check (ByokEngine *self,
                 const char *provider_id,
@@ -561,7 +560,7 @@ note_key_outcomes (ByokEngine     *self,
       if (ok)
         outcome = "ok";
       else if (g_error_matches (attempt->error, BYOK_ERROR, BYOK_ERROR_AUTH))
-        outcome = byok_error_get_class (attempt->error);
+        outcome = byok_error_get_status (attempt->error);
       else
         continue;
 

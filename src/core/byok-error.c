@@ -55,7 +55,7 @@ byok_error_code_from_string (const char    *str,
 
   for (guint i = 0; i < BYOK_ERROR_N_CODES; i++)
     {
-      if (g_strcmp0 (code_names[i], str) == 0)
+      if (g_ascii_strcasecmp (code_names[i], str) == 0)
         {
           *code = (ByokErrorCode) i;
           return TRUE;
@@ -84,6 +84,24 @@ byok_error_get_class (const GError *error)
   if (error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR)
     return "NETWORK";
   return "UNKNOWN";
+}
+
+/**
+ * byok_error_get_status:
+ * Returns: what a call with @error is recorded as: "ok" without one, else
+ *   its class in lower case ("auth", "rate_limit", "cancelled", …), the
+ *   form of the usage rows, the key history, the export and `byok-cli chat
+ *   --json`
+ */
+const char *
+byok_error_get_status (const GError *error)
+{
+  g_autofree char *lower = NULL;
+
+  if (error == NULL)
+    return "ok";
+  lower = g_ascii_strdown (byok_error_get_class (error), -1);
+  return g_intern_string (lower);
 }
 
 /**

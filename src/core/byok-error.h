@@ -41,6 +41,7 @@ const char  *byok_error_code_to_string   (ByokErrorCode code);
 gboolean     byok_error_code_from_string (const char    *str,
                                           ByokErrorCode *code);
 const char  *byok_error_get_class        (const GError  *error);
+const char  *byok_error_get_status       (const GError  *error);
 gboolean     byok_error_is_retryable     (const GError  *error);
 gboolean     byok_error_allows_fallback  (const GError  *error);
 

@@ -728,7 +728,7 @@ today_start_us (gint64 now_us)
   "day, provider, model, calls, errors, input_tokens, output_tokens, " \
   "cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_usd, " \
   "unknown_price_calls, cache_savings_usd, max_input_tokens, first_time, " \
-  "last_time, dirty, interrupted"
+  "last_time, dirty, interrupted, cancelled"
 
 /**
  * byok_usage_plan_init:
@@ -796,8 +796,8 @@ byok_usage_plan_init (ByokUsagePlan  *plan,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       int label = sqlite3_column_int (stmt, 0);
-      const guint8 *blob = sqlite3_column_blob (stmt, 18);
-      int blob_len = sqlite3_column_bytes (stmt, 18);
+      const guint8 *blob = sqlite3_column_blob (stmt, 19);
+      int blob_len = sqlite3_column_bytes (stmt, 19);
       ByokUsageTotals *t;
       Candidate c = { 0, };
       Day *day;
@@ -832,6 +832,7 @@ byok_usage_plan_init (ByokUsagePlan  *plan,
           t->calls = sqlite3_column_int64 (stmt, 3);
           t->errors = sqlite3_column_int64 (stmt, 4);
           t->interrupted = sqlite3_column_int64 (stmt, 17);
+          t->cancelled = sqlite3_column_int64 (stmt, 18);
           t->input_tokens = sqlite3_column_int64 (stmt, 5);
           t->output_tokens = sqlite3_column_int64 (stmt, 6);
           t->cached_input_tokens = sqlite3_column_int64 (stmt, 7);

@@ -422,7 +422,8 @@ bind_record (sqlite3_stmt          *stmt,
     sqlite3_bind_int64 (stmt, 14, record->ttft_us);
   else
     sqlite3_bind_null (stmt, 14);
-  sqlite3_bind_text (stmt, 15, record->status != NULL ? record->status : "ok", -1, SQLITE_TRANSIENT);
+  /* One lower-case form: "ok", "auth", "rate_limit", … */
+  sqlite3_bind_text (stmt, 15, g_ascii_strdown (record->status != NULL ? record->status : "ok", -1), -1, g_free);
   if (record->http_status > 0)
     sqlite3_bind_int (stmt, 16, record->http_status);
   else
@@ -1077,6 +1078,7 @@ acc_finish (Acc *acc)
 typedef struct {
   gboolean  ok;
   gboolean  interrupted;
+  gboolean  cancelled;
   gboolean  price_known;
   gint64    input_tokens;
   gint64    output_tokens;
@@ -1097,6 +1099,8 @@ acc_add (Acc       *acc,
   t->calls++;
   if (row->interrupted)
     t->interrupted++;
+  else if (row->cancelled)
+    t->cancelled++;
   else if (!row->ok)
     t->errors++;
   t->input_tokens += row->input_tokens;
@@ -1127,6 +1131,7 @@ acc_add_cell (Acc                    *acc,
   t->calls += c->calls;
   t->errors += c->errors;
   t->interrupted += c->interrupted;
+  t->cancelled += c->cancelled;
   t->input_tokens += c->input_tokens;
   t->output_tokens += c->output_tokens;
   t->cached_input_tokens += c->cached_input_tokens;
@@ -1483,6 +1488,7 @@ add_rows (sqlite3        *db,
 
       row.ok = status != NULL && strcmp (status, BYOK_USAGE_STATUS_OK) == 0;
       row.interrupted = status != NULL && strcmp (status, BYOK_USAGE_STATUS_INTERRUPTED) == 0;
+      row.cancelled = status != NULL && strcmp (status, BYOK_USAGE_STATUS_CANCELLED) == 0;
       row.input_tokens = sqlite3_column_int64 (stmt, 4);
       row.output_tokens = sqlite3_column_int64 (stmt, 5);
       row.cached_input_tokens = sqlite3_column_int64 (stmt, 6);
@@ -2413,7 +2419,10 @@ byok_usage_store_add_key_event (ByokUsageStore  *self,
   sqlite3_bind_text (stmt, 2, provider, -1, SQLITE_TRANSIENT);
   bind_text_or_null (stmt, 3, account);
   sqlite3_bind_text (stmt, 4, event, -1, SQLITE_TRANSIENT);
-  bind_text_or_null (stmt, 5, result);
+  if (result != NULL)
+    sqlite3_bind_text (stmt, 5, g_ascii_strdown (result, -1), -1, g_free);
+  else
+    sqlite3_bind_null (stmt, 5);
   bind_text_or_null (stmt, 6, detail);
   if (!step_done (self, stmt, _("Could not save the key event"), error))
     return 0;

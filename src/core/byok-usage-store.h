@@ -36,8 +36,13 @@
 
 G_BEGIN_DECLS
 
-/* A call's status: "ok", an error class ("AUTH", "RATE_LIMIT", …), or: */
+/* A call's status, in lower case as `byok-cli chat --json` writes it:
+ * "ok", an error class ("auth", "rate_limit", …; byok_error_get_status()),
+ * or: */
 #define BYOK_USAGE_STATUS_OK          "ok"
+/* The person stopped it (Stop, Escape, Ctrl+C): counted apart from
+ * errors. */
+#define BYOK_USAGE_STATUS_CANCELLED   "cancelled"
 /* Its request was sent and it has not ended yet (or its process died:
  * see byok_usage_store_interrupt_calls()). Left out of every report. */
 #define BYOK_USAGE_STATUS_IN_FLIGHT   "in_flight"
@@ -90,8 +95,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokUsageRecord, byok_usage_record_free)
  * holds a single value or the rank falls on its smallest or largest. */
 typedef struct {
   guint64 calls;                  /* every attempt (none in flight) */
-  guint64 errors;                 /* status neither "ok" nor "interrupted" */
+  guint64 errors;                 /* status neither "ok", "interrupted" nor "cancelled" */
   guint64 interrupted;            /* status "interrupted": tokens and cost estimated */
+  guint64 cancelled;              /* status "cancelled": stopped by the person */
   guint64 input_tokens;
   guint64 output_tokens;
   guint64 cached_input_tokens;

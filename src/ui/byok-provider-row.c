@@ -323,9 +323,9 @@ describe_event (const ByokKeyEventRecord *event)
     what = g_strdup (_("Replaced"));
   else if (g_strcmp0 (event->event, "deleted") == 0)
     what = g_strdup (_("Deleted"));
-  else if (g_strcmp0 (event->result, "ok") == 0 || g_strcmp0 (event->result, "OK") == 0)
+  else if (event->result != NULL && g_ascii_strcasecmp (event->result, "ok") == 0)
     what = g_strdup (_("Checked: valid"));
-  else if (g_strcmp0 (event->result, "AUTH") == 0)
+  else if (event->result != NULL && g_ascii_strcasecmp (event->result, "auth") == 0)
     what = g_strdup (_("Checked: rejected"));
   else
     /* Translators: %s is an error class (QUOTA, NETWORK…) */
@@ -368,7 +368,7 @@ load_events (ByokProviderRow *self)
         }
       if (g_strcmp0 (event->event, "tested") == 0)
         {
-          gboolean ok = g_strcmp0 (event->result, "ok") == 0 || g_strcmp0 (event->result, "OK") == 0;
+          gboolean ok = event->result != NULL && g_ascii_strcasecmp (event->result, "ok") == 0;
           ByokErrorCode code = BYOK_ERROR_SERVER;
 
           if (!ok && event->result != NULL)

@@ -190,6 +190,14 @@ calls_detail (const ByokUsageTotals *t)
        * ("1 interrupted"); their tokens and cost are estimated (≈) */
       g_string_append_printf (detail, _("%s interrupted"), interrupted);
     }
+  if (t->cancelled > 0)
+    {
+      g_autofree char *cancelled = byok_format_count ((gint64) t->cancelled);
+
+      g_string_append (detail, " · ");
+      /* Translators: calls the person stopped (Stop, Escape): "1 stopped" */
+      g_string_append_printf (detail, _("%s stopped"), cancelled);
+    }
   if (t->unknown_price_calls > 0)
     {
       g_autofree char *unknown = byok_format_count ((gint64) t->unknown_price_calls);
@@ -198,8 +206,8 @@ calls_detail (const ByokUsageTotals *t)
        * side by side. */
       g_string_append (detail, "\n");
       g_string_append_printf (detail, g_dngettext (GETTEXT_PACKAGE,
-                                                   "%s call with unknown price",
-                                                   "%s calls with unknown price",
+                                                   "%s call with an unknown price",
+                                                   "%s calls with an unknown price",
                                                    (gulong) t->unknown_price_calls),
                               unknown);
     }

@@ -177,8 +177,8 @@ byok_what_if_list_update_summary (ByokWhatIfList *self)
       g_autofree char *paid = byok_format_usd (self->what_if->actual_usd);
       g_autofree char *calls = byok_format_count ((gint64) self->what_if->calls);
       g_autofree char *base = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "Your %s priced call in this period cost %s. Here is what the same tokens would have cost on other models.",
-                                                            "Your %s priced calls in this period cost %s. Here is what the same tokens would have cost on other models.",
+                                                            "Your %s call with a known price in this period cost %s. Here is what the same tokens would have cost on other models.",
+                                                            "Your %s calls with a known price in this period cost %s. Here is what the same tokens would have cost on other models.",
                                                             (gulong) self->what_if->calls),
                                                calls, paid);
 
