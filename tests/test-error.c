@@ -46,6 +46,20 @@ test_error_policy (void)
   g_assert_cmpstr (byok_error_get_class (gio_cancel), ==, "CANCELLED");
   g_assert_cmpstr (byok_error_get_class (auth), ==, "AUTH");
   g_assert_cmpstr (byok_error_get_class (NULL), ==, "OK");
+
+  /* What calls are recorded as: one lower-case form, read back either way. */
+  g_assert_cmpstr (byok_error_get_status (NULL), ==, "ok");
+  g_assert_cmpstr (byok_error_get_status (auth), ==, "auth");
+  g_assert_cmpstr (byok_error_get_status (rate), ==, "rate_limit");
+  g_assert_cmpstr (byok_error_get_status (gio_cancel), ==, "cancelled");
+  {
+    ByokErrorCode code;
+
+    g_assert_true (byok_error_code_from_string ("rate_limit", &code));
+    g_assert_cmpint (code, ==, BYOK_ERROR_RATE_LIMIT);
+    g_assert_true (byok_error_code_from_string ("RATE_LIMIT", &code));
+    g_assert_cmpint (code, ==, BYOK_ERROR_RATE_LIMIT);
+  }
 }
 
 int

@@ -455,6 +455,49 @@ test_default_model (Fixture       *f,
     }
 }
 
+static gboolean
+picker_on_anthropic (gpointer data)
+{
+  Fixture *f = data;
+
+  return g_strcmp0 (byok_model_picker_get_provider_id (picker_of (f)), "anthropic") == 0;
+}
+
+static gboolean
+picker_on_openai (gpointer data)
+{
+  Fixture *f = data;
+
+  return g_strcmp0 (byok_model_picker_get_provider_id (picker_of (f)), "openai") == 0;
+}
+
+/* A key the provider refused is no usable key: Chat starts on another. */
+static void
+test_default_model_refused (Fixture       *f,
+                            gconstpointer  data)
+{
+  const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, "ANTHROPIC_API_KEY=sk-ant-test-fake-first-hour-0005", NULL };
+  ByokKeyStore *keys = byok_engine_get_key_store (f->engine);
+
+  byok_key_store_set_environment (keys, env);
+  byok_key_store_set_prefer_environment (keys, "anthropic", TRUE);
+  show_page (f, "providers");
+  show_page (f, "chat");
+  iterate_until (picker_on_openai, f, "OpenAI, the first with a key");
+
+  /* OpenAI refused its key (a chat's 401, or a check). */
+  byok_key_store_record_event (keys, "openai", NULL, BYOK_KEY_EVENT_TESTED, "AUTH", "OpenAI rejected the key (401).");
+  show_page (f, "providers");
+  show_page (f, "chat");
+  iterate_until (picker_on_anthropic, f, "the provider whose key works");
+
+  /* It works again. */
+  byok_key_store_record_event (keys, "openai", NULL, BYOK_KEY_EVENT_TESTED, "OK", NULL);
+  show_page (f, "providers");
+  show_page (f, "chat");
+  iterate_until (picker_on_openai, f, "OpenAI again");
+}
+
 /* ---- the key's status follows chats and the keyring ---------------------- */
 
 typedef struct {
@@ -1717,6 +1760,7 @@ main (int argc, char **argv)
   g_test_add ("/first-hour/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("base-url-environment", test_base_url_environment);
   ADD ("default-model", test_default_model);
+  ADD ("default-model-refused", test_default_model_refused);
   ADD ("key-status", test_key_status);
   ADD ("continue-in-chat", test_continue_in_chat);
   ADD ("retry-said", test_retry_said);

@@ -557,7 +557,7 @@ test_echo_key_event_keeps_no_part (Fixture       *f,
   g_assert_cmpuint (events->len, ==, 1);
   event = g_ptr_array_index (events, 0);
   g_assert_cmpstr (event->event, ==, "tested");
-  g_assert_cmpstr (event->result, ==, "AUTH");
+  g_assert_cmpstr (event->result, ==, "auth");
   g_assert_nonnull (event->detail);
   if (strstr (event->detail, "D9fG") != NULL || strstr (event->detail, "sk-t") != NULL ||
       strstr (event->detail, "Wq8r") != NULL)
@@ -616,7 +616,7 @@ test_http_refused (Fixture       *f,
     sqlite3_stmt *stmt = NULL;
 
     g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*), total(cost_usd), count(http_status) FROM usage "
-                                             "WHERE status = 'INSECURE'", -1, &stmt, NULL), ==, SQLITE_OK);
+                                             "WHERE status = 'insecure'", -1, &stmt, NULL), ==, SQLITE_OK);
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
     g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2 * G_N_ELEMENTS (dialects));
     g_assert_cmpfloat (sqlite3_column_double (stmt, 1), ==, 0);

@@ -540,6 +540,28 @@ dup_last_check (ByokEngine *self,
   return NULL;
 }
 
+/**
+ * byok_engine_key_is_rejected:
+ * @account: (nullable): the keyring account of the key; %NULL for the
+ *   provider's environment key
+ *
+ * Returns: whether the last check of the key (a Check, `keys test`, or a
+ *   chat) found it refused (AUTH), since it was last set
+ */
+gboolean
+byok_engine_key_is_rejected (ByokEngine *self,
+                             const char *provider_id,
+                             const char *account)
+{
+  g_autofree char *last = NULL;
+
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (provider_id != NULL, FALSE);
+
+  last = dup_last_check (self, provider_id, account);
+  return last != NULL && g_ascii_strcasecmp (last, "auth") == 0;
+}
+
 /* A chat says something of the key it used: an answer means the provider
  * takes it, AUTH that it refused it. When that differs from what its
  * history last said, it is recorded as a check of the key, and

@@ -76,6 +76,9 @@ void                  byok_engine_set_record_calls     (ByokEngine          *sel
                                                         gboolean             record);
 void                  byok_engine_shutdown             (ByokEngine          *self);
 
+gboolean              byok_engine_key_is_rejected      (ByokEngine          *self,
+                                                        const char          *provider_id,
+                                                        const char          *account);
 void                  byok_engine_allow_over_budget_once (ByokEngine        *self,
                                                           const char        *scope_or_provider);
 

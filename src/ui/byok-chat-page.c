@@ -201,6 +201,8 @@ keys_listed_cb (GObject      *source,
   g_autoptr(GPtrArray) keys = byok_key_store_list_finish (key_store, result, &error);
   g_autoptr(GHashTable) with_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr(GStrvBuilder) refused = g_strv_builder_new ();
+  g_auto(GStrv) refused_ids = NULL;
 
   if (g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED) || self->engine == NULL ||
       byok_engine_get_key_store (self->engine) != key_store)
@@ -209,7 +211,18 @@ keys_listed_cb (GObject      *source,
     g_debug ("Could not list the keyring's keys: %s", error->message);
 
   for (guint i = 0; keys != NULL && i < keys->len; i++)
-    g_hash_table_add (with_key, g_strdup (byok_key_get_provider (g_ptr_array_index (keys, i))));
+    {
+      ByokKey *key = g_ptr_array_index (keys, i);
+
+      g_hash_table_add (with_key, g_strdup (byok_key_get_provider (key)));
+      /* A key the provider refused at its last check or chat is no
+       * usable key: a default goes elsewhere first. */
+      if (byok_key_get_is_active (key) &&
+          byok_engine_key_is_rejected (self->engine, byok_key_get_provider (key),
+                                       byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING
+                                       ? byok_key_get_account (key) : NULL))
+        g_strv_builder_add (refused, byok_key_get_provider (key));
+    }
 
   /* Without a keyring, environment keys still count. */
   providers = byok_catalog_get_providers (byok_engine_get_catalog (self->engine));
@@ -222,6 +235,9 @@ keys_listed_cb (GObject      *source,
         g_hash_table_add (with_key, g_strdup (id));
     }
 
+  refused_ids = g_strv_builder_end (refused);
+  byok_model_picker_set_refused (byok_composer_get_picker (self->composer), (const char * const *) refused_ids);
+  byok_compare_view_set_refused (self->compare_view, (const char * const *) refused_ids);
   apply_keys (self, with_key);
 }
 

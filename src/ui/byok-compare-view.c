@@ -14,6 +14,7 @@ struct _ByokCompareView
 
   ByokEngine     *engine;
   GStrv           available;
+  GStrv           refused;
   GPtrArray      *columns;       /* ByokCompareColumn*, unowned (the box owns them), in order */
   gboolean        busy;
   gboolean        preediting;
@@ -236,7 +237,7 @@ choose_model (ByokCompareView   *self,
   settings = byok_engine_get_provider_settings (self->engine);
   providers = byok_catalog_get_providers (catalog);
 
-  for (int local = 0; local <= 1; local++)
+  for (int tier = 0; tier <= 2; tier++)
     {
       for (guint i = 0; i < providers->len; i++)
         {
@@ -244,7 +245,7 @@ choose_model (ByokCompareView   *self,
           const char *id = byok_provider_get_id (provider);
           g_autofree char *model_id = NULL;
 
-          if (byok_provider_get_needs_key (provider) == (gboolean) local ||
+          if (byok_model_picker_get_provider_tier (picker, provider) != tier ||
               !byok_model_picker_is_available (picker, id) || taken (self, column, id, NULL))
             continue;
           model_id = byok_model_picker_dup_provider_default (catalog, settings, provider);
@@ -261,7 +262,7 @@ choose_model (ByokCompareView   *self,
           const char *id = byok_provider_get_id (provider);
           g_autoptr(GPtrArray) models = NULL;
 
-          if (byok_provider_get_needs_key (provider) == (gboolean) local ||
+          if (byok_model_picker_get_provider_tier (picker, provider) != tier ||
               !byok_model_picker_is_available (picker, id))
             continue;
           models = byok_catalog_get_models (catalog, id);
@@ -331,6 +332,7 @@ add_column (ByokCompareView *self)
     byok_model_picker_set_catalog (picker, byok_engine_get_catalog (self->engine),
                                    byok_engine_get_pricing (self->engine));
   byok_model_picker_set_available (picker, (const char * const *) self->available);
+  byok_model_picker_set_refused (picker, (const char * const *) self->refused);
 
   g_signal_connect_object (column, "notify::busy", G_CALLBACK (update_busy), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (column, "remove-requested", G_CALLBACK (column_remove_requested_cb), self, 0);
@@ -445,6 +447,23 @@ byok_compare_view_set_engine (ByokCompareView *self,
                                    engine != NULL ? byok_engine_get_catalog (engine) : NULL,
                                    engine != NULL ? byok_engine_get_pricing (engine) : NULL);
   choose_models (self);
+}
+
+/**
+ * byok_compare_view_set_refused:
+ * @provider_ids: (array zero-terminated=1) (nullable): providers whose key
+ *   was refused: their models are chosen last
+ */
+void
+byok_compare_view_set_refused (ByokCompareView    *self,
+                               const char * const *provider_ids)
+{
+  g_return_if_fail (BYOK_IS_COMPARE_VIEW (self));
+
+  g_strfreev (self->refused);
+  self->refused = g_strdupv ((char **) provider_ids);
+  for (guint i = 0; i < self->columns->len; i++)
+    byok_model_picker_set_refused (picker_of (self, i), provider_ids);
 }
 
 /**
@@ -673,6 +692,7 @@ byok_compare_view_finalize (GObject *object)
 
   g_ptr_array_unref (self->columns);
   g_strfreev (self->available);
+  g_strfreev (self->refused);
 
   G_OBJECT_CLASS (byok_compare_view_parent_class)->finalize (object);
 }

@@ -47,6 +47,8 @@ void               byok_compare_view_stop           (ByokCompareView    *self);
 gboolean           byok_compare_view_get_busy       (ByokCompareView    *self);
 void               byok_compare_view_focus_prompt   (ByokCompareView    *self);
 
+void               byok_compare_view_set_refused    (ByokCompareView    *self,
+                                                     const char * const *provider_ids);
 void               byok_compare_view_add_toast      (ByokCompareView    *self,
                                                      AdwToast           *toast);
 

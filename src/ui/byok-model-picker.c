@@ -16,6 +16,7 @@ struct _ByokModelPicker
   ByokCatalog  *catalog;
   ByokPricing  *pricing;
   GStrv         available;
+  GStrv         refused;       /* providers whose key was refused */
   gboolean      show_auto;
   gboolean      compact;
   char         *empty_label;
@@ -629,15 +630,53 @@ byok_model_picker_dup_provider_default (ByokCatalog          *catalog,
 }
 
 /**
+ * byok_model_picker_set_refused:
+ * @provider_ids: (array zero-terminated=1) (nullable): providers whose key
+ *   was refused at its last check or chat
+ *
+ * Their models stay in the list, but a default goes to them last.
+ */
+void
+byok_model_picker_set_refused (ByokModelPicker    *self,
+                               const char * const *provider_ids)
+{
+  g_return_if_fail (BYOK_IS_MODEL_PICKER (self));
+
+  g_strfreev (self->refused);
+  self->refused = g_strdupv ((char **) provider_ids);
+}
+
+/**
+ * byok_model_picker_get_provider_tier:
+ *
+ * Returns: in which order a default goes to @provider: 0 for one with a
+ *   usable key, 1 for a local server (it may not even run), 2 for one
+ *   whose key was refused
+ */
+int
+byok_model_picker_get_provider_tier (ByokModelPicker *self,
+                                     ByokProvider    *provider)
+{
+  g_return_val_if_fail (BYOK_IS_MODEL_PICKER (self), 0);
+
+  if (!byok_provider_get_needs_key (provider))
+    return 1;
+  if (self->refused != NULL && g_strv_contains ((const char * const *) self->refused, byok_provider_get_id (provider)))
+    return 2;
+  return 0;
+}
+
+/**
  * byok_model_picker_select_default:
  *
  * @settings: (nullable): where the user's default model of each provider is
  *
  * Chooses the default model (byok_model_picker_dup_provider_default()) of
- * the first available provider that needs a key — the user brought one
+ * the first available provider with a usable key — the user brought one
  * for it — else of the first local one (a local server may not even
- * run); unless the current choice is available and was not itself such a
- * default.
+ * run), else of one whose key was refused
+ * (byok_model_picker_get_provider_tier()); unless the current choice is
+ * available and was not itself such a default.
  *
  * Returns: whether a model is chosen now
  */
@@ -656,13 +695,13 @@ byok_model_picker_select_default (ByokModelPicker      *self,
     return FALSE;
 
   providers = byok_catalog_get_providers (self->catalog);
-  for (int local = 0; local <= 1; local++)
+  for (int tier = 0; tier <= 2; tier++)
     for (guint i = 0; i < providers->len; i++)
       {
         ByokProvider *provider = g_ptr_array_index (providers, i);
         g_autofree char *model_id = NULL;
 
-        if (byok_provider_get_needs_key (provider) == (gboolean) local ||
+        if (byok_model_picker_get_provider_tier (self, provider) != tier ||
             !byok_model_picker_is_available (self, byok_provider_get_id (provider)))
           continue;
         model_id = byok_model_picker_dup_provider_default (self->catalog, settings, provider);
@@ -813,6 +852,7 @@ byok_model_picker_finalize (GObject *object)
   ByokModelPicker *self = BYOK_MODEL_PICKER (object);
 
   g_strfreev (self->available);
+  g_strfreev (self->refused);
   g_free (self->empty_label);
   g_free (self->provider_id);
   g_free (self->model_id);

@@ -28,6 +28,10 @@ void        byok_model_picker_set_available   (ByokModelPicker    *self,
                                                const char * const *provider_ids);
 gboolean    byok_model_picker_is_available    (ByokModelPicker    *self,
                                                const char         *provider_id);
+void        byok_model_picker_set_refused     (ByokModelPicker    *self,
+                                               const char * const *provider_ids);
+int         byok_model_picker_get_provider_tier (ByokModelPicker  *self,
+                                               ByokProvider       *provider);
 
 /* Properties "provider-id" and "model-id"; "selected" is emitted when the
  * user picks a model (not when the program sets one). */
