@@ -6,6 +6,6 @@
 G_BEGIN_DECLS
 
 char *byok_test_deep_json             (guint depth);
-void  byok_test_tolerate_toolkit_bugs (void);
+void  byok_test_tolerate_toolkit_bugs (GLogWriterFunc writer);
 
 G_END_DECLS

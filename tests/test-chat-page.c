@@ -1804,7 +1804,7 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs ();
+  byok_test_tolerate_toolkit_bugs (NULL);
   adw_init ();
   /* Xvfb renders in software, slowly: an animation (the spinner of an
    * answer on its way) keeps the frame clock always due, and the test

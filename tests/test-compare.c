@@ -794,7 +794,7 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs ();
+  byok_test_tolerate_toolkit_bugs (NULL);
   adw_init ();
 
   if (g_getenv ("BYOK_COMPARE_DEMO") != NULL)

@@ -1741,9 +1741,8 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs ();
+  byok_test_tolerate_toolkit_bugs (log_writer);
   adw_init ();
-  g_log_set_writer_func (log_writer, NULL, NULL);
   /* Xvfb renders in software, slowly: without animations the frame clock
    * is not always due. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);

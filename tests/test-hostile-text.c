@@ -414,7 +414,7 @@ main (int    argc,
       char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs ();
+  byok_test_tolerate_toolkit_bugs (NULL);
   adw_init ();
 
   g_test_add ("/hostile-text/providers", Fixture, NULL, fixture_setup, test_providers, fixture_teardown);

@@ -1597,7 +1597,7 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs ();
+  byok_test_tolerate_toolkit_bugs (NULL);
   adw_init ();
   gtk_source_init ();
   /* A drawing warning is a failure too. */

@@ -1102,7 +1102,7 @@ main (int argc, char **argv)
    * backend only. */
   g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs ();
+  byok_test_tolerate_toolkit_bugs (NULL);
   adw_init ();
 
 #define ADD(path, func) \

@@ -1280,7 +1280,7 @@ main (int argc, char **argv)
   g_setenv ("ANTHROPIC_API_KEY", ANTHROPIC_KEY, TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs ();
+  byok_test_tolerate_toolkit_bugs (NULL);
   adw_init ();
 
   start_notification_server ();

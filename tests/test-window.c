@@ -210,7 +210,7 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs ();
+  byok_test_tolerate_toolkit_bugs (NULL);
   adw_init ();
 
   g_test_add_func ("/window/pages", test_window_pages);

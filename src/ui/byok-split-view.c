@@ -87,7 +87,7 @@ set_up (ByokSplitView *self)
 
   self->bin = adw_breakpoint_bin_new ();
   /* A breakpoint bin needs a size of its own; what it holds asks for more. */
-  gtk_widget_set_size_request (self->bin, 360, 200);
+  gtk_widget_set_size_request (self->bin, 300, 200);
   gtk_widget_set_parent (self->bin, GTK_WIDGET (self));
 
   self->split = ADW_NAVIGATION_SPLIT_VIEW (adw_navigation_split_view_new ());
