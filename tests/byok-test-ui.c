@@ -3,6 +3,63 @@
 
 #include "byok-test-ui.h"
 
+#define MAX_ITERATIONS 50000
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+byok_test_ui_iterate_until (ByokTestCondition  condition,
+                            gpointer           data,
+                            const char        *what)
+{
+  guint wake = g_timeout_add (5, wake_up, NULL);
+  guint i;
+
+  for (i = 0; i < MAX_ITERATIONS && !condition (data); i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  if (i == MAX_ITERATIONS)
+    g_error ("gave up waiting for %s", what);
+}
+
+void
+byok_test_ui_iterate_pending (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* The first widget of @type at or below @widget, depth first. */
+GtkWidget *
+byok_test_ui_find_descendant (GtkWidget *widget,
+                              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = byok_test_ui_find_descendant (c, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Visible, as every parent up to @top. */
+gboolean
+byok_test_ui_is_shown (GtkWidget *widget,
+                       GtkWidget *top)
+{
+  for (GtkWidget *w = widget; w != NULL && w != top; w = gtk_widget_get_parent (w))
+    if (!gtk_widget_get_visible (w))
+      return FALSE;
+  return TRUE;
+}
+
 static void
 after_paint_cb (GdkFrameClock *clock,
                 gboolean      *painted)

@@ -1,10 +1,24 @@
-/* byok-test-ui.h — helpers the UI tests share: waiting for a frame, and
- * saving what a test drove a window to as a PNG */
+/* byok-test-ui.h — helpers the UI tests share: running the main loop until
+ * something holds, finding widgets, waiting for a frame, and saving what a
+ * test drove a window to as a PNG */
 #pragma once
 
 #include <gtk/gtk.h>
 
 G_BEGIN_DECLS
+
+/* The main loop runs until @condition holds, with a generous cap on
+ * iterations (tests assert behaviour, never timings). */
+typedef gboolean (*ByokTestCondition) (gpointer data);
+
+void       byok_test_ui_iterate_until   (ByokTestCondition  condition,
+                                         gpointer           data,
+                                         const char        *what);
+void       byok_test_ui_iterate_pending (void);
+GtkWidget *byok_test_ui_find_descendant (GtkWidget         *widget,
+                                         GType              type);
+gboolean   byok_test_ui_is_shown        (GtkWidget         *widget,
+                                         GtkWidget         *top);
 
 void byok_test_ui_wait_for_paint (GtkWidget  *widget);
 void byok_test_ui_screenshot     (GtkWidget  *window,

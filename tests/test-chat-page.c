@@ -36,7 +36,6 @@
 
 #define OPENAI_KEY  "sk-test-fake-chat-page-0001"
 #define CHAT_PATH   "/v1/chat/completions"
-#define MAX_ITERATIONS 50000
 
 typedef struct {
   char           *dir;
@@ -47,54 +46,7 @@ typedef struct {
   ByokChatPage   *page;
 } Fixture;
 
-/* ---- main loop ----------------------------------------------------------- */
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-iterate_until (Condition    condition,
-               gpointer     data,
-               const char  *what)
-{
-  guint wake = g_timeout_add (5, wake_up, NULL);
-  guint i;
-
-  for (i = 0; i < MAX_ITERATIONS && !condition (data); i++)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-  if (i == MAX_ITERATIONS)
-    g_error ("gave up waiting for %s", what);
-}
-
-static void
-iterate_pending (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
 /* ---- widgets ------------------------------------------------------------- */
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_descendant (c, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
 
 static GtkWidget *
 find_row_of (GtkWidget   *widget,
@@ -112,23 +64,13 @@ find_row_of (GtkWidget   *widget,
 }
 
 /* A label or button shown (visible up to @top) with this text. */
-static gboolean
-is_shown (GtkWidget *widget,
-          GtkWidget *top)
-{
-  for (GtkWidget *w = widget; w != NULL && w != top; w = gtk_widget_get_parent (w))
-    if (!gtk_widget_get_visible (w))
-      return FALSE;
-  return TRUE;
-}
-
 static GtkWidget *
 find_shown_label (GtkWidget  *widget,
                   GtkWidget  *top,
                   const char *text)
 {
   if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0 &&
-      is_shown (widget, top))
+      byok_test_ui_is_shown (widget, top))
     return widget;
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
     {
@@ -145,7 +87,7 @@ find_shown_button (GtkWidget  *widget,
                    const char *label)
 {
   if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
-      is_shown (widget, top))
+      byok_test_ui_is_shown (widget, top))
     return widget;
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
     {
@@ -297,12 +239,12 @@ open_window (Fixture *f)
 {
   f->window = g_object_new (BYOK_TYPE_WINDOW, NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
-  f->page = BYOK_CHAT_PAGE (find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
+  f->page = BYOK_CHAT_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
   g_assert_nonnull (f->page);
   byok_chat_page_set_engine (f->page, f->engine);
   gtk_window_present (GTK_WINDOW (f->window));
-  iterate_until (keys_known, f, "the keys");
-  byok_model_picker_set_selection (byok_composer_get_picker (BYOK_COMPOSER (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER))),
+  byok_test_ui_iterate_until (keys_known, f, "the keys");
+  byok_model_picker_set_selection (byok_composer_get_picker (BYOK_COMPOSER (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER))),
                                    "openai", "gpt-4o-mini");
 }
 
@@ -312,7 +254,7 @@ close_window (Fixture *f)
   gtk_window_destroy (GTK_WINDOW (f->window));
   f->window = NULL;
   f->page = NULL;
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
 }
 
 static void
@@ -350,7 +292,7 @@ fixture_teardown (Fixture       *f,
   if (f->window != NULL)
     close_window (f);
   byok_test_server_release_held (f->server);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
   remove_dir (f->dir);
@@ -361,7 +303,7 @@ fixture_teardown (Fixture       *f,
 static ByokComposer *
 composer_of (Fixture *f)
 {
-  return BYOK_COMPOSER (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER));
+  return BYOK_COMPOSER (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER));
 }
 
 static void
@@ -380,7 +322,7 @@ send_and_wait (Fixture    *f,
 {
   send (f, text);
   g_assert_true (byok_chat_page_get_busy (f->page));
-  iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (not_busy, f, "the answer");
 }
 
 /* The row bound to @message, once the list view has one for it. */
@@ -405,7 +347,7 @@ row_of (Fixture     *f,
 {
   RowWait wait = { f, message, NULL };
 
-  iterate_until (row_shown, &wait, "the message's row");
+  byok_test_ui_iterate_until (row_shown, &wait, "the message's row");
   return wait.row;
 }
 
@@ -443,10 +385,10 @@ test_send (Fixture       *f,
   /* The last row shows the streamed text as Markdown, the reasoning in a
    * closed expander, and the caption with tokens and cost. */
   row = row_of (f, answer);
-  view = find_descendant (row, BYOK_TYPE_MARKDOWN_VIEW);
+  view = byok_test_ui_find_descendant (row, BYOK_TYPE_MARKDOWN_VIEW);
   g_assert_nonnull (view);
   g_assert_cmpstr (byok_markdown_view_get_text (BYOK_MARKDOWN_VIEW (view)), ==, "Hello **world**, here is `code`.");
-  expander = find_descendant (row, GTK_TYPE_EXPANDER);
+  expander = byok_test_ui_find_descendant (row, GTK_TYPE_EXPANDER);
   g_assert_true (gtk_widget_get_visible (expander));
   g_assert_false (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
 
@@ -493,7 +435,7 @@ test_stop (Fixture       *f,
   send (f, "Tell me a long story");
   answer = g_object_ref (message_at (f, -1));
   g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_STREAMING);
-  iterate_until (has_text, answer, "the first words");
+  byok_test_ui_iterate_until (has_text, answer, "the first words");
 
   /* Stop keeps the text and marks it, at once. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.stop", NULL));
@@ -504,7 +446,7 @@ test_stop (Fixture       *f,
   g_assert_nonnull (find_shown_label (row, row, "Stopped: this answer is incomplete"));
 
   /* The cancelled call winds down and keeps what was shown. */
-  iterate_until (cancel_finished, answer, "the cancelled call");
+  byok_test_ui_iterate_until (cancel_finished, answer, "the cancelled call");
   g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_PARTIAL);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "A partial answer");
   g_assert_nonnull (find_shown_label (row, row, "Stopped: this answer is incomplete"));
@@ -534,7 +476,7 @@ test_regenerate (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.regenerate-message", "x",
                                              byok_message_get_id (answer)));
   g_assert_true (byok_chat_page_get_busy (f->page));
-  iterate_until (not_busy, f, "the new answer");
+  byok_test_ui_iterate_until (not_busy, f, "the new answer");
 
   g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
   g_assert_cmpstr (byok_message_get_content (message_at (f, 0)), ==, "Question");
@@ -547,7 +489,7 @@ test_regenerate (Fixture       *f,
   /* Ctrl+R's action regenerates the last answer. */
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Third answer.", FALSE));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.regenerate", NULL));
-  iterate_until (not_busy, f, "the third answer");
+  byok_test_ui_iterate_until (not_busy, f, "the third answer");
   g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
   g_assert_cmpstr (byok_message_get_content (message_at (f, -1)), ==, "Third answer.");
 }
@@ -579,7 +521,7 @@ test_edit_resend (Fixture       *f,
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Edited answer.", FALSE));
   g_assert_true (gtk_widget_activate_action (row, "message.send-edit", NULL));
   g_assert_true (byok_chat_page_get_busy (f->page));
-  iterate_until (not_busy, f, "the answer to the edit");
+  byok_test_ui_iterate_until (not_busy, f, "the answer to the edit");
 
   g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
   g_assert_cmpstr (byok_message_get_content (message_at (f, 0)), ==, "Question one, edited");
@@ -614,10 +556,10 @@ test_auth_error (Fixture       *f,
   button = find_shown_button (row, row, "Open _Providers");
   g_assert_nonnull (button);
 
-  stack = ADW_VIEW_STACK (find_descendant (f->window, ADW_TYPE_VIEW_STACK));
+  stack = ADW_VIEW_STACK (byok_test_ui_find_descendant (f->window, ADW_TYPE_VIEW_STACK));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "chat");
   g_signal_emit_by_name (button, "clicked");
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "providers");
 }
 
@@ -626,7 +568,7 @@ find_retry_button (GtkWidget *widget,
                    GtkWidget *top)
 {
   if (GTK_IS_BUTTON (widget) && g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (widget)) ?: "", "Retry in ") &&
-      is_shown (widget, top))
+      byok_test_ui_is_shown (widget, top))
     return widget;
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
     {
@@ -667,7 +609,7 @@ test_rate_limit (Fixture       *f,
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Now it works.", FALSE));
   g_assert_true (gtk_widget_activate_action (row, "chat.regenerate-message", "x", byok_message_get_id (answer)));
   g_assert_true (byok_chat_page_get_busy (f->page));
-  iterate_until (not_busy, f, "the retried answer");
+  byok_test_ui_iterate_until (not_busy, f, "the retried answer");
   g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
   g_assert_cmpstr (byok_message_get_content (message_at (f, -1)), ==, "Now it works.");
 }
@@ -677,7 +619,7 @@ reopen (Fixture *f)
 {
   close_window (f);
   byok_test_server_release_held (f->server);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   g_clear_object (&f->engine);
   open_engine (f);
   open_window (f);
@@ -700,7 +642,7 @@ test_restart (Fixture       *f,
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Cut off answer", TRUE));
   send (f, "And this");
   answer = message_at (f, -1);
-  iterate_until (has_text, answer, "the first words");
+  byok_test_ui_iterate_until (has_text, answer, "the first words");
 
   reopen (f);
 
@@ -716,7 +658,7 @@ test_restart (Fixture       *f,
   g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_PARTIAL);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "Cut off answer");
   row = row_of (f, answer);
-  view = find_descendant (row, BYOK_TYPE_MARKDOWN_VIEW);
+  view = byok_test_ui_find_descendant (row, BYOK_TYPE_MARKDOWN_VIEW);
   g_assert_cmpstr (byok_markdown_view_get_text (BYOK_MARKDOWN_VIEW (view)), ==, "Cut off answer");
   g_assert_nonnull (find_shown_label (row, row, "Stopped: this answer is incomplete"));
 }
@@ -760,14 +702,14 @@ test_search (Fixture       *f,
   entry = gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), GTK_TYPE_SEARCH_ENTRY);
   g_assert_nonnull (entry);
   gtk_editable_set_text (GTK_EDITABLE (entry), "bananas");
-  iterate_until (n_visible_conversations, &wait, "the search");
+  byok_test_ui_iterate_until (n_visible_conversations, &wait, "the search");
   found = byok_chat_page_get_visible_conversations (f->page);
   match = g_list_model_get_item (found, 0);
   g_assert_true (match == bananas);
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
   wait.n = 2;
-  iterate_until (n_visible_conversations, &wait, "the whole list");
+  byok_test_ui_iterate_until (n_visible_conversations, &wait, "the whole list");
 }
 
 typedef struct {
@@ -801,11 +743,11 @@ test_delete_undo (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.delete", NULL));
   g_assert_null (byok_chat_page_get_conversation (f->page));
   g_assert_cmpuint (g_list_model_get_n_items (byok_chat_page_get_visible_conversations (f->page)), ==, 0);
-  iterate_until (undo_shown, &wait, "the undo toast");
+  byok_test_ui_iterate_until (undo_shown, &wait, "the undo toast");
 
   /* Undo brings it back, open, with its messages. */
   g_signal_emit_by_name (wait.button, "clicked");
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   g_assert_nonnull (byok_chat_page_get_conversation (f->page));
   g_assert_cmpint (byok_conversation_get_id (byok_chat_page_get_conversation (f->page)), ==, id);
   g_assert_cmpuint (g_list_model_get_n_items (byok_chat_page_get_visible_conversations (f->page)), ==, 1);
@@ -869,9 +811,9 @@ test_code_block_stream (Fixture       *f,
   g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_COMPLETE);
   g_assert_cmpstr (byok_message_get_content (answer), ==, text);
   row = row_of (f, answer);
-  view = find_descendant (row, BYOK_TYPE_MARKDOWN_VIEW);
+  view = byok_test_ui_find_descendant (row, BYOK_TYPE_MARKDOWN_VIEW);
   g_assert_cmpstr (byok_markdown_view_get_text (BYOK_MARKDOWN_VIEW (view)), ==, text);
-  code = find_descendant (view, GTK_TYPE_OVERLAY);
+  code = byok_test_ui_find_descendant (view, GTK_TYPE_OVERLAY);
   g_assert_nonnull (code);
   g_assert_true (gtk_widget_get_mapped (code));
   g_assert_cmpint (gtk_widget_get_width (code), >, 0);
@@ -930,7 +872,7 @@ test_unrecorded (Fixture       *f,
   /* Fixed: Retry sends it, and it is recorded. */
   g_assert_true (byok_database_exec (byok_engine_get_database (f->engine), "DROP TRIGGER full", &error));
   g_signal_emit_by_name (find_shown_button (row, row, "_Retry"), "clicked");
-  iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (not_busy, f, "the answer");
   answer = message_at (f, -1);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "Never sent.");
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
@@ -997,13 +939,13 @@ test_scroll_up_while_streaming (Fixture       *f,
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (gtk_widget_get_ancestor (row_of (f, message_at (f, -1)),
                                                                                        GTK_TYPE_LIST_VIEW)));
   wait.adjustment = adjustment;
-  iterate_until (tall_and_streaming, &wait, "a tall answer, still streaming");
+  byok_test_ui_iterate_until (tall_and_streaming, &wait, "a tall answer, still streaming");
   wait_for_paint (f->window);
 
   /* The person scrolls to the top, between frames as GTK handles input. */
   gtk_adjustment_set_value (adjustment, 0);
   upper_when_scrolled = gtk_adjustment_get_upper (adjustment);
-  iterate_until (not_busy, f, "the end of the answer");
+  byok_test_ui_iterate_until (not_busy, f, "the end of the answer");
   wait_for_paint (f->window);
   wait_for_paint (f->window);
   g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, upper_when_scrolled);
@@ -1013,7 +955,7 @@ test_scroll_up_while_streaming (Fixture       *f,
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "A short one.", FALSE));
   send_and_wait (f, "And now?");
-  iterate_until (scrolled_to_end, adjustment, "the list at its end");
+  byok_test_ui_iterate_until (scrolled_to_end, adjustment, "the list at its end");
 }
 
 
@@ -1045,7 +987,7 @@ test_long_answer (Fixture       *f,
 
   answer = message_at (f, -1);
   g_assert_cmpstr (byok_message_get_content (answer), ==, text->str);
-  pane = find_descendant (row_of (f, answer), BYOK_TYPE_MARKDOWN_PANE);
+  pane = byok_test_ui_find_descendant (row_of (f, answer), BYOK_TYPE_MARKDOWN_PANE);
   g_assert_nonnull (pane);
   g_assert_cmpstr (byok_markdown_pane_get_text (BYOK_MARKDOWN_PANE (pane)), ==, text->str);
   g_assert_cmpuint (byok_markdown_pane_get_n_views (BYOK_MARKDOWN_PANE (pane)), >=, 2);
@@ -1064,7 +1006,7 @@ test_long_answer (Fixture       *f,
   /* The list follows the answer to its end, as the text views lay out
    * their lines (in idle time, after the last text arrived). */
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (gtk_widget_get_ancestor (pane, GTK_TYPE_LIST_VIEW)));
-  iterate_until (list_at_end, adjustment, "the list at the end of the answer");
+  byok_test_ui_iterate_until (list_at_end, adjustment, "the list at the end of the answer");
   g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, 5000);
   wait_for_paint (f->window);
   g_assert_true (list_at_end (adjustment));
@@ -1141,7 +1083,7 @@ attach_text (Fixture    *f,
   g_assert_true (g_file_set_contents (path, text, -1, &error));
   g_assert_no_error (error);
   byok_composer_attach_file (composer, file);
-  iterate_until (attached, &wait, "the attached file");
+  byok_test_ui_iterate_until (attached, &wait, "the attached file");
 }
 
 static void
@@ -1176,14 +1118,14 @@ test_attach (Fixture       *f,
   byok_composer_attach_file (composer, binary);
   {
     AttachWait wait = { composer, 1 };
-    iterate_until (attached, &wait, "the refused file");
+    byok_test_ui_iterate_until (attached, &wait, "the refused file");
   }
   g_assert_cmpuint (byok_composer_get_attachments (composer)->len, ==, 1);
 
   /* Sent: the model reads the file, then the question; the chips go. */
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "On Tuesday.", FALSE));
   g_assert_true (byok_composer_send (composer));
-  iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (not_busy, f, "the answer");
   g_assert_cmpuint (byok_composer_get_attachments (composer)->len, ==, 0);
   request = byok_test_server_get_last_request (f->server);
   body = g_bytes_get_data (request->body, NULL);
@@ -1271,7 +1213,7 @@ test_auto (Fixture       *f,
 
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Hello.", FALSE));
   g_assert_true (byok_composer_send (composer));
-  iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (not_busy, f, "the answer");
 
   request = byok_test_server_get_last_request (f->server);
   quoted = g_strdup_printf ("\"%s\"", cheapest->model_id);
@@ -1329,7 +1271,7 @@ static void
 test_compare (Fixture       *f,
               gconstpointer  data)
 {
-  ByokCompareView *view = BYOK_COMPARE_VIEW (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareView *view = BYOK_COMPARE_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
   ByokComposer *composer = composer_of (f);
   ByokCompareColumn *mini, *big;
 
@@ -1340,7 +1282,7 @@ test_compare (Fixture       *f,
    * with what was being written as its question. */
   byok_composer_set_text (composer, "Which is faster?");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
-  iterate_until (widget_mapped, view, "the comparison");
+  byok_test_ui_iterate_until (widget_mapped, view, "the comparison");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (composer)));
   {
     g_autofree char *prompt = byok_compare_view_dup_prompt (view);
@@ -1355,7 +1297,7 @@ test_compare (Fixture       *f,
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini", answer_reply (NULL, "Mini is faster.", FALSE));
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o", answer_reply (NULL, "It depends.", FALSE));
   g_assert_true (byok_compare_view_send (view));
-  iterate_until (compare_done, view, "both columns");
+  byok_test_ui_iterate_until (compare_done, view, "both columns");
 
   /* Each column answered on its own model and says what it cost. */
   g_assert_cmpstr (byok_compare_column_get_text (mini), ==, "Mini is faster.");
@@ -1366,7 +1308,7 @@ test_compare (Fixture       *f,
 
   /* Continue in Chat: a conversation with that question and answer. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (big), "column.continue-in-chat", NULL));
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (view)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (composer)));
   g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
@@ -1412,14 +1354,14 @@ test_reasoning_settings (Fixture       *f,
   const char *body;
 
   gtk_popover_popup (GTK_POPOVER (settings));
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   temperature_row = row_titled (settings, "Temperature");
   effort_row = row_titled (settings, "Reasoning Effort");
   g_assert_nonnull (temperature_row);
   g_assert_nonnull (effort_row);
   g_assert_true (ADW_IS_COMBO_ROW (effort_row));
-  temperature_switch = find_descendant (GTK_WIDGET (temperature_row), GTK_TYPE_SWITCH);
-  spin = GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (temperature_row), GTK_TYPE_SPIN_BUTTON));
+  temperature_switch = byok_test_ui_find_descendant (GTK_WIDGET (temperature_row), GTK_TYPE_SWITCH);
+  spin = GTK_SPIN_BUTTON (byok_test_ui_find_descendant (GTK_WIDGET (temperature_row), GTK_TYPE_SPIN_BUTTON));
 
   /* A chat model: a temperature, no effort to set. */
   g_assert_cmpstr (byok_model_picker_get_model_id (picker), ==, "gpt-4o-mini");
@@ -1433,21 +1375,21 @@ test_reasoning_settings (Fixture       *f,
 
   /* GPT-5: no temperature, an effort. */
   byok_model_picker_set_selection (picker, "openai", "gpt-5");
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   g_assert_false (gtk_widget_get_sensitive (temperature_switch));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (spin)));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (temperature_row), "Not sent to GPT-5"));
   g_assert_nonnull (find_shown_label (settings, settings, "GPT-5 takes no temperature."));
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (effort_row)));
   adw_combo_row_set_selected (ADW_COMBO_ROW (effort_row), BYOK_EFFORT_HIGH);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   maybe_screenshot_widget (settings, "chat-settings-gpt-5");
   /* the person's temperature stays, for a model that takes one */
   g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin), 0.7, 1e-9);
 
   /* GPT-5.4 takes one, but not while it reasons. */
   byok_model_picker_set_selection (picker, "openai", "gpt-5.4");
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   g_assert_false (gtk_widget_get_sensitive (temperature_switch));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (temperature_row), "while it reasons"));
   g_assert_nonnull (find_shown_label (settings, settings,
@@ -1455,14 +1397,14 @@ test_reasoning_settings (Fixture       *f,
                                       "reasoning effort to the model’s default to use one."));
   maybe_screenshot_widget (settings, "chat-settings-gpt-5.4");
   adw_combo_row_set_selected (ADW_COMBO_ROW (effort_row), BYOK_EFFORT_DEFAULT);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   g_assert_true (gtk_widget_get_sensitive (temperature_switch));
 
   /* Sent to GPT-5 with effort high: no temperature, reasoning_effort. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (effort_row), BYOK_EFFORT_HIGH);
   byok_model_picker_set_selection (picker, "openai", "gpt-5");
   gtk_popover_popdown (GTK_POPOVER (settings));
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Because of Rayleigh scattering.", FALSE));
   send_and_wait (f, "Why is the sky blue?");
   body = g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL);
@@ -1502,7 +1444,7 @@ test_preferences (Fixture       *f,
   /* The window hands its engine to the preferences (the app sets it). */
   g_object_set (f->window, "engine", f->engine, NULL);
   g_assert_true (gtk_widget_activate_action (f->window, "win.preferences", NULL));
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   preferences = NULL;
   {
     /* A window of its own, or a dialog inside the main window. */
@@ -1510,11 +1452,11 @@ test_preferences (Fixture       *f,
     for (guint i = 0; i < g_list_model_get_n_items (toplevels) && preferences == NULL; i++)
       {
         g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-        preferences = find_descendant (window, BYOK_TYPE_PREFERENCES_WINDOW);
+        preferences = byok_test_ui_find_descendant (window, BYOK_TYPE_PREFERENCES_WINDOW);
       }
   }
   g_assert_nonnull (preferences);
-  picker = BYOK_MODEL_PICKER (find_descendant (preferences, BYOK_TYPE_MODEL_PICKER));
+  picker = BYOK_MODEL_PICKER (byok_test_ui_find_descendant (preferences, BYOK_TYPE_MODEL_PICKER));
 
   /* Picking models adds them to the chain, in order, once each. */
   byok_model_picker_set_selection (picker, "openai", "gpt-4o");
@@ -1528,7 +1470,7 @@ test_preferences (Fixture       *f,
   g_assert_cmpstr (chain[0], ==, "openai/gpt-4o");
   g_assert_cmpstr (chain[1], ==, "deepseek/deepseek-chat");
   g_clear_pointer (&chain, g_strfreev);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   maybe_screenshot_widget (preferences, "preferences");
 
   /* Move the second up, then remove the (new) second. */
@@ -1582,7 +1524,7 @@ test_budget (Fixture       *f,
   /* Send Anyway asks again, this once. */
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Second, over budget.", FALSE));
   g_signal_emit_by_name (button, "clicked");
-  iterate_until (not_busy, f, "the answer sent anyway");
+  byok_test_ui_iterate_until (not_busy, f, "the answer sent anyway");
   answer = message_at (f, -1);
   g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_COMPLETE);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "Second, over budget.");
@@ -1661,7 +1603,7 @@ test_long_conversation (Fixture       *f,
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_page_size (adjustment));
       wait_for_paint (f->window);
       gtk_adjustment_set_value (adjustment, 0);
-      iterate_until (shown_more, &wait, "older messages");
+      byok_test_ui_iterate_until (shown_more, &wait, "older messages");
       shown = shown_count (f);
     }
   g_assert_cmpuint (shown, ==, 200);
@@ -1696,10 +1638,10 @@ quit_step (gpointer data)
 
       if (window == NULL)
         return G_SOURCE_CONTINUE;
-      q->page = BYOK_CHAT_PAGE (find_descendant (GTK_WIDGET (window), BYOK_TYPE_CHAT_PAGE));
+      q->page = BYOK_CHAT_PAGE (byok_test_ui_find_descendant (GTK_WIDGET (window), BYOK_TYPE_CHAT_PAGE));
       if (!byok_chat_page_get_keys_known (q->page))
         return G_SOURCE_CONTINUE;
-      composer = BYOK_COMPOSER (find_descendant (GTK_WIDGET (q->page), BYOK_TYPE_COMPOSER));
+      composer = BYOK_COMPOSER (byok_test_ui_find_descendant (GTK_WIDGET (q->page), BYOK_TYPE_COMPOSER));
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (q->page), "chat.new", NULL));
       byok_model_picker_set_selection (byok_composer_get_picker (composer), "openai", "gpt-4o-mini");
       byok_composer_set_text (composer, "The lighthouse keeper's story, please");
@@ -1717,7 +1659,7 @@ quit_step (gpointer data)
       messages = byok_conversation_store_get_messages (byok_chat_page_get_store (q->page), conversation, NULL);
       answer = g_list_model_get_item (messages, g_list_model_get_n_items (messages) - 1);
       row = find_row_of (GTK_WIDGET (q->page), answer);
-      view = row != NULL ? find_descendant (row, BYOK_TYPE_MARKDOWN_VIEW) : NULL;
+      view = row != NULL ? byok_test_ui_find_descendant (row, BYOK_TYPE_MARKDOWN_VIEW) : NULL;
       if (view == NULL || !gtk_widget_get_mapped (view) ||
           strstr (byok_markdown_view_get_text (BYOK_MARKDOWN_VIEW (view)), "keeper") == NULL)
         return G_SOURCE_CONTINUE;

@@ -24,12 +24,12 @@
 #include "byok-compare-view.h"
 #include "byok-markdown-view.h"
 #include "byok-test-server.h"
+#include "byok-test-ui.h"
 
 #define OPENAI_KEY   "sk-test-fake-compare-0001"
 #define DEEPSEEK_KEY "sk-test-fake-compare-0002"
 #define MOONSHOT_KEY "sk-test-fake-compare-0003"
 #define CHAT_PATH    "/v1/chat/completions"
-#define MAX_ITERATIONS 50000
 
 typedef struct {
   char            *dir;
@@ -39,38 +39,6 @@ typedef struct {
   GtkWidget       *window;
   ByokCompareView *view;
 } Fixture;
-
-/* ---- main loop ----------------------------------------------------------- */
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-iterate_until (Condition    condition,
-               gpointer     data,
-               const char  *what)
-{
-  guint wake = g_timeout_add (5, wake_up, NULL);
-  guint i;
-
-  for (i = 0; i < MAX_ITERATIONS && !condition (data); i++)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-  if (i == MAX_ITERATIONS)
-    g_error ("gave up waiting for %s", what);
-}
-
-static void
-iterate_pending (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
 
 /* ---- widgets ------------------------------------------------------------- */
 
@@ -127,21 +95,6 @@ find_css_class (GtkWidget  *widget,
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
     {
       GtkWidget *found = find_css_class (c, css_class);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_descendant (c, type);
       if (found)
         return found;
     }
@@ -286,9 +239,9 @@ fixture_teardown (Fixture       *f,
     gtk_window_destroy (GTK_WINDOW (f->window));
   f->window = NULL;
   f->view = NULL;
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   byok_test_server_release_held (f->server);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
   remove_dir (f->dir);
@@ -327,7 +280,7 @@ compare_and_wait (Fixture    *f,
   byok_compare_view_set_prompt (f->view, prompt);
   g_assert_true (byok_compare_view_send (f->view));
   g_assert_true (byok_compare_view_get_busy (f->view));
-  iterate_until (not_busy, f, "the answers");
+  byok_test_ui_iterate_until (not_busy, f, "the answers");
 }
 
 static gboolean
@@ -408,7 +361,7 @@ test_send (Fixture       *f,
   g_assert_cmpstr (byok_compare_column_get_text (column (f, 0)), ==, mini_answer);
   g_assert_cmpstr (byok_compare_column_get_text (column (f, 1)), ==, big_answer);
   g_assert_cmpstr (byok_compare_column_get_reasoning (column (f, 0)), ==, "Short and sweet.");
-  g_assert_cmpstr (byok_markdown_view_get_text (BYOK_MARKDOWN_VIEW (find_descendant (GTK_WIDGET (column (f, 0)),
+  g_assert_cmpstr (byok_markdown_view_get_text (BYOK_MARKDOWN_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (column (f, 0)),
                                                                                       BYOK_TYPE_MARKDOWN_VIEW))),
                    ==, mini_answer);
   g_assert_null (byok_compare_column_get_error_class (column (f, 0)));
@@ -509,7 +462,7 @@ test_stop (Fixture       *f,
   choose (f, 1, "openai", "gpt-4o");
   byok_compare_view_set_prompt (f->view, "Tell me a long story");
   g_assert_true (byok_compare_view_send (f->view));
-  iterate_until (partial_and_other_done, f, "the first words and the other answer");
+  byok_test_ui_iterate_until (partial_and_other_done, f, "the first words and the other answer");
 
   /* Each column streams on its own: one is done, the held one goes on. */
   g_assert_true (byok_compare_view_get_busy (f->view));
@@ -527,7 +480,7 @@ test_stop (Fixture       *f,
   g_assert_null (byok_compare_column_get_error_class (column (f, 1)));
 
   /* The cancelled call winds down and keeps what was shown. */
-  iterate_until (cancel_finished, f, "the cancelled call");
+  byok_test_ui_iterate_until (cancel_finished, f, "the cancelled call");
   g_assert_cmpstr (byok_compare_column_get_text (column (f, 0)), ==, "A partial answer");
   g_assert_nonnull (find_shown_label (first, first, "Stopped: this answer is incomplete"));
   g_assert_nonnull (byok_compare_column_get_caption (column (f, 0)));
@@ -772,7 +725,7 @@ demo (void)
       /* The second column still streams. */
       byok_compare_view_set_prompt (f->view, "How do I keep an SQLite database fast and safe when several threads write to it?");
       g_assert_true (byok_compare_view_send (f->view));
-      iterate_until (second_streams, f, "the others' answers");
+      byok_test_ui_iterate_until (second_streams, f, "the others' answers");
     }
   else
     compare_and_wait (f, "How do I keep an SQLite database fast and safe when several threads write to it?");

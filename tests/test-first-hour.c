@@ -34,7 +34,6 @@
 
 #define OPENAI_KEY     "sk-test-fake-first-hour-0001"
 #define CHAT_PATH      "/v1/chat/completions"
-#define MAX_ITERATIONS 50000
 
 typedef struct {
   char           *dir;
@@ -60,59 +59,12 @@ log_writer (GLogLevelFlags   level,
   return g_log_writer_standard_streams (level, fields, n_fields, user_data);
 }
 
-/* ---- main loop ----------------------------------------------------------- */
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-iterate_until (Condition    condition,
-               gpointer     data,
-               const char  *what)
-{
-  guint wake = g_timeout_add (5, wake_up, NULL);
-  guint i;
-
-  for (i = 0; i < MAX_ITERATIONS && !condition (data); i++)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-  if (i == MAX_ITERATIONS)
-    g_error ("gave up waiting for %s", what);
-}
-
-static void
-iterate_pending (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
 /* ---- widgets ------------------------------------------------------------- */
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_descendant (c, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
 
 static ByokComposer *
 composer_of (Fixture *f)
 {
-  return BYOK_COMPOSER (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER));
+  return BYOK_COMPOSER (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER));
 }
 
 static ByokModelPicker *
@@ -138,16 +90,6 @@ not_busy (gpointer data)
 }
 
 /* Shown: visible up to @top. */
-static gboolean
-is_shown (GtkWidget *widget,
-          GtkWidget *top)
-{
-  for (GtkWidget *w = widget; w != NULL && w != top; w = gtk_widget_get_parent (w))
-    if (!gtk_widget_get_visible (w))
-      return FALSE;
-  return TRUE;
-}
-
 /* A shown label whose text starts with @prefix. */
 static GtkLabel *
 find_label_prefix (GtkWidget  *widget,
@@ -155,7 +97,7 @@ find_label_prefix (GtkWidget  *widget,
                    const char *prefix)
 {
   if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix) &&
-      is_shown (widget, top))
+      byok_test_ui_is_shown (widget, top))
     return GTK_LABEL (widget);
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
     {
@@ -173,7 +115,7 @@ find_action_button (GtkWidget  *widget,
                     const char *action)
 {
   if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0 &&
-      is_shown (widget, top))
+      byok_test_ui_is_shown (widget, top))
     return widget;
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
     {
@@ -246,10 +188,10 @@ open_window (Fixture *f)
   f->window = g_object_new (BYOK_TYPE_WINDOW, NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
   byok_window_set_engine (BYOK_WINDOW (f->window), f->engine);
-  f->page = BYOK_CHAT_PAGE (find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
+  f->page = BYOK_CHAT_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
   g_assert_nonnull (f->page);
   gtk_window_present (GTK_WINDOW (f->window));
-  iterate_until (keys_known, f, "the keys");
+  byok_test_ui_iterate_until (keys_known, f, "the keys");
 }
 
 static void
@@ -258,7 +200,7 @@ close_window (Fixture *f)
   gtk_window_destroy (GTK_WINDOW (f->window));
   f->window = NULL;
   f->page = NULL;
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
 }
 
 static void
@@ -297,7 +239,7 @@ fixture_teardown (Fixture       *f,
   if (f->window != NULL)
     close_window (f);
   byok_test_server_release_held (f->server);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
   g_unsetenv ("BYOK_BASE_URL_OPENAI");
@@ -316,7 +258,7 @@ send_and_wait (Fixture    *f,
   byok_composer_set_text (composer, text);
   g_assert_true (byok_composer_send (composer));
   g_assert_true (byok_chat_page_get_busy (f->page));
-  iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (not_busy, f, "the answer");
 }
 
 /* ---- BYOK_BASE_URL_<PROVIDER> -------------------------------------------- */
@@ -346,13 +288,13 @@ test_base_url_environment (Fixture       *f,
 
   /* The Providers page says where the URL comes from, and offers no
    * edit that would not be used. */
-  providers = BYOK_PROVIDERS_PAGE (find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
+  providers = BYOK_PROVIDERS_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
   row = byok_providers_page_get_row (providers, "openai");
   g_assert_nonnull (row);
   {
     AdwPreferencesRow *base_url_row = NULL;
 
-    for (GtkWidget *w = find_descendant (row, ADW_TYPE_ENTRY_ROW); w != NULL; w = gtk_widget_get_next_sibling (w))
+    for (GtkWidget *w = byok_test_ui_find_descendant (row, ADW_TYPE_ENTRY_ROW); w != NULL; w = gtk_widget_get_next_sibling (w))
       if (ADW_IS_ENTRY_ROW (w) && g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), "Base URL"))
         base_url_row = ADW_PREFERENCES_ROW (w);
     g_assert_nonnull (base_url_row);
@@ -378,7 +320,7 @@ show_page (Fixture    *f,
            const char *name)
 {
   byok_window_show_page (BYOK_WINDOW (f->window), name);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
 }
 
 static gboolean
@@ -403,7 +345,7 @@ static void
 test_default_model (Fixture       *f,
                     gconstpointer  data)
 {
-  ByokCompareView *view = BYOK_COMPARE_VIEW (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareView *view = BYOK_COMPARE_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
   ByokModelPicker *picker = picker_of (f);
   const char *provider_id = byok_model_picker_get_provider_id (picker);
 
@@ -424,17 +366,17 @@ test_default_model (Fixture       *f,
     byok_key_store_set_environment (keys, none);
     show_page (f, "providers");
     show_page (f, "chat");
-    iterate_until (picker_on_local, f, "the local model");
+    byok_test_ui_iterate_until (picker_on_local, f, "the local model");
 
     byok_key_store_set_environment (keys, env);
     show_page (f, "providers");
     show_page (f, "chat");
-    iterate_until (picker_on_keyed, f, "the key's model");
+    byok_test_ui_iterate_until (picker_on_keyed, f, "the key's model");
   }
 
   /* Compare starts on distinct models the key can use. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   for (guint n = 2; n <= 4; n++)
     {
       byok_compare_view_set_n_columns (view, n);
@@ -483,19 +425,19 @@ test_default_model_refused (Fixture       *f,
   byok_key_store_set_prefer_environment (keys, "anthropic", TRUE);
   show_page (f, "providers");
   show_page (f, "chat");
-  iterate_until (picker_on_openai, f, "OpenAI, the first with a key");
+  byok_test_ui_iterate_until (picker_on_openai, f, "OpenAI, the first with a key");
 
   /* OpenAI refused its key (a chat's 401, or a check). */
   byok_key_store_record_event (keys, "openai", NULL, BYOK_KEY_EVENT_TESTED, "AUTH", "OpenAI rejected the key (401).");
   show_page (f, "providers");
   show_page (f, "chat");
-  iterate_until (picker_on_anthropic, f, "the provider whose key works");
+  byok_test_ui_iterate_until (picker_on_anthropic, f, "the provider whose key works");
 
   /* It works again. */
   byok_key_store_record_event (keys, "openai", NULL, BYOK_KEY_EVENT_TESTED, "OK", NULL);
   show_page (f, "providers");
   show_page (f, "chat");
-  iterate_until (picker_on_openai, f, "OpenAI again");
+  byok_test_ui_iterate_until (picker_on_openai, f, "OpenAI again");
 }
 
 /* ---- the key's status follows chats and the keyring ---------------------- */
@@ -510,7 +452,7 @@ static ByokProviderRow *
 provider_row (Fixture    *f,
               const char *provider_id)
 {
-  ByokProvidersPage *providers = BYOK_PROVIDERS_PAGE (find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
+  ByokProvidersPage *providers = BYOK_PROVIDERS_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
 
   return BYOK_PROVIDER_ROW (byok_providers_page_get_row (providers, provider_id));
 }
@@ -530,7 +472,7 @@ wait_for_status (Fixture            *f,
 {
   StatusWait wait = { f, provider_id, status };
 
-  iterate_until (row_has_status, &wait, "the key's status");
+  byok_test_ui_iterate_until (row_has_status, &wait, "the key's status");
 }
 
 typedef struct {
@@ -578,7 +520,7 @@ run_cli (const char * const *args,
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8_async (process, input, NULL, communicated, &run);
-  iterate_until (run_done, &run, "byok-cli");
+  byok_test_ui_iterate_until (run_done, &run, "byok-cli");
   g_assert_no_error (run.error);
   g_assert_true (g_subprocess_get_if_exited (process));
   if (g_subprocess_get_exit_status (process) != 0)
@@ -690,7 +632,7 @@ static void
 test_continue_in_chat (Fixture       *f,
                        gconstpointer  data)
 {
-  ByokCompareView *view = BYOK_COMPARE_VIEW (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareView *view = BYOK_COMPARE_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
   ByokCompareColumn *big;
   g_autoptr(ByokMessage) answer = NULL;
   g_autoptr(ByokMessage) reopened = NULL;
@@ -710,12 +652,12 @@ test_continue_in_chat (Fixture       *f,
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o", answer_reply ("Big is better."));
   byok_compare_view_set_prompt (view, "Which one?");
   g_assert_true (byok_compare_view_send (view));
-  iterate_until (compare_done, view, "both columns");
+  byok_test_ui_iterate_until (compare_done, view, "both columns");
   g_assert_nonnull (strstr (byok_compare_column_get_caption (big), "$"));
 
   /* Continue in Chat: the answer keeps its tokens, cost and times … */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (big), "column.continue-in-chat", NULL));
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   answer = last_message (f);
   cost = byok_message_get_cost_usd (answer);
   g_assert_cmpfloat (cost, >, 0);
@@ -783,7 +725,7 @@ wait_for_label (Fixture    *f,
 {
   LabelWait wait = { f, prefix, NULL };
 
-  iterate_until (label_shown, &wait, prefix);
+  byok_test_ui_iterate_until (label_shown, &wait, prefix);
   return wait.label;
 }
 
@@ -810,7 +752,7 @@ test_retry_said (Fixture       *f,
   g_assert_true (g_str_has_suffix (gtk_label_get_label (label), ", attempt 2 of 3"));
   row = gtk_widget_get_ancestor (GTK_WIDGET (label), BYOK_TYPE_MESSAGE_ROW);
   g_assert_nonnull (find_action_button (row, row, "chat.stop"));
-  iterate_until (not_busy, f, "the retried answer");
+  byok_test_ui_iterate_until (not_busy, f, "the retried answer");
   answer = last_message (f);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "Now it works.");
 
@@ -850,7 +792,7 @@ test_retry_said (Fixture       *f,
   answer = last_message (f);
   g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_PARTIAL);
   g_object_unref (answer);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   g_assert_cmpuint (byok_test_server_count_path (f->server, CHAT_PATH), ==, 3);
   g_assert_null (find_label_prefix (GTK_WIDGET (f->page), GTK_WIDGET (f->page), "Rate limited by"));
 }
@@ -900,9 +842,9 @@ draw_a_frame (Fixture *f)
 {
   /* A layout happens before the next paint. */
   gtk_widget_queue_draw (f->window);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   gtk_widget_measure (f->window, GTK_ORIENTATION_HORIZONTAL, -1, NULL, NULL, NULL, NULL);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
 }
 
 static gboolean
@@ -932,7 +874,7 @@ test_retry_button (Fixture       *f,
   g_assert_nonnull (button);
   draw_a_frame (f);
   g_assert_true (gtk_widget_compute_bounds (button, f->window, &counting));
-  iterate_until (is_sensitive, button, "Retry");
+  byok_test_ui_iterate_until (is_sensitive, button, "Retry");
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Retry");
   draw_a_frame (f);
   g_assert_true (gtk_widget_compute_bounds (button, f->window, &ready));
@@ -945,9 +887,9 @@ test_retry_button (Fixture       *f,
   gtk_widget_grab_focus (button);
   g_assert_true (gtk_widget_has_focus (button));
   gtk_widget_activate (button);
-  iterate_until (asked_again, f, "the click");
-  iterate_until (not_busy, f, "the retried answer");
-  iterate_pending ();
+  byok_test_ui_iterate_until (asked_again, f, "the click");
+  byok_test_ui_iterate_until (not_busy, f, "the retried answer");
+  byok_test_ui_iterate_pending ();
   answer = last_message (f);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "Now it works.");
   g_object_unref (answer);
@@ -1007,9 +949,9 @@ lay_out (Fixture *f)
       gtk_widget_queue_resize (f->window);
       if (clock != NULL)
         gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
-      iterate_pending ();
+      byok_test_ui_iterate_pending ();
       g_usleep (20000);
-      iterate_pending ();
+      byok_test_ui_iterate_pending ();
     }
 }
 
@@ -1085,7 +1027,7 @@ static void
 test_window_size (Fixture       *f,
                   gconstpointer  data)
 {
-  ByokCompareView *view = BYOK_COMPARE_VIEW (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareView *view = BYOK_COMPARE_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
 
   size_failures = g_string_new (NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1400, 900);
@@ -1107,7 +1049,7 @@ test_window_size (Fixture       *f,
     }
   byok_compare_view_set_prompt (view, "Which one?");
   g_assert_true (byok_compare_view_send (view));
-  iterate_until (all_columns_done, view, "the columns");
+  byok_test_ui_iterate_until (all_columns_done, view, "the columns");
   check_window_size (f, "compare, 4 columns answered");
   maybe_screenshot (f, "compare-4-wide");
   byok_compare_view_set_n_columns (view, 3);
@@ -1199,7 +1141,7 @@ check_code_copy (Fixture   *f,
 
   g_assert_nonnull (block);
   copy = find_css (block, "byok-code-copy");
-  code = find_descendant (block, GTK_TYPE_SCROLLED_WINDOW);
+  code = byok_test_ui_find_descendant (block, GTK_TYPE_SCROLLED_WINDOW);
   g_assert_nonnull (copy);
   g_assert_nonnull (code);
   copy_bounds = bounds_in_window (f, copy);
@@ -1236,7 +1178,7 @@ static void
 test_small_things (Fixture       *f,
                    gconstpointer  data)
 {
-  ByokCompareView *view = BYOK_COMPARE_VIEW (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareView *view = BYOK_COMPARE_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
   ByokComposer *composer = composer_of (f);
   GtkWidget *toast;
 
@@ -1250,7 +1192,7 @@ test_small_things (Fixture       *f,
   /* A toast (from Copy under an answer) keeps clear of the model picker
    * and the attach button. */
   g_assert_true (gtk_widget_activate_action (f->window, "win.show-toast", "s", "Copied to the clipboard"));
-  iterate_until (toast_shown, f, "the toast");
+  byok_test_ui_iterate_until (toast_shown, f, "the toast");
   lay_out (f);
   toast = find_type_name (f->window, "AdwToastWidget");
   assert_apart (f, toast, GTK_WIDGET (picker_of (f)), "the toast over the model picker");
@@ -1267,7 +1209,7 @@ test_small_things (Fixture       *f,
       answer_reply (long_answer));
   byok_compare_view_set_prompt (view, "Some code, please");
   g_assert_true (byok_compare_view_send (view));
-  iterate_until (all_columns_done, view, "the columns");
+  byok_test_ui_iterate_until (all_columns_done, view, "the columns");
   lay_out (f);
   check_code_copy (f, GTK_WIDGET (byok_compare_view_get_column (view, 0)));
   maybe_screenshot (f, "compare-code-narrow");
@@ -1279,7 +1221,7 @@ open_preferences (Fixture *f)
   GListModel *toplevels = gtk_window_get_toplevels ();
 
   g_assert_true (gtk_widget_activate_action (f->window, "win.preferences", NULL));
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
@@ -1375,11 +1317,11 @@ test_prices (Fixture       *f,
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 640);
   show_page (f, "usage");
-  usage = adw_view_stack_get_visible_child (ADW_VIEW_STACK (find_descendant (f->window, ADW_TYPE_VIEW_STACK)));
-  table = find_descendant (usage, g_type_from_name ("ByokPriceTable"));
+  usage = adw_view_stack_get_visible_child (ADW_VIEW_STACK (byok_test_ui_find_descendant (f->window, ADW_TYPE_VIEW_STACK)));
+  table = byok_test_ui_find_descendant (usage, g_type_from_name ("ByokPriceTable"));
   g_assert_nonnull (table);
-  iterate_until ((Condition) gtk_widget_get_mapped, table, "the price table");
-  search = find_descendant (table, GTK_TYPE_SEARCH_ENTRY);
+  byok_test_ui_iterate_until ((ByokTestCondition) gtk_widget_get_mapped, table, "the price table");
+  search = byok_test_ui_find_descendant (table, GTK_TYPE_SEARCH_ENTRY);
   gtk_editable_set_text (GTK_EDITABLE (search), "gpt-4o-mini");
   lay_out (f);
   maybe_screenshot (f, "prices-narrow");
@@ -1554,9 +1496,9 @@ test_usage_wording (Fixture       *f,
   byok_composer_set_text (composer_of (f), "A long story");
   g_assert_true (byok_composer_send (composer_of (f)));
   answer = last_message (f);
-  iterate_until (has_some_text, answer, "the first words");
+  byok_test_ui_iterate_until (has_some_text, answer, "the first words");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.stop", NULL));
-  iterate_until (cancel_finished, answer, "the stopped call");
+  byok_test_ui_iterate_until (cancel_finished, answer, "the stopped call");
   byok_test_server_release_held (f->server);
   byok_test_server_add_reply (f->server, CHAT_PATH,
     byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", "
@@ -1566,8 +1508,8 @@ test_usage_wording (Fixture       *f,
   /* The cards count the stopped call apart from the failed one, and say
    * "with a known price" as What-if does. */
   show_page (f, "usage");
-  usage = adw_view_stack_get_visible_child (ADW_VIEW_STACK (find_descendant (f->window, ADW_TYPE_VIEW_STACK)));
-  iterate_until ((Condition) gtk_widget_get_mapped, find_descendant (usage, g_type_from_name ("ByokPriceTable")),
+  usage = adw_view_stack_get_visible_child (ADW_VIEW_STACK (byok_test_ui_find_descendant (f->window, ADW_TYPE_VIEW_STACK)));
+  byok_test_ui_iterate_until ((ByokTestCondition) gtk_widget_get_mapped, byok_test_ui_find_descendant (usage, g_type_from_name ("ByokPriceTable")),
                  "the dashboard");
   lay_out (f);
   label = find_label_prefix (usage, usage, "3 calls · 1 failed · 1 stopped");
@@ -1619,7 +1561,7 @@ test_whole_flow (Fixture       *f,
   const char *no_env[] = { NULL };
   ByokKeyStore *keys = byok_engine_get_key_store (f->engine);
   ByokUsageStore *usage = byok_engine_get_usage_store (f->engine);
-  ByokCompareView *view = BYOK_COMPARE_VIEW (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareView *view = BYOK_COMPARE_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
   g_autoptr(GError) error = NULL;
   g_autoptr(ByokMessage) answer = NULL;
   ByokTestReply *models;
@@ -1631,7 +1573,7 @@ test_whole_flow (Fixture       *f,
   byok_key_store_delete_wait (keys, "openai", NULL, NULL, NULL);
   show_page (f, "providers");
   show_page (f, "chat");
-  iterate_until (page_is_empty, f, "the empty Chat page");
+  byok_test_ui_iterate_until (page_is_empty, f, "the empty Chat page");
 
   /* Add a key on the Providers page; it is checked at once. */
   models = byok_test_reply_new_json (200, "{\"object\": \"list\", \"data\": [{\"id\": \"gpt-4o-mini\", \"object\": \"model\"}]}");
@@ -1643,7 +1585,7 @@ test_whole_flow (Fixture       *f,
 
   /* Chat starts on the key's provider. */
   show_page (f, "chat");
-  iterate_until (picker_on_keyed, f, "the key's model");
+  byok_test_ui_iterate_until (picker_on_keyed, f, "the key's model");
   byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
 
   /* A chat; then a long answer stopped half-way, and asked again. */
@@ -1653,13 +1595,13 @@ test_whole_flow (Fixture       *f,
   byok_composer_set_text (composer_of (f), "Tell me a long story");
   g_assert_true (byok_composer_send (composer_of (f)));
   answer = last_message (f);
-  iterate_until (has_some_text, answer, "the first words");
+  byok_test_ui_iterate_until (has_some_text, answer, "the first words");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.stop", NULL));
   g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_PARTIAL);
   byok_test_server_release_held (f->server);
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("A short one."));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.regenerate", NULL));
-  iterate_until (not_busy, f, "the regenerated answer");
+  byok_test_ui_iterate_until (not_busy, f, "the regenerated answer");
   g_clear_object (&answer);
   answer = last_message (f);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "A short one.");
@@ -1683,7 +1625,7 @@ test_whole_flow (Fixture       *f,
   byok_composer_set_text (composer_of (f), "Busy?");
   g_assert_true (byok_composer_send (composer_of (f)));
   wait_for_label (f, "Rate limited by OpenAI — trying again");
-  iterate_until (not_busy, f, "the answer after the wait");
+  byok_test_ui_iterate_until (not_busy, f, "the answer after the wait");
 
   /* A budget stops the next call; raised, Retry answers. */
   g_assert_true (byok_usage_store_set_budget (usage, BYOK_BUDGET_SCOPE_ALL, 0.000001, TRUE, &error));
@@ -1700,7 +1642,7 @@ test_whole_flow (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.regenerate-message", "x",
                                              byok_message_get_id (answer)));
   g_clear_object (&answer);
-  iterate_until (not_busy, f, "the answer within budget");
+  byok_test_ui_iterate_until (not_busy, f, "the answer within budget");
 
   /* Compare two models, and go on with one. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
@@ -1711,7 +1653,7 @@ test_whole_flow (Fixture       *f,
       answer_reply ("Compared."));
   byok_compare_view_set_prompt (view, "Which one?");
   g_assert_true (byok_compare_view_send (view));
-  iterate_until (all_columns_done, view, "the columns");
+  byok_test_ui_iterate_until (all_columns_done, view, "the columns");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (byok_compare_view_get_column (view, 1)),
                                              "column.continue-in-chat", NULL));
   conversation_id = byok_conversation_get_id (byok_chat_page_get_conversation (f->page));

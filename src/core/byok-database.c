@@ -440,24 +440,18 @@ static const MigrationOp migration_7[] = {
   { NULL, },
 };
 
-/* The rollup takes a call as one more of its day (schema 8 and later). */
-#define ROLLUP_ADD_NEW \
-  "  INSERT INTO usage_daily (day, provider, model, calls, errors, interrupted," \
-  "    input_tokens, output_tokens, cached_input_tokens, cache_write_tokens," \
-  "    reasoning_tokens, cost_usd, unknown_price_calls, cache_savings_usd," \
-  "    max_input_tokens, latencies, first_time, last_time)" \
-  "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1," \
-  "    NEW.status NOT IN ('ok', 'interrupted'), NEW.status = 'interrupted'," \
+/* What the rollup's cells of a call sum, after its counts of calls and
+ * of how they ended: the values of a new call, and the sums for a cell
+ * that has one already (schema 8 and later). */
+#define ROLLUP_NEW_SUMS \
   "    NEW.input_tokens, NEW.output_tokens," \
   "    NEW.cached_input_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens," \
   "    coalesce (NEW.cost_usd, 0.0), NEW.cost_usd IS NULL, NEW.cache_savings_usd," \
   "    NEW.input_tokens," \
   "    byok_latency_add (NULL, CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END)," \
-  "    NEW.time, NEW.time)" \
-  "  ON CONFLICT (day, provider, model) DO UPDATE SET" \
-  "    calls = calls + 1," \
-  "    errors = errors + excluded.errors," \
-  "    interrupted = interrupted + excluded.interrupted," \
+  "    NEW.time, NEW.time)"
+
+#define ROLLUP_ADD_SUMS \
   "    input_tokens = input_tokens + excluded.input_tokens," \
   "    output_tokens = output_tokens + excluded.output_tokens," \
   "    cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens," \
@@ -471,6 +465,21 @@ static const MigrationOp migration_7[] = {
   "      CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END)," \
   "    first_time = min (first_time, excluded.first_time)," \
   "    last_time = max (last_time, excluded.last_time);"
+
+/* The rollup takes a call as one more of its day (schema 8 and later). */
+#define ROLLUP_ADD_NEW \
+  "  INSERT INTO usage_daily (day, provider, model, calls, errors, interrupted," \
+  "    input_tokens, output_tokens, cached_input_tokens, cache_write_tokens," \
+  "    reasoning_tokens, cost_usd, unknown_price_calls, cache_savings_usd," \
+  "    max_input_tokens, latencies, first_time, last_time)" \
+  "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1," \
+  "    NEW.status NOT IN ('ok', 'interrupted'), NEW.status = 'interrupted'," \
+  ROLLUP_NEW_SUMS \
+  "  ON CONFLICT (day, provider, model) DO UPDATE SET" \
+  "    calls = calls + 1," \
+  "    errors = errors + excluded.errors," \
+  "    interrupted = interrupted + excluded.interrupted," \
+  ROLLUP_ADD_SUMS
 
 /* The cell that held a call changed or deleted is no longer trusted (as
  * in schema 4). */
@@ -556,30 +565,13 @@ static const MigrationOp migration_9[] = {
   "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1," \
   "    NEW.status NOT IN ('ok', 'interrupted', 'cancelled')," \
   "    NEW.status = 'interrupted', NEW.status = 'cancelled'," \
-  "    NEW.input_tokens, NEW.output_tokens," \
-  "    NEW.cached_input_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens," \
-  "    coalesce (NEW.cost_usd, 0.0), NEW.cost_usd IS NULL, NEW.cache_savings_usd," \
-  "    NEW.input_tokens," \
-  "    byok_latency_add (NULL, CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END)," \
-  "    NEW.time, NEW.time)" \
+  ROLLUP_NEW_SUMS \
   "  ON CONFLICT (day, provider, model) DO UPDATE SET" \
   "    calls = calls + 1," \
   "    errors = errors + excluded.errors," \
   "    interrupted = interrupted + excluded.interrupted," \
   "    cancelled = cancelled + excluded.cancelled," \
-  "    input_tokens = input_tokens + excluded.input_tokens," \
-  "    output_tokens = output_tokens + excluded.output_tokens," \
-  "    cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens," \
-  "    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens," \
-  "    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens," \
-  "    cost_usd = cost_usd + excluded.cost_usd," \
-  "    unknown_price_calls = unknown_price_calls + excluded.unknown_price_calls," \
-  "    cache_savings_usd = cache_savings_usd + excluded.cache_savings_usd," \
-  "    max_input_tokens = max (max_input_tokens, excluded.max_input_tokens)," \
-  "    latencies = byok_latency_add (latencies," \
-  "      CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END)," \
-  "    first_time = min (first_time, excluded.first_time)," \
-  "    last_time = max (last_time, excluded.last_time);"
+  ROLLUP_ADD_SUMS
 
 /* 10: one lower-case form of a call's status, as `byok-cli chat --json`
  * writes it ('ok', 'auth', 'rate_limit', 'cancelled', …; it mixed 'ok'
