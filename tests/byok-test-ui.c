@@ -96,8 +96,9 @@ byok_test_ui_wait_for_paint (GtkWidget *widget)
   g_signal_handler_disconnect (clock, handler);
 }
 
-/* With BYOK_TEST_SCREENSHOT_DIR set, saves the window as NAME.png there:
- * how the developers look at what a test drove the page to. */
+/* With BYOK_TEST_SCREENSHOT_DIR set, saves the window (or a widget in
+ * one) as NAME.png there: how the developers look at what a test drove
+ * the page to. */
 void
 byok_test_ui_screenshot (GtkWidget  *window,
                          const char *name)
@@ -123,7 +124,7 @@ byok_test_ui_screenshot (GtkWidget  *window,
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (window));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   file = g_strconcat (name, ".png", NULL);
   path = g_build_filename (dir, file, NULL);

@@ -25,6 +25,27 @@ byok_test_deep_json (guint depth)
   return g_string_free (json, FALSE);
 }
 
+/**
+ * byok_test_load_fixture:
+ * @folder: the folder under tests/fixtures ("openai", "prices")
+ *
+ * Returns: (transfer full): the file's bytes; a missing fixture fails the
+ *   test
+ */
+GBytes *
+byok_test_load_fixture (const char *folder,
+                        const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", folder, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, &error))
+    g_error ("fixture %s: %s", path, error->message);
+  return g_bytes_new_take (contents, len);
+}
+
 /* GTK 4.24's X11 backend marks one frame as submitted twice whenever a
  * popover is shown on a display without a compositor (Xvfb): the surface
  * and the display code both submit it. It says so with a Gdk warning that

@@ -2,10 +2,22 @@
 #pragma once
 
 #include <glib.h>
+#include <math.h>
 
 G_BEGIN_DECLS
 
-char *byok_test_deep_json             (guint depth);
-void  byok_test_tolerate_toolkit_bugs (GLogWriterFunc writer);
+char   *byok_test_deep_json             (guint           depth);
+GBytes *byok_test_load_fixture          (const char     *folder,
+                                         const char     *name);
+void    byok_test_tolerate_toolkit_bugs (GLogWriterFunc  writer);
+
+/* A price per million tokens is @expected (NAN: unknown). */
+#define byok_test_assert_rate(rate, expected) G_STMT_START {     \
+    double rate_ = (rate), expected_ = (expected);                 \
+    if (isnan (expected_))                                         \
+      g_assert_true (isnan (rate_));                               \
+    else                                                           \
+      g_assert_cmpfloat_with_epsilon (rate_, expected_, 1e-9);     \
+  } G_STMT_END
 
 G_END_DECLS

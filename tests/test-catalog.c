@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "byok-test-util.h"
 #include "byok-catalog.h"
 #include "byok-error.h"
 
@@ -630,16 +631,6 @@ static const Flagship flagships[] = {
 };
 
 static void
-assert_rate_is (double rate,
-                double expected)
-{
-  if (isnan (expected))
-    g_assert_true (isnan (rate));
-  else
-    g_assert_cmpfloat_with_epsilon (rate, expected, 1e-9);
-}
-
-static void
 test_todays_models (void)
 {
   g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
@@ -657,10 +648,10 @@ test_todays_models (void)
       g_assert_false (byok_model_is_retired (model));
       price = byok_model_get_price (model);
       g_assert_true (byok_price_is_known (price));
-      assert_rate_is (price->input, f->input);
-      assert_rate_is (price->cached_input, f->cached_input);
-      assert_rate_is (price->cache_write, f->cache_write);
-      assert_rate_is (price->output, f->output);
+      byok_test_assert_rate (price->input, f->input);
+      byok_test_assert_rate (price->cached_input, f->cached_input);
+      byok_test_assert_rate (price->cache_write, f->cache_write);
+      byok_test_assert_rate (price->output, f->output);
       g_assert_cmpint (byok_model_get_context_window (model), ==, f->context_window);
       /* every price says where it comes from and when that was */
       g_assert_nonnull (byok_model_get_price_source (model));

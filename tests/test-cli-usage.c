@@ -366,12 +366,10 @@ test_pricing_cost (void)
 }
 
 static JsonObject *
-list_row (JsonNode   *root,
-          const char *provider,
-          const char *model)
+at_row (JsonArray  *rows,
+        const char *provider,
+        const char *model)
 {
-  JsonArray *rows = json_node_get_array (root);
-
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonObject *row = json_array_get_object_element (rows, i);
@@ -381,6 +379,14 @@ list_row (JsonNode   *root,
         return row;
     }
   return NULL;
+}
+
+static JsonObject *
+list_row (JsonNode   *root,
+          const char *provider,
+          const char *model)
+{
+  return at_row (json_node_get_array (root), provider, model);
 }
 
 static void
@@ -633,22 +639,6 @@ remove_tree (const char *path)
         g_unlink (child);
     }
   g_rmdir (path);
-}
-
-static JsonObject *
-at_row (JsonArray  *rows,
-        const char *provider,
-        const char *model)
-{
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonObject *row = json_array_get_object_element (rows, i);
-
-      if (g_str_equal (json_object_get_string_member (row, "provider"), provider) &&
-          g_str_equal (json_object_get_string_member (row, "model"), model))
-        return row;
-    }
-  return NULL;
 }
 
 static char *

@@ -23,20 +23,6 @@
 /* ------------------------------------------------------------------ */
 /* Helpers                                                              */
 
-static GBytes *
-load_fixture (const char *dialect,
-              const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", dialect, name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-  gsize len = 0;
-
-  if (!g_file_get_contents (path, &contents, &len, &error))
-    g_error ("fixture %s: %s", path, error->message);
-  return g_bytes_new_take (contents, len);
-}
-
 static JsonObject *
 parse_body (GBytes    *body,
             JsonNode **root_out)
@@ -268,7 +254,7 @@ play_stream (const char             *dialect_name,
              gsize                   piece,
              gboolean               *done_out)
 {
-  g_autoptr(GBytes) bytes = load_fixture (dialect_name, fixture);
+  g_autoptr(GBytes) bytes = byok_test_load_fixture (dialect_name, fixture);
 
   return play_stream_bytes (dialect_name, ctx, bytes, piece, done_out);
 }
@@ -306,7 +292,7 @@ play_stream_every_way (const char             *dialect_name,
                        const ByokErrorContext *ctx,
                        const char             *fixture)
 {
-  g_autoptr(GBytes) bytes = load_fixture (dialect_name, fixture);
+  g_autoptr(GBytes) bytes = byok_test_load_fixture (dialect_name, fixture);
 
   return play_bytes_every_way (dialect_name, ctx, bytes);
 }
@@ -633,7 +619,7 @@ test_bodies_per_model (void)
       g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (c->model, "Be brief.",
                                                                          "Why is the sky blue?");
       g_autoptr(GBytes) body = NULL;
-      g_autoptr(GBytes) expected = load_fixture (c->dialect, c->fixture);
+      g_autoptr(GBytes) expected = byok_test_load_fixture (c->dialect, c->fixture);
       g_autoptr(GError) error = NULL;
       const char *name = NULL, *value = NULL;
       gboolean has_header;
@@ -712,7 +698,7 @@ parse_fixture_response (const char  *dialect_name,
                         const char  *fixture,
                         GError     **error)
 {
-  g_autoptr(GBytes) bytes = load_fixture (dialect_name, fixture);
+  g_autoptr(GBytes) bytes = byok_test_load_fixture (dialect_name, fixture);
   ByokErrorContext ctx = { "test", "Test", "m", NULL };
   ByokChatResult *result = byok_chat_result_new ("test", "m");
   gsize len;
@@ -788,8 +774,8 @@ test_response_malformed (void)
 {
   const ByokDialect *dialect = byok_dialect_get ("openai");
   ByokErrorContext ctx = { "openai", "OpenAI", "gpt-4o", NULL };
-  g_autoptr(GBytes) portal = load_fixture ("openai", "captive-portal.html");
-  g_autoptr(GBytes) whole = load_fixture ("openai", "openai-response.json");
+  g_autoptr(GBytes) portal = byok_test_load_fixture ("openai", "captive-portal.html");
+  g_autoptr(GBytes) whole = byok_test_load_fixture ("openai", "openai-response.json");
   struct {
     const char *body;
     gsize len;
@@ -959,7 +945,7 @@ test_stream_openai_fast_path (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
     {
-      g_autoptr(GBytes) bytes = load_fixture ("openai", fixtures[i]);
+      g_autoptr(GBytes) bytes = byok_test_load_fixture ("openai", fixtures[i]);
       g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
       g_autoptr(ByokSse) sse = byok_sse_new ();
       gsize len;
@@ -1316,7 +1302,7 @@ test_errors_classified (void)
         {
           g_auto(GStrv) parts = g_strsplit (c->fixture, "/", 2);
 
-          bytes = load_fixture (parts[0], parts[1]);
+          bytes = byok_test_load_fixture (parts[0], parts[1]);
           body = g_bytes_get_data (bytes, &len);
         }
 
@@ -1384,7 +1370,7 @@ test_errors_retry_after (void)
 
   /* Gemini: only in the body's RetryInfo; a header would win. */
   {
-    g_autoptr(GBytes) bytes = load_fixture ("gemini", "error-rate-limit.json");
+    g_autoptr(GBytes) bytes = byok_test_load_fixture ("gemini", "error-rate-limit.json");
     gsize len;
     const char *data = g_bytes_get_data (bytes, &len);
     gint64 retry_us = 0;
@@ -1447,7 +1433,7 @@ test_errors_scrub_keys (void)
 
   /* The key echoed in an error body never reaches the message. */
   {
-    g_autoptr(GBytes) bytes = load_fixture ("openai", "error-invalid-key.json");
+    g_autoptr(GBytes) bytes = byok_test_load_fixture ("openai", "error-invalid-key.json");
     ByokErrorContext ctx = { "openai", "OpenAI", "gpt-4o", NULL };
     gsize len;
     const char *data = g_bytes_get_data (bytes, &len);
@@ -1631,7 +1617,7 @@ test_errors_suggest_model (void)
     "kimi-latest", NULL
   };
   ByokErrorContext ctx = { "moonshot", "Moonshot", "kimi-k2", known };
-  g_autoptr(GBytes) bytes = load_fixture ("openai", "moonshot-error-not-found.json");
+  g_autoptr(GBytes) bytes = byok_test_load_fixture ("openai", "moonshot-error-not-found.json");
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
   g_autoptr(GError) error = byok_dialect_classify_error (byok_dialect_get ("openai"), &ctx, 404,
@@ -1923,7 +1909,7 @@ test_nesting_per_dialect (void)
       const NestingCase *c = &cases[i];
       const ByokDialect *dialect = byok_dialect_get (c->dialect);
       ByokErrorContext ctx = { c->dialect, "Hostile", "m", NULL };
-      g_autoptr(GBytes) fixture = load_fixture (c->dialect, c->fixture);
+      g_autoptr(GBytes) fixture = byok_test_load_fixture (c->dialect, c->fixture);
       g_autoptr(GBytes) stream = insert_event (fixture, c->before, deep);
       g_autoptr(ByokChatResult) streamed = play_bytes_every_way (c->dialect, &ctx, stream);
       g_autoptr(ByokChatResult) whole = byok_chat_result_new ("x", "m");
@@ -1988,7 +1974,7 @@ test_stream_empty_data (void)
 static void
 test_stream_answer_cap (void)
 {
-  g_autoptr(GBytes) bytes = load_fixture ("openai", "deepseek-stream.sse");
+  g_autoptr(GBytes) bytes = byok_test_load_fixture ("openai", "deepseek-stream.sse");
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(ByokSse) sse = byok_sse_new ();
   g_autoptr(ByokDialectStream) stream = byok_dialect_stream_new (byok_dialect_get ("openai"), NULL);

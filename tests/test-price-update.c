@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "byok-test-util.h"
 #include "byok-catalog.h"
 #include "byok-database.h"
 #include "byok-engine.h"
@@ -27,14 +28,7 @@
 static GBytes *
 fixture (const char *name)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "prices", name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-  gsize len = 0;
-
-  if (!g_file_get_contents (path, &contents, &len, &error))
-    g_error ("fixture %s: %s", path, error->message);
-  return g_bytes_new_take (contents, len);
+  return byok_test_load_fixture ("prices", name);
 }
 
 static ByokPriceData *
@@ -44,16 +38,6 @@ read_text (const char  *json,
   g_autoptr(GBytes) bytes = g_bytes_new (json, strlen (json));
 
   return byok_price_data_new_from_bytes (bytes, TODAY, error);
-}
-
-static void
-assert_rate (double rate,
-             double expected)
-{
-  if (isnan (expected))
-    g_assert_true (isnan (rate));
-  else
-    g_assert_cmpfloat_with_epsilon (rate, expected, 1e-9);
 }
 
 /* ---- reading ------------------------------------------------------------- */
@@ -74,10 +58,10 @@ test_read (void)
   /* Byok's ids: "google" is gemini, "x-ai" xai, "moonshotai" moonshot */
   model = byok_price_data_find (data, "gemini", "gemini-3.1-pro-preview");
   g_assert_nonnull (model);
-  assert_rate (model->price.input, 2);
+  byok_test_assert_rate (model->price.input, 2);
   tier = byok_price_get_tier (&model->price, 200001);
   g_assert_nonnull (tier);
-  assert_rate (tier->output, 18);
+  byok_test_assert_rate (tier->output, 18);
   g_assert_nonnull (byok_price_data_find (data, "xai", "grok-4.6"));
   g_assert_nonnull (byok_price_data_find (data, "moonshot", "kimi-k3"));
   g_assert_null (byok_price_data_find (data, "google", "gemini-3.1-pro-preview"));
@@ -90,12 +74,12 @@ test_read (void)
   g_assert_nonnull (model);
   g_assert_cmpstr (model->id, ==, "gpt-5.6-sol");
   /* a price from a date on: GPT-5.6 Sol's cut of 2026-08-21 */
-  assert_rate (model->price.input, 4);
+  byok_test_assert_rate (model->price.input, 4);
   {
     g_autoptr(ByokPriceData) before = byok_price_data_new_from_bytes (bytes, "2026-08-20", &error);
 
     g_assert_no_error (error);
-    assert_rate (byok_price_data_find (before, "openai", "gpt-5.6-sol")->price.input, 5);
+    byok_test_assert_rate (byok_price_data_find (before, "openai", "gpt-5.6-sol")->price.input, 5);
   }
 
   /* chat models, and what is not one */
@@ -393,25 +377,25 @@ test_fetch_and_apply (Fixture       *f,
   g_assert_null (find_change (update, BYOK_PRICE_CHANGE_CHANGED, "gpt-4o"));
   change = find_change (update, BYOK_PRICE_CHANGE_CHANGED, "deepseek-v4-flash");
   g_assert_nonnull (change);
-  assert_rate (change->old_price.input, 0.22);
-  assert_rate (change->new_price.input, 0.2);
+  byok_test_assert_rate (change->old_price.input, 0.22);
+  byok_test_assert_rate (change->new_price.input, 0.2);
   g_assert_false (change->has_override);
   /* a price from 2026-12-01 on, today 2026-12-07: the new one */
   change = find_change (update, BYOK_PRICE_CHANGE_CHANGED, "gpt-5.5");
   g_assert_nonnull (change);
-  assert_rate (change->old_price.input, 5);
-  assert_rate (change->new_price.input, 4);
+  byok_test_assert_rate (change->old_price.input, 5);
+  byok_test_assert_rate (change->new_price.input, 4);
   g_assert_true (change->has_override);
   g_assert_cmpuint (byok_price_update_count (update, BYOK_PRICE_CHANGE_REMOVED), ==, 0);
   /* nothing is applied yet */
-  assert_rate (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
+  byok_test_assert_rate (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
                0.22);
 
   g_assert_true (byok_engine_apply_price_update (f->engine, update, &error));
   g_assert_no_error (error);
 
   /* prices follow the list… */
-  assert_rate (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
+  byok_test_assert_rate (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
                0.2);
   g_assert_nonnull (strstr (byok_model_get_price_source (byok_catalog_lookup_model (catalog, "deepseek",
                                                                                      "deepseek-v4-flash")),
@@ -421,11 +405,11 @@ test_fetch_and_apply (Fixture       *f,
   g_assert_true (byok_model_is_from_price_data (model));
   g_assert_cmpstr (byok_model_get_name (model), ==, "GPT-7 Test");
   g_assert_cmpint (byok_model_get_context_window (model), ==, 2000000);
-  assert_rate (byok_model_get_price (model)->output, 18);
+  byok_test_assert_rate (byok_model_get_price (model)->output, 18);
   /* …the person's own price stays over it… */
   g_assert_true (byok_pricing_lookup (pricing, "openai", "gpt-5.5", &in_force, &is_override));
   g_assert_true (is_override);
-  assert_rate (in_force.input, 1);
+  byok_test_assert_rate (in_force.input, 1);
   /* …and a call already recorded keeps what it cost */
   recent = byok_usage_store_list_recent (byok_engine_get_usage_store (f->engine), 10, &error);
   g_assert_no_error (error);
@@ -438,20 +422,20 @@ test_fetch_and_apply (Fixture       *f,
   g_assert_no_error (error);
   after = byok_price_history_list_at (byok_engine_get_database (f->engine), catalog, g_get_real_time (), &error);
   g_assert_no_error (error);
-  assert_rate (row_of (before, "deepseek", "deepseek-v4-flash")->price.input, 0.22);
+  byok_test_assert_rate (row_of (before, "deepseek", "deepseek-v4-flash")->price.input, 0.22);
   g_assert_cmpint (row_of (before, "deepseek", "deepseek-v4-flash")->origin, ==, BYOK_PRICE_ORIGIN_CATALOG);
-  assert_rate (row_of (after, "deepseek", "deepseek-v4-flash")->price.input, 0.2);
+  byok_test_assert_rate (row_of (after, "deepseek", "deepseek-v4-flash")->price.input, 0.2);
   g_assert_cmpint (row_of (after, "deepseek", "deepseek-v4-flash")->origin, ==, BYOK_PRICE_ORIGIN_UPDATE);
   g_assert_cmpint (row_of (after, "openai", "gpt-5.5")->origin, ==, BYOK_PRICE_ORIGIN_USER);
-  assert_rate (row_of (after, "openai", "gpt-7-test")->price.input, 3);
+  byok_test_assert_rate (row_of (after, "openai", "gpt-7-test")->price.input, 3);
   g_assert_null (row_of (before, "openai", "gpt-7-test"));
   /* long ago: the catalog's, as far back as Byok knows */
   {
     g_autoptr(GPtrArray) long_ago = byok_price_history_list_at (byok_engine_get_database (f->engine), catalog,
                                                                 0, &error);
 
-    assert_rate (row_of (long_ago, "deepseek", "deepseek-v4-flash")->price.input, 0.22);
-    assert_rate (row_of (long_ago, "openai", "gpt-5.5")->price.input, 5);
+    byok_test_assert_rate (row_of (long_ago, "deepseek", "deepseek-v4-flash")->price.input, 0.22);
+    byok_test_assert_rate (row_of (long_ago, "openai", "gpt-5.5")->price.input, 5);
   }
 
   /* A model the provider lists that the catalog does not know takes the
@@ -463,7 +447,7 @@ test_fetch_and_apply (Fixture       *f,
     byok_catalog_merge_models (catalog, "openai", listed);
     dated = byok_catalog_lookup_model (catalog, "openai", "gpt-7-test-2027-01-15");
     g_assert_nonnull (dated);
-    assert_rate (byok_model_get_price (dated)->input, 3);
+    byok_test_assert_rate (byok_model_get_price (dated)->input, 3);
     g_assert_cmpint (byok_model_get_context_window (dated), ==, 2000000);
     g_assert_false (byok_price_is_known (byok_model_get_price (byok_catalog_lookup_model (catalog, "openai",
                                                                                          "gpt-nobody-knows"))));
@@ -472,7 +456,7 @@ test_fetch_and_apply (Fixture       *f,
   /* Byok started again: the update is in force, the person's price too. */
   open_engine (f);
   catalog = byok_engine_get_catalog (f->engine);
-  assert_rate (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
+  byok_test_assert_rate (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
                0.2);
   g_assert_nonnull (byok_catalog_lookup_model (catalog, "openai", "gpt-7-test"));
   g_assert_true (byok_pricing_lookup (byok_engine_get_pricing (f->engine), "openai", "gpt-5.5", &in_force,
@@ -492,12 +476,12 @@ test_fetch_and_apply (Fixture       *f,
     g_assert_nonnull (find_change (next_update, BYOK_PRICE_CHANGE_REMOVED, "deepseek-v5-test"));
     change = find_change (next_update, BYOK_PRICE_CHANGE_CHANGED, "deepseek-v4-flash");
     g_assert_nonnull (change);
-    assert_rate (change->new_price.input, 0.22);
+    byok_test_assert_rate (change->new_price.input, 0.22);
     g_assert_null (find_change (next_update, BYOK_PRICE_CHANGE_CHANGED, "gpt-5.5"));
     g_assert_true (byok_engine_apply_price_update (f->engine, next_update, &error));
     g_assert_no_error (error);
     g_assert_null (byok_catalog_lookup_model (catalog, "openai", "gpt-7-test"));
-    assert_rate (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
+    byok_test_assert_rate (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
                  0.22);
   }
 }
@@ -558,7 +542,7 @@ test_refused_over_http (Fixture       *f,
 
   /* the redirect was not followed: nothing asked of example.com, and the
    * last good list is still in force */
-  assert_rate (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
+  byok_test_assert_rate (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
                0.2);
   g_assert_nonnull (byok_catalog_lookup_model (catalog, "openai", "gpt-7-test"));
 }

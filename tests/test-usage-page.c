@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "byok-test-util.h"
+#include "byok-test-ui.h"
 #include "byok-engine.h"
 #include "byok-error.h"
 
@@ -1067,43 +1068,6 @@ demo (void)
   fixture_teardown (&fixture, NULL);
 }
 
-/* With BYOK_TEST_SCREENSHOT_DIR set, saves @window (a toplevel, a
- * dialog, or a widget in one) as NAME.png there. */
-static void
-maybe_screenshot (GtkWidget  *window,
-                  const char *name)
-{
-  const char *dir = g_getenv ("BYOK_TEST_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  for (guint i = 0; i < 20; i++)
-    {
-      iterate ();
-      g_usleep (10000);
-    }
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  gdk_texture_save_to_png (texture, path);
-}
-
 static gboolean
 has_dialog (gpointer data)
 {
@@ -1228,7 +1192,7 @@ test_price_update (Fixture       *fixture,
   g_assert_true (has_visible_label (dialog, "GPT-7 Test · OpenAI"));
   g_assert_true (has_visible_label (dialog, "Input $0.22 → $0.20 · Cached $0.007 → $0.005 · Output $0.66 → $0.60"));
   g_assert_true (has_visible_label (dialog, "$3.00 in · $18.00 out · 2M tokens"));
-  maybe_screenshot (dialog, "price-update-dialog");
+  byok_test_ui_screenshot (dialog, "price-update-dialog");
   /* nothing applies until the person says so */
   g_assert_cmpfloat_with_epsilon (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
                                   0.22, 1e-9);
@@ -1242,7 +1206,7 @@ test_price_update (Fixture       *fixture,
   iterate ();
   record_today (fixture);
   wait_idle (fixture->page);
-  maybe_screenshot (gtk_widget_get_ancestor (GTK_WIDGET (checker), ADW_TYPE_PREFERENCES_GROUP), "price-update-group");
+  byok_test_ui_screenshot (gtk_widget_get_ancestor (GTK_WIDGET (checker), ADW_TYPE_PREFERENCES_GROUP), "price-update-group");
 
   /* A check asked for counts as the day's check. */
   g_assert_cmpint (g_settings_get_int64 (settings, "prices-checked"), >, 0);
@@ -1253,7 +1217,7 @@ test_price_update (Fixture       *fixture,
   g_assert_cmpuint (byok_test_server_get_n_requests (server), ==, 2);
   g_assert_cmpint (g_settings_get_int64 (settings, "prices-checked"), >, 0);
   iterate_until (toast_shown, fixture->window);
-  maybe_screenshot (fixture->window, "price-update-toast");
+  byok_test_ui_screenshot (fixture->window, "price-update-toast");
   g_signal_emit_by_name (find_button (fixture->window, "_Review"), "clicked");
   iterate_until (has_dialog, checker);
   dialog = byok_price_checker_get_dialog (checker);

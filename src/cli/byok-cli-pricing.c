@@ -411,26 +411,7 @@ pricing_list (int argc, char **argv)
           json_builder_add_string_value (builder, row->provider_id);
           json_builder_set_member_name (builder, "model");
           json_builder_add_string_value (builder, row->model_id);
-          add_rate (builder, "input", row->price.input);
-          add_rate (builder, "cached_input", row->price.cached_input);
-          add_rate (builder, "cache_write", row->price.cache_write);
-          add_rate (builder, "output", row->price.output);
-          json_builder_set_member_name (builder, "tiers");
-          json_builder_begin_array (builder);
-          for (guint t = 0; t < row->price.n_tiers; t++)
-            {
-              const ByokPriceTier *tier = &row->price.tiers[t];
-
-              json_builder_begin_object (builder);
-              json_builder_set_member_name (builder, "above_input_tokens");
-              json_builder_add_int_value (builder, tier->above_input_tokens);
-              add_rate (builder, "input", tier->input);
-              add_rate (builder, "cached_input", tier->cached_input);
-              add_rate (builder, "cache_write", tier->cache_write);
-              add_rate (builder, "output", tier->output);
-              json_builder_end_object (builder);
-            }
-          json_builder_end_array (builder);
+          add_price_members (builder, &row->price);
           json_builder_set_member_name (builder, "override");
           json_builder_add_boolean_value (builder, row->is_override);
           json_builder_end_object (builder);
@@ -695,32 +676,25 @@ format_price_short (const ByokPrice *price)
 
 /* "input $0.22 → $0.20, output $0.66 → $0.60": the rates that changed. */
 static char *
-format_price_change (const ByokPrice *old_price,
-                     const ByokPrice *new_price)
+format_price_change (const ByokPriceChange *change)
 {
-  const struct {
-    const char *name;
-    double      old_rate;
-    double      new_rate;
-  } rates[] = {
-    { N_("input"), old_price->input, new_price->input },
-    { N_("cached"), old_price->cached_input, new_price->cached_input },
-    { N_("cache write"), old_price->cache_write, new_price->cache_write },
-    { N_("output"), old_price->output, new_price->output },
+  static const char * const names[BYOK_N_PRICE_RATES] = {
+    N_("input"), N_("cached"), N_("cache write"), N_("output"),
   };
   GString *out = g_string_new (NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
+  for (ByokPriceRate r = 0; r < BYOK_N_PRICE_RATES; r++)
     {
       g_autofree char *from = NULL, *to = NULL;
+      double old_rate, new_rate;
 
-      if (rates[i].old_rate == rates[i].new_rate || (isnan (rates[i].old_rate) && isnan (rates[i].new_rate)))
+      if (!byok_price_change_get_rates (change, r, &old_rate, &new_rate))
         continue;
-      from = format_rate (rates[i].old_rate);
-      to = format_rate (rates[i].new_rate);
+      from = format_rate (old_rate);
+      to = format_rate (new_rate);
       if (out->len > 0)
         g_string_append (out, ", ");
-      g_string_append_printf (out, "%s %s → %s", _(rates[i].name), from, to);
+      g_string_append_printf (out, "%s %s → %s", _(names[r]), from, to);
     }
   if (out->len == 0)
     /* Translators: only the prices above some prompt size changed */
@@ -834,8 +808,7 @@ print_update (ByokPriceUpdate *update)
           if (change->kind != kinds[k])
             continue;
           what = change->kind == BYOK_PRICE_CHANGE_NEW ? format_price_short (&change->new_price)
-                 : change->kind == BYOK_PRICE_CHANGE_CHANGED ? format_price_change (&change->old_price,
-                                                                                    &change->new_price)
+                 : change->kind == BYOK_PRICE_CHANGE_CHANGED ? format_price_change (change)
                  : format_price_short (&change->old_price);
           printf ("  %s/%s (%s): %s%s\n", change->provider, change->model, change->name, what,
                   change->has_override ? _(" — your own price stays") : "");

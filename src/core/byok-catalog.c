@@ -825,6 +825,29 @@ byok_catalog_get_models (ByokCatalog *self,
   return result;
 }
 
+/**
+ * byok_catalog_get_all_models:
+ * Returns: (transfer full) (element-type ByokModel): the models of every
+ *   provider, provider by provider as byok_catalog_get_models() gives them
+ */
+GPtrArray *
+byok_catalog_get_all_models (ByokCatalog *self)
+{
+  GPtrArray *result;
+
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), NULL);
+
+  result = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint p = 0; p < self->providers->len; p++)
+    {
+      GPtrArray *models = models_of (self, byok_provider_get_id (g_ptr_array_index (self->providers, p)));
+
+      for (guint i = 0; models != NULL && i < models->len; i++)
+        g_ptr_array_add (result, g_object_ref (g_ptr_array_index (models, i)));
+    }
+  return result;
+}
+
 /* Ids a listing or a user may give for a catalog model: Gemini lists
  * "models/ID"; Ollama adds ":latest". */
 static ByokModel *

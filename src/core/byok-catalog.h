@@ -39,6 +39,7 @@ ByokProvider *byok_catalog_get_custom_template    (ByokCatalog        *self);
 
 GPtrArray    *byok_catalog_get_models             (ByokCatalog        *self,
                                                    const char         *provider_id);
+GPtrArray    *byok_catalog_get_all_models         (ByokCatalog        *self);
 ByokModel    *byok_catalog_lookup_model           (ByokCatalog        *self,
                                                    const char         *provider_id,
                                                    const char         *model_id);

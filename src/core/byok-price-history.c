@@ -141,7 +141,7 @@ byok_price_history_sync_catalog (ByokDatabase  *database,
                                  gint64         now_us,
                                  GError       **error)
 {
-  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr(GPtrArray) models = NULL;
   sqlite3_stmt *last;
 
   g_return_val_if_fail (BYOK_IS_DATABASE (database), FALSE);
@@ -159,46 +159,41 @@ byok_price_history_sync_catalog (ByokDatabase  *database,
       return FALSE;
     }
 
-  providers = byok_catalog_get_providers (catalog);
-  for (guint p = 0; p < providers->len; p++)
+  models = byok_catalog_get_all_models (catalog);
+  for (guint i = 0; i < models->len; i++)
     {
-      const char *provider = byok_provider_get_id (g_ptr_array_index (providers, p));
-      g_autoptr(GPtrArray) models = byok_catalog_get_models (catalog, provider);
+      ByokModel *model = g_ptr_array_index (models, i);
+      const char *provider = byok_model_get_provider_id (model);
+      const ByokPrice *price = catalog_base_price (model);
+      ByokPrice recorded;
+      gboolean seen;
+      int rc;
 
-      for (guint i = 0; i < models->len; i++)
+      if (!byok_model_is_from_catalog (model) || !byok_price_is_known (price))
+        continue;
+      sqlite3_bind_text (last, 1, provider, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (last, 2, byok_model_get_id (model), -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (last);
+      seen = rc == SQLITE_ROW;
+      if (seen)
+        column_price (last, 0, &recorded);
+      sqlite3_reset (last);
+      sqlite3_clear_bindings (last);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         {
-          ByokModel *model = g_ptr_array_index (models, i);
-          const ByokPrice *price = catalog_base_price (model);
-          ByokPrice recorded;
-          gboolean seen;
-          int rc;
-
-          if (!byok_model_is_from_catalog (model) || !byok_price_is_known (price))
-            continue;
-          sqlite3_bind_text (last, 1, provider, -1, SQLITE_TRANSIENT);
-          sqlite3_bind_text (last, 2, byok_model_get_id (model), -1, SQLITE_TRANSIENT);
-          rc = sqlite3_step (last);
-          seen = rc == SQLITE_ROW;
-          if (seen)
-            column_price (last, 0, &recorded);
-          sqlite3_reset (last);
-          sqlite3_clear_bindings (last);
-          if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            {
-              byok_database_set_error (error, byok_database_get_handle (database), rc,
-                                       _("Could not read the price history"));
-              byok_database_rollback (database);
-              return FALSE;
-            }
-          if (seen && byok_price_equal (&recorded, price))
-            continue;
-          if (!insert_row (database, provider, byok_model_get_id (model), seen ? now_us : 0,
-                           BYOK_PRICE_ORIGIN_CATALOG, FALSE, price,
-                           byok_model_get_price_source (model), 0, error))
-            {
-              byok_database_rollback (database);
-              return FALSE;
-            }
+          byok_database_set_error (error, byok_database_get_handle (database), rc,
+                                   _("Could not read the price history"));
+          byok_database_rollback (database);
+          return FALSE;
+        }
+      if (seen && byok_price_equal (&recorded, price))
+        continue;
+      if (!insert_row (database, provider, byok_model_get_id (model), seen ? now_us : 0,
+                       BYOK_PRICE_ORIGIN_CATALOG, FALSE, price,
+                       byok_model_get_price_source (model), 0, error))
+        {
+          byok_database_rollback (database);
+          return FALSE;
         }
     }
   return byok_database_commit (database, error);
@@ -435,7 +430,7 @@ byok_price_history_list_at (ByokDatabase  *database,
   g_autoptr(GHashTable) bases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_price_history_row_free);
-  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr(GPtrArray) models = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GDateTime) at = NULL;
   g_autofree char *date = NULL;
@@ -480,31 +475,25 @@ byok_price_history_list_at (ByokDatabase  *database,
 
   /* The catalog's models: what it said then, and the prices it announced
    * for that day; a model with no history at all is the catalog's now. */
-  providers = byok_catalog_get_providers (catalog);
-  for (guint p = 0; p < providers->len; p++)
+  models = byok_catalog_get_all_models (catalog);
+  for (guint i = 0; i < models->len; i++)
     {
-      const char *provider = byok_provider_get_id (g_ptr_array_index (providers, p));
-      g_autoptr(GPtrArray) models = byok_catalog_get_models (catalog, provider);
+      ByokModel *model = g_ptr_array_index (models, i);
+      g_autofree char *id = key_of (byok_model_get_provider_id (model), byok_model_get_id (model));
+      Entry *entry = g_hash_table_lookup (bases, id);
 
-      for (guint i = 0; i < models->len; i++)
+      if (!byok_model_is_from_catalog (model))
+        continue;
+      if (entry == NULL)
         {
-          ByokModel *model = g_ptr_array_index (models, i);
-          g_autofree char *id = key_of (provider, byok_model_get_id (model));
-          Entry *entry = g_hash_table_lookup (bases, id);
-
-          if (!byok_model_is_from_catalog (model))
-            continue;
-          if (entry == NULL)
-            {
-              entry = g_new0 (Entry, 1);
-              entry->origin = BYOK_PRICE_ORIGIN_CATALOG;
-              entry->price = *byok_model_get_catalog_price (model, date);
-              g_hash_table_insert (bases, g_steal_pointer (&id), entry);
-            }
-          else if (entry->origin == BYOK_PRICE_ORIGIN_CATALOG &&
-                   byok_price_equal (&entry->price, catalog_base_price (model)))
-            entry->price = *byok_model_get_catalog_price (model, date);
+          entry = g_new0 (Entry, 1);
+          entry->origin = BYOK_PRICE_ORIGIN_CATALOG;
+          entry->price = *byok_model_get_catalog_price (model, date);
+          g_hash_table_insert (bases, g_steal_pointer (&id), entry);
         }
+      else if (entry->origin == BYOK_PRICE_ORIGIN_CATALOG &&
+               byok_price_equal (&entry->price, catalog_base_price (model)))
+        entry->price = *byok_model_get_catalog_price (model, date);
     }
 
   /* The person's prices over the others. */

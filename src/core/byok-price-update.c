@@ -98,7 +98,7 @@ byok_price_update_new (ByokCatalog   *catalog,
                        ByokPriceData *data,
                        const char    *source)
 {
-  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr(GPtrArray) models = NULL;
   ByokPriceUpdate *self;
 
   g_return_val_if_fail (BYOK_IS_CATALOG (catalog), NULL);
@@ -109,49 +109,44 @@ byok_price_update_new (ByokCatalog   *catalog,
   self->data = g_object_ref (data);
   self->source = g_strdup (source);
 
-  providers = byok_catalog_get_providers (catalog);
-  for (guint p = 0; p < providers->len; p++)
+  models = byok_catalog_get_all_models (catalog);
+  for (guint i = 0; i < models->len; i++)
     {
-      const char *provider = byok_provider_get_id (g_ptr_array_index (providers, p));
-      g_autoptr(GPtrArray) models = byok_catalog_get_models (catalog, provider);
+      ByokModel *model = g_ptr_array_index (models, i);
+      const char *provider = byok_model_get_provider_id (model);
+      const ByokPriceDataModel *known;
 
-      for (guint i = 0; i < models->len; i++)
+      if (!byok_model_is_from_catalog (model) && !byok_model_is_from_price_data (model))
+        continue;
+      known = byok_model_is_from_price_data (model)
+              ? byok_price_data_find (data, provider, byok_model_get_id (model))
+              : byok_catalog_find_price_data_model (data, model);
+
+      /* What the last list added and this one has not. */
+      if (byok_model_is_from_price_data (model) &&
+          (known == NULL || !known->chat || !g_str_equal (known->id, byok_model_get_id (model))))
         {
-          ByokModel *model = g_ptr_array_index (models, i);
-          const ByokPriceDataModel *known;
-
-          if (!byok_model_is_from_catalog (model) && !byok_model_is_from_price_data (model))
-            continue;
-          known = byok_model_is_from_price_data (model)
-                  ? byok_price_data_find (data, provider, byok_model_get_id (model))
-                  : byok_catalog_find_price_data_model (data, model);
-
-          /* What the last list added and this one has not. */
-          if (byok_model_is_from_price_data (model) &&
-              (known == NULL || !known->chat || !g_str_equal (known->id, byok_model_get_id (model))))
-            {
-              add_change (self, BYOK_PRICE_CHANGE_REMOVED, pricing, provider, byok_model_get_id (model),
-                          byok_model_get_name (model), byok_model_get_price (model), NULL, 0);
-              continue;
-            }
-          /* A price the last list gave and this one does not: the
-           * catalog's again. */
-          if ((known == NULL || !byok_catalog_price_data_takes (model, known)) &&
-              byok_model_has_update_price (model))
-            {
-              const ByokPrice *catalog_price = byok_model_get_catalog_price (model, NULL);
-
-              if (!byok_price_equal (byok_model_get_price (model), catalog_price))
-                add_change (self, BYOK_PRICE_CHANGE_CHANGED, pricing, provider, byok_model_get_id (model),
-                            byok_model_get_name (model), byok_model_get_price (model), catalog_price, 0);
-              continue;
-            }
-          if (known == NULL || !byok_catalog_price_data_takes (model, known) ||
-              byok_price_equal (byok_model_get_price (model), &known->price))
-            continue;
-          add_change (self, BYOK_PRICE_CHANGE_CHANGED, pricing, provider, byok_model_get_id (model),
-                      byok_model_get_name (model), byok_model_get_price (model), &known->price, 0);
+          add_change (self, BYOK_PRICE_CHANGE_REMOVED, pricing, provider, byok_model_get_id (model),
+                      byok_model_get_name (model), byok_model_get_price (model), NULL, 0);
+          continue;
         }
+      /* A price the last list gave and this one does not: the
+       * catalog's again. */
+      if ((known == NULL || !byok_catalog_price_data_takes (model, known)) &&
+          byok_model_has_update_price (model))
+        {
+          const ByokPrice *catalog_price = byok_model_get_catalog_price (model, NULL);
+
+          if (!byok_price_equal (byok_model_get_price (model), catalog_price))
+            add_change (self, BYOK_PRICE_CHANGE_CHANGED, pricing, provider, byok_model_get_id (model),
+                        byok_model_get_name (model), byok_model_get_price (model), catalog_price, 0);
+          continue;
+        }
+      if (known == NULL || !byok_catalog_price_data_takes (model, known) ||
+          byok_price_equal (byok_model_get_price (model), &known->price))
+        continue;
+      add_change (self, BYOK_PRICE_CHANGE_CHANGED, pricing, provider, byok_model_get_id (model),
+                  byok_model_get_name (model), byok_model_get_price (model), &known->price, 0);
     }
 
   for (guint i = 0; i < byok_price_data_get_n_models (data); i++)
@@ -241,4 +236,39 @@ byok_price_update_is_empty (ByokPriceUpdate *self)
   g_return_val_if_fail (BYOK_IS_PRICE_UPDATE (self), TRUE);
 
   return self->changes->len == 0;
+}
+
+static double
+get_rate (const ByokPrice *price,
+          ByokPriceRate    rate)
+{
+  switch (rate)
+    {
+    case BYOK_PRICE_RATE_INPUT: return price->input;
+    case BYOK_PRICE_RATE_CACHED_INPUT: return price->cached_input;
+    case BYOK_PRICE_RATE_CACHE_WRITE: return price->cache_write;
+    case BYOK_PRICE_RATE_OUTPUT: return price->output;
+    case BYOK_N_PRICE_RATES:
+    default: g_return_val_if_reached (NAN);
+    }
+}
+
+/**
+ * byok_price_change_get_rates:
+ * @old_rate: (out): the rate in force now (NAN: unknown)
+ * @new_rate: (out): the list's
+ *
+ * Returns: whether @change changes @rate (tiers aside)
+ */
+gboolean
+byok_price_change_get_rates (const ByokPriceChange *change,
+                             ByokPriceRate          rate,
+                             double                *old_rate,
+                             double                *new_rate)
+{
+  g_return_val_if_fail (change != NULL, FALSE);
+
+  *old_rate = get_rate (&change->old_price, rate);
+  *new_rate = get_rate (&change->new_price, rate);
+  return *old_rate != *new_rate && !(isnan (*old_rate) && isnan (*new_rate));
 }

@@ -44,6 +44,20 @@ typedef struct {
   gboolean             has_override;
 } ByokPriceChange;
 
+/* The rates of a price, to say which a change changes. */
+typedef enum {
+  BYOK_PRICE_RATE_INPUT,
+  BYOK_PRICE_RATE_CACHED_INPUT,
+  BYOK_PRICE_RATE_CACHE_WRITE,
+  BYOK_PRICE_RATE_OUTPUT,
+  BYOK_N_PRICE_RATES
+} ByokPriceRate;
+
+gboolean byok_price_change_get_rates (const ByokPriceChange *change,
+                                      ByokPriceRate          rate,
+                                      double                *old_rate,
+                                      double                *new_rate);
+
 #define BYOK_TYPE_PRICE_UPDATE (byok_price_update_get_type ())
 G_DECLARE_FINAL_TYPE (ByokPriceUpdate, byok_price_update, BYOK, PRICE_UPDATE, GObject)
 

@@ -41,11 +41,7 @@ static void
 show_toast (ByokBudgetGroup *self,
             const char      *message)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), byok_toast_new_plain (message));
-  else
+  if (!byok_toast_show (GTK_WIDGET (self), byok_toast_new_plain (message)))
     g_warning ("%s", message);
 }
 

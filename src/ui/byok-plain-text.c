@@ -20,3 +20,27 @@ byok_toast_new_plain (const char *text)
 
   return adw_toast_new (escaped);
 }
+
+/**
+ * byok_toast_show:
+ * @widget: a widget in a toast overlay
+ * @toast: (transfer floating): the toast
+ *
+ * Shows @toast in the overlay @widget is in; without one, drops it.
+ *
+ * Returns: whether it is shown
+ */
+gboolean
+byok_toast_show (GtkWidget *widget,
+                 AdwToast  *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay == NULL)
+    {
+      g_object_unref (g_object_ref_sink (toast));
+      return FALSE;
+    }
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  return TRUE;
+}

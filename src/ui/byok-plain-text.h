@@ -14,5 +14,7 @@
 G_BEGIN_DECLS
 
 AdwToast *byok_toast_new_plain (const char *text);
+gboolean  byok_toast_show      (GtkWidget  *widget,
+                                AdwToast   *toast);
 
 G_END_DECLS

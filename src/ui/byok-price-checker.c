@@ -38,18 +38,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-show_toast (ByokPriceChecker *self,
-            AdwToast         *toast)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (g_object_ref_sink (toast));
-}
-
-static void
 set_busy (ByokPriceChecker *self,
           gboolean          busy)
 {
@@ -68,9 +56,9 @@ dialog_response_cb (ByokPriceUpdateDialog *dialog,
   if (g_strcmp0 (response, "apply") == 0 && self->engine != NULL)
     {
       if (byok_engine_apply_price_update (self->engine, byok_price_update_dialog_get_update (dialog), &error))
-        show_toast (self, byok_toast_new_plain (_("Prices and models are current")));
+        byok_toast_show (GTK_WIDGET (self), byok_toast_new_plain (_("Prices and models are current")));
       else
-        show_toast (self, byok_toast_new_plain (error->message));
+        byok_toast_show (GTK_WIDGET (self), byok_toast_new_plain (error->message));
     }
   g_clear_object (&self->pending);
   self->dialog = NULL;
@@ -117,7 +105,7 @@ fetched_cb (GObject      *source,
     {
       /* A daily check that failed says nothing: the next one tries again. */
       if (data == NULL && !self->automatic)
-        show_toast (self, byok_toast_new_plain (error->message));
+        byok_toast_show (GTK_WIDGET (self), byok_toast_new_plain (error->message));
       else if (data == NULL)
         g_debug ("daily price check: %s", error->message);
       return;
@@ -128,7 +116,7 @@ fetched_cb (GObject      *source,
   if (byok_price_update_is_empty (update))
     {
       if (!self->automatic)
-        show_toast (self, byok_toast_new_plain (_("Prices and models are current")));
+        byok_toast_show (GTK_WIDGET (self), byok_toast_new_plain (_("Prices and models are current")));
       return;
     }
   if (!self->automatic)
@@ -149,7 +137,7 @@ fetched_cb (GObject      *source,
     adw_toast_set_button_label (toast, _("_Review"));
     adw_toast_set_timeout (toast, 0);
     g_signal_connect_object (toast, "button-clicked", G_CALLBACK (review_cb), self, 0);
-    show_toast (self, toast);
+    byok_toast_show (GTK_WIDGET (self), toast);
   }
 }
 

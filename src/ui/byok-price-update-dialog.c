@@ -52,39 +52,28 @@ byok_price_update_dialog_init (ByokPriceUpdateDialog *self)
 
 /* "Input $0.22 → $0.20 · Output $0.66 → $0.60": the rates that change. */
 static char *
-describe_change (const ByokPrice *old_price,
-                 const ByokPrice *new_price)
+describe_change (const ByokPriceChange *change)
 {
-  const struct {
-    const char *name;
-    double      old_rate;
-    double      new_rate;
-  } rates[] = {
-    /* Translators: a kind of price per million tokens, in a list of price changes */
-    { N_("Input"), old_price->input, new_price->input },
-    /* Translators: a kind of price per million tokens, in a list of price changes */
-    { N_("Cached"), old_price->cached_input, new_price->cached_input },
-    /* Translators: a kind of price per million tokens, in a list of price changes */
-    { N_("Cache write"), old_price->cache_write, new_price->cache_write },
-    /* Translators: a kind of price per million tokens, in a list of price changes */
-    { N_("Output"), old_price->output, new_price->output },
+  /* Translators: kinds of price per million tokens, in a list of price changes */
+  static const char * const names[BYOK_N_PRICE_RATES] = {
+    N_("Input"), N_("Cached"), N_("Cache write"), N_("Output"),
   };
   GString *text = g_string_new (NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
+  for (ByokPriceRate r = 0; r < BYOK_N_PRICE_RATES; r++)
     {
       g_autofree char *from = NULL;
       g_autofree char *to = NULL;
+      double old_rate, new_rate;
 
-      if (rates[i].old_rate == rates[i].new_rate ||
-          (isnan (rates[i].old_rate) && isnan (rates[i].new_rate)))
+      if (!byok_price_change_get_rates (change, r, &old_rate, &new_rate))
         continue;
-      from = byok_price_format_rate (rates[i].old_rate);
-      to = byok_price_format_rate (rates[i].new_rate);
+      from = byok_price_format_rate (old_rate);
+      to = byok_price_format_rate (new_rate);
       if (text->len > 0)
         g_string_append (text, " · ");
       /* Translators: one price that changes: "Input $0.22 → $0.20" */
-      g_string_append_printf (text, _("%s %s → %s"), _(rates[i].name), from, to);
+      g_string_append_printf (text, _("%s %s → %s"), _(names[r]), from, to);
     }
   if (text->len == 0)
     g_string_append (text, _("The prices of long prompts change"));
@@ -126,7 +115,7 @@ change_row (const ByokPriceChange *change,
       subtitle = describe_price (&change->new_price, change->context_window);
       break;
     case BYOK_PRICE_CHANGE_CHANGED:
-      subtitle = describe_change (&change->old_price, &change->new_price);
+      subtitle = describe_change (change);
       break;
     case BYOK_PRICE_CHANGE_REMOVED:
     default:

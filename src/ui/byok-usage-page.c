@@ -105,12 +105,7 @@ static void
 show_toast (ByokUsagePage *self,
             AdwToast      *toast)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (g_object_ref_sink (toast));
+  byok_toast_show (GTK_WIDGET (self), toast);
 }
 
 static void
