@@ -142,21 +142,6 @@ wait_idle (ByokUsagePage *page)
   iterate ();
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_descendant (c, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 collect (GtkWidget *widget,
          GType      type,
@@ -318,9 +303,9 @@ test_totals (Fixture       *fixture,
   /* A new database: the empty state. */
   byok_usage_page_set_engine (fixture->page, fixture->engine);
   wait_idle (fixture->page);
-  stack = GTK_STACK (find_descendant (GTK_WIDGET (fixture->page), GTK_TYPE_STACK));
+  stack = GTK_STACK (byok_test_ui_find_descendant (GTK_WIDGET (fixture->page), GTK_TYPE_STACK));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
-  status = ADW_STATUS_PAGE (find_descendant (GTK_WIDGET (fixture->page), ADW_TYPE_STATUS_PAGE));
+  status = ADW_STATUS_PAGE (byok_test_ui_find_descendant (GTK_WIDGET (fixture->page), ADW_TYPE_STATUS_PAGE));
   g_assert_cmpstr (adw_status_page_get_title (status), ==, "No Usage Yet");
 
   /* Calls recorded: the store's "changed" refreshes the page. */
@@ -339,7 +324,7 @@ test_totals (Fixture       *fixture,
                    "2,000 cached tokens\nin the last 30 days");
 
   /* The breakdown: most expensive first */
-  breakdown = BYOK_USAGE_BREAKDOWN (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_USAGE_BREAKDOWN));
+  breakdown = BYOK_USAGE_BREAKDOWN (byok_test_ui_find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_USAGE_BREAKDOWN));
   rows = byok_usage_breakdown_get_model (breakdown);
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 3);
   first = g_list_model_get_item (rows, 0);
@@ -353,7 +338,7 @@ test_totals (Fixture       *fixture,
   g_assert_true (has_visible_label (GTK_WIDGET (breakdown), "unknown")); /* glm-4's cost */
 
   /* Sorting by calls, fewest first: glm-4's one call */
-  view = GTK_COLUMN_VIEW (find_descendant (GTK_WIDGET (breakdown), GTK_TYPE_COLUMN_VIEW));
+  view = GTK_COLUMN_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (breakdown), GTK_TYPE_COLUMN_VIEW));
   columns = g_object_ref (gtk_column_view_get_columns (view));
   calls_column = g_list_model_get_item (columns, 2);
   g_assert_cmpstr (gtk_column_view_column_get_title (calls_column), ==, "Calls");
@@ -399,7 +384,7 @@ test_interrupted (Fixture       *fixture,
   g_assert_cmpstr (byok_summary_card_get_detail (card (fixture->page, "Today")), ==,
                    "6 calls · 1 failed · 1 interrupted\n1 call with an unknown price");
 
-  breakdown = BYOK_USAGE_BREAKDOWN (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_USAGE_BREAKDOWN));
+  breakdown = BYOK_USAGE_BREAKDOWN (byok_test_ui_find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_USAGE_BREAKDOWN));
   /* gpt-4o: its two calls and the interrupted one. */
   g_assert_true (has_visible_label (GTK_WIDGET (breakdown), "≈$0.06"));
   g_assert_true (has_visible_label (GTK_WIDGET (breakdown), "≈19k"));
@@ -412,7 +397,7 @@ static const char *
 what_if_cost (ByokUsagePage *page,
               const char    *model)
 {
-  ByokWhatIfList *list = BYOK_WHAT_IF_LIST (find_descendant (GTK_WIDGET (page), BYOK_TYPE_WHAT_IF_LIST));
+  ByokWhatIfList *list = BYOK_WHAT_IF_LIST (byok_test_ui_find_descendant (GTK_WIDGET (page), BYOK_TYPE_WHAT_IF_LIST));
   GtkListBox *box = byok_what_if_list_get_list (list);
 
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (box)); row; row = gtk_widget_get_next_sibling (row))
@@ -490,19 +475,19 @@ test_edit_price (Fixture       *fixture,
   wait_idle (fixture->page);
 
   /* Every model, so gpt-4o is among the rows */
-  list = BYOK_WHAT_IF_LIST (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_WHAT_IF_LIST));
-  show_all = GTK_TOGGLE_BUTTON (find_descendant (GTK_WIDGET (list), GTK_TYPE_TOGGLE_BUTTON));
+  list = BYOK_WHAT_IF_LIST (byok_test_ui_find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_WHAT_IF_LIST));
+  show_all = GTK_TOGGLE_BUTTON (byok_test_ui_find_descendant (GTK_WIDGET (list), GTK_TYPE_TOGGLE_BUTTON));
   gtk_toggle_button_set_active (show_all, TRUE);
   iterate ();
   /* The period's priced usage (glm-4 left out): 35,000 in (2,000 cached),
    * 3,500 out. On gpt-4o: 33,000 × 2.5 + 2,000 × 1.25 + 3,500 × 10 = $0.12 */
   g_assert_cmpstr (what_if_cost (fixture->page, "openai/gpt-4o"), ==, "$0.12");
 
-  table = BYOK_PRICE_TABLE (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_PRICE_TABLE));
+  table = BYOK_PRICE_TABLE (byok_test_ui_find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_PRICE_TABLE));
   g_assert_cmpuint (g_list_model_get_n_items (byok_price_table_get_model (table)), >, 40);
 
   /* Scroll the row into view: show only gpt-4o's row */
-  gtk_editable_set_text (GTK_EDITABLE (find_descendant (GTK_WIDGET (table), GTK_TYPE_SEARCH_ENTRY)), "openai/gpt-4o");
+  gtk_editable_set_text (GTK_EDITABLE (byok_test_ui_find_descendant (GTK_WIDGET (table), GTK_TYPE_SEARCH_ENTRY)), "openai/gpt-4o");
   {
     gboolean timed_out = FALSE;
     guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
@@ -569,7 +554,7 @@ test_budget_alert (Fixture       *fixture,
   wait_idle (fixture->page);
 
   /* $0.08 spent; a $0.10 budget set in the page is 80% used */
-  group = BYOK_BUDGET_GROUP (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_BUDGET_GROUP));
+  group = BYOK_BUDGET_GROUP (byok_test_ui_find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_BUDGET_GROUP));
   gtk_spin_button_set_value (byok_budget_group_get_spin_button (group, "all"), 0.10);
   budget = byok_usage_store_get_budget (store, "all", &error);
   g_assert_no_error (error);
@@ -587,7 +572,7 @@ test_budget_alert (Fixture       *fixture,
   g_signal_emit_by_name (fixture->engine, "budget-alert", scope, percent);
   iterate ();
 
-  overlay = find_descendant (fixture->window, ADW_TYPE_TOAST_OVERLAY);
+  overlay = byok_test_ui_find_descendant (fixture->window, ADW_TYPE_TOAST_OVERLAY);
   g_assert_true (has_visible_label (overlay, "80% of the monthly budget for all providers used"));
 
   /* …and a desktop notification, through the default application */
@@ -788,7 +773,7 @@ row_text (Fixture   *fixture,
 static GPtrArray *
 shown_rows (ByokUsageBreakdown *breakdown)
 {
-  GtkWidget *list = find_descendant (GTK_WIDGET (breakdown), GTK_TYPE_LIST_VIEW);
+  GtkWidget *list = byok_test_ui_find_descendant (GTK_WIDGET (breakdown), GTK_TYPE_LIST_VIEW);
   GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
 
   g_assert_nonnull (list);
@@ -907,7 +892,7 @@ test_real_calls (Fixture       *fixture,
   }
 
   /* The breakdown: one row per model, exactly the calls' figures. */
-  breakdown = BYOK_USAGE_BREAKDOWN (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_USAGE_BREAKDOWN));
+  breakdown = BYOK_USAGE_BREAKDOWN (byok_test_ui_find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_USAGE_BREAKDOWN));
   items = byok_usage_breakdown_get_model (breakdown);
   g_assert_cmpuint (g_list_model_get_n_items (items), ==, G_N_ELEMENTS (rows));
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
@@ -987,7 +972,7 @@ demo (void)
   fixture_setup (&fixture, NULL);
   /* A header bar above the page, as in the app's window */
   {
-    GtkWidget *overlay = find_descendant (fixture.window, ADW_TYPE_TOAST_OVERLAY);
+    GtkWidget *overlay = byok_test_ui_find_descendant (fixture.window, ADW_TYPE_TOAST_OVERLAY);
     GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
     GtkWidget *header = adw_header_bar_new ();
 
@@ -1072,20 +1057,6 @@ static gboolean
 has_dialog (gpointer data)
 {
   return byok_price_checker_get_dialog (data) != NULL;
-}
-
-static void
-iterate_until (GSourceFunc  condition,
-               gpointer     data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
-
-  while (!timed_out && !condition (data))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-  iterate ();
 }
 
 static GtkWidget *
@@ -1176,7 +1147,7 @@ test_price_update (Fixture       *fixture,
 
   byok_usage_page_set_engine (fixture->page, fixture->engine);
   wait_idle (fixture->page);
-  checker = BYOK_PRICE_CHECKER (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_PRICE_CHECKER));
+  checker = BYOK_PRICE_CHECKER (byok_test_ui_find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_PRICE_CHECKER));
   g_assert_nonnull (checker);
   /* off by default: nothing was fetched */
   g_assert_cmpuint (byok_test_server_get_n_requests (server), ==, 0);
@@ -1184,7 +1155,7 @@ test_price_update (Fixture       *fixture,
   button = find_button (GTK_WIDGET (checker), "Check for Updates");
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
-  iterate_until (has_dialog, checker);
+  byok_test_ui_iterate_until (has_dialog, checker, "the price update dialog");
   dialog = byok_price_checker_get_dialog (checker);
   g_assert_true (gtk_widget_get_visible (dialog));
   g_assert_true (has_visible_label (dialog, "2 Prices Change"));
@@ -1201,7 +1172,7 @@ test_price_update (Fixture       *fixture,
   iterate ();
   g_assert_cmpfloat_with_epsilon (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
                                   0.2, 1e-9);
-  g_assert_true (list_has_model (byok_price_table_get_model (BYOK_PRICE_TABLE (find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_PRICE_TABLE))), "openai", "gpt-7-test"));
+  g_assert_true (list_has_model (byok_price_table_get_model (BYOK_PRICE_TABLE (byok_test_ui_find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_PRICE_TABLE))), "openai", "gpt-7-test"));
   close_dialog (dialog);
   iterate ();
   record_today (fixture);
@@ -1213,13 +1184,13 @@ test_price_update (Fixture       *fixture,
   /* The daily check: on, and due. It says what it found in a toast. */
   g_settings_set_int64 (settings, "prices-checked", 0);
   g_settings_set_boolean (settings, "keep-prices-current", TRUE);
-  iterate_until (not_busy_checker, checker);
+  byok_test_ui_iterate_until (not_busy_checker, checker, "the daily price check");
   g_assert_cmpuint (byok_test_server_get_n_requests (server), ==, 2);
   g_assert_cmpint (g_settings_get_int64 (settings, "prices-checked"), >, 0);
-  iterate_until (toast_shown, fixture->window);
+  byok_test_ui_iterate_until (toast_shown, fixture->window, "the toast offering a review");
   byok_test_ui_screenshot (fixture->window, "price-update-toast");
   g_signal_emit_by_name (find_button (fixture->window, "_Review"), "clicked");
-  iterate_until (has_dialog, checker);
+  byok_test_ui_iterate_until (has_dialog, checker, "the price update dialog");
   dialog = byok_price_checker_get_dialog (checker);
   g_assert_true (has_visible_label (dialog, "2 Models Go"));
   byok_alert_response (dialog, "cancel");
