@@ -2,10 +2,12 @@
  *
  * Builds a throwaway database of 1,000,000 calls over 13 months and 12
  * providers, written as schema 3 (no rollup) and then upgraded, then
- * measures what the app does with it: the upgrade to the current schema (filling the
- * per-day rollup), recording one call, the budget check before each call,
- * refreshing the whole Usage page for 30 days and for 12 months, single
- * reports, and export. It prints figures; it asserts nothing.
+ * measures what the app does with it: the upgrade to the current schema
+ * (filling the per-day rollup), recording one call (whole, and as the
+ * engine writes it: in flight, then completed), the budget check before
+ * each call, refreshing the whole Usage page for 30 days and for 12
+ * months, single reports, and export. It prints figures; it asserts
+ * nothing.
  *
  * "The whole Usage page" is what ByokUsagePage reads on a refresh: one
  * row to know whether there is any usage, then in parallel, each on a
@@ -194,6 +196,41 @@ bench_record (ByokUsageStore *store)
   qsort (times, G_N_ELEMENTS (times), sizeof times[0], compare_double);
   printf ("record one call: median %.0f µs, p95 %.0f µs, max %.0f µs (1000 calls)\n",
           times[499], times[949], times[999]);
+}
+
+/* A call as the engine writes it: its row in flight before the request
+ * goes out, completed when the answer is in. */
+static void
+bench_call_rows (ByokUsageStore *store)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  double begin[1000], finish[1000];
+
+  for (guint i = 0; i < G_N_ELEMENTS (begin); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      ByokUsageRecord r, sent;
+      gint64 start, id;
+
+      fill_record (&r, rand, g_get_real_time ());
+      sent = r;
+      sent.output_tokens = sent.cached_input_tokens = sent.reasoning_tokens = 0;
+      sent.estimated = TRUE;
+      start = g_get_monotonic_time ();
+      id = byok_usage_store_begin_call (store, &sent, "bench-process", &error);
+      if (id == 0)
+        g_error ("%s", error->message);
+      begin[i] = (g_get_monotonic_time () - start);
+      start = g_get_monotonic_time ();
+      if (!byok_usage_store_finish_call (store, id, &r, &error))
+        g_error ("%s", error->message);
+      finish[i] = (g_get_monotonic_time () - start);
+    }
+  qsort (begin, G_N_ELEMENTS (begin), sizeof begin[0], compare_double);
+  qsort (finish, G_N_ELEMENTS (finish), sizeof finish[0], compare_double);
+  printf ("a call's row in flight before sending: median %.0f µs, p95 %.0f µs, max %.0f µs; "
+          "completed at its end: median %.0f µs, p95 %.0f µs, max %.0f µs (1000 calls)\n",
+          begin[499], begin[949], begin[999], finish[499], finish[949], finish[999]);
 }
 
 static void
@@ -538,6 +575,7 @@ main (int argc, char **argv)
   }
 
   bench_record (store);
+  bench_call_rows (store);
   bench_check_budget (store);
 
   bench_dashboard (store, database, "30 days", BYOK_USAGE_PERIOD_LAST_30_DAYS);
