@@ -537,8 +537,8 @@ main (int argc, char **argv)
 
   /* Written as schema 3 (no rollup, no triggers, no attachments, no
    * reasoning effort nor price history, no calls in flight), as a user of
-   * that version has it, then upgraded the way Byok opens it: what
-   * schemas 4 to 8 added is taken away first. */
+   * that version has it, then upgraded the way Byok opens it: what later
+   * schemas added is taken away first. */
   if (!byok_database_exec (database,
                            "DROP TRIGGER usage_daily_insert; DROP TRIGGER usage_daily_update; "
                            "DROP TRIGGER usage_daily_delete; DROP TRIGGER usage_daily_finish; "
