@@ -1087,17 +1087,20 @@ not_busy_checker (gpointer data)
   return !byok_price_checker_get_busy (data);
 }
 
-/* Closes @dialog if answering it did not already. */
+/* Answers the dialog as its button would; it closes, and is gone (an
+ * AdwDialog is freed once closed: the pointer must not be used after). */
 static void
-close_dialog (GtkWidget *dialog)
+respond (GtkWidget  *dialog,
+         const char *response)
 {
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  iterate ();
+  byok_alert_response (dialog, response);
+  for (guint i = 0; i < 1000 && dialog != NULL && gtk_widget_get_visible (dialog); i++)
+    g_main_context_iteration (NULL, FALSE);
   if (dialog != NULL)
     {
+      g_assert_false (gtk_widget_get_visible (dialog));
       g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-      byok_dialog_close (dialog);
-      iterate ();
     }
 }
 
@@ -1168,12 +1171,11 @@ test_price_update (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
                                   0.22, 1e-9);
 
-  byok_alert_response (dialog, "apply");
+  respond (dialog, "apply");
   iterate ();
   g_assert_cmpfloat_with_epsilon (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
                                   0.2, 1e-9);
   g_assert_true (list_has_model (byok_price_table_get_model (BYOK_PRICE_TABLE (byok_test_ui_find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_PRICE_TABLE))), "openai", "gpt-7-test"));
-  close_dialog (dialog);
   iterate ();
   record_today (fixture);
   wait_idle (fixture->page);
@@ -1193,11 +1195,10 @@ test_price_update (Fixture       *fixture,
   byok_test_ui_iterate_until (has_dialog, checker, "the price update dialog");
   dialog = byok_price_checker_get_dialog (checker);
   g_assert_true (has_visible_label (dialog, "2 Models Go"));
-  byok_alert_response (dialog, "cancel");
+  respond (dialog, "cancel");
   iterate ();
   /* not applied */
   g_assert_nonnull (byok_catalog_lookup_model (catalog, "openai", "gpt-7-test"));
-  close_dialog (dialog);
 
   g_settings_reset (settings, "keep-prices-current");
   g_settings_reset (settings, "price-list-url");
