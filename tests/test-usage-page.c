@@ -1087,14 +1087,18 @@ not_busy_checker (gpointer data)
   return !byok_price_checker_get_busy (data);
 }
 
-/* Answers the dialog as its button would; it closes, and is gone (an
- * AdwDialog is freed once closed: the pointer must not be used after). */
+/* Answers the dialog as its button would, and closes it if answering did
+ * not (an AdwMessageDialog stays open; an AdwDialog closes and is freed, so
+ * the pointer must not be used after). */
 static void
 respond (GtkWidget  *dialog,
          const char *response)
 {
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   byok_alert_response (dialog, response);
+  iterate ();
+  if (dialog != NULL && gtk_widget_get_visible (dialog))
+    byok_dialog_close (dialog);
   for (guint i = 0; i < 1000 && dialog != NULL && gtk_widget_get_visible (dialog); i++)
     g_main_context_iteration (NULL, FALSE);
   if (dialog != NULL)
