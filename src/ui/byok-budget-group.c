@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "byok-a11y.h"
 #include "byok-budget-group.h"
 #include "byok-format.h"
 #include "byok-plain-text.h"
@@ -273,6 +274,8 @@ static void
 byok_budget_group_init (ByokBudgetGroup *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  byok_a11y_follow_expander_row (self->providers_row);
+  byok_a11y_name_groups (GTK_WIDGET (self));
 
   self->spins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

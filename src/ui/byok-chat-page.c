@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "byok-chat-page-private.h"
+#include "byok-a11y.h"
 #include "byok-compat.h"
 #include "byok-conversation-row.h"
 #include "byok-error.h"
@@ -524,6 +525,7 @@ conversation_bind_cb (GtkSignalListItemFactory *factory,
 {
   byok_conversation_row_set_conversation (BYOK_CONVERSATION_ROW (gtk_list_item_get_child (item)),
                                           gtk_list_item_get_item (item));
+  byok_a11y_label_parent_by_child (gtk_list_item_get_child (item));
 }
 
 static void
@@ -664,6 +666,7 @@ message_bind_cb (GtkSignalListItemFactory *factory,
 {
   byok_message_row_set_message (BYOK_MESSAGE_ROW (gtk_list_item_get_child (item)),
                                 gtk_list_item_get_item (item));
+  byok_a11y_label_parent_by_child (gtk_list_item_get_child (item));
 }
 
 static void
@@ -1671,6 +1674,7 @@ byok_chat_page_class_init (ByokChatPageClass *klass)
   g_type_ensure (BYOK_TYPE_COMPARE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-chat-page.ui");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, main_stack);
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, empty_page);
@@ -1725,6 +1729,7 @@ byok_chat_page_init (ByokChatPage *self)
   ByokModelPicker *picker;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  byok_a11y_name_status_pages (GTK_WIDGET (self));
   byok_chat_page_streams_init (self);
   self->stick_to_bottom = TRUE;
 

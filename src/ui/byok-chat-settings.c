@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "byok-a11y.h"
 #include "byok-chat-settings.h"
 
 struct _ByokChatSettings
@@ -320,6 +321,7 @@ static void
 byok_chat_settings_init (ByokChatSettings *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  byok_a11y_set_up_combo_row (self->effort_row);
 
   g_signal_connect_object (gtk_text_view_get_buffer (self->system_prompt_view), "changed",
                            G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "byok-a11y.h"
 #include "byok-compare-column.h"
 #include "byok-error.h"
 #include "byok-format.h"
@@ -1248,6 +1249,7 @@ byok_compare_column_init (ByokCompareColumn *self)
     self->figures[i] = NAN;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  byok_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
 
   self->markdown = byok_markdown_pane_new ();
   gtk_widget_set_hexpand (self->markdown, TRUE);

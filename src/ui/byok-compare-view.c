@@ -8,6 +8,8 @@
 
 #include "byok-compare-view.h"
 
+#include "byok-a11y.h"
+
 struct _ByokCompareView
 {
   AdwBin          parent_instance;
@@ -755,6 +757,7 @@ byok_compare_view_init (ByokCompareView *self)
   self->columns = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  byok_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Compare models"), -1);
 

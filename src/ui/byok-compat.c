@@ -10,6 +10,8 @@
 
 #include "byok-compat.h"
 
+#include "byok-a11y.h"
+
 #ifndef BYOK_HAVE_ADW_DIALOG
 /* A dialog window over @parent's window, modal. */
 static void
@@ -196,6 +198,10 @@ void
 byok_alert_present (GtkWidget *alert,
                     GtkWidget *parent)
 {
+  /* Its response buttons read "Cancel", not "_Cancel Cancel"; the
+   * scrolled window around its text leaves the focus to the buttons. */
+  byok_a11y_fix_mnemonic_buttons (alert);
+  byok_a11y_name_scrollers (alert, byok_alert_get_heading (alert));
 #ifdef BYOK_HAVE_ADW_DIALOG
   adw_dialog_present (ADW_DIALOG (alert), parent);
 #else
@@ -246,6 +252,9 @@ byok_preferences_present (GtkWidget *preferences,
   adw_dialog_set_content_width (ADW_DIALOG (preferences), width);
   adw_dialog_set_content_height (ADW_DIALOG (preferences), height);
   adw_dialog_present (ADW_DIALOG (preferences), parent);
+  /* The dialog's navigation view has actions of its own: a name too. */
+  byok_a11y_label_descendants (preferences, ADW_TYPE_NAVIGATION_VIEW,
+                               adw_dialog_get_title (ADW_DIALOG (preferences)));
 #else
   gtk_window_set_default_size (GTK_WINDOW (preferences), width, height);
   present_window (preferences, parent);

@@ -650,6 +650,7 @@ byok_composer_class_init (ByokComposerClass *klass)
   g_type_ensure (BYOK_TYPE_CHAT_SETTINGS);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-composer.ui");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_bind_template_child (widget_class, ByokComposer, text_view);
   gtk_widget_class_bind_template_child (widget_class, ByokComposer, placeholder);
   gtk_widget_class_bind_template_child (widget_class, ByokComposer, button_stack);

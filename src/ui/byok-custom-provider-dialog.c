@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "byok-custom-provider-dialog.h"
+
+#include "byok-a11y.h"
 #include "byok-key-format.h"
 
 struct _ByokCustomProviderDialog
@@ -115,6 +117,10 @@ static void
 byok_custom_provider_dialog_init (ByokCustomProviderDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  byok_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  byok_a11y_set_up_entry_row (self->name_row);
+  byok_a11y_set_up_entry_row (self->url_row);
+  byok_a11y_set_up_entry_row (ADW_ENTRY_ROW (self->key_row));
 }
 
 ByokCustomProviderDialog *

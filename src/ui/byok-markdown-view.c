@@ -562,7 +562,18 @@ insert_code_block (ByokMarkdownView            *self,
   gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 12);
   gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 12);
 
-  scrolled = gtk_scrolled_window_new ();
+  {
+    g_autofree char *name = language != NULL
+      /* Translators: what a screen reader calls a code block ("Python code") */
+      ? g_strdup_printf (_("%s code"), gtk_source_language_get_name (language))
+      : g_strdup (_("Code"));
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    scrolled = gtk_scrolled_window_new ();
+    gtk_accessible_update_property (GTK_ACCESSIBLE (scrolled), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    /* The code takes the focus, not the scrolled window around it. */
+    gtk_widget_set_focusable (scrolled, FALSE);
+  }
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled),
                                   GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
@@ -1407,6 +1418,7 @@ byok_markdown_view_init (ByokMarkdownView *self)
 
   gtk_text_view_set_editable (text_view, FALSE);
   gtk_text_view_set_cursor_visible (text_view, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Answer text"), -1);
   /* No wrapping until the view is first allocated a width. Before that
    * its layout is 1 pixel wide: wrapped, every character would be a line
    * of its own, laid out in the text view's idle and reported as the

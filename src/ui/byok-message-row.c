@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "byok-a11y.h"
 #include "byok-attachment.h"
 #include "byok-error.h"
 #include "byok-format.h"
@@ -458,6 +459,9 @@ update_caption (ByokMessageRow *self)
     }
 
   gtk_label_set_label (self->caption_label, caption != NULL ? caption : "");
+  /* The list's row reads it after the row's name ("Answer"). */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  caption != NULL ? caption : "", -1);
   gtk_widget_set_visible (GTK_WIDGET (self->caption_label), caption != NULL);
   gtk_label_set_label (self->fallback_label, fallback != NULL ? fallback : "");
   gtk_widget_set_visible (GTK_WIDGET (self->fallback_label), fallback != NULL);
@@ -1106,6 +1110,7 @@ static void
 byok_message_row_init (ByokMessageRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  byok_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
 
   self->markdown = byok_markdown_pane_new ();
   gtk_widget_set_hexpand (self->markdown, TRUE);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "byok-a11y.h"
 #include "byok-model-picker.h"
 #include "byok-preferences-window.h"
 
@@ -240,6 +241,8 @@ static void
 byok_preferences_window_init (ByokPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  byok_a11y_name_scrollers (GTK_WIDGET (self), _("Preferences"));
+  byok_a11y_name_groups (GTK_WIDGET (self));
 
   byok_model_picker_set_empty_label (self->picker, _("Add Model"));
   g_signal_connect_swapped (self->picker, "selected", G_CALLBACK (picker_selected_cb), self);

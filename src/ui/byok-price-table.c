@@ -17,6 +17,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "byok-a11y.h"
 #include "byok-catalog.h"
 #include "byok-error.h"
 #include "byok-price-item.h"
@@ -397,7 +398,12 @@ setup_cell (GtkSignalListItemFactory *factory,
     }
   else
     {
-      child = gtk_editable_label_new ("");
+      /* A text box, so that its name is read (GTK 4.10 and later give
+       * an editable label a role that takes none). */
+      child = g_object_new (GTK_TYPE_EDITABLE_LABEL,
+                            "accessible-role", GTK_ACCESSIBLE_ROLE_TEXT_BOX,
+                            "text", "",
+                            NULL);
       gtk_editable_set_alignment (GTK_EDITABLE (child), 1.0);
       gtk_editable_set_width_chars (GTK_EDITABLE (child), 7);
       gtk_widget_add_css_class (child, "numeric");
@@ -405,6 +411,31 @@ setup_cell (GtkSignalListItemFactory *factory,
       g_signal_connect (child, "notify::editing", G_CALLBACK (editing_changed_cb), self);
     }
   gtk_list_item_set_child (list_item, child);
+}
+
+/* What a screen reader reads for a row: "gpt-4o, OpenAI: Input price
+ * $2.50, Cached input price $1.25, …" */
+static char *
+row_label (ByokPriceItem *item)
+{
+  const ByokPriceRow *row = byok_price_item_get_row (item);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  /* Translators: how a screen reader reads a row of the price table: the
+   * model and its provider ("gpt-4o, OpenAI"), then each price */
+  g_string_printf (out, C_("price row", "%s, %s"), row->model_id, byok_price_item_get_provider_name (item));
+  for (Column c = COLUMN_INPUT; c <= COLUMN_OUTPUT; c++)
+    {
+      ByokPriceField field = column_field (c);
+      g_autofree char *rate = byok_price_format_rate (field_rate (&row->price, field));
+
+      /* Translators: one price of a price table row read aloud ("Input price $2.50") */
+      g_string_append_printf (out, C_("price row", ", %s %s"), field_name (field), rate);
+    }
+  if (row->is_override)
+    /* Translators: the end of a price table row read aloud, when the user changed its price */
+    g_string_append (out, _(", edited"));
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 static void
@@ -417,7 +448,12 @@ update_cell (GtkWidget     *child,
   switch (column)
     {
     case COLUMN_PROVIDER:
-      gtk_label_set_label (GTK_LABEL (child), byok_price_item_get_provider_name (item));
+      {
+        g_autofree char *label = row_label (item);
+
+        gtk_label_set_label (GTK_LABEL (child), byok_price_item_get_provider_name (item));
+        byok_a11y_set_row_label (child, label);
+      }
       break;
 
     case COLUMN_MODEL:
@@ -429,9 +465,14 @@ update_cell (GtkWidget     *child,
         GtkWidget *reset = gtk_widget_get_last_child (child);
         g_autofree char *label = g_strdup_printf (_("Reset the price of %s"), row->model_id);
 
-        gtk_widget_set_visible (child, row->is_override);
+        /* The box stays (its cell is named through it); what it holds
+         * shows for an edited price. */
+        gtk_widget_set_visible (gtk_widget_get_first_child (child), row->is_override);
+        gtk_widget_set_visible (reset, row->is_override);
         g_object_set_data_full (G_OBJECT (reset), "byok-item", g_object_ref (item), g_object_unref);
         gtk_accessible_update_property (GTK_ACCESSIBLE (reset), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+        /* Empty for a catalog price: the cell still says what it holds. */
+        byok_a11y_set_cell_label (child, row->is_override ? _("Edited") : _("Catalog price"));
       }
       break;
 
@@ -521,7 +562,9 @@ column_title (Column column)
     case COLUMN_CACHED_INPUT: return _("Cached");
     case COLUMN_CACHE_WRITE:  return _("Cache Write");
     case COLUMN_OUTPUT:       return _("Output");
-    case COLUMN_STATUS:
+    /* Translators: the price table's last column: "Edited" and a reset
+     * button where the user changed a price */
+    case COLUMN_STATUS:       return _("Changes");
     case N_COLUMNS:
     default:                  return "";
     }
@@ -598,6 +641,7 @@ byok_price_table_init (ByokPriceTable *self)
   /* The table is part of the Usage page: at its ends, or when it all
    * shows, the wheel scrolls the page. */
   byok_scroll_chain_to_outer (self->scroller);
+  byok_a11y_name_column_view (self->view, _("Model prices"));
 
   for (Column c = 0; c < N_COLUMNS; c++)
     {

@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "byok-a11y.h"
 #include "byok-error.h"
 #include "byok-key-format.h"
 #include "byok-provider-row.h"
@@ -404,7 +405,6 @@ new_key_row (ByokProviderRow *self,
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
-  g_autofree char *check_label = NULL;
   Check *check = lookup_check (self, key);
 
   if (keyring && g_strcmp0 (account, BYOK_KEY_DEFAULT_ACCOUNT) == 0)
@@ -439,10 +439,7 @@ new_key_row (ByokProviderRow *self,
       check_button = gtk_button_new_with_mnemonic (_("_Check"));
       gtk_widget_set_valign (check_button, GTK_ALIGN_CENTER);
       gtk_widget_set_sensitive (check_button, self->n_checking == 0);
-      /* Translators: the accessible name of the Check button: "Check the key in the keyring" */
-      check_label = g_strdup_printf (_("Check: %s"), title);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, check_label, -1);
+      byok_a11y_fix_mnemonic_buttons (check_button);
       gtk_widget_set_tooltip_text (check_button, _("Check that the provider accepts this key"));
       g_object_set_data_full (G_OBJECT (check_button), "byok-account", g_strdup (account), g_free);
       g_signal_connect (check_button, "clicked", G_CALLBACK (check_clicked), self);
@@ -1613,6 +1610,14 @@ byok_provider_row_init (ByokProviderRow *self)
   self->status = BYOK_PROVIDER_STATUS_LOADING;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  byok_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  byok_a11y_follow_expander_row (ADW_EXPANDER_ROW (self));
+  byok_a11y_set_up_entry_row (ADW_ENTRY_ROW (self->key_entry));
+  byok_a11y_set_up_entry_row (self->base_url_row);
+  byok_a11y_set_up_entry_row (self->deployment_row);
+  byok_a11y_set_up_entry_row (self->api_version_row);
+  byok_a11y_set_up_combo_row (self->endpoint_row);
+  byok_a11y_set_up_combo_row (self->model_row);
 }
 
 /**

@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "byok-a11y.h"
 #include "byok-custom-provider-dialog.h"
 #include "byok-error.h"
 #include "byok-key-format.h"
@@ -460,6 +461,7 @@ byok_providers_page_class_init (ByokProvidersPageClass *klass)
   g_type_ensure (BYOK_TYPE_PROVIDER_ROW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-providers-page.ui");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_bind_template_child (widget_class, ByokProvidersPage, preferences_page);
   gtk_widget_class_bind_template_child (widget_class, ByokProvidersPage, keyring_group);
   gtk_widget_class_bind_template_child (widget_class, ByokProvidersPage, keyring_row);
@@ -478,5 +480,8 @@ byok_providers_page_init (ByokProvidersPage *self)
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  byok_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  byok_a11y_name_scrollers (GTK_WIDGET (self->preferences_page), _("Providers"));
+  byok_a11y_name_groups (GTK_WIDGET (self));
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_custom_button), FALSE);
 }

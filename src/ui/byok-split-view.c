@@ -161,6 +161,9 @@ set_titles (ByokSplitView *self,
     adw_navigation_page_set_title (self->sidebar_page, sidebar_title);
   if (content_title != NULL)
     adw_navigation_page_set_title (self->content_page, content_title);
+  /* The split view has actions of its own (navigation.pop): a name too. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->split), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  adw_navigation_page_get_title (self->content_page), -1);
 }
 
 static const char *

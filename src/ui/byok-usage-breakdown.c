@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "byok-a11y.h"
 #include "byok-format.h"
 #include "byok-usage-breakdown.h"
 #include "byok-usage-group-item.h"
@@ -182,6 +183,28 @@ setup_cell (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, label);
 }
 
+/* What a screen reader reads for a row: "GPT-4o, OpenAI: Calls 9, Input
+ * 12k, …, Errors 5%" */
+static char *
+row_label (ByokUsageGroupItem *item)
+{
+  g_autofree char *model = cell_text (item, COLUMN_MODEL);
+  g_autofree char *provider = cell_text (item, COLUMN_PROVIDER);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  /* Translators: how a screen reader reads a row of the usage table: the
+   * model and its provider ("GPT-4o, OpenAI"), then each column */
+  g_string_printf (out, C_("usage row", "%s, %s"), model, provider);
+  for (Column c = COLUMN_CALLS; c < N_COLUMNS; c++)
+    {
+      g_autofree char *text = cell_text (item, c);
+
+      /* Translators: one column of a usage table row read aloud ("Cost $1.20") */
+      g_string_append_printf (out, C_("usage row", ", %s %s"), column_title (c), text);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 static void
 bind_cell (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
@@ -193,6 +216,12 @@ bind_cell (GtkSignalListItemFactory *factory,
   g_autofree char *text = cell_text (item, column);
 
   gtk_label_set_label (GTK_LABEL (label), text);
+  if (column == COLUMN_PROVIDER)
+    {
+      g_autofree char *row = row_label (item);
+
+      byok_a11y_set_row_label (label, row);
+    }
   if (column == COLUMN_MODEL)
     gtk_widget_set_tooltip_text (label, byok_usage_group_item_get_group (item)->model);
   else if (column == COLUMN_CALLS || column == COLUMN_INPUT || column == COLUMN_OUTPUT ||
@@ -272,6 +301,7 @@ byok_usage_breakdown_init (ByokUsageBreakdown *self)
 
   for (Column c = 0; c < N_COLUMNS; c++)
     add_column (self, c);
+  byok_a11y_name_column_view (self->view, _("Cost by model"));
 
   self->store = g_list_store_new (BYOK_TYPE_USAGE_GROUP_ITEM);
   sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->store)),

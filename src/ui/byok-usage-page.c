@@ -21,6 +21,7 @@
 /* First: byok-engine.h must come before byok-usage-store.h (see there). */
 #include "byok-usage-page.h"
 
+#include "byok-a11y.h"
 #include "byok-budget-group.h"
 #include "byok-compat.h"
 #include "byok-cost-chart.h"
@@ -875,6 +876,7 @@ byok_usage_page_class_init (ByokUsagePageClass *klass)
   g_type_ensure (BYOK_TYPE_PRICE_TABLE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-usage-page.ui");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, stack);
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, today_card);
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, month_card);
@@ -901,4 +903,11 @@ byok_usage_page_init (ByokUsagePage *self)
   self->period = BYOK_USAGE_PAGE_PERIOD_30_DAYS;
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_stack_set_visible_child_name (self->stack, "empty");
+  byok_a11y_name_status_pages (GTK_WIDGET (self));
+  byok_a11y_name_groups (GTK_WIDGET (self));
+  /* The flow box's children take the focus: each reads its card. */
+  byok_a11y_label_parent_by_child (GTK_WIDGET (self->today_card));
+  byok_a11y_label_parent_by_child (GTK_WIDGET (self->month_card));
+  byok_a11y_label_parent_by_child (GTK_WIDGET (self->days30_card));
+  byok_a11y_label_parent_by_child (GTK_WIDGET (self->savings_card));
 }

@@ -129,6 +129,8 @@ make_row (ByokWhatIfList      *self,
   accessible = g_strdup_printf (_("%s, %s: %s, %s"), row->name, provider_name, cost, delta);
   gtk_accessible_update_property (GTK_ACCESSIBLE (action_row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  /* The label says the title already: not the title again after it. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (action_row), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   g_object_set_data_full (G_OBJECT (action_row), "byok-model",
                           g_strdup_printf ("%s/%s", row->provider, row->model), g_free);
   g_string_free (subtitle, TRUE);

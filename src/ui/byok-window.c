@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "byok-window.h"
+#include "byok-a11y.h"
 #include "byok-compat.h"
 #include "byok-chat-page.h"
 #include "byok-markdown-view.h"
@@ -142,12 +143,41 @@ byok_window_get_page (ByokWindow *self)
   return adw_view_stack_get_visible_child_name (self->stack);
 }
 
+/* The page a person went to takes the focus, at its first control: the
+ * message box in Chat, else what Tab reaches first (the first provider,
+ * the first usage card), rather than leaving it in the header. */
+static void
+focus_page (ByokWindow *self,
+            GtkWidget  *page)
+{
+  GtkWidget *focus;
+
+  if (BYOK_IS_CHAT_PAGE (page))
+    {
+      gtk_widget_activate_action (page, "chat.focus-composer", NULL);
+      focus = gtk_root_get_focus (GTK_ROOT (self));
+      if (focus != NULL && gtk_widget_is_ancestor (focus, page) && gtk_widget_get_mapped (focus))
+        return;
+    }
+  gtk_root_set_focus (GTK_ROOT (self), NULL);
+  gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
+}
+
+/* win.show-page("usage"): Alt+1, 2 and 3, and the buttons that lead to a
+ * page ("Add a Key in Providers"). */
 static void
 show_page_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  byok_window_show_page (BYOK_WINDOW (widget), g_variant_get_string (parameter, NULL));
+  ByokWindow *self = BYOK_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  GtkWidget *page = adw_view_stack_get_child_by_name (self->stack, name);
+
+  if (page == NULL)
+    return;
+  byok_window_show_page (self, name);
+  focus_page (self, page);
 }
 
 /* win.show-toast("text"): a short message at the bottom of the window, or
@@ -246,6 +276,17 @@ static void
 byok_window_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (byok_window_parent_class)->map (widget);
+
+  /* GtkApplication gave the window its shortcuts window by now (GTK 4.18
+   * deprecates it, for libadwaita 1.8's shortcuts dialog). */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  {
+    GtkShortcutsWindow *shortcuts = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (widget));
+
+    if (shortcuts != NULL)
+      byok_a11y_name_shortcuts_window (GTK_WIDGET (shortcuts));
+  }
+  G_GNUC_END_IGNORE_DEPRECATIONS
 
   /* While the window waits for the person. */
   byok_markdown_view_preload_languages (widget);
