@@ -45,7 +45,6 @@
 
 #define OPENAI_KEY     "sk-test-fake-accessibility-0001"
 #define CHAT_PATH      "/v1/chat/completions"
-#define MAX_ITERATIONS 100000
 
 typedef struct {
   char            *dir;
@@ -58,53 +57,7 @@ typedef struct {
   GString         *problems;
 } Fixture;
 
-/* ---- main loop ----------------------------------------------------------- */
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-iterate_until (Condition   condition,
-               gpointer    data,
-               const char *what)
-{
-  guint wake = g_timeout_add (5, wake_up, NULL);
-  guint i;
-
-  for (i = 0; i < MAX_ITERATIONS && !condition (data); i++)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-  if (i == MAX_ITERATIONS)
-    g_error ("gave up waiting for %s", what);
-}
-
-static void
-iterate_pending (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_descendant (c, type);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
+/* ---- widgets ------------------------------------------------------------ */
 
 /* A shown toplevel holding a widget of @type, or NULL. */
 static GtkWidget *
@@ -119,7 +72,7 @@ find_in_toplevels (GType type)
 
       if (!gtk_widget_get_mapped (window))
         continue;
-      found = find_descendant (window, type);
+      found = byok_test_ui_find_descendant (window, type);
       if (found != NULL && gtk_widget_get_mapped (found))
         return found;
     }
@@ -209,12 +162,12 @@ walk_tree (Fixture    *f,
 
   byok_test_ui_wait_for_paint (f->window);
   byok_test_ui_screenshot (f->window, scene);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
 
   process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8_async (process, NULL, NULL, walked, &walk);
-  iterate_until (walk_done, &walk, "the accessibility walk");
+  byok_test_ui_iterate_until (walk_done, &walk, "the accessibility walk");
   g_assert_no_error (walk.error);
   walk.status = g_subprocess_get_exit_status (process);
 
@@ -306,9 +259,9 @@ fixture_setup (Fixture       *f,
   f->window = g_object_new (BYOK_TYPE_WINDOW, "application", f->app, NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
   byok_window_set_engine (BYOK_WINDOW (f->window), f->engine);
-  f->page = BYOK_CHAT_PAGE (find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
+  f->page = BYOK_CHAT_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
   gtk_window_present (GTK_WINDOW (f->window));
-  iterate_until (keys_known, f, "the keys");
+  byok_test_ui_iterate_until (keys_known, f, "the keys");
 }
 
 static void
@@ -337,9 +290,9 @@ fixture_teardown (Fixture       *f,
 
       gtk_window_destroy (window);
     }
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   byok_test_server_release_held (f->server);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   g_clear_object (&f->app);
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
@@ -355,7 +308,7 @@ fixture_teardown (Fixture       *f,
 static ByokComposer *
 composer_of (Fixture *f)
 {
-  return BYOK_COMPOSER (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER));
+  return BYOK_COMPOSER (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER));
 }
 
 static void
@@ -366,7 +319,7 @@ send_and_wait (Fixture    *f,
 
   byok_composer_set_text (composer, text);
   g_assert_true (byok_composer_send (composer));
-  iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (not_busy, f, "the answer");
 }
 
 static void
@@ -376,7 +329,7 @@ scene_chat (Fixture *f)
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Hello there."));
   send_and_wait (f, "Say hello");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.new", NULL));
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   byok_test_server_add_reply (f->server, CHAT_PATH,
                               answer_reply ("Here is **one** way:\n\n```python\nprint(\"hello\")\n```\n\nRun it with `python3`."));
   send_and_wait (f, "Print hello in Python");
@@ -384,13 +337,13 @@ scene_chat (Fixture *f)
 
   /* Editing the question: Cancel and Send Again. */
   {
-    GtkWidget *row = find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_MESSAGE_ROW);
+    GtkWidget *row = byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_MESSAGE_ROW);
 
     g_assert_true (gtk_widget_activate_action (row, "message.edit", NULL));
-    iterate_pending ();
+    byok_test_ui_iterate_pending ();
     walk_tree (f, "chat-edit");
     g_assert_true (gtk_widget_activate_action (row, "message.cancel-edit", NULL));
-    iterate_pending ();
+    byok_test_ui_iterate_pending ();
   }
 }
 
@@ -403,11 +356,11 @@ compare_done (gpointer data)
 static void
 scene_compare (Fixture *f)
 {
-  ByokCompareView *view = BYOK_COMPARE_VIEW (find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareView *view = BYOK_COMPARE_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
 
   byok_composer_set_text (composer_of (f), "Which is faster?");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
-  iterate_until (widget_mapped, view, "the comparison");
+  byok_test_ui_iterate_until (widget_mapped, view, "the comparison");
   byok_compare_view_set_n_columns (view, 2);
   byok_model_picker_set_selection (byok_compare_column_get_picker (byok_compare_view_get_column (view, 0)),
                                    "openai", "gpt-4o-mini");
@@ -416,7 +369,7 @@ scene_compare (Fixture *f)
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini", answer_reply ("Mini is faster."));
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o", answer_reply ("It depends."));
   g_assert_true (byok_compare_view_send (view));
-  iterate_until (compare_done, view, "both columns");
+  byok_test_ui_iterate_until (compare_done, view, "both columns");
   walk_tree (f, "compare");
 }
 
@@ -449,13 +402,13 @@ usage_ready (gpointer data)
 static void
 scene_usage (Fixture *f)
 {
-  ByokUsagePage *usage = BYOK_USAGE_PAGE (find_descendant (f->window, BYOK_TYPE_USAGE_PAGE));
+  ByokUsagePage *usage = BYOK_USAGE_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_USAGE_PAGE));
 
   record_failure (f, "openai", "gpt-4o");
   record_failure (f, "anthropic", "claude-haiku-4-5-20251001");
   byok_window_show_page (BYOK_WINDOW (f->window), "usage");
   byok_usage_page_refresh (usage);
-  iterate_until (usage_ready, usage, "the usage page");
+  byok_test_ui_iterate_until (usage_ready, usage, "the usage page");
   walk_tree (f, "usage");
 }
 
@@ -470,15 +423,15 @@ row_loaded (gpointer data)
 static void
 scene_providers (Fixture *f)
 {
-  ByokProvidersPage *providers = BYOK_PROVIDERS_PAGE (find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
+  ByokProvidersPage *providers = BYOK_PROVIDERS_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
   GtkWidget *row;
 
   byok_window_show_page (BYOK_WINDOW (f->window), "providers");
   row = byok_providers_page_get_row (providers, "openai");
   g_assert_nonnull (row);
-  iterate_until (row_loaded, row, "the OpenAI row");
+  byok_test_ui_iterate_until (row_loaded, row, "the OpenAI row");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
   walk_tree (f, "providers");
 
   /* Deleting the key asks first. */
@@ -488,11 +441,11 @@ scene_providers (Fixture *f)
 
     g_assert_nonnull (delete_button);
     g_signal_emit_by_name (delete_button, "clicked");
-    iterate_until (type_shown, GSIZE_TO_POINTER (BYOK_TYPE_ALERT_PARENT), "the question");
+    byok_test_ui_iterate_until (type_shown, GSIZE_TO_POINTER (BYOK_TYPE_ALERT_PARENT), "the question");
     walk_tree (f, "delete-key");
     alert = find_in_toplevels (BYOK_TYPE_ALERT_PARENT);
     byok_alert_response (alert, "cancel");
-    iterate_pending ();
+    byok_test_ui_iterate_pending ();
   }
 
   /* A custom provider's dialog. */
@@ -500,11 +453,11 @@ scene_providers (Fixture *f)
     GtkWidget *dialog;
 
     byok_providers_page_add_custom (providers);
-    iterate_until (type_shown, GSIZE_TO_POINTER (BYOK_TYPE_CUSTOM_PROVIDER_DIALOG), "the custom provider dialog");
+    byok_test_ui_iterate_until (type_shown, GSIZE_TO_POINTER (BYOK_TYPE_CUSTOM_PROVIDER_DIALOG), "the custom provider dialog");
     walk_tree (f, "custom-provider");
     dialog = find_in_toplevels (BYOK_TYPE_CUSTOM_PROVIDER_DIALOG);
     byok_dialog_close (dialog);
-    iterate_pending ();
+    byok_test_ui_iterate_pending ();
   }
 }
 
@@ -514,11 +467,11 @@ scene_preferences (Fixture *f)
   GtkWidget *preferences;
 
   g_assert_true (gtk_widget_activate_action (f->window, "win.preferences", NULL));
-  iterate_until (type_shown, GSIZE_TO_POINTER (BYOK_TYPE_PREFERENCES_WINDOW), "the preferences");
+  byok_test_ui_iterate_until (type_shown, GSIZE_TO_POINTER (BYOK_TYPE_PREFERENCES_WINDOW), "the preferences");
   walk_tree (f, "preferences");
   preferences = find_in_toplevels (BYOK_TYPE_PREFERENCES_WINDOW);
   byok_dialog_close (preferences);
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
 }
 
 /* GTK 4.18 deprecates the shortcuts window, for libadwaita 1.8's dialog. */
@@ -529,11 +482,11 @@ scene_shortcuts (Fixture *f)
   GtkWidget *shortcuts;
 
   g_assert_true (gtk_widget_activate_action (f->window, "win.show-help-overlay", NULL));
-  iterate_until (type_shown, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), "the shortcuts window");
+  byok_test_ui_iterate_until (type_shown, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), "the shortcuts window");
   walk_tree (f, "shortcuts");
   shortcuts = find_in_toplevels (GTK_TYPE_SHORTCUTS_WINDOW);
   gtk_window_close (GTK_WINDOW (gtk_widget_get_root (shortcuts)));
-  iterate_pending ();
+  byok_test_ui_iterate_pending ();
 }
 G_GNUC_END_IGNORE_DEPRECATIONS
 
@@ -551,7 +504,7 @@ keyboard_switches_pages (Fixture *f)
     { "<Alt>3", "usage" },
     { "<Alt>1", "chat" },
   };
-  GtkWidget *header = find_descendant (f->window, ADW_TYPE_HEADER_BAR);
+  GtkWidget *header = byok_test_ui_find_descendant (f->window, ADW_TYPE_HEADER_BAR);
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
@@ -566,7 +519,7 @@ keyboard_switches_pages (Fixture *f)
       g_assert_true (g_action_parse_detailed_name (actions[0], &name, &target, &error));
       g_assert_no_error (error);
       /* The focus starts in the header, where the page switcher is. */
-      gtk_widget_grab_focus (gtk_widget_get_first_child (find_descendant (header, GTK_TYPE_MENU_BUTTON)));
+      gtk_widget_grab_focus (gtk_widget_get_first_child (byok_test_ui_find_descendant (header, GTK_TYPE_MENU_BUTTON)));
       if (i == 0)
         {
           gtk_window_set_focus_visible (GTK_WINDOW (f->window), TRUE);
@@ -575,7 +528,7 @@ keyboard_switches_pages (Fixture *f)
       g_assert_true (gtk_widget_activate_action_variant (f->window, name, target));
       byok_test_ui_wait_for_paint (f->window);
 
-      page = adw_view_stack_get_visible_child (ADW_VIEW_STACK (find_descendant (f->window, ADW_TYPE_VIEW_STACK)));
+      page = adw_view_stack_get_visible_child (ADW_VIEW_STACK (byok_test_ui_find_descendant (f->window, ADW_TYPE_VIEW_STACK)));
       g_assert_cmpstr (byok_window_get_page (BYOK_WINDOW (f->window)), ==, keys[i].page);
       focus = gtk_root_get_focus (GTK_ROOT (f->window));
       g_assert_nonnull (focus);
@@ -616,7 +569,7 @@ main (int    argc,
   g_unsetenv ("GTK_A11Y");
   g_setenv ("LANGUAGE", "C", TRUE);
 
-  byok_test_tolerate_toolkit_bugs ();
+  byok_test_tolerate_toolkit_bugs (NULL);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
