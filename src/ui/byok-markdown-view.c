@@ -540,6 +540,7 @@ insert_code_block (ByokMarkdownView            *self,
   GtkWidget *box;
   GtkEventController *scroll;
   GtkSourceLanguage *language;
+  g_autofree char *name = NULL;
 
   block->language = g_strdup (source->language);
   block->anchor = g_object_ref (gtk_text_buffer_create_child_anchor (buffer, iter));
@@ -562,18 +563,15 @@ insert_code_block (ByokMarkdownView            *self,
   gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 12);
   gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 12);
 
-  {
-    g_autofree char *name = language != NULL
-      /* Translators: what a screen reader calls a code block ("Python code") */
-      ? g_strdup_printf (_("%s code"), gtk_source_language_get_name (language))
-      : g_strdup (_("Code"));
-
-    gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-    scrolled = gtk_scrolled_window_new ();
-    gtk_accessible_update_property (GTK_ACCESSIBLE (scrolled), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-    /* The code takes the focus, not the scrolled window around it. */
-    gtk_widget_set_focusable (scrolled, FALSE);
-  }
+  name = language != NULL
+    /* Translators: what a screen reader calls a code block ("Python code") */
+    ? g_strdup_printf (_("%s code"), gtk_source_language_get_name (language))
+    : g_strdup (_("Code"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_accessible_update_property (GTK_ACCESSIBLE (scrolled), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  /* The code takes the focus, not the scrolled window around it. */
+  gtk_widget_set_focusable (scrolled, FALSE);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled),
                                   GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
@@ -600,9 +598,9 @@ insert_code_block (ByokMarkdownView            *self,
   button = gtk_button_new ();
   gtk_button_set_child (GTK_BUTTON (button), adw_button_content_new ());
   gtk_widget_set_tooltip_text (button, _("Copy Code"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy Code"),
-                                  -1);
+  /* It reads what it shows, "Copy" or "Copied" (libadwaita labels it by
+   * its content), then which code: "Python code". */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, name, -1);
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_add_css_class (button, "byok-code-copy");
   g_signal_connect (button, "clicked", G_CALLBACK (copy_clicked_cb), block);
