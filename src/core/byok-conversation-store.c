@@ -6,45 +6,16 @@
 #include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 
 #include "byok-attachment.h"
 #include "byok-conversation-private.h"
-#include "byok-conversation-store.h"
+#include "byok-conversation-store-private.h"
 #include "byok-error.h"
-#include "byok-file.h"
 #include "byok-message-private.h"
 
 #define CONVERSATION_COLUMNS \
   "id, title, created, updated, system_prompt, model, provider, temperature, max_tokens, " \
   "reasoning_effort"
-
-#define EXPORT_FLUSH_SIZE (64 * 1024)
-
-struct _ByokConversationSnapshot
-{
-  ByokConversation *conversation;
-  GPtrArray        *messages;     /* of ByokMessage, as stored */
-  GArray           *usage_ids;    /* of gint64: usage rows that pointed at it */
-};
-
-/* A message list someone holds; the store keeps it in sync. */
-typedef struct {
-  ByokConversationStore *store;
-  gint64                 conversation_id;
-  GListStore            *list;    /* weak */
-} LiveList;
-
-struct _ByokConversationStore
-{
-  GObject       parent_instance;
-
-  ByokDatabase *database;
-  GListStore   *conversations;    /* of ByokConversation, newest first */
-  GHashTable   *by_id;            /* gint64* → ByokConversation (borrowed from the list) */
-  GHashTable   *live;             /* gint64* → LiveList* */
-  gint64        last_now;
-};
 
 enum {
   CONVERSATION_ADDED,
@@ -94,8 +65,8 @@ byok_conversation_snapshot_free (ByokConversationSnapshot *snapshot)
 /* ---------------------------------------------------------------------- */
 /* Helpers                                                                */
 
-static gint64
-now_us (ByokConversationStore *self)
+gint64
+_byok_conversation_store_now_us (ByokConversationStore *self)
 {
   gint64 now = g_get_real_time ();
 
@@ -105,34 +76,6 @@ now_us (ByokConversationStore *self)
     now = self->last_now + 1;
   self->last_now = now;
   return now;
-}
-
-static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static gboolean
-step_done (sqlite3_stmt  *stmt,
-           sqlite3       *db,
-           const char    *what,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      byok_database_set_error (error, db, rc, what);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static int
@@ -156,9 +99,9 @@ compare_conversations (gconstpointer a,
 
 /* Moves @conversation to its place after its "updated" changed; does
  * nothing when it is already there, so a selection on it survives. */
-static void
-reposition (ByokConversationStore *self,
-            ByokConversation      *conversation)
+void
+_byok_conversation_store_reposition (ByokConversationStore *self,
+                                     ByokConversation      *conversation)
 {
   GListModel *model = G_LIST_MODEL (self->conversations);
   guint n = g_list_model_get_n_items (model);
@@ -200,10 +143,10 @@ add_conversation (ByokConversationStore *self,
 }
 
 /* The conversation must be one of ours and still stored. */
-static gboolean
-check_stored (ByokConversationStore  *self,
-              ByokConversation       *conversation,
-              GError                **error)
+gboolean
+_byok_conversation_store_check_stored (ByokConversationStore  *self,
+                                       ByokConversation       *conversation,
+                                       GError                **error)
 {
   gint64 id = byok_conversation_get_id (conversation);
 
@@ -216,8 +159,8 @@ check_stored (ByokConversationStore  *self,
   return FALSE;
 }
 
-static void
-set_message_gone (GError **error)
+void
+_byok_conversation_store_set_message_gone (GError **error)
 {
   g_set_error_literal (error, BYOK_ERROR, BYOK_ERROR_INVALID,
                        _("This message is no longer stored; it may have been "
@@ -262,8 +205,8 @@ conversation_from_row (sqlite3_stmt *stmt)
 }
 
 /* A detached copy, safe to hand to a worker thread. */
-static ByokConversation *
-copy_conversation (ByokConversation *conversation)
+ByokConversation *
+_byok_conversation_store_copy_conversation (ByokConversation *conversation)
 {
   ByokConversation *copy = byok_conversation_new ();
 
@@ -282,10 +225,10 @@ copy_conversation (ByokConversation *conversation)
 }
 
 /* Every message of a conversation in one query, by position. */
-static GPtrArray *
-load_messages (sqlite3  *db,
-               gint64    conversation_id,
-               GError  **error)
+GPtrArray *
+_byok_conversation_store_load_messages (sqlite3  *db,
+                                        gint64    conversation_id,
+                                        GError  **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
@@ -311,9 +254,9 @@ load_messages (sqlite3  *db,
 
 /* Binds BYOK_MESSAGE_COLUMNS as ?1…?23 in their order. Strings are
  * borrowed: step before @message changes. */
-static void
-bind_message (sqlite3_stmt *stmt,
-              ByokMessage  *message)
+void
+_byok_conversation_store_bind_message (sqlite3_stmt *stmt,
+                                       ByokMessage  *message)
 {
   const char *reasoning = byok_message_get_reasoning (message);
   ByokUsage usage;
@@ -325,12 +268,12 @@ bind_message (sqlite3_stmt *stmt,
   sqlite3_bind_int64 (stmt, 3, byok_message_get_position (message));
   sqlite3_bind_text (stmt, 4, byok_message_get_role (message), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, byok_message_get_content (message), -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 6, *reasoning != '\0' ? reasoning : NULL);
-  bind_text_or_null (stmt, 7, byok_message_get_provider (message));
-  bind_text_or_null (stmt, 8, byok_message_get_model (message));
+  byok_database_bind_text_or_null (stmt, 6, *reasoning != '\0' ? reasoning : NULL);
+  byok_database_bind_text_or_null (stmt, 7, byok_message_get_provider (message));
+  byok_database_bind_text_or_null (stmt, 8, byok_message_get_model (message));
   sqlite3_bind_text (stmt, 9, byok_message_get_status (message), -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 10, byok_message_get_error_class (message));
-  bind_text_or_null (stmt, 11, byok_message_get_error_message (message));
+  byok_database_bind_text_or_null (stmt, 10, byok_message_get_error_class (message));
+  byok_database_bind_text_or_null (stmt, 11, byok_message_get_error_message (message));
   if (usage.reported)
     {
       sqlite3_bind_int64 (stmt, 12, usage.input_tokens);
@@ -357,25 +300,10 @@ bind_message (sqlite3_stmt *stmt,
     sqlite3_bind_int64 (stmt, 20, byok_message_get_ttft_us (message));
   else
     sqlite3_bind_null (stmt, 20);
-  bind_text_or_null (stmt, 21, byok_message_get_attempts (message));
+  byok_database_bind_text_or_null (stmt, 21, byok_message_get_attempts (message));
   sqlite3_bind_int64 (stmt, 22, byok_message_get_created (message));
-  bind_text_or_null (stmt, 23, byok_message_get_attachments_json (message));
+  byok_database_bind_text_or_null (stmt, 23, byok_message_get_attachments_json (message));
 }
-
-#define INSERT_MESSAGE_SQL \
-  "INSERT INTO messages (" BYOK_MESSAGE_COLUMNS ") VALUES (" \
-  "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, " \
-  "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
-
-#define UPDATE_MESSAGE_SQL \
-  "UPDATE messages SET conversation_id = ?2, position = ?3, role = ?4, " \
-  "content = ?5, reasoning = ?6, provider = ?7, model = ?8, status = ?9, " \
-  "error_class = ?10, error_message = ?11, input_tokens = ?12, " \
-  "output_tokens = ?13, cached_input_tokens = ?14, cache_write_tokens = ?15, " \
-  "reasoning_tokens = ?16, cost_usd = ?17, price_known = ?18, " \
-  "latency_us = ?19, ttft_us = ?20, attempts = ?21, created = ?22, " \
-  "attachments = ?23 " \
-  "WHERE id = ?1"
 
 /* ---------------------------------------------------------------------- */
 /* Live message lists                                                     */
@@ -395,19 +323,19 @@ live_list_gone (gpointer  data,
   g_hash_table_remove (live->store->live, &live->conversation_id);
 }
 
-static GListStore *
-find_live (ByokConversationStore *self,
-           gint64                 conversation_id)
+GListStore *
+_byok_conversation_store_find_live (ByokConversationStore *self,
+                                    gint64                 conversation_id)
 {
   LiveList *live = g_hash_table_lookup (self->live, &conversation_id);
 
   return live != NULL ? live->list : NULL;
 }
 
-static void
-add_live (ByokConversationStore *self,
-          gint64                 conversation_id,
-          GListStore            *list)
+void
+_byok_conversation_store_add_live (ByokConversationStore *self,
+                                   gint64                 conversation_id,
+                                   GListStore            *list)
 {
   LiveList *live = g_new0 (LiveList, 1);
 
@@ -641,12 +569,12 @@ byok_conversation_store_create (ByokConversationStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  now = now_us (self);
+  now = _byok_conversation_store_now_us (self);
   sqlite3_bind_text (stmt, 1, title != NULL ? title : "", -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, now);
-  bind_text_or_null (stmt, 3, provider);
-  bind_text_or_null (stmt, 4, model);
-  if (!step_done (stmt, db, _("Could not create the conversation"), error))
+  byok_database_bind_text_or_null (stmt, 3, provider);
+  byok_database_bind_text_or_null (stmt, 4, model);
+  if (!byok_database_step_done (stmt, db, _("Could not create the conversation"), error))
     return NULL;
 
   conversation = byok_conversation_new ();
@@ -679,7 +607,7 @@ byok_conversation_store_save_conversation (ByokConversationStore  *self,
   g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), FALSE);
   g_return_val_if_fail (BYOK_IS_CONVERSATION (conversation), FALSE);
 
-  if (!check_stored (self, conversation, error))
+  if (!_byok_conversation_store_check_stored (self, conversation, error))
     return FALSE;
 
   db = byok_database_get_handle (self->database);
@@ -694,9 +622,9 @@ byok_conversation_store_save_conversation (ByokConversationStore  *self,
   temperature = byok_conversation_get_temperature (conversation);
   sqlite3_bind_int64 (stmt, 1, byok_conversation_get_id (conversation));
   sqlite3_bind_text (stmt, 2, byok_conversation_get_title (conversation), -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 3, byok_conversation_get_system_prompt (conversation));
-  bind_text_or_null (stmt, 4, byok_conversation_get_model (conversation));
-  bind_text_or_null (stmt, 5, byok_conversation_get_provider (conversation));
+  byok_database_bind_text_or_null (stmt, 3, byok_conversation_get_system_prompt (conversation));
+  byok_database_bind_text_or_null (stmt, 4, byok_conversation_get_model (conversation));
+  byok_database_bind_text_or_null (stmt, 5, byok_conversation_get_provider (conversation));
   if (temperature >= 0)
     sqlite3_bind_double (stmt, 6, temperature);
   else
@@ -706,7 +634,7 @@ byok_conversation_store_save_conversation (ByokConversationStore  *self,
   else
     sqlite3_bind_null (stmt, 7);
   bind_effort (stmt, 8, byok_conversation_get_effort (conversation));
-  if (!step_done (stmt, db, _("Could not save the conversation"), error))
+  if (!byok_database_step_done (stmt, db, _("Could not save the conversation"), error))
     return FALSE;
 
   g_signal_emit (self, signals[CONVERSATION_CHANGED], 0, conversation);
@@ -730,7 +658,7 @@ byok_conversation_store_rename (ByokConversationStore  *self,
   g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), FALSE);
   g_return_val_if_fail (BYOK_IS_CONVERSATION (conversation), FALSE);
 
-  if (!check_stored (self, conversation, error))
+  if (!_byok_conversation_store_check_stored (self, conversation, error))
     return FALSE;
 
   old_title = g_strdup (byok_conversation_get_title (conversation));
@@ -798,7 +726,7 @@ byok_conversation_store_delete_conversation (ByokConversationStore  *self,
   g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), NULL);
   g_return_val_if_fail (BYOK_IS_CONVERSATION (conversation), NULL);
 
-  if (!check_stored (self, conversation, error))
+  if (!_byok_conversation_store_check_stored (self, conversation, error))
     return NULL;
 
   db = byok_database_get_handle (self->database);
@@ -809,7 +737,7 @@ byok_conversation_store_delete_conversation (ByokConversationStore  *self,
 
   if (!byok_database_begin (self->database, error))
     return NULL;
-  snapshot->messages = load_messages (db, id, error);
+  snapshot->messages = _byok_conversation_store_load_messages (db, id, error);
   if (snapshot->messages != NULL)
     snapshot->usage_ids = load_usage_ids (db, id, error);
   if (snapshot->usage_ids == NULL)
@@ -824,14 +752,14 @@ byok_conversation_store_delete_conversation (ByokConversationStore  *self,
       return NULL;
     }
   sqlite3_bind_int64 (stmt, 1, id);
-  if (!step_done (stmt, db, _("Could not delete the conversation"), error) ||
+  if (!byok_database_step_done (stmt, db, _("Could not delete the conversation"), error) ||
       !byok_database_commit (self->database, error))
     {
       byok_database_rollback (self->database);
       return NULL;
     }
 
-  live = find_live (self, id);
+  live = _byok_conversation_store_find_live (self, id);
   if (live != NULL)
     g_list_store_remove_all (live);
   if (g_list_store_find (self->conversations, conversation, &index))
@@ -867,9 +795,9 @@ restore_rows (ByokConversationStore     *self,
   sqlite3_bind_text (insert_conversation, 2, byok_conversation_get_title (conversation), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (insert_conversation, 3, byok_conversation_get_created (conversation));
   sqlite3_bind_int64 (insert_conversation, 4, byok_conversation_get_updated (conversation));
-  bind_text_or_null (insert_conversation, 5, byok_conversation_get_system_prompt (conversation));
-  bind_text_or_null (insert_conversation, 6, byok_conversation_get_model (conversation));
-  bind_text_or_null (insert_conversation, 7, byok_conversation_get_provider (conversation));
+  byok_database_bind_text_or_null (insert_conversation, 5, byok_conversation_get_system_prompt (conversation));
+  byok_database_bind_text_or_null (insert_conversation, 6, byok_conversation_get_model (conversation));
+  byok_database_bind_text_or_null (insert_conversation, 7, byok_conversation_get_provider (conversation));
   if (temperature >= 0)
     sqlite3_bind_double (insert_conversation, 8, temperature);
   else
@@ -879,7 +807,7 @@ restore_rows (ByokConversationStore     *self,
   else
     sqlite3_bind_null (insert_conversation, 9);
   bind_effort (insert_conversation, 10, byok_conversation_get_effort (conversation));
-  if (!step_done (insert_conversation, db, what, error))
+  if (!byok_database_step_done (insert_conversation, db, what, error))
     return FALSE;
 
   insert_message = byok_database_prepare (self->database, INSERT_MESSAGE_SQL, error);
@@ -887,8 +815,8 @@ restore_rows (ByokConversationStore     *self,
     return FALSE;
   for (guint i = 0; i < snapshot->messages->len; i++)
     {
-      bind_message (insert_message, g_ptr_array_index (snapshot->messages, i));
-      if (!step_done (insert_message, db, what, error))
+      _byok_conversation_store_bind_message (insert_message, g_ptr_array_index (snapshot->messages, i));
+      if (!byok_database_step_done (insert_message, db, what, error))
         return FALSE;
       sqlite3_clear_bindings (insert_message);
     }
@@ -903,7 +831,7 @@ restore_rows (ByokConversationStore     *self,
   for (guint i = 0; i < snapshot->usage_ids->len; i++)
     {
       sqlite3_bind_int64 (relink, 2, g_array_index (snapshot->usage_ids, gint64, i));
-      if (!step_done (relink, db, what, error))
+      if (!byok_database_step_done (relink, db, what, error))
         return FALSE;
     }
   return TRUE;
@@ -952,7 +880,7 @@ byok_conversation_store_restore (ByokConversationStore     *self,
     }
 
   add_conversation (self, conversation);
-  live = find_live (self, id);
+  live = _byok_conversation_store_find_live (self, id);
   if (live != NULL)
     g_list_store_splice (live, 0, g_list_model_get_n_items (G_LIST_MODEL (live)),
                          snapshot->messages->pdata, snapshot->messages->len);
@@ -1052,953 +980,14 @@ byok_conversation_store_search (ByokConversationStore  *self,
   return G_LIST_MODEL (g_steal_pointer (&results));
 }
 
-/* ---------------------------------------------------------------------- */
-/* Messages                                                               */
-
 /**
- * byok_conversation_store_get_messages:
+ * _byok_conversation_store_emit_messages_changed:
  *
- * The messages of @conversation, oldest first, read in one query. While
- * someone holds the list, the store keeps it in sync and returns the same
- * list again.
- *
- * Returns: (transfer full): a GListModel of ByokMessage, or %NULL with
- *   @error set
- */
-GListModel *
-byok_conversation_store_get_messages (ByokConversationStore  *self,
-                                      ByokConversation       *conversation,
-                                      GError                **error)
-{
-  g_autoptr(GPtrArray) messages = NULL;
-  GListStore *list;
-  gint64 id;
-
-  g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), NULL);
-  g_return_val_if_fail (BYOK_IS_CONVERSATION (conversation), NULL);
-
-  if (!check_stored (self, conversation, error))
-    return NULL;
-
-  id = byok_conversation_get_id (conversation);
-  list = find_live (self, id);
-  if (list != NULL)
-    return G_LIST_MODEL (g_object_ref (list));
-
-  messages = load_messages (byok_database_get_handle (self->database), id, error);
-  if (messages == NULL)
-    return NULL;
-
-  list = g_list_store_new (BYOK_TYPE_MESSAGE);
-  g_list_store_splice (list, 0, 0, messages->pdata, messages->len);
-  add_live (self, id, list);
-  return G_LIST_MODEL (list);
-}
-
-/**
- * byok_conversation_store_append_message:
- * @message: a message not stored yet (id 0)
- *
- * Stores @message at the end of @conversation: sets its id, conversation
- * id, position and creation time, adds it to the live message list, and
- * moves the conversation to the top of the list.
- */
-gboolean
-byok_conversation_store_append_message (ByokConversationStore  *self,
-                                        ByokConversation       *conversation,
-                                        ByokMessage            *message,
-                                        GError                **error)
-{
-  const char *what = _("Could not save the message");
-  sqlite3 *db;
-  sqlite3_stmt *stmt;
-  GListStore *live;
-  gint64 id;
-  gint64 position;
-  gint64 now;
-  int rc;
-
-  g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), FALSE);
-  g_return_val_if_fail (BYOK_IS_CONVERSATION (conversation), FALSE);
-  g_return_val_if_fail (BYOK_IS_MESSAGE (message), FALSE);
-  g_return_val_if_fail (byok_message_get_id (message) == 0, FALSE);
-
-  if (!check_stored (self, conversation, error))
-    return FALSE;
-
-  db = byok_database_get_handle (self->database);
-  id = byok_conversation_get_id (conversation);
-  now = now_us (self);
-
-  if (!byok_database_begin (self->database, error))
-    return FALSE;
-
-  stmt = byok_database_prepare_cached (self->database,
-                                       "SELECT COALESCE (MAX (position) + 1, 0) FROM messages "
-                                       "WHERE conversation_id = ?1",
-                                       error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      byok_database_set_error (error, db, rc, what);
-      sqlite3_reset (stmt);
-      goto fail;
-    }
-  position = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-
-  /* Insert with id NULL: bind_message binds the message's 0. */
-  byok_message_set_stored (message, 0, id, position,
-                           byok_message_get_created (message) > 0
-                           ? byok_message_get_created (message) : now);
-  stmt = byok_database_prepare_cached (self->database, INSERT_MESSAGE_SQL, error);
-  if (stmt == NULL)
-    goto fail_unstore;
-  bind_message (stmt, message);
-  sqlite3_bind_null (stmt, 1);
-  if (!step_done (stmt, db, what, error))
-    goto fail_unstore;
-
-  stmt = byok_database_prepare_cached (self->database,
-                                       "UPDATE conversations SET updated = ?2 WHERE id = ?1",
-                                       error);
-  if (stmt == NULL)
-    goto fail_unstore;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, now);
-  if (!step_done (stmt, db, what, error) ||
-      !byok_database_commit (self->database, error))
-    goto fail_unstore;
-
-  byok_message_set_stored (message, sqlite3_last_insert_rowid (db), id, position,
-                           byok_message_get_created (message));
-  byok_conversation_set_updated (conversation, now);
-  reposition (self, conversation);
-
-  live = find_live (self, id);
-  if (live != NULL)
-    g_list_store_append (live, message);
-
-  g_signal_emit (self, signals[MESSAGES_CHANGED], 0, conversation);
-  return TRUE;
-
-fail_unstore:
-  byok_message_set_stored (message, 0, 0, 0, 0);
-fail:
-  byok_database_rollback (self->database);
-  return FALSE;
-}
-
-/**
- * byok_conversation_store_save_message:
- * @message: a stored message
- *
- * Writes every field of @message: content, reasoning, status, error,
- * usage, cost, timings, attempts. Cheap enough to call once a second
- * while an answer streams.
- */
-gboolean
-byok_conversation_store_save_message (ByokConversationStore  *self,
-                                      ByokMessage            *message,
-                                      GError                **error)
-{
-  sqlite3 *db;
-  sqlite3_stmt *stmt;
-  ByokConversation *conversation;
-  gint64 conversation_id;
-
-  g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), FALSE);
-  g_return_val_if_fail (BYOK_IS_MESSAGE (message), FALSE);
-
-  if (byok_message_get_id (message) == 0)
-    {
-      set_message_gone (error);
-      return FALSE;
-    }
-
-  db = byok_database_get_handle (self->database);
-  stmt = byok_database_prepare_cached (self->database, UPDATE_MESSAGE_SQL, error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_message (stmt, message);
-  if (!step_done (stmt, db, _("Could not save the message"), error))
-    return FALSE;
-  if (sqlite3_changes (db) == 0)
-    {
-      set_message_gone (error);
-      return FALSE;
-    }
-
-  conversation_id = byok_message_get_conversation_id (message);
-  conversation = g_hash_table_lookup (self->by_id, &conversation_id);
-  if (conversation != NULL)
-    g_signal_emit (self, signals[MESSAGES_CHANGED], 0, conversation);
-  return TRUE;
-}
-
-static void
-remove_from_live (ByokConversationStore *self,
-                  gint64                 conversation_id,
-                  gint64                 message_id)
-{
-  GListStore *live = find_live (self, conversation_id);
-  guint n;
-
-  if (live == NULL)
-    return;
-  n = g_list_model_get_n_items (G_LIST_MODEL (live));
-  /* Usually one of the last. */
-  for (guint i = n; i > 0; i--)
-    {
-      g_autoptr(ByokMessage) item = g_list_model_get_item (G_LIST_MODEL (live), i - 1);
-
-      if (byok_message_get_id (item) == message_id)
-        {
-          g_list_store_remove (live, i - 1);
-          return;
-        }
-    }
-}
-
-/**
- * byok_conversation_store_delete_message:
- * @message: a stored message
- *
- * Deletes one message; it leaves the live message list. The positions of
- * the others do not change.
- */
-gboolean
-byok_conversation_store_delete_message (ByokConversationStore  *self,
-                                        ByokMessage            *message,
-                                        GError                **error)
-{
-  sqlite3 *db;
-  sqlite3_stmt *stmt;
-  ByokConversation *conversation;
-  gint64 conversation_id;
-  gint64 id;
-
-  g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), FALSE);
-  g_return_val_if_fail (BYOK_IS_MESSAGE (message), FALSE);
-
-  id = byok_message_get_id (message);
-  if (id == 0)
-    {
-      set_message_gone (error);
-      return FALSE;
-    }
-
-  db = byok_database_get_handle (self->database);
-  stmt = byok_database_prepare_cached (self->database, "DELETE FROM messages WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (!step_done (stmt, db, _("Could not delete the message"), error))
-    return FALSE;
-
-  conversation_id = byok_message_get_conversation_id (message);
-  g_object_ref (message);
-  remove_from_live (self, conversation_id, id);
-  byok_message_set_stored (message, 0, 0, 0, byok_message_get_created (message));
-
-  conversation = g_hash_table_lookup (self->by_id, &conversation_id);
-  if (conversation != NULL)
-    g_signal_emit (self, signals[MESSAGES_CHANGED], 0, conversation);
-  g_object_unref (message);
-  return TRUE;
-}
-
-/**
- * byok_conversation_store_delete_messages_after:
- * @position: keep the messages at this position and before; -1 deletes
- *   them all
- *
- * Deletes every message of @conversation after @position, for
- * edit-and-resend: edit the message at @position, save it, delete what
- * came after, send again. The live message list loses them too.
- */
-gboolean
-byok_conversation_store_delete_messages_after (ByokConversationStore  *self,
-                                               ByokConversation       *conversation,
-                                               gint64                  position,
-                                               GError                **error)
-{
-  sqlite3 *db;
-  sqlite3_stmt *stmt;
-  GListStore *live;
-  gint64 id;
-
-  g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), FALSE);
-  g_return_val_if_fail (BYOK_IS_CONVERSATION (conversation), FALSE);
-
-  if (!check_stored (self, conversation, error))
-    return FALSE;
-
-  db = byok_database_get_handle (self->database);
-  id = byok_conversation_get_id (conversation);
-  stmt = byok_database_prepare_cached (self->database,
-                                       "DELETE FROM messages WHERE conversation_id = ?1 AND position > ?2",
-                                       error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, position);
-  if (!step_done (stmt, db, _("Could not delete the messages"), error))
-    return FALSE;
-
-  live = find_live (self, id);
-  if (live != NULL)
-    {
-      GListModel *model = G_LIST_MODEL (live);
-      guint n = g_list_model_get_n_items (model);
-      guint first = n;
-      g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_object_unref);
-
-      /* Sorted by position: the doomed ones are the tail. */
-      while (first > 0)
-        {
-          g_autoptr(ByokMessage) item = g_list_model_get_item (model, first - 1);
-
-          if (byok_message_get_position (item) <= position)
-            break;
-          first--;
-        }
-      for (guint i = first; i < n; i++)
-        g_ptr_array_add (removed, g_list_model_get_item (model, i));
-      g_list_store_splice (live, first, n - first, NULL, 0);
-      for (guint i = 0; i < removed->len; i++)
-        {
-          ByokMessage *message = g_ptr_array_index (removed, i);
-
-          byok_message_set_stored (message, 0, 0, 0, byok_message_get_created (message));
-        }
-    }
-
-  g_signal_emit (self, signals[MESSAGES_CHANGED], 0, conversation);
-  return TRUE;
-}
-
-/**
- * byok_conversation_store_build_request:
- * @up_to_position: include messages up to and including this position;
- *   -1 for all
- *
- * The request that asks @conversation's model to answer: its model,
- * system prompt, temperature and max tokens, and its stored messages in
- * order, without failed ("error") or unfinished ("streaming") answers and
- * empty messages. Partial answers are included: the user saw them. The
- * request is streamed; set reasoning and anything else before sending.
- *
- * Returns: (transfer full): the request, or %NULL with @error set
- */
-ByokChatRequest *
-byok_conversation_store_build_request (ByokConversationStore  *self,
-                                       ByokConversation       *conversation,
-                                       gint64                  up_to_position,
-                                       GError                **error)
-{
-  g_autoptr(ByokChatRequest) request = NULL;
-  sqlite3 *db;
-  sqlite3_stmt *stmt;
-  int rc;
-
-  g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), NULL);
-  g_return_val_if_fail (BYOK_IS_CONVERSATION (conversation), NULL);
-
-  if (!check_stored (self, conversation, error))
-    return NULL;
-
-  db = byok_database_get_handle (self->database);
-  stmt = byok_database_prepare_cached (self->database,
-                                       "SELECT role, content, attachments FROM messages "
-                                       "WHERE conversation_id = ?1 "
-                                       "  AND (?2 < 0 OR position <= ?2) "
-                                       "  AND status NOT IN ('error', 'streaming') "
-                                       "  AND (content != '' OR attachments IS NOT NULL) "
-                                       "ORDER BY position, id",
-                                       error);
-  if (stmt == NULL)
-    return NULL;
-
-  request = byok_chat_request_new (byok_conversation_get_model (conversation));
-  byok_chat_request_set_system_prompt (request, byok_conversation_get_system_prompt (conversation));
-  request->temperature = byok_conversation_get_temperature (conversation);
-  request->max_output_tokens = byok_conversation_get_max_tokens (conversation);
-  request->effort = byok_conversation_get_effort (conversation);
-  request->stream = TRUE;
-
-  sqlite3_bind_int64 (stmt, 1, byok_conversation_get_id (conversation));
-  sqlite3_bind_int64 (stmt, 2, up_to_position);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      ByokChatRole role;
-
-      const char *attachments_json = (const char *) sqlite3_column_text (stmt, 2);
-
-      if (!byok_chat_role_from_string ((const char *) sqlite3_column_text (stmt, 0), &role))
-        continue;
-      if (attachments_json != NULL)
-        {
-          g_autoptr(GPtrArray) attachments = byok_attachments_from_json (attachments_json, NULL);
-          g_autofree char *prompt = byok_attachments_compose (attachments, (const char *) sqlite3_column_text (stmt, 1));
-
-          byok_chat_request_add_message (request, role, prompt);
-        }
-      else
-        byok_chat_request_add_message (request, role, (const char *) sqlite3_column_text (stmt, 1));
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      byok_database_set_error (error, db, rc, _("Could not load the messages"));
-      return NULL;
-    }
-  return g_steal_pointer (&request);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Export                                                                 */
-
-static char *
-iso_utc (gint64 us)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
-
-  if (dt == NULL)
-    return NULL;
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-static char *
-local_date (gint64 us)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
-  g_autoptr(GDateTime) local = NULL;
-
-  if (utc == NULL)
-    return g_strdup ("");
-  local = g_date_time_to_local (utc);
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
-}
-
-static const char *
-role_heading (const char *role)
-{
-  if (g_strcmp0 (role, BYOK_MESSAGE_ROLE_ASSISTANT) == 0)
-    return _("Assistant");
-  if (g_strcmp0 (role, BYOK_MESSAGE_ROLE_SYSTEM) == 0)
-    return _("System");
-  return _("User");
-}
-
-/* "1200 input tokens (200 cached) · 340 output tokens · $0.0012 · 1.2 s" */
-static void
-append_answer_line (GString     *out,
-                    ByokMessage *message)
-{
-  const char *provider = byok_message_get_provider (message);
-  const char *model = byok_message_get_model (message);
-  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *line = NULL;
-  ByokUsage usage;
-
-  byok_message_get_usage (message, &usage);
-
-  if (model != NULL && provider != NULL)
-    g_ptr_array_add (parts, g_strdup_printf ("%s (%s)", model, provider));
-  else if (model != NULL || provider != NULL)
-    g_ptr_array_add (parts, g_strdup (model != NULL ? model : provider));
-
-  if (usage.reported)
-    {
-      g_autofree char *input = g_strdup_printf ("%" G_GINT64_FORMAT, usage.input_tokens);
-      g_autofree char *output = g_strdup_printf ("%" G_GINT64_FORMAT, usage.output_tokens);
-
-      if (usage.cached_input_tokens > 0)
-        {
-          g_autofree char *cached = g_strdup_printf ("%" G_GINT64_FORMAT, usage.cached_input_tokens);
-
-          /* Translators: token counts of an answer in an exported conversation */
-          g_ptr_array_add (parts, g_strdup_printf (_("%s input tokens (%s cached)"), input, cached));
-        }
-      else
-        g_ptr_array_add (parts, g_strdup_printf (_("%s input tokens"), input));
-      if (usage.reasoning_tokens > 0)
-        {
-          g_autofree char *reasoning = g_strdup_printf ("%" G_GINT64_FORMAT, usage.reasoning_tokens);
-
-          g_ptr_array_add (parts, g_strdup_printf (_("%s output tokens (%s reasoning)"), output, reasoning));
-        }
-      else
-        g_ptr_array_add (parts, g_strdup_printf (_("%s output tokens"), output));
-    }
-  else
-    g_ptr_array_add (parts, g_strdup (_("tokens not reported")));
-
-  if (byok_message_get_price_known (message))
-    g_ptr_array_add (parts, g_strdup_printf ("$%.4f", byok_message_get_cost_usd (message)));
-  else
-    g_ptr_array_add (parts, g_strdup (_("price unknown")));
-
-  if (byok_message_get_latency_us (message) >= 0)
-    g_ptr_array_add (parts, g_strdup_printf (_("%.1f s"),
-                                             byok_message_get_latency_us (message) / (double) G_USEC_PER_SEC));
-
-  g_ptr_array_add (parts, NULL);
-  line = g_strjoinv (" · ", (char **) parts->pdata);
-  g_string_append_printf (out, "_%s_\n\n", line);
-}
-
-static void
-append_quoted (GString    *out,
-               const char *text)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (lines[i + 1] == NULL && *lines[i] == '\0')
-        break;
-      g_string_append (out, *lines[i] != '\0' ? "> " : ">");
-      g_string_append (out, lines[i]);
-      g_string_append_c (out, '\n');
-    }
-}
-
-
-/* Each attached file under a bold name, in a fence longer than any run of
- * backticks inside it. */
-static void
-append_attachments (GString   *out,
-                    GPtrArray *attachments)
-{
-  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
-    {
-      ByokAttachment *attachment = g_ptr_array_index (attachments, i);
-      guint longest = 0, run = 0;
-      g_autofree char *fence = NULL;
-      g_autofree char *count = NULL;
-
-      for (const char *p = attachment->text; *p != '\0'; p++)
-        {
-          run = *p == '`' ? run + 1 : 0;
-          longest = MAX (longest, run);
-        }
-      fence = g_strnfill (MAX (3, longest + 1), '`');
-      count = g_strdup_printf ("%" G_GINT64_FORMAT, attachment->tokens);
-      g_string_append_printf (out, "**%s** (", attachment->name);
-      g_string_append_printf (out,
-                              /* Translators: the estimated size of an attached file in an
-                               * exported conversation; %s is a number */
-                              g_dngettext (GETTEXT_PACKAGE, "about %s token", "about %s tokens",
-                                           (gulong) MIN (attachment->tokens, G_MAXINT)),
-                              count);
-      g_string_append_printf (out, ")\n\n%s\n%s", fence, attachment->text);
-      g_string_append_printf (out, "%s%s\n\n", g_str_has_suffix (attachment->text, "\n") ? "" : "\n", fence);
-    }
-}
-
-static void
-append_markdown_message (GString     *out,
-                         ByokMessage *message)
-{
-  const char *role = byok_message_get_role (message);
-  const char *content = byok_message_get_content (message);
-  const char *reasoning = byok_message_get_reasoning (message);
-  const char *status = byok_message_get_status (message);
-
-  g_string_append_printf (out, "## %s\n\n", role_heading (role));
-
-  if (*reasoning != '\0')
-    {
-      g_string_append_printf (out, "<details>\n<summary>%s</summary>\n\n", _("Reasoning"));
-      append_quoted (out, reasoning);
-      g_string_append (out, "\n</details>\n\n");
-    }
-
-  if (*content != '\0')
-    {
-      g_string_append (out, content);
-      if (!g_str_has_suffix (content, "\n"))
-        g_string_append_c (out, '\n');
-      g_string_append_c (out, '\n');
-    }
-
-  append_attachments (out, byok_message_get_attachments (message));
-
-  if (g_str_equal (status, BYOK_MESSAGE_STATUS_ERROR))
-    g_string_append_printf (out, "_%s (%s): %s_\n\n", _("Error"),
-                            byok_message_get_error_class (message) != NULL
-                            ? byok_message_get_error_class (message) : "UNKNOWN",
-                            byok_message_get_error_message (message) != NULL
-                            ? byok_message_get_error_message (message) : "");
-  else if (g_str_equal (status, BYOK_MESSAGE_STATUS_PARTIAL) ||
-           g_str_equal (status, BYOK_MESSAGE_STATUS_STREAMING))
-    g_string_append_printf (out, "_%s_\n\n", _("The answer stopped before the end."));
-
-  if (byok_message_get_attempts (message) != NULL)
-    g_string_append_printf (out, "_%s %s_\n\n", _("Attempts:"), byok_message_get_attempts (message));
-
-  if (g_str_equal (role, BYOK_MESSAGE_ROLE_ASSISTANT))
-    append_answer_line (out, message);
-}
-
-static gboolean
-flush_buffer (GOutputStream  *stream,
-              GString        *buffer,
-              GCancellable   *cancellable,
-              GError        **error)
-{
-  if (buffer->len == 0)
-    return TRUE;
-  if (!g_output_stream_write_all (stream, buffer->str, buffer->len, NULL, cancellable, error))
-    return FALSE;
-  g_string_truncate (buffer, 0);
-  return TRUE;
-}
-
-static gboolean
-write_markdown (ByokConversation  *conversation,
-                GPtrArray         *messages,
-                GOutputStream     *stream,
-                GCancellable      *cancellable,
-                GError           **error)
-{
-  g_autoptr(GString) out = g_string_sized_new (EXPORT_FLUSH_SIZE + 4096);
-  const char *title = byok_conversation_get_title (conversation);
-  const char *provider = byok_conversation_get_provider (conversation);
-  const char *model = byok_conversation_get_model (conversation);
-  const char *system_prompt = byok_conversation_get_system_prompt (conversation);
-  g_autofree char *created = local_date (byok_conversation_get_created (conversation));
-
-  g_string_append_printf (out, "# %s\n\n", *title != '\0' ? title : _("Untitled conversation"));
-  g_string_append_c (out, '_');
-  if (model != NULL)
-    g_string_append_printf (out, "%s · ", model);
-  if (provider != NULL)
-    g_string_append_printf (out, "%s · ", provider);
-  g_string_append_printf (out, "%s_\n\n", created);
-
-  if (system_prompt != NULL)
-    g_string_append_printf (out, "## %s\n\n%s\n\n", _("System prompt"), system_prompt);
-
-  for (guint i = 0; i < messages->len; i++)
-    {
-      append_markdown_message (out, g_ptr_array_index (messages, i));
-      if (out->len >= EXPORT_FLUSH_SIZE &&
-          !flush_buffer (stream, out, cancellable, error))
-        return FALSE;
-    }
-
-  return flush_buffer (stream, out, cancellable, error) &&
-         g_output_stream_flush (stream, cancellable, error);
-}
-
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_int_or_null (JsonBuilder *builder,
-                 const char  *name,
-                 gboolean     known,
-                 gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (known)
-    json_builder_add_int_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_time (JsonBuilder *builder,
-          const char  *name,
-          gint64       us)
-{
-  g_autofree char *utc_name = g_strconcat (name, "_utc", NULL);
-  g_autofree char *utc = iso_utc (us);
-
-  add_int (builder, name, us);
-  add_string_or_null (builder, utc_name, utc);
-}
-
-static void
-add_json_message (JsonBuilder *builder,
-                  ByokMessage *message)
-{
-  const char *reasoning = byok_message_get_reasoning (message);
-  ByokUsage usage;
-
-  byok_message_get_usage (message, &usage);
-
-  json_builder_begin_object (builder);
-  add_int (builder, "id", byok_message_get_id (message));
-  add_int (builder, "conversation_id", byok_message_get_conversation_id (message));
-  add_int (builder, "position", byok_message_get_position (message));
-  add_time (builder, "created", byok_message_get_created (message));
-  add_string_or_null (builder, "role", byok_message_get_role (message));
-  add_string_or_null (builder, "content", byok_message_get_content (message));
-  add_string_or_null (builder, "reasoning", *reasoning != '\0' ? reasoning : NULL);
-  add_string_or_null (builder, "provider", byok_message_get_provider (message));
-  add_string_or_null (builder, "model", byok_message_get_model (message));
-  add_string_or_null (builder, "status", byok_message_get_status (message));
-  add_string_or_null (builder, "error_class", byok_message_get_error_class (message));
-  add_string_or_null (builder, "error_message", byok_message_get_error_message (message));
-  add_int_or_null (builder, "input_tokens", usage.reported, usage.input_tokens);
-  add_int_or_null (builder, "output_tokens", usage.reported, usage.output_tokens);
-  add_int_or_null (builder, "cached_input_tokens", usage.reported, usage.cached_input_tokens);
-  add_int_or_null (builder, "cache_write_tokens", usage.reported, usage.cache_write_tokens);
-  add_int_or_null (builder, "reasoning_tokens", usage.reported, usage.reasoning_tokens);
-  json_builder_set_member_name (builder, "price_known");
-  json_builder_add_boolean_value (builder, byok_message_get_price_known (message));
-  json_builder_set_member_name (builder, "cost_usd");
-  if (byok_message_get_price_known (message))
-    json_builder_add_double_value (builder, byok_message_get_cost_usd (message));
-  else
-    json_builder_add_null_value (builder);
-  add_int_or_null (builder, "latency_us", byok_message_get_latency_us (message) >= 0,
-                   byok_message_get_latency_us (message));
-  add_int_or_null (builder, "ttft_us", byok_message_get_ttft_us (message) >= 0,
-                   byok_message_get_ttft_us (message));
-  add_string_or_null (builder, "attempts", byok_message_get_attempts (message));
-  if (byok_message_get_attachments (message) != NULL)
-    {
-      GPtrArray *attachments = byok_message_get_attachments (message);
-
-      json_builder_set_member_name (builder, "attachments");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < attachments->len; i++)
-        {
-          ByokAttachment *attachment = g_ptr_array_index (attachments, i);
-
-          json_builder_begin_object (builder);
-          add_string_or_null (builder, "name", attachment->name);
-          add_string_or_null (builder, "text", attachment->text);
-          add_int (builder, "tokens", attachment->tokens);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-    }
-  json_builder_end_object (builder);
-}
-
-static gboolean
-write_json (ByokConversation  *conversation,
-            GPtrArray         *messages,
-            GOutputStream     *stream,
-            GCancellable      *cancellable,
-            GError           **error)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  double temperature = byok_conversation_get_temperature (conversation);
-
-  json_builder_begin_object (builder);
-  add_int (builder, "id", byok_conversation_get_id (conversation));
-  add_string_or_null (builder, "title", byok_conversation_get_title (conversation));
-  add_time (builder, "created", byok_conversation_get_created (conversation));
-  add_time (builder, "updated", byok_conversation_get_updated (conversation));
-  add_string_or_null (builder, "provider", byok_conversation_get_provider (conversation));
-  add_string_or_null (builder, "model", byok_conversation_get_model (conversation));
-  add_string_or_null (builder, "system_prompt", byok_conversation_get_system_prompt (conversation));
-  json_builder_set_member_name (builder, "temperature");
-  if (temperature >= 0)
-    json_builder_add_double_value (builder, temperature);
-  else
-    json_builder_add_null_value (builder);
-  add_int_or_null (builder, "max_tokens", byok_conversation_get_max_tokens (conversation) > 0,
-                   byok_conversation_get_max_tokens (conversation));
-  add_string_or_null (builder, "reasoning_effort",
-                      byok_conversation_get_effort (conversation) != BYOK_EFFORT_DEFAULT
-                      ? byok_effort_to_string (byok_conversation_get_effort (conversation)) : NULL);
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < messages->len; i++)
-    add_json_message (builder, g_ptr_array_index (messages, i));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  return json_generator_to_stream (generator, stream, cancellable, error) &&
-         g_output_stream_write_all (stream, "\n", 1, NULL, cancellable, error) &&
-         g_output_stream_flush (stream, cancellable, error);
-}
-
-static gboolean
-write_export (ByokConversation              *conversation,
-              GPtrArray                     *messages,
-              ByokConversationExportFormat   format,
-              GOutputStream                 *stream,
-              GCancellable                  *cancellable,
-              GError                       **error)
-{
-  if (format == BYOK_CONVERSATION_EXPORT_JSON)
-    return write_json (conversation, messages, stream, cancellable, error);
-  return write_markdown (conversation, messages, stream, cancellable, error);
-}
-
-/**
- * byok_conversation_store_export:
- * @format: Markdown (for people: title, each message under its role,
- *   reasoning in a collapsed quote, a line per answer with model, tokens
- *   and cost) or JSON (every field of the conversation and its messages;
- *   times as unix µs plus `*_utc` ISO 8601; unknown values null)
- * @stream: where to write; not closed
- *
- * Writes @conversation as stored. Blocks: in the app use
- * byok_conversation_store_export_async().
- */
-gboolean
-byok_conversation_store_export (ByokConversationStore         *self,
-                                ByokConversation              *conversation,
-                                ByokConversationExportFormat   format,
-                                GOutputStream                 *stream,
-                                GCancellable                  *cancellable,
-                                GError                       **error)
-{
-  g_autoptr(GPtrArray) messages = NULL;
-
-  g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), FALSE);
-  g_return_val_if_fail (BYOK_IS_CONVERSATION (conversation), FALSE);
-  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
-
-  if (!check_stored (self, conversation, error))
-    return FALSE;
-  messages = load_messages (byok_database_get_handle (self->database),
-                            byok_conversation_get_id (conversation), error);
-  if (messages == NULL)
-    return FALSE;
-  return write_export (conversation, messages, format, stream, cancellable, error);
-}
-
-typedef struct {
-  ByokConversation             *conversation;   /* a detached copy */
-  GPtrArray                    *messages;       /* fresh objects, not the UI's */
-  ByokConversationExportFormat  format;
-  GFile                        *file;
-} ExportData;
-
-static void
-export_data_free (ExportData *data)
-{
-  g_clear_object (&data->conversation);
-  g_clear_pointer (&data->messages, g_ptr_array_unref);
-  g_clear_object (&data->file);
-  g_free (data);
-}
-
-static void
-export_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  ExportData *data = task_data;
-  g_autoptr(GFileOutputStream) stream = NULL;
-  GError *error = NULL;
-
-  stream = byok_file_replace_private (data->file, cancellable, &error);
-  if (stream == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* Closed after a cancel on failure, so a half-written export never
-   * replaces the file. */
-  if (!write_export (data->conversation, data->messages, data->format,
-                     G_OUTPUT_STREAM (stream), cancellable, &error))
-    {
-      g_autoptr(GCancellable) abort = g_cancellable_new ();
-
-      g_cancellable_cancel (abort);
-      g_output_stream_close (G_OUTPUT_STREAM (stream), abort, NULL);
-      g_task_return_error (task, error);
-      return;
-    }
-  if (!g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-/**
- * byok_conversation_store_export_async:
- * @file: the file to write; replaced only once the export is complete
- *
- * byok_conversation_store_export() into @file. The messages are read here
- * (one query); formatting and writing happen in a worker thread.
+ * Says that the messages of @conversation changed (ByokConversationStore::messages-changed).
  */
 void
-byok_conversation_store_export_async (ByokConversationStore         *self,
-                                      ByokConversation              *conversation,
-                                      ByokConversationExportFormat   format,
-                                      GFile                         *file,
-                                      GCancellable                  *cancellable,
-                                      GAsyncReadyCallback            callback,
-                                      gpointer                       user_data)
+_byok_conversation_store_emit_messages_changed (ByokConversationStore *self,
+                                                ByokConversation      *conversation)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GPtrArray) messages = NULL;
-  GError *error = NULL;
-  ExportData *data;
-
-  g_return_if_fail (BYOK_IS_CONVERSATION_STORE (self));
-  g_return_if_fail (BYOK_IS_CONVERSATION (conversation));
-  g_return_if_fail (G_IS_FILE (file));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_conversation_store_export_async);
-
-  if (!check_stored (self, conversation, &error) ||
-      (messages = load_messages (byok_database_get_handle (self->database),
-                                 byok_conversation_get_id (conversation), &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  data = g_new0 (ExportData, 1);
-  data->conversation = copy_conversation (conversation);
-  data->messages = g_steal_pointer (&messages);
-  data->format = format;
-  data->file = g_object_ref (file);
-  g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
-  g_task_run_in_thread (task, export_thread);
-}
-
-gboolean
-byok_conversation_store_export_finish (ByokConversationStore  *self,
-                                       GAsyncResult           *result,
-                                       GError                **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == byok_conversation_store_export_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  g_signal_emit (self, signals[MESSAGES_CHANGED], 0, conversation);
 }

@@ -79,6 +79,17 @@ void           byok_database_set_error        (GError       **error,
                                                int            rc,
                                                const char    *what);
 
+/* Small helpers for the stores' statements. */
+void           byok_database_bind_text_or_null (sqlite3_stmt *stmt,
+                                                int           index,
+                                                const char   *text);
+char          *byok_database_column_strdup    (sqlite3_stmt  *stmt,
+                                               int            col);
+gboolean       byok_database_step_done        (sqlite3_stmt  *stmt,
+                                               sqlite3       *db,
+                                               const char    *what,
+                                               GError       **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close_v2)
 

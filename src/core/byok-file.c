@@ -54,3 +54,64 @@ byok_file_replace_private (GFile         *file,
     }
   return g_steal_pointer (&stream);
 }
+
+/**
+ * byok_file_write_private:
+ * @file: the file to write; replaced only once @write succeeded
+ * @write: writes the whole content to the stream it is given
+ *
+ * Writes an export atomically: into a new private file
+ * (byok_file_replace_private()) that replaces @file when the stream is
+ * closed. When @write fails, the stream is closed after a cancel, so a
+ * half-written export never replaces the file.
+ *
+ * Returns: %TRUE once @file holds the new content, or %FALSE with @error
+ */
+gboolean
+byok_file_write_private (GFile              *file,
+                         ByokFileWriteFunc   write,
+                         gpointer            user_data,
+                         GCancellable       *cancellable,
+                         GError            **error)
+{
+  g_autoptr(GFileOutputStream) stream = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (write != NULL, FALSE);
+
+  stream = byok_file_replace_private (file, cancellable, error);
+  if (stream == NULL)
+    return FALSE;
+  if (!write (G_OUTPUT_STREAM (stream), user_data, cancellable, error))
+    {
+      g_autoptr(GCancellable) abort = g_cancellable_new ();
+
+      g_cancellable_cancel (abort);
+      g_output_stream_close (G_OUTPUT_STREAM (stream), abort, NULL);
+      return FALSE;
+    }
+  return g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, error);
+}
+
+/**
+ * byok_file_write_buffer:
+ * @buffer: what to write; emptied once written
+ *
+ * Writes all of @buffer to @stream, for an export that gathers its text
+ * in a buffer and writes it out in large pieces.
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ */
+gboolean
+byok_file_write_buffer (GOutputStream  *stream,
+                        GString        *buffer,
+                        GCancellable   *cancellable,
+                        GError        **error)
+{
+  if (buffer->len == 0)
+    return TRUE;
+  if (!g_output_stream_write_all (stream, buffer->str, buffer->len, NULL, cancellable, error))
+    return FALSE;
+  g_string_truncate (buffer, 0);
+  return TRUE;
+}

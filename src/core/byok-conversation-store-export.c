@@ -1,0 +1,538 @@
+/* byok-conversation-store-export.c — a conversation as Markdown or JSON */
+#define G_LOG_DOMAIN "byok-conversation"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "byok-attachment.h"
+#include "byok-conversation-store-private.h"
+#include "byok-file.h"
+#include "byok-message-private.h"
+
+/* ---------------------------------------------------------------------- */
+/* Export                                                                 */
+
+#define EXPORT_FLUSH_SIZE (64 * 1024)
+
+static char *
+iso_utc (gint64 us)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
+
+  if (dt == NULL)
+    return NULL;
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static char *
+local_date (gint64 us)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (utc);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+static const char *
+role_heading (const char *role)
+{
+  if (g_strcmp0 (role, BYOK_MESSAGE_ROLE_ASSISTANT) == 0)
+    return _("Assistant");
+  if (g_strcmp0 (role, BYOK_MESSAGE_ROLE_SYSTEM) == 0)
+    return _("System");
+  return _("User");
+}
+
+/* "1200 input tokens (200 cached) · 340 output tokens · $0.0012 · 1.2 s" */
+static void
+append_answer_line (GString     *out,
+                    ByokMessage *message)
+{
+  const char *provider = byok_message_get_provider (message);
+  const char *model = byok_message_get_model (message);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *line = NULL;
+  ByokUsage usage;
+
+  byok_message_get_usage (message, &usage);
+
+  if (model != NULL && provider != NULL)
+    g_ptr_array_add (parts, g_strdup_printf ("%s (%s)", model, provider));
+  else if (model != NULL || provider != NULL)
+    g_ptr_array_add (parts, g_strdup (model != NULL ? model : provider));
+
+  if (usage.reported)
+    {
+      g_autofree char *input = g_strdup_printf ("%" G_GINT64_FORMAT, usage.input_tokens);
+      g_autofree char *output = g_strdup_printf ("%" G_GINT64_FORMAT, usage.output_tokens);
+
+      if (usage.cached_input_tokens > 0)
+        {
+          g_autofree char *cached = g_strdup_printf ("%" G_GINT64_FORMAT, usage.cached_input_tokens);
+
+          /* Translators: token counts of an answer in an exported conversation */
+          g_ptr_array_add (parts, g_strdup_printf (_("%s input tokens (%s cached)"), input, cached));
+        }
+      else
+        g_ptr_array_add (parts, g_strdup_printf (_("%s input tokens"), input));
+      if (usage.reasoning_tokens > 0)
+        {
+          g_autofree char *reasoning = g_strdup_printf ("%" G_GINT64_FORMAT, usage.reasoning_tokens);
+
+          g_ptr_array_add (parts, g_strdup_printf (_("%s output tokens (%s reasoning)"), output, reasoning));
+        }
+      else
+        g_ptr_array_add (parts, g_strdup_printf (_("%s output tokens"), output));
+    }
+  else
+    g_ptr_array_add (parts, g_strdup (_("tokens not reported")));
+
+  if (byok_message_get_price_known (message))
+    g_ptr_array_add (parts, g_strdup_printf ("$%.4f", byok_message_get_cost_usd (message)));
+  else
+    g_ptr_array_add (parts, g_strdup (_("price unknown")));
+
+  if (byok_message_get_latency_us (message) >= 0)
+    g_ptr_array_add (parts, g_strdup_printf (_("%.1f s"),
+                                             byok_message_get_latency_us (message) / (double) G_USEC_PER_SEC));
+
+  g_ptr_array_add (parts, NULL);
+  line = g_strjoinv (" · ", (char **) parts->pdata);
+  g_string_append_printf (out, "_%s_\n\n", line);
+}
+
+static void
+append_quoted (GString    *out,
+               const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i + 1] == NULL && *lines[i] == '\0')
+        break;
+      g_string_append (out, *lines[i] != '\0' ? "> " : ">");
+      g_string_append (out, lines[i]);
+      g_string_append_c (out, '\n');
+    }
+}
+
+/* Each attached file under a bold name, in a fence longer than any run of
+ * backticks inside it. */
+static void
+append_attachments (GString   *out,
+                    GPtrArray *attachments)
+{
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    {
+      ByokAttachment *attachment = g_ptr_array_index (attachments, i);
+      guint longest = 0, run = 0;
+      g_autofree char *fence = NULL;
+      g_autofree char *count = NULL;
+
+      for (const char *p = attachment->text; *p != '\0'; p++)
+        {
+          run = *p == '`' ? run + 1 : 0;
+          longest = MAX (longest, run);
+        }
+      fence = g_strnfill (MAX (3, longest + 1), '`');
+      count = g_strdup_printf ("%" G_GINT64_FORMAT, attachment->tokens);
+      g_string_append_printf (out, "**%s** (", attachment->name);
+      g_string_append_printf (out,
+                              /* Translators: the estimated size of an attached file in an
+                               * exported conversation; %s is a number */
+                              g_dngettext (GETTEXT_PACKAGE, "about %s token", "about %s tokens",
+                                           (gulong) MIN (attachment->tokens, G_MAXINT)),
+                              count);
+      g_string_append_printf (out, ")\n\n%s\n%s", fence, attachment->text);
+      g_string_append_printf (out, "%s%s\n\n", g_str_has_suffix (attachment->text, "\n") ? "" : "\n", fence);
+    }
+}
+
+static void
+append_markdown_message (GString     *out,
+                         ByokMessage *message)
+{
+  const char *role = byok_message_get_role (message);
+  const char *content = byok_message_get_content (message);
+  const char *reasoning = byok_message_get_reasoning (message);
+  const char *status = byok_message_get_status (message);
+
+  g_string_append_printf (out, "## %s\n\n", role_heading (role));
+
+  if (*reasoning != '\0')
+    {
+      g_string_append_printf (out, "<details>\n<summary>%s</summary>\n\n", _("Reasoning"));
+      append_quoted (out, reasoning);
+      g_string_append (out, "\n</details>\n\n");
+    }
+
+  if (*content != '\0')
+    {
+      g_string_append (out, content);
+      if (!g_str_has_suffix (content, "\n"))
+        g_string_append_c (out, '\n');
+      g_string_append_c (out, '\n');
+    }
+
+  append_attachments (out, byok_message_get_attachments (message));
+
+  if (g_str_equal (status, BYOK_MESSAGE_STATUS_ERROR))
+    g_string_append_printf (out, "_%s (%s): %s_\n\n", _("Error"),
+                            byok_message_get_error_class (message) != NULL
+                            ? byok_message_get_error_class (message) : "UNKNOWN",
+                            byok_message_get_error_message (message) != NULL
+                            ? byok_message_get_error_message (message) : "");
+  else if (g_str_equal (status, BYOK_MESSAGE_STATUS_PARTIAL) ||
+           g_str_equal (status, BYOK_MESSAGE_STATUS_STREAMING))
+    g_string_append_printf (out, "_%s_\n\n", _("The answer stopped before the end."));
+
+  if (byok_message_get_attempts (message) != NULL)
+    g_string_append_printf (out, "_%s %s_\n\n", _("Attempts:"), byok_message_get_attempts (message));
+
+  if (g_str_equal (role, BYOK_MESSAGE_ROLE_ASSISTANT))
+    append_answer_line (out, message);
+}
+
+static gboolean
+write_markdown (ByokConversation  *conversation,
+                GPtrArray         *messages,
+                GOutputStream     *stream,
+                GCancellable      *cancellable,
+                GError           **error)
+{
+  g_autoptr(GString) out = g_string_sized_new (EXPORT_FLUSH_SIZE + 4096);
+  const char *title = byok_conversation_get_title (conversation);
+  const char *provider = byok_conversation_get_provider (conversation);
+  const char *model = byok_conversation_get_model (conversation);
+  const char *system_prompt = byok_conversation_get_system_prompt (conversation);
+  g_autofree char *created = local_date (byok_conversation_get_created (conversation));
+
+  g_string_append_printf (out, "# %s\n\n", *title != '\0' ? title : _("Untitled conversation"));
+  g_string_append_c (out, '_');
+  if (model != NULL)
+    g_string_append_printf (out, "%s · ", model);
+  if (provider != NULL)
+    g_string_append_printf (out, "%s · ", provider);
+  g_string_append_printf (out, "%s_\n\n", created);
+
+  if (system_prompt != NULL)
+    g_string_append_printf (out, "## %s\n\n%s\n\n", _("System prompt"), system_prompt);
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      append_markdown_message (out, g_ptr_array_index (messages, i));
+      if (out->len >= EXPORT_FLUSH_SIZE &&
+          !byok_file_write_buffer (stream, out, cancellable, error))
+        return FALSE;
+    }
+
+  return byok_file_write_buffer (stream, out, cancellable, error) &&
+         g_output_stream_flush (stream, cancellable, error);
+}
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_int_or_null (JsonBuilder *builder,
+                 const char  *name,
+                 gboolean     known,
+                 gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (known)
+    json_builder_add_int_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_time (JsonBuilder *builder,
+          const char  *name,
+          gint64       us)
+{
+  g_autofree char *utc_name = g_strconcat (name, "_utc", NULL);
+  g_autofree char *utc = iso_utc (us);
+
+  add_int (builder, name, us);
+  add_string_or_null (builder, utc_name, utc);
+}
+
+static void
+add_json_message (JsonBuilder *builder,
+                  ByokMessage *message)
+{
+  const char *reasoning = byok_message_get_reasoning (message);
+  ByokUsage usage;
+
+  byok_message_get_usage (message, &usage);
+
+  json_builder_begin_object (builder);
+  add_int (builder, "id", byok_message_get_id (message));
+  add_int (builder, "conversation_id", byok_message_get_conversation_id (message));
+  add_int (builder, "position", byok_message_get_position (message));
+  add_time (builder, "created", byok_message_get_created (message));
+  add_string_or_null (builder, "role", byok_message_get_role (message));
+  add_string_or_null (builder, "content", byok_message_get_content (message));
+  add_string_or_null (builder, "reasoning", *reasoning != '\0' ? reasoning : NULL);
+  add_string_or_null (builder, "provider", byok_message_get_provider (message));
+  add_string_or_null (builder, "model", byok_message_get_model (message));
+  add_string_or_null (builder, "status", byok_message_get_status (message));
+  add_string_or_null (builder, "error_class", byok_message_get_error_class (message));
+  add_string_or_null (builder, "error_message", byok_message_get_error_message (message));
+  add_int_or_null (builder, "input_tokens", usage.reported, usage.input_tokens);
+  add_int_or_null (builder, "output_tokens", usage.reported, usage.output_tokens);
+  add_int_or_null (builder, "cached_input_tokens", usage.reported, usage.cached_input_tokens);
+  add_int_or_null (builder, "cache_write_tokens", usage.reported, usage.cache_write_tokens);
+  add_int_or_null (builder, "reasoning_tokens", usage.reported, usage.reasoning_tokens);
+  json_builder_set_member_name (builder, "price_known");
+  json_builder_add_boolean_value (builder, byok_message_get_price_known (message));
+  json_builder_set_member_name (builder, "cost_usd");
+  if (byok_message_get_price_known (message))
+    json_builder_add_double_value (builder, byok_message_get_cost_usd (message));
+  else
+    json_builder_add_null_value (builder);
+  add_int_or_null (builder, "latency_us", byok_message_get_latency_us (message) >= 0,
+                   byok_message_get_latency_us (message));
+  add_int_or_null (builder, "ttft_us", byok_message_get_ttft_us (message) >= 0,
+                   byok_message_get_ttft_us (message));
+  add_string_or_null (builder, "attempts", byok_message_get_attempts (message));
+  if (byok_message_get_attachments (message) != NULL)
+    {
+      GPtrArray *attachments = byok_message_get_attachments (message);
+
+      json_builder_set_member_name (builder, "attachments");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < attachments->len; i++)
+        {
+          ByokAttachment *attachment = g_ptr_array_index (attachments, i);
+
+          json_builder_begin_object (builder);
+          add_string_or_null (builder, "name", attachment->name);
+          add_string_or_null (builder, "text", attachment->text);
+          add_int (builder, "tokens", attachment->tokens);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+}
+
+static gboolean
+write_json (ByokConversation  *conversation,
+            GPtrArray         *messages,
+            GOutputStream     *stream,
+            GCancellable      *cancellable,
+            GError           **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  double temperature = byok_conversation_get_temperature (conversation);
+
+  json_builder_begin_object (builder);
+  add_int (builder, "id", byok_conversation_get_id (conversation));
+  add_string_or_null (builder, "title", byok_conversation_get_title (conversation));
+  add_time (builder, "created", byok_conversation_get_created (conversation));
+  add_time (builder, "updated", byok_conversation_get_updated (conversation));
+  add_string_or_null (builder, "provider", byok_conversation_get_provider (conversation));
+  add_string_or_null (builder, "model", byok_conversation_get_model (conversation));
+  add_string_or_null (builder, "system_prompt", byok_conversation_get_system_prompt (conversation));
+  json_builder_set_member_name (builder, "temperature");
+  if (temperature >= 0)
+    json_builder_add_double_value (builder, temperature);
+  else
+    json_builder_add_null_value (builder);
+  add_int_or_null (builder, "max_tokens", byok_conversation_get_max_tokens (conversation) > 0,
+                   byok_conversation_get_max_tokens (conversation));
+  add_string_or_null (builder, "reasoning_effort",
+                      byok_conversation_get_effort (conversation) != BYOK_EFFORT_DEFAULT
+                      ? byok_effort_to_string (byok_conversation_get_effort (conversation)) : NULL);
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < messages->len; i++)
+    add_json_message (builder, g_ptr_array_index (messages, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_stream (generator, stream, cancellable, error) &&
+         g_output_stream_write_all (stream, "\n", 1, NULL, cancellable, error) &&
+         g_output_stream_flush (stream, cancellable, error);
+}
+
+static gboolean
+write_export (ByokConversation              *conversation,
+              GPtrArray                     *messages,
+              ByokConversationExportFormat   format,
+              GOutputStream                 *stream,
+              GCancellable                  *cancellable,
+              GError                       **error)
+{
+  if (format == BYOK_CONVERSATION_EXPORT_JSON)
+    return write_json (conversation, messages, stream, cancellable, error);
+  return write_markdown (conversation, messages, stream, cancellable, error);
+}
+
+/**
+ * byok_conversation_store_export:
+ * @format: Markdown (for people: title, each message under its role,
+ *   reasoning in a collapsed quote, a line per answer with model, tokens
+ *   and cost) or JSON (every field of the conversation and its messages;
+ *   times as unix µs plus `*_utc` ISO 8601; unknown values null)
+ * @stream: where to write; not closed
+ *
+ * Writes @conversation as stored. Blocks: in the app use
+ * byok_conversation_store_export_async().
+ */
+gboolean
+byok_conversation_store_export (ByokConversationStore         *self,
+                                ByokConversation              *conversation,
+                                ByokConversationExportFormat   format,
+                                GOutputStream                 *stream,
+                                GCancellable                  *cancellable,
+                                GError                       **error)
+{
+  g_autoptr(GPtrArray) messages = NULL;
+
+  g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), FALSE);
+  g_return_val_if_fail (BYOK_IS_CONVERSATION (conversation), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+
+  if (!_byok_conversation_store_check_stored (self, conversation, error))
+    return FALSE;
+  messages = _byok_conversation_store_load_messages (byok_database_get_handle (self->database),
+                                                     byok_conversation_get_id (conversation), error);
+  if (messages == NULL)
+    return FALSE;
+  return write_export (conversation, messages, format, stream, cancellable, error);
+}
+
+typedef struct {
+  ByokConversation             *conversation;   /* a detached copy */
+  GPtrArray                    *messages;       /* fresh objects, not the UI's */
+  ByokConversationExportFormat  format;
+  GFile                        *file;
+} ExportData;
+
+static void
+export_data_free (ExportData *data)
+{
+  g_clear_object (&data->conversation);
+  g_clear_pointer (&data->messages, g_ptr_array_unref);
+  g_clear_object (&data->file);
+  g_free (data);
+}
+
+static gboolean
+write_data (GOutputStream  *stream,
+            gpointer        user_data,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  ExportData *data = user_data;
+
+  return write_export (data->conversation, data->messages, data->format,
+                       stream, cancellable, error);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportData *data = task_data;
+  GError *error = NULL;
+
+  if (!byok_file_write_private (data->file, write_data, data, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * byok_conversation_store_export_async:
+ * @file: the file to write; replaced only once the export is complete
+ *
+ * byok_conversation_store_export() into @file. The messages are read here
+ * (one query); formatting and writing happen in a worker thread.
+ */
+void
+byok_conversation_store_export_async (ByokConversationStore         *self,
+                                      ByokConversation              *conversation,
+                                      ByokConversationExportFormat   format,
+                                      GFile                         *file,
+                                      GCancellable                  *cancellable,
+                                      GAsyncReadyCallback            callback,
+                                      gpointer                       user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  GError *error = NULL;
+  ExportData *data;
+
+  g_return_if_fail (BYOK_IS_CONVERSATION_STORE (self));
+  g_return_if_fail (BYOK_IS_CONVERSATION (conversation));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, byok_conversation_store_export_async);
+
+  if (!_byok_conversation_store_check_stored (self, conversation, &error) ||
+      (messages = _byok_conversation_store_load_messages (byok_database_get_handle (self->database),
+                                                          byok_conversation_get_id (conversation), &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data = g_new0 (ExportData, 1);
+  data->conversation = _byok_conversation_store_copy_conversation (conversation);
+  data->messages = g_steal_pointer (&messages);
+  data->format = format;
+  data->file = g_object_ref (file);
+  g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+byok_conversation_store_export_finish (ByokConversationStore  *self,
+                                       GAsyncResult           *result,
+                                       GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == byok_conversation_store_export_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
