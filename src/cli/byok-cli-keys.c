@@ -236,7 +236,7 @@ keys_list (int    argc,
   g_autoptr(GError) keyring_error = NULL;
   g_autoptr(ByokEngine) engine = NULL;
   g_autoptr(GPtrArray) providers = NULL;
-  g_autoptr(GPtrArray) keyring_keys = NULL;
+  g_autoptr(GPtrArray) usable_keys = NULL;
   g_autoptr(ByokCliTable) table = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   ByokKeyStore *store;
@@ -263,7 +263,7 @@ keys_list (int    argc,
     return byok_cli_fail (error);
 
   store = byok_engine_get_key_store (engine);
-  keyring_keys = byok_key_store_list_wait (store, only, NULL, &keyring_error);
+  usable_keys = byok_key_store_list_usable_wait (store, only, NULL, &keyring_error, NULL);
 
   providers = byok_catalog_get_providers (byok_engine_get_catalog (engine));
   if (json)
@@ -289,22 +289,12 @@ keys_list (int    argc,
         continue;
 
       /* The keyring's (when it answered), else the environment's. */
-      if (keyring_keys != NULL)
+      for (guint k = 0; usable_keys != NULL && k < usable_keys->len; k++)
         {
-          for (guint k = 0; k < keyring_keys->len; k++)
-            {
-              ByokKey *key = g_ptr_array_index (keyring_keys, k);
+          ByokKey *key = g_ptr_array_index (usable_keys, k);
 
-              if (g_str_equal (byok_key_get_provider (key), id))
-                g_ptr_array_add (keys, g_object_ref (key));
-            }
-        }
-      else
-        {
-          g_autoptr(GPtrArray) env = byok_key_store_list_environment (store, id);
-
-          for (guint k = 0; env != NULL && k < env->len; k++)
-            g_ptr_array_add (keys, g_object_ref (g_ptr_array_index (env, k)));
+          if (g_str_equal (byok_key_get_provider (key), id))
+            g_ptr_array_add (keys, g_object_ref (key));
         }
 
       events = byok_usage_store_list_key_events (byok_engine_get_usage_store (engine), id, 50,

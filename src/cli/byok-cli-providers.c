@@ -102,32 +102,13 @@ source_id (KeySource source)
 static GPtrArray *
 list_keys (ByokEngine *engine)
 {
-  ByokKeyStore *store = byok_engine_get_key_store (engine);
-  g_autoptr(GError) error = NULL;
-  GPtrArray *keys = byok_key_store_list_wait (store, NULL, NULL, &error);
-  GPtrArray *providers;
+  g_autoptr(GError) keyring_error = NULL;
+  GPtrArray *keys = byok_key_store_list_usable_wait (byok_engine_get_key_store (engine), NULL, NULL,
+                                                     &keyring_error, NULL);
 
-  if (keys != NULL)
-    return keys;
-
-  g_printerr (_("byok-cli: the keyring cannot be reached (%s); showing keys from the environment only.\n"),
-              error->message);
-  keys = g_ptr_array_new_with_free_func (g_object_unref);
-  providers = byok_catalog_get_providers (byok_engine_get_catalog (engine));
-  for (guint i = 0; i < providers->len; i++)
-    {
-      g_autoptr(GPtrArray) env = byok_key_store_list_environment (store,
-                                                                  byok_provider_get_id (g_ptr_array_index (providers, i)));
-
-      for (guint j = 0; j < env->len; j++)
-        {
-          ByokKey *key = g_ptr_array_index (env, j);
-
-          /* The first variable set is the one calls use. */
-          byok_key_set_is_active (key, j == 0);
-          g_ptr_array_add (keys, g_object_ref (key));
-        }
-    }
+  if (keyring_error != NULL)
+    g_printerr (_("byok-cli: the keyring cannot be reached (%s); showing keys from the environment only.\n"),
+                keyring_error->message);
   return keys;
 }
 

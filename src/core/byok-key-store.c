@@ -14,9 +14,9 @@
 
 #include "byok-error.h"
 #include "byok-key-format.h"
-#include "byok-key-store.h"
+#include "byok-key-store-private.h"
 
-static const SecretSchema key_schema = {
+const SecretSchema _byok_key_schema = {
   .name = BYOK_KEY_SCHEMA_NAME,
   .flags = SECRET_SCHEMA_NONE,
   .attributes = {
@@ -28,7 +28,7 @@ static const SecretSchema key_schema = {
 
 /* One item per provider that has a default other than by the rules: its
  * `account` attribute names the default account. */
-static const SecretSchema default_schema = {
+const SecretSchema _byok_key_default_schema = {
   .name = BYOK_KEY_DEFAULT_SCHEMA_NAME,
   .flags = SECRET_SCHEMA_NONE,
   .attributes = {
@@ -36,24 +36,6 @@ static const SecretSchema default_schema = {
     { "account", SECRET_SCHEMA_ATTRIBUTE_STRING },
     { NULL, 0 },
   },
-};
-
-typedef struct {
-  char *display_name;
-  GStrv env_vars;
-  gboolean prefer_environment;
-} ProviderInfo;
-
-struct _ByokKeyStore
-{
-  GObject parent_instance;
-
-  GHashTable *providers;   /* id → ProviderInfo */
-  GStrv envp;              /* NULL: the process environment */
-
-  ByokKeyEventSink sink;
-  gpointer sink_data;
-  GDestroyNotify sink_destroy;
 };
 
 G_DEFINE_FINAL_TYPE (ByokKeyStore, byok_key_store, G_TYPE_OBJECT)
@@ -375,9 +357,9 @@ add_environment_keys (ByokKeyStore *self,
     }
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
+int
+_byok_key_store_compare_strings (gconstpointer a,
+                                 gconstpointer b)
 {
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
 }
@@ -415,7 +397,7 @@ byok_key_store_list_environment (ByokKeyStore *self,
   g_hash_table_iter_init (&iter, self->providers);
   while (g_hash_table_iter_next (&iter, &id, NULL))
     g_ptr_array_add (ids, id);
-  g_ptr_array_sort (ids, compare_strings);
+  g_ptr_array_sort (ids, _byok_key_store_compare_strings);
   for (guint i = 0; i < ids->len; i++)
     add_environment_keys (self, g_ptr_array_index (ids, i), out);
   return out;
@@ -446,10 +428,10 @@ is_clean_text (const char *text,
   return visible && (max_chars == 0 || n <= max_chars);
 }
 
-static gboolean
-validate_names (const char  *provider_id,
-                const char  *account,
-                GError     **error)
+gboolean
+_byok_key_store_validate_names (const char  *provider_id,
+                                const char  *account,
+                                GError     **error)
 {
   if (!is_clean_text (provider_id, 64))
     {
@@ -569,17 +551,17 @@ keyring_error_new (const GError *error,
                       error->message);
 }
 
-static void
-task_return_keyring_error (GTask        *task,
-                           const GError *error)
+void
+_byok_key_store_task_return_keyring_error (GTask        *task,
+                                           const GError *error)
 {
   g_task_return_error (task, keyring_error_new (error, g_task_get_cancellable (task)));
 }
 
-static GHashTable *
-build_attributes (const SecretSchema *schema,
-                  const char         *provider_id,
-                  const char         *account)
+GHashTable *
+_byok_key_store_build_attributes (const SecretSchema *schema,
+                                  const char         *provider_id,
+                                  const char         *account)
 {
   GHashTable *attrs = secret_attributes_build (schema, NULL);
 
@@ -602,377 +584,10 @@ secret_value_wipe (SecretValue *value)
     secret_password_free (secret_value_unref_to_password (value, NULL));
 }
 
-/* ── list ──────────────────────────────────────────────────────────────── */
-
-typedef struct {
-  char *provider_id;        /* NULL: every provider */
-  GPtrArray *keys;          /* ByokKey from the keyring */
-  GHashTable *defaults;     /* provider → account, from the markers */
-  guint pending;
-  GError *error;            /* the first failure reading a secret */
-} ListData;
-
-static void
-list_data_free (gpointer data)
-{
-  ListData *ld = data;
-
-  g_free (ld->provider_id);
-  g_ptr_array_unref (ld->keys);
-  g_hash_table_unref (ld->defaults);
-  g_clear_error (&ld->error);
-  g_free (ld);
-}
-
-typedef struct {
-  GTask *task;
-  char *provider_id;
-  char *account;
-} ItemRead;
-
-static void
-item_read_free (ItemRead *r)
-{
-  g_object_unref (r->task);
-  g_free (r->provider_id);
-  g_free (r->account);
-  g_free (r);
-}
-
-static int
-compare_keys (gconstpointer a,
-              gconstpointer b)
-{
-  ByokKey *ka = *(ByokKey * const *) a;
-  ByokKey *kb = *(ByokKey * const *) b;
-  int c = g_strcmp0 (byok_key_get_provider (ka), byok_key_get_provider (kb));
-
-  if (c != 0)
-    return c;
-  /* Byte order, not the locale's: the app and the CLI must agree on which
-   * account is "first" (the default by the last rule). */
-  return g_strcmp0 (byok_key_get_account (ka), byok_key_get_account (kb));
-}
-
-/* Marks the provider's default keyring key and its active key, as the
- * header explains. @ring is sorted by account. */
-static void
-mark_provider_keys (ByokKeyStore *self,
-                    const char   *provider_id,
-                    GPtrArray    *ring,
-                    GPtrArray    *env,
-                    const char   *marked_account)
-{
-  ByokKey *def = NULL;
-  ByokKey *active = NULL;
-
-  for (guint pass = 0; pass < 2 && def == NULL; pass++)
-    {
-      const char *wanted = pass == 0 ? marked_account : BYOK_KEY_DEFAULT_ACCOUNT;
-
-      for (guint i = 0; wanted != NULL && i < ring->len && def == NULL; i++)
-        if (g_strcmp0 (byok_key_get_account (g_ptr_array_index (ring, i)), wanted) == 0)
-          def = g_ptr_array_index (ring, i);
-    }
-  if (def == NULL && ring->len > 0)
-    def = g_ptr_array_index (ring, 0);
-  if (def != NULL)
-    byok_key_set_is_default (def, TRUE);
-
-  if (env->len > 0 && (def == NULL || byok_key_store_get_prefer_environment (self, provider_id)))
-    active = g_ptr_array_index (env, 0);
-  else
-    active = def;
-  if (active != NULL)
-    byok_key_set_is_active (active, TRUE);
-}
-
-static void
-list_complete (GTask *task)
-{
-  ByokKeyStore *self = g_task_get_source_object (task);
-  ListData *ld = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
-  GPtrArray *out = g_ptr_array_new_with_free_func (g_object_unref);
-
-  g_ptr_array_sort (ld->keys, compare_keys);
-
-  /* Every provider with a keyring key, plus those with environment keys. */
-  for (guint i = 0; i < ld->keys->len; i++)
-    g_ptr_array_add (ids, (gpointer) byok_key_get_provider (g_ptr_array_index (ld->keys, i)));
-  if (ld->provider_id != NULL)
-    g_ptr_array_add (ids, ld->provider_id);
-  else
-    {
-      GHashTableIter iter;
-      gpointer id;
-
-      g_hash_table_iter_init (&iter, self->providers);
-      while (g_hash_table_iter_next (&iter, &id, NULL))
-        g_ptr_array_add (ids, id);
-    }
-  g_ptr_array_sort (ids, compare_strings);
-
-  for (guint i = 0; i < ids->len; i++)
-    {
-      const char *id = g_ptr_array_index (ids, i);
-      g_autoptr(GPtrArray) ring = NULL;
-      g_autoptr(GPtrArray) env = NULL;
-
-      if (i > 0 && g_strcmp0 (id, g_ptr_array_index (ids, i - 1)) == 0)
-        continue;
-
-      ring = g_ptr_array_new_with_free_func (g_object_unref);
-      for (guint j = 0; j < ld->keys->len; j++)
-        {
-          ByokKey *key = g_ptr_array_index (ld->keys, j);
-
-          if (g_strcmp0 (byok_key_get_provider (key), id) == 0)
-            g_ptr_array_add (ring, g_object_ref (key));
-        }
-      env = byok_key_store_list_environment (self, id);
-      mark_provider_keys (self, id, ring, env, g_hash_table_lookup (ld->defaults, id));
-
-      for (guint j = 0; j < ring->len; j++)
-        g_ptr_array_add (out, g_object_ref (g_ptr_array_index (ring, j)));
-      for (guint j = 0; j < env->len; j++)
-        g_ptr_array_add (out, g_object_ref (g_ptr_array_index (env, j)));
-    }
-
-  g_debug ("listed %u keys for %s", out->len, ld->provider_id ? ld->provider_id : "all providers");
-  g_task_return_pointer (task, out, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
-list_markers_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ListData *ld = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  GList *items;
-
-  items = secret_password_search_finish (result, &error);
-  if (error != NULL)
-    {
-      task_return_keyring_error (task, error);
-      return;
-    }
-
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes (l->data);
-      const char *provider_id = g_hash_table_lookup (attrs, "provider");
-      const char *account = g_hash_table_lookup (attrs, "account");
-
-      if (provider_id != NULL && account != NULL)
-        g_hash_table_replace (ld->defaults, g_strdup (provider_id), g_strdup (account));
-    }
-  g_list_free_full (items, g_object_unref);
-
-  list_complete (task);
-}
-
-/* One read finished (or the search itself, which holds one count).
- * @task is borrowed. */
-static void
-list_item_done (GTask *task)
-{
-  ListData *ld = g_task_get_task_data (task);
-  g_autoptr(GHashTable) attrs = NULL;
-
-  if (--ld->pending > 0)
-    return;
-
-  if (ld->error != NULL)
-    {
-      task_return_keyring_error (task, ld->error);
-      return;
-    }
-
-  attrs = build_attributes (&default_schema, ld->provider_id, NULL);
-  secret_password_searchv (&default_schema, attrs, SECRET_SEARCH_ALL,
-                           g_task_get_cancellable (task), list_markers_cb, g_object_ref (task));
-}
-
-static void
-list_secret_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  ItemRead *r = user_data;
-  ListData *ld = g_task_get_task_data (r->task);
-  g_autoptr(GError) error = NULL;
-  SecretValue *value;
-
-  value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
-  if (value == NULL && error == NULL)
-    g_set_error_literal (&error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "locked");
-
-  if (error != NULL &&
-      (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
-       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT)) &&
-      strstr (error->message, "does not exist") != NULL)
-    {
-      /* Deleted (or replaced) between the search and the read: libsecret's
-       * cached item list can lag behind the keyring. It is not a key now. */
-      g_debug ("skipping %s/%s: it went away while listing", r->provider_id, r->account);
-    }
-  else if (error != NULL)
-    {
-      if (ld->error == NULL)
-        ld->error = g_steal_pointer (&error);
-    }
-  else
-    {
-      gsize length = 0;
-      char *secret = secret_value_unref_to_password (value, &length);
-
-      if (length == 0 || strlen (secret) != length || !g_utf8_validate (secret, -1, NULL))
-        {
-          g_debug ("skipping %s/%s: its secret is not text", r->provider_id, r->account);
-          byok_secret_free (secret);
-        }
-      else
-        g_ptr_array_add (ld->keys,
-                         byok_key_new_take_secret (r->provider_id, r->account,
-                                                   BYOK_KEY_SOURCE_KEYRING, NULL, secret));
-    }
-
-  list_item_done (r->task);
-  item_read_free (r);
-}
-
-static void
-list_searched_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ListData *ld = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  GList *items;
-
-  items = secret_password_search_finish (result, &error);
-  if (error != NULL)
-    {
-      task_return_keyring_error (task, error);
-      return;
-    }
-
-  /* One extra count so that the step after the last secret runs once. */
-  ld->pending = 1;
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes (l->data);
-      const char *provider_id = g_hash_table_lookup (attrs, "provider");
-      const char *account = g_hash_table_lookup (attrs, "account");
-      ItemRead *r;
-
-      if (provider_id == NULL || account == NULL)
-        continue;
-
-      r = g_new0 (ItemRead, 1);
-      r->task = g_object_ref (task);
-      r->provider_id = g_strdup (provider_id);
-      r->account = g_strdup (account);
-      ld->pending++;
-      secret_retrievable_retrieve_secret (l->data, g_task_get_cancellable (task), list_secret_cb, r);
-    }
-  g_list_free_full (items, g_object_unref);
-
-  list_item_done (task);
-}
-
-/**
- * byok_key_store_list_async:
- * @provider_id: (nullable): one provider, or %NULL for all
- *
- * Lists the keys: keyring keys (all of Byok's, or the provider's) then, for
- * each provider, its environment keys (registered providers only). Sorted by
- * provider; within one, keyring keys by account, then environment keys in
- * the order of the provider's variables. Each key holds its secret and has
- * is-default and is-active set. Unlocking the keyring may prompt.
- */
-void
-byok_key_store_list_async (ByokKeyStore        *self,
-                           const char          *provider_id,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_autoptr(GHashTable) attrs = NULL;
-  g_autoptr(GError) error = NULL;
-  GTask *task;
-  ListData *ld;
-
-  g_return_if_fail (BYOK_IS_KEY_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_key_store_list_async);
-  /* A cancel is reported as BYOK_ERROR_CANCELLED, like every error here. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  if (provider_id != NULL && !validate_names (provider_id, NULL, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-
-  ld = g_new0 (ListData, 1);
-  ld->provider_id = g_strdup (provider_id);
-  ld->keys = g_ptr_array_new_with_free_func (g_object_unref);
-  ld->defaults = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_task_set_task_data (task, ld, list_data_free);
-
-  attrs = build_attributes (&key_schema, provider_id, NULL);
-  secret_password_searchv (&key_schema, attrs, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK,
-                           cancellable, list_searched_cb, task);
-}
-
-/**
- * byok_key_store_list_finish:
- *
- * Returns: (transfer full) (element-type ByokKey): the keys, maybe none; or
- *   %NULL with BYOK_ERROR_KEYRING (no keyring, locked) or
- *   BYOK_ERROR_CANCELLED. Environment keys are still available then from
- *   byok_key_store_list_environment().
- */
-GPtrArray *
-byok_key_store_list_finish (ByokKeyStore  *self,
-                            GAsyncResult  *result,
-                            GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == byok_key_store_list_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ── lookup ────────────────────────────────────────────────────────────── */
-
-typedef struct {
-  char *provider_id;
-  char *account;    /* NULL: the active key */
-} LookupData;
-
-static void
-lookup_data_free (gpointer data)
-{
-  LookupData *ld = data;
-
-  g_free (ld->provider_id);
-  g_free (ld->account);
-  g_free (ld);
-}
-
-static GError *
-no_key_error (ByokKeyStore *self,
-              const char   *provider_id,
-              const char   *account)
+GError *
+_byok_key_store_no_key_error (ByokKeyStore *self,
+                              const char   *provider_id,
+                              const char   *account)
 {
   ProviderInfo *info = g_hash_table_lookup (self->providers, provider_id);
   g_autofree char *vars = NULL;
@@ -997,139 +612,6 @@ no_key_error (ByokKeyStore *self,
   return g_error_new (BYOK_ERROR, BYOK_ERROR_NO_KEY,
                       _("There is no API key for %s. Add one on the Providers page or with “byok-cli keys”."),
                       display_name (self, provider_id));
-}
-
-static void
-lookup_listed_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  ByokKeyStore *self = BYOK_KEY_STORE (source);
-  g_autoptr(GTask) task = user_data;
-  LookupData *ld = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) keys = NULL;
-  g_autoptr(GError) error = NULL;
-
-  keys = byok_key_store_list_finish (self, result, &error);
-  if (keys == NULL)
-    {
-      /* Without a keyring, a key from the environment still works. */
-      if (ld->account == NULL && g_error_matches (error, BYOK_ERROR, BYOK_ERROR_KEYRING))
-        {
-          g_autoptr(GPtrArray) env = byok_key_store_list_environment (self, ld->provider_id);
-
-          if (env->len > 0)
-            {
-              ByokKey *key = g_ptr_array_index (env, 0);
-
-              g_debug ("keyring unavailable; using %s for %s", byok_key_get_env_var (key), ld->provider_id);
-              byok_key_set_is_active (key, TRUE);
-              g_task_return_pointer (task, g_object_ref (key), g_object_unref);
-              return;
-            }
-        }
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  for (guint i = 0; i < keys->len; i++)
-    {
-      ByokKey *key = g_ptr_array_index (keys, i);
-      gboolean match;
-
-      if (ld->account != NULL)
-        match = byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING &&
-                g_strcmp0 (byok_key_get_account (key), ld->account) == 0;
-      else
-        match = byok_key_get_is_active (key);
-
-      if (match)
-        {
-          g_debug ("found key for %s/%s (%s)", ld->provider_id,
-                   byok_key_get_account (key) ? byok_key_get_account (key) : byok_key_get_env_var (key),
-                   byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING ? "keyring" : "environment");
-          g_task_return_pointer (task, g_object_ref (key), g_object_unref);
-          return;
-        }
-    }
-
-  g_task_return_error (task, no_key_error (self, ld->provider_id, ld->account));
-}
-
-/**
- * byok_key_store_lookup_async:
- * @provider_id: the provider
- * @account: (nullable): a keyring account; %NULL for the key a call uses
- *   (the default keyring key or the environment's, as the preference says;
- *   the environment's also when the keyring cannot be reached)
- *
- * Finds one key, with its secret.
- */
-void
-byok_key_store_lookup_async (ByokKeyStore        *self,
-                             const char          *provider_id,
-                             const char          *account,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_autoptr(GError) error = NULL;
-  GTask *task;
-  LookupData *ld;
-
-  g_return_if_fail (BYOK_IS_KEY_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_key_store_lookup_async);
-  g_task_set_check_cancellable (task, FALSE);
-
-  if (!validate_names (provider_id, account, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-
-  ld = g_new0 (LookupData, 1);
-  ld->provider_id = g_strdup (provider_id);
-  ld->account = g_strdup (account);
-  g_task_set_task_data (task, ld, lookup_data_free);
-
-  /* The environment first: no need to wake the keyring. */
-  if (account == NULL && byok_key_store_get_prefer_environment (self, provider_id))
-    {
-      g_autoptr(GPtrArray) env = byok_key_store_list_environment (self, provider_id);
-
-      if (env->len > 0)
-        {
-          ByokKey *key = g_ptr_array_index (env, 0);
-
-          byok_key_set_is_active (key, TRUE);
-          g_task_return_pointer (task, g_object_ref (key), g_object_unref);
-          g_object_unref (task);
-          return;
-        }
-    }
-
-  byok_key_store_list_async (self, provider_id, cancellable, lookup_listed_cb, task);
-}
-
-/**
- * byok_key_store_lookup_finish:
- *
- * Returns: (transfer full): the key; or %NULL with BYOK_ERROR_NO_KEY (none
- *   configured), BYOK_ERROR_KEYRING or BYOK_ERROR_CANCELLED
- */
-ByokKey *
-byok_key_store_lookup_finish (ByokKeyStore  *self,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == byok_key_store_lookup_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ── store ─────────────────────────────────────────────────────────────── */
@@ -1209,8 +691,8 @@ store_searched_cb (GObject      *source,
   sd->replaced = items != NULL;
   g_list_free_full (items, g_object_unref);
 
-  attrs = build_attributes (&key_schema, sd->provider_id, sd->account);
-  secret_password_storev_binary (&key_schema, attrs, SECRET_COLLECTION_DEFAULT, sd->label,
+  attrs = _byok_key_store_build_attributes (&_byok_key_schema, sd->provider_id, sd->account);
+  secret_password_storev_binary (&_byok_key_schema, attrs, SECRET_COLLECTION_DEFAULT, sd->label,
                                  sd->value, g_task_get_cancellable (task),
                                  store_stored_cb, g_object_ref (task));
 }
@@ -1251,7 +733,7 @@ byok_key_store_store_async (ByokKeyStore        *self,
   g_task_set_source_tag (task, byok_key_store_store_async);
   g_task_set_check_cancellable (task, FALSE);
 
-  if (!validate_names (provider_id, account, &error) || !validate_secret (secret, &error))
+  if (!_byok_key_store_validate_names (provider_id, account, &error) || !validate_secret (secret, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
@@ -1266,8 +748,8 @@ byok_key_store_store_async (ByokKeyStore        *self,
   g_task_set_task_data (task, sd, store_data_free);
 
   g_debug ("storing key for %s/%s", provider_id, account);
-  attrs = build_attributes (&key_schema, provider_id, account);
-  secret_password_searchv (&key_schema, attrs, SECRET_SEARCH_NONE, cancellable,
+  attrs = _byok_key_store_build_attributes (&_byok_key_schema, provider_id, account);
+  secret_password_searchv (&_byok_key_schema, attrs, SECRET_SEARCH_NONE, cancellable,
                            store_searched_cb, task);
 }
 
@@ -1350,14 +832,14 @@ delete_cleared_cb (GObject      *source,
       if (error != NULL)
         mapped = keyring_error_new (error, g_task_get_cancellable (task));
       else
-        mapped = no_key_error (self, nd->provider_id, nd->account);
+        mapped = _byok_key_store_no_key_error (self, nd->provider_id, nd->account);
       emit_event (self, nd->provider_id, nd->account, BYOK_KEY_EVENT_DELETED, mapped);
       g_task_return_error (task, g_steal_pointer (&mapped));
       return;
     }
 
-  attrs = build_attributes (&default_schema, nd->provider_id, nd->account);
-  secret_password_clearv (&default_schema, attrs, g_task_get_cancellable (task),
+  attrs = _byok_key_store_build_attributes (&_byok_key_default_schema, nd->provider_id, nd->account);
+  secret_password_clearv (&_byok_key_default_schema, attrs, g_task_get_cancellable (task),
                           delete_marker_cb, g_object_ref (task));
 }
 
@@ -1392,7 +874,7 @@ byok_key_store_delete_async (ByokKeyStore        *self,
   g_task_set_source_tag (task, byok_key_store_delete_async);
   g_task_set_check_cancellable (task, FALSE);
 
-  if (!validate_names (provider_id, account, &error))
+  if (!_byok_key_store_validate_names (provider_id, account, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
@@ -1405,8 +887,8 @@ byok_key_store_delete_async (ByokKeyStore        *self,
   g_task_set_task_data (task, nd, names_data_free);
 
   g_debug ("deleting key for %s/%s", provider_id, account);
-  attrs = build_attributes (&key_schema, provider_id, account);
-  secret_password_clearv (&key_schema, attrs, cancellable, delete_cleared_cb, task);
+  attrs = _byok_key_store_build_attributes (&_byok_key_schema, provider_id, account);
+  secret_password_clearv (&_byok_key_schema, attrs, cancellable, delete_cleared_cb, task);
 }
 
 /**
@@ -1478,10 +960,10 @@ set_default_cleared_cb (GObject      *source,
       return;
     }
 
-  attrs = build_attributes (&default_schema, nd->provider_id, nd->account);
+  attrs = _byok_key_store_build_attributes (&_byok_key_default_schema, nd->provider_id, nd->account);
   label = dup_default_label (self, nd->provider_id, nd->account);
   /* The marker's secret is the account name: nothing secret. */
-  secret_password_storev (&default_schema, attrs, SECRET_COLLECTION_DEFAULT, label,
+  secret_password_storev (&_byok_key_default_schema, attrs, SECRET_COLLECTION_DEFAULT, label,
                           nd->account, g_task_get_cancellable (task),
                           set_default_stored_cb, g_object_ref (task));
 }
@@ -1506,7 +988,7 @@ set_default_searched_cb (GObject      *source,
     }
   if (items == NULL)
     {
-      g_autoptr(GError) missing = no_key_error (self, nd->provider_id, nd->account);
+      g_autoptr(GError) missing = _byok_key_store_no_key_error (self, nd->provider_id, nd->account);
 
       emit_event (self, nd->provider_id, nd->account, BYOK_KEY_EVENT_DEFAULT_CHANGED, missing);
       g_task_return_error (task, g_steal_pointer (&missing));
@@ -1514,8 +996,8 @@ set_default_searched_cb (GObject      *source,
     }
   g_list_free_full (items, g_object_unref);
 
-  attrs = build_attributes (&default_schema, nd->provider_id, NULL);
-  secret_password_clearv (&default_schema, attrs, g_task_get_cancellable (task),
+  attrs = _byok_key_store_build_attributes (&_byok_key_default_schema, nd->provider_id, NULL);
+  secret_password_clearv (&_byok_key_default_schema, attrs, g_task_get_cancellable (task),
                           set_default_cleared_cb, g_object_ref (task));
 }
 
@@ -1549,7 +1031,7 @@ byok_key_store_set_default_async (ByokKeyStore        *self,
 
   if (account == NULL)
     account = BYOK_KEY_DEFAULT_ACCOUNT;
-  if (!validate_names (provider_id, account, &error))
+  if (!_byok_key_store_validate_names (provider_id, account, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
@@ -1562,8 +1044,8 @@ byok_key_store_set_default_async (ByokKeyStore        *self,
   g_task_set_task_data (task, nd, names_data_free);
 
   g_debug ("making %s/%s the default", provider_id, account);
-  attrs = build_attributes (&key_schema, provider_id, account);
-  secret_password_searchv (&key_schema, attrs, SECRET_SEARCH_NONE, cancellable,
+  attrs = _byok_key_store_build_attributes (&_byok_key_schema, provider_id, account);
+  secret_password_searchv (&_byok_key_schema, attrs, SECRET_SEARCH_NONE, cancellable,
                            set_default_searched_cb, task);
 }
 
@@ -1664,6 +1146,25 @@ byok_key_store_list_wait (ByokKeyStore  *self,
   return byok_key_store_list_finish (self, wait_for (&result), error);
 }
 
+/**
+ * byok_key_store_list_usable_wait:
+ *
+ * Returns: (transfer full) (element-type ByokKey): see
+ *   byok_key_store_list_usable_finish()
+ */
+GPtrArray *
+byok_key_store_list_usable_wait (ByokKeyStore  *self,
+                                 const char    *provider_id,
+                                 GCancellable  *cancellable,
+                                 GError       **keyring_error,
+                                 GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  byok_key_store_list_usable_async (self, provider_id, cancellable, wait_cb, &result);
+  return byok_key_store_list_usable_finish (self, wait_for (&result), keyring_error, error);
+}
+
 gboolean
 byok_key_store_delete_wait (ByokKeyStore  *self,
                             const char    *provider_id,
@@ -1689,3 +1190,4 @@ byok_key_store_set_default_wait (ByokKeyStore  *self,
   byok_key_store_set_default_async (self, provider_id, account, cancellable, wait_cb, &result);
   return byok_key_store_set_default_finish (self, wait_for (&result), error);
 }
+

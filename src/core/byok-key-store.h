@@ -140,6 +140,18 @@ GPtrArray    *byok_key_store_list_finish             (ByokKeyStore         *self
                                                       GAsyncResult         *result,
                                                       GError              **error);
 
+/* Usable keys: the keyring's and the environment's, as list gives them;
+ * the environment's alone when the keyring cannot be read */
+void          byok_key_store_list_usable_async       (ByokKeyStore         *self,
+                                                      const char           *provider_id,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+GPtrArray    *byok_key_store_list_usable_finish      (ByokKeyStore         *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **keyring_error,
+                                                      GError              **error);
+
 /* Delete */
 void          byok_key_store_delete_async            (ByokKeyStore         *self,
                                                       const char           *provider_id,
@@ -179,6 +191,11 @@ ByokKey      *byok_key_store_lookup_wait             (ByokKeyStore         *self
 GPtrArray    *byok_key_store_list_wait               (ByokKeyStore         *self,
                                                       const char           *provider_id,
                                                       GCancellable         *cancellable,
+                                                      GError              **error);
+GPtrArray    *byok_key_store_list_usable_wait        (ByokKeyStore         *self,
+                                                      const char           *provider_id,
+                                                      GCancellable         *cancellable,
+                                                      GError              **keyring_error,
                                                       GError              **error);
 gboolean      byok_key_store_delete_wait             (ByokKeyStore         *self,
                                                       const char           *provider_id,

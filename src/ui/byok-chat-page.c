@@ -198,20 +198,20 @@ keys_listed_cb (GObject      *source,
 {
   g_autoptr(ByokChatPage) self = user_data;
   ByokKeyStore *key_store = BYOK_KEY_STORE (source);
+  g_autoptr(GError) keyring_error = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) keys = byok_key_store_list_finish (key_store, result, &error);
+  g_autoptr(GPtrArray) keys = byok_key_store_list_usable_finish (key_store, result, &keyring_error, &error);
   g_autoptr(GHashTable) with_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) providers = NULL;
   g_autoptr(GStrvBuilder) refused = g_strv_builder_new ();
   g_auto(GStrv) refused_ids = NULL;
 
-  if (g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED) || self->engine == NULL ||
-      byok_engine_get_key_store (self->engine) != key_store)
+  if (keys == NULL || self->engine == NULL || byok_engine_get_key_store (self->engine) != key_store)
     return;
-  if (error != NULL)
-    g_debug ("Could not list the keyring's keys: %s", error->message);
+  /* Without a keyring, environment keys still count. */
+  if (keyring_error != NULL)
+    g_debug ("Could not list the keyring's keys: %s", keyring_error->message);
 
-  for (guint i = 0; keys != NULL && i < keys->len; i++)
+  for (guint i = 0; i < keys->len; i++)
     {
       ByokKey *key = g_ptr_array_index (keys, i);
 
@@ -223,17 +223,6 @@ keys_listed_cb (GObject      *source,
                                        byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING
                                        ? byok_key_get_account (key) : NULL))
         g_strv_builder_add (refused, byok_key_get_provider (key));
-    }
-
-  /* Without a keyring, environment keys still count. */
-  providers = byok_catalog_get_providers (byok_engine_get_catalog (self->engine));
-  for (guint i = 0; i < providers->len; i++)
-    {
-      const char *id = byok_provider_get_id (g_ptr_array_index (providers, i));
-      g_autoptr(GPtrArray) env = byok_key_store_list_environment (key_store, id);
-
-      if (env != NULL && env->len > 0)
-        g_hash_table_add (with_key, g_strdup (id));
     }
 
   refused_ids = g_strv_builder_end (refused);
@@ -248,8 +237,8 @@ refresh_keys (ByokChatPage *self)
   if (self->engine == NULL)
     return;
 
-  byok_key_store_list_async (byok_engine_get_key_store (self->engine), NULL, self->cancellable,
-                             keys_listed_cb, g_object_ref (self));
+  byok_key_store_list_usable_async (byok_engine_get_key_store (self->engine), NULL, self->cancellable,
+                                    keys_listed_cb, g_object_ref (self));
 }
 
 /**

@@ -670,10 +670,10 @@ tick (gpointer data)
 /**
  * byok_provider_row_set_keys:
  * @keys: (nullable) (element-type ByokKey): every key of every provider,
- *   as byok_key_store_list_finish() gave them; those of this provider are
- *   kept (with their secrets wiped)
- * @keyring_error: (nullable): why the keyring could not be listed; then
- *   the environment's keys are shown
+ *   as byok_key_store_list_usable_finish() gave them; those of this
+ *   provider are kept (with their secrets wiped)
+ * @keyring_error: (nullable): why the keyring could not be read; then
+ *   @keys are the environment's
  */
 void
 byok_provider_row_set_keys (ByokProviderRow *self,
@@ -686,31 +686,15 @@ byok_provider_row_set_keys (ByokProviderRow *self,
   g_clear_pointer (&self->keyring_error, g_free);
 
   if (keyring_error != NULL)
+    self->keyring_error = g_strdup (keyring_error->message);
+  for (guint i = 0; keys != NULL && i < keys->len; i++)
     {
-      g_autoptr(GPtrArray) env = byok_key_store_list_environment (byok_engine_get_key_store (self->engine),
-                                                                  provider_id (self));
+      ByokKey *key = g_ptr_array_index (keys, i);
 
-      self->keyring_error = g_strdup (keyring_error->message);
-      keys = env;
-      for (guint i = 0; keys != NULL && i < keys->len; i++)
-        {
-          ByokKey *key = g_ptr_array_index (keys, i);
-
-          byok_key_wipe (key);
-          g_ptr_array_add (self->keys, g_object_ref (key));
-        }
-    }
-  else
-    {
-      for (guint i = 0; keys != NULL && i < keys->len; i++)
-        {
-          ByokKey *key = g_ptr_array_index (keys, i);
-
-          if (g_strcmp0 (byok_key_get_provider (key), provider_id (self)) != 0)
-            continue;
-          byok_key_wipe (key);
-          g_ptr_array_add (self->keys, g_object_ref (key));
-        }
+      if (g_strcmp0 (byok_key_get_provider (key), provider_id (self)) != 0)
+        continue;
+      byok_key_wipe (key);
+      g_ptr_array_add (self->keys, g_object_ref (key));
     }
 
   self->loaded = TRUE;
@@ -723,13 +707,15 @@ list_cb (GObject      *source,
          gpointer      user_data)
 {
   g_autoptr(RowOp) op = user_data;
+  g_autoptr(GError) keyring_error = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) keys = byok_key_store_list_finish (BYOK_KEY_STORE (source), result, &error);
+  g_autoptr(GPtrArray) keys = byok_key_store_list_usable_finish (BYOK_KEY_STORE (source), result,
+                                                                 &keyring_error, &error);
   g_autoptr(ByokProviderRow) self = row_op_get (op);
 
-  if (self == NULL || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
+  if (self == NULL || keys == NULL)
     return;
-  byok_provider_row_set_keys (self, keys, error);
+  byok_provider_row_set_keys (self, keys, keyring_error);
 }
 
 /**
@@ -743,8 +729,8 @@ byok_provider_row_refresh (ByokProviderRow *self)
 {
   g_return_if_fail (BYOK_IS_PROVIDER_ROW (self));
 
-  byok_key_store_list_async (byok_engine_get_key_store (self->engine), provider_id (self),
-                             self->cancellable, list_cb, row_op_new (self, NULL));
+  byok_key_store_list_usable_async (byok_engine_get_key_store (self->engine), provider_id (self),
+                                    self->cancellable, list_cb, row_op_new (self, NULL));
 }
 
 /* ── checking a key ────────────────────────────────────────────────────── */

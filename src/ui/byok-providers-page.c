@@ -175,28 +175,30 @@ list_cb (GObject      *source,
 {
   g_autoptr(ListOp) op = user_data;
   ByokProvidersPage *self = op->page;
+  g_autoptr(GError) keyring_error = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) keys = byok_key_store_list_finish (BYOK_KEY_STORE (source), result, &error);
+  g_autoptr(GPtrArray) keys = byok_key_store_list_usable_finish (BYOK_KEY_STORE (source), result,
+                                                                 &keyring_error, &error);
   GHashTableIter iter;
   gpointer row;
 
-  if (g_cancellable_is_cancelled (op->cancellable) || self->rows == NULL)
+  if (keys == NULL || g_cancellable_is_cancelled (op->cancellable) || self->rows == NULL)
     return;  /* the page went away or got another engine */
 
-  gtk_widget_set_visible (GTK_WIDGET (self->keyring_group), error != NULL);
-  if (error != NULL)
+  gtk_widget_set_visible (GTK_WIDGET (self->keyring_group), keyring_error != NULL);
+  if (keyring_error != NULL)
     {
       g_autofree char *text = NULL;
 
       /* Translators: %s says why the keyring could not be read */
       text = g_strdup_printf (_("%s Keys in environment variables still work. Byok never keeps keys anywhere else."),
-                              error->message);
+                              keyring_error->message);
       adw_action_row_set_subtitle (self->keyring_row, text);
     }
 
   g_hash_table_iter_init (&iter, self->rows);
   while (g_hash_table_iter_next (&iter, NULL, &row))
-    byok_provider_row_set_keys (row, keys, error);
+    byok_provider_row_set_keys (row, keys, keyring_error);
 }
 
 static void
@@ -206,8 +208,8 @@ list_keys (ByokProvidersPage *self)
 
   op->page = g_object_ref (self);
   op->cancellable = g_object_ref (self->cancellable);
-  byok_key_store_list_async (byok_engine_get_key_store (self->engine), NULL, self->cancellable,
-                             list_cb, op);
+  byok_key_store_list_usable_async (byok_engine_get_key_store (self->engine), NULL, self->cancellable,
+                                    list_cb, op);
 }
 
 static void
