@@ -1,0 +1,758 @@
+/* byok-client-chat.c — a chat call: its attempts, retries and fallbacks
+ *
+ * One ChatCall (the GTask's data) walks the call's targets — the provider
+ * and model asked, then each fallback — making at most max-attempts
+ * attempts on each. An attempt looks up the key, builds the request body
+ * in the provider's dialect and sends it as one ByokExchange
+ * (byok-exchange-private.h), reading its event stream into the result.
+ * After a failure the call waits and tries again, falls back, or ends (see
+ * byok-client.h for the rules).
+ */
+#define G_LOG_DOMAIN "byok-client"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "byok-client-private.h"
+#include "byok-error.h"
+#include "byok-exchange-private.h"
+#include "byok-sse.h"
+
+/* ---- chat --------------------------------------------------------------- */
+
+typedef struct {
+  char *provider_id;
+  char *model;
+} Target;
+
+static void
+target_free (Target *target)
+{
+  g_free (target->provider_id);
+  g_free (target->model);
+  g_free (target);
+}
+
+typedef struct {
+  ByokClient        *client;
+  ByokChatRequest   *request;        /* the caller's; signals carry it */
+  GCancellable      *cancellable;
+  GPtrArray         *targets;        /* Target */
+  guint              target_index;
+  guint              n_tries;        /* attempts made on the current target */
+  gboolean           next_is_fallback;
+  ByokChatResult    *result;
+
+  ByokProvider      *provider;       /* of the current target */
+  ByokKey           *key;            /* of the current target */
+  gboolean           key_looked_up;
+
+  ByokAttempt       *attempt;        /* the current one */
+  ByokExchange          *ex;
+  ByokDialectStream *dstream;
+  ByokSse           *sse;
+  gboolean           output_started;
+  gint64             call_start_us;
+  gint64             attempt_start_us;
+
+  GSource           *wait_timer;
+  GSource           *wait_cancel;
+
+  const ByokChatHooks *hooks;        /* nullable; the caller's */
+  gpointer           hooks_data;
+  gboolean           attempt_sent;   /* the current attempt's request went out */
+} ChatCall;
+
+static void
+chat_call_free (ChatCall *call)
+{
+  _byok_clear_source (&call->wait_timer);
+  _byok_clear_source (&call->wait_cancel);
+  g_clear_object (&call->client);
+  g_clear_pointer (&call->request, byok_chat_request_unref);
+  g_clear_object (&call->cancellable);
+  g_clear_pointer (&call->targets, g_ptr_array_unref);
+  g_clear_pointer (&call->result, byok_chat_result_unref);
+  g_clear_object (&call->provider);
+  g_clear_object (&call->key);
+  g_clear_pointer (&call->attempt, byok_attempt_free);
+  g_clear_pointer (&call->ex, _byok_exchange_unref);
+  g_clear_pointer (&call->dstream, byok_dialect_stream_free);
+  g_clear_pointer (&call->sse, byok_sse_free);
+  g_free (call);
+}
+
+static Target *
+chat_current_target (ChatCall *call)
+{
+  return g_ptr_array_index (call->targets, call->target_index);
+}
+
+static void chat_start_target (GTask *task);
+static void chat_send_attempt (GTask *task);
+
+static void
+chat_complete (GTask  *task,
+               GError *error)
+{
+  ChatCall *call = g_task_get_task_data (task);
+  Target *target = chat_current_target (call);
+
+  byok_chat_result_set_provider (call->result, target->provider_id, target->model);
+  call->result->latency_us = g_get_monotonic_time () - call->call_start_us;
+  call->result->retry_after_us = -1;
+  if (error != NULL && call->result->attempts->len > 0)
+    {
+      ByokAttempt *last = g_ptr_array_index (call->result->attempts, call->result->attempts->len - 1);
+
+      /* The wait the provider asked for, when its failure is the call's. */
+      if (last->error != NULL && g_error_matches (error, last->error->domain, last->error->code))
+        call->result->retry_after_us = last->retry_after_us;
+    }
+  byok_chat_result_take_error (call->result, error);
+  if (error != NULL)
+    g_debug ("%s/%s: failed: %s", target->provider_id, target->model, byok_error_get_class (error));
+  g_task_return_pointer (task, byok_chat_result_ref (call->result),
+                         (GDestroyNotify) byok_chat_result_unref);
+}
+
+static gint64
+backoff_us (ByokClient *client,
+            guint       n_tries)
+{
+  double base = (double) byok_client_get_backoff_base_ms (client) * 1000.0;
+  double wait = base * (double) (1u << MIN (n_tries - 1, 16u));
+
+  /* Jitter: somewhere between half and all of the exponential wait. */
+  return (gint64) (wait * g_random_double_range (0.5, 1.0));
+}
+
+static gboolean
+chat_wait_done (gpointer data)
+{
+  g_autoptr(GTask) task = g_object_ref (data);
+  ChatCall *call = g_task_get_task_data (task);
+
+  _byok_clear_source (&call->wait_timer);
+  _byok_clear_source (&call->wait_cancel);
+  chat_send_attempt (task);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+chat_wait_cancelled (GCancellable *cancellable,
+                     gpointer      data)
+{
+  g_autoptr(GTask) task = g_object_ref (data);
+  ChatCall *call = g_task_get_task_data (task);
+
+  _byok_clear_source (&call->wait_timer);
+  _byok_clear_source (&call->wait_cancel);
+  chat_complete (task, _byok_cancelled_error ());
+  return G_SOURCE_REMOVE;
+}
+
+static GError *
+too_long_wait_error (ChatCall     *call,
+                     const GError *error,
+                     gint64        wait_us)
+{
+  g_autofree char *wait = _byok_format_wait (wait_us);
+  g_autofree char *cap = _byok_format_wait ((gint64) byok_client_get_max_retry_wait_ms (call->client) * 1000);
+
+  /* Translators: %1$s is a provider, %2$s and %3$s durations, %4$s the provider's error */
+  return g_error_new (BYOK_ERROR, BYOK_ERROR_RATE_LIMIT,
+                      _("%1$s asks to wait %2$s before trying again, longer than Byok waits by "
+                        "itself (%3$s). Try again then, or choose another model. (%4$s)"),
+                      byok_provider_get_name (call->provider), wait, cap, error->message);
+}
+
+/* After an attempt failed with @error (transfer full): retry, fall back or
+ * give up. */
+static void
+chat_after_failure (GTask  *task,
+                    GError *error)
+{
+  ChatCall *call = g_task_get_task_data (task);
+  ByokClient *client = call->client;
+  gint64 retry_after_us = call->ex != NULL ? call->ex->retry_after_us : -1;
+
+  if (g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED) || call->output_started)
+    {
+      chat_complete (task, error);
+      return;
+    }
+
+  if (byok_error_is_retryable (error) && call->n_tries < byok_client_get_max_attempts (client))
+    {
+      gint64 wait_us = retry_after_us >= 0 ? retry_after_us : backoff_us (client, call->n_tries);
+
+      if (wait_us <= (gint64) byok_client_get_max_retry_wait_ms (client) * 1000)
+        {
+          ByokRetryNotice notice = { 0, };
+          Target *target = chat_current_target (call);
+
+          g_debug ("%s: retrying in %" G_GINT64_FORMAT " ms (%s)", byok_provider_get_id (call->provider),
+                   wait_us / 1000, byok_error_get_class (error));
+          notice.provider_id = target->provider_id;
+          notice.provider_name = byok_provider_get_name (call->provider);
+          notice.model = target->model;
+          notice.code = error->domain == BYOK_ERROR ? (ByokErrorCode) error->code : BYOK_ERROR_SERVER;
+          notice.http_status = call->ex != NULL ? call->ex->status : 0;
+          notice.wait_us = wait_us;
+          notice.attempt = call->n_tries + 1;
+          notice.max_attempts = byok_client_get_max_attempts (client);
+          g_error_free (error);
+          call->wait_timer = g_timeout_source_new ((guint) (wait_us / 1000));
+          g_source_set_callback (call->wait_timer, chat_wait_done, g_object_ref (task), g_object_unref);
+          g_source_attach (call->wait_timer, g_main_context_get_thread_default ());
+          if (call->cancellable != NULL)
+            {
+              call->wait_cancel = g_cancellable_source_new (call->cancellable);
+              g_source_set_callback (call->wait_cancel, G_SOURCE_FUNC (chat_wait_cancelled),
+                                     g_object_ref (task), g_object_unref);
+              g_source_attach (call->wait_cancel, g_main_context_get_thread_default ());
+            }
+          _byok_client_emit_retrying (client, call->request, &notice);
+          return;
+        }
+      else
+        {
+          GError *longer = too_long_wait_error (call, error, wait_us);
+
+          g_error_free (error);
+          error = longer;
+        }
+    }
+  else if (retry_after_us > (gint64) byok_client_get_max_retry_wait_ms (client) * 1000 &&
+           g_error_matches (error, BYOK_ERROR, BYOK_ERROR_RATE_LIMIT))
+    {
+      GError *longer = too_long_wait_error (call, error, retry_after_us);
+
+      g_error_free (error);
+      error = longer;
+    }
+
+  if (byok_error_allows_fallback (error) && call->target_index + 1 < call->targets->len)
+    {
+      Target *next = g_ptr_array_index (call->targets, call->target_index + 1);
+
+      g_debug ("%s: %s; falling back to %s/%s", byok_provider_get_id (call->provider),
+               byok_error_get_class (error), next->provider_id, next->model);
+      g_error_free (error);
+      call->target_index++;
+      call->n_tries = 0;
+      call->next_is_fallback = TRUE;
+      chat_start_target (task);
+      return;
+    }
+
+  chat_complete (task, error);
+}
+
+/* Ends the current attempt with @error (transfer full, nullable). */
+static void
+chat_end_attempt (GTask  *task,
+                  GError *error)
+{
+  ChatCall *call = g_task_get_task_data (task);
+  ByokAttempt *attempt = g_steal_pointer (&call->attempt);
+
+  if (call->ex != NULL)
+    {
+      attempt->http_status = call->ex->status;
+      attempt->latency_us = (call->ex->end_us > 0 ? call->ex->end_us : g_get_monotonic_time ()) -
+                            call->ex->sent_us;
+      if (error != NULL)
+        attempt->retry_after_us = call->ex->retry_after_us;
+    }
+  attempt->usage = call->result->usage;
+  attempt->error = error != NULL ? g_error_copy (error) : NULL;
+  byok_chat_result_add_attempt (call->result, attempt);
+  if (call->hooks != NULL && call->hooks->attempt_ended != NULL)
+    call->hooks->attempt_ended (attempt, call->result->attempts->len - 1, call->attempt_sent,
+                                call->hooks_data);
+  call->attempt_sent = FALSE;
+
+  g_clear_pointer (&call->dstream, byok_dialect_stream_free);
+  g_clear_pointer (&call->sse, byok_sse_free);
+
+  if (error == NULL)
+    {
+      chat_complete (task, NULL);
+      return;
+    }
+  chat_after_failure (task, error);
+}
+
+/* An attempt that failed before any request was sent. */
+static void
+chat_fail_early (GTask  *task,
+                 GError *error)
+{
+  ChatCall *call = g_task_get_task_data (task);
+  Target *target = chat_current_target (call);
+
+  g_assert (call->attempt == NULL);
+  call->n_tries++;
+  call->attempt = byok_attempt_new (target->provider_id, target->model);
+  call->attempt->is_retry = call->n_tries > 1;
+  call->attempt->is_fallback = call->next_is_fallback;
+  call->next_is_fallback = FALSE;
+  g_clear_pointer (&call->ex, _byok_exchange_unref);
+  byok_chat_result_clear_output (call->result);
+  chat_end_attempt (task, error);
+}
+
+static void
+chat_emit_deltas (ChatCall *call,
+                  gsize     old_text_len,
+                  gsize     old_reasoning_len)
+{
+  ByokChatResult *result = call->result;
+  gboolean grew = result->reasoning->len > old_reasoning_len || result->text->len > old_text_len;
+
+  if (!grew)
+    return;
+
+  if (!call->output_started)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      /* Time to first token, one definition everywhere (under the answer,
+       * in Usage, the export and byok-cli): from sending the request that
+       * answers to its first text or reasoning. The keyring, earlier
+       * attempts and waits before a retry are in the total time only. */
+      call->output_started = TRUE;
+      result->ttft_us = now - (call->attempt != NULL ? call->attempt_start_us : call->call_start_us);
+      if (call->attempt != NULL)
+        call->attempt->ttft_us = now - call->attempt_start_us;
+    }
+
+  /* Hold the strings: a handler must not see them move under it. */
+  if (result->reasoning->len > old_reasoning_len)
+    {
+      g_autofree char *slice = g_strndup (result->reasoning->str + old_reasoning_len,
+                                          result->reasoning->len - old_reasoning_len);
+      _byok_client_emit_reasoning_delta (call->client, call->request, slice);
+    }
+  if (result->text->len > old_text_len)
+    {
+      g_autofree char *slice = g_strndup (result->text->str + old_text_len,
+                                          result->text->len - old_text_len);
+      _byok_client_emit_delta (call->client, call->request, slice);
+    }
+}
+
+static gboolean
+chat_on_event (const char  *event_name,
+               const char  *data,
+               gpointer     user_data,
+               GError     **error)
+{
+  ChatCall *call = user_data;
+  gsize old_text = call->result->text->len;
+  gsize old_reasoning = call->result->reasoning->len;
+  gboolean done = FALSE;
+  gboolean ok;
+
+  ok = byok_dialect_stream_parse_event (call->dstream, event_name, data, call->result, &done, error);
+  chat_emit_deltas (call, old_text, old_reasoning);
+  if (!ok)
+    return FALSE;
+  return !done;
+}
+
+static gboolean
+chat_on_data (ByokExchange  *ex,
+              const char    *data,
+              gsize          len,
+              gpointer       user_data,
+              GError       **error)
+{
+  ChatCall *call = g_task_get_task_data (G_TASK (user_data));
+
+  return byok_sse_feed (call->sse, data, len, chat_on_event, call, error);
+}
+
+static gboolean
+body_looks_like_sse (const guint8 *data,
+                     gsize         len)
+{
+  gsize i = 0;
+
+  while (i < len && g_ascii_isspace (data[i]))
+    i++;
+  return (len - i >= 5 && memcmp (data + i, "data:", 5) == 0) ||
+         (len - i >= 6 && memcmp (data + i, "event:", 6) == 0) ||
+         (len - i >= 1 && data[i] == ':');
+}
+
+/* The response ended (or failed). */
+static void
+chat_on_done (ByokExchange *ex,
+              GError       *error,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  ChatCall *call = g_task_get_task_data (task);
+  ByokChatResult *result = call->result;
+
+  if (error == NULL && ex->sse)
+    {
+      byok_sse_finish (call->sse);
+      byok_dialect_stream_finish (call->dstream, result, &error);
+    }
+  else if (error == NULL && call->request->stream && body_looks_like_sse (ex->body->data, ex->body->len))
+    {
+      /* An event stream without its content type: read it as one. */
+      if (byok_sse_feed (call->sse, (const char *) ex->body->data, ex->body->len, chat_on_event, call, &error))
+        byok_sse_finish (call->sse);
+      if (error == NULL)
+        byok_dialect_stream_finish (call->dstream, result, &error);
+    }
+  else if (error == NULL)
+    {
+      if (byok_dialect_parse_response (ex->dialect, &ex->context.ctx, (const char *) ex->body->data,
+                                       ex->body->len, result, &error))
+        {
+          /* One delta for the whole answer, so callers connect once. */
+          chat_emit_deltas (call, 0, 0);
+        }
+    }
+
+  chat_end_attempt (task, error);
+}
+
+static void
+chat_send_attempt (GTask *task)
+{
+  ChatCall *call = g_task_get_task_data (task);
+  ByokClient *client = call->client;
+  Target *target = chat_current_target (call);
+  g_autoptr(ByokChatRequest) request = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *url = NULL;
+  GError *error = NULL;
+  ByokModel *model;
+  gboolean stream = call->request->stream;
+
+  if (g_cancellable_is_cancelled (call->cancellable))
+    {
+      chat_complete (task, _byok_cancelled_error ());
+      return;
+    }
+
+  model = byok_catalog_lookup_model (byok_client_get_catalog (client), target->provider_id, target->model);
+  request = byok_chat_request_copy (call->request);
+  byok_chat_request_set_model (request, target->model);
+  body = byok_dialect_build_body (_byok_provider_dialect (call->provider), request, model, stream,
+                                  _byok_dialect_flags (call->provider, model), &error);
+  if (body == NULL)
+    {
+      chat_fail_early (task, error);
+      return;
+    }
+
+  url = byok_provider_build_chat_url (call->provider, target->model, stream);
+  if (url == NULL)
+    {
+      chat_fail_early (task, g_error_new (BYOK_ERROR, BYOK_ERROR_INVALID,
+                                          _("Byok cannot build the address of %s for “%s”. Check "
+                                            "the provider’s settings."),
+                                          byok_provider_get_name (call->provider), target->model));
+      return;
+    }
+  msg = _byok_exchange_new_message (call->provider, "POST", url,
+                     call->key != NULL ? byok_key_get_secret (call->key) : NULL, body, stream, &error);
+  if (msg == NULL)
+    {
+      chat_fail_early (task, error);
+      return;
+    }
+  {
+    const char *name, *value;
+
+    /* Anthropic's API version for a request with a temperature. */
+    if (byok_dialect_get_request_header (_byok_provider_dialect (call->provider), request, model, &name, &value))
+      soup_message_headers_replace (soup_message_get_request_headers (msg), name, value);
+  }
+
+  call->n_tries++;
+  call->attempt = byok_attempt_new (target->provider_id, target->model);
+  call->attempt->is_retry = call->n_tries > 1;
+  call->attempt->is_fallback = call->next_is_fallback;
+  call->next_is_fallback = FALSE;
+  call->attempt_start_us = g_get_monotonic_time ();
+  if (call->key != NULL)
+    {
+      call->attempt->key_used = TRUE;
+      if (byok_key_get_source (call->key) == BYOK_KEY_SOURCE_KEYRING)
+        call->attempt->key_account = g_strdup (byok_key_get_account (call->key));
+    }
+  byok_chat_result_clear_output (call->result);
+  byok_chat_result_set_provider (call->result, target->provider_id, target->model);
+
+  /* The last word before anything goes out (the engine records the call
+   * here, and refuses to send one it cannot record). */
+  if (call->hooks != NULL && call->hooks->attempt_started != NULL &&
+      !call->hooks->attempt_started (call->attempt, call->result->attempts->len, call->hooks_data, &error))
+    {
+      g_clear_pointer (&call->ex, _byok_exchange_unref);
+      chat_end_attempt (task, error);
+      return;
+    }
+  call->attempt_sent = TRUE;
+
+  if (stream)
+    {
+      ByokExchangeContext context = { 0, };
+
+      _byok_exchange_context_init (&context, byok_client_get_catalog (client), call->provider, target->model,
+                    call->key != NULL ? byok_key_get_secret (call->key) : NULL);
+      call->dstream = byok_dialect_stream_new (_byok_provider_dialect (call->provider), &context.ctx);
+      call->sse = byok_sse_new ();
+      _byok_exchange_context_clear (&context);
+    }
+
+  g_clear_pointer (&call->ex, _byok_exchange_unref);
+  call->ex = _byok_exchange_new (client, call->provider, target->model,
+                           call->key != NULL ? byok_key_get_secret (call->key) : NULL,
+                           msg, stream, call->cancellable,
+                           chat_on_data, chat_on_done, g_object_ref (task), g_object_unref);
+  _byok_exchange_start (call->ex);
+}
+
+static void
+chat_key_found (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ChatCall *call = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  call->key = byok_key_store_lookup_finish (BYOK_KEY_STORE (source), result, &error);
+  call->key_looked_up = TRUE;
+  if (call->key == NULL)
+    {
+      if (g_error_matches (error, BYOK_ERROR, BYOK_ERROR_NO_KEY))
+        {
+          g_clear_error (&error);
+          error = _byok_no_key_error (call->provider);
+        }
+      chat_fail_early (task, error);
+      return;
+    }
+  chat_send_attempt (task);
+}
+
+static void
+chat_start_target (GTask *task)
+{
+  ChatCall *call = g_task_get_task_data (task);
+  Target *target = chat_current_target (call);
+  ByokProvider *provider;
+  GError *error = NULL;
+
+  g_clear_object (&call->provider);
+  g_clear_object (&call->key);
+  call->key_looked_up = FALSE;
+  g_clear_pointer (&call->ex, _byok_exchange_unref);
+
+  provider = byok_catalog_lookup_provider (byok_client_get_catalog (call->client), target->provider_id);
+  if (provider == NULL)
+    {
+      chat_fail_early (task, _byok_unknown_provider_error (target->provider_id));
+      return;
+    }
+  call->provider = g_object_ref (provider);
+  if (!byok_provider_check_config (provider, &error))
+    {
+      chat_fail_early (task, error);
+      return;
+    }
+
+  if (!byok_provider_get_needs_key (provider))
+    {
+      chat_send_attempt (task);
+      return;
+    }
+  byok_key_store_lookup_async (byok_client_get_key_store (call->client), target->provider_id, NULL,
+                               call->cancellable, chat_key_found, g_object_ref (task));
+}
+
+/**
+ * byok_client_parse_target:
+ * @target: "PROVIDER/MODEL" (the model may hold "/" itself, as OpenRouter's
+ *   "openrouter/openai/gpt-4o"), or a bare "MODEL" the catalog knows
+ * @provider_id: (out) (transfer full)
+ * @model: (out) (transfer full)
+ *
+ * Returns: FALSE with BYOK_ERROR_INVALID when no provider can be told
+ */
+gboolean
+byok_client_parse_target (ByokClient  *self,
+                          const char  *target,
+                          char       **provider_id,
+                          char       **model,
+                          GError     **error)
+{
+  const char *slash;
+  ByokModel *found;
+
+  g_return_val_if_fail (BYOK_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
+
+  slash = strchr (target, '/');
+  if (slash != NULL && slash != target && slash[1] != '\0')
+    {
+      g_autofree char *prefix = g_strndup (target, slash - target);
+
+      if (byok_catalog_lookup_provider (byok_client_get_catalog (self), prefix) != NULL)
+        {
+          *provider_id = g_steal_pointer (&prefix);
+          *model = g_strdup (slash + 1);
+          return TRUE;
+        }
+    }
+
+  found = byok_catalog_find_model (byok_client_get_catalog (self), target);
+  if (found != NULL)
+    {
+      *provider_id = g_strdup (byok_model_get_provider_id (found));
+      *model = g_strdup (byok_model_get_id (found));
+      return TRUE;
+    }
+
+  g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+               _("“%s” is not a model Byok knows. Name its provider too, as PROVIDER/MODEL "
+                 "(for example openai/gpt-4o-mini); “byok-cli models PROVIDER” lists them."),
+               target);
+  return FALSE;
+}
+
+/**
+ * byok_client_chat_async:
+ * @request: what to ask; not changed (each target gets a copy with its model)
+ * @provider_id: the provider to ask first
+ * @model: (nullable): its model; %NULL for @request->model
+ * @fallbacks: (nullable) (array zero-terminated=1): "PROVIDER/MODEL" pairs to
+ *   try in order when a call fails in a way another provider can fix
+ *
+ * Sends @request, streamed if @request->stream. The "delta" and
+ * "reasoning-delta" signals are emitted with @request as each slice arrives.
+ */
+void
+byok_client_chat_async (ByokClient          *self,
+                        ByokChatRequest     *request,
+                        const char          *provider_id,
+                        const char          *model,
+                        const char * const  *fallbacks,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  byok_client_chat_with_hooks_async (self, request, provider_id, model, fallbacks, NULL, NULL,
+                                     cancellable, callback, user_data);
+}
+
+/**
+ * byok_client_chat_with_hooks_async:
+ * @hooks: (nullable): called at the start and end of every attempt; must
+ *   stay valid, with @hooks_data, until the call has ended
+ *
+ * byok_client_chat_async() that tells @hooks of each attempt (see
+ * #ByokChatHooks). byok_client_chat_finish() ends it.
+ */
+void
+byok_client_chat_with_hooks_async (ByokClient          *self,
+                                   ByokChatRequest     *request,
+                                   const char          *provider_id,
+                                   const char          *model,
+                                   const char * const  *fallbacks,
+                                   const ByokChatHooks *hooks,
+                                   gpointer             hooks_data,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ChatCall *call;
+  Target *target;
+
+  g_return_if_fail (BYOK_IS_CLIENT (self));
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (provider_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, byok_client_chat_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  call = g_new0 (ChatCall, 1);
+  call->hooks = hooks;
+  call->hooks_data = hooks_data;
+  call->client = g_object_ref (self);
+  call->request = byok_chat_request_ref (request);
+  call->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  call->targets = g_ptr_array_new_with_free_func ((GDestroyNotify) target_free);
+  call->call_start_us = g_get_monotonic_time ();
+  g_task_set_task_data (task, call, (GDestroyNotify) chat_call_free);
+
+  target = g_new0 (Target, 1);
+  target->provider_id = g_strdup (provider_id);
+  target->model = g_strdup (model != NULL ? model : request->model);
+  g_ptr_array_add (call->targets, target);
+  call->result = byok_chat_result_new (target->provider_id, target->model);
+
+  for (guint i = 0; fallbacks != NULL && fallbacks[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      target = g_new0 (Target, 1);
+      if (!byok_client_parse_target (self, fallbacks[i], &target->provider_id, &target->model, &error))
+        {
+          g_free (target);
+          g_task_return_pointer (task, byok_chat_result_ref (call->result),
+                                 (GDestroyNotify) byok_chat_result_unref);
+          byok_chat_result_take_error (call->result, g_steal_pointer (&error));
+          return;
+        }
+      g_ptr_array_add (call->targets, target);
+    }
+
+  if (chat_current_target (call)->model == NULL || *chat_current_target (call)->model == '\0')
+    {
+      byok_chat_result_take_error (call->result,
+                                   g_error_new_literal (BYOK_ERROR, BYOK_ERROR_INVALID,
+                                                        _("No model was chosen. Pick a model and send again.")));
+      g_task_return_pointer (task, byok_chat_result_ref (call->result),
+                             (GDestroyNotify) byok_chat_result_unref);
+      return;
+    }
+
+  chat_start_target (task);
+}
+
+/**
+ * byok_client_chat_finish:
+ *
+ * Returns: (transfer full): the result, never %NULL. It failed when
+ *   @result->error is set (the classified error of the last attempt, or
+ *   CANCELLED); text that arrived before a failure is kept. Every attempt is
+ *   in @result->attempts; @result->provider_id and @result->model name the
+ *   provider and model that answered (or failed last).
+ */
+ByokChatResult *
+byok_client_chat_finish (ByokClient   *self,
+                         GAsyncResult *result)
+{
+  g_return_val_if_fail (BYOK_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), NULL);
+}
+
