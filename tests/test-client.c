@@ -125,12 +125,11 @@ json_fixture_reply (guint       status,
 }
 
 static void
-on_delta (ByokClient      *client,
-          ByokChatRequest *request,
-          const char      *text,
-          Fixture         *f)
+on_delta (ByokChatCall *call,
+          const char   *text,
+          Fixture      *f)
 {
-  g_assert_nonnull (request);
+  g_assert_nonnull (byok_chat_call_get_request (call));
   g_assert_true (g_utf8_validate (text, -1, NULL));
   g_string_append (f->text, text);
   f->n_deltas++;
@@ -139,10 +138,9 @@ on_delta (ByokClient      *client,
 }
 
 static void
-on_reasoning_delta (ByokClient      *client,
-                    ByokChatRequest *request,
-                    const char      *text,
-                    Fixture         *f)
+on_reasoning_delta (ByokChatCall *call,
+                    const char   *text,
+                    Fixture      *f)
 {
   g_string_append (f->reasoning, text);
   f->n_reasoning_deltas++;
@@ -222,8 +220,6 @@ fixture_setup (Fixture       *f,
 
   f->text = g_string_new (NULL);
   f->reasoning = g_string_new (NULL);
-  g_signal_connect (f->client, "delta", G_CALLBACK (on_delta), f);
-  g_signal_connect (f->client, "reasoning-delta", G_CALLBACK (on_reasoning_delta), f);
 }
 
 static void assert_no_key_in (const char *message);
@@ -292,12 +288,14 @@ run_chat_full (Fixture            *f,
                const char * const *fallbacks,
                GCancellable       *cancellable)
 {
+  g_autoptr(ByokChatCall) call = byok_client_new_chat (f->client, request, provider_id, NULL, fallbacks);
   g_autoptr(GAsyncResult) async = NULL;
   ByokChatResult *result;
 
-  byok_client_chat_async (f->client, request, provider_id, NULL, fallbacks, cancellable,
-                          store_result, &async);
-  result = byok_client_chat_finish (f->client, wait_for (&async));
+  g_signal_connect (call, "delta", G_CALLBACK (on_delta), f);
+  g_signal_connect (call, "reasoning-delta", G_CALLBACK (on_reasoning_delta), f);
+  byok_chat_call_run_async (call, cancellable, store_result, &async);
+  result = byok_chat_call_run_finish (call, wait_for (&async));
   g_assert_nonnull (result);
   assert_no_key_in_result (result);
   return result;
@@ -1491,8 +1489,10 @@ test_dialect_error_classes (Fixture       *f,
     g_autofree char *id = g_strdup_printf ("byok-test-nokey-%s", dc->dialect);
     guint n_requests = byok_test_server_get_n_requests (f->server);
 
-    byok_client_chat_async (client, request, id, NULL, NULL, NULL, store_result, &async);
-    result = byok_client_chat_finish (client, wait_for (&async));
+    g_autoptr(ByokChatCall) call = byok_client_new_chat (client, request, id, NULL, NULL);
+
+    byok_chat_call_run_async (call, NULL, store_result, &async);
+    result = byok_chat_call_run_finish (call, wait_for (&async));
     check_failure (result, BYOK_ERROR_NO_KEY, NULL, &seen, "no key");
     g_assert_nonnull (strstr (result->error->message, "BYOK_TEST_NO_SUCH_KEY_"));
     g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, n_requests);

@@ -52,10 +52,9 @@ openai_stream_reply (void)
 }
 
 static void
-on_delta (ByokEngine      *engine,
-          ByokChatRequest *request,
-          const char      *text,
-          Fixture         *f)
+on_delta (ByokChatCall *call,
+          const char   *text,
+          Fixture      *f)
 {
   g_string_append (f->text, text);
 }
@@ -117,7 +116,6 @@ fixture_setup (Fixture       *f,
 
   f->text = g_string_new (NULL);
   f->alerts = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect (f->engine, "delta", G_CALLBACK (on_delta), f);
   g_signal_connect (f->engine, "budget-alert", G_CALLBACK (on_budget_alert), f);
   g_signal_connect (f->engine, "usage-recorded", G_CALLBACK (on_usage_recorded), f);
 }
@@ -163,13 +161,16 @@ run_chat (Fixture            *f,
           const char * const *fallbacks)
 {
   g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (model, NULL, "Hello");
+  g_autoptr(ByokChatCall) call = NULL;
   g_autoptr(GAsyncResult) async = NULL;
 
   request->stream = TRUE;
-  byok_engine_chat_async (f->engine, request, provider_id, NULL, fallbacks, 0, NULL, store_result, &async);
+  call = byok_engine_new_chat (f->engine, request, provider_id, NULL, fallbacks, 0);
+  g_signal_connect (call, "delta", G_CALLBACK (on_delta), f);
+  byok_chat_call_run_async (call, NULL, store_result, &async);
   while (async == NULL)
     g_main_context_iteration (NULL, TRUE);
-  return byok_engine_chat_finish (f->engine, async);
+  return byok_chat_call_run_finish (call, async);
 }
 
 static gint
@@ -243,9 +244,11 @@ test_records_priced_call (Fixture       *f,
   g_assert_false (row->is_fallback);
   g_assert_cmpint (row->attempt, ==, 1);
 
-  cost = byok_engine_cost_of_result (f->engine, result, &known);
-  g_assert_true (known);
-  g_assert_cmpfloat_with_epsilon (cost, expected, 1e-12);
+  /* The result carries the cost the row was recorded with. */
+  g_assert_true (result->cost_known);
+  g_assert_cmpfloat_with_epsilon (result->cost_usd, expected, 1e-12);
+  g_assert_true (((ByokAttempt *) g_ptr_array_index (result->attempts, 0))->cost_known);
+  g_assert_cmpfloat (((ByokAttempt *) g_ptr_array_index (result->attempts, 0))->cost_usd, ==, row->cost_usd);
   cost = byok_engine_cost_of (f->engine, "openai", "gpt-4o-mini", &result->usage, &known);
   g_assert_true (known);
   g_assert_cmpfloat_with_epsilon (cost, expected, 1e-12);
@@ -303,8 +306,6 @@ test_unknown_price (Fixture       *f,
 {
   g_autoptr(ByokChatResult) result = NULL;
   g_autoptr(GPtrArray) rows = NULL;
-  gboolean known = TRUE;
-  double cost;
 
   byok_test_server_add_reply (f->server, "/v1/chat/completions", openai_stream_reply ());
   result = run_chat (f, "openai", "gpt-test-not-in-catalog", NULL);
@@ -315,9 +316,8 @@ test_unknown_price (Fixture       *f,
   g_assert_false (row_at (rows, 0)->price_known);
   g_assert_cmpint (row_at (rows, 0)->input_tokens, ==, 1234);
 
-  cost = byok_engine_cost_of_result (f->engine, result, &known);
-  g_assert_false (known);
-  g_assert_true (isnan (cost));
+  g_assert_false (result->cost_known);
+  g_assert_true (isnan (result->cost_usd));
 }
 
 static void
@@ -354,6 +354,9 @@ test_budget_hard_stop (Fixture       *f,
   result = run_chat (f, "openai", "gpt-4o-mini", NULL);
   g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_BUDGET);
   g_assert_cmpuint (result->attempts->len, ==, 0);
+  /* Nothing was sent: nothing was spent. */
+  g_assert_true (result->cost_known);
+  g_assert_cmpfloat (result->cost_usd, ==, 0);
   g_assert_cmpuint (result->text->len, ==, 0);
   /* Nothing reached the server, nothing more was recorded. */
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
@@ -544,6 +547,7 @@ held_reply (void)
 typedef struct {
   Fixture         *f;
   ByokChatRequest *request;
+  ByokChatCall    *call;
   GAsyncResult    *async;
 } Held;
 
@@ -556,7 +560,9 @@ start_held (Fixture *f,
   held->request = byok_chat_request_new_simple ("gpt-4o-mini", "Be brief.", "Tell me a long story about a lighthouse");
   held->request->stream = TRUE;
   held->async = NULL;
-  byok_engine_chat_async (f->engine, held->request, "openai", NULL, NULL, 0, NULL, store_result, &held->async);
+  held->call = byok_engine_new_chat (f->engine, held->request, "openai", NULL, NULL, 0);
+  g_signal_connect (held->call, "delta", G_CALLBACK (on_delta), f);
+  byok_chat_call_run_async (held->call, NULL, store_result, &held->async);
   while (strstr (f->text->str, "long story") == NULL)
     g_main_context_iteration (NULL, TRUE);
 }
@@ -564,11 +570,15 @@ start_held (Fixture *f,
 static ByokChatResult *
 finish_held (Held *held)
 {
+  g_autoptr(ByokChatCall) call = g_steal_pointer (&held->call);
+  g_autoptr(GAsyncResult) async = NULL;
+
   byok_test_server_release_held (held->f->server);
   while (held->async == NULL)
     g_main_context_iteration (NULL, TRUE);
+  async = g_steal_pointer (&held->async);
   g_clear_pointer (&held->request, byok_chat_request_unref);
-  return byok_engine_chat_finish (held->f->engine, g_steal_pointer (&held->async));
+  return byok_chat_call_run_finish (call, async);
 }
 
 static ByokUsageTotals
@@ -770,6 +780,117 @@ test_unrecorded_not_sent (Fixture       *f,
   g_assert_cmpuint (rows->len, ==, 0);
 }
 
+/* What a call says is its own: two calls at once, each one's "delta"
+ * carries its answer and nothing of the other's, and its "attempt"
+ * carries each attempt as the engine recorded and priced it — the cost
+ * in the result is the one in the usage rows. */
+typedef struct {
+  GString      *text;
+  GPtrArray    *attempts;   /* ByokAttempt, copies */
+  GAsyncResult *async;
+} CallSeen;
+
+static void
+seen_delta (ByokChatCall *call,
+            const char   *text,
+            CallSeen     *seen)
+{
+  g_string_append (seen->text, text);
+}
+
+static void
+seen_attempt (ByokChatCall      *call,
+              const ByokAttempt *attempt,
+              CallSeen          *seen)
+{
+  g_ptr_array_add (seen->attempts, byok_attempt_copy (attempt));
+}
+
+static ByokChatCall *
+start_seen (Fixture    *f,
+            const char *provider_id,
+            const char *model,
+            CallSeen   *seen)
+{
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (model, NULL, "Hello");
+  ByokChatCall *call;
+
+  request->stream = TRUE;
+  seen->text = g_string_new (NULL);
+  seen->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attempt_free);
+  seen->async = NULL;
+  call = byok_engine_new_chat (f->engine, request, provider_id, NULL, NULL, 0);
+  g_assert_true (byok_chat_call_get_request (call) == request);
+  g_assert_cmpstr (byok_chat_call_get_provider_id (call), ==, provider_id);
+  g_assert_cmpstr (byok_chat_call_get_model (call), ==, model);
+  g_signal_connect (call, "delta", G_CALLBACK (seen_delta), seen);
+  g_signal_connect (call, "attempt", G_CALLBACK (seen_attempt), seen);
+  byok_chat_call_run_async (call, NULL, store_result, &seen->async);
+  return call;
+}
+
+static void
+test_call_signals_its_own (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *moonshot = read_fixture ("openai", "moonshot-stream.sse");
+  g_autoptr(ByokChatCall) a = NULL;
+  g_autoptr(ByokChatCall) b = NULL;
+  g_autoptr(ByokChatResult) result_a = NULL;
+  g_autoptr(ByokChatResult) result_b = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  CallSeen seen_a, seen_b;
+  ByokTestReply *reply;
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", openai_stream_reply ());
+  reply = byok_test_reply_new (200);
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  byok_test_reply_add_chunk (reply, moonshot);
+  byok_test_server_add_reply (f->server, "/moonshot/v1/chat/completions", reply);
+
+  a = start_seen (f, "openai", "gpt-4o-mini", &seen_a);
+  b = start_seen (f, "moonshot", "kimi-k2-0905-preview", &seen_b);
+  while (seen_a.async == NULL || seen_b.async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  result_a = byok_chat_call_run_finish (a, seen_a.async);
+  result_b = byok_chat_call_run_finish (b, seen_b.async);
+  g_assert_no_error (result_a->error);
+  g_assert_no_error (result_b->error);
+  g_assert_true (byok_chat_call_get_result (a) == result_a);
+
+  g_assert_cmpstr (result_a->text->str, !=, result_b->text->str);
+  g_assert_cmpstr (seen_a.text->str, ==, result_a->text->str);
+  g_assert_cmpstr (seen_b.text->str, ==, result_b->text->str);
+
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      CallSeen *seen = i == 0 ? &seen_a : &seen_b;
+      ByokChatResult *result = i == 0 ? result_a : result_b;
+      const ByokAttempt *attempt;
+      const ByokUsageRecord *row = NULL;
+
+      g_assert_cmpuint (seen->attempts->len, ==, 1);
+      attempt = g_ptr_array_index (seen->attempts, 0);
+      g_assert_cmpint (attempt->usage_id, >, 0);
+      for (guint j = 0; j < rows->len; j++)
+        if (row_at (rows, j)->id == attempt->usage_id)
+          row = row_at (rows, j);
+      g_assert_nonnull (row);
+      g_assert_cmpstr (row->provider, ==, attempt->provider_id);
+      g_assert_true (attempt->cost_known);
+      g_assert_true (row->price_known);
+      g_assert_cmpfloat (attempt->cost_usd, ==, row->cost_usd);
+      g_assert_true (result->cost_known);
+      g_assert_cmpfloat (result->cost_usd, ==, row->cost_usd);
+      g_assert_cmpfloat (result->cost_usd, >, 0);
+      g_string_free (seen->text, TRUE);
+      g_ptr_array_unref (seen->attempts);
+      g_object_unref (seen->async);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -782,6 +903,7 @@ main (int    argc,
   ADD ("/engine/records/priced", test_records_priced_call);
   ADD ("/engine/records/every-attempt", test_records_every_attempt);
   ADD ("/engine/records/unknown-price", test_unknown_price);
+  ADD ("/engine/calls/signals-its-own", test_call_signals_its_own);
   ADD ("/engine/budget/hard-stop", test_budget_hard_stop);
   ADD ("/engine/budget/stopped-fallback", test_budget_stops_fallback_only);
   ADD ("/engine/budget/over-once", test_budget_over_once);

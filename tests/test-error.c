@@ -44,6 +44,10 @@ test_error_policy (void)
   g_assert_false (byok_error_allows_fallback (cancel));
   g_assert_false (byok_error_allows_fallback (budget));
   g_assert_cmpstr (byok_error_get_class (gio_cancel), ==, "CANCELLED");
+  g_assert_true (byok_error_is_cancelled (cancel));
+  g_assert_true (byok_error_is_cancelled (gio_cancel));
+  g_assert_false (byok_error_is_cancelled (budget));
+  g_assert_false (byok_error_is_cancelled (NULL));
   g_assert_cmpstr (byok_error_get_class (auth), ==, "AUTH");
   g_assert_cmpstr (byok_error_get_class (NULL), ==, "OK");
 

@@ -292,11 +292,12 @@ run_op (Fixture       *f,
       {
         g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (d->model, NULL, "Hello");
         g_autoptr(ByokChatResult) result = NULL;
+        g_autoptr(ByokChatCall) call = NULL;
 
         request->stream = op == OP_STREAM;
-        byok_engine_chat_async (f->engine, request, d->provider_id, d->model, NULL, 0, NULL,
-                                store_result, &async);
-        result = byok_engine_chat_finish (f->engine, wait_for (&async));
+        call = byok_engine_new_chat (f->engine, request, d->provider_id, d->model, NULL, 0);
+        byok_chat_call_run_async (call, NULL, store_result, &async);
+        result = byok_chat_call_run_finish (call, wait_for (&async));
         for (guint i = 0; i < result->attempts->len; i++)
           {
             ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);

@@ -675,13 +675,15 @@ chat (Fixture    *fixture,
       const char *model)
 {
   g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (model, NULL, "Hello");
+  g_autoptr(ByokChatCall) call = NULL;
   g_autoptr(GAsyncResult) async = NULL;
 
   request->stream = TRUE;
-  byok_engine_chat_async (fixture->engine, request, provider, NULL, NULL, 0, NULL, store_result, &async);
+  call = byok_engine_new_chat (fixture->engine, request, provider, NULL, NULL, 0);
+  byok_chat_call_run_async (call, NULL, store_result, &async);
   while (async == NULL)
     g_main_context_iteration (NULL, TRUE);
-  return byok_engine_chat_finish (fixture->engine, async);
+  return byok_chat_call_run_finish (call, async);
 }
 
 /* What a breakdown row must show, from the calls' own results. */
@@ -708,11 +710,10 @@ row_add (Fixture              *fixture,
   for (guint i = 0; i < result->attempts->len; i++)
     {
       const ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
-      gboolean known = FALSE;
-      double cost = byok_engine_cost_of_attempt (fixture->engine, attempt, &known);
+      double cost = attempt->cost_usd;
       ByokPrice price;
 
-      g_assert_true (known);
+      g_assert_true (attempt->cost_known);
       row->calls++;
       row->input += attempt->usage.input_tokens;
       row->output += attempt->usage.output_tokens;

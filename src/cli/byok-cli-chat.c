@@ -32,7 +32,6 @@ byok_cli_open_engine (GError **error)
 /* ---- output --------------------------------------------------------------- */
 
 typedef struct {
-  ByokChatRequest *request;
   gboolean         json;
   gboolean         show_reasoning;
   gboolean         dim;            /* stderr is a terminal */
@@ -93,13 +92,10 @@ countdown_tick (gpointer data)
  * limited by OpenAI — trying again in 18 s, attempt 2 of 3"; on a terminal
  * it counts down. */
 static void
-on_retrying (ByokEngine            *engine,
-             ByokChatRequest       *request,
+on_retrying (ByokChatCall          *call,
              const ByokRetryNotice *notice,
              Output                *out)
 {
-  if (request != out->request)
-    return;
   end_countdown (out);
   if (out->in_reasoning)
     {
@@ -115,16 +111,14 @@ on_retrying (ByokEngine            *engine,
 }
 
 static void
-on_delta (ByokEngine      *engine,
-          ByokChatRequest *request,
-          const char      *text,
-          Output          *out)
+on_delta (ByokChatCall *call,
+          const char   *text,
+          Output       *out)
 {
   gsize len = strlen (text);
 
-  if (request == out->request)
-    end_countdown (out);
-  if (out->json || request != out->request || len == 0)
+  end_countdown (out);
+  if (out->json || len == 0)
     return;
   if (out->in_reasoning)
     {
@@ -139,14 +133,12 @@ on_delta (ByokEngine      *engine,
 }
 
 static void
-on_reasoning_delta (ByokEngine      *engine,
-                    ByokChatRequest *request,
-                    const char      *text,
-                    Output          *out)
+on_reasoning_delta (ByokChatCall *call,
+                    const char   *text,
+                    Output       *out)
 {
-  if (request == out->request)
-    end_countdown (out);
-  if (out->json || !out->show_reasoning || request != out->request)
+  end_countdown (out);
+  if (out->json || !out->show_reasoning)
     return;
   if (out->dim)
     fprintf (stderr, "\033[2m%s\033[0m", text);
@@ -259,8 +251,8 @@ print_summary (ByokEngine     *engine,
   GString *line = g_string_new (NULL);
   g_autofree char *cost = NULL;
   g_autofree char *attempts = describe_attempts (engine, result);
-  gboolean known = FALSE;
-  double total = byok_engine_cost_of_result (engine, result, &known);
+  gboolean known = result->cost_known;
+  double total = result->cost_usd;
   gboolean got_answer = FALSE;
   gboolean reached = FALSE;
 
@@ -433,9 +425,6 @@ print_json (ByokEngine     *engine,
             ByokChatResult *result)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  gboolean known = FALSE;
-  double total = byok_engine_cost_of_result (engine, result, &known);
-
   ByokAttempt *last = NULL;
 
   if (result->attempts->len > 0)
@@ -451,7 +440,7 @@ print_json (ByokEngine     *engine,
   json_builder_add_string_value (builder, result->reasoning->str);
   add_string_or_null_member (builder, "finish_reason", byok_finish_reason_to_string (result->finish_reason));
   add_usage_member (builder, &result->usage);
-  add_cost_member (builder, total, known);
+  add_cost_member (builder, result->cost_usd, result->cost_known);
   add_ms_member (builder, "latency_ms", result->latency_us);
   add_ms_member (builder, "ttft_ms", result->ttft_us);
 
@@ -460,8 +449,6 @@ print_json (ByokEngine     *engine,
   for (guint i = 0; i < result->attempts->len; i++)
     {
       ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
-      gboolean attempt_known = FALSE;
-      double cost = byok_engine_cost_of_attempt (engine, attempt, &attempt_known);
       const char *status = byok_error_get_status (attempt->error);
 
       json_builder_begin_object (builder);
@@ -477,7 +464,7 @@ print_json (ByokEngine     *engine,
       add_ms_member (builder, "ttft_ms", attempt->ttft_us);
       add_ms_member (builder, "latency_ms", attempt->latency_us);
       add_usage_member (builder, &attempt->usage);
-      add_cost_member (builder, cost, attempt_known);
+      add_cost_member (builder, attempt->cost_usd, attempt->cost_known);
       add_error_member (builder, attempt->error, attempt->http_status, attempt->retry_after_us);
       json_builder_end_object (builder);
     }
@@ -697,6 +684,7 @@ byok_cli_chat (int    argc,
   };
   g_autoptr(ByokEngine) engine = NULL;
   g_autoptr(ByokChatRequest) request = NULL;
+  g_autoptr(ByokChatCall) call = NULL;
   g_autoptr(ByokChatResult) result = NULL;
   g_autoptr(GAsyncResult) async = NULL;
   g_autoptr(GCancellable) cancellable = NULL;
@@ -811,25 +799,24 @@ byok_cli_chat (int    argc,
 
   catalog_model = byok_catalog_lookup_model (byok_engine_get_catalog (engine), provider_id, model);
   warn_about_params (engine, request, provider_id, catalog_model);
-  out.request = request;
   out.json = json;
   out.show_reasoning = reasoning || effort != BYOK_EFFORT_DEFAULT ||
                        (catalog_model != NULL && byok_model_has_capability (catalog_model, BYOK_MODEL_CAP_REASONING));
   out.dim = isatty (STDERR_FILENO);
-  g_signal_connect (engine, "delta", G_CALLBACK (on_delta), &out);
-  g_signal_connect (engine, "reasoning-delta", G_CALLBACK (on_reasoning_delta), &out);
-  g_signal_connect (engine, "retrying", G_CALLBACK (on_retrying), &out);
 
   cancellable = g_cancellable_new ();
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, cancellable);
 
   if (over_budget)
     byok_engine_allow_over_budget_once (engine, BYOK_BUDGET_SCOPE_ALL);
-  byok_engine_chat_async (engine, request, provider_id, model, (const char * const *) fallbacks, 0,
-                          cancellable, byok_cli_store_result, &async);
-  result = byok_engine_chat_finish (engine, byok_cli_wait (&async));
+  call = byok_engine_new_chat (engine, request, provider_id, model, (const char * const *) fallbacks, 0);
+  g_signal_connect (call, "delta", G_CALLBACK (on_delta), &out);
+  g_signal_connect (call, "reasoning-delta", G_CALLBACK (on_reasoning_delta), &out);
+  g_signal_connect (call, "retrying", G_CALLBACK (on_retrying), &out);
+  byok_chat_call_run_async (call, cancellable, byok_cli_store_result, &async);
+  result = byok_chat_call_run_finish (call, byok_cli_wait (&async));
   g_source_remove (sigint_id);
-  g_signal_handlers_disconnect_by_data (engine, &out);
+  g_signal_handlers_disconnect_by_data (call, &out);
   end_countdown (&out);
   g_clear_pointer (&out.retry, byok_retry_notice_free);
 

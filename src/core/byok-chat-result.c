@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <gio/gio.h>
 
@@ -102,6 +103,7 @@ byok_attempt_new (const char *provider_id,
   attempt->ttft_us = -1;
   attempt->retry_after_us = -1;
   attempt->started_us = g_get_real_time ();
+  attempt->cost_usd = NAN;
   return attempt;
 }
 
@@ -151,6 +153,7 @@ byok_chat_result_new (const char *provider_id,
   self->ttft_us = -1;
   self->latency_us = -1;
   self->retry_after_us = -1;
+  self->cost_usd = NAN;
   self->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attempt_free);
   return self;
 }

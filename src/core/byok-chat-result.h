@@ -71,6 +71,8 @@ typedef struct {
   gboolean   key_used;     /* a key went with the request */
   char      *key_account;  /* its keyring account; NULL for an environment key */
   gint64     usage_id;     /* the usage row the engine recorded it as, or 0 */
+  double     cost_usd;     /* what it cost, priced by the engine; NAN unless @cost_known */
+  gboolean   cost_known;   /* priced: 0 when it got no answer, nothing billed */
 } ByokAttempt;
 
 ByokAttempt *byok_attempt_new  (const char  *provider_id,
@@ -102,6 +104,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokAttempt, byok_attempt_free)
  * @retry_after_us: how long the provider asked to wait before trying again
  *   (Retry-After, retry-after-ms, Gemini's retryDelay) when @error is the
  *   failure of the last attempt, in microseconds; -1 when it did not say
+ * @cost_usd: what the call cost, every attempt together, once it has
+ *   ended: the sum of the attempts' costs as the engine priced them where
+ *   it recorded them; NAN unless @cost_known
+ * @cost_known: whether every attempt's cost is known (a call without
+ *   attempts cost nothing)
  */
 typedef struct {
   char             *provider_id;
@@ -117,6 +124,8 @@ typedef struct {
   GError           *error;
   GPtrArray        *attempts;
   gint64            retry_after_us;
+  double            cost_usd;
+  gboolean          cost_known;
 
   /*< private >*/
   gatomicrefcount   ref_count;

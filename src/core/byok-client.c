@@ -1,7 +1,7 @@
-/* byok-client.c — the client object: its session, timeouts and signals
+/* byok-client.c — the client object: its session and settings
  *
  * The work is done elsewhere: one HTTP request in byok-exchange.c, a chat
- * call in byok-client-chat.c, model listings and key checks in
+ * call in byok-chat-call.c, model listings and key checks in
  * byok-client-models.c.
  */
 #define G_LOG_DOMAIN "byok-client"
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
-#include "byok-client-private.h"
+#include "byok-chat-call-private.h"
 #include "byok-error.h"
 
 struct _ByokClient
@@ -47,126 +47,83 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  DELTA,
-  REASONING_DELTA,
-  RETRYING,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
-/* ---- retry notices ------------------------------------------------------ */
+/* ---- chat --------------------------------------------------------------- */
 
 /**
- * byok_retry_notice_copy:
- * Returns: (transfer full): a copy that owns its strings
- */
-ByokRetryNotice *
-byok_retry_notice_copy (const ByokRetryNotice *notice)
-{
-  ByokRetryNotice *copy;
-
-  g_return_val_if_fail (notice != NULL, NULL);
-
-  copy = g_memdup2 (notice, sizeof *notice);
-  copy->provider_id = g_strdup (notice->provider_id);
-  copy->provider_name = g_strdup (notice->provider_name);
-  copy->model = g_strdup (notice->model);
-  return copy;
-}
-
-void
-byok_retry_notice_free (ByokRetryNotice *notice)
-{
-  if (notice == NULL)
-    return;
-  g_free ((char *) notice->provider_id);
-  g_free ((char *) notice->provider_name);
-  g_free ((char *) notice->model);
-  g_free (notice);
-}
-
-/**
- * byok_retry_notice_describe:
- * @left_us: how much of the wait is left
+ * byok_client_parse_target:
+ * @target: "PROVIDER/MODEL" (the model may hold "/" itself, as OpenRouter's
+ *   "openrouter/openai/gpt-4o"), or a bare "MODEL" the catalog knows
+ * @provider_id: (out) (transfer full)
+ * @model: (out) (transfer full)
  *
- * Returns: (transfer full): what is happening, for people: "Rate limited
- *   by OpenAI — trying again in 18 s, attempt 2 of 3"
+ * Returns: FALSE with BYOK_ERROR_INVALID when no provider can be told
  */
-char *
-byok_retry_notice_describe (const ByokRetryNotice *notice,
-                            gint64                 left_us)
+gboolean
+byok_client_parse_target (ByokClient  *self,
+                          const char  *target,
+                          char       **provider_id,
+                          char       **model,
+                          GError     **error)
 {
-  g_autofree char *what = NULL;
-  g_autofree char *when = NULL;
-  const char *name;
+  const char *slash;
+  ByokModel *found;
 
-  g_return_val_if_fail (notice != NULL, NULL);
+  g_return_val_if_fail (BYOK_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
 
-  name = notice->provider_name != NULL ? notice->provider_name : notice->provider_id;
-  switch (notice->code)
+  slash = strchr (target, '/');
+  if (slash != NULL && slash != target && slash[1] != '\0')
     {
-    case BYOK_ERROR_RATE_LIMIT:
-      /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
-      what = g_strdup_printf (_("Rate limited by %s"), name);
-      break;
-    case BYOK_ERROR_OVERLOADED:
-      /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
-      what = g_strdup_printf (_("%s is overloaded"), name);
-      break;
-    case BYOK_ERROR_NETWORK:
-      /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
-      what = g_strdup_printf (_("Could not reach %s"), name);
-      break;
-    case BYOK_ERROR_TIMEOUT:
-      /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
-      what = g_strdup_printf (_("%s did not answer in time"), name);
-      break;
-    default:
-      if (notice->http_status > 0)
-        /* Translators: a provider and an HTTP status; the start of "… — trying again in 18 s, attempt 2 of 3" */
-        what = g_strdup_printf (_("%s failed (HTTP %u)"), name, notice->http_status);
-      else
-        /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
-        what = g_strdup_printf (_("%s failed"), name);
-      break;
+      g_autofree char *prefix = g_strndup (target, slash - target);
+
+      if (byok_catalog_lookup_provider (byok_client_get_catalog (self), prefix) != NULL)
+        {
+          *provider_id = g_steal_pointer (&prefix);
+          *model = g_strdup (slash + 1);
+          return TRUE;
+        }
     }
 
-  if (left_us <= 0)
-    /* Translators: what failed, the attempt that starts now and how many there are at most */
-    return g_strdup_printf (_("%s — trying again now, attempt %u of %u"), what,
-                            notice->attempt, notice->max_attempts);
-  /* Whole seconds, rounded up, so the count ends on 1 s, not 0 s. */
-  when = g_strdup_printf (_("%d s"), (int) MIN ((left_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, G_MAXINT));
-  /* Translators: what failed, a wait ("18 s"), the next attempt and how many there are at most */
-  return g_strdup_printf (_("%s — trying again in %s, attempt %u of %u"), what, when,
-                          notice->attempt, notice->max_attempts);
-}
-/* ---- signals of a chat call (byok-client-chat.c) ------------------------- */
+  found = byok_catalog_find_model (byok_client_get_catalog (self), target);
+  if (found != NULL)
+    {
+      *provider_id = g_strdup (byok_model_get_provider_id (found));
+      *model = g_strdup (byok_model_get_id (found));
+      return TRUE;
+    }
 
-void
-_byok_client_emit_delta (ByokClient      *self,
-                         ByokChatRequest *request,
-                         const char      *text)
-{
-  g_signal_emit (self, signals[DELTA], 0, request, text);
+  g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+               _("“%s” is not a model Byok knows. Name its provider too, as PROVIDER/MODEL "
+                 "(for example openai/gpt-4o-mini); “byok-cli models PROVIDER” lists them."),
+               target);
+  return FALSE;
 }
 
-void
-_byok_client_emit_reasoning_delta (ByokClient      *self,
-                                   ByokChatRequest *request,
-                                   const char      *text)
+/**
+ * byok_client_new_chat:
+ * @request: what to ask; not changed (each target gets a copy with its model)
+ * @provider_id: the provider to ask first
+ * @model: (nullable): its model; %NULL for @request->model
+ * @fallbacks: (nullable) (array zero-terminated=1): "PROVIDER/MODEL" pairs to
+ *   try in order when a call fails in a way another provider can fix
+ *
+ * A call without budgets or usage records (byok_engine_new_chat() has
+ * them): connect to its signals, then byok_chat_call_run_async().
+ *
+ * Returns: (transfer full): the call, not started
+ */
+ByokChatCall *
+byok_client_new_chat (ByokClient         *self,
+                      ByokChatRequest    *request,
+                      const char         *provider_id,
+                      const char         *model,
+                      const char * const *fallbacks)
 {
-  g_signal_emit (self, signals[REASONING_DELTA], 0, request, text);
-}
+  g_return_val_if_fail (BYOK_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (request != NULL, NULL);
+  g_return_val_if_fail (provider_id != NULL, NULL);
 
-void
-_byok_client_emit_retrying (ByokClient            *self,
-                            ByokChatRequest       *request,
-                            const ByokRetryNotice *notice)
-{
-  g_signal_emit (self, signals[RETRYING], 0, request, notice);
+  return _byok_chat_call_new (self, request, provider_id, model, fallbacks);
 }
 
 /* ---- object ------------------------------------------------------------- */
@@ -358,41 +315,6 @@ byok_client_class_init (ByokClientClass *klass)
     g_param_spec_uint ("max-retry-wait-ms", NULL, NULL, 0, G_MAXUINT,
                        BYOK_CLIENT_DEFAULT_MAX_RETRY_WAIT_MS, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  /**
-   * ByokClient::delta:
-   * @request: the request of the call, as given to byok_client_chat_async()
-   * @text: the text that just arrived
-   */
-  signals[DELTA] =
-    g_signal_new ("delta", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2,
-                  BYOK_TYPE_CHAT_REQUEST | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
-  /**
-   * ByokClient::reasoning-delta:
-   * @request: the request of the call
-   * @text: the reasoning ("thinking") text that just arrived
-   */
-  signals[REASONING_DELTA] =
-    g_signal_new ("reasoning-delta", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2,
-                  BYOK_TYPE_CHAT_REQUEST | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
-  /**
-   * ByokClient::retrying:
-   * @request: the request of the call
-   * @notice: (type gpointer): the ByokRetryNotice: what failed, how long
-   *   the client waits, which attempt comes next
-   *
-   * A failed attempt will be tried again after a wait; the call can still
-   * be stopped with its cancellable meanwhile.
-   */
-  signals[RETRYING] =
-    g_signal_new ("retrying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2,
-                  BYOK_TYPE_CHAT_REQUEST | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  G_TYPE_POINTER);
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "byok-chat-call-private.h"
 #include "byok-engine.h"
 #include "byok-error.h"
 #include "byok-price-history.h"
@@ -33,15 +34,12 @@ struct _ByokEngine
   gboolean              record_calls;
   char                 *lock_dir;           /* NULL: an in-memory database */
   ByokProcessLock      *lock;
-  GHashTable           *live;               /* ByokChatRequest* → EngineChat* */
+  GHashTable           *live;               /* set of EngineChat*: the calls under way */
 };
 
 G_DEFINE_FINAL_TYPE (ByokEngine, byok_engine, G_TYPE_OBJECT)
 
 enum {
-  DELTA,
-  REASONING_DELTA,
-  RETRYING,
   BUDGET_ALERT,
   USAGE_RECORDED,
   KEY_STATUS_CHANGED,
@@ -53,39 +51,6 @@ static guint signals[N_SIGNALS];
 /* ---- wiring -------------------------------------------------------------- */
 
 typedef struct _EngineChat EngineChat;
-
-static void count_output (ByokEngine      *self,
-                          ByokChatRequest *request,
-                          const char      *text);
-
-static void
-forward_delta (ByokClient      *client,
-               ByokChatRequest *request,
-               const char      *text,
-               ByokEngine      *self)
-{
-  count_output (self, request, text);
-  g_signal_emit (self, signals[DELTA], 0, request, text);
-}
-
-static void
-forward_reasoning_delta (ByokClient      *client,
-                         ByokChatRequest *request,
-                         const char      *text,
-                         ByokEngine      *self)
-{
-  count_output (self, request, text);
-  g_signal_emit (self, signals[REASONING_DELTA], 0, request, text);
-}
-
-static void
-forward_retrying (ByokClient            *client,
-                  ByokChatRequest       *request,
-                  const ByokRetryNotice *notice,
-                  ByokEngine            *self)
-{
-  g_signal_emit (self, signals[RETRYING], 0, request, notice);
-}
 
 /* Key events from the key store go to the database's key_events table. */
 static void
@@ -219,69 +184,11 @@ byok_engine_cost_of (ByokEngine      *self,
   return ok ? cost : NAN;
 }
 
-/**
- * byok_engine_cost_of_attempt:
- * @known: (out) (optional): whether the cost is known
- *
- * Returns: what one attempt cost: 0 when it got no answer (nothing was
- *   billed), NAN when tokens were billed that cannot be priced (unknown
- *   price, or usage the provider did not report)
- */
-double
-byok_engine_cost_of_attempt (ByokEngine        *self,
-                             const ByokAttempt *attempt,
-                             gboolean          *known)
-{
-  AttemptCost cost;
-
-  g_return_val_if_fail (BYOK_IS_ENGINE (self), NAN);
-  g_return_val_if_fail (attempt != NULL, NAN);
-
-  price_attempt (self, attempt, &cost);
-  if (known != NULL)
-    *known = cost.cost_known;
-  return cost.cost;
-}
-
-/**
- * byok_engine_cost_of_result:
- * @known: (out) (optional): whether every attempt's cost is known
- *
- * Returns: what a call cost, all its attempts together; NAN when any
- *   attempt's cost is unknown
- */
-double
-byok_engine_cost_of_result (ByokEngine           *self,
-                            const ByokChatResult *result,
-                            gboolean             *known)
-{
-  double total = 0;
-  gboolean all_known = TRUE;
-
-  g_return_val_if_fail (BYOK_IS_ENGINE (self), NAN);
-  g_return_val_if_fail (result != NULL, NAN);
-
-  for (guint i = 0; i < result->attempts->len; i++)
-    {
-      gboolean attempt_known;
-      double cost = byok_engine_cost_of_attempt (self, g_ptr_array_index (result->attempts, i),
-                                                 &attempt_known);
-
-      if (attempt_known)
-        total += cost;
-      else
-        all_known = FALSE;
-    }
-  if (known != NULL)
-    *known = all_known;
-  return all_known ? total : NAN;
-}
-
 /* ---- chat ---------------------------------------------------------------- */
 
+/* What the engine keeps of a call: its hooks' data, the call's own. */
 struct _EngineChat {
-  ByokEngine      *engine;            /* unowned: the task holds it */
-  ByokChatRequest *request;
+  ByokEngine      *engine;
   char            *provider_id;
   char            *model;
   gint64           conversation_id;
@@ -300,7 +207,8 @@ struct _EngineChat {
 static void
 engine_chat_free (EngineChat *chat)
 {
-  g_clear_pointer (&chat->request, byok_chat_request_unref);
+  g_hash_table_remove (chat->engine->live, chat);
+  g_clear_object (&chat->engine);
   g_clear_pointer (&chat->attempt, byok_attempt_free);
   g_free (chat->provider_id);
   g_free (chat->model);
@@ -338,15 +246,15 @@ check_budget (ByokEngine  *self,
   return TRUE;
 }
 
+/* "delta" and "reasoning-delta" of a call: what a call cut off by closing
+ * Byok is recorded with. */
 static void
-count_output (ByokEngine      *self,
-              ByokChatRequest *request,
-              const char      *text)
+count_output (ByokChatCall *call,
+              const char   *text,
+              EngineChat   *chat)
 {
-  EngineChat *chat = g_hash_table_lookup (self->live, request);
-
   /* Per slice: a slice is about a token, so rounding each up errs little. */
-  if (chat != NULL && chat->row_id != 0)
+  if (chat->row_id != 0)
     chat->output_estimate += byok_estimate_tokens (text, -1);
 }
 
@@ -393,10 +301,11 @@ lock_id (ByokEngine  *self,
   return self->lock != NULL ? byok_process_lock_get_id (self->lock) : NULL;
 }
 
-/* ByokChatHooks: an attempt is about to be sent. Its row is written
+/* ByokChatCallHooks: an attempt is about to be sent. Its row is written
  * first; a call that cannot be recorded is not sent. */
 static gboolean
-engine_attempt_started (const ByokAttempt  *attempt,
+engine_attempt_started (ByokChatCall       *call,
+                        const ByokAttempt  *attempt,
                         guint               index,
                         gpointer            data,
                         GError            **error)
@@ -441,10 +350,12 @@ engine_attempt_started (const ByokAttempt  *attempt,
   return TRUE;
 }
 
-/* ByokChatHooks: an attempt ended; its row is completed (or written, for
+/* ByokChatCallHooks: an attempt ended. It is priced — the one place a
+ * call's cost is worked out — and its row is completed (or written, for
  * one that failed before anything was sent). */
 static void
-engine_attempt_ended (ByokAttempt       *attempt,
+engine_attempt_ended (ByokChatCall      *call,
+                      ByokAttempt       *attempt,
                       guint              index,
                       gboolean           sent,
                       gpointer           data)
@@ -459,13 +370,15 @@ engine_attempt_ended (ByokAttempt       *attempt,
 
   chat->row_id = 0;
   g_clear_pointer (&chat->attempt, byok_attempt_free);
+  price_attempt (self, attempt, &cost);
+  attempt->cost_known = cost.cost_known;
+  attempt->cost_usd = cost.cost;
   /* Closed: its row was completed then. Not sent for want of a row:
    * there is nothing to write it to. */
   if (chat->closed || !self->record_calls ||
       (!sent && g_error_matches (attempt->error, BYOK_ERROR, BYOK_ERROR_STORAGE)))
     return;
 
-  price_attempt (self, attempt, &cost);
   record.time_us = row_id != 0 ? chat->row_time_us : attempt->started_us;
   record.provider = attempt->provider_id;
   record.model = attempt->model;
@@ -506,9 +419,14 @@ engine_attempt_ended (ByokAttempt       *attempt,
   g_signal_emit (self, signals[USAGE_RECORDED], 0, &record);
 }
 
-static const ByokChatHooks engine_hooks = {
+static void engine_chat_finished (ByokChatCall   *call,
+                                  ByokChatResult *result,
+                                  gpointer        data);
+
+static const ByokChatCallHooks engine_hooks = {
   engine_attempt_started,
   engine_attempt_ended,
+  engine_chat_finished,
 };
 
 /* What is known of a key from its history: the result of its last check
@@ -597,24 +515,20 @@ note_key_outcomes (ByokEngine     *self,
     }
 }
 
+/* ByokChatCallHooks: the call ended, before its caller hears of it. */
 static void
-engine_chat_done (GObject      *source,
-                  GAsyncResult *async,
-                  gpointer      user_data)
+engine_chat_finished (ByokChatCall   *call,
+                      ByokChatResult *result,
+                      gpointer        data)
 {
-  g_autoptr(GTask) task = user_data;
-  ByokEngine *self = g_task_get_source_object (task);
-  EngineChat *chat = g_task_get_task_data (task);
-  ByokChatResult *result = byok_client_chat_finish (BYOK_CLIENT (source), async);
+  EngineChat *chat = data;
+  ByokEngine *self = chat->engine;
 
-  /* Before the task returns: the engine may go with it. */
-  if (g_hash_table_lookup (self->live, chat->request) == chat)
-    g_hash_table_remove (self->live, chat->request);
+  g_hash_table_remove (self->live, chat);
   /* Every attempt was recorded as it ended. */
   note_key_outcomes (self, result);
   /* After the spending: tell of a threshold this call crossed. */
   check_budget (self, result->provider_id, NULL);
-  g_task_return_pointer (task, result, (GDestroyNotify) byok_chat_result_unref);
 }
 
 /**
@@ -683,7 +597,7 @@ byok_engine_set_record_calls (ByokEngine *self,
  *   BYOK_BUDGET_SCOPE_ALL for whichever provider is called next
  *
  * The user confirmed sending once despite a budget's hard stop (the
- * BYOK_ERROR_BUDGET of a call). The next byok_engine_chat_async() to that
+ * BYOK_ERROR_BUDGET of a call). The next byok_engine_new_chat() to that
  * provider — with "all", the next one to any provider, its fallbacks
  * included — is not stopped by any budget, the provider's own or the
  * overall one; the call after it is stopped again. The next such call uses
@@ -717,61 +631,44 @@ take_over_budget_once (ByokEngine *self,
 }
 
 /**
- * byok_engine_chat_async:
- * @request: what to ask; the engine's "delta" signals carry it
+ * byok_engine_new_chat:
+ * @request: what to ask
  * @provider_id: the provider to ask first
  * @model: (nullable): its model; %NULL for @request->model
  * @fallbacks: (nullable) (array zero-terminated=1): "PROVIDER/MODEL" pairs
  * @conversation_id: the conversation the usage rows belong to; 0 for none
  *
- * See byok_client_chat_async(); this adds budgets and usage records.
+ * A chat call with budgets and usage records (see byok-engine.h): connect
+ * to its signals, then byok_chat_call_run_async(). The budgets are checked
+ * now: a hard stop makes a call that sends nothing and returns
+ * BYOK_ERROR_BUDGET with no attempts. Each attempt is recorded and priced
+ * as it ends; the result carries the call's cost.
+ *
+ * Returns: (transfer full): the call, not started
  */
-void
-byok_engine_chat_async (ByokEngine          *self,
-                        ByokChatRequest     *request,
-                        const char          *provider_id,
-                        const char          *model,
-                        const char * const  *fallbacks,
-                        gint64               conversation_id,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+ByokChatCall *
+byok_engine_new_chat (ByokEngine         *self,
+                      ByokChatRequest    *request,
+                      const char         *provider_id,
+                      const char         *model,
+                      const char * const *fallbacks,
+                      gint64              conversation_id)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) allowed = NULL;
   g_autofree char *confirmed = NULL;
+  ByokChatCall *call;
   EngineChat *chat;
 
-  g_return_if_fail (BYOK_IS_ENGINE (self));
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (provider_id != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_engine_chat_async);
-  g_task_set_check_cancellable (task, FALSE);
-
-  chat = g_new0 (EngineChat, 1);
-  chat->engine = self;
-  chat->request = byok_chat_request_ref (request);
-  chat->provider_id = g_strdup (provider_id);
-  chat->model = g_strdup (model != NULL ? model : request->model);
-  chat->conversation_id = conversation_id;
-  chat->prompt_estimate = byok_estimate_request_tokens (request);
-  g_task_set_task_data (task, chat, (GDestroyNotify) engine_chat_free);
+  g_return_val_if_fail (BYOK_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (request != NULL, NULL);
+  g_return_val_if_fail (provider_id != NULL, NULL);
 
   confirmed = take_over_budget_once (self, provider_id);
   if (!check_budget (self, provider_id, &error))
     {
-      ByokChatResult *result;
-
       if (confirmed == NULL)
-        {
-          result = byok_chat_result_new (provider_id, chat->model);
-          byok_chat_result_take_error (result, g_steal_pointer (&error));
-          g_task_return_pointer (task, result, (GDestroyNotify) byok_chat_result_unref);
-          return;
-        }
+        return _byok_chat_call_new_failed (request, provider_id, model, g_steal_pointer (&error));
       g_debug ("over budget, confirmed once for %s: %s", confirmed, error->message);
       g_clear_error (&error);
     }
@@ -797,27 +694,20 @@ byok_engine_chat_async (ByokEngine          *self,
     }
   g_ptr_array_add (allowed, NULL);
 
-  g_hash_table_replace (self->live, chat->request, chat);
-  byok_client_chat_with_hooks_async (self->client, request, provider_id, chat->model,
-                                     (const char * const *) allowed->pdata, &engine_hooks, chat,
-                                     cancellable, engine_chat_done, g_steal_pointer (&task));
-}
+  call = byok_client_new_chat (self->client, request, provider_id, model,
+                               (const char * const *) allowed->pdata);
 
-/**
- * byok_engine_chat_finish:
- *
- * Returns: (transfer full): the result, never %NULL; see
- *   byok_client_chat_finish(). A budget stop is a result with
- *   BYOK_ERROR_BUDGET and no attempts.
- */
-ByokChatResult *
-byok_engine_chat_finish (ByokEngine   *self,
-                         GAsyncResult *result)
-{
-  g_return_val_if_fail (BYOK_IS_ENGINE (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), NULL);
+  chat = g_new0 (EngineChat, 1);
+  chat->engine = g_object_ref (self);
+  chat->provider_id = g_strdup (provider_id);
+  chat->model = g_strdup (byok_chat_call_get_model (call));
+  chat->conversation_id = conversation_id;
+  chat->prompt_estimate = byok_estimate_request_tokens (request);
+  g_hash_table_add (self->live, chat);
+  g_signal_connect (call, "delta", G_CALLBACK (count_output), chat);
+  g_signal_connect (call, "reasoning-delta", G_CALLBACK (count_output), chat);
+  _byok_chat_call_set_hooks (call, &engine_hooks, chat, (GDestroyNotify) engine_chat_free);
+  return call;
 }
 
 /* The catalog's prices go in the history (a new Byok may change them), and
@@ -893,8 +783,6 @@ byok_engine_dispose (GObject *object)
 
   if (self->live != NULL)
     byok_engine_shutdown (self);
-  if (self->client != NULL)
-    g_signal_handlers_disconnect_by_data (self->client, self);
   if (self->catalog != NULL)
     g_signal_handlers_disconnect_by_data (self->catalog, self);
   if (self->key_store != NULL)
@@ -930,36 +818,6 @@ byok_engine_class_init (ByokEngineClass *klass)
   object_class->dispose = byok_engine_dispose;
   object_class->finalize = byok_engine_finalize;
 
-  /**
-   * ByokEngine::delta:
-   * @request: the request of the call
-   * @text: the text that just arrived
-   */
-  signals[DELTA] =
-    g_signal_new ("delta", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2,
-                  BYOK_TYPE_CHAT_REQUEST | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
-  /**
-   * ByokEngine::reasoning-delta:
-   * @request: the request of the call
-   * @text: the reasoning text that just arrived
-   */
-  signals[REASONING_DELTA] =
-    g_signal_new ("reasoning-delta", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2,
-                  BYOK_TYPE_CHAT_REQUEST | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
-  /**
-   * ByokEngine::retrying:
-   * @request: the request of the call
-   * @notice: (type gpointer): the client's ByokRetryNotice
-   */
-  signals[RETRYING] =
-    g_signal_new ("retrying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2,
-                  BYOK_TYPE_CHAT_REQUEST | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  G_TYPE_POINTER);
   /**
    * ByokEngine::budget-alert:
    * @scope: "all" or a provider id
@@ -1031,9 +889,6 @@ byok_engine_new (const char  *db_path,
   /* Registers every catalog provider, with its environment variables. */
   self->client = byok_client_new (self->catalog, self->key_store);
   byok_key_store_set_event_sink (self->key_store, record_key_event, self, NULL);
-  g_signal_connect (self->client, "delta", G_CALLBACK (forward_delta), self);
-  g_signal_connect (self->client, "reasoning-delta", G_CALLBACK (forward_reasoning_delta), self);
-  g_signal_connect (self->client, "retrying", G_CALLBACK (forward_retrying), self);
 
   self->pricing = byok_pricing_new (self->catalog);
   if (!byok_price_overrides_load (self->usage_store, self->pricing, &local_error))

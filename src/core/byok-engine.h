@@ -6,22 +6,26 @@
  * price overrides loaded), the provider settings (applied at start) and the
  * client.
  *
- * A chat through the engine honours budgets and records every attempt:
+ * A chat through the engine (byok_engine_new_chat(), a ByokChatCall)
+ * honours budgets and records every attempt:
  *   1. the budgets of the provider (and the overall one) are checked: a hard
  *      stop fails the call with BYOK_ERROR_BUDGET before anything is sent
  *      (unless the user confirmed this one call with
  *      byok_engine_allow_over_budget_once());
  *      fallbacks whose provider is stopped are left out of the chain;
- *   2. the client makes the call; its "delta", "reasoning-delta" and
- *      "retrying" signals are re-emitted by the engine, so a view connects
- *      once;
+ *   2. the call runs (byok_chat_call_run_async()); its own "delta",
+ *      "reasoning-delta", "retrying" and "attempt" signals tell whoever
+ *      started it, and no one else;
  *   3. every attempt — successes and failures, retries and fallbacks — is
  *      one usage row, written when its request is sent (status in_flight,
  *      with Byok's estimate of the prompt) and completed when it ends,
  *      priced at the price in force (an unknown price is recorded as
- *      unknown, never as $0), with its cache savings; an attempt whose row
- *      cannot be written is not sent (BYOK_ERROR_STORAGE), unless
- *      byok_engine_set_record_calls() turned recording off. Rows left in
+ *      unknown, never as $0), with its cache savings. That price is the
+ *      attempt's cost_usd, and their sum the result's: the one place a
+ *      call is priced (the chat page, Compare and byok-cli show the
+ *      result's cost); an attempt whose row cannot be written is not
+ *      sent (BYOK_ERROR_STORAGE), unless byok_engine_set_record_calls()
+ *      turned recording off. Rows left in
  *      flight by a Byok that died become interrupted when an engine
  *      starts (byok-process-lock.h tells a dead process from a live one);
  *      byok_engine_shutdown() ends this process's calls that way;
@@ -38,6 +42,7 @@
 #include "byok-usage-store.h"
 
 #include "byok-catalog.h"
+#include "byok-chat-call.h"
 #include "byok-chat-request.h"
 #include "byok-chat-result.h"
 #include "byok-client.h"
@@ -82,28 +87,17 @@ gboolean              byok_engine_key_is_rejected      (ByokEngine          *sel
 void                  byok_engine_allow_over_budget_once (ByokEngine        *self,
                                                           const char        *scope_or_provider);
 
-void                  byok_engine_chat_async           (ByokEngine          *self,
+ByokChatCall         *byok_engine_new_chat             (ByokEngine          *self,
                                                         ByokChatRequest     *request,
                                                         const char          *provider_id,
                                                         const char          *model,
                                                         const char * const  *fallbacks,
-                                                        gint64               conversation_id,
-                                                        GCancellable        *cancellable,
-                                                        GAsyncReadyCallback  callback,
-                                                        gpointer             user_data);
-ByokChatResult       *byok_engine_chat_finish          (ByokEngine          *self,
-                                                        GAsyncResult        *result);
+                                                        gint64               conversation_id);
 
 double                byok_engine_cost_of              (ByokEngine          *self,
                                                         const char          *provider_id,
                                                         const char          *model,
                                                         const ByokUsage     *usage,
-                                                        gboolean            *known);
-double                byok_engine_cost_of_attempt      (ByokEngine          *self,
-                                                        const ByokAttempt   *attempt,
-                                                        gboolean            *known);
-double                byok_engine_cost_of_result       (ByokEngine          *self,
-                                                        const ByokChatResult *result,
                                                         gboolean            *known);
 
 G_END_DECLS

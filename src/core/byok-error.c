@@ -105,6 +105,19 @@ byok_error_get_status (const GError *error)
 }
 
 /**
+ * byok_error_is_cancelled:
+ * Whether @error says a call was stopped (BYOK_ERROR_CANCELLED, or a
+ * cancelled GIO operation): the class "CANCELLED", told by the code
+ * rather than by comparing the class.
+ */
+gboolean
+byok_error_is_cancelled (const GError *error)
+{
+  return g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/**
  * byok_error_is_retryable:
  * Whether the same call, made again after a wait, can succeed: rate limits,
  * overload, server errors, network failures and timeouts. Billing, auth and

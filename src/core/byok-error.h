@@ -42,6 +42,7 @@ gboolean     byok_error_code_from_string (const char    *str,
                                           ByokErrorCode *code);
 const char  *byok_error_get_class        (const GError  *error);
 const char  *byok_error_get_status       (const GError  *error);
+gboolean     byok_error_is_cancelled     (const GError  *error);
 gboolean     byok_error_is_retryable     (const GError  *error);
 gboolean     byok_error_allows_fallback  (const GError  *error);
 

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <string.h>
 
 #include "byok-attachment.h"
@@ -922,11 +924,11 @@ byok_message_format_attempts (const ByokChatResult *result)
  *
  * Copies into @self what the call gave: text, reasoning, the provider and
  * model that answered (the model the provider reports, if any), usage,
- * latency, time to first token, the attempts summary and the outcome:
- * success is "complete"; a cancelled call "partial" with the error class
- * CANCELLED; any other failure "error" with its class and message (the
- * text that arrived is kept). The cost is not part of a result: set it
- * with byok_message_set_cost().
+ * latency, time to first token, the attempts summary, the cost (as the
+ * engine priced the call: unknown unless @result->cost_known) and the
+ * outcome: success is "complete"; a cancelled call "partial" with the
+ * error class CANCELLED; any other failure "error" with its class and
+ * message (the text that arrived is kept).
  */
 void
 byok_message_set_from_result (ByokMessage          *self,
@@ -948,6 +950,8 @@ byok_message_set_from_result (ByokMessage          *self,
   byok_message_set_latency_us (self, result->latency_us);
   byok_message_set_ttft_us (self, result->ttft_us);
   byok_message_set_attempts (self, attempts);
+  byok_message_set_cost (self, result->cost_known && isfinite (result->cost_usd),
+                         result->cost_known && isfinite (result->cost_usd) ? result->cost_usd : 0);
 
   if (result->error == NULL)
     {
@@ -959,7 +963,7 @@ byok_message_set_from_result (ByokMessage          *self,
       const char *error_class = byok_error_get_class (result->error);
 
       byok_message_set_error (self, error_class, result->error->message);
-      byok_message_set_status (self, g_str_equal (error_class, "CANCELLED")
+      byok_message_set_status (self, byok_error_is_cancelled (result->error)
                                      ? BYOK_MESSAGE_STATUS_PARTIAL
                                      : BYOK_MESSAGE_STATUS_ERROR);
     }

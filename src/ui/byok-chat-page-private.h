@@ -32,7 +32,7 @@ struct _ByokChatPage
   GtkSingleSelection    *conversation_selection;
   gboolean               syncing_selection;
 
-  /* Streaming answers: ByokChatRequest* → ChatStream*. */
+  /* Streaming answers: ByokChatCall* → ChatStream*. */
   GHashTable            *streams;
   guint                  tick_id;
 
@@ -115,18 +115,6 @@ void         byok_chat_page_streams_detach     (ByokChatPage     *self);
 gboolean     byok_chat_page_is_streaming       (ByokChatPage     *self,
                                                 ByokConversation *conversation);
 void         byok_chat_page_update_busy        (ByokChatPage     *self);
-void         byok_chat_page_on_delta           (ByokEngine       *engine,
-                                                ByokChatRequest  *request,
-                                                const char       *text,
-                                                ByokChatPage     *self);
-void         byok_chat_page_on_reasoning_delta (ByokEngine       *engine,
-                                                ByokChatRequest  *request,
-                                                const char       *text,
-                                                ByokChatPage     *self);
-void         byok_chat_page_on_retrying        (ByokEngine            *engine,
-                                                ByokChatRequest       *request,
-                                                const ByokRetryNotice *notice,
-                                                ByokChatPage          *self);
 void         byok_chat_page_send               (ByokChatPage     *self,
                                                 const char       *text);
 void         byok_chat_page_stop               (ByokChatPage     *self,

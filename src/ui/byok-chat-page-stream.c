@@ -1,7 +1,8 @@
 /* byok-chat-page-stream.c — sending a message and streaming the answer
  *
- * One ChatStream per answer being written. The engine's "delta" signals
- * are collected into the stream's pending text and handed to the message
+ * One ChatStream per answer being written, with its ByokChatCall. The
+ * call's "delta" signals are collected into the stream's pending text and
+ * handed to the message
  * at most once per frame (a tick callback on the page), so a fast stream
  * costs one Markdown append per frame, not one per token. The message is
  * saved to the store about once a second while it streams and once more at
@@ -16,7 +17,6 @@
 
 #include "config.h"
 
-#include <math.h>
 #include <glib/gi18n.h>
 
 #include "byok-chat-page-private.h"
@@ -29,7 +29,7 @@ typedef struct {
   ByokConversationStore *store;
   ByokConversation      *conversation;
   ByokMessage           *message;
-  ByokChatRequest       *request;
+  ByokChatCall          *call;
   GCancellable          *cancellable;
   GString               *pending_text;
   GString               *pending_reasoning;
@@ -43,11 +43,13 @@ static void
 chat_stream_free (ChatStream *stream)
 {
   g_clear_handle_id (&stream->save_id, g_source_remove);
+  if (stream->call != NULL)
+    g_signal_handlers_disconnect_by_data (stream->call, stream);
+  g_clear_object (&stream->call);
   g_clear_object (&stream->engine);
   g_clear_object (&stream->store);
   g_clear_object (&stream->conversation);
   g_clear_object (&stream->message);
-  g_clear_pointer (&stream->request, byok_chat_request_unref);
   g_clear_object (&stream->cancellable);
   g_string_free (stream->pending_text, TRUE);
   g_string_free (stream->pending_reasoning, TRUE);
@@ -172,44 +174,35 @@ schedule_flush (ByokChatPage *self)
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), flush_tick_cb, NULL, NULL);
 }
 
-void
-byok_chat_page_on_delta (ByokEngine      *engine,
-                         ByokChatRequest *request,
-                         const char      *text,
-                         ByokChatPage    *self)
+static void
+on_delta (ByokChatCall *call,
+          const char   *text,
+          ChatStream   *stream)
 {
-  ChatStream *stream = g_hash_table_lookup (self->streams, request);
-
-  if (stream == NULL || stream->stopped)
+  if (stream->stopped || stream->page == NULL)
     return;
   g_string_append (stream->pending_text, text);
-  schedule_flush (self);
+  schedule_flush (stream->page);
 }
 
-void
-byok_chat_page_on_reasoning_delta (ByokEngine      *engine,
-                                   ByokChatRequest *request,
-                                   const char      *text,
-                                   ByokChatPage    *self)
+static void
+on_reasoning_delta (ByokChatCall *call,
+                    const char   *text,
+                    ChatStream   *stream)
 {
-  ChatStream *stream = g_hash_table_lookup (self->streams, request);
-
-  if (stream == NULL || stream->stopped)
+  if (stream->stopped || stream->page == NULL)
     return;
   g_string_append (stream->pending_reasoning, text);
-  schedule_flush (self);
+  schedule_flush (stream->page);
 }
 
 /* The call waits to try again: the answer's row says so, counting down. */
-void
-byok_chat_page_on_retrying (ByokEngine            *engine,
-                            ByokChatRequest       *request,
-                            const ByokRetryNotice *notice,
-                            ByokChatPage          *self)
+static void
+on_retrying (ByokChatCall          *call,
+             const ByokRetryNotice *notice,
+             ChatStream            *stream)
 {
-  ChatStream *stream = g_hash_table_lookup (self->streams, request);
-
-  if (stream == NULL || stream->stopped)
+  if (stream->stopped || stream->page == NULL)
     return;
   byok_message_row_note_retrying (stream->message, notice);
 }
@@ -223,21 +216,20 @@ chat_done_cb (GObject      *source,
 {
   ChatStream *stream = user_data;
   ByokChatPage *self = stream->page;
-  g_autoptr(ByokChatResult) result = byok_engine_chat_finish (BYOK_ENGINE (source), async);
+  g_autoptr(ByokChatResult) result = byok_chat_call_run_finish (BYOK_CHAT_CALL (source), async);
   gboolean cancelled;
-  gboolean known = FALSE;
-  double cost;
 
   g_clear_handle_id (&stream->save_id, g_source_remove);
   if (!stream->stopped)
     chat_stream_flush (stream);
 
-  cancelled = result->error != NULL && g_str_equal (byok_error_get_class (result->error), "CANCELLED");
+  cancelled = byok_error_is_cancelled (result->error);
   g_debug ("answer finished: %s", byok_error_get_class (result->error));
 
   byok_message_row_note_retrying (stream->message, NULL);
   if (g_error_matches (result->error, BYOK_ERROR, BYOK_ERROR_RATE_LIMIT) && result->retry_after_us >= 0)
     byok_message_row_note_retry_at (stream->message, g_get_real_time () + result->retry_after_us);
+  /* The text, the attempts and the cost the engine recorded. */
   byok_message_set_from_result (stream->message, result);
   if (stream->stopped && cancelled)
     {
@@ -245,13 +237,11 @@ chat_done_cb (GObject      *source,
       byok_message_set_content (stream->message, stream->stopped_text);
       byok_message_set_reasoning (stream->message, stream->stopped_reasoning);
     }
-  cost = byok_engine_cost_of_result (stream->engine, result, &known);
-  byok_message_set_cost (stream->message, known && isfinite (cost), known && isfinite (cost) ? cost : 0);
   chat_stream_save (stream);
 
   if (self != NULL)
     {
-      g_hash_table_remove (self->streams, stream->request);
+      g_hash_table_remove (self->streams, stream->call);
       byok_chat_page_update_busy (self);
       byok_chat_page_update_cost (self);
     }
@@ -304,20 +294,22 @@ start_answer (ByokChatPage     *self,
   stream->store = g_object_ref (self->store);
   stream->conversation = g_object_ref (conversation);
   stream->message = g_object_ref (answer);
-  stream->request = byok_chat_request_ref (request);
+  stream->call = byok_engine_new_chat (self->engine, request, provider, model, (const char * const *) fallbacks,
+                                       byok_conversation_get_id (conversation));
   stream->cancellable = g_cancellable_new ();
   stream->pending_text = g_string_new (NULL);
   stream->pending_reasoning = g_string_new (NULL);
   stream->save_id = g_timeout_add (BYOK_CHAT_PAGE_SAVE_INTERVAL_MS, chat_stream_save_cb, stream);
-  g_hash_table_insert (self->streams, stream->request, stream);
+  g_hash_table_insert (self->streams, stream->call, stream);
+  g_signal_connect (stream->call, "delta", G_CALLBACK (on_delta), stream);
+  g_signal_connect (stream->call, "reasoning-delta", G_CALLBACK (on_reasoning_delta), stream);
+  g_signal_connect (stream->call, "retrying", G_CALLBACK (on_retrying), stream);
 
   self->stick_to_bottom = TRUE;
   byok_chat_page_update_busy (self);
   byok_chat_page_update_state (self);
 
-  byok_engine_chat_async (self->engine, request, provider, model, (const char * const *) fallbacks,
-                          byok_conversation_get_id (conversation),
-                          stream->cancellable, chat_done_cb, stream);
+  byok_chat_call_run_async (stream->call, stream->cancellable, chat_done_cb, stream);
 }
 
 /* The first line of the first message, short enough for the sidebar. */

@@ -901,9 +901,6 @@ byok_chat_page_set_engine (ByokChatPage *self,
 
       byok_model_picker_set_catalog (picker, byok_engine_get_catalog (engine), byok_engine_get_pricing (engine));
       byok_compare_view_set_engine (self->compare_view, engine);
-      g_signal_connect_object (engine, "delta", G_CALLBACK (byok_chat_page_on_delta), self, 0);
-      g_signal_connect_object (engine, "reasoning-delta", G_CALLBACK (byok_chat_page_on_reasoning_delta), self, 0);
-      g_signal_connect_object (engine, "retrying", G_CALLBACK (byok_chat_page_on_retrying), self, 0);
       g_signal_connect_object (byok_engine_get_catalog (engine), "changed",
                                G_CALLBACK (catalog_changed_cb), self, G_CONNECT_SWAPPED);
     }

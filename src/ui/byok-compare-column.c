@@ -1,8 +1,8 @@
 /* byok-compare-column.c — one model's answer in Compare mode
  *
- * One Run per call. The engine's "delta" signals carry every request, so a
- * run takes only those of its own request; they are collected and shown at
- * most once per frame (a tick callback), and the view follows the end of
+ * One Run per call, with its ByokChatCall. The call's "delta" signals are
+ * collected and shown at most once per frame (a tick callback), and the
+ * view follows the end of
  * the answer unless the person scrolled up. Stop cancels at once and keeps
  * the text shown. A run outlives its column if it must: a column disposed
  * mid-answer cancels the call and lets go of the run, whose callback then
@@ -32,12 +32,8 @@ typedef enum {
 
 typedef struct {
   ByokCompareColumn *column;       /* NULL once the column let go */
-  ByokEngine        *engine;
-  ByokChatRequest   *request;
+  ByokChatCall      *call;
   GCancellable      *cancellable;
-  gulong             delta_id;
-  gulong             reasoning_id;
-  gulong             retrying_id;
 } Run;
 
 struct _ByokCompareColumn
@@ -483,28 +479,26 @@ cancel_flush (ByokCompareColumn *self)
 }
 
 static void
-delta_cb (ByokEngine      *engine,
-          ByokChatRequest *request,
-          const char      *text,
-          Run             *run)
+delta_cb (ByokChatCall *call,
+          const char   *text,
+          Run          *run)
 {
   ByokCompareColumn *self = run->column;
 
-  if (request != run->request || self == NULL || self->run != run || self->state != STATE_STREAMING)
+  if (self == NULL || self->run != run || self->state != STATE_STREAMING)
     return;
   g_string_append (self->pending_text, text);
   schedule_flush (self);
 }
 
 static void
-reasoning_delta_cb (ByokEngine      *engine,
-                    ByokChatRequest *request,
-                    const char      *text,
-                    Run             *run)
+reasoning_delta_cb (ByokChatCall *call,
+                    const char   *text,
+                    Run          *run)
 {
   ByokCompareColumn *self = run->column;
 
-  if (request != run->request || self == NULL || self->run != run || self->state != STATE_STREAMING)
+  if (self == NULL || self->run != run || self->state != STATE_STREAMING)
     return;
   g_string_append (self->pending_reasoning, text);
   schedule_flush (self);
@@ -531,14 +525,13 @@ retry_tick_cb (gpointer data)
 }
 
 static void
-retrying_cb (ByokEngine            *engine,
-             ByokChatRequest       *request,
+retrying_cb (ByokChatCall          *call,
              const ByokRetryNotice *notice,
              Run                   *run)
 {
   ByokCompareColumn *self = run->column;
 
-  if (request != run->request || self == NULL || self->run != run || self->state != STATE_STREAMING)
+  if (self == NULL || self->run != run || self->state != STATE_STREAMING)
     return;
   clear_retry (self);
   self->retry = byok_retry_notice_copy (notice);
@@ -550,11 +543,8 @@ retrying_cb (ByokEngine            *engine,
 static void
 run_free (Run *run)
 {
-  g_clear_signal_handler (&run->delta_id, run->engine);
-  g_clear_signal_handler (&run->reasoning_id, run->engine);
-  g_clear_signal_handler (&run->retrying_id, run->engine);
-  g_clear_object (&run->engine);
-  g_clear_pointer (&run->request, byok_chat_request_unref);
+  g_signal_handlers_disconnect_by_data (run->call, run);
+  g_clear_object (&run->call);
   g_clear_object (&run->cancellable);
   g_free (run);
 }
@@ -675,20 +665,21 @@ fill_stats (ByokCompareColumn *self,
 
 static void
 show_error (ByokCompareColumn *self,
-            const char        *error_class,
-            const char        *message)
+            const GError      *error)
 {
   const char *title;
   const char *button = NULL;
   const char *page = NULL;
+  const char *message;
   ByokErrorCode code;
 
-  if (error_class == NULL || g_str_equal (error_class, "CANCELLED"))
+  if (error == NULL || byok_error_is_cancelled (error))
     {
       gtk_widget_set_visible (GTK_WIDGET (self->error_box), FALSE);
       return;
     }
-  if (!byok_error_code_from_string (error_class, &code))
+  message = error->message;
+  if (!byok_error_code_from_string (byok_error_get_class (error), &code))
     code = BYOK_ERROR_INVALID;
 
   switch (code)
@@ -774,14 +765,10 @@ chat_done_cb (GObject      *source,
 {
   Run *run = user_data;
   ByokCompareColumn *self = run->column;
-  g_autoptr(ByokChatResult) result = byok_engine_chat_finish (BYOK_ENGINE (source), async);
+  g_autoptr(ByokChatResult) result = byok_chat_call_run_finish (BYOK_CHAT_CALL (source), async);
   g_autoptr(ByokMessage) answer = NULL;
-  gboolean known = FALSE;
-  double cost;
 
-  g_clear_signal_handler (&run->delta_id, run->engine);
-  g_clear_signal_handler (&run->reasoning_id, run->engine);
-  g_clear_signal_handler (&run->retrying_id, run->engine);
+  g_signal_handlers_disconnect_by_data (run->call, run);
 
   if (self == NULL || self->run != run)
     {
@@ -793,9 +780,8 @@ chat_done_cb (GObject      *source,
   g_debug ("column %u finished: %s", self->number, byok_error_get_class (result->error));
 
   answer = byok_message_new (BYOK_MESSAGE_ROLE_ASSISTANT, "");
+  /* The text, the attempts and the cost the engine recorded. */
   byok_message_set_from_result (answer, result);
-  cost = byok_engine_cost_of_result (run->engine, result, &known);
-  byok_message_set_cost (answer, known && isfinite (cost), known && isfinite (cost) ? cost : 0);
 
   if (self->state == STATE_STREAMING)
     {
@@ -831,7 +817,7 @@ chat_done_cb (GObject      *source,
         g_array_append_val (self->usage_ids, attempt->usage_id);
     }
 
-  show_error (self, self->error_class, self->error_message);
+  show_error (self, result->error);
   fill_stats (self, answer);
   gtk_revealer_set_reveal_child (self->footer_revealer, TRUE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->stats), self->caption);
@@ -864,7 +850,7 @@ reset (ByokCompareColumn *self)
   g_clear_object (&self->answer);
   g_array_set_size (self->usage_ids, 0);
   clear_retry (self);
-  show_error (self, NULL, NULL);
+  show_error (self, NULL);
   clear_stats (self);
   gtk_revealer_set_reveal_child (self->footer_revealer, FALSE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->stats), NULL);
@@ -917,20 +903,18 @@ byok_compare_column_start (ByokCompareColumn *self,
 
   run = g_new0 (Run, 1);
   run->column = self;
-  run->engine = g_object_ref (engine);
-  run->request = byok_chat_request_ref (request);
+  run->call = byok_engine_new_chat (engine, request, provider_id, request->model,
+                                    NULL /* no fallbacks: the comparison is of this model */,
+                                    0 /* no conversation */);
   run->cancellable = g_cancellable_new ();
-  run->delta_id = g_signal_connect (engine, "delta", G_CALLBACK (delta_cb), run);
-  run->reasoning_id = g_signal_connect (engine, "reasoning-delta", G_CALLBACK (reasoning_delta_cb), run);
-  run->retrying_id = g_signal_connect (engine, "retrying", G_CALLBACK (retrying_cb), run);
+  g_signal_connect (run->call, "delta", G_CALLBACK (delta_cb), run);
+  g_signal_connect (run->call, "reasoning-delta", G_CALLBACK (reasoning_delta_cb), run);
+  g_signal_connect (run->call, "retrying", G_CALLBACK (retrying_cb), run);
   self->run = run;
 
   set_busy_state (self, STATE_STREAMING);
 
-  byok_engine_chat_async (engine, request, provider_id, request->model,
-                          NULL /* no fallbacks: the comparison is of this model */,
-                          0 /* no conversation */,
-                          run->cancellable, chat_done_cb, run);
+  byok_chat_call_run_async (run->call, run->cancellable, chat_done_cb, run);
   return TRUE;
 }
 

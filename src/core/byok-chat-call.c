@@ -1,26 +1,28 @@
-/* byok-client-chat.c — a chat call: its attempts, retries and fallbacks
+/* byok-chat-call.c — one chat call: its attempts, retries and fallbacks
  *
- * One ChatCall (the GTask's data) walks the call's targets — the provider
- * and model asked, then each fallback — making at most max-attempts
- * attempts on each. An attempt looks up the key, builds the request body
- * in the provider's dialect and sends it as one ByokExchange
- * (byok-exchange-private.h), reading its event stream into the result.
- * After a failure the call waits and tries again, falls back, or ends (see
- * byok-client.h for the rules).
+ * A call walks its targets — the provider and model asked, then each
+ * fallback — making at most the client's max-attempts attempts on each.
+ * An attempt looks up the key, builds the request body in the provider's
+ * dialect and sends it as one ByokExchange (byok-exchange-private.h),
+ * reading its event stream into the result and emitting each new slice.
+ * After a failure the call waits and tries again, falls back, or ends
+ * (see byok-chat-call.h for the rules).
+ *
+ * While it runs, its GTask (whose source object it is) keeps it alive; a
+ * retry's timer and an exchange under way each hold the task.
  */
 #define G_LOG_DOMAIN "byok-client"
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
-#include "byok-client-private.h"
+#include "byok-chat-call-private.h"
 #include "byok-error.h"
 #include "byok-exchange-private.h"
 #include "byok-sse.h"
-
-/* ---- chat --------------------------------------------------------------- */
 
 typedef struct {
   char *provider_id;
@@ -35,57 +37,57 @@ target_free (Target *target)
   g_free (target);
 }
 
-typedef struct {
-  ByokClient        *client;
-  ByokChatRequest   *request;        /* the caller's; signals carry it */
-  GCancellable      *cancellable;
+struct _ByokChatCall
+{
+  GObject            parent_instance;
+
+  ByokClient        *client;         /* NULL for a call that failed before it could start */
+  ByokChatRequest   *request;
   GPtrArray         *targets;        /* Target */
+  GError            *setup_error;    /* what running returns at once: no model, a bad fallback */
+  gboolean           ran;
+  ByokChatResult    *result;
+
+  const ByokChatCallHooks *hooks;    /* nullable: the engine's */
+  gpointer           hooks_data;
+  GDestroyNotify     hooks_data_free;
+
+  /* While it runs */
+  GCancellable      *cancellable;
   guint              target_index;
   guint              n_tries;        /* attempts made on the current target */
   gboolean           next_is_fallback;
-  ByokChatResult    *result;
+  gint64             call_start_us;
 
   ByokProvider      *provider;       /* of the current target */
   ByokKey           *key;            /* of the current target */
-  gboolean           key_looked_up;
 
   ByokAttempt       *attempt;        /* the current one */
-  ByokExchange          *ex;
+  gboolean           attempt_sent;   /* its request went out */
+  gint64             attempt_start_us;
+  ByokExchange      *ex;
   ByokDialectStream *dstream;
   ByokSse           *sse;
   gboolean           output_started;
-  gint64             call_start_us;
-  gint64             attempt_start_us;
 
   GSource           *wait_timer;
   GSource           *wait_cancel;
+};
 
-  const ByokChatHooks *hooks;        /* nullable; the caller's */
-  gpointer           hooks_data;
-  gboolean           attempt_sent;   /* the current attempt's request went out */
-} ChatCall;
+G_DEFINE_FINAL_TYPE (ByokChatCall, byok_chat_call, G_TYPE_OBJECT)
 
-static void
-chat_call_free (ChatCall *call)
-{
-  _byok_clear_source (&call->wait_timer);
-  _byok_clear_source (&call->wait_cancel);
-  g_clear_object (&call->client);
-  g_clear_pointer (&call->request, byok_chat_request_unref);
-  g_clear_object (&call->cancellable);
-  g_clear_pointer (&call->targets, g_ptr_array_unref);
-  g_clear_pointer (&call->result, byok_chat_result_unref);
-  g_clear_object (&call->provider);
-  g_clear_object (&call->key);
-  g_clear_pointer (&call->attempt, byok_attempt_free);
-  g_clear_pointer (&call->ex, _byok_exchange_unref);
-  g_clear_pointer (&call->dstream, byok_dialect_stream_free);
-  g_clear_pointer (&call->sse, byok_sse_free);
-  g_free (call);
-}
+enum {
+  DELTA,
+  REASONING_DELTA,
+  RETRYING,
+  ATTEMPT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static Target *
-chat_current_target (ChatCall *call)
+chat_current_target (ByokChatCall *call)
 {
   return g_ptr_array_index (call->targets, call->target_index);
 }
@@ -93,11 +95,46 @@ chat_current_target (ChatCall *call)
 static void chat_start_target (GTask *task);
 static void chat_send_attempt (GTask *task);
 
+/* The call's cost: its attempts' together, known when each one's is (an
+ * attempt is priced where the engine records it; none, none spent). */
+static void
+chat_sum_cost (ByokChatResult *result)
+{
+  result->cost_usd = 0;
+  result->cost_known = TRUE;
+  for (guint i = 0; i < result->attempts->len; i++)
+    {
+      const ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
+
+      if (!attempt->cost_known)
+        {
+          result->cost_known = FALSE;
+          result->cost_usd = NAN;
+          return;
+        }
+      result->cost_usd += attempt->cost_usd;
+    }
+}
+
+/* Every way a call ends: its cost summed, the engine told, the result
+ * returned. */
+static void
+chat_return (GTask *task)
+{
+  ByokChatCall *call = g_task_get_source_object (task);
+
+  chat_sum_cost (call->result);
+  if (call->hooks != NULL && call->hooks->finished != NULL)
+    call->hooks->finished (call, call->result, call->hooks_data);
+  g_task_return_pointer (task, byok_chat_result_ref (call->result),
+                         (GDestroyNotify) byok_chat_result_unref);
+}
+
 static void
 chat_complete (GTask  *task,
                GError *error)
 {
-  ChatCall *call = g_task_get_task_data (task);
+  ByokChatCall *call = g_task_get_source_object (task);
   Target *target = chat_current_target (call);
 
   byok_chat_result_set_provider (call->result, target->provider_id, target->model);
@@ -114,8 +151,7 @@ chat_complete (GTask  *task,
   byok_chat_result_take_error (call->result, error);
   if (error != NULL)
     g_debug ("%s/%s: failed: %s", target->provider_id, target->model, byok_error_get_class (error));
-  g_task_return_pointer (task, byok_chat_result_ref (call->result),
-                         (GDestroyNotify) byok_chat_result_unref);
+  chat_return (task);
 }
 
 static gint64
@@ -133,7 +169,7 @@ static gboolean
 chat_wait_done (gpointer data)
 {
   g_autoptr(GTask) task = g_object_ref (data);
-  ChatCall *call = g_task_get_task_data (task);
+  ByokChatCall *call = g_task_get_source_object (task);
 
   _byok_clear_source (&call->wait_timer);
   _byok_clear_source (&call->wait_cancel);
@@ -146,7 +182,7 @@ chat_wait_cancelled (GCancellable *cancellable,
                      gpointer      data)
 {
   g_autoptr(GTask) task = g_object_ref (data);
-  ChatCall *call = g_task_get_task_data (task);
+  ByokChatCall *call = g_task_get_source_object (task);
 
   _byok_clear_source (&call->wait_timer);
   _byok_clear_source (&call->wait_cancel);
@@ -155,7 +191,7 @@ chat_wait_cancelled (GCancellable *cancellable,
 }
 
 static GError *
-too_long_wait_error (ChatCall     *call,
+too_long_wait_error (ByokChatCall     *call,
                      const GError *error,
                      gint64        wait_us)
 {
@@ -175,7 +211,7 @@ static void
 chat_after_failure (GTask  *task,
                     GError *error)
 {
-  ChatCall *call = g_task_get_task_data (task);
+  ByokChatCall *call = g_task_get_source_object (task);
   ByokClient *client = call->client;
   gint64 retry_after_us = call->ex != NULL ? call->ex->retry_after_us : -1;
 
@@ -215,7 +251,7 @@ chat_after_failure (GTask  *task,
                                      g_object_ref (task), g_object_unref);
               g_source_attach (call->wait_cancel, g_main_context_get_thread_default ());
             }
-          _byok_client_emit_retrying (client, call->request, &notice);
+          g_signal_emit (call, signals[RETRYING], 0, &notice);
           return;
         }
       else
@@ -257,7 +293,7 @@ static void
 chat_end_attempt (GTask  *task,
                   GError *error)
 {
-  ChatCall *call = g_task_get_task_data (task);
+  ByokChatCall *call = g_task_get_source_object (task);
   ByokAttempt *attempt = g_steal_pointer (&call->attempt);
 
   if (call->ex != NULL)
@@ -272,9 +308,10 @@ chat_end_attempt (GTask  *task,
   attempt->error = error != NULL ? g_error_copy (error) : NULL;
   byok_chat_result_add_attempt (call->result, attempt);
   if (call->hooks != NULL && call->hooks->attempt_ended != NULL)
-    call->hooks->attempt_ended (attempt, call->result->attempts->len - 1, call->attempt_sent,
+    call->hooks->attempt_ended (call, attempt, call->result->attempts->len - 1, call->attempt_sent,
                                 call->hooks_data);
   call->attempt_sent = FALSE;
+  g_signal_emit (call, signals[ATTEMPT], 0, attempt);
 
   g_clear_pointer (&call->dstream, byok_dialect_stream_free);
   g_clear_pointer (&call->sse, byok_sse_free);
@@ -292,7 +329,7 @@ static void
 chat_fail_early (GTask  *task,
                  GError *error)
 {
-  ChatCall *call = g_task_get_task_data (task);
+  ByokChatCall *call = g_task_get_source_object (task);
   Target *target = chat_current_target (call);
 
   g_assert (call->attempt == NULL);
@@ -307,7 +344,7 @@ chat_fail_early (GTask  *task,
 }
 
 static void
-chat_emit_deltas (ChatCall *call,
+chat_emit_deltas (ByokChatCall *call,
                   gsize     old_text_len,
                   gsize     old_reasoning_len)
 {
@@ -336,13 +373,13 @@ chat_emit_deltas (ChatCall *call,
     {
       g_autofree char *slice = g_strndup (result->reasoning->str + old_reasoning_len,
                                           result->reasoning->len - old_reasoning_len);
-      _byok_client_emit_reasoning_delta (call->client, call->request, slice);
+      g_signal_emit (call, signals[REASONING_DELTA], 0, slice);
     }
   if (result->text->len > old_text_len)
     {
       g_autofree char *slice = g_strndup (result->text->str + old_text_len,
                                           result->text->len - old_text_len);
-      _byok_client_emit_delta (call->client, call->request, slice);
+      g_signal_emit (call, signals[DELTA], 0, slice);
     }
 }
 
@@ -352,7 +389,7 @@ chat_on_event (const char  *event_name,
                gpointer     user_data,
                GError     **error)
 {
-  ChatCall *call = user_data;
+  ByokChatCall *call = user_data;
   gsize old_text = call->result->text->len;
   gsize old_reasoning = call->result->reasoning->len;
   gboolean done = FALSE;
@@ -372,7 +409,7 @@ chat_on_data (ByokExchange  *ex,
               gpointer       user_data,
               GError       **error)
 {
-  ChatCall *call = g_task_get_task_data (G_TASK (user_data));
+  ByokChatCall *call = g_task_get_source_object (G_TASK (user_data));
 
   return byok_sse_feed (call->sse, data, len, chat_on_event, call, error);
 }
@@ -397,7 +434,7 @@ chat_on_done (ByokExchange *ex,
               gpointer      user_data)
 {
   GTask *task = user_data;
-  ChatCall *call = g_task_get_task_data (task);
+  ByokChatCall *call = g_task_get_source_object (task);
   ByokChatResult *result = call->result;
 
   if (error == NULL && ex->sse)
@@ -429,7 +466,7 @@ chat_on_done (ByokExchange *ex,
 static void
 chat_send_attempt (GTask *task)
 {
-  ChatCall *call = g_task_get_task_data (task);
+  ByokChatCall *call = g_task_get_source_object (task);
   ByokClient *client = call->client;
   Target *target = chat_current_target (call);
   g_autoptr(ByokChatRequest) request = NULL;
@@ -499,7 +536,8 @@ chat_send_attempt (GTask *task)
   /* The last word before anything goes out (the engine records the call
    * here, and refuses to send one it cannot record). */
   if (call->hooks != NULL && call->hooks->attempt_started != NULL &&
-      !call->hooks->attempt_started (call->attempt, call->result->attempts->len, call->hooks_data, &error))
+      !call->hooks->attempt_started (call, call->attempt, call->result->attempts->len, call->hooks_data,
+                                     &error))
     {
       g_clear_pointer (&call->ex, _byok_exchange_unref);
       chat_end_attempt (task, error);
@@ -532,11 +570,10 @@ chat_key_found (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  ChatCall *call = g_task_get_task_data (task);
+  ByokChatCall *call = g_task_get_source_object (task);
   GError *error = NULL;
 
   call->key = byok_key_store_lookup_finish (BYOK_KEY_STORE (source), result, &error);
-  call->key_looked_up = TRUE;
   if (call->key == NULL)
     {
       if (g_error_matches (error, BYOK_ERROR, BYOK_ERROR_NO_KEY))
@@ -553,14 +590,13 @@ chat_key_found (GObject      *source,
 static void
 chat_start_target (GTask *task)
 {
-  ChatCall *call = g_task_get_task_data (task);
+  ByokChatCall *call = g_task_get_source_object (task);
   Target *target = chat_current_target (call);
   ByokProvider *provider;
   GError *error = NULL;
 
   g_clear_object (&call->provider);
   g_clear_object (&call->key);
-  call->key_looked_up = FALSE;
   g_clear_pointer (&call->ex, _byok_exchange_unref);
 
   provider = byok_catalog_lookup_provider (byok_client_get_catalog (call->client), target->provider_id);
@@ -585,174 +621,387 @@ chat_start_target (GTask *task)
                                call->cancellable, chat_key_found, g_object_ref (task));
 }
 
+/* ---- retry notices ------------------------------------------------------ */
+
 /**
- * byok_client_parse_target:
- * @target: "PROVIDER/MODEL" (the model may hold "/" itself, as OpenRouter's
- *   "openrouter/openai/gpt-4o"), or a bare "MODEL" the catalog knows
- * @provider_id: (out) (transfer full)
- * @model: (out) (transfer full)
- *
- * Returns: FALSE with BYOK_ERROR_INVALID when no provider can be told
+ * byok_retry_notice_copy:
+ * Returns: (transfer full): a copy that owns its strings
  */
-gboolean
-byok_client_parse_target (ByokClient  *self,
-                          const char  *target,
-                          char       **provider_id,
-                          char       **model,
-                          GError     **error)
+ByokRetryNotice *
+byok_retry_notice_copy (const ByokRetryNotice *notice)
 {
-  const char *slash;
-  ByokModel *found;
+  ByokRetryNotice *copy;
 
-  g_return_val_if_fail (BYOK_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (target != NULL, FALSE);
+  g_return_val_if_fail (notice != NULL, NULL);
 
-  slash = strchr (target, '/');
-  if (slash != NULL && slash != target && slash[1] != '\0')
-    {
-      g_autofree char *prefix = g_strndup (target, slash - target);
+  copy = g_memdup2 (notice, sizeof *notice);
+  copy->provider_id = g_strdup (notice->provider_id);
+  copy->provider_name = g_strdup (notice->provider_name);
+  copy->model = g_strdup (notice->model);
+  return copy;
+}
 
-      if (byok_catalog_lookup_provider (byok_client_get_catalog (self), prefix) != NULL)
-        {
-          *provider_id = g_steal_pointer (&prefix);
-          *model = g_strdup (slash + 1);
-          return TRUE;
-        }
-    }
-
-  found = byok_catalog_find_model (byok_client_get_catalog (self), target);
-  if (found != NULL)
-    {
-      *provider_id = g_strdup (byok_model_get_provider_id (found));
-      *model = g_strdup (byok_model_get_id (found));
-      return TRUE;
-    }
-
-  g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
-               _("“%s” is not a model Byok knows. Name its provider too, as PROVIDER/MODEL "
-                 "(for example openai/gpt-4o-mini); “byok-cli models PROVIDER” lists them."),
-               target);
-  return FALSE;
+void
+byok_retry_notice_free (ByokRetryNotice *notice)
+{
+  if (notice == NULL)
+    return;
+  g_free ((char *) notice->provider_id);
+  g_free ((char *) notice->provider_name);
+  g_free ((char *) notice->model);
+  g_free (notice);
 }
 
 /**
- * byok_client_chat_async:
+ * byok_retry_notice_describe:
+ * @left_us: how much of the wait is left
+ *
+ * Returns: (transfer full): what is happening, for people: "Rate limited
+ *   by OpenAI — trying again in 18 s, attempt 2 of 3"
+ */
+char *
+byok_retry_notice_describe (const ByokRetryNotice *notice,
+                            gint64                 left_us)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *when = NULL;
+  const char *name;
+
+  g_return_val_if_fail (notice != NULL, NULL);
+
+  name = notice->provider_name != NULL ? notice->provider_name : notice->provider_id;
+  switch (notice->code)
+    {
+    case BYOK_ERROR_RATE_LIMIT:
+      /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
+      what = g_strdup_printf (_("Rate limited by %s"), name);
+      break;
+    case BYOK_ERROR_OVERLOADED:
+      /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
+      what = g_strdup_printf (_("%s is overloaded"), name);
+      break;
+    case BYOK_ERROR_NETWORK:
+      /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
+      what = g_strdup_printf (_("Could not reach %s"), name);
+      break;
+    case BYOK_ERROR_TIMEOUT:
+      /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
+      what = g_strdup_printf (_("%s did not answer in time"), name);
+      break;
+    default:
+      if (notice->http_status > 0)
+        /* Translators: a provider and an HTTP status; the start of "… — trying again in 18 s, attempt 2 of 3" */
+        what = g_strdup_printf (_("%s failed (HTTP %u)"), name, notice->http_status);
+      else
+        /* Translators: %s is a provider; the start of "… — trying again in 18 s, attempt 2 of 3" */
+        what = g_strdup_printf (_("%s failed"), name);
+      break;
+    }
+
+  if (left_us <= 0)
+    /* Translators: what failed, the attempt that starts now and how many there are at most */
+    return g_strdup_printf (_("%s — trying again now, attempt %u of %u"), what,
+                            notice->attempt, notice->max_attempts);
+  /* Whole seconds, rounded up, so the count ends on 1 s, not 0 s. */
+  when = g_strdup_printf (_("%d s"), (int) MIN ((left_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, G_MAXINT));
+  /* Translators: what failed, a wait ("18 s"), the next attempt and how many there are at most */
+  return g_strdup_printf (_("%s — trying again in %s, attempt %u of %u"), what, when,
+                          notice->attempt, notice->max_attempts);
+}
+
+/* ---- the object ---------------------------------------------------------- */
+
+static void
+byok_chat_call_dispose (GObject *object)
+{
+  ByokChatCall *self = BYOK_CHAT_CALL (object);
+
+  _byok_clear_source (&self->wait_timer);
+  _byok_clear_source (&self->wait_cancel);
+  g_clear_pointer (&self->ex, _byok_exchange_unref);
+  if (self->hooks_data_free != NULL)
+    g_clear_pointer (&self->hooks_data, self->hooks_data_free);
+  self->hooks = NULL;
+
+  G_OBJECT_CLASS (byok_chat_call_parent_class)->dispose (object);
+}
+
+static void
+byok_chat_call_finalize (GObject *object)
+{
+  ByokChatCall *self = BYOK_CHAT_CALL (object);
+
+  g_clear_object (&self->client);
+  g_clear_pointer (&self->request, byok_chat_request_unref);
+  g_clear_pointer (&self->targets, g_ptr_array_unref);
+  g_clear_error (&self->setup_error);
+  g_clear_pointer (&self->result, byok_chat_result_unref);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->provider);
+  g_clear_object (&self->key);
+  g_clear_pointer (&self->attempt, byok_attempt_free);
+  g_clear_pointer (&self->dstream, byok_dialect_stream_free);
+  g_clear_pointer (&self->sse, byok_sse_free);
+
+  G_OBJECT_CLASS (byok_chat_call_parent_class)->finalize (object);
+}
+
+static void
+byok_chat_call_class_init (ByokChatCallClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = byok_chat_call_dispose;
+  object_class->finalize = byok_chat_call_finalize;
+
+  /**
+   * ByokChatCall::delta:
+   * @text: the text of the answer that just arrived
+   *
+   * A streamed answer emits it for each new slice; an answer that came
+   * whole, once for all of it.
+   */
+  signals[DELTA] =
+    g_signal_new ("delta", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /**
+   * ByokChatCall::reasoning-delta:
+   * @text: the reasoning ("thinking") text that just arrived
+   */
+  signals[REASONING_DELTA] =
+    g_signal_new ("reasoning-delta", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /**
+   * ByokChatCall::retrying:
+   * @notice: (type gpointer): the ByokRetryNotice: what failed, how long
+   *   the call waits, which attempt comes next
+   *
+   * A failed attempt will be tried again after a wait; the call can still
+   * be stopped with its cancellable meanwhile.
+   */
+  signals[RETRYING] =
+    g_signal_new ("retrying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /**
+   * ByokChatCall::attempt:
+   * @attempt: (type gpointer): the ByokAttempt that just ended, as it is
+   *   in the result's attempts: through the engine, recorded (usage_id)
+   *   and priced (cost_usd, cost_known)
+   *
+   * An attempt ended, before the next one starts and before the call's
+   * callback.
+   */
+  signals[ATTEMPT] =
+    g_signal_new ("attempt", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+byok_chat_call_init (ByokChatCall *self)
+{
+  self->targets = g_ptr_array_new_with_free_func ((GDestroyNotify) target_free);
+}
+
+static Target *
+target_new (const char *provider_id,
+            const char *model)
+{
+  Target *target = g_new0 (Target, 1);
+
+  target->provider_id = g_strdup (provider_id);
+  target->model = g_strdup (model);
+  return target;
+}
+
+/**
+ * _byok_chat_call_new:
  * @request: what to ask; not changed (each target gets a copy with its model)
  * @provider_id: the provider to ask first
  * @model: (nullable): its model; %NULL for @request->model
  * @fallbacks: (nullable) (array zero-terminated=1): "PROVIDER/MODEL" pairs to
  *   try in order when a call fails in a way another provider can fix
  *
- * Sends @request, streamed if @request->stream. The "delta" and
- * "reasoning-delta" signals are emitted with @request as each slice arrives.
+ * Returns: (transfer full): the call, not started; a fallback that names
+ *   no known model, or no model at all, is the error it returns when run
  */
-void
-byok_client_chat_async (ByokClient          *self,
-                        ByokChatRequest     *request,
-                        const char          *provider_id,
-                        const char          *model,
-                        const char * const  *fallbacks,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+ByokChatCall *
+_byok_chat_call_new (ByokClient         *client,
+                     ByokChatRequest    *request,
+                     const char         *provider_id,
+                     const char         *model,
+                     const char * const *fallbacks)
 {
-  byok_client_chat_with_hooks_async (self, request, provider_id, model, fallbacks, NULL, NULL,
-                                     cancellable, callback, user_data);
+  ByokChatCall *self = g_object_new (BYOK_TYPE_CHAT_CALL, NULL);
+  Target *first = target_new (provider_id, model != NULL ? model : request->model);
+
+  self->client = g_object_ref (client);
+  self->request = byok_chat_request_ref (request);
+  g_ptr_array_add (self->targets, first);
+  self->result = byok_chat_result_new (first->provider_id, first->model);
+
+  for (guint i = 0; fallbacks != NULL && fallbacks[i] != NULL && self->setup_error == NULL; i++)
+    {
+      Target *target = g_new0 (Target, 1);
+
+      if (!byok_client_parse_target (client, fallbacks[i], &target->provider_id, &target->model,
+                                     &self->setup_error))
+        {
+          target_free (target);
+          break;
+        }
+      g_ptr_array_add (self->targets, target);
+    }
+
+  if (self->setup_error == NULL && (first->model == NULL || *first->model == '\0'))
+    self->setup_error = g_error_new_literal (BYOK_ERROR, BYOK_ERROR_INVALID,
+                                             _("No model was chosen. Pick a model and send again."));
+  return self;
 }
 
 /**
- * byok_client_chat_with_hooks_async:
- * @hooks: (nullable): called at the start and end of every attempt; must
- *   stay valid, with @hooks_data, until the call has ended
+ * _byok_chat_call_new_failed:
+ * @error: (transfer full): why it cannot be sent (the budget)
  *
- * byok_client_chat_async() that tells @hooks of each attempt (see
- * #ByokChatHooks). byok_client_chat_finish() ends it.
+ * Returns: (transfer full): a call that sends nothing: run, it returns
+ *   @error with no attempts
+ */
+ByokChatCall *
+_byok_chat_call_new_failed (ByokChatRequest *request,
+                            const char      *provider_id,
+                            const char      *model,
+                            GError          *error)
+{
+  ByokChatCall *self = g_object_new (BYOK_TYPE_CHAT_CALL, NULL);
+  Target *first = target_new (provider_id, model != NULL ? model : request->model);
+
+  self->request = byok_chat_request_ref (request);
+  g_ptr_array_add (self->targets, first);
+  self->result = byok_chat_result_new (first->provider_id, first->model);
+  self->setup_error = error;
+  return self;
+}
+
+/**
+ * _byok_chat_call_set_hooks:
+ * @hooks: (nullable): must stay valid as long as the call
+ * @data: (transfer full): for @hooks, freed with @data_free when the call
+ *   is disposed
+ *
+ * Has the engine told of each attempt and of the end (see
+ * #ByokChatCallHooks). Before the call runs.
  */
 void
-byok_client_chat_with_hooks_async (ByokClient          *self,
-                                   ByokChatRequest     *request,
-                                   const char          *provider_id,
-                                   const char          *model,
-                                   const char * const  *fallbacks,
-                                   const ByokChatHooks *hooks,
-                                   gpointer             hooks_data,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
+_byok_chat_call_set_hooks (ByokChatCall            *self,
+                           const ByokChatCallHooks *hooks,
+                           gpointer                 data,
+                           GDestroyNotify           data_free)
+{
+  g_return_if_fail (BYOK_IS_CHAT_CALL (self));
+  g_return_if_fail (!self->ran);
+
+  if (self->hooks_data_free != NULL)
+    g_clear_pointer (&self->hooks_data, self->hooks_data_free);
+  self->hooks = hooks;
+  self->hooks_data = data;
+  self->hooks_data_free = data_free;
+}
+
+/**
+ * byok_chat_call_get_request:
+ * Returns: (transfer none): what the call asks, as given
+ */
+ByokChatRequest *
+byok_chat_call_get_request (ByokChatCall *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_CALL (self), NULL);
+  return self->request;
+}
+
+/**
+ * byok_chat_call_get_provider_id:
+ * Returns: the provider asked first
+ */
+const char *
+byok_chat_call_get_provider_id (ByokChatCall *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_CALL (self), NULL);
+  return ((Target *) g_ptr_array_index (self->targets, 0))->provider_id;
+}
+
+/**
+ * byok_chat_call_get_model:
+ * Returns: the model asked first
+ */
+const char *
+byok_chat_call_get_model (ByokChatCall *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_CALL (self), NULL);
+  return ((Target *) g_ptr_array_index (self->targets, 0))->model;
+}
+
+/**
+ * byok_chat_call_get_result:
+ * Returns: (transfer none): the result as it stands — the text so far
+ *   while the call runs, every attempt and the cost once it has ended
+ */
+ByokChatResult *
+byok_chat_call_get_result (ByokChatCall *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_CALL (self), NULL);
+  return self->result;
+}
+
+/**
+ * byok_chat_call_run_async:
+ * @cancellable: (nullable): stops the call; what arrived is kept
+ *
+ * Sends the call, streamed if its request says so. The signals tell of
+ * its progress; byok_chat_call_run_finish() gives its result. A call runs
+ * once.
+ */
+void
+byok_chat_call_run_async (ByokChatCall        *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  ChatCall *call;
-  Target *target;
 
-  g_return_if_fail (BYOK_IS_CLIENT (self));
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (provider_id != NULL);
+  g_return_if_fail (BYOK_IS_CHAT_CALL (self));
+  g_return_if_fail (!self->ran);
 
+  self->ran = TRUE;
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_client_chat_async);
+  g_task_set_source_tag (task, byok_chat_call_run_async);
   g_task_set_check_cancellable (task, FALSE);
+  g_set_object (&self->cancellable, cancellable);
+  self->call_start_us = g_get_monotonic_time ();
 
-  call = g_new0 (ChatCall, 1);
-  call->hooks = hooks;
-  call->hooks_data = hooks_data;
-  call->client = g_object_ref (self);
-  call->request = byok_chat_request_ref (request);
-  call->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  call->targets = g_ptr_array_new_with_free_func ((GDestroyNotify) target_free);
-  call->call_start_us = g_get_monotonic_time ();
-  g_task_set_task_data (task, call, (GDestroyNotify) chat_call_free);
-
-  target = g_new0 (Target, 1);
-  target->provider_id = g_strdup (provider_id);
-  target->model = g_strdup (model != NULL ? model : request->model);
-  g_ptr_array_add (call->targets, target);
-  call->result = byok_chat_result_new (target->provider_id, target->model);
-
-  for (guint i = 0; fallbacks != NULL && fallbacks[i] != NULL; i++)
+  if (self->setup_error != NULL)
     {
-      g_autoptr(GError) error = NULL;
-
-      target = g_new0 (Target, 1);
-      if (!byok_client_parse_target (self, fallbacks[i], &target->provider_id, &target->model, &error))
-        {
-          g_free (target);
-          g_task_return_pointer (task, byok_chat_result_ref (call->result),
-                                 (GDestroyNotify) byok_chat_result_unref);
-          byok_chat_result_take_error (call->result, g_steal_pointer (&error));
-          return;
-        }
-      g_ptr_array_add (call->targets, target);
-    }
-
-  if (chat_current_target (call)->model == NULL || *chat_current_target (call)->model == '\0')
-    {
-      byok_chat_result_take_error (call->result,
-                                   g_error_new_literal (BYOK_ERROR, BYOK_ERROR_INVALID,
-                                                        _("No model was chosen. Pick a model and send again.")));
-      g_task_return_pointer (task, byok_chat_result_ref (call->result),
-                             (GDestroyNotify) byok_chat_result_unref);
+      byok_chat_result_take_error (self->result, g_error_copy (self->setup_error));
+      chat_return (task);
       return;
     }
-
   chat_start_target (task);
 }
 
 /**
- * byok_client_chat_finish:
+ * byok_chat_call_run_finish:
  *
  * Returns: (transfer full): the result, never %NULL. It failed when
  *   @result->error is set (the classified error of the last attempt, or
  *   CANCELLED); text that arrived before a failure is kept. Every attempt is
  *   in @result->attempts; @result->provider_id and @result->model name the
- *   provider and model that answered (or failed last).
+ *   provider and model that answered (or failed last); @result->cost_usd
+ *   is what it cost when @result->cost_known.
  */
 ByokChatResult *
-byok_client_chat_finish (ByokClient   *self,
-                         GAsyncResult *result)
+byok_chat_call_run_finish (ByokChatCall *self,
+                           GAsyncResult *result)
 {
-  g_return_val_if_fail (BYOK_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (BYOK_IS_CHAT_CALL (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), NULL);
 }
-
