@@ -11,6 +11,17 @@
  *
  * On the way, Alt+1, 2 and 3 must leave the focus in the page they show.
  *
+ * In every scene no text may be cut: a label that ellipsizes its text
+ * must have the whole text in a tooltip (there was truly no room), and
+ * the usage table and the model picker (its button and its list) must
+ * show every provider and model name whole at the default window size.
+ * BYOK_TEST_LOCALE runs it all in a person's locale (de_DE.UTF-8:
+ * meson's test-accessibility-de). /accessibility/large-text-1.5 and -2.0
+ * go through the same scenes with the text scaling factor at 1.5 and 2.0
+ * (GtkSettings' gtk-xft-dpi, what the XSETTINGS of GNOME's text scaling
+ * sets), for the cut-text check and the screenshots
+ * (BYOK_TEST_SCREENSHOT_DIR), without the slower tree walk.
+ *
  * For each, the window is left to the main loop while tests/a11y-walk
  * (python3-pyatspi) reads every window of this process over the bus and
  * lists the nodes a person can reach or operate whose name is empty, a
@@ -22,7 +33,9 @@
  * the test's private session. */
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
@@ -40,13 +53,27 @@
 #include "byok-test-server.h"
 #include "byok-test-ui.h"
 #include "byok-test-util.h"
+#include "byok-usage-breakdown.h"
 #include "byok-usage-page.h"
 #include "byok-window.h"
 
 #define OPENAI_KEY     "sk-test-fake-accessibility-0001"
+#define GROQ_KEY       "gsk_test_fake_accessibility_0001"
+#define OPENROUTER_KEY "sk-or-test-fake-accessibility-0001"
 #define CHAT_PATH      "/v1/chat/completions"
 
+/* One run through every scene. */
 typedef struct {
+  double   text_scale;  /* the text scaling factor */
+  gboolean walk;        /* read the accessibility tree in each scene */
+} Variant;
+
+static const Variant every_page = { 1.0, TRUE };
+static const Variant large_text_1_5 = { 1.5, FALSE };
+static const Variant large_text_2_0 = { 2.0, FALSE };
+
+typedef struct {
+  const Variant   *variant;
   char            *dir;
   char            *db_path;
   ByokTestServer  *server;
@@ -55,6 +82,7 @@ typedef struct {
   GtkWidget       *window;
   ByokChatPage    *page;
   GString         *problems;
+  int              saved_dpi;
 } Fixture;
 
 /* ---- widgets ------------------------------------------------------------ */
@@ -146,6 +174,93 @@ dump_scene (const char *scene)
   return dump != NULL && (g_str_equal (dump, "all") || g_str_equal (dump, scene));
 }
 
+/* ---- text that does not fit ---------------------------------------------- */
+
+/* The tooltip on @widget or the nearest ancestor that has one. */
+static const char *
+tooltip_of (GtkWidget *widget)
+{
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      const char *tip = gtk_widget_get_tooltip_text (w);
+
+      if (tip != NULL && *tip != '\0')
+        return tip;
+    }
+  return NULL;
+}
+
+/* Inside the usage table or the model picker (its button and its list,
+ * whose popover is the picker's child): names that must show whole. */
+static gboolean
+in_name_widget (GtkWidget *widget)
+{
+  return gtk_widget_get_ancestor (widget, BYOK_TYPE_USAGE_BREAKDOWN) != NULL ||
+         gtk_widget_get_ancestor (widget, BYOK_TYPE_MODEL_PICKER) != NULL;
+}
+
+/* The Byok widgets @widget is in, for a problem's message. */
+static char *
+where_is (GtkWidget *widget)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (GtkWidget *w = gtk_widget_get_parent (widget); w != NULL && names->len < 3; w = gtk_widget_get_parent (w))
+    if (g_str_has_prefix (G_OBJECT_TYPE_NAME (w), "Byok"))
+      g_ptr_array_insert (names, 0, (gpointer) G_OBJECT_TYPE_NAME (w));
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" › ", (char **) names->pdata);
+}
+
+static void
+check_labels (Fixture    *f,
+              GtkWidget  *widget,
+              const char *scene)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_ellipsize (GTK_LABEL (widget)) != PANGO_ELLIPSIZE_NONE &&
+      pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (widget));
+      const char *tip = tooltip_of (widget);
+      g_autofree char *where = where_is (widget);
+      int natural;
+
+      gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      if (in_name_widget (widget) && f->variant->text_scale == 1.0)
+        g_string_append_printf (f->problems, "%s: “%s” is cut to %d of its %d pixels (in %s)\n",
+                                scene, text, gtk_widget_get_width (widget), natural, where);
+      else if (tip == NULL || strstr (tip, text) == NULL)
+        g_string_append_printf (f->problems, "%s: “%s” is cut to %d of its %d pixels, with no tooltip that shows it (in %s)\n",
+                                scene, text, gtk_widget_get_width (widget), natural, where);
+      else
+        g_test_message ("%s: “%s” is cut to %d of its %d pixels; its tooltip shows it (in %s)",
+                        scene, text, gtk_widget_get_width (widget), natural, where);
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    check_labels (f, c, scene);
+}
+
+/* Every shown window: a label cut short is a problem unless its tooltip
+ * shows it whole (and, in the usage table and the model picker at the
+ * normal text size, even then). */
+static void
+check_text_fits (Fixture    *f,
+                 const char *scene)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      check_labels (f, window, scene);
+    }
+}
+
+/* ---- a scene ------------------------------------------------------------- */
+
 /* Reads this process's windows over the accessibility bus, while the main
  * loop answers the walker's questions, and adds what it found to
  * f->problems. */
@@ -159,10 +274,6 @@ walk_tree (Fixture    *f,
   g_autoptr(GError) error = NULL;
   Walk walk = { 0, };
   const char *argv[] = { walker, pid, scene, dump_scene (scene) ? "--dump" : NULL, NULL };
-
-  byok_test_ui_wait_for_paint (f->window);
-  byok_test_ui_screenshot (f->window, scene);
-  byok_test_ui_iterate_pending ();
 
   process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
@@ -186,6 +297,42 @@ walk_tree (Fixture    *f,
 
   g_free (walk.out);
   g_free (walk.err);
+}
+
+/* What a person sees and hears of a scene: a screenshot, text cut short,
+ * and (in the variants that walk) the accessibility tree. */
+static char *
+screenshot_name (Fixture    *f,
+                 const char *scene)
+{
+  return f->variant->text_scale != 1.0
+    ? g_strdup_printf ("%s-text-%.1f", scene, f->variant->text_scale)
+    : g_strdup (scene);
+}
+
+static void
+look_at (Fixture    *f,
+         const char *scene)
+{
+  g_autofree char *name = screenshot_name (f, scene);
+
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  byok_test_ui_wait_for_paint (f->window);
+  byok_test_ui_screenshot (f->window, name);
+  /* A dialog is a window of its own (libadwaita 1.2). */
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+      g_autofree char *dialog_name = g_strdup_printf ("%s-%s", name, G_OBJECT_TYPE_NAME (window));
+
+      if (window != f->window && gtk_widget_get_mapped (window))
+        byok_test_ui_screenshot (window, dialog_name);
+    }
+  byok_test_ui_iterate_pending ();
+  check_text_fits (f, scene);
+  if (f->variant->walk)
+    walk_tree (f, scene);
 }
 
 /* ---- replies ------------------------------------------------------------- */
@@ -229,13 +376,30 @@ not_busy (gpointer data)
 }
 
 static void
+store_key (Fixture    *f,
+           const char *provider,
+           const char *key)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (byok_key_store_store_wait (byok_engine_get_key_store (f->engine), provider, NULL, key,
+                                            NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autofree char *url = NULL;
   g_autoptr(GError) error = NULL;
 
+  f->variant = data;
   f->problems = g_string_new (NULL);
+  g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &f->saved_dpi, NULL);
+  /* What GNOME's text scaling factor does: the fonts' resolution, from
+   * 96 dpi (in 1/1024ths). */
+  g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", (int) (96 * 1024 * f->variant->text_scale), NULL);
   f->dir = g_dir_make_tmp ("byok-test-accessibility-XXXXXX", &error);
   g_assert_no_error (error);
   f->db_path = g_build_filename (f->dir, "byok.db", NULL);
@@ -246,10 +410,11 @@ fixture_setup (Fixture       *f,
   f->engine = byok_engine_new (f->db_path, &error);
   g_assert_no_error (error);
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
-  /* A key in the keyring, as a person adds it. */
-  g_assert_true (byok_key_store_store_wait (byok_engine_get_key_store (f->engine), "openai", NULL, OPENAI_KEY,
-                                            NULL, NULL, &error));
-  g_assert_no_error (error);
+  /* Keys in the keyring, as a person adds them: OpenAI answers; Groq and
+   * OpenRouter put long model names in the picker. */
+  store_key (f, "openai", OPENAI_KEY);
+  store_key (f, "groq", GROQ_KEY);
+  store_key (f, "openrouter", OPENROUTER_KEY);
 
   /* The application: its accelerators and the shortcuts window. */
   f->app = GTK_APPLICATION (byok_application_new ());
@@ -301,6 +466,7 @@ fixture_teardown (Fixture       *f,
   g_free (f->db_path);
   g_free (f->dir);
   g_string_free (f->problems, TRUE);
+  g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", f->saved_dpi, NULL);
 }
 
 /* ---- the scenes ---------------------------------------------------------- */
@@ -333,7 +499,7 @@ scene_chat (Fixture *f)
   byok_test_server_add_reply (f->server, CHAT_PATH,
                               answer_reply ("Here is **one** way:\n\n```python\nprint(\"hello\")\n```\n\nRun it with `python3`."));
   send_and_wait (f, "Print hello in Python");
-  walk_tree (f, "chat");
+  look_at (f, "chat");
 
   /* Editing the question: Cancel and Send Again. */
   {
@@ -341,10 +507,41 @@ scene_chat (Fixture *f)
 
     g_assert_true (gtk_widget_activate_action (row, "message.edit", NULL));
     byok_test_ui_iterate_pending ();
-    walk_tree (f, "chat-edit");
+    look_at (f, "chat-edit");
     g_assert_true (gtk_widget_activate_action (row, "message.cancel-edit", NULL));
     byok_test_ui_iterate_pending ();
   }
+}
+
+static gboolean
+popover_shown (gpointer data)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (data);
+
+  return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover));
+}
+
+/* The model picker, on the longest model name of the catalog, open: the
+ * button and the list show the names whole ("Qwen2.5 Coder…" was cut in
+ * every language). */
+static void
+scene_picker (Fixture *f)
+{
+  ByokModelPicker *picker = byok_composer_get_picker (composer_of (f));
+  GtkMenuButton *button = GTK_MENU_BUTTON (byok_test_ui_find_descendant (GTK_WIDGET (picker), GTK_TYPE_MENU_BUTTON));
+  g_autofree char *provider = g_strdup (byok_model_picker_get_provider_id (picker));
+  g_autofree char *model = g_strdup (byok_model_picker_get_model_id (picker));
+  g_autofree char *name = screenshot_name (f, "picker-list");
+
+  byok_model_picker_set_selection (picker, "openrouter", "deepseek/deepseek-v4-flash");
+  look_at (f, "picker-button");
+  gtk_menu_button_popup (button);
+  byok_test_ui_iterate_until (popover_shown, button, "the model list");
+  byok_test_ui_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (button)), name);
+  look_at (f, "picker");
+  gtk_menu_button_popdown (button);
+  byok_test_ui_iterate_pending ();
+  byok_model_picker_set_selection (picker, provider, model);
 }
 
 static gboolean
@@ -370,14 +567,15 @@ scene_compare (Fixture *f)
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o", answer_reply ("It depends."));
   g_assert_true (byok_compare_view_send (view));
   byok_test_ui_iterate_until (compare_done, view, "both columns");
-  walk_tree (f, "compare");
+  look_at (f, "compare");
 }
 
-/* One failed call, as the engine records it. */
+/* One call, as the engine records it: answered (@status NULL) or failed. */
 static void
-record_failure (Fixture    *f,
-                const char *provider,
-                const char *model)
+record_call (Fixture    *f,
+             const char *provider,
+             const char *model,
+             const char *status)
 {
   g_autoptr(GError) error = NULL;
   ByokUsageRecord r = { 0, };
@@ -386,9 +584,13 @@ record_failure (Fixture    *f,
   r.provider = (char *) provider;
   r.model = (char *) model;
   r.latency_us = 300000;
-  r.ttft_us = -1;
-  r.status = (char *) "RATE_LIMIT";
-  r.http_status = 429;
+  r.ttft_us = status == NULL ? 120000 : -1;
+  r.status = (char *) status;
+  r.http_status = status == NULL ? 200 : 429;
+  r.input_tokens = status == NULL ? 1200 : 0;
+  r.output_tokens = status == NULL ? 800 : 0;
+  r.price_known = TRUE;
+  r.cost_usd = status == NULL ? 0.0042 : 0;
   g_assert_cmpint (byok_usage_store_record (byok_engine_get_usage_store (f->engine), &r, &error), >, 0);
   g_assert_no_error (error);
 }
@@ -404,12 +606,19 @@ scene_usage (Fixture *f)
 {
   ByokUsagePage *usage = BYOK_USAGE_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_USAGE_PAGE));
 
-  record_failure (f, "openai", "gpt-4o");
-  record_failure (f, "anthropic", "claude-haiku-4-5-20251001");
+  record_call (f, "openai", "gpt-4o", "rate_limit");
+  record_call (f, "anthropic", "claude-haiku-4-5-20251001", "rate_limit");
+  /* The longest names of the catalog's providers and models: the table
+   * shows them whole (German cut "Moonshot AI (K…" and "Llama 3.3 70B
+   * Vers…"). */
+  record_call (f, "moonshot", "kimi-k2-thinking", NULL);
+  record_call (f, "groq", "llama-3.3-70b-versatile", NULL);
+  record_call (f, "openrouter", "deepseek/deepseek-v4-flash", NULL);
+  record_call (f, "zhipu", "glm-4-32b-0414-128k", NULL);
   byok_window_show_page (BYOK_WINDOW (f->window), "usage");
   byok_usage_page_refresh (usage);
   byok_test_ui_iterate_until (usage_ready, usage, "the usage page");
-  walk_tree (f, "usage");
+  look_at (f, "usage");
 }
 
 static gboolean
@@ -432,7 +641,7 @@ scene_providers (Fixture *f)
   byok_test_ui_iterate_until (row_loaded, row, "the OpenAI row");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
   byok_test_ui_iterate_pending ();
-  walk_tree (f, "providers");
+  look_at (f, "providers");
 
   /* Deleting the key asks first. */
   {
@@ -442,9 +651,13 @@ scene_providers (Fixture *f)
     g_assert_nonnull (delete_button);
     g_signal_emit_by_name (delete_button, "clicked");
     byok_test_ui_iterate_until (type_shown, GSIZE_TO_POINTER (BYOK_TYPE_ALERT_PARENT), "the question");
-    walk_tree (f, "delete-key");
+    look_at (f, "delete-key");
     alert = find_in_toplevels (BYOK_TYPE_ALERT_PARENT);
     byok_alert_response (alert, "cancel");
+    /* libadwaita 1.2's message dialog closes on a click, not on a
+     * response. */
+    if (GTK_IS_WINDOW (alert))
+      gtk_window_close (GTK_WINDOW (alert));
     byok_test_ui_iterate_pending ();
   }
 
@@ -454,7 +667,7 @@ scene_providers (Fixture *f)
 
     byok_providers_page_add_custom (providers);
     byok_test_ui_iterate_until (type_shown, GSIZE_TO_POINTER (BYOK_TYPE_CUSTOM_PROVIDER_DIALOG), "the custom provider dialog");
-    walk_tree (f, "custom-provider");
+    look_at (f, "custom-provider");
     dialog = find_in_toplevels (BYOK_TYPE_CUSTOM_PROVIDER_DIALOG);
     byok_dialog_close (dialog);
     byok_test_ui_iterate_pending ();
@@ -468,7 +681,7 @@ scene_preferences (Fixture *f)
 
   g_assert_true (gtk_widget_activate_action (f->window, "win.preferences", NULL));
   byok_test_ui_iterate_until (type_shown, GSIZE_TO_POINTER (BYOK_TYPE_PREFERENCES_WINDOW), "the preferences");
-  walk_tree (f, "preferences");
+  look_at (f, "preferences");
   preferences = find_in_toplevels (BYOK_TYPE_PREFERENCES_WINDOW);
   byok_dialog_close (preferences);
   byok_test_ui_iterate_pending ();
@@ -483,7 +696,7 @@ scene_shortcuts (Fixture *f)
 
   g_assert_true (gtk_widget_activate_action (f->window, "win.show-help-overlay", NULL));
   byok_test_ui_iterate_until (type_shown, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), "the shortcuts window");
-  walk_tree (f, "shortcuts");
+  look_at (f, "shortcuts");
   shortcuts = find_in_toplevels (GTK_TYPE_SHORTCUTS_WINDOW);
   gtk_window_close (GTK_WINDOW (gtk_widget_get_root (shortcuts)));
   byok_test_ui_iterate_pending ();
@@ -545,6 +758,7 @@ test_every_page (Fixture       *f,
                  gconstpointer  data)
 {
   scene_chat (f);
+  scene_picker (f);
   keyboard_switches_pages (f);
   scene_usage (f);
   scene_providers (f);
@@ -564,16 +778,32 @@ int
 main (int    argc,
       char **argv)
 {
+  const char *locale = g_getenv ("BYOK_TEST_LOCALE");
+
   /* The other UI tests turn GTK's accessibility off; this one reads it. */
   g_unsetenv ("NO_AT_BRIDGE");
   g_unsetenv ("GTK_A11Y");
-  g_setenv ("LANGUAGE", "C", TRUE);
+  if (locale == NULL)
+    g_setenv ("LANGUAGE", "C", TRUE);
 
   byok_test_tolerate_toolkit_bugs (NULL);
   gtk_test_init (&argc, &argv, NULL);
+  if (locale != NULL)
+    {
+      /* A person's locale (gtk_test_init() chose en_US), with the
+       * catalogs just built. */
+      g_unsetenv ("LANGUAGE");
+      if (setlocale (LC_ALL, locale) == NULL)
+        g_error ("The locale %s is missing: run build-aux/install-deps", locale);
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("BYOK_TEST_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   adw_init ();
 
-  g_test_add ("/accessibility/every-page", Fixture, NULL, fixture_setup, test_every_page, fixture_teardown);
+  g_test_add ("/accessibility/every-page", Fixture, &every_page, fixture_setup, test_every_page, fixture_teardown);
+  g_test_add ("/accessibility/large-text-1.5", Fixture, &large_text_1_5, fixture_setup, test_every_page, fixture_teardown);
+  g_test_add ("/accessibility/large-text-2.0", Fixture, &large_text_2_0, fixture_setup, test_every_page, fixture_teardown);
 
   return g_test_run ();
 }

@@ -340,6 +340,8 @@ byok_chat_page_update_state (ByokChatPage *self)
                                       query != NULL && *query != '\0' ? "no-results" : "no-conversations");
 
   gtk_label_set_label (self->title_label, comparing ? _("Compare Models") : title);
+  /* A long title (or large text) is cut in the header: whole here. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), gtk_label_get_label (self->title_label));
   gtk_widget_set_sensitive (GTK_WIDGET (self->conversation_menu_button), self->conversation != NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.rename", self->conversation != NULL);

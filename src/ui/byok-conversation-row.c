@@ -84,6 +84,8 @@ update (ByokConversationRow *self)
   g_autofree char *when = NULL;
 
   gtk_label_set_label (self->title_label, title);
+  /* A long title is cut in the sidebar: whole in its tooltip. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), title);
   if (self->conversation != NULL)
     when = byok_format_when (byok_conversation_get_updated (self->conversation));
   gtk_label_set_label (self->subtitle_label, when != NULL ? when : "");

@@ -154,11 +154,15 @@ create_row (ByokModelPicker *self,
   gtk_widget_set_margin_top (grid, 6);
   gtk_widget_set_margin_bottom (grid, 6);
 
+  /* The list takes the width the names need; where there is not that
+   * much (large text), they go on a second line rather than being cut. */
   gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (name), PANGO_WRAP_WORD_CHAR);
   gtk_widget_set_hexpand (name, TRUE);
   gtk_label_set_xalign (GTK_LABEL (details), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (details), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_wrap (GTK_LABEL (details), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (details), PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (details, "caption");
   gtk_widget_add_css_class (details, "dim-label");
   gtk_label_set_xalign (GTK_LABEL (price), 1);
@@ -270,6 +274,31 @@ byok_model_picker_dup_label (ByokModelPicker *self,
                           model != NULL ? byok_model_get_name (model) : model_id);
 }
 
+/* The button takes the room its label needs; where there is none (a
+ * narrow window, large text) the label is cut, and then the tooltip shows
+ * it whole. The picker lays its button out itself (no layout manager) to
+ * know when. */
+static void
+update_tooltip (ByokModelPicker *self)
+{
+  g_autofree char *label = NULL;
+  const char *tooltip;
+
+  /* Compact: the model, its provider beneath, the whole label in the
+   * tooltip always. */
+  if (self->compact && gtk_widget_get_visible (GTK_WIDGET (self->button_detail)))
+    {
+      label = byok_model_picker_dup_label (self, self->provider_id, self->model_id);
+      tooltip = label;
+    }
+  else if (pango_layout_is_ellipsized (gtk_label_get_layout (self->button_label)))
+    tooltip = gtk_label_get_label (self->button_label);
+  else
+    tooltip = _("Choose the Model");
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->button)), tooltip) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), tooltip);
+}
+
 static void
 update_button (ByokModelPicker *self)
 {
@@ -283,23 +312,55 @@ update_button (ByokModelPicker *self)
       model = byok_catalog_lookup_model (self->catalog, self->provider_id, self->model_id);
     }
 
-  /* Compact (a narrow column): the model's name, its provider beneath;
-   * the whole label stays the tooltip. */
+  /* Compact (a narrow column): the model's name, its provider beneath. */
   if (self->compact && self->model_id != NULL && g_strcmp0 (self->provider_id, BYOK_ROUTER_AUTO) != 0)
     {
       gtk_label_set_label (self->button_label, model != NULL ? byok_model_get_name (model) : self->model_id);
       gtk_label_set_label (self->button_detail, provider != NULL ? byok_provider_get_name (provider) : self->provider_id);
       gtk_widget_set_visible (GTK_WIDGET (self->button_detail), TRUE);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), label);
     }
   else
     {
       gtk_label_set_label (self->button_label, label);
       gtk_widget_set_visible (GTK_WIDGET (self->button_detail), FALSE);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), _("Choose the Model"));
     }
   gtk_label_set_xalign (self->button_label, self->compact ? 0 : 0.5);
+  /* What the button does ("Add Model") is never cut; a model's name,
+   * where there is truly no room, is (and its tooltip shows it). */
+  gtk_label_set_ellipsize (self->button_label, self->model_id != NULL ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+  update_tooltip (self);
   update_checks (self);
+}
+
+static void
+byok_model_picker_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  gtk_widget_measure (GTK_WIDGET (BYOK_MODEL_PICKER (widget)->button), orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static GtkSizeRequestMode
+byok_model_picker_get_request_mode (GtkWidget *widget)
+{
+  return gtk_widget_get_request_mode (GTK_WIDGET (BYOK_MODEL_PICKER (widget)->button));
+}
+
+static void
+byok_model_picker_size_allocate (GtkWidget *widget,
+                                 int        width,
+                                 int        height,
+                                 int        baseline)
+{
+  ByokModelPicker *self = BYOK_MODEL_PICKER (widget);
+
+  gtk_widget_allocate (GTK_WIDGET (self->button), width, height, baseline, NULL);
+  update_tooltip (self);
 }
 
 static void
@@ -870,6 +931,9 @@ byok_model_picker_class_init (ByokModelPickerClass *klass)
   object_class->set_property = byok_model_picker_set_property;
   object_class->dispose = byok_model_picker_dispose;
   object_class->finalize = byok_model_picker_finalize;
+  widget_class->get_request_mode = byok_model_picker_get_request_mode;
+  widget_class->measure = byok_model_picker_measure;
+  widget_class->size_allocate = byok_model_picker_size_allocate;
 
   properties[PROP_PROVIDER_ID] =
     g_param_spec_string ("provider-id", NULL, NULL, NULL,
@@ -920,6 +984,7 @@ static void
 byok_model_picker_init (ByokModelPicker *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
 
   gtk_list_box_set_filter_func (self->list_box, filter_func, self, NULL);
   gtk_list_box_set_header_func (self->list_box, header_func, self, NULL);

@@ -1153,6 +1153,8 @@ fill_base_url (ByokProviderRow *self)
       g_autofree char *title = g_strdup_printf (_("Base URL, from $%s"), variable);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->base_url_row), title);
+      /* The row cuts a long title (large text): whole in the tooltip. */
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->base_url_row), title);
     }
   fill_allow_http (self);
 }

@@ -171,8 +171,12 @@ setup_cell (GtkSignalListItemFactory *factory,
 
   if (column == COLUMN_PROVIDER || column == COLUMN_MODEL)
     {
+      /* Names take the room they need and, where the table has not that
+       * much (German column titles, large text), a second line: never
+       * cut ("Moonshot AI (K…"). */
       gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
       gtk_label_set_width_chars (GTK_LABEL (label), column == COLUMN_MODEL ? 14 : 8);
     }
   else
