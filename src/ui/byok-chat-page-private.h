@@ -1,6 +1,7 @@
-/* byok-chat-page-private.h — what byok-chat-page.c (the page, its sidebar
- * and actions) and byok-chat-page-stream.c (sending and streaming answers)
- * share */
+/* byok-chat-page-private.h — what the Chat page's files share:
+ * byok-chat-page.c (the page and its sidebar), byok-chat-page-actions.c,
+ * byok-chat-page-providers.c, byok-chat-page-estimate.c and
+ * byok-chat-page-stream.c (sending and streaming answers) */
 #pragma once
 
 #include "byok-chat-page.h"
@@ -96,6 +97,12 @@ ByokMessage *byok_chat_page_find_message       (ByokChatPage     *self,
                                                 gint64            id);
 void         byok_chat_page_scroll_to_end      (ByokChatPage     *self);
 void         byok_chat_page_focus_away_from_messages (ByokChatPage *self);
+
+/* byok-chat-page-actions.c */
+void         byok_chat_page_class_actions_init (GtkWidgetClass  *widget_class);
+
+/* byok-chat-page-providers.c */
+void         byok_chat_page_refresh_keys       (ByokChatPage     *self);
 
 /* byok-chat-page-estimate.c */
 void         byok_chat_page_invalidate_history (ByokChatPage     *self);
