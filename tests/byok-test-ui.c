@@ -49,6 +49,24 @@ byok_test_ui_find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+/* The open window or dialog of @type: a window of its own, or (libadwaita
+ * 1.5 and later, AdwDialog) a dialog inside a window. */
+GtkWidget *
+byok_test_ui_find_open (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+      GtkWidget *found = byok_test_ui_find_descendant (window, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Visible, as every parent up to @top. */
 gboolean
 byok_test_ui_is_shown (GtkWidget *widget,

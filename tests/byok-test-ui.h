@@ -19,6 +19,7 @@ GtkWidget *byok_test_ui_find_descendant (GtkWidget         *widget,
                                          GType              type);
 gboolean   byok_test_ui_is_shown        (GtkWidget         *widget,
                                          GtkWidget         *top);
+GtkWidget *byok_test_ui_find_open       (GType              type);
 
 void byok_test_ui_wait_for_paint (GtkWidget  *widget);
 void byok_test_ui_screenshot     (GtkWidget  *window,

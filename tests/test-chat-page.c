@@ -1445,16 +1445,7 @@ test_preferences (Fixture       *f,
   g_object_set (f->window, "engine", f->engine, NULL);
   g_assert_true (gtk_widget_activate_action (f->window, "win.preferences", NULL));
   byok_test_ui_iterate_pending ();
-  preferences = NULL;
-  {
-    /* A window of its own, or a dialog inside the main window. */
-    GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && preferences == NULL; i++)
-      {
-        g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-        preferences = byok_test_ui_find_descendant (window, BYOK_TYPE_PREFERENCES_WINDOW);
-      }
-  }
+  preferences = byok_test_ui_find_open (BYOK_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (preferences);
   picker = BYOK_MODEL_PICKER (byok_test_ui_find_descendant (preferences, BYOK_TYPE_MODEL_PICKER));
 

@@ -1218,18 +1218,13 @@ test_small_things (Fixture       *f,
 static GtkWidget *
 open_preferences (Fixture *f)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *preferences;
 
   g_assert_true (gtk_widget_activate_action (f->window, "win.preferences", NULL));
   byok_test_ui_iterate_pending ();
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (BYOK_IS_PREFERENCES_WINDOW (window))
-        return window;
-    }
-  g_assert_not_reached ();
+  preferences = byok_test_ui_find_open (BYOK_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  return preferences;
 }
 
 /* With no fallback models the list says so, in a row of its own: no

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "byok-test-ui.h"
 #include "byok-test-util.h"
 #include "byok-chat-page.h"
 #include "byok-composer.h"
@@ -61,29 +62,6 @@ wait_until (Condition   condition,
   if (timed_out)
     g_error ("timed out waiting for %s", what);
   g_source_remove (id);
-}
-
-static void
-iterate (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_descendant (c, type);
-
-      if (found)
-        return found;
-    }
-  return NULL;
 }
 
 /* A label under @widget whose visible text — what a person reads, after
@@ -169,23 +147,6 @@ assert_rows_plain (GtkWidget *widget)
   return n;
 }
 
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  /* A window of its own, or a dialog inside the window (libadwaita 1.5). */
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-      GtkWidget *found = find_descendant (window, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* ---- fixture ------------------------------------------------------------- */
 
 static void
@@ -223,7 +184,7 @@ fixture_setup (Fixture       *f,
   f->window = g_object_new (BYOK_TYPE_WINDOW, "engine", f->engine, NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 800);
   gtk_window_present (GTK_WINDOW (f->window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 static void
@@ -246,7 +207,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
   forget_keys (f->engine);
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
@@ -306,7 +267,7 @@ static void
 test_providers (Fixture       *f,
                 gconstpointer  data)
 {
-  ByokProvidersPage *page = BYOK_PROVIDERS_PAGE (find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
+  ByokProvidersPage *page = BYOK_PROVIDERS_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
   ByokProviderRow *row;
   GtkWidget *entry;
   g_autoptr(GError) error = NULL;
@@ -321,9 +282,9 @@ test_providers (Fixture       *f,
   byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (401,
     "{\"error\":{\"message\":\"" "See <a href=\\\"file:///etc/passwd\\\">the docs</a> & retry" "\","
     "\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"));
-  entry = find_descendant (GTK_WIDGET (row), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  entry = byok_test_ui_find_descendant (GTK_WIDGET (row), ADW_TYPE_PASSWORD_ENTRY_ROW);
   gtk_editable_set_text (GTK_EDITABLE (entry), KEY);
-  iterate ();
+  byok_test_ui_iterate_pending ();
   g_signal_emit_by_name (entry, "apply");
   wait_for_status (row, BYOK_PROVIDER_STATUS_REJECTED);
   wait_for_text (GTK_WIDGET (row), HOSTILE_LINK, FALSE);
@@ -342,7 +303,7 @@ test_providers (Fixture       *f,
   byok_provider_row_refresh (row);
   wait_for_text (GTK_WIDGET (row), key_title, TRUE);
 
-  iterate ();
+  byok_test_ui_iterate_pending ();
   assert_no_link (f->window);
   g_assert_cmpuint (assert_rows_plain (f->window), >, 20);
 }
@@ -359,8 +320,8 @@ static void
 test_chat (Fixture       *f,
            gconstpointer  data)
 {
-  ByokChatPage *page = BYOK_CHAT_PAGE (find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
-  ByokComposer *composer = BYOK_COMPOSER (find_descendant (GTK_WIDGET (page), BYOK_TYPE_COMPOSER));
+  ByokChatPage *page = BYOK_CHAT_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
+  ByokComposer *composer = BYOK_COMPOSER (byok_test_ui_find_descendant (GTK_WIDGET (page), BYOK_TYPE_COMPOSER));
   g_autoptr(GSettings) settings = g_settings_new ("io.github.byok.Byok");
   g_autoptr(GError) error = NULL;
   g_autoptr(ByokConversation) conversation = NULL;
@@ -388,8 +349,8 @@ test_chat (Fixture       *f,
   wait_until (picker_says, byok_composer_get_picker (composer), "the model's name");
   g_settings_set_strv (settings, "fallback-chain", chain);
   g_assert_true (gtk_widget_activate_action (f->window, "win.preferences", NULL));
-  iterate ();
-  preferences = find_toplevel (BYOK_TYPE_PREFERENCES_WINDOW);
+  byok_test_ui_iterate_pending ();
+  preferences = byok_test_ui_find_open (BYOK_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (preferences);
   wait_for_text (preferences, HOSTILE, TRUE);
   assert_no_link (preferences);
@@ -404,7 +365,7 @@ test_chat (Fixture       *f,
   byok_composer_attach_file (composer, file);
   wait_for_text (f->window, HOSTILE_FILE, FALSE);
 
-  iterate ();
+  byok_test_ui_iterate_pending ();
   assert_no_link (f->window);
   assert_rows_plain (f->window);
 }
