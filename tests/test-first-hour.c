@@ -21,6 +21,7 @@
 #include "byok-test-util.h"
 #include "byok-chat-page.h"
 #include "byok-compare-column.h"
+#include "byok-compat.h"
 #include "byok-compare-view.h"
 #include "byok-composer.h"
 #include "byok-message-row.h"
@@ -931,9 +932,16 @@ collect_squeezed (GtkWidget *widget,
   gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, MAX (width, min_width), &min_height, NULL, NULL, NULL);
   /* A scrollable (a viewport, a list, a text view) shows part of itself. */
   if (!GTK_IS_SCROLLABLE (widget) && (width < min_width || height < min_height))
-    g_string_append_printf (out, "%s%s (%s) is %d×%d, needs %d×%d",
-                            out->len > 0 ? "; " : "", G_OBJECT_TYPE_NAME (widget),
-                            gtk_widget_get_name (widget), width, height, min_width, min_height);
+    {
+      /* A message row says which message it shows. */
+      if (BYOK_IS_MESSAGE_ROW (widget))
+        g_string_append_printf (out, "%s[%s «%.40s»] ", out->len > 0 ? "; " : "",
+                                byok_message_get_role (byok_message_row_get_message (BYOK_MESSAGE_ROW (widget))),
+                                byok_message_get_content (byok_message_row_get_message (BYOK_MESSAGE_ROW (widget))));
+      g_string_append_printf (out, "%s%s (%s) is %d×%d, needs %d×%d",
+                              out->len > 0 ? "; " : "", G_OBJECT_TYPE_NAME (widget),
+                              gtk_widget_get_name (widget), width, height, min_width, min_height);
+    }
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
     collect_squeezed (c, out);
 }
@@ -941,17 +949,17 @@ collect_squeezed (GtkWidget *widget,
 static void
 lay_out (Fixture *f)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (f->window);
-
-  /* Let any layout due happen, and a paint. */
+  /* Let any layout due happen: what is pending first (an answer's text
+   * may still be on its way to its row), then a resize of the whole window
+   * and a painted frame, three times over (a list lays out a row whose
+   * content changed in the frame after). Nothing is left to run between
+   * the last layout and the checks that follow. */
   for (guint i = 0; i < 3; i++)
     {
+      byok_test_ui_iterate_pending ();
       gtk_widget_queue_resize (f->window);
-      if (clock != NULL)
-        gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
-      byok_test_ui_iterate_pending ();
-      g_usleep (20000);
-      byok_test_ui_iterate_pending ();
+      if (gtk_widget_get_mapped (f->window))
+        byok_test_ui_wait_for_paint (f->window);
     }
 }
 
@@ -1240,7 +1248,10 @@ test_fallback_empty (Fixture       *f,
 
   g_settings_reset (settings, "fallback-chain");
   preferences = open_preferences (f);
-  gtk_window_set_default_size (GTK_WINDOW (preferences), 560, 560);
+  /* A window of its own on libadwaita 1.2; a dialog sized by the main
+   * window on 1.5 and later. */
+  if (GTK_IS_WINDOW (preferences))
+    gtk_window_set_default_size (GTK_WINDOW (preferences), 560, 560);
   lay_out (f);
   byok_test_ui_screenshot (preferences, "preferences-empty");
   list = GTK_LIST_BOX (find_css (preferences, "boxed-list"));
@@ -1250,7 +1261,7 @@ test_fallback_empty (Fixture       *f,
   g_assert_true (ADW_IS_ACTION_ROW (row));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "No Fallback Models");
   g_assert_null (gtk_list_box_get_row_at_index (list, 1));
-  gtk_window_destroy (GTK_WINDOW (preferences));
+  byok_dialog_close (preferences);
 }
 
 static void
@@ -1282,6 +1293,17 @@ find_controller (GtkWidget  *widget,
 
 /* An edited price is drawn in the table's own font; the wheel over a
  * table that has nothing to scroll scrolls the page. */
+static gboolean
+table_shows_edited (gpointer table)
+{
+  g_autoptr(GPtrArray) edited = g_ptr_array_new ();
+  g_autoptr(GPtrArray) headings = g_ptr_array_new ();
+
+  collect_css (table, "price-edited", edited);
+  collect_css (table, "heading", headings);
+  return edited->len > 0 && headings->len == 0;
+}
+
 static void
 test_prices (Fixture       *f,
              gconstpointer  data)
@@ -1318,6 +1340,8 @@ test_prices (Fixture       *f,
   byok_test_ui_iterate_until ((ByokTestCondition) gtk_widget_get_mapped, table, "the price table");
   search = byok_test_ui_find_descendant (table, GTK_TYPE_SEARCH_ENTRY);
   gtk_editable_set_text (GTK_EDITABLE (search), "gpt-4o-mini");
+  /* The search applies once the entry's own delay has passed. */
+  byok_test_ui_iterate_until (table_shows_edited, table, "the edited price");
   lay_out (f);
   maybe_screenshot (f, "prices-narrow");
 

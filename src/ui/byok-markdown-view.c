@@ -1156,9 +1156,10 @@ layout_height (ByokMarkdownView *self)
  * though the child's line in the layout already holds it: a code block
  * counted twice in height (an empty gap under every answer with code),
  * and its width became a floor the view could never shrink below.
- * Height: the laid-out text, read from the layout (the text view's own
- * figure can lag behind it while lines are validated; check_height()
- * asks again when the layout changes). Width: the code blocks' share
+ * Height, for every view: the laid-out text, read from the layout (the
+ * text view's own figure can lag behind it while lines are validated, and
+ * on GTK 4.24 a short answer set before its row was first allocated kept
+ * a height of 0; check_height() asks again when the layout changes). Width: the code blocks' share
  * comes out again; they follow the view's width (update_code_width()). */
 static void
 byok_markdown_view_measure (GtkWidget      *widget,
@@ -1178,9 +1179,6 @@ byok_markdown_view_measure (GtkWidget      *widget,
   GTK_WIDGET_CLASS (byok_markdown_view_parent_class)->measure (widget, orientation, for_size,
                                                               minimum, natural,
                                                               minimum_baseline, natural_baseline);
-  if (self->code_blocks->len == 0)
-    return;
-
   if (orientation == GTK_ORIENTATION_VERTICAL)
     {
       floor = gtk_text_view_get_top_margin (text_view) + gtk_text_view_get_bottom_margin (text_view);
@@ -1189,6 +1187,8 @@ byok_markdown_view_measure (GtkWidget      *widget,
       return;
     }
 
+  if (self->code_blocks->len == 0)
+    return;
   for (guint i = 0; i < self->code_blocks->len; i++)
     {
       CodeBlock *block = g_ptr_array_index (self->code_blocks, i);
@@ -1224,7 +1224,7 @@ check_height (ByokMarkdownView *self)
 {
   int height;
 
-  if (self->code_blocks->len == 0 || self->resize_idle != 0)
+  if (self->resize_idle != 0)
     return;
   height = layout_height (self);
   /* Once for each pair of heights, so a text view whose figure lags
