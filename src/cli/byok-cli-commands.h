@@ -17,6 +17,10 @@ int         byok_cli_providers   (int     argc,
 int         byok_cli_models      (int     argc,
                                   char  **argv);
 
+/* `byok-cli balance [PROVIDER] [--json]` */
+int         byok_cli_balance     (int     argc,
+                                  char  **argv);
+
 /* `byok-cli chat -m [PROVIDER/]MODEL [OPTIONS…] [PROMPT…]` */
 int         byok_cli_chat        (int     argc,
                                   char  **argv);

@@ -36,6 +36,7 @@ static const ByokCliCommand commands[] = {
   { "keys",      byok_cli_keys, N_("Manage API keys in the desktop keyring") },
   { "usage",     byok_cli_usage, N_("Show what calls cost, by day, provider or model") },
   { "pricing",   byok_cli_pricing, N_("Show, set and reset model prices") },
+  { "balance",   byok_cli_balance, N_("Show what is left on provider accounts that tell it") },
 };
 
 static void

@@ -5,7 +5,8 @@
  * after_id, Gemini's pageToken) and merges the ids into the catalog; a
  * key check makes the cheapest call that proves a key (the listing, the
  * provider's key-check endpoint, or a one-token chat) and records it in
- * the key's history.
+ * the key's history. byok_client_get_json_async() reads one JSON object
+ * (a balance) with the stored key, on the provider's own origin only.
  */
 #define G_LOG_DOMAIN "byok-client"
 
@@ -390,6 +391,133 @@ GPtrArray *
 byok_client_list_models_finish (ByokClient    *self,
                                 GAsyncResult  *result,
                                 GError       **error)
+{
+  g_return_val_if_fail (BYOK_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- other JSON reads (balances) ----------------------------------------- */
+
+static gboolean
+same_origin (GUri *a,
+             GUri *b)
+{
+  return a != NULL && b != NULL &&
+         g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (a) != NULL ? g_uri_get_host (a) : "",
+                             g_uri_get_host (b) != NULL ? g_uri_get_host (b) : "") == 0 &&
+         g_uri_get_port (a) == g_uri_get_port (b);
+}
+
+static void
+get_json_done (ByokExchange *ex,
+               GError       *error,
+               gpointer      user_data)
+{
+  GTask *task = user_data;  /* held by the exchange until it returns */
+  JsonNode *root = NULL;
+
+  if (error == NULL)
+    root = fetch_parse_body (ex, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, root, (GDestroyNotify) json_node_unref);
+}
+
+static void
+get_json_send (GTask *task)
+{
+  FetchCall *call = g_task_get_task_data (task);
+  ByokClient *self = g_task_get_source_object (task);
+  const char *url = g_object_get_data (G_OBJECT (task), "byok-url");
+  g_autoptr(SoupMessage) msg = NULL;
+  GError *error = NULL;
+
+  msg = _byok_exchange_new_message (call->provider, "GET", url, call->key, NULL, FALSE, &error);
+  if (msg == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_clear_pointer (&call->ex, _byok_exchange_unref);
+  call->ex = _byok_exchange_new (self, call->provider, NULL, call->key, msg, FALSE, g_task_get_cancellable (task),
+                                 NULL, get_json_done, g_object_ref (task), g_object_unref);
+  _byok_exchange_start (call->ex);
+}
+
+/**
+ * byok_client_get_json_async:
+ * @url: an address on the provider's own base URL (scheme, host and port),
+ *   e.g. from byok_provider_build_balance_url()
+ *
+ * One GET of a JSON object with the provider's stored key, on the path
+ * every call takes: no redirects, the body's size capped, the JSON's depth
+ * checked, a failure classified (AUTH, NOT_FOUND, …) and the key masked
+ * out of it. A URL on any other origin is refused (INVALID) before the key
+ * is looked up: the key only ever goes to its provider.
+ */
+void
+byok_client_get_json_async (ByokClient          *self,
+                            const char          *provider_id,
+                            const char          *url,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GUri) base = NULL;
+  ByokProvider *provider;
+  GError *error = NULL;
+
+  g_return_if_fail (BYOK_IS_CLIENT (self));
+  g_return_if_fail (provider_id != NULL);
+  g_return_if_fail (url != NULL);
+
+  provider = byok_catalog_lookup_provider (byok_client_get_catalog (self), provider_id);
+  if (provider == NULL)
+    {
+      task = g_task_new (self, cancellable, callback, user_data);
+      g_task_return_error (task, _byok_unknown_provider_error (provider_id));
+      return;
+    }
+  if (!byok_provider_check_config (provider, &error))
+    {
+      task = g_task_new (self, cancellable, callback, user_data);
+      g_task_return_error (task, error);
+      return;
+    }
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  if (byok_provider_get_base_url (provider) != NULL)
+    base = g_uri_parse (byok_provider_get_base_url (provider), SOUP_HTTP_URI_FLAGS, NULL);
+  if (!same_origin (uri, base))
+    {
+      task = g_task_new (self, cancellable, callback, user_data);
+      g_task_return_new_error (task, BYOK_ERROR, BYOK_ERROR_INVALID,
+                               _("Byok sends the key of %s only to the provider’s own address."),
+                               byok_provider_get_name (provider));
+      return;
+    }
+
+  task = fetch_task_new (self, provider, NULL, NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, byok_client_get_json_async);
+  g_object_set_data_full (G_OBJECT (task), "byok-url", g_strdup (url), g_free);
+  fetch_with_key (task, get_json_send);
+}
+
+/**
+ * byok_client_get_json_finish:
+ *
+ * Returns: (transfer full) (nullable): the JSON object read, or %NULL with
+ *   the classified error
+ */
+JsonNode *
+byok_client_get_json_finish (ByokClient    *self,
+                             GAsyncResult  *result,
+                             GError       **error)
 {
   g_return_val_if_fail (BYOK_IS_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);

@@ -20,6 +20,7 @@
 
 #include <gio/gio.h>
 #include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
 
 #include "byok-catalog.h"
 #include "byok-chat-call.h"
@@ -86,6 +87,17 @@ void            byok_client_list_models_async     (ByokClient          *self,
                                                    GAsyncReadyCallback  callback,
                                                    gpointer             user_data);
 GPtrArray      *byok_client_list_models_finish    (ByokClient          *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
+/* One JSON read with the stored key, on the provider's own origin */
+void            byok_client_get_json_async        (ByokClient          *self,
+                                                   const char          *provider_id,
+                                                   const char          *url,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+JsonNode       *byok_client_get_json_finish       (ByokClient          *self,
                                                    GAsyncResult        *result,
                                                    GError             **error);
 

@@ -15,6 +15,9 @@
  *   prefer_environment  "1": an environment key wins over the keyring's
  *   allow_http          "1": the key may go over plain HTTP to another
  *                       computer (ByokProvider:allow-http)
+ *   balance             the last balance read, and the last failure
+ *                       (JSON, byok-balance.h)
+ *   balance_low         warn below this balance, in its currency
  *
  * Which base URL a provider uses: its base_url setting, else its endpoint
  * setting (if it is still one of the provider's alternatives), else the
@@ -45,6 +48,8 @@ G_BEGIN_DECLS
 #define BYOK_PROVIDER_SETTING_DEFAULT_MODEL      "default_model"
 #define BYOK_PROVIDER_SETTING_PREFER_ENVIRONMENT "prefer_environment"
 #define BYOK_PROVIDER_SETTING_ALLOW_HTTP         "allow_http"
+#define BYOK_PROVIDER_SETTING_BALANCE            "balance"
+#define BYOK_PROVIDER_SETTING_BALANCE_LOW        "balance_low"
 
 #define BYOK_TYPE_PROVIDER_SETTINGS (byok_provider_settings_get_type ())
 G_DECLARE_FINAL_TYPE (ByokProviderSettings, byok_provider_settings, BYOK, PROVIDER_SETTINGS, GObject)

@@ -32,6 +32,12 @@ struct _ByokProvider
   char                *key_check_method;
   char                *key_check_path;
   char                *key_check_model;
+  ByokBalanceFormat    balance_format;
+  char                *balance_path;
+  char                *balance_key_path;
+  char                *balance_currency;
+  GStrv                balance_currency_hosts;
+  GStrv                balance_currency_values;
   char                *docs_url;
   char                *console_url;
   char                *pricing_url;
@@ -88,6 +94,13 @@ static const char * const models_list_names[] = {
   [BYOK_MODELS_LIST_GEMINI] = "gemini",
 };
 
+static const char * const balance_format_names[] = {
+  [BYOK_BALANCE_FORMAT_NONE] = "none",
+  [BYOK_BALANCE_FORMAT_DEEPSEEK] = "deepseek",
+  [BYOK_BALANCE_FORMAT_MOONSHOT] = "moonshot",
+  [BYOK_BALANCE_FORMAT_OPENROUTER] = "openrouter",
+};
+
 static void
 byok_provider_finalize (GObject *object)
 {
@@ -109,6 +122,11 @@ byok_provider_finalize (GObject *object)
   g_free (self->key_check_method);
   g_free (self->key_check_path);
   g_free (self->key_check_model);
+  g_free (self->balance_path);
+  g_free (self->balance_key_path);
+  g_free (self->balance_currency);
+  g_strfreev (self->balance_currency_hosts);
+  g_strfreev (self->balance_currency_values);
   g_free (self->docs_url);
   g_free (self->console_url);
   g_free (self->pricing_url);
@@ -412,6 +430,64 @@ read_key_hint (ByokProvider  *self,
   return TRUE;
 }
 
+/* "balance": where the provider tells the account's balance (byok-balance.h):
+ * {"format": "deepseek"|"moonshot"|"openrouter", "path": "/user/balance",
+ *  "key_path": "/key" (OpenRouter: the key's own limit), "currency": "USD",
+ *  "currency_by_host": {"api.moonshot.cn": "CNY"}}. Paths are relative to
+ * the base URL, as key_check's. */
+static gboolean
+read_balance (ByokProvider  *self,
+              JsonObject    *object,
+              const char    *where,
+              GError       **error)
+{
+  static const char * const members[] = { "format", "path", "key_path", "currency", "currency_by_host", NULL };
+  JsonObject *balance = NULL;
+  JsonObject *hosts = NULL;
+  g_autofree char *balance_where = g_strdup_printf ("%s, balance", where);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_null_terminated (2, g_free, TRUE);
+  g_autoptr(GPtrArray) values = g_ptr_array_new_null_terminated (2, g_free, TRUE);
+  g_autoptr(GList) list = NULL;
+  int format = BYOK_BALANCE_FORMAT_NONE;
+
+  if (!byok_catalog_read_object (object, "balance", FALSE, where, &balance, error))
+    return FALSE;
+  if (balance != NULL)
+    {
+      if (!byok_catalog_check_members (balance, members, balance_where, error) ||
+          !read_enum (balance, "format", balance_format_names, G_N_ELEMENTS (balance_format_names),
+                      balance_where, &format, error) ||
+          !byok_catalog_read_string (balance, "path", TRUE, balance_where, &self->balance_path, error) ||
+          !byok_catalog_read_string (balance, "key_path", FALSE, balance_where,
+                                     &self->balance_key_path, error) ||
+          !byok_catalog_read_string (balance, "currency", FALSE, balance_where,
+                                     &self->balance_currency, error) ||
+          !byok_catalog_read_object (balance, "currency_by_host", FALSE, balance_where, &hosts, error))
+        return FALSE;
+      if (format != BYOK_BALANCE_FORMAT_DEEPSEEK && self->balance_currency == NULL)
+        {
+          /* DeepSeek names the currency of each balance; the others do not. */
+          byok_catalog_set_malformed (error, balance_where, _("“currency” is needed for this format"));
+          return FALSE;
+        }
+      if (hosts != NULL)
+        list = json_object_get_members (hosts);
+      for (GList *l = list; l != NULL; l = l->next)
+        {
+          char *value = NULL;
+
+          if (!byok_catalog_read_string (hosts, l->data, TRUE, balance_where, &value, error))
+            return FALSE;
+          g_ptr_array_add (names, g_ascii_strdown (l->data, -1));
+          g_ptr_array_add (values, value);
+        }
+    }
+  self->balance_format = (ByokBalanceFormat) format;
+  self->balance_currency_hosts = (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+  self->balance_currency_values = (GStrv) g_ptr_array_free (g_steal_pointer (&values), FALSE);
+  return TRUE;
+}
+
 static gboolean
 read_key_check (ByokProvider  *self,
                 JsonObject    *object,
@@ -493,7 +569,7 @@ byok_provider_new_from_json (JsonObject  *object,
   static const char * const members[] = {
     "id", "name", "dialect", "base_url", "base_url_is_template", "alt_base_urls",
     "auth", "headers", "env", "key_hint", "needs_key", "models_list",
-    "rejects_stream_options", "thinking_switch", "local", "azure", "key_check",
+    "rejects_stream_options", "thinking_switch", "local", "azure", "key_check", "balance",
     "docs_url", "console_url", "pricing_url", "template", "models", NULL
   };
   g_autoptr(ByokProvider) self = NULL;
@@ -579,6 +655,7 @@ byok_provider_new_from_json (JsonObject  *object,
 
   if (!read_azure (self, object, where, error) ||
       !read_key_check (self, object, where, error) ||
+      !read_balance (self, object, where, error) ||
       !byok_catalog_read_string (object, "docs_url", FALSE, where, &self->docs_url, error) ||
       !byok_catalog_read_string (object, "console_url", FALSE, where, &self->console_url, error) ||
       !byok_catalog_read_string (object, "pricing_url", FALSE, where, &self->pricing_url, error))
@@ -629,6 +706,8 @@ byok_provider_new_custom (const char *id,
   self->models_list = BYOK_MODELS_LIST_OPENAI;
   self->key_check_method = g_strdup ("GET");
   self->key_check_path = g_strdup ("/models");
+  self->balance_currency_hosts = g_new0 (char *, 1);
+  self->balance_currency_values = g_new0 (char *, 1);
   self->custom = TRUE;
   byok_provider_set_base_url (self, base_url);
   return self;
@@ -1581,4 +1660,65 @@ byok_provider_build_key_check_url (ByokProvider *self)
   return build_url (self, self->key_check_path,
                     self->key_check_model != NULL ? self->key_check_model
                                                   : self->azure_deployment);
+}
+
+/**
+ * byok_provider_get_balance_format:
+ * Returns: how the provider tells the account's balance, or
+ *   %BYOK_BALANCE_FORMAT_NONE when it does not (catalog "balance")
+ */
+ByokBalanceFormat
+byok_provider_get_balance_format (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), BYOK_BALANCE_FORMAT_NONE);
+
+  return self->balance_format;
+}
+
+/**
+ * byok_provider_build_balance_url:
+ * @key_info: %TRUE for the key's own figures (OpenRouter's /key), %FALSE
+ *   for the account's balance
+ *
+ * Returns: (transfer full) (nullable): the URL on the provider's base URL,
+ *   or NULL when there is none
+ */
+char *
+byok_provider_build_balance_url (ByokProvider *self,
+                                 gboolean      key_info)
+{
+  const char *path;
+
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  path = key_info ? self->balance_key_path : self->balance_path;
+  if (self->balance_format == BYOK_BALANCE_FORMAT_NONE || path == NULL)
+    return NULL;
+  return build_url (self, path, NULL);
+}
+
+/**
+ * byok_provider_get_balance_currency:
+ *
+ * The currency of a balance that does not name its own: the one the
+ * catalog gives the host of the base URL in force (Moonshot's China
+ * endpoint: CNY), else the catalog's "currency".
+ *
+ * Returns: (nullable): an ISO 4217 code, or NULL (DeepSeek names its own)
+ */
+const char *
+byok_provider_get_balance_currency (ByokProvider *self)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *base;
+
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  base = byok_provider_get_base_url (self);
+  if (base != NULL && self->balance_currency_hosts != NULL)
+    uri = g_uri_parse (base, G_URI_FLAGS_NONE, NULL);
+  for (guint i = 0; uri != NULL && g_uri_get_host (uri) != NULL && self->balance_currency_hosts[i] != NULL; i++)
+    if (g_ascii_strcasecmp (g_uri_get_host (uri), self->balance_currency_hosts[i]) == 0)
+      return self->balance_currency_values[i];
+  return self->balance_currency;
 }

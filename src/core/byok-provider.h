@@ -39,6 +39,13 @@ typedef enum {
   BYOK_MODELS_LIST_GEMINI,     /* GET /models, pages: nextPageToken → pageToken; names "models/ID" */
 } ByokModelsList;
 
+typedef enum {
+  BYOK_BALANCE_FORMAT_NONE,        /* no balance endpoint */
+  BYOK_BALANCE_FORMAT_DEEPSEEK,    /* GET /user/balance → balance_infos[] */
+  BYOK_BALANCE_FORMAT_MOONSHOT,    /* GET /v1/users/me/balance → data.available_balance */
+  BYOK_BALANCE_FORMAT_OPENROUTER,  /* GET /api/v1/credits and /api/v1/key */
+} ByokBalanceFormat;
+
 #define BYOK_AZURE_DEFAULT_API_VERSION "2024-10-21"
 
 #define BYOK_TYPE_PROVIDER (byok_provider_get_type ())
@@ -113,6 +120,11 @@ void                 byok_provider_set_azure_api_version (ByokProvider   *self,
 const char          *byok_provider_get_key_check_method  (ByokProvider   *self);
 const char          *byok_provider_get_key_check_path    (ByokProvider   *self);
 const char          *byok_provider_get_key_check_model   (ByokProvider   *self);
+
+ByokBalanceFormat    byok_provider_get_balance_format    (ByokProvider   *self);
+char                *byok_provider_build_balance_url     (ByokProvider   *self,
+                                                          gboolean        key_info);
+const char          *byok_provider_get_balance_currency  (ByokProvider   *self);
 
 const char          *byok_provider_get_docs_url          (ByokProvider   *self);
 const char          *byok_provider_get_console_url       (ByokProvider   *self);

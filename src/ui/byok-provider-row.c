@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "byok-a11y.h"
+#include "byok-balance-group.h"
 #include "byok-error.h"
 #include "byok-key-format.h"
 #include "byok-provider-row.h"
@@ -77,6 +78,8 @@ struct _ByokProviderRow
   GtkSwitch           *enabled_switch;
   AdwActionRow        *prefer_env_row;
   GtkSwitch           *prefer_env_switch;
+  AdwActionRow        *balance_row;
+  GtkButton           *refresh_balance_button;
   AdwActionRow        *history_row;
   AdwActionRow        *remove_row;
   GtkButton           *remove_button;
@@ -530,6 +533,55 @@ set_icon (ByokProviderRow *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), css_class);
 }
 
+/* The balance the provider told (byok-balance-monitor.h): "$4.12 left" in
+ * the row's subtitle, and the whole of it in the Balance row. */
+static void
+add_balance_part (ByokProviderRow *self,
+                  GPtrArray       *parts)
+{
+  ByokBalanceMonitor *monitor;
+  const ByokBalance *balance;
+  g_autofree char *amount = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (self->engine == NULL || byok_provider_get_balance_format (self->provider) == BYOK_BALANCE_FORMAT_NONE)
+    return;
+  monitor = byok_balance_monitor_get_for_engine (self->engine);
+  balance = byok_balance_monitor_get (monitor, byok_provider_get_id (self->provider));
+  gtk_widget_set_visible (GTK_WIDGET (self->balance_row), balance != NULL);
+  if (balance == NULL)
+    return;
+  amount = byok_balance_monitor_describe_amount (monitor, byok_provider_get_id (self->provider));
+  state = byok_balance_describe_state (balance);
+  subtitle = g_strdup_printf ("%s\n%s", amount, state);
+  adw_action_row_set_subtitle (self->balance_row, subtitle);
+  if (byok_balance_has_value (balance))
+    {
+      g_autofree char *left = byok_balance_format_amount (balance->currency, balance->available);
+
+      /* Translators: in a provider's summary: "$4.12 left" */
+      g_ptr_array_add (parts, g_strdup_printf (_("%s left"), left));
+    }
+}
+
+static void
+on_refresh_balance_clicked (ByokProviderRow *self)
+{
+  if (self->engine != NULL)
+    byok_balance_monitor_refresh (byok_balance_monitor_get_for_engine (self->engine),
+                                  byok_provider_get_id (self->provider));
+}
+
+static void
+balance_changed_cb (ByokBalanceMonitor *monitor,
+                    const char         *provider_id,
+                    ByokProviderRow    *self)
+{
+  if (g_strcmp0 (provider_id, byok_provider_get_id (self->provider)) == 0)
+    update_status (self);
+}
+
 static void
 update_status (ByokProviderRow *self)
 {
@@ -578,6 +630,7 @@ update_status (ByokProviderRow *self)
       g_ptr_array_add (parts, g_strdup (byok_key_get_masked (key)));
       if (check != NULL)
         g_ptr_array_add (parts, describe_check (check));
+      add_balance_part (self, parts);
       if (status == BYOK_PROVIDER_STATUS_VALID)
         set_icon (self, "emblem-ok-symbolic", "success");
       else if (status == BYOK_PROVIDER_STATUS_REJECTED)
@@ -1571,7 +1624,10 @@ byok_provider_row_class_init (ByokProviderRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, enabled_switch);
   gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, prefer_env_row);
   gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, prefer_env_switch);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, balance_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, refresh_balance_button);
   gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, history_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_refresh_balance_clicked);
   gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, remove_row);
   gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, remove_button);
   gtk_widget_class_bind_template_callback (widget_class, on_key_changed);
@@ -1638,6 +1694,9 @@ byok_provider_row_new (ByokEngine   *engine,
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, hint,
                                       -1);
     }
+  if (byok_provider_get_balance_format (provider) != BYOK_BALANCE_FORMAT_NONE)
+    g_signal_connect_object (byok_balance_monitor_get_for_engine (engine), "changed",
+                             G_CALLBACK (balance_changed_cb), self, 0);
   update_status (self);
   self->tick_id = g_timeout_add_seconds (60, tick, self);
   return self;

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "byok-a11y.h"
+#include "byok-balance-monitor.h"
 #include "byok-custom-provider-dialog.h"
 #include "byok-error.h"
 #include "byok-key-format.h"
@@ -444,6 +445,17 @@ byok_providers_page_dispose (GObject *object)
   G_OBJECT_CLASS (byok_providers_page_parent_class)->dispose (object);
 }
 
+/* Opening the page reads the balances not read in the last minute. */
+static void
+byok_providers_page_map (GtkWidget *widget)
+{
+  ByokProvidersPage *self = BYOK_PROVIDERS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (byok_providers_page_parent_class)->map (widget);
+  if (self->engine != NULL)
+    byok_balance_monitor_refresh_stale (byok_balance_monitor_get_for_engine (self->engine));
+}
+
 static void
 byok_providers_page_class_init (ByokProvidersPageClass *klass)
 {
@@ -453,6 +465,7 @@ byok_providers_page_class_init (ByokProvidersPageClass *klass)
   object_class->dispose = byok_providers_page_dispose;
   object_class->get_property = byok_providers_page_get_property;
   object_class->set_property = byok_providers_page_set_property;
+  widget_class->map = byok_providers_page_map;
 
   /* The window hands its engine to every page with this property. */
   properties[PROP_ENGINE] =

@@ -22,6 +22,7 @@
 #include "byok-usage-page.h"
 
 #include "byok-a11y.h"
+#include "byok-balance-group.h"
 #include "byok-budget-group.h"
 #include "byok-compat.h"
 #include "byok-cost-chart.h"
@@ -60,6 +61,7 @@ struct _ByokUsagePage
   ByokUsageBreakdown *breakdown;
   ByokWhatIfList     *what_if_list;
   ByokBudgetGroup    *budget_group;
+  ByokBalanceGroup   *balance_group;
   ByokPriceTable     *price_table;
   ByokPriceChecker   *price_checker;
 
@@ -768,12 +770,14 @@ byok_usage_page_set_engine (ByokUsagePage *self,
       byok_price_checker_set_engine (self->price_checker, engine);
       byok_budget_group_set_store (self->budget_group, byok_engine_get_usage_store (engine),
                                    byok_engine_get_catalog (engine));
+      byok_balance_group_set_engine (self->balance_group, engine);
     }
   else
     {
       byok_price_table_set_pricing (self->price_table, NULL, NULL);
       byok_price_checker_set_engine (self->price_checker, NULL);
       byok_budget_group_set_store (self->budget_group, NULL, NULL);
+      byok_balance_group_set_engine (self->balance_group, NULL);
     }
 
   refresh_slots (self, 0);
@@ -871,6 +875,7 @@ byok_usage_page_class_init (ByokUsagePageClass *klass)
   g_type_ensure (BYOK_TYPE_COST_CHART);
   g_type_ensure (BYOK_TYPE_USAGE_BREAKDOWN);
   g_type_ensure (BYOK_TYPE_WHAT_IF_LIST);
+  g_type_ensure (BYOK_TYPE_BALANCE_GROUP);
   g_type_ensure (BYOK_TYPE_BUDGET_GROUP);
   g_type_ensure (BYOK_TYPE_PRICE_CHECKER);
   g_type_ensure (BYOK_TYPE_PRICE_TABLE);
@@ -890,6 +895,7 @@ byok_usage_page_class_init (ByokUsagePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, breakdown);
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, what_if_list);
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, budget_group);
+  gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, balance_group);
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, price_table);
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, price_checker);
   gtk_widget_class_bind_template_callback (widget_class, period_toggled_cb);
