@@ -586,7 +586,10 @@ test_budget_alert (Fixture       *fixture,
     g_source_remove (id);
   }
   g_assert_cmpstr (notified_summary, ==, "80% of the monthly budget for all providers used");
-  g_assert_cmpstr (notified_body, ==, "$0.08 of $0.10 spent this month.");
+  /* …with where the month is heading (today's calls alone: the 7-day pace). */
+  g_assert_true (g_str_has_prefix (notified_body, "$0.08 of $0.10 spent this month. At this pace (7-day) you "));
+  g_assert_true (g_str_has_suffix (notified_body, "$0.10 budget this month.") ||
+                 strstr (notified_body, "you reach your $0.10 budget on ") != NULL);
   g_clear_pointer (&notified_summary, g_free);
 
   /* A provider's budget, used up, with the hard stop on */
@@ -885,7 +888,11 @@ test_real_calls (Fixture       *fixture,
     g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Today")), ==, value);
     g_assert_cmpstr (byok_summary_card_get_detail (card (fixture->page, "Today")), ==, "4 calls · 1 failed");
     g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "This Month")), ==, value);
-    g_assert_cmpstr (byok_summary_card_get_detail (card (fixture->page, "This Month")), ==, "4 calls · 1 failed");
+    /* Where the month is heading: calls of today alone, the 7-day pace. */
+    g_assert_true (g_str_has_prefix (byok_summary_card_get_detail (card (fixture->page, "This Month")),
+                                     "4 calls · 1 failed\nOn pace for $"));
+    g_assert_true (g_str_has_suffix (byok_summary_card_get_detail (card (fixture->page, "This Month")),
+                                     "(7-day pace)"));
     g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Last 30 Days")), ==, value);
     g_assert_cmpstr (byok_summary_card_get_detail (card (fixture->page, "Last 30 Days")), ==, "4 calls · 1 failed");
     g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Cache Savings")), ==, savings_value);

@@ -24,6 +24,7 @@
 #include "byok-a11y.h"
 #include "byok-balance-group.h"
 #include "byok-budget-group.h"
+#include "byok-projection.h"
 #include "byok-compat.h"
 #include "byok-cost-chart.h"
 #include "byok-format.h"
@@ -75,6 +76,9 @@ struct _ByokUsagePage
   guint               refresh_source;
   guint               pending;            /* async steps of the refresh left */
   ByokUsageReport    *period_report;
+  ByokUsageReport    *month_report;       /* for where the month is heading */
+  ByokUsageReport    *days30_report;
+  GHashTable         *predicted;          /* budget scope → "YYYY-MM" of its prediction */
   gint64              largest_prompt;
 
   GCancellable       *export_cancellable; /* the export file dialog, while open */
@@ -321,6 +325,101 @@ update_what_if (ByokUsagePage *self)
   byok_what_if_list_set_what_if (self->what_if_list, what_if, byok_engine_get_catalog (self->engine));
 }
 
+/* Where the month is heading ------------------------------------------- */
+
+/* This month's spend of @scope (a provider, or BYOK_BUDGET_SCOPE_ALL). */
+static double
+month_spend_of (ByokUsagePage *self,
+                const char    *scope)
+{
+  if (g_strcmp0 (scope, BYOK_BUDGET_SCOPE_ALL) == 0)
+    return self->month_report->totals.cost_usd;
+  for (guint i = 0; i < self->month_report->by_provider->len; i++)
+    {
+      const ByokUsageGroup *group = g_ptr_array_index (self->month_report->by_provider, i);
+
+      if (g_strcmp0 (group->provider, scope) == 0)
+        return group->totals.cost_usd;
+    }
+  return 0;
+}
+
+static gboolean
+project (ByokUsagePage  *self,
+         const char     *scope,
+         ByokProjection *projection)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  gboolean all = g_strcmp0 (scope, BYOK_BUDGET_SCOPE_ALL) == 0;
+
+  if (self->month_report == NULL || self->days30_report == NULL)
+    return FALSE;
+  return byok_projection_from_report (self->days30_report, all ? NULL : scope,
+                                      month_spend_of (self, scope), now, projection);
+}
+
+/* A budget the month's pace reaches before the month ends is said once a
+ * month, before it is reached ("At this pace (30-day) you reach your
+ * $20.00 budget on 21 December."). */
+static void
+predict_budgets (ByokUsagePage *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *month = g_date_time_format (now, "%Y-%m");
+  g_autoptr(GPtrArray) budgets = byok_usage_store_list_budgets (get_store (self), NULL);
+  GApplication *app = g_application_get_default ();
+
+  for (guint i = 0; budgets != NULL && i < budgets->len; i++)
+    {
+      const ByokBudget *budget = g_ptr_array_index (budgets, i);
+      g_autoptr(GNotification) notification = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *body = NULL;
+      g_autofree char *id = NULL;
+      ByokProjection projection;
+      const char *name = budget->scope;
+      ByokProvider *provider;
+
+      if (budget->monthly_usd <= 0 || g_strcmp0 (g_hash_table_lookup (self->predicted, budget->scope), month) == 0 ||
+          !project (self, budget->scope, &projection) ||
+          byok_projection_budget_day (&projection, budget->monthly_usd) <= 0)
+        continue;
+      g_hash_table_replace (self->predicted, g_strdup (budget->scope), g_strdup (month));
+      if (g_strcmp0 (budget->scope, BYOK_BUDGET_SCOPE_ALL) == 0)
+        name = _("all providers");
+      else if ((provider = byok_catalog_lookup_provider (byok_engine_get_catalog (self->engine), budget->scope)) != NULL)
+        name = byok_provider_get_name (provider);
+      /* Translators: a notification title; %s is "all providers" or a provider's name */
+      title = g_strdup_printf (_("On pace to use up the monthly budget for %s"), name);
+      body = byok_projection_describe_budget (&projection, budget->monthly_usd);
+      g_debug ("budget prediction for %s: %s", budget->scope, body);
+      if (app == NULL)
+        continue;
+      notification = g_notification_new (title);
+      g_notification_set_body (notification, body);
+      id = g_strdup_printf ("budget-pace-%s", budget->scope);
+      g_application_send_notification (app, id, notification);
+    }
+}
+
+/* The This Month card: its calls, and where the month is heading. */
+static void
+update_projection (ByokUsagePage *self)
+{
+  ByokProjection projection;
+  g_autofree char *calls = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *detail = NULL;
+
+  if (!project (self, BYOK_BUDGET_SCOPE_ALL, &projection))
+    return;
+  calls = calls_detail (&self->month_report->totals);
+  heading = byok_projection_describe (&projection);
+  detail = *calls != '\0' ? g_strconcat (calls, "\n", heading, NULL) : g_strdup (heading);
+  byok_summary_card_set_detail (self->month_card, detail);
+  predict_budgets (self);
+}
+
 /* Refresh --------------------------------------------------------------- */
 
 typedef struct {
@@ -388,11 +487,17 @@ report_ready (GObject      *source,
     case SLOT_MONTH:
       set_card (self->month_card, &report->totals);
       byok_budget_group_set_month_usage (self->budget_group, report);
+      g_clear_pointer (&self->month_report, byok_usage_report_free);
+      self->month_report = g_steal_pointer (&report);
+      update_projection (self);
       break;
 
     case SLOT_30_DAYS:
       set_card (self->days30_card, &report->totals);
       set_savings_card (self, &report->totals);
+      g_clear_pointer (&self->days30_report, byok_usage_report_free);
+      self->days30_report = g_steal_pointer (&report);
+      update_projection (self);
       break;
 
     case SLOT_PERIOD:
@@ -705,6 +810,18 @@ budget_alert_cb (ByokEngine    *engine,
                             spent, limit);
   else
     body = g_strdup_printf (_("%s of %s spent this month."), spent, limit);
+  if (percent < 100 && budget != NULL)
+    {
+      ByokProjection projection;
+
+      if (project (self, scope, &projection))
+        {
+          g_autofree char *pace = byok_projection_describe_budget (&projection, budget->monthly_usd);
+          g_autofree char *spent_only = g_steal_pointer (&body);
+
+          body = g_strconcat (spent_only, " ", pace, NULL);
+        }
+    }
 
   notification = g_notification_new (title);
   g_notification_set_body (notification, body);
@@ -841,6 +958,9 @@ byok_usage_page_dispose (GObject *object)
   if (self->export_cancellable != NULL)
     g_cancellable_cancel (self->export_cancellable);
   g_clear_pointer (&self->period_report, byok_usage_report_free);
+  g_clear_pointer (&self->month_report, byok_usage_report_free);
+  g_clear_pointer (&self->days30_report, byok_usage_report_free);
+  g_clear_pointer (&self->predicted, g_hash_table_unref);
   /* The stack is the bin's child and a template child: let go of it once. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BYOK_TYPE_USAGE_PAGE);
@@ -907,6 +1027,7 @@ static void
 byok_usage_page_init (ByokUsagePage *self)
 {
   self->period = BYOK_USAGE_PAGE_PERIOD_30_DAYS;
+  self->predicted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_stack_set_visible_child_name (self->stack, "empty");
   byok_a11y_name_status_pages (GTK_WIDGET (self));
