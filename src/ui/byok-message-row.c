@@ -984,7 +984,16 @@ cancel_edit_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  stop_editing (BYOK_MESSAGE_ROW (widget));
+  ByokMessageRow *self = BYOK_MESSAGE_ROW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gboolean had_focus = focus != NULL && gtk_widget_is_ancestor (focus, widget);
+
+  stop_editing (self);
+  /* The focus goes back where the person started, to Edit, not to the
+   * message's text (which would select it whole). */
+  if (had_focus)
+    gtk_widget_grab_focus (GTK_WIDGET (self->edit_button));
 }
 
 static void
