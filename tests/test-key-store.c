@@ -241,6 +241,19 @@ test_round_trip (void)
   g_assert_cmpstr (byok_key_get_secret (g_ptr_array_index (keys, 0)), ==, KEY_A);
   g_clear_pointer (&keys, g_ptr_array_unref);
 
+  /* The usable keys are the list's while the keyring answers. */
+  {
+    g_autoptr(GError) keyring_error = NULL;
+
+    keys = byok_key_store_list_usable_wait (store, p, NULL, &keyring_error, &error);
+    g_assert_no_error (error);
+    g_assert_no_error (keyring_error);
+    g_assert_cmpuint (keys->len, ==, 1);
+    g_assert_cmpint (byok_key_get_source (g_ptr_array_index (keys, 0)), ==, BYOK_KEY_SOURCE_KEYRING);
+    g_assert_cmpstr (byok_key_get_secret (g_ptr_array_index (keys, 0)), ==, KEY_A);
+    g_clear_pointer (&keys, g_ptr_array_unref);
+  }
+
   /* Replace: same provider and account. */
   g_assert_true (byok_key_store_store_wait (store, p, "work", KEY_B, &replaced, NULL, &error));
   g_assert_no_error (error);
@@ -850,6 +863,21 @@ test_no_keyring (void)
       keys = byok_key_store_list_environment (store, p);
       g_assert_cmpuint (keys->len, ==, 1);
       g_clear_pointer (&keys, g_ptr_array_unref);
+
+      /* The usable keys: the environment's, the one calls use active,
+       * with the keyring's error beside them. */
+      {
+        g_autoptr(GError) keyring_error = NULL;
+
+        keys = byok_key_store_list_usable_wait (store, p, NULL, &keyring_error, &error);
+        g_assert_no_error (error);
+        g_assert_error (keyring_error, BYOK_ERROR, BYOK_ERROR_KEYRING);
+        g_assert_cmpuint (keys->len, ==, 1);
+        g_assert_cmpint (byok_key_get_source (g_ptr_array_index (keys, 0)), ==, BYOK_KEY_SOURCE_ENVIRONMENT);
+        g_assert_cmpstr (byok_key_get_secret (g_ptr_array_index (keys, 0)), ==, KEY_NOBUS);
+        g_assert_true (byok_key_get_is_active (g_ptr_array_index (keys, 0)));
+        g_clear_pointer (&keys, g_ptr_array_unref);
+      }
 
       /* … and without it, the keyring's error is the answer. */
       {
