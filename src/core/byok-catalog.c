@@ -7,9 +7,10 @@
 #include <inttypes.h>
 
 #include "byok-catalog.h"
-#include "byok-catalog-private.h"
 #include "byok-error.h"
 #include "byok-json.h"
+#include "byok-model-private.h"
+#include "byok-provider-private.h"
 
 #define CATALOG_VERSION 1
 
@@ -39,260 +40,6 @@ static guint signals[N_SIGNALS];
 
 static void apply_listed (ByokCatalog *self,
                           ByokModel   *model);
-
-/* Strict JSON readers (byok-catalog-private.h) ------------------------------ */
-
-void
-byok_catalog_set_malformed (GError     **error,
-                            const char  *where,
-                            const char  *format,
-                            ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED, "%s: %s", where, what);
-}
-
-/* Members whose name starts with "_" are comments and always allowed. */
-gboolean
-byok_catalog_check_members (JsonObject          *object,
-                            const char * const  *allowed,
-                            const char          *where,
-                            GError             **error)
-{
-  g_autoptr(GList) members = json_object_get_members (object);
-
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-
-      if (name[0] == '_' || g_strv_contains (allowed, name))
-        continue;
-      byok_catalog_set_malformed (error, where, _("unknown member “%s”"), name);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static JsonNode *
-get_member (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  return node != NULL && !JSON_NODE_HOLDS_NULL (node) ? node : NULL;
-}
-
-gboolean
-byok_catalog_read_string (JsonObject  *object,
-                          const char  *member,
-                          gboolean     required,
-                          const char  *where,
-                          char       **out,
-                          GError     **error)
-{
-  JsonNode *node = get_member (object, member);
-
-  g_clear_pointer (out, g_free);
-  if (node == NULL)
-    {
-      if (!required)
-        return TRUE;
-      byok_catalog_set_malformed (error, where, _("“%s” is missing"), member);
-      return FALSE;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      byok_catalog_set_malformed (error, where, _("“%s” must be a string"), member);
-      return FALSE;
-    }
-  if (required && *json_node_get_string (node) == '\0')
-    {
-      byok_catalog_set_malformed (error, where, _("“%s” is empty"), member);
-      return FALSE;
-    }
-  *out = g_strdup (json_node_get_string (node));
-  return TRUE;
-}
-
-gboolean
-byok_catalog_read_int (JsonObject  *object,
-                       const char  *member,
-                       gboolean     required,
-                       gint64       min,
-                       const char  *where,
-                       gint64      *out,
-                       GError     **error)
-{
-  JsonNode *node = get_member (object, member);
-
-  if (node == NULL)
-    {
-      if (!required)
-        return TRUE;
-      byok_catalog_set_malformed (error, where, _("“%s” is missing"), member);
-      return FALSE;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
-      json_node_get_int (node) < min)
-    {
-      byok_catalog_set_malformed (error, where,
-                                  _("“%s” must be a whole number of at least %" PRId64),
-                                  member, min);
-      return FALSE;
-    }
-  *out = json_node_get_int (node);
-  return TRUE;
-}
-
-gboolean
-byok_catalog_read_bool (JsonObject  *object,
-                        const char  *member,
-                        const char  *where,
-                        gboolean    *out,
-                        GError     **error)
-{
-  JsonNode *node = get_member (object, member);
-
-  *out = FALSE;
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      byok_catalog_set_malformed (error, where, _("“%s” must be true or false"), member);
-      return FALSE;
-    }
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
-
-gboolean
-byok_catalog_read_rate (JsonObject  *object,
-                        const char  *member,
-                        const char  *where,
-                        double      *out,
-                        GError     **error)
-{
-  JsonNode *node = get_member (object, member);
-  GType type;
-  double value;
-
-  *out = BYOK_PRICE_UNKNOWN;
-  if (node == NULL)
-    return TRUE;
-
-  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
-  if (type == G_TYPE_DOUBLE)
-    value = json_node_get_double (node);
-  else if (type == G_TYPE_INT64)
-    value = (double) json_node_get_int (node);
-  else
-    value = -1.0;
-
-  if (!isfinite (value) || value < 0.0)
-    {
-      byok_catalog_set_malformed (error, where,
-                                  _("“%s” must be a number of US dollars per million tokens, 0 or more"),
-                                  member);
-      return FALSE;
-    }
-  *out = value;
-  return TRUE;
-}
-
-gboolean
-byok_catalog_read_strv (JsonObject  *object,
-                        const char  *member,
-                        const char  *where,
-                        GStrv       *out,
-                        GError     **error)
-{
-  JsonNode *node = get_member (object, member);
-  JsonArray *array;
-  g_autoptr(GPtrArray) strv = NULL;
-
-  g_clear_pointer (out, g_strfreev);
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      byok_catalog_set_malformed (error, where, _("“%s” must be a list of strings"), member);
-      return FALSE;
-    }
-
-  array = json_node_get_array (node);
-  strv = g_ptr_array_new_null_terminated (json_array_get_length (array), g_free, TRUE);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (element) ||
-          json_node_get_value_type (element) != G_TYPE_STRING ||
-          *json_node_get_string (element) == '\0')
-        {
-          byok_catalog_set_malformed (error, where,
-                                      _("“%s” must be a list of non-empty strings"), member);
-          return FALSE;
-        }
-      g_ptr_array_add (strv, g_strdup (json_node_get_string (element)));
-    }
-
-  *out = (GStrv) g_ptr_array_free (g_steal_pointer (&strv), FALSE);
-  return TRUE;
-}
-
-gboolean
-byok_catalog_read_object (JsonObject   *object,
-                          const char   *member,
-                          gboolean      required,
-                          const char   *where,
-                          JsonObject  **out,
-                          GError      **error)
-{
-  JsonNode *node = get_member (object, member);
-
-  *out = NULL;
-  if (node == NULL)
-    {
-      if (!required)
-        return TRUE;
-      byok_catalog_set_malformed (error, where, _("“%s” is missing"), member);
-      return FALSE;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      byok_catalog_set_malformed (error, where, _("“%s” must be an object"), member);
-      return FALSE;
-    }
-  *out = json_node_get_object (node);
-  return TRUE;
-}
-
-gboolean
-byok_catalog_read_array (JsonObject  *object,
-                         const char  *member,
-                         const char  *where,
-                         JsonArray  **out,
-                         GError     **error)
-{
-  JsonNode *node = get_member (object, member);
-
-  *out = NULL;
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      byok_catalog_set_malformed (error, where, _("“%s” must be a list"), member);
-      return FALSE;
-    }
-  *out = json_node_get_array (node);
-  return TRUE;
-}
 
 /* GObject ------------------------------------------------------------------ */
 
@@ -373,7 +120,7 @@ load_models (ByokCatalog   *self,
   g_autofree char *where = g_strdup_printf ("provider “%s”", provider_id);
   JsonArray *array = NULL;
 
-  if (!byok_catalog_read_array (object, "models", where, &array, error))
+  if (!byok_json_expect_array (object, "models", where, &array, error))
     return FALSE;
 
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
@@ -384,7 +131,7 @@ load_models (ByokCatalog   *self,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          byok_catalog_set_malformed (error, where, _("model %u must be an object"), i + 1);
+          byok_json_set_malformed (error, where, _("model %u must be an object"), i + 1);
           return FALSE;
         }
 
@@ -394,8 +141,8 @@ load_models (ByokCatalog   *self,
 
       if (find_in (models, byok_model_get_id (model)) != NULL)
         {
-          byok_catalog_set_malformed (error, where, _("model “%s” is there twice"),
-                                      byok_model_get_id (model));
+          byok_json_set_malformed (error, where, _("model “%s” is there twice"),
+                                   byok_model_get_id (model));
           return FALSE;
         }
       aliases = byok_model_get_aliases (model);
@@ -403,9 +150,9 @@ load_models (ByokCatalog   *self,
         {
           if (find_in (models, aliases[j]) != NULL)
             {
-              byok_catalog_set_malformed (error, where,
-                                          _("alias “%s” of model “%s” names another model"),
-                                          aliases[j], byok_model_get_id (model));
+              byok_json_set_malformed (error, where,
+                                       _("alias “%s” of model “%s” names another model"),
+                                       aliases[j], byok_model_get_id (model));
               return FALSE;
             }
         }
@@ -428,27 +175,27 @@ load_root (ByokCatalog  *self,
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      byok_catalog_set_malformed (error, "catalog", _("the top level must be an object"));
+      byok_json_set_malformed (error, "catalog", _("the top level must be an object"));
       return FALSE;
     }
   object = json_node_get_object (root);
 
-  if (!byok_catalog_check_members (object, members, "catalog", error) ||
-      !byok_catalog_read_int (object, "version", TRUE, 1, "catalog", &version, error))
+  if (!byok_json_expect_members (object, members, "catalog", error) ||
+      !byok_json_expect_int (object, "version", TRUE, 1, "catalog", &version, error))
     return FALSE;
   if (version != CATALOG_VERSION)
     {
-      byok_catalog_set_malformed (error, "catalog",
-                                  _("version %" PRId64 " is not supported (this Byok reads version %d)"),
-                                  version, CATALOG_VERSION);
+      byok_json_set_malformed (error, "catalog",
+                               _("version %" PRId64 " is not supported (this Byok reads version %d)"),
+                               version, CATALOG_VERSION);
       return FALSE;
     }
 
-  if (!byok_catalog_read_array (object, "providers", "catalog", &array, error))
+  if (!byok_json_expect_array (object, "providers", "catalog", &array, error))
     return FALSE;
   if (array == NULL || json_array_get_length (array) == 0)
     {
-      byok_catalog_set_malformed (error, "catalog", _("“providers” is missing or empty"));
+      byok_json_set_malformed (error, "catalog", _("“providers” is missing or empty"));
       return FALSE;
     }
 
@@ -462,7 +209,7 @@ load_root (ByokCatalog  *self,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          byok_catalog_set_malformed (error, "catalog", _("provider %u must be an object"), i + 1);
+          byok_json_set_malformed (error, "catalog", _("provider %u must be an object"), i + 1);
           return FALSE;
         }
       provider_object = json_node_get_object (node);
@@ -476,7 +223,7 @@ load_root (ByokCatalog  *self,
           (self->custom_template != NULL &&
            g_str_equal (byok_provider_get_id (self->custom_template), id)))
         {
-          byok_catalog_set_malformed (error, "catalog", _("provider “%s” is there twice"), id);
+          byok_json_set_malformed (error, "catalog", _("provider “%s” is there twice"), id);
           return FALSE;
         }
 
@@ -490,14 +237,14 @@ load_root (ByokCatalog  *self,
 
           if (self->custom_template != NULL)
             {
-              byok_catalog_set_malformed (error, "catalog",
-                                          _("only one provider may be the custom template"));
+              byok_json_set_malformed (error, "catalog",
+                                       _("only one provider may be the custom template"));
               return FALSE;
             }
           if (models->len > 0)
             {
-              byok_catalog_set_malformed (error, where,
-                                          _("the custom template cannot have models"));
+              byok_json_set_malformed (error, where,
+                                       _("the custom template cannot have models"));
               return FALSE;
             }
           self->custom_template = g_steal_pointer (&provider);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 #include "byok-error.h"
 #include "byok-json.h"
@@ -425,3 +426,224 @@ byok_json_builder_to_bytes (JsonBuilder *builder)
   text = json_generator_to_data (generator, &len);
   return g_bytes_new_take (text, len);
 }
+
+/* Strict readers ----------------------------------------------------------- */
+
+void
+byok_json_set_malformed (GError     **error,
+                         const char  *where,
+                         const char  *format,
+                         ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED, "%s: %s", where, what);
+}
+
+/* Members whose name starts with "_" are comments and always allowed. */
+gboolean
+byok_json_expect_members (JsonObject          *object,
+                          const char * const  *allowed,
+                          const char          *where,
+                          GError             **error)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+
+      if (name[0] == '_' || g_strv_contains (allowed, name))
+        continue;
+      byok_json_set_malformed (error, where, _("unknown member “%s”"), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonNode *
+get_non_null_member (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && !JSON_NODE_HOLDS_NULL (node) ? node : NULL;
+}
+
+gboolean
+byok_json_expect_string (JsonObject  *object,
+                         const char  *member,
+                         gboolean     required,
+                         const char  *where,
+                         char       **out,
+                         GError     **error)
+{
+  JsonNode *node = get_non_null_member (object, member);
+
+  g_clear_pointer (out, g_free);
+  if (node == NULL)
+    {
+      if (!required)
+        return TRUE;
+      byok_json_set_malformed (error, where, _("“%s” is missing"), member);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      byok_json_set_malformed (error, where, _("“%s” must be a string"), member);
+      return FALSE;
+    }
+  if (required && *json_node_get_string (node) == '\0')
+    {
+      byok_json_set_malformed (error, where, _("“%s” is empty"), member);
+      return FALSE;
+    }
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+gboolean
+byok_json_expect_int (JsonObject  *object,
+                      const char  *member,
+                      gboolean     required,
+                      gint64       min,
+                      const char  *where,
+                      gint64      *out,
+                      GError     **error)
+{
+  JsonNode *node = get_non_null_member (object, member);
+
+  if (node == NULL)
+    {
+      if (!required)
+        return TRUE;
+      byok_json_set_malformed (error, where, _("“%s” is missing"), member);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+      json_node_get_int (node) < min)
+    {
+      byok_json_set_malformed (error, where,
+                               _("“%s” must be a whole number of at least %" PRId64),
+                               member, min);
+      return FALSE;
+    }
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+gboolean
+byok_json_expect_bool (JsonObject  *object,
+                       const char  *member,
+                       const char  *where,
+                       gboolean    *out,
+                       GError     **error)
+{
+  JsonNode *node = get_non_null_member (object, member);
+
+  *out = FALSE;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      byok_json_set_malformed (error, where, _("“%s” must be true or false"), member);
+      return FALSE;
+    }
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+gboolean
+byok_json_expect_strv (JsonObject  *object,
+                       const char  *member,
+                       const char  *where,
+                       GStrv       *out,
+                       GError     **error)
+{
+  JsonNode *node = get_non_null_member (object, member);
+  JsonArray *array;
+  g_autoptr(GPtrArray) strv = NULL;
+
+  g_clear_pointer (out, g_strfreev);
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      byok_json_set_malformed (error, where, _("“%s” must be a list of strings"), member);
+      return FALSE;
+    }
+
+  array = json_node_get_array (node);
+  strv = g_ptr_array_new_null_terminated (json_array_get_length (array), g_free, TRUE);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) ||
+          json_node_get_value_type (element) != G_TYPE_STRING ||
+          *json_node_get_string (element) == '\0')
+        {
+          byok_json_set_malformed (error, where,
+                                   _("“%s” must be a list of non-empty strings"), member);
+          return FALSE;
+        }
+      g_ptr_array_add (strv, g_strdup (json_node_get_string (element)));
+    }
+
+  *out = (GStrv) g_ptr_array_free (g_steal_pointer (&strv), FALSE);
+  return TRUE;
+}
+
+gboolean
+byok_json_expect_object (JsonObject   *object,
+                         const char   *member,
+                         gboolean      required,
+                         const char   *where,
+                         JsonObject  **out,
+                         GError      **error)
+{
+  JsonNode *node = get_non_null_member (object, member);
+
+  *out = NULL;
+  if (node == NULL)
+    {
+      if (!required)
+        return TRUE;
+      byok_json_set_malformed (error, where, _("“%s” is missing"), member);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      byok_json_set_malformed (error, where, _("“%s” must be an object"), member);
+      return FALSE;
+    }
+  *out = json_node_get_object (node);
+  return TRUE;
+}
+
+gboolean
+byok_json_expect_array (JsonObject  *object,
+                        const char  *member,
+                        const char  *where,
+                        JsonArray  **out,
+                        GError     **error)
+{
+  JsonNode *node = get_non_null_member (object, member);
+
+  *out = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      byok_json_set_malformed (error, where, _("“%s” must be a list"), member);
+      return FALSE;
+    }
+  *out = json_node_get_array (node);
+  return TRUE;
+}
+

@@ -1,8 +1,15 @@
-/* byok-json.h — forgiving access to JSON from providers
+/* byok-json.h — reading JSON, forgiving or strict
  *
  * Provider JSON is read defensively: a member may be missing, null, or of an
- * unexpected type. These helpers return NULL / FALSE in all of those cases
- * instead of warning, so callers read what is there and ignore the rest.
+ * unexpected type. byok_json_get_*() return NULL / FALSE in all of those
+ * cases instead of warning, so callers read what is there and ignore the
+ * rest.
+ *
+ * Byok's own JSON (the catalog, price data) is read strictly:
+ * byok_json_expect_*() fail with a BYOK_ERROR_MALFORMED error that names
+ * what is wrong as "WHERE: WHAT", WHERE being e.g. `provider "openai",
+ * model "gpt-4o"`. A null member counts as absent; byok_json_expect_members()
+ * refuses members it was not told of (those starting with "_" are comments).
  */
 #pragma once
 
@@ -44,5 +51,49 @@ JsonObject  *byok_json_array_get_object   (JsonArray   *array,
                                            guint        index);
 
 GBytes      *byok_json_builder_to_bytes   (JsonBuilder *builder);
+
+/* Strict */
+void         byok_json_set_malformed      (GError            **error,
+                                           const char         *where,
+                                           const char         *format,
+                                           ...) G_GNUC_PRINTF (3, 4);
+gboolean     byok_json_expect_members     (JsonObject         *object,
+                                           const char * const *allowed,
+                                           const char         *where,
+                                           GError            **error);
+gboolean     byok_json_expect_string      (JsonObject         *object,
+                                           const char         *member,
+                                           gboolean            required,
+                                           const char         *where,
+                                           char              **out,
+                                           GError            **error);
+gboolean     byok_json_expect_int         (JsonObject         *object,
+                                           const char         *member,
+                                           gboolean            required,
+                                           gint64              min,
+                                           const char         *where,
+                                           gint64             *out,
+                                           GError            **error);
+gboolean     byok_json_expect_bool        (JsonObject         *object,
+                                           const char         *member,
+                                           const char         *where,
+                                           gboolean           *out,
+                                           GError            **error);
+gboolean     byok_json_expect_strv        (JsonObject         *object,
+                                           const char         *member,
+                                           const char         *where,
+                                           GStrv              *out,
+                                           GError            **error);
+gboolean     byok_json_expect_object      (JsonObject         *object,
+                                           const char         *member,
+                                           gboolean            required,
+                                           const char         *where,
+                                           JsonObject        **out,
+                                           GError            **error);
+gboolean     byok_json_expect_array       (JsonObject         *object,
+                                           const char         *member,
+                                           const char         *where,
+                                           JsonArray         **out,
+                                           GError            **error);
 
 G_END_DECLS

@@ -5,9 +5,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "byok-catalog-private.h"
 #include "byok-error.h"
-#include "byok-model.h"
+#include "byok-json.h"
+#include "byok-model-private.h"
 
 struct _ByokModel
 {
@@ -60,7 +60,6 @@ typedef struct {
 } PriceChange;
 
 G_DEFINE_FINAL_TYPE (ByokModel, byok_model, G_TYPE_OBJECT)
-
 
 enum {
   PROP_0,
@@ -206,11 +205,11 @@ read_capabilities (JsonObject             *object,
   };
   g_auto(GStrv) caps = NULL;
 
-  if (!byok_catalog_read_strv (object, "capabilities", where, &caps, error))
+  if (!byok_json_expect_strv (object, "capabilities", where, &caps, error))
     return FALSE;
   if (caps == NULL)
     {
-      byok_catalog_set_malformed (error, where, _("“capabilities” is missing"));
+      byok_json_set_malformed (error, where, _("“capabilities” is missing"));
       return FALSE;
     }
 
@@ -229,9 +228,9 @@ read_capabilities (JsonObject             *object,
         }
       if (!found)
         {
-          byok_catalog_set_malformed (error, where,
-                                      _("unknown capability “%s” (known: streaming, reasoning, vision, tools, pdf)"),
-                                      caps[i]);
+          byok_json_set_malformed (error, where,
+                                   _("unknown capability “%s” (known: streaming, reasoning, vision, tools, pdf)"),
+                                   caps[i]);
           return FALSE;
         }
     }
@@ -298,13 +297,13 @@ read_temperature (ByokModel   *self,
     }
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      byok_catalog_set_malformed (error, where,
-                                  _("“temperature” must be false or an object with “min” and “max”"));
+      byok_json_set_malformed (error, where,
+                               _("“temperature” must be false or an object with “min” and “max”"));
       return FALSE;
     }
   range = json_node_get_object (node);
-  if (!byok_catalog_check_members (range, members, where, error) ||
-      !byok_catalog_read_bool (range, "without_effort", where, &without_effort, error))
+  if (!byok_json_expect_members (range, members, where, error) ||
+      !byok_json_expect_bool (range, "without_effort", where, &without_effort, error))
     return FALSE;
   self->temperature_min = read_number (json_object_get_member (range, "min"), &ok_min);
   self->temperature_max = read_number (json_object_get_member (range, "max"), &ok_max);
@@ -312,8 +311,8 @@ read_temperature (ByokModel   *self,
       self->temperature_min < 0 || self->temperature_max < self->temperature_min ||
       self->temperature_max > 10)
     {
-      byok_catalog_set_malformed (error, where,
-                                  _("“temperature” needs a “min” and a “max” from 0 to 10, min ≤ max"));
+      byok_json_set_malformed (error, where,
+                               _("“temperature” needs a “min” and a “max” from 0 to 10, min ≤ max"));
       return FALSE;
     }
   self->temperature = without_effort ? BYOK_TEMPERATURE_WITHOUT_EFFORT : BYOK_TEMPERATURE_ANY;
@@ -366,15 +365,15 @@ read_effort (ByokModel   *self,
   g_auto(GStrv) levels = NULL;
   gboolean found = FALSE;
 
-  if (!byok_catalog_read_object (object, "effort", FALSE, where, &effort, error))
+  if (!byok_json_expect_object (object, "effort", FALSE, where, &effort, error))
     return FALSE;
   if (effort == NULL)
     return TRUE;
   self->params_set = TRUE;
-  if (!byok_catalog_check_members (effort, members, where, error) ||
-      !byok_catalog_read_string (effort, "via", TRUE, where, &via, error) ||
-      !byok_catalog_read_strv (effort, "levels", where, &levels, error) ||
-      !byok_catalog_read_string (effort, "default", FALSE, where, &self->effort_default, error))
+  if (!byok_json_expect_members (effort, members, where, error) ||
+      !byok_json_expect_string (effort, "via", TRUE, where, &via, error) ||
+      !byok_json_expect_strv (effort, "levels", where, &levels, error) ||
+      !byok_json_expect_string (effort, "default", FALSE, where, &self->effort_default, error))
     return FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (effort_vias); i++)
@@ -387,15 +386,15 @@ read_effort (ByokModel   *self,
     }
   if (!found)
     {
-      byok_catalog_set_malformed (error, where,
-                                  _("unknown effort “via” “%s” (known: reasoning_effort, adaptive, budget, level, openrouter)"),
-                                  via);
+      byok_json_set_malformed (error, where,
+                               _("unknown effort “via” “%s” (known: reasoning_effort, adaptive, budget, level, openrouter)"),
+                               via);
       return FALSE;
     }
 
   if (levels == NULL || levels[0] == NULL)
     {
-      byok_catalog_set_malformed (error, where, _("“effort” needs its “levels”"));
+      byok_json_set_malformed (error, where, _("“effort” needs its “levels”"));
       return FALSE;
     }
   for (guint i = 0; levels[i] != NULL; i++)
@@ -404,9 +403,9 @@ read_effort (ByokModel   *self,
 
       if (level == 0)
         {
-          byok_catalog_set_malformed (error, where,
-                                      _("unknown effort level “%s” (known: none, minimal, low, medium, high, xhigh, max)"),
-                                      levels[i]);
+          byok_json_set_malformed (error, where,
+                                   _("unknown effort level “%s” (known: none, minimal, low, medium, high, xhigh, max)"),
+                                   levels[i]);
           return FALSE;
         }
       self->effort_levels |= level;
@@ -414,8 +413,8 @@ read_effort (ByokModel   *self,
   if (self->effort_default != NULL &&
       (effort_level_from_string (self->effort_default) & self->effort_levels) == 0)
     {
-      byok_catalog_set_malformed (error, where,
-                                  _("the effort “default” must be one of its “levels”"));
+      byok_json_set_malformed (error, where,
+                               _("the effort “default” must be one of its “levels”"));
       return FALSE;
     }
   return TRUE;
@@ -433,13 +432,13 @@ read_price_changes (ByokModel   *self,
   JsonArray *array = NULL;
   const char *last = self->price_date;
 
-  if (!byok_catalog_read_array (object, "price_changes", where, &array, error))
+  if (!byok_json_expect_array (object, "price_changes", where, &array, error))
     return FALSE;
   if (array == NULL)
     return TRUE;
   if (!byok_price_is_known (&self->price))
     {
-      byok_catalog_set_malformed (error, where, _("“price_changes” need a “price” first"));
+      byok_json_set_malformed (error, where, _("“price_changes” need a “price” first"));
       return FALSE;
     }
 
@@ -455,14 +454,14 @@ read_price_changes (ByokModel   *self,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          byok_catalog_set_malformed (error, change_where, _("a price change must be an object"));
+          byok_json_set_malformed (error, change_where, _("a price change must be an object"));
           return FALSE;
         }
       change_object = json_node_get_object (node);
-      if (!byok_catalog_check_members (change_object, members, change_where, error) ||
-          !byok_catalog_read_string (change_object, "from", TRUE, change_where, &from, error) ||
-          !byok_catalog_read_string (change_object, "price_source", TRUE, change_where,
-                                     &change.source, error))
+      if (!byok_json_expect_members (change_object, members, change_where, error) ||
+          !byok_json_expect_string (change_object, "from", TRUE, change_where, &from, error) ||
+          !byok_json_expect_string (change_object, "price_source", TRUE, change_where,
+                                    &change.source, error))
         {
           g_free (change.source);
           return FALSE;
@@ -470,8 +469,8 @@ read_price_changes (ByokModel   *self,
       if (!is_iso_date (from) || (last != NULL && g_strcmp0 (from, last) <= 0))
         {
           g_free (change.source);
-          byok_catalog_set_malformed (error, change_where,
-                                      _("“from” must be a date (YYYY-MM-DD) after the one before"));
+          byok_json_set_malformed (error, change_where,
+                                   _("“from” must be a date (YYYY-MM-DD) after the one before"));
           return FALSE;
         }
       if (!byok_price_read_json (json_object_get_member (change_object, "price"),
@@ -506,7 +505,7 @@ byok_model_new_from_json (const char  *provider_id,
   g_return_val_if_fail (object != NULL, NULL);
 
   where = g_strdup_printf ("provider “%s”, a model", provider_id);
-  if (!byok_catalog_read_string (object, "id", TRUE, where, &id, error))
+  if (!byok_json_expect_string (object, "id", TRUE, where, &id, error))
     return NULL;
   g_free (where);
   where = g_strdup_printf ("provider “%s”, model “%s”", provider_id, id);
@@ -514,23 +513,23 @@ byok_model_new_from_json (const char  *provider_id,
   self = byok_model_new (provider_id, id);
   self->from_catalog = TRUE;
 
-  if (!byok_catalog_check_members (object, members, where, error) ||
-      !byok_catalog_read_string (object, "name", TRUE, where, &self->name, error) ||
-      !byok_catalog_read_strv (object, "aliases", where, &self->aliases, error) ||
-      !byok_catalog_read_int (object, "context_window", TRUE, 1, where,
-                              &self->context_window, error) ||
-      !byok_catalog_read_int (object, "max_output", FALSE, 1, where,
-                              &self->max_output, error) ||
+  if (!byok_json_expect_members (object, members, where, error) ||
+      !byok_json_expect_string (object, "name", TRUE, where, &self->name, error) ||
+      !byok_json_expect_strv (object, "aliases", where, &self->aliases, error) ||
+      !byok_json_expect_int (object, "context_window", TRUE, 1, where,
+                             &self->context_window, error) ||
+      !byok_json_expect_int (object, "max_output", FALSE, 1, where,
+                             &self->max_output, error) ||
       !read_capabilities (object, where, &self->capabilities, error) ||
-      !byok_catalog_read_strv (object, "recommended_for", where,
-                               &self->recommended_for, error) ||
-      !byok_catalog_read_int (object, "rank", FALSE, 0, where, &rank, error) ||
-      !byok_catalog_read_string (object, "price_source", FALSE, where,
-                                 &self->price_source, error) ||
-      !byok_catalog_read_string (object, "price_date", FALSE, where,
-                                 &self->price_date, error) ||
-      !byok_catalog_read_string (object, "deprecation_date", FALSE, where,
-                                 &self->deprecation_date, error) ||
+      !byok_json_expect_strv (object, "recommended_for", where,
+                              &self->recommended_for, error) ||
+      !byok_json_expect_int (object, "rank", FALSE, 0, where, &rank, error) ||
+      !byok_json_expect_string (object, "price_source", FALSE, where,
+                                &self->price_source, error) ||
+      !byok_json_expect_string (object, "price_date", FALSE, where,
+                                &self->price_date, error) ||
+      !byok_json_expect_string (object, "deprecation_date", FALSE, where,
+                                &self->deprecation_date, error) ||
       !read_temperature (self, object, where, error) ||
       !read_effort (self, object, where, error))
     return NULL;
@@ -543,9 +542,9 @@ byok_model_new_from_json (const char  *provider_id,
     {
       if (!byok_use_case_is_valid (self->recommended_for[i]))
         {
-          byok_catalog_set_malformed (error, where,
-                                      _("unknown use case “%s” in “recommended_for”"),
-                                      self->recommended_for[i]);
+          byok_json_set_malformed (error, where,
+                                   _("unknown use case “%s” in “recommended_for”"),
+                                   self->recommended_for[i]);
           return NULL;
         }
     }
@@ -559,8 +558,8 @@ byok_model_new_from_json (const char  *provider_id,
         return NULL;
       if (self->price_source == NULL)
         {
-          byok_catalog_set_malformed (error, where,
-                                      _("a price needs a “price_source”"));
+          byok_json_set_malformed (error, where,
+                                   _("a price needs a “price_source”"));
           return NULL;
         }
     }

@@ -9,7 +9,7 @@
 
 #include <glib-object.h>
 
-#include "byok-pricing.h"
+#include "byok-price.h"
 
 G_BEGIN_DECLS
 

@@ -23,7 +23,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-#include "byok-pricing.h"
+#include "byok-price.h"
 
 G_BEGIN_DECLS
 

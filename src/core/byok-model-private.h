@@ -1,0 +1,16 @@
+/* byok-model-private.h — for the catalog: a model from its JSON */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "byok-model.h"
+
+G_BEGIN_DECLS
+
+/* Reads one entry of a provider's "models" (byok-json.h's strict readers):
+ * a BYOK_ERROR_MALFORMED error names what is wrong. */
+ByokModel    *byok_model_new_from_json     (const char   *provider_id,
+                                            JsonObject   *object,
+                                            GError      **error);
+
+G_END_DECLS
