@@ -19,6 +19,7 @@
 
 #include "byok-database.h"
 #include "byok-error.h"
+#include "byok-usage-plan.h"
 #include "byok-usage-rollup.h"
 #include "byok-usage-store.h"
 #include "byok-what-if.h"

@@ -17,7 +17,7 @@
  * other cell reaches into the day, nothing was updated or deleted there),
  * and only for whole days before today. Everything else — today, partial
  * days at the ends of a period, a day after a time zone change — is read
- * from the rows themselves (byok_usage_plan_init()).
+ * from the rows themselves (byok_usage_plan_init(), byok-usage-plan.h).
  *
  * Latency histograms: log-linear bins, exact below 32 µs, then 16 bins per
  * power of two, so a bin is at most 1/16 (6.25 %) of its lower bound wide.
@@ -32,11 +32,13 @@
 #include <glib.h>
 #include <sqlite3.h>
 
-#include "byok-usage-store.h"
-
 G_BEGIN_DECLS
 
 #define BYOK_LATENCY_N_BINS 960
+
+/* The first byte of an encoded histogram. A cell whose histogram cannot
+ * be read (a damaged file) gets another (0xff) and is never trusted. */
+#define BYOK_LATENCY_BLOB_VERSION 0x01
 
 typedef struct {
   guint64 count;
@@ -79,42 +81,12 @@ gint64   byok_usage_local_midnight_us        (int                         year,
                                               int                         month,
                                               int                         day);
 
-/* [from_us, to_us): a span of time to read from the usage rows. */
-typedef struct {
-  gint64 from_us;
-  gint64 to_us;
-} ByokUsageSpan;
-
-/* One cell of a whole past day the plan vouches for. */
-typedef struct {
-  gint64           day_start_us;
-  gint64           day_end_us;
-  const char      *provider;          /* owned by the plan */
-  const char      *model;
-  ByokUsageTotals  totals;            /* sums only: no error rate or percentiles */
-  gint64           max_input_tokens;
-  const guint8    *latencies;         /* encoded histogram; NULL: no successful call */
-  gsize            latencies_len;
-} ByokUsageCell;
-
-/* How to read [from_us, to_us): @spans from the rows, @cells from the
- * rollup; together they cover every row of the period exactly once. */
-typedef struct {
-  GArray       *spans;                /* ByokUsageSpan, oldest first */
-  GArray       *cells;                /* ByokUsageCell, by day */
-  GStringChunk *strings;
-  GByteArray   *blobs;
-} ByokUsagePlan;
-
-gboolean byok_usage_plan_init                (ByokUsagePlan              *plan,
-                                              sqlite3                    *db,
-                                              gint64                      from_us,
-                                              gint64                      to_us,
-                                              gint64                      now_us,
-                                              gboolean                    with_latencies,
-                                              GError                    **error);
-void     byok_usage_plan_clear               (ByokUsagePlan              *plan);
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ByokUsagePlan, byok_usage_plan_clear)
+/* Local days as YYYYMMDD labels, the days of the cells. */
+int      byok_usage_day_label_of_time        (gint64                      time_us);
+int      byok_usage_day_label_shift          (int                         label,
+                                              int                         days);
+gboolean byok_usage_day_label_range          (int                         label,
+                                              gint64                     *start,
+                                              gint64                     *end);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "byok-error.h"
 #include "byok-usage-store-private.h"
+#include "byok-usage-plan.h"
 #include "byok-usage-rollup.h"
 
 /* ---------------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 
 #include "byok-catalog.h"
 #include "byok-error.h"
+#include "byok-usage-plan.h"
 #include "byok-usage-rollup.h"
 #include "byok-usage-store.h"
 #include "byok-what-if.h"
