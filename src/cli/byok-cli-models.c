@@ -12,20 +12,15 @@
 #include "byok-cli-util.h"
 #include "byok-engine.h"
 #include "byok-error.h"
+#include "byok-format.h"
 
-/* "128k", "1M", "200k", or "—" */
+/* "128k", "1M", "200k", or "—" when unknown */
 static char *
-format_tokens (gint64 n)
+format_context (gint64 n)
 {
   if (n <= 0)
     return g_strdup ("—");
-  if (n >= 1000000 && n % 1000000 == 0)
-    return g_strdup_printf ("%" G_GINT64_FORMAT "M", n / 1000000);
-  if (n >= 1000000)
-    return g_strdup_printf ("%.3gM", n / 1e6);
-  if (n >= 1000)
-    return g_strdup_printf ("%" G_GINT64_FORMAT "k", (n + 500) / 1000);
-  return g_strdup_printf ("%" G_GINT64_FORMAT, n);
+  return byok_format_tokens (n);
 }
 
 static char *
@@ -251,7 +246,7 @@ print_models (GPtrArray   *models,
   for (guint i = 0; i < models->len; i++)
     {
       ByokModel *model = g_ptr_array_index (models, i);
-      g_autofree char *context = format_tokens (byok_model_get_context_window (model));
+      g_autofree char *context = format_context (byok_model_get_context_window (model));
       g_autofree char *input = NULL;
       g_autofree char *cached = NULL;
       g_autofree char *output = NULL;

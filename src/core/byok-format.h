@@ -1,4 +1,4 @@
-/* byok-format.h — how the UI writes money, token counts and durations
+/* byok-format.h — how Byok writes money, token counts and durations, in the UI and byok-cli
  *
  * Every function returns a newly allocated string (free it with g_free())
  * and never fails. Digit grouping and the decimal mark follow LC_NUMERIC,
