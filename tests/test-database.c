@@ -9,6 +9,7 @@
 
 #include "byok-database.h"
 #include "byok-error.h"
+#include "byok-file.h"
 
 /* Schema 1 exactly as Byok 0.1 shipped it, written out by hand: an upgrade
  * from it must give the same schema as a fresh database. */
@@ -783,6 +784,61 @@ test_database_default_folder_mode (void)
   umask (saved);
 }
 
+/* An export replaces its file only once it is complete: a write that
+ * fails half-way leaves the old file as it was, and one that ends makes
+ * the new file the owner's alone. */
+static gboolean
+write_then_fail (GOutputStream  *stream,
+                 gpointer        user_data,
+                 GCancellable   *cancellable,
+                 GError        **error)
+{
+  g_autoptr(GString) buffer = g_string_new ("half of the new export");
+
+  if (!byok_file_write_buffer (stream, buffer, cancellable, error))
+    return FALSE;
+  g_assert_cmpuint (buffer->len, ==, 0);
+  g_set_error_literal (error, BYOK_ERROR, BYOK_ERROR_STORAGE, "the disk is full (a test)");
+  return FALSE;
+}
+
+static gboolean
+write_all (GOutputStream  *stream,
+           gpointer        user_data,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  g_autoptr(GString) buffer = g_string_new (user_data);
+
+  return byok_file_write_buffer (stream, buffer, cancellable, error);
+}
+
+static void
+test_database_export_file (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "export.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_true (g_file_set_contents (path, "the old export", -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+
+  g_assert_false (byok_file_write_private (file, write_then_fail, NULL, NULL, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE);
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "the old export");
+  g_clear_pointer (&contents, g_free);
+
+  g_assert_true (byok_file_write_private (file, write_all, (gpointer) "the new export", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "the new export");
+  g_assert_cmpint (mode_of (path), ==, 0600);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -801,6 +857,7 @@ main (int argc, char **argv)
   ADD ("/database/helpers", test_database_helpers);
   ADD ("/database/concurrent-upgrade", test_database_concurrent_upgrade);
   ADD ("/database/file-modes", test_database_file_modes);
+  ADD ("/database/export-file", test_database_export_file);
   g_test_add_func ("/database/default-folder-mode", test_database_default_folder_mode);
   ADD ("/database/version-behind-schema", test_database_version_behind_schema);
 
