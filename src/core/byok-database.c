@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -708,6 +709,37 @@ byok_database_bind_text_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_null (stmt, index);
+}
+
+/**
+ * byok_database_bind_double_or_null:
+ * @value: a number, or NAN for unknown
+ *
+ * Binds @value, or SQL NULL when it is NAN (an unknown price), to
+ * parameter @index.
+ */
+void
+byok_database_bind_double_or_null (sqlite3_stmt *stmt,
+                                   int           index,
+                                   double        value)
+{
+  if (isnan (value))
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_double (stmt, index, value);
+}
+
+/**
+ * byok_database_column_double_or_nan:
+ *
+ * Returns: the number in column @col of the current row, or NAN where it
+ *   is SQL NULL
+ */
+double
+byok_database_column_double_or_nan (sqlite3_stmt *stmt,
+                                    int           col)
+{
+  return sqlite3_column_type (stmt, col) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, col);
 }
 
 /**

@@ -83,8 +83,13 @@ void           byok_database_set_error        (GError       **error,
 void           byok_database_bind_text_or_null (sqlite3_stmt *stmt,
                                                 int           index,
                                                 const char   *text);
+void           byok_database_bind_double_or_null (sqlite3_stmt *stmt,
+                                                  int           index,
+                                                  double        value);
 char          *byok_database_column_strdup    (sqlite3_stmt  *stmt,
                                                int            col);
+double         byok_database_column_double_or_nan (sqlite3_stmt *stmt,
+                                                   int           col);
 gboolean       byok_database_step_done        (sqlite3_stmt  *stmt,
                                                sqlite3       *db,
                                                const char    *what,

@@ -25,25 +25,6 @@ byok_price_history_row_free (ByokPriceHistoryRow *row)
   g_free (row);
 }
 
-static void
-bind_rate (sqlite3_stmt *stmt,
-           int           column,
-           double        rate)
-{
-  if (byok_price_rate_is_known (rate))
-    sqlite3_bind_double (stmt, column, rate);
-  else
-    sqlite3_bind_null (stmt, column);
-}
-
-static double
-column_rate (sqlite3_stmt *stmt,
-             int           column)
-{
-  return sqlite3_column_type (stmt, column) == SQLITE_NULL ? BYOK_PRICE_UNKNOWN
-                                                           : sqlite3_column_double (stmt, column);
-}
-
 /* Binds @price (NULL: unknown) as columns @first … @first + 4 (tiers). */
 static void
 bind_price (sqlite3_stmt    *stmt,
@@ -52,14 +33,11 @@ bind_price (sqlite3_stmt    *stmt,
 {
   g_autofree char *tiers = price != NULL ? byok_price_tiers_to_json (price) : NULL;
 
-  bind_rate (stmt, first, price != NULL ? price->input : BYOK_PRICE_UNKNOWN);
-  bind_rate (stmt, first + 1, price != NULL ? price->cached_input : BYOK_PRICE_UNKNOWN);
-  bind_rate (stmt, first + 2, price != NULL ? price->cache_write : BYOK_PRICE_UNKNOWN);
-  bind_rate (stmt, first + 3, price != NULL ? price->output : BYOK_PRICE_UNKNOWN);
-  if (tiers != NULL)
-    sqlite3_bind_text (stmt, first + 4, tiers, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, first + 4);
+  byok_database_bind_double_or_null (stmt, first, price != NULL ? price->input : BYOK_PRICE_UNKNOWN);
+  byok_database_bind_double_or_null (stmt, first + 1, price != NULL ? price->cached_input : BYOK_PRICE_UNKNOWN);
+  byok_database_bind_double_or_null (stmt, first + 2, price != NULL ? price->cache_write : BYOK_PRICE_UNKNOWN);
+  byok_database_bind_double_or_null (stmt, first + 3, price != NULL ? price->output : BYOK_PRICE_UNKNOWN);
+  byok_database_bind_text_or_null (stmt, first + 4, tiers);
 }
 
 static void
@@ -67,8 +45,8 @@ column_price (sqlite3_stmt *stmt,
               int           first,
               ByokPrice    *price)
 {
-  byok_price_init_flat (price, column_rate (stmt, first), column_rate (stmt, first + 1),
-                        column_rate (stmt, first + 2), column_rate (stmt, first + 3));
+  byok_price_init_flat (price, byok_database_column_double_or_nan (stmt, first), byok_database_column_double_or_nan (stmt, first + 1),
+                        byok_database_column_double_or_nan (stmt, first + 2), byok_database_column_double_or_nan (stmt, first + 3));
   if (!byok_price_set_tiers_from_json (price, (const char *) sqlite3_column_text (stmt, first + 4), NULL))
     price->n_tiers = 0;
 }
@@ -78,15 +56,11 @@ step_done (ByokDatabase  *database,
            sqlite3_stmt  *stmt,
            GError       **error)
 {
-  int rc = sqlite3_step (stmt);
+  gboolean done = byok_database_step_done (stmt, byok_database_get_handle (database),
+                                          _("Could not keep the price history"), error);
 
-  sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  byok_database_set_error (error, byok_database_get_handle (database), rc,
-                           _("Could not keep the price history"));
-  return FALSE;
+  return done;
 }
 
 static gboolean

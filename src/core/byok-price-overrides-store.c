@@ -12,24 +12,6 @@
 /* ---------------------------------------------------------------------- */
 /* Price overrides                                                        */
 
-static double
-column_price (sqlite3_stmt *stmt,
-              int           col)
-{
-  return sqlite3_column_type (stmt, col) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, col);
-}
-
-static void
-bind_price (sqlite3_stmt *stmt,
-            int           index,
-            double        price)
-{
-  if (isnan (price))
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_double (stmt, index, price);
-}
-
 static gboolean
 price_is_valid (double price)
 {
@@ -66,10 +48,10 @@ byok_usage_store_load_price_overrides (ByokUsageStore  *self,
 
       price->provider = byok_database_column_strdup (stmt, 0);
       price->model = byok_database_column_strdup (stmt, 1);
-      price->input = column_price (stmt, 2);
-      price->cached_input = column_price (stmt, 3);
-      price->cache_write = column_price (stmt, 4);
-      price->output = column_price (stmt, 5);
+      price->input = byok_database_column_double_or_nan (stmt, 2);
+      price->cached_input = byok_database_column_double_or_nan (stmt, 3);
+      price->cache_write = byok_database_column_double_or_nan (stmt, 4);
+      price->output = byok_database_column_double_or_nan (stmt, 5);
       price->tiers_json = byok_database_column_strdup (stmt, 6);
       price->updated_us = sqlite3_column_int64 (stmt, 7);
       g_ptr_array_add (prices, price);
@@ -124,13 +106,14 @@ byok_usage_store_set_price_override (ByokUsageStore           *self,
     return FALSE;
   sqlite3_bind_text (stmt, 1, price->provider, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, price->model, -1, SQLITE_TRANSIENT);
-  bind_price (stmt, 3, price->input);
-  bind_price (stmt, 4, price->cached_input);
-  bind_price (stmt, 5, price->cache_write);
-  bind_price (stmt, 6, price->output);
+  byok_database_bind_double_or_null (stmt, 3, price->input);
+  byok_database_bind_double_or_null (stmt, 4, price->cached_input);
+  byok_database_bind_double_or_null (stmt, 5, price->cache_write);
+  byok_database_bind_double_or_null (stmt, 6, price->output);
   byok_database_bind_text_or_null (stmt, 7, price->tiers_json);
   sqlite3_bind_int64 (stmt, 8, g_get_real_time ());
-  return byok_database_step_done (stmt, byok_database_get_handle (self->database), _("Could not save the price"), error);
+  return byok_database_step_done (stmt, byok_database_get_handle (self->database),
+                                  _("Could not save the price"), error);
 }
 
 gboolean
@@ -151,6 +134,7 @@ byok_usage_store_clear_price_override (ByokUsageStore  *self,
     return FALSE;
   sqlite3_bind_text (stmt, 1, provider, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, model, -1, SQLITE_TRANSIENT);
-  return byok_database_step_done (stmt, byok_database_get_handle (self->database), _("Could not remove the price"), error);
+  return byok_database_step_done (stmt, byok_database_get_handle (self->database),
+                                  _("Could not remove the price"), error);
 }
 

@@ -108,23 +108,6 @@ byok_provider_settings_get_database (ByokProviderSettings *self)
 
 /* ── helpers ───────────────────────────────────────────────────────────── */
 
-static gboolean
-step_done (ByokProviderSettings  *self,
-           sqlite3_stmt          *stmt,
-           const char            *what,
-           GError               **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      byok_database_set_error (error, byok_database_get_handle (self->database), rc, what);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* NULL, "" and spaces alone are "not set"; otherwise the stripped text. */
 static char *
 dup_stripped (const char *text)
@@ -273,7 +256,8 @@ write_value (ByokProviderSettings  *self,
   sqlite3_bind_text (stmt, 2, key, -1, SQLITE_TRANSIENT);
   if (value != NULL)
     sqlite3_bind_text (stmt, 3, value, -1, SQLITE_TRANSIENT);
-  if (!step_done (self, stmt, _("Could not save the provider setting"), error))
+  if (!byok_database_step_done (stmt, byok_database_get_handle (self->database),
+                                _("Could not save the provider setting"), error))
     return FALSE;
 
   g_debug ("%s: %s %s", provider_id, key, value != NULL ? "set" : "cleared");
@@ -361,7 +345,8 @@ update_custom_base_url (ByokProviderSettings  *self,
     return FALSE;
   sqlite3_bind_text (stmt, 1, byok_provider_get_id (provider), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, url, -1, SQLITE_TRANSIENT);
-  if (!step_done (self, stmt, _("Could not save the provider’s base URL"), error))
+  if (!byok_database_step_done (stmt, byok_database_get_handle (self->database),
+                                _("Could not save the provider’s base URL"), error))
     return FALSE;
 
   byok_provider_set_base_url (provider, url);
@@ -774,7 +759,8 @@ byok_provider_settings_add_custom (ByokProviderSettings  *self,
       sqlite3_bind_int (stmt, 4, needs_key ? 1 : 0);
       sqlite3_bind_int64 (stmt, 5, g_get_real_time ());
     }
-  if (stmt == NULL || !step_done (self, stmt, _("Could not save the custom provider"), error))
+  if (stmt == NULL || !byok_database_step_done (stmt, byok_database_get_handle (self->database),
+                                                _("Could not save the custom provider"), error))
     {
       byok_catalog_remove_custom_provider (catalog, new_id, NULL);
       return NULL;
@@ -828,13 +814,15 @@ byok_provider_settings_remove_custom (ByokProviderSettings  *self,
                                        "DELETE FROM custom_providers WHERE id = ?1", error);
   if (stmt != NULL)
     sqlite3_bind_text (stmt, 1, provider_id, -1, SQLITE_TRANSIENT);
-  if (stmt == NULL || !step_done (self, stmt, _("Could not remove the custom provider"), error))
+  if (stmt == NULL || !byok_database_step_done (stmt, byok_database_get_handle (self->database),
+                                                _("Could not remove the custom provider"), error))
     goto fail;
   stmt = byok_database_prepare_cached (self->database,
                                        "DELETE FROM provider_settings WHERE provider = ?1", error);
   if (stmt != NULL)
     sqlite3_bind_text (stmt, 1, provider_id, -1, SQLITE_TRANSIENT);
-  if (stmt == NULL || !step_done (self, stmt, _("Could not remove the custom provider"), error))
+  if (stmt == NULL || !byok_database_step_done (stmt, byok_database_get_handle (self->database),
+                                                _("Could not remove the custom provider"), error))
     goto fail;
   if (!byok_database_commit (self->database, error))
     goto fail;

@@ -292,7 +292,8 @@ byok_usage_store_set_budget (ByokUsageStore  *self,
   sqlite3_bind_text (stmt, 1, scope != NULL ? scope : BYOK_BUDGET_SCOPE_ALL, -1, SQLITE_TRANSIENT);
   sqlite3_bind_double (stmt, 2, monthly_usd);
   sqlite3_bind_int (stmt, 3, hard_stop ? 1 : 0);
-  return byok_database_step_done (stmt, byok_database_get_handle (self->database), _("Could not save the budget"), error);
+  return byok_database_step_done (stmt, byok_database_get_handle (self->database),
+                                  _("Could not save the budget"), error);
 }
 
 /**
@@ -315,7 +316,8 @@ byok_usage_store_clear_budget (ByokUsageStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, scope != NULL ? scope : BYOK_BUDGET_SCOPE_ALL, -1, SQLITE_TRANSIENT);
-  return byok_database_step_done (stmt, byok_database_get_handle (self->database), _("Could not remove the budget"), error);
+  return byok_database_step_done (stmt, byok_database_get_handle (self->database),
+                                  _("Could not remove the budget"), error);
 }
 
 static guint
@@ -429,7 +431,8 @@ byok_usage_store_check_budget (ByokUsageStore  *self,
           sqlite3_bind_int (stmt, 2, threshold);
           sqlite3_bind_text (stmt, 3, month, -1, SQLITE_TRANSIENT);
           changes_before = sqlite3_total_changes64 (byok_database_get_handle (self->database));
-          if (!byok_database_step_done (stmt, byok_database_get_handle (self->database), _("Could not save the budget alert"), error))
+          if (!byok_database_step_done (stmt, byok_database_get_handle (self->database),
+                                        _("Could not save the budget alert"), error))
             goto out;
           _byok_usage_store_spend_cache_advance (self, changes_before);
 

@@ -59,7 +59,8 @@ byok_usage_store_add_key_event (ByokUsageStore  *self,
   else
     sqlite3_bind_null (stmt, 5);
   byok_database_bind_text_or_null (stmt, 6, detail);
-  if (!byok_database_step_done (stmt, byok_database_get_handle (self->database), _("Could not save the key event"), error))
+  if (!byok_database_step_done (stmt, byok_database_get_handle (self->database),
+                                _("Could not save the key event"), error))
     return 0;
   return sqlite3_last_insert_rowid (byok_database_get_handle (self->database));
 }
