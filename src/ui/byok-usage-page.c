@@ -445,7 +445,8 @@ largest_prompt_ready (GObject      *source,
   g_autoptr(GError) error = NULL;
   gint64 largest = byok_what_if_largest_prompt_finish (BYOK_DATABASE (source), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Gone with its engine: the database (and its folder) may be too. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->engine == NULL)
     return;
   if (error != NULL)
     g_warning ("Could not read the largest prompt: %s", error->message);
