@@ -42,6 +42,7 @@ struct _ByokTestServer
   GObject     parent_instance;
 
   SoupServer *server;
+  GSocketService *listener;  /* accepts for the server, counting */
   char       *url;
   GHashTable *routes;      /* path (or path#model) → GQueue of ByokTestReply */
   GPtrArray  *requests;    /* ByokTestRequest */
@@ -49,6 +50,7 @@ struct _ByokTestServer
   char       *key_header;
   char       *key_value;
   guint       n_closed;
+  guint       n_connections;
 };
 
 G_DEFINE_FINAL_TYPE (ByokTestServer, byok_test_server, G_TYPE_OBJECT)
@@ -510,6 +512,9 @@ byok_test_server_finalize (GObject *object)
   ByokTestServer *self = BYOK_TEST_SERVER (object);
 
   g_ptr_array_unref (self->streams);
+  g_socket_service_stop (self->listener);
+  g_socket_listener_close (G_SOCKET_LISTENER (self->listener));
+  g_clear_object (&self->listener);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   g_hash_table_unref (self->routes);
@@ -541,6 +546,23 @@ byok_test_server_init (ByokTestServer *self)
   self->streams = g_ptr_array_new_with_free_func ((GDestroyNotify) stream_free);
 }
 
+/* Each connection a client opens: counted, then the server's. */
+static gboolean
+incoming_cb (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source,
+             ByokTestServer    *self)
+{
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  g_autoptr(GError) error = NULL;
+
+  self->n_connections++;
+  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, &error))
+    g_warning ("test server could not take a connection: %s", error->message);
+  return TRUE;
+}
+
 /* Listens on 127.0.0.1 on a free port at once. */
 ByokTestServer *
 byok_test_server_new (void)
@@ -549,17 +571,19 @@ byok_test_server_new (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  GSList *uris;
+  g_autoptr(GSocketAddress) bound = NULL;
 
   self->server = soup_server_new ("server-header", "byok-test-server", NULL);
   soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
-  if (!soup_server_listen (self->server, address, 0, &error))
+  self->listener = g_socket_service_new ();
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->listener), address, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error))
     g_error ("test server cannot listen on 127.0.0.1: %s", error->message);
+  g_signal_connect (self->listener, "incoming", G_CALLBACK (incoming_cb), self);
+  g_socket_service_start (self->listener);
 
-  uris = soup_server_get_uris (self->server);
-  g_assert_nonnull (uris);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  self->url = g_strdup_printf ("http://127.0.0.1:%d",
+                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   return self;
 }
 
@@ -664,6 +688,13 @@ byok_test_server_release_held (ByokTestServer *self)
           stream_schedule (stream, 0);
         }
     }
+}
+
+/* How many connections clients opened to the server. */
+guint
+byok_test_server_get_n_connections (ByokTestServer *self)
+{
+  return self->n_connections;
 }
 
 /* How many streamed replies the client closed before they were complete. */

@@ -68,5 +68,6 @@ guint           byok_test_server_count_path     (ByokTestServer *self,
                                                  const char     *path);
 void            byok_test_server_release_held   (ByokTestServer *self);
 guint           byok_test_server_get_n_closed   (ByokTestServer *self);
+guint           byok_test_server_get_n_connections (ByokTestServer *self);
 
 G_END_DECLS

@@ -8,7 +8,8 @@
  * partial); search finds a conversation by its content; a deleted
  * conversation comes back with the toast's Undo; the fallback line says
  * which attempt failed and who answered; an answer with a code block
- * streams and draws without a warning.
+ * streams and draws without a warning; typing opens the connection the
+ * send then takes.
  *
  * No timing assertions: the main loop runs until a condition holds, with a
  * generous cap on iterations. */
@@ -352,6 +353,38 @@ row_of (Fixture     *f,
 }
 
 /* ---- tests --------------------------------------------------------------- */
+
+static gboolean
+server_connected (gpointer server)
+{
+  return byok_test_server_get_n_connections (server) > 0;
+}
+
+/* Typing opens the connection to the chosen provider ahead, so Send does
+ * not wait for the handshakes; the send takes it: the server sees one
+ * connection, there before the request. Nothing connects before the
+ * person types. */
+static void
+test_preconnect (Fixture       *f,
+                 gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Ready.", FALSE));
+  byok_test_ui_iterate_pending ();
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 0);
+
+  byok_composer_set_text (composer, "H");
+  byok_test_ui_iterate_until (server_connected, f->server, "the connection ahead");
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+
+  byok_composer_set_text (composer, "Hello");
+  g_assert_true (byok_composer_send (composer));
+  byok_test_ui_iterate_until (not_busy, f, "the answer");
+  g_assert_cmpstr (byok_message_get_content (message_at (f, -1)), ==, "Ready.");
+  g_assert_cmpuint (byok_test_server_count_path (f->server, CHAT_PATH), ==, 1);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 1);
+}
 
 static void
 test_send (Fixture       *f,
@@ -1747,6 +1780,7 @@ main (int argc, char **argv)
 #define ADD(path, func) \
   g_test_add ("/chat-page/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("send", test_send);
+  ADD ("preconnect", test_preconnect);
   ADD ("stop", test_stop);
   ADD ("regenerate", test_regenerate);
   ADD ("edit-resend", test_edit_resend);

@@ -2131,6 +2131,42 @@ test_check_key_no_key (Fixture       *f,
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
 }
 
+/* Opened ahead (byok_client_preconnect(), as when the person starts
+ * typing), the connection is the one the call then takes: the server sees
+ * it before any request, and no other. */
+static void
+test_preconnect_reused (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              sse_fixture_reply ("openai", "openai-stream.sse", 64));
+
+  /* Nothing for a provider the catalog does not know. */
+  byok_client_preconnect (f->client, "no-such-provider");
+
+  byok_client_preconnect (f->client, "openai");
+  while (byok_test_server_get_n_connections (f->server) == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 1);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+
+  /* Asked again while that one waits: no second. */
+  byok_client_preconnect (f->client, "openai");
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_printerr ("after second: %u\n", byok_test_server_get_n_connections (f->server));
+
+  result = run_chat (f, "openai", "o4-mini", TRUE);
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "The capital of France is Paris — ça va.");
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2145,6 +2181,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("/client/stream/openai-bytewise", test_openai_stream_bytewise);
+  ADD ("/client/preconnect/reused", test_preconnect_reused);
   ADD ("/client/stream/large-request", test_large_request);
   ADD ("/client/stream/anthropic-thinking", test_anthropic_stream_thinking);
   ADD ("/client/params/anthropic-version", test_anthropic_version_per_request);

@@ -289,7 +289,7 @@ test_base_url_environment (Fixture       *f,
 
   /* The Providers page says where the URL comes from, and offers no
    * edit that would not be used. */
-  providers = BYOK_PROVIDERS_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
+  providers = BYOK_PROVIDERS_PAGE (byok_window_get_page_widget (BYOK_WINDOW (f->window), "providers"));
   row = byok_providers_page_get_row (providers, "openai");
   g_assert_nonnull (row);
   {
@@ -453,7 +453,7 @@ static ByokProviderRow *
 provider_row (Fixture    *f,
               const char *provider_id)
 {
-  ByokProvidersPage *providers = BYOK_PROVIDERS_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
+  ByokProvidersPage *providers = BYOK_PROVIDERS_PAGE (byok_window_get_page_widget (BYOK_WINDOW (f->window), "providers"));
 
   return BYOK_PROVIDER_ROW (byok_providers_page_get_row (providers, provider_id));
 }

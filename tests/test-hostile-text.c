@@ -267,7 +267,7 @@ static void
 test_providers (Fixture       *f,
                 gconstpointer  data)
 {
-  ByokProvidersPage *page = BYOK_PROVIDERS_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
+  ByokProvidersPage *page = BYOK_PROVIDERS_PAGE (byok_window_get_page_widget (BYOK_WINDOW (f->window), "providers"));
   ByokProviderRow *row;
   GtkWidget *entry;
   g_autoptr(GError) error = NULL;

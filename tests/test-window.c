@@ -1,12 +1,17 @@
 /* test-window.c — UI smoke test under Xvfb: the window opens, its three pages
  * switch from the header bar's action, Chat and Usage show their empty
- * states and Providers its groups, and the
- * window's size persists through GSettings. */
+ * states and Providers its groups, Providers and Usage are built when first
+ * shown (or when a budget alert needs Usage), and the window's size
+ * persists through GSettings. */
 #include "config.h"
 
 #include <adwaita.h>
 
+#include <glib/gstdio.h>
+
+#include "byok-providers-page.h"
 #include "byok-test-util.h"
+#include "byok-usage-page.h"
 #include "byok-window.h"
 
 static void
@@ -147,6 +152,93 @@ test_window_size_persists (void)
   iterate ();
 }
 
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0 &&
+      gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The window opens on Chat and builds Providers and Usage when they are
+ * first shown, with the window's engine; a budget crossed before Usage was
+ * ever shown is still told (the page that tells it is built for it). */
+static void
+test_window_lazy_pages (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("byok-test-window-XXXXXX", &error);
+  g_autofree char *db_path = NULL;
+  g_autoptr(ByokEngine) engine = NULL;
+  const char *alert = "80% of the monthly budget for all providers used";
+  GtkWidget *window;
+  GtkWidget *providers, *usage;
+  gint64 end;
+
+  g_assert_no_error (error);
+  db_path = g_build_filename (dir, "byok.db", NULL);
+  engine = byok_engine_new (db_path, &error);
+  g_assert_no_error (error);
+
+  window = g_object_new (BYOK_TYPE_WINDOW, "engine", engine, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate ();
+  g_assert_true (gtk_widget_get_mapped (window));
+  g_assert_nonnull (find_descendant (window, g_type_from_name ("ByokChatPage")));
+  g_assert_null (find_descendant (window, BYOK_TYPE_PROVIDERS_PAGE));
+  g_assert_null (find_descendant (window, BYOK_TYPE_USAGE_PAGE));
+
+  byok_window_show_page (BYOK_WINDOW (window), "providers");
+  iterate ();
+  providers = find_descendant (window, BYOK_TYPE_PROVIDERS_PAGE);
+  g_assert_nonnull (providers);
+  g_assert_true (gtk_widget_get_mapped (providers));
+  g_assert_true (byok_providers_page_get_engine (BYOK_PROVIDERS_PAGE (providers)) == engine);
+  g_assert_true (byok_window_get_page_widget (BYOK_WINDOW (window), "providers") == providers);
+  g_assert_null (find_descendant (window, BYOK_TYPE_USAGE_PAGE));
+
+  /* What the engine does after a call that crossed a budget. */
+  byok_window_show_page (BYOK_WINDOW (window), "chat");
+  g_signal_emit_by_name (engine, "budget-alert", "all", 80);
+  usage = find_descendant (window, BYOK_TYPE_USAGE_PAGE);
+  g_assert_nonnull (usage);
+  g_assert_true (byok_usage_page_get_engine (BYOK_USAGE_PAGE (usage)) == engine);
+  g_assert_cmpstr (byok_window_get_page (BYOK_WINDOW (window)), ==, "chat");
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (find_label (window, alert) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_nonnull (find_label (window, alert));
+
+  byok_window_show_page (BYOK_WINDOW (window), "usage");
+  iterate ();
+  g_assert_true (find_descendant (window, BYOK_TYPE_USAGE_PAGE) == usage);
+  g_assert_true (gtk_widget_get_mapped (usage));
+  g_assert_null (byok_window_get_page_widget (BYOK_WINDOW (window), "nope"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+  g_clear_object (&engine);
+  {
+    g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_unlink (path);
+      }
+  }
+  g_rmdir (dir);
+}
+
 /* Waits, up to ten seconds, for the window to be laid out at its size and
  * @done to hold. */
 static gboolean
@@ -214,6 +306,7 @@ main (int argc, char **argv)
   adw_init ();
 
   g_test_add_func ("/window/pages", test_window_pages);
+  g_test_add_func ("/window/lazy-pages", test_window_lazy_pages);
   g_test_add_func ("/window/size-persists", test_window_size_persists);
   g_test_add_func ("/window/narrow", test_window_narrow);
   return g_test_run ();

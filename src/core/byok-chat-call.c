@@ -510,6 +510,7 @@ chat_send_attempt (GTask *task)
       chat_fail_early (task, error);
       return;
     }
+  _byok_client_take_preconnection (call->client, msg);
   {
     const char *name, *value;
 

@@ -13,6 +13,7 @@
 
 #include "byok-chat-call-private.h"
 #include "byok-error.h"
+#include "byok-exchange-private.h"
 
 struct _ByokClient
 {
@@ -21,6 +22,7 @@ struct _ByokClient
   ByokCatalog  *catalog;
   ByokKeyStore *key_store;
   SoupSession  *session;
+  GHashTable   *preconnected;  /* origin → gint64 *, when byok_client_preconnect() opened it */
 
   guint         connect_timeout_ms;
   guint         idle_timeout_ms;
@@ -168,6 +170,7 @@ byok_client_dispose (GObject *object)
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->preconnected, g_hash_table_unref);
   g_clear_object (&self->catalog);
   g_clear_object (&self->key_store);
 
@@ -337,6 +340,7 @@ byok_client_init (ByokClient *self)
                                                  "idle-timeout", 60,
                                                  "max-conns-per-host", 8,
                                                  NULL);
+  self->preconnected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**
@@ -417,4 +421,91 @@ byok_client_get_max_attempts (ByokClient *self)
 {
   g_return_val_if_fail (BYOK_IS_CLIENT (self), 0);
   return self->max_attempts;
+}
+
+/* ---- preconnect --------------------------------------------------------- */
+
+/* "https://host:443": what one connection serves. */
+static char *
+origin_of (GUri *uri)
+{
+  const char *scheme = g_uri_get_scheme (uri);
+  int port = g_uri_get_port (uri);
+
+  if (port < 0)
+    port = g_ascii_strcasecmp (scheme, "https") == 0 ? 443 : 80;
+  return g_strdup_printf ("%s://%s:%d", scheme, g_uri_get_host (uri), port);
+}
+
+/* A chat call to a host a connection was opened to ahead takes it. libsoup
+ * gives a POST a new connection unless the message is flagged idempotent;
+ * the flag changes nothing else for it (libsoup resends a request on a
+ * connection found closed only for idempotent methods, not flags), and a
+ * connection closed meanwhile fails like any network failure, which the
+ * call retries as an attempt of its own. Only the first call after a
+ * preconnect, while the session may still hold the connection. */
+void
+_byok_client_take_preconnection (ByokClient  *self,
+                                 SoupMessage *msg)
+{
+  g_autofree char *origin = origin_of (soup_message_get_uri (msg));
+  gint64 *opened = g_hash_table_lookup (self->preconnected, origin);
+
+  if (opened == NULL)
+    return;
+  if (g_get_monotonic_time () - *opened < (gint64) soup_session_get_idle_timeout (self->session) * G_USEC_PER_SEC)
+    soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  g_hash_table_remove (self->preconnected, origin);
+}
+
+static void
+preconnect_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autofree char *provider_id = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!soup_session_preconnect_finish (SOUP_SESSION (source), result, &error))
+    g_debug ("No connection ahead to %s: %s", provider_id, error->message);
+}
+
+/**
+ * byok_client_preconnect:
+ * @provider_id: the provider a chat call will likely go to soon
+ *
+ * Opens a connection to the host of @provider_id's base URL (TCP, and TLS
+ * for https), so that a call made soon does not wait for the handshakes:
+ * the connection waits idle in the session, where the call takes it.
+ * Nothing is sent and no key is read. Does nothing for an unknown
+ * provider or a base URL that is not one; when the session already holds
+ * an idle connection to that host, it makes no other. Errors are the
+ * call's to find and report.
+ */
+void
+byok_client_preconnect (ByokClient *self,
+                        const char *provider_id)
+{
+  ByokProvider *provider;
+  const char *base_url;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  gint64 now = g_get_monotonic_time ();
+
+  g_return_if_fail (BYOK_IS_CLIENT (self));
+  g_return_if_fail (provider_id != NULL);
+
+  provider = byok_catalog_lookup_provider (self->catalog, provider_id);
+  base_url = provider != NULL ? byok_provider_get_base_url (provider) : NULL;
+  uri = base_url != NULL ? g_uri_parse (base_url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 &&
+       g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0))
+    return;
+  /* Never sent; a GET, so that an idle connection to the host serves
+   * instead of a new one (libsoup opens one for every POST). */
+  msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  g_hash_table_insert (self->preconnected, origin_of (uri), g_memdup2 (&now, sizeof now));
+  soup_session_preconnect_async (self->session, msg, G_PRIORITY_DEFAULT, NULL, preconnect_cb,
+                                 g_strdup (provider_id));
 }

@@ -47,6 +47,8 @@ ByokClient     *byok_client_new                   (ByokCatalog         *catalog,
 ByokCatalog    *byok_client_get_catalog           (ByokClient          *self);
 ByokKeyStore   *byok_client_get_key_store         (ByokClient          *self);
 SoupSession    *byok_client_get_session           (ByokClient          *self);
+void            byok_client_preconnect            (ByokClient          *self,
+                                                   const char          *provider_id);
 
 /* Properties of the same names (milliseconds) */
 guint           byok_client_get_connect_timeout_ms (ByokClient         *self);

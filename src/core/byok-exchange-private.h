@@ -138,4 +138,9 @@ GError             *_byok_unknown_provider_error (const char           *provider
 GError             *_byok_cancelled_error        (void);
 void                _byok_clear_source           (GSource             **source);
 
+/* In byok-client.c: a chat call's message to a host byok_client_preconnect()
+ * opened a connection to takes it. */
+void _byok_client_take_preconnection (ByokClient  *self,
+                                      SoupMessage *msg);
+
 G_END_DECLS

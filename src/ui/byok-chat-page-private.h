@@ -53,6 +53,10 @@ struct _ByokChatPage
   gboolean               has_local;
   gboolean               local_mode;
 
+  /* Ready to answer while the person types (composer_changed_cb()). */
+  char                  *preconnected_provider;
+  gint64                 preconnected_at;
+
   gint64                 pending_regenerate_id;
   int                    busy_state;    /* what update_busy last set, -1 */
 

@@ -18,6 +18,7 @@
 #include "byok-compat.h"
 #include "byok-conversation-row.h"
 #include "byok-format.h"
+#include "byok-markdown-view.h"
 #include "byok-message-row.h"
 #include "byok-plain-text.h"
 
@@ -730,6 +731,7 @@ detach_engine (ByokChatPage *self)
   g_clear_object (&self->engine);
   g_clear_pointer (&self->available, g_strfreev);
   g_clear_pointer (&self->routable, g_strfreev);
+  g_clear_pointer (&self->preconnected_provider, g_free);
   self->keys_known = FALSE;
   self->has_key = FALSE;
   self->has_local = FALSE;
@@ -816,6 +818,39 @@ static void
 composer_stop_cb (ByokChatPage *self)
 {
   byok_chat_page_stop (self, self->conversation);
+}
+
+#define PRECONNECT_EVERY_US G_USEC_PER_SEC
+
+/* The person types: get ready to answer. The connection to the chosen
+ * provider opens now, so Send does not wait for the TCP and TLS
+ * handshakes (libsoup keeps a connection that served nothing for a few
+ * seconds only, so again while the typing goes on, once a second at
+ * most); the highlighting of the common languages loads in the pauses.
+ * Nothing of this happens before the person types. */
+static void
+composer_changed_cb (ByokChatPage *self)
+{
+  const char *provider_id = byok_model_picker_get_provider_id (byok_composer_get_picker (self->composer));
+  g_autofree char *text = NULL;
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->engine == NULL)
+    return;
+  text = byok_composer_dup_text (self->composer);
+  if (text == NULL || *text == '\0')
+    return;
+  byok_markdown_view_preload_languages (GTK_WIDGET (self));
+  if (provider_id == NULL || self->available == NULL ||
+      !g_strv_contains ((const char * const *) self->available, provider_id))
+    return;
+  if (g_strcmp0 (provider_id, self->preconnected_provider) == 0 &&
+      now - self->preconnected_at < PRECONNECT_EVERY_US)
+    return;
+  g_free (self->preconnected_provider);
+  self->preconnected_provider = g_strdup (provider_id);
+  self->preconnected_at = now;
+  byok_client_preconnect (byok_engine_get_client (self->engine), provider_id);
 }
 
 static void
@@ -1100,6 +1135,7 @@ byok_chat_page_dispose (GObject *object)
   g_clear_handle_id (&self->show_older_id, g_source_remove);
   g_clear_object (&self->shown_messages);
   g_clear_pointer (&self->suggested_provider, g_free);
+  g_clear_pointer (&self->preconnected_provider, g_free);
   g_clear_pointer (&self->suggested_model, g_free);
 
   G_OBJECT_CLASS (byok_chat_page_parent_class)->dispose (object);
@@ -1219,6 +1255,7 @@ byok_chat_page_init (ByokChatPage *self)
   g_signal_connect_swapped (picker, "notify::model-id", G_CALLBACK (byok_chat_page_schedule_estimate), self);
   g_signal_connect_swapped (picker, "notify::provider-id", G_CALLBACK (byok_chat_page_schedule_estimate), self);
   g_signal_connect_swapped (self->composer, "changed", G_CALLBACK (byok_chat_page_schedule_estimate), self);
+  g_signal_connect_swapped (self->composer, "changed", G_CALLBACK (composer_changed_cb), self);
   g_signal_connect_swapped (self->composer, "use-suggestion", G_CALLBACK (byok_chat_page_use_suggestion), self);
   g_signal_connect_swapped (self->composer, "attach-failed", G_CALLBACK (byok_chat_page_toast), self);
   self->settings = g_settings_new (APP_ID);

@@ -763,15 +763,24 @@ export_action (GtkWidget  *widget,
 
 /* Budget alerts --------------------------------------------------------- */
 
-static void
-budget_alert_cb (ByokEngine    *engine,
-                 const char    *scope,
-                 guint          percent,
-                 ByokUsagePage *self)
+/**
+ * byok_usage_page_alert_budget:
+ * @scope: the budget's scope, a provider's id or BYOK_BUDGET_SCOPE_ALL
+ * @percent: the threshold it crossed
+ *
+ * Tells of a budget crossed: a notification, and a toast that leads to
+ * Usage. The page does so for its engine's "budget-alert" itself; the
+ * window calls it for an alert raised before the page was built.
+ */
+void
+byok_usage_page_alert_budget (ByokUsagePage *self,
+                              const char    *scope,
+                              guint          percent)
 {
-  ByokUsageStore *store = byok_engine_get_usage_store (engine);
+  ByokEngine *engine;
+  ByokUsageStore *store;
   gboolean all = g_strcmp0 (scope, BYOK_BUDGET_SCOPE_ALL) == 0;
-  g_autoptr(ByokBudget) budget = byok_usage_store_get_budget (store, scope, NULL);
+  g_autoptr(ByokBudget) budget = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *title = NULL;
@@ -783,6 +792,12 @@ budget_alert_cb (ByokEngine    *engine,
   GApplication *app = g_application_get_default ();
   AdwToast *toast;
 
+  g_return_if_fail (BYOK_IS_USAGE_PAGE (self));
+  g_return_if_fail (self->engine != NULL);
+
+  engine = self->engine;
+  store = byok_engine_get_usage_store (engine);
+  budget = byok_usage_store_get_budget (store, scope, NULL);
   if (all)
     name = _("all providers");
   else
@@ -839,6 +854,15 @@ budget_alert_cb (ByokEngine    *engine,
   adw_toast_set_action_name (toast, "win.show-page");
   adw_toast_set_action_target_value (toast, g_variant_new_string ("usage"));
   show_toast (self, toast);
+}
+
+static void
+budget_alert_cb (ByokEngine    *engine,
+                 const char    *scope,
+                 guint          percent,
+                 ByokUsagePage *self)
+{
+  byok_usage_page_alert_budget (self, scope, percent);
 }
 
 /* Engine ---------------------------------------------------------------- */

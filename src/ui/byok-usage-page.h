@@ -27,5 +27,8 @@ void                byok_usage_page_set_period (ByokUsagePage       *self,
 
 void                byok_usage_page_refresh    (ByokUsagePage       *self);
 gboolean            byok_usage_page_is_busy    (ByokUsagePage       *self);
+void                byok_usage_page_alert_budget (ByokUsagePage     *self,
+                                                  const char        *scope,
+                                                  guint              percent);
 
 G_END_DECLS

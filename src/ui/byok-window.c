@@ -1,4 +1,8 @@
-/* byok-window.c — the main window: a view stack of Chat, Providers, Usage */
+/* byok-window.c — the main window: a view stack of Chat, Providers, Usage
+ *
+ * The window opens on Chat; Providers (a row per provider) and Usage (the
+ * database's sums, the price table) are built when first shown, so a
+ * person who only chats never pays for them. */
 #define G_LOG_DOMAIN "byok-window"
 
 #include "config.h"
@@ -9,7 +13,6 @@
 #include "byok-a11y.h"
 #include "byok-compat.h"
 #include "byok-chat-page.h"
-#include "byok-markdown-view.h"
 #include "byok-preferences-window.h"
 #include "byok-plain-text.h"
 #include "byok-providers-page.h"
@@ -26,6 +29,9 @@ struct _ByokWindow
   ByokKeyringWatch    *keyring_watch;
 
   AdwViewStack        *stack;
+  AdwBin              *providers_bin;
+  AdwBin              *usage_bin;
+  gulong               budget_alert_id;
   AdwHeaderBar        *header_bar;
   AdwViewSwitcherBar  *switcher_bar;
   AdwToastOverlay     *toast_overlay;
@@ -58,22 +64,97 @@ byok_window_get_engine (ByokWindow *self)
   return self->engine;
 }
 
-/* Hands the engine to every page that takes one (an "engine" property). */
+/* The bin a page built when first shown lives in, and its type; NULL for
+ * a page built with the window (Chat) or no page. */
+static AdwBin *
+lazy_page_bin (ByokWindow *self,
+               const char *name,
+               GType      *type)
+{
+  if (g_strcmp0 (name, "providers") == 0)
+    {
+      *type = BYOK_TYPE_PROVIDERS_PAGE;
+      return self->providers_bin;
+    }
+  if (g_strcmp0 (name, "usage") == 0)
+    {
+      *type = BYOK_TYPE_USAGE_PAGE;
+      return self->usage_bin;
+    }
+  return NULL;
+}
+
+/* The page @name if it is built: NULL for a page not shown yet. */
+static GtkWidget *
+built_page (ByokWindow *self,
+            const char *name)
+{
+  GType type;
+  AdwBin *bin = lazy_page_bin (self, name, &type);
+
+  if (bin != NULL)
+    return adw_bin_get_child (bin);
+  return adw_view_stack_get_child_by_name (self->stack, name);
+}
+
+/**
+ * byok_window_get_page_widget:
+ * @name: "chat", "providers" or "usage"
+ *
+ * The page @name, built now if it was not shown yet (Providers and Usage
+ * are built when first shown).
+ *
+ * Returns: (transfer none) (nullable): the page, %NULL for an unknown name
+ */
+GtkWidget *
+byok_window_get_page_widget (ByokWindow *self,
+                             const char *name)
+{
+  GType type;
+  AdwBin *bin;
+
+  g_return_val_if_fail (BYOK_IS_WINDOW (self), NULL);
+
+  bin = lazy_page_bin (self, name, &type);
+  if (bin != NULL && adw_bin_get_child (bin) == NULL)
+    adw_bin_set_child (bin, g_object_new (type, "engine", self->engine, NULL));
+  return built_page (self, name);
+}
+
+/* Shown: built now, before its first frame. */
+static void
+visible_page_cb (ByokWindow *self)
+{
+  byok_window_get_page_widget (self, adw_view_stack_get_visible_child_name (self->stack));
+}
+
+/* A budget crossed while Usage was never shown: the page that tells of it
+ * is built now (it follows the engine's alerts itself from then on; a
+ * handler connected during an emission is not called by it). */
+static void
+budget_alert_cb (ByokEngine *engine,
+                 const char *scope,
+                 guint       percent,
+                 ByokWindow *self)
+{
+  if (built_page (self, "usage") != NULL)
+    return;
+  byok_usage_page_alert_budget (BYOK_USAGE_PAGE (byok_window_get_page_widget (self, "usage")), scope, percent);
+}
+
+/* Hands the engine to the pages built so far. */
 static void
 byok_window_share_engine (ByokWindow *self)
 {
-  GListModel *pages = G_LIST_MODEL (adw_view_stack_get_pages (self->stack));
-  guint n = g_list_model_get_n_items (pages);
+  static const char * const names[] = { "chat", "providers", "usage" };
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
-      GtkWidget *child = adw_view_stack_page_get_child (page);
+      GtkWidget *page = built_page (self, names[i]);
 
-      if (g_object_class_find_property (G_OBJECT_GET_CLASS (child), "engine") != NULL)
-        g_object_set (child, "engine", self->engine, NULL);
+      if (page != NULL)
+        g_object_set (page, "engine", self->engine, NULL);
     }
-  g_object_unref (pages);
 }
 
 void
@@ -83,8 +164,13 @@ byok_window_set_engine (ByokWindow *self,
   g_return_if_fail (BYOK_IS_WINDOW (self));
   g_return_if_fail (engine == NULL || BYOK_IS_ENGINE (engine));
 
-  if (!g_set_object (&self->engine, engine))
+  if (self->engine == engine)
     return;
+  if (self->engine != NULL)
+    g_clear_signal_handler (&self->budget_alert_id, self->engine);
+  g_set_object (&self->engine, engine);
+  if (engine != NULL)
+    self->budget_alert_id = g_signal_connect (engine, "budget-alert", G_CALLBACK (budget_alert_cb), self);
   byok_window_share_engine (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);
 }
@@ -203,8 +289,8 @@ show_toast_action (GtkWidget  *widget,
 static void
 keys_may_have_changed (ByokWindow *self)
 {
-  GtkWidget *chat = adw_view_stack_get_child_by_name (self->stack, "chat");
-  GtkWidget *providers = adw_view_stack_get_child_by_name (self->stack, "providers");
+  GtkWidget *chat = built_page (self, "chat");
+  GtkWidget *providers = built_page (self, "providers");
 
   if (self->engine == NULL)
     return;
@@ -256,6 +342,8 @@ byok_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->keyring_watch, self);
   g_clear_object (&self->keyring_watch);
   g_clear_object (&self->settings);
+  if (self->engine != NULL)
+    g_clear_signal_handler (&self->budget_alert_id, self->engine);
   g_clear_object (&self->engine);
 
   G_OBJECT_CLASS (byok_window_parent_class)->dispose (object);
@@ -287,9 +375,6 @@ byok_window_map (GtkWidget *widget)
       byok_a11y_name_shortcuts_window (GTK_WIDGET (shortcuts));
   }
   G_GNUC_END_IGNORE_DEPRECATIONS
-
-  /* While the window waits for the person. */
-  byok_markdown_view_preload_languages (widget);
 }
 
 static void
@@ -306,8 +391,6 @@ byok_window_class_init (ByokWindowClass *klass)
   window_class->close_request = byok_window_close_request;
 
   g_type_ensure (BYOK_TYPE_CHAT_PAGE);
-  g_type_ensure (BYOK_TYPE_PROVIDERS_PAGE);
-  g_type_ensure (BYOK_TYPE_USAGE_PAGE);
 
   /**
    * ByokWindow:engine:
@@ -323,6 +406,9 @@ byok_window_class_init (ByokWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ByokWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, ByokWindow, providers_bin);
+  gtk_widget_class_bind_template_child (widget_class, ByokWindow, usage_bin);
+  gtk_widget_class_bind_template_callback (widget_class, visible_page_cb);
   gtk_widget_class_bind_template_child (widget_class, ByokWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, ByokWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, ByokWindow, toast_overlay);

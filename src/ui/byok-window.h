@@ -15,6 +15,8 @@ ByokWindow *byok_window_new          (ByokApplication *application);
 void        byok_window_show_page    (ByokWindow      *self,
                                       const char      *name);
 const char *byok_window_get_page     (ByokWindow      *self);
+GtkWidget  *byok_window_get_page_widget (ByokWindow   *self,
+                                         const char   *name);
 ByokEngine *byok_window_get_engine   (ByokWindow      *self);
 void        byok_window_set_engine   (ByokWindow      *self,
                                       ByokEngine      *engine);
