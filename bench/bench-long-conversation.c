@@ -746,8 +746,10 @@ bench_stream (Bench *b,
           tokens, strlen (text), n_events, n_writes, BENCH_CONVERSATION_WRITE_DELAY_MS);
 
   settle (b);
-  /* A person reads and types before sending: the window is quiet, and
-   * Byok loads the common languages' highlighting then. */
+  /* A person starts typing, then writes on before sending: the window is
+   * mostly quiet, and Byok, told by the typing, loads the common
+   * languages' highlighting in the pauses. */
+  byok_composer_set_text (composer, "Now");
   {
     gint64 quiet = g_get_monotonic_time ();
     guint total = 0;
