@@ -1304,7 +1304,7 @@ static void
 test_compare (Fixture       *f,
               gconstpointer  data)
 {
-  ByokCompareView *view = BYOK_COMPARE_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareView *view = byok_chat_page_get_compare_view (f->page);
   ByokComposer *composer = composer_of (f);
   ByokCompareColumn *mini, *big;
 

@@ -2158,7 +2158,6 @@ test_preconnect_reused (Fixture       *f,
   byok_client_preconnect (f->client, "openai");
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
-  g_printerr ("after second: %u\n", byok_test_server_get_n_connections (f->server));
 
   result = run_chat (f, "openai", "o4-mini", TRUE);
   g_assert_no_error (result->error);

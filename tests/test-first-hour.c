@@ -346,7 +346,7 @@ static void
 test_default_model (Fixture       *f,
                     gconstpointer  data)
 {
-  ByokCompareView *view = BYOK_COMPARE_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareView *view = byok_chat_page_get_compare_view (f->page);
   ByokModelPicker *picker = picker_of (f);
   const char *provider_id = byok_model_picker_get_provider_id (picker);
 
@@ -633,7 +633,7 @@ static void
 test_continue_in_chat (Fixture       *f,
                        gconstpointer  data)
 {
-  ByokCompareView *view = BYOK_COMPARE_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareView *view = byok_chat_page_get_compare_view (f->page);
   ByokCompareColumn *big;
   g_autoptr(ByokMessage) answer = NULL;
   g_autoptr(ByokMessage) reopened = NULL;
@@ -1035,7 +1035,7 @@ static void
 test_window_size (Fixture       *f,
                   gconstpointer  data)
 {
-  ByokCompareView *view = BYOK_COMPARE_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareView *view = byok_chat_page_get_compare_view (f->page);
 
   size_failures = g_string_new (NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1400, 900);
@@ -1186,7 +1186,7 @@ static void
 test_small_things (Fixture       *f,
                    gconstpointer  data)
 {
-  ByokCompareView *view = BYOK_COMPARE_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareView *view = byok_chat_page_get_compare_view (f->page);
   ByokComposer *composer = composer_of (f);
   GtkWidget *toast;
 
@@ -1580,7 +1580,7 @@ test_whole_flow (Fixture       *f,
   const char *no_env[] = { NULL };
   ByokKeyStore *keys = byok_engine_get_key_store (f->engine);
   ByokUsageStore *usage = byok_engine_get_usage_store (f->engine);
-  ByokCompareView *view = BYOK_COMPARE_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareView *view = byok_chat_page_get_compare_view (f->page);
   g_autoptr(GError) error = NULL;
   g_autoptr(ByokMessage) answer = NULL;
   ByokTestReply *models;

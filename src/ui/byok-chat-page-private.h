@@ -89,7 +89,9 @@ struct _ByokChatPage
   GtkListView           *message_list;
   ByokComposer          *composer;
   GtkToggleButton       *compare_button;
-  ByokCompareView       *compare_view;
+  AdwBin                *compare_bin;
+  ByokCompareView       *compare_view;  /* NULL until Compare is first on */
+  GStrv                  refused;       /* providers whose key was refused */
 };
 
 /* byok-chat-page.c */

@@ -56,7 +56,8 @@ apply_keys (ByokChatPage *self,
   self->keys_known = TRUE;
 
   byok_model_picker_set_available (picker, (const char * const *) self->available);
-  byok_compare_view_set_available (self->compare_view, (const char * const *) self->available);
+  if (self->compare_view != NULL)
+    byok_compare_view_set_available (self->compare_view, (const char * const *) self->available);
   if (self->conversation == NULL || byok_conversation_get_model (self->conversation) == NULL)
     byok_model_picker_select_default (picker, byok_engine_get_provider_settings (self->engine));
   byok_chat_page_update_state (self);
@@ -98,7 +99,10 @@ keys_listed_cb (GObject      *source,
 
   refused_ids = g_strv_builder_end (refused);
   byok_model_picker_set_refused (byok_composer_get_picker (self->composer), (const char * const *) refused_ids);
-  byok_compare_view_set_refused (self->compare_view, (const char * const *) refused_ids);
+  g_strfreev (self->refused);
+  self->refused = g_strdupv (refused_ids);
+  if (self->compare_view != NULL)
+    byok_compare_view_set_refused (self->compare_view, (const char * const *) refused_ids);
   apply_keys (self, with_key);
 }
 

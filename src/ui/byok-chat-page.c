@@ -63,7 +63,7 @@ byok_chat_page_add_toast (ByokChatPage *self,
 
   if (!gtk_widget_get_mapped (GTK_WIDGET (self->toast_overlay)))
     return FALSE;
-  if (gtk_toggle_button_get_active (self->compare_button))
+  if (gtk_toggle_button_get_active (self->compare_button) && self->compare_view != NULL)
     byok_compare_view_add_toast (self->compare_view, toast);
   else
     adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -732,6 +732,7 @@ detach_engine (ByokChatPage *self)
   g_clear_pointer (&self->available, g_strfreev);
   g_clear_pointer (&self->routable, g_strfreev);
   g_clear_pointer (&self->preconnected_provider, g_free);
+  g_clear_pointer (&self->refused, g_strfreev);
   self->keys_known = FALSE;
   self->has_key = FALSE;
   self->has_local = FALSE;
@@ -771,14 +772,16 @@ byok_chat_page_set_engine (ByokChatPage *self,
         g_warning ("Could not open the conversations: %s", error->message);
 
       byok_model_picker_set_catalog (picker, byok_engine_get_catalog (engine), byok_engine_get_pricing (engine));
-      byok_compare_view_set_engine (self->compare_view, engine);
+      if (self->compare_view != NULL)
+        byok_compare_view_set_engine (self->compare_view, engine);
       g_signal_connect_object (byok_engine_get_catalog (engine), "changed",
                                G_CALLBACK (catalog_changed_cb), self, G_CONNECT_SWAPPED);
     }
   else
     {
       byok_model_picker_set_catalog (picker, NULL, NULL);
-      byok_compare_view_set_engine (self->compare_view, NULL);
+      if (self->compare_view != NULL)
+        byok_compare_view_set_engine (self->compare_view, NULL);
     }
 
   if (self->store != NULL)
@@ -902,9 +905,42 @@ settings_changed_cb (ByokChatPage     *self,
 
 /* ---- compare ------------------------------------------------------------- */
 
+static void compare_continue_cb (ByokChatPage      *self,
+                                 ByokCompareColumn *column);
+
+/**
+ * byok_chat_page_get_compare_view:
+ *
+ * The Compare view, built now if Compare was not turned on yet (a person
+ * who never compares never pays for its columns).
+ *
+ * Returns: (transfer none): the view
+ */
+ByokCompareView *
+byok_chat_page_get_compare_view (ByokChatPage *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_PAGE (self), NULL);
+
+  if (self->compare_view != NULL)
+    return self->compare_view;
+
+  self->compare_view = g_object_new (BYOK_TYPE_COMPARE_VIEW, NULL);
+  adw_bin_set_child (self->compare_bin, GTK_WIDGET (self->compare_view));
+  if (self->engine != NULL)
+    byok_compare_view_set_engine (self->compare_view, self->engine);
+  if (self->available != NULL)
+    byok_compare_view_set_available (self->compare_view, (const char * const *) self->available);
+  if (self->refused != NULL)
+    byok_compare_view_set_refused (self->compare_view, (const char * const *) self->refused);
+  g_signal_connect_swapped (self->compare_view, "continue-in-chat", G_CALLBACK (compare_continue_cb), self);
+  return self->compare_view;
+}
+
 static void
 compare_toggled_cb (ByokChatPage *self)
 {
+  if (gtk_toggle_button_get_active (self->compare_button))
+    byok_chat_page_get_compare_view (self);
   byok_chat_page_update_state (self);
   if (gtk_toggle_button_get_active (self->compare_button))
     {
@@ -1171,7 +1207,6 @@ byok_chat_page_class_init (ByokChatPageClass *klass)
 
   g_type_ensure (BYOK_TYPE_COMPOSER);
   g_type_ensure (BYOK_TYPE_SPLIT_VIEW);
-  g_type_ensure (BYOK_TYPE_COMPARE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-chat-page.ui");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -1194,7 +1229,7 @@ byok_chat_page_class_init (ByokChatPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, message_list);
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, composer);
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, compare_button);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, compare_view);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, compare_bin);
   gtk_widget_class_install_action (widget_class, "chat.compare", NULL, compare_action);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_stop_cb);
@@ -1260,7 +1295,6 @@ byok_chat_page_init (ByokChatPage *self)
   g_signal_connect_swapped (self->composer, "attach-failed", G_CALLBACK (byok_chat_page_toast), self);
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_swapped (self->compare_button, "toggled", G_CALLBACK (compare_toggled_cb), self);
-  g_signal_connect_swapped (self->compare_view, "continue-in-chat", G_CALLBACK (compare_continue_cb), self);
 
   /* Shortcuts: wherever the focus is while the page shows. */
   shortcuts = gtk_shortcut_controller_new ();

@@ -13,6 +13,7 @@
 
 #include <adwaita.h>
 
+#include "byok-compare-view.h"
 #include "byok-conversation-store.h"
 #include "byok-engine.h"
 
@@ -36,5 +37,6 @@ gboolean               byok_chat_page_get_keys_known           (ByokChatPage    
 void                   byok_chat_page_reload_keys              (ByokChatPage     *self);
 gboolean               byok_chat_page_add_toast                (ByokChatPage     *self,
                                                                 AdwToast         *toast);
+ByokCompareView       *byok_chat_page_get_compare_view         (ByokChatPage     *self);
 
 G_END_DECLS
