@@ -40,4 +40,22 @@ ByokTestReply *bench_conversation_stream_reply_of (const char        *text,
                                                    guint             *n_writes);
 ByokTestReply *bench_conversation_stream_reply (guint                  tokens);
 
+/* Milliseconds from @from to @to (monotonic microseconds). */
+static inline double
+bench_ms_between (gint64 from,
+                  gint64 to)
+{
+  return (to - from) / 1000.0;
+}
+
+/* qsort()'s comparison of doubles, ascending. */
+static inline int
+bench_compare_double (const void *a,
+                      const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
 G_END_DECLS

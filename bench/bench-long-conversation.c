@@ -68,22 +68,6 @@
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static double
-ms_between (gint64 from,
-            gint64 to)
-{
-  return (to - from) / 1000.0;
-}
-
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* The value at @q (0…1) of sorted @values. */
 static double
 quantile (const double *values,
@@ -472,15 +456,15 @@ bench_open (Bench            *b,
       iterate_until (open_done, &watch, OPEN_GIVE_UP_US);
       g_signal_handler_disconnect (b->clock, handler);
 
-      call[n_first] = ms_between (start, returned);
-      first[n_first] = watch.first_paint != 0 ? ms_between (start, watch.first_paint) : 0;
+      call[n_first] = bench_ms_between (start, returned);
+      first[n_first] = watch.first_paint != 0 ? bench_ms_between (start, watch.first_paint) : 0;
       n_first++;
       printf ("  #%u from %-22s open_conversation() %7.1f ms, first frame %7.1f ms, ",
               run + 1, from_other ? "another conversation:" : "a new conversation:",
               call[n_first - 1], first[n_first - 1]);
       if (watch.end_paint != 0)
         {
-          end[n_end] = ms_between (start, watch.end_paint);
+          end[n_end] = bench_ms_between (start, watch.end_paint);
           printf ("its end shown %7.1f ms (frame %u)\n", end[n_end], watch.frames);
           n_end++;
         }
@@ -493,15 +477,15 @@ bench_open (Bench            *b,
       settle (b);
     }
 
-  qsort (call, n_first, sizeof call[0], compare_double);
-  qsort (first, n_first, sizeof first[0], compare_double);
+  qsort (call, n_first, sizeof call[0], bench_compare_double);
+  qsort (first, n_first, sizeof first[0], bench_compare_double);
   printf ("  byok_chat_page_open_conversation() returns  min %7.1f  median %7.1f  max %7.1f ms\n",
           call[0], call[n_first / 2], call[n_first - 1]);
   printf ("  first frame painted                          min %7.1f  median %7.1f  max %7.1f ms\n",
           first[0], first[n_first / 2], first[n_first - 1]);
   if (n_end > 0)
     {
-      qsort (end, n_end, sizeof end[0], compare_double);
+      qsort (end, n_end, sizeof end[0], bench_compare_double);
       printf ("  frame showing its end (last row mapped)      min %7.1f  median %7.1f  max %7.1f ms (%u of %u runs)\n",
               end[0], end[n_end / 2], end[n_end - 1], n_end, OPEN_RUNS);
     }
@@ -604,7 +588,7 @@ static double
 interval_before (GArray *frames,
                  guint   i)
 {
-  return ms_between (g_array_index (frames, Frame, i - 1).end, g_array_index (frames, Frame, i).end);
+  return bench_ms_between (g_array_index (frames, Frame, i - 1).end, g_array_index (frames, Frame, i).end);
 }
 
 static int
@@ -641,7 +625,7 @@ print_frames (GArray *frames,
       guint bucket = 0;
 
       intervals[k] = interval_before (frames, i);
-      work[k] = ms_between (frame->start, frame->end);
+      work[k] = bench_ms_between (frame->start, frame->end);
       order[k] = i;
       over_frame += intervals[k] > FRAME_60HZ_MS;
       over_dropped += intervals[k] > DROPPED_MS;
@@ -667,7 +651,7 @@ print_frames (GArray *frames,
     printf ("  the list followed the answer (scrolled to its end) in %u of %u frames", at_end, n);
     if (left_at != 0)
       printf ("; first left the end at %.1f s, %zu characters in",
-              ms_between (g_array_index (frames, Frame, from).end, g_array_index (frames, Frame, left_at).end) / 1000.0,
+              bench_ms_between (g_array_index (frames, Frame, from).end, g_array_index (frames, Frame, left_at).end) / 1000.0,
               g_array_index (frames, Frame, left_at).length);
     printf ("\n");
   }
@@ -684,18 +668,18 @@ print_frames (GArray *frames,
       for (guint k = a; k < z; k++)
         {
           const Frame *frame = &g_array_index (frames, Frame, from + 1 + k);
-          pt[k - a] = ms_between (frame->layout_end, frame->paint_end);
+          pt[k - a] = bench_ms_between (frame->layout_end, frame->paint_end);
         }
-      qsort (iv, z - a, sizeof (double), compare_double);
-      qsort (wk, z - a, sizeof (double), compare_double);
-      qsort (pt, z - a, sizeof (double), compare_double);
+      qsort (iv, z - a, sizeof (double), bench_compare_double);
+      qsort (wk, z - a, sizeof (double), bench_compare_double);
+      qsort (pt, z - a, sizeof (double), bench_compare_double);
       printf ("%s %.1f/%.1f/%.1f, %.0f", p > 0 ? " ·" : "", quantile (iv, z - a, 0.5), quantile (wk, z - a, 0.5),
               quantile (pt, z - a, 0.5), z > a ? iv[z - a - 1] : 0.0);
     }
   printf (" ms\n");
 
-  qsort (intervals, n, sizeof intervals[0], compare_double);
-  qsort (work, n, sizeof work[0], compare_double);
+  qsort (intervals, n, sizeof intervals[0], bench_compare_double);
+  qsort (work, n, sizeof work[0], bench_compare_double);
   printf ("  interval between painted frames: median %.1f ms, p95 %.1f ms, p99 %.1f ms, longest %.1f ms\n",
           quantile (intervals, n, 0.5), quantile (intervals, n, 0.95), quantile (intervals, n, 0.99),
           intervals[n - 1]);
@@ -718,9 +702,9 @@ print_frames (GArray *frames,
 
       printf ("    %6.1f ms at %4.1f s: [%5.1f + %5.1f + %5.1f + %4.1f] ms, answer %zu characters\n",
               interval_before (frames, order[k]),
-              ms_between (g_array_index (frames, Frame, from).end, frame->end) / 1000.0,
-              ms_between (prev->end, frame->start), ms_between (frame->start, frame->layout_end),
-              ms_between (frame->layout_end, frame->paint_end), ms_between (frame->paint_end, frame->end),
+              bench_ms_between (g_array_index (frames, Frame, from).end, frame->end) / 1000.0,
+              bench_ms_between (prev->end, frame->start), bench_ms_between (frame->start, frame->layout_end),
+              bench_ms_between (frame->layout_end, frame->paint_end), bench_ms_between (frame->paint_end, frame->end),
               frame->length);
     }
 }
@@ -789,7 +773,7 @@ bench_stream (Bench *b,
       }
 
   printf ("  send (store the prompt and the answer, build a request of %" G_GINT64_FORMAT " messages): %.1f ms\n",
-          byok_message_get_position (watch.answer), ms_between (sent, send_returned));
+          byok_message_get_position (watch.answer), bench_ms_between (sent, send_returned));
   if (!finished || first_text == G_MAXUINT || last_frame < first_text + 3)
     {
       printf ("  the answer did not %s within %.0f s\n", first_text == G_MAXUINT ? "start" : "finish",
@@ -798,14 +782,14 @@ bench_stream (Bench *b,
     }
   {
     const Frame *first = &g_array_index (watch.frames, Frame, first_text);
-    double seconds = ms_between (first->end, done) / 1000.0;
+    double seconds = bench_ms_between (first->end, done) / 1000.0;
     double longest_before = 0;
     double longest = 0;
 
     for (guint i = 1; i <= first_text; i++)
       longest_before = MAX (longest_before, interval_before (watch.frames, i));
     printf ("  send → first text painted: %.1f ms (longest interval between frames before it: %.1f ms)\n",
-            ms_between (sent, first->end), longest_before);
+            bench_ms_between (sent, first->end), longest_before);
     printf ("  first text → answer complete: %.2f s (%.0f tokens/s); status %s, %zu characters shown\n",
             seconds, tokens / seconds, byok_message_get_status (watch.answer),
             strlen (byok_message_get_content (watch.answer)));

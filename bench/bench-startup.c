@@ -89,22 +89,6 @@
 /* ---- small helpers ------------------------------------------------------- */
 
 static double
-ms_between (gint64 from,
-            gint64 to)
-{
-  return (to - from) / 1000.0;
-}
-
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
 median (const double *values,
         guint         n)
 {
@@ -112,7 +96,7 @@ median (const double *values,
 
   if (n == 0)
     return 0;
-  qsort (sorted, n, sizeof (double), compare_double);
+  qsort (sorted, n, sizeof (double), bench_compare_double);
   return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
@@ -469,8 +453,8 @@ launch (Watch              *w,
     watch_until (w, MIN (started + GIVE_UP_US, g_get_monotonic_time () + 50 * 1000));
   watch_until (w, started + RSS_AFTER_US);
   out->ok = w->mapped != 0 && w->drawn != 0 && read_memory (pid, &out->memory);
-  out->mapped_ms = ms_between (started, w->mapped);
-  out->drawn_ms = ms_between (started, w->drawn);
+  out->mapped_ms = bench_ms_between (started, w->mapped);
+  out->drawn_ms = bench_ms_between (started, w->drawn);
   stop (pid);
   watch_reset (w);
   profile_free (profile);
@@ -733,7 +717,7 @@ harness_output_cb (GIOChannel   *channel,
         h->sent = g_get_monotonic_time ();
       else if (g_str_equal (h->line->str, "ended"))
         {
-          h->run->stream_s = ms_between (h->sent, g_get_monotonic_time ()) / 1000.0;
+          h->run->stream_s = bench_ms_between (h->sent, g_get_monotonic_time ()) / 1000.0;
           h->ended = TRUE;
           g_main_loop_quit (h->loop);
         }
@@ -794,6 +778,8 @@ bench_long (void)
   channel = g_io_channel_unix_new (out_fd);
   g_io_channel_set_close_on_unref (channel, TRUE);
   g_io_channel_set_encoding (channel, NULL, NULL);
+  /* One read() a time: a buffered channel waits to fill its buffer. */
+  g_io_channel_set_buffered (channel, FALSE);
   g_io_add_watch (channel, G_IO_IN | G_IO_HUP | G_IO_ERR, harness_output_cb, &h);
   timeout = g_timeout_add (LONG_GIVE_UP_US / 1000, quit_cb, h.loop);
   g_main_loop_run (h.loop);
@@ -838,7 +824,7 @@ time_cli (const char * const *argv,
 
   waitpid (pid, &status, 0);
   g_spawn_close_pid (pid);
-  return ms_between (started, g_get_monotonic_time ());
+  return bench_ms_between (started, g_get_monotonic_time ());
 }
 
 static void
