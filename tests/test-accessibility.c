@@ -555,7 +555,7 @@ compare_done (gpointer data)
 static void
 scene_compare (Fixture *f)
 {
-  ByokCompareView *view = BYOK_COMPARE_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPARE_VIEW));
+  ByokCompareView *view = byok_chat_page_get_compare_view (f->page);
 
   byok_composer_set_text (composer_of (f), "Which is faster?");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
@@ -606,7 +606,7 @@ usage_ready (gpointer data)
 static void
 scene_usage (Fixture *f)
 {
-  ByokUsagePage *usage = BYOK_USAGE_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_USAGE_PAGE));
+  ByokUsagePage *usage = BYOK_USAGE_PAGE (byok_window_get_page_widget (BYOK_WINDOW (f->window), "usage"));
 
   record_call (f, "openai", "gpt-4o", "rate_limit");
   record_call (f, "anthropic", "claude-haiku-4-5-20251001", "rate_limit");
@@ -634,7 +634,7 @@ row_loaded (gpointer data)
 static void
 scene_providers (Fixture *f)
 {
-  ByokProvidersPage *providers = BYOK_PROVIDERS_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
+  ByokProvidersPage *providers = BYOK_PROVIDERS_PAGE (byok_window_get_page_widget (BYOK_WINDOW (f->window), "providers"));
   GtkWidget *row;
 
   byok_window_show_page (BYOK_WINDOW (f->window), "providers");
