@@ -1152,6 +1152,52 @@ byok_compare_column_finalize (GObject *object)
   G_OBJECT_CLASS (byok_compare_column_parent_class)->finalize (object);
 }
 
+/* The column lays out its card itself, so that its minimum height does not
+ * shrink as it widens. Compare's homogeneous box gives every column the width
+ * of the widest one's minimum, then (GtkBox, on allocating) measures each
+ * column's width for the height the box got: the wrapped footer of a column
+ * narrower at its own minimum is taller there (347) than at the width it has
+ * (332), and GTK 4.24 (Debian testing) warns "needs at least 347". Taking the minimum height
+ * at the column's own minimum width for every width keeps the box's height at
+ * least that; Compare's scroller scrolls the rest, the window's minimum size
+ * does not change. */
+static GtkSizeRequestMode
+byok_compare_column_get_request_mode (GtkWidget *widget)
+{
+  return gtk_widget_get_request_mode (GTK_WIDGET (BYOK_COMPARE_COLUMN (widget)->card));
+}
+
+static void
+byok_compare_column_measure (GtkWidget      *widget,
+                             GtkOrientation  orientation,
+                             int             for_size,
+                             int            *minimum,
+                             int            *natural,
+                             int            *minimum_baseline,
+                             int            *natural_baseline)
+{
+  GtkWidget *card = GTK_WIDGET (BYOK_COMPARE_COLUMN (widget)->card);
+
+  gtk_widget_measure (card, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+  if (orientation == GTK_ORIENTATION_VERTICAL && for_size >= 0)
+    {
+      int at_minimum_width = 0;
+
+      gtk_widget_measure (card, orientation, -1, &at_minimum_width, NULL, NULL, NULL);
+      *minimum = MAX (*minimum, at_minimum_width);
+      *natural = MAX (*natural, *minimum);
+    }
+}
+
+static void
+byok_compare_column_size_allocate (GtkWidget *widget,
+                                   int        width,
+                                   int        height,
+                                   int        baseline)
+{
+  gtk_widget_allocate (GTK_WIDGET (BYOK_COMPARE_COLUMN (widget)->card), width, height, baseline, NULL);
+}
+
 static void
 byok_compare_column_class_init (ByokCompareColumnClass *klass)
 {
@@ -1161,6 +1207,9 @@ byok_compare_column_class_init (ByokCompareColumnClass *klass)
   object_class->get_property = byok_compare_column_get_property;
   object_class->dispose = byok_compare_column_dispose;
   object_class->finalize = byok_compare_column_finalize;
+  widget_class->get_request_mode = byok_compare_column_get_request_mode;
+  widget_class->measure = byok_compare_column_measure;
+  widget_class->size_allocate = byok_compare_column_size_allocate;
 
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
@@ -1233,6 +1282,7 @@ byok_compare_column_init (ByokCompareColumn *self)
     self->figures[i] = NAN;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
   byok_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
 
   self->markdown = byok_markdown_pane_new ();

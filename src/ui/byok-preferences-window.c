@@ -121,6 +121,9 @@ rebuild (ByokPreferencesWindow *self)
     {
       GtkWidget *row = adw_action_row_new ();
 
+      /* Byok's own words, but a row made in C turns markup off like every
+       * other (byok-plain-text.h): a translation's "&" would blank it. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No Fallback Models"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                    _("A failed call shows its error; Add Model adds one here."));
