@@ -121,6 +121,10 @@ byok_custom_provider_dialog_init (ByokCustomProviderDialog *self)
   byok_a11y_set_up_entry_row (self->name_row);
   byok_a11y_set_up_entry_row (self->url_row);
   byok_a11y_set_up_entry_row (ADW_ENTRY_ROW (self->key_row));
+  /* An alert is narrow: with large text (or in German) the key row's title
+   * is cut, so it shows whole in the row's tooltip. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->key_row),
+                               adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->key_row)));
 }
 
 ByokCustomProviderDialog *

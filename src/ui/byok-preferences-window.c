@@ -240,12 +240,20 @@ byok_preferences_window_class_init (ByokPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokPreferencesWindow, keep_prices_switch);
 }
 
+/* Named when shown, not when made: libadwaita 1.10's AdwPreferencesDialog
+ * has its pages' groups under it only by then. */
+static void
+name_lists_cb (GtkWidget *widget)
+{
+  byok_a11y_name_scrollers (widget, _("Preferences"));
+  byok_a11y_name_groups (widget);
+}
+
 static void
 byok_preferences_window_init (ByokPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  byok_a11y_name_scrollers (GTK_WIDGET (self), _("Preferences"));
-  byok_a11y_name_groups (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (name_lists_cb), NULL);
 
   byok_model_picker_set_empty_label (self->picker, _("Add Model"));
   g_signal_connect_swapped (self->picker, "selected", G_CALLBACK (picker_selected_cb), self);
