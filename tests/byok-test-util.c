@@ -115,3 +115,57 @@ byok_test_tolerate_toolkit_bugs (GLogWriterFunc writer)
   g_test_log_set_fatal_handler (fatal_unless_known_toolkit_bug, NULL);
   g_log_set_writer_func (write_unless_known_toolkit_bug, NULL, NULL);
 }
+
+/**
+ * byok_test_wait_limit:
+ * @value: how long a test waits, in whatever unit, for what should come
+ *   long before
+ *
+ * Returns: @value times BYOK_TEST_SLOWDOWN when that is set (the asan test
+ *   setup sets it: code runs several times slower under the sanitizers),
+ *   else @value. For a test's own limits on its waits (a safety net that
+ *   turns a hang into a failure), never for a time that is what a test
+ *   checks.
+ */
+guint
+byok_test_wait_limit (guint value)
+{
+  const char *slowdown = g_getenv ("BYOK_TEST_SLOWDOWN");
+  guint64 factor = 1;
+
+  if (slowdown != NULL && !g_ascii_string_to_unsigned (slowdown, 10, 1, 100, &factor, NULL))
+    factor = 1;
+  return (guint) MIN ((guint64) value * factor, G_MAXUINT);
+}
+
+/**
+ * byok_test_listen_loopback:
+ * @server: a server not listening yet
+ *
+ * Makes @server listen on 127.0.0.1 on a free port.
+ *
+ * Returns: (transfer full): "http://127.0.0.1:PORT", no trailing slash.
+ *   The port comes from the listening socket, not from
+ *   soup_server_get_uris() or soup_server_listen_local(): libsoup 3.2
+ *   caches the address those ask for and never frees it.
+ */
+char *
+byok_test_listen_loopback (SoupServer *server)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  GSList *listeners;
+
+  if (!soup_server_listen (server, address, 0, &error))
+    g_error ("test server cannot listen on 127.0.0.1: %s", error->message);
+  listeners = soup_server_get_listeners (server);
+  g_assert_nonnull (listeners);
+  bound = g_socket_get_local_address (listeners->data, &error);
+  g_slist_free (listeners);
+  if (bound == NULL)
+    g_error ("test server has no address: %s", error->message);
+  return g_strdup_printf ("http://127.0.0.1:%u",
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+}

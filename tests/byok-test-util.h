@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <libsoup/soup.h>
 #include <math.h>
 
 G_BEGIN_DECLS
@@ -10,6 +11,8 @@ char   *byok_test_deep_json             (guint           depth);
 GBytes *byok_test_load_fixture          (const char     *folder,
                                          const char     *name);
 void    byok_test_tolerate_toolkit_bugs (GLogWriterFunc  writer);
+guint   byok_test_wait_limit            (guint           value);
+char   *byok_test_listen_loopback       (SoupServer     *server);
 
 /* A price per million tokens is @expected (NAN: unknown). */
 #define byok_test_assert_rate(rate, expected) G_STMT_START {     \

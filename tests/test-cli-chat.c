@@ -981,7 +981,7 @@ test_providers (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
-  GPtrArray *providers = byok_catalog_get_providers (catalog);
+  g_autoptr(GPtrArray) providers = byok_catalog_get_providers (catalog);
   g_autoptr(Run) run = run_cli (f, NULL, "providers", NULL);
   g_autoptr(Run) json = run_cli (f, NULL, "providers", "--json", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();

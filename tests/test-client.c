@@ -204,9 +204,9 @@ fixture_setup (Fixture       *f,
 
   byok_client_set_backoff_base_ms (f->client, 5);
   byok_client_set_max_retry_wait_ms (f->client, 5000);
-  byok_client_set_connect_timeout_ms (f->client, 5000);
-  byok_client_set_idle_timeout_ms (f->client, 5000);
-  byok_client_set_response_timeout_ms (f->client, 5000);
+  byok_client_set_connect_timeout_ms (f->client, byok_test_wait_limit (5000));
+  byok_client_set_idle_timeout_ms (f->client, byok_test_wait_limit (5000));
+  byok_client_set_response_timeout_ms (f->client, byok_test_wait_limit (5000));
 
   set_base (f, "openai", "/v1");
   set_base (f, "anthropic", "");
@@ -325,7 +325,7 @@ static void
 spin_until_closed (ByokTestServer *server,
                    guint           n)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + byok_test_wait_limit (10) * G_USEC_PER_SEC;
 
   while (byok_test_server_get_n_closed (server) < n && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
@@ -1458,7 +1458,7 @@ test_dialect_error_classes (Fixture       *f,
     byok_test_server_add_reply (f->server, "*", held);
     byok_client_set_idle_timeout_ms (f->client, 300);
     result = run_dialect_chat (f, dc, NULL, TRUE, NULL);
-    byok_client_set_idle_timeout_ms (f->client, 5000);
+    byok_client_set_idle_timeout_ms (f->client, byok_test_wait_limit (5000));
     check_failure (result, BYOK_ERROR_TIMEOUT, "Thinking hard", &seen, "stalled");
     byok_test_server_release_held (f->server);
   }

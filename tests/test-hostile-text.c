@@ -22,6 +22,7 @@
 #include "byok-providers-page.h"
 #include "byok-test-server.h"
 #include "byok-window.h"
+#include "byok-test-util.h"
 
 /* What a hostile server or a careless person writes. */
 #define HOSTILE      "<b>&<a href=\"file:///etc/passwd\">open me</a>"
@@ -55,7 +56,7 @@ wait_until (Condition   condition,
             const char *what)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, timed_out_cb, &timed_out);
+  guint id = g_timeout_add_seconds (byok_test_wait_limit (30), timed_out_cb, &timed_out);
 
   while (!condition (data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);

@@ -30,6 +30,7 @@
 #include "byok-test-server.h"
 #include "byok-test-ui.h"
 #include "byok-window.h"
+#include "byok-test-util.h"
 
 #define KEY_GOOD "sk-test-fake-GOOD-0123456789abcdefghijklmn"
 #define KEY_BAD  "sk-test-fake-BAD0-9876543210zyxwvutsrqponm"
@@ -63,7 +64,7 @@ wait_until (Condition  condition,
             const char *what)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (byok_test_wait_limit (30), timeout_cb, &timed_out);
 
   while (!condition (data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);

@@ -36,6 +36,7 @@
 #include "byok-usage-page.h"
 #include "byok-what-if-list.h"
 #include "byok-test-server.h"
+#include "byok-test-util.h"
 
 #define OPENAI_KEY    "sk-test-fake-usage-page-openai-0001"
 #define ANTHROPIC_KEY "sk-test-fake-usage-page-anthropic-0002"
@@ -133,7 +134,7 @@ static void
 wait_idle (ByokUsagePage *page)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (byok_test_wait_limit (20), timeout_cb, &timed_out);
 
   while (!timed_out && byok_usage_page_is_busy (page))
     g_main_context_iteration (NULL, TRUE);
@@ -490,7 +491,7 @@ test_edit_price (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (byok_test_ui_find_descendant (GTK_WIDGET (table), GTK_TYPE_SEARCH_ENTRY)), "openai/gpt-4o");
   {
     gboolean timed_out = FALSE;
-    guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+    guint id = g_timeout_add_seconds (byok_test_wait_limit (10), timeout_cb, &timed_out);
 
     while (!timed_out && price_cell (table, "gpt-4o", 2) == NULL)
       g_main_context_iteration (NULL, TRUE);
@@ -578,7 +579,7 @@ test_budget_alert (Fixture       *fixture,
   /* …and a desktop notification, through the default application */
   {
     gboolean timed_out = FALSE;
-    guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+    guint id = g_timeout_add_seconds (byok_test_wait_limit (10), timeout_cb, &timed_out);
 
     while (!timed_out && notified_summary == NULL)
       g_main_context_iteration (NULL, TRUE);

@@ -10,6 +10,7 @@
 #include "byok-cost-chart.h"
 #include "byok-format.h"
 #include "byok-summary-card.h"
+#include "byok-test-util.h"
 
 #define CHART_WIDTH  600
 #define CHART_HEIGHT 300
@@ -57,7 +58,7 @@ wait_for_size (GtkWidget *widget,
                int        height)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (byok_test_wait_limit (20), timeout_cb, &timed_out);
 
   while (!timed_out &&
          !(gtk_widget_get_mapped (widget) &&
@@ -85,7 +86,7 @@ wait_for_frame (GtkWidget *widget)
   GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
   gboolean painted = FALSE;
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (byok_test_wait_limit (20), timeout_cb, &timed_out);
   gulong handler;
 
   g_assert_nonnull (clock);

@@ -348,6 +348,7 @@ test_overrides_persist (void)
   g_autoptr(ByokPricing) reloaded = byok_pricing_new (catalog);
   g_autoptr(ByokDatabase) database = NULL;
   g_autoptr(ByokUsageStore) store = open_store (dir, &database);
+  g_autoptr(GPtrArray) overrides = NULL;
   g_autoptr(GError) error = NULL;
   ByokPrice price, got;
   gboolean is_override;
@@ -363,7 +364,8 @@ test_overrides_persist (void)
   g_assert_false (byok_price_overrides_set (store, pricing, "a", "unpriced", &price, &error));
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_cmpuint (byok_usage_store_load_price_overrides (store, NULL)->len, ==, 0);
+  overrides = byok_usage_store_load_price_overrides (store, NULL);
+  g_assert_cmpuint (overrides->len, ==, 0);
 
   /* A tiered price keeps its tiers through the store. */
   byok_pricing_lookup (pricing, "a", "tiered", &price, NULL);

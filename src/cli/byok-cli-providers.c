@@ -124,7 +124,7 @@ byok_cli_providers (int    argc,
   g_autoptr(ByokEngine) engine = NULL;
   g_autoptr(GPtrArray) keys = NULL;
   g_autoptr(GError) error = NULL;
-  GPtrArray *providers;
+  g_autoptr(GPtrArray) providers = NULL;
   int status;
 
   if (!byok_cli_parse_options (&argc, &argv, NULL,

@@ -133,7 +133,7 @@ byok_client_new_chat (ByokClient         *self,
 static void
 register_providers (ByokClient *self)
 {
-  GPtrArray *providers;
+  g_autoptr(GPtrArray) providers = NULL;
 
   if (self->key_store == NULL || self->catalog == NULL)
     return;
