@@ -1766,6 +1766,31 @@ test_quit_mid_answer (void)
   g_free (q.shown);
 }
 
+/* An answer whose provider reported no usage was priced at Byok's
+ * estimate of its tokens: its caption says so ("≈" before the cost). */
+static void
+test_estimated_caption (void)
+{
+  g_autoptr(ByokMessage) answer = byok_message_new (BYOK_MESSAGE_ROLE_ASSISTANT, "Hi");
+  g_autoptr(ByokMessage) unpriced = byok_message_new (BYOK_MESSAGE_ROLE_ASSISTANT, "Hi");
+  g_autofree char *caption = NULL;
+  g_autofree char *unknown = NULL;
+
+  byok_message_set_model (answer, "gpt-4o-mini");
+  byok_message_set_status (answer, BYOK_MESSAGE_STATUS_COMPLETE);
+  byok_message_set_cost (answer, TRUE, 0.0125);
+  caption = byok_message_row_format_caption (answer, NULL);
+  g_assert_nonnull (strstr (caption, "≈$0.01"));
+  g_assert_nonnull (strstr (caption, "tokens estimated"));
+
+  /* Without a price it stays unknown, with no mark. */
+  byok_message_set_model (unpriced, "gpt-4o-mini");
+  byok_message_set_status (unpriced, BYOK_MESSAGE_STATUS_COMPLETE);
+  unknown = byok_message_row_format_caption (unpriced, NULL);
+  g_assert_null (strstr (unknown, "≈"));
+  g_assert_nonnull (strstr (unknown, "cost unknown"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1805,5 +1830,6 @@ main (int argc, char **argv)
   ADD ("unrecorded", test_unrecorded);
 #undef ADD
   g_test_add_func ("/chat-page/quit-mid-answer", test_quit_mid_answer);
+  g_test_add_func ("/chat-page/estimated-caption", test_estimated_caption);
   return g_test_run ();
 }

@@ -317,6 +317,18 @@ test_database_upgrade_from_v1 (Fixture       *fixture,
   g_assert_cmpint (query_int (db, "SELECT sum (errors) FROM usage_daily"), ==, 1);
   g_assert_cmpint (query_int (db, "SELECT sum (cancelled) FROM usage_daily"), ==, 1);
   g_assert_cmpint (query_int (db, "SELECT sum (calls) FROM usage_daily"), ==, 3);
+  /* Answers whose tokens Byok estimated (schema 11) are counted apart. */
+  g_assert_cmpint (query_int (db, "SELECT sum (estimated) FROM usage_daily"), ==, 0);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "INSERT INTO usage (time, provider, model, input_tokens, output_tokens,"
+                                 "  cost_usd, price_known, latency_us, status, estimated)"
+                                 "  VALUES (1700000003000000, 'openai', 'gpt-4o-mini', 9, 12, 0.001, 1, 900, 'ok', 1),"
+                                 "  (1700000004000000, 'openai', 'gpt-4o-mini', 9, 12, 0.001, 1, 900, 'interrupted', 1);",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (query_int (db, "SELECT sum (estimated) FROM usage_daily"), ==, 1);
+  g_assert_cmpint (query_int (db, "SELECT sum (interrupted) FROM usage_daily"), ==, 1);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM usage WHERE time >= 1700000003000000;", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
   model = query_text (db, "SELECT DISTINCT model FROM usage");
   g_assert_cmpstr (model, ==, "gpt-4o-mini");
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM messages WHERE conversation_id = 7"), ==, 1);

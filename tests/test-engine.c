@@ -320,6 +320,66 @@ test_unknown_price (Fixture       *f,
   g_assert_true (isnan (result->cost_usd));
 }
 
+/* An answer that came without a usage report is recorded with Byok's
+ * estimate of its tokens, priced, and marked estimated — not as 0 tokens
+ * at an unknown cost. */
+static void
+test_estimates_unreported_usage (Fixture       *f,
+                                 gconstpointer  data)
+{
+  const char *body =
+    "data: {\"id\":\"chatcmpl-test\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\","
+    "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"An answer of some length, "
+    "without a usage block.\"},\"finish_reason\":null}]}\n\n"
+    "data: {\"id\":\"chatcmpl-test\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\","
+    "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+    "data: [DONE]\n\n";
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple ("gpt-4o-mini", NULL, "Hello");
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  ByokTestReply *reply = byok_test_reply_new (200);
+  ByokUsageRecord *row;
+  ByokAttempt *attempt;
+  gint64 in, out;
+  double expected = 0;
+
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  byok_test_reply_add_chunk (reply, body);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
+  result = run_chat (f, "openai", "gpt-4o-mini", NULL);
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "An answer of some length, without a usage block.");
+
+  in = byok_estimate_request_tokens (request);
+  out = byok_estimate_tokens (result->text->str, -1);
+  g_assert_cmpint (in, >, 0);
+  g_assert_cmpint (out, >, 0);
+  g_assert_true (byok_pricing_cost (byok_engine_get_pricing (f->engine), "openai", "gpt-4o-mini",
+                                    in, 0, 0, out, &expected));
+  g_assert_cmpfloat (expected, >, 0);
+
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 1);
+  row = row_at (rows, 0);
+  g_assert_cmpstr (row->status, ==, "ok");
+  g_assert_true (row->estimated);
+  g_assert_cmpint (row->input_tokens, ==, in);
+  g_assert_cmpint (row->output_tokens, ==, out);
+  g_assert_true (row->price_known);
+  g_assert_cmpfloat_with_epsilon (row->cost_usd, expected, 1e-12);
+
+  /* The call says so too: estimated, not reported. */
+  g_assert_false (result->usage.reported);
+  g_assert_true (result->usage.estimated);
+  g_assert_cmpint (result->usage.input_tokens, ==, in);
+  g_assert_cmpint (result->usage.output_tokens, ==, out);
+  attempt = g_ptr_array_index (result->attempts, 0);
+  g_assert_true (attempt->usage.estimated);
+  g_assert_true (attempt->cost_known);
+  g_assert_true (result->cost_known);
+  g_assert_cmpfloat_with_epsilon (result->cost_usd, expected, 1e-12);
+}
+
 static void
 record_spend (Fixture    *f,
               const char *provider,
@@ -903,6 +963,7 @@ main (int    argc,
   ADD ("/engine/records/priced", test_records_priced_call);
   ADD ("/engine/records/every-attempt", test_records_every_attempt);
   ADD ("/engine/records/unknown-price", test_unknown_price);
+  ADD ("/engine/records/estimated-usage", test_estimates_unreported_usage);
   ADD ("/engine/calls/signals-its-own", test_call_signals_its_own);
   ADD ("/engine/budget/hard-stop", test_budget_hard_stop);
   ADD ("/engine/budget/stopped-fallback", test_budget_stops_fallback_only);

@@ -393,6 +393,39 @@ test_interrupted (Fixture       *fixture,
   g_assert_true (has_visible_label (GTK_WIDGET (breakdown), "$0.03"));
 }
 
+/* An answer whose provider reported no usage is recorded with Byok's
+ * estimate (status ok, estimated): counted apart on the cards, and the
+ * figures that hold it marked "≈". */
+static void
+test_estimated_tokens (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  ByokUsageStore *store = byok_engine_get_usage_store (fixture->engine);
+  g_autoptr(GError) error = NULL;
+  ByokUsageRecord answer = {
+    .provider = (char *) "openai", .model = (char *) "gpt-4o", .input_tokens = 4000,
+    .output_tokens = 300, .price_known = TRUE, .cost_usd = 0.01, .ttft_us = -1, .attempt = 1,
+    .latency_us = 900000, .estimated = TRUE,
+  };
+  ByokUsageBreakdown *breakdown;
+
+  byok_usage_page_set_engine (fixture->page, fixture->engine);
+  record_today (fixture);
+  g_assert_cmpint (byok_usage_store_record (store, &answer, &error), >, 0);
+  g_assert_no_error (error);
+  wait_idle (fixture->page);
+
+  g_assert_cmpstr (byok_summary_card_get_value (card (fixture->page, "Today")), ==, "≈$0.09");
+  g_assert_cmpstr (byok_summary_card_get_detail (card (fixture->page, "Today")), ==,
+                   "6 calls · 1 failed\n1 call with estimated tokens\n1 call with an unknown price");
+
+  breakdown = BYOK_USAGE_BREAKDOWN (byok_test_ui_find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_USAGE_BREAKDOWN));
+  g_assert_true (has_visible_label (GTK_WIDGET (breakdown), "≈$0.06"));
+  /* Haiku had none: no mark. */
+  g_assert_true (has_visible_label (GTK_WIDGET (breakdown), "$0.03"));
+  byok_test_ui_screenshot (fixture->window, "usage-estimated-tokens");
+}
+
 /* The what-if row of @model: its cost label's text. */
 static const char *
 what_if_cost (ByokUsagePage *page,
@@ -1247,6 +1280,7 @@ main (int argc, char **argv)
 
   g_test_add ("/usage-page/totals", Fixture, NULL, fixture_setup, test_totals, fixture_teardown);
   g_test_add ("/usage-page/interrupted", Fixture, NULL, fixture_setup, test_interrupted, fixture_teardown);
+  g_test_add ("/usage-page/estimated-tokens", Fixture, NULL, fixture_setup, test_estimated_tokens, fixture_teardown);
   g_test_add ("/usage-page/edit-price", Fixture, NULL, fixture_setup, test_edit_price, fixture_teardown);
   g_test_add ("/usage-page/budget-alert", Fixture, NULL, fixture_setup, test_budget_alert, fixture_teardown);
   g_test_add ("/usage-page/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);

@@ -272,10 +272,16 @@ print_summary (ByokEngine     *engine,
     }
 
   g_string_append_printf (line, "%s/%s", result->provider_id, result->model);
-  if (result->usage.reported)
+  if (result->usage.reported || result->usage.estimated)
     {
       g_string_append (line, " · ");
-      if (result->usage.cached_input_tokens > 0)
+      if (result->usage.estimated)
+        /* Translators: token counts Byok estimated because the provider
+         * reported none: "≈120 in / 300 out" */
+        g_string_append_printf (line, _("≈%lld in / %lld out (estimated)"),
+                                (long long) result->usage.input_tokens,
+                                (long long) result->usage.output_tokens);
+      else if (result->usage.cached_input_tokens > 0)
         /* Translators: token counts: prompt tokens, the cached part of them, generated tokens */
         g_string_append_printf (line, _("%lld in (%lld cached) / %lld out"),
                                 (long long) result->usage.input_tokens,
@@ -291,7 +297,7 @@ print_summary (ByokEngine     *engine,
     g_string_append_printf (line, " · %s", _("tokens not reported"));
 
   cost = format_cost (total, known);
-  g_string_append_printf (line, " · %s", cost);
+  g_string_append_printf (line, result->usage.estimated && known ? " · ≈%s" : " · %s", cost);
   if (result->ttft_us >= 0)
     {
       g_autofree char *ttft = format_seconds (result->ttft_us);
@@ -354,6 +360,8 @@ add_usage_member (JsonBuilder     *builder,
   json_builder_add_int_value (builder, usage->reasoning_tokens);
   json_builder_set_member_name (builder, "reported");
   json_builder_add_boolean_value (builder, usage->reported);
+  json_builder_set_member_name (builder, "estimated");
+  json_builder_add_boolean_value (builder, usage->estimated);
   json_builder_end_object (builder);
 }
 

@@ -59,15 +59,15 @@ format_percent (double ratio)
   return g_strdup_printf ("%s%%", buf);
 }
 
-/* "≈1,200" when @t holds interrupted calls, whose tokens and cost are
- * Byok's estimate; takes @text. */
+/* "≈1,200" when @t holds interrupted calls or answers without a usage
+ * report, whose tokens and cost are Byok's estimate; takes @text. */
 static char *
 mark_estimate (const ByokUsageTotals *t,
                char                  *text)
 {
   char *marked;
 
-  if (t->interrupted == 0)
+  if (t->interrupted == 0 && t->estimated == 0)
     return text;
   marked = g_strconcat ("≈", text, NULL);
   g_free (text);
@@ -104,6 +104,8 @@ add_totals_members (JsonBuilder           *builder,
   json_builder_add_int_value (builder, (gint64) t->interrupted);
   json_builder_set_member_name (builder, "stopped");
   json_builder_add_int_value (builder, (gint64) t->cancelled);
+  json_builder_set_member_name (builder, "estimated");
+  json_builder_add_int_value (builder, (gint64) t->estimated);
   json_builder_set_member_name (builder, "input_tokens");
   json_builder_add_int_value (builder, (gint64) t->input_tokens);
   json_builder_set_member_name (builder, "output_tokens");
@@ -254,7 +256,7 @@ print_csv (ByokUsageReport *report,
     g_string_append (out, "provider");
   g_string_append (out, ",calls,errors,input_tokens,output_tokens,cached_input_tokens,"
                         "cache_write_tokens,reasoning_tokens,cost_usd,unknown_price_calls,"
-                        "cache_savings_usd,error_rate,latency_p50_ms,interrupted,stopped\r\n");
+                        "cache_savings_usd,error_rate,latency_p50_ms,interrupted,stopped,estimated\r\n");
 
   for (guint i = 0; i < groups->len; i++)
     {
@@ -286,8 +288,8 @@ print_csv (ByokUsageReport *report,
       g_string_append_c (out, ',');
       if (t->latency_p50_us >= 0)
         csv_double (out, t->latency_p50_us / 1000.0, "%.1f");
-      g_string_append_printf (out, ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT "\r\n",
-                              t->interrupted, t->cancelled);
+      g_string_append_printf (out, ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT "\r\n",
+                              t->interrupted, t->cancelled, t->estimated);
     }
 
   fwrite (out->str, 1, out->len, stdout);
@@ -306,7 +308,7 @@ print_totals_line (ByokUsageReport *report,
   g_autofree char *unknown = format_count (t->unknown_price_calls);
   GString *line = g_string_new (NULL);
 
-  if (t->interrupted > 0)
+  if (t->interrupted > 0 || t->estimated > 0)
     /* Translators: an amount that includes Byok's estimates ("≈$0.0012") */
     g_string_append_printf (line, _("%s: ≈%s"), label, cost);
   else
@@ -336,6 +338,18 @@ print_totals_line (ByokUsageReport *report,
       g_string_append (line, " · ");
       /* Translators: calls the person stopped (Stop, Escape, Ctrl+C): "1 stopped" */
       g_string_append_printf (line, _("%s stopped"), cancelled);
+    }
+  if (t->estimated > 0)
+    {
+      g_autofree char *estimated = format_count (t->estimated);
+
+      g_string_append (line, " · ");
+      g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE,
+                                                 /* Translators: answers that came without a usage
+                                                  * report: their tokens and cost are Byok's estimate */
+                                                 "%s call with estimated tokens",
+                                                 "%s calls with estimated tokens",
+                                                 (gulong) t->estimated), estimated);
     }
   if (t->unknown_price_calls > 0)
     {
@@ -406,6 +420,8 @@ print_table (ByokUsageReport *report,
       if (report->totals.interrupted > 0)
         printf ("%s\n", _("≈ includes Byok's estimate of interrupted calls: their process was killed "
                           "or quit before they ended, and the provider may bill them."));
+      if (report->totals.estimated > 0)
+        printf ("%s\n", _("≈ includes Byok's estimate of calls whose provider reported no usage."));
     }
 }
 

@@ -31,7 +31,8 @@ byok_usage_equal (const ByokUsage *a,
          a->cache_write_tokens == b->cache_write_tokens &&
          a->output_tokens == b->output_tokens &&
          a->reasoning_tokens == b->reasoning_tokens &&
-         !a->reported == !b->reported;
+         !a->reported == !b->reported &&
+         !a->estimated == !b->estimated;
 }
 
 static const char * const finish_names[] = {

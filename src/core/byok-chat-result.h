@@ -19,7 +19,11 @@ G_BEGIN_DECLS
  * @output_tokens: all generated tokens, reasoning included
  * @reasoning_tokens: the reasoning part of @output_tokens
  * @reported: whether the provider reported usage at all; when FALSE the
- *   counts are 0 and mean "unknown", not "free"
+ *   counts are 0 and mean "unknown", not "free" (unless @estimated)
+ * @estimated: the provider answered without a usage report and the counts
+ *   are Byok's estimate (the prompt as byok_estimate_request_tokens()
+ *   counts it, the answer's text by byok_estimate_tokens()); @reported
+ *   stays FALSE
  *
  * Token counts as PROVIDERS.md "Normalised usage" defines them, whatever
  * the provider called them.
@@ -31,6 +35,7 @@ typedef struct {
   gint64   output_tokens;
   gint64   reasoning_tokens;
   gboolean reported;
+  gboolean estimated;
 } ByokUsage;
 
 void     byok_usage_clear  (ByokUsage       *usage);

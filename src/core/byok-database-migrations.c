@@ -612,6 +612,64 @@ static const MigrationOp migration_10[] = {
   { NULL, },
 };
 
+/* The rollup takes a call as one more of its day (schema 11 and later):
+ * as ROLLUP_ADD_NEW_10, with answers whose tokens Byok estimated (the
+ * provider reported none) counted apart. */
+#define ROLLUP_ADD_NEW_11 \
+  "  INSERT INTO usage_daily (day, provider, model, calls, errors, interrupted," \
+  "    cancelled, estimated, input_tokens, output_tokens, cached_input_tokens," \
+  "    cache_write_tokens, reasoning_tokens, cost_usd, unknown_price_calls," \
+  "    cache_savings_usd, max_input_tokens, latencies, first_time, last_time)" \
+  "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1," \
+  "    NEW.status NOT IN ('ok', 'interrupted', 'cancelled')," \
+  "    NEW.status = 'interrupted', NEW.status = 'cancelled'," \
+  "    NEW.status = 'ok' AND NEW.estimated <> 0," \
+  ROLLUP_NEW_SUMS \
+  "  ON CONFLICT (day, provider, model) DO UPDATE SET" \
+  "    calls = calls + 1," \
+  "    errors = errors + excluded.errors," \
+  "    interrupted = interrupted + excluded.interrupted," \
+  "    cancelled = cancelled + excluded.cancelled," \
+  "    estimated = estimated + excluded.estimated," \
+  ROLLUP_ADD_SUMS
+
+/* 11: an answer that came without a usage report is recorded with Byok's
+ * estimate of its tokens (usage.estimated, status 'ok'); the rollup counts
+ * those apart (usage_daily.estimated), as it does interrupted calls. */
+static const MigrationOp migration_11[] = {
+  { "usage_daily", "estimated",
+    "ALTER TABLE usage_daily ADD COLUMN estimated INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE usage_daily SET estimated = e.n"
+    "  FROM (SELECT byok_local_day (time) AS d, provider, model, count(*) AS n"
+    "        FROM usage WHERE status = 'ok' AND estimated <> 0 GROUP BY d, provider, model) AS e"
+    "  WHERE usage_daily.day = e.d AND usage_daily.provider = e.provider"
+    "    AND usage_daily.model = e.model;" },
+  { NULL, NULL,
+    "DROP TRIGGER IF EXISTS usage_daily_insert;"
+    "DROP TRIGGER IF EXISTS usage_daily_update;"
+    "DROP TRIGGER IF EXISTS usage_daily_finish;"
+
+    "CREATE TRIGGER usage_daily_insert AFTER INSERT ON usage"
+    "  WHEN NEW.status <> 'in_flight' BEGIN"
+    ROLLUP_ADD_NEW_11
+    "END;"
+
+    "CREATE TRIGGER usage_daily_update AFTER UPDATE OF time, provider, model,"
+    "  input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
+    "  reasoning_tokens, cost_usd, cache_savings_usd, latency_us, status,"
+    "  estimated ON usage"
+    "  WHEN OLD.status <> 'in_flight' BEGIN"
+    ROLLUP_DIRTY_OLD
+    ROLLUP_ADD_NEW_11
+    "END;"
+
+    "CREATE TRIGGER usage_daily_finish AFTER UPDATE OF status ON usage"
+    "  WHEN OLD.status = 'in_flight' AND NEW.status <> 'in_flight' BEGIN"
+    ROLLUP_ADD_NEW_11
+    "END;" },
+  { NULL, },
+};
+
 static const MigrationOp * const migrations[] = {
   migration_1,
   migration_2,
@@ -623,6 +681,7 @@ static const MigrationOp * const migrations[] = {
   migration_8,
   migration_9,
   migration_10,
+  migration_11,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BYOK_DATABASE_SCHEMA_VERSION);

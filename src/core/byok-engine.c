@@ -127,7 +127,7 @@ price_attempt (ByokEngine        *self,
       /* No answer, nothing billed: an HTTP error, a refused connection, no key. */
       return;
     }
-  if (!usage->reported || !known)
+  if ((!usage->reported && !usage->estimated) || !known)
     {
       /* Tokens were (or may have been) billed that Byok cannot price. */
       out->price_known = FALSE;
@@ -289,6 +289,35 @@ estimate_record (ByokEngine      *self,
   record->estimated = TRUE;
 }
 
+/* An answer that came without a usage report (some OpenAI-compatible
+ * servers send none, or drop it from a stream) was still billed: its
+ * tokens are Byok's estimate, priced like reported ones and marked
+ * estimated, rather than 0 tokens at an unknown cost. The call's usage
+ * says so too, for the caption under the answer. */
+static void
+estimate_usage (ByokChatCall *call,
+                EngineChat   *chat,
+                ByokAttempt  *attempt)
+{
+  ByokChatResult *result = byok_chat_call_get_result (call);
+  ByokUsage *usage = &attempt->usage;
+
+  if (usage->reported || attempt->error != NULL ||
+      attempt->http_status < 200 || attempt->http_status >= 300)
+    return;
+
+  byok_usage_clear (usage);
+  usage->input_tokens = chat->prompt_estimate;
+  if (result != NULL)
+    usage->output_tokens = byok_estimate_tokens (result->text->str, (gssize) result->text->len) +
+                           byok_estimate_tokens (result->reasoning->str, (gssize) result->reasoning->len);
+  if (result != NULL)
+    usage->reasoning_tokens = byok_estimate_tokens (result->reasoning->str, (gssize) result->reasoning->len);
+  usage->estimated = TRUE;
+  if (result != NULL)
+    result->usage = *usage;
+}
+
 /* This process's lock, taken at its first call. */
 static const char *
 lock_id (ByokEngine  *self,
@@ -370,6 +399,7 @@ engine_attempt_ended (ByokChatCall      *call,
 
   chat->row_id = 0;
   g_clear_pointer (&chat->attempt, byok_attempt_free);
+  estimate_usage (call, chat, attempt);
   price_attempt (self, attempt, &cost);
   attempt->cost_known = cost.cost_known;
   attempt->cost_usd = cost.cost;
@@ -398,6 +428,7 @@ engine_attempt_ended (ByokChatCall      *call,
   record.is_retry = attempt->is_retry;
   record.is_fallback = attempt->is_fallback;
   record.attempt = (int) index + 1;
+  record.estimated = attempt->usage.estimated;
 
   if (row_id != 0)
     {

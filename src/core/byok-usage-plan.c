@@ -99,12 +99,12 @@ today_start_us (gint64 now_us)
   "day, provider, model, calls, errors, input_tokens, output_tokens, " \
   "cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_usd, " \
   "unknown_price_calls, cache_savings_usd, max_input_tokens, first_time, " \
-  "last_time, dirty, interrupted, cancelled"
+  "last_time, dirty, interrupted, cancelled, estimated"
 
 /**
  * byok_usage_plan_init:
  * @plan: (out caller-allocates): the plan; clear it with byok_usage_plan_clear()
- * @db: a connection to a database at schema 4 or later
+ * @db: a connection to a database at schema 11 or later
  * @now_us: the current time (unix µs); today is never read from the rollup
  * @with_latencies: whether the cells need their latency histograms
  *
@@ -167,8 +167,8 @@ byok_usage_plan_init (ByokUsagePlan  *plan,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       int label = sqlite3_column_int (stmt, 0);
-      const guint8 *blob = sqlite3_column_blob (stmt, 19);
-      int blob_len = sqlite3_column_bytes (stmt, 19);
+      const guint8 *blob = sqlite3_column_blob (stmt, 20);
+      int blob_len = sqlite3_column_bytes (stmt, 20);
       ByokUsageTotals *t;
       Candidate c = { 0, };
       Day *day;
@@ -204,6 +204,7 @@ byok_usage_plan_init (ByokUsagePlan  *plan,
           t->errors = sqlite3_column_int64 (stmt, 4);
           t->interrupted = sqlite3_column_int64 (stmt, 17);
           t->cancelled = sqlite3_column_int64 (stmt, 18);
+          t->estimated = sqlite3_column_int64 (stmt, 19);
           t->input_tokens = sqlite3_column_int64 (stmt, 5);
           t->output_tokens = sqlite3_column_int64 (stmt, 6);
           t->cached_input_tokens = sqlite3_column_int64 (stmt, 7);

@@ -171,6 +171,7 @@ typedef struct {
   gboolean  ok;
   gboolean  interrupted;
   gboolean  cancelled;
+  gboolean  estimated;    /* an answer whose tokens Byok estimated */
   gboolean  price_known;
   gint64    input_tokens;
   gint64    output_tokens;
@@ -195,6 +196,8 @@ acc_add (Acc       *acc,
     t->cancelled++;
   else if (!row->ok)
     t->errors++;
+  else if (row->estimated)
+    t->estimated++;
   t->input_tokens += row->input_tokens;
   t->output_tokens += row->output_tokens;
   t->cached_input_tokens += row->cached_input_tokens;
@@ -224,6 +227,7 @@ acc_add_cell (Acc                    *acc,
   t->errors += c->errors;
   t->interrupted += c->interrupted;
   t->cancelled += c->cancelled;
+  t->estimated += c->estimated;
   t->input_tokens += c->input_tokens;
   t->output_tokens += c->output_tokens;
   t->cached_input_tokens += c->cached_input_tokens;
@@ -590,6 +594,7 @@ add_rows (sqlite3        *db,
       row.cost_usd = sqlite3_column_double (stmt, 9);
       row.cache_savings_usd = sqlite3_column_double (stmt, 10);
       row.latency_us = sqlite3_column_int64 (stmt, 11);
+      row.estimated = sqlite3_column_int (stmt, 12) != 0;
 
       builder_add (builder,
                    sqlite3_column_int64 (stmt, 0),
@@ -633,8 +638,8 @@ compute_report (sqlite3          *db,
   rc = sqlite3_prepare_v2 (db,
                            "SELECT time, provider, model, status, input_tokens, "
                            "output_tokens, cached_input_tokens, cache_write_tokens, "
-                           "reasoning_tokens, cost_usd, cache_savings_usd, latency_us "
-                           "FROM usage WHERE time >= ?1 AND time < ?2 "
+                           "reasoning_tokens, cost_usd, cache_savings_usd, latency_us, "
+                           "estimated FROM usage WHERE time >= ?1 AND time < ?2 "
                            "AND status <> 'in_flight'",
                            -1, &stmt, NULL);
   if (rc != SQLITE_OK)

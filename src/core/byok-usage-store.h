@@ -98,6 +98,8 @@ typedef struct {
   guint64 errors;                 /* status neither "ok", "interrupted" nor "cancelled" */
   guint64 interrupted;            /* status "interrupted": tokens and cost estimated */
   guint64 cancelled;              /* status "cancelled": stopped by the person */
+  guint64 estimated;              /* status "ok", tokens and cost estimated: the
+                                   * provider reported no usage */
   guint64 input_tokens;
   guint64 output_tokens;
   guint64 cached_input_tokens;

@@ -231,7 +231,16 @@ byok_message_row_format_caption (ByokMessage *message,
         }
     }
 
-  if (byok_message_get_price_known (message))
+  if (byok_message_get_price_known (message) && !byok_message_get_has_usage (message) &&
+      has_status (message, BYOK_MESSAGE_STATUS_COMPLETE))
+    {
+      /* An answer without a usage report, priced at Byok's estimate of
+       * its tokens (the engine's estimate_usage()). */
+      g_autofree char *cost = byok_format_usd (byok_message_get_cost_usd (message));
+      g_ptr_array_add (parts, byok_format_estimated (g_steal_pointer (&cost)));
+      g_ptr_array_add (parts, g_strdup (_("tokens estimated")));
+    }
+  else if (byok_message_get_price_known (message))
     g_ptr_array_add (parts, byok_format_usd (byok_message_get_cost_usd (message)));
   else if (byok_message_get_has_usage (message) || !has_status (message, BYOK_MESSAGE_STATUS_ERROR))
     g_ptr_array_add (parts, g_strdup (_("cost unknown")));

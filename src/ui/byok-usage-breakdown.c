@@ -61,12 +61,13 @@ column_title (Column column)
     }
 }
 
-/* Interrupted calls count with Byok's estimate of their tokens and cost. */
+/* Interrupted calls, and answers without a usage report, count with
+ * Byok's estimate of their tokens and cost. */
 static char *
 mark_estimate (const ByokUsageTotals *t,
                char                  *figure)
 {
-  return t->interrupted > 0 ? byok_format_estimated (figure) : figure;
+  return t->interrupted > 0 || t->estimated > 0 ? byok_format_estimated (figure) : figure;
 }
 
 static char *
@@ -232,18 +233,31 @@ bind_cell (GtkSignalListItemFactory *factory,
            column == COLUMN_COST)
     {
       guint64 interrupted = byok_usage_group_item_get_group (item)->totals.interrupted;
-      g_autofree char *tip = NULL;
+      guint64 estimated = byok_usage_group_item_get_group (item)->totals.estimated;
+      g_autoptr(GString) tip = g_string_new (NULL);
 
       /* Labels are reused from row to row: clear what another row set. */
       if (interrupted > 0)
-        tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "%lu interrupted call (its process was killed or quit "
-                                            "before it ended): its tokens and cost are Byok’s estimate",
-                                            "%lu interrupted calls (their process was killed or quit "
-                                            "before they ended): their tokens and cost are Byok’s estimate",
-                                            (gulong) interrupted),
-                               (gulong) interrupted);
-      gtk_widget_set_tooltip_text (label, tip);
+        g_string_append_printf (tip, g_dngettext (GETTEXT_PACKAGE,
+                                                  "%lu interrupted call (its process was killed or quit "
+                                                  "before it ended): its tokens and cost are Byok’s estimate",
+                                                  "%lu interrupted calls (their process was killed or quit "
+                                                  "before they ended): their tokens and cost are Byok’s estimate",
+                                                  (gulong) interrupted),
+                                (gulong) interrupted);
+      if (estimated > 0)
+        {
+          if (tip->len > 0)
+            g_string_append_c (tip, '\n');
+          g_string_append_printf (tip, g_dngettext (GETTEXT_PACKAGE,
+                                                    "%lu call with estimated tokens (the provider reported "
+                                                    "no usage): its tokens and cost are Byok’s estimate",
+                                                    "%lu calls with estimated tokens (the provider reported "
+                                                    "no usage): their tokens and cost are Byok’s estimate",
+                                                    (gulong) estimated),
+                                  (gulong) estimated);
+        }
+      gtk_widget_set_tooltip_text (label, tip->len > 0 ? tip->str : NULL);
     }
   if (column == COLUMN_ERRORS)
     {

@@ -166,7 +166,7 @@ slot_period (ByokUsagePage *self,
 
 /* Cards ----------------------------------------------------------------- */
 
-/* "38 calls · 2 failed · 1 interrupted\n3 calls with unknown price" */
+/* "38 calls · 2 failed · 1 interrupted\n2 calls with estimated tokens\n3 calls with an unknown price" */
 static char *
 calls_detail (const ByokUsageTotals *t)
 {
@@ -200,6 +200,19 @@ calls_detail (const ByokUsageTotals *t)
       /* Translators: calls the person stopped (Stop, Escape): "1 stopped" */
       g_string_append_printf (detail, _("%s stopped"), cancelled);
     }
+  if (t->estimated > 0)
+    {
+      g_autofree char *estimated = byok_format_count ((gint64) t->estimated);
+
+      g_string_append (detail, "\n");
+      g_string_append_printf (detail, g_dngettext (GETTEXT_PACKAGE,
+                                                   /* Translators: answers that came without a usage
+                                                    * report: their tokens and cost are Byok's estimate (≈) */
+                                                   "%s call with estimated tokens",
+                                                   "%s calls with estimated tokens",
+                                                   (gulong) t->estimated),
+                              estimated);
+    }
   if (t->unknown_price_calls > 0)
     {
       g_autofree char *unknown = byok_format_count ((gint64) t->unknown_price_calls);
@@ -223,8 +236,9 @@ set_card (ByokSummaryCard       *card,
   g_autofree char *value = byok_format_usd (totals->cost_usd);
   g_autofree char *detail = calls_detail (totals);
 
-  /* Interrupted calls count with Byok's estimate of what they cost. */
-  if (totals->interrupted > 0)
+  /* Interrupted calls, and answers without a usage report, count with
+   * Byok's estimate of what they cost. */
+  if (totals->interrupted > 0 || totals->estimated > 0)
     value = byok_format_estimated (g_steal_pointer (&value));
   byok_summary_card_set_value (card, value);
   byok_summary_card_set_detail (card, detail);
