@@ -179,7 +179,8 @@ test_rows (Fixture       *f,
   record_spend (f, 2.37, 20);
   /* OpenRouter was read yesterday; today it fails. */
   old->currency = g_strdup ("USD");
-  old->available = 12.5;
+  /* Written as the UI writes money (byok_format_amount()): grouped. */
+  old->available = 1234.5;
   old->checked_at = g_get_real_time () / G_USEC_PER_SEC - 24 * 3600;
   g_assert_true (byok_balance_save (settings, old, &error));
 
@@ -194,7 +195,7 @@ test_rows (Fixture       *f,
                    ==, "DeepSeek");
   g_assert_true (g_str_has_prefix (subtitle_of (f, "deepseek"),
                                    "$4.12 left · at your 30-day pace, about 23 days\nRead at "));
-  g_assert_true (g_str_has_prefix (subtitle_of (f, "openrouter"), "$12.50 left\nCould not be read at "));
+  g_assert_true (g_str_has_prefix (subtitle_of (f, "openrouter"), "$1,234.50 left\nCould not be read at "));
   g_assert_nonnull (strstr (subtitle_of (f, "openrouter"), "The balance shown was read at "));
   /* Moonshot has no key: no row. */
   g_assert_null (byok_balance_group_get_row (f->group, "moonshot"));

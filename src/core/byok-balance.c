@@ -703,6 +703,10 @@ byok_balance_days_left (const ByokBalance *balance,
 
 /**
  * byok_balance_format_amount:
+ *
+ * Plain, in the C locale, for byok-cli's columns and JSON-like text; the
+ * UI writes amounts with its own locale-aware byok_format_amount().
+ *
  * Returns: (transfer full): "$4.12", "¥49.59", "12.00 EUR"
  */
 char *
@@ -723,14 +727,17 @@ byok_balance_format_amount (const char *currency,
  * byok_balance_describe_amount:
  * @usd_per_day: the provider's pace (NAN: unknown)
  * @pace_days: the days the pace was taken over (7 or 30)
+ * @format: (nullable): how the amount is written; NULL for
+ *   byok_balance_format_amount()
  *
  * Returns: (transfer full): "$4.12 left · at your 30-day pace, about 23
  *   days"; "not read yet" without a value
  */
 char *
-byok_balance_describe_amount (const ByokBalance *balance,
-                              double             usd_per_day,
-                              guint              pace_days)
+byok_balance_describe_amount (const ByokBalance    *balance,
+                              double                usd_per_day,
+                              guint                 pace_days,
+                              ByokFormatAmountFunc  format)
 {
   g_autofree char *amount = NULL;
   g_autofree char *n_days = NULL;
@@ -739,7 +746,7 @@ byok_balance_describe_amount (const ByokBalance *balance,
   if (!byok_balance_has_value (balance))
     return g_strdup (_("not read yet"));
 
-  amount = byok_balance_format_amount (balance->currency, balance->available);
+  amount = (format != NULL ? format : byok_balance_format_amount) (balance->currency, balance->available);
   days = byok_balance_days_left (balance, usd_per_day);
   if (!isfinite (days))
     /* Translators: %s is an amount ("$4.12") */
@@ -759,17 +766,19 @@ byok_balance_describe_amount (const ByokBalance *balance,
 
 /**
  * byok_balance_describe:
+ * @format: (nullable): as for byok_balance_describe_amount()
  *
  * Returns: (transfer full): "DeepSeek: $4.12 left · at your 30-day pace,
  *   about 23 days" (byok_balance_describe_amount())
  */
 char *
-byok_balance_describe (const ByokBalance *balance,
-                       const char        *provider_name,
-                       double             usd_per_day,
-                       guint              pace_days)
+byok_balance_describe (const ByokBalance    *balance,
+                       const char           *provider_name,
+                       double                usd_per_day,
+                       guint                 pace_days,
+                       ByokFormatAmountFunc  format)
 {
-  g_autofree char *amount = byok_balance_describe_amount (balance, usd_per_day, pace_days);
+  g_autofree char *amount = byok_balance_describe_amount (balance, usd_per_day, pace_days, format);
 
   /* Translators: %1$s is a provider, %2$s what is left ("$4.12 left · …") */
   return g_strdup_printf (_("%1$s: %2$s"), provider_name, amount);

@@ -85,14 +85,22 @@ gboolean     byok_balance_set_threshold    (ByokProviderSettings *settings,
 
 double       byok_balance_days_left        (const ByokBalance   *balance,
                                             double               usd_per_day);
+/* How an amount of @currency ("USD", "CNY", …) is written for people: the
+ * UI's locale-aware byok_format_amount(), or NULL for
+ * byok_balance_format_amount(). */
+typedef char *(*ByokFormatAmountFunc) (const char *currency,
+                                       double      amount);
+
 char        *byok_balance_format_amount    (const char          *currency,
                                             double               amount);
 char        *byok_balance_describe_amount  (const ByokBalance   *balance,
                                             double               usd_per_day,
-                                            guint                pace_days);
+                                            guint                pace_days,
+                                            ByokFormatAmountFunc format);
 char        *byok_balance_describe         (const ByokBalance   *balance,
                                             const char          *provider_name,
                                             double               usd_per_day,
-                                            guint                pace_days);
+                                            guint                pace_days,
+                                            ByokFormatAmountFunc format);
 
 G_END_DECLS

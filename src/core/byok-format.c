@@ -211,6 +211,49 @@ byok_format_usd (double usd)
 }
 
 /**
+ * byok_format_amount:
+ * @currency: (nullable): an ISO 4217 code: "USD", "CNY", …
+ * @amount: an amount of it (a provider's balance)
+ *
+ * Writes an amount in a provider's own currency with the locale's digit
+ * grouping and decimal mark, always with cents: US dollars as
+ * byok_format_usd() would at a cent or more ("$1,234.50"), yuan as
+ * "¥49.59", others as "12.00 EUR". Matches byok_balance_describe()'s
+ * ByokFormatAmountFunc.
+ *
+ * Returns: (transfer full): the amount
+ */
+char *
+byok_format_amount (const char *currency,
+                    double      amount)
+{
+  g_autofree char *number = NULL;
+  gboolean negative;
+
+  if (!isfinite (amount))
+    return byok_format_usd_unknown ();
+
+  negative = amount < 0;
+  number = format_decimal (fabs (amount), 2);
+  /* No "-$0.00". */
+  if (strspn (number, "0.,") == strlen (number))
+    negative = FALSE;
+
+  if (g_strcmp0 (currency, "USD") == 0)
+    return wrap_usd (number, negative);
+  if (g_strcmp0 (currency, "CNY") == 0)
+    {
+      /* Translators: an amount in Chinese yuan; %s is the number, already
+       * written with your digit grouping and decimal mark ("49.59") */
+      g_autofree char *yuan = g_strdup_printf (_("¥%s"), number);
+
+      return negative ? g_strconcat ("-", yuan, NULL) : g_steal_pointer (&yuan);
+    }
+  /* An amount in another currency: "12.00 EUR" */
+  return g_strdup_printf ("%s%s %s", negative ? "-" : "", number, currency != NULL ? currency : "");
+}
+
+/**
  * byok_format_estimated:
  * @figure: (transfer full): a figure written by one of these functions
  *

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 
 char *byok_format_usd          (double usd);
 char *byok_format_usd_unknown  (void);
+char *byok_format_amount       (const char *currency,
+                                double      amount);
 char *byok_format_usd_compact  (double usd,
                                 double resolution);
 char *byok_format_count        (gint64 n);

@@ -35,8 +35,14 @@ gboolean    byok_projection_from_report     (const ByokUsageReport  *last_30_day
                                              ByokProjection         *out);
 int         byok_projection_budget_day      (const ByokProjection   *projection,
                                              double                  budget_usd);
-char       *byok_projection_describe        (const ByokProjection   *projection);
+/* How an amount in US dollars is written for people: the UI's
+ * locale-aware byok_format_usd(), or NULL for a plain "$18.40". */
+typedef char *(*ByokFormatUsdFunc) (double usd);
+
+char       *byok_projection_describe        (const ByokProjection   *projection,
+                                             ByokFormatUsdFunc       format);
 char       *byok_projection_describe_budget (const ByokProjection   *projection,
-                                             double                  budget_usd);
+                                             double                  budget_usd,
+                                             ByokFormatUsdFunc       format);
 
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include "byok-a11y.h"
 #include "byok-balance-group.h"
 #include "byok-error.h"
+#include "byok-format.h"
 #include "byok-key-format.h"
 #include "byok-provider-row.h"
 #include "byok-compat.h"
@@ -552,13 +553,13 @@ add_balance_part (ByokProviderRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->balance_row), balance != NULL);
   if (balance == NULL)
     return;
-  amount = byok_balance_monitor_describe_amount (monitor, byok_provider_get_id (self->provider));
+  amount = byok_balance_monitor_describe_amount (monitor, byok_provider_get_id (self->provider), byok_format_amount);
   state = byok_balance_describe_state (balance);
   subtitle = g_strdup_printf ("%s\n%s", amount, state);
   adw_action_row_set_subtitle (self->balance_row, subtitle);
   if (byok_balance_has_value (balance))
     {
-      g_autofree char *left = byok_balance_format_amount (balance->currency, balance->available);
+      g_autofree char *left = byok_format_amount (balance->currency, balance->available);
 
       /* Translators: in a provider's summary: "$4.12 left" */
       g_ptr_array_add (parts, g_strdup_printf (_("%s left"), left));
