@@ -3,10 +3,10 @@
  * The header shows the provider's name and where the key it uses comes
  * from, masked, with the result of its last check. Expanded, the row adds or
  * replaces the key (stored in the keyring and checked at once), lists every
- * key with a check and a delete button, and holds the provider's settings:
- * endpoint, base URL (Azure: endpoint, deployment, API version), default
- * model, on/off, environment preference, the recent key history, and for a
- * custom provider a remove button.
+ * key in a ByokKeyRow (whose row.check and row.delete come back here as
+ * provider.check-key and provider.delete-key), the recent key history, the
+ * provider's settings (byok-provider-row-settings.c) and for a custom
+ * provider a remove button.
  *
  * A key is never shown: keys are wiped from memory as soon as the keyring
  * lists them, and only their masked form is kept.
@@ -22,7 +22,8 @@
 #include "byok-error.h"
 #include "byok-format.h"
 #include "byok-key-format.h"
-#include "byok-provider-row.h"
+#include "byok-key-row.h"
+#include "byok-provider-row-private.h"
 #include "byok-compat.h"
 
 #define HISTORY_LENGTH 5
@@ -58,53 +59,6 @@ check_free (gpointer data)
   g_free (check);
 }
 
-struct _ByokProviderRow
-{
-  AdwExpanderRow       parent_instance;
-
-  GtkStack            *status_stack;
-  GtkImage            *status_icon;
-  GtkSpinner          *spinner;
-  AdwPasswordEntryRow *key_entry;
-  AdwActionRow        *warning_row;
-  AdwComboRow         *endpoint_row;
-  AdwEntryRow         *base_url_row;
-  AdwEntryRow         *deployment_row;
-  AdwEntryRow         *api_version_row;
-  AdwActionRow        *allow_http_row;
-  GtkSwitch           *allow_http_switch;
-  AdwComboRow         *model_row;
-  GtkButton           *refresh_models_button;
-  AdwActionRow        *enabled_row;
-  GtkSwitch           *enabled_switch;
-  AdwActionRow        *prefer_env_row;
-  GtkSwitch           *prefer_env_switch;
-  AdwActionRow        *balance_row;
-  GtkButton           *refresh_balance_button;
-  AdwActionRow        *history_row;
-  AdwActionRow        *remove_row;
-  GtkButton           *remove_button;
-
-  ByokEngine          *engine;
-  ByokProvider        *provider;
-  GCancellable        *cancellable;
-
-  GPtrArray           *keys;          /* ByokKey, secrets wiped */
-  GPtrArray           *key_rows;      /* AdwActionRow, in the expander */
-  char                *keyring_error;
-  GHashTable          *checks;        /* account ("" for the environment) → Check */
-  GPtrArray           *model_ids;     /* the ids behind model_row's items 1… */
-  guint                n_checking;
-  char                *shown_keys;    /* what the key rows show, in short */
-  guint                tick_id;
-  ByokProviderStatus   status;
-
-  guint                loaded : 1;
-  guint                updating : 1;
-  guint                disposed : 1;
-  guint                refreshing_models : 1;
-};
-
 G_DEFINE_FINAL_TYPE (ByokProviderRow, byok_provider_row, ADW_TYPE_EXPANDER_ROW)
 
 enum {
@@ -115,49 +69,38 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void update_status (ByokProviderRow *self);
 static void run_check (ByokProviderRow *self, const char *account);
 
 /* ── async operations that outlive nothing ─────────────────────────────── */
 
-/* What an async callback gets: a weak reference, so a row that went away
- * (its operations are cancelled in dispose) is never touched. */
-typedef struct {
-  GWeakRef  row;
-  char     *account;
-  guint     pending;   /* remove: key deletions still running */
-} RowOp;
-
-static RowOp *
-row_op_new (ByokProviderRow *self,
-            const char      *account)
+ByokProviderRowOp *
+_byok_provider_row_op_new (ByokProviderRow *self,
+                           const char      *account)
 {
-  RowOp *op = g_new0 (RowOp, 1);
+  ByokProviderRowOp *op = g_new0 (ByokProviderRowOp, 1);
 
   g_weak_ref_init (&op->row, self);
   op->account = g_strdup (account);
   return op;
 }
 
-static void
-row_op_free (RowOp *op)
+void
+_byok_provider_row_op_free (ByokProviderRowOp *op)
 {
   g_weak_ref_clear (&op->row);
   g_free (op->account);
   g_free (op);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (RowOp, row_op_free)
-
 static void
 row_op_closure_free (gpointer  data,
                      GClosure *closure)
 {
-  row_op_free (data);
+  _byok_provider_row_op_free (data);
 }
 
-static ByokProviderRow *
-row_op_get (RowOp *op)
+ByokProviderRow *
+_byok_provider_row_op_get (ByokProviderRowOp *op)
 {
   ByokProviderRow *self = g_weak_ref_get (&op->row);
 
@@ -168,9 +111,9 @@ row_op_get (RowOp *op)
 
 /* ── helpers ───────────────────────────────────────────────────────────── */
 
-static void
-toast (ByokProviderRow *self,
-       const char      *text)
+void
+_byok_provider_row_toast (ByokProviderRow *self,
+                          const char      *text)
 {
   if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", text))
     g_debug ("no window to show a toast in");
@@ -186,12 +129,6 @@ static const char *
 provider_name (ByokProviderRow *self)
 {
   return byok_provider_get_name (self->provider);
-}
-
-static gboolean
-is_azure (ByokProviderRow *self)
-{
-  return byok_provider_get_azure_api_version (self->provider) != NULL;
 }
 
 static const char *
@@ -389,84 +326,24 @@ load_events (ByokProviderRow *self)
 
 /* ── key rows ──────────────────────────────────────────────────────────── */
 
-static void delete_clicked (GtkButton *button, ByokProviderRow *self);
-
-static void
-check_clicked (GtkButton       *button,
-               ByokProviderRow *self)
-{
-  run_check (self, g_object_get_data (G_OBJECT (button), "byok-account"));
-}
-
 static GtkWidget *
 new_key_row (ByokProviderRow *self,
              ByokKey         *key)
 {
-  gboolean keyring = byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING;
-  const char *account = byok_key_get_account (key);
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *check_button;
-  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *title = NULL;
-  g_autofree char *subtitle = NULL;
   Check *check = lookup_check (self, key);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *summary = NULL;
+  GtkWidget *row;
 
-  if (keyring && g_strcmp0 (account, BYOK_KEY_DEFAULT_ACCOUNT) == 0)
-    title = g_strdup (_("Key in the Keyring"));
-  else if (keyring)
-    /* Translators: %s is the key's name, e.g. "work" */
-    title = g_strdup_printf (_("Key “%s” in the Keyring"), account);
-  else
-    /* Translators: %s is an environment variable, e.g. OPENAI_API_KEY */
-    title = g_strdup_printf (_("Key from $%s"), byok_key_get_env_var (key));
-
-  g_ptr_array_add (parts, g_strdup (byok_key_get_masked (key)));
-  if (byok_key_get_is_active (key))
-    g_ptr_array_add (parts, g_strdup (_("in use")));
   if (check != NULL)
     g_ptr_array_add (parts, describe_check (check));
   if (check != NULL && !check->ok && check->message != NULL)
     g_ptr_array_add (parts, g_strdup (check->message));
-  subtitle = join_parts (parts);
+  if (parts->len > 0)
+    summary = join_parts (parts);
 
-  /* The key's name is the person's, the check's message the server's:
-   * neither is markup. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  g_object_set_data_full (G_OBJECT (row), "byok-account", g_strdup (account), g_free);
-
-  /* Only the key in use can be checked: a check sends the key calls use. */
-  if (keyring || byok_key_get_is_active (key))
-    {
-      check_button = gtk_button_new_with_mnemonic (_("_Check"));
-      gtk_widget_set_valign (check_button, GTK_ALIGN_CENTER);
-      gtk_widget_set_sensitive (check_button, self->n_checking == 0);
-      byok_a11y_fix_mnemonic_buttons (check_button);
-      gtk_widget_set_tooltip_text (check_button, _("Check that the provider accepts this key"));
-      g_object_set_data_full (G_OBJECT (check_button), "byok-account", g_strdup (account), g_free);
-      g_signal_connect (check_button, "clicked", G_CALLBACK (check_clicked), self);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), check_button);
-    }
-
-  if (keyring)
-    {
-      g_autofree char *delete_label = NULL;
-      GtkWidget *delete_button = gtk_button_new_from_icon_name ("user-trash-symbolic");
-
-      gtk_widget_set_valign (delete_button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (delete_button, "flat");
-      gtk_widget_set_tooltip_text (delete_button, _("Delete Key…"));
-      /* Translators: the accessible name of the delete button: "Delete: Key in the Keyring" */
-      delete_label = g_strdup_printf (_("Delete: %s"), title);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (delete_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, delete_label, -1);
-      g_object_set_data_full (G_OBJECT (delete_button), "byok-account", g_strdup (account), g_free);
-      g_signal_connect (delete_button, "clicked", G_CALLBACK (delete_clicked), self);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), delete_button);
-    }
-
+  row = byok_key_row_new (key, summary);
+  byok_key_row_set_can_check (BYOK_KEY_ROW (row), self->n_checking == 0);
   return row;
 }
 
@@ -580,11 +457,11 @@ balance_changed_cb (ByokBalanceMonitor *monitor,
                     ByokProviderRow    *self)
 {
   if (g_strcmp0 (provider_id, byok_provider_get_id (self->provider)) == 0)
-    update_status (self);
+    _byok_provider_row_update_status (self);
 }
 
-static void
-update_status (ByokProviderRow *self)
+void
+_byok_provider_row_update_status (ByokProviderRow *self)
 {
   ByokKey *key = active_key (self);
   ByokProviderStatus status = compute_status (self, key);
@@ -699,7 +576,7 @@ update_rows (ByokProviderRow *self,
       g_free (self->shown_keys);
       self->shown_keys = g_steal_pointer (&shown);
     }
-  update_status (self);
+  _byok_provider_row_update_status (self);
 }
 
 static void
@@ -760,12 +637,12 @@ list_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(RowOp) op = user_data;
+  g_autoptr(ByokProviderRowOp) op = user_data;
   g_autoptr(GError) keyring_error = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) keys = byok_key_store_list_usable_finish (BYOK_KEY_STORE (source), result,
                                                                  &keyring_error, &error);
-  g_autoptr(ByokProviderRow) self = row_op_get (op);
+  g_autoptr(ByokProviderRow) self = _byok_provider_row_op_get (op);
 
   if (self == NULL || keys == NULL)
     return;
@@ -784,7 +661,7 @@ byok_provider_row_refresh (ByokProviderRow *self)
   g_return_if_fail (BYOK_IS_PROVIDER_ROW (self));
 
   byok_key_store_list_usable_async (byok_engine_get_key_store (self->engine), provider_id (self),
-                                    self->cancellable, list_cb, row_op_new (self, NULL));
+                                    self->cancellable, list_cb, _byok_provider_row_op_new (self, NULL));
 }
 
 /* ── checking a key ────────────────────────────────────────────────────── */
@@ -824,14 +701,14 @@ check_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(RowOp) op = user_data;
+  g_autoptr(ByokProviderRowOp) op = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(ByokProviderRow) self = NULL;
   g_autofree char *text = NULL;
   int n_models = -1;
 
   byok_client_check_key_finish (BYOK_CLIENT (source), result, &n_models, &error);
-  self = row_op_get (op);
+  self = _byok_provider_row_op_get (op);
   if (self == NULL || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
     return;
 
@@ -841,7 +718,7 @@ check_cb (GObject      *source,
                   error != NULL ? byok_error_get_class (error) : NULL,
                   error != NULL ? error->message : NULL);
   text = check_toast (self, error, n_models);
-  toast (self, text);
+  _byok_provider_row_toast (self, text);
   update_all (self);
   byok_provider_row_refresh (self);
 }
@@ -851,11 +728,23 @@ run_check (ByokProviderRow *self,
            const char      *account)
 {
   self->n_checking++;
-  update_status (self);
+  _byok_provider_row_update_status (self);
   for (guint i = 0; i < self->key_rows->len; i++)
     gtk_widget_set_sensitive (g_ptr_array_index (self->key_rows, i), FALSE);
   byok_client_check_key_async (byok_engine_get_client (self->engine), provider_id (self), account,
-                               NULL, self->cancellable, check_cb, row_op_new (self, account));
+                               NULL, self->cancellable, check_cb, _byok_provider_row_op_new (self, account));
+}
+
+/* provider.check-key, from a key row's row.check: the account, or "" for
+ * the environment's key. */
+static void
+check_key_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  const char *account = g_variant_get_string (parameter, NULL);
+
+  run_check (BYOK_PROVIDER_ROW (widget), *account != '\0' ? account : NULL);
 }
 
 /* ── adding or replacing a key ─────────────────────────────────────────── */
@@ -865,14 +754,14 @@ store_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(RowOp) op = user_data;
+  g_autoptr(ByokProviderRowOp) op = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(ByokProviderRow) self = NULL;
   gboolean replaced = FALSE;
   gboolean ok;
 
   ok = byok_key_store_store_finish (BYOK_KEY_STORE (source), result, &replaced, &error);
-  self = row_op_get (op);
+  self = _byok_provider_row_op_get (op);
   if (self == NULL || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
     return;
 
@@ -883,9 +772,9 @@ store_cb (GObject      *source,
 
       /* Translators: a provider name and why its key was not saved */
       text = g_strdup_printf (_("The %s key was not saved: %s"), provider_name (self), error->message);
-      toast (self, text);
+      _byok_provider_row_toast (self, text);
       byok_provider_row_refresh (self);
-      update_status (self);
+      _byok_provider_row_update_status (self);
       return;
     }
 
@@ -918,7 +807,7 @@ byok_provider_row_save_key (ByokProviderRow *self,
   if (flags & BYOK_KEY_FORMAT_EMPTY)
     {
       byok_secret_free (cleaned);
-      toast (self, _("Type or paste a key first"));
+      _byok_provider_row_toast (self, _("Type or paste a key first"));
       return;
     }
   if (byok_key_format_is_suspicious (flags) && warnings[0] != NULL)
@@ -929,15 +818,15 @@ byok_provider_row_save_key (ByokProviderRow *self,
       /* Translators: a provider name and a warning about the key's format */
       text = g_strdup_printf (_("%s: saved, but %s"), provider_name (self),
                               warnings[g_strv_length (warnings) - 1]);
-      toast (self, text);
+      _byok_provider_row_toast (self, text);
     }
 
   account = replace_account (self);
   self->n_checking++;
-  update_status (self);
+  _byok_provider_row_update_status (self);
   byok_key_store_store_async (byok_engine_get_key_store (self->engine), provider_id (self),
                               account, cleaned, self->cancellable, store_cb,
-                              row_op_new (self, account != NULL ? account : BYOK_KEY_DEFAULT_ACCOUNT));
+                              _byok_provider_row_op_new (self, account != NULL ? account : BYOK_KEY_DEFAULT_ACCOUNT));
   byok_secret_free (cleaned);
 }
 
@@ -986,14 +875,14 @@ delete_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(RowOp) op = user_data;
+  g_autoptr(ByokProviderRowOp) op = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(ByokProviderRow) self = NULL;
   g_autofree char *text = NULL;
   gboolean ok;
 
   ok = byok_key_store_delete_finish (BYOK_KEY_STORE (source), result, &error);
-  self = row_op_get (op);
+  self = _byok_provider_row_op_get (op);
   if (self == NULL || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
     return;
 
@@ -1008,7 +897,7 @@ delete_cb (GObject      *source,
       /* Translators: a provider name and why its key was not deleted */
       text = g_strdup_printf (_("The %s key was not deleted: %s"), provider_name (self), error->message);
     }
-  toast (self, text);
+  _byok_provider_row_toast (self, text);
   byok_provider_row_refresh (self);
 }
 
@@ -1017,21 +906,24 @@ delete_response (GtkWidget        *dialog,
                  const char       *response,
                  gpointer          user_data)
 {
-  RowOp *op = user_data;  /* the signal's, freed with the dialog */
-  g_autoptr(ByokProviderRow) self = row_op_get (op);
+  ByokProviderRowOp *op = user_data;  /* the signal's, freed with the dialog */
+  g_autoptr(ByokProviderRow) self = _byok_provider_row_op_get (op);
 
   if (self == NULL || g_strcmp0 (response, "delete") != 0)
     return;
   byok_key_store_delete_async (byok_engine_get_key_store (self->engine), provider_id (self),
                                op->account, self->cancellable, delete_cb,
-                               row_op_new (self, op->account));
+                               _byok_provider_row_op_new (self, op->account));
 }
 
+/* provider.delete-key, from a key row's row.delete: asks first. */
 static void
-delete_clicked (GtkButton       *button,
-                ByokProviderRow *self)
+delete_key_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
 {
-  const char *account = g_object_get_data (G_OBJECT (button), "byok-account");
+  ByokProviderRow *self = BYOK_PROVIDER_ROW (widget);
+  const char *account = g_variant_get_string (parameter, NULL);
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
   const char *masked = "";
@@ -1061,7 +953,7 @@ delete_clicked (GtkButton       *button,
 
   dialog = byok_alert_new_confirm (heading, body, "delete", _("_Delete"));
   g_signal_connect_data (dialog, "response", G_CALLBACK (delete_response),
-                         row_op_new (self, account), row_op_closure_free, 0);
+                         _byok_provider_row_op_new (self, account), row_op_closure_free, 0);
   byok_alert_present (dialog, GTK_WIDGET (self));
 }
 
@@ -1080,12 +972,12 @@ remove_provider_now (ByokProviderRow *self)
     {
       /* Translators: a provider name and why it was not removed */
       text = g_strdup_printf (_("%s was not removed: %s"), name, error->message);
-      toast (self, text);
+      _byok_provider_row_toast (self, text);
       return;
     }
   /* Translators: %s is a provider name */
   text = g_strdup_printf (_("Removed %s"), name);
-  toast (self, text);
+  _byok_provider_row_toast (self, text);
 }
 
 static void
@@ -1093,7 +985,7 @@ remove_key_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  RowOp *op = user_data;
+  ByokProviderRowOp *op = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(ByokProviderRow) self = NULL;
 
@@ -1103,8 +995,8 @@ remove_key_cb (GObject      *source,
   if (--op->pending > 0)
     return;
 
-  self = row_op_get (op);
-  row_op_free (op);
+  self = _byok_provider_row_op_get (op);
+  _byok_provider_row_op_free (op);
   if (self != NULL)
     remove_provider_now (self);
 }
@@ -1114,14 +1006,14 @@ remove_response (GtkWidget        *dialog,
                  const char       *response,
                  gpointer          user_data)
 {
-  RowOp *op = user_data;  /* the signal's, freed with the dialog */
-  g_autoptr(ByokProviderRow) self = row_op_get (op);
-  RowOp *deletions;
+  ByokProviderRowOp *op = user_data;  /* the signal's, freed with the dialog */
+  g_autoptr(ByokProviderRow) self = _byok_provider_row_op_get (op);
+  ByokProviderRowOp *deletions;
 
   if (self == NULL || g_strcmp0 (response, "remove") != 0)
     return;
 
-  deletions = row_op_new (self, NULL);
+  deletions = _byok_provider_row_op_new (self, NULL);
   deletions->pending = 1;
   for (guint i = 0; i < self->keys->len; i++)
     {
@@ -1136,7 +1028,7 @@ remove_response (GtkWidget        *dialog,
     }
   if (--deletions->pending == 0)
     {
-      row_op_free (deletions);
+      _byok_provider_row_op_free (deletions);
       remove_provider_now (self);
     }
 }
@@ -1152,387 +1044,8 @@ on_remove_clicked (ByokProviderRow *self)
   dialog = byok_alert_new_confirm (heading, _("Its settings are removed, and its keys are deleted from your keyring."),
                                    "remove", _("_Remove"));
   g_signal_connect_data (dialog, "response", G_CALLBACK (remove_response),
-                         row_op_new (self, NULL), row_op_closure_free, 0);
+                         _byok_provider_row_op_new (self, NULL), row_op_closure_free, 0);
   byok_alert_present (dialog, GTK_WIDGET (self));
-}
-
-/* ── settings ──────────────────────────────────────────────────────────── */
-
-static void
-show_setting_error (ByokProviderRow *self,
-                    const GError    *error)
-{
-  g_autofree char *text = NULL;
-
-  /* Translators: a provider name and why a setting was not saved */
-  text = g_strdup_printf (_("%s: %s"), provider_name (self), error->message);
-  toast (self, text);
-}
-
-/* The switch matters where a key would go over plain HTTP to another
- * computer; it stays in sight while it is on, so it can be turned off. */
-static void
-fill_allow_http (ByokProviderRow *self)
-{
-  gboolean allowed = byok_provider_get_allow_http (self->provider);
-
-  self->updating = TRUE;
-  gtk_switch_set_active (self->allow_http_switch, allowed);
-  self->updating = FALSE;
-  gtk_widget_set_visible (GTK_WIDGET (self->allow_http_row),
-                          byok_provider_get_needs_key (self->provider) &&
-                          (allowed || byok_provider_is_remote_http (self->provider)));
-}
-
-static void
-fill_base_url (ByokProviderRow *self)
-{
-  const char *from_environment = byok_provider_get_environment_base_url (self->provider);
-  const char *url;
-
-  if (is_azure (self))
-    url = byok_provider_get_azure_endpoint (self->provider);
-  else
-    url = byok_provider_get_base_url (self->provider);
-  gtk_editable_set_text (GTK_EDITABLE (self->base_url_row), url != NULL ? url : "");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->base_url_row), "error");
-
-  /* BYOK_BASE_URL_<PROVIDER> wins over the setting: say so, and do not
-   * offer to change what would not be used. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->base_url_row), from_environment == NULL);
-  if (from_environment != NULL)
-    {
-      g_autofree char *variable = byok_provider_dup_base_url_variable (provider_id (self));
-      /* Translators: %s is an environment variable, e.g. BYOK_BASE_URL_OPENAI */
-      g_autofree char *title = g_strdup_printf (_("Base URL, from $%s"), variable);
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->base_url_row), title);
-      /* The row cuts a long title (large text): whole in the tooltip. */
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->base_url_row), title);
-    }
-  fill_allow_http (self);
-}
-
-static void
-on_base_url_apply (ByokProviderRow *self)
-{
-  ByokProviderSettings *settings = byok_engine_get_provider_settings (self->engine);
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->base_url_row))));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *current = NULL;
-  gboolean ok;
-
-  if (is_azure (self))
-    {
-      ok = byok_provider_settings_set_azure (settings, self->provider, text,
-                                             byok_provider_get_azure_deployment (self->provider),
-                                             byok_provider_get_azure_api_version (self->provider),
-                                             &error);
-    }
-  else
-    {
-      g_autofree char *endpoint = byok_provider_settings_dup_endpoint (settings, self->provider);
-      const char *fallback = endpoint != NULL ? endpoint : byok_provider_get_default_base_url (self->provider);
-
-      /* The URL the provider would use anyway is no override. */
-      if (!byok_provider_is_custom (self->provider) && g_strcmp0 (text, fallback) == 0)
-        g_clear_pointer (&text, g_free);
-      ok = byok_provider_settings_set_base_url (settings, self->provider, text, &error);
-    }
-
-  if (!ok)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->base_url_row), "error");
-      show_setting_error (self, error);
-      return;
-    }
-  fill_base_url (self);
-  current = g_strdup_printf (_("%s uses %s"), provider_name (self),
-                             is_azure (self) ? byok_provider_get_azure_endpoint (self->provider)
-                                             : byok_provider_get_base_url (self->provider));
-  toast (self, current);
-}
-
-static void
-on_azure_apply (ByokProviderRow *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!byok_provider_settings_set_azure (byok_engine_get_provider_settings (self->engine), self->provider,
-                                         gtk_editable_get_text (GTK_EDITABLE (self->base_url_row)),
-                                         gtk_editable_get_text (GTK_EDITABLE (self->deployment_row)),
-                                         gtk_editable_get_text (GTK_EDITABLE (self->api_version_row)),
-                                         &error))
-    {
-      show_setting_error (self, error);
-      return;
-    }
-  gtk_editable_set_text (GTK_EDITABLE (self->api_version_row),
-                         byok_provider_get_azure_api_version (self->provider));
-  toast (self, _("Azure OpenAI settings saved"));
-}
-
-static void
-fill_endpoints (ByokProviderRow *self)
-{
-  const char * const *alts = byok_provider_get_alt_base_urls (self->provider);
-  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
-  g_autofree char *chosen = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autofree char *main_label = NULL;
-  guint selected = 0;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->endpoint_row), alts[0] != NULL && !is_azure (self));
-  if (alts[0] == NULL)
-    return;
-
-  uri = g_uri_parse (byok_provider_get_default_base_url (self->provider), G_URI_FLAGS_NONE, NULL);
-  /* Translators: %s is a host name, e.g. api.moonshot.ai */
-  main_label = g_strdup_printf (_("Main (%s)"), uri != NULL ? g_uri_get_host (uri) : "");
-  gtk_string_list_append (list, main_label);
-  chosen = byok_provider_settings_dup_endpoint (byok_engine_get_provider_settings (self->engine),
-                                                self->provider);
-  for (guint i = 0; alts[i] != NULL; i++)
-    {
-      const char *label = byok_provider_get_alt_base_url_label (self->provider, alts[i]);
-
-      gtk_string_list_append (list, label != NULL ? label : alts[i]);
-      if (g_strcmp0 (chosen, alts[i]) == 0)
-        selected = i + 1;
-    }
-
-  self->updating = TRUE;
-  adw_combo_row_set_model (self->endpoint_row, G_LIST_MODEL (list));
-  adw_combo_row_set_selected (self->endpoint_row, selected);
-  self->updating = FALSE;
-}
-
-static void
-on_endpoint_selected (ByokProviderRow *self)
-{
-  const char * const *alts = byok_provider_get_alt_base_urls (self->provider);
-  guint selected = adw_combo_row_get_selected (self->endpoint_row);
-  g_autoptr(GError) error = NULL;
-
-  if (self->updating || selected == GTK_INVALID_LIST_POSITION)
-    return;
-  if (!byok_provider_settings_set_endpoint (byok_engine_get_provider_settings (self->engine), self->provider,
-                                            selected == 0 ? NULL : alts[selected - 1], &error))
-    {
-      show_setting_error (self, error);
-      return;
-    }
-  fill_base_url (self);
-}
-
-static void
-fill_models (ByokProviderRow *self)
-{
-  g_autoptr(GPtrArray) models = byok_catalog_get_models (byok_engine_get_catalog (self->engine),
-                                                         provider_id (self));
-  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
-  g_autofree char *current = byok_provider_settings_dup_default_model (byok_engine_get_provider_settings (self->engine),
-                                                                       provider_id (self));
-  guint selected = 0;
-
-  g_ptr_array_set_size (self->model_ids, 0);
-  gtk_string_list_append (list, _("Automatic"));
-  for (guint i = 0; i < models->len; i++)
-    {
-      ByokModel *model = g_ptr_array_index (models, i);
-
-      g_ptr_array_add (self->model_ids, g_strdup (byok_model_get_id (model)));
-      gtk_string_list_append (list, byok_model_get_id (model));
-      if (g_strcmp0 (current, byok_model_get_id (model)) == 0)
-        selected = self->model_ids->len;
-    }
-  if (current != NULL && selected == 0)
-    {
-      g_ptr_array_add (self->model_ids, g_strdup (current));
-      gtk_string_list_append (list, current);
-      selected = self->model_ids->len;
-    }
-
-  self->updating = TRUE;
-  adw_combo_row_set_model (self->model_row, G_LIST_MODEL (list));
-  adw_combo_row_set_selected (self->model_row, selected);
-  self->updating = FALSE;
-}
-
-static void
-on_model_selected (ByokProviderRow *self)
-{
-  guint selected = adw_combo_row_get_selected (self->model_row);
-  g_autoptr(GError) error = NULL;
-  const char *model = NULL;
-
-  if (self->updating || selected == GTK_INVALID_LIST_POSITION)
-    return;
-  if (selected > 0 && selected <= self->model_ids->len)
-    model = g_ptr_array_index (self->model_ids, selected - 1);
-  if (!byok_provider_settings_set_default_model (byok_engine_get_provider_settings (self->engine),
-                                                 provider_id (self), model, &error))
-    show_setting_error (self, error);
-}
-
-static void
-list_models_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(RowOp) op = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) models = NULL;
-  g_autoptr(ByokProviderRow) self = NULL;
-  g_autofree char *text = NULL;
-
-  models = byok_client_list_models_finish (BYOK_CLIENT (source), result, &error);
-  self = row_op_get (op);
-  if (self == NULL || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
-    return;
-
-  self->refreshing_models = FALSE;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_models_button), TRUE);
-  if (models == NULL)
-    {
-      /* Translators: a provider name and why its models could not be listed */
-      text = g_strdup_printf (_("%s: the model list could not be loaded: %s"),
-                              provider_name (self), error->message);
-      toast (self, text);
-      return;
-    }
-  fill_models (self);
-  /* Translators: a provider name and how many models it has */
-  text = g_strdup_printf (ngettext ("%s: %u model", "%s: %u models", models->len),
-                          provider_name (self), models->len);
-  toast (self, text);
-}
-
-static void
-on_refresh_models_clicked (ByokProviderRow *self)
-{
-  if (self->refreshing_models)
-    return;
-  self->refreshing_models = TRUE;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_models_button), FALSE);
-  byok_client_list_models_async (byok_engine_get_client (self->engine), provider_id (self),
-                                 self->cancellable, list_models_cb, row_op_new (self, NULL));
-}
-
-static void
-on_enabled_toggled (ByokProviderRow *self)
-{
-  gboolean active = gtk_switch_get_active (self->enabled_switch);
-  g_autoptr(GError) error = NULL;
-
-  if (self->updating)
-    return;
-  if (!byok_provider_settings_set_enabled (byok_engine_get_provider_settings (self->engine),
-                                           self->provider, active, &error))
-    {
-      show_setting_error (self, error);
-      self->updating = TRUE;
-      gtk_switch_set_active (self->enabled_switch, !active);
-      self->updating = FALSE;
-    }
-  update_status (self);
-}
-
-static void
-on_allow_http_toggled (ByokProviderRow *self)
-{
-  gboolean active = gtk_switch_get_active (self->allow_http_switch);
-  g_autoptr(GError) error = NULL;
-
-  if (self->updating)
-    return;
-  if (!byok_provider_settings_set_allow_http (byok_engine_get_provider_settings (self->engine),
-                                              self->provider, active, &error))
-    {
-      show_setting_error (self, error);
-      self->updating = TRUE;
-      gtk_switch_set_active (self->allow_http_switch, !active);
-      self->updating = FALSE;
-      return;
-    }
-  /* Off, at a safe address: nothing more to say. */
-  fill_allow_http (self);
-}
-
-static void
-on_prefer_env_toggled (ByokProviderRow *self)
-{
-  gboolean active = gtk_switch_get_active (self->prefer_env_switch);
-  g_autoptr(GError) error = NULL;
-
-  if (self->updating)
-    return;
-  if (!byok_provider_settings_set_prefer_environment (byok_engine_get_provider_settings (self->engine),
-                                                      byok_engine_get_key_store (self->engine),
-                                                      provider_id (self), active, &error))
-    {
-      show_setting_error (self, error);
-      self->updating = TRUE;
-      gtk_switch_set_active (self->prefer_env_switch, !active);
-      self->updating = FALSE;
-      return;
-    }
-  byok_provider_row_refresh (self);
-}
-
-static void
-fill_settings (ByokProviderRow *self)
-{
-  gboolean needs_key = byok_provider_get_needs_key (self->provider);
-  gboolean azure = is_azure (self);
-  const char * const *env_vars = byok_provider_get_env_vars (self->provider);
-
-  self->updating = TRUE;
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), provider_name (self));
-  gtk_widget_set_visible (GTK_WIDGET (self->key_entry), needs_key);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->base_url_row),
-                                 azure ? _("Resource Endpoint, e.g. https://NAME.openai.azure.com")
-                                       : _("Base URL"));
-  fill_base_url (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->deployment_row), azure);
-  gtk_widget_set_visible (GTK_WIDGET (self->api_version_row), azure);
-  if (azure)
-    {
-      const char *deployment = byok_provider_get_azure_deployment (self->provider);
-
-      gtk_editable_set_text (GTK_EDITABLE (self->deployment_row), deployment != NULL ? deployment : "");
-      gtk_editable_set_text (GTK_EDITABLE (self->api_version_row),
-                             byok_provider_get_azure_api_version (self->provider));
-    }
-
-  gtk_switch_set_active (self->enabled_switch, byok_provider_get_enabled (self->provider));
-
-  gtk_widget_set_visible (GTK_WIDGET (self->prefer_env_row), needs_key && env_vars[0] != NULL);
-  if (env_vars[0] != NULL)
-    {
-      g_autofree char *subtitle = NULL;
-
-      /* Translators: %s is an environment variable, e.g. OPENAI_API_KEY */
-      subtitle = g_strdup_printf (_("Use $%s rather than the keyring’s key when both are set"),
-                                  env_vars[0]);
-      adw_action_row_set_subtitle (self->prefer_env_row, subtitle);
-      gtk_switch_set_active (self->prefer_env_switch,
-                             byok_provider_settings_get_prefer_environment (byok_engine_get_provider_settings (self->engine),
-                                                                            provider_id (self)));
-    }
-
-  gtk_widget_set_visible (GTK_WIDGET (self->refresh_models_button),
-                          byok_provider_get_models_list (self->provider) != BYOK_MODELS_LIST_NONE);
-  /* Azure's models are the user's deployments: the Deployment row. */
-  gtk_widget_set_visible (GTK_WIDGET (self->model_row), !azure);
-  gtk_widget_set_visible (GTK_WIDGET (self->remove_row), byok_provider_is_custom (self->provider));
-
-  self->updating = FALSE;
-
-  fill_endpoints (self);
-  fill_models (self);
 }
 
 /* ── object ────────────────────────────────────────────────────────────── */
@@ -1633,15 +1146,11 @@ byok_provider_row_class_init (ByokProviderRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokProviderRow, remove_button);
   gtk_widget_class_bind_template_callback (widget_class, on_key_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_key_apply);
-  gtk_widget_class_bind_template_callback (widget_class, on_endpoint_selected);
-  gtk_widget_class_bind_template_callback (widget_class, on_base_url_apply);
-  gtk_widget_class_bind_template_callback (widget_class, on_azure_apply);
-  gtk_widget_class_bind_template_callback (widget_class, on_model_selected);
-  gtk_widget_class_bind_template_callback (widget_class, on_refresh_models_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_enabled_toggled);
-  gtk_widget_class_bind_template_callback (widget_class, on_prefer_env_toggled);
-  gtk_widget_class_bind_template_callback (widget_class, on_allow_http_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked);
+  _byok_provider_row_class_init_settings (widget_class);
+
+  gtk_widget_class_install_action (widget_class, "provider.check-key", "s", check_key_action);
+  gtk_widget_class_install_action (widget_class, "provider.delete-key", "s", delete_key_action);
 }
 
 static void
@@ -1684,7 +1193,7 @@ byok_provider_row_new (ByokEngine   *engine,
   self = g_object_new (BYOK_TYPE_PROVIDER_ROW, NULL);
   self->engine = g_object_ref (engine);
   self->provider = g_object_ref (provider);
-  fill_settings (self);
+  _byok_provider_row_fill_settings (self);
 
   /* What a key of this provider looks like, or where to find it. */
   hint = byok_provider_get_key_description (provider);
@@ -1698,7 +1207,7 @@ byok_provider_row_new (ByokEngine   *engine,
   if (byok_provider_get_balance_format (provider) != BYOK_BALANCE_FORMAT_NONE)
     g_signal_connect_object (byok_balance_monitor_get_for_engine (engine), "changed",
                              G_CALLBACK (balance_changed_cb), self, 0);
-  update_status (self);
+  _byok_provider_row_update_status (self);
   self->tick_id = g_timeout_add_seconds (60, tick, self);
   return self;
 }
