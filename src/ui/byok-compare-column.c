@@ -18,6 +18,7 @@
 #include "byok-a11y.h"
 #include "byok-compare-column.h"
 #include "byok-error.h"
+#include "byok-error-remedy.h"
 #include "byok-format.h"
 #include "byok-markdown-pane.h"
 #include "byok-message-row.h"
@@ -671,6 +672,7 @@ show_error (ByokCompareColumn *self,
   const char *button = NULL;
   const char *page = NULL;
   const char *message;
+  ByokErrorRemedy remedy;
   ByokErrorCode code;
 
   if (error == NULL || byok_error_is_cancelled (error))
@@ -682,68 +684,13 @@ show_error (ByokCompareColumn *self,
   if (!byok_error_code_from_string (byok_error_get_class (error), &code))
     code = BYOK_ERROR_INVALID;
 
-  switch (code)
+  /* A column has no message to ask again: it offers pages only. */
+  remedy = byok_error_remedy_get (code);
+  title = remedy.title;
+  if (remedy.remedy == BYOK_REMEDY_SHOW_PAGE)
     {
-    case BYOK_ERROR_NO_KEY:
-      title = _("No Key for This Provider");
-      button = _("Open _Providers");
-      page = "providers";
-      break;
-    case BYOK_ERROR_AUTH:
-      title = _("The Key Was Rejected");
-      button = _("Open _Providers");
-      page = "providers";
-      break;
-    case BYOK_ERROR_KEYRING:
-      title = _("The Keyring Is Not Available");
-      button = _("Open _Providers");
-      page = "providers";
-      break;
-    case BYOK_ERROR_INSECURE:
-      title = _("Not Sent Over an Unencrypted Connection");
-      button = _("Open _Providers");
-      page = "providers";
-      break;
-    case BYOK_ERROR_BUDGET:
-      title = _("Over Your Budget");
-      button = _("_Raise Budget");
-      page = "usage";
-      break;
-    case BYOK_ERROR_RATE_LIMIT:
-      title = _("Rate Limited");
-      break;
-    case BYOK_ERROR_QUOTA:
-      title = _("Out of Credit or Quota");
-      break;
-    case BYOK_ERROR_NOT_FOUND:
-      title = _("Model Not Found");
-      break;
-    case BYOK_ERROR_CONTEXT_LENGTH:
-      title = _("Too Long for This Model");
-      break;
-    case BYOK_ERROR_CONTENT_FILTER:
-      title = _("Blocked by the Provider’s Filter");
-      break;
-    case BYOK_ERROR_BAD_REQUEST:
-      title = _("The Provider Refused the Request");
-      break;
-    case BYOK_ERROR_OVERLOADED:
-      title = _("The Provider Is Overloaded");
-      break;
-    case BYOK_ERROR_SERVER:
-    case BYOK_ERROR_MALFORMED:
-      title = _("The Provider Failed");
-      break;
-    case BYOK_ERROR_NETWORK:
-    case BYOK_ERROR_TIMEOUT:
-      title = _("Could Not Reach the Provider");
-      break;
-    case BYOK_ERROR_CANCELLED:
-    case BYOK_ERROR_STORAGE:
-    case BYOK_ERROR_INVALID:
-    default:
-      title = _("The Answer Failed");
-      break;
+      button = remedy.button;
+      page = remedy.page;
     }
 
   gtk_label_set_label (self->error_title, title);

@@ -8,6 +8,7 @@
 #include "byok-a11y.h"
 #include "byok-attachment.h"
 #include "byok-error.h"
+#include "byok-error-remedy.h"
 #include "byok-format.h"
 #include "byok-markdown-pane.h"
 #include "byok-message-row.h"
@@ -269,34 +270,7 @@ byok_message_row_format_caption (ByokMessage *message,
 static const char *
 describe_class (const char *error_class)
 {
-  ByokErrorCode code;
-
-  if (!byok_error_code_from_string (error_class, &code))
-    return error_class;
-
-  switch (code)
-    {
-    case BYOK_ERROR_NO_KEY: return _("no key");
-    case BYOK_ERROR_AUTH: return _("key rejected");
-    case BYOK_ERROR_QUOTA: return _("out of credit");
-    case BYOK_ERROR_RATE_LIMIT: return _("rate limited");
-    case BYOK_ERROR_NOT_FOUND: return _("model not found");
-    case BYOK_ERROR_CONTEXT_LENGTH: return _("too long");
-    case BYOK_ERROR_BAD_REQUEST: return _("bad request");
-    case BYOK_ERROR_CONTENT_FILTER: return _("filtered");
-    case BYOK_ERROR_OVERLOADED: return _("overloaded");
-    case BYOK_ERROR_SERVER: return _("server error");
-    case BYOK_ERROR_NETWORK: return _("network error");
-    case BYOK_ERROR_TIMEOUT: return _("timed out");
-    case BYOK_ERROR_MALFORMED: return _("bad response");
-    case BYOK_ERROR_CANCELLED: return _("stopped");
-    case BYOK_ERROR_BUDGET: return _("over budget");
-    case BYOK_ERROR_KEYRING: return _("keyring unavailable");
-    case BYOK_ERROR_STORAGE: return _("storage error");
-    case BYOK_ERROR_INVALID: return _("invalid");
-    case BYOK_ERROR_INSECURE: return _("not sent (unencrypted)");
-    default: return error_class;
-    }
+  return byok_error_remedy_get_for_class (error_class).short_name;
 }
 
 /**
@@ -554,7 +528,9 @@ update_error (ByokMessageRow *self)
   const char *button = NULL;
   const char *action = NULL;
   GVariant *target = NULL;
+  ByokErrorRemedy remedy;
   ByokErrorCode code;
+  gboolean budget_lifted;
   gint64 id = 0;
 
   clear_retry_timeout (self);
@@ -578,46 +554,44 @@ update_error (ByokMessageRow *self)
 
   if (!byok_error_code_from_string (error_class, &code))
     code = BYOK_ERROR_INVALID;
-
-  switch (code)
+  remedy = byok_error_remedy_get (code);
+  budget_lifted = code == BYOK_ERROR_BUDGET &&
+                  g_object_get_data (G_OBJECT (self->message), BUDGET_LIFTED_KEY) != NULL;
+  if (budget_lifted)
     {
-    case BYOK_ERROR_NO_KEY:
-      title = _("No Key for This Provider");
-      button = _("Open _Providers");
+      /* The budget was raised (or its stop turned off) since. */
+      remedy.remedy = BYOK_REMEDY_RETRY;
+      remedy.button = _("_Retry");
+    }
+  title = remedy.title;
+  button = remedy.button;
+
+  switch (remedy.remedy)
+    {
+    case BYOK_REMEDY_SHOW_PAGE:
       action = "win.show-page";
-      target = g_variant_new_string ("providers");
+      target = g_variant_new_string (remedy.page);
       break;
-    case BYOK_ERROR_AUTH:
-      title = _("The Key Was Rejected");
-      button = _("Open _Providers");
-      action = "win.show-page";
-      target = g_variant_new_string ("providers");
-      break;
-    case BYOK_ERROR_KEYRING:
-      title = _("The Keyring Is Not Available");
-      button = _("Open _Providers");
-      action = "win.show-page";
-      target = g_variant_new_string ("providers");
-      break;
-    case BYOK_ERROR_INSECURE:
-      title = _("Not Sent Over an Unencrypted Connection");
-      button = _("Open _Providers");
-      action = "win.show-page";
-      target = g_variant_new_string ("providers");
-      break;
-    case BYOK_ERROR_BUDGET:
-      title = _("Over Your Budget");
-      if (g_object_get_data (G_OBJECT (self->message), BUDGET_LIFTED_KEY) != NULL)
+    case BYOK_REMEDY_RETRY:
+      /* A rate limit's action is set once the wait is over
+       * (update_retry_countdown). */
+      if (code != BYOK_ERROR_RATE_LIMIT)
         {
-          /* The budget was raised (or its stop turned off) since. */
-          button = _("_Retry");
           action = "chat.regenerate-message";
           target = g_variant_new_int64 (id);
-          break;
         }
-      button = _("_Raise Budget");
-      action = "win.show-page";
-      target = g_variant_new_string ("usage");
+      break;
+    case BYOK_REMEDY_OTHER_MODEL:
+      action = "chat.regenerate-message-with";
+      target = g_variant_new_int64 (id);
+      break;
+    case BYOK_REMEDY_NONE:
+    default:
+      break;
+    }
+
+  if (code == BYOK_ERROR_BUDGET && !budget_lifted)
+    {
       /* Or confirm this one answer; the budget stays as it is. */
       gtk_button_set_label (self->error_secondary_button, _("Send _Anyway"));
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->error_secondary_button),
@@ -625,66 +599,6 @@ update_error (ByokMessageRow *self)
       gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->error_secondary_button), g_variant_new_int64 (id));
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->error_secondary_button), "chat.send-anyway");
       gtk_widget_set_visible (GTK_WIDGET (self->error_secondary_button), TRUE);
-      break;
-    case BYOK_ERROR_RATE_LIMIT:
-      /* Its action is set once the wait is over (update_retry_countdown). */
-      title = _("Rate Limited");
-      button = _("_Retry");
-      break;
-    case BYOK_ERROR_QUOTA:
-      title = _("Out of Credit or Quota");
-      break;
-    case BYOK_ERROR_NOT_FOUND:
-      title = _("Model Not Found");
-      button = _("Use _Another Model");
-      action = "chat.regenerate-message-with";
-      target = g_variant_new_int64 (id);
-      break;
-    case BYOK_ERROR_CONTEXT_LENGTH:
-      title = _("Too Long for This Model");
-      button = _("Use _Another Model");
-      action = "chat.regenerate-message-with";
-      target = g_variant_new_int64 (id);
-      break;
-    case BYOK_ERROR_CONTENT_FILTER:
-      title = _("Blocked by the Provider’s Filter");
-      break;
-    case BYOK_ERROR_BAD_REQUEST:
-      title = _("The Provider Refused the Request");
-      break;
-    case BYOK_ERROR_OVERLOADED:
-      title = _("The Provider Is Overloaded");
-      button = _("_Retry");
-      action = "chat.regenerate-message";
-      target = g_variant_new_int64 (id);
-      break;
-    case BYOK_ERROR_SERVER:
-    case BYOK_ERROR_MALFORMED:
-      title = _("The Provider Failed");
-      button = _("_Retry");
-      action = "chat.regenerate-message";
-      target = g_variant_new_int64 (id);
-      break;
-    case BYOK_ERROR_NETWORK:
-    case BYOK_ERROR_TIMEOUT:
-      title = _("Could Not Reach the Provider");
-      button = _("_Retry");
-      action = "chat.regenerate-message";
-      target = g_variant_new_int64 (id);
-      break;
-    case BYOK_ERROR_STORAGE:
-      /* Byok sends no call it cannot record: the message says what failed
-       * and what to do; once it is fixed, ask again. */
-      title = _("Not Sent: Byok Could Not Record the Call");
-      button = _("_Retry");
-      action = "chat.regenerate-message";
-      target = g_variant_new_int64 (id);
-      break;
-    case BYOK_ERROR_CANCELLED:
-    case BYOK_ERROR_INVALID:
-    default:
-      title = _("The Answer Failed");
-      break;
     }
 
   gtk_label_set_label (self->error_title, title);
