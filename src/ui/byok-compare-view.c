@@ -9,6 +9,7 @@
 #include "byok-compare-view.h"
 
 #include "byok-a11y.h"
+#include "byok-prompt-box.h"
 
 struct _ByokCompareView
 {
@@ -19,12 +20,10 @@ struct _ByokCompareView
   GStrv           refused;
   GPtrArray      *columns;       /* ByokCompareColumn*, unowned (the box owns them), in order */
   gboolean        busy;
-  gboolean        preediting;
 
   GtkBox         *columns_box;
   AdwToastOverlay *toast_overlay;
-  GtkTextView    *text_view;
-  GtkWidget      *placeholder;
+  ByokPromptBox  *prompt;
   GtkStack       *button_stack;
 };
 
@@ -63,22 +62,9 @@ picker_of (ByokCompareView *self,
 char *
 byok_compare_view_dup_prompt (ByokCompareView *self)
 {
-  GtkTextBuffer *buffer;
-  GtkTextIter start, end;
-
   g_return_val_if_fail (BYOK_IS_COMPARE_VIEW (self), NULL);
 
-  buffer = gtk_text_view_get_buffer (self->text_view);
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-static gboolean
-has_prompt (ByokCompareView *self)
-{
-  g_autofree char *text = byok_compare_view_dup_prompt (self);
-
-  return *g_strstrip (text) != '\0';
+  return byok_prompt_box_dup_text (self->prompt);
 }
 
 static gboolean
@@ -97,10 +83,9 @@ update_actions (ByokCompareView *self)
   GtkWidget *widget = GTK_WIDGET (self);
   guint n = self->columns->len;
 
-  gtk_widget_set_visible (self->placeholder,
-                          gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (self->text_view)) == 0);
   gtk_widget_action_set_enabled (widget, "compare.send",
-                                 !self->busy && self->engine != NULL && has_prompt (self) && all_have_models (self));
+                                 !self->busy && self->engine != NULL && byok_prompt_box_has_text (self->prompt) &&
+                                 all_have_models (self));
   gtk_widget_action_set_enabled (widget, "compare.stop", self->busy);
   gtk_widget_action_set_enabled (widget, "compare.add-column", !self->busy && n < BYOK_COMPARE_VIEW_MAX_COLUMNS);
   for (guint i = 0; i < n; i++)
@@ -510,7 +495,7 @@ byok_compare_view_set_prompt (ByokCompareView *self,
 {
   g_return_if_fail (BYOK_IS_COMPARE_VIEW (self));
 
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), text != NULL ? text : "", -1);
+  byok_prompt_box_set_text (self->prompt, text);
 }
 
 void
@@ -518,7 +503,7 @@ byok_compare_view_focus_prompt (ByokCompareView *self)
 {
   g_return_if_fail (BYOK_IS_COMPARE_VIEW (self));
 
-  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+  byok_prompt_box_focus (self->prompt);
 }
 
 /**
@@ -600,30 +585,17 @@ add_column_action (GtkWidget  *widget,
   byok_compare_view_set_n_columns (self, self->columns->len + 1);
 }
 
-/* Enter compares, Shift+Enter (or Ctrl+Enter) adds a line. While an input
- * method composes, Enter is the input method's. */
-static gboolean
-key_pressed_cb (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                ByokCompareView       *self)
+/* Enter in the prompt compares. */
+static void
+on_prompt_activate (ByokCompareView *self)
 {
-  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
-    return FALSE;
-  if (self->preediting || (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
-    return FALSE;
-
   byok_compare_view_send (self);
-  return TRUE;
 }
 
 static void
-preedit_changed_cb (GtkTextView     *view,
-                    const char      *preedit,
-                    ByokCompareView *self)
+on_prompt_changed (ByokCompareView *self)
 {
-  self->preediting = preedit != NULL && *preedit != '\0';
+  update_actions (self);
 }
 
 /* ---- object -------------------------------------------------------------- */
@@ -732,13 +704,16 @@ byok_compare_view_class_init (ByokCompareViewClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, BYOK_TYPE_COMPARE_COLUMN);
 
   g_type_ensure (BYOK_TYPE_COMPARE_COLUMN);
+  g_type_ensure (BYOK_TYPE_PROMPT_BOX);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-compare-view.ui");
   gtk_widget_class_bind_template_child (widget_class, ByokCompareView, columns_box);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareView, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, ByokCompareView, text_view);
-  gtk_widget_class_bind_template_child (widget_class, ByokCompareView, placeholder);
+  gtk_widget_class_bind_template_child (widget_class, ByokCompareView, prompt);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareView, button_stack);
+
+  gtk_widget_class_bind_template_callback (widget_class, on_prompt_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_prompt_changed);
 
   gtk_widget_class_install_action (widget_class, "compare.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "compare.stop", NULL, stop_action);
@@ -752,22 +727,12 @@ byok_compare_view_class_init (ByokCompareViewClass *klass)
 static void
 byok_compare_view_init (ByokCompareView *self)
 {
-  GtkEventController *keys;
-
   self->columns = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   byok_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Compare models"), -1);
-
-  keys = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->text_view), keys);
-  g_signal_connect (self->text_view, "preedit-changed", G_CALLBACK (preedit_changed_cb), self);
-  g_signal_connect_object (gtk_text_view_get_buffer (self->text_view), "changed",
-                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
 
   while (self->columns->len < BYOK_COMPARE_VIEW_MIN_COLUMNS)
     add_column (self);

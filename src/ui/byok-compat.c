@@ -27,7 +27,7 @@ present_window (GtkWidget *window,
 }
 #endif
 
-/* Alerts ------------------------------------------------------------------- */
+/* ---- alerts -------------------------------------------------------------- */
 
 #ifdef BYOK_HAVE_ADW_DIALOG
 # define ALERT(w) ADW_ALERT_DIALOG (w)
@@ -240,7 +240,7 @@ byok_alert_new_confirm (const char *heading,
   return alert;
 }
 
-/* Preferences --------------------------------------------------------------- */
+/* ---- preferences --------------------------------------------------------- */
 
 void
 byok_preferences_present (GtkWidget *preferences,
@@ -272,7 +272,7 @@ byok_preferences_add_toast (GtkWidget *preferences,
 #endif
 }
 
-/* About --------------------------------------------------------------------- */
+/* ---- about --------------------------------------------------------------- */
 
 void
 byok_show_about (GtkWidget  *parent,
@@ -297,7 +297,7 @@ byok_show_about (GtkWidget  *parent,
 #endif
 }
 
-/* Files --------------------------------------------------------------------- */
+/* ---- files --------------------------------------------------------------- */
 
 static GtkWindow *
 parent_window (GtkWidget *parent)
@@ -537,7 +537,7 @@ byok_file_save_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* The page switcher ------------------------------------------------------------ */
+/* ---- the page switcher --------------------------------------------------- */
 
 #ifndef BYOK_HAVE_ADW_BREAKPOINTS
 /* The switcher title gives way to the title while the window is laid out

@@ -10,13 +10,13 @@
 #include "byok-compat.h"
 #include "byok-composer.h"
 #include "byok-format.h"
+#include "byok-prompt-box.h"
 
 struct _ByokComposer
 {
   AdwBin            parent_instance;
 
   gboolean          streaming;
-  gboolean          preediting;
   gboolean          blocked;
 
   /* Of ByokAttachment*, in the order they were added. */
@@ -25,8 +25,7 @@ struct _ByokComposer
   guint             loading;
   gboolean          choosing;
 
-  GtkTextView      *text_view;
-  GtkWidget        *placeholder;
+  ByokPromptBox    *prompt;
   GtkStack         *button_stack;
   ByokModelPicker  *picker;
   ByokChatSettings *settings;
@@ -80,14 +79,9 @@ byok_composer_get_settings (ByokComposer *self)
 char *
 byok_composer_dup_text (ByokComposer *self)
 {
-  GtkTextBuffer *buffer;
-  GtkTextIter start, end;
-
   g_return_val_if_fail (BYOK_IS_COMPOSER (self), NULL);
 
-  buffer = gtk_text_view_get_buffer (self->text_view);
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  return byok_prompt_box_dup_text (self->prompt);
 }
 
 void
@@ -96,7 +90,7 @@ byok_composer_set_text (ByokComposer *self,
 {
   g_return_if_fail (BYOK_IS_COMPOSER (self));
 
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), text != NULL ? text : "", -1);
+  byok_prompt_box_set_text (self->prompt, text);
 }
 
 void
@@ -104,25 +98,15 @@ byok_composer_focus (ByokComposer *self)
 {
   g_return_if_fail (BYOK_IS_COMPOSER (self));
 
-  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
-}
-
-static gboolean
-has_text (ByokComposer *self)
-{
-  g_autofree char *text = byok_composer_dup_text (self);
-
-  return *g_strstrip (text) != '\0';
+  byok_prompt_box_focus (self->prompt);
 }
 
 static void
 update_actions (ByokComposer *self)
 {
-  gtk_widget_set_visible (self->placeholder,
-                          gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (self->text_view)) == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.send",
                                  !self->streaming && !self->blocked && self->loading == 0 &&
-                                 (has_text (self) || self->attachments->len > 0) &&
+                                 (byok_prompt_box_has_text (self->prompt) || self->attachments->len > 0) &&
                                  byok_model_picker_get_model_id (self->picker) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.stop", self->streaming);
 }
@@ -487,7 +471,7 @@ use_suggestion_action (GtkWidget  *widget,
 }
 
 static void
-text_changed_cb (ByokComposer *self)
+on_prompt_changed (ByokComposer *self)
 {
   update_actions (self);
   g_signal_emit (self, signals[CHANGED], 0);
@@ -509,30 +493,11 @@ stop_action (GtkWidget  *widget,
   g_signal_emit (widget, signals[STOP], 0);
 }
 
-/* Enter sends, Shift+Enter (or Ctrl+Enter) adds a line. While an input
- * method composes, Enter is the input method's. */
-static gboolean
-key_pressed_cb (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                ByokComposer          *self)
-{
-  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
-    return FALSE;
-  if (self->preediting || (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
-    return FALSE;
-
-  byok_composer_send (self);
-  return TRUE;
-}
-
+/* Enter in the prompt sends. */
 static void
-preedit_changed_cb (GtkTextView  *view,
-                    const char   *preedit,
-                    ByokComposer *self)
+on_prompt_activate (ByokComposer *self)
 {
-  self->preediting = preedit != NULL && *preedit != '\0';
+  byok_composer_send (self);
 }
 
 static void
@@ -647,12 +612,12 @@ byok_composer_class_init (ByokComposerClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (BYOK_TYPE_MODEL_PICKER);
+  g_type_ensure (BYOK_TYPE_PROMPT_BOX);
   g_type_ensure (BYOK_TYPE_CHAT_SETTINGS);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-composer.ui");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
-  gtk_widget_class_bind_template_child (widget_class, ByokComposer, text_view);
-  gtk_widget_class_bind_template_child (widget_class, ByokComposer, placeholder);
+  gtk_widget_class_bind_template_child (widget_class, ByokComposer, prompt);
   gtk_widget_class_bind_template_child (widget_class, ByokComposer, button_stack);
   gtk_widget_class_bind_template_child (widget_class, ByokComposer, picker);
   gtk_widget_class_bind_template_child (widget_class, ByokComposer, settings);
@@ -664,6 +629,8 @@ byok_composer_class_init (ByokComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokComposer, attachments_box);
   gtk_widget_class_bind_template_child (widget_class, ByokComposer, estimate_label);
   gtk_widget_class_bind_template_child (widget_class, ByokComposer, suggestion_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_prompt_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_prompt_changed);
 }
 
 /* The settings say what the chosen model takes. */
@@ -679,8 +646,6 @@ model_changed_cb (ByokComposer *self)
 static void
 byok_composer_init (ByokComposer *self)
 {
-  GtkEventController *keys;
-
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -692,14 +657,6 @@ byok_composer_init (ByokComposer *self)
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
-  keys = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->text_view), keys);
-  g_signal_connect (self->text_view, "preedit-changed", G_CALLBACK (preedit_changed_cb), self);
-
-  g_signal_connect_object (gtk_text_view_get_buffer (self->text_view), "changed",
-                           G_CALLBACK (text_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->picker, "notify::model-id",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->picker, "notify::model-id",

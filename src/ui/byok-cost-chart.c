@@ -5,7 +5,7 @@
  * its dollar gridlines and labels on the left, the bar labels under it
  * (thinned so they never touch), and a legend that wraps to the width.
  * Everything that depends on the size is computed once per size and data
- * (ChartGeometry) and shared by drawing, hit testing and measuring.
+ * (ByokCostChartGeometry) and shared by drawing, hit testing and measuring.
  */
 #define G_LOG_DOMAIN "byok-cost-chart"
 
@@ -15,22 +15,13 @@
 #include <math.h>
 #include <string.h>
 
-#include "byok-cost-chart.h"
+#include "byok-cost-chart-private.h"
 #include "byok-format.h"
 
 #define NATURAL_PLOT_HEIGHT 160
 #define MIN_PLOT_HEIGHT      80
 #define MIN_WIDTH           200
 #define NATURAL_WIDTH       480
-#define Y_LABEL_GAP           8   /* between a dollar label and the plot */
-#define X_LABEL_GAP           6   /* between the baseline and the bar labels */
-#define X_LABEL_SPACING      12   /* at least this between two bar labels */
-#define LEGEND_GAP           12   /* between the bar labels and the legend */
-#define LEGEND_SWATCH        10
-#define LEGEND_SWATCH_GAP     6
-#define LEGEND_ITEM_GAP      16
-#define LEGEND_ROW_GAP        4
-#define MAX_BAR_WIDTH        40.0
 #define BAR_RADIUS            4.0
 #define GRID_ALPHA            0.12
 #define BASELINE_ALPHA        0.30
@@ -53,61 +44,6 @@ static const char * const palette[] = {
   "#9a9996", /* light 5 */
 };
 
-typedef struct
-{
-  PangoLayout *layout;
-  double       x;
-  double       y;
-  double       value_y;   /* the gridline of a dollar label */
-} PlacedText;
-
-typedef struct
-{
-  gboolean         valid;
-  int              width;
-  int              height;
-
-  double           top;          /* space above the plot for the top label */
-  double           x_label_height;
-  double           legend_height;
-
-  graphene_rect_t  plot;         /* bars live here; the baseline is its bottom */
-  double           slot;         /* horizontal space per bar */
-  double           bar_width;
-  double           step;         /* dollars between gridlines */
-  guint            n_intervals;
-
-  GArray          *y_labels;     /* PlacedText, bottom to top */
-  GArray          *x_labels;     /* PlacedText */
-  GArray          *legend;       /* PlacedText; the swatch sits left of it */
-  PangoLayout     *empty_layout;
-} ChartGeometry;
-
-struct _ByokCostChart
-{
-  GtkWidget      parent_instance;
-
-  guint          n_bars;
-  guint          n_series;
-  char         **bar_labels;
-  char         **series_names;
-  double        *values;         /* n_bars × n_series, row-major by bar */
-  double        *totals;         /* per bar */
-  double         max_total;
-  double         grand_total;
-  char          *period;
-
-  int            hover_bar;
-
-  /* Keyboard: the bar chosen with the arrow keys, its figures in a
-   * popover (GTK shows no tooltip for the keyboard). */
-  int            selected_bar;
-  GtkWidget     *popover;
-  GtkLabel      *popover_label;
-
-  ChartGeometry  geometry;
-};
-
 G_DEFINE_FINAL_TYPE (ByokCostChart, byok_cost_chart, GTK_TYPE_WIDGET)
 
 static void byok_cost_chart_update_accessible (ByokCostChart *self);
@@ -122,36 +58,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-placed_text_clear (gpointer data)
-{
-  PlacedText *text = data;
-
-  g_clear_object (&text->layout);
-}
-
-static GArray *
-placed_text_array_new (void)
-{
-  GArray *array = g_array_new (FALSE, TRUE, sizeof (PlacedText));
-
-  g_array_set_clear_func (array, placed_text_clear);
-  return array;
-}
-
-static void
-geometry_clear (ChartGeometry *g)
-{
-  g_clear_pointer (&g->y_labels, g_array_unref);
-  g_clear_pointer (&g->x_labels, g_array_unref);
-  g_clear_pointer (&g->legend, g_array_unref);
-  g_clear_object (&g->empty_layout);
-  memset (g, 0, sizeof *g);
-}
-
-static void
 byok_cost_chart_invalidate (ByokCostChart *self)
 {
-  geometry_clear (&self->geometry);
+  _byok_cost_chart_geometry_clear (&self->geometry);
 }
 
 static void
@@ -176,312 +85,10 @@ with_alpha (const GdkRGBA *color,
   return c;
 }
 
-static PangoLayout *
-make_layout (ByokCostChart *self,
-             const char    *text,
-             gboolean       small,
-             gboolean       numeric)
-{
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-  g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
-
-  if (small)
-    pango_attr_list_insert (attrs, pango_attr_scale_new (PANGO_SCALE_SMALL));
-  if (numeric)
-    pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
-  pango_layout_set_attributes (layout, attrs);
-
-  return layout;
-}
-
 static void
-layout_size (PangoLayout *layout,
-             double      *width,
-             double      *height)
-{
-  int w, h;
-
-  pango_layout_get_pixel_size (layout, &w, &h);
-  if (width)
-    *width = w;
-  if (height)
-    *height = h;
-}
-
-/* 3–5 gridlines (2–4 intervals) at round dollar steps: 1, 2, 2.5 or 5 × 10ⁿ,
- * except 2.5 dollars, which would give "$7.50" among whole dollars. */
-static void
-compute_ticks (double  max,
-               double *step,
-               guint  *n_intervals)
-{
-  static const double multiples[] = { 1, 2, 2.5, 5, 10 };
-  double raw;
-  double magnitude;
-
-  if (!(max > 0))
-    {
-      *step = 1;
-      *n_intervals = 2;
-      return;
-    }
-
-  raw = max / 4;
-  magnitude = pow (10, floor (log10 (raw)));
-
-  for (guint i = 0; i < G_N_ELEMENTS (multiples); i++)
-    {
-      double candidate = multiples[i] * magnitude;
-
-      if (multiples[i] == 2.5 && magnitude == 1)
-        continue;
-      if (candidate >= raw * (1 - 1e-9))
-        {
-          *step = candidate;
-          break;
-        }
-    }
-
-  *n_intervals = (guint) ceil (max / *step - 1e-9);
-  *n_intervals = CLAMP (*n_intervals, 1, 4);
-}
-
-static gboolean
-byok_cost_chart_has_spending (ByokCostChart *self)
-{
-  return self->n_bars > 0 && self->grand_total > 0;
-}
-
-/* Lays the legend out in rows that wrap at @width, from (0, 0). Returns the
- * height; fills @items when given. */
-static double
-layout_legend (ByokCostChart *self,
-               double         width,
-               GArray        *items)
-{
-  double x = 0;
-  double y = 0;
-  double row_height = 0;
-
-  if (self->n_series == 0 || !byok_cost_chart_has_spending (self))
-    return 0;
-
-  for (guint s = 0; s < self->n_series; s++)
-    {
-      PlacedText item = { 0 };
-      double text_width, text_height, item_width;
-      double max_text = MAX (width - LEGEND_SWATCH - LEGEND_SWATCH_GAP, 1);
-
-      item.layout = make_layout (self, self->series_names[s], TRUE, FALSE);
-      pango_layout_set_ellipsize (item.layout, PANGO_ELLIPSIZE_END);
-      pango_layout_set_width (item.layout, (int) (max_text * PANGO_SCALE));
-      layout_size (item.layout, &text_width, &text_height);
-      item_width = LEGEND_SWATCH + LEGEND_SWATCH_GAP + text_width;
-
-      if (x > 0 && x + item_width > width)
-        {
-          x = 0;
-          y += row_height + LEGEND_ROW_GAP;
-          row_height = 0;
-        }
-
-      item.x = x + LEGEND_SWATCH + LEGEND_SWATCH_GAP;
-      item.y = y;
-      row_height = MAX (row_height, MAX (text_height, LEGEND_SWATCH));
-      x += item_width + LEGEND_ITEM_GAP;
-
-      if (items)
-        g_array_append_val (items, item);
-      else
-        g_object_unref (item.layout);
-    }
-
-  return y + row_height;
-}
-
-/* The dollar labels: their widest width and their common height. */
-static void
-layout_y_labels (ByokCostChart *self,
-                 GArray        *labels,
-                 double        *max_width,
-                 double        *height)
-{
-  double step;
-  guint n_intervals;
-
-  compute_ticks (self->max_total, &step, &n_intervals);
-  *max_width = 0;
-  *height = 0;
-
-  for (guint i = 0; i <= n_intervals; i++)
-    {
-      g_autofree char *text = byok_format_usd_compact (i * step, step);
-      PlacedText label = { 0 };
-      double w, h;
-
-      label.layout = make_layout (self, text, TRUE, TRUE);
-      layout_size (label.layout, &w, &h);
-      *max_width = MAX (*max_width, w);
-      *height = MAX (*height, h);
-      g_array_append_val (labels, label);
-    }
-}
-
-static double
-x_label_height (ByokCostChart *self)
-{
-  g_autoptr(PangoLayout) layout = make_layout (self, "Mg", TRUE, FALSE);
-  double h;
-
-  layout_size (layout, NULL, &h);
-  return h;
-}
-
-static void
-geometry_compute (ByokCostChart *self,
-                  int            width,
-                  int            height,
-                  ChartGeometry *g)
-{
-  double y_label_width = 0;
-  double y_label_height = 0;
-  double widest_label = 0;
-  double right_pad = 0;
-  double plot_bottom;
-
-  geometry_clear (g);
-  g->valid = TRUE;
-  g->width = width;
-  g->height = height;
-  g->y_labels = placed_text_array_new ();
-  g->x_labels = placed_text_array_new ();
-  g->legend = placed_text_array_new ();
-
-  if (!byok_cost_chart_has_spending (self))
-    {
-      /* Translators: shown in the cost chart when nothing was spent */
-      g->empty_layout = make_layout (self, _("No spending in this period"), FALSE, FALSE);
-      pango_layout_set_alignment (g->empty_layout, PANGO_ALIGN_CENTER);
-      pango_layout_set_wrap (g->empty_layout, PANGO_WRAP_WORD_CHAR);
-      pango_layout_set_width (g->empty_layout, MAX (width, 1) * PANGO_SCALE);
-      /* The same height as a chart with one legend row, so the page does
-       * not jump when the first cost arrives. */
-      g->top = 0;
-      g->x_label_height = x_label_height (self) + X_LABEL_GAP;
-      g->legend_height = g->x_label_height + LEGEND_GAP;
-      g->plot = GRAPHENE_RECT_INIT (0, 0, width, height);
-      return;
-    }
-
-  compute_ticks (self->max_total, &g->step, &g->n_intervals);
-  layout_y_labels (self, g->y_labels, &y_label_width, &y_label_height);
-
-  g->top = ceil (y_label_height / 2);
-  g->x_label_height = x_label_height (self) + X_LABEL_GAP;
-  g->plot.origin.x = ceil (y_label_width + Y_LABEL_GAP);
-  g->plot.size.width = MAX (width - g->plot.origin.x, 1);
-
-  /* The newest bar's label is centred under it, so the plot ends early
-   * enough for that label to fit: with W the width and n the bar count,
-   * the pad p solves p = last / 2 - (W - p) / 2n. */
-  for (guint i = 0; i < self->n_bars; i++)
-    {
-      g_autoptr(PangoLayout) layout = make_layout (self, self->bar_labels[i], TRUE, TRUE);
-      double w;
-
-      layout_size (layout, &w, NULL);
-      widest_label = MAX (widest_label, w);
-      if (i + 1 == self->n_bars)
-        {
-          double n2 = 2.0 * self->n_bars;
-
-          right_pad = (w / 2 - g->plot.size.width / n2) / (1 - 1 / n2);
-          right_pad = CLAMP (ceil (right_pad), 0, g->plot.size.width / 2);
-        }
-    }
-
-  g->legend_height = layout_legend (self, g->plot.size.width, g->legend);
-  if (g->legend_height > 0)
-    g->legend_height += LEGEND_GAP;
-
-  g->plot.origin.y = g->top;
-  g->plot.size.height = MAX (height - g->top - g->x_label_height - g->legend_height, 1);
-  plot_bottom = g->plot.origin.y + g->plot.size.height;
-
-  /* Dollar labels: right-aligned, centred on their gridline. */
-  for (guint i = 0; i < g->y_labels->len; i++)
-    {
-      PlacedText *label = &g_array_index (g->y_labels, PlacedText, i);
-      double w, h;
-
-      layout_size (label->layout, &w, &h);
-      label->value_y = round (plot_bottom - g->plot.size.height * i / g->n_intervals);
-      label->x = g->plot.origin.x - Y_LABEL_GAP - w;
-      label->y = label->value_y - h / 2;
-    }
-
-  /* Bars. */
-  g->plot.size.width = MAX (g->plot.size.width - right_pad, 1);
-  g->slot = g->plot.size.width / self->n_bars;
-  g->bar_width = MIN (g->slot * (g->slot > 8 ? 0.62 : 0.8), MAX_BAR_WIDTH);
-  g->bar_width = MAX (g->bar_width, 1);
-
-  /* Bar labels: every nth, counted from the newest bar so it always has one,
-   * with n wide enough for the widest label; a label that would still touch
-   * its neighbour (after being kept inside the widget) is dropped. */
-  {
-    double last_left = G_MAXDOUBLE;
-    guint every = MAX (1, (guint) ceil ((widest_label + X_LABEL_SPACING) / g->slot));
-
-    for (guint k = 0; k < self->n_bars; k += every)
-      {
-        guint i = self->n_bars - 1 - k;
-        PlacedText label = { 0 };
-        double w, h, center;
-
-        label.layout = make_layout (self, self->bar_labels[i], TRUE, TRUE);
-        layout_size (label.layout, &w, &h);
-        center = g->plot.origin.x + g->slot * (i + 0.5);
-        label.x = CLAMP (round (center - w / 2), 0, MAX (width - w, 0));
-        label.y = plot_bottom + X_LABEL_GAP;
-
-        if (label.x + w + X_LABEL_SPACING / 2 > last_left)
-          {
-            g_object_unref (label.layout);
-            continue;
-          }
-        last_left = label.x;
-        g_array_append_val (g->x_labels, label);
-      }
-  }
-
-  /* The legend under the bar labels, aligned with the plot. */
-  for (guint i = 0; i < g->legend->len; i++)
-    {
-      PlacedText *item = &g_array_index (g->legend, PlacedText, i);
-
-      item->x += g->plot.origin.x;
-      item->y += plot_bottom + g->x_label_height + LEGEND_GAP;
-    }
-}
-
-static ChartGeometry *
-byok_cost_chart_get_geometry (ByokCostChart *self)
-{
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  int height = gtk_widget_get_height (GTK_WIDGET (self));
-  ChartGeometry *g = &self->geometry;
-
-  if (!g->valid || g->width != width || g->height != height)
-    geometry_compute (self, width, height, g);
-
-  return g;
-}
-
-static void
-bar_column (ChartGeometry   *g,
-            int              bar,
-            graphene_rect_t *rect)
+bar_column (ByokCostChartGeometry *g,
+            int                    bar,
+            graphene_rect_t       *rect)
 {
   graphene_rect_init (rect,
                       g->plot.origin.x + g->slot * bar,
@@ -491,8 +98,8 @@ bar_column (ChartGeometry   *g,
 }
 
 static double
-value_to_y (ChartGeometry *g,
-            double         value)
+value_to_y (ByokCostChartGeometry *g,
+            double                 value)
 {
   double top_value = g->step * g->n_intervals;
 
@@ -500,9 +107,9 @@ value_to_y (ChartGeometry *g,
 }
 
 static void
-snapshot_text (GtkSnapshot   *snapshot,
-               PlacedText    *text,
-               const GdkRGBA *color)
+snapshot_text (GtkSnapshot       *snapshot,
+               ByokCostChartText *text,
+               const GdkRGBA     *color)
 {
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (text->x, text->y));
@@ -511,10 +118,10 @@ snapshot_text (GtkSnapshot   *snapshot,
 }
 
 static void
-snapshot_bar (ByokCostChart *self,
-              ChartGeometry *g,
-              GtkSnapshot   *snapshot,
-              guint          bar)
+snapshot_bar (ByokCostChart          *self,
+              ByokCostChartGeometry *g,
+              GtkSnapshot           *snapshot,
+              guint                  bar)
 {
   const double *row = self->values + (gsize) bar * self->n_series;
   double baseline = g->plot.origin.y + g->plot.size.height;
@@ -579,7 +186,7 @@ byok_cost_chart_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
 {
   ByokCostChart *self = BYOK_COST_CHART (widget);
-  ChartGeometry *g = byok_cost_chart_get_geometry (self);
+  ByokCostChartGeometry *g = _byok_cost_chart_get_geometry (self);
   GdkRGBA fg, label_color, grid_color, baseline_color;
   double baseline;
 
@@ -591,10 +198,10 @@ byok_cost_chart_snapshot (GtkWidget   *widget,
 
   if (g->empty_layout != NULL)
     {
-      PlacedText message = { g->empty_layout, 0, 0, 0 };
+      ByokCostChartText message = { g->empty_layout, 0, 0, 0 };
       double h;
 
-      layout_size (g->empty_layout, NULL, &h);
+      _byok_cost_chart_layout_size (g->empty_layout, NULL, &h);
       message.y = round ((g->plot.size.height - h) / 2);
       snapshot_text (snapshot, &message, &label_color);
       return;
@@ -620,7 +227,7 @@ byok_cost_chart_snapshot (GtkWidget   *widget,
   /* Gridlines and their dollar labels. */
   for (guint i = 0; i < g->y_labels->len; i++)
     {
-      PlacedText *label = &g_array_index (g->y_labels, PlacedText, i);
+      ByokCostChartText *label = &g_array_index (g->y_labels, ByokCostChartText, i);
 
       if (i > 0)
         gtk_snapshot_append_color (snapshot, &grid_color,
@@ -636,16 +243,16 @@ byok_cost_chart_snapshot (GtkWidget   *widget,
                              &GRAPHENE_RECT_INIT (g->plot.origin.x, baseline - 1, g->plot.size.width, 1));
 
   for (guint i = 0; i < g->x_labels->len; i++)
-    snapshot_text (snapshot, &g_array_index (g->x_labels, PlacedText, i), &label_color);
+    snapshot_text (snapshot, &g_array_index (g->x_labels, ByokCostChartText, i), &label_color);
 
   for (guint i = 0; i < g->legend->len; i++)
     {
-      PlacedText *item = &g_array_index (g->legend, PlacedText, i);
+      ByokCostChartText *item = &g_array_index (g->legend, ByokCostChartText, i);
       double h;
       GdkRGBA color;
       GskRoundedRect swatch;
 
-      layout_size (item->layout, NULL, &h);
+      _byok_cost_chart_layout_size (item->layout, NULL, &h);
       byok_cost_chart_get_series_color (self, i, &color);
       gsk_rounded_rect_init_from_rect (&swatch,
                                        &GRAPHENE_RECT_INIT (item->x - LEGEND_SWATCH_GAP - LEGEND_SWATCH,
@@ -683,14 +290,14 @@ byok_cost_chart_measure (GtkWidget      *widget,
     }
   else
     {
-      ChartGeometry g = { 0 };
+      ByokCostChartGeometry g = { 0 };
       int fixed;
 
-      geometry_compute (self, for_size >= 0 ? for_size : NATURAL_WIDTH, 0, &g);
+      _byok_cost_chart_geometry_compute (self, for_size >= 0 ? for_size : NATURAL_WIDTH, 0, &g);
       fixed = (int) ceil (g.top + g.x_label_height + g.legend_height);
       *minimum = fixed + MIN_PLOT_HEIGHT;
       *natural = fixed + NATURAL_PLOT_HEIGHT;
-      geometry_clear (&g);
+      _byok_cost_chart_geometry_clear (&g);
     }
 }
 
@@ -850,7 +457,7 @@ byok_cost_chart_query_tooltip (GtkWidget  *widget,
   ByokCostChart *self = BYOK_COST_CHART (widget);
   int bar = byok_cost_chart_get_bar_at (self, x, y);
   g_autofree char *markup = NULL;
-  ChartGeometry *g;
+  ByokCostChartGeometry *g;
   graphene_rect_t column;
 
   if (bar < 0)
@@ -860,7 +467,7 @@ byok_cost_chart_query_tooltip (GtkWidget  *widget,
   gtk_tooltip_set_markup (tooltip, markup);
 
   /* Moving to the next bar asks again. */
-  g = byok_cost_chart_get_geometry (self);
+  g = _byok_cost_chart_get_geometry (self);
   bar_column (g, bar, &column);
   gtk_tooltip_set_tip_area (tooltip,
                             &(GdkRectangle) {
@@ -876,12 +483,12 @@ byok_cost_chart_query_tooltip (GtkWidget  *widget,
 static void
 place_popover (ByokCostChart *self)
 {
-  ChartGeometry *g;
+  ByokCostChartGeometry *g;
   graphene_rect_t column;
 
   if (self->popover == NULL || !gtk_widget_get_visible (self->popover) || self->selected_bar < 0)
     return;
-  g = byok_cost_chart_get_geometry (self);
+  g = _byok_cost_chart_get_geometry (self);
   bar_column (g, self->selected_bar, &column);
   gtk_popover_set_pointing_to (GTK_POPOVER (self->popover),
                                &(GdkRectangle) {
@@ -1007,7 +614,7 @@ byok_cost_chart_update_accessible (ByokCostChart *self)
   g_autofree char *summary = byok_cost_chart_get_summary (self);
   g_autoptr(GString) description = g_string_new (NULL);
 
-  if (byok_cost_chart_has_spending (self))
+  if (_byok_cost_chart_has_spending (self))
     {
       g_autofree guint *order = g_new (guint, self->n_series);
       g_autofree double *sums = g_new0 (double, self->n_series);
@@ -1057,7 +664,7 @@ byok_cost_chart_dispose (GObject *object)
 {
   ByokCostChart *self = BYOK_COST_CHART (object);
 
-  geometry_clear (&self->geometry);
+  _byok_cost_chart_geometry_clear (&self->geometry);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
 
   G_OBJECT_CLASS (byok_cost_chart_parent_class)->dispose (object);
@@ -1283,7 +890,7 @@ byok_cost_chart_is_empty (ByokCostChart *self)
 {
   g_return_val_if_fail (BYOK_IS_COST_CHART (self), TRUE);
 
-  return !byok_cost_chart_has_spending (self);
+  return !_byok_cost_chart_has_spending (self);
 }
 
 const char *
@@ -1326,16 +933,16 @@ byok_cost_chart_get_bar_at (ByokCostChart *self,
                             double         x,
                             double         y)
 {
-  ChartGeometry *g;
+  ByokCostChartGeometry *g;
   double bottom;
   int bar;
 
   g_return_val_if_fail (BYOK_IS_COST_CHART (self), -1);
 
-  if (!byok_cost_chart_has_spending (self))
+  if (!_byok_cost_chart_has_spending (self))
     return -1;
 
-  g = byok_cost_chart_get_geometry (self);
+  g = _byok_cost_chart_get_geometry (self);
   bottom = g->plot.origin.y + g->plot.size.height + g->x_label_height;
 
   if (x < g->plot.origin.x || x >= g->plot.origin.x + g->plot.size.width ||
@@ -1382,7 +989,7 @@ byok_cost_chart_get_summary (ByokCostChart *self)
 
   g_return_val_if_fail (BYOK_IS_COST_CHART (self), NULL);
 
-  if (!byok_cost_chart_has_spending (self))
+  if (!_byok_cost_chart_has_spending (self))
     {
       if (self->period != NULL && *self->period != '\0')
         /* Translators: the accessible label of the cost chart; %s is a

@@ -43,8 +43,7 @@ string_free (gpointer data)
   g_string_free (data, TRUE);
 }
 
-/* ---------------------------------------------------------------------- */
-/* Render                                                                 */
+/* ---- render -------------------------------------------------------------- */
 
 static void
 span_clear (gpointer data)
@@ -141,8 +140,7 @@ byok_markdown_render_copy_tail (const ByokMarkdownRender *render,
   return tail;
 }
 
-/* ---------------------------------------------------------------------- */
-/* The md4c callbacks                                                     */
+/* ---- the md4c callbacks -------------------------------------------------- */
 
 typedef struct {
   const char *tag;
@@ -914,8 +912,7 @@ byok_markdown_render_append (ByokMarkdownRender *render,
   g_array_unref (r.aligns);
 }
 
-/* ---------------------------------------------------------------------- */
-/* Splitter                                                               */
+/* ---- splitter ------------------------------------------------------------ */
 
 void
 byok_markdown_splitter_init (ByokMarkdownSplitter *splitter)

@@ -281,7 +281,7 @@ byok_price_table_reset (ByokPriceTable *self,
   return TRUE;
 }
 
-/* Cells ----------------------------------------------------------------- */
+/* ---- cells --------------------------------------------------------------- */
 
 static ByokPriceField
 column_field (Column column)

@@ -71,7 +71,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void run_check (ByokProviderRow *self, const char *account);
 
-/* ── async operations that outlive nothing ─────────────────────────────── */
+/* ---- async operations that outlive nothing ------------------------------- */
 
 ByokProviderRowOp *
 _byok_provider_row_op_new (ByokProviderRow *self,
@@ -109,7 +109,7 @@ _byok_provider_row_op_get (ByokProviderRowOp *op)
   return self;
 }
 
-/* ── helpers ───────────────────────────────────────────────────────────── */
+/* ---- helpers ------------------------------------------------------------- */
 
 void
 _byok_provider_row_toast (ByokProviderRow *self,
@@ -251,7 +251,7 @@ describe_check (const Check *check)
   return g_strdup_printf (_("check failed (%s), %s"), check->error_class, ago);
 }
 
-/* ── key events from the database ──────────────────────────────────────── */
+/* ---- key events from the database ---------------------------------------- */
 
 static char *
 describe_event (const ByokKeyEventRecord *event)
@@ -324,7 +324,7 @@ load_events (ByokProviderRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->history_row), history->len > 0);
 }
 
-/* ── key rows ──────────────────────────────────────────────────────────── */
+/* ---- key rows ------------------------------------------------------------ */
 
 static GtkWidget *
 new_key_row (ByokProviderRow *self,
@@ -369,7 +369,7 @@ rebuild_key_rows (ByokProviderRow *self)
     }
 }
 
-/* ── status ────────────────────────────────────────────────────────────── */
+/* ---- status -------------------------------------------------------------- */
 
 static ByokProviderStatus
 compute_status (ByokProviderRow *self,
@@ -596,7 +596,7 @@ tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* ── listing keys ──────────────────────────────────────────────────────── */
+/* ---- listing keys -------------------------------------------------------- */
 
 /**
  * byok_provider_row_set_keys:
@@ -664,7 +664,7 @@ byok_provider_row_refresh (ByokProviderRow *self)
                                     self->cancellable, list_cb, _byok_provider_row_op_new (self, NULL));
 }
 
-/* ── checking a key ────────────────────────────────────────────────────── */
+/* ---- checking a key ------------------------------------------------------ */
 
 static char *
 check_toast (ByokProviderRow *self,
@@ -747,7 +747,7 @@ check_key_action (GtkWidget  *widget,
   run_check (BYOK_PROVIDER_ROW (widget), *account != '\0' ? account : NULL);
 }
 
-/* ── adding or replacing a key ─────────────────────────────────────────── */
+/* ---- adding or replacing a key ------------------------------------------- */
 
 static void
 store_cb (GObject      *source,
@@ -868,7 +868,7 @@ on_key_changed (ByokProviderRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->warning_row), TRUE);
 }
 
-/* ── deleting a key ────────────────────────────────────────────────────── */
+/* ---- deleting a key ------------------------------------------------------ */
 
 static void
 delete_cb (GObject      *source,
@@ -957,7 +957,7 @@ delete_key_action (GtkWidget  *widget,
   byok_alert_present (dialog, GTK_WIDGET (self));
 }
 
-/* ── removing a custom provider ────────────────────────────────────────── */
+/* ---- removing a custom provider ------------------------------------------ */
 
 static void
 remove_provider_now (ByokProviderRow *self)
@@ -1048,7 +1048,7 @@ on_remove_clicked (ByokProviderRow *self)
   byok_alert_present (dialog, GTK_WIDGET (self));
 }
 
-/* ── object ────────────────────────────────────────────────────────────── */
+/* ---- object -------------------------------------------------------------- */
 
 static void
 byok_provider_row_get_property (GObject    *object,

@@ -60,7 +60,7 @@ toast (ByokProvidersPage *self,
     g_debug ("no window to show a toast in");
 }
 
-/* ── rows ──────────────────────────────────────────────────────────────── */
+/* ---- rows ---------------------------------------------------------------- */
 
 static AdwPreferencesGroup *
 group_of (ByokProvidersPage *self,
@@ -149,7 +149,7 @@ on_catalog_changed (ByokCatalog       *catalog,
     byok_provider_row_refresh (g_ptr_array_index (added, i));
 }
 
-/* ── the first listing of the keyring ──────────────────────────────────── */
+/* ---- the first listing of the keyring ------------------------------------ */
 
 /* What the listing callback needs: the page, and the cancellable of the
  * engine it was started for (cancelled when the page goes away or gets
@@ -247,7 +247,7 @@ on_key_status_changed (ByokEngine        *engine,
     byok_provider_row_refresh (row);
 }
 
-/* ── custom providers ──────────────────────────────────────────────────── */
+/* ---- custom providers ---------------------------------------------------- */
 
 static void
 custom_dialog_response (ByokCustomProviderDialog *dialog,
@@ -318,7 +318,7 @@ on_add_custom_clicked (ByokProvidersPage *self)
   byok_providers_page_add_custom (self);
 }
 
-/* ── engine ────────────────────────────────────────────────────────────── */
+/* ---- engine -------------------------------------------------------------- */
 
 static void
 drop_engine (ByokProvidersPage *self)

@@ -67,7 +67,7 @@ show_content_changed_cb (ByokSplitView *self)
 
 #ifdef BYOK_HAVE_ADW_BREAKPOINTS
 
-/* libadwaita 1.4 and later ------------------------------------------------ */
+/* ---- libadwaita 1.4 and later -------------------------------------------- */
 
 static void
 update_breakpoint (ByokSplitView *self)
@@ -175,7 +175,7 @@ get_title (ByokSplitView *self,
 
 #else
 
-/* libadwaita 1.2 and 1.3 --------------------------------------------------- */
+/* ---- libadwaita 1.2 and 1.3 ---------------------------------------------- */
 
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 
@@ -304,7 +304,7 @@ get_title (ByokSplitView *self,
 
 #endif
 
-/* Both ------------------------------------------------------------------------ */
+/* ---- both ---------------------------------------------------------------- */
 
 GtkWidget *
 byok_split_view_new (void)

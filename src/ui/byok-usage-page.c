@@ -122,7 +122,7 @@ show_toast_text (ByokUsagePage *self,
   show_toast (self, byok_toast_new_plain (text));
 }
 
-/* Periods --------------------------------------------------------------- */
+/* ---- periods ------------------------------------------------------------- */
 
 static ByokUsagePeriod
 store_period (ByokUsagePagePeriod period)
@@ -164,7 +164,7 @@ slot_period (ByokUsagePage *self,
     }
 }
 
-/* Cards ----------------------------------------------------------------- */
+/* ---- cards --------------------------------------------------------------- */
 
 /* "38 calls · 2 failed · 1 interrupted\n2 calls with estimated tokens\n3 calls with an unknown price" */
 static char *
@@ -258,7 +258,7 @@ set_savings_card (ByokUsagePage         *self,
   byok_summary_card_set_detail (self->savings_card, detail);
 }
 
-/* Chart ----------------------------------------------------------------- */
+/* ---- chart --------------------------------------------------------------- */
 
 static char *
 bucket_label (const ByokUsageGroup *bucket,
@@ -325,7 +325,7 @@ update_chart (ByokUsagePage         *self,
   adw_preferences_group_set_description (self->chart_group, description);
 }
 
-/* What if --------------------------------------------------------------- */
+/* ---- what if ------------------------------------------------------------- */
 
 static void
 update_what_if (ByokUsagePage *self)
@@ -339,7 +339,7 @@ update_what_if (ByokUsagePage *self)
   byok_what_if_list_set_what_if (self->what_if_list, what_if, byok_engine_get_catalog (self->engine));
 }
 
-/* Where the month is heading ------------------------------------------- */
+/* ---- where the month is heading ------------------------------------------ */
 
 /* This month's spend of @scope (a provider, or BYOK_BUDGET_SCOPE_ALL). */
 static double
@@ -434,7 +434,7 @@ update_projection (ByokUsagePage *self)
   predict_budgets (self);
 }
 
-/* Refresh --------------------------------------------------------------- */
+/* ---- refresh ------------------------------------------------------------- */
 
 typedef struct {
   ByokUsagePage *self;
@@ -648,7 +648,7 @@ pricing_changed_cb (ByokUsagePage *self)
   update_what_if (self);
 }
 
-/* Period selector ------------------------------------------------------- */
+/* ---- period selector ----------------------------------------------------- */
 
 static void
 period_toggled_cb (ByokUsagePage   *self,
@@ -699,7 +699,7 @@ byok_usage_page_set_period (ByokUsagePage       *self,
     }
 }
 
-/* Export ---------------------------------------------------------------- */
+/* ---- export -------------------------------------------------------------- */
 
 static void
 export_done (GObject      *source,
@@ -775,7 +775,7 @@ export_action (GtkWidget  *widget,
                         export_file_chosen_cb, g_object_ref (self));
 }
 
-/* Budget alerts --------------------------------------------------------- */
+/* ---- budget alerts ------------------------------------------------------- */
 
 /**
  * byok_usage_page_alert_budget:
@@ -879,7 +879,7 @@ budget_alert_cb (ByokEngine    *engine,
   byok_usage_page_alert_budget (self, scope, percent);
 }
 
-/* Engine ---------------------------------------------------------------- */
+/* ---- engine -------------------------------------------------------------- */
 
 static void
 disconnect_engine (ByokUsagePage *self)
@@ -952,7 +952,7 @@ byok_usage_page_get_engine (ByokUsagePage *self)
   return self->engine;
 }
 
-/* Object ---------------------------------------------------------------- */
+/* ---- object -------------------------------------------------------------- */
 
 static void
 byok_usage_page_get_property (GObject    *object,
