@@ -55,7 +55,7 @@ struct _ByokTestServer
 
 G_DEFINE_FINAL_TYPE (ByokTestServer, byok_test_server, G_TYPE_OBJECT)
 
-/* ---- replies ------------------------------------------------------------ */
+/* ---- replies ------------------------------------------------------------- */
 
 ByokTestReply *
 byok_test_reply_new (guint status)
@@ -204,7 +204,7 @@ byok_test_reply_free (ByokTestReply *reply)
   g_free (reply);
 }
 
-/* ---- requests ----------------------------------------------------------- */
+/* ---- requests ------------------------------------------------------------ */
 
 static void
 request_free (ByokTestRequest *req)
@@ -237,7 +237,7 @@ request_record (SoupServerMessage *msg)
   return req;
 }
 
-/* ---- streaming ---------------------------------------------------------- */
+/* ---- streaming ----------------------------------------------------------- */
 
 static void
 stream_clear_source (Stream *stream)
@@ -375,7 +375,7 @@ cut_pieces (ByokTestReply *reply)
   return pieces;
 }
 
-/* ---- the handler -------------------------------------------------------- */
+/* ---- the handler --------------------------------------------------------- */
 
 static char *
 model_route (const char *path,
@@ -504,7 +504,7 @@ server_callback (SoupServer        *server,
   stream_schedule (stream, reply->first_delay_ms);
 }
 
-/* ---- object ------------------------------------------------------------- */
+/* ---- object -------------------------------------------------------------- */
 
 static void
 byok_test_server_finalize (GObject *object)

@@ -1,6 +1,8 @@
 /* byok-test-ui.c — helpers the UI tests share */
 #include "config.h"
 
+#include <string.h>
+
 #include "byok-test-ui.h"
 
 #define MAX_ITERATIONS 50000
@@ -62,6 +64,64 @@ byok_test_ui_find_open (GType type)
       GtkWidget *found = byok_test_ui_find_descendant (window, type);
 
       if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every widget of @type at or below @widget, depth first, into @out. */
+void
+byok_test_ui_collect (GtkWidget *widget,
+                      GType      type,
+                      GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    byok_test_ui_collect (c, type, out);
+}
+
+/* A label under @widget whose visible text — what a person reads, after
+ * any markup — holds @text (is @text, when @whole). */
+GtkLabel *
+byok_test_ui_find_text (GtkWidget  *widget,
+                        const char *text,
+                        gboolean    whole)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      const char *shown = gtk_label_get_text (GTK_LABEL (widget));
+
+      if (shown != NULL && (whole ? g_str_equal (shown, text) : strstr (shown, text) != NULL))
+        return GTK_LABEL (widget);
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkLabel *found = byok_test_ui_find_text (c, text, whole);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The first button at or below @widget, depth first, with @icon_name or
+ * (when @icon_name is %NULL or another) the label @label, as written
+ * ("_Delete"); shown or not. */
+GtkWidget *
+byok_test_ui_find_button (GtkWidget  *widget,
+                          const char *icon_name,
+                          const char *label)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      ((icon_name != NULL && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0) ||
+       (label != NULL && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = byok_test_ui_find_button (c, icon_name, label);
+
+      if (found)
         return found;
     }
   return NULL;

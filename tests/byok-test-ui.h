@@ -20,6 +20,15 @@ GtkWidget *byok_test_ui_find_descendant (GtkWidget         *widget,
 gboolean   byok_test_ui_is_shown        (GtkWidget         *widget,
                                          GtkWidget         *top);
 GtkWidget *byok_test_ui_find_open       (GType              type);
+void       byok_test_ui_collect         (GtkWidget         *widget,
+                                         GType              type,
+                                         GPtrArray         *out);
+GtkLabel  *byok_test_ui_find_text       (GtkWidget         *widget,
+                                         const char        *text,
+                                         gboolean           whole);
+GtkWidget *byok_test_ui_find_button     (GtkWidget         *widget,
+                                         const char        *icon_name,
+                                         const char        *label);
 
 void byok_test_ui_wait_for_paint (GtkWidget  *widget);
 void byok_test_ui_screenshot     (GtkWidget  *window,

@@ -46,6 +46,56 @@ byok_test_load_fixture (const char *folder,
   return g_bytes_new_take (contents, len);
 }
 
+static gboolean
+holds_bytes (const char *data,
+             gsize       len,
+             const char *needle,
+             gsize       needle_len)
+{
+  for (gsize i = 0; i + needle_len <= len; i++)
+    if (memcmp (data + i, needle, needle_len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * byok_test_assert_no_key:
+ * @what: what @data is, for the failure message
+ * @data: (nullable): text or bytes to scan; %NULL holds nothing
+ * @len: its length, or -1 when it is a string
+ * @key: a (fake) key
+ * @shown: how many bytes at each end of @key its masked form shows
+ * @piece: how many bytes in a row of the rest is a leak
+ *
+ * The key-leak scanner: fails the test when @data holds @key (one of 8
+ * bytes or more), or, for a key of 16 bytes or more, any @piece bytes in a
+ * row of it that are not all among the @shown bytes at its ends.
+ */
+void
+byok_test_assert_no_key (const char *what,
+                         const char *data,
+                         gssize      len,
+                         const char *key,
+                         gsize       shown,
+                         gsize       piece)
+{
+  gsize n = strlen (key);
+  gsize size;
+
+  if (data == NULL)
+    return;
+  size = len < 0 ? strlen (data) : (gsize) len;
+
+  if (n >= 8 && holds_bytes (data, size, key, n))
+    g_error ("%s holds the key %s: %.*s", what, key, (int) MIN (size, 2000), data);
+  if (n < 16 || n < 2 * shown + piece)
+    return;
+  for (gsize start = shown; start + piece <= n - shown; start++)
+    if (holds_bytes (data, size, key + start, piece))
+      g_error ("%s holds part of the key %s (“%.*s”, at %" G_GSIZE_FORMAT "): %.*s", what, key,
+               (int) piece, key + start, start, (int) MIN (size, 2000), data);
+}
+
 /* GTK 4.24's X11 backend marks one frame as submitted twice whenever a
  * popover is shown on a display without a compositor (Xvfb): the surface
  * and the display code both submit it. It says so with a Gdk warning that

@@ -13,6 +13,12 @@ GBytes *byok_test_load_fixture          (const char     *folder,
 void    byok_test_tolerate_toolkit_bugs (GLogWriterFunc  writer);
 guint   byok_test_wait_limit            (guint           value);
 char   *byok_test_listen_loopback       (SoupServer     *server);
+void    byok_test_assert_no_key         (const char     *what,
+                                         const char     *data,
+                                         gssize          len,
+                                         const char     *key,
+                                         gsize           shown,
+                                         gsize           piece);
 
 /* A price per million tokens is @expected (NAN: unknown). */
 #define byok_test_assert_rate(rate, expected) G_STMT_START {     \

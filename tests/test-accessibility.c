@@ -85,7 +85,7 @@ typedef struct {
   int              saved_dpi;
 } Fixture;
 
-/* ---- widgets ------------------------------------------------------------ */
+/* ---- widgets ------------------------------------------------------------- */
 
 /* A shown toplevel holding a widget of @type, or NULL. */
 static GtkWidget *

@@ -1086,7 +1086,7 @@ row_button (GtkWidget  *widget,
   return NULL;
 }
 
-/* ---- attachments, estimates, Auto, the fallback chain --------------------- */
+/* ---- attachments, estimates, Auto, the fallback chain -------------------- */
 
 typedef struct {
   ByokComposer *composer;
@@ -1639,7 +1639,7 @@ test_long_conversation (Fixture       *f,
   g_assert_cmpuint (shown_count (f), ==, 202);
 }
 
-/* ---- quitting mid-answer -------------------------------------------------- */
+/* ---- quitting mid-answer ------------------------------------------------- */
 
 typedef struct {
   ByokApplication *app;

@@ -974,7 +974,7 @@ test_chat_json_not_found (Fixture       *f,
   g_assert_nonnull (strstr (run->err, "[NOT_FOUND]"));
 }
 
-/* ---- providers and models ------------------------------------------------- */
+/* ---- providers and models ------------------------------------------------ */
 
 static void
 test_providers (Fixture       *f,

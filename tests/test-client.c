@@ -332,7 +332,7 @@ spin_until_closed (ByokTestServer *server,
   g_assert_cmpuint (byok_test_server_get_n_closed (server), >=, n);
 }
 
-/* ---- streaming, per dialect --------------------------------------------- */
+/* ---- streaming, per dialect ---------------------------------------------- */
 
 static void
 test_openai_stream_bytewise (Fixture       *f,
@@ -580,7 +580,7 @@ test_deepseek_reasoning (Fixture       *f,
   g_assert_cmpint (result->usage.reasoning_tokens, ==, 95);
 }
 
-/* ---- whole responses ---------------------------------------------------- */
+/* ---- whole responses ----------------------------------------------------- */
 
 static void
 test_non_streamed (Fixture       *f,
@@ -640,7 +640,7 @@ test_html_200 (Fixture       *f,
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
 }
 
-/* ---- retries ------------------------------------------------------------ */
+/* ---- retries ------------------------------------------------------------- */
 
 static void
 test_retry_503_then_200 (Fixture       *f,
@@ -837,7 +837,7 @@ test_midstream_error_keeps_text (Fixture       *f,
   g_assert_cmpuint (result->attempts->len, ==, 1);
 }
 
-/* ---- fallback ----------------------------------------------------------- */
+/* ---- fallback ------------------------------------------------------------ */
 
 static void
 test_fallback_chain (Fixture       *f,
@@ -895,7 +895,7 @@ test_fallback_not_for_bad_request (Fixture       *f,
   g_assert_cmpuint (byok_test_server_count_path (f->server, "/moonshot/v1/chat/completions"), ==, 0);
 }
 
-/* ---- cancel, timeouts, network, keys ------------------------------------ */
+/* ---- cancel, timeouts, network, keys ------------------------------------- */
 
 static void
 test_cancel_mid_stream (Fixture       *f,
@@ -1072,7 +1072,7 @@ test_parse_target (Fixture       *f,
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
 }
 
-/* ---- every dialect: errors, retries, fallbacks, size ------------------- */
+/* ---- every dialect: errors, retries, fallbacks, size --------------------- */
 
 typedef struct {
   const char *dialect;
@@ -1658,7 +1658,7 @@ test_dialect_ten_mb (Fixture       *f,
   g_assert_cmpint (streamed->usage.output_tokens, ==, 7);
 }
 
-/* ---- hostile answers, per dialect --------------------------------------- */
+/* ---- hostile answers, per dialect ---------------------------------------- */
 
 /* The dialect's stream head, @before (raw SSE), the text deltas, @after
  * (raw SSE), then the normal end unless @cut; cut into @split-byte pieces
@@ -1836,7 +1836,7 @@ test_dialect_answer_cap (Fixture       *f,
   g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_ERROR);
 }
 
-/* ---- usage in every shape, through the client --------------------------- */
+/* ---- usage in every shape, through the client ---------------------------- */
 
 typedef struct {
   const char *provider_id;
@@ -1913,7 +1913,7 @@ test_usage_shapes (Fixture       *f,
     }
 }
 
-/* ---- models ------------------------------------------------------------- */
+/* ---- models -------------------------------------------------------------- */
 
 static GPtrArray *
 run_list_models (Fixture     *f,
@@ -2044,7 +2044,7 @@ test_models_nested (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "nested more than 256 levels"));
 }
 
-/* ---- key checks --------------------------------------------------------- */
+/* ---- key checks ---------------------------------------------------------- */
 
 static gboolean
 run_check_key (Fixture     *f,

@@ -20,8 +20,7 @@
 #include "byok-sse.h"
 #include "byok-test-util.h"
 
-/* ------------------------------------------------------------------ */
-/* Helpers                                                              */
+/* ---- helpers ------------------------------------------------------------- */
 
 static JsonObject *
 parse_body (GBytes    *body,
@@ -168,7 +167,7 @@ sample_request (const char *model)
   return request;
 }
 
-/* Streams ---------------------------------------------------------- */
+/* ---- streams ------------------------------------------------------------- */
 
 typedef struct {
   ByokDialectStream *stream;
@@ -297,8 +296,7 @@ play_stream_every_way (const char             *dialect_name,
   return play_bytes_every_way (dialect_name, ctx, bytes);
 }
 
-/* ------------------------------------------------------------------ */
-/* Lookup and paths                                                     */
+/* ---- lookup and paths ---------------------------------------------------- */
 
 static void
 test_lookup (void)
@@ -341,8 +339,7 @@ test_chat_paths (void)
     }
 }
 
-/* ------------------------------------------------------------------ */
-/* Request bodies                                                       */
+/* ---- request bodies ------------------------------------------------------ */
 
 static void
 test_openai_body (void)
@@ -539,8 +536,7 @@ test_gemini_body (void)
   }
 }
 
-/* ------------------------------------------------------------------ */
-/* Request bodies per model, against fixtures                           */
+/* ---- request bodies per model, against fixtures -------------------------- */
 
 typedef struct {
   const char       *dialect;
@@ -690,8 +686,7 @@ test_request_fit (void)
   g_assert_false (fit.thinking);
 }
 
-/* ------------------------------------------------------------------ */
-/* Whole responses                                                      */
+/* ---- whole responses ----------------------------------------------------- */
 
 static ByokChatResult *
 parse_fixture_response (const char  *dialect_name,
@@ -820,8 +815,7 @@ test_response_malformed (void)
   g_assert_true (byok_dialect_check_body_is_json (&ctx, "  {\"a\": null}  ", 15, NULL));
 }
 
-/* ------------------------------------------------------------------ */
-/* Streams                                                              */
+/* ---- streams ------------------------------------------------------------- */
 
 static void
 test_stream_openai (void)
@@ -1222,8 +1216,7 @@ test_stream_tolerance (void)
   g_assert_cmpstr (result->text->str, ==, "ok");
 }
 
-/* ------------------------------------------------------------------ */
-/* Errors                                                               */
+/* ---- errors -------------------------------------------------------------- */
 
 typedef struct {
   const char *dialect;
@@ -1772,8 +1765,7 @@ test_errors_long_text_body (void)
   g_assert_nonnull (strstr (error->message, "X said: “xyyy"));
 }
 
-/* ------------------------------------------------------------------ */
-/* Hostile answers                                                      */
+/* ---- hostile answers ----------------------------------------------------- */
 
 /* @n times @open, then @n times @close. */
 static char *
@@ -2007,8 +1999,7 @@ test_stream_answer_cap (void)
   g_assert_no_error (error);
 }
 
-/* ------------------------------------------------------------------ */
-/* Results and requests                                                 */
+/* ---- results and requests ------------------------------------------------ */
 
 static void
 test_result_basics (void)

@@ -798,7 +798,7 @@ test_retry_said (Fixture       *f,
   g_assert_null (find_label_prefix (GTK_WIDGET (f->page), GTK_WIDGET (f->page), "Rate limited by"));
 }
 
-/* ---- the Retry button ----------------------------------------------------- */
+/* ---- the Retry button ---------------------------------------------------- */
 
 static GtkWidget *
 find_button_prefix (GtkWidget  *widget,
@@ -900,7 +900,7 @@ test_retry_button (Fixture       *f,
   g_assert_null (find_selection (f->window));
 }
 
-/* ---- the window's minimum size -------------------------------------------- */
+/* ---- the window's minimum size ------------------------------------------- */
 
 /* A widget laid out narrower or lower than it needs: what newer GTK warns
  * of ("Trying to measure … for width of 100, but it needs at least
@@ -969,6 +969,27 @@ maybe_screenshot (Fixture    *f,
                   const char *name)
 {
   byok_test_ui_screenshot (f->window, name);
+}
+
+/* Rows of @root whose title names a key: "Key in the Keyring", "Key from
+ * $OPENAI_API_KEY". */
+static guint
+count_key_rows (GtkWidget *root)
+{
+  guint n = 0;
+
+  if (ADW_IS_ACTION_ROW (root) &&
+      g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), "Key "))
+    n++;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += count_key_rows (c);
+  return n;
+}
+
+static gboolean
+two_keys_shown (gpointer data)
+{
+  return count_key_rows (data) == 2;
 }
 
 static GString *size_failures;
@@ -1073,6 +1094,23 @@ test_window_size (Fixture       *f,
   show_page (f, "providers");
   check_window_size (f, "providers");
 
+  /* A provider with two keys, expanded: the keyring's and the
+   * environment's. */
+  {
+    ByokProviderRow *row = provider_row (f, "openai");
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (byok_key_store_store_wait (byok_engine_get_key_store (f->engine), "openai", NULL,
+                                              "sk-test-fake-first-hour-0009", NULL, NULL, &error));
+    g_assert_no_error (error);
+    byok_provider_row_refresh (row);
+    byok_test_ui_iterate_until (two_keys_shown, row, "the keys");
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+    byok_test_ui_iterate_pending ();
+    check_window_size (f, "providers, a row expanded");
+    maybe_screenshot (f, "providers-wide");
+  }
+
   /* Narrow: every page again. */
   gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 640);
   show_page (f, "chat");
@@ -1094,7 +1132,7 @@ test_window_size (Fixture       *f,
   size_failures = NULL;
 }
 
-/* ---- small things --------------------------------------------------------- */
+/* ---- small things -------------------------------------------------------- */
 
 static GtkWidget *
 find_css (GtkWidget  *widget,
@@ -1486,7 +1524,7 @@ held_reply (const char *text)
   return reply;
 }
 
-/* ---- Usage: stopped apart, one vocabulary, lower-case statuses ------------- */
+/* ---- Usage: stopped apart, one vocabulary, lower-case statuses ----------- */
 
 static gboolean
 cancel_finished (gpointer data)
@@ -1559,7 +1597,7 @@ test_usage_wording (Fixture       *f,
     }
 }
 
-/* ---- the whole first hour, in one go -------------------------------------- */
+/* ---- the whole first hour, in one go ------------------------------------- */
 
 static gboolean
 page_is_empty (gpointer data)

@@ -41,54 +41,6 @@ typedef struct {
 
 /* ---- main loop and widgets ----------------------------------------------- */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timed_out_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (byok_test_wait_limit (30), timed_out_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("timed out waiting for %s", what);
-  g_source_remove (id);
-}
-
-/* A label under @widget whose visible text — what a person reads, after
- * any markup — holds @text (is @text, when @whole). */
-static GtkLabel *
-find_text (GtkWidget  *widget,
-           const char *text,
-           gboolean    whole)
-{
-  if (GTK_IS_LABEL (widget))
-    {
-      const char *shown = gtk_label_get_text (GTK_LABEL (widget));
-
-      if (shown != NULL && (whole ? g_str_equal (shown, text) : strstr (shown, text) != NULL))
-        return GTK_LABEL (widget);
-    }
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkLabel *found = find_text (c, text, whole);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 typedef struct {
   GtkWidget  *root;
   const char *text;
@@ -100,7 +52,7 @@ text_shown (gpointer data)
 {
   TextWait *w = data;
 
-  return find_text (w->root, w->text, w->whole) != NULL;
+  return byok_test_ui_find_text (w->root, w->text, w->whole) != NULL;
 }
 
 static void
@@ -111,7 +63,7 @@ wait_for_text (GtkWidget  *root,
   TextWait w = { root, text, whole };
   g_autofree char *what = g_strdup_printf ("a label reading “%s”", text);
 
-  wait_until (text_shown, &w, what);
+  byok_test_ui_iterate_until (text_shown, &w, what);
 }
 
 /* No label under @widget is a link, or makes one of markup. */
@@ -245,23 +197,7 @@ wait_for_status (ByokProviderRow    *row,
 {
   StatusWait w = { row, status };
 
-  wait_until (status_is, &w, "the key check");
-}
-
-static GtkWidget *
-find_button_labelled (GtkWidget  *widget,
-                      const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_button_labelled (c, label);
-
-      if (found)
-        return found;
-    }
-  return NULL;
+  byok_test_ui_iterate_until (status_is, &w, "the key check");
 }
 
 static void
@@ -276,7 +212,7 @@ test_providers (Fixture       *f,
 
   byok_window_show_page (BYOK_WINDOW (f->window), "providers");
   row = BYOK_PROVIDER_ROW (byok_providers_page_get_row (page, "openai"));
-  wait_until (row_settled, row, "the keyring listing");
+  byok_test_ui_iterate_until (row_settled, row, "the keyring listing");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
 
   /* A 401 whose message is a link: the row says it, link and all, as text. */
@@ -293,7 +229,7 @@ test_providers (Fixture       *f,
   /* A 500 with markup: the toast says it as it came. */
   byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (500,
     "{\"error\":{\"message\":\"" "<b>&<a href=\\\"file:///etc/passwd\\\">open me</a>" "\",\"type\":\"server_error\"}}"));
-  g_signal_emit_by_name (find_button_labelled (GTK_WIDGET (row), "_Check"), "clicked");
+  g_signal_emit_by_name (byok_test_ui_find_button (GTK_WIDGET (row), NULL, "_Check"), "clicked");
   wait_for_status (row, BYOK_PROVIDER_STATUS_CHECK_FAILED);
   wait_for_text (f->window, HOSTILE, FALSE);
 
@@ -314,7 +250,7 @@ test_providers (Fixture       *f,
 static gboolean
 picker_says (gpointer data)
 {
-  return find_text (data, HOSTILE, FALSE) != NULL;
+  return byok_test_ui_find_text (data, HOSTILE, FALSE) != NULL;
 }
 
 static void
@@ -347,7 +283,7 @@ test_chat (Fixture       *f,
 
   /* A model's name: the picker's button and a fallback row. */
   byok_model_picker_set_selection (byok_composer_get_picker (composer), "openai", HOSTILE);
-  wait_until (picker_says, byok_composer_get_picker (composer), "the model's name");
+  byok_test_ui_iterate_until (picker_says, byok_composer_get_picker (composer), "the model's name");
   g_settings_set_strv (settings, "fallback-chain", chain);
   g_assert_true (gtk_widget_activate_action (f->window, "win.preferences", NULL));
   byok_test_ui_iterate_pending ();

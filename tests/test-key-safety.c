@@ -12,6 +12,7 @@
 #include "byok-engine.h"
 #include "byok-error.h"
 #include "byok-test-server.h"
+#include "byok-test-util.h"
 
 /* Fake keys shaped like no provider's: only the exact key can mask them. */
 #define OPENAI_KEY    "k1Qz7w-test-fake-Rb4x-x8Kp2"
@@ -71,18 +72,6 @@ capture_log (GLogLevelFlags   level,
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
 
-static gboolean
-holds_bytes (const char *data,
-             gsize       len,
-             const char *needle,
-             gsize       needle_len)
-{
-  for (gsize i = 0; data != NULL && i + needle_len <= len; i++)
-    if (memcmp (data + i, needle, needle_len) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 /* No key, and no six characters in a row of one, in @data. */
 static void
 assert_no_key_in_data (const char *what,
@@ -90,17 +79,7 @@ assert_no_key_in_data (const char *what,
                        gsize       len)
 {
   for (guint i = 0; i < G_N_ELEMENTS (dialects); i++)
-    {
-      const char *key = dialects[i].key;
-      gsize key_len = strlen (key);
-
-      for (gsize start = 0; start + 6 <= key_len; start++)
-        {
-          if (holds_bytes (data, len, key + start, 6))
-            g_error ("%s holds part of the key %s (“%.6s”): %.*s", what, key, key + start,
-                     (int) MIN (len, 2000), data);
-        }
-    }
+    byok_test_assert_no_key (what, data, len, dialects[i].key, 0, 6);
 }
 
 static void
@@ -349,7 +328,7 @@ assert_no_key_in_key_events (Fixture *f)
     }
 }
 
-/* ---- 1. redirects --------------------------------------------------------- */
+/* ---- 1. redirects -------------------------------------------------------- */
 
 /* The provider answers every request with @status to the same path on
  * another origin: the call fails, naming that origin, and the other origin
@@ -442,7 +421,7 @@ test_redirect_same_origin (Fixture       *f,
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
 }
 
-/* ---- 2. keys a server repeats ------------------------------------------- */
+/* ---- 2. keys a server repeats -------------------------------------------- */
 
 /* How each provider says a key is wrong, repeating it (%s). */
 static char *
@@ -565,7 +544,7 @@ test_echo_key_event_keeps_no_part (Fixture       *f,
     g_error ("the key event keeps part of the key: %s", event->detail);
 }
 
-/* ---- 3. plain HTTP --------------------------------------------------------- */
+/* ---- 3. plain HTTP ------------------------------------------------------- */
 
 /* Every request of the client goes through the provider test server as an
  * HTTP proxy: whatever address a provider has, what would be sent to it

@@ -11,6 +11,7 @@
 #include <gtksourceview/gtksource.h>
 #include <gdk/x11/gdkx.h>
 
+#include "byok-test-ui.h"
 #include "byok-test-util.h"
 #include "byok-markdown.h"
 #include "byok-markdown-pane.h"
@@ -99,13 +100,6 @@ static const char long_answer_part[] =
   "Paragraph with ~~strike~~, `inline ` + \"`\" code` and an odd \xef\xbf\xbc char.\n"
   "\n";
 
-static void
-iterate (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
 static ByokMarkdownView *
 new_view (void)
 {
@@ -122,23 +116,6 @@ buffer_slice (ByokMarkdownView *view)
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   return gtk_text_buffer_get_slice (buffer, &start, &end, TRUE);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static guint
@@ -191,7 +168,7 @@ code_block_buffer (ByokMarkdownView *view,
   GtkWidget *source_view;
 
   g_assert_nonnull (widget);
-  source_view = find_descendant (widget, GTK_SOURCE_TYPE_VIEW);
+  source_view = byok_test_ui_find_descendant (widget, GTK_SOURCE_TYPE_VIEW);
   g_assert_nonnull (source_view);
   return GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (source_view)));
 }
@@ -425,7 +402,7 @@ test_code_block (void)
   widget = code_block_widget (view, 0);
   g_assert_nonnull (widget);
   g_assert_true (gtk_widget_get_parent (widget) == GTK_WIDGET (view));
-  source_view = find_descendant (widget, GTK_SOURCE_TYPE_VIEW);
+  source_view = byok_test_ui_find_descendant (widget, GTK_SOURCE_TYPE_VIEW);
   g_assert_nonnull (source_view);
   g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (source_view)));
   g_assert_true (gtk_text_view_get_monospace (GTK_TEXT_VIEW (source_view)));
@@ -507,7 +484,7 @@ release_clipboard (GdkDisplay *display)
                       None, CurrentTime);
   XSync (gdk_x11_display_get_xdisplay (display), False);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 static void
@@ -522,9 +499,9 @@ test_copy_button (void)
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
   byok_markdown_view_set_text (view, "Code:\n\n```python\nimport sys\nprint(sys.argv)\n```\n");
   gtk_window_present (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 
-  button = find_descendant (code_block_widget (view, 0), GTK_TYPE_BUTTON);
+  button = byok_test_ui_find_descendant (code_block_widget (view, 0), GTK_TYPE_BUTTON);
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "Copy Code");
 
@@ -539,7 +516,7 @@ test_copy_button (void)
   g_free (copied);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
   release_clipboard (gdk_clipboard_get_display (clipboard));
 }
 
@@ -1429,7 +1406,7 @@ test_window (void)
       g_test_message ("screenshot: %s", path);
     }
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 /* The height of the view's laid-out text, margins included. */
@@ -1494,7 +1471,7 @@ test_code_block_height (void)
   g_assert_cmpint (ABS (gtk_widget_get_height (view) - laid_out), <=, 4);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 /* A code block follows the view's width, narrower as well as wider. */
@@ -1540,7 +1517,7 @@ test_code_block_width (void)
   g_assert_cmpint (gtk_widget_get_width (frame), >, wide);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 /* The wheel over a code block scrolls the conversation, not the code. */
@@ -1573,7 +1550,7 @@ test_code_block_scroll (void)
   wait_for_paint (window);
   wait_for_paint (window);
 
-  code_scrolled = find_descendant (code_block_widget (BYOK_MARKDOWN_VIEW (view), 0), GTK_TYPE_SCROLLED_WINDOW);
+  code_scrolled = byok_test_ui_find_descendant (code_block_widget (BYOK_MARKDOWN_VIEW (view), 0), GTK_TYPE_SCROLLED_WINDOW);
   g_assert_nonnull (code_scrolled);
   {
     GtkPolicyType hpolicy, vpolicy;
@@ -1613,7 +1590,7 @@ test_code_block_scroll (void)
   g_assert_false (handled);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 int

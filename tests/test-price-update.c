@@ -182,7 +182,7 @@ test_refused (void)
   }
 }
 
-/* ---- the shipped catalog against the list it was made from -------------- */
+/* ---- the shipped catalog against the list it was made from --------------- */
 
 static void
 test_catalog_agrees (void)
@@ -547,7 +547,7 @@ test_refused_over_http (Fixture       *f,
   g_assert_nonnull (byok_catalog_lookup_model (catalog, "openai", "gpt-7-test"));
 }
 
-/* ---- huge files ------------------------------------------------------------ */
+/* ---- huge files ---------------------------------------------------------- */
 
 typedef struct {
   goffset  total;          /* what the handler offers */

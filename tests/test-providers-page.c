@@ -43,83 +43,7 @@ typedef struct {
   ByokProvidersPage *page;
 } Fixture;
 
-/* ── helpers ───────────────────────────────────────────────────────────── */
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Runs the main loop until @condition holds (the test server is served by
- * the same loop). */
-static void
-wait_until (Condition  condition,
-            gpointer   data,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (byok_test_wait_limit (30), timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("timed out waiting for %s", what);
-  g_source_remove (id);
-}
-
-static void
-iterate (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_descendant (c, type);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *out)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (out, widget);
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    collect (c, type, out);
-}
-
-static gboolean
-has_label_text (GtkWidget  *widget,
-                const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      if (has_label_text (c, text))
-        return TRUE;
-    }
-  return FALSE;
-}
+/* ---- helpers ------------------------------------------------------------- */
 
 /* A toast with @text is on screen (or queued) in the window's overlay. */
 typedef struct {
@@ -132,7 +56,7 @@ toast_shown (gpointer data)
 {
   ToastWait *w = data;
 
-  return has_label_text (w->window, w->text);
+  return byok_test_ui_find_text (w->window, w->text, TRUE) != NULL;
 }
 
 static void
@@ -142,7 +66,7 @@ wait_for_toast (Fixture    *f,
   ToastWait w = { f->window, text };
   g_autofree char *what = g_strdup_printf ("the toast “%s”", text);
 
-  wait_until (toast_shown, &w, what);
+  byok_test_ui_iterate_until (toast_shown, &w, what);
 }
 
 static ByokProviderRow *
@@ -178,7 +102,7 @@ wait_for_status (ByokProviderRow    *row,
                                            g_enum_get_value (klass, status)->value_nick,
                                            byok_provider_get_id (byok_provider_row_get_provider (row)));
 
-  wait_until (status_is, &w, what);
+  byok_test_ui_iterate_until (status_is, &w, what);
 }
 
 static gboolean
@@ -197,12 +121,12 @@ static void
 type_key (ByokProviderRow *row,
           const char      *key)
 {
-  GtkWidget *entry = find_descendant (GTK_WIDGET (row), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  GtkWidget *entry = byok_test_ui_find_descendant (GTK_WIDGET (row), ADW_TYPE_PASSWORD_ENTRY_ROW);
 
   g_assert_nonnull (entry);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
   gtk_editable_set_text (GTK_EDITABLE (entry), key);
-  iterate ();
+  byok_test_ui_iterate_pending ();
   g_signal_emit_by_name (entry, "apply");
   /* The typed key does not stay in the entry. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
@@ -229,7 +153,7 @@ dialog_open (gpointer data)
 
       if (!gtk_widget_get_visible (window))
         continue;
-      collect (window, w->type, dialogs);
+      byok_test_ui_collect (window, w->type, dialogs);
       for (guint j = 0; j < dialogs->len; j++)
         {
           if (gtk_widget_get_visible (g_ptr_array_index (dialogs, j)))
@@ -247,7 +171,7 @@ wait_for_dialog (GType type)
 {
   DialogWait w = { type, NULL };
 
-  wait_until (dialog_open, &w, g_type_name (type));
+  byok_test_ui_iterate_until (dialog_open, &w, g_type_name (type));
   return w.found;
 }
 
@@ -259,42 +183,20 @@ dialog_closed (gpointer data)
   return !dialog_open (&w) || w.found != data;
 }
 
-static GtkWidget *find_button (GtkWidget *root, const char *icon_name, const char *label);
-
 /* Clicks a dialog's button (by its label, "_Delete") as a person would, and
  * waits until the dialog is gone. */
 static void
 respond (GtkWidget  *dialog,
          const char *label)
 {
-  GtkWidget *button = find_button (dialog, NULL, label);
+  GtkWidget *button = byok_test_ui_find_button (dialog, NULL, label);
 
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_sensitive (button));
   g_object_ref (dialog);
   g_signal_emit_by_name (button, "clicked");
-  wait_until (dialog_closed, dialog, "the dialog to close");
+  byok_test_ui_iterate_until (dialog_closed, dialog, "the dialog to close");
   g_object_unref (dialog);
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *icon_name,
-             const char *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  collect (root, GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    {
-      GtkButton *button = g_ptr_array_index (buttons, i);
-
-      if (icon_name != NULL && g_strcmp0 (gtk_button_get_icon_name (button), icon_name) == 0)
-        return GTK_WIDGET (button);
-      if (label != NULL && g_strcmp0 (gtk_button_get_label (button), label) == 0)
-        return GTK_WIDGET (button);
-    }
-  return NULL;
 }
 
 static void
@@ -309,7 +211,7 @@ forget_key (ByokEngine *engine,
                                 byok_key_get_account (g_ptr_array_index (keys, i)), NULL, NULL);
 }
 
-/* ── fixture ───────────────────────────────────────────────────────────── */
+/* ---- fixture ------------------------------------------------------------- */
 
 static void
 fixture_set_up (Fixture       *f,
@@ -353,10 +255,10 @@ fixture_set_up (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 900);
   gtk_window_present (GTK_WINDOW (f->window));
   byok_window_show_page (BYOK_WINDOW (f->window), "providers");
-  f->page = BYOK_PROVIDERS_PAGE (find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
+  f->page = BYOK_PROVIDERS_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_PROVIDERS_PAGE));
   g_assert_nonnull (f->page);
   g_assert_true (byok_providers_page_get_engine (f->page) == f->engine);
-  wait_until (loaded, row_of (f, "openai"), "the keyring listing");
+  byok_test_ui_iterate_until (loaded, row_of (f, "openai"), "the keyring listing");
 }
 
 static void
@@ -382,7 +284,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
   forget_key (f->engine, "openai");
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
@@ -390,7 +292,7 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
 }
 
-/* ── tests ─────────────────────────────────────────────────────────────── */
+/* ---- tests --------------------------------------------------------------- */
 
 /* Save → stored in the keyring → checked at once → valid. */
 static void
@@ -428,12 +330,12 @@ test_save_valid (Fixture       *f,
   g_assert_cmpstr (byok_key_get_secret (key), ==, KEY_GOOD);
 
   /* The key's history: added, then checked. */
-  iterate ();
+  byok_test_ui_iterate_pending ();
   {
     g_autoptr(GPtrArray) rows = g_ptr_array_new ();
     gboolean history = FALSE;
 
-    collect (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, rows);
+    byok_test_ui_collect (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, rows);
     for (guint i = 0; i < rows->len; i++)
       {
         AdwActionRow *r = g_ptr_array_index (rows, i);
@@ -452,7 +354,7 @@ test_save_valid (Fixture       *f,
   }
 
   /* No label of the page shows the key. */
-  g_assert_false (has_label_text (f->window, KEY_GOOD));
+  g_assert_null (byok_test_ui_find_text (f->window, KEY_GOOD, TRUE));
 }
 
 /* What is typed is checked as it is typed: an Anthropic key in OpenAI's
@@ -463,13 +365,13 @@ test_format_warning (Fixture       *f,
 {
   const char *other = "sk-ant-api03-FAKEfakeFAKEfake-0123456789abcdef";
   ByokProviderRow *row = row_of (f, "openai");
-  GtkWidget *entry = find_descendant (GTK_WIDGET (row), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  GtkWidget *entry = byok_test_ui_find_descendant (GTK_WIDGET (row), ADW_TYPE_PASSWORD_ENTRY_ROW);
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   AdwActionRow *warning = NULL;
   g_autofree char *masked = byok_key_format_mask (other);
 
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  collect (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, rows);
+  byok_test_ui_collect (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       AdwActionRow *r = g_ptr_array_index (rows, i);
@@ -501,7 +403,7 @@ row_titled (GtkWidget  *parent,
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect (parent, type, rows);
+  byok_test_ui_collect (parent, type, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
@@ -524,7 +426,7 @@ test_settings (Fixture       *f,
   GtkWidget *endpoint = row_titled (GTK_WIDGET (moonshot), ADW_TYPE_COMBO_ROW, "Endpoint");
   GtkWidget *base_url = row_titled (GTK_WIDGET (openai), ADW_TYPE_ENTRY_ROW, "Base URL");
   GtkWidget *model = row_titled (GTK_WIDGET (openai), ADW_TYPE_COMBO_ROW, "Default Model");
-  GtkWidget *enabled = find_descendant (row_titled (GTK_WIDGET (groq), ADW_TYPE_ACTION_ROW,
+  GtkWidget *enabled = byok_test_ui_find_descendant (row_titled (GTK_WIDGET (groq), ADW_TYPE_ACTION_ROW,
                                                     "Use This Provider"), GTK_TYPE_SWITCH);
   g_autofree char *old_url = g_strdup (byok_provider_get_base_url (byok_catalog_lookup_provider (catalog, "openai")));
   g_autofree char *chosen = NULL;
@@ -586,7 +488,7 @@ test_allow_http (Fixture       *f,
   ByokProviderRow *row = row_of (f, "openai");
   GtkWidget *base_url = row_titled (GTK_WIDGET (row), ADW_TYPE_ENTRY_ROW, "Base URL");
   GtkWidget *allow_row = row_titled (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, "Allow Unencrypted Connection");
-  GtkWidget *allow = find_descendant (allow_row, GTK_TYPE_SWITCH);
+  GtkWidget *allow = byok_test_ui_find_descendant (allow_row, GTK_TYPE_SWITCH);
   ByokProviderRow *ollama = row_of (f, "ollama");
   g_autoptr(GProxyResolver) proxy = g_simple_proxy_resolver_new (byok_test_server_get_url (f->server), NULL);
   g_autofree char *local = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
@@ -615,8 +517,8 @@ test_allow_http (Fixture       *f,
     g_autoptr(GPtrArray) rows = g_ptr_array_new ();
     gboolean reason_shown = FALSE;
 
-    iterate ();
-    collect (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, rows);
+    byok_test_ui_iterate_pending ();
+    byok_test_ui_collect (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, rows);
     for (guint i = 0; i < rows->len; i++)
       {
         const char *subtitle = adw_action_row_get_subtitle (g_ptr_array_index (rows, i));
@@ -653,7 +555,7 @@ test_allow_http (Fixture       *f,
   byok_provider_settings_set_base_url (settings, byok_catalog_lookup_provider (catalog, "ollama"),
                                        "http://192.168.1.20:11434/v1", NULL);
   byok_provider_row_refresh (ollama);
-  iterate ();
+  byok_test_ui_iterate_pending ();
   g_assert_false (gtk_widget_get_visible (row_titled (GTK_WIDGET (ollama), ADW_TYPE_ACTION_ROW,
                                                       "Allow Unencrypted Connection")));
 }
@@ -673,8 +575,8 @@ test_save_rejected (Fixture       *f,
   wait_for_toast (f, "OpenAI rejected the key");
   g_assert_nonnull (strstr (subtitle_of (row), "rejected"));
 
-  iterate ();
-  collect (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, rows);
+  byok_test_ui_iterate_pending ();
+  byok_test_ui_collect (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       const char *subtitle = adw_action_row_get_subtitle (g_ptr_array_index (rows, i));
@@ -685,8 +587,8 @@ test_save_rejected (Fixture       *f,
   g_assert_true (reason_shown);
 
   /* A good key replaces it and is valid. */
-  g_assert_nonnull (find_descendant (GTK_WIDGET (row), ADW_TYPE_PASSWORD_ENTRY_ROW));
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (find_descendant (GTK_WIDGET (row),
+  g_assert_nonnull (byok_test_ui_find_descendant (GTK_WIDGET (row), ADW_TYPE_PASSWORD_ENTRY_ROW));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (byok_test_ui_find_descendant (GTK_WIDGET (row),
                                                                                           ADW_TYPE_PASSWORD_ENTRY_ROW))),
                    ==, "Replace Key");
   type_key (row, KEY_GOOD);
@@ -706,9 +608,9 @@ test_delete (Fixture       *f,
 
   type_key (row, KEY_GOOD);
   wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
-  iterate ();
+  byok_test_ui_iterate_pending ();
 
-  button = find_button (GTK_WIDGET (row), "user-trash-symbolic", NULL);
+  button = byok_test_ui_find_button (GTK_WIDGET (row), "user-trash-symbolic", NULL);
   g_assert_nonnull (button);
   gtk_widget_activate (button);
   dialog = wait_for_dialog (BYOK_TYPE_ALERT_PARENT);
@@ -723,7 +625,7 @@ test_delete (Fixture       *f,
   g_clear_object (&key);
   g_assert_cmpint (byok_provider_row_get_status (row), ==, BYOK_PROVIDER_STATUS_VALID);
 
-  button = find_button (GTK_WIDGET (row), "user-trash-symbolic", NULL);
+  button = byok_test_ui_find_button (GTK_WIDGET (row), "user-trash-symbolic", NULL);
   gtk_widget_activate (button);
   dialog = wait_for_dialog (BYOK_TYPE_ALERT_PARENT);
   respond (dialog, "_Delete");
@@ -733,7 +635,7 @@ test_delete (Fixture       *f,
   key = byok_key_store_lookup_wait (byok_engine_get_key_store (f->engine), "openai", NULL, NULL, &error);
   g_assert_null (key);
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_NO_KEY);
-  g_assert_null (find_button (GTK_WIDGET (row), "user-trash-symbolic", NULL));
+  g_assert_null (byok_test_ui_find_button (GTK_WIDGET (row), "user-trash-symbolic", NULL));
 }
 
 typedef struct {
@@ -770,7 +672,7 @@ test_custom_provider (Fixture       *f,
   byok_providers_page_add_custom (f->page);
   dialog = wait_for_dialog (BYOK_TYPE_CUSTOM_PROVIDER_DIALOG);
 
-  collect (dialog, ADW_TYPE_ENTRY_ROW, entries);
+  byok_test_ui_collect (dialog, ADW_TYPE_ENTRY_ROW, entries);
   g_assert_cmpuint (entries->len, ==, 3);  /* name, base URL, key */
   /* Not before a name and an http(s) URL are there. */
   g_assert_false (byok_alert_get_response_enabled (dialog, "add"));
@@ -798,8 +700,8 @@ test_custom_provider (Fixture       *f,
   }
 
   /* Remove asks first, then takes the provider and its key. */
-  iterate ();
-  button = find_button (GTK_WIDGET (row), NULL, "_Remove…");
+  byok_test_ui_iterate_pending ();
+  button = byok_test_ui_find_button (GTK_WIDGET (row), NULL, "_Remove…");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_visible (button));
   gtk_widget_activate (button);
@@ -807,7 +709,7 @@ test_custom_provider (Fixture       *f,
   g_assert_cmpint (byok_alert_get_response_appearance (dialog, "remove"),
                    ==, ADW_RESPONSE_DESTRUCTIVE);
   respond (dialog, "_Remove");
-  wait_until (row_presence, &gone, "the custom provider's row to go");
+  byok_test_ui_iterate_until (row_presence, &gone, "the custom provider's row to go");
 
   g_assert_null (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), "test-gateway"));
   key = byok_key_store_lookup_wait (byok_engine_get_key_store (f->engine), "test-gateway", NULL, NULL, &error);
@@ -914,10 +816,10 @@ test_accessible_names (Fixture       *f,
    * every row expanded. */
   type_key (row, KEY_GOOD);
   wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
-  collect (GTK_WIDGET (f->page), BYOK_TYPE_PROVIDER_ROW, rows);
+  byok_test_ui_collect (GTK_WIDGET (f->page), BYOK_TYPE_PROVIDER_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     adw_expander_row_set_expanded (g_ptr_array_index (rows, i), TRUE);
-  iterate ();
+  byok_test_ui_iterate_pending ();
 
   check_names (GTK_WIDGET (f->page), missing, &n_checked);
   byok_providers_page_add_custom (f->page);
@@ -931,7 +833,7 @@ test_accessible_names (Fixture       *f,
     g_error ("widgets without an accessible name:\n%s", missing->str);
 }
 
-/* ── the key in no output and no file ──────────────────────────────────── */
+/* ---- the key in no output and no file ------------------------------------ */
 
 static gboolean
 contains_bytes (const char *haystack,

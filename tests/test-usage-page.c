@@ -115,13 +115,6 @@ typedef struct {
   ByokUsagePage *page;
 } Fixture;
 
-static void
-iterate (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
 static gboolean
 timeout_cb (gpointer data)
 {
@@ -140,18 +133,7 @@ wait_idle (ByokUsagePage *page)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
   g_source_remove (id);
-  iterate ();
-}
-
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *out)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (out, widget);
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    collect (c, type, out);
+  byok_test_ui_iterate_pending ();
 }
 
 static gboolean
@@ -160,7 +142,7 @@ has_visible_label (GtkWidget  *widget,
 {
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
 
-  collect (widget, GTK_TYPE_LABEL, labels);
+  byok_test_ui_collect (widget, GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     {
       GtkWidget *label = g_ptr_array_index (labels, i);
@@ -178,7 +160,7 @@ card (ByokUsagePage *page,
 {
   g_autoptr(GPtrArray) cards = g_ptr_array_new ();
 
-  collect (GTK_WIDGET (page), BYOK_TYPE_SUMMARY_CARD, cards);
+  byok_test_ui_collect (GTK_WIDGET (page), BYOK_TYPE_SUMMARY_CARD, cards);
   for (guint i = 0; i < cards->len; i++)
     if (g_str_equal (byok_summary_card_get_title (g_ptr_array_index (cards, i)), title))
       return g_ptr_array_index (cards, i);
@@ -243,7 +225,7 @@ fixture_setup (Fixture       *fixture,
     adw_window_set_content (ADW_WINDOW (fixture->window), overlay);
   }
   gtk_window_present (GTK_WINDOW (fixture->window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 static void
@@ -269,7 +251,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
   g_clear_object (&fixture->engine);
   remove_tree (fixture->dir);
   g_free (fixture->dir);
@@ -344,7 +326,7 @@ test_totals (Fixture       *fixture,
   calls_column = g_list_model_get_item (columns, 2);
   g_assert_cmpstr (gtk_column_view_column_get_title (calls_column), ==, "Calls");
   gtk_column_view_sort_by_column (view, calls_column, GTK_SORT_ASCENDING);
-  iterate ();
+  byok_test_ui_iterate_pending ();
   {
     g_autoptr(ByokUsageGroupItem) fewest = g_list_model_get_item (rows, 0);
     g_assert_cmpstr (byok_usage_group_item_get_group (fewest)->model, ==, "glm-4");
@@ -439,7 +421,7 @@ what_if_cost (ByokUsagePage *page,
       {
         g_autoptr(GPtrArray) labels = g_ptr_array_new ();
 
-        collect (row, GTK_TYPE_LABEL, labels);
+        byok_test_ui_collect (row, GTK_TYPE_LABEL, labels);
         for (guint i = 0; i < labels->len; i++)
           if (gtk_widget_has_css_class (g_ptr_array_index (labels, i), "heading") &&
               gtk_widget_has_css_class (g_ptr_array_index (labels, i), "numeric"))
@@ -455,7 +437,7 @@ price_cell (ByokPriceTable *table,
 {
   g_autoptr(GPtrArray) cells = g_ptr_array_new ();
 
-  collect (GTK_WIDGET (table), GTK_TYPE_EDITABLE_LABEL, cells);
+  byok_test_ui_collect (GTK_WIDGET (table), GTK_TYPE_EDITABLE_LABEL, cells);
   for (guint i = 0; i < cells->len; i++)
     {
       ByokPriceItem *item = g_object_get_data (g_ptr_array_index (cells, i), "byok-item");
@@ -474,7 +456,7 @@ edit (GtkEditableLabel *label,
   gtk_editable_label_start_editing (label);
   gtk_editable_set_text (GTK_EDITABLE (label), text);
   gtk_editable_label_stop_editing (label, TRUE);
-  iterate ();
+  byok_test_ui_iterate_pending ();
   /* GtkEditableLabel (GTK 4.8) stops editing 100 ms after a focus-out, from
    * a timeout holding no reference to the label: move the focus away and
    * let that timeout run while the label is alive (closing the window with
@@ -487,7 +469,7 @@ edit (GtkEditableLabel *label,
     while (!done)
       g_main_context_iteration (NULL, TRUE);
   }
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 static void
@@ -512,7 +494,7 @@ test_edit_price (Fixture       *fixture,
   list = BYOK_WHAT_IF_LIST (byok_test_ui_find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_WHAT_IF_LIST));
   show_all = GTK_TOGGLE_BUTTON (byok_test_ui_find_descendant (GTK_WIDGET (list), GTK_TYPE_TOGGLE_BUTTON));
   gtk_toggle_button_set_active (show_all, TRUE);
-  iterate ();
+  byok_test_ui_iterate_pending ();
   /* The period's priced usage (glm-4 left out): 35,000 in (2,000 cached),
    * 3,500 out. On gpt-4o: 33,000 × 2.5 + 2,000 × 1.25 + 3,500 × 10 = $0.12 */
   g_assert_cmpstr (what_if_cost (fixture->page, "openai/gpt-4o"), ==, "$0.12");
@@ -556,7 +538,7 @@ test_edit_price (Fixture       *fixture,
     g_autoptr(GPtrArray) stored = byok_usage_store_load_price_overrides (byok_engine_get_usage_store (fixture->engine), NULL);
     g_assert_cmpuint (stored->len, ==, 1);
   }
-  iterate ();
+  byok_test_ui_iterate_pending ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (price_cell (table, "gpt-4o", 2))), ==, "$1.00");
   g_assert_true (has_visible_label (GTK_WIDGET (table), "Edited"));
   /* 33,000 × 1 + 2,000 × 1.25 + 3,500 × 10 = $0.0705 */
@@ -564,7 +546,7 @@ test_edit_price (Fixture       *fixture,
 
   /* Reset */
   g_assert_true (byok_price_table_reset (table, "openai", "gpt-4o"));
-  iterate ();
+  byok_test_ui_iterate_pending ();
   g_assert_false (byok_pricing_has_override (pricing, "openai", "gpt-4o"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (price_cell (table, "gpt-4o", 2))), ==, "$2.50");
   g_assert_false (has_visible_label (GTK_WIDGET (table), "Edited"));
@@ -604,7 +586,7 @@ test_budget_alert (Fixture       *fixture,
   g_assert_cmpuint (percent, ==, 80);
   g_assert_cmpstr (scope, ==, "all");
   g_signal_emit_by_name (fixture->engine, "budget-alert", scope, percent);
-  iterate ();
+  byok_test_ui_iterate_pending ();
 
   overlay = byok_test_ui_find_descendant (fixture->window, ADW_TYPE_TOAST_OVERLAY);
   g_assert_true (has_visible_label (overlay, "80% of the monthly budget for all providers used"));
@@ -632,7 +614,7 @@ test_budget_alert (Fixture       *fixture,
     GtkWidget *hard_stop = NULL;
 
     /* The visible one: an expander row has a hidden switch of its own. */
-    collect (GTK_WIDGET (group), GTK_TYPE_SWITCH, switches);
+    byok_test_ui_collect (GTK_WIDGET (group), GTK_TYPE_SWITCH, switches);
     for (guint i = 0; i < switches->len; i++)
       if (gtk_widget_is_visible (g_ptr_array_index (switches, i)))
         hard_stop = g_ptr_array_index (switches, i);
@@ -652,7 +634,7 @@ test_budget_alert (Fixture       *fixture,
     g_assert_error (blocked, BYOK_ERROR, BYOK_ERROR_BUDGET);
     g_assert_cmpuint (percent, ==, 100);
     g_signal_emit_by_name (fixture->engine, "budget-alert", crossed, percent);
-    iterate ();
+    byok_test_ui_iterate_pending ();
     g_assert_true (has_visible_label (overlay, "Monthly budget for OpenAI used up"));
     while (notified_summary == NULL)
       g_main_context_iteration (NULL, TRUE);
@@ -680,7 +662,7 @@ test_narrow (Fixture       *fixture,
   g_assert_cmpint (min_width, <=, 360);
 }
 
-/* ---- real calls ----------------------------------------------------------- */
+/* ---- real calls ---------------------------------------------------------- */
 
 static ByokTestReply *
 stream_reply (const char *dialect,
@@ -823,7 +805,7 @@ shown_rows (ByokUsageBreakdown *breakdown)
 
       if (!gtk_widget_get_visible (child))
         continue;
-      collect (child, GTK_TYPE_LABEL, labels);
+      byok_test_ui_collect (child, GTK_TYPE_LABEL, labels);
       for (guint i = 0; i < labels->len; i++)
         if (gtk_widget_get_visible (g_ptr_array_index (labels, i)))
           g_strv_builder_add (texts, gtk_label_get_label (g_ptr_array_index (labels, i)));
@@ -1071,7 +1053,7 @@ demo (void)
       gboolean laid_out = FALSE;
 
       /* The page's own: mapped, never scrolling sideways */
-      collect (GTK_WIDGET (fixture.page), GTK_TYPE_SCROLLED_WINDOW, all);
+      byok_test_ui_collect (GTK_WIDGET (fixture.page), GTK_TYPE_SCROLLED_WINDOW, all);
       for (guint i = 0; i < all->len; i++)
         {
           GtkPolicyType h;
@@ -1138,7 +1120,7 @@ respond (GtkWidget  *dialog,
 {
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   byok_alert_response (dialog, response);
-  iterate ();
+  byok_test_ui_iterate_pending ();
   if (dialog != NULL && gtk_widget_get_visible (dialog))
     byok_dialog_close (dialog);
   for (guint i = 0; i < 1000 && dialog != NULL && gtk_widget_get_visible (dialog); i++)
@@ -1218,11 +1200,11 @@ test_price_update (Fixture       *fixture,
                                   0.22, 1e-9);
 
   respond (dialog, "apply");
-  iterate ();
+  byok_test_ui_iterate_pending ();
   g_assert_cmpfloat_with_epsilon (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
                                   0.2, 1e-9);
   g_assert_true (list_has_model (byok_price_table_get_model (BYOK_PRICE_TABLE (byok_test_ui_find_descendant (GTK_WIDGET (fixture->page), BYOK_TYPE_PRICE_TABLE))), "openai", "gpt-7-test"));
-  iterate ();
+  byok_test_ui_iterate_pending ();
   record_today (fixture);
   wait_idle (fixture->page);
   byok_test_ui_screenshot (gtk_widget_get_ancestor (GTK_WIDGET (checker), ADW_TYPE_PREFERENCES_GROUP), "price-update-group");
@@ -1242,7 +1224,7 @@ test_price_update (Fixture       *fixture,
   dialog = byok_price_checker_get_dialog (checker);
   g_assert_true (has_visible_label (dialog, "2 Models Go"));
   respond (dialog, "cancel");
-  iterate ();
+  byok_test_ui_iterate_pending ();
   /* not applied */
   g_assert_nonnull (byok_catalog_lookup_model (catalog, "openai", "gpt-7-test"));
 

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <math.h>
 
+#include "byok-test-ui.h"
 #include "byok-test-util.h"
 #include "byok-cost-chart.h"
 #include "byok-format.h"
@@ -35,13 +36,6 @@ static const double values[] = {
 
 static const double zeros[G_N_ELEMENTS (values)] = { 0 };
 
-static void
-iterate (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
 static gboolean
 timeout_cb (gpointer data)
 {
@@ -68,7 +62,7 @@ wait_for_size (GtkWidget *widget,
 
   g_assert_false (timed_out);
   g_source_remove (id);
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 static void
@@ -238,7 +232,7 @@ test_chart_bars (void)
 
   byok_cost_chart_set_data (c, G_N_ELEMENTS (bar_labels), bar_labels,
                             G_N_ELEMENTS (series_names), series_names, values);
-  iterate ();
+  byok_test_ui_iterate_pending ();
   g_assert_false (byok_cost_chart_is_empty (c));
 
   byok_cost_chart_get_series_color (c, 0, &blue);
@@ -329,7 +323,7 @@ test_chart_bars (void)
   g_assert_cmpint (byok_cost_chart_get_bar_at (c, width + 5, bar_y), ==, -1);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 static void
@@ -479,7 +473,7 @@ test_chart_accessible (void)
                                        "Cost by provider: no spending");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 /* All zeros (or nothing) is the empty state: no bars, no hits, a message. */
@@ -496,7 +490,7 @@ test_chart_empty (void)
 
   byok_cost_chart_set_data (c, G_N_ELEMENTS (bar_labels), bar_labels,
                             G_N_ELEMENTS (series_names), series_names, zeros);
-  iterate ();
+  byok_test_ui_iterate_pending ();
   g_assert_true (byok_cost_chart_is_empty (c));
   g_assert_cmpint (byok_cost_chart_get_bar_at (c, CHART_WIDTH / 2, CHART_HEIGHT / 2), ==, -1);
 
@@ -519,13 +513,13 @@ test_chart_empty (void)
   g_assert_false (byok_cost_chart_is_empty (c));
   byok_cost_chart_clear (c);
   g_assert_true (byok_cost_chart_is_empty (c));
-  iterate ();
+  byok_test_ui_iterate_pending ();
   g_clear_pointer (&pixels, g_free);
   pixels = render (chart, &width, &height);
   g_assert_true (has_any_pixel (pixels, width, height));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 /* Many bars in a narrow chart: it still fits a 360 px window, draws, and
@@ -584,7 +578,7 @@ test_chart_narrow (void)
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 static void
@@ -615,7 +609,7 @@ test_summary_card (void)
 
   gtk_window_set_child (GTK_WINDOW (window), card);
   gtk_window_present (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 
   g_assert_true (gtk_widget_has_css_class (card, "card"));
   g_assert_cmpstr (byok_summary_card_get_title (BYOK_SUMMARY_CARD (card)), ==, "Today");
@@ -659,7 +653,7 @@ test_summary_card (void)
                                        "Cache savings: $2.00");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 static void

@@ -10,35 +10,15 @@
 #include <glib/gstdio.h>
 
 #include "byok-providers-page.h"
+#include "byok-test-ui.h"
 #include "byok-test-util.h"
 #include "byok-usage-page.h"
 #include "byok-window.h"
 
-static void
-iterate (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_descendant (c, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 static AdwViewStack *
 window_stack (GtkWidget *window)
 {
-  return ADW_VIEW_STACK (find_descendant (window, ADW_TYPE_VIEW_STACK));
+  return ADW_VIEW_STACK (byok_test_ui_find_descendant (window, ADW_TYPE_VIEW_STACK));
 }
 
 static void
@@ -57,11 +37,11 @@ test_window_pages (void)
   GtkWidget *switcher;
 
   gtk_window_present (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 
   stack = window_stack (window);
   g_assert_nonnull (stack);
-  switcher = find_descendant (window, ADW_TYPE_VIEW_SWITCHER_BAR);
+  switcher = byok_test_ui_find_descendant (window, ADW_TYPE_VIEW_SWITCHER_BAR);
   g_assert_nonnull (switcher);
   g_assert_true (adw_view_switcher_bar_get_stack (ADW_VIEW_SWITCHER_BAR (switcher)) == stack);
 
@@ -74,7 +54,7 @@ test_window_pages (void)
       AdwStatusPage *status;
 
       g_assert_true (gtk_widget_activate_action (window, "win.show-page", "s", pages[i].name));
-      iterate ();
+      byok_test_ui_iterate_pending ();
       g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, pages[i].name);
       g_assert_cmpstr (byok_window_get_page (BYOK_WINDOW (window)), ==, pages[i].name);
 
@@ -82,15 +62,15 @@ test_window_pages (void)
       if (pages[i].title == NULL)
         {
           /* Providers: its groups of keys and custom providers, at once. */
-          GtkWidget *prefs = find_descendant (page, ADW_TYPE_PREFERENCES_PAGE);
-          GtkWidget *group = find_descendant (page, ADW_TYPE_PREFERENCES_GROUP);
+          GtkWidget *prefs = byok_test_ui_find_descendant (page, ADW_TYPE_PREFERENCES_PAGE);
+          GtkWidget *group = byok_test_ui_find_descendant (page, ADW_TYPE_PREFERENCES_GROUP);
 
           g_assert_nonnull (prefs);
           g_assert_true (gtk_widget_get_mapped (prefs));
           g_assert_nonnull (group);
           continue;
         }
-      status = ADW_STATUS_PAGE (find_descendant (page, ADW_TYPE_STATUS_PAGE));
+      status = ADW_STATUS_PAGE (byok_test_ui_find_descendant (page, ADW_TYPE_STATUS_PAGE));
       g_assert_nonnull (status);
       g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (status)));
       g_assert_cmpstr (adw_status_page_get_title (status), ==, pages[i].title);
@@ -100,13 +80,13 @@ test_window_pages (void)
 
   /* The empty Chat page's button leads to Providers. */
   byok_window_show_page (BYOK_WINDOW (window), "chat");
-  iterate ();
+  byok_test_ui_iterate_pending ();
   {
     GtkWidget *page = adw_view_stack_get_visible_child (stack);
-    GtkWidget *button = find_descendant (page, GTK_TYPE_BUTTON);
+    GtkWidget *button = byok_test_ui_find_descendant (page, GTK_TYPE_BUTTON);
     g_assert_nonnull (button);
     g_signal_emit_by_name (button, "clicked");
-    iterate ();
+    byok_test_ui_iterate_pending ();
     g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "providers");
   }
 
@@ -115,7 +95,7 @@ test_window_pages (void)
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "providers");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 static void
@@ -128,9 +108,9 @@ test_window_size_persists (void)
   window = g_object_new (BYOK_TYPE_WINDOW, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 811, 613);
   gtk_window_present (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
   gtk_window_close (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 811);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 613);
@@ -145,11 +125,11 @@ test_window_size_persists (void)
   g_settings_set_boolean (settings, "window-maximized", TRUE);
   window = g_object_new (BYOK_TYPE_WINDOW, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
   /* Under Xvfb there is no window manager to grant it, but the request stands. */
   g_assert_true (g_settings_get_boolean (settings, "window-maximized"));
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 static GtkWidget *
@@ -190,25 +170,25 @@ test_window_lazy_pages (void)
 
   window = g_object_new (BYOK_TYPE_WINDOW, "engine", engine, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
   g_assert_true (gtk_widget_get_mapped (window));
-  g_assert_nonnull (find_descendant (window, g_type_from_name ("ByokChatPage")));
-  g_assert_null (find_descendant (window, BYOK_TYPE_PROVIDERS_PAGE));
-  g_assert_null (find_descendant (window, BYOK_TYPE_USAGE_PAGE));
+  g_assert_nonnull (byok_test_ui_find_descendant (window, g_type_from_name ("ByokChatPage")));
+  g_assert_null (byok_test_ui_find_descendant (window, BYOK_TYPE_PROVIDERS_PAGE));
+  g_assert_null (byok_test_ui_find_descendant (window, BYOK_TYPE_USAGE_PAGE));
 
   byok_window_show_page (BYOK_WINDOW (window), "providers");
-  iterate ();
-  providers = find_descendant (window, BYOK_TYPE_PROVIDERS_PAGE);
+  byok_test_ui_iterate_pending ();
+  providers = byok_test_ui_find_descendant (window, BYOK_TYPE_PROVIDERS_PAGE);
   g_assert_nonnull (providers);
   g_assert_true (gtk_widget_get_mapped (providers));
   g_assert_true (byok_providers_page_get_engine (BYOK_PROVIDERS_PAGE (providers)) == engine);
   g_assert_true (byok_window_get_page_widget (BYOK_WINDOW (window), "providers") == providers);
-  g_assert_null (find_descendant (window, BYOK_TYPE_USAGE_PAGE));
+  g_assert_null (byok_test_ui_find_descendant (window, BYOK_TYPE_USAGE_PAGE));
 
   /* What the engine does after a call that crossed a budget. */
   byok_window_show_page (BYOK_WINDOW (window), "chat");
   g_signal_emit_by_name (engine, "budget-alert", "all", 80);
-  usage = find_descendant (window, BYOK_TYPE_USAGE_PAGE);
+  usage = byok_test_ui_find_descendant (window, BYOK_TYPE_USAGE_PAGE);
   g_assert_nonnull (usage);
   g_assert_true (byok_usage_page_get_engine (BYOK_USAGE_PAGE (usage)) == engine);
   g_assert_cmpstr (byok_window_get_page (BYOK_WINDOW (window)), ==, "chat");
@@ -218,13 +198,13 @@ test_window_lazy_pages (void)
   g_assert_nonnull (find_label (window, alert));
 
   byok_window_show_page (BYOK_WINDOW (window), "usage");
-  iterate ();
-  g_assert_true (find_descendant (window, BYOK_TYPE_USAGE_PAGE) == usage);
+  byok_test_ui_iterate_pending ();
+  g_assert_true (byok_test_ui_find_descendant (window, BYOK_TYPE_USAGE_PAGE) == usage);
   g_assert_true (gtk_widget_get_mapped (usage));
   g_assert_null (byok_window_get_page_widget (BYOK_WINDOW (window), "nope"));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
   g_clear_object (&engine);
   {
     g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
@@ -260,7 +240,7 @@ wait_for (GtkWidget *window,
 static gboolean
 bar_revealed (GtkWidget *window)
 {
-  return adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (find_descendant (window,
+  return adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (byok_test_ui_find_descendant (window,
                                                                                    ADW_TYPE_VIEW_SWITCHER_BAR)));
 }
 
@@ -288,14 +268,14 @@ test_window_narrow (void)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (wait_for (window, bar_hidden));
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 
   window = g_object_new (BYOK_TYPE_WINDOW, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (wait_for (window, narrow));
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  byok_test_ui_iterate_pending ();
 }
 
 int
