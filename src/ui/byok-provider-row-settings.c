@@ -281,6 +281,18 @@ on_refresh_models_clicked (ByokProviderRow *self)
                                  self->cancellable, list_models_cb, _byok_provider_row_op_new (self, NULL));
 }
 
+/* A switch whose setting was refused goes back, saying why. */
+static void
+undo_toggle (ByokProviderRow *self,
+             GtkSwitch       *toggle,
+             const GError    *error)
+{
+  show_setting_error (self, error);
+  self->updating = TRUE;
+  gtk_switch_set_active (toggle, !gtk_switch_get_active (toggle));
+  self->updating = FALSE;
+}
+
 static void
 on_enabled_toggled (ByokProviderRow *self)
 {
@@ -292,10 +304,7 @@ on_enabled_toggled (ByokProviderRow *self)
   if (!byok_provider_settings_set_enabled (byok_engine_get_provider_settings (self->engine),
                                            self->provider, active, &error))
     {
-      show_setting_error (self, error);
-      self->updating = TRUE;
-      gtk_switch_set_active (self->enabled_switch, !active);
-      self->updating = FALSE;
+      undo_toggle (self, self->enabled_switch, error);
     }
   _byok_provider_row_update_status (self);
 }
@@ -311,10 +320,7 @@ on_allow_http_toggled (ByokProviderRow *self)
   if (!byok_provider_settings_set_allow_http (byok_engine_get_provider_settings (self->engine),
                                               self->provider, active, &error))
     {
-      show_setting_error (self, error);
-      self->updating = TRUE;
-      gtk_switch_set_active (self->allow_http_switch, !active);
-      self->updating = FALSE;
+      undo_toggle (self, self->allow_http_switch, error);
       return;
     }
   /* Off, at a safe address: nothing more to say. */
@@ -333,10 +339,7 @@ on_prefer_env_toggled (ByokProviderRow *self)
                                                       byok_engine_get_key_store (self->engine),
                                                       byok_provider_get_id (self->provider), active, &error))
     {
-      show_setting_error (self, error);
-      self->updating = TRUE;
-      gtk_switch_set_active (self->prefer_env_switch, !active);
-      self->updating = FALSE;
+      undo_toggle (self, self->prefer_env_switch, error);
       return;
     }
   byok_provider_row_refresh (self);
