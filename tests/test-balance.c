@@ -443,7 +443,7 @@ test_describe (void)
   g_assert_cmpstr (short_, ==, "DeepSeek: $4.12 left · at your 7-day pace, less than a day");
 }
 
-/* ---- the monitor ------------------------------------------------------------ */
+/* ---- the monitor --------------------------------------------------------- */
 
 static void
 on_changed (ByokBalanceMonitor *monitor,
