@@ -1041,8 +1041,9 @@ test_from_file (void)
     }
 }
 
-/* The catalog's words for people come translated: a key hint and an
- * endpoint label in German and Chinese, from the .mo files of the build
+/* The catalog's words for people come translated: a key hint, an
+ * endpoint label and "(local)" after a provider's and a model's name (the
+ * names themselves stay) in German and Chinese, from the .mo files of the build
  * (in a child process: it changes the locale). */
 static void
 test_translated (void)
@@ -1065,16 +1066,18 @@ test_translated (void)
       moonshot = byok_catalog_lookup_provider (catalog, "moonshot");
       alts = byok_provider_get_alt_base_urls (moonshot);
       g_assert_nonnull (alts[0]);
-      g_print ("%s|%s\n", byok_provider_get_key_description (openai),
-               byok_provider_get_alt_base_url_label (moonshot, alts[0]));
+      g_print ("%s|%s|%s|%s\n", byok_provider_get_key_description (openai),
+               byok_provider_get_alt_base_url_label (moonshot, alts[0]),
+               byok_provider_get_name (byok_catalog_lookup_provider (catalog, "ollama")),
+               byok_model_get_name (byok_catalog_lookup_model (catalog, "ollama", "qwen3")));
       return;
     }
 
   {
     static const char * const cases[][3] = {
-      { "de_DE.UTF-8", "Beginnt mit sk- (Projektschlüssel: sk-proj-)", "China (platform.moonshot.cn)" },
-      { "zh_CN.UTF-8", "以 sk- 开头（项目密钥：sk-proj-）", "中国（platform.moonshot.cn）" },
-      { "en_US.UTF-8", "Starts with sk- (project keys: sk-proj-)", "China (platform.moonshot.cn)" },
+      { "de_DE.UTF-8", "Beginnt mit sk- (Projektschlüssel: sk-proj-)", "China (platform.moonshot.cn)|Ollama (lokal)|Qwen3 (lokal)" },
+      { "zh_CN.UTF-8", "以 sk- 开头（项目密钥：sk-proj-）", "中国（platform.moonshot.cn）|Ollama（本地）|Qwen3（本地）" },
+      { "en_US.UTF-8", "Starts with sk- (project keys: sk-proj-)", "China (platform.moonshot.cn)|Ollama (local)|Qwen3 (local)" },
     };
     const char *localedir = g_getenv ("BYOK_TEST_LOCALEDIR");
     g_autofree char *mo = g_build_filename (localedir != NULL ? localedir : "", "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);

@@ -13,4 +13,8 @@ ByokModel    *byok_model_new_from_json     (const char   *provider_id,
                                             JsonObject   *object,
                                             GError      **error);
 
+/* "… (local)" in the catalog, with the suffix in the person's language
+ * (a provider's name too): @name is replaced. */
+void          _byok_model_localize_name    (char        **name);
+
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "byok-error.h"
 #include "byok-json.h"
@@ -420,6 +421,25 @@ read_effort (ByokModel   *self,
   return TRUE;
 }
 
+#define LOCAL_SUFFIX " (local)"
+
+/* A provider or model on this computer is named "… (local)" in the
+ * catalog: the suffix is said in the person's language ("Ollama (lokal)"),
+ * the name before it stays as it is. */
+void
+_byok_model_localize_name (char **name)
+{
+  g_autofree char *base = NULL;
+
+  if (*name == NULL || !g_str_has_suffix (*name, LOCAL_SUFFIX))
+    return;
+  base = g_strndup (*name, strlen (*name) - strlen (LOCAL_SUFFIX));
+  g_free (*name);
+  /* Translators: a provider or model that runs on this computer, such as
+   * "Ollama (local)"; %s is its name, which stays as it is */
+  *name = g_strdup_printf (_("%s (local)"), base);
+}
+
 /* "price_changes": [{"from": "YYYY-MM-DD", "price": {…}, "price_source"}],
  * in date order, each after the catalog's "price_date". */
 static gboolean
@@ -533,6 +553,7 @@ byok_model_new_from_json (const char  *provider_id,
       !read_temperature (self, object, where, error) ||
       !read_effort (self, object, where, error))
     return NULL;
+  _byok_model_localize_name (&self->name);
 
   if (rank > G_MAXINT)
     rank = G_MAXINT;

@@ -7,6 +7,7 @@
 
 #include "byok-error.h"
 #include "byok-json.h"
+#include "byok-model-private.h"
 #include "byok-provider-private.h"
 
 static const char * const auth_names[] = {
@@ -359,6 +360,7 @@ byok_provider_new_from_json (JsonObject  *object,
                   where, &value, error))
     return NULL;
   self->dialect = (ByokProviderDialect) value;
+  _byok_model_localize_name (&self->name);
 
   if (!byok_json_expect_bool (object, "base_url_is_template", where, &flag, error))
     return NULL;
