@@ -98,6 +98,12 @@ struct _ByokChatPage
 void         byok_chat_page_toast              (ByokChatPage     *self,
                                                 const char       *text);
 void         byok_chat_page_update_state       (ByokChatPage     *self);
+
+/* byok-chat-page-compare.c */
+void         _byok_chat_page_compare_toggled_cb (ByokChatPage    *self);
+void         _byok_chat_page_compare_action     (GtkWidget       *widget,
+                                                 const char      *action_name,
+                                                 GVariant        *parameter);
 void         byok_chat_page_update_cost        (ByokChatPage     *self);
 ByokMessage *byok_chat_page_find_message       (ByokChatPage     *self,
                                                 gint64            id);
