@@ -2053,12 +2053,433 @@ test_result_basics (void)
   g_assert_true (G_TYPE_IS_BOXED (BYOK_TYPE_CHAT_REQUEST));
 }
 
+/* ---- tools ---------------------------------------------------------------- */
+
+#define WEATHER_SCHEMA "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}"
+
+/* A conversation in the middle of a tool loop: the question, the answer
+ * that called two tools, their results (the second an error). */
+static ByokChatRequest *
+tool_request (const char *model)
+{
+  ByokChatRequest *request = byok_chat_request_new_simple (model, "Be brief.", "Weather in Paris? Time in Rome?");
+  g_autoptr(ByokToolSpec) weather = byok_tool_spec_new ("get_weather", "The weather in a city", WEATHER_SCHEMA);
+  g_autoptr(ByokToolSpec) time = byok_tool_spec_new ("get_time", NULL, NULL);
+  g_autoptr(GPtrArray) calls = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_tool_call_free);
+  g_autoptr(ByokToolResult) first = NULL;
+  g_autoptr(ByokToolResult) second = NULL;
+  ByokToolCall *call;
+
+  byok_chat_request_add_tool (request, weather);
+  byok_chat_request_add_tool (request, time);
+  g_ptr_array_add (calls, byok_tool_call_new ("call_1", "get_weather", "{\"city\":\"Paris\"}"));
+  call = byok_tool_call_new (BYOK_TOOL_CALL_ID_PREFIX "1-2", "get_time", NULL);
+  call->signature = g_strdup ("c2lnLXRpbWU=");
+  g_ptr_array_add (calls, call);
+  byok_chat_request_add_tool_calls (request, "Let me look.", calls, "Two tools.", NULL);
+  first = byok_tool_result_new (g_ptr_array_index (calls, 0), "18 °C", FALSE);
+  second = byok_tool_result_new (g_ptr_array_index (calls, 1), "No clock", TRUE);
+  byok_chat_request_add_tool_result (request, first);
+  byok_chat_request_add_tool_result (request, second);
+  return request;
+}
+
+static void
+test_tool_types (void)
+{
+  g_autoptr(ByokChatRequest) request = tool_request ("gpt-4o");
+  g_autoptr(ByokChatRequest) copy = byok_chat_request_copy (request);
+  g_autoptr(ByokToolCall) call = byok_tool_call_new ("c1", "rm", NULL);
+  g_autoptr(ByokToolResult) denied = byok_tool_result_new_denied (call, NULL);
+  g_autoptr(ByokToolResult) denied_copy = byok_tool_result_copy (denied);
+  g_autoptr(GError) error = g_error_new_literal (BYOK_ERROR, BYOK_ERROR_INVALID, "No such file");
+  g_autoptr(ByokToolResult) failed = byok_tool_result_new_from_error (call, error);
+  g_autoptr(ByokToolUse) use = byok_tool_use_new (call, 3);
+  g_autoptr(ByokToolUse) use_copy = NULL;
+  const ByokChatMessage *message;
+
+  g_assert_cmpstr (call->arguments, ==, "{}");
+  g_assert_true (denied_copy->denied && denied_copy->is_error);
+  g_assert_cmpstr (denied_copy->call_id, ==, "c1");
+  g_assert_cmpstr (denied_copy->name, ==, "rm");
+  g_assert_nonnull (strstr (denied_copy->content, "denied"));
+  g_assert_true (failed->is_error && !failed->denied);
+  g_assert_cmpstr (failed->content, ==, "No such file");
+  use->result = byok_tool_result_copy (failed);
+  use_copy = byok_tool_use_copy (use);
+  g_assert_cmpuint (use_copy->step, ==, 3);
+  g_assert_cmpstr (use_copy->call->id, ==, "c1");
+  g_assert_cmpstr (use_copy->result->content, ==, "No such file");
+
+  g_assert_cmpstr (byok_chat_role_to_string (BYOK_CHAT_ROLE_TOOL), ==, "tool");
+  g_assert_cmpuint (request->max_tool_steps, ==, BYOK_DEFAULT_MAX_TOOL_STEPS);
+  g_assert_true (byok_chat_request_has_tools (copy));
+  g_assert_cmpuint (copy->tools->len, ==, 2);
+  g_assert_cmpstr (((ByokToolSpec *) g_ptr_array_index (copy->tools, 0))->parameters, ==, WEATHER_SCHEMA);
+  g_assert_cmpuint (byok_chat_request_get_n_messages (copy), ==, 4);
+  message = byok_chat_request_get_message (copy, 1);
+  g_assert_cmpint (message->role, ==, BYOK_CHAT_ROLE_ASSISTANT);
+  g_assert_cmpstr (message->content, ==, "Let me look.");
+  g_assert_cmpstr (message->reasoning, ==, "Two tools.");
+  g_assert_cmpuint (message->tool_calls->len, ==, 2);
+  g_assert_cmpstr (((ByokToolCall *) g_ptr_array_index (message->tool_calls, 1))->signature, ==, "c2lnLXRpbWU=");
+  message = byok_chat_request_get_message (copy, 3);
+  g_assert_cmpint (message->role, ==, BYOK_CHAT_ROLE_TOOL);
+  g_assert_cmpstr (message->tool_call_id, ==, BYOK_TOOL_CALL_ID_PREFIX "1-2");
+  g_assert_cmpstr (message->tool_name, ==, "get_time");
+  g_assert_cmpstr (message->content, ==, "No clock");
+  g_assert_true (message->is_error);
+}
+
+static JsonObject *
+build_tool_body (const char       *dialect_name,
+                 ByokChatRequest  *request,
+                 ByokModel        *model,
+                 JsonNode        **node)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = byok_dialect_build_body (byok_dialect_get (dialect_name), request, model, TRUE, 0, &error);
+
+  g_assert_no_error (error);
+  return parse_body (body, node);
+}
+
+static void
+test_tool_body_openai (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  g_autoptr(ByokChatRequest) request = tool_request ("gpt-4o");
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) none_node = NULL;
+  g_autoptr(JsonNode) plain_node = NULL;
+  JsonObject *root;
+
+  root = build_tool_body ("openai", request, byok_catalog_lookup_model (catalog, "openai", "gpt-4o"), &node);
+  assert_path_string (root, "$.tools[0].type", "function");
+  assert_path_string (root, "$.tools[0].function.name", "get_weather");
+  assert_path_string (root, "$.tools[0].function.description", "The weather in a city");
+  assert_path_string (root, "$.tools[0].function.parameters.properties.city.type", "string");
+  assert_path_string (root, "$.tools[0].function.parameters.required[0]", "city");
+  assert_path_string (root, "$.tools[1].function.name", "get_time");
+  assert_no_path (root, "$.tools[1].function.description");
+  assert_path_string (root, "$.tools[1].function.parameters.type", "object");
+  assert_no_path (root, "$.tools[2]");
+  assert_no_path (root, "$.tool_choice");
+  assert_path_string (root, "$.messages[1].content", "Weather in Paris? Time in Rome?");
+  assert_path_string (root, "$.messages[2].role", "assistant");
+  assert_path_string (root, "$.messages[2].content", "Let me look.");
+  /* OpenAI sent no reasoning_content: none goes back. */
+  assert_no_path (root, "$.messages[2].reasoning_content");
+  assert_path_string (root, "$.messages[2].tool_calls[0].id", "call_1");
+  assert_path_string (root, "$.messages[2].tool_calls[0].type", "function");
+  assert_path_string (root, "$.messages[2].tool_calls[0].function.name", "get_weather");
+  assert_path_string (root, "$.messages[2].tool_calls[0].function.arguments", "{\"city\":\"Paris\"}");
+  assert_path_string (root, "$.messages[2].tool_calls[1].id", BYOK_TOOL_CALL_ID_PREFIX "1-2");
+  assert_path_string (root, "$.messages[2].tool_calls[1].function.arguments", "{}");
+  assert_path_string (root, "$.messages[3].role", "tool");
+  assert_path_string (root, "$.messages[3].tool_call_id", "call_1");
+  assert_path_string (root, "$.messages[3].content", "18 °C");
+  assert_path_string (root, "$.messages[4].role", "tool");
+  assert_path_string (root, "$.messages[4].tool_call_id", BYOK_TOOL_CALL_ID_PREFIX "1-2");
+  assert_path_string (root, "$.messages[4].content", "No clock");
+  assert_no_path (root, "$.messages[5]");
+
+  /* The last step of a loop at its limit: described, not to be called. */
+  request->tool_choice = BYOK_TOOL_CHOICE_NONE;
+  root = build_tool_body ("openai", request, NULL, &none_node);
+  assert_path_string (root, "$.tool_choice", "none");
+  assert_path_string (root, "$.tools[0].function.name", "get_weather");
+
+  /* A model without the tools capability gets none, and reads the loop
+   * as text. */
+  request->tool_choice = BYOK_TOOL_CHOICE_AUTO;
+  g_assert_false (byok_model_has_capability (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-reasoner"),
+                                             BYOK_MODEL_CAP_TOOLS));
+  root = build_tool_body ("openai", request, byok_catalog_lookup_model (catalog, "deepseek", "deepseek-reasoner"),
+                          &plain_node);
+  assert_no_path (root, "$.tools");
+  assert_no_path (root, "$.tool_choice");
+  assert_no_path (root, "$.messages[2].tool_calls");
+  assert_path_string (root, "$.messages[2].role", "assistant");
+  assert_path_string (root, "$.messages[3].role", "user");
+  assert_no_path (root, "$.messages[3].tool_call_id");
+  g_assert_nonnull (strstr (json_node_get_string (path (root, "$.messages[3].content")) ?: "", "18 °C"));
+}
+
+static void
+test_tool_body_openai_reasoning (void)
+{
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple ("deepseek-chat", NULL, "Weather?");
+  g_autoptr(ByokToolSpec) weather = byok_tool_spec_new ("get_weather", NULL, WEATHER_SCHEMA);
+  g_autoptr(GPtrArray) calls = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_tool_call_free);
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *root;
+
+  byok_chat_request_add_tool (request, weather);
+  g_ptr_array_add (calls, byok_tool_call_new ("call_0", "get_weather", "{\"city\":\"Paris\"}"));
+  /* DeepSeek and Moonshot want the reasoning back inside a tool loop, in
+   * the field it came in. */
+  byok_chat_request_add_tool_calls (request, NULL, calls, "I should look it up.",
+                                    "{\"dialect\":\"openai\",\"reasoning_field\":\"reasoning_content\"}");
+  root = build_tool_body ("openai", request, NULL, &node);
+  assert_path_string (root, "$.messages[1].reasoning_content", "I should look it up.");
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (json_node_get_object (json_array_get_element (json_object_get_array_member (root, "messages"), 1)), "content")));
+}
+
+static void
+test_tool_body_anthropic (void)
+{
+  g_autoptr(ByokChatRequest) request = tool_request ("claude-sonnet-4-6");
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) replay_node = NULL;
+  JsonObject *root;
+  ByokChatMessage *answer;
+
+  root = build_tool_body ("anthropic", request, NULL, &node);
+  assert_path_string (root, "$.tools[0].name", "get_weather");
+  assert_path_string (root, "$.tools[0].description", "The weather in a city");
+  assert_path_string (root, "$.tools[0].input_schema.properties.city.type", "string");
+  assert_path_string (root, "$.tools[1].name", "get_time");
+  assert_path_string (root, "$.tools[1].input_schema.type", "object");
+  assert_no_path (root, "$.tool_choice");
+  assert_path_string (root, "$.system", "Be brief.");
+  assert_path_string (root, "$.messages[0].role", "user");
+  assert_path_string (root, "$.messages[1].role", "assistant");
+  assert_path_string (root, "$.messages[1].content[0].type", "text");
+  assert_path_string (root, "$.messages[1].content[0].text", "Let me look.");
+  assert_path_string (root, "$.messages[1].content[1].type", "tool_use");
+  assert_path_string (root, "$.messages[1].content[1].id", "call_1");
+  assert_path_string (root, "$.messages[1].content[1].name", "get_weather");
+  assert_path_string (root, "$.messages[1].content[1].input.city", "Paris");
+  assert_path_string (root, "$.messages[1].content[2].type", "tool_use");
+  assert_path_string (root, "$.messages[1].content[2].name", "get_time");
+  g_assert_cmpuint (json_object_get_size (json_node_get_object (path (root, "$.messages[1].content[2].input"))), ==, 0);
+  /* Both results in one user message. */
+  assert_path_string (root, "$.messages[2].role", "user");
+  assert_path_string (root, "$.messages[2].content[0].type", "tool_result");
+  assert_path_string (root, "$.messages[2].content[0].tool_use_id", "call_1");
+  assert_path_string (root, "$.messages[2].content[0].content", "18 °C");
+  assert_no_path (root, "$.messages[2].content[0].is_error");
+  assert_path_string (root, "$.messages[2].content[1].tool_use_id", BYOK_TOOL_CALL_ID_PREFIX "1-2");
+  assert_path_string (root, "$.messages[2].content[1].content", "No clock");
+  assert_path_bool (root, "$.messages[2].content[1].is_error", TRUE);
+  assert_no_path (root, "$.messages[3]");
+
+  /* An answer that thought goes back as it came: its thinking, signed. */
+  answer = g_ptr_array_index (request->messages, 1);
+  answer->replay = g_strdup ("{\"dialect\":\"anthropic\",\"content\":["
+                             "{\"type\":\"thinking\",\"thinking\":\"Two tools.\",\"signature\":\"U2ln\"},"
+                             "{\"type\":\"tool_use\",\"id\":\"call_1\",\"name\":\"get_weather\",\"input\":{\"city\":\"Paris\"}}]}");
+  request->tool_choice = BYOK_TOOL_CHOICE_NONE;
+  root = build_tool_body ("anthropic", request, NULL, &replay_node);
+  assert_path_string (root, "$.messages[1].content[0].type", "thinking");
+  assert_path_string (root, "$.messages[1].content[0].signature", "U2ln");
+  assert_path_string (root, "$.messages[1].content[1].type", "tool_use");
+  assert_path_string (root, "$.tool_choice.type", "none");
+}
+
+static void
+test_tool_body_gemini (void)
+{
+  g_autoptr(ByokChatRequest) request = tool_request ("gemini-2.5-flash");
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) none_node = NULL;
+  JsonObject *root;
+
+  root = build_tool_body ("gemini", request, NULL, &node);
+  assert_path_string (root, "$.tools[0].functionDeclarations[0].name", "get_weather");
+  assert_path_string (root, "$.tools[0].functionDeclarations[0].description", "The weather in a city");
+  assert_path_string (root, "$.tools[0].functionDeclarations[0].parametersJsonSchema.properties.city.type", "string");
+  assert_path_string (root, "$.tools[0].functionDeclarations[1].name", "get_time");
+  assert_no_path (root, "$.tools[1]");
+  assert_no_path (root, "$.toolConfig");
+  assert_path_string (root, "$.contents[0].role", "user");
+  assert_path_string (root, "$.contents[1].role", "model");
+  assert_path_string (root, "$.contents[1].parts[0].text", "Let me look.");
+  assert_path_string (root, "$.contents[1].parts[1].functionCall.id", "call_1");
+  assert_path_string (root, "$.contents[1].parts[1].functionCall.name", "get_weather");
+  assert_path_string (root, "$.contents[1].parts[1].functionCall.args.city", "Paris");
+  assert_no_path (root, "$.contents[1].parts[1].thoughtSignature");
+  /* An id Byok made is not sent; the signature goes back on its part. */
+  assert_no_path (root, "$.contents[1].parts[2].functionCall.id");
+  assert_path_string (root, "$.contents[1].parts[2].functionCall.name", "get_time");
+  assert_path_string (root, "$.contents[1].parts[2].thoughtSignature", "c2lnLXRpbWU=");
+  assert_path_string (root, "$.contents[2].role", "user");
+  assert_path_string (root, "$.contents[2].parts[0].functionResponse.id", "call_1");
+  assert_path_string (root, "$.contents[2].parts[0].functionResponse.name", "get_weather");
+  assert_path_string (root, "$.contents[2].parts[0].functionResponse.response.result", "18 °C");
+  assert_no_path (root, "$.contents[2].parts[1].functionResponse.id");
+  assert_path_string (root, "$.contents[2].parts[1].functionResponse.name", "get_time");
+  assert_path_string (root, "$.contents[2].parts[1].functionResponse.response.error", "No clock");
+  assert_no_path (root, "$.contents[3]");
+
+  request->tool_choice = BYOK_TOOL_CHOICE_NONE;
+  root = build_tool_body ("gemini", request, NULL, &none_node);
+  assert_path_string (root, "$.toolConfig.functionCallingConfig.mode", "NONE");
+}
+
+static void
+assert_tool_call (ByokChatResult *result,
+                  guint           index,
+                  const char     *id,
+                  const char     *name,
+                  const char     *arguments)
+{
+  ByokToolCall *call;
+
+  g_assert_cmpuint (index, <, result->tool_calls->len);
+  call = g_ptr_array_index (result->tool_calls, index);
+  g_assert_cmpstr (call->id, ==, id);
+  g_assert_cmpstr (call->name, ==, name);
+  g_assert_cmpstr (call->arguments, ==, arguments);
+}
+
+/* Plays a tool-call stream whole, and split at every byte and every 7. */
+static ByokChatResult *
+play_tool_stream (const char *dialect_name,
+                  const char *fixture,
+                  gsize       piece)
+{
+  g_autoptr(GBytes) bytes = byok_test_load_fixture (dialect_name, fixture);
+
+  return play_stream_bytes (dialect_name, NULL, bytes, piece, NULL);
+}
+
+static void
+test_tool_stream_openai (void)
+{
+  gsize pieces[] = { 0, 1, 7 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pieces); i++)
+    {
+      g_autoptr(ByokChatResult) result = play_tool_stream ("openai", "stream-tool-calls.sse", pieces[i]);
+
+      g_assert_no_error (result->error);
+      g_assert_cmpstr (result->text->str, ==, "Let me look.");
+      g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_TOOL_CALLS);
+      g_assert_cmpuint (result->tool_calls->len, ==, 2);
+      assert_tool_call (result, 0, "call_weather_1", "get_weather", "{\"city\": \"Paris\"}");
+      assert_tool_call (result, 1, "call_time_2", "get_time", "{\"zone\":\"Europe/Rome\"}");
+      assert_usage (&result->usage, 120, 0, 0, 30, 0);
+      g_assert_null (result->replay);
+    }
+}
+
+static void
+test_tool_stream_anthropic (void)
+{
+  gsize pieces[] = { 0, 1, 7 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pieces); i++)
+    {
+      g_autoptr(ByokChatResult) result = play_tool_stream ("anthropic", "stream-tool-use.sse", pieces[i]);
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(GBytes) replay = NULL;
+      JsonObject *root;
+
+      g_assert_no_error (result->error);
+      g_assert_cmpstr (result->text->str, ==, "Let me look.");
+      g_assert_cmpstr (result->reasoning->str, ==, "The weather needs a tool.");
+      g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_TOOL_CALLS);
+      g_assert_cmpuint (result->tool_calls->len, ==, 2);
+      assert_tool_call (result, 0, "toolu_weather_1", "get_weather", "{\"city\": \"Paris\"}");
+      assert_tool_call (result, 1, "toolu_time_2", "get_time", "{}");
+      assert_usage (&result->usage, 80, 0, 0, 42, 0);
+
+      /* The blocks, in order, the thinking signed: what goes back. */
+      g_assert_nonnull (result->replay);
+      replay = g_bytes_new (result->replay, strlen (result->replay));
+      root = parse_body (replay, &node);
+      assert_path_string (root, "$.dialect", "anthropic");
+      assert_path_string (root, "$.content[0].type", "thinking");
+      assert_path_string (root, "$.content[0].thinking", "The weather needs a tool.");
+      assert_path_string (root, "$.content[0].signature", "RmFrZVNpZ25hdHVyZQ==");
+      assert_path_string (root, "$.content[1].type", "text");
+      assert_path_string (root, "$.content[1].text", "Let me look.");
+      assert_path_string (root, "$.content[2].type", "tool_use");
+      assert_path_string (root, "$.content[2].id", "toolu_weather_1");
+      assert_path_string (root, "$.content[2].input.city", "Paris");
+      assert_path_string (root, "$.content[3].name", "get_time");
+      assert_no_path (root, "$.content[4]");
+    }
+}
+
+static void
+test_tool_stream_gemini (void)
+{
+  gsize pieces[] = { 0, 1, 7 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pieces); i++)
+    {
+      g_autoptr(ByokChatResult) result = play_tool_stream ("gemini", "stream-function-calls.sse", pieces[i]);
+
+      g_assert_no_error (result->error);
+      g_assert_cmpstr (result->text->str, ==, "Let me look.");
+      g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_TOOL_CALLS);
+      g_assert_cmpuint (result->tool_calls->len, ==, 2);
+      /* No id from the model: the loop makes one. */
+      assert_tool_call (result, 0, "", "get_weather", "{\"city\":\"Paris\"}");
+      g_assert_cmpstr (((ByokToolCall *) g_ptr_array_index (result->tool_calls, 0))->signature, ==,
+                       "RmFrZUdlbWluaVNpZw==");
+      assert_tool_call (result, 1, "fc-time-2", "get_time", "{}");
+      g_assert_null (((ByokToolCall *) g_ptr_array_index (result->tool_calls, 1))->signature);
+    }
+}
+
+static void
+test_tool_responses (void)
+{
+  const char *openai = "{\"id\":\"c1\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                       "\"content\":null,\"tool_calls\":[{\"id\":\"call_9\",\"type\":\"function\",\"function\":"
+                       "{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}}]},"
+                       "\"finish_reason\":\"tool_calls\"}]}";
+  const char *anthropic = "{\"id\":\"msg_1\",\"model\":\"claude-sonnet-4-6\",\"content\":["
+                          "{\"type\":\"thinking\",\"thinking\":\"Hm.\",\"signature\":\"U2ln\"},"
+                          "{\"type\":\"tool_use\",\"id\":\"toolu_9\",\"name\":\"get_weather\",\"input\":{\"city\":\"Oslo\"}}],"
+                          "\"stop_reason\":\"tool_use\",\"usage\":{\"input_tokens\":5,\"output_tokens\":6}}";
+  const char *gemini = "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"functionCall\":"
+                       "{\"name\":\"get_weather\",\"args\":{\"city\":\"Oslo\"}}}]},\"finishReason\":\"STOP\"}]}";
+  struct { const char *dialect; const char *body; const char *id; } cases[] = {
+    { "openai", openai, "call_9" },
+    { "anthropic", anthropic, "toolu_9" },
+    { "gemini", gemini, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(ByokChatResult) result = byok_chat_result_new (NULL, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) args = NULL;
+
+      g_assert_true (byok_dialect_parse_response (byok_dialect_get (cases[i].dialect), NULL, cases[i].body,
+                                                  strlen (cases[i].body), result, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_TOOL_CALLS);
+      g_assert_cmpuint (result->tool_calls->len, ==, 1);
+      g_assert_cmpstr (((ByokToolCall *) g_ptr_array_index (result->tool_calls, 0))->id, ==, cases[i].id);
+      args = byok_json_parse (((ByokToolCall *) g_ptr_array_index (result->tool_calls, 0))->arguments,
+                              strlen (((ByokToolCall *) g_ptr_array_index (result->tool_calls, 0))->arguments), NULL);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (args), "city"), ==, "Oslo");
+      if (g_str_equal (cases[i].dialect, "anthropic"))
+        g_assert_nonnull (strstr (result->replay, "\"signature\":\"U2ln\""));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/dialects/lookup", test_lookup);
+  g_test_add_func ("/dialects/tools/types", test_tool_types);
+  g_test_add_func ("/dialects/tools/body/openai", test_tool_body_openai);
+  g_test_add_func ("/dialects/tools/body/openai-reasoning", test_tool_body_openai_reasoning);
+  g_test_add_func ("/dialects/tools/body/anthropic", test_tool_body_anthropic);
+  g_test_add_func ("/dialects/tools/body/gemini", test_tool_body_gemini);
+  g_test_add_func ("/dialects/tools/stream/openai", test_tool_stream_openai);
+  g_test_add_func ("/dialects/tools/stream/anthropic", test_tool_stream_anthropic);
+  g_test_add_func ("/dialects/tools/stream/gemini", test_tool_stream_gemini);
+  g_test_add_func ("/dialects/tools/responses", test_tool_responses);
   g_test_add_func ("/dialects/hostile/json-nesting-gate", test_json_nesting_gate);
   g_test_add_func ("/dialects/hostile/json-nesting-everywhere", test_json_nesting_everywhere);
   g_test_add_func ("/dialects/hostile/nesting-per-dialect", test_nesting_per_dialect);

@@ -22,7 +22,7 @@
 static const char catalog_json[] =
   "{\"version\":1,\"providers\":["
   PROVIDER ("a", ",\"models\":["
-  "{\"id\":\"big\",\"name\":\"Big\",\"context_window\":200000,\"capabilities\":[\"streaming\",\"reasoning\"],"
+  "{\"id\":\"big\",\"name\":\"Big\",\"context_window\":200000,\"capabilities\":[\"streaming\",\"reasoning\",\"tools\"],"
   " \"price\":{\"input\":10,\"output\":30},\"price_source\":\"test\"},"
   "{\"id\":\"small\",\"name\":\"Small\",\"context_window\":8000,\"max_output\":512,\"capabilities\":[\"streaming\"],"
   " \"price\":{\"input\":1,\"output\":2},\"price_source\":\"test\"},"
@@ -146,6 +146,30 @@ test_rank (void)
   routes = byok_router_rank (catalog, pricing, both, 1000, 0, BYOK_MODEL_CAP_NONE);
   g_assert_cmpstr (((ByokRoute *) g_ptr_array_index (routes, 0))->model_id, ==, "long");
   g_assert_cmpstr (((ByokRoute *) g_ptr_array_index (routes, 2))->model_id, ==, "small");
+}
+
+/* Auto sends a request with tools only to a model that calls them, and
+ * the tools' descriptions count in its prompt. */
+static void
+test_rank_tools (void)
+{
+  g_autoptr(ByokCatalog) catalog = test_catalog ();
+  g_autoptr(ByokPricing) pricing = byok_pricing_new (catalog);
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple ("m", NULL, "abcd");
+  g_autoptr(ByokToolSpec) spec = byok_tool_spec_new ("abcd", "abcdabcd", "{}");
+  const char *both[] = { "a", "b", NULL };
+  g_autoptr(GPtrArray) routes = NULL;
+  gint64 before = byok_estimate_request_tokens (request);
+
+  g_assert_cmpint (byok_router_needed_capabilities (request), ==, BYOK_MODEL_CAP_NONE);
+  byok_chat_request_add_tool (request, spec);
+  g_assert_cmpint (byok_router_needed_capabilities (request), ==, BYOK_MODEL_CAP_TOOLS);
+  /* name 1 + description 2 + parameters 1, and the overhead. */
+  g_assert_cmpint (byok_estimate_request_tokens (request), ==, before + 4 + BYOK_ROUTER_MESSAGE_OVERHEAD);
+
+  routes = byok_router_rank (catalog, pricing, both, 1000, 0, byok_router_needed_capabilities (request));
+  g_assert_cmpuint (routes->len, ==, 1);
+  g_assert_cmpstr (((ByokRoute *) g_ptr_array_index (routes, 0))->model_id, ==, "big");
 }
 
 static void
@@ -410,6 +434,7 @@ main (int argc, char **argv)
   g_test_add_func ("/router/estimate-request", test_estimate_request);
   g_test_add_func ("/router/fits", test_fits);
   g_test_add_func ("/router/rank", test_rank);
+  g_test_add_func ("/router/rank-tools", test_rank_tools);
   g_test_add_func ("/router/fallbacks", test_fallbacks);
   g_test_add_func ("/attachment/bytes", test_attachment_bytes);
   g_test_add_func ("/attachment/load", test_attachment_load);

@@ -56,4 +56,12 @@ void          _byok_chat_call_set_hooks  (ByokChatCall            *self,
                                           gpointer                 data,
                                           GDestroyNotify           data_free);
 
+const ByokChatRequest *
+              _byok_chat_call_get_step_request (ByokChatCall      *self);
+void          _byok_chat_call_get_step_output  (ByokChatCall      *self,
+                                                const char       **text,
+                                                gsize             *text_len,
+                                                const char       **reasoning,
+                                                gsize             *reasoning_len);
+
 G_END_DECLS

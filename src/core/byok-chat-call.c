@@ -6,7 +6,9 @@
  * dialect and sends it as one ByokExchange (byok-exchange-private.h),
  * reading its event stream into the result and emitting each new slice.
  * After a failure the call waits and tries again, falls back, or ends
- * (see byok-chat-call.h for the rules).
+ * (see byok-chat-call.h for the rules). An answer that asks for tools
+ * starts a round of them through the runner, and then the next step: the
+ * conversation so far (step_request) asked again.
  *
  * While it runs, its GTask (whose source object it is) keeps it alive; a
  * retry's timer and an exchange under way each hold the task.
@@ -72,6 +74,17 @@ struct _ByokChatCall
 
   GSource           *wait_timer;
   GSource           *wait_cancel;
+
+  /* Tools */
+  ByokToolRunner    *tool_runner;    /* nullable */
+  ByokChatRequest   *step_request;   /* the request with the loop's messages; NULL before the first round */
+  GString           *prior_text;     /* what the steps before this one said */
+  GString           *prior_reasoning;
+  ByokUsage          prior_usage;    /* their usage, summed */
+  guint              tool_rounds;    /* rounds of tools run */
+  guint              tools_pending;  /* calls of this round still running */
+  gboolean           tools_cancelled;
+  gsize              separator_end;  /* text length after the separator added between steps, 0: none */
 };
 
 G_DEFINE_FINAL_TYPE (ByokChatCall, byok_chat_call, G_TYPE_OBJECT)
@@ -81,6 +94,8 @@ enum {
   REASONING_DELTA,
   RETRYING,
   ATTEMPT,
+  TOOL_CALL,
+  TOOL_RESULT,
   N_SIGNALS
 };
 
@@ -94,6 +109,35 @@ chat_current_target (ByokChatCall *call)
 
 static void chat_start_target (GTask *task);
 static void chat_send_attempt (GTask *task);
+static void chat_run_tools (GTask *task);
+
+/* The request the current step sends: the caller's, or its copy with the
+ * loop's answers and tool results. */
+static ByokChatRequest *
+chat_step_request (ByokChatCall *call)
+{
+  return call->step_request != NULL ? call->step_request : call->request;
+}
+
+/* Before an attempt: forget what a failed one produced, keeping what the
+ * steps before it said. */
+static void
+chat_clear_output (ByokChatCall *call)
+{
+  byok_chat_result_clear_output (call->result);
+  g_string_append_len (call->result->text, call->prior_text->str, (gssize) call->prior_text->len);
+  g_string_append_len (call->result->reasoning, call->prior_reasoning->str,
+                       (gssize) call->prior_reasoning->len);
+}
+
+/* An answer that asks for tools starts a round of them: with a runner,
+ * while rounds are left. */
+static gboolean
+chat_wants_tools (ByokChatCall *call)
+{
+  return call->tool_runner != NULL && call->result->tool_calls->len > 0 &&
+         call->tool_rounds < chat_step_request (call)->max_tool_steps;
+}
 
 /* The call's cost: its attempts' together, known when each one's is (an
  * attempt is priced where the engine records it; none, none spent). */
@@ -140,6 +184,17 @@ chat_complete (GTask  *task,
   byok_chat_result_set_provider (call->result, target->provider_id, target->model);
   call->result->latency_us = g_get_monotonic_time () - call->call_start_us;
   call->result->retry_after_us = -1;
+  if (call->tool_rounds > 0)
+    {
+      ByokUsage sum = call->prior_usage;
+
+      /* The usage of every step together; each attempt keeps its own. */
+      byok_usage_add (&sum, &call->result->usage);
+      call->result->usage = sum;
+    }
+  /* The blank line put between two steps' text, when the last said nothing. */
+  if (call->separator_end > 0 && call->result->text->len == call->separator_end)
+    g_string_truncate (call->result->text, call->separator_end - 2);
   if (error != NULL && call->result->attempts->len > 0)
     {
       ByokAttempt *last = g_ptr_array_index (call->result->attempts, call->result->attempts->len - 1);
@@ -318,7 +373,11 @@ chat_end_attempt (GTask  *task,
 
   if (error == NULL)
     {
-      chat_complete (task, NULL);
+      call->result->steps++;
+      if (chat_wants_tools (call))
+        chat_run_tools (task);
+      else
+        chat_complete (task, NULL);
       return;
     }
   chat_after_failure (task, error);
@@ -339,7 +398,7 @@ chat_fail_early (GTask  *task,
   call->attempt->is_fallback = call->next_is_fallback;
   call->next_is_fallback = FALSE;
   g_clear_pointer (&call->ex, _byok_exchange_unref);
-  byok_chat_result_clear_output (call->result);
+  chat_clear_output (call);
   chat_end_attempt (task, error);
 }
 
@@ -363,7 +422,9 @@ chat_emit_deltas (ByokChatCall *call,
        * answers to its first text or reasoning. The keyring, earlier
        * attempts and waits before a retry are in the total time only. */
       call->output_started = TRUE;
-      result->ttft_us = now - (call->attempt != NULL ? call->attempt_start_us : call->call_start_us);
+      /* The call's: its first step's first output. */
+      if (call->result->steps == 0)
+        result->ttft_us = now - (call->attempt != NULL ? call->attempt_start_us : call->call_start_us);
       if (call->attempt != NULL)
         call->attempt->ttft_us = now - call->attempt_start_us;
     }
@@ -484,8 +545,11 @@ chat_send_attempt (GTask *task)
     }
 
   model = byok_catalog_lookup_model (byok_client_get_catalog (client), target->provider_id, target->model);
-  request = byok_chat_request_copy (call->request);
+  request = byok_chat_request_copy (chat_step_request (call));
   byok_chat_request_set_model (request, target->model);
+  /* At the limit: one more answer, with what the tools gave, and no tools. */
+  if (call->tool_rounds > 0 && call->tool_rounds >= request->max_tool_steps)
+    request->tool_choice = BYOK_TOOL_CHOICE_NONE;
   body = byok_dialect_build_body (_byok_provider_dialect (call->provider), request, model, stream,
                                   _byok_dialect_flags (call->provider, model), &error);
   if (body == NULL)
@@ -531,7 +595,7 @@ chat_send_attempt (GTask *task)
       if (byok_key_get_source (call->key) == BYOK_KEY_SOURCE_KEYRING)
         call->attempt->key_account = g_strdup (byok_key_get_account (call->key));
     }
-  byok_chat_result_clear_output (call->result);
+  chat_clear_output (call);
   byok_chat_result_set_provider (call->result, target->provider_id, target->model);
 
   /* The last word before anything goes out (the engine records the call
@@ -620,6 +684,144 @@ chat_start_target (GTask *task)
     }
   byok_key_store_lookup_async (byok_client_get_key_store (call->client), target->provider_id, NULL,
                                call->cancellable, chat_key_found, g_object_ref (task));
+}
+
+/* ---- tools --------------------------------------------------------------- */
+
+typedef struct {
+  GTask       *task;
+  ByokToolUse *use;     /* in the result's tool_uses */
+} ToolRun;
+
+/* Every call of the round came back: their results go into the
+ * conversation, in the order the model asked, and the model is asked
+ * again — or the call ends, stopped. */
+static void
+chat_tools_done (GTask *task)
+{
+  ByokChatCall *call = g_task_get_source_object (task);
+  ByokChatResult *result = call->result;
+  guint first = result->tool_uses->len;
+
+  if (call->tools_cancelled || g_cancellable_is_cancelled (call->cancellable))
+    {
+      chat_complete (task, _byok_cancelled_error ());
+      return;
+    }
+
+  while (first > 0 && ((ByokToolUse *) g_ptr_array_index (result->tool_uses, first - 1))->step == result->steps)
+    first--;
+  for (guint i = first; i < result->tool_uses->len; i++)
+    {
+      ByokToolUse *use = g_ptr_array_index (result->tool_uses, i);
+
+      byok_chat_request_add_tool_result (call->step_request, use->result);
+    }
+
+  /* The next step: what this one said stays; its usage joins the sum. */
+  if (result->text->len > call->prior_text->len && result->text->str[result->text->len - 1] != '\n')
+    {
+      /* A blank line between two steps' text. */
+      g_string_append (result->text, "\n\n");
+      call->separator_end = result->text->len;
+      g_signal_emit (call, signals[DELTA], 0, "\n\n");
+    }
+  g_string_assign (call->prior_text, result->text->str);
+  g_string_assign (call->prior_reasoning, result->reasoning->str);
+  byok_usage_add (&call->prior_usage, &result->usage);
+  call->tool_rounds++;
+  call->n_tries = 0;
+  call->output_started = FALSE;
+  chat_send_attempt (task);
+}
+
+static void
+chat_tool_ran (GObject      *source,
+               GAsyncResult *async_result,
+               gpointer      user_data)
+{
+  ToolRun *run = user_data;
+  g_autoptr(GTask) task = run->task;
+  ByokChatCall *call = g_task_get_source_object (task);
+  ByokToolUse *use = run->use;
+  g_autoptr(GError) error = NULL;
+  ByokToolResult *result;
+
+  g_free (run);
+  result = byok_tool_runner_run_finish (BYOK_TOOL_RUNNER (source), async_result, &error);
+  if (result == NULL && byok_error_is_cancelled (error))
+    call->tools_cancelled = TRUE;
+  else
+    {
+      if (result == NULL)
+        result = error != NULL ? byok_tool_result_new_from_error (use->call, error)
+                               : byok_tool_result_new (use->call, "The tool returned nothing.", TRUE);
+      /* The result answers this call, whatever the runner named. */
+      g_free (result->call_id);
+      result->call_id = g_strdup (use->call->id);
+      if (result->name == NULL)
+        result->name = g_strdup (use->call->name);
+      if (result->content == NULL)
+        result->content = g_strdup ("");
+      use->result = result;
+      g_signal_emit (call, signals[TOOL_RESULT], 0, use->call, use->result);
+    }
+
+  if (--call->tools_pending == 0)
+    chat_tools_done (task);
+}
+
+/* The answer asked for tools: it goes into the conversation with its
+ * calls, and every call goes to the runner at once. */
+static void
+chat_run_tools (GTask *task)
+{
+  ByokChatCall *call = g_task_get_source_object (task);
+  ByokChatResult *result = call->result;
+  g_autoptr(GPtrArray) calls = g_ptr_array_new ();
+  guint first = result->tool_uses->len;
+
+  if (call->step_request == NULL)
+    call->step_request = byok_chat_request_copy (call->request);
+
+  for (guint i = 0; i < result->tool_calls->len; i++)
+    {
+      ByokToolCall *tool_call = g_ptr_array_index (result->tool_calls, i);
+
+      /* Every call needs an id its result can name (Gemini may send none). */
+      if (tool_call->id == NULL || *tool_call->id == '\0')
+        {
+          g_free (tool_call->id);
+          tool_call->id = g_strdup_printf (BYOK_TOOL_CALL_ID_PREFIX "%u-%u", result->steps, i + 1);
+        }
+      if (tool_call->arguments == NULL || *tool_call->arguments == '\0')
+        {
+          g_free (tool_call->arguments);
+          tool_call->arguments = g_strdup ("{}");
+        }
+    }
+  byok_chat_request_add_tool_calls (call->step_request, result->text->str + call->prior_text->len,
+                                    result->tool_calls,
+                                    result->reasoning->str + call->prior_reasoning->len,
+                                    result->replay);
+
+  call->tools_pending = result->tool_calls->len;
+  call->tools_cancelled = FALSE;
+  for (guint i = 0; i < result->tool_calls->len; i++)
+    {
+      ByokToolUse *use = byok_tool_use_new (g_ptr_array_index (result->tool_calls, i), result->steps);
+
+      g_ptr_array_add (result->tool_uses, use);
+      g_signal_emit (call, signals[TOOL_CALL], 0, use->call);
+    }
+  for (guint i = first; i < result->tool_uses->len; i++)
+    {
+      ToolRun *run = g_new0 (ToolRun, 1);
+
+      run->task = g_object_ref (task);
+      run->use = g_ptr_array_index (result->tool_uses, i);
+      byok_tool_runner_run_async (call->tool_runner, run->use->call, call->cancellable, chat_tool_ran, run);
+    }
 }
 
 /* ---- retry notices ------------------------------------------------------ */
@@ -743,6 +945,10 @@ byok_chat_call_finalize (GObject *object)
   g_clear_pointer (&self->attempt, byok_attempt_free);
   g_clear_pointer (&self->dstream, byok_dialect_stream_free);
   g_clear_pointer (&self->sse, byok_sse_free);
+  g_clear_object (&self->tool_runner);
+  g_clear_pointer (&self->step_request, byok_chat_request_unref);
+  g_string_free (self->prior_text, TRUE);
+  g_string_free (self->prior_reasoning, TRUE);
 
   G_OBJECT_CLASS (byok_chat_call_parent_class)->finalize (object);
 }
@@ -795,12 +1001,39 @@ byok_chat_call_class_init (ByokChatCallClass *klass)
   signals[ATTEMPT] =
     g_signal_new ("attempt", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /**
+   * ByokChatCall::tool-call:
+   * @call: the ByokToolCall the model asked for, its arguments complete;
+   *   valid for the emission (copy it to keep it)
+   *
+   * An answer asked for a tool; it goes to the runner next (which may ask
+   * the person). Emitted for every call of the answer, in order, before
+   * any of them runs.
+   */
+  signals[TOOL_CALL] =
+    g_signal_new ("tool-call", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, BYOK_TYPE_TOOL_CALL | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /**
+   * ByokChatCall::tool-result:
+   * @call: the ByokToolCall
+   * @result: the ByokToolResult the runner gave (denied, an error, or the
+   *   tool's output); both valid for the emission
+   *
+   * A tool call came back from the runner; the model hears of it when
+   * every call of the round has.
+   */
+  signals[TOOL_RESULT] =
+    g_signal_new ("tool-result", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, BYOK_TYPE_TOOL_CALL | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  BYOK_TYPE_TOOL_RESULT | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
 byok_chat_call_init (ByokChatCall *self)
 {
   self->targets = g_ptr_array_new_with_free_func ((GDestroyNotify) target_free);
+  self->prior_text = g_string_new (NULL);
+  self->prior_reasoning = g_string_new (NULL);
 }
 
 static Target *
@@ -905,6 +1138,77 @@ _byok_chat_call_set_hooks (ByokChatCall            *self,
   self->hooks = hooks;
   self->hooks_data = data;
   self->hooks_data_free = data_free;
+}
+
+/**
+ * byok_chat_call_set_tool_runner:
+ * @runner: (nullable): what runs the tools the model asks for (and asks
+ *   the person first); %NULL: the call does not loop
+ *
+ * Before the call runs. The call keeps a reference.
+ */
+void
+byok_chat_call_set_tool_runner (ByokChatCall   *self,
+                                ByokToolRunner *runner)
+{
+  g_return_if_fail (BYOK_IS_CHAT_CALL (self));
+  g_return_if_fail (runner == NULL || BYOK_IS_TOOL_RUNNER (runner));
+  g_return_if_fail (!self->ran);
+
+  g_set_object (&self->tool_runner, runner);
+}
+
+/**
+ * byok_chat_call_get_tool_runner:
+ * Returns: (transfer none) (nullable): the runner set
+ */
+ByokToolRunner *
+byok_chat_call_get_tool_runner (ByokChatCall *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_CALL (self), NULL);
+  return self->tool_runner;
+}
+
+/**
+ * _byok_chat_call_get_step_request:
+ * Returns: (transfer none): what the current step sends (before its
+ *   target's model is set): the request, with the loop's answers and tool
+ *   results once there are some
+ */
+const ByokChatRequest *
+_byok_chat_call_get_step_request (ByokChatCall *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_CALL (self), NULL);
+  return chat_step_request (self);
+}
+
+/**
+ * _byok_chat_call_get_step_output:
+ * @text: (out): what the current step's answer said so far
+ * @reasoning: (out): its reasoning so far
+ *
+ * The current step's part of the result's text and reasoning (the steps
+ * before it are in front of it there).
+ */
+void
+_byok_chat_call_get_step_output (ByokChatCall  *self,
+                                 const char   **text,
+                                 gsize         *text_len,
+                                 const char   **reasoning,
+                                 gsize         *reasoning_len)
+{
+  ByokChatResult *result;
+  gsize text_start, reasoning_start;
+
+  g_return_if_fail (BYOK_IS_CHAT_CALL (self));
+
+  result = self->result;
+  text_start = MIN (self->prior_text->len, result->text->len);
+  reasoning_start = MIN (self->prior_reasoning->len, result->reasoning->len);
+  *text = result->text->str + text_start;
+  *text_len = result->text->len - text_start;
+  *reasoning = result->reasoning->str + reasoning_start;
+  *reasoning_len = result->reasoning->len - reasoning_start;
 }
 
 /**

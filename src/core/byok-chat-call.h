@@ -9,7 +9,25 @@
  *   - "retrying" says an attempt failed and will be tried again after a
  *     wait (ByokRetryNotice);
  *   - "attempt" says an attempt ended: through the engine, its usage row
- *     is written and its cost known (ByokAttempt's cost_usd).
+ *     is written and its cost known (ByokAttempt's cost_usd);
+ *   - "tool-call" and "tool-result" tell of each tool the model asked for
+ *     and what became of it (below).
+ *
+ * Tools. A request with tools (ByokChatRequest's tools) and a runner
+ * (byok_chat_call_set_tool_runner()) makes a loop: when an answer asks
+ * for tools, the call emits "tool-call" for each, hands them all to the
+ * runner at once (the runner asks the person; a refused call is a denied
+ * result), emits "tool-result" as each comes back, appends the answer and
+ * the results to its own copy of the conversation and asks the model
+ * again — a new step, with attempts, retries and fallbacks as above, each
+ * attempt its own usage row. It ends when an answer asks for no tool.
+ * After max_tool_steps rounds of tools the next step is sent with the
+ * tools forbidden (BYOK_TOOL_CHOICE_NONE), so the model answers with what
+ * it has; calls it still asks for then are not run (they stay in the
+ * result's tool_calls). Stopping the call (its cancellable) cancels the
+ * tools running and ends the call CANCELLED. Without a runner a call does
+ * not loop: its result has the calls asked for in tool_calls and the
+ * finish reason TOOL_CALLS.
  * The call's result (byok_chat_call_run_finish()) carries every attempt
  * and the call's cost, priced once by the engine where it records usage
  * (ByokChatResult's cost_usd and cost_known): callers show it, they do not
@@ -39,6 +57,7 @@
 #include "byok-chat-request.h"
 #include "byok-chat-result.h"
 #include "byok-error.h"
+#include "byok-tool-runner.h"
 
 G_BEGIN_DECLS
 
@@ -81,6 +100,10 @@ ByokChatRequest *byok_chat_call_get_request     (ByokChatCall        *self);
 const char      *byok_chat_call_get_provider_id (ByokChatCall        *self);
 const char      *byok_chat_call_get_model       (ByokChatCall        *self);
 ByokChatResult  *byok_chat_call_get_result      (ByokChatCall        *self);
+
+void             byok_chat_call_set_tool_runner (ByokChatCall        *self,
+                                                 ByokToolRunner      *runner);
+ByokToolRunner  *byok_chat_call_get_tool_runner (ByokChatCall        *self);
 
 void             byok_chat_call_run_async       (ByokChatCall        *self,
                                                  GCancellable        *cancellable,

@@ -14,11 +14,13 @@ static const char * const role_names[] = {
   [BYOK_CHAT_ROLE_SYSTEM] = "system",
   [BYOK_CHAT_ROLE_USER] = "user",
   [BYOK_CHAT_ROLE_ASSISTANT] = "assistant",
+  [BYOK_CHAT_ROLE_TOOL] = "tool",
 };
 
 /**
  * byok_chat_role_to_string:
- * Returns: "system", "user" or "assistant"; "user" for an unknown value.
+ * Returns: "system", "user", "assistant" or "tool"; "user" for an unknown
+ *   value.
  */
 const char *
 byok_chat_role_to_string (ByokChatRole role)
@@ -51,7 +53,28 @@ chat_message_free (gpointer data)
   ByokChatMessage *message = data;
 
   g_free (message->content);
+  g_clear_pointer (&message->tool_calls, g_ptr_array_unref);
+  g_free (message->reasoning);
+  g_free (message->replay);
+  g_free (message->tool_call_id);
+  g_free (message->tool_name);
   g_free (message);
+}
+
+static ByokChatMessage *
+chat_message_copy (const ByokChatMessage *message)
+{
+  ByokChatMessage *copy = g_new0 (ByokChatMessage, 1);
+
+  copy->role = message->role;
+  copy->content = g_strdup (message->content);
+  copy->tool_calls = byok_tool_calls_copy (message->tool_calls);
+  copy->reasoning = g_strdup (message->reasoning);
+  copy->replay = g_strdup (message->replay);
+  copy->tool_call_id = g_strdup (message->tool_call_id);
+  copy->tool_name = g_strdup (message->tool_name);
+  copy->is_error = message->is_error;
+  return copy;
 }
 
 /**
@@ -59,7 +82,8 @@ chat_message_free (gpointer data)
  * @model: (nullable): the model id
  *
  * Returns: (transfer full): an empty request: no messages, temperature,
- *   max tokens and effort unset, no reasoning, streamed.
+ *   max tokens and effort unset, no reasoning, streamed, no tools (at
+ *   most BYOK_DEFAULT_MAX_TOOL_STEPS rounds of them once some are added).
  */
 ByokChatRequest *
 byok_chat_request_new (const char *model)
@@ -71,6 +95,8 @@ byok_chat_request_new (const char *model)
   self->messages = g_ptr_array_new_with_free_func (chat_message_free);
   self->temperature = -1.0;
   self->stream = TRUE;
+  self->tools = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_tool_spec_free);
+  self->max_tool_steps = BYOK_DEFAULT_MAX_TOOL_STEPS;
   return self;
 }
 
@@ -114,12 +140,12 @@ byok_chat_request_copy (const ByokChatRequest *self)
   copy->reasoning_budget_tokens = self->reasoning_budget_tokens;
   copy->effort = self->effort;
   copy->stream = self->stream;
+  copy->max_tool_steps = self->max_tool_steps;
+  copy->tool_choice = self->tool_choice;
   for (guint i = 0; i < self->messages->len; i++)
-    {
-      const ByokChatMessage *message = g_ptr_array_index (self->messages, i);
-
-      byok_chat_request_add_message (copy, message->role, message->content);
-    }
+    g_ptr_array_add (copy->messages, chat_message_copy (g_ptr_array_index (self->messages, i)));
+  for (guint i = 0; i < self->tools->len; i++)
+    byok_chat_request_add_tool (copy, g_ptr_array_index (self->tools, i));
   return copy;
 }
 
@@ -143,6 +169,7 @@ byok_chat_request_unref (ByokChatRequest *self)
   g_free (self->model);
   g_free (self->system_prompt);
   g_ptr_array_unref (self->messages);
+  g_ptr_array_unref (self->tools);
   g_free (self);
 }
 
@@ -197,6 +224,82 @@ byok_chat_request_add_message (ByokChatRequest *self,
   g_ptr_array_add (self->messages, message);
 }
 
+/**
+ * byok_chat_request_add_tool:
+ * @spec: a tool the model may call; copied
+ */
+void
+byok_chat_request_add_tool (ByokChatRequest    *self,
+                            const ByokToolSpec *spec)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (spec != NULL);
+
+  g_ptr_array_add (self->tools, byok_tool_spec_copy (spec));
+}
+
+/**
+ * byok_chat_request_has_tools:
+ * Returns: whether the request offers the model any tool
+ */
+gboolean
+byok_chat_request_has_tools (const ByokChatRequest *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->tools->len > 0;
+}
+
+/**
+ * byok_chat_request_add_tool_calls:
+ * @content: (nullable): the text the model wrote before its calls
+ * @calls: (element-type ByokToolCall): the calls it asked for; copied
+ * @reasoning: (nullable): its reasoning text
+ * @replay: (nullable): what its dialect sends back with it (the result's
+ *   replay)
+ *
+ * Appends the model's answer that asked for tools.
+ */
+void
+byok_chat_request_add_tool_calls (ByokChatRequest *self,
+                                  const char      *content,
+                                  GPtrArray       *calls,
+                                  const char      *reasoning,
+                                  const char      *replay)
+{
+  ByokChatMessage *message;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (calls != NULL);
+
+  byok_chat_request_add_message (self, BYOK_CHAT_ROLE_ASSISTANT, content);
+  message = g_ptr_array_index (self->messages, self->messages->len - 1);
+  message->tool_calls = byok_tool_calls_copy (calls);
+  message->reasoning = reasoning != NULL && *reasoning != '\0' ? g_strdup (reasoning) : NULL;
+  message->replay = g_strdup (replay);
+}
+
+/**
+ * byok_chat_request_add_tool_result:
+ * @result: what became of one call; copied
+ *
+ * Appends a %BYOK_CHAT_ROLE_TOOL message answering @result's call.
+ */
+void
+byok_chat_request_add_tool_result (ByokChatRequest      *self,
+                                   const ByokToolResult *result)
+{
+  ByokChatMessage *message;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (result != NULL);
+
+  byok_chat_request_add_message (self, BYOK_CHAT_ROLE_TOOL, result->content);
+  message = g_ptr_array_index (self->messages, self->messages->len - 1);
+  message->tool_call_id = g_strdup (result->call_id);
+  message->tool_name = g_strdup (result->name);
+  message->is_error = result->is_error;
+}
+
 guint
 byok_chat_request_get_n_messages (const ByokChatRequest *self)
 {
@@ -232,7 +335,8 @@ byok_chat_request_get_message (const ByokChatRequest *self,
  *   "gemini"), for its defaults
  * @fit: (out): what to send
  *
- * Decides what of @request the model takes (byok_model_get_params()): a
+ * Decides what of @request the model takes (byok_model_get_params()):
+ * its tools only where the model has the `tools` capability; a
  * temperature only where the model takes one, brought into its range
  * (Anthropic 0 to 1, OpenAI 0 to 2), never to a model that takes none
  * (OpenAI's reasoning models, Claude after Opus 4.6) nor while it reasons
@@ -254,6 +358,11 @@ byok_request_fit (const ByokChatRequest *request,
 
   memset (fit, 0, sizeof *fit);
   byok_model_get_params (model, dialect, &params);
+
+  /* Tools only to a model that takes them; one the catalog does not know
+   * (a custom provider's, a local one) is given the benefit of the doubt. */
+  fit->tools = request->tools->len > 0 &&
+               (model == NULL || byok_model_has_capability (model, BYOK_MODEL_CAP_TOOLS));
 
   fit->effort_via = params.effort_via;
   fit->effort = byok_model_params_pick_effort (&params, request->effort);

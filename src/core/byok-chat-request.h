@@ -9,6 +9,7 @@
 #include <glib-object.h>
 
 #include "byok-model.h"
+#include "byok-tool.h"
 
 G_BEGIN_DECLS
 
@@ -16,16 +17,60 @@ typedef enum {
   BYOK_CHAT_ROLE_SYSTEM,
   BYOK_CHAT_ROLE_USER,
   BYOK_CHAT_ROLE_ASSISTANT,
+  BYOK_CHAT_ROLE_TOOL,
 } ByokChatRole;
 
 const char *byok_chat_role_to_string   (ByokChatRole  role);
 gboolean    byok_chat_role_from_string (const char   *str,
                                         ByokChatRole *role);
 
+/**
+ * ByokChatMessage:
+ * @role: who speaks
+ * @content: (owned): the text, UTF-8, never %NULL; an assistant message
+ *   that only calls tools has ""; a %BYOK_CHAT_ROLE_TOOL message, the
+ *   tool's result as the model reads it
+ * @tool_calls: (owned) (nullable) (element-type ByokToolCall): an
+ *   assistant message: the calls the model asked for after @content
+ * @reasoning: (owned) (nullable): an assistant message with @tool_calls:
+ *   its reasoning text, which some providers want back inside a tool loop
+ * @replay: (owned) (nullable): an assistant message with @tool_calls:
+ *   what its dialect must send back with it, as JSON only that dialect
+ *   reads ({"dialect": "anthropic", …}: the thinking blocks with their
+ *   signatures; {"dialect": "openai", …}: the field the reasoning came in)
+ * @tool_call_id: (owned) (nullable): a tool message: the call it answers
+ * @tool_name: (owned) (nullable): a tool message: the tool
+ * @is_error: a tool message: the tool failed or was refused
+ *
+ * One message of a conversation. Add the tool-use ones with
+ * byok_chat_request_add_tool_calls() and byok_chat_request_add_tool_result().
+ */
 typedef struct {
   ByokChatRole  role;
-  char         *content;   /* owned, UTF-8, never NULL */
+  char         *content;
+  GPtrArray    *tool_calls;
+  char         *reasoning;
+  char         *replay;
+  char         *tool_call_id;
+  char         *tool_name;
+  gboolean      is_error;
 } ByokChatMessage;
+
+/**
+ * ByokToolChoice:
+ * @BYOK_TOOL_CHOICE_AUTO: the model decides whether to call a tool
+ * @BYOK_TOOL_CHOICE_NONE: the tools are described but the model must
+ *   answer in text (the last step of a loop at its limit)
+ *
+ * Whether the model may call the request's tools.
+ */
+typedef enum {
+  BYOK_TOOL_CHOICE_AUTO,
+  BYOK_TOOL_CHOICE_NONE,
+} ByokToolChoice;
+
+/* How many rounds of tool calls a call makes at most by default. */
+#define BYOK_DEFAULT_MAX_TOOL_STEPS 10
 
 #define BYOK_TYPE_CHAT_REQUEST (byok_chat_request_get_type ())
 
@@ -39,6 +84,9 @@ typedef struct {
   gint64     reasoning_budget_tokens; /* 0: the dialect's default (Anthropic) */
   ByokEffort effort;            /* how much a reasoning model should think */
   gboolean   stream;            /* the caller wants the answer streamed */
+  GPtrArray *tools;             /* owned; of ByokToolSpec*: the tools the model may call, empty for none */
+  guint      max_tool_steps;    /* rounds of tool calls at most (BYOK_DEFAULT_MAX_TOOL_STEPS) */
+  ByokToolChoice tool_choice;   /* whether the model may call them */
 
   /*< private >*/
   gatomicrefcount ref_count;
@@ -60,6 +108,16 @@ void             byok_chat_request_set_system_prompt (ByokChatRequest *self,
 void             byok_chat_request_add_message       (ByokChatRequest *self,
                                                       ByokChatRole     role,
                                                       const char      *content);
+void             byok_chat_request_add_tool          (ByokChatRequest *self,
+                                                      const ByokToolSpec *spec);
+void             byok_chat_request_add_tool_calls    (ByokChatRequest *self,
+                                                      const char      *content,
+                                                      GPtrArray       *calls,
+                                                      const char      *reasoning,
+                                                      const char      *replay);
+void             byok_chat_request_add_tool_result   (ByokChatRequest *self,
+                                                      const ByokToolResult *result);
+gboolean         byok_chat_request_has_tools         (const ByokChatRequest *self);
 guint            byok_chat_request_get_n_messages    (const ByokChatRequest *self);
 const ByokChatMessage *
                  byok_chat_request_get_message       (const ByokChatRequest *self,
@@ -96,6 +154,9 @@ typedef enum {
  *   Gemini thoughts)
  * @thinking_budget: the budget in tokens where the effort is one, 0 for
  *   the dialect's default
+ * @tools: send the request's tools: it has some and the model takes them
+ *   (the catalog's `tools` capability; a model the catalog does not know
+ *   is assumed to)
  *
  * A request as the model takes it: only what it accepts
  * (byok_request_fit()).
@@ -108,6 +169,7 @@ typedef struct {
   gboolean            effort_none;
   gboolean            thinking;
   gint64              thinking_budget;
+  gboolean            tools;
 } ByokRequestFit;
 
 void             byok_request_fit                    (const ByokChatRequest *request,

@@ -20,6 +20,28 @@ byok_usage_clear (ByokUsage *usage)
   memset (usage, 0, sizeof *usage);
 }
 
+/**
+ * byok_usage_add:
+ * @sum: where @usage is added
+ *
+ * Adds a report to a sum (the steps of a tool loop): every count, reported
+ * when either is, estimated when either is.
+ */
+void
+byok_usage_add (ByokUsage       *sum,
+                const ByokUsage *usage)
+{
+  g_return_if_fail (sum != NULL && usage != NULL);
+
+  sum->input_tokens += usage->input_tokens;
+  sum->cached_input_tokens += usage->cached_input_tokens;
+  sum->cache_write_tokens += usage->cache_write_tokens;
+  sum->output_tokens += usage->output_tokens;
+  sum->reasoning_tokens += usage->reasoning_tokens;
+  sum->reported = sum->reported || usage->reported;
+  sum->estimated = sum->estimated || usage->estimated;
+}
+
 gboolean
 byok_usage_equal (const ByokUsage *a,
                   const ByokUsage *b)
@@ -156,6 +178,8 @@ byok_chat_result_new (const char *provider_id,
   self->retry_after_us = -1;
   self->cost_usd = NAN;
   self->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attempt_free);
+  self->tool_calls = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_tool_call_free);
+  self->tool_uses = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_tool_use_free);
   return self;
 }
 
@@ -184,6 +208,9 @@ byok_chat_result_unref (ByokChatResult *self)
   g_string_free (self->reasoning, TRUE);
   g_clear_error (&self->error);
   g_ptr_array_unref (self->attempts);
+  g_ptr_array_unref (self->tool_calls);
+  g_free (self->replay);
+  g_ptr_array_unref (self->tool_uses);
   g_free (self);
 }
 
@@ -280,9 +307,9 @@ byok_chat_result_add_attempt (ByokChatResult *self,
 /**
  * byok_chat_result_clear_output:
  * Forgets what a failed attempt produced — text, reasoning, finish reason,
- * usage, response model and id, error and its retry-after — before another
- * attempt starts.
- * Timings and attempts are kept.
+ * usage, response model and id, tool calls and replay, error and its
+ * retry-after — before another attempt starts.
+ * Timings, attempts, tool uses and steps are kept.
  */
 void
 byok_chat_result_clear_output (ByokChatResult *self)
@@ -295,6 +322,8 @@ byok_chat_result_clear_output (ByokChatResult *self)
   byok_usage_clear (&self->usage);
   g_clear_pointer (&self->response_model, g_free);
   g_clear_pointer (&self->response_id, g_free);
+  g_ptr_array_set_size (self->tool_calls, 0);
+  g_clear_pointer (&self->replay, g_free);
   g_clear_error (&self->error);
   self->retry_after_us = -1;
 }

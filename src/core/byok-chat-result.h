@@ -8,6 +8,8 @@
 
 #include <glib-object.h>
 
+#include "byok-tool.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -39,6 +41,8 @@ typedef struct {
 } ByokUsage;
 
 void     byok_usage_clear  (ByokUsage       *usage);
+void     byok_usage_add    (ByokUsage       *sum,
+                            const ByokUsage *usage);
 gboolean byok_usage_equal  (const ByokUsage *a,
                             const ByokUsage *b);
 
@@ -114,6 +118,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokAttempt, byok_attempt_free)
  *   it recorded them; NAN unless @cost_known
  * @cost_known: whether every attempt's cost is known (a call without
  *   attempts cost nothing)
+ * @tool_calls: (owned) (element-type ByokToolCall): the calls the last
+ *   answer asked for, in order, arguments complete once it ended; empty
+ *   when it asked for none (and then, for a call with a runner, the loop
+ *   ran them all: see @tool_uses)
+ * @replay: (owned) (nullable): what the dialect wants sent back with the
+ *   last answer if it goes into a conversation again (ByokChatMessage's
+ *   replay)
+ * @tool_uses: (owned) (element-type ByokToolUse): every tool call the
+ *   call ran (or had refused), with its result, in order
+ * @steps: how many answers the model gave: 1 without tools, one more for
+ *   each round of tool calls; every step is one attempt or more, each
+ *   with its own usage row
+ *
+ * With tools, @text and @reasoning hold every step's, one after another
+ * (as "delta" and "reasoning-delta" delivered them), and @usage the sum
+ * of every step's report.
  */
 typedef struct {
   char             *provider_id;
@@ -131,6 +151,10 @@ typedef struct {
   gint64            retry_after_us;
   double            cost_usd;
   gboolean          cost_known;
+  GPtrArray        *tool_calls;
+  char             *replay;
+  GPtrArray        *tool_uses;
+  guint             steps;
 
   /*< private >*/
   gatomicrefcount   ref_count;

@@ -39,6 +39,129 @@ anthropic_request_header (const ByokRequestFit  *fit,
   return TRUE;
 }
 
+/* "tools": [{name, description, input_schema}]; the tools stay described
+ * when the model may not call them ("tool_choice": {"type": "none"}):
+ * the conversation's tool_use blocks need them. */
+static void
+add_tools (JsonBuilder           *builder,
+           const ByokChatRequest *request)
+{
+  json_builder_set_member_name (builder, "tools");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < request->tools->len; i++)
+    {
+      const ByokToolSpec *spec = g_ptr_array_index (request->tools, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, spec->name);
+      if (spec->description != NULL)
+        {
+          json_builder_set_member_name (builder, "description");
+          json_builder_add_string_value (builder, spec->description);
+        }
+      json_builder_set_member_name (builder, "input_schema");
+      json_builder_add_value (builder, byok_dialect_tool_parameters (spec));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  if (request->tool_choice == BYOK_TOOL_CHOICE_NONE)
+    {
+      json_builder_set_member_name (builder, "tool_choice");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "none");
+      json_builder_end_object (builder);
+    }
+}
+
+/* An answer that called tools: its blocks as they came when the answer
+ * thought (the thinking blocks, signed, must go back as they were), else
+ * its text and a tool_use block per call. */
+static void
+add_tool_use_content (JsonBuilder           *builder,
+                      const ByokChatMessage *message)
+{
+  g_autoptr(JsonNode) replay_root = NULL;
+  JsonObject *replay = byok_dialect_replay_for (message, "anthropic", &replay_root);
+  JsonNode *content = replay != NULL ? json_object_get_member (replay, "content") : NULL;
+
+  if (content != NULL && JSON_NODE_HOLDS_ARRAY (content))
+    {
+      json_builder_add_value (builder, json_node_copy (content));
+      return;
+    }
+
+  json_builder_begin_array (builder);
+  if (*message->content != '\0')
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "text");
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, message->content);
+      json_builder_end_object (builder);
+    }
+  for (guint i = 0; i < message->tool_calls->len; i++)
+    {
+      const ByokToolCall *call = g_ptr_array_index (message->tool_calls, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "tool_use");
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, call->id);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, call->name);
+      json_builder_set_member_name (builder, "input");
+      json_builder_add_value (builder, byok_dialect_tool_arguments (call));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+/* The tool messages from @first on, as one user message of tool_result
+ * blocks. Returns the index of the first message after them. */
+static guint
+add_tool_results (JsonBuilder           *builder,
+                  const ByokChatRequest *request,
+                  guint                  first)
+{
+  guint i;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, "user");
+  json_builder_set_member_name (builder, "content");
+  json_builder_begin_array (builder);
+  for (i = first; i < request->messages->len; i++)
+    {
+      const ByokChatMessage *message = g_ptr_array_index (request->messages, i);
+
+      if (message->role != BYOK_CHAT_ROLE_TOOL)
+        break;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "tool_result");
+      json_builder_set_member_name (builder, "tool_use_id");
+      json_builder_add_string_value (builder, message->tool_call_id != NULL ? message->tool_call_id : "");
+      if (*message->content != '\0')
+        {
+          json_builder_set_member_name (builder, "content");
+          json_builder_add_string_value (builder, message->content);
+        }
+      if (message->is_error)
+        {
+          json_builder_set_member_name (builder, "is_error");
+          json_builder_add_boolean_value (builder, TRUE);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return i;
+}
+
 static GBytes *
 anthropic_build_body (const ByokChatRequest *request,
                       const ByokRequestFit  *fit,
@@ -93,17 +216,38 @@ anthropic_build_body (const ByokChatRequest *request,
   for (guint i = 0; i < request->messages->len; i++)
     {
       const ByokChatMessage *message = g_ptr_array_index (request->messages, i);
+      gboolean tool_use = message->role == BYOK_CHAT_ROLE_TOOL ||
+                          (message->tool_calls != NULL && message->tool_calls->len > 0);
 
       if (message->role == BYOK_CHAT_ROLE_SYSTEM)
         continue;
+      if (tool_use && fit->tools && message->role == BYOK_CHAT_ROLE_TOOL)
+        {
+          /* One user message answers every call of the answer before it. */
+          i = add_tool_results (builder, request, i) - 1;
+          continue;
+        }
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "role");
-      json_builder_add_string_value (builder, byok_chat_role_to_string (message->role));
+      json_builder_add_string_value (builder, message->role == BYOK_CHAT_ROLE_ASSISTANT ? "assistant" : "user");
       json_builder_set_member_name (builder, "content");
-      json_builder_add_string_value (builder, message->content);
+      if (tool_use && fit->tools)
+        add_tool_use_content (builder, message);
+      else if (tool_use)
+        {
+          /* A model sent no tools reads the loop as text. */
+          g_autofree char *text = byok_dialect_tool_result_as_text (message);
+
+          json_builder_add_string_value (builder, text);
+        }
+      else
+        json_builder_add_string_value (builder, message->content);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  if (fit->tools)
+    add_tools (builder, request);
 
   if (stream)
     {
@@ -243,14 +387,172 @@ anthropic_parse_response (const ByokErrorContext  *ctx,
   JsonArray *content = byok_json_get_array (root, "content");
   ByokDialectStream parts = { 0, };
 
+  gboolean thought = FALSE;
+
   take_ids (root, result);
   for (guint i = 0; content != NULL && i < json_array_get_length (content); i++)
-    take_block (byok_json_array_get_object (content, i), result);
+    {
+      JsonObject *block = byok_json_array_get_object (content, i);
+      const char *type = byok_json_get_string (block, "type");
+
+      take_block (block, result);
+      if (g_strcmp0 (type, "thinking") == 0 || g_strcmp0 (type, "redacted_thinking") == 0)
+        thought = TRUE;
+      else if (g_strcmp0 (type, "tool_use") == 0)
+        {
+          JsonNode *input = json_object_get_member (block, "input");
+          g_autofree char *arguments = input != NULL && JSON_NODE_HOLDS_OBJECT (input)
+                                         ? json_to_string (input, FALSE) : NULL;
+
+          g_ptr_array_add (result->tool_calls,
+                           byok_tool_call_new (byok_json_get_string (block, "id"),
+                                               byok_json_get_string (block, "name"), arguments));
+        }
+    }
+  /* Thinking goes back, signed, with the tool calls it led to. */
+  if (thought && result->tool_calls->len > 0)
+    {
+      g_autoptr(JsonObject) replay = json_object_new ();
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+      json_object_set_string_member (replay, "dialect", "anthropic");
+      json_object_set_array_member (replay, "content", json_array_ref (content));
+      json_node_set_object (node, replay);
+      g_free (result->replay);
+      result->replay = json_to_string (node, FALSE);
+    }
 
   result->finish_reason = map_stop_reason (byok_json_get_string (root, "stop_reason"));
   if (read_usage (byok_json_get_object (root, "usage"), &parts))
     report_usage (&parts, result);
   return TRUE;
+}
+
+static ByokDialectBlock *
+find_block (ByokDialectStream *stream,
+            gint64             index)
+{
+  for (guint i = stream->blocks->len; i > 0; i--)
+    {
+      ByokDialectBlock *block = g_ptr_array_index (stream->blocks, i - 1);
+
+      if (block->index == index)
+        return block;
+    }
+  return NULL;
+}
+
+/* content_block_start: the block's first text, and a note of where it is
+ * (for the replay); a tool_use block starts a tool call. */
+static void
+start_block (ByokDialectStream *stream,
+             gint64             index,
+             JsonObject        *content_block,
+             ByokChatResult    *result)
+{
+  const char *type = byok_json_get_string (content_block, "type");
+  ByokDialectBlock *block;
+
+  if (type == NULL)
+    return;
+  block = g_new0 (ByokDialectBlock, 1);
+  block->type = g_strdup (type);
+  block->index = index;
+  block->start = g_str_equal (type, "thinking") ? result->reasoning->len : result->text->len;
+  take_block (content_block, result);
+  block->end = g_str_equal (type, "thinking") ? result->reasoning->len : result->text->len;
+  if (g_str_equal (type, "thinking"))
+    block->signature = g_string_new (byok_json_get_string (content_block, "signature"));
+  else if (g_str_equal (type, "redacted_thinking"))
+    block->data = g_strdup (byok_json_get_string (content_block, "data"));
+  else if (g_str_equal (type, "tool_use"))
+    {
+      ByokToolCall *call = byok_dialect_stream_tool_call (stream, result, index, TRUE);
+
+      if (call != NULL)
+        {
+          g_free (call->id);
+          call->id = g_strdup (byok_json_get_string (content_block, "id"));
+          g_free (call->name);
+          call->name = g_strdup (byok_json_get_string (content_block, "name"));
+        }
+      block->tool = result->tool_calls->len - 1;
+    }
+  g_ptr_array_add (stream->blocks, block);
+}
+
+static void
+add_string_member (JsonObject *object,
+                   const char *name,
+                   const char *str,
+                   gsize       len)
+{
+  g_autofree char *value = g_strndup (str, len);
+
+  json_object_set_string_member (object, name, value);
+}
+
+/* The answer thought and called tools: its blocks, in order and signed,
+ * are what goes back with it. */
+static void
+anthropic_flush (ByokDialectStream *stream,
+                 ByokChatResult    *result)
+{
+  g_autoptr(JsonObject) replay = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *content;
+  gboolean thought = FALSE;
+
+  for (guint i = 0; i < stream->blocks->len; i++)
+    {
+      ByokDialectBlock *block = g_ptr_array_index (stream->blocks, i);
+
+      thought |= g_str_equal (block->type, "thinking") || g_str_equal (block->type, "redacted_thinking");
+    }
+  if (!thought || result->tool_calls->len == 0)
+    return;
+
+  content = json_array_new ();
+  for (guint i = 0; i < stream->blocks->len; i++)
+    {
+      ByokDialectBlock *block = g_ptr_array_index (stream->blocks, i);
+      JsonObject *object = json_object_new ();
+
+      json_object_set_string_member (object, "type", block->type);
+      if (g_str_equal (block->type, "thinking"))
+        {
+          add_string_member (object, "thinking", result->reasoning->str + MIN (block->start, result->reasoning->len),
+                             MIN (block->end, result->reasoning->len) - MIN (block->start, result->reasoning->len));
+          json_object_set_string_member (object, "signature", block->signature->str);
+        }
+      else if (g_str_equal (block->type, "redacted_thinking"))
+        json_object_set_string_member (object, "data", block->data != NULL ? block->data : "");
+      else if (g_str_equal (block->type, "text"))
+        add_string_member (object, "text", result->text->str + MIN (block->start, result->text->len),
+                           MIN (block->end, result->text->len) - MIN (block->start, result->text->len));
+      else if (g_str_equal (block->type, "tool_use") && block->tool < result->tool_calls->len)
+        {
+          const ByokToolCall *call = g_ptr_array_index (result->tool_calls, block->tool);
+
+          json_object_set_string_member (object, "id", call->id);
+          json_object_set_string_member (object, "name", call->name);
+          json_object_set_member (object, "input", byok_dialect_tool_arguments (call));
+        }
+      else
+        {
+          json_object_unref (object);
+          continue;
+        }
+      json_array_add_object_element (content, object);
+    }
+
+  replay = json_object_new ();
+  json_object_set_string_member (replay, "dialect", "anthropic");
+  json_object_set_array_member (replay, "content", content);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, replay);
+  g_free (result->replay);
+  result->replay = json_to_string (node, FALSE);
 }
 
 static gboolean
@@ -296,21 +598,40 @@ anthropic_parse_event (ByokDialectStream  *stream,
     }
   else if (g_str_equal (type, "content_block_start"))
     {
-      take_block (byok_json_get_object (root, "content_block"), result);
+      gint64 index = -1;
+
+      byok_json_get_int (root, "index", &index);
+      start_block (stream, index, byok_json_get_object (root, "content_block"), result);
     }
   else if (g_str_equal (type, "content_block_delta"))
     {
       JsonObject *delta = byok_json_get_object (root, "delta");
       const char *delta_type = byok_json_get_string (delta, "type");
+      ByokDialectBlock *block;
+      gint64 index = -1;
       const char *text;
 
+      byok_json_get_int (root, "index", &index);
+      block = find_block (stream, index);
       if (g_strcmp0 (delta_type, "text_delta") == 0 &&
           (text = byok_json_get_string (delta, "text")) != NULL)
-        g_string_append (result->text, text);
+        {
+          g_string_append (result->text, text);
+          if (block != NULL)
+            block->end = result->text->len;
+        }
       else if (g_strcmp0 (delta_type, "thinking_delta") == 0 &&
                (text = byok_json_get_string (delta, "thinking")) != NULL)
-        g_string_append (result->reasoning, text);
-      /* signature_delta, input_json_delta: nothing to show */
+        {
+          g_string_append (result->reasoning, text);
+          if (block != NULL)
+            block->end = result->reasoning->len;
+        }
+      else if (g_strcmp0 (delta_type, "signature_delta") == 0 && block != NULL &&
+               (text = byok_json_get_string (delta, "signature")) != NULL)
+        g_string_append (block->signature, text);
+      else if (g_strcmp0 (delta_type, "input_json_delta") == 0)
+        byok_dialect_stream_tool_arguments (stream, index, byok_json_get_string (delta, "partial_json"));
     }
   else if (g_str_equal (type, "message_delta"))
     {
@@ -342,6 +663,7 @@ static const ByokDialect anthropic_dialect = {
   .request_header = anthropic_request_header,
   .parse_response = anthropic_parse_response,
   .parse_event = anthropic_parse_event,
+  .flush = anthropic_flush,
   .ends_at_finish = FALSE,
 };
 

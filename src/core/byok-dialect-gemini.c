@@ -39,6 +39,141 @@ add_text_parts (JsonBuilder *builder,
   json_builder_end_array (builder);
 }
 
+/* An id Byok made (the model gave none) is not sent back. */
+static void
+add_call_id (JsonBuilder *builder,
+             const char  *id)
+{
+  if (id == NULL || *id == '\0' || g_str_has_prefix (id, BYOK_TOOL_CALL_ID_PREFIX))
+    return;
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+}
+
+/* A model turn that called functions: its text, then a functionCall part
+ * per call, each with the thoughtSignature it came with (Gemini 3 refuses
+ * a function call sent back without it). */
+static void
+add_function_calls (JsonBuilder           *builder,
+                    const ByokChatMessage *message)
+{
+  json_builder_set_member_name (builder, "parts");
+  json_builder_begin_array (builder);
+  if (*message->content != '\0')
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, message->content);
+      json_builder_end_object (builder);
+    }
+  for (guint i = 0; i < message->tool_calls->len; i++)
+    {
+      const ByokToolCall *call = g_ptr_array_index (message->tool_calls, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "functionCall");
+      json_builder_begin_object (builder);
+      add_call_id (builder, call->id);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, call->name);
+      json_builder_set_member_name (builder, "args");
+      json_builder_add_value (builder, byok_dialect_tool_arguments (call));
+      json_builder_end_object (builder);
+      if (call->signature != NULL)
+        {
+          json_builder_set_member_name (builder, "thoughtSignature");
+          json_builder_add_string_value (builder, call->signature);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+/* The tool messages from @first on, as one user turn of functionResponse
+ * parts: {"result": text}, or {"error": text} for a failed or refused
+ * call. Returns the index of the first message after them. */
+static guint
+add_function_responses (JsonBuilder           *builder,
+                        const ByokChatRequest *request,
+                        guint                  first)
+{
+  guint i;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, "user");
+  json_builder_set_member_name (builder, "parts");
+  json_builder_begin_array (builder);
+  for (i = first; i < request->messages->len; i++)
+    {
+      const ByokChatMessage *message = g_ptr_array_index (request->messages, i);
+
+      if (message->role != BYOK_CHAT_ROLE_TOOL)
+        break;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "functionResponse");
+      json_builder_begin_object (builder);
+      add_call_id (builder, message->tool_call_id);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, message->tool_name != NULL ? message->tool_name : "");
+      json_builder_set_member_name (builder, "response");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, message->is_error ? "error" : "result");
+      json_builder_add_string_value (builder, message->content);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return i;
+}
+
+/* "tools": [{"functionDeclarations": [{name, description,
+ * parametersJsonSchema}]}]: the schema as JSON Schema (an MCP server's
+ * own), not the OpenAPI subset "parameters" takes. */
+static void
+add_tools (JsonBuilder           *builder,
+           const ByokChatRequest *request)
+{
+  json_builder_set_member_name (builder, "tools");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "functionDeclarations");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < request->tools->len; i++)
+    {
+      const ByokToolSpec *spec = g_ptr_array_index (request->tools, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, spec->name);
+      if (spec->description != NULL)
+        {
+          json_builder_set_member_name (builder, "description");
+          json_builder_add_string_value (builder, spec->description);
+        }
+      json_builder_set_member_name (builder, "parametersJsonSchema");
+      json_builder_add_value (builder, byok_dialect_tool_parameters (spec));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+
+  if (request->tool_choice == BYOK_TOOL_CHOICE_NONE)
+    {
+      json_builder_set_member_name (builder, "toolConfig");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "functionCallingConfig");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "mode");
+      json_builder_add_string_value (builder, "NONE");
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+}
+
 static GBytes *
 gemini_build_body (const ByokChatRequest *request,
                    const ByokRequestFit  *fit,
@@ -63,14 +198,33 @@ gemini_build_body (const ByokChatRequest *request,
           g_string_append (system, message->content);
           continue;
         }
+      if (message->role == BYOK_CHAT_ROLE_TOOL && fit->tools)
+        {
+          /* One user turn answers every call of the turn before it. */
+          i = add_function_responses (builder, request, i) - 1;
+          continue;
+        }
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "role");
       json_builder_add_string_value (builder,
                                      message->role == BYOK_CHAT_ROLE_ASSISTANT ? "model" : "user");
-      add_text_parts (builder, message->content);
+      if (message->tool_calls != NULL && message->tool_calls->len > 0 && fit->tools)
+        add_function_calls (builder, message);
+      else if (message->role == BYOK_CHAT_ROLE_TOOL || message->tool_calls != NULL)
+        {
+          /* A model sent no tools reads the loop as text. */
+          g_autofree char *text = byok_dialect_tool_result_as_text (message);
+
+          add_text_parts (builder, text);
+        }
+      else
+        add_text_parts (builder, message->content);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  if (fit->tools)
+    add_tools (builder, request);
 
   if (system->len > 0)
     {
@@ -203,8 +357,22 @@ take_response (const ByokErrorContext  *ctx,
     {
       JsonObject *part = byok_json_array_get_object (parts, i);
       const char *text = byok_json_get_string (part, "text");
+      JsonObject *function_call = byok_json_get_object (part, "functionCall");
       gboolean thought = FALSE;
 
+      if (function_call != NULL)
+        {
+          JsonNode *args = json_object_get_member (function_call, "args");
+          g_autofree char *arguments = args != NULL && JSON_NODE_HOLDS_OBJECT (args)
+                                         ? json_to_string (args, FALSE) : NULL;
+          ByokToolCall *call = byok_tool_call_new (byok_json_get_string (function_call, "id"),
+                                                   byok_json_get_string (function_call, "name"),
+                                                   arguments);
+
+          call->signature = g_strdup (byok_json_get_string (part, "thoughtSignature"));
+          g_ptr_array_add (result->tool_calls, call);
+          continue;
+        }
       if (text == NULL)
         continue;
       byok_json_get_bool (part, "thought", &thought);

@@ -34,6 +34,105 @@ add_message (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+/* An answer that asked for tools: its text (null when none), the field
+ * its reasoning came in where the provider wants it back (DeepSeek's and
+ * Moonshot's reasoning_content), and its calls. */
+static void
+add_tool_calls_message (JsonBuilder           *builder,
+                        const ByokChatMessage *message)
+{
+  g_autoptr(JsonNode) replay_root = NULL;
+  JsonObject *replay = byok_dialect_replay_for (message, "openai", &replay_root);
+  const char *reasoning_field = byok_json_get_string (replay, "reasoning_field");
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, "assistant");
+  json_builder_set_member_name (builder, "content");
+  if (*message->content != '\0')
+    json_builder_add_string_value (builder, message->content);
+  else
+    json_builder_add_null_value (builder);
+  if (reasoning_field != NULL && message->reasoning != NULL &&
+      (g_str_equal (reasoning_field, "reasoning_content") || g_str_equal (reasoning_field, "reasoning")))
+    {
+      json_builder_set_member_name (builder, reasoning_field);
+      json_builder_add_string_value (builder, message->reasoning);
+    }
+  json_builder_set_member_name (builder, "tool_calls");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < message->tool_calls->len; i++)
+    {
+      const ByokToolCall *call = g_ptr_array_index (message->tool_calls, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, call->id);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "function");
+      json_builder_set_member_name (builder, "function");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, call->name);
+      json_builder_set_member_name (builder, "arguments");
+      json_builder_add_string_value (builder, call->arguments);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+add_tool_message (JsonBuilder           *builder,
+                  const ByokChatMessage *message)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, "tool");
+  json_builder_set_member_name (builder, "tool_call_id");
+  json_builder_add_string_value (builder, message->tool_call_id != NULL ? message->tool_call_id : "");
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, message->content);
+  json_builder_end_object (builder);
+}
+
+/* "tools": [{"type": "function", "function": {name, description, parameters}}] */
+static void
+add_tools (JsonBuilder           *builder,
+           const ByokChatRequest *request)
+{
+  json_builder_set_member_name (builder, "tools");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < request->tools->len; i++)
+    {
+      const ByokToolSpec *spec = g_ptr_array_index (request->tools, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "function");
+      json_builder_set_member_name (builder, "function");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, spec->name);
+      if (spec->description != NULL)
+        {
+          json_builder_set_member_name (builder, "description");
+          json_builder_add_string_value (builder, spec->description);
+        }
+      json_builder_set_member_name (builder, "parameters");
+      json_builder_add_value (builder, byok_dialect_tool_parameters (spec));
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  if (request->tool_choice == BYOK_TOOL_CHOICE_NONE)
+    {
+      json_builder_set_member_name (builder, "tool_choice");
+      json_builder_add_string_value (builder, "none");
+    }
+}
+
 static GBytes *
 openai_build_body (const ByokChatRequest *request,
                    const ByokRequestFit  *fit,
@@ -54,10 +153,27 @@ openai_build_body (const ByokChatRequest *request,
   for (guint i = 0; i < request->messages->len; i++)
     {
       const ByokChatMessage *message = g_ptr_array_index (request->messages, i);
+      gboolean tool_use = message->role == BYOK_CHAT_ROLE_TOOL ||
+                          (message->tool_calls != NULL && message->tool_calls->len > 0);
 
-      add_message (builder, byok_chat_role_to_string (message->role), message->content);
+      if (tool_use && !fit->tools)
+        {
+          /* A model sent no tools reads the loop as text. */
+          g_autofree char *text = byok_dialect_tool_result_as_text (message);
+
+          add_message (builder, message->role == BYOK_CHAT_ROLE_TOOL ? "user" : "assistant", text);
+        }
+      else if (message->role == BYOK_CHAT_ROLE_TOOL)
+        add_tool_message (builder, message);
+      else if (tool_use)
+        add_tool_calls_message (builder, message);
+      else
+        add_message (builder, byok_chat_role_to_string (message->role), message->content);
     }
   json_builder_end_array (builder);
+
+  if (fit->tools)
+    add_tools (builder, request);
 
   if (stream)
     {
@@ -229,6 +345,16 @@ append_thinking (JsonNode *node,
     }
 }
 
+/* The field the reasoning came in, for an answer that calls tools: the
+ * providers that send reasoning_content want it back in a tool loop. */
+static void
+note_reasoning_field (ByokChatResult *result,
+                      const char     *field)
+{
+  if (result->replay == NULL)
+    result->replay = g_strdup_printf ("{\"dialect\":\"openai\",\"reasoning_field\":\"%s\"}", field);
+}
+
 /* A message or delta: content as a string, or as parts (Mistral's
  * reasoning models send [{"type": "thinking", …}, {"type": "text", …}]);
  * reasoning as reasoning_content or reasoning. */
@@ -262,10 +388,97 @@ take_message (JsonObject     *message,
   /* DeepSeek, Moonshot, Zhipu: reasoning_content; OpenRouter, Ollama:
    * reasoning. Some gateways send both with the same text: take one. */
   reasoning = byok_json_get_string (message, "reasoning_content");
+  if (reasoning != NULL && *reasoning != '\0')
+    note_reasoning_field (result, "reasoning_content");
   if (reasoning == NULL || *reasoning == '\0')
     reasoning = byok_json_get_string (message, "reasoning");
   if (reasoning != NULL)
     g_string_append (result->reasoning, reasoning);
+}
+
+/* The arguments of a call: a string of JSON, or (some servers) the object. */
+static void
+take_arguments (JsonObject *function,
+                GString    *out)
+{
+  JsonNode *node = json_object_get_member (function, "arguments");
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    g_string_append (out, json_node_get_string (node));
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      g_string_append (out, text);
+    }
+}
+
+/* The calls of a whole message: [{id, type, function: {name, arguments}}]. */
+static void
+take_tool_calls (JsonObject     *message,
+                 ByokChatResult *result)
+{
+  JsonArray *calls = byok_json_get_array (message, "tool_calls");
+
+  for (guint i = 0; calls != NULL && i < json_array_get_length (calls); i++)
+    {
+      JsonObject *item = byok_json_array_get_object (calls, i);
+      JsonObject *function = byok_json_get_object (item, "function");
+      g_autoptr(GString) arguments = g_string_new (NULL);
+
+      if (function == NULL)
+        continue;
+      take_arguments (function, arguments);
+      g_ptr_array_add (result->tool_calls,
+                       byok_tool_call_new (byok_json_get_string (item, "id"),
+                                           byok_json_get_string (function, "name"), arguments->str));
+    }
+}
+
+/* The calls of a stream, in pieces: [{index, id, function: {name,
+ * arguments}}], the arguments in fragments under the same index. */
+static void
+take_tool_deltas (ByokDialectStream *stream,
+                  JsonObject        *delta,
+                  ByokChatResult    *result)
+{
+  JsonArray *calls = byok_json_get_array (delta, "tool_calls");
+
+  for (guint i = 0; calls != NULL && i < json_array_get_length (calls); i++)
+    {
+      JsonObject *item = byok_json_array_get_object (calls, i);
+      JsonObject *function = byok_json_get_object (item, "function");
+      gint64 index = i;
+      const char *id, *name;
+      ByokToolCall *call;
+      g_autoptr(GString) arguments = g_string_new (NULL);
+
+      if (item == NULL)
+        continue;
+      byok_json_get_int (item, "index", &index);
+      call = byok_dialect_stream_tool_call (stream, result, index, TRUE);
+      if (call == NULL)
+        continue;
+      id = byok_json_get_string (item, "id");
+      name = byok_json_get_string (function, "name");
+      if (id != NULL && *id != '\0')
+        {
+          g_free (call->id);
+          call->id = g_strdup (id);
+        }
+      if (name != NULL && *name != '\0')
+        {
+          g_free (call->name);
+          call->name = g_strdup (name);
+        }
+      if (function != NULL)
+        {
+          take_arguments (function, arguments);
+          byok_dialect_stream_tool_arguments (stream, index, arguments->str);
+        }
+    }
 }
 
 static void
@@ -311,6 +524,7 @@ openai_parse_response (const ByokErrorContext  *ctx,
 
   take_ids (root, result);
   take_message (byok_json_get_object (choice, "message"), result);
+  take_tool_calls (byok_json_get_object (choice, "message"), result);
   take_usage (root, choice, result);
   return take_finish_reason (ctx, byok_json_get_string (choice, "finish_reason"), result, error);
 }
@@ -340,7 +554,7 @@ is_done_marker (const char *data)
  * It gives up — and the event is parsed with json-glib, as every event is
  * without it — at anything it does not read exactly as that path does:
  * usage, an error member, content parts, a member of interest given twice,
- * an escaped key, "\u0000" or a lone surrogate, nesting deeper than
+ * tool calls, an escaped key, "\u0000" or a lone surrogate, nesting deeper than
  * FAST_MAX_DEPTH, or anything that is not strict JSON. The test-dialects
  * tests and the fuzz-dialect-openai target compare the two paths. */
 
@@ -676,6 +890,12 @@ scan_delta (Scanner   *s,
           if (!first_time (&seen, 1 << 2) || !scan_string_or_null (s, &chunk->reasoning))
             return FALSE;
         }
+      else if (key_is (&key, "tool_calls"))
+        {
+          /* Tool calls are json-glib's to read (take_tool_deltas()). */
+          if (!scan_literal (s, "null"))
+            return FALSE;
+        }
       else if (!scan_value (s, depth + 1))
         return FALSE;
     }
@@ -921,7 +1141,10 @@ fast_take_chunk (ByokDialectStream  *stream,
   if (chunk->content.present)
     append_slice (result->text, &chunk->content);
   if (chunk->reasoning_content.present && chunk->reasoning_content.len > 0)
-    append_slice (result->reasoning, &chunk->reasoning_content);
+    {
+      append_slice (result->reasoning, &chunk->reasoning_content);
+      note_reasoning_field (result, "reasoning_content");
+    }
   else if (chunk->reasoning.present)
     append_slice (result->reasoning, &chunk->reasoning);
 
@@ -978,6 +1201,7 @@ openai_parse_event (ByokDialectStream  *stream,
    * include_usage chunk has "choices": [] and usage. */
   choice = first_choice (root);
   take_message (byok_json_get_object (choice, "delta"), result);
+  take_tool_deltas (stream, byok_json_get_object (choice, "delta"), result);
   take_usage (root, choice, result);
 
   finish_reason = byok_json_get_string (choice, "finish_reason");

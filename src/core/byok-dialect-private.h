@@ -33,9 +33,25 @@ struct _ByokDialect
                                ByokChatResult          *result,
                                gboolean                *done,
                                GError                 **error);
+  /* nullable: the answer's tool calls are complete (the end of the
+   * stream, or its finish reason): what the dialect keeps for replay */
+  void      (*flush)          (ByokDialectStream       *stream,
+                               ByokChatResult          *result);
   /* TRUE: EOF after a finish reason is a normal end (Gemini). */
   gboolean    ends_at_finish;
 };
+
+/* Anthropic: one content block of a streamed answer, kept in order for
+ * the replay of an answer that thought and called tools. */
+typedef struct {
+  char    *type;       /* "thinking", "redacted_thinking", "text", "tool_use" */
+  gsize    start;      /* thinking, text: where it is in the result's reasoning or text */
+  gsize    end;
+  GString *signature;  /* thinking */
+  char    *data;       /* redacted_thinking */
+  guint    tool;       /* tool_use: its place in the result's tool_calls */
+  gint64   index;      /* the provider's index of the block */
+} ByokDialectBlock;
 
 struct _ByokDialectStream
 {
@@ -65,7 +81,34 @@ struct _ByokDialectStream
   gint64             cache_write_tokens;
   gint64             output_tokens;
   gint64             reasoning_tokens;
+
+  /* Tool calls being streamed: for each of the result's tool_calls, the
+   * provider's key for it (OpenAI's index, Anthropic's block index) and
+   * its arguments so far, written into the call when it is complete. */
+  GArray            *tool_keys;      /* gint64 */
+  GPtrArray         *tool_args;      /* GString* */
+  gsize              tool_bytes;     /* counted against max_answer_bytes */
+
+  /* Anthropic: the answer's blocks (ByokDialectBlock*) */
+  GPtrArray         *blocks;
 };
+
+ByokToolCall *byok_dialect_stream_tool_call   (ByokDialectStream      *stream,
+                                               ByokChatResult         *result,
+                                               gint64                  key,
+                                               gboolean                create);
+void        byok_dialect_stream_tool_arguments (ByokDialectStream     *stream,
+                                               gint64                  key,
+                                               const char             *fragment);
+void        byok_dialect_flush_tools       (ByokDialectStream      *stream,
+                                            ByokChatResult         *result);
+void        byok_dialect_add_tool_calls_finish (ByokChatResult     *result);
+JsonNode   *byok_dialect_tool_parameters   (const ByokToolSpec     *spec);
+JsonNode   *byok_dialect_tool_arguments    (const ByokToolCall     *call);
+char       *byok_dialect_tool_result_as_text (const ByokChatMessage *message);
+JsonObject *byok_dialect_replay_for        (const ByokChatMessage  *message,
+                                            const char             *dialect,
+                                            JsonNode              **root_out);
 
 const char *byok_dialect_ctx_provider_name (const ByokErrorContext *ctx);
 

@@ -338,7 +338,24 @@ byok_dialect_parse_response (const ByokDialect       *self,
 
   if (result->finish_reason == BYOK_FINISH_NONE)
     result->finish_reason = BYOK_FINISH_STOP;
+  byok_dialect_add_tool_calls_finish (result);
   return TRUE;
+}
+
+static void
+string_free (gpointer data)
+{
+  g_string_free (data, TRUE);
+}
+
+static void
+dialect_block_free (ByokDialectBlock *block)
+{
+  g_free (block->type);
+  if (block->signature != NULL)
+    g_string_free (block->signature, TRUE);
+  g_free (block->data);
+  g_free (block);
 }
 
 /**
@@ -372,6 +389,9 @@ byok_dialect_stream_new (const ByokDialect      *self,
   stream->ctx.known_models = (const char * const *) stream->known_models;
   stream->ctx.secret = stream->secret;
   stream->max_answer_bytes = BYOK_DIALECT_MAX_ANSWER_BYTES;
+  stream->tool_keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  stream->tool_args = g_ptr_array_new_with_free_func (string_free);
+  stream->blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) dialect_block_free);
   return stream;
 }
 
@@ -380,6 +400,9 @@ byok_dialect_stream_free (ByokDialectStream *stream)
 {
   if (stream == NULL)
     return;
+  g_clear_pointer (&stream->tool_keys, g_array_unref);
+  g_clear_pointer (&stream->tool_args, g_ptr_array_unref);
+  g_clear_pointer (&stream->blocks, g_ptr_array_unref);
   g_free (stream->provider_id);
   g_free (stream->provider_name);
   g_free (stream->model);
@@ -460,7 +483,7 @@ byok_dialect_stream_parse_event (ByokDialectStream  *stream,
 
   /* One event is at most 16 MiB (byok-sse.c); the answer as a whole is
    * capped here, so that a server cannot stream without end into memory. */
-  if (result->text->len + result->reasoning->len > stream->max_answer_bytes)
+  if (result->text->len + result->reasoning->len + stream->tool_bytes > stream->max_answer_bytes)
     {
       stream->failed = TRUE;
       if (done != NULL)
@@ -479,6 +502,9 @@ byok_dialect_stream_parse_event (ByokDialectStream  *stream,
       if (result->finish_reason == BYOK_FINISH_NONE)
         result->finish_reason = BYOK_FINISH_STOP;
     }
+  /* Tool calls are complete at the finish reason (or the end). */
+  if (local_done || stream->finished)
+    byok_dialect_flush_tools (stream, result);
   if (done != NULL)
     *done = local_done;
   return TRUE;
@@ -534,6 +560,7 @@ byok_dialect_stream_finish (ByokDialectStream  *stream,
 
   if (result->finish_reason == BYOK_FINISH_NONE)
     result->finish_reason = BYOK_FINISH_STOP;
+  byok_dialect_flush_tools (stream, result);
   return TRUE;
 }
 
@@ -557,4 +584,188 @@ byok_dialect_check_body_is_json (const ByokErrorContext  *ctx,
 
   root = byok_dialect_parse_json (ctx, body, body_len, error);
   return root != NULL;
+}
+
+/* ---- tools --------------------------------------------------------------- */
+
+/**
+ * byok_dialect_stream_tool_call:
+ * @key: the provider's key for the call (OpenAI's index, Anthropic's block
+ *   index)
+ * @create: make it (appended to @result's tool_calls) when it is new
+ *
+ * Returns: (transfer none) (nullable): the call being streamed under @key
+ */
+ByokToolCall *
+byok_dialect_stream_tool_call (ByokDialectStream *stream,
+                               ByokChatResult    *result,
+                               gint64             key,
+                               gboolean           create)
+{
+  ByokToolCall *call;
+
+  for (guint i = 0; i < stream->tool_keys->len; i++)
+    if (g_array_index (stream->tool_keys, gint64, i) == key && i < result->tool_calls->len)
+      return g_ptr_array_index (result->tool_calls, i);
+  if (!create || stream->tool_keys->len != result->tool_calls->len)
+    return NULL;
+
+  call = byok_tool_call_new (NULL, NULL, NULL);
+  g_ptr_array_add (result->tool_calls, call);
+  g_array_append_val (stream->tool_keys, key);
+  g_ptr_array_add (stream->tool_args, g_string_new (NULL));
+  return call;
+}
+
+/**
+ * byok_dialect_stream_tool_arguments:
+ * Appends a fragment of the arguments of the call streamed under @key.
+ */
+void
+byok_dialect_stream_tool_arguments (ByokDialectStream *stream,
+                                    gint64             key,
+                                    const char        *fragment)
+{
+  if (fragment == NULL)
+    return;
+  for (guint i = 0; i < stream->tool_keys->len; i++)
+    if (g_array_index (stream->tool_keys, gint64, i) == key)
+      {
+        g_string_append (g_ptr_array_index (stream->tool_args, i), fragment);
+        stream->tool_bytes += strlen (fragment);
+        return;
+      }
+}
+
+/**
+ * byok_dialect_add_tool_calls_finish:
+ * An answer that asks for tools finished for them, whatever the provider
+ * said ("stop" from some OpenAI-compatible servers, Gemini's STOP).
+ */
+void
+byok_dialect_add_tool_calls_finish (ByokChatResult *result)
+{
+  if (result->tool_calls->len > 0 && result->finish_reason == BYOK_FINISH_STOP)
+    result->finish_reason = BYOK_FINISH_TOOL_CALLS;
+}
+
+/**
+ * byok_dialect_flush_tools:
+ * Writes the streamed arguments into the result's calls ("{}" for none)
+ * and lets the dialect keep what it sends back; may run more than once.
+ */
+void
+byok_dialect_flush_tools (ByokDialectStream *stream,
+                          ByokChatResult    *result)
+{
+  for (guint i = 0; i < stream->tool_args->len && i < result->tool_calls->len; i++)
+    {
+      ByokToolCall *call = g_ptr_array_index (result->tool_calls, i);
+      GString *args = g_ptr_array_index (stream->tool_args, i);
+
+      g_free (call->arguments);
+      call->arguments = g_strdup (args->len > 0 ? args->str : "{}");
+    }
+  if (stream->dialect->flush != NULL)
+    stream->dialect->flush (stream, result);
+  byok_dialect_add_tool_calls_finish (result);
+}
+
+/**
+ * byok_dialect_tool_parameters:
+ * Returns: (transfer full): the tool's parameters schema as a JSON object;
+ *   an object schema without properties when it has none or they are not
+ *   a JSON object
+ */
+JsonNode *
+byok_dialect_tool_parameters (const ByokToolSpec *spec)
+{
+  JsonNode *node = spec->parameters != NULL ? byok_json_parse (spec->parameters, strlen (spec->parameters), NULL) : NULL;
+  JsonObject *empty;
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    return node;
+  g_clear_pointer (&node, json_node_unref);
+  empty = json_object_new ();
+  json_object_set_string_member (empty, "type", "object");
+  json_object_set_object_member (empty, "properties", json_object_new ());
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, empty);
+  return node;
+}
+
+/**
+ * byok_dialect_tool_arguments:
+ * Returns: (transfer full): the call's arguments as a JSON object; an
+ *   empty one when the model's were not a JSON object
+ */
+JsonNode *
+byok_dialect_tool_arguments (const ByokToolCall *call)
+{
+  JsonNode *node = call->arguments != NULL ? byok_json_parse (call->arguments, strlen (call->arguments), NULL) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    return node;
+  g_clear_pointer (&node, json_node_unref);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, json_object_new ());
+  return node;
+}
+
+/**
+ * byok_dialect_tool_result_as_text:
+ * @message: a tool message, or an assistant message with tool calls
+ *
+ * What a model that is sent no tools (a fallback without the capability)
+ * reads of a tool loop: the calls and results as plain text, in English
+ * (the model reads it, not the person).
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+byok_dialect_tool_result_as_text (const ByokChatMessage *message)
+{
+  GString *text = g_string_new (message->content);
+
+  if (message->role == BYOK_CHAT_ROLE_TOOL)
+    {
+      g_string_prepend (text, message->is_error ? "”: error: " : "”: ");
+      g_string_prepend (text, message->tool_name != NULL ? message->tool_name : "");
+      g_string_prepend (text, "Result of the tool “");
+      return g_string_free (text, FALSE);
+    }
+  for (guint i = 0; message->tool_calls != NULL && i < message->tool_calls->len; i++)
+    {
+      const ByokToolCall *call = g_ptr_array_index (message->tool_calls, i);
+
+      if (text->len > 0)
+        g_string_append (text, "\n\n");
+      g_string_append_printf (text, "(Called the tool “%s” with %s)", call->name, call->arguments);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/**
+ * byok_dialect_replay_for:
+ * @dialect: the dialect reading it
+ * @root_out: (out): holds the returned object
+ *
+ * Returns: (transfer none) (nullable): @message's replay when @dialect
+ *   wrote it
+ */
+JsonObject *
+byok_dialect_replay_for (const ByokChatMessage  *message,
+                         const char             *dialect,
+                         JsonNode              **root_out)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  if (message->replay == NULL)
+    return NULL;
+  root = byok_json_parse (message->replay, strlen (message->replay), NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      g_strcmp0 (byok_json_get_string (json_node_get_object (root), "dialect"), dialect) != 0)
+    return NULL;
+  *root_out = g_steal_pointer (&root);
+  return json_node_get_object (*root_out);
 }

@@ -301,18 +301,20 @@ estimate_usage (ByokChatCall *call,
 {
   ByokChatResult *result = byok_chat_call_get_result (call);
   ByokUsage *usage = &attempt->usage;
+  const char *text, *reasoning;
+  gsize text_len, reasoning_len;
 
   if (usage->reported || attempt->error != NULL ||
       attempt->http_status < 200 || attempt->http_status >= 300)
     return;
 
+  /* This step's answer only: a tool loop's result holds every step's. */
+  _byok_chat_call_get_step_output (call, &text, &text_len, &reasoning, &reasoning_len);
   byok_usage_clear (usage);
   usage->input_tokens = chat->prompt_estimate;
-  if (result != NULL)
-    usage->output_tokens = byok_estimate_tokens (result->text->str, (gssize) result->text->len) +
-                           byok_estimate_tokens (result->reasoning->str, (gssize) result->reasoning->len);
-  if (result != NULL)
-    usage->reasoning_tokens = byok_estimate_tokens (result->reasoning->str, (gssize) result->reasoning->len);
+  usage->output_tokens = byok_estimate_tokens (text, (gssize) text_len) +
+                         byok_estimate_tokens (reasoning, (gssize) reasoning_len);
+  usage->reasoning_tokens = byok_estimate_tokens (reasoning, (gssize) reasoning_len);
   usage->estimated = TRUE;
   if (result != NULL)
     result->usage = *usage;
@@ -358,6 +360,8 @@ engine_attempt_started (ByokChatCall       *call,
   chat->row_id = 0;
   chat->row_time_us = attempt->started_us;
   chat->output_estimate = 0;
+  /* A tool loop's later steps send more: the answers and tool results. */
+  chat->prompt_estimate = byok_estimate_request_tokens (_byok_chat_call_get_step_request (call));
   if (!self->record_calls)
     return TRUE;
 

@@ -102,8 +102,9 @@ byok_estimate_tokens (const char *text,
 /**
  * byok_estimate_request_tokens:
  *
- * Returns: the estimated prompt tokens of @request: its system prompt and
- *   every message, with a few tokens of overhead each
+ * Returns: the estimated prompt tokens of @request: its system prompt,
+ *   every message (with the tool calls it asked for) and every tool's
+ *   description, with a few tokens of overhead each
  */
 gint64
 byok_estimate_request_tokens (const ByokChatRequest *request)
@@ -119,8 +120,41 @@ byok_estimate_request_tokens (const ByokChatRequest *request)
       const ByokChatMessage *message = g_ptr_array_index (request->messages, i);
 
       total += byok_estimate_tokens (message->content, -1) + BYOK_ROUTER_MESSAGE_OVERHEAD;
+      for (guint j = 0; message->tool_calls != NULL && j < message->tool_calls->len; j++)
+        {
+          const ByokToolCall *call = g_ptr_array_index (message->tool_calls, j);
+
+          total += byok_estimate_tokens (call->name, -1) + byok_estimate_tokens (call->arguments, -1) +
+                   BYOK_ROUTER_MESSAGE_OVERHEAD;
+        }
+    }
+  /* The tools' descriptions are part of the prompt. */
+  for (guint i = 0; i < request->tools->len; i++)
+    {
+      const ByokToolSpec *spec = g_ptr_array_index (request->tools, i);
+
+      total += byok_estimate_tokens (spec->name, -1) + BYOK_ROUTER_MESSAGE_OVERHEAD;
+      if (spec->description != NULL)
+        total += byok_estimate_tokens (spec->description, -1);
+      if (spec->parameters != NULL)
+        total += byok_estimate_tokens (spec->parameters, -1);
     }
   return total;
+}
+
+/**
+ * byok_router_needed_capabilities:
+ *
+ * Returns: what a model must be able to do to take @request: call tools
+ *   when it offers some (Auto routes such a request only to models with
+ *   the catalog's `tools` capability)
+ */
+ByokModelCapabilities
+byok_router_needed_capabilities (const ByokChatRequest *request)
+{
+  g_return_val_if_fail (request != NULL, BYOK_MODEL_CAP_NONE);
+
+  return byok_chat_request_has_tools (request) ? BYOK_MODEL_CAP_TOOLS : BYOK_MODEL_CAP_NONE;
 }
 
 /**

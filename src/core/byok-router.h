@@ -52,6 +52,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokRoute, byok_route_free)
 gint64      byok_estimate_tokens             (const char      *text,
                                               gssize           length);
 gint64      byok_estimate_request_tokens     (const ByokChatRequest *request);
+ByokModelCapabilities
+            byok_router_needed_capabilities  (const ByokChatRequest *request);
 
 gint64      byok_router_answer_reserve       (ByokModel       *model,
                                               gint64           max_output_tokens);

@@ -328,7 +328,7 @@ byok_chat_page_route (ByokChatPage      *self,
 
   routes = byok_router_rank (catalog, byok_engine_get_pricing (self->engine),
                              (const char * const *) self->routable, tokens, max_tokens,
-                             needed_capabilities ());
+                             needed_capabilities () | byok_router_needed_capabilities (request));
   if (routes->len == 0)
     {
       g_autofree char *count = byok_format_tokens (tokens);
