@@ -19,8 +19,12 @@
 #include "byok-test-util.h"
 #include "byok-tool-runner.h"
 
-#define OPENAI_KEY "sk-test-fake-tools-openai-0001"
-#define CHAT_PATH  "/v1/chat/completions"
+#define OPENAI_KEY    "sk-test-fake-tools-openai-0001"
+#define ANTHROPIC_KEY "sk-ant-test-fake-tools-0002"
+#define GEMINI_KEY    "AIza-test-fake-tools-gemini-0003"
+#define CHAT_PATH      "/v1/chat/completions"
+#define MESSAGES_PATH  "/v1/messages"
+#define GEMINI_PATH    "/v1beta/models/gemini-2.5-flash:streamGenerateContent"
 
 /* ---- a tool runner for tests --------------------------------------------- */
 
@@ -157,10 +161,13 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, NULL };
+  const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, "ANTHROPIC_API_KEY=" ANTHROPIC_KEY,
+                        "GEMINI_API_KEY=" GEMINI_KEY, NULL };
+  struct { const char *id; const char *suffix; } bases[] = {
+    { "openai", "/v1" }, { "anthropic", "" }, { "gemini", "/v1beta" },
+  };
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *url = NULL;
   ByokKeyStore *keys;
 
   f->dir = g_dir_make_tmp ("byok-test-tools-XXXXXX", &error);
@@ -171,12 +178,17 @@ fixture_setup (Fixture       *f,
 
   keys = byok_engine_get_key_store (f->engine);
   byok_key_store_set_environment (keys, env);
-  byok_key_store_set_prefer_environment (keys, "openai", TRUE);
   byok_client_set_backoff_base_ms (byok_engine_get_client (f->engine), 5);
 
   f->server = byok_test_server_new ();
-  url = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
-  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), "openai"), url);
+  for (guint i = 0; i < G_N_ELEMENTS (bases); i++)
+    {
+      g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), bases[i].suffix, NULL);
+
+      byok_key_store_set_prefer_environment (keys, bases[i].id, TRUE);
+      byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), bases[i].id),
+                                  url);
+    }
 
   f->runner = g_object_new (TEST_TYPE_RUNNER, NULL);
   f->text = g_string_new (NULL);
@@ -246,15 +258,34 @@ answer_reply (const char         *text,
 }
 
 static ByokTestReply *
-fixture_reply (const char *name)
+dialect_reply (const char *dialect,
+               const char *name)
 {
-  g_autoptr(GBytes) bytes = byok_test_load_fixture ("openai", name);
+  g_autoptr(GBytes) bytes = byok_test_load_fixture (dialect, name);
   g_autofree char *body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   ByokTestReply *reply = byok_test_reply_new (200);
 
   byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
   byok_test_reply_add_chunk (reply, body);
   byok_test_reply_set_split (reply, 1);
+  return reply;
+}
+
+static ByokTestReply *
+fixture_reply (const char *name)
+{
+  return dialect_reply ("openai", name);
+}
+
+/* A whole SSE body, cut every 7 bytes. */
+static ByokTestReply *
+sse_reply (const char *body)
+{
+  ByokTestReply *reply = byok_test_reply_new (200);
+
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  byok_test_reply_add_chunk (reply, body);
+  byok_test_reply_set_split (reply, 7);
   return reply;
 }
 
@@ -310,22 +341,39 @@ tools_request (void)
   return request;
 }
 
+/* Runs @call to its end, stopped by the fixture's cancellable. */
 static ByokChatResult *
-run_tools (Fixture         *f,
-           ByokChatRequest *request)
+run_call (Fixture      *f,
+          ByokChatCall *call)
 {
-  g_autoptr(ByokChatCall) call = byok_engine_new_chat (f->engine, request, "openai", NULL, NULL, 0);
   g_autoptr(GAsyncResult) async = NULL;
+
+  byok_chat_call_run_async (call, f->cancellable, store_result, &async);
+  while (async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return byok_chat_call_run_finish (call, async);
+}
+
+static ByokChatResult *
+run_tools_on (Fixture         *f,
+              const char      *provider_id,
+              ByokChatRequest *request)
+{
+  g_autoptr(ByokChatCall) call = byok_engine_new_chat (f->engine, request, provider_id, NULL, NULL, 0);
 
   byok_chat_call_set_tool_runner (call, BYOK_TOOL_RUNNER (f->runner));
   g_assert_true (byok_chat_call_get_tool_runner (call) == BYOK_TOOL_RUNNER (f->runner));
   g_signal_connect (call, "delta", G_CALLBACK (on_delta), f);
   g_signal_connect (call, "tool-call", G_CALLBACK (on_tool_call), f);
   g_signal_connect (call, "tool-result", G_CALLBACK (on_tool_result), f);
-  byok_chat_call_run_async (call, f->cancellable, store_result, &async);
-  while (async == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return byok_chat_call_run_finish (call, async);
+  return run_call (f, call);
+}
+
+static ByokChatResult *
+run_tools (Fixture         *f,
+           ByokChatRequest *request)
+{
+  return run_tools_on (f, "openai", request);
 }
 
 static JsonObject *
@@ -350,6 +398,16 @@ message_at (JsonObject *body,
 
   g_assert_cmpuint (index, <, json_array_get_length (messages));
   return json_array_get_object_element (messages, index);
+}
+
+/* Member @member of the object at @index of @array. */
+static const char *
+element_string (JsonArray  *array,
+                guint       index,
+                const char *member)
+{
+  g_assert_cmpuint (index, <, json_array_get_length (array));
+  return json_object_get_string_member (json_array_get_object_element (array, index), member);
 }
 
 static gint
@@ -458,7 +516,7 @@ test_loop_two_parallel_calls (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (message, "content"), ==, "Let me look.");
   calls = json_object_get_array_member (message, "tool_calls");
   g_assert_cmpuint (json_array_get_length (calls), ==, 2);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (calls, 0), "id"), ==, "call_weather_1");
+  g_assert_cmpstr (element_string (calls, 0, "id"), ==, "call_weather_1");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_array_get_object_element (calls, 0), "function"), "arguments"), ==,
                    "{\"city\": \"Paris\"}");
   message = message_at (body, 2);
@@ -583,15 +641,11 @@ test_loop_without_runner (Fixture       *f,
   const char *names[] = { "get_weather", NULL };
   g_autoptr(ByokChatRequest) request = tools_request ();
   g_autoptr(ByokChatCall) call = byok_engine_new_chat (f->engine, request, "openai", NULL, NULL, 0);
-  g_autoptr(GAsyncResult) async = NULL;
   g_autoptr(ByokChatResult) result = NULL;
 
   /* No runner: the call does not loop, and says what was asked for. */
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, names));
-  byok_chat_call_run_async (call, NULL, store_result, &async);
-  while (async == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  result = byok_chat_call_run_finish (call, async);
+  result = run_call (f, call);
   g_assert_no_error (result->error);
   g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_TOOL_CALLS);
   g_assert_cmpuint (result->steps, ==, 1);
@@ -599,6 +653,164 @@ test_loop_without_runner (Fixture       *f,
   g_assert_cmpstr (((ByokToolCall *) g_ptr_array_index (result->tool_calls, 0))->arguments, ==, "{\"n\":0}");
   g_assert_cmpuint (result->tool_uses->len, ==, 0);
   assert_rows_sum (f, result, 1);
+}
+
+/* Anthropic: the answer goes back as it came — thinking signed, text,
+ * tool_use blocks — and the results as tool_result blocks of one user
+ * message. */
+static void
+test_loop_anthropic (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(ByokChatRequest) request = tools_request ();
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *body, *message;
+  JsonArray *content;
+
+  byok_chat_request_set_model (request, "claude-sonnet-4-6");
+  request->reasoning = TRUE;
+  byok_test_server_add_reply (f->server, MESSAGES_PATH, dialect_reply ("anthropic", "stream-tool-use.sse"));
+  byok_test_server_add_reply (f->server, MESSAGES_PATH, sse_reply (
+    "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\",\"model\":\"claude-sonnet-4-6\","
+    "\"usage\":{\"input_tokens\":150,\"output_tokens\":1}}}\n\n"
+    "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+    "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Sunny.\"}}\n\n"
+    "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":5}}\n\n"
+    "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"));
+  result = run_tools_on (f, "anthropic", request);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "Let me look.\n\nSunny.");
+  g_assert_cmpstr (result->reasoning->str, ==, "The weather needs a tool.");
+  g_assert_cmpuint (result->steps, ==, 2);
+  g_assert_cmpuint (f->runner->max_running, ==, 2);
+  g_assert_cmpint (result->usage.input_tokens, ==, 230);
+  g_assert_cmpint (result->usage.output_tokens, ==, 47);
+
+  body = request_body (f, 1, &node);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (body, "tools")), ==, 5);
+  message = message_at (body, 1);
+  g_assert_cmpstr (json_object_get_string_member (message, "role"), ==, "assistant");
+  content = json_object_get_array_member (message, "content");
+  g_assert_cmpuint (json_array_get_length (content), ==, 4);
+  g_assert_cmpstr (element_string (content, 0, "type"), ==, "thinking");
+  g_assert_cmpstr (element_string (content, 0, "signature"), ==,
+                   "RmFrZVNpZ25hdHVyZQ==");
+  g_assert_cmpstr (element_string (content, 1, "text"), ==, "Let me look.");
+  g_assert_cmpstr (element_string (content, 2, "id"), ==, "toolu_weather_1");
+  message = message_at (body, 2);
+  g_assert_cmpstr (json_object_get_string_member (message, "role"), ==, "user");
+  content = json_object_get_array_member (message, "content");
+  g_assert_cmpuint (json_array_get_length (content), ==, 2);
+  g_assert_cmpstr (element_string (content, 0, "type"), ==, "tool_result");
+  g_assert_cmpstr (element_string (content, 0, "tool_use_id"), ==,
+                   "toolu_weather_1");
+  g_assert_cmpstr (element_string (content, 0, "content"), ==,
+                   "get_weather ran with {\"city\": \"Paris\"}");
+  g_assert_cmpstr (element_string (content, 1, "tool_use_id"), ==,
+                   "toolu_time_2");
+  assert_rows_sum (f, result, 2);
+}
+
+/* Gemini: the functionCall parts go back with their thoughtSignature, the
+ * results as functionResponse parts; an id Byok made is not sent. */
+static void
+test_loop_gemini (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(ByokChatRequest) request = tools_request ();
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *body, *turn, *part;
+  JsonArray *parts;
+  ByokToolUse *use;
+
+  byok_chat_request_set_model (request, "gemini-2.5-flash");
+  byok_test_server_add_reply (f->server, GEMINI_PATH, dialect_reply ("gemini", "stream-function-calls.sse"));
+  byok_test_server_add_reply (f->server, GEMINI_PATH, sse_reply (
+    "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"Sunny.\"}]},\"finishReason\":\"STOP\"}],"
+    "\"usageMetadata\":{\"promptTokenCount\":90,\"candidatesTokenCount\":2},\"modelVersion\":\"gemini-2.5-flash\"}\n\n"));
+  result = run_tools_on (f, "gemini", request);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "Let me look.\n\nSunny.");
+  g_assert_cmpuint (result->steps, ==, 2);
+  g_assert_cmpuint (result->tool_uses->len, ==, 2);
+  /* The model gave the first call no id: Byok made one. */
+  use = g_ptr_array_index (result->tool_uses, 0);
+  g_assert_true (g_str_has_prefix (use->call->id, BYOK_TOOL_CALL_ID_PREFIX));
+  g_assert_cmpstr (use->result->call_id, ==, use->call->id);
+
+  body = request_body (f, 1, &node);
+  turn = json_array_get_object_element (json_object_get_array_member (body, "contents"), 1);
+  g_assert_cmpstr (json_object_get_string_member (turn, "role"), ==, "model");
+  parts = json_object_get_array_member (turn, "parts");
+  g_assert_cmpuint (json_array_get_length (parts), ==, 3);
+  part = json_array_get_object_element (parts, 1);
+  g_assert_cmpstr (json_object_get_string_member (part, "thoughtSignature"), ==, "RmFrZUdlbWluaVNpZw==");
+  g_assert_false (json_object_has_member (json_object_get_object_member (part, "functionCall"), "id"));
+  part = json_array_get_object_element (parts, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (part, "functionCall"), "id"), ==,
+                   "fc-time-2");
+  turn = json_array_get_object_element (json_object_get_array_member (body, "contents"), 2);
+  g_assert_cmpstr (json_object_get_string_member (turn, "role"), ==, "user");
+  parts = json_object_get_array_member (turn, "parts");
+  g_assert_cmpuint (json_array_get_length (parts), ==, 2);
+  part = json_object_get_object_member (json_array_get_object_element (parts, 0), "functionResponse");
+  g_assert_cmpstr (json_object_get_string_member (part, "name"), ==, "get_weather");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (part, "response"), "result"), ==,
+                   "get_weather ran with {\"city\":\"Paris\"}");
+  part = json_object_get_object_member (json_array_get_object_element (parts, 1), "functionResponse");
+  g_assert_cmpstr (json_object_get_string_member (part, "id"), ==, "fc-time-2");
+  assert_rows_sum (f, result, 2);
+}
+
+/* A hard budget the first step crossed stops the loop before the next
+ * step is sent; what was answered stays. */
+static void
+test_loop_budget_stops_next_step (Fixture       *f,
+                                  gconstpointer  data)
+{
+  const char *names[] = { "get_weather", NULL };
+  ByokUsageStore *store = byok_engine_get_usage_store (f->engine);
+  ByokUsageRecord record = { 0, };
+  g_autoptr(ByokChatRequest) request = tools_request ();
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  ByokAttempt *stopped;
+
+  g_assert_true (byok_usage_store_set_budget (store, BYOK_BUDGET_SCOPE_ALL, 1.0, TRUE, &error));
+  g_assert_no_error (error);
+  record.provider = (char *) "openai";
+  record.model = (char *) "gpt-4o-mini";
+  record.price_known = TRUE;
+  record.cost_usd = 0.999999;
+  record.status = (char *) "ok";
+  g_assert_cmpint (byok_usage_store_record (store, &record, &error), >, 0);
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Looking.", names));
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Never sent.", NULL));
+  result = run_tools (f, request);
+
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_BUDGET);
+  g_assert_cmpstr (result->text->str, ==, "Looking.");
+  g_assert_cmpuint (result->steps, ==, 1);
+  g_assert_cmpuint (f->runner->n_runs, ==, 1);
+  g_assert_cmpuint (byok_test_server_count_path (f->server, CHAT_PATH), ==, 1);
+  /* The refused step sent nothing and is no row; the first step is. */
+  g_assert_cmpuint (result->attempts->len, ==, 2);
+  stopped = g_ptr_array_index (result->attempts, 1);
+  g_assert_cmpint (stopped->usage_id, ==, 0);
+  g_assert_true (stopped->cost_known);
+  g_assert_cmpfloat (stopped->cost_usd, ==, 0);
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpint (((ByokAttempt *) g_ptr_array_index (result->attempts, 0))->usage_id, ==,
+                   ((ByokUsageRecord *) g_ptr_array_index (rows, 1))->id);
+  g_assert_true (result->cost_known);
+  g_assert_cmpfloat (result->cost_usd, ==, ((ByokUsageRecord *) g_ptr_array_index (rows, 1))->cost_usd);
 }
 
 int
@@ -615,6 +827,9 @@ main (int    argc,
   ADD ("/tool-loop/step-limit", test_loop_step_limit);
   ADD ("/tool-loop/cancelled-mid-tool", test_loop_cancelled_mid_tool);
   ADD ("/tool-loop/without-runner", test_loop_without_runner);
+  ADD ("/tool-loop/anthropic", test_loop_anthropic);
+  ADD ("/tool-loop/gemini", test_loop_gemini);
+  ADD ("/tool-loop/budget-stops-next-step", test_loop_budget_stops_next_step);
 
   return g_test_run ();
 }

@@ -778,7 +778,6 @@ chat_run_tools (GTask *task)
 {
   ByokChatCall *call = g_task_get_source_object (task);
   ByokChatResult *result = call->result;
-  g_autoptr(GPtrArray) calls = g_ptr_array_new ();
   guint first = result->tool_uses->len;
 
   if (call->step_request == NULL)

@@ -193,6 +193,7 @@ struct _EngineChat {
   char            *model;
   gint64           conversation_id;
   gint64           prompt_estimate;   /* tokens, Byok's count */
+  gboolean         over_budget_ok;    /* the person confirmed this call over a hard stop */
 
   /* The attempt being sent, while it is. */
   ByokAttempt     *attempt;
@@ -352,6 +353,11 @@ engine_attempt_started (ByokChatCall       *call,
       g_set_error_literal (error, BYOK_ERROR, BYOK_ERROR_CANCELLED, _("Byok is closing."));
       return FALSE;
     }
+  /* A tool loop's later steps spend again: a hard stop its earlier steps
+   * crossed ends it there, the answer so far kept. */
+  if (_byok_chat_call_get_step_request (call) != byok_chat_call_get_request (call) && !chat->over_budget_ok &&
+      !check_budget (self, attempt->provider_id, error))
+    return FALSE;
 
   g_clear_pointer (&chat->attempt, byok_attempt_free);
   chat->attempt = byok_attempt_copy (attempt);
@@ -408,9 +414,11 @@ engine_attempt_ended (ByokChatCall      *call,
   attempt->cost_known = cost.cost_known;
   attempt->cost_usd = cost.cost;
   /* Closed: its row was completed then. Not sent for want of a row:
-   * there is nothing to write it to. */
+   * there is nothing to write it to; nor for a budget (a tool loop's
+   * step stopped): nothing was spent. */
   if (chat->closed || !self->record_calls ||
-      (!sent && g_error_matches (attempt->error, BYOK_ERROR, BYOK_ERROR_STORAGE)))
+      (!sent && (g_error_matches (attempt->error, BYOK_ERROR, BYOK_ERROR_STORAGE) ||
+                 g_error_matches (attempt->error, BYOK_ERROR, BYOK_ERROR_BUDGET))))
     return;
 
   record.time_us = row_id != 0 ? chat->row_time_us : attempt->started_us;
@@ -738,6 +746,7 @@ byok_engine_new_chat (ByokEngine         *self,
   chat->model = g_strdup (byok_chat_call_get_model (call));
   chat->conversation_id = conversation_id;
   chat->prompt_estimate = byok_estimate_request_tokens (request);
+  chat->over_budget_ok = confirmed != NULL;
   g_hash_table_add (self->live, chat);
   g_signal_connect (call, "delta", G_CALLBACK (count_output), chat);
   g_signal_connect (call, "reasoning-delta", G_CALLBACK (count_output), chat);
