@@ -36,6 +36,7 @@
 #include "byok-window.h"
 
 #define OPENAI_KEY  "sk-test-fake-chat-page-0001"
+#define OPENROUTER_KEY "sk-or-test-fake-chat-page-0002"
 #define CHAT_PATH   "/v1/chat/completions"
 
 typedef struct {
@@ -221,9 +222,10 @@ answer_reply (const char *reasoning,
 static void
 open_engine (Fixture *f)
 {
-  const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, NULL };
+  const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, "OPENROUTER_API_KEY=" OPENROUTER_KEY, NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
+  g_autofree char *openrouter = g_strconcat (byok_test_server_get_url (f->server), "/openrouter/api/v1", NULL);
   ByokKeyStore *keys;
 
   f->engine = byok_engine_new (f->db_path, &error);
@@ -231,6 +233,9 @@ open_engine (Fixture *f)
   keys = byok_engine_get_key_store (f->engine);
   byok_key_store_set_environment (keys, env);
   byok_key_store_set_prefer_environment (keys, "openai", TRUE);
+  byok_key_store_set_prefer_environment (keys, "openrouter", TRUE);
+  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), "openrouter"),
+                              openrouter);
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
   byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), "openai"), url);
 }
@@ -1791,6 +1796,59 @@ test_estimated_caption (void)
   g_assert_nonnull (strstr (unknown, "cost unknown"));
 }
 
+/* OpenRouter's answer says it billed $0.0052 for what Byok prices at
+ * $0.0040 (1000 in, 200 out of claude-sonnet-5 at $2/$10 per million):
+ * the caption shows both and a warning under it says which is which; an
+ * answer without usage is marked ≈. Both survive a restart. */
+static void
+test_reported_cost (Fixture       *f,
+                    gconstpointer  data)
+{
+  ByokTestReply *billed = byok_test_reply_new_sse (
+    "{\"id\":\"gen-fake\",\"object\":\"chat.completion.chunk\",\"model\":\"anthropic/claude-sonnet-5\","
+    "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Paris.\"},\"finish_reason\":null}]}",
+    "{\"id\":\"gen-fake\",\"object\":\"chat.completion.chunk\",\"model\":\"anthropic/claude-sonnet-5\","
+    "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
+    "\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":200,\"total_tokens\":1200,\"cost\":0.0052}}",
+    "[DONE]", NULL);
+  ByokTestReply *unreported = byok_test_reply_new_sse (
+    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
+    "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"No usage here.\"},"
+    "\"finish_reason\":\"stop\"}]}",
+    "[DONE]", NULL);
+  const char *warning = "OpenRouter billed $0.0052; Byok’s price gives $0.0040";
+  g_autofree char *caption = NULL;
+  GtkWidget *row;
+
+  byok_test_server_add_reply (f->server, "/openrouter/api/v1/chat/completions", billed);
+  byok_model_picker_set_selection (byok_composer_get_picker (composer_of (f)), "openrouter", "anthropic/claude-sonnet-5");
+  send_and_wait (f, "Capital of France?");
+  row = row_of (f, message_at (f, -1));
+  caption = byok_message_row_format_caption (message_at (f, -1), byok_engine_get_catalog (f->engine));
+  g_test_message ("%s", caption);
+  g_assert_nonnull (strstr (caption, "$0.0040 · billed $0.0052"));
+  g_assert_nonnull (find_shown_label (row, row, warning));
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, unreported);
+  byok_model_picker_set_selection (byok_composer_get_picker (composer_of (f)), "openai", "gpt-4o-mini");
+  send_and_wait (f, "And without usage?");
+  g_clear_pointer (&caption, g_free);
+  caption = byok_message_row_format_caption (message_at (f, -1), byok_engine_get_catalog (f->engine));
+  g_assert_nonnull (strstr (caption, "≈"));
+  maybe_screenshot (f, "chat-reported-cost");
+
+  reopen (f);
+  g_assert_true (byok_message_get_estimated (message_at (f, -1)));
+  g_clear_pointer (&caption, g_free);
+  caption = byok_message_row_format_caption (message_at (f, -1), byok_engine_get_catalog (f->engine));
+  g_test_message ("after a restart: %s", caption);
+  /* Byok's estimate of the tokens, marked, not lost. */
+  g_assert_nonnull (strstr (caption, " in · ≈"));
+  g_assert_nonnull (strstr (caption, "tokens estimated"));
+  row = row_of (f, message_at (f, 1));
+  g_assert_nonnull (find_shown_label (row, row, warning));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1828,6 +1886,7 @@ main (int argc, char **argv)
   ADD ("budget", test_budget);
   ADD ("long-conversation", test_long_conversation);
   ADD ("unrecorded", test_unrecorded);
+  ADD ("reported-cost", test_reported_cost);
 #undef ADD
   g_test_add_func ("/chat-page/quit-mid-answer", test_quit_mid_answer);
   g_test_add_func ("/chat-page/estimated-caption", test_estimated_caption);

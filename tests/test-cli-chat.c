@@ -951,6 +951,59 @@ test_chat_json_members (Fixture       *f,
   g_assert_cmpuint (byok_test_server_count_path (f->server, "/v1/chat/completions"), ==, 1);
 }
 
+/* OpenRouter says what it billed (usage.cost): byok-cli prints it beside
+ * Byok's price, warns when the two differ by more than a cent or 1 %, and
+ * --json has it for the call and its attempt. */
+static void
+test_chat_reported_cost (Fixture       *f,
+                         gconstpointer  data)
+{
+  /* 1000 in, 200 out of claude-sonnet-5 at $2/$10 per million: $0.004. */
+#define WHOLE(cost) \
+    "{\"id\":\"gen-test-3\",\"model\":\"anthropic/claude-sonnet-5\",\"object\":\"chat.completion\"," \
+    "\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\"," \
+    "\"content\":\"Paris.\"}}],\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":200," \
+    "\"cost\":" cost "}}"
+  g_autofree char *base = server_url (f, "/openrouter/api/v1");
+  const char *agrees = WHOLE ("0.004");
+  const char *differs = WHOLE ("0.0052");
+  g_autoptr(Run) same = NULL;
+  g_autoptr(Run) warned = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *root, *attempt;
+
+  set_env (f, "OPENROUTER_API_KEY", "sk-or-test-fake-cli-openrouter-0123456789");
+  byok_test_server_add_reply (f->server, "/openrouter/api/v1/chat/completions",
+                              byok_test_reply_new_json (200, agrees));
+  same = run_cli (f, NULL, "chat", "--no-stream", "-m", "openrouter/anthropic/claude-sonnet-5",
+                  "--base-url", base, "Capital of France?", NULL);
+  g_assert_cmpint (same->status, ==, 0);
+  g_assert_nonnull (strstr (same->err, " · $0.004000 · billed $0.004000"));
+  g_assert_null (strstr (same->err, "warning"));
+
+  byok_test_server_add_reply (f->server, "/openrouter/api/v1/chat/completions",
+                              byok_test_reply_new_json (200, differs));
+  warned = run_cli (f, NULL, "chat", "--no-stream", "-m", "openrouter/anthropic/claude-sonnet-5",
+                    "--base-url", base, "Capital of France?", NULL);
+  g_assert_cmpint (warned->status, ==, 0);
+  g_assert_nonnull (strstr (warned->err, "warning: OpenRouter billed $0.005200; Byok’s price gives $0.004000"));
+
+  byok_test_server_add_reply (f->server, "/openrouter/api/v1/chat/completions",
+                              byok_test_reply_new_json (200, differs));
+  json = run_cli (f, NULL, "chat", "--json", "--no-stream", "-m", "openrouter/anthropic/claude-sonnet-5",
+                  "--base-url", base, "Capital of France?", NULL);
+  g_assert_cmpint (json->status, ==, 0);
+  root = parse_object (json->out, &parser);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (root, "cost_usd"), 0.004, 1e-12);
+  g_assert_cmpfloat (json_object_get_double_member (root, "reported_cost_usd"), ==, 0.0052);
+  g_assert_true (json_object_get_boolean_member (root, "cost_differs"));
+  attempt = json_array_get_object_element (json_object_get_array_member (root, "attempts"), 0);
+  g_assert_cmpfloat (json_object_get_double_member (attempt, "reported_cost_usd"), ==, 0.0052);
+  g_assert_true (json_object_get_boolean_member (attempt, "cost_differs"));
+#undef WHOLE
+}
+
 static void
 test_chat_json_not_found (Fixture       *f,
                           gconstpointer  data)
@@ -1381,6 +1434,7 @@ main (int    argc,
   ADD ("/cli/chat/retry-said", test_chat_retry_said);
   ADD ("/cli/chat/stdin-dash", test_chat_stdin_dash);
   ADD ("/cli/chat/json-members", test_chat_json_members);
+  ADD ("/cli/chat/reported-cost", test_chat_reported_cost);
   ADD ("/cli/chat/json-not-found", test_chat_json_not_found);
   ADD ("/cli/chat/hostile-nesting", test_chat_hostile_nesting);
   ADD ("/cli/providers", test_providers);

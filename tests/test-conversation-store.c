@@ -462,6 +462,7 @@ fill_message (ByokMessage *message)
   byok_message_set_error (message, "RATE_LIMIT", "Too many requests; wait a minute.");
   byok_message_set_usage (message, &usage);
   byok_message_set_cost (message, TRUE, 0.0012345);
+  byok_message_set_reported_cost (message, TRUE, 0.0016);
   byok_message_set_latency_us (message, 1234567);
   byok_message_set_ttft_us (message, 234567);
   byok_message_set_attempts (message, "openai/gpt-4o: RATE_LIMIT (HTTP 429) → moonshot/kimi-k2: ok");
@@ -491,6 +492,9 @@ assert_messages_equal (ByokMessage *a,
   g_assert_cmpint (byok_message_get_has_usage (a), ==, byok_message_get_has_usage (b));
   g_assert_cmpint (byok_message_get_price_known (a), ==, byok_message_get_price_known (b));
   g_assert_cmpfloat (byok_message_get_cost_usd (a), ==, byok_message_get_cost_usd (b));
+  g_assert_cmpint (byok_message_get_estimated (a), ==, byok_message_get_estimated (b));
+  g_assert_cmpint (byok_message_get_cost_reported (a), ==, byok_message_get_cost_reported (b));
+  g_assert_cmpfloat (byok_message_get_reported_cost_usd (a), ==, byok_message_get_reported_cost_usd (b));
   g_assert_cmpint (byok_message_get_latency_us (a), ==, byok_message_get_latency_us (b));
   g_assert_cmpint (byok_message_get_ttft_us (a), ==, byok_message_get_ttft_us (b));
   g_assert_cmpstr (byok_message_get_attempts (a), ==, byok_message_get_attempts (b));
@@ -566,6 +570,10 @@ test_messages_round_trip (Fixture       *fixture,
   g_assert_cmpstr (byok_message_get_reasoning (loaded_full), ==, "Let me think.\nSix times seven.");
   g_assert_cmpstr (byok_message_get_error_class (loaded_full), ==, "RATE_LIMIT");
   g_assert_cmpfloat (byok_message_get_cost_usd (loaded_full), ==, 0.0012345);
+  g_assert_true (byok_message_get_cost_reported (loaded_full));
+  g_assert_cmpfloat (byok_message_get_reported_cost_usd (loaded_full), ==, 0.0016);
+  g_assert_false (byok_message_get_estimated (loaded_full));
+  g_assert_false (byok_message_get_cost_reported (loaded_bare));
   g_assert_cmpint (byok_message_get_latency_us (loaded_full), ==, 1234567);
   g_assert_cmpint (byok_message_get_ttft_us (loaded_full), ==, 234567);
   g_assert_cmpstr (byok_message_get_attempts (loaded_full), ==,
@@ -574,6 +582,7 @@ test_messages_round_trip (Fixture       *fixture,
   /* Saving writes changes back; clearing usage and price gives NULLs. */
   byok_message_set_usage (loaded_full, NULL);
   byok_message_set_cost (loaded_full, FALSE, 9.0);
+  byok_message_set_reported_cost (loaded_full, FALSE, 9.0);
   byok_message_set_error (loaded_full, NULL, NULL);
   byok_message_set_status (loaded_full, BYOK_MESSAGE_STATUS_COMPLETE);
   byok_message_set_content (loaded_full, "Edited");
@@ -581,6 +590,7 @@ test_messages_round_trip (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpint (query_int (fixture, "SELECT count(*) FROM messages WHERE content = 'Edited' "
                                        "AND input_tokens IS NULL AND cost_usd IS NULL AND price_known = 0 "
+                                       "AND reported_cost_usd IS NULL AND estimated = 0 "
                                        "AND error_class IS NULL AND status = 'complete'"), ==, 1);
 
   /* A message not stored cannot be saved. */
@@ -591,6 +601,78 @@ test_messages_round_trip (Fixture       *fixture,
     g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
     g_clear_error (&error);
   }
+}
+
+/* An answer whose provider reported no usage keeps Byok's estimate of
+ * its tokens, marked so, across a restart (the ≈ under it stays), and an
+ * answer keeps what its provider billed (OpenRouter's usage.cost). */
+static void
+test_messages_estimated_and_billed (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokConversation) conversation = create (fixture, "Estimates");
+  g_autoptr(ByokMessage) estimated = byok_message_new (BYOK_MESSAGE_ROLE_ASSISTANT, NULL);
+  g_autoptr(ByokMessage) billed = byok_message_new (BYOK_MESSAGE_ROLE_ASSISTANT, NULL);
+  g_autoptr(ByokChatResult) guessed = byok_chat_result_new ("openai", "gpt-4o-mini");
+  g_autoptr(ByokChatResult) reported = byok_chat_result_new ("openrouter", "anthropic/claude-sonnet-5");
+  g_autoptr(GListModel) messages = NULL;
+  g_autoptr(ByokMessage) loaded_estimated = NULL;
+  g_autoptr(ByokMessage) loaded_billed = NULL;
+  gint64 id = byok_conversation_get_id (conversation);
+  ByokUsage usage;
+
+  /* As the engine leaves a call without a usage report. */
+  g_string_assign (guessed->text, "An answer");
+  guessed->usage.input_tokens = 40;
+  guessed->usage.output_tokens = 12;
+  guessed->usage.estimated = TRUE;
+  guessed->cost_known = TRUE;
+  guessed->cost_usd = 0.00042;
+  byok_message_set_from_result (estimated, guessed);
+  g_assert_true (byok_message_get_estimated (estimated));
+  g_assert_false (byok_message_get_has_usage (estimated));
+
+  g_string_assign (reported->text, "Paris.");
+  reported->usage.input_tokens = 1000;
+  reported->usage.output_tokens = 200;
+  reported->usage.reported = TRUE;
+  reported->cost_known = TRUE;
+  reported->cost_usd = 0.004;
+  reported->reported_cost_usd = 0.0052;
+  byok_message_set_from_result (billed, reported);
+  g_assert_true (byok_message_get_cost_reported (billed));
+
+  g_assert_true (byok_conversation_store_append_message (fixture->store, conversation, estimated, &error));
+  g_assert_no_error (error);
+  g_assert_true (byok_conversation_store_append_message (fixture->store, conversation, billed, &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&conversation);
+  reopen_store (fixture);
+  conversation = g_object_ref (byok_conversation_store_lookup (fixture->store, id));
+  messages = byok_conversation_store_get_messages (fixture->store, conversation, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  loaded_estimated = g_list_model_get_item (messages, 0);
+  loaded_billed = g_list_model_get_item (messages, 1);
+  assert_messages_equal (loaded_estimated, estimated);
+  assert_messages_equal (loaded_billed, billed);
+
+  g_assert_true (byok_message_get_estimated (loaded_estimated));
+  g_assert_false (byok_message_get_has_usage (loaded_estimated));
+  byok_message_get_usage (loaded_estimated, &usage);
+  g_assert_true (usage.estimated);
+  g_assert_false (usage.reported);
+  g_assert_cmpint (usage.input_tokens, ==, 40);
+  g_assert_cmpint (usage.output_tokens, ==, 12);
+  g_assert_cmpfloat (byok_message_get_cost_usd (loaded_estimated), ==, 0.00042);
+  g_assert_false (byok_message_get_cost_reported (loaded_estimated));
+
+  g_assert_false (byok_message_get_estimated (loaded_billed));
+  g_assert_true (byok_message_get_has_usage (loaded_billed));
+  g_assert_cmpfloat (byok_message_get_cost_usd (loaded_billed), ==, 0.004);
+  g_assert_cmpfloat (byok_message_get_reported_cost_usd (loaded_billed), ==, 0.0052);
 }
 
 static void
@@ -1219,6 +1301,7 @@ main (int argc, char **argv)
   add_test ("/conversation-store/conversations/delete-undo", test_conversations_delete_undo);
   add_test ("/conversation-store/conversations/search", test_conversations_search);
   add_test ("/conversation-store/messages/round-trip", test_messages_round_trip);
+  add_test ("/conversation-store/messages/estimated-and-billed", test_messages_estimated_and_billed);
   add_test ("/conversation-store/messages/live-list", test_messages_live_list);
   g_test_add_func ("/conversation-store/messages/append-notifies", test_messages_append_notifies);
   g_test_add_func ("/conversation-store/messages/from-result", test_messages_from_result);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -16,6 +17,7 @@
 #include "byok-dialect-private.h"
 #include "byok-error.h"
 #include "byok-json.h"
+#include "byok-price.h"
 #include "byok-pricing.h"
 #include "byok-sse.h"
 #include "byok-test-util.h"
@@ -724,6 +726,61 @@ test_openai_response (void)
   g_assert_cmpstr (deepseek->reasoning->str, ==, "Six times seven.");
   g_assert_cmpint (deepseek->finish_reason, ==, BYOK_FINISH_STOP);
   assert_usage (&deepseek->usage, 64, 64, 0, 30, 20);
+  /* OpenAI's usage says nothing of a bill. */
+  g_assert_false (result->usage.cost_reported);
+  g_assert_false (deepseek->usage.cost_reported);
+}
+
+/* OpenRouter's whole answer carries what it billed in usage.cost (USD
+ * credits); a "cost" that is an object (Perplexity's breakdown) or a
+ * string of letters is not one. */
+static void
+test_openrouter_response (void)
+{
+  const char *object_cost =
+    "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},"
+    "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,"
+    "\"cost\":{\"total_cost\":0.006}}}";
+  const char *negative_cost =
+    "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},"
+    "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,"
+    "\"cost\":-1}}";
+  ByokErrorContext ctx = { "openrouter", "OpenRouter", "m", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokChatResult) result = parse_fixture_response ("openai", "openrouter-response.json", &error);
+  g_autoptr(ByokChatResult) object = byok_chat_result_new ("openrouter", "m");
+  g_autoptr(ByokChatResult) negative = byok_chat_result_new ("openrouter", "m");
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (result->text->str, ==, "Paris.");
+  assert_usage (&result->usage, 194, 0, 0, 2, 0);
+  g_assert_true (result->usage.cost_reported);
+  g_assert_cmpfloat (result->usage.reported_cost_usd, ==, 0.000408);
+
+  g_assert_true (byok_dialect_parse_response (byok_dialect_get ("openai"), &ctx, object_cost,
+                                              strlen (object_cost), object, &error));
+  g_assert_no_error (error);
+  assert_usage (&object->usage, 3, 0, 0, 1, 0);
+  g_assert_false (object->usage.cost_reported);
+
+  g_assert_true (byok_dialect_parse_response (byok_dialect_get ("openai"), &ctx, negative_cost,
+                                              strlen (negative_cost), negative, &error));
+  g_assert_no_error (error);
+  g_assert_false (negative->usage.cost_reported);
+  g_assert_cmpfloat (negative->usage.reported_cost_usd, ==, 0);
+}
+
+/* A price and a bill differ when they are a cent or 1 % apart. */
+static void
+test_cost_differs (void)
+{
+  g_assert_false (byok_price_cost_differs (0.0031, 0.0031));
+  g_assert_false (byok_price_cost_differs (1.000, 1.005));       /* 0.5 %, half a cent */
+  g_assert_true (byok_price_cost_differs (0.0031, 0.0042));      /* 35 % */
+  g_assert_true (byok_price_cost_differs (10.00, 10.02));        /* 2 cents, 0.2 % */
+  g_assert_false (byok_price_cost_differs (0.0000001, 0.0000005)); /* rounding */
+  g_assert_false (byok_price_cost_differs (NAN, 0.01));
+  g_assert_false (byok_price_cost_differs (0.01, NAN));
 }
 
 static void
@@ -1027,6 +1084,9 @@ test_stream_openrouter (void)
   g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
   g_assert_cmpstr (result->response_model, ==, "anthropic/claude-sonnet-4");
   assert_usage (&result->usage, 2100, 0, 2048, 60, 40);
+  /* What OpenRouter billed, from the last chunk's usage.cost, unasked. */
+  g_assert_true (result->usage.cost_reported);
+  g_assert_cmpfloat (result->usage.reported_cost_usd, ==, 0.01083);
 
   /* An error chunk after text: a failure (code 502 → SERVER), text kept. */
   failed = play_stream_every_way ("openai", &ctx, "openrouter-error.sse");
@@ -2502,6 +2562,8 @@ main (int argc, char **argv)
   g_test_add_func ("/dialects/stream/groq", test_stream_groq);
   g_test_add_func ("/dialects/stream/zhipu", test_stream_zhipu);
   g_test_add_func ("/dialects/stream/openrouter", test_stream_openrouter);
+  g_test_add_func ("/dialects/response/openrouter", test_openrouter_response);
+  g_test_add_func ("/dialects/cost-differs", test_cost_differs);
   g_test_add_func ("/dialects/stream/azure", test_stream_azure);
   g_test_add_func ("/dialects/stream/openai-failures", test_stream_openai_failures);
   g_test_add_func ("/dialects/stream/anthropic", test_stream_anthropic);

@@ -10,12 +10,14 @@
 
 #include "byok-engine.h"
 #include "byok-error.h"
+#include "byok-price.h"
 #include "byok-process-lock.h"
 #include "byok-router.h"
 #include "byok-test-server.h"
 
 #define OPENAI_KEY   "sk-test-fake-engine-openai-0001"
 #define MOONSHOT_KEY "sk-test-fake-engine-moonshot-0002"
+#define OPENROUTER_KEY "sk-or-test-fake-engine-openrouter-0003"
 
 typedef struct {
   char           *dir;
@@ -92,7 +94,8 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, "MOONSHOT_API_KEY=" MOONSHOT_KEY, NULL };
+  const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, "MOONSHOT_API_KEY=" MOONSHOT_KEY,
+                        "OPENROUTER_API_KEY=" OPENROUTER_KEY, NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   ByokKeyStore *keys;
@@ -108,11 +111,13 @@ fixture_setup (Fixture       *f,
   byok_key_store_set_environment (keys, env);
   byok_key_store_set_prefer_environment (keys, "openai", TRUE);
   byok_key_store_set_prefer_environment (keys, "moonshot", TRUE);
+  byok_key_store_set_prefer_environment (keys, "openrouter", TRUE);
   byok_client_set_backoff_base_ms (byok_engine_get_client (f->engine), 5);
 
   f->server = byok_test_server_new ();
   set_base (f, "openai", "/v1");
   set_base (f, "moonshot", "/moonshot/v1");
+  set_base (f, "openrouter", "/openrouter/api/v1");
 
   f->text = g_string_new (NULL);
   f->alerts = g_ptr_array_new_with_free_func (g_free);
@@ -378,6 +383,118 @@ test_estimates_unreported_usage (Fixture       *f,
   g_assert_true (attempt->cost_known);
   g_assert_true (result->cost_known);
   g_assert_cmpfloat_with_epsilon (result->cost_usd, expected, 1e-12);
+}
+
+/* OpenRouter playing itself: 1000 prompt tokens and 200 out of
+ * anthropic/claude-sonnet-5 ($2 and $10 per million: $0.004 at Byok's
+ * price), and what OpenRouter says it billed in usage.cost. */
+static ByokTestReply *
+openrouter_reply (gboolean    stream,
+                  const char *cost)
+{
+  ByokTestReply *reply = byok_test_reply_new (200);
+  g_autofree char *usage = g_strdup_printf ("{\"prompt_tokens\":1000,\"completion_tokens\":200,"
+                                            "\"total_tokens\":1200,\"cost\":%s,\"is_byok\":false,"
+                                            "\"prompt_tokens_details\":{\"cached_tokens\":0},"
+                                            "\"cost_details\":{\"upstream_inference_cost\":null},"
+                                            "\"completion_tokens_details\":{\"reasoning_tokens\":0}}", cost);
+  g_autofree char *body = NULL;
+
+  if (stream)
+    {
+      body = g_strdup_printf ("data: {\"id\":\"gen-test-1\",\"provider\":\"Anthropic\","
+                              "\"model\":\"anthropic/claude-sonnet-5\",\"object\":\"chat.completion.chunk\","
+                              "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+                              "\"content\":\"Paris.\"},\"finish_reason\":null}]}\n\n"
+                              ": OPENROUTER PROCESSING\n\n"
+                              "data: {\"id\":\"gen-test-1\",\"provider\":\"Anthropic\","
+                              "\"model\":\"anthropic/claude-sonnet-5\",\"object\":\"chat.completion.chunk\","
+                              "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
+                              "\"usage\":%s}\n\n"
+                              "data: [DONE]\n\n", usage);
+      byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+      byok_test_reply_set_split (reply, 37);
+    }
+  else
+    {
+      body = g_strdup_printf ("{\"id\":\"gen-test-2\",\"provider\":\"Anthropic\","
+                              "\"model\":\"anthropic/claude-sonnet-5\",\"object\":\"chat.completion\","
+                              "\"choices\":[{\"index\":0,\"finish_reason\":\"stop\","
+                              "\"message\":{\"role\":\"assistant\",\"content\":\"Paris.\"}}],"
+                              "\"usage\":%s}", usage);
+      byok_test_reply_add_header (reply, "Content-Type", "application/json");
+    }
+  byok_test_reply_add_chunk (reply, body);
+  return reply;
+}
+
+static ByokChatResult *
+run_openrouter (Fixture  *f,
+                gboolean  stream)
+{
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple ("anthropic/claude-sonnet-5", NULL, "Capital of France?");
+  g_autoptr(ByokChatCall) call = NULL;
+  g_autoptr(GAsyncResult) async = NULL;
+
+  request->stream = stream;
+  call = byok_engine_new_chat (f->engine, request, "openrouter", NULL, NULL, 0);
+  byok_chat_call_run_async (call, NULL, store_result, &async);
+  while (async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return byok_chat_call_run_finish (call, async);
+}
+
+/* What OpenRouter reports it billed is kept beside Byok's price, on the
+ * call, its attempt and its usage row: streamed, where it agrees, and
+ * whole, where it is 30 % more (the price Byok has is out of date) and
+ * the difference is flagged. */
+static void
+test_records_reported_cost (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) streamed = NULL;
+  g_autoptr(ByokChatResult) whole = NULL;
+  g_autoptr(ByokChatResult) plain = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  ByokUsageRecord *row;
+
+  byok_test_server_add_reply (f->server, "/openrouter/api/v1/chat/completions", openrouter_reply (TRUE, "0.004"));
+  streamed = run_openrouter (f, TRUE);
+  g_assert_no_error (streamed->error);
+  g_assert_cmpstr (streamed->text->str, ==, "Paris.");
+  g_assert_true (streamed->cost_known);
+  g_assert_cmpfloat_with_epsilon (streamed->cost_usd, 0.004, 1e-12);
+  g_assert_cmpfloat (streamed->reported_cost_usd, ==, 0.004);
+  g_assert_false (byok_price_cost_differs (streamed->cost_usd, streamed->reported_cost_usd));
+
+  byok_test_server_add_reply (f->server, "/openrouter/api/v1/chat/completions", openrouter_reply (FALSE, "0.0052"));
+  whole = run_openrouter (f, FALSE);
+  g_assert_no_error (whole->error);
+  g_assert_cmpfloat_with_epsilon (whole->cost_usd, 0.004, 1e-12);
+  g_assert_cmpfloat (whole->reported_cost_usd, ==, 0.0052);
+  g_assert_true (((ByokAttempt *) g_ptr_array_index (whole->attempts, 0))->usage.cost_reported);
+  g_assert_true (byok_price_cost_differs (whole->cost_usd, whole->reported_cost_usd));
+
+  /* OpenAI reports no bill: none recorded, not $0. */
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", openai_stream_reply ());
+  plain = run_chat (f, "openai", "gpt-4o-mini", NULL);
+  g_assert_no_error (plain->error);
+  g_assert_true (isnan (plain->reported_cost_usd));
+
+  rows = list_rows (f);
+  g_assert_cmpuint (rows->len, ==, 3);
+  row = row_at (rows, 0);
+  g_assert_cmpstr (row->provider, ==, "openrouter");
+  g_assert_true (row->price_known);
+  g_assert_true (row->cost_reported);
+  g_assert_cmpfloat (row->reported_cost_usd, ==, 0.004);
+  row = row_at (rows, 1);
+  g_assert_true (row->cost_reported);
+  g_assert_cmpfloat (row->reported_cost_usd, ==, 0.0052);
+  g_assert_cmpfloat_with_epsilon (row->cost_usd, 0.004, 1e-12);
+  row = row_at (rows, 2);
+  g_assert_cmpstr (row->provider, ==, "openai");
+  g_assert_false (row->cost_reported);
 }
 
 static void
@@ -964,6 +1081,7 @@ main (int    argc,
   ADD ("/engine/records/every-attempt", test_records_every_attempt);
   ADD ("/engine/records/unknown-price", test_unknown_price);
   ADD ("/engine/records/estimated-usage", test_estimates_unreported_usage);
+  ADD ("/engine/records/reported-cost", test_records_reported_cost);
   ADD ("/engine/calls/signals-its-own", test_call_signals_its_own);
   ADD ("/engine/budget/hard-stop", test_budget_hard_stop);
   ADD ("/engine/budget/stopped-fallback", test_budget_stops_fallback_only);

@@ -840,6 +840,7 @@ add_export_calls (ByokUsageStore *store)
     .price_known = TRUE, .cost_usd = 0.5,
     .latency_us = 1500, .ttft_us = 700,
     .status = (char *) "ok", .http_status = 200, .attempt = 1,
+    .cost_reported = TRUE, .reported_cost_usd = 0.62,   /* the provider's bill: 24 % more */
   };
   ByokUsageRecord b = {
     .time_us = 1709294401000000,
@@ -883,12 +884,12 @@ test_usage_export_csv (Fixture       *fixture,
     "id,time,time_utc,provider,model,conversation_id,input_tokens,output_tokens,"
     "cached_input_tokens,cache_write_tokens,reasoning_tokens,cost_usd,price_known,"
     "cache_savings_usd,latency_us,ttft_us,status,http_status,is_retry,is_fallback,attempt,"
-    "estimated\r\n";
+    "estimated,reported_cost_usd,cost_differs\r\n";
   const char *row_a =
     "1,1709294400000000,2024-03-01T12:00:00Z,openai,\"odd,\"\"model\"\"\nx\",,10,2,0,0,0,"
-    "0.5,1,0,1500,700,ok,200,0,0,1,0\r\n";
+    "0.5,1,0,1500,700,ok,200,0,0,1,0,0.62,1\r\n";
   const char *row_b =
-    "2,1709294401000000,2024-03-01T12:00:01Z,anthropic,claude,,0,0,0,0,0,,0,0,3000,,auth,401,1,1,2,0\r\n";
+    "2,1709294401000000,2024-03-01T12:00:01Z,anthropic,claude,,0,0,0,0,0,,0,0,3000,,auth,401,1,1,2,0,,0\r\n";
   g_autofree char *expected = g_strconcat (header, row_a, row_b, NULL);
   g_autofree char *expected_first = g_strconcat (header, row_a, NULL);
 
@@ -924,7 +925,7 @@ test_usage_export_json (Fixture       *fixture,
   g_assert_cmpuint (json_array_get_length (array), ==, 2);
 
   a = json_array_get_object_element (array, 0);
-  g_assert_cmpuint (json_object_get_size (a), ==, 22);
+  g_assert_cmpuint (json_object_get_size (a), ==, 24);
   g_assert_cmpint (json_object_get_int_member (a, "id"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (a, "time"), ==, 1709294400000000);
   g_assert_cmpstr (json_object_get_string_member (a, "time_utc"), ==, "2024-03-01T12:00:00Z");
@@ -943,9 +944,13 @@ test_usage_export_json (Fixture       *fixture,
   g_assert_false (json_object_get_boolean_member (a, "is_retry"));
   g_assert_cmpint (json_object_get_int_member (a, "attempt"), ==, 1);
   g_assert_false (json_object_get_boolean_member (a, "estimated"));
+  g_assert_cmpfloat (json_object_get_double_member (a, "reported_cost_usd"), ==, 0.62);
+  g_assert_true (json_object_get_boolean_member (a, "cost_differs"));
 
   b = json_array_get_object_element (array, 1);
-  g_assert_cmpuint (json_object_get_size (b), ==, 22);
+  g_assert_cmpuint (json_object_get_size (b), ==, 24);
+  g_assert_true (json_object_get_null_member (b, "reported_cost_usd"));
+  g_assert_false (json_object_get_boolean_member (b, "cost_differs"));
   g_assert_true (json_object_get_null_member (b, "cost_usd"));
   g_assert_false (json_object_get_boolean_member (b, "price_known"));
   g_assert_true (json_object_get_null_member (b, "ttft_us"));
@@ -1097,8 +1102,8 @@ test_usage_calls_in_flight (Fixture       *fixture,
 
   csv = export_to_string (fixture->store, from, to, BYOK_USAGE_EXPORT_CSV);
   g_test_message ("%s", csv);
-  g_assert_nonnull (strstr (csv, ",ok,200,0,0,1,0\r\n"));
-  g_assert_nonnull (strstr (csv, ",interrupted,,0,0,1,1\r\n"));
+  g_assert_nonnull (strstr (csv, ",ok,200,0,0,1,0,,0\r\n"));
+  g_assert_nonnull (strstr (csv, ",interrupted,,0,0,1,1,,0\r\n"));
   json = export_to_string (fixture->store, from, to, BYOK_USAGE_EXPORT_JSON);
   g_assert_nonnull (strstr (json, "\"status\":\"interrupted\""));
   g_assert_nonnull (strstr (json, "\"estimated\":true"));

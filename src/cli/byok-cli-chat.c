@@ -17,6 +17,7 @@
 #include "byok-cli-util.h"
 #include "byok-engine.h"
 #include "byok-error.h"
+#include "byok-price.h"
 
 #define EXIT_INTERRUPTED 130
 
@@ -298,6 +299,13 @@ print_summary (ByokEngine     *engine,
 
   cost = format_cost (total, known);
   g_string_append_printf (line, result->usage.estimated && known ? " · ≈%s" : " · %s", cost);
+  if (isfinite (result->reported_cost_usd))
+    {
+      g_autofree char *billed = format_cost (result->reported_cost_usd, TRUE);
+
+      /* Translators: what the provider said it billed, beside Byok's price ("billed $0.004200") */
+      g_string_append_printf (line, _(" · billed %s"), billed);
+    }
   if (result->ttft_us >= 0)
     {
       g_autofree char *ttft = format_seconds (result->ttft_us);
@@ -316,6 +324,19 @@ print_summary (ByokEngine     *engine,
 
   g_printerr ("%s\n", line->str);
   g_string_free (line, TRUE);
+
+  if (known && byok_price_cost_differs (total, result->reported_cost_usd))
+    {
+      g_autofree char *billed = format_cost (result->reported_cost_usd, TRUE);
+
+      /* Translators: the provider's bill and Byok's price of the call
+       * differ by more than a cent or 1 %: "warning: OpenRouter billed
+       * $0.004200; Byok's price gives $0.003100. Check the price: byok-cli
+       * pricing set …" */
+      g_printerr (_("warning: %s billed %s; Byok’s price gives %s. Check the model’s price (byok-cli pricing)."),
+                  provider_name (engine, result->provider_id), billed, cost);
+      g_printerr ("\n");
+    }
 }
 
 static void
@@ -330,16 +351,27 @@ add_ms_member (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
+/* "cost_usd" (Byok's price), "reported_cost_usd" (what the provider
+ * said it billed, or null) and "cost_differs" (by more than a cent or
+ * 1 %: byok_price_cost_differs()). */
 static void
 add_cost_member (JsonBuilder *builder,
                  double       cost,
-                 gboolean     known)
+                 gboolean     known,
+                 double       reported)
 {
   json_builder_set_member_name (builder, "cost_usd");
   if (known && !isnan (cost))
     json_builder_add_double_value (builder, cost);
   else
     json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "reported_cost_usd");
+  if (isfinite (reported))
+    json_builder_add_double_value (builder, reported);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "cost_differs");
+  json_builder_add_boolean_value (builder, known && byok_price_cost_differs (cost, reported));
 }
 
 static void
@@ -448,7 +480,7 @@ print_json (ByokEngine     *engine,
   json_builder_add_string_value (builder, result->reasoning->str);
   add_string_or_null_member (builder, "finish_reason", byok_finish_reason_to_string (result->finish_reason));
   add_usage_member (builder, &result->usage);
-  add_cost_member (builder, result->cost_usd, result->cost_known);
+  add_cost_member (builder, result->cost_usd, result->cost_known, result->reported_cost_usd);
   add_ms_member (builder, "latency_ms", result->latency_us);
   add_ms_member (builder, "ttft_ms", result->ttft_us);
 
@@ -472,7 +504,8 @@ print_json (ByokEngine     *engine,
       add_ms_member (builder, "ttft_ms", attempt->ttft_us);
       add_ms_member (builder, "latency_ms", attempt->latency_us);
       add_usage_member (builder, &attempt->usage);
-      add_cost_member (builder, attempt->cost_usd, attempt->cost_known);
+      add_cost_member (builder, attempt->cost_usd, attempt->cost_known,
+                       attempt->usage.cost_reported ? attempt->usage.reported_cost_usd : NAN);
       add_error_member (builder, attempt->error, attempt->http_status, attempt->retry_after_us);
       json_builder_end_object (builder);
     }

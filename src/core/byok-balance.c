@@ -68,38 +68,6 @@ byok_balance_has_value (const ByokBalance *balance)
 
 /* ---- the providers' shapes ---------------------------------------------- */
 
-/* A figure the provider wrote as a number or as a decimal string
- * (DeepSeek: "110.00"). */
-static gboolean
-read_amount (JsonObject *object,
-             const char *member,
-             double     *out)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-      *out = (double) json_node_get_int (node);
-      return TRUE;
-    case G_TYPE_DOUBLE:
-      *out = json_node_get_double (node);
-      return isfinite (*out);
-    case G_TYPE_STRING:
-      {
-        const char *text = json_node_get_string (node);
-        char *end = NULL;
-
-        *out = g_ascii_strtod (text, &end);
-        return end != text && *end == '\0' && isfinite (*out);
-      }
-    default:
-      return FALSE;
-    }
-}
-
 static void
 add_amount (JsonBuilder *builder,
             JsonObject  *object,
@@ -107,7 +75,7 @@ add_amount (JsonBuilder *builder,
 {
   double value;
 
-  if (read_amount (object, member, &value))
+  if (byok_json_get_number (object, member, &value))
     {
       json_builder_set_member_name (builder, member);
       json_builder_add_double_value (builder, value);
@@ -146,7 +114,7 @@ parse_deepseek (ByokProvider *provider,
       if (chosen == NULL || g_ascii_strcasecmp (currency, "USD") == 0)
         chosen = info;
     }
-  if (chosen == NULL || !read_amount (chosen, "total_balance", &balance->available))
+  if (chosen == NULL || !byok_json_get_number (chosen, "total_balance", &balance->available))
     {
       g_propagate_error (error, unreadable (provider));
       return FALSE;
@@ -186,7 +154,7 @@ parse_moonshot (ByokProvider *provider,
                    byok_provider_get_name (provider), scode != NULL ? scode : "?");
       return FALSE;
     }
-  if (data == NULL || !read_amount (data, "available_balance", &balance->available))
+  if (data == NULL || !byok_json_get_number (data, "available_balance", &balance->available))
     {
       g_propagate_error (error, unreadable (provider));
       return FALSE;
@@ -214,9 +182,9 @@ parse_openrouter (ByokProvider *provider,
   JsonObject *credits = account != NULL ? byok_json_get_object (account, "data") : NULL;
   JsonObject *key = key_info != NULL ? byok_json_get_object (key_info, "data") : NULL;
   double total = 0, used = 0, remaining = 0;
-  gboolean have_credits = credits != NULL && read_amount (credits, "total_credits", &total) &&
-                          read_amount (credits, "total_usage", &used);
-  gboolean have_limit = key != NULL && read_amount (key, "limit_remaining", &remaining);
+  gboolean have_credits = credits != NULL && byok_json_get_number (credits, "total_credits", &total) &&
+                          byok_json_get_number (credits, "total_usage", &used);
+  gboolean have_limit = key != NULL && byok_json_get_number (key, "limit_remaining", &remaining);
   gboolean free_tier;
 
   if (have_credits && have_limit)
@@ -571,7 +539,7 @@ byok_balance_from_json (JsonNode  *node,
     }
   balance = byok_balance_new (provider);
   balance->currency = g_strdup (byok_json_get_string (object, "currency"));
-  if (read_amount (object, "available", &available))
+  if (byok_json_get_number (object, "available", &available))
     balance->available = available;
   if ((details = byok_json_get_object (object, "details")) != NULL)
     balance->details = json_node_copy (json_object_get_member (object, "details"));

@@ -146,6 +146,16 @@ chat_sum_cost (ByokChatResult *result)
 {
   result->cost_usd = 0;
   result->cost_known = TRUE;
+  result->reported_cost_usd = NAN;
+  for (guint i = 0; i < result->attempts->len; i++)
+    {
+      const ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);
+
+      /* What the providers billed, beside Byok's price of it. */
+      if (attempt->usage.cost_reported)
+        result->reported_cost_usd = (isnan (result->reported_cost_usd) ? 0 : result->reported_cost_usd) +
+                                    attempt->usage.reported_cost_usd;
+    }
   for (guint i = 0; i < result->attempts->len; i++)
     {
       const ByokAttempt *attempt = g_ptr_array_index (result->attempts, i);

@@ -25,7 +25,8 @@ byok_usage_clear (ByokUsage *usage)
  * @sum: where @usage is added
  *
  * Adds a report to a sum (the steps of a tool loop): every count, reported
- * when either is, estimated when either is.
+ * when either is, estimated when either is, and what the provider billed
+ * when either says.
  */
 void
 byok_usage_add (ByokUsage       *sum,
@@ -40,6 +41,11 @@ byok_usage_add (ByokUsage       *sum,
   sum->reasoning_tokens += usage->reasoning_tokens;
   sum->reported = sum->reported || usage->reported;
   sum->estimated = sum->estimated || usage->estimated;
+  if (usage->cost_reported)
+    {
+      sum->reported_cost_usd = (sum->cost_reported ? sum->reported_cost_usd : 0) + usage->reported_cost_usd;
+      sum->cost_reported = TRUE;
+    }
 }
 
 gboolean
@@ -54,7 +60,9 @@ byok_usage_equal (const ByokUsage *a,
          a->output_tokens == b->output_tokens &&
          a->reasoning_tokens == b->reasoning_tokens &&
          !a->reported == !b->reported &&
-         !a->estimated == !b->estimated;
+         !a->estimated == !b->estimated &&
+         !a->cost_reported == !b->cost_reported &&
+         (!a->cost_reported || a->reported_cost_usd == b->reported_cost_usd);
 }
 
 static const char * const finish_names[] = {
@@ -177,6 +185,7 @@ byok_chat_result_new (const char *provider_id,
   self->latency_us = -1;
   self->retry_after_us = -1;
   self->cost_usd = NAN;
+  self->reported_cost_usd = NAN;
   self->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attempt_free);
   self->tool_calls = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_tool_call_free);
   self->tool_uses = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_tool_use_free);

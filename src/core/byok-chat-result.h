@@ -26,6 +26,10 @@ G_BEGIN_DECLS
  *   are Byok's estimate (the prompt as byok_estimate_request_tokens()
  *   counts it, the answer's text by byok_estimate_tokens()); @reported
  *   stays FALSE
+ * @cost_reported: the provider said what it billed for the call
+ *   (OpenRouter's `usage.cost`); Byok's own price is computed apart
+ * @reported_cost_usd: what it billed, in US dollars; 0 unless
+ *   @cost_reported
  *
  * Token counts as PROVIDERS.md "Normalised usage" defines them, whatever
  * the provider called them.
@@ -38,6 +42,8 @@ typedef struct {
   gint64   reasoning_tokens;
   gboolean reported;
   gboolean estimated;
+  gboolean cost_reported;
+  double   reported_cost_usd;
 } ByokUsage;
 
 void     byok_usage_clear  (ByokUsage       *usage);
@@ -131,6 +137,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokAttempt, byok_attempt_free)
  *   each round of tool calls; every step is one attempt or more, each
  *   with its own usage row
  *
+ * @reported_cost_usd: what the providers said they billed, the attempts
+ *   that reported a cost (ByokUsage's @cost_reported) together; NAN when
+ *   none did
+ *
  * With tools, @text and @reasoning hold every step's, one after another
  * (as "delta" and "reasoning-delta" delivered them), and @usage the sum
  * of every step's report.
@@ -155,6 +165,7 @@ typedef struct {
   char             *replay;
   GPtrArray        *tool_uses;
   guint             steps;
+  double            reported_cost_usd;
 
   /*< private >*/
   gatomicrefcount   ref_count;

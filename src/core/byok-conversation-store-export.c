@@ -97,6 +97,9 @@ append_answer_line (GString     *out,
     g_ptr_array_add (parts, g_strdup_printf ("$%.4f", byok_message_get_cost_usd (message)));
   else
     g_ptr_array_add (parts, g_strdup (_("price unknown")));
+  if (byok_message_get_cost_reported (message))
+    /* Translators: what the provider said it billed for the answer ("billed $0.0042") */
+    g_ptr_array_add (parts, g_strdup_printf (_("billed $%.4f"), byok_message_get_reported_cost_usd (message)));
 
   if (byok_message_get_latency_us (message) >= 0)
     g_ptr_array_add (parts, g_strdup_printf (_("%.1f s"),
@@ -317,6 +320,13 @@ add_json_message (JsonBuilder *builder,
     json_builder_add_double_value (builder, byok_message_get_cost_usd (message));
   else
     json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "reported_cost_usd");
+  if (byok_message_get_cost_reported (message))
+    json_builder_add_double_value (builder, byok_message_get_reported_cost_usd (message));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "estimated");
+  json_builder_add_boolean_value (builder, byok_message_get_estimated (message));
   add_int_or_null (builder, "latency_us", byok_message_get_latency_us (message) >= 0,
                    byok_message_get_latency_us (message));
   add_int_or_null (builder, "ttft_us", byok_message_get_ttft_us (message) >= 0,

@@ -252,7 +252,7 @@ _byok_conversation_store_load_messages (sqlite3  *db,
   return g_steal_pointer (&messages);
 }
 
-/* Binds BYOK_MESSAGE_COLUMNS as ?1…?23 in their order. Strings are
+/* Binds BYOK_MESSAGE_COLUMNS as ?1…?25 in their order. Strings are
  * borrowed: step before @message changes. */
 void
 _byok_conversation_store_bind_message (sqlite3_stmt *stmt,
@@ -274,7 +274,7 @@ _byok_conversation_store_bind_message (sqlite3_stmt *stmt,
   sqlite3_bind_text (stmt, 9, byok_message_get_status (message), -1, SQLITE_STATIC);
   byok_database_bind_text_or_null (stmt, 10, byok_message_get_error_class (message));
   byok_database_bind_text_or_null (stmt, 11, byok_message_get_error_message (message));
-  if (usage.reported)
+  if (usage.reported || usage.estimated)
     {
       sqlite3_bind_int64 (stmt, 12, usage.input_tokens);
       sqlite3_bind_int64 (stmt, 13, usage.output_tokens);
@@ -303,6 +303,11 @@ _byok_conversation_store_bind_message (sqlite3_stmt *stmt,
   byok_database_bind_text_or_null (stmt, 21, byok_message_get_attempts (message));
   sqlite3_bind_int64 (stmt, 22, byok_message_get_created (message));
   byok_database_bind_text_or_null (stmt, 23, byok_message_get_attachments_json (message));
+  if (byok_message_get_cost_reported (message))
+    sqlite3_bind_double (stmt, 24, byok_message_get_reported_cost_usd (message));
+  else
+    sqlite3_bind_null (stmt, 24);
+  sqlite3_bind_int (stmt, 25, byok_message_get_estimated (message));
 }
 
 /* ---------------------------------------------------------------------- */

@@ -670,6 +670,20 @@ static const MigrationOp migration_11[] = {
   { NULL, },
 };
 
+/* Schema 12: what the provider said it billed for a call (OpenRouter's
+ * usage.cost), beside Byok's own price, on the call and on its answer;
+ * and whether an answer's tokens are Byok's estimate (its provider
+ * reported no usage), so the mark survives a restart. */
+static const MigrationOp migration_12[] = {
+  { "usage", "reported_cost_usd",
+    "ALTER TABLE usage ADD COLUMN reported_cost_usd REAL;" },          /* NULL: none reported */
+  { "messages", "reported_cost_usd",
+    "ALTER TABLE messages ADD COLUMN reported_cost_usd REAL;" },
+  { "messages", "estimated",
+    "ALTER TABLE messages ADD COLUMN estimated INTEGER NOT NULL DEFAULT 0;" },
+  { NULL, },
+};
+
 static const MigrationOp * const migrations[] = {
   migration_1,
   migration_2,
@@ -682,6 +696,7 @@ static const MigrationOp * const migrations[] = {
   migration_9,
   migration_10,
   migration_11,
+  migration_12,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BYOK_DATABASE_SCHEMA_VERSION);

@@ -264,6 +264,16 @@ read_usage (JsonObject *object,
   if (byok_json_get_int (completion_details, "reasoning_tokens", &value))
     usage->reasoning_tokens = value;
 
+  /* OpenRouter: what the call was billed, in credits (US dollars), in
+   * every answer and a stream's last chunk, unasked. Read wherever usage
+   * carries a number "cost" (a gateway in front of OpenRouter passes it
+   * on); an object there (Perplexity's breakdown) is not one. */
+  if (byok_json_get_number (object, "cost", &usage->reported_cost_usd) &&
+      usage->reported_cost_usd >= 0)
+    usage->cost_reported = TRUE;
+  else
+    usage->reported_cost_usd = 0;
+
   usage->reported = TRUE;
   return TRUE;
 }

@@ -441,6 +441,8 @@ engine_attempt_ended (ByokChatCall      *call,
   record.is_fallback = attempt->is_fallback;
   record.attempt = (int) index + 1;
   record.estimated = attempt->usage.estimated;
+  record.cost_reported = attempt->usage.cost_reported;
+  record.reported_cost_usd = attempt->usage.reported_cost_usd;
 
   if (row_id != 0)
     {

@@ -283,6 +283,52 @@ double_to_int64 (double  value,
 }
 
 /**
+ * byok_json_get_number:
+ * Reads @member as a finite number: a JSON number, or a decimal string
+ * (DeepSeek's balances "110.00", Anthropic's cost report "12.50").
+ *
+ * Returns: whether @member held one; @out is untouched otherwise.
+ */
+gboolean
+byok_json_get_number (JsonObject *object,
+                      const char *member,
+                      double     *out)
+{
+  JsonNode *node = get_member (object, member);
+  double value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      value = (double) json_node_get_int (node);
+      break;
+    case G_TYPE_DOUBLE:
+      value = json_node_get_double (node);
+      break;
+    case G_TYPE_STRING:
+      {
+        const char *text = json_node_get_string (node);
+        char *end = NULL;
+
+        if (text == NULL || *text == '\0')
+          return FALSE;
+        value = g_ascii_strtod (text, &end);
+        if (*end != '\0')
+          return FALSE;
+      }
+      break;
+    default:
+      return FALSE;
+    }
+  if (!isfinite (value))
+    return FALSE;
+  *out = value;
+  return TRUE;
+}
+
+/**
  * byok_json_get_int:
  * Reads @member as an integer. Doubles are truncated (those out of a
  * gint64's range, or not finite, are not numbers here); a string of digits

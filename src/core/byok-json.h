@@ -40,6 +40,9 @@ const char  *byok_json_get_string         (JsonObject  *object,
 gboolean     byok_json_get_int            (JsonObject  *object,
                                            const char  *member,
                                            gint64      *out);
+gboolean     byok_json_get_number         (JsonObject  *object,
+                                           const char  *member,
+                                           double      *out);
 gboolean     byok_json_get_bool           (JsonObject  *object,
                                            const char  *member,
                                            gboolean    *out);

@@ -14,9 +14,9 @@ G_BEGIN_DECLS
   "model, status, error_class, error_message, input_tokens, " \
   "output_tokens, cached_input_tokens, cache_write_tokens, " \
   "reasoning_tokens, cost_usd, price_known, latency_us, ttft_us, " \
-  "attempts, created, attachments"
+  "attempts, created, attachments, reported_cost_usd, estimated"
 
-#define BYOK_MESSAGE_N_COLUMNS 23
+#define BYOK_MESSAGE_N_COLUMNS 25
 
 ByokMessage *byok_message_new_from_row (sqlite3_stmt *stmt,
                                         int           first_column);

@@ -40,6 +40,8 @@ struct _ByokMessage
   ByokUsage    usage;
   gboolean     price_known;
   double       cost_usd;
+  gboolean     cost_reported;
+  double       reported_cost_usd;
   gint64       latency_us;
   gint64       ttft_us;
 };
@@ -68,6 +70,9 @@ enum {
   PROP_REASONING_TOKENS,
   PROP_PRICE_KNOWN,
   PROP_COST_USD,
+  PROP_ESTIMATED,
+  PROP_COST_REPORTED,
+  PROP_REPORTED_COST_USD,
   PROP_LATENCY_US,
   PROP_TTFT_US,
   PROP_ATTEMPTS,
@@ -222,6 +227,9 @@ byok_message_get_property (GObject    *object,
     case PROP_REASONING_TOKENS: g_value_set_int64 (value, self->usage.reasoning_tokens); break;
     case PROP_PRICE_KNOWN: g_value_set_boolean (value, self->price_known); break;
     case PROP_COST_USD: g_value_set_double (value, self->cost_usd); break;
+    case PROP_ESTIMATED: g_value_set_boolean (value, self->usage.estimated); break;
+    case PROP_COST_REPORTED: g_value_set_boolean (value, self->cost_reported); break;
+    case PROP_REPORTED_COST_USD: g_value_set_double (value, self->reported_cost_usd); break;
     case PROP_LATENCY_US: g_value_set_int64 (value, self->latency_us); break;
     case PROP_TTFT_US: g_value_set_int64 (value, self->ttft_us); break;
     case PROP_ATTEMPTS: g_value_set_string (value, self->attempts); break;
@@ -320,6 +328,19 @@ byok_message_class_init (ByokMessageClass *klass)
   properties[PROP_COST_USD] =
     g_param_spec_double ("cost-usd", NULL, NULL, 0, G_MAXDOUBLE, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The provider reported no usage: the token counts (has-usage FALSE)
+   * and the cost are Byok's estimate. */
+  properties[PROP_ESTIMATED] =
+    g_param_spec_boolean ("estimated", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* What the provider said it billed (OpenRouter's usage.cost), USD; 0
+   * unless cost-reported. */
+  properties[PROP_COST_REPORTED] =
+    g_param_spec_boolean ("cost-reported", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REPORTED_COST_USD] =
+    g_param_spec_double ("reported-cost-usd", NULL, NULL, 0, G_MAXDOUBLE, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* -1: unknown. */
   properties[PROP_LATENCY_US] = int64_property ("latency-us", -1, -1, rw);
   properties[PROP_TTFT_US] = int64_property ("ttft-us", -1, -1, rw);
@@ -393,7 +414,10 @@ byok_message_new_from_row (sqlite3_stmt *stmt,
   self->status = g_intern_string (column_text (stmt, c + 8));
   self->error_class = g_intern_string (column_text (stmt, c + 9));
   self->error_message = g_strdup (column_text (stmt, c + 10));
-  self->has_usage = sqlite3_column_type (stmt, c + 11) != SQLITE_NULL;
+  /* Tokens with estimated set are Byok's estimate, not a report. */
+  self->usage.estimated = sqlite3_column_int (stmt, c + 24) != 0 &&
+                          sqlite3_column_type (stmt, c + 11) != SQLITE_NULL;
+  self->has_usage = sqlite3_column_type (stmt, c + 11) != SQLITE_NULL && !self->usage.estimated;
   self->usage.reported = self->has_usage;
   self->usage.input_tokens = sqlite3_column_int64 (stmt, c + 11);
   self->usage.output_tokens = sqlite3_column_int64 (stmt, c + 12);
@@ -410,6 +434,9 @@ byok_message_new_from_row (sqlite3_stmt *stmt,
   self->attempts = g_strdup (column_text (stmt, c + 20));
   self->created = sqlite3_column_int64 (stmt, c + 21);
   self->attachments_json = g_strdup (column_text (stmt, c + 22));
+  self->cost_reported = sqlite3_column_type (stmt, c + 23) != SQLITE_NULL &&
+                        sqlite3_column_double (stmt, c + 23) >= 0;
+  self->reported_cost_usd = self->cost_reported ? sqlite3_column_double (stmt, c + 23) : 0;
   return self;
 }
 
@@ -665,7 +692,8 @@ byok_message_get_has_usage (ByokMessage *self)
 /**
  * byok_message_get_usage:
  * @usage: (out caller-allocates): the token counts; `reported` is
- *   byok_message_get_has_usage()
+ *   byok_message_get_has_usage(), `estimated` whether they are Byok's
+ *   estimate instead (the provider reported none)
  */
 void
 byok_message_get_usage (ByokMessage *self,
@@ -676,12 +704,16 @@ byok_message_get_usage (ByokMessage *self,
 
   *usage = self->usage;
   usage->reported = self->has_usage;
+  usage->cost_reported = self->cost_reported;
+  usage->reported_cost_usd = self->reported_cost_usd;
 }
 
 /**
  * byok_message_set_usage:
- * @usage: (nullable): token counts; %NULL or `reported` FALSE for unknown
- *   (stored as NULL, the counts as 0)
+ * @usage: (nullable): token counts; %NULL, or neither `reported` nor
+ *   `estimated`, for unknown (stored as NULL, the counts as 0). Estimated
+ *   counts are kept and stored, marked so, but are not has-usage. Its
+ *   reported cost is byok_message_set_reported_cost()'s, not this.
  */
 void
 byok_message_set_usage (ByokMessage     *self,
@@ -691,10 +723,16 @@ byok_message_set_usage (ByokMessage     *self,
 
   g_return_if_fail (BYOK_IS_MESSAGE (self));
 
-  if (usage != NULL && usage->reported)
+  if (usage != NULL && (usage->reported || usage->estimated))
     value = *usage;
+  value.estimated = !value.reported && value.estimated;
 
   g_object_freeze_notify (G_OBJECT (self));
+  if (self->usage.estimated != value.estimated)
+    {
+      self->usage.estimated = value.estimated;
+      notify (self, PROP_ESTIMATED);
+    }
   if (self->has_usage != value.reported)
     {
       self->has_usage = value.reported;
@@ -753,6 +791,71 @@ byok_message_set_cost (ByokMessage *self,
     {
       self->cost_usd = cost_usd;
       notify (self, PROP_COST_USD);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * byok_message_get_estimated:
+ * Returns: whether the answer's tokens and cost are Byok's estimate (its
+ *   provider reported no usage)
+ */
+gboolean
+byok_message_get_estimated (ByokMessage *self)
+{
+  g_return_val_if_fail (BYOK_IS_MESSAGE (self), FALSE);
+  return self->usage.estimated;
+}
+
+/**
+ * byok_message_get_cost_reported:
+ * Returns: whether the provider said what it billed for the answer
+ */
+gboolean
+byok_message_get_cost_reported (ByokMessage *self)
+{
+  g_return_val_if_fail (BYOK_IS_MESSAGE (self), FALSE);
+  return self->cost_reported;
+}
+
+/**
+ * byok_message_get_reported_cost_usd:
+ * Returns: what the provider billed, USD; 0 unless cost-reported
+ */
+double
+byok_message_get_reported_cost_usd (ByokMessage *self)
+{
+  g_return_val_if_fail (BYOK_IS_MESSAGE (self), 0);
+  return self->reported_cost_usd;
+}
+
+/**
+ * byok_message_set_reported_cost:
+ * @reported: whether the provider said what it billed
+ * @cost_usd: what it billed (ByokChatResult's reported_cost_usd); ignored
+ *   unless @reported
+ */
+void
+byok_message_set_reported_cost (ByokMessage *self,
+                                gboolean     reported,
+                                double       cost_usd)
+{
+  g_return_if_fail (BYOK_IS_MESSAGE (self));
+
+  reported = reported && cost_usd >= 0 && isfinite (cost_usd);
+  if (!reported)
+    cost_usd = 0;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->cost_reported != reported)
+    {
+      self->cost_reported = reported;
+      notify (self, PROP_COST_REPORTED);
+    }
+  if (self->reported_cost_usd != cost_usd)
+    {
+      self->reported_cost_usd = cost_usd;
+      notify (self, PROP_REPORTED_COST_USD);
     }
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -952,6 +1055,7 @@ byok_message_set_from_result (ByokMessage          *self,
   byok_message_set_attempts (self, attempts);
   byok_message_set_cost (self, result->cost_known && isfinite (result->cost_usd),
                          result->cost_known && isfinite (result->cost_usd) ? result->cost_usd : 0);
+  byok_message_set_reported_cost (self, isfinite (result->reported_cost_usd), result->reported_cost_usd);
 
   if (result->error == NULL)
     {

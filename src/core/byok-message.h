@@ -91,6 +91,13 @@ void         byok_message_set_cost            (ByokMessage       *self,
                                                gboolean           price_known,
                                                double             cost_usd);
 
+gboolean     byok_message_get_estimated       (ByokMessage       *self);
+gboolean     byok_message_get_cost_reported   (ByokMessage       *self);
+double       byok_message_get_reported_cost_usd (ByokMessage     *self);
+void         byok_message_set_reported_cost   (ByokMessage       *self,
+                                               gboolean           reported,
+                                               double             cost_usd);
+
 gint64       byok_message_get_latency_us      (ByokMessage       *self);
 void         byok_message_set_latency_us      (ByokMessage       *self,
                                                gint64             latency_us);

@@ -712,3 +712,30 @@ byok_price_row_free (ByokPriceRow *row)
   g_free (row);
 }
 
+
+/**
+ * byok_price_cost_differs:
+ * @priced_usd: what Byok's price gives for a call
+ * @reported_usd: what the provider said it billed (OpenRouter's
+ *   `usage.cost`)
+ *
+ * Whether the two differ enough that the price is probably wrong and the
+ * person should be told: by more than a cent, or by more than 1 % of the
+ * larger. A difference under a millionth of a dollar (the provider
+ * rounding its figure) never counts.
+ *
+ * Returns: %TRUE when they differ so; %FALSE when either is not a number
+ */
+gboolean
+byok_price_cost_differs (double priced_usd,
+                         double reported_usd)
+{
+  double difference;
+
+  if (!isfinite (priced_usd) || !isfinite (reported_usd))
+    return FALSE;
+  difference = fabs (priced_usd - reported_usd);
+  if (difference < 1e-6)
+    return FALSE;
+  return difference > 0.01 || difference > 0.01 * MAX (fabs (priced_usd), fabs (reported_usd));
+}

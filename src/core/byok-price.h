@@ -86,6 +86,8 @@ gboolean             byok_price_cost             (const ByokPrice  *price,
                                                   gint64            output_tokens,
                                                   double           *cost);
 
+gboolean             byok_price_cost_differs     (double            priced_usd,
+                                                  double            reported_usd);
 gboolean             byok_price_from_json_node   (JsonNode         *node,
                                                   ByokPrice        *price,
                                                   GError          **error);

@@ -8,6 +8,7 @@
 
 #include "byok-error.h"
 #include "byok-file.h"
+#include "byok-price.h"
 #include "byok-usage-store-private.h"
 
 /* ---------------------------------------------------------------------- */
@@ -20,8 +21,19 @@ static const char * const column_names[N_COLS] = {
   "output_tokens", "cached_input_tokens", "cache_write_tokens",
   "reasoning_tokens", "cost_usd", "price_known", "cache_savings_usd",
   "latency_us", "ttft_us", "status", "http_status", "is_retry",
-  "is_fallback", "attempt", "estimated",
+  "is_fallback", "attempt", "estimated", "reported_cost_usd",
 };
+
+/* Beside the columns: whether the provider's reported cost and Byok's
+ * price differ enough to say so (byok_price_cost_differs()). */
+static gboolean
+row_cost_differs (sqlite3_stmt *stmt)
+{
+  return sqlite3_column_type (stmt, COL_COST_USD) != SQLITE_NULL &&
+         sqlite3_column_type (stmt, COL_REPORTED_COST_USD) != SQLITE_NULL &&
+         byok_price_cost_differs (sqlite3_column_double (stmt, COL_COST_USD),
+                                  sqlite3_column_double (stmt, COL_REPORTED_COST_USD));
+}
 
 /* The shortest text that reads back as the same double. */
 static void
@@ -100,7 +112,7 @@ append_csv_row (GString      *out,
           break;
         }
     }
-  g_string_append (out, "\r\n");
+  g_string_append (out, row_cost_differs (stmt) ? ",1\r\n" : ",0\r\n");
 }
 
 static void
@@ -114,7 +126,7 @@ append_csv_header (GString *out)
       if (col == COL_TIME)
         g_string_append (out, ",time_utc");
     }
-  g_string_append (out, "\r\n");
+  g_string_append (out, ",cost_differs\r\n");
 }
 
 static void
@@ -135,7 +147,7 @@ append_json_row (GString       *out,
       else if (col == COL_PRICE_KNOWN || col == COL_IS_RETRY || col == COL_IS_FALLBACK ||
                col == COL_ESTIMATED)
         json_object_set_boolean_member (object, name, sqlite3_column_int (stmt, col) != 0);
-      else if (col == COL_COST_USD || col == COL_CACHE_SAVINGS_USD)
+      else if (col == COL_COST_USD || col == COL_CACHE_SAVINGS_USD || col == COL_REPORTED_COST_USD)
         json_object_set_double_member (object, name, sqlite3_column_double (stmt, col));
       else if (sqlite3_column_type (stmt, col) == SQLITE_INTEGER)
         json_object_set_int_member (object, name, sqlite3_column_int64 (stmt, col));
@@ -149,6 +161,7 @@ append_json_row (GString       *out,
           json_object_set_string_member (object, "time_utc", iso);
         }
     }
+  json_object_set_boolean_member (object, "cost_differs", row_cost_differs (stmt));
 
   node = json_node_init_object (json_node_alloc (), object);
   json_generator_set_root (generator, node);

@@ -38,7 +38,7 @@ struct _ByokUsageStore
   "id, time, provider, model, conversation_id, input_tokens, output_tokens, " \
   "cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_usd, " \
   "price_known, cache_savings_usd, latency_us, ttft_us, status, http_status, " \
-  "is_retry, is_fallback, attempt, estimated"
+  "is_retry, is_fallback, attempt, estimated, reported_cost_usd"
 
 enum {
   COL_ID,
@@ -62,6 +62,7 @@ enum {
   COL_IS_FALLBACK,
   COL_ATTEMPT,
   COL_ESTIMATED,
+  COL_REPORTED_COST_USD,
   N_COLS
 };
 

@@ -272,9 +272,10 @@ static const char insert_sql[] =
   "INSERT INTO usage (time, provider, model, conversation_id, input_tokens, "
   "output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, "
   "cost_usd, price_known, cache_savings_usd, latency_us, ttft_us, status, "
-  "http_status, is_retry, is_fallback, attempt, estimated, owner) "
+  "http_status, is_retry, is_fallback, attempt, estimated, owner, "
+  "reported_cost_usd) "
   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-  "?16, ?17, ?18, ?19, ?20, ?21)";
+  "?16, ?17, ?18, ?19, ?20, ?21, ?24)";
 
 /* A call in flight ends: every column as the insert binds them. */
 static const char finish_sql[] =
@@ -283,7 +284,7 @@ static const char finish_sql[] =
   "cache_write_tokens = ?8, reasoning_tokens = ?9, cost_usd = ?10, "
   "price_known = ?11, cache_savings_usd = ?12, latency_us = ?13, ttft_us = ?14, "
   "status = ?15, http_status = ?16, is_retry = ?17, is_fallback = ?18, "
-  "attempt = ?19, estimated = ?20, owner = NULL "
+  "attempt = ?19, estimated = ?20, reported_cost_usd = ?24, owner = NULL "
   "WHERE id = ?22 AND (?23 = 0 OR status = 'in_flight')";
 
 static gboolean
@@ -298,6 +299,7 @@ valid_record (const ByokUsageRecord  *record,
       return FALSE;
     }
   if ((record->price_known && !isfinite (record->cost_usd)) ||
+      (record->cost_reported && !isfinite (record->reported_cost_usd)) ||
       !isfinite (record->cache_savings_usd))
     {
       g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
@@ -347,6 +349,10 @@ bind_record (sqlite3_stmt          *stmt,
   sqlite3_bind_int (stmt, 18, record->is_fallback ? 1 : 0);
   sqlite3_bind_int (stmt, 19, MAX (record->attempt, 1));
   sqlite3_bind_int (stmt, 20, record->estimated ? 1 : 0);
+  if (record->cost_reported)
+    sqlite3_bind_double (stmt, 24, record->reported_cost_usd);
+  else
+    sqlite3_bind_null (stmt, 24);
 }
 
 /**
@@ -742,6 +748,8 @@ record_from_stmt (sqlite3_stmt *stmt)
   record->is_fallback = sqlite3_column_int (stmt, COL_IS_FALLBACK) != 0;
   record->attempt = sqlite3_column_int (stmt, COL_ATTEMPT);
   record->estimated = sqlite3_column_int (stmt, COL_ESTIMATED) != 0;
+  record->cost_reported = sqlite3_column_type (stmt, COL_REPORTED_COST_USD) != SQLITE_NULL;
+  record->reported_cost_usd = sqlite3_column_double (stmt, COL_REPORTED_COST_USD);
   return record;
 }
 

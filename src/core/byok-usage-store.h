@@ -77,6 +77,9 @@ typedef struct {
   int       attempt;              /* 1-based; 0 is taken as 1 */
   gboolean  estimated;            /* tokens and cost are Byok's estimate, not
                                    * the provider's count */
+  gboolean  cost_reported;        /* the provider said what it billed */
+  double    reported_cost_usd;    /* what it billed (OpenRouter's usage.cost);
+                                   * stored NULL unless cost_reported */
 } ByokUsageRecord;
 
 #define BYOK_TYPE_USAGE_RECORD (byok_usage_record_get_type ())

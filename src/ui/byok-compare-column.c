@@ -648,6 +648,22 @@ fill_stats (ByokCompareColumn *self,
       g_autofree char *unknown = byok_format_usd_unknown ();
       add_stat (self, row++, _("Cost"), unknown);
     }
+  if (byok_message_get_cost_reported (answer))
+    {
+      g_autofree char *billed = byok_format_usd (byok_message_get_reported_cost_usd (answer));
+      g_autofree char *warning = byok_message_row_format_cost_warning (answer, self->catalog);
+      /* Translators: what the provider said it billed for the answer */
+      GtkWidget *label = add_stat (self, row++, _("Billed"), billed);
+
+      /* Byok's price and the bill differ: say so where the figure is. */
+      if (warning != NULL)
+        {
+          gtk_widget_add_css_class (label, "warning");
+          gtk_widget_set_tooltip_text (label, warning);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                          warning, -1);
+        }
+    }
 
   if (byok_message_get_ttft_us (answer) >= 0)
     {

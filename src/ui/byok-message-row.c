@@ -11,6 +11,7 @@
 #include "byok-error-remedy.h"
 #include "byok-format.h"
 #include "byok-markdown-pane.h"
+#include "byok-price.h"
 #include "byok-message-row.h"
 
 struct _ByokMessageRow
@@ -45,6 +46,8 @@ struct _ByokMessageRow
   GtkButton       *error_button;
   GtkButton       *error_secondary_button;
   GtkLabel        *caption_label;
+  GtkWidget       *cost_warning_box;
+  GtkLabel        *cost_warning_label;
   GtkLabel        *fallback_label;
   GtkBox          *actions_box;
   GtkButton       *edit_button;
@@ -215,10 +218,17 @@ byok_message_row_format_caption (ByokMessage *message,
     g_ptr_array_add (parts, g_strdup (byok_message_get_model (message)));
 
   byok_message_get_usage (message, &usage);
-  if (byok_message_get_has_usage (message))
+  if (byok_message_get_has_usage (message) || usage.estimated)
     {
       g_autofree char *in = byok_format_tokens (usage.input_tokens);
       g_autofree char *out = byok_format_tokens (usage.output_tokens);
+
+      /* Byok's estimate: the provider reported none ("≈1,234 in"). */
+      if (usage.estimated)
+        {
+          in = byok_format_estimated (g_steal_pointer (&in));
+          out = byok_format_estimated (g_steal_pointer (&out));
+        }
 
       /* Translators: prompt tokens of an answer ("1,234 in") */
       g_ptr_array_add (parts, g_strdup_printf (_("%s in"), in));
@@ -233,7 +243,7 @@ byok_message_row_format_caption (ByokMessage *message,
     }
 
   if (byok_message_get_price_known (message) && !byok_message_get_has_usage (message) &&
-      has_status (message, BYOK_MESSAGE_STATUS_COMPLETE))
+      (usage.estimated || has_status (message, BYOK_MESSAGE_STATUS_COMPLETE)))
     {
       /* An answer without a usage report, priced at Byok's estimate of
        * its tokens (the engine's estimate_usage()). */
@@ -243,8 +253,17 @@ byok_message_row_format_caption (ByokMessage *message,
     }
   else if (byok_message_get_price_known (message))
     g_ptr_array_add (parts, byok_format_usd (byok_message_get_cost_usd (message)));
-  else if (byok_message_get_has_usage (message) || !has_status (message, BYOK_MESSAGE_STATUS_ERROR))
+  else if (!byok_message_get_cost_reported (message) &&
+           (byok_message_get_has_usage (message) || !has_status (message, BYOK_MESSAGE_STATUS_ERROR)))
     g_ptr_array_add (parts, g_strdup (_("cost unknown")));
+
+  if (byok_message_get_cost_reported (message))
+    {
+      g_autofree char *billed = byok_format_usd (byok_message_get_reported_cost_usd (message));
+      /* Translators: what the provider said it billed for an answer,
+       * beside Byok's own price of it ("billed $0.0042") */
+      g_ptr_array_add (parts, g_strdup_printf (_("billed %s"), billed));
+    }
 
   if (byok_message_get_ttft_us (message) >= 0)
     {
@@ -264,6 +283,42 @@ byok_message_row_format_caption (ByokMessage *message,
   g_ptr_array_add (parts, NULL);
   /* Translators: what separates the parts of an answer's caption */
   return g_strjoinv (_(" · "), (char **) parts->pdata);
+}
+
+/**
+ * byok_message_row_format_cost_warning:
+ * @catalog: (nullable): for the provider's name
+ *
+ * When the provider said what it billed for an answer and Byok's price of
+ * it differs by more than a cent or 1 % (byok_price_cost_differs()):
+ * "OpenRouter billed $0.0042; Byok's price gives $0.0031", so the person
+ * can correct the price.
+ *
+ * Returns: (transfer full) (nullable): the warning, or %NULL
+ */
+char *
+byok_message_row_format_cost_warning (ByokMessage *message,
+                                      ByokCatalog *catalog)
+{
+  g_autofree char *billed = NULL;
+  g_autofree char *priced = NULL;
+  const char *provider;
+
+  g_return_val_if_fail (BYOK_IS_MESSAGE (message), NULL);
+
+  if (!byok_message_get_cost_reported (message) || !byok_message_get_price_known (message) ||
+      !byok_price_cost_differs (byok_message_get_cost_usd (message),
+                                byok_message_get_reported_cost_usd (message)))
+    return NULL;
+
+  billed = byok_format_usd (byok_message_get_reported_cost_usd (message));
+  priced = byok_format_usd (byok_message_get_cost_usd (message));
+  provider = provider_name (catalog, byok_message_get_provider (message));
+  /* Translators: the provider's bill for an answer and Byok's price of it
+   * differ; the person can correct the price in Usage ("OpenRouter billed
+   * $0.0042; Byok's price gives $0.0031") */
+  return g_strdup_printf (_("%s billed %s; Byok’s price gives %s"),
+                          provider != NULL ? provider : _("The provider"), billed, priced);
 }
 
 /* A short name for an error class, where there was no HTTP status. */
@@ -433,18 +488,25 @@ update_caption (ByokMessageRow *self)
 {
   g_autofree char *caption = NULL;
   g_autofree char *fallback = NULL;
+  g_autofree char *warning = NULL;
+  g_autofree char *description = NULL;
 
   if (self->message != NULL)
     {
       caption = byok_message_row_format_caption (self->message, self->catalog);
+      warning = byok_message_row_format_cost_warning (self->message, self->catalog);
       if (!is_user (self))
         fallback = byok_message_row_format_fallback (byok_message_get_attempts (self->message), self->catalog);
     }
 
   gtk_label_set_label (self->caption_label, caption != NULL ? caption : "");
-  /* The list's row reads it after the row's name ("Answer"). */
+  /* The list's row reads it after the row's name ("Answer"), the
+   * warning after it. */
+  description = warning != NULL && caption != NULL ? g_strconcat (caption, ". ", warning, NULL) : NULL;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  caption != NULL ? caption : "", -1);
+                                  description != NULL ? description : caption != NULL ? caption : "", -1);
+  gtk_label_set_label (self->cost_warning_label, warning != NULL ? warning : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->cost_warning_box), warning != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->caption_label), caption != NULL);
   gtk_label_set_label (self->fallback_label, fallback != NULL ? fallback : "");
   gtk_widget_set_visible (GTK_WIDGET (self->fallback_label), fallback != NULL);
@@ -1016,6 +1078,8 @@ byok_message_row_class_init (ByokMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, error_button);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, error_secondary_button);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, caption_label);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, cost_warning_box);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, cost_warning_label);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, fallback_label);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, actions_box);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, edit_button);

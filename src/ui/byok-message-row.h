@@ -50,6 +50,8 @@ void         byok_message_row_note_budget_lifted (ByokMessage  *message,
 
 char        *byok_message_row_format_caption  (ByokMessage  *message,
                                                ByokCatalog  *catalog);
+char        *byok_message_row_format_cost_warning (ByokMessage *message,
+                                                   ByokCatalog *catalog);
 char        *byok_message_row_format_fallback (const char   *attempts,
                                                ByokCatalog  *catalog);
 
