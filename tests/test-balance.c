@@ -425,7 +425,7 @@ static void
 test_describe (void)
 {
   g_autoptr(ByokBalance) balance = byok_balance_new ("deepseek");
-  g_autofree char *unread = byok_balance_describe (balance, "DeepSeek", 0.18, 30, NULL);
+  g_autofree char *unread = byok_balance_describe (balance, "DeepSeek", 0.18, 30);
   g_autofree char *plain = NULL;
   g_autofree char *paced = NULL;
   g_autofree char *short_ = NULL;
@@ -433,13 +433,13 @@ test_describe (void)
   g_assert_cmpstr (unread, ==, "DeepSeek: not read yet");
   balance->currency = g_strdup ("USD");
   balance->available = 4.12;
-  plain = byok_balance_describe (balance, "DeepSeek", NAN, 30, NULL);
+  plain = byok_balance_describe (balance, "DeepSeek", NAN, 30);
   g_assert_cmpstr (plain, ==, "DeepSeek: $4.12 left");
   /* $4.12 at $0.179 a day: 23.0 days. */
-  paced = byok_balance_describe (balance, "DeepSeek", 0.179, 30, NULL);
+  paced = byok_balance_describe (balance, "DeepSeek", 0.179, 30);
   g_assert_cmpstr (paced, ==, "DeepSeek: $4.12 left · at your 30-day pace, about 23 days");
   g_assert_cmpfloat_with_epsilon (byok_balance_days_left (balance, 0.179), 4.12 / 0.179, 1e-9);
-  short_ = byok_balance_describe (balance, "DeepSeek", 10, 7, NULL);
+  short_ = byok_balance_describe (balance, "DeepSeek", 10, 7);
   g_assert_cmpstr (short_, ==, "DeepSeek: $4.12 left · at your 7-day pace, less than a day");
 }
 

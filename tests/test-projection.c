@@ -31,7 +31,7 @@ test_thirty_day_pace (void)
   g_assert_cmpfloat_with_epsilon (p.pace_usd_per_day, 0.60, 1e-9);
   g_assert_cmpfloat_with_epsilon (p.projected_usd, 18.60, 1e-9);
   g_assert_cmpint (p.last_day, ==, 31);
-  text = byok_projection_describe (&p, NULL);
+  text = byok_projection_describe (&p);
   g_assert_cmpstr (text, ==, "On pace for $18.60 by 31 December (30-day pace)");
 }
 
@@ -70,15 +70,15 @@ test_budget_day (void)
     daily[i] = 1.0;
   g_assert_true (byok_projection_compute (daily, 30, 6.0, now, &p));
   g_assert_cmpint (byok_projection_budget_day (&p, 20), ==, 21);
-  reach = byok_projection_describe_budget (&p, 20, NULL);
+  reach = byok_projection_describe_budget (&p, 20);
   g_assert_cmpstr (reach, ==, "At this pace (30-day) you reach your $20.00 budget on 21 December.");
   /* $6 + 24 days × $1 = $30 by the 31st: $50 is not reached. */
   g_assert_cmpint (byok_projection_budget_day (&p, 50), ==, -1);
-  under = byok_projection_describe_budget (&p, 50, NULL);
+  under = byok_projection_describe_budget (&p, 50);
   g_assert_cmpstr (under, ==, "At this pace (30-day) you stay under your $50.00 budget this month.");
   /* Reached already. */
   g_assert_cmpint (byok_projection_budget_day (&p, 5), ==, 0);
-  over = byok_projection_describe_budget (&p, 5, NULL);
+  over = byok_projection_describe_budget (&p, 5);
   g_assert_cmpstr (over, ==, "You reached your $5.00 budget this month.");
   /* Exactly on the last day counts. */
   g_assert_cmpint (byok_projection_budget_day (&p, 30), ==, 31);

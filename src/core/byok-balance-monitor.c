@@ -485,14 +485,12 @@ byok_balance_monitor_get_pace (ByokBalanceMonitor *self,
 
 /**
  * byok_balance_monitor_describe:
- * @format: (nullable): how the amount is written (byok_balance_describe())
  * Returns: (transfer full): "DeepSeek: $4.12 left · at your 30-day pace,
  *   about 23 days" (byok_balance_describe())
  */
 char *
-byok_balance_monitor_describe (ByokBalanceMonitor   *self,
-                               const char           *provider_id,
-                               ByokFormatAmountFunc  format)
+byok_balance_monitor_describe (ByokBalanceMonitor *self,
+                               const char         *provider_id)
 {
   ByokProvider *provider;
 
@@ -502,26 +500,23 @@ byok_balance_monitor_describe (ByokBalanceMonitor   *self,
                                                                   provider_id) : NULL;
   return byok_balance_describe (byok_balance_monitor_get (self, provider_id),
                                 provider != NULL ? byok_provider_get_name (provider) : provider_id,
-                                byok_balance_monitor_get_pace (self, provider_id), BYOK_BALANCE_PACE_DAYS,
-                                format);
+                                byok_balance_monitor_get_pace (self, provider_id), BYOK_BALANCE_PACE_DAYS);
 }
 
 /**
  * byok_balance_monitor_describe_amount:
- * @format: (nullable): how the amount is written
  * Returns: (transfer full): "$4.12 left · at your 30-day pace, about 23
  *   days" (byok_balance_describe_amount())
  */
 char *
-byok_balance_monitor_describe_amount (ByokBalanceMonitor   *self,
-                                      const char           *provider_id,
-                                      ByokFormatAmountFunc  format)
+byok_balance_monitor_describe_amount (ByokBalanceMonitor *self,
+                                      const char         *provider_id)
 {
   g_return_val_if_fail (BYOK_IS_BALANCE_MONITOR (self), NULL);
 
   return byok_balance_describe_amount (byok_balance_monitor_get (self, provider_id),
                                        byok_balance_monitor_get_pace (self, provider_id),
-                                       BYOK_BALANCE_PACE_DAYS, format);
+                                       BYOK_BALANCE_PACE_DAYS);
 }
 
 gboolean

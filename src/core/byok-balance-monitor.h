@@ -41,11 +41,9 @@ const ByokBalance  *byok_balance_monitor_get            (ByokBalanceMonitor *sel
 double              byok_balance_monitor_get_pace       (ByokBalanceMonitor *self,
                                                          const char         *provider_id);
 char               *byok_balance_monitor_describe       (ByokBalanceMonitor  *self,
-                                                         const char          *provider_id,
-                                                         ByokFormatAmountFunc format);
+                                                         const char          *provider_id);
 char               *byok_balance_monitor_describe_amount (ByokBalanceMonitor  *self,
-                                                         const char          *provider_id,
-                                                         ByokFormatAmountFunc format);
+                                                         const char          *provider_id);
 gboolean            byok_balance_monitor_is_refreshing  (ByokBalanceMonitor *self,
                                                          const char         *provider_id);
 void                byok_balance_monitor_refresh        (ByokBalanceMonitor *self,

@@ -10,6 +10,7 @@
 
 #include "byok-balance.h"
 #include "byok-error.h"
+#include "byok-format.h"
 #include "byok-json.h"
 
 G_DEFINE_BOXED_TYPE (ByokBalance, byok_balance, byok_balance_copy, byok_balance_free)
@@ -672,8 +673,9 @@ byok_balance_days_left (const ByokBalance *balance,
 /**
  * byok_balance_format_amount:
  *
- * Plain, in the C locale, for byok-cli's columns and JSON-like text; the
- * UI writes amounts with its own locale-aware byok_format_amount().
+ * Plain, in the C locale, for byok-cli's columns and JSON-like text;
+ * sentences for people (byok_balance_describe()) use the locale-aware
+ * byok_format_amount().
  *
  * Returns: (transfer full): "$4.12", "¥49.59", "12.00 EUR"
  */
@@ -695,17 +697,14 @@ byok_balance_format_amount (const char *currency,
  * byok_balance_describe_amount:
  * @usd_per_day: the provider's pace (NAN: unknown)
  * @pace_days: the days the pace was taken over (7 or 30)
- * @format: (nullable): how the amount is written; NULL for
- *   byok_balance_format_amount()
  *
  * Returns: (transfer full): "$4.12 left · at your 30-day pace, about 23
  *   days"; "not read yet" without a value
  */
 char *
-byok_balance_describe_amount (const ByokBalance    *balance,
-                              double                usd_per_day,
-                              guint                 pace_days,
-                              ByokFormatAmountFunc  format)
+byok_balance_describe_amount (const ByokBalance *balance,
+                              double             usd_per_day,
+                              guint              pace_days)
 {
   g_autofree char *amount = NULL;
   g_autofree char *n_days = NULL;
@@ -714,7 +713,7 @@ byok_balance_describe_amount (const ByokBalance    *balance,
   if (!byok_balance_has_value (balance))
     return g_strdup (_("not read yet"));
 
-  amount = (format != NULL ? format : byok_balance_format_amount) (balance->currency, balance->available);
+  amount = byok_format_amount (balance->currency, balance->available);
   days = byok_balance_days_left (balance, usd_per_day);
   if (!isfinite (days))
     /* Translators: %s is an amount ("$4.12") */
@@ -734,19 +733,17 @@ byok_balance_describe_amount (const ByokBalance    *balance,
 
 /**
  * byok_balance_describe:
- * @format: (nullable): as for byok_balance_describe_amount()
  *
  * Returns: (transfer full): "DeepSeek: $4.12 left · at your 30-day pace,
  *   about 23 days" (byok_balance_describe_amount())
  */
 char *
-byok_balance_describe (const ByokBalance    *balance,
-                       const char           *provider_name,
-                       double                usd_per_day,
-                       guint                 pace_days,
-                       ByokFormatAmountFunc  format)
+byok_balance_describe (const ByokBalance *balance,
+                       const char        *provider_name,
+                       double             usd_per_day,
+                       guint              pace_days)
 {
-  g_autofree char *amount = byok_balance_describe_amount (balance, usd_per_day, pace_days, format);
+  g_autofree char *amount = byok_balance_describe_amount (balance, usd_per_day, pace_days);
 
   /* Translators: %1$s is a provider, %2$s what is left ("$4.12 left · …") */
   return g_strdup_printf (_("%1$s: %2$s"), provider_name, amount);

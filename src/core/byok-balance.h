@@ -85,22 +85,16 @@ gboolean     byok_balance_set_threshold    (ByokProviderSettings *settings,
 
 double       byok_balance_days_left        (const ByokBalance   *balance,
                                             double               usd_per_day);
-/* How an amount of @currency ("USD", "CNY", …) is written for people: the
- * UI's locale-aware byok_format_amount(), or NULL for
- * byok_balance_format_amount(). */
-typedef char *(*ByokFormatAmountFunc) (const char *currency,
-                                       double      amount);
-
+/* byok-cli's plain columns; the sentences below write amounts as
+ * byok_format_amount() does (the locale's grouping and decimal mark). */
 char        *byok_balance_format_amount    (const char          *currency,
                                             double               amount);
 char        *byok_balance_describe_amount  (const ByokBalance   *balance,
                                             double               usd_per_day,
-                                            guint                pace_days,
-                                            ByokFormatAmountFunc format);
+                                            guint                pace_days);
 char        *byok_balance_describe         (const ByokBalance   *balance,
                                             const char          *provider_name,
                                             double               usd_per_day,
-                                            guint                pace_days,
-                                            ByokFormatAmountFunc format);
+                                            guint                pace_days);
 
 G_END_DECLS

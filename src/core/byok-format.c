@@ -218,8 +218,8 @@ byok_format_usd (double usd)
  * Writes an amount in a provider's own currency with the locale's digit
  * grouping and decimal mark, always with cents: US dollars as
  * byok_format_usd() would at a cent or more ("$1,234.50"), yuan as
- * "¥49.59", others as "12.00 EUR". Matches byok_balance_describe()'s
- * ByokFormatAmountFunc.
+ * "¥49.59", others as "12.00 EUR". byok_balance_describe() writes its
+ * amounts so.
  *
  * Returns: (transfer full): the amount
  */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "byok-format.h"
 #include "byok-projection.h"
 
 #define LONG_PACE  30
@@ -154,26 +155,16 @@ format_day (const ByokProjection *projection,
   return g_date_time_format (date, C_("projection day", "%-d %B"));
 }
 
-/* Plain, without the locale's grouping: the UI passes its own. */
-static char *
-format_usd (double usd)
-{
-  return g_strdup_printf ("$%.2f", usd);
-}
-
 /**
  * byok_projection_describe:
- * @format: (nullable): how amounts are written (the UI's byok_format_usd());
- *   NULL for a plain "$18.40"
  *
  * Returns: (transfer full): "On pace for $18.40 by 31 December (30-day
  *   pace)"
  */
 char *
-byok_projection_describe (const ByokProjection *projection,
-                          ByokFormatUsdFunc     format)
+byok_projection_describe (const ByokProjection *projection)
 {
-  g_autofree char *amount = (format != NULL ? format : format_usd) (projection->projected_usd);
+  g_autofree char *amount = byok_format_usd (projection->projected_usd);
   g_autofree char *day = format_day (projection, projection->last_day);
 
   /* Translators: %1$s is an amount ("$18.40"), %2$s the last day of the
@@ -183,7 +174,6 @@ byok_projection_describe (const ByokProjection *projection,
 
 /**
  * byok_projection_describe_budget:
- * @format: (nullable): as for byok_projection_describe()
  *
  * Returns: (transfer full): "At this pace you reach your $20.00 budget on
  *   21 December", "… stay under your $20.00 budget this month", or "You
@@ -191,10 +181,9 @@ byok_projection_describe (const ByokProjection *projection,
  */
 char *
 byok_projection_describe_budget (const ByokProjection *projection,
-                                 double                budget_usd,
-                                 ByokFormatUsdFunc     format)
+                                 double                budget_usd)
 {
-  g_autofree char *budget = (format != NULL ? format : format_usd) (budget_usd);
+  g_autofree char *budget = byok_format_usd (budget_usd);
   int day = byok_projection_budget_day (projection, budget_usd);
 
   if (day == 0)

@@ -35,14 +35,9 @@ gboolean    byok_projection_from_report     (const ByokUsageReport  *last_30_day
                                              ByokProjection         *out);
 int         byok_projection_budget_day      (const ByokProjection   *projection,
                                              double                  budget_usd);
-/* How an amount in US dollars is written for people: the UI's
- * locale-aware byok_format_usd(), or NULL for a plain "$18.40". */
-typedef char *(*ByokFormatUsdFunc) (double usd);
-
-char       *byok_projection_describe        (const ByokProjection   *projection,
-                                             ByokFormatUsdFunc       format);
+/* Amounts are written as byok_format_usd() writes them. */
+char       *byok_projection_describe        (const ByokProjection   *projection);
 char       *byok_projection_describe_budget (const ByokProjection   *projection,
-                                             double                  budget_usd,
-                                             ByokFormatUsdFunc       format);
+                                             double                  budget_usd);
 
 G_END_DECLS

@@ -100,7 +100,7 @@ byok_balance_notify_low (ByokBalanceMonitor *monitor,
     return;
   /* Translators: a notification title; %s is a provider */
   title = g_strdup_printf (_("%s balance is low"), provider_name);
-  body = byok_balance_monitor_describe (monitor, provider_id, byok_format_amount);
+  body = byok_balance_monitor_describe (monitor, provider_id);
   notification = g_notification_new (title);
   g_notification_set_body (notification, body);
   g_application_send_notification (app, id, notification);
@@ -137,7 +137,7 @@ update_row (ByokBalanceGroup *self,
   const char *id = byok_provider_get_id (provider);
   AdwExpanderRow *row = g_hash_table_lookup (self->rows, id);
   const ByokBalance *balance = byok_balance_monitor_get (self->monitor, id);
-  g_autofree char *amount = byok_balance_monitor_describe_amount (self->monitor, id, byok_format_amount);
+  g_autofree char *amount = byok_balance_monitor_describe_amount (self->monitor, id);
   g_autofree char *state = byok_balance_describe_state (balance);
   g_autofree char *subtitle = NULL;
   g_autofree char *label = NULL;

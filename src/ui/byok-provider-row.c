@@ -430,7 +430,7 @@ add_balance_part (ByokProviderRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->balance_row), balance != NULL);
   if (balance == NULL)
     return;
-  amount = byok_balance_monitor_describe_amount (monitor, byok_provider_get_id (self->provider), byok_format_amount);
+  amount = byok_balance_monitor_describe_amount (monitor, byok_provider_get_id (self->provider));
   state = byok_balance_describe_state (balance);
   subtitle = g_strdup_printf ("%s\n%s", amount, state);
   adw_action_row_set_subtitle (self->balance_row, subtitle);

@@ -405,7 +405,7 @@ predict_budgets (ByokUsagePage *self)
         name = byok_provider_get_name (provider);
       /* Translators: a notification title; %s is "all providers" or a provider's name */
       title = g_strdup_printf (_("On pace to use up the monthly budget for %s"), name);
-      body = byok_projection_describe_budget (&projection, budget->monthly_usd, byok_format_usd);
+      body = byok_projection_describe_budget (&projection, budget->monthly_usd);
       g_debug ("budget prediction for %s: %s", budget->scope, body);
       if (app == NULL)
         continue;
@@ -428,7 +428,7 @@ update_projection (ByokUsagePage *self)
   if (!project (self, BYOK_BUDGET_SCOPE_ALL, &projection))
     return;
   calls = calls_detail (&self->month_report->totals);
-  heading = byok_projection_describe (&projection, byok_format_usd);
+  heading = byok_projection_describe (&projection);
   detail = *calls != '\0' ? g_strconcat (calls, "\n", heading, NULL) : g_strdup (heading);
   byok_summary_card_set_detail (self->month_card, detail);
   predict_budgets (self);
@@ -846,7 +846,7 @@ byok_usage_page_alert_budget (ByokUsagePage *self,
 
       if (project (self, scope, &projection))
         {
-          g_autofree char *pace = byok_projection_describe_budget (&projection, budget->monthly_usd, byok_format_usd);
+          g_autofree char *pace = byok_projection_describe_budget (&projection, budget->monthly_usd);
           g_autofree char *spent_only = g_steal_pointer (&body);
 
           body = g_strconcat (spent_only, " ", pace, NULL);
