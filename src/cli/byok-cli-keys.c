@@ -24,6 +24,7 @@
 #include "byok-engine.h"
 #include "byok-error.h"
 #include "byok-key-format.h"
+#include "byok-provider-bill.h"
 
 /* The longest input taken as a key (real keys are under 200 bytes). */
 #define MAX_KEY_INPUT 8192
@@ -673,6 +674,95 @@ keys_delete (int    argc,
   return BYOK_CLI_EXIT_OK;
 }
 
+/* ── keys set-admin, delete-admin ──────────────────────────────────────── */
+
+/* `keys set-admin PROVIDER`: the provider's admin key, for its bill
+ * (`byok-cli usage --compare-bill`), read like a key; never used for chat. */
+static int
+keys_set_admin (int    argc,
+                char **argv)
+{
+  static const char * const value_options[] = { NULL };
+  const GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokEngine) engine = NULL;
+  g_auto(GStrv) warnings = NULL;
+  g_autofree char *masked = NULL;
+  ByokProvider *provider;
+  char *input = NULL;
+  char *cleaned = NULL;
+  gboolean ok;
+  int status;
+
+  if (argv_has_key (argc, argv, value_options))
+    return refuse_key_argument ("keys set-admin");
+  if (!byok_cli_parse_options (&argc, &argv, _("PROVIDER"),
+                               _("Store the admin key of OpenAI (sk-admin-…) or Anthropic (sk-ant-admin…) "
+                                 "in the desktop keyring, to read the organization’s bill beside Byok’s "
+                                 "(“byok-cli usage --compare-bill”). It is never used for chat. The key "
+                                 "is read from standard input, or asked for without echo on a terminal."),
+                               entries, &status))
+    return status;
+  if (argc != 2)
+    return byok_cli_usage_error ("keys set-admin", _("Name one provider, e.g. “byok-cli keys set-admin openai”."));
+
+  engine = byok_cli_open_engine (&error);
+  if (engine == NULL)
+    return byok_cli_fail (error);
+  provider = lookup_provider (engine, argv[1], &error);
+  if (provider == NULL)
+    return byok_cli_fail (error);
+
+  input = isatty (STDIN_FILENO) ? prompt_for_key (provider, &error) : read_input (STDIN_FILENO, FALSE, &error);
+  if (input == NULL)
+    return byok_cli_fail (error);
+  byok_key_format_check (byok_provider_get_id (provider), NULL, input, &cleaned, &warnings);
+  byok_secret_free (input);
+  ok = byok_provider_bill_check_admin_key (byok_engine_get_client (engine), byok_provider_get_id (provider),
+                                           cleaned, &error) &&
+       byok_key_store_store_admin_wait (byok_engine_get_key_store (engine), byok_provider_get_id (provider),
+                                        cleaned, NULL, &error);
+  masked = ok ? byok_key_format_mask (cleaned) : NULL;
+  byok_secret_free (cleaned);
+  if (!ok)
+    return byok_cli_fail (error);
+
+  /* Translators: a provider's name, the admin key masked */
+  printf (_("Saved the %s admin key in the keyring: %s\n"), byok_provider_get_name (provider), masked);
+  printf (_("Compare its bill with Byok’s with “byok-cli usage --compare-bill”.\n"));
+  return BYOK_CLI_EXIT_OK;
+}
+
+static int
+keys_delete_admin (int    argc,
+                   char **argv)
+{
+  const GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokEngine) engine = NULL;
+  ByokProvider *provider;
+  int status;
+
+  if (!byok_cli_parse_options (&argc, &argv, _("PROVIDER"),
+                               _("Delete a provider’s admin key from the desktop keyring."),
+                               entries, &status))
+    return status;
+  if (argc != 2)
+    return byok_cli_usage_error ("keys delete-admin", _("Name one provider, e.g. “byok-cli keys delete-admin openai”."));
+
+  engine = byok_cli_open_engine (&error);
+  if (engine == NULL)
+    return byok_cli_fail (error);
+  provider = lookup_provider (engine, argv[1], &error);
+  if (provider == NULL)
+    return byok_cli_fail (error);
+  if (!byok_key_store_delete_admin_wait (byok_engine_get_key_store (engine), byok_provider_get_id (provider),
+                                         NULL, &error))
+    return byok_cli_fail (error);
+  printf (_("Deleted the %s admin key from the keyring.\n"), byok_provider_get_name (provider));
+  return BYOK_CLI_EXIT_OK;
+}
+
 /* ── dispatch ──────────────────────────────────────────────────────────── */
 
 /* Runs a subcommand with argv[0] "keys SUB", so that its --help and its
@@ -700,6 +790,8 @@ print_keys_help (FILE *out)
   fprintf (out, "  %-8s %s\n", "set", _("Store a key read from stdin or a hidden prompt"));
   fprintf (out, "  %-8s %s\n", "delete", _("Delete a key from the keyring"));
   fprintf (out, "  %-8s %s\n", "test", _("Check that a key works with the cheapest call"));
+  fprintf (out, "  %-8s %s\n", "set-admin", _("Store an admin key, for the provider’s bill"));
+  fprintf (out, "  %-8s %s\n", "delete-admin", _("Delete an admin key"));
   fprintf (out, "\n%s\n", _("Run “byok-cli keys COMMAND --help” for the options of a command."));
 }
 
@@ -737,6 +829,10 @@ byok_cli_keys (int    argc,
     return run_sub (keys_delete, "keys delete", argc - 1, argv + 1);
   if (g_str_equal (sub, "test"))
     return byok_cli_keys_test (argc - 1, argv + 1);
+  if (g_str_equal (sub, "set-admin"))
+    return run_sub (keys_set_admin, "keys set-admin", argc - 1, argv + 1);
+  if (g_str_equal (sub, "delete-admin"))
+    return run_sub (keys_delete_admin, "keys delete-admin", argc - 1, argv + 1);
 
   if (looks_like_key (sub))
     return refuse_key_argument ("keys");

@@ -584,9 +584,12 @@ print_what_if (ByokCliUsageContext *context,
 int
 byok_cli_usage (int argc, char **argv)
 {
+  static const char * const labels[] = {
+    N_("Today"), N_("Last 7 days"), N_("Last 30 days"), N_("This month"), N_("Last 12 months"),
+  };
   g_autofree char *since = NULL;
   g_autofree char *by_name = NULL;
-  gboolean month = FALSE, json = FALSE, csv = FALSE, what_if = FALSE;
+  gboolean month = FALSE, json = FALSE, csv = FALSE, what_if = FALSE, compare_bill = FALSE, allow_http = FALSE;
   const GOptionEntry entries[] = {
     { "since", 's', 0, G_OPTION_ARG_STRING, &since, N_("The period: today, 7d, 30d (the default) or 12m"), N_("PERIOD") },
     { "month", 0, 0, G_OPTION_ARG_NONE, &month, N_("This calendar month"), NULL },
@@ -594,6 +597,9 @@ byok_cli_usage (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV"), NULL },
     { "what-if", 0, 0, G_OPTION_ARG_NONE, &what_if, N_("What the period would have cost on other models"), NULL },
+    { "compare-bill", 0, 0, G_OPTION_ARG_NONE, &compare_bill,
+      N_("The providers’ own bills beside Byok’s (an admin key: “byok-cli keys set-admin”)"), NULL },
+    BYOK_CLI_ALLOW_HTTP_ENTRY (&allow_http),
     { NULL }
   };
   g_autoptr(ByokCliUsageContext) context = NULL;
@@ -666,6 +672,12 @@ byok_cli_usage (int argc, char **argv)
 
   if (what_if)
     return print_what_if (context, report, json, csv);
+  if (compare_bill)
+    {
+      if (csv)
+        return byok_cli_usage_error ("usage", _("--compare-bill prints a table or --json, not CSV."));
+      return byok_cli_usage_compare_bill (from_us, to_us, _(labels[period]), by == GROUP_DAY, json, allow_http);
+    }
 
   if (json)
     print_json (report, period_name, by);
@@ -673,10 +685,6 @@ byok_cli_usage (int argc, char **argv)
     print_csv (report, by);
   else
     {
-      static const char * const labels[] = {
-        N_("Today"), N_("Last 7 days"), N_("Last 30 days"), N_("This month"), N_("Last 12 months"),
-      };
-
       print_totals_line (report, _(labels[period]));
       print_table (report, by);
     }

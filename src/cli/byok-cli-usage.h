@@ -22,4 +22,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokCliUsageContext, byok_cli_usage_context_free)
 
 char                *byok_cli_format_usd                (double                usd);
 
+/* `byok-cli usage --compare-bill` (byok-cli-bill.c) */
+int                  byok_cli_usage_compare_bill        (gint64                from_us,
+                                                         gint64                to_us,
+                                                         const char           *label,
+                                                         gboolean              by_day,
+                                                         gboolean              json,
+                                                         gboolean              allow_http);
+
 G_END_DECLS

@@ -448,34 +448,20 @@ get_json_send (GTask *task)
   _byok_exchange_start (call->ex);
 }
 
-/**
- * byok_client_get_json_async:
- * @url: an address on the provider's own base URL (scheme, host and port),
- *   e.g. from byok_provider_build_balance_url()
- *
- * One GET of a JSON object with the provider's stored key, on the path
- * every call takes: no redirects, the body's size capped, the JSON's depth
- * checked, a failure classified (AUTH, NOT_FOUND, …) and the key masked
- * out of it. A URL on any other origin is refused (INVALID) before the key
- * is looked up: the key only ever goes to its provider.
- */
-void
-byok_client_get_json_async (ByokClient          *self,
-                            const char          *provider_id,
-                            const char          *url,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+static void
+get_json (ByokClient          *self,
+          const char          *provider_id,
+          const char          *url,
+          const char          *key,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GUri) base = NULL;
   ByokProvider *provider;
   GError *error = NULL;
-
-  g_return_if_fail (BYOK_IS_CLIENT (self));
-  g_return_if_fail (provider_id != NULL);
-  g_return_if_fail (url != NULL);
 
   provider = byok_catalog_lookup_provider (byok_client_get_catalog (self), provider_id);
   if (provider == NULL)
@@ -502,10 +488,62 @@ byok_client_get_json_async (ByokClient          *self,
       return;
     }
 
-  task = fetch_task_new (self, provider, NULL, NULL, cancellable, callback, user_data);
+  task = fetch_task_new (self, provider, NULL, key, cancellable, callback, user_data);
   g_task_set_source_tag (task, byok_client_get_json_async);
   g_object_set_data_full (G_OBJECT (task), "byok-url", g_strdup (url), g_free);
   fetch_with_key (task, get_json_send);
+}
+
+/**
+ * byok_client_get_json_async:
+ * @url: an address on the provider's own base URL (scheme, host and port),
+ *   e.g. from byok_provider_build_balance_url()
+ *
+ * One GET of a JSON object with the provider's stored key, on the path
+ * every call takes: no redirects, the body's size capped, the JSON's depth
+ * checked, a failure classified (AUTH, NOT_FOUND, …) and the key masked
+ * out of it. A URL on any other origin is refused (INVALID) before the key
+ * is looked up: the key only ever goes to its provider.
+ */
+void
+byok_client_get_json_async (ByokClient          *self,
+                            const char          *provider_id,
+                            const char          *url,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (BYOK_IS_CLIENT (self));
+  g_return_if_fail (provider_id != NULL);
+  g_return_if_fail (url != NULL);
+
+  get_json (self, provider_id, url, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * byok_client_get_json_with_key_async:
+ * @key: the key to send instead of the stored one (an admin key,
+ *   byok-provider-bill.h), the way the provider takes its keys
+ *
+ * byok_client_get_json_async() with @key: the same single origin, no
+ * redirects, the key masked out of whatever the server says.
+ * byok_client_get_json_finish() ends it.
+ */
+void
+byok_client_get_json_with_key_async (ByokClient          *self,
+                                     const char          *provider_id,
+                                     const char          *url,
+                                     const char          *key,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (BYOK_IS_CLIENT (self));
+  g_return_if_fail (provider_id != NULL);
+  g_return_if_fail (url != NULL);
+  g_return_if_fail (key != NULL);
+
+  get_json (self, provider_id, url, key, cancellable, callback, user_data);
 }
 
 /**

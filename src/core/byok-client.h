@@ -99,6 +99,13 @@ void            byok_client_get_json_async        (ByokClient          *self,
                                                    GCancellable        *cancellable,
                                                    GAsyncReadyCallback  callback,
                                                    gpointer             user_data);
+void            byok_client_get_json_with_key_async (ByokClient        *self,
+                                                     const char        *provider_id,
+                                                     const char        *url,
+                                                     const char        *key,
+                                                     GCancellable      *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer           user_data);
 JsonNode       *byok_client_get_json_finish       (ByokClient          *self,
                                                    GAsyncResult        *result,
                                                    GError             **error);

@@ -1,8 +1,9 @@
 /* byok-key-store-private.h — what the files of ByokKeyStore share
  *
  * One object split by concern: byok-key-store.c (configuration, the
- * environment, validation, store, delete, default, the blocking helpers)
- * and byok-key-store-list.c (list, lookup and the usable keys).
+ * environment, validation, store, delete, default, the blocking helpers),
+ * byok-key-store-list.c (list, lookup and the usable keys) and
+ * byok-key-store-admin.c (a provider's admin key, for its bill).
  */
 #pragma once
 
@@ -12,9 +13,11 @@
 
 G_BEGIN_DECLS
 
-/* The keys (provider, account) and the default-account markers. */
+/* The keys (provider, account), the default-account markers, and the
+ * admin keys (provider; byok-key-store-admin.c), never used for chat. */
 extern const SecretSchema _byok_key_schema;
 extern const SecretSchema _byok_key_default_schema;
+extern const SecretSchema _byok_key_admin_schema;
 
 typedef struct {
   char *display_name;
@@ -44,6 +47,12 @@ void        _byok_key_store_task_return_keyring_error (GTask               *task
 GHashTable *_byok_key_store_build_attributes          (const SecretSchema  *schema,
                                                        const char          *provider_id,
                                                        const char          *account);
+gboolean    _byok_key_store_validate_secret           (const char          *secret,
+                                                       GError             **error);
+void        _byok_key_store_wait_cb                   (GObject             *source,
+                                                       GAsyncResult        *result,
+                                                       gpointer             user_data);
+GAsyncResult *_byok_key_store_wait_for                (GAsyncResult       **slot);
 GError     *_byok_key_store_no_key_error              (ByokKeyStore        *self,
                                                        const char          *provider_id,
                                                        const char          *account);

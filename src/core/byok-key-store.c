@@ -450,9 +450,9 @@ _byok_key_store_validate_names (const char  *provider_id,
   return TRUE;
 }
 
-static gboolean
-validate_secret (const char  *secret,
-                 GError     **error)
+gboolean
+_byok_key_store_validate_secret (const char  *secret,
+                                 GError     **error)
 {
   if (secret == NULL || *secret == '\0')
     {
@@ -733,7 +733,7 @@ byok_key_store_store_async (ByokKeyStore        *self,
   g_task_set_source_tag (task, byok_key_store_store_async);
   g_task_set_check_cancellable (task, FALSE);
 
-  if (!_byok_key_store_validate_names (provider_id, account, &error) || !validate_secret (secret, &error))
+  if (!_byok_key_store_validate_names (provider_id, account, &error) || !_byok_key_store_validate_secret (secret, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
@@ -1068,18 +1068,18 @@ byok_key_store_set_default_finish (ByokKeyStore  *self,
 
 /* ── blocking helpers ──────────────────────────────────────────────────── */
 
-static void
-wait_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+void
+_byok_key_store_wait_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
   GAsyncResult **out = user_data;
 
   *out = g_object_ref (result);
 }
 
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
+GAsyncResult *
+_byok_key_store_wait_for (GAsyncResult **slot)
 {
   GMainContext *context = g_main_context_ref_thread_default ();
 
@@ -1106,8 +1106,8 @@ byok_key_store_store_wait (ByokKeyStore  *self,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  byok_key_store_store_async (self, provider_id, account, secret, cancellable, wait_cb, &result);
-  return byok_key_store_store_finish (self, wait_for (&result), replaced, error);
+  byok_key_store_store_async (self, provider_id, account, secret, cancellable, _byok_key_store_wait_cb, &result);
+  return byok_key_store_store_finish (self, _byok_key_store_wait_for (&result), replaced, error);
 }
 
 /**
@@ -1124,8 +1124,8 @@ byok_key_store_lookup_wait (ByokKeyStore  *self,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  byok_key_store_lookup_async (self, provider_id, account, cancellable, wait_cb, &result);
-  return byok_key_store_lookup_finish (self, wait_for (&result), error);
+  byok_key_store_lookup_async (self, provider_id, account, cancellable, _byok_key_store_wait_cb, &result);
+  return byok_key_store_lookup_finish (self, _byok_key_store_wait_for (&result), error);
 }
 
 /**
@@ -1142,8 +1142,8 @@ byok_key_store_list_wait (ByokKeyStore  *self,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  byok_key_store_list_async (self, provider_id, cancellable, wait_cb, &result);
-  return byok_key_store_list_finish (self, wait_for (&result), error);
+  byok_key_store_list_async (self, provider_id, cancellable, _byok_key_store_wait_cb, &result);
+  return byok_key_store_list_finish (self, _byok_key_store_wait_for (&result), error);
 }
 
 /**
@@ -1161,8 +1161,8 @@ byok_key_store_list_usable_wait (ByokKeyStore  *self,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  byok_key_store_list_usable_async (self, provider_id, cancellable, wait_cb, &result);
-  return byok_key_store_list_usable_finish (self, wait_for (&result), keyring_error, error);
+  byok_key_store_list_usable_async (self, provider_id, cancellable, _byok_key_store_wait_cb, &result);
+  return byok_key_store_list_usable_finish (self, _byok_key_store_wait_for (&result), keyring_error, error);
 }
 
 gboolean
@@ -1174,8 +1174,8 @@ byok_key_store_delete_wait (ByokKeyStore  *self,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  byok_key_store_delete_async (self, provider_id, account, cancellable, wait_cb, &result);
-  return byok_key_store_delete_finish (self, wait_for (&result), error);
+  byok_key_store_delete_async (self, provider_id, account, cancellable, _byok_key_store_wait_cb, &result);
+  return byok_key_store_delete_finish (self, _byok_key_store_wait_for (&result), error);
 }
 
 gboolean
@@ -1187,7 +1187,7 @@ byok_key_store_set_default_wait (ByokKeyStore  *self,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  byok_key_store_set_default_async (self, provider_id, account, cancellable, wait_cb, &result);
-  return byok_key_store_set_default_finish (self, wait_for (&result), error);
+  byok_key_store_set_default_async (self, provider_id, account, cancellable, _byok_key_store_wait_cb, &result);
+  return byok_key_store_set_default_finish (self, _byok_key_store_wait_for (&result), error);
 }
 

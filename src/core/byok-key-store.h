@@ -37,6 +37,10 @@ G_BEGIN_DECLS
 #define BYOK_KEY_SCHEMA_NAME         "io.github.byok.Byok.ApiKey"
 #define BYOK_KEY_DEFAULT_SCHEMA_NAME "io.github.byok.Byok.DefaultKey"
 #define BYOK_KEY_DEFAULT_ACCOUNT     "default"
+/* A provider's admin key (its organization's bill; never for chat):
+ * byok-key-store-admin.c. */
+#define BYOK_KEY_ADMIN_SCHEMA_NAME   "io.github.byok.Byok.AdminKey"
+#define BYOK_KEY_ADMIN_ACCOUNT       "admin"
 #define BYOK_KEY_ACCOUNT_MAX_LENGTH  64
 
 typedef enum {
@@ -205,6 +209,46 @@ gboolean      byok_key_store_delete_wait             (ByokKeyStore         *self
 gboolean      byok_key_store_set_default_wait        (ByokKeyStore         *self,
                                                       const char           *provider_id,
                                                       const char           *account,
+                                                      GCancellable         *cancellable,
+                                                      GError              **error);
+
+/* Admin keys: one per provider, for its bill (byok-provider-bill.h) */
+void          byok_key_store_store_admin_async       (ByokKeyStore         *self,
+                                                      const char           *provider_id,
+                                                      const char           *secret,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+gboolean      byok_key_store_store_admin_finish      (ByokKeyStore         *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+void          byok_key_store_lookup_admin_async      (ByokKeyStore         *self,
+                                                      const char           *provider_id,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+ByokKey      *byok_key_store_lookup_admin_finish     (ByokKeyStore         *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+void          byok_key_store_delete_admin_async      (ByokKeyStore         *self,
+                                                      const char           *provider_id,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+gboolean      byok_key_store_delete_admin_finish     (ByokKeyStore         *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+gboolean      byok_key_store_store_admin_wait        (ByokKeyStore         *self,
+                                                      const char           *provider_id,
+                                                      const char           *secret,
+                                                      GCancellable         *cancellable,
+                                                      GError              **error);
+ByokKey      *byok_key_store_lookup_admin_wait       (ByokKeyStore         *self,
+                                                      const char           *provider_id,
+                                                      GCancellable         *cancellable,
+                                                      GError              **error);
+gboolean      byok_key_store_delete_admin_wait       (ByokKeyStore         *self,
+                                                      const char           *provider_id,
                                                       GCancellable         *cancellable,
                                                       GError              **error);
 

@@ -526,3 +526,61 @@ byok_usage_store_get_budget_stops (ByokUsageStore  *self,
          (own != NULL && own->hard_stop && own->monthly_usd > 0 && spend_own >= own->monthly_usd);
 }
 
+
+/**
+ * byok_usage_store_cost_by_utc_day:
+ * @provider: a provider id
+ * @from_us: the start, unix µs
+ * @to_us: the end (exclusive), unix µs
+ *
+ * What Byok recorded for @provider per UTC day — the days a provider's
+ * bill is cut in (byok-provider-bill.h) — for comparing with its bill.
+ * Calls in flight are left out. One indexed read of the period's rows, as
+ * month_spend() does.
+ *
+ * Returns: (transfer full): "YYYY-MM-DD" → ByokUsageDayCost, or %NULL
+ *   with @error set
+ */
+GHashTable *
+byok_usage_store_cost_by_utc_day (ByokUsageStore  *self,
+                                  const char      *provider,
+                                  gint64           from_us,
+                                  gint64           to_us,
+                                  GError         **error)
+{
+  g_autoptr(GHashTable) days = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BYOK_IS_USAGE_STORE (self), NULL);
+  g_return_val_if_fail (provider != NULL, NULL);
+
+  db = byok_database_get_handle (self->database);
+  stmt = byok_database_prepare_cached (self->database,
+                                       "SELECT strftime ('%Y-%m-%d', time / 1000000, 'unixepoch'), "
+                                       "total (cost_usd), sum (price_known = 0), count (*) "
+                                       "FROM usage WHERE provider = ?1 AND time >= ?2 AND time < ?3 "
+                                       "AND status <> 'in_flight' GROUP BY 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, provider, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, from_us);
+  sqlite3_bind_int64 (stmt, 3, to_us);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ByokUsageDayCost *day = g_new0 (ByokUsageDayCost, 1);
+
+      day->cost_usd = sqlite3_column_double (stmt, 1);
+      day->unknown_price_calls = (guint64) sqlite3_column_int64 (stmt, 2);
+      day->calls = (guint64) sqlite3_column_int64 (stmt, 3);
+      g_hash_table_insert (days, byok_database_column_strdup (stmt, 0), day);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      byok_database_set_error (error, db, rc, _("Could not read the usage history"));
+      return NULL;
+    }
+  return g_steal_pointer (&days);
+}

@@ -327,4 +327,17 @@ gboolean         byok_usage_store_export_finish     (ByokUsageStore         *sel
                                                      GAsyncResult           *result,
                                                      GError                **error);
 
+/* What Byok recorded for a provider on one UTC day, beside its bill. */
+typedef struct {
+  double  cost_usd;               /* calls with a known price */
+  guint64 unknown_price_calls;    /* calls Byok could not price */
+  guint64 calls;
+} ByokUsageDayCost;
+
+GHashTable *byok_usage_store_cost_by_utc_day (ByokUsageStore  *self,
+                                              const char      *provider,
+                                              gint64           from_us,
+                                              gint64           to_us,
+                                              GError         **error);
+
 G_END_DECLS

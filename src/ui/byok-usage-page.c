@@ -23,6 +23,7 @@
 
 #include "byok-a11y.h"
 #include "byok-balance-group.h"
+#include "byok-bill-group.h"
 #include "byok-budget-group.h"
 #include "byok-projection.h"
 #include "byok-compat.h"
@@ -63,6 +64,7 @@ struct _ByokUsagePage
   ByokWhatIfList     *what_if_list;
   ByokBudgetGroup    *budget_group;
   ByokBalanceGroup   *balance_group;
+  ByokBillGroup      *bill_group;
   ByokPriceTable     *price_table;
   ByokPriceChecker   *price_checker;
 
@@ -542,6 +544,9 @@ start_slot (ByokUsagePage *self,
   gint64 from_us, to_us;
 
   bucket = byok_usage_period_get_range (slot_period (self, slot), now, &from_us, &to_us);
+  /* The providers' bills are of the period shown. */
+  if (slot == SLOT_PERIOD)
+    byok_bill_group_set_range (self->bill_group, from_us, to_us);
   data->self = g_object_ref (self);
   data->slot = slot;
   self->pending++;
@@ -927,6 +932,7 @@ byok_usage_page_set_engine (ByokUsagePage *self,
       byok_budget_group_set_store (self->budget_group, byok_engine_get_usage_store (engine),
                                    byok_engine_get_catalog (engine));
       byok_balance_group_set_engine (self->balance_group, engine);
+      byok_bill_group_set_engine (self->bill_group, engine);
     }
   else
     {
@@ -934,6 +940,7 @@ byok_usage_page_set_engine (ByokUsagePage *self,
       byok_price_checker_set_engine (self->price_checker, NULL);
       byok_budget_group_set_store (self->budget_group, NULL, NULL);
       byok_balance_group_set_engine (self->balance_group, NULL);
+      byok_bill_group_set_engine (self->bill_group, NULL);
     }
 
   refresh_slots (self, 0);
@@ -1035,6 +1042,7 @@ byok_usage_page_class_init (ByokUsagePageClass *klass)
   g_type_ensure (BYOK_TYPE_USAGE_BREAKDOWN);
   g_type_ensure (BYOK_TYPE_WHAT_IF_LIST);
   g_type_ensure (BYOK_TYPE_BALANCE_GROUP);
+  g_type_ensure (BYOK_TYPE_BILL_GROUP);
   g_type_ensure (BYOK_TYPE_BUDGET_GROUP);
   g_type_ensure (BYOK_TYPE_PRICE_CHECKER);
   g_type_ensure (BYOK_TYPE_PRICE_TABLE);
@@ -1055,6 +1063,7 @@ byok_usage_page_class_init (ByokUsagePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, what_if_list);
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, budget_group);
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, balance_group);
+  gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, bill_group);
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, price_table);
   gtk_widget_class_bind_template_child (widget_class, ByokUsagePage, price_checker);
   gtk_widget_class_bind_template_callback (widget_class, period_toggled_cb);

@@ -1,0 +1,288 @@
+/* test-bill-group.c — the providers' bills on the Usage page under Xvfb: an
+ * OpenAI admin key in the keyring, its bill read from the test server and
+ * shown beside Byok's figure, the difference flagged, day by day; an
+ * Anthropic admin key typed in the row, a chat key refused there, then the
+ * key saved, masked, and its bill read; Delete takes the key away.
+ * BYOK_TEST_SCREENSHOT_DIR keeps bill-group.png.
+ *
+ * Runs inside build-aux/test-session (a real gnome-keyring, Xvfb). */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "byok-bill-group.h"
+#include "byok-test-server.h"
+#include "byok-test-ui.h"
+#include "byok-test-util.h"
+
+#define OPENAI_ADMIN_KEY    "sk-admin-Mv2fakeR8tK5wQ1zJ6-0001"
+#define ANTHROPIC_ADMIN_KEY "sk-ant-admin01-Ty4fakeL9pC3nX7sD2-0002"
+#define ANTHROPIC_CHAT_KEY  "sk-ant-api03-Bw8fakeG5hN1kV4rE6-0003"
+
+#define DAY_US ((gint64) 86400 * G_USEC_PER_SEC)
+
+typedef struct {
+  char           *dir;
+  ByokEngine     *engine;
+  ByokTestServer *server;
+  GtkWidget      *window;
+  ByokBillGroup  *group;
+  gint64          today;     /* the start of today's UTC day */
+} Fixture;
+
+static void
+set_base (Fixture    *f,
+          const char *provider_id,
+          const char *suffix)
+{
+  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), suffix, NULL);
+
+  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), provider_id),
+                              url);
+}
+
+static void
+record_call (Fixture    *f,
+             const char *provider,
+             gint64      time_us,
+             double      usd)
+{
+  g_autoptr(ByokUsageRecord) record = byok_usage_record_new ();
+  g_autoptr(GError) error = NULL;
+
+  record->time_us = time_us;
+  record->provider = g_strdup (provider);
+  record->model = g_strdup ("some-model");
+  record->price_known = TRUE;
+  record->cost_usd = usd;
+  record->latency_us = 1000;
+  byok_usage_store_record (byok_engine_get_usage_store (f->engine), record, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("byok-test-bill-group-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "byok.db", NULL);
+  f->engine = byok_engine_new (path, &error);
+  g_assert_no_error (error);
+  byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
+  f->server = byok_test_server_new ();
+  set_base (f, "openai", "/v1");
+  set_base (f, "anthropic", "/anthropic");
+  f->today = g_get_real_time () / DAY_US * DAY_US;
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  byok_test_ui_iterate_pending ();
+  byok_key_store_delete_admin_wait (byok_engine_get_key_store (f->engine), "openai", NULL, NULL);
+  byok_key_store_delete_admin_wait (byok_engine_get_key_store (f->engine), "anthropic", NULL, NULL);
+  g_clear_object (&f->engine);
+  g_clear_object (&f->server);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+typedef struct {
+  Fixture    *f;
+  const char *provider_id;
+  const char *text;
+} SubtitleWait;
+
+static const char *
+subtitle_of (Fixture    *f,
+             const char *provider_id)
+{
+  GtkWidget *row = byok_bill_group_get_row (f->group, provider_id);
+
+  g_assert_nonnull (row);
+  return adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row));
+}
+
+static gboolean
+subtitle_has (gpointer data)
+{
+  SubtitleWait *wait = data;
+  const char *subtitle = subtitle_of (wait->f, wait->provider_id);
+
+  return subtitle != NULL && strstr (subtitle, wait->text) != NULL &&
+         !byok_bill_group_is_busy (wait->f->group);
+}
+
+static void
+wait_for_subtitle (Fixture    *f,
+                   const char *provider_id,
+                   const char *text)
+{
+  SubtitleWait wait = { f, provider_id, text };
+
+  byok_test_ui_iterate_until (subtitle_has, &wait, text);
+  g_test_message ("%s: %s", provider_id, subtitle_of (f, provider_id));
+}
+
+static GtkWidget *
+find_button_labelled (GtkWidget  *widget,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), label) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button_labelled (c, label);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static AdwEntryRow *
+find_entry_row (GtkWidget *widget)
+{
+  if (ADW_IS_ENTRY_ROW (widget))
+    return ADW_ENTRY_ROW (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      AdwEntryRow *found = find_entry_row (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_bills (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *openai_page = g_strdup_printf (
+    "{\"object\":\"page\",\"data\":["
+    "{\"object\":\"bucket\",\"start_time\":%" G_GINT64_FORMAT ",\"end_time\":%" G_GINT64_FORMAT ",\"results\":["
+    "{\"object\":\"organization.costs.result\",\"amount\":{\"value\":1.25,\"currency\":\"usd\"},\"line_item\":null,\"project_id\":null}]},"
+    "{\"object\":\"bucket\",\"start_time\":%" G_GINT64_FORMAT ",\"end_time\":%" G_GINT64_FORMAT ",\"results\":["
+    "{\"object\":\"organization.costs.result\",\"amount\":{\"value\":0.50,\"currency\":\"usd\"},\"line_item\":null,\"project_id\":null}]}"
+    "],\"has_more\":false,\"next_page\":null}",
+    (f->today - DAY_US) / G_USEC_PER_SEC, f->today / G_USEC_PER_SEC,
+    f->today / G_USEC_PER_SEC, (f->today + DAY_US) / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) today = g_date_time_new_from_unix_utc (f->today / G_USEC_PER_SEC);
+  g_autofree char *today_iso = g_date_time_format (today, "%Y-%m-%dT00:00:00Z");
+  g_autofree char *anthropic_page = g_strdup_printf (
+    "{\"data\":[{\"starting_at\":\"%s\",\"ending_at\":\"%s\",\"results\":["
+    "{\"currency\":\"USD\",\"amount\":\"75.00\",\"workspace_id\":null,\"description\":null,\"cost_type\":\"tokens\","
+    "\"context_window\":\"0-200k\",\"model\":\"claude-sonnet-5\",\"service_tier\":\"standard\",\"token_type\":\"output_tokens\"}]}],"
+    "\"has_more\":false,\"next_page\":null}", today_iso, today_iso);
+  ByokKeyStore *keys = byok_engine_get_key_store (f->engine);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokKey) stored = NULL;
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *anthropic_row;
+  AdwEntryRow *entry;
+  GtkWidget *delete;
+  GtkLabel *differs;
+  GtkLabel *agrees;
+
+  g_assert_true (byok_key_store_store_admin_wait (keys, "openai", OPENAI_ADMIN_KEY, NULL, &error));
+  g_assert_no_error (error);
+  record_call (f, "openai", f->today - DAY_US + (gint64) 60 * G_USEC_PER_SEC, 1.25);
+  record_call (f, "openai", f->today + 1, 0.40);
+  record_call (f, "anthropic", f->today + 1, 0.75);
+  byok_test_server_add_reply (f->server, "/v1/organization/costs", byok_test_reply_new_json (200, openai_page));
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 640, 760);
+  f->group = g_object_new (BYOK_TYPE_BILL_GROUP, NULL);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (f->group));
+  gtk_window_set_child (GTK_WINDOW (f->window), page);
+  byok_bill_group_set_engine (f->group, f->engine);
+  byok_bill_group_set_range (f->group, f->today - 6 * DAY_US, g_get_real_time ());
+  gtk_window_present (GTK_WINDOW (f->window));
+
+  /* OpenAI: the week's bill beside Byok's, the 10 cents flagged. */
+  wait_for_subtitle (f, "openai", "billed");
+  g_assert_cmpstr (subtitle_of (f, "openai"), ==, "Byok recorded $1.65; OpenAI billed $1.75 · differs by +$0.10");
+  g_assert_cmpstr (subtitle_of (f, "anthropic"), ==, "Add an admin key to read the organization’s bill");
+  g_assert_cmpstr (soup_message_headers_get_one (byok_test_server_get_last_request (f->server)->headers,
+                                                 "Authorization"), ==, "Bearer " OPENAI_ADMIN_KEY);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (byok_bill_group_get_row (f->group, "openai")), TRUE);
+  differs = byok_test_ui_find_text (GTK_WIDGET (f->group), "+$0.10", TRUE);
+  agrees = byok_test_ui_find_text (GTK_WIDGET (f->group), "+$0.00", TRUE);
+  g_assert_nonnull (differs);
+  g_assert_nonnull (agrees);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (differs), "warning"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (agrees), "warning"));
+
+  /* Anthropic: a chat key is refused where the admin key goes, unsaved. */
+  anthropic_row = byok_bill_group_get_row (f->group, "anthropic");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (anthropic_row), TRUE);
+  entry = find_entry_row (anthropic_row);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), ANTHROPIC_CHAT_KEY);
+  g_signal_emit_by_name (entry, "apply");
+  g_assert_nonnull (strstr (subtitle_of (f, "anthropic"), "sk-ant-admin"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (entry), "error"));
+  stored = byok_key_store_lookup_admin_wait (keys, "anthropic", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (stored);
+
+  /* The admin key is saved, shown masked, and its bill read. */
+  byok_test_server_add_reply (f->server, "/anthropic/v1/organizations/cost_report",
+                              byok_test_reply_new_json (200, anthropic_page));
+  gtk_editable_set_text (GTK_EDITABLE (entry), ANTHROPIC_ADMIN_KEY);
+  g_signal_emit_by_name (entry, "apply");
+  wait_for_subtitle (f, "anthropic", "billed");
+  g_assert_cmpstr (subtitle_of (f, "anthropic"), ==, "Byok recorded $0.75; Anthropic billed $0.75");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (entry)));
+  g_assert_cmpstr (soup_message_headers_get_one (byok_test_server_get_last_request (f->server)->headers,
+                                                 "x-api-key"), ==, ANTHROPIC_ADMIN_KEY);
+  g_assert_null (byok_test_ui_find_text (GTK_WIDGET (f->group), ANTHROPIC_ADMIN_KEY, FALSE));
+  stored = byok_key_store_lookup_admin_wait (keys, "anthropic", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (byok_key_get_secret (stored), ==, ANTHROPIC_ADMIN_KEY);
+  g_clear_object (&stored);
+
+  byok_test_ui_wait_for_paint (f->window);
+  byok_test_ui_screenshot (f->window, "bill-group");
+
+  /* Delete takes the key away. */
+  delete = find_button_labelled (anthropic_row, "Delete the Anthropic Admin Key");
+  g_assert_nonnull (delete);
+  gtk_widget_activate (delete);
+  wait_for_subtitle (f, "anthropic", "Add an admin key");
+  stored = byok_key_store_lookup_admin_wait (keys, "anthropic", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (stored);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  byok_test_tolerate_toolkit_bugs (NULL);
+  adw_init ();
+
+  g_test_add ("/bill-group/bills", Fixture, NULL, fixture_setup, test_bills, fixture_teardown);
+  return g_test_run ();
+}

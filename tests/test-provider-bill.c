@@ -1,0 +1,521 @@
+/* test-provider-bill.c — the provider's own bill beside Byok's: admin keys in
+ * the keyring under their own schema (never a chat key), OpenAI's Costs API
+ * and Anthropic's Cost report played by the test server from their
+ * documented shapes (pages, cents as decimal strings, a refused key, a
+ * server error), Byok's side per UTC day, the comparison and
+ * `byok-cli usage --compare-bill`.
+ *
+ * Runs inside build-aux/test-session (a real gnome-keyring). */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "byok-engine.h"
+#include "byok-error.h"
+#include "byok-provider-bill.h"
+#include "byok-test-server.h"
+#include "byok-test-util.h"
+
+#define OPENAI_ADMIN_KEY    "sk-admin-Qx7vR2fakeZ9kLpW3nT8-0001"
+#define ANTHROPIC_ADMIN_KEY "sk-ant-admin01-Hj5fakeP2wX9mC4vB7-0002"
+#define OPENAI_CHAT_KEY     "sk-Kf3fakeN8qL2xR6tY1-0003"
+
+#define DAY_US ((gint64) 86400 * G_USEC_PER_SEC)
+/* 2026-11-01T00:00:00Z */
+#define NOV_1_US ((gint64) 1793491200 * G_USEC_PER_SEC)
+
+typedef struct {
+  char           *dir;
+  ByokEngine     *engine;
+  ByokTestServer *server;
+} Fixture;
+
+static void
+set_base (Fixture    *f,
+          const char *provider_id,
+          const char *suffix)
+{
+  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), suffix, NULL);
+
+  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), provider_id),
+                              url);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *env[] = { "OPENAI_API_KEY=" OPENAI_CHAT_KEY, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("byok-test-bill-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "byok.db", NULL);
+  f->engine = byok_engine_new (path, &error);
+  g_assert_no_error (error);
+  byok_key_store_set_environment (byok_engine_get_key_store (f->engine), env);
+  byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
+
+  f->server = byok_test_server_new ();
+  set_base (f, "openai", "/v1");
+  set_base (f, "anthropic", "/anthropic");
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  ByokKeyStore *keys = byok_engine_get_key_store (f->engine);
+
+  g_assert_true (byok_key_store_delete_admin_wait (keys, "openai", NULL, NULL));
+  g_assert_true (byok_key_store_delete_admin_wait (keys, "anthropic", NULL, NULL));
+  g_clear_object (&f->engine);
+  g_clear_object (&f->server);
+  remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static ByokBill *
+fetch (Fixture     *f,
+       const char  *provider_id,
+       const char  *key,
+       gint64       from_us,
+       gint64       to_us,
+       GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  ByokClient *client = byok_engine_get_client (f->engine);
+
+  byok_provider_bill_fetch_async (client, provider_id, key, from_us, to_us, NULL, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return byok_provider_bill_fetch_finish (client, result, error);
+}
+
+static void
+record_call (ByokUsageStore *store,
+             const char     *provider,
+             gint64          time_us,
+             gboolean        priced,
+             double          cost)
+{
+  ByokUsageRecord record = { 0, };
+  g_autoptr(GError) error = NULL;
+
+  record.time_us = time_us;
+  record.provider = (char *) provider;
+  record.model = (char *) "some-model";
+  record.price_known = priced;
+  record.cost_usd = cost;
+  record.status = (char *) "ok";
+  g_assert_cmpint (byok_usage_store_record (store, &record, &error), >, 0);
+  g_assert_no_error (error);
+}
+
+/* OpenAI's Costs API, as documented: buckets of a day, results in dollars. */
+static char *
+openai_bucket (gint64       start_us,
+               const char  *values)
+{
+  g_auto(GStrv) each = g_strsplit (values, " ", -1);
+  g_autoptr(GString) results = g_string_new (NULL);
+
+  for (guint i = 0; each[i] != NULL; i++)
+    g_string_append_printf (results, "%s{\"object\":\"organization.costs.result\",\"amount\":{\"value\":%s,"
+                            "\"currency\":\"usd\"},\"line_item\":null,\"project_id\":null}",
+                            i > 0 ? "," : "", each[i]);
+  return g_strdup_printf ("{\"object\":\"bucket\",\"start_time\":%" G_GINT64_FORMAT ",\"end_time\":%"
+                          G_GINT64_FORMAT ",\"results\":[%s]}",
+                          start_us / G_USEC_PER_SEC, (start_us + DAY_US) / G_USEC_PER_SEC, results->str);
+}
+
+static void
+assert_day (const ByokBill *bill,
+            guint           index,
+            const char     *day,
+            double          byok,
+            double          provider)
+{
+  const ByokBillDay *d;
+
+  g_assert_cmpuint (index, <, bill->days->len);
+  d = g_ptr_array_index (bill->days, index);
+  g_assert_cmpstr (d->day, ==, day);
+  g_assert_cmpfloat_with_epsilon (d->byok_usd, byok, 1e-9);
+  g_assert_cmpfloat_with_epsilon (d->provider_usd, provider, 1e-9);
+}
+
+/* ---- admin keys ---------------------------------------------------------- */
+
+/* An admin key is kept apart: it is no chat key of the provider, a chat
+ * key is refused as one, and deleting it leaves the chat keys. */
+static void
+test_admin_key (Fixture       *f,
+                gconstpointer  data)
+{
+  ByokKeyStore *keys = byok_engine_get_key_store (f->engine);
+  ByokClient *client = byok_engine_get_client (f->engine);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokKey) admin = NULL;
+  g_autoptr(ByokKey) none = NULL;
+  g_autoptr(GPtrArray) chat_keys = NULL;
+
+  g_assert_false (byok_provider_bill_check_admin_key (client, "openai", OPENAI_CHAT_KEY, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "sk-admin-"));
+  byok_test_assert_no_key ("the refusal", error->message, -1, OPENAI_CHAT_KEY, 0, 8);
+  g_clear_error (&error);
+  g_assert_false (byok_provider_bill_check_admin_key (client, "deepseek", OPENAI_ADMIN_KEY, &error));
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (byok_provider_bill_check_admin_key (client, "anthropic", ANTHROPIC_ADMIN_KEY, &error));
+  g_assert_no_error (error);
+
+  none = byok_key_store_lookup_admin_wait (keys, "openai", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+
+  g_assert_true (byok_key_store_store_admin_wait (keys, "openai", OPENAI_ADMIN_KEY, NULL, &error));
+  g_assert_no_error (error);
+  admin = byok_key_store_lookup_admin_wait (keys, "openai", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (admin);
+  g_assert_cmpstr (byok_key_get_secret (admin), ==, OPENAI_ADMIN_KEY);
+  g_assert_null (strstr (byok_key_get_masked (admin), "fakeZ9kL"));
+
+  /* The provider's chat keys do not include it. */
+  chat_keys = byok_key_store_list_wait (keys, "openai", NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < chat_keys->len; i++)
+    g_assert_cmpstr (byok_key_get_secret (g_ptr_array_index (chat_keys, i)), !=, OPENAI_ADMIN_KEY);
+
+  g_assert_true (byok_key_store_delete_admin_wait (keys, "openai", NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&none);
+  none = byok_key_store_lookup_admin_wait (keys, "openai", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+}
+
+/* ---- OpenAI -------------------------------------------------------------- */
+
+/* Two pages of OpenAI's costs with the admin key (never the chat key),
+ * summed per day beside what Byok recorded that UTC day: a day that
+ * agrees, one Byok undercounts (calls it could not price), one with no
+ * bill at all. */
+static void
+test_openai (Fixture       *f,
+             gconstpointer  data)
+{
+  ByokUsageStore *store = byok_engine_get_usage_store (f->engine);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokBill) bill = NULL;
+  g_autofree char *day1 = openai_bucket (NOV_1_US, "1.00 0.25");
+  g_autofree char *day2 = openai_bucket (NOV_1_US + DAY_US, "2.50");
+  g_autofree char *page1 = g_strdup_printf ("{\"object\":\"page\",\"data\":[%s,%s],\"has_more\":true,"
+                                            "\"next_page\":\"page_AAAA\"}", day1, day2);
+  const char *page2 = "{\"object\":\"page\",\"data\":[],\"has_more\":false,\"next_page\":null}";
+  g_autoptr(JsonNode) json = NULL;
+  ByokTestRequest *request;
+
+  g_assert_true (byok_key_store_store_admin_wait (byok_engine_get_key_store (f->engine), "openai",
+                                                  OPENAI_ADMIN_KEY, NULL, &error));
+  byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_ADMIN_KEY);
+  byok_test_server_add_reply (f->server, "/v1/organization/costs", byok_test_reply_new_json (200, page1));
+  byok_test_server_add_reply (f->server, "/v1/organization/costs", byok_test_reply_new_json (200, page2));
+
+  record_call (store, "openai", NOV_1_US + (gint64) 3600 * G_USEC_PER_SEC, TRUE, 1.25);
+  record_call (store, "openai", NOV_1_US + DAY_US + (gint64) 60 * G_USEC_PER_SEC, TRUE, 1.00);
+  record_call (store, "openai", NOV_1_US + DAY_US + (gint64) 120 * G_USEC_PER_SEC, FALSE, 0);
+  record_call (store, "anthropic", NOV_1_US + (gint64) 3600 * G_USEC_PER_SEC, TRUE, 7.00);  /* not OpenAI's */
+  record_call (store, "openai", NOV_1_US - 1, TRUE, 9.00);                          /* the day before */
+
+  /* Mid-day to mid-day: whole UTC days, 1 to 3 November. */
+  bill = fetch (f, "openai", NULL, NOV_1_US + (gint64) 5 * 3600 * G_USEC_PER_SEC, NOV_1_US + 2 * DAY_US + 60, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (bill);
+  g_assert_true (byok_bill_add_recorded (bill, store, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (bill->days->len, ==, 3);
+  assert_day (bill, 0, "2026-11-01", 1.25, 1.25);
+  assert_day (bill, 1, "2026-11-02", 1.00, 2.50);
+  assert_day (bill, 2, "2026-11-03", 0, 0);
+  g_assert_false (byok_bill_day_differs (g_ptr_array_index (bill->days, 0)));
+  g_assert_true (byok_bill_day_differs (g_ptr_array_index (bill->days, 1)));
+  g_assert_cmpuint (((ByokBillDay *) g_ptr_array_index (bill->days, 1))->byok_unknown_price, ==, 1);
+  g_assert_cmpfloat_with_epsilon (bill->provider_usd, 3.75, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bill->byok_usd, 2.25, 1e-9);
+  g_assert_cmpuint (bill->byok_calls, ==, 3);
+  g_assert_true (byok_bill_differs (bill));
+
+  /* The pages asked for: the period in unix seconds, a day a bucket, then
+   * the next page by its cursor. */
+  g_assert_cmpuint (byok_test_server_count_path (f->server, "/v1/organization/costs"), ==, 2);
+  request = byok_test_server_get_request (f->server, 0);
+  g_assert_nonnull (strstr (request->query, "start_time=1793491200"));
+  g_assert_nonnull (strstr (request->query, "end_time=1793750400"));
+  g_assert_nonnull (strstr (request->query, "bucket_width=1d"));
+  g_assert_null (strstr (request->query, "page="));
+  request = byok_test_server_get_request (f->server, 1);
+  g_assert_nonnull (strstr (request->query, "page=page_AAAA"));
+  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==,
+                   "Bearer " OPENAI_ADMIN_KEY);
+
+  json = byok_bill_to_json (bill);
+  {
+    JsonObject *root = json_node_get_object (json);
+    JsonObject *day = json_array_get_object_element (json_object_get_array_member (root, "days"), 1);
+
+    g_assert_cmpstr (json_object_get_string_member (root, "from"), ==, "2026-11-01");
+    g_assert_cmpstr (json_object_get_string_member (root, "to"), ==, "2026-11-03");
+    g_assert_true (json_object_get_boolean_member (root, "differs"));
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (day, "difference_usd"), 1.5, 1e-9);
+    g_assert_cmpint (json_object_get_int_member (day, "byok_unknown_price_calls"), ==, 1);
+  }
+}
+
+/* ---- Anthropic ----------------------------------------------------------- */
+
+/* Anthropic's cost report: RFC 3339 days, amounts as decimal strings of
+ * cents, the admin key in x-api-key. */
+static void
+test_anthropic (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *page =
+    "{\"data\":["
+    "{\"starting_at\":\"2026-11-01T00:00:00Z\",\"ending_at\":\"2026-11-02T00:00:00Z\",\"results\":["
+    "{\"currency\":\"USD\",\"amount\":\"123.45\",\"workspace_id\":null,\"description\":\"Claude Sonnet 5 Usage - Input Tokens\","
+    "\"cost_type\":\"tokens\",\"context_window\":\"0-200k\",\"model\":\"claude-sonnet-5\",\"service_tier\":\"standard\",\"token_type\":\"uncached_input_tokens\"},"
+    "{\"currency\":\"USD\",\"amount\":\"76.55\",\"workspace_id\":null,\"description\":\"Claude Sonnet 5 Usage - Output Tokens\","
+    "\"cost_type\":\"tokens\",\"context_window\":\"0-200k\",\"model\":\"claude-sonnet-5\",\"service_tier\":\"standard\",\"token_type\":\"output_tokens\"}]},"
+    "{\"starting_at\":\"2026-11-02T00:00:00Z\",\"ending_at\":\"2026-11-03T00:00:00Z\",\"results\":[]}"
+    "],\"has_more\":false,\"next_page\":null}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokBill) bill = NULL;
+  ByokTestRequest *request;
+
+  g_assert_true (byok_key_store_store_admin_wait (byok_engine_get_key_store (f->engine), "anthropic",
+                                                  ANTHROPIC_ADMIN_KEY, NULL, &error));
+  byok_test_server_require_key (f->server, "x-api-key", ANTHROPIC_ADMIN_KEY);
+  byok_test_server_add_reply (f->server, "/anthropic/v1/organizations/cost_report",
+                              byok_test_reply_new_json (200, page));
+  record_call (byok_engine_get_usage_store (f->engine), "anthropic", NOV_1_US + 60, TRUE, 2.00);
+
+  bill = fetch (f, "anthropic", NULL, NOV_1_US, NOV_1_US + 2 * DAY_US, &error);
+  g_assert_no_error (error);
+  g_assert_true (byok_bill_add_recorded (bill, byok_engine_get_usage_store (f->engine), &error));
+  g_assert_cmpuint (bill->days->len, ==, 2);
+  /* 123.45 + 76.55 cents = $2.00 */
+  assert_day (bill, 0, "2026-11-01", 2.00, 2.00);
+  assert_day (bill, 1, "2026-11-02", 0, 0);
+  g_assert_false (byok_bill_differs (bill));
+
+  request = byok_test_server_get_last_request (f->server);
+  g_assert_true (strstr (request->query, "starting_at=2026-11-01T00%3A00%3A00Z") ||
+                    strstr (request->query, "starting_at=2026-11-01T00:00:00Z"));
+  g_assert_nonnull (strstr (request->query, "bucket_width=1d"));
+  g_assert_nonnull (soup_message_headers_get_one (request->headers, "anthropic-version"));
+}
+
+/* ---- failures ------------------------------------------------------------ */
+
+/* No admin key: NO_KEY, and nothing is sent (the chat key least of all).
+ * A key the provider refuses: AUTH, the key in no message. A server
+ * error: SERVER. A key given that is no admin key: refused unsent. */
+static void
+test_failures (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *refused = "{\"error\":{\"message\":\"Incorrect API key provided: sk-admin-Qx7vR2fakeZ9kLpW3nT8-0001. "
+                        "You can find your API key at https://platform.openai.com/account/api-keys.\","
+                        "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokBill) bill = NULL;
+
+  bill = fetch (f, "openai", NULL, NOV_1_US, NOV_1_US + DAY_US, &error);
+  g_assert_null (bill);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_NO_KEY);
+  g_assert_nonnull (strstr (error->message, "admin key"));
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+  g_clear_error (&error);
+
+  bill = fetch (f, "openai", OPENAI_CHAT_KEY, NOV_1_US, NOV_1_US + DAY_US, &error);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+  g_clear_error (&error);
+
+  byok_test_server_add_reply (f->server, "/v1/organization/costs", byok_test_reply_new_json (401, refused));
+  bill = fetch (f, "openai", OPENAI_ADMIN_KEY, NOV_1_US, NOV_1_US + DAY_US, &error);
+  g_assert_null (bill);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_AUTH);
+  byok_test_assert_no_key ("the refusal", error->message, -1, OPENAI_ADMIN_KEY, 0, 8);
+  g_clear_error (&error);
+
+  byok_test_server_add_reply (f->server, "/v1/organization/costs",
+                              byok_test_reply_new_json (500, "{\"error\":{\"message\":\"The server had an error\"}}"));
+  bill = fetch (f, "openai", OPENAI_ADMIN_KEY, NOV_1_US, NOV_1_US + DAY_US, &error);
+  g_assert_null (bill);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_SERVER);
+  g_clear_error (&error);
+
+  /* A reply of another shape is no bill of $0. */
+  byok_test_server_add_reply (f->server, "/v1/organization/costs", byok_test_reply_new_json (200, "{\"object\":\"page\"}"));
+  bill = fetch (f, "openai", OPENAI_ADMIN_KEY, NOV_1_US, NOV_1_US + DAY_US, &error);
+  g_assert_null (bill);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+}
+
+/* ---- byok-cli usage --compare-bill --------------------------------------- */
+
+static char *
+run_cli (Fixture     *f,
+         int         *status,
+         char       **err,
+         ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *data_home = g_build_filename (f->dir, "data", NULL);
+  g_autofree char *openai = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
+  g_autofree char *anthropic = g_strconcat (byok_test_server_get_url (f->server), "/anthropic", NULL);
+  char *out = NULL;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) g_getenv ("BYOK_CLI"));
+  va_start (ap, err);
+  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "", TRUE);
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  g_subprocess_launcher_setenv (launcher, "OPENAI_API_KEY", OPENAI_CHAT_KEY, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "ANTHROPIC_API_KEY");
+  g_subprocess_launcher_setenv (launcher, "BYOK_BASE_URL_OPENAI", openai, TRUE);
+  g_subprocess_launcher_setenv (launcher, "BYOK_BASE_URL_ANTHROPIC", anthropic, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_subprocess_communicate_utf8_finish (process, result, &out, err, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait (process, NULL, NULL);
+  *status = g_subprocess_get_exit_status (process);
+  g_test_message ("byok-cli → %d\n%s\n%s", *status, out, *err);
+  byok_test_assert_no_key ("stdout", out, -1, OPENAI_ADMIN_KEY, 0, 8);
+  byok_test_assert_no_key ("stderr", *err, -1, OPENAI_ADMIN_KEY, 0, 8);
+  byok_test_assert_no_key ("stderr", *err, -1, ANTHROPIC_ADMIN_KEY, 0, 8);
+  return out;
+}
+
+/* The CLI reads every provider with an admin key (here OpenAI only: no
+ * row for Anthropic) and prints its bill beside what it recorded, today's
+ * UTC day included, as JSON and as a table. */
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  gint64 today = g_get_real_time () / DAY_US * DAY_US;
+  g_autofree char *bucket = openai_bucket (today, "0.50");
+  g_autofree char *page = g_strdup_printf ("{\"object\":\"page\",\"data\":[%s],\"has_more\":false,\"next_page\":null}",
+                                           bucket);
+  g_autofree char *db_dir = g_build_filename (f->dir, "data", "byok", NULL);
+  g_autofree char *db_path = g_build_filename (db_dir, "byok.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *table = NULL;
+  g_autofree char *table_err = NULL;
+  g_autoptr(ByokDatabase) database = NULL;
+  g_autoptr(ByokUsageStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *row;
+  int status;
+
+  g_assert_true (byok_key_store_store_admin_wait (byok_engine_get_key_store (f->engine), "openai",
+                                                  OPENAI_ADMIN_KEY, NULL, &error));
+  g_assert_cmpint (g_mkdir_with_parents (db_dir, 0700), ==, 0);
+  database = byok_database_open (db_path, &error);
+  g_assert_no_error (error);
+  store = byok_usage_store_new (database);
+  record_call (store, "openai", today + 1, TRUE, 0.40);
+  g_clear_object (&store);
+  g_clear_object (&database);
+
+  byok_test_server_add_reply (f->server, "/v1/organization/costs", byok_test_reply_new_json (200, page));
+  out = run_cli (f, &status, &err, "usage", "--since", "7d", "--compare-bill", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  root = json_from_string (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+  row = json_array_get_object_element (json_node_get_array (root), 0);
+  g_assert_cmpstr (json_object_get_string_member (row, "provider"), ==, "openai");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (row, "provider_usd"), 0.50, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (row, "byok_usd"), 0.40, 1e-9);
+  g_assert_true (json_object_get_boolean_member (row, "differs"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (row, "days")), >=, 7);
+
+  byok_test_server_add_reply (f->server, "/v1/organization/costs", byok_test_reply_new_json (200, page));
+  table = run_cli (f, &status, &table_err, "usage", "--since", "7d", "--compare-bill", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (table, "OpenAI"));
+  g_assert_nonnull (strstr (table, "+$0.10"));
+  g_assert_nonnull (strstr (table, "differs"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/bill/admin-key", test_admin_key);
+  ADD ("/bill/openai", test_openai);
+  ADD ("/bill/anthropic", test_anthropic);
+  ADD ("/bill/failures", test_failures);
+  ADD ("/bill/cli", test_cli);
+#undef ADD
+  return g_test_run ();
+}
