@@ -2525,6 +2525,70 @@ test_tool_responses (void)
     }
 }
 
+/* A server that streams a tool call's arguments without end is stopped
+ * like one that streams text without end. */
+static void
+test_tool_arguments_cap (void)
+{
+  g_autoptr(ByokDialectStream) stream = byok_dialect_stream_new (byok_dialect_get ("openai"), NULL);
+  g_autoptr(ByokChatResult) result = byok_chat_result_new ("openai", "gpt-4o");
+  g_autoptr(GError) error = NULL;
+  const char *first = "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\","
+                      "\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":\"}}]}}]}";
+  const char *more = "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                     "\"function\":{\"arguments\":\"0123456789\"}}]}}]}";
+  gboolean done = FALSE;
+  guint i;
+
+  stream->max_answer_bytes = 64;
+  g_assert_true (byok_dialect_stream_parse_event (stream, NULL, first, result, &done, &error));
+  for (i = 0; i < 10; i++)
+    if (!byok_dialect_stream_parse_event (stream, NULL, more, result, &done, &error))
+      break;
+  g_assert_cmpuint (i, <, 10);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "exceeded"));
+}
+
+/* Redacted thinking goes back as it came, its data untouched. */
+static void
+test_tool_stream_anthropic_redacted (void)
+{
+  const char *events[] = {
+    "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_r\",\"model\":\"claude-sonnet-4-6\",\"usage\":{\"input_tokens\":9}}}",
+    "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"redacted_thinking\",\"data\":\"RW5jcnlwdGVk\"}}",
+    "{\"type\":\"content_block_stop\",\"index\":0}",
+    "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_r\",\"name\":\"f\",\"input\":{}}}",
+    "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"x\\\": 1}\"}}",
+    "{\"type\":\"content_block_stop\",\"index\":1}",
+    "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":3}}",
+    "{\"type\":\"message_stop\"}",
+  };
+  g_autoptr(ByokDialectStream) stream = byok_dialect_stream_new (byok_dialect_get ("anthropic"), NULL);
+  g_autoptr(ByokChatResult) result = byok_chat_result_new ("anthropic", "claude-sonnet-4-6");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) replay = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gboolean done = FALSE;
+  JsonObject *root;
+
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    {
+      g_assert_true (byok_dialect_stream_parse_event (stream, NULL, events[i], result, &done, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (done);
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_TOOL_CALLS);
+  assert_tool_call (result, 0, "toolu_r", "f", "{\"x\": 1}");
+  g_assert_nonnull (result->replay);
+  replay = g_bytes_new (result->replay, strlen (result->replay));
+  root = parse_body (replay, &node);
+  assert_path_string (root, "$.content[0].type", "redacted_thinking");
+  assert_path_string (root, "$.content[0].data", "RW5jcnlwdGVk");
+  assert_path_string (root, "$.content[1].type", "tool_use");
+  assert_path_int (root, "$.content[1].input.x", 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2540,6 +2604,8 @@ main (int argc, char **argv)
   g_test_add_func ("/dialects/tools/stream/anthropic", test_tool_stream_anthropic);
   g_test_add_func ("/dialects/tools/stream/gemini", test_tool_stream_gemini);
   g_test_add_func ("/dialects/tools/responses", test_tool_responses);
+  g_test_add_func ("/dialects/tools/stream/anthropic-redacted", test_tool_stream_anthropic_redacted);
+  g_test_add_func ("/dialects/hostile/tool-arguments-cap", test_tool_arguments_cap);
   g_test_add_func ("/dialects/hostile/json-nesting-gate", test_json_nesting_gate);
   g_test_add_func ("/dialects/hostile/json-nesting-everywhere", test_json_nesting_everywhere);
   g_test_add_func ("/dialects/hostile/nesting-per-dialect", test_nesting_per_dialect);

@@ -813,6 +813,39 @@ test_loop_budget_stops_next_step (Fixture       *f,
   g_assert_cmpfloat (result->cost_usd, ==, ((ByokUsageRecord *) g_ptr_array_index (rows, 1))->cost_usd);
 }
 
+/* Not streamed: the same loop over whole answers. */
+static void
+test_loop_not_streamed (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(ByokChatRequest) request = tools_request ();
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *body;
+
+  request->stream = FALSE;
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_json (200,
+    "{\"id\":\"c1\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+    "\"content\":null,\"tool_calls\":[{\"id\":\"call_w\",\"type\":\"function\",\"function\":{\"name\":"
+    "\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}],"
+    "\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":5}}"));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_json (200,
+    "{\"id\":\"c2\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+    "\"content\":\"Cold.\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":70,\"completion_tokens\":2}}"));
+  result = run_tools (f, request);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "Cold.");
+  g_assert_cmpuint (result->steps, ==, 2);
+  g_assert_cmpstr (((ByokToolUse *) g_ptr_array_index (result->tool_uses, 0))->result->content, ==,
+                   "get_weather ran with {\"city\":\"Oslo\"}");
+  body = request_body (f, 1, &node);
+  g_assert_false (json_object_has_member (body, "stream"));
+  g_assert_cmpstr (json_object_get_string_member (message_at (body, 2), "tool_call_id"), ==, "call_w");
+  g_assert_cmpint (result->usage.input_tokens, ==, 120);
+  assert_rows_sum (f, result, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -827,6 +860,7 @@ main (int    argc,
   ADD ("/tool-loop/step-limit", test_loop_step_limit);
   ADD ("/tool-loop/cancelled-mid-tool", test_loop_cancelled_mid_tool);
   ADD ("/tool-loop/without-runner", test_loop_without_runner);
+  ADD ("/tool-loop/not-streamed", test_loop_not_streamed);
   ADD ("/tool-loop/anthropic", test_loop_anthropic);
   ADD ("/tool-loop/gemini", test_loop_gemini);
   ADD ("/tool-loop/budget-stops-next-step", test_loop_budget_stops_next_step);
