@@ -10,7 +10,7 @@
 #include "byok-attachment.h"
 #include "byok-error.h"
 #include "byok-json.h"
-#include "byok-router.h"
+#include "byok-tokens.h"
 
 G_DEFINE_BOXED_TYPE (ByokAttachment, byok_attachment, byok_attachment_copy, byok_attachment_free)
 
@@ -95,6 +95,13 @@ byok_attachment_copy (const ByokAttachment *attachment)
   copy->name = g_strdup (attachment->name);
   copy->text = g_strdup (attachment->text);
   copy->tokens = attachment->tokens;
+  copy->kind = attachment->kind;
+  copy->mime_type = g_strdup (attachment->mime_type);
+  copy->hash = g_strdup (attachment->hash);
+  copy->data = attachment->data != NULL ? g_bytes_ref (attachment->data) : NULL;
+  copy->width = attachment->width;
+  copy->height = attachment->height;
+  copy->pages = attachment->pages;
   return copy;
 }
 
@@ -105,6 +112,9 @@ byok_attachment_free (ByokAttachment *attachment)
     return;
   g_free (attachment->name);
   g_free (attachment->text);
+  g_free (attachment->mime_type);
+  g_free (attachment->hash);
+  g_clear_pointer (&attachment->data, g_bytes_unref);
   g_free (attachment);
 }
 

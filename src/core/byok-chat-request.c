@@ -58,6 +58,7 @@ chat_message_free (gpointer data)
   g_free (message->replay);
   g_free (message->tool_call_id);
   g_free (message->tool_name);
+  g_clear_pointer (&message->attachments, g_ptr_array_unref);
   g_free (message);
 }
 
@@ -74,6 +75,7 @@ chat_message_copy (const ByokChatMessage *message)
   copy->tool_call_id = g_strdup (message->tool_call_id);
   copy->tool_name = g_strdup (message->tool_name);
   copy->is_error = message->is_error;
+  copy->attachments = message->attachments != NULL ? g_ptr_array_ref (message->attachments) : NULL;
   return copy;
 }
 
@@ -214,6 +216,24 @@ byok_chat_request_add_message (ByokChatRequest *self,
                                ByokChatRole     role,
                                const char      *content)
 {
+  byok_chat_request_add_message_with_attachments (self, role, content, NULL);
+}
+
+/**
+ * byok_chat_request_add_message_with_attachments:
+ * @content: (nullable): the text; NULL is stored as ""
+ * @attachments: (nullable): of ByokAttachment*, images and PDFs; the
+ *   message keeps a reference and nobody changes the array afterwards.
+ *   An empty array is the same as %NULL.
+ *
+ * Appends a message with what is attached to it.
+ */
+void
+byok_chat_request_add_message_with_attachments (ByokChatRequest *self,
+                                                ByokChatRole     role,
+                                                const char      *content,
+                                                GPtrArray       *attachments)
+{
   ByokChatMessage *message;
 
   g_return_if_fail (self != NULL);
@@ -221,6 +241,8 @@ byok_chat_request_add_message (ByokChatRequest *self,
   message = g_new0 (ByokChatMessage, 1);
   message->role = role;
   message->content = g_strdup (content != NULL ? content : "");
+  if (attachments != NULL && attachments->len > 0)
+    message->attachments = g_ptr_array_ref (attachments);
   g_ptr_array_add (self->messages, message);
 }
 

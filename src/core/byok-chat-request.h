@@ -41,6 +41,10 @@ gboolean    byok_chat_role_from_string (const char   *str,
  * @tool_call_id: (owned) (nullable): a tool message: the call it answers
  * @tool_name: (owned) (nullable): a tool message: the tool
  * @is_error: a tool message: the tool failed or was refused
+ * @attachments: (owned) (nullable): of ByokAttachment* (byok-attachment.h),
+ *   the images and PDFs sent with a user message, in order (text files
+ *   attached to it are already composed into @content); an array is never
+ *   changed once given, so copies of a request share it
  *
  * One message of a conversation. Add the tool-use ones with
  * byok_chat_request_add_tool_calls() and byok_chat_request_add_tool_result().
@@ -54,6 +58,7 @@ typedef struct {
   char         *tool_call_id;
   char         *tool_name;
   gboolean      is_error;
+  GPtrArray    *attachments;
 } ByokChatMessage;
 
 /**
@@ -108,6 +113,11 @@ void             byok_chat_request_set_system_prompt (ByokChatRequest *self,
 void             byok_chat_request_add_message       (ByokChatRequest *self,
                                                       ByokChatRole     role,
                                                       const char      *content);
+void             byok_chat_request_add_message_with_attachments
+                                                     (ByokChatRequest *self,
+                                                      ByokChatRole     role,
+                                                      const char      *content,
+                                                      GPtrArray       *attachments);
 void             byok_chat_request_add_tool          (ByokChatRequest *self,
                                                       const ByokToolSpec *spec);
 void             byok_chat_request_add_tool_calls    (ByokChatRequest *self,

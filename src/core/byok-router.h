@@ -20,6 +20,7 @@
 #include "byok-chat-request.h"
 #include "byok-model.h"
 #include "byok-pricing.h"
+#include "byok-tokens.h"
 
 G_BEGIN_DECLS
 
@@ -49,8 +50,6 @@ ByokRoute  *byok_route_copy                  (const ByokRoute *route);
 void        byok_route_free                  (ByokRoute       *route);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokRoute, byok_route_free)
 
-gint64      byok_estimate_tokens             (const char      *text,
-                                              gssize           length);
 gint64      byok_estimate_request_tokens     (const ByokChatRequest *request);
 ByokModelCapabilities
             byok_router_needed_capabilities  (const ByokChatRequest *request);
