@@ -1226,6 +1226,56 @@ test_too_long (Fixture       *f,
   }
 }
 
+/* Issue 16: an image to a model that cannot see is refused on the
+ * estimate line, like a prompt too long, with the cheapest model that
+ * can read it; choosing it lifts the refusal. */
+static void
+test_unreadable (Fixture       *f,
+                 gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  ByokModelPicker *picker = byok_composer_get_picker (composer);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 640, 480);
+  g_autoptr(ByokAttachment) image = g_new0 (ByokAttachment, 1);
+  g_autofree char *png = NULL;
+  const char *estimate;
+  gsize size = 0;
+  ByokModel *model;
+
+  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &png, &size, "png", NULL, NULL));
+  image->kind = BYOK_ATTACHMENT_IMAGE;
+  image->name = g_strdup ("screenshot.png");
+  image->mime_type = g_strdup ("image/png");
+  image->data = g_bytes_new (png, size);
+  image->width = 640;
+  image->height = 480;
+
+  byok_model_picker_set_selection (picker, "deepseek", "deepseek-chat");
+  byok_composer_add_attachment (composer, image);
+  byok_composer_set_text (composer, "What does this show?");
+  byok_chat_page_update_estimate (f->page);
+
+  estimate = byok_composer_get_estimate (composer);
+  g_assert_nonnull (estimate);
+  g_assert_true (g_str_has_prefix (estimate, "DeepSeek Chat cannot read images; "));
+  g_assert_true (byok_composer_get_blocked (composer));
+  g_assert_false (byok_composer_send (composer));
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+  g_assert_nonnull (byok_composer_get_suggestion (composer));
+  maybe_screenshot (f, "unreadable");
+
+  /* The suggestion is a model that sees; the line is an estimate again. */
+  g_signal_emit_by_name (composer, "use-suggestion");
+  model = byok_catalog_lookup_model (byok_engine_get_catalog (f->engine),
+                                     byok_model_picker_get_provider_id (picker),
+                                     byok_model_picker_get_model_id (picker));
+  g_assert_nonnull (model);
+  g_assert_true (byok_model_has_capability (model, BYOK_MODEL_CAP_VISION));
+  g_assert_false (byok_composer_get_blocked (composer));
+  g_assert_nonnull (strstr (byok_composer_get_estimate (composer), "tokens"));
+}
+
 static void
 test_auto (Fixture       *f,
            gconstpointer  data)
@@ -1878,6 +1928,7 @@ main (int argc, char **argv)
   ADD ("scroll-up-while-streaming", test_scroll_up_while_streaming);
   ADD ("attach", test_attach);
   ADD ("too-long", test_too_long);
+  ADD ("unreadable", test_unreadable);
   ADD ("auto", test_auto);
   ADD ("fallback-chain", test_fallback_chain);
   ADD ("compare", test_compare);

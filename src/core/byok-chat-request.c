@@ -390,6 +390,8 @@ byok_request_fit (const ByokChatRequest *request,
   fit->effort = byok_model_params_pick_effort (&params, request->effort);
   fit->thinking = request->reasoning || fit->effort != 0;
   fit->thinking_budget = request->reasoning_budget_tokens;
+  fit->model_known = model != NULL;
+  fit->reads_pdf = model != NULL && byok_model_has_capability (model, BYOK_MODEL_CAP_PDF);
   if (params.effort_via == BYOK_EFFORT_VIA_BUDGET && request->effort != BYOK_EFFORT_DEFAULT)
     fit->thinking_budget = request->effort == BYOK_EFFORT_LOW ? BUDGET_LOW
                            : request->effort == BYOK_EFFORT_MEDIUM ? BUDGET_MEDIUM : BUDGET_HIGH;

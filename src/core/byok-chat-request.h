@@ -167,6 +167,10 @@ typedef enum {
  * @tools: send the request's tools: it has some and the model takes them
  *   (the catalog's `tools` capability; a model the catalog does not know
  *   is assumed to)
+ * @model_known: the catalog knows the model, so what it reads is known
+ * @reads_pdf: the model reads PDF files themselves (BYOK_MODEL_CAP_PDF):
+ *   a PDF goes as the provider's document part, not as its text layer
+ *   (byok_dialect_pdf_as_file())
  *
  * A request as the model takes it: only what it accepts
  * (byok_request_fit()).
@@ -180,6 +184,8 @@ typedef struct {
   gboolean            thinking;
   gint64              thinking_budget;
   gboolean            tools;
+  gboolean            model_known;
+  gboolean            reads_pdf;
 } ByokRequestFit;
 
 void             byok_request_fit                    (const ByokChatRequest *request,

@@ -162,6 +162,57 @@ add_tool_results (JsonBuilder           *builder,
   return i;
 }
 
+/* One base64 source block: "image" or "document". */
+static void
+add_source_block (JsonBuilder          *builder,
+                  const char           *type,
+                  const char           *media_type,
+                  const ByokAttachment *attachment)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, type);
+  json_builder_set_member_name (builder, "source");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "base64");
+  json_builder_set_member_name (builder, "media_type");
+  json_builder_add_string_value (builder, media_type);
+  json_builder_set_member_name (builder, "data");
+  byok_dialect_add_base64 (builder, NULL, attachment->data);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
+/* A user message's content: its images and PDFs as blocks, before the
+ * text block (Anthropic's advice: images first); text alone is a string. */
+static void
+add_content (JsonBuilder           *builder,
+             const ByokChatMessage *message,
+             const ByokRequestFit  *fit)
+{
+  g_autofree char *text = byok_dialect_message_text (message, fit);
+
+  json_builder_set_member_name (builder, "content");
+  if (!byok_dialect_message_has_media (message, fit))
+    {
+      json_builder_add_string_value (builder, text);
+      return;
+    }
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < message->attachments->len; i++)
+    {
+      const ByokAttachment *attachment = g_ptr_array_index (message->attachments, i);
+
+      if (attachment->kind == BYOK_ATTACHMENT_IMAGE)
+        add_source_block (builder, "image", attachment->mime_type, attachment);
+      else if (attachment->kind == BYOK_ATTACHMENT_PDF && byok_dialect_pdf_as_file (fit, attachment))
+        add_source_block (builder, "document", "application/pdf", attachment);
+    }
+  byok_dialect_add_text_part (builder, text);
+  json_builder_end_array (builder);
+}
+
 static GBytes *
 anthropic_build_body (const ByokChatRequest *request,
                       const ByokRequestFit  *fit,
@@ -230,18 +281,21 @@ anthropic_build_body (const ByokChatRequest *request,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "role");
       json_builder_add_string_value (builder, message->role == BYOK_CHAT_ROLE_ASSISTANT ? "assistant" : "user");
-      json_builder_set_member_name (builder, "content");
       if (tool_use && fit->tools)
-        add_tool_use_content (builder, message);
+        {
+          json_builder_set_member_name (builder, "content");
+          add_tool_use_content (builder, message);
+        }
       else if (tool_use)
         {
           /* A model sent no tools reads the loop as text. */
           g_autofree char *text = byok_dialect_tool_result_as_text (message);
 
+          json_builder_set_member_name (builder, "content");
           json_builder_add_string_value (builder, text);
         }
       else
-        json_builder_add_string_value (builder, message->content);
+        add_content (builder, message, fit);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

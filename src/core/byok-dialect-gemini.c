@@ -174,6 +174,53 @@ add_tools (JsonBuilder           *builder,
     }
 }
 
+/* A user message's parts: each image and PDF as inlineData (the field
+ * casing of the rest of the body), then the text. */
+static void
+add_message_parts (JsonBuilder           *builder,
+                   const ByokChatMessage *message,
+                   const ByokRequestFit  *fit)
+{
+  g_autofree char *text = byok_dialect_message_text (message, fit);
+
+  if (!byok_dialect_message_has_media (message, fit))
+    {
+      add_text_parts (builder, text);
+      return;
+    }
+  json_builder_set_member_name (builder, "parts");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < message->attachments->len; i++)
+    {
+      const ByokAttachment *attachment = g_ptr_array_index (message->attachments, i);
+      const char *mime_type;
+
+      if (attachment->kind == BYOK_ATTACHMENT_IMAGE)
+        mime_type = attachment->mime_type;
+      else if (attachment->kind == BYOK_ATTACHMENT_PDF && byok_dialect_pdf_as_file (fit, attachment))
+        mime_type = "application/pdf";
+      else
+        continue;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "inlineData");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "mimeType");
+      json_builder_add_string_value (builder, mime_type);
+      json_builder_set_member_name (builder, "data");
+      byok_dialect_add_base64 (builder, NULL, attachment->data);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  if (*text != '\0')
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, text);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 static GBytes *
 gemini_build_body (const ByokChatRequest *request,
                    const ByokRequestFit  *fit,
@@ -218,7 +265,7 @@ gemini_build_body (const ByokChatRequest *request,
           add_text_parts (builder, text);
         }
       else
-        add_text_parts (builder, message->content);
+        add_message_parts (builder, message, fit);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -133,6 +133,64 @@ add_tools (JsonBuilder           *builder,
     }
 }
 
+/* A user message with images or PDFs: a list of parts, the images and
+ * files first, then the text. */
+static void
+add_message_with_media (JsonBuilder           *builder,
+                        const ByokChatMessage *message,
+                        const ByokRequestFit  *fit,
+                        ByokDialectFlags       flags)
+{
+  g_autofree char *text = byok_dialect_message_text (message, fit);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, byok_chat_role_to_string (message->role));
+  json_builder_set_member_name (builder, "content");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < message->attachments->len; i++)
+    {
+      const ByokAttachment *attachment = g_ptr_array_index (message->attachments, i);
+      g_autofree char *prefix = NULL;
+
+      if (attachment->kind == BYOK_ATTACHMENT_IMAGE)
+        {
+          prefix = g_strdup_printf ("data:%s;base64,", attachment->mime_type);
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, "image_url");
+          json_builder_set_member_name (builder, "image_url");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "url");
+          byok_dialect_add_base64 (builder, prefix, attachment->data);
+          if (flags & BYOK_DIALECT_FLAG_IMAGE_DETAIL)
+            {
+              json_builder_set_member_name (builder, "detail");
+              json_builder_add_string_value (builder, "high");
+            }
+          json_builder_end_object (builder);
+          json_builder_end_object (builder);
+        }
+      else if (attachment->kind == BYOK_ATTACHMENT_PDF && byok_dialect_pdf_as_file (fit, attachment))
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, "file");
+          json_builder_set_member_name (builder, "file");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "filename");
+          json_builder_add_string_value (builder, attachment->name);
+          json_builder_set_member_name (builder, "file_data");
+          byok_dialect_add_base64 (builder, "data:application/pdf;base64,", attachment->data);
+          json_builder_end_object (builder);
+          json_builder_end_object (builder);
+        }
+    }
+  byok_dialect_add_text_part (builder, text);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
 static GBytes *
 openai_build_body (const ByokChatRequest *request,
                    const ByokRequestFit  *fit,
@@ -167,8 +225,15 @@ openai_build_body (const ByokChatRequest *request,
         add_tool_message (builder, message);
       else if (tool_use)
         add_tool_calls_message (builder, message);
+      else if (byok_dialect_message_has_media (message, fit))
+        add_message_with_media (builder, message, fit, flags);
       else
-        add_message (builder, byok_chat_role_to_string (message->role), message->content);
+        {
+          /* Text alone stays one string: several servers take no list. */
+          g_autofree char *text = byok_dialect_message_text (message, fit);
+
+          add_message (builder, byok_chat_role_to_string (message->role), text);
+        }
     }
   json_builder_end_array (builder);
 

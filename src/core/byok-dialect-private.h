@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "byok-attachment.h"
 #include "byok-dialect.h"
 #include "byok-error.h"
 
@@ -131,5 +132,18 @@ void        byok_dialect_set_usage         (ByokChatResult         *result,
                                             const ByokUsage        *usage);
 gint64      byok_dialect_add_tokens        (gint64                  a,
                                             gint64                  b);
+
+/* What is attached to a user message (byok-dialect.c) */
+gboolean    byok_dialect_pdf_as_file       (const ByokRequestFit   *fit,
+                                            const ByokAttachment   *pdf);
+gboolean    byok_dialect_message_has_media (const ByokChatMessage  *message,
+                                            const ByokRequestFit   *fit);
+char       *byok_dialect_message_text      (const ByokChatMessage  *message,
+                                            const ByokRequestFit   *fit);
+void        byok_dialect_add_text_part     (JsonBuilder            *builder,
+                                            const char             *text);
+void        byok_dialect_add_base64        (JsonBuilder            *builder,
+                                            const char             *prefix,
+                                            GBytes                 *data);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "byok-error.h"
 #include "byok-json.h"
 #include "byok-key-format.h"
+#include "byok-media.h"
 
 /**
  * byok_dialect_get:
@@ -112,6 +113,11 @@ byok_dialect_build_body (const ByokDialect      *self,
       return NULL;
     }
 
+  /* An image to a model that cannot see, a scanned PDF to one that
+   * cannot read PDFs: refused here, before anything is sent. */
+  if (!byok_media_check_request (request, model, error))
+    return NULL;
+
   byok_request_fit (request, model, self->name, &fit);
   return self->build_body (request, &fit, stream, flags);
 }
@@ -145,6 +151,139 @@ byok_dialect_get_request_header (const ByokDialect      *self,
     return FALSE;
   byok_request_fit (request, model, self->name, &fit);
   return self->request_header (&fit, name, value);
+}
+
+/* ---- what is attached to a user message ------------------------------- */
+
+/**
+ * byok_dialect_pdf_as_file:
+ *
+ * Returns: whether @pdf goes as the provider's document part: to a model
+ *   that reads PDFs, or to a model the catalog does not know when the PDF
+ *   has no text layer (the provider says whether it can read it). Any
+ *   other model gets the text layer, composed like a text file.
+ */
+gboolean
+byok_dialect_pdf_as_file (const ByokRequestFit *fit,
+                          const ByokAttachment *pdf)
+{
+  if (fit->reads_pdf)
+    return TRUE;
+  return !fit->model_known && (pdf->text == NULL || *pdf->text == '\0');
+}
+
+static gboolean
+goes_as_part (const ByokRequestFit *fit,
+              const ByokAttachment *attachment)
+{
+  switch (attachment->kind)
+    {
+    case BYOK_ATTACHMENT_IMAGE:
+      return TRUE;
+    case BYOK_ATTACHMENT_PDF:
+      return byok_dialect_pdf_as_file (fit, attachment);
+    case BYOK_ATTACHMENT_TEXT:
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * byok_dialect_message_has_media:
+ *
+ * Returns: whether @message is a user message with an image or a PDF that
+ *   goes as a part of its own, so its content must be a list of parts;
+ *   otherwise it stays one string (several OpenAI-compatible servers
+ *   reject a list)
+ */
+gboolean
+byok_dialect_message_has_media (const ByokChatMessage *message,
+                                const ByokRequestFit  *fit)
+{
+  if (message->role != BYOK_CHAT_ROLE_USER || message->attachments == NULL)
+    return FALSE;
+  for (guint i = 0; i < message->attachments->len; i++)
+    if (goes_as_part (fit, g_ptr_array_index (message->attachments, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * byok_dialect_message_text:
+ *
+ * Returns: (transfer full): @message's text as sent: its content, after
+ *   the text layer of each PDF the model does not read as a file, in a
+ *   <file name="…"> block like a text file's
+ */
+char *
+byok_dialect_message_text (const ByokChatMessage *message,
+                           const ByokRequestFit  *fit)
+{
+  g_autoptr(GPtrArray) as_text = NULL;
+
+  if (message->role != BYOK_CHAT_ROLE_USER || message->attachments == NULL)
+    return g_strdup (message->content);
+  as_text = g_ptr_array_new ();
+  for (guint i = 0; i < message->attachments->len; i++)
+    {
+      ByokAttachment *attachment = g_ptr_array_index (message->attachments, i);
+
+      /* Text files are in the content already. */
+      if (attachment->kind == BYOK_ATTACHMENT_PDF && !goes_as_part (fit, attachment) &&
+          attachment->text != NULL)
+        g_ptr_array_add (as_text, attachment);
+    }
+  return byok_attachments_compose (as_text, message->content);
+}
+
+/**
+ * byok_dialect_add_text_part:
+ *
+ * Adds `{"type": "text", "text": @text}`, the text part of OpenAI's and
+ * Anthropic's lists, unless @text is empty (Anthropic refuses an empty
+ * text block).
+ */
+void
+byok_dialect_add_text_part (JsonBuilder *builder,
+                            const char  *text)
+{
+  if (*text == '\0')
+    return;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "text");
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, text);
+  json_builder_end_object (builder);
+}
+
+/**
+ * byok_dialect_add_base64:
+ * @prefix: (nullable): what comes before the base64 ("data:image/png;base64,")
+ *
+ * Adds @prefix and @data in base64 as one string value, encoded straight
+ * into its buffer (a photo is megabytes).
+ */
+void
+byok_dialect_add_base64 (JsonBuilder *builder,
+                         const char  *prefix,
+                         GBytes      *data)
+{
+  gsize len = 0;
+  const guchar *bytes = data != NULL ? g_bytes_get_data (data, &len) : NULL;
+  gsize prefix_len = prefix != NULL ? strlen (prefix) : 0;
+  g_autofree char *out = g_malloc (prefix_len + (len / 3 + 1) * 4 + 4 + 1);
+  gsize n = prefix_len;
+  int state = 0;
+  int save = 0;
+
+  if (prefix_len > 0)
+    memcpy (out, prefix, prefix_len);
+  if (len > 0)
+    n += g_base64_encode_step (bytes, len, FALSE, out + n, &state, &save);
+  n += g_base64_encode_close (FALSE, out + n, &state, &save);
+  out[n] = '\0';
+  json_builder_add_string_value (builder, out);
 }
 
 const char *

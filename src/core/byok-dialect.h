@@ -47,6 +47,10 @@ typedef struct _ByokDialectStream ByokDialectStream;
  *   set from the request's reasoning flag
  * @BYOK_DIALECT_FLAG_MAX_COMPLETION_TOKENS: OpenAI dialect: send
  *   `max_completion_tokens` instead of `max_tokens` (OpenAI reasoning models)
+ * @BYOK_DIALECT_FLAG_IMAGE_DETAIL: OpenAI dialect: images go with
+ *   `"detail": "high"` (OpenAI and Azure), so what the model reads — and
+ *   what it costs — is what Byok estimated; other OpenAI-compatible servers
+ *   get no `detail`, which several do not know
  *
  * What the catalog knows about a provider or model that changes the body.
  */
@@ -55,6 +59,7 @@ typedef enum {
   BYOK_DIALECT_FLAG_NO_STREAM_OPTIONS = 1 << 0,
   BYOK_DIALECT_FLAG_THINKING_TYPE = 1 << 1,
   BYOK_DIALECT_FLAG_MAX_COMPLETION_TOKENS = 1 << 2,
+  BYOK_DIALECT_FLAG_IMAGE_DETAIL = 1 << 3,
 } ByokDialectFlags;
 
 /**

@@ -747,7 +747,10 @@ byok_engine_new_chat (ByokEngine         *self,
   chat->provider_id = g_strdup (provider_id);
   chat->model = g_strdup (byok_chat_call_get_model (call));
   chat->conversation_id = conversation_id;
-  chat->prompt_estimate = byok_estimate_request_tokens (request);
+  /* Images and PDFs by the rule of the model asked. */
+  chat->prompt_estimate =
+    byok_estimate_request_tokens_for_model (request, byok_catalog_lookup_model (self->catalog, provider_id,
+                                                                                 chat->model));
   chat->over_budget_ok = confirmed != NULL;
   g_hash_table_add (self->live, chat);
   g_signal_connect (call, "delta", G_CALLBACK (count_output), chat);

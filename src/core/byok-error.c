@@ -29,6 +29,7 @@ static const char * const code_names[BYOK_ERROR_N_CODES] = {
   [BYOK_ERROR_STORAGE] = "STORAGE",
   [BYOK_ERROR_INVALID] = "INVALID",
   [BYOK_ERROR_INSECURE] = "INSECURE",
+  [BYOK_ERROR_UNSUPPORTED_INPUT] = "UNSUPPORTED_INPUT",
 };
 
 /**
@@ -146,8 +147,9 @@ byok_error_is_retryable (const GError *error)
  * byok_error_allows_fallback:
  * Whether another provider/model can answer where this one failed. Anything
  * that is about this provider (its key, its quota, its limits, its health,
- * the model's window) can be fixed by falling back; a cancel, a budget stop
- * or a bad request the next provider would refuse too cannot.
+ * the model's window, what the model can read) can be fixed by falling
+ * back; a cancel, a budget stop or a bad request the next provider would
+ * refuse too cannot.
  */
 gboolean
 byok_error_allows_fallback (const GError *error)
@@ -169,6 +171,7 @@ byok_error_allows_fallback (const GError *error)
     case BYOK_ERROR_TIMEOUT:
     case BYOK_ERROR_MALFORMED:
     case BYOK_ERROR_INSECURE:
+    case BYOK_ERROR_UNSUPPORTED_INPUT:
       return TRUE;
     default:
       return FALSE;

@@ -32,9 +32,10 @@ typedef enum {
   BYOK_ERROR_STORAGE,         /* the database could not be read or written */
   BYOK_ERROR_INVALID,         /* bad input from the user (an argument, a price) */
   BYOK_ERROR_INSECURE,        /* not sent: the key would cross the network unencrypted */
+  BYOK_ERROR_UNSUPPORTED_INPUT, /* not sent: the model cannot read an attached image or PDF */
 } ByokErrorCode;
 
-#define BYOK_ERROR_N_CODES (BYOK_ERROR_INSECURE + 1)
+#define BYOK_ERROR_N_CODES (BYOK_ERROR_UNSUPPORTED_INPUT + 1)
 
 GQuark       byok_error_quark            (void);
 const char  *byok_error_code_to_string   (ByokErrorCode code);

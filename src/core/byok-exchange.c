@@ -102,6 +102,9 @@ _byok_dialect_flags (ByokProvider *provider,
   if (g_strcmp0 (byok_provider_get_id (provider), "openai") == 0 ||
       (g_strcmp0 (byok_provider_get_id (provider), "azure") == 0 && reasons))
     flags |= BYOK_DIALECT_FLAG_MAX_COMPLETION_TOKENS;
+  if (g_strcmp0 (byok_provider_get_id (provider), "openai") == 0 ||
+      g_strcmp0 (byok_provider_get_id (provider), "azure") == 0)
+    flags |= BYOK_DIALECT_FLAG_IMAGE_DETAIL;
   return flags;
 }
 

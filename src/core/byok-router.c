@@ -34,14 +34,15 @@ byok_route_free (ByokRoute *route)
 }
 
 /**
- * byok_estimate_request_tokens:
+ * byok_estimate_request_text_tokens:
  *
- * Returns: the estimated prompt tokens of @request: its system prompt,
+ * Returns: the estimated tokens of @request's text: its system prompt,
  *   every message (with the tool calls it asked for) and every tool's
- *   description, with a few tokens of overhead each
+ *   description, with a few tokens of overhead each, without the images
+ *   and PDFs attached
  */
 gint64
-byok_estimate_request_tokens (const ByokChatRequest *request)
+byok_estimate_request_text_tokens (const ByokChatRequest *request)
 {
   gint64 total = 0;
 
@@ -89,6 +90,41 @@ byok_router_needed_capabilities (const ByokChatRequest *request)
   g_return_val_if_fail (request != NULL, BYOK_MODEL_CAP_NONE);
 
   return byok_chat_request_has_tools (request) ? BYOK_MODEL_CAP_TOOLS : BYOK_MODEL_CAP_NONE;
+}
+
+/**
+ * byok_estimate_request_tokens_for_model:
+ * @model: (nullable): the model it goes to, as the catalog knows it
+ *
+ * Returns: the estimated prompt tokens of @request to @model: its text
+ *   (byok_estimate_request_text_tokens()) and its images and PDFs by the
+ *   rule of @model (or of @request's model id) (byok_media_count_tokens())
+ */
+gint64
+byok_estimate_request_tokens_for_model (const ByokChatRequest *request,
+                                        ByokModel             *model)
+{
+  g_autoptr(GPtrArray) media = NULL;
+  const char *model_id;
+
+  g_return_val_if_fail (request != NULL, 0);
+  g_return_val_if_fail (model == NULL || BYOK_IS_MODEL (model), 0);
+
+  media = byok_media_of_request (request);
+  model_id = model != NULL ? byok_model_get_id (model) : request->model;
+  return byok_estimate_request_text_tokens (request) + byok_media_count_tokens (media, model_id, model);
+}
+
+/**
+ * byok_estimate_request_tokens:
+ *
+ * Returns: byok_estimate_request_tokens_for_model() with the rule of
+ *   @request's model id
+ */
+gint64
+byok_estimate_request_tokens (const ByokChatRequest *request)
+{
+  return byok_estimate_request_tokens_for_model (request, NULL);
 }
 
 /**
@@ -200,6 +236,31 @@ byok_router_rank (ByokCatalog           *catalog,
                   gint64                 max_output_tokens,
                   ByokModelCapabilities  needed)
 {
+  return byok_router_rank_media (catalog, pricing, provider_ids, prompt_tokens, NULL,
+                                 max_output_tokens, needed);
+}
+
+/**
+ * byok_router_rank_media:
+ * @text_tokens: the estimated prompt without its images and PDFs
+ * @media: (nullable) (element-type ByokAttachment): the images and PDFs
+ *   the prompt carries (text files are counted by their estimate)
+ *
+ * byok_router_rank() of a prompt with images and PDFs: each model's
+ * prompt counts them by its own rule, and a model that cannot read them
+ * (byok_media_model_can_read()) is left out.
+ *
+ * Returns: (transfer full) (element-type ByokRoute): the candidates
+ */
+GPtrArray *
+byok_router_rank_media (ByokCatalog           *catalog,
+                        ByokPricing           *pricing,
+                        const char * const    *provider_ids,
+                        gint64                 text_tokens,
+                        GPtrArray             *media,
+                        gint64                 max_output_tokens,
+                        ByokModelCapabilities  needed)
+{
   g_autoptr(GPtrArray) routes = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_route_free);
 
   g_return_val_if_fail (BYOK_IS_CATALOG (catalog), NULL);
@@ -213,9 +274,13 @@ byok_router_rank (ByokCatalog           *catalog,
         {
           ByokModel *model = g_ptr_array_index (models, j);
           gint64 answer = byok_router_answer_reserve (model, max_output_tokens);
+          gint64 prompt_tokens;
           double cost, prompt_cost;
           ByokRoute *route;
 
+          if (!byok_media_model_can_read (model, media))
+            continue;
+          prompt_tokens = text_tokens + byok_media_count_tokens (media, byok_model_get_id (model), model);
           if (byok_model_get_context_window (model) <= 0 ||
               !byok_router_fits (model, prompt_tokens, max_output_tokens) ||
               (byok_model_get_capabilities (model) & needed) != needed ||
@@ -262,6 +327,32 @@ byok_router_fallbacks (ByokCatalog        *catalog,
                        gint64              prompt_tokens,
                        gint64              max_output_tokens)
 {
+  return byok_router_fallbacks_media (catalog, chain, provider_ids, provider_id, model_id,
+                                      prompt_tokens, NULL, max_output_tokens);
+}
+
+/**
+ * byok_router_fallbacks_media:
+ * @text_tokens: the estimated prompt without its images and PDFs
+ * @media: (nullable) (element-type ByokAttachment): the images and PDFs
+ *   the prompt carries
+ *
+ * byok_router_fallbacks() of a prompt with images and PDFs: an entry the
+ * catalog knows cannot read them is skipped, and each entry's window is
+ * checked with them counted by its own rule.
+ *
+ * Returns: (transfer full): a %NULL-terminated "PROVIDER/MODEL" list
+ */
+GStrv
+byok_router_fallbacks_media (ByokCatalog        *catalog,
+                             const char * const *chain,
+                             const char * const *provider_ids,
+                             const char         *provider_id,
+                             const char         *model_id,
+                             gint64              text_tokens,
+                             GPtrArray          *media,
+                             gint64              max_output_tokens)
+{
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
   g_return_val_if_fail (BYOK_IS_CATALOG (catalog), NULL);
@@ -282,7 +373,11 @@ byok_router_fallbacks (ByokCatalog        *catalog,
       if (g_strcmp0 (provider, provider_id) == 0 && g_strcmp0 (model, model_id) == 0)
         continue;
       known = byok_catalog_lookup_model (catalog, provider, model);
-      if (known != NULL && !byok_router_fits (known, prompt_tokens, max_output_tokens))
+      if (!byok_media_model_can_read (known, media))
+        continue;
+      if (known != NULL &&
+          !byok_router_fits (known, text_tokens + byok_media_count_tokens (media, model, known),
+                             max_output_tokens))
         continue;
       g_strv_builder_add (builder, chain[i]);
     }

@@ -12,12 +12,15 @@
  * estimated cost of a prompt: only models whose context window is known and
  * holds the prompt plus room for the answer, whose price is known, that
  * have the capabilities asked for and are not past their deprecation date.
- * "Auto" in the Chat page is the first of that ranking.
+ * "Auto" in the Chat page is the first of that ranking. Images and PDFs
+ * (byok-media) are counted by each model's own rule, and a model that
+ * cannot read them is left out of the ranking and the fallbacks.
  */
 #pragma once
 
 #include "byok-catalog.h"
 #include "byok-chat-request.h"
+#include "byok-media.h"
 #include "byok-model.h"
 #include "byok-pricing.h"
 #include "byok-tokens.h"
@@ -53,6 +56,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokRoute, byok_route_free)
 gint64      byok_estimate_request_tokens     (const ByokChatRequest *request);
 ByokModelCapabilities
             byok_router_needed_capabilities  (const ByokChatRequest *request);
+gint64      byok_estimate_request_tokens_for_model
+                                             (const ByokChatRequest *request,
+                                              ByokModel             *model);
+gint64      byok_estimate_request_text_tokens (const ByokChatRequest *request);
 
 gint64      byok_router_answer_reserve       (ByokModel       *model,
                                               gint64           max_output_tokens);
@@ -78,6 +85,22 @@ GStrv       byok_router_fallbacks            (ByokCatalog           *catalog,
                                               const char            *provider_id,
                                               const char            *model_id,
                                               gint64                 prompt_tokens,
+                                              gint64                 max_output_tokens);
+
+GPtrArray  *byok_router_rank_media           (ByokCatalog           *catalog,
+                                              ByokPricing           *pricing,
+                                              const char * const    *provider_ids,
+                                              gint64                 text_tokens,
+                                              GPtrArray             *media,
+                                              gint64                 max_output_tokens,
+                                              ByokModelCapabilities  needed);
+GStrv       byok_router_fallbacks_media      (ByokCatalog           *catalog,
+                                              const char * const    *chain,
+                                              const char * const    *provider_ids,
+                                              const char            *provider_id,
+                                              const char            *model_id,
+                                              gint64                 text_tokens,
+                                              GPtrArray             *media,
                                               gint64                 max_output_tokens);
 
 G_END_DECLS

@@ -4,9 +4,11 @@
  * While the user writes, the line beside the model picker says how many
  * tokens the conversation plus the draft and its attached files come to,
  * what that prompt costs on the chosen model, and the cheapest configured
- * model that could take it. When the prompt would not fit the chosen
- * model's context window, the line says so, Send is refused and a button
- * offers the cheapest model whose window fits.
+ * model that could take it. Images and PDFs are counted by each model's
+ * own rule (byok-media). When the prompt would not fit the chosen model's
+ * context window, or the model cannot read an image or a scanned PDF of
+ * it, the line says so, Send is refused and a button offers the cheapest
+ * model that can take it.
  *
  * Sending routes the call: "Auto" goes to the cheapest configured model
  * that fits (byok-router) — of the providers with a key, or of the local
@@ -43,7 +45,8 @@ byok_chat_page_invalidate_history (ByokChatPage *self)
 }
 
 /* What byok_conversation_store_build_request() would send of the open
- * conversation, estimated. */
+ * conversation, estimated: the tokens of its text, and every attachment in
+ * self->history_media, which each model counts by its own rule. */
 static gint64
 history_tokens (ByokChatPage *self)
 {
@@ -53,6 +56,8 @@ history_tokens (ByokChatPage *self)
     return self->history_tokens;
 
   self->history_tokens = 0;
+  g_clear_pointer (&self->history_media, g_ptr_array_unref);
+  self->history_media = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attachment_free);
   n = self->messages != NULL ? g_list_model_get_n_items (self->messages) : 0;
   for (guint i = 0; i < n; i++)
     {
@@ -67,9 +72,9 @@ history_tokens (ByokChatPage *self)
       attachments = byok_message_get_attachments (message);
       if (*content == '\0' && attachments == NULL)
         continue;
-      self->history_tokens += byok_estimate_tokens (content, -1) +
-                              byok_attachments_count_tokens (attachments) +
-                              BYOK_ROUTER_MESSAGE_OVERHEAD;
+      self->history_tokens += byok_estimate_tokens (content, -1) + BYOK_ROUTER_MESSAGE_OVERHEAD;
+      for (guint j = 0; attachments != NULL && j < attachments->len; j++)
+        g_ptr_array_add (self->history_media, byok_attachment_copy (g_ptr_array_index (attachments, j)));
     }
   self->history_valid = TRUE;
   return self->history_tokens;
@@ -122,6 +127,51 @@ set_suggestion (ByokChatPage *self,
   }
 }
 
+/* The conversation's attachments and the draft's. */
+static GPtrArray *
+dup_media (ByokChatPage *self,
+           GPtrArray    *draft)
+{
+  GPtrArray *media = g_ptr_array_new ();
+
+  history_tokens (self);
+  g_ptr_array_extend (media, self->history_media, NULL, NULL);
+  g_ptr_array_extend (media, draft, NULL, NULL);
+  return media;
+}
+
+/* "GPT-3.5 cannot read images; GPT-4o mini can", or NULL when @model
+ * reads everything attached. */
+static char *
+unreadable_text (ByokChatPage *self,
+                 const char   *provider_id,
+                 const char   *model_id,
+                 ByokModel    *model,
+                 GPtrArray    *media,
+                 ByokRoute    *cheapest)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *other = NULL;
+  ByokModelCapabilities missing;
+
+  if (model == NULL || byok_media_model_can_read (model, media))
+    return NULL;
+  missing = byok_media_needed_capabilities (media) & ~byok_model_get_capabilities (model);
+  name = model_name (self, provider_id, model_id);
+  if (cheapest != NULL)
+    other = model_name (self, cheapest->provider_id, cheapest->model_id);
+  if (missing & BYOK_MODEL_CAP_VISION)
+    return other != NULL
+      /* Translators: the chosen model cannot see the attached image; another can
+       * ("DeepSeek Chat cannot read images; GPT-4o mini can") */
+      ? g_strdup_printf (_("%s cannot read images; %s can"), name, other)
+      : g_strdup_printf (_("%s cannot read images, nor can any other configured model"), name);
+  return other != NULL
+    /* Translators: the chosen model cannot read a PDF that has no text layer; another can */
+    ? g_strdup_printf (_("%s cannot read scanned PDFs; %s can"), name, other)
+    : g_strdup_printf (_("%s cannot read scanned PDFs, nor can any other configured model"), name);
+}
+
 static void
 update_estimate (ByokChatPage *self)
 {
@@ -132,9 +182,11 @@ update_estimate (ByokChatPage *self)
   const char *model_id = byok_model_picker_get_model_id (picker);
   g_autofree char *draft = byok_composer_dup_text (self->composer);
   g_autoptr(GPtrArray) routes = NULL;
+  g_autoptr(GPtrArray) media = NULL;
   g_autofree char *tokens_text = NULL;
   g_autofree char *text = NULL;
   g_autofree char *tooltip = NULL;
+  g_autofree char *unreadable = NULL;
   ByokRoute *cheapest = NULL;
   ByokModel *model = NULL;
   gint64 max_tokens = 0;
@@ -159,19 +211,41 @@ update_estimate (ByokChatPage *self)
     }
   else
     tokens = history_tokens (self);
-  tokens += byok_estimate_tokens (draft, -1) + byok_attachments_count_tokens (attachments) +
-            BYOK_ROUTER_MESSAGE_OVERHEAD;
-  self->estimated_tokens = tokens;
+  tokens += byok_estimate_tokens (draft, -1) + BYOK_ROUTER_MESSAGE_OVERHEAD;
+  media = dup_media (self, attachments);
 
-  routes = byok_router_rank (byok_engine_get_catalog (self->engine), byok_engine_get_pricing (self->engine),
-                             (const char * const *) self->routable, tokens, max_tokens,
-                             needed_capabilities ());
+  routes = byok_router_rank_media (byok_engine_get_catalog (self->engine), byok_engine_get_pricing (self->engine),
+                                   (const char * const *) self->routable, tokens, media, max_tokens,
+                                   needed_capabilities ());
   if (routes->len > 0)
     cheapest = g_ptr_array_index (routes, 0);
+  if (g_strcmp0 (provider_id, BYOK_ROUTER_AUTO) == 0)
+    {
+      /* What the cheapest model reads the attachments as. */
+      tokens += byok_media_count_tokens (media, cheapest != NULL ? cheapest->model_id : NULL,
+                                         cheapest != NULL ? byok_catalog_lookup_model (byok_engine_get_catalog (self->engine),
+                                                                                       cheapest->provider_id,
+                                                                                       cheapest->model_id)
+                                                          : NULL);
+    }
+  else
+    {
+      model = byok_catalog_lookup_model (byok_engine_get_catalog (self->engine), provider_id, model_id);
+      tokens += byok_media_count_tokens (media, model_id, model);
+    }
+  self->estimated_tokens = tokens;
   tokens_text = byok_format_tokens (tokens);
 
   if (g_strcmp0 (provider_id, BYOK_ROUTER_AUTO) == 0)
     {
+      if (cheapest == NULL && byok_media_needed_capabilities (media) != BYOK_MODEL_CAP_NONE)
+        {
+          /* Translators: no model can read the attached images or scanned PDFs ("≈1.2k tokens: …") */
+          text = g_strdup_printf (_("≈%s tokens: no configured model can read what is attached"), tokens_text);
+          byok_composer_set_estimate (self->composer, text, NULL, TRUE);
+          set_suggestion (self, NULL);
+          return;
+        }
       if (cheapest == NULL)
         {
           /* Translators: the prompt is too long for every model ("≈1.2M tokens: …") */
@@ -194,7 +268,15 @@ update_estimate (ByokChatPage *self)
       return;
     }
 
-  model = byok_catalog_lookup_model (byok_engine_get_catalog (self->engine), provider_id, model_id);
+  unreadable = unreadable_text (self, provider_id, model_id, model, media, cheapest);
+  if (unreadable != NULL)
+    {
+      byok_composer_set_estimate (self->composer, unreadable,
+                                  _("Choose a model that reads what is attached, or remove it."), TRUE);
+      set_suggestion (self, cheapest);
+      return;
+    }
+
   if (model != NULL && !byok_router_fits (model, tokens, max_tokens))
     {
       g_autofree char *name = model_name (self, provider_id, model_id);
@@ -296,7 +378,8 @@ byok_chat_page_use_suggestion (ByokChatPage *self)
  * Resolves "Auto" and the fallback chain for @conversation.
  *
  * Returns: %FALSE with BYOK_ERROR_CONTEXT_LENGTH when Auto finds no model
- *   that can take the prompt
+ *   that can take the prompt, BYOK_ERROR_UNSUPPORTED_INPUT when none can
+ *   read its images or scanned PDFs
  */
 gboolean
 byok_chat_page_route (ByokChatPage      *self,
@@ -310,7 +393,8 @@ byok_chat_page_route (ByokChatPage      *self,
   ByokCatalog *catalog = byok_engine_get_catalog (self->engine);
   const char *provider = byok_conversation_get_provider (conversation);
   const char *model = byok_conversation_get_model (conversation);
-  gint64 tokens = byok_estimate_request_tokens (request);
+  gint64 tokens = byok_estimate_request_text_tokens (request);
+  g_autoptr(GPtrArray) media = byok_media_of_request (request);
   gint64 max_tokens = byok_conversation_get_max_tokens (conversation);
   g_auto(GStrv) chain = g_settings_get_strv (self->settings, "fallback-chain");
   g_autoptr(GPtrArray) routes = NULL;
@@ -320,15 +404,22 @@ byok_chat_page_route (ByokChatPage      *self,
     {
       *provider_id = g_strdup (provider);
       *model_id = g_strdup (model);
-      *fallbacks = byok_router_fallbacks (catalog, (const char * const *) chain,
-                                          (const char * const *) self->available,
-                                          provider, model, tokens, max_tokens);
+      *fallbacks = byok_router_fallbacks_media (catalog, (const char * const *) chain,
+                                                (const char * const *) self->available,
+                                                provider, model, tokens, media, max_tokens);
       return TRUE;
     }
 
-  routes = byok_router_rank (catalog, byok_engine_get_pricing (self->engine),
-                             (const char * const *) self->routable, tokens, max_tokens,
-                             needed_capabilities () | byok_router_needed_capabilities (request));
+  routes = byok_router_rank_media (catalog, byok_engine_get_pricing (self->engine),
+                                   (const char * const *) self->routable, tokens, media, max_tokens,
+                                   needed_capabilities () | byok_router_needed_capabilities (request));
+  if (routes->len == 0 && byok_media_needed_capabilities (media) != BYOK_MODEL_CAP_NONE)
+    {
+      g_set_error_literal (error, BYOK_ERROR, BYOK_ERROR_UNSUPPORTED_INPUT,
+                           _("No configured model can read what is attached to this conversation. "
+                             "Add a key for a provider whose models read images and PDFs, or remove them."));
+      return FALSE;
+    }
   if (routes->len == 0)
     {
       g_autofree char *count = byok_format_tokens (tokens);
@@ -346,9 +437,9 @@ byok_chat_page_route (ByokChatPage      *self,
 
     *provider_id = g_strdup (first->provider_id);
     *model_id = g_strdup (first->model_id);
-    from_chain = byok_router_fallbacks (catalog, (const char * const *) chain,
-                                        (const char * const *) self->available,
-                                        first->provider_id, first->model_id, tokens, max_tokens);
+    from_chain = byok_router_fallbacks_media (catalog, (const char * const *) chain,
+                                              (const char * const *) self->available,
+                                              first->provider_id, first->model_id, tokens, media, max_tokens);
     g_strv_builder_addv (builder, (const char **) from_chain);
     /* Without a chain, the next cheapest of other providers, one each. */
     g_ptr_array_add (used, first->provider_id);

@@ -62,7 +62,8 @@ struct _ByokChatPage
 
   /* The estimate beside the model picker (byok-chat-page-estimate.c). */
   GSettings             *settings;
-  gint64                 history_tokens;
+  gint64                 history_tokens;  /* the text, without attachments */
+  GPtrArray             *history_media;   /* of ByokAttachment*, every one attached so far */
   gboolean               history_valid;
   gint64                 estimated_tokens;
   guint                  estimate_id;

@@ -1035,6 +1035,7 @@ byok_chat_page_dispose (GObject *object)
   g_clear_pointer (&self->suggested_provider, g_free);
   g_clear_pointer (&self->preconnected_provider, g_free);
   g_clear_pointer (&self->suggested_model, g_free);
+  g_clear_pointer (&self->history_media, g_ptr_array_unref);
 
   G_OBJECT_CLASS (byok_chat_page_parent_class)->dispose (object);
 }

@@ -34,6 +34,8 @@ static const Entry entries[] = {
     BYOK_REMEDY_OTHER_MODEL, N_("Use _Another Model"), NULL },
   { BYOK_ERROR_CONTEXT_LENGTH, N_("Too Long for This Model"), N_("too long"),
     BYOK_REMEDY_OTHER_MODEL, N_("Use _Another Model"), NULL },
+  { BYOK_ERROR_UNSUPPORTED_INPUT, N_("This Model Cannot Read the Attachment"), N_("cannot read attachment"),
+    BYOK_REMEDY_OTHER_MODEL, N_("Use _Another Model"), NULL },
   { BYOK_ERROR_CONTENT_FILTER, N_("Blocked by the Provider’s Filter"), N_("filtered"),
     BYOK_REMEDY_NONE, NULL, NULL },
   { BYOK_ERROR_BAD_REQUEST, N_("The Provider Refused the Request"), N_("bad request"),

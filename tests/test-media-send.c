@@ -1,0 +1,645 @@
+/* test-media-send.c — images and PDFs on the wire (issue 16): the exact
+ * parts each dialect sends for an image and a PDF (as a file to a model
+ * that reads PDFs, as its text to one that does not), a text-only message
+ * still one string; an image to a model that cannot see and a scanned PDF
+ * to one that cannot read PDFs refused with nothing sent; Auto and the
+ * fallbacks skip models that cannot read what is attached; and the tokens
+ * by each provider's rule, in exact numbers for known sizes.
+ *
+ * The attachments are made here, as media loading will make them: real
+ * PNG and JPEG bytes from gdk-pixbuf, real PDFs from cairo. */
+#include "config.h"
+
+#include <string.h>
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <json-glib/json-glib.h>
+
+#include "byok-client.h"
+#include "byok-error.h"
+#include "byok-media.h"
+#include "byok-router.h"
+#include "byok-test-server.h"
+#include "byok-test-util.h"
+
+#define OPENAI_KEY     "sk-test-fake-openai-000000000001"
+#define ANTHROPIC_KEY  "sk-ant-test-fake-000000000002"
+#define GEMINI_KEY     "AIzaTestFakeGeminiKey000000000000003"
+#define MOONSHOT_KEY   "sk-test-fake-moonshot-00000000004"
+#define DEEPSEEK_KEY   "sk-test-fake-deepseek-00000000006"
+#define OPENROUTER_KEY "sk-or-v1-test-fake-00000000008"
+
+#define PAGE_TEXT "--- page 1 ---\nQuarterly figures: 42 units.\n"
+
+/* ---- attachments, made for real ------------------------------------------ */
+
+static ByokAttachment *
+new_attachment (ByokAttachmentKind  kind,
+                const char         *name,
+                const char         *mime_type,
+                GBytes             *data)
+{
+  ByokAttachment *attachment = g_new0 (ByokAttachment, 1);
+
+  attachment->kind = kind;
+  attachment->name = g_strdup (name);
+  attachment->mime_type = g_strdup (mime_type);
+  attachment->data = g_bytes_ref (data);
+  attachment->hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, data);
+  return attachment;
+}
+
+static ByokAttachment *
+make_image (const char *type,
+            int         width,
+            int         height)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *buffer = NULL;
+  g_autofree char *name = g_strconcat ("shot.", type, NULL);
+  g_autofree char *mime_type = g_strconcat ("image/", type, NULL);
+  g_autoptr(GBytes) data = NULL;
+  ByokAttachment *attachment;
+  gsize size = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, type, &error, NULL));
+  g_assert_no_error (error);
+  data = g_bytes_new_take (g_steal_pointer (&buffer), size);
+  attachment = new_attachment (BYOK_ATTACHMENT_IMAGE, name, mime_type, data);
+  attachment->width = width;
+  attachment->height = height;
+  return attachment;
+}
+
+static cairo_status_t
+append_bytes (void                *closure,
+              const unsigned char *data,
+              unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* A one-page PDF with a text layer, or only a drawing (a scan, as far as
+ * any text extraction can tell). */
+static ByokAttachment *
+make_pdf (const char *name,
+          gboolean    with_text)
+{
+  GByteArray *bytes = g_byte_array_new ();
+  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (append_bytes, bytes, 612, 792);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(GBytes) data = NULL;
+  ByokAttachment *attachment;
+
+  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+  if (with_text)
+    {
+      cairo_move_to (cr, 72, 72);
+      cairo_show_text (cr, "Quarterly figures: 42 units.");
+    }
+  else
+    {
+      cairo_rectangle (cr, 72, 72, 300, 200);
+      cairo_fill (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+
+  data = g_byte_array_free_to_bytes (bytes);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (data, NULL), "%PDF"));
+  attachment = new_attachment (BYOK_ATTACHMENT_PDF, name, "application/pdf", data);
+  attachment->pages = 1;
+  attachment->text = g_strdup (with_text ? PAGE_TEXT : "");
+  return attachment;
+}
+
+static GPtrArray *
+attachments_of (ByokAttachment *first,
+                ...)
+{
+  GPtrArray *array = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attachment_free);
+  va_list args;
+
+  va_start (args, first);
+  for (ByokAttachment *a = first; a != NULL; a = va_arg (args, ByokAttachment *))
+    g_ptr_array_add (array, a);
+  va_end (args);
+  return array;
+}
+
+static char *
+base64_of (const ByokAttachment *attachment)
+{
+  gsize size;
+  const guchar *data = g_bytes_get_data (attachment->data, &size);
+
+  return g_base64_encode (data, size);
+}
+
+/* ---- the provider test server -------------------------------------------- */
+
+typedef struct {
+  ByokTestServer *server;
+  ByokCatalog    *catalog;
+  ByokKeyStore   *keys;
+  ByokClient     *client;
+} Fixture;
+
+static void
+set_base (Fixture    *f,
+          const char *provider_id,
+          const char *suffix)
+{
+  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), suffix, NULL);
+
+  byok_provider_set_base_url (byok_catalog_lookup_provider (f->catalog, provider_id), url);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *env[] = {
+    "OPENAI_API_KEY=" OPENAI_KEY,
+    "ANTHROPIC_API_KEY=" ANTHROPIC_KEY,
+    "GEMINI_API_KEY=" GEMINI_KEY,
+    "MOONSHOT_API_KEY=" MOONSHOT_KEY,
+    "DEEPSEEK_API_KEY=" DEEPSEEK_KEY,
+    "OPENROUTER_API_KEY=" OPENROUTER_KEY,
+    NULL
+  };
+  const char *providers[] = { "openai", "anthropic", "gemini", "moonshot", "deepseek", "openrouter" };
+
+  f->server = byok_test_server_new ();
+  f->catalog = byok_catalog_new_default ();
+  f->keys = byok_key_store_new ();
+  byok_key_store_set_environment (f->keys, env);
+  for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
+    byok_key_store_set_prefer_environment (f->keys, providers[i], TRUE);
+  f->client = byok_client_new (f->catalog, f->keys);
+  byok_client_set_backoff_base_ms (f->client, 5);
+
+  set_base (f, "openai", "/v1");
+  set_base (f, "anthropic", "");
+  set_base (f, "gemini", "/v1beta");
+  set_base (f, "moonshot", "/moonshot/v1");
+  set_base (f, "deepseek", "/deepseek");
+  set_base (f, "openrouter", "/openrouter/api/v1");
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->client);
+  g_clear_object (&f->keys);
+  g_clear_object (&f->catalog);
+  g_clear_object (&f->server);
+}
+
+static char *
+read_fixture (const char *dialect,
+              const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", dialect, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static ByokChatResult *
+run_chat (Fixture            *f,
+          ByokChatRequest    *request,
+          const char         *provider_id,
+          const char * const *fallbacks)
+{
+  g_autoptr(ByokChatCall) call = byok_client_new_chat (f->client, request, provider_id, NULL, fallbacks);
+  g_autoptr(GAsyncResult) async = NULL;
+
+  byok_chat_call_run_async (call, NULL, store_result, &async);
+  while (async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return byok_chat_call_run_finish (call, async);
+}
+
+/* A request of one user message, "What is this?", with @attachments. */
+static ByokChatRequest *
+request_with (const char *model,
+              GPtrArray  *attachments)
+{
+  ByokChatRequest *request = byok_chat_request_new (model);
+
+  request->stream = FALSE;
+  byok_chat_request_add_message_with_attachments (request, BYOK_CHAT_ROLE_USER, "What is this?", attachments);
+  return request;
+}
+
+/* Sends @request to @provider_id, answered with @reply_json, and returns
+ * the body the server received. */
+static JsonNode *
+send_and_read_body (Fixture         *f,
+                    ByokChatRequest *request,
+                    const char      *provider_id,
+                    const char      *path,
+                    const char      *dialect,
+                    const char      *reply_name)
+{
+  g_autofree char *reply = read_fixture (dialect, reply_name);
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ByokTestRequest *req;
+  JsonNode *body;
+
+  byok_test_server_add_reply (f->server, path, byok_test_reply_new_json (200, reply));
+  result = run_chat (f, request, provider_id, NULL);
+  g_assert_no_error (result->error);
+  g_assert_cmpuint (byok_test_server_count_path (f->server, path), ==, 1);
+  req = byok_test_server_get_last_request (f->server);
+  body = json_from_string (g_bytes_get_data (req->body, NULL), &error);
+  g_assert_no_error (error);
+  return body;
+}
+
+/* The first message's content (OpenAI, Anthropic) or parts (Gemini). */
+static JsonNode *
+first_content (JsonNode   *body,
+               const char *messages,
+               const char *content)
+{
+  JsonObject *root = json_node_get_object (body);
+  JsonArray *list = json_object_get_array_member (root, messages);
+
+  return json_object_get_member (json_array_get_object_element (list, 0), content);
+}
+
+static void
+assert_json (JsonNode   *actual,
+             const char *expected_json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) expected = json_from_string (expected_json, &error);
+
+  g_assert_no_error (error);
+  if (!json_node_equal (actual, expected))
+    {
+      g_autofree char *got = json_to_string (actual, FALSE);
+
+      g_test_message ("expected %.600s", expected_json);
+      g_test_message ("got      %.600s", got);
+      g_test_fail ();
+    }
+}
+
+/* ---- OpenAI and its kin --------------------------------------------------- */
+
+static void
+test_openai_image_and_pdf (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) attachments = attachments_of (make_image ("png", 64, 48),
+                                                     make_pdf ("report.pdf", TRUE), NULL);
+  g_autoptr(ByokChatRequest) request = request_with ("gpt-4o", attachments);
+  g_autoptr(JsonNode) body = send_and_read_body (f, request, "openai", "/v1/chat/completions",
+                                                 "openai", "openai-response.json");
+  g_autofree char *image = base64_of (g_ptr_array_index (attachments, 0));
+  g_autofree char *pdf = base64_of (g_ptr_array_index (attachments, 1));
+  g_autofree char *expected = g_strdup_printf (
+    "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,%s\",\"detail\":\"high\"}},"
+    " {\"type\":\"file\",\"file\":{\"filename\":\"report.pdf\",\"file_data\":\"data:application/pdf;base64,%s\"}},"
+    " {\"type\":\"text\",\"text\":\"What is this?\"}]", image, pdf);
+
+  assert_json (first_content (body, "messages", "content"), expected);
+}
+
+/* OpenAI-compatible servers other than OpenAI's get no "detail". */
+static void
+test_openrouter_image_without_detail (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) attachments = attachments_of (make_image ("jpeg", 40, 30), NULL);
+  g_autoptr(ByokChatRequest) request = request_with ("openai/gpt-4o", attachments);
+  g_autoptr(JsonNode) body = send_and_read_body (f, request, "openrouter", "/openrouter/api/v1/chat/completions",
+                                                 "openai", "openai-response.json");
+  g_autofree char *image = base64_of (g_ptr_array_index (attachments, 0));
+  g_autofree char *expected = g_strdup_printf (
+    "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/jpeg;base64,%s\"}},"
+    " {\"type\":\"text\",\"text\":\"What is this?\"}]", image);
+
+  assert_json (first_content (body, "messages", "content"), expected);
+}
+
+/* A PDF with a text layer to a model that reads no PDFs goes as its text,
+ * like a text file, page markers kept; the content stays one string. */
+static void
+test_pdf_as_text (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) attachments = attachments_of (make_pdf ("report.pdf", TRUE), NULL);
+  g_autoptr(ByokChatRequest) request = request_with ("deepseek-chat", attachments);
+  g_autoptr(JsonNode) body = send_and_read_body (f, request, "deepseek", "/deepseek/chat/completions",
+                                                 "openai", "deepseek-response.json");
+
+  assert_json (first_content (body, "messages", "content"),
+               "\"<file name=\\\"report.pdf\\\">\\n--- page 1 ---\\nQuarterly figures: 42 units.\\n</file>\\n\\nWhat is this?\"");
+}
+
+/* Text alone is a plain string, never a list, for every dialect's kin. */
+static void
+test_text_stays_string (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(ByokChatRequest) request = request_with ("kimi-k2.6", NULL);
+  g_autoptr(JsonNode) body = send_and_read_body (f, request, "moonshot", "/moonshot/v1/chat/completions",
+                                                 "openai", "openai-response.json");
+
+  assert_json (first_content (body, "messages", "content"), "\"What is this?\"");
+}
+
+/* ---- Anthropic and Gemini ------------------------------------------------- */
+
+static void
+test_anthropic_image_and_pdf (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) attachments = attachments_of (make_image ("jpeg", 64, 48),
+                                                     make_pdf ("scan.pdf", FALSE), NULL);
+  g_autoptr(ByokChatRequest) request = request_with ("claude-sonnet-4-6", attachments);
+  g_autoptr(JsonNode) body = send_and_read_body (f, request, "anthropic", "/v1/messages",
+                                                 "anthropic", "response.json");
+  g_autofree char *image = base64_of (g_ptr_array_index (attachments, 0));
+  g_autofree char *pdf = base64_of (g_ptr_array_index (attachments, 1));
+  g_autofree char *expected = g_strdup_printf (
+    "[{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/jpeg\",\"data\":\"%s\"}},"
+    " {\"type\":\"document\",\"source\":{\"type\":\"base64\",\"media_type\":\"application/pdf\",\"data\":\"%s\"}},"
+    " {\"type\":\"text\",\"text\":\"What is this?\"}]", image, pdf);
+
+  assert_json (first_content (body, "messages", "content"), expected);
+}
+
+static void
+test_gemini_image_and_pdf (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) attachments = attachments_of (make_image ("png", 64, 48),
+                                                     make_pdf ("report.pdf", TRUE), NULL);
+  g_autoptr(ByokChatRequest) request = request_with ("gemini-2.5-flash", attachments);
+  g_autoptr(JsonNode) body = send_and_read_body (f, request, "gemini",
+                                                 "/v1beta/models/gemini-2.5-flash:generateContent",
+                                                 "gemini", "response.json");
+  g_autofree char *image = base64_of (g_ptr_array_index (attachments, 0));
+  g_autofree char *pdf = base64_of (g_ptr_array_index (attachments, 1));
+  g_autofree char *expected = g_strdup_printf (
+    "[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"}},"
+    " {\"inlineData\":{\"mimeType\":\"application/pdf\",\"data\":\"%s\"}},"
+    " {\"text\":\"What is this?\"}]", image, pdf);
+
+  assert_json (first_content (body, "contents", "parts"), expected);
+}
+
+/* ---- refusals --------------------------------------------------------------- */
+
+static void
+test_refusals (Fixture       *f,
+               gconstpointer  data)
+{
+  static const struct {
+    const char *provider;
+    const char *model;
+    gboolean    image;   /* else a scanned PDF */
+    const char *says;
+  } cases[] = {
+    { "deepseek", "deepseek-chat", TRUE, "cannot read images" },
+    { "deepseek", "deepseek-chat", FALSE, "scanned PDF" },
+    /* reads images, not PDFs */
+    { "moonshot", "kimi-k3", FALSE, "scanned PDF" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) attachments = attachments_of (cases[i].image ? make_image ("png", 32, 32)
+                                                                        : make_pdf ("scan.pdf", FALSE), NULL);
+      g_autoptr(ByokChatRequest) request = request_with (cases[i].model, attachments);
+      g_autoptr(ByokChatResult) result = NULL;
+
+      g_test_message ("%s/%s", cases[i].provider, cases[i].model);
+      result = run_chat (f, request, cases[i].provider, NULL);
+      g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_UNSUPPORTED_INPUT);
+      g_assert_cmpstr (byok_error_get_class (result->error), ==, "UNSUPPORTED_INPUT");
+      g_assert_nonnull (strstr (result->error->message, cases[i].says));
+      g_assert_false (byok_error_is_retryable (result->error));
+      /* Nothing reached the provider. */
+      g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
+    }
+}
+
+/* Refused by one target, the call goes on to a fallback that can read it. */
+static void
+test_refusal_falls_back (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *fallbacks[] = { "openai/gpt-4o-mini", NULL };
+  g_autoptr(GPtrArray) attachments = attachments_of (make_image ("png", 32, 32), NULL);
+  g_autoptr(ByokChatRequest) request = request_with ("deepseek-chat", attachments);
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autofree char *reply = read_fixture ("openai", "openai-response.json");
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_json (200, reply));
+  result = run_chat (f, request, "deepseek", fallbacks);
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->provider_id, ==, "openai");
+  g_assert_cmpuint (result->attempts->len, ==, 2);
+  g_assert_error (((ByokAttempt *) g_ptr_array_index (result->attempts, 0))->error,
+                  BYOK_ERROR, BYOK_ERROR_UNSUPPORTED_INPUT);
+  g_assert_cmpuint (byok_test_server_count_path (f->server, "/deepseek/chat/completions"), ==, 0);
+  g_assert_cmpuint (byok_test_server_count_path (f->server, "/v1/chat/completions"), ==, 1);
+}
+
+/* ---- Auto and the fallbacks ------------------------------------------------- */
+
+/* How many of @routes go to a model with @cap. */
+static guint
+count_with (ByokCatalog           *catalog,
+            GPtrArray             *routes,
+            ByokModelCapabilities  cap)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < routes->len; i++)
+    {
+      ByokRoute *route = g_ptr_array_index (routes, i);
+
+      n += byok_model_has_capability (byok_catalog_lookup_model (catalog, route->provider_id, route->model_id), cap);
+    }
+  return n;
+}
+
+static void
+test_routing (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  g_autoptr(ByokPricing) pricing = byok_pricing_new (catalog);
+  const char *providers[] = { "deepseek", "moonshot", "openai", "anthropic", "gemini", NULL };
+  const char *chain[] = { "deepseek/deepseek-chat", "moonshot/kimi-k3", "openai/gpt-4o-mini", NULL };
+  g_autoptr(GPtrArray) image = attachments_of (make_image ("png", 64, 48), NULL);
+  g_autoptr(GPtrArray) scan = attachments_of (make_pdf ("scan.pdf", FALSE), NULL);
+  g_autoptr(GPtrArray) text_pdf = attachments_of (make_pdf ("report.pdf", TRUE), NULL);
+  g_autoptr(GPtrArray) routes = NULL;
+  g_auto(GStrv) fallbacks = NULL;
+
+  /* Text alone may go to a model that cannot see... */
+  routes = byok_router_rank_media (catalog, pricing, providers, 100, NULL, 0, BYOK_MODEL_CAP_NONE);
+  g_assert_cmpuint (count_with (catalog, routes, BYOK_MODEL_CAP_VISION), <, routes->len);
+  g_clear_pointer (&routes, g_ptr_array_unref);
+
+  /* ...an image only to one that can; a scan only to one reading PDFs. */
+  routes = byok_router_rank_media (catalog, pricing, providers, 100, image, 0, BYOK_MODEL_CAP_NONE);
+  g_assert_cmpuint (count_with (catalog, routes, BYOK_MODEL_CAP_VISION), ==, routes->len);
+  g_assert_cmpuint (routes->len, >, 0);
+  g_clear_pointer (&routes, g_ptr_array_unref);
+  routes = byok_router_rank_media (catalog, pricing, providers, 100, scan, 0, BYOK_MODEL_CAP_NONE);
+  g_assert_cmpuint (count_with (catalog, routes, BYOK_MODEL_CAP_PDF), ==, routes->len);
+  g_assert_cmpuint (routes->len, >, 0);
+
+  /* The chain keeps only who can read it. */
+  fallbacks = byok_router_fallbacks_media (catalog, chain, providers, "openai", "gpt-4o", 100, image, 0);
+  g_assert_cmpuint (g_strv_length (fallbacks), ==, 2);
+  g_assert_cmpstr (fallbacks[0], ==, "moonshot/kimi-k3");
+  g_assert_cmpstr (fallbacks[1], ==, "openai/gpt-4o-mini");
+  g_clear_pointer (&fallbacks, g_strfreev);
+  fallbacks = byok_router_fallbacks_media (catalog, chain, providers, "openai", "gpt-4o", 100, scan, 0);
+  g_assert_cmpuint (g_strv_length (fallbacks), ==, 1);
+  g_assert_cmpstr (fallbacks[0], ==, "openai/gpt-4o-mini");
+  g_clear_pointer (&fallbacks, g_strfreev);
+  /* A PDF with text any model can read, as text. */
+  fallbacks = byok_router_fallbacks_media (catalog, chain, providers, "openai", "gpt-4o", 100, text_pdf, 0);
+  g_assert_cmpuint (g_strv_length (fallbacks), ==, 3);
+}
+
+/* ---- tokens, by each provider's rule -------------------------------------- */
+
+static void
+test_image_tokens (void)
+{
+  static const struct {
+    const char *model;
+    int         width;
+    int         height;
+    gint64      tokens;
+  } cases[] = {
+    /* OpenAI's tiles: its own worked examples */
+    { "gpt-4o", 1024, 1024, 765 },
+    { "gpt-4o", 2048, 4096, 1105 },
+    { "gpt-4.1", 1024, 1024, 765 },
+    { "gpt-4o", 64, 48, 255 },
+    { "gpt-5", 1024, 1024, 630 },
+    { "o3", 1024, 1024, 675 },
+    { "gpt-4o-mini", 1024, 1024, 25501 },
+    { "openai/gpt-4o", 1024, 1024, 765 },
+    /* OpenAI's patches: 1024 of them, 1452 for the 1800×2400 example */
+    { "gpt-4.1-mini", 1024, 1024, 1659 },
+    { "gpt-4.1-mini", 1800, 2400, 2353 },
+    { "gpt-4.1-nano", 1800, 2400, 3572 },
+    { "gpt-5-nano", 1024, 1024, 2520 },
+    { "o4-mini", 1024, 1024, 1762 },
+    /* Anthropic: its table (200², 1000², 1092²), then resized */
+    { "claude-sonnet-4-6", 200, 200, 54 },
+    { "claude-sonnet-4-6", 1000, 1000, 1334 },
+    { "claude-sonnet-4-6", 1092, 1092, 1590 },
+    { "claude-sonnet-4-6", 4000, 3000, 1598 },
+    { "claude-opus-4-7", 4000, 3000, 4783 },
+    /* Gemini: one 258 within 384², else per 768² tile; Gemini 3 flat */
+    { "gemini-2.5-flash", 384, 384, 258 },
+    { "gemini-2.5-flash", 1024, 1024, 1032 },
+    { "gemini-3-flash-preview", 1024, 1024, 1120 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s %d×%d", cases[i].model, cases[i].width, cases[i].height);
+      g_assert_cmpint (byok_media_image_tokens (cases[i].model, cases[i].width, cases[i].height), ==,
+                       cases[i].tokens);
+    }
+}
+
+static void
+test_pdf_tokens (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  g_autoptr(ByokAttachment) pdf = make_pdf ("report.pdf", TRUE);
+  gint64 text = byok_estimate_tokens (PAGE_TEXT, -1);
+  ByokModel *deepseek = byok_catalog_lookup_model (catalog, "deepseek", "deepseek-chat");
+
+  pdf->pages = 3;
+  /* Gemini: per page, no text */
+  g_assert_cmpint (byok_media_attachment_tokens (pdf, "gemini-2.5-flash",
+                                                 byok_catalog_lookup_model (catalog, "gemini", "gemini-2.5-flash")),
+                   ==, 3 * 258);
+  g_assert_cmpint (byok_media_attachment_tokens (pdf, "gemini-3-flash-preview",
+                                                 byok_catalog_lookup_model (catalog, "gemini", "gemini-3-flash-preview")),
+                   ==, 3 * 560);
+  /* Anthropic and OpenAI: the text and an image of each page */
+  g_assert_cmpint (byok_media_pdf_page_tokens ("claude-sonnet-4-6"), ==, 1599);
+  g_assert_cmpint (byok_media_attachment_tokens (pdf, "claude-sonnet-4-6",
+                                                 byok_catalog_lookup_model (catalog, "anthropic", "claude-sonnet-4-6")),
+                   ==, text + 3 * 1599);
+  g_assert_cmpint (byok_media_attachment_tokens (pdf, "gpt-4o",
+                                                 byok_catalog_lookup_model (catalog, "openai", "gpt-4o")),
+                   ==, text + 3 * 765);
+  /* As text to a model that reads no PDFs: the text in its <file> block */
+  g_assert_false (byok_media_pdf_as_file (pdf, deepseek));
+  g_assert_cmpint (byok_media_attachment_tokens (pdf, "deepseek-chat", deepseek), ==, text + 12);
+}
+
+/* The whole request, as the engine records its estimate. */
+static void
+test_request_tokens (void)
+{
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
+  g_autoptr(GPtrArray) attachments = attachments_of (make_image ("png", 1024, 1024), NULL);
+  g_autoptr(ByokChatRequest) request = request_with ("gpt-4o", attachments);
+  gint64 text = byok_estimate_request_text_tokens (request);
+
+  g_assert_cmpint (text, ==, byok_estimate_tokens ("What is this?", -1) + BYOK_ROUTER_MESSAGE_OVERHEAD);
+  g_assert_cmpint (byok_estimate_request_tokens (request), ==, text + 765);
+  g_assert_cmpint (byok_estimate_request_tokens_for_model (request,
+                                                           byok_catalog_lookup_model (catalog, "anthropic",
+                                                                                      "claude-sonnet-4-6")),
+                   ==, text + 1399);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/media-send/openai/image-and-pdf", Fixture, NULL, fixture_setup, test_openai_image_and_pdf, fixture_teardown);
+  g_test_add ("/media-send/openai/no-detail-elsewhere", Fixture, NULL, fixture_setup, test_openrouter_image_without_detail, fixture_teardown);
+  g_test_add ("/media-send/openai/pdf-as-text", Fixture, NULL, fixture_setup, test_pdf_as_text, fixture_teardown);
+  g_test_add ("/media-send/openai/text-stays-string", Fixture, NULL, fixture_setup, test_text_stays_string, fixture_teardown);
+  g_test_add ("/media-send/anthropic/image-and-pdf", Fixture, NULL, fixture_setup, test_anthropic_image_and_pdf, fixture_teardown);
+  g_test_add ("/media-send/gemini/image-and-pdf", Fixture, NULL, fixture_setup, test_gemini_image_and_pdf, fixture_teardown);
+  g_test_add ("/media-send/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
+  g_test_add ("/media-send/refusal-falls-back", Fixture, NULL, fixture_setup, test_refusal_falls_back, fixture_teardown);
+  g_test_add_func ("/media-send/routing", test_routing);
+  g_test_add_func ("/media-send/tokens/image", test_image_tokens);
+  g_test_add_func ("/media-send/tokens/pdf", test_pdf_tokens);
+  g_test_add_func ("/media-send/tokens/request", test_request_tokens);
+  return g_test_run ();
+}
