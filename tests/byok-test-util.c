@@ -219,3 +219,22 @@ byok_test_listen_loopback (SoupServer *server)
   return g_strdup_printf ("http://127.0.0.1:%u",
                           g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
 }
+
+/* The GAsyncReadyCallback that keeps its result in *(GAsyncResult **) user_data */
+void
+byok_test_store_result (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Runs the default main context until byok_test_store_result() filled
+ * @slot; returns it (still owned by @slot) */
+GAsyncResult *
+byok_test_wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}

@@ -1,12 +1,16 @@
 /* byok-test-util.h — small helpers several tests share */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <libsoup/soup.h>
 #include <math.h>
 
 G_BEGIN_DECLS
 
+GAsyncResult *byok_test_wait_result (GAsyncResult **slot);
+void    byok_test_store_result          (GObject        *source,
+                                         GAsyncResult   *result,
+                                         gpointer        user_data);
 char   *byok_test_deep_json             (guint           depth);
 GBytes *byok_test_load_fixture          (const char     *folder,
                                          const char     *name);

@@ -765,22 +765,6 @@ keys_delete_admin (int    argc,
 
 /* ── dispatch ──────────────────────────────────────────────────────────── */
 
-/* Runs a subcommand with argv[0] "keys SUB", so that its --help and its
- * errors name it in full. */
-static int
-run_sub (int          (*func) (int, char **),
-         const char    *name,
-         int            argc,
-         char         **argv)
-{
-  g_autofree char **args = g_new0 (char *, argc + 1);
-
-  for (int i = 0; i < argc; i++)
-    args[i] = argv[i];
-  args[0] = (char *) name;
-  return func (argc, args);
-}
-
 static void
 print_keys_help (FILE *out)
 {
@@ -822,17 +806,17 @@ byok_cli_keys (int    argc,
       return BYOK_CLI_EXIT_OK;
     }
   if (g_str_equal (sub, "list"))
-    return run_sub (keys_list, "keys list", argc - 1, argv + 1);
+    return byok_cli_run_sub (keys_list, "keys list", argc - 1, argv + 1);
   if (g_str_equal (sub, "set") || g_str_equal (sub, "add"))
-    return run_sub (keys_set, "keys set", argc - 1, argv + 1);
+    return byok_cli_run_sub (keys_set, "keys set", argc - 1, argv + 1);
   if (g_str_equal (sub, "delete") || g_str_equal (sub, "remove"))
-    return run_sub (keys_delete, "keys delete", argc - 1, argv + 1);
+    return byok_cli_run_sub (keys_delete, "keys delete", argc - 1, argv + 1);
   if (g_str_equal (sub, "test"))
     return byok_cli_keys_test (argc - 1, argv + 1);
   if (g_str_equal (sub, "set-admin"))
-    return run_sub (keys_set_admin, "keys set-admin", argc - 1, argv + 1);
+    return byok_cli_run_sub (keys_set_admin, "keys set-admin", argc - 1, argv + 1);
   if (g_str_equal (sub, "delete-admin"))
-    return run_sub (keys_delete_admin, "keys delete-admin", argc - 1, argv + 1);
+    return byok_cli_run_sub (keys_delete_admin, "keys delete-admin", argc - 1, argv + 1);
 
   if (looks_like_key (sub))
     return refuse_key_argument ("keys");

@@ -277,3 +277,19 @@ byok_cli_wait (GAsyncResult **slot)
     g_main_context_iteration (NULL, TRUE);
   return *slot;
 }
+
+/* Runs a subcommand with argv[0] @name ("keys set"), so that its --help and
+ * its errors name it in full. */
+int
+byok_cli_run_sub (int          (*func) (int, char **),
+                  const char    *name,
+                  int            argc,
+                  char         **argv)
+{
+  g_autofree char **args = g_new0 (char *, argc + 1);
+
+  for (int i = 0; i < argc; i++)
+    args[i] = argv[i];
+  args[0] = (char *) name;
+  return func (argc, args);
+}

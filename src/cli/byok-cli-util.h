@@ -56,6 +56,11 @@ int           byok_cli_usage_error      (const char    *command,
                                          const char    *format,
                                          ...) G_GNUC_PRINTF (2, 3);
 
+int           byok_cli_run_sub          (int          (*func) (int, char **),
+                                         const char    *name,
+                                         int            argc,
+                                         char         **argv);
+
 GAsyncResult *byok_cli_wait             (GAsyncResult **slot);
 void          byok_cli_store_result     (GObject       *source,
                                          GAsyncResult  *result,

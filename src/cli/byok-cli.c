@@ -11,6 +11,7 @@
 #include "byok-cli.h"
 #include "byok-cli-commands.h"
 #include "byok-cli-keys.h"
+#include "byok-cli-mcp.h"
 #include "byok-cli-usage.h"
 #include "byok-process.h"
 
@@ -37,6 +38,7 @@ static const ByokCliCommand commands[] = {
   { "usage",     byok_cli_usage, N_("Show what calls cost, by day, provider or model") },
   { "pricing",   byok_cli_pricing, N_("Show, set and reset model prices") },
   { "balance",   byok_cli_balance, N_("Show what is left on provider accounts that tell it") },
+  { "mcp",       byok_cli_mcp, N_("Manage the MCP servers that give models tools") },
 };
 
 static void

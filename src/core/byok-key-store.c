@@ -551,6 +551,21 @@ keyring_error_new (const GError *error,
                       error->message);
 }
 
+/**
+ * byok_keyring_error_new:
+ * @error: (nullable): libsecret's error (NULL: a dismissed prompt)
+ * @cancellable: (nullable): the operation's
+ *
+ * Returns: (transfer full): the BYOK_ERROR_KEYRING (or _CANCELLED) error a
+ *   person reads for a failed keyring operation, saying what to do
+ */
+GError *
+byok_keyring_error_new (const GError *error,
+                        GCancellable *cancellable)
+{
+  return keyring_error_new (error, cancellable);
+}
+
 void
 _byok_key_store_task_return_keyring_error (GTask        *task,
                                            const GError *error)

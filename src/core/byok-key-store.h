@@ -80,6 +80,9 @@ G_DECLARE_FINAL_TYPE (ByokKeyStore, byok_key_store, BYOK, KEY_STORE, GObject)
 
 ByokKeyStore *byok_key_store_new                     (void);
 
+GError       *byok_keyring_error_new                 (const GError         *error,
+                                                      GCancellable         *cancellable);
+
 /* Configuration (in memory) */
 void          byok_key_store_add_provider            (ByokKeyStore         *self,
                                                       const char           *provider_id,

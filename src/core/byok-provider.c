@@ -748,12 +748,14 @@ byok_provider_set_allow_http (ByokProvider *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOW_HTTP]);
 }
 
-/* Whether @uri is plain HTTP to another computer: not https, and its host
+/* byok_uri_is_remote_http:
+ *
+ * Whether @uri is plain HTTP to another computer: not https, and its host
  * is not this computer's loopback (localhost, 127.0.0.0/8, ::1). Names are
  * taken as written, never resolved: "localhost.example.net" is a remote
  * host, whatever its address. */
-static gboolean
-uri_is_remote_http (GUri *uri)
+gboolean
+byok_uri_is_remote_http (GUri *uri)
 {
   const char *host = g_uri_get_host (uri);
   g_autoptr(GInetAddress) address = NULL;
@@ -786,7 +788,7 @@ byok_provider_is_remote_http (ByokProvider *self)
   base = byok_provider_get_base_url (self);
   if (base != NULL)
     uri = g_uri_parse (base, SOUP_HTTP_URI_FLAGS, NULL);
-  return uri != NULL && uri_is_remote_http (uri);
+  return uri != NULL && byok_uri_is_remote_http (uri);
 }
 
 /**
@@ -810,7 +812,7 @@ byok_provider_check_key_transport (ByokProvider  *self,
   g_return_val_if_fail (BYOK_IS_PROVIDER (self), FALSE);
   g_return_val_if_fail (uri != NULL, FALSE);
 
-  if (self->allow_http || !uri_is_remote_http (uri))
+  if (self->allow_http || !byok_uri_is_remote_http (uri))
     return TRUE;
 
   host = g_uri_get_port (uri) > 0 ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri))

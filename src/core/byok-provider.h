@@ -101,6 +101,7 @@ gboolean             byok_provider_get_allow_http        (ByokProvider   *self);
 void                 byok_provider_set_allow_http        (ByokProvider   *self,
                                                           gboolean        allow);
 gboolean             byok_provider_is_remote_http        (ByokProvider   *self);
+gboolean             byok_uri_is_remote_http             (GUri           *uri);
 gboolean             byok_provider_check_key_transport   (ByokProvider   *self,
                                                           GUri           *uri,
                                                           GError        **error);
