@@ -2263,7 +2263,11 @@ test_tool_body_openai (void)
   assert_path_string (root, "$.messages[2].role", "assistant");
   assert_path_string (root, "$.messages[3].role", "user");
   assert_no_path (root, "$.messages[3].tool_call_id");
-  g_assert_nonnull (strstr (json_node_get_string (path (root, "$.messages[3].content")) ?: "", "18 °C"));
+  {
+    g_autoptr(JsonNode) result = path (root, "$.messages[3].content");
+
+    g_assert_nonnull (strstr (json_node_get_string (result), "18 °C"));
+  }
 }
 
 static void
@@ -2313,7 +2317,11 @@ test_tool_body_anthropic (void)
   assert_path_string (root, "$.messages[1].content[1].input.city", "Paris");
   assert_path_string (root, "$.messages[1].content[2].type", "tool_use");
   assert_path_string (root, "$.messages[1].content[2].name", "get_time");
-  g_assert_cmpuint (json_object_get_size (json_node_get_object (path (root, "$.messages[1].content[2].input"))), ==, 0);
+  {
+    g_autoptr(JsonNode) input = path (root, "$.messages[1].content[2].input");
+
+    g_assert_cmpuint (json_object_get_size (json_node_get_object (input)), ==, 0);
+  }
   /* Both results in one user message. */
   assert_path_string (root, "$.messages[2].role", "user");
   assert_path_string (root, "$.messages[2].content[0].type", "tool_result");

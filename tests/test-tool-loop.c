@@ -606,6 +606,24 @@ test_loop_step_limit (Fixture       *f,
   assert_rows_sum (f, result, 3);
 }
 
+/* A limit of 0: the tools are described, never to be called. */
+static void
+test_loop_no_rounds (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(ByokChatRequest) request = tools_request ();
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  request->max_tool_steps = 0;
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Plain.", NULL));
+  result = run_tools (f, request);
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "Plain.");
+  g_assert_cmpuint (result->steps, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (request_body (f, 0, &node), "tool_choice"), ==, "none");
+}
+
 static void
 test_loop_cancelled_mid_tool (Fixture       *f,
                               gconstpointer  data)
@@ -858,6 +876,7 @@ main (int    argc,
   ADD ("/tool-loop/two-parallel-calls", test_loop_two_parallel_calls);
   ADD ("/tool-loop/denied-and-failed", test_loop_denied_and_failed);
   ADD ("/tool-loop/step-limit", test_loop_step_limit);
+  ADD ("/tool-loop/no-rounds", test_loop_no_rounds);
   ADD ("/tool-loop/cancelled-mid-tool", test_loop_cancelled_mid_tool);
   ADD ("/tool-loop/without-runner", test_loop_without_runner);
   ADD ("/tool-loop/not-streamed", test_loop_not_streamed);

@@ -558,7 +558,7 @@ chat_send_attempt (GTask *task)
   request = byok_chat_request_copy (chat_step_request (call));
   byok_chat_request_set_model (request, target->model);
   /* At the limit: one more answer, with what the tools gave, and no tools. */
-  if (call->tool_rounds > 0 && call->tool_rounds >= request->max_tool_steps)
+  if (call->tool_rounds >= request->max_tool_steps)
     request->tool_choice = BYOK_TOOL_CHOICE_NONE;
   body = byok_dialect_build_body (_byok_provider_dialect (call->provider), request, model, stream,
                                   _byok_dialect_flags (call->provider, model), &error);

@@ -90,7 +90,7 @@ typedef struct {
   ByokEffort effort;            /* how much a reasoning model should think */
   gboolean   stream;            /* the caller wants the answer streamed */
   GPtrArray *tools;             /* owned; of ByokToolSpec*: the tools the model may call, empty for none */
-  guint      max_tool_steps;    /* rounds of tool calls at most (BYOK_DEFAULT_MAX_TOOL_STEPS) */
+  guint      max_tool_steps;    /* rounds of tool calls at most (BYOK_DEFAULT_MAX_TOOL_STEPS); 0: the tools are described, never called */
   ByokToolChoice tool_choice;   /* whether the model may call them */
 
   /*< private >*/
