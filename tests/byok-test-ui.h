@@ -30,6 +30,8 @@ GtkWidget *byok_test_ui_find_button     (GtkWidget         *widget,
                                          const char        *icon_name,
                                          const char        *label);
 
+void byok_test_tolerate_toolkit_bugs (GLogWriterFunc writer);
+
 void byok_test_ui_wait_for_paint (GtkWidget  *widget);
 void byok_test_ui_screenshot     (GtkWidget  *window,
                                   const char *name);

@@ -14,7 +14,6 @@ void    byok_test_store_result          (GObject        *source,
 char   *byok_test_deep_json             (guint           depth);
 GBytes *byok_test_load_fixture          (const char     *folder,
                                          const char     *name);
-void    byok_test_tolerate_toolkit_bugs (GLogWriterFunc  writer);
 guint   byok_test_wait_limit            (guint           value);
 char   *byok_test_listen_loopback       (SoupServer     *server);
 void    byok_test_assert_no_key         (const char     *what,
