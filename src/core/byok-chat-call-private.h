@@ -3,7 +3,7 @@
 #pragma once
 
 #include "byok-chat-call.h"
-#include "byok-client.h"
+#include "byok-transport-private.h"
 
 G_BEGIN_DECLS
 
@@ -42,7 +42,7 @@ typedef struct {
                                gpointer            data);
 } ByokChatCallHooks;
 
-ByokChatCall *_byok_chat_call_new        (ByokClient              *client,
+ByokChatCall *_byok_chat_call_new        (ByokTransport           *transport,
                                           ByokChatRequest         *request,
                                           const char              *provider_id,
                                           const char              *model,

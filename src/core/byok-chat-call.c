@@ -43,7 +43,7 @@ struct _ByokChatCall
 {
   GObject            parent_instance;
 
-  ByokClient        *client;         /* NULL for a call that failed before it could start */
+  ByokTransport     *transport;      /* NULL for a call that failed before it could start */
   ByokChatRequest   *request;
   GPtrArray         *targets;        /* Target */
   GError            *setup_error;    /* what running returns at once: no model, a bad fallback */
@@ -220,10 +220,10 @@ chat_complete (GTask  *task,
 }
 
 static gint64
-backoff_us (ByokClient *client,
-            guint       n_tries)
+backoff_us (ByokTransport *transport,
+            guint          n_tries)
 {
-  double base = (double) byok_client_get_backoff_base_ms (client) * 1000.0;
+  double base = (double) transport->backoff_base_ms * 1000.0;
   double wait = base * (double) (1u << MIN (n_tries - 1, 16u));
 
   /* Jitter: somewhere between half and all of the exponential wait. */
@@ -261,7 +261,7 @@ too_long_wait_error (ByokChatCall     *call,
                      gint64        wait_us)
 {
   g_autofree char *wait = _byok_format_wait (wait_us);
-  g_autofree char *cap = _byok_format_wait ((gint64) byok_client_get_max_retry_wait_ms (call->client) * 1000);
+  g_autofree char *cap = _byok_format_wait ((gint64) call->transport->max_retry_wait_ms * 1000);
 
   /* Translators: %1$s is a provider, %2$s and %3$s durations, %4$s the provider's error */
   return g_error_new (BYOK_ERROR, BYOK_ERROR_RATE_LIMIT,
@@ -277,7 +277,7 @@ chat_after_failure (GTask  *task,
                     GError *error)
 {
   ByokChatCall *call = g_task_get_source_object (task);
-  ByokClient *client = call->client;
+  ByokTransport *transport = call->transport;
   gint64 retry_after_us = call->ex != NULL ? call->ex->retry_after_us : -1;
 
   if (g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED) || call->output_started)
@@ -286,11 +286,11 @@ chat_after_failure (GTask  *task,
       return;
     }
 
-  if (byok_error_is_retryable (error) && call->n_tries < byok_client_get_max_attempts (client))
+  if (byok_error_is_retryable (error) && call->n_tries < transport->max_attempts)
     {
-      gint64 wait_us = retry_after_us >= 0 ? retry_after_us : backoff_us (client, call->n_tries);
+      gint64 wait_us = retry_after_us >= 0 ? retry_after_us : backoff_us (transport, call->n_tries);
 
-      if (wait_us <= (gint64) byok_client_get_max_retry_wait_ms (client) * 1000)
+      if (wait_us <= (gint64) transport->max_retry_wait_ms * 1000)
         {
           ByokRetryNotice notice = { 0, };
           Target *target = chat_current_target (call);
@@ -304,7 +304,7 @@ chat_after_failure (GTask  *task,
           notice.http_status = call->ex != NULL ? call->ex->status : 0;
           notice.wait_us = wait_us;
           notice.attempt = call->n_tries + 1;
-          notice.max_attempts = byok_client_get_max_attempts (client);
+          notice.max_attempts = transport->max_attempts;
           g_error_free (error);
           call->wait_timer = g_timeout_source_new ((guint) (wait_us / 1000));
           g_source_set_callback (call->wait_timer, chat_wait_done, g_object_ref (task), g_object_unref);
@@ -327,7 +327,7 @@ chat_after_failure (GTask  *task,
           error = longer;
         }
     }
-  else if (retry_after_us > (gint64) byok_client_get_max_retry_wait_ms (client) * 1000 &&
+  else if (retry_after_us > (gint64) transport->max_retry_wait_ms * 1000 &&
            g_error_matches (error, BYOK_ERROR, BYOK_ERROR_RATE_LIMIT))
     {
       GError *longer = too_long_wait_error (call, error, retry_after_us);
@@ -538,7 +538,7 @@ static void
 chat_send_attempt (GTask *task)
 {
   ByokChatCall *call = g_task_get_source_object (task);
-  ByokClient *client = call->client;
+  ByokTransport *transport = call->transport;
   Target *target = chat_current_target (call);
   g_autoptr(ByokChatRequest) request = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -554,7 +554,7 @@ chat_send_attempt (GTask *task)
       return;
     }
 
-  model = byok_catalog_lookup_model (byok_client_get_catalog (client), target->provider_id, target->model);
+  model = byok_catalog_lookup_model (transport->catalog, target->provider_id, target->model);
   request = byok_chat_request_copy (chat_step_request (call));
   byok_chat_request_set_model (request, target->model);
   /* At the limit: one more answer, with what the tools gave, and no tools. */
@@ -584,7 +584,7 @@ chat_send_attempt (GTask *task)
       chat_fail_early (task, error);
       return;
     }
-  _byok_client_take_preconnection (call->client, msg);
+  _byok_transport_take_preconnection (call->transport, msg);
   {
     const char *name, *value;
 
@@ -624,7 +624,7 @@ chat_send_attempt (GTask *task)
     {
       ByokExchangeContext context = { 0, };
 
-      _byok_exchange_context_init (&context, byok_client_get_catalog (client), call->provider, target->model,
+      _byok_exchange_context_init (&context, transport->catalog, call->provider, target->model,
                     call->key != NULL ? byok_key_get_secret (call->key) : NULL);
       call->dstream = byok_dialect_stream_new (_byok_provider_dialect (call->provider), &context.ctx);
       call->sse = byok_sse_new ();
@@ -632,7 +632,7 @@ chat_send_attempt (GTask *task)
     }
 
   g_clear_pointer (&call->ex, _byok_exchange_unref);
-  call->ex = _byok_exchange_new (client, call->provider, target->model,
+  call->ex = _byok_exchange_new (transport, call->provider, target->model,
                            call->key != NULL ? byok_key_get_secret (call->key) : NULL,
                            msg, stream, call->cancellable,
                            chat_on_data, chat_on_done, g_object_ref (task), g_object_unref);
@@ -674,7 +674,7 @@ chat_start_target (GTask *task)
   g_clear_object (&call->key);
   g_clear_pointer (&call->ex, _byok_exchange_unref);
 
-  provider = byok_catalog_lookup_provider (byok_client_get_catalog (call->client), target->provider_id);
+  provider = byok_catalog_lookup_provider (call->transport->catalog, target->provider_id);
   if (provider == NULL)
     {
       chat_fail_early (task, _byok_unknown_provider_error (target->provider_id));
@@ -692,7 +692,7 @@ chat_start_target (GTask *task)
       chat_send_attempt (task);
       return;
     }
-  byok_key_store_lookup_async (byok_client_get_key_store (call->client), target->provider_id, NULL,
+  byok_key_store_lookup_async (call->transport->key_store, target->provider_id, NULL,
                                call->cancellable, chat_key_found, g_object_ref (task));
 }
 
@@ -943,7 +943,7 @@ byok_chat_call_finalize (GObject *object)
 {
   ByokChatCall *self = BYOK_CHAT_CALL (object);
 
-  g_clear_object (&self->client);
+  g_clear_pointer (&self->transport, _byok_transport_unref);
   g_clear_pointer (&self->request, byok_chat_request_unref);
   g_clear_pointer (&self->targets, g_ptr_array_unref);
   g_clear_error (&self->setup_error);
@@ -1068,7 +1068,7 @@ target_new (const char *provider_id,
  *   no known model, or no model at all, is the error it returns when run
  */
 ByokChatCall *
-_byok_chat_call_new (ByokClient         *client,
+_byok_chat_call_new (ByokTransport      *transport,
                      ByokChatRequest    *request,
                      const char         *provider_id,
                      const char         *model,
@@ -1077,7 +1077,7 @@ _byok_chat_call_new (ByokClient         *client,
   ByokChatCall *self = g_object_new (BYOK_TYPE_CHAT_CALL, NULL);
   Target *first = target_new (provider_id, model != NULL ? model : request->model);
 
-  self->client = g_object_ref (client);
+  self->transport = _byok_transport_ref (transport);
   self->request = byok_chat_request_ref (request);
   g_ptr_array_add (self->targets, first);
   self->result = byok_chat_result_new (first->provider_id, first->model);
@@ -1086,8 +1086,8 @@ _byok_chat_call_new (ByokClient         *client,
     {
       Target *target = g_new0 (Target, 1);
 
-      if (!byok_client_parse_target (client, fallbacks[i], &target->provider_id, &target->model,
-                                     &self->setup_error))
+      if (!_byok_transport_parse_target (transport, fallbacks[i], &target->provider_id, &target->model,
+                                         &self->setup_error))
         {
           target_free (target);
           break;

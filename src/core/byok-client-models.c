@@ -15,7 +15,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
-#include "byok-client.h"
+#include "byok-client-private.h"
 #include "byok-error.h"
 #include "byok-exchange-private.h"
 #include "byok-json.h"
@@ -233,8 +233,8 @@ list_fetch_page (GTask *task)
     }
   call->pages++;
   g_clear_pointer (&call->ex, _byok_exchange_unref);
-  call->ex = _byok_exchange_new (self, call->provider, NULL, call->key, msg, FALSE, g_task_get_cancellable (task),
-                                 NULL, list_page_done, g_object_ref (task), g_object_unref);
+  call->ex = _byok_exchange_new (_byok_client_get_transport (self), call->provider, NULL, call->key, msg, FALSE,
+                                 g_task_get_cancellable (task), NULL, list_page_done, g_object_ref (task), g_object_unref);
   call->ex->context.ctx.checking_key = call->checking_key;
   _byok_exchange_start (call->ex);
 }
@@ -443,8 +443,8 @@ get_json_send (GTask *task)
       return;
     }
   g_clear_pointer (&call->ex, _byok_exchange_unref);
-  call->ex = _byok_exchange_new (self, call->provider, NULL, call->key, msg, FALSE, g_task_get_cancellable (task),
-                                 NULL, get_json_done, g_object_ref (task), g_object_unref);
+  call->ex = _byok_exchange_new (_byok_client_get_transport (self), call->provider, NULL, call->key, msg, FALSE,
+                                 g_task_get_cancellable (task), NULL, get_json_done, g_object_ref (task), g_object_unref);
   _byok_exchange_start (call->ex);
 }
 
@@ -667,8 +667,8 @@ check_run (GTask *task)
       return;
     }
   g_clear_pointer (&call->ex, _byok_exchange_unref);
-  call->ex = _byok_exchange_new (self, provider, model, call->key, msg, FALSE, g_task_get_cancellable (task),
-                                 NULL, check_fetch_done, g_object_ref (task), g_object_unref);
+  call->ex = _byok_exchange_new (_byok_client_get_transport (self), provider, model, call->key, msg, FALSE,
+                                 g_task_get_cancellable (task), NULL, check_fetch_done, g_object_ref (task), g_object_unref);
   call->ex->context.ctx.checking_key = TRUE;
   _byok_exchange_start (call->ex);
 }

@@ -1,35 +1,24 @@
-/* byok-client.c — the client object: its session and settings
+/* byok-client.c — the client object: its transport and settings
  *
- * The work is done elsewhere: one HTTP request in byok-exchange.c, a chat
- * call in byok-chat-call.c, model listings and key checks in
- * byok-client-models.c.
+ * The work is done elsewhere: what requests share (the session, the
+ * settings, targets, preconnections) in byok-transport.c, one HTTP request
+ * in byok-exchange.c, a chat call in byok-chat-call.c, model listings and
+ * key checks in byok-client-models.c.
  */
 #define G_LOG_DOMAIN "byok-client"
 
 #include "config.h"
 
-#include <string.h>
-#include <glib/gi18n-lib.h>
-
 #include "byok-chat-call-private.h"
-#include "byok-error.h"
-#include "byok-exchange-private.h"
+#include "byok-client-private.h"
 
 struct _ByokClient
 {
-  GObject       parent_instance;
+  GObject        parent_instance;
 
-  ByokCatalog  *catalog;
-  ByokKeyStore *key_store;
-  SoupSession  *session;
-  GHashTable   *preconnected;  /* origin → gint64 *, when byok_client_preconnect() opened it */
-
-  guint         connect_timeout_ms;
-  guint         idle_timeout_ms;
-  guint         response_timeout_ms;
-  guint         max_attempts;
-  guint         backoff_base_ms;
-  guint         max_retry_wait_ms;
+  /* The session, the catalog, the key store and the settings below, shared
+   * with the calls and exchanges this client makes */
+  ByokTransport *transport;
 };
 
 G_DEFINE_FINAL_TYPE (ByokClient, byok_client, G_TYPE_OBJECT)
@@ -67,38 +56,10 @@ byok_client_parse_target (ByokClient  *self,
                           char       **model,
                           GError     **error)
 {
-  const char *slash;
-  ByokModel *found;
-
   g_return_val_if_fail (BYOK_IS_CLIENT (self), FALSE);
   g_return_val_if_fail (target != NULL, FALSE);
 
-  slash = strchr (target, '/');
-  if (slash != NULL && slash != target && slash[1] != '\0')
-    {
-      g_autofree char *prefix = g_strndup (target, slash - target);
-
-      if (byok_catalog_lookup_provider (byok_client_get_catalog (self), prefix) != NULL)
-        {
-          *provider_id = g_steal_pointer (&prefix);
-          *model = g_strdup (slash + 1);
-          return TRUE;
-        }
-    }
-
-  found = byok_catalog_find_model (byok_client_get_catalog (self), target);
-  if (found != NULL)
-    {
-      *provider_id = g_strdup (byok_model_get_provider_id (found));
-      *model = g_strdup (byok_model_get_id (found));
-      return TRUE;
-    }
-
-  g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
-               _("“%s” is not a model Byok knows. Name its provider too, as PROVIDER/MODEL "
-                 "(for example openai/gpt-4o-mini); “byok-cli models PROVIDER” lists them."),
-               target);
-  return FALSE;
+  return _byok_transport_parse_target (self->transport, target, provider_id, model, error);
 }
 
 /**
@@ -125,7 +86,7 @@ byok_client_new_chat (ByokClient         *self,
   g_return_val_if_fail (request != NULL, NULL);
   g_return_val_if_fail (provider_id != NULL, NULL);
 
-  return _byok_chat_call_new (self, request, provider_id, model, fallbacks);
+  return _byok_chat_call_new (self->transport, request, provider_id, model, fallbacks);
 }
 
 /* ---- object ------------------------------------------------------------- */
@@ -135,14 +96,12 @@ register_providers (ByokClient *self)
 {
   g_autoptr(GPtrArray) providers = NULL;
 
-  if (self->key_store == NULL || self->catalog == NULL)
-    return;
-  providers = byok_catalog_get_providers (self->catalog);
+  providers = byok_catalog_get_providers (self->transport->catalog);
   for (guint i = 0; i < providers->len; i++)
     {
       ByokProvider *provider = g_ptr_array_index (providers, i);
 
-      byok_key_store_add_provider (self->key_store, byok_provider_get_id (provider),
+      byok_key_store_add_provider (self->transport->key_store, byok_provider_get_id (provider),
                                    byok_provider_get_name (provider),
                                    byok_provider_get_env_vars (provider));
     }
@@ -155,26 +114,22 @@ byok_client_constructed (GObject *object)
 
   G_OBJECT_CLASS (byok_client_parent_class)->constructed (object);
 
-  if (self->catalog == NULL)
-    self->catalog = byok_catalog_new_default ();
-  if (self->key_store == NULL)
-    self->key_store = byok_key_store_new ();
+  if (self->transport->catalog == NULL)
+    self->transport->catalog = byok_catalog_new_default ();
+  if (self->transport->key_store == NULL)
+    self->transport->key_store = byok_key_store_new ();
   register_providers (self);
 }
 
 static void
-byok_client_dispose (GObject *object)
+byok_client_finalize (GObject *object)
 {
   ByokClient *self = BYOK_CLIENT (object);
 
-  if (self->session != NULL)
-    soup_session_abort (self->session);
-  g_clear_object (&self->session);
-  g_clear_pointer (&self->preconnected, g_hash_table_unref);
-  g_clear_object (&self->catalog);
-  g_clear_object (&self->key_store);
+  /* The session is aborted once the calls still running let go too. */
+  g_clear_pointer (&self->transport, _byok_transport_unref);
 
-  G_OBJECT_CLASS (byok_client_parent_class)->dispose (object);
+  G_OBJECT_CLASS (byok_client_parent_class)->finalize (object);
 }
 
 static void
@@ -188,28 +143,28 @@ byok_client_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_CATALOG:
-      g_value_set_object (value, self->catalog);
+      g_value_set_object (value, self->transport->catalog);
       break;
     case PROP_KEY_STORE:
-      g_value_set_object (value, self->key_store);
+      g_value_set_object (value, self->transport->key_store);
       break;
     case PROP_CONNECT_TIMEOUT_MS:
-      g_value_set_uint (value, self->connect_timeout_ms);
+      g_value_set_uint (value, self->transport->connect_timeout_ms);
       break;
     case PROP_IDLE_TIMEOUT_MS:
-      g_value_set_uint (value, self->idle_timeout_ms);
+      g_value_set_uint (value, self->transport->idle_timeout_ms);
       break;
     case PROP_RESPONSE_TIMEOUT_MS:
-      g_value_set_uint (value, self->response_timeout_ms);
+      g_value_set_uint (value, self->transport->response_timeout_ms);
       break;
     case PROP_MAX_ATTEMPTS:
-      g_value_set_uint (value, self->max_attempts);
+      g_value_set_uint (value, self->transport->max_attempts);
       break;
     case PROP_BACKOFF_BASE_MS:
-      g_value_set_uint (value, self->backoff_base_ms);
+      g_value_set_uint (value, self->transport->backoff_base_ms);
       break;
     case PROP_MAX_RETRY_WAIT_MS:
-      g_value_set_uint (value, self->max_retry_wait_ms);
+      g_value_set_uint (value, self->transport->max_retry_wait_ms);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -227,10 +182,10 @@ byok_client_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_CATALOG:
-      self->catalog = g_value_dup_object (value);
+      self->transport->catalog = g_value_dup_object (value);
       break;
     case PROP_KEY_STORE:
-      self->key_store = g_value_dup_object (value);
+      self->transport->key_store = g_value_dup_object (value);
       break;
     case PROP_CONNECT_TIMEOUT_MS:
       byok_client_set_connect_timeout_ms (self, g_value_get_uint (value));
@@ -262,7 +217,7 @@ byok_client_class_init (ByokClientClass *klass)
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->constructed = byok_client_constructed;
-  object_class->dispose = byok_client_dispose;
+  object_class->finalize = byok_client_finalize;
   object_class->get_property = byok_client_get_property;
   object_class->set_property = byok_client_set_property;
 
@@ -323,24 +278,13 @@ byok_client_class_init (ByokClientClass *klass)
 static void
 byok_client_init (ByokClient *self)
 {
-  g_autofree char *user_agent = g_strdup_printf ("Byok/%s ", PACKAGE_VERSION);
-
-  self->connect_timeout_ms = BYOK_CLIENT_DEFAULT_CONNECT_TIMEOUT_MS;
-  self->idle_timeout_ms = BYOK_CLIENT_DEFAULT_IDLE_TIMEOUT_MS;
-  self->response_timeout_ms = BYOK_CLIENT_DEFAULT_RESPONSE_TIMEOUT_MS;
-  self->max_attempts = BYOK_CLIENT_DEFAULT_MAX_ATTEMPTS;
-  self->backoff_base_ms = BYOK_CLIENT_DEFAULT_BACKOFF_BASE_MS;
-  self->max_retry_wait_ms = BYOK_CLIENT_DEFAULT_MAX_RETRY_WAIT_MS;
-  /* Timeouts are ours (per phase); libsoup's would cut long streams.
-   * libsoup allows two connections per host by default: a comparison of
-   * four models on one HTTP/1.1 host (a local server, a gateway) would
-   * queue the third and fourth behind the first two. */
-  self->session = soup_session_new_with_options ("user-agent", user_agent,
-                                                 "timeout", 0,
-                                                 "idle-timeout", 60,
-                                                 "max-conns-per-host", 8,
-                                                 NULL);
-  self->preconnected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->transport = _byok_transport_new ();
+  self->transport->connect_timeout_ms = BYOK_CLIENT_DEFAULT_CONNECT_TIMEOUT_MS;
+  self->transport->idle_timeout_ms = BYOK_CLIENT_DEFAULT_IDLE_TIMEOUT_MS;
+  self->transport->response_timeout_ms = BYOK_CLIENT_DEFAULT_RESPONSE_TIMEOUT_MS;
+  self->transport->max_attempts = BYOK_CLIENT_DEFAULT_MAX_ATTEMPTS;
+  self->transport->backoff_base_ms = BYOK_CLIENT_DEFAULT_BACKOFF_BASE_MS;
+  self->transport->max_retry_wait_ms = BYOK_CLIENT_DEFAULT_MAX_RETRY_WAIT_MS;
 }
 
 /**
@@ -362,21 +306,27 @@ ByokCatalog *
 byok_client_get_catalog (ByokClient *self)
 {
   g_return_val_if_fail (BYOK_IS_CLIENT (self), NULL);
-  return self->catalog;
+  return self->transport->catalog;
 }
 
 ByokKeyStore *
 byok_client_get_key_store (ByokClient *self)
 {
   g_return_val_if_fail (BYOK_IS_CLIENT (self), NULL);
-  return self->key_store;
+  return self->transport->key_store;
 }
 
 SoupSession *
 byok_client_get_session (ByokClient *self)
 {
   g_return_val_if_fail (BYOK_IS_CLIENT (self), NULL);
-  return self->session;
+  return self->transport->session;
+}
+
+ByokTransport *
+_byok_client_get_transport (ByokClient *self)
+{
+  return self->transport;
 }
 
 #define DEFINE_UINT_PROPERTY(name, field, prop)                                  \
@@ -384,16 +334,16 @@ byok_client_get_session (ByokClient *self)
   byok_client_get_##name (ByokClient *self)                                      \
   {                                                                              \
     g_return_val_if_fail (BYOK_IS_CLIENT (self), 0);                             \
-    return self->field;                                                          \
+    return self->transport->field;                                               \
   }                                                                              \
   void                                                                           \
   byok_client_set_##name (ByokClient *self,                                      \
                           guint       value)                                     \
   {                                                                              \
     g_return_if_fail (BYOK_IS_CLIENT (self));                                    \
-    if (self->field == value)                                                    \
+    if (self->transport->field == value)                                         \
       return;                                                                    \
-    self->field = value;                                                         \
+    self->transport->field = value;                                              \
     g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);                \
   }
 
@@ -410,9 +360,9 @@ byok_client_set_max_attempts (ByokClient *self,
   g_return_if_fail (BYOK_IS_CLIENT (self));
 
   max_attempts = MAX (max_attempts, 1);
-  if (self->max_attempts == max_attempts)
+  if (self->transport->max_attempts == max_attempts)
     return;
-  self->max_attempts = max_attempts;
+  self->transport->max_attempts = max_attempts;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_ATTEMPTS]);
 }
 
@@ -420,55 +370,10 @@ guint
 byok_client_get_max_attempts (ByokClient *self)
 {
   g_return_val_if_fail (BYOK_IS_CLIENT (self), 0);
-  return self->max_attempts;
+  return self->transport->max_attempts;
 }
 
 /* ---- preconnect --------------------------------------------------------- */
-
-/* "https://host:443": what one connection serves. */
-static char *
-origin_of (GUri *uri)
-{
-  const char *scheme = g_uri_get_scheme (uri);
-  int port = g_uri_get_port (uri);
-
-  if (port < 0)
-    port = g_ascii_strcasecmp (scheme, "https") == 0 ? 443 : 80;
-  return g_strdup_printf ("%s://%s:%d", scheme, g_uri_get_host (uri), port);
-}
-
-/* A chat call to a host a connection was opened to ahead takes it. libsoup
- * gives a POST a new connection unless the message is flagged idempotent;
- * the flag changes nothing else for it (libsoup resends a request on a
- * connection found closed only for idempotent methods, not flags), and a
- * connection closed meanwhile fails like any network failure, which the
- * call retries as an attempt of its own. Only the first call after a
- * preconnect, while the session may still hold the connection. */
-void
-_byok_client_take_preconnection (ByokClient  *self,
-                                 SoupMessage *msg)
-{
-  g_autofree char *origin = origin_of (soup_message_get_uri (msg));
-  gint64 *opened = g_hash_table_lookup (self->preconnected, origin);
-
-  if (opened == NULL)
-    return;
-  if (g_get_monotonic_time () - *opened < (gint64) soup_session_get_idle_timeout (self->session) * G_USEC_PER_SEC)
-    soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
-  g_hash_table_remove (self->preconnected, origin);
-}
-
-static void
-preconnect_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autofree char *provider_id = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!soup_session_preconnect_finish (SOUP_SESSION (source), result, &error))
-    g_debug ("No connection ahead to %s: %s", provider_id, error->message);
-}
 
 /**
  * byok_client_preconnect:
@@ -486,26 +391,8 @@ void
 byok_client_preconnect (ByokClient *self,
                         const char *provider_id)
 {
-  ByokProvider *provider;
-  const char *base_url;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  gint64 now = g_get_monotonic_time ();
-
   g_return_if_fail (BYOK_IS_CLIENT (self));
   g_return_if_fail (provider_id != NULL);
 
-  provider = byok_catalog_lookup_provider (self->catalog, provider_id);
-  base_url = provider != NULL ? byok_provider_get_base_url (provider) : NULL;
-  uri = base_url != NULL ? g_uri_parse (base_url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-      (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 &&
-       g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0))
-    return;
-  /* Never sent; a GET, so that an idle connection to the host serves
-   * instead of a new one (libsoup opens one for every POST). */
-  msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-  g_hash_table_insert (self->preconnected, origin_of (uri), g_memdup2 (&now, sizeof now));
-  soup_session_preconnect_async (self->session, msg, G_PRIORITY_DEFAULT, NULL, preconnect_cb,
-                                 g_strdup (provider_id));
+  _byok_transport_preconnect (self->transport, provider_id);
 }

@@ -1,8 +1,9 @@
 /* byok-exchange-private.h — one HTTP request to a provider, inside the core
  *
- * A ByokExchange sends one SoupMessage on the client's session and reads
- * its answer, in three timed phases (connecting, waiting for the headers,
- * reading the body; the client's timeouts), and ends once with a
+ * A ByokExchange sends one SoupMessage on its client's session (the
+ * client's transport, byok-transport-private.h) and reads its answer, in
+ * three timed phases (connecting, waiting for the headers, reading the
+ * body; the client's timeouts), and ends once with a
  * classified BYOK_ERROR or none:
  *   - a cancelled or timed-out phase, a network or HTTP parse failure
  *     become CANCELLED, TIMEOUT, NETWORK or MALFORMED with the provider's
@@ -23,9 +24,9 @@
 
 #include <libsoup/soup.h>
 
-#include "byok-client.h"
 #include "byok-dialect.h"
 #include "byok-provider.h"
+#include "byok-transport-private.h"
 
 G_BEGIN_DECLS
 
@@ -82,7 +83,7 @@ struct _ByokExchange
   gint64                retry_after_us;   /* the wait the provider asked for, or -1 */
 
   /* The exchange's own */
-  ByokClient           *client;
+  ByokTransport        *transport;
   SoupMessage          *msg;
   GInputStream         *in;
   GCancellable         *cancellable;      /* ours: the caller's and the timers cancel it */
@@ -104,7 +105,7 @@ struct _ByokExchange
   GDestroyNotify        user_data_free;
 };
 
-ByokExchange       *_byok_exchange_new           (ByokClient           *client,
+ByokExchange       *_byok_exchange_new           (ByokTransport        *transport,
                                                   ByokProvider         *provider,
                                                   const char           *model,
                                                   const char           *key,
@@ -137,10 +138,5 @@ GError             *_byok_no_key_error           (ByokProvider         *provider
 GError             *_byok_unknown_provider_error (const char           *provider_id);
 GError             *_byok_cancelled_error        (void);
 void                _byok_clear_source           (GSource             **source);
-
-/* In byok-client.c: a chat call's message to a host byok_client_preconnect()
- * opened a connection to takes it. */
-void _byok_client_take_preconnection (ByokClient  *self,
-                                      SoupMessage *msg);
 
 G_END_DECLS

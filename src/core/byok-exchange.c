@@ -267,7 +267,7 @@ _byok_exchange_unref (ByokExchange *ex)
     g_cancellable_disconnect (ex->user_cancellable, ex->user_handler);
   if (ex->msg != NULL)
     g_signal_handlers_disconnect_by_data (ex->msg, ex);
-  g_clear_object (&ex->client);
+  g_clear_pointer (&ex->transport, _byok_transport_unref);
   _byok_exchange_context_clear (&ex->context);
   g_clear_object (&ex->msg);
   g_clear_object (&ex->in);
@@ -286,13 +286,13 @@ phase_timeout_ms (ByokExchange      *ex,
   switch (phase)
     {
     case BYOK_EXCHANGE_PHASE_CONNECT:
-      return byok_client_get_connect_timeout_ms (ex->client);
+      return ex->transport->connect_timeout_ms;
     case BYOK_EXCHANGE_PHASE_WAIT:
-      return ex->want_stream ? byok_client_get_idle_timeout_ms (ex->client)
-                             : byok_client_get_response_timeout_ms (ex->client);
+      return ex->want_stream ? ex->transport->idle_timeout_ms
+                             : ex->transport->response_timeout_ms;
     case BYOK_EXCHANGE_PHASE_BODY:
     default:
-      return byok_client_get_idle_timeout_ms (ex->client);
+      return ex->transport->idle_timeout_ms;
     }
 }
 
@@ -345,7 +345,7 @@ exchange_wrote_headers (SoupMessage  *msg,
  * Returns: (transfer full): an exchange for @msg, not started yet
  */
 ByokExchange *
-_byok_exchange_new (ByokClient           *client,
+_byok_exchange_new (ByokTransport        *transport,
                     ByokProvider         *provider,
                     const char           *model,
                     const char           *key,
@@ -360,9 +360,9 @@ _byok_exchange_new (ByokClient           *client,
   ByokExchange *ex = g_new0 (ByokExchange, 1);
 
   g_atomic_ref_count_init (&ex->ref_count);
-  ex->client = g_object_ref (client);
+  ex->transport = _byok_transport_ref (transport);
   ex->dialect = _byok_provider_dialect (provider);
-  _byok_exchange_context_init (&ex->context, byok_client_get_catalog (client), provider, model, key);
+  _byok_exchange_context_init (&ex->context, transport->catalog, provider, model, key);
   ex->msg = g_object_ref (msg);
   ex->cancellable = g_cancellable_new ();
   ex->user_cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
@@ -669,7 +669,7 @@ _byok_exchange_start (ByokExchange *ex)
   if (ex->user_cancellable != NULL)
     ex->user_handler = g_cancellable_connect (ex->user_cancellable, G_CALLBACK (cancel_other),
                                               g_object_ref (ex->cancellable), g_object_unref);
-  soup_session_send_async (byok_client_get_session (ex->client), ex->msg, G_PRIORITY_DEFAULT, ex->cancellable,
+  soup_session_send_async (ex->transport->session, ex->msg, G_PRIORITY_DEFAULT, ex->cancellable,
                            exchange_sent, _byok_exchange_ref (ex));
 }
 
