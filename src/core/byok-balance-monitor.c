@@ -195,7 +195,7 @@ static void
 read_all (ByokBalanceMonitor *self,
           gint64              min_age_us)
 {
-  GPtrArray *providers = byok_catalog_get_providers (byok_engine_get_catalog (self->engine));
+  g_autoptr(GPtrArray) providers = byok_catalog_get_providers (byok_engine_get_catalog (self->engine));
   gint64 now = g_get_monotonic_time ();
 
   for (guint i = 0; i < providers->len; i++)
@@ -306,7 +306,7 @@ usage_recorded_cb (ByokEngine         *engine,
 static void
 load_kept (ByokBalanceMonitor *self)
 {
-  GPtrArray *providers = byok_catalog_get_providers (byok_engine_get_catalog (self->engine));
+  g_autoptr(GPtrArray) providers = byok_catalog_get_providers (byok_engine_get_catalog (self->engine));
 
   for (guint i = 0; i < providers->len; i++)
     {
@@ -436,7 +436,7 @@ GPtrArray *
 byok_balance_monitor_list_shown (ByokBalanceMonitor *self)
 {
   GPtrArray *shown = g_ptr_array_new ();
-  GPtrArray *providers;
+  g_autoptr(GPtrArray) providers = NULL;
 
   g_return_val_if_fail (BYOK_IS_BALANCE_MONITOR (self), shown);
 
