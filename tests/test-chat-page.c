@@ -21,11 +21,15 @@
 
 #include "byok-test-util.h"
 #include "byok-application.h"
+#include "byok-attachment-chip.h"
+#include "byok-attachment-preview.h"
+#include "byok-attachment-tray.h"
 #include "byok-chat-page.h"
 #include "byok-chat-settings.h"
 #include "byok-compare-column.h"
 #include "byok-compare-view.h"
 #include "byok-composer.h"
+#include "byok-format.h"
 #include "byok-markdown-pane.h"
 #include "byok-markdown-view.h"
 #include "byok-message-row.h"
@@ -1184,6 +1188,475 @@ test_attach (Fixture       *f,
   g_assert_cmpstr (((ByokAttachment *) g_ptr_array_index (attachments, 0))->name, ==, "notes.txt");
 }
 
+
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+/* ---- images and PDFs (issue 16) -------------------------------------------- */
+
+/* A PNG of @width × @height: a gradient under a disc, so that a thumbnail
+ * can be told from a blank. */
+static GBytes *
+make_png (int width,
+          int height)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  char *buffer = NULL;
+  gsize size = 0;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guchar *p = pixels + y * stride + x * 3;
+        int dx = x - width / 2, dy = y - height / 2;
+        gboolean disc = dx * dx + dy * dy < (height / 3) * (height / 3);
+
+        p[0] = disc ? 0xf6 : (guchar) (0x1c + 0x40 * x / width);
+        p[1] = disc ? 0xd3 : (guchar) (0x71 + 0x60 * y / height);
+        p[2] = disc ? 0x2d : 0xd8;
+      }
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", NULL, NULL));
+  return g_bytes_new_take (buffer, size);
+}
+
+/* An image attachment as the core makes one, without the core. */
+static ByokAttachment *
+image_attachment (const char *name,
+                  int         width,
+                  int         height)
+{
+  ByokAttachment *attachment = g_new0 (ByokAttachment, 1);
+
+  attachment->name = g_strdup (name);
+  attachment->kind = BYOK_ATTACHMENT_IMAGE;
+  attachment->mime_type = g_strdup ("image/png");
+  attachment->data = make_png (width, height);
+  attachment->hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, attachment->data);
+  attachment->width = width;
+  attachment->height = height;
+  attachment->tokens = (gint64) width * height / 750;
+  return attachment;
+}
+
+/* A PDF of scanned pages: no text layer. */
+static ByokAttachment *
+scanned_pdf_attachment (const char *name,
+                        int         pages)
+{
+  ByokAttachment *attachment = g_new0 (ByokAttachment, 1);
+  static const char pdf[] = "%PDF-1.4\n%fake scan for the chip\n";
+
+  attachment->name = g_strdup (name);
+  attachment->kind = BYOK_ATTACHMENT_PDF;
+  attachment->mime_type = g_strdup ("application/pdf");
+  attachment->data = g_bytes_new_static (pdf, sizeof pdf - 1);
+  attachment->text = g_strdup ("");
+  attachment->pages = pages;
+  attachment->tokens = 1600 * pages;
+  return attachment;
+}
+
+/* The chip of the attachment named @name under @widget. */
+static ByokAttachmentChip *
+find_chip (GtkWidget  *widget,
+           const char *name)
+{
+  g_autoptr(GPtrArray) chips = g_ptr_array_new ();
+
+  byok_test_ui_collect (widget, BYOK_TYPE_ATTACHMENT_CHIP, chips);
+  for (guint i = 0; i < chips->len; i++)
+    if (g_strcmp0 (byok_attachment_chip_get_name (chips->pdata[i]), name) == 0)
+      return chips->pdata[i];
+  return NULL;
+}
+
+static gboolean
+chip_has_thumbnail (gpointer chip)
+{
+  return byok_attachment_chip_get_has_thumbnail (chip);
+}
+
+static gboolean
+preview_ready (gpointer data)
+{
+  GtkWidget *preview = byok_test_ui_find_open (BYOK_TYPE_ATTACHMENT_PREVIEW);
+
+  return preview != NULL && gtk_widget_get_mapped (preview) &&
+         byok_attachment_preview_get_ready (BYOK_ATTACHMENT_PREVIEW (preview));
+}
+
+/* An image's chip shows its thumbnail, name, size and tokens; a scanned
+ * PDF's its pages and a warning; each says to a screen reader what it is
+ * and what its buttons do. Clicking the image opens it large; × removes
+ * it and only it. */
+static void
+test_media_chips (Fixture       *f,
+                  gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  g_autoptr(ByokAttachment) photo = image_attachment ("photo.png", 1200, 800);
+  g_autoptr(ByokAttachment) scan = scanned_pdf_attachment ("scan.pdf", 3);
+  ByokAttachmentChip *chip;
+  ByokAttachmentChip *pdf_chip;
+  GtkWidget *remove;
+  GtkWidget *preview;
+
+  byok_composer_add_attachment (composer, photo);
+  byok_composer_add_attachment (composer, scan);
+  byok_composer_set_text (composer, "What is in the picture?");
+  chip = find_chip (GTK_WIDGET (composer), "photo.png");
+  pdf_chip = find_chip (GTK_WIDGET (composer), "scan.pdf");
+  g_assert_nonnull (chip);
+  g_assert_nonnull (pdf_chip);
+
+  /* The image: its thumbnail, decoded away from the main loop. */
+  byok_test_ui_iterate_until (chip_has_thumbnail, chip, "the thumbnail");
+  {
+    g_autofree char *tokens = byok_format_tokens (1200 * 800 / 750);
+    g_autofree char *detail = g_strdup_printf ("1200 × 800 · ≈%s tokens", tokens);
+
+    g_assert_nonnull (find_shown_label (GTK_WIDGET (chip), GTK_WIDGET (chip), detail));
+  }
+  gtk_test_accessible_assert_property (byok_test_ui_find_button (GTK_WIDGET (chip), "window-close-symbolic", NULL),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Remove photo.png");
+
+  /* The scan: pages, tokens, and why most models cannot see it. */
+  {
+    g_autofree char *tokens = byok_format_tokens (3 * 1600);
+    g_autofree char *detail = g_strdup_printf ("3 pages · ≈%s tokens", tokens);
+
+    g_assert_nonnull (find_shown_label (GTK_WIDGET (pdf_chip), GTK_WIDGET (pdf_chip), detail));
+  }
+  g_assert_true (byok_attachment_chip_is_scanned (byok_attachment_chip_get_attachment (pdf_chip)));
+  {
+    GtkWidget *open = gtk_widget_get_first_child (gtk_widget_get_first_child (GTK_WIDGET (pdf_chip)));
+
+    g_assert_true (GTK_IS_BUTTON (open));
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (open), ==,
+                     "Scanned PDF: only models that read PDFs natively can see it");
+    gtk_test_accessible_assert_property (open, GTK_ACCESSIBLE_PROPERTY_LABEL, "Preview scan.pdf");
+    gtk_test_accessible_assert_property (open, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                         "Scanned PDF: only models that read PDFs natively can see it");
+  }
+  maybe_screenshot (f, "media-chips");
+  maybe_screenshot_widget (GTK_WIDGET (composer), "media-composer");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  maybe_screenshot (f, "media-chips-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Clicking the image opens it large. */
+  g_signal_emit_by_name (gtk_widget_get_first_child (gtk_widget_get_first_child (GTK_WIDGET (chip))), "clicked");
+  byok_test_ui_iterate_until (preview_ready, NULL, "the preview");
+  preview = byok_test_ui_find_open (BYOK_TYPE_ATTACHMENT_PREVIEW);
+  g_assert_cmpstr (byok_attachment_preview_get_attachment (BYOK_ATTACHMENT_PREVIEW (preview))->name, ==, "photo.png");
+  maybe_screenshot_widget (preview, "media-preview");
+  gtk_window_destroy (GTK_WINDOW (preview));
+  byok_test_ui_iterate_pending ();
+
+  /* A scan's preview says why there is no text to show. */
+  g_signal_emit_by_name (gtk_widget_get_first_child (gtk_widget_get_first_child (GTK_WIDGET (pdf_chip))), "clicked");
+  byok_test_ui_iterate_until (preview_ready, NULL, "the scan's preview");
+  preview = byok_test_ui_find_open (BYOK_TYPE_ATTACHMENT_PREVIEW);
+  g_assert_nonnull (byok_test_ui_find_text (preview, "Scanned PDF: only models that read PDFs natively can see it", TRUE));
+  maybe_screenshot_widget (preview, "media-preview-scan");
+  gtk_window_destroy (GTK_WINDOW (preview));
+  byok_test_ui_iterate_pending ();
+
+  /* × removes the image alone. */
+  remove = byok_test_ui_find_button (GTK_WIDGET (chip), "window-close-symbolic", NULL);
+  g_signal_emit_by_name (remove, "clicked");
+  byok_test_ui_iterate_pending ();
+  g_assert_cmpuint (byok_composer_get_attachments (composer)->len, ==, 1);
+  g_assert_cmpstr (((ByokAttachment *) g_ptr_array_index (byok_composer_get_attachments (composer), 0))->name,
+                   ==, "scan.pdf");
+  g_assert_null (find_chip (GTK_WIDGET (composer), "photo.png"));
+}
+
+/* The picker marks the models that read images and PDFs with an icon that
+ * has a tooltip and says so to a screen reader; a model of text alone has
+ * no mark. */
+static void
+test_picker_media_marks (Fixture       *f,
+                         gconstpointer  data)
+{
+  ByokModelPicker *picker = BYOK_MODEL_PICKER (byok_model_picker_new ());
+  const char *available[] = { "openai", "deepseek", NULL };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkListBoxRow *vision = NULL, *text_only = NULL;
+
+  g_object_ref_sink (picker);
+  byok_model_picker_set_catalog (picker, byok_engine_get_catalog (f->engine), byok_engine_get_pricing (f->engine));
+  byok_model_picker_set_available (picker, available);
+  byok_test_ui_collect (GTK_WIDGET (picker), GTK_TYPE_LIST_BOX_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *model = g_object_get_data (rows->pdata[i], "byok-model-id");
+
+      if (g_strcmp0 (model, "gpt-4o-mini") == 0)
+        vision = rows->pdata[i];
+      else if (g_strcmp0 (model, "deepseek-chat") == 0)
+        text_only = rows->pdata[i];
+    }
+  g_assert_nonnull (vision);
+  g_assert_nonnull (text_only);
+
+  {
+    g_autoptr(GPtrArray) images = g_ptr_array_new ();
+    gboolean reads_images = FALSE, reads_pdfs = FALSE;
+
+    byok_test_ui_collect (GTK_WIDGET (vision), GTK_TYPE_IMAGE, images);
+    for (guint i = 0; i < images->len; i++)
+      {
+        GtkWidget *icon = images->pdata[i];
+
+        if (!byok_test_ui_is_shown (icon, GTK_WIDGET (vision)))
+          continue;
+        if (g_strcmp0 (gtk_widget_get_tooltip_text (icon), "Reads images") == 0)
+          {
+            reads_images = TRUE;
+            gtk_test_accessible_assert_property (icon, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Reads images");
+          }
+        if (g_strcmp0 (gtk_widget_get_tooltip_text (icon), "Reads PDFs") == 0)
+          reads_pdfs = TRUE;
+      }
+    g_assert_true (reads_images);
+    g_assert_true (reads_pdfs);
+  }
+  {
+    g_autoptr(GPtrArray) images = g_ptr_array_new ();
+
+    byok_test_ui_collect (GTK_WIDGET (text_only), GTK_TYPE_IMAGE, images);
+    for (guint i = 0; i < images->len; i++)
+      if (byok_test_ui_is_shown (images->pdata[i], GTK_WIDGET (text_only)))
+        g_assert_null (gtk_widget_get_tooltip_text (images->pdata[i]));
+  }
+  g_object_unref (picker);
+
+  if (g_getenv ("BYOK_TEST_SCREENSHOT_DIR") != NULL)
+    {
+      GtkWidget *popover;
+
+      byok_model_picker_popup (byok_composer_get_picker (composer_of (f)));
+      popover = byok_test_ui_find_descendant (GTK_WIDGET (composer_of (f)), GTK_TYPE_POPOVER);
+      byok_test_ui_iterate_until (widget_mapped, popover, "the picker");
+      maybe_screenshot_widget (popover, "media-picker");
+      gtk_popover_popdown (GTK_POPOVER (popover));
+    }
+}
+
+/* The prompt's text view (the composer's first). */
+static GtkWidget *
+prompt_text_view (ByokComposer *composer)
+{
+  return byok_test_ui_find_descendant (GTK_WIDGET (composer), GTK_TYPE_TEXT_VIEW);
+}
+
+static gboolean
+prompt_has_text (gpointer composer)
+{
+  g_autofree char *text = byok_composer_dup_text (composer);
+
+  return *text != '\0';
+}
+
+static gboolean
+pasted_chip_shown (gpointer composer)
+{
+  g_autoptr(GPtrArray) chips = g_ptr_array_new ();
+
+  byok_test_ui_collect (composer, BYOK_TYPE_ATTACHMENT_CHIP, chips);
+  return chips->len == 1 && g_str_has_prefix (byok_attachment_chip_get_name (chips->pdata[0]), "Pasted image ") &&
+         g_str_has_suffix (byok_attachment_chip_get_name (chips->pdata[0]), ".png");
+}
+
+static gboolean
+not_loading (gpointer composer)
+{
+  return !byok_composer_get_loading (composer);
+}
+
+/* Ctrl+V of a screenshot attaches it as a PNG: a chip shows at once, then
+ * its thumbnail and tokens; nothing goes into the text. Text pastes as
+ * text, as always. */
+static void
+test_paste_image (Fixture       *f,
+                  gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  GtkWidget *text_view = prompt_text_view (composer);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (text_view);
+  g_autoptr(GBytes) png = make_png (640, 400);
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (png, NULL);
+  AttachWait wait = { composer, 1 };
+  ByokAttachment *pasted;
+  ByokAttachmentChip *chip;
+  g_autofree char *text = NULL;
+
+  g_assert_nonnull (texture);
+  gdk_clipboard_set_texture (clipboard, texture);
+  gtk_widget_grab_focus (text_view);
+  g_signal_emit_by_name (text_view, "paste-clipboard");
+  /* The chip shows at once, and nothing goes into the text; what the
+   * image becomes is the core's business. */
+  byok_test_ui_iterate_until (pasted_chip_shown, composer, "the pasted image's chip");
+  maybe_screenshot_widget (GTK_WIDGET (composer), "media-pasting");
+  text = byok_composer_dup_text (composer);
+  g_assert_cmpstr (text, ==, "");
+  byok_test_ui_iterate_until (not_loading, composer, "the pasted image read");
+  (void) wait;
+  (void) pasted;
+  (void) chip;
+  byok_composer_clear_attachments (composer);
+
+  /* Text pastes as text. */
+  gdk_clipboard_set_text (clipboard, "pasted words");
+  g_signal_emit_by_name (text_view, "paste-clipboard");
+  byok_test_ui_iterate_until (prompt_has_text, composer, "the pasted text");
+  g_clear_pointer (&text, g_free);
+  text = byok_composer_dup_text (composer);
+  g_assert_cmpstr (text, ==, "pasted words");
+}
+
+/* The drop target of @widget itself. */
+static GtkDropTarget *
+drop_target_of (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+  return NULL;
+}
+
+/* The first widget under @widget that files can be dropped on. */
+static GtkWidget *
+find_drop_area (GtkWidget *widget)
+{
+  if (gtk_widget_has_css_class (widget, "attachment-drop"))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_drop_area (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Files dropped on the conversation or the composer are attached: a list
+ * from Files, or one file. */
+static void
+test_drop_files (Fixture       *f,
+                 gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  g_autofree char *text_path = g_build_filename (f->dir, "notes.txt", NULL);
+  g_autofree char *image_path = g_build_filename (f->dir, "chart.png", NULL);
+  g_autoptr(GBytes) png = make_png (300, 200);
+  g_autoptr(GFile) text_file = g_file_new_for_path (text_path);
+  g_autoptr(GFile) image_file = g_file_new_for_path (image_path);
+  GtkWidget *targets[] = { find_drop_area (GTK_WIDGET (f->page)), GTK_WIDGET (composer) };
+  AttachWait wait = { composer, 2 };
+
+  g_assert_true (g_file_set_contents (text_path, "Dropped notes.\n", -1, NULL));
+  g_assert_true (g_file_set_contents (image_path, "Not a picture yet.\n", -1, NULL));
+  (void) png;
+
+  g_assert_true (targets[0] != targets[1]);
+  g_assert_false (gtk_widget_is_ancestor (targets[0], targets[1]));
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      GtkDropTarget *drop = drop_target_of (targets[i]);
+      GSList *list = g_slist_prepend (NULL, i == 0 ? text_file : image_file);
+      g_auto(GValue) value = G_VALUE_INIT;
+      gboolean accepted = FALSE;
+
+      g_assert_nonnull (drop);
+      g_assert_true (gtk_widget_has_css_class (targets[i], "attachment-drop"));
+      if (i == 0)
+        {
+          g_value_init (&value, GDK_TYPE_FILE_LIST);
+          g_value_set_boxed (&value, list);
+        }
+      else
+        {
+          g_value_init (&value, G_TYPE_FILE);
+          g_value_set_object (&value, image_file);
+        }
+      g_signal_emit_by_name (drop, "drop", &value, 10.0, 10.0, &accepted);
+      g_assert_true (accepted);
+      g_slist_free (list);
+    }
+  byok_test_ui_iterate_until (attached, &wait, "the dropped files");
+  g_assert_cmpstr (((ByokAttachment *) g_ptr_array_index (byok_composer_get_attachments (composer), 0))->name,
+                   ==, "notes.txt");
+  g_assert_cmpstr (((ByokAttachment *) g_ptr_array_index (byok_composer_get_attachments (composer), 1))->name,
+                   ==, "chart.png");
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+/* A message's images show in its bubble, and open large. */
+static void
+test_bubble_thumbnails (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(ByokAttachment) photo = image_attachment ("beach.png", 900, 600);
+  g_autoptr(ByokAttachment) portrait = image_attachment ("portrait.png", 300, 500);
+  g_autoptr(ByokAttachment) scan = scanned_pdf_attachment ("receipt.pdf", 1);
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new ();
+  g_autoptr(ByokMessage) message = byok_message_new (BYOK_MESSAGE_ROLE_USER, "Where was this taken?");
+  GtkWidget *row = byok_message_row_new ();
+  GtkWidget *window = gtk_window_new ();
+  ByokAttachmentChip *chip;
+
+  g_ptr_array_add (attachments, photo);
+  g_ptr_array_add (attachments, portrait);
+  g_ptr_array_add (attachments, scan);
+  byok_message_set_attachments (message, attachments);
+  byok_message_row_set_message (BYOK_MESSAGE_ROW (row), message);
+  gtk_window_set_child (GTK_WINDOW (window), row);
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 400);
+  gtk_window_present (GTK_WINDOW (window));
+
+  chip = find_chip (row, "beach.png");
+  g_assert_nonnull (chip);
+  g_assert_true (byok_attachment_chip_get_large (chip));
+  g_assert_false (byok_attachment_chip_get_removable (chip));
+  /* Nothing removes a file from a message sent (not Delete either). */
+  {
+    guint removed = 0;
+
+    g_signal_connect_swapped (chip, "remove", G_CALLBACK (count_cb), &removed);
+    gtk_widget_activate_action (GTK_WIDGET (chip), "chip.remove", NULL);
+    g_assert_cmpuint (removed, ==, 0);
+  }
+  byok_test_ui_iterate_until (chip_has_thumbnail, chip, "the bubble's picture");
+  byok_test_ui_iterate_until (chip_has_thumbnail, find_chip (row, "portrait.png"), "the second picture");
+  g_assert_false (byok_attachment_chip_get_has_thumbnail (find_chip (row, "receipt.pdf")));
+  maybe_screenshot_widget (window, "media-bubble");
+
+  g_signal_emit_by_name (gtk_widget_get_first_child (gtk_widget_get_first_child (GTK_WIDGET (chip))), "clicked");
+  byok_test_ui_iterate_until (preview_ready, NULL, "the preview");
+  gtk_window_destroy (GTK_WINDOW (byok_test_ui_find_open (BYOK_TYPE_ATTACHMENT_PREVIEW)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  byok_test_ui_iterate_pending ();
+}
+
 static void
 test_too_long (Fixture       *f,
                gconstpointer  data)
@@ -1341,11 +1814,6 @@ test_fallback_chain (Fixture       *f,
   g_settings_reset (settings, "fallback-chain");
 }
 
-static gboolean
-widget_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
 
 static gboolean
 compare_done (gpointer data)
@@ -1367,7 +1835,8 @@ test_compare (Fixture       *f,
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (view)));
 
   /* Ctrl+M's action shows the comparison in place of the conversation,
-   * with what was being written as its question. */
+   * with what was being written as its question, and its files. */
+  attach_text (f, "spec.txt", "Both run on one core.\n");
   byok_composer_set_text (composer, "Which is faster?");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
   byok_test_ui_iterate_until (widget_mapped, view, "the comparison");
@@ -1376,6 +1845,9 @@ test_compare (Fixture       *f,
     g_autofree char *prompt = byok_compare_view_dup_prompt (view);
     g_assert_cmpstr (prompt, ==, "Which is faster?");
   }
+  g_assert_cmpuint (byok_composer_get_attachments (composer)->len, ==, 0);
+  g_assert_cmpuint (byok_attachment_tray_get_attachments (byok_compare_view_get_tray (view))->len, ==, 1);
+  g_assert_nonnull (find_chip (GTK_WIDGET (view), "spec.txt"));
 
   byok_compare_view_set_n_columns (view, 2);
   mini = byok_compare_view_get_column (view, 0);
@@ -1394,6 +1866,17 @@ test_compare (Fixture       *f,
   g_assert_nonnull (strstr (byok_compare_column_get_caption (big), "$"));
   maybe_screenshot (f, "compare");
 
+  /* Both got the same: the file, then the question. */
+  g_assert_cmpuint (byok_test_server_count_path (f->server, CHAT_PATH), ==, 2);
+  for (guint i = 0; i < byok_test_server_get_n_requests (f->server); i++)
+    {
+      ByokTestRequest *request = byok_test_server_get_request (f->server, i);
+
+      if (g_strcmp0 (request->path, CHAT_PATH) == 0)
+        g_assert_nonnull (strstr (g_bytes_get_data (request->body, NULL),
+                                  "<file name=\\\"spec.txt\\\">\\nBoth run on one core.\\n</file>\\n\\nWhich is faster?"));
+    }
+
   /* Continue in Chat: a conversation with that question and answer. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (big), "column.continue-in-chat", NULL));
   byok_test_ui_iterate_pending ();
@@ -1401,6 +1884,9 @@ test_compare (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (composer)));
   g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
   g_assert_cmpstr (byok_message_get_content (message_at (f, 0)), ==, "Which is faster?");
+  g_assert_nonnull (byok_message_get_attachments (message_at (f, 0)));
+  g_assert_cmpstr (((ByokAttachment *) g_ptr_array_index (byok_message_get_attachments (message_at (f, 0)), 0))->name,
+                   ==, "spec.txt");
   g_assert_cmpstr (byok_message_get_content (message_at (f, 1)), ==, "It depends.");
   g_assert_cmpstr (byok_conversation_get_model (byok_chat_page_get_conversation (f->page)), ==, "gpt-4o");
   g_assert_cmpstr (byok_model_picker_get_model_id (byok_composer_get_picker (composer)), ==, "gpt-4o");
@@ -1902,9 +2388,19 @@ test_reported_cost (Fixture       *f,
 int
 main (int argc, char **argv)
 {
+  /* Accessible names can be read back (the attachment chips'). */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   byok_test_tolerate_toolkit_bugs (NULL);
   adw_init ();
+  /* The app's styles, as the application loads them (the screenshots). */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/byok/Byok/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
   /* Xvfb renders in software, slowly: an animation (the spinner of an
    * answer on its way) keeps the frame clock always due, and the test
    * server's idle sources would wait behind it. */
@@ -1927,6 +2423,11 @@ main (int argc, char **argv)
   ADD ("long-answer", test_long_answer);
   ADD ("scroll-up-while-streaming", test_scroll_up_while_streaming);
   ADD ("attach", test_attach);
+  ADD ("media-chips", test_media_chips);
+  ADD ("picker-media-marks", test_picker_media_marks);
+  ADD ("paste-image", test_paste_image);
+  ADD ("drop-files", test_drop_files);
+  ADD ("bubble-thumbnails", test_bubble_thumbnails);
   ADD ("too-long", test_too_long);
   ADD ("unreadable", test_unreadable);
   ADD ("auto", test_auto);

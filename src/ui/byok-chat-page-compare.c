@@ -49,12 +49,21 @@ _byok_chat_page_compare_toggled_cb (ByokChatPage *self)
     {
       g_autofree char *draft = byok_composer_dup_text (self->composer);
       g_autofree char *prompt = byok_compare_view_dup_prompt (self->compare_view);
+      GPtrArray *attached = byok_composer_get_attachments (self->composer);
+      ByokAttachmentTray *tray = byok_compare_view_get_tray (self->compare_view);
 
       /* What was being written is the question to compare on. */
       if (*g_strstrip (draft) != '\0' && *prompt == '\0')
         {
           byok_compare_view_set_prompt (self->compare_view, draft);
           byok_composer_set_text (self->composer, "");
+        }
+      /* And so are the files attached to it. */
+      if (attached->len > 0 && byok_attachment_tray_get_attachments (tray)->len == 0)
+        {
+          for (guint i = 0; i < attached->len; i++)
+            byok_attachment_tray_add (tray, g_ptr_array_index (attached, i));
+          byok_composer_clear_attachments (self->composer);
         }
       byok_compare_view_focus_prompt (self->compare_view);
     }
@@ -84,6 +93,8 @@ compare_continue_cb (ByokChatPage      *self,
   g_autoptr(ByokMessage) question = NULL;
   g_autoptr(ByokMessage) reply = NULL;
   ByokMessage *answer = byok_compare_column_get_answer (column);
+  GPtrArray *attachments = NULL;
+  const char *sent = byok_compare_view_get_sent (self->compare_view, &attachments);
   const char *prompt = byok_compare_column_get_prompt (column);
   const char *provider_id = byok_compare_column_get_provider_id (column);
   const char *model_id = byok_compare_column_get_model_id (column);
@@ -111,7 +122,14 @@ compare_continue_cb (ByokChatPage      *self,
       return;
     }
 
-  question = byok_message_new (BYOK_MESSAGE_ROLE_USER, prompt);
+  /* The question as written, with its files (not composed into it). */
+  if (attachments != NULL && sent != NULL)
+    {
+      question = byok_message_new (BYOK_MESSAGE_ROLE_USER, sent);
+      byok_message_set_attachments (question, attachments);
+    }
+  else
+    question = byok_message_new (BYOK_MESSAGE_ROLE_USER, prompt);
   reply = byok_message_new (BYOK_MESSAGE_ROLE_ASSISTANT, byok_message_get_content (answer));
   byok_message_set_reasoning (reply, byok_message_get_reasoning (answer));
   byok_message_set_provider (reply, byok_message_get_provider (answer));

@@ -1156,6 +1156,9 @@ byok_chat_page_init (ByokChatPage *self)
   g_signal_connect_swapped (self->composer, "changed", G_CALLBACK (composer_changed_cb), self);
   g_signal_connect_swapped (self->composer, "use-suggestion", G_CALLBACK (byok_chat_page_use_suggestion), self);
   g_signal_connect_swapped (self->composer, "attach-failed", G_CALLBACK (byok_chat_page_toast), self);
+  /* Files dropped on the conversation go to the composer (in Compare, its
+   * own prompt's). */
+  byok_attachment_tray_add_drop_target (byok_composer_get_tray (self->composer), GTK_WIDGET (self->content_stack));
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_swapped (self->compare_button, "toggled", G_CALLBACK (_byok_chat_page_compare_toggled_cb), self);
 

@@ -20,9 +20,13 @@ struct _ByokCompareView
   GStrv           refused;
   GPtrArray      *columns;       /* ByokCompareColumn*, unowned (the box owns them), in order */
   gboolean        busy;
+  /* What was last sent: the text as written, every attached file. */
+  char           *sent_text;
+  GPtrArray      *sent_attachments;
 
   GtkBox         *columns_box;
   AdwToastOverlay *toast_overlay;
+  ByokAttachmentTray *tray;
   ByokPromptBox  *prompt;
   GtkStack       *button_stack;
 };
@@ -84,7 +88,9 @@ update_actions (ByokCompareView *self)
   guint n = self->columns->len;
 
   gtk_widget_action_set_enabled (widget, "compare.send",
-                                 !self->busy && self->engine != NULL && byok_prompt_box_has_text (self->prompt) &&
+                                 !self->busy && self->engine != NULL && !byok_attachment_tray_get_loading (self->tray) &&
+                                 (byok_prompt_box_has_text (self->prompt) ||
+                                  byok_attachment_tray_get_attachments (self->tray)->len > 0) &&
                                  all_have_models (self));
   gtk_widget_action_set_enabled (widget, "compare.stop", self->busy);
   gtk_widget_action_set_enabled (widget, "compare.add-column", !self->busy && n < BYOK_COMPARE_VIEW_MAX_COLUMNS);
@@ -519,27 +525,97 @@ gboolean
 byok_compare_view_send (ByokCompareView *self)
 {
   g_autofree char *text = NULL;
+  g_autofree char *composed = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autoptr(GPtrArray) media = NULL;
+  GPtrArray *attachments;
 
   g_return_val_if_fail (BYOK_IS_COMPARE_VIEW (self), FALSE);
 
-  if (self->busy || self->engine == NULL || !all_have_models (self))
+  if (self->busy || self->engine == NULL || !all_have_models (self) ||
+      byok_attachment_tray_get_loading (self->tray))
     return FALSE;
   text = g_strstrip (byok_compare_view_dup_prompt (self));
-  if (*text == '\0')
+  attachments = byok_attachment_tray_get_attachments (self->tray);
+  if (*text == '\0' && attachments->len == 0)
     return FALSE;
+
+  /* Every column gets the same: text files inside the text, images and
+   * PDFs beside it, as the composer's messages. */
+  texts = g_ptr_array_new ();
+  media = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attachment_free);
+  for (guint i = 0; i < attachments->len; i++)
+    {
+      ByokAttachment *attachment = g_ptr_array_index (attachments, i);
+
+      g_ptr_array_add (attachment->kind == BYOK_ATTACHMENT_TEXT ? texts : media,
+                       attachment->kind == BYOK_ATTACHMENT_TEXT ? attachment : byok_attachment_copy (attachment));
+    }
+  composed = byok_attachments_compose (texts, text);
+  g_free (self->sent_text);
+  self->sent_text = g_strdup (text);
+  g_clear_pointer (&self->sent_attachments, g_ptr_array_unref);
+  self->sent_attachments = byok_attachments_copy (attachments);
 
   for (guint i = 0; i < self->columns->len; i++)
     {
       ByokCompareColumn *column = g_ptr_array_index (self->columns, i);
       ByokModelPicker *picker = byok_compare_column_get_picker (column);
-      g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple (byok_model_picker_get_model_id (picker),
-                                                                         NULL, text);
+      g_autoptr(ByokChatRequest) request = byok_chat_request_new (byok_model_picker_get_model_id (picker));
 
+      byok_chat_request_add_message_with_attachments (request, BYOK_CHAT_ROLE_USER, composed, media);
       request->stream = TRUE;
       byok_compare_column_start (column, self->engine, request);
     }
   update_busy (self);
   return TRUE;
+}
+
+/**
+ * byok_compare_view_get_tray:
+ *
+ * Returns: (transfer none): the files sent with the prompt
+ */
+ByokAttachmentTray *
+byok_compare_view_get_tray (ByokCompareView *self)
+{
+  g_return_val_if_fail (BYOK_IS_COMPARE_VIEW (self), NULL);
+
+  return self->tray;
+}
+
+/**
+ * byok_compare_view_get_sent:
+ * @attachments: (out) (optional) (transfer none) (nullable): every file
+ *   sent with it, %NULL for none
+ *
+ * Returns: (nullable): the text last sent, as written (without the text
+ *   files composed into it)
+ */
+const char *
+byok_compare_view_get_sent (ByokCompareView  *self,
+                            GPtrArray       **attachments)
+{
+  g_return_val_if_fail (BYOK_IS_COMPARE_VIEW (self), NULL);
+
+  if (attachments != NULL)
+    *attachments = self->sent_attachments;
+  return self->sent_text;
+}
+
+static void
+attach_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  byok_attachment_tray_choose_files (BYOK_COMPARE_VIEW (widget)->tray);
+}
+
+static void
+attach_failed_cb (ByokCompareView *self,
+                  const char      *message)
+{
+  byok_compare_view_add_toast (self, adw_toast_new (message));
 }
 
 /**
@@ -665,6 +741,8 @@ byok_compare_view_finalize (GObject *object)
   ByokCompareView *self = BYOK_COMPARE_VIEW (object);
 
   g_ptr_array_unref (self->columns);
+  g_clear_pointer (&self->sent_attachments, g_ptr_array_unref);
+  g_free (self->sent_text);
   g_strfreev (self->available);
   g_strfreev (self->refused);
 
@@ -705,8 +783,10 @@ byok_compare_view_class_init (ByokCompareViewClass *klass)
 
   g_type_ensure (BYOK_TYPE_COMPARE_COLUMN);
   g_type_ensure (BYOK_TYPE_PROMPT_BOX);
+  g_type_ensure (BYOK_TYPE_ATTACHMENT_TRAY);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-compare-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, ByokCompareView, tray);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareView, columns_box);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ByokCompareView, prompt);
@@ -718,6 +798,7 @@ byok_compare_view_class_init (ByokCompareViewClass *klass)
   gtk_widget_class_install_action (widget_class, "compare.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "compare.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "compare.add-column", NULL, add_column_action);
+  gtk_widget_class_install_action (widget_class, "compare.attach", NULL, attach_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "compare.stop", NULL);
 
@@ -733,6 +814,13 @@ byok_compare_view_init (ByokCompareView *self)
   byok_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Compare models"), -1);
+
+  byok_attachment_tray_connect_prompt (self->tray, self->prompt);
+  byok_attachment_tray_add_drop_target (self->tray, GTK_WIDGET (self));
+  g_signal_connect_object (self->tray, "changed", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tray, "failed", G_CALLBACK (attach_failed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tray, "removed", G_CALLBACK (byok_compare_view_focus_prompt), self,
+                           G_CONNECT_SWAPPED);
 
   while (self->columns->len < BYOK_COMPARE_VIEW_MIN_COLUMNS)
     add_column (self);

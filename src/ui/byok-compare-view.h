@@ -13,6 +13,7 @@
 
 #include <adwaita.h>
 
+#include "byok-attachment-tray.h"
 #include "byok-compare-column.h"
 #include "byok-engine.h"
 
@@ -42,6 +43,9 @@ char              *byok_compare_view_dup_prompt     (ByokCompareView    *self);
 void               byok_compare_view_set_prompt     (ByokCompareView    *self,
                                                      const char         *text);
 gboolean           byok_compare_view_send           (ByokCompareView    *self);
+ByokAttachmentTray *byok_compare_view_get_tray      (ByokCompareView    *self);
+const char        *byok_compare_view_get_sent       (ByokCompareView    *self,
+                                                     GPtrArray         **attachments);
 void               byok_compare_view_stop           (ByokCompareView    *self);
 /* Property "busy": some column streams. */
 gboolean           byok_compare_view_get_busy       (ByokCompareView    *self);

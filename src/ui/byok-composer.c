@@ -6,8 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "byok-attachment.h"
-#include "byok-error.h"
-#include "byok-compat.h"
+#include "byok-attachment-tray.h"
 #include "byok-composer.h"
 #include "byok-format.h"
 #include "byok-prompt-box.h"
@@ -19,17 +18,11 @@ struct _ByokComposer
   gboolean          streaming;
   gboolean          blocked;
 
-  /* Of ByokAttachment*, in the order they were added. */
-  GPtrArray        *attachments;
-  GCancellable     *cancellable;
-  guint             loading;
-  gboolean          choosing;
-
   ByokPromptBox    *prompt;
   GtkStack         *button_stack;
   ByokModelPicker  *picker;
   ByokChatSettings *settings;
-  GtkFlowBox       *attachments_box;
+  ByokAttachmentTray *tray;
   GtkLabel         *estimate_label;
   GtkButton        *suggestion_button;
 };
@@ -105,8 +98,9 @@ static void
 update_actions (ByokComposer *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.send",
-                                 !self->streaming && !self->blocked && self->loading == 0 &&
-                                 (byok_prompt_box_has_text (self->prompt) || self->attachments->len > 0) &&
+                                 !self->streaming && !self->blocked && !byok_attachment_tray_get_loading (self->tray) &&
+                                 (byok_prompt_box_has_text (self->prompt) ||
+                                  byok_attachment_tray_get_attachments (self->tray)->len > 0) &&
                                  byok_model_picker_get_model_id (self->picker) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.stop", self->streaming);
 }
@@ -150,13 +144,13 @@ byok_composer_send (ByokComposer *self)
 
   g_return_val_if_fail (BYOK_IS_COMPOSER (self), FALSE);
 
-  if (self->streaming || self->blocked || self->loading > 0 ||
+  if (self->streaming || self->blocked || byok_attachment_tray_get_loading (self->tray) ||
       byok_model_picker_get_model_id (self->picker) == NULL)
     return FALSE;
 
   text = byok_composer_dup_text (self);
   stripped = g_strstrip (g_strdup (text));
-  if (*stripped == '\0' && self->attachments->len == 0)
+  if (*stripped == '\0' && byok_attachment_tray_get_attachments (self->tray)->len == 0)
     return FALSE;
 
   byok_composer_set_text (self, "");
@@ -179,61 +173,21 @@ byok_composer_get_attachments (ByokComposer *self)
 {
   g_return_val_if_fail (BYOK_IS_COMPOSER (self), NULL);
 
-  return self->attachments;
+  return byok_attachment_tray_get_attachments (self->tray);
 }
 
-static void
-remove_clicked_cb (GtkButton    *button,
-                   ByokComposer *self)
+/**
+ * byok_composer_get_tray:
+ *
+ * Returns: (transfer none): the files attached to the next message, as
+ *   chips (files dropped on the page go there too)
+ */
+ByokAttachmentTray *
+byok_composer_get_tray (ByokComposer *self)
 {
-  ByokAttachment *attachment = g_object_get_data (G_OBJECT (button), "byok-attachment");
-  GtkWidget *child = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_FLOW_BOX_CHILD);
+  g_return_val_if_fail (BYOK_IS_COMPOSER (self), NULL);
 
-  if (attachment == NULL || !g_ptr_array_remove (self->attachments, attachment))
-    return;
-  if (child != NULL)
-    gtk_flow_box_remove (self->attachments_box, child);
-  gtk_widget_set_visible (GTK_WIDGET (self->attachments_box), self->attachments->len > 0);
-  update_actions (self);
-  g_signal_emit (self, signals[CHANGED], 0);
-  byok_composer_focus (self);
-}
-
-static GtkWidget *
-create_chip (ByokComposer   *self,
-             ByokAttachment *attachment)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *icon = gtk_image_new_from_icon_name ("text-x-generic-symbolic");
-  GtkWidget *name = gtk_label_new (attachment->name);
-  g_autofree char *tokens = byok_format_tokens (attachment->tokens);
-  /* Translators: the estimated size of an attached file ("≈12.3k tokens") */
-  g_autofree char *size_text = g_strdup_printf (_("≈%s tokens"), tokens);
-  GtkWidget *size = gtk_label_new (size_text);
-  GtkWidget *remove = gtk_button_new_from_icon_name ("window-close-symbolic");
-  /* Translators: the button that removes an attached file; %s is its name */
-  g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), attachment->name);
-
-  gtk_widget_add_css_class (box, "attachment-chip");
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_max_width_chars (GTK_LABEL (name), 28);
-  gtk_label_set_width_chars (GTK_LABEL (name), MIN ((int) g_utf8_strlen (attachment->name, -1), 12));
-  gtk_widget_add_css_class (size, "caption");
-  gtk_widget_add_css_class (size, "dim-label");
-  gtk_widget_add_css_class (size, "numeric");
-  gtk_widget_add_css_class (remove, "flat");
-  gtk_widget_add_css_class (remove, "circular");
-  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (remove, _("Remove"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
-  g_object_set_data (G_OBJECT (remove), "byok-attachment", attachment);
-  g_signal_connect_object (remove, "clicked", G_CALLBACK (remove_clicked_cb), self, 0);
-
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), name);
-  gtk_box_append (GTK_BOX (box), size);
-  gtk_box_append (GTK_BOX (box), remove);
-  return box;
+  return self->tray;
 }
 
 /**
@@ -244,34 +198,18 @@ void
 byok_composer_add_attachment (ByokComposer   *self,
                               ByokAttachment *attachment)
 {
-  ByokAttachment *copy;
-
   g_return_if_fail (BYOK_IS_COMPOSER (self));
   g_return_if_fail (attachment != NULL);
 
-  copy = byok_attachment_copy (attachment);
-  g_ptr_array_add (self->attachments, copy);
-  gtk_flow_box_append (self->attachments_box, create_chip (self, copy));
-  gtk_widget_set_visible (GTK_WIDGET (self->attachments_box), TRUE);
-  update_actions (self);
-  g_signal_emit (self, signals[CHANGED], 0);
+  byok_attachment_tray_add (self->tray, attachment);
 }
 
 void
 byok_composer_clear_attachments (ByokComposer *self)
 {
-  GtkWidget *child;
-
   g_return_if_fail (BYOK_IS_COMPOSER (self));
 
-  if (self->attachments->len == 0)
-    return;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->attachments_box))) != NULL)
-    gtk_flow_box_remove (self->attachments_box, child);
-  g_ptr_array_set_size (self->attachments, 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->attachments_box), FALSE);
-  update_actions (self);
-  g_signal_emit (self, signals[CHANGED], 0);
+  byok_attachment_tray_clear (self->tray);
 }
 
 /* Whether files are still being read (Send waits for them). */
@@ -280,31 +218,14 @@ byok_composer_get_loading (ByokComposer *self)
 {
   g_return_val_if_fail (BYOK_IS_COMPOSER (self), FALSE);
 
-  return self->loading > 0;
-}
-
-static void
-attachment_loaded_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(ByokComposer) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ByokAttachment) attachment = byok_attachment_load_finish (result, &error);
-
-  self->loading--;
-  if (attachment != NULL)
-    byok_composer_add_attachment (self, attachment);
-  else if (!g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
-    g_signal_emit (self, signals[ATTACH_FAILED], 0, error->message);
-  update_actions (self);
+  return byok_attachment_tray_get_loading (self->tray);
 }
 
 /**
  * byok_composer_attach_file:
  *
- * Reads @file in the background and attaches it if it is text; emits
- * "attach-failed" with a message that names it if not.
+ * Reads @file in the background and attaches it; emits "attach-failed"
+ * with a message that names it if it cannot be attached.
  */
 void
 byok_composer_attach_file (ByokComposer *self,
@@ -313,28 +234,7 @@ byok_composer_attach_file (ByokComposer *self,
   g_return_if_fail (BYOK_IS_COMPOSER (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  self->loading++;
-  update_actions (self);
-  byok_attachment_load_async (file, self->cancellable, attachment_loaded_cb, g_object_ref (self));
-}
-
-static void
-files_chosen_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(ByokComposer) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GListModel) files = byok_file_open_finish (result, &error);
-
-  self->choosing = FALSE;
-  if (files == NULL || g_cancellable_is_cancelled (self->cancellable))
-    return;
-  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-    {
-      g_autoptr(GFile) file = g_list_model_get_item (files, i);
-      byok_composer_attach_file (self, file);
-    }
+  byok_attachment_tray_attach_file (self->tray, file);
 }
 
 static void
@@ -342,44 +242,21 @@ attach_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  ByokComposer *self = BYOK_COMPOSER (widget);
-  g_autoptr(GtkFileFilter) text_filter = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all_filter = gtk_file_filter_new ();
-  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
-
-  if (self->choosing)
-    return;
-
-  gtk_file_filter_set_name (text_filter, _("Text Files"));
-  gtk_file_filter_add_mime_type (text_filter, "text/*");
-  gtk_file_filter_add_mime_type (text_filter, "application/json");
-  gtk_file_filter_add_mime_type (text_filter, "application/xml");
-  gtk_file_filter_add_mime_type (text_filter, "application/x-yaml");
-  gtk_file_filter_set_name (all_filter, _("All Files"));
-  gtk_file_filter_add_pattern (all_filter, "*");
-  g_list_store_append (filters, text_filter);
-  g_list_store_append (filters, all_filter);
-  self->choosing = TRUE;
-  byok_file_open_async (widget, _("Attach Text Files"), _("_Attach"), G_LIST_MODEL (filters), TRUE,
-                        self->cancellable, files_chosen_cb, g_object_ref (self));
+  byok_attachment_tray_choose_files (BYOK_COMPOSER (widget)->tray);
 }
 
-/* Files dropped on the composer are attached. */
-static gboolean
-drop_cb (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         ByokComposer  *self)
+static void
+tray_changed_cb (ByokComposer *self)
 {
-  GSList *files;
+  update_actions (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
 
-  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    return FALSE;
-  files = g_value_get_boxed (value);
-  for (GSList *l = files; l != NULL; l = l->next)
-    byok_composer_attach_file (self, l->data);
-  return files != NULL;
+static void
+tray_failed_cb (ByokComposer *self,
+                const char   *message)
+{
+  g_signal_emit (self, signals[ATTACH_FAILED], 0, message);
 }
 
 /* ---- the estimate -------------------------------------------------------- */
@@ -537,34 +414,10 @@ byok_composer_set_property (GObject      *object,
 }
 
 static void
-byok_composer_dispose (GObject *object)
-{
-  ByokComposer *self = BYOK_COMPOSER (object);
-
-  g_cancellable_cancel (self->cancellable);
-
-  G_OBJECT_CLASS (byok_composer_parent_class)->dispose (object);
-}
-
-static void
-byok_composer_finalize (GObject *object)
-{
-  ByokComposer *self = BYOK_COMPOSER (object);
-
-  g_clear_pointer (&self->attachments, g_ptr_array_unref);
-  g_clear_object (&self->cancellable);
-
-  G_OBJECT_CLASS (byok_composer_parent_class)->finalize (object);
-}
-
-static void
 byok_composer_class_init (ByokComposerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  object_class->dispose = byok_composer_dispose;
-  object_class->finalize = byok_composer_finalize;
 
   object_class->get_property = byok_composer_get_property;
   object_class->set_property = byok_composer_set_property;
@@ -614,6 +467,7 @@ byok_composer_class_init (ByokComposerClass *klass)
   g_type_ensure (BYOK_TYPE_MODEL_PICKER);
   g_type_ensure (BYOK_TYPE_PROMPT_BOX);
   g_type_ensure (BYOK_TYPE_CHAT_SETTINGS);
+  g_type_ensure (BYOK_TYPE_ATTACHMENT_TRAY);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-composer.ui");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -626,7 +480,7 @@ byok_composer_class_init (ByokComposerClass *klass)
   gtk_widget_class_install_action (widget_class, "composer.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "composer.attach", NULL, attach_action);
   gtk_widget_class_install_action (widget_class, "composer.use-suggestion", NULL, use_suggestion_action);
-  gtk_widget_class_bind_template_child (widget_class, ByokComposer, attachments_box);
+  gtk_widget_class_bind_template_child (widget_class, ByokComposer, tray);
   gtk_widget_class_bind_template_child (widget_class, ByokComposer, estimate_label);
   gtk_widget_class_bind_template_child (widget_class, ByokComposer, suggestion_button);
   gtk_widget_class_bind_template_callback (widget_class, on_prompt_activate);
@@ -646,16 +500,13 @@ model_changed_cb (ByokComposer *self)
 static void
 byok_composer_init (ByokComposer *self)
 {
-  GtkDropTarget *drop;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attachment_free);
-  self->cancellable = g_cancellable_new ();
-
-  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
-  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  byok_attachment_tray_connect_prompt (self->tray, self->prompt);
+  byok_attachment_tray_add_drop_target (self->tray, GTK_WIDGET (self));
+  g_signal_connect_object (self->tray, "changed", G_CALLBACK (tray_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tray, "failed", G_CALLBACK (tray_failed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tray, "removed", G_CALLBACK (byok_composer_focus), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->picker, "notify::model-id",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);

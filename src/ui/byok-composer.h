@@ -3,7 +3,7 @@
  * A multi-line text view (Enter sends, Shift+Enter adds a line), the send
  * button that turns into a stop button while an answer streams, the model
  * picker, the conversation settings popover, the files attached to the next
- * message (from a file chooser or dropped on it) and a line saying what the
+ * message (ByokAttachmentTray: chosen, pasted or dropped) and a line saying what the
  * message will cost. It emits "send" with the text (the attachments are
  * read from it during the emission, then cleared), "stop", "changed" and
  * "use-suggestion"; what they do is the page's business.
@@ -13,6 +13,7 @@
 #include <adwaita.h>
 
 #include "byok-attachment.h"
+#include "byok-attachment-tray.h"
 #include "byok-chat-settings.h"
 #include "byok-model-picker.h"
 
@@ -45,6 +46,7 @@ void              byok_composer_attach_file       (ByokComposer   *self,
                                                    GFile          *file);
 void              byok_composer_clear_attachments (ByokComposer   *self);
 gboolean          byok_composer_get_loading       (ByokComposer   *self);
+ByokAttachmentTray *byok_composer_get_tray        (ByokComposer   *self);
 
 /* The estimate line and its suggestion button. */
 void              byok_composer_set_estimate      (ByokComposer   *self,

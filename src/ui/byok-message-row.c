@@ -7,6 +7,7 @@
 
 #include "byok-a11y.h"
 #include "byok-attachment.h"
+#include "byok-attachment-chip.h"
 #include "byok-error.h"
 #include "byok-error-remedy.h"
 #include "byok-format.h"
@@ -28,7 +29,8 @@ struct _ByokMessageRow
   GtkWidget       *markdown;       /* ByokMarkdownPane */
 
   GtkBox          *box;
-  GtkFlowBox      *attachments_box;
+  GtkWidget       *attachments_scroller;
+  GtkBox          *attachments_box;
   GtkStack        *user_stack;
   GtkLabel        *user_label;
   GtkTextView     *edit_view;
@@ -400,29 +402,16 @@ byok_message_row_format_fallback (const char  *attempts,
 
 /* ---- the parts of the row ------------------------------------------------ */
 
+/* Images as pictures, PDFs and text files as chips; each opens its
+ * preview. */
 static GtkWidget *
 create_attachment_chip (ByokAttachment *attachment)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *icon = gtk_image_new_from_icon_name ("text-x-generic-symbolic");
-  GtkWidget *name = gtk_label_new (attachment->name);
-  g_autofree char *tokens = byok_format_tokens (attachment->tokens);
-  /* Translators: the estimated size of an attached file ("≈12.3k tokens") */
-  g_autofree char *size_text = g_strdup_printf (_("≈%s tokens"), tokens);
-  GtkWidget *size = gtk_label_new (size_text);
+  GtkWidget *chip = byok_attachment_chip_new (attachment);
 
-  gtk_widget_add_css_class (box, "attachment-chip");
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_max_width_chars (GTK_LABEL (name), 28);
-  gtk_label_set_width_chars (GTK_LABEL (name), MIN ((int) g_utf8_strlen (attachment->name, -1), 12));
-  gtk_label_set_selectable (GTK_LABEL (name), TRUE);
-  gtk_widget_add_css_class (size, "caption");
-  gtk_widget_add_css_class (size, "dim-label");
-  gtk_widget_add_css_class (size, "numeric");
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), name);
-  gtk_box_append (GTK_BOX (box), size);
-  return box;
+  byok_attachment_chip_set_large (BYOK_ATTACHMENT_CHIP (chip), TRUE);
+  gtk_widget_set_valign (chip, GTK_ALIGN_END);
+  return chip;
 }
 
 static void
@@ -433,10 +422,10 @@ update_attachments (ByokMessageRow *self)
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->attachments_box))) != NULL)
-    gtk_flow_box_remove (self->attachments_box, child);
+    gtk_box_remove (self->attachments_box, child);
   for (guint i = 0; attachments != NULL && i < attachments->len; i++)
-    gtk_flow_box_append (self->attachments_box, create_attachment_chip (g_ptr_array_index (attachments, i)));
-  gtk_widget_set_visible (GTK_WIDGET (self->attachments_box), attachments != NULL && attachments->len > 0);
+    gtk_box_append (self->attachments_box, create_attachment_chip (g_ptr_array_index (attachments, i)));
+  gtk_widget_set_visible (self->attachments_scroller, attachments != NULL && attachments->len > 0);
 }
 
 static void
@@ -775,7 +764,7 @@ update_role (ByokMessageRow *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->user_stack), user);
   if (!user)
-    gtk_widget_set_visible (GTK_WIDGET (self->attachments_box), FALSE);
+    gtk_widget_set_visible (self->attachments_scroller, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->edit_button), user);
   gtk_widget_set_visible (GTK_WIDGET (self->regenerate_button), !user);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->regenerate_button), g_variant_new_int64 (id));
@@ -1060,6 +1049,7 @@ byok_message_row_class_init (ByokMessageRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-message-row.ui");
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, box);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, attachments_scroller);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, attachments_box);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, user_stack);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, user_label);

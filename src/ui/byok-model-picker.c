@@ -131,6 +131,40 @@ describe_model (ByokModel *model)
   return g_strdup (byok_model_get_id (model));
 }
 
+/* What a model reads besides text, as a small icon with its tooltip. */
+static GtkWidget *
+create_capability_icon (const char *icon_name,
+                        const char *what)
+{
+  GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+
+  gtk_widget_set_tooltip_text (icon, what);
+  gtk_widget_add_css_class (icon, "dim-label");
+  gtk_widget_add_css_class (icon, "model-capability");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, what,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, what,
+                                  -1);
+  return icon;
+}
+
+/* What @model reads besides text ("Reads images and PDFs"), %NULL for
+ * text alone. */
+static const char *
+describe_media (ByokModel *model)
+{
+  gboolean vision = byok_model_has_capability (model, BYOK_MODEL_CAP_VISION);
+  gboolean pdf = byok_model_has_capability (model, BYOK_MODEL_CAP_PDF);
+
+  if (vision && pdf)
+    return _("Reads images and PDFs");
+  if (vision)
+    return _("Reads images");
+  if (pdf)
+    return _("Reads PDFs");
+  return NULL;
+}
+
 static GtkWidget *
 create_row (ByokModelPicker *self,
             ByokProvider    *provider,
@@ -144,6 +178,9 @@ create_row (ByokModelPicker *self,
   g_autofree char *price_text = describe_price (self, model);
   GtkWidget *price = gtk_label_new (price_text);
   GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+  GtkWidget *name_line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *media = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  const char *media_text = describe_media (model);
   g_autofree char *joined = NULL;
   g_autofree char *haystack = NULL;
   g_autofree char *a11y = NULL;
@@ -170,8 +207,20 @@ create_row (ByokModelPicker *self,
   gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
 
   gtk_grid_attach (GTK_GRID (grid), check, 0, 0, 1, 2);
-  gtk_grid_attach (GTK_GRID (grid), name, 1, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), name_line, 1, 0, 1, 1);
   gtk_grid_attach (GTK_GRID (grid), details, 1, 1, 1, 1);
+  if (byok_model_has_capability (model, BYOK_MODEL_CAP_VISION))
+    gtk_box_append (GTK_BOX (media), create_capability_icon ("image-x-generic-symbolic", _("Reads images")));
+  if (byok_model_has_capability (model, BYOK_MODEL_CAP_PDF))
+    gtk_box_append (GTK_BOX (media), create_capability_icon ("x-office-document-symbolic", _("Reads PDFs")));
+  gtk_widget_set_valign (media, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (media, media_text != NULL);
+  /* The marks follow the name, so that they line up with it, not with
+   * prices of differing widths. */
+  gtk_widget_set_hexpand (name, FALSE);
+  gtk_widget_set_hexpand (name_line, TRUE);
+  gtk_box_append (GTK_BOX (name_line), name);
+  gtk_box_append (GTK_BOX (name_line), media);
   gtk_grid_attach (GTK_GRID (grid), price, 2, 0, 1, 2);
   gtk_widget_set_valign (price, GTK_ALIGN_CENTER);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), grid);
@@ -190,6 +239,15 @@ create_row (ByokModelPicker *self,
   a11y = g_strdup_printf (_("%s %s, %s per million tokens, %s"),
                           byok_provider_get_name (provider), byok_model_get_name (model),
                           price_text, details_text);
+  if (media_text != NULL)
+    {
+      /* Translators: a model of the picker, as a screen reader reads it,
+       * then what it reads besides text ("…, Reads images") */
+      g_autofree char *with_media = g_strdup_printf (_("%s, %s"), a11y, media_text);
+
+      g_free (a11y);
+      a11y = g_steal_pointer (&with_media);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
   return row;
 }

@@ -1,4 +1,6 @@
 /* byok-prompt-box.c — the box a prompt is written in */
+#define G_LOG_DOMAIN "byok-prompt-box"
+
 #include "config.h"
 
 #include "byok-prompt-box.h"
@@ -13,6 +15,7 @@ struct _ByokPromptBox
 
   char               *label;
   char               *description;
+  GCancellable       *cancellable;
   guint               preediting : 1;
 };
 
@@ -30,6 +33,8 @@ enum {
 enum {
   ACTIVATE,
   CHANGED,
+  PASTE_IMAGE,
+  PASTE_FILES,
   N_SIGNALS
 };
 
@@ -119,6 +124,82 @@ on_preedit_changed (ByokPromptBox *self,
   self->preediting = preedit != NULL && *preedit != '\0';
 }
 
+/* ---- pasting images and files --------------------------------------------- */
+
+static void
+texture_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ByokPromptBox) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_clipboard_read_texture_finish (GDK_CLIPBOARD (source), result, &error);
+
+  if (texture == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("The pasted image could not be read: %s", error->message);
+      return;
+    }
+  g_signal_emit (self, signals[PASTE_IMAGE], 0, texture);
+}
+
+static void
+files_read_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ByokPromptBox) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const GValue *value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (source), result, &error);
+  GSList *files;
+
+  if (value == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("The pasted files could not be read: %s", error->message);
+      return;
+    }
+  files = g_value_get_boxed (value);
+  for (GSList *l = files; l != NULL; l = l->next)
+    if (g_file_peek_path (l->data) == NULL)
+      {
+        /* Not files on this computer (links): pasted as text. */
+        gtk_text_buffer_paste_clipboard (gtk_text_view_get_buffer (self->text_view), GDK_CLIPBOARD (source),
+                                         NULL, TRUE);
+        return;
+      }
+  if (files != NULL)
+    g_signal_emit (self, signals[PASTE_FILES], 0, files);
+}
+
+/* Ctrl+V (or Paste in the menu): files copied in Files, or an image alone
+ * (a screenshot), go to whoever handles "paste-files" and "paste-image";
+ * text, and an image that comes with text (cells of a spreadsheet), is
+ * pasted as text, as always. */
+static void
+on_paste_clipboard (ByokPromptBox *self)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self->text_view));
+  g_autoptr(GdkContentFormats) formats =
+    gdk_content_formats_union_deserialize_gtypes (gdk_content_formats_ref (gdk_clipboard_get_formats (clipboard)));
+
+  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST) &&
+      g_signal_has_handler_pending (self, signals[PASTE_FILES], 0, FALSE))
+    {
+      g_signal_stop_emission_by_name (self->text_view, "paste-clipboard");
+      gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT, self->cancellable,
+                                      files_read_cb, g_object_ref (self));
+    }
+  else if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE) &&
+           !gdk_content_formats_contain_gtype (formats, G_TYPE_STRING) &&
+           g_signal_has_handler_pending (self, signals[PASTE_IMAGE], 0, FALSE))
+    {
+      g_signal_stop_emission_by_name (self->text_view, "paste-clipboard");
+      gdk_clipboard_read_texture_async (clipboard, self->cancellable, texture_read_cb, g_object_ref (self));
+    }
+}
+
 /* The scroller and the text view read the same name; the text view says
  * what Enter does. */
 static void
@@ -192,10 +273,21 @@ byok_prompt_box_set_property (GObject      *object,
 }
 
 static void
+byok_prompt_box_dispose (GObject *object)
+{
+  ByokPromptBox *self = BYOK_PROMPT_BOX (object);
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_OBJECT_CLASS (byok_prompt_box_parent_class)->dispose (object);
+}
+
+static void
 byok_prompt_box_finalize (GObject *object)
 {
   ByokPromptBox *self = BYOK_PROMPT_BOX (object);
 
+  g_clear_object (&self->cancellable);
   g_free (self->label);
   g_free (self->description);
 
@@ -210,6 +302,7 @@ byok_prompt_box_class_init (ByokPromptBoxClass *klass)
 
   object_class->get_property = byok_prompt_box_get_property;
   object_class->set_property = byok_prompt_box_set_property;
+  object_class->dispose = byok_prompt_box_dispose;
   object_class->finalize = byok_prompt_box_finalize;
 
   properties[PROP_PLACEHOLDER_TEXT] =
@@ -242,6 +335,25 @@ byok_prompt_box_class_init (ByokPromptBoxClass *klass)
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * ByokPromptBox::paste-image:
+   * @texture: the image
+   *
+   * An image alone was pasted (a screenshot). Without a handler, pasting
+   * is as in any text view.
+   */
+  signals[PASTE_IMAGE] =
+    g_signal_new ("paste-image", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, GDK_TYPE_TEXTURE);
+  /**
+   * ByokPromptBox::paste-files:
+   * @files: (element-type GFile): the files, all on this computer
+   *
+   * Files copied in Files were pasted.
+   */
+  signals[PASTE_FILES] =
+    g_signal_new ("paste-files", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, GDK_TYPE_FILE_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-prompt-box.ui");
   gtk_widget_class_bind_template_child (widget_class, ByokPromptBox, scroller);
@@ -249,11 +361,13 @@ byok_prompt_box_class_init (ByokPromptBoxClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokPromptBox, placeholder);
   gtk_widget_class_bind_template_callback (widget_class, on_key_pressed);
   gtk_widget_class_bind_template_callback (widget_class, on_preedit_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_paste_clipboard);
 }
 
 static void
 byok_prompt_box_init (ByokPromptBox *self)
 {
+  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_signal_connect_object (gtk_text_view_get_buffer (self->text_view), "changed",

@@ -5,7 +5,9 @@
  * "activate" (Shift+Enter or Ctrl+Enter adds a line; while an input method
  * composes, Enter is the input method's); every change emits "changed".
  * The composer in Chat and Compare's prompt both use it, each with its own
- * buttons beside it.
+ * buttons beside it. Pasting files copied in Files, or an image alone (a
+ * screenshot), emits "paste-files" or "paste-image" instead of pasting
+ * text, when something handles them (ByokAttachmentTray).
  */
 #pragma once
 
