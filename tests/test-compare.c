@@ -743,6 +743,42 @@ demo (void)
   fixture_teardown (f, NULL);
 }
 
+/* A provider that says what it billed (OpenRouter's usage.cost, read in
+ * any OpenAI-style usage): the column shows it as Billed beside Byok's
+ * Cost; a bill far from Byok's price is marked, the reason in its tooltip
+ * and description. */
+static void
+test_reported_cost (Fixture       *f,
+                    gconstpointer  data)
+{
+  ByokTestReply *billed = byok_test_reply_new_sse (
+    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
+    "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Billed answer.\"},\"finish_reason\":null}]}",
+    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
+    "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
+    "\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":200,\"total_tokens\":1200,\"cost\":1.5}}",
+    "[DONE]", NULL);
+  GtkWidget *label;
+  const char *tooltip;
+
+  byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini", billed);
+  byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o",
+                                        answer_reply (NULL, "Plain answer.", 1000, 0, 200, FALSE));
+  choose (f, 0, "openai", "gpt-4o-mini");
+  choose (f, 1, "openai", "gpt-4o");
+  compare_and_wait (f, "Say hello");
+
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (column (f, 0)), GTK_WIDGET (column (f, 0)), "Billed"));
+  label = find_shown_label (GTK_WIDGET (column (f, 0)), GTK_WIDGET (column (f, 0)), "$1.50");
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_has_css_class (label, "warning"));
+  tooltip = gtk_widget_get_tooltip_text (label);
+  g_assert_nonnull (tooltip);
+  g_assert_true (g_str_has_prefix (tooltip, "OpenAI billed $1.50; Byok’s price gives $0.0"));
+  /* Without a bill, no Billed figure. */
+  g_assert_null (find_shown_label (GTK_WIDGET (column (f, 1)), GTK_WIDGET (column (f, 1)), "Billed"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -767,6 +803,7 @@ main (int argc, char **argv)
   ADD ("stop", test_stop);
   ADD ("columns", test_columns);
   ADD ("error", test_error);
+  ADD ("reported-cost", test_reported_cost);
 #undef ADD
   return g_test_run ();
 }

@@ -399,14 +399,17 @@ test_failures (Fixture       *f,
 
 /* ---- byok-cli usage --compare-bill --------------------------------------- */
 
+/* Runs byok-cli with @input (nullable) on stdin. */
 static char *
 run_cli (Fixture     *f,
+         const char  *input,
          int         *status,
          char       **err,
          ...)
 {
   g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
@@ -434,7 +437,7 @@ run_cli (Fixture     *f,
   g_subprocess_launcher_setenv (launcher, "BYOK_BASE_URL_ANTHROPIC", anthropic, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, store_result, &result);
+  g_subprocess_communicate_utf8_async (process, input != NULL ? input : "", NULL, store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_subprocess_communicate_utf8_finish (process, result, &out, err, &error);
@@ -442,9 +445,10 @@ run_cli (Fixture     *f,
   g_subprocess_wait (process, NULL, NULL);
   *status = g_subprocess_get_exit_status (process);
   g_test_message ("byok-cli → %d\n%s\n%s", *status, out, *err);
-  byok_test_assert_no_key ("stdout", out, -1, OPENAI_ADMIN_KEY, 0, 8);
-  byok_test_assert_no_key ("stderr", *err, -1, OPENAI_ADMIN_KEY, 0, 8);
-  byok_test_assert_no_key ("stderr", *err, -1, ANTHROPIC_ADMIN_KEY, 0, 8);
+  /* The admin keys' public prefixes (sk-admin-, sk-ant-admin) may show. */
+  byok_test_assert_no_key ("stdout", out, -1, OPENAI_ADMIN_KEY, 9, 8);
+  byok_test_assert_no_key ("stderr", *err, -1, OPENAI_ADMIN_KEY, 9, 8);
+  byok_test_assert_no_key ("stderr", *err, -1, ANTHROPIC_ADMIN_KEY, 12, 8);
   return out;
 }
 
@@ -483,7 +487,7 @@ test_cli (Fixture       *f,
   g_clear_object (&database);
 
   byok_test_server_add_reply (f->server, "/v1/organization/costs", byok_test_reply_new_json (200, page));
-  out = run_cli (f, &status, &err, "usage", "--since", "7d", "--compare-bill", "--json", NULL);
+  out = run_cli (f, NULL, &status, &err, "usage", "--since", "7d", "--compare-bill", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
   root = json_from_string (out, &error);
   g_assert_no_error (error);
@@ -496,11 +500,53 @@ test_cli (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (row, "days")), >=, 7);
 
   byok_test_server_add_reply (f->server, "/v1/organization/costs", byok_test_reply_new_json (200, page));
-  table = run_cli (f, &status, &table_err, "usage", "--since", "7d", "--compare-bill", NULL);
+  table = run_cli (f, NULL, &status, &table_err, "usage", "--since", "7d", "--compare-bill", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (table, "OpenAI"));
   g_assert_nonnull (strstr (table, "+$0.10"));
   g_assert_nonnull (strstr (table, "differs"));
+}
+
+/* `keys set-admin` reads the key from stdin, refuses a chat key, keeps
+ * the admin key in the keyring (apart from the chat keys) and prints it
+ * masked; `keys delete-admin` takes it away. */
+static void
+test_cli_keys (Fixture       *f,
+               gconstpointer  data)
+{
+  ByokKeyStore *keys = byok_engine_get_key_store (f->engine);
+  g_autofree char *refused = NULL;
+  g_autofree char *refused_err = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *saved_err = NULL;
+  g_autofree char *deleted = NULL;
+  g_autofree char *deleted_err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokKey) key = NULL;
+  int status;
+
+  refused = run_cli (f, OPENAI_CHAT_KEY "\n", &status, &refused_err, "keys", "set-admin", "openai", NULL);
+  g_assert_cmpint (status, !=, 0);
+  g_assert_nonnull (strstr (refused_err, "sk-admin-"));
+  byok_test_assert_no_key ("stderr", refused_err, -1, OPENAI_CHAT_KEY, 0, 8);
+  key = byok_key_store_lookup_admin_wait (keys, "openai", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (key);
+
+  saved = run_cli (f, OPENAI_ADMIN_KEY "\n", &status, &saved_err, "keys", "set-admin", "openai", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (saved, "Saved the OpenAI admin key"));
+  key = byok_key_store_lookup_admin_wait (keys, "openai", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (key);
+  g_assert_cmpstr (byok_key_get_secret (key), ==, OPENAI_ADMIN_KEY);
+  g_clear_object (&key);
+
+  deleted = run_cli (f, NULL, &status, &deleted_err, "keys", "delete-admin", "openai", NULL);
+  g_assert_cmpint (status, ==, 0);
+  key = byok_key_store_lookup_admin_wait (keys, "openai", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (key);
 }
 
 int
@@ -516,6 +562,7 @@ main (int    argc,
   ADD ("/bill/anthropic", test_anthropic);
   ADD ("/bill/failures", test_failures);
   ADD ("/bill/cli", test_cli);
+  ADD ("/bill/cli-keys", test_cli_keys);
 #undef ADD
   return g_test_run ();
 }
