@@ -6,6 +6,7 @@
  *   mcp tools NAME [--json]
  *   mcp call NAME TOOL [ARGUMENTS_JSON] [--json]
  *   mcp remove NAME
+ *   mcp enable|disable NAME [TOOL]
  *   mcp import FILE [--replace]
  *
  * The same configuration (ByokMcpConfig) and manager as the app. Every
@@ -505,6 +506,69 @@ mcp_remove (int    argc,
   return BYOK_CLI_EXIT_OK;
 }
 
+/* ---- mcp enable, mcp disable ---- */
+
+static int
+switch_server (int       argc,
+               char    **argv,
+               gboolean  on)
+{
+  const char *command = on ? "mcp enable" : "mcp disable";
+  g_autoptr(ByokMcpConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  int status;
+
+  if (!byok_cli_parse_options (&argc, &argv, _("NAME [TOOL]"),
+                               on ? _("Switch an MCP server, or one of its tools, on.")
+                                  : _("Switch an MCP server, or one of its tools, off: models are not offered it."),
+                               NULL, &status))
+    return status;
+  if (argc < 2 || argc > 3)
+    return byok_cli_usage_error (command, _("Name a server, and perhaps one of its tools."));
+
+  config = open_config ();
+  if (argc == 3)
+    {
+      g_autoptr(ByokMcpServerConfig) server = NULL;
+
+      if (!byok_mcp_config_reload (config, &error))
+        return byok_cli_fail (error);
+      server = byok_mcp_config_lookup (config, argv[1]);
+      ok = server != NULL && byok_mcp_config_set_tool_enabled (config, argv[1], argv[2], on, &error);
+      if (server == NULL)
+        /* Translators: %s is an MCP server's name */
+        error = g_error_new (BYOK_ERROR, BYOK_ERROR_INVALID,
+                             _("There is no MCP server “%s”. “byok-cli mcp list” shows them."), argv[1]);
+    }
+  else
+    ok = byok_mcp_config_set_enabled (config, argv[1], on, &error);
+  if (!ok)
+    return byok_cli_fail (error);
+
+  if (argc == 3)
+    /* Translators: %1$s is a tool's name, %2$s an MCP server's name */
+    printf (on ? _("The tool “%1$s” of “%2$s” is on.\n") : _("The tool “%1$s” of “%2$s” is off.\n"), argv[2], argv[1]);
+  else
+    /* Translators: %s is an MCP server's name */
+    printf (on ? _("The MCP server “%s” is on.\n") : _("The MCP server “%s” is off.\n"), argv[1]);
+  return BYOK_CLI_EXIT_OK;
+}
+
+static int
+mcp_enable (int    argc,
+            char **argv)
+{
+  return switch_server (argc, argv, TRUE);
+}
+
+static int
+mcp_disable (int    argc,
+             char **argv)
+{
+  return switch_server (argc, argv, FALSE);
+}
+
 /* ---- mcp import ---- */
 
 static int
@@ -576,6 +640,8 @@ print_mcp_help (FILE *out)
   fprintf (out, "  %-8s %s\n", "tools", _("Start a server and list its tools"));
   fprintf (out, "  %-8s %s\n", "call", _("Call a tool of a server"));
   fprintf (out, "  %-8s %s\n", "remove", _("Remove a server and its secrets"));
+  fprintf (out, "  %-8s %s\n", "enable", _("Switch a server or one of its tools on"));
+  fprintf (out, "  %-8s %s\n", "disable", _("Switch a server or one of its tools off"));
   fprintf (out, "  %-8s %s\n", "import", _("Import servers from Claude Desktop’s mcpServers JSON"));
   fprintf (out, "\n%s\n", _("Run “byok-cli mcp COMMAND --help” for the options of a command."));
 }
@@ -599,6 +665,8 @@ byok_cli_mcp (int    argc,
     { "tools", "mcp tools", mcp_tools },
     { "call", "mcp call", mcp_call },
     { "remove", "mcp remove", mcp_remove },
+    { "enable", "mcp enable", mcp_enable },
+    { "disable", "mcp disable", mcp_disable },
     { "import", "mcp import", mcp_import },
   };
   const char *sub;
