@@ -79,7 +79,7 @@ test_manifest_modules (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *m = load_manifest (parser);
   JsonArray *modules = json_object_get_array_member (m, "modules");
-  gboolean have_md4c = FALSE, have_byok = FALSE;
+  gboolean have_md4c = FALSE, have_poppler = FALSE, have_byok = FALSE;
 
   g_assert_nonnull (modules);
   for (guint i = 0; i < json_array_get_length (modules); i++)
@@ -102,6 +102,21 @@ test_manifest_modules (void)
           g_assert_cmpuint (strlen (json_object_get_string_member (src, "sha256")), ==, 64);
           g_assert_false (have_byok); /* dependencies come first */
         }
+      else if (g_str_equal (name, "poppler"))
+        {
+          /* The GNOME runtime has no poppler: built here, its glib part alone. */
+          JsonArray *opts = json_object_get_array_member (mod, "config-opts");
+          gboolean glib = FALSE;
+
+          have_poppler = TRUE;
+          g_assert_true (g_str_has_prefix (json_object_get_string_member (src, "url"),
+                                           "https://poppler.freedesktop.org/poppler-"));
+          g_assert_cmpuint (strlen (json_object_get_string_member (src, "sha256")), ==, 64);
+          for (guint j = 0; opts != NULL && j < json_array_get_length (opts); j++)
+            glib |= g_str_equal (json_array_get_string_element (opts, j), "-DENABLE_GLIB=ON");
+          g_assert_true (glib);
+          g_assert_false (have_byok);
+        }
       else if (g_str_equal (name, "byok"))
         {
           have_byok = TRUE;
@@ -109,6 +124,7 @@ test_manifest_modules (void)
         }
     }
   g_assert_true (have_md4c);
+  g_assert_true (have_poppler);
   g_assert_true (have_byok);
 }
 

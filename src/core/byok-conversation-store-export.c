@@ -139,6 +139,9 @@ append_attachments (GString   *out,
       g_autofree char *fence = NULL;
       g_autofree char *count = NULL;
 
+      if (attachment->kind != BYOK_ATTACHMENT_TEXT)
+        continue;
+
       for (const char *p = attachment->text; *p != '\0'; p++)
         {
           run = *p == '`' ? run + 1 : 0;

@@ -1,0 +1,438 @@
+/* test-attachments.c — images and PDFs attached (issue 16)
+ *
+ * Real files made at test time in a temporary folder: what a file is comes
+ * from its bytes; a 6000×4000 photo with an EXIF orientation and a GPS
+ * position comes out within the envelope, upright, re-encoded without
+ * EXIF; transparency stays PNG, a screenshot stays PNG, a photograph saved
+ * as PNG becomes JPEG; garbage named .png or .pdf is refused with a clear
+ * message; a PDF's text comes with page markers, a scanned PDF is flagged;
+ * the JSON a message stores keeps all but the bytes.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
+#include "byok-attachment.h"
+#include "byok-error.h"
+#include "byok-test-media.h"
+#include "byok-tokens.h"
+
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static ByokAttachment *
+load_path (const char  *path,
+           GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  byok_attachment_load_async (file, NULL, loaded_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return byok_attachment_load_finish (result, error);
+}
+
+static ByokAttachment *
+load_bytes (const char  *name,
+            GBytes      *bytes,
+            GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  byok_attachment_load_bytes_async (name, bytes, NULL, loaded_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return byok_attachment_load_finish (result, error);
+}
+
+static GdkPixbuf *
+decode (GBytes *bytes)
+{
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GError) error = NULL;
+  GdkPixbuf *pixbuf;
+
+  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, bytes, &error));
+  g_assert_true (gdk_pixbuf_loader_close (loader, &error));
+  g_assert_no_error (error);
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  g_assert_nonnull (pixbuf);
+  return g_object_ref (pixbuf);
+}
+
+static void
+pixel (GdkPixbuf *pixbuf,
+       int        x,
+       int        y,
+       guchar     rgb[3])
+{
+  const guchar *p = gdk_pixbuf_read_pixels (pixbuf) + y * gdk_pixbuf_get_rowstride (pixbuf) +
+                    x * gdk_pixbuf_get_n_channels (pixbuf);
+
+  memcpy (rgb, p, 3);
+}
+
+/* No APP1 segment (EXIF, XMP) anywhere among the JPEG's markers. */
+static void
+assert_no_metadata (GBytes *bytes)
+{
+  gsize size = 0;
+  const guchar *data = g_bytes_get_data (bytes, &size);
+  gsize i = 2;
+
+  g_assert_null (g_strstr_len ((const char *) data, size, "Exif"));
+  while (i + 4 <= size && data[i] == 0xFF && data[i + 1] != 0xDA)
+    {
+      g_assert_cmpint (data[i + 1], !=, 0xE1);
+      i += 2 + (data[i + 2] << 8 | data[i + 3]);
+    }
+}
+
+static void
+assert_hash (ByokAttachment *attachment)
+{
+  g_autofree char *hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, attachment->data);
+
+  g_assert_cmpstr (attachment->hash, ==, hash);
+  g_assert_cmpuint (strlen (attachment->hash), ==, 64);
+}
+
+static void
+assert_fits (ByokAttachment *attachment)
+{
+  g_assert_cmpint (MAX (attachment->width, attachment->height), <=, BYOK_ATTACHMENT_IMAGE_MAX_EDGE);
+  g_assert_cmpint ((gint64) attachment->width * attachment->height, <=, BYOK_ATTACHMENT_IMAGE_MAX_PIXELS);
+  g_assert_cmpuint (g_bytes_get_size (attachment->data), <=, BYOK_ATTACHMENT_IMAGE_MAX_BYTES);
+}
+
+/* A 6000×4000 photo, stored sideways with Orientation 6 (turn 90°
+ * clockwise to view) and a GPS position: it arrives portrait, within the
+ * envelope, the red half (stored left) on top, without any EXIF. */
+static void
+test_photo_fitted (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("byok-test-attachments-XXXXXX", &error);
+  g_autoptr(GBytes) jpeg = byok_test_media_jpeg (6000, 4000, 6, FALSE, 92);
+  g_autofree char *path = byok_test_media_write (dir, "IMG_0001.JPG", jpeg);
+  g_autoptr(ByokAttachment) attachment = NULL;
+  g_autoptr(GdkPixbuf) sent = NULL;
+  guchar top[3], bottom[3];
+
+  attachment = load_path (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (attachment->kind, ==, BYOK_ATTACHMENT_IMAGE);
+  g_assert_cmpstr (attachment->name, ==, "IMG_0001.JPG");
+  g_assert_cmpstr (attachment->mime_type, ==, "image/jpeg");
+  g_assert_null (attachment->text);
+  assert_fits (attachment);
+  assert_hash (attachment);
+  /* Portrait now, the aspect kept to a pixel. */
+  g_assert_cmpint (attachment->width, <, attachment->height);
+  g_assert_cmpint (ABS (attachment->width * 3 - attachment->height * 2), <=, 3);
+  g_assert_cmpint (attachment->tokens, ==, ((gint64) attachment->width * attachment->height + 749) / 750);
+  g_assert_false (byok_attachment_has_text_layer (attachment));
+  g_assert_true (byok_attachment_is_media (attachment));
+
+  sent = decode (attachment->data);
+  g_assert_cmpint (gdk_pixbuf_get_width (sent), ==, attachment->width);
+  g_assert_cmpint (gdk_pixbuf_get_height (sent), ==, attachment->height);
+  /* The decoder sees no orientation left to apply. */
+  g_assert_null (gdk_pixbuf_get_option (sent, "orientation"));
+  pixel (sent, attachment->width / 2, attachment->height / 4, top);
+  pixel (sent, attachment->width / 2, attachment->height * 3 / 4, bottom);
+  g_assert_cmpint (top[0], >, 150);
+  g_assert_cmpint (top[2], <, 100);
+  g_assert_cmpint (bottom[2], >, 150);
+  g_assert_cmpint (bottom[0], <, 100);
+  assert_no_metadata (attachment->data);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Transparency stays (PNG); a lossless picture of few colours stays PNG;
+ * a photograph saved as PNG is sent as JPEG. */
+static void
+test_image_formats (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) transparent = byok_test_media_png (300, 200, TRUE, FALSE);
+  g_autoptr(GBytes) screenshot = byok_test_media_png (3000, 2000, FALSE, FALSE);
+  g_autoptr(GBytes) photo = byok_test_media_png (800, 600, FALSE, TRUE);
+  /* A 1×1 GIF89a, written out by hand. */
+  static const guint8 gif[] = {
+    'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0x80, 0, 0, 0xff, 0xff, 0xff, 0, 0, 0,
+    0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0x02, 0x02, 0x44, 0x01, 0, 0x3b,
+  };
+  g_autoptr(GBytes) gif_bytes = g_bytes_new_static (gif, sizeof gif);
+  g_autoptr(ByokAttachment) a = NULL;
+  g_autoptr(ByokAttachment) b = NULL;
+  g_autoptr(ByokAttachment) c = NULL;
+  g_autoptr(ByokAttachment) d = NULL;
+  g_autoptr(GdkPixbuf) sent = NULL;
+  guchar rgb[3];
+
+  a = load_bytes ("Pasted image.png", transparent, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (a->mime_type, ==, "image/png");
+  g_assert_cmpint (a->width, ==, 300);
+  g_assert_cmpint (a->height, ==, 200);
+  sent = decode (a->data);
+  g_assert_true (gdk_pixbuf_get_has_alpha (sent));
+  g_assert_cmpint (gdk_pixbuf_read_pixels (sent)[3], ==, 0);
+  g_clear_object (&sent);
+
+  b = byok_attachment_new_from_bytes ("screenshot.png", screenshot, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (b->mime_type, ==, "image/png");
+  assert_fits (b);
+  g_assert_cmpint (b->width, >, b->height);
+  sent = decode (b->data);
+  g_assert_false (gdk_pixbuf_get_has_alpha (sent));
+  g_clear_object (&sent);
+
+  c = byok_attachment_new_from_bytes ("photo.png", photo, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->mime_type, ==, "image/jpeg");
+  g_assert_cmpint (c->width, ==, 800);
+  assert_hash (c);
+
+  /* Named nothing like a GIF: the bytes say what it is. */
+  d = byok_attachment_new_from_bytes ("clip", gif_bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (d->kind, ==, BYOK_ATTACHMENT_IMAGE);
+  g_assert_cmpstr (d->mime_type, ==, "image/png");
+  g_assert_cmpint (d->width, ==, 1);
+  g_assert_cmpint (d->height, ==, 1);
+  sent = decode (d->data);
+  pixel (sent, 0, 0, rgb);
+  g_assert_cmpint (rgb[0], ==, 255);
+}
+
+/* WebP through webp-pixbuf-loader, a dependency: made with its saver. */
+static void
+test_webp (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 2000, 1000);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) webp = NULL;
+  g_autoptr(ByokAttachment) attachment = NULL;
+  char *buffer = NULL;
+  gsize length = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x336699ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &length, "webp", &error, NULL));
+  g_assert_no_error (error);
+  webp = g_bytes_new_take (buffer, length);
+  attachment = byok_attachment_new_from_bytes ("picture.webp", webp, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (attachment->kind, ==, BYOK_ATTACHMENT_IMAGE);
+  g_assert_cmpint (attachment->width, ==, 1516);
+  g_assert_cmpint (attachment->height, ==, 758);
+  assert_fits (attachment);
+}
+
+/* Garbage named .png or .pdf, and files that start as an image or a PDF
+ * but are broken, are refused with a message naming the file. */
+static void
+test_garbage_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("byok-test-attachments-XXXXXX", &error);
+  guint8 noise[4096];
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(GBytes) garbage = NULL;
+  g_autoptr(GBytes) broken_png = NULL;
+  g_autoptr(GBytes) broken_pdf = NULL;
+  g_autofree char *png_path = NULL;
+  g_autofree char *pdf_path = NULL;
+  ByokAttachment *none;
+  GByteArray *array;
+
+  for (guint i = 0; i < sizeof noise; i++)
+    noise[i] = g_rand_int_range (rand, 128, 256);
+  garbage = g_bytes_new (noise, sizeof noise);
+  png_path = byok_test_media_write (dir, "holiday.png", garbage);
+  pdf_path = byok_test_media_write (dir, "contract.pdf", garbage);
+
+  none = load_path (png_path, &error);
+  g_assert_null (none);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“holiday.png” is not an image Byok can read"));
+  g_clear_error (&error);
+
+  none = load_path (pdf_path, &error);
+  g_assert_null (none);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“contract.pdf” is not a PDF Byok can read"));
+  g_clear_error (&error);
+
+  array = g_byte_array_new ();
+  g_byte_array_append (array, (const guint8 *) "\x89PNG\r\n\x1a\n", 8);
+  g_byte_array_append (array, noise, sizeof noise);
+  broken_png = g_byte_array_free_to_bytes (array);
+  none = byok_attachment_new_from_bytes ("shot.png", broken_png, &error);
+  g_assert_null (none);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“shot.png” is not an image Byok can read"));
+  g_clear_error (&error);
+
+  array = g_byte_array_new ();
+  g_byte_array_append (array, (const guint8 *) "%PDF-1.7\n", 9);
+  g_byte_array_append (array, noise, sizeof noise);
+  broken_pdf = g_byte_array_free_to_bytes (array);
+  none = byok_attachment_new_from_bytes ("report.pdf", broken_pdf, &error);
+  g_assert_null (none);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“report.pdf” is not a PDF Byok can read"));
+  g_clear_error (&error);
+
+  g_unlink (png_path);
+  g_unlink (pdf_path);
+  g_rmdir (dir);
+}
+
+/* A PDF with real glyphs: its pages and text, page by page. */
+static void
+test_pdf_text (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("byok-test-attachments-XXXXXX", &error);
+  g_autoptr(GBytes) pdf = byok_test_media_pdf (3, TRUE);
+  g_autofree char *path = byok_test_media_write (dir, "minutes.pdf", pdf);
+  g_autoptr(ByokAttachment) attachment = NULL;
+  const char *page1, *page2, *page3;
+
+  attachment = load_path (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (attachment->kind, ==, BYOK_ATTACHMENT_PDF);
+  g_assert_cmpstr (attachment->mime_type, ==, "application/pdf");
+  g_assert_cmpint (attachment->pages, ==, 3);
+  /* The file itself, as it was. */
+  g_assert_true (g_bytes_equal (attachment->data, pdf));
+  assert_hash (attachment);
+  g_assert_true (byok_attachment_has_text_layer (attachment));
+
+  page1 = strstr (attachment->text, "[Page 1]\nPage 1 says hello");
+  page2 = strstr (attachment->text, "\n\n[Page 2]\nPage 2 says hello");
+  page3 = strstr (attachment->text, "\n\n[Page 3]\nPage 3 says hello");
+  g_assert_true (page1 == attachment->text);
+  g_assert_true (page1 < page2 && page2 < page3);
+  g_assert_nonnull (strstr (page3, "lazy dog."));
+  g_assert_true (g_str_has_suffix (attachment->text, "lazy dog.\n"));
+  g_assert_cmpint (attachment->tokens, ==, byok_estimate_tokens (attachment->text, -1));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A PDF of shapes only (a scan): its pages, no text, flagged. */
+static void
+test_pdf_scanned (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = byok_test_media_pdf (2, FALSE);
+  g_autoptr(ByokAttachment) attachment = NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attachment_free);
+  g_autofree char *prompt = NULL;
+
+  attachment = byok_attachment_new_from_bytes ("scan.pdf", pdf, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (attachment->kind, ==, BYOK_ATTACHMENT_PDF);
+  g_assert_cmpint (attachment->pages, ==, 2);
+  g_assert_cmpstr (attachment->text, ==, "");
+  g_assert_false (byok_attachment_has_text_layer (attachment));
+  g_assert_cmpint (attachment->tokens, ==, 0);
+
+  /* Images and PDFs go beside the text, never into it. */
+  g_ptr_array_add (list, byok_attachment_new ("notes.txt", "a note"));
+  g_ptr_array_add (list, byok_attachment_copy (attachment));
+  prompt = byok_attachments_compose (list, "Read these.");
+  g_assert_cmpstr (prompt, ==, "<file name=\"notes.txt\">\na note\n</file>\n\nRead these.");
+}
+
+/* What a message stores: everything but the bytes, which are stored by
+ * hash; old rows (text only, no kind) still read. */
+static void
+test_json (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) png = byok_test_media_png (40, 30, TRUE, FALSE);
+  g_autoptr(GBytes) pdf = byok_test_media_pdf (2, TRUE);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attachment_free);
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GPtrArray) media = NULL;
+  g_autoptr(GPtrArray) old = NULL;
+  g_autofree char *json = NULL;
+  ByokAttachment *image, *doc, *text;
+
+  g_ptr_array_add (list, byok_attachment_new ("notes.txt", "a note"));
+  g_ptr_array_add (list, byok_attachment_new_from_bytes ("dot.png", png, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (list, byok_attachment_new_from_bytes ("two.pdf", pdf, &error));
+  g_assert_no_error (error);
+
+  json = byok_attachments_to_json (list);
+  g_assert_null (strstr (json, "base64"));
+  back = byok_attachments_from_json (json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 3);
+  text = g_ptr_array_index (back, 0);
+  image = g_ptr_array_index (back, 1);
+  doc = g_ptr_array_index (back, 2);
+  g_assert_cmpint (text->kind, ==, BYOK_ATTACHMENT_TEXT);
+  g_assert_cmpstr (text->text, ==, "a note");
+  g_assert_cmpint (image->kind, ==, BYOK_ATTACHMENT_IMAGE);
+  g_assert_cmpstr (image->hash, ==, ((ByokAttachment *) g_ptr_array_index (list, 1))->hash);
+  g_assert_cmpstr (image->mime_type, ==, "image/png");
+  g_assert_cmpint (image->width, ==, 40);
+  g_assert_cmpint (image->height, ==, 30);
+  g_assert_null (image->data);
+  g_assert_null (image->text);
+  g_assert_cmpint (doc->kind, ==, BYOK_ATTACHMENT_PDF);
+  g_assert_cmpint (doc->pages, ==, 2);
+  g_assert_cmpstr (doc->text, ==, ((ByokAttachment *) g_ptr_array_index (list, 2))->text);
+  g_assert_cmpint (doc->tokens, ==, ((ByokAttachment *) g_ptr_array_index (list, 2))->tokens);
+
+  media = byok_attachments_get_media (list);
+  g_assert_cmpuint (media->len, ==, 2);
+  g_assert_cmpstr (((ByokAttachment *) g_ptr_array_index (media, 0))->name, ==, "dot.png");
+  g_assert_true (((ByokAttachment *) g_ptr_array_index (media, 0))->data ==
+                 ((ByokAttachment *) g_ptr_array_index (list, 1))->data);
+  g_assert_null (byok_attachments_get_media (NULL));
+
+  /* A row from before images: no kind, no MIME type. */
+  old = byok_attachments_from_json ("[{\"name\":\"a.txt\",\"text\":\"hi\",\"tokens\":1},"
+                                    "{\"name\":\"b.png\",\"kind\":\"image\"},"
+                                    "{\"name\":\"c\",\"kind\":\"video\",\"hash\":\"x\",\"mime\":\"video/mp4\"}]",
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (old->len, ==, 1);
+  g_assert_cmpint (((ByokAttachment *) g_ptr_array_index (old, 0))->kind, ==, BYOK_ATTACHMENT_TEXT);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/attachments/photo-fitted", test_photo_fitted);
+  g_test_add_func ("/attachments/image-formats", test_image_formats);
+  g_test_add_func ("/attachments/webp", test_webp);
+  g_test_add_func ("/attachments/garbage-refused", test_garbage_refused);
+  g_test_add_func ("/attachments/pdf-text", test_pdf_text);
+  g_test_add_func ("/attachments/pdf-scanned", test_pdf_scanned);
+  g_test_add_func ("/attachments/json", test_json);
+  return g_test_run ();
+}
