@@ -6,15 +6,22 @@
  * EXIF; transparency stays PNG, a screenshot stays PNG, a photograph saved
  * as PNG becomes JPEG; garbage named .png or .pdf is refused with a clear
  * message; a PDF's text comes with page markers, a scanned PDF is flagged;
- * the JSON a message stores keeps all but the bytes.
+ * the JSON a message stores keeps all but the bytes, which are stored once
+ * by hash in the database: restored after reopening it, in the request,
+ * deleted with the last message that refers to them, back with an undo,
+ * and exported (Markdown with a folder beside it, JSON with base64).
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "byok-attachment.h"
+#include "byok-conversation-store.h"
 #include "byok-error.h"
 #include "byok-test-media.h"
 #include "byok-tokens.h"
@@ -138,8 +145,8 @@ test_photo_fitted (void)
   assert_fits (attachment);
   assert_hash (attachment);
   /* Portrait now, the aspect kept to a pixel. */
-  g_assert_cmpint (attachment->width, <, attachment->height);
-  g_assert_cmpint (ABS (attachment->width * 3 - attachment->height * 2), <=, 3);
+  g_assert_cmpint (attachment->width, ==, 875);
+  g_assert_cmpint (attachment->height, ==, 1313);
   g_assert_cmpint (attachment->tokens, ==, ((gint64) attachment->width * attachment->height + 749) / 750);
   g_assert_false (byok_attachment_has_text_layer (attachment));
   g_assert_true (byok_attachment_is_media (attachment));
@@ -422,6 +429,331 @@ test_json (void)
   g_assert_cmpint (((ByokAttachment *) g_ptr_array_index (old, 0))->kind, ==, BYOK_ATTACHMENT_TEXT);
 }
 
+
+/* ---- stored once, by hash ------------------------------------------------ */
+
+static gint64
+query_int (ByokConversationStore *store,
+           const char            *sql)
+{
+  sqlite3 *db = byok_database_get_handle (byok_conversation_store_get_database (store));
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static gint64
+count_blobs (ByokConversationStore *store)
+{
+  return query_int (store, "SELECT count(*) FROM attachment_blobs");
+}
+
+static ByokMessage *
+user_message (const char      *text,
+              ByokAttachment  *first,
+              ...)
+{
+  ByokMessage *message = byok_message_new (BYOK_MESSAGE_ROLE_USER, text);
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+  va_list args;
+
+  va_start (args, first);
+  for (ByokAttachment *a = first; a != NULL; a = va_arg (args, ByokAttachment *))
+    g_ptr_array_add (list, a);
+  va_end (args);
+  byok_message_set_attachments (message, list);
+  return message;
+}
+
+typedef struct {
+  char           *dir;
+  char           *path;
+  ByokAttachment *image;
+  ByokAttachment *pdf;
+  ByokAttachment *note;
+} Store;
+
+static void
+store_setup (Store         *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) png = byok_test_media_png (64, 48, TRUE, FALSE);
+  g_autoptr(GBytes) pdf = byok_test_media_pdf (2, TRUE);
+
+  f->dir = g_dir_make_tmp ("byok-test-attachments-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "byok.db", NULL);
+  f->image = byok_attachment_new_from_bytes ("shot.png", png, &error);
+  g_assert_no_error (error);
+  f->pdf = byok_attachment_new_from_bytes ("minutes.pdf", pdf, &error);
+  g_assert_no_error (error);
+  f->note = byok_attachment_new ("notes.txt", "a note");
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+store_teardown (Store         *f,
+                gconstpointer  data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+  byok_attachment_free (f->image);
+  byok_attachment_free (f->pdf);
+  byok_attachment_free (f->note);
+}
+
+/* One row for an image on two messages; after reopening the database the
+ * messages have their bytes, and the request carries them beside the
+ * text (the text file composed into it, the PDF's text not). */
+static void
+test_stored_once (Store         *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 conversation_id;
+
+  {
+    g_autoptr(ByokDatabase) database = byok_database_open (f->path, &error);
+    g_autoptr(ByokConversationStore) store = byok_conversation_store_new (database, &error);
+    g_autoptr(ByokConversation) conversation = NULL;
+    g_autoptr(ByokMessage) first = user_message ("What is this?", f->image, NULL);
+    g_autoptr(ByokMessage) second = user_message ("And these?", f->image, f->pdf, f->note, NULL);
+
+    g_assert_no_error (error);
+    conversation = byok_conversation_store_create (store, "Pictures", "a", "small", &error);
+    g_assert_no_error (error);
+    g_assert_true (byok_conversation_store_append_message (store, conversation, first, &error));
+    g_assert_true (byok_conversation_store_append_message (store, conversation, second, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (count_blobs (store), ==, 2);
+    /* The row refers to the bytes; it does not hold them. */
+    g_assert_cmpint (query_int (store, "SELECT max(length(attachments)) FROM messages"), <, 2000);
+    conversation_id = byok_conversation_get_id (conversation);
+  }
+
+  {
+    g_autoptr(ByokDatabase) database = byok_database_open (f->path, &error);
+    g_autoptr(ByokConversationStore) store = byok_conversation_store_new (database, &error);
+    ByokConversation *conversation = byok_conversation_store_lookup (store, conversation_id);
+    g_autoptr(GListModel) messages = NULL;
+    g_autoptr(ByokMessage) first = NULL;
+    g_autoptr(ByokMessage) second = NULL;
+    g_autoptr(ByokChatRequest) request = NULL;
+    const ByokChatMessage *asked;
+    ByokAttachment *image, *again, *pdf;
+
+    g_assert_nonnull (conversation);
+    messages = byok_conversation_store_get_messages (store, conversation, &error);
+    g_assert_no_error (error);
+    first = g_list_model_get_item (messages, 0);
+    second = g_list_model_get_item (messages, 1);
+    image = g_ptr_array_index (byok_message_get_attachments (first), 0);
+    again = g_ptr_array_index (byok_message_get_attachments (second), 0);
+    pdf = g_ptr_array_index (byok_message_get_attachments (second), 1);
+    g_assert_cmpint (image->kind, ==, BYOK_ATTACHMENT_IMAGE);
+    g_assert_true (g_bytes_equal (image->data, f->image->data));
+    g_assert_cmpstr (image->hash, ==, f->image->hash);
+    g_assert_cmpint (image->width, ==, 64);
+    /* Read once for both messages. */
+    g_assert_true (image->data == again->data);
+    g_assert_true (g_bytes_equal (pdf->data, f->pdf->data));
+    g_assert_cmpint (pdf->pages, ==, 2);
+    g_assert_cmpstr (pdf->text, ==, f->pdf->text);
+
+    request = byok_conversation_store_build_request (store, conversation, -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (byok_chat_request_get_n_messages (request), ==, 2);
+    asked = byok_chat_request_get_message (request, 0);
+    g_assert_cmpstr (asked->content, ==, "What is this?");
+    g_assert_cmpuint (asked->attachments->len, ==, 1);
+    g_assert_true (g_bytes_equal (((ByokAttachment *) g_ptr_array_index (asked->attachments, 0))->data,
+                                  f->image->data));
+    asked = byok_chat_request_get_message (request, 1);
+    g_assert_cmpstr (asked->content, ==, "<file name=\"notes.txt\">\na note\n</file>\n\nAnd these?");
+    g_assert_cmpuint (asked->attachments->len, ==, 2);
+    g_assert_cmpint (((ByokAttachment *) g_ptr_array_index (asked->attachments, 1))->kind, ==, BYOK_ATTACHMENT_PDF);
+    g_assert_true (g_bytes_equal (((ByokAttachment *) g_ptr_array_index (asked->attachments, 1))->data,
+                                  f->pdf->data));
+  }
+}
+
+/* Bytes go with the last message that refers to them, come back with an
+ * undone delete, and go for good when nothing refers to them. */
+static void
+test_collected (Store         *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) database = byok_database_open (f->path, &error);
+  g_autoptr(ByokConversationStore) store = byok_conversation_store_new (database, &error);
+  g_autoptr(ByokConversation) kept = NULL;
+  g_autoptr(ByokConversation) doomed = NULL;
+  g_autoptr(ByokMessage) first = user_message ("one", f->image, NULL);
+  g_autoptr(ByokMessage) second = user_message ("two", f->image, f->pdf, NULL);
+  g_autoptr(ByokMessage) other = user_message ("three", f->image, NULL);
+  g_autoptr(ByokMessage) text_only = user_message ("four", f->note, NULL);
+  g_autoptr(ByokConversationSnapshot) snapshot = NULL;
+  g_autoptr(GListModel) messages = NULL;
+  g_autoptr(ByokMessage) back = NULL;
+
+  g_assert_no_error (error);
+  kept = byok_conversation_store_create (store, "Kept", "a", "small", &error);
+  doomed = byok_conversation_store_create (store, "Doomed", "a", "small", &error);
+  g_assert_true (byok_conversation_store_append_message (store, kept, first, &error));
+  g_assert_true (byok_conversation_store_append_message (store, kept, second, &error));
+  g_assert_true (byok_conversation_store_append_message (store, kept, text_only, &error));
+  g_assert_true (byok_conversation_store_append_message (store, doomed, other, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_blobs (store), ==, 2);
+
+  /* The image is still on "two" and "three". */
+  g_assert_true (byok_conversation_store_delete_message (store, first, &error));
+  g_assert_cmpint (count_blobs (store), ==, 2);
+  /* "two" goes: the PDF with it; the image stays for "three". */
+  g_assert_true (byok_conversation_store_delete_message (store, second, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_blobs (store), ==, 1);
+
+  /* The last message with the image goes with its conversation... */
+  snapshot = byok_conversation_store_delete_conversation (store, doomed, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_blobs (store), ==, 0);
+  /* ...and comes back with it. */
+  g_assert_nonnull (byok_conversation_store_restore (store, snapshot, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_blobs (store), ==, 1);
+  messages = byok_conversation_store_get_messages (store, doomed, &error);
+  back = g_list_model_get_item (messages, 0);
+  g_assert_true (g_bytes_equal (((ByokAttachment *) g_ptr_array_index (byok_message_get_attachments (back), 0))->data,
+                                f->image->data));
+
+  /* Edit and resend from the start: everything after goes. */
+  g_assert_true (byok_conversation_store_delete_messages_after (store, doomed, -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_blobs (store), ==, 0);
+}
+
+typedef struct {
+  GError   *error;
+  gboolean  done;
+} ExportWait;
+
+static void
+exported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  ExportWait *wait = user_data;
+
+  byok_conversation_store_export_finish (BYOK_CONVERSATION_STORE (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static void
+export_to (ByokConversationStore         *store,
+           ByokConversation              *conversation,
+           ByokConversationExportFormat   format,
+           const char                    *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  ExportWait wait = { NULL, FALSE };
+
+  byok_conversation_store_export_async (store, conversation, format, file, NULL, exported_cb, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (wait.error);
+}
+
+/* Markdown: the image and the PDF in a folder beside the file, linked;
+ * JSON: their bytes in base64, the same bytes (the same SHA-256). */
+static void
+test_export (Store         *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) database = byok_database_open (f->path, &error);
+  g_autoptr(ByokConversationStore) store = byok_conversation_store_new (database, &error);
+  g_autoptr(ByokConversation) conversation = NULL;
+  g_autoptr(ByokMessage) message = user_message ("Look", f->image, f->pdf, NULL);
+  g_autoptr(ByokMessage) again = user_message ("Again", f->image, NULL);
+  g_autofree char *md_path = g_build_filename (f->dir, "chat.md", NULL);
+  g_autofree char *json_path = g_build_filename (f->dir, "chat.json", NULL);
+  g_autofree char *image_name = g_strdup_printf ("%.12s-shot.png", f->image->hash);
+  g_autofree char *pdf_name = g_strdup_printf ("%.12s-minutes.pdf", f->pdf->hash);
+  g_autofree char *image_path = g_build_filename (f->dir, "chat_files", image_name, NULL);
+  g_autofree char *pdf_path = g_build_filename (f->dir, "chat_files", pdf_name, NULL);
+  g_autofree char *markdown = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *image_bytes = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *attachment;
+  g_autofree guchar *decoded = NULL;
+  gsize length = 0;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  conversation = byok_conversation_store_create (store, "Export", "a", "small", &error);
+  g_assert_true (byok_conversation_store_append_message (store, conversation, message, &error));
+  g_assert_true (byok_conversation_store_append_message (store, conversation, again, &error));
+  g_assert_no_error (error);
+
+  export_to (store, conversation, BYOK_CONVERSATION_EXPORT_MARKDOWN, md_path);
+  g_assert_true (g_file_get_contents (md_path, &markdown, NULL, &error));
+  link = g_strdup_printf ("![shot.png](chat_files/%s)\n_image, 64 × 48 pixels_", image_name);
+  g_assert_nonnull (strstr (markdown, link));
+  g_clear_pointer (&link, g_free);
+  link = g_strdup_printf ("[minutes.pdf](chat_files/%s) _(PDF, 2 pages)_", pdf_name);
+  g_assert_nonnull (strstr (markdown, link));
+  g_assert_true (g_file_get_contents (image_path, &image_bytes, &length, &error));
+  g_assert_cmpmem (image_bytes, length, g_bytes_get_data (f->image->data, NULL), g_bytes_get_size (f->image->data));
+  g_assert_true (g_file_test (pdf_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (g_stat (image_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  export_to (store, conversation, BYOK_CONVERSATION_EXPORT_JSON, json_path);
+  g_assert_true (json_parser_load_from_file (parser, json_path, &error));
+  g_assert_no_error (error);
+  attachment = json_array_get_object_element (
+    json_object_get_array_member (
+      json_array_get_object_element (
+        json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "messages"), 0),
+      "attachments"), 0);
+  g_assert_cmpstr (json_object_get_string_member (attachment, "kind"), ==, "image");
+  g_assert_cmpstr (json_object_get_string_member (attachment, "mime_type"), ==, "image/png");
+  g_assert_cmpint (json_object_get_int_member (attachment, "width"), ==, 64);
+  decoded = g_base64_decode (json_object_get_string_member (attachment, "data_base64"), &length);
+  {
+    g_autofree char *hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, decoded, length);
+
+    g_assert_cmpstr (hash, ==, f->image->hash);
+    g_assert_cmpstr (json_object_get_string_member (attachment, "sha256"), ==, hash);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -434,5 +766,8 @@ main (int argc, char **argv)
   g_test_add_func ("/attachments/pdf-text", test_pdf_text);
   g_test_add_func ("/attachments/pdf-scanned", test_pdf_scanned);
   g_test_add_func ("/attachments/json", test_json);
+  g_test_add ("/attachments/stored-once", Store, NULL, store_setup, test_stored_once, store_teardown);
+  g_test_add ("/attachments/collected", Store, NULL, store_setup, test_collected, store_teardown);
+  g_test_add ("/attachments/export", Store, NULL, store_setup, test_export, store_teardown);
   return g_test_run ();
 }

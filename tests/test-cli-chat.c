@@ -13,6 +13,7 @@
 
 #include "byok-catalog.h"
 #include "byok-database.h"
+#include "byok-test-media.h"
 #include "byok-test-server.h"
 #include "byok-test-util.h"
 #include "byok-usage-store.h"
@@ -1029,6 +1030,67 @@ test_chat_json_not_found (Fixture       *f,
 
 /* ---- providers and models ------------------------------------------------ */
 
+/* --attach: each file made ready as the app does, listed in --json; a
+ * text file in the prompt; a file Byok cannot read stops everything
+ * before anything is sent (exit 2). */
+static void
+test_chat_attach (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *base = server_url (f, "/v1");
+  g_autoptr(GBytes) note = g_bytes_new_static ("Meeting at noon.\n", 17);
+  g_autoptr(GBytes) photo = byok_test_media_jpeg (3000, 2000, 6, FALSE, 90);
+  g_autoptr(GBytes) pdf = byok_test_media_pdf (2, TRUE);
+  g_autoptr(GBytes) garbage = g_bytes_new_static ("\x01\x02\x03\xff\xfe not a picture", 22);
+  g_autofree char *note_path = byok_test_media_write (f->dir, "notes.txt", note);
+  g_autofree char *photo_path = byok_test_media_write (f->dir, "photo.jpg", photo);
+  g_autofree char *pdf_path = byok_test_media_write (f->dir, "minutes.pdf", pdf);
+  g_autofree char *garbage_path = byok_test_media_write (f->dir, "holiday.png", garbage);
+  g_autoptr(Run) run = NULL;
+  g_autoptr(Run) refused = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *root, *text, *image, *doc;
+  JsonArray *attachments;
+  ByokTestRequest *req;
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+  run = run_cli (f, NULL, "chat", "--json", "-m", "openai/gpt-4o-mini", "--base-url", base,
+                 "--attach", note_path, "-a", photo_path, "--attach", pdf_path, "Summarise", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  root = parse_object (run->out, &parser);
+  attachments = json_object_get_array_member (root, "attachments");
+  g_assert_cmpuint (json_array_get_length (attachments), ==, 3);
+  text = json_array_get_object_element (attachments, 0);
+  image = json_array_get_object_element (attachments, 1);
+  doc = json_array_get_object_element (attachments, 2);
+  g_assert_cmpstr (json_object_get_string_member (text, "name"), ==, "notes.txt");
+  g_assert_cmpstr (json_object_get_string_member (text, "kind"), ==, "text");
+  g_assert_cmpint (json_object_get_int_member (text, "bytes"), ==, 17);
+  g_assert_cmpint (json_object_get_int_member (text, "tokens"), >, 0);
+  g_assert_cmpstr (json_object_get_string_member (image, "kind"), ==, "image");
+  g_assert_cmpstr (json_object_get_string_member (image, "mime_type"), ==, "image/jpeg");
+  /* Upright (EXIF orientation 6) and fitted. */
+  g_assert_cmpint (json_object_get_int_member (image, "width"), <, json_object_get_int_member (image, "height"));
+  g_assert_cmpint (json_object_get_int_member (image, "height"), <=, 1568);
+  g_assert_cmpint (json_object_get_int_member (image, "tokens"), ==,
+                   (json_object_get_int_member (image, "width") * json_object_get_int_member (image, "height") + 749) / 750);
+  g_assert_false (json_object_get_boolean_member (image, "text_layer"));
+  g_assert_cmpstr (json_object_get_string_member (doc, "kind"), ==, "pdf");
+  g_assert_cmpint (json_object_get_int_member (doc, "pages"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (doc, "bytes"), ==, g_bytes_get_size (pdf));
+  g_assert_true (json_object_get_boolean_member (doc, "text_layer"));
+  req = byok_test_server_get_last_request (f->server);
+  g_assert_nonnull (strstr (g_bytes_get_data (req->body, NULL), "notes.txt"));
+  g_assert_nonnull (strstr (g_bytes_get_data (req->body, NULL), "Meeting at noon."));
+  g_assert_nonnull (strstr (g_bytes_get_data (req->body, NULL), "Summarise"));
+
+  refused = run_cli (f, NULL, "chat", "-m", "openai/gpt-4o-mini", "--base-url", base,
+                     "--attach", note_path, "--attach", garbage_path, "Look", NULL);
+  g_assert_cmpint (refused->status, ==, 2);
+  g_assert_nonnull (strstr (refused->err, "“holiday.png” is not an image Byok can read"));
+  g_assert_cmpuint (byok_test_server_count_path (f->server, "/v1/chat/completions"), ==, 1);
+}
+
 static void
 test_providers (Fixture       *f,
                 gconstpointer  data)
@@ -1437,6 +1499,7 @@ main (int    argc,
   ADD ("/cli/chat/reported-cost", test_chat_reported_cost);
   ADD ("/cli/chat/json-not-found", test_chat_json_not_found);
   ADD ("/cli/chat/hostile-nesting", test_chat_hostile_nesting);
+  ADD ("/cli/chat/attach", test_chat_attach);
   ADD ("/cli/providers", test_providers);
   ADD ("/cli/models/catalog", test_models);
   ADD ("/cli/models/refresh", test_models_refresh);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "byok-attachment.h"
 #include "byok-cli-commands.h"
 #include "byok-cli-util.h"
 #include "byok-engine.h"
@@ -460,9 +461,52 @@ add_string_or_null_member (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
+/* "attachments": what was sent with the prompt, as Byok made it:
+ * [{"name", "kind", "mime_type", "bytes", "width", "height", "pages",
+ *   "tokens", "text_layer"}]; a text file's bytes are its text's. */
+static void
+add_attachments_member (JsonBuilder *builder,
+                        GPtrArray   *attachments)
+{
+  json_builder_set_member_name (builder, "attachments");
+  json_builder_begin_array (builder);
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    {
+      ByokAttachment *attachment = g_ptr_array_index (attachments, i);
+      gint64 size = attachment->data != NULL ? (gint64) g_bytes_get_size (attachment->data)
+                                             : (gint64) strlen (attachment->text);
+
+      json_builder_begin_object (builder);
+      add_string_or_null_member (builder, "name", attachment->name);
+      add_string_or_null_member (builder, "kind", byok_attachment_kind_to_string (attachment->kind));
+      add_string_or_null_member (builder, "mime_type", attachment->mime_type);
+      json_builder_set_member_name (builder, "bytes");
+      json_builder_add_int_value (builder, size);
+      if (attachment->kind == BYOK_ATTACHMENT_IMAGE)
+        {
+          json_builder_set_member_name (builder, "width");
+          json_builder_add_int_value (builder, attachment->width);
+          json_builder_set_member_name (builder, "height");
+          json_builder_add_int_value (builder, attachment->height);
+        }
+      if (attachment->kind == BYOK_ATTACHMENT_PDF)
+        {
+          json_builder_set_member_name (builder, "pages");
+          json_builder_add_int_value (builder, attachment->pages);
+        }
+      json_builder_set_member_name (builder, "tokens");
+      json_builder_add_int_value (builder, attachment->tokens);
+      json_builder_set_member_name (builder, "text_layer");
+      json_builder_add_boolean_value (builder, byok_attachment_has_text_layer (attachment));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 static void
 print_json (ByokEngine     *engine,
-            ByokChatResult *result)
+            ByokChatResult *result,
+            GPtrArray      *attachments)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   ByokAttempt *last = NULL;
@@ -483,6 +527,7 @@ print_json (ByokEngine     *engine,
   add_cost_member (builder, result->cost_usd, result->cost_known, result->reported_cost_usd);
   add_ms_member (builder, "latency_ms", result->latency_us);
   add_ms_member (builder, "ttft_ms", result->ttft_us);
+  add_attachments_member (builder, attachments);
 
   json_builder_set_member_name (builder, "attempts");
   json_builder_begin_array (builder);
@@ -671,6 +716,48 @@ warn_about_params (ByokEngine      *engine,
                 byok_effort_to_string (request->effort), byok_effort_level_to_string (fit.effort));
 }
 
+/* Each --attach FILE, read and made ready as the app does (an image
+ * fitted, a PDF's text read): NULL with @error (BYOK_ERROR_INVALID) for a
+ * file Byok cannot read or use. */
+static GPtrArray *
+load_attachments (char   **paths,
+                  GError **error)
+{
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attachment_free);
+
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (paths[i]);
+      g_autofree char *name = g_filename_display_basename (paths[i]);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GFileInfo) info = NULL;
+      g_autoptr(GError) local_error = NULL;
+      ByokAttachment *attachment;
+
+      info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+      if (info != NULL && g_file_info_get_size (info) > BYOK_ATTACHMENT_MAX_BYTES)
+        {
+          g_autofree char *limit = g_format_size (BYOK_ATTACHMENT_MAX_BYTES);
+
+          g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                       _("“%s” is larger than %s, more than any model can read at once"), name, limit);
+          return NULL;
+        }
+      bytes = g_file_load_bytes (file, NULL, NULL, &local_error);
+      if (bytes == NULL)
+        {
+          g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID, _("Could not read “%s”: %s"),
+                       name, local_error->message);
+          return NULL;
+        }
+      attachment = byok_attachment_new_from_bytes (name, bytes, error);
+      if (attachment == NULL)
+        return NULL;
+      g_ptr_array_add (attachments, attachment);
+    }
+  return g_steal_pointer (&attachments);
+}
+
 int
 byok_cli_chat (int    argc,
                char **argv)
@@ -683,6 +770,7 @@ byok_cli_chat (int    argc,
   g_autofree char *effort_arg = NULL;
   ByokEffort effort = BYOK_EFFORT_DEFAULT;
   g_auto(GStrv) fallback_args = NULL;
+  g_auto(GStrv) attach_args = NULL;
   double temperature = -1;
   gint64 max_tokens = G_MININT64;
   int retries = G_MININT;
@@ -704,6 +792,9 @@ byok_cli_chat (int    argc,
     { "effort", 0, 0, G_OPTION_ARG_STRING, &effort_arg,
       N_("How much a reasoning model thinks: low, medium or high"), N_("EFFORT") },
     { "max-tokens", 0, 0, G_OPTION_ARG_INT64, &max_tokens, N_("The most tokens to generate"), N_("N") },
+    { "attach", 'a', 0, G_OPTION_ARG_FILENAME_ARRAY, &attach_args,
+      N_("Send a file with the prompt: UTF-8 text, an image (PNG, JPEG, WebP, GIF) or a PDF; "
+         "repeat it for more files"), N_("FILE") },
     { "fallback", 0, 0, G_OPTION_ARG_STRING_ARRAY, &fallback_args,
       N_("Provider and model pairs to try in order when the call fails, comma-separated"), N_("P:M,P:M") },
     { "retries", 0, 0, G_OPTION_ARG_INT, &retries,
@@ -733,6 +824,9 @@ byok_cli_chat (int    argc,
   g_autofree char *provider_id = NULL;
   g_autofree char *model = NULL;
   g_autofree char *prompt = NULL;
+  g_autofree char *composed = NULL;
+  g_autoptr(GPtrArray) attachments = NULL;
+  g_autoptr(GPtrArray) media = NULL;
   g_auto(GStrv) fallbacks = NULL;
   ByokModel *catalog_model;
   Output out = { 0, };
@@ -743,7 +837,8 @@ byok_cli_chat (int    argc,
                                _("Send a prompt and stream the answer to stdout; a summary of tokens, "
                                  "cost and timings goes to stderr. Without PROMPT, or with “-”, the "
                                  "prompt is read from stdin. Exit status: 0 on success, 1 when the "
-                                 "provider or the network failed, 2 on bad usage."),
+                                 "provider or the network failed, 2 on bad usage or a file that "
+                                 "cannot be attached."),
                                entries, &status))
     return status;
   if (model_arg == NULL || *model_arg == '\0')
@@ -783,10 +878,20 @@ byok_cli_chat (int    argc,
     }
   else
     prompt = read_stdin ();
-  if (prompt == NULL || *g_strstrip (prompt) == '\0')
+  if (prompt == NULL || (*g_strstrip (prompt) == '\0' && attach_args == NULL))
     return byok_cli_usage_error ("chat", _("there is no prompt: give it as arguments or on stdin"));
   if (!g_utf8_validate (prompt, -1, NULL))
     return byok_cli_usage_error ("chat", _("the prompt is not valid UTF-8"));
+
+  /* The same checks as the app's: nothing is sent when a file is refused. */
+  attachments = load_attachments (attach_args, &error);
+  if (attachments == NULL)
+    {
+      byok_cli_fail (error);
+      return BYOK_CLI_EXIT_USAGE;
+    }
+  composed = byok_attachments_compose (attachments, prompt);
+  media = byok_attachments_get_media (attachments);
 
   engine = byok_cli_open_engine (&error);
   if (engine == NULL && no_record && g_error_matches (error, BYOK_ERROR, BYOK_ERROR_STORAGE))
@@ -830,7 +935,8 @@ byok_cli_chat (int    argc,
   /* --retries N: N more attempts after the first, on each provider. */
   byok_client_set_max_attempts (byok_engine_get_client (engine), (guint) retries + 1);
 
-  request = byok_chat_request_new_simple (model, system, prompt);
+  request = byok_chat_request_new_simple (model, system, NULL);
+  byok_chat_request_add_message_with_attachments (request, BYOK_CHAT_ROLE_USER, composed, media);
   request->stream = !no_stream;
   request->reasoning = reasoning;
   request->max_output_tokens = max_tokens;
@@ -862,7 +968,7 @@ byok_cli_chat (int    argc,
   g_clear_pointer (&out.retry, byok_retry_notice_free);
 
   if (json)
-    print_json (engine, result);
+    print_json (engine, result, attachments);
   else
     {
       if (out.in_reasoning)

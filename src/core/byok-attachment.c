@@ -458,7 +458,8 @@ byok_attachments_copy (GPtrArray *attachments)
  *
  * Returns: (transfer full) (nullable): copies of the images and PDFs of
  *   @attachments, in order (their bytes shared), for
- *   ByokChatMessage.attachments; %NULL if there are none
+ *   ByokChatMessage.attachments; %NULL if there are none. One whose bytes
+ *   are missing (data %NULL: a damaged database) is left out.
  */
 GPtrArray *
 byok_attachments_get_media (GPtrArray *attachments)
@@ -469,7 +470,7 @@ byok_attachments_get_media (GPtrArray *attachments)
     {
       ByokAttachment *attachment = g_ptr_array_index (attachments, i);
 
-      if (!byok_attachment_is_media (attachment))
+      if (!byok_attachment_is_media (attachment) || attachment->data == NULL)
         continue;
       if (media == NULL)
         media = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attachment_free);

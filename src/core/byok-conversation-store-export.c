@@ -3,12 +3,15 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "byok-attachment.h"
 #include "byok-conversation-store-private.h"
+#include "byok-error.h"
 #include "byok-file.h"
 #include "byok-message-private.h"
 
@@ -126,11 +129,77 @@ append_quoted (GString    *out,
     }
 }
 
-/* Each attached file under a bold name, in a fence longer than any run of
- * backticks inside it. */
+/**
+ * media_file_name:
+ *
+ * The name an image or a PDF is written under beside a Markdown export:
+ * the start of its hash (two files of one name stay apart), then its own
+ * name made safe for a file system and a link, with the extension its
+ * bytes have ("photo.heic" sent as JPEG is "…-photo.heic.jpg").
+ */
+static char *
+media_file_name (const ByokAttachment *attachment)
+{
+  const char *extension = g_str_equal (attachment->mime_type, "application/pdf") ? ".pdf"
+                          : g_str_equal (attachment->mime_type, "image/png") ? ".png" : ".jpg";
+  GString *name = g_string_new (NULL);
+
+  g_string_append_len (name, attachment->hash, MIN (strlen (attachment->hash), 12));
+  g_string_append_c (name, '-');
+  for (const char *p = attachment->name; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isalnum (c) || c == '.' || c == '-' || c == '_')
+        g_string_append_unichar (name, c);
+      else
+        g_string_append_c (name, '_');
+    }
+  if (!g_str_has_suffix (name->str, extension) &&
+      !(g_str_equal (extension, ".jpg") && g_str_has_suffix (name->str, ".jpeg")))
+    g_string_append (name, extension);
+  return g_string_free (name, FALSE);
+}
+
 static void
-append_attachments (GString   *out,
-                    GPtrArray *attachments)
+append_media (GString              *out,
+              const ByokAttachment *attachment,
+              const char           *media_dir)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *link = NULL;
+
+  if (attachment->kind == BYOK_ATTACHMENT_IMAGE)
+    /* Translators: an image in an exported conversation: its size in pixels */
+    what = g_strdup_printf (_("image, %d × %d pixels"), attachment->width, attachment->height);
+  else
+    /* Translators: a PDF in an exported conversation */
+    what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "PDF, %d page", "PDF, %d pages",
+                                         (gulong) MAX (attachment->pages, 0)),
+                            attachment->pages);
+  if (media_dir != NULL && attachment->data != NULL && attachment->hash != NULL)
+    {
+      g_autofree char *file_name = media_file_name (attachment);
+      g_autofree char *relative = g_build_filename (media_dir, file_name, NULL);
+
+      link = g_uri_escape_string (relative, "/", TRUE);
+    }
+  if (link != NULL && attachment->kind == BYOK_ATTACHMENT_IMAGE)
+    g_string_append_printf (out, "![%s](%s)\n_%s_\n\n", attachment->name, link, what);
+  else if (link != NULL)
+    g_string_append_printf (out, "[%s](%s) _(%s)_\n\n", attachment->name, link, what);
+  else
+    g_string_append_printf (out, "**%s** _(%s)_\n\n", attachment->name, what);
+}
+
+/* Each attached file under a bold name, in a fence longer than any run of
+ * backticks inside it; an image or a PDF linked to its file in @media_dir
+ * (a folder beside the export, named relative to it), or by name alone
+ * when there is none (an export to a stream). */
+static void
+append_attachments (GString    *out,
+                    GPtrArray  *attachments,
+                    const char *media_dir)
 {
   for (guint i = 0; attachments != NULL && i < attachments->len; i++)
     {
@@ -140,8 +209,10 @@ append_attachments (GString   *out,
       g_autofree char *count = NULL;
 
       if (attachment->kind != BYOK_ATTACHMENT_TEXT)
-        continue;
-
+        {
+          append_media (out, attachment, media_dir);
+          continue;
+        }
       for (const char *p = attachment->text; *p != '\0'; p++)
         {
           run = *p == '`' ? run + 1 : 0;
@@ -163,7 +234,8 @@ append_attachments (GString   *out,
 
 static void
 append_markdown_message (GString     *out,
-                         ByokMessage *message)
+                         ByokMessage *message,
+                         const char  *media_dir)
 {
   const char *role = byok_message_get_role (message);
   const char *content = byok_message_get_content (message);
@@ -187,7 +259,7 @@ append_markdown_message (GString     *out,
       g_string_append_c (out, '\n');
     }
 
-  append_attachments (out, byok_message_get_attachments (message));
+  append_attachments (out, byok_message_get_attachments (message), media_dir);
 
   if (g_str_equal (status, BYOK_MESSAGE_STATUS_ERROR))
     g_string_append_printf (out, "_%s (%s): %s_\n\n", _("Error"),
@@ -209,6 +281,7 @@ append_markdown_message (GString     *out,
 static gboolean
 write_markdown (ByokConversation  *conversation,
                 GPtrArray         *messages,
+                const char        *media_dir,
                 GOutputStream     *stream,
                 GCancellable      *cancellable,
                 GError           **error)
@@ -233,7 +306,7 @@ write_markdown (ByokConversation  *conversation,
 
   for (guint i = 0; i < messages->len; i++)
     {
-      append_markdown_message (out, g_ptr_array_index (messages, i));
+      append_markdown_message (out, g_ptr_array_index (messages, i), media_dir);
       if (out->len >= EXPORT_FLUSH_SIZE &&
           !byok_file_write_buffer (stream, out, cancellable, error))
         return FALSE;
@@ -347,8 +420,27 @@ add_json_message (JsonBuilder *builder,
 
           json_builder_begin_object (builder);
           add_string_or_null (builder, "name", attachment->name);
+          add_string_or_null (builder, "kind", byok_attachment_kind_to_string (attachment->kind));
+          add_string_or_null (builder, "mime_type", attachment->mime_type);
           add_string_or_null (builder, "text", attachment->text);
           add_int (builder, "tokens", attachment->tokens);
+          if (byok_attachment_is_media (attachment))
+            {
+              g_autofree char *base64 = NULL;
+
+              add_string_or_null (builder, "sha256", attachment->hash);
+              if (attachment->kind == BYOK_ATTACHMENT_IMAGE)
+                {
+                  add_int (builder, "width", attachment->width);
+                  add_int (builder, "height", attachment->height);
+                }
+              else
+                add_int (builder, "pages", attachment->pages);
+              if (attachment->data != NULL)
+                base64 = g_base64_encode (g_bytes_get_data (attachment->data, NULL),
+                                          g_bytes_get_size (attachment->data));
+              add_string_or_null (builder, "data_base64", base64);
+            }
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -405,21 +497,24 @@ static gboolean
 write_export (ByokConversation              *conversation,
               GPtrArray                     *messages,
               ByokConversationExportFormat   format,
+              const char                    *media_dir,
               GOutputStream                 *stream,
               GCancellable                  *cancellable,
               GError                       **error)
 {
   if (format == BYOK_CONVERSATION_EXPORT_JSON)
     return write_json (conversation, messages, stream, cancellable, error);
-  return write_markdown (conversation, messages, stream, cancellable, error);
+  return write_markdown (conversation, messages, media_dir, stream, cancellable, error);
 }
 
 /**
  * byok_conversation_store_export:
  * @format: Markdown (for people: title, each message under its role,
  *   reasoning in a collapsed quote, a line per answer with model, tokens
- *   and cost) or JSON (every field of the conversation and its messages;
- *   times as unix µs plus `*_utc` ISO 8601; unknown values null)
+ *   and cost; images and PDFs by name — byok_conversation_store_export_async()
+ *   writes them beside the file) or JSON (every field of the conversation
+ *   and its messages; times as unix µs plus `*_utc` ISO 8601; unknown
+ *   values null; images and PDFs with their bytes in base64)
  * @stream: where to write; not closed
  *
  * Writes @conversation as stored. Blocks: in the app use
@@ -445,7 +540,7 @@ byok_conversation_store_export (ByokConversationStore         *self,
                                                      byok_conversation_get_id (conversation), error);
   if (messages == NULL)
     return FALSE;
-  return write_export (conversation, messages, format, stream, cancellable, error);
+  return write_export (conversation, messages, format, NULL, stream, cancellable, error);
 }
 
 typedef struct {
@@ -453,6 +548,7 @@ typedef struct {
   GPtrArray                    *messages;       /* fresh objects, not the UI's */
   ByokConversationExportFormat  format;
   GFile                        *file;
+  char                         *media_dir;      /* beside the file, relative; or NULL */
 } ExportData;
 
 static void
@@ -461,6 +557,7 @@ export_data_free (ExportData *data)
   g_clear_object (&data->conversation);
   g_clear_pointer (&data->messages, g_ptr_array_unref);
   g_clear_object (&data->file);
+  g_free (data->media_dir);
   g_free (data);
 }
 
@@ -472,8 +569,79 @@ write_data (GOutputStream  *stream,
 {
   ExportData *data = user_data;
 
-  return write_export (data->conversation, data->messages, data->format,
+  return write_export (data->conversation, data->messages, data->format, data->media_dir,
                        stream, cancellable, error);
+}
+
+static gboolean
+write_bytes (GOutputStream  *stream,
+             gpointer        user_data,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  GBytes *bytes = user_data;
+
+  return g_output_stream_write_all (stream, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                    NULL, cancellable, error);
+}
+
+/* A Markdown export's images and PDFs, each once, into "NAME_files"
+ * beside "NAME.md" (0700; the files 0600, as the export). Sets
+ * data->media_dir when there are any. */
+static gboolean
+write_media (ExportData    *data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (data->file);
+  g_autofree char *basename = g_file_get_basename (data->file);
+  g_autoptr(GHashTable) written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *folder_path = NULL;
+  char *dot;
+
+  if (parent == NULL)
+    return TRUE;
+  dot = strrchr (basename, '.');
+  if (dot != NULL && dot != basename)
+    *dot = '\0';
+  data->media_dir = g_strconcat (basename, "_files", NULL);
+  folder = g_file_get_child (parent, data->media_dir);
+
+  for (guint i = 0; i < data->messages->len; i++)
+    {
+      GPtrArray *attachments = byok_message_get_attachments (g_ptr_array_index (data->messages, i));
+
+      for (guint j = 0; attachments != NULL && j < attachments->len; j++)
+        {
+          ByokAttachment *attachment = g_ptr_array_index (attachments, j);
+          g_autofree char *name = NULL;
+          g_autoptr(GFile) child = NULL;
+
+          if (!byok_attachment_is_media (attachment) || attachment->data == NULL)
+            continue;
+          name = media_file_name (attachment);
+          if (!g_hash_table_add (written, g_strdup (name)))
+            continue;
+          if (folder_path == NULL)
+            {
+              folder_path = g_file_get_path (folder);
+              if (folder_path == NULL || g_mkdir_with_parents (folder_path, 0700) != 0)
+                {
+                  g_set_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE,
+                               _("Could not make the folder for the exported images: %s"),
+                               g_strerror (errno));
+                  return FALSE;
+                }
+            }
+          child = g_file_get_child (folder, name);
+          if (!byok_file_write_private (child, write_bytes, attachment->data, cancellable, error))
+            return FALSE;
+        }
+    }
+  if (g_hash_table_size (written) == 0)
+    g_clear_pointer (&data->media_dir, g_free);
+  return TRUE;
 }
 
 static void
@@ -485,6 +653,11 @@ export_thread (GTask        *task,
   ExportData *data = task_data;
   GError *error = NULL;
 
+  if (data->format == BYOK_CONVERSATION_EXPORT_MARKDOWN && !write_media (data, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   if (!byok_file_write_private (data->file, write_data, data, cancellable, &error))
     {
       g_task_return_error (task, error);
@@ -498,7 +671,9 @@ export_thread (GTask        *task,
  * @file: the file to write; replaced only once the export is complete
  *
  * byok_conversation_store_export() into @file. The messages are read here
- * (one query); formatting and writing happen in a worker thread.
+ * (one query); formatting and writing happen in a worker thread. A
+ * Markdown export writes its images and PDFs into a folder beside @file,
+ * "NAME_files" for "NAME.md", and links them.
  */
 void
 byok_conversation_store_export_async (ByokConversationStore         *self,

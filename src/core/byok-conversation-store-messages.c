@@ -109,6 +109,10 @@ byok_conversation_store_append_message (ByokConversationStore  *self,
   position = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
 
+  /* Its images' and PDFs' bytes first, in the same transaction. */
+  if (!_byok_conversation_store_save_blobs (db, message, error))
+    goto fail;
+
   /* Insert with id NULL: _byok_conversation_store_bind_message binds the message's 0. */
   byok_message_set_stored (message, 0, id, position,
                            byok_message_get_created (message) > 0
@@ -168,6 +172,7 @@ byok_conversation_store_save_message (ByokConversationStore  *self,
   sqlite3_stmt *stmt;
   ByokConversation *conversation;
   gint64 conversation_id;
+  gboolean media;
 
   g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), FALSE);
   g_return_val_if_fail (BYOK_IS_MESSAGE (message), FALSE);
@@ -179,23 +184,36 @@ byok_conversation_store_save_message (ByokConversationStore  *self,
     }
 
   db = byok_database_get_handle (self->database);
+  /* A message with images or PDFs: their bytes and it in one transaction. */
+  media = _byok_conversation_store_may_have_media (message);
+  if (media && !byok_database_begin (self->database, error))
+    return FALSE;
+  if (media && !_byok_conversation_store_save_blobs (db, message, error))
+    goto fail;
   stmt = byok_database_prepare_cached (self->database, UPDATE_MESSAGE_SQL, error);
   if (stmt == NULL)
-    return FALSE;
+    goto fail;
   _byok_conversation_store_bind_message (stmt, message);
   if (!byok_database_step_done (stmt, db, _("Could not save the message"), error))
-    return FALSE;
+    goto fail;
   if (sqlite3_changes (db) == 0)
     {
       _byok_conversation_store_set_message_gone (error);
-      return FALSE;
+      goto fail;
     }
+  if (media && !byok_database_commit (self->database, error))
+    goto fail;
 
   conversation_id = byok_message_get_conversation_id (message);
   conversation = g_hash_table_lookup (self->by_id, &conversation_id);
   if (conversation != NULL)
     _byok_conversation_store_emit_messages_changed (self, conversation);
   return TRUE;
+
+fail:
+  if (media)
+    byok_database_rollback (self->database);
+  return FALSE;
 }
 
 static void
@@ -257,6 +275,8 @@ byok_conversation_store_delete_message (ByokConversationStore  *self,
   sqlite3_bind_int64 (stmt, 1, id);
   if (!byok_database_step_done (stmt, db, _("Could not delete the message"), error))
     return FALSE;
+  if (_byok_conversation_store_may_have_media (message))
+    _byok_conversation_store_collect_blobs (db);
 
   conversation_id = byok_message_get_conversation_id (message);
   g_object_ref (message);
@@ -307,6 +327,8 @@ byok_conversation_store_delete_messages_after (ByokConversationStore  *self,
   sqlite3_bind_int64 (stmt, 2, position);
   if (!byok_database_step_done (stmt, db, _("Could not delete the messages"), error))
     return FALSE;
+  if (sqlite3_changes (db) > 0)
+    _byok_conversation_store_collect_blobs (db);
 
   live = _byok_conversation_store_find_live (self, id);
   if (live != NULL)
@@ -348,8 +370,10 @@ byok_conversation_store_delete_messages_after (ByokConversationStore  *self,
  * The request that asks @conversation's model to answer: its model,
  * system prompt, temperature and max tokens, and its stored messages in
  * order, without failed ("error") or unfinished ("streaming") answers and
- * empty messages. Partial answers are included: the user saw them. The
- * request is streamed; set reasoning and anything else before sending.
+ * empty messages. Partial answers are included: the user saw them. A
+ * message's text files are composed into its content; its images and PDFs
+ * are its ByokChatMessage.attachments, with their bytes. The request is
+ * streamed; set reasoning and anything else before sending.
  *
  * Returns: (transfer full): the request, or %NULL with @error set
  */
@@ -360,6 +384,7 @@ byok_conversation_store_build_request (ByokConversationStore  *self,
                                        GError                **error)
 {
   g_autoptr(ByokChatRequest) request = NULL;
+  g_autoptr(GHashTable) cache = NULL;
   sqlite3 *db;
   sqlite3_stmt *stmt;
   int rc;
@@ -389,6 +414,7 @@ byok_conversation_store_build_request (ByokConversationStore  *self,
   request->effort = byok_conversation_get_effort (conversation);
   request->stream = TRUE;
 
+  cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   sqlite3_bind_int64 (stmt, 1, byok_conversation_get_id (conversation));
   sqlite3_bind_int64 (stmt, 2, up_to_position);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -403,8 +429,12 @@ byok_conversation_store_build_request (ByokConversationStore  *self,
         {
           g_autoptr(GPtrArray) attachments = byok_attachments_from_json (attachments_json, NULL);
           g_autofree char *prompt = byok_attachments_compose (attachments, (const char *) sqlite3_column_text (stmt, 1));
+          g_autoptr(GPtrArray) media = NULL;
 
-          byok_chat_request_add_message (request, role, prompt);
+          /* Text files in the text; images and PDFs beside it, with their bytes. */
+          _byok_conversation_store_fill_blobs (db, attachments, cache);
+          media = byok_attachments_get_media (attachments);
+          byok_chat_request_add_message_with_attachments (request, role, prompt, media);
         }
       else
         byok_chat_request_add_message (request, role, (const char *) sqlite3_column_text (stmt, 1));

@@ -3,7 +3,8 @@
  * One object split by concern: byok-conversation-store.c (the object, the
  * conversation list, create/save/delete/restore/search),
  * -messages.c (the messages of a conversation, live lists kept in sync),
- * -export.c (Markdown and JSON).
+ * -export.c (Markdown and JSON), -blobs.c (images' and PDFs' bytes, once
+ * per hash).
  */
 #pragma once
 
@@ -78,5 +79,15 @@ void              _byok_conversation_store_add_live        (ByokConversationStor
                                                             GListStore             *list);
 void              _byok_conversation_store_emit_messages_changed (ByokConversationStore *self,
                                                                   ByokConversation      *conversation);
+gboolean          _byok_conversation_store_may_have_media  (ByokMessage            *message);
+gboolean          _byok_conversation_store_save_blobs      (sqlite3                *db,
+                                                            ByokMessage            *message,
+                                                            GError                **error);
+void              _byok_conversation_store_fill_blobs      (sqlite3                *db,
+                                                            GPtrArray              *attachments,
+                                                            GHashTable             *cache);
+void              _byok_conversation_store_fill_message_blobs (sqlite3             *db,
+                                                            GPtrArray              *messages);
+void              _byok_conversation_store_collect_blobs   (sqlite3                *db);
 
 G_END_DECLS

@@ -249,6 +249,7 @@ _byok_conversation_store_load_messages (sqlite3  *db,
       byok_database_set_error (error, db, rc, _("Could not load the messages"));
       return NULL;
     }
+  _byok_conversation_store_fill_message_blobs (db, messages);
   return g_steal_pointer (&messages);
 }
 
@@ -757,8 +758,14 @@ byok_conversation_store_delete_conversation (ByokConversationStore  *self,
       return NULL;
     }
   sqlite3_bind_int64 (stmt, 1, id);
-  if (!byok_database_step_done (stmt, db, _("Could not delete the conversation"), error) ||
-      !byok_database_commit (self->database, error))
+  if (!byok_database_step_done (stmt, db, _("Could not delete the conversation"), error))
+    {
+      byok_database_rollback (self->database);
+      return NULL;
+    }
+  /* The snapshot holds the bytes: an undo stores them again. */
+  _byok_conversation_store_collect_blobs (db);
+  if (!byok_database_commit (self->database, error))
     {
       byok_database_rollback (self->database);
       return NULL;
@@ -820,6 +827,8 @@ restore_rows (ByokConversationStore     *self,
     return FALSE;
   for (guint i = 0; i < snapshot->messages->len; i++)
     {
+      if (!_byok_conversation_store_save_blobs (db, g_ptr_array_index (snapshot->messages, i), error))
+        return FALSE;
       _byok_conversation_store_bind_message (insert_message, g_ptr_array_index (snapshot->messages, i));
       if (!byok_database_step_done (insert_message, db, what, error))
         return FALSE;

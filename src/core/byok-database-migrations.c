@@ -684,6 +684,22 @@ static const MigrationOp migration_12[] = {
   { NULL, },
 };
 
+/* 13: the bytes of the images and PDFs attached to messages, once per
+ * SHA-256 (lowercase hex of data) however many messages refer to them;
+ * messages.attachments refers to them by "hash". Rows nothing refers to
+ * any more are deleted with the last message that did. */
+static const MigrationOp migration_13[] = {
+  { "attachment_blobs", NULL,
+    "CREATE TABLE attachment_blobs ("
+    "  hash      TEXT PRIMARY KEY,"
+    "  mime_type TEXT NOT NULL,"
+    "  size      INTEGER NOT NULL,"
+    "  data      BLOB NOT NULL,"
+    "  created   INTEGER NOT NULL"
+    ");" },
+  { NULL, },
+};
+
 static const MigrationOp * const migrations[] = {
   migration_1,
   migration_2,
@@ -697,6 +713,7 @@ static const MigrationOp * const migrations[] = {
   migration_10,
   migration_11,
   migration_12,
+  migration_13,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BYOK_DATABASE_SCHEMA_VERSION);
