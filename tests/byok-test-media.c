@@ -147,8 +147,45 @@ write_bytes (void                *closure,
 }
 
 GBytes *
+byok_test_media_screenshot (int width,
+                            int height)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (surface);
+  GByteArray *out = g_byte_array_new ();
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0.21, 0.52, 0.89);
+  cairo_rectangle (cr, 0, 0, width, 60);
+  cairo_fill (cr);
+  cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 22);
+  for (int y = 110, i = 0; y < height; y += 34, i++)
+    {
+      if (i % 5 == 0)
+        cairo_set_source_rgb (cr, 0.1, 0.3, 0.7);
+      else
+        cairo_set_source_rgb (cr, 0.13, 0.13, 0.13);
+      cairo_move_to (cr, 40, y);
+      cairo_show_text (cr, "The quick brown fox jumps over the lazy dog; 0123456789 {}[]() <> != ==");
+    }
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png_stream (surface, write_bytes, out), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  return g_byte_array_free_to_bytes (out);
+}
+
+GBytes *
 byok_test_media_pdf (int      n_pages,
                      gboolean text)
+{
+  return byok_test_media_pdf_lines (n_pages, text ? 3 : 0);
+}
+
+GBytes *
+byok_test_media_pdf_lines (int n_pages,
+                           int n_lines)
 {
   GByteArray *out = g_byte_array_new ();
   cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (write_bytes, out, 595, 842);
@@ -156,15 +193,15 @@ byok_test_media_pdf (int      n_pages,
 
   for (int i = 1; i <= n_pages; i++)
     {
-      if (text)
+      if (n_lines > 0)
         {
           g_autofree char *line = g_strdup_printf ("Page %d says hello", i);
 
           cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-          cairo_set_font_size (cr, 14);
-          for (int l = 0; l < 3; l++)
+          cairo_set_font_size (cr, n_lines > 3 ? 10 : 14);
+          for (int l = 0; l < n_lines; l++)
             {
-              cairo_move_to (cr, 72, 100 + 24 * l);
+              cairo_move_to (cr, 72, 100 + (n_lines > 3 ? 14 : 24) * l);
               cairo_show_text (cr, l == 0 ? line : "The quick brown fox jumps over the lazy dog.");
             }
         }

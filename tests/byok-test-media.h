@@ -26,10 +26,17 @@ GBytes *byok_test_media_png   (int          width,
                                int          height,
                                gboolean     alpha,
                                gboolean     noise);
+/* A screenshot as PNG: a coloured title bar and lines of smoothed text
+ * drawn by cairo on white. */
+GBytes *byok_test_media_screenshot (int     width,
+                                    int     height);
 /* @n_pages A4 pages; with @text each says "Page N says hello" in real
  * glyphs, else each holds only a grey rectangle (a scan). */
 GBytes *byok_test_media_pdf   (int          n_pages,
                                gboolean     text);
+/* @n_pages A4 pages of @n_lines lines of text each (a long report). */
+GBytes *byok_test_media_pdf_lines (int     n_pages,
+                                   int     n_lines);
 /* Writes @bytes to @dir/@name. Returns: (transfer full): its path */
 char   *byok_test_media_write (const char  *dir,
                                const char  *name,

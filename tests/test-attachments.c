@@ -177,6 +177,7 @@ test_image_formats (void)
   g_autoptr(GBytes) transparent = byok_test_media_png (300, 200, TRUE, FALSE);
   g_autoptr(GBytes) screenshot = byok_test_media_png (3000, 2000, FALSE, FALSE);
   g_autoptr(GBytes) photo = byok_test_media_png (800, 600, FALSE, TRUE);
+  g_autoptr(GBytes) text_shot = byok_test_media_screenshot (2560, 1600);
   /* A 1×1 GIF89a, written out by hand. */
   static const guint8 gif[] = {
     'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0x80, 0, 0, 0xff, 0xff, 0xff, 0, 0, 0,
@@ -187,6 +188,7 @@ test_image_formats (void)
   g_autoptr(ByokAttachment) b = NULL;
   g_autoptr(ByokAttachment) c = NULL;
   g_autoptr(ByokAttachment) d = NULL;
+  g_autoptr(ByokAttachment) e = NULL;
   g_autoptr(GdkPixbuf) sent = NULL;
   guchar rgb[3];
 
@@ -208,6 +210,14 @@ test_image_formats (void)
   sent = decode (b->data);
   g_assert_false (gdk_pixbuf_get_has_alpha (sent));
   g_clear_object (&sent);
+
+  /* Smoothed text, scaled down to fit: still a screenshot, still PNG. */
+  e = byok_attachment_new_from_bytes ("Screenshot from 2026-12-07.png", text_shot, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (e->mime_type, ==, "image/png");
+  g_assert_cmpint (e->width, ==, 1356);
+  g_assert_cmpint (e->height, ==, 847);
+  assert_fits (e);
 
   c = byok_attachment_new_from_bytes ("photo.png", photo, &error);
   g_assert_no_error (error);

@@ -4,7 +4,7 @@
  * fraction of its size, so a 20 MB photo never exists whole in memory),
  * turned upright by its EXIF orientation, and encoded again: PNG when it
  * is transparent or a lossless picture of few colours (a screenshot, a
- * diagram), JPEG otherwise. Encoding from pixels carries nothing of the
+ * diagram, even scaled down), JPEG otherwise. Encoding from pixels carries nothing of the
  * original file over: no EXIF, no GPS position, no comments.
  */
 #define G_LOG_DOMAIN "byok-attachment"
@@ -21,8 +21,10 @@
 
 /* Fed to the decoder in slices, so a cancel is seen between them. */
 #define DECODE_CHUNK (256 * 1024)
-/* A lossless picture with at most this many colours stays PNG. */
-#define FEW_COLOURS 4096
+/* A lossless picture whose colours fall in at most this many cells of
+ * 32×32×32 stays PNG: a screenshot's text, smoothed and scaled, adds
+ * shades between a few colours; a photograph fills thousands of cells. */
+#define FEW_COLOURS 2048
 #define JPEG_QUALITY 88
 /* Each step down when an image is still too large in bytes. */
 #define SHRINK_STEP 0.75
@@ -206,7 +208,7 @@ has_few_colours (GdkPixbuf *pixbuf)
       {
         const guchar *p = pixels + y * stride + x * channels;
         /* The top bit keeps a black pixel from being the NULL key. */
-        guint key = 0x1000000u | (guint) p[0] << 16 | (guint) p[1] << 8 | p[2];
+        guint key = 0x10000u | (guint) (p[0] >> 3) << 10 | (guint) (p[1] >> 3) << 5 | (p[2] >> 3);
 
         g_hash_table_add (colours, GUINT_TO_POINTER (key));
         if (g_hash_table_size (colours) > FEW_COLOURS)
