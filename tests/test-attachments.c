@@ -375,7 +375,7 @@ test_pdf_scanned (void)
   /* Images and PDFs go beside the text, never into it. */
   g_ptr_array_add (list, byok_attachment_new ("notes.txt", "a note"));
   g_ptr_array_add (list, byok_attachment_copy (attachment));
-  prompt = byok_attachments_compose (list, "Read these.");
+  prompt = byok_attachments_compose_text_files (list, "Read these.");
   g_assert_cmpstr (prompt, ==, "<file name=\"notes.txt\">\na note\n</file>\n\nRead these.");
 }
 

@@ -890,7 +890,7 @@ byok_cli_chat (int    argc,
       byok_cli_fail (error);
       return BYOK_CLI_EXIT_USAGE;
     }
-  composed = byok_attachments_compose (attachments, prompt);
+  composed = byok_attachments_compose_text_files (attachments, prompt);
   media = byok_attachments_get_media (attachments);
 
   engine = byok_cli_open_engine (&error);

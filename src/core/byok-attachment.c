@@ -658,20 +658,10 @@ quote_name (const char *name)
   return g_string_free (out, FALSE);
 }
 
-/**
- * byok_attachments_compose:
- * @attachments: (nullable) (element-type ByokAttachment)
- * @text: the message's own text
- *
- * Images and PDFs are not composed: they travel beside the text
- * (byok_attachments_get_media()).
- *
- * Returns: (transfer full): what the model reads: each text file in a
- *   <file> block, then @text
- */
-char *
-byok_attachments_compose (GPtrArray  *attachments,
-                          const char *text)
+static char *
+compose (GPtrArray  *attachments,
+         const char *text,
+         gboolean    text_files_only)
 {
   GString *out;
 
@@ -685,7 +675,7 @@ byok_attachments_compose (GPtrArray  *attachments,
       g_autofree char *name = NULL;
       gsize len;
 
-      if (attachment->kind != BYOK_ATTACHMENT_TEXT)
+      if (attachment->text == NULL || (text_files_only && attachment->kind != BYOK_ATTACHMENT_TEXT))
         continue;
       name = quote_name (attachment->name);
       len = strlen (attachment->text);
@@ -699,4 +689,40 @@ byok_attachments_compose (GPtrArray  *attachments,
   if (text != NULL)
     g_string_append (out, text);
   return g_string_free (out, FALSE);
+}
+
+/**
+ * byok_attachments_compose:
+ * @attachments: (nullable) (element-type ByokAttachment)
+ * @text: the message's own text
+ *
+ * Images have no text and are skipped; a PDF handed here goes as its
+ * text layer (a dialect does that for a model that reads no PDFs).
+ *
+ * Returns: (transfer full): what the model reads: each attachment's text
+ *   in a <file> block, then @text
+ */
+char *
+byok_attachments_compose (GPtrArray  *attachments,
+                          const char *text)
+{
+  return compose (attachments, text, FALSE);
+}
+
+/**
+ * byok_attachments_compose_text_files:
+ * @attachments: (nullable) (element-type ByokAttachment): a message's
+ * @text: the message's own text
+ *
+ * A message's content as sent: its text files composed into it
+ * (byok_attachments_compose()); its images and PDFs travel beside it
+ * (byok_attachments_get_media()).
+ *
+ * Returns: (transfer full): each text file in a <file> block, then @text
+ */
+char *
+byok_attachments_compose_text_files (GPtrArray  *attachments,
+                                     const char *text)
+{
+  return compose (attachments, text, TRUE);
 }

@@ -9,7 +9,7 @@
  * file is at most BYOK_ATTACHMENT_MAX_BYTES.
  *
  * A text file's text is kept with the message and the model reads it
- * before the message's own text (byok_attachments_compose()), as
+ * before the message's own text (byok_attachments_compose_text_files()), as
  *
  *   <file name="report.txt">
  *   …
@@ -149,6 +149,8 @@ char           *byok_attachments_to_json       (GPtrArray         *attachments);
 GPtrArray      *byok_attachments_from_json     (const char        *json,
                                                 GError           **error);
 char           *byok_attachments_compose       (GPtrArray         *attachments,
+                                                const char        *text);
+char           *byok_attachments_compose_text_files (GPtrArray    *attachments,
                                                 const char        *text);
 
 G_END_DECLS

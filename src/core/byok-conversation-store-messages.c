@@ -428,7 +428,7 @@ byok_conversation_store_build_request (ByokConversationStore  *self,
       if (attachments_json != NULL)
         {
           g_autoptr(GPtrArray) attachments = byok_attachments_from_json (attachments_json, NULL);
-          g_autofree char *prompt = byok_attachments_compose (attachments, (const char *) sqlite3_column_text (stmt, 1));
+          g_autofree char *prompt = byok_attachments_compose_text_files (attachments, (const char *) sqlite3_column_text (stmt, 1));
           g_autoptr(GPtrArray) media = NULL;
 
           /* Text files in the text; images and PDFs beside it, with their bytes. */

@@ -969,14 +969,14 @@ byok_message_get_attachments_json (ByokMessage *self)
 /**
  * byok_message_dup_prompt:
  *
- * Returns: (transfer full): what the model reads of this message: its
- *   attachments, then its text
+ * Returns: (transfer full): what the model reads of this message as
+ *   text: its text files, then its text (images and PDFs go beside it)
  */
 char *
 byok_message_dup_prompt (ByokMessage *self)
 {
   g_return_val_if_fail (BYOK_IS_MESSAGE (self), NULL);
-  return byok_attachments_compose (byok_message_get_attachments (self), self->content->str);
+  return byok_attachments_compose_text_files (byok_message_get_attachments (self), self->content->str);
 }
 
 /**
