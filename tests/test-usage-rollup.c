@@ -761,7 +761,7 @@ test_rollup_migration (Fixture       *fixture,
   add_random_history (fixture, 3, 2000);
 
   /* Back to schema 3 as an older Byok left it: no rollup, no triggers,
-   * no attachments column (schema 5), no reasoning effort nor price
+   * no attachments column (schema 5), no tool calls (schema 13), no reasoning effort nor price
    * history (schema 7), no calls in flight (schema 8). */
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->database);
@@ -772,6 +772,7 @@ test_rollup_migration (Fixture       *fixture,
                                  "DROP TRIGGER usage_daily_delete;"
                                  "DROP TRIGGER usage_daily_finish;"
                                  "DROP TABLE usage_daily;"
+                                 "ALTER TABLE messages DROP COLUMN tool_calls;"
                                  "ALTER TABLE messages DROP COLUMN reported_cost_usd;"
                                  "ALTER TABLE messages DROP COLUMN estimated;"
                                  "ALTER TABLE usage DROP COLUMN reported_cost_usd;"

@@ -129,6 +129,35 @@ append_quoted (GString    *out,
     }
 }
 
+/* @text in a fence longer than any run of backticks inside it. */
+static void
+append_fenced (GString    *out,
+               const char *language,
+               const char *text)
+{
+  guint longest = 0, run = 0;
+  g_autofree char *fence = NULL;
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      run = *p == '`' ? run + 1 : 0;
+      longest = MAX (longest, run);
+    }
+  fence = g_strnfill (MAX (3, longest + 1), '`');
+  g_string_append_printf (out, "%s%s\n%s", fence, language, text);
+  g_string_append_printf (out, "%s%s\n\n", g_str_has_suffix (text, "\n") ? "" : "\n", fence);
+}
+
+static void
+append_html_escaped (GString    *out,
+                     const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  g_string_append (out, escaped);
+}
+
+
 /**
  * media_file_name:
  *
@@ -204,8 +233,6 @@ append_attachments (GString    *out,
   for (guint i = 0; attachments != NULL && i < attachments->len; i++)
     {
       ByokAttachment *attachment = g_ptr_array_index (attachments, i);
-      guint longest = 0, run = 0;
-      g_autofree char *fence = NULL;
       g_autofree char *count = NULL;
 
       if (attachment->kind != BYOK_ATTACHMENT_TEXT)
@@ -213,12 +240,6 @@ append_attachments (GString    *out,
           append_media (out, attachment, media_dir);
           continue;
         }
-      for (const char *p = attachment->text; *p != '\0'; p++)
-        {
-          run = *p == '`' ? run + 1 : 0;
-          longest = MAX (longest, run);
-        }
-      fence = g_strnfill (MAX (3, longest + 1), '`');
       count = g_strdup_printf ("%" G_GINT64_FORMAT, attachment->tokens);
       g_string_append_printf (out, "**%s** (", attachment->name);
       g_string_append_printf (out,
@@ -227,8 +248,34 @@ append_attachments (GString    *out,
                               g_dngettext (GETTEXT_PACKAGE, "about %s token", "about %s tokens",
                                            (gulong) MIN (attachment->tokens, G_MAXINT)),
                               count);
-      g_string_append_printf (out, ")\n\n%s\n%s", fence, attachment->text);
-      g_string_append_printf (out, "%s%s\n\n", g_str_has_suffix (attachment->text, "\n") ? "" : "\n", fence);
+      g_string_append (out, ")\n\n");
+      append_fenced (out, "", attachment->text);
+    }
+}
+
+/* Each tool call in a collapsed block: the tool, its server and what
+ * became of it, then its arguments and its result. */
+static void
+append_tool_blocks (GString   *out,
+                    GPtrArray *blocks)
+{
+  for (guint i = 0; blocks != NULL && i < blocks->len; i++)
+    {
+      ByokToolBlock *block = g_ptr_array_index (blocks, i);
+      g_autofree char *arguments = byok_tool_block_dup_pretty_arguments (block);
+      g_autofree char *summary = byok_tool_block_describe (block);
+
+      g_string_append (out, "<details>\n<summary>");
+      append_html_escaped (out, summary);
+      g_string_append (out, "</summary>\n\n");
+      g_string_append_printf (out, "%s\n\n", _("Arguments:"));
+      append_fenced (out, "json", arguments);
+      if (block->result != NULL)
+        {
+          g_string_append_printf (out, "%s\n\n", _("Result:"));
+          append_fenced (out, "", block->result);
+        }
+      g_string_append (out, "</details>\n\n");
     }
 }
 
@@ -250,6 +297,8 @@ append_markdown_message (GString     *out,
       append_quoted (out, reasoning);
       g_string_append (out, "\n</details>\n\n");
     }
+
+  append_tool_blocks (out, byok_message_get_tool_blocks (message));
 
   if (*content != '\0')
     {
@@ -443,6 +492,16 @@ add_json_message (JsonBuilder *builder,
             }
           json_builder_end_object (builder);
         }
+      json_builder_end_array (builder);
+    }
+  if (byok_message_get_tool_blocks (message) != NULL)
+    {
+      GPtrArray *blocks = byok_message_get_tool_blocks (message);
+
+      json_builder_set_member_name (builder, "tool_calls");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < blocks->len; i++)
+        json_builder_add_value (builder, byok_tool_block_to_json_node (g_ptr_array_index (blocks, i)));
       json_builder_end_array (builder);
     }
   json_builder_end_object (builder);

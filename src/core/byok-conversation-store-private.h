@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 #define INSERT_MESSAGE_SQL \
   "INSERT INTO messages (" BYOK_MESSAGE_COLUMNS ") VALUES (" \
   "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, " \
-  "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"
+  "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
 
 #define UPDATE_MESSAGE_SQL \
   "UPDATE messages SET conversation_id = ?2, position = ?3, role = ?4, " \
@@ -31,7 +31,7 @@ G_BEGIN_DECLS
   "output_tokens = ?13, cached_input_tokens = ?14, cache_write_tokens = ?15, " \
   "reasoning_tokens = ?16, cost_usd = ?17, price_known = ?18, " \
   "latency_us = ?19, ttft_us = ?20, attempts = ?21, created = ?22, " \
-  "attachments = ?23, reported_cost_usd = ?24, estimated = ?25 " \
+  "attachments = ?23, reported_cost_usd = ?24, estimated = ?25, tool_calls = ?26 " \
   "WHERE id = ?1"
 
 struct _ByokConversationSnapshot

@@ -253,7 +253,7 @@ _byok_conversation_store_load_messages (sqlite3  *db,
   return g_steal_pointer (&messages);
 }
 
-/* Binds BYOK_MESSAGE_COLUMNS as ?1…?25 in their order. Strings are
+/* Binds BYOK_MESSAGE_COLUMNS as ?1…?26 in their order. Strings are
  * borrowed: step before @message changes. */
 void
 _byok_conversation_store_bind_message (sqlite3_stmt *stmt,
@@ -309,6 +309,7 @@ _byok_conversation_store_bind_message (sqlite3_stmt *stmt,
   else
     sqlite3_bind_null (stmt, 24);
   sqlite3_bind_int (stmt, 25, byok_message_get_estimated (message));
+  byok_database_bind_text_or_null (stmt, 26, byok_message_get_tool_blocks_json (message));
 }
 
 /* ---------------------------------------------------------------------- */

@@ -700,6 +700,15 @@ static const MigrationOp migration_13[] = {
   { NULL, },
 };
 
+/* 14: the tool calls of an answer (issue 17), as a JSON array of
+ * {"id", "name", "server", "tool", "arguments", "result", "state", "step",
+ * "step_cost_usd"} (byok-tool-block.h); NULL when it used none. */
+static const MigrationOp migration_14[] = {
+  { "messages", "tool_calls",
+    "ALTER TABLE messages ADD COLUMN tool_calls TEXT;" },
+  { NULL, },
+};
+
 static const MigrationOp * const migrations[] = {
   migration_1,
   migration_2,
@@ -714,6 +723,7 @@ static const MigrationOp * const migrations[] = {
   migration_11,
   migration_12,
   migration_13,
+  migration_14,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BYOK_DATABASE_SCHEMA_VERSION);

@@ -36,7 +36,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes: the number of migrations. */
-#define BYOK_DATABASE_SCHEMA_VERSION 13
+#define BYOK_DATABASE_SCHEMA_VERSION 14
 
 #define BYOK_TYPE_DATABASE (byok_database_get_type ())
 G_DECLARE_FINAL_TYPE (ByokDatabase, byok_database, BYOK, DATABASE, GObject)

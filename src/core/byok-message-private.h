@@ -14,13 +14,14 @@ G_BEGIN_DECLS
   "model, status, error_class, error_message, input_tokens, " \
   "output_tokens, cached_input_tokens, cache_write_tokens, " \
   "reasoning_tokens, cost_usd, price_known, latency_us, ttft_us, " \
-  "attempts, created, attachments, reported_cost_usd, estimated"
+  "attempts, created, attachments, reported_cost_usd, estimated, tool_calls"
 
-#define BYOK_MESSAGE_N_COLUMNS 25
+#define BYOK_MESSAGE_N_COLUMNS 26
 
 ByokMessage *byok_message_new_from_row (sqlite3_stmt *stmt,
                                         int           first_column);
 const char  *byok_message_get_attachments_json (ByokMessage *self);
+const char  *byok_message_get_tool_blocks_json (ByokMessage *self);
 void         byok_message_set_stored   (ByokMessage  *self,
                                         gint64        id,
                                         gint64        conversation_id,

@@ -10,6 +10,7 @@
 #include "byok-attachment.h"
 #include "byok-error.h"
 #include "byok-message-private.h"
+#include "byok-tool-block.h"
 
 struct _ByokMessage
 {
@@ -35,6 +36,12 @@ struct _ByokMessage
   char        *attachments_json;
   GPtrArray   *attachments;
   gboolean     attachments_parsed;
+  /* The tools the answer used: as stored (JSON) until someone asks for
+   * them; the JSON made again when they change. */
+  char        *tool_blocks_json;
+  GPtrArray   *tool_blocks;
+  gboolean     tool_blocks_parsed;
+  gboolean     tool_blocks_dirty;
 
   gboolean     has_usage;
   ByokUsage    usage;
@@ -76,6 +83,7 @@ enum {
   PROP_LATENCY_US,
   PROP_TTFT_US,
   PROP_ATTEMPTS,
+  PROP_TOOL_BLOCKS,
   N_PROPS
 };
 
@@ -193,6 +201,8 @@ byok_message_finalize (GObject *object)
   g_free (self->attempts);
   g_free (self->attachments_json);
   g_clear_pointer (&self->attachments, g_ptr_array_unref);
+  g_free (self->tool_blocks_json);
+  g_clear_pointer (&self->tool_blocks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (byok_message_parent_class)->finalize (object);
 }
@@ -233,6 +243,7 @@ byok_message_get_property (GObject    *object,
     case PROP_LATENCY_US: g_value_set_int64 (value, self->latency_us); break;
     case PROP_TTFT_US: g_value_set_int64 (value, self->ttft_us); break;
     case PROP_ATTEMPTS: g_value_set_string (value, self->attempts); break;
+    case PROP_TOOL_BLOCKS: g_value_set_boxed (value, byok_message_get_tool_blocks (self)); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -347,6 +358,11 @@ byok_message_class_init (ByokMessageClass *klass)
   /* NULL, or a summary of the attempts behind an answer when there was
    * more than one: "openai/gpt-4o: RATE_LIMIT (HTTP 429) → moonshot/kimi-k2: ok". */
   properties[PROP_ATTEMPTS] = string_property ("attempts", rw);
+  /* The tool calls of an answer (ByokToolBlock), in order; NULL: none.
+   * Notified when one is added or changes. */
+  properties[PROP_TOOL_BLOCKS] =
+    g_param_spec_boxed ("tool-blocks", NULL, NULL, G_TYPE_PTR_ARRAY,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -437,6 +453,7 @@ byok_message_new_from_row (sqlite3_stmt *stmt,
   self->cost_reported = sqlite3_column_type (stmt, c + 23) != SQLITE_NULL &&
                         sqlite3_column_double (stmt, c + 23) >= 0;
   self->reported_cost_usd = self->cost_reported ? sqlite3_column_double (stmt, c + 23) : 0;
+  self->tool_blocks_json = g_strdup (column_text (stmt, c + 25));
   return self;
 }
 
@@ -964,6 +981,125 @@ byok_message_get_attachments_json (ByokMessage *self)
 {
   g_return_val_if_fail (BYOK_IS_MESSAGE (self), NULL);
   return self->attachments_json;
+}
+
+/**
+ * byok_message_get_tool_blocks:
+ *
+ * Returns: (transfer none) (nullable) (element-type ByokToolBlock): the
+ *   tools the answer used, in order, %NULL if none
+ */
+GPtrArray *
+byok_message_get_tool_blocks (ByokMessage *self)
+{
+  g_return_val_if_fail (BYOK_IS_MESSAGE (self), NULL);
+
+  if (!self->tool_blocks_parsed)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->tool_blocks_parsed = TRUE;
+      self->tool_blocks = byok_tool_blocks_from_json (self->tool_blocks_json, &error);
+      if (error != NULL)
+        g_warning ("Message %" G_GINT64_FORMAT ": %s", self->id, error->message);
+    }
+  return self->tool_blocks;
+}
+
+static void
+tool_blocks_changed (ByokMessage *self)
+{
+  self->tool_blocks_dirty = TRUE;
+  notify (self, PROP_TOOL_BLOCKS);
+}
+
+/**
+ * byok_message_set_tool_blocks:
+ * @blocks: (nullable) (element-type ByokToolBlock): copied
+ */
+void
+byok_message_set_tool_blocks (ByokMessage *self,
+                              GPtrArray   *blocks)
+{
+  g_return_if_fail (BYOK_IS_MESSAGE (self));
+
+  if ((blocks == NULL || blocks->len == 0) && byok_message_get_tool_blocks (self) == NULL)
+    return;
+  g_clear_pointer (&self->tool_blocks, g_ptr_array_unref);
+  if (blocks != NULL && blocks->len > 0)
+    self->tool_blocks = byok_tool_blocks_copy (blocks);
+  self->tool_blocks_parsed = TRUE;
+  tool_blocks_changed (self);
+}
+
+/**
+ * byok_message_add_tool_block:
+ * @block: copied
+ *
+ * Appends a tool call the answer made.
+ */
+void
+byok_message_add_tool_block (ByokMessage         *self,
+                             const ByokToolBlock *block)
+{
+  g_return_if_fail (BYOK_IS_MESSAGE (self));
+  g_return_if_fail (block != NULL);
+
+  if (byok_message_get_tool_blocks (self) == NULL)
+    self->tool_blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_tool_block_free);
+  g_ptr_array_add (self->tool_blocks, byok_tool_block_copy (block));
+  tool_blocks_changed (self);
+}
+
+/**
+ * byok_message_finish_tool_block:
+ * @call_id: (nullable): the call; %NULL: every call still running
+ * @result: (nullable): what came back, or why it did not run
+ *
+ * Says what became of a tool call (of every running one, for %NULL: the
+ * answer was stopped). Returns: whether a call was changed
+ */
+gboolean
+byok_message_finish_tool_block (ByokMessage        *self,
+                                const char         *call_id,
+                                ByokToolBlockState  state,
+                                const char         *result)
+{
+  GPtrArray *blocks;
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (BYOK_IS_MESSAGE (self), FALSE);
+
+  blocks = byok_message_get_tool_blocks (self);
+  for (guint i = 0; blocks != NULL && i < blocks->len; i++)
+    {
+      ByokToolBlock *block = g_ptr_array_index (blocks, i);
+
+      if (call_id != NULL ? g_strcmp0 (block->call_id, call_id) == 0
+                          : block->state == BYOK_TOOL_BLOCK_RUNNING)
+        {
+          byok_tool_block_finish (block, state, result);
+          changed = TRUE;
+        }
+    }
+  if (changed)
+    tool_blocks_changed (self);
+  return changed;
+}
+
+/* The stored form, for the store. */
+const char *
+byok_message_get_tool_blocks_json (ByokMessage *self)
+{
+  g_return_val_if_fail (BYOK_IS_MESSAGE (self), NULL);
+
+  if (self->tool_blocks_dirty)
+    {
+      g_free (self->tool_blocks_json);
+      self->tool_blocks_json = byok_tool_blocks_to_json (self->tool_blocks);
+      self->tool_blocks_dirty = FALSE;
+    }
+  return self->tool_blocks_json;
 }
 
 /**

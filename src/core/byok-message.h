@@ -15,6 +15,7 @@
 #include <glib-object.h>
 
 #include "byok-chat-result.h"
+#include "byok-tool-block.h"
 
 G_BEGIN_DECLS
 
@@ -112,6 +113,16 @@ void         byok_message_set_attempts        (ByokMessage       *self,
 GPtrArray   *byok_message_get_attachments     (ByokMessage       *self);
 void         byok_message_set_attachments     (ByokMessage       *self,
                                                GPtrArray         *attachments);
+GPtrArray   *byok_message_get_tool_blocks     (ByokMessage       *self);
+void         byok_message_set_tool_blocks     (ByokMessage       *self,
+                                               GPtrArray         *blocks);
+void         byok_message_add_tool_block      (ByokMessage       *self,
+                                               const ByokToolBlock *block);
+gboolean     byok_message_finish_tool_block   (ByokMessage       *self,
+                                               const char        *call_id,
+                                               ByokToolBlockState state,
+                                               const char        *result);
+
 char        *byok_message_dup_prompt          (ByokMessage       *self);
 
 char        *byok_message_format_attempts     (const ByokChatResult *result);

@@ -11,6 +11,7 @@
 #include "byok-error.h"
 #include "byok-error-remedy.h"
 #include "byok-format.h"
+#include "byok-tool-block-view.h"
 #include "byok-markdown-pane.h"
 #include "byok-price.h"
 #include "byok-message-row.h"
@@ -36,6 +37,7 @@ struct _ByokMessageRow
   GtkTextView     *edit_view;
   GtkExpander     *reasoning_expander;
   GtkLabel        *reasoning_label;
+  GtkBox          *tool_box;
   GtkBox          *content_box;
   GtkBox          *waiting_box;
   GtkSpinner      *spinner;
@@ -756,6 +758,35 @@ update_status (ByokMessageRow *self)
   update_caption (self);
 }
 
+/* One ByokToolBlockView per tool call of the answer, reused in order. */
+static void
+update_tool_blocks (ByokMessageRow *self)
+{
+  GPtrArray *blocks = self->message != NULL && !is_user (self)
+                      ? byok_message_get_tool_blocks (self->message) : NULL;
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->tool_box));
+  guint n = blocks != NULL ? blocks->len : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (child == NULL)
+        {
+          child = byok_tool_block_view_new ();
+          gtk_box_append (self->tool_box, child);
+        }
+      byok_tool_block_view_set_block (BYOK_TOOL_BLOCK_VIEW (child), g_ptr_array_index (blocks, i));
+      child = gtk_widget_get_next_sibling (child);
+    }
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      gtk_box_remove (self->tool_box, child);
+      child = next;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->tool_box), n > 0);
+}
+
 static void
 update_role (ByokMessageRow *self)
 {
@@ -842,6 +873,8 @@ message_notify_cb (ByokMessage    *message,
     }
   else if (g_str_equal (name, "error-class") || g_str_equal (name, "error-message"))
     update_error (self);
+  else if (g_str_equal (name, "tool-blocks"))
+    update_tool_blocks (self);
   else
     update_caption (self);
 }
@@ -871,6 +904,7 @@ byok_message_row_set_message (ByokMessageRow *self,
   stop_editing (self);
   gtk_expander_set_expanded (self->reasoning_expander, FALSE);
   gtk_label_set_label (self->reasoning_label, "");
+  update_tool_blocks (self);
 
   if (message == NULL)
     {
@@ -1056,6 +1090,7 @@ byok_message_row_class_init (ByokMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, edit_view);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, reasoning_expander);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, reasoning_label);
+  gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, tool_box);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, content_box);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, waiting_box);
   gtk_widget_class_bind_template_child (widget_class, ByokMessageRow, spinner);
