@@ -3,32 +3,57 @@
  * as plain text; Deny the default and what Escape gives), and the tool
  * blocks of an answer in the real window, restored after a restart: one
  * collapsed block per call with its tool, server, state and step cost,
- * opening on its arguments and result, none of it read as markup.
+ * opening on its arguments and result, none of it read as markup. And
+ * the whole way, with the provider test server playing a model that asks
+ * for a tool and the test MCP server running it: the dialog comes up
+ * before the tool runs; Allow Once runs it and the model gets its
+ * result; Always Allow is not asked again (and is kept in the MCP
+ * configuration); Deny sends the model a denial; each answer keeps its
+ * block, its caption the cost of both steps; stopping the answer while
+ * the question is up closes the dialog, the tool never runs and its block
+ * says stopped.
  *
- * BYOK_TEST_SCREENSHOT_DIR: tool-approval.png, tool-blocks.png. */
+ * Preferences → Tools lists the server from the store with its command,
+ * opened its tools from the running server, and its switches are kept.
+ *
+ * BYOK_TEST_SCREENSHOT_DIR: tool-approval.png, tool-blocks.png,
+ * tool-answer.png, tools-chat-settings.png, tools-preferences.png,
+ * tools-add-server.png. */
 #include "config.h"
 
 #include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
 #include "byok-test-ui.h"
 #include "byok-test-util.h"
 #include "byok-chat-page.h"
+#include "byok-chat-settings.h"
+#include "byok-composer.h"
+#include "byok-model-picker.h"
+#include "byok-test-server.h"
 #include "byok-message-row.h"
 #include "byok-tool-approval-dialog.h"
 #include "byok-tool-block-view.h"
+#include "byok-tools-preferences-page.h"
+#include "byok-mcp-server-dialog.h"
+#include "byok-preferences-window.h"
 #include "byok-window.h"
 
+#define OPENAI_KEY "sk-test-fake-tools-ui-0001"
+#define CHAT_PATH  "/v1/chat/completions"
 #define HOSTILE "<b>&<a href=\"file:///etc/passwd\">open me</a>"
 
 typedef struct {
-  char         *dir;
-  char         *db_path;
-  ByokEngine   *engine;
-  GtkWidget    *window;
-  ByokChatPage *page;
+  char              *dir;
+  char              *db_path;
+  ByokEngine        *engine;
+  GtkWidget         *window;
+  ByokChatPage      *page;
+  ByokTestServer    *server;      /* the model, for the whole way */
+  ByokMcpToolRunner *runner;
 } Fixture;
 
 static void
@@ -38,10 +63,23 @@ open_window (Fixture *f)
 
   f->engine = byok_engine_new (f->db_path, &error);
   g_assert_no_error (error);
+  if (f->server != NULL)
+    {
+      const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, NULL };
+      g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
+      ByokKeyStore *keys = byok_engine_get_key_store (f->engine);
+
+      byok_key_store_set_environment (keys, env);
+      byok_key_store_set_prefer_environment (keys, "openai", TRUE);
+      byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
+      byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), "openai"), url);
+    }
   f->window = g_object_new (BYOK_TYPE_WINDOW, NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 700);
   f->page = BYOK_CHAT_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
   byok_chat_page_set_engine (f->page, f->engine);
+  if (f->runner != NULL)
+    byok_chat_page_set_tool_runner (f->page, f->runner);
   gtk_window_present (GTK_WINDOW (f->window));
   byok_test_ui_iterate_pending ();
 }
@@ -77,6 +115,13 @@ fixture_teardown (Fixture       *f,
 
   if (f->window != NULL)
     close_window (f);
+  if (f->runner != NULL)
+    byok_mcp_manager_shutdown_wait (byok_mcp_tool_runner_get_manager (f->runner));
+  g_clear_object (&f->runner);
+  if (f->server != NULL)
+    byok_test_server_release_held (f->server);
+  g_clear_object (&f->server);
+  byok_test_ui_iterate_pending ();
   handle = g_dir_open (f->dir, 0, NULL);
   while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
     {
@@ -164,6 +209,7 @@ test_approval_dialog (Fixture       *f,
   }
   byok_alert_response (GTK_WIDGET (dialog), BYOK_TOOL_APPROVAL_RESPONSE_DENY);
   byok_test_ui_iterate_until (responded, &response, "the dialog's answer");
+  byok_dialog_close (GTK_WIDGET (dialog));
   g_assert_cmpstr (response, ==, BYOK_TOOL_APPROVAL_RESPONSE_DENY);
 }
 
@@ -279,6 +325,381 @@ test_blocks_restart (Fixture       *f,
   byok_test_ui_screenshot (f->window, "tool-blocks");
 }
 
+/* ---- the whole way ------------------------------------------------------- */
+
+static void
+fixture_setup_tools (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(ByokMcpConfig) config = NULL;
+  g_autoptr(ByokMcpManager) manager = NULL;
+  g_autoptr(ByokMcpServerConfig) server = byok_mcp_server_config_new ("test", BYOK_MCP_TRANSPORT_STDIO);
+
+  f->dir = g_dir_make_tmp ("byok-test-tools-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db_path = g_build_filename (f->dir, "byok.db", NULL);
+  f->server = byok_test_server_new ();
+
+  path = g_build_filename (f->dir, "mcp-servers.json", NULL);
+  config = byok_mcp_config_new (path);
+  server->command = g_strdup (g_getenv ("BYOK_TEST_MCP_SERVER"));
+  g_assert_nonnull (server->command);
+  byok_mcp_config_add_async (config, server, NULL, FALSE, NULL, byok_test_store_result, &result);
+  g_assert_true (byok_mcp_config_add_finish (config, byok_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  manager = byok_mcp_manager_new (config);
+  byok_mcp_manager_set_log_dir (manager, f->dir);
+  f->runner = byok_mcp_tool_runner_new (manager);
+
+  open_window (f);
+  byok_model_picker_set_selection (byok_composer_get_picker (BYOK_COMPOSER (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER))),
+                                   "openai", "gpt-4o-mini");
+}
+
+/* An OpenAI stream asking for test__echo {"text": "hi"}, or answering. */
+static ByokTestReply *
+model_reply (gboolean    call_tool,
+             const char *text)
+{
+  ByokTestReply *reply = byok_test_reply_new_sse (
+    "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}",
+    NULL);
+
+  if (call_tool)
+    {
+      byok_test_reply_add_sse_event (reply, NULL,
+        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_echo_1\","
+        "\"type\":\"function\",\"function\":{\"name\":\"test__echo\",\"arguments\":\"{\\\"text\\\": \\\"hi\\\"}\"}}]},"
+        "\"finish_reason\":null}]}");
+      byok_test_reply_add_sse_event (reply, NULL,
+        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}");
+    }
+  else
+    {
+      g_autofree char *event = g_strdup_printf ("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"},"
+                                                "\"finish_reason\":\"stop\"}]}", text);
+      byok_test_reply_add_sse_event (reply, NULL, event);
+    }
+  byok_test_reply_add_sse_event (reply, NULL,
+    "{\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":100}}");
+  byok_test_reply_add_sse_event (reply, NULL, "[DONE]");
+  return reply;
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  Fixture *f = data;
+
+  return !byok_chat_page_get_busy (f->page);
+}
+
+static gboolean
+dialog_open (gpointer data)
+{
+  GtkWidget *dialog = byok_test_ui_find_open (BYOK_TYPE_TOOL_APPROVAL_DIALOG);
+
+  return dialog != NULL && gtk_widget_get_mapped (dialog);
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return !dialog_open (data);
+}
+
+/* Sends @prompt; the model asks for the tool, then answers. Answers the
+ * dialog with @response, or expects none for NULL. */
+static void
+ask_and_answer (Fixture    *f,
+                const char *prompt,
+                const char *response,
+                const char *screenshot)
+{
+  ByokComposer *composer = BYOK_COMPOSER (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER));
+  guint requests = byok_test_server_get_n_requests (f->server);
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, model_reply (TRUE, NULL));
+  byok_test_server_add_reply (f->server, CHAT_PATH, model_reply (FALSE, "The tool said hi."));
+  byok_composer_set_text (composer, prompt);
+  g_assert_true (byok_composer_send (composer));
+  if (response != NULL)
+    {
+      GtkWidget *dialog;
+
+      byok_test_ui_iterate_until (dialog_open, NULL, "the approval dialog");
+      dialog = byok_test_ui_find_open (BYOK_TYPE_TOOL_APPROVAL_DIALOG);
+      g_assert_cmpstr (byok_alert_get_heading (dialog), ==, "Allow “echo”?");
+      /* Nothing ran yet: the model was asked once. */
+      g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, requests + 1);
+      if (screenshot != NULL)
+        byok_test_ui_screenshot (GTK_WIDGET (gtk_widget_get_root (dialog)), screenshot);
+      /* As the person does: the button. */
+      {
+        const char *label = g_str_equal (response, BYOK_TOOL_APPROVAL_RESPONSE_ONCE) ? "_Allow Once"
+                          : g_str_equal (response, BYOK_TOOL_APPROVAL_RESPONSE_ALWAYS) ? "Al_ways Allow This Tool"
+                          : "_Deny";
+        GtkWidget *button = byok_test_ui_find_button (dialog, NULL, label);
+
+        g_assert_nonnull (button);
+        g_signal_emit_by_name (button, "clicked");
+      }
+    }
+  byok_test_ui_iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (dialog_gone, NULL, "the approval dialog to close");
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, requests + 2);
+}
+
+/* The tool message the model was sent last. */
+static char *
+tool_message_sent (Fixture *f)
+{
+  ByokTestRequest *request = byok_test_server_get_last_request (f->server);
+  g_autoptr(JsonNode) root = json_from_string (g_bytes_get_data (request->body, NULL), NULL);
+  JsonArray *messages = json_object_get_array_member (json_node_get_object (root), "messages");
+  JsonObject *last = json_array_get_object_element (messages, json_array_get_length (messages) - 1);
+
+  g_assert_cmpstr (json_object_get_string_member (last, "role"), ==, "tool");
+  return g_strdup (json_object_get_string_member (last, "content"));
+}
+
+static ByokMessage *
+last_answer (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) messages = byok_conversation_store_get_messages (byok_chat_page_get_store (f->page),
+                                                                         byok_chat_page_get_conversation (f->page),
+                                                                         &error);
+  g_autoptr(ByokMessage) last = g_list_model_get_item (messages, g_list_model_get_n_items (messages) - 1);
+
+  return last;
+}
+
+static const ByokToolBlock *
+only_block (ByokMessage *answer)
+{
+  GPtrArray *blocks = byok_message_get_tool_blocks (answer);
+
+  g_assert_nonnull (blocks);
+  g_assert_cmpuint (blocks->len, ==, 1);
+  return g_ptr_array_index (blocks, 0);
+}
+
+static void wait_for_text (GtkWidget  *root,
+                           const char *text);
+
+static gboolean
+block_stopped (gpointer data)
+{
+  return only_block (last_answer (data))->state == BYOK_TOOL_BLOCK_STOPPED;
+}
+
+static void
+test_whole_way (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *sent = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *config_path = g_build_filename (f->dir, "mcp-servers.json", NULL);
+  const ByokToolBlock *block;
+  ByokMessage *answer;
+
+  /* "Use Tools" in the conversation's settings: on, a server being on
+   * and the model taking tools. */
+  {
+    ByokComposer *composer = BYOK_COMPOSER (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER));
+    ByokChatSettings *settings = byok_composer_get_settings (composer);
+
+    g_assert_true (byok_chat_settings_get_use_tools (settings));
+    gtk_popover_popup (GTK_POPOVER (settings));
+    wait_for_text (GTK_WIDGET (settings), "Use Tools");
+    byok_test_ui_screenshot (GTK_WIDGET (settings), "tools-chat-settings");
+    gtk_popover_popdown (GTK_POPOVER (settings));
+  }
+
+  /* Allow Once: it runs, the model gets what it said. */
+  ask_and_answer (f, "Say hi with the tool", BYOK_TOOL_APPROVAL_RESPONSE_ONCE, NULL);
+  sent = tool_message_sent (f);
+  g_assert_nonnull (strstr (sent, "hi"));
+  answer = last_answer (f);
+  g_assert_cmpstr (byok_message_get_content (answer), ==, "The tool said hi.");
+  /* Two steps that both answered are no fallback to tell of. */
+  g_assert_null (byok_message_get_attempts (answer));
+  block = only_block (answer);
+  g_assert_cmpstr (block->server, ==, "test");
+  g_assert_cmpstr (block->tool, ==, "echo");
+  g_assert_cmpint (block->state, ==, BYOK_TOOL_BLOCK_DONE);
+  g_assert_cmpstr (block->result, ==, sent);
+  g_assert_false (isnan (block->step_cost_usd));
+  /* The answer's cost is both steps'. */
+  g_assert_cmpfloat_with_epsilon (byok_message_get_cost_usd (answer), 2 * block->step_cost_usd, 1e-12);
+  g_clear_pointer (&sent, g_free);
+
+  /* Deny: the model is told, the block says so. */
+  ask_and_answer (f, "Again", BYOK_TOOL_APPROVAL_RESPONSE_DENY, NULL);
+  sent = tool_message_sent (f);
+  g_assert_nonnull (strstr (sent, "denied"));
+  g_assert_cmpint (only_block (last_answer (f))->state, ==, BYOK_TOOL_BLOCK_DENIED);
+
+  /* Always Allow: runs, and is kept; the next call is not asked about. */
+  ask_and_answer (f, "Once more", BYOK_TOOL_APPROVAL_RESPONSE_ALWAYS, NULL);
+  g_assert_cmpint (only_block (last_answer (f))->state, ==, BYOK_TOOL_BLOCK_DONE);
+  g_assert_true (g_file_get_contents (config_path, &config, NULL, NULL));
+  g_assert_nonnull (strstr (config, "\"echo\""));
+  ask_and_answer (f, "And again", NULL, NULL);
+  g_assert_cmpint (only_block (last_answer (f))->state, ==, BYOK_TOOL_BLOCK_DONE);
+
+  /* Stopped while the question is up: the dialog goes, the tool never
+   * runs, its block says stopped, the text so far stays. */
+  {
+    ByokComposer *composer = BYOK_COMPOSER (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER));
+    g_autoptr(ByokMcpServerConfig) server = NULL;
+    ByokMcpConfig *mcp = byok_mcp_manager_get_config (byok_mcp_tool_runner_get_manager (f->runner));
+    g_autoptr(GError) error = NULL;
+    guint requests;
+
+    /* "add" is asked about (echo is always allowed by now). */
+    g_assert_true (byok_mcp_config_set_tool_always_allow (mcp, "test", "echo", FALSE, &error));
+    g_assert_no_error (error);
+    byok_mcp_tool_set_always_allow (byok_mcp_manager_lookup_tool (byok_mcp_tool_runner_get_manager (f->runner), "test__echo"), FALSE);
+    requests = byok_test_server_get_n_requests (f->server);
+    byok_test_server_add_reply (f->server, CHAT_PATH, model_reply (TRUE, NULL));
+    byok_composer_set_text (composer, "Stop me");
+    g_assert_true (byok_composer_send (composer));
+    byok_test_ui_iterate_until (dialog_open, NULL, "the approval dialog");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.stop", NULL));
+    byok_test_ui_iterate_until (not_busy, f, "the answer to stop");
+    byok_test_ui_iterate_until (dialog_gone, NULL, "the approval dialog to close");
+    g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, requests + 1);
+    byok_test_ui_iterate_until (block_stopped, f, "the block to say stopped");
+    g_assert_cmpstr (byok_message_get_status (last_answer (f)), ==, BYOK_MESSAGE_STATUS_PARTIAL);
+  }
+
+  /* The blocks of the answers, shown. */
+  {
+    g_autoptr(GPtrArray) views = g_ptr_array_new ();
+
+    byok_test_ui_collect (GTK_WIDGET (f->page), BYOK_TYPE_TOOL_BLOCK_VIEW, views);
+    g_assert_cmpuint (views->len, >=, 1);
+  }
+  byok_test_ui_screenshot (f->window, "tool-answer");
+}
+
+/* ---- Preferences → Tools ------------------------------------------------ */
+
+typedef struct {
+  GtkWidget  *root;
+  const char *text;
+} TextWait;
+
+static gboolean
+text_shown (gpointer data)
+{
+  TextWait *w = data;
+  GtkLabel *label = byok_test_ui_find_text (w->root, w->text, TRUE);
+
+  return label != NULL && gtk_widget_get_mapped (GTK_WIDGET (label));
+}
+
+static void
+wait_for_text (GtkWidget  *root,
+               const char *text)
+{
+  TextWait w = { root, text };
+  g_autofree char *what = g_strdup_printf ("“%s”", text);
+
+  byok_test_ui_iterate_until (text_shown, &w, what);
+}
+
+static void
+test_preferences (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkWidget *preferences = byok_preferences_window_new (f->engine);
+  GtkWidget *page = byok_tools_preferences_page_new (f->runner);
+  ByokMcpConfig *config = byok_mcp_manager_get_config (byok_mcp_tool_runner_get_manager (f->runner));
+  g_autoptr(ByokMcpServerConfig) server = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GPtrArray) switches = g_ptr_array_new ();
+  GtkWidget *root;
+  AdwExpanderRow *row;
+
+  byok_preferences_add_page (preferences, ADW_PREFERENCES_PAGE (page));
+  byok_preferences_window_present (preferences, f->window);
+  g_object_set (preferences, "visible-page", page, NULL);
+  root = GTK_WIDGET (gtk_widget_get_root (page));
+
+  /* The server from the store, with its command. */
+  wait_for_text (page, "test");
+  byok_test_ui_collect (page, ADW_TYPE_EXPANDER_ROW, rows);
+  g_assert_cmpuint (rows->len, ==, 1);
+  row = g_ptr_array_index (rows, 0);
+  g_assert_cmpstr (adw_expander_row_get_subtitle (row), ==, g_getenv ("BYOK_TEST_MCP_SERVER"));
+
+  /* Opened: the server starts and its tools are listed, each with a switch. */
+  adw_expander_row_set_expanded (row, TRUE);
+  wait_for_text (page, "echo");
+  wait_for_text (page, "add");
+  byok_test_ui_screenshot (root, "tools-preferences");
+
+  /* Turning a tool off is kept; the model is no longer offered it. */
+  byok_test_ui_collect (GTK_WIDGET (row), GTK_TYPE_SWITCH, switches);
+  for (guint i = 0; i < switches->len; i++)
+    {
+      GtkSwitch *toggle = g_ptr_array_index (switches, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (toggle), "byok-tool"), "echo") == 0)
+        gtk_switch_set_active (toggle, FALSE);
+    }
+  server = byok_mcp_config_lookup (config, "test");
+  g_assert_false (byok_mcp_server_config_tool_enabled (server, "echo"));
+  g_assert_true (byok_mcp_server_config_tool_enabled (server, "add"));
+  g_clear_pointer (&server, byok_mcp_server_config_free);
+
+  /* The server's switch. */
+  g_assert_true (GTK_IS_SWITCH (g_ptr_array_index (switches, 0)));
+  gtk_switch_set_active (g_ptr_array_index (switches, 0), FALSE);
+  server = byok_mcp_config_lookup (config, "test");
+  g_assert_false (server->enabled);
+
+  /* Add…: a name and a command, or a URL, never both. */
+  {
+    GtkWidget *dialog;
+    g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+    g_autoptr(ByokMcpServerConfig) added = NULL;
+
+    gtk_widget_activate_action (page, "tools.add", NULL);
+    byok_test_ui_iterate_pending ();
+    dialog = byok_test_ui_find_open (BYOK_TYPE_MCP_SERVER_DIALOG);
+    g_assert_nonnull (dialog);
+    byok_test_ui_collect (dialog, ADW_TYPE_ENTRY_ROW, entries);
+    g_assert_cmpuint (entries->len, ==, 3);
+    g_assert_false (byok_alert_get_response_enabled (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD));
+    gtk_editable_set_text (g_ptr_array_index (entries, 0), "my files");
+    gtk_editable_set_text (g_ptr_array_index (entries, 1), "npx -y @modelcontextprotocol/server-filesystem '/home/me/My Documents'");
+    g_assert_false (byok_alert_get_response_enabled (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD));
+    gtk_editable_set_text (g_ptr_array_index (entries, 0), "files");
+    g_assert_true (byok_alert_get_response_enabled (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD));
+    gtk_editable_set_text (g_ptr_array_index (entries, 2), "https://mcp.example.com/mcp");
+    g_assert_false (byok_alert_get_response_enabled (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD));
+    gtk_editable_set_text (g_ptr_array_index (entries, 2), "");
+    byok_test_ui_screenshot (GTK_WIDGET (gtk_widget_get_root (dialog)), "tools-add-server");
+    byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+    byok_dialog_close (dialog);
+    wait_for_text (page, "files");
+    added = byok_mcp_config_lookup (config, "files");
+    g_assert_nonnull (added);
+    g_assert_cmpstr (added->command, ==, "npx");
+    g_assert_cmpstr (added->args[2], ==, "/home/me/My Documents");
+  }
+
+  byok_dialog_close (preferences);
+  byok_test_ui_iterate_pending ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -289,6 +710,8 @@ main (int    argc,
 
   g_test_add ("/tools-ui/approval-dialog", Fixture, NULL, fixture_setup, test_approval_dialog, fixture_teardown);
   g_test_add ("/tools-ui/blocks-restart", Fixture, NULL, fixture_setup, test_blocks_restart, fixture_teardown);
+  g_test_add ("/tools-ui/whole-way", Fixture, NULL, fixture_setup_tools, test_whole_way, fixture_teardown);
+  g_test_add ("/tools-ui/preferences", Fixture, NULL, fixture_setup_tools, test_preferences, fixture_teardown);
 
   return g_test_run ();
 }

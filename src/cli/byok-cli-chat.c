@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "byok-attachment.h"
+#include "byok-cli-chat-tools.h"
 #include "byok-cli-commands.h"
 #include "byok-cli-util.h"
 #include "byok-engine.h"
@@ -504,9 +505,10 @@ add_attachments_member (JsonBuilder *builder,
 }
 
 static void
-print_json (ByokEngine     *engine,
-            ByokChatResult *result,
-            GPtrArray      *attachments)
+print_json (ByokEngine        *engine,
+            ByokMcpToolRunner *tools,
+            ByokChatResult    *result,
+            GPtrArray         *attachments)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   ByokAttempt *last = NULL;
@@ -562,6 +564,12 @@ print_json (ByokEngine     *engine,
                     g_error_matches (result->error, last->error->domain, last->error->code)
                       ? last->http_status : 0,
                     result->retry_after_us);
+  if (tools != NULL)
+    {
+      json_builder_set_member_name (builder, "steps");
+      json_builder_add_int_value (builder, result->steps);
+      byok_cli_chat_tools_add_json (tools, builder, result);
+    }
   json_builder_end_object (builder);
   byok_cli_print_builder (builder);
 }
@@ -780,6 +788,8 @@ byok_cli_chat (int    argc,
   gboolean over_budget = FALSE;
   gboolean allow_http = FALSE;
   gboolean no_record = FALSE;
+  gboolean tools = FALSE;
+  gboolean yes = FALSE;
   const GOptionEntry entries[] = {
     { "provider", 'p', 0, G_OPTION_ARG_STRING, &provider_arg,
       N_("The provider (see “byok-cli providers”)"), N_("PROVIDER") },
@@ -809,12 +819,18 @@ byok_cli_chat (int    argc,
     { "over-budget", 0, 0, G_OPTION_ARG_NONE, &over_budget,
       N_("Send this one call even if a monthly budget with a hard stop is used up "
          "(confirms once, for this call and its fallbacks; the budget stays as it is)"), NULL },
+    { "tools", 0, 0, G_OPTION_ARG_NONE, &tools,
+      N_("Offer the model the tools of every enabled MCP server (see “byok-cli mcp”); "
+         "each call is asked about on the terminal first"), NULL },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes,
+      N_("With --tools: run every tool the model calls without asking"), NULL },
     { "no-record", 0, 0, G_OPTION_ARG_NONE, &no_record,
       N_("Send the call without writing it to the usage database (it will be in no report "
          "or budget); also when the database cannot be written"), NULL },
     { NULL }
   };
   g_autoptr(ByokEngine) engine = NULL;
+  g_autoptr(ByokMcpToolRunner) runner = NULL;
   g_autoptr(ByokChatRequest) request = NULL;
   g_autoptr(ByokChatCall) call = NULL;
   g_autoptr(ByokChatResult) result = NULL;
@@ -858,6 +874,8 @@ byok_cli_chat (int    argc,
     return byok_cli_usage_error ("chat", _("--retries must be a number from 0 to 99"));
   if (retries == G_MININT)
     retries = 2;
+  if (yes && !tools)
+    return byok_cli_usage_error ("chat", _("--yes goes with --tools"));
   if (base_url != NULL && !byok_cli_base_url_is_valid (base_url))
     return byok_cli_usage_error ("chat", _("--base-url must be an http:// or https:// URL"));
 
@@ -954,9 +972,21 @@ byok_cli_chat (int    argc,
   cancellable = g_cancellable_new ();
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, cancellable);
 
+  if (tools)
+    {
+      runner = byok_cli_chat_tools_open (yes);
+      byok_cli_chat_tools_add (runner, request, cancellable);
+    }
+
   if (over_budget)
     byok_engine_allow_over_budget_once (engine, BYOK_BUDGET_SCOPE_ALL);
   call = byok_engine_new_chat (engine, request, provider_id, model, (const char * const *) fallbacks, 0);
+  if (runner != NULL)
+    {
+      byok_chat_call_set_tool_runner (call, BYOK_TOOL_RUNNER (runner));
+      if (!json)
+        byok_cli_chat_tools_watch (runner, call);
+    }
   g_signal_connect (call, "delta", G_CALLBACK (on_delta), &out);
   g_signal_connect (call, "reasoning-delta", G_CALLBACK (on_reasoning_delta), &out);
   g_signal_connect (call, "retrying", G_CALLBACK (on_retrying), &out);
@@ -968,7 +998,7 @@ byok_cli_chat (int    argc,
   g_clear_pointer (&out.retry, byok_retry_notice_free);
 
   if (json)
-    print_json (engine, result, attachments);
+    print_json (engine, runner, result, attachments);
   else
     {
       if (out.in_reasoning)
@@ -978,6 +1008,9 @@ byok_cli_chat (int    argc,
       fflush (stdout);
       print_summary (engine, result);
     }
+
+  if (runner != NULL)
+    byok_cli_chat_tools_close (runner);
 
   if (result->error != NULL)
     {

@@ -1131,10 +1131,17 @@ char *
 byok_message_format_attempts (const ByokChatResult *result)
 {
   GString *out;
+  gboolean failed = FALSE;
 
   g_return_val_if_fail (result != NULL, NULL);
 
   if (result->attempts == NULL || result->attempts->len < 2)
+    return NULL;
+  /* Attempts that all answered are the steps of a tool loop: nothing to
+   * tell of. */
+  for (guint i = 0; i < result->attempts->len; i++)
+    failed |= ((const ByokAttempt *) g_ptr_array_index (result->attempts, i))->error != NULL;
+  if (!failed)
     return NULL;
 
   out = g_string_new (NULL);

@@ -8,14 +8,16 @@
 #include "byok-application.h"
 #include "byok-engine.h"
 #include "byok-compat.h"
+#include "byok-mcp-tool-runner.h"
 #include "byok-window.h"
 
 struct _ByokApplication
 {
   AdwApplication  parent_instance;
 
-  ByokEngine     *engine;
-  GError         *engine_error;
+  ByokEngine        *engine;
+  GError            *engine_error;
+  ByokMcpToolRunner *tool_runner;   /* the MCP servers, started when first needed */
 };
 
 G_DEFINE_FINAL_TYPE (ByokApplication, byok_application, ADW_TYPE_APPLICATION)
@@ -62,6 +64,19 @@ byok_application_activate (GApplication *app)
       byok_alert_present (dialog, GTK_WIDGET (window));
       g_clear_error (&self->engine_error);
     }
+}
+
+/**
+ * byok_application_get_tool_runner:
+ * Returns: (transfer none): the tools of the person's MCP servers
+ *   (byok-mcp-tool-runner.h), which the windows ask about
+ */
+ByokMcpToolRunner *
+byok_application_get_tool_runner (ByokApplication *self)
+{
+  g_return_val_if_fail (BYOK_IS_APPLICATION (self), NULL);
+
+  return self->tool_runner;
 }
 
 static void
@@ -121,6 +136,14 @@ byok_application_startup (GApplication *app)
   if (self->engine == NULL)
     g_warning ("Could not start the Byok engine: %s", self->engine_error->message);
 
+  /* The MCP servers: read now, started when an answer first needs them. */
+  {
+    g_autoptr(ByokMcpConfig) config = byok_mcp_config_new (NULL);
+    g_autoptr(ByokMcpManager) manager = byok_mcp_manager_new (config);
+
+    self->tool_runner = byok_mcp_tool_runner_new (manager);
+  }
+
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
@@ -144,6 +167,9 @@ byok_application_shutdown (GApplication *app)
 
   if (self->engine != NULL)
     byok_engine_shutdown (self->engine);
+  /* The MCP servers stop with the app (asked to, then made to). */
+  if (self->tool_runner != NULL)
+    byok_mcp_manager_shutdown_wait (byok_mcp_tool_runner_get_manager (self->tool_runner));
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_destroy (GTK_WINDOW (l->data));
   g_list_free_full (windows, g_object_unref);
@@ -157,6 +183,7 @@ byok_application_finalize (GObject *object)
   ByokApplication *self = BYOK_APPLICATION (object);
 
   g_clear_object (&self->engine);
+  g_clear_object (&self->tool_runner);
   g_clear_error (&self->engine_error);
 
   G_OBJECT_CLASS (byok_application_parent_class)->finalize (object);

@@ -9,8 +9,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ByokApplication, byok_application, BYOK, APPLICATION, AdwApplication)
 
 typedef struct _ByokEngine ByokEngine;
+typedef struct _ByokMcpToolRunner ByokMcpToolRunner;
 
-ByokApplication *byok_application_new        (void);
-ByokEngine      *byok_application_get_engine (ByokApplication *self);
+ByokApplication   *byok_application_new              (void);
+ByokEngine        *byok_application_get_engine       (ByokApplication *self);
+ByokMcpToolRunner *byok_application_get_tool_runner  (ByokApplication *self);
 
 G_END_DECLS

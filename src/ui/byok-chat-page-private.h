@@ -93,6 +93,7 @@ struct _ByokChatPage
   AdwBin                *compare_bin;
   ByokCompareView       *compare_view;  /* NULL until Compare is first on */
   GStrv                  refused;       /* providers whose key was refused */
+  ByokMcpToolRunner     *tool_runner;   /* the app's MCP servers, or NULL */
 };
 
 /* byok-chat-page.c */
@@ -128,6 +129,16 @@ gboolean     byok_chat_page_route              (ByokChatPage     *self,
                                                 char            **model_id,
                                                 GStrv            *fallbacks,
                                                 GError          **error);
+
+/* byok-chat-page-tools.c */
+void         byok_chat_page_run_with_tools     (ByokChatPage        *self,
+                                                ByokChatCall        *call,
+                                                ByokChatRequest     *request,
+                                                ByokMessage         *message,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  run_done,
+                                                gpointer             run_data);
+void         byok_chat_page_update_tools       (ByokChatPage     *self);
 
 /* byok-chat-page-stream.c */
 void         byok_chat_page_streams_init       (ByokChatPage     *self);

@@ -231,6 +231,8 @@ chat_done_cb (GObject      *source,
     byok_message_row_note_retry_at (stream->message, g_get_real_time () + result->retry_after_us);
   /* The text, the attempts and the cost the engine recorded. */
   byok_message_set_from_result (stream->message, result);
+  /* A tool still waiting or running when the answer ended never ran. */
+  byok_message_finish_tool_block (stream->message, NULL, BYOK_TOOL_BLOCK_STOPPED, NULL);
   if (stream->stopped && cancelled)
     {
       /* Keep exactly what the person saw when they pressed Stop. */
@@ -309,7 +311,7 @@ start_answer (ByokChatPage     *self,
   byok_chat_page_update_busy (self);
   byok_chat_page_update_state (self);
 
-  byok_chat_call_run_async (stream->call, stream->cancellable, chat_done_cb, stream);
+  byok_chat_page_run_with_tools (self, stream->call, request, answer, stream->cancellable, chat_done_cb, stream);
 }
 
 /* The first line of the first message, short enough for the sidebar. */

@@ -1030,6 +1030,9 @@ byok_chat_page_dispose (GObject *object)
   g_clear_object (&self->conversation_selection);
   g_clear_handle_id (&self->estimate_id, g_source_remove);
   g_clear_object (&self->settings);
+  if (self->tool_runner != NULL)
+    byok_mcp_tool_runner_set_ask_func (self->tool_runner, NULL, NULL, NULL);
+  g_clear_object (&self->tool_runner);
   g_clear_handle_id (&self->show_older_id, g_source_remove);
   g_clear_object (&self->shown_messages);
   g_clear_pointer (&self->suggested_provider, g_free);

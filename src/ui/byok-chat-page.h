@@ -16,6 +16,7 @@
 #include "byok-compare-view.h"
 #include "byok-conversation-store.h"
 #include "byok-engine.h"
+#include "byok-mcp-tool-runner.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,8 @@ ByokEngine            *byok_chat_page_get_engine               (ByokChatPage    
 void                   byok_chat_page_set_engine               (ByokChatPage     *self,
                                                                 ByokEngine       *engine);
 ByokConversationStore *byok_chat_page_get_store                (ByokChatPage     *self);
+void                   byok_chat_page_set_tool_runner          (ByokChatPage     *self,
+                                                                ByokMcpToolRunner *runner);
 
 ByokConversation      *byok_chat_page_get_conversation         (ByokChatPage     *self);
 void                   byok_chat_page_open_conversation        (ByokChatPage     *self,

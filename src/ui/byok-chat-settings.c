@@ -31,6 +31,10 @@ struct _ByokChatSettings
   GtkLabel         *params_note;
   GtkSpinButton    *max_tokens_spin;
   GtkSwitch        *max_tokens_switch;
+  AdwActionRow     *tools_row;
+  GtkSwitch        *tools_switch;
+  gboolean          tools_available;
+  gboolean          model_tools;
 };
 
 G_DEFINE_FINAL_TYPE (ByokChatSettings, byok_chat_settings, GTK_TYPE_POPOVER)
@@ -243,6 +247,44 @@ edited_cb (ByokChatSettings *self)
   update_explanations (self);
 }
 
+/* "Use Tools": on only with an enabled MCP server and a model that
+ * takes tools; the subtitle says why it is off. */
+static void
+update_tools_row (ByokChatSettings *self)
+{
+  const char *subtitle = _("The tools of your MCP servers; you allow each call");
+
+  if (!self->tools_available)
+    subtitle = _("Add or turn on an MCP server in Preferences → Tools");
+  else if (!self->model_tools)
+    subtitle = _("This model cannot use tools");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->tools_row), self->tools_available && self->model_tools);
+  adw_action_row_set_subtitle (self->tools_row, subtitle);
+}
+
+/**
+ * byok_chat_settings_set_tools_available:
+ * @available: an MCP server is enabled
+ */
+void
+byok_chat_settings_set_tools_available (ByokChatSettings *self,
+                                        gboolean          available)
+{
+  g_return_if_fail (BYOK_IS_CHAT_SETTINGS (self));
+
+  self->tools_available = available;
+  update_tools_row (self);
+}
+
+/* Whether answers get tools: available, taken by the model, left on. */
+gboolean
+byok_chat_settings_get_use_tools (ByokChatSettings *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_SETTINGS (self), FALSE);
+
+  return self->tools_available && self->model_tools && gtk_switch_get_active (self->tools_switch);
+}
+
 /**
  * byok_chat_settings_set_model:
  * @model: (nullable): the model chosen, as the catalog knows it; NULL for
@@ -264,6 +306,8 @@ byok_chat_settings_set_model (ByokChatSettings *self,
   self->has_model = model != NULL;
   self->model_name = model != NULL ? g_strdup (byok_model_get_name (model)) : NULL;
   self->model_reasons = model != NULL && byok_model_has_capability (model, BYOK_MODEL_CAP_REASONING);
+  self->model_tools = model == NULL || byok_model_has_capability (model, BYOK_MODEL_CAP_TOOLS);
+  update_tools_row (self);
   byok_model_get_params (model, provider != NULL ? byok_provider_get_dialect_name (provider) : NULL,
                          &self->params);
   update_explanations (self);
@@ -314,6 +358,8 @@ byok_chat_settings_class_init (ByokChatSettingsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, temperature_switch);
   gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, max_tokens_spin);
   gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, max_tokens_switch);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, tools_row);
+  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, tools_switch);
   gtk_widget_class_bind_template_callback (widget_class, closed_cb);
 }
 
@@ -322,6 +368,8 @@ byok_chat_settings_init (ByokChatSettings *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   byok_a11y_set_up_combo_row (self->effort_row);
+  self->model_tools = TRUE;
+  update_tools_row (self);
 
   g_signal_connect_object (gtk_text_view_get_buffer (self->system_prompt_view), "changed",
                            G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);

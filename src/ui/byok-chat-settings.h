@@ -27,4 +27,8 @@ void              byok_chat_settings_set_model        (ByokChatSettings *self,
                                                        ByokModel        *model,
                                                        ByokProvider     *provider);
 
+void              byok_chat_settings_set_tools_available (ByokChatSettings *self,
+                                                          gboolean          available);
+gboolean          byok_chat_settings_get_use_tools    (ByokChatSettings *self);
+
 G_END_DECLS

@@ -272,6 +272,30 @@ byok_preferences_add_toast (GtkWidget *preferences,
 #endif
 }
 
+void
+byok_preferences_add_page (GtkWidget          *preferences,
+                           AdwPreferencesPage *page)
+{
+#ifdef BYOK_HAVE_ADW_DIALOG
+  adw_preferences_dialog_add (ADW_PREFERENCES_DIALOG (preferences), page);
+#else
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences), page);
+#endif
+}
+
+/* ---- rows ---------------------------------------------------------------- */
+
+void
+byok_expander_row_add_suffix (AdwExpanderRow *row,
+                              GtkWidget      *widget)
+{
+#ifdef BYOK_HAVE_ADW_BREAKPOINTS
+  adw_expander_row_add_suffix (row, widget);
+#else
+  adw_expander_row_add_action (row, widget);
+#endif
+}
+
 /* ---- about --------------------------------------------------------------- */
 
 void

@@ -97,6 +97,14 @@ void                  byok_preferences_present           (GtkWidget             
                                                           int                    height);
 void                  byok_preferences_add_toast         (GtkWidget             *preferences,
                                                           AdwToast              *toast);
+void                  byok_preferences_add_page          (GtkWidget             *preferences,
+                                                          AdwPreferencesPage    *page);
+
+/* Rows ---------------------------------------------------------------------
+ * A widget at the end of an expander row's header (add_suffix from
+ * libadwaita 1.4, add_action before). */
+void                  byok_expander_row_add_suffix       (AdwExpanderRow        *row,
+                                                          GtkWidget             *widget);
 
 /* Closes an alert, the preferences or the about dialog, whichever kind. */
 void                  byok_dialog_close                  (GtkWidget             *dialog);

@@ -16,6 +16,7 @@
 #include "byok-preferences-window.h"
 #include "byok-plain-text.h"
 #include "byok-providers-page.h"
+#include "byok-tools-preferences-page.h"
 #include "byok-usage-page.h"
 #include "byok-engine.h"
 #include "byok-keyring-watch.h"
@@ -50,10 +51,16 @@ static GParamSpec *properties[N_PROPS];
 ByokWindow *
 byok_window_new (ByokApplication *application)
 {
-  return g_object_new (BYOK_TYPE_WINDOW,
-                       "application", application,
-                       "engine", byok_application_get_engine (application),
-                       NULL);
+  ByokWindow *self = g_object_new (BYOK_TYPE_WINDOW,
+                                   "application", application,
+                                   "engine", byok_application_get_engine (application),
+                                   NULL);
+  ByokMcpToolRunner *runner = byok_application_get_tool_runner (application);
+
+  /* The MCP servers' tools, asked about in this window. */
+  if (runner != NULL)
+    byok_chat_page_set_tool_runner (BYOK_CHAT_PAGE (byok_window_get_page_widget (self, "chat")), runner);
+  return self;
 }
 
 ByokEngine *
@@ -356,7 +363,12 @@ preferences_action (GtkWidget  *widget,
 {
   ByokWindow *self = BYOK_WINDOW (widget);
   GtkWidget *preferences = byok_preferences_window_new (self->engine);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
+  /* Preferences → Tools: the app's MCP servers. */
+  if (BYOK_IS_APPLICATION (app) && byok_application_get_tool_runner (BYOK_APPLICATION (app)) != NULL)
+    byok_preferences_add_page (preferences, ADW_PREFERENCES_PAGE (
+      byok_tools_preferences_page_new (byok_application_get_tool_runner (BYOK_APPLICATION (app)))));
   byok_preferences_window_present (preferences, GTK_WIDGET (self));
 }
 
