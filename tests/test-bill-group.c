@@ -3,7 +3,9 @@
  * shown beside Byok's figure, the difference flagged, day by day; an
  * Anthropic admin key typed in the row, a chat key refused there, then the
  * key saved, masked, and its bill read; Delete takes the key away.
- * BYOK_TEST_SCREENSHOT_DIR keeps bill-group.png.
+ * Then a difference explained: the organization's usage by key, Byok's key
+ * told from another, the period's parts and a differing day's.
+ * BYOK_TEST_SCREENSHOT_DIR keeps bill-group.png and bill-explained.png.
  *
  * Runs inside build-aux/test-session (a real gnome-keyring, Xvfb). */
 #include "config.h"
@@ -20,6 +22,7 @@
 #define OPENAI_ADMIN_KEY    "sk-admin-Mv2fakeR8tK5wQ1zJ6-0001"
 #define ANTHROPIC_ADMIN_KEY "sk-ant-admin01-Ty4fakeL9pC3nX7sD2-0002"
 #define ANTHROPIC_CHAT_KEY  "sk-ant-api03-Bw8fakeG5hN1kV4rE6-0003"
+#define OPENAI_CHAT_KEY     "sk-Hq5fakeD2mW7yT4-0004"
 
 #define DAY_US ((gint64) 86400 * G_USEC_PER_SEC)
 
@@ -171,6 +174,24 @@ find_entry_row (GtkWidget *widget)
   return NULL;
 }
 
+/* The group in a window of its own, showing the last seven days. */
+static void
+show_group (Fixture *f,
+            int      width,
+            int      height)
+{
+  GtkWidget *page = adw_preferences_page_new ();
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  f->group = g_object_new (BYOK_TYPE_BILL_GROUP, NULL);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (f->group));
+  gtk_window_set_child (GTK_WINDOW (f->window), page);
+  byok_bill_group_set_engine (f->group, f->engine);
+  byok_bill_group_set_range (f->group, f->today - 6 * DAY_US, g_get_real_time ());
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
 static void
 test_bills (Fixture       *f,
             gconstpointer  data)
@@ -194,7 +215,6 @@ test_bills (Fixture       *f,
   ByokKeyStore *keys = byok_engine_get_key_store (f->engine);
   g_autoptr(GError) error = NULL;
   g_autoptr(ByokKey) stored = NULL;
-  GtkWidget *page = adw_preferences_page_new ();
   GtkWidget *anthropic_row;
   AdwEntryRow *entry;
   GtkWidget *delete;
@@ -208,14 +228,7 @@ test_bills (Fixture       *f,
   record_call (f, "anthropic", f->today + 1, 0.75);
   byok_test_server_add_reply (f->server, "/v1/organization/costs", byok_test_reply_new_json (200, openai_page));
 
-  f->window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 640, 760);
-  f->group = g_object_new (BYOK_TYPE_BILL_GROUP, NULL);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (f->group));
-  gtk_window_set_child (GTK_WINDOW (f->window), page);
-  byok_bill_group_set_engine (f->group, f->engine);
-  byok_bill_group_set_range (f->group, f->today - 6 * DAY_US, g_get_real_time ());
-  gtk_window_present (GTK_WINDOW (f->window));
+  show_group (f, 640, 760);
 
   /* OpenAI: the week's bill beside Byok's, the 10 cents flagged. */
   wait_for_subtitle (f, "openai", "billed");
@@ -230,6 +243,10 @@ test_bills (Fixture       *f,
   g_assert_nonnull (agrees);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (differs), "warning"));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (agrees), "warning"));
+  /* No usage by key here (the test server has none): the keys untold and
+   * said so, the whole difference unexplained. */
+  g_assert_nonnull (byok_test_ui_find_text (GTK_WIDGET (f->group), "Could not tell Byok’s key from others", FALSE));
+  g_assert_nonnull (byok_test_ui_find_text (GTK_WIDGET (f->group), "\n+$0.10 unexplained", FALSE));
 
   /* Anthropic: a chat key is refused where the admin key goes, unsaved. */
   anthropic_row = byok_bill_group_get_row (f->group, "anthropic");
@@ -274,6 +291,116 @@ test_bills (Fixture       *f,
   g_assert_null (stored);
 }
 
+static void
+record_usage (Fixture    *f,
+              gint64      time_us,
+              gboolean    priced,
+              double      usd,
+              gint64      input_tokens,
+              gboolean    estimated,
+              const char *status)
+{
+  g_autoptr(ByokUsageRecord) record = byok_usage_record_new ();
+  g_autoptr(GError) error = NULL;
+
+  record->time_us = time_us;
+  record->provider = g_strdup ("openai");
+  record->model = g_strdup ("test-model-a");
+  record->price_known = priced;
+  record->cost_usd = usd;
+  record->input_tokens = input_tokens;
+  record->estimated = estimated;
+  record->status = g_strdup (status);
+  record->latency_us = 1000;
+  byok_usage_store_record (byok_engine_get_usage_store (f->engine), record, &error);
+  g_assert_no_error (error);
+}
+
+/* The period's difference taken apart in the expander, and a day that
+ * differs explains itself the same way; one that agrees does not. */
+static void
+test_explained (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *env[] = { "OPENAI_API_KEY=" OPENAI_CHAT_KEY, NULL };
+  gint64 yesterday = f->today - DAY_US;
+  g_autofree char *costs = g_strdup_printf (
+    "{\"object\":\"page\",\"data\":["
+    "{\"object\":\"bucket\",\"start_time\":%" G_GINT64_FORMAT ",\"end_time\":%" G_GINT64_FORMAT ",\"results\":["
+    "{\"object\":\"organization.costs.result\",\"amount\":{\"value\":3.50,\"currency\":\"usd\"},\"line_item\":null,\"project_id\":null}]},"
+    "{\"object\":\"bucket\",\"start_time\":%" G_GINT64_FORMAT ",\"end_time\":%" G_GINT64_FORMAT ",\"results\":["
+    "{\"object\":\"organization.costs.result\",\"amount\":{\"value\":0.40,\"currency\":\"usd\"},\"line_item\":null,\"project_id\":null}]}"
+    "],\"has_more\":false,\"next_page\":null}",
+    yesterday / G_USEC_PER_SEC, f->today / G_USEC_PER_SEC, f->today / G_USEC_PER_SEC, (f->today + DAY_US) / G_USEC_PER_SEC);
+  g_autofree char *usage = g_strdup_printf (
+    "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":%" G_GINT64_FORMAT ",\"end_time\":%"
+    G_GINT64_FORMAT ",\"results\":["
+    "{\"object\":\"organization.usage.completions.result\",\"input_tokens\":1000000,\"output_tokens\":0,"
+    "\"input_cached_tokens\":0,\"num_model_requests\":4,\"project_id\":\"proj_test\",\"user_id\":null,"
+    "\"api_key_id\":\"key_byok\",\"model\":\"test-model-a\",\"batch\":null},"
+    "{\"object\":\"organization.usage.completions.result\",\"input_tokens\":1000000,\"output_tokens\":500000,"
+    "\"input_cached_tokens\":0,\"num_model_requests\":4,\"project_id\":\"proj_test\",\"user_id\":null,"
+    "\"api_key_id\":\"key_other\",\"model\":\"test-model-a\",\"batch\":null}]}],"
+    "\"has_more\":false,\"next_page\":null}",
+    yesterday / G_USEC_PER_SEC, f->today / G_USEC_PER_SEC);
+  const char *keys =
+    "{\"object\":\"list\",\"data\":["
+    "{\"object\":\"organization.project.api_key\",\"redacted_value\":\"sk-Hq5...0004\",\"name\":\"Byok\","
+    "\"created_at\":1790000000,\"id\":\"key_byok\"},"
+    "{\"object\":\"organization.project.api_key\",\"redacted_value\":\"sk-Pp1...8888\",\"name\":\"Script\","
+    "\"created_at\":1790000000,\"id\":\"key_other\"}],\"first_id\":\"key_byok\",\"last_id\":\"key_other\",\"has_more\":false}";
+  ByokPrice price;
+  g_autoptr(GError) error = NULL;
+  GtkLabel *label;
+  const char *text;
+  GtkWidget *row;
+
+  byok_key_store_set_environment (byok_engine_get_key_store (f->engine), env);
+  byok_price_init_flat (&price, 1.0, BYOK_PRICE_UNKNOWN, BYOK_PRICE_UNKNOWN, 2.0);
+  g_assert_true (byok_pricing_set_override (byok_engine_get_pricing (f->engine), "openai", "test-model-a", &price, &error));
+  g_assert_true (byok_key_store_store_admin_wait (byok_engine_get_key_store (f->engine), "openai", OPENAI_ADMIN_KEY,
+                                                  NULL, &error));
+  g_assert_no_error (error);
+  record_usage (f, yesterday + 60, TRUE, 1.00, 1000000, FALSE, "ok");
+  record_usage (f, yesterday + 120, FALSE, 0, 250000, FALSE, "ok");
+  record_usage (f, yesterday + 180, TRUE, 0.10, 100000, TRUE, "interrupted");
+  record_usage (f, f->today + 1, TRUE, 0.40, 400000, FALSE, "ok");
+  byok_test_server_add_reply (f->server, "/v1/organization/costs", byok_test_reply_new_json (200, costs));
+  byok_test_server_add_reply (f->server, "/v1/organization/usage/completions", byok_test_reply_new_json (200, usage));
+  byok_test_server_add_reply (f->server, "/v1/organization/projects/proj_test/api_keys",
+                              byok_test_reply_new_json (200, keys));
+
+  show_group (f, 720, 900);
+
+  wait_for_subtitle (f, "openai", "billed");
+  g_assert_cmpstr (subtitle_of (f, "openai"), ==, "Byok recorded $1.50; OpenAI billed $3.90 · differs by +$2.40");
+  row = byok_bill_group_get_row (f->group, "openai");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+
+  /* The period: each part on its line, the rest unexplained, plain text. */
+  g_assert_nonnull (byok_test_ui_find_text (row, "Where the Difference Comes From", TRUE));
+  label = byok_test_ui_find_text (row, "+$2.00 from 4 calls with other keys (other tools), at Byok’s prices\n", FALSE);
+  g_assert_nonnull (label);
+  g_assert_false (gtk_label_get_use_markup (label));
+  text = gtk_label_get_text (label);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "+$2.00 from 4 calls"));
+  g_assert_nonnull (strstr (text, "\n+$0.25 estimated for 1 call Byok could not price, at today’s price\n"));
+  g_assert_nonnull (strstr (text, "\n≈$0.10 of Byok’s figure is 1 call recorded with estimated tokens (1 interrupted)\n"));
+  g_assert_true (g_str_has_suffix (text, "\n+$0.15 unexplained"));
+
+  /* Yesterday differs and says why, under its figures; today agrees. */
+  label = byok_test_ui_find_text (row, "Byok $1.10 · OpenAI $3.50\n", FALSE);
+  g_assert_nonnull (label);
+  g_assert_nonnull (strstr (gtk_label_get_text (label), "\n+$2.00 from 4 calls"));
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (label), "\n+$0.15 unexplained"));
+  label = byok_test_ui_find_text (row, "Byok $0.40 · OpenAI $0.40", TRUE);
+  g_assert_nonnull (label);
+
+  byok_test_ui_wait_for_paint (f->window);
+  byok_test_ui_screenshot (f->window, "bill-explained");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -284,5 +411,6 @@ main (int    argc,
   adw_init ();
 
   g_test_add ("/bill-group/bills", Fixture, NULL, fixture_setup, test_bills, fixture_teardown);
+  g_test_add ("/bill-group/explained", Fixture, NULL, fixture_setup, test_explained, fixture_teardown);
   return g_test_run ();
 }

@@ -54,6 +54,30 @@ add_row (ByokCliTable *table,
   byok_cli_table_add_row (table, name, day, byok_text, provider_text, difference, note->str);
 }
 
+/* The difference of a period or a day taken apart, under the table:
+ * "OpenAI, 2026-11-02: +$1.50" and the parts indented. */
+static void
+add_explanation (GString             *out,
+                 gboolean             with_reason,
+                 const char          *name,
+                 const char          *period,
+                 const ByokBill      *bill,
+                 const ByokBillParts *parts,
+                 double               byok,
+                 double               provider)
+{
+  ByokBillExplanation explanation;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *difference = format_difference (byok, provider);
+
+  byok_bill_explain (provider, byok, bill->keys, parts, &explanation);
+  lines = byok_bill_explain_lines (bill, parts, &explanation, with_reason);
+  /* Translators: a provider, a period or day, and the difference of its bill from Byok's figure */
+  g_string_append_printf (out, _("%1$s, %2$s: the bill differs by %3$s\n"), name, period, difference);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_string_append_printf (out, "  %s\n", lines[i]);
+}
+
 /**
  * byok_cli_usage_compare_bill:
  * @label: the period as the totals line names it ("Last 30 days")
@@ -78,7 +102,9 @@ byok_cli_usage_compare_bill (gint64      from_us,
   g_autofree GAsyncResult **slots = g_new0 (GAsyncResult *, n);
   g_autoptr(ByokCliTable) table = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GString) explanations = g_string_new (NULL);
   gboolean failed = FALSE;
+  gboolean told_why = FALSE;
   guint shown = 0;
 
   engine = byok_cli_open_engine (&error);
@@ -108,7 +134,8 @@ byok_cli_usage_compare_bill (gint64      from_us,
                                               &read_error);
       g_clear_object (&slots[i]);
       if (bill != NULL)
-        byok_bill_add_recorded (bill, byok_engine_get_usage_store (engine), &read_error);
+        byok_bill_add_recorded (bill, byok_engine_get_usage_store (engine), byok_engine_get_pricing (engine),
+                                &read_error);
       if (bill == NULL || read_error != NULL)
         {
           /* No admin key: no row. */
@@ -135,13 +162,23 @@ byok_cli_usage_compare_bill (gint64      from_us,
                                                      json_object_get_string_member (object, "to"));
 
           add_row (table, name, period, bill->byok_usd, bill->provider_usd, bill->byok_unknown_price);
+          if (byok_bill_differs (bill))
+            add_explanation (explanations, TRUE, name, period, bill, &bill->parts, bill->byok_usd,
+                             bill->provider_usd);
           continue;
         }
+      told_why = FALSE;
       for (guint d = 0; d < bill->days->len; d++)
         {
           const ByokBillDay *day = g_ptr_array_index (bill->days, d);
 
           add_row (table, name, day->day, day->byok_usd, day->provider_usd, day->byok_unknown_price);
+          if (!byok_bill_day_differs (day))
+            continue;
+          /* Why the keys were not told apart: once a provider. */
+          add_explanation (explanations, !told_why, name, day->day, bill, &day->parts, day->byok_usd,
+                           day->provider_usd);
+          told_why = TRUE;
         }
     }
   json_builder_end_array (builder);
@@ -156,6 +193,8 @@ byok_cli_usage_compare_bill (gint64      from_us,
       /* Translators: %s is the period ("Last 30 days") */
       printf (_("The providers’ bills beside Byok’s, %s (whole UTC days, as the providers count them):\n"), label);
       byok_cli_table_print (table, stdout);
+      if (explanations->len > 0)
+        printf ("\n%s", explanations->str);
     }
   return failed ? BYOK_CLI_EXIT_FAILED : BYOK_CLI_EXIT_OK;
 }

@@ -559,7 +559,9 @@ byok_usage_store_cost_by_utc_day (ByokUsageStore  *self,
   db = byok_database_get_handle (self->database);
   stmt = byok_database_prepare_cached (self->database,
                                        "SELECT strftime ('%Y-%m-%d', time / 1000000, 'unixepoch'), "
-                                       "total (cost_usd), sum (price_known = 0), count (*) "
+                                       "total (cost_usd), sum (price_known = 0), count (*), "
+                                       "sum (estimated <> 0), total (CASE WHEN estimated <> 0 THEN cost_usd END), "
+                                       "sum (status = 'interrupted') "
                                        "FROM usage WHERE provider = ?1 AND time >= ?2 AND time < ?3 "
                                        "AND status <> 'in_flight' GROUP BY 1", error);
   if (stmt == NULL)
@@ -574,6 +576,9 @@ byok_usage_store_cost_by_utc_day (ByokUsageStore  *self,
       day->cost_usd = sqlite3_column_double (stmt, 1);
       day->unknown_price_calls = (guint64) sqlite3_column_int64 (stmt, 2);
       day->calls = (guint64) sqlite3_column_int64 (stmt, 3);
+      day->estimated_calls = (guint64) sqlite3_column_int64 (stmt, 4);
+      day->estimated_usd = sqlite3_column_double (stmt, 5);
+      day->interrupted_calls = (guint64) sqlite3_column_int64 (stmt, 6);
       g_hash_table_insert (days, byok_database_column_strdup (stmt, 0), day);
     }
   sqlite3_reset (stmt);
@@ -583,4 +588,73 @@ byok_usage_store_cost_by_utc_day (ByokUsageStore  *self,
       return NULL;
     }
   return g_steal_pointer (&days);
+}
+
+void
+byok_usage_unpriced_free (ByokUsageUnpriced *unpriced)
+{
+  if (unpriced == NULL)
+    return;
+  g_free (unpriced->day);
+  g_free (unpriced->model);
+  g_free (unpriced);
+}
+
+/**
+ * byok_usage_store_unpriced_by_utc_day:
+ *
+ * The calls Byok recorded for @provider without a price, per UTC day and
+ * model, with their tokens: what explains a bill above Byok's figure
+ * (byok_bill_add_recorded() prices them at today's prices where it can).
+ *
+ * Returns: (transfer full) (element-type ByokUsageUnpriced): oldest day
+ *   first, or %NULL with @error set
+ */
+GPtrArray *
+byok_usage_store_unpriced_by_utc_day (ByokUsageStore  *self,
+                                      const char      *provider,
+                                      gint64           from_us,
+                                      gint64           to_us,
+                                      GError         **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_usage_unpriced_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BYOK_IS_USAGE_STORE (self), NULL);
+  g_return_val_if_fail (provider != NULL, NULL);
+
+  stmt = byok_database_prepare_cached (self->database,
+                                       "SELECT strftime ('%Y-%m-%d', time / 1000000, 'unixepoch'), model, count (*), "
+                                       "sum (input_tokens), sum (cached_input_tokens), sum (cache_write_tokens), "
+                                       "sum (output_tokens) "
+                                       "FROM usage WHERE provider = ?1 AND time >= ?2 AND time < ?3 "
+                                       "AND status <> 'in_flight' AND price_known = 0 GROUP BY 1, 2 ORDER BY 1, 2",
+                                       error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, provider, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, from_us);
+  sqlite3_bind_int64 (stmt, 3, to_us);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ByokUsageUnpriced *row = g_new0 (ByokUsageUnpriced, 1);
+
+      row->day = byok_database_column_strdup (stmt, 0);
+      row->model = byok_database_column_strdup (stmt, 1);
+      row->calls = (guint64) sqlite3_column_int64 (stmt, 2);
+      row->input_tokens = sqlite3_column_int64 (stmt, 3);
+      row->cached_tokens = sqlite3_column_int64 (stmt, 4);
+      row->cache_write_tokens = sqlite3_column_int64 (stmt, 5);
+      row->output_tokens = sqlite3_column_int64 (stmt, 6);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      byok_database_set_error (error, byok_database_get_handle (self->database), rc,
+                               _("Could not read the usage history"));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
 }

@@ -332,7 +332,28 @@ typedef struct {
   double  cost_usd;               /* calls with a known price */
   guint64 unknown_price_calls;    /* calls Byok could not price */
   guint64 calls;
+  guint64 estimated_calls;        /* tokens estimated (no report, interrupted) */
+  double  estimated_usd;          /* their part of cost_usd */
+  guint64 interrupted_calls;
 } ByokUsageDayCost;
+
+/* Calls Byok could not price, of one model on one UTC day, with their tokens. */
+typedef struct {
+  char    *day;                   /* "YYYY-MM-DD" */
+  char    *model;
+  guint64  calls;
+  gint64   input_tokens;
+  gint64   cached_tokens;
+  gint64   cache_write_tokens;
+  gint64   output_tokens;
+} ByokUsageUnpriced;
+
+void        byok_usage_unpriced_free          (ByokUsageUnpriced *unpriced);
+GPtrArray  *byok_usage_store_unpriced_by_utc_day (ByokUsageStore  *self,
+                                                  const char      *provider,
+                                                  gint64           from_us,
+                                                  gint64           to_us,
+                                                  GError         **error);
 
 GHashTable *byok_usage_store_cost_by_utc_day (ByokUsageStore  *self,
                                               const char      *provider,

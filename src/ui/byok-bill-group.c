@@ -7,8 +7,11 @@
  * shown period and what the provider billed — "Byok recorded $12.31;
  * OpenAI billed $12.29" — an icon before the name says whether they
  * agree, differ by more than a cent or 1 %, or could not be read — and, expanded, the admin key (masked; Check reads
- * the bill again, Delete removes the key) and every day with calls or a
- * bill: both figures and the difference, highlighted where they differ.
+ * the bill again, Delete removes the key), where a difference comes from
+ * (byok_bill_explain_lines(): other keys' calls, calls Byok could not
+ * price, calls with estimated tokens, the unexplained rest), and every
+ * day with calls or a bill: both figures and the difference, highlighted
+ * where they differ, a differing day explained the same way.
  */
 #define G_LOG_DOMAIN "byok-usage-page"
 
@@ -156,6 +159,28 @@ format_day (const char *day)
   return time != NULL ? g_date_time_format (time, _("%a %-d %b %Y")) : g_strdup (day);
 }
 
+/* The period's difference taken apart, first in the expander. */
+static void
+add_explanation (ProviderBill *pb)
+{
+  ByokBillExplanation explanation;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *joined = NULL;
+  GtkWidget *row;
+
+  byok_bill_total_explain (pb->bill, &explanation);
+  lines = byok_bill_explain_lines (pb->bill, &pb->bill->parts, &explanation, TRUE);
+  joined = g_strjoinv ("\n", lines);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Where the Difference Comes From"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), joined);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_set_name (row, "bill-explanation");
+  adw_expander_row_add_row (pb->row, row);
+  g_ptr_array_add (pb->day_rows, row);
+}
+
 static void
 add_days (ProviderBill *pb)
 {
@@ -182,7 +207,7 @@ add_days (ProviderBill *pb)
       difference = format_difference (day->byok_usd, day->provider_usd);
       /* Translators: one day of a provider's bill: "Byok $1.00 · OpenAI $2.50" */
       subtitle = g_strdup_printf (_("Byok %1$s · %2$s %3$s"), byok, name, billed);
-      if (day->byok_unknown_price > 0)
+      if (day->byok_unknown_price > 0 && !byok_bill_day_differs (day))
         {
           g_autofree char *priced = g_steal_pointer (&subtitle);
 
@@ -194,10 +219,25 @@ add_days (ProviderBill *pb)
                                       priced, (gulong) day->byok_unknown_price);
         }
 
+      /* A day that differs says where from, as the period does. */
+      if (byok_bill_day_differs (day))
+        {
+          ByokBillExplanation explanation;
+          g_auto(GStrv) lines = NULL;
+          g_autofree char *joined = NULL;
+          g_autofree char *figures = g_steal_pointer (&subtitle);
+
+          byok_bill_day_explain (pb->bill, day, &explanation);
+          lines = byok_bill_explain_lines (pb->bill, &day->parts, &explanation, FALSE);
+          joined = g_strjoinv ("\n", lines);
+          subtitle = g_strconcat (figures, "\n", joined, NULL);
+        }
+
       row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
       label = gtk_label_new (difference);
       gtk_widget_add_css_class (label, "numeric");
       if (byok_bill_day_differs (day))
@@ -298,6 +338,8 @@ provider_bill_update (ProviderBill *pb)
           /* Translators: the period's figures, then how far apart they are ("… · differs by +$1.50") */
           subtitle = g_strdup_printf (_("%s · differs by %s"), agreed, difference);
         }
+      if (differs)
+        add_explanation (pb);
       add_days (pb);
     }
   else
@@ -320,7 +362,8 @@ fetched_cb (GObject      *source,
   if (pb == NULL)
     return;  /* gone, or a newer read is on its way */
   if (bill != NULL && pb->self->engine != NULL)
-    byok_bill_add_recorded (bill, byok_engine_get_usage_store (pb->self->engine), &error);
+    byok_bill_add_recorded (bill, byok_engine_get_usage_store (pb->self->engine),
+                            byok_engine_get_pricing (pb->self->engine), &error);
   pb->busy = FALSE;
   g_clear_pointer (&pb->error, g_free);
   g_clear_pointer (&pb->bill, byok_bill_free);
