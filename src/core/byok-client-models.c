@@ -332,6 +332,29 @@ fetch_task_new (ByokClient          *self,
   return task;
 }
 
+/* The task a caller waits for, with the provider it names; %NULL when the
+ * catalog has no such provider (the error then went to @callback). */
+static GTask *
+outer_task_new (ByokClient           *self,
+                const char           *provider_id,
+                GCancellable         *cancellable,
+                GAsyncReadyCallback   callback,
+                gpointer              user_data,
+                gpointer              source_tag,
+                ByokProvider        **provider)
+{
+  GTask *outer = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (outer, source_tag);
+  *provider = byok_catalog_lookup_provider (byok_client_get_catalog (self), provider_id);
+  if (*provider == NULL)
+    {
+      g_task_return_error (outer, _byok_unknown_provider_error (provider_id));
+      g_clear_object (&outer);
+    }
+  return outer;
+}
+
 /**
  * byok_client_list_models_async:
  *
@@ -354,15 +377,9 @@ byok_client_list_models_async (ByokClient          *self,
   g_return_if_fail (BYOK_IS_CLIENT (self));
   g_return_if_fail (provider_id != NULL);
 
-  outer = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (outer, byok_client_list_models_async);
-
-  provider = byok_catalog_lookup_provider (byok_client_get_catalog (self), provider_id);
-  if (provider == NULL)
-    {
-      g_task_return_error (outer, _byok_unknown_provider_error (provider_id));
-      return;
-    }
+  outer = outer_task_new (self, provider_id, cancellable, callback, user_data, byok_client_list_models_async, &provider);
+  if (outer == NULL)
+    return;
   if (byok_provider_get_models_list (provider) == BYOK_MODELS_LIST_NONE)
     {
       g_task_return_pointer (outer, byok_catalog_get_models (byok_client_get_catalog (self), provider_id),
@@ -741,15 +758,9 @@ byok_client_check_key_async (ByokClient          *self,
   g_return_if_fail (BYOK_IS_CLIENT (self));
   g_return_if_fail (provider_id != NULL);
 
-  outer = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (outer, byok_client_check_key_async);
-
-  provider = byok_catalog_lookup_provider (byok_client_get_catalog (self), provider_id);
-  if (provider == NULL)
-    {
-      g_task_return_error (outer, _byok_unknown_provider_error (provider_id));
-      return;
-    }
+  outer = outer_task_new (self, provider_id, cancellable, callback, user_data, byok_client_check_key_async, &provider);
+  if (outer == NULL)
+    return;
   if (!byok_provider_check_config (provider, &error))
     {
       g_task_return_error (outer, error);

@@ -34,10 +34,8 @@ admin_task_new (ByokKeyStore        *self,
                 gpointer             user_data,
                 gpointer             source_tag)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = _byok_key_store_task_new (self, cancellable, callback, user_data, source_tag);
 
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, g_strdup (provider_id), g_free);
   return task;
 }
@@ -77,7 +75,6 @@ byok_key_store_store_admin_async (ByokKeyStore        *self,
                                   gpointer             user_data)
 {
   g_autoptr(GHashTable) attrs = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *label = NULL;
   GTask *task;
 
@@ -85,13 +82,8 @@ byok_key_store_store_admin_async (ByokKeyStore        *self,
 
   task = admin_task_new (self, provider_id, cancellable, callback, user_data,
                          byok_key_store_store_admin_async);
-  if (!_byok_key_store_validate_names (provider_id, BYOK_KEY_DEFAULT_ACCOUNT, &error) ||
-      !_byok_key_store_validate_secret (secret, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
+  if (!_byok_key_store_task_check_input (task, provider_id, BYOK_KEY_DEFAULT_ACCOUNT, TRUE, secret))
+    return;
 
   g_debug ("storing the admin key of %s", provider_id);
   /* "Byok: OpenAI key (admin)" in Passwords and Keys. */

@@ -312,24 +312,15 @@ byok_key_store_list_async (ByokKeyStore        *self,
                            gpointer             user_data)
 {
   g_autoptr(GHashTable) attrs = NULL;
-  g_autoptr(GError) error = NULL;
   GTask *task;
   ListData *ld;
 
   g_return_if_fail (BYOK_IS_KEY_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_key_store_list_async);
-  /* A cancel is reported as BYOK_ERROR_CANCELLED, like every error here. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  if (provider_id != NULL && !_byok_key_store_validate_names (provider_id, NULL, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
+  task = _byok_key_store_task_new (self, cancellable, callback, user_data, byok_key_store_list_async);
+  if (provider_id != NULL && !_byok_key_store_task_check_input (task, provider_id, NULL, FALSE, NULL))
+    return;
 
   ld = g_new0 (ListData, 1);
   ld->provider_id = g_strdup (provider_id);
@@ -446,10 +437,8 @@ byok_key_store_list_usable_async (ByokKeyStore        *self,
   g_return_if_fail (BYOK_IS_KEY_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_key_store_list_usable_async);
   /* A cancel is reported as BYOK_ERROR_CANCELLED, by the list below. */
-  g_task_set_check_cancellable (task, FALSE);
+  task = _byok_key_store_task_new (self, cancellable, callback, user_data, byok_key_store_list_usable_async);
   ud = g_new0 (UsableData, 1);
   ud->provider_id = g_strdup (provider_id);
   g_task_set_task_data (task, ud, usable_data_free);
@@ -575,23 +564,15 @@ byok_key_store_lookup_async (ByokKeyStore        *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GError) error = NULL;
   GTask *task;
   LookupData *ld;
 
   g_return_if_fail (BYOK_IS_KEY_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_key_store_lookup_async);
-  g_task_set_check_cancellable (task, FALSE);
-
-  if (!_byok_key_store_validate_names (provider_id, account, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
+  task = _byok_key_store_task_new (self, cancellable, callback, user_data, byok_key_store_lookup_async);
+  if (!_byok_key_store_task_check_input (task, provider_id, account, FALSE, NULL))
+    return;
 
   ld = g_new0 (LookupData, 1);
   ld->provider_id = g_strdup (provider_id);

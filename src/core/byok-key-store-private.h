@@ -44,6 +44,16 @@ gboolean    _byok_key_store_validate_names            (const char          *prov
                                                        GError             **error);
 void        _byok_key_store_task_return_keyring_error (GTask               *task,
                                                        const GError        *error);
+GTask      *_byok_key_store_task_new                  (ByokKeyStore        *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data,
+                                                       gpointer             source_tag);
+gboolean    _byok_key_store_task_check_input          (GTask               *task,
+                                                       const char          *provider_id,
+                                                       const char          *account,
+                                                       gboolean             with_secret,
+                                                       const char          *secret);
 GHashTable *_byok_key_store_build_attributes          (const SecretSchema  *schema,
                                                        const char          *provider_id,
                                                        const char          *account);

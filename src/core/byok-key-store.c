@@ -478,6 +478,43 @@ _byok_key_store_validate_secret (const char  *secret,
   return TRUE;
 }
 
+/* A task of the store. A cancel is reported by its callbacks, as
+ * BYOK_ERROR_CANCELLED like every error here, not by GTask. */
+GTask *
+_byok_key_store_task_new (ByokKeyStore        *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data,
+                          gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_check_cancellable (task, FALSE);
+  return task;
+}
+
+/* Checks a call's names (and, @with_secret, its key) before it starts.
+ * Returns: %FALSE when one is not valid: @task then returned the error
+ *   and was unreffed */
+gboolean
+_byok_key_store_task_check_input (GTask      *task,
+                                  const char *provider_id,
+                                  const char *account,
+                                  gboolean    with_secret,
+                                  const char *secret)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (_byok_key_store_validate_names (provider_id, account, &error) &&
+      (!with_secret || _byok_key_store_validate_secret (secret, &error)))
+    return TRUE;
+
+  g_task_return_error (task, g_steal_pointer (&error));
+  g_object_unref (task);
+  return FALSE;
+}
+
 static gboolean
 is_no_service_error (const GError *error)
 {
@@ -734,7 +771,6 @@ byok_key_store_store_async (ByokKeyStore        *self,
                             gpointer             user_data)
 {
   g_autoptr(GHashTable) attrs = NULL;
-  g_autoptr(GError) error = NULL;
   GTask *task;
   StoreData *sd;
 
@@ -744,16 +780,9 @@ byok_key_store_store_async (ByokKeyStore        *self,
   if (account == NULL)
     account = BYOK_KEY_DEFAULT_ACCOUNT;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_key_store_store_async);
-  g_task_set_check_cancellable (task, FALSE);
-
-  if (!_byok_key_store_validate_names (provider_id, account, &error) || !_byok_key_store_validate_secret (secret, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
+  task = _byok_key_store_task_new (self, cancellable, callback, user_data, byok_key_store_store_async);
+  if (!_byok_key_store_task_check_input (task, provider_id, account, TRUE, secret))
+    return;
 
   sd = g_new0 (StoreData, 1);
   sd->provider_id = g_strdup (provider_id);
@@ -808,6 +837,30 @@ names_data_free (gpointer data)
   g_free (nd->provider_id);
   g_free (nd->account);
   g_free (nd);
+}
+
+/* A task for one key, its names in the task data; %NULL when they are not
+ * valid (the error then went to @callback). */
+static GTask *
+names_task_new (ByokKeyStore        *self,
+                const char          *provider_id,
+                const char          *account,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data,
+                gpointer             source_tag)
+{
+  GTask *task = _byok_key_store_task_new (self, cancellable, callback, user_data, source_tag);
+  NamesData *nd;
+
+  if (!_byok_key_store_task_check_input (task, provider_id, account, FALSE, NULL))
+    return NULL;
+
+  nd = g_new0 (NamesData, 1);
+  nd->provider_id = g_strdup (provider_id);
+  nd->account = g_strdup (account);
+  g_task_set_task_data (task, nd, names_data_free);
+  return task;
 }
 
 static void
@@ -875,31 +928,17 @@ byok_key_store_delete_async (ByokKeyStore        *self,
                              gpointer             user_data)
 {
   g_autoptr(GHashTable) attrs = NULL;
-  g_autoptr(GError) error = NULL;
   GTask *task;
-  NamesData *nd;
 
   g_return_if_fail (BYOK_IS_KEY_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   if (account == NULL)
     account = BYOK_KEY_DEFAULT_ACCOUNT;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_key_store_delete_async);
-  g_task_set_check_cancellable (task, FALSE);
-
-  if (!_byok_key_store_validate_names (provider_id, account, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-
-  nd = g_new0 (NamesData, 1);
-  nd->provider_id = g_strdup (provider_id);
-  nd->account = g_strdup (account);
-  g_task_set_task_data (task, nd, names_data_free);
+  task = names_task_new (self, provider_id, account, cancellable, callback, user_data,
+                         byok_key_store_delete_async);
+  if (task == NULL)
+    return;
 
   g_debug ("deleting key for %s/%s", provider_id, account);
   attrs = _byok_key_store_build_attributes (&_byok_key_schema, provider_id, account);
@@ -1033,30 +1072,17 @@ byok_key_store_set_default_async (ByokKeyStore        *self,
                                   gpointer             user_data)
 {
   g_autoptr(GHashTable) attrs = NULL;
-  g_autoptr(GError) error = NULL;
   GTask *task;
-  NamesData *nd;
 
   g_return_if_fail (BYOK_IS_KEY_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_key_store_set_default_async);
-  g_task_set_check_cancellable (task, FALSE);
-
   if (account == NULL)
     account = BYOK_KEY_DEFAULT_ACCOUNT;
-  if (!_byok_key_store_validate_names (provider_id, account, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-
-  nd = g_new0 (NamesData, 1);
-  nd->provider_id = g_strdup (provider_id);
-  nd->account = g_strdup (account);
-  g_task_set_task_data (task, nd, names_data_free);
+  task = names_task_new (self, provider_id, account, cancellable, callback, user_data,
+                         byok_key_store_set_default_async);
+  if (task == NULL)
+    return;
 
   g_debug ("making %s/%s the default", provider_id, account);
   attrs = _byok_key_store_build_attributes (&_byok_key_schema, provider_id, account);

@@ -322,6 +322,30 @@ byok_provider_get_default_base_url (ByokProvider *self)
   return self->default_base_url;
 }
 
+/* Sets one of the base URLs (the user's or the environment's) to
+ * @base_url without its surrounding spaces, "" as %NULL, and notifies
+ * "base-url" when it changed. */
+static void
+set_base_url (ByokProvider *self,
+              char        **slot,
+              const char   *base_url)
+{
+  g_autofree char *url = NULL;
+
+  if (base_url != NULL)
+    {
+      url = g_strstrip (g_strdup (base_url));
+      if (*url == '\0')
+        g_clear_pointer (&url, g_free);
+    }
+  if (g_strcmp0 (url, *slot) == 0)
+    return;
+
+  g_free (*slot);
+  *slot = g_steal_pointer (&url);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+}
+
 /**
  * byok_provider_set_base_url:
  * @base_url: (nullable): the user's base URL, e.g. an alternative endpoint,
@@ -334,23 +358,8 @@ void
 byok_provider_set_base_url (ByokProvider *self,
                             const char   *base_url)
 {
-  g_autofree char *url = NULL;
-
   g_return_if_fail (BYOK_IS_PROVIDER (self));
-
-  if (base_url != NULL)
-    {
-      url = g_strstrip (g_strdup (base_url));
-      if (*url == '\0')
-        g_clear_pointer (&url, g_free);
-    }
-
-  if (g_strcmp0 (url, self->base_url_override) == 0)
-    return;
-
-  g_free (self->base_url_override);
-  self->base_url_override = g_steal_pointer (&url);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+  set_base_url (self, &self->base_url_override, base_url);
 }
 
 /**
@@ -386,22 +395,8 @@ void
 byok_provider_set_environment_base_url (ByokProvider *self,
                                         const char   *base_url)
 {
-  g_autofree char *url = NULL;
-
   g_return_if_fail (BYOK_IS_PROVIDER (self));
-
-  if (base_url != NULL)
-    {
-      url = g_strstrip (g_strdup (base_url));
-      if (*url == '\0')
-        g_clear_pointer (&url, g_free);
-    }
-  if (g_strcmp0 (url, self->environment_base_url) == 0)
-    return;
-
-  g_free (self->environment_base_url);
-  self->environment_base_url = g_steal_pointer (&url);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+  set_base_url (self, &self->environment_base_url, base_url);
 }
 
 /**
