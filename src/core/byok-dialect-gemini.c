@@ -145,17 +145,7 @@ add_tools (JsonBuilder           *builder,
     {
       const ByokToolSpec *spec = g_ptr_array_index (request->tools, i);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, spec->name);
-      if (spec->description != NULL)
-        {
-          json_builder_set_member_name (builder, "description");
-          json_builder_add_string_value (builder, spec->description);
-        }
-      json_builder_set_member_name (builder, "parametersJsonSchema");
-      json_builder_add_value (builder, byok_dialect_tool_parameters (spec));
-      json_builder_end_object (builder);
+      byok_dialect_add_tool_declaration (builder, spec, "parametersJsonSchema");
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);

@@ -105,6 +105,9 @@ void        byok_dialect_flush_tools       (ByokDialectStream      *stream,
                                             ByokChatResult         *result);
 void        byok_dialect_add_tool_calls_finish (ByokChatResult     *result);
 JsonNode   *byok_dialect_tool_parameters   (const ByokToolSpec     *spec);
+void        byok_dialect_add_tool_declaration (JsonBuilder         *builder,
+                                               const ByokToolSpec  *spec,
+                                               const char          *schema_member);
 JsonNode   *byok_dialect_tool_arguments    (const ByokToolCall     *call);
 char       *byok_dialect_tool_result_as_text (const ByokChatMessage *message);
 JsonObject *byok_dialect_replay_for        (const ByokChatMessage  *message,

@@ -834,6 +834,32 @@ byok_dialect_tool_parameters (const ByokToolSpec *spec)
 }
 
 /**
+ * byok_dialect_add_tool_declaration:
+ * @schema_member: what the dialect calls the parameters' schema
+ *   ("parameters", "input_schema", "parametersJsonSchema")
+ *
+ * Adds one tool as every dialect declares it: an object with its name,
+ * its description when it has one, and its parameters' schema.
+ */
+void
+byok_dialect_add_tool_declaration (JsonBuilder        *builder,
+                                   const ByokToolSpec *spec,
+                                   const char         *schema_member)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, spec->name);
+  if (spec->description != NULL)
+    {
+      json_builder_set_member_name (builder, "description");
+      json_builder_add_string_value (builder, spec->description);
+    }
+  json_builder_set_member_name (builder, schema_member);
+  json_builder_add_value (builder, byok_dialect_tool_parameters (spec));
+  json_builder_end_object (builder);
+}
+
+/**
  * byok_dialect_tool_arguments:
  * Returns: (transfer full): the call's arguments as a JSON object; an
  *   empty one when the model's were not a JSON object
