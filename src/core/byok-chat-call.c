@@ -25,6 +25,7 @@
 #include "byok-error.h"
 #include "byok-exchange-private.h"
 #include "byok-sse.h"
+#include "byok-task-private.h"
 
 typedef struct {
   char *provider_id;
@@ -1197,9 +1198,7 @@ byok_chat_call_run_async (ByokChatCall        *self,
   g_return_if_fail (!self->ran);
 
   self->ran = TRUE;
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_chat_call_run_async);
-  g_task_set_check_cancellable (task, FALSE);
+  task = _byok_task_new (self, cancellable, callback, user_data, byok_chat_call_run_async);
   g_set_object (&self->cancellable, cancellable);
   self->call_start_us = g_get_monotonic_time ();
 

@@ -34,7 +34,7 @@ admin_task_new (ByokKeyStore        *self,
                 gpointer             user_data,
                 gpointer             source_tag)
 {
-  GTask *task = _byok_key_store_task_new (self, cancellable, callback, user_data, source_tag);
+  GTask *task = _byok_task_new (self, cancellable, callback, user_data, source_tag);
 
   g_task_set_task_data (task, g_strdup (provider_id), g_free);
   return task;

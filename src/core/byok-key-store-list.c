@@ -318,7 +318,7 @@ byok_key_store_list_async (ByokKeyStore        *self,
   g_return_if_fail (BYOK_IS_KEY_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = _byok_key_store_task_new (self, cancellable, callback, user_data, byok_key_store_list_async);
+  task = _byok_task_new (self, cancellable, callback, user_data, byok_key_store_list_async);
   if (provider_id != NULL && !_byok_key_store_task_check_input (task, provider_id, NULL, FALSE, NULL))
     return;
 
@@ -438,7 +438,7 @@ byok_key_store_list_usable_async (ByokKeyStore        *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   /* A cancel is reported as BYOK_ERROR_CANCELLED, by the list below. */
-  task = _byok_key_store_task_new (self, cancellable, callback, user_data, byok_key_store_list_usable_async);
+  task = _byok_task_new (self, cancellable, callback, user_data, byok_key_store_list_usable_async);
   ud = g_new0 (UsableData, 1);
   ud->provider_id = g_strdup (provider_id);
   g_task_set_task_data (task, ud, usable_data_free);
@@ -570,7 +570,7 @@ byok_key_store_lookup_async (ByokKeyStore        *self,
   g_return_if_fail (BYOK_IS_KEY_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = _byok_key_store_task_new (self, cancellable, callback, user_data, byok_key_store_lookup_async);
+  task = _byok_task_new (self, cancellable, callback, user_data, byok_key_store_lookup_async);
   if (!_byok_key_store_task_check_input (task, provider_id, account, FALSE, NULL))
     return;
 

@@ -10,6 +10,7 @@
 #include <libsecret/secret.h>
 
 #include "byok-key-store.h"
+#include "byok-task-private.h"
 
 G_BEGIN_DECLS
 
@@ -44,11 +45,6 @@ gboolean    _byok_key_store_validate_names            (const char          *prov
                                                        GError             **error);
 void        _byok_key_store_task_return_keyring_error (GTask               *task,
                                                        const GError        *error);
-GTask      *_byok_key_store_task_new                  (ByokKeyStore        *self,
-                                                       GCancellable        *cancellable,
-                                                       GAsyncReadyCallback  callback,
-                                                       gpointer             user_data,
-                                                       gpointer             source_tag);
 gboolean    _byok_key_store_task_check_input          (GTask               *task,
                                                        const char          *provider_id,
                                                        const char          *account,

@@ -478,22 +478,6 @@ _byok_key_store_validate_secret (const char  *secret,
   return TRUE;
 }
 
-/* A task of the store. A cancel is reported by its callbacks, as
- * BYOK_ERROR_CANCELLED like every error here, not by GTask. */
-GTask *
-_byok_key_store_task_new (ByokKeyStore        *self,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data,
-                          gpointer             source_tag)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_check_cancellable (task, FALSE);
-  return task;
-}
-
 /* Checks a call's names (and, @with_secret, its key) before it starts.
  * Returns: %FALSE when one is not valid: @task then returned the error
  *   and was unreffed */
@@ -780,7 +764,7 @@ byok_key_store_store_async (ByokKeyStore        *self,
   if (account == NULL)
     account = BYOK_KEY_DEFAULT_ACCOUNT;
 
-  task = _byok_key_store_task_new (self, cancellable, callback, user_data, byok_key_store_store_async);
+  task = _byok_task_new (self, cancellable, callback, user_data, byok_key_store_store_async);
   if (!_byok_key_store_task_check_input (task, provider_id, account, TRUE, secret))
     return;
 
@@ -850,7 +834,7 @@ names_task_new (ByokKeyStore        *self,
                 gpointer             user_data,
                 gpointer             source_tag)
 {
-  GTask *task = _byok_key_store_task_new (self, cancellable, callback, user_data, source_tag);
+  GTask *task = _byok_task_new (self, cancellable, callback, user_data, source_tag);
   NamesData *nd;
 
   if (!_byok_key_store_task_check_input (task, provider_id, account, FALSE, NULL))

@@ -10,6 +10,7 @@
 #include "byok-json.h"
 #include "byok-mcp-client.h"
 #include "byok-mcp-jsonrpc.h"
+#include "byok-task-private.h"
 
 /* Pages of tools/list followed at most: a server whose cursor never ends
  * is stopped there. */
@@ -38,20 +39,6 @@ struct _ByokMcpClient
 };
 
 G_DEFINE_FINAL_TYPE (ByokMcpClient, byok_mcp_client, G_TYPE_OBJECT)
-
-/* A task whose error is its own: a cancelled one says BYOK_ERROR_CANCELLED
- * (or what ended it first), not GIO's "Operation was cancelled". */
-static GTask *
-task_new (gpointer             source,
-          GCancellable        *cancellable,
-          GAsyncReadyCallback  callback,
-          gpointer             user_data)
-{
-  GTask *task = g_task_new (source, cancellable, callback, user_data);
-
-  g_task_set_check_cancellable (task, FALSE);
-  return task;
-}
 
 enum {
   TOOLS_CHANGED,
@@ -677,8 +664,7 @@ byok_mcp_client_connect_async (ByokMcpClient       *self,
 
   g_return_if_fail (BYOK_IS_MCP_CLIENT (self));
 
-  task = task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_mcp_client_connect_async);
+  task = _byok_task_new (self, cancellable, callback, user_data, byok_mcp_client_connect_async);
   if (self->ready)
     {
       g_task_return_boolean (task, TRUE);
@@ -820,7 +806,7 @@ list_page (GTask      *task,
            const char *cursor)
 {
   ByokMcpClient *self = g_task_get_source_object (task);
-  g_autoptr(GTask) page = task_new (self, g_task_get_cancellable (task), list_page_cb, g_object_ref (task));
+  g_autoptr(GTask) page = _byok_task_new (self, g_task_get_cancellable (task), list_page_cb, g_object_ref (task), NULL);
   g_autoptr(JsonNode) params = NULL;
 
   if (cursor != NULL)
@@ -850,8 +836,7 @@ byok_mcp_client_list_tools_async (ByokMcpClient       *self,
 
   g_return_if_fail (BYOK_IS_MCP_CLIENT (self));
 
-  task = task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_mcp_client_list_tools_async);
+  task = _byok_task_new (self, cancellable, callback, user_data, byok_mcp_client_list_tools_async);
   if (!check_ready (self, task))
     return;
   ld = g_new0 (ListData, 1);
@@ -921,8 +906,7 @@ byok_mcp_client_call_tool_async (ByokMcpClient       *self,
   g_return_if_fail (BYOK_IS_MCP_CLIENT (self));
   g_return_if_fail (tool != NULL);
 
-  task = task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_mcp_client_call_tool_async);
+  task = _byok_task_new (self, cancellable, callback, user_data, byok_mcp_client_call_tool_async);
   if (!check_ready (self, task))
     return;
 
@@ -935,7 +919,7 @@ byok_mcp_client_call_tool_async (ByokMcpClient       *self,
   params = json_node_init_object (json_node_alloc (), object);
   json_object_unref (object);
 
-  request = task_new (self, cancellable, called_cb, g_steal_pointer (&task));
+  request = _byok_task_new (self, cancellable, called_cb, g_steal_pointer (&task), NULL);
   send_request (self, "tools/call", params,
                 timeout_ms != 0 ? timeout_ms : BYOK_MCP_DEFAULT_CALL_TIMEOUT_MS, TRUE, request);
 }
@@ -978,11 +962,10 @@ byok_mcp_client_ping_async (ByokMcpClient       *self,
 
   g_return_if_fail (BYOK_IS_MCP_CLIENT (self));
 
-  task = task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_mcp_client_ping_async);
+  task = _byok_task_new (self, cancellable, callback, user_data, byok_mcp_client_ping_async);
   if (!check_ready (self, task))
     return;
-  request = task_new (self, cancellable, pinged_cb, g_steal_pointer (&task));
+  request = _byok_task_new (self, cancellable, pinged_cb, g_steal_pointer (&task), NULL);
   send_request (self, "ping", NULL, 0, TRUE, request);
 }
 

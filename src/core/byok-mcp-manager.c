@@ -12,6 +12,7 @@
 #include "byok-mcp-http-transport.h"
 #include "byok-mcp-manager.h"
 #include "byok-mcp-stdio-transport.h"
+#include "byok-task-private.h"
 
 typedef struct {
   ByokMcpManager *manager;    /* not a reference: it owns this */
@@ -37,20 +38,6 @@ struct _ByokMcpManager
 };
 
 G_DEFINE_FINAL_TYPE (ByokMcpManager, byok_mcp_manager, G_TYPE_OBJECT)
-
-/* A task whose error is its own: a cancelled one says BYOK_ERROR_CANCELLED
- * (or what ended it first), not GIO's "Operation was cancelled". */
-static GTask *
-task_new (gpointer             source,
-          GCancellable        *cancellable,
-          GAsyncReadyCallback  callback,
-          gpointer             user_data)
-{
-  GTask *task = g_task_new (source, cancellable, callback, user_data);
-
-  g_task_set_check_cancellable (task, FALSE);
-  return task;
-}
 
 enum {
   TOOLS_CHANGED,
@@ -666,8 +653,7 @@ byok_mcp_manager_list_tools_async (ByokMcpManager      *self,
 
   g_return_if_fail (BYOK_IS_MCP_MANAGER (self));
 
-  task = task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_mcp_manager_list_tools_async);
+  task = _byok_task_new (self, cancellable, callback, user_data, byok_mcp_manager_list_tools_async);
   la = g_new0 (ListAll, 1);
   la->per_server = g_ptr_array_new_with_free_func (unref_list);
   la->names = g_ptr_array_new_with_free_func (g_free);
@@ -699,7 +685,7 @@ byok_mcp_manager_list_tools_async (ByokMcpManager      *self,
   for (guint i = 0; i < la->names->len; i++)
     {
       ListOne *one = g_new0 (ListOne, 1);
-      GTask *start = task_new (self, cancellable, started_for_list_cb, one);
+      GTask *start = _byok_task_new (self, cancellable, started_for_list_cb, one, NULL);
 
       g_ptr_array_add (la->per_server, NULL);
       one->task = g_object_ref (task);
@@ -847,8 +833,7 @@ byok_mcp_manager_call_tool_async (ByokMcpManager      *self,
   g_return_if_fail (BYOK_IS_MCP_MANAGER (self));
   g_return_if_fail (server != NULL && tool != NULL);
 
-  task = task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, byok_mcp_manager_call_tool_async);
+  task = _byok_task_new (self, cancellable, callback, user_data, byok_mcp_manager_call_tool_async);
   cd = g_new0 (CallData, 1);
   cd->server = g_strdup (server);
   cd->tool = g_strdup (tool);
@@ -889,7 +874,7 @@ byok_mcp_manager_call_tool_async (ByokMcpManager      *self,
       return;
     }
   {
-    GTask *start = task_new (self, cancellable, started_for_call_cb, g_object_ref (task));
+    GTask *start = _byok_task_new (self, cancellable, started_for_call_cb, g_object_ref (task), NULL);
 
     start_server (self, server, start);
     g_object_unref (start);
