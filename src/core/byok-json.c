@@ -512,13 +512,84 @@ byok_json_expect_members (JsonObject          *object,
   return TRUE;
 }
 
-static JsonNode *
-get_non_null_member (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
+/* What a strict reader wants a member to be. */
+typedef enum {
+  EXPECT_ANY,       /* checked by the caller */
+  EXPECT_STRING,
+  EXPECT_BOOLEAN,
+  EXPECT_STRV,      /* a list; its elements checked by the caller */
+  EXPECT_OBJECT,
+  EXPECT_ARRAY,
+} Expect;
 
-  return node != NULL && !JSON_NODE_HOLDS_NULL (node) ? node : NULL;
+/* Whether @node is what @expect asks; else the error saying so. */
+static gboolean
+check_node (JsonNode    *node,
+            Expect       expect,
+            const char  *member,
+            const char  *where,
+            GError     **error)
+{
+  gboolean is_value = JSON_NODE_HOLDS_VALUE (node);
+
+  switch (expect)
+    {
+    case EXPECT_ANY:
+      return TRUE;
+    case EXPECT_STRING:
+      if (is_value && json_node_get_value_type (node) == G_TYPE_STRING)
+        return TRUE;
+      byok_json_set_malformed (error, where, _("“%s” must be a string"), member);
+      return FALSE;
+    case EXPECT_BOOLEAN:
+      if (is_value && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+        return TRUE;
+      byok_json_set_malformed (error, where, _("“%s” must be true or false"), member);
+      return FALSE;
+    case EXPECT_STRV:
+      if (JSON_NODE_HOLDS_ARRAY (node))
+        return TRUE;
+      byok_json_set_malformed (error, where, _("“%s” must be a list of strings"), member);
+      return FALSE;
+    case EXPECT_OBJECT:
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        return TRUE;
+      byok_json_set_malformed (error, where, _("“%s” must be an object"), member);
+      return FALSE;
+    case EXPECT_ARRAY:
+      if (JSON_NODE_HOLDS_ARRAY (node))
+        return TRUE;
+      byok_json_set_malformed (error, where, _("“%s” must be a list"), member);
+      return FALSE;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* What every strict reader starts with: @member's node in @node, %NULL
+ * when it is absent or null. Returns %FALSE with an error when it is
+ * @required and absent, or present and not what @expect asks. */
+static gboolean
+expect_node (JsonObject   *object,
+             const char   *member,
+             gboolean      required,
+             Expect        expect,
+             const char   *where,
+             JsonNode    **node,
+             GError      **error)
+{
+  *node = json_object_get_member (object, member);
+  if (*node != NULL && JSON_NODE_HOLDS_NULL (*node))
+    *node = NULL;
+
+  if (*node == NULL)
+    {
+      if (!required)
+        return TRUE;
+      byok_json_set_malformed (error, where, _("“%s” is missing"), member);
+      return FALSE;
+    }
+  return check_node (*node, expect, member, where, error);
 }
 
 gboolean
@@ -529,21 +600,13 @@ byok_json_expect_string (JsonObject  *object,
                          char       **out,
                          GError     **error)
 {
-  JsonNode *node = get_non_null_member (object, member);
+  JsonNode *node;
 
   g_clear_pointer (out, g_free);
+  if (!expect_node (object, member, required, EXPECT_STRING, where, &node, error))
+    return FALSE;
   if (node == NULL)
-    {
-      if (!required)
-        return TRUE;
-      byok_json_set_malformed (error, where, _("“%s” is missing"), member);
-      return FALSE;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      byok_json_set_malformed (error, where, _("“%s” must be a string"), member);
-      return FALSE;
-    }
+    return TRUE;
   if (required && *json_node_get_string (node) == '\0')
     {
       byok_json_set_malformed (error, where, _("“%s” is empty"), member);
@@ -562,15 +625,12 @@ byok_json_expect_int (JsonObject  *object,
                       gint64      *out,
                       GError     **error)
 {
-  JsonNode *node = get_non_null_member (object, member);
+  JsonNode *node;
 
+  if (!expect_node (object, member, required, EXPECT_ANY, where, &node, error))
+    return FALSE;
   if (node == NULL)
-    {
-      if (!required)
-        return TRUE;
-      byok_json_set_malformed (error, where, _("“%s” is missing"), member);
-      return FALSE;
-    }
+    return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
       json_node_get_int (node) < min)
     {
@@ -590,17 +650,13 @@ byok_json_expect_bool (JsonObject  *object,
                        gboolean    *out,
                        GError     **error)
 {
-  JsonNode *node = get_non_null_member (object, member);
+  JsonNode *node;
 
   *out = FALSE;
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      byok_json_set_malformed (error, where, _("“%s” must be true or false"), member);
-      return FALSE;
-    }
-  *out = json_node_get_boolean (node);
+  if (!expect_node (object, member, FALSE, EXPECT_BOOLEAN, where, &node, error))
+    return FALSE;
+  if (node != NULL)
+    *out = json_node_get_boolean (node);
   return TRUE;
 }
 
@@ -611,18 +667,15 @@ byok_json_expect_strv (JsonObject  *object,
                        GStrv       *out,
                        GError     **error)
 {
-  JsonNode *node = get_non_null_member (object, member);
+  JsonNode *node;
   JsonArray *array;
   g_autoptr(GPtrArray) strv = NULL;
 
   g_clear_pointer (out, g_strfreev);
+  if (!expect_node (object, member, FALSE, EXPECT_STRV, where, &node, error))
+    return FALSE;
   if (node == NULL)
     return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      byok_json_set_malformed (error, where, _("“%s” must be a list of strings"), member);
-      return FALSE;
-    }
 
   array = json_node_get_array (node);
   strv = g_ptr_array_new_null_terminated (json_array_get_length (array), g_free, TRUE);
@@ -653,22 +706,13 @@ byok_json_expect_object (JsonObject   *object,
                          JsonObject  **out,
                          GError      **error)
 {
-  JsonNode *node = get_non_null_member (object, member);
+  JsonNode *node;
 
   *out = NULL;
-  if (node == NULL)
-    {
-      if (!required)
-        return TRUE;
-      byok_json_set_malformed (error, where, _("“%s” is missing"), member);
-      return FALSE;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      byok_json_set_malformed (error, where, _("“%s” must be an object"), member);
-      return FALSE;
-    }
-  *out = json_node_get_object (node);
+  if (!expect_node (object, member, required, EXPECT_OBJECT, where, &node, error))
+    return FALSE;
+  if (node != NULL)
+    *out = json_node_get_object (node);
   return TRUE;
 }
 
@@ -679,17 +723,13 @@ byok_json_expect_array (JsonObject  *object,
                         JsonArray  **out,
                         GError     **error)
 {
-  JsonNode *node = get_non_null_member (object, member);
+  JsonNode *node;
 
   *out = NULL;
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      byok_json_set_malformed (error, where, _("“%s” must be a list"), member);
-      return FALSE;
-    }
-  *out = json_node_get_array (node);
+  if (!expect_node (object, member, FALSE, EXPECT_ARRAY, where, &node, error))
+    return FALSE;
+  if (node != NULL)
+    *out = json_node_get_array (node);
   return TRUE;
 }
 
