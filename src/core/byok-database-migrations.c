@@ -227,6 +227,55 @@ static const MigrationOp migration_3[] = {
   { NULL, },
 };
 
+/* What the rollup's cells of a call sum, after its counts of calls and
+ * of how they ended: the values of a new call, and the sums for a cell
+ * that has one already (schema 4 and later). */
+#define ROLLUP_NEW_SUMS \
+  "    NEW.input_tokens, NEW.output_tokens," \
+  "    NEW.cached_input_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens," \
+  "    coalesce (NEW.cost_usd, 0.0), NEW.cost_usd IS NULL, NEW.cache_savings_usd," \
+  "    NEW.input_tokens," \
+  "    byok_latency_add (NULL, CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END)," \
+  "    NEW.time, NEW.time)"
+
+#define ROLLUP_ADD_SUMS \
+  "    input_tokens = input_tokens + excluded.input_tokens," \
+  "    output_tokens = output_tokens + excluded.output_tokens," \
+  "    cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens," \
+  "    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens," \
+  "    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens," \
+  "    cost_usd = cost_usd + excluded.cost_usd," \
+  "    unknown_price_calls = unknown_price_calls + excluded.unknown_price_calls," \
+  "    cache_savings_usd = cache_savings_usd + excluded.cache_savings_usd," \
+  "    max_input_tokens = max (max_input_tokens, excluded.max_input_tokens)," \
+  "    latencies = byok_latency_add (latencies," \
+  "      CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END)," \
+  "    first_time = min (first_time, excluded.first_time)," \
+  "    last_time = max (last_time, excluded.last_time);"
+
+/* The cell that held a call changed or deleted is no longer trusted
+ * (schema 4 and later). */
+#define ROLLUP_DIRTY_OLD \
+  "  UPDATE usage_daily SET dirty = 1" \
+  "  WHERE day BETWEEN byok_local_day (OLD.time - 259200000000)" \
+  "                AND byok_local_day (OLD.time + 259200000000)" \
+  "    AND provider = OLD.provider AND model = OLD.model" \
+  "    AND first_time <= OLD.time AND last_time >= OLD.time;"
+
+/* The rollup takes a call as one more of its day (schema 4). */
+#define ROLLUP_ADD_NEW_4 \
+  "  INSERT INTO usage_daily (day, provider, model, calls, errors, input_tokens," \
+  "    output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens," \
+  "    cost_usd, unknown_price_calls, cache_savings_usd, max_input_tokens," \
+  "    latencies, first_time, last_time)" \
+  "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1," \
+  "    NEW.status <> 'ok'," \
+  ROLLUP_NEW_SUMS \
+  "  ON CONFLICT (day, provider, model) DO UPDATE SET" \
+  "    calls = calls + 1," \
+  "    errors = errors + excluded.errors," \
+  ROLLUP_ADD_SUMS
+
 /* 4: per-day sums of usage, so the dashboard reads a year in a few
  * thousand rows (byok-usage-rollup.h). One row per local day (YYYYMMDD,
  * the day a call was filed under when it was written), provider and
@@ -276,33 +325,7 @@ static const MigrationOp migration_4[] = {
     "  FROM usage WHERE status <> 'in_flight' GROUP BY d, provider, model;" },
   { NULL, NULL,
     "CREATE TRIGGER IF NOT EXISTS usage_daily_insert AFTER INSERT ON usage BEGIN"
-    "  INSERT INTO usage_daily (day, provider, model, calls, errors, input_tokens,"
-    "    output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,"
-    "    cost_usd, unknown_price_calls, cache_savings_usd, max_input_tokens,"
-    "    latencies, first_time, last_time)"
-    "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1,"
-    "    NEW.status <> 'ok', NEW.input_tokens, NEW.output_tokens,"
-    "    NEW.cached_input_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens,"
-    "    coalesce (NEW.cost_usd, 0.0), NEW.cost_usd IS NULL, NEW.cache_savings_usd,"
-    "    NEW.input_tokens,"
-    "    byok_latency_add (NULL, CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
-    "    NEW.time, NEW.time)"
-    "  ON CONFLICT (day, provider, model) DO UPDATE SET"
-    "    calls = calls + 1,"
-    "    errors = errors + excluded.errors,"
-    "    input_tokens = input_tokens + excluded.input_tokens,"
-    "    output_tokens = output_tokens + excluded.output_tokens,"
-    "    cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens,"
-    "    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,"
-    "    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,"
-    "    cost_usd = cost_usd + excluded.cost_usd,"
-    "    unknown_price_calls = unknown_price_calls + excluded.unknown_price_calls,"
-    "    cache_savings_usd = cache_savings_usd + excluded.cache_savings_usd,"
-    "    max_input_tokens = max (max_input_tokens, excluded.max_input_tokens),"
-    "    latencies = byok_latency_add (latencies,"
-    "      CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
-    "    first_time = min (first_time, excluded.first_time),"
-    "    last_time = max (last_time, excluded.last_time);"
+    ROLLUP_ADD_NEW_4
     "END;"
 
     /* A changed or deleted call: its day is read from the rows from then
@@ -310,48 +333,14 @@ static const MigrationOp migration_4[] = {
      * a few days around). A changed call is also filed again, like a new
      * one. conversation_id is not in the sums: changing it changes nothing. */
     "CREATE TRIGGER IF NOT EXISTS usage_daily_delete AFTER DELETE ON usage BEGIN"
-    "  UPDATE usage_daily SET dirty = 1"
-    "  WHERE day BETWEEN byok_local_day (OLD.time - 259200000000)"
-    "                AND byok_local_day (OLD.time + 259200000000)"
-    "    AND provider = OLD.provider AND model = OLD.model"
-    "    AND first_time <= OLD.time AND last_time >= OLD.time;"
+    ROLLUP_DIRTY_OLD
     "END;"
 
     "CREATE TRIGGER IF NOT EXISTS usage_daily_update AFTER UPDATE OF time, provider, model,"
     "  input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
     "  reasoning_tokens, cost_usd, cache_savings_usd, latency_us, status ON usage BEGIN"
-    "  UPDATE usage_daily SET dirty = 1"
-    "  WHERE day BETWEEN byok_local_day (OLD.time - 259200000000)"
-    "                AND byok_local_day (OLD.time + 259200000000)"
-    "    AND provider = OLD.provider AND model = OLD.model"
-    "    AND first_time <= OLD.time AND last_time >= OLD.time;"
-    "  INSERT INTO usage_daily (day, provider, model, calls, errors, input_tokens,"
-    "    output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,"
-    "    cost_usd, unknown_price_calls, cache_savings_usd, max_input_tokens,"
-    "    latencies, first_time, last_time)"
-    "  VALUES (byok_local_day (NEW.time), NEW.provider, NEW.model, 1,"
-    "    NEW.status <> 'ok', NEW.input_tokens, NEW.output_tokens,"
-    "    NEW.cached_input_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens,"
-    "    coalesce (NEW.cost_usd, 0.0), NEW.cost_usd IS NULL, NEW.cache_savings_usd,"
-    "    NEW.input_tokens,"
-    "    byok_latency_add (NULL, CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
-    "    NEW.time, NEW.time)"
-    "  ON CONFLICT (day, provider, model) DO UPDATE SET"
-    "    calls = calls + 1,"
-    "    errors = errors + excluded.errors,"
-    "    input_tokens = input_tokens + excluded.input_tokens,"
-    "    output_tokens = output_tokens + excluded.output_tokens,"
-    "    cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens,"
-    "    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,"
-    "    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,"
-    "    cost_usd = cost_usd + excluded.cost_usd,"
-    "    unknown_price_calls = unknown_price_calls + excluded.unknown_price_calls,"
-    "    cache_savings_usd = cache_savings_usd + excluded.cache_savings_usd,"
-    "    max_input_tokens = max (max_input_tokens, excluded.max_input_tokens),"
-    "    latencies = byok_latency_add (latencies,"
-    "      CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END),"
-    "    first_time = min (first_time, excluded.first_time),"
-    "    last_time = max (last_time, excluded.last_time);"
+    ROLLUP_DIRTY_OLD
+    ROLLUP_ADD_NEW_4
     "END;" },
   { NULL, },
 };
@@ -431,32 +420,6 @@ static const MigrationOp migration_7[] = {
   { NULL, },
 };
 
-/* What the rollup's cells of a call sum, after its counts of calls and
- * of how they ended: the values of a new call, and the sums for a cell
- * that has one already (schema 8 and later). */
-#define ROLLUP_NEW_SUMS \
-  "    NEW.input_tokens, NEW.output_tokens," \
-  "    NEW.cached_input_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens," \
-  "    coalesce (NEW.cost_usd, 0.0), NEW.cost_usd IS NULL, NEW.cache_savings_usd," \
-  "    NEW.input_tokens," \
-  "    byok_latency_add (NULL, CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END)," \
-  "    NEW.time, NEW.time)"
-
-#define ROLLUP_ADD_SUMS \
-  "    input_tokens = input_tokens + excluded.input_tokens," \
-  "    output_tokens = output_tokens + excluded.output_tokens," \
-  "    cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens," \
-  "    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens," \
-  "    reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens," \
-  "    cost_usd = cost_usd + excluded.cost_usd," \
-  "    unknown_price_calls = unknown_price_calls + excluded.unknown_price_calls," \
-  "    cache_savings_usd = cache_savings_usd + excluded.cache_savings_usd," \
-  "    max_input_tokens = max (max_input_tokens, excluded.max_input_tokens)," \
-  "    latencies = byok_latency_add (latencies," \
-  "      CASE WHEN NEW.status = 'ok' THEN NEW.latency_us END)," \
-  "    first_time = min (first_time, excluded.first_time)," \
-  "    last_time = max (last_time, excluded.last_time);"
-
 /* The rollup takes a call as one more of its day (schema 8 and later). */
 #define ROLLUP_ADD_NEW \
   "  INSERT INTO usage_daily (day, provider, model, calls, errors, interrupted," \
@@ -471,15 +434,6 @@ static const MigrationOp migration_7[] = {
   "    errors = errors + excluded.errors," \
   "    interrupted = interrupted + excluded.interrupted," \
   ROLLUP_ADD_SUMS
-
-/* The cell that held a call changed or deleted is no longer trusted (as
- * in schema 4). */
-#define ROLLUP_DIRTY_OLD \
-  "  UPDATE usage_daily SET dirty = 1" \
-  "  WHERE day BETWEEN byok_local_day (OLD.time - 259200000000)" \
-  "                AND byok_local_day (OLD.time + 259200000000)" \
-  "    AND provider = OLD.provider AND model = OLD.model" \
-  "    AND first_time <= OLD.time AND last_time >= OLD.time;"
 
 /* 8: a call is written when its request is sent, status 'in_flight',
  * with Byok's estimate of its prompt (estimated = 1), marked with the
