@@ -155,6 +155,30 @@ fail:
   return FALSE;
 }
 
+/* @message's id; 0 with the error that it is no longer stored. */
+static gint64
+check_message_stored (ByokMessage  *message,
+                      GError      **error)
+{
+  gint64 id = byok_message_get_id (message);
+
+  if (id == 0)
+    _byok_conversation_store_set_message_gone (error);
+  return id;
+}
+
+/* Tells that the messages of conversation @conversation_id changed, when
+ * it is loaded. */
+static void
+emit_messages_changed_of (ByokConversationStore *self,
+                          gint64                 conversation_id)
+{
+  ByokConversation *conversation = g_hash_table_lookup (self->by_id, &conversation_id);
+
+  if (conversation != NULL)
+    _byok_conversation_store_emit_messages_changed (self, conversation);
+}
+
 /**
  * byok_conversation_store_save_message:
  * @message: a stored message
@@ -170,18 +194,13 @@ byok_conversation_store_save_message (ByokConversationStore  *self,
 {
   sqlite3 *db;
   sqlite3_stmt *stmt;
-  ByokConversation *conversation;
-  gint64 conversation_id;
   gboolean media;
 
   g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), FALSE);
   g_return_val_if_fail (BYOK_IS_MESSAGE (message), FALSE);
 
-  if (byok_message_get_id (message) == 0)
-    {
-      _byok_conversation_store_set_message_gone (error);
-      return FALSE;
-    }
+  if (!check_message_stored (message, error))
+    return FALSE;
 
   db = byok_database_get_handle (self->database);
   /* A message with images or PDFs: their bytes and it in one transaction. */
@@ -204,10 +223,7 @@ byok_conversation_store_save_message (ByokConversationStore  *self,
   if (media && !byok_database_commit (self->database, error))
     goto fail;
 
-  conversation_id = byok_message_get_conversation_id (message);
-  conversation = g_hash_table_lookup (self->by_id, &conversation_id);
-  if (conversation != NULL)
-    _byok_conversation_store_emit_messages_changed (self, conversation);
+  emit_messages_changed_of (self, byok_message_get_conversation_id (message));
   return TRUE;
 
 fail:
@@ -254,19 +270,15 @@ byok_conversation_store_delete_message (ByokConversationStore  *self,
 {
   sqlite3 *db;
   sqlite3_stmt *stmt;
-  ByokConversation *conversation;
   gint64 conversation_id;
   gint64 id;
 
   g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), FALSE);
   g_return_val_if_fail (BYOK_IS_MESSAGE (message), FALSE);
 
-  id = byok_message_get_id (message);
+  id = check_message_stored (message, error);
   if (id == 0)
-    {
-      _byok_conversation_store_set_message_gone (error);
-      return FALSE;
-    }
+    return FALSE;
 
   db = byok_database_get_handle (self->database);
   stmt = byok_database_prepare_cached (self->database, "DELETE FROM messages WHERE id = ?1", error);
@@ -282,10 +294,7 @@ byok_conversation_store_delete_message (ByokConversationStore  *self,
   g_object_ref (message);
   remove_from_live (self, conversation_id, id);
   byok_message_set_stored (message, 0, 0, 0, byok_message_get_created (message));
-
-  conversation = g_hash_table_lookup (self->by_id, &conversation_id);
-  if (conversation != NULL)
-    _byok_conversation_store_emit_messages_changed (self, conversation);
+  emit_messages_changed_of (self, conversation_id);
   g_object_unref (message);
   return TRUE;
 }

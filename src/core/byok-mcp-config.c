@@ -398,6 +398,29 @@ add_data_free (gpointer data)
 
 static void add_next (GTask *task);
 
+/* Once a server's secrets are stored (or cleared, @secrets_result): the
+ * file's servers read again, without @name; %NULL with the error of
+ * either step. */
+static GPtrArray *
+read_servers_without (ByokMcpConfig  *self,
+                      GAsyncResult   *secrets_result,
+                      const char     *name,
+                      GError        **error)
+{
+  g_autoptr(GPtrArray) servers = NULL;
+  gint i;
+
+  if (!byok_mcp_secrets_store_finish (secrets_result, error))
+    return NULL;
+  servers = read_servers (self->path, error);
+  if (servers == NULL)
+    return NULL;
+  i = find_server (servers, name);
+  if (i >= 0)
+    g_ptr_array_remove_index (servers, i);
+  return g_steal_pointer (&servers);
+}
+
 static void
 add_secrets_stored_cb (GObject      *source,
                        GAsyncResult *result,
@@ -409,22 +432,13 @@ add_secrets_stored_cb (GObject      *source,
   ByokMcpServerConfig *server = g_ptr_array_index (ad->servers, ad->next);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) servers = NULL;
-  gint i;
 
-  if (!byok_mcp_secrets_store_finish (result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  servers = read_servers (self->path, &error);
+  servers = read_servers_without (self, result, server->name, &error);
   if (servers == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  i = find_server (servers, server->name);
-  if (i >= 0)
-    g_ptr_array_remove_index (servers, i);
   g_ptr_array_add (servers, byok_mcp_server_config_copy (server));
   if (!save (self, servers, &error))
     {
@@ -576,23 +590,9 @@ remove_cleared_cb (GObject      *source,
   const char *name = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) servers = NULL;
-  gint i;
 
-  if (!byok_mcp_secrets_store_finish (result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  servers = read_servers (self->path, &error);
-  if (servers == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  i = find_server (servers, name);
-  if (i >= 0)
-    g_ptr_array_remove_index (servers, i);
-  if (!save (self, servers, &error))
+  servers = read_servers_without (self, result, name, &error);
+  if (servers == NULL || !save (self, servers, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
