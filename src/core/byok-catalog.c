@@ -423,23 +423,6 @@ byok_catalog_get_custom_template (ByokCatalog *self)
 }
 
 static gboolean
-custom_url_is_valid (const char *url)
-{
-  g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-
-  if (url == NULL)
-    return FALSE;
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL)
-    return FALSE;
-  scheme = g_uri_get_scheme (uri);
-  return (g_ascii_strcasecmp (scheme, "http") == 0 ||
-          g_ascii_strcasecmp (scheme, "https") == 0) &&
-         g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
-}
-
-static gboolean
 custom_id_is_valid (const char *id)
 {
   if (id == NULL || !g_ascii_isalnum (*id) || strlen (id) > 64)
@@ -491,7 +474,7 @@ byok_catalog_add_custom_provider (ByokCatalog  *self,
     }
 
   url = base_url != NULL ? g_strstrip (g_strdup (base_url)) : NULL;
-  if (!custom_url_is_valid (url))
+  if (!byok_provider_url_is_http (url))
     {
       g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
                    _("“%s” is not an http or https address. Enter the base URL of the OpenAI-compatible API, such as http://localhost:8080/v1."),
@@ -511,6 +494,42 @@ byok_catalog_add_custom_provider (ByokCatalog  *self,
 }
 
 /**
+ * byok_catalog_lookup_custom_provider:
+ * @id: (nullable): a provider id
+ *
+ * Finds a provider the person added, one that can be removed.
+ *
+ * Returns: (transfer none) (nullable): the provider; or %NULL with
+ *   BYOK_ERROR_NOT_FOUND for an unknown id, or BYOK_ERROR_INVALID for a
+ *   provider of the catalog
+ */
+ByokProvider *
+byok_catalog_lookup_custom_provider (ByokCatalog  *self,
+                                     const char   *id,
+                                     GError      **error)
+{
+  ByokProvider *provider;
+
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), NULL);
+
+  provider = id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
+  if (provider == NULL)
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_NOT_FOUND,
+                   _("There is no provider “%s”."), id != NULL ? id : "");
+      return NULL;
+    }
+  if (!byok_provider_is_custom (provider))
+    {
+      g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                   _("“%s” is built into Byok and cannot be removed. Turn it off instead."),
+                   byok_provider_get_name (provider));
+      return NULL;
+    }
+  return provider;
+}
+
+/**
  * byok_catalog_remove_custom_provider:
  *
  * Returns: FALSE with BYOK_ERROR_NOT_FOUND for an unknown id, or
@@ -525,20 +544,9 @@ byok_catalog_remove_custom_provider (ByokCatalog  *self,
 
   g_return_val_if_fail (BYOK_IS_CATALOG (self), FALSE);
 
-  provider = id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
+  provider = byok_catalog_lookup_custom_provider (self, id, error);
   if (provider == NULL)
-    {
-      g_set_error (error, BYOK_ERROR, BYOK_ERROR_NOT_FOUND,
-                   _("There is no provider “%s”."), id != NULL ? id : "");
-      return FALSE;
-    }
-  if (!byok_provider_is_custom (provider))
-    {
-      g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
-                   _("“%s” is built into Byok and cannot be removed. Turn it off instead."),
-                   byok_provider_get_name (provider));
-      return FALSE;
-    }
+    return FALSE;
 
   g_hash_table_remove (self->models, id);
   g_hash_table_remove (self->by_id, id);

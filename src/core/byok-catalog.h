@@ -52,6 +52,9 @@ ByokProvider *byok_catalog_add_custom_provider    (ByokCatalog        *self,
                                                    const char         *base_url,
                                                    gboolean            needs_key,
                                                    GError            **error);
+ByokProvider *byok_catalog_lookup_custom_provider (ByokCatalog        *self,
+                                                   const char         *id,
+                                                   GError            **error);
 gboolean      byok_catalog_remove_custom_provider (ByokCatalog        *self,
                                                    const char         *id,
                                                    GError            **error);

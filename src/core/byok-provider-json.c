@@ -370,7 +370,7 @@ byok_provider_new_from_json (JsonObject  *object,
     return NULL;
   if (self->default_base_url == NULL)
     self->default_base_url = g_strdup ("");
-  if (!self->base_url_is_template && !_byok_provider_url_is_http (self->default_base_url))
+  if (!self->base_url_is_template && !byok_provider_url_is_http (self->default_base_url))
     {
       byok_json_set_malformed (error, where,
                                _("“base_url” must be an http or https URL"));

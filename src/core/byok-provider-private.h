@@ -59,8 +59,6 @@ struct _ByokProvider
 
 extern const char * const _byok_provider_dialect_names[BYOK_PROVIDER_DIALECT_GEMINI + 1];
 
-gboolean      _byok_provider_url_is_http   (const char   *url);
-
 /* Reads one entry of the catalog's "providers" (byok-json.h's strict
  * readers): a BYOK_ERROR_MALFORMED error names what is wrong. */
 ByokProvider *byok_provider_new_from_json  (JsonObject   *object,

@@ -123,29 +123,10 @@ dup_stripped (const char *text)
 }
 
 static gboolean
-url_is_http (const char *url)
-{
-  g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-  const char *host;
-
-  if (url == NULL)
-    return FALSE;
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL)
-    return FALSE;
-  scheme = g_uri_get_scheme (uri);
-  host = g_uri_get_host (uri);
-  return (g_ascii_strcasecmp (scheme, "http") == 0 ||
-          g_ascii_strcasecmp (scheme, "https") == 0) &&
-         host != NULL && *host != '\0';
-}
-
-static gboolean
 check_url (const char  *url,
            GError     **error)
 {
-  if (url_is_http (url))
+  if (byok_provider_url_is_http (url))
     return TRUE;
   g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
                _("“%s” is not an http or https address. Enter a base URL such as https://api.example.com/v1."),
@@ -793,20 +774,9 @@ byok_provider_settings_remove_custom (ByokProviderSettings  *self,
   g_return_val_if_fail (BYOK_IS_PROVIDER_SETTINGS (self), FALSE);
   g_return_val_if_fail (BYOK_IS_CATALOG (catalog), FALSE);
 
-  provider = provider_id != NULL ? byok_catalog_lookup_provider (catalog, provider_id) : NULL;
+  provider = byok_catalog_lookup_custom_provider (catalog, provider_id, error);
   if (provider == NULL)
-    {
-      g_set_error (error, BYOK_ERROR, BYOK_ERROR_NOT_FOUND,
-                   _("There is no provider “%s”."), provider_id != NULL ? provider_id : "");
-      return FALSE;
-    }
-  if (!byok_provider_is_custom (provider))
-    {
-      g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
-                   _("“%s” is built into Byok and cannot be removed. Turn it off instead."),
-                   byok_provider_get_name (provider));
-      return FALSE;
-    }
+    return FALSE;
 
   if (!byok_database_begin (self->database, error))
     return FALSE;
@@ -956,7 +926,7 @@ apply_to_provider (ByokProvider *provider,
     {
       const char *endpoint = VALUE (BYOK_PROVIDER_SETTING_AZURE_ENDPOINT);
 
-      if (endpoint != NULL && !url_is_http (endpoint))
+      if (endpoint != NULL && !byok_provider_url_is_http (endpoint))
         {
           g_warning ("the Azure endpoint of %s is not an http(s) address; ignored", id);
           endpoint = NULL;
@@ -969,7 +939,7 @@ apply_to_provider (ByokProvider *provider,
     {
       const char *base_url = VALUE (BYOK_PROVIDER_SETTING_BASE_URL);
 
-      if (base_url != NULL && !url_is_http (base_url))
+      if (base_url != NULL && !byok_provider_url_is_http (base_url))
         {
           g_warning ("the base URL of %s is not an http(s) address; ignored", id);
           base_url = NULL;

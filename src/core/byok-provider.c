@@ -184,8 +184,15 @@ byok_provider_init (ByokProvider *self)
 
 /* Construction -------------------------------------------------------------- */
 
+/**
+ * byok_provider_url_is_http:
+ * @url: (nullable): a URL
+ *
+ * Returns: whether @url can be a provider's base URL: http or https, with
+ *   a host
+ */
 gboolean
-_byok_provider_url_is_http (const char *url)
+byok_provider_url_is_http (const char *url)
 {
   g_autoptr(GUri) uri = NULL;
   const char *scheme;
@@ -1016,7 +1023,7 @@ byok_provider_check_config (ByokProvider  *self,
                      self->name);
       return FALSE;
     }
-  if (!_byok_provider_url_is_http (base))
+  if (!byok_provider_url_is_http (base))
     {
       g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
                    _("The base URL of “%s” is not an http or https address. Enter one such as https://api.example.com/v1."),

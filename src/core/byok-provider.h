@@ -67,6 +67,7 @@ void                 byok_provider_set_base_url          (ByokProvider   *self,
                                                           const char     *base_url);
 gboolean             byok_provider_has_base_url_override (ByokProvider   *self);
 char                *byok_provider_dup_base_url_variable (const char     *provider_id);
+gboolean             byok_provider_url_is_http        (const char     *url);
 void                 byok_provider_set_environment_base_url (ByokProvider *self,
                                                           const char     *base_url);
 const char          *byok_provider_get_environment_base_url (ByokProvider *self);
