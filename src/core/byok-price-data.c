@@ -957,6 +957,13 @@ parse_bytes (GTask  *task,
   g_task_run_in_thread (task, parse_in_thread);
 }
 
+/* A fetch that failed: stopped, or the network's fault. */
+static ByokErrorCode
+fetch_error_code (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? BYOK_ERROR_CANCELLED : BYOK_ERROR_NETWORK;
+}
+
 static gboolean
 too_big (GTask *task)
 {
@@ -981,9 +988,7 @@ read_cb (GObject      *source,
   chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
   if (chunk == NULL)
     {
-      g_task_return_new_error (task, BYOK_ERROR,
-                               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                               ? BYOK_ERROR_CANCELLED : BYOK_ERROR_NETWORK,
+      g_task_return_new_error (task, BYOK_ERROR, fetch_error_code (error),
                                _("The price list could not be read from %s: %s"),
                                fetch->source, error->message);
       g_error_free (error);
@@ -1030,9 +1035,7 @@ sent_cb (GObject      *source,
   fetch->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (fetch->stream == NULL)
     {
-      g_task_return_new_error (task, BYOK_ERROR,
-                               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                               ? BYOK_ERROR_CANCELLED : BYOK_ERROR_NETWORK,
+      g_task_return_new_error (task, BYOK_ERROR, fetch_error_code (error),
                                _("The price list could not be fetched from %s: %s"),
                                fetch->source, error->message);
       g_error_free (error);
