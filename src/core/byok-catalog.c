@@ -135,7 +135,7 @@ load_models (ByokCatalog   *self,
           return FALSE;
         }
 
-      model = byok_model_new_from_json (provider_id, json_node_get_object (node), error);
+      model = _byok_model_new_from_json (provider_id, json_node_get_object (node), error);
       if (model == NULL)
         return FALSE;
 
@@ -214,7 +214,7 @@ load_root (ByokCatalog  *self,
         }
       provider_object = json_node_get_object (node);
 
-      provider = byok_provider_new_from_json (provider_object, error);
+      provider = _byok_provider_new_from_json (provider_object, error);
       if (provider == NULL)
         return FALSE;
       id = byok_provider_get_id (provider);

@@ -170,7 +170,7 @@ typedef enum {
  * @model_known: the catalog knows the model, so what it reads is known
  * @reads_pdf: the model reads PDF files themselves (BYOK_MODEL_CAP_PDF):
  *   a PDF goes as the provider's document part, not as its text layer
- *   (byok_dialect_pdf_as_file())
+ *   (_byok_dialect_pdf_as_file())
  *
  * A request as the model takes it: only what it accepts
  * (byok_request_fit()).

@@ -5,11 +5,11 @@
 
 G_BEGIN_DECLS
 
-void byok_conversation_set_stored  (ByokConversation *self,
+void _byok_conversation_set_stored (ByokConversation *self,
                                     gint64            id,
                                     gint64            created,
                                     gint64            updated);
-void byok_conversation_set_updated (ByokConversation *self,
-                                    gint64            updated);
+void _byok_conversation_set_updated (ByokConversation *self,
+                                     gint64            updated);
 
 G_END_DECLS

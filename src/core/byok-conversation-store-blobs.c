@@ -27,7 +27,7 @@
 gboolean
 _byok_conversation_store_may_have_media (ByokMessage *message)
 {
-  const char *json = byok_message_get_attachments_json (message);
+  const char *json = _byok_message_get_attachments_json (message);
 
   return json != NULL && strstr (json, "\"hash\"") != NULL;
 }

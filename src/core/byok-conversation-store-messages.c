@@ -114,9 +114,9 @@ byok_conversation_store_append_message (ByokConversationStore  *self,
     goto fail;
 
   /* Insert with id NULL: _byok_conversation_store_bind_message binds the message's 0. */
-  byok_message_set_stored (message, 0, id, position,
-                           byok_message_get_created (message) > 0
-                           ? byok_message_get_created (message) : now);
+  _byok_message_set_stored (message, 0, id, position,
+                            byok_message_get_created (message) > 0
+                            ? byok_message_get_created (message) : now);
   stmt = byok_database_prepare_cached (self->database, INSERT_MESSAGE_SQL, error);
   if (stmt == NULL)
     goto fail_unstore;
@@ -136,9 +136,9 @@ byok_conversation_store_append_message (ByokConversationStore  *self,
       !byok_database_commit (self->database, error))
     goto fail_unstore;
 
-  byok_message_set_stored (message, sqlite3_last_insert_rowid (db), id, position,
-                           byok_message_get_created (message));
-  byok_conversation_set_updated (conversation, now);
+  _byok_message_set_stored (message, sqlite3_last_insert_rowid (db), id, position,
+                            byok_message_get_created (message));
+  _byok_conversation_set_updated (conversation, now);
   _byok_conversation_store_reposition (self, conversation);
 
   live = _byok_conversation_store_find_live (self, id);
@@ -149,7 +149,7 @@ byok_conversation_store_append_message (ByokConversationStore  *self,
   return TRUE;
 
 fail_unstore:
-  byok_message_set_stored (message, 0, 0, 0, 0);
+  _byok_message_set_stored (message, 0, 0, 0, 0);
 fail:
   byok_database_rollback (self->database);
   return FALSE;
@@ -293,7 +293,7 @@ byok_conversation_store_delete_message (ByokConversationStore  *self,
   conversation_id = byok_message_get_conversation_id (message);
   g_object_ref (message);
   remove_from_live (self, conversation_id, id);
-  byok_message_set_stored (message, 0, 0, 0, byok_message_get_created (message));
+  _byok_message_set_stored (message, 0, 0, 0, byok_message_get_created (message));
   emit_messages_changed_of (self, conversation_id);
   g_object_unref (message);
   return TRUE;
@@ -363,7 +363,7 @@ byok_conversation_store_delete_messages_after (ByokConversationStore  *self,
         {
           ByokMessage *message = g_ptr_array_index (removed, i);
 
-          byok_message_set_stored (message, 0, 0, 0, byok_message_get_created (message));
+          _byok_message_set_stored (message, 0, 0, 0, byok_message_get_created (message));
         }
     }
 

@@ -197,10 +197,10 @@ conversation_from_row (sqlite3_stmt *stmt)
     if (byok_effort_from_string ((const char *) sqlite3_column_text (stmt, 9), &effort))
       byok_conversation_set_effort (conversation, effort);
   }
-  byok_conversation_set_stored (conversation,
-                                sqlite3_column_int64 (stmt, 0),
-                                sqlite3_column_int64 (stmt, 2),
-                                sqlite3_column_int64 (stmt, 3));
+  _byok_conversation_set_stored (conversation,
+                                 sqlite3_column_int64 (stmt, 0),
+                                 sqlite3_column_int64 (stmt, 2),
+                                 sqlite3_column_int64 (stmt, 3));
   return conversation;
 }
 
@@ -217,10 +217,10 @@ _byok_conversation_store_copy_conversation (ByokConversation *conversation)
   byok_conversation_set_temperature (copy, byok_conversation_get_temperature (conversation));
   byok_conversation_set_max_tokens (copy, byok_conversation_get_max_tokens (conversation));
   byok_conversation_set_effort (copy, byok_conversation_get_effort (conversation));
-  byok_conversation_set_stored (copy,
-                                byok_conversation_get_id (conversation),
-                                byok_conversation_get_created (conversation),
-                                byok_conversation_get_updated (conversation));
+  _byok_conversation_set_stored (copy,
+                                 byok_conversation_get_id (conversation),
+                                 byok_conversation_get_created (conversation),
+                                 byok_conversation_get_updated (conversation));
   return copy;
 }
 
@@ -242,7 +242,7 @@ _byok_conversation_store_load_messages (sqlite3  *db,
     {
       sqlite3_bind_int64 (stmt, 1, conversation_id);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        g_ptr_array_add (messages, byok_message_new_from_row (stmt, 0));
+        g_ptr_array_add (messages, _byok_message_new_from_row (stmt, 0));
     }
   if (rc != SQLITE_DONE)
     {
@@ -303,13 +303,13 @@ _byok_conversation_store_bind_message (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, 20);
   byok_database_bind_text_or_null (stmt, 21, byok_message_get_attempts (message));
   sqlite3_bind_int64 (stmt, 22, byok_message_get_created (message));
-  byok_database_bind_text_or_null (stmt, 23, byok_message_get_attachments_json (message));
+  byok_database_bind_text_or_null (stmt, 23, _byok_message_get_attachments_json (message));
   if (byok_message_get_cost_reported (message))
     sqlite3_bind_double (stmt, 24, byok_message_get_reported_cost_usd (message));
   else
     sqlite3_bind_null (stmt, 24);
   sqlite3_bind_int (stmt, 25, byok_message_get_estimated (message));
-  byok_database_bind_text_or_null (stmt, 26, byok_message_get_tool_blocks_json (message));
+  byok_database_bind_text_or_null (stmt, 26, _byok_message_get_tool_blocks_json (message));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -588,7 +588,7 @@ byok_conversation_store_create (ByokConversationStore  *self,
   byok_conversation_set_title (conversation, title);
   byok_conversation_set_provider (conversation, provider);
   byok_conversation_set_model (conversation, model);
-  byok_conversation_set_stored (conversation, sqlite3_last_insert_rowid (db), now, now);
+  _byok_conversation_set_stored (conversation, sqlite3_last_insert_rowid (db), now, now);
   add_conversation (self, conversation);
 
   g_signal_emit (self, signals[CONVERSATION_ADDED], 0, conversation);

@@ -180,10 +180,10 @@ byok_conversation_new (void)
 }
 
 void
-byok_conversation_set_stored (ByokConversation *self,
-                              gint64            id,
-                              gint64            created,
-                              gint64            updated)
+_byok_conversation_set_stored (ByokConversation *self,
+                               gint64            id,
+                               gint64            created,
+                               gint64            updated)
 {
   g_return_if_fail (BYOK_IS_CONVERSATION (self));
 
@@ -195,8 +195,8 @@ byok_conversation_set_stored (ByokConversation *self,
 }
 
 void
-byok_conversation_set_updated (ByokConversation *self,
-                               gint64            updated)
+_byok_conversation_set_updated (ByokConversation *self,
+                                gint64            updated)
 {
   g_return_if_fail (BYOK_IS_CONVERSATION (self));
   set_int64 (self, &self->updated, updated, PROP_UPDATED);

@@ -52,7 +52,7 @@ add_tools (JsonBuilder           *builder,
     {
       const ByokToolSpec *spec = g_ptr_array_index (request->tools, i);
 
-      byok_dialect_add_tool_declaration (builder, spec, "input_schema");
+      _byok_dialect_add_tool_declaration (builder, spec, "input_schema");
     }
   json_builder_end_array (builder);
   if (request->tool_choice == BYOK_TOOL_CHOICE_NONE)
@@ -73,7 +73,7 @@ add_tool_use_content (JsonBuilder           *builder,
                       const ByokChatMessage *message)
 {
   g_autoptr(JsonNode) replay_root = NULL;
-  JsonObject *replay = byok_dialect_replay_for (message, "anthropic", &replay_root);
+  JsonObject *replay = _byok_dialect_replay_for (message, "anthropic", &replay_root);
   JsonNode *content = replay != NULL ? json_object_get_member (replay, "content") : NULL;
 
   if (content != NULL && JSON_NODE_HOLDS_ARRAY (content))
@@ -104,7 +104,7 @@ add_tool_use_content (JsonBuilder           *builder,
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, call->name);
       json_builder_set_member_name (builder, "input");
-      json_builder_add_value (builder, byok_dialect_tool_arguments (call));
+      json_builder_add_value (builder, _byok_dialect_tool_arguments (call));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -169,7 +169,7 @@ add_source_block (JsonBuilder          *builder,
   json_builder_set_member_name (builder, "media_type");
   json_builder_add_string_value (builder, media_type);
   json_builder_set_member_name (builder, "data");
-  byok_dialect_add_base64 (builder, NULL, attachment->data);
+  _byok_dialect_add_base64 (builder, NULL, attachment->data);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 }
@@ -181,10 +181,10 @@ add_content (JsonBuilder           *builder,
              const ByokChatMessage *message,
              const ByokRequestFit  *fit)
 {
-  g_autofree char *text = byok_dialect_message_text (message, fit);
+  g_autofree char *text = _byok_dialect_message_text (message, fit);
 
   json_builder_set_member_name (builder, "content");
-  if (!byok_dialect_message_has_media (message, fit))
+  if (!_byok_dialect_message_has_media (message, fit))
     {
       json_builder_add_string_value (builder, text);
       return;
@@ -196,10 +196,10 @@ add_content (JsonBuilder           *builder,
 
       if (attachment->kind == BYOK_ATTACHMENT_IMAGE)
         add_source_block (builder, "image", attachment->mime_type, attachment);
-      else if (attachment->kind == BYOK_ATTACHMENT_PDF && byok_dialect_pdf_as_file (fit, attachment))
+      else if (attachment->kind == BYOK_ATTACHMENT_PDF && _byok_dialect_pdf_as_file (fit, attachment))
         add_source_block (builder, "document", "application/pdf", attachment);
     }
-  byok_dialect_add_text_part (builder, text);
+  _byok_dialect_add_text_part (builder, text);
   json_builder_end_array (builder);
 }
 
@@ -279,7 +279,7 @@ anthropic_build_body (const ByokChatRequest *request,
       else if (tool_use)
         {
           /* A model sent no tools reads the loop as text. */
-          g_autofree char *text = byok_dialect_tool_result_as_text (message);
+          g_autofree char *text = _byok_dialect_tool_result_as_text (message);
 
           json_builder_set_member_name (builder, "content");
           json_builder_add_string_value (builder, text);
@@ -363,14 +363,14 @@ report_usage (ByokDialectStream *parts,
 {
   ByokUsage usage = { 0, };
 
-  usage.input_tokens = byok_dialect_add_tokens (byok_dialect_add_tokens (parts->input_tokens,
+  usage.input_tokens = _byok_dialect_add_tokens (_byok_dialect_add_tokens (parts->input_tokens,
                                                                          parts->cache_read_tokens),
                                                 parts->cache_write_tokens);
   usage.cached_input_tokens = parts->cache_read_tokens;
   usage.cache_write_tokens = parts->cache_write_tokens;
   usage.output_tokens = parts->output_tokens;
   usage.reasoning_tokens = parts->reasoning_tokens;
-  byok_dialect_set_usage (result, &usage);
+  _byok_dialect_set_usage (result, &usage);
 }
 
 /* Reads what @usage holds into @parts; members not present keep their
@@ -511,7 +511,7 @@ start_block (ByokDialectStream *stream,
     block->data = g_strdup (byok_json_get_string (content_block, "data"));
   else if (g_str_equal (type, "tool_use"))
     {
-      ByokToolCall *call = byok_dialect_stream_tool_call (stream, result, index, TRUE);
+      ByokToolCall *call = _byok_dialect_stream_tool_call (stream, result, index, TRUE);
 
       if (call != NULL)
         {
@@ -580,7 +580,7 @@ anthropic_flush (ByokDialectStream *stream,
 
           json_object_set_string_member (object, "id", call->id);
           json_object_set_string_member (object, "name", call->name);
-          json_object_set_member (object, "input", byok_dialect_tool_arguments (call));
+          json_object_set_member (object, "input", _byok_dialect_tool_arguments (call));
         }
       else
         {
@@ -611,7 +611,7 @@ anthropic_parse_event (ByokDialectStream  *stream,
   JsonObject *root;
   const char *type;
 
-  root = byok_dialect_parse_object (&stream->ctx, data, strlen (data), &root_node, error);
+  root = _byok_dialect_parse_object (&stream->ctx, data, strlen (data), &root_node, error);
   if (root == NULL)
     return FALSE;
 
@@ -624,10 +624,10 @@ anthropic_parse_event (ByokDialectStream  *stream,
 
   if (g_str_equal (type, "error") || byok_json_get_object (root, "error") != NULL)
     {
-      GError *envelope_error = byok_dialect_error_from_json (&stream->ctx, 0, root);
+      GError *envelope_error = _byok_dialect_error_from_json (&stream->ctx, 0, root);
 
       if (envelope_error == NULL)
-        envelope_error = byok_dialect_make_error (&stream->ctx, BYOK_ERROR_SERVER, NULL);
+        envelope_error = _byok_dialect_make_error (&stream->ctx, BYOK_ERROR_SERVER, NULL);
       g_propagate_error (error, envelope_error);
       return FALSE;
     }
@@ -675,7 +675,7 @@ anthropic_parse_event (ByokDialectStream  *stream,
                (text = byok_json_get_string (delta, "signature")) != NULL)
         g_string_append (block->signature, text);
       else if (g_strcmp0 (delta_type, "input_json_delta") == 0)
-        byok_dialect_stream_tool_arguments (stream, index, byok_json_get_string (delta, "partial_json"));
+        _byok_dialect_stream_tool_arguments (stream, index, byok_json_get_string (delta, "partial_json"));
     }
   else if (g_str_equal (type, "message_delta"))
     {

@@ -626,7 +626,7 @@ build_message (ByokErrorCode           code,
                gboolean                html,
                gint64                  retry_after_us)
 {
-  const char *name = byok_dialect_ctx_provider_name (ctx);
+  const char *name = _byok_dialect_ctx_provider_name (ctx);
   const char *model = ctx != NULL ? ctx->model : NULL;
   const char *provider_id = ctx != NULL ? ctx->provider_id : NULL;
   g_autofree char *suffix = status_suffix (status);
@@ -799,7 +799,7 @@ classify_info (const ByokErrorContext *ctx,
 }
 
 /**
- * byok_dialect_make_error:
+ * _byok_dialect_make_error:
  * @provider_message: (nullable): what the provider said, cleaned here
  *
  * An error of @code with the usual message, for a failure a dialect reads
@@ -807,9 +807,9 @@ classify_info (const ByokErrorContext *ctx,
  * provider failed, a blocked prompt).
  */
 GError *
-byok_dialect_make_error (const ByokErrorContext *ctx,
-                         ByokErrorCode           code,
-                         const char             *provider_message)
+_byok_dialect_make_error (const ByokErrorContext *ctx,
+                          ByokErrorCode           code,
+                          const char             *provider_message)
 {
   g_autofree char *cleaned = clean_provider_message (ctx, provider_message);
   g_autofree char *text = build_message (code, ctx, 0, cleaned, TRUE, FALSE, -1);
@@ -818,7 +818,7 @@ byok_dialect_make_error (const ByokErrorContext *ctx,
 }
 
 /**
- * byok_dialect_error_from_json:
+ * _byok_dialect_error_from_json:
  * @http_status: the status, or 0 inside a stream or a 2xx body
  * @root: a parsed JSON object
  *
@@ -826,9 +826,9 @@ byok_dialect_make_error (const ByokErrorContext *ctx,
  *   error envelope, else NULL.
  */
 GError *
-byok_dialect_error_from_json (const ByokErrorContext *ctx,
-                              guint                   http_status,
-                              JsonObject             *root)
+_byok_dialect_error_from_json (const ByokErrorContext *ctx,
+                               guint                   http_status,
+                               JsonObject             *root)
 {
   g_auto(ErrorInfo) info = { 0, };
   JsonNode *error_node = json_object_get_member (root, "error");
@@ -953,7 +953,7 @@ byok_dialect_classify_error (const ByokDialect      *self,
       return g_error_new (BYOK_ERROR, BYOK_ERROR_MALFORMED,
                           _("%s sent an answer Byok does not understand. Check the "
                             "provider’s base URL and dialect."),
-                          byok_dialect_ctx_provider_name (ctx));
+                          _byok_dialect_ctx_provider_name (ctx));
     }
 
   return classify_info (ctx, http_status, &info, html && !is_2xx, raw_message, retry_after_us);

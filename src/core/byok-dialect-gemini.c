@@ -77,7 +77,7 @@ add_function_calls (JsonBuilder           *builder,
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, call->name);
       json_builder_set_member_name (builder, "args");
-      json_builder_add_value (builder, byok_dialect_tool_arguments (call));
+      json_builder_add_value (builder, _byok_dialect_tool_arguments (call));
       json_builder_end_object (builder);
       if (call->signature != NULL)
         {
@@ -145,7 +145,7 @@ add_tools (JsonBuilder           *builder,
     {
       const ByokToolSpec *spec = g_ptr_array_index (request->tools, i);
 
-      byok_dialect_add_tool_declaration (builder, spec, "parametersJsonSchema");
+      _byok_dialect_add_tool_declaration (builder, spec, "parametersJsonSchema");
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
@@ -171,9 +171,9 @@ add_message_parts (JsonBuilder           *builder,
                    const ByokChatMessage *message,
                    const ByokRequestFit  *fit)
 {
-  g_autofree char *text = byok_dialect_message_text (message, fit);
+  g_autofree char *text = _byok_dialect_message_text (message, fit);
 
-  if (!byok_dialect_message_has_media (message, fit))
+  if (!_byok_dialect_message_has_media (message, fit))
     {
       add_text_parts (builder, text);
       return;
@@ -187,7 +187,7 @@ add_message_parts (JsonBuilder           *builder,
 
       if (attachment->kind == BYOK_ATTACHMENT_IMAGE)
         mime_type = attachment->mime_type;
-      else if (attachment->kind == BYOK_ATTACHMENT_PDF && byok_dialect_pdf_as_file (fit, attachment))
+      else if (attachment->kind == BYOK_ATTACHMENT_PDF && _byok_dialect_pdf_as_file (fit, attachment))
         mime_type = "application/pdf";
       else
         continue;
@@ -197,7 +197,7 @@ add_message_parts (JsonBuilder           *builder,
       json_builder_set_member_name (builder, "mimeType");
       json_builder_add_string_value (builder, mime_type);
       json_builder_set_member_name (builder, "data");
-      byok_dialect_add_base64 (builder, NULL, attachment->data);
+      _byok_dialect_add_base64 (builder, NULL, attachment->data);
       json_builder_end_object (builder);
       json_builder_end_object (builder);
     }
@@ -250,7 +250,7 @@ gemini_build_body (const ByokChatRequest *request,
       else if (message->role == BYOK_CHAT_ROLE_TOOL || message->tool_calls != NULL)
         {
           /* A model sent no tools reads the loop as text. */
-          g_autofree char *text = byok_dialect_tool_result_as_text (message);
+          g_autofree char *text = _byok_dialect_tool_result_as_text (message);
 
           add_text_parts (builder, text);
         }
@@ -351,9 +351,9 @@ take_usage (JsonObject     *metadata,
     return;
 
   /* candidatesTokenCount excludes the thoughts. */
-  usage.output_tokens = byok_dialect_add_tokens (candidates, thoughts);
+  usage.output_tokens = _byok_dialect_add_tokens (candidates, thoughts);
   usage.reasoning_tokens = thoughts;
-  byok_dialect_set_usage (result, &usage);
+  _byok_dialect_set_usage (result, &usage);
 }
 
 /* One GenerateContentResponse, whole or a chunk of a stream. Returns
@@ -385,8 +385,8 @@ take_response (const ByokErrorContext  *ctx,
   if (candidate == NULL && block_reason != NULL)
     {
       result->finish_reason = BYOK_FINISH_CONTENT_FILTER;
-      g_propagate_error (error, byok_dialect_make_error (ctx, BYOK_ERROR_CONTENT_FILTER,
-                                                         block_reason));
+      g_propagate_error (error, _byok_dialect_make_error (ctx, BYOK_ERROR_CONTENT_FILTER,
+                                                          block_reason));
       return FALSE;
     }
 
@@ -448,11 +448,11 @@ gemini_parse_event (ByokDialectStream  *stream,
   JsonObject *root;
   GError *envelope_error;
 
-  root = byok_dialect_parse_object (&stream->ctx, data, strlen (data), &root_node, error);
+  root = _byok_dialect_parse_object (&stream->ctx, data, strlen (data), &root_node, error);
   if (root == NULL)
     return FALSE;
 
-  envelope_error = byok_dialect_error_from_json (&stream->ctx, 0, root);
+  envelope_error = _byok_dialect_error_from_json (&stream->ctx, 0, root);
   if (envelope_error != NULL)
     {
       g_propagate_error (error, envelope_error);

@@ -43,7 +43,7 @@ add_tool_calls_message (JsonBuilder           *builder,
                         const ByokChatMessage *message)
 {
   g_autoptr(JsonNode) replay_root = NULL;
-  JsonObject *replay = byok_dialect_replay_for (message, "openai", &replay_root);
+  JsonObject *replay = _byok_dialect_replay_for (message, "openai", &replay_root);
   const char *reasoning_field = byok_json_get_string (replay, "reasoning_field");
 
   json_builder_begin_object (builder);
@@ -113,7 +113,7 @@ add_tools (JsonBuilder           *builder,
       json_builder_set_member_name (builder, "type");
       json_builder_add_string_value (builder, "function");
       json_builder_set_member_name (builder, "function");
-      byok_dialect_add_tool_declaration (builder, spec, "parameters");
+      _byok_dialect_add_tool_declaration (builder, spec, "parameters");
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -132,7 +132,7 @@ add_message_with_media (JsonBuilder           *builder,
                         const ByokRequestFit  *fit,
                         ByokDialectFlags       flags)
 {
-  g_autofree char *text = byok_dialect_message_text (message, fit);
+  g_autofree char *text = _byok_dialect_message_text (message, fit);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "role");
@@ -153,7 +153,7 @@ add_message_with_media (JsonBuilder           *builder,
           json_builder_set_member_name (builder, "image_url");
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "url");
-          byok_dialect_add_base64 (builder, prefix, attachment->data);
+          _byok_dialect_add_base64 (builder, prefix, attachment->data);
           if (flags & BYOK_DIALECT_FLAG_IMAGE_DETAIL)
             {
               json_builder_set_member_name (builder, "detail");
@@ -162,7 +162,7 @@ add_message_with_media (JsonBuilder           *builder,
           json_builder_end_object (builder);
           json_builder_end_object (builder);
         }
-      else if (attachment->kind == BYOK_ATTACHMENT_PDF && byok_dialect_pdf_as_file (fit, attachment))
+      else if (attachment->kind == BYOK_ATTACHMENT_PDF && _byok_dialect_pdf_as_file (fit, attachment))
         {
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "type");
@@ -172,12 +172,12 @@ add_message_with_media (JsonBuilder           *builder,
           json_builder_set_member_name (builder, "filename");
           json_builder_add_string_value (builder, attachment->name);
           json_builder_set_member_name (builder, "file_data");
-          byok_dialect_add_base64 (builder, "data:application/pdf;base64,", attachment->data);
+          _byok_dialect_add_base64 (builder, "data:application/pdf;base64,", attachment->data);
           json_builder_end_object (builder);
           json_builder_end_object (builder);
         }
     }
-  byok_dialect_add_text_part (builder, text);
+  _byok_dialect_add_text_part (builder, text);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 }
@@ -208,7 +208,7 @@ openai_build_body (const ByokChatRequest *request,
       if (tool_use && !fit->tools)
         {
           /* A model sent no tools reads the loop as text. */
-          g_autofree char *text = byok_dialect_tool_result_as_text (message);
+          g_autofree char *text = _byok_dialect_tool_result_as_text (message);
 
           add_message (builder, message->role == BYOK_CHAT_ROLE_TOOL ? "user" : "assistant", text);
         }
@@ -216,12 +216,12 @@ openai_build_body (const ByokChatRequest *request,
         add_tool_message (builder, message);
       else if (tool_use)
         add_tool_calls_message (builder, message);
-      else if (byok_dialect_message_has_media (message, fit))
+      else if (_byok_dialect_message_has_media (message, fit))
         add_message_with_media (builder, message, fit, flags);
       else
         {
           /* Text alone stays one string: several servers take no list. */
-          g_autofree char *text = byok_dialect_message_text (message, fit);
+          g_autofree char *text = _byok_dialect_message_text (message, fit);
 
           add_message (builder, byok_chat_role_to_string (message->role), text);
         }
@@ -351,7 +351,7 @@ take_usage (JsonObject     *root,
   for (guint i = 0; i < G_N_ELEMENTS (places); i++)
     {
       if (places[i] != NULL && read_usage (places[i], &usage))
-        byok_dialect_set_usage (result, &usage);
+        _byok_dialect_set_usage (result, &usage);
     }
 }
 
@@ -375,12 +375,12 @@ take_finish_reason (const ByokErrorContext  *ctx,
     result->finish_reason = BYOK_FINISH_TOOL_CALLS;
   else if (g_str_equal (reason, "insufficient_system_resource"))
     {
-      g_propagate_error (error, byok_dialect_make_error (ctx, BYOK_ERROR_OVERLOADED, reason));
+      g_propagate_error (error, _byok_dialect_make_error (ctx, BYOK_ERROR_OVERLOADED, reason));
       return FALSE;
     }
   else if (g_str_equal (reason, "network_error") || g_str_equal (reason, "error"))
     {
-      g_propagate_error (error, byok_dialect_make_error (ctx, BYOK_ERROR_SERVER, reason));
+      g_propagate_error (error, _byok_dialect_make_error (ctx, BYOK_ERROR_SERVER, reason));
       return FALSE;
     }
   else
@@ -524,7 +524,7 @@ take_tool_deltas (ByokDialectStream *stream,
       if (item == NULL)
         continue;
       byok_json_get_int (item, "index", &index);
-      call = byok_dialect_stream_tool_call (stream, result, index, TRUE);
+      call = _byok_dialect_stream_tool_call (stream, result, index, TRUE);
       if (call == NULL)
         continue;
       id = byok_json_get_string (item, "id");
@@ -542,7 +542,7 @@ take_tool_deltas (ByokDialectStream *stream,
       if (function != NULL)
         {
           take_arguments (function, arguments);
-          byok_dialect_stream_tool_arguments (stream, index, arguments->str);
+          _byok_dialect_stream_tool_arguments (stream, index, arguments->str);
         }
     }
 }
@@ -674,12 +674,12 @@ openai_parse_event (ByokDialectStream  *stream,
   if (!stream->no_fast_path && _byok_openai_fast_scan_chunk (data, &chunk))
     return fast_take_chunk (stream, &chunk, result, error);
 
-  root = byok_dialect_parse_object (&stream->ctx, data, strlen (data), &root_node, error);
+  root = _byok_dialect_parse_object (&stream->ctx, data, strlen (data), &root_node, error);
   if (root == NULL)
     return FALSE;
 
   /* {"error": …} after text has streamed: a failure, the text is kept. */
-  envelope_error = byok_dialect_error_from_json (&stream->ctx, 0, root);
+  envelope_error = _byok_dialect_error_from_json (&stream->ctx, 0, root);
   if (envelope_error != NULL)
     {
       g_propagate_error (error, envelope_error);

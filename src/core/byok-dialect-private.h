@@ -94,58 +94,58 @@ struct _ByokDialectStream
   GPtrArray         *blocks;
 };
 
-ByokToolCall *byok_dialect_stream_tool_call   (ByokDialectStream      *stream,
+ByokToolCall *_byok_dialect_stream_tool_call  (ByokDialectStream      *stream,
                                                ByokChatResult         *result,
                                                gint64                  key,
                                                gboolean                create);
-void        byok_dialect_stream_tool_arguments (ByokDialectStream     *stream,
+void        _byok_dialect_stream_tool_arguments (ByokDialectStream     *stream,
                                                gint64                  key,
                                                const char             *fragment);
-void        byok_dialect_flush_tools       (ByokDialectStream      *stream,
+void        _byok_dialect_flush_tools      (ByokDialectStream      *stream,
                                             ByokChatResult         *result);
-void        byok_dialect_add_tool_calls_finish (ByokChatResult     *result);
-JsonNode   *byok_dialect_tool_parameters   (const ByokToolSpec     *spec);
-void        byok_dialect_add_tool_declaration (JsonBuilder         *builder,
-                                               const ByokToolSpec  *spec,
-                                               const char          *schema_member);
-JsonNode   *byok_dialect_tool_arguments    (const ByokToolCall     *call);
-char       *byok_dialect_tool_result_as_text (const ByokChatMessage *message);
-JsonObject *byok_dialect_replay_for        (const ByokChatMessage  *message,
+void        _byok_dialect_add_tool_calls_finish (ByokChatResult     *result);
+JsonNode   *_byok_dialect_tool_parameters  (const ByokToolSpec     *spec);
+void        _byok_dialect_add_tool_declaration (JsonBuilder         *builder,
+                                                const ByokToolSpec  *spec,
+                                                const char          *schema_member);
+JsonNode   *_byok_dialect_tool_arguments   (const ByokToolCall     *call);
+char       *_byok_dialect_tool_result_as_text (const ByokChatMessage *message);
+JsonObject *_byok_dialect_replay_for       (const ByokChatMessage  *message,
                                             const char             *dialect,
                                             JsonNode              **root_out);
 
-const char *byok_dialect_ctx_provider_name (const ByokErrorContext *ctx);
+const char *_byok_dialect_ctx_provider_name (const ByokErrorContext *ctx);
 
-JsonNode   *byok_dialect_parse_json        (const ByokErrorContext *ctx,
+JsonNode   *_byok_dialect_parse_json       (const ByokErrorContext *ctx,
                                             const char             *data,
                                             gsize                   len,
                                             GError                **error);
-JsonObject *byok_dialect_parse_object      (const ByokErrorContext *ctx,
+JsonObject *_byok_dialect_parse_object     (const ByokErrorContext *ctx,
                                             const char             *data,
                                             gsize                   len,
                                             JsonNode              **root_out,
                                             GError                **error);
-GError     *byok_dialect_error_from_json   (const ByokErrorContext *ctx,
+GError     *_byok_dialect_error_from_json  (const ByokErrorContext *ctx,
                                             guint                   http_status,
                                             JsonObject             *root);
-GError     *byok_dialect_make_error        (const ByokErrorContext *ctx,
+GError     *_byok_dialect_make_error       (const ByokErrorContext *ctx,
                                             ByokErrorCode           code,
                                             const char             *provider_message);
-void        byok_dialect_set_usage         (ByokChatResult         *result,
+void        _byok_dialect_set_usage        (ByokChatResult         *result,
                                             const ByokUsage        *usage);
-gint64      byok_dialect_add_tokens        (gint64                  a,
+gint64      _byok_dialect_add_tokens       (gint64                  a,
                                             gint64                  b);
 
 /* What is attached to a user message (byok-dialect.c) */
-gboolean    byok_dialect_pdf_as_file       (const ByokRequestFit   *fit,
+gboolean    _byok_dialect_pdf_as_file      (const ByokRequestFit   *fit,
                                             const ByokAttachment   *pdf);
-gboolean    byok_dialect_message_has_media (const ByokChatMessage  *message,
+gboolean    _byok_dialect_message_has_media (const ByokChatMessage  *message,
+                                             const ByokRequestFit   *fit);
+char       *_byok_dialect_message_text     (const ByokChatMessage  *message,
                                             const ByokRequestFit   *fit);
-char       *byok_dialect_message_text      (const ByokChatMessage  *message,
-                                            const ByokRequestFit   *fit);
-void        byok_dialect_add_text_part     (JsonBuilder            *builder,
+void        _byok_dialect_add_text_part    (JsonBuilder            *builder,
                                             const char             *text);
-void        byok_dialect_add_base64        (JsonBuilder            *builder,
+void        _byok_dialect_add_base64       (JsonBuilder            *builder,
                                             const char             *prefix,
                                             GBytes                 *data);
 

@@ -156,7 +156,7 @@ byok_dialect_get_request_header (const ByokDialect      *self,
 /* ---- what is attached to a user message ------------------------------- */
 
 /**
- * byok_dialect_pdf_as_file:
+ * _byok_dialect_pdf_as_file:
  *
  * Returns: whether @pdf goes as the provider's document part: to a model
  *   that reads PDFs, or to a model the catalog does not know when the PDF
@@ -164,8 +164,8 @@ byok_dialect_get_request_header (const ByokDialect      *self,
  *   other model gets the text layer, composed like a text file.
  */
 gboolean
-byok_dialect_pdf_as_file (const ByokRequestFit *fit,
-                          const ByokAttachment *pdf)
+_byok_dialect_pdf_as_file (const ByokRequestFit *fit,
+                           const ByokAttachment *pdf)
 {
   if (fit->reads_pdf)
     return TRUE;
@@ -181,7 +181,7 @@ goes_as_part (const ByokRequestFit *fit,
     case BYOK_ATTACHMENT_IMAGE:
       return TRUE;
     case BYOK_ATTACHMENT_PDF:
-      return byok_dialect_pdf_as_file (fit, attachment);
+      return _byok_dialect_pdf_as_file (fit, attachment);
     case BYOK_ATTACHMENT_TEXT:
     default:
       return FALSE;
@@ -189,7 +189,7 @@ goes_as_part (const ByokRequestFit *fit,
 }
 
 /**
- * byok_dialect_message_has_media:
+ * _byok_dialect_message_has_media:
  *
  * Returns: whether @message is a user message with an image or a PDF that
  *   goes as a part of its own, so its content must be a list of parts;
@@ -197,8 +197,8 @@ goes_as_part (const ByokRequestFit *fit,
  *   reject a list)
  */
 gboolean
-byok_dialect_message_has_media (const ByokChatMessage *message,
-                                const ByokRequestFit  *fit)
+_byok_dialect_message_has_media (const ByokChatMessage *message,
+                                 const ByokRequestFit  *fit)
 {
   if (message->role != BYOK_CHAT_ROLE_USER || message->attachments == NULL)
     return FALSE;
@@ -209,15 +209,15 @@ byok_dialect_message_has_media (const ByokChatMessage *message,
 }
 
 /**
- * byok_dialect_message_text:
+ * _byok_dialect_message_text:
  *
  * Returns: (transfer full): @message's text as sent: its content, after
  *   the text layer of each PDF the model does not read as a file, in a
  *   <file name="…"> block like a text file's
  */
 char *
-byok_dialect_message_text (const ByokChatMessage *message,
-                           const ByokRequestFit  *fit)
+_byok_dialect_message_text (const ByokChatMessage *message,
+                            const ByokRequestFit  *fit)
 {
   g_autoptr(GPtrArray) as_text = NULL;
 
@@ -237,15 +237,15 @@ byok_dialect_message_text (const ByokChatMessage *message,
 }
 
 /**
- * byok_dialect_add_text_part:
+ * _byok_dialect_add_text_part:
  *
  * Adds `{"type": "text", "text": @text}`, the text part of OpenAI's and
  * Anthropic's lists, unless @text is empty (Anthropic refuses an empty
  * text block).
  */
 void
-byok_dialect_add_text_part (JsonBuilder *builder,
-                            const char  *text)
+_byok_dialect_add_text_part (JsonBuilder *builder,
+                             const char  *text)
 {
   if (*text == '\0')
     return;
@@ -258,16 +258,16 @@ byok_dialect_add_text_part (JsonBuilder *builder,
 }
 
 /**
- * byok_dialect_add_base64:
+ * _byok_dialect_add_base64:
  * @prefix: (nullable): what comes before the base64 ("data:image/png;base64,")
  *
  * Adds @prefix and @data in base64 as one string value, encoded straight
  * into its buffer (a photo is megabytes).
  */
 void
-byok_dialect_add_base64 (JsonBuilder *builder,
-                         const char  *prefix,
-                         GBytes      *data)
+_byok_dialect_add_base64 (JsonBuilder *builder,
+                          const char  *prefix,
+                          GBytes      *data)
 {
   gsize len = 0;
   const guchar *bytes = data != NULL ? g_bytes_get_data (data, &len) : NULL;
@@ -287,7 +287,7 @@ byok_dialect_add_base64 (JsonBuilder *builder,
 }
 
 const char *
-byok_dialect_ctx_provider_name (const ByokErrorContext *ctx)
+_byok_dialect_ctx_provider_name (const ByokErrorContext *ctx)
 {
   if (ctx != NULL && ctx->provider_name != NULL && *ctx->provider_name != '\0')
     return ctx->provider_name;
@@ -308,18 +308,18 @@ looks_like_html (const char *data,
 }
 
 /**
- * byok_dialect_parse_json:
+ * _byok_dialect_parse_json:
  * Parses a response body or event, with MALFORMED errors that name the
  * provider and say what was wrong: empty, not UTF-8, a web page, or JSON
  * that is invalid, cut short or nested too deep.
  */
 JsonNode *
-byok_dialect_parse_json (const ByokErrorContext  *ctx,
-                         const char              *data,
-                         gsize                    len,
-                         GError                 **error)
+_byok_dialect_parse_json (const ByokErrorContext  *ctx,
+                          const char              *data,
+                          gsize                    len,
+                          GError                 **error)
 {
-  const char *name = byok_dialect_ctx_provider_name (ctx);
+  const char *name = _byok_dialect_ctx_provider_name (ctx);
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
 
@@ -368,20 +368,20 @@ byok_dialect_parse_json (const ByokErrorContext  *ctx,
 }
 
 /**
- * byok_dialect_parse_object:
- * Like byok_dialect_parse_json(), and the root must be an object (Gemini's
+ * _byok_dialect_parse_object:
+ * Like _byok_dialect_parse_json(), and the root must be an object (Gemini's
  * array form is unwrapped to its first element).
  *
  * Returns: (transfer none): the root object, owned by *@root_out.
  */
 JsonObject *
-byok_dialect_parse_object (const ByokErrorContext  *ctx,
-                           const char              *data,
-                           gsize                    len,
-                           JsonNode               **root_out,
-                           GError                 **error)
+_byok_dialect_parse_object (const ByokErrorContext  *ctx,
+                            const char              *data,
+                            gsize                    len,
+                            JsonNode               **root_out,
+                            GError                 **error)
 {
-  g_autoptr(JsonNode) root = byok_dialect_parse_json (ctx, data, len, error);
+  g_autoptr(JsonNode) root = _byok_dialect_parse_json (ctx, data, len, error);
   JsonObject *object = NULL;
 
   if (root == NULL)
@@ -397,7 +397,7 @@ byok_dialect_parse_object (const ByokErrorContext  *ctx,
       g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
                    _("%s sent JSON of an unexpected shape. Check the provider’s "
                      "base URL."),
-                   byok_dialect_ctx_provider_name (ctx));
+                   _byok_dialect_ctx_provider_name (ctx));
       return NULL;
     }
 
@@ -406,26 +406,26 @@ byok_dialect_parse_object (const ByokErrorContext  *ctx,
 }
 
 /**
- * byok_dialect_set_usage:
+ * _byok_dialect_set_usage:
  * Replaces the result's usage with a new report: the last report wins,
  * reports are never summed.
  */
 void
-byok_dialect_set_usage (ByokChatResult  *result,
-                        const ByokUsage *usage)
+_byok_dialect_set_usage (ByokChatResult  *result,
+                         const ByokUsage *usage)
 {
   result->usage = *usage;
   result->usage.reported = TRUE;
 }
 
 /**
- * byok_dialect_add_tokens:
+ * _byok_dialect_add_tokens:
  * Adds two token counts from a provider: a negative count is none, and the
  * sum stops at G_MAXINT64 rather than overflow, whatever the provider sent.
  */
 gint64
-byok_dialect_add_tokens (gint64 a,
-                         gint64 b)
+_byok_dialect_add_tokens (gint64 a,
+                          gint64 b)
 {
   a = MAX (a, 0);
   b = MAX (b, 0);
@@ -461,11 +461,11 @@ byok_dialect_parse_response (const ByokDialect       *self,
   g_return_val_if_fail (result != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  root = byok_dialect_parse_object (ctx, body, body_len, &root_node, error);
+  root = _byok_dialect_parse_object (ctx, body, body_len, &root_node, error);
   if (root == NULL)
     return FALSE;
 
-  envelope_error = byok_dialect_error_from_json (ctx, 0, root);
+  envelope_error = _byok_dialect_error_from_json (ctx, 0, root);
   if (envelope_error != NULL)
     {
       g_propagate_error (error, envelope_error);
@@ -477,7 +477,7 @@ byok_dialect_parse_response (const ByokDialect       *self,
 
   if (result->finish_reason == BYOK_FINISH_NONE)
     result->finish_reason = BYOK_FINISH_STOP;
-  byok_dialect_add_tool_calls_finish (result);
+  _byok_dialect_add_tool_calls_finish (result);
   return TRUE;
 }
 
@@ -630,7 +630,7 @@ byok_dialect_stream_parse_event (ByokDialectStream  *stream,
       g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
                    _("The answer from %s exceeded %u MiB of text, far more than any "
                      "answer: Byok stopped reading it. What arrived is kept."),
-                   byok_dialect_ctx_provider_name (&stream->ctx),
+                   _byok_dialect_ctx_provider_name (&stream->ctx),
                    (guint) (stream->max_answer_bytes / (1024 * 1024)));
       return FALSE;
     }
@@ -643,7 +643,7 @@ byok_dialect_stream_parse_event (ByokDialectStream  *stream,
     }
   /* Tool calls are complete at the finish reason (or the end). */
   if (local_done || stream->finished)
-    byok_dialect_flush_tools (stream, result);
+    _byok_dialect_flush_tools (stream, result);
   if (done != NULL)
     *done = local_done;
   return TRUE;
@@ -693,13 +693,13 @@ byok_dialect_stream_finish (ByokDialectStream  *stream,
       g_set_error (error, BYOK_ERROR, BYOK_ERROR_MALFORMED,
                    _("The answer from %s stopped before it was complete: the "
                      "connection ended early. What arrived is kept; try again."),
-                   byok_dialect_ctx_provider_name (&stream->ctx));
+                   _byok_dialect_ctx_provider_name (&stream->ctx));
       return FALSE;
     }
 
   if (result->finish_reason == BYOK_FINISH_NONE)
     result->finish_reason = BYOK_FINISH_STOP;
-  byok_dialect_flush_tools (stream, result);
+  _byok_dialect_flush_tools (stream, result);
   return TRUE;
 }
 
@@ -721,14 +721,14 @@ byok_dialect_check_body_is_json (const ByokErrorContext  *ctx,
 
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  root = byok_dialect_parse_json (ctx, body, body_len, error);
+  root = _byok_dialect_parse_json (ctx, body, body_len, error);
   return root != NULL;
 }
 
 /* ---- tools --------------------------------------------------------------- */
 
 /**
- * byok_dialect_stream_tool_call:
+ * _byok_dialect_stream_tool_call:
  * @key: the provider's key for the call (OpenAI's index, Anthropic's block
  *   index)
  * @create: make it (appended to @result's tool_calls) when it is new
@@ -736,10 +736,10 @@ byok_dialect_check_body_is_json (const ByokErrorContext  *ctx,
  * Returns: (transfer none) (nullable): the call being streamed under @key
  */
 ByokToolCall *
-byok_dialect_stream_tool_call (ByokDialectStream *stream,
-                               ByokChatResult    *result,
-                               gint64             key,
-                               gboolean           create)
+_byok_dialect_stream_tool_call (ByokDialectStream *stream,
+                                ByokChatResult    *result,
+                                gint64             key,
+                                gboolean           create)
 {
   ByokToolCall *call;
 
@@ -757,13 +757,13 @@ byok_dialect_stream_tool_call (ByokDialectStream *stream,
 }
 
 /**
- * byok_dialect_stream_tool_arguments:
+ * _byok_dialect_stream_tool_arguments:
  * Appends a fragment of the arguments of the call streamed under @key.
  */
 void
-byok_dialect_stream_tool_arguments (ByokDialectStream *stream,
-                                    gint64             key,
-                                    const char        *fragment)
+_byok_dialect_stream_tool_arguments (ByokDialectStream *stream,
+                                     gint64             key,
+                                     const char        *fragment)
 {
   if (fragment == NULL)
     return;
@@ -777,25 +777,25 @@ byok_dialect_stream_tool_arguments (ByokDialectStream *stream,
 }
 
 /**
- * byok_dialect_add_tool_calls_finish:
+ * _byok_dialect_add_tool_calls_finish:
  * An answer that asks for tools finished for them, whatever the provider
  * said ("stop" from some OpenAI-compatible servers, Gemini's STOP).
  */
 void
-byok_dialect_add_tool_calls_finish (ByokChatResult *result)
+_byok_dialect_add_tool_calls_finish (ByokChatResult *result)
 {
   if (result->tool_calls->len > 0 && result->finish_reason == BYOK_FINISH_STOP)
     result->finish_reason = BYOK_FINISH_TOOL_CALLS;
 }
 
 /**
- * byok_dialect_flush_tools:
+ * _byok_dialect_flush_tools:
  * Writes the streamed arguments into the result's calls ("{}" for none)
  * and lets the dialect keep what it sends back; may run more than once.
  */
 void
-byok_dialect_flush_tools (ByokDialectStream *stream,
-                          ByokChatResult    *result)
+_byok_dialect_flush_tools (ByokDialectStream *stream,
+                           ByokChatResult    *result)
 {
   for (guint i = 0; i < stream->tool_args->len && i < result->tool_calls->len; i++)
     {
@@ -807,17 +807,17 @@ byok_dialect_flush_tools (ByokDialectStream *stream,
     }
   if (stream->dialect->flush != NULL)
     stream->dialect->flush (stream, result);
-  byok_dialect_add_tool_calls_finish (result);
+  _byok_dialect_add_tool_calls_finish (result);
 }
 
 /**
- * byok_dialect_tool_parameters:
+ * _byok_dialect_tool_parameters:
  * Returns: (transfer full): the tool's parameters schema as a JSON object;
  *   an object schema without properties when it has none or they are not
  *   a JSON object
  */
 JsonNode *
-byok_dialect_tool_parameters (const ByokToolSpec *spec)
+_byok_dialect_tool_parameters (const ByokToolSpec *spec)
 {
   JsonNode *node = spec->parameters != NULL ? byok_json_parse (spec->parameters, strlen (spec->parameters), NULL) : NULL;
   JsonObject *empty;
@@ -834,7 +834,7 @@ byok_dialect_tool_parameters (const ByokToolSpec *spec)
 }
 
 /**
- * byok_dialect_add_tool_declaration:
+ * _byok_dialect_add_tool_declaration:
  * @schema_member: what the dialect calls the parameters' schema
  *   ("parameters", "input_schema", "parametersJsonSchema")
  *
@@ -842,9 +842,9 @@ byok_dialect_tool_parameters (const ByokToolSpec *spec)
  * its description when it has one, and its parameters' schema.
  */
 void
-byok_dialect_add_tool_declaration (JsonBuilder        *builder,
-                                   const ByokToolSpec *spec,
-                                   const char         *schema_member)
+_byok_dialect_add_tool_declaration (JsonBuilder        *builder,
+                                    const ByokToolSpec *spec,
+                                    const char         *schema_member)
 {
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "name");
@@ -855,17 +855,17 @@ byok_dialect_add_tool_declaration (JsonBuilder        *builder,
       json_builder_add_string_value (builder, spec->description);
     }
   json_builder_set_member_name (builder, schema_member);
-  json_builder_add_value (builder, byok_dialect_tool_parameters (spec));
+  json_builder_add_value (builder, _byok_dialect_tool_parameters (spec));
   json_builder_end_object (builder);
 }
 
 /**
- * byok_dialect_tool_arguments:
+ * _byok_dialect_tool_arguments:
  * Returns: (transfer full): the call's arguments as a JSON object; an
  *   empty one when the model's were not a JSON object
  */
 JsonNode *
-byok_dialect_tool_arguments (const ByokToolCall *call)
+_byok_dialect_tool_arguments (const ByokToolCall *call)
 {
   JsonNode *node = call->arguments != NULL ? byok_json_parse (call->arguments, strlen (call->arguments), NULL) : NULL;
 
@@ -878,7 +878,7 @@ byok_dialect_tool_arguments (const ByokToolCall *call)
 }
 
 /**
- * byok_dialect_tool_result_as_text:
+ * _byok_dialect_tool_result_as_text:
  * @message: a tool message, or an assistant message with tool calls
  *
  * What a model that is sent no tools (a fallback without the capability)
@@ -888,7 +888,7 @@ byok_dialect_tool_arguments (const ByokToolCall *call)
  * Returns: (transfer full): the text
  */
 char *
-byok_dialect_tool_result_as_text (const ByokChatMessage *message)
+_byok_dialect_tool_result_as_text (const ByokChatMessage *message)
 {
   GString *text = g_string_new (message->content);
 
@@ -911,7 +911,7 @@ byok_dialect_tool_result_as_text (const ByokChatMessage *message)
 }
 
 /**
- * byok_dialect_replay_for:
+ * _byok_dialect_replay_for:
  * @dialect: the dialect reading it
  * @root_out: (out): holds the returned object
  *
@@ -919,9 +919,9 @@ byok_dialect_tool_result_as_text (const ByokChatMessage *message)
  *   wrote it
  */
 JsonObject *
-byok_dialect_replay_for (const ByokChatMessage  *message,
-                         const char             *dialect,
-                         JsonNode              **root_out)
+_byok_dialect_replay_for (const ByokChatMessage  *message,
+                          const char             *dialect,
+                          JsonNode              **root_out)
 {
   g_autoptr(JsonNode) root = NULL;
 

@@ -278,7 +278,7 @@ has_text (const ByokAttachment *attachment)
  * byok_media_pdf_as_file:
  * @model: (nullable): the model as the catalog knows it
  *
- * How the dialects send @pdf (byok_dialect_pdf_as_file()): as a file to a
+ * How the dialects send @pdf (_byok_dialect_pdf_as_file()): as a file to a
  * model that reads PDFs, and to an unknown model when it has no text
  * layer; as its text to any other.
  */

@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-/* Every column of `messages`, in the order byok_message_new_from_row()
+/* Every column of `messages`, in the order _byok_message_new_from_row()
  * reads them. */
 #define BYOK_MESSAGE_COLUMNS \
   "id, conversation_id, position, role, content, reasoning, provider, " \
@@ -18,11 +18,11 @@ G_BEGIN_DECLS
 
 #define BYOK_MESSAGE_N_COLUMNS 26
 
-ByokMessage *byok_message_new_from_row (sqlite3_stmt *stmt,
-                                        int           first_column);
-const char  *byok_message_get_attachments_json (ByokMessage *self);
-const char  *byok_message_get_tool_blocks_json (ByokMessage *self);
-void         byok_message_set_stored   (ByokMessage  *self,
+ByokMessage *_byok_message_new_from_row (sqlite3_stmt *stmt,
+                                         int           first_column);
+const char  *_byok_message_get_attachments_json (ByokMessage *self);
+const char  *_byok_message_get_tool_blocks_json (ByokMessage *self);
+void         _byok_message_set_stored  (ByokMessage  *self,
                                         gint64        id,
                                         gint64        conversation_id,
                                         gint64        position,

@@ -409,8 +409,8 @@ column_text (sqlite3_stmt *stmt,
 /* Reads a row of BYOK_MESSAGE_COLUMNS starting at @first_column, without
  * notifications: 10,000 of these load in one go. */
 ByokMessage *
-byok_message_new_from_row (sqlite3_stmt *stmt,
-                           int           c)
+_byok_message_new_from_row (sqlite3_stmt *stmt,
+                            int           c)
 {
   ByokMessage *self = g_object_new (BYOK_TYPE_MESSAGE, NULL);
   const char *text;
@@ -458,11 +458,11 @@ byok_message_new_from_row (sqlite3_stmt *stmt,
 }
 
 void
-byok_message_set_stored (ByokMessage *self,
-                         gint64       id,
-                         gint64       conversation_id,
-                         gint64       position,
-                         gint64       created)
+_byok_message_set_stored (ByokMessage *self,
+                          gint64       id,
+                          gint64       conversation_id,
+                          gint64       position,
+                          gint64       created)
 {
   g_return_if_fail (BYOK_IS_MESSAGE (self));
 
@@ -977,7 +977,7 @@ byok_message_set_attachments (ByokMessage *self,
 
 /* The stored form, for the store. */
 const char *
-byok_message_get_attachments_json (ByokMessage *self)
+_byok_message_get_attachments_json (ByokMessage *self)
 {
   g_return_val_if_fail (BYOK_IS_MESSAGE (self), NULL);
   return self->attachments_json;
@@ -1089,7 +1089,7 @@ byok_message_finish_tool_block (ByokMessage        *self,
 
 /* The stored form, for the store. */
 const char *
-byok_message_get_tool_blocks_json (ByokMessage *self)
+_byok_message_get_tool_blocks_json (ByokMessage *self)
 {
   g_return_val_if_fail (BYOK_IS_MESSAGE (self), NULL);
 

@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 /* Reads one entry of a provider's "models" (byok-json.h's strict readers):
  * a BYOK_ERROR_MALFORMED error names what is wrong. */
-ByokModel    *byok_model_new_from_json     (const char   *provider_id,
+ByokModel    *_byok_model_new_from_json    (const char   *provider_id,
                                             JsonObject   *object,
                                             GError      **error);
 

@@ -507,9 +507,9 @@ read_price_changes (ByokModel   *self,
 }
 
 ByokModel *
-byok_model_new_from_json (const char  *provider_id,
-                          JsonObject  *object,
-                          GError     **error)
+_byok_model_new_from_json (const char  *provider_id,
+                           JsonObject  *object,
+                           GError     **error)
 {
   static const char * const members[] = {
     "id", "name", "aliases", "context_window", "max_output", "capabilities",

@@ -325,8 +325,8 @@ read_azure (ByokProvider  *self,
 }
 
 ByokProvider *
-byok_provider_new_from_json (JsonObject  *object,
-                             GError     **error)
+_byok_provider_new_from_json (JsonObject  *object,
+                              GError     **error)
 {
   static const char * const members[] = {
     "id", "name", "dialect", "base_url", "base_url_is_template", "alt_base_urls",

@@ -61,7 +61,7 @@ extern const char * const _byok_provider_dialect_names[BYOK_PROVIDER_DIALECT_GEM
 
 /* Reads one entry of the catalog's "providers" (byok-json.h's strict
  * readers): a BYOK_ERROR_MALFORMED error names what is wrong. */
-ByokProvider *byok_provider_new_from_json  (JsonObject   *object,
+ByokProvider *_byok_provider_new_from_json (JsonObject   *object,
                                             GError      **error);
 
 G_END_DECLS
