@@ -480,11 +480,7 @@ byok_balance_to_json (const ByokBalance *balance)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "provider");
   json_builder_add_string_value (builder, balance->provider);
-  json_builder_set_member_name (builder, "currency");
-  if (balance->currency != NULL)
-    json_builder_add_string_value (builder, balance->currency);
-  else
-    json_builder_add_null_value (builder);
+  byok_json_builder_add_string_or_null (builder, "currency", balance->currency);
   json_builder_set_member_name (builder, "available");
   if (isfinite (balance->available))
     json_builder_add_double_value (builder, balance->available);

@@ -13,6 +13,7 @@
 #include "byok-conversation-store-private.h"
 #include "byok-error.h"
 #include "byok-file.h"
+#include "byok-json.h"
 #include "byok-message-private.h"
 
 /* ---------------------------------------------------------------------- */
@@ -366,18 +367,6 @@ write_markdown (ByokConversation  *conversation,
 }
 
 static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_int (JsonBuilder *builder,
          const char  *name,
          gint64       value)
@@ -408,7 +397,7 @@ add_time (JsonBuilder *builder,
   g_autofree char *utc = iso_utc (us);
 
   add_int (builder, name, us);
-  add_string_or_null (builder, utc_name, utc);
+  byok_json_builder_add_string_or_null (builder, utc_name, utc);
 }
 
 static void
@@ -425,14 +414,14 @@ add_json_message (JsonBuilder *builder,
   add_int (builder, "conversation_id", byok_message_get_conversation_id (message));
   add_int (builder, "position", byok_message_get_position (message));
   add_time (builder, "created", byok_message_get_created (message));
-  add_string_or_null (builder, "role", byok_message_get_role (message));
-  add_string_or_null (builder, "content", byok_message_get_content (message));
-  add_string_or_null (builder, "reasoning", *reasoning != '\0' ? reasoning : NULL);
-  add_string_or_null (builder, "provider", byok_message_get_provider (message));
-  add_string_or_null (builder, "model", byok_message_get_model (message));
-  add_string_or_null (builder, "status", byok_message_get_status (message));
-  add_string_or_null (builder, "error_class", byok_message_get_error_class (message));
-  add_string_or_null (builder, "error_message", byok_message_get_error_message (message));
+  byok_json_builder_add_string_or_null (builder, "role", byok_message_get_role (message));
+  byok_json_builder_add_string_or_null (builder, "content", byok_message_get_content (message));
+  byok_json_builder_add_string_or_null (builder, "reasoning", *reasoning != '\0' ? reasoning : NULL);
+  byok_json_builder_add_string_or_null (builder, "provider", byok_message_get_provider (message));
+  byok_json_builder_add_string_or_null (builder, "model", byok_message_get_model (message));
+  byok_json_builder_add_string_or_null (builder, "status", byok_message_get_status (message));
+  byok_json_builder_add_string_or_null (builder, "error_class", byok_message_get_error_class (message));
+  byok_json_builder_add_string_or_null (builder, "error_message", byok_message_get_error_message (message));
   add_int_or_null (builder, "input_tokens", usage.reported, usage.input_tokens);
   add_int_or_null (builder, "output_tokens", usage.reported, usage.output_tokens);
   add_int_or_null (builder, "cached_input_tokens", usage.reported, usage.cached_input_tokens);
@@ -456,7 +445,7 @@ add_json_message (JsonBuilder *builder,
                    byok_message_get_latency_us (message));
   add_int_or_null (builder, "ttft_us", byok_message_get_ttft_us (message) >= 0,
                    byok_message_get_ttft_us (message));
-  add_string_or_null (builder, "attempts", byok_message_get_attempts (message));
+  byok_json_builder_add_string_or_null (builder, "attempts", byok_message_get_attempts (message));
   if (byok_message_get_attachments (message) != NULL)
     {
       GPtrArray *attachments = byok_message_get_attachments (message);
@@ -468,16 +457,16 @@ add_json_message (JsonBuilder *builder,
           ByokAttachment *attachment = g_ptr_array_index (attachments, i);
 
           json_builder_begin_object (builder);
-          add_string_or_null (builder, "name", attachment->name);
-          add_string_or_null (builder, "kind", byok_attachment_kind_to_string (attachment->kind));
-          add_string_or_null (builder, "mime_type", attachment->mime_type);
-          add_string_or_null (builder, "text", attachment->text);
+          byok_json_builder_add_string_or_null (builder, "name", attachment->name);
+          byok_json_builder_add_string_or_null (builder, "kind", byok_attachment_kind_to_string (attachment->kind));
+          byok_json_builder_add_string_or_null (builder, "mime_type", attachment->mime_type);
+          byok_json_builder_add_string_or_null (builder, "text", attachment->text);
           add_int (builder, "tokens", attachment->tokens);
           if (byok_attachment_is_media (attachment))
             {
               g_autofree char *base64 = NULL;
 
-              add_string_or_null (builder, "sha256", attachment->hash);
+              byok_json_builder_add_string_or_null (builder, "sha256", attachment->hash);
               if (attachment->kind == BYOK_ATTACHMENT_IMAGE)
                 {
                   add_int (builder, "width", attachment->width);
@@ -488,7 +477,7 @@ add_json_message (JsonBuilder *builder,
               if (attachment->data != NULL)
                 base64 = g_base64_encode (g_bytes_get_data (attachment->data, NULL),
                                           g_bytes_get_size (attachment->data));
-              add_string_or_null (builder, "data_base64", base64);
+              byok_json_builder_add_string_or_null (builder, "data_base64", base64);
             }
           json_builder_end_object (builder);
         }
@@ -521,12 +510,12 @@ write_json (ByokConversation  *conversation,
 
   json_builder_begin_object (builder);
   add_int (builder, "id", byok_conversation_get_id (conversation));
-  add_string_or_null (builder, "title", byok_conversation_get_title (conversation));
+  byok_json_builder_add_string_or_null (builder, "title", byok_conversation_get_title (conversation));
   add_time (builder, "created", byok_conversation_get_created (conversation));
   add_time (builder, "updated", byok_conversation_get_updated (conversation));
-  add_string_or_null (builder, "provider", byok_conversation_get_provider (conversation));
-  add_string_or_null (builder, "model", byok_conversation_get_model (conversation));
-  add_string_or_null (builder, "system_prompt", byok_conversation_get_system_prompt (conversation));
+  byok_json_builder_add_string_or_null (builder, "provider", byok_conversation_get_provider (conversation));
+  byok_json_builder_add_string_or_null (builder, "model", byok_conversation_get_model (conversation));
+  byok_json_builder_add_string_or_null (builder, "system_prompt", byok_conversation_get_system_prompt (conversation));
   json_builder_set_member_name (builder, "temperature");
   if (temperature >= 0)
     json_builder_add_double_value (builder, temperature);
@@ -534,9 +523,9 @@ write_json (ByokConversation  *conversation,
     json_builder_add_null_value (builder);
   add_int_or_null (builder, "max_tokens", byok_conversation_get_max_tokens (conversation) > 0,
                    byok_conversation_get_max_tokens (conversation));
-  add_string_or_null (builder, "reasoning_effort",
-                      byok_conversation_get_effort (conversation) != BYOK_EFFORT_DEFAULT
-                      ? byok_effort_to_string (byok_conversation_get_effort (conversation)) : NULL);
+  byok_json_builder_add_string_or_null (builder, "reasoning_effort",
+                                        byok_conversation_get_effort (conversation) != BYOK_EFFORT_DEFAULT
+                                        ? byok_effort_to_string (byok_conversation_get_effort (conversation)) : NULL);
   json_builder_set_member_name (builder, "messages");
   json_builder_begin_array (builder);
   for (guint i = 0; i < messages->len; i++)

@@ -457,6 +457,24 @@ byok_json_array_get_object (JsonArray *array,
 }
 
 /**
+ * byok_json_builder_add_string_or_null:
+ * @value: (nullable): the member's value
+ *
+ * Adds the member @member: @value, or null when it is %NULL.
+ */
+void
+byok_json_builder_add_string_or_null (JsonBuilder *builder,
+                                      const char  *member,
+                                      const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/**
  * byok_json_builder_to_bytes:
  * Returns: (transfer full): the compact JSON text of @builder's root.
  */

@@ -54,6 +54,9 @@ JsonObject  *byok_json_array_get_object   (JsonArray   *array,
                                            guint        index);
 
 GBytes      *byok_json_builder_to_bytes   (JsonBuilder *builder);
+void         byok_json_builder_add_string_or_null (JsonBuilder *builder,
+                                                   const char  *member,
+                                                   const char  *value);
 
 /* Strict */
 void         byok_json_set_malformed      (GError            **error,
