@@ -24,8 +24,8 @@
 #include "byok-chat-call-private.h"
 #include "byok-error.h"
 #include "byok-exchange-private.h"
+#include "byok-glib-private.h"
 #include "byok-sse.h"
-#include "byok-task-private.h"
 
 typedef struct {
   char *provider_id;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "byok-conversation-private.h"
+#include "byok-glib-private.h"
 
 struct _ByokConversation
 {
@@ -46,11 +47,8 @@ set_string (ByokConversation  *self,
             const char        *value,
             guint              prop)
 {
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  if (_byok_set_str (field, value))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
 static void

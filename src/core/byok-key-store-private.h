@@ -9,8 +9,8 @@
 
 #include <libsecret/secret.h>
 
+#include "byok-glib-private.h"
 #include "byok-key-store.h"
-#include "byok-task-private.h"
 
 G_BEGIN_DECLS
 

@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "byok-error.h"
+#include "byok-glib-private.h"
 #include "byok-json.h"
 #include "byok-mcp-client.h"
 #include "byok-mcp-jsonrpc.h"
-#include "byok-task-private.h"
 
 /* Pages of tools/list followed at most: a server whose cursor never ends
  * is stopped there. */

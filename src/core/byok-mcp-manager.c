@@ -7,12 +7,12 @@
 #include <string.h>
 
 #include "byok-error.h"
+#include "byok-glib-private.h"
 #include "byok-json.h"
 #include "byok-mcp-client.h"
 #include "byok-mcp-http-transport.h"
 #include "byok-mcp-manager.h"
 #include "byok-mcp-stdio-transport.h"
-#include "byok-task-private.h"
 
 typedef struct {
   ByokMcpManager *manager;    /* not a reference: it owns this */

@@ -9,6 +9,7 @@
 
 #include "byok-attachment.h"
 #include "byok-error.h"
+#include "byok-glib-private.h"
 #include "byok-message-private.h"
 #include "byok-tool-block.h"
 
@@ -157,11 +158,8 @@ set_owned (ByokMessage  *self,
            const char   *value,
            guint         prop)
 {
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  notify (self, prop);
+  if (_byok_set_str (field, value))
+    notify (self, prop);
 }
 
 static void
