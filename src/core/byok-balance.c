@@ -454,14 +454,6 @@ byok_balance_fetch_finish (ByokClient    *client,
 
 /* ---- keeping ------------------------------------------------------------- */
 
-static char *
-format_time (gint64 unix_seconds)
-{
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (unix_seconds);
-
-  return time != NULL ? g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-}
-
 static gint64
 parse_time (const char *text)
 {
@@ -497,7 +489,7 @@ byok_balance_to_json (const ByokBalance *balance)
   json_builder_set_member_name (builder, "checked_at");
   if (balance->checked_at > 0)
     {
-      g_autofree char *time = format_time (balance->checked_at);
+      g_autofree char *time = byok_format_iso_utc (balance->checked_at);
 
       json_builder_add_string_value (builder, time);
     }
@@ -505,7 +497,7 @@ byok_balance_to_json (const ByokBalance *balance)
     json_builder_add_null_value (builder);
   if (balance->error_message != NULL)
     {
-      g_autofree char *failed = format_time (balance->failed_at);
+      g_autofree char *failed = byok_format_iso_utc (balance->failed_at);
 
       json_builder_set_member_name (builder, "error");
       json_builder_add_string_value (builder, balance->error_message);

@@ -13,6 +13,7 @@
 #include "byok-conversation-store-private.h"
 #include "byok-error.h"
 #include "byok-file.h"
+#include "byok-format.h"
 #include "byok-json.h"
 #include "byok-message-private.h"
 
@@ -20,16 +21,6 @@
 /* Export                                                                 */
 
 #define EXPORT_FLUSH_SIZE (64 * 1024)
-
-static char *
-iso_utc (gint64 us)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
-
-  if (dt == NULL)
-    return NULL;
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
-}
 
 static char *
 local_date (gint64 us)
@@ -394,7 +385,7 @@ add_time (JsonBuilder *builder,
           gint64       us)
 {
   g_autofree char *utc_name = g_strconcat (name, "_utc", NULL);
-  g_autofree char *utc = iso_utc (us);
+  g_autofree char *utc = byok_format_iso_utc (us / G_USEC_PER_SEC);
 
   add_int (builder, name, us);
   byok_json_builder_add_string_or_null (builder, utc_name, utc);

@@ -484,3 +484,18 @@ byok_format_duration_us (gint64 us)
     return g_strdup_printf (_("%d h %d min"), (int) (min / 60), (int) (min % 60));
   }
 }
+
+/**
+ * byok_format_iso_utc:
+ * @unix_seconds: a time
+ *
+ * Returns: (transfer full) (nullable): the time in UTC as ISO 8601,
+ *   "2026-12-07T12:00:00Z"; %NULL when it is out of GDateTime's range
+ */
+char *
+byok_format_iso_utc (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (unix_seconds);
+
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+}

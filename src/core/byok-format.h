@@ -21,4 +21,8 @@ char *byok_format_tokens       (gint64 tokens);
 char *byok_format_duration_us  (gint64 us);
 char *byok_format_estimated    (char  *figure);
 
+/* For files and JSON, not people: "2026-12-07T12:00:00Z", or %NULL for a
+ * time a GDateTime cannot hold (the one function here that can fail). */
+char *byok_format_iso_utc      (gint64 unix_seconds);
+
 G_END_DECLS

@@ -24,6 +24,7 @@
 
 #include "byok-error.h"
 #include "byok-json.h"
+#include "byok-format.h"
 #include "byok-key-store.h"
 #include "byok-provider-bill-private.h"
 
@@ -401,8 +402,8 @@ read_usage_page (GTask      *task,
                             data->bill->from_us / G_USEC_PER_SEC, data->bill->to_us / G_USEC_PER_SEC);
   else
     {
-      g_autofree char *from = byok_bill_iso_time (data->bill->from_us);
-      g_autofree char *to = byok_bill_iso_time (data->bill->to_us);
+      g_autofree char *from = byok_format_iso_utc (data->bill->from_us / G_USEC_PER_SEC);
+      g_autofree char *to = byok_format_iso_utc (data->bill->to_us / G_USEC_PER_SEC);
 
       g_string_append_printf (url, "?starting_at=%s&ending_at=%s&group_by[]=api_key_id&group_by[]=model", from, to);
     }

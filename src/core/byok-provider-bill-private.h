@@ -9,7 +9,6 @@ G_BEGIN_DECLS
 ByokBillDay *byok_bill_find_day                   (ByokBill            *bill,
                                                    const char          *day);
 char        *byok_bill_utc_day                    (gint64               unix_seconds);
-char        *byok_bill_iso_time                   (gint64               us);
 const char  *byok_bill_provider_name              (ByokClient          *client,
                                                    const char          *provider_id);
 

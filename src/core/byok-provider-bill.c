@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "byok-error.h"
+#include "byok-format.h"
 #include "byok-json.h"
 #include "byok-key-store.h"
 #include "byok-price.h"
-#include "byok-format.h"
 #include "byok-provider-bill-private.h"
 
 /* Pages of a bill followed at most (a year of days, a page at a time). */
@@ -281,14 +281,6 @@ fetch_data_free (FetchData *data)
   g_free (data);
 }
 
-char *
-byok_bill_iso_time (gint64 us)
-{
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
-
-  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
-}
-
 static void fetch_page (GTask      *task,
                         const char *page);
 
@@ -364,8 +356,8 @@ fetch_page (GTask      *task,
                             data->bill->from_us / G_USEC_PER_SEC, data->bill->to_us / G_USEC_PER_SEC);
   else
     {
-      g_autofree char *from = byok_bill_iso_time (data->bill->from_us);
-      g_autofree char *to = byok_bill_iso_time (data->bill->to_us);
+      g_autofree char *from = byok_format_iso_utc (data->bill->from_us / G_USEC_PER_SEC);
+      g_autofree char *to = byok_format_iso_utc (data->bill->to_us / G_USEC_PER_SEC);
 
       g_string_append_printf (url, "?starting_at=%s&ending_at=%s", from, to);
     }

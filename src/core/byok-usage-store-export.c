@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "byok-error.h"
+#include "byok-format.h"
 #include "byok-file.h"
 #include "byok-price.h"
 #include "byok-usage-store-private.h"
@@ -69,16 +70,6 @@ append_csv_field (GString    *out,
   g_string_append_c (out, '"');
 }
 
-static char *
-iso_time (gint64 time_us)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (time_us / G_USEC_PER_SEC);
-
-  if (utc == NULL)
-    return NULL;
-  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-}
-
 static void
 append_csv_row (GString      *out,
                 sqlite3_stmt *stmt)
@@ -90,7 +81,7 @@ append_csv_row (GString      *out,
 
       if (col == COL_TIME)
         {
-          g_autofree char *iso = iso_time (sqlite3_column_int64 (stmt, col));
+          g_autofree char *iso = byok_format_iso_utc (sqlite3_column_int64 (stmt, col) / G_USEC_PER_SEC);
 
           g_string_append_printf (out, "%" G_GINT64_FORMAT ",", (gint64) sqlite3_column_int64 (stmt, col));
           append_csv_field (out, iso);
@@ -156,7 +147,7 @@ append_json_row (GString       *out,
 
       if (col == COL_TIME)
         {
-          g_autofree char *iso = iso_time (sqlite3_column_int64 (stmt, col));
+          g_autofree char *iso = byok_format_iso_utc (sqlite3_column_int64 (stmt, col) / G_USEC_PER_SEC);
 
           json_object_set_string_member (object, "time_utc", iso);
         }
