@@ -8,6 +8,7 @@
 
 #include "byok-catalog.h"
 #include "byok-error.h"
+#include "byok-glib-private.h"
 #include "byok-json.h"
 #include "byok-model-private.h"
 #include "byok-provider-private.h"
@@ -1051,35 +1052,12 @@ byok_catalog_recommend (ByokCatalog *self,
 
 /* Did you mean ------------------------------------------------------------- */
 
+/* Model names are short: a longer one is compared by its first 256 bytes. */
 static guint
 edit_distance (const char *a,
                const char *b)
 {
-  gsize la = MIN (strlen (a), 256);
-  gsize lb = MIN (strlen (b), 256);
-  g_autofree guint *prev = g_new (guint, lb + 1);
-  g_autofree guint *cur = g_new (guint, lb + 1);
-
-  for (gsize j = 0; j <= lb; j++)
-    prev[j] = (guint) j;
-
-  for (gsize i = 1; i <= la; i++)
-    {
-      guint *swap;
-
-      cur[0] = (guint) i;
-      for (gsize j = 1; j <= lb; j++)
-        {
-          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
-
-          cur[j] = MIN (MIN (prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
-        }
-      swap = prev;
-      prev = cur;
-      cur = swap;
-    }
-
-  return prev[lb];
+  return _byok_edit_distance (a, MIN (strlen (a), 256), b, MIN (strlen (b), 256));
 }
 
 static gboolean

@@ -16,6 +16,7 @@
 
 #include "byok-dialect-private.h"
 #include "byok-error.h"
+#include "byok-glib-private.h"
 #include "byok-json.h"
 #include "byok-key-format.h"
 
@@ -178,35 +179,6 @@ clean_provider_message (const ByokErrorContext *ctx,
 /* ------------------------------------------------------------------ */
 /* "Did you mean …?"                                                    */
 
-static guint
-edit_distance (const char *a,
-               const char *b)
-{
-  gsize la = strlen (a);
-  gsize lb = strlen (b);
-  g_autofree guint *row = g_new (guint, lb + 1);
-
-  for (gsize j = 0; j <= lb; j++)
-    row[j] = j;
-
-  for (gsize i = 1; i <= la; i++)
-    {
-      guint diagonal = row[0];
-
-      row[0] = i;
-      for (gsize j = 1; j <= lb; j++)
-        {
-          guint above = row[j];
-          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
-          guint best = MIN (above + 1, row[j - 1] + 1);
-
-          row[j] = MIN (best, diagonal + cost);
-          diagonal = above;
-        }
-    }
-  return row[lb];
-}
-
 static gboolean
 has_prefix_nocase (const char *str,
                    const char *prefix)
@@ -263,7 +235,7 @@ byok_dialect_suggest_model (const char         *model,
   max_distance = MAX (2, strlen (model) / 3);
   for (guint i = 0; known_models[i] != NULL; i++)
     {
-      guint distance = edit_distance (model, known_models[i]);
+      guint distance = _byok_edit_distance (model, strlen (model), known_models[i], strlen (known_models[i]));
 
       if (distance < best_distance)
         {

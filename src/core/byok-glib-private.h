@@ -8,6 +8,9 @@
  * _byok_set_str(): a string field replaced by a copy of a value, telling
  * whether it changed (what g_set_str() does from GLib 2.76 on), for the
  * setters that notify only on a change.
+ *
+ * _byok_edit_distance(): how far apart two names are, for "did you
+ * mean …?" (the catalog's models, a provider's not-found error).
  */
 #pragma once
 
@@ -39,6 +42,37 @@ _byok_set_str (char       **field,
   g_free (*field);
   *field = g_strdup (value);
   return TRUE;
+}
+
+/* The Levenshtein distance between the first @la bytes of @a and the
+ * first @lb of @b, ASCII case ignored. */
+static inline guint
+_byok_edit_distance (const char *a,
+                     gsize       la,
+                     const char *b,
+                     gsize       lb)
+{
+  g_autofree guint *row = g_new (guint, lb + 1);
+
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = (guint) j;
+
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint diagonal = row[0];
+
+      row[0] = (guint) i;
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint above = row[j];
+          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
+          guint best = MIN (above + 1, row[j - 1] + 1);
+
+          row[j] = MIN (best, diagonal + cost);
+          diagonal = above;
+        }
+    }
+  return row[lb];
 }
 
 G_END_DECLS
