@@ -144,16 +144,20 @@ add_member_node (JsonBuilder *builder,
   json_builder_add_value (builder, json_node_copy (node));
 }
 
-/* Returns: (transfer full): the request as one line, without its newline */
-char *
-byok_mcp_jsonrpc_request (gint64      id,
-                          const char *method,
-                          JsonNode   *params)
+/* A request (with @id) or a notification (without), as one line. */
+static char *
+call_line (gboolean    with_id,
+           gint64      id,
+           const char *method,
+           JsonNode   *params)
 {
   g_autoptr(JsonBuilder) builder = begin_message ();
 
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, id);
+  if (with_id)
+    {
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, id);
+    }
   json_builder_set_member_name (builder, "method");
   json_builder_add_string_value (builder, method);
   add_member_node (builder, "params", params);
@@ -161,17 +165,20 @@ byok_mcp_jsonrpc_request (gint64      id,
   return to_line (builder);
 }
 
+/* Returns: (transfer full): the request as one line, without its newline */
+char *
+byok_mcp_jsonrpc_request (gint64      id,
+                          const char *method,
+                          JsonNode   *params)
+{
+  return call_line (TRUE, id, method, params);
+}
+
 char *
 byok_mcp_jsonrpc_notification (const char *method,
                                JsonNode   *params)
 {
-  g_autoptr(JsonBuilder) builder = begin_message ();
-
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, method);
-  add_member_node (builder, "params", params);
-  json_builder_end_object (builder);
-  return to_line (builder);
+  return call_line (FALSE, 0, method, params);
 }
 
 char *
