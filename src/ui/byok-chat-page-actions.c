@@ -88,7 +88,7 @@ use_local_action (GtkWidget  *widget,
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
 
   self->local_mode = TRUE;
-  byok_chat_page_update_state (self);
+  _byok_chat_page_update_state (self);
   byok_composer_focus (self->composer);
 }
 
@@ -99,7 +99,7 @@ stop_action (GtkWidget  *widget,
 {
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
 
-  byok_chat_page_stop (self, self->conversation);
+  _byok_chat_page_stop (self, self->conversation);
 }
 
 static void
@@ -113,7 +113,7 @@ regenerate_action (GtkWidget  *widget,
   if (last == NULL)
     return;
   /* After a user's message (its answer deleted), just ask. */
-  byok_chat_page_regenerate (self, g_strcmp0 (byok_message_get_role (last), BYOK_MESSAGE_ROLE_ASSISTANT) == 0
+  _byok_chat_page_regenerate (self, g_strcmp0 (byok_message_get_role (last), BYOK_MESSAGE_ROLE_ASSISTANT) == 0
                                    ? last : NULL);
 }
 
@@ -128,7 +128,7 @@ copy_last_action (GtkWidget  *widget,
   if (answer == NULL)
     return;
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), byok_message_get_content (answer));
-  byok_chat_page_toast (self, _("Answer copied"));
+  _byok_chat_page_toast (self, _("Answer copied"));
 }
 
 /* "Send Anyway" under a BUDGET error: the user confirms this one call. */
@@ -138,13 +138,13 @@ send_anyway_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
-  ByokMessage *message = byok_chat_page_find_message (self, g_variant_get_int64 (parameter));
+  ByokMessage *message = _byok_chat_page_find_message (self, g_variant_get_int64 (parameter));
 
   if (message == NULL || self->engine == NULL)
     return;
   /* The provider the stopped call went to; all of them if unknown. */
   byok_engine_allow_over_budget_once (self->engine, byok_message_get_provider (message));
-  byok_chat_page_regenerate (self, message);
+  _byok_chat_page_regenerate (self, message);
 }
 
 static void
@@ -153,10 +153,10 @@ regenerate_message_action (GtkWidget  *widget,
                            GVariant   *parameter)
 {
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
-  ByokMessage *message = byok_chat_page_find_message (self, g_variant_get_int64 (parameter));
+  ByokMessage *message = _byok_chat_page_find_message (self, g_variant_get_int64 (parameter));
 
   if (message != NULL)
-    byok_chat_page_regenerate (self, message);
+    _byok_chat_page_regenerate (self, message);
 }
 
 /* Regenerate with another model: the composer's picker pops up; picking a
@@ -168,7 +168,7 @@ regenerate_message_with_action (GtkWidget  *widget,
 {
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
 
-  if (byok_chat_page_find_message (self, g_variant_get_int64 (parameter)) == NULL)
+  if (_byok_chat_page_find_message (self, g_variant_get_int64 (parameter)) == NULL)
     return;
   self->pending_regenerate_id = g_variant_get_int64 (parameter);
   byok_model_picker_popup (byok_composer_get_picker (self->composer));
@@ -180,14 +180,14 @@ delete_message_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
-  ByokMessage *message = byok_chat_page_find_message (self, g_variant_get_int64 (parameter));
+  ByokMessage *message = _byok_chat_page_find_message (self, g_variant_get_int64 (parameter));
   g_autoptr(GError) error = NULL;
 
   if (message == NULL)
     return;
-  byok_chat_page_focus_away_from_messages (self);
+  _byok_chat_page_focus_away_from_messages (self);
   if (!byok_conversation_store_delete_message (self->store, message, &error))
-    byok_chat_page_toast (self, error->message);
+    _byok_chat_page_toast (self, error->message);
 }
 
 static void
@@ -201,9 +201,9 @@ resend_message_action (GtkWidget  *widget,
   ByokMessage *message;
 
   g_variant_get (parameter, "(x&s)", &id, &text);
-  message = byok_chat_page_find_message (self, id);
+  message = _byok_chat_page_find_message (self, id);
   if (message != NULL)
-    byok_chat_page_resend (self, message, text);
+    _byok_chat_page_resend (self, message, text);
 }
 
 /* Rename ------------------------------------------------------------------- */
@@ -223,8 +223,8 @@ rename_response_cb (GtkWidget    *dialog,
 
   title = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
   if (!byok_conversation_store_rename (self->store, conversation, title, &error))
-    byok_chat_page_toast (self, error->message);
-  byok_chat_page_update_state (self);
+    _byok_chat_page_toast (self, error->message);
+  _byok_chat_page_update_state (self);
 }
 
 static void
@@ -270,10 +270,10 @@ export_done_cb (GObject      *source,
     {
       /* Translators: the export failed; %s says why */
       g_autofree char *text = g_strdup_printf (_("Could not export the conversation: %s"), error->message);
-      byok_chat_page_toast (self, text);
+      _byok_chat_page_toast (self, text);
       return;
     }
-  byok_chat_page_toast (self, _("Conversation exported"));
+  _byok_chat_page_toast (self, _("Conversation exported"));
 }
 
 typedef struct {
@@ -304,7 +304,7 @@ export_file_chosen_cb (GObject      *source,
     byok_conversation_store_export_async (self->store, data->conversation, data->format, file,
                                           self->cancellable, export_done_cb, g_object_ref (self));
   else if (file == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    byok_chat_page_toast (self, error->message);
+    _byok_chat_page_toast (self, error->message);
   export_data_free (data);
 }
 
@@ -373,7 +373,7 @@ undo_delete_cb (AdwToast     *toast,
   conversation = byok_conversation_store_restore (self->store, snapshot, &error);
   if (conversation == NULL)
     {
-      byok_chat_page_toast (self, error->message);
+      _byok_chat_page_toast (self, error->message);
       return;
     }
   byok_chat_page_open_conversation (self, conversation);
@@ -396,11 +396,11 @@ delete_action (GtkWidget  *widget,
     return;
 
   conversation = g_object_ref (self->conversation);
-  byok_chat_page_stop (self, conversation);
+  _byok_chat_page_stop (self, conversation);
   snapshot = byok_conversation_store_delete_conversation (self->store, conversation, &error);
   if (snapshot == NULL)
     {
-      byok_chat_page_toast (self, error->message);
+      _byok_chat_page_toast (self, error->message);
       return;
     }
 
@@ -421,7 +421,7 @@ delete_action (GtkWidget  *widget,
 }
 
 void
-byok_chat_page_class_actions_init (GtkWidgetClass *widget_class)
+_byok_chat_page_class_actions_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "chat.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "chat.search", NULL, search_action);

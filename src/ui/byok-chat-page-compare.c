@@ -44,7 +44,7 @@ _byok_chat_page_compare_toggled_cb (ByokChatPage *self)
 {
   if (gtk_toggle_button_get_active (self->compare_button))
     byok_chat_page_get_compare_view (self);
-  byok_chat_page_update_state (self);
+  _byok_chat_page_update_state (self);
   if (gtk_toggle_button_get_active (self->compare_button))
     {
       g_autofree char *draft = byok_composer_dup_text (self->composer);
@@ -118,7 +118,7 @@ compare_continue_cb (ByokChatPage      *self,
   conversation = byok_conversation_store_create (self->store, line, provider_id, model_id, &error);
   if (conversation == NULL)
     {
-      byok_chat_page_toast (self, error->message);
+      _byok_chat_page_toast (self, error->message);
       return;
     }
 
@@ -146,7 +146,7 @@ compare_continue_cb (ByokChatPage      *self,
   if (!byok_conversation_store_append_message (self->store, conversation, question, &error) ||
       !byok_conversation_store_append_message (self->store, conversation, reply, &error))
     {
-      byok_chat_page_toast (self, error->message);
+      _byok_chat_page_toast (self, error->message);
       return;
     }
 

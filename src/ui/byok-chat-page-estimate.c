@@ -38,10 +38,10 @@
 /* ---- the conversation so far --------------------------------------------- */
 
 void
-byok_chat_page_invalidate_history (ByokChatPage *self)
+_byok_chat_page_invalidate_history (ByokChatPage *self)
 {
   self->history_valid = FALSE;
-  byok_chat_page_schedule_estimate (self);
+  _byok_chat_page_schedule_estimate (self);
 }
 
 /* What byok_conversation_store_build_request() would send of the open
@@ -339,7 +339,7 @@ estimate_timeout_cb (gpointer data)
 }
 
 void
-byok_chat_page_schedule_estimate (ByokChatPage *self)
+_byok_chat_page_schedule_estimate (ByokChatPage *self)
 {
   if (self->estimate_id == 0)
     self->estimate_id = g_timeout_add (ESTIMATE_DELAY_MS, estimate_timeout_cb, self);
@@ -354,7 +354,7 @@ byok_chat_page_update_estimate (ByokChatPage *self)
 }
 
 void
-byok_chat_page_use_suggestion (ByokChatPage *self)
+_byok_chat_page_use_suggestion (ByokChatPage *self)
 {
   ByokModelPicker *picker = byok_composer_get_picker (self->composer);
 
@@ -369,7 +369,7 @@ byok_chat_page_use_suggestion (ByokChatPage *self)
 /* ---- routing ------------------------------------------------------------- */
 
 /**
- * byok_chat_page_route:
+ * _byok_chat_page_route:
  * @request: what will be sent; its model is set to the choice
  * @provider_id: (out): where the call goes first
  * @model_id: (out)
@@ -382,13 +382,13 @@ byok_chat_page_use_suggestion (ByokChatPage *self)
  *   read its images or scanned PDFs
  */
 gboolean
-byok_chat_page_route (ByokChatPage      *self,
-                      ByokConversation  *conversation,
-                      ByokChatRequest   *request,
-                      char             **provider_id,
-                      char             **model_id,
-                      GStrv             *fallbacks,
-                      GError           **error)
+_byok_chat_page_route (ByokChatPage      *self,
+                       ByokConversation  *conversation,
+                       ByokChatRequest   *request,
+                       char             **provider_id,
+                       char             **model_id,
+                       GStrv             *fallbacks,
+                       GError           **error)
 {
   ByokCatalog *catalog = byok_engine_get_catalog (self->engine);
   const char *provider = byok_conversation_get_provider (conversation);

@@ -97,63 +97,63 @@ struct _ByokChatPage
 };
 
 /* byok-chat-page.c */
-void         byok_chat_page_toast              (ByokChatPage     *self,
-                                                const char       *text);
-void         byok_chat_page_update_state       (ByokChatPage     *self);
+void         _byok_chat_page_toast              (ByokChatPage     *self,
+                                                 const char       *text);
+void         _byok_chat_page_update_state       (ByokChatPage     *self);
 
 /* byok-chat-page-compare.c */
 void         _byok_chat_page_compare_toggled_cb (ByokChatPage    *self);
 void         _byok_chat_page_compare_action     (GtkWidget       *widget,
                                                  const char      *action_name,
                                                  GVariant        *parameter);
-void         byok_chat_page_update_cost        (ByokChatPage     *self);
-ByokMessage *byok_chat_page_find_message       (ByokChatPage     *self,
-                                                gint64            id);
-void         byok_chat_page_scroll_to_end      (ByokChatPage     *self);
-void         byok_chat_page_focus_away_from_messages (ByokChatPage *self);
+void         _byok_chat_page_update_cost        (ByokChatPage     *self);
+ByokMessage *_byok_chat_page_find_message       (ByokChatPage     *self,
+                                                 gint64            id);
+void         _byok_chat_page_scroll_to_end      (ByokChatPage     *self);
+void         _byok_chat_page_focus_away_from_messages (ByokChatPage *self);
 
 /* byok-chat-page-actions.c */
-void         byok_chat_page_class_actions_init (GtkWidgetClass  *widget_class);
+void         _byok_chat_page_class_actions_init (GtkWidgetClass  *widget_class);
 
 /* byok-chat-page-providers.c */
-void         byok_chat_page_refresh_keys       (ByokChatPage     *self);
+void         _byok_chat_page_refresh_keys       (ByokChatPage     *self);
 
 /* byok-chat-page-estimate.c */
-void         byok_chat_page_invalidate_history (ByokChatPage     *self);
-void         byok_chat_page_schedule_estimate  (ByokChatPage     *self);
-void         byok_chat_page_use_suggestion     (ByokChatPage     *self);
-gboolean     byok_chat_page_route              (ByokChatPage     *self,
-                                                ByokConversation *conversation,
-                                                ByokChatRequest  *request,
-                                                char            **provider_id,
-                                                char            **model_id,
-                                                GStrv            *fallbacks,
-                                                GError          **error);
+void         _byok_chat_page_invalidate_history (ByokChatPage     *self);
+void         _byok_chat_page_schedule_estimate  (ByokChatPage     *self);
+void         _byok_chat_page_use_suggestion     (ByokChatPage     *self);
+gboolean     _byok_chat_page_route              (ByokChatPage     *self,
+                                                 ByokConversation *conversation,
+                                                 ByokChatRequest  *request,
+                                                 char            **provider_id,
+                                                 char            **model_id,
+                                                 GStrv            *fallbacks,
+                                                 GError          **error);
 
 /* byok-chat-page-tools.c */
-void         byok_chat_page_run_with_tools     (ByokChatPage        *self,
-                                                ByokChatCall        *call,
-                                                ByokChatRequest     *request,
-                                                ByokMessage         *message,
-                                                GCancellable        *cancellable,
-                                                GAsyncReadyCallback  run_done,
-                                                gpointer             run_data);
-void         byok_chat_page_update_tools       (ByokChatPage     *self);
+void         _byok_chat_page_run_with_tools     (ByokChatPage        *self,
+                                                 ByokChatCall        *call,
+                                                 ByokChatRequest     *request,
+                                                 ByokMessage         *message,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  run_done,
+                                                 gpointer             run_data);
+void         _byok_chat_page_update_tools       (ByokChatPage     *self);
 
 /* byok-chat-page-stream.c */
-void         byok_chat_page_streams_init       (ByokChatPage     *self);
-void         byok_chat_page_streams_detach     (ByokChatPage     *self);
-gboolean     byok_chat_page_is_streaming       (ByokChatPage     *self,
-                                                ByokConversation *conversation);
-void         byok_chat_page_update_busy        (ByokChatPage     *self);
-void         byok_chat_page_send               (ByokChatPage     *self,
-                                                const char       *text);
-void         byok_chat_page_stop               (ByokChatPage     *self,
-                                                ByokConversation *conversation);
-void         byok_chat_page_regenerate         (ByokChatPage     *self,
-                                                ByokMessage      *answer);
-void         byok_chat_page_resend             (ByokChatPage     *self,
-                                                ByokMessage      *message,
-                                                const char       *text);
+void         _byok_chat_page_streams_init       (ByokChatPage     *self);
+void         _byok_chat_page_streams_detach     (ByokChatPage     *self);
+gboolean     _byok_chat_page_is_streaming       (ByokChatPage     *self,
+                                                 ByokConversation *conversation);
+void         _byok_chat_page_update_busy        (ByokChatPage     *self);
+void         _byok_chat_page_send               (ByokChatPage     *self,
+                                                 const char       *text);
+void         _byok_chat_page_stop               (ByokChatPage     *self,
+                                                 ByokConversation *conversation);
+void         _byok_chat_page_regenerate         (ByokChatPage     *self,
+                                                 ByokMessage      *answer);
+void         _byok_chat_page_resend             (ByokChatPage     *self,
+                                                 ByokMessage      *message,
+                                                 const char       *text);
 
 G_END_DECLS

@@ -60,7 +60,7 @@ apply_keys (ByokChatPage *self,
     byok_compare_view_set_available (self->compare_view, (const char * const *) self->available);
   if (self->conversation == NULL || byok_conversation_get_model (self->conversation) == NULL)
     byok_model_picker_select_default (picker, byok_engine_get_provider_settings (self->engine));
-  byok_chat_page_update_state (self);
+  _byok_chat_page_update_state (self);
 }
 
 static void
@@ -107,7 +107,7 @@ keys_listed_cb (GObject      *source,
 }
 
 void
-byok_chat_page_refresh_keys (ByokChatPage *self)
+_byok_chat_page_refresh_keys (ByokChatPage *self)
 {
   if (self->engine == NULL)
     return;
@@ -127,5 +127,5 @@ byok_chat_page_reload_keys (ByokChatPage *self)
 {
   g_return_if_fail (BYOK_IS_CHAT_PAGE (self));
 
-  byok_chat_page_refresh_keys (self);
+  _byok_chat_page_refresh_keys (self);
 }

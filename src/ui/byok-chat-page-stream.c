@@ -114,18 +114,18 @@ find_stream (ByokChatPage     *self,
 }
 
 gboolean
-byok_chat_page_is_streaming (ByokChatPage     *self,
-                             ByokConversation *conversation)
+_byok_chat_page_is_streaming (ByokChatPage     *self,
+                              ByokConversation *conversation)
 {
   return find_stream (self, conversation) != NULL;
 }
 
 /* What can be done depends on whether the open conversation streams. */
 void
-byok_chat_page_update_busy (ByokChatPage *self)
+_byok_chat_page_update_busy (ByokChatPage *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  gboolean busy = byok_chat_page_is_streaming (self, self->conversation);
+  gboolean busy = _byok_chat_page_is_streaming (self, self->conversation);
   gboolean has_store = self->store != NULL;
   int state = (busy ? 1 : 0) | (has_store ? 2 : 0) | (self->conversation != NULL ? 4 : 0);
 
@@ -244,8 +244,8 @@ chat_done_cb (GObject      *source,
   if (self != NULL)
     {
       g_hash_table_remove (self->streams, stream->call);
-      byok_chat_page_update_busy (self);
-      byok_chat_page_update_cost (self);
+      _byok_chat_page_update_busy (self);
+      _byok_chat_page_update_cost (self);
     }
   chat_stream_free (stream);
 }
@@ -269,14 +269,14 @@ start_answer (ByokChatPage     *self,
   request = byok_conversation_store_build_request (self->store, conversation, -1, &error);
   if (request == NULL)
     {
-      byok_chat_page_toast (self, error->message);
+      _byok_chat_page_toast (self, error->message);
       return;
     }
   request->stream = TRUE;
   /* "Auto" and the fallback chain become a model and a list to try. */
-  if (!byok_chat_page_route (self, conversation, request, &provider, &model, &fallbacks, &error))
+  if (!_byok_chat_page_route (self, conversation, request, &provider, &model, &fallbacks, &error))
     {
-      byok_chat_page_toast (self, error->message);
+      _byok_chat_page_toast (self, error->message);
       return;
     }
 
@@ -286,7 +286,7 @@ start_answer (ByokChatPage     *self,
   byok_message_set_model (answer, model);
   if (!byok_conversation_store_append_message (self->store, conversation, answer, &error))
     {
-      byok_chat_page_toast (self, error->message);
+      _byok_chat_page_toast (self, error->message);
       return;
     }
 
@@ -308,10 +308,10 @@ start_answer (ByokChatPage     *self,
   g_signal_connect (stream->call, "retrying", G_CALLBACK (on_retrying), stream);
 
   self->stick_to_bottom = TRUE;
-  byok_chat_page_update_busy (self);
-  byok_chat_page_update_state (self);
+  _byok_chat_page_update_busy (self);
+  _byok_chat_page_update_state (self);
 
-  byok_chat_page_run_with_tools (self, stream->call, request, answer, stream->cancellable, chat_done_cb, stream);
+  _byok_chat_page_run_with_tools (self, stream->call, request, answer, stream->cancellable, chat_done_cb, stream);
 }
 
 /* The first line of the first message, short enough for the sidebar. */
@@ -334,8 +334,8 @@ make_title (const char *text)
 
 /* Sends @text in the open conversation, creating it if it is new. */
 void
-byok_chat_page_send (ByokChatPage *self,
-                     const char   *text)
+_byok_chat_page_send (ByokChatPage *self,
+                      const char   *text)
 {
   ByokModelPicker *picker = byok_composer_get_picker (self->composer);
   const char *provider = byok_model_picker_get_provider_id (picker);
@@ -346,7 +346,7 @@ byok_chat_page_send (ByokChatPage *self,
 
   if (self->store == NULL || self->engine == NULL || provider == NULL || model == NULL)
     return;
-  if (byok_chat_page_is_streaming (self, conversation))
+  if (_byok_chat_page_is_streaming (self, conversation))
     return;
 
   if (conversation == NULL)
@@ -359,7 +359,7 @@ byok_chat_page_send (ByokChatPage *self,
       created = byok_conversation_store_create (self->store, title, provider, model, &error);
       if (created == NULL)
         {
-          byok_chat_page_toast (self, error->message);
+          _byok_chat_page_toast (self, error->message);
           return;
         }
       /* Settings chosen before the first message belong to it. */
@@ -385,7 +385,7 @@ byok_chat_page_send (ByokChatPage *self,
       byok_conversation_set_model (conversation, model);
       if (!byok_conversation_store_save_conversation (self->store, conversation, &error))
         {
-          byok_chat_page_toast (self, error->message);
+          _byok_chat_page_toast (self, error->message);
           return;
         }
     }
@@ -394,7 +394,7 @@ byok_chat_page_send (ByokChatPage *self,
   byok_message_set_attachments (message, byok_composer_get_attachments (self->composer));
   if (!byok_conversation_store_append_message (self->store, conversation, message, &error))
     {
-      byok_chat_page_toast (self, error->message);
+      _byok_chat_page_toast (self, error->message);
       return;
     }
   start_answer (self, conversation);
@@ -403,8 +403,8 @@ byok_chat_page_send (ByokChatPage *self,
 /* Stop: cancel the call, keep the text shown, mark it partial — now, not
  * when the cancelled call has wound down. */
 void
-byok_chat_page_stop (ByokChatPage     *self,
-                     ByokConversation *conversation)
+_byok_chat_page_stop (ByokChatPage     *self,
+                      ByokConversation *conversation)
 {
   ChatStream *stream = find_stream (self, conversation);
 
@@ -419,26 +419,26 @@ byok_chat_page_stop (ByokChatPage     *self,
   byok_message_set_status (stream->message, BYOK_MESSAGE_STATUS_PARTIAL);
   g_cancellable_cancel (stream->cancellable);
   chat_stream_save (stream);
-  byok_chat_page_update_busy (self);
+  _byok_chat_page_update_busy (self);
 }
 
 /* Asks again for @answer: it and everything after it are replaced. */
 void
-byok_chat_page_regenerate (ByokChatPage *self,
-                           ByokMessage  *answer)
+_byok_chat_page_regenerate (ByokChatPage *self,
+                            ByokMessage  *answer)
 {
   g_autoptr(GError) error = NULL;
   ByokConversation *conversation = self->conversation;
 
-  if (conversation == NULL || byok_chat_page_is_streaming (self, conversation))
+  if (conversation == NULL || _byok_chat_page_is_streaming (self, conversation))
     return;
 
-  byok_chat_page_focus_away_from_messages (self);
+  _byok_chat_page_focus_away_from_messages (self);
   if (answer != NULL &&
       !byok_conversation_store_delete_messages_after (self->store, conversation,
                                                       byok_message_get_position (answer) - 1, &error))
     {
-      byok_chat_page_toast (self, error->message);
+      _byok_chat_page_toast (self, error->message);
       return;
     }
   start_answer (self, conversation);
@@ -447,23 +447,23 @@ byok_chat_page_regenerate (ByokChatPage *self,
 /* Edit and resend: @message gets @text, what came after it goes, and the
  * model is asked again. */
 void
-byok_chat_page_resend (ByokChatPage *self,
-                       ByokMessage  *message,
-                       const char   *text)
+_byok_chat_page_resend (ByokChatPage *self,
+                        ByokMessage  *message,
+                        const char   *text)
 {
   g_autoptr(GError) error = NULL;
   ByokConversation *conversation = self->conversation;
 
-  if (conversation == NULL || byok_chat_page_is_streaming (self, conversation))
+  if (conversation == NULL || _byok_chat_page_is_streaming (self, conversation))
     return;
 
-  byok_chat_page_focus_away_from_messages (self);
+  _byok_chat_page_focus_away_from_messages (self);
   byok_message_set_content (message, text);
   if (!byok_conversation_store_save_message (self->store, message, &error) ||
       !byok_conversation_store_delete_messages_after (self->store, conversation,
                                                       byok_message_get_position (message), &error))
     {
-      byok_chat_page_toast (self, error->message);
+      _byok_chat_page_toast (self, error->message);
       return;
     }
   start_answer (self, conversation);
@@ -472,7 +472,7 @@ byok_chat_page_resend (ByokChatPage *self,
 /* ---- life ---------------------------------------------------------------- */
 
 void
-byok_chat_page_streams_init (ByokChatPage *self)
+_byok_chat_page_streams_init (ByokChatPage *self)
 {
   self->streams = g_hash_table_new (NULL, NULL);
   self->busy_state = -1;
@@ -481,7 +481,7 @@ byok_chat_page_streams_init (ByokChatPage *self)
 /* The page goes (or changes engine): cancel every call; their callbacks
  * still save what arrived. */
 void
-byok_chat_page_streams_detach (ByokChatPage *self)
+_byok_chat_page_streams_detach (ByokChatPage *self)
 {
   GHashTableIter iter;
   ChatStream *stream;

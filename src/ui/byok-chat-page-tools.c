@@ -217,9 +217,9 @@ listed_cb (GObject      *source,
     {
       /* A server that could not start: the answer goes on without it. */
       for (guint i = 0; failures != NULL && i < failures->len; i++)
-        byok_chat_page_toast (offer->page, ((GError *) g_ptr_array_index (failures, i))->message);
+        _byok_chat_page_toast (offer->page, ((GError *) g_ptr_array_index (failures, i))->message);
       if (specs == NULL && !byok_error_is_cancelled (error))
-        byok_chat_page_toast (offer->page, error->message);
+        _byok_chat_page_toast (offer->page, error->message);
     }
   for (guint i = 0; specs != NULL && i < specs->len; i++)
     byok_chat_request_add_tool (offer->request, g_ptr_array_index (specs, i));
@@ -243,7 +243,7 @@ tools_wanted (ByokChatPage *self,
 }
 
 /**
- * byok_chat_page_run_with_tools:
+ * _byok_chat_page_run_with_tools:
  * @call: the answer's call, not started; @request is its request
  *
  * Starts @call (byok_chat_call_run_async() with @cancellable, @run_done
@@ -251,13 +251,13 @@ tools_wanted (ByokChatPage *self,
  * uses them; @message gets a block for each call of a tool.
  */
 void
-byok_chat_page_run_with_tools (ByokChatPage        *self,
-                               ByokChatCall        *call,
-                               ByokChatRequest     *request,
-                               ByokMessage         *message,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  run_done,
-                               gpointer             run_data)
+_byok_chat_page_run_with_tools (ByokChatPage        *self,
+                                ByokChatCall        *call,
+                                ByokChatRequest     *request,
+                                ByokMessage         *message,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  run_done,
+                                gpointer             run_data)
 {
   Offer *offer;
   Track *track;
@@ -313,14 +313,14 @@ byok_chat_page_set_tool_runner (ByokChatPage      *self,
       byok_mcp_tool_runner_set_ask_func (runner, ask_person, self, NULL);
       /* A server turned on or off in Preferences or by byok-cli. */
       g_signal_connect_object (byok_mcp_manager_get_config (byok_mcp_tool_runner_get_manager (runner)), "changed",
-                               G_CALLBACK (byok_chat_page_update_tools), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (_byok_chat_page_update_tools), self, G_CONNECT_SWAPPED);
     }
-  byok_chat_page_update_tools (self);
+  _byok_chat_page_update_tools (self);
 }
 
 /* The composer's "Use Tools" can be on when a server is enabled. */
 void
-byok_chat_page_update_tools (ByokChatPage *self)
+_byok_chat_page_update_tools (ByokChatPage *self)
 {
   ByokChatSettings *settings = byok_composer_get_settings (self->composer);
   gboolean any = FALSE;

@@ -71,8 +71,8 @@ byok_chat_page_add_toast (ByokChatPage *self,
 }
 
 void
-byok_chat_page_toast (ByokChatPage *self,
-                      const char   *text)
+_byok_chat_page_toast (ByokChatPage *self,
+                       const char   *text)
 {
   AdwToast *toast = byok_toast_new_plain (text);
 
@@ -85,8 +85,8 @@ byok_chat_page_toast (ByokChatPage *self,
 }
 
 ByokMessage *
-byok_chat_page_find_message (ByokChatPage *self,
-                             gint64        id)
+_byok_chat_page_find_message (ByokChatPage *self,
+                              gint64        id)
 {
   guint n;
 
@@ -106,7 +106,7 @@ byok_chat_page_find_message (ByokChatPage *self,
 }
 
 /**
- * byok_chat_page_focus_away_from_messages:
+ * _byok_chat_page_focus_away_from_messages:
  *
  * Before messages are removed (regenerate, resend, delete): a button
  * clicked in a row that goes away would leave the focus to whatever GTK
@@ -114,7 +114,7 @@ byok_chat_page_find_message (ByokChatPage *self,
  * the message box takes it first.
  */
 void
-byok_chat_page_focus_away_from_messages (ByokChatPage *self)
+_byok_chat_page_focus_away_from_messages (ByokChatPage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
@@ -132,7 +132,7 @@ sidebar_model (ByokChatPage *self)
 }
 
 void
-byok_chat_page_update_cost (ByokChatPage *self)
+_byok_chat_page_update_cost (ByokChatPage *self)
 {
   double total = 0;
   gboolean any = FALSE;
@@ -171,7 +171,7 @@ byok_chat_page_update_cost (ByokChatPage *self)
 }
 
 void
-byok_chat_page_update_state (ByokChatPage *self)
+_byok_chat_page_update_state (ByokChatPage *self)
 {
   GListModel *conversations = self->store != NULL ? byok_conversation_store_get_conversations (self->store) : NULL;
   gboolean any_conversation = conversations != NULL && g_list_model_get_n_items (conversations) > 0;
@@ -216,7 +216,7 @@ byok_chat_page_update_state (ByokChatPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.export", self->conversation != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.delete", self->conversation != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.copy-last", has_messages);
-  byok_chat_page_update_busy (self);
+  _byok_chat_page_update_busy (self);
 }
 
 /* ---- sidebar ------------------------------------------------------------- */
@@ -254,7 +254,7 @@ set_sidebar_model (ByokChatPage *self,
   gtk_single_selection_set_model (self->conversation_selection, model);
   self->syncing_selection = FALSE;
   sync_selection (self);
-  byok_chat_page_update_state (self);
+  _byok_chat_page_update_state (self);
 }
 
 static void
@@ -277,7 +277,7 @@ run_search (ByokChatPage *self)
   self->search_results = byok_conversation_store_search (self->store, stripped, &error);
   if (self->search_results == NULL)
     {
-      byok_chat_page_toast (self, error->message);
+      _byok_chat_page_toast (self, error->message);
       set_sidebar_model (self, byok_conversation_store_get_conversations (self->store));
       return;
     }
@@ -305,7 +305,7 @@ store_changed_cb (ByokChatPage *self)
   if (self->search_results != NULL)
     run_search (self);
   else
-    byok_chat_page_update_state (self);
+    _byok_chat_page_update_state (self);
 }
 
 static void
@@ -405,7 +405,7 @@ folded_cb (ByokChatPage *self)
 /* ---- the message list ---------------------------------------------------- */
 
 void
-byok_chat_page_scroll_to_end (ByokChatPage *self)
+_byok_chat_page_scroll_to_end (ByokChatPage *self)
 {
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->messages_scroller);
   double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
@@ -472,7 +472,7 @@ scroll_tick_cb (GtkWidget     *widget,
 
   self->scroll_tick_id = 0;
   if (self->stick_to_bottom)
-    byok_chat_page_scroll_to_end (self);
+    _byok_chat_page_scroll_to_end (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -546,9 +546,9 @@ messages_changed_cb (ByokChatPage *self)
   if (self->shown_messages != NULL && gtk_slice_list_model_get_offset (self->shown_messages) >= n && n > 0)
     gtk_slice_list_model_set_offset (self->shown_messages, n > SHOWN_AT_OPEN ? n - SHOWN_AT_OPEN : 0);
 
-  byok_chat_page_update_state (self);
-  byok_chat_page_update_cost (self);
-  byok_chat_page_invalidate_history (self);
+  _byok_chat_page_update_state (self);
+  _byok_chat_page_update_cost (self);
+  _byok_chat_page_invalidate_history (self);
 }
 
 /* ---- opening a conversation ---------------------------------------------- */
@@ -584,7 +584,7 @@ byok_chat_page_open_conversation (ByokChatPage     *self,
     {
       self->messages = byok_conversation_store_get_messages (self->store, conversation, &error);
       if (self->messages == NULL)
-        byok_chat_page_toast (self, error->message);
+        _byok_chat_page_toast (self, error->message);
     }
   if (self->messages != NULL)
     g_signal_connect_swapped (self->messages, "items-changed", G_CALLBACK (messages_changed_cb), self);
@@ -630,9 +630,9 @@ byok_chat_page_open_conversation (ByokChatPage     *self,
     }
 
   sync_selection (self);
-  byok_chat_page_update_state (self);
-  byok_chat_page_update_cost (self);
-  byok_chat_page_invalidate_history (self);
+  _byok_chat_page_update_state (self);
+  _byok_chat_page_update_cost (self);
+  _byok_chat_page_invalidate_history (self);
   check_budget_errors (self);
 }
 
@@ -668,7 +668,7 @@ byok_chat_page_get_busy (ByokChatPage *self)
 {
   g_return_val_if_fail (BYOK_IS_CHAT_PAGE (self), FALSE);
 
-  return byok_chat_page_is_streaming (self, self->conversation);
+  return _byok_chat_page_is_streaming (self, self->conversation);
 }
 
 /**
@@ -706,13 +706,13 @@ byok_chat_page_get_store (ByokChatPage *self)
 static void
 catalog_changed_cb (ByokChatPage *self)
 {
-  byok_chat_page_refresh_keys (self);
+  _byok_chat_page_refresh_keys (self);
 }
 
 static void
 detach_engine (ByokChatPage *self)
 {
-  byok_chat_page_streams_detach (self);
+  _byok_chat_page_streams_detach (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
@@ -803,8 +803,8 @@ byok_chat_page_set_engine (ByokChatPage *self,
         byok_chat_page_open_conversation (self, NULL);
     }
 
-  byok_chat_page_refresh_keys (self);
-  byok_chat_page_update_state (self);
+  _byok_chat_page_refresh_keys (self);
+  _byok_chat_page_update_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);
 }
 
@@ -814,13 +814,13 @@ static void
 composer_send_cb (ByokChatPage *self,
                   const char   *text)
 {
-  byok_chat_page_send (self, text);
+  _byok_chat_page_send (self, text);
 }
 
 static void
 composer_stop_cb (ByokChatPage *self)
 {
-  byok_chat_page_stop (self, self->conversation);
+  _byok_chat_page_stop (self, self->conversation);
 }
 
 #define PRECONNECT_EVERY_US G_USEC_PER_SEC
@@ -871,16 +871,16 @@ picker_selected_cb (ByokChatPage *self)
   byok_conversation_set_model (self->conversation, byok_model_picker_get_model_id (picker));
   if (!byok_conversation_store_save_conversation (self->store, self->conversation, &error))
     {
-      byok_chat_page_toast (self, error->message);
+      _byok_chat_page_toast (self, error->message);
       return;
     }
 
   if (regenerate_id != 0)
     {
-      ByokMessage *message = byok_chat_page_find_message (self, regenerate_id);
+      ByokMessage *message = _byok_chat_page_find_message (self, regenerate_id);
 
       if (message != NULL)
-        byok_chat_page_regenerate (self, message);
+        _byok_chat_page_regenerate (self, message);
     }
 }
 
@@ -900,7 +900,7 @@ settings_changed_cb (ByokChatPage     *self,
   if (self->store == NULL || byok_conversation_get_id (conversation) == 0)
     return;
   if (!byok_conversation_store_save_conversation (self->store, conversation, &error))
-    byok_chat_page_toast (self, error->message);
+    _byok_chat_page_toast (self, error->message);
 }
 
 /* ---- object -------------------------------------------------------------- */
@@ -978,7 +978,7 @@ byok_chat_page_map (GtkWidget *widget)
 
   /* Back from Providers: a key may have been added or deleted; back from
    * Usage, a budget may have been raised. */
-  byok_chat_page_refresh_keys (BYOK_CHAT_PAGE (widget));
+  _byok_chat_page_refresh_keys (BYOK_CHAT_PAGE (widget));
   check_budget_errors (BYOK_CHAT_PAGE (widget));
 }
 
@@ -1103,7 +1103,7 @@ byok_chat_page_class_init (ByokChatPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, composer_send_cb);
   gtk_widget_class_bind_template_callback (widget_class, composer_stop_cb);
 
-  byok_chat_page_class_actions_init (widget_class);
+  _byok_chat_page_class_actions_init (widget_class);
 }
 
 static void
@@ -1116,7 +1116,7 @@ byok_chat_page_init (ByokChatPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   byok_a11y_name_status_pages (GTK_WIDGET (self));
-  byok_chat_page_streams_init (self);
+  _byok_chat_page_streams_init (self);
   self->stick_to_bottom = TRUE;
 
   /* Sidebar */
@@ -1152,13 +1152,13 @@ byok_chat_page_init (ByokChatPage *self)
   g_signal_connect_swapped (byok_composer_get_settings (self->composer), "changed",
                             G_CALLBACK (settings_changed_cb), self);
   g_signal_connect_swapped (byok_composer_get_settings (self->composer), "changed",
-                            G_CALLBACK (byok_chat_page_schedule_estimate), self);
-  g_signal_connect_swapped (picker, "notify::model-id", G_CALLBACK (byok_chat_page_schedule_estimate), self);
-  g_signal_connect_swapped (picker, "notify::provider-id", G_CALLBACK (byok_chat_page_schedule_estimate), self);
-  g_signal_connect_swapped (self->composer, "changed", G_CALLBACK (byok_chat_page_schedule_estimate), self);
+                            G_CALLBACK (_byok_chat_page_schedule_estimate), self);
+  g_signal_connect_swapped (picker, "notify::model-id", G_CALLBACK (_byok_chat_page_schedule_estimate), self);
+  g_signal_connect_swapped (picker, "notify::provider-id", G_CALLBACK (_byok_chat_page_schedule_estimate), self);
+  g_signal_connect_swapped (self->composer, "changed", G_CALLBACK (_byok_chat_page_schedule_estimate), self);
   g_signal_connect_swapped (self->composer, "changed", G_CALLBACK (composer_changed_cb), self);
-  g_signal_connect_swapped (self->composer, "use-suggestion", G_CALLBACK (byok_chat_page_use_suggestion), self);
-  g_signal_connect_swapped (self->composer, "attach-failed", G_CALLBACK (byok_chat_page_toast), self);
+  g_signal_connect_swapped (self->composer, "use-suggestion", G_CALLBACK (_byok_chat_page_use_suggestion), self);
+  g_signal_connect_swapped (self->composer, "attach-failed", G_CALLBACK (_byok_chat_page_toast), self);
   /* Files dropped on the conversation go to the composer (in Compare, its
    * own prompt's). */
   byok_attachment_tray_add_drop_target (byok_composer_get_tray (self->composer), GTK_WIDGET (self->content_stack));
@@ -1178,5 +1178,5 @@ byok_chat_page_init (ByokChatPage *self)
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   byok_chat_page_open_conversation (self, NULL);
-  byok_chat_page_update_state (self);
+  _byok_chat_page_update_state (self);
 }
