@@ -372,8 +372,7 @@ add_cost_member (JsonBuilder *builder,
     json_builder_add_double_value (builder, reported);
   else
     json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "cost_differs");
-  json_builder_add_boolean_value (builder, known && byok_price_cost_differs (cost, reported));
+  byok_cli_json_add_boolean (builder, "cost_differs", known && byok_price_cost_differs (cost, reported));
 }
 
 static void
@@ -382,20 +381,13 @@ add_usage_member (JsonBuilder     *builder,
 {
   json_builder_set_member_name (builder, "usage");
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "input_tokens");
-  json_builder_add_int_value (builder, usage->input_tokens);
-  json_builder_set_member_name (builder, "cached_input_tokens");
-  json_builder_add_int_value (builder, usage->cached_input_tokens);
-  json_builder_set_member_name (builder, "cache_write_tokens");
-  json_builder_add_int_value (builder, usage->cache_write_tokens);
-  json_builder_set_member_name (builder, "output_tokens");
-  json_builder_add_int_value (builder, usage->output_tokens);
-  json_builder_set_member_name (builder, "reasoning_tokens");
-  json_builder_add_int_value (builder, usage->reasoning_tokens);
-  json_builder_set_member_name (builder, "reported");
-  json_builder_add_boolean_value (builder, usage->reported);
-  json_builder_set_member_name (builder, "estimated");
-  json_builder_add_boolean_value (builder, usage->estimated);
+  byok_cli_json_add_int (builder, "input_tokens", usage->input_tokens);
+  byok_cli_json_add_int (builder, "cached_input_tokens", usage->cached_input_tokens);
+  byok_cli_json_add_int (builder, "cache_write_tokens", usage->cache_write_tokens);
+  byok_cli_json_add_int (builder, "output_tokens", usage->output_tokens);
+  byok_cli_json_add_int (builder, "reasoning_tokens", usage->reasoning_tokens);
+  byok_cli_json_add_boolean (builder, "reported", usage->reported);
+  byok_cli_json_add_boolean (builder, "estimated", usage->estimated);
   json_builder_end_object (builder);
 }
 
@@ -441,25 +433,11 @@ add_error_member (JsonBuilder  *builder,
     }
   class = byok_error_get_status (error);
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "class");
-  json_builder_add_string_value (builder, class);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, error->message);
+  byok_cli_json_add_string (builder, "class", class);
+  byok_cli_json_add_string (builder, "message", error->message);
   add_status_member (builder, http_status);
   add_retry_after_member (builder, retry_after_us);
   json_builder_end_object (builder);
-}
-
-static void
-add_string_or_null_member (JsonBuilder *builder,
-                           const char  *name,
-                           const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
 }
 
 /* "attachments": what was sent with the prompt, as Byok made it:
@@ -478,27 +456,19 @@ add_attachments_member (JsonBuilder *builder,
                                              : (gint64) strlen (attachment->text);
 
       json_builder_begin_object (builder);
-      add_string_or_null_member (builder, "name", attachment->name);
-      add_string_or_null_member (builder, "kind", byok_attachment_kind_to_string (attachment->kind));
-      add_string_or_null_member (builder, "mime_type", attachment->mime_type);
-      json_builder_set_member_name (builder, "bytes");
-      json_builder_add_int_value (builder, size);
+      byok_cli_json_add_nullable_string (builder, "name", attachment->name);
+      byok_cli_json_add_nullable_string (builder, "kind", byok_attachment_kind_to_string (attachment->kind));
+      byok_cli_json_add_nullable_string (builder, "mime_type", attachment->mime_type);
+      byok_cli_json_add_int (builder, "bytes", size);
       if (attachment->kind == BYOK_ATTACHMENT_IMAGE)
         {
-          json_builder_set_member_name (builder, "width");
-          json_builder_add_int_value (builder, attachment->width);
-          json_builder_set_member_name (builder, "height");
-          json_builder_add_int_value (builder, attachment->height);
+          byok_cli_json_add_int (builder, "width", attachment->width);
+          byok_cli_json_add_int (builder, "height", attachment->height);
         }
       if (attachment->kind == BYOK_ATTACHMENT_PDF)
-        {
-          json_builder_set_member_name (builder, "pages");
-          json_builder_add_int_value (builder, attachment->pages);
-        }
-      json_builder_set_member_name (builder, "tokens");
-      json_builder_add_int_value (builder, attachment->tokens);
-      json_builder_set_member_name (builder, "text_layer");
-      json_builder_add_boolean_value (builder, byok_attachment_has_text_layer (attachment));
+        byok_cli_json_add_int (builder, "pages", attachment->pages);
+      byok_cli_json_add_int (builder, "tokens", attachment->tokens);
+      byok_cli_json_add_boolean (builder, "text_layer", byok_attachment_has_text_layer (attachment));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -517,14 +487,12 @@ print_json (ByokEngine        *engine,
     last = g_ptr_array_index (result->attempts, result->attempts->len - 1);
 
   json_builder_begin_object (builder);
-  add_string_or_null_member (builder, "provider", result->provider_id);
-  add_string_or_null_member (builder, "model", result->model);
-  add_string_or_null_member (builder, "response_model", result->response_model);
-  json_builder_set_member_name (builder, "text");
-  json_builder_add_string_value (builder, result->text->str);
-  json_builder_set_member_name (builder, "reasoning");
-  json_builder_add_string_value (builder, result->reasoning->str);
-  add_string_or_null_member (builder, "finish_reason", byok_finish_reason_to_string (result->finish_reason));
+  byok_cli_json_add_nullable_string (builder, "provider", result->provider_id);
+  byok_cli_json_add_nullable_string (builder, "model", result->model);
+  byok_cli_json_add_nullable_string (builder, "response_model", result->response_model);
+  byok_cli_json_add_string (builder, "text", result->text->str);
+  byok_cli_json_add_string (builder, "reasoning", result->reasoning->str);
+  byok_cli_json_add_nullable_string (builder, "finish_reason", byok_finish_reason_to_string (result->finish_reason));
   add_usage_member (builder, &result->usage);
   add_cost_member (builder, result->cost_usd, result->cost_known, result->reported_cost_usd);
   add_ms_member (builder, "latency_ms", result->latency_us);
@@ -539,15 +507,12 @@ print_json (ByokEngine        *engine,
       const char *status = byok_error_get_status (attempt->error);
 
       json_builder_begin_object (builder);
-      add_string_or_null_member (builder, "provider", attempt->provider_id);
-      add_string_or_null_member (builder, "model", attempt->model);
+      byok_cli_json_add_nullable_string (builder, "provider", attempt->provider_id);
+      byok_cli_json_add_nullable_string (builder, "model", attempt->model);
       add_status_member (builder, attempt->http_status);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, status);
-      json_builder_set_member_name (builder, "is_retry");
-      json_builder_add_boolean_value (builder, attempt->is_retry);
-      json_builder_set_member_name (builder, "is_fallback");
-      json_builder_add_boolean_value (builder, attempt->is_fallback);
+      byok_cli_json_add_string (builder, "status", status);
+      byok_cli_json_add_boolean (builder, "is_retry", attempt->is_retry);
+      byok_cli_json_add_boolean (builder, "is_fallback", attempt->is_fallback);
       add_ms_member (builder, "ttft_ms", attempt->ttft_us);
       add_ms_member (builder, "latency_ms", attempt->latency_us);
       add_usage_member (builder, &attempt->usage);
@@ -566,8 +531,7 @@ print_json (ByokEngine        *engine,
                     result->retry_after_us);
   if (tools != NULL)
     {
-      json_builder_set_member_name (builder, "steps");
-      json_builder_add_int_value (builder, result->steps);
+      byok_cli_json_add_int (builder, "steps", result->steps);
       byok_cli_chat_tools_add_json (tools, builder, result);
     }
   json_builder_end_object (builder);

@@ -125,6 +125,46 @@ argv_has_key (int                 argc,
   return FALSE;
 }
 
+/* What a command on one provider does first: refuses a key in argv (when
+ * @value_options is not NULL), parses its options, takes one provider id,
+ * opens the engine and finds the provider. Returns GO_ON, or the
+ * exit status to end with. @too_many: (nullable): the usage error for more
+ * than one argument; @missing for both when NULL. */
+#define GO_ON (-1)
+
+static int
+open_provider (int                 *argc,
+               char              ***argv,
+               const char          *command,
+               const char * const  *value_options,
+               const char          *summary,
+               const GOptionEntry  *entries,
+               const char          *missing,
+               const char          *too_many,
+               ByokEngine         **engine,
+               ByokProvider       **provider)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (value_options != NULL && argv_has_key (*argc, *argv, value_options))
+    return refuse_key_argument (command);
+  if (!byok_cli_parse_options (argc, argv, _("PROVIDER"), summary, entries, &status))
+    return status;
+  if (*argc < 2)
+    return byok_cli_usage_error (command, "%s", missing);
+  if (*argc > 2)
+    return byok_cli_usage_error (command, "%s", too_many != NULL ? too_many : missing);
+
+  *engine = byok_cli_open_engine (&error);
+  if (*engine == NULL)
+    return byok_cli_fail (error);
+  *provider = lookup_provider (*engine, (*argv)[1], &error);
+  if (*provider == NULL)
+    return byok_cli_fail (error);
+  return GO_ON;
+}
+
 static char *
 format_time (gint64 time_us)
 {
@@ -181,40 +221,22 @@ add_key_json (JsonBuilder *builder,
   const ByokKeyEventRecord *check = find_last_check (events, byok_key_get_account (key));
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "source");
-  json_builder_add_string_value (builder, byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING
-                                          ? "keyring" : "environment");
-  json_builder_set_member_name (builder, "account");
-  if (byok_key_get_account (key) != NULL)
-    json_builder_add_string_value (builder, byok_key_get_account (key));
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "env_var");
-  if (byok_key_get_env_var (key) != NULL)
-    json_builder_add_string_value (builder, byok_key_get_env_var (key));
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "masked");
-  json_builder_add_string_value (builder, byok_key_get_masked (key));
-  json_builder_set_member_name (builder, "default");
-  json_builder_add_boolean_value (builder, byok_key_get_is_default (key));
-  json_builder_set_member_name (builder, "active");
-  json_builder_add_boolean_value (builder, byok_key_get_is_active (key));
+  byok_cli_json_add_string (builder, "source",
+                            byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING ? "keyring" : "environment");
+  byok_cli_json_add_nullable_string (builder, "account", byok_key_get_account (key));
+  byok_cli_json_add_nullable_string (builder, "env_var", byok_key_get_env_var (key));
+  byok_cli_json_add_string (builder, "masked", byok_key_get_masked (key));
+  byok_cli_json_add_boolean (builder, "default", byok_key_get_is_default (key));
+  byok_cli_json_add_boolean (builder, "active", byok_key_get_is_active (key));
   json_builder_set_member_name (builder, "last_check");
   if (check != NULL)
     {
       g_autofree char *iso = format_iso (check->time_us);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "time");
-      json_builder_add_string_value (builder, iso);
-      json_builder_set_member_name (builder, "result");
-      json_builder_add_string_value (builder, check->result != NULL ? check->result : "");
-      json_builder_set_member_name (builder, "detail");
-      if (check->detail != NULL)
-        json_builder_add_string_value (builder, check->detail);
-      else
-        json_builder_add_null_value (builder);
+      byok_cli_json_add_string (builder, "time", iso);
+      byok_cli_json_add_string (builder, "result", check->result != NULL ? check->result : "");
+      byok_cli_json_add_nullable_string (builder, "detail", check->detail);
       json_builder_end_object (builder);
     }
   else
@@ -306,14 +328,10 @@ keys_list (int    argc,
       if (json)
         {
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "provider");
-          json_builder_add_string_value (builder, id);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, byok_provider_get_name (provider));
-          json_builder_set_member_name (builder, "needs_key");
-          json_builder_add_boolean_value (builder, byok_provider_get_needs_key (provider));
-          json_builder_set_member_name (builder, "enabled");
-          json_builder_add_boolean_value (builder, byok_provider_get_enabled (provider));
+          byok_cli_json_add_string (builder, "provider", id);
+          byok_cli_json_add_string (builder, "name", byok_provider_get_name (provider));
+          byok_cli_json_add_boolean (builder, "needs_key", byok_provider_get_needs_key (provider));
+          byok_cli_json_add_boolean (builder, "enabled", byok_provider_get_enabled (provider));
           json_builder_set_member_name (builder, "keys");
           json_builder_begin_array (builder);
           for (guint k = 0; k < keys->len; k++)
@@ -541,25 +559,15 @@ keys_set (int    argc,
   gboolean ok;
   int status;
 
-  if (argv_has_key (argc, argv, value_options))
-    return refuse_key_argument ("keys set");
-  if (!byok_cli_parse_options (&argc, &argv, _("PROVIDER"),
-                               _("Store an API key in the desktop keyring. The key is read from "
-                                 "standard input, or asked for without echo on a terminal; "
-                                 "never give it as an argument."),
-                               entries, &status))
+  status = open_provider (&argc, &argv, "keys set", value_options,
+                          _("Store an API key in the desktop keyring. The key is read from "
+                            "standard input, or asked for without echo on a terminal; "
+                            "never give it as an argument."),
+                          entries, _("Name the provider, e.g. “byok-cli keys set openai”."),
+                          /* key-looking arguments were refused before */
+                          _("Too many arguments: name one provider."), &engine, &provider);
+  if (status != GO_ON)
     return status;
-  if (argc < 2)
-    return byok_cli_usage_error ("keys set", _("Name the provider, e.g. “byok-cli keys set openai”."));
-  if (argc > 2)  /* key-looking arguments were refused above */
-    return byok_cli_usage_error ("keys set", _("Too many arguments: name one provider."));
-
-  engine = byok_cli_open_engine (&error);
-  if (engine == NULL)
-    return byok_cli_fail (error);
-  provider = lookup_provider (engine, argv[1], &error);
-  if (provider == NULL)
-    return byok_cli_fail (error);
   if (!byok_provider_get_needs_key (provider))
     {
       g_printerr (_("byok-cli: %s needs no key.\n"), byok_provider_get_name (provider));
@@ -636,21 +644,12 @@ keys_delete (int    argc,
   ByokProvider *provider;
   int status;
 
-  if (argv_has_key (argc, argv, value_options))
-    return refuse_key_argument ("keys delete");
-  if (!byok_cli_parse_options (&argc, &argv, _("PROVIDER"),
-                               _("Delete an API key from the desktop keyring."),
-                               entries, &status))
+  status = open_provider (&argc, &argv, "keys delete", value_options,
+                          _("Delete an API key from the desktop keyring."), entries,
+                          _("Name one provider, e.g. “byok-cli keys delete openai”."), NULL,
+                          &engine, &provider);
+  if (status != GO_ON)
     return status;
-  if (argc != 2)
-    return byok_cli_usage_error ("keys delete", _("Name one provider, e.g. “byok-cli keys delete openai”."));
-
-  engine = byok_cli_open_engine (&error);
-  if (engine == NULL)
-    return byok_cli_fail (error);
-  provider = lookup_provider (engine, argv[1], &error);
-  if (provider == NULL)
-    return byok_cli_fail (error);
 
   if (!byok_key_store_delete_wait (byok_engine_get_key_store (engine), byok_provider_get_id (provider),
                                    account, NULL, &error))
@@ -694,24 +693,15 @@ keys_set_admin (int    argc,
   gboolean ok;
   int status;
 
-  if (argv_has_key (argc, argv, value_options))
-    return refuse_key_argument ("keys set-admin");
-  if (!byok_cli_parse_options (&argc, &argv, _("PROVIDER"),
-                               _("Store the admin key of OpenAI (sk-admin-…) or Anthropic (sk-ant-admin…) "
-                                 "in the desktop keyring, to read the organization’s bill beside Byok’s "
-                                 "(“byok-cli usage --compare-bill”). It is never used for chat. The key "
-                                 "is read from standard input, or asked for without echo on a terminal."),
-                               entries, &status))
+  status = open_provider (&argc, &argv, "keys set-admin", value_options,
+                          _("Store the admin key of OpenAI (sk-admin-…) or Anthropic (sk-ant-admin…) "
+                            "in the desktop keyring, to read the organization’s bill beside Byok’s "
+                            "(“byok-cli usage --compare-bill”). It is never used for chat. The key "
+                            "is read from standard input, or asked for without echo on a terminal."),
+                          entries, _("Name one provider, e.g. “byok-cli keys set-admin openai”."), NULL,
+                          &engine, &provider);
+  if (status != GO_ON)
     return status;
-  if (argc != 2)
-    return byok_cli_usage_error ("keys set-admin", _("Name one provider, e.g. “byok-cli keys set-admin openai”."));
-
-  engine = byok_cli_open_engine (&error);
-  if (engine == NULL)
-    return byok_cli_fail (error);
-  provider = lookup_provider (engine, argv[1], &error);
-  if (provider == NULL)
-    return byok_cli_fail (error);
 
   input = isatty (STDIN_FILENO) ? prompt_for_key (provider, &error) : read_input (STDIN_FILENO, FALSE, &error);
   if (input == NULL)
@@ -743,19 +733,12 @@ keys_delete_admin (int    argc,
   ByokProvider *provider;
   int status;
 
-  if (!byok_cli_parse_options (&argc, &argv, _("PROVIDER"),
-                               _("Delete a provider’s admin key from the desktop keyring."),
-                               entries, &status))
+  status = open_provider (&argc, &argv, "keys delete-admin", NULL,
+                          _("Delete a provider’s admin key from the desktop keyring."), entries,
+                          _("Name one provider, e.g. “byok-cli keys delete-admin openai”."), NULL,
+                          &engine, &provider);
+  if (status != GO_ON)
     return status;
-  if (argc != 2)
-    return byok_cli_usage_error ("keys delete-admin", _("Name one provider, e.g. “byok-cli keys delete-admin openai”."));
-
-  engine = byok_cli_open_engine (&error);
-  if (engine == NULL)
-    return byok_cli_fail (error);
-  provider = lookup_provider (engine, argv[1], &error);
-  if (provider == NULL)
-    return byok_cli_fail (error);
   if (!byok_key_store_delete_admin_wait (byok_engine_get_key_store (engine), byok_provider_get_id (provider),
                                          NULL, &error))
     return byok_cli_fail (error);

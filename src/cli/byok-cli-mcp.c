@@ -41,6 +41,27 @@ open_config (void)
   return byok_mcp_config_new (NULL);
 }
 
+/* The manager of `mcp tools` and `mcp call`, on the user's configuration:
+ * one call on one server. */
+static ByokMcpManager *
+start_manager (void)
+{
+  g_autoptr(ByokMcpConfig) config = open_config ();
+
+  return byok_mcp_manager_new (config);
+}
+
+/* Waits for the manager's call to end, then stops the server it started:
+ * nothing is left running when the command prints. */
+static GAsyncResult *
+wait_and_stop (ByokMcpManager  *manager,
+               GAsyncResult   **result)
+{
+  byok_cli_wait (result);
+  byok_mcp_manager_shutdown_wait (manager);
+  return *result;
+}
+
 /* ---- mcp add ---- */
 
 static char *
@@ -319,18 +340,12 @@ print_tools_json (GPtrArray *tools)
       ByokMcpTool *tool = g_ptr_array_index (tools, i);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, byok_mcp_tool_get_name (tool));
-      json_builder_set_member_name (builder, "model_name");
-      json_builder_add_string_value (builder, byok_mcp_tool_get_model_name (tool));
-      json_builder_set_member_name (builder, "title");
-      json_builder_add_string_value (builder, byok_mcp_tool_get_title (tool));
-      json_builder_set_member_name (builder, "description");
-      json_builder_add_string_value (builder, byok_mcp_tool_get_description (tool));
-      json_builder_set_member_name (builder, "enabled");
-      json_builder_add_boolean_value (builder, byok_mcp_tool_get_enabled (tool));
-      json_builder_set_member_name (builder, "always_allow");
-      json_builder_add_boolean_value (builder, byok_mcp_tool_get_always_allow (tool));
+      byok_cli_json_add_string (builder, "name", byok_mcp_tool_get_name (tool));
+      byok_cli_json_add_string (builder, "model_name", byok_mcp_tool_get_model_name (tool));
+      byok_cli_json_add_string (builder, "title", byok_mcp_tool_get_title (tool));
+      byok_cli_json_add_string (builder, "description", byok_mcp_tool_get_description (tool));
+      byok_cli_json_add_boolean (builder, "enabled", byok_mcp_tool_get_enabled (tool));
+      byok_cli_json_add_boolean (builder, "always_allow", byok_mcp_tool_get_always_allow (tool));
       json_builder_set_member_name (builder, "input_schema");
       json_builder_add_value (builder, json_node_copy (byok_mcp_tool_get_input_schema (tool)));
       json_builder_end_object (builder);
@@ -348,7 +363,6 @@ mcp_tools (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON, with each tool’s input schema"), NULL },
     { NULL }
   };
-  g_autoptr(ByokMcpConfig) config = NULL;
   g_autoptr(ByokMcpManager) manager = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) tools = NULL;
@@ -362,11 +376,9 @@ mcp_tools (int    argc,
   if (argc != 2)
     return byok_cli_usage_error ("mcp tools", _("Name one server, e.g. “byok-cli mcp tools files”."));
 
-  config = open_config ();
-  manager = byok_mcp_manager_new (config);
+  manager = start_manager ();
   byok_mcp_manager_list_tools_async (manager, argv[1], NULL, byok_cli_store_result, &result);
-  tools = byok_mcp_manager_list_tools_finish (manager, byok_cli_wait (&result), NULL, &error);
-  byok_mcp_manager_shutdown_wait (manager);
+  tools = byok_mcp_manager_list_tools_finish (manager, wait_and_stop (manager, &result), NULL, &error);
   if (tools == NULL)
     return byok_cli_fail (error);
 
@@ -407,10 +419,8 @@ print_result_json (const ByokMcpToolResult *res)
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "text");
-  json_builder_add_string_value (builder, res->text);
-  json_builder_set_member_name (builder, "is_error");
-  json_builder_add_boolean_value (builder, res->is_error);
+  byok_cli_json_add_string (builder, "text", res->text);
+  byok_cli_json_add_boolean (builder, "is_error", res->is_error);
   json_builder_set_member_name (builder, "images");
   json_builder_begin_array (builder);
   for (guint i = 0; i < res->images->len; i++)
@@ -418,10 +428,8 @@ print_result_json (const ByokMcpToolResult *res)
       const ByokMcpImage *image = g_ptr_array_index (res->images, i);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "mime_type");
-      json_builder_add_string_value (builder, image->mime_type);
-      json_builder_set_member_name (builder, "bytes");
-      json_builder_add_int_value (builder, g_bytes_get_size (image->data));
+      byok_cli_json_add_string (builder, "mime_type", image->mime_type);
+      byok_cli_json_add_int (builder, "bytes", g_bytes_get_size (image->data));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -443,7 +451,6 @@ mcp_call (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
-  g_autoptr(ByokMcpConfig) config = NULL;
   g_autoptr(ByokMcpManager) manager = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(ByokMcpToolResult) res = NULL;
@@ -458,12 +465,10 @@ mcp_call (int    argc,
   if (argc < 3 || argc > 4)
     return byok_cli_usage_error ("mcp call", _("Name the server and the tool, e.g. “byok-cli mcp call files list_directory '{\"path\": \".\"}'”."));
 
-  config = open_config ();
-  manager = byok_mcp_manager_new (config);
+  manager = start_manager ();
   byok_mcp_manager_call_tool_async (manager, argv[1], argv[2], argc == 4 ? argv[3] : NULL, NULL,
                                     byok_cli_store_result, &result);
-  res = byok_mcp_manager_call_tool_finish (manager, byok_cli_wait (&result), &error);
-  byok_mcp_manager_shutdown_wait (manager);
+  res = byok_mcp_manager_call_tool_finish (manager, wait_and_stop (manager, &result), &error);
   if (res == NULL)
     return byok_cli_fail (error);
 

@@ -252,8 +252,7 @@ add_price_members (JsonBuilder     *builder,
       const ByokPriceTier *tier = &price->tiers[t];
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "above_input_tokens");
-      json_builder_add_int_value (builder, tier->above_input_tokens);
+      byok_cli_json_add_int (builder, "above_input_tokens", tier->above_input_tokens);
       add_rate (builder, "input", tier->input);
       add_rate (builder, "cached_input", tier->cached_input);
       add_rate (builder, "cache_write", tier->cache_write);
@@ -291,13 +290,10 @@ pricing_list_at (ByokCliUsageContext *context,
           if (provider != NULL && g_strcmp0 (row->provider, provider) != 0)
             continue;
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "provider");
-          json_builder_add_string_value (builder, row->provider);
-          json_builder_set_member_name (builder, "model");
-          json_builder_add_string_value (builder, row->model);
+          byok_cli_json_add_string (builder, "provider", row->provider);
+          byok_cli_json_add_string (builder, "model", row->model);
           add_price_members (builder, &row->price);
-          json_builder_set_member_name (builder, "origin");
-          json_builder_add_string_value (builder, origin_name (row->origin));
+          byok_cli_json_add_string (builder, "origin", origin_name (row->origin));
           json_builder_set_member_name (builder, "since");
           since = row->since_us > 0 ? g_date_time_new_from_unix_utc (row->since_us / G_USEC_PER_SEC) : NULL;
           since_text = since != NULL ? g_date_time_format_iso8601 (since) : NULL;
@@ -407,13 +403,10 @@ pricing_list (int argc, char **argv)
           if (provider != NULL && g_strcmp0 (row->provider_id, provider) != 0)
             continue;
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "provider");
-          json_builder_add_string_value (builder, row->provider_id);
-          json_builder_set_member_name (builder, "model");
-          json_builder_add_string_value (builder, row->model_id);
+          byok_cli_json_add_string (builder, "provider", row->provider_id);
+          byok_cli_json_add_string (builder, "model", row->model_id);
           add_price_members (builder, &row->price);
-          json_builder_set_member_name (builder, "override");
-          json_builder_add_boolean_value (builder, row->is_override);
+          byok_cli_json_add_boolean (builder, "override", row->is_override);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -707,12 +700,9 @@ add_change_json (JsonBuilder           *builder,
                  const ByokPriceChange *change)
 {
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "provider");
-  json_builder_add_string_value (builder, change->provider);
-  json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, change->model);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, change->name);
+  byok_cli_json_add_string (builder, "provider", change->provider);
+  byok_cli_json_add_string (builder, "model", change->model);
+  byok_cli_json_add_string (builder, "name", change->name);
   if (change->kind != BYOK_PRICE_CHANGE_NEW)
     {
       json_builder_set_member_name (builder, "old");
@@ -735,8 +725,7 @@ add_change_json (JsonBuilder           *builder,
       else
         json_builder_add_null_value (builder);
     }
-  json_builder_set_member_name (builder, "override");
-  json_builder_add_boolean_value (builder, change->has_override);
+  byok_cli_json_add_boolean (builder, "override", change->has_override);
   json_builder_end_object (builder);
 }
 
@@ -755,10 +744,8 @@ print_update_json (ByokPriceUpdate *update,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "source");
-  json_builder_add_string_value (builder, byok_price_update_get_source (update));
-  json_builder_set_member_name (builder, "sha256");
-  json_builder_add_string_value (builder, byok_price_data_get_sha256 (byok_price_update_get_data (update)));
+  byok_cli_json_add_string (builder, "source", byok_price_update_get_source (update));
+  byok_cli_json_add_string (builder, "sha256", byok_price_data_get_sha256 (byok_price_update_get_data (update)));
   for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
     {
       json_builder_set_member_name (builder, groups[g].member);
@@ -772,8 +759,7 @@ print_update_json (ByokPriceUpdate *update,
         }
       json_builder_end_array (builder);
     }
-  json_builder_set_member_name (builder, "applied");
-  json_builder_add_boolean_value (builder, applied);
+  byok_cli_json_add_boolean (builder, "applied", applied);
   json_builder_end_object (builder);
   byok_cli_print_builder (builder);
 }

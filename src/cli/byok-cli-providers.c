@@ -153,36 +153,18 @@ byok_cli_providers (int    argc,
 
           find_key (provider, keys, &info);
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_string_value (builder, byok_provider_get_id (provider));
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, byok_provider_get_name (provider));
-          json_builder_set_member_name (builder, "dialect");
-          json_builder_add_string_value (builder, byok_provider_get_dialect_name (provider));
-          json_builder_set_member_name (builder, "base_url");
-          if (byok_provider_get_base_url (provider) != NULL)
-            json_builder_add_string_value (builder, byok_provider_get_base_url (provider));
-          else
-            json_builder_add_null_value (builder);
-          json_builder_set_member_name (builder, "needs_key");
-          json_builder_add_boolean_value (builder, byok_provider_get_needs_key (provider));
-          json_builder_set_member_name (builder, "key_source");
-          json_builder_add_string_value (builder, source_id (info.source));
-          json_builder_set_member_name (builder, "key_env_var");
-          if (info.env_var != NULL)
-            json_builder_add_string_value (builder, info.env_var);
-          else
-            json_builder_add_null_value (builder);
-          json_builder_set_member_name (builder, "key_account");
-          if (info.account != NULL)
-            json_builder_add_string_value (builder, info.account);
-          else
-            json_builder_add_null_value (builder);
+          byok_cli_json_add_string (builder, "id", byok_provider_get_id (provider));
+          byok_cli_json_add_string (builder, "name", byok_provider_get_name (provider));
+          byok_cli_json_add_string (builder, "dialect", byok_provider_get_dialect_name (provider));
+          byok_cli_json_add_nullable_string (builder, "base_url", byok_provider_get_base_url (provider));
+          byok_cli_json_add_boolean (builder, "needs_key", byok_provider_get_needs_key (provider));
+          byok_cli_json_add_string (builder, "key_source", source_id (info.source));
+          byok_cli_json_add_nullable_string (builder, "key_env_var", info.env_var);
+          byok_cli_json_add_nullable_string (builder, "key_account", info.account);
           json_builder_set_member_name (builder, "lists_models");
           json_builder_add_boolean_value (builder,
                                           byok_provider_get_models_list (provider) != BYOK_MODELS_LIST_NONE);
-          json_builder_set_member_name (builder, "custom");
-          json_builder_add_boolean_value (builder, byok_provider_is_custom (provider));
+          byok_cli_json_add_boolean (builder, "custom", byok_provider_is_custom (provider));
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
