@@ -29,10 +29,14 @@ present_window (GtkWidget *window,
 
 /* ---- alerts -------------------------------------------------------------- */
 
+/* ALERT_CALL (set_body): adw_alert_dialog_set_body, or adw_message_dialog_set_body
+ * before libadwaita 1.5; the two have the same calls. */
 #ifdef BYOK_HAVE_ADW_DIALOG
 # define ALERT(w) ADW_ALERT_DIALOG (w)
+# define ALERT_CALL(name) adw_alert_dialog_##name
 #else
 # define ALERT(w) ADW_MESSAGE_DIALOG (w)
+# define ALERT_CALL(name) adw_message_dialog_##name
 #endif
 
 GtkWidget *
@@ -54,11 +58,7 @@ byok_alert_add_response (GtkWidget  *alert,
                          const char *id,
                          const char *label)
 {
-#ifdef BYOK_HAVE_ADW_DIALOG
-  adw_alert_dialog_add_response (ALERT (alert), id, label);
-#else
-  adw_message_dialog_add_response (ALERT (alert), id, label);
-#endif
+  ALERT_CALL (add_response) (ALERT (alert), id, label);
 }
 
 void
@@ -66,22 +66,14 @@ byok_alert_set_response_appearance (GtkWidget             *alert,
                                     const char            *id,
                                     AdwResponseAppearance  appearance)
 {
-#ifdef BYOK_HAVE_ADW_DIALOG
-  adw_alert_dialog_set_response_appearance (ALERT (alert), id, appearance);
-#else
-  adw_message_dialog_set_response_appearance (ALERT (alert), id, appearance);
-#endif
+  ALERT_CALL (set_response_appearance) (ALERT (alert), id, appearance);
 }
 
 AdwResponseAppearance
 byok_alert_get_response_appearance (GtkWidget  *alert,
                                     const char *id)
 {
-#ifdef BYOK_HAVE_ADW_DIALOG
-  return adw_alert_dialog_get_response_appearance (ALERT (alert), id);
-#else
-  return adw_message_dialog_get_response_appearance (ALERT (alert), id);
-#endif
+  return ALERT_CALL (get_response_appearance) (ALERT (alert), id);
 }
 
 void
@@ -89,96 +81,60 @@ byok_alert_set_response_enabled (GtkWidget  *alert,
                                  const char *id,
                                  gboolean    enabled)
 {
-#ifdef BYOK_HAVE_ADW_DIALOG
-  adw_alert_dialog_set_response_enabled (ALERT (alert), id, enabled);
-#else
-  adw_message_dialog_set_response_enabled (ALERT (alert), id, enabled);
-#endif
+  ALERT_CALL (set_response_enabled) (ALERT (alert), id, enabled);
 }
 
 gboolean
 byok_alert_get_response_enabled (GtkWidget  *alert,
                                  const char *id)
 {
-#ifdef BYOK_HAVE_ADW_DIALOG
-  return adw_alert_dialog_get_response_enabled (ALERT (alert), id);
-#else
-  return adw_message_dialog_get_response_enabled (ALERT (alert), id);
-#endif
+  return ALERT_CALL (get_response_enabled) (ALERT (alert), id);
 }
 
 void
 byok_alert_set_default_response (GtkWidget  *alert,
                                  const char *id)
 {
-#ifdef BYOK_HAVE_ADW_DIALOG
-  adw_alert_dialog_set_default_response (ALERT (alert), id);
-#else
-  adw_message_dialog_set_default_response (ALERT (alert), id);
-#endif
+  ALERT_CALL (set_default_response) (ALERT (alert), id);
 }
 
 void
 byok_alert_set_close_response (GtkWidget  *alert,
                                const char *id)
 {
-#ifdef BYOK_HAVE_ADW_DIALOG
-  adw_alert_dialog_set_close_response (ALERT (alert), id);
-#else
-  adw_message_dialog_set_close_response (ALERT (alert), id);
-#endif
+  ALERT_CALL (set_close_response) (ALERT (alert), id);
 }
 
 void
 byok_alert_set_extra_child (GtkWidget *alert,
                             GtkWidget *child)
 {
-#ifdef BYOK_HAVE_ADW_DIALOG
-  adw_alert_dialog_set_extra_child (ALERT (alert), child);
-#else
-  adw_message_dialog_set_extra_child (ALERT (alert), child);
-#endif
+  ALERT_CALL (set_extra_child) (ALERT (alert), child);
 }
 
 GtkWidget *
 byok_alert_get_extra_child (GtkWidget *alert)
 {
-#ifdef BYOK_HAVE_ADW_DIALOG
-  return adw_alert_dialog_get_extra_child (ALERT (alert));
-#else
-  return adw_message_dialog_get_extra_child (ALERT (alert));
-#endif
+  return ALERT_CALL (get_extra_child) (ALERT (alert));
 }
 
 const char *
 byok_alert_get_heading (GtkWidget *alert)
 {
-#ifdef BYOK_HAVE_ADW_DIALOG
-  return adw_alert_dialog_get_heading (ALERT (alert));
-#else
-  return adw_message_dialog_get_heading (ALERT (alert));
-#endif
+  return ALERT_CALL (get_heading) (ALERT (alert));
 }
 
 const char *
 byok_alert_get_body (GtkWidget *alert)
 {
-#ifdef BYOK_HAVE_ADW_DIALOG
-  return adw_alert_dialog_get_body (ALERT (alert));
-#else
-  return adw_message_dialog_get_body (ALERT (alert));
-#endif
+  return ALERT_CALL (get_body) (ALERT (alert));
 }
 
 void
 byok_alert_set_body (GtkWidget  *alert,
                      const char *body)
 {
-#ifdef BYOK_HAVE_ADW_DIALOG
-  adw_alert_dialog_set_body (ALERT (alert), body);
-#else
-  adw_message_dialog_set_body (ALERT (alert), body);
-#endif
+  ALERT_CALL (set_body) (ALERT (alert), body);
 }
 
 void
