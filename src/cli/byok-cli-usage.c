@@ -274,6 +274,25 @@ print_csv (ByokUsageReport *report,
   g_string_free (out, TRUE);
 }
 
+/* " · 2 failed": @format with @n in it, after " · ", when @n is not 0 */
+static void
+append_count (GString    *line,
+              const char *format,
+              guint64     n)
+{
+  g_autofree char *count = NULL;
+
+  if (n == 0)
+    return;
+  count = format_count (n);
+  g_string_append (line, " · ");
+  /* @format is a translation of a literal with one %s: msgfmt checks it */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  g_string_append_printf (line, format, count);
+#pragma GCC diagnostic pop
+}
+
 /* "Last 30 days: $12.85 · 40 calls · 2 failed · 1 stopped · 3 calls with an unknown price · cache saved $1.20" */
 static void
 print_totals_line (ByokUsageReport *report,
@@ -282,8 +301,6 @@ print_totals_line (ByokUsageReport *report,
   const ByokUsageTotals *t = &report->totals;
   g_autofree char *cost = byok_cli_format_usd (t->cost_usd);
   g_autofree char *calls = format_count (t->calls);
-  g_autofree char *errors = format_count (t->errors);
-  g_autofree char *unknown = format_count (t->unknown_price_calls);
   GString *line = g_string_new (NULL);
 
   if (t->interrupted > 0 || t->estimated > 0)
@@ -294,50 +311,23 @@ print_totals_line (ByokUsageReport *report,
   g_string_append (line, " · ");
   g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%s call", "%s calls",
                                              (gulong) t->calls), calls);
-  if (t->errors > 0)
-    {
-      g_string_append (line, " · ");
-      g_string_append_printf (line, _("%s failed"), errors);
-    }
-  if (t->interrupted > 0)
-    {
-      g_autofree char *interrupted = format_count (t->interrupted);
-
-      g_string_append (line, " · ");
-      /* Translators: calls whose process was killed or quit mid-answer
-       * ("1 interrupted, estimated"): their tokens and cost are Byok's
-       * estimate */
-      g_string_append_printf (line, _("%s interrupted, estimated"), interrupted);
-    }
-  if (t->cancelled > 0)
-    {
-      g_autofree char *cancelled = format_count (t->cancelled);
-
-      g_string_append (line, " · ");
-      /* Translators: calls the person stopped (Stop, Escape, Ctrl+C): "1 stopped" */
-      g_string_append_printf (line, _("%s stopped"), cancelled);
-    }
-  if (t->estimated > 0)
-    {
-      g_autofree char *estimated = format_count (t->estimated);
-
-      g_string_append (line, " · ");
-      g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE,
-                                                 /* Translators: answers that came without a usage
-                                                  * report: their tokens and cost are Byok's estimate */
-                                                 "%s call with estimated tokens",
-                                                 "%s calls with estimated tokens",
-                                                 (gulong) t->estimated), estimated);
-    }
-  if (t->unknown_price_calls > 0)
-    {
-      g_string_append (line, " · ");
-      g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE,
-                                                 "%s call with an unknown price",
-                                                 "%s calls with an unknown price",
-                                                 (gulong) t->unknown_price_calls),
-                              unknown);
-    }
+  append_count (line, _("%s failed"), t->errors);
+  /* Translators: calls whose process was killed or quit mid-answer
+   * ("1 interrupted, estimated"): their tokens and cost are Byok's
+   * estimate */
+  append_count (line, _("%s interrupted, estimated"), t->interrupted);
+  /* Translators: calls the person stopped (Stop, Escape, Ctrl+C): "1 stopped" */
+  append_count (line, _("%s stopped"), t->cancelled);
+  append_count (line, g_dngettext (GETTEXT_PACKAGE,
+                                   /* Translators: answers that came without a usage
+                                    * report: their tokens and cost are Byok's estimate */
+                                   "%s call with estimated tokens",
+                                   "%s calls with estimated tokens",
+                                   (gulong) t->estimated), t->estimated);
+  append_count (line, g_dngettext (GETTEXT_PACKAGE,
+                                   "%s call with an unknown price",
+                                   "%s calls with an unknown price",
+                                   (gulong) t->unknown_price_calls), t->unknown_price_calls);
   if (t->cache_savings_usd > 0)
     {
       g_autofree char *saved = byok_cli_format_usd (t->cache_savings_usd);

@@ -168,6 +168,26 @@ slot_period (ByokUsagePage *self,
 
 /* ---- cards --------------------------------------------------------------- */
 
+/* @separator, then @format with @n in it, when @n is not 0 */
+static void
+append_count (GString    *detail,
+              const char *separator,
+              const char *format,
+              guint64     n)
+{
+  g_autofree char *count = NULL;
+
+  if (n == 0)
+    return;
+  count = byok_format_count ((gint64) n);
+  g_string_append (detail, separator);
+  /* @format is a translation of a literal with one %s: msgfmt checks it */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  g_string_append_printf (detail, format, count);
+#pragma GCC diagnostic pop
+}
+
 /* "38 calls · 2 failed · 1 interrupted\n2 calls with estimated tokens\n3 calls with an unknown price" */
 static char *
 calls_detail (const ByokUsageTotals *t)
@@ -177,57 +197,25 @@ calls_detail (const ByokUsageTotals *t)
 
   g_string_append_printf (detail, g_dngettext (GETTEXT_PACKAGE, "%s call", "%s calls", (gulong) t->calls),
                           calls);
-  if (t->errors > 0)
-    {
-      g_autofree char *errors = byok_format_count ((gint64) t->errors);
-
-      g_string_append (detail, " · ");
-      /* Translators: failed calls ("2 failed") */
-      g_string_append_printf (detail, _("%s failed"), errors);
-    }
-  if (t->interrupted > 0)
-    {
-      g_autofree char *interrupted = byok_format_count ((gint64) t->interrupted);
-
-      g_string_append (detail, " · ");
-      /* Translators: calls whose process was killed or quit mid-answer
-       * ("1 interrupted"); their tokens and cost are estimated (≈) */
-      g_string_append_printf (detail, _("%s interrupted"), interrupted);
-    }
-  if (t->cancelled > 0)
-    {
-      g_autofree char *cancelled = byok_format_count ((gint64) t->cancelled);
-
-      g_string_append (detail, " · ");
-      /* Translators: calls the person stopped (Stop, Escape): "1 stopped" */
-      g_string_append_printf (detail, _("%s stopped"), cancelled);
-    }
-  if (t->estimated > 0)
-    {
-      g_autofree char *estimated = byok_format_count ((gint64) t->estimated);
-
-      g_string_append (detail, "\n");
-      g_string_append_printf (detail, g_dngettext (GETTEXT_PACKAGE,
-                                                   /* Translators: answers that came without a usage
-                                                    * report: their tokens and cost are Byok's estimate (≈) */
-                                                   "%s call with estimated tokens",
-                                                   "%s calls with estimated tokens",
-                                                   (gulong) t->estimated),
-                              estimated);
-    }
-  if (t->unknown_price_calls > 0)
-    {
-      g_autofree char *unknown = byok_format_count ((gint64) t->unknown_price_calls);
-
-      /* On a line of its own: it keeps the cards narrow enough for four
-       * side by side. */
-      g_string_append (detail, "\n");
-      g_string_append_printf (detail, g_dngettext (GETTEXT_PACKAGE,
-                                                   "%s call with an unknown price",
-                                                   "%s calls with an unknown price",
-                                                   (gulong) t->unknown_price_calls),
-                              unknown);
-    }
+  /* Translators: failed calls ("2 failed") */
+  append_count (detail, " · ", _("%s failed"), t->errors);
+  /* Translators: calls whose process was killed or quit mid-answer
+   * ("1 interrupted"); their tokens and cost are estimated (≈) */
+  append_count (detail, " · ", _("%s interrupted"), t->interrupted);
+  /* Translators: calls the person stopped (Stop, Escape): "1 stopped" */
+  append_count (detail, " · ", _("%s stopped"), t->cancelled);
+  append_count (detail, "\n", g_dngettext (GETTEXT_PACKAGE,
+                                           /* Translators: answers that came without a usage
+                                            * report: their tokens and cost are Byok's estimate (≈) */
+                                           "%s call with estimated tokens",
+                                           "%s calls with estimated tokens",
+                                           (gulong) t->estimated), t->estimated);
+  /* On a line of its own: it keeps the cards narrow enough for four side
+   * by side. */
+  append_count (detail, "\n", g_dngettext (GETTEXT_PACKAGE,
+                                           "%s call with an unknown price",
+                                           "%s calls with an unknown price",
+                                           (gulong) t->unknown_price_calls), t->unknown_price_calls);
   return g_string_free (detail, FALSE);
 }
 
