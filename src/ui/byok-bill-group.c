@@ -431,22 +431,31 @@ provider_bill_look_up (ProviderBill *pb)
                                      pb->cancellable, key_found_cb, op);
 }
 
+/* The end of saving or deleting the admin key: its row, or NULL when the
+ * row is gone or the change failed (the row then says why). */
+static ProviderBill *
+key_change_finish (Op           *op,
+                   gboolean      done,
+                   const GError *error)
+{
+  ProviderBill *pb = op_finish (op);
+
+  if (pb == NULL || done)
+    return pb;
+  pb->busy = FALSE;
+  adw_expander_row_set_subtitle (pb->row, error->message);
+  return NULL;
+}
+
 static void
 key_stored_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  ProviderBill *pb = op_finish (user_data);
   g_autoptr(GError) error = NULL;
+  gboolean done = byok_key_store_store_admin_finish (BYOK_KEY_STORE (source), result, &error);
+  ProviderBill *pb = key_change_finish (user_data, done, error);
 
-  if (!byok_key_store_store_admin_finish (BYOK_KEY_STORE (source), result, &error))
-    {
-      if (pb == NULL)
-        return;
-      pb->busy = FALSE;
-      adw_expander_row_set_subtitle (pb->row, error->message);
-      return;
-    }
   if (pb == NULL)
     return;
   gtk_editable_set_text (GTK_EDITABLE (pb->key_entry), "");
@@ -494,16 +503,10 @@ key_deleted_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  ProviderBill *pb = op_finish (user_data);
   g_autoptr(GError) error = NULL;
+  gboolean done = byok_key_store_delete_admin_finish (BYOK_KEY_STORE (source), result, &error);
+  ProviderBill *pb = key_change_finish (user_data, done, error);
 
-  if (!byok_key_store_delete_admin_finish (BYOK_KEY_STORE (source), result, &error))
-    {
-      if (pb == NULL)
-        return;
-      adw_expander_row_set_subtitle (pb->row, error->message);
-      return;
-    }
   if (pb == NULL)
     return;
   g_clear_pointer (&pb->masked_key, g_free);
