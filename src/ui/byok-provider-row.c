@@ -460,6 +460,26 @@ balance_changed_cb (ByokBalanceMonitor *monitor,
     _byok_provider_row_update_status (self);
 }
 
+/* How each status looks: its words (NULL: the key in use is described)
+ * and its icon (NULL: the spinner shows instead), with its style class. */
+static const struct {
+  const char *label;
+  const char *icon;
+  const char *style;
+} status_looks[] = {
+  [BYOK_PROVIDER_STATUS_LOADING] = { N_("Looking for keys…"), "byok-key-symbolic", "dim-label" },
+  [BYOK_PROVIDER_STATUS_NOT_SET] = { N_("Not set"), "byok-key-symbolic", "dim-label" },
+  [BYOK_PROVIDER_STATUS_NO_KEY_NEEDED] = { N_("No key needed"), "computer-symbolic", "dim-label" },
+  [BYOK_PROVIDER_STATUS_ENVIRONMENT] = { NULL, "byok-key-symbolic", NULL },
+  [BYOK_PROVIDER_STATUS_KEYRING] = { NULL, "byok-key-symbolic", NULL },
+  [BYOK_PROVIDER_STATUS_CHECKING] = { N_("Checking the key…"), NULL, NULL },
+  [BYOK_PROVIDER_STATUS_VALID] = { NULL, "emblem-ok-symbolic", "success" },
+  [BYOK_PROVIDER_STATUS_REJECTED] = { NULL, "dialog-error-symbolic", "error" },
+  [BYOK_PROVIDER_STATUS_CHECK_FAILED] = { NULL, "dialog-warning-symbolic", "warning" },
+  [BYOK_PROVIDER_STATUS_KEYRING_ERROR] = { N_("Keyring unavailable"), "dialog-warning-symbolic", "warning" },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (status_looks) == BYOK_PROVIDER_STATUS_KEYRING_ERROR + 1);
+
 void
 _byok_provider_row_update_status (ByokProviderRow *self)
 {
@@ -472,33 +492,10 @@ _byok_provider_row_update_status (ByokProviderRow *self)
   if (!byok_provider_get_enabled (self->provider))
     g_ptr_array_add (parts, g_strdup (_("Off")));
 
-  switch (status)
+  if (status_looks[status].label != NULL)
+    g_ptr_array_add (parts, g_strdup (_(status_looks[status].label)));
+  else
     {
-    case BYOK_PROVIDER_STATUS_LOADING:
-      g_ptr_array_add (parts, g_strdup (_("Looking for keys…")));
-      set_icon (self, "byok-key-symbolic", "dim-label");
-      break;
-    case BYOK_PROVIDER_STATUS_NO_KEY_NEEDED:
-      g_ptr_array_add (parts, g_strdup (_("No key needed")));
-      set_icon (self, "computer-symbolic", "dim-label");
-      break;
-    case BYOK_PROVIDER_STATUS_NOT_SET:
-      g_ptr_array_add (parts, g_strdup (_("Not set")));
-      set_icon (self, "byok-key-symbolic", "dim-label");
-      break;
-    case BYOK_PROVIDER_STATUS_KEYRING_ERROR:
-      g_ptr_array_add (parts, g_strdup (_("Keyring unavailable")));
-      set_icon (self, "dialog-warning-symbolic", "warning");
-      break;
-    case BYOK_PROVIDER_STATUS_CHECKING:
-      g_ptr_array_add (parts, g_strdup (_("Checking the key…")));
-      break;
-    case BYOK_PROVIDER_STATUS_ENVIRONMENT:
-    case BYOK_PROVIDER_STATUS_KEYRING:
-    case BYOK_PROVIDER_STATUS_VALID:
-    case BYOK_PROVIDER_STATUS_REJECTED:
-    case BYOK_PROVIDER_STATUS_CHECK_FAILED:
-    default:
       if (byok_key_get_source (key) == BYOK_KEY_SOURCE_ENVIRONMENT)
         /* Translators: %s is an environment variable, e.g. OPENAI_API_KEY */
         g_ptr_array_add (parts, g_strdup_printf (_("From environment ($%s)"),
@@ -509,16 +506,9 @@ _byok_provider_row_update_status (ByokProviderRow *self)
       if (check != NULL)
         g_ptr_array_add (parts, describe_check (check));
       add_balance_part (self, parts);
-      if (status == BYOK_PROVIDER_STATUS_VALID)
-        set_icon (self, "emblem-ok-symbolic", "success");
-      else if (status == BYOK_PROVIDER_STATUS_REJECTED)
-        set_icon (self, "dialog-error-symbolic", "error");
-      else if (status == BYOK_PROVIDER_STATUS_CHECK_FAILED)
-        set_icon (self, "dialog-warning-symbolic", "warning");
-      else
-        set_icon (self, "byok-key-symbolic", NULL);
-      break;
     }
+  if (status_looks[status].icon != NULL)
+    set_icon (self, status_looks[status].icon, status_looks[status].style);
 
   subtitle = join_parts (parts);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
