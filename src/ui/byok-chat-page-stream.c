@@ -174,15 +174,25 @@ schedule_flush (ByokChatPage *self)
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), flush_tick_cb, NULL, NULL);
 }
 
+/* New text or reasoning of a running answer waits in @pending for the next
+ * flush. */
+static void
+add_pending (ChatStream *stream,
+             GString    *pending,
+             const char *text)
+{
+  if (stream->stopped || stream->page == NULL)
+    return;
+  g_string_append (pending, text);
+  schedule_flush (stream->page);
+}
+
 static void
 on_delta (ByokChatCall *call,
           const char   *text,
           ChatStream   *stream)
 {
-  if (stream->stopped || stream->page == NULL)
-    return;
-  g_string_append (stream->pending_text, text);
-  schedule_flush (stream->page);
+  add_pending (stream, stream->pending_text, text);
 }
 
 static void
@@ -190,10 +200,7 @@ on_reasoning_delta (ByokChatCall *call,
                     const char   *text,
                     ChatStream   *stream)
 {
-  if (stream->stopped || stream->page == NULL)
-    return;
-  g_string_append (stream->pending_reasoning, text);
-  schedule_flush (stream->page);
+  add_pending (stream, stream->pending_reasoning, text);
 }
 
 /* The call waits to try again: the answer's row says so, counting down. */
