@@ -881,6 +881,22 @@ byok_model_picker_set_property (GObject      *object,
     }
 }
 
+/* Sets a boolean property: @update shows it, then it is notified. */
+static void
+set_flag (ByokModelPicker *self,
+          gboolean        *flag,
+          gboolean         value,
+          void           (*update) (ByokModelPicker *self),
+          GParamSpec      *pspec)
+{
+  value = !!value;
+  if (*flag == value)
+    return;
+  *flag = value;
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), pspec);
+}
+
 /**
  * byok_model_picker_set_show_auto:
  *
@@ -893,12 +909,7 @@ byok_model_picker_set_show_auto (ByokModelPicker *self,
 {
   g_return_if_fail (BYOK_IS_MODEL_PICKER (self));
 
-  show_auto = !!show_auto;
-  if (self->show_auto == show_auto)
-    return;
-  self->show_auto = show_auto;
-  rebuild (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_AUTO]);
+  set_flag (self, &self->show_auto, show_auto, rebuild, properties[PROP_SHOW_AUTO]);
 }
 
 /**
@@ -913,12 +924,7 @@ byok_model_picker_set_compact (ByokModelPicker *self,
 {
   g_return_if_fail (BYOK_IS_MODEL_PICKER (self));
 
-  compact = !!compact;
-  if (self->compact == compact)
-    return;
-  self->compact = compact;
-  update_button (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPACT]);
+  set_flag (self, &self->compact, compact, update_button, properties[PROP_COMPACT]);
 }
 
 gboolean
