@@ -71,6 +71,8 @@ ByokProviderRowOp *_byok_provider_row_op_new            (ByokProviderRow   *self
                                                          const char        *account);
 void               _byok_provider_row_op_free           (ByokProviderRowOp *op);
 ByokProviderRow   *_byok_provider_row_op_get            (ByokProviderRowOp *op);
+ByokProviderRow   *_byok_provider_row_op_finish         (ByokProviderRowOp *op,
+                                                         const GError      *error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokProviderRowOp, _byok_provider_row_op_free)
 

@@ -249,8 +249,8 @@ list_models_cb (GObject      *source,
   g_autofree char *text = NULL;
 
   models = byok_client_list_models_finish (BYOK_CLIENT (source), result, &error);
-  self = _byok_provider_row_op_get (op);
-  if (self == NULL || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
+  self = _byok_provider_row_op_finish (op, error);
+  if (self == NULL)
     return;
 
   self->refreshing_models = FALSE;

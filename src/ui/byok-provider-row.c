@@ -92,13 +92,6 @@ _byok_provider_row_op_free (ByokProviderRowOp *op)
   g_free (op);
 }
 
-static void
-row_op_closure_free (gpointer  data,
-                     GClosure *closure)
-{
-  _byok_provider_row_op_free (data);
-}
-
 ByokProviderRow *
 _byok_provider_row_op_get (ByokProviderRowOp *op)
 {
@@ -107,6 +100,71 @@ _byok_provider_row_op_get (ByokProviderRowOp *op)
   if (self != NULL && self->disposed)
     g_clear_object (&self);
   return self;
+}
+
+/* The row an operation ended for: NULL when the row is gone or the
+ * operation was cancelled (nothing is to be shown then). */
+ByokProviderRow *
+_byok_provider_row_op_finish (ByokProviderRowOp *op,
+                              const GError      *error)
+{
+  if (g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
+    return NULL;
+  return _byok_provider_row_op_get (op);
+}
+
+/* ---- asking first -------------------------------------------------------- */
+
+/* What a row does once the person confirmed: with the key's account */
+typedef void (*ConfirmedFunc) (ByokProviderRow *self,
+                               const char      *account);
+
+typedef struct {
+  ByokProviderRowOp *op;          /* the row, weakly, and the account */
+  const char        *confirm_id;
+  ConfirmedFunc      confirmed;
+} Question;
+
+static void
+question_free (gpointer  data,
+               GClosure *closure)
+{
+  Question *question = data;
+
+  _byok_provider_row_op_free (question->op);
+  g_free (question);
+}
+
+static void
+question_response (GtkWidget  *dialog,
+                   const char *response,
+                   Question   *question)
+{
+  g_autoptr(ByokProviderRow) self = _byok_provider_row_op_get (question->op);
+
+  if (self != NULL && g_strcmp0 (response, question->confirm_id) == 0)
+    question->confirmed (self, question->op->account);
+}
+
+/* A destructive question: @confirmed runs when the answer is @confirm_id
+ * (a static string) and the row is still there. */
+static void
+ask_first (ByokProviderRow *self,
+           const char      *heading,
+           const char      *body,
+           const char      *confirm_id,
+           const char      *confirm_label,
+           const char      *account,
+           ConfirmedFunc    confirmed)
+{
+  GtkWidget *dialog = byok_alert_new_confirm (heading, body, confirm_id, confirm_label);
+  Question *question = g_new0 (Question, 1);
+
+  question->op = _byok_provider_row_op_new (self, account);
+  question->confirm_id = confirm_id;
+  question->confirmed = confirmed;
+  g_signal_connect_data (dialog, "response", G_CALLBACK (question_response), question, question_free, 0);
+  byok_alert_present (dialog, GTK_WIDGET (self));
 }
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -698,8 +756,8 @@ check_cb (GObject      *source,
   int n_models = -1;
 
   byok_client_check_key_finish (BYOK_CLIENT (source), result, &n_models, &error);
-  self = _byok_provider_row_op_get (op);
-  if (self == NULL || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
+  self = _byok_provider_row_op_finish (op, error);
+  if (self == NULL)
     return;
 
   self->n_checking--;
@@ -751,8 +809,8 @@ store_cb (GObject      *source,
   gboolean ok;
 
   ok = byok_key_store_store_finish (BYOK_KEY_STORE (source), result, &replaced, &error);
-  self = _byok_provider_row_op_get (op);
-  if (self == NULL || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
+  self = _byok_provider_row_op_finish (op, error);
+  if (self == NULL)
     return;
 
   self->n_checking--;
@@ -872,8 +930,8 @@ delete_cb (GObject      *source,
   gboolean ok;
 
   ok = byok_key_store_delete_finish (BYOK_KEY_STORE (source), result, &error);
-  self = _byok_provider_row_op_get (op);
-  if (self == NULL || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED))
+  self = _byok_provider_row_op_finish (op, error);
+  if (self == NULL)
     return;
 
   if (ok)
@@ -892,18 +950,12 @@ delete_cb (GObject      *source,
 }
 
 static void
-delete_response (GtkWidget        *dialog,
-                 const char       *response,
-                 gpointer          user_data)
+delete_confirmed (ByokProviderRow *self,
+                  const char      *account)
 {
-  ByokProviderRowOp *op = user_data;  /* the signal's, freed with the dialog */
-  g_autoptr(ByokProviderRow) self = _byok_provider_row_op_get (op);
-
-  if (self == NULL || g_strcmp0 (response, "delete") != 0)
-    return;
   byok_key_store_delete_async (byok_engine_get_key_store (self->engine), provider_id (self),
-                               op->account, self->cancellable, delete_cb,
-                               _byok_provider_row_op_new (self, op->account));
+                               account, self->cancellable, delete_cb,
+                               _byok_provider_row_op_new (self, account));
 }
 
 /* provider.delete-key, from a key row's row.delete: asks first. */
@@ -917,7 +969,6 @@ delete_key_action (GtkWidget  *widget,
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
   const char *masked = "";
-  GtkWidget *dialog;
 
   for (guint i = 0; i < self->keys->len; i++)
     {
@@ -941,10 +992,7 @@ delete_key_action (GtkWidget  *widget,
                               "will use another key, or fail until you add one."),
                             account, masked, provider_name (self));
 
-  dialog = byok_alert_new_confirm (heading, body, "delete", _("_Delete"));
-  g_signal_connect_data (dialog, "response", G_CALLBACK (delete_response),
-                         _byok_provider_row_op_new (self, account), row_op_closure_free, 0);
-  byok_alert_present (dialog, GTK_WIDGET (self));
+  ask_first (self, heading, body, "delete", _("_Delete"), account, delete_confirmed);
 }
 
 /* ---- removing a custom provider ------------------------------------------ */
@@ -992,16 +1040,10 @@ remove_key_cb (GObject      *source,
 }
 
 static void
-remove_response (GtkWidget        *dialog,
-                 const char       *response,
-                 gpointer          user_data)
+remove_confirmed (ByokProviderRow *self,
+                  const char      *account)
 {
-  ByokProviderRowOp *op = user_data;  /* the signal's, freed with the dialog */
-  g_autoptr(ByokProviderRow) self = _byok_provider_row_op_get (op);
   ByokProviderRowOp *deletions;
-
-  if (self == NULL || g_strcmp0 (response, "remove") != 0)
-    return;
 
   deletions = _byok_provider_row_op_new (self, NULL);
   deletions->pending = 1;
@@ -1027,15 +1069,11 @@ static void
 on_remove_clicked (ByokProviderRow *self)
 {
   g_autofree char *heading = NULL;
-  GtkWidget *dialog;
 
   /* Translators: %s is a custom provider's name */
   heading = g_strdup_printf (_("Remove %s?"), provider_name (self));
-  dialog = byok_alert_new_confirm (heading, _("Its settings are removed, and its keys are deleted from your keyring."),
-                                   "remove", _("_Remove"));
-  g_signal_connect_data (dialog, "response", G_CALLBACK (remove_response),
-                         _byok_provider_row_op_new (self, NULL), row_op_closure_free, 0);
-  byok_alert_present (dialog, GTK_WIDGET (self));
+  ask_first (self, heading, _("Its settings are removed, and its keys are deleted from your keyring."),
+             "remove", _("_Remove"), NULL, remove_confirmed);
 }
 
 /* ---- object -------------------------------------------------------------- */
