@@ -1041,7 +1041,8 @@ test_chat_attach (Fixture       *f,
   g_autoptr(GBytes) note = g_bytes_new_static ("Meeting at noon.\n", 17);
   g_autoptr(GBytes) photo = byok_test_media_jpeg (3000, 2000, 6, FALSE, 90);
   g_autoptr(GBytes) pdf = byok_test_media_pdf (2, TRUE);
-  g_autoptr(GBytes) garbage = g_bytes_new_static ("\x01\x02\x03\xff\xfe not a picture", 22);
+  static const char garbage_bytes[] = "\x01\x02\x03\xff\xfe not a picture";
+  g_autoptr(GBytes) garbage = g_bytes_new_static (garbage_bytes, sizeof garbage_bytes - 1);
   g_autofree char *note_path = byok_test_media_write (f->dir, "notes.txt", note);
   g_autofree char *photo_path = byok_test_media_write (f->dir, "photo.jpg", photo);
   g_autofree char *pdf_path = byok_test_media_write (f->dir, "minutes.pdf", pdf);

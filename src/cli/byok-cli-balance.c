@@ -71,7 +71,7 @@ byok_cli_balance (int    argc,
   g_autoptr(JsonBuilder) builder = NULL;
   ByokProviderSettings *settings;
   ByokCatalog *catalog;
-  GPtrArray *providers;
+  g_autoptr(GPtrArray) providers = NULL;
   gboolean failed = FALSE;
   int status;
 

@@ -450,10 +450,13 @@ add_secrets_stored_cb (GObject      *source,
   add_next (g_steal_pointer (&task));
 }
 
+/* Takes @task_owned: stores the next server's secrets, or returns. */
 static void
-add_next (GTask *task)
+add_next (GTask *task_owned)
 {
+  g_autoptr(GTask) task = task_owned;
   ByokMcpConfig *self = g_task_get_source_object (task);
+  GCancellable *cancellable;
   AddData *ad = g_task_get_task_data (task);
   ByokMcpServerConfig *server;
   ByokMcpSecrets *secrets;
@@ -465,8 +468,9 @@ add_next (GTask *task)
     }
   server = g_ptr_array_index (ad->servers, ad->next);
   secrets = g_ptr_array_index (ad->secrets, ad->next);
-  byok_mcp_secrets_store_async (server->name, secrets, g_task_get_cancellable (task),
-                                add_secrets_stored_cb, g_object_ref (task));
+  cancellable = g_task_get_cancellable (task);
+  byok_mcp_secrets_store_async (server->name, secrets, cancellable,
+                                add_secrets_stored_cb, g_steal_pointer (&task));
   (void) self;
 }
 

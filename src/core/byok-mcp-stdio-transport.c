@@ -126,6 +126,7 @@ log_open (ByokMcpStdioTransport *self)
                self->log_path, error->message);
       return;
     }
+  g_clear_object (&info);
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
   self->log_size = info != NULL ? g_file_info_get_size (info) : 0;
 }
