@@ -23,8 +23,8 @@
 #include <string.h>
 
 #include "byok-error.h"
-#include "byok-json.h"
 #include "byok-format.h"
+#include "byok-json.h"
 #include "byok-key-store.h"
 #include "byok-provider-bill-private.h"
 
@@ -343,10 +343,10 @@ usage_page_read (GObject      *source,
       gint64 start = 0;
 
       if (data->openai && byok_json_get_int (bucket, "start_time", &start))
-        day = byok_bill_utc_day (start);
+        day = _byok_bill_utc_day (start);
       else if (!data->openai && byok_json_get_string (bucket, "starting_at") != NULL)
         day = g_strndup (byok_json_get_string (bucket, "starting_at"), 10);
-      entry = byok_bill_find_day (data->bill, day);
+      entry = _byok_bill_find_day (data->bill, day);
       for (guint j = 0; entry != NULL && results != NULL && j < json_array_get_length (results); j++)
         {
           JsonObject *item = byok_json_array_get_object (results, j);
@@ -419,7 +419,7 @@ read_usage_page (GTask      *task,
 }
 
 /**
- * byok_provider_bill_read_keys_async:
+ * _byok_provider_bill_read_keys_async:
  * @bill: (transfer none): the bill just read; it must outlive the task
  * @key: the admin key that read it
  *
@@ -427,7 +427,7 @@ read_usage_page (GTask      *task,
  * and the others (each day's other_usage), and sets @bill's keys.
  */
 void
-byok_provider_bill_read_keys_async (ByokClient          *client,
+_byok_provider_bill_read_keys_async (ByokClient          *client,
                                     ByokBill            *bill,
                                     const char          *key,
                                     GCancellable        *cancellable,
@@ -437,7 +437,7 @@ byok_provider_bill_read_keys_async (ByokClient          *client,
   g_autoptr(GTask) task = g_task_new (client, cancellable, callback, user_data);
   ReadKeys *data = g_new0 (ReadKeys, 1);
 
-  g_task_set_source_tag (task, byok_provider_bill_read_keys_async);
+  g_task_set_source_tag (task, _byok_provider_bill_read_keys_async);
   data->bill = bill;
   data->key = g_strdup (key);
   data->openai = g_str_equal (bill->provider, "openai");
@@ -451,13 +451,13 @@ byok_provider_bill_read_keys_async (ByokClient          *client,
 }
 
 /**
- * byok_provider_bill_read_keys_finish:
+ * _byok_provider_bill_read_keys_finish:
  *
  * Returns: %TRUE, told apart or not (the bill says which); %FALSE only
  *   when cancelled
  */
 gboolean
-byok_provider_bill_read_keys_finish (ByokClient    *client,
+_byok_provider_bill_read_keys_finish (ByokClient    *client,
                                      GAsyncResult  *result,
                                      GError       **error)
 {

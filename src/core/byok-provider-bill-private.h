@@ -6,19 +6,19 @@
 
 G_BEGIN_DECLS
 
-ByokBillDay *byok_bill_find_day                   (ByokBill            *bill,
+ByokBillDay *_byok_bill_find_day                   (ByokBill            *bill,
                                                    const char          *day);
-char        *byok_bill_utc_day                    (gint64               unix_seconds);
-const char  *byok_bill_provider_name              (ByokClient          *client,
+char        *_byok_bill_utc_day                    (gint64               unix_seconds);
+const char  *_byok_bill_provider_name              (ByokClient          *client,
                                                    const char          *provider_id);
 
-void         byok_provider_bill_read_keys_async   (ByokClient          *client,
+void         _byok_provider_bill_read_keys_async   (ByokClient          *client,
                                                    ByokBill            *bill,
                                                    const char          *key,
                                                    GCancellable        *cancellable,
                                                    GAsyncReadyCallback  callback,
                                                    gpointer             user_data);
-gboolean     byok_provider_bill_read_keys_finish  (ByokClient          *client,
+gboolean     _byok_provider_bill_read_keys_finish  (ByokClient          *client,
                                                    GAsyncResult        *result,
                                                    GError             **error);
 

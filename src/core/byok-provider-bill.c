@@ -69,7 +69,7 @@ byok_provider_bill_providers (void)
 }
 
 const char *
-byok_bill_provider_name (ByokClient *client,
+_byok_bill_provider_name (ByokClient *client,
                const char *provider_id)
 {
   ByokProvider *provider = byok_catalog_lookup_provider (byok_client_get_catalog (client), provider_id);
@@ -98,7 +98,7 @@ byok_provider_bill_check_admin_key (ByokClient  *client,
     {
       g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
                    _("Byok cannot read the bill of %s: only OpenAI’s and Anthropic’s, with an admin key."),
-                   byok_bill_provider_name (client, provider_id));
+                   _byok_bill_provider_name (client, provider_id));
       return FALSE;
     }
   if (key == NULL || !g_str_has_prefix (key, bills[i].key_prefix))
@@ -107,7 +107,7 @@ byok_provider_bill_check_admin_key (ByokClient  *client,
        * keys start ("sk-admin-") */
       g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
                    _("This is not an admin key of %s: those start with %s. Create one in the organization’s settings."),
-                   byok_bill_provider_name (client, provider_id), bills[i].key_prefix);
+                   _byok_bill_provider_name (client, provider_id), bills[i].key_prefix);
       return FALSE;
     }
   return TRUE;
@@ -145,7 +145,7 @@ byok_bill_free (ByokBill *bill)
 }
 
 char *
-byok_bill_utc_day (gint64 unix_seconds)
+_byok_bill_utc_day (gint64 unix_seconds)
 {
   g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (unix_seconds);
 
@@ -170,14 +170,14 @@ bill_new (const char *provider_id,
     {
       ByokBillDay *day = g_new0 (ByokBillDay, 1);
 
-      day->day = byok_bill_utc_day (t / G_USEC_PER_SEC);
+      day->day = _byok_bill_utc_day (t / G_USEC_PER_SEC);
       g_ptr_array_add (bill->days, day);
     }
   return bill;
 }
 
 ByokBillDay *
-byok_bill_find_day (ByokBill   *bill,
+_byok_bill_find_day (ByokBill   *bill,
                const char *day)
 {
   for (guint i = 0; day != NULL && i < bill->days->len; i++)
@@ -221,10 +221,10 @@ bill_read_page (ByokBill    *bill,
       gint64 start = 0;
 
       if (format == BILL_OPENAI && byok_json_get_int (bucket, "start_time", &start))
-        day = byok_bill_utc_day (start);
+        day = _byok_bill_utc_day (start);
       else if (format == BILL_ANTHROPIC && byok_json_get_string (bucket, "starting_at") != NULL)
         day = g_strndup (byok_json_get_string (bucket, "starting_at"), 10);
-      entry = byok_bill_find_day (bill, day);
+      entry = _byok_bill_find_day (bill, day);
       if (entry == NULL)
         continue;
 
@@ -293,7 +293,7 @@ keys_read (GObject      *source,
   FetchData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!byok_provider_bill_read_keys_finish (BYOK_CLIENT (source), result, &error))
+  if (!_byok_provider_bill_read_keys_finish (BYOK_CLIENT (source), result, &error))
     {
       g_task_return_error (task, error);  /* cancelled */
       return;
@@ -319,7 +319,7 @@ page_read (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  if (!bill_read_page (data->bill, bills[data->format].format, byok_bill_provider_name (client, data->bill->provider),
+  if (!bill_read_page (data->bill, bills[data->format].format, _byok_bill_provider_name (client, data->bill->provider),
                        json_node_get_object (root), &next_page, &error))
     {
       g_task_return_error (task, error);
@@ -336,7 +336,7 @@ page_read (GObject      *source,
   data->bill->checked_at = g_get_real_time () / G_USEC_PER_SEC;
   /* Then whose keys the usage was on; a failure there is the bill's
    * keys_error, never the bill's. */
-  byok_provider_bill_read_keys_async (client, data->bill, data->key, g_task_get_cancellable (task),
+  _byok_provider_bill_read_keys_async (client, data->bill, data->key, g_task_get_cancellable (task),
                                       keys_read, g_object_ref (task));
 }
 
@@ -396,7 +396,7 @@ admin_key_found (GObject      *source,
     {
       g_task_return_new_error (task, BYOK_ERROR, BYOK_ERROR_NO_KEY,
                                _("There is no admin key for %s. Add one on the Usage page, under The Providers’ Bills, or with “byok-cli keys set-admin”."),
-                               byok_bill_provider_name (client, data->bill->provider));
+                               _byok_bill_provider_name (client, data->bill->provider));
       return;
     }
   data->key = g_strdup (byok_key_get_secret (key));
@@ -439,7 +439,7 @@ byok_provider_bill_fetch_async (ByokClient          *client,
     {
       g_task_return_new_error (task, BYOK_ERROR, BYOK_ERROR_INVALID,
                                _("Byok cannot read the bill of %s: only OpenAI’s and Anthropic’s, with an admin key."),
-                               byok_bill_provider_name (client, provider_id));
+                               _byok_bill_provider_name (client, provider_id));
       return;
     }
   if (key != NULL && !byok_provider_bill_check_admin_key (client, provider_id, key, &error))
@@ -582,7 +582,7 @@ byok_bill_add_recorded (ByokBill        *bill,
   for (guint i = 0; i < unpriced->len; i++)
     {
       const ByokUsageUnpriced *row = g_ptr_array_index (unpriced, i);
-      ByokBillDay *day = byok_bill_find_day (bill, row->day);
+      ByokBillDay *day = _byok_bill_find_day (bill, row->day);
       double usd = 0;
 
       if (day == NULL || (row->input_tokens <= 0 && row->output_tokens <= 0))
@@ -924,8 +924,8 @@ JsonNode *
 byok_bill_to_json (const ByokBill *bill)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *from = byok_bill_utc_day (bill->from_us / G_USEC_PER_SEC);
-  g_autofree char *to = byok_bill_utc_day ((bill->to_us - 1) / G_USEC_PER_SEC);
+  g_autofree char *from = _byok_bill_utc_day (bill->from_us / G_USEC_PER_SEC);
+  g_autofree char *to = _byok_bill_utc_day ((bill->to_us - 1) / G_USEC_PER_SEC);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "provider");
