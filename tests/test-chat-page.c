@@ -1464,22 +1464,6 @@ prompt_has_text (gpointer composer)
   return *text != '\0';
 }
 
-static gboolean
-pasted_chip_shown (gpointer composer)
-{
-  g_autoptr(GPtrArray) chips = g_ptr_array_new ();
-
-  byok_test_ui_collect (composer, BYOK_TYPE_ATTACHMENT_CHIP, chips);
-  return chips->len == 1 && g_str_has_prefix (byok_attachment_chip_get_name (chips->pdata[0]), "Pasted image ") &&
-         g_str_has_suffix (byok_attachment_chip_get_name (chips->pdata[0]), ".png");
-}
-
-static gboolean
-not_loading (gpointer composer)
-{
-  return !byok_composer_get_loading (composer);
-}
-
 /* Ctrl+V of a screenshot attaches it as a PNG: a chip shows at once, then
  * its thumbnail and tokens; nothing goes into the text. Text pastes as
  * text, as always. */
@@ -1501,17 +1485,22 @@ test_paste_image (Fixture       *f,
   gdk_clipboard_set_texture (clipboard, texture);
   gtk_widget_grab_focus (text_view);
   g_signal_emit_by_name (text_view, "paste-clipboard");
-  /* The chip shows at once, and nothing goes into the text; what the
-   * image becomes is the core's business. */
-  byok_test_ui_iterate_until (pasted_chip_shown, composer, "the pasted image's chip");
-  maybe_screenshot_widget (GTK_WIDGET (composer), "media-pasting");
+  byok_test_ui_iterate_until (attached, &wait, "the pasted image");
+
+  pasted = g_ptr_array_index (byok_composer_get_attachments (composer), 0);
+  g_assert_cmpint (pasted->kind, ==, BYOK_ATTACHMENT_IMAGE);
+  g_assert_cmpint (pasted->width, ==, 640);
+  g_assert_cmpint (pasted->height, ==, 400);
+  g_assert_cmpint (pasted->tokens, >, 0);
+  g_assert_true (g_str_has_prefix (pasted->name, "Pasted image "));
+  g_assert_true (g_str_has_suffix (pasted->name, ".png"));
   text = byok_composer_dup_text (composer);
   g_assert_cmpstr (text, ==, "");
-  byok_test_ui_iterate_until (not_loading, composer, "the pasted image read");
-  (void) wait;
-  (void) pasted;
-  (void) chip;
-  byok_composer_clear_attachments (composer);
+  chip = find_chip (GTK_WIDGET (composer), pasted->name);
+  g_assert_nonnull (chip);
+  byok_test_ui_iterate_until (chip_has_thumbnail, chip, "the pasted image's thumbnail");
+  g_assert_nonnull (byok_test_ui_find_text (GTK_WIDGET (chip), "640 × 400 · ≈", FALSE));
+  maybe_screenshot_widget (GTK_WIDGET (composer), "media-pasted");
 
   /* Text pastes as text. */
   gdk_clipboard_set_text (clipboard, "pasted words");
@@ -1520,6 +1509,7 @@ test_paste_image (Fixture       *f,
   g_clear_pointer (&text, g_free);
   text = byok_composer_dup_text (composer);
   g_assert_cmpstr (text, ==, "pasted words");
+  g_assert_cmpuint (byok_composer_get_attachments (composer)->len, ==, 1);
 }
 
 /* The drop target of @widget itself. */
@@ -1569,8 +1559,7 @@ test_drop_files (Fixture       *f,
   AttachWait wait = { composer, 2 };
 
   g_assert_true (g_file_set_contents (text_path, "Dropped notes.\n", -1, NULL));
-  g_assert_true (g_file_set_contents (image_path, "Not a picture yet.\n", -1, NULL));
-  (void) png;
+  g_assert_true (g_file_set_contents (image_path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), NULL));
 
   g_assert_true (targets[0] != targets[1]);
   g_assert_false (gtk_widget_is_ancestor (targets[0], targets[1]));
@@ -1600,14 +1589,65 @@ test_drop_files (Fixture       *f,
   byok_test_ui_iterate_until (attached, &wait, "the dropped files");
   g_assert_cmpstr (((ByokAttachment *) g_ptr_array_index (byok_composer_get_attachments (composer), 0))->name,
                    ==, "notes.txt");
-  g_assert_cmpstr (((ByokAttachment *) g_ptr_array_index (byok_composer_get_attachments (composer), 1))->name,
-                   ==, "chart.png");
+  {
+    ByokAttachment *image = g_ptr_array_index (byok_composer_get_attachments (composer), 1);
+
+    g_assert_cmpstr (image->name, ==, "chart.png");
+    g_assert_cmpint (image->kind, ==, BYOK_ATTACHMENT_IMAGE);
+    g_assert_cmpstr (image->mime_type, ==, "image/png");
+    g_assert_cmpint (image->width, ==, 300);
+    g_assert_cmpint (image->height, ==, 200);
+  }
 }
 
 static void
 count_cb (guint *count)
 {
   (*count)++;
+}
+
+/* A question sent with an image shows the picture in its bubble; so does
+ * the conversation restored after a restart. */
+static void
+test_send_image (Fixture       *f,
+                 gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  g_autofree char *path = g_build_filename (f->dir, "diagram.png", NULL);
+  g_autoptr(GBytes) png = make_png (800, 600);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  AttachWait wait = { composer, 1 };
+  ByokAttachmentChip *chip;
+  GtkWidget *row;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), NULL));
+  byok_composer_attach_file (composer, file);
+  byok_test_ui_iterate_until (attached, &wait, "the image");
+  byok_composer_set_text (composer, "What does this show?");
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "A yellow disc.", FALSE));
+  g_assert_true (byok_composer_send (composer));
+  byok_test_ui_iterate_until (not_busy, f, "the answer");
+  /* The model got the picture as an image part beside the question. */
+  {
+    const char *body = g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL);
+
+    g_assert_nonnull (strstr (body, "\"image_url\":{\"url\":\"data:image/png;base64,"));
+    g_assert_nonnull (strstr (body, "What does this show?"));
+  }
+
+  row = row_of (f, message_at (f, 0));
+  chip = find_chip (row, "diagram.png");
+  g_assert_nonnull (chip);
+  g_assert_true (byok_attachment_chip_get_large (chip));
+  byok_test_ui_iterate_until (chip_has_thumbnail, chip, "the picture in the bubble");
+  maybe_screenshot (f, "media-sent");
+
+  reopen (f);
+  row = row_of (f, message_at (f, 0));
+  chip = find_chip (row, "diagram.png");
+  g_assert_nonnull (chip);
+  g_assert_cmpint (byok_attachment_chip_get_attachment (chip)->kind, ==, BYOK_ATTACHMENT_IMAGE);
+  byok_test_ui_iterate_until (chip_has_thumbnail, chip, "the picture after a restart");
 }
 
 /* A message's images show in its bubble, and open large. */
@@ -2428,6 +2468,7 @@ main (int argc, char **argv)
   ADD ("paste-image", test_paste_image);
   ADD ("drop-files", test_drop_files);
   ADD ("bubble-thumbnails", test_bubble_thumbnails);
+  ADD ("send-image", test_send_image);
   ADD ("too-long", test_too_long);
   ADD ("unreadable", test_unreadable);
   ADD ("auto", test_auto);
