@@ -149,6 +149,7 @@ test_photo_fitted (void)
   g_assert_cmpint (attachment->height, ==, 1313);
   g_assert_cmpint (attachment->tokens, ==, ((gint64) attachment->width * attachment->height + 749) / 750);
   g_assert_false (byok_attachment_has_text_layer (attachment));
+  g_assert_false (byok_attachment_is_scan (attachment));
   g_assert_true (byok_attachment_is_media (attachment));
 
   sent = decode (attachment->data);
@@ -340,6 +341,7 @@ test_pdf_text (void)
   g_assert_true (g_bytes_equal (attachment->data, pdf));
   assert_hash (attachment);
   g_assert_true (byok_attachment_has_text_layer (attachment));
+  g_assert_false (byok_attachment_is_scan (attachment));
 
   page1 = strstr (attachment->text, "[Page 1]\nPage 1 says hello");
   page2 = strstr (attachment->text, "\n\n[Page 2]\nPage 2 says hello");
@@ -370,6 +372,7 @@ test_pdf_scanned (void)
   g_assert_cmpint (attachment->pages, ==, 2);
   g_assert_cmpstr (attachment->text, ==, "");
   g_assert_false (byok_attachment_has_text_layer (attachment));
+  g_assert_true (byok_attachment_is_scan (attachment));
   g_assert_cmpint (attachment->tokens, ==, 0);
 
   /* Images and PDFs go beside the text, never into it. */

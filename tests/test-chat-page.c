@@ -1332,7 +1332,7 @@ test_media_chips (Fixture       *f,
 
     g_assert_nonnull (find_shown_label (GTK_WIDGET (pdf_chip), GTK_WIDGET (pdf_chip), detail));
   }
-  g_assert_true (byok_attachment_chip_is_scanned (byok_attachment_chip_get_attachment (pdf_chip)));
+  g_assert_true (byok_attachment_is_scan (byok_attachment_chip_get_attachment (pdf_chip)));
   {
     GtkWidget *open = gtk_widget_get_first_child (gtk_widget_get_first_child (GTK_WIDGET (pdf_chip)));
 

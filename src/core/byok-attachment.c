@@ -218,6 +218,20 @@ byok_attachment_has_text_layer (const ByokAttachment *attachment)
 }
 
 /**
+ * byok_attachment_is_scan:
+ *
+ * Returns: whether @attachment is a PDF without a text layer (a scan):
+ *   only a model that reads PDFs itself can see it
+ */
+gboolean
+byok_attachment_is_scan (const ByokAttachment *attachment)
+{
+  g_return_val_if_fail (attachment != NULL, FALSE);
+
+  return attachment->kind == BYOK_ATTACHMENT_PDF && !byok_attachment_has_text_layer (attachment);
+}
+
+/**
  * byok_attachment_kind_to_string:
  *
  * Returns: "text", "image" or "pdf", as stored and exported

@@ -32,7 +32,8 @@
  *   …
  *
  * A PDF without a text layer (a scan) has the text "": only a model that
- * reads PDFs itself can see it (byok_attachment_has_text_layer()).
+ * reads PDFs itself can see it (byok_attachment_has_text_layer(),
+ * byok_attachment_is_scan()).
  *
  * Images and PDFs travel beside a message's text, in
  * ByokChatMessage.attachments, and are stored once by their hash
@@ -126,6 +127,7 @@ ByokAttachment *byok_attachment_new_from_bytes (const char        *name,
 ByokAttachment *byok_attachment_copy           (const ByokAttachment *attachment);
 gboolean        byok_attachment_is_media       (const ByokAttachment *attachment);
 gboolean        byok_attachment_has_text_layer (const ByokAttachment *attachment);
+gboolean        byok_attachment_is_scan        (const ByokAttachment *attachment);
 void            byok_attachment_free           (ByokAttachment    *attachment);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokAttachment, byok_attachment_free)
 

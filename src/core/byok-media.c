@@ -268,12 +268,6 @@ byok_media_pdf_page_tokens (const char *model_id)
   return byok_media_image_tokens (model_id, PAGE_WIDTH, PAGE_HEIGHT);
 }
 
-static gboolean
-has_text (const ByokAttachment *attachment)
-{
-  return attachment->text != NULL && *attachment->text != '\0';
-}
-
 /**
  * byok_media_pdf_as_file:
  * @model: (nullable): the model as the catalog knows it
@@ -288,7 +282,7 @@ byok_media_pdf_as_file (const ByokAttachment *pdf,
 {
   if (model != NULL)
     return byok_model_has_capability (model, BYOK_MODEL_CAP_PDF);
-  return !has_text (pdf);
+  return byok_attachment_is_scan (pdf);
 }
 
 /**
@@ -316,7 +310,7 @@ byok_media_attachment_tokens (const ByokAttachment *attachment,
       return byok_media_image_tokens (model_id, attachment->width, attachment->height);
 
     case BYOK_ATTACHMENT_PDF:
-      text_tokens = has_text (attachment) ? byok_estimate_tokens (attachment->text, -1) : 0;
+      text_tokens = byok_attachment_has_text_layer (attachment) ? byok_estimate_tokens (attachment->text, -1) : 0;
       if (!byok_media_pdf_as_file (attachment, model))
         return text_tokens + FILE_BLOCK_TOKENS;
       get_rule (model_id, &rule);
@@ -366,7 +360,7 @@ byok_media_needed_capabilities (GPtrArray *attachments)
 
       if (attachment->kind == BYOK_ATTACHMENT_IMAGE)
         needed |= BYOK_MODEL_CAP_VISION;
-      else if (attachment->kind == BYOK_ATTACHMENT_PDF && !has_text (attachment))
+      else if (byok_attachment_is_scan (attachment))
         needed |= BYOK_MODEL_CAP_PDF;
     }
   return needed;
@@ -433,7 +427,7 @@ byok_media_check_model (GPtrArray  *attachments,
                        name, attachment->name);
           return FALSE;
         }
-      if (attachment->kind == BYOK_ATTACHMENT_PDF && !has_text (attachment) &&
+      if (byok_attachment_is_scan (attachment) &&
           !byok_model_has_capability (model, BYOK_MODEL_CAP_PDF))
         {
           /* Translators: %1$s is a PDF's file name, %2$s a model's name */

@@ -60,19 +60,6 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 /**
- * byok_attachment_chip_is_scanned:
- *
- * Returns: whether @attachment is a PDF without a text layer
- */
-gboolean
-byok_attachment_chip_is_scanned (const ByokAttachment *attachment)
-{
-  g_return_val_if_fail (attachment != NULL, FALSE);
-
-  return attachment->kind == BYOK_ATTACHMENT_PDF && (attachment->text == NULL || *attachment->text == '\0');
-}
-
-/**
  * byok_attachment_chip_describe:
  *
  * Returns: (transfer full): the line under a chip's name: an image's size,
@@ -174,7 +161,7 @@ update (ByokAttachmentChip *self)
   g_autofree char *remove_label = NULL;
   gboolean image = attachment != NULL && attachment->kind == BYOK_ATTACHMENT_IMAGE;
   gboolean large = self->large && image;
-  gboolean scanned = attachment != NULL && byok_attachment_chip_is_scanned (attachment);
+  gboolean scanned = attachment != NULL && byok_attachment_is_scan (attachment);
   int width = THUMBNAIL_SIZE, height = THUMBNAIL_SIZE;
 
   gtk_label_set_label (self->name_label, self->name);

@@ -40,9 +40,7 @@ gboolean              byok_attachment_chip_get_large      (ByokAttachmentChip   
 void                  byok_attachment_chip_set_large      (ByokAttachmentChip   *self,
                                                            gboolean              large);
 
-/* What the chip says under the name ("1568 × 1045 · ≈2.2k tokens"), and
- * whether a PDF is a scan without a text layer. */
+/* What the chip says under the name ("1568 × 1045 · ≈2.2k tokens"). */
 char                 *byok_attachment_chip_describe       (const ByokAttachment *attachment);
-gboolean              byok_attachment_chip_is_scanned     (const ByokAttachment *attachment);
 
 G_END_DECLS

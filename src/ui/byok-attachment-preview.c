@@ -99,7 +99,7 @@ set_attachment (ByokAttachmentPreview *self,
       byok_attachment_texture_load_async (attachment, 0, self->cancellable, texture_loaded_cb, g_object_ref (self));
       break;
     case BYOK_ATTACHMENT_PDF:
-      if (byok_attachment_chip_is_scanned (attachment))
+      if (byok_attachment_is_scan (attachment))
         {
           show_status (self, "x-office-document-symbolic", _("No Text in This PDF"),
                        _("Scanned PDF: only models that read PDFs natively can see it"));

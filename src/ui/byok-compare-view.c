@@ -526,7 +526,6 @@ byok_compare_view_send (ByokCompareView *self)
 {
   g_autofree char *text = NULL;
   g_autofree char *composed = NULL;
-  g_autoptr(GPtrArray) texts = NULL;
   g_autoptr(GPtrArray) media = NULL;
   GPtrArray *attachments;
 
@@ -542,16 +541,8 @@ byok_compare_view_send (ByokCompareView *self)
 
   /* Every column gets the same: text files inside the text, images and
    * PDFs beside it, as the composer's messages. */
-  texts = g_ptr_array_new ();
-  media = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attachment_free);
-  for (guint i = 0; i < attachments->len; i++)
-    {
-      ByokAttachment *attachment = g_ptr_array_index (attachments, i);
-
-      g_ptr_array_add (attachment->kind == BYOK_ATTACHMENT_TEXT ? texts : media,
-                       attachment->kind == BYOK_ATTACHMENT_TEXT ? attachment : byok_attachment_copy (attachment));
-    }
-  composed = byok_attachments_compose (texts, text);
+  composed = byok_attachments_compose_text_files (attachments, text);
+  media = byok_attachments_get_media (attachments);
   g_free (self->sent_text);
   self->sent_text = g_strdup (text);
   g_clear_pointer (&self->sent_attachments, g_ptr_array_unref);
