@@ -356,6 +356,39 @@ test_pdf_text (void)
   g_rmdir (dir);
 }
 
+/* A PDF locked with a password is refused, by name, and why: Byok cannot
+ * read its text, and Anthropic takes no encrypted PDF.
+ * tests/fixtures/media/locked.pdf is a one-page PDF with a line of text,
+ * encrypted once with
+ *   qpdf --encrypt fake-test-password fake-test-owner 256 -- plain.pdf locked.pdf
+ * (AES-256; the test needs no qpdf). */
+static void
+test_pdf_locked (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "media", "locked.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+  ByokAttachment *none;
+
+  /* From the file, as the paperclip and a drop read it. */
+  none = load_path (path, &error);
+  g_assert_null (none);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "“locked.pdf” is locked with a password: Byok cannot read it");
+  g_clear_error (&error);
+
+  /* From bytes, under another name (a paste, byok-cli). */
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  bytes = g_bytes_new_take (contents, len);
+  none = byok_attachment_new_from_bytes ("salaries 2026.pdf", bytes, &error);
+  g_assert_null (none);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "“salaries 2026.pdf” is locked with a password"));
+}
+
 /* A PDF of shapes only (a scan): its pages, no text, flagged. */
 static void
 test_pdf_scanned (void)
@@ -778,6 +811,7 @@ main (int argc, char **argv)
   g_test_add_func ("/attachments/garbage-refused", test_garbage_refused);
   g_test_add_func ("/attachments/pdf-text", test_pdf_text);
   g_test_add_func ("/attachments/pdf-scanned", test_pdf_scanned);
+  g_test_add_func ("/attachments/pdf-locked", test_pdf_locked);
   g_test_add_func ("/attachments/json", test_json);
   g_test_add ("/attachments/stored-once", Store, NULL, store_setup, test_stored_once, store_teardown);
   g_test_add ("/attachments/collected", Store, NULL, store_setup, test_collected, store_teardown);

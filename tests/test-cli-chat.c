@@ -1090,6 +1090,24 @@ test_chat_attach (Fixture       *f,
   g_assert_cmpint (refused->status, ==, 2);
   g_assert_nonnull (strstr (refused->err, "“holiday.png” is not an image Byok can read"));
   g_assert_cmpuint (byok_test_server_count_path (f->server, "/v1/chat/completions"), ==, 1);
+
+  /* A PDF locked with a password (tests/fixtures/media/locked.pdf, see
+   * test-attachments): refused by name, nothing sent, in --json too. */
+  {
+    g_autofree char *locked_path = g_test_build_filename (G_TEST_DIST, "fixtures", "media", "locked.pdf", NULL);
+    g_autoptr(Run) locked = run_cli (f, NULL, "chat", "-m", "openai/gpt-4o-mini", "--base-url", base,
+                                     "--attach", note_path, "--attach", locked_path, "Summarise", NULL);
+    g_autoptr(Run) locked_json = run_cli (f, NULL, "chat", "--json", "-m", "openai/gpt-4o-mini", "--base-url", base,
+                                          "--attach", locked_path, "Summarise", NULL);
+
+    g_assert_cmpint (locked->status, ==, 2);
+    g_assert_nonnull (strstr (locked->err, "byok-cli: “locked.pdf” is locked with a password: "
+                                           "Byok cannot read it [INVALID]\n"));
+    g_assert_cmpstr (locked->out, ==, "");
+    g_assert_cmpint (locked_json->status, ==, 2);
+    g_assert_nonnull (strstr (locked_json->err, "“locked.pdf” is locked with a password"));
+    g_assert_cmpuint (byok_test_server_count_path (f->server, "/v1/chat/completions"), ==, 1);
+  }
 }
 
 static void
