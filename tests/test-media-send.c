@@ -4,7 +4,9 @@
  * still one string; an image to a model that cannot see and a scanned PDF
  * to one that cannot read PDFs refused with nothing sent; Auto and the
  * fallbacks skip models that cannot read what is attached; and the tokens
- * by each provider's rule, in exact numbers for known sizes.
+ * by each provider's rule, in exact numbers for known sizes; and a stored
+ * conversation with an image, a PDF and a text file, asked again after a
+ * restart, arriving part for part in each dialect.
  *
  * The attachments are made here, as media loading will make them: real
  * PNG and JPEG bytes from gdk-pixbuf, real PDFs from cairo. */
@@ -16,7 +18,11 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <json-glib/json-glib.h>
 
+#include <glib/gstdio.h>
+
 #include "byok-client.h"
+#include "byok-conversation-store.h"
+#include "byok-database.h"
 #include "byok-error.h"
 #include "byok-media.h"
 #include "byok-router.h"
@@ -413,6 +419,216 @@ test_gemini_image_and_pdf (Fixture       *f,
   assert_json (first_content (body, "contents", "parts"), expected);
 }
 
+/* ---- from a stored conversation, after a restart ------------------------- */
+
+/* The conversation as the app keeps it: a picture asked about and answered,
+ * then a PDF and a text file with a second question, whose answer is then
+ * regenerated — after a restart, by another Byok on the same database
+ * file, by GPT-4o, then Claude, then Gemini (the model changed, asked
+ * again).
+ * Each provider gets every message's parts in its own dialect, the bytes
+ * read back from the database being the ones attached. */
+typedef struct {
+  char           *dir;
+  char           *path;
+  ByokAttachment *image;
+  ByokAttachment *pdf;
+  ByokAttachment *note;
+  gint64          conversation_id;
+} Stored;
+
+static void
+store_conversation (Stored *stored)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) database = byok_database_open (stored->path, &error);
+  g_autoptr(ByokConversationStore) store = NULL;
+  g_autoptr(ByokConversation) conversation = NULL;
+  ByokAttachment *second[] = { stored->pdf, stored->note };
+  struct {
+    const char      *role;
+    const char      *text;
+    ByokAttachment **attachments;
+    guint            n_attachments;
+  } turns[] = {
+    { BYOK_MESSAGE_ROLE_USER, "What is this?", &stored->image, 1 },
+    { BYOK_MESSAGE_ROLE_ASSISTANT, "A blue square.", NULL, 0 },
+    { BYOK_MESSAGE_ROLE_USER, "And these?", second, 2 },
+    { BYOK_MESSAGE_ROLE_ASSISTANT, "An answer to ask again.", NULL, 0 },
+  };
+
+  g_assert_no_error (error);
+  store = byok_conversation_store_new (database, &error);
+  g_assert_no_error (error);
+  conversation = byok_conversation_store_create (store, "Pictures", "openai", "gpt-4o", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (turns); i++)
+    {
+      g_autoptr(ByokMessage) message = byok_message_new (turns[i].role, turns[i].text);
+
+      if (turns[i].n_attachments > 0)
+        {
+          g_autoptr(GPtrArray) list = g_ptr_array_new ();
+
+          for (guint j = 0; j < turns[i].n_attachments; j++)
+            g_ptr_array_add (list, turns[i].attachments[j]);
+          byok_message_set_attachments (message, list);
+        }
+      g_assert_true (byok_conversation_store_append_message (store, conversation, message, &error));
+      g_assert_no_error (error);
+    }
+  stored->conversation_id = byok_conversation_get_id (conversation);
+}
+
+/* A new store on the same file (the app restarted) regenerates the last
+ * answer, with @provider_id / @model_id as the conversation's model, as
+ * the chat page does: the answer deleted, the request built from what is
+ * stored, sent. Returns the body the server got. */
+static JsonNode *
+regenerate_after_restart (Fixture    *f,
+                          Stored     *stored,
+                          const char *provider_id,
+                          const char *model_id,
+                          const char *path,
+                          const char *dialect,
+                          const char *reply_name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) database = byok_database_open (stored->path, &error);
+  g_autoptr(ByokConversationStore) store = NULL;
+  g_autoptr(GListModel) messages = NULL;
+  g_autoptr(ByokMessage) answer = NULL;
+  g_autoptr(ByokChatRequest) request = NULL;
+  ByokConversation *conversation;
+  JsonNode *body;
+
+  g_assert_no_error (error);
+  store = byok_conversation_store_new (database, &error);
+  g_assert_no_error (error);
+  conversation = byok_conversation_store_lookup (store, stored->conversation_id);
+  g_assert_nonnull (conversation);
+  byok_conversation_set_provider (conversation, provider_id);
+  byok_conversation_set_model (conversation, model_id);
+  g_assert_true (byok_conversation_store_save_conversation (store, conversation, &error));
+  messages = byok_conversation_store_get_messages (store, conversation, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 4);
+  answer = g_list_model_get_item (messages, 3);
+  g_assert_true (byok_conversation_store_delete_messages_after (store, conversation,
+                                                                byok_message_get_position (answer) - 1, &error));
+  g_assert_no_error (error);
+
+  request = byok_conversation_store_build_request (store, conversation, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (request->model, ==, model_id);
+  /* One reply as a whole: the parts are the same streamed or not. */
+  request->stream = FALSE;
+  body = send_and_read_body (f, request, provider_id, path, dialect, reply_name);
+
+  /* The new answer kept, for the next restart to ask again. */
+  g_clear_object (&answer);
+  answer = byok_message_new (BYOK_MESSAGE_ROLE_ASSISTANT, "An answer to ask again.");
+  g_assert_true (byok_conversation_store_append_message (store, conversation, answer, &error));
+  g_assert_no_error (error);
+  return body;
+}
+
+static void
+test_stored_restart_regenerate (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokAttachment) made = make_image ("png", 64, 48);
+  g_autoptr(ByokAttachment) made_pdf = make_pdf ("unused.pdf", TRUE);
+  Stored stored = { 0 };
+  g_autofree char *image = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *openai = NULL;
+  g_autofree char *anthropic = NULL;
+
+  stored.dir = g_dir_make_tmp ("byok-test-media-send-XXXXXX", &error);
+  g_assert_no_error (error);
+  stored.path = g_build_filename (stored.dir, "byok.db", NULL);
+  /* Attached as the app attaches: the loader's image and PDF. */
+  stored.image = byok_attachment_new_from_bytes ("chart.png", made->data, &error);
+  g_assert_no_error (error);
+  stored.pdf = byok_attachment_new_from_bytes ("minutes.pdf", made_pdf->data, &error);
+  g_assert_no_error (error);
+  g_assert_true (byok_attachment_has_text_layer (stored.pdf));
+  stored.note = byok_attachment_new ("notes.txt", "Bring the figures.");
+  image = base64_of (stored.image);
+  pdf = base64_of (stored.pdf);
+
+  store_conversation (&stored);
+
+  /* OpenAI: image_url with detail, the PDF as a file, the text file in
+   * the question's text; the answer a plain string. */
+  {
+    g_autoptr(JsonNode) body = regenerate_after_restart (f, &stored, "openai", "gpt-4o", "/v1/chat/completions",
+                                                         "openai", "openai-response.json");
+
+    openai = g_strdup_printf (
+      "[{\"role\":\"user\",\"content\":["
+      "  {\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,%s\",\"detail\":\"high\"}},"
+      "  {\"type\":\"text\",\"text\":\"What is this?\"}]},"
+      " {\"role\":\"assistant\",\"content\":\"A blue square.\"},"
+      " {\"role\":\"user\",\"content\":["
+      "  {\"type\":\"file\",\"file\":{\"filename\":\"minutes.pdf\",\"file_data\":\"data:application/pdf;base64,%s\"}},"
+      "  {\"type\":\"text\",\"text\":\"<file name=\\\"notes.txt\\\">\\nBring the figures.\\n</file>\\n\\nAnd these?\"}]}]",
+      image, pdf);
+    assert_json (json_object_get_member (json_node_get_object (body), "messages"), openai);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "model"), ==, "gpt-4o");
+  }
+
+  /* Anthropic, after another restart: image and document blocks. */
+  {
+    g_autoptr(JsonNode) body = regenerate_after_restart (f, &stored, "anthropic", "claude-sonnet-4-6", "/v1/messages",
+                                                         "anthropic", "response.json");
+
+    anthropic = g_strdup_printf (
+      "[{\"role\":\"user\",\"content\":["
+      "  {\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"%s\"}},"
+      "  {\"type\":\"text\",\"text\":\"What is this?\"}]},"
+      " {\"role\":\"assistant\",\"content\":\"A blue square.\"},"
+      " {\"role\":\"user\",\"content\":["
+      "  {\"type\":\"document\",\"source\":{\"type\":\"base64\",\"media_type\":\"application/pdf\",\"data\":\"%s\"}},"
+      "  {\"type\":\"text\",\"text\":\"<file name=\\\"notes.txt\\\">\\nBring the figures.\\n</file>\\n\\nAnd these?\"}]}]",
+      image, pdf);
+    assert_json (json_object_get_member (json_node_get_object (body), "messages"), anthropic);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "model"), ==, "claude-sonnet-4-6");
+  }
+
+  /* Gemini too: inlineData parts, the answer as the model's turn. */
+  {
+    g_autoptr(JsonNode) body = regenerate_after_restart (f, &stored, "gemini", "gemini-2.5-flash",
+                                                         "/v1beta/models/gemini-2.5-flash:generateContent",
+                                                         "gemini", "response.json");
+    g_autofree char *gemini = g_strdup_printf (
+      "[{\"role\":\"user\",\"parts\":["
+      "  {\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"}},"
+      "  {\"text\":\"What is this?\"}]},"
+      " {\"role\":\"model\",\"parts\":[{\"text\":\"A blue square.\"}]},"
+      " {\"role\":\"user\",\"parts\":["
+      "  {\"inlineData\":{\"mimeType\":\"application/pdf\",\"data\":\"%s\"}},"
+      "  {\"text\":\"<file name=\\\"notes.txt\\\">\\nBring the figures.\\n</file>\\n\\nAnd these?\"}]}]",
+      image, pdf);
+
+    assert_json (json_object_get_member (json_node_get_object (body), "contents"), gemini);
+  }
+
+  byok_attachment_free (stored.image);
+  byok_attachment_free (stored.pdf);
+  byok_attachment_free (stored.note);
+  for (const char *suffix = ""; suffix != NULL; suffix = *suffix == '\0' ? "-wal" : *suffix == '-' && suffix[1] == 'w' ? "-shm" : NULL)
+    {
+      g_autofree char *file = g_strconcat (stored.path, suffix, NULL);
+      g_unlink (file);
+    }
+  g_rmdir (stored.dir);
+  g_free (stored.path);
+  g_free (stored.dir);
+}
+
 /* ---- refusals --------------------------------------------------------------- */
 
 static void
@@ -635,6 +851,7 @@ main (int argc, char **argv)
   g_test_add ("/media-send/openai/text-stays-string", Fixture, NULL, fixture_setup, test_text_stays_string, fixture_teardown);
   g_test_add ("/media-send/anthropic/image-and-pdf", Fixture, NULL, fixture_setup, test_anthropic_image_and_pdf, fixture_teardown);
   g_test_add ("/media-send/gemini/image-and-pdf", Fixture, NULL, fixture_setup, test_gemini_image_and_pdf, fixture_teardown);
+  g_test_add ("/media-send/stored/restart-regenerate", Fixture, NULL, fixture_setup, test_stored_restart_regenerate, fixture_teardown);
   g_test_add ("/media-send/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
   g_test_add ("/media-send/refusal-falls-back", Fixture, NULL, fixture_setup, test_refusal_falls_back, fixture_teardown);
   g_test_add_func ("/media-send/routing", test_routing);
