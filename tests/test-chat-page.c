@@ -1650,6 +1650,72 @@ test_send_image (Fixture       *f,
   byok_test_ui_iterate_until (chip_has_thumbnail, chip, "the picture after a restart");
 }
 
+static gboolean
+clipboard_has_foreign_png (gpointer clipboard)
+{
+  return !gdk_clipboard_is_local (clipboard) &&
+         gdk_content_formats_contain_mime_type (gdk_clipboard_get_formats (clipboard), "image/png");
+}
+
+/* A screenshot copied in another application (a PNG on the display's
+ * clipboard, not this process's: GDK reads and decodes it) is attached as
+ * a texture of this process is: an image of its size, its thumbnail, and
+ * nothing in the text. */
+static void
+test_paste_foreign_image (Fixture       *f,
+                          gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  GtkWidget *text_view = prompt_text_view (composer);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (text_view);
+  const char *owner = g_getenv ("BYOK_TEST_CLIPBOARD_OWNER");
+  g_autofree char *path = g_build_filename (f->dir, "screenshot.png", NULL);
+  g_autoptr(GBytes) png = make_png (640, 400);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *text = NULL;
+  AttachWait wait = { composer, 1 };
+  ByokAttachment *pasted;
+  ByokAttachmentChip *chip;
+
+  if (owner == NULL)
+    {
+      g_test_skip ("BYOK_TEST_CLIPBOARD_OWNER is not set (run it with meson test)");
+      return;
+    }
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), NULL));
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              owner, path, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "ready");
+  byok_test_ui_iterate_until (clipboard_has_foreign_png, clipboard, "the other application's PNG");
+
+  gtk_widget_grab_focus (text_view);
+  g_signal_emit_by_name (text_view, "paste-clipboard");
+  byok_test_ui_iterate_until (attached, &wait, "the pasted PNG");
+
+  pasted = g_ptr_array_index (byok_composer_get_attachments (composer), 0);
+  g_assert_cmpint (pasted->kind, ==, BYOK_ATTACHMENT_IMAGE);
+  g_assert_cmpint (pasted->width, ==, 640);
+  g_assert_cmpint (pasted->height, ==, 400);
+  g_assert_true (g_str_has_prefix (pasted->name, "Pasted image "));
+  g_assert_true (g_str_has_suffix (pasted->name, ".png"));
+  text = byok_composer_dup_text (composer);
+  g_assert_cmpstr (text, ==, "");
+  chip = find_chip (GTK_WIDGET (composer), pasted->name);
+  g_assert_nonnull (chip);
+  byok_test_ui_iterate_until (chip_has_thumbnail, chip, "the pasted PNG's thumbnail");
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (process), NULL, NULL);
+  g_assert_true (g_subprocess_wait_check (process, NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* A message's images show in its bubble, and open large. */
 static void
 test_bubble_thumbnails (Fixture       *f,
@@ -2469,6 +2535,7 @@ main (int argc, char **argv)
   ADD ("drop-files", test_drop_files);
   ADD ("bubble-thumbnails", test_bubble_thumbnails);
   ADD ("send-image", test_send_image);
+  ADD ("paste-foreign-image", test_paste_foreign_image);
   ADD ("too-long", test_too_long);
   ADD ("unreadable", test_unreadable);
   ADD ("auto", test_auto);
