@@ -1716,6 +1716,46 @@ test_paste_foreign_image (Fixture       *f,
   g_assert_no_error (error);
 }
 
+static void
+keep_message_cb (char       **message,
+                 const char  *text)
+{
+  g_free (*message);
+  *message = g_strdup (text);
+}
+
+static gboolean
+message_set (gpointer message)
+{
+  return *(char **) message != NULL;
+}
+
+/* A PDF locked with a password (tests/fixtures/media/locked.pdf, see
+ * test-attachments) is not attached: its chip goes and a toast, short
+ * enough to be read whole, names it and says why. */
+static void
+test_locked_pdf (Fixture       *f,
+                 gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "media", "locked.pdf", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *message = NULL;
+  g_autoptr(GPtrArray) chips = g_ptr_array_new ();
+
+  g_signal_connect_swapped (composer, "attach-failed", G_CALLBACK (keep_message_cb), &message);
+  byok_composer_attach_file (composer, file);
+  byok_test_ui_iterate_until (message_set, &message, "the refusal");
+  g_assert_cmpstr (message, ==, "“locked.pdf” is locked with a password: Byok cannot read it");
+  g_assert_cmpuint (byok_composer_get_attachments (composer)->len, ==, 0);
+  g_assert_false (byok_composer_get_loading (composer));
+  byok_test_ui_collect (GTK_WIDGET (composer), BYOK_TYPE_ATTACHMENT_CHIP, chips);
+  g_assert_cmpuint (chips->len, ==, 0);
+  g_assert_nonnull (byok_test_ui_find_text (GTK_WIDGET (f->window), message, FALSE));
+  maybe_screenshot (f, "media-locked-pdf");
+  g_signal_handlers_disconnect_by_func (composer, keep_message_cb, &message);
+}
+
 /* A message's images show in its bubble, and open large. */
 static void
 test_bubble_thumbnails (Fixture       *f,
@@ -2536,6 +2576,7 @@ main (int argc, char **argv)
   ADD ("bubble-thumbnails", test_bubble_thumbnails);
   ADD ("send-image", test_send_image);
   ADD ("paste-foreign-image", test_paste_foreign_image);
+  ADD ("locked-pdf", test_locked_pdf);
   ADD ("too-long", test_too_long);
   ADD ("unreadable", test_unreadable);
   ADD ("auto", test_auto);
