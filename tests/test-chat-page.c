@@ -1464,25 +1464,19 @@ prompt_has_text (gpointer composer)
   return *text != '\0';
 }
 
-/* Ctrl+V of a screenshot attaches it as a PNG: a chip shows at once, then
- * its thumbnail and tokens; nothing goes into the text. Text pastes as
- * text, as always. */
-static void
-test_paste_image (Fixture       *f,
-                  gconstpointer  data)
+/* Ctrl+V in the prompt of @composer; the clipboard holds a 640 × 400
+ * image alone. It becomes one image attachment of that size, named for
+ * the time it was pasted, with its thumbnail; nothing goes into the text.
+ * Returns its chip. */
+static ByokAttachmentChip *
+paste_image_of_640x400 (ByokComposer *composer)
 {
-  ByokComposer *composer = composer_of (f);
   GtkWidget *text_view = prompt_text_view (composer);
-  GdkClipboard *clipboard = gtk_widget_get_clipboard (text_view);
-  g_autoptr(GBytes) png = make_png (640, 400);
-  g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (png, NULL);
   AttachWait wait = { composer, 1 };
   ByokAttachment *pasted;
   ByokAttachmentChip *chip;
   g_autofree char *text = NULL;
 
-  g_assert_nonnull (texture);
-  gdk_clipboard_set_texture (clipboard, texture);
   gtk_widget_grab_focus (text_view);
   g_signal_emit_by_name (text_view, "paste-clipboard");
   byok_test_ui_iterate_until (attached, &wait, "the pasted image");
@@ -1499,6 +1493,27 @@ test_paste_image (Fixture       *f,
   chip = find_chip (GTK_WIDGET (composer), pasted->name);
   g_assert_nonnull (chip);
   byok_test_ui_iterate_until (chip_has_thumbnail, chip, "the pasted image's thumbnail");
+  return chip;
+}
+
+/* Ctrl+V of a screenshot attaches it as a PNG: a chip shows at once, then
+ * its thumbnail and tokens; nothing goes into the text. Text pastes as
+ * text, as always. */
+static void
+test_paste_image (Fixture       *f,
+                  gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  GtkWidget *text_view = prompt_text_view (composer);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (text_view);
+  g_autoptr(GBytes) png = make_png (640, 400);
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (png, NULL);
+  ByokAttachmentChip *chip;
+  g_autofree char *text = NULL;
+
+  g_assert_nonnull (texture);
+  gdk_clipboard_set_texture (clipboard, texture);
+  chip = paste_image_of_640x400 (composer);
   g_assert_nonnull (byok_test_ui_find_text (GTK_WIDGET (chip), "640 × 400 · ≈", FALSE));
   maybe_screenshot_widget (GTK_WIDGET (composer), "media-pasted");
 
@@ -1506,7 +1521,6 @@ test_paste_image (Fixture       *f,
   gdk_clipboard_set_text (clipboard, "pasted words");
   g_signal_emit_by_name (text_view, "paste-clipboard");
   byok_test_ui_iterate_until (prompt_has_text, composer, "the pasted text");
-  g_clear_pointer (&text, g_free);
   text = byok_composer_dup_text (composer);
   g_assert_cmpstr (text, ==, "pasted words");
   g_assert_cmpuint (byok_composer_get_attachments (composer)->len, ==, 1);
@@ -1675,10 +1689,6 @@ test_paste_foreign_image (Fixture       *f,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
-  g_autofree char *text = NULL;
-  AttachWait wait = { composer, 1 };
-  ByokAttachment *pasted;
-  ByokAttachmentChip *chip;
 
   if (owner == NULL)
     {
@@ -1695,21 +1705,7 @@ test_paste_foreign_image (Fixture       *f,
   g_assert_cmpstr (line, ==, "ready");
   byok_test_ui_iterate_until (clipboard_has_foreign_png, clipboard, "the other application's PNG");
 
-  gtk_widget_grab_focus (text_view);
-  g_signal_emit_by_name (text_view, "paste-clipboard");
-  byok_test_ui_iterate_until (attached, &wait, "the pasted PNG");
-
-  pasted = g_ptr_array_index (byok_composer_get_attachments (composer), 0);
-  g_assert_cmpint (pasted->kind, ==, BYOK_ATTACHMENT_IMAGE);
-  g_assert_cmpint (pasted->width, ==, 640);
-  g_assert_cmpint (pasted->height, ==, 400);
-  g_assert_true (g_str_has_prefix (pasted->name, "Pasted image "));
-  g_assert_true (g_str_has_suffix (pasted->name, ".png"));
-  text = byok_composer_dup_text (composer);
-  g_assert_cmpstr (text, ==, "");
-  chip = find_chip (GTK_WIDGET (composer), pasted->name);
-  g_assert_nonnull (chip);
-  byok_test_ui_iterate_until (chip_has_thumbnail, chip, "the pasted PNG's thumbnail");
+  paste_image_of_640x400 (composer);
 
   g_output_stream_close (g_subprocess_get_stdin_pipe (process), NULL, NULL);
   g_assert_true (g_subprocess_wait_check (process, NULL, &error));
