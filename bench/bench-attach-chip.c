@@ -425,9 +425,10 @@ main (int    argc,
 
   printf ("peak memory (VmHWM): %.0f MB (%.0f MB before attaching)\n", peak_kib () / 1024.0, before / 1024.0);
 
-  /* A 4K screenshot copied in another application: GDK reads the PNG
-   * from the other process and makes it a texture, then the tray's worker
-   * thread scales it, saves it as PNG and the core fits it. */
+  /* A 4K screenshot copied in another application: the prompt box reads
+   * the PNG's bytes from the other process, and the core decodes and fits
+   * them in a worker thread (GDK's texture would be decoded on the main
+   * thread). */
   {
     GdkClipboard *clipboard = gtk_widget_get_clipboard (find_text_view (GTK_WIDGET (composer)));
     g_autofree char *shot = NULL;

@@ -34,6 +34,7 @@
 #include "byok-markdown-view.h"
 #include "byok-message-row.h"
 #include "byok-preferences-window.h"
+#include "byok-prompt-box.h"
 #include "byok-router.h"
 #include "byok-test-server.h"
 #include "byok-test-ui.h"
@@ -1672,9 +1673,11 @@ clipboard_has_foreign_png (gpointer clipboard)
 }
 
 /* A screenshot copied in another application (a PNG on the display's
- * clipboard, not this process's: GDK reads and decodes it) is attached as
- * a texture of this process is: an image of its size, its thumbnail, and
- * nothing in the text. */
+ * clipboard, not this process's) is read as it is and decoded in a worker
+ * thread ("paste-image-bytes"), never made a texture on the main thread
+ * first (GDK decodes a texture there); it is the same attachment as a
+ * texture pasted: an image of its size, its thumbnail, nothing in the
+ * text. */
 static void
 test_paste_foreign_image (Fixture       *f,
                           gconstpointer  data)
@@ -1689,6 +1692,8 @@ test_paste_foreign_image (Fixture       *f,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
+  GtkWidget *prompt = gtk_widget_get_ancestor (text_view, BYOK_TYPE_PROMPT_BOX);
+  guint as_bytes = 0;
 
   if (owner == NULL)
     {
@@ -1705,7 +1710,10 @@ test_paste_foreign_image (Fixture       *f,
   g_assert_cmpstr (line, ==, "ready");
   byok_test_ui_iterate_until (clipboard_has_foreign_png, clipboard, "the other application's PNG");
 
+  g_assert_nonnull (prompt);
+  g_signal_connect_swapped (prompt, "paste-image-bytes", G_CALLBACK (count_cb), &as_bytes);
   paste_image_of_640x400 (composer);
+  g_assert_cmpuint (as_bytes, ==, 1);
 
   g_output_stream_close (g_subprocess_get_stdin_pipe (process), NULL, NULL);
   g_assert_true (g_subprocess_wait_check (process, NULL, &error));

@@ -355,12 +355,22 @@ texture_attached_cb (GObject      *source,
  * Attaches an image (a pasted screenshot) as a PNG named for the time it
  * was pasted.
  */
+/* "Pasted image 09-41-12.png" */
+static char *
+pasted_image_name (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *time = g_date_time_format (now, "%H-%M-%S");
+
+  /* Translators: the file name of a pasted image; %s is the time it was
+   * pasted ("09-41-12"). Keep it a valid file name */
+  return g_strdup_printf (_("Pasted image %s.png"), time);
+}
+
 void
 byok_attachment_tray_attach_texture (ByokAttachmentTray *self,
                                      GdkTexture         *texture)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *time = g_date_time_format (now, "%H-%M-%S");
   g_autofree char *name = NULL;
   g_autoptr(GTask) task = NULL;
   GCancellable *cancellable = NULL;
@@ -369,15 +379,36 @@ byok_attachment_tray_attach_texture (ByokAttachmentTray *self,
   g_return_if_fail (BYOK_IS_ATTACHMENT_TRAY (self));
   g_return_if_fail (GDK_IS_TEXTURE (texture));
 
-  /* Translators: the file name of a pasted image; %s is the time it was
-   * pasted ("09-41-12"). Keep it a valid file name */
-  name = g_strdup_printf (_("Pasted image %s.png"), time);
+  name = pasted_image_name ();
   loading = start_loading (self, name, &cancellable);
   task = g_task_new (NULL, cancellable, texture_attached_cb, loading);
   g_task_set_source_tag (task, byok_attachment_tray_attach_texture);
   g_task_set_task_data (task, g_object_ref (texture), g_object_unref);
   g_object_set_data_full (G_OBJECT (task), "byok-name", g_steal_pointer (&name), g_free);
   g_task_run_in_thread (task, texture_thread);
+}
+
+/**
+ * byok_attachment_tray_attach_image_bytes:
+ * @bytes: an image as another application offered it (a pasted PNG)
+ *
+ * Attaches it, decoded, fitted and encoded in a worker thread, named for
+ * the time it was pasted; emits "failed" if it cannot be attached.
+ */
+void
+byok_attachment_tray_attach_image_bytes (ByokAttachmentTray *self,
+                                         GBytes             *bytes)
+{
+  g_autofree char *name = NULL;
+  GCancellable *cancellable = NULL;
+  Loading *loading;
+
+  g_return_if_fail (BYOK_IS_ATTACHMENT_TRAY (self));
+  g_return_if_fail (bytes != NULL);
+
+  name = pasted_image_name ();
+  loading = start_loading (self, name, &cancellable);
+  byok_attachment_load_bytes_async (name, bytes, cancellable, file_loaded_cb, loading);
 }
 
 /* ---- the file chooser ----------------------------------------------------- */
@@ -514,6 +545,14 @@ paste_image_cb (ByokPromptBox      *prompt,
 }
 
 static void
+paste_image_bytes_cb (ByokPromptBox      *prompt,
+                      GBytes             *bytes,
+                      ByokAttachmentTray *self)
+{
+  byok_attachment_tray_attach_image_bytes (self, bytes);
+}
+
+static void
 paste_files_cb (ByokPromptBox      *prompt,
                 GSList             *files,
                 ByokAttachmentTray *self)
@@ -535,6 +574,7 @@ byok_attachment_tray_connect_prompt (ByokAttachmentTray *self,
   g_return_if_fail (BYOK_IS_PROMPT_BOX (prompt));
 
   g_signal_connect_object (prompt, "paste-image", G_CALLBACK (paste_image_cb), self, 0);
+  g_signal_connect_object (prompt, "paste-image-bytes", G_CALLBACK (paste_image_bytes_cb), self, 0);
   g_signal_connect_object (prompt, "paste-files", G_CALLBACK (paste_files_cb), self, 0);
 }
 

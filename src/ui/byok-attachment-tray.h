@@ -31,6 +31,8 @@ void       byok_attachment_tray_attach_file       (ByokAttachmentTray *self,
                                                    GFile              *file);
 void       byok_attachment_tray_attach_texture    (ByokAttachmentTray *self,
                                                    GdkTexture         *texture);
+void       byok_attachment_tray_attach_image_bytes (ByokAttachmentTray *self,
+                                                   GBytes             *bytes);
 void       byok_attachment_tray_clear             (ByokAttachmentTray *self);
 /* Property "loading": files are still being read. */
 gboolean   byok_attachment_tray_get_loading       (ByokAttachmentTray *self);

@@ -34,6 +34,7 @@ enum {
   ACTIVATE,
   CHANGED,
   PASTE_IMAGE,
+  PASTE_IMAGE_BYTES,
   PASTE_FILES,
   N_SIGNALS
 };
@@ -144,6 +145,49 @@ texture_read_cb (GObject      *source,
   g_signal_emit (self, signals[PASTE_IMAGE], 0, texture);
 }
 
+/* Another application's PNG, read as it is: decoding it is for a worker
+ * thread (GDK would decode it here, into a texture, on the main thread). */
+static void
+png_spliced_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(ByokPromptBox) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("The pasted image could not be read: %s", error->message);
+      return;
+    }
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (source));
+  g_signal_emit (self, signals[PASTE_IMAGE_BYTES], 0, bytes);
+}
+
+static void
+png_read_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(ByokPromptBox) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) input = gdk_clipboard_read_finish (GDK_CLIPBOARD (source), result, NULL, &error);
+  g_autoptr(GOutputStream) output = NULL;
+
+  if (input == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("The pasted image could not be read: %s", error->message);
+      return;
+    }
+  output = g_memory_output_stream_new_resizable ();
+  g_output_stream_splice_async (output, input,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, self->cancellable, png_spliced_cb, g_object_ref (self));
+}
+
 static void
 files_read_cb (GObject      *source,
                GAsyncResult *result,
@@ -174,7 +218,8 @@ files_read_cb (GObject      *source,
 }
 
 /* Ctrl+V (or Paste in the menu): files copied in Files, or an image alone
- * (a screenshot), go to whoever handles "paste-files" and "paste-image";
+ * (a screenshot), go to whoever handles "paste-files" and "paste-image"
+ * ("paste-image-bytes" for another application's PNG, read as it is);
  * text, and an image that comes with text (cells of a spreadsheet), is
  * pasted as text, as always. */
 static void
@@ -195,8 +240,18 @@ on_paste_clipboard (ByokPromptBox *self)
            !gdk_content_formats_contain_gtype (formats, G_TYPE_STRING) &&
            g_signal_has_handler_pending (self, signals[PASTE_IMAGE], 0, FALSE))
     {
+      static const char *png[] = { "image/png", NULL };
+
       g_signal_stop_emission_by_name (self->text_view, "paste-clipboard");
-      gdk_clipboard_read_texture_async (clipboard, self->cancellable, texture_read_cb, g_object_ref (self));
+      /* A texture of this process is at hand already; another
+       * application's PNG is read as bytes, to be decoded elsewhere. */
+      if (!gdk_clipboard_is_local (clipboard) &&
+          gdk_content_formats_contain_mime_type (gdk_clipboard_get_formats (clipboard), "image/png") &&
+          g_signal_has_handler_pending (self, signals[PASTE_IMAGE_BYTES], 0, FALSE))
+        gdk_clipboard_read_async (clipboard, png, G_PRIORITY_DEFAULT, self->cancellable,
+                                  png_read_cb, g_object_ref (self));
+      else
+        gdk_clipboard_read_texture_async (clipboard, self->cancellable, texture_read_cb, g_object_ref (self));
     }
 }
 
@@ -345,6 +400,17 @@ byok_prompt_box_class_init (ByokPromptBoxClass *klass)
   signals[PASTE_IMAGE] =
     g_signal_new ("paste-image", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, GDK_TYPE_TEXTURE);
+  /**
+   * ByokPromptBox::paste-image-bytes:
+   * @bytes: the image as another application offered it (a PNG)
+   *
+   * An image alone was pasted from another application, which offered it
+   * as PNG: its bytes, not yet decoded. Without a handler, such an image
+   * is read into a texture for "paste-image".
+   */
+  signals[PASTE_IMAGE_BYTES] =
+    g_signal_new ("paste-image-bytes", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
   /**
    * ByokPromptBox::paste-files:
    * @files: (element-type GFile): the files, all on this computer
