@@ -1720,6 +1720,36 @@ test_paste_foreign_image (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* Another application's PNG larger than an attachment may be (a 3000 ×
+ * 3000 screenshot saved without compression, 36 MB) is scaled down and
+ * attached all the same, as a texture pasted is. */
+static void
+test_paste_huge_image_bytes (Fixture       *f,
+                             gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 3000, 3000);
+  g_autoptr(GBytes) png = NULL;
+  char *buffer = NULL;
+  gsize size = 0;
+  AttachWait wait = { composer, 1 };
+  ByokAttachment *pasted;
+
+  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", NULL, "compression", "0", NULL));
+  png = g_bytes_new_take (buffer, size);
+  g_assert_cmpuint (g_bytes_get_size (png), >, BYOK_ATTACHMENT_MAX_BYTES);
+
+  byok_attachment_tray_attach_image_bytes (byok_composer_get_tray (composer), png);
+  byok_test_ui_iterate_until (attached, &wait, "the huge pasted image");
+  pasted = g_ptr_array_index (byok_composer_get_attachments (composer), 0);
+  g_assert_cmpint (pasted->kind, ==, BYOK_ATTACHMENT_IMAGE);
+  g_assert_cmpint (pasted->width, ==, pasted->height);
+  g_assert_cmpint (pasted->width, <=, BYOK_ATTACHMENT_IMAGE_MAX_EDGE);
+  g_assert_cmpint ((gint64) pasted->width * pasted->height, <=, BYOK_ATTACHMENT_IMAGE_MAX_PIXELS);
+  g_assert_true (g_str_has_prefix (pasted->name, "Pasted image "));
+}
+
 static void
 keep_message_cb (char       **message,
                  const char  *text)
@@ -2580,6 +2610,7 @@ main (int argc, char **argv)
   ADD ("bubble-thumbnails", test_bubble_thumbnails);
   ADD ("send-image", test_send_image);
   ADD ("paste-foreign-image", test_paste_foreign_image);
+  ADD ("paste-huge-image-bytes", test_paste_huge_image_bytes);
   ADD ("locked-pdf", test_locked_pdf);
   ADD ("too-long", test_too_long);
   ADD ("unreadable", test_unreadable);

@@ -315,18 +315,36 @@ texture_to_png (GdkTexture *texture)
   return g_byte_array_free_to_bytes (g_steal_pointer (&png));
 }
 
-/* A pasted image: saved as PNG and made an attachment in a worker thread. */
+/* A pasted image (the task's data): saved as PNG and made an attachment
+ * in a worker thread; pasted bytes too large to attach as they are (a
+ * huge PNG, the task's "byok-bytes") are decoded into a texture here
+ * first. */
 static void
 texture_thread (GTask        *task,
                 gpointer      source,
                 gpointer      task_data,
                 GCancellable *cancellable)
 {
-  GdkTexture *texture = task_data;
   const char *name = g_object_get_data (G_OBJECT (task), "byok-name");
-  g_autoptr(GBytes) png = texture_to_png (texture);
+  GBytes *bytes = g_object_get_data (G_OBJECT (task), "byok-bytes");
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) png = NULL;
   GError *error = NULL;
   ByokAttachment *attachment;
+
+  if (bytes == NULL)
+    texture = g_object_ref (task_data);
+  else if ((texture = gdk_texture_new_from_bytes (bytes, &error)) == NULL)
+    {
+      g_autoptr(GError) local_error = error;
+
+      g_task_return_new_error (task, BYOK_ERROR, BYOK_ERROR_INVALID,
+                               _("“%s” is not an image Byok can read: %s"), name, local_error->message);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  png = texture_to_png (texture);
 
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -388,12 +406,32 @@ byok_attachment_tray_attach_texture (ByokAttachmentTray *self,
   g_task_run_in_thread (task, texture_thread);
 }
 
+/* Bytes of an image larger than an attachment may be: decoded, scaled and
+ * saved as PNG in a worker thread, as a pasted texture is. */
+static void
+attach_large_image_bytes (ByokAttachmentTray *self,
+                          const char         *name,
+                          GBytes             *bytes)
+{
+  g_autoptr(GTask) task = NULL;
+  GCancellable *cancellable = NULL;
+  Loading *loading = start_loading (self, name, &cancellable);
+
+  task = g_task_new (NULL, cancellable, texture_attached_cb, loading);
+  g_task_set_source_tag (task, byok_attachment_tray_attach_image_bytes);
+  g_object_set_data_full (G_OBJECT (task), "byok-bytes", g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  g_object_set_data_full (G_OBJECT (task), "byok-name", g_strdup (name), g_free);
+  g_task_run_in_thread (task, texture_thread);
+}
+
 /**
  * byok_attachment_tray_attach_image_bytes:
  * @bytes: an image as another application offered it (a pasted PNG)
  *
  * Attaches it, decoded, fitted and encoded in a worker thread, named for
- * the time it was pasted; emits "failed" if it cannot be attached.
+ * the time it was pasted (scaled down and saved as PNG first when it is
+ * larger than an attachment may be); emits "failed" if it cannot be
+ * attached.
  */
 void
 byok_attachment_tray_attach_image_bytes (ByokAttachmentTray *self,
@@ -407,6 +445,11 @@ byok_attachment_tray_attach_image_bytes (ByokAttachmentTray *self,
   g_return_if_fail (bytes != NULL);
 
   name = pasted_image_name ();
+  if (g_bytes_get_size (bytes) > BYOK_ATTACHMENT_MAX_BYTES)
+    {
+      attach_large_image_bytes (self, name, bytes);
+      return;
+    }
   loading = start_loading (self, name, &cancellable);
   byok_attachment_load_bytes_async (name, bytes, cancellable, file_loaded_cb, loading);
 }
