@@ -15,10 +15,18 @@
  *
  * Preferences → Tools lists the server from the store with its command,
  * opened its tools from the running server, and its switches are kept.
+ * Edit…: a variable added to the running server restarts it with the
+ * value, which is in the keyring and never in the file's bytes nor on
+ * screen (masked when edited again); replaced and renamed, the secrets
+ * and "always allow" follow the name and the renamed server runs; a
+ * variable removed leaves file and keyring; a URL's token and header go
+ * to the keyring and the token can be removed alone. Ask Again takes
+ * "always allow" back in the file and on the tool already listed.
  *
  * BYOK_TEST_SCREENSHOT_DIR: tool-approval.png, tool-blocks.png,
  * tool-answer.png, tools-chat-settings.png, tools-preferences.png,
- * tools-add-server.png. */
+ * tools-add-server.png, tools-edit-server.png,
+ * tools-edit-server-replacing.png, tools-always-allowed.png. */
 #include "config.h"
 
 #include <math.h>
@@ -676,7 +684,8 @@ test_preferences (Fixture       *f,
     dialog = byok_test_ui_find_open (BYOK_TYPE_MCP_SERVER_DIALOG);
     g_assert_nonnull (dialog);
     byok_test_ui_collect (dialog, ADW_TYPE_ENTRY_ROW, entries);
-    g_assert_cmpuint (entries->len, ==, 3);
+    /* Name, command, URL; then a new variable's name and the token. */
+    g_assert_cmpuint (entries->len, ==, 5);
     g_assert_false (byok_alert_get_response_enabled (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD));
     gtk_editable_set_text (g_ptr_array_index (entries, 0), "my files");
     gtk_editable_set_text (g_ptr_array_index (entries, 1), "npx -y @modelcontextprotocol/server-filesystem '/home/me/My Documents'");
@@ -700,6 +709,357 @@ test_preferences (Fixture       *f,
   byok_test_ui_iterate_pending ();
 }
 
+/* ---- Edit… and Ask Again ---- */
+
+#define EDIT_SECRET_1 "fake-test-mcp-edit-value-0001"
+#define EDIT_SECRET_2 "fake-test-mcp-edit-value-0002"
+
+typedef struct {
+  ByokMcpConfig *config;
+  const char    *server;
+  const char    *env;    /* NULL: the server is enough */
+} ConfigWait;
+
+static gboolean
+config_has (gpointer data)
+{
+  ConfigWait *w = data;
+  g_autoptr(ByokMcpServerConfig) server = byok_mcp_config_lookup (w->config, w->server);
+
+  return server != NULL && (w->env == NULL || g_strv_contains ((const char * const *) server->env, w->env));
+}
+
+typedef struct {
+  ByokMcpManager *manager;
+  const char     *server;
+} RunningWait;
+
+static gboolean
+server_running (gpointer data)
+{
+  RunningWait *w = data;
+
+  return byok_mcp_manager_is_running (w->manager, w->server);
+}
+
+/* What the running server's `env` tool reads of its environment */
+static char *
+server_env (ByokMcpManager *manager,
+            const char     *server,
+            const char     *variable)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokMcpToolResult) called = NULL;
+  g_autofree char *arguments = g_strdup_printf ("{\"name\": \"%s\"}", variable);
+
+  byok_mcp_manager_call_tool_async (manager, server, "env", arguments, NULL, byok_test_store_result, &result);
+  called = byok_mcp_manager_call_tool_finish (manager, byok_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return g_strdup (called->text);
+}
+
+static ByokMcpSecrets *
+keyring_secrets (const char *server)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ByokMcpSecrets *secrets;
+
+  byok_mcp_secrets_lookup_async (server, NULL, byok_test_store_result, &result);
+  secrets = byok_mcp_secrets_lookup_finish (byok_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return secrets != NULL ? secrets : byok_mcp_secrets_new ();
+}
+
+/* The file holds the names, never a value. */
+static void
+assert_file_holds_no_secret (ByokMcpConfig *config)
+{
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (byok_mcp_config_get_path (config), &bytes, &len, &error));
+  g_assert_no_error (error);
+  g_assert_null (g_strstr_len (bytes, len, EDIT_SECRET_1));
+  g_assert_null (g_strstr_len (bytes, len, EDIT_SECRET_2));
+  g_assert_null (g_strstr_len (bytes, len, "fake-test-mcp-edit"));
+}
+
+static GtkWidget *
+entry_titled (GtkWidget  *dialog,
+              const char *title)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+
+  byok_test_ui_collect (dialog, ADW_TYPE_ENTRY_ROW, entries);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (entries, i);
+
+      if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) == 0 &&
+          gtk_widget_get_visible (row))
+        return row;
+    }
+  g_error ("no entry row “%s”", title);
+  return NULL;
+}
+
+static GtkWidget *
+open_edit (GtkWidget  *page,
+           const char *server)
+{
+  GtkWidget *button = NULL;
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  GtkWidget *dialog;
+
+  byok_test_ui_collect (page, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len && button == NULL; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), "_Edit…") == 0 &&
+        g_strcmp0 (g_object_get_data (g_ptr_array_index (buttons, i), "byok-server"), server) == 0)
+      button = g_ptr_array_index (buttons, i);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  byok_test_ui_iterate_pending ();
+  dialog = byok_test_ui_find_open (BYOK_TYPE_MCP_SERVER_DIALOG);
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
+static gboolean
+part_shown (gpointer data)
+{
+  TextWait *w = data;
+
+  return byok_test_ui_find_text (w->root, w->text, FALSE) != NULL;
+}
+
+/* A label holding @text among other lines */
+static void
+wait_for_part (GtkWidget  *root,
+               const char *text)
+{
+  TextWait w = { root, text };
+
+  byok_test_ui_iterate_until (part_shown, &w, text);
+}
+
+static void
+test_edit (Fixture       *f,
+           gconstpointer  data)
+{
+  GtkWidget *preferences = byok_preferences_window_new (f->engine);
+  GtkWidget *page = byok_tools_preferences_page_new (f->runner);
+  ByokMcpManager *manager = byok_mcp_tool_runner_get_manager (f->runner);
+  ByokMcpConfig *config = byok_mcp_manager_get_config (manager);
+  g_autoptr(ByokMcpServerConfig) server = NULL;
+  g_autoptr(ByokMcpSecrets) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *dialog;
+  GtkWidget *masked;
+  AdwExpanderRow *row;
+
+  byok_preferences_add_page (preferences, ADW_PREFERENCES_PAGE (page));
+  byok_preferences_window_present (preferences, f->window);
+  g_object_set (preferences, "visible-page", page, NULL);
+  wait_for_text (page, "test");
+
+  /* Running, without the variable yet; "echo" always allowed. */
+  value = server_env (manager, "test", "BYOK_EDIT_VAR");
+  g_assert_cmpstr (value, ==, "(unset)");
+  g_clear_pointer (&value, g_free);
+  g_assert_true (byok_mcp_config_set_tool_always_allow (config, "test", "echo", TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (byok_mcp_manager_is_running (manager, "test"));
+
+  /* Edit…: a new variable, its value typed in a password entry. */
+  dialog = open_edit (page, "test");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry_titled (dialog, "Name"))), ==, "test");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry_titled (dialog, "Command and Arguments"))), ==,
+                   g_getenv ("BYOK_TEST_MCP_SERVER"));
+  gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "New Variable’s Name")), "BYOK_EDIT_VAR");
+  g_signal_emit_by_name (entry_titled (dialog, "New Variable’s Name"), "apply");
+  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (entry_titled (dialog, "BYOK_EDIT_VAR")));
+  gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "BYOK_EDIT_VAR")), EDIT_SECRET_1);
+  g_assert_true (byok_alert_get_response_enabled (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD));
+  byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+  byok_dialog_close (dialog);
+  {
+    ConfigWait w = { config, "test", "BYOK_EDIT_VAR" };
+    RunningWait r = { manager, "test" };
+
+    byok_test_ui_iterate_until (config_has, &w, "the variable kept");
+    /* The running server runs again, with it. */
+    byok_test_ui_iterate_until (server_running, &r, "the server restarted");
+  }
+  value = server_env (manager, "test", "BYOK_EDIT_VAR");
+  g_assert_cmpstr (value, ==, EDIT_SECRET_1);
+  g_clear_pointer (&value, g_free);
+  secrets = keyring_secrets ("test");
+  g_assert_cmpstr (g_hash_table_lookup (secrets->env, "BYOK_EDIT_VAR"), ==, EDIT_SECRET_1);
+  g_clear_pointer (&secrets, byok_mcp_secrets_free);
+  assert_file_holds_no_secret (config);
+  /* Its row names the variable, never its value. */
+  wait_for_part (page, "\nEnvironment: BYOK_EDIT_VAR");
+  g_assert_null (byok_test_ui_find_text (page, EDIT_SECRET_1, FALSE));
+
+  /* Edit again: the value shows masked; renamed, and the value replaced. */
+  dialog = open_edit (page, "test");
+  g_assert_null (byok_test_ui_find_text (dialog, EDIT_SECRET_1, FALSE));
+  g_assert_nonnull (byok_test_ui_find_text (dialog, "••••••••", TRUE));
+  masked = GTK_WIDGET (byok_test_ui_find_text (dialog, "BYOK_EDIT_VAR", TRUE));
+  g_assert_nonnull (masked);
+  byok_test_ui_screenshot (GTK_WIDGET (gtk_widget_get_root (dialog)), "tools-edit-server");
+  g_signal_emit_by_name (byok_test_ui_find_button (dialog, NULL, "_Replace…"), "clicked");
+  gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "New Value of BYOK_EDIT_VAR")), EDIT_SECRET_2);
+  gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "Name")), "renamed");
+  byok_test_ui_screenshot (GTK_WIDGET (gtk_widget_get_root (dialog)), "tools-edit-server-replacing");
+  byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+  byok_dialog_close (dialog);
+  {
+    ConfigWait w = { config, "renamed", "BYOK_EDIT_VAR" };
+    RunningWait r = { manager, "renamed" };
+
+    byok_test_ui_iterate_until (config_has, &w, "the server renamed");
+    byok_test_ui_iterate_until (server_running, &r, "the renamed server running");
+  }
+  server = byok_mcp_config_lookup (config, "test");
+  g_assert_null (server);
+  server = byok_mcp_config_lookup (config, "renamed");
+  g_assert_true (byok_mcp_server_config_tool_always_allowed (server, "echo"));
+  g_assert_true (server->enabled);
+  g_clear_pointer (&server, byok_mcp_server_config_free);
+  g_assert_false (byok_mcp_manager_is_running (manager, "test"));
+  value = server_env (manager, "renamed", "BYOK_EDIT_VAR");
+  g_assert_cmpstr (value, ==, EDIT_SECRET_2);
+  g_clear_pointer (&value, g_free);
+  secrets = keyring_secrets ("renamed");
+  g_assert_cmpstr (g_hash_table_lookup (secrets->env, "BYOK_EDIT_VAR"), ==, EDIT_SECRET_2);
+  g_clear_pointer (&secrets, byok_mcp_secrets_free);
+  secrets = keyring_secrets ("test");
+  g_assert_cmpuint (g_hash_table_size (secrets->env), ==, 0);
+  g_clear_pointer (&secrets, byok_mcp_secrets_free);
+  assert_file_holds_no_secret (config);
+
+  /* The tool always allowed says so, and Ask Again takes it back. */
+  wait_for_text (page, "renamed");
+  byok_test_ui_collect (page, ADW_TYPE_EXPANDER_ROW, rows);
+  g_assert_cmpuint (rows->len, ==, 1);
+  row = g_ptr_array_index (rows, 0);
+  adw_expander_row_set_expanded (row, TRUE);
+  wait_for_text (GTK_WIDGET (row), "echo");
+  g_assert_nonnull (byok_test_ui_find_text (GTK_WIDGET (row), "Always allowed", TRUE));
+  byok_test_ui_screenshot (GTK_WIDGET (gtk_widget_get_root (page)), "tools-always-allowed");
+  {
+    GtkWidget *ask_again = byok_test_ui_find_button (GTK_WIDGET (row), NULL, "Ask _Again");
+    ByokMcpTool *tool;
+
+    g_assert_nonnull (ask_again);
+    g_assert_cmpstr (g_object_get_data (G_OBJECT (ask_again), "byok-tool"), ==, "echo");
+    g_signal_emit_by_name (ask_again, "clicked");
+    byok_test_ui_iterate_pending ();
+    g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (ask_again)));
+    server = byok_mcp_config_lookup (config, "renamed");
+    g_assert_false (byok_mcp_server_config_tool_always_allowed (server, "echo"));
+    g_clear_pointer (&server, byok_mcp_server_config_free);
+    /* The tool already listed asks again too. */
+    tool = byok_mcp_manager_lookup_tool (manager, "renamed__echo");
+    g_assert_nonnull (tool);
+    g_assert_false (byok_mcp_tool_get_always_allow (tool));
+  }
+
+  /* Remove a variable: gone from the file and the keyring. */
+  dialog = open_edit (page, "renamed");
+  g_signal_emit_by_name (byok_test_ui_find_button (dialog, "user-trash-symbolic", NULL), "clicked");
+  g_assert_false (byok_test_ui_is_shown (GTK_WIDGET (byok_test_ui_find_text (dialog, "BYOK_EDIT_VAR", TRUE)), dialog));
+  byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+  byok_dialog_close (dialog);
+  {
+    RunningWait r = { manager, "renamed" };
+
+    wait_for_text (page, g_getenv ("BYOK_TEST_MCP_SERVER"));
+    byok_test_ui_iterate_until (server_running, &r, "the server running again");
+  }
+  server = byok_mcp_config_lookup (config, "renamed");
+  g_assert_cmpuint (g_strv_length (server->env), ==, 0);
+  secrets = keyring_secrets ("renamed");
+  g_assert_cmpuint (g_hash_table_size (secrets->env), ==, 0);
+  value = server_env (manager, "renamed", "BYOK_EDIT_VAR");
+  g_assert_cmpstr (value, ==, "(unset)");
+
+  byok_dialog_close (preferences);
+  byok_test_ui_iterate_pending ();
+}
+
+/* A URL's token: typed masked, replaced, removed; never in the file. */
+static void
+test_edit_http (Fixture       *f,
+                gconstpointer  data)
+{
+  GtkWidget *preferences = byok_preferences_window_new (f->engine);
+  GtkWidget *page = byok_tools_preferences_page_new (f->runner);
+  ByokMcpConfig *config = byok_mcp_manager_get_config (byok_mcp_tool_runner_get_manager (f->runner));
+  g_autoptr(ByokMcpServerConfig) server = NULL;
+  g_autoptr(ByokMcpSecrets) secrets = NULL;
+  GtkWidget *dialog;
+
+  byok_preferences_add_page (preferences, ADW_PREFERENCES_PAGE (page));
+  byok_preferences_window_present (preferences, f->window);
+  g_object_set (preferences, "visible-page", page, NULL);
+  wait_for_text (page, "test");
+
+  dialog = open_edit (page, "test");
+  gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "Command and Arguments")), "");
+  gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "Or URL")), "http://127.0.0.1:9/mcp");
+  g_assert_nonnull (byok_test_ui_find_text (dialog, "Headers and Bearer Token", TRUE));
+  gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "Bearer Token")), EDIT_SECRET_1);
+  gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "New Header’s Name")), "X-Api-Key");
+  g_signal_emit_by_name (entry_titled (dialog, "New Header’s Name"), "apply");
+  gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "X-Api-Key")), EDIT_SECRET_2);
+  byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+  byok_dialog_close (dialog);
+  wait_for_part (page, "\nHeaders: X-Api-Key; bearer token");
+  server = byok_mcp_config_lookup (config, "test");
+  g_assert_cmpint (server->transport, ==, BYOK_MCP_TRANSPORT_HTTP);
+  g_assert_true (server->has_token);
+  g_clear_pointer (&server, byok_mcp_server_config_free);
+  secrets = keyring_secrets ("test");
+  g_assert_cmpstr (secrets->token, ==, EDIT_SECRET_1);
+  g_assert_cmpstr (g_hash_table_lookup (secrets->headers, "X-Api-Key"), ==, EDIT_SECRET_2);
+  g_clear_pointer (&secrets, byok_mcp_secrets_free);
+  assert_file_holds_no_secret (config);
+
+  /* The token, masked, removed; the header kept as it was. */
+  dialog = open_edit (page, "test");
+  g_assert_null (byok_test_ui_find_text (dialog, EDIT_SECRET_1, FALSE));
+  {
+    g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+    GtkWidget *token_row = NULL;
+
+    byok_test_ui_collect (dialog, ADW_TYPE_ACTION_ROW, buttons);
+    for (guint i = 0; i < buttons->len; i++)
+      if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (buttons, i)), "Bearer Token") == 0)
+        token_row = g_ptr_array_index (buttons, i);
+    g_assert_nonnull (token_row);
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)), ==, "••••••••");
+    g_signal_emit_by_name (byok_test_ui_find_button (token_row, "user-trash-symbolic", NULL), "clicked");
+  }
+  byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+  byok_dialog_close (dialog);
+  wait_for_text (page, "http://127.0.0.1:9/mcp\nHeaders: X-Api-Key");
+  server = byok_mcp_config_lookup (config, "test");
+  g_assert_false (server->has_token);
+  secrets = keyring_secrets ("test");
+  g_assert_null (secrets->token);
+  g_assert_cmpstr (g_hash_table_lookup (secrets->headers, "X-Api-Key"), ==, EDIT_SECRET_2);
+
+  byok_dialog_close (preferences);
+  byok_test_ui_iterate_pending ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -712,6 +1072,8 @@ main (int    argc,
   g_test_add ("/tools-ui/blocks-restart", Fixture, NULL, fixture_setup, test_blocks_restart, fixture_teardown);
   g_test_add ("/tools-ui/whole-way", Fixture, NULL, fixture_setup_tools, test_whole_way, fixture_teardown);
   g_test_add ("/tools-ui/preferences", Fixture, NULL, fixture_setup_tools, test_preferences, fixture_teardown);
+  g_test_add ("/tools-ui/edit", Fixture, NULL, fixture_setup_tools, test_edit, fixture_teardown);
+  g_test_add ("/tools-ui/edit-http", Fixture, NULL, fixture_setup_tools, test_edit_http, fixture_teardown);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
  *   mcp call NAME TOOL [ARGUMENTS_JSON] [--json]
  *   mcp remove NAME
  *   mcp enable|disable NAME [TOOL]
+ *   mcp forget NAME [TOOL]
  *   mcp import FILE [--replace]
  *
  * The same configuration (ByokMcpConfig) and manager as the app. Every
@@ -395,7 +396,8 @@ mcp_tools (int    argc,
     }
   {
     /* Translators: column headings of `byok-cli mcp tools` */
-    g_autoptr(ByokCliTable) table = byok_cli_table_new (4, _("TOOL"), _("ON"), _("MODEL NAME"), _("DESCRIPTION"));
+    g_autoptr(ByokCliTable) table = byok_cli_table_new (5, _("TOOL"), _("ON"), _("ALWAYS ALLOWED"), _("MODEL NAME"),
+                                                        _("DESCRIPTION"));
 
     for (guint i = 0; i < tools->len; i++)
       {
@@ -404,6 +406,7 @@ mcp_tools (int    argc,
 
         byok_cli_table_add_row (table, byok_mcp_tool_get_name (tool),
                                 byok_mcp_tool_get_enabled (tool) ? _("yes") : _("no"),
+                                byok_mcp_tool_get_always_allow (tool) ? _("yes") : _("no"),
                                 byok_mcp_tool_get_model_name (tool), description);
       }
     byok_cli_table_print (table, stdout);
@@ -574,6 +577,65 @@ mcp_disable (int    argc,
   return switch_server (argc, argv, FALSE);
 }
 
+/* ---- mcp forget ---- */
+
+/* "Always allow" taken back: byok-cli chat --tools and the app ask again. */
+static int
+mcp_forget (int    argc,
+            char **argv)
+{
+  g_autoptr(ByokMcpConfig) config = NULL;
+  g_autoptr(ByokMcpServerConfig) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) tools = NULL;
+  int status;
+
+  if (!byok_cli_parse_options (&argc, &argv, _("NAME [TOOL]"),
+                               _("Take back “always allow” for a tool of an MCP server, or for all of its tools: "
+                                 "each call is asked about again."),
+                               NULL, &status))
+    return status;
+  if (argc < 2 || argc > 3)
+    return byok_cli_usage_error ("mcp forget", _("Name a server, and perhaps one of its tools, e.g. “byok-cli mcp forget files write_file”."));
+
+  config = open_config ();
+  if (!byok_mcp_config_reload (config, &error))
+    return byok_cli_fail (error);
+  server = byok_mcp_config_lookup (config, argv[1]);
+  if (server == NULL)
+    {
+      /* Translators: %s is an MCP server's name */
+      error = g_error_new (BYOK_ERROR, BYOK_ERROR_INVALID,
+                           _("There is no MCP server “%s”. “byok-cli mcp list” shows them."), argv[1]);
+      return byok_cli_fail (error);
+    }
+  if (argc == 3)
+    {
+      const char *one[] = { argv[2], NULL };
+
+      if (!byok_mcp_server_config_tool_always_allowed (server, argv[2]))
+        {
+          /* Translators: %1$s is a tool's name, %2$s an MCP server's name */
+          printf (_("The tool “%1$s” of “%2$s” was not always allowed.\n"), argv[2], argv[1]);
+          return BYOK_CLI_EXIT_OK;
+        }
+      tools = g_strdupv ((char **) one);
+    }
+  else
+    tools = g_strdupv (server->always_allow);
+  for (guint i = 0; tools[i] != NULL; i++)
+    {
+      if (!byok_mcp_config_set_tool_always_allow (config, argv[1], tools[i], FALSE, &error))
+        return byok_cli_fail (error);
+      /* Translators: %1$s is a tool's name, %2$s an MCP server's name */
+      printf (_("Byok asks again before the tool “%1$s” of “%2$s” runs.\n"), tools[i], argv[1]);
+    }
+  if (tools[0] == NULL)
+    /* Translators: %s is an MCP server's name */
+    printf (_("No tool of “%s” was always allowed.\n"), argv[1]);
+  return BYOK_CLI_EXIT_OK;
+}
+
 /* ---- mcp import ---- */
 
 static int
@@ -647,6 +709,7 @@ print_mcp_help (FILE *out)
   fprintf (out, "  %-8s %s\n", "remove", _("Remove a server and its secrets"));
   fprintf (out, "  %-8s %s\n", "enable", _("Switch a server or one of its tools on"));
   fprintf (out, "  %-8s %s\n", "disable", _("Switch a server or one of its tools off"));
+  fprintf (out, "  %-8s %s\n", "forget", _("Ask again before a tool that was always allowed runs"));
   fprintf (out, "  %-8s %s\n", "import", _("Import servers from Claude Desktop’s mcpServers JSON"));
   fprintf (out, "\n%s\n", _("Run “byok-cli mcp COMMAND --help” for the options of a command."));
 }
@@ -672,6 +735,7 @@ byok_cli_mcp (int    argc,
     { "remove", "mcp remove", mcp_remove },
     { "enable", "mcp enable", mcp_enable },
     { "disable", "mcp disable", mcp_disable },
+    { "forget", "mcp forget", mcp_forget },
     { "import", "mcp import", mcp_import },
   };
   const char *sub;

@@ -10,6 +10,7 @@
 #include "byok-error.h"
 #include "byok-file.h"
 #include "byok-json.h"
+#include "byok-key-format.h"
 #include "byok-mcp-config.h"
 #include "byok-mcp-import.h"
 
@@ -543,20 +544,7 @@ byok_mcp_config_add_async (ByokMcpConfig             *self,
   copy = byok_mcp_server_config_copy (server);
   take_names (copy, secrets);
   g_ptr_array_add (ad->servers, copy);
-  g_ptr_array_add (ad->secrets, byok_mcp_secrets_new ());
-  {
-    ByokMcpSecrets *mine = g_ptr_array_index (ad->secrets, 0);
-    GHashTableIter iter;
-    gpointer key, value;
-
-    g_hash_table_iter_init (&iter, secrets->env);
-    while (g_hash_table_iter_next (&iter, &key, &value))
-      byok_mcp_secrets_set_env (mine, key, value);
-    g_hash_table_iter_init (&iter, secrets->headers);
-    while (g_hash_table_iter_next (&iter, &key, &value))
-      byok_mcp_secrets_set_header (mine, key, value);
-    byok_mcp_secrets_set_token (mine, secrets->token);
-  }
+  g_ptr_array_add (ad->secrets, byok_mcp_secrets_copy (secrets));
 
   if (!byok_mcp_server_config_validate (copy, &error) || !byok_mcp_config_reload (self, &error))
     {
@@ -634,6 +622,220 @@ byok_mcp_config_remove_async (ByokMcpConfig       *self,
 
 gboolean
 byok_mcp_config_remove_finish (ByokMcpConfig  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- update ---- */
+
+typedef struct {
+  char *old_name;
+  ByokMcpServerConfig *server;   /* as it will be written */
+  ByokMcpSecrets *changes;       /* new and replaced values */
+  ByokMcpSecrets *merged;        /* every value, once looked up */
+} UpdateData;
+
+static void
+update_data_free (gpointer data)
+{
+  UpdateData *ud = data;
+
+  g_free (ud->old_name);
+  byok_mcp_server_config_free (ud->server);
+  byok_mcp_secrets_free (ud->changes);
+  byok_mcp_secrets_free (ud->merged);
+  g_free (ud);
+}
+
+static void
+update_old_cleared_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!byok_mcp_secrets_store_finish (result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+update_stored_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ByokMcpConfig *self = g_task_get_source_object (task);
+  UpdateData *ud = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) servers = NULL;
+  gint i;
+
+  if (!byok_mcp_secrets_store_finish (result, &error) ||
+      (servers = read_servers (self->path, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  i = find_server (servers, ud->old_name);
+  if (i < 0)
+    {
+      set_no_server (&error, ud->old_name);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Its switches and "always allow" as they are now, under either name. */
+  {
+    ByokMcpServerConfig *now = g_ptr_array_index (servers, i);
+
+    ud->server->enabled = now->enabled;
+    g_strfreev (ud->server->disabled_tools);
+    ud->server->disabled_tools = g_strdupv (now->disabled_tools);
+    g_strfreev (ud->server->always_allow);
+    ud->server->always_allow = g_strdupv (now->always_allow);
+  }
+  g_ptr_array_remove_index (servers, i);
+  g_ptr_array_add (servers, byok_mcp_server_config_copy (ud->server));
+  if (!save (self, servers, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Renamed: the old name's secrets go only once the new ones are kept. */
+  if (!g_str_equal (ud->old_name, ud->server->name))
+    byok_mcp_secrets_store_async (ud->old_name, NULL, cancellable, update_old_cleared_cb, g_steal_pointer (&task));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Each name the server keeps, with its new value or else its old one; a
+ * name with neither is dropped. */
+static void
+merge_values (GHashTable  *into,
+              GStrv       *names,
+              GHashTable  *changes,
+              GHashTable  *old)
+{
+  g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
+
+  for (guint i = 0; (*names)[i] != NULL; i++)
+    {
+      const char *value = g_hash_table_lookup (changes, (*names)[i]);
+
+      if (value == NULL && old != NULL)
+        value = g_hash_table_lookup (old, (*names)[i]);
+      if (value == NULL)
+        continue;
+      g_hash_table_replace (into, g_strdup ((*names)[i]), byok_secret_dup (value, -1));
+      g_strv_builder_add (kept, (*names)[i]);
+    }
+  g_strfreev (*names);
+  *names = g_strv_builder_end (kept);
+}
+
+static void
+update_looked_up_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  UpdateData *ud = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokMcpSecrets) old = byok_mcp_secrets_lookup_finish (result, &error);
+
+  if (old == NULL && error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  ud->merged = byok_mcp_secrets_new ();
+  merge_values (ud->merged->env, &ud->server->env, ud->changes->env, old != NULL ? old->env : NULL);
+  merge_values (ud->merged->headers, &ud->server->headers, ud->changes->headers, old != NULL ? old->headers : NULL);
+  if (ud->changes->token != NULL)
+    byok_mcp_secrets_set_token (ud->merged, ud->changes->token);
+  else if (ud->server->has_token && old != NULL)
+    byok_mcp_secrets_set_token (ud->merged, old->token);
+  ud->server->has_token = ud->merged->token != NULL;
+  if (ud->server->transport == BYOK_MCP_TRANSPORT_HTTP)
+    g_hash_table_remove_all (ud->merged->env);
+  else
+    {
+      g_hash_table_remove_all (ud->merged->headers);
+      byok_mcp_secrets_set_token (ud->merged, NULL);
+    }
+  take_names (ud->server, ud->merged);
+  byok_mcp_secrets_store_async (ud->server->name, ud->merged, cancellable, update_stored_cb, g_steal_pointer (&task));
+}
+
+/**
+ * byok_mcp_config_update_async:
+ * @old_name: the server as it is now
+ * @server: how it is to be: perhaps renamed, reached otherwise; its
+ *   @env and @headers name the values it keeps, @has_token whether it
+ *   keeps its bearer token; its switches and "always allow" are the
+ *   old server's, as the file has them then (they follow a rename)
+ * @changes: (nullable): new values, for the keyring; a name in @server
+ *   without one here keeps its old value
+ *
+ * Stores the secrets the server keeps under its (new) name in the
+ * keyring, writes the file, and, when it was renamed, clears the old
+ * name's secrets. %BYOK_ERROR_INVALID when @old_name is no server or
+ * the new name is another's.
+ */
+void
+byok_mcp_config_update_async (ByokMcpConfig             *self,
+                              const char                *old_name,
+                              const ByokMcpServerConfig *server,
+                              ByokMcpSecrets            *changes,
+                              GCancellable              *cancellable,
+                              GAsyncReadyCallback        callback,
+                              gpointer                   user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  UpdateData *ud;
+
+  g_return_if_fail (BYOK_IS_MCP_CONFIG (self));
+  g_return_if_fail (old_name != NULL);
+  g_return_if_fail (server != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, byok_mcp_config_update_async);
+  ud = g_new0 (UpdateData, 1);
+  ud->old_name = g_strdup (old_name);
+  ud->server = byok_mcp_server_config_copy (server);
+  ud->changes = byok_mcp_secrets_copy (changes);
+  g_task_set_task_data (task, ud, update_data_free);
+
+  if (!byok_mcp_server_config_validate (ud->server, &error) || !byok_mcp_config_reload (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (find_server (self->servers, old_name) < 0)
+    {
+      set_no_server (&error, old_name);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!g_str_equal (old_name, ud->server->name) && find_server (self->servers, ud->server->name) >= 0)
+    {
+      /* Translators: %s is an MCP server's name */
+      g_task_return_new_error (task, BYOK_ERROR, BYOK_ERROR_INVALID,
+                               _("There is already an MCP server “%s”. Choose another name."), ud->server->name);
+      return;
+    }
+  byok_mcp_secrets_lookup_async (old_name, cancellable, update_looked_up_cb, g_steal_pointer (&task));
+}
+
+gboolean
+byok_mcp_config_update_finish (ByokMcpConfig  *self,
                                GAsyncResult   *result,
                                GError        **error)
 {

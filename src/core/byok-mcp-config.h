@@ -63,6 +63,16 @@ void                 byok_mcp_config_add_async           (ByokMcpConfig        *
 gboolean             byok_mcp_config_add_finish          (ByokMcpConfig        *self,
                                                           GAsyncResult         *result,
                                                           GError              **error);
+void                 byok_mcp_config_update_async        (ByokMcpConfig        *self,
+                                                          const char           *old_name,
+                                                          const ByokMcpServerConfig *server,
+                                                          ByokMcpSecrets       *changes,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+gboolean             byok_mcp_config_update_finish       (ByokMcpConfig        *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
 void                 byok_mcp_config_remove_async        (ByokMcpConfig        *self,
                                                           const char           *name,
                                                           GCancellable         *cancellable,

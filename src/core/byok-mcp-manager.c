@@ -146,6 +146,27 @@ byok_mcp_manager_init (ByokMcpManager *self)
   self->closing = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
+static void apply_settings (GPtrArray *tools, const ByokMcpServerConfig *config);
+
+/* A switch turned or "always allow" taken back holds for the tools
+ * already listed too. */
+static void
+config_changed_cb (ByokMcpManager *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->servers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Server *server = value;
+      g_autoptr(ByokMcpServerConfig) config = byok_mcp_config_lookup (self->config, server->name);
+
+      if (config != NULL)
+        apply_settings (server->tools, config);
+    }
+}
+
 /**
  * byok_mcp_manager_new:
  * @config: the servers
@@ -159,6 +180,7 @@ byok_mcp_manager_new (ByokMcpConfig *config)
 
   self = g_object_new (BYOK_TYPE_MCP_MANAGER, NULL);
   self->config = g_object_ref (config);
+  g_signal_connect_object (config, "changed", G_CALLBACK (config_changed_cb), self, G_CONNECT_SWAPPED);
   return self;
 }
 

@@ -69,6 +69,26 @@ byok_mcp_secrets_set_token (ByokMcpSecrets *self,
   self->token = token != NULL && *token != '\0' ? byok_secret_dup (token, -1) : NULL;
 }
 
+/* Returns: (transfer full): a copy of @self (an empty one for NULL) */
+ByokMcpSecrets *
+byok_mcp_secrets_copy (ByokMcpSecrets *self)
+{
+  ByokMcpSecrets *copy = byok_mcp_secrets_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self == NULL)
+    return copy;
+  g_hash_table_iter_init (&iter, self->env);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    byok_mcp_secrets_set_env (copy, key, value);
+  g_hash_table_iter_init (&iter, self->headers);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    byok_mcp_secrets_set_header (copy, key, value);
+  byok_mcp_secrets_set_token (copy, self->token);
+  return copy;
+}
+
 gboolean
 byok_mcp_secrets_is_empty (ByokMcpSecrets *self)
 {

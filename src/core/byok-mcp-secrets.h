@@ -26,6 +26,7 @@ typedef struct {
 } ByokMcpSecrets;
 
 ByokMcpSecrets *byok_mcp_secrets_new           (void);
+ByokMcpSecrets *byok_mcp_secrets_copy          (ByokMcpSecrets       *self);
 void            byok_mcp_secrets_free          (ByokMcpSecrets       *self);
 void            byok_mcp_secrets_set_env       (ByokMcpSecrets       *self,
                                                 const char           *name,

@@ -99,6 +99,15 @@ header_name_is_valid (const char *name)
   return TRUE;
 }
 
+/* Whether @name can name an environment variable (stdio) or a header
+ * (HTTP) of such a server. */
+gboolean
+byok_mcp_server_config_secret_name_is_valid (ByokMcpTransportKind  transport,
+                                             const char           *name)
+{
+  return transport == BYOK_MCP_TRANSPORT_HTTP ? header_name_is_valid (name) : env_name_is_valid (name);
+}
+
 /**
  * byok_mcp_server_config_validate:
  *

@@ -40,6 +40,8 @@ void                 byok_mcp_server_config_free           (ByokMcpServerConfig 
 
 gboolean             byok_mcp_server_config_validate       (const ByokMcpServerConfig *self,
                                                             GError                   **error);
+gboolean             byok_mcp_server_config_secret_name_is_valid (ByokMcpTransportKind transport,
+                                                            const char                *name);
 JsonNode            *byok_mcp_server_config_to_json        (const ByokMcpServerConfig *self);
 ByokMcpServerConfig *byok_mcp_server_config_new_from_json  (JsonObject                *object,
                                                             const char                *where,

@@ -69,6 +69,18 @@ byok_alert_set_response_appearance (GtkWidget             *alert,
   ALERT_CALL (set_response_appearance) (ALERT (alert), id, appearance);
 }
 
+void
+byok_alert_set_response_label (GtkWidget  *alert,
+                               const char *id,
+                               const char *label)
+{
+#ifdef BYOK_HAVE_ADW_DIALOG
+  adw_alert_dialog_set_response_label (ALERT (alert), id, label);
+#else
+  adw_message_dialog_set_response_label (ALERT (alert), id, label);
+#endif
+}
+
 AdwResponseAppearance
 byok_alert_get_response_appearance (GtkWidget  *alert,
                                     const char *id)

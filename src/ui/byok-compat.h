@@ -58,6 +58,9 @@ void                  byok_alert_add_response            (GtkWidget             
 void                  byok_alert_set_response_appearance (GtkWidget             *alert,
                                                           const char            *id,
                                                           AdwResponseAppearance  appearance);
+void                  byok_alert_set_response_label      (GtkWidget             *alert,
+                                                          const char            *id,
+                                                          const char            *label);
 AdwResponseAppearance byok_alert_get_response_appearance (GtkWidget             *alert,
                                                           const char            *id);
 void                  byok_alert_set_response_enabled    (GtkWidget             *alert,

@@ -65,6 +65,42 @@ describe_server (const ByokMcpServerConfig *server)
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
 
+/* The names (never the values) of what it keeps in the keyring:
+ * "Environment: GITHUB_TOKEN, API_KEY", or NULL. */
+static char *
+describe_secrets (const ByokMcpServerConfig *server)
+{
+  g_autofree char *names = NULL;
+
+  if (server->transport == BYOK_MCP_TRANSPORT_STDIO)
+    {
+      if (server->env[0] == NULL)
+        return NULL;
+      names = g_strjoinv (", ", server->env);
+      /* Translators: %s is a list of environment variables' names */
+      return g_strdup_printf (_("Environment: %s"), names);
+    }
+  if (server->headers[0] == NULL && !server->has_token)
+    return NULL;
+  names = g_strjoinv (", ", server->headers);
+  if (server->has_token)
+    /* Translators: %s is a list of HTTP headers' names, perhaps empty */
+    return server->headers[0] != NULL ? g_strdup_printf (_("Headers: %s; bearer token"), names)
+                                      : g_strdup (_("Bearer token"));
+  /* Translators: %s is a list of HTTP headers' names */
+  return g_strdup_printf (_("Headers: %s"), names);
+}
+
+/* Its command or URL, and what it keeps in the keyring. */
+static char *
+describe_row (const ByokMcpServerConfig *server)
+{
+  g_autofree char *how = describe_server (server);
+  g_autofree char *secrets = describe_secrets (server);
+
+  return secrets != NULL ? g_strdup_printf ("%s\n%s", how, secrets) : g_steal_pointer (&how);
+}
+
 /* ---- a server's tools ----------------------------------------------------- */
 
 typedef struct {
@@ -96,6 +132,49 @@ tool_switched_cb (GtkSwitch                *toggle,
     toast (self, error->message);
 }
 
+/* "Always allowed" taken back: Byok asks again before it runs. */
+static void
+ask_again_clicked_cb (GtkButton                *button,
+                      ByokToolsPreferencesPage *self)
+{
+  const char *server = g_object_get_data (G_OBJECT (button), SERVER_KEY);
+  const char *tool = g_object_get_data (G_OBJECT (button), "byok-tool");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!byok_mcp_config_set_tool_always_allow (config_of (self), server, tool, FALSE, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (button)), FALSE);
+  /* Translators: %s is a tool's name */
+  message = g_strdup_printf (_("Byok asks again before “%s” runs"), tool);
+  toast (self, message);
+}
+
+static GtkWidget *
+always_box_new (ByokToolsPreferencesPage *self,
+                ByokMcpTool              *tool)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (_("Always allowed"));
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("Ask _Again"));
+  /* Translators: a screen reader's name for a button; %s is a tool's name */
+  g_autofree char *accessible = g_strdup_printf (_("Ask again before %s runs"), byok_mcp_tool_get_name (tool));
+
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_tooltip_text (button, _("Ask before this tool runs, as for any other"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  g_object_set_data_full (G_OBJECT (button), SERVER_KEY, g_strdup (byok_mcp_tool_get_server (tool)), g_free);
+  g_object_set_data_full (G_OBJECT (button), "byok-tool", g_strdup (byok_mcp_tool_get_name (tool)), g_free);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (ask_again_clicked_cb), self, 0);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), button);
+  return box;
+}
+
 static GtkWidget *
 tool_row_new (ByokToolsPreferencesPage *self,
               ByokMcpTool              *tool)
@@ -119,6 +198,8 @@ tool_row_new (ByokToolsPreferencesPage *self,
   g_object_set_data_full (G_OBJECT (toggle), SERVER_KEY, g_strdup (byok_mcp_tool_get_server (tool)), g_free);
   g_object_set_data_full (G_OBJECT (toggle), "byok-tool", g_strdup (byok_mcp_tool_get_name (tool)), g_free);
   g_signal_connect_object (toggle, "notify::active", G_CALLBACK (tool_switched_cb), self, 0);
+  if (byok_mcp_tool_get_always_allow (tool))
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), always_box_new (self, tool));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
   return row;
@@ -262,6 +343,111 @@ remove_clicked_cb (GtkButton                *button,
   byok_alert_present (alert, GTK_WIDGET (self));
 }
 
+typedef struct {
+  ByokToolsPreferencesPage *page;   /* a reference */
+  char                     *old_name;
+  char                     *new_name;
+  gboolean                  was_running;
+} Edit;
+
+static void
+edit_free (Edit *edit)
+{
+  g_object_unref (edit->page);
+  g_free (edit->old_name);
+  g_free (edit->new_name);
+  g_free (edit);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Edit, edit_free)
+
+static void
+restarted_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Edit) edit = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tools = byok_mcp_manager_list_tools_finish (BYOK_MCP_MANAGER (source), result, NULL, &error);
+
+  if (tools == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast (edit->page, error->message);
+}
+
+/* The old one stopped: a server that ran runs again, as it is now. */
+static void
+stopped_for_edit_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(Edit) edit = user_data;
+  ByokMcpManager *manager = BYOK_MCP_MANAGER (source);
+  Edit *taken;
+
+  byok_mcp_manager_stop_server_finish (manager, result, NULL);
+  if (!edit->was_running)
+    return;
+  taken = g_steal_pointer (&edit);
+  byok_mcp_manager_list_tools_async (manager, taken->new_name, taken->page->cancellable, restarted_cb, taken);
+}
+
+static void
+edited_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Edit) edit = user_data;
+  g_autoptr(GError) error = NULL;
+  Edit *taken;
+
+  if (!byok_mcp_config_update_finish (BYOK_MCP_CONFIG (source), result, &error))
+    {
+      toast (edit->page, error->message);
+      return;
+    }
+  taken = g_steal_pointer (&edit);
+  byok_mcp_manager_stop_server_async (manager_of (taken->page), taken->old_name, stopped_for_edit_cb, taken);
+}
+
+static void
+edit_response_cb (GtkWidget                *dialog,
+                  const char               *response,
+                  ByokToolsPreferencesPage *self)
+{
+  g_autoptr(ByokMcpServerConfig) server = NULL;
+  g_autoptr(ByokMcpSecrets) secrets = NULL;
+  Edit *edit;
+
+  if (g_strcmp0 (response, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD) != 0)
+    return;
+  server = byok_mcp_server_dialog_dup_server (BYOK_MCP_SERVER_DIALOG (dialog));
+  if (server == NULL)
+    return;
+  secrets = byok_mcp_server_dialog_dup_secrets (BYOK_MCP_SERVER_DIALOG (dialog));
+  edit = g_new0 (Edit, 1);
+  edit->page = g_object_ref (self);
+  edit->old_name = g_strdup (byok_mcp_server_dialog_get_old_name (BYOK_MCP_SERVER_DIALOG (dialog)));
+  edit->new_name = g_strdup (server->name);
+  edit->was_running = byok_mcp_manager_is_running (manager_of (self), edit->old_name);
+  byok_mcp_config_update_async (config_of (self), edit->old_name, server, secrets, self->cancellable,
+                                edited_cb, edit);
+}
+
+static void
+edit_clicked_cb (GtkButton                *button,
+                 ByokToolsPreferencesPage *self)
+{
+  g_autoptr(ByokMcpServerConfig) server = byok_mcp_config_lookup (config_of (self),
+                                                                  g_object_get_data (G_OBJECT (button), SERVER_KEY));
+  ByokMcpServerDialog *dialog;
+
+  if (server == NULL)
+    return;
+  dialog = byok_mcp_server_dialog_new_for_server (server);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (edit_response_cb), self, 0);
+  byok_alert_present (GTK_WIDGET (dialog), GTK_WIDGET (self));
+}
+
 static GtkWidget *
 button_new (const char *label,
             const char *server,
@@ -284,8 +470,9 @@ server_row_new (ByokToolsPreferencesPage  *self,
   GtkWidget *toggle = gtk_switch_new ();
   GtkWidget *actions = adw_action_row_new ();
   GtkWidget *log_button = button_new (_("Open _Log"), server->name, G_CALLBACK (open_log_clicked_cb), self);
+  GtkWidget *edit_button = button_new (_("_Edit…"), server->name, G_CALLBACK (edit_clicked_cb), self);
   GtkWidget *remove_button = button_new (_("_Remove"), server->name, G_CALLBACK (remove_clicked_cb), self);
-  g_autofree char *subtitle = describe_server (server);
+  g_autofree char *subtitle = describe_row (server);
   /* Translators: the name a screen reader gives a server's switch */
   g_autofree char *switch_name = g_strdup_printf (_("Use %s"), server->name);
 
@@ -307,6 +494,7 @@ server_row_new (ByokToolsPreferencesPage  *self,
   g_object_set_data (G_OBJECT (row), "byok-actions", actions);
   if (server->transport == BYOK_MCP_TRANSPORT_STDIO)
     adw_action_row_add_suffix (ADW_ACTION_ROW (actions), log_button);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (actions), edit_button);
   gtk_widget_add_css_class (remove_button, "destructive-action");
   adw_action_row_add_suffix (ADW_ACTION_ROW (actions), remove_button);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), actions);
@@ -328,7 +516,7 @@ rebuild (ByokToolsPreferencesPage *self)
   for (guint i = 0; i < servers->len; i++)
     {
       const ByokMcpServerConfig *server = g_ptr_array_index (servers, i);
-      g_autofree char *line = describe_server (server);
+      g_autofree char *line = describe_row (server);
 
       g_string_append_printf (shown, "%s\n%s\n", server->name, line);
     }
@@ -447,12 +635,15 @@ add_response_cb (GtkWidget                *dialog,
                  ByokToolsPreferencesPage *self)
 {
   g_autoptr(ByokMcpServerConfig) server = NULL;
+  g_autoptr(ByokMcpSecrets) secrets = NULL;
 
   if (g_strcmp0 (response, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD) != 0)
     return;
   server = byok_mcp_server_dialog_dup_server (BYOK_MCP_SERVER_DIALOG (dialog));
+  secrets = byok_mcp_server_dialog_dup_secrets (BYOK_MCP_SERVER_DIALOG (dialog));
   if (server != NULL)
-    byok_mcp_config_add_async (config_of (self), server, NULL, FALSE, self->cancellable, added_cb, g_object_ref (self));
+    byok_mcp_config_add_async (config_of (self), server, secrets, FALSE, self->cancellable, added_cb,
+                               g_object_ref (self));
 }
 
 static void
