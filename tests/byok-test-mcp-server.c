@@ -15,6 +15,10 @@
  * --record FILE appends what it received and did, one line each, for the
  * tests to read: every message as received, "cancelled ID", "DELETE
  * SESSION", "ping-answered", "header NAME VALUE" for the MCP headers.
+ *
+ * --stateless speaks only MCP 2026-07-28 (no initialize; server/discover;
+ * the revision required in every request's _meta; "resultType" in every
+ * result); --result-type T makes its tools/call answer that resultType.
  */
 #include "config.h"
 
@@ -47,6 +51,8 @@ static gboolean opt_ping;
 static gboolean opt_stay;
 static gboolean opt_ignore_term;
 static char *opt_stderr;
+static gboolean opt_stateless;
+static char *opt_result_type;
 
 static const GOptionEntry entries[] = {
   { "http", 0, 0, G_OPTION_ARG_NONE, &opt_http, "Serve Streamable HTTP", NULL },
@@ -63,6 +69,8 @@ static const GOptionEntry entries[] = {
   { "stay", 0, 0, G_OPTION_ARG_NONE, &opt_stay, "Keep running when stdin closes", NULL },
   { "ignore-term", 0, 0, G_OPTION_ARG_NONE, &opt_ignore_term, "Ignore SIGTERM", NULL },
   { "stderr", 0, 0, G_OPTION_ARG_STRING, &opt_stderr, "Write TEXT to stderr at start", "TEXT" },
+  { "stateless", 0, 0, G_OPTION_ARG_NONE, &opt_stateless, "Speak only MCP 2026-07-28: no initialize, _meta required", NULL },
+  { "result-type", 0, 0, G_OPTION_ARG_STRING, &opt_result_type, "With --stateless: tools/call's resultType", "T" },
   { NULL }
 };
 
@@ -111,6 +119,8 @@ result_line (JsonNode   *id,
 
   json_object_set_string_member (message, "jsonrpc", "2.0");
   json_object_set_member (message, "id", json_node_copy (id));
+  if (opt_stateless && !json_object_has_member (result, "resultType"))
+    json_object_set_string_member (result, "resultType", "complete");
   json_object_set_object_member (message, "result", result);
   json_node_set_object (node, message);
   return node_to_line (node);
@@ -315,6 +325,85 @@ call_tool (JsonNode   *id,
   outcome->answered = TRUE;
 }
 
+/* MCP 2026-07-28 only: initialize is an unknown method (its error names
+ * the revision spoken), server/discover says what it speaks, and every
+ * request must carry the revision in _meta (else UnsupportedProtocol-
+ * VersionError). Whether it answered. */
+static gboolean
+handle_stateless (JsonNode    *id,
+                  const char  *method,
+                  JsonObject  *params,
+                  Outcome     *outcome)
+{
+  JsonObject *meta = params != NULL && json_object_has_member (params, "_meta")
+                     ? json_object_get_object_member (params, "_meta") : NULL;
+  const char *version = meta != NULL
+                        ? json_object_get_string_member_with_default (meta, "io.modelcontextprotocol/protocolVersion", NULL)
+                        : NULL;
+
+  outcome->answered = TRUE;
+  if (g_str_equal (method, "initialize"))
+    {
+      g_ptr_array_add (outcome->out, error_line (id, -32601, "Method not found: this server speaks MCP 2026-07-28 only"));
+      return TRUE;
+    }
+  if (g_strcmp0 (version, "2026-07-28") != 0)
+    {
+      g_autoptr(JsonObject) message = json_object_new ();
+      JsonObject *error = json_object_new ();
+      JsonObject *data = json_object_new ();
+      JsonArray *supported = json_array_new ();
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+      json_array_add_string_element (supported, "2026-07-28");
+      json_object_set_array_member (data, "supported", supported);
+      json_object_set_string_member (data, "requested", version != NULL ? version : "");
+      json_object_set_int_member (error, "code", -32022);
+      json_object_set_string_member (error, "message", "Unsupported protocol version");
+      json_object_set_object_member (error, "data", data);
+      json_object_set_string_member (message, "jsonrpc", "2.0");
+      json_object_set_member (message, "id", json_node_copy (id));
+      json_object_set_object_member (message, "error", error);
+      json_node_set_object (node, message);
+      g_ptr_array_add (outcome->out, node_to_line (node));
+      record ("unsupported version %s", version != NULL ? version : "(none)");
+      return TRUE;
+    }
+  if (json_object_has_member (meta, "io.modelcontextprotocol/clientInfo"))
+    record ("client info");
+  if (g_str_equal (method, "server/discover"))
+    {
+      JsonObject *result = json_object_new ();
+      JsonArray *versions = json_array_new ();
+      JsonObject *caps = json_object_new ();
+      JsonObject *result_meta = json_object_new ();
+      JsonObject *info = json_object_new ();
+
+      json_array_add_string_element (versions, "2026-07-28");
+      json_object_set_array_member (result, "supportedVersions", versions);
+      json_object_set_object_member (caps, "tools", json_object_new ());
+      json_object_set_object_member (result, "capabilities", caps);
+      json_object_set_string_member (info, "name", "byok-test-mcp-server");
+      json_object_set_string_member (info, "version", "2.0");
+      json_object_set_object_member (result_meta, "io.modelcontextprotocol/serverInfo", info);
+      json_object_set_object_member (result, "_meta", result_meta);
+      json_object_set_string_member (result, "instructions", "Stateless.");
+      g_ptr_array_add (outcome->out, result_line (id, result));
+      return TRUE;
+    }
+  if (g_str_equal (method, "tools/call") && opt_result_type != NULL)
+    {
+      JsonObject *result = json_object_new ();
+
+      json_object_set_string_member (result, "resultType", opt_result_type);
+      json_object_set_object_member (result, "inputRequests", json_object_new ());
+      g_ptr_array_add (outcome->out, result_line (id, result));
+      return TRUE;
+    }
+  outcome->answered = FALSE;
+  return FALSE;
+}
+
 static void
 handle (const char *line,
         Outcome    *outcome)
@@ -355,6 +444,8 @@ handle (const char *line,
       return;
     }
 
+  if (opt_stateless && handle_stateless (id, method, params, outcome))
+    return;
   if (g_str_equal (method, "initialize"))
     {
       JsonObject *result, *caps, *tools, *info;
@@ -459,6 +550,8 @@ handle_http (SoupServer        *server,
 
   record_header (msg, "MCP-Protocol-Version");
   record_header (msg, "Mcp-Session-Id");
+  record_header (msg, "Mcp-Method");
+  record_header (msg, "Mcp-Name");
   if (opt_token != NULL)
     {
       g_autofree char *expected = g_strconcat ("Bearer ", opt_token, NULL);

@@ -8,7 +8,8 @@
  * clean shutdown (stdin closed, then SIGTERM, then SIGKILL; HTTP DELETE),
  * the session id, protocol header and bearer token over HTTP, redirects
  * refused, a token not sent over plain HTTP to another host, and the
- * stderr log.
+ * stderr log. A server of MCP 2026-07-28 only (stateless: no initialize)
+ * over both transports.
  */
 #include "config.h"
 
@@ -378,6 +379,65 @@ test_versions (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "2025-11-25"));
   while (!byok_mcp_transport_is_closed (f->transport))
     g_main_context_iteration (NULL, TRUE);
+}
+
+/* A server of MCP 2026-07-28 only refuses initialize: Byok asks
+ * server/discover and goes on statelessly, the revision, who it is and
+ * what it can do in every request's _meta (over HTTP also the
+ * MCP-Protocol-Version, Mcp-Method and Mcp-Name headers), never
+ * notifications/initialized; a result that needs more input is a clear
+ * error. */
+static void
+test_stateless (Fixture       *f,
+                gconstpointer  data)
+{
+  Mode mode = GPOINTER_TO_INT (data);
+  const char * const extra[] = { "--stateless", "--page-size", "3", NULL };
+  const char * const input[] = { "--stateless", "--result-type", "input_required", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tools = NULL;
+  g_autoptr(ByokMcpToolResult) echo = NULL;
+  g_autoptr(ByokMcpToolResult) more = NULL;
+
+  f->transport = mode == STDIO ? stdio_transport (f, extra, NULL) : http_transport (f, extra, NULL);
+  g_assert_true (try_connect (f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (byok_mcp_client_get_protocol_version (f->client), ==, "2026-07-28");
+  g_assert_cmpstr (byok_mcp_client_get_server_name (f->client), ==, "byok-test-mcp-server");
+  g_assert_cmpstr (byok_mcp_client_get_server_version (f->client), ==, "2.0");
+  g_assert_cmpstr (byok_mcp_client_get_instructions (f->client), ==, "Stateless.");
+  wait_record (f, "\"method\":\"server/discover\"");
+
+  tools = list_tools (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tools->len, ==, 10);
+  g_assert_true (record_has (f, "\"cursor\":\"page-9\""));
+  echo = call (f, "echo", "{\"text\": \"hello\"}", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (echo->text, ==, "hello");
+  g_assert_false (echo->is_error);
+  g_assert_false (record_has (f, "unsupported version"));
+  g_assert_false (record_has (f, "notifications/initialized"));
+  g_assert_true (record_has (f, "client info"));
+  if (mode != STDIO)
+    {
+      g_assert_true (record_has (f, "header MCP-Protocol-Version 2026-07-28"));
+      g_assert_true (record_has (f, "header Mcp-Method tools/list"));
+      g_assert_true (record_has (f, "header Mcp-Method tools/call"));
+      g_assert_true (record_has (f, "header Mcp-Name echo"));
+    }
+  close_client (f);
+  g_clear_object (&f->client);
+  g_clear_object (&f->transport);
+
+  /* A result that asks for more input (multi round-trip) is an error. */
+  f->transport = mode == STDIO ? stdio_transport (f, input, NULL) : http_transport (f, input, NULL);
+  g_assert_true (try_connect (f, &error));
+  more = call (f, "echo", "{\"text\": \"hello\"}", 0, NULL, &error);
+  g_assert_null (more);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_BAD_REQUEST);
+  g_assert_nonnull (strstr (error->message, "more input"));
+  close_client (f);
 }
 
 static void
@@ -760,6 +820,10 @@ main (int    argc,
   g_test_add ("/mcp-client/http-sse/list-changed", Fixture, GINT_TO_POINTER (HTTP_SSE), fixture_set_up,
               test_list_changed, fixture_tear_down);
   g_test_add ("/mcp-client/stdio/versions", Fixture, NULL, fixture_set_up, test_versions, fixture_tear_down);
+  g_test_add ("/mcp-client/stdio/stateless", Fixture, GINT_TO_POINTER (STDIO), fixture_set_up, test_stateless,
+              fixture_tear_down);
+  g_test_add ("/mcp-client/http/stateless", Fixture, GINT_TO_POINTER (HTTP), fixture_set_up, test_stateless,
+              fixture_tear_down);
   g_test_add ("/mcp-client/stdio/server-ping", Fixture, NULL, fixture_set_up, test_server_ping, fixture_tear_down);
   g_test_add ("/mcp-client/stdio/shutdown-escalates", Fixture, NULL, fixture_set_up, test_shutdown_escalates,
               fixture_tear_down);

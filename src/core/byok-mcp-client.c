@@ -33,6 +33,9 @@ struct _ByokMcpClient
   gboolean ready;
   gboolean closed;
   char *protocol_version;
+  gboolean stateless;         /* MCP 2026-07-28: _meta in every request */
+  gboolean init_refused;      /* the server answered initialize with an error */
+  JsonObject *refusal;        /* server/discover's error, if any */
   char *server_name;
   char *server_version;
   char *instructions;
@@ -218,6 +221,56 @@ closed_error (ByokMcpClient *self)
                       byok_mcp_client_get_name (self));
 }
 
+static void
+add_client_info (JsonBuilder *builder)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, "byok");
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, "Byok");
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, PACKAGE_VERSION);
+  json_builder_end_object (builder);
+}
+
+/* @params (perhaps NULL) with MCP 2026-07-28's `_meta`: the version, who
+ * asks and what it can do (nothing beyond calling tools). */
+static JsonNode *
+stateless_params (JsonNode *params)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  JsonObject *object = params != NULL && JSON_NODE_HOLDS_OBJECT (params) ? json_node_get_object (params) : NULL;
+
+  json_builder_begin_object (builder);
+  if (object != NULL)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, object);
+      while (json_object_iter_next (&iter, &name, &value))
+        if (!g_str_equal (name, "_meta"))
+          {
+            json_builder_set_member_name (builder, name);
+            json_builder_add_value (builder, json_node_copy (value));
+          }
+    }
+  json_builder_set_member_name (builder, "_meta");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, BYOK_MCP_META_PREFIX "protocolVersion");
+  json_builder_add_string_value (builder, BYOK_MCP_PROTOCOL_STATELESS);
+  json_builder_set_member_name (builder, BYOK_MCP_META_PREFIX "clientInfo");
+  add_client_info (builder);
+  json_builder_set_member_name (builder, BYOK_MCP_META_PREFIX "clientCapabilities");
+  json_builder_begin_object (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
 /* Sends a request; @task completes with its result (a JsonNode) or an
  * error. @timeout_ms 0: the client's. */
 static void
@@ -264,7 +317,14 @@ send_request (ByokMcpClient *self,
     }
   g_hash_table_insert (self->pending, &pending->id, pending);
 
-  text = byok_mcp_jsonrpc_request (pending->id, method, params);
+  if (self->stateless)
+    {
+      g_autoptr(JsonNode) with_meta = stateless_params (params);
+
+      text = byok_mcp_jsonrpc_request (pending->id, method, with_meta);
+    }
+  else
+    text = byok_mcp_jsonrpc_request (pending->id, method, params);
   sd = g_new0 (SendData, 1);
   sd->client = g_object_ref (self);
   sd->id = pending->id;
@@ -286,6 +346,30 @@ answer (ByokMcpClient *self,
   byok_mcp_transport_send_async (self->transport, text, NULL, ignore_sent, NULL);
 }
 
+/* MCP 2026-07-28's results say what they are: "complete", or
+ * "input_required" when the server wants more (multi round-trip
+ * requests), which Byok cannot give yet. Older results say nothing. */
+static GError *
+result_type_error (ByokMcpClient *self,
+                   const char    *method,
+                   JsonNode      *result)
+{
+  const char *type = result != NULL && JSON_NODE_HOLDS_OBJECT (result)
+                     ? byok_json_get_string (json_node_get_object (result), "resultType") : NULL;
+
+  if (!self->stateless || type == NULL || g_str_equal (type, "complete"))
+    return NULL;
+  if (g_str_equal (type, "input_required"))
+    /* Translators: %1$s is an MCP server's name, %2$s a method such as "tools/call" */
+    return g_error_new (BYOK_ERROR, BYOK_ERROR_BAD_REQUEST,
+                        _("The MCP server “%1$s” asks for more input to answer %2$s, which Byok cannot give yet."),
+                        byok_mcp_client_get_name (self), method);
+  /* Translators: %1$s is an MCP server's name, %2$s a method such as "tools/call" */
+  return g_error_new (BYOK_ERROR, BYOK_ERROR_MALFORMED,
+                      _("The MCP server “%1$s” answered %2$s with a kind of result Byok does not know."),
+                      byok_mcp_client_get_name (self), method);
+}
+
 static void
 on_message (ByokMcpTransport *transport,
             JsonNode         *message,
@@ -301,7 +385,8 @@ on_message (ByokMcpTransport *transport,
     case BYOK_MCP_MESSAGE_RESULT:
       pending = lookup_pending (self, id);
       if (pending != NULL)
-        pending_finish (pending, json_object_get_member (object, "result"), NULL);
+        pending_finish (pending, json_object_get_member (object, "result"),
+                        result_type_error (self, pending->method, json_object_get_member (object, "result")));
       else
         g_debug ("%s: an answer to no pending request (id %" G_GINT64_FORMAT ")",
                  byok_mcp_client_get_name (self), id);
@@ -309,6 +394,14 @@ on_message (ByokMcpTransport *transport,
 
     case BYOK_MCP_MESSAGE_ERROR:
       pending = lookup_pending (self, id);
+      if (pending != NULL && g_str_equal (pending->method, "initialize"))
+        self->init_refused = TRUE;
+      if (pending != NULL && g_str_equal (pending->method, "server/discover") &&
+          byok_json_get_object (object, "error") != NULL)
+        {
+          g_clear_pointer (&self->refusal, json_object_unref);
+          self->refusal = json_object_ref (byok_json_get_object (object, "error"));
+        }
       if (pending != NULL)
         pending_finish (pending, NULL,
                         byok_mcp_jsonrpc_error_new (byok_mcp_client_get_name (self), pending->method,
@@ -405,6 +498,7 @@ byok_mcp_client_finalize (GObject *object)
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->connect_tasks, g_ptr_array_unref);
   g_free (self->protocol_version);
+  g_clear_pointer (&self->refusal, json_object_unref);
   g_free (self->server_name);
   g_free (self->server_version);
   g_free (self->instructions);
@@ -546,14 +640,7 @@ initialize_params (void)
   json_builder_begin_object (builder);
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "clientInfo");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, "byok");
-  json_builder_set_member_name (builder, "title");
-  json_builder_add_string_value (builder, "Byok");
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_string_value (builder, PACKAGE_VERSION);
-  json_builder_end_object (builder);
+  add_client_info (builder);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
@@ -564,6 +651,127 @@ closed_after_refusal (GObject      *source,
                       gpointer      user_data)
 {
   byok_mcp_transport_close_finish (BYOK_MCP_TRANSPORT (source), result, NULL);
+}
+
+/* "speaks MCP revision X, which Byok does not know": @theirs the
+ * revisions the server named, as text */
+static GError *
+unknown_revision (ByokMcpClient *self,
+                  const char    *theirs)
+{
+  g_autofree char *ours = g_strjoinv (", ", (char **) byok_mcp_protocol_versions ());
+
+  /* Translators: %1$s is an MCP server's name, %2$s a protocol
+   * revision ("2025-11-25") or several, %3$s the revisions Byok speaks */
+  return g_error_new (BYOK_ERROR, BYOK_ERROR_BAD_REQUEST,
+                      _("The MCP server “%1$s” speaks MCP revision %2$s, which Byok does not know. "
+                        "Byok speaks %3$s; update the server or Byok."),
+                      byok_mcp_client_get_name (self), theirs, ours);
+}
+
+/* The first few revisions of @versions, made valid, or "?" */
+static char *
+join_versions (JsonArray *versions)
+{
+  g_autoptr(GString) theirs = g_string_new (NULL);
+
+  for (guint i = 0; versions != NULL && i < json_array_get_length (versions) && i < 8; i++)
+    {
+      const char *version = json_node_get_value_type (json_array_get_element (versions, i)) == G_TYPE_STRING
+                            ? json_array_get_string_element (versions, i) : NULL;
+      g_autofree char *valid = version != NULL ? g_utf8_make_valid (version, MIN (strlen (version), 40)) : NULL;
+
+      if (valid == NULL)
+        continue;
+      if (theirs->len > 0)
+        g_string_append (theirs, ", ");
+      g_string_append (theirs, valid);
+    }
+  return theirs->len > 0 ? g_string_free (g_steal_pointer (&theirs), FALSE) : g_strdup ("?");
+}
+
+static gboolean
+array_has_string (JsonArray  *array,
+                  const char *text)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (json_node_get_value_type (element) == G_TYPE_STRING &&
+          g_str_equal (json_node_get_string (element), text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* server/discover answered: a server of the stateless revision is ready
+ * as it is; anything else ends the connection with initialize's error
+ * (@user_data), or the versions the server named. */
+static void
+discovered_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ByokMcpClient *self = BYOK_MCP_CLIENT (source);
+  g_autoptr(GError) init_error = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = g_task_propagate_pointer (G_TASK (result), &error);
+  JsonObject *object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  JsonArray *versions = object != NULL ? byok_json_get_array (object, "supportedVersions") : NULL;
+  JsonObject *meta, *info;
+
+  if (object == NULL || !array_has_string (versions, BYOK_MCP_PROTOCOL_STATELESS))
+    {
+      JsonObject *data = self->refusal != NULL ? byok_json_get_object (self->refusal, "data") : NULL;
+      g_autoptr(GError) refused = NULL;
+
+      self->stateless = FALSE;
+      if (versions == NULL && self->refusal != NULL && data != NULL &&
+          json_object_get_int_member_with_default (self->refusal, "code", 0) == BYOK_MCP_JSONRPC_UNSUPPORTED_VERSION)
+        versions = byok_json_get_array (data, "supported");
+      if (versions != NULL)
+        {
+          g_autofree char *theirs = join_versions (versions);
+
+          refused = unknown_revision (self, theirs);
+        }
+      byok_mcp_transport_close_async (self->transport, closed_after_refusal, NULL);
+      fail_connect_tasks (self, refused != NULL ? refused : init_error);
+      g_object_unref (self);
+      return;
+    }
+
+  self->protocol_version = g_strdup (BYOK_MCP_PROTOCOL_STATELESS);
+  meta = byok_json_get_object (object, "_meta");
+  info = meta != NULL ? byok_json_get_object (meta, BYOK_MCP_META_PREFIX "serverInfo") : NULL;
+  if (info != NULL)
+    {
+      self->server_name = g_strdup (byok_json_get_string (info, "name"));
+      self->server_version = g_strdup (byok_json_get_string (info, "version"));
+    }
+  self->instructions = g_strdup (byok_json_get_string (object, "instructions"));
+  self->ready = TRUE;
+  g_debug ("%s: ready, MCP %s (stateless), server %s %s", byok_mcp_client_get_name (self),
+           self->protocol_version, self->server_name != NULL ? self->server_name : "?",
+           self->server_version != NULL ? self->server_version : "");
+  fail_connect_tasks (self, NULL);
+  g_object_unref (self);
+}
+
+/* initialize was refused: asks server/discover, as MCP 2026-07-28 has
+ * it, from now on with that revision's `_meta` and (HTTP) headers.
+ * Takes @init_error, the error to give if it is no such server. */
+static void
+discover (ByokMcpClient *self,
+          GError        *init_error)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, discovered_cb, init_error);
+
+  g_object_ref (self);
+  self->stateless = TRUE;
+  byok_mcp_transport_set_protocol_version (self->transport, BYOK_MCP_PROTOCOL_STATELESS);
+  send_request (self, "server/discover", NULL, 0, FALSE, task);
 }
 
 static void
@@ -579,7 +787,12 @@ initialized_cb (GObject      *source,
 
   if (node == NULL)
     {
-      fail_connect_tasks (self, error);
+      /* Refused (a JSON-RPC error; over HTTP a 400): perhaps a server
+       * of the stateless revision, which has no initialize. */
+      if (!self->closed && (self->init_refused || g_error_matches (error, BYOK_ERROR, BYOK_ERROR_BAD_REQUEST)))
+        discover (self, g_steal_pointer (&error));
+      else
+        fail_connect_tasks (self, error);
       return;
     }
 
@@ -589,14 +802,8 @@ initialized_cb (GObject      *source,
     {
       g_autofree char *valid = version != NULL ? g_utf8_make_valid (version, MIN (strlen (version), 40))
                                                : g_strdup ("?");
-      g_autofree char *ours = g_strjoinv (", ", (char **) byok_mcp_protocol_versions ());
 
-      /* Translators: %1$s is an MCP server's name, %2$s a protocol
-       * revision ("2025-11-25"), %3$s the revisions Byok speaks */
-      error = g_error_new (BYOK_ERROR, BYOK_ERROR_BAD_REQUEST,
-                           _("The MCP server “%1$s” speaks MCP revision %2$s, which Byok does not know. "
-                             "Byok speaks %3$s; update the server or Byok."),
-                           byok_mcp_client_get_name (self), valid, ours);
+      error = unknown_revision (self, valid);
       byok_mcp_transport_close_async (self->transport, closed_after_refusal, NULL);
       fail_connect_tasks (self, error);
       return;

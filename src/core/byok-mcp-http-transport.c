@@ -11,6 +11,7 @@
 #include "byok-json.h"
 #include "byok-key-format.h"
 #include "byok-mcp-http-transport.h"
+#include "byok-mcp-jsonrpc.h"
 #include "byok-provider.h"
 #include "byok-sse.h"
 
@@ -485,6 +486,58 @@ post_sent_cb (GObject      *source,
   post_read (task);
 }
 
+/* A header value as MCP 2026-07-28 has it: as it is when it is plain
+ * visible ASCII without spaces at either end, else "=?base64?…?=". */
+static char *
+header_value (const char *value)
+{
+  gboolean plain = *value != '\0' && value[0] != ' ' && value[strlen (value) - 1] != ' ' &&
+                   !g_str_has_prefix (value, "=?base64?");
+
+  for (const char *p = value; *p != '\0' && plain; p++)
+    plain = (*p >= 0x20 && *p <= 0x7E) || *p == '\t';
+  if (plain)
+    return g_strdup (value);
+  {
+    g_autofree char *encoded = g_base64_encode ((const guchar *) value, strlen (value));
+
+    return g_strconcat ("=?base64?", encoded, "?=", NULL);
+  }
+}
+
+/* MCP 2026-07-28's request headers: Mcp-Method, and Mcp-Name for the
+ * methods that name a tool, prompt or resource. */
+static void
+add_request_headers (SoupMessageHeaders *headers,
+                     GBytes             *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize len = 0;
+  const char *data = g_bytes_get_data (body, &len);
+  JsonObject *message, *params;
+  const char *method, *name = NULL;
+
+  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+  message = json_node_get_object (json_parser_get_root (parser));
+  method = byok_json_get_string (message, "method");
+  if (method == NULL)
+    return;
+  soup_message_headers_replace (headers, "Mcp-Method", method);
+  params = byok_json_get_object (message, "params");
+  if (params != NULL && (g_str_equal (method, "tools/call") || g_str_equal (method, "prompts/get")))
+    name = byok_json_get_string (params, "name");
+  else if (params != NULL && g_str_equal (method, "resources/read"))
+    name = byok_json_get_string (params, "uri");
+  if (name != NULL)
+    {
+      g_autofree char *value = header_value (name);
+
+      soup_message_headers_replace (headers, "Mcp-Name", value);
+    }
+}
+
 static void
 post_send (GTask *task)
 {
@@ -496,6 +549,8 @@ post_send (GTask *task)
   post->msg = new_message (self, "POST", post->uri);
   headers = soup_message_get_request_headers (post->msg);
   soup_message_headers_replace (headers, "Accept", "application/json, text/event-stream");
+  if (g_strcmp0 (byok_mcp_transport_get_protocol_version (BYOK_MCP_TRANSPORT (self)), BYOK_MCP_PROTOCOL_STATELESS) == 0)
+    add_request_headers (headers, post->body);
   soup_message_set_request_body_from_bytes (post->msg, "application/json", post->body);
   soup_session_send_async (self->session, post->msg, G_PRIORITY_DEFAULT, post->cancellable,
                            post_sent_cb, task);

@@ -15,6 +15,16 @@ G_BEGIN_DECLS
  * server answers with an older one. Newest first. */
 #define BYOK_MCP_PROTOCOL_LATEST "2025-11-25"
 
+/* The stateless revision: no initialize, the version, the client's
+ * identity and capabilities in every request's `_meta`, `server/discover`
+ * to learn what the server speaks. Spoken with a server that refuses
+ * initialize and says, through server/discover, that it speaks it. */
+#define BYOK_MCP_PROTOCOL_STATELESS "2026-07-28"
+#define BYOK_MCP_META_PREFIX "io.modelcontextprotocol/"
+
+/* MCP 2026-07-28's own error code */
+#define BYOK_MCP_JSONRPC_UNSUPPORTED_VERSION (-32022)
+
 /* Standard JSON-RPC error codes */
 #define BYOK_MCP_JSONRPC_PARSE_ERROR      (-32700)
 #define BYOK_MCP_JSONRPC_INVALID_REQUEST  (-32600)
