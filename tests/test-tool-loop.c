@@ -91,6 +91,13 @@ runner_cancelled (GCancellable *cancellable,
   g_idle_add_full (G_PRIORITY_DEFAULT, runner_stopped, g_object_ref (task), g_object_unref);
 }
 
+static gboolean
+stop_answer (gpointer cancellable)
+{
+  g_cancellable_cancel (cancellable);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 test_runner_run_async (ByokToolRunner      *runner,
                        const ByokToolCall  *call,
@@ -114,6 +121,8 @@ test_runner_run_async (ByokToolRunner      *runner,
     {
       g_assert_nonnull (cancellable);
       g_cancellable_connect (cancellable, G_CALLBACK (runner_cancelled), g_object_ref (task), g_object_unref);
+      /* The person stops the answer while "hang" runs. */
+      g_idle_add_full (G_PRIORITY_DEFAULT, stop_answer, g_object_ref (cancellable), g_object_unref);
     }
   else
     g_idle_add_full (G_PRIORITY_DEFAULT, runner_answer, g_object_ref (task), g_object_unref);
@@ -303,9 +312,6 @@ on_tool_call (ByokChatCall       *call,
               Fixture            *f)
 {
   g_ptr_array_add (f->calls_seen, g_strdup_printf ("%s %s", tool_call->name, tool_call->arguments));
-  /* Stop the answer while "hang" runs. */
-  if (g_str_equal (tool_call->name, "hang"))
-    g_cancellable_cancel (f->cancellable);
 }
 
 static void
@@ -652,6 +658,81 @@ test_loop_cancelled_mid_tool (Fixture       *f,
   assert_rows_sum (f, result, 1);
 }
 
+/* @reply's answer asks for a tool whose arguments are complete, then the
+ * stream stalls: "tool-call" has come for it already (its block shows at
+ * once), with its arguments and an id, and for nothing else; nothing
+ * runs before the answer ends. Stopped, nothing ran. */
+static void
+expect_announced_mid_stream (Fixture       *f,
+                             const char    *provider_id,
+                             const char    *model,
+                             const char    *path,
+                             ByokTestReply *reply,
+                             const char    *expected)
+{
+  g_autoptr(ByokChatRequest) request = tools_request ();
+  g_autoptr(ByokChatCall) call = NULL;
+  g_autoptr(GAsyncResult) async = NULL;
+  g_autoptr(ByokChatResult) result = NULL;
+
+  byok_chat_request_set_model (request, model);
+  byok_test_reply_set_hold (reply, TRUE);
+  byok_test_server_add_reply (f->server, path, reply);
+  call = byok_engine_new_chat (f->engine, request, provider_id, NULL, NULL, 0);
+  byok_chat_call_set_tool_runner (call, BYOK_TOOL_RUNNER (f->runner));
+  g_signal_connect (call, "tool-call", G_CALLBACK (on_tool_call), f);
+  g_ptr_array_set_size (f->calls_seen, 0);
+  g_cancellable_reset (f->cancellable);
+  byok_chat_call_run_async (call, f->cancellable, store_result, &async);
+  while (f->calls_seen->len == 0 && async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (async);
+  g_assert_cmpuint (f->calls_seen->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->calls_seen, 0), ==, expected);
+  g_assert_cmpuint (f->runner->n_runs, ==, 0);
+
+  g_cancellable_cancel (f->cancellable);
+  while (async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  result = byok_chat_call_run_finish (call, async);
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_CANCELLED);
+  g_assert_cmpuint (f->calls_seen->len, ==, 1);
+  g_assert_cmpuint (f->runner->n_runs, ==, 0);
+  byok_test_server_release_held (f->server);
+}
+
+static void
+test_loop_announced_mid_stream (Fixture       *f,
+                                gconstpointer  data)
+{
+  /* OpenAI: the next call's index closes the first. */
+  expect_announced_mid_stream (f, "openai", "gpt-4o-mini", CHAT_PATH, sse_reply (
+    "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_a\","
+    "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\"}}]}}]}\n\n"
+    "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+    "\"function\":{\"arguments\":\" \\\"Paris\\\"}\"}}]}}]}\n\n"
+    "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"call_b\","
+    "\"type\":\"function\",\"function\":{\"name\":\"get_time\",\"arguments\":\"{\\\"zone\\\":\"}}]}}]}\n\n"),
+    "get_weather {\"city\": \"Paris\"}");
+
+  /* Anthropic: content_block_stop closes the tool_use block. */
+  expect_announced_mid_stream (f, "anthropic", "claude-sonnet-4-6", MESSAGES_PATH, sse_reply (
+    "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude-sonnet-4-6\","
+    "\"usage\":{\"input_tokens\":50,\"output_tokens\":1}}}\n\n"
+    "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+    "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{}}}\n\n"
+    "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+    "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"city\\\": \\\"Paris\\\"}\"}}\n\n"
+    "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"),
+    "get_weather {\"city\": \"Paris\"}");
+
+  /* Gemini: a functionCall part comes whole. */
+  expect_announced_mid_stream (f, "gemini", "gemini-2.5-flash", GEMINI_PATH, sse_reply (
+    "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"get_weather\","
+    "\"args\":{\"city\":\"Paris\"}}}]}}],\"modelVersion\":\"gemini-2.5-flash\"}\n\n"),
+    "get_weather {\"city\":\"Paris\"}");
+}
+
 static void
 test_loop_without_runner (Fixture       *f,
                           gconstpointer  data)
@@ -883,6 +964,7 @@ main (int    argc,
   ADD ("/tool-loop/anthropic", test_loop_anthropic);
   ADD ("/tool-loop/gemini", test_loop_gemini);
   ADD ("/tool-loop/budget-stops-next-step", test_loop_budget_stops_next_step);
+  ADD ("/tool-loop/announced-mid-stream", test_loop_announced_mid_stream);
 
   return g_test_run ();
 }

@@ -24,6 +24,7 @@
 #include "byok-chat-call-private.h"
 #include "byok-error.h"
 #include "byok-exchange-private.h"
+#include "byok-json.h"
 #include "byok-glib-private.h"
 #include "byok-sse.h"
 
@@ -72,6 +73,7 @@ struct _ByokChatCall
   ByokDialectStream *dstream;
   ByokSse           *sse;
   gboolean           output_started;
+  guint              tools_announced;  /* this step's calls already given in "tool-call" */
 
   GSource           *wait_timer;
   GSource           *wait_cancel;
@@ -281,7 +283,8 @@ chat_after_failure (GTask  *task,
   ByokTransport *transport = call->transport;
   gint64 retry_after_us = call->ex != NULL ? call->ex->retry_after_us : -1;
 
-  if (g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED) || call->output_started)
+  /* Nothing shown is taken back: text, or calls told of. */
+  if (g_error_matches (error, BYOK_ERROR, BYOK_ERROR_CANCELLED) || call->output_started || call->tools_announced > 0)
     {
       chat_complete (task, error);
       return;
@@ -455,6 +458,56 @@ chat_emit_deltas (ByokChatCall *call,
     }
 }
 
+/* A call the model asked for, made ready to run: an id its result can
+ * name (Gemini may send none), "{}" for no arguments. @step: the step
+ * it belongs to, @i its place in the answer. */
+static void
+chat_prepare_tool_call (ByokToolCall *tool_call,
+                        guint         step,
+                        guint         i)
+{
+  if (tool_call->id == NULL || *tool_call->id == '\0')
+    {
+      g_free (tool_call->id);
+      tool_call->id = g_strdup_printf (BYOK_TOOL_CALL_ID_PREFIX "%u-%u", step, i + 1);
+    }
+  if (tool_call->arguments == NULL || *tool_call->arguments == '\0')
+    {
+      g_free (tool_call->arguments);
+      tool_call->arguments = g_strdup ("{}");
+    }
+}
+
+/* Each call whose arguments are all in is told of at once ("tool-call"),
+ * while the answer still streams, so that its block shows; it runs when
+ * the answer ends. Arguments that are not yet one JSON value wait for
+ * the end (@ended: the answer is whole, every call is told of, before
+ * its attempt). After this no attempt is retried (chat_after_failure). */
+static void
+chat_announce_tools (ByokChatCall *call,
+                     gboolean      ended)
+{
+  ByokChatResult *result = call->result;
+  guint complete;
+
+  if (!chat_wants_tools (call) || (!ended && call->dstream == NULL))
+    return;
+  complete = ended ? result->tool_calls->len : byok_dialect_stream_get_tools_complete (call->dstream, result);
+  while (call->tools_announced < complete)
+    {
+      ByokToolCall *tool_call = g_ptr_array_index (result->tool_calls, call->tools_announced);
+      g_autoptr(JsonNode) parsed = NULL;
+
+      if (!ended && tool_call->arguments != NULL && *tool_call->arguments != '\0' &&
+          (parsed = byok_json_parse (tool_call->arguments, strlen (tool_call->arguments), NULL)) == NULL)
+        return;
+      /* The step this answer becomes when it ends. */
+      chat_prepare_tool_call (tool_call, result->steps + 1, call->tools_announced);
+      call->tools_announced++;
+      g_signal_emit (call, signals[TOOL_CALL], 0, tool_call);
+    }
+}
+
 static gboolean
 chat_on_event (const char  *event_name,
                const char  *data,
@@ -469,6 +522,7 @@ chat_on_event (const char  *event_name,
 
   ok = byok_dialect_stream_parse_event (call->dstream, event_name, data, call->result, &done, error);
   chat_emit_deltas (call, old_text, old_reasoning);
+  chat_announce_tools (call, FALSE);
   if (!ok)
     return FALSE;
   return !done;
@@ -532,6 +586,8 @@ chat_on_done (ByokExchange *ex,
         }
     }
 
+  if (error == NULL)
+    chat_announce_tools (call, TRUE);
   chat_end_attempt (task, error);
 }
 
@@ -628,6 +684,7 @@ chat_send_attempt (GTask *task)
       _byok_exchange_context_init (&context, transport->catalog, call->provider, target->model,
                     call->key != NULL ? byok_key_get_secret (call->key) : NULL);
       call->dstream = byok_dialect_stream_new (_byok_provider_dialect (call->provider), &context.ctx);
+      call->tools_announced = 0;
       call->sse = byok_sse_new ();
       _byok_exchange_context_clear (&context);
     }
@@ -795,21 +852,7 @@ chat_run_tools (GTask *task)
     call->step_request = byok_chat_request_copy (call->request);
 
   for (guint i = 0; i < result->tool_calls->len; i++)
-    {
-      ByokToolCall *tool_call = g_ptr_array_index (result->tool_calls, i);
-
-      /* Every call needs an id its result can name (Gemini may send none). */
-      if (tool_call->id == NULL || *tool_call->id == '\0')
-        {
-          g_free (tool_call->id);
-          tool_call->id = g_strdup_printf (BYOK_TOOL_CALL_ID_PREFIX "%u-%u", result->steps, i + 1);
-        }
-      if (tool_call->arguments == NULL || *tool_call->arguments == '\0')
-        {
-          g_free (tool_call->arguments);
-          tool_call->arguments = g_strdup ("{}");
-        }
-    }
+    chat_prepare_tool_call (g_ptr_array_index (result->tool_calls, i), result->steps, i);
   byok_chat_request_add_tool_calls (call->step_request, result->text->str + call->prior_text->len,
                                     result->tool_calls,
                                     result->reasoning->str + call->prior_reasoning->len,
@@ -822,8 +865,11 @@ chat_run_tools (GTask *task)
       ByokToolUse *use = byok_tool_use_new (g_ptr_array_index (result->tool_calls, i), result->steps);
 
       g_ptr_array_add (result->tool_uses, use);
-      g_signal_emit (call, signals[TOOL_CALL], 0, use->call);
+      /* Those told of while the answer streamed are not told again. */
+      if (i >= call->tools_announced)
+        g_signal_emit (call, signals[TOOL_CALL], 0, use->call);
     }
+  call->tools_announced = 0;
   for (guint i = first; i < result->tool_uses->len; i++)
     {
       ToolRun *run = g_new0 (ToolRun, 1);
@@ -928,9 +974,12 @@ byok_chat_call_class_init (ByokChatCallClass *klass)
    * @call: the ByokToolCall the model asked for, its arguments complete;
    *   valid for the emission (copy it to keep it)
    *
-   * An answer asked for a tool; it goes to the runner next (which may ask
-   * the person). Emitted for every call of the answer, in order, before
-   * any of them runs.
+   * An answer asked for a tool; it goes to the runner when the answer
+   * ends (the runner may ask the person). Emitted for every call of the
+   * answer, in order, before any of them runs: as soon as the call's
+   * arguments are all in, while the answer still streams (OpenAI: the
+   * next call begins; Anthropic: its block ends; Gemini: its part), else
+   * at the end. No attempt is retried after it.
    */
   signals[TOOL_CALL] =
     g_signal_new ("tool-call", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

@@ -695,7 +695,18 @@ anthropic_parse_event (ByokDialectStream  *stream,
     {
       *done = TRUE;
     }
-  /* ping, content_block_stop, and event types added later: nothing */
+  else if (g_str_equal (type, "content_block_stop"))
+    {
+      gint64 index = -1;
+      ByokDialectBlock *block;
+
+      byok_json_get_int (root, "index", &index);
+      block = find_block (stream, index);
+      /* A tool_use block ended: its call is complete. */
+      if (block != NULL && g_str_equal (block->type, "tool_use"))
+        _byok_dialect_stream_tools_complete (stream, result, block->tool + 1);
+    }
+  /* ping and event types added later: nothing */
 
   return TRUE;
 }

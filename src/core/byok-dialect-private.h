@@ -88,6 +88,7 @@ struct _ByokDialectStream
    * its arguments so far, written into the call when it is complete. */
   GArray            *tool_keys;      /* gint64 */
   GPtrArray         *tool_args;      /* GString* */
+  guint              tools_complete; /* the first calls whose arguments are all in */
   gsize              tool_bytes;     /* counted against max_answer_bytes */
 
   /* Anthropic: the answer's blocks (ByokDialectBlock*) */
@@ -103,6 +104,9 @@ void        _byok_dialect_stream_tool_arguments (ByokDialectStream     *stream,
                                                const char             *fragment);
 void        _byok_dialect_flush_tools      (ByokDialectStream      *stream,
                                             ByokChatResult         *result);
+void        _byok_dialect_stream_tools_complete (ByokDialectStream *stream,
+                                                 ByokChatResult    *result,
+                                                 guint              n);
 void        _byok_dialect_add_tool_calls_finish (ByokChatResult     *result);
 JsonNode   *_byok_dialect_tool_parameters  (const ByokToolSpec     *spec);
 void        _byok_dialect_add_tool_declaration (JsonBuilder         *builder,

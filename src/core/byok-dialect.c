@@ -749,6 +749,9 @@ _byok_dialect_stream_tool_call (ByokDialectStream *stream,
   if (!create || stream->tool_keys->len != result->tool_calls->len)
     return NULL;
 
+  /* A new call: the ones before it are complete (OpenAI streams the calls
+   * of an answer one after another, Anthropic one block at a time). */
+  _byok_dialect_stream_tools_complete (stream, result, result->tool_calls->len);
   call = byok_tool_call_new (NULL, NULL, NULL);
   g_ptr_array_add (result->tool_calls, call);
   g_array_append_val (stream->tool_keys, key);
@@ -789,6 +792,53 @@ _byok_dialect_add_tool_calls_finish (ByokChatResult *result)
 }
 
 /**
+ * _byok_dialect_stream_tools_complete:
+ * @n: how many of the result's first calls have all their arguments
+ *
+ * Writes the streamed arguments into those calls ("{}" for none), so a
+ * caller may announce them before the answer ends.
+ */
+void
+_byok_dialect_stream_tools_complete (ByokDialectStream *stream,
+                                     ByokChatResult    *result,
+                                     guint              n)
+{
+  n = MIN (n, result->tool_calls->len);
+  for (guint i = stream->tools_complete; i < n; i++)
+    {
+      ByokToolCall *call = g_ptr_array_index (result->tool_calls, i);
+      GString *args = i < stream->tool_args->len ? g_ptr_array_index (stream->tool_args, i) : NULL;
+
+      /* A call not streamed in pieces (Gemini) came whole. */
+      if (args == NULL)
+        continue;
+      g_free (call->arguments);
+      call->arguments = g_strdup (args->len > 0 ? args->str : "{}");
+    }
+  stream->tools_complete = MAX (stream->tools_complete, n);
+}
+
+/**
+ * byok_dialect_stream_get_tools_complete:
+ *
+ * Returns: how many of @result's first tool calls are complete, their
+ *   arguments all in: every call once the answer finished; before, those
+ *   a later call or the end of their block closed (OpenAI, Anthropic) or
+ *   that came whole (Gemini)
+ */
+guint
+byok_dialect_stream_get_tools_complete (ByokDialectStream *stream,
+                                        ByokChatResult    *result)
+{
+  g_return_val_if_fail (stream != NULL, 0);
+
+  /* Calls that came whole are never keyed. */
+  if (stream->tool_keys->len == 0)
+    return result->tool_calls->len;
+  return MIN (stream->tools_complete, result->tool_calls->len);
+}
+
+/**
  * _byok_dialect_flush_tools:
  * Writes the streamed arguments into the result's calls ("{}" for none)
  * and lets the dialect keep what it sends back; may run more than once.
@@ -797,14 +847,8 @@ void
 _byok_dialect_flush_tools (ByokDialectStream *stream,
                            ByokChatResult    *result)
 {
-  for (guint i = 0; i < stream->tool_args->len && i < result->tool_calls->len; i++)
-    {
-      ByokToolCall *call = g_ptr_array_index (result->tool_calls, i);
-      GString *args = g_ptr_array_index (stream->tool_args, i);
-
-      g_free (call->arguments);
-      call->arguments = g_strdup (args->len > 0 ? args->str : "{}");
-    }
+  stream->tools_complete = 0;
+  _byok_dialect_stream_tools_complete (stream, result, result->tool_calls->len);
   if (stream->dialect->flush != NULL)
     stream->dialect->flush (stream, result);
   _byok_dialect_add_tool_calls_finish (result);

@@ -130,6 +130,8 @@ gboolean           byok_dialect_stream_parse_event (ByokDialectStream     *strea
                                                   gboolean                *done,
                                                   GError                 **error);
 gboolean           byok_dialect_stream_is_complete (ByokDialectStream     *stream);
+guint              byok_dialect_stream_get_tools_complete (ByokDialectStream *stream,
+                                                         ByokChatResult       *result);
 gboolean           byok_dialect_stream_finish    (ByokDialectStream       *stream,
                                                   ByokChatResult          *result,
                                                   GError                 **error);

@@ -119,9 +119,12 @@ typedef struct {
   ByokMessage       *message;
   ByokMcpToolRunner *runner;
   guint              step;
-  gboolean           in_round;    /* the step's calls are being announced */
-  double             step_cost;   /* what the attempts since the last round cost; NAN: unknown */
-  double             round_cost;  /* what the step that asked for the calls cost */
+  gboolean           round_open;    /* the step's calls are being told of */
+  gboolean           round_costed;  /* and what the step cost is known */
+  double             round_cost;    /* what the step that asked for them cost */
+  double             step_cost;     /* what the attempts since the last answered one cost; NAN: unknown */
+  gboolean           unclaimed;     /* an answered attempt came before any call of its step */
+  double             unclaimed_cost;
 } Track;
 
 static void
@@ -132,16 +135,52 @@ track_free (Track *track)
   g_free (track);
 }
 
+/* The step's cost into the blocks of its calls, told of before it was
+ * known (they come while the answer streams, its attempt at the end). */
+static void
+cost_round (Track *track)
+{
+  GPtrArray *blocks = byok_message_get_tool_blocks (track->message);
+  g_autoptr(GPtrArray) costed = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_tool_block_free);
+
+  for (guint i = 0; blocks != NULL && i < blocks->len; i++)
+    {
+      ByokToolBlock *block = byok_tool_block_copy (g_ptr_array_index (blocks, i));
+
+      if (block->step == track->step)
+        block->step_cost_usd = track->round_cost;
+      g_ptr_array_add (costed, block);
+    }
+  byok_message_set_tool_blocks (track->message, costed);
+}
+
 static void
 on_attempt (ByokChatCall      *call,
             const ByokAttempt *attempt,
             Track             *track)
 {
-  track->in_round = FALSE;
   if (!attempt->cost_known || isnan (track->step_cost))
     track->step_cost = NAN;
   else
     track->step_cost += attempt->cost_usd;
+  if (attempt->error != NULL)
+    return;
+
+  /* Answered: this attempt and the failed ones before it are the step's. */
+  if (track->round_open && !track->round_costed)
+    {
+      track->round_cost = track->step_cost;
+      track->round_costed = TRUE;
+      cost_round (track);
+    }
+  else
+    {
+      /* Its calls (if any) are told of next (an answer not streamed). */
+      track->unclaimed = TRUE;
+      track->unclaimed_cost = track->step_cost;
+    }
+  track->round_open = FALSE;
+  track->step_cost = 0;
 }
 
 static void
@@ -153,13 +192,14 @@ on_tool_call (ByokChatCall       *call,
   g_autofree char *server = NULL;
   g_autofree char *tool = NULL;
 
-  if (!track->in_round)
+  if (!track->round_open)
     {
-      /* The first call of a step: the attempts since the last are its. */
-      track->in_round = TRUE;
+      /* The first call of a step. */
+      track->round_open = TRUE;
       track->step++;
-      track->round_cost = track->step_cost;
-      track->step_cost = 0;
+      track->round_costed = track->unclaimed;
+      track->round_cost = track->unclaimed ? track->unclaimed_cost : 0;
+      track->unclaimed = FALSE;
     }
   if (byok_mcp_tool_runner_lookup (track->runner, tool_call->name, &server, &tool))
     byok_tool_block_set_origin (block, server, tool);
