@@ -358,6 +358,8 @@ main (int    argc,
   gsize size = 0;
   long before;
 
+  /* The module that reads images and PDFs, from the build tree. */
+  g_setenv ("BYOK_MODULE_DIR", BYOK_BUILD_MODULE_DIR, FALSE);
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
       printf ("bench-attach-chip: no display; run it as xvfb-run -a %s\n", argv[0]);

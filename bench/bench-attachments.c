@@ -164,6 +164,8 @@ main (int    argc,
   g_autofree char *pdf_path = NULL;
   g_autofree char *self = NULL;
 
+  /* The module that reads images and PDFs, from the build tree. */
+  g_setenv ("BYOK_MODULE_DIR", BYOK_BUILD_MODULE_DIR, FALSE);
   if (argc == 3 && g_str_equal (argv[1], "--attach"))
     return attach_one (argv[2]);
 

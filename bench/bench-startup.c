@@ -874,6 +874,8 @@ main (int    argc,
   const char *only = NULL;
   Watch w;
 
+  /* The module that reads images and PDFs, from the build tree, for Byok and byok-cli. */
+  g_setenv ("BYOK_MODULE_DIR", BYOK_BUILD_MODULE_DIR, FALSE);
   for (int i = 1; i < argc; i++)
     {
       if (g_str_equal (argv[i], "--runs") && i + 1 < argc)

@@ -387,6 +387,96 @@ test_pdf_locked (void)
   g_assert_null (none);
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
   g_assert_true (g_str_has_prefix (error->message, "“salaries 2026.pdf” is locked with a password"));
+/* Whether a library whose file name starts with @prefix is loaded. */
+static gboolean
+mapped (const char *prefix)
+{
+  g_autofree char *maps = NULL;
+  g_autofree char *needle = g_strconcat ("/", prefix, NULL);
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  return strstr (maps, needle) != NULL;
+}
+
+/* Poppler is not loaded until a PDF is attached: a text file needs no
+ * decoder, and byok-cli and the app start without the forty libraries
+ * behind it (issue 13). Run in a process of its own, which has never
+ * attached anything. */
+static void
+test_decoders_on_demand (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokAttachment) text = NULL;
+  g_autoptr(ByokAttachment) pdf = NULL;
+  g_autoptr(GBytes) text_bytes = NULL;
+  g_autoptr(GBytes) pdf_bytes = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_assert_false (mapped ("libpoppler"));
+  g_assert_false (mapped ("libbyok-attachment-decoders"));
+  text_bytes = g_bytes_new_static ("notes\n", 6);
+  text = byok_attachment_new_from_bytes ("notes.txt", text_bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (text->kind, ==, BYOK_ATTACHMENT_TEXT);
+  g_assert_false (mapped ("libpoppler"));
+
+  pdf_bytes = byok_test_media_pdf (2, TRUE);
+  pdf = byok_attachment_new_from_bytes ("minutes.pdf", pdf_bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pdf->pages, ==, 2);
+  g_assert_true (g_str_has_prefix (pdf->text, "[Page 1]\nPage 1 says hello"));
+  g_assert_true (mapped ("libbyok-attachment-decoders"));
+  g_assert_true (mapped ("libpoppler"));
+}
+
+/* Without the module, an image or a PDF is refused with a clear error
+ * (and nothing crashes); text files attach as before. */
+static void
+test_decoders_missing (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GBytes) text_bytes = NULL;
+  g_autoptr(ByokAttachment) attachment = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  dir = g_dir_make_tmp ("byok-test-no-decoders-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("BYOK_MODULE_DIR", dir, TRUE);
+
+  png = byok_test_media_png (40, 30, TRUE, FALSE);
+  attachment = byok_attachment_new_from_bytes ("chart.png", png, &error);
+  g_assert_null (attachment);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“chart.png”"));
+  g_assert_nonnull (strstr (error->message, "reader of images and PDFs is missing"));
+  g_clear_error (&error);
+
+  pdf = byok_test_media_pdf (1, TRUE);
+  attachment = byok_attachment_new_from_bytes ("minutes.pdf", pdf, &error);
+  g_assert_null (attachment);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
+  g_clear_error (&error);
+
+  text_bytes = g_bytes_new_static ("notes\n", 6);
+  attachment = byok_attachment_new_from_bytes ("notes.txt", text_bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (attachment->text, ==, "notes\n");
+  g_rmdir (dir);
 }
 
 /* A PDF of shapes only (a scan): its pages, no text, flagged. */
@@ -813,6 +903,8 @@ main (int argc, char **argv)
   g_test_add_func ("/attachments/pdf-scanned", test_pdf_scanned);
   g_test_add_func ("/attachments/pdf-locked", test_pdf_locked);
   g_test_add_func ("/attachments/json", test_json);
+  g_test_add_func ("/attachments/decoders-on-demand", test_decoders_on_demand);
+  g_test_add_func ("/attachments/decoders-missing", test_decoders_missing);
   g_test_add ("/attachments/stored-once", Store, NULL, store_setup, test_stored_once, store_teardown);
   g_test_add ("/attachments/collected", Store, NULL, store_setup, test_collected, store_teardown);
   g_test_add ("/attachments/export", Store, NULL, store_setup, test_export, store_teardown);

@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include <gmodule.h>
 #include <json-glib/json-glib.h>
 
 #include "byok-attachment-private.h"
@@ -84,6 +85,65 @@ set_not_readable (GError     **error,
                  _("“%s” is not a text file, an image or a PDF: only these can be attached"), name);
 }
 
+/* ---- the decoders' module ------------------------------------------------ */
+
+static const ByokAttachmentHost host = {
+  .abi = BYOK_ATTACHMENT_DECODERS_ABI,
+  .error_quark = byok_error_quark,
+  .hash = _byok_attachment_hash,
+  .cancelled = _byok_attachment_cancelled,
+  .estimate_tokens = byok_estimate_tokens,
+};
+
+typedef struct {
+  const ByokAttachmentDecoders *decoders;
+  char                         *problem;  /* why there are none */
+} Decoders;
+
+/* BYOK_MODULE_DIR (the build tree's, for tests and benchmarks) or the
+ * installed one; the module stays loaded for the life of the process. */
+static gpointer
+open_decoders (gpointer data)
+{
+  Decoders *result = g_new0 (Decoders, 1);
+  const char *dir = g_getenv ("BYOK_MODULE_DIR");
+  g_autofree char *path = NULL;
+  GModule *module;
+  gpointer init = NULL;
+
+  path = g_module_build_path (dir != NULL && *dir != '\0' ? dir : BYOK_MODULEDIR,
+                              BYOK_ATTACHMENT_DECODERS_NAME);
+  module = g_module_open (path, G_MODULE_BIND_LOCAL);
+  if (module == NULL)
+    {
+      result->problem = g_strdup (g_module_error ());
+      return result;
+    }
+  if (!g_module_symbol (module, BYOK_ATTACHMENT_DECODERS_INIT, &init) || init == NULL ||
+      (result->decoders = ((ByokAttachmentDecodersInit) init) (&host)) == NULL)
+    {
+      result->problem = g_strdup_printf ("%s: not a decoder module of this Byok", path);
+      g_module_close (module);
+      return result;
+    }
+  g_module_make_resident (module);
+  return result;
+}
+
+static const ByokAttachmentDecoders *
+get_decoders (const char  *name,
+              GError     **error)
+{
+  static GOnce once = G_ONCE_INIT;
+  const Decoders *decoders = g_once (&once, open_decoders, NULL);
+
+  if (decoders->decoders == NULL)
+    g_set_error (error, BYOK_ERROR, BYOK_ERROR_INVALID,
+                 _("“%s” cannot be read: Byok’s reader of images and PDFs is missing (%s)"),
+                 name, decoders->problem);
+  return decoders->decoders;
+}
+
 static ByokAttachment *
 new_from_bytes (const char    *name,
                 GBytes        *bytes,
@@ -104,10 +164,16 @@ new_from_bytes (const char    *name,
     }
 
   mime_type = sniff ((const guchar *) data, size);
-  if (mime_type != NULL && g_str_equal (mime_type, "application/pdf"))
-    return _byok_attachment_new_pdf (name, bytes, cancellable, error);
   if (mime_type != NULL)
-    return _byok_attachment_new_image (name, bytes, mime_type, cancellable, error);
+    {
+      const ByokAttachmentDecoders *decoders = get_decoders (name, error);
+
+      if (decoders == NULL)
+        return NULL;
+      if (g_str_equal (mime_type, "application/pdf"))
+        return decoders->new_pdf (name, bytes, cancellable, error);
+      return decoders->new_image (name, bytes, mime_type, cancellable, error);
+    }
 
   if (size >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
     {
