@@ -1,8 +1,8 @@
 /* test-window.c — UI smoke test under Xvfb: the window opens, its three pages
  * switch from the header bar's action, Chat and Usage show their empty
  * states and Providers its groups, Providers and Usage are built when first
- * shown (or when a budget alert needs Usage), and the window's size
- * persists through GSettings. */
+ * shown (or when a budget alert needs Usage), the window's size
+ * persists through GSettings, and its icons need no librsvg. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -278,6 +278,66 @@ test_window_narrow (void)
   byok_test_ui_iterate_pending ();
 }
 
+/* Whether a library whose file name starts with @prefix is loaded. */
+static gboolean
+mapped (const char *prefix)
+{
+  g_autofree char *maps = NULL;
+  g_autofree char *needle = g_strconcat ("/", prefix, NULL);
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  return strstr (maps, needle) != NULL;
+}
+
+/* Byok's own symbolic icons are .symbolic.png files at the sizes the
+ * window shows them (the header's 16 px, 32 for scale 2, the status
+ * pages' 128 from the 256 px one), so the first frame loads no SVG and
+ * with it no librsvg (issue 13). In a process of its own, which has drawn
+ * nothing before. */
+static void
+test_window_icons (void)
+{
+  static const char * const names[] = {
+    "byok-chat-symbolic", "byok-key-symbolic", "byok-usage-symbolic", "byok-app-symbolic",
+  };
+  static const int sizes[] = { 16, 32, 128 };
+  GtkIconTheme *theme;
+  GtkWidget *window;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  /* What GtkApplication does with the app's resource base path. */
+  theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  gtk_icon_theme_add_resource_path (theme, "/io/github/byok/Byok/icons");
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (sizes); j++)
+      {
+        g_autoptr(GtkIconPaintable) icon = gtk_icon_theme_lookup_icon (theme, names[i], NULL, sizes[j], 1,
+                                                                       GTK_TEXT_DIR_LTR, 0);
+        g_autoptr(GFile) file = gtk_icon_paintable_get_file (icon);
+        g_autofree char *uri = file != NULL ? g_file_get_uri (file) : NULL;
+
+        g_assert_true (gtk_icon_theme_has_icon (theme, names[i]));
+        g_assert_nonnull (uri);
+        g_assert_true (g_str_has_prefix (uri, "resource:///io/github/byok/Byok/icons/"));
+        g_assert_true (g_str_has_suffix (uri, ".symbolic.png"));
+      }
+
+  /* The first start: the empty Chat page's icon and the header's. */
+  window = g_object_new (BYOK_TYPE_WINDOW, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  byok_test_ui_wait_for_paint (window);
+  byok_test_ui_iterate_pending ();
+  g_assert_false (mapped ("librsvg"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  byok_test_ui_iterate_pending ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -289,5 +349,6 @@ main (int argc, char **argv)
   g_test_add_func ("/window/lazy-pages", test_window_lazy_pages);
   g_test_add_func ("/window/size-persists", test_window_size_persists);
   g_test_add_func ("/window/narrow", test_window_narrow);
+  g_test_add_func ("/window/icons", test_window_icons);
   return g_test_run ();
 }
