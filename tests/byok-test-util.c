@@ -97,6 +97,22 @@ byok_test_assert_no_key (const char *what,
 }
 
 /**
+ * byok_test_library_loaded:
+ * @prefix: the start of a shared library's file name ("libpoppler")
+ *
+ * Returns: whether this process has such a library mapped
+ */
+gboolean
+byok_test_library_loaded (const char *prefix)
+{
+  g_autofree char *maps = NULL;
+  g_autofree char *needle = g_strconcat ("/", prefix, NULL);
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  return strstr (maps, needle) != NULL;
+}
+
+/**
  * byok_test_wait_limit:
  * @value: how long a test waits, in whatever unit, for what should come
  *   long before

@@ -16,6 +16,7 @@ GBytes *byok_test_load_fixture          (const char     *folder,
                                          const char     *name);
 guint   byok_test_wait_limit            (guint           value);
 char   *byok_test_listen_loopback       (SoupServer     *server);
+gboolean byok_test_library_loaded       (const char     *prefix);
 void    byok_test_assert_no_key         (const char     *what,
                                          const char     *data,
                                          gssize          len,

@@ -24,6 +24,7 @@
 #include "byok-conversation-store.h"
 #include "byok-error.h"
 #include "byok-test-media.h"
+#include "byok-test-util.h"
 #include "byok-tokens.h"
 
 static void
@@ -387,15 +388,6 @@ test_pdf_locked (void)
   g_assert_null (none);
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
   g_assert_true (g_str_has_prefix (error->message, "“salaries 2026.pdf” is locked with a password"));
-/* Whether a library whose file name starts with @prefix is loaded. */
-static gboolean
-mapped (const char *prefix)
-{
-  g_autofree char *maps = NULL;
-  g_autofree char *needle = g_strconcat ("/", prefix, NULL);
-
-  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
-  return strstr (maps, needle) != NULL;
 }
 
 /* Poppler is not loaded until a PDF is attached: a text file needs no
@@ -418,21 +410,21 @@ test_decoders_on_demand (void)
       return;
     }
 
-  g_assert_false (mapped ("libpoppler"));
-  g_assert_false (mapped ("libbyok-attachment-decoders"));
+  g_assert_false (byok_test_library_loaded ("libpoppler"));
+  g_assert_false (byok_test_library_loaded ("libbyok-attachment-decoders"));
   text_bytes = g_bytes_new_static ("notes\n", 6);
   text = byok_attachment_new_from_bytes ("notes.txt", text_bytes, &error);
   g_assert_no_error (error);
   g_assert_cmpint (text->kind, ==, BYOK_ATTACHMENT_TEXT);
-  g_assert_false (mapped ("libpoppler"));
+  g_assert_false (byok_test_library_loaded ("libpoppler"));
 
   pdf_bytes = byok_test_media_pdf (2, TRUE);
   pdf = byok_attachment_new_from_bytes ("minutes.pdf", pdf_bytes, &error);
   g_assert_no_error (error);
   g_assert_cmpint (pdf->pages, ==, 2);
   g_assert_true (g_str_has_prefix (pdf->text, "[Page 1]\nPage 1 says hello"));
-  g_assert_true (mapped ("libbyok-attachment-decoders"));
-  g_assert_true (mapped ("libpoppler"));
+  g_assert_true (byok_test_library_loaded ("libbyok-attachment-decoders"));
+  g_assert_true (byok_test_library_loaded ("libpoppler"));
 }
 
 /* Without the module, an image or a PDF is refused with a clear error

@@ -278,17 +278,6 @@ test_window_narrow (void)
   byok_test_ui_iterate_pending ();
 }
 
-/* Whether a library whose file name starts with @prefix is loaded. */
-static gboolean
-mapped (const char *prefix)
-{
-  g_autofree char *maps = NULL;
-  g_autofree char *needle = g_strconcat ("/", prefix, NULL);
-
-  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
-  return strstr (maps, needle) != NULL;
-}
-
 /* Byok's own symbolic icons are .symbolic.png files at the sizes the
  * window shows them (the header's 16 px, 32 for scale 2, the status
  * pages' 128 from the 256 px one), so the first frame loads no SVG and
@@ -333,7 +322,7 @@ test_window_icons (void)
   gtk_window_present (GTK_WINDOW (window));
   byok_test_ui_wait_for_paint (window);
   byok_test_ui_iterate_pending ();
-  g_assert_false (mapped ("librsvg"));
+  g_assert_false (byok_test_library_loaded ("librsvg"));
   gtk_window_destroy (GTK_WINDOW (window));
   byok_test_ui_iterate_pending ();
 }
