@@ -100,8 +100,10 @@ typedef struct {
   char                         *problem;  /* why there are none */
 } Decoders;
 
-/* BYOK_MODULE_DIR (the build tree's, for tests and benchmarks) or the
- * installed one; the module stays loaded for the life of the process. */
+/* BYOK_MODULE_DIR when set (the tests and benchmarks set the build
+ * tree's), else the installed one, else — a program run from the build
+ * tree that was never installed — the build tree's. The module stays
+ * loaded for the life of the process. */
 static gpointer
 open_decoders (gpointer data)
 {
@@ -111,8 +113,15 @@ open_decoders (gpointer data)
   GModule *module;
   gpointer init = NULL;
 
-  path = g_module_build_path (dir != NULL && *dir != '\0' ? dir : BYOK_MODULEDIR,
-                              BYOK_ATTACHMENT_DECODERS_NAME);
+  if (dir == NULL || *dir == '\0')
+    {
+      dir = BYOK_MODULEDIR;
+      path = g_module_build_path (dir, BYOK_ATTACHMENT_DECODERS_NAME);
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        dir = BYOK_BUILD_MODULEDIR;
+      g_clear_pointer (&path, g_free);
+    }
+  path = g_module_build_path (dir, BYOK_ATTACHMENT_DECODERS_NAME);
   module = g_module_open (path, G_MODULE_BIND_LOCAL);
   if (module == NULL)
     {
