@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "byok-database.h"
 #include "byok-test-util.h"
 
 /**
@@ -183,4 +184,61 @@ byok_test_wait_result (GAsyncResult **slot)
   while (*slot == NULL)
     g_main_context_iteration (NULL, TRUE);
   return *slot;
+}
+
+/* byok_test_describe_master:
+ *
+ * Every object in sqlite_master (the internal ones too), by type and
+ * name, with its SQL normalised: whitespace made one space and dropped
+ * around punctuation, identifiers unquoted (a table renamed by ALTER
+ * TABLE is stored as "name"), IF NOT EXISTS dropped (SQLite keeps it out
+ * already); then user_version: for comparing the schema two
+ * databases were given (a new one and one upgraded). */
+char *
+byok_test_describe_master (sqlite3 *db)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) version = NULL;
+  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+  g_autoptr(GRegex) punctuation = g_regex_new (" ?([(),;]) ?", 0, 0, NULL);
+  g_autoptr(GRegex) if_not_exists = g_regex_new ("IF NOT EXISTS ", G_REGEX_CASELESS, 0, NULL);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT type, name, tbl_name, sql FROM sqlite_master "
+                                       "ORDER BY type, name",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *sql = (const char *) sqlite3_column_text (stmt, 3);
+      g_autofree char *spaced = NULL;
+      g_autofree char *tight = NULL;
+      g_autofree char *plain = NULL;
+      g_auto(GStrv) unquoted = NULL;
+
+      if (sql != NULL)
+        {
+          spaced = g_regex_replace_literal (spaces, sql, -1, 0, " ", 0, NULL);
+          tight = g_regex_replace (punctuation, spaced, -1, 0, "\\1", 0, NULL);
+          plain = g_regex_replace_literal (if_not_exists, tight, -1, 0, "", 0, NULL);
+          unquoted = g_strsplit (plain, "\"", -1);
+        }
+      g_string_append_printf (out, "%s %s on %s: ",
+                              (const char *) sqlite3_column_text (stmt, 0),
+                              (const char *) sqlite3_column_text (stmt, 1),
+                              (const char *) sqlite3_column_text (stmt, 2));
+      if (unquoted != NULL)
+        {
+          g_autofree char *joined = g_strjoinv ("", unquoted);
+
+          g_string_append (out, joined);
+        }
+      else
+        g_string_append (out, "(no SQL)");
+      g_string_append_c (out, '\n');
+    }
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &version, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (version), ==, SQLITE_ROW);
+  g_string_append_printf (out, "user_version %d\n", sqlite3_column_int (version, 0));
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 #include <math.h>
+#include <sqlite3.h>
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,7 @@ GBytes *byok_test_load_fixture          (const char     *folder,
 guint   byok_test_wait_limit            (guint           value);
 char   *byok_test_listen_loopback       (SoupServer     *server);
 gboolean byok_test_library_loaded       (const char     *prefix);
+char   *byok_test_describe_master       (sqlite3        *db);
 void    byok_test_assert_no_key         (const char     *what,
                                          const char     *data,
                                          gssize          len,

@@ -10,6 +10,7 @@
 #include "byok-database.h"
 #include "byok-error.h"
 #include "byok-file.h"
+#include "byok-test-util.h"
 
 /* Schema 1 exactly as Byok 0.1 shipped it, written out by hand: an upgrade
  * from it must give the same schema as a fresh database. */
@@ -344,6 +345,48 @@ test_database_upgrade_from_v1 (Fixture       *fixture,
   upgraded_schema = describe_schema (db);
   fresh_schema = describe_schema (byok_database_get_handle (fresh));
   g_assert_cmpstr (upgraded_schema, ==, fresh_schema);
+}
+
+/* A new database is created at the current schema in one script, an old
+ * one is brought to it step by step (byok-database-migrations.c): the two
+ * must give the same tables, columns in the same order, constraints,
+ * indexes and triggers. A new step that changes only one of them fails
+ * here. */
+static void
+test_database_fresh_equals_migrated (Fixture       *fixture,
+                                     gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) migrated = NULL;
+  g_autoptr(ByokDatabase) fresh = NULL;
+  g_autofree char *fresh_path = g_build_filename (fixture->dir, "fresh.db", NULL);
+  g_autofree char *migrated_master = NULL;
+  g_autofree char *fresh_master = NULL;
+  g_autofree char *migrated_schema = NULL;
+  g_autofree char *fresh_schema = NULL;
+  sqlite3 *raw = raw_open (fixture->path);
+
+  raw_exec (raw, v1_schema);
+  sqlite3_close (raw);
+  migrated = byok_database_open (fixture->path, &error);
+  g_assert_no_error (error);
+  fresh = byok_database_open (fresh_path, &error);
+  g_assert_no_error (error);
+
+  migrated_master = byok_test_describe_master (byok_database_get_handle (migrated));
+  fresh_master = byok_test_describe_master (byok_database_get_handle (fresh));
+  g_assert_cmpstr (fresh_master, ==, migrated_master);
+  /* And what SQLite makes of it, column by column. */
+  migrated_schema = describe_schema (byok_database_get_handle (migrated));
+  fresh_schema = describe_schema (byok_database_get_handle (fresh));
+  g_assert_cmpstr (fresh_schema, ==, migrated_schema);
+
+  /* The new one is not empty nor behind: every table, the version. */
+  for (guint i = 0; i < G_N_ELEMENTS (all_tables); i++)
+    g_assert_true (has_table (byok_database_get_handle (fresh), all_tables[i]));
+  g_assert_nonnull (strstr (fresh_master, "trigger usage_daily_finish on usage"));
+  g_assert_cmpint (query_int (byok_database_get_handle (fresh), "PRAGMA user_version"),
+                   ==, BYOK_DATABASE_SCHEMA_VERSION);
 }
 
 static void
@@ -862,6 +905,7 @@ main (int argc, char **argv)
   ADD ("/database/fresh", test_database_fresh);
   g_test_add_func ("/database/default-path", test_database_default_path);
   ADD ("/database/upgrade-from-v1", test_database_upgrade_from_v1);
+  ADD ("/database/fresh-equals-migrated", test_database_fresh_equals_migrated);
   ADD ("/database/failed-migration", test_database_failed_migration);
   ADD ("/database/too-new", test_database_too_new);
   ADD ("/database/not-a-database", test_database_not_a_database);

@@ -16,4 +16,10 @@ gboolean _byok_database_run_migration (sqlite3     *db,
                                        int          step,
                                        GError     **error);
 
+/* Creates the current schema whole on an empty database, inside the same
+ * transaction (byok-database-migrations.c; it must equal what the steps
+ * give, which test-database checks). */
+gboolean _byok_database_create_schema (sqlite3     *db,
+                                       GError     **error);
+
 G_END_DECLS

@@ -291,7 +291,25 @@ migrate (ByokDatabase  *self,
       !check_version (self, version, error))
     goto rollback;
 
-  for (from = version; version < BYOK_DATABASE_SCHEMA_VERSION; version++)
+  /* A new file, empty: the current schema in one script. A file at 0
+   * that has tables (an older Byok set its version back) takes the steps,
+   * which are safe to run again. */
+  from = version;
+  if (version == 0)
+    {
+      int objects;
+
+      if (!query_int (self->db, "SELECT count(*) FROM sqlite_master;", &objects, error))
+        goto rollback;
+      if (objects == 0)
+        {
+          g_debug ("Creating %s at schema %d", self->path, BYOK_DATABASE_SCHEMA_VERSION);
+          if (!_byok_database_create_schema (self->db, error))
+            goto rollback;
+          version = BYOK_DATABASE_SCHEMA_VERSION;
+        }
+    }
+  for (; version < BYOK_DATABASE_SCHEMA_VERSION; version++)
     {
       g_debug ("Migrating %s from schema %d to %d", self->path, version, version + 1);
       if (!_byok_database_run_migration (self->db, version, error))
