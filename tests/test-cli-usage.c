@@ -17,6 +17,8 @@
 #define EPS 1e-9
 
 static char *data_home;
+/* G_MESSAGES_DEBUG for the next byok-cli runs; NULL: none. */
+static const char *cli_debug;
 
 typedef struct {
   int    status;
@@ -60,6 +62,8 @@ cli (Run *run, ...)
 
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  if (cli_debug != NULL)
+    g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", cli_debug, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
   g_assert_no_error (error);
   /* The main loop runs meanwhile: a test server may be answering it. */
@@ -307,6 +311,31 @@ test_usage_what_if (void)
   g_assert_nonnull (strstr (text.out, "moonshot/kimi-k2-0905-preview"));
   g_assert_nonnull (strstr (text.out, "context too small"));
   g_assert_nonnull (strstr (text.out, "1 call with an unknown price is left out."));
+}
+
+/* A usage report reads the recorded costs only: it does not parse the
+ * catalog (100 KB of JSON, a third of the command's CPU time), which
+ * --what-if, pricing anew, does. The catalog says when it is read, in
+ * its debug log. */
+static void
+test_usage_no_catalog (void)
+{
+  g_auto(Run) report = { 0, };
+  g_auto(Run) what_if = { 0, };
+  g_autoptr(JsonNode) root = NULL;
+
+  cli_debug = "byok-catalog";
+  cli (&report, "usage", "--since", "7d", "--json", NULL);
+  cli (&what_if, "usage", "--what-if", "--since", "7d", "--json", NULL);
+  cli_debug = NULL;
+
+  g_assert_cmpint (report.status, ==, 0);
+  root = parse (report.out);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_node_get_object (root), "totals"),
+                                               "calls"), >, 0);
+  g_assert_null (strstr (report.err, "catalog: "));
+  g_assert_cmpint (what_if.status, ==, 0);
+  g_assert_nonnull (strstr (what_if.err, "catalog: "));
 }
 
 static double
@@ -768,6 +797,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/usage/json", test_usage_json);
   g_test_add_func ("/cli/usage/csv-text", test_usage_csv_and_text);
   g_test_add_func ("/cli/usage/what-if", test_usage_what_if);
+  g_test_add_func ("/cli/usage/no-catalog", test_usage_no_catalog);
   g_test_add_func ("/cli/pricing/cost", test_pricing_cost);
   g_test_add_func ("/cli/pricing/set-reset", test_pricing_set_reset);
   g_test_add_func ("/cli/pricing/refused", test_pricing_refused);

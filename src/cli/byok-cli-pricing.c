@@ -30,14 +30,19 @@ struct _ByokCliUsageContext
 /**
  * byok_cli_usage_context_open:
  *
+ * @with_prices: also read the catalog and the prices in force
+ *
  * Opens what `usage` and `pricing` read: the database at
- * `$XDG_DATA_HOME/byok/byok.db`, its usage store, the catalog and the
- * prices in force (the catalog's with the user's overrides).
+ * `$XDG_DATA_HOME/byok/byok.db` and its usage store; with @with_prices,
+ * the catalog and the prices in force (the catalog's with the user's
+ * overrides). A usage report reads only the recorded costs: without the
+ * prices it is spared parsing the catalog (about a third of its CPU time).
  *
  * Returns: (transfer full): the context, or %NULL with @error set
  */
 ByokCliUsageContext *
-byok_cli_usage_context_open (GError **error)
+byok_cli_usage_context_open (gboolean   with_prices,
+                             GError   **error)
 {
   g_autoptr(ByokCliUsageContext) context = g_new0 (ByokCliUsageContext, 1);
   g_autofree char *path = byok_database_get_default_path ();
@@ -53,6 +58,8 @@ byok_cli_usage_context_open (GError **error)
     if (byok_usage_store_interrupt_dead_calls (context->store, &local_error) == 0 && local_error != NULL)
       g_warning ("Could not look for interrupted calls: %s", local_error->message);
   }
+  if (!with_prices)
+    return g_steal_pointer (&context);
   context->catalog = byok_catalog_new_default ();
   if (!byok_price_history_load (context->database, context->catalog, error))
     return NULL;
@@ -80,12 +87,14 @@ byok_cli_usage_context_get_store (ByokCliUsageContext *context)
   return context->store;
 }
 
+/* NULL unless opened with the prices. */
 ByokPricing *
 byok_cli_usage_context_get_pricing (ByokCliUsageContext *context)
 {
   return context->pricing;
 }
 
+/* NULL unless opened with the prices. */
 ByokCatalog *
 byok_cli_usage_context_get_catalog (ByokCliUsageContext *context)
 {
@@ -378,7 +387,7 @@ pricing_list (int argc, char **argv)
   if (at != NULL && !parse_day_end (at, &at_us))
     return byok_cli_usage_error ("pricing list", _("--at needs a date as YYYY-MM-DD, such as 2026-12-01."));
 
-  context = byok_cli_usage_context_open (&error);
+  context = byok_cli_usage_context_open (TRUE, &error);
   if (context == NULL)
     return byok_cli_fail (error);
   if (provider != NULL && byok_catalog_lookup_provider (context->catalog, provider) == NULL)
@@ -497,7 +506,7 @@ pricing_set (int argc, char **argv)
     return byok_cli_usage_error ("pricing set",
                                  _("Give at least one price: --input, --output, --cached or --cache-write."));
 
-  context = byok_cli_usage_context_open (&error);
+  context = byok_cli_usage_context_open (TRUE, &error);
   if (context == NULL)
     return byok_cli_fail (error);
   if (!resolve_model (context->catalog, "pricing set", argv[1], TRUE, &provider, &model, &status))
@@ -550,7 +559,7 @@ pricing_reset (int argc, char **argv)
   if (all == (argc == 2) || argc > 2)
     return byok_cli_usage_error ("pricing reset", _("Name one model as PROVIDER/MODEL, or give --all."));
 
-  context = byok_cli_usage_context_open (&error);
+  context = byok_cli_usage_context_open (TRUE, &error);
   if (context == NULL)
     return byok_cli_fail (error);
 
@@ -620,7 +629,7 @@ pricing_cost (int argc, char **argv)
     return byok_cli_usage_error ("pricing cost",
                                  _("--input counts every prompt token, so it must be at least --cached plus --cache-write."));
 
-  context = byok_cli_usage_context_open (&error);
+  context = byok_cli_usage_context_open (TRUE, &error);
   if (context == NULL)
     return byok_cli_fail (error);
   if (!resolve_model (context->catalog, "pricing cost", spec, FALSE, &provider, &model, &status))
@@ -841,7 +850,7 @@ pricing_update (int argc, char **argv)
   if (!byok_price_data_source_is_allowed (source, NULL, &error))
     return byok_cli_usage_error ("pricing update", "%s", error->message);
 
-  context = byok_cli_usage_context_open (&error);
+  context = byok_cli_usage_context_open (TRUE, &error);
   if (context == NULL)
     return byok_cli_fail (error);
 

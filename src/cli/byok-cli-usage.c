@@ -616,7 +616,8 @@ byok_cli_usage (int argc, char **argv)
                                      by_name);
     }
 
-  context = byok_cli_usage_context_open (&error);
+  /* Only --what-if prices the calls again. */
+  context = byok_cli_usage_context_open (what_if, &error);
   if (context == NULL)
     return byok_cli_fail (error);
 

@@ -13,7 +13,8 @@ int byok_cli_pricing (int argc, char **argv);
 
 typedef struct _ByokCliUsageContext ByokCliUsageContext;
 
-ByokCliUsageContext *byok_cli_usage_context_open        (GError              **error);
+ByokCliUsageContext *byok_cli_usage_context_open        (gboolean              with_prices,
+                                                         GError              **error);
 void                 byok_cli_usage_context_free        (ByokCliUsageContext  *context);
 ByokUsageStore      *byok_cli_usage_context_get_store   (ByokCliUsageContext  *context);
 ByokPricing         *byok_cli_usage_context_get_pricing (ByokCliUsageContext  *context);
