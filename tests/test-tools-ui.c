@@ -713,6 +713,7 @@ test_preferences (Fixture       *f,
 
 #define EDIT_SECRET_1 "fake-test-mcp-edit-value-0001"
 #define EDIT_SECRET_2 "fake-test-mcp-edit-value-0002"
+#define EDIT_SECRET_3 "fake-test-mcp-edit-value-0003"
 
 typedef struct {
   ByokMcpConfig *config;
@@ -784,6 +785,7 @@ assert_file_holds_no_secret (ByokMcpConfig *config)
   g_assert_no_error (error);
   g_assert_null (g_strstr_len (bytes, len, EDIT_SECRET_1));
   g_assert_null (g_strstr_len (bytes, len, EDIT_SECRET_2));
+  g_assert_null (g_strstr_len (bytes, len, EDIT_SECRET_3));
   g_assert_null (g_strstr_len (bytes, len, "fake-test-mcp-edit"));
 }
 
@@ -994,6 +996,35 @@ test_edit (Fixture       *f,
   byok_test_ui_iterate_pending ();
 }
 
+/* Clicks Remove on the stored token's masked row, and returns the row */
+static GtkWidget *
+remove_token (GtkWidget *dialog)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *token_row = NULL;
+
+  byok_test_ui_collect (dialog, ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), "Bearer Token") == 0)
+      token_row = g_ptr_array_index (rows, i);
+  g_assert_nonnull (token_row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)), ==, "••••••••");
+  g_signal_emit_by_name (byok_test_ui_find_button (token_row, "user-trash-symbolic", NULL), "clicked");
+  return token_row;
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+static gboolean
+counted (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
 /* A URL's token: typed masked, replaced, removed; never in the file. */
 static void
 test_edit_http (Fixture       *f,
@@ -1005,6 +1036,8 @@ test_edit_http (Fixture       *f,
   g_autoptr(ByokMcpServerConfig) server = NULL;
   g_autoptr(ByokMcpSecrets) secrets = NULL;
   GtkWidget *dialog;
+  GtkWidget *masked;
+  GtkWidget *token;
 
   byok_preferences_add_page (preferences, ADW_PREFERENCES_PAGE (page));
   byok_preferences_window_present (preferences, f->window);
@@ -1032,21 +1065,38 @@ test_edit_http (Fixture       *f,
   g_clear_pointer (&secrets, byok_mcp_secrets_free);
   assert_file_holds_no_secret (config);
 
-  /* The token, masked, removed; the header kept as it was. */
+  /* The token, masked, removed: an empty entry takes its place, and a
+   * new token typed there replaces it without reopening the dialog. */
   dialog = open_edit (page, "test");
   g_assert_null (byok_test_ui_find_text (dialog, EDIT_SECRET_1, FALSE));
+  masked = remove_token (dialog);
+  g_assert_false (byok_test_ui_is_shown (masked, dialog));
+  token = entry_titled (dialog, "Bearer Token");
+  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (token));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (token)), ==, "");
+  g_assert_true (byok_test_ui_is_shown (token, dialog));
+  byok_test_ui_screenshot (GTK_WIDGET (gtk_widget_get_root (dialog)), "tools-edit-server-token-removed");
+  gtk_editable_set_text (GTK_EDITABLE (token), EDIT_SECRET_3);
   {
-    g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-    GtkWidget *token_row = NULL;
+    guint saved = 0;
+    gulong handler = g_signal_connect_swapped (config, "changed", G_CALLBACK (count_cb), &saved);
 
-    byok_test_ui_collect (dialog, ADW_TYPE_ACTION_ROW, buttons);
-    for (guint i = 0; i < buttons->len; i++)
-      if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (buttons, i)), "Bearer Token") == 0)
-        token_row = g_ptr_array_index (buttons, i);
-    g_assert_nonnull (token_row);
-    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)), ==, "••••••••");
-    g_signal_emit_by_name (byok_test_ui_find_button (token_row, "user-trash-symbolic", NULL), "clicked");
+    byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+    byok_dialog_close (dialog);
+    byok_test_ui_iterate_until (counted, &saved, "the server saved");
+    g_signal_handler_disconnect (config, handler);
   }
+  server = byok_mcp_config_lookup (config, "test");
+  g_assert_true (server->has_token);
+  g_clear_pointer (&server, byok_mcp_server_config_free);
+  secrets = keyring_secrets ("test");
+  g_assert_cmpstr (secrets->token, ==, EDIT_SECRET_3);
+  g_clear_pointer (&secrets, byok_mcp_secrets_free);
+  assert_file_holds_no_secret (config);
+
+  /* Removed and left empty: no token; the header kept as it was. */
+  dialog = open_edit (page, "test");
+  remove_token (dialog);
   byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   byok_dialog_close (dialog);
   wait_for_text (page, "http://127.0.0.1:9/mcp\nHeaders: X-Api-Key");

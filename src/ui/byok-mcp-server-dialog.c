@@ -290,15 +290,44 @@ secret_of (GtkWidget           *widget,
   return g_ptr_array_index (self->secrets, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (widget), "byok-secret")));
 }
 
+/* The secret alone, without its rows */
+static guint
+secret_append (ByokMcpServerDialog *self,
+               SecretKind           kind,
+               const char          *name,
+               gboolean             stored)
+{
+  Secret *secret = g_new0 (Secret, 1);
+
+  secret->kind = kind;
+  secret->name = g_strdup (name);
+  secret->stored = stored;
+  g_ptr_array_add (self->secrets, secret);
+  return self->secrets->len - 1;
+}
+
+static GtkWidget *add_entry (ByokMcpServerDialog *self,
+                             guint                index,
+                             GtkWidget           *before);
+
 static void
 remove_secret_clicked_cb (GtkButton           *button,
                           ByokMcpServerDialog *self)
 {
   Secret *secret = secret_of (GTK_WIDGET (button), self);
+  GtkWidget *focus = GTK_WIDGET (self->new_name_row);
 
   secret->removed = TRUE;
+  /* A variable or header comes back through its name; the token has
+   * none, so the empty entry for a new one takes the removed one's place. */
+  if (secret->kind == SECRET_TOKEN)
+    {
+      GtkWidget *place = secret->masked != NULL ? secret->masked : secret->entry;
+
+      focus = add_entry (self, secret_append (self, SECRET_TOKEN, "", FALSE), place);
+    }
   on_input_changed (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->new_name_row));
+  gtk_widget_grab_focus (focus);
 }
 
 static GtkWidget *
@@ -320,7 +349,8 @@ remove_button_new (ByokMcpServerDialog *self,
 }
 
 /* A row goes where @before is (a masked value given way to its new
- * one), else last before the new name's row. */
+ * one, a removed token to the entry for another), else last before the
+ * new name's row. */
 static void
 insert_row (ByokMcpServerDialog *self,
             GtkWidget           *row,
@@ -331,10 +361,11 @@ insert_row (ByokMcpServerDialog *self,
   gtk_list_box_insert (self->secret_list, row, gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (at)));
 }
 
-/* A password entry for a new value, where the masked one was or last. */
+/* A password entry for a new value, where @before is or last. */
 static GtkWidget *
 add_entry (ByokMcpServerDialog *self,
-           guint                index)
+           guint                index,
+           GtkWidget           *before)
 {
   Secret *secret = g_ptr_array_index (self->secrets, index);
   GtkWidget *entry = adw_password_entry_row_new ();
@@ -352,7 +383,7 @@ add_entry (ByokMcpServerDialog *self,
     adw_entry_row_add_suffix (ADW_ENTRY_ROW (entry), remove_button_new (self, index));
   g_signal_connect_object (entry, "changed", G_CALLBACK (on_input_changed), self, G_CONNECT_SWAPPED);
   byok_a11y_set_up_entry_row (ADW_ENTRY_ROW (entry));
-  insert_row (self, entry, secret->masked);
+  insert_row (self, entry, before);
   secret->entry = entry;
   return entry;
 }
@@ -365,24 +396,21 @@ replace_clicked_cb (GtkButton           *button,
   Secret *secret = g_ptr_array_index (self->secrets, index);
 
   if (secret->entry == NULL)
-    add_entry (self, index);
+    add_entry (self, index, secret->masked);
   on_input_changed (self);
   gtk_widget_grab_focus (secret->entry);
 }
 
+/* The secret with its row: masked when stored, else an entry */
 static guint
 secret_add (ByokMcpServerDialog *self,
             SecretKind           kind,
             const char          *name,
             gboolean             stored)
 {
-  Secret *secret = g_new0 (Secret, 1);
-  guint index = self->secrets->len;
+  guint index = secret_append (self, kind, name, stored);
+  Secret *secret = g_ptr_array_index (self->secrets, index);
 
-  secret->kind = kind;
-  secret->name = g_strdup (name);
-  secret->stored = stored;
-  g_ptr_array_add (self->secrets, secret);
   if (stored)
     {
       GtkWidget *row = adw_action_row_new ();
@@ -408,7 +436,7 @@ secret_add (ByokMcpServerDialog *self,
       secret->masked = row;
     }
   else
-    add_entry (self, index);
+    add_entry (self, index, NULL);
   return index;
 }
 
