@@ -13,6 +13,7 @@
 
 #include "byok-cli-chat-tools.h"
 #include "byok-error.h"
+#include "byok-json.h"
 #include "byok-tool-block.h"
 
 /* ---- asking on the terminal ---------------------------------------------- */
@@ -228,7 +229,7 @@ byok_cli_chat_tools_add_json (ByokMcpToolRunner *runner,
 
       byok_mcp_tool_runner_lookup (runner, use->call->name, &server, &tool);
       json_builder_begin_object (builder);
-      byok_cli_json_add_nullable_string (builder, "server", server);
+      byok_json_builder_add_string_or_null (builder, "server", server);
       byok_cli_json_add_string (builder, "tool", tool != NULL ? tool : use->call->name);
       json_builder_set_member_name (builder, "arguments");
       if (arguments != NULL)

@@ -19,6 +19,7 @@
 #include "byok-cli-util.h"
 #include "byok-engine.h"
 #include "byok-error.h"
+#include "byok-json.h"
 #include "byok-price.h"
 
 #define EXIT_INTERRUPTED 130
@@ -456,9 +457,9 @@ add_attachments_member (JsonBuilder *builder,
                                              : (gint64) strlen (attachment->text);
 
       json_builder_begin_object (builder);
-      byok_cli_json_add_nullable_string (builder, "name", attachment->name);
-      byok_cli_json_add_nullable_string (builder, "kind", byok_attachment_kind_to_string (attachment->kind));
-      byok_cli_json_add_nullable_string (builder, "mime_type", attachment->mime_type);
+      byok_json_builder_add_string_or_null (builder, "name", attachment->name);
+      byok_json_builder_add_string_or_null (builder, "kind", byok_attachment_kind_to_string (attachment->kind));
+      byok_json_builder_add_string_or_null (builder, "mime_type", attachment->mime_type);
       byok_cli_json_add_int (builder, "bytes", size);
       if (attachment->kind == BYOK_ATTACHMENT_IMAGE)
         {
@@ -487,12 +488,12 @@ print_json (ByokEngine        *engine,
     last = g_ptr_array_index (result->attempts, result->attempts->len - 1);
 
   json_builder_begin_object (builder);
-  byok_cli_json_add_nullable_string (builder, "provider", result->provider_id);
-  byok_cli_json_add_nullable_string (builder, "model", result->model);
-  byok_cli_json_add_nullable_string (builder, "response_model", result->response_model);
+  byok_json_builder_add_string_or_null (builder, "provider", result->provider_id);
+  byok_json_builder_add_string_or_null (builder, "model", result->model);
+  byok_json_builder_add_string_or_null (builder, "response_model", result->response_model);
   byok_cli_json_add_string (builder, "text", result->text->str);
   byok_cli_json_add_string (builder, "reasoning", result->reasoning->str);
-  byok_cli_json_add_nullable_string (builder, "finish_reason", byok_finish_reason_to_string (result->finish_reason));
+  byok_json_builder_add_string_or_null (builder, "finish_reason", byok_finish_reason_to_string (result->finish_reason));
   add_usage_member (builder, &result->usage);
   add_cost_member (builder, result->cost_usd, result->cost_known, result->reported_cost_usd);
   add_ms_member (builder, "latency_ms", result->latency_us);
@@ -507,8 +508,8 @@ print_json (ByokEngine        *engine,
       const char *status = byok_error_get_status (attempt->error);
 
       json_builder_begin_object (builder);
-      byok_cli_json_add_nullable_string (builder, "provider", attempt->provider_id);
-      byok_cli_json_add_nullable_string (builder, "model", attempt->model);
+      byok_json_builder_add_string_or_null (builder, "provider", attempt->provider_id);
+      byok_json_builder_add_string_or_null (builder, "model", attempt->model);
       add_status_member (builder, attempt->http_status);
       byok_cli_json_add_string (builder, "status", status);
       byok_cli_json_add_boolean (builder, "is_retry", attempt->is_retry);
@@ -840,7 +841,7 @@ byok_cli_chat (int    argc,
     retries = 2;
   if (yes && !tools)
     return byok_cli_usage_error ("chat", _("--yes goes with --tools"));
-  if (base_url != NULL && !byok_cli_base_url_is_valid (base_url))
+  if (base_url != NULL && !byok_provider_url_is_http (base_url))
     return byok_cli_usage_error ("chat", _("--base-url must be an http:// or https:// URL"));
 
   /* "--" ends the options; the prompt follows. */

@@ -23,6 +23,7 @@
 #include "byok-cli-util.h"
 #include "byok-engine.h"
 #include "byok-error.h"
+#include "byok-json.h"
 #include "byok-key-format.h"
 #include "byok-provider-bill.h"
 
@@ -223,8 +224,8 @@ add_key_json (JsonBuilder *builder,
   json_builder_begin_object (builder);
   byok_cli_json_add_string (builder, "source",
                             byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING ? "keyring" : "environment");
-  byok_cli_json_add_nullable_string (builder, "account", byok_key_get_account (key));
-  byok_cli_json_add_nullable_string (builder, "env_var", byok_key_get_env_var (key));
+  byok_json_builder_add_string_or_null (builder, "account", byok_key_get_account (key));
+  byok_json_builder_add_string_or_null (builder, "env_var", byok_key_get_env_var (key));
   byok_cli_json_add_string (builder, "masked", byok_key_get_masked (key));
   byok_cli_json_add_boolean (builder, "default", byok_key_get_is_default (key));
   byok_cli_json_add_boolean (builder, "active", byok_key_get_is_active (key));
@@ -236,7 +237,7 @@ add_key_json (JsonBuilder *builder,
       json_builder_begin_object (builder);
       byok_cli_json_add_string (builder, "time", iso);
       byok_cli_json_add_string (builder, "result", check->result != NULL ? check->result : "");
-      byok_cli_json_add_nullable_string (builder, "detail", check->detail);
+      byok_json_builder_add_string_or_null (builder, "detail", check->detail);
       json_builder_end_object (builder);
     }
   else

@@ -12,6 +12,7 @@
 #include "byok-cli-util.h"
 #include "byok-engine.h"
 #include "byok-error.h"
+#include "byok-json.h"
 #include "byok-format.h"
 
 /* "128k", "1M", "200k", or "—" when unknown */
@@ -121,7 +122,7 @@ add_params_json (JsonBuilder *builder,
     if (params.effort_levels & bit)
       json_builder_add_string_value (builder, byok_effort_level_to_string (bit));
   json_builder_end_array (builder);
-  byok_cli_json_add_nullable_string (builder, "default", params.effort_default);
+  byok_json_builder_add_string_or_null (builder, "default", params.effort_default);
   json_builder_end_object (builder);
 }
 
@@ -181,7 +182,7 @@ add_model_json (JsonBuilder *builder,
   json_builder_end_array (builder);
   byok_cli_json_add_boolean (builder, "from_catalog", byok_model_is_from_catalog (model));
   byok_cli_json_add_boolean (builder, "listed", byok_model_is_listed (model));
-  byok_cli_json_add_nullable_string (builder, "deprecation_date", byok_model_get_deprecation_date (model));
+  byok_json_builder_add_string_or_null (builder, "deprecation_date", byok_model_get_deprecation_date (model));
   add_params_json (builder, model, dialect);
   json_builder_end_object (builder);
 }
@@ -313,7 +314,7 @@ byok_cli_models (int    argc,
     return byok_cli_usage_error ("models", _("--remote needs a provider"));
   if (base_url != NULL && provider_id == NULL)
     return byok_cli_usage_error ("models", _("--base-url needs a provider"));
-  if (base_url != NULL && !byok_cli_base_url_is_valid (base_url))
+  if (base_url != NULL && !byok_provider_url_is_http (base_url))
     return byok_cli_usage_error ("models", _("--base-url must be an http:// or https:// URL"));
 
   engine = byok_cli_open_engine (&error);

@@ -216,19 +216,6 @@ byok_cli_json_add_string (JsonBuilder *builder,
   json_builder_add_string_value (builder, value);
 }
 
-/* @value, or null when it is NULL */
-void
-byok_cli_json_add_nullable_string (JsonBuilder *builder,
-                                   const char  *name,
-                                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 void
 byok_cli_json_add_int (JsonBuilder *builder,
                        const char  *name,
@@ -254,20 +241,6 @@ byok_cli_json_add_boolean (JsonBuilder *builder,
 {
   json_builder_set_member_name (builder, name);
   json_builder_add_boolean_value (builder, value);
-}
-
-/* Whether @url can be a provider's base URL (--base-url): http or https,
- * with a host. */
-gboolean
-byok_cli_base_url_is_valid (const char *url)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
-
-  return scheme != NULL &&
-         (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0) &&
-         host != NULL && *host != '\0';
 }
 
 /* --allow-http: every provider may take its key over plain HTTP, for this

@@ -42,11 +42,9 @@ gboolean      byok_cli_parse_options    (int           *argc,
 void          byok_cli_print_json       (JsonNode      *node);
 void          byok_cli_print_builder    (JsonBuilder   *builder);
 
-/* A member of the object @builder is in: its name and its value, in one call */
+/* A member of the object @builder is in: its name and its value, in one
+ * call (a string or null: byok_json_builder_add_string_or_null(), core) */
 void          byok_cli_json_add_string  (JsonBuilder   *builder,
-                                         const char    *name,
-                                         const char    *value);
-void          byok_cli_json_add_nullable_string (JsonBuilder *builder,
                                          const char    *name,
                                          const char    *value);
 void          byok_cli_json_add_int     (JsonBuilder   *builder,
@@ -59,7 +57,6 @@ void          byok_cli_json_add_boolean (JsonBuilder   *builder,
                                          const char    *name,
                                          gboolean       value);
 
-gboolean      byok_cli_base_url_is_valid (const char   *url);
 
 int           byok_cli_fail             (const GError  *error);
 

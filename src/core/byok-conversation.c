@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "byok-conversation-private.h"
-#include "byok-glib-private.h"
+#include "byok-glib.h"
 
 struct _ByokConversation
 {
@@ -47,7 +47,7 @@ set_string (ByokConversation  *self,
             const char        *value,
             guint              prop)
 {
-  if (_byok_set_str (field, value))
+  if (byok_set_str (field, value))
     g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 

@@ -5,10 +5,6 @@
  * BYOK_ERROR_CANCELLED (or as what ended the call first), never as GIO's
  * "Operation was cancelled": GTask is told not to check the cancellable.
  *
- * _byok_set_str(): a string field replaced by a copy of a value, telling
- * whether it changed (what g_set_str() does from GLib 2.76 on), for the
- * setters that notify only on a change.
- *
  * _byok_edit_distance(): how far apart two names are, for "did you
  * mean …?" (the catalog's models, a provider's not-found error).
  */
@@ -31,17 +27,6 @@ _byok_task_new (gpointer             source_object,
     g_task_set_source_tag (task, source_tag);
   g_task_set_check_cancellable (task, FALSE);
   return task;
-}
-
-static inline gboolean
-_byok_set_str (char       **field,
-               const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
 }
 
 /* The Levenshtein distance between the first @la bytes of @a and the

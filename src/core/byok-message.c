@@ -9,7 +9,7 @@
 
 #include "byok-attachment.h"
 #include "byok-error.h"
-#include "byok-glib-private.h"
+#include "byok-glib.h"
 #include "byok-message-private.h"
 #include "byok-tool-block.h"
 
@@ -158,7 +158,7 @@ set_owned (ByokMessage  *self,
            const char   *value,
            guint         prop)
 {
-  if (_byok_set_str (field, value))
+  if (byok_set_str (field, value))
     notify (self, prop);
 }
 

@@ -6,7 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "byok-error.h"
-#include "byok-glib-private.h"
+#include "byok-glib.h"
 #include "byok-provider-private.h"
 
 G_DEFINE_FINAL_TYPE (ByokProvider, byok_provider, G_TYPE_OBJECT)
@@ -346,7 +346,7 @@ set_base_url (ByokProvider *self,
       if (*url == '\0')
         g_clear_pointer (&url, g_free);
     }
-  if (_byok_set_str (slot, url))
+  if (byok_set_str (slot, url))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
 }
 

@@ -9,6 +9,7 @@
 
 #include "byok-a11y.h"
 #include "byok-key-format.h"
+#include "byok-provider.h"
 
 struct _ByokCustomProviderDialog
 {
@@ -34,18 +35,13 @@ text_is_blank (const char *text)
   return TRUE;
 }
 
+/* The URL as typed, spaces around it aside */
 static gboolean
 url_is_http (const char *text)
 {
   g_autofree char *url = g_strstrip (g_strdup (text));
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  const char *scheme;
 
-  if (uri == NULL)
-    return FALSE;
-  scheme = g_uri_get_scheme (uri);
-  return (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0) &&
-         g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
+  return byok_provider_url_is_http (url);
 }
 
 static gboolean

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "byok-format.h"
+#include "byok-glib.h"
 #include "byok-model-picker.h"
 #include "byok-router.h"
 
@@ -52,17 +53,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static gboolean
-set_str (char       **dest,
-         const char  *value)
-{
-  if (g_strcmp0 (*dest, value) == 0)
-    return FALSE;
-  g_free (*dest);
-  *dest = g_strdup (value);
-  return TRUE;
-}
 
 /* Row data keys */
 #define ROW_PROVIDER "byok-provider-id"
@@ -666,9 +656,9 @@ set_selection (ByokModelPicker *self,
 {
   g_object_freeze_notify (G_OBJECT (self));
   self->chosen_by_default = by_default;
-  if (set_str (&self->provider_id, provider_id))
+  if (byok_set_str (&self->provider_id, provider_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROVIDER_ID]);
-  if (set_str (&self->model_id, model_id))
+  if (byok_set_str (&self->model_id, model_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_ID]);
   update_button (self);
   g_object_thaw_notify (G_OBJECT (self));
@@ -944,7 +934,7 @@ byok_model_picker_set_empty_label (ByokModelPicker *self,
 {
   g_return_if_fail (BYOK_IS_MODEL_PICKER (self));
 
-  set_str (&self->empty_label, label);
+  byok_set_str (&self->empty_label, label);
   update_button (self);
 }
 
