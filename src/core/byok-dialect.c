@@ -11,6 +11,7 @@
 #include "byok-dialect-openai.h"
 #include "byok-dialect-private.h"
 #include "byok-error.h"
+#include "byok-glib.h"
 #include "byok-json.h"
 #include "byok-key-format.h"
 #include "byok-media.h"
@@ -550,14 +551,6 @@ byok_dialect_stream_free (ByokDialectStream *stream)
   g_free (stream);
 }
 
-static gboolean
-is_blank (const char *data)
-{
-  while (g_ascii_isspace (*data))
-    data++;
-  return *data == '\0';
-}
-
 /**
  * byok_dialect_stream_parse_event:
  * @stream: the stream's state
@@ -605,7 +598,7 @@ byok_dialect_stream_parse_event (ByokDialectStream  *stream,
    * message of the provider's: a keep-alive at most. The event-stream
    * rules dispatch it; every API's stream is JSON events, so it is
    * skipped here, where "no JSON" would otherwise end the answer. */
-  if (is_blank (data))
+  if (byok_str_is_blank (data))
     {
       if (done != NULL)
         *done = FALSE;

@@ -3,6 +3,9 @@
  * byok_set_str(): a string field replaced by a copy of a value, telling
  * whether it changed (what g_set_str() does from GLib 2.76 on; Debian 12
  * has 2.74), for the setters that notify only on a change.
+ *
+ * byok_str_is_blank(): whether a text is empty or only ASCII white space
+ * (NULL counts as blank), as a form's field or an event's data is read.
  */
 #pragma once
 
@@ -18,6 +21,15 @@ byok_set_str (char       **field,
     return FALSE;
   g_free (*field);
   *field = g_strdup (value);
+  return TRUE;
+}
+
+static inline gboolean
+byok_str_is_blank (const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
   return TRUE;
 }
 

@@ -8,6 +8,7 @@
 #include "byok-custom-provider-dialog.h"
 
 #include "byok-a11y.h"
+#include "byok-glib.h"
 #include "byok-key-format.h"
 #include "byok-provider.h"
 
@@ -24,17 +25,6 @@ struct _ByokCustomProviderDialog
 
 G_DEFINE_FINAL_TYPE (ByokCustomProviderDialog, byok_custom_provider_dialog, BYOK_TYPE_ALERT_PARENT)
 
-static gboolean
-text_is_blank (const char *text)
-{
-  for (const char *p = text; p != NULL && *p != '\0'; p++)
-    {
-      if (!g_ascii_isspace (*p))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* The URL as typed, spaces around it aside */
 static gboolean
 url_is_http (const char *text)
@@ -47,7 +37,7 @@ url_is_http (const char *text)
 static gboolean
 input_is_complete (ByokCustomProviderDialog *self)
 {
-  return !text_is_blank (gtk_editable_get_text (GTK_EDITABLE (self->name_row))) &&
+  return !byok_str_is_blank (gtk_editable_get_text (GTK_EDITABLE (self->name_row))) &&
          url_is_http (gtk_editable_get_text (GTK_EDITABLE (self->url_row)));
 }
 
@@ -55,7 +45,7 @@ static void
 on_input_changed (ByokCustomProviderDialog *self)
 {
   const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_row));
-  gboolean url_ok = text_is_blank (url) || url_is_http (url);
+  gboolean url_ok = byok_str_is_blank (url) || url_is_http (url);
 
   if (url_ok)
     gtk_widget_remove_css_class (GTK_WIDGET (self->url_row), "error");
@@ -171,7 +161,7 @@ byok_custom_provider_dialog_take_key (ByokCustomProviderDialog *self)
   g_return_val_if_fail (BYOK_IS_CUSTOM_PROVIDER_DIALOG (self), NULL);
 
   text = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
-  if (gtk_switch_get_active (self->needs_key_switch) && !text_is_blank (text))
+  if (gtk_switch_get_active (self->needs_key_switch) && !byok_str_is_blank (text))
     key = byok_secret_dup (text, -1);
   gtk_editable_set_text (GTK_EDITABLE (self->key_row), "");
   return key;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "byok-a11y.h"
+#include "byok-glib.h"
 #include "byok-mcp-server-dialog.h"
 #include "byok-mcp-tool.h"
 
@@ -60,15 +61,6 @@ text_of (AdwEntryRow *row)
   return gtk_editable_get_text (GTK_EDITABLE (row));
 }
 
-static gboolean
-blank (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isspace (*p))
-      return FALSE;
-  return TRUE;
-}
-
 static void
 mark (AdwEntryRow *row,
       gboolean     ok)
@@ -82,7 +74,7 @@ mark (AdwEntryRow *row,
 static ByokMcpTransportKind
 transport_of (ByokMcpServerDialog *self)
 {
-  return blank (text_of (self->url_row)) ? BYOK_MCP_TRANSPORT_STDIO : BYOK_MCP_TRANSPORT_HTTP;
+  return byok_str_is_blank (text_of (self->url_row)) ? BYOK_MCP_TRANSPORT_STDIO : BYOK_MCP_TRANSPORT_HTTP;
 }
 
 static gboolean
@@ -150,9 +142,9 @@ byok_mcp_server_dialog_dup_server (ByokMcpServerDialog *self)
   name = g_strstrip (g_strdup (text_of (self->name_row)));
   url = g_strstrip (g_strdup (text_of (self->url_row)));
   command = text_of (self->command_row);
-  if (!byok_mcp_server_name_is_valid (name) || blank (command) == blank (url))
+  if (!byok_mcp_server_name_is_valid (name) || byok_str_is_blank (command) == byok_str_is_blank (url))
     return NULL;
-  if (!blank (command) && !g_shell_parse_argv (command, NULL, &argv, NULL))
+  if (!byok_str_is_blank (command) && !g_shell_parse_argv (command, NULL, &argv, NULL))
     return NULL;
 
   server = self->original != NULL ? byok_mcp_server_config_copy (self->original)
@@ -330,22 +322,34 @@ remove_secret_clicked_cb (GtkButton           *button,
   gtk_widget_grab_focus (focus);
 }
 
+/* A flat button of a secret's row, named for a screen reader */
+static GtkWidget *
+secret_button_set_up (ByokMcpServerDialog *self,
+                      GtkWidget           *button,
+                      guint                index,
+                      const char          *tooltip,
+                      const char          *accessible,
+                      GCallback            clicked)
+{
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  g_object_set_data (G_OBJECT (button), "byok-secret", GUINT_TO_POINTER (index));
+  g_signal_connect_object (button, "clicked", clicked, self, 0);
+  return button;
+}
+
 static GtkWidget *
 remove_button_new (ByokMcpServerDialog *self,
                    guint                index)
 {
   Secret *secret = g_ptr_array_index (self->secrets, index);
-  GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
   /* Translators: %s is an environment variable's or header's name, or "Bearer Token" */
   g_autofree char *accessible = g_strdup_printf (_("Remove %s"), title_of (secret));
 
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, _("Remove"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  g_object_set_data (G_OBJECT (button), "byok-secret", GUINT_TO_POINTER (index));
-  g_signal_connect_object (button, "clicked", G_CALLBACK (remove_secret_clicked_cb), self, 0);
-  return button;
+  return secret_button_set_up (self, gtk_button_new_from_icon_name ("user-trash-symbolic"), index,
+                               _("Remove"), accessible, G_CALLBACK (remove_secret_clicked_cb));
 }
 
 /* A row goes where @before is (a masked value given way to its new
@@ -416,7 +420,6 @@ secret_add (ByokMcpServerDialog *self,
       GtkWidget *row = adw_action_row_new ();
       /* Translators: %s is an environment variable's or header's name, or "Bearer Token" */
       g_autofree char *replace = g_strdup_printf (_("Replace the value of %s"), title_of (secret));
-      GtkWidget *replace_button = gtk_button_new_with_mnemonic (_("_Replace…"));
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title_of (secret));
@@ -424,13 +427,10 @@ secret_add (ByokMcpServerDialog *self,
       gtk_widget_set_tooltip_text (row, _("Kept in the keyring; never shown"));
       g_object_set_data (G_OBJECT (row), "byok-secret", GUINT_TO_POINTER (index));
 
-      gtk_widget_set_valign (replace_button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (replace_button, "flat");
-      gtk_widget_set_tooltip_text (replace_button, _("Type a new value"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (replace_button), GTK_ACCESSIBLE_PROPERTY_LABEL, replace, -1);
-      g_object_set_data (G_OBJECT (replace_button), "byok-secret", GUINT_TO_POINTER (index));
-      g_signal_connect_object (replace_button, "clicked", G_CALLBACK (replace_clicked_cb), self, 0);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), replace_button);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 secret_button_set_up (self, gtk_button_new_with_mnemonic (_("_Replace…")), index,
+                                                       _("Type a new value"), replace,
+                                                       G_CALLBACK (replace_clicked_cb)));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove_button_new (self, index));
       insert_row (self, row, NULL);
       secret->masked = row;

@@ -127,6 +127,15 @@ on_preedit_changed (ByokPromptBox *self,
 
 /* ---- pasting images and files --------------------------------------------- */
 
+/* A paste not read, for the debug log (a cancel is no failure) */
+static void
+debug_unread (const GError *error,
+              const char   *what)
+{
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("The pasted %s could not be read: %s", what, error->message);
+}
+
 static void
 texture_read_cb (GObject      *source,
                  GAsyncResult *result,
@@ -138,8 +147,7 @@ texture_read_cb (GObject      *source,
 
   if (texture == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("The pasted image could not be read: %s", error->message);
+      debug_unread (error, "image");
       return;
     }
   g_signal_emit (self, signals[PASTE_IMAGE], 0, texture);
@@ -158,8 +166,7 @@ png_spliced_cb (GObject      *source,
 
   if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("The pasted image could not be read: %s", error->message);
+      debug_unread (error, "image");
       return;
     }
   bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (source));
@@ -178,8 +185,7 @@ png_read_cb (GObject      *source,
 
   if (input == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("The pasted image could not be read: %s", error->message);
+      debug_unread (error, "image");
       return;
     }
   output = g_memory_output_stream_new_resizable ();
@@ -200,8 +206,7 @@ files_read_cb (GObject      *source,
 
   if (value == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("The pasted files could not be read: %s", error->message);
+      debug_unread (error, "files");
       return;
     }
   files = g_value_get_boxed (value);
