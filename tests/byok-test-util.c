@@ -1,6 +1,7 @@
 /* byok-test-util.c — small helpers several tests share */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "byok-database.h"
@@ -241,4 +242,49 @@ byok_test_describe_master (sqlite3 *db)
   g_assert_cmpint (sqlite3_step (version), ==, SQLITE_ROW);
   g_string_append_printf (out, "user_version %d\n", sqlite3_column_int (version, 0));
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/**
+ * byok_test_make_dir:
+ * @name: what the test is, for the folder's name ("chat-page")
+ *
+ * Returns: (transfer full): a new empty folder byok-test-@name-XXXXXX in
+ *   the temporary folder; one that cannot be made fails the test
+ */
+char *
+byok_test_make_dir (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *template = g_strdup_printf ("byok-test-%s-XXXXXX", name);
+  char *dir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+/**
+ * byok_test_remove_tree:
+ * @path: a file or a folder
+ *
+ * Removes @path and, for a folder, everything under it (a link is removed,
+ * never followed).
+ */
+void
+byok_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (g_file_test (path, G_FILE_TEST_IS_SYMLINK) || (dir = g_dir_open (path, 0, NULL)) == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      byok_test_remove_tree (child);
+    }
+  g_rmdir (path);
 }

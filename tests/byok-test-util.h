@@ -19,6 +19,8 @@ guint   byok_test_wait_limit            (guint           value);
 char   *byok_test_listen_loopback       (SoupServer     *server);
 gboolean byok_test_library_loaded       (const char     *prefix);
 char   *byok_test_describe_master       (sqlite3        *db);
+char   *byok_test_make_dir              (const char     *name);
+void    byok_test_remove_tree           (const char     *path);
 void    byok_test_assert_no_key         (const char     *what,
                                          const char     *data,
                                          gssize          len,

@@ -26,6 +26,7 @@
 #include "byok-test-media.h"
 #include "byok-test-util.h"
 #include "byok-tokens.h"
+#include "byok-test-util.h"
 
 static void
 loaded_cb (GObject      *source,
@@ -628,28 +629,10 @@ store_setup (Store         *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 store_teardown (Store         *f,
                 gconstpointer  data)
 {
-  remove_tree (f->dir);
+  byok_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
   byok_attachment_free (f->image);

@@ -283,20 +283,6 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
@@ -306,7 +292,7 @@ fixture_teardown (Fixture       *f,
   byok_test_ui_iterate_pending ();
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
-  remove_dir (f->dir);
+  byok_test_remove_tree (f->dir);
   g_free (f->db_path);
   g_free (f->dir);
 }

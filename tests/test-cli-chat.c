@@ -95,29 +95,11 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_object (&f->server);
-  remove_tree (f->dir);
+  byok_test_remove_tree (f->dir);
   g_free (f->dir);
   g_strfreev (f->env);
 }
@@ -1426,7 +1408,7 @@ test_chat_unrecorded (Fixture       *f,
       g_autoptr(Run) sent = NULL;
       guint before;
 
-      remove_tree (folder);
+      byok_test_remove_tree (folder);
       g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
       switch (cases[i])
         {

@@ -45,24 +45,6 @@ run_free (Run *run)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
@@ -110,7 +92,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   g_clear_object (&f->server);
-  remove_tree (f->data_home);
+  byok_test_remove_tree (f->data_home);
   g_free (f->data_home);
   g_strfreev (f->env);
   g_free (f->key);

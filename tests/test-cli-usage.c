@@ -13,6 +13,7 @@
 
 #include "byok-test-server.h"
 #include "byok-usage-store.h"
+#include "byok-test-util.h"
 
 #define EPS 1e-9
 
@@ -584,8 +585,6 @@ openai_stream_reply (void)
   return reply;
 }
 
-static void remove_tree (const char *path);
-
 /* A hard stop blocks a call; --over-budget sends that one call. */
 static void
 test_chat_over_budget (void)
@@ -649,25 +648,7 @@ test_chat_over_budget (void)
     g_assert_no_error (error);
     g_assert_cmpuint (rows->len, ==, 2);
   }
-  remove_tree (home);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
+  byok_test_remove_tree (home);
 }
 
 static char *
@@ -774,7 +755,7 @@ test_pricing_update_and_history (void)
     g_assert_cmpint (bad.status, ==, 2);
   }
 
-  remove_tree (data_home);
+  byok_test_remove_tree (data_home);
   g_free (data_home);
   data_home = g_steal_pointer (&saved_home);
 }
@@ -805,7 +786,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/chat/over-budget", test_chat_over_budget);
   status = g_test_run ();
 
-  remove_tree (data_home);
+  byok_test_remove_tree (data_home);
   g_free (data_home);
   return status;
 }

@@ -14,6 +14,7 @@
 #include "byok-process-lock.h"
 #include "byok-router.h"
 #include "byok-test-server.h"
+#include "byok-test-util.h"
 
 #define OPENAI_KEY   "sk-test-fake-engine-openai-0001"
 #define MOONSHOT_KEY "sk-test-fake-engine-moonshot-0002"
@@ -126,26 +127,12 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
-  remove_dir (f->dir);
+  byok_test_remove_tree (f->dir);
   g_free (f->dir);
   g_string_free (f->text, TRUE);
   g_ptr_array_unref (f->alerts);

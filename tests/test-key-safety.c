@@ -171,20 +171,6 @@ fixture_setup (Fixture       *f,
   }
 }
 
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 /* The database and its WAL, byte for byte: no key anywhere. */
 static void
 assert_no_key_on_disk (Fixture *f)
@@ -212,7 +198,7 @@ fixture_teardown (Fixture       *f,
   g_string_truncate (log_text, 0);
   g_clear_object (&f->server);
   g_clear_object (&f->other);
-  remove_dir (f->dir);
+  byok_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->db_path);
 }

@@ -67,24 +67,6 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
@@ -94,7 +76,7 @@ fixture_teardown (Fixture       *f,
   g_assert_true (byok_key_store_delete_admin_wait (keys, "anthropic", NULL, NULL));
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
-  remove_tree (f->dir);
+  byok_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

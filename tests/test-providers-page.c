@@ -262,24 +262,6 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
@@ -288,7 +270,7 @@ fixture_tear_down (Fixture       *f,
   forget_key (f->engine, "openai");
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
-  remove_tree (f->dir);
+  byok_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -990,7 +972,7 @@ test_key_in_no_output (void)
           {
             g_autofree char *path = g_build_filename (g_get_user_data_dir (), name, NULL);
 
-            remove_tree (path);
+            byok_test_remove_tree (path);
           }
       }
   }

@@ -13,6 +13,7 @@
 #include "byok-conversation-store.h"
 #include "byok-error.h"
 #include "byok-router.h"
+#include "byok-test-util.h"
 
 #define PROVIDER(id, extra) \
   "{\"id\":\"" id "\",\"name\":\"" id "\",\"dialect\":\"openai\",\"base_url\":\"https://" id ".example/v1\"," \
@@ -326,20 +327,6 @@ test_attachment_json_compose (void)
                    byok_estimate_tokens ("first file", -1) + byok_estimate_tokens ("int x = 1; /* ``` */\n", -1));
 }
 
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 static char *
 export_string (ByokConversationStore         *store,
                ByokConversation              *conversation,
@@ -422,7 +409,7 @@ test_attachment_store (void)
   g_assert_nonnull (strstr (json, "\"attachments\""));
   g_assert_nonnull (strstr (json, "code.c"));
   g_assert_nonnull (strstr (json, "\"tokens\""));
-  remove_dir (dir);
+  byok_test_remove_tree (dir);
 }
 
 int

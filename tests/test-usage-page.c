@@ -229,31 +229,13 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   byok_test_ui_iterate_pending ();
   g_clear_object (&fixture->engine);
-  remove_tree (fixture->dir);
+  byok_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
