@@ -4,6 +4,7 @@
 #include <string.h>
 #include <adwaita.h>
 
+#include "byok-chat-page.h"
 #include "byok-test-ui.h"
 
 #define MAX_ITERATIONS 50000
@@ -34,6 +35,15 @@ byok_test_ui_iterate_pending (void)
 {
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
+}
+
+/* Destroys *@window, sets it to %NULL, and lets what that set off run. */
+void
+byok_test_ui_destroy_window (GtkWidget **window)
+{
+  gtk_window_destroy (GTK_WINDOW (*window));
+  *window = NULL;
+  byok_test_ui_iterate_pending ();
 }
 
 /* The first widget of @type at or below @widget, depth first. */
@@ -325,4 +335,115 @@ byok_test_ui_screenshot (GtkWidget  *window,
   file = g_strconcat (name, ".png", NULL);
   path = g_build_filename (dir, file, NULL);
   gdk_texture_save_to_png (texture, path);
+}
+
+/* A ByokTestCondition: the ByokChatPage @page knows which providers have
+ * keys. */
+gboolean
+byok_test_ui_chat_page_keys_known (gpointer page)
+{
+  return byok_chat_page_get_keys_known (BYOK_CHAT_PAGE (page));
+}
+
+/* A ByokTestCondition: the ByokChatPage @page is not busy with an answer. */
+gboolean
+byok_test_ui_chat_page_idle (gpointer page)
+{
+  return !byok_chat_page_get_busy (BYOK_CHAT_PAGE (page));
+}
+
+/* The first widget at or below @widget, depth first, that @match holds
+ * for (given @data); %NULL when none does. */
+GtkWidget *
+byok_test_ui_find_first (GtkWidget           *widget,
+                         ByokTestWidgetMatch  match,
+                         gconstpointer        data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = byok_test_ui_find_first (c, match, data);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct {
+  GtkWidget  *top;
+  const char *text;
+} ShownText;
+
+static gboolean
+is_shown_label (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  const ShownText *want = data;
+
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), want->text) == 0 &&
+         byok_test_ui_is_shown (widget, want->top);
+}
+
+/* A label at or below @widget shown (visible up to @top) whose label, as
+ * written, is @text. */
+GtkWidget *
+byok_test_ui_find_shown_label (GtkWidget  *widget,
+                               GtkWidget  *top,
+                               const char *text)
+{
+  ShownText want = { top, text };
+
+  return byok_test_ui_find_first (widget, is_shown_label, &want);
+}
+
+static gboolean
+is_action_button (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  const ShownText *want = data;
+
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), want->text) == 0 &&
+         (want->top == NULL || byok_test_ui_is_shown (widget, want->top));
+}
+
+/* A button at or below @widget with the action @action: shown (visible
+ * up to @top), or, when @top is %NULL, shown or not. */
+GtkWidget *
+byok_test_ui_find_action_button (GtkWidget  *widget,
+                                 GtkWidget  *top,
+                                 const char *action)
+{
+  ShownText want = { top, action };
+
+  return byok_test_ui_find_first (widget, is_action_button, &want);
+}
+
+typedef struct {
+  ByokProviderRow    *row;
+  ByokProviderStatus  status;
+} StatusWait;
+
+static gboolean
+status_is (gpointer data)
+{
+  StatusWait *w = data;
+
+  return byok_provider_row_get_status (w->row) == w->status;
+}
+
+/* Runs the main loop until @row's status is @status (a key check done). */
+void
+byok_test_ui_wait_for_status (ByokProviderRow    *row,
+                              ByokProviderStatus  status)
+{
+  StatusWait w = { row, status };
+  g_autoptr(GEnumClass) klass = g_type_class_ref (BYOK_TYPE_PROVIDER_STATUS);
+  g_autofree char *what = g_strdup_printf ("the status %s of %s",
+                                           g_enum_get_value (klass, status)->value_nick,
+                                           byok_provider_get_id (byok_provider_row_get_provider (row)));
+
+  byok_test_ui_iterate_until (status_is, &w, what);
 }

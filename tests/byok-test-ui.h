@@ -5,6 +5,8 @@
 
 #include <gtk/gtk.h>
 
+#include "byok-provider-row.h"
+
 G_BEGIN_DECLS
 
 /* The main loop runs until @condition holds, with a generous cap on
@@ -15,10 +17,23 @@ void       byok_test_ui_iterate_until   (ByokTestCondition  condition,
                                          gpointer           data,
                                          const char        *what);
 void       byok_test_ui_iterate_pending (void);
+void       byok_test_ui_destroy_window  (GtkWidget        **window);
 GtkWidget *byok_test_ui_find_descendant (GtkWidget         *widget,
                                          GType              type);
 gboolean   byok_test_ui_is_shown        (GtkWidget         *widget,
                                          GtkWidget         *top);
+typedef gboolean (*ByokTestWidgetMatch) (GtkWidget     *widget,
+                                         gconstpointer  data);
+
+GtkWidget *byok_test_ui_find_first      (GtkWidget          *widget,
+                                         ByokTestWidgetMatch match,
+                                         gconstpointer       data);
+GtkWidget *byok_test_ui_find_shown_label (GtkWidget        *widget,
+                                         GtkWidget         *top,
+                                         const char        *text);
+GtkWidget *byok_test_ui_find_action_button (GtkWidget      *widget,
+                                         GtkWidget         *top,
+                                         const char        *action);
 GtkWidget *byok_test_ui_find_open       (GType              type);
 void       byok_test_ui_collect         (GtkWidget         *widget,
                                          GType              type,
@@ -29,6 +44,12 @@ GtkLabel  *byok_test_ui_find_text       (GtkWidget         *widget,
 GtkWidget *byok_test_ui_find_button     (GtkWidget         *widget,
                                          const char        *icon_name,
                                          const char        *label);
+
+gboolean   byok_test_ui_chat_page_keys_known (gpointer       page);
+gboolean   byok_test_ui_chat_page_idle       (gpointer       page);
+
+void       byok_test_ui_wait_for_status      (ByokProviderRow    *row,
+                                              ByokProviderStatus  status);
 
 void byok_test_tolerate_toolkit_bugs (GLogWriterFunc writer);
 

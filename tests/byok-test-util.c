@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "byok-database.h"
 #include "byok-test-util.h"
@@ -46,6 +47,22 @@ byok_test_load_fixture (const char *folder,
   if (!g_file_get_contents (path, &contents, &len, &error))
     g_error ("fixture %s: %s", path, error->message);
   return g_bytes_new_take (contents, len);
+}
+
+/**
+ * byok_test_read_fixture:
+ * @folder: the folder under tests/fixtures
+ *
+ * Returns: (transfer full): the file's text; a missing fixture fails the
+ *   test
+ */
+char *
+byok_test_read_fixture (const char *folder,
+                        const char *name)
+{
+  g_autoptr(GBytes) bytes = byok_test_load_fixture (folder, name);
+
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 }
 
 static gboolean
@@ -287,4 +304,183 @@ byok_test_remove_tree (const char *path)
       byok_test_remove_tree (child);
     }
   g_rmdir (path);
+}
+
+static GString *captured_log;
+
+static GLogWriterOutput
+capture_log (GLogLevelFlags   level,
+             const GLogField *fields,
+             gsize            n_fields,
+             gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0)
+        {
+          g_string_append (captured_log, fields[i].value);
+          g_string_append_c (captured_log, '\n');
+        }
+    }
+  if (level & G_LOG_LEVEL_DEBUG)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+/* g_debug() and friends without G_LOG_USE_STRUCTURED go through the default
+ * handler first, which newer GLib's test mode replaces with its own printer
+ * (a "# domain-DEBUG:" line on stdout) that never reaches the writer above:
+ * take them here too, and hand the rest to the writer. */
+static void
+capture_unstructured (const char     *log_domain,
+                      GLogLevelFlags  level,
+                      const char     *message,
+                      gpointer        user_data)
+{
+  GLogField fields[] = {
+    { "GLIB_DOMAIN", log_domain != NULL ? log_domain : "", -1 },
+    { "MESSAGE", message, -1 },
+  };
+
+  capture_log (level, fields, G_N_ELEMENTS (fields), NULL);
+}
+
+/**
+ * byok_test_capture_log:
+ *
+ * Keeps every log message from now on, debug ones included (those are not
+ * printed), a line each; call it after g_test_init().
+ *
+ * Returns: (transfer none): the messages so far; the test may empty it
+ */
+GString *
+byok_test_capture_log (void)
+{
+  if (captured_log != NULL)
+    return captured_log;
+  captured_log = g_string_new (NULL);
+  g_log_set_writer_func (capture_log, NULL, NULL);
+  g_log_set_default_handler (capture_unstructured, NULL);
+  return captured_log;
+}
+
+static void
+assert_in_no_file_below (const char *dir,
+                         const char *needle,
+                         guint      *n_files,
+                         guint       depth)
+{
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  if (depth > 16 || (d = g_dir_open (dir, 0, NULL)) == NULL)
+    return;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      GStatBuf st;
+      gsize length;
+
+      if (g_lstat (path, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
+        assert_in_no_file_below (path, needle, n_files, depth + 1);
+      else if (S_ISREG (st.st_mode) && st.st_size < 64 * 1024 * 1024 &&
+               g_file_get_contents (path, &contents, &length, NULL))
+        {
+          (*n_files)++;
+          if (holds_bytes (contents, length, needle, strlen (needle)))
+            g_error ("the key is in %s", path);
+        }
+    }
+}
+
+/**
+ * byok_test_assert_in_no_file:
+ * @key: a (fake) key
+ * @middle: a piece of it
+ *
+ * Fails the test when any file under HOME or the XDG folders (data,
+ * config, cache, state, runtime; 16 deep at most, links not followed)
+ * holds @key or @middle.
+ *
+ * Returns: how many files it read (each once for @key, once for @middle)
+ */
+guint
+byok_test_assert_in_no_file (const char *key,
+                             const char *middle)
+{
+  const char *dirs[] = {
+    g_get_home_dir (),
+    g_get_user_data_dir (),
+    g_get_user_config_dir (),
+    g_get_user_cache_dir (),
+    g_get_user_state_dir (),
+    g_get_user_runtime_dir (),
+  };
+  guint n_files = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      assert_in_no_file_below (dirs[i], key, &n_files, 0);
+      assert_in_no_file_below (dirs[i], middle, &n_files, 0);
+    }
+  return n_files;
+}
+
+/* byok_attachment_load_async() of @path, the main loop run until it is
+ * done */
+ByokAttachment *
+byok_test_load_attachment (const char  *path,
+                           GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  byok_attachment_load_async (file, NULL, byok_test_store_result, &result);
+  return byok_attachment_load_finish (byok_test_wait_result (&result), error);
+}
+
+/**
+ * byok_test_assert_export_modes:
+ * @dir: a folder to export into
+ * @suffix: the name ending of the first format's files (".csv")
+ *
+ * An export holds what only its owner may read: under the umasks 022 and
+ * 000, a new file (first format) and a replaced file others could read
+ * (second format, ".json") are written whole and left 0600.
+ */
+void
+byok_test_assert_export_modes (const char         *dir,
+                               const char         *suffix,
+                               ByokTestExportFunc  export_to,
+                               gpointer            data)
+{
+  const mode_t umasks[] = { 022, 000 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (umasks); i++)
+    {
+      g_autofree char *fresh = g_strdup_printf ("%s/new-%u%s", dir, i, suffix);
+      g_autofree char *existing = g_strdup_printf ("%s/old-%u.json", dir, i);
+      const char *paths[] = { fresh, existing };
+      mode_t saved = umask (umasks[i]);
+
+      g_assert_true (g_file_set_contents (existing, "old", -1, NULL));
+      g_assert_cmpint (g_chmod (existing, 0644), ==, 0);
+      for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GFile) file = g_file_new_for_path (paths[j]);
+          GStatBuf st;
+
+          g_assert_true (export_to (file, j == 1, data, &error));
+          g_assert_no_error (error);
+          g_assert_cmpint (g_stat (paths[j], &st), ==, 0);
+          g_assert_cmpint (st.st_size, >, 3);
+          g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+        }
+      umask (saved);
+    }
 }

@@ -6,6 +6,8 @@
 #include <math.h>
 #include <sqlite3.h>
 
+#include "byok-attachment.h"
+
 G_BEGIN_DECLS
 
 GAsyncResult *byok_test_wait_result (GAsyncResult **slot);
@@ -15,6 +17,11 @@ void    byok_test_store_result          (GObject        *source,
 char   *byok_test_deep_json             (guint           depth);
 GBytes *byok_test_load_fixture          (const char     *folder,
                                          const char     *name);
+GString *byok_test_capture_log          (void);
+char   *byok_test_read_fixture          (const char     *folder,
+                                         const char     *name);
+ByokAttachment *byok_test_load_attachment (const char *path,
+                                          GError    **error);
 guint   byok_test_wait_limit            (guint           value);
 char   *byok_test_listen_loopback       (SoupServer     *server);
 gboolean byok_test_library_loaded       (const char     *prefix);
@@ -27,6 +34,20 @@ void    byok_test_assert_no_key         (const char     *what,
                                          const char     *key,
                                          gsize           shown,
                                          gsize           piece);
+
+guint   byok_test_assert_in_no_file     (const char     *key,
+                                         const char     *middle);
+
+/* Writes an export to @file, in the first of the store's formats or
+ * (@second) another */
+typedef gboolean (*ByokTestExportFunc) (GFile     *file,
+                                        gboolean   second,
+                                        gpointer   data,
+                                        GError   **error);
+void    byok_test_assert_export_modes   (const char     *dir,
+                                         const char     *suffix,
+                                         ByokTestExportFunc export_to,
+                                         gpointer        data);
 
 /* A price per million tokens is @expected (NAN: unknown). */
 #define byok_test_assert_rate(rate, expected) G_STMT_START {     \

@@ -50,6 +50,7 @@
 #include "byok-provider-row.h"
 #include "byok-preferences-window.h"
 #include "byok-providers-page.h"
+#include "byok-test-replies.h"
 #include "byok-test-server.h"
 #include "byok-test-ui.h"
 #include "byok-test-util.h"
@@ -335,45 +336,7 @@ look_at (Fixture    *f,
     walk_tree (f, scene);
 }
 
-/* ---- replies ------------------------------------------------------------- */
-
-/* An OpenAI-style stream of @text, its finish and 12 in / 30 out tokens. */
-static ByokTestReply *
-answer_reply (const char *text)
-{
-  g_autofree char *escaped = g_strescape (text, NULL);
-  g_autofree char *chunk = g_strdup_printf ("{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
-                                            "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"},"
-                                            "\"finish_reason\":null}]}", escaped);
-  ByokTestReply *reply = byok_test_reply_new_sse (chunk, NULL);
-
-  byok_test_reply_add_sse_event (reply, NULL,
-    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
-    "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
-  byok_test_reply_add_sse_event (reply, NULL,
-    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
-    "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":30,\"total_tokens\":42}}");
-  byok_test_reply_add_sse_event (reply, NULL, "[DONE]");
-  return reply;
-}
-
 /* ---- fixture ------------------------------------------------------------- */
-
-static gboolean
-keys_known (gpointer data)
-{
-  Fixture *f = data;
-
-  return byok_chat_page_get_keys_known (f->page);
-}
-
-static gboolean
-not_busy (gpointer data)
-{
-  Fixture *f = data;
-
-  return !byok_chat_page_get_busy (f->page);
-}
 
 static void
 store_key (Fixture    *f,
@@ -426,7 +389,7 @@ fixture_setup (Fixture       *f,
   byok_window_set_engine (BYOK_WINDOW (f->window), f->engine);
   f->page = BYOK_CHAT_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
   gtk_window_present (GTK_WINDOW (f->window));
-  byok_test_ui_iterate_until (keys_known, f, "the keys");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_keys_known, f->page, "the keys");
 }
 
 static void
@@ -471,19 +434,19 @@ send_and_wait (Fixture    *f,
 
   byok_composer_set_text (composer, text);
   g_assert_true (byok_composer_send (composer));
-  byok_test_ui_iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer");
 }
 
 static void
 scene_chat (Fixture *f)
 {
   byok_model_picker_set_selection (byok_composer_get_picker (composer_of (f)), "openai", "gpt-4o-mini");
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Hello there."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("Hello there."));
   send_and_wait (f, "Say hello");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.new", NULL));
   byok_test_ui_iterate_pending ();
   byok_test_server_add_reply (f->server, CHAT_PATH,
-                              answer_reply ("Here is **one** way:\n\n```python\nprint(\"hello\")\n```\n\nRun it with `python3`."));
+                              byok_test_reply_new_openai_text ("Here is **one** way:\n\n```python\nprint(\"hello\")\n```\n\nRun it with `python3`."));
   send_and_wait (f, "Print hello in Python");
   look_at (f, "chat");
 
@@ -551,8 +514,8 @@ scene_compare (Fixture *f)
                                    "openai", "gpt-4o-mini");
   byok_model_picker_set_selection (byok_compare_column_get_picker (byok_compare_view_get_column (view, 1)),
                                    "openai", "gpt-4o");
-  byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini", answer_reply ("Mini is faster."));
-  byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o", answer_reply ("It depends."));
+  byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini", byok_test_reply_new_openai_text ("Mini is faster."));
+  byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o", byok_test_reply_new_openai_text ("It depends."));
   g_assert_true (byok_compare_view_send (view));
   byok_test_ui_iterate_until (compare_done, view, "both columns");
   look_at (f, "compare");

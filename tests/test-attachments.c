@@ -28,29 +28,6 @@
 #include "byok-tokens.h"
 #include "byok-test-util.h"
 
-static void
-loaded_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static ByokAttachment *
-load_path (const char  *path,
-           GError     **error)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  byok_attachment_load_async (file, NULL, loaded_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return byok_attachment_load_finish (result, error);
-}
-
 static ByokAttachment *
 load_bytes (const char  *name,
             GBytes      *bytes,
@@ -58,10 +35,8 @@ load_bytes (const char  *name,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  byok_attachment_load_bytes_async (name, bytes, NULL, loaded_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return byok_attachment_load_finish (result, error);
+  byok_attachment_load_bytes_async (name, bytes, NULL, byok_test_store_result, &result);
+  return byok_attachment_load_finish (byok_test_wait_result (&result), error);
 }
 
 static GdkPixbuf *
@@ -138,7 +113,7 @@ test_photo_fitted (void)
   g_autoptr(GdkPixbuf) sent = NULL;
   guchar top[3], bottom[3];
 
-  attachment = load_path (path, &error);
+  attachment = byok_test_load_attachment (path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (attachment->kind, ==, BYOK_ATTACHMENT_IMAGE);
   g_assert_cmpstr (attachment->name, ==, "IMG_0001.JPG");
@@ -286,13 +261,13 @@ test_garbage_refused (void)
   png_path = byok_test_media_write (dir, "holiday.png", garbage);
   pdf_path = byok_test_media_write (dir, "contract.pdf", garbage);
 
-  none = load_path (png_path, &error);
+  none = byok_test_load_attachment (png_path, &error);
   g_assert_null (none);
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "“holiday.png” is not an image Byok can read"));
   g_clear_error (&error);
 
-  none = load_path (pdf_path, &error);
+  none = byok_test_load_attachment (pdf_path, &error);
   g_assert_null (none);
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "“contract.pdf” is not a PDF Byok can read"));
@@ -334,7 +309,7 @@ test_pdf_text (void)
   g_autoptr(ByokAttachment) attachment = NULL;
   const char *page1, *page2, *page3;
 
-  attachment = load_path (path, &error);
+  attachment = byok_test_load_attachment (path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (attachment->kind, ==, BYOK_ATTACHMENT_PDF);
   g_assert_cmpstr (attachment->mime_type, ==, "application/pdf");
@@ -375,7 +350,7 @@ test_pdf_locked (void)
   ByokAttachment *none;
 
   /* From the file, as the paperclip and a drop read it. */
-  none = load_path (path, &error);
+  none = byok_test_load_attachment (path, &error);
   g_assert_null (none);
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
   g_assert_cmpstr (error->message, ==, "“locked.pdf” is locked with a password: Byok cannot read it");

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "byok-balance-group.h"
+#include "byok-test-engine.h"
 #include "byok-test-server.h"
 #include "byok-test-ui.h"
 #include "byok-test-util.h"
@@ -27,17 +28,6 @@ typedef struct {
   GtkWidget      *window;
   ByokBalanceGroup *group;
 } Fixture;
-
-static void
-set_base (Fixture    *f,
-          const char *provider_id,
-          const char *suffix)
-{
-  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), suffix, NULL);
-
-  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), provider_id),
-                              url);
-}
 
 static void
 reply (Fixture    *f,
@@ -73,47 +63,29 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   const char *env[] = { "DEEPSEEK_API_KEY=" DEEPSEEK_KEY, "OPENROUTER_API_KEY=" OPENROUTER_KEY, NULL };
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  ByokKeyStore *keys;
 
-  f->dir = g_dir_make_tmp ("byok-test-balance-group-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = byok_test_make_dir ("balance-group");
   path = g_build_filename (f->dir, "byok.db", NULL);
-  f->engine = byok_engine_new (path, &error);
-  g_assert_no_error (error);
-  keys = byok_engine_get_key_store (f->engine);
-  byok_key_store_set_environment (keys, env);
-  byok_key_store_set_prefer_environment (keys, "deepseek", TRUE);
-  byok_key_store_set_prefer_environment (keys, "openrouter", TRUE);
-  byok_key_store_set_prefer_environment (keys, "moonshot", TRUE);
+  f->engine = byok_test_engine_new (path);
+  byok_test_engine_use_env_keys (f->engine, env, "deepseek", "openrouter", "moonshot", NULL);
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
 
   f->server = byok_test_server_new ();
-  set_base (f, "deepseek", "/deepseek");
-  set_base (f, "moonshot", "/moonshot/v1");
-  set_base (f, "openrouter", "/openrouter/api/v1");
+  byok_test_point_providers (byok_engine_get_catalog (f->engine), f->server,
+                             "deepseek", "moonshot", "openrouter", NULL);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
   if (f->window != NULL)
     gtk_window_destroy (GTK_WINDOW (f->window));
   byok_test_ui_iterate_pending ();
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  byok_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

@@ -18,6 +18,8 @@
 #include "byok-balance-monitor.h"
 #include "byok-engine.h"
 #include "byok-error.h"
+#include "byok-test-cli.h"
+#include "byok-test-engine.h"
 #include "byok-test-server.h"
 #include "byok-test-util.h"
 
@@ -34,43 +36,22 @@ typedef struct {
 } Fixture;
 
 static void
-set_base (Fixture    *f,
-          const char *provider_id,
-          const char *suffix)
-{
-  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), suffix, NULL);
-
-  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), provider_id),
-                              url);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   const char *env[] = { "DEEPSEEK_API_KEY=" DEEPSEEK_KEY, "MOONSHOT_API_KEY=" MOONSHOT_KEY,
                         "OPENROUTER_API_KEY=" OPENROUTER_KEY, NULL };
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  ByokKeyStore *keys;
 
-  f->dir = g_dir_make_tmp ("byok-test-balance-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = byok_test_make_dir ("balance");
   path = g_build_filename (f->dir, "byok.db", NULL);
-  f->engine = byok_engine_new (path, &error);
-  g_assert_no_error (error);
-
-  keys = byok_engine_get_key_store (f->engine);
-  byok_key_store_set_environment (keys, env);
-  byok_key_store_set_prefer_environment (keys, "deepseek", TRUE);
-  byok_key_store_set_prefer_environment (keys, "moonshot", TRUE);
-  byok_key_store_set_prefer_environment (keys, "openrouter", TRUE);
+  f->engine = byok_test_engine_new (path);
+  byok_test_engine_use_env_keys (f->engine, env, "deepseek", "moonshot", "openrouter", NULL);
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
 
   f->server = byok_test_server_new ();
-  set_base (f, "deepseek", "/deepseek");
-  set_base (f, "moonshot", "/moonshot/v1");
-  set_base (f, "openrouter", "/openrouter/api/v1");
+  byok_test_point_providers (byok_engine_get_catalog (f->engine), f->server,
+                             "deepseek", "moonshot", "openrouter", NULL);
   f->changed = g_ptr_array_new_with_free_func (g_free);
   f->low = g_ptr_array_new_with_free_func (g_free);
 }
@@ -79,18 +60,9 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  byok_test_remove_tree (f->dir);
   g_free (f->dir);
   g_ptr_array_unref (f->changed);
   g_ptr_array_unref (f->low);
@@ -108,14 +80,6 @@ reply_fixture (Fixture    *f,
   byok_test_server_add_reply (f->server, path, byok_test_reply_new_json (status, text));
 }
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static ByokBalance *
 fetch (Fixture     *f,
        const char  *provider_id,
@@ -124,7 +88,7 @@ fetch (Fixture     *f,
   g_autoptr(GAsyncResult) result = NULL;
   ByokClient *client = byok_engine_get_client (f->engine);
 
-  byok_balance_fetch_async (client, provider_id, NULL, store_result, &result);
+  byok_balance_fetch_async (client, provider_id, NULL, byok_test_store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return byok_balance_fetch_finish (client, result, error);
@@ -371,7 +335,7 @@ test_own_origin_only (Fixture       *f,
   ByokClient *client = byok_engine_get_client (f->engine);
   ByokBalance *balance;
 
-  byok_client_get_json_async (client, "deepseek", "http://127.0.0.2:9/user/balance", NULL, store_result, &result);
+  byok_client_get_json_async (client, "deepseek", "http://127.0.0.2:9/user/balance", NULL, byok_test_store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   node = byok_client_get_json_finish (client, result, &error);
@@ -556,22 +520,12 @@ run_cli (Fixture     *f,
 {
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
   g_autofree char *data_home = g_build_filename (f->dir, "data", NULL);
   g_autofree char *deepseek = g_strconcat (byok_test_server_get_url (f->server), "/deepseek", NULL);
   g_autofree char *moonshot = g_strconcat (byok_test_server_get_url (f->server), "/moonshot/v1", NULL);
   g_autofree char *openrouter = g_strconcat (byok_test_server_get_url (f->server), "/openrouter/api/v1", NULL);
-  char *out = NULL;
   va_list ap;
-
-  g_ptr_array_add (args, (char *) g_getenv ("BYOK_CLI"));
-  va_start (ap, err);
-  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
 
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
@@ -584,23 +538,14 @@ run_cli (Fixture     *f,
   g_subprocess_launcher_setenv (launcher, "BYOK_BASE_URL_DEEPSEEK", deepseek, TRUE);
   g_subprocess_launcher_setenv (launcher, "BYOK_BASE_URL_MOONSHOT", moonshot, TRUE);
   g_subprocess_launcher_setenv (launcher, "BYOK_BASE_URL_OPENROUTER", openrouter, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  {
-    g_autoptr(GAsyncResult) result = NULL;
-
-    g_subprocess_communicate_utf8_async (process, NULL, NULL, store_result, &result);
-    while (result == NULL)
-      g_main_context_iteration (NULL, TRUE);
-    g_subprocess_communicate_utf8_finish (process, result, &out, err, &error);
-    g_assert_no_error (error);
-  }
-  g_subprocess_wait (process, NULL, NULL);
-  *status = g_subprocess_get_exit_status (process);
-  g_test_message ("byok-cli → %d\n%s\n%s", *status, out, *err);
-  assert_no_key (out);
+  va_start (ap, err);
+  run = byok_test_cli_launch_va (launcher, NULL, NULL, ap);
+  va_end (ap);
+  *status = run->status;
+  *err = g_steal_pointer (&run->err);
+  assert_no_key (run->out);
   assert_no_key (*err);
-  return out;
+  return g_steal_pointer (&run->out);
 }
 
 static void

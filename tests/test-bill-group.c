@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "byok-bill-group.h"
+#include "byok-test-engine.h"
 #include "byok-test-server.h"
 #include "byok-test-ui.h"
 #include "byok-test-util.h"
@@ -34,17 +35,6 @@ typedef struct {
   ByokBillGroup  *group;
   gint64          today;     /* the start of today's UTC day */
 } Fixture;
-
-static void
-set_base (Fixture    *f,
-          const char *provider_id,
-          const char *suffix)
-{
-  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), suffix, NULL);
-
-  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), provider_id),
-                              url);
-}
 
 static void
 record_call (Fixture    *f,
@@ -69,18 +59,15 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  f->dir = g_dir_make_tmp ("byok-test-bill-group-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = byok_test_make_dir ("bill-group");
   path = g_build_filename (f->dir, "byok.db", NULL);
-  f->engine = byok_engine_new (path, &error);
-  g_assert_no_error (error);
+  f->engine = byok_test_engine_new (path);
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
   f->server = byok_test_server_new ();
-  set_base (f, "openai", "/v1");
-  set_base (f, "anthropic", "/anthropic");
+  byok_test_point_provider (byok_engine_get_catalog (f->engine), "openai", f->server, "/v1");
+  byok_test_point_provider (byok_engine_get_catalog (f->engine), "anthropic", f->server, "/anthropic");
   f->today = g_get_real_time () / DAY_US * DAY_US;
 }
 
@@ -88,9 +75,6 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
   if (f->window != NULL)
     gtk_window_destroy (GTK_WINDOW (f->window));
   byok_test_ui_iterate_pending ();
@@ -98,13 +82,7 @@ fixture_teardown (Fixture       *f,
   byok_key_store_delete_admin_wait (byok_engine_get_key_store (f->engine), "anthropic", NULL, NULL);
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  byok_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

@@ -19,6 +19,8 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "byok-test-engine.h"
+#include "byok-test-replies.h"
 #include "byok-test-util.h"
 #include "byok-application.h"
 #include "byok-attachment-chip.h"
@@ -64,24 +66,6 @@ find_row_of (GtkWidget   *widget,
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
     {
       GtkWidget *found = find_row_of (c, message);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-/* A label or button shown (visible up to @top) with this text. */
-static GtkWidget *
-find_shown_label (GtkWidget  *widget,
-                  GtkWidget  *top,
-                  const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0 &&
-      byok_test_ui_is_shown (widget, top))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_shown_label (c, top, text);
       if (found)
         return found;
     }
@@ -153,73 +137,15 @@ message_at (Fixture *f,
   return message;
 }
 
-static gboolean
-keys_known (gpointer data)
-{
-  Fixture *f = data;
-
-  return byok_chat_page_get_keys_known (f->page);
-}
-
-static gboolean
-not_busy (gpointer data)
-{
-  Fixture *f = data;
-
-  return !byok_chat_page_get_busy (f->page);
-}
-
 /* ---- replies ------------------------------------------------------------- */
 
-static char *
-chunk_json (const char *field,
-            const char *text)
-{
-  g_autofree char *escaped = g_strescape (text, NULL);
-
-  return g_strdup_printf ("{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
-                          "\"choices\":[{\"index\":0,\"delta\":{\"%s\":\"%s\"},\"finish_reason\":null}]}",
-                          field, escaped);
-}
-
-/* An OpenAI-style stream: reasoning (optional), the text in pieces, the
- * finish and the usage. */
+/* The page's answers: 1200 tokens in (1000 of them cached), 300 out. */
 static ByokTestReply *
 answer_reply (const char *reasoning,
               const char *text,
               gboolean    hold_before_end)
 {
-  ByokTestReply *reply = byok_test_reply_new_sse (
-    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
-    "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}",
-    NULL);
-  g_auto(GStrv) words = g_strsplit (text, " ", -1);
-
-  if (reasoning != NULL)
-    {
-      g_autofree char *chunk = chunk_json ("reasoning_content", reasoning);
-      byok_test_reply_add_sse_event (reply, NULL, chunk);
-    }
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      g_autofree char *piece = g_strconcat (i > 0 ? " " : "", words[i], NULL);
-      g_autofree char *chunk = chunk_json ("content", piece);
-      byok_test_reply_add_sse_event (reply, NULL, chunk);
-    }
-  if (hold_before_end)
-    {
-      byok_test_reply_set_hold (reply, TRUE);
-      return reply;
-    }
-  byok_test_reply_add_sse_event (reply, NULL,
-    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
-    "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
-  byok_test_reply_add_sse_event (reply, NULL,
-    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
-    "\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":300,\"total_tokens\":1500,"
-    "\"prompt_tokens_details\":{\"cached_tokens\":1000}}}");
-  byok_test_reply_add_sse_event (reply, NULL, "[DONE]");
-  return reply;
+  return byok_test_reply_new_openai_answer (reasoning, text, 1200, 1000, 300, hold_before_end);
 }
 
 /* ---- fixture ------------------------------------------------------------- */
@@ -228,21 +154,11 @@ static void
 open_engine (Fixture *f)
 {
   const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, "OPENROUTER_API_KEY=" OPENROUTER_KEY, NULL };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
-  g_autofree char *openrouter = g_strconcat (byok_test_server_get_url (f->server), "/openrouter/api/v1", NULL);
-  ByokKeyStore *keys;
 
-  f->engine = byok_engine_new (f->db_path, &error);
-  g_assert_no_error (error);
-  keys = byok_engine_get_key_store (f->engine);
-  byok_key_store_set_environment (keys, env);
-  byok_key_store_set_prefer_environment (keys, "openai", TRUE);
-  byok_key_store_set_prefer_environment (keys, "openrouter", TRUE);
-  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), "openrouter"),
-                              openrouter);
+  f->engine = byok_test_engine_new (f->db_path);
+  byok_test_engine_use_env_keys (f->engine, env, "openai", "openrouter", NULL);
+  byok_test_point_providers (byok_engine_get_catalog (f->engine), f->server, "openrouter", "openai", NULL);
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
-  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), "openai"), url);
 }
 
 static void
@@ -254,7 +170,7 @@ open_window (Fixture *f)
   g_assert_nonnull (f->page);
   byok_chat_page_set_engine (f->page, f->engine);
   gtk_window_present (GTK_WINDOW (f->window));
-  byok_test_ui_iterate_until (keys_known, f, "the keys");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_keys_known, f->page, "the keys");
   byok_model_picker_set_selection (byok_composer_get_picker (BYOK_COMPOSER (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER))),
                                    "openai", "gpt-4o-mini");
 }
@@ -262,20 +178,15 @@ open_window (Fixture *f)
 static void
 close_window (Fixture *f)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  f->window = NULL;
+  byok_test_ui_destroy_window (&f->window);
   f->page = NULL;
-  byok_test_ui_iterate_pending ();
 }
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("byok-test-chat-page-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = byok_test_make_dir ("chat-page");
   f->db_path = g_build_filename (f->dir, "byok.db", NULL);
   f->server = byok_test_server_new ();
   open_engine (f);
@@ -319,7 +230,7 @@ send_and_wait (Fixture    *f,
 {
   send (f, text);
   g_assert_true (byok_chat_page_get_busy (f->page));
-  byok_test_ui_iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer");
 }
 
 /* The row bound to @message, once the list view has one for it. */
@@ -376,7 +287,7 @@ test_preconnect (Fixture       *f,
 
   byok_composer_set_text (composer, "Hello");
   g_assert_true (byok_composer_send (composer));
-  byok_test_ui_iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer");
   g_assert_cmpstr (byok_message_get_content (message_at (f, -1)), ==, "Ready.");
   g_assert_cmpuint (byok_test_server_count_path (f->server, CHAT_PATH), ==, 1);
   g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 1);
@@ -430,7 +341,7 @@ test_send (Fixture       *f,
   g_assert_nonnull (strstr (caption, "1,000 cached"));
   g_assert_nonnull (strstr (caption, "$"));
   g_assert_nonnull (strstr (caption, "total"));
-  g_assert_nonnull (find_shown_label (row, row, caption));
+  g_assert_nonnull (byok_test_ui_find_shown_label (row, row, caption));
 
   /* The conversation is titled after the prompt and listed. */
   g_assert_cmpstr (byok_conversation_get_title (byok_chat_page_get_conversation (f->page)), ==, "Say hello");
@@ -472,13 +383,13 @@ test_stop (Fixture       *f,
   g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_PARTIAL);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "A partial answer");
   row = row_of (f, answer);
-  g_assert_nonnull (find_shown_label (row, row, "Stopped: this answer is incomplete"));
+  g_assert_nonnull (byok_test_ui_find_shown_label (row, row, "Stopped: this answer is incomplete"));
 
   /* The cancelled call winds down and keeps what was shown. */
   byok_test_ui_iterate_until (cancel_finished, answer, "the cancelled call");
   g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_PARTIAL);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "A partial answer");
-  g_assert_nonnull (find_shown_label (row, row, "Stopped: this answer is incomplete"));
+  g_assert_nonnull (byok_test_ui_find_shown_label (row, row, "Stopped: this answer is incomplete"));
 
   /* The composer can send again. */
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Next.", FALSE));
@@ -505,7 +416,7 @@ test_regenerate (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.regenerate-message", "x",
                                              byok_message_get_id (answer)));
   g_assert_true (byok_chat_page_get_busy (f->page));
-  byok_test_ui_iterate_until (not_busy, f, "the new answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the new answer");
 
   g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
   g_assert_cmpstr (byok_message_get_content (message_at (f, 0)), ==, "Question");
@@ -518,7 +429,7 @@ test_regenerate (Fixture       *f,
   /* Ctrl+R's action regenerates the last answer. */
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Third answer.", FALSE));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.regenerate", NULL));
-  byok_test_ui_iterate_until (not_busy, f, "the third answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the third answer");
   g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
   g_assert_cmpstr (byok_message_get_content (message_at (f, -1)), ==, "Third answer.");
 }
@@ -550,7 +461,7 @@ test_edit_resend (Fixture       *f,
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Edited answer.", FALSE));
   g_assert_true (gtk_widget_activate_action (row, "message.send-edit", NULL));
   g_assert_true (byok_chat_page_get_busy (f->page));
-  byok_test_ui_iterate_until (not_busy, f, "the answer to the edit");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer to the edit");
 
   g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
   g_assert_cmpstr (byok_message_get_content (message_at (f, 0)), ==, "Question one, edited");
@@ -580,8 +491,8 @@ test_auth_error (Fixture       *f,
   g_assert_cmpstr (byok_message_get_error_class (answer), ==, "AUTH");
 
   row = row_of (f, answer);
-  g_assert_nonnull (find_shown_label (row, row, "The Key Was Rejected"));
-  g_assert_nonnull (find_shown_label (row, row, byok_message_get_error_message (answer)));
+  g_assert_nonnull (byok_test_ui_find_shown_label (row, row, "The Key Was Rejected"));
+  g_assert_nonnull (byok_test_ui_find_shown_label (row, row, byok_message_get_error_message (answer)));
   button = find_shown_button (row, row, "Open _Providers");
   g_assert_nonnull (button);
 
@@ -626,7 +537,7 @@ test_rate_limit (Fixture       *f,
   answer = message_at (f, -1);
   g_assert_cmpstr (byok_message_get_error_class (answer), ==, "RATE_LIMIT");
   row = row_of (f, answer);
-  g_assert_nonnull (find_shown_label (row, row, "Rate Limited"));
+  g_assert_nonnull (byok_test_ui_find_shown_label (row, row, "Rate Limited"));
 
   /* "Retry" counts down the provider's wait (ten minutes here) before it
    * is offered; then it regenerates the answer, as the action does now. */
@@ -638,7 +549,7 @@ test_rate_limit (Fixture       *f,
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Now it works.", FALSE));
   g_assert_true (gtk_widget_activate_action (row, "chat.regenerate-message", "x", byok_message_get_id (answer)));
   g_assert_true (byok_chat_page_get_busy (f->page));
-  byok_test_ui_iterate_until (not_busy, f, "the retried answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the retried answer");
   g_assert_cmpuint (g_list_model_get_n_items (messages_of (f)), ==, 2);
   g_assert_cmpstr (byok_message_get_content (message_at (f, -1)), ==, "Now it works.");
 }
@@ -689,7 +600,7 @@ test_restart (Fixture       *f,
   row = row_of (f, answer);
   view = byok_test_ui_find_descendant (row, BYOK_TYPE_MARKDOWN_VIEW);
   g_assert_cmpstr (byok_markdown_view_get_text (BYOK_MARKDOWN_VIEW (view)), ==, "Cut off answer");
-  g_assert_nonnull (find_shown_label (row, row, "Stopped: this answer is incomplete"));
+  g_assert_nonnull (byok_test_ui_find_shown_label (row, row, "Stopped: this answer is incomplete"));
 }
 
 typedef struct {
@@ -893,15 +804,15 @@ test_unrecorded (Fixture       *f,
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
 
   row = row_of (f, answer);
-  g_assert_nonnull (find_shown_label (row, row, "Not Sent: Byok Could Not Record the Call"));
-  g_assert_nonnull (find_shown_label (row, row, byok_message_get_error_message (answer)));
+  g_assert_nonnull (byok_test_ui_find_shown_label (row, row, "Not Sent: Byok Could Not Record the Call"));
+  g_assert_nonnull (byok_test_ui_find_shown_label (row, row, byok_message_get_error_message (answer)));
   g_assert_nonnull (find_shown_button (row, row, "_Retry"));
   maybe_screenshot_widget (f->window, "chat-not-recorded");
 
   /* Fixed: Retry sends it, and it is recorded. */
   g_assert_true (byok_database_exec (byok_engine_get_database (f->engine), "DROP TRIGGER full", &error));
   g_signal_emit_by_name (find_shown_button (row, row, "_Retry"), "clicked");
-  byok_test_ui_iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer");
   answer = message_at (f, -1);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "Never sent.");
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
@@ -974,7 +885,7 @@ test_scroll_up_while_streaming (Fixture       *f,
   /* The person scrolls to the top, between frames as GTK handles input. */
   gtk_adjustment_set_value (adjustment, 0);
   upper_when_scrolled = gtk_adjustment_get_upper (adjustment);
-  byok_test_ui_iterate_until (not_busy, f, "the end of the answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the end of the answer");
   wait_for_paint (f->window);
   wait_for_paint (f->window);
   g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, upper_when_scrolled);
@@ -1131,7 +1042,7 @@ test_attach (Fixture       *f,
   g_assert_cmpuint (byok_composer_get_attachments (composer)->len, ==, 1);
 
   /* The file shows as a chip with its size, and the estimate counts it. */
-  g_assert_nonnull (find_shown_label (GTK_WIDGET (composer), GTK_WIDGET (composer), "notes.txt"));
+  g_assert_nonnull (byok_test_ui_find_shown_label (GTK_WIDGET (composer), GTK_WIDGET (composer), "notes.txt"));
   byok_composer_set_text (composer, "When is the meeting?");
   byok_chat_page_update_estimate (f->page);
   estimate = byok_composer_get_estimate (composer);
@@ -1154,7 +1065,7 @@ test_attach (Fixture       *f,
   /* Sent: the model reads the file, then the question; the chips go. */
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "On Tuesday.", FALSE));
   g_assert_true (byok_composer_send (composer));
-  byok_test_ui_iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer");
   g_assert_cmpuint (byok_composer_get_attachments (composer)->len, ==, 0);
   request = byok_test_server_get_last_request (f->server);
   body = g_bytes_get_data (request->body, NULL);
@@ -1165,7 +1076,7 @@ test_attach (Fixture       *f,
   g_assert_nonnull (attachments);
   g_assert_cmpuint (attachments->len, ==, 1);
   g_assert_cmpstr (byok_message_get_content (message_at (f, 0)), ==, "When is the meeting?");
-  g_assert_nonnull (find_shown_label (row_of (f, message_at (f, 0)), row_of (f, message_at (f, 0)), "notes.txt"));
+  g_assert_nonnull (byok_test_ui_find_shown_label (row_of (f, message_at (f, 0)), row_of (f, message_at (f, 0)), "notes.txt"));
   maybe_screenshot (f, "attach-sent");
 
   /* After a restart too. */
@@ -1307,7 +1218,7 @@ test_media_chips (Fixture       *f,
     g_autofree char *tokens = byok_format_tokens (1200 * 800 / 750);
     g_autofree char *detail = g_strdup_printf ("1200 × 800 · ≈%s tokens", tokens);
 
-    g_assert_nonnull (find_shown_label (GTK_WIDGET (chip), GTK_WIDGET (chip), detail));
+    g_assert_nonnull (byok_test_ui_find_shown_label (GTK_WIDGET (chip), GTK_WIDGET (chip), detail));
   }
   gtk_test_accessible_assert_property (byok_test_ui_find_button (GTK_WIDGET (chip), "window-close-symbolic", NULL),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL, "Remove photo.png");
@@ -1317,7 +1228,7 @@ test_media_chips (Fixture       *f,
     g_autofree char *tokens = byok_format_tokens (3 * 1600);
     g_autofree char *detail = g_strdup_printf ("3 pages · ≈%s tokens", tokens);
 
-    g_assert_nonnull (find_shown_label (GTK_WIDGET (pdf_chip), GTK_WIDGET (pdf_chip), detail));
+    g_assert_nonnull (byok_test_ui_find_shown_label (GTK_WIDGET (pdf_chip), GTK_WIDGET (pdf_chip), detail));
   }
   g_assert_true (byok_attachment_is_scan (byok_attachment_chip_get_attachment (pdf_chip)));
   {
@@ -1627,7 +1538,7 @@ test_send_image (Fixture       *f,
   byok_composer_set_text (composer, "What does this show?");
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "A yellow disc.", FALSE));
   g_assert_true (byok_composer_send (composer));
-  byok_test_ui_iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer");
   /* The model got the picture as an image part beside the question. */
   {
     const char *body = g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL);
@@ -1940,7 +1851,7 @@ test_auto (Fixture       *f,
 
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Hello.", FALSE));
   g_assert_true (byok_composer_send (composer));
-  byok_test_ui_iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer");
 
   request = byok_test_server_get_last_request (f->server);
   quoted = g_strdup_printf ("\"%s\"", cheapest->model_id);
@@ -2111,7 +2022,7 @@ test_reasoning_settings (Fixture       *f,
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (spin)));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (effort_row)));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (effort_row), "Not sent to GPT-4o mini"));
-  g_assert_nonnull (find_shown_label (settings, settings, "GPT-4o mini does not reason."));
+  g_assert_nonnull (byok_test_ui_find_shown_label (settings, settings, "GPT-4o mini does not reason."));
 
   /* GPT-5: no temperature, an effort. */
   byok_model_picker_set_selection (picker, "openai", "gpt-5");
@@ -2119,7 +2030,7 @@ test_reasoning_settings (Fixture       *f,
   g_assert_false (gtk_widget_get_sensitive (temperature_switch));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (spin)));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (temperature_row), "Not sent to GPT-5"));
-  g_assert_nonnull (find_shown_label (settings, settings, "GPT-5 takes no temperature."));
+  g_assert_nonnull (byok_test_ui_find_shown_label (settings, settings, "GPT-5 takes no temperature."));
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (effort_row)));
   adw_combo_row_set_selected (ADW_COMBO_ROW (effort_row), BYOK_EFFORT_HIGH);
   byok_test_ui_iterate_pending ();
@@ -2132,7 +2043,7 @@ test_reasoning_settings (Fixture       *f,
   byok_test_ui_iterate_pending ();
   g_assert_false (gtk_widget_get_sensitive (temperature_switch));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (temperature_row), "while it reasons"));
-  g_assert_nonnull (find_shown_label (settings, settings,
+  g_assert_nonnull (byok_test_ui_find_shown_label (settings, settings,
                                       "GPT-5.4 takes a temperature only when it does not reason: set the "
                                       "reasoning effort to the model’s default to use one."));
   maybe_screenshot_widget (settings, "chat-settings-gpt-5.4");
@@ -2247,7 +2158,7 @@ test_budget (Fixture       *f,
   g_assert_cmpstr (byok_message_get_error_class (answer), ==, "BUDGET");
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
   row = row_of (f, answer);
-  g_assert_nonnull (find_shown_label (row, row, "Over Your Budget"));
+  g_assert_nonnull (byok_test_ui_find_shown_label (row, row, "Over Your Budget"));
   g_assert_nonnull (find_shown_button (row, row, "_Raise Budget"));
   button = find_shown_button (row, row, "Send _Anyway");
   g_assert_nonnull (button);
@@ -2255,7 +2166,7 @@ test_budget (Fixture       *f,
   /* Send Anyway asks again, this once. */
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Second, over budget.", FALSE));
   g_signal_emit_by_name (button, "clicked");
-  byok_test_ui_iterate_until (not_busy, f, "the answer sent anyway");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer sent anyway");
   answer = message_at (f, -1);
   g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_COMPLETE);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "Second, over budget.");
@@ -2529,7 +2440,7 @@ test_reported_cost (Fixture       *f,
   caption = byok_message_row_format_caption (message_at (f, -1), byok_engine_get_catalog (f->engine));
   g_test_message ("%s", caption);
   g_assert_nonnull (strstr (caption, "$0.0040 · billed $0.0052"));
-  g_assert_nonnull (find_shown_label (row, row, warning));
+  g_assert_nonnull (byok_test_ui_find_shown_label (row, row, warning));
 
   byok_test_server_add_reply (f->server, CHAT_PATH, unreported);
   byok_model_picker_set_selection (byok_composer_get_picker (composer_of (f)), "openai", "gpt-4o-mini");
@@ -2548,7 +2459,7 @@ test_reported_cost (Fixture       *f,
   g_assert_nonnull (strstr (caption, " in · ≈"));
   g_assert_nonnull (strstr (caption, "tokens estimated"));
   row = row_of (f, message_at (f, 1));
-  g_assert_nonnull (find_shown_label (row, row, warning));
+  g_assert_nonnull (byok_test_ui_find_shown_label (row, row, warning));
 }
 
 int

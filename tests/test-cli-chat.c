@@ -13,6 +13,8 @@
 
 #include "byok-catalog.h"
 #include "byok-database.h"
+#include "byok-test-replies.h"
+#include "byok-test-cli.h"
 #include "byok-test-media.h"
 #include "byok-test-server.h"
 #include "byok-test-util.h"
@@ -21,87 +23,17 @@
 #define OPENAI_KEY   "sk-test-fake-cli-openai-0123456789"
 #define MOONSHOT_KEY "sk-test-fake-cli-moonshot-0123456789"
 
-typedef struct {
-  ByokTestServer *server;
-  char           *dir;
-  char          **env;
-} Fixture;
-
-typedef struct {
-  gboolean  done;
-  char     *out;
-  char     *err;
-  int       status;
-  GError   *error;
-} Run;
-
-static char *
-read_fixture (const char *dialect,
-              const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", dialect, name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
-static ByokTestReply *
-sse_reply (const char *dialect,
-           const char *name)
-{
-  g_autofree char *body = read_fixture (dialect, name);
-  ByokTestReply *reply = byok_test_reply_new (200);
-
-  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
-  byok_test_reply_add_chunk (reply, body);
-  byok_test_reply_set_split (reply, 17);
-  return reply;
-}
+typedef ByokTestCliFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) names = NULL;
-  char **env = g_get_environ ();
-  g_autofree char *data_home = NULL;
-
-  f->server = byok_test_server_new ();
-  f->dir = g_dir_make_tmp ("byok-test-cli-chat-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  /* No key of the developer's, nor of another test, may leak in. */
-  names = g_listenv ();
-  for (guint i = 0; names[i] != NULL; i++)
-    if (g_str_has_suffix (names[i], "_API_KEY") || g_str_has_prefix (names[i], "BYOK_BASE_URL_"))
-      env = g_environ_unsetenv (env, names[i]);
-
-  data_home = g_build_filename (f->dir, "data", NULL);
-  env = g_environ_setenv (env, "HOME", f->dir, TRUE);
-  env = g_environ_setenv (env, "XDG_DATA_HOME", data_home, TRUE);
-  env = g_environ_setenv (env, "XDG_CONFIG_HOME", f->dir, TRUE);
-  env = g_environ_setenv (env, "XDG_CACHE_HOME", f->dir, TRUE);
-  env = g_environ_setenv (env, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/byok-test-bus", TRUE);
-  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
-  env = g_environ_setenv (env, "LANGUAGE", "", TRUE);
-  env = g_environ_unsetenv (env, "G_MESSAGES_DEBUG");
-  env = g_environ_setenv (env, "OPENAI_API_KEY", OPENAI_KEY, TRUE);
-  env = g_environ_setenv (env, "MOONSHOT_API_KEY", MOONSHOT_KEY, TRUE);
-  f->env = env;
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->server);
-  byok_test_remove_tree (f->dir);
-  g_free (f->dir);
-  g_strfreev (f->env);
+  byok_test_cli_fixture_set_up (f, "cli-chat");
+  /* No keyring to look in, and the environment's keys. */
+  f->env = g_environ_setenv (f->env, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/byok-test-bus", TRUE);
+  f->env = g_environ_setenv (f->env, "OPENAI_API_KEY", OPENAI_KEY, TRUE);
+  f->env = g_environ_setenv (f->env, "MOONSHOT_API_KEY", MOONSHOT_KEY, TRUE);
 }
 
 static void
@@ -119,40 +51,6 @@ server_url (Fixture    *f,
   return g_strconcat (byok_test_server_get_url (f->server), suffix, NULL);
 }
 
-static GSubprocess *
-spawn (Fixture             *f,
-       GSubprocessFlags     flags,
-       const char * const  *args)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("BYOK_CLI");
-  GSubprocess *process;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  g_subprocess_launcher_set_environ (launcher, f->env);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  return process;
-}
-
-static void
-communicated (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Run *run = user_data;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err, &run->error);
-  run->done = TRUE;
-}
-
 static void
 assert_no_key_in (const char *text)
 {
@@ -163,31 +61,20 @@ assert_no_key_in (const char *text)
 
 /* Runs byok-cli with @args and @input on stdin, serving the test server
  * meanwhile. */
-static Run *
+static ByokTestCliRun *
 run_cli_argv (Fixture            *f,
               const char         *input,
               const char * const *args)
 {
-  g_autoptr(GSubprocess) process = NULL;
-  Run *run = g_new0 (Run, 1);
+  ByokTestCliRun *run = byok_test_cli_run ((const char * const *) f->env, input, args);
 
-  process = spawn (f, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                      G_SUBPROCESS_FLAGS_STDERR_PIPE, args);
-  g_subprocess_communicate_utf8_async (process, input != NULL ? input : "", NULL, communicated, run);
-  while (!run->done)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_no_error (run->error);
-  g_subprocess_wait (process, NULL, NULL);
-  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
-  if (g_test_verbose ())
-    g_printerr ("--- stdout\n%s--- stderr\n%s--- exit %d\n", run->out, run->err, run->status);
   assert_no_key_in (run->out);
   assert_no_key_in (run->err);
   return run;
 }
 
 /* run_cli_argv() with the arguments after @input, up to NULL. */
-static Run *
+static ByokTestCliRun *
 run_cli (Fixture    *f,
          const char *input,
          ...)
@@ -202,17 +89,6 @@ run_cli (Fixture    *f,
   g_ptr_array_add (args, NULL);
   return run_cli_argv (f, input, (const char * const *) args->pdata);
 }
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_clear_error (&run->error);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
 
 static JsonObject *
 parse_object (const char  *text,
@@ -235,11 +111,11 @@ test_chat_streams (Fixture       *f,
                    gconstpointer  data)
 {
   g_autofree char *base = server_url (f, "/v1");
-  g_autoptr(Run) run = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
   ByokTestRequest *req;
 
   byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
   run = run_cli (f, NULL, "chat", "-m", "openai/gpt-4o-mini", "--base-url", base, "What", "is", "the", "capital?", NULL);
 
   g_assert_cmpint (run->status, ==, 0);
@@ -256,7 +132,7 @@ test_chat_json_records_usage (Fixture       *f,
                               gconstpointer  data)
 {
   g_autofree char *base = server_url (f, "/v1");
-  g_autoptr(Run) run = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
   g_autoptr(JsonParser) parser = NULL;
   g_autofree char *db_path = NULL;
   g_autoptr(GError) error = NULL;
@@ -266,7 +142,7 @@ test_chat_json_records_usage (Fixture       *f,
   JsonObject *root, *usage, *attempt;
   JsonArray *attempts;
 
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
   run = run_cli (f, NULL, "chat", "--json", "-m", "openai/gpt-4o-mini", "--base-url", base, "hello", NULL);
   g_assert_cmpint (run->status, ==, 0);
 
@@ -307,9 +183,9 @@ test_chat_auth_error (Fixture       *f,
                       gconstpointer  data)
 {
   g_autofree char *base = server_url (f, "/v1");
-  g_autofree char *body = read_fixture ("openai", "error-invalid-key.json");
-  g_autoptr(Run) run = NULL;
-  g_autoptr(Run) json_run = NULL;
+  g_autofree char *body = byok_test_read_fixture ("openai", "error-invalid-key.json");
+  g_autoptr(ByokTestCliRun) run = NULL;
+  g_autoptr(ByokTestCliRun) json_run = NULL;
   g_autoptr(JsonParser) parser = NULL;
   JsonObject *root;
 
@@ -337,7 +213,7 @@ test_chat_auth_error (Fixture       *f,
 #define ECHOED_KEY "k5Tr2qTestFake-Hy6u-c9Nw1"
 
 static void
-assert_no_echoed_key (const Run *run)
+assert_no_echoed_key (const ByokTestCliRun *run)
 {
   for (gsize i = 0; i + 6 <= strlen (ECHOED_KEY); i++)
     {
@@ -373,7 +249,7 @@ test_echoed_key (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_autoptr(GPtrArray) args = g_ptr_array_new ();
-      g_autoptr(Run) run = NULL;
+      g_autoptr(ByokTestCliRun) run = NULL;
 
       for (guint j = 0; commands[i][j] != NULL; j++)
         g_ptr_array_add (args, (char *) commands[i][j]);
@@ -396,10 +272,10 @@ test_chat_hostile_nesting (Fixture       *f,
   g_autofree char *base = server_url (f, "/v1");
   g_autofree char *deep = byok_test_deep_json (100000);
   g_autofree char *deep_event = g_strdup_printf ("data: %s\n\n", deep);
-  g_autoptr(Run) streamed = NULL;
-  g_autoptr(Run) whole = NULL;
-  g_autoptr(Run) error_body = NULL;
-  g_autoptr(Run) models = NULL;
+  g_autoptr(ByokTestCliRun) streamed = NULL;
+  g_autoptr(ByokTestCliRun) whole = NULL;
+  g_autoptr(ByokTestCliRun) error_body = NULL;
+  g_autoptr(ByokTestCliRun) models = NULL;
   ByokTestReply *reply = byok_test_reply_new (200);
 
   byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
@@ -451,13 +327,13 @@ test_allow_http (Fixture       *f,
   byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
   byok_test_reply_set_repeat (models, TRUE);
   byok_test_server_add_reply (f->server, "/v1/models", models);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_autoptr(GPtrArray) args = g_ptr_array_new ();
-      g_autoptr(Run) refused = NULL;
-      g_autoptr(Run) allowed = NULL;
+      g_autoptr(ByokTestCliRun) refused = NULL;
+      g_autoptr(ByokTestCliRun) allowed = NULL;
 
       for (guint j = 0; commands[i][j] != NULL; j++)
         g_ptr_array_add (args, (char *) commands[i][j]);
@@ -481,11 +357,11 @@ test_chat_env_base_url_and_stdin (Fixture       *f,
                                   gconstpointer  data)
 {
   g_autofree char *base = server_url (f, "/v1");
-  g_autoptr(Run) run = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
   ByokTestRequest *req;
 
   set_env (f, "BYOK_BASE_URL_OPENAI", base);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
   run = run_cli (f, "A prompt from stdin\n", "chat", "-m", "gpt-4o-mini", "--system", "Be terse.",
                  "--temperature", "0.5", "--max-tokens", "50", NULL);
 
@@ -503,14 +379,14 @@ test_chat_fallback (Fixture       *f,
 {
   g_autofree char *openai = server_url (f, "/v1");
   g_autofree char *moonshot = server_url (f, "/moonshot/v1");
-  g_autofree char *body = read_fixture ("openai", "error-rate-limit.json");
+  g_autofree char *body = byok_test_read_fixture ("openai", "error-rate-limit.json");
   ByokTestReply *limited = byok_test_reply_new_json (429, body);
-  g_autoptr(Run) run = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
 
   byok_test_reply_add_header (limited, "Retry-After", "3600");
   set_env (f, "BYOK_BASE_URL_MOONSHOT", moonshot);
   byok_test_server_add_reply (f->server, "/v1/chat/completions", limited);
-  byok_test_server_add_reply (f->server, "/moonshot/v1/chat/completions", sse_reply ("openai", "moonshot-stream.sse"));
+  byok_test_server_add_reply (f->server, "/moonshot/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "moonshot-stream.sse", 17));
   run = run_cli (f, NULL, "chat", "-m", "openai/gpt-4o-mini", "--base-url", openai,
                  "--fallback", "moonshot/kimi-k2-0905-preview", "hello", NULL);
 
@@ -579,7 +455,8 @@ test_chat_ctrl_c (Fixture       *f,
   byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
   it.signal = SIGINT;
   it.out = g_string_new (NULL);
-  it.process = spawn (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, args);
+  it.process = byok_test_cli_spawn ((const char * const *) f->env, -1,
+                                    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, args);
   read_some (g_subprocess_get_stdout_pipe (it.process), &it);
   while (!it.eof)
     g_main_context_iteration (NULL, TRUE);
@@ -599,9 +476,9 @@ static void
 test_chat_usage_errors (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(Run) no_model = run_cli (f, NULL, "chat", "hello", NULL);
-  g_autoptr(Run) unknown = run_cli (f, NULL, "chat", "-m", "no-such-model-anywhere", "hello", NULL);
-  g_autoptr(Run) no_key = NULL;
+  g_autoptr(ByokTestCliRun) no_model = run_cli (f, NULL, "chat", "hello", NULL);
+  g_autoptr(ByokTestCliRun) unknown = run_cli (f, NULL, "chat", "-m", "no-such-model-anywhere", "hello", NULL);
+  g_autoptr(ByokTestCliRun) no_key = NULL;
   /* Each is bad usage (2), and nothing reaches a provider. */
   const char * const bad[][8] = {
     { "chat", "-p", "openai", "hello", NULL },                              /* no -m */
@@ -628,8 +505,9 @@ test_chat_usage_errors (Fixture       *f,
   g_assert_nonnull (strstr (unknown->err, "no-such-model-anywhere"));
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr(GSubprocess) process = spawn (f, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                 G_SUBPROCESS_FLAGS_STDERR_PIPE, bad[i]);
+      g_autoptr(GSubprocess) process = byok_test_cli_spawn ((const char * const *) f->env, -1,
+                                                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                            G_SUBPROCESS_FLAGS_STDERR_PIPE, bad[i]);
       g_autofree char *out = NULL;
       g_autofree char *err = NULL;
       g_autoptr(GError) error = NULL;
@@ -656,12 +534,12 @@ test_chat_effort (Fixture       *f,
                   gconstpointer  data)
 {
   g_autofree char *base = server_url (f, "/v1");
-  g_autoptr(Run) reasoning = NULL;
-  g_autoptr(Run) chat_model = NULL;
+  g_autoptr(ByokTestCliRun) reasoning = NULL;
+  g_autoptr(ByokTestCliRun) chat_model = NULL;
   const char *body;
 
   byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
   reasoning = run_cli (f, NULL, "chat", "-m", "openai/gpt-5", "--base-url", base,
                        "--temperature", "0.7", "--effort", "high", "hello", NULL);
   g_assert_cmpint (reasoning->status, ==, 0);
@@ -671,7 +549,7 @@ test_chat_effort (Fixture       *f,
   g_assert_nonnull (strstr (reasoning->err, "gpt-5 takes no temperature"));
 
   /* a chat model: its temperature, and the effort is said to be left out */
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
   chat_model = run_cli (f, NULL, "chat", "-m", "openai/gpt-4o-mini", "--base-url", base,
                         "--temperature", "0.5", "--effort", "low", "hello", NULL);
   g_assert_cmpint (chat_model->status, ==, 0);
@@ -686,8 +564,8 @@ test_chat_provider_flag (Fixture       *f,
                          gconstpointer  data)
 {
   g_autofree char *base = server_url (f, "/v1");
-  g_autofree char *whole = read_fixture ("openai", "openai-response.json");
-  g_autoptr(Run) run = NULL;
+  g_autofree char *whole = byok_test_read_fixture ("openai", "openai-response.json");
+  g_autoptr(ByokTestCliRun) run = NULL;
   ByokTestRequest *req;
 
   byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
@@ -713,21 +591,21 @@ test_chat_fallback_colon (Fixture       *f,
 {
   g_autofree char *openai = server_url (f, "/v1");
   g_autofree char *moonshot = server_url (f, "/moonshot/v1");
-  g_autofree char *body = read_fixture ("openai", "error-invalid-key.json");
-  g_autoptr(Run) run = NULL;
+  g_autofree char *body = byok_test_read_fixture ("openai", "error-invalid-key.json");
+  g_autoptr(ByokTestCliRun) run = NULL;
   g_autoptr(JsonParser) parser = NULL;
   JsonObject *root;
   JsonArray *attempts;
 
   set_env (f, "BYOK_BASE_URL_MOONSHOT", moonshot);
   byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_json (401, body));
-  byok_test_server_add_reply (f->server, "/moonshot/v1/chat/completions", sse_reply ("openai", "moonshot-stream.sse"));
+  byok_test_server_add_reply (f->server, "/moonshot/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "moonshot-stream.sse", 17));
   run = run_cli (f, NULL, "chat", "--json", "-p", "openai", "-m", "gpt-4o-mini", "--base-url", openai,
                  "--fallback", "nosuch-but-unused:x", "hello", NULL);
   /* A fallback naming no provider is bad usage, found before anything is sent. */
   g_assert_cmpint (run->status, ==, 2);
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
-  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&run, byok_test_cli_run_free);
 
   run = run_cli (f, NULL, "chat", "--json", "-p", "openai", "-m", "gpt-4o-mini", "--base-url", openai,
                  "--fallback", "moonshot:kimi-k2-0905-preview,openai/gpt-4o", "hello", NULL);
@@ -743,7 +621,7 @@ test_chat_fallback_colon (Fixture       *f,
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (json_array_get_object_element (attempts, 1), "error")));
 }
 
-static Run *
+static ByokTestCliRun *
 run_503 (Fixture    *f,
          const char *retries)
 {
@@ -764,9 +642,9 @@ static void
 test_chat_retries (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(Run) none = run_503 (f, "0");
-  g_autoptr(Run) one = NULL;
-  g_autoptr(Run) deflt = NULL;
+  g_autoptr(ByokTestCliRun) none = run_503 (f, "0");
+  g_autoptr(ByokTestCliRun) one = NULL;
+  g_autoptr(ByokTestCliRun) deflt = NULL;
   g_autoptr(JsonParser) parser = NULL;
   JsonObject *root;
   JsonObject *error;
@@ -804,12 +682,12 @@ test_chat_retry_said (Fixture       *f,
   g_autofree char *base = server_url (f, "/v1");
   ByokTestReply *limited = byok_test_reply_new_json (429, "{\"error\": {\"message\": \"Rate limit reached\", "
                                                           "\"type\": \"requests\", \"code\": \"rate_limit_exceeded\"}}");
-  g_autoptr(Run) run = NULL;
-  g_autoptr(Run) overloaded = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
+  g_autoptr(ByokTestCliRun) overloaded = NULL;
 
   byok_test_reply_add_header (limited, "Retry-After", "1");
   byok_test_server_add_reply (f->server, "/v1/chat/completions", limited);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
   run = run_cli (f, NULL, "chat", "-m", "openai/gpt-4o-mini", "--base-url", base, "hello", NULL);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_cmpstr (run->out, ==, "The capital of France is Paris — ça va.\n");
@@ -828,10 +706,10 @@ test_chat_stdin_dash (Fixture       *f,
                       gconstpointer  data)
 {
   g_autofree char *base = server_url (f, "/v1");
-  g_autoptr(Run) run = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
   ByokTestRequest *req;
 
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
   run = run_cli (f, "Der Prompt aus stdin, “zitiert”\n", "chat", "-p", "openai", "-m", "gpt-4o-mini",
                  "--base-url", base, "-", NULL);
 
@@ -867,17 +745,17 @@ test_chat_json_members (Fixture       *f,
   static const char * const error_members[] = { "class", "message", "http_status", "retry_after_s", NULL };
   g_autofree char *base = server_url (f, "/deepseek");
   g_autofree char *openai = server_url (f, "/v1");
-  g_autofree char *limit = read_fixture ("openai", "error-rate-limit.json");
+  g_autofree char *limit = byok_test_read_fixture ("openai", "error-rate-limit.json");
   ByokTestReply *limited = byok_test_reply_new_json (429, limit);
-  g_autoptr(Run) ok = NULL;
-  g_autoptr(Run) failed = NULL;
+  g_autoptr(ByokTestCliRun) ok = NULL;
+  g_autoptr(ByokTestCliRun) failed = NULL;
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(JsonParser) failed_parser = NULL;
   JsonObject *root, *usage, *attempt, *error;
 
   /* Success, with reasoning: everything is in the one object on stdout. */
   set_env (f, "DEEPSEEK_API_KEY", "sk-test-fake-cli-deepseek-0123456789");
-  byok_test_server_add_reply (f->server, "/deepseek/chat/completions", sse_reply ("openai", "deepseek-stream.sse"));
+  byok_test_server_add_reply (f->server, "/deepseek/chat/completions", byok_test_reply_new_sse_fixture ("openai", "deepseek-stream.sse", 17));
   ok = run_cli (f, NULL, "chat", "--json", "-p", "deepseek", "-m", "deepseek-reasoner", "--base-url", base,
                 "Which is larger, 9.11 or 9.8?", NULL);
   g_assert_cmpint (ok->status, ==, 0);
@@ -950,9 +828,9 @@ test_chat_reported_cost (Fixture       *f,
   g_autofree char *base = server_url (f, "/openrouter/api/v1");
   const char *agrees = WHOLE ("0.004");
   const char *differs = WHOLE ("0.0052");
-  g_autoptr(Run) same = NULL;
-  g_autoptr(Run) warned = NULL;
-  g_autoptr(Run) json = NULL;
+  g_autoptr(ByokTestCliRun) same = NULL;
+  g_autoptr(ByokTestCliRun) warned = NULL;
+  g_autoptr(ByokTestCliRun) json = NULL;
   g_autoptr(JsonParser) parser = NULL;
   JsonObject *root, *attempt;
 
@@ -992,8 +870,8 @@ test_chat_json_not_found (Fixture       *f,
                           gconstpointer  data)
 {
   g_autofree char *base = server_url (f, "/moonshot/v1");
-  g_autofree char *body = read_fixture ("openai", "moonshot-error-not-found.json");
-  g_autoptr(Run) run = NULL;
+  g_autofree char *body = byok_test_read_fixture ("openai", "moonshot-error-not-found.json");
+  g_autoptr(ByokTestCliRun) run = NULL;
   g_autoptr(JsonParser) parser = NULL;
   JsonObject *error;
 
@@ -1029,14 +907,14 @@ test_chat_attach (Fixture       *f,
   g_autofree char *photo_path = byok_test_media_write (f->dir, "photo.jpg", photo);
   g_autofree char *pdf_path = byok_test_media_write (f->dir, "minutes.pdf", pdf);
   g_autofree char *garbage_path = byok_test_media_write (f->dir, "holiday.png", garbage);
-  g_autoptr(Run) run = NULL;
-  g_autoptr(Run) refused = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
+  g_autoptr(ByokTestCliRun) refused = NULL;
   g_autoptr(JsonParser) parser = NULL;
   JsonObject *root, *text, *image, *doc;
   JsonArray *attachments;
   ByokTestRequest *req;
 
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
   run = run_cli (f, NULL, "chat", "--json", "-m", "openai/gpt-4o-mini", "--base-url", base,
                  "--attach", note_path, "-a", photo_path, "--attach", pdf_path, "Summarise", NULL);
   g_assert_cmpint (run->status, ==, 0);
@@ -1077,9 +955,9 @@ test_chat_attach (Fixture       *f,
    * test-attachments): refused by name, nothing sent, in --json too. */
   {
     g_autofree char *locked_path = g_test_build_filename (G_TEST_DIST, "fixtures", "media", "locked.pdf", NULL);
-    g_autoptr(Run) locked = run_cli (f, NULL, "chat", "-m", "openai/gpt-4o-mini", "--base-url", base,
+    g_autoptr(ByokTestCliRun) locked = run_cli (f, NULL, "chat", "-m", "openai/gpt-4o-mini", "--base-url", base,
                                      "--attach", note_path, "--attach", locked_path, "Summarise", NULL);
-    g_autoptr(Run) locked_json = run_cli (f, NULL, "chat", "--json", "-m", "openai/gpt-4o-mini", "--base-url", base,
+    g_autoptr(ByokTestCliRun) locked_json = run_cli (f, NULL, "chat", "--json", "-m", "openai/gpt-4o-mini", "--base-url", base,
                                           "--attach", locked_path, "Summarise", NULL);
 
     g_assert_cmpint (locked->status, ==, 2);
@@ -1098,8 +976,8 @@ test_providers (Fixture       *f,
 {
   g_autoptr(ByokCatalog) catalog = byok_catalog_new_default ();
   g_autoptr(GPtrArray) providers = byok_catalog_get_providers (catalog);
-  g_autoptr(Run) run = run_cli (f, NULL, "providers", NULL);
-  g_autoptr(Run) json = run_cli (f, NULL, "providers", "--json", NULL);
+  g_autoptr(ByokTestCliRun) run = run_cli (f, NULL, "providers", NULL);
+  g_autoptr(ByokTestCliRun) json = run_cli (f, NULL, "providers", "--json", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonArray *array;
@@ -1130,10 +1008,10 @@ static void
 test_models (Fixture       *f,
              gconstpointer  data)
 {
-  g_autoptr(Run) moonshot = run_cli (f, NULL, "models", "moonshot", NULL);
-  g_autoptr(Run) coding = run_cli (f, NULL, "models", "--for", "coding", NULL);
-  g_autoptr(Run) bad = run_cli (f, NULL, "models", "--for", "juggling", NULL);
-  g_autoptr(Run) unknown = run_cli (f, NULL, "models", "nosuchprovider", NULL);
+  g_autoptr(ByokTestCliRun) moonshot = run_cli (f, NULL, "models", "moonshot", NULL);
+  g_autoptr(ByokTestCliRun) coding = run_cli (f, NULL, "models", "--for", "coding", NULL);
+  g_autoptr(ByokTestCliRun) bad = run_cli (f, NULL, "models", "--for", "juggling", NULL);
+  g_autoptr(ByokTestCliRun) unknown = run_cli (f, NULL, "models", "nosuchprovider", NULL);
 
   g_assert_cmpint (moonshot->status, ==, 0);
   g_assert_nonnull (strstr (moonshot->out, "kimi-k2-0905-preview"));
@@ -1150,7 +1028,7 @@ test_models_refresh (Fixture       *f,
                      gconstpointer  data)
 {
   g_autofree char *base = server_url (f, "/v1");
-  g_autoptr(Run) run = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
 
   set_env (f, "BYOK_BASE_URL_OPENAI", base);
   byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
@@ -1168,10 +1046,10 @@ test_models_remote (Fixture       *f,
 {
   g_autofree char *base = server_url (f, "/v1");
   g_autofree char *anthropic = server_url (f, "/anthropic");
-  g_autoptr(Run) run = NULL;
-  g_autoptr(Run) json = NULL;
-  g_autoptr(Run) none = NULL;
-  g_autoptr(Run) bad = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
+  g_autoptr(ByokTestCliRun) json = NULL;
+  g_autoptr(ByokTestCliRun) none = NULL;
+  g_autoptr(ByokTestCliRun) bad = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonArray *array;
@@ -1211,7 +1089,7 @@ test_models_remote_pages (Fixture       *f,
                           gconstpointer  data)
 {
   g_autofree char *base = server_url (f, "/v1beta");
-  g_autoptr(Run) run = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
 
   /* Every page of Gemini's list. */
   set_env (f, "GEMINI_API_KEY", "AIzaTestFakeCliGeminiKey0000000000");
@@ -1247,7 +1125,8 @@ start_story (Fixture   *f,
   byok_test_reply_set_hold (reply, TRUE);
   byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
   reader->out = g_string_new (NULL);
-  reader->process = spawn (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, args);
+  reader->process = byok_test_cli_spawn ((const char * const *) f->env, -1,
+                                    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, args);
   read_some (g_subprocess_get_stdout_pipe (reader->process), reader);
   while (strstr (reader->out->str, "long story") == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -1278,10 +1157,10 @@ static void
 test_chat_killed (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(Run) during = NULL;
-  g_autoptr(Run) after = NULL;
-  g_autoptr(Run) json = NULL;
-  g_autoptr(Run) csv = NULL;
+  g_autoptr(ByokTestCliRun) during = NULL;
+  g_autoptr(ByokTestCliRun) after = NULL;
+  g_autoptr(ByokTestCliRun) json = NULL;
+  g_autoptr(ByokTestCliRun) csv = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(JsonParser) parser = NULL;
   ByokUsageRecord *row;
@@ -1359,7 +1238,7 @@ limit_file_size (gpointer data)
   setrlimit (RLIMIT_FSIZE, &limit);
 }
 
-static Run *
+static ByokTestCliRun *
 run_cli_broken (Fixture    *f,
                 Broken      broken,
                 gboolean    no_record)
@@ -1370,28 +1249,13 @@ run_cli_broken (Fixture    *f,
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  Run *run = g_new0 (Run, 1);
 
-  g_ptr_array_add (argv, (char *) g_getenv ("BYOK_CLI"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
   g_subprocess_launcher_set_environ (launcher, f->env);
   if (broken == BROKEN_FULL)
     g_subprocess_launcher_set_child_setup (launcher, limit_file_size, NULL, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, "", NULL, communicated, run);
-  while (!run->done)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_no_error (run->error);
-  g_subprocess_wait (process, NULL, NULL);
-  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
-  g_test_message ("exit %d: %s", run->status, run->err);
-  return run;
+  process = byok_test_cli_launch (launcher, args);
+  return byok_test_cli_communicate (process, "");
 }
 
 static void
@@ -1404,8 +1268,8 @@ test_chat_unrecorded (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(Run) refused = NULL;
-      g_autoptr(Run) sent = NULL;
+      g_autoptr(ByokTestCliRun) refused = NULL;
+      g_autoptr(ByokTestCliRun) sent = NULL;
       guint before;
 
       byok_test_remove_tree (folder);
@@ -1456,7 +1320,7 @@ test_chat_unrecorded (Fixture       *f,
         }
 
       before = byok_test_server_get_n_requests (f->server);
-      byok_test_server_add_reply (f->server, "/v1/chat/completions", sse_reply ("openai", "openai-stream.sse"));
+      byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
       refused = run_cli_broken (f, cases[i], FALSE);
       g_assert_cmpint (refused->status, ==, 1);
       g_assert_nonnull (strstr (refused->err, "[STORAGE]"));
@@ -1479,7 +1343,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add (path, Fixture, NULL, fixture_setup, func, byok_test_cli_fixture_tear_down)
 
   ADD ("/cli/chat/streams", test_chat_streams);
   ADD ("/cli/chat/json-records-usage", test_chat_json_records_usage);

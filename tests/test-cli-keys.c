@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "byok-key-format.h"
+#include "byok-test-cli.h"
 #include "byok-test-server.h"
 #include "byok-test-util.h"
 
@@ -24,25 +25,6 @@ typedef struct {
   char           *key;      /* unique to the run */
   char           *masked;
 } Fixture;
-
-typedef struct {
-  gboolean  done;
-  int       status;
-  char     *out;
-  char     *err;
-  GError   *error;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_clear_error (&run->error);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
 
 static void
 fixture_set_up (Fixture       *f,
@@ -99,52 +81,19 @@ fixture_tear_down (Fixture       *f,
   g_free (f->masked);
 }
 
-static void
-communicated (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Run *run = user_data;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err, &run->error);
-  run->done = TRUE;
-}
-
 /* Runs byok-cli with @input on stdin (not a terminal), serving the test
  * server meanwhile; checks that nothing it printed holds the key. */
-static Run *
+static ByokTestCliRun *
 cli (Fixture    *f,
      const char *input,
      ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  Run *run = g_new0 (Run, 1);
+  ByokTestCliRun *run;
   va_list ap;
 
-  g_ptr_array_add (args, (char *) g_getenv ("BYOK_CLI"));
   va_start (ap, input);
-  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
+  run = byok_test_cli_run_va ((const char * const *) f->env, input, ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  g_subprocess_launcher_set_environ (launcher, f->env);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, input != NULL ? input : "", NULL, communicated, run);
-  while (!run->done)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_no_error (run->error);
-  g_subprocess_wait (process, NULL, NULL);
-  run->status = g_subprocess_get_exit_status (process);
-
-  g_test_message ("byok-cli %s → %d\nstdout:\n%s\nstderr:\n%s",
-                  (const char *) args->pdata[1], run->status, run->out, run->err);
   byok_test_assert_no_key ("stdout", run->out, -1, f->key, 4, 8);
   byok_test_assert_no_key ("stderr", run->err, -1, f->key, 4, 8);
   return run;
@@ -173,7 +122,7 @@ test_set_list_test_delete (Fixture       *f,
                            gconstpointer  data)
 {
   g_autofree char *input = g_strconcat ("  ", f->key, "\n", NULL);
-  g_autoptr(Run) run = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *openai;
@@ -181,7 +130,7 @@ test_set_list_test_delete (Fixture       *f,
   JsonArray *keys;
 
   /* Whatever an earlier run may have left. */
-  run_free (cli (f, NULL, "keys", "delete", "openai", NULL));
+  byok_test_cli_run_free (cli (f, NULL, "keys", "delete", "openai", NULL));
 
   run = cli (f, input, "keys", "set", "openai", NULL);
   g_assert_cmpint (run->status, ==, 0);
@@ -189,20 +138,20 @@ test_set_list_test_delete (Fixture       *f,
   g_assert_nonnull (strstr (run->err, "Removed spaces"));   /* a notice, masked or none */
   /* The debug output (on stderr) is on: the key store said what it did, without the key. */
   g_assert_nonnull (strstr (run->err, "storing key for openai/default"));
-  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&run, byok_test_cli_run_free);
 
   run = cli (f, NULL, "keys", "list", NULL);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_nonnull (strstr (run->out, f->masked));
   g_assert_nonnull (strstr (run->out, "never checked"));
   g_assert_nonnull (strstr (run->out, "anthropic"));
-  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&run, byok_test_cli_run_free);
 
   /* `keys test` (the client's) proves it against the test server … */
   run = cli (f, NULL, "keys", "test", "openai", NULL);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_cmpuint (byok_test_server_count_path (f->server, "/v1/models"), >=, 1);
-  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&run, byok_test_cli_run_free);
 
   /* … and `keys list` shows that check. */
   run = cli (f, NULL, "keys", "list", "openai", "--json", NULL);
@@ -220,22 +169,22 @@ test_set_list_test_delete (Fixture       *f,
   g_assert_false (json_object_get_null_member (key, "last_check"));
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (key, "last_check"),
                                                   "result"), ==, "ok");
-  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&run, byok_test_cli_run_free);
 
   run = cli (f, NULL, "keys", "list", NULL);
   g_assert_nonnull (strstr (run->out, "valid, "));
-  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&run, byok_test_cli_run_free);
 
   run = cli (f, NULL, "keys", "delete", "openai", NULL);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_nonnull (strstr (run->out, "Deleted"));
-  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&run, byok_test_cli_run_free);
 
   run = cli (f, NULL, "keys", "list", "openai", NULL);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_null (strstr (run->out, f->masked));
   g_assert_nonnull (strstr (run->out, "not set"));
-  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&run, byok_test_cli_run_free);
 
   run = cli (f, NULL, "keys", "delete", "openai", NULL);
   g_assert_cmpint (run->status, ==, 1);
@@ -262,7 +211,7 @@ test_key_argument_refused (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       const char * const *a = cases[i];
-      g_autoptr(Run) run = cli (f, NULL, a[0], a[1], a[2], a[3], a[4], NULL);
+      g_autoptr(ByokTestCliRun) run = cli (f, NULL, a[0], a[1], a[2], a[3], a[4], NULL);
 
       g_assert_cmpint (run->status, ==, 2);
       g_assert_nonnull (strstr (run->err, "never taken from the command line"));
@@ -270,7 +219,7 @@ test_key_argument_refused (Fixture       *f,
 
   /* A key without a known prefix (Mistral's are 32 letters and digits). */
   {
-    g_autoptr(Run) run = cli (f, NULL, "keys", "set", "mistral", "AbCdEf0123456789GhIjKl0123456789", NULL);
+    g_autoptr(ByokTestCliRun) run = cli (f, NULL, "keys", "set", "mistral", "AbCdEf0123456789GhIjKl0123456789", NULL);
 
     g_assert_cmpint (run->status, ==, 2);
     g_assert_nonnull (strstr (run->err, "never taken from the command line"));
@@ -278,7 +227,7 @@ test_key_argument_refused (Fixture       *f,
   }
   /* A long provider id is not taken for a key. */
   {
-    g_autoptr(Run) run = cli (f, NULL, "keys", "delete", "my-long-gateway-2024-eu", NULL);
+    g_autoptr(ByokTestCliRun) run = cli (f, NULL, "keys", "delete", "my-long-gateway-2024-eu", NULL);
 
     g_assert_cmpint (run->status, ==, 1);
     g_assert_nonnull (strstr (run->err, "no such provider"));
@@ -286,25 +235,25 @@ test_key_argument_refused (Fixture       *f,
 
   /* Nothing was stored. */
   {
-    g_autoptr(Run) run = cli (f, NULL, "keys", "list", "anthropic", NULL);
+    g_autoptr(ByokTestCliRun) run = cli (f, NULL, "keys", "list", "anthropic", NULL);
 
     g_assert_null (strstr (run->out, f->masked));
   }
 
   /* Other bad usage is named as such. */
   {
-    g_autoptr(Run) run = cli (f, NULL, "keys", "set", NULL);
+    g_autoptr(ByokTestCliRun) run = cli (f, NULL, "keys", "set", NULL);
 
     g_assert_cmpint (run->status, ==, 2);
   }
   {
-    g_autoptr(Run) run = cli (f, NULL, "keys", "set", "nope", NULL);
+    g_autoptr(ByokTestCliRun) run = cli (f, NULL, "keys", "set", "nope", NULL);
 
     g_assert_cmpint (run->status, ==, 1);
     g_assert_nonnull (strstr (run->err, "no provider “nope”"));
   }
   {
-    g_autoptr(Run) run = cli (f, NULL, "keys", "frobnicate", NULL);
+    g_autoptr(ByokTestCliRun) run = cli (f, NULL, "keys", "frobnicate", NULL);
 
     g_assert_cmpint (run->status, ==, 2);
   }
@@ -317,75 +266,27 @@ test_format_warnings (Fixture       *f,
                       gconstpointer  data)
 {
   g_autofree char *input = g_strconcat ("\"", f->key, "\"", NULL);
-  g_autoptr(Run) run = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
 
   run = cli (f, input, "keys", "set", "anthropic", "--account", "work", NULL);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_nonnull (strstr (run->err, "quotes"));
   g_assert_nonnull (strstr (run->err, "sk-ant-"));
   g_assert_nonnull (strstr (run->out, f->masked));
-  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&run, byok_test_cli_run_free);
 
   run = cli (f, NULL, "keys", "list", "anthropic", NULL);
   g_assert_nonnull (strstr (run->out, "work"));
   g_assert_nonnull (strstr (run->out, f->masked));
-  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&run, byok_test_cli_run_free);
 
   /* An empty input stores nothing. */
   run = cli (f, "   \n", "keys", "set", "anthropic", NULL);
   g_assert_cmpint (run->status, ==, 1);
-  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&run, byok_test_cli_run_free);
 
   run = cli (f, NULL, "keys", "delete", "anthropic", "--account", "work", NULL);
   g_assert_cmpint (run->status, ==, 0);
-}
-
-static gboolean
-contains_bytes (const char *haystack,
-                gsize       length,
-                const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (gsize i = 0; n <= length && i <= length - n; i++)
-    {
-      if (memcmp (haystack + i, needle, n) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-assert_in_no_file (const char *dir,
-                   const char *needle,
-                   guint      *n_files,
-                   guint       depth)
-{
-  g_autoptr(GDir) d = NULL;
-  const char *name;
-
-  if (depth > 16 || (d = g_dir_open (dir, 0, NULL)) == NULL)
-    return;
-
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *contents = NULL;
-      GStatBuf st;
-      gsize length;
-
-      if (g_lstat (path, &st) != 0)
-        continue;
-      if (S_ISDIR (st.st_mode))
-        assert_in_no_file (path, needle, n_files, depth + 1);
-      else if (S_ISREG (st.st_mode) && st.st_size < 64 * 1024 * 1024 &&
-               g_file_get_contents (path, &contents, &length, NULL))
-        {
-          (*n_files)++;
-          if (contains_bytes (contents, length, needle))
-            g_error ("the key is in %s", path);
-        }
-    }
 }
 
 /* With a key stored and tested through the CLI, no file under HOME and the
@@ -395,8 +296,7 @@ test_key_in_no_file (Fixture       *f,
                      gconstpointer  data)
 {
   g_autofree char *middle = g_strndup (f->key + 8, 16);
-  g_autoptr(Run) run = NULL;
-  const char *dirs[6];
+  g_autoptr(ByokTestCliRun) run = NULL;
   guint n_files = 0;
 
   if (g_strcmp0 (g_getenv ("BYOK_TEST_SESSION_INNER"), "1") != 0)
@@ -407,22 +307,12 @@ test_key_in_no_file (Fixture       *f,
 
   run = cli (f, f->key, "keys", "set", "openai", NULL);
   g_assert_cmpint (run->status, ==, 0);
-  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&run, byok_test_cli_run_free);
   run = cli (f, NULL, "keys", "test", "openai", NULL);
   g_assert_cmpint (run->status, ==, 0);
-  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&run, byok_test_cli_run_free);
 
-  dirs[0] = g_get_home_dir ();
-  dirs[1] = g_get_user_data_dir ();
-  dirs[2] = g_get_user_config_dir ();
-  dirs[3] = g_get_user_cache_dir ();
-  dirs[4] = g_get_user_state_dir ();
-  dirs[5] = g_get_user_runtime_dir ();
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      assert_in_no_file (dirs[i], f->key, &n_files, 0);
-      assert_in_no_file (dirs[i], middle, &n_files, 0);
-    }
+  n_files = byok_test_assert_in_no_file (f->key, middle);
   /* The run's database was among the files read. */
   g_assert_cmpuint (n_files, >, 0);
 

@@ -16,74 +16,26 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "byok-test-cli.h"
+#include "byok-test-replies.h"
 #include "byok-test-server.h"
 #include "byok-test-util.h"
 
 #define OPENAI_KEY "sk-test-fake-cli-tools-0123456789"
 #define CHAT_PATH  "/v1/chat/completions"
 
-typedef struct {
-  ByokTestServer *server;
-  char           *dir;
-  char          **env;
-} Fixture;
-
-typedef struct {
-  gboolean  done;
-  char     *out;
-  char     *err;
-  GError   *error;
-} Run;
+typedef ByokTestCliFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) names = g_listenv ();
-  g_autofree char *data_home = NULL;
   g_autofree char *url = NULL;
-  char **env = g_get_environ ();
 
-  f->server = byok_test_server_new ();
-  f->dir = g_dir_make_tmp ("byok-test-cli-tools-XXXXXX", &error);
-  g_assert_no_error (error);
-  for (guint i = 0; names[i] != NULL; i++)
-    if (g_str_has_suffix (names[i], "_API_KEY") || g_str_has_prefix (names[i], "BYOK_BASE_URL_"))
-      env = g_environ_unsetenv (env, names[i]);
-  data_home = g_build_filename (f->dir, "data", NULL);
+  byok_test_cli_fixture_set_up (f, "cli-tools");
   url = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
-  env = g_environ_setenv (env, "HOME", f->dir, TRUE);
-  env = g_environ_setenv (env, "XDG_DATA_HOME", data_home, TRUE);
-  env = g_environ_setenv (env, "XDG_CONFIG_HOME", f->dir, TRUE);
-  env = g_environ_setenv (env, "XDG_CACHE_HOME", f->dir, TRUE);
-  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
-  env = g_environ_setenv (env, "LANGUAGE", "", TRUE);
-  env = g_environ_unsetenv (env, "G_MESSAGES_DEBUG");
-  env = g_environ_setenv (env, "OPENAI_API_KEY", OPENAI_KEY, TRUE);
-  env = g_environ_setenv (env, "BYOK_BASE_URL_OPENAI", url, TRUE);
-  f->env = env;
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->server);
-  byok_test_remove_tree (f->dir);
-  g_free (f->dir);
-  g_strfreev (f->env);
-}
-
-static void
-communicated (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Run *run = user_data;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err, &run->error);
-  run->done = TRUE;
+  f->env = g_environ_setenv (f->env, "OPENAI_API_KEY", OPENAI_KEY, TRUE);
+  f->env = g_environ_setenv (f->env, "BYOK_BASE_URL_OPENAI", url, TRUE);
 }
 
 /* byok-cli with @args; stdin a pipe (closed at once) or, with @tty_input,
@@ -95,55 +47,34 @@ run_cli (Fixture            *f,
          int                 expected_status,
          const char * const *args)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
-  Run run = { 0, };
   int master = -1;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("BYOK_CLI"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
+  int slave = -1;
 
   if (tty_input == NULL)
     flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
-  launcher = g_subprocess_launcher_new (flags);
-  g_subprocess_launcher_set_environ (launcher, f->env);
-  if (tty_input != NULL)
+  else
     {
-      int slave;
-
       master = posix_openpt (O_RDWR | O_NOCTTY);
       g_assert_cmpint (master, >=, 0);
       g_assert_cmpint (grantpt (master), ==, 0);
       g_assert_cmpint (unlockpt (master), ==, 0);
       slave = open (ptsname (master), O_RDWR | O_NOCTTY);
       g_assert_cmpint (slave, >=, 0);
-      g_subprocess_launcher_take_stdin_fd (launcher, slave);
       /* The answer waits in the terminal's buffer until it is read. */
       g_assert_cmpint (write (master, tty_input, strlen (tty_input)), ==, (gssize) strlen (tty_input));
     }
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated, &run);
-  while (!run.done)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_no_error (run.error);
-  g_subprocess_wait (process, NULL, NULL);
+  process = byok_test_cli_spawn ((const char * const *) f->env, slave, flags, args);
+  run = byok_test_cli_communicate (process, NULL);
   if (master >= 0)
     close (master);
-  if (g_test_verbose ())
-    g_printerr ("--- stdout\n%s--- stderr\n%s", run.out, run.err);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  if (g_subprocess_get_exit_status (process) != expected_status)
-    g_error ("byok-cli exited %d, not %d:\n%s", g_subprocess_get_exit_status (process), expected_status, run.err);
-  g_assert_null (strstr (run.out, OPENAI_KEY));
-  g_assert_null (strstr (run.err, OPENAI_KEY));
-  g_free (run.err);
-  return run.out;
+  if (run->status != expected_status)
+    g_error ("byok-cli exited %d, not %d:\n%s", run->status, expected_status, run->err);
+  g_assert_null (strstr (run->out, OPENAI_KEY));
+  g_assert_null (strstr (run->err, OPENAI_KEY));
+  return g_steal_pointer (&run->out);
 }
 
 static void
@@ -155,38 +86,6 @@ add_mcp_server (Fixture *f)
 
   g_assert_nonnull (server);
   out = run_cli (f, NULL, 0, args);
-}
-
-/* An OpenAI stream that asks for test__echo {"text": "hi"}, or answers. */
-static ByokTestReply *
-model_reply (gboolean    call_tool,
-             const char *text)
-{
-  ByokTestReply *reply = byok_test_reply_new_sse (
-    "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}",
-    NULL);
-
-  if (call_tool)
-    {
-      byok_test_reply_add_sse_event (reply, NULL,
-        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_echo_1\","
-        "\"type\":\"function\",\"function\":{\"name\":\"test__echo\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}");
-      byok_test_reply_add_sse_event (reply, NULL,
-        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
-        "\"function\":{\"arguments\":\"{\\\"text\\\": \\\"hi\\\"}\"}}]},\"finish_reason\":null}]}");
-      byok_test_reply_add_sse_event (reply, NULL,
-        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}");
-    }
-  else
-    {
-      g_autofree char *event = g_strdup_printf ("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"},"
-                                                "\"finish_reason\":\"stop\"}]}", text);
-      byok_test_reply_add_sse_event (reply, NULL, event);
-    }
-  byok_test_reply_add_sse_event (reply, NULL,
-    "{\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":100}}");
-  byok_test_reply_add_sse_event (reply, NULL, "[DONE]");
-  return reply;
 }
 
 /* The tool message the second request sent the model. */
@@ -217,8 +116,8 @@ parse_object (const char *json,
 static void
 queue_tool_then_answer (Fixture *f)
 {
-  byok_test_server_add_reply (f->server, CHAT_PATH, model_reply (TRUE, NULL));
-  byok_test_server_add_reply (f->server, CHAT_PATH, model_reply (FALSE, "The tool said hi."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_echo_step (TRUE, NULL, TRUE));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_echo_step (FALSE, "The tool said hi.", TRUE));
 }
 
 static void
@@ -347,9 +246,12 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/cli-tools/yes", Fixture, NULL, fixture_setup, test_yes, fixture_teardown);
-  g_test_add ("/cli-tools/no-terminal-denies", Fixture, NULL, fixture_setup, test_no_terminal_denies, fixture_teardown);
-  g_test_add ("/cli-tools/terminal-always", Fixture, NULL, fixture_setup, test_terminal_always, fixture_teardown);
-  g_test_add ("/cli-tools/yes-needs-tools", Fixture, NULL, fixture_setup, test_yes_needs_tools, fixture_teardown);
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, byok_test_cli_fixture_tear_down)
+  ADD ("/cli-tools/yes", test_yes);
+  ADD ("/cli-tools/no-terminal-denies", test_no_terminal_denies);
+  ADD ("/cli-tools/terminal-always", test_terminal_always);
+  ADD ("/cli-tools/yes-needs-tools", test_yes_needs_tools);
+#undef ADD
   return g_test_run ();
 }

@@ -11,6 +11,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "byok-test-replies.h"
+#include "byok-test-cli.h"
 #include "byok-test-server.h"
 #include "byok-usage-store.h"
 #include "byok-test-util.h"
@@ -35,12 +37,19 @@ run_clear (Run *run)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
+/* byok_test_cli_launch_va() into @run */
 static void
-store_async_result (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+run_into (Run                 *run,
+          GSubprocessLauncher *launcher,
+          const char          *input,
+          const char          *first,
+          va_list              ap)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  g_autoptr(ByokTestCliRun) done = byok_test_cli_launch_va (launcher, input, first, ap);
+
+  run->status = done->status;
+  run->out = g_steal_pointer (&done->out);
+  run->err = g_steal_pointer (&done->err);
 }
 
 static void
@@ -48,36 +57,15 @@ cli (Run *run, ...)
 {
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *arg;
   va_list ap;
-
-  g_ptr_array_add (args, (char *) g_getenv ("BYOK_CLI"));
-  va_start (ap, run);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
 
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   if (cli_debug != NULL)
     g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", cli_debug, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  /* The main loop runs meanwhile: a test server may be answering it. */
-  {
-    g_autoptr(GAsyncResult) result = NULL;
-
-    g_subprocess_communicate_utf8_async (process, NULL, NULL, store_async_result, &result);
-    while (result == NULL)
-      g_main_context_iteration (NULL, TRUE);
-    g_subprocess_communicate_utf8_finish (process, result, &run->out, &run->err, &error);
-  }
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
+  va_start (ap, run);
+  run_into (run, launcher, NULL, NULL, ap);
+  va_end (ap);
 }
 
 static JsonNode *
@@ -519,20 +507,6 @@ test_pricing_refused (void)
 
 #define OPENAI_KEY "sk-test-fake-cli-usage-openai-0001"
 
-static void
-chat_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Run *run = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_if_exited (G_SUBPROCESS (source))
-                ? g_subprocess_get_exit_status (G_SUBPROCESS (source)) : -1;
-}
-
 /* `byok-cli chat` with its own data folder, the key from the environment
  * only (no keyring), while this process serves the test server. */
 static void
@@ -543,31 +517,15 @@ chat (Run        *run,
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *arg;
   va_list ap;
-
-  g_ptr_array_add (args, (char *) g_getenv ("BYOK_CLI"));
-  g_ptr_array_add (args, (char *) "chat");
-  va_start (ap, home);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
 
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", home, TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_setenv (launcher, "OPENAI_API_KEY", OPENAI_KEY, TRUE);
   g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/byok-test-bus", TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-
-  run->status = G_MININT;
-  g_subprocess_communicate_utf8_async (process, "", NULL, chat_done, run);
-  while (run->status == G_MININT)
-    g_main_context_iteration (NULL, TRUE);
+  va_start (ap, home);
+  run_into (run, launcher, "", "chat", ap);
+  va_end (ap);
   g_assert_null (strstr (run->out, OPENAI_KEY));
   g_assert_null (strstr (run->err, OPENAI_KEY));
 }
@@ -575,14 +533,7 @@ chat (Run        *run,
 static ByokTestReply *
 openai_stream_reply (void)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "openai", "openai-stream.sse", NULL);
-  g_autofree char *body = NULL;
-  ByokTestReply *reply = byok_test_reply_new (200);
-
-  g_assert_true (g_file_get_contents (path, &body, NULL, NULL));
-  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
-  byok_test_reply_add_chunk (reply, body);
-  return reply;
+  return byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 0);
 }
 
 /* A hard stop blocks a call; --over-budget sends that one call. */

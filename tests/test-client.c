@@ -9,6 +9,8 @@
 #include "byok-client.h"
 #include "byok-dialect.h"
 #include "byok-error.h"
+#include "byok-test-replies.h"
+#include "byok-test-engine.h"
 #include "byok-test-server.h"
 #include "byok-test-util.h"
 
@@ -42,84 +44,12 @@ typedef struct {
 /* Every log line of the run, debug ones included: no key may be in it. */
 static GString *log_text;
 
-static GLogWriterOutput
-capture_log (GLogLevelFlags   level,
-             const GLogField *fields,
-             gsize            n_fields,
-             gpointer         user_data)
-{
-  for (gsize i = 0; i < n_fields; i++)
-    {
-      if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0)
-        {
-          g_string_append (log_text, fields[i].value);
-          g_string_append_c (log_text, '\n');
-        }
-    }
-  if (level & G_LOG_LEVEL_DEBUG)
-    return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
-/* g_debug() and friends without G_LOG_USE_STRUCTURED go through the default
- * handler first, which newer GLib's test mode replaces with its own printer
- * (a "# domain-DEBUG:" line on stdout) that never reaches the writer above:
- * take them here too, and hand the rest to the writer. */
-static void
-capture_unstructured (const char     *log_domain,
-                      GLogLevelFlags  level,
-                      const char     *message,
-                      gpointer        user_data)
-{
-  GLogField fields[] = {
-    { "GLIB_DOMAIN", log_domain != NULL ? log_domain : "", -1 },
-    { "MESSAGE", message, -1 },
-  };
-
-  capture_log (level, fields, G_N_ELEMENTS (fields), NULL);
-}
-
-static char *
-fixture_path (const char *dialect,
-              const char *name)
-{
-  return g_test_build_filename (G_TEST_DIST, "fixtures", dialect, name, NULL);
-}
-
-static char *
-read_fixture (const char *dialect,
-              const char *name)
-{
-  g_autofree char *path = fixture_path (dialect, name);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
-/* A 200 event stream of the fixture's bytes, cut into @split-byte pieces. */
-static ByokTestReply *
-sse_fixture_reply (const char *dialect,
-                   const char *name,
-                   gsize       split)
-{
-  g_autofree char *body = read_fixture (dialect, name);
-  ByokTestReply *reply = byok_test_reply_new (200);
-
-  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
-  byok_test_reply_add_chunk (reply, body);
-  byok_test_reply_set_split (reply, split);
-  return reply;
-}
-
 static ByokTestReply *
 json_fixture_reply (guint       status,
                     const char *dialect,
                     const char *name)
 {
-  g_autofree char *body = read_fixture (dialect, name);
+  g_autofree char *body = byok_test_read_fixture (dialect, name);
 
   return byok_test_reply_new_json (status, body);
 }
@@ -163,16 +93,6 @@ on_key_event (const char   *provider_id,
 }
 
 static void
-set_base (Fixture    *f,
-          const char *provider_id,
-          const char *suffix)
-{
-  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), suffix, NULL);
-
-  byok_provider_set_base_url (byok_catalog_lookup_provider (f->catalog, provider_id), url);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
@@ -208,15 +128,8 @@ fixture_setup (Fixture       *f,
   byok_client_set_idle_timeout_ms (f->client, byok_test_wait_limit (5000));
   byok_client_set_response_timeout_ms (f->client, byok_test_wait_limit (5000));
 
-  set_base (f, "openai", "/v1");
-  set_base (f, "anthropic", "");
-  set_base (f, "gemini", "/v1beta");
-  set_base (f, "moonshot", "/moonshot/v1");
-  set_base (f, "zhipu", "/zhipu/v4");
-  set_base (f, "deepseek", "/deepseek");
-  set_base (f, "xai", "/xai/v1");
-  set_base (f, "groq", "/groq/openai/v1");
-  set_base (f, "openrouter", "/openrouter/api/v1");
+  byok_test_point_providers (f->catalog, f->server, "openai", "anthropic", "gemini", "moonshot", "zhipu",
+                             "deepseek", "xai", "groq", "openrouter", NULL);
 
   f->text = g_string_new (NULL);
   f->reasoning = g_string_new (NULL);
@@ -273,14 +186,6 @@ wait_for (GAsyncResult **slot)
   return *slot;
 }
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static ByokChatResult *
 run_chat_full (Fixture            *f,
                ByokChatRequest    *request,
@@ -294,7 +199,7 @@ run_chat_full (Fixture            *f,
 
   g_signal_connect (call, "delta", G_CALLBACK (on_delta), f);
   g_signal_connect (call, "reasoning-delta", G_CALLBACK (on_reasoning_delta), f);
-  byok_chat_call_run_async (call, cancellable, store_result, &async);
+  byok_chat_call_run_async (call, cancellable, byok_test_store_result, &async);
   result = byok_chat_call_run_finish (call, wait_for (&async));
   g_assert_nonnull (result);
   assert_no_key_in_result (result);
@@ -344,7 +249,7 @@ test_openai_stream_bytewise (Fixture       *f,
 
   byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
   byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              sse_fixture_reply ("openai", "openai-stream.sse", 1));
+                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 1));
   result = run_chat (f, "openai", "o4-mini", TRUE);
 
   g_assert_no_error (result->error);
@@ -401,7 +306,7 @@ test_large_request (Fixture       *f,
   g_string_free (text, TRUE);
   request->stream = TRUE;
   byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              sse_fixture_reply ("openai", "openai-stream.sse", 0));
+                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 0));
   result = run_chat_full (f, request, "openai", NULL, NULL);
 
   g_assert_no_error (result->error);
@@ -420,7 +325,7 @@ test_anthropic_stream_thinking (Fixture       *f,
 
   byok_test_server_require_key (f->server, "x-api-key", ANTHROPIC_KEY);
   byok_test_server_add_reply (f->server, "/v1/messages",
-                              sse_fixture_reply ("anthropic", "stream-thinking.sse", 1));
+                              byok_test_reply_new_sse_fixture ("anthropic", "stream-thinking.sse", 1));
   result = run_chat (f, "anthropic", "claude-sonnet-4-20250514", TRUE);
 
   g_assert_no_error (result->error);
@@ -474,7 +379,7 @@ test_anthropic_version_per_request (Fixture       *f,
 
       g_test_message ("%s, temperature %g", cases[i].model, cases[i].temperature);
       byok_test_server_add_reply (f->server, "/v1/messages",
-                                  sse_fixture_reply ("anthropic", "stream-adaptive.sse", 1));
+                                  byok_test_reply_new_sse_fixture ("anthropic", "stream-adaptive.sse", 1));
       request->temperature = cases[i].temperature;
       request->effort = cases[i].effort;
       result = run_chat_full (f, request, "anthropic", NULL, NULL);
@@ -508,7 +413,7 @@ test_openai_reasoning_model_params (Fixture       *f,
       const char *body;
 
       byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                                  sse_fixture_reply ("openai", "openai-stream.sse", 1));
+                                  byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 1));
       request->temperature = 0.7;
       request->effort = BYOK_EFFORT_LOW;
       result = run_chat_full (f, request, "openai", NULL, NULL);
@@ -528,7 +433,7 @@ test_gemini_stream_thoughts (Fixture       *f,
 
   byok_test_server_require_key (f->server, "x-goog-api-key", GEMINI_KEY);
   byok_test_server_add_reply (f->server, "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
-                              sse_fixture_reply ("gemini", "stream-thoughts.sse", 1));
+                              byok_test_reply_new_sse_fixture ("gemini", "stream-thoughts.sse", 1));
   result = run_chat (f, "gemini", "gemini-2.5-flash", TRUE);
 
   g_assert_no_error (result->error);
@@ -552,7 +457,7 @@ test_gemini_stream_truncated (Fixture       *f,
 
   /* No finishReason before EOF: cut short. */
   byok_test_server_add_reply (f->server, "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
-                              sse_fixture_reply ("gemini", "stream-truncated.sse", 7));
+                              byok_test_reply_new_sse_fixture ("gemini", "stream-truncated.sse", 7));
   result = run_chat (f, "gemini", "gemini-2.5-flash", TRUE);
 
   g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
@@ -569,7 +474,7 @@ test_deepseek_reasoning (Fixture       *f,
 
   byok_test_server_require_key (f->server, "Authorization", "Bearer " DEEPSEEK_KEY);
   byok_test_server_add_reply (f->server, "/deepseek/chat/completions",
-                              sse_fixture_reply ("openai", "deepseek-stream.sse", 3));
+                              byok_test_reply_new_sse_fixture ("openai", "deepseek-stream.sse", 3));
   result = run_chat (f, "deepseek", "deepseek-reasoner", TRUE);
 
   g_assert_no_error (result->error);
@@ -625,7 +530,7 @@ static void
 test_html_200 (Fixture       *f,
                gconstpointer  data)
 {
-  g_autofree char *html = read_fixture ("openai", "captive-portal.html");
+  g_autofree char *html = byok_test_read_fixture ("openai", "captive-portal.html");
   ByokTestReply *reply = byok_test_reply_new (200);
   g_autoptr(ByokChatResult) result = NULL;
 
@@ -651,7 +556,7 @@ test_retry_503_then_200 (Fixture       *f,
   byok_test_server_add_reply (f->server, "/v1/chat/completions",
                               byok_test_reply_new_json (503, "{\"error\": {\"message\": \"The server is overloaded.\", \"type\": \"server_error\"}}"));
   byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              sse_fixture_reply ("openai", "openai-stream.sse", 64));
+                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 64));
   result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
 
   g_assert_no_error (result->error);
@@ -688,14 +593,14 @@ static void
 test_retry_after_honoured (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autofree char *body = read_fixture ("openai", "error-rate-limit.json");
+  g_autofree char *body = byok_test_read_fixture ("openai", "error-rate-limit.json");
   ByokTestReply *limited = byok_test_reply_new_json (429, body);
   g_autoptr(ByokChatResult) result = NULL;
 
   byok_test_reply_add_header (limited, "Retry-After", "1");
   byok_test_server_add_reply (f->server, "/v1/chat/completions", limited);
   byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              sse_fixture_reply ("openai", "openai-stream.sse", 0));
+                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 0));
   result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
 
   g_assert_no_error (result->error);
@@ -717,7 +622,7 @@ test_retry_after_ms (Fixture       *f,
   byok_test_reply_add_header (limited, "Retry-After", "3600");
   byok_test_server_add_reply (f->server, "/v1/chat/completions", limited);
   byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              sse_fixture_reply ("openai", "openai-stream.sse", 0));
+                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 0));
   result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
 
   g_assert_no_error (result->error);
@@ -741,51 +646,49 @@ test_retry_after_too_long (Fixture       *f,
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
 }
 
-static void
-test_gemini_retry_delay (Fixture       *f,
-                         gconstpointer  data)
-{
-  g_autoptr(ByokChatResult) result = NULL;
+/* An error the client must not retry: one attempt, one request. */
+typedef struct {
+  const char *path;
+  const char *reply_path;
+  guint       status;
+  const char *folder;
+  const char *fixture;
+  const char *provider_id;
+  const char *model;
+  int         error;      /* a ByokErrorCode */
+  const char *said;       /* in the message (NULL: not checked) */
+  const char *not_said;   /* not in it (NULL: not checked) */
+} NotRetried;
 
+static const NotRetried not_retried[] = {
   /* Gemini's wait is only in the body: 33 s, beyond this test's 5 s cap. */
-  byok_test_server_add_reply (f->server, "/v1beta/models/gemini-2.5-pro:streamGenerateContent",
-                              json_fixture_reply (429, "gemini", "error-rate-limit.json"));
-  result = run_chat (f, "gemini", "gemini-2.5-pro", TRUE);
-
-  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_RATE_LIMIT);
-  g_assert_nonnull (strstr (result->error->message, "33 s"));
-  g_assert_cmpuint (result->attempts->len, ==, 1);
-}
+  { "/client/retry/gemini-retry-delay", "/v1beta/models/gemini-2.5-pro:streamGenerateContent", 429,
+    "gemini", "error-rate-limit.json", "gemini", "gemini-2.5-pro", BYOK_ERROR_RATE_LIMIT, "33 s", NULL },
+  { "/client/retry/quota", "/v1/chat/completions", 429,
+    "openai", "error-insufficient-quota.json", "openai", "gpt-4o-mini", BYOK_ERROR_QUOTA, NULL, NULL },
+  /* The provider echoes part of the key; the message must not. */
+  { "/client/retry/auth", "/v1/chat/completions", 401,
+    "openai", "error-invalid-key.json", "openai", "gpt-4o-mini", BYOK_ERROR_AUTH,
+    NULL, "sk-test-fake-0123456789abcdefABCDEF" },
+};
 
 static void
-test_quota_not_retried (Fixture       *f,
-                        gconstpointer  data)
+test_not_retried (Fixture       *f,
+                  gconstpointer  data)
 {
+  const NotRetried *c = data;
   g_autoptr(ByokChatResult) result = NULL;
 
-  byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              json_fixture_reply (429, "openai", "error-insufficient-quota.json"));
-  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+  byok_test_server_add_reply (f->server, c->reply_path, json_fixture_reply (c->status, c->folder, c->fixture));
+  result = run_chat (f, c->provider_id, c->model, TRUE);
 
-  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_QUOTA);
+  g_assert_error (result->error, BYOK_ERROR, c->error);
+  if (c->said != NULL)
+    g_assert_nonnull (strstr (result->error->message, c->said));
+  if (c->not_said != NULL)
+    g_assert_null (strstr (result->error->message, c->not_said));
   g_assert_cmpuint (result->attempts->len, ==, 1);
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
-}
-
-static void
-test_auth_not_retried (Fixture       *f,
-                       gconstpointer  data)
-{
-  g_autoptr(ByokChatResult) result = NULL;
-
-  /* The provider echoes part of the key; the message must not. */
-  byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              json_fixture_reply (401, "openai", "error-invalid-key.json"));
-  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
-
-  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_AUTH);
-  g_assert_cmpuint (result->attempts->len, ==, 1);
-  g_assert_null (strstr (result->error->message, "sk-test-fake-0123456789abcdefABCDEF"));
 }
 
 static ByokTestReply *
@@ -829,7 +732,7 @@ test_midstream_error_keeps_text (Fixture       *f,
   g_autoptr(ByokChatResult) result = NULL;
 
   byok_test_server_add_reply (f->server, "/v1/messages",
-                              sse_fixture_reply ("anthropic", "stream-overloaded.sse", 5));
+                              byok_test_reply_new_sse_fixture ("anthropic", "stream-overloaded.sse", 5));
   result = run_chat (f, "anthropic", "claude-sonnet-4-20250514", TRUE);
 
   g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_OVERLOADED);
@@ -852,7 +755,7 @@ test_fallback_chain (Fixture       *f,
   byok_test_server_add_reply (f->server, "/v1/chat/completions",
                               json_fixture_reply (401, "openai", "error-invalid-key.json"));
   byok_test_server_add_reply (f->server, "/moonshot/v1/chat/completions",
-                              sse_fixture_reply ("openai", "moonshot-stream.sse", 2));
+                              byok_test_reply_new_sse_fixture ("openai", "moonshot-stream.sse", 2));
   result = run_chat_full (f, request, "openai", fallbacks, NULL);
 
   g_assert_no_error (result->error);
@@ -968,7 +871,7 @@ test_idle_timeout_retried_before_output (Fixture       *f,
   byok_test_reply_set_hold (held, TRUE);
   byok_test_server_add_reply (f->server, "/v1/chat/completions", held);
   byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              sse_fixture_reply ("openai", "openai-stream.sse", 0));
+                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 0));
   byok_client_set_idle_timeout_ms (f->client, 300);
   result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
 
@@ -1038,7 +941,7 @@ test_no_key_falls_back (Fixture       *f,
 
   request->stream = TRUE;
   byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              sse_fixture_reply ("openai", "openai-stream.sse", 0));
+                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 0));
   result = run_chat_full (f, request, "xai", fallbacks, NULL);
 
   g_assert_no_error (result->error);
@@ -1355,7 +1258,7 @@ test_dialect_error_classes (Fixture       *f,
         {
           g_auto(GStrv) parts = g_strsplit (c->fixture, "/", 2);
 
-          body = read_fixture (parts[0], parts[1]);
+          body = byok_test_read_fixture (parts[0], parts[1]);
         }
       reply = byok_test_reply_new_json (c->status, body != NULL ? body : c->body);
       if (c->retry_after != NULL)
@@ -1382,8 +1285,8 @@ test_dialect_error_classes (Fixture       *f,
    * (SERVER); streamed or not. */
   for (guint stream = 0; stream < 2; stream++)
     {
-      g_autofree char *portal = read_fixture ("openai", "captive-portal.html");
-      g_autofree char *nginx = read_fixture ("openai", "nginx-502.html");
+      g_autofree char *portal = byok_test_read_fixture ("openai", "captive-portal.html");
+      g_autofree char *nginx = byok_test_read_fixture ("openai", "nginx-502.html");
       g_autoptr(ByokChatResult) as_200 = NULL;
       g_autoptr(ByokChatResult) as_502 = NULL;
 
@@ -1491,7 +1394,7 @@ test_dialect_error_classes (Fixture       *f,
 
     g_autoptr(ByokChatCall) call = byok_client_new_chat (client, request, id, NULL, NULL);
 
-    byok_chat_call_run_async (call, NULL, store_result, &async);
+    byok_chat_call_run_async (call, NULL, byok_test_store_result, &async);
     result = byok_chat_call_run_finish (call, wait_for (&async));
     check_failure (result, BYOK_ERROR_NO_KEY, NULL, &seen, "no key");
     g_assert_nonnull (strstr (result->error->message, "BYOK_TEST_NO_SUCH_KEY_"));
@@ -1523,7 +1426,7 @@ test_dialect_retry_after (Fixture       *f,
       "\"retryDelay\":\"1s\"}]}}");
   else if (g_str_equal (dc->dialect, "anthropic"))
     {
-      g_autofree char *body = read_fixture ("anthropic", "error-overloaded.json");
+      g_autofree char *body = byok_test_read_fixture ("anthropic", "error-overloaded.json");
 
       limited = byok_test_reply_new_json (529, body);
       byok_test_reply_add_header (limited, "retry-after", "1");
@@ -1534,7 +1437,7 @@ test_dialect_retry_after (Fixture       *f,
       g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
       g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 2);
       g_autofree char *when = g_date_time_format (later, "%a, %d %b %Y %H:%M:%S GMT");
-      g_autofree char *body = read_fixture ("openai", "error-rate-limit.json");
+      g_autofree char *body = byok_test_read_fixture ("openai", "error-rate-limit.json");
 
       limited = byok_test_reply_new_json (429, body);
       byok_test_reply_add_header (limited, "Retry-After", when);
@@ -1890,7 +1793,7 @@ test_usage_shapes (Fixture       *f,
       g_autoptr(ByokChatResult) result = NULL;
 
       if (c->stream)
-        byok_test_server_add_reply (f->server, "*", sse_fixture_reply (parts[0], parts[1], 5));
+        byok_test_server_add_reply (f->server, "*", byok_test_reply_new_sse_fixture (parts[0], parts[1], 5));
       else
         byok_test_server_add_reply (f->server, "*", json_fixture_reply (200, parts[0], parts[1]));
       g_string_truncate (f->reasoning, 0);
@@ -1922,7 +1825,7 @@ run_list_models (Fixture     *f,
 {
   g_autoptr(GAsyncResult) async = NULL;
 
-  byok_client_list_models_async (f->client, provider_id, NULL, store_result, &async);
+  byok_client_list_models_async (f->client, provider_id, NULL, byok_test_store_result, &async);
   return byok_client_list_models_finish (f->client, wait_for (&async), error);
 }
 
@@ -2055,7 +1958,7 @@ run_check_key (Fixture     *f,
 {
   g_autoptr(GAsyncResult) async = NULL;
 
-  byok_client_check_key_async (f->client, provider_id, NULL, key, NULL, store_result, &async);
+  byok_client_check_key_async (f->client, provider_id, NULL, key, NULL, byok_test_store_result, &async);
   return byok_client_check_key_finish (f->client, wait_for (&async), n_models, error);
 }
 
@@ -2143,7 +2046,7 @@ test_preconnect_reused (Fixture       *f,
 
   byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
   byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              sse_fixture_reply ("openai", "openai-stream.sse", 64));
+                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 64));
 
   /* Nothing for a provider the catalog does not know. */
   byok_client_preconnect (f->client, "no-such-provider");
@@ -2171,10 +2074,8 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  log_text = g_string_new (NULL);
+  log_text = byok_test_capture_log ();
   g_log_set_debug_enabled (TRUE);
-  g_log_set_writer_func (capture_log, NULL, NULL);
-  g_log_set_default_handler (capture_unstructured, NULL);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -2195,9 +2096,8 @@ main (int    argc,
   ADD ("/client/retry/retry-after", test_retry_after_honoured);
   ADD ("/client/retry/retry-after-ms", test_retry_after_ms);
   ADD ("/client/retry/retry-after-too-long", test_retry_after_too_long);
-  ADD ("/client/retry/gemini-retry-delay", test_gemini_retry_delay);
-  ADD ("/client/retry/quota", test_quota_not_retried);
-  ADD ("/client/retry/auth", test_auth_not_retried);
+  for (guint i = 0; i < G_N_ELEMENTS (not_retried); i++)
+    g_test_add (not_retried[i].path, Fixture, &not_retried[i], fixture_setup, test_not_retried, fixture_teardown);
   ADD ("/client/retry/not-after-output", test_no_retry_after_output);
   ADD ("/client/retry/midstream-error", test_midstream_error_keeps_text);
   ADD ("/client/fallback/chain", test_fallback_chain);

@@ -20,6 +20,8 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "byok-test-engine.h"
+#include "byok-test-replies.h"
 #include "byok-test-util.h"
 #include "byok-compare-view.h"
 #include "byok-markdown-view.h"
@@ -71,22 +73,6 @@ find_shown_label (GtkWidget  *widget,
 }
 
 static GtkWidget *
-find_action_button (GtkWidget  *widget,
-                    const char *action_name)
-{
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_action_button (c, action_name);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
 find_css_class (GtkWidget  *widget,
                 const char *css_class)
 {
@@ -101,65 +87,6 @@ find_css_class (GtkWidget  *widget,
   return NULL;
 }
 
-/* ---- replies ------------------------------------------------------------- */
-
-static char *
-chunk_json (const char *field,
-            const char *text)
-{
-  g_autofree char *escaped = g_strescape (text, NULL);
-
-  return g_strdup_printf ("{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
-                          "\"choices\":[{\"index\":0,\"delta\":{\"%s\":\"%s\"},\"finish_reason\":null}]}",
-                          field, escaped);
-}
-
-/* An OpenAI-style stream: reasoning (optional), the text word by word,
- * the finish and the usage — or, held, only the text. */
-static ByokTestReply *
-answer_reply (const char *reasoning,
-              const char *text,
-              gint64      input_tokens,
-              gint64      cached_tokens,
-              gint64      output_tokens,
-              gboolean    hold_before_end)
-{
-  ByokTestReply *reply = byok_test_reply_new_sse (
-    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
-    "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}",
-    NULL);
-  g_auto(GStrv) words = g_strsplit (text, " ", -1);
-  g_autofree char *usage = NULL;
-
-  if (reasoning != NULL)
-    {
-      g_autofree char *chunk = chunk_json ("reasoning_content", reasoning);
-      byok_test_reply_add_sse_event (reply, NULL, chunk);
-    }
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      g_autofree char *piece = g_strconcat (i > 0 ? " " : "", words[i], NULL);
-      g_autofree char *chunk = chunk_json ("content", piece);
-      byok_test_reply_add_sse_event (reply, NULL, chunk);
-    }
-  if (hold_before_end)
-    {
-      byok_test_reply_set_hold (reply, TRUE);
-      return reply;
-    }
-  byok_test_reply_add_sse_event (reply, NULL,
-    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
-    "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
-  usage = g_strdup_printf ("{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
-                           "\"usage\":{\"prompt_tokens\":%" G_GINT64_FORMAT ",\"completion_tokens\":%" G_GINT64_FORMAT ","
-                           "\"total_tokens\":%" G_GINT64_FORMAT ","
-                           "\"prompt_tokens_details\":{\"cached_tokens\":%" G_GINT64_FORMAT "}}}",
-                           input_tokens, output_tokens, input_tokens + output_tokens, cached_tokens);
-  byok_test_reply_add_sse_event (reply, NULL, usage);
-  byok_test_reply_add_sse_event (reply, NULL, "[DONE]");
-  return reply;
-}
-
 /* ---- fixture ------------------------------------------------------------- */
 
 static void
@@ -172,21 +99,13 @@ open_engine (Fixture *f)
     NULL
   };
   static const char * const providers[] = { "openai", "deepseek", "moonshot" };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
-  ByokKeyStore *keys;
 
-  f->engine = byok_engine_new (f->db_path, &error);
-  g_assert_no_error (error);
-  keys = byok_engine_get_key_store (f->engine);
-  byok_key_store_set_environment (keys, env);
+  f->engine = byok_test_engine_new (f->db_path);
+  byok_test_engine_use_env_keys (f->engine, env, "openai", "deepseek", "moonshot", NULL);
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
+  /* All three at the server's OpenAI path. */
   for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
-    {
-      byok_key_store_set_prefer_environment (keys, providers[i], TRUE);
-      byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), providers[i]),
-                                  url);
-    }
+    byok_test_point_provider (byok_engine_get_catalog (f->engine), providers[i], f->server, "/v1");
 }
 
 static void
@@ -207,10 +126,7 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   static const char * const openai_only[] = { "openai", NULL };
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("byok-test-compare-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = byok_test_make_dir ("compare");
   f->db_path = g_build_filename (f->dir, "byok.db", NULL);
   f->server = byok_test_server_new ();
   open_engine (f);
@@ -336,9 +252,9 @@ test_send (Fixture       *f,
   g_assert_false (byok_compare_view_send (f->view));
 
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini",
-                                        answer_reply ("Short and sweet.", mini_answer, 1200, 1000, 300, FALSE));
+                                        byok_test_reply_new_openai_answer ("Short and sweet.", mini_answer, 1200, 1000, 300, FALSE));
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o",
-                                        answer_reply (NULL, big_answer, 1200, 0, 900, FALSE));
+                                        byok_test_reply_new_openai_answer (NULL, big_answer, 1200, 0, 900, FALSE));
   choose (f, 0, "openai", "gpt-4o-mini");
   choose (f, 1, "openai", "gpt-4o");
   compare_and_wait (f, "Say hello");
@@ -398,8 +314,8 @@ test_send (Fixture       *f,
 
   /* "Continue in Chat" hands over the column's model, prompt and answer. */
   g_signal_connect (f->view, "continue-in-chat", G_CALLBACK (continue_cb), &continued);
-  g_assert_true (gtk_widget_is_sensitive (find_action_button (GTK_WIDGET (column (f, 1)), "column.continue-in-chat")));
-  g_assert_true (is_shown (find_action_button (GTK_WIDGET (column (f, 1)), "column.continue-in-chat"),
+  g_assert_true (gtk_widget_is_sensitive (byok_test_ui_find_action_button (GTK_WIDGET (column (f, 1)), NULL, "column.continue-in-chat")));
+  g_assert_true (is_shown (byok_test_ui_find_action_button (GTK_WIDGET (column (f, 1)), NULL, "column.continue-in-chat"),
                            GTK_WIDGET (column (f, 1))));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (column (f, 1)), "column.continue-in-chat", NULL));
   g_assert_cmpstr (continued.provider_id, ==, "openai");
@@ -441,9 +357,9 @@ test_stop (Fixture       *f,
   GtkWidget *first = GTK_WIDGET (column (f, 0));
 
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini",
-                                        answer_reply (NULL, "A partial answer", 10, 0, 5, TRUE));
+                                        byok_test_reply_new_openai_answer (NULL, "A partial answer", 10, 0, 5, TRUE));
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o",
-                                        answer_reply (NULL, whole, 10, 0, 5, FALSE));
+                                        byok_test_reply_new_openai_answer (NULL, whole, 10, 0, 5, FALSE));
   choose (f, 0, "openai", "gpt-4o-mini");
   choose (f, 1, "openai", "gpt-4o");
   byok_compare_view_set_prompt (f->view, "Tell me a long story");
@@ -470,13 +386,13 @@ test_stop (Fixture       *f,
   g_assert_cmpstr (byok_compare_column_get_text (column (f, 0)), ==, "A partial answer");
   g_assert_nonnull (find_shown_label (first, first, "Stopped: this answer is incomplete"));
   g_assert_nonnull (byok_compare_column_get_caption (column (f, 0)));
-  g_assert_false (is_shown (find_action_button (first, "column.continue-in-chat"), first));
+  g_assert_false (is_shown (byok_test_ui_find_action_button (first, NULL, "column.continue-in-chat"), first));
 
   /* And the view can compare again. */
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini",
-                                        answer_reply (NULL, "Short now.", 10, 0, 5, FALSE));
+                                        byok_test_reply_new_openai_answer (NULL, "Short now.", 10, 0, 5, FALSE));
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o",
-                                        answer_reply (NULL, "Also short.", 10, 0, 5, FALSE));
+                                        byok_test_reply_new_openai_answer (NULL, "Also short.", 10, 0, 5, FALSE));
   compare_and_wait (f, "Shorter, please");
   g_assert_cmpstr (byok_compare_column_get_text (column (f, 0)), ==, "Short now.");
   g_assert_cmpstr (byok_compare_column_get_text (column (f, 1)), ==, "Also short.");
@@ -505,7 +421,7 @@ static void
 test_columns (Fixture       *f,
               gconstpointer  data)
 {
-  GtkWidget *add = find_action_button (GTK_WIDGET (f->view), "compare.add-column");
+  GtkWidget *add = byok_test_ui_find_action_button (GTK_WIDGET (f->view), NULL, "compare.add-column");
   ByokCompareColumn *third;
 
   g_assert_nonnull (add);
@@ -513,7 +429,7 @@ test_columns (Fixture       *f,
   g_assert_true (gtk_widget_is_sensitive (add));
   /* At two, no column can go. */
   for (guint i = 0; i < 2; i++)
-    g_assert_false (gtk_widget_is_sensitive (find_action_button (GTK_WIDGET (column (f, i)), "column.remove")));
+    g_assert_false (gtk_widget_is_sensitive (byok_test_ui_find_action_button (GTK_WIDGET (column (f, i)), NULL, "column.remove")));
   gtk_widget_activate_action (GTK_WIDGET (column (f, 0)), "column.remove", NULL);
   g_assert_cmpuint (byok_compare_view_get_n_columns (f->view), ==, 2);
 
@@ -530,7 +446,7 @@ test_columns (Fixture       *f,
 
   /* Each column's remove button removes it, down to two. */
   third = column (f, 2);
-  g_assert_true (gtk_widget_is_sensitive (find_action_button (GTK_WIDGET (third), "column.remove")));
+  g_assert_true (gtk_widget_is_sensitive (byok_test_ui_find_action_button (GTK_WIDGET (third), NULL, "column.remove")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (third), "column.remove", NULL));
   g_assert_cmpuint (byok_compare_view_get_n_columns (f->view), ==, 3);
   g_assert_true (gtk_widget_is_sensitive (add));
@@ -539,7 +455,7 @@ test_columns (Fixture       *f,
   gtk_widget_activate_action (GTK_WIDGET (column (f, 1)), "column.remove", NULL);
   g_assert_cmpuint (byok_compare_view_get_n_columns (f->view), ==, 2);
   for (guint i = 0; i < 2; i++)
-    g_assert_false (gtk_widget_is_sensitive (find_action_button (GTK_WIDGET (column (f, i)), "column.remove")));
+    g_assert_false (gtk_widget_is_sensitive (byok_test_ui_find_action_button (GTK_WIDGET (column (f, i)), NULL, "column.remove")));
 
   /* The add button brings a third one back, with its own model. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "compare.add-column", NULL));
@@ -563,7 +479,7 @@ test_error (Fixture       *f,
     byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", "
                                    "\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"));
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini",
-                                        answer_reply (NULL, "Still here.", 20, 0, 3, FALSE));
+                                        byok_test_reply_new_openai_answer (NULL, "Still here.", 20, 0, 3, FALSE));
   choose (f, 0, "openai", "gpt-4o");
   choose (f, 1, "openai", "gpt-4o-mini");
   compare_and_wait (f, "Hello?");
@@ -574,7 +490,7 @@ test_error (Fixture       *f,
   g_assert_nonnull (byok_compare_column_get_error_message (column (f, 0)));
   g_assert_nonnull (find_shown_label (failed, failed, byok_compare_column_get_error_message (column (f, 0))));
   g_assert_cmpstr (byok_compare_column_get_text (column (f, 0)), ==, "");
-  g_assert_false (is_shown (find_action_button (failed, "column.continue-in-chat"), failed));
+  g_assert_false (is_shown (byok_test_ui_find_action_button (failed, NULL, "column.continue-in-chat"), failed));
 
   g_assert_null (byok_compare_column_get_error_class (column (f, 1)));
   g_assert_cmpstr (byok_compare_column_get_text (column (f, 1)), ==, "Still here.");
@@ -678,7 +594,7 @@ demo (void)
     }
   gtk_window_present (GTK_WINDOW (f->window));
 
-  reply = answer_reply (NULL,
+  reply = byok_test_reply_new_openai_answer (NULL,
                         "Use a **write-ahead log** (WAL):\n\n"
                         "1. Enable it once with `PRAGMA journal_mode=WAL;`\n"
                         "2. Keep transactions short.\n"
@@ -687,7 +603,7 @@ demo (void)
                         412, 0, 61, FALSE);
   byok_test_reply_set_delay_ms (reply, 420, 30);
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini", reply);
-  reply = answer_reply ("The user wants concurrency without corruption. WAL mode is the standard answer; "
+  reply = byok_test_reply_new_openai_answer ("The user wants concurrency without corruption. WAL mode is the standard answer; "
                         "mention busy_timeout as well.",
                         "Switch SQLite to **WAL mode** and set a busy timeout:\n\n"
                         "```sql\nPRAGMA journal_mode = WAL;\nPRAGMA busy_timeout = 5000;\n```\n\n"
@@ -696,7 +612,7 @@ demo (void)
                         412, 384, 188, g_getenv ("BYOK_DEMO_STREAMING") != NULL);
   byok_test_reply_set_delay_ms (reply, 1300, 45);
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "deepseek-reasoner", reply);
-  reply = answer_reply (NULL,
+  reply = byok_test_reply_new_openai_answer (NULL,
                         "Three things matter most:\n\n"
                         "- **WAL journal mode**, so readers and the writer do not block each other\n"
                         "- a **busy timeout** instead of retry loops\n"
@@ -749,7 +665,7 @@ test_reported_cost (Fixture       *f,
 
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini", billed);
   byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o",
-                                        answer_reply (NULL, "Plain answer.", 1000, 0, 200, FALSE));
+                                        byok_test_reply_new_openai_answer (NULL, "Plain answer.", 1000, 0, 200, FALSE));
   choose (f, 0, "openai", "gpt-4o-mini");
   choose (f, 1, "openai", "gpt-4o");
   compare_and_wait (f, "Say hello");

@@ -11,76 +11,10 @@
 
 #include "byok-conversation-store.h"
 #include "byok-error.h"
+#include "byok-test-conversations.h"
+#include "byok-test-util.h"
 
-typedef struct {
-  char                  *dir;
-  char                  *path;
-  ByokDatabase          *database;
-  ByokConversationStore *store;
-} Fixture;
-
-static void
-open_store (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->database = byok_database_open (fixture->path, &error);
-  g_assert_no_error (error);
-  fixture->store = byok_conversation_store_new (fixture->database, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fixture->store);
-}
-
-static void
-close_store (Fixture *fixture)
-{
-  g_assert_finalize_object (fixture->store);
-  fixture->store = NULL;
-  g_assert_finalize_object (fixture->database);
-  fixture->database = NULL;
-}
-
-/* As if the app quit and started again. */
-static void
-reopen_store (Fixture *fixture)
-{
-  close_store (fixture);
-  open_store (fixture);
-}
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("byok-test-conv-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "byok.db", NULL);
-  open_store (fixture);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  GDir *dir;
-  const char *name;
-
-  g_clear_object (&fixture->store);
-  g_clear_object (&fixture->database);
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (fixture->dir, name, NULL);
-
-      g_remove (child);
-    }
-  g_clear_pointer (&dir, g_dir_close);
-  g_rmdir (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->path);
-}
+typedef ByokTestConversations Fixture;
 
 static gint64
 query_int (Fixture    *fixture,
@@ -195,7 +129,7 @@ test_conversations_order (Fixture       *fixture,
   g_clear_object (&b);
   g_clear_object (&c);
   g_clear_object (&message);
-  reopen_store (fixture);
+  byok_test_conversations_reopen (fixture);
   list = byok_conversation_store_get_conversations (fixture->store);
   order3 = titles (list);
   g_assert_cmpstr (order3, ==, "A,C,B");
@@ -260,7 +194,7 @@ test_conversations_rename_and_settings (Fixture       *fixture,
 
   g_clear_object (&a);
   g_clear_object (&b);
-  reopen_store (fixture);
+  byok_test_conversations_reopen (fixture);
   reloaded = byok_conversation_store_lookup (fixture->store, a_id);
   g_assert_nonnull (reloaded);
   g_assert_cmpstr (byok_conversation_get_title (reloaded), ==, "New title");
@@ -375,7 +309,7 @@ test_conversations_delete_undo (Fixture       *fixture,
   g_clear_object (&keep);
   g_clear_object (&m1);
   g_clear_object (&m2);
-  reopen_store (fixture);
+  byok_test_conversations_reopen (fixture);
   g_assert_nonnull (byok_conversation_store_lookup (fixture->store, id));
   order1 = (g_free (order1), titles (byok_conversation_store_get_conversations (fixture->store)));
   g_assert_cmpstr (order1, ==, "Doomed,Keep");
@@ -546,7 +480,7 @@ test_messages_round_trip (Fixture       *fixture,
                                        "AND ttft_us IS NULL AND attempts IS NULL"), ==, 1);
 
   g_clear_object (&conversation);
-  reopen_store (fixture);
+  byok_test_conversations_reopen (fixture);
   conversation = g_object_ref (byok_conversation_store_lookup (fixture->store, id));
   messages = byok_conversation_store_get_messages (fixture->store, conversation, &error);
   g_assert_no_error (error);
@@ -649,7 +583,7 @@ test_messages_estimated_and_billed (Fixture       *fixture,
   g_assert_no_error (error);
 
   g_clear_object (&conversation);
-  reopen_store (fixture);
+  byok_test_conversations_reopen (fixture);
   conversation = g_object_ref (byok_conversation_store_lookup (fixture->store, id));
   messages = byok_conversation_store_get_messages (fixture->store, conversation, &error);
   g_assert_no_error (error);
@@ -898,7 +832,7 @@ test_messages_streaming_becomes_partial (Fixture       *fixture,
   g_clear_object (&conversation);
   g_clear_object (&question);
   g_clear_object (&answer);
-  reopen_store (fixture);
+  byok_test_conversations_reopen (fixture);
 
   conversation = g_object_ref (byok_conversation_store_lookup (fixture->store, id));
   messages = byok_conversation_store_get_messages (fixture->store, conversation, &error);
@@ -1189,16 +1123,6 @@ test_export_json (Fixture       *fixture,
 }
 
 static void
-export_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static void
 test_export_async (Fixture       *fixture,
                    gconstpointer  user_data)
 {
@@ -1216,7 +1140,7 @@ test_export_async (Fixture       *fixture,
       g_autoptr(GAsyncResult) result = NULL;
 
       byok_conversation_store_export_async (fixture->store, conversation, formats[i], file,
-                                            NULL, export_done, &result);
+                                            NULL, byok_test_store_result, &result);
       while (result == NULL)
         g_main_context_iteration (NULL, TRUE);
       g_assert_true (byok_conversation_store_export_finish (fixture->store, result, &error));
@@ -1235,7 +1159,7 @@ test_export_async (Fixture       *fixture,
 
     g_assert_no_error (error);
     byok_conversation_store_export_async (fixture->store, conversation, BYOK_CONVERSATION_EXPORT_MARKDOWN,
-                                          file, NULL, export_done, &result);
+                                          file, NULL, byok_test_store_result, &result);
     while (result == NULL)
       g_main_context_iteration (NULL, TRUE);
     g_assert_false (byok_conversation_store_export_finish (fixture->store, result, &error));
@@ -1246,6 +1170,26 @@ test_export_async (Fixture       *fixture,
   }
 }
 
+typedef struct {
+  Fixture          *fixture;
+  ByokConversation *conversation;
+} Export;
+
+static gboolean
+export_conversation (GFile     *file,
+                     gboolean   json,
+                     gpointer   data,
+                     GError   **error)
+{
+  Export *e = data;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  byok_conversation_store_export_async (e->fixture->store, e->conversation,
+                                        json ? BYOK_CONVERSATION_EXPORT_JSON : BYOK_CONVERSATION_EXPORT_MARKDOWN,
+                                        file, NULL, byok_test_store_result, &result);
+  return byok_conversation_store_export_finish (e->fixture->store, byok_test_wait_result (&result), error);
+}
+
 /* An export holds the conversation: only its owner may read it, whatever
  * the umask, and also when it replaces a file others could read. */
 static void
@@ -1253,42 +1197,13 @@ test_export_modes (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   g_autoptr(ByokConversation) conversation = export_fixture (fixture);
-  const mode_t umasks[] = { 022, 000 };
+  Export e = { fixture, conversation };
 
-  for (guint i = 0; i < G_N_ELEMENTS (umasks); i++)
-    {
-      g_autofree char *fresh = g_strdup_printf ("%s/new-%u.md", fixture->dir, i);
-      g_autofree char *existing = g_strdup_printf ("%s/old-%u.json", fixture->dir, i);
-      const char *paths[] = { fresh, existing };
-      mode_t saved = umask (umasks[i]);
-
-      g_assert_true (g_file_set_contents (existing, "old", -1, NULL));
-      g_assert_cmpint (g_chmod (existing, 0644), ==, 0);
-      for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
-        {
-          g_autoptr(GError) error = NULL;
-          g_autoptr(GAsyncResult) result = NULL;
-          g_autoptr(GFile) file = g_file_new_for_path (paths[j]);
-          GStatBuf st;
-
-          byok_conversation_store_export_async (fixture->store, conversation,
-                                                j == 0 ? BYOK_CONVERSATION_EXPORT_MARKDOWN
-                                                       : BYOK_CONVERSATION_EXPORT_JSON,
-                                                file, NULL, export_done, &result);
-          while (result == NULL)
-            g_main_context_iteration (NULL, TRUE);
-          g_assert_true (byok_conversation_store_export_finish (fixture->store, result, &error));
-          g_assert_no_error (error);
-          g_assert_cmpint (g_stat (paths[j], &st), ==, 0);
-          g_assert_cmpint (st.st_size, >, 3);
-          g_assert_cmpint (st.st_mode & 0777, ==, 0600);
-        }
-      umask (saved);
-    }
+  byok_test_assert_export_modes (fixture->dir, ".md", export_conversation, &e);
 }
 
 #define add_test(path, func) \
-  g_test_add ((path), Fixture, NULL, fixture_set_up, (func), fixture_tear_down)
+  g_test_add ((path), Fixture, NULL, byok_test_conversations_set_up, (func), byok_test_conversations_tear_down)
 
 int
 main (int argc, char **argv)

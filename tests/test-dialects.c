@@ -1017,57 +1017,49 @@ test_stream_openai_fast_path (void)
   play_both_ways (finishes, "finishes");
 }
 
-static void
-test_stream_deepseek (void)
-{
-  ByokErrorContext ctx = { "deepseek", "DeepSeek", "deepseek-reasoner", NULL };
-  g_autoptr(ByokChatResult) result = play_stream_every_way ("openai", &ctx, "deepseek-stream.sse");
+/* An OpenAI-compatible stream of one provider: what the answer holds. */
+typedef struct {
+  const char       *path;
+  ByokErrorContext  ctx;
+  const char       *fixture;
+  const char       *reasoning;       /* NULL: none checked */
+  const char       *text;
+  ByokFinishReason  finish;
+  const char       *response_model;  /* NULL: none checked */
+  gint64            usage[5];        /* input, cached, cache write, output, reasoning */
+} StreamCase;
 
-  g_assert_no_error (result->error);
-  g_assert_cmpstr (result->reasoning->str, ==, "9.11 and 9.8: compare 0.80 with 0.11.");
-  g_assert_cmpstr (result->text->str, ==, "9.8 is larger.");
-  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+static const StreamCase stream_cases[] = {
   /* Usage on the finish chunk; cache hits as prompt_cache_hit_tokens. */
-  assert_usage (&result->usage, 20, 16, 0, 120, 95);
-}
-
-static void
-test_stream_moonshot (void)
-{
-  ByokErrorContext ctx = { "moonshot", "Moonshot", "kimi-k2-0905-preview", NULL };
-  g_autoptr(ByokChatResult) result = play_stream_every_way ("openai", &ctx, "moonshot-stream.sse");
-
-  g_assert_no_error (result->error);
-  g_assert_cmpstr (result->text->str, ==, "你好！我是 Kimi。");
-  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  { "/dialects/stream/deepseek", { "deepseek", "DeepSeek", "deepseek-reasoner", NULL }, "deepseek-stream.sse",
+    "9.11 and 9.8: compare 0.80 with 0.11.", "9.8 is larger.", BYOK_FINISH_STOP, NULL, { 20, 16, 0, 120, 95 } },
   /* choices[0].usage with cached_tokens */
-  assert_usage (&result->usage, 19, 10, 0, 13, 0);
-}
-
-static void
-test_stream_groq (void)
-{
-  ByokErrorContext ctx = { "groq", "Groq", "llama-3.3-70b-versatile", NULL };
-  g_autoptr(ByokChatResult) result = play_stream_every_way ("openai", &ctx, "groq-stream.sse");
-
-  g_assert_no_error (result->error);
-  g_assert_cmpstr (result->text->str, ==, "Fast answer.");
-  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  { "/dialects/stream/moonshot", { "moonshot", "Moonshot", "kimi-k2-0905-preview", NULL }, "moonshot-stream.sse",
+    NULL, "你好！我是 Kimi。", BYOK_FINISH_STOP, NULL, { 19, 10, 0, 13, 0 } },
   /* x_groq.usage, then the same report again as usage: not summed. */
-  assert_usage (&result->usage, 40, 0, 0, 12, 0);
-}
+  { "/dialects/stream/groq", { "groq", "Groq", "llama-3.3-70b-versatile", NULL }, "groq-stream.sse",
+    NULL, "Fast answer.", BYOK_FINISH_STOP, NULL, { 40, 0, 0, 12, 0 } },
+  { "/dialects/stream/zhipu", { "zhipu", "Zhipu", "glm-4.5", NULL }, "zhipu-stream.sse",
+    "用户在打招呼。", "你好！有什么可以帮你？", BYOK_FINISH_STOP, NULL, { 8, 2, 0, 30, 0 } },
+  /* The first chunk's empty model is not taken. */
+  { "/dialects/stream/azure", { "azure", "Azure OpenAI", "gpt-4o", NULL }, "azure-stream.sse",
+    NULL, "Here is how", BYOK_FINISH_CONTENT_FILTER, "gpt-4o-2024-11-20", { 25, 0, 0, 3, 0 } },
+};
 
 static void
-test_stream_zhipu (void)
+test_stream_case (gconstpointer data)
 {
-  ByokErrorContext ctx = { "zhipu", "Zhipu", "glm-4.5", NULL };
-  g_autoptr(ByokChatResult) result = play_stream_every_way ("openai", &ctx, "zhipu-stream.sse");
+  const StreamCase *c = data;
+  g_autoptr(ByokChatResult) result = play_stream_every_way ("openai", &c->ctx, c->fixture);
 
   g_assert_no_error (result->error);
-  g_assert_cmpstr (result->reasoning->str, ==, "用户在打招呼。");
-  g_assert_cmpstr (result->text->str, ==, "你好！有什么可以帮你？");
-  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
-  assert_usage (&result->usage, 8, 2, 0, 30, 0);
+  if (c->reasoning != NULL)
+    g_assert_cmpstr (result->reasoning->str, ==, c->reasoning);
+  g_assert_cmpstr (result->text->str, ==, c->text);
+  g_assert_cmpint (result->finish_reason, ==, c->finish);
+  if (c->response_model != NULL)
+    g_assert_cmpstr (result->response_model, ==, c->response_model);
+  assert_usage (&result->usage, c->usage[0], c->usage[1], c->usage[2], c->usage[3], c->usage[4]);
 }
 
 static void
@@ -1094,20 +1086,6 @@ test_stream_openrouter (void)
   g_assert_nonnull (strstr (failed->error->message, "Provider returned error"));
   g_assert_cmpstr (failed->text->str, ==, "Half an ans");
   g_assert_cmpint (failed->finish_reason, ==, BYOK_FINISH_ERROR);
-}
-
-static void
-test_stream_azure (void)
-{
-  ByokErrorContext ctx = { "azure", "Azure OpenAI", "gpt-4o", NULL };
-  g_autoptr(ByokChatResult) result = play_stream_every_way ("openai", &ctx, "azure-stream.sse");
-
-  g_assert_no_error (result->error);
-  g_assert_cmpstr (result->text->str, ==, "Here is how");
-  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_CONTENT_FILTER);
-  /* The first chunk's empty model is not taken. */
-  g_assert_cmpstr (result->response_model, ==, "gpt-4o-2024-11-20");
-  assert_usage (&result->usage, 25, 0, 0, 3, 0);
 }
 
 static void
@@ -2631,14 +2609,11 @@ main (int argc, char **argv)
   g_test_add_func ("/dialects/response/malformed", test_response_malformed);
   g_test_add_func ("/dialects/stream/openai", test_stream_openai);
   g_test_add_func ("/dialects/stream/openai-fast-path", test_stream_openai_fast_path);
-  g_test_add_func ("/dialects/stream/deepseek", test_stream_deepseek);
-  g_test_add_func ("/dialects/stream/moonshot", test_stream_moonshot);
-  g_test_add_func ("/dialects/stream/groq", test_stream_groq);
-  g_test_add_func ("/dialects/stream/zhipu", test_stream_zhipu);
+  for (guint i = 0; i < G_N_ELEMENTS (stream_cases); i++)
+    g_test_add_data_func (stream_cases[i].path, &stream_cases[i], test_stream_case);
   g_test_add_func ("/dialects/stream/openrouter", test_stream_openrouter);
   g_test_add_func ("/dialects/response/openrouter", test_openrouter_response);
   g_test_add_func ("/dialects/cost-differs", test_cost_differs);
-  g_test_add_func ("/dialects/stream/azure", test_stream_azure);
   g_test_add_func ("/dialects/stream/openai-failures", test_stream_openai_failures);
   g_test_add_func ("/dialects/stream/anthropic", test_stream_anthropic);
   g_test_add_func ("/dialects/stream/gemini", test_stream_gemini);

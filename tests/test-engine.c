@@ -13,6 +13,8 @@
 #include "byok-price.h"
 #include "byok-process-lock.h"
 #include "byok-router.h"
+#include "byok-test-replies.h"
+#include "byok-test-engine.h"
 #include "byok-test-server.h"
 #include "byok-test-util.h"
 
@@ -29,29 +31,10 @@ typedef struct {
   guint           n_recorded;
 } Fixture;
 
-static char *
-read_fixture (const char *dialect,
-              const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", dialect, name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
 static ByokTestReply *
 openai_stream_reply (void)
 {
-  g_autofree char *body = read_fixture ("openai", "openai-stream.sse");
-  ByokTestReply *reply = byok_test_reply_new (200);
-
-  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
-  byok_test_reply_add_chunk (reply, body);
-  byok_test_reply_set_split (reply, 50);
-  return reply;
+  return byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 50);
 }
 
 static void
@@ -81,44 +64,22 @@ on_usage_recorded (ByokEngine      *engine,
 }
 
 static void
-set_base (Fixture    *f,
-          const char *provider_id,
-          const char *suffix)
-{
-  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), suffix, NULL);
-  ByokCatalog *catalog = byok_engine_get_catalog (f->engine);
-
-  byok_provider_set_base_url (byok_catalog_lookup_provider (catalog, provider_id), url);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, "MOONSHOT_API_KEY=" MOONSHOT_KEY,
                         "OPENROUTER_API_KEY=" OPENROUTER_KEY, NULL };
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  ByokKeyStore *keys;
 
-  f->dir = g_dir_make_tmp ("byok-test-engine-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = byok_test_make_dir ("engine");
   path = g_build_filename (f->dir, "byok.db", NULL);
-  f->engine = byok_engine_new (path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (f->engine);
-
-  keys = byok_engine_get_key_store (f->engine);
-  byok_key_store_set_environment (keys, env);
-  byok_key_store_set_prefer_environment (keys, "openai", TRUE);
-  byok_key_store_set_prefer_environment (keys, "moonshot", TRUE);
-  byok_key_store_set_prefer_environment (keys, "openrouter", TRUE);
+  f->engine = byok_test_engine_new (path);
+  byok_test_engine_use_env_keys (f->engine, env, "openai", "moonshot", "openrouter", NULL);
   byok_client_set_backoff_base_ms (byok_engine_get_client (f->engine), 5);
 
   f->server = byok_test_server_new ();
-  set_base (f, "openai", "/v1");
-  set_base (f, "moonshot", "/moonshot/v1");
-  set_base (f, "openrouter", "/openrouter/api/v1");
+  byok_test_point_providers (byok_engine_get_catalog (f->engine), f->server,
+                             "openai", "moonshot", "openrouter", NULL);
 
   f->text = g_string_new (NULL);
   f->alerts = g_ptr_array_new_with_free_func (g_free);
@@ -138,14 +99,6 @@ fixture_teardown (Fixture       *f,
   g_ptr_array_unref (f->alerts);
 }
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static ByokChatResult *
 run_chat (Fixture            *f,
           const char         *provider_id,
@@ -159,32 +112,10 @@ run_chat (Fixture            *f,
   request->stream = TRUE;
   call = byok_engine_new_chat (f->engine, request, provider_id, NULL, fallbacks, 0);
   g_signal_connect (call, "delta", G_CALLBACK (on_delta), f);
-  byok_chat_call_run_async (call, NULL, store_result, &async);
+  byok_chat_call_run_async (call, NULL, byok_test_store_result, &async);
   while (async == NULL)
     g_main_context_iteration (NULL, TRUE);
   return byok_chat_call_run_finish (call, async);
-}
-
-static gint
-compare_by_id (gconstpointer a,
-               gconstpointer b)
-{
-  const ByokUsageRecord *x = *(ByokUsageRecord * const *) a;
-  const ByokUsageRecord *y = *(ByokUsageRecord * const *) b;
-
-  return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* Usage rows, oldest first. */
-static GPtrArray *
-list_rows (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-  GPtrArray *rows = byok_usage_store_list_recent (byok_engine_get_usage_store (f->engine), 100, &error);
-
-  g_assert_no_error (error);
-  g_ptr_array_sort (rows, compare_by_id);
-  return rows;
 }
 
 static ByokUsageRecord *
@@ -216,7 +147,7 @@ test_records_priced_call (Fixture       *f,
   expected = (1234 - 1024) * price.input / 1e6 + 1024 * price.cached_input / 1e6 + 89 * price.output / 1e6;
   g_assert_cmpfloat (expected, >, 0);
 
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_cmpuint (f->n_recorded, ==, 1);
   row = row_at (rows, 0);
@@ -253,7 +184,7 @@ test_records_every_attempt (Fixture       *f,
   const char *fallbacks[] = { "moonshot/kimi-k2-0905-preview", NULL };
   g_autoptr(ByokChatResult) result = NULL;
   g_autoptr(GPtrArray) rows = NULL;
-  g_autofree char *moonshot = read_fixture ("openai", "moonshot-stream.sse");
+  g_autofree char *moonshot = byok_test_read_fixture ("openai", "moonshot-stream.sse");
   ByokTestReply *reply;
 
   /* 503, a retry that gets 401, then the fallback answers. */
@@ -271,7 +202,7 @@ test_records_every_attempt (Fixture       *f,
   g_assert_cmpstr (result->provider_id, ==, "moonshot");
   g_assert_cmpuint (result->attempts->len, ==, 3);
 
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 3);
   g_assert_cmpuint (f->n_recorded, ==, 3);
 
@@ -303,7 +234,7 @@ test_unknown_price (Fixture       *f,
   result = run_chat (f, "openai", "gpt-test-not-in-catalog", NULL);
   g_assert_no_error (result->error);
 
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_false (row_at (rows, 0)->price_known);
   g_assert_cmpint (row_at (rows, 0)->input_tokens, ==, 1234);
@@ -350,7 +281,7 @@ test_estimates_unreported_usage (Fixture       *f,
                                     in, 0, 0, out, &expected));
   g_assert_cmpfloat (expected, >, 0);
 
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 1);
   row = row_at (rows, 0);
   g_assert_cmpstr (row->status, ==, "ok");
@@ -425,7 +356,7 @@ run_openrouter (Fixture  *f,
 
   request->stream = stream;
   call = byok_engine_new_chat (f->engine, request, "openrouter", NULL, NULL, 0);
-  byok_chat_call_run_async (call, NULL, store_result, &async);
+  byok_chat_call_run_async (call, NULL, byok_test_store_result, &async);
   while (async == NULL)
     g_main_context_iteration (NULL, TRUE);
   return byok_chat_call_run_finish (call, async);
@@ -468,7 +399,7 @@ test_records_reported_cost (Fixture       *f,
   g_assert_no_error (plain->error);
   g_assert_true (isnan (plain->reported_cost_usd));
 
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 3);
   row = row_at (rows, 0);
   g_assert_cmpstr (row->provider, ==, "openrouter");
@@ -524,7 +455,7 @@ test_budget_hard_stop (Fixture       *f,
   g_assert_cmpuint (result->text->len, ==, 0);
   /* Nothing reached the server, nothing more was recorded. */
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 0);
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_cmpuint (f->n_recorded, ==, 0);
   /* The stop is also the 100 % alert. */
@@ -535,7 +466,7 @@ test_budget_hard_stop (Fixture       *f,
 static ByokTestReply *
 moonshot_stream_reply (void)
 {
-  g_autofree char *body = read_fixture ("openai", "moonshot-stream.sse");
+  g_autofree char *body = byok_test_read_fixture ("openai", "moonshot-stream.sse");
   ByokTestReply *reply = byok_test_reply_new (200);
 
   byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
@@ -621,7 +552,7 @@ test_budget_over_once (Fixture       *f,
   byok_chat_result_unref (result);
 
   /* Every call that went out is a row: 1 spend + 1 + 1 + 2 + 1. */
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 6);
 }
 
@@ -726,7 +657,7 @@ start_held (Fixture *f,
   held->async = NULL;
   held->call = byok_engine_new_chat (f->engine, held->request, "openai", NULL, NULL, 0);
   g_signal_connect (held->call, "delta", G_CALLBACK (on_delta), f);
-  byok_chat_call_run_async (held->call, NULL, store_result, &held->async);
+  byok_chat_call_run_async (held->call, NULL, byok_test_store_result, &held->async);
   while (strstr (f->text->str, "long story") == NULL)
     g_main_context_iteration (NULL, TRUE);
 }
@@ -782,7 +713,7 @@ test_in_flight_row (Fixture       *f,
   estimate = byok_estimate_request_tokens (held.request);
   g_assert_cmpint (estimate, >, 0);
 
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 1);
   row = row_at (rows, 0);
   g_assert_cmpstr (row->status, ==, BYOK_USAGE_STATUS_IN_FLIGHT);
@@ -798,7 +729,7 @@ test_in_flight_row (Fixture       *f,
   other = byok_engine_new (path, &error);
   g_assert_no_error (error);
   g_clear_pointer (&rows, g_ptr_array_unref);
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpstr (row_at (rows, 0)->status, ==, BYOK_USAGE_STATUS_IN_FLIGHT);
   g_clear_object (&other);
 
@@ -807,7 +738,7 @@ test_in_flight_row (Fixture       *f,
   result = finish_held (&held);
   g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
   g_clear_pointer (&rows, g_ptr_array_unref);
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 1);
   row = row_at (rows, 0);
   g_assert_cmpstr (row->status, ==, "malformed");
@@ -838,7 +769,7 @@ test_shutdown_interrupts (Fixture       *f,
   estimate = byok_estimate_request_tokens (held.request);
   byok_engine_shutdown (f->engine);
 
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 1);
   row = row_at (rows, 0);
   g_assert_cmpstr (row->status, ==, BYOK_USAGE_STATUS_INTERRUPTED);
@@ -855,7 +786,7 @@ test_shutdown_interrupts (Fixture       *f,
 
   result = finish_held (&held);
   g_clear_pointer (&rows, g_ptr_array_unref);
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_cmpstr (row_at (rows, 0)->status, ==, BYOK_USAGE_STATUS_INTERRUPTED);
 }
@@ -890,7 +821,7 @@ test_dead_calls_interrupted (Fixture       *f,
 
   engine = byok_engine_new (path, &error);
   g_assert_no_error (error);
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 2);
   for (guint i = 0; i < rows->len; i++)
     {
@@ -940,7 +871,7 @@ test_unrecorded_not_sent (Fixture       *f,
   sent = run_chat (f, "openai", "gpt-4o-mini", NULL);
   g_assert_no_error (sent->error);
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 0);
 }
 
@@ -989,7 +920,7 @@ start_seen (Fixture    *f,
   g_assert_cmpstr (byok_chat_call_get_model (call), ==, model);
   g_signal_connect (call, "delta", G_CALLBACK (seen_delta), seen);
   g_signal_connect (call, "attempt", G_CALLBACK (seen_attempt), seen);
-  byok_chat_call_run_async (call, NULL, store_result, &seen->async);
+  byok_chat_call_run_async (call, NULL, byok_test_store_result, &seen->async);
   return call;
 }
 
@@ -997,7 +928,7 @@ static void
 test_call_signals_its_own (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autofree char *moonshot = read_fixture ("openai", "moonshot-stream.sse");
+  g_autofree char *moonshot = byok_test_read_fixture ("openai", "moonshot-stream.sse");
   g_autoptr(ByokChatCall) a = NULL;
   g_autoptr(ByokChatCall) b = NULL;
   g_autoptr(ByokChatResult) result_a = NULL;
@@ -1026,7 +957,7 @@ test_call_signals_its_own (Fixture       *f,
   g_assert_cmpstr (seen_a.text->str, ==, result_a->text->str);
   g_assert_cmpstr (seen_b.text->str, ==, result_b->text->str);
 
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 2);
   for (guint i = 0; i < 2; i++)
     {

@@ -18,6 +18,8 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "byok-test-engine.h"
+#include "byok-test-replies.h"
 #include "byok-test-util.h"
 #include "byok-chat-page.h"
 #include "byok-compare-column.h"
@@ -74,22 +76,6 @@ picker_of (Fixture *f)
   return byok_composer_get_picker (composer_of (f));
 }
 
-static gboolean
-keys_known (gpointer data)
-{
-  Fixture *f = data;
-
-  return byok_chat_page_get_keys_known (f->page);
-}
-
-static gboolean
-not_busy (gpointer data)
-{
-  Fixture *f = data;
-
-  return !byok_chat_page_get_busy (f->page);
-}
-
 /* Shown: visible up to @top. */
 /* A shown label whose text starts with @prefix. */
 static GtkLabel *
@@ -109,53 +95,6 @@ find_label_prefix (GtkWidget  *widget,
   return NULL;
 }
 
-/* A shown button with this action. */
-static GtkWidget *
-find_action_button (GtkWidget  *widget,
-                    GtkWidget  *top,
-                    const char *action)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0 &&
-      byok_test_ui_is_shown (widget, top))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_action_button (c, top, action);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-/* ---- replies ------------------------------------------------------------- */
-
-static char *
-chunk_json (const char *text)
-{
-  g_autofree char *escaped = g_strescape (text, NULL);
-
-  return g_strdup_printf ("{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
-                          "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"},\"finish_reason\":null}]}",
-                          escaped);
-}
-
-/* An OpenAI-style stream of @text, its finish and 12 in / 30 out tokens. */
-static ByokTestReply *
-answer_reply (const char *text)
-{
-  g_autofree char *chunk = chunk_json (text);
-  ByokTestReply *reply = byok_test_reply_new_sse (chunk, NULL);
-
-  byok_test_reply_add_sse_event (reply, NULL,
-    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
-    "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
-  byok_test_reply_add_sse_event (reply, NULL,
-    "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
-    "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":30,\"total_tokens\":42}}");
-  byok_test_reply_add_sse_event (reply, NULL, "[DONE]");
-  return reply;
-}
-
 /* ---- fixture ------------------------------------------------------------- */
 
 static char *
@@ -171,15 +110,10 @@ open_engine (Fixture *f)
 {
   const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, NULL };
   g_autofree char *url = openai_base_url (f);
-  g_autoptr(GError) error = NULL;
-  ByokKeyStore *keys;
 
   g_setenv ("BYOK_BASE_URL_OPENAI", url, TRUE);
-  f->engine = byok_engine_new (f->db_path, &error);
-  g_assert_no_error (error);
-  keys = byok_engine_get_key_store (f->engine);
-  byok_key_store_set_environment (keys, env);
-  byok_key_store_set_prefer_environment (keys, "openai", TRUE);
+  f->engine = byok_test_engine_new (f->db_path);
+  byok_test_engine_use_env_keys (f->engine, env, "openai", NULL);
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
 }
 
@@ -192,27 +126,22 @@ open_window (Fixture *f)
   f->page = BYOK_CHAT_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
   g_assert_nonnull (f->page);
   gtk_window_present (GTK_WINDOW (f->window));
-  byok_test_ui_iterate_until (keys_known, f, "the keys");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_keys_known, f->page, "the keys");
 }
 
 static void
 close_window (Fixture *f)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  f->window = NULL;
+  byok_test_ui_destroy_window (&f->window);
   f->page = NULL;
-  byok_test_ui_iterate_pending ();
 }
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   n_warnings = 0;
-  f->dir = g_dir_make_tmp ("byok-test-first-hour-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = byok_test_make_dir ("first-hour");
   f->db_path = g_build_filename (f->dir, "byok.db", NULL);
   f->server = byok_test_server_new ();
   open_engine (f);
@@ -245,7 +174,7 @@ send_and_wait (Fixture    *f,
   byok_composer_set_text (composer, text);
   g_assert_true (byok_composer_send (composer));
   g_assert_true (byok_chat_page_get_busy (f->page));
-  byok_test_ui_iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer");
 }
 
 /* ---- BYOK_BASE_URL_<PROVIDER> -------------------------------------------- */
@@ -269,7 +198,7 @@ test_base_url_environment (Fixture       *f,
 
   /* A chat from the window goes there. */
   byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Here."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("Here."));
   send_and_wait (f, "Where do you live?");
   g_assert_cmpuint (byok_test_server_count_path (f->server, CHAT_PATH), ==, 1);
 
@@ -535,7 +464,7 @@ test_key_status (Fixture       *f,
   wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_REJECTED);
 
   /* The key works again (the provider's side was fixed): one answer says so. */
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Hello."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("Hello."));
   send_and_wait (f, "Hello again?");
   wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_VALID);
 
@@ -635,8 +564,8 @@ test_continue_in_chat (Fixture       *f,
                                    "openai", "gpt-4o-mini");
   big = byok_compare_view_get_column (view, 1);
   byok_model_picker_set_selection (byok_compare_column_get_picker (big), "openai", "gpt-4o");
-  byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini", answer_reply ("Small is fine."));
-  byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o", answer_reply ("Big is better."));
+  byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o-mini", byok_test_reply_new_openai_text ("Small is fine."));
+  byok_test_server_add_reply_for_model (f->server, CHAT_PATH, "gpt-4o", byok_test_reply_new_openai_text ("Big is better."));
   byok_compare_view_set_prompt (view, "Which one?");
   g_assert_true (byok_compare_view_send (view));
   byok_test_ui_iterate_until (compare_done, view, "both columns");
@@ -732,14 +661,14 @@ test_retry_said (Fixture       *f,
   /* Under a 429 with Retry-After the answer says what happens, counting
    * down, and then the retry answers. */
   byok_test_server_add_reply (f->server, CHAT_PATH, rate_limited ("1"));
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Now it works."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("Now it works."));
   byok_composer_set_text (composer, "Quick question");
   g_assert_true (byok_composer_send (composer));
   label = wait_for_label (f, "Rate limited by OpenAI — trying again");
   g_assert_true (g_str_has_suffix (gtk_label_get_label (label), ", attempt 2 of 3"));
   row = gtk_widget_get_ancestor (GTK_WIDGET (label), BYOK_TYPE_MESSAGE_ROW);
-  g_assert_nonnull (find_action_button (row, row, "chat.stop"));
-  byok_test_ui_iterate_until (not_busy, f, "the retried answer");
+  g_assert_nonnull (byok_test_ui_find_action_button (row, row, "chat.stop"));
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the retried answer");
   answer = last_message (f);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "Now it works.");
 
@@ -784,7 +713,7 @@ test_retry_said (Fixture       *f,
     g_assert_cmpstr (end, ==, " s, attempt 2 of 3");
   }
   row = gtk_widget_get_ancestor (GTK_WIDGET (label), BYOK_TYPE_MESSAGE_ROW);
-  stop = find_action_button (row, row, "chat.stop");
+  stop = byok_test_ui_find_action_button (row, row, "chat.stop");
   g_assert_nonnull (stop);
   g_signal_emit_by_name (stop, "clicked");
   g_assert_false (byok_chat_page_get_busy (f->page));
@@ -882,12 +811,12 @@ test_retry_button (Fixture       *f,
 
   /* Clicked (it has the focus, as after a click): the answer is asked
    * again, the message box has the focus and no text is selected. */
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Now it works."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("Now it works."));
   gtk_widget_grab_focus (button);
   g_assert_true (gtk_widget_has_focus (button));
   gtk_widget_activate (button);
   byok_test_ui_iterate_until (asked_again, f, "the click");
-  byok_test_ui_iterate_until (not_busy, f, "the retried answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the retried answer");
   byok_test_ui_iterate_pending ();
   answer = last_message (f);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "Now it works.");
@@ -1061,7 +990,7 @@ test_window_size (Fixture       *f,
   byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
   check_window_size (f, "chat, new");
 
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (long_answer));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text (long_answer));
   send_and_wait (f, "Show me a table and some code, please, with a long line that goes on and on");
   check_window_size (f, "chat, an answer");
 
@@ -1072,7 +1001,7 @@ test_window_size (Fixture       *f,
     {
       ByokModelPicker *picker = byok_compare_column_get_picker (byok_compare_view_get_column (view, i));
       byok_test_server_add_reply_for_model (f->server, CHAT_PATH, byok_model_picker_get_model_id (picker),
-                                            answer_reply (long_answer));
+                                            byok_test_reply_new_openai_text (long_answer));
     }
   byok_compare_view_set_prompt (view, "Which one?");
   g_assert_true (byok_compare_view_send (view));
@@ -1228,7 +1157,7 @@ test_small_things (Fixture       *f,
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1400, 900);
   byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (long_answer));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text (long_answer));
   send_and_wait (f, "Some code, please");
   lay_out (f);
   check_code_copy (f, GTK_WIDGET (f->page));
@@ -1240,7 +1169,7 @@ test_small_things (Fixture       *f,
   lay_out (f);
   toast = find_type_name (f->window, "AdwToastWidget");
   assert_apart (f, toast, GTK_WIDGET (picker_of (f)), "the toast over the model picker");
-  assert_apart (f, toast, find_action_button (GTK_WIDGET (composer), GTK_WIDGET (composer), "composer.attach"),
+  assert_apart (f, toast, byok_test_ui_find_action_button (GTK_WIDGET (composer), GTK_WIDGET (composer), "composer.attach"),
                 "the toast over the attach button");
   maybe_screenshot (f, "toast-wide");
 
@@ -1250,7 +1179,7 @@ test_small_things (Fixture       *f,
   for (guint i = 0; i < 2; i++)
     byok_test_server_add_reply_for_model (f->server, CHAT_PATH,
       byok_model_picker_get_model_id (byok_compare_column_get_picker (byok_compare_view_get_column (view, i))),
-      answer_reply (long_answer));
+      byok_test_reply_new_openai_text (long_answer));
   byok_compare_view_set_prompt (view, "Some code, please");
   g_assert_true (byok_compare_view_send (view));
   byok_test_ui_iterate_until (all_columns_done, view, "the columns");
@@ -1365,7 +1294,7 @@ test_prices (Fixture       *f,
 
   /* Usage shows its dashboard once there was a call. */
   byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Counted."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("Counted."));
   send_and_wait (f, "Count me");
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 640);
@@ -1482,7 +1411,7 @@ test_budget_raised (Fixture       *f,
   GtkWidget *row;
 
   byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Spent."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("Spent."));
   send_and_wait (f, "Spend a little");
   g_assert_true (byok_usage_store_set_budget (usage, BYOK_BUDGET_SCOPE_ALL, 0.000001, TRUE, &error));
   g_assert_no_error (error);
@@ -1490,8 +1419,8 @@ test_budget_raised (Fixture       *f,
   send_and_wait (f, "And more");
   title = wait_for_label (f, "Over Your Budget");
   row = gtk_widget_get_ancestor (GTK_WIDGET (title), BYOK_TYPE_MESSAGE_ROW);
-  g_assert_nonnull (find_action_button (row, row, "chat.send-anyway"));
-  g_assert_nonnull (find_action_button (row, row, "win.show-page"));
+  g_assert_nonnull (byok_test_ui_find_action_button (row, row, "chat.send-anyway"));
+  g_assert_nonnull (byok_test_ui_find_action_button (row, row, "win.show-page"));
 
   /* Raised in Usage; back in Chat. */
   show_page (f, "usage");
@@ -1501,9 +1430,9 @@ test_budget_raised (Fixture       *f,
   lay_out (f);
   title = wait_for_label (f, "Over Your Budget");
   row = gtk_widget_get_ancestor (GTK_WIDGET (title), BYOK_TYPE_MESSAGE_ROW);
-  g_assert_null (find_action_button (row, row, "chat.send-anyway"));
-  g_assert_null (find_action_button (row, row, "win.show-page"));
-  g_assert_nonnull (find_action_button (row, row, "chat.regenerate-message"));
+  g_assert_null (byok_test_ui_find_action_button (row, row, "chat.send-anyway"));
+  g_assert_null (byok_test_ui_find_action_button (row, row, "win.show-page"));
+  g_assert_nonnull (byok_test_ui_find_action_button (row, row, "chat.regenerate-message"));
 }
 
 static gboolean
@@ -1515,7 +1444,7 @@ has_some_text (gpointer data)
 static ByokTestReply *
 held_reply (const char *text)
 {
-  g_autofree char *chunk = chunk_json (text);
+  g_autofree char *chunk = byok_test_openai_chunk_json ("content", text);
   ByokTestReply *reply = byok_test_reply_new_sse (chunk, NULL);
 
   byok_test_reply_set_hold (reply, TRUE);
@@ -1545,7 +1474,7 @@ test_usage_wording (Fixture       *f,
   byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
 
   /* An answer; one stopped half-way; one refused. */
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Fine."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("Fine."));
   send_and_wait (f, "Hello");
   byok_test_server_add_reply (f->server, CHAT_PATH, held_reply ("Once upon"));
   byok_composer_set_text (composer_of (f), "A long story");
@@ -1644,7 +1573,7 @@ test_whole_flow (Fixture       *f,
   byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
 
   /* A chat; then a long answer stopped half-way, and asked again. */
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Hello there."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("Hello there."));
   send_and_wait (f, "Hello");
   byok_test_server_add_reply (f->server, CHAT_PATH, held_reply ("Once upon a time"));
   byok_composer_set_text (composer_of (f), "Tell me a long story");
@@ -1654,9 +1583,9 @@ test_whole_flow (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.stop", NULL));
   g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_PARTIAL);
   byok_test_server_release_held (f->server);
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("A short one."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("A short one."));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.regenerate", NULL));
-  byok_test_ui_iterate_until (not_busy, f, "the regenerated answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the regenerated answer");
   g_clear_object (&answer);
   answer = last_message (f);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "A short one.");
@@ -1669,18 +1598,18 @@ test_whole_flow (Fixture       *f,
   send_and_wait (f, "Still there?");
   wait_for_label (f, "The Key Was Rejected");
   wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_REJECTED);
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Yes."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("Yes."));
   send_and_wait (f, "And now?");
   wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_VALID);
 
   /* 429 with Retry-After: said, then answered. */
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 2);
   byok_test_server_add_reply (f->server, CHAT_PATH, rate_limited ("1"));
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("After the wait."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("After the wait."));
   byok_composer_set_text (composer_of (f), "Busy?");
   g_assert_true (byok_composer_send (composer_of (f)));
   wait_for_label (f, "Rate limited by OpenAI — trying again");
-  byok_test_ui_iterate_until (not_busy, f, "the answer after the wait");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer after the wait");
 
   /* A budget stops the next call; raised, Retry answers. */
   g_assert_true (byok_usage_store_set_budget (usage, BYOK_BUDGET_SCOPE_ALL, 0.000001, TRUE, &error));
@@ -1692,12 +1621,12 @@ test_whole_flow (Fixture       *f,
   g_assert_true (byok_usage_store_set_budget (usage, BYOK_BUDGET_SCOPE_ALL, 100, TRUE, &error));
   g_assert_no_error (error);
   show_page (f, "chat");
-  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Within budget."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("Within budget."));
   answer = last_message (f);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.regenerate-message", "x",
                                              byok_message_get_id (answer)));
   g_clear_object (&answer);
-  byok_test_ui_iterate_until (not_busy, f, "the answer within budget");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer within budget");
 
   /* Compare two models, and go on with one. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.compare", NULL));
@@ -1705,7 +1634,7 @@ test_whole_flow (Fixture       *f,
   for (guint i = 0; i < 2; i++)
     byok_test_server_add_reply_for_model (f->server, CHAT_PATH,
       byok_model_picker_get_model_id (byok_compare_column_get_picker (byok_compare_view_get_column (view, i))),
-      answer_reply ("Compared."));
+      byok_test_reply_new_openai_text ("Compared."));
   byok_compare_view_set_prompt (view, "Which one?");
   g_assert_true (byok_compare_view_send (view));
   byok_test_ui_iterate_until (all_columns_done, view, "the columns");

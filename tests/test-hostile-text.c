@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "byok-test-engine.h"
 #include "byok-test-ui.h"
 #include "byok-test-util.h"
 #include "byok-chat-page.h"
@@ -117,21 +118,16 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   const char * const no_env[] = { NULL };
-  g_autoptr(GError) error = NULL;
   g_autofree char *db_path = NULL;
-  g_autofree char *url = NULL;
 
-  f->dir = g_dir_make_tmp ("byok-test-hostile-text-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = byok_test_make_dir ("hostile-text");
   db_path = g_build_filename (f->dir, "byok.db", NULL);
   f->server = byok_test_server_new ();
-  url = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
 
-  f->engine = byok_engine_new (db_path, &error);
-  g_assert_no_error (error);
+  f->engine = byok_test_engine_new (db_path);
   byok_key_store_set_environment (byok_engine_get_key_store (f->engine), no_env);
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
-  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), "openai"), url);
+  byok_test_point_provider (byok_engine_get_catalog (f->engine), "openai", f->server, "/v1");
   forget_keys (f->engine);
 
   f->window = g_object_new (BYOK_TYPE_WINDOW, "engine", f->engine, NULL);
@@ -163,28 +159,6 @@ row_settled (gpointer data)
   return status != BYOK_PROVIDER_STATUS_LOADING && status != BYOK_PROVIDER_STATUS_CHECKING;
 }
 
-typedef struct {
-  ByokProviderRow    *row;
-  ByokProviderStatus  status;
-} StatusWait;
-
-static gboolean
-status_is (gpointer data)
-{
-  StatusWait *w = data;
-
-  return byok_provider_row_get_status (w->row) == w->status;
-}
-
-static void
-wait_for_status (ByokProviderRow    *row,
-                 ByokProviderStatus  status)
-{
-  StatusWait w = { row, status };
-
-  byok_test_ui_iterate_until (status_is, &w, "the key check");
-}
-
 static void
 test_providers (Fixture       *f,
                 gconstpointer  data)
@@ -208,14 +182,14 @@ test_providers (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (entry), KEY);
   byok_test_ui_iterate_pending ();
   g_signal_emit_by_name (entry, "apply");
-  wait_for_status (row, BYOK_PROVIDER_STATUS_REJECTED);
+  byok_test_ui_wait_for_status (row, BYOK_PROVIDER_STATUS_REJECTED);
   wait_for_text (GTK_WIDGET (row), HOSTILE_LINK, FALSE);
 
   /* A 500 with markup: the toast says it as it came. */
   byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (500,
     "{\"error\":{\"message\":\"" "<b>&<a href=\\\"file:///etc/passwd\\\">open me</a>" "\",\"type\":\"server_error\"}}"));
   g_signal_emit_by_name (byok_test_ui_find_button (GTK_WIDGET (row), NULL, "_Check"), "clicked");
-  wait_for_status (row, BYOK_PROVIDER_STATUS_CHECK_FAILED);
+  byok_test_ui_wait_for_status (row, BYOK_PROVIDER_STATUS_CHECK_FAILED);
   wait_for_text (f->window, HOSTILE, FALSE);
 
   /* A key named in markup, with an "&" that used to blank the title. */

@@ -11,6 +11,7 @@
 
 #include "byok-engine.h"
 #include "byok-error.h"
+#include "byok-test-engine.h"
 #include "byok-test-server.h"
 #include "byok-test-util.h"
 
@@ -52,25 +53,6 @@ typedef struct {
 
 /* Every log line of the run, debug ones included. */
 static GString *log_text;
-
-static GLogWriterOutput
-capture_log (GLogLevelFlags   level,
-             const GLogField *fields,
-             gsize            n_fields,
-             gpointer         user_data)
-{
-  for (gsize i = 0; i < n_fields; i++)
-    {
-      if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0)
-        {
-          g_string_append (log_text, fields[i].value);
-          g_string_append_c (log_text, '\n');
-        }
-    }
-  if (level & G_LOG_LEVEL_DEBUG)
-    return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
 
 /* No key, and no six characters in a row of one, in @data. */
 static void
@@ -142,11 +124,12 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
   ByokKeyStore *keys;
 
+  /* Not byok_test_make_dir(): its "byok-test-" would be six bytes of the
+   * keys ("-test-") in every logged path. */
   f->dir = g_dir_make_tmp ("byok-keysafety-XXXXXX", &error);
   g_assert_no_error (error);
   f->db_path = g_build_filename (f->dir, "byok.db", NULL);
-  f->engine = byok_engine_new (f->db_path, &error);
-  g_assert_no_error (error);
+  f->engine = byok_test_engine_new (f->db_path);
 
   keys = byok_engine_get_key_store (f->engine);
   byok_key_store_set_environment (keys, env);
@@ -213,14 +196,6 @@ wait_for (GAsyncResult **slot)
   return *slot;
 }
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 typedef enum {
   OP_CHAT,
   OP_STREAM,
@@ -261,7 +236,7 @@ run_op (Fixture       *f,
 
         request->stream = op == OP_STREAM;
         call = byok_engine_new_chat (f->engine, request, d->provider_id, d->model, NULL, 0);
-        byok_chat_call_run_async (call, NULL, store_result, &async);
+        byok_chat_call_run_async (call, NULL, byok_test_store_result, &async);
         result = byok_chat_call_run_finish (call, wait_for (&async));
         for (guint i = 0; i < result->attempts->len; i++)
           {
@@ -278,12 +253,12 @@ run_op (Fixture       *f,
       {
         g_autoptr(GPtrArray) models = NULL;
 
-        byok_client_list_models_async (f->client, d->provider_id, NULL, store_result, &async);
+        byok_client_list_models_async (f->client, d->provider_id, NULL, byok_test_store_result, &async);
         models = byok_client_list_models_finish (f->client, wait_for (&async), &error);
         break;
       }
     case OP_CHECK:
-      byok_client_check_key_async (f->client, d->provider_id, NULL, NULL, NULL, store_result, &async);
+      byok_client_check_key_async (f->client, d->provider_id, NULL, NULL, NULL, byok_test_store_result, &async);
       byok_client_check_key_finish (f->client, wait_for (&async), NULL, &error);
       break;
     case N_OPS:
@@ -670,7 +645,7 @@ test_http_loopback_and_keyless (Fixture       *f,
     g_autoptr(GError) error = NULL;
     ByokTestRequest *request;
 
-    byok_client_list_models_async (f->client, "ollama", NULL, store_result, &async);
+    byok_client_list_models_async (f->client, "ollama", NULL, byok_test_store_result, &async);
     models = byok_client_list_models_finish (f->client, wait_for (&async), &error);
     g_assert_no_error (error);
     request = byok_test_server_get_last_request (f->server);
@@ -707,9 +682,8 @@ int
 main (int    argc,
       char **argv)
 {
-  log_text = g_string_new (NULL);
-  g_log_set_writer_func (capture_log, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
+  log_text = byok_test_capture_log ();
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)

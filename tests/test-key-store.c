@@ -147,14 +147,6 @@ static const SecretSchema probe_schema = {
   },
 };
 
-static void
-result_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static char *
 keyring_label (const char *provider_id,
                const char *account)
@@ -164,7 +156,7 @@ keyring_label (const char *provider_id,
   GList *items;
   char *label;
 
-  secret_password_search (&probe_schema, SECRET_SEARCH_ALL, NULL, result_cb, &result,
+  secret_password_search (&probe_schema, SECRET_SEARCH_ALL, NULL, byok_test_store_result, &result,
                           "provider", provider_id, "account", account, NULL);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -604,52 +596,6 @@ test_cancelled (void)
 
 /* ---- the key reaches no file --------------------------------------------- */
 
-static gboolean
-contains_bytes (const char *haystack,
-                gsize       length,
-                const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (gsize i = 0; i + n <= length; i++)
-    if (haystack[i] == needle[0] && memcmp (haystack + i, needle, n) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static void
-assert_in_no_file (const char *dir,
-                   const char *needle,
-                   guint      *n_files,
-                   guint       depth)
-{
-  g_autoptr(GDir) d = NULL;
-  const char *name;
-
-  if (depth > 16 || (d = g_dir_open (dir, 0, NULL)) == NULL)
-    return;
-
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *contents = NULL;
-      GStatBuf st;
-      gsize length;
-
-      if (g_lstat (path, &st) != 0)
-        continue;
-      if (S_ISDIR (st.st_mode))
-        assert_in_no_file (path, needle, n_files, depth + 1);
-      else if (S_ISREG (st.st_mode) && st.st_size < 64 * 1024 * 1024 &&
-               g_file_get_contents (path, &contents, &length, NULL))
-        {
-          (*n_files)++;
-          if (contains_bytes (contents, length, needle))
-            g_error ("the key is in %s", path);
-        }
-    }
-}
-
 static void
 test_key_in_no_file (void)
 {
@@ -661,7 +607,6 @@ test_key_in_no_file (void)
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *secret = NULL;
   g_autofree char *middle = NULL;
-  const char *dirs[6];
   guint n_files = 0;
 
   if (g_strcmp0 (g_getenv ("BYOK_TEST_SESSION_INNER"), "1") != 0)
@@ -682,17 +627,7 @@ test_key_in_no_file (void)
   g_assert_no_error (error);
   g_assert_cmpstr (byok_key_get_secret (key), ==, secret);
 
-  dirs[0] = g_get_home_dir ();
-  dirs[1] = g_get_user_data_dir ();
-  dirs[2] = g_get_user_config_dir ();
-  dirs[3] = g_get_user_cache_dir ();
-  dirs[4] = g_get_user_state_dir ();
-  dirs[5] = g_get_user_runtime_dir ();
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      assert_in_no_file (dirs[i], secret, &n_files, 0);
-      assert_in_no_file (dirs[i], middle, &n_files, 0);
-    }
+  n_files = byok_test_assert_in_no_file (secret, middle);
   /* The keyring's own (encrypted) files were among those read. */
   g_assert_cmpuint (n_files, >, 0);
 

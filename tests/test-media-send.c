@@ -209,27 +209,6 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->server);
 }
 
-static char *
-read_fixture (const char *dialect,
-              const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", dialect, name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static ByokChatResult *
 run_chat (Fixture            *f,
           ByokChatRequest    *request,
@@ -239,7 +218,7 @@ run_chat (Fixture            *f,
   g_autoptr(ByokChatCall) call = byok_client_new_chat (f->client, request, provider_id, NULL, fallbacks);
   g_autoptr(GAsyncResult) async = NULL;
 
-  byok_chat_call_run_async (call, NULL, store_result, &async);
+  byok_chat_call_run_async (call, NULL, byok_test_store_result, &async);
   while (async == NULL)
     g_main_context_iteration (NULL, TRUE);
   return byok_chat_call_run_finish (call, async);
@@ -267,7 +246,7 @@ send_and_read_body (Fixture         *f,
                     const char      *dialect,
                     const char      *reply_name)
 {
-  g_autofree char *reply = read_fixture (dialect, reply_name);
+  g_autofree char *reply = byok_test_read_fixture (dialect, reply_name);
   g_autoptr(ByokChatResult) result = NULL;
   g_autoptr(GError) error = NULL;
   ByokTestRequest *req;
@@ -674,7 +653,7 @@ test_refusal_falls_back (Fixture       *f,
   g_autoptr(GPtrArray) attachments = attachments_of (make_image ("png", 32, 32), NULL);
   g_autoptr(ByokChatRequest) request = request_with ("deepseek-chat", attachments);
   g_autoptr(ByokChatResult) result = NULL;
-  g_autofree char *reply = read_fixture ("openai", "openai-response.json");
+  g_autofree char *reply = byok_test_read_fixture ("openai", "openai-response.json");
 
   byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_json (200, reply));
   result = run_chat (f, request, "deepseek", fallbacks);

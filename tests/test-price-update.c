@@ -249,29 +249,11 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  byok_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->db_path);
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 static ByokPriceData *
@@ -280,7 +262,7 @@ fetch (const char  *source,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  byok_price_data_fetch_async (source, NULL, store_result, &result);
+  byok_price_data_fetch_async (source, NULL, byok_test_store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return byok_price_data_fetch_finish (result, error);

@@ -16,6 +16,8 @@
 #include "byok-engine.h"
 #include "byok-error.h"
 #include "byok-provider-bill.h"
+#include "byok-test-cli.h"
+#include "byok-test-engine.h"
 #include "byok-test-server.h"
 #include "byok-test-util.h"
 
@@ -35,35 +37,21 @@ typedef struct {
 } Fixture;
 
 static void
-set_base (Fixture    *f,
-          const char *provider_id,
-          const char *suffix)
-{
-  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), suffix, NULL);
-
-  byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), provider_id),
-                              url);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   const char *env[] = { "OPENAI_API_KEY=" OPENAI_CHAT_KEY, NULL };
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  f->dir = g_dir_make_tmp ("byok-test-bill-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = byok_test_make_dir ("bill");
   path = g_build_filename (f->dir, "byok.db", NULL);
-  f->engine = byok_engine_new (path, &error);
-  g_assert_no_error (error);
+  f->engine = byok_test_engine_new (path);
   byok_key_store_set_environment (byok_engine_get_key_store (f->engine), env);
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
 
   f->server = byok_test_server_new ();
-  set_base (f, "openai", "/v1");
-  set_base (f, "anthropic", "/anthropic");
+  byok_test_point_provider (byok_engine_get_catalog (f->engine), "openai", f->server, "/v1");
+  byok_test_point_provider (byok_engine_get_catalog (f->engine), "anthropic", f->server, "/anthropic");
 }
 
 static void
@@ -80,14 +68,6 @@ fixture_teardown (Fixture       *f,
   g_free (f->dir);
 }
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static ByokBill *
 fetch (Fixture     *f,
        const char  *provider_id,
@@ -99,7 +79,7 @@ fetch (Fixture     *f,
   g_autoptr(GAsyncResult) result = NULL;
   ByokClient *client = byok_engine_get_client (f->engine);
 
-  byok_provider_bill_fetch_async (client, provider_id, key, from_us, to_us, NULL, store_result, &result);
+  byok_provider_bill_fetch_async (client, provider_id, key, from_us, to_us, NULL, byok_test_store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return byok_provider_bill_fetch_finish (client, result, error);
@@ -778,22 +758,12 @@ run_cli (Fixture     *f,
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(ByokTestCliRun) run = NULL;
   g_autofree char *data_home = g_build_filename (f->dir, "data", NULL);
   g_autofree char *openai = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
   g_autofree char *anthropic = g_strconcat (byok_test_server_get_url (f->server), "/anthropic", NULL);
-  char *out = NULL;
+  char *out;
   va_list ap;
-
-  g_ptr_array_add (args, (char *) g_getenv ("BYOK_CLI"));
-  va_start (ap, err);
-  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
 
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
@@ -803,16 +773,12 @@ run_cli (Fixture     *f,
   g_subprocess_launcher_unsetenv (launcher, "ANTHROPIC_API_KEY");
   g_subprocess_launcher_setenv (launcher, "BYOK_BASE_URL_OPENAI", openai, TRUE);
   g_subprocess_launcher_setenv (launcher, "BYOK_BASE_URL_ANTHROPIC", anthropic, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, input != NULL ? input : "", NULL, store_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_subprocess_communicate_utf8_finish (process, result, &out, err, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait (process, NULL, NULL);
-  *status = g_subprocess_get_exit_status (process);
-  g_test_message ("byok-cli → %d\n%s\n%s", *status, out, *err);
+  va_start (ap, err);
+  run = byok_test_cli_launch_va (launcher, input != NULL ? input : "", NULL, ap);
+  va_end (ap);
+  *status = run->status;
+  *err = g_steal_pointer (&run->err);
+  out = g_steal_pointer (&run->out);
   /* The admin keys' public prefixes (sk-admin-, sk-ant-admin) may show. */
   byok_test_assert_no_key ("stdout", out, -1, OPENAI_ADMIN_KEY, 9, 8);
   byok_test_assert_no_key ("stderr", *err, -1, OPENAI_ADMIN_KEY, 9, 8);

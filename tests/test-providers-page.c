@@ -79,32 +79,6 @@ row_of (Fixture    *f,
   return BYOK_PROVIDER_ROW (row);
 }
 
-typedef struct {
-  ByokProviderRow    *row;
-  ByokProviderStatus  status;
-} StatusWait;
-
-static gboolean
-status_is (gpointer data)
-{
-  StatusWait *w = data;
-
-  return byok_provider_row_get_status (w->row) == w->status;
-}
-
-static void
-wait_for_status (ByokProviderRow    *row,
-                 ByokProviderStatus  status)
-{
-  StatusWait w = { row, status };
-  g_autoptr(GEnumClass) klass = g_type_class_ref (BYOK_TYPE_PROVIDER_STATUS);
-  g_autofree char *what = g_strdup_printf ("the status %s of %s",
-                                           g_enum_get_value (klass, status)->value_nick,
-                                           byok_provider_get_id (byok_provider_row_get_provider (row)));
-
-  byok_test_ui_iterate_until (status_is, &w, what);
-}
-
 static gboolean
 loaded (gpointer data)
 {
@@ -291,7 +265,7 @@ test_save_valid (Fixture       *f,
   g_assert_nonnull (strstr (subtitle_of (row), "Not set"));
 
   type_key (row, "  " KEY_GOOD "\n");
-  wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
+  byok_test_ui_wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
   wait_for_toast (f, "OpenAI: Key works — 3 models");
 
   g_assert_nonnull (strstr (subtitle_of (row), "In keyring"));
@@ -492,7 +466,7 @@ test_allow_http (Fixture       *f,
   /* A key typed now is kept, and its check sends nothing, saying why. */
   n_requests = byok_test_server_get_n_requests (f->server);
   type_key (row, KEY_GOOD);
-  wait_for_status (row, BYOK_PROVIDER_STATUS_CHECK_FAILED);
+  byok_test_ui_wait_for_status (row, BYOK_PROVIDER_STATUS_CHECK_FAILED);
   wait_for_toast (f, "OpenAI: the key was not sent over an unencrypted connection");
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, n_requests);
   {
@@ -520,7 +494,7 @@ test_allow_http (Fixture       *f,
   stored = byok_provider_settings_dup_value (settings, "openai", BYOK_PROVIDER_SETTING_ALLOW_HTTP);
   g_assert_cmpstr (stored, ==, "1");
   type_key (row, KEY_GOOD);
-  wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
+  byok_test_ui_wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
   g_assert_cmpstr (soup_message_headers_get_one (byok_test_server_get_last_request (f->server)->headers, "Host"),
                    ==, "192.168.1.20:8080");
   byok_test_ui_screenshot (f->window, "providers-allow-http-on");
@@ -553,7 +527,7 @@ test_save_rejected (Fixture       *f,
   gboolean reason_shown = FALSE;
 
   type_key (row, KEY_BAD);
-  wait_for_status (row, BYOK_PROVIDER_STATUS_REJECTED);
+  byok_test_ui_wait_for_status (row, BYOK_PROVIDER_STATUS_REJECTED);
   wait_for_toast (f, "OpenAI rejected the key");
   g_assert_nonnull (strstr (subtitle_of (row), "rejected"));
 
@@ -574,7 +548,7 @@ test_save_rejected (Fixture       *f,
                                                                                           ADW_TYPE_PASSWORD_ENTRY_ROW))),
                    ==, "Replace Key");
   type_key (row, KEY_GOOD);
-  wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
+  byok_test_ui_wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
 }
 
 /* Delete asks first: Cancel keeps the key, Delete removes it. */
@@ -589,7 +563,7 @@ test_delete (Fixture       *f,
   GtkWidget *dialog;
 
   type_key (row, KEY_GOOD);
-  wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
+  byok_test_ui_wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
   byok_test_ui_iterate_pending ();
 
   button = byok_test_ui_find_button (GTK_WIDGET (row), "user-trash-symbolic", NULL);
@@ -611,7 +585,7 @@ test_delete (Fixture       *f,
   gtk_widget_activate (button);
   dialog = wait_for_dialog (BYOK_TYPE_ALERT_PARENT);
   respond (dialog, "_Delete");
-  wait_for_status (row, BYOK_PROVIDER_STATUS_NOT_SET);
+  byok_test_ui_wait_for_status (row, BYOK_PROVIDER_STATUS_NOT_SET);
   wait_for_toast (f, "OpenAI key deleted");
 
   key = byok_key_store_lookup_wait (byok_engine_get_key_store (f->engine), "openai", NULL, NULL, &error);
@@ -669,7 +643,7 @@ test_custom_provider (Fixture       *f,
   row = row_of (f, "test-gateway");
   g_assert_true (byok_provider_is_custom (byok_provider_row_get_provider (row)));
   g_assert_true (gtk_widget_get_ancestor (GTK_WIDGET (row), ADW_TYPE_PREFERENCES_GROUP) != NULL);
-  wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
+  byok_test_ui_wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
   g_assert_nonnull (strstr (subtitle_of (row), "valid"));
 
   /* Kept in the database: a new engine on it has the provider. */
@@ -797,7 +771,7 @@ test_accessible_names (Fixture       *f,
   /* With a key (check and delete buttons), a custom provider (remove) and
    * every row expanded. */
   type_key (row, KEY_GOOD);
-  wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
+  byok_test_ui_wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
   byok_test_ui_collect (GTK_WIDGET (f->page), BYOK_TYPE_PROVIDER_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     adw_expander_row_set_expanded (g_ptr_array_index (rows, i), TRUE);
@@ -816,54 +790,6 @@ test_accessible_names (Fixture       *f,
 }
 
 /* ---- the key in no output and no file ------------------------------------ */
-
-static gboolean
-contains_bytes (const char *haystack,
-                gsize       length,
-                const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (gsize i = 0; n <= length && i <= length - n; i++)
-    {
-      if (memcmp (haystack + i, needle, n) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-assert_in_no_file (const char *dir,
-                   const char *needle,
-                   guint      *n_files,
-                   guint       depth)
-{
-  g_autoptr(GDir) d = NULL;
-  const char *name;
-
-  if (depth > 16 || (d = g_dir_open (dir, 0, NULL)) == NULL)
-    return;
-
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *contents = NULL;
-      GStatBuf st;
-      gsize length;
-
-      if (g_lstat (path, &st) != 0)
-        continue;
-      if (S_ISDIR (st.st_mode))
-        assert_in_no_file (path, needle, n_files, depth + 1);
-      else if (S_ISREG (st.st_mode) && st.st_size < 64 * 1024 * 1024 &&
-               g_file_get_contents (path, &contents, &length, NULL))
-        {
-          (*n_files)++;
-          if (contains_bytes (contents, length, needle))
-            g_error ("the key is in %s", path);
-        }
-    }
-}
 
 static const char *
 ui_key (void)
@@ -894,10 +820,10 @@ test_key_in_no_output_child (void)
   row = row_of (f, "openai");
 
   type_key (row, ui_key ());
-  wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
+  byok_test_ui_wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
   g_print ("saved %s\n", subtitle_of (row));
   byok_provider_row_refresh (row);
-  wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
+  byok_test_ui_wait_for_status (row, BYOK_PROVIDER_STATUS_VALID);
 
   /* Keep the database for the parent to search. */
   g_free (f->dir);
@@ -915,7 +841,6 @@ test_key_in_no_output (void)
   g_autofree char *middle_pattern = NULL;
   g_autofree char *uuid_pattern = NULL;
   g_autoptr(ByokKeyStore) store = byok_key_store_new ();
-  const char *dirs[6];
   guint n_files = 0;
 
   if (g_strcmp0 (g_getenv ("BYOK_TEST_SESSION_INNER"), "1") != 0)
@@ -947,17 +872,7 @@ test_key_in_no_output (void)
   g_test_trap_assert_stdout_unmatched (uuid_pattern);
   g_test_trap_assert_stderr_unmatched (uuid_pattern);
 
-  dirs[0] = g_get_home_dir ();
-  dirs[1] = g_get_user_data_dir ();
-  dirs[2] = g_get_user_config_dir ();
-  dirs[3] = g_get_user_cache_dir ();
-  dirs[4] = g_get_user_state_dir ();
-  dirs[5] = g_get_user_runtime_dir ();
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      assert_in_no_file (dirs[i], key, &n_files, 0);
-      assert_in_no_file (dirs[i], middle, &n_files, 0);
-    }
+  n_files = byok_test_assert_in_no_file (key, middle);
   g_assert_cmpuint (n_files, >, 0);
 
   /* Clean up after the child: its key and its databases. */

@@ -236,29 +236,6 @@ test_attachment_bytes (void)
 }
 
 static void
-loaded_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static ByokAttachment *
-load_file (const char  *path,
-           GError     **error)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  byok_attachment_load_async (file, NULL, loaded_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return byok_attachment_load_finish (result, error);
-}
-
-static void
 test_attachment_load (void)
 {
   g_autoptr(GError) error = NULL;
@@ -271,13 +248,13 @@ test_attachment_load (void)
   g_assert_no_error (error);
   g_assert_true (g_file_set_contents (path, "# 标题\n\nSome text.\n", -1, &error));
 
-  attachment = load_file (path, &error);
+  attachment = byok_test_load_attachment (path, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (attachment->name, ==, "报告.md");
   g_assert_cmpstr (attachment->text, ==, "# 标题\n\nSome text.\n");
   g_assert_cmpint (attachment->tokens, >, 0);
 
-  none = load_file (missing, &error);
+  none = byok_test_load_attachment (missing, &error);
   g_assert_null (none);
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "missing.txt"));

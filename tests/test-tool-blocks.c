@@ -11,64 +11,9 @@
 #include "byok-conversation-store.h"
 #include "byok-error.h"
 #include "byok-tool-block.h"
+#include "byok-test-conversations.h"
 
-typedef struct {
-  char                  *dir;
-  char                  *path;
-  ByokDatabase          *database;
-  ByokConversationStore *store;
-} Fixture;
-
-static void
-open_store (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->database = byok_database_open (fixture->path, &error);
-  g_assert_no_error (error);
-  fixture->store = byok_conversation_store_new (fixture->database, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("byok-test-tool-blocks-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "byok.db", NULL);
-  open_store (fixture);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  const char *names[] = { "byok.db", "byok.db-wal", "byok.db-shm" };
-
-  g_clear_object (&fixture->store);
-  g_clear_object (&fixture->database);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *child = g_build_filename (fixture->dir, names[i], NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
-}
-
-/* As if the app quit and started again. */
-static void
-reopen_store (Fixture *fixture)
-{
-  g_assert_finalize_object (fixture->store);
-  g_assert_finalize_object (fixture->database);
-  open_store (fixture);
-}
+typedef ByokTestConversations Fixture;
 
 static ByokToolBlock *
 make_block (const char         *id,
@@ -207,7 +152,7 @@ messages_after_restart (Fixture *fixture)
   ByokConversation *conversation;
   GListModel *messages;
 
-  reopen_store (fixture);
+  byok_test_conversations_reopen (fixture);
   conversation = g_list_model_get_item (byok_conversation_store_get_conversations (fixture->store), 0);
   messages = byok_conversation_store_get_messages (fixture->store, conversation, &error);
   g_assert_no_error (error);
@@ -338,7 +283,7 @@ test_export (Fixture       *fixture,
 }
 
 #define add_test(path, func) \
-  g_test_add ((path), Fixture, NULL, fixture_set_up, (func), fixture_tear_down)
+  g_test_add ((path), Fixture, NULL, byok_test_conversations_set_up, (func), byok_test_conversations_tear_down)
 
 int
 main (int argc, char **argv)

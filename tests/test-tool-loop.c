@@ -15,6 +15,8 @@
 #include "byok-engine.h"
 #include "byok-error.h"
 #include "byok-json.h"
+#include "byok-test-replies.h"
+#include "byok-test-engine.h"
 #include "byok-test-server.h"
 #include "byok-test-util.h"
 #include "byok-tool-runner.h"
@@ -172,32 +174,17 @@ fixture_setup (Fixture       *f,
 {
   const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, "ANTHROPIC_API_KEY=" ANTHROPIC_KEY,
                         "GEMINI_API_KEY=" GEMINI_KEY, NULL };
-  struct { const char *id; const char *suffix; } bases[] = {
-    { "openai", "/v1" }, { "anthropic", "" }, { "gemini", "/v1beta" },
-  };
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  ByokKeyStore *keys;
 
-  f->dir = g_dir_make_tmp ("byok-test-tools-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = byok_test_make_dir ("tools");
   path = g_build_filename (f->dir, "byok.db", NULL);
-  f->engine = byok_engine_new (path, &error);
-  g_assert_no_error (error);
-
-  keys = byok_engine_get_key_store (f->engine);
-  byok_key_store_set_environment (keys, env);
+  f->engine = byok_test_engine_new (path);
+  byok_test_engine_use_env_keys (f->engine, env, "openai", "anthropic", "gemini", NULL);
   byok_client_set_backoff_base_ms (byok_engine_get_client (f->engine), 5);
 
   f->server = byok_test_server_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (bases); i++)
-    {
-      g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), bases[i].suffix, NULL);
-
-      byok_key_store_set_prefer_environment (keys, bases[i].id, TRUE);
-      byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), bases[i].id),
-                                  url);
-    }
+  byok_test_point_providers (byok_engine_get_catalog (f->engine), f->server,
+                             "openai", "anthropic", "gemini", NULL);
 
   f->runner = g_object_new (TEST_TYPE_RUNNER, NULL);
   f->text = g_string_new (NULL);
@@ -210,20 +197,11 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
   g_clear_object (&f->runner);
   g_clear_object (&f->cancellable);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (f->dir, name, NULL);
-      g_unlink (file);
-    }
-  g_rmdir (f->dir);
+  byok_test_remove_tree (f->dir);
   g_free (f->dir);
   g_string_free (f->text, TRUE);
   g_ptr_array_unref (f->calls_seen);
@@ -270,32 +248,13 @@ static ByokTestReply *
 dialect_reply (const char *dialect,
                const char *name)
 {
-  g_autoptr(GBytes) bytes = byok_test_load_fixture (dialect, name);
-  g_autofree char *body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  ByokTestReply *reply = byok_test_reply_new (200);
-
-  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
-  byok_test_reply_add_chunk (reply, body);
-  byok_test_reply_set_split (reply, 1);
-  return reply;
+  return byok_test_reply_new_sse_fixture (dialect, name, 1);
 }
 
 static ByokTestReply *
 fixture_reply (const char *name)
 {
   return dialect_reply ("openai", name);
-}
-
-/* A whole SSE body, cut every 7 bytes. */
-static ByokTestReply *
-sse_reply (const char *body)
-{
-  ByokTestReply *reply = byok_test_reply_new (200);
-
-  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
-  byok_test_reply_add_chunk (reply, body);
-  byok_test_reply_set_split (reply, 7);
-  return reply;
 }
 
 static void
@@ -324,14 +283,6 @@ on_tool_result (ByokChatCall         *call,
   g_ptr_array_add (f->results_seen, g_strdup_printf ("%s %s", result->name, result->content));
 }
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static ByokChatRequest *
 tools_request (void)
 {
@@ -354,7 +305,7 @@ run_call (Fixture      *f,
 {
   g_autoptr(GAsyncResult) async = NULL;
 
-  byok_chat_call_run_async (call, f->cancellable, store_result, &async);
+  byok_chat_call_run_async (call, f->cancellable, byok_test_store_result, &async);
   while (async == NULL)
     g_main_context_iteration (NULL, TRUE);
   return byok_chat_call_run_finish (call, async);
@@ -416,34 +367,13 @@ element_string (JsonArray  *array,
   return json_object_get_string_member (json_array_get_object_element (array, index), member);
 }
 
-static gint
-compare_by_id (gconstpointer a,
-               gconstpointer b)
-{
-  const ByokUsageRecord *x = *(ByokUsageRecord * const *) a;
-  const ByokUsageRecord *y = *(ByokUsageRecord * const *) b;
-
-  return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static GPtrArray *
-list_rows (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-  GPtrArray *rows = byok_usage_store_list_recent (byok_engine_get_usage_store (f->engine), 100, &error);
-
-  g_assert_no_error (error);
-  g_ptr_array_sort (rows, compare_by_id);
-  return rows;
-}
-
 /* Every attempt is a row, and the result's cost is their sum. */
 static void
 assert_rows_sum (Fixture        *f,
                  ByokChatResult *result,
                  guint           n_rows)
 {
-  g_autoptr(GPtrArray) rows = list_rows (f);
+  g_autoptr(GPtrArray) rows = byok_test_engine_list_rows (f->engine);
   double sum = 0;
 
   g_assert_cmpuint (rows->len, ==, n_rows);
@@ -534,7 +464,7 @@ test_loop_two_parallel_calls (Fixture       *f,
 
   /* One row per step; the usage is their sum. */
   assert_rows_sum (f, result, 2);
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpint (((ByokUsageRecord *) g_ptr_array_index (rows, 0))->input_tokens, ==, 120);
   g_assert_cmpint (((ByokUsageRecord *) g_ptr_array_index (rows, 1))->input_tokens, ==, 200);
   g_assert_cmpstr (((ByokUsageRecord *) g_ptr_array_index (rows, 1))->status, ==, "ok");
@@ -683,7 +613,7 @@ expect_announced_mid_stream (Fixture       *f,
   g_signal_connect (call, "tool-call", G_CALLBACK (on_tool_call), f);
   g_ptr_array_set_size (f->calls_seen, 0);
   g_cancellable_reset (f->cancellable);
-  byok_chat_call_run_async (call, f->cancellable, store_result, &async);
+  byok_chat_call_run_async (call, f->cancellable, byok_test_store_result, &async);
   while (f->calls_seen->len == 0 && async == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_null (async);
@@ -706,30 +636,30 @@ test_loop_announced_mid_stream (Fixture       *f,
                                 gconstpointer  data)
 {
   /* OpenAI: the next call's index closes the first. */
-  expect_announced_mid_stream (f, "openai", "gpt-4o-mini", CHAT_PATH, sse_reply (
+  expect_announced_mid_stream (f, "openai", "gpt-4o-mini", CHAT_PATH, byok_test_reply_new_sse_body (
     "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_a\","
     "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\"}}]}}]}\n\n"
     "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
     "\"function\":{\"arguments\":\" \\\"Paris\\\"}\"}}]}}]}\n\n"
     "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"call_b\","
-    "\"type\":\"function\",\"function\":{\"name\":\"get_time\",\"arguments\":\"{\\\"zone\\\":\"}}]}}]}\n\n"),
+    "\"type\":\"function\",\"function\":{\"name\":\"get_time\",\"arguments\":\"{\\\"zone\\\":\"}}]}}]}\n\n", 7),
     "get_weather {\"city\": \"Paris\"}");
 
   /* Anthropic: content_block_stop closes the tool_use block. */
-  expect_announced_mid_stream (f, "anthropic", "claude-sonnet-4-6", MESSAGES_PATH, sse_reply (
+  expect_announced_mid_stream (f, "anthropic", "claude-sonnet-4-6", MESSAGES_PATH, byok_test_reply_new_sse_body (
     "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude-sonnet-4-6\","
     "\"usage\":{\"input_tokens\":50,\"output_tokens\":1}}}\n\n"
     "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
     "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{}}}\n\n"
     "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
     "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"city\\\": \\\"Paris\\\"}\"}}\n\n"
-    "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"),
+    "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n", 7),
     "get_weather {\"city\": \"Paris\"}");
 
   /* Gemini: a functionCall part comes whole. */
-  expect_announced_mid_stream (f, "gemini", "gemini-2.5-flash", GEMINI_PATH, sse_reply (
+  expect_announced_mid_stream (f, "gemini", "gemini-2.5-flash", GEMINI_PATH, byok_test_reply_new_sse_body (
     "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"get_weather\","
-    "\"args\":{\"city\":\"Paris\"}}}]}}],\"modelVersion\":\"gemini-2.5-flash\"}\n\n"),
+    "\"args\":{\"city\":\"Paris\"}}}]}}],\"modelVersion\":\"gemini-2.5-flash\"}\n\n", 7),
     "get_weather {\"city\":\"Paris\"}");
 }
 
@@ -770,13 +700,13 @@ test_loop_anthropic (Fixture       *f,
   byok_chat_request_set_model (request, "claude-sonnet-4-6");
   request->reasoning = TRUE;
   byok_test_server_add_reply (f->server, MESSAGES_PATH, dialect_reply ("anthropic", "stream-tool-use.sse"));
-  byok_test_server_add_reply (f->server, MESSAGES_PATH, sse_reply (
+  byok_test_server_add_reply (f->server, MESSAGES_PATH, byok_test_reply_new_sse_body (
     "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\",\"model\":\"claude-sonnet-4-6\","
     "\"usage\":{\"input_tokens\":150,\"output_tokens\":1}}}\n\n"
     "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
     "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Sunny.\"}}\n\n"
     "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":5}}\n\n"
-    "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"));
+    "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n", 7));
   result = run_tools_on (f, "anthropic", request);
 
   g_assert_no_error (result->error);
@@ -827,9 +757,9 @@ test_loop_gemini (Fixture       *f,
 
   byok_chat_request_set_model (request, "gemini-2.5-flash");
   byok_test_server_add_reply (f->server, GEMINI_PATH, dialect_reply ("gemini", "stream-function-calls.sse"));
-  byok_test_server_add_reply (f->server, GEMINI_PATH, sse_reply (
+  byok_test_server_add_reply (f->server, GEMINI_PATH, byok_test_reply_new_sse_body (
     "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"Sunny.\"}]},\"finishReason\":\"STOP\"}],"
-    "\"usageMetadata\":{\"promptTokenCount\":90,\"candidatesTokenCount\":2},\"modelVersion\":\"gemini-2.5-flash\"}\n\n"));
+    "\"usageMetadata\":{\"promptTokenCount\":90,\"candidatesTokenCount\":2},\"modelVersion\":\"gemini-2.5-flash\"}\n\n", 7));
   result = run_tools_on (f, "gemini", request);
 
   g_assert_no_error (result->error);
@@ -904,7 +834,7 @@ test_loop_budget_stops_next_step (Fixture       *f,
   g_assert_cmpint (stopped->usage_id, ==, 0);
   g_assert_true (stopped->cost_known);
   g_assert_cmpfloat (stopped->cost_usd, ==, 0);
-  rows = list_rows (f);
+  rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 2);
   g_assert_cmpint (((ByokAttempt *) g_ptr_array_index (result->attempts, 0))->usage_id, ==,
                    ((ByokUsageRecord *) g_ptr_array_index (rows, 1))->id);

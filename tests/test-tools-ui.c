@@ -35,6 +35,8 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "byok-test-engine.h"
+#include "byok-test-replies.h"
 #include "byok-test-ui.h"
 #include "byok-test-util.h"
 #include "byok-chat-page.h"
@@ -67,20 +69,14 @@ typedef struct {
 static void
 open_window (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->engine = byok_engine_new (f->db_path, &error);
-  g_assert_no_error (error);
+  f->engine = byok_test_engine_new (f->db_path);
   if (f->server != NULL)
     {
       const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, NULL };
-      g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
-      ByokKeyStore *keys = byok_engine_get_key_store (f->engine);
 
-      byok_key_store_set_environment (keys, env);
-      byok_key_store_set_prefer_environment (keys, "openai", TRUE);
+      byok_test_engine_use_env_keys (f->engine, env, "openai", NULL);
       byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
-      byok_provider_set_base_url (byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), "openai"), url);
+      byok_test_point_provider (byok_engine_get_catalog (f->engine), "openai", f->server, "/v1");
     }
   f->window = g_object_new (BYOK_TYPE_WINDOW, NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 700);
@@ -95,10 +91,8 @@ open_window (Fixture *f)
 static void
 close_window (Fixture *f)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  f->window = NULL;
+  byok_test_ui_destroy_window (&f->window);
   f->page = NULL;
-  byok_test_ui_iterate_pending ();
   g_clear_object (&f->engine);
 }
 
@@ -106,10 +100,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("byok-test-tools-ui-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = byok_test_make_dir ("tools-ui");
   f->db_path = g_build_filename (f->dir, "byok.db", NULL);
   open_window (f);
 }
@@ -118,9 +109,6 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) handle = NULL;
-  const char *name;
-
   if (f->window != NULL)
     close_window (f);
   if (f->runner != NULL)
@@ -130,13 +118,7 @@ fixture_teardown (Fixture       *f,
     byok_test_server_release_held (f->server);
   g_clear_object (&f->server);
   byok_test_ui_iterate_pending ();
-  handle = g_dir_open (f->dir, 0, NULL);
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  byok_test_remove_tree (f->dir);
   g_free (f->db_path);
   g_free (f->dir);
 }
@@ -367,44 +349,6 @@ fixture_setup_tools (Fixture       *f,
                                    "openai", "gpt-4o-mini");
 }
 
-/* An OpenAI stream asking for test__echo {"text": "hi"}, or answering. */
-static ByokTestReply *
-model_reply (gboolean    call_tool,
-             const char *text)
-{
-  ByokTestReply *reply = byok_test_reply_new_sse (
-    "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}",
-    NULL);
-
-  if (call_tool)
-    {
-      byok_test_reply_add_sse_event (reply, NULL,
-        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_echo_1\","
-        "\"type\":\"function\",\"function\":{\"name\":\"test__echo\",\"arguments\":\"{\\\"text\\\": \\\"hi\\\"}\"}}]},"
-        "\"finish_reason\":null}]}");
-      byok_test_reply_add_sse_event (reply, NULL,
-        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}");
-    }
-  else
-    {
-      g_autofree char *event = g_strdup_printf ("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"},"
-                                                "\"finish_reason\":\"stop\"}]}", text);
-      byok_test_reply_add_sse_event (reply, NULL, event);
-    }
-  byok_test_reply_add_sse_event (reply, NULL,
-    "{\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":100}}");
-  byok_test_reply_add_sse_event (reply, NULL, "[DONE]");
-  return reply;
-}
-
-static gboolean
-not_busy (gpointer data)
-{
-  Fixture *f = data;
-
-  return !byok_chat_page_get_busy (f->page);
-}
-
 static gboolean
 dialog_open (gpointer data)
 {
@@ -430,8 +374,8 @@ ask_and_answer (Fixture    *f,
   ByokComposer *composer = BYOK_COMPOSER (byok_test_ui_find_descendant (GTK_WIDGET (f->page), BYOK_TYPE_COMPOSER));
   guint requests = byok_test_server_get_n_requests (f->server);
 
-  byok_test_server_add_reply (f->server, CHAT_PATH, model_reply (TRUE, NULL));
-  byok_test_server_add_reply (f->server, CHAT_PATH, model_reply (FALSE, "The tool said hi."));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_echo_step (TRUE, NULL, FALSE));
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_echo_step (FALSE, "The tool said hi.", FALSE));
   byok_composer_set_text (composer, prompt);
   g_assert_true (byok_composer_send (composer));
   if (response != NULL)
@@ -456,7 +400,7 @@ ask_and_answer (Fixture    *f,
         g_signal_emit_by_name (button, "clicked");
       }
     }
-  byok_test_ui_iterate_until (not_busy, f, "the answer");
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer");
   byok_test_ui_iterate_until (dialog_gone, NULL, "the approval dialog to close");
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, requests + 2);
 }
@@ -574,12 +518,12 @@ test_whole_way (Fixture       *f,
     g_assert_no_error (error);
     byok_mcp_tool_set_always_allow (byok_mcp_manager_lookup_tool (byok_mcp_tool_runner_get_manager (f->runner), "test__echo"), FALSE);
     requests = byok_test_server_get_n_requests (f->server);
-    byok_test_server_add_reply (f->server, CHAT_PATH, model_reply (TRUE, NULL));
+    byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_echo_step (TRUE, NULL, FALSE));
     byok_composer_set_text (composer, "Stop me");
     g_assert_true (byok_composer_send (composer));
     byok_test_ui_iterate_until (dialog_open, NULL, "the approval dialog");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.stop", NULL));
-    byok_test_ui_iterate_until (not_busy, f, "the answer to stop");
+    byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer to stop");
     byok_test_ui_iterate_until (dialog_gone, NULL, "the approval dialog to close");
     g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, requests + 1);
     byok_test_ui_iterate_until (block_stopped, f, "the block to say stopped");

@@ -661,14 +661,6 @@ stream_reply (const char *dialect,
   return reply;
 }
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* One chat through the engine, as the Chat page sends it. */
 static ByokChatResult *
 chat (Fixture    *fixture,
@@ -681,7 +673,7 @@ chat (Fixture    *fixture,
 
   request->stream = TRUE;
   call = byok_engine_new_chat (fixture->engine, request, provider, NULL, NULL, 0);
-  byok_chat_call_run_async (call, NULL, store_result, &async);
+  byok_chat_call_run_async (call, NULL, byok_test_store_result, &async);
   while (async == NULL)
     g_main_context_iteration (NULL, TRUE);
   return byok_chat_call_run_finish (call, async);

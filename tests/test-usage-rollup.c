@@ -23,6 +23,7 @@
 #include "byok-usage-rollup.h"
 #include "byok-usage-store.h"
 #include "byok-what-if.h"
+#include "byok-test-sigkill.h"
 #include "byok-test-util.h"
 
 #define MS  1000
@@ -56,19 +57,9 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->database);
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (fixture->dir, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (fixture->dir);
+  byok_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
   g_ptr_array_unref (fixture->calls);
@@ -848,18 +839,12 @@ test_rollup_migration (Fixture       *fixture,
 static int
 run_child (const char *path)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ByokDatabase) database = byok_database_open (path, &error);
-  g_autoptr(ByokUsageStore) store = NULL;
+  g_autoptr(ByokUsageStore) store = byok_test_child_open_store (path);
   g_autoptr(GRand) rand = g_rand_new_with_seed (getpid ());
   gint64 start = local_us (2024, 3, 1, 0, 0, 0);
 
-  if (database == NULL)
-    {
-      g_printerr ("child: %s\n", error->message);
-      return 1;
-    }
-  store = byok_usage_store_new (database);
+  if (store == NULL)
+    return 1;
 
   for (guint i = 0; ; i++)
     {
@@ -874,17 +859,8 @@ run_child (const char *path)
         .status = (char *) (i % 5 ? "ok" : "SERVER"),
         .attempt = 1,
       };
-      char line[32];
-      gint64 id = byok_usage_store_record (store, &record, &error);
-      int len;
 
-      if (id == 0)
-        {
-          g_printerr ("child: %s\n", error->message);
-          return 1;
-        }
-      len = g_snprintf (line, sizeof line, "%" G_GINT64_FORMAT "\n", id);
-      if (write (STDOUT_FILENO, line, len) != len)
+      if (!byok_test_child_record (store, &record))
         return 1;
     }
 }
@@ -902,32 +878,10 @@ test_rollup_sigkill (Fixture       *fixture,
 
   for (guint round = 0; round < 4; round++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GInputStream) raw = NULL;
-      g_autoptr(GDataInputStream) lines = NULL;
       const char *argv[] = { self_exe, "--rollup-child", fixture->path, NULL };
-      guint kill_after = 200 + round * 113;
-      guint seen = 0;
-      GPid pid;
-      int out_fd, status;
-      char *line;
+      g_autoptr(GArray) seen = byok_test_kill_child_after (argv, 200 + round * 113);
 
-      g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                NULL, NULL, &pid, NULL, &out_fd, NULL, &error);
-      g_assert_no_error (error);
-      raw = g_unix_input_stream_new (out_fd, TRUE);
-      lines = g_data_input_stream_new (raw);
-      while ((line = g_data_input_stream_read_line (lines, NULL, NULL, &error)) != NULL)
-        {
-          g_free (line);
-          if (++seen == kill_after)
-            kill (pid, SIGKILL);
-        }
-      g_assert_no_error (error);
-      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-      g_spawn_close_pid (pid);
-      g_assert_true (WIFSIGNALED (status));
-      reported += seen;
+      reported += seen->len;
     }
 
   reopen (fixture);

@@ -16,6 +16,8 @@
 #include "byok-database.h"
 #include "byok-error.h"
 #include "byok-usage-store.h"
+#include "byok-test-sigkill.h"
+#include "byok-test-util.h"
 
 #define MS 1000
 #define SEC G_USEC_PER_SEC
@@ -45,20 +47,9 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  GDir *dir;
-  const char *name;
-
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->database);
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (fixture->dir, name, NULL);
-
-      g_remove (child);
-    }
-  g_clear_pointer (&dir, g_dir_close);
-  g_rmdir (fixture->dir);
+  byok_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
 }
@@ -965,17 +956,6 @@ test_usage_export_json (Fixture       *fixture,
 }
 
 static void
-on_async_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-  g_main_context_wakeup (NULL);
-}
-
-static void
 test_usage_async (Fixture       *fixture,
                   gconstpointer  user_data)
 {
@@ -993,7 +973,7 @@ test_usage_async (Fixture       *fixture,
   add_march_calls (fixture->store);
 
   byok_usage_store_report_async (fixture->store, from, to, BYOK_USAGE_BUCKET_DAY,
-                                 NULL, on_async_done, &result);
+                                 NULL, byok_test_store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   report = byok_usage_store_report_finish (fixture->store, result, &error);
@@ -1004,7 +984,7 @@ test_usage_async (Fixture       *fixture,
   /* Cancelled before it starts. */
   g_cancellable_cancel (cancelled);
   byok_usage_store_report_async (fixture->store, from, to, BYOK_USAGE_BUCKET_DAY,
-                                 cancelled, on_async_done, &result);
+                                 cancelled, byok_test_store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_null (byok_usage_store_report_finish (fixture->store, result, &error));
@@ -1013,7 +993,7 @@ test_usage_async (Fixture       *fixture,
   g_clear_object (&result);
 
   byok_usage_store_export_async (fixture->store, 0, G_MAXINT64, BYOK_USAGE_EXPORT_CSV,
-                                 file, NULL, on_async_done, &result);
+                                 file, NULL, byok_test_store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (byok_usage_store_export_finish (fixture->store, result, &error));
@@ -1113,44 +1093,28 @@ test_usage_calls_in_flight (Fixture       *fixture,
   g_assert_cmpuint (g_strv_length (owners), ==, 0);
 }
 
+static gboolean
+export_usage (GFile     *file,
+              gboolean   json,
+              gpointer   data,
+              GError   **error)
+{
+  ByokUsageStore *store = data;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  byok_usage_store_export_async (store, 0, G_MAXINT64, json ? BYOK_USAGE_EXPORT_JSON : BYOK_USAGE_EXPORT_CSV,
+                                 file, NULL, byok_test_store_result, &result);
+  return byok_usage_store_export_finish (store, byok_test_wait_result (&result), error);
+}
+
 /* An export holds what every call cost: only its owner may read it,
  * whatever the umask, and also when it replaces a file others could read. */
 static void
 test_usage_export_modes (Fixture       *fixture,
                          gconstpointer  user_data)
 {
-  const mode_t umasks[] = { 022, 000 };
-
   add_export_calls (fixture->store);
-  for (guint i = 0; i < G_N_ELEMENTS (umasks); i++)
-    {
-      g_autofree char *fresh = g_strdup_printf ("%s/new-%u.csv", fixture->dir, i);
-      g_autofree char *existing = g_strdup_printf ("%s/old-%u.json", fixture->dir, i);
-      const char *paths[] = { fresh, existing };
-      mode_t saved = umask (umasks[i]);
-
-      g_assert_true (g_file_set_contents (existing, "old", -1, NULL));
-      g_assert_cmpint (g_chmod (existing, 0644), ==, 0);
-      for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
-        {
-          g_autoptr(GError) error = NULL;
-          g_autoptr(GAsyncResult) result = NULL;
-          g_autoptr(GFile) file = g_file_new_for_path (paths[j]);
-          GStatBuf st;
-
-          byok_usage_store_export_async (fixture->store, 0, G_MAXINT64,
-                                         j == 0 ? BYOK_USAGE_EXPORT_CSV : BYOK_USAGE_EXPORT_JSON,
-                                         file, NULL, on_async_done, &result);
-          while (result == NULL)
-            g_main_context_iteration (NULL, TRUE);
-          g_assert_true (byok_usage_store_export_finish (fixture->store, result, &error));
-          g_assert_no_error (error);
-          g_assert_cmpint (g_stat (paths[j], &st), ==, 0);
-          g_assert_cmpint (st.st_size, >, 3);
-          g_assert_cmpint (st.st_mode & 0777, ==, 0600);
-        }
-      umask (saved);
-    }
+  byok_test_assert_export_modes (fixture->dir, ".csv", export_usage, fixture->store);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1223,17 +1187,10 @@ test_usage_concurrent_reader (Fixture       *fixture,
 static int
 run_sigkill_child (const char *path)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ByokDatabase) database = byok_database_open (path, &error);
-  g_autoptr(ByokUsageStore) store = NULL;
+  g_autoptr(ByokUsageStore) store = byok_test_child_open_store (path);
 
-  if (database == NULL)
-    {
-      g_printerr ("child: %s\n", error->message);
-      return 1;
-    }
-  store = byok_usage_store_new (database);
-
+  if (store == NULL)
+    return 1;
   for (guint i = 0; ; i++)
     {
       ByokUsageRecord record = {
@@ -1245,19 +1202,9 @@ run_sigkill_child (const char *path)
         .status = (char *) (i % 5 ? "ok" : "SERVER"),
         .attempt = 1,
       };
-      char line[32];
-      gint64 id = byok_usage_store_record (store, &record, &error);
-      int len;
 
-      if (id == 0)
-        {
-          g_printerr ("child: %s\n", error->message);
-          return 1;
-        }
-      /* Reported only once committed. One write() of a short line is
-       * atomic on a pipe. */
-      len = g_snprintf (line, sizeof line, "%" G_GINT64_FORMAT "\n", id);
-      if (write (STDOUT_FILENO, line, len) != len)
+      /* Reported only once committed. */
+      if (!byok_test_child_record (store, &record))
         return 1;
     }
 }
@@ -1276,39 +1223,11 @@ test_usage_sigkill (Fixture       *fixture,
 
   for (guint round = 0; round < 3; round++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GInputStream) raw = NULL;
-      g_autoptr(GDataInputStream) lines = NULL;
       const char *argv[] = { self_exe, "--sigkill-child", fixture->path, NULL };
-      guint kill_after = 150 + round * 97;
-      guint seen = 0;
-      GPid pid;
-      int out_fd, status;
-      char *line;
+      g_autoptr(GArray) seen = byok_test_kill_child_after (argv, 150 + round * 97);
 
-      g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                NULL, NULL, &pid, NULL, &out_fd, NULL, &error);
-      g_assert_no_error (error);
-      raw = g_unix_input_stream_new (out_fd, TRUE);
-      lines = g_data_input_stream_new (raw);
-
-      while ((line = g_data_input_stream_read_line (lines, NULL, NULL, &error)) != NULL)
-        {
-          gint64 id = g_ascii_strtoll (line, NULL, 10);
-
-          g_free (line);
-          g_assert_cmpint (id, >, 0);
-          g_array_append_val (reported, id);
-          if (++seen == kill_after)
-            kill (pid, SIGKILL);
-        }
-      g_assert_no_error (error);
-      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-      g_spawn_close_pid (pid);
-      g_assert_true (WIFSIGNALED (status));
-      g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
-      g_assert_cmpuint (seen, >=, kill_after);
-      g_test_message ("round %u: child reported %u rows before it died", round, seen);
+      g_array_append_vals (reported, seen->data, seen->len);
+      g_test_message ("round %u: child reported %u rows before it died", round, seen->len);
     }
 
   {

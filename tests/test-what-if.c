@@ -13,6 +13,7 @@
 #include "byok-price-overrides.h"
 #include "byok-usage-store.h"
 #include "byok-what-if.h"
+#include "byok-test-util.h"
 
 #define PROVIDER(id, extra) \
   "{\"id\":\"" id "\",\"name\":\"" id "\",\"dialect\":\"openai\",\"base_url\":\"https://" id ".example/v1\"," \
@@ -247,14 +248,6 @@ record_call (ByokUsageStore *store,
 }
 
 static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static void
 test_largest_prompt (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("byok-what-if-XXXXXX", NULL);
@@ -276,7 +269,7 @@ test_largest_prompt (void)
   g_assert_cmpint (byok_what_if_largest_prompt (database, t0, t0 + 2 * day, &error), ==, 900000);
   g_assert_no_error (error);
 
-  byok_what_if_largest_prompt_async (database, t0, t0 + day, NULL, store_result, &result);
+  byok_what_if_largest_prompt_async (database, t0, t0 + day, NULL, byok_test_store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (byok_what_if_largest_prompt_finish (database, result, &error), ==, 120000);

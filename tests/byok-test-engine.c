@@ -1,0 +1,140 @@
+/* byok-test-engine.c — an engine as the tests open it */
+#include "config.h"
+
+#include "byok-key-store.h"
+#include "byok-provider.h"
+#include "byok-test-engine.h"
+#include "byok-usage-store.h"
+
+/**
+ * byok_test_engine_new:
+ * @db_path: the database file (made when missing)
+ *
+ * Returns: (transfer full): the engine on @db_path; one that cannot open
+ *   fails the test
+ */
+ByokEngine *
+byok_test_engine_new (const char *db_path)
+{
+  g_autoptr(GError) error = NULL;
+  ByokEngine *engine = byok_engine_new (db_path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (engine);
+  return engine;
+}
+
+/**
+ * byok_test_engine_use_env_keys:
+ * @env: the environment its key store reads ("OPENAI_API_KEY=…"), in
+ *   place of the process's
+ * @first_provider: (nullable): the first of the providers, %NULL-ended,
+ *   whose key comes from @env even when the keyring has one
+ */
+void
+byok_test_engine_use_env_keys (ByokEngine         *engine,
+                               const char * const *env,
+                               const char         *first_provider,
+                               ...)
+{
+  ByokKeyStore *keys = byok_engine_get_key_store (engine);
+  va_list args;
+
+  byok_key_store_set_environment (keys, env);
+  va_start (args, first_provider);
+  for (const char *id = first_provider; id != NULL; id = va_arg (args, const char *))
+    byok_key_store_set_prefer_environment (keys, id, TRUE);
+  va_end (args);
+}
+
+static gint
+compare_by_id (gconstpointer a,
+               gconstpointer b)
+{
+  const ByokUsageRecord *x = *(ByokUsageRecord * const *) a;
+  const ByokUsageRecord *y = *(ByokUsageRecord * const *) b;
+
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/**
+ * byok_test_engine_list_rows:
+ *
+ * Returns: (transfer container) (element-type ByokUsageRecord): the
+ *   engine's usage rows, oldest first (the last 100)
+ */
+GPtrArray *
+byok_test_engine_list_rows (ByokEngine *engine)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows = byok_usage_store_list_recent (byok_engine_get_usage_store (engine), 100, &error);
+
+  g_assert_no_error (error);
+  g_ptr_array_sort (rows, compare_by_id);
+  return rows;
+}
+
+/**
+ * byok_test_point_provider:
+ * @path: what follows the server's address in the provider's base URL
+ *   ("/v1", "" for Anthropic's)
+ *
+ * Sends @provider_id's calls to @server.
+ */
+void
+byok_test_point_provider (ByokCatalog    *catalog,
+                          const char     *provider_id,
+                          ByokTestServer *server,
+                          const char     *path)
+{
+  g_autofree char *url = g_strconcat (byok_test_server_get_url (server), path, NULL);
+  ByokProvider *provider = byok_catalog_lookup_provider (catalog, provider_id);
+
+  g_assert_nonnull (provider);
+  byok_provider_set_base_url (provider, url);
+}
+
+/* Where the provider test server plays each provider: what follows its
+ * address in the provider's base URL */
+static const struct {
+  const char *provider_id;
+  const char *path;
+} provider_paths[] = {
+  { "openai", "/v1" },
+  { "anthropic", "" },
+  { "gemini", "/v1beta" },
+  { "moonshot", "/moonshot/v1" },
+  { "zhipu", "/zhipu/v4" },
+  { "deepseek", "/deepseek" },
+  { "xai", "/xai/v1" },
+  { "groq", "/groq/openai/v1" },
+  { "openrouter", "/openrouter/api/v1" },
+};
+
+/**
+ * byok_test_point_providers:
+ * @first_provider: the first of the providers, %NULL-ended
+ *
+ * Sends each provider's calls to @server, each at its own path there
+ * ("/v1" for OpenAI, "/deepseek" for DeepSeek, …).
+ */
+void
+byok_test_point_providers (ByokCatalog    *catalog,
+                           ByokTestServer *server,
+                           const char     *first_provider,
+                           ...)
+{
+  va_list args;
+
+  va_start (args, first_provider);
+  for (const char *id = first_provider; id != NULL; id = va_arg (args, const char *))
+    {
+      guint i = 0;
+
+      while (i < G_N_ELEMENTS (provider_paths) && !g_str_equal (provider_paths[i].provider_id, id))
+        i++;
+      g_assert_cmpuint (i, <, G_N_ELEMENTS (provider_paths));
+      byok_test_point_provider (catalog, id, server, provider_paths[i].path);
+    }
+  va_end (args);
+}

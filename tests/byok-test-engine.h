@@ -1,0 +1,27 @@
+/* byok-test-engine.h — an engine as the tests open it: on a database in the
+ * test's folder, with keys from a made-up environment, its providers
+ * pointed at the provider test server */
+#pragma once
+
+#include "byok-catalog.h"
+#include "byok-engine.h"
+#include "byok-test-server.h"
+
+G_BEGIN_DECLS
+
+ByokEngine *byok_test_engine_new           (const char         *db_path);
+void        byok_test_engine_use_env_keys  (ByokEngine         *engine,
+                                            const char * const *env,
+                                            const char         *first_provider,
+                                            ...) G_GNUC_NULL_TERMINATED;
+GPtrArray  *byok_test_engine_list_rows     (ByokEngine         *engine);
+void        byok_test_point_provider       (ByokCatalog        *catalog,
+                                            const char         *provider_id,
+                                            ByokTestServer     *server,
+                                            const char         *path);
+void        byok_test_point_providers      (ByokCatalog        *catalog,
+                                            ByokTestServer     *server,
+                                            const char         *first_provider,
+                                            ...) G_GNUC_NULL_TERMINATED;
+
+G_END_DECLS
