@@ -6,6 +6,7 @@
 
 #include "byok-chat-page.h"
 #include "byok-test-ui.h"
+#include "byok-test-util.h"
 
 #define MAX_ITERATIONS 50000
 
@@ -446,4 +447,38 @@ byok_test_ui_wait_for_status (ByokProviderRow    *row,
                                            byok_provider_get_id (byok_provider_row_get_provider (row)));
 
   byok_test_ui_iterate_until (status_is, &w, what);
+}
+
+/* The fixture's folder (byok-test-@name-…), its database's path and the
+ * test server; the test opens the engine and the window. */
+void
+byok_test_chat_fixture_start (ByokTestChatFixture *fixture,
+                              const char          *name)
+{
+  fixture->dir = byok_test_make_dir (name);
+  fixture->db_path = g_build_filename (fixture->dir, "byok.db", NULL);
+  fixture->server = byok_test_server_new ();
+}
+
+void
+byok_test_chat_fixture_close_window (ByokTestChatFixture *fixture)
+{
+  byok_test_ui_destroy_window (&fixture->window);
+  fixture->page = NULL;
+}
+
+/* The window closed (if open), held replies let go, the engine and the
+ * server gone, the folder removed. */
+void
+byok_test_chat_fixture_finish (ByokTestChatFixture *fixture)
+{
+  if (fixture->window != NULL)
+    byok_test_chat_fixture_close_window (fixture);
+  byok_test_server_release_held (fixture->server);
+  byok_test_ui_iterate_pending ();
+  g_clear_object (&fixture->engine);
+  g_clear_object (&fixture->server);
+  byok_test_remove_tree (fixture->dir);
+  g_free (fixture->db_path);
+  g_free (fixture->dir);
 }

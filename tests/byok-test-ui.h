@@ -5,7 +5,10 @@
 
 #include <gtk/gtk.h>
 
+#include "byok-chat-page.h"
+#include "byok-engine.h"
 #include "byok-provider-row.h"
+#include "byok-test-server.h"
 
 G_BEGIN_DECLS
 
@@ -50,6 +53,22 @@ gboolean   byok_test_ui_chat_page_idle       (gpointer       page);
 
 void       byok_test_ui_wait_for_status      (ByokProviderRow    *row,
                                               ByokProviderStatus  status);
+
+/* The fixture of the tests of a chat window: a database in a folder of its
+ * own, the provider test server, the engine, the window and its chat page */
+typedef struct {
+  char           *dir;
+  char           *db_path;
+  ByokTestServer *server;
+  ByokEngine     *engine;
+  GtkWidget      *window;
+  ByokChatPage   *page;
+} ByokTestChatFixture;
+
+void       byok_test_chat_fixture_start        (ByokTestChatFixture *fixture,
+                                                const char          *name);
+void       byok_test_chat_fixture_close_window (ByokTestChatFixture *fixture);
+void       byok_test_chat_fixture_finish       (ByokTestChatFixture *fixture);
 
 void byok_test_tolerate_toolkit_bugs (GLogWriterFunc writer);
 

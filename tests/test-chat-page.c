@@ -46,14 +46,7 @@
 #define OPENROUTER_KEY "sk-or-test-fake-chat-page-0002"
 #define CHAT_PATH   "/v1/chat/completions"
 
-typedef struct {
-  char           *dir;
-  char           *db_path;
-  ByokTestServer *server;
-  ByokEngine     *engine;
-  GtkWidget      *window;
-  ByokChatPage   *page;
-} Fixture;
+typedef ByokTestChatFixture Fixture;
 
 /* ---- widgets ------------------------------------------------------------- */
 
@@ -176,19 +169,10 @@ open_window (Fixture *f)
 }
 
 static void
-close_window (Fixture *f)
-{
-  byok_test_ui_destroy_window (&f->window);
-  f->page = NULL;
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->dir = byok_test_make_dir ("chat-page");
-  f->db_path = g_build_filename (f->dir, "byok.db", NULL);
-  f->server = byok_test_server_new ();
+  byok_test_chat_fixture_start (f, "chat-page");
   open_engine (f);
   open_window (f);
 }
@@ -197,15 +181,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->window != NULL)
-    close_window (f);
-  byok_test_server_release_held (f->server);
-  byok_test_ui_iterate_pending ();
-  g_clear_object (&f->engine);
-  g_clear_object (&f->server);
-  byok_test_remove_tree (f->dir);
-  g_free (f->db_path);
-  g_free (f->dir);
+  byok_test_chat_fixture_finish (f);
 }
 
 static ByokComposer *
@@ -557,7 +533,7 @@ test_rate_limit (Fixture       *f,
 static void
 reopen (Fixture *f)
 {
-  close_window (f);
+  byok_test_chat_fixture_close_window (f);
   byok_test_server_release_held (f->server);
   byok_test_ui_iterate_pending ();
   g_clear_object (&f->engine);

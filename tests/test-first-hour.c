@@ -38,14 +38,7 @@
 #define OPENAI_KEY     "sk-test-fake-first-hour-0001"
 #define CHAT_PATH      "/v1/chat/completions"
 
-typedef struct {
-  char           *dir;
-  char           *db_path;
-  ByokTestServer *server;
-  ByokEngine     *engine;
-  GtkWidget      *window;
-  ByokChatPage   *page;
-} Fixture;
+typedef ByokTestChatFixture Fixture;
 
 /* ---- warnings fail the test ---------------------------------------------- */
 
@@ -130,20 +123,11 @@ open_window (Fixture *f)
 }
 
 static void
-close_window (Fixture *f)
-{
-  byok_test_ui_destroy_window (&f->window);
-  f->page = NULL;
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   n_warnings = 0;
-  f->dir = byok_test_make_dir ("first-hour");
-  f->db_path = g_build_filename (f->dir, "byok.db", NULL);
-  f->server = byok_test_server_new ();
+  byok_test_chat_fixture_start (f, "first-hour");
   open_engine (f);
   open_window (f);
 }
@@ -152,16 +136,8 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->window != NULL)
-    close_window (f);
-  byok_test_server_release_held (f->server);
-  byok_test_ui_iterate_pending ();
-  g_clear_object (&f->engine);
-  g_clear_object (&f->server);
+  byok_test_chat_fixture_finish (f);
   g_unsetenv ("BYOK_BASE_URL_OPENAI");
-  byok_test_remove_tree (f->dir);
-  g_free (f->db_path);
-  g_free (f->dir);
   g_assert_cmpuint (n_warnings, ==, 0);
 }
 
@@ -469,7 +445,7 @@ test_key_status (Fixture       *f,
   wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_VALID);
 
   /* After a restart it is still known. */
-  close_window (f);
+  byok_test_chat_fixture_close_window (f);
   g_clear_object (&f->engine);
   open_engine (f);
   open_window (f);
@@ -598,7 +574,7 @@ test_continue_in_chat (Fixture       *f,
     }
 
   /* Still so after a restart. */
-  close_window (f);
+  byok_test_chat_fixture_close_window (f);
   g_clear_object (&f->engine);
   open_engine (f);
   open_window (f);
@@ -1652,7 +1628,7 @@ test_whole_flow (Fixture       *f,
   show_page (f, "chat");
 
   /* Quit and start again: the conversation is there. */
-  close_window (f);
+  byok_test_chat_fixture_close_window (f);
   g_clear_object (&f->engine);
   open_engine (f);
   open_window (f);
