@@ -186,3 +186,21 @@ byok_test_reply_new_sse_fixture (const char *folder,
 
   return byok_test_reply_new_sse_body (body, split);
 }
+
+/**
+ * byok_test_reply_new_openai_models:
+ *
+ * Returns: (transfer full): OpenAI's model list (gpt-4o, gpt-4o-mini,
+ *   o4-mini), given as often as asked
+ */
+ByokTestReply *
+byok_test_reply_new_openai_models (void)
+{
+  ByokTestReply *reply = byok_test_reply_new_json (200, "{\"object\": \"list\", \"data\": ["
+                                                        "{\"id\": \"gpt-4o\", \"object\": \"model\"},"
+                                                        "{\"id\": \"gpt-4o-mini\", \"object\": \"model\"},"
+                                                        "{\"id\": \"o4-mini\", \"object\": \"model\"}]}");
+
+  byok_test_reply_set_repeat (reply, TRUE);
+  return reply;
+}

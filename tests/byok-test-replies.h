@@ -20,6 +20,7 @@ ByokTestReply *byok_test_reply_new_sse_body      (const char *body,
 ByokTestReply *byok_test_reply_new_sse_fixture   (const char *folder,
                                                   const char *name,
                                                   gsize       split);
+ByokTestReply *byok_test_reply_new_openai_models (void);
 ByokTestReply *byok_test_reply_new_echo_step     (gboolean    call_tool,
                                                   const char *text,
                                                   gboolean    split_arguments);

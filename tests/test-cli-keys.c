@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "byok-key-format.h"
+#include "byok-test-replies.h"
 #include "byok-test-cli.h"
 #include "byok-test-server.h"
 #include "byok-test-util.h"
@@ -33,7 +34,6 @@ fixture_set_up (Fixture       *f,
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *template = g_build_filename (g_get_user_data_dir (), "byok-cli-keys-XXXXXX", NULL);
   g_autofree char *base = NULL;
-  ByokTestReply *reply;
 
   g_mkdir_with_parents (g_get_user_data_dir (), 0700);
   f->data_home = g_mkdtemp (g_steal_pointer (&template));
@@ -50,12 +50,7 @@ fixture_set_up (Fixture       *f,
 
     byok_test_server_require_key (f->server, "Authorization", bearer);
   }
-  reply = byok_test_reply_new_json (200, "{\"object\": \"list\", \"data\": ["
-                                         "{\"id\": \"gpt-4o\", \"object\": \"model\"},"
-                                         "{\"id\": \"gpt-4o-mini\", \"object\": \"model\"},"
-                                         "{\"id\": \"o4-mini\", \"object\": \"model\"}]}");
-  byok_test_reply_set_repeat (reply, TRUE);
-  byok_test_server_add_reply (f->server, "/v1/models", reply);
+  byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_openai_models ());
   base = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
 
   f->env = g_get_environ ();

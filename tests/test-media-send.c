@@ -26,6 +26,7 @@
 #include "byok-error.h"
 #include "byok-media.h"
 #include "byok-router.h"
+#include "byok-test-engine.h"
 #include "byok-test-server.h"
 #include "byok-test-util.h"
 
@@ -158,16 +159,6 @@ typedef struct {
 } Fixture;
 
 static void
-set_base (Fixture    *f,
-          const char *provider_id,
-          const char *suffix)
-{
-  g_autofree char *url = g_strconcat (byok_test_server_get_url (f->server), suffix, NULL);
-
-  byok_provider_set_base_url (byok_catalog_lookup_provider (f->catalog, provider_id), url);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
@@ -191,12 +182,8 @@ fixture_setup (Fixture       *f,
   f->client = byok_client_new (f->catalog, f->keys);
   byok_client_set_backoff_base_ms (f->client, 5);
 
-  set_base (f, "openai", "/v1");
-  set_base (f, "anthropic", "");
-  set_base (f, "gemini", "/v1beta");
-  set_base (f, "moonshot", "/moonshot/v1");
-  set_base (f, "deepseek", "/deepseek");
-  set_base (f, "openrouter", "/openrouter/api/v1");
+  byok_test_point_providers (f->catalog, f->server, "openai", "anthropic", "gemini", "moonshot", "deepseek",
+                             "openrouter", NULL);
 }
 
 static void

@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "byok-test-replies.h"
 #include "byok-test-util.h"
 #include "byok-custom-provider-dialog.h"
 #include "byok-error.h"
@@ -198,7 +199,6 @@ fixture_set_up (Fixture       *f,
   g_autofree char *bearer = g_strconcat ("Bearer ", key[0], NULL);
   g_autofree char *base = NULL;
   g_autofree char *template = g_build_filename (g_get_user_data_dir (), "byok-ui-test-XXXXXX", NULL);
-  ByokTestReply *reply;
 
   g_mkdir_with_parents (g_get_user_data_dir (), 0700);
   f->dir = g_mkdtemp (g_steal_pointer (&template));
@@ -210,12 +210,7 @@ fixture_set_up (Fixture       *f,
 
   f->server = byok_test_server_new ();
   byok_test_server_require_key (f->server, "Authorization", bearer);
-  reply = byok_test_reply_new_json (200, "{\"object\": \"list\", \"data\": ["
-                                         "{\"id\": \"gpt-4o\", \"object\": \"model\"},"
-                                         "{\"id\": \"gpt-4o-mini\", \"object\": \"model\"},"
-                                         "{\"id\": \"o4-mini\", \"object\": \"model\"}]}");
-  byok_test_reply_set_repeat (reply, TRUE);
-  byok_test_server_add_reply (f->server, "/v1/models", reply);
+  byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_openai_models ());
   base = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
   g_assert_true (byok_provider_settings_set_base_url (byok_engine_get_provider_settings (f->engine),
                                                       byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), "openai"),
