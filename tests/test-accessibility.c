@@ -109,21 +109,21 @@ find_in_toplevels (GType type)
 }
 
 /* A shown button with this icon inside @widget. */
+static gboolean
+find_icon_button_matches (GtkWidget     *widget,
+                          gconstpointer  data)
+{
+  const char *icon_name = data;
+
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0 &&
+         gtk_widget_get_mapped (widget);
+}
+
 static GtkWidget *
 find_icon_button (GtkWidget  *widget,
                   const char *icon_name)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0 &&
-      gtk_widget_get_mapped (widget))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_icon_button (c, icon_name);
-
-      if (found)
-        return found;
-    }
-  return NULL;
+  return byok_test_ui_find_first (widget, find_icon_button_matches, icon_name);
 }
 
 static gboolean

@@ -123,19 +123,20 @@ wait_for_subtitle (Fixture    *f,
   g_test_message ("%s: %s", provider_id, subtitle_of (f, provider_id));
 }
 
+static gboolean
+find_button_labelled_matches (GtkWidget     *widget,
+                              gconstpointer  data)
+{
+  const char *label = data;
+
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), label) == 0;
+}
+
 static GtkWidget *
 find_button_labelled (GtkWidget  *widget,
                       const char *label)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), label) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_button_labelled (c, label);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return byok_test_ui_find_first (widget, find_button_labelled_matches, label);
 }
 
 static AdwEntryRow *

@@ -83,18 +83,17 @@ find_shown_button (GtkWidget  *widget,
 }
 
 /* The editor of a user's message: the row's text view that is not Markdown. */
+static gboolean
+find_editor_matches (GtkWidget     *widget,
+                     gconstpointer  data)
+{
+  return GTK_IS_TEXT_VIEW (widget) && !BYOK_IS_MARKDOWN_VIEW (widget);
+}
+
 static GtkTextView *
 find_editor (GtkWidget *widget)
 {
-  if (GTK_IS_TEXT_VIEW (widget) && !BYOK_IS_MARKDOWN_VIEW (widget))
-    return GTK_TEXT_VIEW (widget);
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkTextView *found = find_editor (c);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return GTK_TEXT_VIEW (byok_test_ui_find_first (widget, find_editor_matches, NULL));
 }
 
 /* ---- the page's data ----------------------------------------------------- */
@@ -1417,18 +1416,17 @@ drop_target_of (GtkWidget *widget)
 }
 
 /* The first widget under @widget that files can be dropped on. */
+static gboolean
+find_drop_area_matches (GtkWidget     *widget,
+                        gconstpointer  data)
+{
+  return gtk_widget_has_css_class (widget, "attachment-drop");
+}
+
 static GtkWidget *
 find_drop_area (GtkWidget *widget)
 {
-  if (gtk_widget_has_css_class (widget, "attachment-drop"))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_drop_area (c);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return byok_test_ui_find_first (widget, find_drop_area_matches, NULL);
 }
 
 /* Files dropped on the conversation or the composer are attached: a list

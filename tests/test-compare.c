@@ -72,19 +72,20 @@ find_shown_label (GtkWidget  *widget,
   return NULL;
 }
 
+static gboolean
+find_css_class_matches (GtkWidget     *widget,
+                        gconstpointer  data)
+{
+  const char *css_class = data;
+
+  return gtk_widget_has_css_class (widget, css_class);
+}
+
 static GtkWidget *
 find_css_class (GtkWidget  *widget,
                 const char *css_class)
 {
-  if (gtk_widget_has_css_class (widget, css_class))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_css_class (c, css_class);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return byok_test_ui_find_first (widget, find_css_class_matches, css_class);
 }
 
 /* ---- fixture ------------------------------------------------------------- */

@@ -703,19 +703,20 @@ test_retry_said (Fixture       *f,
 
 /* ---- the Retry button ---------------------------------------------------- */
 
+static gboolean
+find_button_prefix_matches (GtkWidget     *widget,
+                            gconstpointer  data)
+{
+  const char *prefix = data;
+
+  return GTK_IS_BUTTON (widget) && g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (widget)) ?: "", prefix);
+}
+
 static GtkWidget *
 find_button_prefix (GtkWidget  *widget,
                     const char *prefix)
 {
-  if (GTK_IS_BUTTON (widget) && g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (widget)) ?: "", prefix))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_button_prefix (c, prefix);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return byok_test_ui_find_first (widget, find_button_prefix_matches, prefix);
 }
 
 static gboolean
@@ -1037,34 +1038,36 @@ test_window_size (Fixture       *f,
 
 /* ---- small things -------------------------------------------------------- */
 
+static gboolean
+find_css_matches (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  const char *css_class = data;
+
+  return gtk_widget_has_css_class (widget, css_class) && gtk_widget_get_mapped (widget);
+}
+
 static GtkWidget *
 find_css (GtkWidget  *widget,
           const char *css_class)
 {
-  if (gtk_widget_has_css_class (widget, css_class) && gtk_widget_get_mapped (widget))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_css (c, css_class);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return byok_test_ui_find_first (widget, find_css_matches, css_class);
+}
+
+static gboolean
+find_type_name_matches (GtkWidget     *widget,
+                        gconstpointer  data)
+{
+  const char *type_name = data;
+
+  return g_strcmp0 (G_OBJECT_TYPE_NAME (widget), type_name) == 0 && gtk_widget_get_mapped (widget);
 }
 
 static GtkWidget *
 find_type_name (GtkWidget  *widget,
                 const char *type_name)
 {
-  if (g_strcmp0 (G_OBJECT_TYPE_NAME (widget), type_name) == 0 && gtk_widget_get_mapped (widget))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_type_name (c, type_name);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return byok_test_ui_find_first (widget, find_type_name_matches, type_name);
 }
 
 static graphene_rect_t

@@ -1057,20 +1057,21 @@ has_dialog (gpointer data)
   return byok_price_checker_get_dialog (data) != NULL;
 }
 
+static gboolean
+find_button_matches (GtkWidget     *widget,
+                     gconstpointer  data)
+{
+  const char *label = data;
+
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+         gtk_widget_is_visible (widget);
+}
+
 static GtkWidget *
 find_button (GtkWidget  *widget,
              const char *label)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
-      gtk_widget_is_visible (widget))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_button (c, label);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return byok_test_ui_find_first (widget, find_button_matches, label);
 }
 
 static gboolean

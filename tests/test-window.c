@@ -132,20 +132,21 @@ test_window_size_persists (void)
   byok_test_ui_iterate_pending ();
 }
 
+static gboolean
+find_label_matches (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  const char *text = data;
+
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0 &&
+         gtk_widget_get_mapped (widget);
+}
+
 static GtkWidget *
 find_label (GtkWidget  *widget,
             const char *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0 &&
-      gtk_widget_get_mapped (widget))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_label (c, text);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return byok_test_ui_find_first (widget, find_label_matches, text);
 }
 
 /* The window opens on Chat and builds Providers and Usage when they are
