@@ -1,6 +1,8 @@
 /* byok-test-replies.c — the OpenAI-style streams tests script */
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+
 #include "byok-test-replies.h"
 #include "byok-test-util.h"
 
@@ -203,4 +205,26 @@ byok_test_reply_new_openai_models (void)
 
   byok_test_reply_set_repeat (reply, TRUE);
   return reply;
+}
+
+/**
+ * byok_test_last_tool_message:
+ * @call_id: the id of the call it answers (call_echo_1 for
+ *   byok_test_reply_new_echo_step())
+ *
+ * Returns: (transfer full): the content of the last message of the last
+ *   request @server got, which must be the tool's answer to @call_id
+ */
+char *
+byok_test_last_tool_message (ByokTestServer *server,
+                             const char     *call_id)
+{
+  ByokTestRequest *request = byok_test_server_get_last_request (server);
+  g_autoptr(JsonNode) root = json_from_string (g_bytes_get_data (request->body, NULL), NULL);
+  JsonArray *messages = json_object_get_array_member (json_node_get_object (root), "messages");
+  JsonObject *last = json_array_get_object_element (messages, json_array_get_length (messages) - 1);
+
+  g_assert_cmpstr (json_object_get_string_member (last, "role"), ==, "tool");
+  g_assert_cmpstr (json_object_get_string_member (last, "tool_call_id"), ==, call_id);
+  return g_strdup (json_object_get_string_member (last, "content"));
 }

@@ -21,6 +21,8 @@ ByokTestReply *byok_test_reply_new_sse_fixture   (const char *folder,
                                                   const char *name,
                                                   gsize       split);
 ByokTestReply *byok_test_reply_new_openai_models (void);
+char          *byok_test_last_tool_message       (ByokTestServer *server,
+                                                  const char     *call_id);
 ByokTestReply *byok_test_reply_new_echo_step     (gboolean    call_tool,
                                                   const char *text,
                                                   gboolean    split_arguments);

@@ -88,20 +88,6 @@ add_mcp_server (Fixture *f)
   out = run_cli (f, NULL, 0, args);
 }
 
-/* The tool message the second request sent the model. */
-static char *
-tool_message_sent (Fixture *f)
-{
-  ByokTestRequest *request = byok_test_server_get_last_request (f->server);
-  g_autoptr(JsonNode) root = json_from_string (g_bytes_get_data (request->body, NULL), NULL);
-  JsonArray *messages = json_object_get_array_member (json_node_get_object (root), "messages");
-  JsonObject *last = json_array_get_object_element (messages, json_array_get_length (messages) - 1);
-
-  g_assert_cmpstr (json_object_get_string_member (last, "role"), ==, "tool");
-  g_assert_cmpstr (json_object_get_string_member (last, "tool_call_id"), ==, "call_echo_1");
-  return g_strdup (json_object_get_string_member (last, "content"));
-}
-
 static JsonObject *
 parse_object (const char *json,
               JsonNode  **root)
@@ -145,7 +131,7 @@ test_yes (Fixture       *f,
     g_assert_nonnull (strstr (body, "\"test__echo\""));
     g_assert_nonnull (strstr (body, "\"test__add\""));
   }
-  sent = tool_message_sent (f);
+  sent = byok_test_last_tool_message (f->server, "call_echo_1");
   g_assert_nonnull (strstr (sent, "hi"));
 
   g_assert_cmpstr (json_object_get_string_member (object, "text"), ==, "The tool said hi.");
@@ -188,7 +174,7 @@ test_no_terminal_denies (Fixture       *f,
   call = json_array_get_object_element (json_object_get_array_member (parse_object (out, &root), "tool_calls"), 0);
   g_assert_false (json_object_get_boolean_member (call, "approved"));
   g_assert_true (json_object_get_boolean_member (call, "is_error"));
-  sent = tool_message_sent (f);
+  sent = byok_test_last_tool_message (f->server, "call_echo_1");
   g_assert_nonnull (strstr (sent, "denied"));
 }
 

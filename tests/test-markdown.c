@@ -1022,28 +1022,6 @@ save_screenshot (GtkWidget  *window,
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static void
-wait_for_paint (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gboolean painted = FALSE;
-  gulong handler;
-
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-}
-
 static gboolean
 redraw_tick (GtkWidget     *widget,
              GdkFrameClock *clock,
@@ -1081,7 +1059,7 @@ test_preload (void)
       guint tick;
 
       gtk_window_present (GTK_WINDOW (window));
-      wait_for_paint (window);
+      byok_test_ui_wait_for_paint (window);
       tick = gtk_widget_add_tick_callback (window, redraw_tick, NULL, NULL);
       byok_markdown_view_preload_languages (window);
 
@@ -1156,7 +1134,7 @@ test_pane_scrolled (void)
   gtk_window_present (GTK_WINDOW (window));
   byok_markdown_pane_set_text (BYOK_MARKDOWN_PANE (pane), answer);
   for (int i = 0; i < 4; i++)
-    wait_for_paint (window);
+    byok_test_ui_wait_for_paint (window);
 
   views = pane_views (BYOK_MARKDOWN_PANE (pane));
   g_assert_cmpuint (views->len, >=, 4);
@@ -1175,8 +1153,8 @@ test_pane_scrolled (void)
           double y = at == 0 ? bounds.origin.y + 40 : bounds.origin.y + bounds.size.height / 2;
 
           gtk_adjustment_set_value (adjustment, y);
-          wait_for_paint (window);
-          wait_for_paint (window);
+          byok_test_ui_wait_for_paint (window);
+          byok_test_ui_wait_for_paint (window);
           share = dark_share (window);
           g_test_message ("view %u at %.0f px: %.1f %% dark", i, y, 100 * share);
           g_assert_cmpfloat (share, >, 0.01);
@@ -1185,8 +1163,8 @@ test_pane_scrolled (void)
 
   /* And back to the top. */
   gtk_adjustment_set_value (adjustment, 0);
-  wait_for_paint (window);
-  wait_for_paint (window);
+  byok_test_ui_wait_for_paint (window);
+  byok_test_ui_wait_for_paint (window);
   g_assert_cmpfloat (dark_share (window), >, 0.01);
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -1281,7 +1259,7 @@ test_link_schemes (void)
                                "**[bold-file](file:///etc/shadow)**");
   gtk_window_present (GTK_WINDOW (window));
   for (int i = 0; i < 4; i++)
-    wait_for_paint (window);
+    byok_test_ui_wait_for_paint (window);
 
   /* The text is there, the Markdown gone, whatever the scheme. */
   slice = buffer_slice (view);
@@ -1377,7 +1355,7 @@ test_window (void)
                                "Enjoy!");
   gtk_window_present (GTK_WINDOW (window));
   for (int i = 0; i < 6; i++)
-    wait_for_paint (window);
+    byok_test_ui_wait_for_paint (window);
 
   /* The code block spans the text width. */
   frame = code_block_widget (BYOK_MARKDOWN_VIEW (view), 0);
@@ -1395,7 +1373,7 @@ test_window (void)
         gtk_widget_measure (frame, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (frame), NULL, &natural, NULL, NULL);
         if (gtk_widget_get_height (frame) >= natural)
           break;
-        wait_for_paint (window);
+        byok_test_ui_wait_for_paint (window);
       }
     g_assert_cmpint (gtk_widget_get_height (frame), >=, natural);
   }
@@ -1450,13 +1428,13 @@ test_code_block_height (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 500, 700);
   byok_markdown_view_set_text (BYOK_MARKDOWN_VIEW (view), code_answer);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_paint (window);
-  wait_for_paint (window);
+  byok_test_ui_wait_for_paint (window);
+  byok_test_ui_wait_for_paint (window);
 
   /* Lines are validated in an idle after the first frames: the view
    * follows within a few frames. */
   for (int i = 0; i < 20 && ABS (gtk_widget_get_height (view) - text_layout_height (GTK_TEXT_VIEW (view))) > 4; i++)
-    wait_for_paint (window);
+    byok_test_ui_wait_for_paint (window);
 
   frame = code_block_widget (BYOK_MARKDOWN_VIEW (view), 0);
   g_assert_true (gtk_widget_get_mapped (frame));
@@ -1491,8 +1469,8 @@ test_code_block_width (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 700, 500);
   byok_markdown_view_set_text (BYOK_MARKDOWN_VIEW (view), code_answer);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_paint (window);
-  wait_for_paint (window);
+  byok_test_ui_wait_for_paint (window);
+  byok_test_ui_wait_for_paint (window);
 
   frame = code_block_widget (BYOK_MARKDOWN_VIEW (view), 0);
   wide = gtk_widget_get_width (frame);
@@ -1500,9 +1478,9 @@ test_code_block_width (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 500);
   for (int i = 0; i < 20 && gtk_widget_get_width (window) > 400; i++)
-    wait_for_paint (window);
-  wait_for_paint (window);
-  wait_for_paint (window);
+    byok_test_ui_wait_for_paint (window);
+  byok_test_ui_wait_for_paint (window);
+  byok_test_ui_wait_for_paint (window);
   narrow = gtk_widget_get_width (frame);
   g_test_message ("wide %d, narrow %d, view %d", wide, narrow, gtk_widget_get_width (view));
   g_assert_cmpint (gtk_widget_get_width (view), <=, 400);
@@ -1511,9 +1489,9 @@ test_code_block_width (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 500);
   for (int i = 0; i < 20 && gtk_widget_get_width (window) < 800; i++)
-    wait_for_paint (window);
-  wait_for_paint (window);
-  wait_for_paint (window);
+    byok_test_ui_wait_for_paint (window);
+  byok_test_ui_wait_for_paint (window);
+  byok_test_ui_wait_for_paint (window);
   g_assert_cmpint (gtk_widget_get_width (frame), >, wide);
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -1547,8 +1525,8 @@ test_code_block_scroll (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 300);
   byok_markdown_view_set_text (BYOK_MARKDOWN_VIEW (view), text->str);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_paint (window);
-  wait_for_paint (window);
+  byok_test_ui_wait_for_paint (window);
+  byok_test_ui_wait_for_paint (window);
 
   code_scrolled = byok_test_ui_find_descendant (code_block_widget (BYOK_MARKDOWN_VIEW (view), 0), GTK_TYPE_SCROLLED_WINDOW);
   g_assert_nonnull (code_scrolled);

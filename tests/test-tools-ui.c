@@ -405,19 +405,6 @@ ask_and_answer (Fixture    *f,
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, requests + 2);
 }
 
-/* The tool message the model was sent last. */
-static char *
-tool_message_sent (Fixture *f)
-{
-  ByokTestRequest *request = byok_test_server_get_last_request (f->server);
-  g_autoptr(JsonNode) root = json_from_string (g_bytes_get_data (request->body, NULL), NULL);
-  JsonArray *messages = json_object_get_array_member (json_node_get_object (root), "messages");
-  JsonObject *last = json_array_get_object_element (messages, json_array_get_length (messages) - 1);
-
-  g_assert_cmpstr (json_object_get_string_member (last, "role"), ==, "tool");
-  return g_strdup (json_object_get_string_member (last, "content"));
-}
-
 static ByokMessage *
 last_answer (Fixture *f)
 {
@@ -474,7 +461,7 @@ test_whole_way (Fixture       *f,
 
   /* Allow Once: it runs, the model gets what it said. */
   ask_and_answer (f, "Say hi with the tool", BYOK_TOOL_APPROVAL_RESPONSE_ONCE, NULL);
-  sent = tool_message_sent (f);
+  sent = byok_test_last_tool_message (f->server, "call_echo_1");
   g_assert_nonnull (strstr (sent, "hi"));
   answer = last_answer (f);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "The tool said hi.");
@@ -492,7 +479,7 @@ test_whole_way (Fixture       *f,
 
   /* Deny: the model is told, the block says so. */
   ask_and_answer (f, "Again", BYOK_TOOL_APPROVAL_RESPONSE_DENY, NULL);
-  sent = tool_message_sent (f);
+  sent = byok_test_last_tool_message (f->server, "call_echo_1");
   g_assert_nonnull (strstr (sent, "denied"));
   g_assert_cmpint (only_block (last_answer (f))->state, ==, BYOK_TOOL_BLOCK_DENIED);
 

@@ -277,15 +277,7 @@ test_largest_prompt (void)
 
   g_clear_object (&store);
   g_clear_object (&database);
-  {
-    g_autofree char *path = g_build_filename (dir, "byok.db", NULL);
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-    g_unlink (wal);
-    g_unlink (shm);
-    g_unlink (path);
-    g_rmdir (dir);
-  }
+  byok_test_remove_tree (dir);
 }
 
 static void
@@ -402,15 +394,7 @@ test_overrides_persist (void)
 
   g_clear_object (&store);
   g_clear_object (&database);
-  {
-    g_autofree char *path = g_build_filename (dir, "byok.db", NULL);
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-    g_unlink (wal);
-    g_unlink (shm);
-    g_unlink (path);
-    g_rmdir (dir);
-  }
+  byok_test_remove_tree (dir);
 }
 
 int
