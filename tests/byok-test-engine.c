@@ -47,6 +47,27 @@ byok_test_engine_use_env_keys (ByokEngine         *engine,
   va_end (args);
 }
 
+/**
+ * byok_test_record_usage:
+ * @store: the usage store
+ * @record: the call, as the test fills it (the rest zero)
+ *
+ * Records @record as it is and asserts the store took it.
+ *
+ * Returns: the row's id
+ */
+gint64
+byok_test_record_usage (ByokUsageStore        *store,
+                        const ByokUsageRecord *record)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = byok_usage_store_record (store, record, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
 static gint
 compare_by_id (gconstpointer a,
                gconstpointer b)

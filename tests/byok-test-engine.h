@@ -6,6 +6,7 @@
 #include "byok-catalog.h"
 #include "byok-engine.h"
 #include "byok-test-server.h"
+#include "byok-usage-store.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,9 @@ void        byok_test_engine_use_env_keys  (ByokEngine         *engine,
                                             const char         *first_provider,
                                             ...) G_GNUC_NULL_TERMINATED;
 GPtrArray  *byok_test_engine_list_rows     (ByokEngine         *engine);
+/* Records a call as it is, asserting the store takes it; its id */
+gint64      byok_test_record_usage         (ByokUsageStore        *store,
+                                            const ByokUsageRecord *record);
 void        byok_test_point_provider       (ByokCatalog        *catalog,
                                             const char         *provider_id,
                                             ByokTestServer     *server,

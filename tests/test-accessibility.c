@@ -50,6 +50,7 @@
 #include "byok-provider-row.h"
 #include "byok-preferences-window.h"
 #include "byok-providers-page.h"
+#include "byok-test-engine.h"
 #include "byok-test-replies.h"
 #include "byok-test-server.h"
 #include "byok-test-ui.h"
@@ -528,22 +529,13 @@ record_call (Fixture    *f,
              const char *model,
              const char *status)
 {
-  g_autoptr(GError) error = NULL;
-  ByokUsageRecord r = { 0, };
-
-  r.time_us = g_get_real_time ();
-  r.provider = (char *) provider;
-  r.model = (char *) model;
-  r.latency_us = 300000;
-  r.ttft_us = status == NULL ? 120000 : -1;
-  r.status = (char *) status;
-  r.http_status = status == NULL ? 200 : 429;
-  r.input_tokens = status == NULL ? 1200 : 0;
-  r.output_tokens = status == NULL ? 800 : 0;
-  r.price_known = TRUE;
-  r.cost_usd = status == NULL ? 0.0042 : 0;
-  g_assert_cmpint (byok_usage_store_record (byok_engine_get_usage_store (f->engine), &r, &error), >, 0);
-  g_assert_no_error (error);
+  byok_test_record_usage (byok_engine_get_usage_store (f->engine), &(ByokUsageRecord) {
+    .time_us = g_get_real_time (), .provider = (char *) provider, .model = (char *) model,
+    .latency_us = 300000, .ttft_us = status == NULL ? 120000 : -1,
+    .status = (char *) status, .http_status = status == NULL ? 200 : 429,
+    .input_tokens = status == NULL ? 1200 : 0, .output_tokens = status == NULL ? 800 : 0,
+    .price_known = TRUE, .cost_usd = status == NULL ? 0.0042 : 0,
+  });
 }
 
 static gboolean

@@ -43,19 +43,12 @@ record_spend (Fixture *f,
               double   usd,
               int      days_ago)
 {
-  g_autoptr(ByokUsageRecord) record = byok_usage_record_new ();
-  g_autoptr(GError) error = NULL;
-
-  record->time_us = g_get_real_time () - (gint64) days_ago * 24 * 3600 * G_USEC_PER_SEC;
-  record->provider = g_strdup ("deepseek");
-  record->model = g_strdup ("deepseek-chat");
-  record->input_tokens = 1000;
-  record->output_tokens = 500;
-  record->price_known = TRUE;
-  record->cost_usd = usd;
-  record->latency_us = 1000;
-  byok_usage_store_record (byok_engine_get_usage_store (f->engine), record, &error);
-  g_assert_no_error (error);
+  byok_test_record_usage (byok_engine_get_usage_store (f->engine), &(ByokUsageRecord) {
+    .time_us = g_get_real_time () - (gint64) days_ago * 24 * 3600 * G_USEC_PER_SEC,
+    .provider = (char *) "deepseek", .model = (char *) "deepseek-chat",
+    .input_tokens = 1000, .output_tokens = 500, .price_known = TRUE, .cost_usd = usd,
+    .latency_us = 1000,
+  });
 }
 
 static void

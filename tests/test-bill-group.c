@@ -42,17 +42,10 @@ record_call (Fixture    *f,
              gint64      time_us,
              double      usd)
 {
-  g_autoptr(ByokUsageRecord) record = byok_usage_record_new ();
-  g_autoptr(GError) error = NULL;
-
-  record->time_us = time_us;
-  record->provider = g_strdup (provider);
-  record->model = g_strdup ("some-model");
-  record->price_known = TRUE;
-  record->cost_usd = usd;
-  record->latency_us = 1000;
-  byok_usage_store_record (byok_engine_get_usage_store (f->engine), record, &error);
-  g_assert_no_error (error);
+  byok_test_record_usage (byok_engine_get_usage_store (f->engine), &(ByokUsageRecord) {
+    .time_us = time_us, .provider = (char *) provider, .model = (char *) "some-model",
+    .price_known = TRUE, .cost_usd = usd, .latency_us = 1000,
+  });
 }
 
 static void
@@ -279,20 +272,11 @@ record_usage (Fixture    *f,
               gboolean    estimated,
               const char *status)
 {
-  g_autoptr(ByokUsageRecord) record = byok_usage_record_new ();
-  g_autoptr(GError) error = NULL;
-
-  record->time_us = time_us;
-  record->provider = g_strdup ("openai");
-  record->model = g_strdup ("test-model-a");
-  record->price_known = priced;
-  record->cost_usd = usd;
-  record->input_tokens = input_tokens;
-  record->estimated = estimated;
-  record->status = g_strdup (status);
-  record->latency_us = 1000;
-  byok_usage_store_record (byok_engine_get_usage_store (f->engine), record, &error);
-  g_assert_no_error (error);
+  byok_test_record_usage (byok_engine_get_usage_store (f->engine), &(ByokUsageRecord) {
+    .time_us = time_us, .provider = (char *) "openai", .model = (char *) "test-model-a",
+    .price_known = priced, .cost_usd = usd, .input_tokens = input_tokens,
+    .estimated = estimated, .status = (char *) status, .latency_us = 1000,
+  });
 }
 
 /* The period's difference taken apart in the expander, and a day that

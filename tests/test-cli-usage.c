@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "byok-test-engine.h"
 #include "byok-test-replies.h"
 #include "byok-test-cli.h"
 #include "byok-test-server.h"
@@ -107,23 +108,12 @@ record (ByokUsageStore *store,
         gint64          latency_ms,
         const char     *status)
 {
-  g_autoptr(GError) error = NULL;
-  ByokUsageRecord r = { 0, };
-
-  r.time_us = time_us;
-  r.provider = (char *) provider;
-  r.model = (char *) model;
-  r.input_tokens = input;
-  r.cached_input_tokens = cached;
-  r.output_tokens = output;
-  r.price_known = known;
-  r.cost_usd = cost;
-  r.latency_us = latency_ms * 1000;
-  r.ttft_us = -1;
-  r.status = (char *) status;
-  r.http_status = status == NULL ? 200 : 429;
-  g_assert_cmpint (byok_usage_store_record (store, &r, &error), >, 0);
-  g_assert_no_error (error);
+  byok_test_record_usage (store, &(ByokUsageRecord) {
+    .time_us = time_us, .provider = (char *) provider, .model = (char *) model,
+    .input_tokens = input, .cached_input_tokens = cached, .output_tokens = output,
+    .price_known = known, .cost_usd = cost, .latency_us = latency_ms * 1000, .ttft_us = -1,
+    .status = (char *) status, .http_status = status == NULL ? 200 : 429,
+  });
 }
 
 /* Today: two gpt-4o calls ($0.0325 + $0.0175), a haiku call ($0.03) and a

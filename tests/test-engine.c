@@ -420,16 +420,10 @@ record_spend (Fixture    *f,
               const char *provider,
               double      cost)
 {
-  ByokUsageRecord record = { 0, };
-  g_autoptr(GError) error = NULL;
-
-  record.provider = (char *) provider;
-  record.model = (char *) "gpt-4o-mini";
-  record.price_known = TRUE;
-  record.cost_usd = cost;
-  record.status = (char *) "ok";
-  g_assert_cmpint (byok_usage_store_record (byok_engine_get_usage_store (f->engine), &record, &error), >, 0);
-  g_assert_no_error (error);
+  byok_test_record_usage (byok_engine_get_usage_store (f->engine), &(ByokUsageRecord) {
+    .provider = (char *) provider, .model = (char *) "gpt-4o-mini",
+    .price_known = TRUE, .cost_usd = cost, .status = (char *) "ok",
+  });
 }
 
 static void

@@ -92,17 +92,10 @@ record_call (ByokUsageStore *store,
              gboolean        priced,
              double          cost)
 {
-  ByokUsageRecord record = { 0, };
-  g_autoptr(GError) error = NULL;
-
-  record.time_us = time_us;
-  record.provider = (char *) provider;
-  record.model = (char *) "some-model";
-  record.price_known = priced;
-  record.cost_usd = cost;
-  record.status = (char *) "ok";
-  g_assert_cmpint (byok_usage_store_record (store, &record, &error), >, 0);
-  g_assert_no_error (error);
+  byok_test_record_usage (store, &(ByokUsageRecord) {
+    .time_us = time_us, .provider = (char *) provider, .model = (char *) "some-model",
+    .price_known = priced, .cost_usd = cost, .status = (char *) "ok",
+  });
 }
 
 /* OpenAI's Costs API, as documented: buckets of a day, results in dollars. */
@@ -506,20 +499,12 @@ record_usage (ByokUsageStore *store,
               gboolean        estimated,
               const char     *status)
 {
-  ByokUsageRecord record = { 0, };
-  g_autoptr(GError) error = NULL;
-
-  record.time_us = time_us;
-  record.provider = (char *) provider;
-  record.model = (char *) model;
-  record.price_known = priced;
-  record.cost_usd = cost;
-  record.input_tokens = input_tokens;
-  record.output_tokens = output_tokens;
-  record.estimated = estimated;
-  record.status = (char *) status;
-  g_assert_cmpint (byok_usage_store_record (store, &record, &error), >, 0);
-  g_assert_no_error (error);
+  byok_test_record_usage (store, &(ByokUsageRecord) {
+    .time_us = time_us, .provider = (char *) provider, .model = (char *) model,
+    .price_known = priced, .cost_usd = cost,
+    .input_tokens = input_tokens, .output_tokens = output_tokens,
+    .estimated = estimated, .status = (char *) status,
+  });
 }
 
 static void

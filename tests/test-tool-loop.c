@@ -803,7 +803,6 @@ test_loop_budget_stops_next_step (Fixture       *f,
 {
   const char *names[] = { "get_weather", NULL };
   ByokUsageStore *store = byok_engine_get_usage_store (f->engine);
-  ByokUsageRecord record = { 0, };
   g_autoptr(ByokChatRequest) request = tools_request ();
   g_autoptr(ByokChatResult) result = NULL;
   g_autoptr(GPtrArray) rows = NULL;
@@ -812,12 +811,10 @@ test_loop_budget_stops_next_step (Fixture       *f,
 
   g_assert_true (byok_usage_store_set_budget (store, BYOK_BUDGET_SCOPE_ALL, 1.0, TRUE, &error));
   g_assert_no_error (error);
-  record.provider = (char *) "openai";
-  record.model = (char *) "gpt-4o-mini";
-  record.price_known = TRUE;
-  record.cost_usd = 0.999999;
-  record.status = (char *) "ok";
-  g_assert_cmpint (byok_usage_store_record (store, &record, &error), >, 0);
+  byok_test_record_usage (store, &(ByokUsageRecord) {
+    .provider = (char *) "openai", .model = (char *) "gpt-4o-mini",
+    .price_known = TRUE, .cost_usd = 0.999999, .status = (char *) "ok",
+  });
 
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Looking.", names));
   byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply ("Never sent.", NULL));

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byok-test-engine.h"
 #include "byok-test-util.h"
 #include "byok-test-ui.h"
 #include "byok-engine.h"
@@ -181,25 +182,18 @@ record (Fixture    *fixture,
         const char *status)
 {
   ByokPricing *pricing = byok_engine_get_pricing (fixture->engine);
-  g_autoptr(GError) error = NULL;
-  ByokUsageRecord r = { 0, };
+  ByokUsageRecord r = {
+    .time_us = time_us, .provider = (char *) provider, .model = (char *) model,
+    .input_tokens = input, .cached_input_tokens = cached, .output_tokens = output,
+    .latency_us = latency_ms * 1000, .ttft_us = -1,
+    .status = (char *) status, .http_status = status == NULL ? 200 : 429,
+  };
   ByokPrice price;
 
-  r.time_us = time_us;
-  r.provider = (char *) provider;
-  r.model = (char *) model;
-  r.input_tokens = input;
-  r.cached_input_tokens = cached;
-  r.output_tokens = output;
   r.price_known = byok_pricing_cost (pricing, provider, model, input, cached, 0, output, &r.cost_usd);
   if (byok_pricing_lookup (pricing, provider, model, &price, NULL) && !isnan (price.cached_input))
     r.cache_savings_usd = cached * (price.input - price.cached_input) / 1e6;
-  r.latency_us = latency_ms * 1000;
-  r.ttft_us = -1;
-  r.status = (char *) status;
-  r.http_status = status == NULL ? 200 : 429;
-  g_assert_cmpint (byok_usage_store_record (byok_engine_get_usage_store (fixture->engine), &r, &error), >, 0);
-  g_assert_no_error (error);
+  byok_test_record_usage (byok_engine_get_usage_store (fixture->engine), &r);
 }
 
 static void

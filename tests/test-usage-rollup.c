@@ -23,6 +23,7 @@
 #include "byok-usage-rollup.h"
 #include "byok-usage-store.h"
 #include "byok-what-if.h"
+#include "byok-test-engine.h"
 #include "byok-test-sigkill.h"
 #include "byok-test-util.h"
 
@@ -161,8 +162,7 @@ random_call (Fixture *fixture,
       return;
     }
 
-  g_assert_cmpint (byok_usage_store_record (fixture->store, &r, &error), >, 0);
-  g_assert_no_error (error);
+  byok_test_record_usage (fixture->store, &r);
   g_ptr_array_add (fixture->calls, byok_usage_record_copy (&r));
 }
 
@@ -181,8 +181,7 @@ record_at (Fixture    *fixture,
     .latency_us = latency_us, .ttft_us = -1, .status = (char *) "ok", .attempt = 1,
   };
 
-  g_assert_cmpint (byok_usage_store_record (fixture->store, &r, &error), >, 0);
-  g_assert_no_error (error);
+  byok_test_record_usage (fixture->store, &r);
   g_ptr_array_add (fixture->calls, byok_usage_record_copy (&r));
 }
 

@@ -16,6 +16,7 @@
 #include "byok-database.h"
 #include "byok-error.h"
 #include "byok-usage-store.h"
+#include "byok-test-engine.h"
 #include "byok-test-sigkill.h"
 #include "byok-test-util.h"
 
@@ -85,7 +86,6 @@ add_call (ByokUsageStore *store,
           gint64          latency_us,
           const char     *status)
 {
-  g_autoptr(GError) error = NULL;
   ByokUsageRecord record = {
     .time_us = time_us,
     .provider = (char *) provider,
@@ -103,11 +103,8 @@ add_call (ByokUsageStore *store,
     .status = (char *) status,
     .attempt = 1,
   };
-  gint64 id = byok_usage_store_record (store, &record, &error);
 
-  g_assert_no_error (error);
-  g_assert_cmpint (id, >, 0);
-  return id;
+  return byok_test_record_usage (store, &record);
 }
 
 static void

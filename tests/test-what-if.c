@@ -13,6 +13,7 @@
 #include "byok-price-overrides.h"
 #include "byok-usage-store.h"
 #include "byok-what-if.h"
+#include "byok-test-engine.h"
 #include "byok-test-util.h"
 
 #define PROVIDER(id, extra) \
@@ -232,19 +233,11 @@ record_call (ByokUsageStore *store,
              gint64          time_us,
              gint64          input)
 {
-  g_autoptr(GError) error = NULL;
-  ByokUsageRecord record = { 0, };
-
-  record.time_us = time_us;
-  record.provider = (char *) "a";
-  record.model = (char *) "big";
-  record.input_tokens = input;
-  record.output_tokens = 10;
-  record.price_known = TRUE;
-  record.cost_usd = 0.01;
-  record.ttft_us = -1;
-  g_assert_cmpint (byok_usage_store_record (store, &record, &error), >, 0);
-  g_assert_no_error (error);
+  byok_test_record_usage (store, &(ByokUsageRecord) {
+    .time_us = time_us, .provider = (char *) "a", .model = (char *) "big",
+    .input_tokens = input, .output_tokens = 10, .price_known = TRUE, .cost_usd = 0.01,
+    .ttft_us = -1,
+  });
 }
 
 static void
