@@ -93,6 +93,21 @@ byok_test_ui_collect (GtkWidget *widget,
     byok_test_ui_collect (c, type, out);
 }
 
+typedef struct {
+  const char *text;
+  gboolean    whole;
+} VisibleText;
+
+static gboolean
+is_label_with_text (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  const VisibleText *want = data;
+  const char *shown = GTK_IS_LABEL (widget) ? gtk_label_get_text (GTK_LABEL (widget)) : NULL;
+
+  return shown != NULL && (want->whole ? g_str_equal (shown, want->text) : strstr (shown, want->text) != NULL);
+}
+
 /* A label under @widget whose visible text — what a person reads, after
  * any markup — holds @text (is @text, when @whole). */
 GtkLabel *
@@ -100,21 +115,25 @@ byok_test_ui_find_text (GtkWidget  *widget,
                         const char *text,
                         gboolean    whole)
 {
-  if (GTK_IS_LABEL (widget))
-    {
-      const char *shown = gtk_label_get_text (GTK_LABEL (widget));
+  VisibleText want = { text, whole };
 
-      if (shown != NULL && (whole ? g_str_equal (shown, text) : strstr (shown, text) != NULL))
-        return GTK_LABEL (widget);
-    }
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkLabel *found = byok_test_ui_find_text (c, text, whole);
+  return (GtkLabel *) byok_test_ui_find_first (widget, is_label_with_text, &want);
+}
 
-      if (found)
-        return found;
-    }
-  return NULL;
+typedef struct {
+  const char *icon_name;
+  const char *label;
+} ButtonLook;
+
+static gboolean
+is_button_looking (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  const ButtonLook *want = data;
+
+  return GTK_IS_BUTTON (widget) &&
+         ((want->icon_name != NULL && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), want->icon_name) == 0) ||
+          (want->label != NULL && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), want->label) == 0));
 }
 
 /* The first button at or below @widget, depth first, with @icon_name or
@@ -125,18 +144,9 @@ byok_test_ui_find_button (GtkWidget  *widget,
                           const char *icon_name,
                           const char *label)
 {
-  if (GTK_IS_BUTTON (widget) &&
-      ((icon_name != NULL && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0) ||
-       (label != NULL && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = byok_test_ui_find_button (c, icon_name, label);
+  ButtonLook want = { icon_name, label };
 
-      if (found)
-        return found;
-    }
-  return NULL;
+  return byok_test_ui_find_first (widget, is_button_looking, &want);
 }
 
 /* Visible, as every parent up to @top. */
@@ -397,6 +407,28 @@ byok_test_ui_find_shown_label (GtkWidget  *widget,
   ShownText want = { top, text };
 
   return byok_test_ui_find_first (widget, is_shown_label, &want);
+}
+
+static gboolean
+is_shown_button (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  const ShownText *want = data;
+
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), want->text) == 0 &&
+         byok_test_ui_is_shown (widget, want->top);
+}
+
+/* A button at or below @widget shown (visible up to @top) whose label, as
+ * written ("_Retry"), is @label. */
+GtkWidget *
+byok_test_ui_find_shown_button (GtkWidget  *widget,
+                                GtkWidget  *top,
+                                const char *label)
+{
+  ShownText want = { top, label };
+
+  return byok_test_ui_find_first (widget, is_shown_button, &want);
 }
 
 static gboolean

@@ -34,6 +34,9 @@ GtkWidget *byok_test_ui_find_first      (GtkWidget          *widget,
 GtkWidget *byok_test_ui_find_shown_label (GtkWidget        *widget,
                                          GtkWidget         *top,
                                          const char        *text);
+GtkWidget *byok_test_ui_find_shown_button (GtkWidget       *widget,
+                                         GtkWidget         *top,
+                                         const char        *label);
 GtkWidget *byok_test_ui_find_action_button (GtkWidget      *widget,
                                          GtkWidget         *top,
                                          const char        *action);

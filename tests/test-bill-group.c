@@ -132,18 +132,17 @@ find_button_labelled (GtkWidget  *widget,
   return byok_test_ui_find_first (widget, find_button_labelled_matches, label);
 }
 
+static gboolean
+is_entry_row (GtkWidget     *widget,
+              gconstpointer  data)
+{
+  return ADW_IS_ENTRY_ROW (widget);
+}
+
 static AdwEntryRow *
 find_entry_row (GtkWidget *widget)
 {
-  if (ADW_IS_ENTRY_ROW (widget))
-    return ADW_ENTRY_ROW (widget);
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      AdwEntryRow *found = find_entry_row (c);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return (AdwEntryRow *) byok_test_ui_find_first (widget, is_entry_row, NULL);
 }
 
 /* The group in a window of its own, showing the last seven days. */

@@ -50,36 +50,18 @@ typedef ByokTestChatFixture Fixture;
 
 /* ---- widgets ------------------------------------------------------------- */
 
+static gboolean
+is_row_of (GtkWidget     *widget,
+           gconstpointer  message)
+{
+  return BYOK_IS_MESSAGE_ROW (widget) && byok_message_row_get_message (BYOK_MESSAGE_ROW (widget)) == message;
+}
+
 static GtkWidget *
 find_row_of (GtkWidget   *widget,
              ByokMessage *message)
 {
-  if (BYOK_IS_MESSAGE_ROW (widget) && byok_message_row_get_message (BYOK_MESSAGE_ROW (widget)) == message)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_row_of (c, message);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_shown_button (GtkWidget  *widget,
-                   GtkWidget  *top,
-                   const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
-      byok_test_ui_is_shown (widget, top))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_shown_button (c, top, label);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return byok_test_ui_find_first (widget, is_row_of, message);
 }
 
 /* The editor of a user's message: the row's text view that is not Markdown. */
@@ -468,7 +450,7 @@ test_auth_error (Fixture       *f,
   row = row_of (f, answer);
   g_assert_nonnull (byok_test_ui_find_shown_label (row, row, "The Key Was Rejected"));
   g_assert_nonnull (byok_test_ui_find_shown_label (row, row, byok_message_get_error_message (answer)));
-  button = find_shown_button (row, row, "Open _Providers");
+  button = byok_test_ui_find_shown_button (row, row, "Open _Providers");
   g_assert_nonnull (button);
 
   stack = ADW_VIEW_STACK (byok_test_ui_find_descendant (f->window, ADW_TYPE_VIEW_STACK));
@@ -478,20 +460,19 @@ test_auth_error (Fixture       *f,
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "providers");
 }
 
+static gboolean
+is_shown_retry_button (GtkWidget     *widget,
+                       gconstpointer  top)
+{
+  return GTK_IS_BUTTON (widget) && g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (widget)) ?: "", "Retry in ") &&
+         byok_test_ui_is_shown (widget, (GtkWidget *) top);
+}
+
 static GtkWidget *
 find_retry_button (GtkWidget *widget,
                    GtkWidget *top)
 {
-  if (GTK_IS_BUTTON (widget) && g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (widget)) ?: "", "Retry in ") &&
-      byok_test_ui_is_shown (widget, top))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_retry_button (c, top);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return byok_test_ui_find_first (widget, is_shown_retry_button, top);
 }
 
 static void
@@ -637,7 +618,7 @@ undo_shown (gpointer data)
 {
   ButtonWait *wait = data;
 
-  wait->button = find_shown_button (GTK_WIDGET (wait->f->page), GTK_WIDGET (wait->f->page), "_Undo");
+  wait->button = byok_test_ui_find_shown_button (GTK_WIDGET (wait->f->page), GTK_WIDGET (wait->f->page), "_Undo");
   return wait->button != NULL && gtk_widget_get_mapped (wait->button);
 }
 
@@ -781,12 +762,12 @@ test_unrecorded (Fixture       *f,
   row = row_of (f, answer);
   g_assert_nonnull (byok_test_ui_find_shown_label (row, row, "Not Sent: Byok Could Not Record the Call"));
   g_assert_nonnull (byok_test_ui_find_shown_label (row, row, byok_message_get_error_message (answer)));
-  g_assert_nonnull (find_shown_button (row, row, "_Retry"));
+  g_assert_nonnull (byok_test_ui_find_shown_button (row, row, "_Retry"));
   maybe_screenshot_widget (f->window, "chat-not-recorded");
 
   /* Fixed: Retry sends it, and it is recorded. */
   g_assert_true (byok_database_exec (byok_engine_get_database (f->engine), "DROP TRIGGER full", &error));
-  g_signal_emit_by_name (find_shown_button (row, row, "_Retry"), "clicked");
+  g_signal_emit_by_name (byok_test_ui_find_shown_button (row, row, "_Retry"), "clicked");
   byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer");
   answer = message_at (f, -1);
   g_assert_cmpstr (byok_message_get_content (answer), ==, "Never sent.");
@@ -2133,8 +2114,8 @@ test_budget (Fixture       *f,
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
   row = row_of (f, answer);
   g_assert_nonnull (byok_test_ui_find_shown_label (row, row, "Over Your Budget"));
-  g_assert_nonnull (find_shown_button (row, row, "_Raise Budget"));
-  button = find_shown_button (row, row, "Send _Anyway");
+  g_assert_nonnull (byok_test_ui_find_shown_button (row, row, "_Raise Budget"));
+  button = byok_test_ui_find_shown_button (row, row, "Send _Anyway");
   g_assert_nonnull (button);
 
   /* Send Anyway asks again, this once. */

@@ -55,21 +55,31 @@ is_shown (GtkWidget *widget,
   return TRUE;
 }
 
+typedef struct {
+  GtkWidget  *top;
+  const char *text;
+} ShownLabel;
+
+static gboolean
+is_shown_label (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  const ShownLabel *want = data;
+
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), want->text) == 0 &&
+         is_shown (widget, want->top);
+}
+
+/* Like byok_test_ui_find_shown_label(), but a label in a revealer counts
+ * as shown only once the revealer has shown its child. */
 static GtkWidget *
 find_shown_label (GtkWidget  *widget,
                   GtkWidget  *top,
                   const char *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0 &&
-      is_shown (widget, top))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_shown_label (c, top, text);
-      if (found)
-        return found;
-    }
-  return NULL;
+  ShownLabel want = { top, text };
+
+  return byok_test_ui_find_first (widget, is_shown_label, &want);
 }
 
 static gboolean

@@ -69,23 +69,30 @@ picker_of (Fixture *f)
   return byok_composer_get_picker (composer_of (f));
 }
 
-/* Shown: visible up to @top. */
-/* A shown label whose text starts with @prefix. */
+typedef struct {
+  GtkWidget  *top;
+  const char *prefix;
+} ShownPrefix;
+
+static gboolean
+is_shown_label_prefix (GtkWidget     *widget,
+                       gconstpointer  data)
+{
+  const ShownPrefix *want = data;
+
+  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), want->prefix) &&
+         byok_test_ui_is_shown (widget, want->top);
+}
+
+/* A shown label (visible up to @top) whose text starts with @prefix. */
 static GtkLabel *
 find_label_prefix (GtkWidget  *widget,
                    GtkWidget  *top,
                    const char *prefix)
 {
-  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix) &&
-      byok_test_ui_is_shown (widget, top))
-    return GTK_LABEL (widget);
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkLabel *found = find_label_prefix (c, top, prefix);
-      if (found)
-        return found;
-    }
-  return NULL;
+  ShownPrefix want = { top, prefix };
+
+  return (GtkLabel *) byok_test_ui_find_first (widget, is_shown_label_prefix, &want);
 }
 
 /* ---- fixture ------------------------------------------------------------- */
@@ -725,21 +732,20 @@ is_sensitive (gpointer data)
   return gtk_widget_get_sensitive (data);
 }
 
+static gboolean
+has_selection (GtkWidget     *widget,
+               gconstpointer  data)
+{
+  int start, end;
+
+  return GTK_IS_LABEL (widget) && gtk_label_get_selection_bounds (GTK_LABEL (widget), &start, &end);
+}
+
 /* Any label of the window with text selected. */
 static GtkLabel *
 find_selection (GtkWidget *widget)
 {
-  int start, end;
-
-  if (GTK_IS_LABEL (widget) && gtk_label_get_selection_bounds (GTK_LABEL (widget), &start, &end))
-    return GTK_LABEL (widget);
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkLabel *found = find_selection (c);
-      if (found)
-        return found;
-    }
-  return NULL;
+  return (GtkLabel *) byok_test_ui_find_first (widget, has_selection, NULL);
 }
 
 static void
