@@ -1541,6 +1541,7 @@ test_paste_foreign_image (Fixture       *f,
   g_autofree char *path = g_build_filename (f->dir, "screenshot.png", NULL);
   g_autoptr(GBytes) png = make_png (640, 400);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
@@ -1553,8 +1554,17 @@ test_paste_foreign_image (Fixture       *f,
       return;
     }
   g_assert_true (g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), NULL));
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                              owner, path, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* The owner stands in for another application: under `make asan` the
+   * leaks of its GTK display at exit (gdk_x11_display_open()) are GTK's,
+   * not Byok's, so LeakSanitizer is not asked about that process. */
+  if (g_getenv ("ASAN_OPTIONS") != NULL)
+    {
+      g_autofree char *options = g_strconcat (g_getenv ("ASAN_OPTIONS"), ":detect_leaks=0", NULL);
+
+      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", options, TRUE);
+    }
+  process = g_subprocess_launcher_spawn (launcher, &error, owner, path, NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   line = g_data_input_stream_read_line (out, NULL, NULL, &error);
