@@ -382,64 +382,65 @@ byok_test_ui_find_first (GtkWidget           *widget,
   return NULL;
 }
 
+/* What the finders below look for: a widget of @type whose text, as
+ * @text_of reads it, is @text, shown up to @top (%NULL: shown or not). */
 typedef struct {
-  GtkWidget  *top;
-  const char *text;
+  GtkWidget   *top;
+  GType        type;
+  const char *(*text_of) (GtkWidget *widget);
+  const char  *text;
 } ShownText;
 
 static gboolean
-is_shown_label (GtkWidget     *widget,
-                gconstpointer  data)
+is_shown_text (GtkWidget     *widget,
+               gconstpointer  data)
 {
   const ShownText *want = data;
 
-  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), want->text) == 0 &&
-         byok_test_ui_is_shown (widget, want->top);
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, want->type) && g_strcmp0 (want->text_of (widget), want->text) == 0 &&
+         (want->top == NULL || byok_test_ui_is_shown (widget, want->top));
 }
 
-/* A label at or below @widget shown (visible up to @top) whose label, as
- * written, is @text. */
+static const char *
+label_of (GtkWidget *label)
+{
+  return gtk_label_get_label (GTK_LABEL (label));
+}
+
+static const char *
+button_label_of (GtkWidget *button)
+{
+  return gtk_button_get_label (GTK_BUTTON (button));
+}
+
+static const char *
+action_of (GtkWidget *button)
+{
+  return gtk_actionable_get_action_name (GTK_ACTIONABLE (button));
+}
+
+/* A label at or below @widget shown (visible up to @top; %NULL: shown or
+ * not) whose label, as written, is @text. */
 GtkWidget *
 byok_test_ui_find_shown_label (GtkWidget  *widget,
                                GtkWidget  *top,
                                const char *text)
 {
-  ShownText want = { top, text };
+  ShownText want = { top, GTK_TYPE_LABEL, label_of, text };
 
-  return byok_test_ui_find_first (widget, is_shown_label, &want);
+  return byok_test_ui_find_first (widget, is_shown_text, &want);
 }
 
-static gboolean
-is_shown_button (GtkWidget     *widget,
-                 gconstpointer  data)
-{
-  const ShownText *want = data;
-
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), want->text) == 0 &&
-         byok_test_ui_is_shown (widget, want->top);
-}
-
-/* A button at or below @widget shown (visible up to @top) whose label, as
- * written ("_Retry"), is @label. */
+/* A button at or below @widget shown (visible up to @top; %NULL: shown or
+ * not) whose label, as written ("_Retry"), is @label. */
 GtkWidget *
 byok_test_ui_find_shown_button (GtkWidget  *widget,
                                 GtkWidget  *top,
                                 const char *label)
 {
-  ShownText want = { top, label };
+  ShownText want = { top, GTK_TYPE_BUTTON, button_label_of, label };
 
-  return byok_test_ui_find_first (widget, is_shown_button, &want);
-}
-
-static gboolean
-is_action_button (GtkWidget     *widget,
-                  gconstpointer  data)
-{
-  const ShownText *want = data;
-
-  return GTK_IS_BUTTON (widget) &&
-         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), want->text) == 0 &&
-         (want->top == NULL || byok_test_ui_is_shown (widget, want->top));
+  return byok_test_ui_find_first (widget, is_shown_text, &want);
 }
 
 /* A button at or below @widget with the action @action: shown (visible
@@ -449,9 +450,9 @@ byok_test_ui_find_action_button (GtkWidget  *widget,
                                  GtkWidget  *top,
                                  const char *action)
 {
-  ShownText want = { top, action };
+  ShownText want = { top, GTK_TYPE_BUTTON, action_of, action };
 
-  return byok_test_ui_find_first (widget, is_action_button, &want);
+  return byok_test_ui_find_first (widget, is_shown_text, &want);
 }
 
 typedef struct {
