@@ -4,6 +4,7 @@
 #include "byok-key-store.h"
 #include "byok-provider.h"
 #include "byok-test-engine.h"
+#include "byok-test-util.h"
 #include "byok-usage-store.h"
 
 /**
@@ -22,6 +23,24 @@ byok_test_engine_new (const char *db_path)
   g_assert_no_error (error);
   g_assert_nonnull (engine);
   return engine;
+}
+
+/**
+ * byok_test_engine_new_in_dir:
+ * @name: the test's name, in its folder's
+ * @dir: (out): the new folder, for byok_test_remove_tree()
+ *
+ * byok_test_engine_new() on `byok.db` in a new folder of the test's.
+ */
+ByokEngine *
+byok_test_engine_new_in_dir (const char  *name,
+                             char       **dir)
+{
+  g_autofree char *path = NULL;
+
+  *dir = byok_test_make_dir (name);
+  path = g_build_filename (*dir, "byok.db", NULL);
+  return byok_test_engine_new (path);
 }
 
 /**

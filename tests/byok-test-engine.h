@@ -11,6 +11,8 @@
 G_BEGIN_DECLS
 
 ByokEngine *byok_test_engine_new           (const char         *db_path);
+ByokEngine *byok_test_engine_new_in_dir    (const char         *name,
+                                            char              **dir);
 void        byok_test_engine_use_env_keys  (ByokEngine         *engine,
                                             const char * const *env,
                                             const char         *first_provider,

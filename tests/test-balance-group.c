@@ -56,11 +56,8 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   const char *env[] = { "DEEPSEEK_API_KEY=" DEEPSEEK_KEY, "OPENROUTER_API_KEY=" OPENROUTER_KEY, NULL };
-  g_autofree char *path = NULL;
 
-  f->dir = byok_test_make_dir ("balance-group");
-  path = g_build_filename (f->dir, "byok.db", NULL);
-  f->engine = byok_test_engine_new (path);
+  f->engine = byok_test_engine_new_in_dir ("balance-group", &f->dir);
   byok_test_engine_use_env_keys (f->engine, env, "deepseek", "openrouter", "moonshot", NULL);
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
 

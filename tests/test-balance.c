@@ -41,11 +41,8 @@ fixture_setup (Fixture       *f,
 {
   const char *env[] = { "DEEPSEEK_API_KEY=" DEEPSEEK_KEY, "MOONSHOT_API_KEY=" MOONSHOT_KEY,
                         "OPENROUTER_API_KEY=" OPENROUTER_KEY, NULL };
-  g_autofree char *path = NULL;
 
-  f->dir = byok_test_make_dir ("balance");
-  path = g_build_filename (f->dir, "byok.db", NULL);
-  f->engine = byok_test_engine_new (path);
+  f->engine = byok_test_engine_new_in_dir ("balance", &f->dir);
   byok_test_engine_use_env_keys (f->engine, env, "deepseek", "moonshot", "openrouter", NULL);
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
 

@@ -52,11 +52,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autofree char *path = NULL;
-
-  f->dir = byok_test_make_dir ("bill-group");
-  path = g_build_filename (f->dir, "byok.db", NULL);
-  f->engine = byok_test_engine_new (path);
+  f->engine = byok_test_engine_new_in_dir ("bill-group", &f->dir);
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
   f->server = byok_test_server_new ();
   byok_test_point_provider (byok_engine_get_catalog (f->engine), "openai", f->server, "/v1");

@@ -69,11 +69,8 @@ fixture_setup (Fixture       *f,
 {
   const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, "MOONSHOT_API_KEY=" MOONSHOT_KEY,
                         "OPENROUTER_API_KEY=" OPENROUTER_KEY, NULL };
-  g_autofree char *path = NULL;
 
-  f->dir = byok_test_make_dir ("engine");
-  path = g_build_filename (f->dir, "byok.db", NULL);
-  f->engine = byok_test_engine_new (path);
+  f->engine = byok_test_engine_new_in_dir ("engine", &f->dir);
   byok_test_engine_use_env_keys (f->engine, env, "openai", "moonshot", "openrouter", NULL);
   byok_client_set_backoff_base_ms (byok_engine_get_client (f->engine), 5);
 

@@ -41,11 +41,8 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   const char *env[] = { "OPENAI_API_KEY=" OPENAI_CHAT_KEY, NULL };
-  g_autofree char *path = NULL;
 
-  f->dir = byok_test_make_dir ("bill");
-  path = g_build_filename (f->dir, "byok.db", NULL);
-  f->engine = byok_test_engine_new (path);
+  f->engine = byok_test_engine_new_in_dir ("bill", &f->dir);
   byok_key_store_set_environment (byok_engine_get_key_store (f->engine), env);
   byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
 

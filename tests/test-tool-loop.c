@@ -174,11 +174,8 @@ fixture_setup (Fixture       *f,
 {
   const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, "ANTHROPIC_API_KEY=" ANTHROPIC_KEY,
                         "GEMINI_API_KEY=" GEMINI_KEY, NULL };
-  g_autofree char *path = NULL;
 
-  f->dir = byok_test_make_dir ("tools");
-  path = g_build_filename (f->dir, "byok.db", NULL);
-  f->engine = byok_test_engine_new (path);
+  f->engine = byok_test_engine_new_in_dir ("tools", &f->dir);
   byok_test_engine_use_env_keys (f->engine, env, "openai", "anthropic", "gemini", NULL);
   byok_client_set_backoff_base_ms (byok_engine_get_client (f->engine), 5);
 
