@@ -197,9 +197,14 @@ test_approval_dialog (Fixture       *f,
     g_object_get (dialog, "close-response", &close_response, NULL);
     g_assert_cmpstr (close_response, ==, BYOK_TOOL_APPROVAL_RESPONSE_DENY);
   }
+  /* An AdwAlertDialog (libadwaita 1.5 and later) closes itself on a
+   * response and may be gone then; an AdwMessageDialog (1.2) stays. */
+  g_object_ref (dialog);
   byok_alert_response (GTK_WIDGET (dialog), BYOK_TOOL_APPROVAL_RESPONSE_DENY);
   byok_test_ui_iterate_until (responded, &response, "the dialog's answer");
-  byok_dialog_close (GTK_WIDGET (dialog));
+  if (gtk_widget_get_root (GTK_WIDGET (dialog)) != NULL)
+    byok_dialog_close (GTK_WIDGET (dialog));
+  g_object_unref (dialog);
   g_assert_cmpstr (response, ==, BYOK_TOOL_APPROVAL_RESPONSE_DENY);
 }
 
