@@ -370,6 +370,9 @@ fixture_setup (Fixture       *f,
   f->server = byok_test_server_new ();
   url = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
   g_setenv ("BYOK_BASE_URL_OPENAI", url, TRUE);
+  /* OpenRouter's key below makes the balance monitor read its credits:
+   * from the test server too, never from openrouter.ai. */
+  g_setenv ("BYOK_BASE_URL_OPENROUTER", url, TRUE);
 
   f->engine = byok_engine_new (f->db_path, &error);
   g_assert_no_error (error);
@@ -412,6 +415,7 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->engine);
   g_clear_object (&f->server);
   g_unsetenv ("BYOK_BASE_URL_OPENAI");
+  g_unsetenv ("BYOK_BASE_URL_OPENROUTER");
   byok_test_remove_tree (f->dir);
   g_free (f->db_path);
   g_free (f->dir);
