@@ -151,6 +151,20 @@ responded (gpointer data)
   return *(char **) data != NULL;
 }
 
+/* Answers @dialog as its button would, and closes it if it is still up:
+ * an AdwAlertDialog (libadwaita 1.5 and later) closes itself on a response
+ * and may be gone after it, an AdwMessageDialog (1.2) stays. */
+static void
+answer_and_close (GtkWidget  *dialog,
+                  const char *response)
+{
+  g_object_ref (dialog);
+  byok_alert_response (dialog, response);
+  if (gtk_widget_get_root (dialog) != NULL)
+    byok_dialog_close (dialog);
+  g_object_unref (dialog);
+}
+
 static void
 test_approval_dialog (Fixture       *f,
                       gconstpointer  data)
@@ -632,8 +646,7 @@ test_preferences (Fixture       *f,
     g_assert_false (byok_alert_get_response_enabled (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD));
     gtk_editable_set_text (g_ptr_array_index (entries, 2), "");
     byok_test_ui_screenshot (GTK_WIDGET (gtk_widget_get_root (dialog)), "tools-add-server");
-    byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
-    byok_dialog_close (dialog);
+    answer_and_close (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
     wait_for_text (page, "files");
     added = byok_mcp_config_lookup (config, "files");
     g_assert_nonnull (added);
@@ -823,8 +836,7 @@ test_edit (Fixture       *f,
   g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (entry_titled (dialog, "BYOK_EDIT_VAR")));
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "BYOK_EDIT_VAR")), EDIT_SECRET_1);
   g_assert_true (byok_alert_get_response_enabled (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD));
-  byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
-  byok_dialog_close (dialog);
+  answer_and_close (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   {
     ConfigWait w = { config, "test", "BYOK_EDIT_VAR" };
     RunningWait r = { manager, "test" };
@@ -855,8 +867,7 @@ test_edit (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "New Value of BYOK_EDIT_VAR")), EDIT_SECRET_2);
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "Name")), "renamed");
   byok_test_ui_screenshot (GTK_WIDGET (gtk_widget_get_root (dialog)), "tools-edit-server-replacing");
-  byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
-  byok_dialog_close (dialog);
+  answer_and_close (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   {
     ConfigWait w = { config, "renamed", "BYOK_EDIT_VAR" };
     RunningWait r = { manager, "renamed" };
@@ -913,8 +924,7 @@ test_edit (Fixture       *f,
   dialog = open_edit (page, "renamed");
   g_signal_emit_by_name (byok_test_ui_find_button (dialog, "user-trash-symbolic", NULL), "clicked");
   g_assert_false (byok_test_ui_is_shown (GTK_WIDGET (byok_test_ui_find_text (dialog, "BYOK_EDIT_VAR", TRUE)), dialog));
-  byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
-  byok_dialog_close (dialog);
+  answer_and_close (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   {
     RunningWait r = { manager, "renamed" };
 
@@ -988,8 +998,7 @@ test_edit_http (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "New Header’s Name")), "X-Api-Key");
   g_signal_emit_by_name (entry_titled (dialog, "New Header’s Name"), "apply");
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "X-Api-Key")), EDIT_SECRET_2);
-  byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
-  byok_dialog_close (dialog);
+  answer_and_close (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   wait_for_part (page, "\nHeaders: X-Api-Key; bearer token");
   server = byok_mcp_config_lookup (config, "test");
   g_assert_cmpint (server->transport, ==, BYOK_MCP_TRANSPORT_HTTP);
@@ -1017,8 +1026,7 @@ test_edit_http (Fixture       *f,
     guint saved = 0;
     gulong handler = g_signal_connect_swapped (config, "changed", G_CALLBACK (count_cb), &saved);
 
-    byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
-    byok_dialog_close (dialog);
+    answer_and_close (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
     byok_test_ui_iterate_until (counted, &saved, "the server saved");
     g_signal_handler_disconnect (config, handler);
   }
@@ -1033,8 +1041,7 @@ test_edit_http (Fixture       *f,
   /* Removed and left empty: no token; the header kept as it was. */
   dialog = open_edit (page, "test");
   remove_token (dialog);
-  byok_alert_response (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
-  byok_dialog_close (dialog);
+  answer_and_close (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   wait_for_text (page, "http://127.0.0.1:9/mcp\nHeaders: X-Api-Key");
   server = byok_mcp_config_lookup (config, "test");
   g_assert_false (server->has_token);
