@@ -230,7 +230,7 @@ byok_cli_chat_tools_add_json (ByokMcpToolRunner *runner,
       byok_mcp_tool_runner_lookup (runner, use->call->name, &server, &tool);
       json_builder_begin_object (builder);
       byok_json_builder_add_string_or_null (builder, "server", server);
-      byok_cli_json_add_string (builder, "tool", tool != NULL ? tool : use->call->name);
+      byok_json_builder_add_string (builder, "tool", tool != NULL ? tool : use->call->name);
       json_builder_set_member_name (builder, "arguments");
       if (arguments != NULL)
         json_builder_add_value (builder, g_steal_pointer (&arguments));
@@ -241,9 +241,9 @@ byok_cli_chat_tools_add_json (ByokMcpToolRunner *runner,
         json_builder_add_string_value (builder, use->result->content);
       else
         json_builder_add_null_value (builder);
-      byok_cli_json_add_boolean (builder, "is_error", use->result == NULL || use->result->is_error);
-      byok_cli_json_add_boolean (builder, "approved", use->result != NULL && !use->result->denied);
-      byok_cli_json_add_int (builder, "step", use->step);
+      byok_json_builder_add_boolean (builder, "is_error", use->result == NULL || use->result->is_error);
+      byok_json_builder_add_boolean (builder, "approved", use->result != NULL && !use->result->denied);
+      byok_json_builder_add_int (builder, "step", use->step);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -373,7 +373,7 @@ add_cost_member (JsonBuilder *builder,
     json_builder_add_double_value (builder, reported);
   else
     json_builder_add_null_value (builder);
-  byok_cli_json_add_boolean (builder, "cost_differs", known && byok_price_cost_differs (cost, reported));
+  byok_json_builder_add_boolean (builder, "cost_differs", known && byok_price_cost_differs (cost, reported));
 }
 
 static void
@@ -382,13 +382,13 @@ add_usage_member (JsonBuilder     *builder,
 {
   json_builder_set_member_name (builder, "usage");
   json_builder_begin_object (builder);
-  byok_cli_json_add_int (builder, "input_tokens", usage->input_tokens);
-  byok_cli_json_add_int (builder, "cached_input_tokens", usage->cached_input_tokens);
-  byok_cli_json_add_int (builder, "cache_write_tokens", usage->cache_write_tokens);
-  byok_cli_json_add_int (builder, "output_tokens", usage->output_tokens);
-  byok_cli_json_add_int (builder, "reasoning_tokens", usage->reasoning_tokens);
-  byok_cli_json_add_boolean (builder, "reported", usage->reported);
-  byok_cli_json_add_boolean (builder, "estimated", usage->estimated);
+  byok_json_builder_add_int (builder, "input_tokens", usage->input_tokens);
+  byok_json_builder_add_int (builder, "cached_input_tokens", usage->cached_input_tokens);
+  byok_json_builder_add_int (builder, "cache_write_tokens", usage->cache_write_tokens);
+  byok_json_builder_add_int (builder, "output_tokens", usage->output_tokens);
+  byok_json_builder_add_int (builder, "reasoning_tokens", usage->reasoning_tokens);
+  byok_json_builder_add_boolean (builder, "reported", usage->reported);
+  byok_json_builder_add_boolean (builder, "estimated", usage->estimated);
   json_builder_end_object (builder);
 }
 
@@ -434,8 +434,8 @@ add_error_member (JsonBuilder  *builder,
     }
   class = byok_error_get_status (error);
   json_builder_begin_object (builder);
-  byok_cli_json_add_string (builder, "class", class);
-  byok_cli_json_add_string (builder, "message", error->message);
+  byok_json_builder_add_string (builder, "class", class);
+  byok_json_builder_add_string (builder, "message", error->message);
   add_status_member (builder, http_status);
   add_retry_after_member (builder, retry_after_us);
   json_builder_end_object (builder);
@@ -460,16 +460,16 @@ add_attachments_member (JsonBuilder *builder,
       byok_json_builder_add_string_or_null (builder, "name", attachment->name);
       byok_json_builder_add_string_or_null (builder, "kind", byok_attachment_kind_to_string (attachment->kind));
       byok_json_builder_add_string_or_null (builder, "mime_type", attachment->mime_type);
-      byok_cli_json_add_int (builder, "bytes", size);
+      byok_json_builder_add_int (builder, "bytes", size);
       if (attachment->kind == BYOK_ATTACHMENT_IMAGE)
         {
-          byok_cli_json_add_int (builder, "width", attachment->width);
-          byok_cli_json_add_int (builder, "height", attachment->height);
+          byok_json_builder_add_int (builder, "width", attachment->width);
+          byok_json_builder_add_int (builder, "height", attachment->height);
         }
       if (attachment->kind == BYOK_ATTACHMENT_PDF)
-        byok_cli_json_add_int (builder, "pages", attachment->pages);
-      byok_cli_json_add_int (builder, "tokens", attachment->tokens);
-      byok_cli_json_add_boolean (builder, "text_layer", byok_attachment_has_text_layer (attachment));
+        byok_json_builder_add_int (builder, "pages", attachment->pages);
+      byok_json_builder_add_int (builder, "tokens", attachment->tokens);
+      byok_json_builder_add_boolean (builder, "text_layer", byok_attachment_has_text_layer (attachment));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -491,8 +491,8 @@ print_json (ByokEngine        *engine,
   byok_json_builder_add_string_or_null (builder, "provider", result->provider_id);
   byok_json_builder_add_string_or_null (builder, "model", result->model);
   byok_json_builder_add_string_or_null (builder, "response_model", result->response_model);
-  byok_cli_json_add_string (builder, "text", result->text->str);
-  byok_cli_json_add_string (builder, "reasoning", result->reasoning->str);
+  byok_json_builder_add_string (builder, "text", result->text->str);
+  byok_json_builder_add_string (builder, "reasoning", result->reasoning->str);
   byok_json_builder_add_string_or_null (builder, "finish_reason", byok_finish_reason_to_string (result->finish_reason));
   add_usage_member (builder, &result->usage);
   add_cost_member (builder, result->cost_usd, result->cost_known, result->reported_cost_usd);
@@ -511,9 +511,9 @@ print_json (ByokEngine        *engine,
       byok_json_builder_add_string_or_null (builder, "provider", attempt->provider_id);
       byok_json_builder_add_string_or_null (builder, "model", attempt->model);
       add_status_member (builder, attempt->http_status);
-      byok_cli_json_add_string (builder, "status", status);
-      byok_cli_json_add_boolean (builder, "is_retry", attempt->is_retry);
-      byok_cli_json_add_boolean (builder, "is_fallback", attempt->is_fallback);
+      byok_json_builder_add_string (builder, "status", status);
+      byok_json_builder_add_boolean (builder, "is_retry", attempt->is_retry);
+      byok_json_builder_add_boolean (builder, "is_fallback", attempt->is_fallback);
       add_ms_member (builder, "ttft_ms", attempt->ttft_us);
       add_ms_member (builder, "latency_ms", attempt->latency_us);
       add_usage_member (builder, &attempt->usage);
@@ -532,7 +532,7 @@ print_json (ByokEngine        *engine,
                     result->retry_after_us);
   if (tools != NULL)
     {
-      byok_cli_json_add_int (builder, "steps", result->steps);
+      byok_json_builder_add_int (builder, "steps", result->steps);
       byok_cli_chat_tools_add_json (tools, builder, result);
     }
   json_builder_end_object (builder);

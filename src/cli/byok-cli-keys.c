@@ -222,21 +222,21 @@ add_key_json (JsonBuilder *builder,
   const ByokKeyEventRecord *check = find_last_check (events, byok_key_get_account (key));
 
   json_builder_begin_object (builder);
-  byok_cli_json_add_string (builder, "source",
-                            byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING ? "keyring" : "environment");
+  byok_json_builder_add_string (builder, "source",
+                               byok_key_get_source (key) == BYOK_KEY_SOURCE_KEYRING ? "keyring" : "environment");
   byok_json_builder_add_string_or_null (builder, "account", byok_key_get_account (key));
   byok_json_builder_add_string_or_null (builder, "env_var", byok_key_get_env_var (key));
-  byok_cli_json_add_string (builder, "masked", byok_key_get_masked (key));
-  byok_cli_json_add_boolean (builder, "default", byok_key_get_is_default (key));
-  byok_cli_json_add_boolean (builder, "active", byok_key_get_is_active (key));
+  byok_json_builder_add_string (builder, "masked", byok_key_get_masked (key));
+  byok_json_builder_add_boolean (builder, "default", byok_key_get_is_default (key));
+  byok_json_builder_add_boolean (builder, "active", byok_key_get_is_active (key));
   json_builder_set_member_name (builder, "last_check");
   if (check != NULL)
     {
       g_autofree char *iso = format_iso (check->time_us);
 
       json_builder_begin_object (builder);
-      byok_cli_json_add_string (builder, "time", iso);
-      byok_cli_json_add_string (builder, "result", check->result != NULL ? check->result : "");
+      byok_json_builder_add_string (builder, "time", iso);
+      byok_json_builder_add_string (builder, "result", check->result != NULL ? check->result : "");
       byok_json_builder_add_string_or_null (builder, "detail", check->detail);
       json_builder_end_object (builder);
     }
@@ -329,10 +329,10 @@ keys_list (int    argc,
       if (json)
         {
           json_builder_begin_object (builder);
-          byok_cli_json_add_string (builder, "provider", id);
-          byok_cli_json_add_string (builder, "name", byok_provider_get_name (provider));
-          byok_cli_json_add_boolean (builder, "needs_key", byok_provider_get_needs_key (provider));
-          byok_cli_json_add_boolean (builder, "enabled", byok_provider_get_enabled (provider));
+          byok_json_builder_add_string (builder, "provider", id);
+          byok_json_builder_add_string (builder, "name", byok_provider_get_name (provider));
+          byok_json_builder_add_boolean (builder, "needs_key", byok_provider_get_needs_key (provider));
+          byok_json_builder_add_boolean (builder, "enabled", byok_provider_get_enabled (provider));
           json_builder_set_member_name (builder, "keys");
           json_builder_begin_array (builder);
           for (guint k = 0; k < keys->len; k++)

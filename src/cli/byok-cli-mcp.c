@@ -28,6 +28,7 @@
 #include "byok-cli-mcp.h"
 #include "byok-cli-util.h"
 #include "byok-error.h"
+#include "byok-json.h"
 #include "byok-key-format.h"
 #include "byok-mcp-manager.h"
 
@@ -341,12 +342,12 @@ print_tools_json (GPtrArray *tools)
       ByokMcpTool *tool = g_ptr_array_index (tools, i);
 
       json_builder_begin_object (builder);
-      byok_cli_json_add_string (builder, "name", byok_mcp_tool_get_name (tool));
-      byok_cli_json_add_string (builder, "model_name", byok_mcp_tool_get_model_name (tool));
-      byok_cli_json_add_string (builder, "title", byok_mcp_tool_get_title (tool));
-      byok_cli_json_add_string (builder, "description", byok_mcp_tool_get_description (tool));
-      byok_cli_json_add_boolean (builder, "enabled", byok_mcp_tool_get_enabled (tool));
-      byok_cli_json_add_boolean (builder, "always_allow", byok_mcp_tool_get_always_allow (tool));
+      byok_json_builder_add_string (builder, "name", byok_mcp_tool_get_name (tool));
+      byok_json_builder_add_string (builder, "model_name", byok_mcp_tool_get_model_name (tool));
+      byok_json_builder_add_string (builder, "title", byok_mcp_tool_get_title (tool));
+      byok_json_builder_add_string (builder, "description", byok_mcp_tool_get_description (tool));
+      byok_json_builder_add_boolean (builder, "enabled", byok_mcp_tool_get_enabled (tool));
+      byok_json_builder_add_boolean (builder, "always_allow", byok_mcp_tool_get_always_allow (tool));
       json_builder_set_member_name (builder, "input_schema");
       json_builder_add_value (builder, json_node_copy (byok_mcp_tool_get_input_schema (tool)));
       json_builder_end_object (builder);
@@ -422,8 +423,8 @@ print_result_json (const ByokMcpToolResult *res)
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  byok_cli_json_add_string (builder, "text", res->text);
-  byok_cli_json_add_boolean (builder, "is_error", res->is_error);
+  byok_json_builder_add_string (builder, "text", res->text);
+  byok_json_builder_add_boolean (builder, "is_error", res->is_error);
   json_builder_set_member_name (builder, "images");
   json_builder_begin_array (builder);
   for (guint i = 0; i < res->images->len; i++)
@@ -431,8 +432,8 @@ print_result_json (const ByokMcpToolResult *res)
       const ByokMcpImage *image = g_ptr_array_index (res->images, i);
 
       json_builder_begin_object (builder);
-      byok_cli_json_add_string (builder, "mime_type", image->mime_type);
-      byok_cli_json_add_int (builder, "bytes", g_bytes_get_size (image->data));
+      byok_json_builder_add_string (builder, "mime_type", image->mime_type);
+      byok_json_builder_add_int (builder, "bytes", g_bytes_get_size (image->data));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

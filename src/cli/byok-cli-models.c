@@ -103,9 +103,9 @@ add_params_json (JsonBuilder *builder,
   else
     {
       json_builder_begin_object (builder);
-      byok_cli_json_add_double (builder, "min", params.temperature_min);
-      byok_cli_json_add_double (builder, "max", params.temperature_max);
-      byok_cli_json_add_boolean (builder, "without_effort", params.temperature == BYOK_TEMPERATURE_WITHOUT_EFFORT);
+      byok_json_builder_add_double (builder, "min", params.temperature_min);
+      byok_json_builder_add_double (builder, "max", params.temperature_max);
+      byok_json_builder_add_boolean (builder, "without_effort", params.temperature == BYOK_TEMPERATURE_WITHOUT_EFFORT);
       json_builder_end_object (builder);
     }
   json_builder_set_member_name (builder, "effort");
@@ -115,7 +115,7 @@ add_params_json (JsonBuilder *builder,
       return;
     }
   json_builder_begin_object (builder);
-  byok_cli_json_add_string (builder, "via", vias[params.effort_via]);
+  byok_json_builder_add_string (builder, "via", vias[params.effort_via]);
   json_builder_set_member_name (builder, "levels");
   json_builder_begin_array (builder);
   for (guint bit = 1; bit <= BYOK_EFFORT_LEVEL_MAX; bit <<= 1)
@@ -150,10 +150,10 @@ add_model_json (JsonBuilder *builder,
                        &price, &is_override);
 
   json_builder_begin_object (builder);
-  byok_cli_json_add_string (builder, "provider", byok_model_get_provider_id (model));
-  byok_cli_json_add_string (builder, "id", byok_model_get_id (model));
-  byok_cli_json_add_string (builder, "name",
-                            byok_model_get_name (model) != NULL ? byok_model_get_name (model) : byok_model_get_id (model));
+  byok_json_builder_add_string (builder, "provider", byok_model_get_provider_id (model));
+  byok_json_builder_add_string (builder, "id", byok_model_get_id (model));
+  byok_json_builder_add_string (builder, "name",
+                               byok_model_get_name (model) != NULL ? byok_model_get_name (model) : byok_model_get_id (model));
   json_builder_set_member_name (builder, "context_window");
   if (byok_model_get_context_window (model) > 0)
     json_builder_add_int_value (builder, byok_model_get_context_window (model));
@@ -168,7 +168,7 @@ add_model_json (JsonBuilder *builder,
   add_rate_member (builder, "cached_input_per_mtok", price.cached_input);
   add_rate_member (builder, "cache_write_per_mtok", price.cache_write);
   add_rate_member (builder, "output_per_mtok", price.output);
-  byok_cli_json_add_boolean (builder, "price_is_override", is_override);
+  byok_json_builder_add_boolean (builder, "price_is_override", is_override);
   json_builder_set_member_name (builder, "capabilities");
   json_builder_begin_array (builder);
   for (guint i = 0; i < G_N_ELEMENTS (caps); i++)
@@ -180,8 +180,8 @@ add_model_json (JsonBuilder *builder,
   for (guint i = 0; cases != NULL && cases[i] != NULL; i++)
     json_builder_add_string_value (builder, cases[i]);
   json_builder_end_array (builder);
-  byok_cli_json_add_boolean (builder, "from_catalog", byok_model_is_from_catalog (model));
-  byok_cli_json_add_boolean (builder, "listed", byok_model_is_listed (model));
+  byok_json_builder_add_boolean (builder, "from_catalog", byok_model_is_from_catalog (model));
+  byok_json_builder_add_boolean (builder, "listed", byok_model_is_listed (model));
   byok_json_builder_add_string_or_null (builder, "deprecation_date", byok_model_get_deprecation_date (model));
   add_params_json (builder, model, dialect);
   json_builder_end_object (builder);

@@ -14,6 +14,7 @@
 #include "byok-cli-usage.h"
 #include "byok-cli-util.h"
 #include "byok-error.h"
+#include "byok-json.h"
 #include "byok-price-history.h"
 #include "byok-price-overrides.h"
 #include "byok-price-update.h"
@@ -261,7 +262,7 @@ add_price_members (JsonBuilder     *builder,
       const ByokPriceTier *tier = &price->tiers[t];
 
       json_builder_begin_object (builder);
-      byok_cli_json_add_int (builder, "above_input_tokens", tier->above_input_tokens);
+      byok_json_builder_add_int (builder, "above_input_tokens", tier->above_input_tokens);
       add_rate (builder, "input", tier->input);
       add_rate (builder, "cached_input", tier->cached_input);
       add_rate (builder, "cache_write", tier->cache_write);
@@ -299,10 +300,10 @@ pricing_list_at (ByokCliUsageContext *context,
           if (provider != NULL && g_strcmp0 (row->provider, provider) != 0)
             continue;
           json_builder_begin_object (builder);
-          byok_cli_json_add_string (builder, "provider", row->provider);
-          byok_cli_json_add_string (builder, "model", row->model);
+          byok_json_builder_add_string (builder, "provider", row->provider);
+          byok_json_builder_add_string (builder, "model", row->model);
           add_price_members (builder, &row->price);
-          byok_cli_json_add_string (builder, "origin", origin_name (row->origin));
+          byok_json_builder_add_string (builder, "origin", origin_name (row->origin));
           json_builder_set_member_name (builder, "since");
           since = row->since_us > 0 ? g_date_time_new_from_unix_utc (row->since_us / G_USEC_PER_SEC) : NULL;
           since_text = since != NULL ? g_date_time_format_iso8601 (since) : NULL;
@@ -412,10 +413,10 @@ pricing_list (int argc, char **argv)
           if (provider != NULL && g_strcmp0 (row->provider_id, provider) != 0)
             continue;
           json_builder_begin_object (builder);
-          byok_cli_json_add_string (builder, "provider", row->provider_id);
-          byok_cli_json_add_string (builder, "model", row->model_id);
+          byok_json_builder_add_string (builder, "provider", row->provider_id);
+          byok_json_builder_add_string (builder, "model", row->model_id);
           add_price_members (builder, &row->price);
-          byok_cli_json_add_boolean (builder, "override", row->is_override);
+          byok_json_builder_add_boolean (builder, "override", row->is_override);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -709,9 +710,9 @@ add_change_json (JsonBuilder           *builder,
                  const ByokPriceChange *change)
 {
   json_builder_begin_object (builder);
-  byok_cli_json_add_string (builder, "provider", change->provider);
-  byok_cli_json_add_string (builder, "model", change->model);
-  byok_cli_json_add_string (builder, "name", change->name);
+  byok_json_builder_add_string (builder, "provider", change->provider);
+  byok_json_builder_add_string (builder, "model", change->model);
+  byok_json_builder_add_string (builder, "name", change->name);
   if (change->kind != BYOK_PRICE_CHANGE_NEW)
     {
       json_builder_set_member_name (builder, "old");
@@ -734,7 +735,7 @@ add_change_json (JsonBuilder           *builder,
       else
         json_builder_add_null_value (builder);
     }
-  byok_cli_json_add_boolean (builder, "override", change->has_override);
+  byok_json_builder_add_boolean (builder, "override", change->has_override);
   json_builder_end_object (builder);
 }
 
@@ -753,8 +754,8 @@ print_update_json (ByokPriceUpdate *update,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  byok_cli_json_add_string (builder, "source", byok_price_update_get_source (update));
-  byok_cli_json_add_string (builder, "sha256", byok_price_data_get_sha256 (byok_price_update_get_data (update)));
+  byok_json_builder_add_string (builder, "source", byok_price_update_get_source (update));
+  byok_json_builder_add_string (builder, "sha256", byok_price_data_get_sha256 (byok_price_update_get_data (update)));
   for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
     {
       json_builder_set_member_name (builder, groups[g].member);
@@ -768,7 +769,7 @@ print_update_json (ByokPriceUpdate *update,
         }
       json_builder_end_array (builder);
     }
-  byok_cli_json_add_boolean (builder, "applied", applied);
+  byok_json_builder_add_boolean (builder, "applied", applied);
   json_builder_end_object (builder);
   byok_cli_print_builder (builder);
 }

@@ -154,18 +154,18 @@ byok_cli_providers (int    argc,
 
           find_key (provider, keys, &info);
           json_builder_begin_object (builder);
-          byok_cli_json_add_string (builder, "id", byok_provider_get_id (provider));
-          byok_cli_json_add_string (builder, "name", byok_provider_get_name (provider));
-          byok_cli_json_add_string (builder, "dialect", byok_provider_get_dialect_name (provider));
+          byok_json_builder_add_string (builder, "id", byok_provider_get_id (provider));
+          byok_json_builder_add_string (builder, "name", byok_provider_get_name (provider));
+          byok_json_builder_add_string (builder, "dialect", byok_provider_get_dialect_name (provider));
           byok_json_builder_add_string_or_null (builder, "base_url", byok_provider_get_base_url (provider));
-          byok_cli_json_add_boolean (builder, "needs_key", byok_provider_get_needs_key (provider));
-          byok_cli_json_add_string (builder, "key_source", source_id (info.source));
+          byok_json_builder_add_boolean (builder, "needs_key", byok_provider_get_needs_key (provider));
+          byok_json_builder_add_string (builder, "key_source", source_id (info.source));
           byok_json_builder_add_string_or_null (builder, "key_env_var", info.env_var);
           byok_json_builder_add_string_or_null (builder, "key_account", info.account);
           json_builder_set_member_name (builder, "lists_models");
           json_builder_add_boolean_value (builder,
                                           byok_provider_get_models_list (provider) != BYOK_MODELS_LIST_NONE);
-          byok_cli_json_add_boolean (builder, "custom", byok_provider_is_custom (provider));
+          byok_json_builder_add_boolean (builder, "custom", byok_provider_is_custom (provider));
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);

@@ -12,6 +12,7 @@
 #include "byok-cli-usage.h"
 #include "byok-cli-util.h"
 #include "byok-error.h"
+#include "byok-json.h"
 #include "byok-what-if.h"
 
 typedef enum {
@@ -96,20 +97,20 @@ static void
 add_totals_members (JsonBuilder           *builder,
                     const ByokUsageTotals *t)
 {
-  byok_cli_json_add_int (builder, "calls", (gint64) t->calls);
-  byok_cli_json_add_int (builder, "errors", (gint64) t->errors);
-  byok_cli_json_add_int (builder, "interrupted", (gint64) t->interrupted);
-  byok_cli_json_add_int (builder, "stopped", (gint64) t->cancelled);
-  byok_cli_json_add_int (builder, "estimated", (gint64) t->estimated);
-  byok_cli_json_add_int (builder, "input_tokens", (gint64) t->input_tokens);
-  byok_cli_json_add_int (builder, "output_tokens", (gint64) t->output_tokens);
-  byok_cli_json_add_int (builder, "cached_input_tokens", (gint64) t->cached_input_tokens);
-  byok_cli_json_add_int (builder, "cache_write_tokens", (gint64) t->cache_write_tokens);
-  byok_cli_json_add_int (builder, "reasoning_tokens", (gint64) t->reasoning_tokens);
-  byok_cli_json_add_double (builder, "cost_usd", t->cost_usd);
-  byok_cli_json_add_int (builder, "unknown_price_calls", (gint64) t->unknown_price_calls);
-  byok_cli_json_add_double (builder, "cache_savings_usd", t->cache_savings_usd);
-  byok_cli_json_add_double (builder, "error_rate", t->error_rate);
+  byok_json_builder_add_int (builder, "calls", (gint64) t->calls);
+  byok_json_builder_add_int (builder, "errors", (gint64) t->errors);
+  byok_json_builder_add_int (builder, "interrupted", (gint64) t->interrupted);
+  byok_json_builder_add_int (builder, "stopped", (gint64) t->cancelled);
+  byok_json_builder_add_int (builder, "estimated", (gint64) t->estimated);
+  byok_json_builder_add_int (builder, "input_tokens", (gint64) t->input_tokens);
+  byok_json_builder_add_int (builder, "output_tokens", (gint64) t->output_tokens);
+  byok_json_builder_add_int (builder, "cached_input_tokens", (gint64) t->cached_input_tokens);
+  byok_json_builder_add_int (builder, "cache_write_tokens", (gint64) t->cache_write_tokens);
+  byok_json_builder_add_int (builder, "reasoning_tokens", (gint64) t->reasoning_tokens);
+  byok_json_builder_add_double (builder, "cost_usd", t->cost_usd);
+  byok_json_builder_add_int (builder, "unknown_price_calls", (gint64) t->unknown_price_calls);
+  byok_json_builder_add_double (builder, "cache_savings_usd", t->cache_savings_usd);
+  byok_json_builder_add_double (builder, "error_rate", t->error_rate);
   json_builder_set_member_name (builder, "latency_p50_ms");
   if (t->latency_p50_us >= 0)
     json_builder_add_double_value (builder, t->latency_p50_us / 1000.0);
@@ -156,14 +157,14 @@ print_json (ByokUsageReport *report,
   static const char * const by_names[] = { "provider", "model", "day" };
 
   json_builder_begin_object (builder);
-  byok_cli_json_add_string (builder, "period", since);
-  byok_cli_json_add_string (builder, "from", from);
-  byok_cli_json_add_string (builder, "to", to);
+  byok_json_builder_add_string (builder, "period", since);
+  byok_json_builder_add_string (builder, "from", from);
+  byok_json_builder_add_string (builder, "to", to);
   json_builder_set_member_name (builder, "totals");
   json_builder_begin_object (builder);
   add_totals_members (builder, &report->totals);
   json_builder_end_object (builder);
-  byok_cli_json_add_string (builder, "by", by == GROUP_DAY ? bucket_key (report) : by_names[by]);
+  byok_json_builder_add_string (builder, "by", by == GROUP_DAY ? bucket_key (report) : by_names[by]);
   json_builder_set_member_name (builder, "groups");
   json_builder_begin_array (builder);
   for (guint i = 0; i < groups->len; i++)
@@ -178,9 +179,9 @@ print_json (ByokUsageReport *report,
         }
       else
         {
-          byok_cli_json_add_string (builder, "provider", group->provider);
+          byok_json_builder_add_string (builder, "provider", group->provider);
           if (by == GROUP_MODEL)
-            byok_cli_json_add_string (builder, "model", group->model);
+            byok_json_builder_add_string (builder, "model", group->model);
         }
       add_totals_members (builder, &group->totals);
       json_builder_end_object (builder);
@@ -429,10 +430,10 @@ print_what_if (ByokCliUsageContext *context,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      byok_cli_json_add_int (builder, "calls", (gint64) what_if->calls);
-      byok_cli_json_add_int (builder, "unpriced_calls", (gint64) what_if->unpriced_calls);
-      byok_cli_json_add_double (builder, "actual_usd", what_if->actual_usd);
-      byok_cli_json_add_int (builder, "largest_prompt", what_if->largest_prompt);
+      byok_json_builder_add_int (builder, "calls", (gint64) what_if->calls);
+      byok_json_builder_add_int (builder, "unpriced_calls", (gint64) what_if->unpriced_calls);
+      byok_json_builder_add_double (builder, "actual_usd", what_if->actual_usd);
+      byok_json_builder_add_int (builder, "largest_prompt", what_if->largest_prompt);
       json_builder_set_member_name (builder, "models");
       json_builder_begin_array (builder);
       for (guint i = 0; i < what_if->rows->len; i++)
@@ -440,18 +441,18 @@ print_what_if (ByokCliUsageContext *context,
           const ByokWhatIfRow *row = g_ptr_array_index (what_if->rows, i);
 
           json_builder_begin_object (builder);
-          byok_cli_json_add_string (builder, "provider", row->provider);
-          byok_cli_json_add_string (builder, "model", row->model);
-          byok_cli_json_add_double (builder, "cost_usd", row->cost_usd);
-          byok_cli_json_add_double (builder, "delta_usd", row->delta_usd);
+          byok_json_builder_add_string (builder, "provider", row->provider);
+          byok_json_builder_add_string (builder, "model", row->model);
+          byok_json_builder_add_double (builder, "cost_usd", row->cost_usd);
+          byok_json_builder_add_double (builder, "delta_usd", row->delta_usd);
           json_builder_set_member_name (builder, "delta_ratio");
           if (isnan (row->delta_ratio))
             json_builder_add_null_value (builder);
           else
             json_builder_add_double_value (builder, row->delta_ratio);
-          byok_cli_json_add_boolean (builder, "used", row->is_used);
-          byok_cli_json_add_boolean (builder, "override", row->is_override);
-          byok_cli_json_add_boolean (builder, "context_too_small", row->too_small);
+          byok_json_builder_add_boolean (builder, "used", row->is_used);
+          byok_json_builder_add_boolean (builder, "override", row->is_override);
+          byok_json_builder_add_boolean (builder, "context_too_small", row->too_small);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);

@@ -205,44 +205,6 @@ byok_cli_print_builder (JsonBuilder *builder)
   byok_cli_print_json (root);
 }
 
-/* ---- JSON members ---- */
-
-void
-byok_cli_json_add_string (JsonBuilder *builder,
-                          const char  *name,
-                          const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-void
-byok_cli_json_add_int (JsonBuilder *builder,
-                       const char  *name,
-                       gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-void
-byok_cli_json_add_double (JsonBuilder *builder,
-                          const char  *name,
-                          double       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_double_value (builder, value);
-}
-
-void
-byok_cli_json_add_boolean (JsonBuilder *builder,
-                           const char  *name,
-                           gboolean     value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, value);
-}
-
 /* --allow-http: every provider may take its key over plain HTTP, for this
  * process only (the Providers page's switch is the lasting setting). */
 void

@@ -42,22 +42,6 @@ gboolean      byok_cli_parse_options    (int           *argc,
 void          byok_cli_print_json       (JsonNode      *node);
 void          byok_cli_print_builder    (JsonBuilder   *builder);
 
-/* A member of the object @builder is in: its name and its value, in one
- * call (a string or null: byok_json_builder_add_string_or_null(), core) */
-void          byok_cli_json_add_string  (JsonBuilder   *builder,
-                                         const char    *name,
-                                         const char    *value);
-void          byok_cli_json_add_int     (JsonBuilder   *builder,
-                                         const char    *name,
-                                         gint64         value);
-void          byok_cli_json_add_double  (JsonBuilder   *builder,
-                                         const char    *name,
-                                         double         value);
-void          byok_cli_json_add_boolean (JsonBuilder   *builder,
-                                         const char    *name,
-                                         gboolean       value);
-
-
 int           byok_cli_fail             (const GError  *error);
 
 /* --allow-http, the same in every command that sends a key */

@@ -358,15 +358,6 @@ write_markdown (ByokConversation  *conversation,
 }
 
 static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
 add_int_or_null (JsonBuilder *builder,
                  const char  *name,
                  gboolean     known,
@@ -387,7 +378,7 @@ add_time (JsonBuilder *builder,
   g_autofree char *utc_name = g_strconcat (name, "_utc", NULL);
   g_autofree char *utc = byok_format_iso_utc (us / G_USEC_PER_SEC);
 
-  add_int (builder, name, us);
+  byok_json_builder_add_int (builder, name, us);
   byok_json_builder_add_string_or_null (builder, utc_name, utc);
 }
 
@@ -401,9 +392,9 @@ add_json_message (JsonBuilder *builder,
   byok_message_get_usage (message, &usage);
 
   json_builder_begin_object (builder);
-  add_int (builder, "id", byok_message_get_id (message));
-  add_int (builder, "conversation_id", byok_message_get_conversation_id (message));
-  add_int (builder, "position", byok_message_get_position (message));
+  byok_json_builder_add_int (builder, "id", byok_message_get_id (message));
+  byok_json_builder_add_int (builder, "conversation_id", byok_message_get_conversation_id (message));
+  byok_json_builder_add_int (builder, "position", byok_message_get_position (message));
   add_time (builder, "created", byok_message_get_created (message));
   byok_json_builder_add_string_or_null (builder, "role", byok_message_get_role (message));
   byok_json_builder_add_string_or_null (builder, "content", byok_message_get_content (message));
@@ -452,7 +443,7 @@ add_json_message (JsonBuilder *builder,
           byok_json_builder_add_string_or_null (builder, "kind", byok_attachment_kind_to_string (attachment->kind));
           byok_json_builder_add_string_or_null (builder, "mime_type", attachment->mime_type);
           byok_json_builder_add_string_or_null (builder, "text", attachment->text);
-          add_int (builder, "tokens", attachment->tokens);
+          byok_json_builder_add_int (builder, "tokens", attachment->tokens);
           if (byok_attachment_is_media (attachment))
             {
               g_autofree char *base64 = NULL;
@@ -460,11 +451,11 @@ add_json_message (JsonBuilder *builder,
               byok_json_builder_add_string_or_null (builder, "sha256", attachment->hash);
               if (attachment->kind == BYOK_ATTACHMENT_IMAGE)
                 {
-                  add_int (builder, "width", attachment->width);
-                  add_int (builder, "height", attachment->height);
+                  byok_json_builder_add_int (builder, "width", attachment->width);
+                  byok_json_builder_add_int (builder, "height", attachment->height);
                 }
               else
-                add_int (builder, "pages", attachment->pages);
+                byok_json_builder_add_int (builder, "pages", attachment->pages);
               if (attachment->data != NULL)
                 base64 = g_base64_encode (g_bytes_get_data (attachment->data, NULL),
                                           g_bytes_get_size (attachment->data));
@@ -500,7 +491,7 @@ write_json (ByokConversation  *conversation,
   double temperature = byok_conversation_get_temperature (conversation);
 
   json_builder_begin_object (builder);
-  add_int (builder, "id", byok_conversation_get_id (conversation));
+  byok_json_builder_add_int (builder, "id", byok_conversation_get_id (conversation));
   byok_json_builder_add_string_or_null (builder, "title", byok_conversation_get_title (conversation));
   add_time (builder, "created", byok_conversation_get_created (conversation));
   add_time (builder, "updated", byok_conversation_get_updated (conversation));

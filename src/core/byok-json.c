@@ -456,6 +456,42 @@ byok_json_array_get_object (JsonArray *array,
   return json_node_get_object (node);
 }
 
+void
+byok_json_builder_add_string (JsonBuilder *builder,
+                              const char  *member,
+                              const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
+}
+
+void
+byok_json_builder_add_int (JsonBuilder *builder,
+                           const char  *member,
+                           gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+byok_json_builder_add_double (JsonBuilder *builder,
+                              const char  *member,
+                              double       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_double_value (builder, value);
+}
+
+void
+byok_json_builder_add_boolean (JsonBuilder *builder,
+                               const char  *member,
+                               gboolean     value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_boolean_value (builder, value);
+}
+
 /**
  * byok_json_builder_add_string_or_null:
  * @value: (nullable): the member's value
@@ -472,6 +508,24 @@ byok_json_builder_add_string_or_null (JsonBuilder *builder,
     json_builder_add_string_value (builder, value);
   else
     json_builder_add_null_value (builder);
+}
+
+/**
+ * byok_json_builder_add_double_or_null:
+ *
+ * Adds the member @member: @value, or null when it is not a number (NAN,
+ * which is how Byok says a rate or a cost is unknown).
+ */
+void
+byok_json_builder_add_double_or_null (JsonBuilder *builder,
+                                      const char  *member,
+                                      double       value)
+{
+  json_builder_set_member_name (builder, member);
+  if (isnan (value))
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_double_value (builder, value);
 }
 
 /**

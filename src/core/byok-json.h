@@ -54,9 +54,26 @@ JsonObject  *byok_json_array_get_object   (JsonArray   *array,
                                            guint        index);
 
 GBytes      *byok_json_builder_to_bytes   (JsonBuilder *builder);
+/* A member of the object @builder is in: its name and its value, in one
+ * call. */
+void         byok_json_builder_add_string (JsonBuilder *builder,
+                                           const char  *member,
+                                           const char  *value);
+void         byok_json_builder_add_int    (JsonBuilder *builder,
+                                           const char  *member,
+                                           gint64       value);
+void         byok_json_builder_add_double (JsonBuilder *builder,
+                                           const char  *member,
+                                           double       value);
+void         byok_json_builder_add_boolean (JsonBuilder *builder,
+                                            const char  *member,
+                                            gboolean     value);
 void         byok_json_builder_add_string_or_null (JsonBuilder *builder,
                                                    const char  *member,
                                                    const char  *value);
+void         byok_json_builder_add_double_or_null (JsonBuilder *builder,
+                                                   const char  *member,
+                                                   double       value);
 
 /* Strict */
 void         byok_json_set_malformed      (GError            **error,
