@@ -68,18 +68,6 @@ format_use_cases (ByokModel *model)
   return g_strjoinv (", ", (char **) cases);
 }
 
-static void
-add_rate_member (JsonBuilder *builder,
-                 const char  *name,
-                 double       rate)
-{
-  json_builder_set_member_name (builder, name);
-  if (byok_price_rate_is_known (rate))
-    json_builder_add_double_value (builder, rate);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /* "temperature": false, or {"min", "max", "without_effort"}; "effort":
  * null, or {"via", "levels", "default"}. */
 static void
@@ -164,10 +152,10 @@ add_model_json (JsonBuilder *builder,
     json_builder_add_int_value (builder, byok_model_get_max_output (model));
   else
     json_builder_add_null_value (builder);
-  add_rate_member (builder, "input_per_mtok", price.input);
-  add_rate_member (builder, "cached_input_per_mtok", price.cached_input);
-  add_rate_member (builder, "cache_write_per_mtok", price.cache_write);
-  add_rate_member (builder, "output_per_mtok", price.output);
+  byok_json_builder_add_double_or_null (builder, "input_per_mtok", price.input);
+  byok_json_builder_add_double_or_null (builder, "cached_input_per_mtok", price.cached_input);
+  byok_json_builder_add_double_or_null (builder, "cache_write_per_mtok", price.cache_write);
+  byok_json_builder_add_double_or_null (builder, "output_per_mtok", price.output);
   byok_json_builder_add_boolean (builder, "price_is_override", is_override);
   json_builder_set_member_name (builder, "capabilities");
   json_builder_begin_array (builder);

@@ -141,18 +141,6 @@ byok_cli_format_usd (double usd)
   return g_strdup_printf ("%s$%s", usd < 0 && strspn (buf, "0.") != strlen (buf) ? "-" : "", buf);
 }
 
-static void
-add_rate (JsonBuilder *builder,
-          const char  *name,
-          double       rate)
-{
-  json_builder_set_member_name (builder, name);
-  if (isnan (rate))
-    json_builder_add_null_value (builder);
-  else
-    json_builder_add_double_value (builder, rate);
-}
-
 /* Resolves "PROVIDER/MODEL" or a bare model id of the catalog. With
  * @allow_unknown, "PROVIDER/MODEL" of a known provider and a model the
  * catalog does not have is accepted (an Azure deployment, a new model). */
@@ -247,31 +235,6 @@ origin_name (ByokPriceOrigin origin)
     }
 }
 
-static void
-add_price_members (JsonBuilder     *builder,
-                   const ByokPrice *price)
-{
-  add_rate (builder, "input", price->input);
-  add_rate (builder, "cached_input", price->cached_input);
-  add_rate (builder, "cache_write", price->cache_write);
-  add_rate (builder, "output", price->output);
-  json_builder_set_member_name (builder, "tiers");
-  json_builder_begin_array (builder);
-  for (guint t = 0; t < price->n_tiers; t++)
-    {
-      const ByokPriceTier *tier = &price->tiers[t];
-
-      json_builder_begin_object (builder);
-      byok_json_builder_add_int (builder, "above_input_tokens", tier->above_input_tokens);
-      add_rate (builder, "input", tier->input);
-      add_rate (builder, "cached_input", tier->cached_input);
-      add_rate (builder, "cache_write", tier->cache_write);
-      add_rate (builder, "output", tier->output);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-}
-
 /* `pricing list --at DATE`: the table the price history says was in force. */
 static int
 pricing_list_at (ByokCliUsageContext *context,
@@ -302,7 +265,7 @@ pricing_list_at (ByokCliUsageContext *context,
           json_builder_begin_object (builder);
           byok_json_builder_add_string (builder, "provider", row->provider);
           byok_json_builder_add_string (builder, "model", row->model);
-          add_price_members (builder, &row->price);
+          byok_price_add_json_members (builder, &row->price, TRUE);
           byok_json_builder_add_string (builder, "origin", origin_name (row->origin));
           json_builder_set_member_name (builder, "since");
           since = row->since_us > 0 ? g_date_time_new_from_unix_utc (row->since_us / G_USEC_PER_SEC) : NULL;
@@ -415,7 +378,7 @@ pricing_list (int argc, char **argv)
           json_builder_begin_object (builder);
           byok_json_builder_add_string (builder, "provider", row->provider_id);
           byok_json_builder_add_string (builder, "model", row->model_id);
-          add_price_members (builder, &row->price);
+          byok_price_add_json_members (builder, &row->price, TRUE);
           byok_json_builder_add_boolean (builder, "override", row->is_override);
           json_builder_end_object (builder);
         }
@@ -717,14 +680,14 @@ add_change_json (JsonBuilder           *builder,
     {
       json_builder_set_member_name (builder, "old");
       json_builder_begin_object (builder);
-      add_price_members (builder, &change->old_price);
+      byok_price_add_json_members (builder, &change->old_price, TRUE);
       json_builder_end_object (builder);
     }
   if (change->kind != BYOK_PRICE_CHANGE_REMOVED)
     {
       json_builder_set_member_name (builder, "new");
       json_builder_begin_object (builder);
-      add_price_members (builder, &change->new_price);
+      byok_price_add_json_members (builder, &change->new_price, TRUE);
       json_builder_end_object (builder);
     }
   if (change->kind == BYOK_PRICE_CHANGE_NEW)

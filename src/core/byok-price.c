@@ -506,12 +506,53 @@ byok_price_from_json_node (JsonNode   *node,
 static void
 add_rate (JsonBuilder *builder,
           const char  *name,
-          double       rate)
+          double       rate,
+          gboolean     unknown_as_null)
 {
-  if (isnan (rate))
+  if (unknown_as_null)
+    byok_json_builder_add_double_or_null (builder, name, rate);
+  else if (byok_price_rate_is_known (rate))
+    byok_json_builder_add_double (builder, name, rate);
+}
+
+/**
+ * byok_price_add_json_members:
+ * @unknown_as_null: an unknown rate is null and "tiers" is always there
+ *   (byok-cli's `--json`); otherwise unknown rates are left out, and
+ *   "tiers" when there are none (what Byok stores)
+ *
+ * Adds @price's rates ("input", "cached_input", "cache_write", "output")
+ * and its "tiers" ([{"above_input_tokens", and the four rates}]) to the
+ * object @builder is in.
+ */
+void
+byok_price_add_json_members (JsonBuilder     *builder,
+                             const ByokPrice *price,
+                             gboolean         unknown_as_null)
+{
+  g_return_if_fail (price != NULL);
+
+  add_rate (builder, "input", price->input, unknown_as_null);
+  add_rate (builder, "cached_input", price->cached_input, unknown_as_null);
+  add_rate (builder, "cache_write", price->cache_write, unknown_as_null);
+  add_rate (builder, "output", price->output, unknown_as_null);
+  if (price->n_tiers == 0 && !unknown_as_null)
     return;
-  json_builder_set_member_name (builder, name);
-  json_builder_add_double_value (builder, rate);
+  json_builder_set_member_name (builder, "tiers");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < price->n_tiers && i < BYOK_PRICE_MAX_TIERS; i++)
+    {
+      const ByokPriceTier *tier = &price->tiers[i];
+
+      json_builder_begin_object (builder);
+      byok_json_builder_add_int (builder, "above_input_tokens", tier->above_input_tokens);
+      add_rate (builder, "input", tier->input, unknown_as_null);
+      add_rate (builder, "cached_input", tier->cached_input, unknown_as_null);
+      add_rate (builder, "cache_write", tier->cache_write, unknown_as_null);
+      add_rate (builder, "output", tier->output, unknown_as_null);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
 }
 
 /**
@@ -526,29 +567,7 @@ byok_price_to_json_node (const ByokPrice *price)
   g_return_val_if_fail (price != NULL, NULL);
 
   json_builder_begin_object (builder);
-  add_rate (builder, "input", price->input);
-  add_rate (builder, "cached_input", price->cached_input);
-  add_rate (builder, "cache_write", price->cache_write);
-  add_rate (builder, "output", price->output);
-  if (price->n_tiers > 0)
-    {
-      json_builder_set_member_name (builder, "tiers");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < price->n_tiers && i < BYOK_PRICE_MAX_TIERS; i++)
-        {
-          const ByokPriceTier *tier = &price->tiers[i];
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "above_input_tokens");
-          json_builder_add_int_value (builder, tier->above_input_tokens);
-          add_rate (builder, "input", tier->input);
-          add_rate (builder, "cached_input", tier->cached_input);
-          add_rate (builder, "cache_write", tier->cache_write);
-          add_rate (builder, "output", tier->output);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-    }
+  byok_price_add_json_members (builder, price, FALSE);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

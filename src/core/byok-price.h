@@ -92,6 +92,9 @@ gboolean             byok_price_from_json_node   (JsonNode         *node,
                                                   ByokPrice        *price,
                                                   GError          **error);
 JsonNode            *byok_price_to_json_node     (const ByokPrice  *price);
+void                 byok_price_add_json_members (JsonBuilder      *builder,
+                                                  const ByokPrice  *price,
+                                                  gboolean          unknown_as_null);
 gboolean             byok_price_from_json_string (const char       *json,
                                                   ByokPrice        *price,
                                                   GError          **error);
