@@ -75,7 +75,6 @@ byok_conversation_store_append_message (ByokConversationStore  *self,
   gint64 id;
   gint64 position;
   gint64 now;
-  int rc;
 
   g_return_val_if_fail (BYOK_IS_CONVERSATION_STORE (self), FALSE);
   g_return_val_if_fail (BYOK_IS_CONVERSATION (conversation), FALSE);
@@ -99,13 +98,8 @@ byok_conversation_store_append_message (ByokConversationStore  *self,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      byok_database_set_error (error, db, rc, what);
-      sqlite3_reset (stmt);
-      goto fail;
-    }
+  if (!byok_database_step_row (stmt, db, what, error))
+    goto fail;
   position = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
 

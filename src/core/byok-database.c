@@ -775,6 +775,26 @@ byok_database_column_strdup (sqlite3_stmt *stmt,
   return text != NULL ? g_strdup ((const char *) text) : NULL;
 }
 
+/* Steps @stmt, expecting @expected (SQLITE_ROW or SQLITE_DONE); anything
+ * else sets @error and resets @stmt. */
+static gboolean
+step_expecting (sqlite3_stmt  *stmt,
+                sqlite3       *db,
+                int            expected,
+                const char    *what,
+                GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != expected)
+    {
+      byok_database_set_error (error, db, rc, what);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * byok_database_step_done:
  * @db: the connection of @stmt, for its message
@@ -791,15 +811,29 @@ byok_database_step_done (sqlite3_stmt  *stmt,
                          const char    *what,
                          GError       **error)
 {
-  int rc = sqlite3_step (stmt);
-
+  if (!step_expecting (stmt, db, SQLITE_DONE, what, error))
+    return FALSE;
   sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      byok_database_set_error (error, db, rc, what);
-      return FALSE;
-    }
   return TRUE;
+}
+
+/**
+ * byok_database_step_row:
+ * @db: the connection of @stmt, for its message
+ * @what: a translated sentence fragment saying what failed
+ *
+ * Steps a statement that returns one row (a count, a sum, a pragma).
+ *
+ * Returns: %TRUE with the row to read, after which the caller resets
+ *   @stmt; or %FALSE with @error set and @stmt reset
+ */
+gboolean
+byok_database_step_row (sqlite3_stmt  *stmt,
+                        sqlite3       *db,
+                        const char    *what,
+                        GError       **error)
+{
+  return step_expecting (stmt, db, SQLITE_ROW, what, error);
 }
 
 static void

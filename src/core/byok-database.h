@@ -94,6 +94,10 @@ gboolean       byok_database_step_done        (sqlite3_stmt  *stmt,
                                                sqlite3       *db,
                                                const char    *what,
                                                GError       **error);
+gboolean       byok_database_step_row         (sqlite3_stmt  *stmt,
+                                               sqlite3       *db,
+                                               const char    *what,
+                                               GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close_v2)

@@ -21,7 +21,6 @@ spend_between (ByokUsageStore  *self,
                GError         **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = byok_database_prepare_cached (self->database,
                                        "SELECT total (cost_usd) FROM usage "
@@ -35,14 +34,9 @@ spend_between (ByokUsageStore  *self,
   sqlite3_bind_int64 (stmt, 1, from_us);
   sqlite3_bind_int64 (stmt, 2, to_us);
   byok_database_bind_text_or_null (stmt, 3, provider);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      byok_database_set_error (error, byok_database_get_handle (self->database), rc,
-                               _("Could not read this month's spending"));
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
+  if (!byok_database_step_row (stmt, byok_database_get_handle (self->database),
+                               _("Could not read this month's spending"), error))
+    return FALSE;
   *spend = sqlite3_column_double (stmt, 0);
   sqlite3_reset (stmt);
   return TRUE;
@@ -54,18 +48,12 @@ query_data_version (ByokUsageStore  *self,
                     GError         **error)
 {
   sqlite3_stmt *stmt = byok_database_prepare_cached (self->database, "PRAGMA data_version", error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      byok_database_set_error (error, byok_database_get_handle (self->database), rc,
-                               _("Could not read the database"));
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
+  if (!byok_database_step_row (stmt, byok_database_get_handle (self->database),
+                               _("Could not read the database"), error))
+    return FALSE;
   *version = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   return TRUE;
