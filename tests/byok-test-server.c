@@ -20,6 +20,7 @@ struct _ByokTestReply
   guint               drop_after;    /* 0: never */
   gboolean            hold;
   gboolean            repeat;
+  gboolean            unanswered;    /* the connection closed, not a byte sent */
 };
 
 typedef struct
@@ -65,6 +66,18 @@ byok_test_reply_new (guint status)
   reply->status = status;
   reply->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
   reply->chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  return reply;
+}
+
+/* No answer at all: the server reads the request, then closes the
+ * connection before a byte of the response (as a server does that drops a
+ * kept-alive connection just as a request arrives on it). */
+ByokTestReply *
+byok_test_reply_new_unanswered (void)
+{
+  ByokTestReply *reply = byok_test_reply_new (SOUP_STATUS_OK);
+
+  reply->unanswered = TRUE;
   return reply;
 }
 
@@ -278,6 +291,16 @@ stream_drop_now (gpointer data)
 
 static gboolean stream_send_next (gpointer data);
 
+static gboolean
+close_unanswered (gpointer data)
+{
+  g_autoptr(GIOStream) conn = soup_server_message_steal_connection (data);
+
+  if (conn != NULL)
+    g_io_stream_close (conn, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 stream_schedule (Stream *stream,
                  guint   delay_ms)
@@ -467,6 +490,14 @@ server_callback (SoupServer        *server,
                                                "\"type\": \"not_found\"}}", path);
       soup_server_message_set_status (msg, 404, NULL);
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+      return;
+    }
+
+  if (reply->unanswered)
+    {
+      byok_test_reply_free (reply);
+      soup_server_message_pause (msg);
+      g_idle_add_full (G_PRIORITY_DEFAULT, close_unanswered, g_object_ref (msg), g_object_unref);
       return;
     }
 

@@ -1,8 +1,8 @@
 /* byok-test-server.h — an in-process SoupServer on 127.0.0.1 that plays a
  * provider for tests: scripted replies per path (or per path and the
  * request body's model), streamed in chunks (split into pieces of any size,
- * with delays), connections dropped on purpose, required keys, and every
- * request recorded for assertions. */
+ * with delays), connections dropped on purpose (mid-answer, or before a
+ * byte of it), required keys, and every request recorded for assertions. */
 #pragma once
 
 #include <libsoup/soup.h>
@@ -14,6 +14,7 @@ typedef struct _ByokTestReply ByokTestReply;
 ByokTestReply *byok_test_reply_new              (guint          status);
 ByokTestReply *byok_test_reply_new_json         (guint          status,
                                                  const char    *json);
+ByokTestReply *byok_test_reply_new_unanswered   (void);
 ByokTestReply *byok_test_reply_new_sse          (const char    *first_event,
                                                  ...) G_GNUC_NULL_TERMINATED;
 void           byok_test_reply_add_header       (ByokTestReply *reply,

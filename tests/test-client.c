@@ -2069,6 +2069,39 @@ test_preconnect_reused (Fixture       *f,
   g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 1);
 }
 
+/* A connection the server closes after reading a chat request, before a
+ * byte of the answer (as a server does that drops an idle kept-alive
+ * connection just as a request arrives on it). The request may have been
+ * acted on, so it may not go out again behind Byok's back: the server sees
+ * it exactly as often as the call records attempts. libsoup re-sends a
+ * request on a connection found closed only for idempotent methods; the
+ * call after a preconnect flags its POST idempotent so that it may take
+ * the connection opened ahead, which is the one closed here. */
+static void
+test_unanswered_sent_once (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) result = NULL;
+  ByokTestReply *unanswered = byok_test_reply_new_unanswered ();
+  gint64 deadline = g_get_monotonic_time () + byok_test_wait_limit (10) * G_USEC_PER_SEC;
+
+  byok_client_preconnect (f->client, "openai");
+  while (byok_test_server_get_n_connections (f->server) == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 1);
+
+  byok_test_reply_set_repeat (unanswered, TRUE);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", unanswered);
+  byok_client_set_max_attempts (f->client, 2);
+  result = run_chat (f, "openai", "o4-mini", TRUE);
+  g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_NETWORK);
+  g_assert_cmpuint (result->attempts->len, ==, 2);
+  /* Each attempt went out once: the first on the connection opened ahead,
+   * the retry (an attempt Byok made and recorded) on a new one */
+  g_assert_cmpuint (byok_test_server_count_path (f->server, "/v1/chat/completions"), ==, 2);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2082,6 +2115,7 @@ main (int    argc,
 
   ADD ("/client/stream/openai-bytewise", test_openai_stream_bytewise);
   ADD ("/client/preconnect/reused", test_preconnect_reused);
+  ADD ("/client/preconnect/unanswered-sent-once", test_unanswered_sent_once);
   ADD ("/client/stream/large-request", test_large_request);
   ADD ("/client/stream/anthropic-thinking", test_anthropic_stream_thinking);
   ADD ("/client/params/anthropic-version", test_anthropic_version_per_request);
