@@ -2,13 +2,15 @@
  * switch from the header bar's action, Chat and Usage show their empty
  * states and Providers its groups, Providers and Usage are built when first
  * shown (or when a budget alert needs Usage), the window's size
- * persists through GSettings, and its icons need no librsvg. */
+ * persists through GSettings, its icons need no librsvg, and its
+ * shortcuts window is built only when first asked for. */
 #include "config.h"
 
 #include <adwaita.h>
 
 #include <glib/gstdio.h>
 
+#include "byok-application.h"
 #include "byok-providers-page.h"
 #include "byok-test-ui.h"
 #include "byok-test-util.h"
@@ -356,6 +358,64 @@ test_window_icons (void)
   byok_test_ui_iterate_pending ();
 }
 
+static gboolean
+has_tooltip (GtkWidget     *widget,
+             gconstpointer  text)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0;
+}
+
+/* The keyboard shortcuts window is built the first time it is asked for,
+ * not with the window (issue 13: GtkApplication built it from
+ * gtk/help-overlay.ui for every window it was given, before the window's
+ * first frame). Asked for, it shows as GtkApplication made it — modal,
+ * over the window, its search button named — and Ctrl+? still asks;
+ * closed, it hides, and shows again as the same window. */
+static void
+test_window_help_overlay (void)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_autoptr(GtkApplication) app = GTK_APPLICATION (byok_application_new ());
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) accels = NULL;
+  GtkShortcutsWindow *shortcuts;
+  GtkWidget *window;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  window = g_object_new (BYOK_TYPE_WINDOW, "application", app, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  byok_test_ui_iterate_pending ();
+  g_assert_true (gtk_widget_get_mapped (window));
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+  accels = gtk_application_get_accels_for_action (app, "win.show-help-overlay");
+  g_assert_cmpuint (g_strv_length (accels), ==, 1);
+  g_assert_cmpstr (accels[0], ==, "<Control>question");
+
+  g_assert_true (gtk_widget_activate_action (window, "win.show-help-overlay", NULL));
+  byok_test_ui_iterate_pending ();
+  shortcuts = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  g_assert_nonnull (shortcuts);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (shortcuts)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (shortcuts)) == GTK_WINDOW (window));
+  g_assert_nonnull (byok_test_ui_find_first (GTK_WIDGET (shortcuts), has_tooltip, "Search Shortcuts"));
+
+  gtk_window_close (GTK_WINDOW (shortcuts));
+  byok_test_ui_iterate_pending ();
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+  g_assert_true (gtk_widget_activate_action (window, "win.show-help-overlay", NULL));
+  byok_test_ui_iterate_pending ();
+  g_assert_true (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) == shortcuts);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  byok_test_ui_iterate_pending ();
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
 int
 main (int argc, char **argv)
 {
@@ -368,5 +428,6 @@ main (int argc, char **argv)
   g_test_add_func ("/window/size-persists", test_window_size_persists);
   g_test_add_func ("/window/narrow", test_window_narrow);
   g_test_add_func ("/window/icons", test_window_icons);
+  g_test_add_func ("/window/help-overlay", test_window_help_overlay);
   return g_test_run ();
 }

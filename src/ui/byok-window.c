@@ -372,20 +372,32 @@ preferences_action (GtkWidget  *widget,
   byok_preferences_window_present (preferences, GTK_WIDGET (self));
 }
 
+/* win.show-help-overlay (Ctrl+?, the menu's Keyboard Shortcuts): the
+ * shortcuts window is built the first time it is asked for. GtkApplication
+ * would build it for every window as the window is added (from
+ * gtk/help-overlay.ui), before the window's first frame; the file is
+ * byok-help-overlay.ui so that it does not. GTK 4.18 deprecates the
+ * shortcuts window, for libadwaita 1.8's shortcuts dialog. */
 static void
-byok_window_map (GtkWidget *widget)
+show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
 {
-  GTK_WIDGET_CLASS (byok_window_parent_class)->map (widget);
-
-  /* GtkApplication gave the window its shortcuts window by now (GTK 4.18
-   * deprecates it, for libadwaita 1.8's shortcuts dialog). */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  {
-    GtkShortcutsWindow *shortcuts = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (widget));
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (widget);
+  GtkShortcutsWindow *shortcuts = gtk_application_window_get_help_overlay (window);
 
-    if (shortcuts != NULL)
+  if (shortcuts == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/byok/Byok/byok-help-overlay.ui");
+
+      shortcuts = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      /* Modal, over this window, hidden rather than destroyed on close,
+       * as GtkApplication made it. */
+      gtk_application_window_set_help_overlay (window, shortcuts);
       byok_a11y_name_shortcuts_window (GTK_WIDGET (shortcuts));
-  }
+    }
+  gtk_window_present (GTK_WINDOW (shortcuts));
   G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
@@ -399,7 +411,6 @@ byok_window_class_init (ByokWindowClass *klass)
   object_class->dispose = byok_window_dispose;
   object_class->get_property = byok_window_get_property;
   object_class->set_property = byok_window_set_property;
-  widget_class->map = byok_window_map;
   window_class->close_request = byok_window_close_request;
 
   g_type_ensure (BYOK_TYPE_CHAT_PAGE);
@@ -428,6 +439,7 @@ byok_window_class_init (ByokWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
 }
 
