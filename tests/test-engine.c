@@ -810,8 +810,13 @@ test_dead_calls_interrupted (Fixture       *f,
   live_id = byok_usage_store_begin_call (store, &record, byok_process_lock_get_id (live), &error);
   g_assert_no_error (error);
 
-  engine = byok_engine_new (path, &error);
+  /* data: opened in two halves, as the app opens it. */
+  if (data != NULL)
+    engine = byok_engine_open_finish (byok_engine_open_in_thread (path), &error);
+  else
+    engine = byok_engine_new (path, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (engine);
   rows = byok_test_engine_list_rows (f->engine);
   g_assert_cmpuint (rows->len, ==, 2);
   for (guint i = 0; i < rows->len; i++)
@@ -828,6 +833,75 @@ test_dead_calls_interrupted (Fixture       *f,
       g_assert_true (row->estimated);
       g_assert_cmpint (row->input_tokens, ==, 1500);
     }
+}
+
+/* The engine opened in two halves, as the app opens it (its database,
+ * catalog and price history in a thread while the toolkit starts, the rest
+ * in the thread that uses it), is the engine byok_engine_new() opens: the
+ * same catalog and prices, on the same database, and what it records the
+ * other sees; a database that cannot be opened fails it as it fails
+ * byok_engine_new(). */
+static void
+test_open_in_thread (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) direct_error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "byok.db", NULL);
+  g_autoptr(ByokEngine) engine = NULL;
+  g_autoptr(ByokEngine) failed = NULL;
+  g_autoptr(GPtrArray) ours = NULL;
+  g_autoptr(GPtrArray) theirs = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  ByokUsageRecord record = { 0, };
+  double ours_cost = 0, theirs_cost = 0;
+
+  engine = byok_engine_open_finish (byok_engine_open_in_thread (path), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (engine);
+
+  ours = byok_catalog_get_all_models (byok_engine_get_catalog (engine));
+  theirs = byok_catalog_get_all_models (byok_engine_get_catalog (f->engine));
+  g_assert_cmpuint (ours->len, >, 0);
+  g_assert_cmpuint (ours->len, ==, theirs->len);
+  for (guint i = 0; i < ours->len; i++)
+    {
+      g_assert_cmpstr (byok_model_get_provider_id (g_ptr_array_index (ours, i)), ==,
+                       byok_model_get_provider_id (g_ptr_array_index (theirs, i)));
+      g_assert_cmpstr (byok_model_get_id (g_ptr_array_index (ours, i)), ==,
+                       byok_model_get_id (g_ptr_array_index (theirs, i)));
+    }
+  g_assert_true (byok_pricing_cost (byok_engine_get_pricing (engine), "openai", "gpt-4o-mini",
+                                    1000000, 0, 0, 1000000, &ours_cost));
+  g_assert_true (byok_pricing_cost (byok_engine_get_pricing (f->engine), "openai", "gpt-4o-mini",
+                                    1000000, 0, 0, 1000000, &theirs_cost));
+  g_assert_cmpfloat (ours_cost, >, 0);
+  g_assert_cmpfloat (ours_cost, ==, theirs_cost);
+  g_assert_nonnull (byok_engine_get_key_store (engine));
+  g_assert_nonnull (byok_engine_get_client (engine));
+  g_assert_nonnull (byok_engine_get_provider_settings (engine));
+
+  /* One database: a call it records, the other engine lists. */
+  record.provider = (char *) "openai";
+  record.model = (char *) "gpt-4o-mini";
+  record.input_tokens = 42;
+  record.price_known = TRUE;
+  record.cost_usd = 0.00001;
+  byok_usage_store_begin_call (byok_engine_get_usage_store (engine), &record,
+                               "0a6c7b7e-1111-4222-8333-444455556666", &error);
+  g_assert_no_error (error);
+  rows = byok_test_engine_list_rows (f->engine);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpint (row_at (rows, 0)->input_tokens, ==, 42);
+
+  /* A directory is no database, for either way of opening. */
+  failed = byok_engine_open_finish (byok_engine_open_in_thread (f->dir), &error);
+  g_assert_null (failed);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE);
+  failed = byok_engine_new (f->dir, &direct_error);
+  g_assert_null (failed);
+  g_assert_error (direct_error, BYOK_ERROR, BYOK_ERROR_STORAGE);
+  g_assert_cmpstr (error->message, ==, direct_error->message);
 }
 
 /* A call that cannot be recorded is not sent: STORAGE, nothing reaches
@@ -1000,6 +1074,9 @@ main (int    argc,
   ADD ("/engine/calls/in-flight", test_in_flight_row);
   ADD ("/engine/calls/shutdown", test_shutdown_interrupts);
   ADD ("/engine/calls/dead-process", test_dead_calls_interrupted);
+  g_test_add ("/engine/calls/dead-process/opened-in-thread", Fixture, "thread", fixture_setup,
+              test_dead_calls_interrupted, fixture_teardown);
+  ADD ("/engine/open-in-thread", test_open_in_thread);
   ADD ("/engine/calls/unrecorded-not-sent", test_unrecorded_not_sent);
 
   return g_test_run ();

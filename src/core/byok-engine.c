@@ -907,33 +907,39 @@ byok_engine_init (ByokEngine *self)
   self->record_calls = TRUE;
 }
 
-/**
- * byok_engine_new:
- * @db_path: (nullable): the database file; %NULL for the user's
- *   (`$XDG_DATA_HOME/byok/byok.db`)
- *
- * Returns: (transfer full): the engine, or %NULL with BYOK_ERROR_STORAGE
- *   when the database cannot be opened
- */
-ByokEngine *
-byok_engine_new (const char  *db_path,
-                 GError     **error)
+/* The half of opening that touches neither the keyring nor the HTTP
+ * session nor any main context: the database, the catalog (its JSON
+ * parsed) and the price history. byok_engine_open_in_thread() runs it in a
+ * thread of its own. */
+static gboolean
+open_data (ByokEngine  *self,
+           const char  *db_path,
+           GError     **error)
 {
-  g_autoptr(ByokEngine) self = g_object_new (BYOK_TYPE_ENGINE, NULL);
   g_autofree char *default_path = NULL;
-  g_autoptr(GError) local_error = NULL;
 
   if (db_path == NULL)
     db_path = default_path = byok_database_get_default_path ();
 
   self->database = byok_database_open (db_path, error);
   if (self->database == NULL)
-    return NULL;
+    return FALSE;
   self->usage_store = byok_usage_store_new (self->database);
   self->lock_dir = byok_database_dup_lock_dir (self->database);
 
   self->catalog = byok_catalog_new_default ();
   load_prices (self);
+  return TRUE;
+}
+
+/* The other half, in the thread that uses the engine: the key store and
+ * the client (a SoupSession belongs to the thread that made it), the
+ * prices in force, the provider settings. */
+static void
+open_rest (ByokEngine *self)
+{
+  g_autoptr(GError) local_error = NULL;
+
   self->key_store = byok_key_store_new ();
   /* Registers every catalog provider, with its environment variables. */
   self->client = byok_client_new (self->catalog, self->key_store);
@@ -959,8 +965,96 @@ byok_engine_new (const char  *db_path,
     }
   apply_base_url_environment (self);
   g_signal_connect_swapped (self->catalog, "changed", G_CALLBACK (apply_base_url_environment), self);
+}
 
+/**
+ * byok_engine_new:
+ * @db_path: (nullable): the database file; %NULL for the user's
+ *   (`$XDG_DATA_HOME/byok/byok.db`)
+ *
+ * Returns: (transfer full): the engine, or %NULL with BYOK_ERROR_STORAGE
+ *   when the database cannot be opened
+ */
+ByokEngine *
+byok_engine_new (const char  *db_path,
+                 GError     **error)
+{
+  g_autoptr(ByokEngine) self = g_object_new (BYOK_TYPE_ENGINE, NULL);
+
+  if (!open_data (self, db_path, error))
+    return NULL;
+  open_rest (self);
   return g_steal_pointer (&self);
+}
+
+struct _ByokEngineOpening
+{
+  GThread    *thread;
+  char       *db_path;
+  ByokEngine *engine;   /* set by the thread */
+  GError     *error;    /* likewise */
+};
+
+static gpointer
+open_data_thread (gpointer data)
+{
+  ByokEngineOpening *opening = data;
+
+  opening->engine = g_object_new (BYOK_TYPE_ENGINE, NULL);
+  if (!open_data (opening->engine, opening->db_path, &opening->error))
+    g_clear_object (&opening->engine);
+  return NULL;
+}
+
+/**
+ * byok_engine_open_in_thread:
+ * @db_path: (nullable): as for byok_engine_new()
+ *
+ * Starts opening the engine: the database (created on a first start), the
+ * catalog and the price history are read in a thread of its own, while the
+ * caller goes on (the app: the toolkit's start); byok_engine_open_finish()
+ * waits for them and makes the rest. Together they do what
+ * byok_engine_new() does.
+ *
+ * Returns: (transfer full): what byok_engine_open_finish() takes
+ */
+ByokEngineOpening *
+byok_engine_open_in_thread (const char *db_path)
+{
+  ByokEngineOpening *opening = g_new0 (ByokEngineOpening, 1);
+
+  opening->db_path = g_strdup (db_path);
+  opening->thread = g_thread_new ("byok-engine-open", open_data_thread, opening);
+  return opening;
+}
+
+/**
+ * byok_engine_open_finish:
+ * @opening: (transfer full): from byok_engine_open_in_thread()
+ *
+ * Waits for the engine's data, then makes the rest of it (the key store,
+ * the client, the prices in force) in the calling thread, the one that
+ * will use the engine.
+ *
+ * Returns: (transfer full): the engine, or %NULL as byok_engine_new()
+ */
+ByokEngine *
+byok_engine_open_finish (ByokEngineOpening  *opening,
+                         GError            **error)
+{
+  ByokEngine *self;
+
+  g_return_val_if_fail (opening != NULL, NULL);
+
+  g_thread_join (opening->thread);
+  self = g_steal_pointer (&opening->engine);
+  if (self == NULL)
+    g_propagate_error (error, g_steal_pointer (&opening->error));
+  else
+    open_rest (self);
+  g_free (opening->db_path);
+  g_free (opening);
+  return self;
 }
 
 ByokCatalog *

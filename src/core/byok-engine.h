@@ -60,6 +60,14 @@ G_DECLARE_FINAL_TYPE (ByokEngine, byok_engine, BYOK, ENGINE, GObject)
 ByokEngine           *byok_engine_new                  (const char          *db_path,
                                                         GError             **error);
 
+/* The engine opened in two halves: its data (the database, the catalog,
+ * the price history) in a thread of its own, the rest where it is used. */
+typedef struct _ByokEngineOpening ByokEngineOpening;
+
+ByokEngineOpening    *byok_engine_open_in_thread       (const char          *db_path);
+ByokEngine           *byok_engine_open_finish          (ByokEngineOpening   *opening,
+                                                        GError             **error);
+
 ByokCatalog          *byok_engine_get_catalog          (ByokEngine          *self);
 ByokKeyStore         *byok_engine_get_key_store        (ByokEngine          *self);
 ByokDatabase         *byok_engine_get_database         (ByokEngine          *self);
