@@ -14,7 +14,16 @@
  *
  * --record FILE appends what it received and did, one line each, for the
  * tests to read: every message as received, "cancelled ID", "DELETE
- * SESSION", "ping-answered", "header NAME VALUE" for the MCP headers.
+ * SESSION", "ping-answered", "header NAME VALUE" for the MCP headers, and
+ * over HTTP "HTTP request N: METHOD from port P" for every request (which
+ * connection it came on).
+ *
+ * --strict-init (HTTP) takes notifications/initialized in only after a
+ * while and refuses other requests until then ("request before
+ * initialized"), as servers on the MCP Python SDK do. --drop-call (HTTP)
+ * reads a tools/call and closes the connection without a byte of answer.
+ * --answer-late (HTTP, with --expire) holds the answer to a tools/call
+ * until it has refused a later request because the session had ended.
  *
  * --stateless speaks only MCP 2026-07-28 (no initialize; server/discover;
  * the revision required in every request's _meta; "resultType" in every
@@ -53,6 +62,9 @@ static gboolean opt_ignore_term;
 static char *opt_stderr;
 static gboolean opt_stateless;
 static char *opt_result_type;
+static gboolean opt_strict_init;
+static gboolean opt_drop_call;
+static gboolean opt_answer_late;
 
 static const GOptionEntry entries[] = {
   { "http", 0, 0, G_OPTION_ARG_NONE, &opt_http, "Serve Streamable HTTP", NULL },
@@ -71,12 +83,21 @@ static const GOptionEntry entries[] = {
   { "stderr", 0, 0, G_OPTION_ARG_STRING, &opt_stderr, "Write TEXT to stderr at start", "TEXT" },
   { "stateless", 0, 0, G_OPTION_ARG_NONE, &opt_stateless, "Speak only MCP 2026-07-28: no initialize, _meta required", NULL },
   { "result-type", 0, 0, G_OPTION_ARG_STRING, &opt_result_type, "With --stateless: tools/call's resultType", "T" },
+  { "strict-init", 0, 0, G_OPTION_ARG_NONE, &opt_strict_init,
+    "HTTP: refuse requests before notifications/initialized, which takes a while", NULL },
+  { "drop-call", 0, 0, G_OPTION_ARG_NONE, &opt_drop_call,
+    "HTTP: close the connection after reading a tools/call, answering nothing", NULL },
+  { "answer-late", 0, 0, G_OPTION_ARG_NONE, &opt_answer_late,
+    "HTTP, with --expire: answer a tools/call only after refusing the next request", NULL },
   { NULL }
 };
 
 static GMainLoop *loop;
 static gboolean grown;
 static char *session_id;
+static guint http_requests;
+static gboolean initialized;
+static SoupServerMessage *late_answer;   /* --answer-late: a tools/call's answer, held */
 
 static void
 record (const char *format,
@@ -530,6 +551,58 @@ record_header (SoupServerMessage *msg,
     record ("header %s %s", name, value);
 }
 
+/* --strict-init: notifications/initialized is taken in only after a
+ * while (as a server that queues it behind other work), and accepted
+ * (202) then. A client that sends its next request before that answer
+ * has it refused, as MCP servers built on the Python SDK refuse requests
+ * before initialization is complete. */
+#define INITIALIZING_MS 200
+
+static gboolean
+finish_initializing (gpointer user_data)
+{
+  g_autoptr(SoupServerMessage) msg = user_data;
+
+  initialized = TRUE;
+  record ("initialized");
+  soup_server_message_set_status (msg, 202, NULL);
+  soup_server_message_unpause (msg);
+  return G_SOURCE_REMOVE;
+}
+
+/* --answer-late: the tool call's answer goes out once the refusal of a
+ * later request (the session had ended) is out, and a moment after, so
+ * that the client has read that refusal first. */
+static gboolean
+send_late_answer (gpointer user_data)
+{
+  g_autoptr(SoupServerMessage) msg = g_steal_pointer (&late_answer);
+
+  record ("answer sent");
+  soup_server_message_unpause (msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refusal_sent (SoupServerMessage *msg,
+              gpointer           user_data)
+{
+  if (late_answer != NULL)
+    g_timeout_add (100, send_late_answer, NULL);
+}
+
+/* --drop-call: the connection closes with the request read and not a
+ * byte of answer sent. */
+static gboolean
+drop_connection (gpointer user_data)
+{
+  g_autoptr(GIOStream) conn = soup_server_message_steal_connection (user_data);
+
+  if (conn != NULL)
+    g_io_stream_close (conn, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 handle_http (SoupServer        *server,
              SoupServerMessage *msg,
@@ -546,8 +619,13 @@ handle_http (SoupServer        *server,
   Outcome outcome = { out, FALSE, FALSE };
   g_autoptr(GBytes) body = NULL;
   g_autofree char *text = NULL;
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
   gboolean is_init;
 
+  /* Which connection each request came on: a request seen twice, or two
+   * in another order than sent, shows here */
+  record ("HTTP request %u: %s from port %u", ++http_requests, method,
+          G_IS_INET_SOCKET_ADDRESS (remote) ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote)) : 0);
   record_header (msg, "MCP-Protocol-Version");
   record_header (msg, "Mcp-Session-Id");
   record_header (msg, "Mcp-Method");
@@ -588,12 +666,39 @@ handle_http (SoupServer        *server,
     {
       record ("expired session");
       soup_server_message_set_status (msg, 404, NULL);
+      if (late_answer != NULL)
+        g_signal_connect (msg, "finished", G_CALLBACK (refusal_sent), NULL);
       return;
     }
   if (opt_session && !is_init && g_strcmp0 (sid, session_id) != 0)
     {
       record ("bad session");
       soup_server_message_set_status (msg, 400, NULL);
+      return;
+    }
+  if (opt_drop_call && strstr (text, "\"tools/call\"") != NULL)
+    {
+      record ("%s", text);
+      record ("dropped the connection");
+      soup_server_message_pause (msg);
+      g_idle_add_full (G_PRIORITY_DEFAULT, drop_connection, g_object_ref (msg), g_object_unref);
+      return;
+    }
+  if (opt_strict_init && strstr (text, "\"notifications/initialized\"") != NULL)
+    {
+      handle (text, &outcome);
+      soup_server_message_pause (msg);
+      g_timeout_add (INITIALIZING_MS, finish_initializing, g_object_ref (msg));
+      return;
+    }
+  if (opt_strict_init && !is_init && !initialized && strstr (text, "\"ping\"") == NULL)
+    {
+      static const char refusal[] = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,"
+                                    "\"message\":\"Received request before initialization was complete\"}}";
+
+      record ("request before initialized");
+      soup_server_message_set_status (msg, 400, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, refusal, strlen (refusal));
       return;
     }
   handle (text, &outcome);
@@ -633,6 +738,12 @@ handle_http (SoupServer        *server,
       const char *last = g_ptr_array_index (out, out->len - 1);
 
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, last, strlen (last));
+    }
+  if (opt_answer_late && strstr (text, "\"tools/call\"") != NULL && late_answer == NULL)
+    {
+      record ("answer held");
+      late_answer = g_object_ref (msg);
+      soup_server_message_pause (msg);
     }
 }
 

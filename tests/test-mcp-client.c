@@ -60,6 +60,19 @@ record_has (Fixture    *f,
   return strstr (contents, needle) != NULL;
 }
 
+/* How many times the record holds @needle */
+static guint
+record_count (Fixture    *f,
+              const char *needle)
+{
+  g_autofree char *contents = read_record (f);
+  guint n = 0;
+
+  for (const char *p = strstr (contents, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
 static gboolean
 quit_timeout (gpointer user_data)
 {
@@ -742,6 +755,90 @@ test_http_session_ended (Fixture       *f,
   g_assert_true (record_has (f, "expired session"));
 }
 
+/* The session is ready once the server accepted notifications/initialized:
+ * over HTTP every POST has a connection of its own, so a request sent
+ * before that answer can overtake it. This server takes its time over the
+ * notification and refuses what comes before it (as MCP servers on the
+ * Python SDK do); the first tool call must not be refused, and the server
+ * sees it once, after the notification. (Before, the client said it was
+ * ready at once, and this server refused the call every time.) */
+static void
+test_http_initialized_first (Fixture       *f,
+                             gconstpointer  data)
+{
+  const char * const extra[] = { "--strict-init", "--expire", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokMcpToolResult) first = NULL;
+  g_autofree char *contents = NULL;
+
+  connect_mode (f, HTTP, extra);
+  first = call (f, "echo", "{\"text\": \"one\"}", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first);
+  g_assert_false (record_has (f, "request before initialized"));
+  g_assert_cmpuint (record_count (f, "\"method\":\"tools/call\""), ==, 1);
+  g_assert_true (record_has (f, "\ninitialized\n"));
+  contents = read_record (f);
+  g_assert_true (strstr (contents, "\ninitialized\n") < strstr (contents, "\"method\":\"tools/call\""));
+}
+
+/* A connection that closes after the server read a tools/call, before a
+ * byte of the answer: the tool may have run, so the call is not sent
+ * again (by Byok or by libsoup, which gives every POST a connection of its
+ * own and re-sends none); it fails as a network error. */
+static void
+test_http_call_dropped (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char * const extra[] = { "--drop-call", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokMcpToolResult) result = NULL;
+
+  connect_mode (f, HTTP, extra);
+  result = call (f, "echo", "{\"text\": \"once\"}", 0, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_NETWORK);
+  g_assert_true (record_has (f, "dropped the connection"));
+  g_assert_cmpuint (record_count (f, "\"method\":\"tools/call\""), ==, 1);
+}
+
+/* The server ends the session with a tool call, which it answers; a
+ * request sent meanwhile is refused (404) first. The tool ran: its answer
+ * is the call's result, not the other request's "ended the session" (so
+ * nobody runs it again thinking it failed). */
+static void
+test_http_session_ended_meanwhile (Fixture       *f,
+                                   gconstpointer  data)
+{
+  const char * const extra[] = { "--expire", "--answer-late", NULL };
+  g_autoptr(GAsyncResult) first_result = NULL;
+  g_autoptr(GAsyncResult) second_result = NULL;
+  g_autoptr(ByokMcpToolResult) first = NULL;
+  g_autoptr(ByokMcpToolResult) second = NULL;
+  g_autoptr(GError) first_error = NULL;
+  g_autoptr(GError) second_error = NULL;
+  g_autoptr(JsonNode) one = json_from_string ("{\"text\": \"one\"}", NULL);
+  g_autoptr(JsonNode) two = json_from_string ("{\"text\": \"two\"}", NULL);
+
+  connect_mode (f, HTTP, extra);
+  byok_mcp_client_call_tool_async (f->client, "echo", json_node_get_object (one), 0, NULL,
+                                   byok_test_store_result, &first_result);
+  wait_record (f, "answer held");
+  byok_mcp_client_call_tool_async (f->client, "echo", json_node_get_object (two), 0, NULL,
+                                   byok_test_store_result, &second_result);
+  second = byok_mcp_client_call_tool_finish (f->client, byok_test_wait_result (&second_result), &second_error);
+  g_assert_null (second);
+  g_assert_error (second_error, BYOK_ERROR, BYOK_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (second_error->message, "ended the session"));
+  g_assert_true (byok_mcp_client_is_closed (f->client));
+
+  first = byok_mcp_client_call_tool_finish (f->client, byok_test_wait_result (&first_result), &first_error);
+  g_assert_no_error (first_error);
+  g_assert_nonnull (first);
+  g_assert_cmpstr (first->text, ==, "one");
+  g_assert_false (first->is_error);
+}
+
 static void
 test_http_insecure (Fixture       *f,
                     gconstpointer  data)
@@ -833,6 +930,12 @@ main (int    argc,
   g_test_add ("/mcp-client/http/redirect", Fixture, NULL, fixture_set_up, test_http_redirect, fixture_tear_down);
   g_test_add ("/mcp-client/http/session-ended", Fixture, NULL, fixture_set_up, test_http_session_ended,
               fixture_tear_down);
+  g_test_add ("/mcp-client/http/initialized-first", Fixture, NULL, fixture_set_up, test_http_initialized_first,
+              fixture_tear_down);
+  g_test_add ("/mcp-client/http/call-dropped", Fixture, NULL, fixture_set_up, test_http_call_dropped,
+              fixture_tear_down);
+  g_test_add ("/mcp-client/http/session-ended-meanwhile", Fixture, NULL, fixture_set_up,
+              test_http_session_ended_meanwhile, fixture_tear_down);
   g_test_add ("/mcp-client/http/insecure", Fixture, NULL, fixture_set_up, test_http_insecure, fixture_tear_down);
   return g_test_run ();
 }

@@ -31,6 +31,7 @@ struct _ByokMcpClient
   gboolean connecting;
   GPtrArray *connect_tasks;
   gboolean ready;
+  guint initialized_timer;    /* waiting for notifications/initialized to go out */
   gboolean closed;
   char *protocol_version;
   gboolean stateless;         /* MCP 2026-07-28: _meta in every request */
@@ -459,7 +460,15 @@ on_closed (ByokMcpTransport *transport,
 
   self->closed = TRUE;
   self->ready = FALSE;
-  pending = g_hash_table_get_values (self->pending);
+  /* Over HTTP, a server that ended the session (@error set) may have
+   * answered the requests still under way before it did: each ends with
+   * its own POST's answer (a result, or the same error), not with this
+   * one. A tool call that ran must not look as if it failed. Over stdio,
+   * or when Byok closed it, nothing more comes. */
+  if (error != NULL && BYOK_MCP_TRANSPORT_GET_CLASS (transport)->answers_within_send)
+    pending = NULL;
+  else
+    pending = g_hash_table_get_values (self->pending);
   for (GList *l = pending; l != NULL; l = l->next)
     pending_finish (l->data, NULL, g_error_copy (reason));
   fail_connect_tasks (self, reason);
@@ -485,6 +494,7 @@ byok_mcp_client_dispose (GObject *object)
       for (GList *l = pending; l != NULL; l = l->next)
         pending_finish (l->data, NULL, closed_error (self));
     }
+  g_clear_handle_id (&self->initialized_timer, g_source_remove);
   fail_connect_tasks (self, NULL);
   g_clear_object (&self->transport);
   G_OBJECT_CLASS (byok_mcp_client_parent_class)->dispose (object);
@@ -774,6 +784,46 @@ discover (ByokMcpClient *self,
   send_request (self, "server/discover", NULL, 0, FALSE, task);
 }
 
+/* The end of connecting: the session is ready, unless it was closed
+ * meanwhile (which told those waiting why). */
+static void
+become_ready (ByokMcpClient *self)
+{
+  g_clear_handle_id (&self->initialized_timer, g_source_remove);
+  if (self->closed || self->ready)
+    return;
+  self->ready = TRUE;
+  g_debug ("%s: ready, MCP %s, server %s %s", byok_mcp_client_get_name (self), self->protocol_version,
+           self->server_name != NULL ? self->server_name : "?",
+           self->server_version != NULL ? self->server_version : "");
+  fail_connect_tasks (self, NULL);
+}
+
+static gboolean
+initialized_timed_out (gpointer user_data)
+{
+  ByokMcpClient *self = user_data;
+
+  self->initialized_timer = 0;
+  g_debug ("%s: notifications/initialized was not accepted in time; going on", byok_mcp_client_get_name (self));
+  become_ready (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+initialized_sent (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(ByokMcpClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!byok_mcp_transport_send_finish (BYOK_MCP_TRANSPORT (source), result, &error))
+    g_debug ("%s: notifications/initialized was not delivered: %s", byok_mcp_client_get_name (self),
+             error->message);
+  become_ready (self);
+}
+
 static void
 initialized_cb (GObject      *source,
                 GAsyncResult *result,
@@ -782,6 +832,7 @@ initialized_cb (GObject      *source,
   g_autoptr(ByokMcpClient) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *initialized = NULL;
   JsonObject *object, *info;
   const char *version;
 
@@ -818,12 +869,15 @@ initialized_cb (GObject      *source,
     }
   self->instructions = g_strdup (byok_json_get_string (object, "instructions"));
   byok_mcp_transport_set_protocol_version (self->transport, version);
-  send_notification (self, "notifications/initialized", NULL);
-  self->ready = TRUE;
-  g_debug ("%s: ready, MCP %s, server %s %s", byok_mcp_client_get_name (self), version,
-           self->server_name != NULL ? self->server_name : "?",
-           self->server_version != NULL ? self->server_version : "");
-  fail_connect_tasks (self, NULL);
+  /* The session is ready once the server has notifications/initialized,
+   * not before: over HTTP every POST goes on a connection of its own, so a
+   * request sent now could reach the server first (which may refuse it, or
+   * act on it in another order). A server that neither accepts nor refuses
+   * the notification in time is used all the same. */
+  self->initialized_timer = g_timeout_add_full (G_PRIORITY_DEFAULT, self->timeout_ms, initialized_timed_out,
+                                                g_object_ref (self), g_object_unref);
+  initialized = byok_mcp_jsonrpc_notification ("notifications/initialized", NULL);
+  byok_mcp_transport_send_async (self->transport, initialized, NULL, initialized_sent, g_object_ref (self));
 }
 
 static void

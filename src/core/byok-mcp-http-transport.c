@@ -261,6 +261,15 @@ body_error_message (GByteArray *body)
   return message != NULL ? g_utf8_make_valid (message, MIN (strlen (message), 300)) : NULL;
 }
 
+/* A 404 to a request that named a session: the server ended it (perhaps
+ * while another request was under way, which learnt it first). */
+static gboolean
+ended_session (Post *post)
+{
+  return soup_message_get_status (post->msg) == SOUP_STATUS_NOT_FOUND &&
+         soup_message_headers_get_one (soup_message_get_request_headers (post->msg), "Mcp-Session-Id") != NULL;
+}
+
 static GError *
 status_error (ByokMcpHttpTransport *self,
               Post                 *post)
@@ -276,7 +285,7 @@ status_error (ByokMcpHttpTransport *self,
                         _("The MCP server “%1$s” at %2$s refused access (HTTP %3$u)%4$s. Check its token "
                           "(byok-cli mcp add NAME --url URL --token-stdin replaces it)."),
                         transport_name (self), host, status, detail);
-  if (status == SOUP_STATUS_NOT_FOUND && self->session_id != NULL)
+  if (ended_session (post))
     /* Translators: %1$s is an MCP server's name, %2$s a host */
     return g_error_new (BYOK_ERROR, BYOK_ERROR_NOT_FOUND,
                         _("The MCP server “%1$s” at %2$s ended the session. Byok starts a new one the next time it is needed."),
@@ -299,7 +308,9 @@ status_error (ByokMcpHttpTransport *self,
 
 /* An error answer. A session the server ended (404 with a session id) is
  * over for good: the transport closes, so that the next use starts a new
- * one (the protocol says to initialize again). */
+ * one (the protocol says to initialize again). Other requests under way
+ * still end by their own answers: the server may have acted on them
+ * before it ended the session (the client waits for them). */
 static void
 fail_status (ByokMcpHttpTransport *self,
              GTask                *task,
@@ -307,7 +318,7 @@ fail_status (ByokMcpHttpTransport *self,
 {
   GError *error = status_error (self, post);
 
-  if (soup_message_get_status (post->msg) == SOUP_STATUS_NOT_FOUND && self->session_id != NULL)
+  if (ended_session (post) && self->session_id != NULL)
     {
       g_clear_pointer (&self->session_id, g_free);
       byok_mcp_transport_emit_closed (BYOK_MCP_TRANSPORT (self), error);
