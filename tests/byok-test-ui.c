@@ -81,6 +81,95 @@ byok_test_ui_find_open (GType type)
   return NULL;
 }
 
+/* ---- dialogs ---------------------------------------------------------- */
+
+static gboolean
+is_toplevel (GtkWidget *widget)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (window == widget)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* @dialog is no longer up: a window of its own destroyed, or (an
+ * AdwDialog) taken out of the window it was presented over. */
+static gboolean
+dialog_closed (gpointer data)
+{
+  GtkWidget *dialog = data;
+
+  return GTK_IS_WINDOW (dialog) ? !is_toplevel (dialog) : gtk_widget_get_parent (dialog) == NULL;
+}
+
+/* Runs the main loop until @dialog (the caller holds a reference) is
+ * closed. */
+void
+byok_test_ui_wait_closed (GtkWidget *dialog)
+{
+  byok_test_ui_iterate_until (dialog_closed, dialog, "the dialog to close");
+}
+
+static void
+record_response (GtkWidget  *alert,
+                 const char *response,
+                 GPtrArray  *responses)
+{
+  g_ptr_array_add (responses, g_strdup (response));
+}
+
+/* Every response @alert gives from now on, in order (an array of strings
+ * that outlives the alert if need be). */
+GPtrArray *
+byok_test_ui_record_responses (GtkWidget *alert)
+{
+  GPtrArray *responses = g_ptr_array_new_with_free_func (g_free);
+
+  g_signal_connect_data (alert, "response", G_CALLBACK (record_response), g_ptr_array_ref (responses),
+                         (GClosureNotify) (void (*) (void)) g_ptr_array_unref, 0);
+  return responses;
+}
+
+/* Enter in the text field at or below @widget (an entry row, say), as the
+ * key does once it reaches the field: the field takes the focus and its
+ * own binding for Return runs. */
+void
+byok_test_ui_press_enter (GtkWidget *widget)
+{
+  GtkWidget *text = byok_test_ui_find_descendant (widget, GTK_TYPE_TEXT);
+  g_autoptr(GListModel) controllers = NULL;
+  gboolean pressed = FALSE;
+
+  g_assert_nonnull (text);
+  g_assert_true (gtk_widget_grab_focus (text));
+  controllers = gtk_widget_observe_controllers (text);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !pressed; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)) && !pressed; j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == GDK_KEY_Return &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0)
+            pressed = gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                                    text, gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  g_assert_true (pressed);
+}
+
 /* Every widget of @type at or below @widget, depth first, into @out. */
 void
 byok_test_ui_collect (GtkWidget *widget,

@@ -51,6 +51,12 @@ GtkWidget *byok_test_ui_find_button     (GtkWidget         *widget,
                                          const char        *icon_name,
                                          const char        *label);
 
+/* Dialogs: waiting until one is closed (the caller holds a reference),
+ * every response an alert gives, Enter in a text field. */
+void       byok_test_ui_wait_closed      (GtkWidget         *dialog);
+GPtrArray *byok_test_ui_record_responses (GtkWidget         *alert);
+void       byok_test_ui_press_enter      (GtkWidget         *widget);
+
 gboolean   byok_test_ui_chat_page_keys_known (gpointer       page);
 gboolean   byok_test_ui_chat_page_idle       (gpointer       page);
 

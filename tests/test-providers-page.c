@@ -668,6 +668,62 @@ test_custom_provider (Fixture       *f,
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_NO_KEY);
 }
 
+static guint
+n_custom_providers (ByokEngine *engine)
+{
+  g_autoptr(GPtrArray) providers = byok_catalog_get_providers (byok_engine_get_catalog (engine));
+  guint n = 0;
+
+  for (guint i = 0; i < providers->len; i++)
+    n += byok_provider_is_custom (g_ptr_array_index (providers, i));
+  return n;
+}
+
+/* Enter in the dialog's last entry adds the provider, once, and closes the
+ * dialog, on every libadwaita (issue 14: the 1.2 message dialog stayed up
+ * after adding it). */
+static void
+test_custom_provider_enter (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  g_autoptr(GPtrArray) responses = NULL;
+  g_autofree char *base = g_strconcat (byok_test_server_get_url (f->server), "/v1", NULL);
+  guint n_custom = n_custom_providers (f->engine);
+  ByokProvider *provider;
+  GtkWidget *dialog;
+
+  forget_key (f->engine, "test-gateway");
+
+  byok_providers_page_add_custom (f->page);
+  dialog = g_object_ref (wait_for_dialog (BYOK_TYPE_CUSTOM_PROVIDER_DIALOG));
+  responses = byok_test_ui_record_responses (dialog);
+  byok_test_ui_collect (dialog, ADW_TYPE_ENTRY_ROW, entries);
+  g_assert_cmpuint (entries->len, ==, 3);  /* name, base URL, key */
+
+  /* Enter before the dialog is complete does nothing. */
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, 0)), "Test Gateway");
+  byok_test_ui_press_enter (g_ptr_array_index (entries, 0));
+  byok_test_ui_iterate_pending ();
+  g_assert_cmpuint (responses->len, ==, 0);
+  g_assert_true (gtk_widget_get_visible (dialog));
+
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, 1)), base);
+  byok_test_ui_press_enter (g_ptr_array_index (entries, 1));
+  byok_test_ui_wait_closed (dialog);
+  g_object_unref (dialog);
+  g_assert_cmpuint (responses->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (responses, 0), ==, BYOK_CUSTOM_PROVIDER_DIALOG_RESPONSE_ADD);
+
+  /* Added once. */
+  g_assert_cmpuint (n_custom_providers (f->engine), ==, n_custom + 1);
+  provider = byok_catalog_lookup_provider (byok_engine_get_catalog (f->engine), "test-gateway");
+  g_assert_nonnull (provider);
+  g_assert_cmpstr (byok_provider_get_name (provider), ==, "Test Gateway");
+  g_assert_nonnull (byok_providers_page_get_row (f->page, "test-gateway"));
+  wait_for_toast (f, "Added Test Gateway");
+}
+
 /* Every widget a person can operate has a name a screen reader reads: an
  * accessible label, a labelled-by relation, a text label (buttons), or the
  * title of the row it edits (entry rows). */
@@ -909,6 +965,7 @@ main (int argc, char **argv)
   ADD ("/providers-page/allow-http", test_allow_http);
   ADD ("/providers-page/delete", test_delete);
   ADD ("/providers-page/custom-provider", test_custom_provider);
+  ADD ("/providers-page/custom-provider-enter", test_custom_provider_enter);
   ADD ("/providers-page/accessible-names", test_accessible_names);
 #undef ADD
   g_test_add_func ("/providers-page/key-in-no-output", test_key_in_no_output);

@@ -136,32 +136,43 @@ assert_plain_labels (GtkWidget *widget)
 
 /* ---- the approval dialog ------------------------------------------------- */
 
+/* The one response @dialog gave is @response; it is closed. */
 static void
-response_cb (GtkWidget   *dialog,
-             const char  *response,
-             char       **out)
+assert_answered (GtkWidget  *dialog,
+                 GPtrArray  *responses,
+                 const char *response)
 {
-  g_free (*out);
-  *out = g_strdup (response);
+  byok_test_ui_wait_closed (dialog);
+  g_assert_cmpuint (responses->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (responses, 0), ==, response);
 }
 
-static gboolean
-responded (gpointer data)
-{
-  return *(char **) data != NULL;
-}
-
-/* Answers @dialog as its button would, and closes it if it is still up:
- * an AdwAlertDialog (libadwaita 1.5 and later) closes itself on a response
- * and may be gone after it, an AdwMessageDialog (1.2) stays. */
+/* Answers @dialog as its button would: it closes and says @response,
+ * once, on every libadwaita. */
 static void
-answer_and_close (GtkWidget  *dialog,
-                  const char *response)
+answer (GtkWidget  *dialog,
+        const char *response)
 {
+  g_autoptr(GPtrArray) responses = byok_test_ui_record_responses (dialog);
+
   g_object_ref (dialog);
   byok_alert_response (dialog, response);
-  if (gtk_widget_get_root (dialog) != NULL)
-    byok_dialog_close (dialog);
+  assert_answered (dialog, responses, response);
+  g_object_unref (dialog);
+}
+
+/* Enter in @entry answers @dialog with Add (Save): it closes and says so
+ * once (issue 14: the 1.2 message dialog stayed up, and a second Enter
+ * added the server again). */
+static void
+press_enter (GtkWidget *dialog,
+             GtkWidget *entry)
+{
+  g_autoptr(GPtrArray) responses = byok_test_ui_record_responses (dialog);
+
+  g_object_ref (dialog);
+  byok_test_ui_press_enter (entry);
+  assert_answered (dialog, responses, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   g_object_unref (dialog);
 }
 
@@ -170,7 +181,6 @@ test_approval_dialog (Fixture       *f,
                       gconstpointer  data)
 {
   ByokToolApprovalDialog *dialog;
-  g_autofree char *response = NULL;
   const char *arguments;
   GtkLabel *description;
   GtkWidget *root;
@@ -178,7 +188,6 @@ test_approval_dialog (Fixture       *f,
   dialog = byok_tool_approval_dialog_new ("files", "write_file",
                                           "Writes a file. " HOSTILE,
                                           "{\"path\":\"/home/me/notes.txt\",\"text\":\"" "<i>hello</i>" "\",\"append\":true}");
-  g_signal_connect (dialog, "response", G_CALLBACK (response_cb), &response);
   byok_alert_present (GTK_WIDGET (dialog), f->window);
   byok_test_ui_iterate_pending ();
 
@@ -211,15 +220,7 @@ test_approval_dialog (Fixture       *f,
     g_object_get (dialog, "close-response", &close_response, NULL);
     g_assert_cmpstr (close_response, ==, BYOK_TOOL_APPROVAL_RESPONSE_DENY);
   }
-  /* An AdwAlertDialog (libadwaita 1.5 and later) closes itself on a
-   * response and may be gone then; an AdwMessageDialog (1.2) stays. */
-  g_object_ref (dialog);
-  byok_alert_response (GTK_WIDGET (dialog), BYOK_TOOL_APPROVAL_RESPONSE_DENY);
-  byok_test_ui_iterate_until (responded, &response, "the dialog's answer");
-  if (gtk_widget_get_root (GTK_WIDGET (dialog)) != NULL)
-    byok_dialog_close (GTK_WIDGET (dialog));
-  g_object_unref (dialog);
-  g_assert_cmpstr (response, ==, BYOK_TOOL_APPROVAL_RESPONSE_DENY);
+  answer (GTK_WIDGET (dialog), BYOK_TOOL_APPROVAL_RESPONSE_DENY);
 }
 
 /* ---- the tool blocks of an answer ---------------------------------------- */
@@ -628,6 +629,7 @@ test_preferences (Fixture       *f,
     GtkWidget *dialog;
     g_autoptr(GPtrArray) entries = g_ptr_array_new ();
     g_autoptr(ByokMcpServerConfig) added = NULL;
+    g_autoptr(GPtrArray) listed = NULL;
 
     gtk_widget_activate_action (page, "tools.add", NULL);
     byok_test_ui_iterate_pending ();
@@ -646,8 +648,11 @@ test_preferences (Fixture       *f,
     g_assert_false (byok_alert_get_response_enabled (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD));
     gtk_editable_set_text (g_ptr_array_index (entries, 2), "");
     byok_test_ui_screenshot (GTK_WIDGET (gtk_widget_get_root (dialog)), "tools-add-server");
-    answer_and_close (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+    /* Enter in the command's entry adds the server, once, and closes. */
+    press_enter (dialog, g_ptr_array_index (entries, 1));
     wait_for_text (page, "files");
+    listed = byok_mcp_config_list (config);
+    g_assert_cmpuint (listed->len, ==, 2);  /* "test" and "files" */
     added = byok_mcp_config_lookup (config, "files");
     g_assert_nonnull (added);
     g_assert_cmpstr (added->command, ==, "npx");
@@ -836,7 +841,8 @@ test_edit (Fixture       *f,
   g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (entry_titled (dialog, "BYOK_EDIT_VAR")));
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "BYOK_EDIT_VAR")), EDIT_SECRET_1);
   g_assert_true (byok_alert_get_response_enabled (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD));
-  answer_and_close (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+  /* Enter in the name's entry saves, once, and closes. */
+  press_enter (dialog, entry_titled (dialog, "Name"));
   {
     ConfigWait w = { config, "test", "BYOK_EDIT_VAR" };
     RunningWait r = { manager, "test" };
@@ -867,7 +873,7 @@ test_edit (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "New Value of BYOK_EDIT_VAR")), EDIT_SECRET_2);
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "Name")), "renamed");
   byok_test_ui_screenshot (GTK_WIDGET (gtk_widget_get_root (dialog)), "tools-edit-server-replacing");
-  answer_and_close (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+  answer (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   {
     ConfigWait w = { config, "renamed", "BYOK_EDIT_VAR" };
     RunningWait r = { manager, "renamed" };
@@ -924,7 +930,7 @@ test_edit (Fixture       *f,
   dialog = open_edit (page, "renamed");
   g_signal_emit_by_name (byok_test_ui_find_button (dialog, "user-trash-symbolic", NULL), "clicked");
   g_assert_false (byok_test_ui_is_shown (GTK_WIDGET (byok_test_ui_find_text (dialog, "BYOK_EDIT_VAR", TRUE)), dialog));
-  answer_and_close (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+  answer (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   {
     RunningWait r = { manager, "renamed" };
 
@@ -998,7 +1004,7 @@ test_edit_http (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "New Header’s Name")), "X-Api-Key");
   g_signal_emit_by_name (entry_titled (dialog, "New Header’s Name"), "apply");
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "X-Api-Key")), EDIT_SECRET_2);
-  answer_and_close (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+  answer (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   wait_for_part (page, "\nHeaders: X-Api-Key; bearer token");
   server = byok_mcp_config_lookup (config, "test");
   g_assert_cmpint (server->transport, ==, BYOK_MCP_TRANSPORT_HTTP);
@@ -1026,7 +1032,7 @@ test_edit_http (Fixture       *f,
     guint saved = 0;
     gulong handler = g_signal_connect_swapped (config, "changed", G_CALLBACK (count_cb), &saved);
 
-    answer_and_close (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+    answer (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
     byok_test_ui_iterate_until (counted, &saved, "the server saved");
     g_signal_handler_disconnect (config, handler);
   }
@@ -1041,7 +1047,7 @@ test_edit_http (Fixture       *f,
   /* Removed and left empty: no token; the header kept as it was. */
   dialog = open_edit (page, "test");
   remove_token (dialog);
-  answer_and_close (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+  answer (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   wait_for_text (page, "http://127.0.0.1:9/mcp\nHeaders: X-Api-Key");
   server = byok_mcp_config_lookup (config, "test");
   g_assert_false (server->has_token);

@@ -1080,25 +1080,20 @@ not_busy_checker (gpointer data)
   return !byok_price_checker_get_busy (data);
 }
 
-/* Answers the dialog as its button would, and closes it if answering did
- * not (an AdwMessageDialog stays open; an AdwDialog closes and is freed, so
- * the pointer must not be used after). */
+/* Answers the dialog as its button would: it closes and says @response,
+ * once, on every libadwaita. */
 static void
 respond (GtkWidget  *dialog,
          const char *response)
 {
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_autoptr(GPtrArray) responses = byok_test_ui_record_responses (dialog);
+
+  g_object_ref (dialog);
   byok_alert_response (dialog, response);
-  byok_test_ui_iterate_pending ();
-  if (dialog != NULL && gtk_widget_get_visible (dialog))
-    byok_dialog_close (dialog);
-  for (guint i = 0; i < 1000 && dialog != NULL && gtk_widget_get_visible (dialog); i++)
-    g_main_context_iteration (NULL, FALSE);
-  if (dialog != NULL)
-    {
-      g_assert_false (gtk_widget_get_visible (dialog));
-      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-    }
+  byok_test_ui_wait_closed (dialog);
+  g_object_unref (dialog);
+  g_assert_cmpuint (responses->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (responses, 0), ==, response);
 }
 
 static gboolean

@@ -149,17 +149,49 @@ byok_alert_set_body (GtkWidget  *alert,
   ALERT_CALL (set_body) (ALERT (alert), body);
 }
 
+static void
+answered_cb (GtkWidget  *alert,
+             const char *response,
+             gboolean   *answered)
+{
+  *answered = TRUE;
+}
+
+/* Answers @alert with @id as its button would: the alert closes, then says
+ * @id, once. Neither kind has a call for that: adw_message_dialog_response()
+ * (1.2) answers but leaves the dialog up, and closing either kind answers
+ * with its close response, a second answer. So for this once the close
+ * response is @id, and closing gives the one answer. */
 void
 byok_alert_response (GtkWidget  *alert,
                      const char *id)
 {
+  g_autofree char *close_response = g_strdup (ALERT_CALL (get_close_response) (ALERT (alert)));
+  gboolean answered = FALSE;
+  gulong handler;
+
+  g_return_if_fail (id != NULL);
+
+  g_object_ref (alert);
+  handler = g_signal_connect (alert, "response", G_CALLBACK (answered_cb), &answered);
+  ALERT_CALL (set_close_response) (ALERT (alert), id);
 #ifdef BYOK_HAVE_ADW_DIALOG
-  /* AdwAlertDialog has no call for this: answer as its button would. */
-  g_signal_emit_by_name (alert, "response", id);
-  adw_dialog_close (ADW_DIALOG (alert));
+  if (gtk_widget_get_parent (alert) != NULL)
+    adw_dialog_close (ADW_DIALOG (alert));
 #else
-  adw_message_dialog_response (ALERT (alert), id);
+  gtk_window_close (GTK_WINDOW (alert));
 #endif
+  ALERT_CALL (set_close_response) (ALERT (alert), close_response);
+  g_signal_handler_disconnect (alert, handler);
+  /* Not shown, or it may not close now: answered all the same, as its
+   * button would. */
+  if (!answered)
+    {
+      g_autofree char *detailed = g_strconcat ("response::", id, NULL);
+
+      g_signal_emit_by_name (alert, detailed, id);
+    }
+  g_object_unref (alert);
 }
 
 void

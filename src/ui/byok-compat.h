@@ -79,6 +79,8 @@ const char           *byok_alert_get_heading             (GtkWidget             
 const char           *byok_alert_get_body                (GtkWidget             *alert);
 void                  byok_alert_set_body                (GtkWidget             *alert,
                                                           const char            *body);
+/* As @id's button would: the alert closes, then emits "response" with @id
+ * once (never its close response too). */
 void                  byok_alert_response                (GtkWidget             *alert,
                                                           const char            *id);
 void                  byok_alert_present                 (GtkWidget             *alert,
