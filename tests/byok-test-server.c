@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 #include <json-glib/json-glib.h>
 
 #include "byok-test-server.h"
@@ -52,6 +53,7 @@ struct _ByokTestServer
   char       *key_value;
   guint       n_closed;
   guint       n_connections;
+  GPtrArray  *connections; /* GSocketConnection, every one accepted */
 };
 
 G_DEFINE_FINAL_TYPE (ByokTestServer, byok_test_server, G_TYPE_OBJECT)
@@ -543,6 +545,7 @@ byok_test_server_finalize (GObject *object)
   ByokTestServer *self = BYOK_TEST_SERVER (object);
 
   g_ptr_array_unref (self->streams);
+  g_ptr_array_unref (self->connections);
   g_socket_service_stop (self->listener);
   g_socket_listener_close (G_SOCKET_LISTENER (self->listener));
   g_clear_object (&self->listener);
@@ -575,6 +578,7 @@ byok_test_server_init (ByokTestServer *self)
   self->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) free_queue);
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
   self->streams = g_ptr_array_new_with_free_func ((GDestroyNotify) stream_free);
+  self->connections = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /* Each connection a client opens: counted, then the server's. */
@@ -589,6 +593,7 @@ incoming_cb (GSocketService    *service,
   g_autoptr(GError) error = NULL;
 
   self->n_connections++;
+  g_ptr_array_add (self->connections, g_object_ref (connection));
   if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, &error))
     g_warning ("test server could not take a connection: %s", error->message);
   return TRUE;
@@ -718,6 +723,25 @@ byok_test_server_release_held (ByokTestServer *self)
           stream->reply->hold = FALSE;
           stream_schedule (stream, 0);
         }
+    }
+}
+
+/* Resets every connection the server accepted so far, as a server does
+ * that drops an idle connection: a client writing on it next finds it
+ * closed ("Connection reset by peer"). */
+void
+byok_test_server_reset_connections (ByokTestServer *self)
+{
+  for (guint i = 0; i < self->connections->len; i++)
+    {
+      GSocket *socket = g_socket_connection_get_socket (g_ptr_array_index (self->connections, i));
+      struct linger now = { .l_onoff = 1, .l_linger = 0 };
+
+      if (g_socket_is_closed (socket))
+        continue;
+      /* Closed with no lingering: a reset, not an orderly end. */
+      g_assert_cmpint (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &now, sizeof now), ==, 0);
+      g_socket_close (socket, NULL);
     }
 }
 

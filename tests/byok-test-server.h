@@ -70,5 +70,6 @@ guint           byok_test_server_count_path     (ByokTestServer *self,
 void            byok_test_server_release_held   (ByokTestServer *self);
 guint           byok_test_server_get_n_closed   (ByokTestServer *self);
 guint           byok_test_server_get_n_connections (ByokTestServer *self);
+void            byok_test_server_reset_connections (ByokTestServer *self);
 
 G_END_DECLS

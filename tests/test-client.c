@@ -2076,7 +2076,9 @@ test_preconnect_reused (Fixture       *f,
  * it exactly as often as the call records attempts. libsoup re-sends a
  * request on a connection found closed only for idempotent methods; the
  * call after a preconnect flags its POST idempotent so that it may take
- * the connection opened ahead, which is the one closed here. */
+ * the connection opened ahead, which is the one closed here. Byok's own
+ * resend on a new connection (test_preconnect_closed()) is only for a
+ * request that failed before it went out whole, which this one did not. */
 static void
 test_unanswered_sent_once (Fixture       *f,
                            gconstpointer  data)
@@ -2102,6 +2104,72 @@ test_unanswered_sent_once (Fixture       *f,
   g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 2);
 }
 
+static void
+reset_on_start (SoupMessage    *msg,
+                ByokTestServer *server)
+{
+  g_signal_handlers_disconnect_by_func (msg, reset_on_start, server);
+  byok_test_server_reset_connections (server);
+}
+
+static void
+reset_first_request (SoupSession    *session,
+                     SoupMessage    *msg,
+                     ByokTestServer *server)
+{
+  g_signal_handlers_disconnect_by_func (session, reset_first_request, server);
+  g_signal_connect (msg, "starting", G_CALLBACK (reset_on_start), server);
+}
+
+static void
+count_retry (ByokChatCall *call,
+             gpointer      notice,
+             guint        *n)
+{
+  (*n)++;
+}
+
+/* The server drops the connection opened ahead just as the call sends on
+ * it (as servers drop idle connections): the request goes again at once
+ * on a new connection, as the same attempt, with no wait and no retry
+ * said; the provider sees it once. */
+static void
+test_preconnect_closed (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple ("o4-mini", "Be brief.", "Hello");
+  g_autoptr(ByokChatCall) call = NULL;
+  g_autoptr(GAsyncResult) async = NULL;
+  g_autoptr(ByokChatResult) result = NULL;
+  SoupSession *session = byok_client_get_session (f->client);
+  gint64 deadline = g_get_monotonic_time () + byok_test_wait_limit (10) * G_USEC_PER_SEC;
+  guint n_retries = 0;
+
+  byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 64));
+  byok_client_preconnect (f->client, "openai");
+  while (byok_test_server_get_n_connections (f->server) == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 1);
+
+  g_signal_connect (session, "request-queued", G_CALLBACK (reset_first_request), f->server);
+  request->stream = TRUE;
+  call = byok_client_new_chat (f->client, request, "openai", NULL, NULL);
+  g_signal_connect (call, "retrying", G_CALLBACK (count_retry), &n_retries);
+  byok_chat_call_run_async (call, NULL, byok_test_store_result, &async);
+  result = byok_chat_call_run_finish (call, wait_for (&async));
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, "The capital of France is Paris — ça va.");
+  g_assert_cmpuint (n_retries, ==, 0);
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  g_assert_no_error (attempt_at (result, 0)->error);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 2);
+  g_assert_nonnull (strstr (log_text->str, "closed under the request"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2116,6 +2184,7 @@ main (int    argc,
   ADD ("/client/stream/openai-bytewise", test_openai_stream_bytewise);
   ADD ("/client/preconnect/reused", test_preconnect_reused);
   ADD ("/client/preconnect/unanswered-sent-once", test_unanswered_sent_once);
+  ADD ("/client/preconnect/closed", test_preconnect_closed);
   ADD ("/client/stream/large-request", test_large_request);
   ADD ("/client/stream/anthropic-thinking", test_anthropic_stream_thinking);
   ADD ("/client/params/anthropic-version", test_anthropic_version_per_request);

@@ -12,7 +12,10 @@
  *     with it);
  *   - any other status outside 2xx is classified by the provider's dialect
  *     (byok_dialect_classify_error()), with the wait the provider asks for;
- *   - the key sent is masked out of every message.
+ *   - the key sent is masked out of every message;
+ *   - a request sent on an idle connection (flagged idempotent, the one
+ *     opened ahead) that the server closed before any answer goes again,
+ *     once, on a new connection.
  * An event-stream body is handed to @on_data piece by piece; any other
  * body is collected (up to 16 MB) in @body.
  *
@@ -97,6 +100,7 @@ struct _ByokExchange
   gboolean              want_stream;      /* the caller reads event streams */
   gboolean              eof;
   gboolean              completed;
+  gboolean              resent;           /* once, on a new connection */
   gint64                headers_us;
 
   ByokExchangeDataFunc  on_data;

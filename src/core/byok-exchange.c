@@ -624,6 +624,63 @@ content_type_is_event_stream (SoupMessage *msg)
   return type != NULL && g_ascii_strcasecmp (type, "text/event-stream") == 0;
 }
 
+static void exchange_send (ByokExchange *ex);
+
+/* @msg again, for a new connection: the same request, body included (its
+ * stream was read), without the idempotent flag. */
+static SoupMessage *
+message_copy (SoupMessage *msg)
+{
+  SoupMessage *copy = soup_message_new_from_uri (soup_message_get_method (msg), soup_message_get_uri (msg));
+  SoupMessageHeaders *headers = soup_message_get_request_headers (copy);
+  GBytes *body = g_object_get_data (G_OBJECT (msg), "byok-request-body");
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  soup_message_set_flags (copy, soup_message_get_flags (msg) & ~SOUP_MESSAGE_IDEMPOTENT);
+  soup_message_headers_iter_init (&iter, soup_message_get_request_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    soup_message_headers_append (headers, name, value);
+  if (body != NULL)
+    {
+      soup_message_set_request_body_from_bytes (copy, soup_message_headers_get_content_type (headers, NULL), body);
+      g_object_set_data_full (G_OBJECT (copy), "byok-request-body", g_bytes_ref (body),
+                              (GDestroyNotify) g_bytes_unref);
+    }
+  return copy;
+}
+
+/* A request flagged idempotent goes on an idle connection: the one opened
+ * ahead (_byok_transport_take_preconnection()). A server may close an idle
+ * connection at any time; when it did as the request went out, the request
+ * fails before any answer came, and the provider did not take it. It goes
+ * again at once, on a new connection: not an attempt of the call's (which
+ * would wait, and count one the provider never saw). What libsoup does for
+ * the methods that are idempotent, once. */
+static gboolean
+exchange_resend (ByokExchange *ex,
+                 const GError *error)
+{
+  g_autoptr(SoupMessage) copy = NULL;
+
+  if (ex->resent || ex->timed_out || !(soup_message_get_flags (ex->msg) & SOUP_MESSAGE_IDEMPOTENT) ||
+      soup_message_get_status (ex->msg) != SOUP_STATUS_NONE || error->domain != G_IO_ERROR ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) ||
+      g_cancellable_is_cancelled (ex->cancellable))
+    return FALSE;
+
+  g_debug ("%s: the connection was closed under the request (%s); sending it on a new one",
+           ex->context.provider_id, error->message);
+  copy = message_copy (ex->msg);
+  g_signal_handlers_disconnect_by_data (ex->msg, ex);
+  g_set_object (&ex->msg, copy);
+  ex->resent = TRUE;
+  exchange_send (ex);
+  return TRUE;
+}
+
 static void
 exchange_sent (GObject      *source,
                GAsyncResult *result,
@@ -642,7 +699,10 @@ exchange_sent (GObject      *source,
     }
   if (in == NULL)
     {
-      exchange_complete (ex, error);
+      if (exchange_resend (ex, error))
+        g_clear_error (&error);
+      else
+        exchange_complete (ex, error);
       return;
     }
 
@@ -656,6 +716,15 @@ exchange_sent (GObject      *source,
   exchange_read_more (ex);
 }
 
+static void
+exchange_send (ByokExchange *ex)
+{
+  g_signal_connect (ex->msg, "wrote-headers", G_CALLBACK (exchange_wrote_headers), ex);
+  exchange_set_phase (ex, BYOK_EXCHANGE_PHASE_CONNECT);
+  soup_session_send_async (ex->transport->session, ex->msg, G_PRIORITY_DEFAULT, ex->cancellable,
+                           exchange_sent, _byok_exchange_ref (ex));
+}
+
 /* Sends the request; on_done will be called once, from the main loop. */
 void
 _byok_exchange_start (ByokExchange *ex)
@@ -664,13 +733,10 @@ _byok_exchange_start (ByokExchange *ex)
 
   g_debug ("%s %s", soup_message_get_method (ex->msg), uri);
   ex->sent_us = g_get_monotonic_time ();
-  g_signal_connect (ex->msg, "wrote-headers", G_CALLBACK (exchange_wrote_headers), ex);
-  exchange_set_phase (ex, BYOK_EXCHANGE_PHASE_CONNECT);
   if (ex->user_cancellable != NULL)
     ex->user_handler = g_cancellable_connect (ex->user_cancellable, G_CALLBACK (cancel_other),
                                               g_object_ref (ex->cancellable), g_object_unref);
-  soup_session_send_async (ex->transport->session, ex->msg, G_PRIORITY_DEFAULT, ex->cancellable,
-                           exchange_sent, _byok_exchange_ref (ex));
+  exchange_send (ex);
 }
 
 /* A request with the provider's headers and the key (never logged). */
@@ -706,7 +772,12 @@ _byok_exchange_new_message (ByokProvider  *provider,
   byok_provider_apply_headers (provider, headers, key);
   soup_message_headers_replace (headers, "Accept", stream ? "text/event-stream" : "application/json");
   if (body != NULL)
-    soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    {
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+      /* For sending it again (message_copy()). */
+      g_object_set_data_full (G_OBJECT (msg), "byok-request-body", g_bytes_ref (body),
+                              (GDestroyNotify) g_bytes_unref);
+    }
   return msg;
 }
 

@@ -121,10 +121,12 @@ origin_of (GUri *uri)
 /* A chat call to a host a connection was opened to ahead takes it. libsoup
  * gives a POST a new connection unless the message is flagged idempotent;
  * the flag changes nothing else for it (libsoup resends a request on a
- * connection found closed only for idempotent methods, not flags), and a
- * connection closed meanwhile fails like any network failure, which the
- * call retries as an attempt of its own. Only the first call after a
- * preconnect, while the session may still hold the connection. */
+ * connection found closed only for idempotent methods, not flags). The
+ * server may close that idle connection as the request goes out: the
+ * exchange then sends it again at once on a new connection, once, before
+ * any answer (byok-exchange.c, exchange_resend()), not as an attempt of
+ * the call's. Only the first call after a preconnect, while the session
+ * may still hold the connection. */
 void
 _byok_transport_take_preconnection (ByokTransport *self,
                                     SoupMessage   *msg)
