@@ -10,7 +10,7 @@
  *   the provider settings;
  * - the delete button asks first; "Cancel" keeps the key, "Delete" removes it;
  * - a custom provider is added from its dialog (its key checked too) and
- *   removed with its keys;
+ *   removed with its keys; Enter in the dialog adds it once and closes it;
  * - every interactive widget of the page has an accessible name;
  * - a key saved through the page reaches no output with
  *   G_MESSAGES_DEBUG=all and no file under HOME and the XDG dirs.
@@ -722,6 +722,7 @@ test_custom_provider_enter (Fixture       *f,
   g_assert_cmpstr (byok_provider_get_name (provider), ==, "Test Gateway");
   g_assert_nonnull (byok_providers_page_get_row (f->page, "test-gateway"));
   wait_for_toast (f, "Added Test Gateway");
+  byok_test_ui_screenshot (f->window, "providers-custom-added-with-enter");
 }
 
 /* Every widget a person can operate has a name a screen reader reads: an
