@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "byok-chat-page.h"
+#include "byok-compat.h"
 #include "byok-test-ui.h"
 #include "byok-test-util.h"
 
@@ -134,6 +135,43 @@ byok_test_ui_record_responses (GtkWidget *alert)
   g_signal_connect_data (alert, "response", G_CALLBACK (record_response), g_ptr_array_ref (responses),
                          (GClosureNotify) (void (*) (void)) g_ptr_array_unref, 0);
   return responses;
+}
+
+/* Answers @alert with @response, by Enter in @entry or (%NULL) as its
+ * button would: it closes and says @response, once, on every libadwaita. */
+static void
+answer_alert (GtkWidget  *alert,
+              GtkWidget  *entry,
+              const char *response)
+{
+  g_autoptr(GPtrArray) responses = byok_test_ui_record_responses (alert);
+
+  g_object_ref (alert);
+  if (entry != NULL)
+    byok_test_ui_press_enter (entry);
+  else
+    byok_alert_response (alert, response);
+  byok_test_ui_wait_closed (alert);
+  g_object_unref (alert);
+  g_assert_cmpuint (responses->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (responses, 0), ==, response);
+}
+
+void
+byok_test_ui_answer_alert (GtkWidget  *alert,
+                           const char *response)
+{
+  answer_alert (alert, NULL, response);
+}
+
+/* Enter in @entry (at or below) answers @alert with @response, once, and
+ * closes it. */
+void
+byok_test_ui_enter_answers_alert (GtkWidget  *alert,
+                                  GtkWidget  *entry,
+                                  const char *response)
+{
+  answer_alert (alert, entry, response);
 }
 
 /* Enter in the text field at or below @widget (an entry row, say), as the

@@ -52,9 +52,14 @@ GtkWidget *byok_test_ui_find_button     (GtkWidget         *widget,
                                          const char        *label);
 
 /* Dialogs: waiting until one is closed (the caller holds a reference),
- * every response an alert gives, Enter in a text field. */
+ * every response an alert gives, answering one, Enter in a text field. */
 void       byok_test_ui_wait_closed      (GtkWidget         *dialog);
 GPtrArray *byok_test_ui_record_responses (GtkWidget         *alert);
+void       byok_test_ui_answer_alert     (GtkWidget         *alert,
+                                          const char        *response);
+void       byok_test_ui_enter_answers_alert (GtkWidget      *alert,
+                                          GtkWidget         *entry,
+                                          const char        *response);
 void       byok_test_ui_press_enter      (GtkWidget         *widget);
 
 gboolean   byok_test_ui_chat_page_keys_known (gpointer       page);

@@ -599,11 +599,9 @@ scene_providers (Fixture *f)
     g_signal_emit_by_name (delete_button, "clicked");
     byok_test_ui_iterate_until (type_shown, GSIZE_TO_POINTER (BYOK_TYPE_ALERT_PARENT), "the question");
     look_at (f, "delete-key");
-    alert = g_object_ref (find_in_toplevels (BYOK_TYPE_ALERT_PARENT));
+    alert = find_in_toplevels (BYOK_TYPE_ALERT_PARENT);
     /* Answered, it closes (on every libadwaita). */
-    byok_alert_response (alert, "cancel");
-    byok_test_ui_wait_closed (alert);
-    g_object_unref (alert);
+    byok_test_ui_answer_alert (alert, "cancel");
   }
 
   /* A custom provider's dialog. */

@@ -136,46 +136,6 @@ assert_plain_labels (GtkWidget *widget)
 
 /* ---- the approval dialog ------------------------------------------------- */
 
-/* The one response @dialog gave is @response; it is closed. */
-static void
-assert_answered (GtkWidget  *dialog,
-                 GPtrArray  *responses,
-                 const char *response)
-{
-  byok_test_ui_wait_closed (dialog);
-  g_assert_cmpuint (responses->len, ==, 1);
-  g_assert_cmpstr (g_ptr_array_index (responses, 0), ==, response);
-}
-
-/* Answers @dialog as its button would: it closes and says @response,
- * once, on every libadwaita. */
-static void
-answer (GtkWidget  *dialog,
-        const char *response)
-{
-  g_autoptr(GPtrArray) responses = byok_test_ui_record_responses (dialog);
-
-  g_object_ref (dialog);
-  byok_alert_response (dialog, response);
-  assert_answered (dialog, responses, response);
-  g_object_unref (dialog);
-}
-
-/* Enter in @entry answers @dialog with Add (Save): it closes and says so
- * once (issue 14: the 1.2 message dialog stayed up, and a second Enter
- * added the server again). */
-static void
-press_enter (GtkWidget *dialog,
-             GtkWidget *entry)
-{
-  g_autoptr(GPtrArray) responses = byok_test_ui_record_responses (dialog);
-
-  g_object_ref (dialog);
-  byok_test_ui_press_enter (entry);
-  assert_answered (dialog, responses, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
-  g_object_unref (dialog);
-}
-
 static void
 test_approval_dialog (Fixture       *f,
                       gconstpointer  data)
@@ -220,7 +180,7 @@ test_approval_dialog (Fixture       *f,
     g_object_get (dialog, "close-response", &close_response, NULL);
     g_assert_cmpstr (close_response, ==, BYOK_TOOL_APPROVAL_RESPONSE_DENY);
   }
-  answer (GTK_WIDGET (dialog), BYOK_TOOL_APPROVAL_RESPONSE_DENY);
+  byok_test_ui_answer_alert (GTK_WIDGET (dialog), BYOK_TOOL_APPROVAL_RESPONSE_DENY);
 }
 
 /* ---- the tool blocks of an answer ---------------------------------------- */
@@ -648,8 +608,9 @@ test_preferences (Fixture       *f,
     g_assert_false (byok_alert_get_response_enabled (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD));
     gtk_editable_set_text (g_ptr_array_index (entries, 2), "");
     byok_test_ui_screenshot (GTK_WIDGET (gtk_widget_get_root (dialog)), "tools-add-server");
-    /* Enter in the command's entry adds the server, once, and closes. */
-    press_enter (dialog, g_ptr_array_index (entries, 1));
+    /* Enter in the command's entry adds the server, once, and closes
+     * (issue 14: the 1.2 message dialog stayed up). */
+    byok_test_ui_enter_answers_alert (dialog, g_ptr_array_index (entries, 1), BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
     wait_for_text (page, "files");
     listed = byok_mcp_config_list (config);
     g_assert_cmpuint (listed->len, ==, 2);  /* "test" and "files" */
@@ -842,7 +803,7 @@ test_edit (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "BYOK_EDIT_VAR")), EDIT_SECRET_1);
   g_assert_true (byok_alert_get_response_enabled (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD));
   /* Enter in the name's entry saves, once, and closes. */
-  press_enter (dialog, entry_titled (dialog, "Name"));
+  byok_test_ui_enter_answers_alert (dialog, entry_titled (dialog, "Name"), BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   {
     ConfigWait w = { config, "test", "BYOK_EDIT_VAR" };
     RunningWait r = { manager, "test" };
@@ -873,7 +834,7 @@ test_edit (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "New Value of BYOK_EDIT_VAR")), EDIT_SECRET_2);
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "Name")), "renamed");
   byok_test_ui_screenshot (GTK_WIDGET (gtk_widget_get_root (dialog)), "tools-edit-server-replacing");
-  answer (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+  byok_test_ui_answer_alert (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   {
     ConfigWait w = { config, "renamed", "BYOK_EDIT_VAR" };
     RunningWait r = { manager, "renamed" };
@@ -930,7 +891,7 @@ test_edit (Fixture       *f,
   dialog = open_edit (page, "renamed");
   g_signal_emit_by_name (byok_test_ui_find_button (dialog, "user-trash-symbolic", NULL), "clicked");
   g_assert_false (byok_test_ui_is_shown (GTK_WIDGET (byok_test_ui_find_text (dialog, "BYOK_EDIT_VAR", TRUE)), dialog));
-  answer (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+  byok_test_ui_answer_alert (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   {
     RunningWait r = { manager, "renamed" };
 
@@ -1004,7 +965,7 @@ test_edit_http (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "New Header’s Name")), "X-Api-Key");
   g_signal_emit_by_name (entry_titled (dialog, "New Header’s Name"), "apply");
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "X-Api-Key")), EDIT_SECRET_2);
-  answer (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+  byok_test_ui_answer_alert (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   wait_for_part (page, "\nHeaders: X-Api-Key; bearer token");
   server = byok_mcp_config_lookup (config, "test");
   g_assert_cmpint (server->transport, ==, BYOK_MCP_TRANSPORT_HTTP);
@@ -1032,7 +993,7 @@ test_edit_http (Fixture       *f,
     guint saved = 0;
     gulong handler = g_signal_connect_swapped (config, "changed", G_CALLBACK (count_cb), &saved);
 
-    answer (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+    byok_test_ui_answer_alert (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
     byok_test_ui_iterate_until (counted, &saved, "the server saved");
     g_signal_handler_disconnect (config, handler);
   }
@@ -1047,7 +1008,7 @@ test_edit_http (Fixture       *f,
   /* Removed and left empty: no token; the header kept as it was. */
   dialog = open_edit (page, "test");
   remove_token (dialog);
-  answer (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
+  byok_test_ui_answer_alert (dialog, BYOK_MCP_SERVER_DIALOG_RESPONSE_ADD);
   wait_for_text (page, "http://127.0.0.1:9/mcp\nHeaders: X-Api-Key");
   server = byok_mcp_config_lookup (config, "test");
   g_assert_false (server->has_token);

@@ -1080,22 +1080,6 @@ not_busy_checker (gpointer data)
   return !byok_price_checker_get_busy (data);
 }
 
-/* Answers the dialog as its button would: it closes and says @response,
- * once, on every libadwaita. */
-static void
-respond (GtkWidget  *dialog,
-         const char *response)
-{
-  g_autoptr(GPtrArray) responses = byok_test_ui_record_responses (dialog);
-
-  g_object_ref (dialog);
-  byok_alert_response (dialog, response);
-  byok_test_ui_wait_closed (dialog);
-  g_object_unref (dialog);
-  g_assert_cmpuint (responses->len, ==, 1);
-  g_assert_cmpstr (g_ptr_array_index (responses, 0), ==, response);
-}
-
 static gboolean
 list_has_model (GListModel *model,
                 const char *provider,
@@ -1163,7 +1147,7 @@ test_price_update (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
                                   0.22, 1e-9);
 
-  respond (dialog, "apply");
+  byok_test_ui_answer_alert (dialog, "apply");
   byok_test_ui_iterate_pending ();
   g_assert_cmpfloat_with_epsilon (byok_model_get_price (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-v4-flash"))->input,
                                   0.2, 1e-9);
@@ -1187,7 +1171,7 @@ test_price_update (Fixture       *fixture,
   byok_test_ui_iterate_until (has_dialog, checker, "the price update dialog");
   dialog = byok_price_checker_get_dialog (checker);
   g_assert_true (has_visible_label (dialog, "2 Models Go"));
-  respond (dialog, "cancel");
+  byok_test_ui_answer_alert (dialog, "cancel");
   byok_test_ui_iterate_pending ();
   /* not applied */
   g_assert_nonnull (byok_catalog_lookup_model (catalog, "openai", "gpt-7-test"));
