@@ -101,6 +101,7 @@ struct _ByokExchange
   gboolean              eof;
   gboolean              completed;
   gboolean              resent;           /* once, on a new connection */
+  gboolean              wrote_body;       /* the whole request went out */
   gint64                headers_us;
 
   ByokExchangeDataFunc  on_data;

@@ -331,6 +331,13 @@ exchange_wrote_headers (SoupMessage  *msg,
     exchange_set_phase (ex, BYOK_EXCHANGE_PHASE_WAIT);
 }
 
+static void
+exchange_wrote_body (SoupMessage  *msg,
+                     ByokExchange *ex)
+{
+  ex->wrote_body = TRUE;
+}
+
 /**
  * _byok_exchange_new:
  * @key: (nullable): the key the request carries, masked out of errors
@@ -652,18 +659,21 @@ message_copy (SoupMessage *msg)
 
 /* A request flagged idempotent goes on an idle connection: the one opened
  * ahead (_byok_transport_take_preconnection()). A server may close an idle
- * connection at any time; when it did as the request went out, the request
- * fails before any answer came, and the provider did not take it. It goes
- * again at once, on a new connection: not an attempt of the call's (which
- * would wait, and count one the provider never saw). What libsoup does for
- * the methods that are idempotent, once. */
+ * connection at any time; when it did as the request went out, sending it
+ * fails before the whole request was written, so the provider cannot have
+ * taken it. It goes again at once, on a new connection: not an attempt of
+ * the call's (which would wait, and count one the provider never saw).
+ * Once the whole request went out, a failure is the call's attempt as any
+ * other (recorded, retried with its wait): the provider may have read it
+ * and may bill it, and a call sent again unseen would be a paid call with
+ * no row. */
 static gboolean
 exchange_resend (ByokExchange *ex,
                  const GError *error)
 {
   g_autoptr(SoupMessage) copy = NULL;
 
-  if (ex->resent || ex->timed_out || !(soup_message_get_flags (ex->msg) & SOUP_MESSAGE_IDEMPOTENT) ||
+  if (ex->resent || ex->wrote_body || ex->timed_out || !(soup_message_get_flags (ex->msg) & SOUP_MESSAGE_IDEMPOTENT) ||
       soup_message_get_status (ex->msg) != SOUP_STATUS_NONE || error->domain != G_IO_ERROR ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
@@ -720,6 +730,7 @@ static void
 exchange_send (ByokExchange *ex)
 {
   g_signal_connect (ex->msg, "wrote-headers", G_CALLBACK (exchange_wrote_headers), ex);
+  g_signal_connect (ex->msg, "wrote-body", G_CALLBACK (exchange_wrote_body), ex);
   exchange_set_phase (ex, BYOK_EXCHANGE_PHASE_CONNECT);
   soup_session_send_async (ex->transport->session, ex->msg, G_PRIORITY_DEFAULT, ex->cancellable,
                            exchange_sent, _byok_exchange_ref (ex));
