@@ -512,33 +512,54 @@ test_whole_way (Fixture       *f,
 typedef struct {
   GtkWidget  *root;
   const char *text;
+  gboolean    whole;
 } TextWait;
 
+/* A label that is @text on screen, or (not whole) one holding it among
+ * other lines */
 static gboolean
 text_shown (gpointer data)
 {
   TextWait *w = data;
-  GtkLabel *label = byok_test_ui_find_text (w->root, w->text, TRUE);
+  GtkLabel *label = byok_test_ui_find_text (w->root, w->text, w->whole);
 
-  return label != NULL && gtk_widget_get_mapped (GTK_WIDGET (label));
+  return label != NULL && (!w->whole || gtk_widget_get_mapped (GTK_WIDGET (label)));
 }
 
 static void
 wait_for_text (GtkWidget  *root,
                const char *text)
 {
-  TextWait w = { root, text };
+  TextWait w = { root, text, TRUE };
   g_autofree char *what = g_strdup_printf ("“%s”", text);
 
   byok_test_ui_iterate_until (text_shown, &w, what);
+}
+
+/* Preferences → Tools, shown over the chat window, once the server from the
+ * store is listed; returns the page and sets @preferences to its window */
+static GtkWidget *
+open_tools_preferences (Fixture    *f,
+                        GtkWidget **preferences)
+{
+  GtkWidget *page;
+
+  *preferences = byok_preferences_window_new (f->engine);
+  page = byok_tools_preferences_page_new (f->runner);
+  byok_preferences_add_page (*preferences, ADW_PREFERENCES_PAGE (page));
+  byok_preferences_window_present (*preferences, f->window);
+  g_object_set (*preferences, "visible-page", page, NULL);
+  wait_for_text (page, "test");
+
+  return page;
 }
 
 static void
 test_preferences (Fixture       *f,
                   gconstpointer  data)
 {
-  GtkWidget *preferences = byok_preferences_window_new (f->engine);
-  GtkWidget *page = byok_tools_preferences_page_new (f->runner);
+  GtkWidget *preferences;
+  GtkWidget *page = open_tools_preferences (f, &preferences);
   ByokMcpConfig *config = byok_mcp_manager_get_config (byok_mcp_tool_runner_get_manager (f->runner));
   g_autoptr(ByokMcpServerConfig) server = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
@@ -546,13 +567,9 @@ test_preferences (Fixture       *f,
   GtkWidget *root;
   AdwExpanderRow *row;
 
-  byok_preferences_add_page (preferences, ADW_PREFERENCES_PAGE (page));
-  byok_preferences_window_present (preferences, f->window);
-  g_object_set (preferences, "visible-page", page, NULL);
   root = GTK_WIDGET (gtk_widget_get_root (page));
 
   /* The server from the store, with its command. */
-  wait_for_text (page, "test");
   byok_test_ui_collect (page, ADW_TYPE_EXPANDER_ROW, rows);
   g_assert_cmpuint (rows->len, ==, 1);
   row = g_ptr_array_index (rows, 0);
@@ -744,30 +761,22 @@ open_edit (GtkWidget  *page,
   return dialog;
 }
 
-static gboolean
-part_shown (gpointer data)
-{
-  TextWait *w = data;
-
-  return byok_test_ui_find_text (w->root, w->text, FALSE) != NULL;
-}
-
 /* A label holding @text among other lines */
 static void
 wait_for_part (GtkWidget  *root,
                const char *text)
 {
-  TextWait w = { root, text };
+  TextWait w = { root, text, FALSE };
 
-  byok_test_ui_iterate_until (part_shown, &w, text);
+  byok_test_ui_iterate_until (text_shown, &w, text);
 }
 
 static void
 test_edit (Fixture       *f,
            gconstpointer  data)
 {
-  GtkWidget *preferences = byok_preferences_window_new (f->engine);
-  GtkWidget *page = byok_tools_preferences_page_new (f->runner);
+  GtkWidget *preferences;
+  GtkWidget *page = open_tools_preferences (f, &preferences);
   ByokMcpManager *manager = byok_mcp_tool_runner_get_manager (f->runner);
   ByokMcpConfig *config = byok_mcp_manager_get_config (manager);
   g_autoptr(ByokMcpServerConfig) server = NULL;
@@ -778,11 +787,6 @@ test_edit (Fixture       *f,
   GtkWidget *dialog;
   GtkWidget *masked;
   AdwExpanderRow *row;
-
-  byok_preferences_add_page (preferences, ADW_PREFERENCES_PAGE (page));
-  byok_preferences_window_present (preferences, f->window);
-  g_object_set (preferences, "visible-page", page, NULL);
-  wait_for_text (page, "test");
 
   /* Running, without the variable yet; "echo" always allowed. */
   value = server_env (manager, "test", "BYOK_EDIT_VAR");
@@ -943,19 +947,14 @@ static void
 test_edit_http (Fixture       *f,
                 gconstpointer  data)
 {
-  GtkWidget *preferences = byok_preferences_window_new (f->engine);
-  GtkWidget *page = byok_tools_preferences_page_new (f->runner);
+  GtkWidget *preferences;
+  GtkWidget *page = open_tools_preferences (f, &preferences);
   ByokMcpConfig *config = byok_mcp_manager_get_config (byok_mcp_tool_runner_get_manager (f->runner));
   g_autoptr(ByokMcpServerConfig) server = NULL;
   g_autoptr(ByokMcpSecrets) secrets = NULL;
   GtkWidget *dialog;
   GtkWidget *masked;
   GtkWidget *token;
-
-  byok_preferences_add_page (preferences, ADW_PREFERENCES_PAGE (page));
-  byok_preferences_window_present (preferences, f->window);
-  g_object_set (preferences, "visible-page", page, NULL);
-  wait_for_text (page, "test");
 
   dialog = open_edit (page, "test");
   gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "Command and Arguments")), "");
