@@ -83,62 +83,68 @@ path (JsonObject *root,
   return json_node_copy (node);
 }
 
+/* The node at @expr, which must be there */
+static JsonNode *
+path_present (JsonObject *root,
+              const char *expr)
+{
+  JsonNode *node = path (root, expr);
+
+  g_assert_nonnull (node);
+  return node;
+}
+
 static void
 assert_path_string (JsonObject *root,
                     const char *expr,
                     const char *expected)
 {
-  g_autoptr(JsonNode) node = path (root, expr);
+  g_autoptr(JsonNode) node = NULL;
 
   if (expected == NULL)
     {
+      node = path (root, expr);
       g_assert_null (node);
       return;
     }
-  g_assert_nonnull (node);
+  node = path_present (root, expr);
   g_assert_cmpstr (json_node_get_string (node), ==, expected);
 }
 
-static void
-assert_path_int (JsonObject *root,
-                 const char *expr,
-                 gint64      expected)
-{
-  g_autoptr(JsonNode) node = path (root, expr);
+/* A path and the string it holds, NULL: no such member */
+typedef struct {
+  const char *path;
+  const char *value;
+} PathString;
 
-  g_assert_nonnull (node);
-  g_assert_cmpint (json_node_get_int (node), ==, expected);
+/* Each of @expected, up to the one without a path */
+static void
+assert_paths (JsonObject       *root,
+              const PathString *expected)
+{
+  for (; expected->path != NULL; expected++)
+    assert_path_string (root, expected->path, expected->value);
 }
 
-static void
-assert_path_bool (JsonObject *root,
-                  const char *expr,
-                  gboolean    expected)
-{
-  g_autoptr(JsonNode) node = path (root, expr);
-
-  g_assert_nonnull (node);
-  g_assert_cmpint (json_node_get_boolean (node), ==, expected);
-}
-
-static void
-assert_path_double (JsonObject *root,
-                    const char *expr,
-                    double      expected)
-{
-  g_autoptr(JsonNode) node = path (root, expr);
-
-  g_assert_nonnull (node);
-  g_assert_cmpfloat_with_epsilon (json_node_get_double (node), expected, 1e-9);
-}
+/* The number or truth value at @expr, which must be there, compared with
+ * @expected by @cmp on what @get reads from it */
+#define assert_path_value(root, expr, get, cmp, expected) G_STMT_START { \
+    g_autoptr(JsonNode) node_ = path_present ((root), (expr));           \
+    cmp (get (node_), ==, (expected));                                   \
+  } G_STMT_END
+#define assert_path_int(root, expr, expected) \
+  assert_path_value (root, expr, json_node_get_int, g_assert_cmpint, expected)
+#define assert_path_bool(root, expr, expected) \
+  assert_path_value (root, expr, json_node_get_boolean, g_assert_cmpint, expected)
+#define cmp_double(got, op, expected) g_assert_cmpfloat_with_epsilon (got, expected, 1e-9)
+#define assert_path_double(root, expr, expected) \
+  assert_path_value (root, expr, json_node_get_double, cmp_double, expected)
 
 static void
 assert_no_path (JsonObject *root,
                 const char *expr)
 {
-  g_autoptr(JsonNode) node = path (root, expr);
-
-  g_assert_null (node);
+  assert_path_string (root, expr, NULL);
 }
 
 static void
@@ -167,6 +173,23 @@ sample_request (const char *model)
   byok_chat_request_add_message (request, BYOK_CHAT_ROLE_ASSISTANT, "Hello!");
   byok_chat_request_add_message (request, BYOK_CHAT_ROLE_USER, "2+2?");
   return request;
+}
+
+/* The body @dialect_name builds for @request, parsed; @node holds it */
+static JsonObject *
+build_root (const char        *dialect_name,
+            ByokChatRequest   *request,
+            gboolean           stream,
+            ByokDialectFlags   flags,
+            ByokModel         *model,
+            JsonNode         **node)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = byok_dialect_build_body (byok_dialect_get (dialect_name), request, model,
+                                                    stream, flags, &error);
+
+  g_assert_no_error (error);
+  return parse_body (body, node);
 }
 
 /* ---- streams ------------------------------------------------------------- */
@@ -346,79 +369,67 @@ test_chat_paths (void)
 static void
 test_openai_body (void)
 {
-  const ByokDialect *dialect = byok_dialect_get ("openai");
   g_autoptr(ByokChatRequest) request = sample_request ("gpt-4o");
-  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) flags_node = NULL;
+  g_autoptr(JsonNode) plain_node = NULL;
+  JsonObject *root;
 
   request->temperature = 0.5;
   request->max_output_tokens = 100;
 
-  {
-    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, request, NULL, TRUE, 0, &error);
-    g_autoptr(JsonNode) node = NULL;
-    JsonObject *root;
-
-    g_assert_no_error (error);
-    root = parse_body (body, &node);
-    assert_path_string (root, "$.model", "gpt-4o");
-    assert_path_string (root, "$.messages[0].role", "system");
-    assert_path_string (root, "$.messages[0].content", "Be brief.");
-    assert_path_string (root, "$.messages[1].role", "user");
-    assert_path_string (root, "$.messages[1].content", "Hi “there”");
-    assert_path_string (root, "$.messages[2].role", "assistant");
-    assert_path_string (root, "$.messages[3].content", "2+2?");
-    assert_no_path (root, "$.messages[4]");
-    assert_path_bool (root, "$.stream", TRUE);
-    assert_path_bool (root, "$.stream_options.include_usage", TRUE);
-    assert_path_double (root, "$.temperature", 0.5);
-    assert_path_int (root, "$.max_tokens", 100);
-    assert_no_path (root, "$.thinking");
-    assert_no_path (root, "$.max_completion_tokens");
-  }
+  root = build_root ("openai", request, TRUE, 0, NULL, &node);
+  assert_paths (root, (const PathString[]) {
+    { "$.model", "gpt-4o" },
+    { "$.messages[0].role", "system" },
+    { "$.messages[0].content", "Be brief." },
+    { "$.messages[1].role", "user" },
+    { "$.messages[1].content", "Hi “there”" },
+    { "$.messages[2].role", "assistant" },
+    { "$.messages[3].content", "2+2?" },
+    { "$.messages[4]", NULL },
+    { NULL } });
+  assert_path_bool (root, "$.stream", TRUE);
+  assert_path_bool (root, "$.stream_options.include_usage", TRUE);
+  assert_path_double (root, "$.temperature", 0.5);
+  assert_path_int (root, "$.max_tokens", 100);
+  assert_no_path (root, "$.thinking");
+  assert_no_path (root, "$.max_completion_tokens");
 
   /* Providers that reject stream_options; Zhipu's thinking switch;
    * max_completion_tokens. */
-  {
-    g_autoptr(GBytes) body = NULL;
-    g_autoptr(JsonNode) node = NULL;
-    JsonObject *root;
-
-    request->reasoning = TRUE;
-    body = byok_dialect_build_body (dialect, request, NULL, TRUE,
-                                    BYOK_DIALECT_FLAG_NO_STREAM_OPTIONS |
-                                    BYOK_DIALECT_FLAG_THINKING_TYPE |
-                                    BYOK_DIALECT_FLAG_MAX_COMPLETION_TOKENS, &error);
-    g_assert_no_error (error);
-    root = parse_body (body, &node);
-    assert_path_bool (root, "$.stream", TRUE);
-    assert_no_path (root, "$.stream_options");
-    assert_path_string (root, "$.thinking.type", "enabled");
-    assert_path_int (root, "$.max_completion_tokens", 100);
-    assert_no_path (root, "$.max_tokens");
-  }
+  request->reasoning = TRUE;
+  root = build_root ("openai", request, TRUE,
+                     BYOK_DIALECT_FLAG_NO_STREAM_OPTIONS |
+                     BYOK_DIALECT_FLAG_THINKING_TYPE |
+                     BYOK_DIALECT_FLAG_MAX_COMPLETION_TOKENS, NULL, &flags_node);
+  assert_path_bool (root, "$.stream", TRUE);
+  assert_no_path (root, "$.stream_options");
+  assert_path_string (root, "$.thinking.type", "enabled");
+  assert_path_int (root, "$.max_completion_tokens", 100);
+  assert_no_path (root, "$.max_tokens");
 
   /* Not streamed, nothing optional set. */
   {
     g_autoptr(ByokChatRequest) plain = byok_chat_request_new_simple ("deepseek-chat", NULL, "Hi");
-    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, plain, NULL, FALSE,
-                                                      BYOK_DIALECT_FLAG_THINKING_TYPE, &error);
-    g_autoptr(JsonNode) node = NULL;
-    JsonObject *root;
 
-    g_assert_no_error (error);
-    root = parse_body (body, &node);
-    assert_path_string (root, "$.messages[0].role", "user");
-    assert_no_path (root, "$.stream");
-    assert_no_path (root, "$.stream_options");
-    assert_no_path (root, "$.temperature");
-    assert_no_path (root, "$.max_tokens");
-    assert_path_string (root, "$.thinking.type", "disabled");
+    root = build_root ("openai", plain, FALSE, BYOK_DIALECT_FLAG_THINKING_TYPE, NULL, &plain_node);
+    assert_paths (root, (const PathString[]) {
+      { "$.messages[0].role", "user" },
+      { "$.stream", NULL },
+      { "$.stream_options", NULL },
+      { "$.temperature", NULL },
+      { "$.max_tokens", NULL },
+      { "$.thinking.type", "disabled" },
+      { NULL } });
   }
 
   /* Nothing to send. */
   {
+    const ByokDialect *dialect = byok_dialect_get ("openai");
     g_autoptr(ByokChatRequest) empty = byok_chat_request_new ("gpt-4o");
     g_autoptr(ByokChatRequest) no_model = byok_chat_request_new_simple (NULL, NULL, "Hi");
+    g_autoptr(GError) error = NULL;
     g_autoptr(GBytes) body = byok_dialect_build_body (dialect, empty, NULL, TRUE, 0, &error);
     g_autoptr(GBytes) body2 = NULL;
 
@@ -434,108 +445,78 @@ test_openai_body (void)
 static void
 test_anthropic_body (void)
 {
-  const ByokDialect *dialect = byok_dialect_get ("anthropic");
   g_autoptr(ByokChatRequest) request = sample_request ("claude-sonnet-4-20250514");
-  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) thinking_node = NULL;
+  g_autoptr(JsonNode) small_node = NULL;
+  JsonObject *root;
 
   byok_chat_request_add_message (request, BYOK_CHAT_ROLE_SYSTEM, "Answer in French.");
   request->temperature = 0.2;
 
-  {
-    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, request, NULL, TRUE, 0, &error);
-    g_autoptr(JsonNode) node = NULL;
-    JsonObject *root;
-
-    g_assert_no_error (error);
-    root = parse_body (body, &node);
-    assert_path_string (root, "$.model", "claude-sonnet-4-20250514");
-    assert_path_int (root, "$.max_tokens", 4096);
-    assert_path_string (root, "$.system", "Be brief.\n\nAnswer in French.");
-    assert_path_string (root, "$.messages[0].role", "user");
-    assert_path_string (root, "$.messages[0].content", "Hi “there”");
-    assert_path_string (root, "$.messages[1].role", "assistant");
-    assert_path_string (root, "$.messages[2].content", "2+2?");
-    assert_no_path (root, "$.messages[3]");
-    assert_path_bool (root, "$.stream", TRUE);
-    assert_path_double (root, "$.temperature", 0.2);
-    assert_no_path (root, "$.thinking");
-  }
+  root = build_root ("anthropic", request, TRUE, 0, NULL, &node);
+  assert_path_string (root, "$.model", "claude-sonnet-4-20250514");
+  assert_path_int (root, "$.max_tokens", 4096);
+  assert_paths (root, (const PathString[]) {
+    { "$.system", "Be brief.\n\nAnswer in French." },
+    { "$.messages[0].role", "user" },
+    { "$.messages[0].content", "Hi “there”" },
+    { "$.messages[1].role", "assistant" },
+    { "$.messages[2].content", "2+2?" },
+    { "$.messages[3]", NULL },
+    { NULL } });
+  assert_path_bool (root, "$.stream", TRUE);
+  assert_path_double (root, "$.temperature", 0.2);
+  assert_no_path (root, "$.thinking");
 
   /* Thinking: a budget below max_tokens, no temperature. */
-  {
-    g_autoptr(GBytes) body = NULL;
-    g_autoptr(JsonNode) node = NULL;
-    JsonObject *root;
-
-    request->reasoning = TRUE;
-    body = byok_dialect_build_body (dialect, request, NULL, FALSE, 0, &error);
-    g_assert_no_error (error);
-    root = parse_body (body, &node);
-    assert_path_string (root, "$.thinking.type", "enabled");
-    assert_path_int (root, "$.thinking.budget_tokens", 2048);
-    assert_path_int (root, "$.max_tokens", 4096);
-    assert_no_path (root, "$.temperature");
-    assert_no_path (root, "$.stream");
-  }
+  request->reasoning = TRUE;
+  root = build_root ("anthropic", request, FALSE, 0, NULL, &thinking_node);
+  assert_path_string (root, "$.thinking.type", "enabled");
+  assert_path_int (root, "$.thinking.budget_tokens", 2048);
+  assert_path_int (root, "$.max_tokens", 4096);
+  assert_no_path (root, "$.temperature");
+  assert_no_path (root, "$.stream");
 
   /* A small max_tokens still leaves the minimum budget and room to answer. */
-  {
-    g_autoptr(GBytes) body = NULL;
-    g_autoptr(JsonNode) node = NULL;
-    JsonObject *root;
-
-    request->max_output_tokens = 500;
-    body = byok_dialect_build_body (dialect, request, NULL, TRUE, 0, &error);
-    g_assert_no_error (error);
-    root = parse_body (body, &node);
-    assert_path_int (root, "$.thinking.budget_tokens", 1024);
-    assert_path_int (root, "$.max_tokens", 1524);
-  }
+  request->max_output_tokens = 500;
+  root = build_root ("anthropic", request, TRUE, 0, NULL, &small_node);
+  assert_path_int (root, "$.thinking.budget_tokens", 1024);
+  assert_path_int (root, "$.max_tokens", 1524);
 }
 
 static void
 test_gemini_body (void)
 {
-  const ByokDialect *dialect = byok_dialect_get ("gemini");
   g_autoptr(ByokChatRequest) request = sample_request ("gemini-2.5-flash");
-  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokChatRequest) plain = byok_chat_request_new_simple ("gemini-2.0-flash", NULL, "Hi");
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) plain_node = NULL;
+  JsonObject *root;
 
   request->temperature = 1.0;
   request->max_output_tokens = 800;
   request->reasoning = TRUE;
 
-  {
-    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, request, NULL, TRUE, 0, &error);
-    g_autoptr(JsonNode) node = NULL;
-    JsonObject *root;
+  root = build_root ("gemini", request, TRUE, 0, NULL, &node);
+  assert_paths (root, (const PathString[]) {
+    { "$.contents[0].role", "user" },
+    { "$.contents[0].parts[0].text", "Hi “there”" },
+    { "$.contents[1].role", "model" },
+    { "$.contents[1].parts[0].text", "Hello!" },
+    { "$.contents[2].role", "user" },
+    { "$.contents[3]", NULL },
+    { "$.systemInstruction.parts[0].text", "Be brief." },
+    { NULL } });
+  assert_path_double (root, "$.generationConfig.temperature", 1.0);
+  assert_path_int (root, "$.generationConfig.maxOutputTokens", 800);
+  assert_path_bool (root, "$.generationConfig.thinkingConfig.includeThoughts", TRUE);
+  /* Gemini streams by the endpoint, not the body. */
+  assert_no_path (root, "$.stream");
 
-    g_assert_no_error (error);
-    root = parse_body (body, &node);
-    assert_path_string (root, "$.contents[0].role", "user");
-    assert_path_string (root, "$.contents[0].parts[0].text", "Hi “there”");
-    assert_path_string (root, "$.contents[1].role", "model");
-    assert_path_string (root, "$.contents[1].parts[0].text", "Hello!");
-    assert_path_string (root, "$.contents[2].role", "user");
-    assert_no_path (root, "$.contents[3]");
-    assert_path_string (root, "$.systemInstruction.parts[0].text", "Be brief.");
-    assert_path_double (root, "$.generationConfig.temperature", 1.0);
-    assert_path_int (root, "$.generationConfig.maxOutputTokens", 800);
-    assert_path_bool (root, "$.generationConfig.thinkingConfig.includeThoughts", TRUE);
-    /* Gemini streams by the endpoint, not the body. */
-    assert_no_path (root, "$.stream");
-  }
-
-  {
-    g_autoptr(ByokChatRequest) plain = byok_chat_request_new_simple ("gemini-2.0-flash", NULL, "Hi");
-    g_autoptr(GBytes) body = byok_dialect_build_body (dialect, plain, NULL, TRUE, 0, &error);
-    g_autoptr(JsonNode) node = NULL;
-    JsonObject *root;
-
-    g_assert_no_error (error);
-    root = parse_body (body, &node);
-    assert_no_path (root, "$.systemInstruction");
-    assert_no_path (root, "$.generationConfig");
-  }
+  root = build_root ("gemini", plain, TRUE, 0, NULL, &plain_node);
+  assert_no_path (root, "$.systemInstruction");
+  assert_no_path (root, "$.generationConfig");
 }
 
 /* ---- request bodies per model, against fixtures -------------------------- */
@@ -2169,19 +2150,6 @@ test_tool_types (void)
   g_assert_true (message->is_error);
 }
 
-static JsonObject *
-build_tool_body (const char       *dialect_name,
-                 ByokChatRequest  *request,
-                 ByokModel        *model,
-                 JsonNode        **node)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = byok_dialect_build_body (byok_dialect_get (dialect_name), request, model, TRUE, 0, &error);
-
-  g_assert_no_error (error);
-  return parse_body (body, node);
-}
-
 static void
 test_tool_body_openai (void)
 {
@@ -2192,39 +2160,41 @@ test_tool_body_openai (void)
   g_autoptr(JsonNode) plain_node = NULL;
   JsonObject *root;
 
-  root = build_tool_body ("openai", request, byok_catalog_lookup_model (catalog, "openai", "gpt-4o"), &node);
-  assert_path_string (root, "$.tools[0].type", "function");
-  assert_path_string (root, "$.tools[0].function.name", "get_weather");
-  assert_path_string (root, "$.tools[0].function.description", "The weather in a city");
-  assert_path_string (root, "$.tools[0].function.parameters.properties.city.type", "string");
-  assert_path_string (root, "$.tools[0].function.parameters.required[0]", "city");
-  assert_path_string (root, "$.tools[1].function.name", "get_time");
-  assert_no_path (root, "$.tools[1].function.description");
-  assert_path_string (root, "$.tools[1].function.parameters.type", "object");
-  assert_no_path (root, "$.tools[2]");
-  assert_no_path (root, "$.tool_choice");
-  assert_path_string (root, "$.messages[1].content", "Weather in Paris? Time in Rome?");
-  assert_path_string (root, "$.messages[2].role", "assistant");
-  assert_path_string (root, "$.messages[2].content", "Let me look.");
-  /* OpenAI sent no reasoning_content: none goes back. */
-  assert_no_path (root, "$.messages[2].reasoning_content");
-  assert_path_string (root, "$.messages[2].tool_calls[0].id", "call_1");
-  assert_path_string (root, "$.messages[2].tool_calls[0].type", "function");
-  assert_path_string (root, "$.messages[2].tool_calls[0].function.name", "get_weather");
-  assert_path_string (root, "$.messages[2].tool_calls[0].function.arguments", "{\"city\":\"Paris\"}");
-  assert_path_string (root, "$.messages[2].tool_calls[1].id", BYOK_TOOL_CALL_ID_PREFIX "1-2");
-  assert_path_string (root, "$.messages[2].tool_calls[1].function.arguments", "{}");
-  assert_path_string (root, "$.messages[3].role", "tool");
-  assert_path_string (root, "$.messages[3].tool_call_id", "call_1");
-  assert_path_string (root, "$.messages[3].content", "18 °C");
-  assert_path_string (root, "$.messages[4].role", "tool");
-  assert_path_string (root, "$.messages[4].tool_call_id", BYOK_TOOL_CALL_ID_PREFIX "1-2");
-  assert_path_string (root, "$.messages[4].content", "No clock");
-  assert_no_path (root, "$.messages[5]");
+  root = build_root ("openai", request, TRUE, 0, byok_catalog_lookup_model (catalog, "openai", "gpt-4o"), &node);
+  assert_paths (root, (const PathString[]) {
+    { "$.tools[0].type", "function" },
+    { "$.tools[0].function.name", "get_weather" },
+    { "$.tools[0].function.description", "The weather in a city" },
+    { "$.tools[0].function.parameters.properties.city.type", "string" },
+    { "$.tools[0].function.parameters.required[0]", "city" },
+    { "$.tools[1].function.name", "get_time" },
+    { "$.tools[1].function.description", NULL },
+    { "$.tools[1].function.parameters.type", "object" },
+    { "$.tools[2]", NULL },
+    { "$.tool_choice", NULL },
+    { "$.messages[1].content", "Weather in Paris? Time in Rome?" },
+    { "$.messages[2].role", "assistant" },
+    { "$.messages[2].content", "Let me look." },
+    /* OpenAI sent no reasoning_content: none goes back. */
+    { "$.messages[2].reasoning_content", NULL },
+    { "$.messages[2].tool_calls[0].id", "call_1" },
+    { "$.messages[2].tool_calls[0].type", "function" },
+    { "$.messages[2].tool_calls[0].function.name", "get_weather" },
+    { "$.messages[2].tool_calls[0].function.arguments", "{\"city\":\"Paris\"}" },
+    { "$.messages[2].tool_calls[1].id", BYOK_TOOL_CALL_ID_PREFIX "1-2" },
+    { "$.messages[2].tool_calls[1].function.arguments", "{}" },
+    { "$.messages[3].role", "tool" },
+    { "$.messages[3].tool_call_id", "call_1" },
+    { "$.messages[3].content", "18 °C" },
+    { "$.messages[4].role", "tool" },
+    { "$.messages[4].tool_call_id", BYOK_TOOL_CALL_ID_PREFIX "1-2" },
+    { "$.messages[4].content", "No clock" },
+    { "$.messages[5]", NULL },
+    { NULL } });
 
   /* The last step of a loop at its limit: described, not to be called. */
   request->tool_choice = BYOK_TOOL_CHOICE_NONE;
-  root = build_tool_body ("openai", request, NULL, &none_node);
+  root = build_root ("openai", request, TRUE, 0, NULL, &none_node);
   assert_path_string (root, "$.tool_choice", "none");
   assert_path_string (root, "$.tools[0].function.name", "get_weather");
 
@@ -2233,14 +2203,16 @@ test_tool_body_openai (void)
   request->tool_choice = BYOK_TOOL_CHOICE_AUTO;
   g_assert_false (byok_model_has_capability (byok_catalog_lookup_model (catalog, "deepseek", "deepseek-reasoner"),
                                              BYOK_MODEL_CAP_TOOLS));
-  root = build_tool_body ("openai", request, byok_catalog_lookup_model (catalog, "deepseek", "deepseek-reasoner"),
-                          &plain_node);
-  assert_no_path (root, "$.tools");
-  assert_no_path (root, "$.tool_choice");
-  assert_no_path (root, "$.messages[2].tool_calls");
-  assert_path_string (root, "$.messages[2].role", "assistant");
-  assert_path_string (root, "$.messages[3].role", "user");
-  assert_no_path (root, "$.messages[3].tool_call_id");
+  root = build_root ("openai", request, TRUE, 0,
+                     byok_catalog_lookup_model (catalog, "deepseek", "deepseek-reasoner"), &plain_node);
+  assert_paths (root, (const PathString[]) {
+    { "$.tools", NULL },
+    { "$.tool_choice", NULL },
+    { "$.messages[2].tool_calls", NULL },
+    { "$.messages[2].role", "assistant" },
+    { "$.messages[3].role", "user" },
+    { "$.messages[3].tool_call_id", NULL },
+    { NULL } });
   {
     g_autoptr(JsonNode) result = path (root, "$.messages[3].content");
 
@@ -2263,7 +2235,7 @@ test_tool_body_openai_reasoning (void)
    * the field it came in. */
   byok_chat_request_add_tool_calls (request, NULL, calls, "I should look it up.",
                                     "{\"dialect\":\"openai\",\"reasoning_field\":\"reasoning_content\"}");
-  root = build_tool_body ("openai", request, NULL, &node);
+  root = build_root ("openai", request, TRUE, 0, NULL, &node);
   assert_path_string (root, "$.messages[1].reasoning_content", "I should look it up.");
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (json_node_get_object (json_array_get_element (json_object_get_array_member (root, "messages"), 1)), "content")));
 }
@@ -2277,37 +2249,41 @@ test_tool_body_anthropic (void)
   JsonObject *root;
   ByokChatMessage *answer;
 
-  root = build_tool_body ("anthropic", request, NULL, &node);
-  assert_path_string (root, "$.tools[0].name", "get_weather");
-  assert_path_string (root, "$.tools[0].description", "The weather in a city");
-  assert_path_string (root, "$.tools[0].input_schema.properties.city.type", "string");
-  assert_path_string (root, "$.tools[1].name", "get_time");
-  assert_path_string (root, "$.tools[1].input_schema.type", "object");
-  assert_no_path (root, "$.tool_choice");
-  assert_path_string (root, "$.system", "Be brief.");
-  assert_path_string (root, "$.messages[0].role", "user");
-  assert_path_string (root, "$.messages[1].role", "assistant");
-  assert_path_string (root, "$.messages[1].content[0].type", "text");
-  assert_path_string (root, "$.messages[1].content[0].text", "Let me look.");
-  assert_path_string (root, "$.messages[1].content[1].type", "tool_use");
-  assert_path_string (root, "$.messages[1].content[1].id", "call_1");
-  assert_path_string (root, "$.messages[1].content[1].name", "get_weather");
-  assert_path_string (root, "$.messages[1].content[1].input.city", "Paris");
-  assert_path_string (root, "$.messages[1].content[2].type", "tool_use");
-  assert_path_string (root, "$.messages[1].content[2].name", "get_time");
+  root = build_root ("anthropic", request, TRUE, 0, NULL, &node);
+  assert_paths (root, (const PathString[]) {
+    { "$.tools[0].name", "get_weather" },
+    { "$.tools[0].description", "The weather in a city" },
+    { "$.tools[0].input_schema.properties.city.type", "string" },
+    { "$.tools[1].name", "get_time" },
+    { "$.tools[1].input_schema.type", "object" },
+    { "$.tool_choice", NULL },
+    { "$.system", "Be brief." },
+    { "$.messages[0].role", "user" },
+    { "$.messages[1].role", "assistant" },
+    { "$.messages[1].content[0].type", "text" },
+    { "$.messages[1].content[0].text", "Let me look." },
+    { "$.messages[1].content[1].type", "tool_use" },
+    { "$.messages[1].content[1].id", "call_1" },
+    { "$.messages[1].content[1].name", "get_weather" },
+    { "$.messages[1].content[1].input.city", "Paris" },
+    { "$.messages[1].content[2].type", "tool_use" },
+    { "$.messages[1].content[2].name", "get_time" },
+    { NULL } });
   {
     g_autoptr(JsonNode) input = path (root, "$.messages[1].content[2].input");
 
     g_assert_cmpuint (json_object_get_size (json_node_get_object (input)), ==, 0);
   }
   /* Both results in one user message. */
-  assert_path_string (root, "$.messages[2].role", "user");
-  assert_path_string (root, "$.messages[2].content[0].type", "tool_result");
-  assert_path_string (root, "$.messages[2].content[0].tool_use_id", "call_1");
-  assert_path_string (root, "$.messages[2].content[0].content", "18 °C");
-  assert_no_path (root, "$.messages[2].content[0].is_error");
-  assert_path_string (root, "$.messages[2].content[1].tool_use_id", BYOK_TOOL_CALL_ID_PREFIX "1-2");
-  assert_path_string (root, "$.messages[2].content[1].content", "No clock");
+  assert_paths (root, (const PathString[]) {
+    { "$.messages[2].role", "user" },
+    { "$.messages[2].content[0].type", "tool_result" },
+    { "$.messages[2].content[0].tool_use_id", "call_1" },
+    { "$.messages[2].content[0].content", "18 °C" },
+    { "$.messages[2].content[0].is_error", NULL },
+    { "$.messages[2].content[1].tool_use_id", BYOK_TOOL_CALL_ID_PREFIX "1-2" },
+    { "$.messages[2].content[1].content", "No clock" },
+    { NULL } });
   assert_path_bool (root, "$.messages[2].content[1].is_error", TRUE);
   assert_no_path (root, "$.messages[3]");
 
@@ -2317,11 +2293,13 @@ test_tool_body_anthropic (void)
                              "{\"type\":\"thinking\",\"thinking\":\"Two tools.\",\"signature\":\"U2ln\"},"
                              "{\"type\":\"tool_use\",\"id\":\"call_1\",\"name\":\"get_weather\",\"input\":{\"city\":\"Paris\"}}]}");
   request->tool_choice = BYOK_TOOL_CHOICE_NONE;
-  root = build_tool_body ("anthropic", request, NULL, &replay_node);
-  assert_path_string (root, "$.messages[1].content[0].type", "thinking");
-  assert_path_string (root, "$.messages[1].content[0].signature", "U2ln");
-  assert_path_string (root, "$.messages[1].content[1].type", "tool_use");
-  assert_path_string (root, "$.tool_choice.type", "none");
+  root = build_root ("anthropic", request, TRUE, 0, NULL, &replay_node);
+  assert_paths (root, (const PathString[]) {
+    { "$.messages[1].content[0].type", "thinking" },
+    { "$.messages[1].content[0].signature", "U2ln" },
+    { "$.messages[1].content[1].type", "tool_use" },
+    { "$.tool_choice.type", "none" },
+    { NULL } });
 }
 
 static void
@@ -2332,35 +2310,37 @@ test_tool_body_gemini (void)
   g_autoptr(JsonNode) none_node = NULL;
   JsonObject *root;
 
-  root = build_tool_body ("gemini", request, NULL, &node);
-  assert_path_string (root, "$.tools[0].functionDeclarations[0].name", "get_weather");
-  assert_path_string (root, "$.tools[0].functionDeclarations[0].description", "The weather in a city");
-  assert_path_string (root, "$.tools[0].functionDeclarations[0].parametersJsonSchema.properties.city.type", "string");
-  assert_path_string (root, "$.tools[0].functionDeclarations[1].name", "get_time");
-  assert_no_path (root, "$.tools[1]");
-  assert_no_path (root, "$.toolConfig");
-  assert_path_string (root, "$.contents[0].role", "user");
-  assert_path_string (root, "$.contents[1].role", "model");
-  assert_path_string (root, "$.contents[1].parts[0].text", "Let me look.");
-  assert_path_string (root, "$.contents[1].parts[1].functionCall.id", "call_1");
-  assert_path_string (root, "$.contents[1].parts[1].functionCall.name", "get_weather");
-  assert_path_string (root, "$.contents[1].parts[1].functionCall.args.city", "Paris");
-  assert_no_path (root, "$.contents[1].parts[1].thoughtSignature");
-  /* An id Byok made is not sent; the signature goes back on its part. */
-  assert_no_path (root, "$.contents[1].parts[2].functionCall.id");
-  assert_path_string (root, "$.contents[1].parts[2].functionCall.name", "get_time");
-  assert_path_string (root, "$.contents[1].parts[2].thoughtSignature", "c2lnLXRpbWU=");
-  assert_path_string (root, "$.contents[2].role", "user");
-  assert_path_string (root, "$.contents[2].parts[0].functionResponse.id", "call_1");
-  assert_path_string (root, "$.contents[2].parts[0].functionResponse.name", "get_weather");
-  assert_path_string (root, "$.contents[2].parts[0].functionResponse.response.result", "18 °C");
-  assert_no_path (root, "$.contents[2].parts[1].functionResponse.id");
-  assert_path_string (root, "$.contents[2].parts[1].functionResponse.name", "get_time");
-  assert_path_string (root, "$.contents[2].parts[1].functionResponse.response.error", "No clock");
-  assert_no_path (root, "$.contents[3]");
+  root = build_root ("gemini", request, TRUE, 0, NULL, &node);
+  assert_paths (root, (const PathString[]) {
+    { "$.tools[0].functionDeclarations[0].name", "get_weather" },
+    { "$.tools[0].functionDeclarations[0].description", "The weather in a city" },
+    { "$.tools[0].functionDeclarations[0].parametersJsonSchema.properties.city.type", "string" },
+    { "$.tools[0].functionDeclarations[1].name", "get_time" },
+    { "$.tools[1]", NULL },
+    { "$.toolConfig", NULL },
+    { "$.contents[0].role", "user" },
+    { "$.contents[1].role", "model" },
+    { "$.contents[1].parts[0].text", "Let me look." },
+    { "$.contents[1].parts[1].functionCall.id", "call_1" },
+    { "$.contents[1].parts[1].functionCall.name", "get_weather" },
+    { "$.contents[1].parts[1].functionCall.args.city", "Paris" },
+    { "$.contents[1].parts[1].thoughtSignature", NULL },
+    /* An id Byok made is not sent; the signature goes back on its part. */
+    { "$.contents[1].parts[2].functionCall.id", NULL },
+    { "$.contents[1].parts[2].functionCall.name", "get_time" },
+    { "$.contents[1].parts[2].thoughtSignature", "c2lnLXRpbWU=" },
+    { "$.contents[2].role", "user" },
+    { "$.contents[2].parts[0].functionResponse.id", "call_1" },
+    { "$.contents[2].parts[0].functionResponse.name", "get_weather" },
+    { "$.contents[2].parts[0].functionResponse.response.result", "18 °C" },
+    { "$.contents[2].parts[1].functionResponse.id", NULL },
+    { "$.contents[2].parts[1].functionResponse.name", "get_time" },
+    { "$.contents[2].parts[1].functionResponse.response.error", "No clock" },
+    { "$.contents[3]", NULL },
+    { NULL } });
 
   request->tool_choice = BYOK_TOOL_CHOICE_NONE;
-  root = build_tool_body ("gemini", request, NULL, &none_node);
+  root = build_root ("gemini", request, TRUE, 0, NULL, &none_node);
   assert_path_string (root, "$.toolConfig.functionCallingConfig.mode", "NONE");
 }
 
@@ -2436,17 +2416,19 @@ test_tool_stream_anthropic (void)
       g_assert_nonnull (result->replay);
       replay = g_bytes_new (result->replay, strlen (result->replay));
       root = parse_body (replay, &node);
-      assert_path_string (root, "$.dialect", "anthropic");
-      assert_path_string (root, "$.content[0].type", "thinking");
-      assert_path_string (root, "$.content[0].thinking", "The weather needs a tool.");
-      assert_path_string (root, "$.content[0].signature", "RmFrZVNpZ25hdHVyZQ==");
-      assert_path_string (root, "$.content[1].type", "text");
-      assert_path_string (root, "$.content[1].text", "Let me look.");
-      assert_path_string (root, "$.content[2].type", "tool_use");
-      assert_path_string (root, "$.content[2].id", "toolu_weather_1");
-      assert_path_string (root, "$.content[2].input.city", "Paris");
-      assert_path_string (root, "$.content[3].name", "get_time");
-      assert_no_path (root, "$.content[4]");
+      assert_paths (root, (const PathString[]) {
+        { "$.dialect", "anthropic" },
+        { "$.content[0].type", "thinking" },
+        { "$.content[0].thinking", "The weather needs a tool." },
+        { "$.content[0].signature", "RmFrZVNpZ25hdHVyZQ==" },
+        { "$.content[1].type", "text" },
+        { "$.content[1].text", "Let me look." },
+        { "$.content[2].type", "tool_use" },
+        { "$.content[2].id", "toolu_weather_1" },
+        { "$.content[2].input.city", "Paris" },
+        { "$.content[3].name", "get_time" },
+        { "$.content[4]", NULL },
+        { NULL } });
     }
 }
 
