@@ -218,6 +218,28 @@ run_chat (Fixture    *f,
   return run_chat_full (f, request, provider_id, NULL, NULL);
 }
 
+/* A chat with gpt-4o-mini, streamed, that OpenAI answers with @reply, and
+ * a retry with @then (NULL: none) */
+static ByokChatResult *
+run_openai_chat (Fixture       *f,
+                 ByokTestReply *reply,
+                 ByokTestReply *then)
+{
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
+  if (then != NULL)
+    byok_test_server_add_reply (f->server, "/v1/chat/completions", then);
+  return run_chat (f, "openai", "gpt-4o-mini", TRUE);
+}
+
+/* One attempt and one request: nothing was tried again */
+static void
+assert_not_retried (Fixture        *f,
+                    ByokChatResult *result)
+{
+  g_assert_cmpuint (result->attempts->len, ==, 1);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+}
+
 static ByokAttempt *
 attempt_at (ByokChatResult *result,
             guint           i)
@@ -239,29 +261,36 @@ spin_until_closed (ByokTestServer *server,
 
 /* ---- streaming, per dialect ---------------------------------------------- */
 
+/* One provider's answer streamed from a fixture, split every @split bytes:
+ * what the call and its signals hold, then @check for what is particular to
+ * it */
+typedef struct _ProviderStream ProviderStream;
+struct _ProviderStream {
+  const char *path;
+  const char *provider_id;
+  const char *model;
+  const char *key_header;
+  const char *key;
+  const char *endpoint;
+  const char *dialect;
+  const char *fixture;
+  gsize       split;
+  const char *reasoning;           /* NULL: none checked */
+  const char *text;
+  guint       n_deltas;            /* 0: not counted */
+  guint       n_reasoning_deltas;  /* 0: not counted */
+  gint64      usage[5];            /* input, cached, cache write, output, reasoning; -1: not checked */
+  void      (*check) (Fixture        *f,
+                      ByokChatResult *result);
+};
+
 static void
-test_openai_stream_bytewise (Fixture       *f,
-                             gconstpointer  data)
+check_openai_stream (Fixture        *f,
+                     ByokChatResult *result)
 {
-  g_autoptr(ByokChatResult) result = NULL;
   ByokTestRequest *req;
   const char *body;
 
-  byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 1));
-  result = run_chat (f, "openai", "o4-mini", TRUE);
-
-  g_assert_no_error (result->error);
-  g_assert_cmpstr (result->text->str, ==, "The capital of France is Paris — ça va.");
-  g_assert_cmpstr (f->text->str, ==, result->text->str);
-  g_assert_cmpuint (f->n_deltas, ==, 2);
-  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
-  g_assert_true (result->usage.reported);
-  g_assert_cmpint (result->usage.input_tokens, ==, 1234);
-  g_assert_cmpint (result->usage.cached_input_tokens, ==, 1024);
-  g_assert_cmpint (result->usage.output_tokens, ==, 89);
-  g_assert_cmpint (result->usage.reasoning_tokens, ==, 64);
   g_assert_cmpstr (result->provider_id, ==, "openai");
   g_assert_cmpstr (result->model, ==, "o4-mini");
   g_assert_cmpint (result->ttft_us, >=, 0);
@@ -282,6 +311,89 @@ test_openai_stream_bytewise (Fixture       *f,
   body = g_bytes_get_data (req->body, NULL);
   g_assert_nonnull (strstr (body, "\"stream\""));
   g_assert_nonnull (strstr (body, "\"o4-mini\""));
+}
+
+static void
+check_anthropic_stream (Fixture        *f,
+                        ByokChatResult *result)
+{
+  ByokTestRequest *req = byok_test_server_get_last_request (f->server);
+
+  g_assert_cmpstr (soup_message_headers_get_one (req->headers, "anthropic-version"), ==, "2026-10-21");
+  g_assert_null (soup_message_headers_get_one (req->headers, "Authorization"));
+}
+
+static void
+check_gemini_stream (Fixture        *f,
+                     ByokChatResult *result)
+{
+  ByokTestRequest *req = byok_test_server_get_last_request (f->server);
+
+  g_assert_cmpstr (req->query, ==, "alt=sse");
+}
+
+static const ProviderStream provider_streams[] = {
+  { "/client/stream/openai-bytewise", "openai", "o4-mini", "Authorization", "Bearer " OPENAI_KEY,
+    "/v1/chat/completions", "openai", "openai-stream.sse", 1,
+    NULL, "The capital of France is Paris — ça va.", 2, 0, { 1234, 1024, -1, 89, 64 },
+    check_openai_stream },
+  { "/client/stream/anthropic-thinking", "anthropic", "claude-sonnet-4-20250514", "x-api-key", ANTHROPIC_KEY,
+    "/v1/messages", "anthropic", "stream-thinking.sse", 1,
+    "The user asks for 2+2. That is 4.", "2 + 2 = 4 — «easy».", 2, 2, { 12 + 1500 + 3000, 3000, 1500, 42, -1 },
+    check_anthropic_stream },
+  { "/client/stream/gemini-thoughts", "gemini", "gemini-2.5-flash", "x-goog-api-key", GEMINI_KEY,
+    "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "gemini", "stream-thoughts.sse", 1,
+    "**Recalling capitals**\n\nThe user wants the capital of France.", "Paris is the capital of France. 🇫🇷",
+    0, 0, { 10, -1, -1, 59, 50 },
+    check_gemini_stream },
+  { "/client/stream/deepseek-reasoning", "deepseek", "deepseek-reasoner", "Authorization", "Bearer " DEEPSEEK_KEY,
+    "/deepseek/chat/completions", "openai", "deepseek-stream.sse", 3,
+    "9.11 and 9.8: compare 0.80 with 0.11.", "9.8 is larger.", 0, 0, { -1, 16, -1, -1, 95 },
+    NULL },
+};
+
+static void
+assert_tokens (gint64 got,
+               gint64 expected)
+{
+  if (expected >= 0)
+    g_assert_cmpint (got, ==, expected);
+}
+
+static void
+test_provider_stream (Fixture       *f,
+                      gconstpointer  data)
+{
+  const ProviderStream *s = data;
+  g_autoptr(ByokChatResult) result = NULL;
+
+  byok_test_server_require_key (f->server, s->key_header, s->key);
+  byok_test_server_add_reply (f->server, s->endpoint,
+                              byok_test_reply_new_sse_fixture (s->dialect, s->fixture, s->split));
+  result = run_chat (f, s->provider_id, s->model, TRUE);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (f->text->str, ==, s->text);
+  g_assert_cmpstr (result->text->str, ==, f->text->str);
+  if (s->reasoning != NULL)
+    {
+      g_assert_cmpstr (f->reasoning->str, ==, s->reasoning);
+      g_assert_cmpstr (result->reasoning->str, ==, f->reasoning->str);
+      g_assert_false (f->reasoning_after_text);
+    }
+  if (s->n_deltas > 0)
+    g_assert_cmpuint (f->n_deltas, ==, s->n_deltas);
+  if (s->n_reasoning_deltas > 0)
+    g_assert_cmpuint (f->n_reasoning_deltas, ==, s->n_reasoning_deltas);
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  g_assert_true (result->usage.reported);
+  assert_tokens (result->usage.input_tokens, s->usage[0]);
+  assert_tokens (result->usage.cached_input_tokens, s->usage[1]);
+  assert_tokens (result->usage.cache_write_tokens, s->usage[2]);
+  assert_tokens (result->usage.output_tokens, s->usage[3]);
+  assert_tokens (result->usage.reasoning_tokens, s->usage[4]);
+  if (s->check != NULL)
+    s->check (f, result);
 }
 
 /* A long conversation is a large request: 8 MB of prompt goes out whole
@@ -314,37 +426,6 @@ test_large_request (Fixture       *f,
   req = byok_test_server_get_last_request (f->server);
   g_bytes_get_data (req->body, &length);
   g_assert_cmpuint (length, >, 5 * 1000 * 1000);
-}
-
-static void
-test_anthropic_stream_thinking (Fixture       *f,
-                                gconstpointer  data)
-{
-  g_autoptr(ByokChatResult) result = NULL;
-  ByokTestRequest *req;
-
-  byok_test_server_require_key (f->server, "x-api-key", ANTHROPIC_KEY);
-  byok_test_server_add_reply (f->server, "/v1/messages",
-                              byok_test_reply_new_sse_fixture ("anthropic", "stream-thinking.sse", 1));
-  result = run_chat (f, "anthropic", "claude-sonnet-4-20250514", TRUE);
-
-  g_assert_no_error (result->error);
-  g_assert_cmpstr (f->reasoning->str, ==, "The user asks for 2+2. That is 4.");
-  g_assert_cmpstr (result->reasoning->str, ==, f->reasoning->str);
-  g_assert_cmpstr (f->text->str, ==, "2 + 2 = 4 — «easy».");
-  g_assert_cmpstr (result->text->str, ==, f->text->str);
-  g_assert_cmpuint (f->n_reasoning_deltas, ==, 2);
-  g_assert_cmpuint (f->n_deltas, ==, 2);
-  g_assert_false (f->reasoning_after_text);
-  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
-  g_assert_cmpint (result->usage.input_tokens, ==, 12 + 1500 + 3000);
-  g_assert_cmpint (result->usage.cached_input_tokens, ==, 3000);
-  g_assert_cmpint (result->usage.cache_write_tokens, ==, 1500);
-  g_assert_cmpint (result->usage.output_tokens, ==, 42);
-
-  req = byok_test_server_get_last_request (f->server);
-  g_assert_cmpstr (soup_message_headers_get_one (req->headers, "anthropic-version"), ==, "2026-10-21");
-  g_assert_null (soup_message_headers_get_one (req->headers, "Authorization"));
 }
 
 /* The API version goes with what the request carries: 2026-10-21 (the
@@ -425,31 +506,6 @@ test_openai_reasoning_model_params (Fixture       *f,
 }
 
 static void
-test_gemini_stream_thoughts (Fixture       *f,
-                             gconstpointer  data)
-{
-  g_autoptr(ByokChatResult) result = NULL;
-  ByokTestRequest *req;
-
-  byok_test_server_require_key (f->server, "x-goog-api-key", GEMINI_KEY);
-  byok_test_server_add_reply (f->server, "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
-                              byok_test_reply_new_sse_fixture ("gemini", "stream-thoughts.sse", 1));
-  result = run_chat (f, "gemini", "gemini-2.5-flash", TRUE);
-
-  g_assert_no_error (result->error);
-  g_assert_cmpstr (f->reasoning->str, ==, "**Recalling capitals**\n\nThe user wants the capital of France.");
-  g_assert_cmpstr (f->text->str, ==, "Paris is the capital of France. 🇫🇷");
-  g_assert_cmpstr (result->text->str, ==, f->text->str);
-  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
-  g_assert_cmpint (result->usage.input_tokens, ==, 10);
-  g_assert_cmpint (result->usage.output_tokens, ==, 59);
-  g_assert_cmpint (result->usage.reasoning_tokens, ==, 50);
-
-  req = byok_test_server_get_last_request (f->server);
-  g_assert_cmpstr (req->query, ==, "alt=sse");
-}
-
-static void
 test_gemini_stream_truncated (Fixture       *f,
                               gconstpointer  data)
 {
@@ -464,25 +520,6 @@ test_gemini_stream_truncated (Fixture       *f,
   g_assert_cmpuint (result->text->len, >, 0);
   g_assert_cmpstr (result->text->str, ==, f->text->str);
   g_assert_cmpuint (result->attempts->len, ==, 1);
-}
-
-static void
-test_deepseek_reasoning (Fixture       *f,
-                         gconstpointer  data)
-{
-  g_autoptr(ByokChatResult) result = NULL;
-
-  byok_test_server_require_key (f->server, "Authorization", "Bearer " DEEPSEEK_KEY);
-  byok_test_server_add_reply (f->server, "/deepseek/chat/completions",
-                              byok_test_reply_new_sse_fixture ("openai", "deepseek-stream.sse", 3));
-  result = run_chat (f, "deepseek", "deepseek-reasoner", TRUE);
-
-  g_assert_no_error (result->error);
-  g_assert_cmpstr (f->reasoning->str, ==, "9.11 and 9.8: compare 0.80 with 0.11.");
-  g_assert_cmpstr (f->text->str, ==, "9.8 is larger.");
-  g_assert_false (f->reasoning_after_text);
-  g_assert_cmpint (result->usage.cached_input_tokens, ==, 16);
-  g_assert_cmpint (result->usage.reasoning_tokens, ==, 95);
 }
 
 /* ---- whole responses ----------------------------------------------------- */
@@ -536,13 +573,11 @@ test_html_200 (Fixture       *f,
 
   byok_test_reply_add_header (reply, "Content-Type", "text/html; charset=utf-8");
   byok_test_reply_add_chunk (reply, html);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
-  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+  result = run_openai_chat (f, reply, NULL);
 
   g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
   g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_ERROR);
-  g_assert_cmpuint (result->attempts->len, ==, 1);
-  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+  assert_not_retried (f, result);
 }
 
 /* ---- retries ------------------------------------------------------------- */
@@ -551,13 +586,10 @@ static void
 test_retry_503_then_200 (Fixture       *f,
                          gconstpointer  data)
 {
+  ByokTestReply *overloaded = byok_test_reply_new_json (503, "{\"error\": {\"message\": \"The server is overloaded.\", \"type\": \"server_error\"}}");
   g_autoptr(ByokChatResult) result = NULL;
 
-  byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              byok_test_reply_new_json (503, "{\"error\": {\"message\": \"The server is overloaded.\", \"type\": \"server_error\"}}"));
-  byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 64));
-  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+  result = run_openai_chat (f, overloaded, byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 64));
 
   g_assert_no_error (result->error);
   g_assert_cmpstr (result->text->str, ==, "The capital of France is Paris — ça va.");
@@ -580,9 +612,8 @@ test_retry_gives_up (Fixture       *f,
   ByokTestReply *reply = byok_test_reply_new_json (500, "{\"error\": {\"message\": \"Internal error\", \"type\": \"server_error\"}}");
 
   byok_test_reply_set_repeat (reply, TRUE);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
   byok_client_set_max_attempts (f->client, 3);
-  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+  result = run_openai_chat (f, reply, NULL);
 
   g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_SERVER);
   g_assert_cmpuint (result->attempts->len, ==, 3);
@@ -598,10 +629,7 @@ test_retry_after_honoured (Fixture       *f,
   g_autoptr(ByokChatResult) result = NULL;
 
   byok_test_reply_add_header (limited, "Retry-After", "1");
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", limited);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 0));
-  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+  result = run_openai_chat (f, limited, byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 0));
 
   g_assert_no_error (result->error);
   g_assert_cmpuint (result->attempts->len, ==, 2);
@@ -610,20 +638,21 @@ test_retry_after_honoured (Fixture       *f,
   g_assert_true (attempt_at (result, 1)->is_retry);
 }
 
+/* OpenAI's 429 for too many requests */
+#define RATE_LIMITED \
+  "{\"error\": {\"message\": \"Rate limit reached\", \"type\": \"requests\", \"code\": \"rate_limit_exceeded\"}}"
+
 static void
 test_retry_after_ms (Fixture       *f,
                      gconstpointer  data)
 {
-  ByokTestReply *limited = byok_test_reply_new_json (429, "{\"error\": {\"message\": \"Rate limit reached\", \"type\": \"requests\", \"code\": \"rate_limit_exceeded\"}}");
+  ByokTestReply *limited = byok_test_reply_new_json (429, RATE_LIMITED);
   g_autoptr(ByokChatResult) result = NULL;
 
   /* retry-after-ms wins over a Retry-After longer than the cap. */
   byok_test_reply_add_header (limited, "retry-after-ms", "20");
   byok_test_reply_add_header (limited, "Retry-After", "3600");
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", limited);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 0));
-  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+  result = run_openai_chat (f, limited, byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 0));
 
   g_assert_no_error (result->error);
   g_assert_cmpuint (result->attempts->len, ==, 2);
@@ -633,17 +662,15 @@ static void
 test_retry_after_too_long (Fixture       *f,
                            gconstpointer  data)
 {
-  ByokTestReply *limited = byok_test_reply_new_json (429, "{\"error\": {\"message\": \"Rate limit reached\", \"type\": \"requests\", \"code\": \"rate_limit_exceeded\"}}");
+  ByokTestReply *limited = byok_test_reply_new_json (429, RATE_LIMITED);
   g_autoptr(ByokChatResult) result = NULL;
 
   byok_test_reply_add_header (limited, "Retry-After", "120");
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", limited);
-  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+  result = run_openai_chat (f, limited, NULL);
 
   g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_RATE_LIMIT);
   g_assert_nonnull (strstr (result->error->message, "2 min"));
-  g_assert_cmpuint (result->attempts->len, ==, 1);
-  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+  assert_not_retried (f, result);
 }
 
 /* An error the client must not retry: one attempt, one request. */
@@ -687,8 +714,7 @@ test_not_retried (Fixture       *f,
     g_assert_nonnull (strstr (result->error->message, c->said));
   if (c->not_said != NULL)
     g_assert_null (strstr (result->error->message, c->not_said));
-  g_assert_cmpuint (result->attempts->len, ==, 1);
-  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+  assert_not_retried (f, result);
 }
 
 static ByokTestReply *
@@ -712,17 +738,14 @@ test_no_retry_after_output (Fixture       *f,
   g_autoptr(ByokChatResult) result = NULL;
 
   byok_test_reply_set_drop_after (reply, 3);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
-  /* Would answer a retry: it must not be asked. */
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", partial_stream_reply ());
-  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+  /* The second would answer a retry: it must not be asked. */
+  result = run_openai_chat (f, reply, partial_stream_reply ());
 
   g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_MALFORMED);
   g_assert_cmpstr (result->text->str, ==, "Once upon a time");
   g_assert_cmpstr (f->text->str, ==, "Once upon a time");
   g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_ERROR);
-  g_assert_cmpuint (result->attempts->len, ==, 1);
-  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 1);
+  assert_not_retried (f, result);
 }
 
 static void
@@ -848,9 +871,8 @@ test_idle_timeout (Fixture       *f,
   g_autoptr(ByokChatResult) result = NULL;
 
   byok_test_reply_set_hold (reply, TRUE);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
   byok_client_set_idle_timeout_ms (f->client, 300);
-  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+  result = run_openai_chat (f, reply, NULL);
 
   g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_TIMEOUT);
   g_assert_cmpstr (result->text->str, ==, "Thinking hard");
@@ -869,11 +891,8 @@ test_idle_timeout_retried_before_output (Fixture       *f,
 
   /* A stall before any text is retried; the retry answers. */
   byok_test_reply_set_hold (held, TRUE);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", held);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions",
-                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 0));
   byok_client_set_idle_timeout_ms (f->client, 300);
-  result = run_chat (f, "openai", "gpt-4o-mini", TRUE);
+  result = run_openai_chat (f, held, byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 0));
 
   g_assert_no_error (result->error);
   g_assert_cmpuint (result->attempts->len, ==, 2);
@@ -989,73 +1008,130 @@ static const DialectCase dialect_cases[] = {
   { "gemini", "gemini", "gemini-2.5-flash" },
 };
 
-/* One text delta as the dialect streams it; @text must need no JSON escape. */
+/* What a dialect's server sends: a stream's head and end, a text delta and
+ * a whole answer, each of those two around its text (which must need no
+ * JSON escape); usage 5 in, 7 out */
+typedef struct {
+  const char *dialect;
+  const char *head;        /* before the first text delta */
+  const char *delta[2];
+  const char *tail;        /* the normal end of a stream */
+  const char *whole[2];    /* a whole (non-streamed) answer */
+} DialectWire;
+
+static const DialectWire dialect_wires[] = {
+  { "openai",
+    "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+    "\"finish_reason\":null}]}\n\n",
+    { "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"",
+      "\"},\"finish_reason\":null}]}\n\n" },
+    "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+    "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}\n\n"
+    "data: [DONE]\n\n",
+    { "{\"id\":\"chatcmpl-fake-matrix\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\","
+      "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"",
+      "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7}}" } },
+  { "anthropic",
+    "event: message_start\n"
+    "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_fake_matrix\",\"type\":\"message\","
+    "\"role\":\"assistant\",\"model\":\"claude-sonnet-4-20250514\",\"content\":[],"
+    "\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}\n\n"
+    "event: content_block_start\n"
+    "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+    { "event: content_block_delta\n"
+      "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"",
+      "\"}}\n\n" },
+    "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+    "event: message_delta\n"
+    "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":7}}\n\n"
+    "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+    { "{\"id\":\"msg_fake_matrix\",\"type\":\"message\",\"role\":\"assistant\","
+      "\"model\":\"claude-sonnet-4-20250514\",\"content\":[{\"type\":\"text\",\"text\":\"",
+      "\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":5,\"output_tokens\":7}}" } },
+  { "gemini",
+    "",
+    { "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"",
+      "\"}],\"role\":\"model\"},\"index\":0}]}\n\n" },
+    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"\"}],\"role\":\"model\"},"
+    "\"finishReason\":\"STOP\",\"index\":0}],"
+    "\"usageMetadata\":{\"promptTokenCount\":5,\"candidatesTokenCount\":7,\"totalTokenCount\":12}}\n\n",
+    { "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"",
+      "\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],"
+      "\"usageMetadata\":{\"promptTokenCount\":5,\"candidatesTokenCount\":7}}" } },
+};
+
+static const DialectWire *
+dialect_wire (const char *dialect)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (dialect_wires); i++)
+    if (g_str_equal (dialect_wires[i].dialect, dialect))
+      return &dialect_wires[i];
+  g_assert_not_reached ();
+}
+
+/* One text delta as the dialect streams it */
 static char *
 dialect_text_event (const char *dialect,
                     const char *text)
 {
-  if (g_str_equal (dialect, "anthropic"))
-    return g_strdup_printf ("event: content_block_delta\n"
-                            "data: {\"type\":\"content_block_delta\",\"index\":0,"
-                            "\"delta\":{\"type\":\"text_delta\",\"text\":\"%s\"}}\n\n", text);
-  if (g_str_equal (dialect, "gemini"))
-    return g_strdup_printf ("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"%s\"}],"
-                            "\"role\":\"model\"},\"index\":0}]}\n\n", text);
-  return g_strdup_printf ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"},"
-                          "\"finish_reason\":null}]}\n\n", text);
+  const DialectWire *wire = dialect_wire (dialect);
+
+  return g_strconcat (wire->delta[0], text, wire->delta[1], NULL);
 }
 
-/* What comes before the first text delta. */
-static const char *
-dialect_stream_head (const char *dialect)
-{
-  if (g_str_equal (dialect, "anthropic"))
-    return "event: message_start\n"
-           "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_fake_matrix\",\"type\":\"message\","
-           "\"role\":\"assistant\",\"model\":\"claude-sonnet-4-20250514\",\"content\":[],"
-           "\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}\n\n"
-           "event: content_block_start\n"
-           "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n";
-  if (g_str_equal (dialect, "gemini"))
-    return "";
-  return "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
-         "\"finish_reason\":null}]}\n\n";
-}
-
-/* The normal end of a stream, with usage: 5 in, 7 out. */
-static const char *
-dialect_stream_tail (const char *dialect)
-{
-  if (g_str_equal (dialect, "anthropic"))
-    return "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
-           "event: message_delta\n"
-           "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":7}}\n\n"
-           "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
-  if (g_str_equal (dialect, "gemini"))
-    return "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"\"}],\"role\":\"model\"},"
-           "\"finishReason\":\"STOP\",\"index\":0}],"
-           "\"usageMetadata\":{\"promptTokenCount\":5,\"candidatesTokenCount\":7,\"totalTokenCount\":12}}\n\n";
-  return "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
-         "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}\n\n"
-         "data: [DONE]\n\n";
-}
-
-/* A whole (non-streamed) answer of @text, with usage: 5 in, 7 out. */
+/* A whole (non-streamed) answer of @text */
 static char *
 dialect_whole_body (const char *dialect,
                     const char *text)
 {
-  if (g_str_equal (dialect, "anthropic"))
-    return g_strdup_printf ("{\"id\":\"msg_fake_matrix\",\"type\":\"message\",\"role\":\"assistant\","
-                            "\"model\":\"claude-sonnet-4-20250514\",\"content\":[{\"type\":\"text\",\"text\":\"%s\"}],"
-                            "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":5,\"output_tokens\":7}}", text);
-  if (g_str_equal (dialect, "gemini"))
-    return g_strdup_printf ("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"%s\"}],\"role\":\"model\"},"
-                            "\"finishReason\":\"STOP\",\"index\":0}],"
-                            "\"usageMetadata\":{\"promptTokenCount\":5,\"candidatesTokenCount\":7}}", text);
-  return g_strdup_printf ("{\"id\":\"chatcmpl-fake-matrix\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\","
-                          "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"%s\"},"
-                          "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7}}", text);
+  const DialectWire *wire = dialect_wire (dialect);
+
+  return g_strconcat (wire->whole[0], text, wire->whole[1], NULL);
+}
+
+/* A stream in @dialect: its head, @before (raw SSE), a delta for each of
+ * @texts, @after (raw SSE), then the normal end unless @cut; @gap (raw SSE)
+ * before the head, before each delta, before the end and after it; cut into
+ * @split-byte pieces (0: one piece per part, sent apart). */
+static ByokTestReply *
+stream_reply_full (const char         *dialect,
+                   const char         *gap,
+                   const char         *before,
+                   const char * const *texts,
+                   const char         *after,
+                   gboolean            cut,
+                   gsize               split)
+{
+  ByokTestReply *reply = byok_test_reply_new (200);
+
+  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
+  if (gap != NULL)
+    byok_test_reply_add_chunk (reply, gap);
+  if (*dialect_wire (dialect)->head != '\0')
+    byok_test_reply_add_chunk (reply, dialect_wire (dialect)->head);
+  if (before != NULL)
+    byok_test_reply_add_chunk (reply, before);
+  for (guint i = 0; texts[i] != NULL; i++)
+    {
+      g_autofree char *event = dialect_text_event (dialect, texts[i]);
+
+      if (gap != NULL)
+        byok_test_reply_add_chunk (reply, gap);
+      byok_test_reply_add_chunk (reply, event);
+    }
+  if (after != NULL)
+    byok_test_reply_add_chunk (reply, after);
+  if (gap != NULL)
+    byok_test_reply_add_chunk (reply, gap);
+  if (!cut)
+    byok_test_reply_add_chunk (reply, dialect_wire (dialect)->tail);
+  if (gap != NULL)
+    byok_test_reply_add_chunk (reply, gap);
+  if (split > 0)
+    byok_test_reply_set_split (reply, split);
+  /* Streamed even with a single piece. */
+  byok_test_reply_set_delay_ms (reply, 0, 0);
+  return reply;
 }
 
 /* A stream of @texts, one delta each (one piece each, sent apart), then the
@@ -1065,22 +1141,7 @@ dialect_stream_reply (const char         *dialect,
                       const char * const *texts,
                       gboolean            cut)
 {
-  ByokTestReply *reply = byok_test_reply_new (200);
-
-  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
-  if (*dialect_stream_head (dialect) != '\0')
-    byok_test_reply_add_chunk (reply, dialect_stream_head (dialect));
-  for (guint i = 0; texts[i] != NULL; i++)
-    {
-      g_autofree char *event = dialect_text_event (dialect, texts[i]);
-
-      byok_test_reply_add_chunk (reply, event);
-    }
-  if (!cut)
-    byok_test_reply_add_chunk (reply, dialect_stream_tail (dialect));
-  /* Streamed even with a single piece. */
-  byok_test_reply_set_delay_ms (reply, 0, 0);
-  return reply;
+  return stream_reply_full (dialect, NULL, NULL, texts, NULL, cut, 0);
 }
 
 static ByokTestReply *
@@ -1563,40 +1624,6 @@ test_dialect_ten_mb (Fixture       *f,
 
 /* ---- hostile answers, per dialect ---------------------------------------- */
 
-/* The dialect's stream head, @before (raw SSE), the text deltas, @after
- * (raw SSE), then the normal end unless @cut; cut into @split-byte pieces
- * (0: as written). */
-static ByokTestReply *
-hostile_stream_reply (const char         *dialect,
-                      const char         *before,
-                      const char * const *texts,
-                      const char         *after,
-                      gboolean            cut,
-                      gsize               split)
-{
-  ByokTestReply *reply = byok_test_reply_new (200);
-
-  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
-  if (*dialect_stream_head (dialect) != '\0')
-    byok_test_reply_add_chunk (reply, dialect_stream_head (dialect));
-  if (before != NULL)
-    byok_test_reply_add_chunk (reply, before);
-  for (guint i = 0; texts[i] != NULL; i++)
-    {
-      g_autofree char *event = dialect_text_event (dialect, texts[i]);
-
-      byok_test_reply_add_chunk (reply, event);
-    }
-  if (after != NULL)
-    byok_test_reply_add_chunk (reply, after);
-  if (!cut)
-    byok_test_reply_add_chunk (reply, dialect_stream_tail (dialect));
-  if (split > 0)
-    byok_test_reply_set_split (reply, split);
-  byok_test_reply_set_delay_ms (reply, 0, 0);
-  return reply;
-}
-
 static void
 assert_malformed_saying (ByokChatResult *result,
                          const char     *text_kept,
@@ -1631,13 +1658,13 @@ test_dialect_nesting (Fixture       *f,
   byok_client_set_max_attempts (f->client, 1);
 
   /* After text: the text is kept. */
-  byok_test_server_add_reply (f->server, "*", hostile_stream_reply (dc->dialect, NULL, texts, deep_event, FALSE, 0));
+  byok_test_server_add_reply (f->server, "*", stream_reply_full (dc->dialect, NULL, NULL, texts, deep_event, FALSE, 0));
   midway = run_dialect_chat (f, dc, NULL, TRUE, NULL);
   assert_malformed_saying (midway, "Before the deep event.", "nested more than 256 levels");
   g_assert_cmpstr (f->text->str, ==, "Before the deep event.");
 
   /* The first event. */
-  byok_test_server_add_reply (f->server, "*", hostile_stream_reply (dc->dialect, deep_event, none, NULL, FALSE, 0));
+  byok_test_server_add_reply (f->server, "*", stream_reply_full (dc->dialect, NULL, deep_event, none, NULL, FALSE, 0));
   first = run_dialect_chat (f, dc, NULL, TRUE, NULL);
   assert_malformed_saying (first, "", "nested more than 256 levels");
 
@@ -1673,25 +1700,8 @@ test_dialect_empty_events (Fixture       *f,
   const char *empties = "data\n\ndata:\n\ndata: \n\nevent: ping\ndata:\n\ndata:\ndata:\n\n";
   const char * const texts[] = { "Keep-alives ", "are not ", "answers.", NULL };
   g_autoptr(ByokChatResult) result = NULL;
-  ByokTestReply *reply = byok_test_reply_new (200);
 
-  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
-  byok_test_reply_add_chunk (reply, empties);
-  if (*dialect_stream_head (dc->dialect) != '\0')
-    byok_test_reply_add_chunk (reply, dialect_stream_head (dc->dialect));
-  for (guint i = 0; texts[i] != NULL; i++)
-    {
-      g_autofree char *event = dialect_text_event (dc->dialect, texts[i]);
-
-      byok_test_reply_add_chunk (reply, empties);
-      byok_test_reply_add_chunk (reply, event);
-    }
-  byok_test_reply_add_chunk (reply, empties);
-  byok_test_reply_add_chunk (reply, dialect_stream_tail (dc->dialect));
-  byok_test_reply_add_chunk (reply, empties);
-  byok_test_reply_set_split (reply, 1);
-  byok_test_server_add_reply (f->server, "*", reply);
-
+  byok_test_server_add_reply (f->server, "*", stream_reply_full (dc->dialect, empties, NULL, texts, NULL, FALSE, 1));
   byok_client_set_max_attempts (f->client, 1);
   result = run_dialect_chat (f, dc, NULL, TRUE, NULL);
   g_assert_no_error (result->error);
@@ -1712,21 +1722,14 @@ test_dialect_answer_cap (Fixture       *f,
   const gsize piece_len = 1024 * 1024;
   const guint n_pieces = BYOK_DIALECT_MAX_ANSWER_BYTES / piece_len + 4;
   g_autofree char *piece = g_malloc (piece_len + 1);
-  g_autofree char *event = NULL;
+  g_autofree const char **pieces = g_new0 (const char *, n_pieces + 1);
   g_autoptr(ByokChatResult) result = NULL;
-  ByokTestReply *reply = byok_test_reply_new (200);
 
   memset (piece, 'a', piece_len);
   piece[piece_len] = '\0';
-  event = dialect_text_event (dc->dialect, piece);
-  byok_test_reply_add_header (reply, "Content-Type", "text/event-stream");
-  if (*dialect_stream_head (dc->dialect) != '\0')
-    byok_test_reply_add_chunk (reply, dialect_stream_head (dc->dialect));
   for (guint i = 0; i < n_pieces; i++)
-    byok_test_reply_add_chunk (reply, event);
-  byok_test_reply_add_chunk (reply, dialect_stream_tail (dc->dialect));
-  byok_test_reply_set_delay_ms (reply, 0, 0);
-  byok_test_server_add_reply (f->server, "*", reply);
+    pieces[i] = piece;
+  byok_test_server_add_reply (f->server, "*", stream_reply_full (dc->dialect, NULL, NULL, pieces, NULL, FALSE, 0));
 
   byok_client_set_max_attempts (f->client, 1);
   result = run_dialect_chat (f, dc, NULL, TRUE, NULL);
@@ -1839,31 +1842,49 @@ models_have (GPtrArray  *models,
   return FALSE;
 }
 
+/* A listing in two pages, @first and @second, read with @provider_id's key:
+ * the models, and the request for the second page in @next */
+static GPtrArray *
+list_two_pages (Fixture          *f,
+                const char       *provider_id,
+                const char       *key_header,
+                const char       *key,
+                const char       *endpoint,
+                const char       *first,
+                const char       *second,
+                ByokTestRequest **next)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *models;
+
+  byok_test_server_require_key (f->server, key_header, key);
+  byok_test_server_add_reply (f->server, endpoint, byok_test_reply_new_json (200, first));
+  byok_test_server_add_reply (f->server, endpoint, byok_test_reply_new_json (200, second));
+  models = run_list_models (f, provider_id, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+  *next = byok_test_server_get_request (f->server, 1);
+  return models;
+}
+
 static void
 test_models_anthropic_pages (Fixture       *f,
                              gconstpointer  data)
 {
-  g_autoptr(GPtrArray) models = NULL;
-  g_autoptr(GError) error = NULL;
   ByokTestRequest *second;
-
-  byok_test_server_require_key (f->server, "x-api-key", ANTHROPIC_KEY);
-  byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (200,
+  g_autoptr(GPtrArray) models = list_two_pages (f, "anthropic", "x-api-key", ANTHROPIC_KEY, "/v1/models",
     "{\"data\": [{\"type\": \"model\", \"id\": \"claude-sonnet-4-5-20250929\", \"display_name\": \"Claude Sonnet 4.5\"},"
     " {\"type\": \"model\", \"id\": \"claude-test-new-1\"}], \"has_more\": true,"
-    " \"first_id\": \"claude-sonnet-4-5-20250929\", \"last_id\": \"claude-test-new-1\"}"));
-  byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (200,
+    " \"first_id\": \"claude-sonnet-4-5-20250929\", \"last_id\": \"claude-test-new-1\"}",
     "{\"data\": [{\"type\": \"model\", \"id\": \"claude-test-new-2\"}], \"has_more\": false,"
-    " \"first_id\": \"claude-test-new-2\", \"last_id\": \"claude-test-new-2\"}"));
-  models = run_list_models (f, "anthropic", &error);
+    " \"first_id\": \"claude-test-new-2\", \"last_id\": \"claude-test-new-2\"}",
+    &second);
 
-  g_assert_no_error (error);
   g_assert_true (models_have (models, "claude-test-new-1"));
   g_assert_true (models_have (models, "claude-test-new-2"));
   g_assert_true (models_have (models, "claude-sonnet-4-5-20250929"));
   g_assert_true (byok_model_is_listed (byok_catalog_lookup_model (f->catalog, "anthropic", "claude-test-new-2")));
-  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
-  second = byok_test_server_get_request (f->server, 1);
   g_assert_nonnull (strstr (second->query, "after_id=claude-test-new-1"));
   g_assert_cmpstr (soup_message_headers_get_one (second->headers, "anthropic-version"), ==, "2026-10-21");
 }
@@ -1872,25 +1893,17 @@ static void
 test_models_gemini_pages (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autoptr(GPtrArray) models = NULL;
-  g_autoptr(GError) error = NULL;
   ByokTestRequest *second;
-
-  byok_test_server_require_key (f->server, "x-goog-api-key", GEMINI_KEY);
-  byok_test_server_add_reply (f->server, "/v1beta/models", byok_test_reply_new_json (200,
+  g_autoptr(GPtrArray) models = list_two_pages (f, "gemini", "x-goog-api-key", GEMINI_KEY, "/v1beta/models",
     "{\"models\": [{\"name\": \"models/gemini-2.5-flash\", \"supportedGenerationMethods\": [\"generateContent\", \"countTokens\"]},"
     " {\"name\": \"models/text-embedding-004\", \"supportedGenerationMethods\": [\"embedContent\"]}],"
-    " \"nextPageToken\": \"page+2/x\"}"));
-  byok_test_server_add_reply (f->server, "/v1beta/models", byok_test_reply_new_json (200,
-    "{\"models\": [{\"name\": \"models/gemini-test-new\", \"supportedGenerationMethods\": [\"generateContent\"]}]}"));
-  models = run_list_models (f, "gemini", &error);
+    " \"nextPageToken\": \"page+2/x\"}",
+    "{\"models\": [{\"name\": \"models/gemini-test-new\", \"supportedGenerationMethods\": [\"generateContent\"]}]}",
+    &second);
 
-  g_assert_no_error (error);
   g_assert_true (models_have (models, "gemini-test-new"));
   g_assert_false (models_have (models, "text-embedding-004"));
   g_assert_false (models_have (models, "models/gemini-test-new"));
-  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
-  second = byok_test_server_get_request (f->server, 1);
   g_assert_nonnull (strstr (second->query, "pageToken=page%2B2%2Fx"));
 }
 
@@ -2181,17 +2194,16 @@ main (int    argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
-  ADD ("/client/stream/openai-bytewise", test_openai_stream_bytewise);
+  for (guint i = 0; i < G_N_ELEMENTS (provider_streams); i++)
+    g_test_add (provider_streams[i].path, Fixture, &provider_streams[i], fixture_setup, test_provider_stream,
+                fixture_teardown);
   ADD ("/client/preconnect/reused", test_preconnect_reused);
   ADD ("/client/preconnect/unanswered-sent-once", test_unanswered_sent_once);
   ADD ("/client/preconnect/closed", test_preconnect_closed);
   ADD ("/client/stream/large-request", test_large_request);
-  ADD ("/client/stream/anthropic-thinking", test_anthropic_stream_thinking);
   ADD ("/client/params/anthropic-version", test_anthropic_version_per_request);
   ADD ("/client/params/openai-reasoning", test_openai_reasoning_model_params);
-  ADD ("/client/stream/gemini-thoughts", test_gemini_stream_thoughts);
   ADD ("/client/stream/gemini-truncated", test_gemini_stream_truncated);
-  ADD ("/client/stream/deepseek-reasoning", test_deepseek_reasoning);
   ADD ("/client/whole/per-dialect", test_non_streamed);
   ADD ("/client/whole/html-200", test_html_200);
   ADD ("/client/retry/503-then-200", test_retry_503_then_200);
