@@ -213,26 +213,37 @@ test_usage_record (Fixture       *fixture,
 static void
 add_march_calls (ByokUsageStore *store)
 {
-  /* Outside the month, on both sides. */
-  add_call (store, local_us (2024, 3, 1, 0, 0, 0) - 1, "openai", "gpt-4o",
-            1, 1, 0, 0, 0, 2.0, 0, 1 * MS, "ok");
-  add_call (store, local_us (2024, 4, 1, 0, 0, 0), "openai", "gpt-4o",
-            1, 1, 0, 0, 0, 4.0, 0, 1 * MS, "ok");
+  static const struct {
+    int         local[5];     /* year, month, day, hour, minute */
+    gint64      shift_us;
+    const char *provider;
+    const char *model;
+    gint64      input, output, cached, cache_write, reasoning;
+    double      cost, savings;
+    gint64      latency_ms;
+    const char *status;
+  } calls[] = {
+    /* Outside the month, on both sides. */
+    { { 2024, 3, 1, 0, 0 }, -1, "openai", "gpt-4o", 1, 1, 0, 0, 0, 2.0, 0, 1, "ok" },
+    { { 2024, 4, 1, 0, 0 }, 0, "openai", "gpt-4o", 1, 1, 0, 0, 0, 4.0, 0, 1, "ok" },
 
-  add_call (store, local_us (2024, 3, 10, 12, 0, 0), "openai", "gpt-4o",
-            1000, 200, 400, 0, 0, 0.5, 0.125, 1000 * MS, "ok");
-  /* 23:30 local is 22:30 UTC: still the 10th. */
-  add_call (store, local_us (2024, 3, 10, 23, 30, 0), "openai", "gpt-4o-mini",
-            100, 50, 0, 0, 0, 0.25, 0, 2000 * MS, "ok");
-  /* 00:30 local is 23:30 UTC of the 10th: the 11th here. */
-  add_call (store, local_us (2024, 3, 11, 0, 30, 0), "anthropic", "claude",
-            2000, 300, 1000, 500, 100, 1.0, 0.25, 3000 * MS, "ok");
-  add_call (store, local_us (2024, 3, 11, 9, 0, 0), "anthropic", "claude",
-            0, 0, 0, 0, 0, 0.0, 0, 4000 * MS, "RATE_LIMIT");
-  add_call (store, local_us (2024, 3, 12, 10, 0, 0), "deepseek", "deepseek-chat",
-            300, 30, 0, 0, 0, -1, 0, 5000 * MS, "ok");
-  add_call (store, local_us (2024, 3, 31, 22, 0, 0), "openai", "gpt-4o",
-            10, 5, 0, 0, 0, 0.125, 0, 6000 * MS, "ok");
+    { { 2024, 3, 10, 12, 0 }, 0, "openai", "gpt-4o", 1000, 200, 400, 0, 0, 0.5, 0.125, 1000, "ok" },
+    /* 23:30 local is 22:30 UTC: still the 10th. */
+    { { 2024, 3, 10, 23, 30 }, 0, "openai", "gpt-4o-mini", 100, 50, 0, 0, 0, 0.25, 0, 2000, "ok" },
+    /* 00:30 local is 23:30 UTC of the 10th: the 11th here. */
+    { { 2024, 3, 11, 0, 30 }, 0, "anthropic", "claude", 2000, 300, 1000, 500, 100, 1.0, 0.25, 3000, "ok" },
+    { { 2024, 3, 11, 9, 0 }, 0, "anthropic", "claude", 0, 0, 0, 0, 0, 0.0, 0, 4000, "RATE_LIMIT" },
+    { { 2024, 3, 12, 10, 0 }, 0, "deepseek", "deepseek-chat", 300, 30, 0, 0, 0, -1, 0, 5000, "ok" },
+    { { 2024, 3, 31, 22, 0 }, 0, "openai", "gpt-4o", 10, 5, 0, 0, 0, 0.125, 0, 6000, "ok" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    add_call (store,
+              local_us (calls[i].local[0], calls[i].local[1], calls[i].local[2], calls[i].local[3], calls[i].local[4], 0) +
+              calls[i].shift_us,
+              calls[i].provider, calls[i].model, calls[i].input, calls[i].output, calls[i].cached,
+              calls[i].cache_write, calls[i].reasoning, calls[i].cost, calls[i].savings,
+              calls[i].latency_ms * MS, calls[i].status);
 }
 
 static ByokUsageGroup *
@@ -496,38 +507,53 @@ test_usage_periods (Fixture       *fixture,
   g_autoptr(GDateTime) march_1 = g_date_time_new_local (2024, 3, 1, 0, 30, 0);
   g_autoptr(GDateTime) new_year_eve = g_date_time_new_local (2024, 12, 31, 23, 59, 59);
   g_autoptr(GDateTime) utc = g_date_time_new_utc (2024, 2, 29, 23, 30, 0);  /* 00:30 on Mar 1 in Berlin */
+  /* Each period's local days, from and to, and its bucket, at a time */
+  const struct {
+    ByokUsagePeriod   period;
+    GDateTime       **now;
+    int               from[3];
+    int               to[3];
+    ByokUsageBucket   bucket;
+  } ranges[] = {
+    { BYOK_USAGE_PERIOD_TODAY, &march_1, { 2024, 3, 1 }, { 2024, 3, 2 }, BYOK_USAGE_BUCKET_DAY },
+    { BYOK_USAGE_PERIOD_TODAY, &utc, { 2024, 3, 1 }, { 2024, 3, 2 }, BYOK_USAGE_BUCKET_DAY },
+    { BYOK_USAGE_PERIOD_LAST_7_DAYS, &march_1, { 2024, 2, 24 }, { 2024, 3, 2 }, BYOK_USAGE_BUCKET_DAY },
+    { BYOK_USAGE_PERIOD_LAST_30_DAYS, &march_1, { 2024, 2, 1 }, { 2024, 3, 2 }, BYOK_USAGE_BUCKET_DAY },
+    { BYOK_USAGE_PERIOD_THIS_MONTH, &march_1, { 2024, 3, 1 }, { 2024, 4, 1 }, BYOK_USAGE_BUCKET_DAY },
+    { BYOK_USAGE_PERIOD_LAST_12_MONTHS, &march_1, { 2023, 4, 1 }, { 2024, 4, 1 }, BYOK_USAGE_BUCKET_MONTH },
+    { BYOK_USAGE_PERIOD_THIS_MONTH, &new_year_eve, { 2024, 12, 1 }, { 2025, 1, 1 }, BYOK_USAGE_BUCKET_DAY },
+    { BYOK_USAGE_PERIOD_LAST_12_MONTHS, &new_year_eve, { 2024, 1, 1 }, { 2025, 1, 1 }, BYOK_USAGE_BUCKET_MONTH },
+    { BYOK_USAGE_PERIOD_LAST_7_DAYS, &new_year_eve, { 2024, 12, 25 }, { 2025, 1, 1 }, BYOK_USAGE_BUCKET_DAY },
+  };
+  /* What a provider (NULL: all) spent in a month */
+  const struct {
+    const char *provider;
+    int         month[2];
+    double      spent;
+  } spends[] = {
+    /* The last microsecond of February is February's. */
+    { NULL, { 2024, 2 }, 2.0 },
+    { NULL, { 2024, 3 }, 1.875 },
+    { NULL, { 2024, 4 }, 4.0 },
+    { "openai", { 2024, 3 }, 0.875 },
+    { "deepseek", { 2024, 3 }, 0 },
+    { "nobody", { 2024, 3 }, 0 },
+  };
   g_autoptr(GError) error = NULL;
   g_autoptr(ByokUsageReport) year = NULL;
   gint64 from, to;
   ByokUsageBucket bucket;
 
-  check_range (BYOK_USAGE_PERIOD_TODAY, march_1,
-               local_us (2024, 3, 1, 0, 0, 0), local_us (2024, 3, 2, 0, 0, 0), BYOK_USAGE_BUCKET_DAY);
-  check_range (BYOK_USAGE_PERIOD_TODAY, utc,
-               local_us (2024, 3, 1, 0, 0, 0), local_us (2024, 3, 2, 0, 0, 0), BYOK_USAGE_BUCKET_DAY);
-  check_range (BYOK_USAGE_PERIOD_LAST_7_DAYS, march_1,
-               local_us (2024, 2, 24, 0, 0, 0), local_us (2024, 3, 2, 0, 0, 0), BYOK_USAGE_BUCKET_DAY);
-  check_range (BYOK_USAGE_PERIOD_LAST_30_DAYS, march_1,
-               local_us (2024, 2, 1, 0, 0, 0), local_us (2024, 3, 2, 0, 0, 0), BYOK_USAGE_BUCKET_DAY);
-  check_range (BYOK_USAGE_PERIOD_THIS_MONTH, march_1,
-               local_us (2024, 3, 1, 0, 0, 0), local_us (2024, 4, 1, 0, 0, 0), BYOK_USAGE_BUCKET_DAY);
-  check_range (BYOK_USAGE_PERIOD_LAST_12_MONTHS, march_1,
-               local_us (2023, 4, 1, 0, 0, 0), local_us (2024, 4, 1, 0, 0, 0), BYOK_USAGE_BUCKET_MONTH);
-  check_range (BYOK_USAGE_PERIOD_THIS_MONTH, new_year_eve,
-               local_us (2024, 12, 1, 0, 0, 0), local_us (2025, 1, 1, 0, 0, 0), BYOK_USAGE_BUCKET_DAY);
-  check_range (BYOK_USAGE_PERIOD_LAST_12_MONTHS, new_year_eve,
-               local_us (2024, 1, 1, 0, 0, 0), local_us (2025, 1, 1, 0, 0, 0), BYOK_USAGE_BUCKET_MONTH);
-  check_range (BYOK_USAGE_PERIOD_LAST_7_DAYS, new_year_eve,
-               local_us (2024, 12, 25, 0, 0, 0), local_us (2025, 1, 1, 0, 0, 0), BYOK_USAGE_BUCKET_DAY);
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
+    check_range (ranges[i].period, *ranges[i].now,
+                 local_us (ranges[i].from[0], ranges[i].from[1], ranges[i].from[2], 0, 0, 0),
+                 local_us (ranges[i].to[0], ranges[i].to[1], ranges[i].to[2], 0, 0, 0), ranges[i].bucket);
 
-  /* Month spend: the last microsecond of February is February's. */
+  /* Month spend. */
   add_march_calls (fixture->store);
-  g_assert_cmpfloat (byok_usage_store_month_spend (fixture->store, NULL, 2024, 2, &error), ==, 2.0);
-  g_assert_cmpfloat (byok_usage_store_month_spend (fixture->store, NULL, 2024, 3, &error), ==, 1.875);
-  g_assert_cmpfloat (byok_usage_store_month_spend (fixture->store, NULL, 2024, 4, &error), ==, 4.0);
-  g_assert_cmpfloat (byok_usage_store_month_spend (fixture->store, "openai", 2024, 3, &error), ==, 0.875);
-  g_assert_cmpfloat (byok_usage_store_month_spend (fixture->store, "deepseek", 2024, 3, &error), ==, 0);
-  g_assert_cmpfloat (byok_usage_store_month_spend (fixture->store, "nobody", 2024, 3, &error), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (spends); i++)
+    g_assert_cmpfloat (byok_usage_store_month_spend (fixture->store, spends[i].provider, spends[i].month[0],
+                                                     spends[i].month[1], &error), ==, spends[i].spent);
   g_assert_no_error (error);
   byok_usage_store_month_spend (fixture->store, NULL, 2024, 13, &error);
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
