@@ -44,6 +44,42 @@ byok_test_engine_new_in_dir (const char  *name,
 }
 
 /**
+ * byok_test_store_open:
+ * @store: what to fill
+ * @name: the test's name, in its folder's
+ *
+ * Opens a usage store on `byok.db` in a new folder of the test's; a
+ * database that cannot open fails the test.
+ */
+void
+byok_test_store_open (ByokTestStore *store,
+                      const char    *name)
+{
+  g_autoptr(GError) error = NULL;
+
+  store->dir = byok_test_make_dir (name);
+  store->path = g_build_filename (store->dir, "byok.db", NULL);
+  store->database = byok_database_open (store->path, &error);
+  g_assert_no_error (error);
+  store->store = byok_usage_store_new (store->database);
+}
+
+/**
+ * byok_test_store_close:
+ *
+ * Closes what byok_test_store_open() opened and removes its folder.
+ */
+void
+byok_test_store_close (ByokTestStore *store)
+{
+  g_clear_object (&store->store);
+  g_clear_object (&store->database);
+  byok_test_remove_tree (store->dir);
+  g_clear_pointer (&store->dir, g_free);
+  g_clear_pointer (&store->path, g_free);
+}
+
+/**
  * byok_test_engine_use_env_keys:
  * @env: the environment its key store reads ("OPENAI_API_KEY=…"), in
  *   place of the process's

@@ -19,6 +19,17 @@ void        byok_test_engine_use_env_keys  (ByokEngine         *engine,
                                             ...) G_GNUC_NULL_TERMINATED;
 GPtrArray  *byok_test_engine_list_rows     (ByokEngine         *engine);
 /* Records a call as it is, asserting the store takes it; its id */
+/* A usage store on a new database, `byok.db` in a test folder of its own */
+typedef struct {
+  char           *dir;
+  char           *path;
+  ByokDatabase   *database;
+  ByokUsageStore *store;
+} ByokTestStore;
+
+void        byok_test_store_open           (ByokTestStore      *store,
+                                            const char         *name);
+void        byok_test_store_close          (ByokTestStore      *store);
 gint64      byok_test_record_usage         (ByokUsageStore        *store,
                                             const ByokUsageRecord *record);
 void        byok_test_point_provider       (ByokCatalog        *catalog,

@@ -280,6 +280,26 @@ byok_test_make_dir (const char *name)
 }
 
 /**
+ * byok_test_local_us:
+ *
+ * Returns: a local time (the tests that use it set TZ) in unix µs; one that
+ *   does not exist fails the test
+ */
+gint64
+byok_test_local_us (int year,
+                    int month,
+                    int day,
+                    int hour,
+                    int minute,
+                    int second)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_local (year, month, day, hour, minute, second);
+
+  g_assert_nonnull (dt);
+  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+}
+
+/**
  * byok_test_remove_tree:
  * @path: a file or a folder
  *

@@ -27,6 +27,12 @@ char   *byok_test_listen_loopback       (SoupServer     *server);
 gboolean byok_test_library_loaded       (const char     *prefix);
 char   *byok_test_describe_master       (sqlite3        *db);
 char   *byok_test_make_dir              (const char     *name);
+gint64  byok_test_local_us              (int             year,
+                                         int             month,
+                                         int             day,
+                                         int             hour,
+                                         int             minute,
+                                         int             second);
 void    byok_test_remove_tree           (const char     *path);
 void    byok_test_assert_no_key         (const char     *what,
                                          const char     *data,

@@ -32,25 +32,15 @@
 #define DAY ((gint64) 24 * 3600 * SEC)
 
 typedef struct {
-  char           *dir;
-  char           *path;
-  ByokDatabase   *database;
-  ByokUsageStore *store;
-  GPtrArray      *calls;     /* ByokUsageRecord: every call made, as made */
+  ByokTestStore  base;
+  GPtrArray     *calls;     /* ByokUsageRecord: every call made, as made */
 } Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("byok-test-rollup-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "byok.db", NULL);
-  fixture->database = byok_database_open (fixture->path, &error);
-  g_assert_no_error (error);
-  fixture->store = byok_usage_store_new (fixture->database);
+  byok_test_store_open (&fixture->base, "rollup");
   fixture->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_usage_record_free);
 }
 
@@ -58,11 +48,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_clear_object (&fixture->store);
-  g_clear_object (&fixture->database);
-  byok_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->path);
+  byok_test_store_close (&fixture->base);
   g_ptr_array_unref (fixture->calls);
 }
 
@@ -71,25 +57,11 @@ reopen (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
 
-  g_clear_object (&fixture->store);
-  g_clear_object (&fixture->database);
-  fixture->database = byok_database_open (fixture->path, &error);
+  g_clear_object (&fixture->base.store);
+  g_clear_object (&fixture->base.database);
+  fixture->base.database = byok_database_open (fixture->base.path, &error);
   g_assert_no_error (error);
-  fixture->store = byok_usage_store_new (fixture->database);
-}
-
-static gint64
-local_us (int year,
-          int month,
-          int day,
-          int hour,
-          int minute,
-          int second)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_local (year, month, day, hour, minute, second);
-
-  g_assert_nonnull (dt);
-  return g_date_time_to_unix (dt) * SEC;
+  fixture->base.store = byok_usage_store_new (fixture->base.database);
 }
 
 static const char * const providers[] = { "openai", "anthropic", "deepseek", "groq" };
@@ -143,18 +115,18 @@ random_call (Fixture *fixture,
       sent.cache_savings_usd = 0;
       sent.latency_us = 0;
       sent.estimated = TRUE;
-      id = byok_usage_store_begin_call (fixture->store, &sent, owner, &error);
+      id = byok_usage_store_begin_call (fixture->base.store, &sent, owner, &error);
       g_assert_no_error (error);
       g_assert_cmpint (id, >, 0);
       if (fate == 0)
         {
-          g_assert_true (byok_usage_store_finish_call (fixture->store, id, &r, &error));
+          g_assert_true (byok_usage_store_finish_call (fixture->base.store, id, &r, &error));
           g_assert_no_error (error);
           g_ptr_array_add (fixture->calls, byok_usage_record_copy (&r));
         }
       else if (fate == 1)
         {
-          g_assert_cmpuint (byok_usage_store_interrupt_calls (fixture->store, owner, &error), ==, 1);
+          g_assert_cmpuint (byok_usage_store_interrupt_calls (fixture->base.store, owner, &error), ==, 1);
           g_assert_no_error (error);
           sent.status = (char *) BYOK_USAGE_STATUS_INTERRUPTED;
           g_ptr_array_add (fixture->calls, byok_usage_record_copy (&sent));
@@ -162,7 +134,7 @@ random_call (Fixture *fixture,
       return;
     }
 
-  byok_test_record_usage (fixture->store, &r);
+  byok_test_record_usage (fixture->base.store, &r);
   g_ptr_array_add (fixture->calls, byok_usage_record_copy (&r));
 }
 
@@ -181,7 +153,7 @@ record_at (Fixture    *fixture,
     .latency_us = latency_us, .ttft_us = -1, .status = (char *) "ok", .attempt = 1,
   };
 
-  byok_test_record_usage (fixture->store, &r);
+  byok_test_record_usage (fixture->base.store, &r);
   g_ptr_array_add (fixture->calls, byok_usage_record_copy (&r));
 }
 
@@ -219,7 +191,7 @@ static void
 remember_rows (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) all = byok_usage_store_list_recent (fixture->store, G_MAXINT, &error);
+  g_autoptr(GPtrArray) all = byok_usage_store_list_recent (fixture->base.store, G_MAXINT, &error);
 
   g_assert_no_error (error);
   for (guint i = 0; i < all->len; i++)
@@ -382,13 +354,13 @@ check_report (Fixture         *fixture,
   gboolean exact;
   guint n_cells;
 
-  g_assert_true (byok_usage_plan_init (&plan, byok_database_get_handle (fixture->database),
+  g_assert_true (byok_usage_plan_init (&plan, byok_database_get_handle (fixture->base.database),
                                        from, to, g_get_real_time (), FALSE, &error));
   g_assert_no_error (error);
   n_cells = plan.cells->len;
   exact = n_cells == 0;
 
-  report = byok_usage_store_report (fixture->store, from, to, bucket, NULL, &error);
+  report = byok_usage_store_report (fixture->base.store, from, to, bucket, NULL, &error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < fixture->calls->len; i++)
@@ -470,7 +442,7 @@ check_report (Fixture         *fixture,
   g_assert_cmpuint (g_hash_table_size (groups), ==, 0);
 
   /* The what-if's largest prompt, from the same plan. */
-  g_assert_cmpint (byok_what_if_largest_prompt (fixture->database, from, to, &error), ==, largest);
+  g_assert_cmpint (byok_what_if_largest_prompt (fixture->base.database, from, to, &error), ==, largest);
   g_assert_no_error (error);
 
   return n_cells;
@@ -603,7 +575,7 @@ add_random_history (Fixture *fixture,
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   gint64 now = g_get_real_time ();
 
-  random_calls (fixture, rand, n, local_us (2024, 2, 20, 0, 0, 0), local_us (2024, 11, 10, 0, 0, 0));
+  random_calls (fixture, rand, n, byok_test_local_us (2024, 2, 20, 0, 0, 0), byok_test_local_us (2024, 11, 10, 0, 0, 0));
   random_calls (fixture, rand, 200, now - 2 * DAY, now);
 }
 
@@ -617,29 +589,29 @@ test_rollup_random (Fixture       *fixture,
   guint cells;
 
   add_random_history (fixture, 20240331, 6000);
-  cells = check_table (fixture->database);
+  cells = check_table (fixture->base.database);
   g_test_message ("%u calls in %u cells", fixture->calls->len, cells);
   g_assert_cmpuint (cells, >, 500);
 
   /* Whole months and years: from the rollup. */
-  g_assert_cmpuint (check_report (fixture, local_us (2024, 3, 1, 0, 0, 0), local_us (2024, 4, 1, 0, 0, 0),
+  g_assert_cmpuint (check_report (fixture, byok_test_local_us (2024, 3, 1, 0, 0, 0), byok_test_local_us (2024, 4, 1, 0, 0, 0),
                                   BYOK_USAGE_BUCKET_DAY), >, 0);
-  g_assert_cmpuint (check_report (fixture, local_us (2024, 1, 1, 0, 0, 0), local_us (2025, 1, 1, 0, 0, 0),
+  g_assert_cmpuint (check_report (fixture, byok_test_local_us (2024, 1, 1, 0, 0, 0), byok_test_local_us (2025, 1, 1, 0, 0, 0),
                                   BYOK_USAGE_BUCKET_MONTH), >, 0);
-  g_assert_cmpuint (check_report (fixture, local_us (2024, 10, 1, 0, 0, 0), local_us (2024, 11, 1, 0, 0, 0),
+  g_assert_cmpuint (check_report (fixture, byok_test_local_us (2024, 10, 1, 0, 0, 0), byok_test_local_us (2024, 11, 1, 0, 0, 0),
                                   BYOK_USAGE_BUCKET_DAY), >, 0);
   /* Partial days at both ends, by day and by month. */
-  g_assert_cmpuint (check_report (fixture, local_us (2024, 3, 3, 13, 30, 0), local_us (2024, 6, 9, 7, 0, 1),
+  g_assert_cmpuint (check_report (fixture, byok_test_local_us (2024, 3, 3, 13, 30, 0), byok_test_local_us (2024, 6, 9, 7, 0, 1),
                                   BYOK_USAGE_BUCKET_DAY), >, 0);
-  g_assert_cmpuint (check_report (fixture, local_us (2024, 3, 3, 13, 30, 0), local_us (2024, 6, 9, 7, 0, 1),
+  g_assert_cmpuint (check_report (fixture, byok_test_local_us (2024, 3, 3, 13, 30, 0), byok_test_local_us (2024, 6, 9, 7, 0, 1),
                                   BYOK_USAGE_BUCKET_MONTH), >, 0);
   /* Inside one day: the rows alone, exact percentiles. */
-  g_assert_cmpuint (check_report (fixture, local_us (2024, 3, 31, 1, 0, 0), local_us (2024, 3, 31, 23, 0, 0),
+  g_assert_cmpuint (check_report (fixture, byok_test_local_us (2024, 3, 31, 1, 0, 0), byok_test_local_us (2024, 3, 31, 23, 0, 0),
                                   BYOK_USAGE_BUCKET_DAY), ==, 0);
   /* The short DST day and the long one, alone. */
-  g_assert_cmpuint (check_report (fixture, local_us (2024, 3, 31, 0, 0, 0), local_us (2024, 4, 1, 0, 0, 0),
+  g_assert_cmpuint (check_report (fixture, byok_test_local_us (2024, 3, 31, 0, 0, 0), byok_test_local_us (2024, 4, 1, 0, 0, 0),
                                   BYOK_USAGE_BUCKET_DAY), >, 0);
-  g_assert_cmpuint (check_report (fixture, local_us (2024, 10, 27, 0, 0, 0), local_us (2024, 10, 28, 0, 0, 0),
+  g_assert_cmpuint (check_report (fixture, byok_test_local_us (2024, 10, 27, 0, 0, 0), byok_test_local_us (2024, 10, 28, 0, 0, 0),
                                   BYOK_USAGE_BUCKET_DAY), >, 0);
 
   /* The dashboard's periods, now: today from the rows only. */
@@ -663,8 +635,8 @@ test_rollup_changed_rows (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *update = NULL;
   g_autofree char *delete = NULL;
-  gint64 from = local_us (2024, 3, 1, 0, 0, 0), to = local_us (2024, 4, 1, 0, 0, 0);
-  gint64 day5 = local_us (2024, 3, 5, 0, 0, 0), day20 = local_us (2024, 3, 20, 0, 0, 0);
+  gint64 from = byok_test_local_us (2024, 3, 1, 0, 0, 0), to = byok_test_local_us (2024, 4, 1, 0, 0, 0);
+  gint64 day5 = byok_test_local_us (2024, 3, 5, 0, 0, 0), day20 = byok_test_local_us (2024, 3, 20, 0, 0, 0);
   guint all_cells, cells;
 
   add_random_history (fixture, 7, 3000);
@@ -674,15 +646,15 @@ test_rollup_changed_rows (Fixture       *fixture,
   update = g_strdup_printf ("UPDATE usage SET cost_usd = 1.5, price_known = 1, status = 'ok' "
                             "WHERE id = (SELECT min(id) FROM usage WHERE time >= %" G_GINT64_FORMAT
                             " AND time < %" G_GINT64_FORMAT ")", day5, day5 + DAY);
-  g_assert_true (byok_database_exec (fixture->database, update, &error));
+  g_assert_true (byok_database_exec (fixture->base.database, update, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_changes (byok_database_get_handle (fixture->database)), ==, 1);
+  g_assert_cmpint (sqlite3_changes (byok_database_get_handle (fixture->base.database)), ==, 1);
   delete = g_strdup_printf ("DELETE FROM usage WHERE id = (SELECT max(id) FROM usage "
                             "WHERE time >= %" G_GINT64_FORMAT " AND time < %" G_GINT64_FORMAT ")",
                             day20, day20 + DAY);
-  g_assert_true (byok_database_exec (fixture->database, delete, &error));
+  g_assert_true (byok_database_exec (fixture->base.database, delete, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_changes (byok_database_get_handle (fixture->database)), ==, 1);
+  g_assert_cmpint (sqlite3_changes (byok_database_get_handle (fixture->base.database)), ==, 1);
 
   /* The calls as they are now. */
   g_ptr_array_set_size (fixture->calls, 0);
@@ -692,7 +664,7 @@ test_rollup_changed_rows (Fixture       *fixture,
   g_assert_cmpuint (cells, <, all_cells);
   g_assert_cmpuint (cells, >, 0);
   check_report (fixture, day5, day5 + DAY, BYOK_USAGE_BUCKET_DAY);
-  check_report (fixture, local_us (2024, 1, 1, 0, 0, 0), local_us (2025, 1, 1, 0, 0, 0), BYOK_USAGE_BUCKET_MONTH);
+  check_report (fixture, byok_test_local_us (2024, 1, 1, 0, 0, 0), byok_test_local_us (2025, 1, 1, 0, 0, 0), BYOK_USAGE_BUCKET_MONTH);
 }
 
 /* Calls filed under Berlin days, read in New York: the cells that straddle
@@ -708,11 +680,11 @@ test_rollup_time_zone (Fixture       *fixture,
    * their own days; in New York both fall on Aug 1, so A's cell says Aug 2
    * but reaches into Aug 1, where B's cell alone must not be trusted. C
    * (noon on Aug 5) is on the same day in both. */
-  record_at (fixture, local_us (2023, 8, 2, 3, 0, 0), "openai", "a", 1100 * MS);
-  record_at (fixture, local_us (2023, 8, 1, 12, 0, 0), "openai", "b", 1200 * MS);
-  record_at (fixture, local_us (2023, 8, 5, 12, 0, 0), "openai", "c", 1300 * MS);
+  record_at (fixture, byok_test_local_us (2023, 8, 2, 3, 0, 0), "openai", "a", 1100 * MS);
+  record_at (fixture, byok_test_local_us (2023, 8, 1, 12, 0, 0), "openai", "b", 1200 * MS);
+  record_at (fixture, byok_test_local_us (2023, 8, 5, 12, 0, 0), "openai", "c", 1300 * MS);
   add_random_history (fixture, 11, 2000);
-  berlin_cells = check_report (fixture, local_us (2024, 3, 1, 0, 0, 0), local_us (2024, 6, 1, 0, 0, 0),
+  berlin_cells = check_report (fixture, byok_test_local_us (2024, 3, 1, 0, 0, 0), byok_test_local_us (2024, 6, 1, 0, 0, 0),
                                BYOK_USAGE_BUCKET_DAY);
   g_assert_cmpuint (berlin_cells, >, 0);
 
@@ -720,19 +692,19 @@ test_rollup_time_zone (Fixture       *fixture,
   tzset ();
   reopen (fixture);
 
-  cells = check_report (fixture, local_us (2024, 3, 1, 0, 0, 0), local_us (2024, 6, 1, 0, 0, 0),
+  cells = check_report (fixture, byok_test_local_us (2024, 3, 1, 0, 0, 0), byok_test_local_us (2024, 6, 1, 0, 0, 0),
                         BYOK_USAGE_BUCKET_DAY);
   g_test_message ("Berlin: %u cells usable, New York: %u", berlin_cells, cells);
   g_assert_cmpuint (cells, <, berlin_cells);
-  g_assert_cmpuint (check_report (fixture, local_us (2023, 8, 1, 0, 0, 0), local_us (2023, 8, 7, 0, 0, 0),
+  g_assert_cmpuint (check_report (fixture, byok_test_local_us (2023, 8, 1, 0, 0, 0), byok_test_local_us (2023, 8, 7, 0, 0, 0),
                                   BYOK_USAGE_BUCKET_DAY), ==, 1);
 
   /* New calls are filed under New York's days, and are usable where no
    * Berlin cell reaches. */
-  random_calls (fixture, rand, 500, local_us (2024, 12, 1, 0, 0, 0), local_us (2024, 12, 15, 0, 0, 0));
-  g_assert_cmpuint (check_report (fixture, local_us (2024, 12, 1, 0, 0, 0), local_us (2024, 12, 15, 0, 0, 0),
+  random_calls (fixture, rand, 500, byok_test_local_us (2024, 12, 1, 0, 0, 0), byok_test_local_us (2024, 12, 15, 0, 0, 0));
+  g_assert_cmpuint (check_report (fixture, byok_test_local_us (2024, 12, 1, 0, 0, 0), byok_test_local_us (2024, 12, 15, 0, 0, 0),
                                   BYOK_USAGE_BUCKET_DAY), >, 0);
-  check_report (fixture, local_us (2024, 1, 1, 0, 0, 0), local_us (2025, 1, 1, 0, 0, 0), BYOK_USAGE_BUCKET_MONTH);
+  check_report (fixture, byok_test_local_us (2024, 1, 1, 0, 0, 0), byok_test_local_us (2025, 1, 1, 0, 0, 0), BYOK_USAGE_BUCKET_MONTH);
 
   g_setenv ("TZ", "Europe/Berlin", TRUE);
   tzset ();
@@ -745,7 +717,7 @@ test_rollup_migration (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (3);
-  g_autofree char *fresh_path = g_build_filename (fixture->dir, "fresh.db", NULL);
+  g_autofree char *fresh_path = g_build_filename (fixture->base.dir, "fresh.db", NULL);
   sqlite3 *raw = NULL;
   guint cells;
 
@@ -754,9 +726,9 @@ test_rollup_migration (Fixture       *fixture,
   /* Back to schema 3 as an older Byok left it: no rollup, no triggers,
    * no attachments column (schema 5), no tool calls (schema 13), no reasoning effort nor price
    * history (schema 7), no calls in flight (schema 8). */
-  g_clear_object (&fixture->store);
-  g_clear_object (&fixture->database);
-  g_assert_cmpint (sqlite3_open (fixture->path, &raw), ==, SQLITE_OK);
+  g_clear_object (&fixture->base.store);
+  g_clear_object (&fixture->base.database);
+  g_assert_cmpint (sqlite3_open (fixture->base.path, &raw), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (raw,
                                  "DROP TRIGGER usage_daily_insert;"
                                  "DROP TRIGGER usage_daily_update;"
@@ -784,7 +756,7 @@ test_rollup_migration (Fixture       *fixture,
       char cost[G_ASCII_DTOSTR_BUF_SIZE] = "NULL";
       ByokUsageRecord r = { 0, };
 
-      r.time_us = local_us (2024, 5, 1, 0, 0, 0) + g_rand_int_range (rand, 0, 40 * 86400) * (gint64) SEC;
+      r.time_us = byok_test_local_us (2024, 5, 1, 0, 0, 0) + g_rand_int_range (rand, 0, 40 * 86400) * (gint64) SEC;
       r.provider = (char *) "mistral";
       r.model = (char *) (i % 2 ? "large" : "small");
       r.input_tokens = i * 10;
@@ -807,23 +779,23 @@ test_rollup_migration (Fixture       *fixture,
   sqlite3_close (raw);
 
   reopen (fixture);
-  g_assert_cmpint (byok_database_get_version (fixture->database), ==, BYOK_DATABASE_SCHEMA_VERSION);
-  cells = check_table (fixture->database);
+  g_assert_cmpint (byok_database_get_version (fixture->base.database), ==, BYOK_DATABASE_SCHEMA_VERSION);
+  cells = check_table (fixture->base.database);
   g_assert_cmpuint (cells, >, 100);
-  g_assert_cmpuint (check_report (fixture, local_us (2024, 1, 1, 0, 0, 0), local_us (2025, 1, 1, 0, 0, 0),
+  g_assert_cmpuint (check_report (fixture, byok_test_local_us (2024, 1, 1, 0, 0, 0), byok_test_local_us (2025, 1, 1, 0, 0, 0),
                                   BYOK_USAGE_BUCKET_MONTH), >, 0);
-  g_assert_cmpuint (check_report (fixture, local_us (2024, 5, 1, 0, 0, 0), local_us (2024, 6, 1, 0, 0, 0),
+  g_assert_cmpuint (check_report (fixture, byok_test_local_us (2024, 5, 1, 0, 0, 0), byok_test_local_us (2024, 6, 1, 0, 0, 0),
                                   BYOK_USAGE_BUCKET_DAY), >, 0);
 
   /* And it goes on from there. */
-  random_calls (fixture, rand, 300, local_us (2024, 5, 1, 0, 0, 0), local_us (2024, 6, 1, 0, 0, 0));
-  check_table (fixture->database);
-  check_report (fixture, local_us (2024, 5, 1, 0, 0, 0), local_us (2024, 6, 1, 0, 0, 0), BYOK_USAGE_BUCKET_DAY);
+  random_calls (fixture, rand, 300, byok_test_local_us (2024, 5, 1, 0, 0, 0), byok_test_local_us (2024, 6, 1, 0, 0, 0));
+  check_table (fixture->base.database);
+  check_report (fixture, byok_test_local_us (2024, 5, 1, 0, 0, 0), byok_test_local_us (2024, 6, 1, 0, 0, 0), BYOK_USAGE_BUCKET_DAY);
 
   /* The same schema as a new database's. */
   {
     g_autoptr(ByokDatabase) fresh = byok_database_open (fresh_path, &error);
-    g_autofree char *migrated_master = byok_test_describe_master (byok_database_get_handle (fixture->database));
+    g_autofree char *migrated_master = byok_test_describe_master (byok_database_get_handle (fixture->base.database));
     g_autofree char *fresh_master = NULL;
 
     g_assert_no_error (error);
@@ -840,7 +812,7 @@ run_child (const char *path)
 {
   g_autoptr(ByokUsageStore) store = byok_test_child_open_store (path);
   g_autoptr(GRand) rand = g_rand_new_with_seed (getpid ());
-  gint64 start = local_us (2024, 3, 1, 0, 0, 0);
+  gint64 start = byok_test_local_us (2024, 3, 1, 0, 0, 0);
 
   if (store == NULL)
     return 1;
@@ -872,12 +844,12 @@ test_rollup_sigkill (Fixture       *fixture,
   guint64 reported = 0;
 
   g_assert_nonnull (self_exe);
-  g_clear_object (&fixture->store);
-  g_clear_object (&fixture->database);
+  g_clear_object (&fixture->base.store);
+  g_clear_object (&fixture->base.database);
 
   for (guint round = 0; round < 4; round++)
     {
-      const char *argv[] = { self_exe, "--rollup-child", fixture->path, NULL };
+      const char *argv[] = { self_exe, "--rollup-child", fixture->base.path, NULL };
       g_autoptr(GArray) seen = byok_test_kill_child_after (argv, 200 + round * 113);
 
       reported += seen->len;
@@ -886,8 +858,8 @@ test_rollup_sigkill (Fixture       *fixture,
   reopen (fixture);
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(sqlite3_stmt) check = byok_database_prepare (fixture->database, "PRAGMA integrity_check", &error);
-    g_autoptr(sqlite3_stmt) count = byok_database_prepare (fixture->database, "SELECT count(*) FROM usage", &error);
+    g_autoptr(sqlite3_stmt) check = byok_database_prepare (fixture->base.database, "PRAGMA integrity_check", &error);
+    g_autoptr(sqlite3_stmt) count = byok_database_prepare (fixture->base.database, "SELECT count(*) FROM usage", &error);
 
     g_assert_cmpint (sqlite3_step (check), ==, SQLITE_ROW);
     g_assert_cmpstr ((const char *) sqlite3_column_text (check, 0), ==, "ok");
@@ -895,11 +867,11 @@ test_rollup_sigkill (Fixture       *fixture,
     g_assert_cmpint (sqlite3_column_int64 (count, 0), >=, (gint64) reported);
   }
   /* Every committed row is in the rollup, and nothing else is. */
-  g_assert_cmpuint (check_table (fixture->database), >, 100);
+  g_assert_cmpuint (check_table (fixture->base.database), >, 100);
 
   /* The reports agree with the rows. */
   remember_rows (fixture);
-  g_assert_cmpuint (check_report (fixture, local_us (2024, 3, 1, 0, 0, 0), local_us (2024, 5, 1, 0, 0, 0),
+  g_assert_cmpuint (check_report (fixture, byok_test_local_us (2024, 3, 1, 0, 0, 0), byok_test_local_us (2024, 5, 1, 0, 0, 0),
                                   BYOK_USAGE_BUCKET_DAY), >, 0);
 }
 

@@ -23,51 +23,20 @@
 #define MS 1000
 #define SEC G_USEC_PER_SEC
 
-typedef struct {
-  char           *dir;
-  char           *path;
-  ByokDatabase   *database;
-  ByokUsageStore *store;
-} Fixture;
+typedef ByokTestStore Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("byok-test-usage-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "byok.db", NULL);
-  fixture->database = byok_database_open (fixture->path, &error);
-  g_assert_no_error (error);
-  fixture->store = byok_usage_store_new (fixture->database);
+  byok_test_store_open (fixture, "usage");
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_clear_object (&fixture->store);
-  g_clear_object (&fixture->database);
-  byok_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->path);
-}
-
-/* Local time (the tests run in Europe/Berlin) in unix µs. */
-static gint64
-local_us (int year,
-          int month,
-          int day,
-          int hour,
-          int minute,
-          int second)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_local (year, month, day, hour, minute, second);
-
-  g_assert_nonnull (dt);
-  return g_date_time_to_unix (dt) * SEC;
+  byok_test_store_close (fixture);
 }
 
 /* One call; @cost < 0 means the price was unknown. */
@@ -239,7 +208,7 @@ add_march_calls (ByokUsageStore *store)
 
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
     add_call (store,
-              local_us (calls[i].local[0], calls[i].local[1], calls[i].local[2], calls[i].local[3], calls[i].local[4], 0) +
+              byok_test_local_us (calls[i].local[0], calls[i].local[1], calls[i].local[2], calls[i].local[3], calls[i].local[4], 0) +
               calls[i].shift_us,
               calls[i].provider, calls[i].model, calls[i].input, calls[i].output, calls[i].cached,
               calls[i].cache_write, calls[i].reasoning, calls[i].cost, calls[i].savings,
@@ -260,8 +229,8 @@ check_march_report (ByokUsageReport *report)
   const ByokUsageTotals *t = &report->totals;
   ByokUsageGroup *g;
 
-  g_assert_cmpint (report->from_us, ==, local_us (2024, 3, 1, 0, 0, 0));
-  g_assert_cmpint (report->to_us, ==, local_us (2024, 4, 1, 0, 0, 0));
+  g_assert_cmpint (report->from_us, ==, byok_test_local_us (2024, 3, 1, 0, 0, 0));
+  g_assert_cmpint (report->to_us, ==, byok_test_local_us (2024, 4, 1, 0, 0, 0));
 
   g_assert_cmpuint (t->calls, ==, 6);
   g_assert_cmpuint (t->errors, ==, 1);
@@ -290,7 +259,7 @@ check_march_report (ByokUsageReport *report)
   g_assert_cmpstr (g->bucket, ==, "2024-03-10");
   g_assert_cmpuint (g->totals.calls, ==, 2);
   g_assert_cmpfloat (g->totals.cost_usd, ==, 0.75);
-  g_assert_cmpint (g->start_us, ==, local_us (2024, 3, 10, 0, 0, 0));
+  g_assert_cmpint (g->start_us, ==, byok_test_local_us (2024, 3, 10, 0, 0, 0));
   g_assert_cmpint (g->end_us - g->start_us, ==, (gint64) 24 * 3600 * SEC);
 
   g = group_at (report->by_bucket, 10);
@@ -390,8 +359,8 @@ test_usage_report (Fixture       *fixture,
   check_march_report (report);
 
   /* A day with nothing: zeros, one bucket. */
-  empty = byok_usage_store_report (fixture->store, local_us (2024, 3, 20, 0, 0, 0),
-                                   local_us (2024, 3, 21, 0, 0, 0), BYOK_USAGE_BUCKET_DAY,
+  empty = byok_usage_store_report (fixture->store, byok_test_local_us (2024, 3, 20, 0, 0, 0),
+                                   byok_test_local_us (2024, 3, 21, 0, 0, 0), BYOK_USAGE_BUCKET_DAY,
                                    NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (empty->totals.calls, ==, 0);
@@ -404,7 +373,7 @@ test_usage_report (Fixture       *fixture,
   g_assert_null (byok_usage_store_report (fixture->store, to, from, bucket, NULL, &error));
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_null (byok_usage_store_report (fixture->store, 0, local_us (3000, 1, 1, 0, 0, 0),
+  g_assert_null (byok_usage_store_report (fixture->store, 0, byok_test_local_us (3000, 1, 1, 0, 0, 0),
                                           BYOK_USAGE_BUCKET_DAY, NULL, &error));
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
   g_clear_error (&error);
@@ -439,7 +408,7 @@ test_usage_percentiles (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ByokUsageReport) report = NULL;
-  gint64 t = local_us (2024, 5, 5, 10, 0, 0);
+  gint64 t = byok_test_local_us (2024, 5, 5, 10, 0, 0);
 
   /* 1..20 ms ok, in shuffled order, and a slow failure that must not count. */
   for (int i = 0; i < 20; i++)
@@ -465,7 +434,7 @@ test_usage_percentiles (Fixture       *fixture,
     g_autoptr(GRand) rand = g_rand_new_with_seed (1234);
     g_autoptr(GArray) sorted = g_array_new (FALSE, FALSE, sizeof (gint64));
     g_autoptr(ByokUsageReport) many = NULL;
-    gint64 day = local_us (2024, 6, 1, 8, 0, 0);
+    gint64 day = byok_test_local_us (2024, 6, 1, 8, 0, 0);
     guint n = 1001;
 
     for (guint i = 0; i < n; i++)
@@ -546,8 +515,8 @@ test_usage_periods (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
     check_range (ranges[i].period, *ranges[i].now,
-                 local_us (ranges[i].from[0], ranges[i].from[1], ranges[i].from[2], 0, 0, 0),
-                 local_us (ranges[i].to[0], ranges[i].to[1], ranges[i].to[2], 0, 0, 0), ranges[i].bucket);
+                 byok_test_local_us (ranges[i].from[0], ranges[i].from[1], ranges[i].from[2], 0, 0, 0),
+                 byok_test_local_us (ranges[i].to[0], ranges[i].to[1], ranges[i].to[2], 0, 0, 0), ranges[i].bucket);
 
   /* Month spend. */
   add_march_calls (fixture->store);
@@ -569,7 +538,7 @@ test_usage_periods (Fixture       *fixture,
   g_assert_cmpfloat (group_at (year->by_bucket, 10)->totals.cost_usd, ==, 2.0);
   g_assert_cmpstr (group_at (year->by_bucket, 11)->bucket, ==, "2024-03");
   g_assert_cmpuint (group_at (year->by_bucket, 11)->totals.calls, ==, 6);
-  g_assert_cmpint (group_at (year->by_bucket, 11)->end_us, ==, local_us (2024, 4, 1, 0, 0, 0));
+  g_assert_cmpint (group_at (year->by_bucket, 11)->end_us, ==, byok_test_local_us (2024, 4, 1, 0, 0, 0));
   g_assert_cmpuint (year->totals.calls, ==, 7);
   g_assert_cmpfloat (year->totals.cost_usd, ==, 3.875);
   g_assert_cmpuint (year->by_provider_bucket->len, ==, 4);  /* Feb openai; Mar openai, anthropic, deepseek */
@@ -990,8 +959,8 @@ test_usage_async (Fixture       *fixture,
   g_autoptr(GFile) file = g_file_new_for_path (export_path);
   g_autofree char *written = NULL;
   g_autofree char *expected = NULL;
-  gint64 from = local_us (2024, 3, 1, 0, 0, 0);
-  gint64 to = local_us (2024, 4, 1, 0, 0, 0);
+  gint64 from = byok_test_local_us (2024, 3, 1, 0, 0, 0);
+  gint64 to = byok_test_local_us (2024, 4, 1, 0, 0, 0);
 
   add_march_calls (fixture->store);
 
