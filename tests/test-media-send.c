@@ -279,110 +279,102 @@ assert_json (JsonNode   *actual,
     }
 }
 
-/* ---- OpenAI and its kin --------------------------------------------------- */
+/* ---- each dialect's parts ------------------------------------------------- */
 
-static void
-test_openai_image_and_pdf (Fixture       *f,
-                           gconstpointer  data)
+/* "What is this?" with an image and a PDF (each optional), sent to one
+ * provider: the first message's content (OpenAI, Anthropic) or parts
+ * (Gemini) as the server got it, {image} and {pdf} in @expected standing
+ * for the attachments' base64 */
+typedef struct {
+  const char *path;
+  const char *provider_id;
+  const char *model;
+  const char *endpoint;
+  const char *dialect;
+  const char *reply;
+  const char *image;      /* its type, NULL: none */
+  int         width, height;
+  const char *pdf;        /* its name, NULL: none */
+  gboolean    pdf_text;   /* with a text layer, or a scan */
+  const char *messages;
+  const char *content;
+  const char *expected;
+} MediaCase;
+
+static const MediaCase media_cases[] = {
+  { "/media-send/openai/image-and-pdf", "openai", "gpt-4o", "/v1/chat/completions", "openai",
+    "openai-response.json", "png", 64, 48, "report.pdf", TRUE, "messages", "content",
+    "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,{image}\",\"detail\":\"high\"}},"
+    " {\"type\":\"file\",\"file\":{\"filename\":\"report.pdf\",\"file_data\":\"data:application/pdf;base64,{pdf}\"}},"
+    " {\"type\":\"text\",\"text\":\"What is this?\"}]" },
+  /* OpenAI-compatible servers other than OpenAI's get no "detail". */
+  { "/media-send/openai/no-detail-elsewhere", "openrouter", "openai/gpt-4o", "/openrouter/api/v1/chat/completions",
+    "openai", "openai-response.json", "jpeg", 40, 30, NULL, FALSE, "messages", "content",
+    "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/jpeg;base64,{image}\"}},"
+    " {\"type\":\"text\",\"text\":\"What is this?\"}]" },
+  /* A PDF with a text layer to a model that reads no PDFs goes as its
+   * text, like a text file, page markers kept; the content stays one
+   * string. */
+  { "/media-send/openai/pdf-as-text", "deepseek", "deepseek-chat", "/deepseek/chat/completions", "openai",
+    "deepseek-response.json", NULL, 0, 0, "report.pdf", TRUE, "messages", "content",
+    "\"<file name=\\\"report.pdf\\\">\\n--- page 1 ---\\nQuarterly figures: 42 units.\\n</file>\\n\\nWhat is this?\"" },
+  /* Text alone is a plain string, never a list, for every dialect's kin. */
+  { "/media-send/openai/text-stays-string", "moonshot", "kimi-k2.6", "/moonshot/v1/chat/completions", "openai",
+    "openai-response.json", NULL, 0, 0, NULL, FALSE, "messages", "content",
+    "\"What is this?\"" },
+  { "/media-send/anthropic/image-and-pdf", "anthropic", "claude-sonnet-4-6", "/v1/messages", "anthropic",
+    "response.json", "jpeg", 64, 48, "scan.pdf", FALSE, "messages", "content",
+    "[{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/jpeg\",\"data\":\"{image}\"}},"
+    " {\"type\":\"document\",\"source\":{\"type\":\"base64\",\"media_type\":\"application/pdf\",\"data\":\"{pdf}\"}},"
+    " {\"type\":\"text\",\"text\":\"What is this?\"}]" },
+  { "/media-send/gemini/image-and-pdf", "gemini", "gemini-2.5-flash", "/v1beta/models/gemini-2.5-flash:generateContent",
+    "gemini", "response.json", "png", 64, 48, "report.pdf", TRUE, "contents", "parts",
+    "[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"{image}\"}},"
+    " {\"inlineData\":{\"mimeType\":\"application/pdf\",\"data\":\"{pdf}\"}},"
+    " {\"text\":\"What is this?\"}]" },
+};
+
+/* @expected with {image} and {pdf} replaced by those base64 texts */
+static char *
+with_media (const char *expected,
+            const char *image,
+            const char *pdf)
 {
-  g_autoptr(GPtrArray) attachments = attachments_of (make_image ("png", 64, 48),
-                                                     make_pdf ("report.pdf", TRUE), NULL);
-  g_autoptr(ByokChatRequest) request = request_with ("gpt-4o", attachments);
-  g_autoptr(JsonNode) body = send_and_read_body (f, request, "openai", "/v1/chat/completions",
-                                                 "openai", "openai-response.json");
-  g_autofree char *image = base64_of (g_ptr_array_index (attachments, 0));
-  g_autofree char *pdf = base64_of (g_ptr_array_index (attachments, 1));
-  g_autofree char *expected = g_strdup_printf (
-    "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,%s\",\"detail\":\"high\"}},"
-    " {\"type\":\"file\",\"file\":{\"filename\":\"report.pdf\",\"file_data\":\"data:application/pdf;base64,%s\"}},"
-    " {\"type\":\"text\",\"text\":\"What is this?\"}]", image, pdf);
+  GString *json = g_string_new (expected);
 
-  assert_json (first_content (body, "messages", "content"), expected);
+  if (image != NULL)
+    g_string_replace (json, "{image}", image, 0);
+  if (pdf != NULL)
+    g_string_replace (json, "{pdf}", pdf, 0);
+  return g_string_free (json, FALSE);
 }
 
-/* OpenAI-compatible servers other than OpenAI's get no "detail". */
 static void
-test_openrouter_image_without_detail (Fixture       *f,
-                                      gconstpointer  data)
-{
-  g_autoptr(GPtrArray) attachments = attachments_of (make_image ("jpeg", 40, 30), NULL);
-  g_autoptr(ByokChatRequest) request = request_with ("openai/gpt-4o", attachments);
-  g_autoptr(JsonNode) body = send_and_read_body (f, request, "openrouter", "/openrouter/api/v1/chat/completions",
-                                                 "openai", "openai-response.json");
-  g_autofree char *image = base64_of (g_ptr_array_index (attachments, 0));
-  g_autofree char *expected = g_strdup_printf (
-    "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/jpeg;base64,%s\"}},"
-    " {\"type\":\"text\",\"text\":\"What is this?\"}]", image);
-
-  assert_json (first_content (body, "messages", "content"), expected);
-}
-
-/* A PDF with a text layer to a model that reads no PDFs goes as its text,
- * like a text file, page markers kept; the content stays one string. */
-static void
-test_pdf_as_text (Fixture       *f,
+test_media_parts (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GPtrArray) attachments = attachments_of (make_pdf ("report.pdf", TRUE), NULL);
-  g_autoptr(ByokChatRequest) request = request_with ("deepseek-chat", attachments);
-  g_autoptr(JsonNode) body = send_and_read_body (f, request, "deepseek", "/deepseek/chat/completions",
-                                                 "openai", "deepseek-response.json");
+  const MediaCase *c = data;
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) byok_attachment_free);
+  g_autoptr(ByokChatRequest) request = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *image = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *expected = NULL;
 
-  assert_json (first_content (body, "messages", "content"),
-               "\"<file name=\\\"report.pdf\\\">\\n--- page 1 ---\\nQuarterly figures: 42 units.\\n</file>\\n\\nWhat is this?\"");
-}
-
-/* Text alone is a plain string, never a list, for every dialect's kin. */
-static void
-test_text_stays_string (Fixture       *f,
-                        gconstpointer  data)
-{
-  g_autoptr(ByokChatRequest) request = request_with ("kimi-k2.6", NULL);
-  g_autoptr(JsonNode) body = send_and_read_body (f, request, "moonshot", "/moonshot/v1/chat/completions",
-                                                 "openai", "openai-response.json");
-
-  assert_json (first_content (body, "messages", "content"), "\"What is this?\"");
-}
-
-/* ---- Anthropic and Gemini ------------------------------------------------- */
-
-static void
-test_anthropic_image_and_pdf (Fixture       *f,
-                              gconstpointer  data)
-{
-  g_autoptr(GPtrArray) attachments = attachments_of (make_image ("jpeg", 64, 48),
-                                                     make_pdf ("scan.pdf", FALSE), NULL);
-  g_autoptr(ByokChatRequest) request = request_with ("claude-sonnet-4-6", attachments);
-  g_autoptr(JsonNode) body = send_and_read_body (f, request, "anthropic", "/v1/messages",
-                                                 "anthropic", "response.json");
-  g_autofree char *image = base64_of (g_ptr_array_index (attachments, 0));
-  g_autofree char *pdf = base64_of (g_ptr_array_index (attachments, 1));
-  g_autofree char *expected = g_strdup_printf (
-    "[{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/jpeg\",\"data\":\"%s\"}},"
-    " {\"type\":\"document\",\"source\":{\"type\":\"base64\",\"media_type\":\"application/pdf\",\"data\":\"%s\"}},"
-    " {\"type\":\"text\",\"text\":\"What is this?\"}]", image, pdf);
-
-  assert_json (first_content (body, "messages", "content"), expected);
-}
-
-static void
-test_gemini_image_and_pdf (Fixture       *f,
-                           gconstpointer  data)
-{
-  g_autoptr(GPtrArray) attachments = attachments_of (make_image ("png", 64, 48),
-                                                     make_pdf ("report.pdf", TRUE), NULL);
-  g_autoptr(ByokChatRequest) request = request_with ("gemini-2.5-flash", attachments);
-  g_autoptr(JsonNode) body = send_and_read_body (f, request, "gemini",
-                                                 "/v1beta/models/gemini-2.5-flash:generateContent",
-                                                 "gemini", "response.json");
-  g_autofree char *image = base64_of (g_ptr_array_index (attachments, 0));
-  g_autofree char *pdf = base64_of (g_ptr_array_index (attachments, 1));
-  g_autofree char *expected = g_strdup_printf (
-    "[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"}},"
-    " {\"inlineData\":{\"mimeType\":\"application/pdf\",\"data\":\"%s\"}},"
-    " {\"text\":\"What is this?\"}]", image, pdf);
-
-  assert_json (first_content (body, "contents", "parts"), expected);
+  if (c->image != NULL)
+    {
+      g_ptr_array_add (attachments, make_image (c->image, c->width, c->height));
+      image = base64_of (g_ptr_array_index (attachments, 0));
+    }
+  if (c->pdf != NULL)
+    {
+      g_ptr_array_add (attachments, make_pdf (c->pdf, c->pdf_text));
+      pdf = base64_of (g_ptr_array_index (attachments, attachments->len - 1));
+    }
+  request = request_with (c->model, attachments->len > 0 ? attachments : NULL);
+  body = send_and_read_body (f, request, c->provider_id, c->endpoint, c->dialect, c->reply);
+  expected = with_media (c->expected, image, pdf);
+  assert_json (first_content (body, c->messages, c->content), expected);
 }
 
 /* ---- from a stored conversation, after a restart ------------------------- */
@@ -499,6 +491,52 @@ regenerate_after_restart (Fixture    *f,
   return body;
 }
 
+/* The last answer asked again of one provider, after a restart: the whole
+ * conversation's @messages as the server got it */
+typedef struct {
+  const char *provider_id;
+  const char *model;
+  const char *endpoint;
+  const char *dialect;
+  const char *reply;
+  const char *messages;
+  gboolean    names_model;   /* the body says the model too */
+  const char *expected;
+} Regeneration;
+
+/* Each provider in turn, each after a restart */
+static const Regeneration regenerations[] = {
+  /* OpenAI: image_url with detail, the PDF as a file, the text file in
+   * the question's text; the answer a plain string. */
+  { "openai", "gpt-4o", "/v1/chat/completions", "openai", "openai-response.json", "messages", TRUE,
+    "[{\"role\":\"user\",\"content\":["
+    "  {\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,{image}\",\"detail\":\"high\"}},"
+    "  {\"type\":\"text\",\"text\":\"What is this?\"}]},"
+    " {\"role\":\"assistant\",\"content\":\"A blue square.\"},"
+    " {\"role\":\"user\",\"content\":["
+    "  {\"type\":\"file\",\"file\":{\"filename\":\"minutes.pdf\",\"file_data\":\"data:application/pdf;base64,{pdf}\"}},"
+    "  {\"type\":\"text\",\"text\":\"<file name=\\\"notes.txt\\\">\\nBring the figures.\\n</file>\\n\\nAnd these?\"}]}]" },
+  /* Anthropic, after another restart: image and document blocks. */
+  { "anthropic", "claude-sonnet-4-6", "/v1/messages", "anthropic", "response.json", "messages", TRUE,
+    "[{\"role\":\"user\",\"content\":["
+    "  {\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"{image}\"}},"
+    "  {\"type\":\"text\",\"text\":\"What is this?\"}]},"
+    " {\"role\":\"assistant\",\"content\":\"A blue square.\"},"
+    " {\"role\":\"user\",\"content\":["
+    "  {\"type\":\"document\",\"source\":{\"type\":\"base64\",\"media_type\":\"application/pdf\",\"data\":\"{pdf}\"}},"
+    "  {\"type\":\"text\",\"text\":\"<file name=\\\"notes.txt\\\">\\nBring the figures.\\n</file>\\n\\nAnd these?\"}]}]" },
+  /* Gemini too: inlineData parts, the answer as the model's turn. */
+  { "gemini", "gemini-2.5-flash", "/v1beta/models/gemini-2.5-flash:generateContent", "gemini", "response.json",
+    "contents", FALSE,
+    "[{\"role\":\"user\",\"parts\":["
+    "  {\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"{image}\"}},"
+    "  {\"text\":\"What is this?\"}]},"
+    " {\"role\":\"model\",\"parts\":[{\"text\":\"A blue square.\"}]},"
+    " {\"role\":\"user\",\"parts\":["
+    "  {\"inlineData\":{\"mimeType\":\"application/pdf\",\"data\":\"{pdf}\"}},"
+    "  {\"text\":\"<file name=\\\"notes.txt\\\">\\nBring the figures.\\n</file>\\n\\nAnd these?\"}]}]" },
+};
+
 static void
 test_stored_restart_regenerate (Fixture       *f,
                                 gconstpointer  data)
@@ -509,11 +547,8 @@ test_stored_restart_regenerate (Fixture       *f,
   Stored stored = { 0 };
   g_autofree char *image = NULL;
   g_autofree char *pdf = NULL;
-  g_autofree char *openai = NULL;
-  g_autofree char *anthropic = NULL;
 
-  stored.dir = g_dir_make_tmp ("byok-test-media-send-XXXXXX", &error);
-  g_assert_no_error (error);
+  stored.dir = byok_test_make_dir ("media-send");
   stored.path = g_build_filename (stored.dir, "byok.db", NULL);
   /* Attached as the app attaches: the loader's image and PDF. */
   stored.image = byok_attachment_new_from_bytes ("chart.png", made->data, &error);
@@ -527,70 +562,22 @@ test_stored_restart_regenerate (Fixture       *f,
 
   store_conversation (&stored);
 
-  /* OpenAI: image_url with detail, the PDF as a file, the text file in
-   * the question's text; the answer a plain string. */
-  {
-    g_autoptr(JsonNode) body = regenerate_after_restart (f, &stored, "openai", "gpt-4o", "/v1/chat/completions",
-                                                         "openai", "openai-response.json");
+  for (guint i = 0; i < G_N_ELEMENTS (regenerations); i++)
+    {
+      const Regeneration *c = &regenerations[i];
+      g_autoptr(JsonNode) body = regenerate_after_restart (f, &stored, c->provider_id, c->model, c->endpoint,
+                                                           c->dialect, c->reply);
+      g_autofree char *expected = with_media (c->expected, image, pdf);
 
-    openai = g_strdup_printf (
-      "[{\"role\":\"user\",\"content\":["
-      "  {\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,%s\",\"detail\":\"high\"}},"
-      "  {\"type\":\"text\",\"text\":\"What is this?\"}]},"
-      " {\"role\":\"assistant\",\"content\":\"A blue square.\"},"
-      " {\"role\":\"user\",\"content\":["
-      "  {\"type\":\"file\",\"file\":{\"filename\":\"minutes.pdf\",\"file_data\":\"data:application/pdf;base64,%s\"}},"
-      "  {\"type\":\"text\",\"text\":\"<file name=\\\"notes.txt\\\">\\nBring the figures.\\n</file>\\n\\nAnd these?\"}]}]",
-      image, pdf);
-    assert_json (json_object_get_member (json_node_get_object (body), "messages"), openai);
-    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "model"), ==, "gpt-4o");
-  }
-
-  /* Anthropic, after another restart: image and document blocks. */
-  {
-    g_autoptr(JsonNode) body = regenerate_after_restart (f, &stored, "anthropic", "claude-sonnet-4-6", "/v1/messages",
-                                                         "anthropic", "response.json");
-
-    anthropic = g_strdup_printf (
-      "[{\"role\":\"user\",\"content\":["
-      "  {\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"%s\"}},"
-      "  {\"type\":\"text\",\"text\":\"What is this?\"}]},"
-      " {\"role\":\"assistant\",\"content\":\"A blue square.\"},"
-      " {\"role\":\"user\",\"content\":["
-      "  {\"type\":\"document\",\"source\":{\"type\":\"base64\",\"media_type\":\"application/pdf\",\"data\":\"%s\"}},"
-      "  {\"type\":\"text\",\"text\":\"<file name=\\\"notes.txt\\\">\\nBring the figures.\\n</file>\\n\\nAnd these?\"}]}]",
-      image, pdf);
-    assert_json (json_object_get_member (json_node_get_object (body), "messages"), anthropic);
-    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "model"), ==, "claude-sonnet-4-6");
-  }
-
-  /* Gemini too: inlineData parts, the answer as the model's turn. */
-  {
-    g_autoptr(JsonNode) body = regenerate_after_restart (f, &stored, "gemini", "gemini-2.5-flash",
-                                                         "/v1beta/models/gemini-2.5-flash:generateContent",
-                                                         "gemini", "response.json");
-    g_autofree char *gemini = g_strdup_printf (
-      "[{\"role\":\"user\",\"parts\":["
-      "  {\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"}},"
-      "  {\"text\":\"What is this?\"}]},"
-      " {\"role\":\"model\",\"parts\":[{\"text\":\"A blue square.\"}]},"
-      " {\"role\":\"user\",\"parts\":["
-      "  {\"inlineData\":{\"mimeType\":\"application/pdf\",\"data\":\"%s\"}},"
-      "  {\"text\":\"<file name=\\\"notes.txt\\\">\\nBring the figures.\\n</file>\\n\\nAnd these?\"}]}]",
-      image, pdf);
-
-    assert_json (json_object_get_member (json_node_get_object (body), "contents"), gemini);
-  }
+      assert_json (json_object_get_member (json_node_get_object (body), c->messages), expected);
+      if (c->names_model)
+        g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "model"), ==, c->model);
+    }
 
   byok_attachment_free (stored.image);
   byok_attachment_free (stored.pdf);
   byok_attachment_free (stored.note);
-  for (const char *suffix = ""; suffix != NULL; suffix = *suffix == '\0' ? "-wal" : *suffix == '-' && suffix[1] == 'w' ? "-shm" : NULL)
-    {
-      g_autofree char *file = g_strconcat (stored.path, suffix, NULL);
-      g_unlink (file);
-    }
-  g_rmdir (stored.dir);
+  byok_test_remove_tree (stored.dir);
   g_free (stored.path);
   g_free (stored.dir);
 }
@@ -811,12 +798,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/media-send/openai/image-and-pdf", Fixture, NULL, fixture_setup, test_openai_image_and_pdf, fixture_teardown);
-  g_test_add ("/media-send/openai/no-detail-elsewhere", Fixture, NULL, fixture_setup, test_openrouter_image_without_detail, fixture_teardown);
-  g_test_add ("/media-send/openai/pdf-as-text", Fixture, NULL, fixture_setup, test_pdf_as_text, fixture_teardown);
-  g_test_add ("/media-send/openai/text-stays-string", Fixture, NULL, fixture_setup, test_text_stays_string, fixture_teardown);
-  g_test_add ("/media-send/anthropic/image-and-pdf", Fixture, NULL, fixture_setup, test_anthropic_image_and_pdf, fixture_teardown);
-  g_test_add ("/media-send/gemini/image-and-pdf", Fixture, NULL, fixture_setup, test_gemini_image_and_pdf, fixture_teardown);
+  for (guint i = 0; i < G_N_ELEMENTS (media_cases); i++)
+    g_test_add (media_cases[i].path, Fixture, &media_cases[i], fixture_setup, test_media_parts, fixture_teardown);
   g_test_add ("/media-send/stored/restart-regenerate", Fixture, NULL, fixture_setup, test_stored_restart_regenerate, fixture_teardown);
   g_test_add ("/media-send/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
   g_test_add ("/media-send/refusal-falls-back", Fixture, NULL, fixture_setup, test_refusal_falls_back, fixture_teardown);
