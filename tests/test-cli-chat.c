@@ -104,6 +104,39 @@ parse_object (const char  *text,
   return json_node_get_object (json_parser_get_root (parser));
 }
 
+/* OpenAI answers the next chat with its recorded stream */
+static void
+add_openai_answer (Fixture *f)
+{
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
+}
+
+/* The database at @path, which must open */
+static ByokDatabase *
+open_database (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  ByokDatabase *db = byok_database_open (path, &error);
+
+  g_assert_no_error (error);
+  return db;
+}
+
+/* The calls in the subprocess's database, the latest first */
+static GPtrArray *
+cli_rows (Fixture *f)
+{
+  g_autofree char *db_path = g_build_filename (f->dir, "data", "byok", "byok.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ByokDatabase) db = open_database (db_path);
+  g_autoptr(ByokUsageStore) store = byok_usage_store_new (db);
+  GPtrArray *rows = byok_usage_store_list_recent (store, 10, &error);
+
+  g_assert_no_error (error);
+  return rows;
+}
+
 /* ---- chat ---------------------------------------------------------------- */
 
 static void
@@ -115,7 +148,7 @@ test_chat_streams (Fixture       *f,
   ByokTestRequest *req;
 
   byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
+  add_openai_answer (f);
   run = run_cli (f, NULL, "chat", "-m", "openai/gpt-4o-mini", "--base-url", base, "What", "is", "the", "capital?", NULL);
 
   g_assert_cmpint (run->status, ==, 0);
@@ -134,15 +167,11 @@ test_chat_json_records_usage (Fixture       *f,
   g_autofree char *base = server_url (f, "/v1");
   g_autoptr(ByokTestCliRun) run = NULL;
   g_autoptr(JsonParser) parser = NULL;
-  g_autofree char *db_path = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(ByokDatabase) db = NULL;
-  g_autoptr(ByokUsageStore) store = NULL;
   JsonObject *root, *usage, *attempt;
   JsonArray *attempts;
 
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
+  add_openai_answer (f);
   run = run_cli (f, NULL, "chat", "--json", "-m", "openai/gpt-4o-mini", "--base-url", base, "hello", NULL);
   g_assert_cmpint (run->status, ==, 0);
 
@@ -166,12 +195,7 @@ test_chat_json_records_usage (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (attempt, "status"), ==, "ok");
 
   /* The call is in the subprocess's database, with the same cost. */
-  db_path = g_build_filename (f->dir, "data", "byok", "byok.db", NULL);
-  db = byok_database_open (db_path, &error);
-  g_assert_no_error (error);
-  store = byok_usage_store_new (db);
-  rows = byok_usage_store_list_recent (store, 10, &error);
-  g_assert_no_error (error);
+  rows = cli_rows (f);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_true (((ByokUsageRecord *) g_ptr_array_index (rows, 0))->price_known);
   g_assert_cmpfloat_with_epsilon (((ByokUsageRecord *) g_ptr_array_index (rows, 0))->cost_usd,
@@ -327,7 +351,7 @@ test_allow_http (Fixture       *f,
   byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
   byok_test_reply_set_repeat (models, TRUE);
   byok_test_server_add_reply (f->server, "/v1/models", models);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
+  add_openai_answer (f);
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
@@ -361,7 +385,7 @@ test_chat_env_base_url_and_stdin (Fixture       *f,
   ByokTestRequest *req;
 
   set_env (f, "BYOK_BASE_URL_OPENAI", base);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
+  add_openai_answer (f);
   run = run_cli (f, "A prompt from stdin\n", "chat", "-m", "gpt-4o-mini", "--system", "Be terse.",
                  "--temperature", "0.5", "--max-tokens", "50", NULL);
 
@@ -533,30 +557,36 @@ static void
 test_chat_effort (Fixture       *f,
                   gconstpointer  data)
 {
+  static const struct {
+    const char *model;
+    const char *temperature;
+    const char *effort;
+    const char *in_body;
+    const char *not_in_body;
+    const char *said;          /* on stderr */
+  } cases[] = {
+    /* a reasoning model: the effort, no temperature */
+    { "openai/gpt-5", "0.7", "high", "\"reasoning_effort\":\"high\"", "\"temperature\"", "gpt-5 takes no temperature" },
+    /* a chat model: its temperature, and the effort is said to be left out */
+    { "openai/gpt-4o-mini", "0.5", "low", "\"temperature\":0.5", "reasoning_effort", "--effort is left out" },
+  };
   g_autofree char *base = server_url (f, "/v1");
-  g_autoptr(ByokTestCliRun) reasoning = NULL;
-  g_autoptr(ByokTestCliRun) chat_model = NULL;
-  const char *body;
 
   byok_test_server_require_key (f->server, "Authorization", "Bearer " OPENAI_KEY);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
-  reasoning = run_cli (f, NULL, "chat", "-m", "openai/gpt-5", "--base-url", base,
-                       "--temperature", "0.7", "--effort", "high", "hello", NULL);
-  g_assert_cmpint (reasoning->status, ==, 0);
-  body = g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL);
-  g_assert_null (strstr (body, "\"temperature\""));
-  g_assert_nonnull (strstr (body, "\"reasoning_effort\":\"high\""));
-  g_assert_nonnull (strstr (reasoning->err, "gpt-5 takes no temperature"));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(ByokTestCliRun) run = NULL;
+      const char *body;
 
-  /* a chat model: its temperature, and the effort is said to be left out */
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
-  chat_model = run_cli (f, NULL, "chat", "-m", "openai/gpt-4o-mini", "--base-url", base,
-                        "--temperature", "0.5", "--effort", "low", "hello", NULL);
-  g_assert_cmpint (chat_model->status, ==, 0);
-  body = g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL);
-  g_assert_nonnull (strstr (body, "\"temperature\":0.5"));
-  g_assert_null (strstr (body, "reasoning_effort"));
-  g_assert_nonnull (strstr (chat_model->err, "--effort is left out"));
+      add_openai_answer (f);
+      run = run_cli (f, NULL, "chat", "-m", cases[i].model, "--base-url", base,
+                     "--temperature", cases[i].temperature, "--effort", cases[i].effort, "hello", NULL);
+      g_assert_cmpint (run->status, ==, 0);
+      body = g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL);
+      g_assert_nonnull (strstr (body, cases[i].in_body));
+      g_assert_null (strstr (body, cases[i].not_in_body));
+      g_assert_nonnull (strstr (run->err, cases[i].said));
+    }
 }
 
 static void
@@ -621,13 +651,18 @@ test_chat_fallback_colon (Fixture       *f,
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (json_array_get_object_element (attempts, 1), "error")));
 }
 
+/* byok-cli chat --json with --retries @retries (NULL: the default),
+ * against a new server that is always overloaded */
 static ByokTestCliRun *
 run_503 (Fixture    *f,
          const char *retries)
 {
-  g_autofree char *base = server_url (f, "/v1");
+  g_autofree char *base = NULL;
   ByokTestReply *reply = byok_test_reply_new_json (503, "{\"error\": {\"message\": \"The engine is currently overloaded\", \"type\": \"server_error\"}}");
 
+  g_clear_object (&f->server);
+  f->server = byok_test_server_new ();
+  base = server_url (f, "/v1");
   /* No wait between tries: Retry-After: 0. */
   byok_test_reply_add_header (reply, "Retry-After", "0");
   byok_test_reply_set_repeat (reply, TRUE);
@@ -659,15 +694,11 @@ test_chat_retries (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (error, "http_status"), ==, 503);
   g_assert_cmpint (json_object_get_int_member (error, "retry_after_s"), ==, 0);
 
-  g_clear_object (&f->server);
-  f->server = byok_test_server_new ();
   one = run_503 (f, "1");
   g_assert_cmpint (one->status, ==, 1);
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
 
   /* The default is 2 retries: 3 requests. */
-  g_clear_object (&f->server);
-  f->server = byok_test_server_new ();
   deflt = run_503 (f, NULL);
   g_assert_cmpint (deflt->status, ==, 1);
   g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 3);
@@ -687,15 +718,13 @@ test_chat_retry_said (Fixture       *f,
 
   byok_test_reply_add_header (limited, "Retry-After", "1");
   byok_test_server_add_reply (f->server, "/v1/chat/completions", limited);
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
+  add_openai_answer (f);
   run = run_cli (f, NULL, "chat", "-m", "openai/gpt-4o-mini", "--base-url", base, "hello", NULL);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_cmpstr (run->out, ==, "The capital of France is Paris — ça va.\n");
   g_assert_nonnull (strstr (run->err, "byok-cli: Rate limited by OpenAI — trying again in 1 s, attempt 2 of 3\n"));
 
   /* With --json too (messages go to stderr), and for a wait of nothing. */
-  g_clear_object (&f->server);
-  f->server = byok_test_server_new ();
   overloaded = run_503 (f, "1");
   g_assert_cmpint (overloaded->status, ==, 1);
   g_assert_nonnull (strstr (overloaded->err, "byok-cli: OpenAI is overloaded — trying again now, attempt 2 of 2\n"));
@@ -709,7 +738,7 @@ test_chat_stdin_dash (Fixture       *f,
   g_autoptr(ByokTestCliRun) run = NULL;
   ByokTestRequest *req;
 
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
+  add_openai_answer (f);
   run = run_cli (f, "Der Prompt aus stdin, “zitiert”\n", "chat", "-p", "openai", "-m", "gpt-4o-mini",
                  "--base-url", base, "-", NULL);
 
@@ -914,7 +943,7 @@ test_chat_attach (Fixture       *f,
   JsonArray *attachments;
   ByokTestRequest *req;
 
-  byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
+  add_openai_answer (f);
   run = run_cli (f, NULL, "chat", "--json", "-m", "openai/gpt-4o-mini", "--base-url", base,
                  "--attach", note_path, "-a", photo_path, "--attach", pdf_path, "Summarise", NULL);
   g_assert_cmpint (run->status, ==, 0);
@@ -1133,22 +1162,6 @@ start_story (Fixture   *f,
   return reader->process;
 }
 
-static GPtrArray *
-cli_rows (Fixture *f)
-{
-  g_autofree char *db_path = g_build_filename (f->dir, "data", "byok", "byok.db", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ByokDatabase) db = byok_database_open (db_path, &error);
-  g_autoptr(ByokUsageStore) store = NULL;
-  GPtrArray *rows;
-
-  g_assert_no_error (error);
-  store = byok_usage_store_new (db);
-  rows = byok_usage_store_list_recent (store, 10, &error);
-  g_assert_no_error (error);
-  return rows;
-}
-
 /* byok-cli killed mid-answer (kill -9): the provider bills the call, so
  * its row is there; the next byok-cli marks it interrupted, with the
  * estimate of the prompt, and Usage shows and counts it so. A byok-cli
@@ -1283,12 +1296,7 @@ test_chat_unrecorded (Fixture       *f,
           g_assert_true (g_file_set_contents (db_path, "not a database, not even close, a plain text file\n", -1, NULL));
           break;
         case BROKEN_FULL:
-          {
-            g_autoptr(GError) error = NULL;
-            g_autoptr(ByokDatabase) db = byok_database_open (db_path, &error);
-
-            g_assert_no_error (error);
-          }
+          g_object_unref (open_database (db_path));
           break;
         case BROKEN_READ_ONLY:
           if (geteuid () == 0)
@@ -1296,20 +1304,14 @@ test_chat_unrecorded (Fixture       *f,
               g_test_message ("root writes to read-only files: case skipped");
               continue;
             }
-          {
-            g_autoptr(GError) error = NULL;
-            g_autoptr(ByokDatabase) db = byok_database_open (db_path, &error);
-
-            g_assert_no_error (error);
-          }
+          g_object_unref (open_database (db_path));
           g_assert_cmpint (g_chmod (db_path, 0400), ==, 0);
           break;
         case BROKEN_REFUSES:
           {
             g_autoptr(GError) error = NULL;
-            g_autoptr(ByokDatabase) db = byok_database_open (db_path, &error);
+            g_autoptr(ByokDatabase) db = open_database (db_path);
 
-            g_assert_no_error (error);
             g_assert_true (byok_database_exec (db, "CREATE TRIGGER full BEFORE INSERT ON usage BEGIN"
                                                    "  SELECT RAISE (ABORT, 'database or disk is full');"
                                                    "END;", &error));
@@ -1320,7 +1322,7 @@ test_chat_unrecorded (Fixture       *f,
         }
 
       before = byok_test_server_get_n_requests (f->server);
-      byok_test_server_add_reply (f->server, "/v1/chat/completions", byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 17));
+      add_openai_answer (f);
       refused = run_cli_broken (f, cases[i], FALSE);
       g_assert_cmpint (refused->status, ==, 1);
       g_assert_nonnull (strstr (refused->err, "[STORAGE]"));
