@@ -1,7 +1,10 @@
 /* byok-test-engine.c — an engine as the tests open it */
 #include "config.h"
 
+#include <math.h>
+
 #include "byok-key-store.h"
+#include "byok-pricing.h"
 #include "byok-provider.h"
 #include "byok-test-engine.h"
 #include "byok-test-util.h"
@@ -121,6 +124,68 @@ byok_test_record_usage (ByokUsageStore        *store,
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);
   return id;
+}
+
+/**
+ * byok_test_record_call:
+ * @store: the usage store
+ * @pricing: (nullable): what prices the call, as the engine does (its cost
+ *   and its cache savings at the price in force), or %NULL for @call's cost
+ * @time_us: when (0: now)
+ * @call: the call
+ *
+ * Returns: the row's id
+ */
+gint64
+byok_test_record_call (ByokUsageStore     *store,
+                       ByokPricing        *pricing,
+                       gint64              time_us,
+                       const ByokTestCall *call)
+{
+  ByokUsageRecord record = {
+    .time_us = time_us, .provider = (char *) call->provider, .model = (char *) call->model,
+    .input_tokens = call->input, .cached_input_tokens = call->cached, .output_tokens = call->output,
+    .price_known = call->cost >= 0, .cost_usd = MAX (call->cost, 0),
+    .latency_us = call->latency_ms * 1000, .ttft_us = -1,
+    .status = (char *) call->status, .http_status = call->status == NULL ? 200 : 429,
+  };
+
+  if (pricing != NULL)
+    {
+      ByokPrice price;
+
+      record.cost_usd = 0;
+      record.price_known = byok_pricing_cost (pricing, call->provider, call->model, call->input, call->cached, 0,
+                                              call->output, &record.cost_usd);
+      if (byok_pricing_lookup (pricing, call->provider, call->model, &price, NULL) && !isnan (price.cached_input))
+        record.cache_savings_usd = call->cached * (price.input - price.cached_input) / 1e6;
+    }
+  return byok_test_record_usage (store, &record);
+}
+
+/**
+ * byok_test_record_today:
+ * @store: the usage store
+ * @pricing: (nullable): as for byok_test_record_call()
+ *
+ * Records today's calls of the usage tests: two gpt-4o calls ($0.0325,
+ * with 2,000 cached tokens, and $0.0175), a haiku call ($0.03) and a failed
+ * one, a glm-4 call of unknown price.
+ */
+void
+byok_test_record_today (ByokUsageStore *store,
+                        ByokPricing    *pricing)
+{
+  static const ByokTestCall today[] = {
+    { "openai", "gpt-4o", 10000, 2000, 1000, 0.0325, 800, NULL },
+    { "openai", "gpt-4o", 5000, 0, 500, 0.0175, 1200, NULL },
+    { "anthropic", "claude-haiku-4-5-20251001", 20000, 0, 2000, 0.03, 900, NULL },
+    { "anthropic", "claude-haiku-4-5-20251001", 0, 0, 0, 0, 100, "RATE_LIMIT" },
+    { "zhipu", "glm-4", 1000, 0, 100, -1, 700, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (today); i++)
+    byok_test_record_call (store, pricing, 0, &today[i]);
 }
 
 static gint

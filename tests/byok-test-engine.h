@@ -5,6 +5,7 @@
 
 #include "byok-catalog.h"
 #include "byok-engine.h"
+#include "byok-pricing.h"
 #include "byok-test-server.h"
 #include "byok-usage-store.h"
 
@@ -17,6 +18,25 @@ void        byok_test_engine_use_env_keys  (ByokEngine         *engine,
                                             const char * const *env,
                                             const char         *first_provider,
                                             ...) G_GNUC_NULL_TERMINATED;
+/* A call as the tests record it: @status NULL when it answered (HTTP 200),
+ * else the error it failed with (HTTP 429); @cost < 0: its price unknown */
+typedef struct {
+  const char *provider;
+  const char *model;
+  gint64      input;
+  gint64      cached;
+  gint64      output;
+  double      cost;
+  gint64      latency_ms;
+  const char *status;
+} ByokTestCall;
+
+gint64      byok_test_record_call          (ByokUsageStore     *store,
+                                            ByokPricing        *pricing,
+                                            gint64              time_us,
+                                            const ByokTestCall *call);
+void        byok_test_record_today         (ByokUsageStore     *store,
+                                            ByokPricing        *pricing);
 GPtrArray  *byok_test_engine_list_rows     (ByokEngine         *engine);
 /* Records a call as it is, asserting the store takes it; its id */
 /* A usage store on a new database, `byok.db` in a test folder of its own */

@@ -95,27 +95,6 @@ find_group (JsonArray  *groups,
   return NULL;
 }
 
-static void
-record (ByokUsageStore *store,
-        gint64          time_us,
-        const char     *provider,
-        const char     *model,
-        gint64          input,
-        gint64          cached,
-        gint64          output,
-        gboolean        known,
-        double          cost,
-        gint64          latency_ms,
-        const char     *status)
-{
-  byok_test_record_usage (store, &(ByokUsageRecord) {
-    .time_us = time_us, .provider = (char *) provider, .model = (char *) model,
-    .input_tokens = input, .cached_input_tokens = cached, .output_tokens = output,
-    .price_known = known, .cost_usd = cost, .latency_us = latency_ms * 1000, .ttft_us = -1,
-    .status = (char *) status, .http_status = status == NULL ? 200 : 429,
-  });
-}
-
 /* Today: two gpt-4o calls ($0.0325 + $0.0175), a haiku call ($0.03) and a
  * failed one, a glm-4 call of unknown price. Three days ago: one Kimi K2
  * call of 1M in and 1M out ($3.10). */
@@ -134,13 +113,9 @@ seed (void)
   g_assert_no_error (error);
   store = byok_usage_store_new (database);
 
-  record (store, 0, "openai", "gpt-4o", 10000, 2000, 1000, TRUE, 0.0325, 800, NULL);
-  record (store, 0, "openai", "gpt-4o", 5000, 0, 500, TRUE, 0.0175, 1200, NULL);
-  record (store, 0, "anthropic", "claude-haiku-4-5-20251001", 20000, 0, 2000, TRUE, 0.03, 900, NULL);
-  record (store, 0, "anthropic", "claude-haiku-4-5-20251001", 0, 0, 0, TRUE, 0, 100, "RATE_LIMIT");
-  record (store, 0, "zhipu", "glm-4", 1000, 0, 100, FALSE, 0, 700, NULL);
-  record (store, g_date_time_to_unix (before) * G_USEC_PER_SEC, "moonshot", "kimi-k2-0905-preview",
-          1000000, 0, 1000000, TRUE, 3.1, 5000, NULL);
+  byok_test_record_today (store, NULL);
+  byok_test_record_call (store, NULL, g_date_time_to_unix (before) * G_USEC_PER_SEC,
+                         &(ByokTestCall) { "moonshot", "kimi-k2-0905-preview", 1000000, 0, 1000000, 3.1, 5000, NULL });
 }
 
 static void
@@ -544,7 +519,7 @@ test_chat_over_budget (void)
     store = byok_usage_store_new (database);
     g_assert_true (byok_usage_store_set_budget (store, BYOK_BUDGET_SCOPE_ALL, 0.01, TRUE, &error));
     g_assert_no_error (error);
-    record (store, 0, "openai", "gpt-4o", 1000, 0, 1000, TRUE, 0.02, 500, NULL);
+    byok_test_record_call (store, NULL, 0, &(ByokTestCall) { "openai", "gpt-4o", 1000, 0, 1000, 0.02, 500, NULL });
   }
 
   {

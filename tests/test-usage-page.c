@@ -169,33 +169,6 @@ card (ByokUsagePage *page,
   return NULL;
 }
 
-/* One call as the engine records it: priced at the price in force. */
-static void
-record (Fixture    *fixture,
-        gint64      time_us,
-        const char *provider,
-        const char *model,
-        gint64      input,
-        gint64      cached,
-        gint64      output,
-        gint64      latency_ms,
-        const char *status)
-{
-  ByokPricing *pricing = byok_engine_get_pricing (fixture->engine);
-  ByokUsageRecord r = {
-    .time_us = time_us, .provider = (char *) provider, .model = (char *) model,
-    .input_tokens = input, .cached_input_tokens = cached, .output_tokens = output,
-    .latency_us = latency_ms * 1000, .ttft_us = -1,
-    .status = (char *) status, .http_status = status == NULL ? 200 : 429,
-  };
-  ByokPrice price;
-
-  r.price_known = byok_pricing_cost (pricing, provider, model, input, cached, 0, output, &r.cost_usd);
-  if (byok_pricing_lookup (pricing, provider, model, &price, NULL) && !isnan (price.cached_input))
-    r.cache_savings_usd = cached * (price.input - price.cached_input) / 1e6;
-  byok_test_record_usage (byok_engine_get_usage_store (fixture->engine), &r);
-}
-
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
@@ -233,17 +206,12 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-/* Today: two gpt-4o calls ($0.0325 with 2,000 cached tokens saving
- * $0.0025, and $0.0175), a haiku call ($0.03) and a failed one, a glm-4
- * call of unknown price. */
+/* Today's calls (byok_test_record_today()), priced as the engine prices
+ * them: the first gpt-4o call's 2,000 cached tokens save $0.0025. */
 static void
 record_today (Fixture *fixture)
 {
-  record (fixture, 0, "openai", "gpt-4o", 10000, 2000, 1000, 800, NULL);
-  record (fixture, 0, "openai", "gpt-4o", 5000, 0, 500, 1200, NULL);
-  record (fixture, 0, "anthropic", "claude-haiku-4-5-20251001", 20000, 0, 2000, 900, NULL);
-  record (fixture, 0, "anthropic", "claude-haiku-4-5-20251001", 0, 0, 0, 100, "RATE_LIMIT");
-  record (fixture, 0, "zhipu", "glm-4", 1000, 0, 100, 700, NULL);
+  byok_test_record_today (byok_engine_get_usage_store (fixture->engine), byok_engine_get_pricing (fixture->engine));
 }
 
 static void
@@ -992,10 +960,16 @@ demo (void)
             {
               double f = g_rand_double_range (rand, 0.4, 1.8);
 
-              record (&fixture, g_date_time_to_unix (when) * G_USEC_PER_SEC - g_rand_int_range (rand, 0, 3600) * G_USEC_PER_SEC,
-                      mix[m].provider, mix[m].model, (gint64) (mix[m].input * f), (gint64) (mix[m].cached * f),
-                      (gint64) (mix[m].output * f), g_rand_int_range (rand, 600, 4000),
-                      g_rand_int_range (rand, 0, 40) == 0 ? "SERVER" : NULL);
+              gint64 time_us = g_date_time_to_unix (when) * G_USEC_PER_SEC -
+                               g_rand_int_range (rand, 0, 3600) * G_USEC_PER_SEC;
+              ByokTestCall call = {
+                mix[m].provider, mix[m].model, (gint64) (mix[m].input * f), (gint64) (mix[m].cached * f),
+                (gint64) (mix[m].output * f), 0, g_rand_int_range (rand, 600, 4000),
+                g_rand_int_range (rand, 0, 40) == 0 ? "SERVER" : NULL,
+              };
+
+              byok_test_record_call (byok_engine_get_usage_store (fixture.engine),
+                                     byok_engine_get_pricing (fixture.engine), time_us, &call);
             }
         }
     }
