@@ -252,6 +252,20 @@ static const struct {
   { "openrouter", "/openrouter/api/v1" },
 };
 
+/* Sends @provider_id's calls to @server, at its own path there */
+static void
+point_at_server (ByokCatalog    *catalog,
+                 ByokTestServer *server,
+                 const char     *provider_id)
+{
+  guint i = 0;
+
+  while (i < G_N_ELEMENTS (provider_paths) && !g_str_equal (provider_paths[i].provider_id, provider_id))
+    i++;
+  g_assert_cmpuint (i, <, G_N_ELEMENTS (provider_paths));
+  byok_test_point_provider (catalog, provider_id, server, provider_paths[i].path);
+}
+
 /**
  * byok_test_point_providers:
  * @first_provider: the first of the providers, %NULL-ended
@@ -269,13 +283,40 @@ byok_test_point_providers (ByokCatalog    *catalog,
 
   va_start (args, first_provider);
   for (const char *id = first_provider; id != NULL; id = va_arg (args, const char *))
-    {
-      guint i = 0;
+    point_at_server (catalog, server, id);
+  va_end (args);
+}
 
-      while (i < G_N_ELEMENTS (provider_paths) && !g_str_equal (provider_paths[i].provider_id, id))
-        i++;
-      g_assert_cmpuint (i, <, G_N_ELEMENTS (provider_paths));
-      byok_test_point_provider (catalog, id, server, provider_paths[i].path);
+/**
+ * byok_test_engine_new_served:
+ * @name: the test's name, in its folder's
+ * @dir: (out): the new folder, for byok_test_remove_tree()
+ * @env: the environment its key store reads, in place of the process's
+ * @server: the provider test server
+ * @first_provider: the first of the providers, %NULL-ended
+ *
+ * byok_test_engine_new_in_dir() whose providers named take their keys from
+ * @env and send their calls to @server, each at its own path there.
+ */
+ByokEngine *
+byok_test_engine_new_served (const char         *name,
+                             char              **dir,
+                             const char * const *env,
+                             ByokTestServer     *server,
+                             const char         *first_provider,
+                             ...)
+{
+  ByokEngine *engine = byok_test_engine_new_in_dir (name, dir);
+  ByokKeyStore *keys = byok_engine_get_key_store (engine);
+  va_list args;
+
+  byok_key_store_set_environment (keys, env);
+  va_start (args, first_provider);
+  for (const char *id = first_provider; id != NULL; id = va_arg (args, const char *))
+    {
+      byok_key_store_set_prefer_environment (keys, id, TRUE);
+      point_at_server (byok_engine_get_catalog (engine), server, id);
     }
   va_end (args);
+  return engine;
 }

@@ -14,6 +14,12 @@ G_BEGIN_DECLS
 ByokEngine *byok_test_engine_new           (const char         *db_path);
 ByokEngine *byok_test_engine_new_in_dir    (const char         *name,
                                             char              **dir);
+ByokEngine *byok_test_engine_new_served    (const char         *name,
+                                            char              **dir,
+                                            const char * const *env,
+                                            ByokTestServer     *server,
+                                            const char         *first_provider,
+                                            ...) G_GNUC_NULL_TERMINATED;
 void        byok_test_engine_use_env_keys  (ByokEngine         *engine,
                                             const char * const *env,
                                             const char         *first_provider,

@@ -42,13 +42,10 @@ fixture_setup (Fixture       *f,
   const char *env[] = { "DEEPSEEK_API_KEY=" DEEPSEEK_KEY, "MOONSHOT_API_KEY=" MOONSHOT_KEY,
                         "OPENROUTER_API_KEY=" OPENROUTER_KEY, NULL };
 
-  f->engine = byok_test_engine_new_in_dir ("balance", &f->dir);
-  byok_test_engine_use_env_keys (f->engine, env, "deepseek", "moonshot", "openrouter", NULL);
-  byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
-
   f->server = byok_test_server_new ();
-  byok_test_point_providers (byok_engine_get_catalog (f->engine), f->server,
-                             "deepseek", "moonshot", "openrouter", NULL);
+  f->engine = byok_test_engine_new_served ("balance", &f->dir, env, f->server, "deepseek", "moonshot", "openrouter",
+                                           NULL);
+  byok_client_set_max_attempts (byok_engine_get_client (f->engine), 1);
   f->changed = g_ptr_array_new_with_free_func (g_free);
   f->low = g_ptr_array_new_with_free_func (g_free);
 }

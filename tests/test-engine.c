@@ -70,13 +70,9 @@ fixture_setup (Fixture       *f,
   const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, "MOONSHOT_API_KEY=" MOONSHOT_KEY,
                         "OPENROUTER_API_KEY=" OPENROUTER_KEY, NULL };
 
-  f->engine = byok_test_engine_new_in_dir ("engine", &f->dir);
-  byok_test_engine_use_env_keys (f->engine, env, "openai", "moonshot", "openrouter", NULL);
-  byok_client_set_backoff_base_ms (byok_engine_get_client (f->engine), 5);
-
   f->server = byok_test_server_new ();
-  byok_test_point_providers (byok_engine_get_catalog (f->engine), f->server,
-                             "openai", "moonshot", "openrouter", NULL);
+  f->engine = byok_test_engine_new_served ("engine", &f->dir, env, f->server, "openai", "moonshot", "openrouter", NULL);
+  byok_client_set_backoff_base_ms (byok_engine_get_client (f->engine), 5);
 
   f->text = g_string_new (NULL);
   f->alerts = g_ptr_array_new_with_free_func (g_free);

@@ -175,13 +175,9 @@ fixture_setup (Fixture       *f,
   const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, "ANTHROPIC_API_KEY=" ANTHROPIC_KEY,
                         "GEMINI_API_KEY=" GEMINI_KEY, NULL };
 
-  f->engine = byok_test_engine_new_in_dir ("tools", &f->dir);
-  byok_test_engine_use_env_keys (f->engine, env, "openai", "anthropic", "gemini", NULL);
-  byok_client_set_backoff_base_ms (byok_engine_get_client (f->engine), 5);
-
   f->server = byok_test_server_new ();
-  byok_test_point_providers (byok_engine_get_catalog (f->engine), f->server,
-                             "openai", "anthropic", "gemini", NULL);
+  f->engine = byok_test_engine_new_served ("tools", &f->dir, env, f->server, "openai", "anthropic", "gemini", NULL);
+  byok_client_set_backoff_base_ms (byok_engine_get_client (f->engine), 5);
 
   f->runner = g_object_new (TEST_TYPE_RUNNER, NULL);
   f->text = g_string_new (NULL);
