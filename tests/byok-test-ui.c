@@ -248,6 +248,36 @@ byok_test_ui_find_text (GtkWidget  *widget,
 }
 
 typedef struct {
+  GtkWidget  *root;
+  const char *text;
+  gboolean    whole;
+  gboolean    mapped;
+} TextWait;
+
+static gboolean
+text_shown (gpointer data)
+{
+  TextWait *w = data;
+  GtkLabel *label = byok_test_ui_find_text (w->root, w->text, w->whole);
+
+  return label != NULL && (!w->mapped || gtk_widget_get_mapped (GTK_WIDGET (label)));
+}
+
+/* The main loop runs until a label under @root holds @text (is @text, when
+ * @whole), and (@mapped) is on screen. */
+void
+byok_test_ui_wait_for_text (GtkWidget  *root,
+                            const char *text,
+                            gboolean    whole,
+                            gboolean    mapped)
+{
+  TextWait w = { root, text, whole, mapped };
+  g_autofree char *what = g_strdup_printf ("a label reading “%s”", text);
+
+  byok_test_ui_iterate_until (text_shown, &w, what);
+}
+
+typedef struct {
   const char *icon_name;
   const char *label;
 } ButtonLook;

@@ -47,6 +47,10 @@ void       byok_test_ui_collect         (GtkWidget         *widget,
 GtkLabel  *byok_test_ui_find_text       (GtkWidget         *widget,
                                          const char        *text,
                                          gboolean           whole);
+void       byok_test_ui_wait_for_text   (GtkWidget         *root,
+                                         const char        *text,
+                                         gboolean           whole,
+                                         gboolean           mapped);
 GtkWidget *byok_test_ui_find_button     (GtkWidget         *widget,
                                          const char        *icon_name,
                                          const char        *label);

@@ -42,29 +42,12 @@ typedef struct {
 
 /* ---- main loop and widgets ----------------------------------------------- */
 
-typedef struct {
-  GtkWidget  *root;
-  const char *text;
-  gboolean    whole;
-} TextWait;
-
-static gboolean
-text_shown (gpointer data)
-{
-  TextWait *w = data;
-
-  return byok_test_ui_find_text (w->root, w->text, w->whole) != NULL;
-}
-
 static void
 wait_for_text (GtkWidget  *root,
                const char *text,
                gboolean    whole)
 {
-  TextWait w = { root, text, whole };
-  g_autofree char *what = g_strdup_printf ("a label reading “%s”", text);
-
-  byok_test_ui_iterate_until (text_shown, &w, what);
+  byok_test_ui_wait_for_text (root, text, whole, FALSE);
 }
 
 /* No label under @widget is a link, or makes one of markup. */

@@ -509,31 +509,12 @@ test_whole_way (Fixture       *f,
 
 /* ---- Preferences → Tools ------------------------------------------------ */
 
-typedef struct {
-  GtkWidget  *root;
-  const char *text;
-  gboolean    whole;
-} TextWait;
-
-/* A label that is @text on screen, or (not whole) one holding it among
- * other lines */
-static gboolean
-text_shown (gpointer data)
-{
-  TextWait *w = data;
-  GtkLabel *label = byok_test_ui_find_text (w->root, w->text, w->whole);
-
-  return label != NULL && (!w->whole || gtk_widget_get_mapped (GTK_WIDGET (label)));
-}
-
+/* A label that is @text, on screen */
 static void
 wait_for_text (GtkWidget  *root,
                const char *text)
 {
-  TextWait w = { root, text, TRUE };
-  g_autofree char *what = g_strdup_printf ("“%s”", text);
-
-  byok_test_ui_iterate_until (text_shown, &w, what);
+  byok_test_ui_wait_for_text (root, text, TRUE, TRUE);
 }
 
 /* Preferences → Tools, shown over the chat window, once the server from the
@@ -766,9 +747,7 @@ static void
 wait_for_part (GtkWidget  *root,
                const char *text)
 {
-  TextWait w = { root, text, FALSE };
-
-  byok_test_ui_iterate_until (text_shown, &w, text);
+  byok_test_ui_wait_for_text (root, text, FALSE, FALSE);
 }
 
 static void
