@@ -47,27 +47,11 @@ typedef struct {
 /* ---- helpers ------------------------------------------------------------- */
 
 /* A toast with @text is on screen (or queued) in the window's overlay. */
-typedef struct {
-  GtkWidget  *window;
-  const char *text;
-} ToastWait;
-
-static gboolean
-toast_shown (gpointer data)
-{
-  ToastWait *w = data;
-
-  return byok_test_ui_find_text (w->window, w->text, TRUE) != NULL;
-}
-
 static void
 wait_for_toast (Fixture    *f,
                 const char *text)
 {
-  ToastWait w = { f->window, text };
-  g_autofree char *what = g_strdup_printf ("the toast “%s”", text);
-
-  byok_test_ui_iterate_until (toast_shown, &w, what);
+  byok_test_ui_wait_for_text (f->window, text, TRUE, FALSE);
 }
 
 static ByokProviderRow *
