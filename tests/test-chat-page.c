@@ -1209,8 +1209,7 @@ test_media_chips (Fixture       *f,
   preview = byok_test_ui_find_open (BYOK_TYPE_ATTACHMENT_PREVIEW);
   g_assert_cmpstr (byok_attachment_preview_get_attachment (BYOK_ATTACHMENT_PREVIEW (preview))->name, ==, "photo.png");
   maybe_screenshot_widget (preview, "media-preview");
-  gtk_window_destroy (GTK_WINDOW (preview));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&preview);
 
   /* A scan's preview says why there is no text to show. */
   g_signal_emit_by_name (gtk_widget_get_first_child (gtk_widget_get_first_child (GTK_WIDGET (pdf_chip))), "clicked");
@@ -1218,8 +1217,7 @@ test_media_chips (Fixture       *f,
   preview = byok_test_ui_find_open (BYOK_TYPE_ATTACHMENT_PREVIEW);
   g_assert_nonnull (byok_test_ui_find_text (preview, "Scanned PDF: only models that read PDFs natively can see it", TRUE));
   maybe_screenshot_widget (preview, "media-preview-scan");
-  gtk_window_destroy (GTK_WINDOW (preview));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&preview);
 
   /* × removes the image alone. */
   remove = byok_test_ui_find_button (GTK_WIDGET (chip), "window-close-symbolic", NULL);
@@ -1695,8 +1693,7 @@ test_bubble_thumbnails (Fixture       *f,
   g_signal_emit_by_name (gtk_widget_get_first_child (gtk_widget_get_first_child (GTK_WIDGET (chip))), "clicked");
   byok_test_ui_iterate_until (preview_ready, NULL, "the preview");
   gtk_window_destroy (GTK_WINDOW (byok_test_ui_find_open (BYOK_TYPE_ATTACHMENT_PREVIEW)));
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 }
 
 static void

@@ -515,8 +515,7 @@ test_copy_button (void)
   g_assert_cmpstr (copied, ==, "import sys\nprint(sys.argv)");
   g_free (copied);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
   release_clipboard (gdk_clipboard_get_display (clipboard));
 }
 
@@ -1383,8 +1382,7 @@ test_window (void)
       save_screenshot (window, path);
       g_test_message ("screenshot: %s", path);
     }
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 }
 
 /* The height of the view's laid-out text, margins included. */
@@ -1448,8 +1446,7 @@ test_code_block_height (void)
   g_assert_cmpint (ABS (natural - laid_out), <=, 4);
   g_assert_cmpint (ABS (gtk_widget_get_height (view) - laid_out), <=, 4);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 }
 
 /* A code block follows the view's width, narrower as well as wider. */
@@ -1494,8 +1491,7 @@ test_code_block_width (void)
   byok_test_ui_wait_for_paint (window);
   g_assert_cmpint (gtk_widget_get_width (frame), >, wide);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 }
 
 /* The wheel over a code block scrolls the conversation, not the code. */
@@ -1567,8 +1563,7 @@ test_code_block_scroll (void)
   g_signal_emit_by_name (controller, "scroll", 3.0, 0.0, &handled);
   g_assert_false (handled);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 }
 
 int

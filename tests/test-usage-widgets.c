@@ -322,8 +322,7 @@ test_chart_bars (void)
   g_assert_cmpint (byok_cost_chart_get_bar_at (c, -5, bar_y), ==, -1);
   g_assert_cmpint (byok_cost_chart_get_bar_at (c, width + 5, bar_y), ==, -1);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 }
 
 static void
@@ -472,8 +471,7 @@ test_chart_accessible (void)
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Cost by provider: no spending");
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 }
 
 /* All zeros (or nothing) is the empty state: no bars, no hits, a message. */
@@ -518,8 +516,7 @@ test_chart_empty (void)
   pixels = render (chart, &width, &height);
   g_assert_true (has_any_pixel (pixels, width, height));
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 }
 
 /* Many bars in a narrow chart: it still fits a 360 px window, draws, and
@@ -577,8 +574,7 @@ test_chart_narrow (void)
     g_assert_cmpint (seen, ==, 89);
   }
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 }
 
 static void
@@ -652,8 +648,7 @@ test_summary_card (void)
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Cache savings: $2.00");
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 }
 
 static void

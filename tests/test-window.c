@@ -96,8 +96,7 @@ test_window_pages (void)
   byok_window_show_page (BYOK_WINDOW (window), "nope");
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "providers");
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 }
 
 static void
@@ -130,8 +129,7 @@ test_window_size_persists (void)
   byok_test_ui_iterate_pending ();
   /* Under Xvfb there is no window manager to grant it, but the request stands. */
   g_assert_true (g_settings_get_boolean (settings, "window-maximized"));
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 }
 
 static gboolean
@@ -206,8 +204,7 @@ test_window_lazy_pages (void)
   g_assert_true (gtk_widget_get_mapped (usage));
   g_assert_null (byok_window_get_page_widget (BYOK_WINDOW (window), "nope"));
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
   g_clear_object (&engine);
   {
     g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
@@ -270,15 +267,13 @@ test_window_narrow (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (wait_for (window, bar_hidden));
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 
   window = g_object_new (BYOK_TYPE_WINDOW, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (wait_for (window, narrow));
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 }
 
 /* Byok's own symbolic icons are .symbolic.png files at the sizes the
@@ -354,8 +349,7 @@ test_window_icons (void)
     g_test_message ("the toolkit's own header icons are SVG here: librsvg is GTK's to load");
   else
     g_assert_false (byok_test_library_loaded ("librsvg"));
-  gtk_window_destroy (GTK_WINDOW (window));
-  byok_test_ui_iterate_pending ();
+  byok_test_ui_destroy_window (&window);
 }
 
 static gboolean
