@@ -248,23 +248,39 @@ signature (ByokMarkdownView *view)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* The view's buffer, its tag @tag_name (NULL: none) and where the first
+ * occurrence of @text, which must be there, starts in it */
+static GtkTextBuffer *
+find_in_view (ByokMarkdownView  *view,
+              const char        *tag_name,
+              const char        *text,
+              GtkTextTag       **tag,
+              int               *offset)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  g_autofree char *slice = buffer_slice (view);
+  const char *found = strstr (slice, text);
+
+  *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
+  g_assert_nonnull (found);
+  *offset = g_utf8_pointer_to_offset (slice, found);
+  return buffer;
+}
+
 /* Asserts that @tag covers exactly the first occurrence of @text. */
 static void
 assert_tagged (ByokMarkdownView *view,
                const char       *tag_name,
                const char       *text)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
-  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
-  g_autofree char *slice = buffer_slice (view);
-  const char *found = strstr (slice, text);
+  GtkTextTag *tag;
   int start, end;
+  GtkTextBuffer *buffer;
   GtkTextIter iter;
 
   g_test_message ("%s on '%s'", tag_name, text);
+  buffer = find_in_view (view, tag_name, text, &tag, &start);
   g_assert_nonnull (tag);
-  g_assert_nonnull (found);
-  start = g_utf8_pointer_to_offset (slice, found);
   end = start + g_utf8_strlen (text, -1);
 
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, start);
@@ -283,14 +299,12 @@ assert_not_tagged (ByokMarkdownView *view,
                    const char       *tag_name,
                    const char       *text)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
-  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
-  g_autofree char *slice = buffer_slice (view);
-  const char *found = strstr (slice, text);
+  GtkTextTag *tag;
+  int start;
+  GtkTextBuffer *buffer = find_in_view (view, tag_name, text, &tag, &start);
   GtkTextIter iter;
 
-  g_assert_nonnull (found);
-  gtk_text_buffer_get_iter_at_offset (buffer, &iter, g_utf8_pointer_to_offset (slice, found));
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, start);
   g_assert_true (tag == NULL || !gtk_text_iter_has_tag (&iter, tag));
 }
 
