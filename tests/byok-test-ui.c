@@ -448,6 +448,23 @@ byok_test_tolerate_toolkit_bugs (GLogWriterFunc writer)
   g_log_set_writer_func (write_unless_known_toolkit_bug, NULL, NULL);
 }
 
+/**
+ * byok_test_ui_init:
+ * @writer: (nullable): as for byok_test_tolerate_toolkit_bugs()
+ *
+ * What a UI test's main() does first: GTK's test setup, the toolkit's own
+ * warnings tolerated, libadwaita set up.
+ */
+void
+byok_test_ui_init (int             *argc,
+                   char          ***argv,
+                   GLogWriterFunc   writer)
+{
+  gtk_test_init (argc, argv, NULL);
+  byok_test_tolerate_toolkit_bugs (writer);
+  adw_init ();
+}
+
 /* Waits until @widget's window has drawn a frame. */
 void
 byok_test_ui_wait_for_paint (GtkWidget *widget)

@@ -89,6 +89,9 @@ void       byok_test_chat_fixture_close_window (ByokTestChatFixture *fixture);
 void       byok_test_chat_fixture_finish       (ByokTestChatFixture *fixture);
 
 void byok_test_tolerate_toolkit_bugs (GLogWriterFunc writer);
+void byok_test_ui_init               (int             *argc,
+                                      char          ***argv,
+                                      GLogWriterFunc   writer);
 
 void byok_test_ui_wait_for_paint (GtkWidget  *widget);
 void byok_test_ui_screenshot     (GtkWidget  *window,

@@ -191,9 +191,7 @@ main (int    argc,
       char **argv)
 {
   g_setenv ("GTK_A11Y", "test", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs (NULL);
-  adw_init ();
+  byok_test_ui_init (&argc, &argv, NULL);
 
   g_test_add ("/balance-group/rows", Fixture, NULL, fixture_setup, test_rows, fixture_teardown);
   return g_test_run ();

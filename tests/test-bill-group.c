@@ -364,9 +364,7 @@ main (int    argc,
       char **argv)
 {
   g_setenv ("GTK_A11Y", "test", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs (NULL);
-  adw_init ();
+  byok_test_ui_init (&argc, &argv, NULL);
 
   g_test_add ("/bill-group/bills", Fixture, NULL, fixture_setup, test_bills, fixture_teardown);
   g_test_add ("/bill-group/explained", Fixture, NULL, fixture_setup, test_explained, fixture_teardown);

@@ -2429,9 +2429,7 @@ main (int argc, char **argv)
 {
   /* Accessible names can be read back (the attachment chips'). */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs (NULL);
-  adw_init ();
+  byok_test_ui_init (&argc, &argv, NULL);
   /* The app's styles, as the application loads them (the screenshots). */
   {
     g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();

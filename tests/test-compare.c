@@ -695,9 +695,7 @@ test_reported_cost (Fixture       *f,
 int
 main (int argc, char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs (NULL);
-  adw_init ();
+  byok_test_ui_init (&argc, &argv, NULL);
 
   if (g_getenv ("BYOK_COMPARE_DEMO") != NULL)
     {

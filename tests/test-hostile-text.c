@@ -253,9 +253,7 @@ int
 main (int    argc,
       char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs (NULL);
-  adw_init ();
+  byok_test_ui_init (&argc, &argv, NULL);
 
   g_test_add ("/hostile-text/providers", Fixture, NULL, fixture_setup, test_providers, fixture_teardown);
   g_test_add ("/hostile-text/chat", Fixture, NULL, fixture_setup, test_chat, fixture_teardown);

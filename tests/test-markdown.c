@@ -1583,9 +1583,7 @@ test_code_block_scroll (void)
 int
 main (int argc, char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs (NULL);
-  adw_init ();
+  byok_test_ui_init (&argc, &argv, NULL);
   gtk_source_init ();
   /* A drawing warning is a failure too. */
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);

@@ -1002,9 +1002,7 @@ int
 main (int    argc,
       char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs (NULL);
-  adw_init ();
+  byok_test_ui_init (&argc, &argv, NULL);
 
   g_test_add ("/tools-ui/approval-dialog", Fixture, NULL, fixture_setup, test_approval_dialog, fixture_teardown);
   g_test_add ("/tools-ui/blocks-restart", Fixture, NULL, fixture_setup, test_blocks_restart, fixture_teardown);

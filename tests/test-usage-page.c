@@ -1165,9 +1165,7 @@ main (int argc, char **argv)
   g_setenv ("OPENAI_API_KEY", OPENAI_KEY, TRUE);
   g_setenv ("ANTHROPIC_API_KEY", ANTHROPIC_KEY, TRUE);
 
-  gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs (NULL);
-  adw_init ();
+  byok_test_ui_init (&argc, &argv, NULL);
 
   start_notification_server ();
 

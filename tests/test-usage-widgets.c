@@ -795,9 +795,7 @@ main (int argc, char **argv)
    * gtk_test_accessible_assert_property() can read them; "none", which the
    * test environment sets, keeps none. */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs (NULL);
-  adw_init ();
+  byok_test_ui_init (&argc, &argv, NULL);
   /* A drawing warning is a failure too. */
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
 

@@ -413,9 +413,7 @@ test_window_help_overlay (void)
 int
 main (int argc, char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs (NULL);
-  adw_init ();
+  byok_test_ui_init (&argc, &argv, NULL);
 
   g_test_add_func ("/window/pages", test_window_pages);
   g_test_add_func ("/window/lazy-pages", test_window_lazy_pages);
