@@ -241,10 +241,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("byok-mcp-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = byok_test_make_dir ("mcp");
   f->record = g_build_filename (f->dir, "record.txt", NULL);
   f->log = g_build_filename (f->dir, "logs", "test.log", NULL);
 }
@@ -263,16 +260,7 @@ fixture_tear_down (Fixture       *f,
       g_subprocess_wait (f->http_server, NULL, NULL);
       g_clear_object (&f->http_server);
     }
-  g_remove (f->record);
-  g_remove (f->log);
-  {
-    g_autofree char *old = g_strconcat (f->log, ".old", NULL);
-    g_autofree char *logs = g_path_get_dirname (f->log);
-
-    g_remove (old);
-    g_rmdir (logs);
-  }
-  g_rmdir (f->dir);
+  byok_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->record);
   g_free (f->log);
