@@ -442,6 +442,19 @@ send_and_wait (Fixture    *f,
   byok_test_ui_iterate_until (byok_test_ui_chat_page_idle, f->page, "the answer");
 }
 
+/* Once a window of @type is up (@what, for a failure), what its scene
+ * @scene shows is checked; the window */
+static GtkWidget *
+look_at_opened (Fixture    *f,
+                GType       type,
+                const char *what,
+                const char *scene)
+{
+  byok_test_ui_iterate_until (type_shown, GSIZE_TO_POINTER (type), what);
+  look_at (f, scene);
+  return find_in_toplevels (type);
+}
+
 static void
 scene_chat (Fixture *f)
 {
@@ -597,9 +610,7 @@ scene_providers (Fixture *f)
 
     g_assert_nonnull (delete_button);
     g_signal_emit_by_name (delete_button, "clicked");
-    byok_test_ui_iterate_until (type_shown, GSIZE_TO_POINTER (BYOK_TYPE_ALERT_PARENT), "the question");
-    look_at (f, "delete-key");
-    alert = find_in_toplevels (BYOK_TYPE_ALERT_PARENT);
+    alert = look_at_opened (f, BYOK_TYPE_ALERT_PARENT, "the question", "delete-key");
     /* Answered, it closes (on every libadwaita). */
     byok_test_ui_answer_alert (alert, "cancel");
   }
@@ -609,9 +620,7 @@ scene_providers (Fixture *f)
     GtkWidget *dialog;
 
     byok_providers_page_add_custom (providers);
-    byok_test_ui_iterate_until (type_shown, GSIZE_TO_POINTER (BYOK_TYPE_CUSTOM_PROVIDER_DIALOG), "the custom provider dialog");
-    look_at (f, "custom-provider");
-    dialog = find_in_toplevels (BYOK_TYPE_CUSTOM_PROVIDER_DIALOG);
+    dialog = look_at_opened (f, BYOK_TYPE_CUSTOM_PROVIDER_DIALOG, "the custom provider dialog", "custom-provider");
     byok_dialog_close (dialog);
     byok_test_ui_iterate_pending ();
   }
@@ -623,9 +632,7 @@ scene_preferences (Fixture *f)
   GtkWidget *preferences;
 
   g_assert_true (gtk_widget_activate_action (f->window, "win.preferences", NULL));
-  byok_test_ui_iterate_until (type_shown, GSIZE_TO_POINTER (BYOK_TYPE_PREFERENCES_WINDOW), "the preferences");
-  look_at (f, "preferences");
-  preferences = find_in_toplevels (BYOK_TYPE_PREFERENCES_WINDOW);
+  preferences = look_at_opened (f, BYOK_TYPE_PREFERENCES_WINDOW, "the preferences", "preferences");
   byok_dialog_close (preferences);
   byok_test_ui_iterate_pending ();
 }
@@ -638,9 +645,7 @@ scene_shortcuts (Fixture *f)
   GtkWidget *shortcuts;
 
   g_assert_true (gtk_widget_activate_action (f->window, "win.show-help-overlay", NULL));
-  byok_test_ui_iterate_until (type_shown, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), "the shortcuts window");
-  look_at (f, "shortcuts");
-  shortcuts = find_in_toplevels (GTK_TYPE_SHORTCUTS_WINDOW);
+  shortcuts = look_at_opened (f, GTK_TYPE_SHORTCUTS_WINDOW, "the shortcuts window", "shortcuts");
   gtk_window_close (GTK_WINDOW (gtk_widget_get_root (shortcuts)));
   byok_test_ui_iterate_pending ();
 }
