@@ -148,6 +148,14 @@ fixture_teardown (Fixture       *f,
   g_assert_cmpuint (n_warnings, ==, 0);
 }
 
+/* OpenAI's answer to a key it does not take */
+static ByokTestReply *
+key_rejected_reply (void)
+{
+  return byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", "
+                                        "\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}");
+}
+
 static void
 send_and_wait (Fixture    *f,
                const char *text)
@@ -440,9 +448,7 @@ test_key_status (Fixture       *f,
   show_page (f, "chat");
 
   /* A chat refused with 401: the Providers page says the key was rejected. */
-  byok_test_server_add_reply (f->server, CHAT_PATH,
-    byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", "
-                                   "\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"));
+  byok_test_server_add_reply (f->server, CHAT_PATH, key_rejected_reply ());
   send_and_wait (f, "Hello?");
   wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_REJECTED);
 
@@ -1360,9 +1366,7 @@ test_providers_error (Fixture       *f,
   gboolean said = FALSE;
 
   byok_key_store_set_prefer_environment (keys, "openai", FALSE);
-  byok_test_server_add_reply (f->server, "/v1/models",
-    byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", "
-                                   "\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"));
+  byok_test_server_add_reply (f->server, "/v1/models", key_rejected_reply ());
   show_page (f, "providers");
   row = provider_row (f, "openai");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
@@ -1436,6 +1440,28 @@ held_reply (const char *text)
   return reply;
 }
 
+/* A chat answered @hello, then @prompt whose answer is stopped once its
+ * first words (@first_words, the server holding the rest) have arrived:
+ * that answer */
+static ByokMessage *
+stop_long_answer (Fixture    *f,
+                  const char *hello,
+                  const char *prompt,
+                  const char *first_words)
+{
+  ByokMessage *answer;
+
+  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text (hello));
+  send_and_wait (f, "Hello");
+  byok_test_server_add_reply (f->server, CHAT_PATH, held_reply (first_words));
+  byok_composer_set_text (composer_of (f), prompt);
+  g_assert_true (byok_composer_send (composer_of (f)));
+  answer = last_message (f);
+  byok_test_ui_iterate_until (has_some_text, answer, "the first words");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.stop", NULL));
+  return answer;
+}
+
 /* ---- Usage: stopped apart, one vocabulary, lower-case statuses ----------- */
 
 static gboolean
@@ -1459,19 +1485,10 @@ test_usage_wording (Fixture       *f,
   byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
 
   /* An answer; one stopped half-way; one refused. */
-  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("Fine."));
-  send_and_wait (f, "Hello");
-  byok_test_server_add_reply (f->server, CHAT_PATH, held_reply ("Once upon"));
-  byok_composer_set_text (composer_of (f), "A long story");
-  g_assert_true (byok_composer_send (composer_of (f)));
-  answer = last_message (f);
-  byok_test_ui_iterate_until (has_some_text, answer, "the first words");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.stop", NULL));
+  answer = stop_long_answer (f, "Fine.", "A long story", "Once upon");
   byok_test_ui_iterate_until (cancel_finished, answer, "the stopped call");
   byok_test_server_release_held (f->server);
-  byok_test_server_add_reply (f->server, CHAT_PATH,
-    byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", "
-                                   "\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"));
+  byok_test_server_add_reply (f->server, CHAT_PATH, key_rejected_reply ());
   send_and_wait (f, "Still there?");
 
   /* The cards count the stopped call apart from the failed one, and say
@@ -1558,14 +1575,7 @@ test_whole_flow (Fixture       *f,
   byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
 
   /* A chat; then a long answer stopped half-way, and asked again. */
-  byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("Hello there."));
-  send_and_wait (f, "Hello");
-  byok_test_server_add_reply (f->server, CHAT_PATH, held_reply ("Once upon a time"));
-  byok_composer_set_text (composer_of (f), "Tell me a long story");
-  g_assert_true (byok_composer_send (composer_of (f)));
-  answer = last_message (f);
-  byok_test_ui_iterate_until (has_some_text, answer, "the first words");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "chat.stop", NULL));
+  answer = stop_long_answer (f, "Hello there.", "Tell me a long story", "Once upon a time");
   g_assert_cmpstr (byok_message_get_status (answer), ==, BYOK_MESSAGE_STATUS_PARTIAL);
   byok_test_server_release_held (f->server);
   byok_test_server_add_reply (f->server, CHAT_PATH, byok_test_reply_new_openai_text ("A short one."));
@@ -1577,9 +1587,7 @@ test_whole_flow (Fixture       *f,
   g_clear_object (&answer);
 
   /* 401: the key shows as rejected; it works again, valid. */
-  byok_test_server_add_reply (f->server, CHAT_PATH,
-    byok_test_reply_new_json (401, "{\"error\": {\"message\": \"Incorrect API key provided.\", "
-                                   "\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"));
+  byok_test_server_add_reply (f->server, CHAT_PATH, key_rejected_reply ());
   send_and_wait (f, "Still there?");
   wait_for_label (f, "The Key Was Rejected");
   wait_for_status (f, "openai", BYOK_PROVIDER_STATUS_REJECTED);
@@ -1651,9 +1659,7 @@ test_whole_flow (Fixture       *f,
 int
 main (int argc, char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  byok_test_tolerate_toolkit_bugs (log_writer);
-  adw_init ();
+  byok_test_ui_init (&argc, &argv, log_writer);
   /* Xvfb renders in software, slowly: without animations the frame clock
    * is not always due. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
