@@ -82,6 +82,57 @@ byok_test_store_close (ByokTestStore *store)
   g_clear_pointer (&store->path, g_free);
 }
 
+/* Where the provider test server plays each provider: what follows its
+ * address in the provider's base URL */
+static const struct {
+  const char *provider_id;
+  const char *path;
+} provider_paths[] = {
+  { "openai", "/v1" },
+  { "anthropic", "" },
+  { "gemini", "/v1beta" },
+  { "moonshot", "/moonshot/v1" },
+  { "zhipu", "/zhipu/v4" },
+  { "deepseek", "/deepseek" },
+  { "xai", "/xai/v1" },
+  { "groq", "/groq/openai/v1" },
+  { "openrouter", "/openrouter/api/v1" },
+};
+
+/* Sends @provider_id's calls to @server, at its own path there */
+static void
+point_at_server (ByokCatalog    *catalog,
+                 ByokTestServer *server,
+                 const char     *provider_id)
+{
+  guint i = 0;
+
+  while (i < G_N_ELEMENTS (provider_paths) && !g_str_equal (provider_paths[i].provider_id, provider_id))
+    i++;
+  g_assert_cmpuint (i, <, G_N_ELEMENTS (provider_paths));
+  byok_test_point_provider (catalog, provider_id, server, provider_paths[i].path);
+}
+
+/* @env is what the engine's key store reads, its key preferred for each
+ * provider named; each also sent to @server (unless %NULL) */
+static void
+use_env_keys_valist (ByokEngine         *engine,
+                     const char * const *env,
+                     ByokTestServer     *server,
+                     const char         *first_provider,
+                     va_list             args)
+{
+  ByokKeyStore *keys = byok_engine_get_key_store (engine);
+
+  byok_key_store_set_environment (keys, env);
+  for (const char *id = first_provider; id != NULL; id = va_arg (args, const char *))
+    {
+      byok_key_store_set_prefer_environment (keys, id, TRUE);
+      if (server != NULL)
+        point_at_server (byok_engine_get_catalog (engine), server, id);
+    }
+}
+
 /**
  * byok_test_engine_use_env_keys:
  * @env: the environment its key store reads ("OPENAI_API_KEY=…"), in
@@ -95,13 +146,10 @@ byok_test_engine_use_env_keys (ByokEngine         *engine,
                                const char         *first_provider,
                                ...)
 {
-  ByokKeyStore *keys = byok_engine_get_key_store (engine);
   va_list args;
 
-  byok_key_store_set_environment (keys, env);
   va_start (args, first_provider);
-  for (const char *id = first_provider; id != NULL; id = va_arg (args, const char *))
-    byok_key_store_set_prefer_environment (keys, id, TRUE);
+  use_env_keys_valist (engine, env, NULL, first_provider, args);
   va_end (args);
 }
 
@@ -235,37 +283,6 @@ byok_test_point_provider (ByokCatalog    *catalog,
   byok_provider_set_base_url (provider, url);
 }
 
-/* Where the provider test server plays each provider: what follows its
- * address in the provider's base URL */
-static const struct {
-  const char *provider_id;
-  const char *path;
-} provider_paths[] = {
-  { "openai", "/v1" },
-  { "anthropic", "" },
-  { "gemini", "/v1beta" },
-  { "moonshot", "/moonshot/v1" },
-  { "zhipu", "/zhipu/v4" },
-  { "deepseek", "/deepseek" },
-  { "xai", "/xai/v1" },
-  { "groq", "/groq/openai/v1" },
-  { "openrouter", "/openrouter/api/v1" },
-};
-
-/* Sends @provider_id's calls to @server, at its own path there */
-static void
-point_at_server (ByokCatalog    *catalog,
-                 ByokTestServer *server,
-                 const char     *provider_id)
-{
-  guint i = 0;
-
-  while (i < G_N_ELEMENTS (provider_paths) && !g_str_equal (provider_paths[i].provider_id, provider_id))
-    i++;
-  g_assert_cmpuint (i, <, G_N_ELEMENTS (provider_paths));
-  byok_test_point_provider (catalog, provider_id, server, provider_paths[i].path);
-}
-
 /**
  * byok_test_point_providers:
  * @first_provider: the first of the providers, %NULL-ended
@@ -307,16 +324,10 @@ byok_test_engine_new_served (const char         *name,
                              ...)
 {
   ByokEngine *engine = byok_test_engine_new_in_dir (name, dir);
-  ByokKeyStore *keys = byok_engine_get_key_store (engine);
   va_list args;
 
-  byok_key_store_set_environment (keys, env);
   va_start (args, first_provider);
-  for (const char *id = first_provider; id != NULL; id = va_arg (args, const char *))
-    {
-      byok_key_store_set_prefer_environment (keys, id, TRUE);
-      point_at_server (byok_engine_get_catalog (engine), server, id);
-    }
+  use_env_keys_valist (engine, env, server, first_provider, args);
   va_end (args);
   return engine;
 }

@@ -223,26 +223,33 @@ request_with (const char *model,
   return request;
 }
 
-/* Sends @request to @provider_id, answered with @reply_json, and returns
- * the body the server received. */
+/* Where a request goes: a provider's model, the server's path for it, and
+ * the dialect's fixture that answers */
+typedef struct {
+  const char *provider_id;
+  const char *model;
+  const char *endpoint;
+  const char *dialect;
+  const char *reply;
+} Target;
+
+/* Sends @request to @to, answered with its reply, and returns the body the
+ * server received. */
 static JsonNode *
 send_and_read_body (Fixture         *f,
                     ByokChatRequest *request,
-                    const char      *provider_id,
-                    const char      *path,
-                    const char      *dialect,
-                    const char      *reply_name)
+                    const Target    *to)
 {
-  g_autofree char *reply = byok_test_read_fixture (dialect, reply_name);
+  g_autofree char *reply = byok_test_read_fixture (to->dialect, to->reply);
   g_autoptr(ByokChatResult) result = NULL;
   g_autoptr(GError) error = NULL;
   ByokTestRequest *req;
   JsonNode *body;
 
-  byok_test_server_add_reply (f->server, path, byok_test_reply_new_json (200, reply));
-  result = run_chat (f, request, provider_id, NULL);
+  byok_test_server_add_reply (f->server, to->endpoint, byok_test_reply_new_json (200, reply));
+  result = run_chat (f, request, to->provider_id, NULL);
   g_assert_no_error (result->error);
-  g_assert_cmpuint (byok_test_server_count_path (f->server, path), ==, 1);
+  g_assert_cmpuint (byok_test_server_count_path (f->server, to->endpoint), ==, 1);
   req = byok_test_server_get_last_request (f->server);
   body = json_from_string (g_bytes_get_data (req->body, NULL), &error);
   g_assert_no_error (error);
@@ -287,11 +294,7 @@ assert_json (JsonNode   *actual,
  * for the attachments' base64 */
 typedef struct {
   const char *path;
-  const char *provider_id;
-  const char *model;
-  const char *endpoint;
-  const char *dialect;
-  const char *reply;
+  Target      to;
   const char *image;      /* its type, NULL: none */
   int         width, height;
   const char *pdf;        /* its name, NULL: none */
@@ -302,33 +305,33 @@ typedef struct {
 } MediaCase;
 
 static const MediaCase media_cases[] = {
-  { "/media-send/openai/image-and-pdf", "openai", "gpt-4o", "/v1/chat/completions", "openai",
-    "openai-response.json", "png", 64, 48, "report.pdf", TRUE, "messages", "content",
+  { "/media-send/openai/image-and-pdf", { "openai", "gpt-4o", "/v1/chat/completions", "openai",
+    "openai-response.json" }, "png", 64, 48, "report.pdf", TRUE, "messages", "content",
     "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,{image}\",\"detail\":\"high\"}},"
     " {\"type\":\"file\",\"file\":{\"filename\":\"report.pdf\",\"file_data\":\"data:application/pdf;base64,{pdf}\"}},"
     " {\"type\":\"text\",\"text\":\"What is this?\"}]" },
   /* OpenAI-compatible servers other than OpenAI's get no "detail". */
-  { "/media-send/openai/no-detail-elsewhere", "openrouter", "openai/gpt-4o", "/openrouter/api/v1/chat/completions",
-    "openai", "openai-response.json", "jpeg", 40, 30, NULL, FALSE, "messages", "content",
+  { "/media-send/openai/no-detail-elsewhere",
+    { "openrouter", "openai/gpt-4o", "/openrouter/api/v1/chat/completions", "openai", "openai-response.json" }, "jpeg", 40, 30, NULL, FALSE, "messages", "content",
     "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/jpeg;base64,{image}\"}},"
     " {\"type\":\"text\",\"text\":\"What is this?\"}]" },
   /* A PDF with a text layer to a model that reads no PDFs goes as its
    * text, like a text file, page markers kept; the content stays one
    * string. */
-  { "/media-send/openai/pdf-as-text", "deepseek", "deepseek-chat", "/deepseek/chat/completions", "openai",
-    "deepseek-response.json", NULL, 0, 0, "report.pdf", TRUE, "messages", "content",
+  { "/media-send/openai/pdf-as-text", { "deepseek", "deepseek-chat", "/deepseek/chat/completions", "openai",
+    "deepseek-response.json" }, NULL, 0, 0, "report.pdf", TRUE, "messages", "content",
     "\"<file name=\\\"report.pdf\\\">\\n--- page 1 ---\\nQuarterly figures: 42 units.\\n</file>\\n\\nWhat is this?\"" },
   /* Text alone is a plain string, never a list, for every dialect's kin. */
-  { "/media-send/openai/text-stays-string", "moonshot", "kimi-k2.6", "/moonshot/v1/chat/completions", "openai",
-    "openai-response.json", NULL, 0, 0, NULL, FALSE, "messages", "content",
+  { "/media-send/openai/text-stays-string", { "moonshot", "kimi-k2.6", "/moonshot/v1/chat/completions", "openai",
+    "openai-response.json" }, NULL, 0, 0, NULL, FALSE, "messages", "content",
     "\"What is this?\"" },
-  { "/media-send/anthropic/image-and-pdf", "anthropic", "claude-sonnet-4-6", "/v1/messages", "anthropic",
-    "response.json", "jpeg", 64, 48, "scan.pdf", FALSE, "messages", "content",
+  { "/media-send/anthropic/image-and-pdf", { "anthropic", "claude-sonnet-4-6", "/v1/messages", "anthropic",
+    "response.json" }, "jpeg", 64, 48, "scan.pdf", FALSE, "messages", "content",
     "[{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/jpeg\",\"data\":\"{image}\"}},"
     " {\"type\":\"document\",\"source\":{\"type\":\"base64\",\"media_type\":\"application/pdf\",\"data\":\"{pdf}\"}},"
     " {\"type\":\"text\",\"text\":\"What is this?\"}]" },
-  { "/media-send/gemini/image-and-pdf", "gemini", "gemini-2.5-flash", "/v1beta/models/gemini-2.5-flash:generateContent",
-    "gemini", "response.json", "png", 64, 48, "report.pdf", TRUE, "contents", "parts",
+  { "/media-send/gemini/image-and-pdf", { "gemini", "gemini-2.5-flash", "/v1beta/models/gemini-2.5-flash:generateContent", "gemini",
+    "response.json" }, "png", 64, 48, "report.pdf", TRUE, "contents", "parts",
     "[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"{image}\"}},"
     " {\"inlineData\":{\"mimeType\":\"application/pdf\",\"data\":\"{pdf}\"}},"
     " {\"text\":\"What is this?\"}]" },
@@ -371,8 +374,8 @@ test_media_parts (Fixture       *f,
       g_ptr_array_add (attachments, make_pdf (c->pdf, c->pdf_text));
       pdf = base64_of (g_ptr_array_index (attachments, attachments->len - 1));
     }
-  request = request_with (c->model, attachments->len > 0 ? attachments : NULL);
-  body = send_and_read_body (f, request, c->provider_id, c->endpoint, c->dialect, c->reply);
+  request = request_with (c->to.model, attachments->len > 0 ? attachments : NULL);
+  body = send_and_read_body (f, request, &c->to);
   expected = with_media (c->expected, image, pdf);
   assert_json (first_content (body, c->messages, c->content), expected);
 }
@@ -439,17 +442,13 @@ store_conversation (Stored *stored)
 }
 
 /* A new store on the same file (the app restarted) regenerates the last
- * answer, with @provider_id / @model_id as the conversation's model, as
+ * answer, with @to's model as the conversation's model, as
  * the chat page does: the answer deleted, the request built from what is
  * stored, sent. Returns the body the server got. */
 static JsonNode *
-regenerate_after_restart (Fixture    *f,
-                          Stored     *stored,
-                          const char *provider_id,
-                          const char *model_id,
-                          const char *path,
-                          const char *dialect,
-                          const char *reply_name)
+regenerate_after_restart (Fixture      *f,
+                          Stored       *stored,
+                          const Target *to)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ByokDatabase) database = byok_database_open (stored->path, &error);
@@ -465,8 +464,8 @@ regenerate_after_restart (Fixture    *f,
   g_assert_no_error (error);
   conversation = byok_conversation_store_lookup (store, stored->conversation_id);
   g_assert_nonnull (conversation);
-  byok_conversation_set_provider (conversation, provider_id);
-  byok_conversation_set_model (conversation, model_id);
+  byok_conversation_set_provider (conversation, to->provider_id);
+  byok_conversation_set_model (conversation, to->model);
   g_assert_true (byok_conversation_store_save_conversation (store, conversation, &error));
   messages = byok_conversation_store_get_messages (store, conversation, &error);
   g_assert_no_error (error);
@@ -478,10 +477,10 @@ regenerate_after_restart (Fixture    *f,
 
   request = byok_conversation_store_build_request (store, conversation, -1, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (request->model, ==, model_id);
+  g_assert_cmpstr (request->model, ==, to->model);
   /* One reply as a whole: the parts are the same streamed or not. */
   request->stream = FALSE;
-  body = send_and_read_body (f, request, provider_id, path, dialect, reply_name);
+  body = send_and_read_body (f, request, to);
 
   /* The new answer kept, for the next restart to ask again. */
   g_clear_object (&answer);
@@ -494,11 +493,7 @@ regenerate_after_restart (Fixture    *f,
 /* The last answer asked again of one provider, after a restart: the whole
  * conversation's @messages as the server got it */
 typedef struct {
-  const char *provider_id;
-  const char *model;
-  const char *endpoint;
-  const char *dialect;
-  const char *reply;
+  Target      to;
   const char *messages;
   gboolean    names_model;   /* the body says the model too */
   const char *expected;
@@ -508,7 +503,7 @@ typedef struct {
 static const Regeneration regenerations[] = {
   /* OpenAI: image_url with detail, the PDF as a file, the text file in
    * the question's text; the answer a plain string. */
-  { "openai", "gpt-4o", "/v1/chat/completions", "openai", "openai-response.json", "messages", TRUE,
+  { { "openai", "gpt-4o", "/v1/chat/completions", "openai", "openai-response.json" }, "messages", TRUE,
     "[{\"role\":\"user\",\"content\":["
     "  {\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,{image}\",\"detail\":\"high\"}},"
     "  {\"type\":\"text\",\"text\":\"What is this?\"}]},"
@@ -517,7 +512,7 @@ static const Regeneration regenerations[] = {
     "  {\"type\":\"file\",\"file\":{\"filename\":\"minutes.pdf\",\"file_data\":\"data:application/pdf;base64,{pdf}\"}},"
     "  {\"type\":\"text\",\"text\":\"<file name=\\\"notes.txt\\\">\\nBring the figures.\\n</file>\\n\\nAnd these?\"}]}]" },
   /* Anthropic, after another restart: image and document blocks. */
-  { "anthropic", "claude-sonnet-4-6", "/v1/messages", "anthropic", "response.json", "messages", TRUE,
+  { { "anthropic", "claude-sonnet-4-6", "/v1/messages", "anthropic", "response.json" }, "messages", TRUE,
     "[{\"role\":\"user\",\"content\":["
     "  {\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"{image}\"}},"
     "  {\"type\":\"text\",\"text\":\"What is this?\"}]},"
@@ -526,7 +521,7 @@ static const Regeneration regenerations[] = {
     "  {\"type\":\"document\",\"source\":{\"type\":\"base64\",\"media_type\":\"application/pdf\",\"data\":\"{pdf}\"}},"
     "  {\"type\":\"text\",\"text\":\"<file name=\\\"notes.txt\\\">\\nBring the figures.\\n</file>\\n\\nAnd these?\"}]}]" },
   /* Gemini too: inlineData parts, the answer as the model's turn. */
-  { "gemini", "gemini-2.5-flash", "/v1beta/models/gemini-2.5-flash:generateContent", "gemini", "response.json",
+  { { "gemini", "gemini-2.5-flash", "/v1beta/models/gemini-2.5-flash:generateContent", "gemini", "response.json" },
     "contents", FALSE,
     "[{\"role\":\"user\",\"parts\":["
     "  {\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"{image}\"}},"
@@ -565,13 +560,12 @@ test_stored_restart_regenerate (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (regenerations); i++)
     {
       const Regeneration *c = &regenerations[i];
-      g_autoptr(JsonNode) body = regenerate_after_restart (f, &stored, c->provider_id, c->model, c->endpoint,
-                                                           c->dialect, c->reply);
+      g_autoptr(JsonNode) body = regenerate_after_restart (f, &stored, &c->to);
       g_autofree char *expected = with_media (c->expected, image, pdf);
 
       assert_json (json_object_get_member (json_node_get_object (body), c->messages), expected);
       if (c->names_model)
-        g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "model"), ==, c->model);
+        g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "model"), ==, c->to.model);
     }
 
   byok_attachment_free (stored.image);
