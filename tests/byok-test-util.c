@@ -280,6 +280,20 @@ byok_test_make_dir (const char *name)
 }
 
 /**
+ * byok_test_count_notify:
+ * @count: what counts the notifications
+ *
+ * A "notify" handler that counts.
+ */
+void
+byok_test_count_notify (GObject    *object,
+                        GParamSpec *pspec,
+                        guint      *count)
+{
+  (*count)++;
+}
+
+/**
  * byok_test_local_us:
  *
  * Returns: a local time (the tests that use it set TZ) in unix µs; one that

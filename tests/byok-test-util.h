@@ -23,6 +23,9 @@ char   *byok_test_read_fixture          (const char     *folder,
 ByokAttachment *byok_test_load_attachment (const char *path,
                                           GError    **error);
 guint   byok_test_wait_limit            (guint           value);
+void    byok_test_count_notify          (GObject        *object,
+                                         GParamSpec     *pspec,
+                                         guint          *count);
 char   *byok_test_listen_loopback       (SoupServer     *server);
 gboolean byok_test_library_loaded       (const char     *prefix);
 char   *byok_test_describe_master       (sqlite3        *db);

@@ -84,14 +84,6 @@ titles (GListModel *model)
 }
 
 static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              guint      *count)
-{
-  (*count)++;
-}
-
-static void
 test_conversations_order (Fixture       *fixture,
                           gconstpointer  user_data)
 {
@@ -116,7 +108,7 @@ test_conversations_order (Fixture       *fixture,
   g_assert_cmpint (byok_conversation_get_created (a), <, byok_conversation_get_created (b));
 
   /* A message moves its conversation to the top. */
-  g_signal_connect (a, "notify::updated", G_CALLBACK (count_notify), &updated_notifies);
+  g_signal_connect (a, "notify::updated", G_CALLBACK (byok_test_count_notify), &updated_notifies);
   message = append (fixture, a, BYOK_MESSAGE_ROLE_USER, "hello");
   g_assert_cmpuint (updated_notifies, ==, 1);
   g_assert_cmpint (byok_conversation_get_updated (a), >, byok_conversation_get_updated (c));
@@ -162,7 +154,7 @@ test_conversations_rename_and_settings (Fixture       *fixture,
   gint64 a_id = byok_conversation_get_id (a);
   ByokConversation *reloaded;
 
-  g_signal_connect (a, "notify::title", G_CALLBACK (count_notify), &title_notifies);
+  g_signal_connect (a, "notify::title", G_CALLBACK (byok_test_count_notify), &title_notifies);
   g_signal_connect (list, "items-changed", G_CALLBACK (count_items_changed), &list_changes);
   g_assert_true (byok_conversation_store_rename (fixture->store, a, "New title", &error));
   g_assert_no_error (error);
@@ -662,9 +654,9 @@ test_messages_append_notifies (void)
   guint reasoning = 0;
   guint any = 0;
 
-  g_signal_connect (message, "notify::content", G_CALLBACK (count_notify), &content);
-  g_signal_connect (message, "notify::reasoning", G_CALLBACK (count_notify), &reasoning);
-  g_signal_connect (message, "notify", G_CALLBACK (count_notify), &any);
+  g_signal_connect (message, "notify::content", G_CALLBACK (byok_test_count_notify), &content);
+  g_signal_connect (message, "notify::reasoning", G_CALLBACK (byok_test_count_notify), &reasoning);
+  g_signal_connect (message, "notify", G_CALLBACK (byok_test_count_notify), &any);
 
   byok_message_append_content (message, "Hello");
   byok_message_append_content (message, ", world");

@@ -840,14 +840,6 @@ test_pane_set_text (void)
 }
 
 static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              guint      *count)
-{
-  (*count)++;
-}
-
-static void
 test_set_text_extends (void)
 {
   g_autoptr(ByokMarkdownView) view = new_view ();
@@ -856,7 +848,7 @@ test_set_text_extends (void)
   g_autofree char *expected = NULL;
   guint notifies = 0;
 
-  g_signal_connect (view, "notify::text", G_CALLBACK (count_notify), &notifies);
+  g_signal_connect (view, "notify::text", G_CALLBACK (byok_test_count_notify), &notifies);
   byok_markdown_view_set_text (view, "Hello **wor");
   byok_markdown_view_set_text (view, "Hello **world**");
   byok_markdown_view_set_text (view, "Hello **world**\n\n- a");

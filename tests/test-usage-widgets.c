@@ -588,14 +588,6 @@ collect_labels (GtkWidget *widget,
 }
 
 static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              guint      *count)
-{
-  (*count)++;
-}
-
-static void
 test_summary_card (void)
 {
   GtkWidget *window = gtk_window_new ();
@@ -632,7 +624,7 @@ test_summary_card (void)
   }
 
   /* Properties notify once per change, and not for the same value. */
-  g_signal_connect (card, "notify::value", G_CALLBACK (count_notify), &notified);
+  g_signal_connect (card, "notify::value", G_CALLBACK (byok_test_count_notify), &notified);
   g_object_set (card, "value", "$2.00", NULL);
   g_assert_cmpuint (notified, ==, 1);
   g_object_set (card, "value", "$2.00", NULL);
