@@ -280,6 +280,26 @@ byok_test_make_dir (const char *name)
 }
 
 /**
+ * byok_test_lookup_mcp_secrets:
+ * @server: an MCP server's name
+ *
+ * Returns: (transfer full) (nullable): what the keyring holds for @server,
+ *   waited for; a failed lookup fails the test
+ */
+ByokMcpSecrets *
+byok_test_lookup_mcp_secrets (const char *server)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ByokMcpSecrets *secrets;
+
+  byok_mcp_secrets_lookup_async (server, NULL, byok_test_store_result, &result);
+  secrets = byok_mcp_secrets_lookup_finish (byok_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return secrets;
+}
+
+/**
  * byok_test_count_notify:
  * @count: what counts the notifications
  *

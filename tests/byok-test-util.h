@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "byok-attachment.h"
+#include "byok-mcp-secrets.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,7 @@ char   *byok_test_read_fixture          (const char     *folder,
 ByokAttachment *byok_test_load_attachment (const char *path,
                                           GError    **error);
 guint   byok_test_wait_limit            (guint           value);
+ByokMcpSecrets *byok_test_lookup_mcp_secrets (const char *server);
 void    byok_test_count_notify          (GObject        *object,
                                          GParamSpec     *pspec,
                                          guint          *count);

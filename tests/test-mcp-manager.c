@@ -86,19 +86,6 @@ add (Fixture                   *f,
   g_assert_no_error (error);
 }
 
-static ByokMcpSecrets *
-lookup_secrets (const char *name)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  ByokMcpSecrets *secrets;
-
-  byok_mcp_secrets_lookup_async (name, NULL, byok_test_store_result, &result);
-  secrets = byok_mcp_secrets_lookup_finish (byok_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-  return secrets;
-}
-
 static void
 assert_file_has_no (Fixture    *f,
                     const char *secret)
@@ -147,10 +134,10 @@ test_store_secrets (Fixture       *f,
   g_assert_true (stored->has_token);
 
   /* The keyring has them */
-  found = lookup_secrets ("files");
+  found = byok_test_lookup_mcp_secrets ("files");
   g_assert_cmpstr (g_hash_table_lookup (found->env, "GITHUB_TOKEN"), ==, f->secret);
   g_clear_pointer (&found, byok_mcp_secrets_free);
-  found = lookup_secrets ("web");
+  found = byok_test_lookup_mcp_secrets ("web");
   g_assert_cmpstr (found->token, ==, token);
   g_clear_pointer (&found, byok_mcp_secrets_free);
 
@@ -181,7 +168,7 @@ test_store_secrets (Fixture       *f,
   g_assert_true (byok_mcp_config_remove_finish (f->config, byok_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_assert_null (byok_mcp_config_lookup (f->config, "files"));
-  found = lookup_secrets ("files");
+  found = byok_test_lookup_mcp_secrets ("files");
   g_assert_cmpuint (g_hash_table_size (found->env), ==, 0);
   remove_secrets ("web");
 }
@@ -246,11 +233,11 @@ test_import (Fixture       *f,
   g_assert_false (plain->enabled);
 
   assert_file_has_no (f, f->secret);
-  secrets = lookup_secrets ("remote");
+  secrets = byok_test_lookup_mcp_secrets ("remote");
   g_assert_cmpstr (secrets->token, ==, token);
   g_assert_cmpstr (g_hash_table_lookup (secrets->headers, "X-Team"), ==, header);
   g_clear_pointer (&secrets, byok_mcp_secrets_free);
-  secrets = lookup_secrets ("My-Files");
+  secrets = byok_test_lookup_mcp_secrets ("My-Files");
   g_assert_cmpstr (g_hash_table_lookup (secrets->env, "API_KEY"), ==, f->secret);
 
   /* Again: the same names are skipped, not replaced */

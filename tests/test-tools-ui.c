@@ -673,16 +673,12 @@ server_env (ByokMcpManager *manager,
   return g_strdup (called->text);
 }
 
+/* What the keyring holds for @server; an empty set when nothing */
 static ByokMcpSecrets *
 keyring_secrets (const char *server)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  ByokMcpSecrets *secrets;
+  ByokMcpSecrets *secrets = byok_test_lookup_mcp_secrets (server);
 
-  byok_mcp_secrets_lookup_async (server, NULL, byok_test_store_result, &result);
-  secrets = byok_mcp_secrets_lookup_finish (byok_test_wait_result (&result), &error);
-  g_assert_no_error (error);
   return secrets != NULL ? secrets : byok_mcp_secrets_new ();
 }
 
