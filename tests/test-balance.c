@@ -83,8 +83,7 @@ fetch (Fixture     *f,
   ByokClient *client = byok_engine_get_client (f->engine);
 
   byok_balance_fetch_async (client, provider_id, NULL, byok_test_store_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&result);
   return byok_balance_fetch_finish (client, result, error);
 }
 
@@ -330,8 +329,7 @@ test_own_origin_only (Fixture       *f,
   ByokBalance *balance;
 
   byok_client_get_json_async (client, "deepseek", "http://127.0.0.2:9/user/balance", NULL, byok_test_store_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&result);
   node = byok_client_get_json_finish (client, result, &error);
   g_assert_null (node);
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);

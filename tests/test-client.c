@@ -178,14 +178,6 @@ assert_no_key_in_result (ByokChatResult *result)
     }
 }
 
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 static ByokChatResult *
 run_chat_full (Fixture            *f,
                ByokChatRequest    *request,
@@ -200,7 +192,7 @@ run_chat_full (Fixture            *f,
   g_signal_connect (call, "delta", G_CALLBACK (on_delta), f);
   g_signal_connect (call, "reasoning-delta", G_CALLBACK (on_reasoning_delta), f);
   byok_chat_call_run_async (call, cancellable, byok_test_store_result, &async);
-  result = byok_chat_call_run_finish (call, wait_for (&async));
+  result = byok_chat_call_run_finish (call, byok_test_wait_result (&async));
   g_assert_nonnull (result);
   assert_no_key_in_result (result);
   return result;
@@ -1456,7 +1448,7 @@ test_dialect_error_classes (Fixture       *f,
     g_autoptr(ByokChatCall) call = byok_client_new_chat (client, request, id, NULL, NULL);
 
     byok_chat_call_run_async (call, NULL, byok_test_store_result, &async);
-    result = byok_chat_call_run_finish (call, wait_for (&async));
+    result = byok_chat_call_run_finish (call, byok_test_wait_result (&async));
     check_failure (result, BYOK_ERROR_NO_KEY, NULL, &seen, "no key");
     g_assert_nonnull (strstr (result->error->message, "BYOK_TEST_NO_SUCH_KEY_"));
     g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, n_requests);
@@ -1829,7 +1821,7 @@ run_list_models (Fixture     *f,
   g_autoptr(GAsyncResult) async = NULL;
 
   byok_client_list_models_async (f->client, provider_id, NULL, byok_test_store_result, &async);
-  return byok_client_list_models_finish (f->client, wait_for (&async), error);
+  return byok_client_list_models_finish (f->client, byok_test_wait_result (&async), error);
 }
 
 static gboolean
@@ -1972,7 +1964,7 @@ run_check_key (Fixture     *f,
   g_autoptr(GAsyncResult) async = NULL;
 
   byok_client_check_key_async (f->client, provider_id, NULL, key, NULL, byok_test_store_result, &async);
-  return byok_client_check_key_finish (f->client, wait_for (&async), n_models, error);
+  return byok_client_check_key_finish (f->client, byok_test_wait_result (&async), n_models, error);
 }
 
 static void
@@ -2171,7 +2163,7 @@ test_preconnect_closed (Fixture       *f,
   call = byok_client_new_chat (f->client, request, "openai", NULL, NULL);
   g_signal_connect (call, "retrying", G_CALLBACK (count_retry), &n_retries);
   byok_chat_call_run_async (call, NULL, byok_test_store_result, &async);
-  result = byok_chat_call_run_finish (call, wait_for (&async));
+  result = byok_chat_call_run_finish (call, byok_test_wait_result (&async));
 
   g_assert_no_error (result->error);
   g_assert_cmpstr (result->text->str, ==, "The capital of France is Paris — ça va.");

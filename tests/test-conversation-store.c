@@ -1133,8 +1133,7 @@ test_export_async (Fixture       *fixture,
 
       byok_conversation_store_export_async (fixture->store, conversation, formats[i], file,
                                             NULL, byok_test_store_result, &result);
-      while (result == NULL)
-        g_main_context_iteration (NULL, TRUE);
+      byok_test_wait_result (&result);
       g_assert_true (byok_conversation_store_export_finish (fixture->store, result, &error));
       g_assert_no_error (error);
       g_clear_pointer (&written, g_free);
@@ -1152,8 +1151,7 @@ test_export_async (Fixture       *fixture,
     g_assert_no_error (error);
     byok_conversation_store_export_async (fixture->store, conversation, BYOK_CONVERSATION_EXPORT_MARKDOWN,
                                           file, NULL, byok_test_store_result, &result);
-    while (result == NULL)
-      g_main_context_iteration (NULL, TRUE);
+    byok_test_wait_result (&result);
     g_assert_false (byok_conversation_store_export_finish (fixture->store, result, &error));
     g_assert_error (error, BYOK_ERROR, BYOK_ERROR_INVALID);
     g_clear_error (&error);

@@ -106,8 +106,7 @@ run_chat (Fixture            *f,
   call = byok_engine_new_chat (f->engine, request, provider_id, NULL, fallbacks, 0);
   g_signal_connect (call, "delta", G_CALLBACK (on_delta), f);
   byok_chat_call_run_async (call, NULL, byok_test_store_result, &async);
-  while (async == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&async);
   return byok_chat_call_run_finish (call, async);
 }
 
@@ -350,8 +349,7 @@ run_openrouter (Fixture  *f,
   request->stream = stream;
   call = byok_engine_new_chat (f->engine, request, "openrouter", NULL, NULL, 0);
   byok_chat_call_run_async (call, NULL, byok_test_store_result, &async);
-  while (async == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&async);
   return byok_chat_call_run_finish (call, async);
 }
 
@@ -656,8 +654,7 @@ finish_held (Held *held)
   g_autoptr(GAsyncResult) async = NULL;
 
   byok_test_server_release_held (held->f->server);
-  while (held->async == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&held->async);
   async = g_steal_pointer (&held->async);
   g_clear_pointer (&held->request, byok_chat_request_unref);
   return byok_chat_call_run_finish (call, async);

@@ -158,8 +158,7 @@ keyring_label (const char *provider_id,
 
   secret_password_search (&probe_schema, SECRET_SEARCH_ALL, NULL, byok_test_store_result, &result,
                           "provider", provider_id, "account", account, NULL);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&result);
   items = secret_password_search_finish (result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_length (items), ==, 1);

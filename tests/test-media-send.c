@@ -206,8 +206,7 @@ run_chat (Fixture            *f,
   g_autoptr(GAsyncResult) async = NULL;
 
   byok_chat_call_run_async (call, NULL, byok_test_store_result, &async);
-  while (async == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&async);
   return byok_chat_call_run_finish (call, async);
 }
 

@@ -264,8 +264,7 @@ fetch (const char  *source,
   g_autoptr(GAsyncResult) result = NULL;
 
   byok_price_data_fetch_async (source, NULL, byok_test_store_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&result);
   return byok_price_data_fetch_finish (result, error);
 }
 

@@ -77,8 +77,7 @@ fetch (Fixture     *f,
   ByokClient *client = byok_engine_get_client (f->engine);
 
   byok_provider_bill_fetch_async (client, provider_id, key, from_us, to_us, NULL, byok_test_store_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&result);
   return byok_provider_bill_fetch_finish (client, result, error);
 }
 

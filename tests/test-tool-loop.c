@@ -299,8 +299,7 @@ run_call (Fixture      *f,
   g_autoptr(GAsyncResult) async = NULL;
 
   byok_chat_call_run_async (call, f->cancellable, byok_test_store_result, &async);
-  while (async == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&async);
   return byok_chat_call_run_finish (call, async);
 }
 
@@ -615,8 +614,7 @@ expect_announced_mid_stream (Fixture       *f,
   g_assert_cmpuint (f->runner->n_runs, ==, 0);
 
   g_cancellable_cancel (f->cancellable);
-  while (async == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&async);
   result = byok_chat_call_run_finish (call, async);
   g_assert_error (result->error, BYOK_ERROR, BYOK_ERROR_CANCELLED);
   g_assert_cmpuint (f->calls_seen->len, ==, 1);

@@ -636,8 +636,7 @@ chat (Fixture    *fixture,
   request->stream = TRUE;
   call = byok_engine_new_chat (fixture->engine, request, provider, NULL, NULL, 0);
   byok_chat_call_run_async (call, NULL, byok_test_store_result, &async);
-  while (async == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&async);
   return byok_chat_call_run_finish (call, async);
 }
 

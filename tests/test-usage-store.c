@@ -966,8 +966,7 @@ test_usage_async (Fixture       *fixture,
 
   byok_usage_store_report_async (fixture->store, from, to, BYOK_USAGE_BUCKET_DAY,
                                  NULL, byok_test_store_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&result);
   report = byok_usage_store_report_finish (fixture->store, result, &error);
   g_assert_no_error (error);
   check_march_report (report);
@@ -977,8 +976,7 @@ test_usage_async (Fixture       *fixture,
   g_cancellable_cancel (cancelled);
   byok_usage_store_report_async (fixture->store, from, to, BYOK_USAGE_BUCKET_DAY,
                                  cancelled, byok_test_store_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&result);
   g_assert_null (byok_usage_store_report_finish (fixture->store, result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -986,8 +984,7 @@ test_usage_async (Fixture       *fixture,
 
   byok_usage_store_export_async (fixture->store, 0, G_MAXINT64, BYOK_USAGE_EXPORT_CSV,
                                  file, NULL, byok_test_store_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&result);
   g_assert_true (byok_usage_store_export_finish (fixture->store, result, &error));
   g_assert_no_error (error);
 

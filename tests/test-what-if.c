@@ -263,8 +263,7 @@ test_largest_prompt (void)
   g_assert_no_error (error);
 
   byok_what_if_largest_prompt_async (database, t0, t0 + day, NULL, byok_test_store_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  byok_test_wait_result (&result);
   g_assert_cmpint (byok_what_if_largest_prompt_finish (database, result, &error), ==, 120000);
   g_assert_no_error (error);
 
