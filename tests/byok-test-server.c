@@ -44,7 +44,7 @@ struct _ByokTestServer
   GObject     parent_instance;
 
   SoupServer *server;
-  GSocketService *listener;  /* accepts for the server, counting */
+  GHashTable *sockets;     /* every GSocket a client connected on: the count */
   char       *url;
   GHashTable *routes;      /* path (or path#model) → GQueue of ByokTestReply */
   GPtrArray  *requests;    /* ByokTestRequest */
@@ -52,8 +52,6 @@ struct _ByokTestServer
   char       *key_header;
   char       *key_value;
   guint       n_closed;
-  guint       n_connections;
-  GPtrArray  *connections; /* GSocketConnection, every one accepted */
 };
 
 G_DEFINE_FINAL_TYPE (ByokTestServer, byok_test_server, G_TYPE_OBJECT)
@@ -545,11 +543,8 @@ byok_test_server_finalize (GObject *object)
   ByokTestServer *self = BYOK_TEST_SERVER (object);
 
   g_ptr_array_unref (self->streams);
-  g_ptr_array_unref (self->connections);
-  g_socket_service_stop (self->listener);
-  g_socket_listener_close (G_SOCKET_LISTENER (self->listener));
-  g_clear_object (&self->listener);
   soup_server_disconnect (self->server);
+  g_hash_table_unref (self->sockets);
   g_clear_object (&self->server);
   g_hash_table_unref (self->routes);
   g_ptr_array_unref (self->requests);
@@ -578,28 +573,26 @@ byok_test_server_init (ByokTestServer *self)
   self->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) free_queue);
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
   self->streams = g_ptr_array_new_with_free_func ((GDestroyNotify) stream_free);
-  self->connections = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
-/* Each connection a client opens: counted, then the server's. */
-static gboolean
-incoming_cb (GSocketService    *service,
-             GSocketConnection *connection,
-             GObject           *source,
-             ByokTestServer    *self)
+/* Each connection a client opens: SoupServer starts a message for it as
+ * it accepts it (before any request), and one more for each request it
+ * then reads on it. The sockets are held, so that none is counted twice. */
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    ByokTestServer    *self)
 {
-  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
-  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
-  g_autoptr(GError) error = NULL;
+  GSocket *socket = soup_server_message_get_socket (msg);
 
-  self->n_connections++;
-  g_ptr_array_add (self->connections, g_object_ref (connection));
-  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, &error))
-    g_warning ("test server could not take a connection: %s", error->message);
-  return TRUE;
+  if (socket != NULL && !g_hash_table_contains (self->sockets, socket))
+    g_hash_table_add (self->sockets, g_object_ref (socket));
 }
 
-/* Listens on 127.0.0.1 on a free port at once. */
+/* Listens on 127.0.0.1 on a free port at once. The server listens itself
+ * (not through soup_server_accept_iostream()): SoupServer keeps a
+ * connection open for the next request only on its own listeners, as a
+ * provider's server does; else it closes every one after one answer. */
 ByokTestServer *
 byok_test_server_new (void)
 {
@@ -607,19 +600,19 @@ byok_test_server_new (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
+  GSList *uris;
 
   self->server = soup_server_new ("server-header", "byok-test-server", NULL);
+  self->sockets = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
   soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
-  self->listener = g_socket_service_new ();
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->listener), address, G_SOCKET_TYPE_STREAM,
-                                      G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error))
+  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
+  if (!soup_server_listen (self->server, address, 0, &error))
     g_error ("test server cannot listen on 127.0.0.1: %s", error->message);
-  g_signal_connect (self->listener, "incoming", G_CALLBACK (incoming_cb), self);
-  g_socket_service_start (self->listener);
 
-  self->url = g_strdup_printf ("http://127.0.0.1:%d",
-                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  uris = soup_server_get_uris (self->server);
+  g_assert (uris != NULL && uris->next == NULL);
+  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return self;
 }
 
@@ -732,9 +725,12 @@ byok_test_server_release_held (ByokTestServer *self)
 void
 byok_test_server_reset_connections (ByokTestServer *self)
 {
-  for (guint i = 0; i < self->connections->len; i++)
+  GHashTableIter iter;
+  GSocket *socket;
+
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &socket, NULL))
     {
-      GSocket *socket = g_socket_connection_get_socket (g_ptr_array_index (self->connections, i));
       struct linger now = { .l_onoff = 1, .l_linger = 0 };
 
       if (g_socket_is_closed (socket))
@@ -749,7 +745,7 @@ byok_test_server_reset_connections (ByokTestServer *self)
 guint
 byok_test_server_get_n_connections (ByokTestServer *self)
 {
-  return self->n_connections;
+  return g_hash_table_size (self->sockets);
 }
 
 /* How many streamed replies the client closed before they were complete. */

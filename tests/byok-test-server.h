@@ -1,8 +1,9 @@
 /* byok-test-server.h — an in-process SoupServer on 127.0.0.1 that plays a
  * provider for tests: scripted replies per path (or per path and the
  * request body's model), streamed in chunks (split into pieces of any size,
- * with delays), connections dropped on purpose (mid-answer, or before a
- * byte of it), required keys, and every request recorded for assertions. */
+ * with delays), connections kept open between requests (and counted),
+ * dropped on purpose (mid-answer, before a byte of it, or reset), required
+ * keys, and every request recorded for assertions. */
 #pragma once
 
 #include <libsoup/soup.h>
