@@ -39,6 +39,8 @@ typedef struct {
   gboolean        reasoning_after_text;
   GCancellable   *cancel_on_delta;
   GPtrArray      *events;     /* "provider event result" of key events */
+  GPtrArray      *kept_calls; /* with keep_calls: every call run, held to the end */
+  gboolean        keep_calls;
 } Fixture;
 
 /* Every log line of the run, debug ones included: no key may be in it. */
@@ -133,6 +135,7 @@ fixture_setup (Fixture       *f,
 
   f->text = g_string_new (NULL);
   f->reasoning = g_string_new (NULL);
+  f->kept_calls = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 static void assert_no_key_in (const char *message);
@@ -143,6 +146,7 @@ fixture_teardown (Fixture       *f,
 {
   assert_no_key_in (log_text->str);
   g_string_truncate (log_text, 0);
+  g_clear_pointer (&f->kept_calls, g_ptr_array_unref);
   g_clear_object (&f->client);
   g_clear_object (&f->keys);
   g_clear_object (&f->catalog);
@@ -195,6 +199,8 @@ run_chat_full (Fixture            *f,
   result = byok_chat_call_run_finish (call, byok_test_wait_result (&async));
   g_assert_nonnull (result);
   assert_no_key_in_result (result);
+  if (f->keep_calls)
+    g_ptr_array_add (f->kept_calls, g_object_ref (call));
   return result;
 }
 
@@ -238,6 +244,15 @@ attempt_at (ByokChatResult *result,
 {
   g_assert_cmpuint (i, <, result->attempts->len);
   return g_ptr_array_index (result->attempts, i);
+}
+
+/* Runs what is ready until nothing is: the server's last bytes and the
+ * client's reading of them (a person's next message comes later). */
+static void
+settle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
 }
 
 static void
@@ -2064,8 +2079,7 @@ test_preconnect_reused (Fixture       *f,
 
   /* Asked again while that one waits: no second. */
   byok_client_preconnect (f->client, "openai");
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
+  settle ();
 
   result = run_chat (f, "openai", "o4-mini", TRUE);
   g_assert_no_error (result->error);
@@ -2175,6 +2189,139 @@ test_preconnect_closed (Fixture       *f,
   g_assert_nonnull (strstr (log_text->str, "closed under the request"));
 }
 
+/* ---- keep-alive ------------------------------------------------------------ */
+
+/* One connection serves call after call, however each answer ended: an
+ * event stream closed by `[DONE]` (the rest drained), a whole body read to
+ * its end, an event stream read to its end (Gemini's); and a connection
+ * asked for ahead after them is that one. The calls are held, as the chat
+ * page holds an answer's call: the connection goes back when the answer
+ * ends, not when the caller lets go. */
+static void
+test_keepalive_chats (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) streamed = NULL;
+  g_autoptr(ByokChatResult) whole = NULL;
+  g_autoptr(ByokChatResult) gemini = NULL;
+  g_autoptr(ByokChatResult) again = NULL;
+
+  f->keep_calls = TRUE;
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 64));
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              json_fixture_reply (200, "openai", "openai-response.json"));
+  byok_test_server_add_reply (f->server, "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+                              byok_test_reply_new_sse_fixture ("gemini", "stream-thoughts.sse", 64));
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 64));
+
+  streamed = run_chat (f, "openai", "o4-mini", TRUE);
+  g_assert_no_error (streamed->error);
+  settle ();
+  whole = run_chat (f, "openai", "gpt-4o-mini", FALSE);
+  g_assert_no_error (whole->error);
+  gemini = run_chat (f, "gemini", "gemini-2.5-flash", TRUE);
+  g_assert_no_error (gemini->error);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 3);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 1);
+
+  /* Asked for ahead (the person types the next message): the idle one. */
+  byok_client_preconnect (f->client, "openai");
+  settle ();
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 1);
+  again = run_chat (f, "openai", "o4-mini", TRUE);
+  g_assert_no_error (again->error);
+  g_assert_cmpstr (again->text->str, ==, "The capital of France is Paris — ça va.");
+  settle ();
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 4);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 1);
+}
+
+/* Model listings (every page), a balance, a key check and an error's body
+ * read whole leave the connection for the next request: a chat then takes
+ * it. */
+static void
+test_keepalive_gets_then_chat (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) models = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) async = NULL;
+  g_autoptr(JsonNode) balance = NULL;
+  g_autoptr(ByokChatResult) rejected = NULL;
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autofree char *balance_url = g_strconcat (byok_test_server_get_url (f->server), "/deepseek/user/balance", NULL);
+  int n_models = 0;
+
+  f->keep_calls = TRUE;
+  byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (200,
+    "{\"data\": [{\"type\": \"model\", \"id\": \"claude-test-new-1\"}], \"has_more\": true,"
+    " \"first_id\": \"claude-test-new-1\", \"last_id\": \"claude-test-new-1\"}"));
+  byok_test_server_add_reply (f->server, "/v1/models", byok_test_reply_new_json (200,
+    "{\"data\": [{\"type\": \"model\", \"id\": \"claude-test-new-2\"}], \"has_more\": false,"
+    " \"first_id\": \"claude-test-new-2\", \"last_id\": \"claude-test-new-2\"}"));
+  models = run_list_models (f, "anthropic", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 1);
+
+  byok_test_server_add_reply (f->server, "/deepseek/user/balance",
+                              json_fixture_reply (200, "balances", "deepseek-balance.json"));
+  byok_client_get_json_async (f->client, "deepseek", balance_url, NULL, byok_test_store_result, &async);
+  balance = byok_client_get_json_finish (f->client, byok_test_wait_result (&async), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (balance);
+
+  byok_test_server_add_reply (f->server, "/v1/models",
+                              byok_test_reply_new_json (200, "{\"object\": \"list\", \"data\": []}"));
+  g_assert_true (run_check_key (f, "openai", NULL, &n_models, &error));
+  g_assert_no_error (error);
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              json_fixture_reply (400, "openai", "error-context-length.json"));
+  rejected = run_chat (f, "openai", "gpt-4o-mini", FALSE);
+  g_assert_error (rejected->error, BYOK_ERROR, BYOK_ERROR_CONTEXT_LENGTH);
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              json_fixture_reply (200, "openai", "openai-response.json"));
+  result = run_chat (f, "openai", "gpt-4o-mini", FALSE);
+  g_assert_no_error (result->error);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 6);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 1);
+}
+
+/* A stopped answer's connection is closed half-read, never handed to the
+ * next call: that one opens its own. */
+static void
+test_keepalive_not_after_stop (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(ByokChatRequest) request = byok_chat_request_new_simple ("gpt-4o-mini", NULL, "Tell a story");
+  g_autoptr(ByokChatResult) stopped = NULL;
+  g_autoptr(ByokChatResult) result = NULL;
+  ByokTestReply *reply = partial_stream_reply ();
+
+  f->keep_calls = TRUE;
+  request->stream = TRUE;
+  byok_test_reply_set_delay_ms (reply, 0, 100);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
+  f->cancel_on_delta = g_object_ref (cancellable);
+  stopped = run_chat_full (f, request, "openai", NULL, cancellable);
+  g_assert_error (stopped->error, BYOK_ERROR, BYOK_ERROR_CANCELLED);
+  spin_until_closed (f->server, 1);
+  g_clear_object (&f->cancel_on_delta);
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              json_fixture_reply (200, "openai", "openai-response.json"));
+  byok_client_preconnect (f->client, "openai");
+  result = run_chat (f, "openai", "gpt-4o-mini", FALSE);
+  g_assert_no_error (result->error);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2192,6 +2339,9 @@ main (int    argc,
   ADD ("/client/preconnect/reused", test_preconnect_reused);
   ADD ("/client/preconnect/unanswered-sent-once", test_unanswered_sent_once);
   ADD ("/client/preconnect/closed", test_preconnect_closed);
+  ADD ("/client/keepalive/chats", test_keepalive_chats);
+  ADD ("/client/keepalive/gets-then-chat", test_keepalive_gets_then_chat);
+  ADD ("/client/keepalive/not-after-stop", test_keepalive_not_after_stop);
   ADD ("/client/stream/large-request", test_large_request);
   ADD ("/client/params/anthropic-version", test_anthropic_version_per_request);
   ADD ("/client/params/openai-reasoning", test_openai_reasoning_model_params);

@@ -641,7 +641,6 @@ chat_send_attempt (GTask *task)
       chat_fail_early (task, error);
       return;
     }
-  _byok_transport_take_preconnection (call->transport, msg);
   {
     const char *name, *value;
 

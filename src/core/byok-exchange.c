@@ -227,19 +227,28 @@ drain_read (Drain *drain)
                                    drain_read_done, drain);
 }
 
-/* Reads what is left of a response whose answer is complete (the chunked
- * terminator after `[DONE]`), so the connection can be reused; gives up
- * after a moment. With @abort, closes at once instead: the connection is
- * dropped and the server sees it closed. */
+/* Ends a response's body, so that its connection serves the next request
+ * or goes. libsoup 3 gives a connection back to the session only when the
+ * body's stream is closed: reaching its end only marks the body read. So
+ * the stream is closed as the exchange ends, whatever ended it:
+ *   - read to its end (a whole body, an event stream the server closed, an
+ *     error's body): closed at once, and the connection is idle again
+ *     before the caller hears of the end;
+ *   - with @drain_rest, an answer complete before the body's end (the
+ *     chunked terminator after `[DONE]`): the rest is read, for a moment,
+ *     then the stream is closed;
+ *   - a failure or a Stop mid-body: closed half-read at once. libsoup does
+ *     not give back a connection whose body was not read to its end: it
+ *     closes it, and the server sees it closed. */
 static void
 finish_stream (GInputStream *in,
-               gboolean      abort)
+               gboolean      drain_rest)
 {
   Drain *drain = g_new0 (Drain, 1);
 
   drain->in = g_object_ref (in);
   drain->cancellable = g_cancellable_new ();
-  if (abort)
+  if (!drain_rest)
     {
       g_input_stream_close_async (drain->in, G_PRIORITY_DEFAULT, NULL, drain_closed, drain);
       return;
@@ -536,8 +545,8 @@ exchange_complete (ByokExchange *ex,
                                            &ex->retry_after_us);
     }
 
-  if (ex->in != NULL && !ex->eof)
-    finish_stream (ex->in, error != NULL);
+  if (ex->in != NULL)
+    finish_stream (ex->in, !ex->eof && error == NULL);
 
   /* What the provider says is masked where it is read (the context's
    * secret); this catches the rest: a redirect's host, a system message. */
@@ -777,8 +786,14 @@ _byok_exchange_new_message (ByokProvider  *provider,
       !byok_provider_check_key_transport (provider, uri, error))
     return NULL;
   msg = soup_message_new_from_uri (method, uri);
-  /* Never to another address: see exchange_redirect_error(). */
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  /* Never to another address: see exchange_redirect_error(). An idle
+   * connection to the host serves (libsoup opens a new one for every POST
+   * unless the message is flagged idempotent); the flag changes nothing
+   * else: libsoup resends a request whose connection turned out closed only
+   * for idempotent methods (GET), never for a flagged POST, so a chat is
+   * never sent twice by it; that failure is a network failure, which the
+   * call retries as an attempt of its own. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT);
   headers = soup_message_get_request_headers (msg);
   byok_provider_apply_headers (provider, headers, key);
   soup_message_headers_replace (headers, "Accept", stream ? "text/event-stream" : "application/json");

@@ -7,7 +7,7 @@
  * the shared SoupSession, the catalog and the key store, the per-phase
  * timeouts and how a call retries, as the client's properties of the same
  * names set them (read when used, so a change applies to the next phase
- * or attempt), and the connections byok_client_preconnect() opened.
+ * or attempt).
  *
  * So the client creates its calls, and a call runs on the transport, not
  * back on its client: byok-client → byok-chat-call → byok-exchange →
@@ -32,7 +32,6 @@ typedef struct
   ByokCatalog     *catalog;
   ByokKeyStore    *key_store;
   SoupSession     *session;
-  GHashTable      *preconnected;          /* origin → gint64 *, when a connection was opened ahead */
 
   guint            connect_timeout_ms;
   guint            idle_timeout_ms;
@@ -53,8 +52,6 @@ gboolean       _byok_transport_parse_target       (ByokTransport  *self,
                                                    GError        **error);
 void           _byok_transport_preconnect         (ByokTransport  *self,
                                                    const char     *provider_id);
-void           _byok_transport_take_preconnection (ByokTransport  *self,
-                                                   SoupMessage    *msg);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokTransport, _byok_transport_unref)
 

@@ -37,7 +37,6 @@ _byok_transport_new (void)
                                                  "idle-timeout", 60,
                                                  "max-conns-per-host", 8,
                                                  NULL);
-  self->preconnected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return self;
 }
 
@@ -57,7 +56,6 @@ _byok_transport_unref (ByokTransport *self)
     return;
   soup_session_abort (self->session);
   g_clear_object (&self->session);
-  g_clear_pointer (&self->preconnected, g_hash_table_unref);
   g_clear_object (&self->catalog);
   g_clear_object (&self->key_store);
   g_free (self);
@@ -106,41 +104,6 @@ _byok_transport_parse_target (ByokTransport  *self,
 
 /* ---- preconnect --------------------------------------------------------- */
 
-/* "https://host:443": what one connection serves. */
-static char *
-origin_of (GUri *uri)
-{
-  const char *scheme = g_uri_get_scheme (uri);
-  int port = g_uri_get_port (uri);
-
-  if (port < 0)
-    port = g_ascii_strcasecmp (scheme, "https") == 0 ? 443 : 80;
-  return g_strdup_printf ("%s://%s:%d", scheme, g_uri_get_host (uri), port);
-}
-
-/* A chat call to a host a connection was opened to ahead takes it. libsoup
- * gives a POST a new connection unless the message is flagged idempotent;
- * the flag changes nothing else for it (libsoup resends a request on a
- * connection found closed only for idempotent methods, not flags). The
- * server may close that idle connection as the request goes out: the
- * exchange then sends it again at once on a new connection, once, before
- * any answer (byok-exchange.c, exchange_resend()), not as an attempt of
- * the call's. Only the first call after a preconnect, while the session
- * may still hold the connection. */
-void
-_byok_transport_take_preconnection (ByokTransport *self,
-                                    SoupMessage   *msg)
-{
-  g_autofree char *origin = origin_of (soup_message_get_uri (msg));
-  gint64 *opened = g_hash_table_lookup (self->preconnected, origin);
-
-  if (opened == NULL)
-    return;
-  if (g_get_monotonic_time () - *opened < (gint64) soup_session_get_idle_timeout (self->session) * G_USEC_PER_SEC)
-    soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
-  g_hash_table_remove (self->preconnected, origin);
-}
-
 static void
 preconnect_cb (GObject      *source,
                GAsyncResult *result,
@@ -162,7 +125,6 @@ _byok_transport_preconnect (ByokTransport *self,
   const char *base_url;
   g_autoptr(GUri) uri = NULL;
   g_autoptr(SoupMessage) msg = NULL;
-  gint64 now = g_get_monotonic_time ();
 
   provider = byok_catalog_lookup_provider (self->catalog, provider_id);
   base_url = provider != NULL ? byok_provider_get_base_url (provider) : NULL;
@@ -172,9 +134,10 @@ _byok_transport_preconnect (ByokTransport *self,
        g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0))
     return;
   /* Never sent; a GET, so that an idle connection to the host serves
-   * instead of a new one (libsoup opens one for every POST). */
+   * instead of a new one. The next request to the host takes the one
+   * opened here (every request may take an idle connection,
+   * _byok_exchange_new_message()). */
   msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-  g_hash_table_insert (self->preconnected, origin_of (uri), g_memdup2 (&now, sizeof now));
   soup_session_preconnect_async (self->session, msg, G_PRIORITY_DEFAULT, NULL, preconnect_cb,
                                  g_strdup (provider_id));
 }
