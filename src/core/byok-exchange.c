@@ -666,8 +666,10 @@ message_copy (SoupMessage *msg)
   return copy;
 }
 
-/* A request flagged idempotent goes on an idle connection: the one opened
- * ahead (_byok_transport_take_preconnection()). A server may close an idle
+/* A request flagged idempotent may go on an idle connection: one an
+ * earlier request left, or one opened ahead (byok_client_preconnect()).
+ * Every request is flagged (_byok_exchange_new_message()); the copy sent
+ * again is not, so it takes a new connection. A server may close an idle
  * connection at any time; when it did as the request went out, sending it
  * fails before the whole request was written, so the provider cannot have
  * taken it. It goes again at once, on a new connection: not an attempt of
