@@ -276,11 +276,14 @@ test_window_narrow (void)
   byok_test_ui_destroy_window (&window);
 }
 
-/* Byok's own symbolic icons are .symbolic.png files at the sizes the
- * window shows them (the header's 16 px, 32 for scale 2, the status
- * pages' 128 from the 256 px one), so the first frame loads no SVG and
- * with it no librsvg (issue 13). In a process of its own, which has drawn
- * nothing before. */
+/* Whether GTK draws SVG icons itself (GtkSvg, GTK 4.23 and later) rather
+ * than through librsvg. */
+static gboolean
+toolkit_draws_svg (void)
+{
+  return gtk_get_major_version () > 4 || gtk_get_minor_version () >= 23;
+}
+
 /* Whether any icon a bare header bar shows comes from an SVG file. */
 static gboolean
 toolkit_icons_are_svg (GtkIconTheme *theme)
@@ -302,6 +305,11 @@ toolkit_icons_are_svg (GtkIconTheme *theme)
   return FALSE;
 }
 
+/* Byok's own symbolic icons load without librsvg (issue 13): before GTK
+ * 4.23 they are .symbolic.png files at the sizes the window shows them
+ * (the header's 16 px, 32 for scale 2, the status pages' 128 from the
+ * 256 px one); from 4.23 on, which draws SVG icons itself, the SVGs.
+ * In a process of its own, which has drawn nothing before. */
 static void
 test_window_icons (void)
 {
@@ -333,7 +341,7 @@ test_window_icons (void)
         g_assert_true (gtk_icon_theme_has_icon (theme, names[i]));
         g_assert_nonnull (uri);
         g_assert_true (g_str_has_prefix (uri, "resource:///io/github/byok/Byok/icons/"));
-        g_assert_true (g_str_has_suffix (uri, ".symbolic.png"));
+        g_assert_true (g_str_has_suffix (uri, toolkit_draws_svg () ? "-symbolic.svg" : ".symbolic.png"));
       }
 
   /* The first start: the empty Chat page's icon and the header's. */
@@ -343,9 +351,10 @@ test_window_icons (void)
   byok_test_ui_iterate_pending ();
   /* Where the toolkit's own icons of the header (the window buttons, the
    * menu) are SVG files, as the Adwaita icon theme of GTK 4.18 has them,
-   * GTK loads librsvg for them whatever Byok does; a bare window does too.
-   * Where they are not (GTK 4.8's), nothing of Byok's may load it. */
-  if (toolkit_icons_are_svg (theme))
+   * GTK 4.18 to 4.22 load librsvg for them whatever Byok does; a bare
+   * window does too. Where they are not (GTK 4.8's), or GTK draws them
+   * itself (4.23 on), nothing of Byok's may load it. */
+  if (!toolkit_draws_svg () && toolkit_icons_are_svg (theme))
     g_test_message ("the toolkit's own header icons are SVG here: librsvg is GTK's to load");
   else
     g_assert_false (byok_test_library_loaded ("librsvg"));
