@@ -25,6 +25,7 @@
 #include "byok-application.h"
 #include "byok-attachment-chip.h"
 #include "byok-attachment-preview.h"
+#include "byok-attachment-texture.h"
 #include "byok-attachment-tray.h"
 #include "byok-chat-page.h"
 #include "byok-chat-settings.h"
@@ -2346,6 +2347,83 @@ test_quit_mid_answer (void)
   g_free (q.shown);
 }
 
+static void
+texture_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GdkTexture **texture = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *texture = byok_attachment_texture_load_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+texture_is_loaded (gpointer data)
+{
+  return *(GdkTexture **) data != NULL;
+}
+
+/* A pixel of a texture downloaded as cairo's ARGB32 (premultiplied), as
+ * 0xAARRGGBB. */
+static guint32
+texture_pixel (const guchar *pixels,
+               gsize         stride,
+               int           x,
+               int           y)
+{
+  guint32 pixel;
+
+  memcpy (&pixel, pixels + y * stride + x * 4, sizeof pixel);
+  return pixel;
+}
+
+/* An attached image's texture has its pixels where they are, with and
+ * without alpha, in rows whose stride is longer than the pixels (3 px of
+ * RGB: 9 bytes, rows of 12): what GTK 4.20's deprecated
+ * gdk_texture_new_for_pixbuf() used to make. */
+static void
+test_image_texture (void)
+{
+  static const guint32 want_rgb[] = { 0xff102030, 0xff405060, 0xff708090, 0xffa0b0c0, 0xffd0e0f0, 0xff010203 };
+  static const guint32 want_rgba[] = { 0xff102030, 0x00000000, 0xff708090, 0xffa0b0c0, 0x00000000, 0xff010203 };
+
+  for (guint alpha = 0; alpha < 2; alpha++)
+    {
+      const guint32 *want = alpha ? want_rgba : want_rgb;
+      g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, alpha, 8, 3, 2);
+      ByokAttachment attachment = { .kind = BYOK_ATTACHMENT_IMAGE, .width = 3, .height = 2 };
+      g_autoptr(GdkTexture) texture = NULL;
+      g_autofree guchar *pixels = NULL;
+      char *buffer = NULL;
+      gsize size = 0;
+
+      for (int i = 0; i < 6; i++)
+        {
+          guchar *p = gdk_pixbuf_get_pixels (pixbuf) + (i / 3) * gdk_pixbuf_get_rowstride (pixbuf) + (i % 3) * (3 + alpha);
+
+          p[0] = (want_rgb[i] >> 16) & 0xff;
+          p[1] = (want_rgb[i] >> 8) & 0xff;
+          p[2] = want_rgb[i] & 0xff;
+          if (alpha)
+            p[3] = want[i] >> 24;
+        }
+      g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", NULL, NULL));
+      attachment.data = g_bytes_new_take (buffer, size);
+
+      byok_attachment_texture_load_async (&attachment, 0, NULL, texture_loaded_cb, &texture);
+      byok_test_ui_iterate_until (texture_is_loaded, &texture, "the image's texture");
+      g_assert_cmpint (gdk_texture_get_width (texture), ==, 3);
+      g_assert_cmpint (gdk_texture_get_height (texture), ==, 2);
+      pixels = g_malloc (2 * 3 * 4);
+      gdk_texture_download (texture, pixels, 3 * 4);
+      for (int i = 0; i < 6; i++)
+        g_assert_cmphex (texture_pixel (pixels, 3 * 4, i % 3, i / 3), ==, want[i]);
+      g_bytes_unref (attachment.data);
+    }
+}
+
 /* An answer whose provider reported no usage was priced at Byok's
  * estimate of its tokens: its caption says so ("≈" before the cost). */
 static void
@@ -2483,5 +2561,6 @@ main (int argc, char **argv)
 #undef ADD
   g_test_add_func ("/chat-page/quit-mid-answer", test_quit_mid_answer);
   g_test_add_func ("/chat-page/estimated-caption", test_estimated_caption);
+  g_test_add_func ("/chat-page/image-texture", test_image_texture);
   return g_test_run ();
 }

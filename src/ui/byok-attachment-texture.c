@@ -76,6 +76,19 @@ size_prepared_cb (GdkPixbufLoader *loader,
                               MAX (1, (int) ((gint64) height * size / shorter)));
 }
 
+/* @pixbuf's pixels as a texture (what gdk_texture_new_for_pixbuf() did,
+ * deprecated in GTK 4.20): 8-bit RGB or RGBA, not premultiplied, as
+ * gdk-pixbuf keeps them. */
+static GdkTexture *
+texture_for_pixbuf (GdkPixbuf *pixbuf)
+{
+  g_autoptr(GBytes) pixels = gdk_pixbuf_read_pixel_bytes (pixbuf);
+
+  return gdk_memory_texture_new (gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf),
+                                 gdk_pixbuf_get_has_alpha (pixbuf) ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
+                                 pixels, gdk_pixbuf_get_rowstride (pixbuf));
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source,
@@ -103,7 +116,7 @@ load_thread (GTask        *task,
     return;
 
   oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
-  g_task_return_pointer (task, gdk_texture_new_for_pixbuf (oriented), g_object_unref);
+  g_task_return_pointer (task, texture_for_pixbuf (oriented), g_object_unref);
 }
 
 /**
