@@ -111,6 +111,7 @@ test_photo_fitted (void)
   g_autofree char *path = byok_test_media_write (dir, "IMG_0001.JPG", jpeg);
   g_autoptr(ByokAttachment) attachment = NULL;
   g_autoptr(GdkPixbuf) sent = NULL;
+  const char *orientation;
   guchar top[3], bottom[3];
 
   attachment = byok_test_load_attachment (path, &error);
@@ -132,8 +133,10 @@ test_photo_fitted (void)
   sent = decode (attachment->data);
   g_assert_cmpint (gdk_pixbuf_get_width (sent), ==, attachment->width);
   g_assert_cmpint (gdk_pixbuf_get_height (sent), ==, attachment->height);
-  /* The decoder sees no orientation left to apply. */
-  g_assert_null (gdk_pixbuf_get_option (sent, "orientation"));
+  /* The decoder sees no orientation left to apply: none, or (gdk-pixbuf
+   * 2.44's glycin loaders, which say it of every image) "1", upright. */
+  orientation = gdk_pixbuf_get_option (sent, "orientation");
+  g_assert_true (orientation == NULL || g_str_equal (orientation, "1"));
   pixel (sent, attachment->width / 2, attachment->height / 4, top);
   pixel (sent, attachment->width / 2, attachment->height * 3 / 4, bottom);
   g_assert_cmpint (top[0], >, 150);
