@@ -17,8 +17,8 @@ typedef struct {
   char *provider_id;        /* NULL: every provider */
   GPtrArray *keys;          /* ByokKey from the keyring */
   GHashTable *defaults;     /* provider → account, from the markers */
-  guint pending;
-  GError *error;            /* the first failure reading a secret */
+  guint pending;            /* searches, reads and unlocks under way */
+  GError *error;            /* the first failure */
 } ListData;
 
 static void
@@ -152,6 +152,32 @@ list_complete (GTask *task)
   g_task_return_pointer (task, out, (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* One step of the listing ended: a search, a read, an unlock. After the
+ * last one the keys are marked and returned. @task is borrowed. */
+static void
+list_step_done (GTask *task)
+{
+  ListData *ld = g_task_get_task_data (task);
+
+  if (--ld->pending > 0)
+    return;
+
+  if (ld->error != NULL)
+    _byok_key_store_task_return_keyring_error (task, ld->error);
+  else
+    list_complete (task);
+}
+
+static void
+list_take_error (ListData *ld,
+                 GError  **error)
+{
+  if (ld->error == NULL)
+    ld->error = g_steal_pointer (error);
+  else
+    g_clear_error (error);
+}
+
 static void
 list_markers_cb (GObject      *source,
                  GAsyncResult *result,
@@ -164,10 +190,7 @@ list_markers_cb (GObject      *source,
 
   items = secret_password_search_finish (result, &error);
   if (error != NULL)
-    {
-      _byok_key_store_task_return_keyring_error (task, error);
-      return;
-    }
+    list_take_error (ld, &error);
 
   for (GList *l = items; l != NULL; l = l->next)
     {
@@ -180,29 +203,27 @@ list_markers_cb (GObject      *source,
     }
   g_list_free_full (items, g_object_unref);
 
-  list_complete (task);
+  list_step_done (task);
 }
 
-/* One read finished (or the search itself, which holds one count).
- * @task is borrowed. */
+/* A key's secret, read: a key if it is text. Takes @value. */
 static void
-list_item_done (GTask *task)
+list_take_secret (ListData    *ld,
+                  const char  *provider_id,
+                  const char  *account,
+                  SecretValue *value)
 {
-  ListData *ld = g_task_get_task_data (task);
-  g_autoptr(GHashTable) attrs = NULL;
+  gsize length = 0;
+  char *secret = secret_value_unref_to_password (value, &length);
 
-  if (--ld->pending > 0)
-    return;
-
-  if (ld->error != NULL)
+  if (length == 0 || strlen (secret) != length || !g_utf8_validate (secret, -1, NULL))
     {
-      _byok_key_store_task_return_keyring_error (task, ld->error);
-      return;
+      g_debug ("skipping %s/%s: its secret is not text", provider_id, account);
+      byok_secret_free (secret);
     }
-
-  attrs = _byok_key_store_build_attributes (&_byok_key_default_schema, ld->provider_id, NULL);
-  secret_password_searchv (&_byok_key_default_schema, attrs, SECRET_SEARCH_ALL,
-                           g_task_get_cancellable (task), list_markers_cb, g_object_ref (task));
+  else
+    g_ptr_array_add (ld->keys,
+                     byok_key_new_take_secret (provider_id, account, BYOK_KEY_SOURCE_KEYRING, NULL, secret));
 }
 
 static void
@@ -229,28 +250,105 @@ list_secret_cb (GObject      *source,
       g_debug ("skipping %s/%s: it went away while listing", r->provider_id, r->account);
     }
   else if (error != NULL)
-    {
-      if (ld->error == NULL)
-        ld->error = g_steal_pointer (&error);
-    }
+    list_take_error (ld, &error);
   else
-    {
-      gsize length = 0;
-      char *secret = secret_value_unref_to_password (value, &length);
+    list_take_secret (ld, r->provider_id, r->account, value);
 
-      if (length == 0 || strlen (secret) != length || !g_utf8_validate (secret, -1, NULL))
-        {
-          g_debug ("skipping %s/%s: its secret is not text", r->provider_id, r->account);
-          byok_secret_free (secret);
-        }
+  list_step_done (r->task);
+  item_read_free (r);
+}
+
+/* Reads one item's secret on its own. @task is borrowed. */
+static void
+list_read_item (GTask             *task,
+                SecretRetrievable *item,
+                const char        *provider_id,
+                const char        *account)
+{
+  ListData *ld = g_task_get_task_data (task);
+  ItemRead *r = g_new0 (ItemRead, 1);
+
+  r->task = g_object_ref (task);
+  r->provider_id = g_strdup (provider_id);
+  r->account = g_strdup (account);
+  ld->pending++;
+  secret_retrievable_retrieve_secret (item, g_task_get_cancellable (task), list_secret_cb, r);
+}
+
+typedef struct {
+  GTask *task;
+  GList *items;   /* SecretItems */
+} ListBatch;
+
+static ListBatch *
+list_batch_new (GTask *task,
+                GList *items)
+{
+  ListBatch *batch = g_new0 (ListBatch, 1);
+  ListData *ld = g_task_get_task_data (task);
+
+  batch->task = g_object_ref (task);
+  batch->items = items;
+  ld->pending++;
+  return batch;
+}
+
+static void
+list_batch_done (ListBatch *batch)
+{
+  list_step_done (batch->task);
+  g_list_free_full (batch->items, g_object_unref);
+  g_object_unref (batch->task);
+  g_free (batch);
+}
+
+static void
+list_secrets_loaded_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  ListBatch *batch = user_data;
+  ListData *ld = g_task_get_task_data (batch->task);
+
+  /* An item without its secret now (it went away, or the call failed) is
+   * read on its own below, which tells which. */
+  secret_item_load_secrets_finish (result, NULL);
+
+  for (GList *l = batch->items; l != NULL; l = l->next)
+    {
+      g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes (l->data);
+      const char *provider_id = g_hash_table_lookup (attrs, "provider");
+      const char *account = g_hash_table_lookup (attrs, "account");
+      SecretValue *value = secret_item_get_secret (l->data);
+
+      if (value != NULL)
+        list_take_secret (ld, provider_id, account, value);
       else
-        g_ptr_array_add (ld->keys,
-                         byok_key_new_take_secret (r->provider_id, r->account,
-                                                   BYOK_KEY_SOURCE_KEYRING, NULL, secret));
+        list_read_item (batch->task, l->data, provider_id, account);
     }
 
-  list_item_done (r->task);
-  item_read_free (r);
+  list_batch_done (batch);
+}
+
+static void
+list_unlocked_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ListBatch *batch = user_data;
+
+  /* A refused or failed unlock shows as the reads' errors below. */
+  secret_service_unlock_finish (SECRET_SERVICE (source), result, NULL, NULL);
+
+  for (GList *l = batch->items; l != NULL; l = l->next)
+    {
+      g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes (l->data);
+
+      list_read_item (batch->task, l->data, g_hash_table_lookup (attrs, "provider"),
+                      g_hash_table_lookup (attrs, "account"));
+    }
+
+  list_batch_done (batch);
 }
 
 static void
@@ -260,7 +358,11 @@ list_searched_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   ListData *ld = g_task_get_task_data (task);
+  g_autoptr(GHashTable) marker_attrs = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GList *unlocked = NULL;
+  GList *locked = NULL;
   GList *items;
 
   items = secret_password_search_finish (result, &error);
@@ -270,28 +372,46 @@ list_searched_cb (GObject      *source,
       return;
     }
 
-  /* One extra count so that the step after the last secret runs once. */
+  /* One count for this step, so that the last of the others ends it. */
   ld->pending = 1;
+
+  /* The default-key markers, while the secrets are read: libsecret's
+   * connection is made by now, so the two do not make one each. */
+  ld->pending++;
+  marker_attrs = _byok_key_store_build_attributes (&_byok_key_default_schema, ld->provider_id, NULL);
+  secret_password_searchv (&_byok_key_default_schema, marker_attrs, SECRET_SEARCH_ALL,
+                           cancellable, list_markers_cb, g_object_ref (task));
+
+  /* The Secret Service's unlocked items have their secrets read in one
+   * call (one session for all), its locked ones are unlocked first (that
+   * may prompt; libsecret's SECRET_SEARCH_UNLOCK would call Unlock even
+   * with none locked). Other backends' items (the file backend's, inside
+   * Flatpak) are read one by one, without D-Bus. */
   for (GList *l = items; l != NULL; l = l->next)
     {
       g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes (l->data);
       const char *provider_id = g_hash_table_lookup (attrs, "provider");
       const char *account = g_hash_table_lookup (attrs, "account");
-      ItemRead *r;
 
       if (provider_id == NULL || account == NULL)
         continue;
-
-      r = g_new0 (ItemRead, 1);
-      r->task = g_object_ref (task);
-      r->provider_id = g_strdup (provider_id);
-      r->account = g_strdup (account);
-      ld->pending++;
-      secret_retrievable_retrieve_secret (l->data, g_task_get_cancellable (task), list_secret_cb, r);
+      if (!SECRET_IS_ITEM (l->data))
+        list_read_item (task, l->data, provider_id, account);
+      else if (secret_item_get_locked (l->data))
+        locked = g_list_prepend (locked, g_object_ref (l->data));
+      else
+        unlocked = g_list_prepend (unlocked, g_object_ref (l->data));
     }
   g_list_free_full (items, g_object_unref);
 
-  list_item_done (task);
+  if (unlocked != NULL)
+    secret_item_load_secrets (unlocked, cancellable, list_secrets_loaded_cb,
+                              list_batch_new (task, unlocked));
+  if (locked != NULL)
+    secret_service_unlock (secret_item_get_service (locked->data), locked, cancellable,
+                           list_unlocked_cb, list_batch_new (task, locked));
+
+  list_step_done (task);
 }
 
 /**
@@ -329,8 +449,7 @@ byok_key_store_list_async (ByokKeyStore        *self,
   g_task_set_task_data (task, ld, list_data_free);
 
   attrs = _byok_key_store_build_attributes (&_byok_key_schema, provider_id, NULL);
-  secret_password_searchv (&_byok_key_schema, attrs, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK,
-                           cancellable, list_searched_cb, task);
+  secret_password_searchv (&_byok_key_schema, attrs, SECRET_SEARCH_ALL, cancellable, list_searched_cb, task);
 }
 
 /**
