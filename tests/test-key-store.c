@@ -1,7 +1,8 @@
 /* test-key-store.c — ByokKeyStore against the real gnome-keyring of the test
  * session (build-aux/test-session): store, lookup, list, replace, delete,
  * named accounts and the default, the environment as a second source, key
- * events, and that a key reaches no file, no log line and no error.
+ * events, that a key reaches no file, no log line and no error, and what
+ * listing asks of the keyring (one read of all the secrets, no Unlock).
  *
  * Each test uses its own provider ids: other test programs share the
  * session's keyring and run at the same time.
@@ -816,6 +817,186 @@ test_no_keyring (void)
   g_test_trap_assert_stderr_unmatched ("*NOBUS-9d8c*");
 }
 
+/* ---- what listing asks of the keyring ------------------------------------ */
+
+/* The Secret Service calls this process makes, seen by a monitor of the
+ * session bus (a connection of its own, fed on GDBus's worker thread). */
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  char *sender;          /* this process's connection */
+  GHashTable *calls;     /* "Interface.Member" → count */
+  gboolean saw_ping;
+} BusCalls;
+
+static GDBusMessage *
+count_call (GDBusConnection *connection,
+            GDBusMessage    *message,
+            gboolean         incoming,
+            gpointer         user_data)
+{
+  BusCalls *bc = user_data;
+
+  if (incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
+      g_strcmp0 (g_dbus_message_get_sender (message), bc->sender) == 0)
+    {
+      const char *iface = g_dbus_message_get_interface (message);
+      const char *member = g_dbus_message_get_member (message);
+      char *name = g_strdup_printf ("%s.%s", iface, member);
+
+      g_mutex_lock (&bc->lock);
+      g_hash_table_replace (bc->calls, name,
+                            GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (bc->calls, name)) + 1));
+      if (g_strcmp0 (iface, "org.freedesktop.DBus.Peer") == 0)
+        {
+          bc->saw_ping = TRUE;
+          g_cond_signal (&bc->cond);
+        }
+      g_mutex_unlock (&bc->lock);
+    }
+  /* A monitor only watches: the calls it sees are not for it to answer.
+   * (Its own call, BecomeMonitor, and the reply go on.) */
+  if (incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL)
+    {
+      g_object_unref (message);
+      return NULL;
+    }
+  return message;
+}
+
+/* Freed once the monitor's thread no longer runs the filter. */
+static void
+bus_calls_free (gpointer data)
+{
+  BusCalls *bc = data;
+
+  g_hash_table_unref (bc->calls);
+  g_free (bc->sender);
+  g_cond_clear (&bc->cond);
+  g_mutex_clear (&bc->lock);
+  g_free (bc);
+}
+
+static guint
+bus_calls_count (BusCalls   *bc,
+                 const char *name)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (bc->calls, name));
+}
+
+/* Listing every provider's keys reads them all in one GetSecrets call (one
+ * session), sends no Unlock when nothing is locked, and gives each provider
+ * exactly what listing that provider alone gives, default marks included. */
+static void
+test_list_all_in_one_read (void)
+{
+  const char *ids[] = { "test-listall-a", "test-listall-b", "test-listall-c" };
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(ByokKeyStore) store = new_store (&events);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GDBusConnection) monitor = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *address = NULL;
+  const char *rules[] = { "type='method_call'", NULL };
+  BusCalls *bc = g_new0 (BusCalls, 1);
+  guint filter;
+  gint64 deadline;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    byok_key_store_add_provider (store, ids[i], ids[i], NULL);
+  g_assert_true (byok_key_store_store_wait (store, ids[0], NULL, KEY_A, NULL, NULL, &error));
+  g_assert_true (byok_key_store_store_wait (store, ids[0], "work", KEY_B, NULL, NULL, &error));
+  g_assert_true (byok_key_store_set_default_wait (store, ids[0], "work", NULL, &error));
+  g_assert_true (byok_key_store_store_wait (store, ids[1], NULL, KEY_C, NULL, NULL, &error));
+  g_assert_true (byok_key_store_store_wait (store, ids[2], "zeta", KEY_A, NULL, NULL, &error));
+  g_assert_true (byok_key_store_store_wait (store, ids[2], "alpha", KEY_B, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  monitor = g_dbus_connection_new_for_address_sync (address,
+                                                    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                    NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_mutex_init (&bc->lock);
+  g_cond_init (&bc->cond);
+  bc->sender = g_strdup (g_dbus_connection_get_unique_name (bus));
+  bc->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  filter = g_dbus_connection_add_filter (monitor, count_call, bc, bus_calls_free);
+  reply = g_dbus_connection_call_sync (monitor, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus.Monitoring", "BecomeMonitor",
+                                       g_variant_new ("(^asu)", rules, 0), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+
+  all = byok_key_store_list_wait (store, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* A ping after the listing: once the monitor has seen it, it has seen
+   * everything before it. */
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                       "org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&bc->lock);
+  while (!bc->saw_ping && g_cond_wait_until (&bc->cond, &bc->lock, deadline))
+    ;
+  g_assert_true (bc->saw_ping);
+  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.SearchItems"), ==, 2);
+  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.Unlock"), ==, 0);
+  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.OpenSession"), <=, 1);
+  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.GetSecrets"), ==, 1);
+  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Item.GetSecret"), ==, 0);
+  g_mutex_unlock (&bc->lock);
+  g_dbus_connection_remove_filter (monitor, filter);
+  g_dbus_connection_close_sync (monitor, NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(GPtrArray) one = byok_key_store_list_wait (store, ids[i], NULL, &error);
+      guint n = 0;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (one->len, ==, i == 1 ? 1 : 2);
+      for (guint j = 0; j < all->len; j++)
+        {
+          ByokKey *a = g_ptr_array_index (all, j);
+          ByokKey *b;
+
+          if (g_strcmp0 (byok_key_get_provider (a), ids[i]) != 0)
+            continue;
+          g_assert_cmpuint (n, <, one->len);
+          b = g_ptr_array_index (one, n++);
+          g_assert_cmpstr (byok_key_get_account (a), ==, byok_key_get_account (b));
+          g_assert_cmpstr (byok_key_get_secret (a), ==, byok_key_get_secret (b));
+          g_assert_cmpint (byok_key_get_is_default (a), ==, byok_key_get_is_default (b));
+          g_assert_cmpint (byok_key_get_is_active (a), ==, byok_key_get_is_active (b));
+        }
+      g_assert_cmpuint (n, ==, one->len);
+    }
+  g_assert_true (byok_key_get_is_default (find_key (all, ids[0], "work")));
+  g_assert_false (byok_key_get_is_default (find_key (all, ids[0], "default")));
+  g_assert_true (byok_key_get_is_default (find_key (all, ids[2], "alpha")));
+  g_assert_cmpstr (byok_key_get_secret (find_key (all, ids[2], "zeta")), ==, KEY_A);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(GPtrArray) one = byok_key_store_list_wait (store, ids[i], NULL, &error);
+
+      for (guint j = 0; j < one->len; j++)
+        g_assert_true (byok_key_store_delete_wait (store, ids[i], byok_key_get_account (g_ptr_array_index (one, j)),
+                                                   NULL, &error));
+    }
+  g_assert_no_error (error);
+}
+
 static void
 test_event_names (void)
 {
@@ -855,6 +1036,9 @@ main (int argc, char **argv)
   g_test_add_func ("/key-store/key-in-no-output", test_key_in_no_output);
   /* The file backend needs no running keyring. */
   if (!file_backend)
-    g_test_add_func ("/key-store/no-keyring", test_no_keyring);
+    {
+      g_test_add_func ("/key-store/no-keyring", test_no_keyring);
+      g_test_add_func ("/key-store/list-all-in-one-read", test_list_all_in_one_read);
+    }
   return g_test_run ();
 }
