@@ -97,4 +97,6 @@ void byok_test_ui_wait_for_paint (GtkWidget  *widget);
 void byok_test_ui_screenshot     (GtkWidget  *window,
                                   const char *name);
 
+void byok_test_ui_release_clipboard (GdkDisplay *display);
+
 G_END_DECLS

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <adwaita.h>
 #include <gtksourceview/gtksource.h>
-#include <gdk/x11/gdkx.h>
 
 #include "byok-test-ui.h"
 #include "byok-test-util.h"
@@ -481,26 +480,6 @@ read_text_cb (GObject      *source,
   g_assert_no_error (error);
 }
 
-/* Gives up the CLIPBOARD selection this process took. While it owns it,
- * each GTK program starting on the display (the subprocess of
- * /markdown/preload) asks it for its formats, and GTK 4.8's X11 clipboard
- * loses a list at each answer (gdk_x11_clipboard_formats_to_atoms()). */
-static void
-release_clipboard (GdkDisplay *display)
-{
-  if (!GDK_IS_X11_DISPLAY (display))
-    return;
-  /* GTK 4.18 deprecates GDK's X11 calls; they still work, and only GTK
-   * 4.8's leak needs them. */
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  XSetSelectionOwner (gdk_x11_display_get_xdisplay (display),
-                      gdk_x11_get_xatom_by_name_for_display (display, "CLIPBOARD"),
-                      None, CurrentTime);
-  XSync (gdk_x11_display_get_xdisplay (display), False);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  byok_test_ui_iterate_pending ();
-}
-
 static void
 test_copy_button (void)
 {
@@ -530,7 +509,9 @@ test_copy_button (void)
   g_free (copied);
 
   byok_test_ui_destroy_window (&window);
-  release_clipboard (gdk_clipboard_get_display (clipboard));
+  /* Given up, or the subprocess of /markdown/preload would ask this
+   * process for its formats. */
+  byok_test_ui_release_clipboard (gdk_clipboard_get_display (clipboard));
 }
 
 /* Feeds @text in pieces of @size bytes (even inside a UTF-8 character). */
