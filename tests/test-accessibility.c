@@ -286,8 +286,9 @@ walk_tree (Fixture    *f,
 
   if (walk.err != NULL && *walk.err != '\0')
     g_test_message ("%s", walk.err);
-  /* 2: this process was not on the bus; anything else than 0 or 1: the
-   * walker itself failed (no python3-pyatspi?). */
+  /* 2: this process was not on the bus; 3: it did not answer the walker
+   * (a question unanswered is never read as an empty name); anything
+   * else than 0 or 1: the walker itself failed (no python3-pyatspi?). */
   if (walk.status != 0 && walk.status != 1)
     g_error ("the accessibility walk of “%s” failed (exit %d): %s%s", scene, walk.status,
              walk.out != NULL ? walk.out : "", walk.err != NULL ? walk.err : "");
