@@ -827,6 +827,7 @@ typedef struct {
   char *sender;          /* this process's connection */
   GHashTable *calls;     /* "Interface.Member" → count */
   gboolean saw_ping;
+  guint filter;          /* on the monitor's connection */
 } BusCalls;
 
 static GDBusMessage *
@@ -884,35 +885,18 @@ bus_calls_count (BusCalls   *bc,
   return GPOINTER_TO_UINT (g_hash_table_lookup (bc->calls, name));
 }
 
-/* Listing every provider's keys reads them all in one GetSecrets call (one
- * session), sends no Unlock when nothing is locked, and gives each provider
- * exactly what listing that provider alone gives, default marks included. */
-static void
-test_list_all_in_one_read (void)
+/* A monitor of the session bus counting this process's calls from now on;
+ * its connection is returned, the counts in *bc_out. */
+static GDBusConnection *
+bus_calls_watch (BusCalls **bc_out)
 {
-  const char *ids[] = { "test-listall-a", "test-listall-b", "test-listall-c" };
-  g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(ByokKeyStore) store = new_store (&events);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GDBusConnection) monitor = NULL;
   g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *address = NULL;
   const char *rules[] = { "type='method_call'", NULL };
   BusCalls *bc = g_new0 (BusCalls, 1);
-  guint filter;
-  gint64 deadline;
-
-  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
-    byok_key_store_add_provider (store, ids[i], ids[i], NULL);
-  g_assert_true (byok_key_store_store_wait (store, ids[0], NULL, KEY_A, NULL, NULL, &error));
-  g_assert_true (byok_key_store_store_wait (store, ids[0], "work", KEY_B, NULL, NULL, &error));
-  g_assert_true (byok_key_store_set_default_wait (store, ids[0], "work", NULL, &error));
-  g_assert_true (byok_key_store_store_wait (store, ids[1], NULL, KEY_C, NULL, NULL, &error));
-  g_assert_true (byok_key_store_store_wait (store, ids[2], "zeta", KEY_A, NULL, NULL, &error));
-  g_assert_true (byok_key_store_store_wait (store, ids[2], "alpha", KEY_B, NULL, NULL, &error));
-  g_assert_no_error (error);
 
   bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
@@ -927,19 +911,27 @@ test_list_all_in_one_read (void)
   g_cond_init (&bc->cond);
   bc->sender = g_strdup (g_dbus_connection_get_unique_name (bus));
   bc->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  filter = g_dbus_connection_add_filter (monitor, count_call, bc, bus_calls_free);
+  bc->filter = g_dbus_connection_add_filter (monitor, count_call, bc, bus_calls_free);
   reply = g_dbus_connection_call_sync (monitor, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                        "org.freedesktop.DBus.Monitoring", "BecomeMonitor",
                                        g_variant_new ("(^asu)", rules, 0), NULL,
                                        G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
   g_assert_no_error (error);
+  *bc_out = bc;
+  return g_steal_pointer (&monitor);
+}
 
-  all = byok_key_store_list_wait (store, NULL, NULL, &error);
-  g_assert_no_error (error);
+/* Pings the Secret Service: once the monitor has seen the ping, it has
+ * seen every call before it. Returns with bc->lock held, for the counts;
+ * bus_calls_end() lets it go and closes the monitor. */
+static void
+bus_calls_sync (BusCalls *bc)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
 
-  /* A ping after the listing: once the monitor has seen it, it has seen
-   * everything before it. */
-  g_clear_pointer (&reply, g_variant_unref);
   reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
                                        "org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
                                        G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
@@ -949,14 +941,55 @@ test_list_all_in_one_read (void)
   while (!bc->saw_ping && g_cond_wait_until (&bc->cond, &bc->lock, deadline))
     ;
   g_assert_true (bc->saw_ping);
+}
+
+static void
+bus_calls_end (BusCalls        *bc,
+               GDBusConnection *monitor)
+{
+  guint filter = bc->filter;
+
+  g_mutex_unlock (&bc->lock);
+  /* Frees @bc, once the monitor's thread no longer runs the filter. */
+  g_dbus_connection_remove_filter (monitor, filter);
+  g_dbus_connection_close_sync (monitor, NULL, NULL);
+  g_object_unref (monitor);
+}
+
+/* Listing every provider's keys reads them all in one GetSecrets call (one
+ * session), sends no Unlock when nothing is locked, and gives each provider
+ * exactly what listing that provider alone gives, default marks included. */
+static void
+test_list_all_in_one_read (void)
+{
+  const char *ids[] = { "test-listall-a", "test-listall-b", "test-listall-c" };
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(ByokKeyStore) store = new_store (&events);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  GDBusConnection *monitor;
+  BusCalls *bc;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    byok_key_store_add_provider (store, ids[i], ids[i], NULL);
+  g_assert_true (byok_key_store_store_wait (store, ids[0], NULL, KEY_A, NULL, NULL, &error));
+  g_assert_true (byok_key_store_store_wait (store, ids[0], "work", KEY_B, NULL, NULL, &error));
+  g_assert_true (byok_key_store_set_default_wait (store, ids[0], "work", NULL, &error));
+  g_assert_true (byok_key_store_store_wait (store, ids[1], NULL, KEY_C, NULL, NULL, &error));
+  g_assert_true (byok_key_store_store_wait (store, ids[2], "zeta", KEY_A, NULL, NULL, &error));
+  g_assert_true (byok_key_store_store_wait (store, ids[2], "alpha", KEY_B, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  monitor = bus_calls_watch (&bc);
+  all = byok_key_store_list_wait (store, NULL, NULL, &error);
+  g_assert_no_error (error);
+  bus_calls_sync (bc);
   g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.SearchItems"), ==, 2);
   g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.Unlock"), ==, 0);
   g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.OpenSession"), <=, 1);
   g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.GetSecrets"), ==, 1);
   g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Item.GetSecret"), ==, 0);
-  g_mutex_unlock (&bc->lock);
-  g_dbus_connection_remove_filter (monitor, filter);
-  g_dbus_connection_close_sync (monitor, NULL, NULL);
+  bus_calls_end (bc, monitor);
 
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
@@ -993,6 +1026,127 @@ test_list_all_in_one_read (void)
       for (guint j = 0; j < one->len; j++)
         g_assert_true (byok_key_store_delete_wait (store, ids[i], byok_key_get_account (g_ptr_array_index (one, j)),
                                                    NULL, &error));
+    }
+  g_assert_no_error (error);
+}
+
+/* @keys' keys of @provider_id, in their order. */
+static GPtrArray *
+keys_of (GPtrArray  *keys,
+         const char *provider_id)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; i < keys->len; i++)
+    if (g_strcmp0 (byok_key_get_provider (g_ptr_array_index (keys, i)), provider_id) == 0)
+      g_ptr_array_add (out, g_ptr_array_index (keys, i));
+  return out;
+}
+
+/* Listing without secrets (for `byok-cli providers` and the chat page)
+ * asks the keyring for no secret at all — no GetSecrets, no GetSecret, no
+ * session, no Unlock — and gives exactly what the usable listing gives
+ * (providers, accounts, environment keys, default and active marks),
+ * minus the keyring keys' secrets. */
+static void
+test_list_accounts_without_secrets (void)
+{
+  const char *ids[] = { "test-listacc-a", "test-listacc-b", "test-listacc-c" };
+  const char *vars_a[] = { "TEST_LISTACC_A_KEY", NULL };
+  const char *vars_c[] = { "TEST_LISTACC_C_KEY", NULL };
+  const char *envp[] = { "TEST_LISTACC_A_KEY=" KEY_ENV1, "TEST_LISTACC_C_KEY=" KEY_ENV2, NULL };
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(ByokKeyStore) store = new_store (&events);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) keyring_error = NULL;
+  g_autoptr(GPtrArray) full = NULL;
+  g_autoptr(GPtrArray) bare = NULL;
+  GDBusConnection *monitor;
+  BusCalls *bc;
+
+  byok_key_store_add_provider (store, ids[0], ids[0], vars_a);
+  byok_key_store_add_provider (store, ids[1], ids[1], NULL);
+  byok_key_store_add_provider (store, ids[2], ids[2], vars_c);
+  byok_key_store_set_environment (store, envp);
+  /* a: "default" and "work", the marker on "work", and an environment key;
+   * b: two accounts, no marker (the first is the default); c: the
+   * environment's key alone. */
+  g_assert_true (byok_key_store_store_wait (store, ids[0], NULL, KEY_A, NULL, NULL, &error));
+  g_assert_true (byok_key_store_store_wait (store, ids[0], "work", KEY_B, NULL, NULL, &error));
+  g_assert_true (byok_key_store_set_default_wait (store, ids[0], "work", NULL, &error));
+  g_assert_true (byok_key_store_store_wait (store, ids[1], "zeta", KEY_C, NULL, NULL, &error));
+  g_assert_true (byok_key_store_store_wait (store, ids[1], "alpha", KEY_A, NULL, NULL, &error));
+  g_assert_no_error (error);
+  byok_key_store_set_prefer_environment (store, ids[0], FALSE);
+
+  full = byok_key_store_list_usable_wait (store, NULL, NULL, &keyring_error, &error);
+  g_assert_no_error (error);
+  g_assert_no_error (keyring_error);
+
+  monitor = bus_calls_watch (&bc);
+  bare = byok_key_store_list_usable_accounts_wait (store, NULL, NULL, &keyring_error, &error);
+  g_assert_no_error (error);
+  g_assert_no_error (keyring_error);
+  bus_calls_sync (bc);
+  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.SearchItems"), ==, 2);
+  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.Unlock"), ==, 0);
+  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.OpenSession"), ==, 0);
+  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.GetSecrets"), ==, 0);
+  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Item.GetSecret"), ==, 0);
+  bus_calls_end (bc, monitor);
+
+  /* The keyring may hold other tests' keys: compare ours. */
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(GPtrArray) f_keys = keys_of (full, ids[i]);
+      g_autoptr(GPtrArray) b_keys = keys_of (bare, ids[i]);
+
+      g_assert_cmpuint (b_keys->len, ==, f_keys->len);
+      g_assert_cmpuint (b_keys->len, ==, i == 2 ? 1 : i == 0 ? 3 : 2);
+      for (guint j = 0; j < b_keys->len; j++)
+        {
+          ByokKey *b = g_ptr_array_index (b_keys, j);
+          ByokKey *f = g_ptr_array_index (f_keys, j);
+
+          g_assert_cmpint (byok_key_get_source (b), ==, byok_key_get_source (f));
+          g_assert_cmpstr (byok_key_get_account (b), ==, byok_key_get_account (f));
+          g_assert_cmpstr (byok_key_get_env_var (b), ==, byok_key_get_env_var (f));
+          g_assert_cmpint (byok_key_get_is_default (b), ==, byok_key_get_is_default (f));
+          g_assert_cmpint (byok_key_get_is_active (b), ==, byok_key_get_is_active (f));
+          if (byok_key_get_source (b) == BYOK_KEY_SOURCE_KEYRING)
+            {
+              g_assert_nonnull (byok_key_get_secret (f));
+              g_assert_null (byok_key_get_secret (b));
+              g_assert_cmpstr (byok_key_get_masked (b), ==, "");
+            }
+          else
+            g_assert_cmpstr (byok_key_get_secret (b), ==, byok_key_get_secret (f));
+        }
+    }
+  g_assert_true (byok_key_get_is_active (find_key (bare, ids[0], "work")));
+  g_assert_false (byok_key_get_is_default (find_key (bare, ids[0], "default")));
+  g_assert_false (byok_key_get_is_active (find_key (bare, ids[0], "TEST_LISTACC_A_KEY")));
+  g_assert_true (byok_key_get_is_active (find_key (bare, ids[1], "alpha")));
+  g_assert_true (byok_key_get_is_active (find_key (bare, ids[2], "TEST_LISTACC_C_KEY")));
+
+  /* The provider's environment first: its key is the active one, here too. */
+  byok_key_store_set_prefer_environment (store, ids[0], TRUE);
+  g_clear_pointer (&bare, g_ptr_array_unref);
+  bare = byok_key_store_list_usable_accounts_wait (store, ids[0], NULL, &keyring_error, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bare->len, ==, 3);
+  g_assert_true (byok_key_get_is_active (find_key (bare, ids[0], "TEST_LISTACC_A_KEY")));
+  g_assert_true (byok_key_get_is_default (find_key (bare, ids[0], "work")));
+  g_assert_false (byok_key_get_is_active (find_key (bare, ids[0], "work")));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GPtrArray) one = byok_key_store_list_wait (store, ids[i], NULL, &error);
+
+      for (guint j = 0; j < one->len; j++)
+        if (byok_key_get_source (g_ptr_array_index (one, j)) == BYOK_KEY_SOURCE_KEYRING)
+          g_assert_true (byok_key_store_delete_wait (store, ids[i], byok_key_get_account (g_ptr_array_index (one, j)),
+                                                     NULL, &error));
     }
   g_assert_no_error (error);
 }
@@ -1039,6 +1193,7 @@ main (int argc, char **argv)
     {
       g_test_add_func ("/key-store/no-keyring", test_no_keyring);
       g_test_add_func ("/key-store/list-all-in-one-read", test_list_all_in_one_read);
+      g_test_add_func ("/key-store/list-accounts-without-secrets", test_list_accounts_without_secrets);
     }
   return g_test_run ();
 }

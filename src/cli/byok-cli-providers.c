@@ -98,14 +98,15 @@ source_id (KeySource source)
     }
 }
 
-/* Keyring and environment keys of every provider; environment keys alone
- * (with a note) when the keyring cannot be reached. */
+/* Keyring and environment keys of every provider, the keyring's without
+ * their secrets (none is shown); environment keys alone (with a note) when
+ * the keyring cannot be reached. */
 static GPtrArray *
 list_keys (ByokEngine *engine)
 {
   g_autoptr(GError) keyring_error = NULL;
-  GPtrArray *keys = byok_key_store_list_usable_wait (byok_engine_get_key_store (engine), NULL, NULL,
-                                                     &keyring_error, NULL);
+  GPtrArray *keys = byok_key_store_list_usable_accounts_wait (byok_engine_get_key_store (engine), NULL, NULL,
+                                                              &keyring_error, NULL);
 
   if (keyring_error != NULL)
     g_printerr (_("byok-cli: the keyring cannot be reached (%s); showing keys from the environment only.\n"),

@@ -15,6 +15,7 @@
 
 typedef struct {
   char *provider_id;        /* NULL: every provider */
+  gboolean secrets;         /* FALSE: the keys' secrets are not read */
   GPtrArray *keys;          /* ByokKey from the keyring */
   GHashTable *defaults;     /* provider → account, from the markers */
   guint pending;            /* searches, reads and unlocks under way */
@@ -351,6 +352,41 @@ list_unlocked_cb (GObject      *source,
   list_batch_done (batch);
 }
 
+/* A key whose secret is not read: one per item, as the Secret Service
+ * or the file backend lists it. @item is borrowed. */
+static void
+list_take_unread (ListData *ld,
+                  gpointer  item)
+{
+  g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes (item);
+
+  g_ptr_array_add (ld->keys, byok_key_new_without_secret (g_hash_table_lookup (attrs, "provider"),
+                                                          g_hash_table_lookup (attrs, "account")));
+}
+
+static void
+list_unlocked_unread_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  ListBatch *batch = user_data;
+  ListData *ld = g_task_get_task_data (batch->task);
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  /* A key still locked is an error, as reading its secret would be. */
+  n = (guint) MAX (secret_service_unlock_finish (SECRET_SERVICE (source), result, NULL, &error), 0);
+  if (error == NULL && n < g_list_length (batch->items))
+    g_set_error_literal (&error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "locked");
+  if (error != NULL)
+    list_take_error (ld, &error);
+  else
+    for (GList *l = batch->items; l != NULL; l = l->next)
+      list_take_unread (ld, l->data);
+
+  list_batch_done (batch);
+}
+
 static void
 list_searched_cb (GObject      *source,
                   GAsyncResult *result,
@@ -395,7 +431,9 @@ list_searched_cb (GObject      *source,
 
       if (provider_id == NULL || account == NULL)
         continue;
-      if (!SECRET_IS_ITEM (l->data))
+      if (!ld->secrets && (!SECRET_IS_ITEM (l->data) || !secret_item_get_locked (l->data)))
+        list_take_unread (ld, l->data);
+      else if (!SECRET_IS_ITEM (l->data))
         list_read_item (task, l->data, provider_id, account);
       else if (secret_item_get_locked (l->data))
         locked = g_list_prepend (locked, g_object_ref (l->data));
@@ -409,9 +447,40 @@ list_searched_cb (GObject      *source,
                               list_batch_new (task, unlocked));
   if (locked != NULL)
     secret_service_unlock (secret_item_get_service (locked->data), locked, cancellable,
-                           list_unlocked_cb, list_batch_new (task, locked));
+                           ld->secrets ? list_unlocked_cb : list_unlocked_unread_cb,
+                           list_batch_new (task, locked));
 
   list_step_done (task);
+}
+
+/* Starts a listing, with the keyring keys' secrets or without (no
+ * session, no GetSecrets: only the search's attributes). Both are
+ * finished by byok_key_store_list_finish(). */
+static void
+list_begin (ByokKeyStore        *self,
+            const char          *provider_id,
+            gboolean             secrets,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GHashTable) attrs = NULL;
+  GTask *task;
+  ListData *ld;
+
+  task = _byok_task_new (self, cancellable, callback, user_data, byok_key_store_list_async);
+  if (provider_id != NULL && !_byok_key_store_task_check_input (task, provider_id, NULL, FALSE, NULL))
+    return;
+
+  ld = g_new0 (ListData, 1);
+  ld->provider_id = g_strdup (provider_id);
+  ld->secrets = secrets;
+  ld->keys = g_ptr_array_new_with_free_func (g_object_unref);
+  ld->defaults = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_task_set_task_data (task, ld, list_data_free);
+
+  attrs = _byok_key_store_build_attributes (&_byok_key_schema, provider_id, NULL);
+  secret_password_searchv (&_byok_key_schema, attrs, SECRET_SEARCH_ALL, cancellable, list_searched_cb, task);
 }
 
 /**
@@ -431,25 +500,10 @@ byok_key_store_list_async (ByokKeyStore        *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GHashTable) attrs = NULL;
-  GTask *task;
-  ListData *ld;
-
   g_return_if_fail (BYOK_IS_KEY_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = _byok_task_new (self, cancellable, callback, user_data, byok_key_store_list_async);
-  if (provider_id != NULL && !_byok_key_store_task_check_input (task, provider_id, NULL, FALSE, NULL))
-    return;
-
-  ld = g_new0 (ListData, 1);
-  ld->provider_id = g_strdup (provider_id);
-  ld->keys = g_ptr_array_new_with_free_func (g_object_unref);
-  ld->defaults = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_task_set_task_data (task, ld, list_data_free);
-
-  attrs = _byok_key_store_build_attributes (&_byok_key_schema, provider_id, NULL);
-  secret_password_searchv (&_byok_key_schema, attrs, SECRET_SEARCH_ALL, cancellable, list_searched_cb, task);
+  list_begin (self, provider_id, TRUE, cancellable, callback, user_data);
 }
 
 /**
@@ -533,6 +587,26 @@ usable_listed_cb (GObject      *source,
   g_task_return_pointer (task, keys, (GDestroyNotify) g_ptr_array_unref);
 }
 
+static void
+usable_begin (ByokKeyStore        *self,
+              const char          *provider_id,
+              gboolean             secrets,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  GTask *task;
+  UsableData *ud;
+
+  /* A cancel is reported as BYOK_ERROR_CANCELLED, by the list below. */
+  task = _byok_task_new (self, cancellable, callback, user_data, byok_key_store_list_usable_async);
+  ud = g_new0 (UsableData, 1);
+  ud->provider_id = g_strdup (provider_id);
+  g_task_set_task_data (task, ud, usable_data_free);
+
+  list_begin (self, provider_id, secrets, cancellable, usable_listed_cb, task);
+}
+
 /**
  * byok_key_store_list_usable_async:
  * @provider_id: (nullable): one provider, or %NULL for all
@@ -550,19 +624,43 @@ byok_key_store_list_usable_async (ByokKeyStore        *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  GTask *task;
-  UsableData *ud;
-
   g_return_if_fail (BYOK_IS_KEY_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  /* A cancel is reported as BYOK_ERROR_CANCELLED, by the list below. */
-  task = _byok_task_new (self, cancellable, callback, user_data, byok_key_store_list_usable_async);
-  ud = g_new0 (UsableData, 1);
-  ud->provider_id = g_strdup (provider_id);
-  g_task_set_task_data (task, ud, usable_data_free);
+  usable_begin (self, provider_id, TRUE, cancellable, callback, user_data);
+}
 
-  byok_key_store_list_async (self, provider_id, cancellable, usable_listed_cb, task);
+/**
+ * byok_key_store_list_usable_accounts_async:
+ * @provider_id: (nullable): one provider, or %NULL for all
+ *
+ * Like byok_key_store_list_usable_async(), for a caller that shows which
+ * keys there are and which one a call uses, never any part of a key
+ * (`byok-cli providers`, the chat page): the keyring keys' secrets are not
+ * read (no session with the Secret Service, no GetSecrets), so their
+ * byok_key_get_secret() is %NULL and byok_key_get_masked() "". Environment
+ * keys are as the environment gives them. Locked keys are unlocked first,
+ * as when their secrets are read (that may prompt), and a key that stays
+ * locked makes the keyring's error, the same as there.
+ *
+ * One difference: a keyring item of Byok's schema whose secret is not text
+ * (empty, binary: never written by Byok) is left out of the full listing,
+ * which reads it; here it is listed like any other, as it cannot be told
+ * apart without reading it.
+ *
+ * Finish with byok_key_store_list_usable_finish().
+ */
+void
+byok_key_store_list_usable_accounts_async (ByokKeyStore        *self,
+                                           const char          *provider_id,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_return_if_fail (BYOK_IS_KEY_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  usable_begin (self, provider_id, FALSE, cancellable, callback, user_data);
 }
 
 /**

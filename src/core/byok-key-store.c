@@ -1190,6 +1190,25 @@ byok_key_store_list_usable_wait (ByokKeyStore  *self,
   return byok_key_store_list_usable_finish (self, _byok_key_store_wait_for (&result), keyring_error, error);
 }
 
+/**
+ * byok_key_store_list_usable_accounts_wait:
+ *
+ * Returns: (transfer full) (element-type ByokKey): see
+ *   byok_key_store_list_usable_accounts_async()
+ */
+GPtrArray *
+byok_key_store_list_usable_accounts_wait (ByokKeyStore  *self,
+                                          const char    *provider_id,
+                                          GCancellable  *cancellable,
+                                          GError       **keyring_error,
+                                          GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  byok_key_store_list_usable_accounts_async (self, provider_id, cancellable, _byok_key_store_wait_cb, &result);
+  return byok_key_store_list_usable_finish (self, _byok_key_store_wait_for (&result), keyring_error, error);
+}
+
 gboolean
 byok_key_store_delete_wait (ByokKeyStore  *self,
                             const char    *provider_id,

@@ -158,6 +158,14 @@ GPtrArray    *byok_key_store_list_usable_finish      (ByokKeyStore         *self
                                                       GAsyncResult         *result,
                                                       GError              **keyring_error,
                                                       GError              **error);
+/* The same without reading the keyring keys' secrets (no session, no
+ * GetSecrets), for callers that show no part of a key; finished by
+ * byok_key_store_list_usable_finish() */
+void          byok_key_store_list_usable_accounts_async (ByokKeyStore      *self,
+                                                      const char           *provider_id,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
 
 /* Delete */
 void          byok_key_store_delete_async            (ByokKeyStore         *self,
@@ -200,6 +208,11 @@ GPtrArray    *byok_key_store_list_wait               (ByokKeyStore         *self
                                                       GCancellable         *cancellable,
                                                       GError              **error);
 GPtrArray    *byok_key_store_list_usable_wait        (ByokKeyStore         *self,
+                                                      const char           *provider_id,
+                                                      GCancellable         *cancellable,
+                                                      GError              **keyring_error,
+                                                      GError              **error);
+GPtrArray    *byok_key_store_list_usable_accounts_wait (ByokKeyStore       *self,
                                                       const char           *provider_id,
                                                       GCancellable         *cancellable,
                                                       GError              **keyring_error,

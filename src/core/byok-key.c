@@ -214,6 +214,30 @@ byok_key_new_take_secret (const char    *provider_id,
 }
 
 /**
+ * byok_key_new_without_secret:
+ * @provider_id: the provider id
+ * @account: the keyring account
+ *
+ * A keyring key whose secret was not read: for listings that only say
+ * which keys there are (byok_key_store_list_usable_accounts_async()).
+ * byok_key_get_secret() gives %NULL and byok_key_get_masked() "".
+ *
+ * Returns: (transfer full): a new key
+ */
+ByokKey *
+byok_key_new_without_secret (const char *provider_id,
+                             const char *account)
+{
+  g_return_val_if_fail (provider_id != NULL, NULL);
+
+  return g_object_new (BYOK_TYPE_KEY,
+                       "provider", provider_id,
+                       "account", account,
+                       "source", BYOK_KEY_SOURCE_KEYRING,
+                       NULL);
+}
+
+/**
  * byok_key_new:
  * @secret: the key; it is copied into non-pageable memory
  *
@@ -277,7 +301,8 @@ byok_key_get_env_var (ByokKey *self)
  * The key itself, to send to the provider. Do not copy it into ordinary
  * memory, a log line, an error or a file.
  *
- * Returns: (nullable): the key, or %NULL after byok_key_wipe()
+ * Returns: (nullable): the key, or %NULL after byok_key_wipe() or for a
+ *   key listed without its secret
  */
 const char *
 byok_key_get_secret (ByokKey *self)

@@ -32,6 +32,8 @@ ByokKey       *byok_key_new_take_secret  (const char    *provider_id,
                                           ByokKeySource  source,
                                           const char    *env_var,
                                           char          *secret);
+ByokKey       *byok_key_new_without_secret (const char    *provider_id,
+                                            const char    *account);
 
 const char    *byok_key_get_provider     (ByokKey       *self);
 const char    *byok_key_get_account      (ByokKey       *self);
