@@ -1043,6 +1043,9 @@ keys_of (GPtrArray  *keys,
   return out;
 }
 
+/* Set when the tests run on libsecret's file backend (Flatpak's). */
+static gboolean file_backend;
+
 /* Listing without secrets (for `byok-cli providers` and the chat page)
  * asks the keyring for no secret at all — no GetSecrets, no GetSecret, no
  * session, no Unlock — and gives exactly what the usable listing gives
@@ -1061,8 +1064,8 @@ test_list_accounts_without_secrets (void)
   g_autoptr(GError) keyring_error = NULL;
   g_autoptr(GPtrArray) full = NULL;
   g_autoptr(GPtrArray) bare = NULL;
-  GDBusConnection *monitor;
-  BusCalls *bc;
+  GDBusConnection *monitor = NULL;
+  BusCalls *bc = NULL;
 
   byok_key_store_add_provider (store, ids[0], ids[0], vars_a);
   byok_key_store_add_provider (store, ids[1], ids[1], NULL);
@@ -1083,17 +1086,22 @@ test_list_accounts_without_secrets (void)
   g_assert_no_error (error);
   g_assert_no_error (keyring_error);
 
-  monitor = bus_calls_watch (&bc);
+  /* The file backend (Flatpak's) has no bus calls to count. */
+  if (!file_backend)
+    monitor = bus_calls_watch (&bc);
   bare = byok_key_store_list_usable_accounts_wait (store, NULL, NULL, &keyring_error, &error);
   g_assert_no_error (error);
   g_assert_no_error (keyring_error);
-  bus_calls_sync (bc);
-  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.SearchItems"), ==, 2);
-  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.Unlock"), ==, 0);
-  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.OpenSession"), ==, 0);
-  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.GetSecrets"), ==, 0);
-  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Item.GetSecret"), ==, 0);
-  bus_calls_end (bc, monitor);
+  if (!file_backend)
+    {
+      bus_calls_sync (bc);
+      g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.SearchItems"), ==, 2);
+      g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.Unlock"), ==, 0);
+      g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.OpenSession"), ==, 0);
+      g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.GetSecrets"), ==, 0);
+      g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Item.GetSecret"), ==, 0);
+      bus_calls_end (bc, monitor);
+    }
 
   /* The keyring may hold other tests' keys: compare ours. */
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
@@ -1139,6 +1147,37 @@ test_list_accounts_without_secrets (void)
   g_assert_true (byok_key_get_is_default (find_key (bare, ids[0], "work")));
   g_assert_false (byok_key_get_is_active (find_key (bare, ids[0], "work")));
 
+  /* The one difference: an item of Byok's schema whose secret is not text
+   * (never written by Byok) is left out where secrets are read, and
+   * listed where they are not, which cannot tell. (Written through the
+   * Secret Service: the file backend's item would lack the schema name,
+   * an attribute there, that Byok's searches ask for.) */
+  if (!file_backend)
+    {
+      g_autoptr(SecretValue) binary = secret_value_new ("\377\376bin", 5, "application/octet-stream");
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) read = NULL;
+
+      byok_key_store_add_provider (store, "test-listacc-bin", "test-listacc-bin", NULL);
+      secret_password_store_binary (&probe_schema, SECRET_COLLECTION_DEFAULT, "test-listacc-bin", binary,
+                                    NULL, byok_test_store_result, &result,
+                                    "provider", "test-listacc-bin", "account", "default", NULL);
+      byok_test_wait_result (&result);
+      g_assert_true (secret_password_store_finish (result, &error));
+      g_assert_no_error (error);
+
+      read = byok_key_store_list_usable_wait (store, "test-listacc-bin", NULL, &keyring_error, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (read->len, ==, 0);
+      g_clear_pointer (&bare, g_ptr_array_unref);
+      bare = byok_key_store_list_usable_accounts_wait (store, "test-listacc-bin", NULL, &keyring_error, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (bare->len, ==, 1);
+      g_assert_true (byok_key_get_is_active (find_key (bare, "test-listacc-bin", "default")));
+      g_assert_true (byok_key_store_delete_wait (store, "test-listacc-bin", "default", NULL, &error));
+      g_assert_no_error (error);
+    }
+
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(GPtrArray) one = byok_key_store_list_wait (store, ids[i], NULL, &error);
@@ -1164,8 +1203,7 @@ test_event_names (void)
 int
 main (int argc, char **argv)
 {
-  gboolean file_backend = g_strcmp0 (g_getenv ("BYOK_TEST_KEYRING"), "file") == 0;
-
+  file_backend = g_strcmp0 (g_getenv ("BYOK_TEST_KEYRING"), "file") == 0;
   g_test_init (&argc, &argv, NULL);
   if (file_backend)
     {
@@ -1187,13 +1225,15 @@ main (int argc, char **argv)
   g_test_add_func ("/key-store/invalid-input", test_invalid_input);
   g_test_add_func ("/key-store/cancelled", test_cancelled);
   g_test_add_func ("/key-store/key-in-no-file", test_key_in_no_file);
+  /* Before key-in-no-output: its subprocess writes the file backend's
+   * file, which this process's backend then takes for a stranger's. */
+  g_test_add_func ("/key-store/list-accounts-without-secrets", test_list_accounts_without_secrets);
   g_test_add_func ("/key-store/key-in-no-output", test_key_in_no_output);
   /* The file backend needs no running keyring. */
   if (!file_backend)
     {
       g_test_add_func ("/key-store/no-keyring", test_no_keyring);
       g_test_add_func ("/key-store/list-all-in-one-read", test_list_all_in_one_read);
-      g_test_add_func ("/key-store/list-accounts-without-secrets", test_list_accounts_without_secrets);
     }
   return g_test_run ();
 }

@@ -112,8 +112,10 @@ _byok_chat_page_refresh_keys (ByokChatPage *self)
   if (self->engine == NULL)
     return;
 
-  byok_key_store_list_usable_async (byok_engine_get_key_store (self->engine), NULL, self->cancellable,
-                                    keys_listed_cb, g_object_ref (self));
+  /* Which providers have a key and which account is active, never a
+   * secret: the keyring's are not read. */
+  byok_key_store_list_usable_accounts_async (byok_engine_get_key_store (self->engine), NULL, self->cancellable,
+                                             keys_listed_cb, g_object_ref (self));
 }
 
 /**
