@@ -538,3 +538,162 @@ byok_test_assert_export_modes (const char         *dir,
       umask (saved);
     }
 }
+
+/* ---- the calls this process makes on the session bus -------------------- */
+
+/* The Secret Service calls this process makes, seen by a monitor of the
+ * session bus (a connection of its own, fed on GDBus's worker thread). */
+struct _ByokTestBusCalls {
+  GDBusConnection *monitor;
+  GMutex lock;
+  GCond cond;
+  char *sender;          /* this process's connection */
+  GHashTable *calls;     /* "Interface.Member" → count */
+  gboolean saw_ping;
+  guint filter;          /* on the monitor's connection */
+};
+
+static GDBusMessage *
+count_call (GDBusConnection *connection,
+            GDBusMessage    *message,
+            gboolean         incoming,
+            gpointer         user_data)
+{
+  ByokTestBusCalls *bc = user_data;
+
+  if (incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
+      g_strcmp0 (g_dbus_message_get_sender (message), bc->sender) == 0)
+    {
+      const char *iface = g_dbus_message_get_interface (message);
+      const char *member = g_dbus_message_get_member (message);
+      char *name = g_strdup_printf ("%s.%s", iface, member);
+
+      g_mutex_lock (&bc->lock);
+      g_hash_table_replace (bc->calls, name,
+                            GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (bc->calls, name)) + 1));
+      if (g_strcmp0 (iface, "org.freedesktop.DBus.Peer") == 0)
+        {
+          bc->saw_ping = TRUE;
+          g_cond_signal (&bc->cond);
+        }
+      g_mutex_unlock (&bc->lock);
+    }
+  /* A monitor only watches: the calls it sees are not for it to answer.
+   * (Its own call, BecomeMonitor, and the reply go on.) */
+  if (incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL)
+    {
+      g_object_unref (message);
+      return NULL;
+    }
+  return message;
+}
+
+/* Freed once the monitor's thread no longer runs the filter. */
+static void
+bus_calls_free (gpointer data)
+{
+  ByokTestBusCalls *bc = data;
+
+  g_hash_table_unref (bc->calls);
+  g_free (bc->sender);
+  g_cond_clear (&bc->cond);
+  g_mutex_clear (&bc->lock);
+  g_free (bc);
+}
+
+/**
+ * byok_test_bus_calls_count:
+ * @name: "Interface.Member", e.g. "org.freedesktop.Secret.Service.Unlock"
+ *
+ * Returns: how many such calls were seen; after byok_test_bus_calls_sync()
+ */
+guint
+byok_test_bus_calls_count (ByokTestBusCalls *bc,
+                           const char       *name)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (bc->calls, name));
+}
+
+/**
+ * byok_test_bus_calls_watch:
+ *
+ * A monitor of the session bus (build-aux/test-session's) that counts the
+ * method calls this process makes from now on.
+ */
+ByokTestBusCalls *
+byok_test_bus_calls_watch (void)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GDBusConnection) monitor = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  const char *rules[] = { "type='method_call'", NULL };
+  ByokTestBusCalls *bc = g_new0 (ByokTestBusCalls, 1);
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  monitor = g_dbus_connection_new_for_address_sync (address,
+                                                    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                    NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_mutex_init (&bc->lock);
+  g_cond_init (&bc->cond);
+  bc->sender = g_strdup (g_dbus_connection_get_unique_name (bus));
+  bc->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  bc->filter = g_dbus_connection_add_filter (monitor, count_call, bc, bus_calls_free);
+  reply = g_dbus_connection_call_sync (monitor, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus.Monitoring", "BecomeMonitor",
+                                       g_variant_new ("(^asu)", rules, 0), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  bc->monitor = g_steal_pointer (&monitor);
+  return bc;
+}
+
+/**
+ * byok_test_bus_calls_sync:
+ *
+ * Pings the Secret Service: once the monitor has seen the ping, it has
+ * seen every call before it. Returns with the counts held still, for
+ * byok_test_bus_calls_count(); byok_test_bus_calls_end() lets them go.
+ */
+void
+byok_test_bus_calls_sync (ByokTestBusCalls *bc)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                       "org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&bc->lock);
+  while (!bc->saw_ping && g_cond_wait_until (&bc->cond, &bc->lock, deadline))
+    ;
+  g_assert_true (bc->saw_ping);
+}
+
+/**
+ * byok_test_bus_calls_end:
+ *
+ * Closes the monitor and frees @bc.
+ */
+void
+byok_test_bus_calls_end (ByokTestBusCalls *bc)
+{
+  GDBusConnection *monitor = bc->monitor;
+  guint filter = bc->filter;
+
+  g_mutex_unlock (&bc->lock);
+  /* Frees @bc, once the monitor's thread no longer runs the filter. */
+  g_dbus_connection_remove_filter (monitor, filter);
+  g_dbus_connection_close_sync (monitor, NULL, NULL);
+  g_object_unref (monitor);
+}

@@ -25,6 +25,12 @@ ByokAttachment *byok_test_load_attachment (const char *path,
                                           GError    **error);
 guint   byok_test_wait_limit            (guint           value);
 ByokMcpSecrets *byok_test_lookup_mcp_secrets (const char *server);
+typedef struct _ByokTestBusCalls ByokTestBusCalls;
+ByokTestBusCalls *byok_test_bus_calls_watch (void);
+void    byok_test_bus_calls_sync        (ByokTestBusCalls *bc);
+guint   byok_test_bus_calls_count       (ByokTestBusCalls *bc,
+                                         const char       *name);
+void    byok_test_bus_calls_end         (ByokTestBusCalls *bc);
 void    byok_test_count_notify          (GObject        *object,
                                          GParamSpec     *pspec,
                                          guint          *count);

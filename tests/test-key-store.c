@@ -819,143 +819,6 @@ test_no_keyring (void)
 
 /* ---- what listing asks of the keyring ------------------------------------ */
 
-/* The Secret Service calls this process makes, seen by a monitor of the
- * session bus (a connection of its own, fed on GDBus's worker thread). */
-typedef struct {
-  GMutex lock;
-  GCond cond;
-  char *sender;          /* this process's connection */
-  GHashTable *calls;     /* "Interface.Member" → count */
-  gboolean saw_ping;
-  guint filter;          /* on the monitor's connection */
-} BusCalls;
-
-static GDBusMessage *
-count_call (GDBusConnection *connection,
-            GDBusMessage    *message,
-            gboolean         incoming,
-            gpointer         user_data)
-{
-  BusCalls *bc = user_data;
-
-  if (incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
-      g_strcmp0 (g_dbus_message_get_sender (message), bc->sender) == 0)
-    {
-      const char *iface = g_dbus_message_get_interface (message);
-      const char *member = g_dbus_message_get_member (message);
-      char *name = g_strdup_printf ("%s.%s", iface, member);
-
-      g_mutex_lock (&bc->lock);
-      g_hash_table_replace (bc->calls, name,
-                            GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (bc->calls, name)) + 1));
-      if (g_strcmp0 (iface, "org.freedesktop.DBus.Peer") == 0)
-        {
-          bc->saw_ping = TRUE;
-          g_cond_signal (&bc->cond);
-        }
-      g_mutex_unlock (&bc->lock);
-    }
-  /* A monitor only watches: the calls it sees are not for it to answer.
-   * (Its own call, BecomeMonitor, and the reply go on.) */
-  if (incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL)
-    {
-      g_object_unref (message);
-      return NULL;
-    }
-  return message;
-}
-
-/* Freed once the monitor's thread no longer runs the filter. */
-static void
-bus_calls_free (gpointer data)
-{
-  BusCalls *bc = data;
-
-  g_hash_table_unref (bc->calls);
-  g_free (bc->sender);
-  g_cond_clear (&bc->cond);
-  g_mutex_clear (&bc->lock);
-  g_free (bc);
-}
-
-static guint
-bus_calls_count (BusCalls   *bc,
-                 const char *name)
-{
-  return GPOINTER_TO_UINT (g_hash_table_lookup (bc->calls, name));
-}
-
-/* A monitor of the session bus counting this process's calls from now on;
- * its connection is returned, the counts in *bc_out. */
-static GDBusConnection *
-bus_calls_watch (BusCalls **bc_out)
-{
-  g_autoptr(GDBusConnection) bus = NULL;
-  g_autoptr(GDBusConnection) monitor = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
-  const char *rules[] = { "type='method_call'", NULL };
-  BusCalls *bc = g_new0 (BusCalls, 1);
-
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  monitor = g_dbus_connection_new_for_address_sync (address,
-                                                    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                    NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_mutex_init (&bc->lock);
-  g_cond_init (&bc->cond);
-  bc->sender = g_strdup (g_dbus_connection_get_unique_name (bus));
-  bc->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  bc->filter = g_dbus_connection_add_filter (monitor, count_call, bc, bus_calls_free);
-  reply = g_dbus_connection_call_sync (monitor, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus.Monitoring", "BecomeMonitor",
-                                       g_variant_new ("(^asu)", rules, 0), NULL,
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  *bc_out = bc;
-  return g_steal_pointer (&monitor);
-}
-
-/* Pings the Secret Service: once the monitor has seen the ping, it has
- * seen every call before it. Returns with bc->lock held, for the counts;
- * bus_calls_end() lets it go and closes the monitor. */
-static void
-bus_calls_sync (BusCalls *bc)
-{
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 deadline;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
-                                       "org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
-  g_mutex_lock (&bc->lock);
-  while (!bc->saw_ping && g_cond_wait_until (&bc->cond, &bc->lock, deadline))
-    ;
-  g_assert_true (bc->saw_ping);
-}
-
-static void
-bus_calls_end (BusCalls        *bc,
-               GDBusConnection *monitor)
-{
-  guint filter = bc->filter;
-
-  g_mutex_unlock (&bc->lock);
-  /* Frees @bc, once the monitor's thread no longer runs the filter. */
-  g_dbus_connection_remove_filter (monitor, filter);
-  g_dbus_connection_close_sync (monitor, NULL, NULL);
-  g_object_unref (monitor);
-}
-
 /* Listing every provider's keys reads them all in one GetSecrets call (one
  * session), sends no Unlock when nothing is locked, and gives each provider
  * exactly what listing that provider alone gives, default marks included. */
@@ -967,8 +830,7 @@ test_list_all_in_one_read (void)
   g_autoptr(ByokKeyStore) store = new_store (&events);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) all = NULL;
-  GDBusConnection *monitor;
-  BusCalls *bc;
+  ByokTestBusCalls *bc;
 
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     byok_key_store_add_provider (store, ids[i], ids[i], NULL);
@@ -980,16 +842,16 @@ test_list_all_in_one_read (void)
   g_assert_true (byok_key_store_store_wait (store, ids[2], "alpha", KEY_B, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  monitor = bus_calls_watch (&bc);
+  bc = byok_test_bus_calls_watch ();
   all = byok_key_store_list_wait (store, NULL, NULL, &error);
   g_assert_no_error (error);
-  bus_calls_sync (bc);
-  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.SearchItems"), ==, 2);
-  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.Unlock"), ==, 0);
-  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.OpenSession"), <=, 1);
-  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.GetSecrets"), ==, 1);
-  g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Item.GetSecret"), ==, 0);
-  bus_calls_end (bc, monitor);
+  byok_test_bus_calls_sync (bc);
+  g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.SearchItems"), ==, 2);
+  g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.Unlock"), ==, 0);
+  g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.OpenSession"), <=, 1);
+  g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.GetSecrets"), ==, 1);
+  g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Item.GetSecret"), ==, 0);
+  byok_test_bus_calls_end (bc);
 
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
@@ -1064,8 +926,7 @@ test_list_accounts_without_secrets (void)
   g_autoptr(GError) keyring_error = NULL;
   g_autoptr(GPtrArray) full = NULL;
   g_autoptr(GPtrArray) bare = NULL;
-  GDBusConnection *monitor = NULL;
-  BusCalls *bc = NULL;
+  ByokTestBusCalls *bc = NULL;
 
   byok_key_store_add_provider (store, ids[0], ids[0], vars_a);
   byok_key_store_add_provider (store, ids[1], ids[1], NULL);
@@ -1088,19 +949,19 @@ test_list_accounts_without_secrets (void)
 
   /* The file backend (Flatpak's) has no bus calls to count. */
   if (!file_backend)
-    monitor = bus_calls_watch (&bc);
+    bc = byok_test_bus_calls_watch ();
   bare = byok_key_store_list_usable_accounts_wait (store, NULL, NULL, &keyring_error, &error);
   g_assert_no_error (error);
   g_assert_no_error (keyring_error);
   if (!file_backend)
     {
-      bus_calls_sync (bc);
-      g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.SearchItems"), ==, 2);
-      g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.Unlock"), ==, 0);
-      g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.OpenSession"), ==, 0);
-      g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Service.GetSecrets"), ==, 0);
-      g_assert_cmpuint (bus_calls_count (bc, "org.freedesktop.Secret.Item.GetSecret"), ==, 0);
-      bus_calls_end (bc, monitor);
+      byok_test_bus_calls_sync (bc);
+      g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.SearchItems"), ==, 2);
+      g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.Unlock"), ==, 0);
+      g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.OpenSession"), ==, 0);
+      g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.GetSecrets"), ==, 0);
+      g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Item.GetSecret"), ==, 0);
+      byok_test_bus_calls_end (bc);
     }
 
   /* The keyring may hold other tests' keys: compare ours. */

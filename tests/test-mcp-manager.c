@@ -5,7 +5,8 @@
  * import, the manager starting servers when first needed with their
  * secret environment, listing every enabled server's enabled tools under
  * unique model-visible names, per-tool switches, calls, a server started
- * again after it crashed, list_changed listed again, and shutdown.
+ * again after it crashed, list_changed listed again, and shutdown; a
+ * server's secrets read in one call.
  */
 #include "config.h"
 
@@ -436,6 +437,43 @@ test_manager (Fixture       *f,
   remove_secrets ("alpha");
 }
 
+/* A server's secrets are read in one call (one GetSecrets over one
+ * session), with no Unlock when nothing is locked and no read per secret. */
+static void
+test_secrets_one_read (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(ByokMcpSecrets) secrets = byok_mcp_secrets_new ();
+  g_autoptr(ByokMcpSecrets) found = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *token = g_strconcat (f->secret, "-token", NULL);
+  g_autofree char *header = g_strconcat (f->secret, "-header", NULL);
+  ByokTestBusCalls *bc;
+
+  byok_mcp_secrets_set_token (secrets, token);
+  byok_mcp_secrets_set_header (secrets, "X-Team", header);
+  byok_mcp_secrets_set_env (secrets, "API_KEY", f->secret);
+  byok_mcp_secrets_store_async ("one-read", secrets, NULL, byok_test_store_result, &result);
+  g_assert_true (byok_mcp_secrets_store_finish (byok_test_wait_result (&result), NULL));
+
+  bc = byok_test_bus_calls_watch ();
+  found = byok_test_lookup_mcp_secrets ("one-read");
+  byok_test_bus_calls_sync (bc);
+  g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.SearchItems"), ==, 1);
+  g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.Unlock"), ==, 0);
+  g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.OpenSession"), <=, 1);
+  g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.GetSecrets"), ==, 1);
+  g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Item.GetSecret"), ==, 0);
+  byok_test_bus_calls_end (bc);
+
+  g_assert_cmpstr (found->token, ==, token);
+  g_assert_cmpstr (g_hash_table_lookup (found->headers, "X-Team"), ==, header);
+  g_assert_cmpstr (g_hash_table_lookup (found->env, "API_KEY"), ==, f->secret);
+  g_assert_cmpuint (g_hash_table_size (found->headers), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (found->env), ==, 1);
+  remove_secrets ("one-read");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -443,6 +481,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/mcp-config/store-secrets", Fixture, NULL, fixture_set_up, test_store_secrets, fixture_tear_down);
+  g_test_add ("/mcp-secrets/one-read", Fixture, NULL, fixture_set_up, test_secrets_one_read, fixture_tear_down);
   g_test_add ("/mcp-config/bad-file", Fixture, NULL, fixture_set_up, test_bad_file, fixture_tear_down);
   g_test_add ("/mcp-config/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
   g_test_add ("/mcp-manager/servers", Fixture, NULL, fixture_set_up, test_manager, fixture_tear_down);

@@ -10,6 +10,7 @@
 #include "byok-error.h"
 #include "byok-key-format.h"
 #include "byok-key-store-private.h"
+#include "byok-secret-read-private.h"
 
 /* ── list ──────────────────────────────────────────────────────────────── */
 
@@ -32,21 +33,6 @@ list_data_free (gpointer data)
   g_hash_table_unref (ld->defaults);
   g_clear_error (&ld->error);
   g_free (ld);
-}
-
-typedef struct {
-  GTask *task;
-  char *provider_id;
-  char *account;
-} ItemRead;
-
-static void
-item_read_free (ItemRead *r)
-{
-  g_object_unref (r->task);
-  g_free (r->provider_id);
-  g_free (r->account);
-  g_free (r);
 }
 
 static int
@@ -227,19 +213,17 @@ list_take_secret (ListData    *ld,
                      byok_key_new_take_secret (provider_id, account, BYOK_KEY_SOURCE_KEYRING, NULL, secret));
 }
 
+/* One key's secret, read (or not: @error). @user_data is the task. */
 static void
-list_secret_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+list_item_read (SecretRetrievable *item,
+                SecretValue       *value,
+                const GError      *error,
+                gpointer           user_data)
 {
-  ItemRead *r = user_data;
-  ListData *ld = g_task_get_task_data (r->task);
-  g_autoptr(GError) error = NULL;
-  SecretValue *value;
-
-  value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
-  if (value == NULL && error == NULL)
-    g_set_error_literal (&error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "locked");
+  ListData *ld = g_task_get_task_data (user_data);
+  g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes (item);
+  const char *provider_id = g_hash_table_lookup (attrs, "provider");
+  const char *account = g_hash_table_lookup (attrs, "account");
 
   if (error != NULL &&
       (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
@@ -248,109 +232,30 @@ list_secret_cb (GObject      *source,
     {
       /* Deleted (or replaced) between the search and the read: libsecret's
        * cached item list can lag behind the keyring. It is not a key now. */
-      g_debug ("skipping %s/%s: it went away while listing", r->provider_id, r->account);
+      g_debug ("skipping %s/%s: it went away while listing", provider_id, account);
     }
   else if (error != NULL)
-    list_take_error (ld, &error);
-  else
-    list_take_secret (ld, r->provider_id, r->account, value);
+    {
+      GError *copy = g_error_copy (error);
 
-  list_step_done (r->task);
-  item_read_free (r);
+      list_take_error (ld, &copy);
+    }
+  else
+    list_take_secret (ld, provider_id, account, value);
 }
 
-/* Reads one item's secret on its own. @task is borrowed. */
+/* The keys' reads ended. Takes the task's reference @user_data. */
 static void
-list_read_item (GTask             *task,
-                SecretRetrievable *item,
-                const char        *provider_id,
-                const char        *account)
+list_items_read (gpointer user_data)
 {
-  ListData *ld = g_task_get_task_data (task);
-  ItemRead *r = g_new0 (ItemRead, 1);
-
-  r->task = g_object_ref (task);
-  r->provider_id = g_strdup (provider_id);
-  r->account = g_strdup (account);
-  ld->pending++;
-  secret_retrievable_retrieve_secret (item, g_task_get_cancellable (task), list_secret_cb, r);
+  list_step_done (user_data);
+  g_object_unref (user_data);
 }
 
 typedef struct {
   GTask *task;
   GList *items;   /* SecretItems */
 } ListBatch;
-
-static ListBatch *
-list_batch_new (GTask *task,
-                GList *items)
-{
-  ListBatch *batch = g_new0 (ListBatch, 1);
-  ListData *ld = g_task_get_task_data (task);
-
-  batch->task = g_object_ref (task);
-  batch->items = items;
-  ld->pending++;
-  return batch;
-}
-
-static void
-list_batch_done (ListBatch *batch)
-{
-  list_step_done (batch->task);
-  g_list_free_full (batch->items, g_object_unref);
-  g_object_unref (batch->task);
-  g_free (batch);
-}
-
-static void
-list_secrets_loaded_cb (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  ListBatch *batch = user_data;
-  ListData *ld = g_task_get_task_data (batch->task);
-
-  /* An item without its secret now (it went away, or the call failed) is
-   * read on its own below, which tells which. */
-  secret_item_load_secrets_finish (result, NULL);
-
-  for (GList *l = batch->items; l != NULL; l = l->next)
-    {
-      g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes (l->data);
-      const char *provider_id = g_hash_table_lookup (attrs, "provider");
-      const char *account = g_hash_table_lookup (attrs, "account");
-      SecretValue *value = secret_item_get_secret (l->data);
-
-      if (value != NULL)
-        list_take_secret (ld, provider_id, account, value);
-      else
-        list_read_item (batch->task, l->data, provider_id, account);
-    }
-
-  list_batch_done (batch);
-}
-
-static void
-list_unlocked_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  ListBatch *batch = user_data;
-
-  /* A refused or failed unlock shows as the reads' errors below. */
-  secret_service_unlock_finish (SECRET_SERVICE (source), result, NULL, NULL);
-
-  for (GList *l = batch->items; l != NULL; l = l->next)
-    {
-      g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes (l->data);
-
-      list_read_item (batch->task, l->data, g_hash_table_lookup (attrs, "provider"),
-                      g_hash_table_lookup (attrs, "account"));
-    }
-
-  list_batch_done (batch);
-}
 
 /* A key whose secret is not read: one per item, as the Secret Service
  * or the file backend lists it. @item is borrowed. */
@@ -384,7 +289,10 @@ list_unlocked_unread_cb (GObject      *source,
     for (GList *l = batch->items; l != NULL; l = l->next)
       list_take_unread (ld, l->data);
 
-  list_batch_done (batch);
+  list_step_done (batch->task);
+  g_list_free_full (batch->items, g_object_unref);
+  g_object_unref (batch->task);
+  g_free (batch);
 }
 
 static void
@@ -397,7 +305,7 @@ list_searched_cb (GObject      *source,
   g_autoptr(GHashTable) marker_attrs = NULL;
   g_autoptr(GError) error = NULL;
   GCancellable *cancellable = g_task_get_cancellable (task);
-  GList *unlocked = NULL;
+  GList *readable = NULL;
   GList *locked = NULL;
   GList *items;
 
@@ -418,11 +326,9 @@ list_searched_cb (GObject      *source,
   secret_password_searchv (&_byok_key_default_schema, marker_attrs, SECRET_SEARCH_ALL,
                            cancellable, list_markers_cb, g_object_ref (task));
 
-  /* The Secret Service's unlocked items have their secrets read in one
-   * call (one session for all), its locked ones are unlocked first (that
-   * may prompt; libsecret's SECRET_SEARCH_UNLOCK would call Unlock even
-   * with none locked). Other backends' items (the file backend's, inside
-   * Flatpak) are read one by one, without D-Bus. */
+  /* With their secrets: all read together (byok-secret-read-private.h:
+   * one GetSecrets, the locked unlocked first). Without: the search's
+   * attributes, once the locked ones are unlocked, as a read would. */
   for (GList *l = items; l != NULL; l = l->next)
     {
       g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes (l->data);
@@ -431,24 +337,31 @@ list_searched_cb (GObject      *source,
 
       if (provider_id == NULL || account == NULL)
         continue;
-      if (!ld->secrets && (!SECRET_IS_ITEM (l->data) || !secret_item_get_locked (l->data)))
-        list_take_unread (ld, l->data);
-      else if (!SECRET_IS_ITEM (l->data))
-        list_read_item (task, l->data, provider_id, account);
-      else if (secret_item_get_locked (l->data))
+      if (ld->secrets)
+        readable = g_list_prepend (readable, l->data);
+      else if (SECRET_IS_ITEM (l->data) && secret_item_get_locked (l->data))
         locked = g_list_prepend (locked, g_object_ref (l->data));
       else
-        unlocked = g_list_prepend (unlocked, g_object_ref (l->data));
+        list_take_unread (ld, l->data);
+    }
+
+  if (readable != NULL)
+    {
+      ld->pending++;
+      _byok_secret_read_async (readable, cancellable, list_item_read, list_items_read, g_object_ref (task));
+      g_list_free (readable);
+    }
+  if (locked != NULL)
+    {
+      ListBatch *batch = g_new0 (ListBatch, 1);
+
+      batch->task = g_object_ref (task);
+      batch->items = locked;
+      ld->pending++;
+      secret_service_unlock (secret_item_get_service (locked->data), locked, cancellable,
+                             list_unlocked_unread_cb, batch);
     }
   g_list_free_full (items, g_object_unref);
-
-  if (unlocked != NULL)
-    secret_item_load_secrets (unlocked, cancellable, list_secrets_loaded_cb,
-                              list_batch_new (task, unlocked));
-  if (locked != NULL)
-    secret_service_unlock (secret_item_get_service (locked->data), locked, cancellable,
-                           ld->secrets ? list_unlocked_cb : list_unlocked_unread_cb,
-                           list_batch_new (task, locked));
 
   list_step_done (task);
 }

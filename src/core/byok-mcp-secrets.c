@@ -11,6 +11,7 @@
 #include "byok-key-format.h"
 #include "byok-key-store.h"
 #include "byok-mcp-secrets.h"
+#include "byok-secret-read-private.h"
 
 static const SecretSchema mcp_secret_schema = {
   .name = BYOK_MCP_SECRET_SCHEMA_NAME,
@@ -277,7 +278,6 @@ byok_mcp_secrets_store_finish (GAsyncResult  *result,
 
 typedef struct {
   ByokMcpSecrets *secrets;
-  guint pending;
   GError *error;
 } LookupData;
 
@@ -291,61 +291,56 @@ lookup_data_free (gpointer data)
   g_free (ld);
 }
 
-typedef struct {
-  GTask *task;
-  char *kind;
-  char *name;
-} Read;
-
 static void
 lookup_done (GTask *task)
 {
   LookupData *ld = g_task_get_task_data (task);
 
-  if (ld->pending > 0)
-    return;
   if (ld->error != NULL)
     g_task_return_error (task, byok_keyring_error_new (ld->error, g_task_get_cancellable (task)));
   else
     g_task_return_pointer (task, g_steal_pointer (&ld->secrets), (GDestroyNotify) byok_mcp_secrets_free);
 }
 
+/* One secret of the server's, read (or not: @error). @user_data is the
+ * task. */
 static void
-read_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+item_read (SecretRetrievable *item,
+           SecretValue       *value,
+           const GError      *error,
+           gpointer           user_data)
 {
-  Read *r = user_data;
-  g_autoptr(GTask) task = r->task;
-  LookupData *ld = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  SecretValue *value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
+  LookupData *ld = g_task_get_task_data (user_data);
+  g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes (item);
+  const char *kind = g_hash_table_lookup (attrs, "kind");
+  const char *name = g_hash_table_lookup (attrs, "name");
+  gsize length = 0;
+  char *secret;
 
-  if (value == NULL && error == NULL)
-    g_set_error_literal (&error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "locked");
   if (error != NULL)
     {
       if (ld->error == NULL)
-        ld->error = g_steal_pointer (&error);
+        ld->error = g_error_copy (error);
+      return;
     }
+  secret = secret_value_unref_to_password (value, &length);
+  if (kind == NULL || name == NULL)
+    ;
+  else if (g_str_equal (kind, "token"))
+    byok_mcp_secrets_set_token (ld->secrets, secret);
+  else if (g_str_equal (kind, "header"))
+    byok_mcp_secrets_set_header (ld->secrets, name, secret);
   else
-    {
-      gsize length = 0;
-      char *secret = secret_value_unref_to_password (value, &length);
+    byok_mcp_secrets_set_env (ld->secrets, name, secret);
+  byok_secret_free (secret);
+}
 
-      if (g_str_equal (r->kind, "token"))
-        byok_mcp_secrets_set_token (ld->secrets, secret);
-      else if (g_str_equal (r->kind, "header"))
-        byok_mcp_secrets_set_header (ld->secrets, r->name, secret);
-      else
-        byok_mcp_secrets_set_env (ld->secrets, r->name, secret);
-      byok_secret_free (secret);
-    }
-  g_free (r->kind);
-  g_free (r->name);
-  g_free (r);
-  ld->pending--;
-  lookup_done (task);
+/* Every secret read. Takes the task's reference @user_data. */
+static void
+items_read (gpointer user_data)
+{
+  lookup_done (user_data);
+  g_object_unref (user_data);
 }
 
 static void
@@ -354,7 +349,6 @@ searched_cb (GObject      *source,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  LookupData *ld = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   GList *items = secret_password_search_finish (result, &error);
 
@@ -363,26 +357,10 @@ searched_cb (GObject      *source,
       g_task_return_error (task, byok_keyring_error_new (error, g_task_get_cancellable (task)));
       return;
     }
-  ld->pending = 1;
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes (l->data);
-      const char *kind = g_hash_table_lookup (attrs, "kind");
-      const char *name = g_hash_table_lookup (attrs, "name");
-      Read *r;
-
-      if (kind == NULL || name == NULL)
-        continue;
-      r = g_new0 (Read, 1);
-      r->task = g_object_ref (task);
-      r->kind = g_strdup (kind);
-      r->name = g_strdup (name);
-      ld->pending++;
-      secret_retrievable_retrieve_secret (l->data, g_task_get_cancellable (task), read_cb, r);
-    }
+  /* All read together, as the key store's listing reads its keys
+   * (byok-secret-read-private.h: one GetSecrets, no Unlock of nothing). */
+  _byok_secret_read_async (items, g_task_get_cancellable (task), item_read, items_read, g_object_ref (task));
   g_list_free_full (items, g_object_unref);
-  ld->pending--;
-  lookup_done (task);
 }
 
 /* Reads every secret of @server (none: an empty ByokMcpSecrets). */
@@ -399,8 +377,7 @@ byok_mcp_secrets_lookup_async (const char          *server,
   g_task_set_source_tag (task, byok_mcp_secrets_lookup_async);
   ld->secrets = byok_mcp_secrets_new ();
   g_task_set_task_data (task, ld, lookup_data_free);
-  secret_password_searchv (&mcp_secret_schema, attrs, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK,
-                           cancellable, searched_cb, task);
+  secret_password_searchv (&mcp_secret_schema, attrs, SECRET_SEARCH_ALL, cancellable, searched_cb, task);
 }
 
 /* Returns: (transfer full): the secrets, or NULL with an error */
