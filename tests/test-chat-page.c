@@ -1981,6 +1981,115 @@ row_titled (GtkWidget  *widget,
   return NULL;
 }
 
+static gboolean
+is_settings_button (GtkWidget     *widget,
+                    gconstpointer  settings)
+{
+  return GTK_IS_MENU_BUTTON (widget) &&
+         gtk_menu_button_get_popover (GTK_MENU_BUTTON (widget)) == (GtkPopover *) settings;
+}
+
+static void
+count_changed (ByokChatSettings *settings,
+               ByokConversation *conversation,
+               gpointer          data)
+{
+  g_ptr_array_add (data, conversation);
+}
+
+/* Issue 13: the conversation settings' controls are built when the
+ * popover is first opened, not before the window's first frame; what was
+ * set before (the conversation, the model) shows when it opens, edits are
+ * stored and announced as before, and the controls keep their names. */
+static void
+test_settings_built_on_open (Fixture       *f,
+                             gconstpointer  data)
+{
+  ByokComposer *composer = composer_of (f);
+  ByokChatSettings *settings = byok_composer_get_settings (composer);
+  ByokModelPicker *picker = byok_composer_get_picker (composer);
+  /* the page's draft, which the settings hold */
+  g_autoptr(ByokConversation) draft = g_object_ref (byok_chat_settings_get_conversation (settings));
+  g_autoptr(ByokConversation) conversation = byok_conversation_new ();
+  g_autoptr(GPtrArray) changed = g_ptr_array_new ();
+  GtkWidget *button = byok_test_ui_find_first (GTK_WIDGET (composer), is_settings_button, settings);
+  GtkTextView *prompt_view;
+  AdwActionRow *temperature_row;
+  AdwActionRow *max_tokens_row;
+  GtkTextIter start, end;
+  g_autofree char *shown = NULL;
+  const char *body;
+
+  g_assert_nonnull (button);
+  g_signal_connect (settings, "changed", G_CALLBACK (count_changed), changed);
+
+  /* The window is up, the controls are not. */
+  byok_test_ui_wait_for_paint (f->window);
+  g_assert_null (gtk_popover_get_child (GTK_POPOVER (settings)));
+
+  /* Set while they are not: a conversation, a model. */
+  byok_conversation_set_system_prompt (conversation, "Answer in French.");
+  byok_conversation_set_max_tokens (conversation, 300);
+  byok_chat_settings_set_conversation (settings, conversation);
+  byok_model_picker_set_selection (picker, "openai", "gpt-5");
+  byok_test_ui_iterate_pending ();
+  g_assert_null (gtk_popover_get_child (GTK_POPOVER (settings)));
+  g_assert_true (byok_chat_settings_get_conversation (settings) == conversation);
+
+  /* Opened from its button, as a person does: built, showing both. */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  byok_test_ui_iterate_until (widget_mapped, settings, "the settings");
+  g_assert_nonnull (gtk_popover_get_child (GTK_POPOVER (settings)));
+  prompt_view = GTK_TEXT_VIEW (byok_test_ui_find_descendant (GTK_WIDGET (settings), GTK_TYPE_TEXT_VIEW));
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (prompt_view), &start, &end);
+  shown = gtk_text_buffer_get_text (gtk_text_view_get_buffer (prompt_view), &start, &end, FALSE);
+  g_assert_cmpstr (shown, ==, "Answer in French.");
+  temperature_row = row_titled (GTK_WIDGET (settings), "Temperature");
+  max_tokens_row = row_titled (GTK_WIDGET (settings), "Output Limit");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (temperature_row), "Not sent to GPT-5"));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (byok_test_ui_find_descendant (GTK_WIDGET (max_tokens_row),
+                                                                                   GTK_TYPE_SWITCH))));
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (byok_test_ui_find_descendant (GTK_WIDGET (max_tokens_row),
+                                                                                                  GTK_TYPE_SPIN_BUTTON))),
+                     ==, 300);
+  /* Named for a screen reader, as before. */
+  gtk_test_accessible_assert_property (prompt_view, GTK_ACCESSIBLE_PROPERTY_LABEL, "System prompt");
+  gtk_test_accessible_assert_property (byok_test_ui_find_descendant (GTK_WIDGET (temperature_row), GTK_TYPE_SPIN_BUTTON),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Temperature");
+  gtk_test_accessible_assert_property (byok_test_ui_find_descendant (GTK_WIDGET (max_tokens_row), GTK_TYPE_SPIN_BUTTON),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Maximum output tokens");
+  maybe_screenshot_widget (GTK_WIDGET (settings), "chat-settings-built-on-open");
+
+  /* An edit goes to the conversation, announced once as it closes. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (prompt_view), "Answer in German.", -1);
+  g_assert_cmpstr (byok_conversation_get_system_prompt (conversation), ==, "Answer in German.");
+  g_assert_cmpuint (changed->len, ==, 0);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  byok_test_ui_iterate_pending ();
+  g_assert_cmpuint (changed->len, ==, 1);
+  g_assert_true (g_ptr_array_index (changed, 0) == conversation);
+
+  /* Back to the page's draft while closed: opened again, it shows the
+   * draft; its system prompt is sent. */
+  byok_chat_settings_set_conversation (settings, draft);
+  byok_model_picker_set_selection (picker, "openai", "gpt-4o-mini");
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  byok_test_ui_iterate_until (widget_mapped, settings, "the settings");
+  g_assert_true (byok_test_ui_find_descendant (GTK_WIDGET (settings), GTK_TYPE_TEXT_VIEW) == GTK_WIDGET (prompt_view));
+  g_clear_pointer (&shown, g_free);
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (prompt_view), &start, &end);
+  shown = gtk_text_buffer_get_text (gtk_text_view_get_buffer (prompt_view), &start, &end, FALSE);
+  g_assert_cmpstr (shown, ==, "");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (prompt_view), "You are terse.", -1);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  byok_test_ui_iterate_pending ();
+  byok_test_server_add_reply (f->server, CHAT_PATH, answer_reply (NULL, "Yes.", FALSE));
+  send_and_wait (f, "Are you there?");
+  body = g_bytes_get_data (byok_test_server_get_last_request (f->server)->body, NULL);
+  g_assert_nonnull (strstr (body, "You are terse."));
+  g_signal_handlers_disconnect_by_func (settings, count_changed, changed);
+}
+
 /* Issue 12, item 10: the settings say, for the model chosen, why a control
  * is off; what goes out is only what the model takes, and the effort is
  * kept with the conversation. */
@@ -2584,6 +2693,7 @@ main (int argc, char **argv)
   ADD ("compare", test_compare);
   ADD ("preferences", test_preferences);
   ADD ("reasoning-settings", test_reasoning_settings);
+  ADD ("settings-built-on-open", test_settings_built_on_open);
   ADD ("budget", test_budget);
   ADD ("long-conversation", test_long_conversation);
   ADD ("unrecorded", test_unrecorded);

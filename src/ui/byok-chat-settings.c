@@ -1,13 +1,18 @@
 /* byok-chat-settings.c — a conversation's system prompt, temperature,
- * reasoning effort and output limit, in a popover */
+ * reasoning effort and output limit, in a popover
+ *
+ * What it edits (the conversation), what it says it for (the model) and
+ * whether answers get tools are kept here; the controls
+ * (ByokChatSettingsForm) are built when the popover is first opened, as
+ * nobody sees them before, and from then on show and edit that state. */
 #define G_LOG_DOMAIN "byok-chat-settings"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
-#include "byok-a11y.h"
 #include "byok-chat-settings.h"
+#include "byok-chat-settings-form.h"
 
 struct _ByokChatSettings
 {
@@ -22,7 +27,12 @@ struct _ByokChatSettings
   char             *model_name;
   gboolean          model_reasons;
   ByokModelParams   params;
+  gboolean          tools_available;
+  gboolean          model_tools;
+  gboolean          use_tools;
 
+  /* The controls: NULL until the popover is first opened. */
+  ByokChatSettingsForm *form;
   GtkTextView      *system_prompt_view;
   AdwActionRow     *temperature_row;
   GtkSpinButton    *temperature_spin;
@@ -33,8 +43,6 @@ struct _ByokChatSettings
   GtkSwitch        *max_tokens_switch;
   AdwActionRow     *tools_row;
   GtkSwitch        *tools_switch;
-  gboolean          tools_available;
-  gboolean          model_tools;
 };
 
 G_DEFINE_FINAL_TYPE (ByokChatSettings, byok_chat_settings, GTK_TYPE_POPOVER)
@@ -83,14 +91,19 @@ static void
 update_explanations (ByokChatSettings *self)
 {
   const char *name = self->model_name;
-  ByokEffort effort = selected_effort (self);
-  ByokEffortLevels level = byok_model_params_pick_effort (&self->params, effort);
+  ByokEffort effort;
+  ByokEffortLevels level;
   g_autofree char *temperature_subtitle = NULL;
   g_autofree char *effort_subtitle = NULL;
   g_autoptr(GString) note = g_string_new (NULL);
   gboolean temperature_taken = TRUE;
   gboolean effort_taken = TRUE;
 
+  if (self->form == NULL)
+    return;
+
+  effort = selected_effort (self);
+  level = byok_model_params_pick_effort (&self->params, effort);
   if (!self->has_model)
     ;
   else if (self->params.temperature == BYOK_TEMPERATURE_FIXED)
@@ -165,15 +178,21 @@ update_explanations (ByokChatSettings *self)
   gtk_widget_set_visible (GTK_WIDGET (self->params_note), note->len > 0);
 }
 
+/* Conversation → controls. */
 static void
 load (ByokChatSettings *self)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->system_prompt_view);
+  GtkTextBuffer *buffer;
   const char *prompt = NULL;
   double temperature = -1;
   gint64 max_tokens = 0;
   ByokEffort effort = BYOK_EFFORT_DEFAULT;
 
+  gtk_widget_set_sensitive (GTK_WIDGET (self), self->conversation != NULL);
+  if (self->form == NULL)
+    return;
+
+  buffer = gtk_text_view_get_buffer (self->system_prompt_view);
   if (self->conversation != NULL)
     {
       prompt = byok_conversation_get_system_prompt (self->conversation);
@@ -191,11 +210,9 @@ load (ByokChatSettings *self)
   adw_combo_row_set_selected (self->effort_row, effort);
   self->loading = FALSE;
   update_explanations (self);
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self), self->conversation != NULL);
 }
 
-/* Widgets → conversation, on every edit. */
+/* Controls → conversation, on every edit. */
 static void
 store (ByokChatSettings *self)
 {
@@ -254,6 +271,8 @@ update_tools_row (ByokChatSettings *self)
 {
   const char *subtitle = _("The tools of your MCP servers; you allow each call");
 
+  if (self->form == NULL)
+    return;
   if (!self->tools_available)
     subtitle = _("Add or turn on an MCP server in Preferences → Tools");
   else if (!self->model_tools)
@@ -282,7 +301,7 @@ byok_chat_settings_get_use_tools (ByokChatSettings *self)
 {
   g_return_val_if_fail (BYOK_IS_CHAT_SETTINGS (self), FALSE);
 
-  return self->tools_available && self->model_tools && gtk_switch_get_active (self->tools_switch);
+  return self->tools_available && self->model_tools && self->use_tools;
 }
 
 /**
@@ -314,9 +333,62 @@ byok_chat_settings_set_model (ByokChatSettings *self,
 }
 
 static void
-closed_cb (ByokChatSettings *self)
+use_tools_cb (ByokChatSettings *self)
 {
-  flush_changes (self);
+  self->use_tools = gtk_switch_get_active (self->tools_switch);
+}
+
+/* The controls, when the popover is first opened, showing the state kept
+ * until then. */
+static void
+build_form (ByokChatSettings *self)
+{
+  ByokChatSettingsForm *form = BYOK_CHAT_SETTINGS_FORM (byok_chat_settings_form_new ());
+
+#define CONTROL(field) self->field = byok_chat_settings_form_get_control (form, #field)
+  CONTROL (system_prompt_view);
+  CONTROL (temperature_row);
+  CONTROL (temperature_spin);
+  CONTROL (temperature_switch);
+  CONTROL (effort_row);
+  CONTROL (params_note);
+  CONTROL (max_tokens_spin);
+  CONTROL (max_tokens_switch);
+  CONTROL (tools_row);
+  CONTROL (tools_switch);
+#undef CONTROL
+  self->form = form;
+  gtk_popover_set_child (GTK_POPOVER (self), GTK_WIDGET (form));
+
+  gtk_switch_set_active (self->tools_switch, self->use_tools);
+  update_tools_row (self);
+  load (self);
+
+  g_signal_connect_object (gtk_text_view_get_buffer (self->system_prompt_view), "changed",
+                           G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->temperature_spin, "value-changed", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->temperature_switch, "notify::active", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->max_tokens_spin, "value-changed", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->max_tokens_switch, "notify::active", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->effort_row, "notify::selected", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tools_switch, "notify::active", G_CALLBACK (use_tools_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+byok_chat_settings_show (GtkWidget *widget)
+{
+  ByokChatSettings *self = BYOK_CHAT_SETTINGS (widget);
+
+  if (self->form == NULL)
+    build_form (self);
+
+  GTK_WIDGET_CLASS (byok_chat_settings_parent_class)->show (widget);
+}
+
+static void
+byok_chat_settings_closed (GtkPopover *popover)
+{
+  flush_changes (BYOK_CHAT_SETTINGS (popover));
 }
 
 static void
@@ -336,8 +408,11 @@ byok_chat_settings_class_init (ByokChatSettingsClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkPopoverClass *popover_class = GTK_POPOVER_CLASS (klass);
 
   object_class->dispose = byok_chat_settings_dispose;
+  widget_class->show = byok_chat_settings_show;
+  popover_class->closed = byok_chat_settings_closed;
 
   /**
    * ByokChatSettings::changed:
@@ -348,36 +423,13 @@ byok_chat_settings_class_init (ByokChatSettingsClass *klass)
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, BYOK_TYPE_CONVERSATION);
-
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-chat-settings.ui");
-  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, system_prompt_view);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, temperature_row);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, temperature_spin);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, effort_row);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, params_note);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, temperature_switch);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, max_tokens_spin);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, max_tokens_switch);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, tools_row);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatSettings, tools_switch);
-  gtk_widget_class_bind_template_callback (widget_class, closed_cb);
 }
 
 static void
 byok_chat_settings_init (ByokChatSettings *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
-  byok_a11y_set_up_combo_row (self->effort_row);
   self->model_tools = TRUE;
-  update_tools_row (self);
-
-  g_signal_connect_object (gtk_text_view_get_buffer (self->system_prompt_view), "changed",
-                           G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->temperature_spin, "value-changed", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->temperature_switch, "notify::active", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->max_tokens_spin, "value-changed", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->max_tokens_switch, "notify::active", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->effort_row, "notify::selected", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
+  self->use_tools = TRUE;
   byok_model_get_params (NULL, NULL, &self->params);
   load (self);
 }

@@ -6,6 +6,10 @@
  * when it closes after an edit, for the caller to save the conversation.
  * Given the model chosen, it says beside each control what that model
  * takes, and turns off what it ignores.
+ *
+ * It keeps that state itself and builds its controls
+ * (ByokChatSettingsForm) only when it is first opened: until then it is an
+ * empty popover, and everything above works without them.
  */
 #pragma once
 
