@@ -182,6 +182,28 @@ assert_no_key_in_result (ByokChatResult *result)
     }
 }
 
+static gboolean
+keep_waking (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* byok_test_wait_result(), with a safety net: a call that never ends
+ * fails the test instead of hanging it. */
+static GAsyncResult *
+wait_call (GAsyncResult **slot)
+{
+  gint64 deadline = g_get_monotonic_time () + byok_test_wait_limit (30) * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (100, keep_waking, NULL);
+
+  while (*slot == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  if (*slot == NULL)
+    g_error ("gave up waiting for a call to end");
+  return *slot;
+}
+
 static ByokChatResult *
 run_chat_full (Fixture            *f,
                ByokChatRequest    *request,
@@ -196,7 +218,7 @@ run_chat_full (Fixture            *f,
   g_signal_connect (call, "delta", G_CALLBACK (on_delta), f);
   g_signal_connect (call, "reasoning-delta", G_CALLBACK (on_reasoning_delta), f);
   byok_chat_call_run_async (call, cancellable, byok_test_store_result, &async);
-  result = byok_chat_call_run_finish (call, byok_test_wait_result (&async));
+  result = byok_chat_call_run_finish (call, wait_call (&async));
   g_assert_nonnull (result);
   assert_no_key_in_result (result);
   if (f->keep_calls)
@@ -2322,6 +2344,85 @@ test_keepalive_not_after_stop (Fixture       *f,
   g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 2);
 }
 
+/* A window that keeps drawing: a spinner rendered in software takes
+ * longer than a frame, so GTK's redraw source is ready at every turn of
+ * the main loop, and nothing below its priority ever runs. */
+static gboolean
+draw_frame (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static guint
+start_drawing (void)
+{
+  return g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, draw_frame, NULL, NULL);
+}
+
+/* An answer whose body the server holds open after `[DONE]` ends at once,
+ * and its connection is never handed on half-read: its rest is read for a
+ * moment, then it is closed, and the next call (which waited for that)
+ * opens its own. With @data, while a window keeps drawing: the next call
+ * does not wait past the drain's own limit, whatever becomes of the old
+ * body's read and close. */
+static void
+test_keepalive_not_held_open (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) held = NULL;
+  g_autoptr(ByokChatResult) next = NULL;
+  ByokTestReply *reply = byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 64);
+  guint drawing = data != NULL ? start_drawing () : 0;
+
+  f->keep_calls = TRUE;
+  byok_test_reply_set_hold (reply, TRUE);
+  byok_test_server_add_reply (f->server, "/v1/chat/completions", reply);
+  held = run_chat (f, "openai", "o4-mini", TRUE);
+  g_assert_no_error (held->error);
+  g_assert_cmpstr (held->text->str, ==, "The capital of France is Paris — ça va.");
+  g_assert_cmpint (held->finish_reason, ==, BYOK_FINISH_STOP);
+  g_assert_cmpint (held->usage.output_tokens, ==, 89);
+  g_assert_cmpuint (byok_test_server_get_n_closed (f->server), ==, 0);
+
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              json_fixture_reply (200, "openai", "openai-response.json"));
+  next = run_chat (f, "openai", "gpt-4o-mini", FALSE);
+  g_assert_no_error (next->error);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 2);
+  if (drawing != 0)
+    g_source_remove (drawing);
+  byok_test_server_release_held (f->server);
+}
+
+/* What the tool loop does, with a window that keeps drawing: an answer
+ * ends at `[DONE]`, the body's end comes right after it, and the next
+ * request to the same host goes out at once and is answered, on the same
+ * connection (the rest of the first body was read, not left behind the
+ * drawing). */
+static void
+test_keepalive_while_drawing (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(ByokChatResult) first = NULL;
+  g_autoptr(ByokChatResult) next = NULL;
+  guint drawing = start_drawing ();
+
+  f->keep_calls = TRUE;
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 64));
+  byok_test_server_add_reply (f->server, "/v1/chat/completions",
+                              byok_test_reply_new_sse_fixture ("openai", "openai-stream.sse", 64));
+  first = run_chat (f, "openai", "o4-mini", TRUE);
+  g_assert_no_error (first->error);
+  next = run_chat (f, "openai", "o4-mini", TRUE);
+  g_assert_no_error (next->error);
+  g_assert_cmpstr (next->text->str, ==, "The capital of France is Paris — ça va.");
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 1);
+  g_source_remove (drawing);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2342,6 +2443,10 @@ main (int    argc,
   ADD ("/client/keepalive/chats", test_keepalive_chats);
   ADD ("/client/keepalive/gets-then-chat", test_keepalive_gets_then_chat);
   ADD ("/client/keepalive/not-after-stop", test_keepalive_not_after_stop);
+  ADD ("/client/keepalive/not-held-open", test_keepalive_not_held_open);
+  ADD ("/client/keepalive/while-drawing", test_keepalive_while_drawing);
+  g_test_add ("/client/keepalive/held-open-while-drawing", Fixture, "drawing", fixture_setup,
+              test_keepalive_not_held_open, fixture_teardown);
   ADD ("/client/stream/large-request", test_large_request);
   ADD ("/client/params/anthropic-version", test_anthropic_version_per_request);
   ADD ("/client/params/openai-reasoning", test_openai_reasoning_model_params);

@@ -1184,8 +1184,15 @@ test_stream_is_complete (void)
   g_assert_true (byok_dialect_stream_parse_event (gemini, NULL,
                                                   "{\"candidates\":[{\"finishReason\":\"STOP\"}]}",
                                                   result, &done, &error));
-  g_assert_false (done);
+  /* Gemini's chunk with a finishReason is its end, as [DONE] is OpenAI's:
+   * the call stops reading there; a chunk after it is not appended. */
+  g_assert_true (done);
   g_assert_true (byok_dialect_stream_is_complete (gemini));
+  g_assert_true (byok_dialect_stream_parse_event (gemini, NULL,
+                                                  "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"b\"}]}}]}",
+                                                  result, &done, &error));
+  g_assert_true (done);
+  g_assert_cmpstr (result->text->str, ==, "a");
 
   /* OpenAI: a finish reason is not the end; [DONE] is, padded or not. */
   g_assert_true (byok_dialect_stream_parse_event (openai, NULL,

@@ -21,6 +21,8 @@
 #define OPENAI_KEY   "sk-test-fake-engine-openai-0001"
 #define MOONSHOT_KEY "sk-test-fake-engine-moonshot-0002"
 #define OPENROUTER_KEY "sk-or-test-fake-engine-openrouter-0003"
+#define ANTHROPIC_KEY "sk-ant-test-fake-engine-anthropic-0004"
+#define GEMINI_KEY "AIzaTestFakeEngineGeminiKey0000000005"
 
 typedef struct {
   char           *dir;
@@ -68,10 +70,12 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   const char *env[] = { "OPENAI_API_KEY=" OPENAI_KEY, "MOONSHOT_API_KEY=" MOONSHOT_KEY,
-                        "OPENROUTER_API_KEY=" OPENROUTER_KEY, NULL };
+                        "OPENROUTER_API_KEY=" OPENROUTER_KEY, "ANTHROPIC_API_KEY=" ANTHROPIC_KEY,
+                        "GEMINI_API_KEY=" GEMINI_KEY, NULL };
 
   f->server = byok_test_server_new ();
-  f->engine = byok_test_engine_new_served ("engine", &f->dir, env, f->server, "openai", "moonshot", "openrouter", NULL);
+  f->engine = byok_test_engine_new_served ("engine", &f->dir, env, f->server, "openai", "moonshot", "openrouter",
+                                          "anthropic", "gemini", NULL);
   byok_client_set_backoff_base_ms (byok_engine_get_client (f->engine), 5);
 
   f->text = g_string_new (NULL);
@@ -608,6 +612,101 @@ test_key_events_recorded (Fixture       *f,
   g_assert_cmpstr (event->detail, ==, "OpenAI rejected the key (401).");
 }
 
+/* ---- an answer whose body stays open ------------------------------------ */
+
+/* One dialect's answer, ended as the dialect ends it, then an event more
+ * and a body the server keeps open. */
+typedef struct {
+  const char *provider_id;
+  const char *model;
+  const char *path;
+  const char *dialect;
+  const char *fixture;
+  const char *after_end;     /* an event after the end: never appended */
+  const char *text;
+  gint64      input_tokens;
+  gint64      output_tokens;
+} HeldOpen;
+
+static const HeldOpen held_open[] = {
+  { "openai", "gpt-4o-mini", "/v1/chat/completions", "openai", "openai-stream.sse",
+    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" LATE\"},\"finish_reason\":null}]}\n\n",
+    "The capital of France is Paris — ça va.", 1234, 89 },
+  { "anthropic", "claude-sonnet-4-20250514", "/v1/messages", "anthropic", "stream-thinking.sse",
+    "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,"
+    "\"delta\":{\"type\":\"text_delta\",\"text\":\" LATE\"}}\n\n",
+    "2 + 2 = 4 — «easy».", 12 + 1500 + 3000, 42 },
+  { "gemini", "gemini-2.5-flash", "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "gemini",
+    "stream-thoughts.sse",
+    "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \" LATE\"}],\"role\": \"model\"},"
+    "\"index\": 0}]}\n\n",
+    "Paris is the capital of France. 🇫🇷", 10, 59 },
+};
+
+/* The provider ends the answer (`[DONE]`, `message_stop`, Gemini's
+ * finishReason) and then holds the body open, as a keep-alive proxy or a
+ * gateway may: the call ends at the answer's end — its text, "stop",
+ * usage and cost, the usage row complete, not in flight — without waiting
+ * for the body to end. An event after the end is not appended. Once the
+ * server ends the body, the connection serves the next call. */
+static void
+test_ends_at_answer_end (Fixture       *f,
+                         gconstpointer  data)
+{
+  const HeldOpen *h = data;
+  ByokClient *client = byok_engine_get_client (f->engine);
+  g_autoptr(ByokChatResult) result = NULL;
+  g_autoptr(ByokChatResult) next = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  ByokTestReply *reply = byok_test_reply_new_sse_fixture (h->dialect, h->fixture, 0);
+  ByokUsageRecord *row;
+  ByokPrice price;
+
+  /* Only for today's code, which waited for the body's end: fail within
+   * the test's time rather than hang. The answer needs no wait. */
+  byok_client_set_idle_timeout_ms (client, byok_test_wait_limit (10) * 1000);
+  byok_test_reply_add_chunk (reply, h->after_end);
+  byok_test_reply_set_hold (reply, TRUE);
+  byok_test_server_add_reply (f->server, h->path, reply);
+  result = run_chat (f, h->provider_id, h->model, NULL);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpstr (result->text->str, ==, h->text);
+  g_assert_cmpstr (f->text->str, ==, h->text);
+  g_assert_cmpint (result->finish_reason, ==, BYOK_FINISH_STOP);
+  g_assert_cmpint (result->usage.input_tokens, ==, h->input_tokens);
+  g_assert_cmpint (result->usage.output_tokens, ==, h->output_tokens);
+  g_assert_true (byok_pricing_lookup (byok_engine_get_pricing (f->engine), h->provider_id, h->model,
+                                      &price, NULL));
+  g_assert_true (result->cost_known);
+  g_assert_cmpfloat (result->cost_usd, >, 0);
+
+  rows = byok_test_engine_list_rows (f->engine);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpuint (f->n_recorded, ==, 1);
+  row = row_at (rows, 0);
+  g_assert_cmpstr (row->status, ==, "ok");
+  g_assert_false (row->estimated);
+  g_assert_cmpint (row->input_tokens, ==, h->input_tokens);
+  g_assert_cmpint (row->output_tokens, ==, h->output_tokens);
+  g_assert_true (row->price_known);
+  g_assert_cmpfloat (row->cost_usd, ==, result->cost_usd);
+  /* The body is still open: nothing of the server's has ended it. */
+  g_assert_cmpuint (byok_test_server_get_n_closed (f->server), ==, 0);
+
+  /* The server ends the body: what came after the answer is read, and the
+   * connection serves the next call. */
+  byok_test_server_release_held (f->server);
+  g_string_truncate (f->text, 0);
+  byok_test_server_add_reply (f->server, h->path, byok_test_reply_new_sse_fixture (h->dialect, h->fixture, 0));
+  next = run_chat (f, h->provider_id, h->model, NULL);
+  g_assert_no_error (next->error);
+  g_assert_cmpstr (next->text->str, ==, h->text);
+  g_assert_cmpuint (byok_test_server_get_n_requests (f->server), ==, 2);
+  g_assert_cmpuint (byok_test_server_get_n_closed (f->server), ==, 0);
+  g_assert_cmpuint (byok_test_server_get_n_connections (f->server), ==, 1);
+}
+
 /* ---- calls in flight ----------------------------------------------------- */
 
 /* A stream that sends @n_words words, then holds the connection open
@@ -1065,6 +1164,12 @@ main (int    argc,
   ADD ("/engine/budget/alerts", test_budget_alerts);
   ADD ("/engine/key-events", test_key_events_recorded);
   ADD ("/engine/calls/in-flight", test_in_flight_row);
+  g_test_add ("/engine/calls/ends-at-answer-end/openai", Fixture, &held_open[0], fixture_setup,
+              test_ends_at_answer_end, fixture_teardown);
+  g_test_add ("/engine/calls/ends-at-answer-end/anthropic", Fixture, &held_open[1], fixture_setup,
+              test_ends_at_answer_end, fixture_teardown);
+  g_test_add ("/engine/calls/ends-at-answer-end/gemini", Fixture, &held_open[2], fixture_setup,
+              test_ends_at_answer_end, fixture_teardown);
   ADD ("/engine/calls/shutdown", test_shutdown_interrupts);
   ADD ("/engine/calls/dead-process", test_dead_calls_interrupted);
   g_test_add ("/engine/calls/dead-process/opened-in-thread", Fixture, "thread", fixture_setup,

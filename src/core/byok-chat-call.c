@@ -537,7 +537,14 @@ chat_on_data (ByokExchange  *ex,
 {
   ByokChatCall *call = g_task_get_source_object (G_TASK (user_data));
 
-  return byok_sse_feed (call->sse, data, len, chat_on_event, call, error);
+  if (!byok_sse_feed (call->sse, data, len, chat_on_event, call, error))
+    return FALSE;
+  /* The answer is whole (`[DONE]`, `message_stop`, Gemini's finishReason):
+   * the call ends now, whatever the server does with the rest of the
+   * body, which some hold open (keep-alive proxies, gateways); the
+   * exchange drains it for a moment and closes it (_byok_transport_end_body()).
+   * Events after the end were not read (the parser stopped). */
+  return !byok_dialect_stream_is_complete (call->dstream);
 }
 
 static gboolean

@@ -459,9 +459,14 @@ gemini_parse_event (ByokDialectStream  *stream,
       return FALSE;
     }
 
-  /* No terminator: a chunk with a finishReason may be the last, and EOF
-   * after it is a normal end (byok_dialect_stream_is_complete()). */
-  return take_response (&stream->ctx, root, result, &stream->finished, error);
+  /* No terminator: the chunk with the finishReason is the last (the
+   * candidate stopped; its usageMetadata is the whole answer's), and ends
+   * the stream as `[DONE]` ends OpenAI's: the call does not wait for the
+   * body's end, and a chunk after it is not read. */
+  if (!take_response (&stream->ctx, root, result, &stream->finished, error))
+    return FALSE;
+  *done = stream->finished;
+  return TRUE;
 }
 
 static const ByokDialect gemini_dialect = {

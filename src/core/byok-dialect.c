@@ -561,7 +561,9 @@ byok_dialect_stream_free (ByokDialectStream *stream)
  *   delta); the finish reason, usage (last report wins), response model
  *   and id are set as they arrive
  * @done: (out): set to TRUE when this event ends the stream (`[DONE]`,
- *   `message_stop`); the caller stops reading
+ *   `message_stop`, Gemini's chunk with a finishReason); the caller stops
+ *   reading, and ends the call at once, whether or not the server ends the
+ *   body then
  * @error: a failure reported inside the stream (an `{"error": …}` event,
  *   Anthropic's `error` event), classified; or MALFORMED data
  *
@@ -644,9 +646,10 @@ byok_dialect_stream_parse_event (ByokDialectStream  *stream,
 
 /**
  * byok_dialect_stream_is_complete:
- * Returns: whether the end of the stream, now, would be a normal end: the
- *   terminator came (`[DONE]`, `message_stop`), or — Gemini, which has no
- *   terminator — a chunk with a finish reason came.
+ * Returns: whether the answer is whole, and the end of the stream, now,
+ *   would be a normal end: the terminator came (`[DONE]`, `message_stop`),
+ *   or — Gemini, which has no terminator — a chunk with a finish reason
+ *   came. The chat call stops reading then (byok-chat-call.c).
  */
 gboolean
 byok_dialect_stream_is_complete (ByokDialectStream *stream)

@@ -59,7 +59,9 @@ typedef enum {
 typedef struct _ByokExchange ByokExchange;
 
 /* Called with each piece of a 2xx event-stream body. Return FALSE to stop
- * reading: with @error for a failure, without for a normal end. */
+ * reading: with @error for a failure, without for a normal end (the answer
+ * is whole: the exchange ends at once, and the transport drains the rest
+ * of the body for a moment, _byok_transport_end_body()). */
 typedef gboolean (*ByokExchangeDataFunc) (ByokExchange  *ex,
                                           const char    *data,
                                           gsize          len,
@@ -93,6 +95,7 @@ struct _ByokExchange
   GCancellable         *user_cancellable;
   gulong                user_handler;
   GSource              *timer;
+  GSource              *wait_source;      /* a Stop while waiting for a drain */
   ByokExchangePhase     phase;
   gboolean              timed_out;
   ByokExchangePhase     timed_out_phase;

@@ -13,9 +13,6 @@
 
 /* The most a whole (non-streamed) body may weigh. */
 #define MAX_BODY_BYTES (16 * 1024 * 1024)
-/* How long the rest of a finished stream is read, so the connection can be
- * reused, before it is closed. */
-#define DRAIN_TIMEOUT_MS 2000
 #define READ_SIZE 16384
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -171,92 +168,6 @@ _byok_exchange_context_clear (ByokExchangeContext *c)
   g_clear_pointer (&c->secret, byok_secret_free);
 }
 
-/* ---- draining a finished response --------------------------------------- */
-
-typedef struct {
-  GInputStream *in;
-  GCancellable *cancellable;
-  GSource      *timer;
-} Drain;
-
-static void
-drain_closed (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Drain *drain = user_data;
-
-  g_input_stream_close_finish (G_INPUT_STREAM (source), result, NULL);
-  _byok_clear_source (&drain->timer);
-  g_object_unref (drain->in);
-  g_object_unref (drain->cancellable);
-  g_free (drain);
-}
-
-static gboolean
-drain_timeout (gpointer data)
-{
-  Drain *drain = data;
-
-  g_cancellable_cancel (drain->cancellable);
-  return G_SOURCE_CONTINUE;
-}
-
-static void drain_read (Drain *drain);
-
-static void
-drain_read_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Drain *drain = user_data;
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
-
-  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
-    {
-      g_input_stream_close_async (drain->in, G_PRIORITY_DEFAULT, NULL, drain_closed, drain);
-      return;
-    }
-  drain_read (drain);
-}
-
-static void
-drain_read (Drain *drain)
-{
-  g_input_stream_read_bytes_async (drain->in, READ_SIZE, G_PRIORITY_LOW, drain->cancellable,
-                                   drain_read_done, drain);
-}
-
-/* Ends a response's body, so that its connection serves the next request
- * or goes. libsoup 3 gives a connection back to the session only when the
- * body's stream is closed: reaching its end only marks the body read. So
- * the stream is closed as the exchange ends, whatever ended it:
- *   - read to its end (a whole body, an event stream the server closed, an
- *     error's body): closed at once, and the connection is idle again
- *     before the caller hears of the end;
- *   - with @drain_rest, an answer complete before the body's end (the
- *     chunked terminator after `[DONE]`): the rest is read, for a moment,
- *     then the stream is closed;
- *   - a failure or a Stop mid-body: closed half-read at once. libsoup does
- *     not give back a connection whose body was not read to its end: it
- *     closes it, and the server sees it closed. */
-static void
-finish_stream (GInputStream *in,
-               gboolean      drain_rest)
-{
-  Drain *drain = g_new0 (Drain, 1);
-
-  drain->in = g_object_ref (in);
-  drain->cancellable = g_cancellable_new ();
-  if (!drain_rest)
-    {
-      g_input_stream_close_async (drain->in, G_PRIORITY_DEFAULT, NULL, drain_closed, drain);
-      return;
-    }
-  drain->timer = attach_timeout (DRAIN_TIMEOUT_MS, drain_timeout, drain);
-  drain_read (drain);
-}
-
 /* ---- one HTTP exchange -------------------------------------------------- */
 
 ByokExchange *
@@ -272,6 +183,7 @@ _byok_exchange_unref (ByokExchange *ex)
   if (ex == NULL || !g_atomic_ref_count_dec (&ex->ref_count))
     return;
   _byok_clear_source (&ex->timer);
+  _byok_clear_source (&ex->wait_source);
   if (ex->user_handler != 0)
     g_cancellable_disconnect (ex->user_cancellable, ex->user_handler);
   if (ex->msg != NULL)
@@ -522,6 +434,7 @@ exchange_complete (ByokExchange *ex,
   ex->completed = TRUE;
   ex->end_us = g_get_monotonic_time ();
   _byok_clear_source (&ex->timer);
+  _byok_clear_source (&ex->wait_source);
   if (ex->user_handler != 0)
     {
       g_cancellable_disconnect (ex->user_cancellable, ex->user_handler);
@@ -545,8 +458,9 @@ exchange_complete (ByokExchange *ex,
                                            &ex->retry_after_us);
     }
 
+  /* Closed, or (an answer that ended before its body) drained first. */
   if (ex->in != NULL)
-    finish_stream (ex->in, !ex->eof && error == NULL);
+    _byok_transport_end_body (ex->transport, soup_message_get_uri (ex->msg), ex->in, !ex->eof && error == NULL);
 
   /* What the provider says is masked where it is read (the context's
    * secret); this catches the rest: a redirect's host, a system message. */
@@ -747,6 +661,28 @@ exchange_send (ByokExchange *ex)
                            exchange_sent, _byok_exchange_ref (ex));
 }
 
+static void
+exchange_drained (gpointer data)
+{
+  ByokExchange *ex = data;
+
+  _byok_clear_source (&ex->wait_source);
+  if (!ex->completed)
+    exchange_send (ex);
+}
+
+/* Stopped while waiting for a drain: nothing went out. */
+static gboolean
+exchange_stopped_waiting (GCancellable *cancellable,
+                          gpointer      data)
+{
+  ByokExchange *ex = data;
+
+  g_clear_pointer (&ex->wait_source, g_source_unref);
+  exchange_complete (ex, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"));
+  return G_SOURCE_REMOVE;
+}
+
 /* Sends the request; on_done will be called once, from the main loop. */
 void
 _byok_exchange_start (ByokExchange *ex)
@@ -758,6 +694,18 @@ _byok_exchange_start (ByokExchange *ex)
   if (ex->user_cancellable != NULL)
     ex->user_handler = g_cancellable_connect (ex->user_cancellable, G_CALLBACK (cancel_other),
                                               g_object_ref (ex->cancellable), g_object_unref);
+  /* After an answer that ended before its body, whose rest is still being
+   * read: its connection is idle (or closed) in a moment, and this
+   * request takes it then, rather than opening another beside it. */
+  if (_byok_transport_wait_drained (ex->transport, soup_message_get_uri (ex->msg), exchange_drained,
+                                    _byok_exchange_ref (ex), (GDestroyNotify) _byok_exchange_unref))
+    {
+      ex->wait_source = g_cancellable_source_new (ex->cancellable);
+      g_source_set_callback (ex->wait_source, G_SOURCE_FUNC (exchange_stopped_waiting), ex, NULL);
+      g_source_set_static_name (ex->wait_source, "[byok-client] stop while waiting");
+      g_source_attach (ex->wait_source, g_main_context_get_thread_default ());
+      return;
+    }
   exchange_send (ex);
 }
 

@@ -39,7 +39,16 @@ typedef struct
   guint            max_attempts;
   guint            backoff_base_ms;
   guint            max_retry_wait_ms;
+
+  /* Bodies whose answer ended before them, read to their end (or closed)
+   * before the next request to their origin goes: "https://host:443" →
+   * ByokTransportOrigin (byok-transport.c) */
+  GHashTable      *origins;
+  GPtrArray       *drains;
 } ByokTransport;
+
+/* Called when no body to the origin is left to drain. */
+typedef void (*ByokTransportReadyFunc) (gpointer data);
 
 ByokTransport *_byok_transport_new                (void);
 ByokTransport *_byok_transport_ref                (ByokTransport  *self);
@@ -52,6 +61,15 @@ gboolean       _byok_transport_parse_target       (ByokTransport  *self,
                                                    GError        **error);
 void           _byok_transport_preconnect         (ByokTransport  *self,
                                                    const char     *provider_id);
+void           _byok_transport_end_body           (ByokTransport  *self,
+                                                   GUri           *uri,
+                                                   GInputStream   *in,
+                                                   gboolean        drain_rest);
+gboolean       _byok_transport_wait_drained       (ByokTransport  *self,
+                                                   GUri           *uri,
+                                                   ByokTransportReadyFunc func,
+                                                   gpointer        data,
+                                                   GDestroyNotify  data_free);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ByokTransport, _byok_transport_unref)
 
