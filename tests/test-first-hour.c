@@ -1075,6 +1075,14 @@ find_type_name_matches (GtkWidget     *widget,
   return g_strcmp0 (G_OBJECT_TYPE_NAME (widget), type_name) == 0 && gtk_widget_get_mapped (widget);
 }
 
+/* Of that type, shown or not. */
+static gboolean
+is_type_name (GtkWidget     *widget,
+              gconstpointer  data)
+{
+  return g_strcmp0 (G_OBJECT_TYPE_NAME (widget), data) == 0;
+}
+
 static GtkWidget *
 find_type_name (GtkWidget  *widget,
                 const char *type_name)
@@ -1560,6 +1568,9 @@ test_whole_flow (Fixture       *f,
   show_page (f, "providers");
   show_page (f, "chat");
   byok_test_ui_iterate_until (page_is_empty, f, "the empty Chat page");
+  /* Behind it, the conversation view is not even visible: a first start
+   * neither styles nor measures it (issue 13). */
+  g_assert_false (gtk_widget_get_visible (byok_test_ui_find_first (GTK_WIDGET (f->page), is_type_name, "ByokSplitView")));
 
   /* Add a key on the Providers page; it is checked at once. */
   models = byok_test_reply_new_json (200, "{\"object\": \"list\", \"data\": [{\"id\": \"gpt-4o-mini\", \"object\": \"model\"}]}");
@@ -1572,6 +1583,7 @@ test_whole_flow (Fixture       *f,
   /* Chat starts on the key's provider. */
   show_page (f, "chat");
   byok_test_ui_iterate_until (picker_on_keyed, f, "the key's model");
+  g_assert_true (gtk_widget_get_mapped (find_type_name (GTK_WIDGET (f->page), "ByokSplitView")));
   byok_model_picker_set_selection (picker_of (f), "openai", "gpt-4o-mini");
 
   /* A chat; then a long answer stopped half-way, and asked again. */

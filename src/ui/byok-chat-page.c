@@ -185,7 +185,14 @@ _byok_chat_page_update_state (ByokChatPage *self)
   /* Conversations show at once; "no key" waits until the keyring said so. */
   show_chat = self->store != NULL &&
               (any_conversation || self->local_mode || (self->keys_known && self->has_key));
+  /* The conversation view is visible only while it shows: behind "add a
+   * key" (a first start) GTK neither styles, measures nor maps it. Shown
+   * before the stack turns to it, hidden after it turned away. */
+  if (show_chat)
+    gtk_widget_set_visible (GTK_WIDGET (self->split_view), TRUE);
   gtk_stack_set_visible_child_name (self->main_stack, show_chat ? "chat" : "empty");
+  if (!show_chat)
+    gtk_widget_set_visible (GTK_WIDGET (self->split_view), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->local_button), self->has_local);
 
   comparing = gtk_toggle_button_get_active (self->compare_button);
