@@ -369,6 +369,28 @@ byok_catalog_new_default (void)
   return self;
 }
 
+static gpointer
+new_default_thread (gpointer data)
+{
+  return byok_catalog_new_default ();
+}
+
+/**
+ * byok_catalog_new_default_in_thread:
+ *
+ * Starts reading the shipped catalog (byok_catalog_new_default()) in a
+ * thread of its own, for a caller with other work to do meanwhile (the
+ * database to open).
+ *
+ * Returns: (transfer full): the thread; g_thread_join() returns the
+ *   catalog (transfer full)
+ */
+GThread *
+byok_catalog_new_default_in_thread (void)
+{
+  return g_thread_new ("byok-catalog", new_default_thread, NULL);
+}
+
 /* Providers ---------------------------------------------------------------- */
 
 /**

@@ -26,6 +26,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ByokCatalog, byok_catalog, BYOK, CATALOG, GObject)
 
 ByokCatalog  *byok_catalog_new_default            (void);
+GThread      *byok_catalog_new_default_in_thread  (void);
 ByokCatalog  *byok_catalog_new_from_file          (const char         *path,
                                                    GError            **error);
 ByokCatalog  *byok_catalog_new_from_data          (const char         *data,

@@ -909,25 +909,26 @@ byok_engine_init (ByokEngine *self)
 
 /* The half of opening that touches neither the keyring nor the HTTP
  * session nor any main context: the database, the catalog (its JSON
- * parsed) and the price history. byok_engine_open_in_thread() runs it in a
- * thread of its own. */
+ * parsed, in a thread of its own while the database opens) and the price
+ * history. byok_engine_open_in_thread() runs it in a thread of its own. */
 static gboolean
 open_data (ByokEngine  *self,
            const char  *db_path,
            GError     **error)
 {
   g_autofree char *default_path = NULL;
+  GThread *catalog_thread = byok_catalog_new_default_in_thread ();
 
   if (db_path == NULL)
     db_path = default_path = byok_database_get_default_path ();
 
   self->database = byok_database_open (db_path, error);
+  self->catalog = g_thread_join (catalog_thread);
   if (self->database == NULL)
     return FALSE;
   self->usage_store = byok_usage_store_new (self->database);
   self->lock_dir = byok_database_dup_lock_dir (self->database);
 
-  self->catalog = byok_catalog_new_default ();
   load_prices (self);
   return TRUE;
 }
