@@ -1012,6 +1012,10 @@ test_providers (Fixture       *f,
   JsonArray *array;
 
   g_assert_cmpint (run->status, ==, 0);
+  /* No keyring (the keyring is connected to while the engine's data is
+   * read): said once, the environment's keys listed all the same. */
+  g_assert_nonnull (strstr (run->err, "the keyring cannot be reached (No keyring is running"));
+  g_assert_null (strstr (strstr (run->err, "cannot be reached") + 1, "cannot be reached"));
   for (guint i = 0; i < providers->len; i++)
     {
       ByokProvider *provider = g_ptr_array_index (providers, i);
@@ -1031,6 +1035,31 @@ test_providers (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (array), ==, providers->len);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "key_source"),
                    ==, "environment");
+}
+
+/* `keys list` without a keyring: the environment's keys (masked), then
+ * the keyring's error, and a failure status; unchanged by connecting to
+ * the keyring while the engine's data is read. */
+static void
+test_keys_list_no_keyring (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(ByokTestCliRun) run = run_cli (f, NULL, "keys", "list", NULL);
+  g_autoptr(ByokTestCliRun) one = run_cli (f, NULL, "keys", "list", "openai", NULL);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      ByokTestCliRun *r = i == 0 ? run : one;
+
+      g_assert_cmpint (r->status, ==, 1);
+      g_assert_nonnull (strstr (r->out, "$OPENAI_API_KEY"));
+      g_assert_nonnull (strstr (r->err, "the keyring could not be read, so only keys from the environment are shown"));
+      g_assert_nonnull (strstr (r->err, "No keyring is running"));
+      assert_no_key_in (r->out);
+      assert_no_key_in (r->err);
+    }
+  g_assert_nonnull (strstr (run->out, "$MOONSHOT_API_KEY"));
+  g_assert_null (strstr (one->out, "MOONSHOT"));
 }
 
 static void
@@ -1368,6 +1397,7 @@ main (int    argc,
   ADD ("/cli/chat/hostile-nesting", test_chat_hostile_nesting);
   ADD ("/cli/chat/attach", test_chat_attach);
   ADD ("/cli/providers", test_providers);
+  ADD ("/cli/keys-list-no-keyring", test_keys_list_no_keyring);
   ADD ("/cli/models/catalog", test_models);
   ADD ("/cli/models/refresh", test_models_refresh);
   ADD ("/cli/models/remote", test_models_remote);

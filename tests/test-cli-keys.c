@@ -140,6 +140,33 @@ test_set_list_test_delete (Fixture       *f,
   g_assert_nonnull (strstr (run->out, f->masked));
   g_assert_nonnull (strstr (run->out, "never checked"));
   g_assert_nonnull (strstr (run->out, "anthropic"));
+  g_assert_null (strstr (run->err, "keyring could not be read"));
+  g_clear_pointer (&run, byok_test_cli_run_free);
+
+  /* `providers` (the keyring connected to while the engine's data is
+   * read) finds it in the keyring, without reading it. */
+  run = cli (f, NULL, "providers", "--json", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_null (strstr (run->err, "cannot be reached"));
+  root = json_from_string (run->out, &error);
+  g_assert_no_error (error);
+  {
+    JsonArray *providers = json_node_get_array (root);
+    JsonObject *p = NULL;
+
+    for (guint i = 0; i < json_array_get_length (providers) && p == NULL; i++)
+      if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (providers, i), "id"),
+                     "openai") == 0)
+        p = json_array_get_object_element (providers, i);
+    g_assert_nonnull (p);
+    g_assert_cmpstr (json_object_get_string_member (p, "key_source"), ==, "keyring");
+    g_assert_cmpstr (json_object_get_string_member (p, "key_account"), ==, "default");
+  }
+  g_clear_pointer (&root, json_node_unref);
+  g_clear_pointer (&run, byok_test_cli_run_free);
+  run = cli (f, NULL, "providers", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "keyring"));
   g_clear_pointer (&run, byok_test_cli_run_free);
 
   /* `keys test` (the client's) proves it against the test server … */

@@ -717,6 +717,26 @@ test_key_in_no_output (void)
   g_test_trap_assert_stderr_unmatched ("*7f3a9c2e*");
 }
 
+/* byok_key_store_preconnect_async(), waited for */
+static void
+preconnected_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  byok_key_store_preconnect_finish (result);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+preconnect_wait (gboolean secrets)
+{
+  gboolean done = FALSE;
+
+  byok_key_store_preconnect_async (secrets, NULL, preconnected_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /* ---- no keyring ---------------------------------------------------------- */
 
 static void
@@ -741,6 +761,8 @@ test_no_keyring (void)
       store = new_store (&events);
       byok_key_store_add_provider (store, p, "No Keyring", vars);
       byok_key_store_set_environment (store, envp);
+      /* Connecting ahead ends, and changes nothing of what follows. */
+      preconnect_wait (TRUE);
 
       g_assert_false (byok_key_store_store_wait (store, p, "work", KEY_NOBUS, NULL, NULL, &error));
       g_assert_error (error, BYOK_ERROR, BYOK_ERROR_KEYRING);
@@ -889,6 +911,74 @@ test_list_all_in_one_read (void)
         g_assert_true (byok_key_store_delete_wait (store, ids[i], byok_key_get_account (g_ptr_array_index (one, j)),
                                                    NULL, &error));
     }
+  g_assert_no_error (error);
+}
+
+/* ---- connecting ahead ----------------------------------------------------- */
+
+/* In a process of its own (libsecret not yet connected): connecting ahead
+ * opens the session, so that the listing after it sends no OpenSession,
+ * searches the keys and the default-key markers together (still two
+ * SearchItems) and reads every secret in one GetSecrets; the keys and their
+ * marks are those a listing gives. */
+static void
+test_preconnect (void)
+{
+  const char *ids[] = { "test-preconnect-a", "test-preconnect-b" };
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(ByokKeyStore) store = new_store (&events);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    byok_key_store_add_provider (store, ids[i], ids[i], NULL);
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GPtrArray) all = NULL;
+      g_autoptr(GPtrArray) bare = NULL;
+      g_autoptr(GError) keyring_error = NULL;
+      ByokTestBusCalls *bc;
+
+      preconnect_wait (TRUE);
+      bc = byok_test_bus_calls_watch ();
+      all = byok_key_store_list_wait (store, NULL, NULL, &error);
+      g_assert_no_error (error);
+      byok_test_bus_calls_sync (bc);
+      g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.SearchItems"), ==, 2);
+      g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.OpenSession"), ==, 0);
+      g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Service.GetSecrets"), ==, 1);
+      g_assert_cmpuint (byok_test_bus_calls_count (bc, "org.freedesktop.Secret.Item.GetSecret"), ==, 0);
+      byok_test_bus_calls_end (bc);
+
+      g_assert_true (byok_key_get_is_default (find_key (all, ids[0], "work")));
+      g_assert_false (byok_key_get_is_default (find_key (all, ids[0], "default")));
+      g_assert_cmpstr (byok_key_get_secret (find_key (all, ids[0], "work")), ==, KEY_B);
+      g_assert_cmpstr (byok_key_get_secret (find_key (all, ids[0], "default")), ==, KEY_A);
+      g_assert_true (byok_key_get_is_default (find_key (all, ids[1], "solo")));
+      g_assert_cmpstr (byok_key_get_secret (find_key (all, ids[1], "solo")), ==, KEY_C);
+
+      /* Connected without the session: the same keys and marks. */
+      bare = byok_key_store_list_usable_accounts_wait (store, ids[0], NULL, &keyring_error, &error);
+      g_assert_no_error (error);
+      g_assert_no_error (keyring_error);
+      g_assert_cmpuint (bare->len, ==, 2);
+      g_assert_true (byok_key_get_is_default (find_key (bare, ids[0], "work")));
+      g_assert_null (byok_key_get_secret (find_key (bare, ids[0], "work")));
+      return;
+    }
+
+  g_assert_true (byok_key_store_store_wait (store, ids[0], NULL, KEY_A, NULL, NULL, &error));
+  g_assert_true (byok_key_store_store_wait (store, ids[0], "work", KEY_B, NULL, NULL, &error));
+  g_assert_true (byok_key_store_set_default_wait (store, ids[0], "work", NULL, &error));
+  g_assert_true (byok_key_store_store_wait (store, ids[1], "solo", KEY_C, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+
+  g_assert_true (byok_key_store_delete_wait (store, ids[0], NULL, NULL, &error));
+  g_assert_true (byok_key_store_delete_wait (store, ids[0], "work", NULL, &error));
+  g_assert_true (byok_key_store_delete_wait (store, ids[1], "solo", NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -1095,6 +1185,7 @@ main (int argc, char **argv)
     {
       g_test_add_func ("/key-store/no-keyring", test_no_keyring);
       g_test_add_func ("/key-store/list-all-in-one-read", test_list_all_in_one_read);
+      g_test_add_func ("/key-store/preconnect", test_preconnect);
     }
   return g_test_run ();
 }

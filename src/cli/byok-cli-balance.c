@@ -84,7 +84,7 @@ byok_cli_balance (int    argc,
   if (argc > 2)
     return byok_cli_usage_error ("balance", _("unexpected argument “%s”"), argv[2]);
 
-  engine = byok_cli_open_engine (&error);
+  engine = byok_cli_open_engine (BYOK_CLI_KEYRING_NONE, &error);
   if (engine == NULL)
     return byok_cli_fail (error);
   if (allow_http)

@@ -107,7 +107,7 @@ byok_cli_usage_compare_bill (gint64      from_us,
   gboolean told_why = FALSE;
   guint shown = 0;
 
-  engine = byok_cli_open_engine (&error);
+  engine = byok_cli_open_engine (BYOK_CLI_KEYRING_NONE, &error);
   if (engine == NULL)
     return byok_cli_fail (error);
   if (allow_http)

@@ -26,11 +26,36 @@
 
 /* ---- the engine ----------------------------------------------------------- */
 
-/* The engine reads BYOK_BASE_URL_<PROVIDER> itself, as the app's does. */
-ByokEngine *
-byok_cli_open_engine (GError **error)
+static void
+preconnected_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  return byok_engine_new (NULL, error);
+  gboolean *done = user_data;
+
+  byok_key_store_preconnect_finish (result);
+  *done = TRUE;
+}
+
+/* The engine reads BYOK_BASE_URL_<PROVIDER> itself, as the app's does.
+ * For a command that lists keys, its data (the database, the catalog, the
+ * price history) is read in a thread while this one connects to the
+ * keyring: the listing then waits for neither. */
+ByokEngine *
+byok_cli_open_engine (ByokCliKeyring   keyring,
+                      GError         **error)
+{
+  ByokEngineOpening *opening;
+  gboolean connected = FALSE;
+
+  if (keyring == BYOK_CLI_KEYRING_NONE)
+    return byok_engine_new (NULL, error);
+
+  opening = byok_engine_open_in_thread (NULL);
+  byok_key_store_preconnect_async (keyring == BYOK_CLI_KEYRING_SECRETS, NULL, preconnected_cb, &connected);
+  while (!connected)
+    g_main_context_iteration (NULL, TRUE);
+  return byok_engine_open_finish (opening, error);
 }
 
 /* ---- output --------------------------------------------------------------- */
@@ -876,7 +901,7 @@ byok_cli_chat (int    argc,
   composed = byok_attachments_compose_text_files (attachments, prompt);
   media = byok_attachments_get_media (attachments);
 
-  engine = byok_cli_open_engine (&error);
+  engine = byok_cli_open_engine (BYOK_CLI_KEYRING_NONE, &error);
   if (engine == NULL && no_record && g_error_matches (error, BYOK_ERROR, BYOK_ERROR_STORAGE))
     {
       g_printerr (_("byok-cli: %s\nbyok-cli: --no-record: sending without the database, so without "

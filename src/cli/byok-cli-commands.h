@@ -29,8 +29,18 @@ int         byok_cli_chat        (int     argc,
 int         byok_cli_keys_test   (int     argc,
                                   char  **argv);
 
+/* What a command will ask of the keyring, for byok_cli_open_engine() */
+typedef enum {
+  BYOK_CLI_KEYRING_NONE,      /* nothing, or not before sending */
+  BYOK_CLI_KEYRING_ACCOUNTS,  /* a listing without the secrets */
+  BYOK_CLI_KEYRING_SECRETS,   /* a listing with them */
+} ByokCliKeyring;
+
 /* The engine on the user's database, with BYOK_BASE_URL_<PROVIDER>
- * environment variables applied over the providers' base URLs. */
-ByokEngine *byok_cli_open_engine (GError **error);
+ * environment variables applied over the providers' base URLs. A command
+ * that lists keys says so in @keyring: the keyring is connected to while
+ * the engine's data is read. */
+ByokEngine *byok_cli_open_engine (ByokCliKeyring   keyring,
+                                  GError         **error);
 
 G_END_DECLS

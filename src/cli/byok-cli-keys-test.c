@@ -52,7 +52,7 @@ byok_cli_keys_test (int    argc,
     return byok_cli_usage_error ("keys test", _("unexpected argument “%s”"), argv[2]);
   provider_id = argv[1];
 
-  engine = byok_cli_open_engine (&error);
+  engine = byok_cli_open_engine (BYOK_CLI_KEYRING_NONE, &error);
   if (engine == NULL)
     return byok_cli_fail (error);
   catalog = byok_engine_get_catalog (engine);

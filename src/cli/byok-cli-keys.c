@@ -157,7 +157,7 @@ open_provider (int                 *argc,
   if (*argc > 2)
     return byok_cli_usage_error (command, "%s", too_many != NULL ? too_many : missing);
 
-  *engine = byok_cli_open_engine (&error);
+  *engine = byok_cli_open_engine (BYOK_CLI_KEYRING_NONE, &error);
   if (*engine == NULL)
     return byok_cli_fail (error);
   *provider = lookup_provider (*engine, (*argv)[1], &error);
@@ -280,7 +280,7 @@ keys_list (int    argc,
   if (argc == 2)
     only = argv[1];
 
-  engine = byok_cli_open_engine (&error);
+  engine = byok_cli_open_engine (BYOK_CLI_KEYRING_SECRETS, &error);
   if (engine == NULL)
     return byok_cli_fail (error);
   if (only != NULL && lookup_provider (engine, only, &error) == NULL)

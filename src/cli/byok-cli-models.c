@@ -305,7 +305,7 @@ byok_cli_models (int    argc,
   if (base_url != NULL && !byok_provider_url_is_http (base_url))
     return byok_cli_usage_error ("models", _("--base-url must be an http:// or https:// URL"));
 
-  engine = byok_cli_open_engine (&error);
+  engine = byok_cli_open_engine (BYOK_CLI_KEYRING_NONE, &error);
   if (engine == NULL)
     return byok_cli_fail (error);
   catalog = byok_engine_get_catalog (engine);

@@ -136,7 +136,7 @@ byok_cli_providers (int    argc,
   if (argc > 1)
     return byok_cli_usage_error ("providers", _("unexpected argument “%s”"), argv[1]);
 
-  engine = byok_cli_open_engine (&error);
+  engine = byok_cli_open_engine (BYOK_CLI_KEYRING_ACCOUNTS, &error);
   if (engine == NULL)
     return byok_cli_fail (error);
 

@@ -20,8 +20,13 @@ typedef struct {
   GPtrArray *keys;          /* ByokKey from the keyring */
   GHashTable *defaults;     /* provider → account, from the markers */
   guint pending;            /* searches, reads and unlocks under way */
+  gboolean markers_searched;
   GError *error;            /* the first failure */
 } ListData;
+
+/* Set once a search has answered: libsecret's connection to the keyring
+ * (its default backend, shared by the process) is made. */
+static gint keyring_connected;
 
 static void
 list_data_free (gpointer data)
@@ -295,6 +300,24 @@ list_unlocked_unread_cb (GObject      *source,
   g_free (batch);
 }
 
+/* Starts the search of the default-key markers, once per listing. Only
+ * with libsecret's connection made: two searches started together before
+ * would make one each. @task is borrowed. */
+static void
+list_search_markers (GTask *task)
+{
+  ListData *ld = g_task_get_task_data (task);
+  g_autoptr(GHashTable) attrs = NULL;
+
+  if (ld->markers_searched)
+    return;
+  ld->markers_searched = TRUE;
+  ld->pending++;
+  attrs = _byok_key_store_build_attributes (&_byok_key_default_schema, ld->provider_id, NULL);
+  secret_password_searchv (&_byok_key_default_schema, attrs, SECRET_SEARCH_ALL,
+                           g_task_get_cancellable (task), list_markers_cb, g_object_ref (task));
+}
+
 static void
 list_searched_cb (GObject      *source,
                   GAsyncResult *result,
@@ -302,7 +325,6 @@ list_searched_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   ListData *ld = g_task_get_task_data (task);
-  g_autoptr(GHashTable) marker_attrs = NULL;
   g_autoptr(GError) error = NULL;
   GCancellable *cancellable = g_task_get_cancellable (task);
   GList *readable = NULL;
@@ -312,19 +334,15 @@ list_searched_cb (GObject      *source,
   items = secret_password_search_finish (result, &error);
   if (error != NULL)
     {
-      _byok_key_store_task_return_keyring_error (task, error);
+      /* Ends the listing, unless the markers' search is still out. */
+      list_take_error (ld, &error);
+      list_step_done (task);
       return;
     }
+  g_atomic_int_set (&keyring_connected, TRUE);
 
-  /* One count for this step, so that the last of the others ends it. */
-  ld->pending = 1;
-
-  /* The default-key markers, while the secrets are read: libsecret's
-   * connection is made by now, so the two do not make one each. */
-  ld->pending++;
-  marker_attrs = _byok_key_store_build_attributes (&_byok_key_default_schema, ld->provider_id, NULL);
-  secret_password_searchv (&_byok_key_default_schema, marker_attrs, SECRET_SEARCH_ALL,
-                           cancellable, list_markers_cb, g_object_ref (task));
+  /* The default-key markers, while the secrets are read. */
+  list_search_markers (task);
 
   /* With their secrets: all read together (byok-secret-read-private.h:
    * one GetSecrets, the locked unlocked first). Without: the search's
@@ -390,10 +408,93 @@ list_begin (ByokKeyStore        *self,
   ld->secrets = secrets;
   ld->keys = g_ptr_array_new_with_free_func (g_object_unref);
   ld->defaults = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* One count for the search, so that the last step ends the listing. */
+  ld->pending = 1;
   g_task_set_task_data (task, ld, list_data_free);
 
+  /* Connected (byok_key_store_preconnect_async(), an earlier listing): the
+   * markers are searched together with the keys, not after them. */
+  if (g_atomic_int_get (&keyring_connected))
+    list_search_markers (task);
   attrs = _byok_key_store_build_attributes (&_byok_key_schema, provider_id, NULL);
   secret_password_searchv (&_byok_key_schema, attrs, SECRET_SEARCH_ALL, cancellable, list_searched_cb, task);
+}
+
+/* ── connecting ahead ──────────────────────────────────────────────────── */
+
+static void
+preconnect_session_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  /* A failure shows again, and is reported, when the secrets are read. */
+  secret_service_ensure_session_finish (SECRET_SERVICE (source), result, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+preconnect_searched_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean secrets = GPOINTER_TO_INT (g_task_get_task_data (task));
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GList *items;
+
+  /* No keyring is said by the listing that follows, as without this. */
+  items = secret_password_search_finish (result, &error);
+  if (error != NULL)
+    g_debug ("connecting to the keyring ahead: %s", error->message);
+  else
+    g_atomic_int_set (&keyring_connected, TRUE);
+  if (secrets && items != NULL && SECRET_IS_ITEM (items->data))
+    secret_service_ensure_session (secret_item_get_service (items->data), cancellable,
+                                   preconnect_session_cb, g_steal_pointer (&task));
+  else
+    g_task_return_boolean (task, TRUE);
+  g_list_free_full (items, g_object_unref);
+}
+
+/**
+ * byok_key_store_preconnect_async:
+ * @secrets: whether the listing to come reads the keys' secrets
+ *
+ * Connects to the keyring ahead of a listing, for a caller that has other
+ * work to do meanwhile (byok-cli, while the engine's data is read in its
+ * thread): the session bus, libsecret's proxy for the Secret Service
+ * (shared by every later call of this process) and, with @secrets and
+ * keys in the keyring, the session their secrets travel in. It runs the
+ * search a listing starts with, for one item only (its service is the
+ * session's), and drops it.
+ *
+ * Nothing is reported: without a keyring, the listing that follows fails
+ * as it would have without this, and says so.
+ */
+void
+byok_key_store_preconnect_async (gboolean             secrets,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GHashTable) attrs = _byok_key_store_build_attributes (&_byok_key_schema, NULL, NULL);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, byok_key_store_preconnect_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (secrets), NULL);
+  secret_password_searchv (&_byok_key_schema, attrs, SECRET_SEARCH_NONE, cancellable, preconnect_searched_cb, task);
+}
+
+void
+byok_key_store_preconnect_finish (GAsyncResult *result)
+{
+  g_return_if_fail (g_task_is_valid (result, NULL));
+  g_return_if_fail (g_task_get_source_tag (G_TASK (result)) == byok_key_store_preconnect_async);
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
 }
 
 /**

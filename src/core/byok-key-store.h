@@ -167,6 +167,13 @@ void          byok_key_store_list_usable_accounts_async (ByokKeyStore      *self
                                                       GAsyncReadyCallback   callback,
                                                       gpointer              user_data);
 
+/* Connecting to the keyring ahead of a listing (see the function) */
+void          byok_key_store_preconnect_async        (gboolean              secrets,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+void          byok_key_store_preconnect_finish       (GAsyncResult         *result);
+
 /* Delete */
 void          byok_key_store_delete_async            (ByokKeyStore         *self,
                                                       const char           *provider_id,
