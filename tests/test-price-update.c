@@ -444,6 +444,28 @@ test_fetch_and_apply (Fixture       *f,
                                       &is_override));
   g_assert_true (is_override);
 
+  /* Opened as byok-cli opens it for a listing that shows no price: the
+   * history is read when a price is first asked for, and the update is in
+   * force from then on. */
+  {
+    g_autoptr(ByokEngine) lazy =
+      byok_engine_open_finish (byok_engine_open_in_thread_full (f->db_path, BYOK_ENGINE_OPEN_NO_PRICE_HISTORY),
+                               &error);
+    ByokUsage usage = { 0, };
+    gboolean known = FALSE;
+
+    g_assert_no_error (error);
+    g_assert_null (byok_catalog_lookup_model (byok_engine_get_catalog (lazy), "openai", "gpt-7-test"));
+    usage.input_tokens = 1000000;
+    g_assert_cmpfloat_with_epsilon (byok_engine_cost_of (lazy, "deepseek", "deepseek-v4-flash", &usage, &known),
+                                    0.2, 1e-9);
+    g_assert_true (known);
+    g_assert_nonnull (byok_catalog_lookup_model (byok_engine_get_catalog (lazy), "openai", "gpt-7-test"));
+    g_assert_true (byok_pricing_lookup (byok_engine_get_pricing (lazy), "openai", "gpt-5.5", &in_force,
+                                        &is_override));
+    g_assert_true (is_override);
+  }
+
   /* The next list drops what the last one added and DeepSeek's price:
    * shown as removed, and as the catalog's price again. */
   {

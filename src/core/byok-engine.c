@@ -32,6 +32,7 @@ struct _ByokEngine
   /* Calls in flight: the usage row of each attempt is written when it is
    * sent, marked with this process's lock (taken at the first call). */
   gboolean              record_calls;
+  gboolean              prices_loaded;      /* the price history read (load_prices()) */
   char                 *lock_dir;           /* NULL: an in-memory database */
   ByokProcessLock      *lock;
   GHashTable           *live;               /* set of EngineChat*: the calls under way */
@@ -156,6 +157,27 @@ price_attempt (ByokEngine        *self,
     }
 }
 
+/* The catalog's prices go in the history (a new Byok may change them), and
+ * the last price update applied is in force again. */
+static void
+load_prices (ByokEngine *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->prices_loaded = TRUE;
+  if (!byok_price_history_load (self->database, self->catalog, &error))
+    g_warning ("Could not load the price history: %s", error->message);
+}
+
+/* An engine opened with BYOK_ENGINE_OPEN_NO_PRICE_HISTORY reads it when a
+ * price is first asked for. */
+static void
+ensure_prices (ByokEngine *self)
+{
+  if (!self->prices_loaded)
+    load_prices (self);
+}
+
 /**
  * byok_engine_cost_of:
  * @known: (out) (optional): whether the price is known
@@ -175,6 +197,8 @@ byok_engine_cost_of (ByokEngine      *self,
 
   g_return_val_if_fail (BYOK_IS_ENGINE (self), NAN);
   g_return_val_if_fail (usage != NULL, NAN);
+
+  ensure_prices (self);
 
   ok = byok_pricing_cost (self->pricing, provider_id, model, usage->input_tokens,
                           usage->cached_input_tokens, usage->cache_write_tokens,
@@ -709,6 +733,8 @@ byok_engine_new_chat (ByokEngine         *self,
   g_return_val_if_fail (request != NULL, NULL);
   g_return_val_if_fail (provider_id != NULL, NULL);
 
+  ensure_prices (self);
+
   confirmed = take_over_budget_once (self, provider_id);
   if (!check_budget (self, provider_id, &error))
     {
@@ -759,17 +785,6 @@ byok_engine_new_chat (ByokEngine         *self,
   return call;
 }
 
-/* The catalog's prices go in the history (a new Byok may change them), and
- * the last price update applied is in force again. */
-static void
-load_prices (ByokEngine *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!byok_price_history_load (self->database, self->catalog, &error))
-    g_warning ("Could not load the price history: %s", error->message);
-}
-
 /**
  * byok_engine_compare_prices:
  * @data: a price list
@@ -784,6 +799,8 @@ byok_engine_compare_prices (ByokEngine    *self,
 {
   g_return_val_if_fail (BYOK_IS_ENGINE (self), NULL);
   g_return_val_if_fail (BYOK_IS_PRICE_DATA (data), NULL);
+
+  ensure_prices (self);
 
   return byok_price_update_new (self->catalog, self->pricing, data, source);
 }
@@ -805,6 +822,8 @@ byok_engine_apply_price_update (ByokEngine       *self,
   g_return_val_if_fail (BYOK_IS_ENGINE (self), FALSE);
   g_return_val_if_fail (BYOK_IS_PRICE_UPDATE (update), FALSE);
 
+  ensure_prices (self);
+
   return byok_price_history_apply (self->database, self->catalog, self->pricing, update, error);
 }
 
@@ -821,6 +840,8 @@ byok_engine_reload_prices (ByokEngine  *self,
                            GError     **error)
 {
   g_return_val_if_fail (BYOK_IS_ENGINE (self), FALSE);
+
+  ensure_prices (self);
 
   return byok_price_overrides_load (self->usage_store, self->pricing, error);
 }
@@ -912,9 +933,10 @@ byok_engine_init (ByokEngine *self)
  * parsed, in a thread of its own while the database opens) and the price
  * history. byok_engine_open_in_thread() runs it in a thread of its own. */
 static gboolean
-open_data (ByokEngine  *self,
-           const char  *db_path,
-           GError     **error)
+open_data (ByokEngine           *self,
+           const char           *db_path,
+           ByokEngineOpenFlags   flags,
+           GError              **error)
 {
   g_autofree char *default_path = NULL;
   GThread *catalog_thread = byok_catalog_new_default_in_thread ();
@@ -929,7 +951,8 @@ open_data (ByokEngine  *self,
   self->usage_store = byok_usage_store_new (self->database);
   self->lock_dir = byok_database_dup_lock_dir (self->database);
 
-  load_prices (self);
+  if (!(flags & BYOK_ENGINE_OPEN_NO_PRICE_HISTORY))
+    load_prices (self);
   return TRUE;
 }
 
@@ -982,7 +1005,7 @@ byok_engine_new (const char  *db_path,
 {
   g_autoptr(ByokEngine) self = g_object_new (BYOK_TYPE_ENGINE, NULL);
 
-  if (!open_data (self, db_path, error))
+  if (!open_data (self, db_path, BYOK_ENGINE_OPEN_DEFAULT, error))
     return NULL;
   open_rest (self);
   return g_steal_pointer (&self);
@@ -992,6 +1015,7 @@ struct _ByokEngineOpening
 {
   GThread    *thread;
   char       *db_path;
+  ByokEngineOpenFlags flags;
   ByokEngine *engine;   /* set by the thread */
   GError     *error;    /* likewise */
 };
@@ -1002,7 +1026,7 @@ open_data_thread (gpointer data)
   ByokEngineOpening *opening = data;
 
   opening->engine = g_object_new (BYOK_TYPE_ENGINE, NULL);
-  if (!open_data (opening->engine, opening->db_path, &opening->error))
+  if (!open_data (opening->engine, opening->db_path, opening->flags, &opening->error))
     g_clear_object (&opening->engine);
   return NULL;
 }
@@ -1022,9 +1046,31 @@ open_data_thread (gpointer data)
 ByokEngineOpening *
 byok_engine_open_in_thread (const char *db_path)
 {
+  return byok_engine_open_in_thread_full (db_path, BYOK_ENGINE_OPEN_DEFAULT);
+}
+
+/**
+ * byok_engine_open_in_thread_full:
+ * @db_path: (nullable): as for byok_engine_new()
+ * @flags: what the opening may leave for later
+ *
+ * byok_engine_open_in_thread() for a caller that needs less of the engine
+ * at first: with %BYOK_ENGINE_OPEN_NO_PRICE_HISTORY (byok-cli's listings
+ * of providers and keys, which show no price) the price history is read
+ * when a price is first asked of the engine (a chat, a cost, its pricing,
+ * a price update) instead of while it opens; until then the catalog has
+ * its shipped prices, without the last price update applied.
+ *
+ * Returns: (transfer full): what byok_engine_open_finish() takes
+ */
+ByokEngineOpening *
+byok_engine_open_in_thread_full (const char          *db_path,
+                                 ByokEngineOpenFlags  flags)
+{
   ByokEngineOpening *opening = g_new0 (ByokEngineOpening, 1);
 
   opening->db_path = g_strdup (db_path);
+  opening->flags = flags;
   opening->thread = g_thread_new ("byok-engine-open", open_data_thread, opening);
   return opening;
 }
@@ -1090,6 +1136,7 @@ ByokPricing *
 byok_engine_get_pricing (ByokEngine *self)
 {
   g_return_val_if_fail (BYOK_IS_ENGINE (self), NULL);
+  ensure_prices (self);
   return self->pricing;
 }
 

@@ -65,6 +65,15 @@ ByokEngine           *byok_engine_new                  (const char          *db_
 typedef struct _ByokEngineOpening ByokEngineOpening;
 
 ByokEngineOpening    *byok_engine_open_in_thread       (const char          *db_path);
+
+/* What an opening may leave for later (byok_engine_open_in_thread_full()) */
+typedef enum {
+  BYOK_ENGINE_OPEN_DEFAULT          = 0,
+  BYOK_ENGINE_OPEN_NO_PRICE_HISTORY = 1 << 0,  /* read when a price is first asked for */
+} ByokEngineOpenFlags;
+
+ByokEngineOpening    *byok_engine_open_in_thread_full  (const char          *db_path,
+                                                        ByokEngineOpenFlags  flags);
 ByokEngine           *byok_engine_open_finish          (ByokEngineOpening   *opening,
                                                         GError             **error);
 
