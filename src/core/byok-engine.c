@@ -929,9 +929,10 @@ byok_engine_init (ByokEngine *self)
 }
 
 /* The half of opening that touches neither the keyring nor the HTTP
- * session nor any main context: the database, the catalog (its JSON
- * parsed, in a thread of its own while the database opens) and the price
- * history. byok_engine_open_in_thread() runs it in a thread of its own. */
+ * session nor any main context: the database (and the calls a dead Byok
+ * left in flight marked interrupted), the catalog (its JSON parsed, in a
+ * thread of its own while the database opens) and the price history.
+ * byok_engine_open_in_thread() runs it in a thread of its own. */
 static gboolean
 open_data (ByokEngine           *self,
            const char           *db_path,
@@ -945,11 +946,19 @@ open_data (ByokEngine           *self,
     db_path = default_path = byok_database_get_default_path ();
 
   self->database = byok_database_open (db_path, error);
+  if (self->database != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      self->usage_store = byok_usage_store_new (self->database);
+      self->lock_dir = byok_database_dup_lock_dir (self->database);
+      /* While the catalog is still being parsed. */
+      if (byok_usage_store_interrupt_dead_calls (self->usage_store, &local_error) == 0 && local_error != NULL)
+        g_warning ("Could not look for interrupted calls: %s", local_error->message);
+    }
   self->catalog = g_thread_join (catalog_thread);
   if (self->database == NULL)
     return FALSE;
-  self->usage_store = byok_usage_store_new (self->database);
-  self->lock_dir = byok_database_dup_lock_dir (self->database);
 
   if (!(flags & BYOK_ENGINE_OPEN_NO_PRICE_HISTORY))
     load_prices (self);
@@ -975,12 +984,6 @@ open_rest (ByokEngine *self)
       g_warning ("Could not load your prices: %s", local_error->message);
       g_clear_error (&local_error);
     }
-  if (byok_usage_store_interrupt_dead_calls (self->usage_store, &local_error) == 0 && local_error != NULL)
-    {
-      g_warning ("Could not look for interrupted calls: %s", local_error->message);
-      g_clear_error (&local_error);
-    }
-
   self->settings = byok_provider_settings_new (self->database);
   if (!byok_provider_settings_apply (self->settings, self->catalog, self->key_store, &local_error))
     {
