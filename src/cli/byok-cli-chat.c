@@ -52,7 +52,7 @@ byok_cli_open_engine (ByokCliKeyring   keyring,
     return byok_engine_new (NULL, error);
 
   /* A listing of keys shows no price. */
-  opening = byok_engine_open_in_thread_full (NULL, BYOK_ENGINE_OPEN_NO_PRICE_HISTORY);
+  opening = byok_engine_open_in_thread_full (NULL, BYOK_ENGINE_OPEN_NO_PRICE_HISTORY | BYOK_ENGINE_OPEN_CATALOG_APART);
   byok_key_store_preconnect_async (keyring == BYOK_CLI_KEYRING_SECRETS, NULL, preconnected_cb, &connected);
   while (!connected)
     g_main_context_iteration (NULL, TRUE);

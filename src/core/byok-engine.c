@@ -930,9 +930,11 @@ byok_engine_init (ByokEngine *self)
 
 /* The half of opening that touches neither the keyring nor the HTTP
  * session nor any main context: the database (and the calls a dead Byok
- * left in flight marked interrupted), the catalog (its JSON parsed, in a
- * thread of its own while the database opens) and the price history.
- * byok_engine_open_in_thread() runs it in a thread of its own. */
+ * left in flight marked interrupted), the catalog (its JSON parsed; with
+ * BYOK_ENGINE_OPEN_CATALOG_APART in a thread of its own while the database
+ * opens) and the price history. byok_engine_open_in_thread() runs it in a
+ * thread of its own: the app's, beside GTK's start, which a third thread
+ * would only slow on two cores, takes the catalog in that same thread. */
 static gboolean
 open_data (ByokEngine           *self,
            const char           *db_path,
@@ -940,7 +942,7 @@ open_data (ByokEngine           *self,
            GError              **error)
 {
   g_autofree char *default_path = NULL;
-  GThread *catalog_thread = byok_catalog_new_default_in_thread ();
+  GThread *catalog_thread = (flags & BYOK_ENGINE_OPEN_CATALOG_APART) ? byok_catalog_new_default_in_thread () : NULL;
 
   if (db_path == NULL)
     db_path = default_path = byok_database_get_default_path ();
@@ -956,7 +958,7 @@ open_data (ByokEngine           *self,
       if (byok_usage_store_interrupt_dead_calls (self->usage_store, &local_error) == 0 && local_error != NULL)
         g_warning ("Could not look for interrupted calls: %s", local_error->message);
     }
-  self->catalog = g_thread_join (catalog_thread);
+  self->catalog = catalog_thread != NULL ? g_thread_join (catalog_thread) : byok_catalog_new_default ();
   if (self->database == NULL)
     return FALSE;
 
@@ -1008,7 +1010,7 @@ byok_engine_new (const char  *db_path,
 {
   g_autoptr(ByokEngine) self = g_object_new (BYOK_TYPE_ENGINE, NULL);
 
-  if (!open_data (self, db_path, BYOK_ENGINE_OPEN_DEFAULT, error))
+  if (!open_data (self, db_path, BYOK_ENGINE_OPEN_CATALOG_APART, error))
     return NULL;
   open_rest (self);
   return g_steal_pointer (&self);
@@ -1062,7 +1064,9 @@ byok_engine_open_in_thread (const char *db_path)
  * of providers and keys, which show no price) the price history is read
  * when a price is first asked of the engine (a chat, a cost, its pricing,
  * a price update) instead of while it opens; until then the catalog has
- * its shipped prices, without the last price update applied.
+ * its shipped prices, without the last price update applied. With
+ * %BYOK_ENGINE_OPEN_CATALOG_APART the catalog is parsed in a thread of its
+ * own while the database opens (byok_engine_new() always does so).
  *
  * Returns: (transfer full): what byok_engine_open_finish() takes
  */
