@@ -698,8 +698,10 @@ _byok_exchange_start (ByokExchange *ex)
    * read: its connection is idle (or closed) in a moment, and this
    * request takes it then, rather than opening another beside it. */
   if (_byok_transport_wait_drained (ex->transport, soup_message_get_uri (ex->msg), exchange_drained,
-                                    _byok_exchange_ref (ex), (GDestroyNotify) _byok_exchange_unref))
+                                    ex, (GDestroyNotify) _byok_exchange_unref))
     {
+      /* The waiter holds the exchange (dropped after exchange_drained()). */
+      _byok_exchange_ref (ex);
       ex->wait_source = g_cancellable_source_new (ex->cancellable);
       g_source_set_callback (ex->wait_source, G_SOURCE_FUNC (exchange_stopped_waiting), ex, NULL);
       g_source_set_static_name (ex->wait_source, "[byok-client] stop while waiting");
