@@ -958,9 +958,14 @@ open_data (ByokEngine           *self,
       if (byok_usage_store_interrupt_dead_calls (self->usage_store, &local_error) == 0 && local_error != NULL)
         g_warning ("Could not look for interrupted calls: %s", local_error->message);
     }
-  self->catalog = catalog_thread != NULL ? g_thread_join (catalog_thread) : byok_catalog_new_default ();
+  /* Parsed apart, the catalog is joined either way; else it is parsed
+   * only for a database that opened (a failure is told as fast). */
+  if (catalog_thread != NULL)
+    self->catalog = g_thread_join (catalog_thread);
   if (self->database == NULL)
     return FALSE;
+  if (self->catalog == NULL)
+    self->catalog = byok_catalog_new_default ();
 
   if (!(flags & BYOK_ENGINE_OPEN_NO_PRICE_HISTORY))
     load_prices (self);
