@@ -11,6 +11,8 @@
 #include <glib/gstdio.h>
 
 #include "byok-application.h"
+#include "byok-chat-page.h"
+#include "byok-composer.h"
 #include "byok-providers-page.h"
 #include "byok-test-ui.h"
 #include "byok-test-util.h"
@@ -203,6 +205,110 @@ test_window_lazy_pages (void)
   g_assert_true (byok_test_ui_find_descendant (window, BYOK_TYPE_USAGE_PAGE) == usage);
   g_assert_true (gtk_widget_get_mapped (usage));
   g_assert_null (byok_window_get_page_widget (BYOK_WINDOW (window), "nope"));
+
+  byok_test_ui_destroy_window (&window);
+  g_clear_object (&engine);
+  {
+    g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_unlink (path);
+      }
+  }
+  g_rmdir (dir);
+}
+
+static gboolean
+composer_mapped (gpointer page)
+{
+  GtkWidget *composer = byok_test_ui_find_descendant (page, g_type_from_name ("ByokComposer"));
+
+  return composer != NULL && gtk_widget_get_mapped (composer);
+}
+
+/* A first start (no key, no conversation) builds nothing of the Chat
+ * page's conversation view behind "add a key", and the shortcuts that
+ * focus it do nothing there; the first key builds it, on that key's
+ * provider. A conversation stored before the start is shown at once
+ * (issue 13). */
+static void
+test_window_lazy_conversation_view (void)
+{
+  const char *no_env[] = { NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("byok-test-window-XXXXXX", &error);
+  g_autofree char *db_path = NULL;
+  g_autoptr(ByokEngine) engine = NULL;
+  g_autoptr(ByokConversation) earlier = NULL;
+  ByokKeyStore *keys;
+  GtkWidget *window;
+  GtkWidget *page;
+  GtkWidget *composer;
+  GtkWidget *focus;
+  GType split_view_type = g_type_from_name ("ByokSplitView");
+
+  g_assert_no_error (error);
+  db_path = g_build_filename (dir, "byok.db", NULL);
+  engine = byok_engine_new (db_path, &error);
+  g_assert_no_error (error);
+  keys = byok_engine_get_key_store (engine);
+  byok_key_store_set_environment (keys, no_env);
+
+  window = g_object_new (BYOK_TYPE_WINDOW, "engine", engine, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  page = byok_test_ui_find_descendant (window, BYOK_TYPE_CHAT_PAGE);
+  g_assert_nonnull (page);
+  byok_test_ui_iterate_until (byok_test_ui_chat_page_keys_known, page, "the keys");
+  byok_test_ui_iterate_pending ();
+  g_assert_true (gtk_widget_get_mapped (page));
+  g_assert_nonnull (find_label (window, "No Conversations Yet"));
+  g_assert_null (byok_test_ui_find_descendant (page, split_view_type));
+  g_assert_null (byok_test_ui_find_descendant (page, g_type_from_name ("ByokComposer")));
+
+  /* Ctrl+N, Ctrl+F, Ctrl+L and going to the page: nothing to show yet. */
+  g_assert_true (gtk_widget_activate_action (page, "chat.new", NULL));
+  g_assert_true (gtk_widget_activate_action (page, "chat.search", NULL));
+  g_assert_true (gtk_widget_activate_action (page, "chat.focus-composer", NULL));
+  byok_window_show_page (BYOK_WINDOW (window), "providers");
+  byok_window_show_page (BYOK_WINDOW (window), "chat");
+  byok_test_ui_iterate_pending ();
+  g_assert_null (byok_test_ui_find_descendant (page, split_view_type));
+
+  /* The first key: the conversation view, on that key's provider, and
+   * the message box takes the focus. */
+  byok_key_store_store_wait (keys, "deepseek", NULL, "sk-test-fake-lazy-view-0001", NULL, NULL, &error);
+  g_assert_no_error (error);
+  byok_chat_page_reload_keys (BYOK_CHAT_PAGE (page));
+  byok_test_ui_iterate_until (composer_mapped, page, "the conversation view");
+  composer = byok_test_ui_find_descendant (page, g_type_from_name ("ByokComposer"));
+  g_assert_cmpstr (byok_model_picker_get_provider_id (byok_composer_get_picker (BYOK_COMPOSER (composer))), ==, "deepseek");
+  g_assert_true (gtk_widget_activate_action (page, "chat.focus-composer", NULL));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, composer));
+
+  earlier = byok_conversation_store_create (byok_chat_page_get_store (BYOK_CHAT_PAGE (page)), "An earlier one",
+                                            "deepseek", "deepseek-chat", &error);
+  g_assert_no_error (error);
+  byok_test_ui_destroy_window (&window);
+  byok_key_store_delete_wait (keys, "deepseek", NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* A returning user: the conversations show at once, before the
+   * keyring answered. */
+  window = g_object_new (BYOK_TYPE_WINDOW, "engine", engine, NULL);
+  page = byok_test_ui_find_descendant (window, BYOK_TYPE_CHAT_PAGE);
+  g_assert_false (byok_chat_page_get_keys_known (BYOK_CHAT_PAGE (page)));
+  g_assert_nonnull (byok_test_ui_find_descendant (page, split_view_type));
+  g_assert_nonnull (byok_chat_page_get_conversation (BYOK_CHAT_PAGE (page)));
+  g_assert_cmpint (byok_conversation_get_id (byok_chat_page_get_conversation (BYOK_CHAT_PAGE (page))), ==,
+                   byok_conversation_get_id (earlier));
+  gtk_window_present (GTK_WINDOW (window));
+  byok_test_ui_iterate_until (composer_mapped, page, "the conversation view");
+  g_assert_cmpuint (g_list_model_get_n_items (byok_chat_page_get_visible_conversations (BYOK_CHAT_PAGE (page))), ==, 1);
 
   byok_test_ui_destroy_window (&window);
   g_clear_object (&engine);
@@ -426,6 +532,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/window/pages", test_window_pages);
   g_test_add_func ("/window/lazy-pages", test_window_lazy_pages);
+  g_test_add_func ("/window/lazy-conversation-view", test_window_lazy_conversation_view);
   g_test_add_func ("/window/size-persists", test_window_size_persists);
   g_test_add_func ("/window/narrow", test_window_narrow);
   g_test_add_func ("/window/icons", test_window_icons);

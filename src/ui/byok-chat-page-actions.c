@@ -41,6 +41,9 @@ new_action (GtkWidget  *widget,
   if (self->store == NULL)
     return;
   byok_chat_page_open_conversation (self, NULL);
+  /* Behind "add a key" there is no view to show it in yet. */
+  if (self->split_view == NULL)
+    return;
   if (byok_split_view_get_folded (self->split_view))
     byok_split_view_set_show_content (self->split_view, TRUE);
   byok_composer_focus (self->composer);
@@ -53,6 +56,9 @@ search_action (GtkWidget  *widget,
 {
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
 
+  /* Nothing to focus or show before the conversation view is built. */
+  if (self->split_view == NULL)
+    return;
   if (byok_split_view_get_folded (self->split_view))
     byok_split_view_set_show_content (self->split_view, FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
@@ -65,6 +71,9 @@ focus_composer_action (GtkWidget  *widget,
 {
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
 
+  /* Nothing to focus or show before the conversation view is built. */
+  if (self->split_view == NULL)
+    return;
   if (byok_split_view_get_folded (self->split_view))
     byok_split_view_set_show_content (self->split_view, TRUE);
   byok_composer_focus (self->composer);
@@ -77,6 +86,9 @@ show_sidebar_action (GtkWidget  *widget,
 {
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
 
+  /* Nothing to focus or show before the conversation view is built. */
+  if (self->split_view == NULL)
+    return;
   byok_split_view_set_show_content (self->split_view, FALSE);
 }
 
@@ -87,6 +99,7 @@ use_local_action (GtkWidget  *widget,
 {
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
 
+  _byok_chat_page_ensure_view (self);
   self->local_mode = TRUE;
   _byok_chat_page_update_state (self);
   byok_composer_focus (self->composer);
@@ -168,6 +181,7 @@ regenerate_message_with_action (GtkWidget  *widget,
 {
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
 
+  _byok_chat_page_ensure_view (self);
   if (_byok_chat_page_find_message (self, g_variant_get_int64 (parameter)) == NULL)
     return;
   self->pending_regenerate_id = g_variant_get_int64 (parameter);
@@ -392,6 +406,7 @@ delete_action (GtkWidget  *widget,
   ByokConversationSnapshot *snapshot;
   AdwToast *toast;
 
+  _byok_chat_page_ensure_view (self);
   if (self->conversation == NULL || self->store == NULL)
     return;
 

@@ -27,6 +27,7 @@ byok_chat_page_get_compare_view (ByokChatPage *self)
   if (self->compare_view != NULL)
     return self->compare_view;
 
+  _byok_chat_page_ensure_view (self);
   self->compare_view = g_object_new (BYOK_TYPE_COMPARE_VIEW, NULL);
   adw_bin_set_child (self->compare_bin, GTK_WIDGET (self->compare_view));
   if (self->engine != NULL)
@@ -78,6 +79,7 @@ _byok_chat_page_compare_action (GtkWidget  *widget,
 {
   ByokChatPage *self = BYOK_CHAT_PAGE (widget);
 
+  _byok_chat_page_ensure_view (self);
   gtk_toggle_button_set_active (self->compare_button, !gtk_toggle_button_get_active (self->compare_button));
 }
 

@@ -175,12 +175,12 @@ unreadable_text (ByokChatPage *self,
 static void
 update_estimate (ByokChatPage *self)
 {
-  ByokModelPicker *picker = byok_composer_get_picker (self->composer);
-  ByokConversation *settings = settings_conversation (self);
-  GPtrArray *attachments = byok_composer_get_attachments (self->composer);
-  const char *provider_id = byok_model_picker_get_provider_id (picker);
-  const char *model_id = byok_model_picker_get_model_id (picker);
-  g_autofree char *draft = byok_composer_dup_text (self->composer);
+  ByokModelPicker *picker;
+  ByokConversation *settings;
+  GPtrArray *attachments;
+  const char *provider_id;
+  const char *model_id;
+  g_autofree char *draft = NULL;
   g_autoptr(GPtrArray) routes = NULL;
   g_autoptr(GPtrArray) media = NULL;
   g_autofree char *tokens_text = NULL;
@@ -191,6 +191,16 @@ update_estimate (ByokChatPage *self)
   ByokModel *model = NULL;
   gint64 max_tokens = 0;
   gint64 tokens;
+
+  /* Nothing to estimate before the composer is built. */
+  if (self->split_view == NULL)
+    return;
+  picker = byok_composer_get_picker (self->composer);
+  settings = settings_conversation (self);
+  attachments = byok_composer_get_attachments (self->composer);
+  provider_id = byok_model_picker_get_provider_id (picker);
+  model_id = byok_model_picker_get_model_id (picker);
+  draft = byok_composer_dup_text (self->composer);
 
   if (self->engine == NULL || model_id == NULL ||
       (*g_strstrip (draft) == '\0' && attachments->len == 0))

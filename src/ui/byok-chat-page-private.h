@@ -71,11 +71,14 @@ struct _ByokChatPage
   char                  *suggested_model;
 
   /* Template */
-  AdwToastOverlay       *toast_overlay;
   GtkStack              *main_stack;
   AdwStatusPage         *empty_page;
   GtkButton             *local_button;
+
+  /* The conversation view, built when it first shows: NULL until then
+   * (byok-chat-page-conversation.ui, build_view()). */
   ByokSplitView         *split_view;
+  AdwToastOverlay       *toast_overlay;
   GtkWidget             *sidebar;
   GtkSearchEntry        *search_entry;
   GtkStack              *sidebar_stack;
@@ -100,6 +103,7 @@ struct _ByokChatPage
 void         _byok_chat_page_toast              (ByokChatPage     *self,
                                                  const char       *text);
 void         _byok_chat_page_update_state       (ByokChatPage     *self);
+void         _byok_chat_page_ensure_view        (ByokChatPage     *self);
 
 /* byok-chat-page-compare.c */
 void         _byok_chat_page_compare_toggled_cb (ByokChatPage    *self);
@@ -117,6 +121,7 @@ void         _byok_chat_page_class_actions_init (GtkWidgetClass  *widget_class);
 
 /* byok-chat-page-providers.c */
 void         _byok_chat_page_refresh_keys       (ByokChatPage     *self);
+void         _byok_chat_page_show_keys          (ByokChatPage     *self);
 
 /* byok-chat-page-estimate.c */
 void         _byok_chat_page_invalidate_history (ByokChatPage     *self);

@@ -13,12 +13,38 @@
 
 /* ---- which providers can be used ----------------------------------------- */
 
+/**
+ * _byok_chat_page_show_keys:
+ *
+ * The model picker and Compare offer the providers that can be asked,
+ * those whose key was refused last; with no model chosen, the picker
+ * takes the default among them. Nothing before the keys are known, or
+ * before the conversation view is built.
+ */
+void
+_byok_chat_page_show_keys (ByokChatPage *self)
+{
+  ByokModelPicker *picker;
+
+  if (!self->keys_known || self->split_view == NULL || self->engine == NULL)
+    return;
+
+  picker = byok_composer_get_picker (self->composer);
+  byok_model_picker_set_refused (picker, (const char * const *) self->refused);
+  if (self->compare_view != NULL)
+    byok_compare_view_set_refused (self->compare_view, (const char * const *) self->refused);
+  byok_model_picker_set_available (picker, (const char * const *) self->available);
+  if (self->compare_view != NULL)
+    byok_compare_view_set_available (self->compare_view, (const char * const *) self->available);
+  if (self->conversation == NULL || byok_conversation_get_model (self->conversation) == NULL)
+    byok_model_picker_select_default (picker, byok_engine_get_provider_settings (self->engine));
+}
+
 static void
 apply_keys (ByokChatPage *self,
             GHashTable   *with_key)
 {
   ByokCatalog *catalog = byok_engine_get_catalog (self->engine);
-  ByokModelPicker *picker = byok_composer_get_picker (self->composer);
   g_autoptr(GPtrArray) providers = byok_catalog_get_providers (catalog);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) keyed = g_strv_builder_new ();
@@ -55,11 +81,8 @@ apply_keys (ByokChatPage *self,
   self->routable = self->has_key ? g_strv_builder_end (keyed) : g_strv_builder_end (local);
   self->keys_known = TRUE;
 
-  byok_model_picker_set_available (picker, (const char * const *) self->available);
-  if (self->compare_view != NULL)
-    byok_compare_view_set_available (self->compare_view, (const char * const *) self->available);
-  if (self->conversation == NULL || byok_conversation_get_model (self->conversation) == NULL)
-    byok_model_picker_select_default (picker, byok_engine_get_provider_settings (self->engine));
+  /* A view built now (the first key) is shown them as it is built. */
+  _byok_chat_page_show_keys (self);
   _byok_chat_page_update_state (self);
 }
 
@@ -98,11 +121,8 @@ keys_listed_cb (GObject      *source,
     }
 
   refused_ids = g_strv_builder_end (refused);
-  byok_model_picker_set_refused (byok_composer_get_picker (self->composer), (const char * const *) refused_ids);
   g_strfreev (self->refused);
-  self->refused = g_strdupv (refused_ids);
-  if (self->compare_view != NULL)
-    byok_compare_view_set_refused (self->compare_view, (const char * const *) refused_ids);
+  self->refused = g_steal_pointer (&refused_ids);
   apply_keys (self, with_key);
 }
 

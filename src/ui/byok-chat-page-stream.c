@@ -136,7 +136,8 @@ _byok_chat_page_update_busy (ByokChatPage *self)
     return;
   self->busy_state = state;
 
-  byok_composer_set_streaming (self->composer, busy);
+  if (self->composer != NULL)
+    byok_composer_set_streaming (self->composer, busy);
   gtk_widget_action_set_enabled (widget, "chat.stop", busy);
   gtk_widget_action_set_enabled (widget, "chat.regenerate", has_store && !busy && self->conversation != NULL);
   gtk_widget_action_set_enabled (widget, "chat.regenerate-message", has_store && !busy);

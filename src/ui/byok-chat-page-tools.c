@@ -362,8 +362,13 @@ byok_chat_page_set_tool_runner (ByokChatPage      *self,
 void
 _byok_chat_page_update_tools (ByokChatPage *self)
 {
-  ByokChatSettings *settings = byok_composer_get_settings (self->composer);
+  ByokChatSettings *settings;
   gboolean any = FALSE;
+
+  /* Not built yet: build_view() asks again. */
+  if (self->split_view == NULL)
+    return;
+  settings = byok_composer_get_settings (self->composer);
 
   if (self->tool_runner != NULL)
     {

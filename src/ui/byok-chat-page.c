@@ -42,6 +42,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void open_selected (ByokChatPage *self);
 static void check_budget_errors (ByokChatPage *self);
+static void build_view (ByokChatPage *self);
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -61,7 +62,7 @@ byok_chat_page_add_toast (ByokChatPage *self,
 {
   g_return_val_if_fail (BYOK_IS_CHAT_PAGE (self), FALSE);
 
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self->toast_overlay)))
+  if (self->split_view == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self->toast_overlay)))
     return FALSE;
   if (gtk_toggle_button_get_active (self->compare_button) && self->compare_view != NULL)
     byok_compare_view_add_toast (self->compare_view, toast);
@@ -119,7 +120,7 @@ _byok_chat_page_focus_away_from_messages (ByokChatPage *self)
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
 
-  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->message_list)))
+  if (focus != NULL && self->split_view != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->message_list)))
     byok_composer_focus (self->composer);
 }
 
@@ -156,6 +157,8 @@ _byok_chat_page_update_cost (ByokChatPage *self)
         unknown = TRUE;
     }
 
+  if (self->split_view == NULL)
+    return;
   if (!any && !unknown)
     gtk_label_set_label (self->cost_label, "");
   else
@@ -178,23 +181,35 @@ _byok_chat_page_update_state (ByokChatPage *self)
   gboolean show_chat;
   gboolean comparing;
   gboolean has_messages = self->messages != NULL && g_list_model_get_n_items (self->messages) > 0;
-  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  const char *query;
   GListModel *model = sidebar_model (self);
   g_autofree char *title = byok_conversation_dup_display_title (self->conversation);
 
   /* Conversations show at once; "no key" waits until the keyring said so. */
   show_chat = self->store != NULL &&
               (any_conversation || self->local_mode || (self->keys_known && self->has_key));
-  /* The conversation view is visible only while it shows: behind "add a
-   * key" (a first start) GTK neither styles, measures nor maps it. Shown
-   * before the stack turns to it, hidden after it turned away. */
+  /* The conversation view is built when it first shows: behind "add a
+   * key" (a first start) nothing of it is built, styled or measured.
+   * Once built it is visible only while it shows: shown before the
+   * stack turns to it, hidden after it turned away. */
+  if (show_chat && self->split_view == NULL)
+    build_view (self);
   if (show_chat)
     gtk_widget_set_visible (GTK_WIDGET (self->split_view), TRUE);
   gtk_stack_set_visible_child_name (self->main_stack, show_chat ? "chat" : "empty");
-  if (!show_chat)
+  if (!show_chat && self->split_view != NULL)
     gtk_widget_set_visible (GTK_WIDGET (self->split_view), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->local_button), self->has_local);
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.rename", self->conversation != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.export", self->conversation != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.delete", self->conversation != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.copy-last", has_messages);
+  _byok_chat_page_update_busy (self);
+  if (self->split_view == NULL)
+    return;
+
+  query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   comparing = gtk_toggle_button_get_active (self->compare_button);
   gtk_stack_set_visible_child_name (self->content_stack,
                                     comparing ? "compare" : has_messages ? "messages" : "start");
@@ -218,12 +233,6 @@ _byok_chat_page_update_state (ByokChatPage *self)
   /* A long title (or large text) is cut in the header: whole here. */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), gtk_label_get_label (self->title_label));
   gtk_widget_set_sensitive (GTK_WIDGET (self->conversation_menu_button), self->conversation != NULL);
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.rename", self->conversation != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.export", self->conversation != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.delete", self->conversation != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.copy-last", has_messages);
-  _byok_chat_page_update_busy (self);
 }
 
 /* ---- sidebar ------------------------------------------------------------- */
@@ -267,7 +276,7 @@ set_sidebar_model (ByokChatPage *self,
 static void
 run_search (ByokChatPage *self)
 {
-  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  const char *query = self->split_view != NULL ? gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) : NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *stripped = g_strstrip (g_strdup (query != NULL ? query : ""));
 
@@ -350,7 +359,7 @@ open_selected (ByokChatPage *self)
 
   if (conversation != self->conversation)
     byok_chat_page_open_conversation (self, conversation);
-  if (byok_split_view_get_folded (self->split_view))
+  if (self->split_view != NULL && byok_split_view_get_folded (self->split_view))
     byok_split_view_set_show_content (self->split_view, TRUE);
 }
 
@@ -568,13 +577,46 @@ messages_changed_cb (ByokChatPage *self)
  * settings. %NULL starts a new conversation, stored when its first message
  * is sent.
  */
-void
-byok_chat_page_open_conversation (ByokChatPage     *self,
-                                  ByokConversation *conversation)
+/* Shows the open conversation (or a new one) in the conversation view:
+ * its messages, its model in the picker, its settings. */
+static void
+show_conversation (ByokChatPage *self)
 {
   ByokModelPicker *picker = byok_composer_get_picker (self->composer);
   ByokChatSettings *settings = byok_composer_get_settings (self->composer);
   g_autoptr(GtkNoSelection) selection = NULL;
+
+  /* A scroll still due was measured on the list before: the list of
+   * this conversation asks for its own when it is laid out (GTK warns
+   * of a value past its end, and ignores it). */
+  cancel_scroll (self);
+  selection = gtk_no_selection_new (self->shown_messages != NULL ? g_object_ref (G_LIST_MODEL (self->shown_messages)) : NULL);
+  gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (selection));
+  self->stick_to_bottom = TRUE;
+  self->last_scroll_value = 0;
+
+  if (self->conversation != NULL)
+    {
+      if (byok_conversation_get_model (self->conversation) != NULL)
+        byok_model_picker_set_selection (picker, byok_conversation_get_provider (self->conversation),
+                                         byok_conversation_get_model (self->conversation));
+      byok_chat_settings_set_conversation (settings, self->conversation);
+    }
+  else
+    {
+      /* A new conversation's settings live in a draft until it is stored. */
+      g_autoptr(ByokConversation) draft = byok_conversation_new ();
+
+      byok_chat_settings_set_conversation (settings, draft);
+      if (self->engine != NULL)
+        byok_model_picker_select_default (picker, byok_engine_get_provider_settings (self->engine));
+    }
+}
+
+void
+byok_chat_page_open_conversation (ByokChatPage     *self,
+                                  ByokConversation *conversation)
+{
   g_autoptr(GError) error = NULL;
 
   g_return_if_fail (BYOK_IS_CHAT_PAGE (self));
@@ -585,7 +627,8 @@ byok_chat_page_open_conversation (ByokChatPage     *self,
   g_clear_object (&self->messages);
   g_set_object (&self->conversation, conversation);
   /* A conversation shows in place of a comparison. */
-  gtk_toggle_button_set_active (self->compare_button, FALSE);
+  if (self->split_view != NULL)
+    gtk_toggle_button_set_active (self->compare_button, FALSE);
 
   if (conversation != NULL && self->store != NULL)
     {
@@ -610,31 +653,9 @@ byok_chat_page_open_conversation (ByokChatPage     *self,
                                                        n > SHOWN_AT_OPEN ? n - SHOWN_AT_OPEN : 0,
                                                        G_MAXINT /* no end: offset + size must not overflow */);
     }
-  /* A scroll still due was measured on the list before: the list of
-   * this conversation asks for its own when it is laid out (GTK warns
-   * of a value past its end, and ignores it). */
-  cancel_scroll (self);
-  selection = gtk_no_selection_new (self->shown_messages != NULL ? g_object_ref (G_LIST_MODEL (self->shown_messages)) : NULL);
-  gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (selection));
-  self->stick_to_bottom = TRUE;
-  self->last_scroll_value = 0;
-
-  if (conversation != NULL)
-    {
-      if (byok_conversation_get_model (conversation) != NULL)
-        byok_model_picker_set_selection (picker, byok_conversation_get_provider (conversation),
-                                         byok_conversation_get_model (conversation));
-      byok_chat_settings_set_conversation (settings, conversation);
-    }
-  else
-    {
-      /* A new conversation's settings live in a draft until it is stored. */
-      g_autoptr(ByokConversation) draft = byok_conversation_new ();
-
-      byok_chat_settings_set_conversation (settings, draft);
-      if (self->engine != NULL)
-        byok_model_picker_select_default (picker, byok_engine_get_provider_settings (self->engine));
-    }
+  /* Not built yet: the view shows it when it is (build_view()). */
+  if (self->split_view != NULL)
+    show_conversation (self);
 
   sync_selection (self);
   _byok_chat_page_update_state (self);
@@ -768,7 +789,7 @@ byok_chat_page_set_engine (ByokChatPage *self,
     return;
 
   detach_engine (self);
-  picker = byok_composer_get_picker (self->composer);
+  picker = self->split_view != NULL ? byok_composer_get_picker (self->composer) : NULL;
 
   if (engine != NULL)
     {
@@ -778,7 +799,8 @@ byok_chat_page_set_engine (ByokChatPage *self,
       if (self->store == NULL)
         g_warning ("Could not open the conversations: %s", error->message);
 
-      byok_model_picker_set_catalog (picker, byok_engine_get_catalog (engine), byok_engine_get_pricing (engine));
+      if (picker != NULL)
+        byok_model_picker_set_catalog (picker, byok_engine_get_catalog (engine), byok_engine_get_pricing (engine));
       if (self->compare_view != NULL)
         byok_compare_view_set_engine (self->compare_view, engine);
       g_signal_connect_object (byok_engine_get_catalog (engine), "changed",
@@ -786,7 +808,8 @@ byok_chat_page_set_engine (ByokChatPage *self,
     }
   else
     {
-      byok_model_picker_set_catalog (picker, NULL, NULL);
+      if (picker != NULL)
+        byok_model_picker_set_catalog (picker, NULL, NULL);
       if (self->compare_view != NULL)
         byok_compare_view_set_engine (self->compare_view, NULL);
     }
@@ -799,7 +822,8 @@ byok_chat_page_set_engine (ByokChatPage *self,
       g_signal_connect_object (self->store, "conversation-removed", G_CALLBACK (conversation_removed_cb), self, G_CONNECT_SWAPPED);
 
       conversations = byok_conversation_store_get_conversations (self->store);
-      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      if (self->split_view != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
       set_sidebar_model (self, conversations);
       if (g_list_model_get_n_items (conversations) > 0)
         {
@@ -1083,55 +1107,59 @@ byok_chat_page_class_init (ByokChatPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/byok/Byok/byok-chat-page.ui");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, main_stack);
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, ByokChatPage, local_button);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, split_view);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, sidebar);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, sidebar_stack);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, conversation_list);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, content);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, title_label);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, cost_label);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, conversation_menu_button);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, content_stack);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, start_page);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, messages_scroller);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, message_list);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, composer);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, compare_button);
-  gtk_widget_class_bind_template_child (widget_class, ByokChatPage, compare_bin);
   gtk_widget_class_install_action (widget_class, "chat.compare", NULL, _byok_chat_page_compare_action);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_stop_cb);
-  gtk_widget_class_bind_template_callback (widget_class, folded_cb);
-  gtk_widget_class_bind_template_callback (widget_class, composer_send_cb);
-  gtk_widget_class_bind_template_callback (widget_class, composer_stop_cb);
 
   _byok_chat_page_class_actions_init (widget_class);
 }
 
+/* The conversation view (byok-chat-page-conversation.ui), built when it
+ * first shows (_byok_chat_page_update_state()) or an action needs it:
+ * what the page knows by then — the engine's catalog, which providers
+ * have a key, the open conversation, the sidebar's list — is applied to
+ * it here. */
 static void
-byok_chat_page_init (ByokChatPage *self)
+build_view (ByokChatPage *self)
 {
+  g_autoptr(GtkBuilder) builder = NULL;
   GtkListItemFactory *factory;
-  GtkEventController *shortcuts;
   GtkAdjustment *adjustment;
   ByokModelPicker *picker;
 
-  gtk_widget_init_template (GTK_WIDGET (self));
-  byok_a11y_name_status_pages (GTK_WIDGET (self));
-  _byok_chat_page_streams_init (self);
-  self->stick_to_bottom = TRUE;
+  g_assert (self->split_view == NULL);
+
+  builder = gtk_builder_new_from_resource ("/io/github/byok/Byok/byok-chat-page-conversation.ui");
+#define VIEW_PART(type, name) self->name = type (gtk_builder_get_object (builder, #name))
+  VIEW_PART (BYOK_SPLIT_VIEW, split_view);
+  VIEW_PART (GTK_WIDGET, sidebar);
+  VIEW_PART (GTK_SEARCH_ENTRY, search_entry);
+  VIEW_PART (GTK_STACK, sidebar_stack);
+  VIEW_PART (GTK_LIST_VIEW, conversation_list);
+  VIEW_PART (GTK_WIDGET, content);
+  VIEW_PART (GTK_LABEL, title_label);
+  VIEW_PART (GTK_LABEL, cost_label);
+  VIEW_PART (GTK_MENU_BUTTON, conversation_menu_button);
+  VIEW_PART (ADW_TOAST_OVERLAY, toast_overlay);
+  VIEW_PART (GTK_STACK, content_stack);
+  VIEW_PART (ADW_STATUS_PAGE, start_page);
+  VIEW_PART (GTK_SCROLLED_WINDOW, messages_scroller);
+  VIEW_PART (GTK_LIST_VIEW, message_list);
+  VIEW_PART (BYOK_COMPOSER, composer);
+  VIEW_PART (GTK_TOGGLE_BUTTON, compare_button);
+  VIEW_PART (ADW_BIN, compare_bin);
+#undef VIEW_PART
+  /* Hidden until _byok_chat_page_update_state() turns the stack to it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->split_view), FALSE);
+  gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->split_view), "chat");
+  byok_a11y_name_status_pages (GTK_WIDGET (self->split_view));
+
+  g_signal_connect_swapped (self->split_view, "notify::folded", G_CALLBACK (folded_cb), self);
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
+  g_signal_connect_swapped (self->search_entry, "stop-search", G_CALLBACK (search_stop_cb), self);
 
   /* Sidebar */
-  self->conversation_selection = gtk_single_selection_new (NULL);
-  gtk_single_selection_set_autoselect (self->conversation_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->conversation_selection, TRUE);
-  g_signal_connect_swapped (self->conversation_selection, "notify::selected", G_CALLBACK (selected_cb), self);
-  g_signal_connect_swapped (self->conversation_selection, "items-changed", G_CALLBACK (selection_items_changed_cb), self);
   gtk_list_view_set_model (self->conversation_list, GTK_SELECTION_MODEL (g_object_ref (self->conversation_selection)));
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (conversation_setup_cb), self);
@@ -1154,6 +1182,10 @@ byok_chat_page_init (ByokChatPage *self)
 
   /* Composer */
   picker = byok_composer_get_picker (self->composer);
+  if (self->engine != NULL)
+    byok_model_picker_set_catalog (picker, byok_engine_get_catalog (self->engine), byok_engine_get_pricing (self->engine));
+  g_signal_connect_swapped (self->composer, "send", G_CALLBACK (composer_send_cb), self);
+  g_signal_connect_swapped (self->composer, "stop", G_CALLBACK (composer_stop_cb), self);
   g_signal_connect_swapped (picker, "selected", G_CALLBACK (picker_selected_cb), self);
   g_signal_connect_swapped (picker, "closed", G_CALLBACK (picker_closed_cb), self);
   g_signal_connect_swapped (byok_composer_get_settings (self->composer), "changed",
@@ -1169,8 +1201,48 @@ byok_chat_page_init (ByokChatPage *self)
   /* Files dropped on the conversation go to the composer (in Compare, its
    * own prompt's). */
   byok_attachment_tray_add_drop_target (byok_composer_get_tray (self->composer), GTK_WIDGET (self->content_stack));
-  self->settings = g_settings_new (APP_ID);
   g_signal_connect_swapped (self->compare_button, "toggled", G_CALLBACK (_byok_chat_page_compare_toggled_cb), self);
+
+  /* What the page knew before the view was there. */
+  _byok_chat_page_show_keys (self);
+  show_conversation (self);
+  _byok_chat_page_update_cost (self);
+  _byok_chat_page_update_tools (self);
+  self->busy_state = -1;
+}
+
+/**
+ * _byok_chat_page_ensure_view:
+ *
+ * Builds the conversation view if it is not yet: for an action that needs
+ * its widgets (a shortcut may come before it ever showed).
+ */
+void
+_byok_chat_page_ensure_view (ByokChatPage *self)
+{
+  if (self->split_view != NULL)
+    return;
+  build_view (self);
+  _byok_chat_page_update_state (self);
+}
+
+static void
+byok_chat_page_init (ByokChatPage *self)
+{
+  GtkEventController *shortcuts;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  byok_a11y_name_status_pages (GTK_WIDGET (self));
+  _byok_chat_page_streams_init (self);
+  self->stick_to_bottom = TRUE;
+
+  /* Sidebar */
+  self->conversation_selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->conversation_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->conversation_selection, TRUE);
+  g_signal_connect_swapped (self->conversation_selection, "notify::selected", G_CALLBACK (selected_cb), self);
+  g_signal_connect_swapped (self->conversation_selection, "items-changed", G_CALLBACK (selection_items_changed_cb), self);
+  self->settings = g_settings_new (APP_ID);
 
   /* Shortcuts: wherever the focus is while the page shows. */
   shortcuts = gtk_shortcut_controller_new ();
