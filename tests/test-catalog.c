@@ -9,7 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "byok-test-util.h"
-#include "byok-catalog.h"
+#include "byok-catalog-private.h"
 #include "byok-error.h"
 
 typedef struct {
@@ -1002,11 +1002,30 @@ test_malformed (void)
   }
 }
 
-static void
-test_from_file (void)
+/* data/catalog.json read by the JSON reader; NULL (the test skipped)
+ * without BYOK_SOURCE_DIR. */
+static ByokCatalog *
+catalog_from_source (void)
 {
   const char *source_dir = g_getenv ("BYOK_SOURCE_DIR");
   g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  ByokCatalog *catalog;
+
+  if (source_dir == NULL)
+    {
+      g_test_skip ("BYOK_SOURCE_DIR is not set");
+      return NULL;
+    }
+  path = g_build_filename (source_dir, "data", "catalog.json", NULL);
+  catalog = byok_catalog_new_from_file (path, &error);
+  g_assert_no_error (error);
+  return catalog;
+}
+
+static void
+test_from_file (void)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(ByokCatalog) from_file = NULL;
   g_autoptr(ByokCatalog) shipped = byok_catalog_new_default ();
@@ -1015,18 +1034,11 @@ test_from_file (void)
 
   g_assert_null (byok_catalog_new_from_file ("/nonexistent/byok/catalog.json", &error));
   g_assert_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE);
-  g_clear_error (&error);
-
-  if (source_dir == NULL)
-    {
-      g_test_skip ("BYOK_SOURCE_DIR is not set");
-      return;
-    }
 
   /* the file in data/ is the one compiled in */
-  path = g_build_filename (source_dir, "data", "catalog.json", NULL);
-  from_file = byok_catalog_new_from_file (path, &error);
-  g_assert_no_error (error);
+  from_file = catalog_from_source ();
+  if (from_file == NULL)
+    return;
   a = byok_catalog_get_providers (from_file);
   b = byok_catalog_get_providers (shipped);
   g_assert_cmpuint (a->len, ==, b->len);
@@ -1039,6 +1051,141 @@ test_from_file (void)
       g_assert_cmpstr (id, ==, byok_provider_get_id (g_ptr_array_index (b, i)));
       g_assert_cmpuint (ma->len, ==, mb->len);
     }
+}
+
+/* Two prices alike, unknown rates (NAN) too, or both none. */
+static void
+assert_price_equal (const ByokPrice *a,
+                    const ByokPrice *b)
+{
+  g_assert_true ((a == NULL) == (b == NULL));
+  if (a != NULL)
+    g_assert_cmpmem (a, sizeof *a, b, sizeof *b);
+}
+
+/* What byok-catalog-compile compiles in is data/catalog.json: every
+ * provider and model as the JSON reader reads them, field for field. */
+static void
+test_shipped_compiled (void)
+{
+  g_autoptr(ByokCatalog) from_json = catalog_from_source ();
+  g_autoptr(ByokCatalog) shipped = byok_catalog_new_default ();
+  g_autoptr(GVariant) json_form = NULL;
+  g_autoptr(GVariant) shipped_form = NULL;
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+  static const char * const dates[] = { "2000-01-01", "2026-06-30", "2027-03-01", "2999-12-31" };
+
+  if (from_json == NULL)
+    return;
+
+  /* Every field the reader sets, both ways. */
+  json_form = g_variant_ref_sink (_byok_catalog_to_variant (from_json));
+  shipped_form = g_variant_ref_sink (_byok_catalog_to_variant (shipped));
+  g_assert_cmpuint (g_variant_n_children (json_form), ==, G_N_ELEMENTS (expected_providers) + 1);
+  g_assert_true (g_variant_equal (json_form, shipped_form));
+
+  /* And as a caller sees them. */
+  a = byok_catalog_get_all_models (from_json);
+  b = byok_catalog_get_all_models (shipped);
+  g_assert_cmpuint (a->len, >, 100);
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      ByokModel *ma = g_ptr_array_index (a, i);
+      ByokModel *mb = g_ptr_array_index (b, i);
+      ByokModelParams pa, pb;
+
+      g_assert_cmpstr (byok_model_get_provider_id (mb), ==, byok_model_get_provider_id (ma));
+      g_assert_cmpstr (byok_model_get_id (mb), ==, byok_model_get_id (ma));
+      g_assert_cmpstr (byok_model_get_name (mb), ==, byok_model_get_name (ma));
+      g_assert_true (g_strv_equal (byok_model_get_aliases (mb), byok_model_get_aliases (ma)));
+      g_assert_cmpint (byok_model_get_context_window (mb), ==, byok_model_get_context_window (ma));
+      g_assert_cmpint (byok_model_get_max_output (mb), ==, byok_model_get_max_output (ma));
+      g_assert_cmpint (byok_model_get_capabilities (mb), ==, byok_model_get_capabilities (ma));
+      g_assert_true (g_strv_equal (byok_model_get_recommended_for (mb), byok_model_get_recommended_for (ma)));
+      g_assert_cmpint (byok_model_get_rank (mb), ==, byok_model_get_rank (ma));
+      g_assert_cmpstr (byok_model_get_deprecation_date (mb), ==, byok_model_get_deprecation_date (ma));
+      assert_price_equal (byok_model_get_price (mb), byok_model_get_price (ma));
+      assert_price_equal (byok_model_get_data_price (mb), byok_model_get_data_price (ma));
+      g_assert_cmpstr (byok_model_get_price_source (mb), ==, byok_model_get_price_source (ma));
+      g_assert_cmpstr (byok_model_get_price_date (mb), ==, byok_model_get_price_date (ma));
+      /* The prices announced for a date ("price_changes") too. */
+      for (guint d = 0; d < G_N_ELEMENTS (dates); d++)
+        {
+          assert_price_equal (byok_model_get_price_at (mb, dates[d]), byok_model_get_price_at (ma, dates[d]));
+          assert_price_equal (byok_model_get_catalog_price (mb, dates[d]),
+                              byok_model_get_catalog_price (ma, dates[d]));
+        }
+      byok_model_get_params (ma, NULL, &pa);
+      byok_model_get_params (mb, NULL, &pb);
+      g_assert_cmpint (pb.from_catalog, ==, pa.from_catalog);
+      g_assert_cmpint (pb.temperature, ==, pa.temperature);
+      g_assert_cmpfloat (pb.temperature_min, ==, pa.temperature_min);
+      g_assert_cmpfloat (pb.temperature_max, ==, pa.temperature_max);
+      g_assert_cmpint (pb.effort_via, ==, pa.effort_via);
+      g_assert_cmpuint (pb.effort_levels, ==, pa.effort_levels);
+      g_assert_cmpstr (pb.effort_default, ==, pa.effort_default);
+      g_assert_true (byok_model_is_from_catalog (mb));
+    }
+}
+
+/* byok_catalog_new_default_providers(): the shipped providers, in order,
+ * as the whole catalog has them, and no model. */
+static void
+test_shipped_providers_only (void)
+{
+  g_autoptr(ByokCatalog) whole = byok_catalog_new_default ();
+  g_autoptr(ByokCatalog) catalog = byok_catalog_new_default_providers ();
+  g_autoptr(GPtrArray) a = byok_catalog_get_providers (whole);
+  g_autoptr(GPtrArray) b = byok_catalog_get_providers (catalog);
+  g_autoptr(GPtrArray) recommended = byok_catalog_recommend (catalog, BYOK_USE_CASE_GENERAL, 0);
+  ByokProvider *template_a = byok_catalog_get_custom_template (whole);
+  ByokProvider *template_b = byok_catalog_get_custom_template (catalog);
+  guint n_models = 0;
+
+  g_assert_cmpuint (b->len, ==, G_N_ELEMENTS (expected_providers));
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      ByokProvider *pa = g_ptr_array_index (a, i);
+      ByokProvider *pb = g_ptr_array_index (b, i);
+      const char *id = byok_provider_get_id (pa);
+      g_autoptr(GPtrArray) models_a = byok_catalog_get_models (whole, id);
+      g_autoptr(GPtrArray) models_b = byok_catalog_get_models (catalog, id);
+      const char * const *headers = byok_provider_get_extra_header_names (pa);
+
+      g_assert_cmpstr (byok_provider_get_id (pb), ==, id);
+      g_assert_cmpstr (byok_provider_get_name (pb), ==, byok_provider_get_name (pa));
+      g_assert_cmpint (byok_provider_get_dialect (pb), ==, byok_provider_get_dialect (pa));
+      g_assert_cmpstr (byok_provider_get_base_url (pb), ==, byok_provider_get_base_url (pa));
+      g_assert_true (g_strv_equal (byok_provider_get_alt_base_urls (pb), byok_provider_get_alt_base_urls (pa)));
+      g_assert_cmpint (byok_provider_get_auth_style (pb), ==, byok_provider_get_auth_style (pa));
+      g_assert_true (g_strv_equal (byok_provider_get_extra_header_names (pb), headers));
+      for (guint h = 0; headers[h] != NULL; h++)
+        g_assert_cmpstr (byok_provider_get_extra_header (pb, headers[h]), ==,
+                         byok_provider_get_extra_header (pa, headers[h]));
+      g_assert_true (g_strv_equal (byok_provider_get_env_vars (pb), byok_provider_get_env_vars (pa)));
+      g_assert_cmpint (byok_provider_get_needs_key (pb), ==, byok_provider_get_needs_key (pa));
+      g_assert_cmpstr (byok_provider_get_key_prefix (pb), ==, byok_provider_get_key_prefix (pa));
+      g_assert_cmpstr (byok_provider_get_key_description (pb), ==, byok_provider_get_key_description (pa));
+      g_assert_cmpint (byok_provider_get_models_list (pb), ==, byok_provider_get_models_list (pa));
+      g_assert_cmpstr (byok_provider_get_key_check_path (pb), ==, byok_provider_get_key_check_path (pa));
+      g_assert_cmpint (byok_provider_get_balance_format (pb), ==, byok_provider_get_balance_format (pa));
+      g_assert_cmpstr (byok_provider_get_docs_url (pb), ==, byok_provider_get_docs_url (pa));
+      g_assert_cmpint (byok_provider_is_custom (pb), ==, byok_provider_is_custom (pa));
+
+      /* The whole catalog has models (Azure's are the person's
+       * deployments); this one none. */
+      n_models += models_a->len;
+      g_assert_cmpuint (models_b->len, ==, 0);
+    }
+  g_assert_cmpuint (n_models, >, 0);
+  g_assert_nonnull (template_b);
+  g_assert_cmpstr (byok_provider_get_id (template_b), ==, byok_provider_get_id (template_a));
+  g_assert_null (byok_catalog_lookup_model (catalog, "openai", "gpt-4o-mini"));
+  g_assert_nonnull (byok_catalog_lookup_model (whole, "openai", "gpt-4o-mini"));
+  g_assert_cmpuint (recommended->len, ==, 0);
 }
 
 /* The catalog's words for people come translated: a key hint, an
@@ -1123,6 +1270,8 @@ main (int argc, char **argv)
   g_test_add_func ("/catalog/suggest-model", test_suggest_model);
   g_test_add_func ("/catalog/malformed", test_malformed);
   g_test_add_func ("/catalog/from-file", test_from_file);
+  g_test_add_func ("/catalog/shipped/compiled", test_shipped_compiled);
+  g_test_add_func ("/catalog/shipped/providers-only", test_shipped_providers_only);
   g_test_add_func ("/catalog/translated", test_translated);
   return g_test_run ();
 }

@@ -996,6 +996,57 @@ test_open_in_thread (Fixture       *f,
   g_assert_cmpstr (error->message, ==, direct_error->message);
 }
 
+/* Opened as byok-cli opens it for a listing of providers or keys
+ * (BYOK_ENGINE_OPEN_PROVIDERS_ONLY): the same providers, in the same
+ * order, the person's custom one too, and no model; a database that
+ * cannot be opened fails it as it fails the others. */
+static void
+test_open_providers_only (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "byok.db", NULL);
+  g_autoptr(ByokEngine) engine = NULL;
+  g_autoptr(ByokEngine) failed = NULL;
+  g_autoptr(GPtrArray) ours = NULL;
+  g_autoptr(GPtrArray) theirs = NULL;
+  g_autoptr(GPtrArray) all_models = NULL;
+  ByokProvider *custom;
+
+  custom = byok_provider_settings_add_custom (byok_engine_get_provider_settings (f->engine),
+                                              byok_engine_get_catalog (f->engine),
+                                              byok_engine_get_key_store (f->engine), "my-test-llm",
+                                              "My Test LLM", "http://127.0.0.1:9/v1", FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (custom);
+
+  engine = byok_engine_open_finish (byok_engine_open_in_thread_full (path, BYOK_ENGINE_OPEN_PROVIDERS_ONLY), &error);
+  g_assert_no_error (error);
+  ours = byok_catalog_get_providers (byok_engine_get_catalog (engine));
+  theirs = byok_catalog_get_providers (byok_engine_get_catalog (f->engine));
+  g_assert_cmpuint (ours->len, ==, theirs->len);
+  for (guint i = 0; i < ours->len; i++)
+    {
+      ByokProvider *a = g_ptr_array_index (ours, i);
+      ByokProvider *b = g_ptr_array_index (theirs, i);
+
+      g_assert_cmpstr (byok_provider_get_id (a), ==, byok_provider_get_id (b));
+      g_assert_cmpstr (byok_provider_get_name (a), ==, byok_provider_get_name (b));
+      g_assert_cmpstr (byok_provider_get_default_base_url (a), ==, byok_provider_get_default_base_url (b));
+    }
+  g_assert_cmpstr (byok_provider_get_id (g_ptr_array_index (ours, ours->len - 1)), ==, "my-test-llm");
+  all_models = byok_catalog_get_all_models (byok_engine_get_catalog (engine));
+  g_assert_cmpuint (all_models->len, ==, 0);
+  g_clear_pointer (&all_models, g_ptr_array_unref);
+  all_models = byok_catalog_get_all_models (byok_engine_get_catalog (f->engine));
+  g_assert_cmpuint (all_models->len, >, 0);
+
+  failed = byok_engine_open_finish (byok_engine_open_in_thread_full (f->dir, BYOK_ENGINE_OPEN_PROVIDERS_ONLY),
+                                    &error);
+  g_assert_null (failed);
+  g_assert_error (error, BYOK_ERROR, BYOK_ERROR_STORAGE);
+}
+
 /* A call that cannot be recorded is not sent: STORAGE, nothing reaches
  * the provider. With recording off it is sent, and nothing is written. */
 static void
@@ -1175,6 +1226,7 @@ main (int    argc,
   g_test_add ("/engine/calls/dead-process/opened-in-thread", Fixture, "thread", fixture_setup,
               test_dead_calls_interrupted, fixture_teardown);
   ADD ("/engine/open-in-thread", test_open_in_thread);
+  ADD ("/engine/open-providers-only", test_open_providers_only);
   ADD ("/engine/calls/unrecorded-not-sent", test_unrecorded_not_sent);
 
   return g_test_run ();

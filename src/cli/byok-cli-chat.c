@@ -38,9 +38,9 @@ preconnected_cb (GObject      *source,
 }
 
 /* The engine reads BYOK_BASE_URL_<PROVIDER> itself, as the app's does.
- * For a command that lists keys, its data (the database, the catalog, the
- * price history) is read in a thread while this one connects to the
- * keyring: the listing then waits for neither. */
+ * For a command that lists keys, its data (the database, the catalog's
+ * providers) is read in a thread while this one connects to the keyring:
+ * the listing then waits for neither. */
 ByokEngine *
 byok_cli_open_engine (ByokCliKeyring   keyring,
                       GError         **error)
@@ -51,8 +51,8 @@ byok_cli_open_engine (ByokCliKeyring   keyring,
   if (keyring == BYOK_CLI_KEYRING_NONE)
     return byok_engine_new (NULL, error);
 
-  /* A listing of keys shows no price. */
-  opening = byok_engine_open_in_thread_full (NULL, BYOK_ENGINE_OPEN_NO_PRICE_HISTORY | BYOK_ENGINE_OPEN_CATALOG_APART);
+  /* A listing of providers or keys shows no model, nor any price. */
+  opening = byok_engine_open_in_thread_full (NULL, BYOK_ENGINE_OPEN_PROVIDERS_ONLY);
   byok_key_store_preconnect_async (keyring == BYOK_CLI_KEYRING_SECRETS, NULL, preconnected_cb, &connected);
   while (!connected)
     g_main_context_iteration (NULL, TRUE);

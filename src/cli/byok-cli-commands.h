@@ -39,7 +39,9 @@ typedef enum {
 /* The engine on the user's database, with BYOK_BASE_URL_<PROVIDER>
  * environment variables applied over the providers' base URLs. A command
  * that lists keys says so in @keyring: the keyring is connected to while
- * the engine's data is read. */
+ * the engine's data is read, and the engine has the catalog's providers
+ * without their models (BYOK_ENGINE_OPEN_PROVIDERS_ONLY): such a command
+ * shows no model and no price. */
 ByokEngine *byok_cli_open_engine (ByokCliKeyring   keyring,
                                   GError         **error);
 

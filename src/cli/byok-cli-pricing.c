@@ -36,9 +36,9 @@ struct _ByokCliUsageContext
  * Opens what `usage` and `pricing` read: the database at
  * `$XDG_DATA_HOME/byok/byok.db` and its usage store; with @with_prices,
  * the catalog and the prices in force (the catalog's with the user's
- * overrides), the catalog parsed in a thread of its own while the database
+ * overrides), the catalog read in a thread of its own while the database
  * opens. A usage report reads only the recorded costs: without the
- * prices it is spared parsing the catalog (about a third of its CPU time).
+ * prices it is spared reading the catalog and the price history.
  *
  * Returns: (transfer full): the context, or %NULL with @error set
  */

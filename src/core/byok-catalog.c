@@ -6,7 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <inttypes.h>
 
-#include "byok-catalog.h"
+#include "byok-catalog-private.h"
 #include "byok-error.h"
 #include "byok-glib-private.h"
 #include "byok-json.h"
@@ -333,10 +333,108 @@ byok_catalog_new_from_file (const char  *path,
 }
 
 /**
+ * _byok_catalog_to_variant:
+ *
+ * The catalog's providers and models as its JSON gave them (a catalog just
+ * read: byok-catalog-compile writes it at build time), for
+ * new_shipped() to read back.
+ *
+ * Returns: (transfer floating): a value of _BYOK_CATALOG_VARIANT_TYPE
+ */
+GVariant *
+_byok_catalog_to_variant (ByokCatalog *self)
+{
+  GVariantBuilder builder;
+
+  g_return_val_if_fail (BYOK_IS_CATALOG (self), NULL);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE (_BYOK_CATALOG_VARIANT_TYPE));
+  for (guint i = 0; i <= self->providers->len; i++)
+    {
+      ByokProvider *provider = i < self->providers->len ? g_ptr_array_index (self->providers, i)
+                                                        : self->custom_template;
+      GPtrArray *models = provider != NULL ? models_of (self, byok_provider_get_id (provider)) : NULL;
+
+      if (provider == NULL)
+        continue;
+      g_variant_builder_open (&builder,
+                              G_VARIANT_TYPE ("(" _BYOK_PROVIDER_VARIANT_TYPE "a" _BYOK_MODEL_VARIANT_TYPE ")"));
+      g_variant_builder_add_value (&builder, _byok_provider_to_variant (provider));
+      g_variant_builder_open (&builder, G_VARIANT_TYPE ("a" _BYOK_MODEL_VARIANT_TYPE));
+      for (guint j = 0; models != NULL && j < models->len; j++)
+        g_variant_builder_add_value (&builder, _byok_model_to_variant (g_ptr_array_index (models, j)));
+      g_variant_builder_close (&builder);
+      g_variant_builder_close (&builder);
+    }
+  return g_variant_builder_end (&builder);
+}
+
+/* The shipped catalog, compiled (byok-catalog-compile): every provider,
+ * and unless @providers_only each one's models. Random access: a
+ * provider's models left out are never read. */
+static ByokCatalog *
+new_shipped (gboolean providers_only)
+{
+  ByokCatalog *self = g_object_new (BYOK_TYPE_CATALOG, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) catalog = NULL;
+  gsize n;
+
+  bytes = g_resources_lookup_data (BYOK_CATALOG_RESOURCE_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  if (bytes == NULL)
+    {
+      g_critical ("The shipped provider catalog is missing: %s", error->message);
+      return self;
+    }
+
+  /* Trusted: written by this build's byok-catalog-compile. */
+  catalog = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (_BYOK_CATALOG_VARIANT_TYPE),
+                                                          bytes, TRUE));
+  n = g_variant_n_children (catalog);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) entry = g_variant_get_child_value (catalog, i);
+      g_autoptr(GVariant) provider_variant = g_variant_get_child_value (entry, 0);
+      ByokProvider *provider = _byok_provider_new_from_variant (provider_variant);
+      const char *id = byok_provider_get_id (provider);
+      GPtrArray *models = g_ptr_array_new_with_free_func (g_object_unref);
+
+      if (!providers_only)
+        {
+          g_autoptr(GVariant) model_variants = g_variant_get_child_value (entry, 1);
+          gsize n_models = g_variant_n_children (model_variants);
+
+          for (gsize j = 0; j < n_models; j++)
+            {
+              g_autoptr(GVariant) model = g_variant_get_child_value (model_variants, j);
+
+              g_ptr_array_add (models, _byok_model_new_from_variant (id, model));
+            }
+        }
+
+      if (byok_provider_is_custom (provider))
+        {
+          g_clear_object (&self->custom_template);
+          self->custom_template = provider;
+          g_ptr_array_unref (models);
+          continue;
+        }
+      g_hash_table_insert (self->by_id, (gpointer) id, provider);
+      g_hash_table_insert (self->models, g_strdup (id), models);
+      g_ptr_array_add (self->providers, provider);
+    }
+
+  g_debug ("catalog: %u providers", self->providers->len);
+  return self;
+}
+
+/**
  * byok_catalog_new_default:
  *
- * The catalog shipped with Byok. It is part of the program, so it cannot be
- * missing or broken in a correct build: if it is, a critical warning is
+ * The catalog shipped with Byok. It is part of the program, read and
+ * checked when Byok was built (byok-catalog-compile): it cannot be missing
+ * or broken in a correct build; if it is missing, a critical warning is
  * logged and the catalog is empty.
  *
  * Returns: (transfer full): the shipped catalog
@@ -344,29 +442,24 @@ byok_catalog_new_from_file (const char  *path,
 ByokCatalog *
 byok_catalog_new_default (void)
 {
-  ByokCatalog *self = g_object_new (BYOK_TYPE_CATALOG, NULL);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize size = 0;
-  const char *data;
+  return new_shipped (FALSE);
+}
 
-  bytes = g_resources_lookup_data (BYOK_CATALOG_RESOURCE_PATH,
-                                   G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
-  if (bytes == NULL)
-    {
-      g_critical ("The shipped provider catalog is missing: %s", error->message);
-      return self;
-    }
-
-  data = g_bytes_get_data (bytes, &size);
-  if (!load_data (self, data, (gssize) size, &error))
-    {
-      g_critical ("%s", error->message);
-      g_clear_object (&self);
-      self = g_object_new (BYOK_TYPE_CATALOG, NULL);
-    }
-
-  return self;
+/**
+ * byok_catalog_new_default_providers:
+ *
+ * The shipped catalog's providers, every one as byok_catalog_new_default()
+ * has it, but without their models: for a caller that shows providers and
+ * no model (byok-cli's listings of providers and keys), spared reading the
+ * models, most of the catalog. Such a catalog knows no model, so it prices
+ * nothing: it is no catalog to chat with.
+ *
+ * Returns: (transfer full): the shipped catalog's providers
+ */
+ByokCatalog *
+byok_catalog_new_default_providers (void)
+{
+  return new_shipped (TRUE);
 }
 
 static gpointer

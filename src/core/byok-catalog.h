@@ -1,7 +1,9 @@
 /* byok-catalog.h — the providers and models Byok knows
  *
  * The shipped catalog is data/catalog.json, compiled into the core as the
- * GResource BYOK_CATALOG_RESOURCE_PATH. At run time the catalog also holds
+ * GResource BYOK_CATALOG_RESOURCE_PATH: read and checked at build time,
+ * kept as a GVariant that is read without parsing JSON
+ * (byok-catalog-private.h). At run time the catalog also holds
  * the user's custom OpenAI-compatible providers and the models providers'
  * listings returned. Price overrides are ByokPricing's.
  *
@@ -19,7 +21,7 @@
 
 G_BEGIN_DECLS
 
-#define BYOK_CATALOG_RESOURCE_PATH "/io/github/byok/Byok/core/catalog.json"
+#define BYOK_CATALOG_RESOURCE_PATH "/io/github/byok/Byok/core/catalog.gvariant"
 #define BYOK_CATALOG_CUSTOM_TEMPLATE_ID "custom"
 
 #define BYOK_TYPE_CATALOG (byok_catalog_get_type ())
@@ -27,6 +29,7 @@ G_DECLARE_FINAL_TYPE (ByokCatalog, byok_catalog, BYOK, CATALOG, GObject)
 
 ByokCatalog  *byok_catalog_new_default            (void);
 GThread      *byok_catalog_new_default_in_thread  (void);
+ByokCatalog  *byok_catalog_new_default_providers  (void);
 ByokCatalog  *byok_catalog_new_from_file          (const char         *path,
                                                    GError            **error);
 ByokCatalog  *byok_catalog_new_from_data          (const char         *data,

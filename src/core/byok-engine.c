@@ -930,11 +930,13 @@ byok_engine_init (ByokEngine *self)
 
 /* The half of opening that touches neither the keyring nor the HTTP
  * session nor any main context: the database (and the calls a dead Byok
- * left in flight marked interrupted), the catalog (its JSON parsed; with
- * BYOK_ENGINE_OPEN_CATALOG_APART in a thread of its own while the database
- * opens) and the price history. byok_engine_open_in_thread() runs it in a
- * thread of its own: the app's, beside GTK's start, which a third thread
- * would only slow on two cores, takes the catalog in that same thread. */
+ * left in flight marked interrupted), the catalog (with
+ * BYOK_ENGINE_OPEN_CATALOG_APART read in a thread of its own while the
+ * database opens; with BYOK_ENGINE_OPEN_PROVIDERS_ONLY its providers
+ * alone, after the database) and the price history.
+ * byok_engine_open_in_thread() runs it in a thread of its own: the app's,
+ * beside GTK's start, which a third thread would only slow on two cores,
+ * takes the catalog in that same thread. */
 static gboolean
 open_data (ByokEngine           *self,
            const char           *db_path,
@@ -942,7 +944,9 @@ open_data (ByokEngine           *self,
            GError              **error)
 {
   g_autofree char *default_path = NULL;
-  GThread *catalog_thread = (flags & BYOK_ENGINE_OPEN_CATALOG_APART) ? byok_catalog_new_default_in_thread () : NULL;
+  gboolean providers_only = (flags & BYOK_ENGINE_OPEN_PROVIDERS_ONLY) != 0;
+  GThread *catalog_thread = (flags & BYOK_ENGINE_OPEN_CATALOG_APART) && !providers_only
+                            ? byok_catalog_new_default_in_thread () : NULL;
 
   if (db_path == NULL)
     db_path = default_path = byok_database_get_default_path ();
@@ -954,20 +958,20 @@ open_data (ByokEngine           *self,
 
       self->usage_store = byok_usage_store_new (self->database);
       self->lock_dir = byok_database_dup_lock_dir (self->database);
-      /* While the catalog is still being parsed. */
+      /* While the catalog is still being read. */
       if (byok_usage_store_interrupt_dead_calls (self->usage_store, &local_error) == 0 && local_error != NULL)
         g_warning ("Could not look for interrupted calls: %s", local_error->message);
     }
-  /* Parsed apart, the catalog is joined either way; else it is parsed
-   * only for a database that opened (a failure is told as fast). */
+  /* Read apart, the catalog is joined either way; else it is read only
+   * for a database that opened (a failure is told at once). */
   if (catalog_thread != NULL)
     self->catalog = g_thread_join (catalog_thread);
   if (self->database == NULL)
     return FALSE;
   if (self->catalog == NULL)
-    self->catalog = byok_catalog_new_default ();
+    self->catalog = providers_only ? byok_catalog_new_default_providers () : byok_catalog_new_default ();
 
-  if (!(flags & BYOK_ENGINE_OPEN_NO_PRICE_HISTORY))
+  if (!(flags & (BYOK_ENGINE_OPEN_NO_PRICE_HISTORY | BYOK_ENGINE_OPEN_PROVIDERS_ONLY)))
     load_prices (self);
   return TRUE;
 }
@@ -1070,8 +1074,13 @@ byok_engine_open_in_thread (const char *db_path)
  * when a price is first asked of the engine (a chat, a cost, its pricing,
  * a price update) instead of while it opens; until then the catalog has
  * its shipped prices, without the last price update applied. With
- * %BYOK_ENGINE_OPEN_CATALOG_APART the catalog is parsed in a thread of its
- * own while the database opens (byok_engine_new() always does so).
+ * %BYOK_ENGINE_OPEN_CATALOG_APART the catalog is read in a thread of its
+ * own while the database opens (byok_engine_new() always does so). With
+ * %BYOK_ENGINE_OPEN_PROVIDERS_ONLY (byok-cli's listings of providers and
+ * keys, which show no model) the catalog is
+ * byok_catalog_new_default_providers(), without the models (nor the price
+ * history, as with %BYOK_ENGINE_OPEN_NO_PRICE_HISTORY): such an engine
+ * knows no model, it is for showing providers and keys, not for a chat.
  *
  * Returns: (transfer full): what byok_engine_open_finish() takes
  */

@@ -70,7 +70,8 @@ ByokEngineOpening    *byok_engine_open_in_thread       (const char          *db_
 typedef enum {
   BYOK_ENGINE_OPEN_DEFAULT          = 0,
   BYOK_ENGINE_OPEN_NO_PRICE_HISTORY = 1 << 0,  /* read when a price is first asked for */
-  BYOK_ENGINE_OPEN_CATALOG_APART    = 1 << 1,  /* the catalog parsed in a thread of its own */
+  BYOK_ENGINE_OPEN_CATALOG_APART    = 1 << 1,  /* the catalog read in a thread of its own */
+  BYOK_ENGINE_OPEN_PROVIDERS_ONLY   = 1 << 2,  /* the catalog's providers, none of its models */
 } ByokEngineOpenFlags;
 
 ByokEngineOpening    *byok_engine_open_in_thread_full  (const char          *db_path,

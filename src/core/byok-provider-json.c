@@ -427,3 +427,113 @@ _byok_provider_new_from_json (JsonObject  *object,
   return g_steal_pointer (&self);
 }
 
+
+/* The catalog's compiled form (byok-catalog-compile) ------------------------ */
+
+/* A field added to ByokProvider changes its size, and stops the build
+ * here: if the catalog's JSON sets it, it goes in the compiled form too
+ * (both ways, below), then the size here is the new one. test-catalog's
+ * /catalog/shipped/compiled checks that both forms give the same
+ * providers. */
+#if GLIB_SIZEOF_VOID_P == 8
+G_STATIC_ASSERT (sizeof (ByokProvider) == 272);
+#endif
+
+/* _BYOK_PROVIDER_VARIANT_TYPE, with what g_variant_new() takes as GVariant
+ * marked */
+#define PROVIDER_VARIANT_FORMAT \
+  "(ssus@mas@masu@mas@mas@masmsmsmsumsmsmsumsmsms@mas@masmsmsmsmsbbbbbbb)"
+
+/**
+ * _byok_provider_to_variant:
+ *
+ * What the catalog's JSON gave @self (_byok_provider_new_from_json()), as
+ * _byok_provider_new_from_variant() reads it back: every field the JSON
+ * sets, its words for people as the JSON has them (translated when read
+ * back).
+ *
+ * Returns: (transfer floating): a value of _BYOK_PROVIDER_VARIANT_TYPE
+ */
+GVariant *
+_byok_provider_to_variant (ByokProvider *self)
+{
+  g_return_val_if_fail (BYOK_IS_PROVIDER (self), NULL);
+
+  return g_variant_new (PROVIDER_VARIANT_FORMAT,
+                        self->id, self->name, (guint32) self->dialect, self->default_base_url,
+                        _byok_strv_to_variant ((const char * const *) self->alt_base_urls),
+                        _byok_strv_to_variant ((const char * const *) self->alt_base_url_labels),
+                        (guint32) self->auth_style,
+                        _byok_strv_to_variant ((const char * const *) self->extra_header_names),
+                        _byok_strv_to_variant ((const char * const *) self->extra_header_values),
+                        _byok_strv_to_variant ((const char * const *) self->env_vars),
+                        self->key_prefix, self->key_description, self->key_format, (guint32) self->models_list,
+                        self->key_check_method, self->key_check_path, self->key_check_model,
+                        (guint32) self->balance_format, self->balance_path, self->balance_key_path,
+                        self->balance_currency,
+                        _byok_strv_to_variant ((const char * const *) self->balance_currency_hosts),
+                        _byok_strv_to_variant ((const char * const *) self->balance_currency_values),
+                        self->docs_url, self->console_url, self->pricing_url, self->azure_api_version,
+                        (gboolean) self->needs_key, (gboolean) self->base_url_is_template,
+                        (gboolean) self->rejects_stream_options, (gboolean) self->thinking_switch,
+                        (gboolean) self->local, (gboolean) self->custom, (gboolean) self->azure);
+}
+
+/**
+ * _byok_provider_new_from_variant:
+ * @variant: from _byok_provider_to_variant(), of _BYOK_PROVIDER_VARIANT_TYPE
+ *
+ * The provider as _byok_provider_new_from_json() read it from the same
+ * JSON, its words for people in the person's language. Nothing is checked
+ * again: the catalog was when it was compiled.
+ *
+ * Returns: (transfer full): the provider
+ */
+ByokProvider *
+_byok_provider_new_from_variant (GVariant *variant)
+{
+  ByokProvider *self = g_object_new (BYOK_TYPE_PROVIDER, NULL);
+
+  /* In the order of PROVIDER_VARIANT_FORMAT. */
+  self->id = _byok_variant_dup_string_at (variant, 0);
+  self->name = _byok_variant_dup_string_at (variant, 1);
+  self->dialect = _byok_variant_get_uint32_at (variant, 2);
+  self->default_base_url = _byok_variant_dup_string_at (variant, 3);
+  self->alt_base_urls = _byok_variant_dup_strv_at (variant, 4);
+  self->alt_base_url_labels = _byok_variant_dup_strv_at (variant, 5);
+  self->auth_style = _byok_variant_get_uint32_at (variant, 6);
+  self->extra_header_names = _byok_variant_dup_strv_at (variant, 7);
+  self->extra_header_values = _byok_variant_dup_strv_at (variant, 8);
+  self->env_vars = _byok_variant_dup_strv_at (variant, 9);
+  self->key_prefix = _byok_variant_dup_string_at (variant, 10);
+  self->key_description = _byok_variant_dup_string_at (variant, 11);
+  self->key_format = _byok_variant_dup_string_at (variant, 12);
+  self->models_list = _byok_variant_get_uint32_at (variant, 13);
+  self->key_check_method = _byok_variant_dup_string_at (variant, 14);
+  self->key_check_path = _byok_variant_dup_string_at (variant, 15);
+  self->key_check_model = _byok_variant_dup_string_at (variant, 16);
+  self->balance_format = _byok_variant_get_uint32_at (variant, 17);
+  self->balance_path = _byok_variant_dup_string_at (variant, 18);
+  self->balance_key_path = _byok_variant_dup_string_at (variant, 19);
+  self->balance_currency = _byok_variant_dup_string_at (variant, 20);
+  self->balance_currency_hosts = _byok_variant_dup_strv_at (variant, 21);
+  self->balance_currency_values = _byok_variant_dup_strv_at (variant, 22);
+  self->docs_url = _byok_variant_dup_string_at (variant, 23);
+  self->console_url = _byok_variant_dup_string_at (variant, 24);
+  self->pricing_url = _byok_variant_dup_string_at (variant, 25);
+  self->azure_api_version = _byok_variant_dup_string_at (variant, 26);
+  self->needs_key = _byok_variant_get_uint32_at (variant, 27);
+  self->base_url_is_template = _byok_variant_get_uint32_at (variant, 28);
+  self->rejects_stream_options = _byok_variant_get_uint32_at (variant, 29);
+  self->thinking_switch = _byok_variant_get_uint32_at (variant, 30);
+  self->local = _byok_variant_get_uint32_at (variant, 31);
+  self->custom = _byok_variant_get_uint32_at (variant, 32);
+  self->azure = _byok_variant_get_uint32_at (variant, 33);
+
+  /* As _byok_provider_new_from_json() has them. */
+  _byok_model_localize_name (&self->name);
+  for (guint i = 0; self->alt_base_url_labels != NULL && self->alt_base_url_labels[i] != NULL; i++)
+    translate (&self->alt_base_url_labels[i]);
+  translate (&self->key_description);
+  return self;
+}

@@ -64,4 +64,12 @@ extern const char * const _byok_provider_dialect_names[BYOK_PROVIDER_DIALECT_GEM
 ByokProvider *_byok_provider_new_from_json (JsonObject   *object,
                                             GError      **error);
 
+/* The catalog's compiled form (byok-catalog-compile): a provider as its
+ * JSON gave it, and back. */
+#define _BYOK_PROVIDER_VARIANT_TYPE \
+  "(ssusmasmasumasmasmasmsmsmsumsmsmsumsmsmsmasmasmsmsmsmsbbbbbbb)"
+
+GVariant     *_byok_provider_to_variant       (ByokProvider *self);
+ByokProvider *_byok_provider_new_from_variant (GVariant     *variant);
+
 G_END_DECLS
