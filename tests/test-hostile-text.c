@@ -200,7 +200,7 @@ test_chat (Fixture       *f,
            gconstpointer  data)
 {
   ByokChatPage *page = BYOK_CHAT_PAGE (byok_test_ui_find_descendant (f->window, BYOK_TYPE_CHAT_PAGE));
-  ByokComposer *composer = BYOK_COMPOSER (byok_test_ui_find_descendant (GTK_WIDGET (page), BYOK_TYPE_COMPOSER));
+  ByokComposer *composer;
   g_autoptr(GSettings) settings = g_settings_new ("io.github.byok.Byok");
   g_autoptr(GError) error = NULL;
   g_autoptr(ByokConversation) conversation = NULL;
@@ -220,6 +220,9 @@ test_chat (Fixture       *f,
   g_assert_no_error (error);
   byok_chat_page_open_conversation (page, conversation);
   wait_for_text (GTK_WIDGET (page), HOSTILE, TRUE);
+  /* The conversation view is built now that there is a conversation. */
+  composer = BYOK_COMPOSER (byok_test_ui_find_descendant (GTK_WIDGET (page), BYOK_TYPE_COMPOSER));
+  g_assert_nonnull (composer);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "chat.delete", NULL));
   wait_for_text (f->window, deleted, TRUE);
 
