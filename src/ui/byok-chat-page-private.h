@@ -49,6 +49,9 @@ struct _ByokChatPage
   GStrv                  available;
   GStrv                  routable;      /* where Auto may send */
   gboolean               keys_known;
+  gboolean               keys_listing;  /* a listing is on its way */
+  gboolean               keys_relist;   /* asked for again meanwhile */
+  gboolean               mapped_once;
   gboolean               has_key;
   gboolean               has_local;
   gboolean               local_mode;

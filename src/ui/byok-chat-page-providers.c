@@ -100,6 +100,14 @@ keys_listed_cb (GObject      *source,
   g_autoptr(GStrvBuilder) refused = g_strv_builder_new ();
   g_auto(GStrv) refused_ids = NULL;
 
+  self->keys_listing = FALSE;
+  /* Asked again while this listing was on its way: a key may have changed
+   * after the keyring answered it. */
+  if (self->keys_relist)
+    {
+      self->keys_relist = FALSE;
+      _byok_chat_page_refresh_keys (self);
+    }
   if (keys == NULL || self->engine == NULL || byok_engine_get_key_store (self->engine) != key_store)
     return;
   /* Without a keyring, environment keys still count. */
@@ -131,7 +139,15 @@ _byok_chat_page_refresh_keys (ByokChatPage *self)
 {
   if (self->engine == NULL)
     return;
+  /* One listing at a time: a request meanwhile (the page mapped, the
+   * window back in focus, the keyring's signal) lists again after it. */
+  if (self->keys_listing)
+    {
+      self->keys_relist = TRUE;
+      return;
+    }
 
+  self->keys_listing = TRUE;
   /* Which providers have a key and which account is active, never a
    * secret: the keyring's are not read. */
   byok_key_store_list_usable_accounts_async (byok_engine_get_key_store (self->engine), NULL, self->cancellable,

@@ -1005,12 +1005,17 @@ check_budget_errors (ByokChatPage *self)
 static void
 byok_chat_page_map (GtkWidget *widget)
 {
+  ByokChatPage *self = BYOK_CHAT_PAGE (widget);
+
   GTK_WIDGET_CLASS (byok_chat_page_parent_class)->map (widget);
 
   /* Back from Providers: a key may have been added or deleted; back from
-   * Usage, a budget may have been raised. */
-  _byok_chat_page_refresh_keys (BYOK_CHAT_PAGE (widget));
-  check_budget_errors (BYOK_CHAT_PAGE (widget));
+   * Usage, a budget may have been raised. Not when the window first
+   * shows: the engine's keys are being listed or were (set_engine()). */
+  if (self->mapped_once || (!self->keys_listing && !self->keys_known))
+    _byok_chat_page_refresh_keys (self);
+  self->mapped_once = TRUE;
+  check_budget_errors (self);
 }
 
 static void

@@ -36,6 +36,7 @@ struct _ByokWindow
   AdwHeaderBar        *header_bar;
   AdwViewSwitcherBar  *switcher_bar;
   AdwToastOverlay     *toast_overlay;
+  gboolean             was_active;
 };
 
 G_DEFINE_FINAL_TYPE (ByokWindow, byok_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -308,14 +309,18 @@ keys_may_have_changed (ByokWindow *self)
 }
 
 /* Back in focus: the keyring's signals do not reach a sandboxed app (the
- * secret portal sends none), so look again. */
+ * secret portal sends none), so look again. The first time the window is
+ * active it has only just shown: its pages list the keys already. */
 static void
 is_active_cb (ByokWindow *self,
               GParamSpec *pspec,
               gpointer    user_data)
 {
-  if (gtk_window_is_active (GTK_WINDOW (self)))
+  if (!gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+  if (self->was_active)
     keys_may_have_changed (self);
+  self->was_active = TRUE;
 }
 
 static void
