@@ -325,6 +325,103 @@ test_window_lazy_conversation_view (void)
   g_rmdir (dir);
 }
 
+/* The keyring's searches this process sends (libsecret's connection is
+ * the shared session bus, the one a filter here sees). */
+static GDBusMessage *
+count_searches (GDBusConnection *connection,
+                GDBusMessage    *message,
+                gboolean         incoming,
+                gpointer         user_data)
+{
+  if (!incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
+      g_strcmp0 (g_dbus_message_get_member (message), "SearchItems") == 0)
+    g_atomic_int_inc ((int *) user_data);
+  return message;
+}
+
+static gboolean
+chat_page_listed (gpointer page)
+{
+  return byok_chat_page_get_keys_known (page) && !byok_chat_page_get_keys_listing (page);
+}
+
+/* The window lists the keys once as it first shows (its chat page's
+ * engine, its map, the window's first activation: one listing), and
+ * asked twice while a listing is on its way, the page lists once more
+ * after it, and sees a key stored meanwhile (issue 13). */
+static void
+test_window_keys_listed_once (void)
+{
+  const char *no_env[] = { NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("byok-test-window-XXXXXX", &error);
+  g_autofree char *db_path = NULL;
+  g_autoptr(ByokEngine) engine = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  ByokKeyStore *keys;
+  GtkWidget *window;
+  GtkWidget *page;
+  GtkWidget *composer;
+  int searches = 0;
+  int at_start, per_listing;
+  guint filter;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (bus);
+  db_path = g_build_filename (dir, "byok.db", NULL);
+  engine = byok_engine_new (db_path, &error);
+  g_assert_no_error (error);
+  keys = byok_engine_get_key_store (engine);
+  byok_key_store_set_environment (keys, no_env);
+  filter = g_dbus_connection_add_filter (bus, count_searches, &searches, NULL);
+
+  window = g_object_new (BYOK_TYPE_WINDOW, "engine", engine, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  page = byok_test_ui_find_descendant (window, BYOK_TYPE_CHAT_PAGE);
+  byok_test_ui_iterate_until (chat_page_listed, page, "the keys");
+  byok_test_ui_iterate_pending ();
+  g_assert_true (gtk_widget_get_mapped (page));
+  at_start = g_atomic_int_get (&searches);
+  g_assert_cmpint (at_start, >, 0);
+
+  /* One listing alone: what it takes. */
+  byok_chat_page_reload_keys (BYOK_CHAT_PAGE (page));
+  g_assert_true (byok_chat_page_get_keys_listing (BYOK_CHAT_PAGE (page)));
+  byok_test_ui_iterate_until (chat_page_listed, page, "the keys again");
+  per_listing = g_atomic_int_get (&searches) - at_start;
+  g_assert_cmpint (per_listing, >, 0);
+  g_assert_cmpint (at_start, ==, per_listing);
+
+  /* Asked again while a listing is on its way, with a key stored in
+   * between: one more listing after it, which sees the key. */
+  byok_chat_page_reload_keys (BYOK_CHAT_PAGE (page));
+  byok_chat_page_reload_keys (BYOK_CHAT_PAGE (page));
+  byok_key_store_store_wait (keys, "deepseek", NULL, "sk-test-fake-listed-once-0001", NULL, NULL, &error);
+  g_assert_no_error (error);
+  byok_chat_page_reload_keys (BYOK_CHAT_PAGE (page));
+  byok_test_ui_iterate_until (chat_page_listed, page, "the keys once more");
+  byok_test_ui_iterate_until (composer_mapped, page, "the conversation view");
+  composer = byok_test_ui_find_descendant (page, g_type_from_name ("ByokComposer"));
+  g_assert_cmpstr (byok_model_picker_get_provider_id (byok_composer_get_picker (BYOK_COMPOSER (composer))), ==, "deepseek");
+
+  g_dbus_connection_remove_filter (bus, filter);
+  byok_key_store_delete_wait (keys, "deepseek", NULL, NULL, &error);
+  g_assert_no_error (error);
+  byok_test_ui_destroy_window (&window);
+  g_clear_object (&engine);
+  {
+    g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_unlink (path);
+      }
+  }
+  g_rmdir (dir);
+}
+
 /* Waits, up to ten seconds, for the window to be laid out at its size and
  * @done to hold. */
 static gboolean
@@ -533,6 +630,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/pages", test_window_pages);
   g_test_add_func ("/window/lazy-pages", test_window_lazy_pages);
   g_test_add_func ("/window/lazy-conversation-view", test_window_lazy_conversation_view);
+  g_test_add_func ("/window/keys-listed-once", test_window_keys_listed_once);
   g_test_add_func ("/window/size-persists", test_window_size_persists);
   g_test_add_func ("/window/narrow", test_window_narrow);
   g_test_add_func ("/window/icons", test_window_icons);

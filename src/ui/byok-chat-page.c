@@ -713,6 +713,20 @@ byok_chat_page_get_keys_known (ByokChatPage *self)
   return self->keys_known;
 }
 
+/**
+ * byok_chat_page_get_keys_listing:
+ *
+ * Returns: whether the page is listing the keys now (its answer not yet
+ *   in)
+ */
+gboolean
+byok_chat_page_get_keys_listing (ByokChatPage *self)
+{
+  g_return_val_if_fail (BYOK_IS_CHAT_PAGE (self), FALSE);
+
+  return self->keys_listing || self->keys_relist;
+}
+
 /* ---- engine -------------------------------------------------------------- */
 
 ByokEngine *

@@ -37,6 +37,7 @@ GListModel            *byok_chat_page_get_visible_conversations (ByokChatPage   
 void                   byok_chat_page_update_estimate          (ByokChatPage     *self);
 gboolean               byok_chat_page_get_busy                 (ByokChatPage     *self);
 gboolean               byok_chat_page_get_keys_known           (ByokChatPage     *self);
+gboolean               byok_chat_page_get_keys_listing         (ByokChatPage     *self);
 void                   byok_chat_page_reload_keys              (ByokChatPage     *self);
 gboolean               byok_chat_page_add_toast                (ByokChatPage     *self,
                                                                 AdwToast         *toast);
