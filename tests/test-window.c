@@ -8,8 +8,6 @@
 
 #include <adwaita.h>
 
-#include <glib/gstdio.h>
-
 #include "byok-application.h"
 #include "byok-chat-page.h"
 #include "byok-composer.h"
@@ -151,6 +149,18 @@ find_label (GtkWidget  *widget,
   return byok_test_ui_find_first (widget, find_label_matches, text);
 }
 
+/* An engine on a new database in @dir. */
+static ByokEngine *
+engine_in (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_path = g_build_filename (dir, "byok.db", NULL);
+  ByokEngine *engine = byok_engine_new (db_path, &error);
+
+  g_assert_no_error (error);
+  return engine;
+}
+
 /* The window opens on Chat and builds Providers and Usage when they are
  * first shown, with the window's engine; a budget crossed before Usage was
  * ever shown is still told (the page that tells it is built for it). */
@@ -159,7 +169,6 @@ test_window_lazy_pages (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("byok-test-window-XXXXXX", &error);
-  g_autofree char *db_path = NULL;
   g_autoptr(ByokEngine) engine = NULL;
   const char *alert = "80% of the monthly budget for all providers used";
   GtkWidget *window;
@@ -167,9 +176,7 @@ test_window_lazy_pages (void)
   gint64 end;
 
   g_assert_no_error (error);
-  db_path = g_build_filename (dir, "byok.db", NULL);
-  engine = byok_engine_new (db_path, &error);
-  g_assert_no_error (error);
+  engine = engine_in (dir);
 
   window = g_object_new (BYOK_TYPE_WINDOW, "engine", engine, NULL);
   gtk_window_present (GTK_WINDOW (window));
@@ -208,17 +215,7 @@ test_window_lazy_pages (void)
 
   byok_test_ui_destroy_window (&window);
   g_clear_object (&engine);
-  {
-    g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-        g_unlink (path);
-      }
-  }
-  g_rmdir (dir);
+  byok_test_remove_tree (dir);
 }
 
 static gboolean
@@ -240,7 +237,6 @@ test_window_lazy_conversation_view (void)
   const char *no_env[] = { NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("byok-test-window-XXXXXX", &error);
-  g_autofree char *db_path = NULL;
   g_autoptr(ByokEngine) engine = NULL;
   g_autoptr(ByokConversation) earlier = NULL;
   ByokKeyStore *keys;
@@ -251,9 +247,7 @@ test_window_lazy_conversation_view (void)
   GType split_view_type = g_type_from_name ("ByokSplitView");
 
   g_assert_no_error (error);
-  db_path = g_build_filename (dir, "byok.db", NULL);
-  engine = byok_engine_new (db_path, &error);
-  g_assert_no_error (error);
+  engine = engine_in (dir);
   keys = byok_engine_get_key_store (engine);
   byok_key_store_set_environment (keys, no_env);
 
@@ -312,17 +306,7 @@ test_window_lazy_conversation_view (void)
 
   byok_test_ui_destroy_window (&window);
   g_clear_object (&engine);
-  {
-    g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-        g_unlink (path);
-      }
-  }
-  g_rmdir (dir);
+  byok_test_remove_tree (dir);
 }
 
 /* The keyring's searches this process sends (libsecret's connection is
@@ -355,7 +339,6 @@ test_window_keys_listed_once (void)
   const char *no_env[] = { NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("byok-test-window-XXXXXX", &error);
-  g_autofree char *db_path = NULL;
   g_autoptr(ByokEngine) engine = NULL;
   g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
   ByokKeyStore *keys;
@@ -368,9 +351,7 @@ test_window_keys_listed_once (void)
 
   g_assert_no_error (error);
   g_assert_nonnull (bus);
-  db_path = g_build_filename (dir, "byok.db", NULL);
-  engine = byok_engine_new (db_path, &error);
-  g_assert_no_error (error);
+  engine = engine_in (dir);
   keys = byok_engine_get_key_store (engine);
   byok_key_store_set_environment (keys, no_env);
   filter = g_dbus_connection_add_filter (bus, count_searches, &searches, NULL);
@@ -409,17 +390,7 @@ test_window_keys_listed_once (void)
   g_assert_no_error (error);
   byok_test_ui_destroy_window (&window);
   g_clear_object (&engine);
-  {
-    g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-        g_unlink (path);
-      }
-  }
-  g_rmdir (dir);
+  byok_test_remove_tree (dir);
 }
 
 /* Waits, up to ten seconds, for the window to be laid out at its size and
