@@ -1435,17 +1435,24 @@ price_from_variant_at (GVariant  *tuple,
 GVariant *
 _byok_model_to_variant (ByokModel *self)
 {
-  GVariantBuilder changes;
+  GVariant *changes = NULL;
 
   g_return_val_if_fail (BYOK_IS_MODEL (self), NULL);
 
-  g_variant_builder_init (&changes, G_VARIANT_TYPE ("a(s" _BYOK_PRICE_VARIANT_TYPE "s)"));
-  for (guint i = 0; self->price_changes != NULL && i < self->price_changes->len; i++)
+  /* A builder begun is ended or cleared: only a model with changes has one. */
+  if (self->price_changes != NULL)
     {
-      const PriceChange *change = &g_array_index (self->price_changes, PriceChange, i);
+      GVariantBuilder builder;
 
-      g_variant_builder_add (&changes, "(s@" _BYOK_PRICE_VARIANT_TYPE "s)", change->from,
-                             price_to_variant (&change->price), change->source);
+      g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(s" _BYOK_PRICE_VARIANT_TYPE "s)"));
+      for (guint i = 0; i < self->price_changes->len; i++)
+        {
+          const PriceChange *change = &g_array_index (self->price_changes, PriceChange, i);
+
+          g_variant_builder_add (&builder, "(s@" _BYOK_PRICE_VARIANT_TYPE "s)", change->from,
+                                 price_to_variant (&change->price), change->source);
+        }
+      changes = g_variant_builder_end (&builder);
     }
 
   return g_variant_new (MODEL_VARIANT_FORMAT,
@@ -1454,7 +1461,7 @@ _byok_model_to_variant (ByokModel *self)
                         _byok_strv_to_variant ((const char * const *) self->recommended_for), (gint32) self->rank,
                         self->deprecation_date, price_to_variant (&self->price), self->price_source,
                         self->price_date,
-                        self->price_changes != NULL ? g_variant_builder_end (&changes) : NULL,
+                        changes,
                         self->has_data_price, price_to_variant (&self->data_price), self->params_set,
                         (guint32) self->temperature, self->temperature_min, self->temperature_max,
                         (guint32) self->effort_via, (guint32) self->effort_levels, self->effort_default);
