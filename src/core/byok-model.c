@@ -1347,7 +1347,9 @@ price_from_variant (GVariant  *variant,
   price->output = rate[3];
   tier = g_variant_get_fixed_array (tiers, &n_tiers, sizeof (ByokPriceTier));
   price->n_tiers = MIN (n_tiers, BYOK_PRICE_MAX_TIERS);
-  memcpy (price->tiers, tier, price->n_tiers * sizeof (ByokPriceTier));
+  /* No tiers: an empty array has no data at all (NULL), not for memcpy(). */
+  if (price->n_tiers > 0)
+    memcpy (price->tiers, tier, price->n_tiers * sizeof (ByokPriceTier));
 }
 
 /* A GStrv that may be NULL, as "mas". */
